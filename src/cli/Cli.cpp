@@ -1,0 +1,82 @@
+#include "Cli.h"
+
+#include "CommandLog.h"
+#include "Console.h"
+#include "Verb.h"
+
+#include <QObject>
+
+namespace Cli {
+
+QStringList verbNames()
+{
+    QStringList names;
+    for (const auto& verb : allVerbs())
+        names << verb->name();
+    return names;
+}
+
+bool wantsCli(const QStringList& arguments)
+{
+    if (arguments.size() < 2)
+        return false;
+    const QString first = arguments.at(1);
+    if (first == QLatin1String("gui"))
+        return false;
+    // Anything else, a verb or not, is the CLI's to answer (unknown verbs get a usage error).
+    return true;
+}
+
+namespace {
+
+void printHelp(const std::vector<std::unique_ptr<Verb>>& verbs)
+{
+    QString text = QStringLiteral(
+        "Usage: logistician [VERB] [OPTIONS]\n\n"
+        "From a first local run in Docker to a sweep of conditions in the cloud.\n"
+        "Without a verb (or with `gui [PROJECT_DIR]`) the desktop app opens.\n\n"
+        "Verbs:\n");
+    for (const auto& verb : verbs) {
+        QString summary = verb->summary();
+        const int stop = summary.indexOf(QLatin1String(". "));
+        if (stop > 0)
+            summary = summary.left(stop + 1);
+        text += QStringLiteral("  %1%2\n").arg(verb->name(), -12).arg(summary);
+    }
+    text += QStringLiteral("  %1%2\n").arg(QStringLiteral("gui"), -12).arg(QStringLiteral("Open the desktop app."));
+    text += QStringLiteral(
+        "\nOptions:\n"
+        "  -h, --help     Show this help; `logistician VERB --help` shows a verb's options.\n"
+        "  -v, --version  Show the version.\n\n"
+        "EXPERIMENT_DIR defaults to the current folder. Exit codes: 0 success, 1 the work\n"
+        "failed, 2 bad input or usage. Every external command is printed before it runs,\n"
+        "secrets redacted; NO_COLOR turns colour off.\n");
+    Console::out(text);
+}
+
+} // namespace
+
+int run(const QStringList& arguments)
+{
+    const QString first = arguments.value(1);
+    if (first == QLatin1String("-v") || first == QLatin1String("--version")) {
+        Console::outLine(QStringLiteral("logistician " LOGISTICIAN_VERSION));
+        return 0;
+    }
+    auto verbs = allVerbs();
+    if (first == QLatin1String("-h") || first == QLatin1String("--help") || first == QLatin1String("help")) {
+        printHelp(verbs);
+        return 0;
+    }
+    for (auto& verb : verbs) {
+        if (verb->name() == first) {
+            QObject::connect(CommandLog::instance(), &CommandLog::commandStarted, &Console::echoCommand);
+            return verb->execute(arguments.mid(1));
+        }
+    }
+    Console::error(QStringLiteral("unknown verb \"%1\"; one of: %2 (see `logistician --help`)")
+                       .arg(first, verbNames().join(QStringLiteral(", "))));
+    return 2;
+}
+
+} // namespace Cli

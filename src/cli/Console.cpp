@@ -1,0 +1,83 @@
+#include "Console.h"
+
+#include <QProcessEnvironment>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <termios.h>
+#include <unistd.h>
+
+namespace Console {
+
+void out(const QString& text)
+{
+    const QByteArray bytes = text.toUtf8();
+    fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stdout);
+    fflush(stdout);
+}
+
+void outLine(const QString& text)
+{
+    out(text + QLatin1Char('\n'));
+}
+
+void err(const QString& text)
+{
+    const QByteArray bytes = text.toUtf8();
+    fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stderr);
+    fflush(stderr);
+}
+
+bool colour()
+{
+    static const bool on = isatty(fileno(stderr)) && !qEnvironmentVariableIsSet("NO_COLOR");
+    return on;
+}
+
+bool stdinIsTerminal()
+{
+    return isatty(fileno(stdin));
+}
+
+void error(const QString& message)
+{
+    if (colour())
+        err(QStringLiteral("\x1b[1;31mlogistician: error:\x1b[0m %1\n").arg(message));
+    else
+        err(QStringLiteral("logistician: error: %1\n").arg(message));
+}
+
+void echoCommand(const QString& displayLine)
+{
+    if (colour())
+        err(QStringLiteral("\x1b[32m$ %1\x1b[0m\n").arg(displayLine));
+    else
+        err(QStringLiteral("$ %1\n").arg(displayLine));
+}
+
+QString prompt(const QString& question, const QString& defaultValue, bool secret)
+{
+    QString text = question;
+    if (!defaultValue.isEmpty() && !secret)
+        text += QStringLiteral(" [%1]").arg(defaultValue);
+    err(text + QStringLiteral(": "));
+
+    termios saved {};
+    const bool hide = secret && isatty(fileno(stdin)) && tcgetattr(fileno(stdin), &saved) == 0;
+    if (hide) {
+        termios quiet = saved;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(fileno(stdin), TCSANOW, &quiet);
+    }
+    std::string line;
+    std::getline(std::cin, line);
+    if (hide) {
+        tcsetattr(fileno(stdin), TCSANOW, &saved);
+        err(QStringLiteral("\n"));
+    }
+    const QString answer = QString::fromStdString(line).trimmed();
+    return answer.isEmpty() ? defaultValue : answer;
+}
+
+} // namespace Console

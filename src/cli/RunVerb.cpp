@@ -1,0 +1,126 @@
+#include "RunVerb.h"
+
+#include "Console.h"
+#include "Docker.h"
+#include "Experiment.h"
+#include "LocalRun.h"
+#include "ShellWords.h"
+
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+// Ctrl-C stops the container through docker's own signal proxy; this process
+// waits for it instead of dying and leaving the run folder unfinished.
+int g_signalPipe[2] = { -1, -1 };
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] auto n = ::write(g_signalPipe[1], &c, 1);
+}
+
+} // namespace
+
+int RunVerb::execute(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption options({ QStringLiteral("o"), QStringLiteral("options") },
+                                     QStringLiteral("Arguments for the experiment command, split with shell word "
+                                                    "rules and passed verbatim (nothing is evaluated)."),
+                                     QStringLiteral("ARGS"));
+    const QCommandLineOption condition(
+        { QStringLiteral("c"), QStringLiteral("condition") },
+        QStringLiteral("Run condition N (1-based) of parameters.json instead of -o."), QStringLiteral("N"));
+    const QCommandLineOption clone(QStringLiteral("clone"),
+                                   QStringLiteral("Run the code of the HEAD commit instead of the working tree."));
+    parser.addOption(options);
+    parser.addOption(condition);
+    parser.addOption(clone);
+    if (int code = parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder).")); code >= 0)
+        return code;
+    Experiment experiment;
+    if (int code = openExperiment(parser, &experiment))
+        return code;
+
+    QString argumentText = parser.value(options);
+    if (parser.isSet(condition)) {
+        if (parser.isSet(options)) {
+            Console::error(QStringLiteral("run: give either -o or --condition, not both"));
+            return 2;
+        }
+        const QStringList conditions = experiment.parameters().allConditions();
+        bool ok = false;
+        const int n = parser.value(condition).toInt(&ok);
+        if (!ok || n < 1 || n > conditions.size()) {
+            Console::error(QStringLiteral("run: --condition must be between 1 and %1").arg(conditions.size()));
+            return 2;
+        }
+        argumentText = conditions.at(n - 1);
+    }
+    QString splitError;
+    const auto words = ShellWords::split(argumentText, &splitError);
+    if (!words) {
+        Console::error(QStringLiteral("run: -o \"%1\": %2").arg(argumentText, splitError));
+        return 2;
+    }
+
+    LocalRun::Options runOptions;
+    runOptions.arguments = *words;
+    runOptions.clone = parser.isSet(clone);
+    LocalRun run(experiment, runOptions);
+    const Result prepared = run.prepare();
+    if (!prepared) {
+        Console::error(prepared.message());
+        return prepared.exitCode();
+    }
+    QString engineError;
+    if (!Docker::engineAnswers(&engineError)) {
+        Console::error(engineError);
+        return 1;
+    }
+    return runToEnd(run);
+}
+
+int RunVerb::runToEnd(LocalRun& run)
+{
+    QEventLoop loop;
+    int code = 0;
+    QObject::connect(&run, &LocalRun::standardOutput, [](const QByteArray& d) {
+        fwrite(d.constData(), 1, static_cast<size_t>(d.size()), stdout);
+        fflush(stdout);
+    });
+    QObject::connect(&run, &LocalRun::standardError, [](const QByteArray& d) {
+        fwrite(d.constData(), 1, static_cast<size_t>(d.size()), stderr);
+        fflush(stderr);
+    });
+    QObject::connect(&run, &LocalRun::finished, [&](int exitCode, const QString& message) {
+        code = exitCode;
+        if (!message.isEmpty())
+            Console::error(message);
+        loop.quit();
+    });
+
+    std::unique_ptr<QSocketNotifier> notifier;
+    if (g_signalPipe[0] < 0 && ::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) == 0) {
+        std::signal(SIGINT, onSignal);
+        std::signal(SIGTERM, onSignal);
+    }
+    if (g_signalPipe[0] >= 0) {
+        notifier = std::make_unique<QSocketNotifier>(g_signalPipe[0], QSocketNotifier::Read);
+        QObject::connect(notifier.get(), &QSocketNotifier::activated, [&run] {
+            char c;
+            [[maybe_unused]] auto n = ::read(g_signalPipe[0], &c, 1);
+            run.cancel();
+        });
+    }
+    run.start();
+    loop.exec();
+    return code;
+}

@@ -1,0 +1,147 @@
+#include "SetupVerb.h"
+
+#include "AppPaths.h"
+#include "Console.h"
+#include "CredentialStore.h"
+#include "SshKey.h"
+#include "ToolCheck.h"
+#include "UserSettings.h"
+
+#include <QDir>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QProcessEnvironment>
+
+namespace {
+
+CredentialStore::Reply waitFor(const std::function<void(CredentialStore::Callback)>& call)
+{
+    QEventLoop loop;
+    CredentialStore::Reply result;
+    bool done = false;
+    call([&](const CredentialStore::Reply& reply) {
+        result = reply;
+        done = true;
+        loop.quit();
+    });
+    if (!done)
+        loop.exec();
+    return result;
+}
+
+void checkTools()
+{
+    ToolCheck check;
+    QEventLoop loop;
+    QObject::connect(&check, &ToolCheck::finished, &loop, &QEventLoop::quit);
+    check.start();
+    loop.exec();
+    Console::err(QStringLiteral("\nTools:\n"));
+    for (const ToolCheck::Tool& tool : check.tools()) {
+        if (tool.found)
+            Console::err(QStringLiteral("  %1  %2\n").arg(tool.name, -10).arg(tool.version));
+        else
+            Console::err(QStringLiteral("  %1  missing: %2\n").arg(tool.name, -10).arg(tool.installHint));
+    }
+}
+
+} // namespace
+
+int SetupVerb::execute(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption nonInteractive(QStringLiteral("non-interactive"),
+                                            QStringLiteral("Ask nothing: take flags and environment variables (CI)."));
+    const QCommandLineOption registry(QStringLiteral("registry"),
+                                      QStringLiteral("Image registry and repository, e.g. 127.0.0.1:5000 or docker.io/USER."),
+                                      QStringLiteral("URL"));
+    const QCommandLineOption registryUser(QStringLiteral("registry-user"), QStringLiteral("Registry user name."),
+                                          QStringLiteral("USER"));
+    const QCommandLineOption region(QStringLiteral("aws-region"), QStringLiteral("Default AWS region."),
+                                    QStringLiteral("REGION"));
+    const QCommandLineOption instanceType(QStringLiteral("aws-instance-type"),
+                                          QStringLiteral("Default EC2 instance type."), QStringLiteral("TYPE"));
+    const QCommandLineOption skipTools(QStringLiteral("skip-tool-check"), QStringLiteral("Do not check the tools."));
+    for (const auto& o : { nonInteractive, registry, registryUser, region, instanceType, skipTools })
+        parser.addOption(o);
+    if (int code = parse(parser, arguments); code >= 0)
+        return code;
+    if (!parser.positionalArguments().isEmpty()) {
+        Console::error(QStringLiteral("setup: unexpected argument %1").arg(parser.positionalArguments().first()));
+        return 2;
+    }
+    const bool interactive = !parser.isSet(nonInteractive) && Console::stdinIsTerminal();
+
+    if (!parser.isSet(skipTools))
+        checkTools();
+
+    // Non-secret settings.
+    UserSettings settings;
+    auto setting = [&](const QCommandLineOption& option, const QString& question, const QString& current,
+                       void (UserSettings::*set)(const QString&)) {
+        QString value = parser.value(option);
+        if (value.isEmpty() && interactive)
+            value = Console::prompt(question, current);
+        if (!value.isEmpty())
+            (settings.*set)(value);
+    };
+    Console::err(QStringLiteral("\nSettings (%1):\n").arg(AppPaths::settingsFile()));
+    setting(registry, QStringLiteral("  Registry and repository (e.g. docker.io/USER)"), settings.registry(),
+            &UserSettings::setRegistry);
+    setting(registryUser, QStringLiteral("  Registry user name"), settings.registryUser(), &UserSettings::setRegistryUser);
+    setting(region, QStringLiteral("  Default AWS region"), settings.defaultRegion(), &UserSettings::setDefaultRegion);
+    setting(instanceType, QStringLiteral("  Default EC2 instance type"), settings.defaultInstanceType(),
+            &UserSettings::setDefaultInstanceType);
+
+    // Secrets: prompted without echo, or taken from the environment; into the keychain only.
+    CredentialStore store;
+    const QString service = qEnvironmentVariable("LOGISTICIAN_KEYCHAIN_SERVICE");
+    if (!service.isEmpty())
+        store.setService(service);
+    Console::err(QStringLiteral("\nCredentials (keychain service \"%1\"):\n").arg(store.service()));
+    int result = 0;
+    for (auto secret : { CredentialStore::Secret::RegistryPassword, CredentialStore::Secret::AwsAccessKeyId,
+                         CredentialStore::Secret::AwsSecretAccessKey }) {
+        const QString envName = CredentialStore::environmentVariable(secret);
+        QString value = qEnvironmentVariable(envName.toUtf8().constData());
+        const bool fromEnvironment = !value.isEmpty();
+        if (!fromEnvironment && interactive)
+            value = Console::prompt(QStringLiteral("  %1 (empty to keep)").arg(CredentialStore::label(secret)), QString(),
+                                    true);
+        if (value.isEmpty()) {
+            Console::err(QStringLiteral("  %1: unchanged\n").arg(CredentialStore::label(secret)));
+            continue;
+        }
+        const auto reply = waitFor([&](CredentialStore::Callback cb) { store.write(secret, value, cb); });
+        if (reply.ok()) {
+            Console::err(QStringLiteral("  %1: stored in the keychain\n").arg(CredentialStore::label(secret)));
+        } else if (reply.status == CredentialStore::Reply::Status::NoBackend && fromEnvironment) {
+            // CI: no keychain, and none needed: the variable is read where it is used.
+            Console::err(QStringLiteral("  %1: no keychain answers; %2 will be used from the environment\n")
+                             .arg(CredentialStore::label(secret), envName));
+        } else {
+            Console::error(QStringLiteral("%1: %2").arg(CredentialStore::label(secret), reply.message));
+            result = 1;
+            break;
+        }
+    }
+
+    // The SSH key for machines.
+    const QString keyPath = SshKey::privateKeyPath();
+    Console::err(QStringLiteral("\nSSH key:\n"));
+    if (QFileInfo::exists(keyPath)) {
+        SshKey::restrictPermissions(keyPath);
+        Console::err(QStringLiteral("  %1 (exists)\n").arg(keyPath));
+    } else {
+        QDir().mkpath(QFileInfo(keyPath).absolutePath());
+        QString message;
+        const int code = runToEnd(SshKey::generateCommand(keyPath), &message);
+        if (code != 0 || !SshKey::restrictPermissions(keyPath)) {
+            Console::error(QStringLiteral("could not create the SSH key %1: %2")
+                               .arg(keyPath, message.isEmpty() ? QStringLiteral("ssh-keygen failed") : message));
+            return 1;
+        }
+        Console::err(QStringLiteral("  %1 (created)\n").arg(keyPath));
+    }
+    return result;
+}

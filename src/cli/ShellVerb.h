@@ -1,0 +1,14 @@
+#pragma once
+
+#include "Verb.h"
+
+class ShellVerb : public Verb
+{
+public:
+    QString name() const override { return QStringLiteral("shell"); }
+    QString summary() const override
+    {
+        return QStringLiteral("Open an interactive shell in the experiment's container with the project mounted.");
+    }
+    int execute(const QStringList& arguments) override;
+};

@@ -1,0 +1,88 @@
+#include "Verb.h"
+
+#include "BuildVerb.h"
+#include "Console.h"
+#include "CreateVerb.h"
+#include "RunVerb.h"
+#include "SetupVerb.h"
+#include "ShellVerb.h"
+
+#include "Command.h"
+#include "CommandRunner.h"
+#include "Experiment.h"
+
+#include <QDir>
+#include <QEventLoop>
+
+std::vector<std::unique_ptr<Verb>> allVerbs()
+{
+    std::vector<std::unique_ptr<Verb>> verbs;
+    verbs.push_back(std::make_unique<SetupVerb>());
+    verbs.push_back(std::make_unique<CreateVerb>());
+    verbs.push_back(std::make_unique<BuildVerb>());
+    verbs.push_back(std::make_unique<RunVerb>());
+    verbs.push_back(std::make_unique<ShellVerb>());
+    return verbs;
+}
+
+int Verb::parse(QCommandLineParser& parser, const QStringList& arguments, const QString& positionalHelp)
+{
+    parser.setApplicationDescription(summary());
+    const QCommandLineOption help({ QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
+    parser.addOption(help);
+    if (!positionalHelp.isEmpty())
+        parser.addPositionalArgument(QStringLiteral("EXPERIMENT_DIR"), positionalHelp, QStringLiteral("[EXPERIMENT_DIR]"));
+    if (!parser.parse(arguments)) {
+        Console::error(QStringLiteral("%1: %2 (see `logistician %1 --help`)").arg(name(), parser.errorText()));
+        return 2;
+    }
+    if (parser.isSet(help)) {
+        QString text = parser.helpText();
+        // QCommandLineParser names the binary; show the verb too.
+        text.replace(QStringLiteral("Usage: logistician"), QStringLiteral("Usage: logistician ") + name());
+        Console::out(text);
+        return 0;
+    }
+    return -1;
+}
+
+int Verb::openExperiment(const QCommandLineParser& parser, Experiment* experiment)
+{
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1) {
+        Console::error(QStringLiteral("%1: one experiment folder at most, got %2").arg(name()).arg(positional.size()));
+        return 2;
+    }
+    const QString dir = positional.isEmpty() ? QDir::currentPath() : positional.first();
+    const Result result = Experiment::open(dir, experiment);
+    if (!result) {
+        Console::error(result.message());
+        return result.exitCode();
+    }
+    return 0;
+}
+
+int Verb::runToEnd(const Command& command, QString* errorMessage)
+{
+    CommandRunner runner;
+    QEventLoop loop;
+    int code = 0;
+    QObject::connect(&runner, &CommandRunner::standardOutput, [](const QByteArray& d) {
+        fwrite(d.constData(), 1, static_cast<size_t>(d.size()), stdout);
+        fflush(stdout);
+    });
+    QObject::connect(&runner, &CommandRunner::standardError, [](const QByteArray& d) {
+        fwrite(d.constData(), 1, static_cast<size_t>(d.size()), stderr);
+        fflush(stderr);
+    });
+    QObject::connect(&runner, &CommandRunner::finished, [&](int exitCode, const QString& message) {
+        code = exitCode;
+        if (errorMessage)
+            *errorMessage = message;
+        loop.quit();
+    });
+    runner.start(command);
+    if (runner.isRunning())
+        loop.exec();
+    return code;
+}

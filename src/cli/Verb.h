@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QCommandLineParser>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+struct Command;
+class Experiment;
+
+// One CLI verb: parses its own options and calls core. Exit codes: 0 success,
+// 1 the work failed, 2 bad input or usage.
+class Verb
+{
+public:
+    virtual ~Verb() = default;
+    virtual QString name() const = 0;
+    virtual QString summary() const = 0;
+    // arguments[0] is the verb itself.
+    virtual int execute(const QStringList& arguments) = 0;
+
+protected:
+    // Adds the standard help option, parses, and handles --help and errors.
+    // Returns -1 to go on, or the exit code to return.
+    int parse(QCommandLineParser& parser, const QStringList& arguments, const QString& positionalHelp = QString());
+    // The experiment folder argument (default: the current folder), opened; exit code 0 or the failure's.
+    int openExperiment(const QCommandLineParser& parser, Experiment* experiment);
+    // Runs a command to the end, output streamed to this process's stdout and stderr.
+    static int runToEnd(const Command& command, QString* errorMessage = nullptr);
+};
+
+// All verbs, in the order --help lists them.
+std::vector<std::unique_ptr<Verb>> allVerbs();

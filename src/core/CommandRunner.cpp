@@ -1,0 +1,104 @@
+#include "CommandRunner.h"
+
+#include "CommandLog.h"
+
+#include <QProcessEnvironment>
+#include <QStandardPaths>
+#include <QTimer>
+
+#include <csignal>
+
+CommandRunner::CommandRunner(QObject* parent)
+    : QObject(parent)
+{
+}
+
+CommandRunner::~CommandRunner()
+{
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        m_process->disconnect(this);
+        m_process->kill();
+        m_process->waitForFinished(2000);
+    }
+}
+
+bool CommandRunner::isRunning() const
+{
+    return !m_done;
+}
+
+void CommandRunner::start(const Command& command)
+{
+    m_command = command;
+    m_done = false;
+    delete m_process;
+    m_process = new QProcess(this);
+
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (auto it = command.environment.cbegin(); it != command.environment.cend(); ++it)
+        env.insert(it.key(), it.value());
+    m_process->setProcessEnvironment(env);
+    if (!command.workingDirectory.isEmpty())
+        m_process->setWorkingDirectory(command.workingDirectory);
+    if (command.interactive) {
+        m_process->setProcessChannelMode(QProcess::ForwardedChannels);
+        m_process->setInputChannelMode(QProcess::ForwardedInputChannel);
+    }
+
+    connect(m_process, &QProcess::readyReadStandardOutput, this,
+            [this] { Q_EMIT standardOutput(m_process->readAllStandardOutput()); });
+    connect(m_process, &QProcess::readyReadStandardError, this,
+            [this] { Q_EMIT standardError(m_process->readAllStandardError()); });
+    connect(m_process, &QProcess::finished, this, &CommandRunner::onFinished);
+    connect(m_process, &QProcess::errorOccurred, this, &CommandRunner::onError);
+    if (!command.standardInput.isEmpty() && !command.interactive) {
+        connect(m_process, &QProcess::started, this, [this] {
+            m_process->write(m_command.standardInput);
+            m_process->closeWriteChannel();
+        });
+    }
+
+    CommandLog::instance()->announce(command.display());
+    m_process->start(command.program, command.arguments);
+}
+
+void CommandRunner::cancel()
+{
+    if (!m_process || m_process->state() == QProcess::NotRunning)
+        return;
+    // SIGINT first: docker run proxies it to the container, so the run stops cleanly.
+    ::kill(static_cast<pid_t>(m_process->processId()), SIGINT);
+    QTimer::singleShot(5000, m_process, [p = m_process] {
+        if (p->state() != QProcess::NotRunning)
+            p->kill();
+    });
+}
+
+void CommandRunner::onFinished(int exitCode, QProcess::ExitStatus status)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    // Drain what is left so no output is lost after the last readyRead.
+    const QByteArray out = m_process->readAllStandardOutput();
+    if (!out.isEmpty())
+        Q_EMIT standardOutput(out);
+    const QByteArray err = m_process->readAllStandardError();
+    if (!err.isEmpty())
+        Q_EMIT standardError(err);
+    if (status == QProcess::CrashExit)
+        Q_EMIT finished(128 + SIGKILL, QStringLiteral("%1 was killed").arg(m_command.program));
+    else
+        Q_EMIT finished(exitCode, QString());
+}
+
+void CommandRunner::onError(QProcess::ProcessError error)
+{
+    if (error != QProcess::FailedToStart || m_done)
+        return;
+    m_done = true;
+    QString message = QStringLiteral("could not start %1").arg(m_command.program);
+    if (QStandardPaths::findExecutable(m_command.program).isEmpty() && !m_command.program.contains(QLatin1Char('/')))
+        message = QStringLiteral("%1 is not installed or not on PATH").arg(m_command.program);
+    Q_EMIT finished(FailedToStart, message);
+}

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "Command.h"
+
+#include <QObject>
+#include <QProcess>
+
+// Runs one Command asynchronously with QProcess: announces it on CommandLog,
+// streams output as it arrives, and reports the exit code. Never blocks the
+// calling thread; cancel() asks politely, then kills.
+class CommandRunner : public QObject
+{
+    Q_OBJECT
+public:
+    explicit CommandRunner(QObject* parent = nullptr);
+    ~CommandRunner() override;
+
+    void start(const Command& command);
+    void cancel();
+    bool isRunning() const;
+    const Command& command() const { return m_command; }
+
+    // Exit code used when the program could not be started at all.
+    static constexpr int FailedToStart = 127;
+
+Q_SIGNALS:
+    void standardOutput(const QByteArray& data);
+    void standardError(const QByteArray& data);
+    // exitCode is the program's, 128+signal if it crashed, FailedToStart if it never ran.
+    void finished(int exitCode, const QString& errorMessage);
+
+private:
+    void onFinished(int exitCode, QProcess::ExitStatus status);
+    void onError(QProcess::ProcessError error);
+
+    QProcess* m_process = nullptr;
+    Command m_command;
+    bool m_done = true;
+};

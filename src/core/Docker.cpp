@@ -1,0 +1,101 @@
+#include "Docker.h"
+
+#include "ShellWords.h"
+
+#include <QLocalSocket>
+#include <QProcessEnvironment>
+
+namespace Docker {
+
+QStringList programWords(const QString& dockerSetting)
+{
+    QStringList words = ShellWords::split(dockerSetting).value_or(QStringList());
+    if (words.isEmpty())
+        words << QStringLiteral("docker");
+    return words;
+}
+
+namespace {
+Command dockerCommand(const QString& docker, const QStringList& args)
+{
+    QStringList words = programWords(docker);
+    Command c;
+    c.program = words.takeFirst();
+    c.arguments = words + args;
+    return c;
+}
+} // namespace
+
+Command build(const QString& docker, const QString& contextDir, const QString& tag)
+{
+    return dockerCommand(docker, { QStringLiteral("build"), QStringLiteral("-t"), tag, contextDir });
+}
+
+Command run(const RunSpec& spec)
+{
+    QStringList args { QStringLiteral("run") };
+    if (spec.remove)
+        args << QStringLiteral("--rm");
+    if (spec.detach)
+        args << QStringLiteral("-d");
+    if (spec.interactive)
+        args << (spec.tty ? QStringLiteral("-it") : QStringLiteral("-i"));
+    if (!spec.name.isEmpty())
+        args << QStringLiteral("--name") << spec.name;
+    for (const QString& label : spec.labels)
+        args << QStringLiteral("--label") << label;
+    // Never reach for a registry here: a missing image should fail at once with
+    // a hint to build, not hang on a pull.
+    args << QStringLiteral("--pull") << QStringLiteral("never");
+    if (!spec.projectDir.isEmpty())
+        args << QStringLiteral("-v") << spec.projectDir + QStringLiteral(":/project");
+    if (!spec.dataDir.isEmpty())
+        args << QStringLiteral("-v") << spec.dataDir + QStringLiteral(":/data");
+    args << QStringLiteral("-w") << QStringLiteral("/project");
+    args << spec.image;
+    args << spec.command << spec.arguments;
+    Command c = dockerCommand(spec.docker, args);
+    c.interactive = spec.interactive;
+    return c;
+}
+
+Command push(const QString& docker, const QString& image)
+{
+    return dockerCommand(docker, { QStringLiteral("push"), image });
+}
+
+Command tag(const QString& docker, const QString& source, const QString& target)
+{
+    return dockerCommand(docker, { QStringLiteral("tag"), source, target });
+}
+
+Command login(const QString& docker, const QString& registry, const QString& user, const QString& password)
+{
+    Command c = dockerCommand(docker,
+                              { QStringLiteral("login"), QStringLiteral("--username"), user,
+                                QStringLiteral("--password-stdin"), registry });
+    c.standardInput = password.toUtf8() + '\n';
+    c.secrets << password;
+    return c;
+}
+
+bool engineAnswers(QString* error)
+{
+    QString host = QProcessEnvironment::systemEnvironment().value(QStringLiteral("DOCKER_HOST"));
+    if (host.isEmpty())
+        host = QStringLiteral("unix:///var/run/docker.sock");
+    if (!host.startsWith(QLatin1String("unix://")))
+        return true;
+    const QString path = host.mid(7);
+    QLocalSocket socket;
+    socket.connectToServer(path);
+    if (socket.waitForConnected(2000))
+        return true;
+    if (error)
+        *error = QStringLiteral("no Docker engine answers at %1 (%2); start it (e.g. `dockerd &` or "
+                                "`systemctl start docker`) or set DOCKER_HOST")
+                     .arg(path, socket.errorString());
+    return false;
+}
+
+} // namespace Docker

@@ -1,0 +1,68 @@
+#include "Experiment.h"
+
+#include "git/GitRepository.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+Result Experiment::open(const QString& dir, Experiment* experiment)
+{
+    const QFileInfo info(dir);
+    if (!info.isDir())
+        return Result::badInput(QStringLiteral("%1: no such experiment folder").arg(dir));
+    const QString absolute = QDir(info.absoluteFilePath()).canonicalPath();
+    const QString paramsPath = absolute + QLatin1Char('/') + QLatin1String(Parameters::FileName);
+    if (!QFileInfo::exists(paramsPath))
+        return Result::badInput(
+            QStringLiteral("%1: no parameters.json here; is this an experiment folder? (create one with `logistician create NAME`)")
+                .arg(absolute));
+
+    ParametersError error;
+    auto params = Parameters::load(paramsPath, &error);
+    if (!params)
+        return Result::badInput(error.toString());
+
+    QString gitError;
+    auto repo = GitRepository::discover(absolute, &gitError);
+    if (!repo)
+        return Result::badInput(gitError + QStringLiteral("; an experiment must live in a Git working tree"));
+
+    experiment->m_dir = absolute;
+    experiment->m_gitRoot = QDir(repo->workdir()).canonicalPath();
+    experiment->m_projectRoot = findProjectRoot(absolute, experiment->m_gitRoot);
+    experiment->m_parameters = *params;
+    return Result::ok();
+}
+
+QString Experiment::findProjectRoot(const QString& dir, const QString& gitRoot)
+{
+    QDir d(dir);
+    while (d.absolutePath().startsWith(gitRoot) && d.absolutePath() != gitRoot) {
+        if (d.dirName() == QLatin1String("experiments")) {
+            d.cdUp();
+            return d.absolutePath();
+        }
+        if (!d.cdUp())
+            break;
+    }
+    return gitRoot;
+}
+
+QString Experiment::parametersPath() const { return m_dir + QLatin1Char('/') + QLatin1String(Parameters::FileName); }
+QString Experiment::dockerfilePath() const { return m_dir + QStringLiteral("/Dockerfile"); }
+QString Experiment::dataDir() const { return m_dir + QStringLiteral("/data"); }
+QString Experiment::stateDir() const { return m_dir + QStringLiteral("/.logistician"); }
+QString Experiment::machinesFile() const { return m_dir + QStringLiteral("/machines.txt"); }
+
+Result Experiment::saveParameters() const
+{
+    QString error;
+    if (!m_parameters.save(parametersPath(), &error))
+        return Result::failed(error);
+    return Result::ok();
+}
+
+QString Experiment::imageTag() const
+{
+    return QStringLiteral("logistician/") + m_parameters.experimentName().toLower();
+}

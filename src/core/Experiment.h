@@ -1,0 +1,44 @@
+#pragma once
+
+#include "Parameters.h"
+#include "Result.h"
+
+#include <QString>
+
+// An experiment folder: its parameters.json, Dockerfile, data/ and the
+// tool's own state in .logistician/, and the project it belongs to.
+class Experiment
+{
+public:
+    // Loads dir/parameters.json and finds the project; a bad file or a folder
+    // outside a Git working tree is bad input.
+    static Result open(const QString& dir, Experiment* experiment);
+
+    QString dir() const { return m_dir; }
+    QString parametersPath() const;
+    QString dockerfilePath() const;
+    QString dataDir() const;
+    QString stateDir() const; // .logistician/
+    QString machinesFile() const; // machines.txt
+    // The folder mounted at /project: the parent of the "experiments" folder
+    // holding this experiment (the original layout), else the Git root.
+    QString projectRoot() const { return m_projectRoot; }
+    QString gitRoot() const { return m_gitRoot; }
+
+    const Parameters& parameters() const { return m_parameters; }
+    Parameters& parameters() { return m_parameters; }
+    Result saveParameters() const;
+
+    // Docker image name derived from experiment_name (lower case, as Docker requires).
+    QString imageTag() const;
+
+    // The project root for a folder: the parent of an enclosing "experiments"
+    // folder, else the Git working tree root.
+    static QString findProjectRoot(const QString& dir, const QString& gitRoot);
+
+private:
+    QString m_dir;
+    QString m_projectRoot;
+    QString m_gitRoot;
+    Parameters m_parameters;
+};

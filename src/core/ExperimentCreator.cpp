@@ -1,0 +1,109 @@
+#include "ExperimentCreator.h"
+
+#include "AppPaths.h"
+#include "Experiment.h"
+#include "Parameters.h"
+#include "git/GitRepository.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSaveFile>
+
+namespace {
+
+bool writeFile(const QString& path, const QByteArray& content, QString* error)
+{
+    QSaveFile file(path);
+    if (file.open(QIODevice::WriteOnly) && file.write(content) == content.size() && file.commit())
+        return true;
+    *error = QStringLiteral("%1: cannot write: %2").arg(path, file.errorString());
+    return false;
+}
+
+} // namespace
+
+QStringList ExperimentCreator::templates()
+{
+    return QDir(AppPaths::templatesDir() + QStringLiteral("/experiment"))
+        .entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+}
+
+QString ExperimentCreator::projectRootFor(const QString& dir, QString* error)
+{
+    auto repo = GitRepository::discover(dir, error);
+    if (!repo)
+        return QString();
+    const QString gitRoot = QDir(repo->workdir()).canonicalPath();
+    QDir d(QDir(dir).canonicalPath());
+    while (true) {
+        if (d.dirName() == QLatin1String("experiments")) {
+            d.cdUp();
+            return d.absolutePath();
+        }
+        if (QFileInfo(d.filePath(QStringLiteral("experiments"))).isDir())
+            return d.absolutePath();
+        if (d.absolutePath() == gitRoot || !d.cdUp())
+            break;
+    }
+    return gitRoot;
+}
+
+Result ExperimentCreator::checkName(const QString& projectRoot, const QString& name)
+{
+    if (!Parameters::isValidExperimentName(name))
+        return Result::badInput(QStringLiteral("\"%1\" is not a valid experiment name: use 1 to 63 letters, digits, "
+                                               "'-', '_' or '.', starting with a letter or digit")
+                                    .arg(name));
+    const QDir experiments(projectRoot + QStringLiteral("/experiments"));
+    if (QFileInfo::exists(experiments.filePath(name)))
+        return Result::badInput(QStringLiteral("%1 already exists; not overwriting it").arg(experiments.filePath(name)));
+    const QStringList dirs = experiments.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString& dir : dirs) {
+        ParametersError ignored;
+        const auto params = Parameters::load(experiments.filePath(dir) + QStringLiteral("/parameters.json"), &ignored);
+        if (params && params->experimentName().compare(name, Qt::CaseInsensitive) == 0)
+            return Result::badInput(
+                QStringLiteral("experiment name \"%1\" is already used by %2").arg(name, experiments.filePath(dir)));
+    }
+    return Result::ok();
+}
+
+Result ExperimentCreator::create(const Options& options, QString* experimentDir)
+{
+    Result nameOk = checkName(options.projectRoot, options.name);
+    if (!nameOk)
+        return nameOk;
+    const QString templateDir = AppPaths::templatesDir() + QStringLiteral("/experiment/") + options.templateName;
+    if (!QFileInfo(templateDir).isDir())
+        return Result::badInput(QStringLiteral("no template \"%1\"; available: %2")
+                                    .arg(options.templateName, templates().join(QStringLiteral(", "))));
+
+    ParametersError paramsError;
+    auto params = Parameters::load(templateDir + QStringLiteral("/parameters.json"), &paramsError);
+    if (!params)
+        return Result::failed(QStringLiteral("broken template: ") + paramsError.toString());
+    params->setExperimentName(options.name);
+    if (!options.command.isEmpty())
+        params->setExperimentCommand(options.command);
+
+    QFile dockerTemplate(templateDir + QStringLiteral("/Dockerfile"));
+    if (!dockerTemplate.open(QIODevice::ReadOnly))
+        return Result::failed(QStringLiteral("%1: cannot read the template").arg(dockerTemplate.fileName()));
+    QByteArray dockerfile = dockerTemplate.readAll();
+    dockerfile.replace("{{GIT_URL}}", options.gitUrl.toUtf8());
+    dockerfile.replace("{{NAME}}", options.name.toUtf8());
+
+    const QString dir = options.projectRoot + QStringLiteral("/experiments/") + options.name;
+    if (!QDir().mkpath(dir))
+        return Result::failed(QStringLiteral("cannot create %1").arg(dir));
+    QString error;
+    if (!writeFile(dir + QStringLiteral("/Dockerfile"), dockerfile, &error)
+        || !writeFile(dir + QStringLiteral("/.gitignore"), QByteArrayLiteral(".logistician/\ndata/\n"), &error)
+        || !params->save(dir + QStringLiteral("/parameters.json"), &error)) {
+        QDir(dir).removeRecursively(); // nothing half-made stays behind
+        return Result::failed(error);
+    }
+    if (experimentDir)
+        *experimentDir = dir;
+    return Result::ok();
+}

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "Result.h"
+
+#include <QString>
+#include <QStringList>
+
+// Makes a new experiment folder (experiments/NAME/ with a Dockerfile and a
+// parameters.json) from a template; the CLI's `create` and the GUI's New
+// Experiment wizard both use it.
+class ExperimentCreator
+{
+public:
+    struct Options
+    {
+        QString projectRoot; // the folder holding (or to hold) experiments/
+        QString name;
+        QString gitUrl; // recorded in the Dockerfile's image label
+        QString command; // relative to the project root
+        QString templateName = QStringLiteral("shell");
+    };
+
+    // Creates the experiment; *experimentDir receives its folder. Refuses an
+    // existing folder or a name another experiment of the project uses.
+    static Result create(const Options& options, QString* experimentDir);
+
+    // Checks a name without creating anything.
+    static Result checkName(const QString& projectRoot, const QString& name);
+
+    static QStringList templates();
+    // The folder `create` should use when run from dir: the nearest enclosing
+    // folder with an experiments/ subfolder, else the Git root.
+    static QString projectRootFor(const QString& dir, QString* error);
+};

@@ -1,0 +1,161 @@
+#include "LocalRun.h"
+
+#include "Docker.h"
+#include "ShellWords.h"
+#include "git/GitRepository.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+LocalRun::LocalRun(const Experiment& experiment, const Options& options, QObject* parent)
+    : QObject(parent)
+    , m_experiment(experiment)
+    , m_options(options)
+{
+    connect(&m_runner, &CommandRunner::standardOutput, this, [this](const QByteArray& data) {
+        if (m_outputLog)
+            m_outputLog->write(data);
+        Q_EMIT standardOutput(data);
+    });
+    connect(&m_runner, &CommandRunner::standardError, this, [this](const QByteArray& data) {
+        if (m_outputLog)
+            m_outputLog->write(data);
+        m_stderrTail = (m_stderrTail + data).right(4096);
+        Q_EMIT standardError(data);
+    });
+    connect(&m_runner, &CommandRunner::finished, this, &LocalRun::onFinished);
+}
+
+LocalRun::~LocalRun() = default;
+
+Result LocalRun::prepare()
+{
+    const Parameters& params = m_experiment.parameters();
+    QString splitError;
+    const auto commandWords = ShellWords::split(params.experimentCommand(), &splitError);
+    if (!commandWords)
+        return Result::badInput(
+            QStringLiteral("%1: experiment_command: %2").arg(m_experiment.parametersPath(), splitError));
+    if (commandWords->isEmpty() && !m_options.interactiveShell)
+        return Result::badInput(QStringLiteral("%1: experiment_command is empty; set the command to run")
+                                    .arg(m_experiment.parametersPath()));
+    if (!QFileInfo::exists(m_experiment.dockerfilePath()))
+        return Result::badInput(QStringLiteral("%1: no Dockerfile").arg(m_experiment.dockerfilePath()));
+
+    QString gitError;
+    auto repo = GitRepository::discover(m_experiment.dir(), &gitError);
+    if (!repo)
+        return Result::badInput(gitError);
+    const QString commit = repo->headCommit();
+
+    QString projectDir = m_experiment.projectRoot();
+    if (m_options.clone) {
+        if (commit.isEmpty())
+            return Result::badInput(QStringLiteral("--clone needs a commit, and %1 has none yet").arg(repo->workdir()));
+        m_cloneDir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/logistician-clone-XXXXXX"));
+        if (!m_cloneDir->isValid())
+            return Result::failed(QStringLiteral("cannot create a temporary folder: %1").arg(m_cloneDir->errorString()));
+        const QString sub = QDir(m_experiment.gitRoot()).relativeFilePath(m_experiment.projectRoot());
+        QString error;
+        if (!repo->exportTree(commit, sub, m_cloneDir->path(), &error))
+            return Result::failed(QStringLiteral("cannot export commit %1: %2").arg(commit.left(12), error));
+        projectDir = m_cloneDir->path();
+    }
+
+    // A fresh folder per run, named by time so runs sort and never collide.
+    const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    QString name = QStringLiteral("local-") + stamp;
+    for (int n = 2; QFileInfo::exists(m_experiment.dataDir() + QLatin1Char('/') + name); ++n)
+        name = QStringLiteral("local-%1-%2").arg(stamp).arg(n);
+    m_dataDir = m_experiment.dataDir() + QLatin1Char('/') + name;
+    for (const char* sub : { "logs", "config", "results" }) {
+        if (!QDir().mkpath(m_dataDir + QLatin1Char('/') + QLatin1String(sub)))
+            return Result::failed(QStringLiteral("cannot create %1/%2").arg(m_dataDir, QLatin1String(sub)));
+    }
+
+    Docker::RunSpec spec;
+    spec.docker = params.localDockerCommand();
+    spec.image = m_experiment.imageTag();
+    spec.projectDir = projectDir;
+    spec.dataDir = m_dataDir;
+    spec.name = QStringLiteral("logistician-%1-%2").arg(params.experimentName().toLower(), name);
+    if (m_options.interactiveShell) {
+        spec.interactive = true;
+        spec.tty = m_options.tty;
+        spec.command = { QStringLiteral("bash") };
+    } else {
+        spec.command = *commandWords;
+        spec.arguments = m_options.arguments;
+    }
+    m_command = Docker::run(spec);
+
+    m_config = QJsonObject {
+        { QStringLiteral("experiment_name"), params.experimentName() },
+        { QStringLiteral("commit"), commit },
+        { QStringLiteral("dirty"), m_options.clone ? false : repo->isDirty() },
+        { QStringLiteral("clone"), m_options.clone },
+        { QStringLiteral("command"), params.experimentCommand() },
+        { QStringLiteral("arguments"), QJsonArray::fromStringList(m_options.arguments) },
+        { QStringLiteral("image"), spec.image },
+        { QStringLiteral("container"), spec.name },
+        { QStringLiteral("started"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate) },
+    };
+    writeConfig();
+    if (!m_options.interactiveShell) {
+        m_outputLog = std::make_unique<QFile>(m_dataDir + QStringLiteral("/logs/output.txt"));
+        m_outputLog->open(QIODevice::WriteOnly);
+    }
+    return Result::ok();
+}
+
+void LocalRun::start()
+{
+    m_runner.start(m_command);
+}
+
+void LocalRun::cancel()
+{
+    m_runner.cancel();
+}
+
+void LocalRun::onFinished(int exitCode, const QString& error)
+{
+    QString message = error;
+    // docker reports its own failures with 125; say what to do about the common one.
+    if (exitCode == 125 && m_stderrTail.contains("No such image"))
+        message = QStringLiteral("image %1 is not built yet; run `logistician build %2` first")
+                      .arg(m_experiment.imageTag(), m_experiment.dir());
+    if (m_outputLog)
+        m_outputLog->close();
+    m_config.insert(QStringLiteral("exit_code"), exitCode);
+    m_config.insert(QStringLiteral("finished"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    writeConfig();
+    Q_EMIT finished(exitCode, message);
+}
+
+void LocalRun::writeConfig()
+{
+    QSaveFile file(m_dataDir + QStringLiteral("/config/run.json"));
+    if (file.open(QIODevice::WriteOnly)) {
+        file.write(QJsonDocument(m_config).toJson());
+        file.commit();
+    }
+}
+
+QList<LocalRun::Record> LocalRun::history(const Experiment& experiment)
+{
+    QList<Record> records;
+    const QDir data(experiment.dataDir());
+    const QStringList names
+        = data.entryList({ QStringLiteral("local-*") }, QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name | QDir::Reversed);
+    for (const QString& name : names) {
+        QFile file(data.filePath(name) + QStringLiteral("/config/run.json"));
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        records << Record { data.filePath(name), QJsonDocument::fromJson(file.readAll()).object() };
+    }
+    return records;
+}

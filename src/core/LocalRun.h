@@ -1,0 +1,71 @@
+#pragma once
+
+#include "CommandRunner.h"
+#include "Experiment.h"
+#include "Result.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QObject>
+#include <QTemporaryDir>
+
+#include <memory>
+
+// One local run of an experiment in Docker: a fresh data folder under data/
+// (logs/, config/ with the commit and options, results/), the project (or, with
+// clone, the HEAD commit's files) mounted at /project, the arguments passed
+// through verbatim. The CLI's `run` and the GUI's Runs tab both use this.
+class LocalRun : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        QStringList arguments;
+        bool clone = false;
+        bool interactiveShell = false; // `shell`: bash in the container instead of the command
+        bool tty = false; // the shell gets a terminal
+    };
+
+    // A finished or running local run, read back from its config/run.json.
+    struct Record
+    {
+        QString dataDir;
+        QJsonObject config;
+    };
+
+    LocalRun(const Experiment& experiment, const Options& options, QObject* parent = nullptr);
+    ~LocalRun() override;
+
+    // Creates the data folder and writes config/run.json; nothing is started.
+    Result prepare();
+    // Starts the container; finished() follows. prepare() must have succeeded.
+    void start();
+    void cancel();
+
+    QString dataDir() const { return m_dataDir; }
+    const Command& command() const { return m_command; }
+
+    // Local runs of an experiment, newest first.
+    static QList<Record> history(const Experiment& experiment);
+
+Q_SIGNALS:
+    void standardOutput(const QByteArray& data);
+    void standardError(const QByteArray& data);
+    // exitCode is the container's; message explains a failure of docker itself.
+    void finished(int exitCode, const QString& message);
+
+private:
+    void onFinished(int exitCode, const QString& error);
+    void writeConfig();
+
+    Experiment m_experiment;
+    Options m_options;
+    QString m_dataDir;
+    QJsonObject m_config;
+    Command m_command;
+    CommandRunner m_runner;
+    std::unique_ptr<QTemporaryDir> m_cloneDir;
+    std::unique_ptr<class QFile> m_outputLog;
+    QByteArray m_stderrTail;
+};

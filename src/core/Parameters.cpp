@@ -1,0 +1,450 @@
+#include "Parameters.h"
+
+#include "ShellWords.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QSaveFile>
+
+#include <functional>
+
+namespace {
+
+// Finds where a value sits in the JSON text so an error can name its line and
+// column. QJsonDocument does the parsing; this only skips over the already
+// valid text, tracking strings and nesting.
+class JsonLocator
+{
+public:
+    explicit JsonLocator(const QByteArray& text)
+        : m_text(text)
+    {
+    }
+
+    // Offset of the value of a top-level key, or of element `index` of it
+    // (index >= 0), or of the key's member `member` when given. -1 if not found.
+    int find(const QString& key, int index = -1, const QString& member = QString()) const
+    {
+        int pos = skipSpace(0);
+        if (pos >= m_text.size() || m_text.at(pos) != '{')
+            return 0;
+        int value = memberValue(pos, key);
+        if (value < 0)
+            return -1;
+        if (index >= 0)
+            return element(value, index);
+        if (!member.isEmpty())
+            return memberValue(value, member);
+        return value;
+    }
+
+    void lineColumn(int offset, int* line, int* column) const
+    {
+        *line = 1;
+        *column = 1;
+        // Columns count characters, not bytes.
+        const QString before = QString::fromUtf8(m_text.left(qMax(0, offset)));
+        for (const QChar c : before) {
+            if (c == QLatin1Char('\n')) {
+                ++*line;
+                *column = 1;
+            } else {
+                ++*column;
+            }
+        }
+    }
+
+private:
+    int skipSpace(int pos) const
+    {
+        while (pos < m_text.size() && QByteArrayLiteral(" \t\r\n").contains(m_text.at(pos)))
+            ++pos;
+        return pos;
+    }
+
+    int skipString(int pos) const // pos at opening quote; returns after closing quote
+    {
+        ++pos;
+        while (pos < m_text.size() && m_text.at(pos) != '"')
+            pos += m_text.at(pos) == '\\' ? 2 : 1;
+        return pos + 1;
+    }
+
+    int skipValue(int pos) const
+    {
+        pos = skipSpace(pos);
+        if (pos >= m_text.size())
+            return pos;
+        const char c = m_text.at(pos);
+        if (c == '"')
+            return skipString(pos);
+        if (c == '{' || c == '[') {
+            int depth = 0;
+            while (pos < m_text.size()) {
+                const char d = m_text.at(pos);
+                if (d == '"') {
+                    pos = skipString(pos);
+                    continue;
+                }
+                if (d == '{' || d == '[')
+                    ++depth;
+                else if ((d == '}' || d == ']') && --depth == 0)
+                    return pos + 1;
+                ++pos;
+            }
+            return pos;
+        }
+        while (pos < m_text.size() && !QByteArrayLiteral(",}] \t\r\n").contains(m_text.at(pos)))
+            ++pos;
+        return pos;
+    }
+
+    int memberValue(int objectPos, const QString& key) const
+    {
+        int pos = skipSpace(objectPos + 1);
+        while (pos < m_text.size() && m_text.at(pos) == '"') {
+            const int end = skipString(pos);
+            const QString name = QJsonDocument::fromJson("[" + m_text.mid(pos, end - pos) + "]").array().at(0).toString();
+            pos = skipSpace(end);
+            pos = skipSpace(pos + 1); // ':'
+            if (name == key)
+                return pos;
+            pos = skipSpace(skipValue(pos));
+            if (pos < m_text.size() && m_text.at(pos) == ',')
+                pos = skipSpace(pos + 1);
+        }
+        return -1;
+    }
+
+    int element(int arrayPos, int index) const
+    {
+        if (arrayPos >= m_text.size() || m_text.at(arrayPos) != '[')
+            return arrayPos;
+        int pos = skipSpace(arrayPos + 1);
+        for (int i = 0; i < index; ++i) {
+            pos = skipSpace(skipValue(pos));
+            if (pos < m_text.size() && m_text.at(pos) == ',')
+                pos = skipSpace(pos + 1);
+        }
+        return pos;
+    }
+
+    const QByteArray& m_text;
+};
+
+QString typeName(const QJsonValue& v)
+{
+    switch (v.type()) {
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("a boolean");
+    case QJsonValue::Double:
+        return QStringLiteral("a number");
+    case QJsonValue::String:
+        return QStringLiteral("a string");
+    case QJsonValue::Array:
+        return QStringLiteral("a list");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    default:
+        return QStringLiteral("undefined");
+    }
+}
+
+QString scalarText(const QJsonValue& v)
+{
+    if (v.isString())
+        return v.toString();
+    if (v.isBool())
+        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    return QString::number(v.toDouble(), 'g', 15);
+}
+
+const QRegularExpression& hostPattern()
+{
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9._-]+@[A-Za-z0-9._-]+(:[0-9]{1,5})?$"));
+    return re;
+}
+
+} // namespace
+
+QString ParametersError::toString() const
+{
+    QString where = file;
+    if (line > 0)
+        where += QStringLiteral(":%1:%2").arg(line).arg(column);
+    return where + QStringLiteral(": ") + message;
+}
+
+Parameters::Parameters(const QJsonObject& json)
+    : m_json(json)
+{
+}
+
+std::optional<Parameters> Parameters::parse(const QByteArray& text, const QString& fileName, ParametersError* error)
+{
+    JsonLocator locator(text);
+    auto fail = [&](int offset, const QString& key, const QString& message) -> std::optional<Parameters> {
+        if (error) {
+            error->file = fileName;
+            error->key = key;
+            error->message = message;
+            locator.lineColumn(qMax(0, offset), &error->line, &error->column);
+        }
+        return std::nullopt;
+    };
+
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(text, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return fail(parseError.offset, QString(), QStringLiteral("not valid JSON: ") + parseError.errorString());
+    if (!doc.isObject())
+        return fail(0, QString(), QStringLiteral("the top level must be a JSON object"));
+    const QJsonObject obj = doc.object();
+
+    auto at = [&](const QString& key, int index = -1, const QString& member = QString()) {
+        return locator.find(key, index, member);
+    };
+    auto requireString = [&](const char* key) -> std::optional<QString> {
+        const QString k = QLatin1String(key);
+        if (obj.contains(k) && !obj.value(k).isString())
+            return QStringLiteral("%1 must be a string, not %2").arg(k, typeName(obj.value(k)));
+        return std::nullopt;
+    };
+
+    // experiment_name
+    const QString nameKey = QStringLiteral("experiment_name");
+    if (!obj.contains(nameKey))
+        return fail(0, nameKey, QStringLiteral("experiment_name is missing"));
+    if (!obj.value(nameKey).isString())
+        return fail(at(nameKey), nameKey, QStringLiteral("experiment_name must be a string"));
+    if (!isValidExperimentName(obj.value(nameKey).toString()))
+        return fail(at(nameKey), nameKey,
+                    QStringLiteral("experiment_name must be 1 to 63 letters, digits, '-', '_' or '.', "
+                                   "starting with a letter or digit"));
+
+    for (const char* key : { "experiment_command", "aws_ami", "aws_ami_user", "aws_instance_type", "aws_region",
+                             "local_docker_command", "remote_docker_command", "registry", "backend" }) {
+        if (auto message = requireString(key))
+            return fail(at(QLatin1String(key)), QLatin1String(key), *message);
+    }
+
+    for (const char* key : { "experiment_command", "local_docker_command", "remote_docker_command" }) {
+        QString why;
+        if (obj.contains(QLatin1String(key)) && !ShellWords::split(obj.value(QLatin1String(key)).toString(), &why))
+            return fail(at(QLatin1String(key)), QLatin1String(key), QStringLiteral("%1: %2").arg(QLatin1String(key), why));
+    }
+
+    const QString condKey = QStringLiteral("experiment_conditions");
+    if (obj.contains(condKey)) {
+        const QJsonValue v = obj.value(condKey);
+        if (!v.isArray())
+            return fail(at(condKey), condKey, QStringLiteral("experiment_conditions must be a list of strings"));
+        const QJsonArray conds = v.toArray();
+        for (int i = 0; i < conds.size(); ++i) {
+            if (!conds.at(i).isString())
+                return fail(at(condKey, i), condKey,
+                            QStringLiteral("experiment_conditions must be a list of strings (item %1 is %2)")
+                                .arg(i + 1)
+                                .arg(typeName(conds.at(i))));
+            QString why;
+            if (!ShellWords::split(conds.at(i).toString(), &why))
+                return fail(at(condKey, i), condKey,
+                            QStringLiteral("experiment_conditions item %1: %2").arg(i + 1).arg(why));
+        }
+    }
+
+    const QString gridKey = QStringLiteral("parameter_grid");
+    if (obj.contains(gridKey)) {
+        const QJsonValue v = obj.value(gridKey);
+        if (!v.isObject())
+            return fail(at(gridKey), gridKey, QStringLiteral("parameter_grid must be an object of lists"));
+        const QJsonObject grid = v.toObject();
+        for (auto it = grid.begin(); it != grid.end(); ++it) {
+            const bool ok = it.value().isArray() && !it.value().toArray().isEmpty();
+            bool scalars = ok;
+            for (const QJsonValue& item : it.value().toArray())
+                scalars = scalars && (item.isString() || item.isDouble() || item.isBool());
+            if (!scalars)
+                return fail(at(gridKey, -1, it.key()), gridKey,
+                            QStringLiteral("parameter_grid.%1 must be a non-empty list of strings, numbers or booleans")
+                                .arg(it.key()));
+        }
+    }
+
+    const QString backendKey = QStringLiteral("backend");
+    if (obj.contains(backendKey)
+        && !QStringList { QStringLiteral("aws"), QStringLiteral("local"), QStringLiteral("ssh") }.contains(
+            obj.value(backendKey).toString()))
+        return fail(at(backendKey), backendKey, QStringLiteral("backend must be one of aws, local, ssh"));
+
+    const QString hostsKey = QStringLiteral("hosts");
+    if (obj.contains(hostsKey)) {
+        const QJsonValue v = obj.value(hostsKey);
+        if (!v.isArray())
+            return fail(at(hostsKey), hostsKey, QStringLiteral("hosts must be a list of \"user@host[:port]\" strings"));
+        const QJsonArray hosts = v.toArray();
+        for (int i = 0; i < hosts.size(); ++i) {
+            if (!hosts.at(i).isString() || !hostPattern().match(hosts.at(i).toString()).hasMatch())
+                return fail(at(hostsKey, i), hostsKey,
+                            QStringLiteral("hosts item %1 must look like \"user@host\" or \"user@host:port\"").arg(i + 1));
+        }
+    }
+
+    struct IntKey
+    {
+        const char* name;
+        int minimum;
+    };
+    for (const IntKey& k :
+         { IntKey { "max_parallel", 1 }, IntKey { "auto_stop_minutes", 0 }, IntKey { "max_runtime_minutes", 0 } }) {
+        const QString key = QLatin1String(k.name);
+        if (!obj.contains(key))
+            continue;
+        const QJsonValue v = obj.value(key);
+        const double d = v.toDouble(-1);
+        if (!v.isDouble() || d != static_cast<double>(static_cast<long long>(d)) || d < k.minimum || d > 1e9)
+            return fail(at(key), key,
+                        QStringLiteral("%1 must be a whole number of at least %2").arg(key).arg(k.minimum));
+    }
+
+    return Parameters(obj);
+}
+
+std::optional<Parameters> Parameters::load(const QString& path, ParametersError* error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error) {
+            *error = ParametersError();
+            error->file = path;
+            error->message = file.exists() ? QStringLiteral("cannot read: ") + file.errorString()
+                                           : QStringLiteral("no such file");
+        }
+        return std::nullopt;
+    }
+    return parse(file.readAll(), path, error);
+}
+
+QByteArray Parameters::toJson() const
+{
+    return QJsonDocument(m_json).toJson(QJsonDocument::Indented);
+}
+
+bool Parameters::save(const QString& path, QString* error) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(toJson()) < 0 || !file.commit()) {
+        if (error)
+            *error = QStringLiteral("%1: cannot save: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+QString Parameters::string(const char* key, const QString& fallback) const
+{
+    const QJsonValue v = m_json.value(QLatin1String(key));
+    return v.isString() && !v.toString().isEmpty() ? v.toString() : fallback;
+}
+
+QString Parameters::experimentName() const { return string("experiment_name"); }
+void Parameters::setExperimentName(const QString& name) { setValue(QStringLiteral("experiment_name"), name); }
+QString Parameters::experimentCommand() const { return string("experiment_command"); }
+void Parameters::setExperimentCommand(const QString& command) { setValue(QStringLiteral("experiment_command"), command); }
+
+QStringList Parameters::conditions() const
+{
+    QStringList out;
+    for (const QJsonValue& v : m_json.value(QStringLiteral("experiment_conditions")).toArray())
+        out << v.toString();
+    return out;
+}
+
+void Parameters::setConditions(const QStringList& conditions)
+{
+    setValue(QStringLiteral("experiment_conditions"), QJsonArray::fromStringList(conditions));
+}
+
+QMap<QString, QStringList> Parameters::parameterGrid() const
+{
+    QMap<QString, QStringList> grid;
+    const QJsonObject obj = m_json.value(QStringLiteral("parameter_grid")).toObject();
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+        QStringList values;
+        for (const QJsonValue& v : it.value().toArray())
+            values << scalarText(v);
+        grid.insert(it.key(), values);
+    }
+    return grid;
+}
+
+void Parameters::setParameterGrid(const QMap<QString, QStringList>& grid)
+{
+    if (grid.isEmpty()) {
+        m_json.remove(QStringLiteral("parameter_grid"));
+        return;
+    }
+    QJsonObject obj;
+    for (auto it = grid.cbegin(); it != grid.cend(); ++it)
+        obj.insert(it.key(), QJsonArray::fromStringList(it.value()));
+    setValue(QStringLiteral("parameter_grid"), obj);
+}
+
+QStringList Parameters::expandGrid(const QMap<QString, QStringList>& grid)
+{
+    if (grid.isEmpty())
+        return {};
+    QStringList product { QString() };
+    for (auto it = grid.cbegin(); it != grid.cend(); ++it) {
+        QStringList next;
+        for (const QString& prefix : std::as_const(product)) {
+            for (const QString& value : it.value()) {
+                const QString part = QStringLiteral("--") + it.key() + QLatin1Char(' ') + ShellWords::quote(value);
+                next << (prefix.isEmpty() ? part : prefix + QLatin1Char(' ') + part);
+            }
+        }
+        product = next;
+    }
+    return product;
+}
+
+QStringList Parameters::allConditions() const
+{
+    return conditions() + expandGrid(parameterGrid());
+}
+
+QString Parameters::backend() const { return string("backend", QStringLiteral("local")); }
+
+QStringList Parameters::hosts() const
+{
+    QStringList out;
+    for (const QJsonValue& v : m_json.value(QStringLiteral("hosts")).toArray())
+        out << v.toString();
+    return out;
+}
+
+int Parameters::maxParallel() const { return m_json.value(QStringLiteral("max_parallel")).toInt(1); }
+QString Parameters::registry() const { return string("registry"); }
+int Parameters::autoStopMinutes() const { return m_json.value(QStringLiteral("auto_stop_minutes")).toInt(0); }
+int Parameters::maxRuntimeMinutes() const { return m_json.value(QStringLiteral("max_runtime_minutes")).toInt(0); }
+QString Parameters::awsAmi() const { return string("aws_ami"); }
+QString Parameters::awsAmiUser() const { return string("aws_ami_user", QStringLiteral("admin")); }
+QString Parameters::awsInstanceType() const { return string("aws_instance_type", QStringLiteral("t3.micro")); }
+QString Parameters::awsRegion() const { return string("aws_region", QStringLiteral("us-east-1")); }
+QString Parameters::localDockerCommand() const { return string("local_docker_command", QStringLiteral("docker")); }
+QString Parameters::remoteDockerCommand() const { return string("remote_docker_command", QStringLiteral("docker")); }
+
+void Parameters::setValue(const QString& key, const QJsonValue& value)
+{
+    m_json.insert(key, value);
+}
+
+bool Parameters::isValidExperimentName(const QString& name)
+{
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"));
+    return re.match(name).hasMatch();
+}

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+// Where and why a parameters.json is wrong: printed as
+// "parameters.json:7:15: experiment_conditions must be a list of strings".
+struct ParametersError
+{
+    QString file;
+    int line = 0;
+    int column = 0;
+    QString key;
+    QString message;
+
+    QString toString() const;
+};
+
+// The parameters.json of an experiment. The whole JSON object is kept, so keys
+// this version does not know survive a load and a save unchanged; the typed
+// accessors read and write through it.
+class Parameters
+{
+public:
+    static constexpr const char* FileName = "parameters.json";
+
+    Parameters() = default;
+    explicit Parameters(const QJsonObject& json);
+
+    // Parses and validates; fileName is used in error messages only.
+    static std::optional<Parameters> parse(const QByteArray& text, const QString& fileName, ParametersError* error);
+    static std::optional<Parameters> load(const QString& path, ParametersError* error);
+    // Atomic: the old file stays intact unless the new one is complete.
+    bool save(const QString& path, QString* error) const;
+    QByteArray toJson() const;
+
+    const QJsonObject& json() const { return m_json; }
+
+    QString experimentName() const;
+    void setExperimentName(const QString& name);
+    QString experimentCommand() const;
+    void setExperimentCommand(const QString& command);
+    QStringList conditions() const; // experiment_conditions as written
+    void setConditions(const QStringList& conditions);
+    QMap<QString, QStringList> parameterGrid() const;
+    void setParameterGrid(const QMap<QString, QStringList>& grid);
+    // experiment_conditions followed by the cartesian product of parameter_grid.
+    QStringList allConditions() const;
+
+    QString backend() const; // "local" when unset
+    QStringList hosts() const;
+    int maxParallel() const; // 1 when unset
+    QString registry() const;
+    int autoStopMinutes() const; // 0 (never) when unset
+    int maxRuntimeMinutes() const; // 0 (no limit) when unset
+    QString awsAmi() const;
+    QString awsAmiUser() const;
+    QString awsInstanceType() const;
+    QString awsRegion() const;
+    QString localDockerCommand() const; // the docker program for local runs, "docker" when unset
+    QString remoteDockerCommand() const; // the docker program on remote hosts, "docker" when unset
+
+    void setValue(const QString& key, const QJsonValue& value);
+
+    // Expands a grid to "--key value" conditions, keys in order, values quoted for the shell.
+    static QStringList expandGrid(const QMap<QString, QStringList>& grid);
+    // An experiment name that is valid as a Docker tag and an AWS resource name.
+    static bool isValidExperimentName(const QString& name);
+
+private:
+    QString string(const char* key, const QString& fallback = QString()) const;
+    QJsonObject m_json;
+};

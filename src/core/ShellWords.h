@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+// POSIX shell word rules without expansion: quotes and backslashes group and
+// escape, nothing is ever evaluated. Used for `-o ARGS`, condition strings and
+// the experiment command, and to quote commands for display.
+namespace ShellWords {
+
+// Splits text into words; nullopt with *error set on an unbalanced quote or a
+// trailing backslash.
+std::optional<QStringList> split(const QString& text, QString* error = nullptr);
+
+// Quotes one word so that a POSIX shell reads it back unchanged.
+QString quote(const QString& word);
+
+// Quotes and joins words with spaces.
+QString join(const QStringList& words);
+
+} // namespace ShellWords

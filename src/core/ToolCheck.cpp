@@ -1,0 +1,52 @@
+#include "ToolCheck.h"
+
+#include "CommandRunner.h"
+
+ToolCheck::ToolCheck(QObject* parent)
+    : QObject(parent)
+{
+}
+
+void ToolCheck::start()
+{
+    struct Spec
+    {
+        const char* name;
+        QStringList args;
+        const char* hint;
+    };
+    const QList<Spec> specs {
+        { "docker", { QStringLiteral("--version") }, "install it with `apt-get install docker.io`" },
+        { "terraform", { QStringLiteral("version") },
+          "Debian does not ship it: install it from HashiCorp's apt repository "
+          "(https://developer.hashicorp.com/terraform/install); needed only for the aws backend" },
+        { "git", { QStringLiteral("--version") }, "install it with `apt-get install git`" },
+        { "rsync", { QStringLiteral("--version") }, "install it with `apt-get install rsync`" },
+        { "ssh", { QStringLiteral("-V") }, "install it with `apt-get install openssh-client`" },
+    };
+    m_tools.clear();
+    m_pending = specs.size();
+    for (int i = 0; i < specs.size(); ++i) {
+        m_tools << Tool { QLatin1String(specs[i].name), QString(), QLatin1String(specs[i].hint), false };
+        auto* runner = new CommandRunner(this);
+        auto* output = new QByteArray;
+        auto collect = [output](const QByteArray& d) { output->append(d); };
+        connect(runner, &CommandRunner::standardOutput, this, collect);
+        connect(runner, &CommandRunner::standardError, this, collect); // ssh -V prints to stderr
+        connect(runner, &CommandRunner::finished, this, [this, i, runner, output](int code, const QString&) {
+            Tool& tool = m_tools[i];
+            tool.found = code == 0;
+            if (tool.found)
+                tool.version = QString::fromUtf8(*output).section(QLatin1Char('\n'), 0, 0).trimmed();
+            delete output;
+            runner->deleteLater();
+            Q_EMIT toolChecked(tool);
+            if (--m_pending == 0)
+                Q_EMIT finished();
+        });
+        Command c;
+        c.program = m_tools[i].name;
+        c.arguments = specs[i].args;
+        runner->start(c);
+    }
+}

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QList>
+#include <QObject>
+#include <QString>
+
+class CommandRunner;
+
+// Checks the external tools Logistician drives (docker, terraform, git, rsync,
+// ssh) by running each one's version command, all at once, in the background.
+class ToolCheck : public QObject
+{
+    Q_OBJECT
+public:
+    struct Tool
+    {
+        QString name;
+        QString version; // first line the tool printed; empty when missing
+        QString installHint; // what to do when it is missing
+        bool found = false;
+    };
+
+    explicit ToolCheck(QObject* parent = nullptr);
+    void start();
+    const QList<Tool>& tools() const { return m_tools; }
+
+Q_SIGNALS:
+    void toolChecked(const ToolCheck::Tool& tool);
+    void finished();
+
+private:
+    QList<Tool> m_tools;
+    int m_pending = 0;
+};

@@ -1,0 +1,189 @@
+#include "GitRepository.h"
+
+#include <QDir>
+#include <QFile>
+
+#include <git2.h>
+
+namespace {
+
+// libgit2 needs one global init before any call.
+void ensureLibgit2()
+{
+    static const int once = git_libgit2_init();
+    Q_UNUSED(once);
+}
+
+// Frees a libgit2 object when it leaves scope.
+template<typename T, void (*Free)(T*)>
+struct Handle
+{
+    T* ptr = nullptr;
+    ~Handle()
+    {
+        if (ptr)
+            Free(ptr);
+    }
+    T** out() { return &ptr; }
+};
+
+struct ExportContext
+{
+    git_repository* repo;
+    QString destination;
+    QString error;
+};
+
+int exportEntry(const char* root, const git_tree_entry* entry, void* payload)
+{
+    auto* ctx = static_cast<ExportContext*>(payload);
+    const QString relative = QString::fromUtf8(root) + QString::fromUtf8(git_tree_entry_name(entry));
+    const QString target = ctx->destination + QLatin1Char('/') + relative;
+    const git_filemode_t mode = git_tree_entry_filemode(entry);
+
+    if (mode == GIT_FILEMODE_TREE) {
+        if (!QDir().mkpath(target)) {
+            ctx->error = QStringLiteral("cannot create %1").arg(target);
+            return -1;
+        }
+        return 0;
+    }
+    if (mode == GIT_FILEMODE_COMMIT) // a submodule: its files are not in this repository
+        return 0;
+
+    Handle<git_blob, git_blob_free> blob;
+    if (git_blob_lookup(blob.out(), ctx->repo, git_tree_entry_id(entry)) != 0) {
+        ctx->error = GitRepository::lastError();
+        return -1;
+    }
+    const QByteArray content(static_cast<const char*>(git_blob_rawcontent(blob.ptr)),
+                             static_cast<int>(git_blob_rawsize(blob.ptr)));
+    if (mode == GIT_FILEMODE_LINK) {
+        if (!QFile::link(QString::fromUtf8(content), target)) {
+            ctx->error = QStringLiteral("cannot create symlink %1").arg(target);
+            return -1;
+        }
+        return 0;
+    }
+    QFile file(target);
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size()) {
+        ctx->error = QStringLiteral("cannot write %1: %2").arg(target, file.errorString());
+        return -1;
+    }
+    QFile::Permissions perms = QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther;
+    if (mode == GIT_FILEMODE_BLOB_EXECUTABLE)
+        perms |= QFile::ExeOwner | QFile::ExeGroup | QFile::ExeOther;
+    file.setPermissions(perms);
+    return 0;
+}
+
+} // namespace
+
+GitRepository::GitRepository(git_repository* repo)
+    : m_repo(repo)
+{
+}
+
+GitRepository::~GitRepository()
+{
+    git_repository_free(m_repo);
+}
+
+QString GitRepository::lastError()
+{
+    const git_error* e = git_error_last();
+    return e && e->message ? QString::fromUtf8(e->message) : QStringLiteral("unknown Git error");
+}
+
+std::unique_ptr<GitRepository> GitRepository::discover(const QString& path, QString* error)
+{
+    ensureLibgit2();
+    git_repository* repo = nullptr;
+    const QByteArray native = QDir(path).absolutePath().toUtf8();
+    if (git_repository_open_ext(&repo, native.constData(), 0, nullptr) != 0) {
+        if (error)
+            *error = QStringLiteral("%1 is not inside a Git repository").arg(QDir(path).absolutePath());
+        return nullptr;
+    }
+    if (git_repository_is_bare(repo)) {
+        git_repository_free(repo);
+        if (error)
+            *error = QStringLiteral("%1 is a bare Git repository; an experiment needs a working tree").arg(path);
+        return nullptr;
+    }
+    return std::unique_ptr<GitRepository>(new GitRepository(repo));
+}
+
+QString GitRepository::workdir() const
+{
+    QString dir = QString::fromUtf8(git_repository_workdir(m_repo));
+    while (dir.size() > 1 && dir.endsWith(QLatin1Char('/')))
+        dir.chop(1);
+    return dir;
+}
+
+QString GitRepository::headCommit() const
+{
+    git_oid oid;
+    if (git_reference_name_to_id(&oid, m_repo, "HEAD") != 0)
+        return QString();
+    return QString::fromLatin1(git_oid_tostr_s(&oid));
+}
+
+bool GitRepository::isDirty() const
+{
+    git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+    opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+    opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+    Handle<git_status_list, git_status_list_free> list;
+    if (git_status_list_new(list.out(), m_repo, &opts) != 0)
+        return true; // cannot tell: safer to call it dirty
+    return git_status_list_entrycount(list.ptr) > 0;
+}
+
+QString GitRepository::remoteUrl(const QString& name) const
+{
+    Handle<git_remote, git_remote_free> remote;
+    if (git_remote_lookup(remote.out(), m_repo, name.toUtf8().constData()) != 0)
+        return QString();
+    const char* url = git_remote_url(remote.ptr);
+    return url ? QString::fromUtf8(url) : QString();
+}
+
+bool GitRepository::exportTree(const QString& commit, const QString& subPath, const QString& destination,
+                               QString* error) const
+{
+    auto fail = [&](const QString& message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    Handle<git_object, git_object_free> object;
+    if (git_revparse_single(object.out(), m_repo, commit.toUtf8().constData()) != 0)
+        return fail(QStringLiteral("no commit %1: %2").arg(commit, lastError()));
+    Handle<git_commit, git_commit_free> commitObj;
+    if (git_commit_lookup(commitObj.out(), m_repo, git_object_id(object.ptr)) != 0)
+        return fail(QStringLiteral("%1 is not a commit").arg(commit));
+    Handle<git_tree, git_tree_free> tree;
+    if (git_commit_tree(tree.out(), commitObj.ptr) != 0)
+        return fail(lastError());
+
+    Handle<git_tree, git_tree_free> subtree;
+    git_tree* root = tree.ptr;
+    const QString cleanSub = QDir::cleanPath(subPath);
+    if (!subPath.isEmpty() && cleanSub != QLatin1String(".")) {
+        Handle<git_tree_entry, git_tree_entry_free> entry;
+        if (git_tree_entry_bypath(entry.out(), tree.ptr, cleanSub.toUtf8().constData()) != 0)
+            return fail(QStringLiteral("%1 is not in commit %2").arg(cleanSub, commit.left(12)));
+        if (git_tree_lookup(subtree.out(), m_repo, git_tree_entry_id(entry.ptr)) != 0)
+            return fail(QStringLiteral("%1 is not a folder in commit %2").arg(cleanSub, commit.left(12)));
+        root = subtree.ptr;
+    }
+
+    if (!QDir().mkpath(destination))
+        return fail(QStringLiteral("cannot create %1").arg(destination));
+    ExportContext ctx { m_repo, destination, QString() };
+    if (git_tree_walk(root, GIT_TREEWALK_PRE, exportEntry, &ctx) != 0)
+        return fail(ctx.error.isEmpty() ? lastError() : ctx.error);
+    return true;
+}

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QString>
+
+#include <memory>
+
+struct git_repository;
+
+// The Git facts Logistician needs, read through libgit2: where the working
+// tree is, what HEAD is, whether the tree is dirty, the origin URL, and the
+// files of a commit (exported without a checkout or network).
+class GitRepository
+{
+public:
+    ~GitRepository();
+    GitRepository(const GitRepository&) = delete;
+    GitRepository& operator=(const GitRepository&) = delete;
+
+    // Opens the repository containing path (searching upwards); nullptr and
+    // *error set when path is not inside a Git working tree.
+    static std::unique_ptr<GitRepository> discover(const QString& path, QString* error);
+
+    QString workdir() const; // absolute, no trailing slash
+    QString headCommit() const; // full id; empty when there is no commit yet
+    // Tracked files changed in the index or the working tree (untracked files
+    // are not part of any commit, so they do not make a run irreproducible).
+    bool isDirty() const;
+    QString remoteUrl(const QString& name = QStringLiteral("origin")) const;
+
+    // Writes the files of `commit` below `subPath` (relative to the working tree
+    // root; empty for all) into destination, with executable bits and symlinks.
+    bool exportTree(const QString& commit, const QString& subPath, const QString& destination, QString* error) const;
+
+    // libgit2's last error as text.
+    static QString lastError();
+
+private:
+    explicit GitRepository(git_repository* repo);
+    git_repository* m_repo;
+};
