@@ -1,0 +1,97 @@
+#include "Command.h"
+#include "CommandLog.h"
+#include "CommandRunner.h"
+#include "Docker.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+class TestCommand : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void displayQuotesArguments()
+    {
+        Command c;
+        c.program = "docker";
+        c.arguments = { "run", "img", "a b", "$(x)" };
+        QCOMPARE(c.display(), QString("docker run img 'a b' '$(x)'"));
+    }
+
+    void loginPasswordNeverShown()
+    {
+        const QString password = "hunter2-Secret!";
+        const Command c = Docker::login("docker", "127.0.0.1:5000", "alice", password);
+        QVERIFY(!c.arguments.contains(password)); // not in argv
+        QVERIFY(c.standardInput.contains(password.toUtf8())); // via stdin
+        QVERIFY(!c.display().contains(password));
+        QVERIFY(c.display().contains("--password-stdin"));
+    }
+
+    void secretsRedactedEverywhere()
+    {
+        Command c;
+        c.program = "terraform";
+        c.arguments = { "apply", "-var", "token=abc123secret" };
+        c.environment.insert("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI");
+        c.environment.insert("TF_IN_AUTOMATION", "1");
+        c.secretEnvironment << "AWS_SECRET_ACCESS_KEY";
+        c.secrets << "abc123secret";
+        const QString shown = c.display();
+        QVERIFY2(!shown.contains("abc123secret"), qPrintable(shown));
+        QVERIFY2(!shown.contains("wJalrXUtnFEMI"), qPrintable(shown));
+        QVERIFY(shown.contains("AWS_SECRET_ACCESS_KEY=***"));
+        QVERIFY(shown.contains("TF_IN_AUTOMATION=1"));
+        QCOMPARE(c.redact("error: token abc123secret rejected"), QString("error: token *** rejected"));
+    }
+
+    void runnerAnnouncesStreamsAndReportsExitCode()
+    {
+        QSignalSpy announced(CommandLog::instance(), &CommandLog::commandStarted);
+        CommandRunner runner;
+        QByteArray out;
+        connect(&runner, &CommandRunner::standardOutput, this, [&](const QByteArray& d) { out += d; });
+        QSignalSpy finished(&runner, &CommandRunner::finished);
+        Command c;
+        c.program = "sh";
+        c.arguments = { "-c", "cat; echo done; exit 3" };
+        c.standardInput = "from stdin\n";
+        c.secrets << "from stdin";
+        runner.start(c);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.first().at(0).toInt(), 3);
+        QCOMPARE(out, QByteArray("from stdin\ndone\n"));
+        QCOMPARE(announced.size(), 1);
+        QVERIFY(announced.first().at(0).toString().startsWith("sh -c"));
+    }
+
+    void runnerReportsMissingProgram()
+    {
+        CommandRunner runner;
+        QSignalSpy finished(&runner, &CommandRunner::finished);
+        Command c;
+        c.program = "logistician-no-such-program";
+        runner.start(c);
+        QVERIFY(finished.size() == 1 || finished.wait(5000));
+        QCOMPARE(finished.first().at(0).toInt(), CommandRunner::FailedToStart);
+        QVERIFY(finished.first().at(1).toString().contains("not installed or not on PATH"));
+    }
+
+    void runnerCancels()
+    {
+        CommandRunner runner;
+        QSignalSpy finished(&runner, &CommandRunner::finished);
+        Command c;
+        c.program = "sleep";
+        c.arguments = { "30" };
+        runner.start(c);
+        QTest::qWait(100);
+        QVERIFY(runner.isRunning());
+        runner.cancel();
+        QVERIFY(finished.wait(10000));
+        QVERIFY(!runner.isRunning());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCommand)
+#include "TestCommand.moc"

@@ -1,0 +1,76 @@
+#include "CredentialStore.h"
+
+#include <QSignalSpy>
+#include <QTest>
+#include <QUuid>
+
+// Against the real Secret Service: scripts/test.sh runs the suite inside
+// dbus-run-session with an unlocked gnome-keyring.
+class TestCredentialStore : public QObject
+{
+    Q_OBJECT
+private:
+    CredentialStore::Reply call(const std::function<void(CredentialStore::Callback)>& f)
+    {
+        CredentialStore::Reply result;
+        bool done = false;
+        f([&](const CredentialStore::Reply& r) {
+            result = r;
+            done = true;
+        });
+        if (!QTest::qWaitFor([&] { return done; }, 20000))
+            qWarning("keychain call timed out");
+        return result;
+    }
+
+    CredentialStore m_store;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
+            QFAIL("no D-Bus session: run the tests through scripts/test.sh, which starts the keychain");
+        m_store.setService("logistician-test-" + QUuid::createUuid().toString(QUuid::WithoutBraces));
+        qunsetenv("LOGISTICIAN_REGISTRY_PASSWORD");
+        qunsetenv("AWS_SECRET_ACCESS_KEY");
+    }
+
+    void writeReadReplaceDelete()
+    {
+        using S = CredentialStore::Secret;
+        auto missing = call([&](auto cb) { m_store.read(S::RegistryPassword, cb); });
+        QCOMPARE(missing.status, CredentialStore::Reply::Status::NotFound);
+
+        auto written = call([&](auto cb) { m_store.write(S::RegistryPassword, "pa ss'word$1", cb); });
+        QVERIFY2(written.ok(), qPrintable(written.message));
+        auto read = call([&](auto cb) { m_store.read(S::RegistryPassword, cb); });
+        QVERIFY2(read.ok(), qPrintable(read.message));
+        QCOMPARE(read.value, QString("pa ss'word$1"));
+        QVERIFY(!read.fromEnvironment);
+
+        QVERIFY(call([&](auto cb) { m_store.write(S::RegistryPassword, "second", cb); }).ok());
+        QCOMPARE(call([&](auto cb) { m_store.read(S::RegistryPassword, cb); }).value, QString("second"));
+
+        QVERIFY(call([&](auto cb) { m_store.remove(S::RegistryPassword, cb); }).ok());
+        QCOMPARE(call([&](auto cb) { m_store.read(S::RegistryPassword, cb); }).status,
+                 CredentialStore::Reply::Status::NotFound);
+        // Removing again is not an error.
+        QVERIFY(call([&](auto cb) { m_store.remove(S::RegistryPassword, cb); }).ok());
+    }
+
+    void environmentOverridesKeychain()
+    {
+        using S = CredentialStore::Secret;
+        QVERIFY(call([&](auto cb) { m_store.write(S::AwsSecretAccessKey, "from-keychain", cb); }).ok());
+        qputenv("AWS_SECRET_ACCESS_KEY", "from-env");
+        auto read = call([&](auto cb) { m_store.read(S::AwsSecretAccessKey, cb); });
+        qunsetenv("AWS_SECRET_ACCESS_KEY");
+        QVERIFY(read.ok());
+        QCOMPARE(read.value, QString("from-env"));
+        QVERIFY(read.fromEnvironment);
+        QVERIFY(call([&](auto cb) { m_store.remove(S::AwsSecretAccessKey, cb); }).ok());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCredentialStore)
+#include "TestCredentialStore.moc"
