@@ -15,7 +15,7 @@ packages=(
     debootstrap dbus dbus-x11 gnome-keyring libsecret-tools docker-registry apache2-utils
     fonts-dejavu-core
     # packaging checks and benchmarks
-    desktop-file-utils appstream dpkg-dev file hyperfine
+    desktop-file-utils appstream dpkg-dev file librsvg2-bin hyperfine
 )
 
 missing=()
