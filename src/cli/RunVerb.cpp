@@ -75,15 +75,24 @@ int RunVerb::execute(const QStringList& arguments)
     runOptions.arguments = *words;
     runOptions.clone = parser.isSet(clone);
     LocalRun run(experiment, runOptions);
-    const Result prepared = run.prepare();
-    if (!prepared) {
-        Console::error(prepared.message());
-        return prepared.exitCode();
+    return prepareAndRun(run);
+}
+
+int RunVerb::prepareAndRun(LocalRun& run)
+{
+    // Bad input first (exit 2), then the engine (exit 1); only then is anything written.
+    if (const Result valid = run.validate(); !valid) {
+        Console::error(valid.message());
+        return valid.exitCode();
     }
     QString engineError;
     if (!Docker::engineAnswers(&engineError)) {
         Console::error(engineError);
         return 1;
+    }
+    if (const Result prepared = run.prepare(); !prepared) {
+        Console::error(prepared.message());
+        return prepared.exitCode();
     }
     return runToEnd(run);
 }
@@ -102,8 +111,11 @@ int RunVerb::runToEnd(LocalRun& run)
     });
     QObject::connect(&run, &LocalRun::finished, [&](int exitCode, const QString& message) {
         code = exitCode;
-        if (!message.isEmpty())
+        // A message means docker itself failed, not the experiment: that is exit code 1.
+        if (!message.isEmpty()) {
             Console::error(message);
+            code = 1;
+        }
         loop.quit();
     });
 

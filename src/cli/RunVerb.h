@@ -15,6 +15,10 @@ public:
     }
     int execute(const QStringList& arguments) override;
 
-    // Runs a prepared LocalRun to the end, output streamed; returns the exit code.
+    // Validates, checks the engine, prepares and runs to the end with output
+    // streamed; returns the exit code (the container's, or 1/2 for failures).
+    static int prepareAndRun(LocalRun& run);
+
+private:
     static int runToEnd(LocalRun& run);
 };

@@ -1,7 +1,6 @@
 #include "ShellVerb.h"
 
 #include "Console.h"
-#include "Docker.h"
 #include "Experiment.h"
 #include "LocalRun.h"
 #include "RunVerb.h"
@@ -18,15 +17,5 @@ int ShellVerb::execute(const QStringList& arguments)
     options.interactiveShell = true;
     options.tty = Console::stdinIsTerminal();
     LocalRun run(experiment, options);
-    const Result prepared = run.prepare();
-    if (!prepared) {
-        Console::error(prepared.message());
-        return prepared.exitCode();
-    }
-    QString engineError;
-    if (!Docker::engineAnswers(&engineError)) {
-        Console::error(engineError);
-        return 1;
-    }
-    return RunVerb::runToEnd(run);
+    return RunVerb::prepareAndRun(run);
 }

@@ -38,8 +38,9 @@ int Verb::parse(QCommandLineParser& parser, const QStringList& arguments, const 
     }
     if (parser.isSet(help)) {
         QString text = parser.helpText();
-        // QCommandLineParser names the binary; show the verb too.
-        text.replace(QStringLiteral("Usage: logistician"), QStringLiteral("Usage: logistician ") + name());
+        // QCommandLineParser names the binary by its path; show the name and the verb.
+        const int end = text.indexOf(QLatin1Char(' '), 7);
+        text.replace(7, end - 7, QStringLiteral("logistician ") + name());
         Console::out(text);
         return 0;
     }

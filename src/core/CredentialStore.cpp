@@ -24,7 +24,8 @@ CredentialStore::Reply replyFor(const QKeychain::Job* job)
         // Without a D-Bus session or Secret Service, libsecret reports this.
         if (job->errorString().contains(QLatin1String("DBus"), Qt::CaseInsensitive)
             || job->errorString().contains(QLatin1String("org.freedesktop.secrets"))
-            || job->errorString().contains(QLatin1String("secret"), Qt::CaseInsensitive)) {
+            || job->errorString().contains(QLatin1String("secret"), Qt::CaseInsensitive)
+            || job->errorString().contains(QLatin1String("Could not connect"), Qt::CaseInsensitive)) {
             reply.status = CredentialStore::Reply::Status::NoBackend;
             reply.message = CredentialStore::noBackendAdvice() + QStringLiteral(" (") + job->errorString()
                 + QLatin1Char(')');

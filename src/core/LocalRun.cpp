@@ -31,7 +31,7 @@ LocalRun::LocalRun(const Experiment& experiment, const Options& options, QObject
 
 LocalRun::~LocalRun() = default;
 
-Result LocalRun::prepare()
+Result LocalRun::validate() const
 {
     const Parameters& params = m_experiment.parameters();
     QString splitError;
@@ -44,17 +44,28 @@ Result LocalRun::prepare()
                                     .arg(m_experiment.parametersPath()));
     if (!QFileInfo::exists(m_experiment.dockerfilePath()))
         return Result::badInput(QStringLiteral("%1: no Dockerfile").arg(m_experiment.dockerfilePath()));
-
     QString gitError;
     auto repo = GitRepository::discover(m_experiment.dir(), &gitError);
     if (!repo)
         return Result::badInput(gitError);
+    if (m_options.clone && repo->headCommit().isEmpty())
+        return Result::badInput(QStringLiteral("--clone needs a commit, and %1 has none yet").arg(repo->workdir()));
+    return Result::ok();
+}
+
+Result LocalRun::prepare()
+{
+    const Result valid = validate();
+    if (!valid)
+        return valid;
+    const Parameters& params = m_experiment.parameters();
+    const QStringList commandWords = *ShellWords::split(params.experimentCommand());
+    QString gitError;
+    auto repo = GitRepository::discover(m_experiment.dir(), &gitError);
     const QString commit = repo->headCommit();
 
     QString projectDir = m_experiment.projectRoot();
     if (m_options.clone) {
-        if (commit.isEmpty())
-            return Result::badInput(QStringLiteral("--clone needs a commit, and %1 has none yet").arg(repo->workdir()));
         m_cloneDir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/logistician-clone-XXXXXX"));
         if (!m_cloneDir->isValid())
             return Result::failed(QStringLiteral("cannot create a temporary folder: %1").arg(m_cloneDir->errorString()));
@@ -87,7 +98,7 @@ Result LocalRun::prepare()
         spec.tty = m_options.tty;
         spec.command = { QStringLiteral("bash") };
     } else {
-        spec.command = *commandWords;
+        spec.command = commandWords;
         spec.arguments = m_options.arguments;
     }
     m_command = Docker::run(spec);
@@ -128,6 +139,8 @@ void LocalRun::onFinished(int exitCode, const QString& error)
     if (exitCode == 125 && m_stderrTail.contains("No such image"))
         message = QStringLiteral("image %1 is not built yet; run `logistician build %2` first")
                       .arg(m_experiment.imageTag(), m_experiment.dir());
+    else if (exitCode == 125 && m_stderrTail.contains("docker: "))
+        message = QStringLiteral("docker could not start the container (see its message above)");
     if (m_outputLog)
         m_outputLog->close();
     m_config.insert(QStringLiteral("exit_code"), exitCode);

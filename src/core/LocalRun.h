@@ -37,7 +37,9 @@ public:
     LocalRun(const Experiment& experiment, const Options& options, QObject* parent = nullptr);
     ~LocalRun() override;
 
-    // Creates the data folder and writes config/run.json; nothing is started.
+    // Checks the experiment can run (command, Dockerfile, Git); touches nothing.
+    Result validate() const;
+    // Validates, then creates the data folder and writes config/run.json; nothing is started.
     Result prepare();
     // Starts the container; finished() follows. prepare() must have succeeded.
     void start();

@@ -36,7 +36,10 @@ TestProject::TestProject(const QString& command)
 TestProject::~TestProject()
 {
     // Containers write as root into data/; the temporary folder removes them anyway.
-    QProcess::execute(QStringLiteral("docker"), { QStringLiteral("rmi"), QStringLiteral("-f"), image() });
+    QProcess rmi;
+    rmi.setProcessChannelMode(QProcess::ForwardedOutputChannel); // stderr ("No such image") is noise here
+    rmi.start(QStringLiteral("docker"), { QStringLiteral("rmi"), QStringLiteral("-f"), image() });
+    rmi.waitForFinished(60000);
 }
 
 QString TestProject::experimentDir() const

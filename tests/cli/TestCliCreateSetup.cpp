@@ -1,0 +1,154 @@
+#include "CliProcess.h"
+#include "CredentialStore.h"
+#include "Parameters.h"
+#include "ScratchRepository.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+
+class TestCliCreateSetup : public QObject
+{
+    Q_OBJECT
+private:
+    static QString read(const QString& path)
+    {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+    }
+
+private Q_SLOTS:
+    void createWritesFromTemplates()
+    {
+        ScratchRepository repo;
+        repo.writeFile("README", "x");
+        repo.commitAll();
+        const QString origin = repo.addBareOrigin();
+        QDir().mkpath(repo.filePath("src/deep"));
+        // Run from a subfolder: the experiment goes to the project root's experiments/.
+        const CliResult r = CliProcess::run({ "create", "sweep-1", "--command", "python3 train.py", "--template", "python" },
+                                            repo.filePath("src/deep"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QString dir = repo.filePath("experiments/sweep-1");
+        QCOMPARE(r.out.trimmed(), QDir(dir).canonicalPath());
+        ParametersError error;
+        const auto params = Parameters::load(dir + "/parameters.json", &error);
+        QVERIFY2(params, qPrintable(error.toString()));
+        QCOMPARE(params->experimentName(), QString("sweep-1"));
+        QCOMPARE(params->experimentCommand(), QString("python3 train.py"));
+        QVERIFY(params->json().contains("aws_ami_user")); // the original keys are all there
+        const QString dockerfile = read(dir + "/Dockerfile");
+        QVERIFY(dockerfile.contains("FROM debian:bookworm-slim"));
+        QVERIFY2(dockerfile.contains(origin), qPrintable(dockerfile)); // git URL defaults to origin
+        QVERIFY(read(dir + "/.gitignore").contains(".logistician/"));
+
+        // Refuses to overwrite, and leaves the files alone.
+        const QString before = read(dir + "/parameters.json");
+        const CliResult again = CliProcess::run({ "create", "sweep-1", "--git-url", "x" }, repo.path());
+        QCOMPARE(again.exitCode, 2);
+        QVERIFY2(again.err.contains("already exists"), qPrintable(again.err));
+        QCOMPARE(read(dir + "/parameters.json"), before);
+
+        // A name another experiment already uses (in another folder) is refused too.
+        QVERIFY(QDir().rename(dir, repo.filePath("experiments/renamed")));
+        const CliResult dup = CliProcess::run({ "create", "sweep-1" }, repo.path());
+        QCOMPARE(dup.exitCode, 2);
+        QVERIFY2(dup.err.contains("already used by"), qPrintable(dup.err));
+
+        const CliResult badName = CliProcess::run({ "create", "no spaces" }, repo.path());
+        QCOMPARE(badName.exitCode, 2);
+        const CliResult badTemplate = CliProcess::run({ "create", "ok", "--template", "nope" }, repo.path());
+        QCOMPARE(badTemplate.exitCode, 2);
+        QVERIFY(badTemplate.err.contains("available: python, shell"));
+        QVERIFY(!QFileInfo::exists(repo.filePath("experiments/ok")));
+    }
+
+    void createOutsideGitIsBadInput()
+    {
+        QTemporaryDir dir;
+        const CliResult r = CliProcess::run({ "create", "x" }, dir.path());
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("is not inside a Git repository"));
+        QVERIFY(QDir(dir.path()).isEmpty());
+    }
+
+    void setupStoresSecretsInTheKeychainOnly()
+    {
+        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
+            QFAIL("no D-Bus session: run the tests through scripts/test.sh, which starts the keychain");
+        QTemporaryDir config;
+        const QString service = "logistician-test-" + QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QString secret = "s3cr3t-" + QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const CliResult r = CliProcess::run({ "setup", "--non-interactive", "--registry", "127.0.0.1:5000",
+                                              "--registry-user", "alice", "--skip-tool-check" },
+                                            QString(),
+                                            { { "XDG_CONFIG_HOME", config.path() },
+                                              { "LOGISTICIAN_KEYCHAIN_SERVICE", service },
+                                              { "LOGISTICIAN_REGISTRY_PASSWORD", secret } });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(!r.out.contains(secret) && !r.err.contains(secret));
+        QVERIFY(r.err.contains("Registry password: stored in the keychain"));
+
+        // The SSH key exists with mode 0600; no file in the config folder holds the secret.
+        const QString key = config.filePath("logistician/ssh-key");
+        QVERIFY(QFileInfo::exists(key));
+        QCOMPARE(QFileInfo(key).permissions() & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup), QFile::Permissions());
+        QVERIFY(read(key).contains("OPENSSH PRIVATE KEY"));
+        for (const QFileInfo& file : QDir(config.filePath("logistician")).entryInfoList(QDir::Files))
+            QVERIFY2(!read(file.filePath()).contains(secret), qPrintable(file.filePath()));
+        QVERIFY(read(config.filePath("logistician/settings.ini")).contains("127.0.0.1:5000"));
+
+        // And the keychain really has it.
+        qunsetenv("LOGISTICIAN_REGISTRY_PASSWORD");
+        CredentialStore store;
+        store.setService(service);
+        CredentialStore::Reply reply;
+        bool done = false;
+        store.read(CredentialStore::Secret::RegistryPassword, [&](const CredentialStore::Reply& r) {
+            reply = r;
+            done = true;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+        QCOMPARE(reply.value, secret);
+        store.remove(CredentialStore::Secret::RegistryPassword, [](const CredentialStore::Reply&) {});
+
+        // A second setup keeps the key.
+        const QString keyBefore = read(key);
+        const CliResult again = CliProcess::run({ "setup", "--non-interactive", "--skip-tool-check" }, QString(),
+                                                { { "XDG_CONFIG_HOME", config.path() },
+                                                  { "LOGISTICIAN_KEYCHAIN_SERVICE", service } });
+        QCOMPARE(again.exitCode, 0);
+        QCOMPARE(read(key), keyBefore);
+    }
+
+    void setupWithoutKeychainSaysUseEnvironment()
+    {
+        QTemporaryDir config;
+        const CliResult r = CliProcess::run({ "setup", "--non-interactive", "--skip-tool-check" }, QString(),
+                                            { { "XDG_CONFIG_HOME", config.path() },
+                                              { "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus" },
+                                              { "AWS_ACCESS_KEY_ID", "AKIAEXAMPLE" } });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("no keychain answers; AWS_ACCESS_KEY_ID will be used from the environment"), qPrintable(r.err));
+        QVERIFY(!r.err.contains("AKIAEXAMPLE"));
+    }
+
+    void setupChecksTools()
+    {
+        QTemporaryDir config;
+        const CliResult r = CliProcess::run({ "setup", "--non-interactive" }, QString(),
+                                            { { "XDG_CONFIG_HOME", config.path() },
+                                              { "PATH", "/usr/bin:/bin" } });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains(QRegularExpression("git +git version")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QRegularExpression("ssh +OpenSSH")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QRegularExpression("terraform +missing: Debian does not ship it")), qPrintable(r.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliCreateSetup)
+#include "TestCliCreateSetup.moc"

@@ -1,0 +1,147 @@
+#include "CliProcess.h"
+#include "TestProject.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+
+// The local loop through the real binary and the real Docker engine.
+class TestCliRun : public QObject
+{
+    Q_OBJECT
+private:
+    static QString readFile(const QString& path)
+    {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+    }
+    static QJsonObject runConfig(const QString& runDir)
+    {
+        QFile f(runDir + "/config/run.json");
+        f.open(QIODevice::ReadOnly);
+        return QJsonDocument::fromJson(f.readAll()).object();
+    }
+    static void build(TestProject& project)
+    {
+        const CliResult r = CliProcess::run({ "build", project.experimentDir() });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    }
+
+private Q_SLOTS:
+    void exampleAddsOneAndTwo()
+    {
+        // The shipped example, copied into a scratch repository so the run writes nothing into the source tree.
+        const QString example = qEnvironmentVariable("LOGISTICIAN_DATA_DIR") + "/examples/addition";
+        ScratchRepository repo;
+        for (const QString& rel : { "add.sh", "experiments/1/Dockerfile", "experiments/1/parameters.json" }) {
+            QFile f(example + "/" + rel);
+            QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
+            repo.writeFile(rel, f.readAll());
+        }
+        repo.commitAll();
+        const QString dir = repo.filePath("experiments/1");
+        QCOMPARE(CliProcess::run({ "build", dir }).exitCode, 0);
+        const CliResult r = CliProcess::run({ "run", dir, "-o", "1 2" });
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, QString("3\n"));
+        const QStringList runs = QDir(dir + "/data").entryList({ "local-*" }, QDir::Dirs);
+        QCOMPARE(runs.size(), 1);
+        QCOMPARE(readFile(dir + "/data/" + runs.first() + "/results/sum.txt"), QString("3\n"));
+        // The same condition from parameters.json by number.
+        const CliResult byCondition = CliProcess::run({ "run", dir, "--condition", "2" });
+        QCOMPARE(byCondition.exitCode, 0);
+        QCOMPARE(byCondition.out, QString("7\n"));
+        QProcess::execute("docker", { "rmi", "-f", "logistician/addition-example-1" });
+    }
+
+    void exitCodeOfTheContainerIsTheCommands()
+    {
+        TestProject project("sh fail.sh");
+        build(project);
+        const CliResult r = CliProcess::run({ "run", project.experimentDir(), "-o", "7" });
+        QCOMPARE(r.exitCode, 7);
+        QVERIFY(r.err.contains("failing"));
+        QCOMPARE(runConfig(project.lastRunDir()).value("exit_code").toInt(), 7);
+        QCOMPARE(CliProcess::run({ "run", project.experimentDir(), "-o", "0" }).exitCode, 0);
+    }
+
+    void argumentsArriveVerbatimAndRunNothing()
+    {
+        TestProject project;
+        build(project);
+        const QString marker = QDir::tempPath() + "/logistician-pwned-" + project.name();
+        const QString args = QString("'a b' \"c \\\"d\\\"\" '$(touch %1)' ';' 'x;y' '`touch %1`' '&&' '|' "
+                                     "\"\\$HOME\" '' --flag=1 'it'\\''s' 'ü'")
+                                 .arg(marker);
+        const CliResult r = CliProcess::run({ "run", project.experimentDir(), "-o", args });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QString expected = QString("<a b>\n<c \"d\">\n<$(touch %1)>\n<;>\n<x;y>\n<`touch %1`>\n<&&>\n<|>\n"
+                                         "<$HOME>\n<>\n<--flag=1>\n<it's>\n<ü>\n")
+                                     .arg(marker);
+        QCOMPARE(r.out, expected);
+        QVERIFY(!QFile::exists(marker));
+        QCOMPARE(readFile(project.lastRunDir() + "/results/args.txt"), expected);
+        // Nothing ran inside the container either: /data holds only what the script wrote.
+        QCOMPARE(QDir(project.lastRunDir() + "/results").entryList(QDir::Files), QStringList { "args.txt" });
+        // Every command is echoed so it can be copied: the arguments stay quoted there.
+        QVERIFY2(r.err.contains("$ docker run "), qPrintable(r.err));
+        QVERIFY2(r.err.contains("'$(touch " + marker + ")'"), qPrintable(r.err));
+        // Unbalanced quotes are bad input.
+        const CliResult bad = CliProcess::run({ "run", project.experimentDir(), "-o", "'oops" });
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains("unbalanced single quote"), qPrintable(bad.err));
+    }
+
+    void resultsAndConfigLandInData()
+    {
+        TestProject project;
+        build(project);
+        const CliResult r = CliProcess::run({ "run", project.experimentDir(), "-o", "--lr 0.1" });
+        QCOMPARE(r.exitCode, 0);
+        const QString run = project.lastRunDir();
+        QVERIFY(QFileInfo(run + "/logs").isDir());
+        QCOMPARE(readFile(run + "/results/args.txt"), QString("<--lr>\n<0.1>\n"));
+        QCOMPARE(readFile(run + "/logs/output.txt"), QString("<--lr>\n<0.1>\n"));
+        const QJsonObject config = runConfig(run);
+        QCOMPARE(config.value("commit").toString(), project.repo().git({ "rev-parse", "HEAD" }));
+        QCOMPARE(config.value("arguments").toArray().size(), 2);
+        QCOMPARE(config.value("exit_code").toInt(), 0);
+        QCOMPARE(config.value("dirty").toBool(), false);
+        // A second run gets a fresh folder.
+        QCOMPARE(CliProcess::run({ "run", project.experimentDir(), "-o", "x" }).exitCode, 0);
+        QCOMPARE(QDir(project.experimentDir() + "/data").entryList({ "local-*" }, QDir::Dirs).size(), 2);
+    }
+
+    void cloneRunsTheCommittedCode()
+    {
+        TestProject project;
+        build(project);
+        project.repo().writeFile("args.sh", "#!/bin/sh\necho uncommitted edit\n", true);
+        const CliResult working = CliProcess::run({ "run", project.experimentDir(), "-o", "1" });
+        QCOMPARE(working.out, QString("uncommitted edit\n"));
+        QVERIFY(runConfig(project.lastRunDir()).value("dirty").toBool());
+
+        const CliResult cloned = CliProcess::run({ "run", project.experimentDir(), "--clone", "-o", "1" });
+        QVERIFY2(cloned.exitCode == 0, qPrintable(cloned.err));
+        QCOMPARE(cloned.out, QString("<1>\n"));
+        const QJsonObject config = runConfig(project.lastRunDir());
+        QVERIFY(config.value("clone").toBool());
+        QCOMPARE(config.value("commit").toString(), project.repo().git({ "rev-parse", "HEAD" }));
+    }
+
+    void missingImageSaysBuildFirst()
+    {
+        TestProject project;
+        const CliResult r = CliProcess::run({ "run", project.experimentDir(), "-o", "1" });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("is not built yet; run `logistician build"), qPrintable(r.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliRun)
+#include "TestCliRun.moc"
