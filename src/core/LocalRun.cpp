@@ -78,9 +78,11 @@ Result LocalRun::prepare()
 
     // A fresh folder per run, named by time so runs sort and never collide.
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
-    QString name = QStringLiteral("local-") + stamp;
+    // Shell sessions get their own prefix so they do not show up as runs.
+    const QString prefix = m_options.interactiveShell ? QStringLiteral("shell-") : QStringLiteral("local-");
+    QString name = prefix + stamp;
     for (int n = 2; QFileInfo::exists(m_experiment.dataDir() + QLatin1Char('/') + name); ++n)
-        name = QStringLiteral("local-%1-%2").arg(stamp).arg(n);
+        name = prefix + QStringLiteral("%1-%2").arg(stamp).arg(n);
     m_dataDir = m_experiment.dataDir() + QLatin1Char('/') + name;
     for (const char* sub : { "logs", "config", "results" }) {
         if (!QDir().mkpath(m_dataDir + QLatin1Char('/') + QLatin1String(sub)))
@@ -139,8 +141,11 @@ void LocalRun::onFinished(int exitCode, const QString& error)
     if (exitCode == 125 && m_stderrTail.contains("No such image"))
         message = QStringLiteral("image %1 is not built yet; run `logistician build %2` first")
                       .arg(m_experiment.imageTag(), m_experiment.dir());
-    else if (exitCode == 125 && m_stderrTail.contains("docker: "))
-        message = QStringLiteral("docker could not start the container (see its message above)");
+    else if (exitCode == 125 && (m_options.interactiveShell || m_stderrTail.contains("docker: ")))
+        // An interactive shell's stderr goes straight to the terminal, so docker's own words are above.
+        message = QStringLiteral("docker could not start the container (see its message above; if the image is "
+                                 "missing, run `logistician build %1` first)")
+                      .arg(m_experiment.dir());
     if (m_outputLog)
         m_outputLog->close();
     m_config.insert(QStringLiteral("exit_code"), exitCode);

@@ -56,7 +56,6 @@ private Q_SLOTS:
         const CliResult byCondition = CliProcess::run({ "run", dir, "--condition", "2" });
         QCOMPARE(byCondition.exitCode, 0);
         QCOMPARE(byCondition.out, QString("7\n"));
-        QProcess::execute("docker", { "rmi", "-f", "logistician/addition-example-1" });
     }
 
     void exitCodeOfTheContainerIsTheCommands()
@@ -132,6 +131,19 @@ private Q_SLOTS:
         const QJsonObject config = runConfig(project.lastRunDir());
         QVERIFY(config.value("clone").toBool());
         QCOMPARE(config.value("commit").toString(), project.repo().git({ "rev-parse", "HEAD" }));
+    }
+
+    void shellRunsInTheContainerWithTheProject()
+    {
+        TestProject project;
+        build(project);
+        const CliResult r = CliProcess::run({ "shell", project.experimentDir() }, QString(), {},
+                                            "test -x /project/args.sh && echo project-mounted; "
+                                            "test -d /data/results && echo data-mounted; echo $((6*7)); exit 5\n");
+        QCOMPARE(r.exitCode, 5);
+        QCOMPARE(r.out, QString("project-mounted\ndata-mounted\n42\n"));
+        // A shell is not a run: it leaves no run record behind.
+        QCOMPARE(QDir(project.experimentDir() + "/data").entryList({ "local-*" }, QDir::Dirs).size(), 0);
     }
 
     void missingImageSaysBuildFirst()
