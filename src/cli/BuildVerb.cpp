@@ -9,13 +9,15 @@
 int BuildVerb::execute(const QStringList& arguments)
 {
     QCommandLineParser parser;
-    if (int code = parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder).")); code >= 0)
+    if (int code = parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder)."));
+        code >= 0)
         return code;
     Experiment experiment;
     if (int code = openExperiment(parser, &experiment))
         return code;
     if (!QFileInfo::exists(experiment.dockerfilePath())) {
-        Console::error(QStringLiteral("%1: no Dockerfile; an experiment needs one to build").arg(experiment.dockerfilePath()));
+        Console::error(
+            QStringLiteral("%1: no Dockerfile; an experiment needs one to build").arg(experiment.dockerfilePath()));
         return 2;
     }
     QString engineError;

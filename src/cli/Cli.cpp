@@ -31,11 +31,10 @@ namespace {
 
 void printHelp(const std::vector<std::unique_ptr<Verb>>& verbs)
 {
-    QString text = QStringLiteral(
-        "Usage: logistician [VERB] [OPTIONS]\n\n"
-        "From a first local run in Docker to a sweep of conditions in the cloud.\n"
-        "Without a verb (or with `gui [PROJECT_DIR]`) the desktop app opens.\n\n"
-        "Verbs:\n");
+    QString text = QStringLiteral("Usage: logistician [VERB] [OPTIONS]\n\n"
+                                  "From a first local run in Docker to a sweep of conditions in the cloud.\n"
+                                  "Without a verb (or with `gui [PROJECT_DIR]`) the desktop app opens.\n\n"
+                                  "Verbs:\n");
     for (const auto& verb : verbs) {
         QString summary = verb->summary();
         const int stop = summary.indexOf(QLatin1String(". "));
@@ -44,13 +43,12 @@ void printHelp(const std::vector<std::unique_ptr<Verb>>& verbs)
         text += QStringLiteral("  %1%2\n").arg(verb->name(), -12).arg(summary);
     }
     text += QStringLiteral("  %1%2\n").arg(QStringLiteral("gui"), -12).arg(QStringLiteral("Open the desktop app."));
-    text += QStringLiteral(
-        "\nOptions:\n"
-        "  -h, --help     Show this help; `logistician VERB --help` shows a verb's options.\n"
-        "  -v, --version  Show the version.\n\n"
-        "EXPERIMENT_DIR defaults to the current folder. Exit codes: 0 success, 1 the work\n"
-        "failed, 2 bad input or usage. Every external command is printed before it runs,\n"
-        "secrets redacted; NO_COLOR turns colour off.\n");
+    text += QStringLiteral("\nOptions:\n"
+                           "  -h, --help     Show this help; `logistician VERB --help` shows a verb's options.\n"
+                           "  -v, --version  Show the version.\n\n"
+                           "EXPERIMENT_DIR defaults to the current folder. Exit codes: 0 success, 1 the work\n"
+                           "failed, 2 bad input or usage. Every external command is printed before it runs,\n"
+                           "secrets redacted; NO_COLOR turns colour off.\n");
     Console::out(text);
 }
 

@@ -1,7 +1,6 @@
 #include "Console.h"
 
 #include <QProcessEnvironment>
-
 #include <cstdio>
 #include <iostream>
 #include <string>

@@ -10,7 +10,8 @@ int CreateVerb::execute(const QStringList& arguments)
 {
     QCommandLineParser parser;
     const QCommandLineOption gitUrl(QStringLiteral("git-url"),
-                                    QStringLiteral("The project's Git remote (default: its origin)."), QStringLiteral("URL"));
+                                    QStringLiteral("The project's Git remote (default: its origin)."),
+                                    QStringLiteral("URL"));
     const QCommandLineOption command(QStringLiteral("command"),
                                      QStringLiteral("The experiment command, relative to the project root."),
                                      QStringLiteral("CMD"));

@@ -9,7 +9,6 @@
 #include <QCoreApplication>
 #include <QEventLoop>
 #include <QSocketNotifier>
-
 #include <csignal>
 #include <cstdio>
 #include <sys/socket.h>
@@ -35,15 +34,16 @@ int RunVerb::execute(const QStringList& arguments)
                                      QStringLiteral("Arguments for the experiment command, split with shell word "
                                                     "rules and passed verbatim (nothing is evaluated)."),
                                      QStringLiteral("ARGS"));
-    const QCommandLineOption condition(
-        { QStringLiteral("c"), QStringLiteral("condition") },
-        QStringLiteral("Run condition N (1-based) of parameters.json instead of -o."), QStringLiteral("N"));
+    const QCommandLineOption condition({ QStringLiteral("c"), QStringLiteral("condition") },
+                                       QStringLiteral("Run condition N (1-based) of parameters.json instead of -o."),
+                                       QStringLiteral("N"));
     const QCommandLineOption clone(QStringLiteral("clone"),
                                    QStringLiteral("Run the code of the HEAD commit instead of the working tree."));
     parser.addOption(options);
     parser.addOption(condition);
     parser.addOption(clone);
-    if (int code = parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder).")); code >= 0)
+    if (int code = parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder)."));
+        code >= 0)
         return code;
     Experiment experiment;
     if (int code = openExperiment(parser, &experiment))

@@ -52,9 +52,9 @@ int SetupVerb::execute(const QStringList& arguments)
     QCommandLineParser parser;
     const QCommandLineOption nonInteractive(QStringLiteral("non-interactive"),
                                             QStringLiteral("Ask nothing: take flags and environment variables (CI)."));
-    const QCommandLineOption registry(QStringLiteral("registry"),
-                                      QStringLiteral("Image registry and repository, e.g. 127.0.0.1:5000 or docker.io/USER."),
-                                      QStringLiteral("URL"));
+    const QCommandLineOption registry(
+        QStringLiteral("registry"),
+        QStringLiteral("Image registry and repository, e.g. 127.0.0.1:5000 or docker.io/USER."), QStringLiteral("URL"));
     const QCommandLineOption registryUser(QStringLiteral("registry-user"), QStringLiteral("Registry user name."),
                                           QStringLiteral("USER"));
     const QCommandLineOption region(QStringLiteral("aws-region"), QStringLiteral("Default AWS region."),
@@ -88,7 +88,8 @@ int SetupVerb::execute(const QStringList& arguments)
     Console::err(QStringLiteral("\nSettings (%1):\n").arg(AppPaths::settingsFile()));
     setting(registry, QStringLiteral("  Registry and repository (e.g. docker.io/USER)"), settings.registry(),
             &UserSettings::setRegistry);
-    setting(registryUser, QStringLiteral("  Registry user name"), settings.registryUser(), &UserSettings::setRegistryUser);
+    setting(registryUser, QStringLiteral("  Registry user name"), settings.registryUser(),
+            &UserSettings::setRegistryUser);
     setting(region, QStringLiteral("  Default AWS region"), settings.defaultRegion(), &UserSettings::setDefaultRegion);
     setting(instanceType, QStringLiteral("  Default EC2 instance type"), settings.defaultInstanceType(),
             &UserSettings::setDefaultInstanceType);
@@ -106,8 +107,8 @@ int SetupVerb::execute(const QStringList& arguments)
         QString value = qEnvironmentVariable(envName.toUtf8().constData());
         const bool fromEnvironment = !value.isEmpty();
         if (!fromEnvironment && interactive)
-            value = Console::prompt(QStringLiteral("  %1 (empty to keep)").arg(CredentialStore::label(secret)), QString(),
-                                    true);
+            value = Console::prompt(QStringLiteral("  %1 (empty to keep)").arg(CredentialStore::label(secret)),
+                                    QString(), true);
         if (value.isEmpty()) {
             Console::err(QStringLiteral("  %1: unchanged\n").arg(CredentialStore::label(secret)));
             continue;

@@ -1,15 +1,14 @@
 #include "Verb.h"
 
 #include "BuildVerb.h"
+#include "Command.h"
+#include "CommandRunner.h"
 #include "Console.h"
 #include "CreateVerb.h"
+#include "Experiment.h"
 #include "RunVerb.h"
 #include "SetupVerb.h"
 #include "ShellVerb.h"
-
-#include "Command.h"
-#include "CommandRunner.h"
-#include "Experiment.h"
 
 #include <QDir>
 #include <QEventLoop>
@@ -31,7 +30,8 @@ int Verb::parse(QCommandLineParser& parser, const QStringList& arguments, const 
     const QCommandLineOption help({ QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
     parser.addOption(help);
     if (!positionalHelp.isEmpty())
-        parser.addPositionalArgument(QStringLiteral("EXPERIMENT_DIR"), positionalHelp, QStringLiteral("[EXPERIMENT_DIR]"));
+        parser.addPositionalArgument(QStringLiteral("EXPERIMENT_DIR"), positionalHelp,
+                                     QStringLiteral("[EXPERIMENT_DIR]"));
     if (!parser.parse(arguments)) {
         Console::error(QStringLiteral("%1: %2 (see `logistician %1 --help`)").arg(name(), parser.errorText()));
         return 2;

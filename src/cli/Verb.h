@@ -3,7 +3,6 @@
 #include <QCommandLineParser>
 #include <QString>
 #include <QStringList>
-
 #include <memory>
 #include <vector>
 

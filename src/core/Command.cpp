@@ -21,7 +21,8 @@ QString Command::display() const
 {
     QStringList parts;
     for (auto it = environment.cbegin(); it != environment.cend(); ++it) {
-        const QString value = secretEnvironment.contains(it.key()) ? QStringLiteral("***") : ShellWords::quote(it.value());
+        const QString value
+            = secretEnvironment.contains(it.key()) ? QStringLiteral("***") : ShellWords::quote(it.value());
         parts << it.key() + QLatin1Char('=') + value;
     }
     parts << ShellWords::quote(program);

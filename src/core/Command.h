@@ -15,10 +15,10 @@ struct Command
     QStringList arguments;
     QString workingDirectory;
     QMap<QString, QString> environment; // added to the process environment
-    QStringList secretEnvironment;      // names in `environment` whose values are secret
-    QByteArray standardInput;           // written then closed; never shown
-    QStringList secrets;                // values never shown anywhere
-    bool interactive = false;           // inherit the terminal (docker run -it, shell)
+    QStringList secretEnvironment; // names in `environment` whose values are secret
+    QByteArray standardInput; // written then closed; never shown
+    QStringList secrets; // values never shown anywhere
+    bool interactive = false; // inherit the terminal (docker run -it, shell)
 
     // The command as a user could type it, with secret values replaced by ***.
     QString display() const;

@@ -5,7 +5,6 @@
 #include <QProcessEnvironment>
 #include <QStandardPaths>
 #include <QTimer>
-
 #include <csignal>
 
 CommandRunner::CommandRunner(QObject* parent)

@@ -27,8 +27,8 @@ CredentialStore::Reply replyFor(const QKeychain::Job* job)
             || job->errorString().contains(QLatin1String("secret"), Qt::CaseInsensitive)
             || job->errorString().contains(QLatin1String("Could not connect"), Qt::CaseInsensitive)) {
             reply.status = CredentialStore::Reply::Status::NoBackend;
-            reply.message = CredentialStore::noBackendAdvice() + QStringLiteral(" (") + job->errorString()
-                + QLatin1Char(')');
+            reply.message
+                = CredentialStore::noBackendAdvice() + QStringLiteral(" (") + job->errorString() + QLatin1Char(')');
         } else {
             reply.status = CredentialStore::Reply::Status::Error;
             reply.message = job->errorString();

@@ -2,7 +2,6 @@
 
 #include <QObject>
 #include <QString>
-
 #include <functional>
 
 // Secrets (AWS keys, the registry password) in the desktop keychain through
@@ -13,11 +12,22 @@ class CredentialStore : public QObject
 {
     Q_OBJECT
 public:
-    enum class Secret { AwsAccessKeyId, AwsSecretAccessKey, RegistryPassword };
+    enum class Secret
+    {
+        AwsAccessKeyId,
+        AwsSecretAccessKey,
+        RegistryPassword
+    };
 
     struct Reply
     {
-        enum class Status { Ok, NotFound, NoBackend, Error };
+        enum class Status
+        {
+            Ok,
+            NotFound,
+            NoBackend,
+            Error
+        };
         Status status = Status::Error;
         QString value; // read only
         QString message; // for NoBackend and Error: what went wrong and what to do

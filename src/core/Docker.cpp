@@ -51,6 +51,8 @@ Command run(const RunSpec& spec)
         args << QStringLiteral("-v") << spec.projectDir + QStringLiteral(":/project");
     if (!spec.dataDir.isEmpty())
         args << QStringLiteral("-v") << spec.dataDir + QStringLiteral(":/data");
+    for (const QString& volume : spec.volumes)
+        args << QStringLiteral("-v") << volume;
     args << QStringLiteral("-w") << QStringLiteral("/project");
     args << spec.image;
     args << spec.command << spec.arguments;
@@ -71,9 +73,9 @@ Command tag(const QString& docker, const QString& source, const QString& target)
 
 Command login(const QString& docker, const QString& registry, const QString& user, const QString& password)
 {
-    Command c = dockerCommand(docker,
-                              { QStringLiteral("login"), QStringLiteral("--username"), user,
-                                QStringLiteral("--password-stdin"), registry });
+    Command c = dockerCommand(
+        docker,
+        { QStringLiteral("login"), QStringLiteral("--username"), user, QStringLiteral("--password-stdin"), registry });
     c.standardInput = password.toUtf8() + '\n';
     c.secrets << password;
     return c;

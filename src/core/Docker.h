@@ -23,6 +23,7 @@ struct RunSpec
     bool tty = false; // -t, when stdin is a terminal
     bool remove = true;
     QStringList labels;
+    QStringList volumes; // further -v values ("HOST:CONTAINER[:ro]")
 };
 
 Command build(const QString& docker, const QString& contextDir, const QString& tag);

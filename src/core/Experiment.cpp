@@ -13,9 +13,9 @@ Result Experiment::open(const QString& dir, Experiment* experiment)
     const QString absolute = QDir(info.absoluteFilePath()).canonicalPath();
     const QString paramsPath = absolute + QLatin1Char('/') + QLatin1String(Parameters::FileName);
     if (!QFileInfo::exists(paramsPath))
-        return Result::badInput(
-            QStringLiteral("%1: no parameters.json here; is this an experiment folder? (create one with `logistician create NAME`)")
-                .arg(absolute));
+        return Result::badInput(QStringLiteral("%1: no parameters.json here; is this an experiment folder? (create one "
+                                               "with `logistician create NAME`)")
+                                    .arg(absolute));
 
     ParametersError error;
     auto params = Parameters::load(paramsPath, &error);
@@ -48,11 +48,26 @@ QString Experiment::findProjectRoot(const QString& dir, const QString& gitRoot)
     return gitRoot;
 }
 
-QString Experiment::parametersPath() const { return m_dir + QLatin1Char('/') + QLatin1String(Parameters::FileName); }
-QString Experiment::dockerfilePath() const { return m_dir + QStringLiteral("/Dockerfile"); }
-QString Experiment::dataDir() const { return m_dir + QStringLiteral("/data"); }
-QString Experiment::stateDir() const { return m_dir + QStringLiteral("/.logistician"); }
-QString Experiment::machinesFile() const { return m_dir + QStringLiteral("/machines.txt"); }
+QString Experiment::parametersPath() const
+{
+    return m_dir + QLatin1Char('/') + QLatin1String(Parameters::FileName);
+}
+QString Experiment::dockerfilePath() const
+{
+    return m_dir + QStringLiteral("/Dockerfile");
+}
+QString Experiment::dataDir() const
+{
+    return m_dir + QStringLiteral("/data");
+}
+QString Experiment::stateDir() const
+{
+    return m_dir + QStringLiteral("/.logistician");
+}
+QString Experiment::machinesFile() const
+{
+    return m_dir + QStringLiteral("/machines.txt");
+}
 
 Result Experiment::saveParameters() const
 {

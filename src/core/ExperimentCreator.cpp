@@ -56,7 +56,8 @@ Result ExperimentCreator::checkName(const QString& projectRoot, const QString& n
                                     .arg(name));
     const QDir experiments(projectRoot + QStringLiteral("/experiments"));
     if (QFileInfo::exists(experiments.filePath(name)))
-        return Result::badInput(QStringLiteral("%1 already exists; not overwriting it").arg(experiments.filePath(name)));
+        return Result::badInput(
+            QStringLiteral("%1 already exists; not overwriting it").arg(experiments.filePath(name)));
     const QStringList dirs = experiments.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString& dir : dirs) {
         ParametersError ignored;

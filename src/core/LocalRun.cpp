@@ -68,7 +68,8 @@ Result LocalRun::prepare()
     if (m_options.clone) {
         m_cloneDir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/logistician-clone-XXXXXX"));
         if (!m_cloneDir->isValid())
-            return Result::failed(QStringLiteral("cannot create a temporary folder: %1").arg(m_cloneDir->errorString()));
+            return Result::failed(
+                QStringLiteral("cannot create a temporary folder: %1").arg(m_cloneDir->errorString()));
         const QString sub = QDir(m_experiment.gitRoot()).relativeFilePath(m_experiment.projectRoot());
         QString error;
         if (!repo->exportTree(commit, sub, m_cloneDir->path(), &error))

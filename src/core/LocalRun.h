@@ -8,7 +8,6 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QTemporaryDir>
-
 #include <memory>
 
 // One local run of an experiment in Docker: a fresh data folder under data/

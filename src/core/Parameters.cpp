@@ -7,7 +7,6 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSaveFile>
-
 #include <functional>
 
 namespace {
@@ -106,7 +105,8 @@ private:
         int pos = skipSpace(objectPos + 1);
         while (pos < m_text.size() && m_text.at(pos) == '"') {
             const int end = skipString(pos);
-            const QString name = QJsonDocument::fromJson("[" + m_text.mid(pos, end - pos) + "]").array().at(0).toString();
+            const QString name
+                = QJsonDocument::fromJson("[" + m_text.mid(pos, end - pos) + "]").array().at(0).toString();
             pos = skipSpace(end);
             pos = skipSpace(pos + 1); // ':'
             if (name == key)
@@ -235,7 +235,8 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
     for (const char* key : { "experiment_command", "local_docker_command", "remote_docker_command" }) {
         QString why;
         if (obj.contains(QLatin1String(key)) && !ShellWords::split(obj.value(QLatin1String(key)).toString(), &why))
-            return fail(at(QLatin1String(key)), QLatin1String(key), QStringLiteral("%1: %2").arg(QLatin1String(key), why));
+            return fail(at(QLatin1String(key)), QLatin1String(key),
+                        QStringLiteral("%1: %2").arg(QLatin1String(key), why));
     }
 
     const QString condKey = QStringLiteral("experiment_conditions");
@@ -289,8 +290,9 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
         const QJsonArray hosts = v.toArray();
         for (int i = 0; i < hosts.size(); ++i) {
             if (!hosts.at(i).isString() || !hostPattern().match(hosts.at(i).toString()).hasMatch())
-                return fail(at(hostsKey, i), hostsKey,
-                            QStringLiteral("hosts item %1 must look like \"user@host\" or \"user@host:port\"").arg(i + 1));
+                return fail(
+                    at(hostsKey, i), hostsKey,
+                    QStringLiteral("hosts item %1 must look like \"user@host\" or \"user@host:port\"").arg(i + 1));
         }
     }
 
@@ -321,8 +323,8 @@ std::optional<Parameters> Parameters::load(const QString& path, ParametersError*
         if (error) {
             *error = ParametersError();
             error->file = path;
-            error->message = file.exists() ? QStringLiteral("cannot read: ") + file.errorString()
-                                           : QStringLiteral("no such file");
+            error->message
+                = file.exists() ? QStringLiteral("cannot read: ") + file.errorString() : QStringLiteral("no such file");
         }
         return std::nullopt;
     }
@@ -351,10 +353,22 @@ QString Parameters::string(const char* key, const QString& fallback) const
     return v.isString() && !v.toString().isEmpty() ? v.toString() : fallback;
 }
 
-QString Parameters::experimentName() const { return string("experiment_name"); }
-void Parameters::setExperimentName(const QString& name) { setValue(QStringLiteral("experiment_name"), name); }
-QString Parameters::experimentCommand() const { return string("experiment_command"); }
-void Parameters::setExperimentCommand(const QString& command) { setValue(QStringLiteral("experiment_command"), command); }
+QString Parameters::experimentName() const
+{
+    return string("experiment_name");
+}
+void Parameters::setExperimentName(const QString& name)
+{
+    setValue(QStringLiteral("experiment_name"), name);
+}
+QString Parameters::experimentCommand() const
+{
+    return string("experiment_command");
+}
+void Parameters::setExperimentCommand(const QString& command)
+{
+    setValue(QStringLiteral("experiment_command"), command);
+}
 
 QStringList Parameters::conditions() const
 {
@@ -417,7 +431,10 @@ QStringList Parameters::allConditions() const
     return conditions() + expandGrid(parameterGrid());
 }
 
-QString Parameters::backend() const { return string("backend", QStringLiteral("local")); }
+QString Parameters::backend() const
+{
+    return string("backend", QStringLiteral("local"));
+}
 
 QStringList Parameters::hosts() const
 {
@@ -427,16 +444,46 @@ QStringList Parameters::hosts() const
     return out;
 }
 
-int Parameters::maxParallel() const { return m_json.value(QStringLiteral("max_parallel")).toInt(1); }
-QString Parameters::registry() const { return string("registry"); }
-int Parameters::autoStopMinutes() const { return m_json.value(QStringLiteral("auto_stop_minutes")).toInt(0); }
-int Parameters::maxRuntimeMinutes() const { return m_json.value(QStringLiteral("max_runtime_minutes")).toInt(0); }
-QString Parameters::awsAmi() const { return string("aws_ami"); }
-QString Parameters::awsAmiUser() const { return string("aws_ami_user", QStringLiteral("admin")); }
-QString Parameters::awsInstanceType() const { return string("aws_instance_type", QStringLiteral("t3.micro")); }
-QString Parameters::awsRegion() const { return string("aws_region", QStringLiteral("us-east-1")); }
-QString Parameters::localDockerCommand() const { return string("local_docker_command", QStringLiteral("docker")); }
-QString Parameters::remoteDockerCommand() const { return string("remote_docker_command", QStringLiteral("docker")); }
+int Parameters::maxParallel() const
+{
+    return m_json.value(QStringLiteral("max_parallel")).toInt(1);
+}
+QString Parameters::registry() const
+{
+    return string("registry");
+}
+int Parameters::autoStopMinutes() const
+{
+    return m_json.value(QStringLiteral("auto_stop_minutes")).toInt(0);
+}
+int Parameters::maxRuntimeMinutes() const
+{
+    return m_json.value(QStringLiteral("max_runtime_minutes")).toInt(0);
+}
+QString Parameters::awsAmi() const
+{
+    return string("aws_ami");
+}
+QString Parameters::awsAmiUser() const
+{
+    return string("aws_ami_user", QStringLiteral("admin"));
+}
+QString Parameters::awsInstanceType() const
+{
+    return string("aws_instance_type", QStringLiteral("t3.micro"));
+}
+QString Parameters::awsRegion() const
+{
+    return string("aws_region", QStringLiteral("us-east-1"));
+}
+QString Parameters::localDockerCommand() const
+{
+    return string("local_docker_command", QStringLiteral("docker"));
+}
+QString Parameters::remoteDockerCommand() const
+{
+    return string("remote_docker_command", QStringLiteral("docker"));
+}
 
 void Parameters::setValue(const QString& key, const QJsonValue& value)
 {

@@ -7,7 +7,12 @@
 class Result
 {
 public:
-    enum class Kind { Ok, BadInput, Failed };
+    enum class Kind
+    {
+        Ok,
+        BadInput,
+        Failed
+    };
 
     static Result ok() { return Result(Kind::Ok, QString()); }
     static Result badInput(const QString& message) { return Result(Kind::BadInput, message); }

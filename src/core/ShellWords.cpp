@@ -7,7 +7,13 @@ std::optional<QStringList> split(const QString& text, QString* error)
     QStringList words;
     QString current;
     bool inWord = false;
-    enum class Quote { None, Single, Double } quote = Quote::None;
+    enum class Quote
+    {
+        None,
+        Single,
+        Double
+    } quote
+        = Quote::None;
 
     for (int i = 0; i < text.size(); ++i) {
         const QChar c = text.at(i);

@@ -2,7 +2,6 @@
 
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 // POSIX shell word rules without expansion: quotes and backslashes group and

@@ -6,16 +6,32 @@
 
 namespace SshKey {
 
-QString privateKeyPath() { return AppPaths::sshKeyPath(); }
-QString publicKeyPath() { return privateKeyPath() + QStringLiteral(".pub"); }
-bool exists() { return QFile::exists(privateKeyPath()); }
+QString privateKeyPath()
+{
+    return AppPaths::sshKeyPath();
+}
+QString publicKeyPath()
+{
+    return privateKeyPath() + QStringLiteral(".pub");
+}
+bool exists()
+{
+    return QFile::exists(privateKeyPath());
+}
 
 Command generateCommand(const QString& path)
 {
     Command c;
     c.program = QStringLiteral("ssh-keygen");
-    c.arguments = { QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"), QStringLiteral("-N"),
-                    QString(), QStringLiteral("-C"), QStringLiteral("logistician"), QStringLiteral("-f"), path };
+    c.arguments = { QStringLiteral("-q"),
+                    QStringLiteral("-t"),
+                    QStringLiteral("ed25519"),
+                    QStringLiteral("-N"),
+                    QString(),
+                    QStringLiteral("-C"),
+                    QStringLiteral("logistician"),
+                    QStringLiteral("-f"),
+                    path };
     return c;
 }
 

@@ -17,7 +17,8 @@ void ToolCheck::start()
     };
     const QList<Spec> specs {
         { "docker", { QStringLiteral("--version") }, "install it with `apt-get install docker.io`" },
-        { "terraform", { QStringLiteral("version") },
+        { "terraform",
+          { QStringLiteral("version") },
           "Debian does not ship it: install it from HashiCorp's apt repository "
           "(https://developer.hashicorp.com/terraform/install); needed only for the aws backend" },
         { "git", { QStringLiteral("--version") }, "install it with `apt-get install git`" },

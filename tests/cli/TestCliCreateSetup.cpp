@@ -30,8 +30,9 @@ private Q_SLOTS:
         const QString origin = repo.addBareOrigin();
         QDir().mkpath(repo.filePath("src/deep"));
         // Run from a subfolder: the experiment goes to the project root's experiments/.
-        const CliResult r = CliProcess::run({ "create", "sweep-1", "--command", "python3 train.py", "--template", "python" },
-                                            repo.filePath("src/deep"));
+        const CliResult r
+            = CliProcess::run({ "create", "sweep-1", "--command", "python3 train.py", "--template", "python" },
+                              repo.filePath("src/deep"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QString dir = repo.filePath("experiments/sweep-1");
         QCOMPARE(r.out.trimmed(), QDir(dir).canonicalPath());
@@ -96,7 +97,8 @@ private Q_SLOTS:
         // The SSH key exists with mode 0600; no file in the config folder holds the secret.
         const QString key = config.filePath("logistician/ssh-key");
         QVERIFY(QFileInfo::exists(key));
-        QCOMPARE(QFileInfo(key).permissions() & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup), QFile::Permissions());
+        QCOMPARE(QFileInfo(key).permissions() & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup),
+                 QFile::Permissions());
         QVERIFY(read(key).contains("OPENSSH PRIVATE KEY"));
         for (const QFileInfo& file : QDir(config.filePath("logistician")).entryInfoList(QDir::Files))
             QVERIFY2(!read(file.filePath()).contains(secret), qPrintable(file.filePath()));
@@ -118,9 +120,9 @@ private Q_SLOTS:
 
         // A second setup keeps the key.
         const QString keyBefore = read(key);
-        const CliResult again = CliProcess::run({ "setup", "--non-interactive", "--skip-tool-check" }, QString(),
-                                                { { "XDG_CONFIG_HOME", config.path() },
-                                                  { "LOGISTICIAN_KEYCHAIN_SERVICE", service } });
+        const CliResult again
+            = CliProcess::run({ "setup", "--non-interactive", "--skip-tool-check" }, QString(),
+                              { { "XDG_CONFIG_HOME", config.path() }, { "LOGISTICIAN_KEYCHAIN_SERVICE", service } });
         QCOMPARE(again.exitCode, 0);
         QCOMPARE(read(key), keyBefore);
     }
@@ -133,7 +135,8 @@ private Q_SLOTS:
                                               { "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus" },
                                               { "AWS_ACCESS_KEY_ID", "AKIAEXAMPLE" } });
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QVERIFY2(r.err.contains("no keychain answers; AWS_ACCESS_KEY_ID will be used from the environment"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("no keychain answers; AWS_ACCESS_KEY_ID will be used from the environment"),
+                 qPrintable(r.err));
         QVERIFY(!r.err.contains("AKIAEXAMPLE"));
     }
 
@@ -141,8 +144,7 @@ private Q_SLOTS:
     {
         QTemporaryDir config;
         const CliResult r = CliProcess::run({ "setup", "--non-interactive" }, QString(),
-                                            { { "XDG_CONFIG_HOME", config.path() },
-                                              { "PATH", "/usr/bin:/bin" } });
+                                            { { "XDG_CONFIG_HOME", config.path() }, { "PATH", "/usr/bin:/bin" } });
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.err.contains(QRegularExpression("git +git version")), qPrintable(r.err));
         QVERIFY2(r.err.contains(QRegularExpression("ssh +OpenSSH")), qPrintable(r.err));

@@ -20,10 +20,7 @@ private:
         }
         return lines;
     }
-    static bool dataWritten(const TestProject& project)
-    {
-        return QFileInfo::exists(project.experimentDir() + "/data");
-    }
+    static bool dataWritten(const TestProject& project) { return QFileInfo::exists(project.experimentDir() + "/data"); }
 
 private Q_SLOTS:
     void malformedParameters()

@@ -6,7 +6,6 @@
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <sys/stat.h>
 
 class TestParameters : public QObject
@@ -58,8 +57,7 @@ private Q_SLOTS:
         QTest::newRow("condition not a string")
             << QByteArray("{\n  \"experiment_name\": \"x\",\n  \"experiment_conditions\": [\n    \"a\",\n    7\n  ]\n}")
             << "parameters.json:5:5: experiment_conditions must be a list of strings (item 2 is a number)";
-        QTest::newRow("syntax error") << QByteArray("{\n  \"experiment_name\": \"x\",\n}")
-                                      << "parameters.json:3:";
+        QTest::newRow("syntax error") << QByteArray("{\n  \"experiment_name\": \"x\",\n}") << "parameters.json:3:";
         QTest::newRow("missing name") << QByteArray("{}") << "parameters.json:1:1: experiment_name is missing";
         QTest::newRow("bad name") << QByteArray("{\"experiment_name\": \"has space\"}")
                                   << "parameters.json:1:21: experiment_name must be";
@@ -69,14 +67,17 @@ private Q_SLOTS:
                                   << "parameters.json:1:46: hosts item 2 must look like";
         QTest::newRow("max_parallel zero") << QByteArray("{\"experiment_name\": \"x\", \"max_parallel\": 0}")
                                            << "parameters.json:1:42: max_parallel must be a whole number of at least 1";
-        QTest::newRow("grid values") << QByteArray("{\"experiment_name\": \"x\",\n \"parameter_grid\": {\"lr\": [],\n \"b\": [1]}}")
+        QTest::newRow("grid values") << QByteArray(
+            "{\"experiment_name\": \"x\",\n \"parameter_grid\": {\"lr\": [],\n \"b\": [1]}}")
                                      << "parameters.json:2:27: parameter_grid.lr must be a non-empty list";
         QTest::newRow("unbalanced quote in condition")
             << QByteArray("{\"experiment_name\": \"x\", \"experiment_conditions\": [\"--a 'b\"]}")
             << "parameters.json:1:52: experiment_conditions item 1: unbalanced single quote";
-        QTest::newRow("top level not object") << QByteArray("[1]") << "parameters.json:1:1: the top level must be a JSON object";
-        QTest::newRow("columns count characters") << QByteArray("{\"experiment_name\": \"x\", \"ä\": 1, \"max_parallel\": \"2\"}")
-                                                  << "parameters.json:1:50: max_parallel must be";
+        QTest::newRow("top level not object")
+            << QByteArray("[1]") << "parameters.json:1:1: the top level must be a JSON object";
+        QTest::newRow("columns count characters")
+            << QByteArray("{\"experiment_name\": \"x\", \"ä\": 1, \"max_parallel\": \"2\"}")
+            << "parameters.json:1:50: max_parallel must be";
     }
     void errorsNameLineAndColumn()
     {
@@ -115,7 +116,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath("parameters.json");
-        const QByteArray original = R"({"experiment_name": "x", "future_key": {"nested": [1, 2]}, "note_comment": "keep me"})";
+        const QByteArray original
+            = R"({"experiment_name": "x", "future_key": {"nested": [1, 2]}, "note_comment": "keep me"})";
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(original);
@@ -126,10 +128,14 @@ private Q_SLOTS:
         QVERIFY(p.has_value());
         p->setConditions({ "--a 1" });
         QString saveError;
-        struct stat before {};
+        struct stat before
+        {
+        };
         QCOMPARE(::stat(QFile::encodeName(path).constData(), &before), 0);
         QVERIFY2(p->save(path, &saveError), qPrintable(saveError));
-        struct stat after {};
+        struct stat after
+        {
+        };
         QCOMPARE(::stat(QFile::encodeName(path).constData(), &after), 0);
         // Written beside and renamed over: a reader never sees half a file.
         QVERIFY(before.st_ino != after.st_ino);

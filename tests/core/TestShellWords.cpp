@@ -20,8 +20,8 @@ private Q_SLOTS:
         QTest::newRow("no escape in single") << "'a\\b'" << QStringList { "a\\b" };
         QTest::newRow("adjacent parts") << "a'b c'\"d\"" << QStringList { "ab cd" };
         QTest::newRow("empty quoted word") << "'' x \"\"" << QStringList { "", "x", "" };
-        QTest::newRow("metacharacters stay data") << "$(touch x) `id` ; | && >out"
-                                                  << QStringList { "$(touch", "x)", "`id`", ";", "|", "&&", ">out" };
+        QTest::newRow("metacharacters stay data")
+            << "$(touch x) `id` ; | && >out" << QStringList { "$(touch", "x)", "`id`", ";", "|", "&&", ">out" };
         QTest::newRow("grid condition") << "--lr 0.1 --name 'big model'"
                                         << QStringList { "--lr", "0.1", "--name", "big model" };
         QTest::newRow("unicode") << "größe 'α β'" << QStringList { "größe", "α β" };
@@ -40,9 +40,12 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("error");
-        QTest::newRow("unbalanced single") << "a 'b" << "unbalanced single quote";
-        QTest::newRow("unbalanced double") << "a \"b" << "unbalanced double quote";
-        QTest::newRow("trailing backslash") << "a \\" << "trailing backslash";
+        QTest::newRow("unbalanced single") << "a 'b"
+                                           << "unbalanced single quote";
+        QTest::newRow("unbalanced double") << "a \"b"
+                                           << "unbalanced double quote";
+        QTest::newRow("trailing backslash") << "a \\"
+                                            << "trailing backslash";
     }
     void splitErrors()
     {

@@ -51,7 +51,8 @@ QString ScratchRepository::commitAll(const QString& message)
 
 QString ScratchRepository::addBareOrigin()
 {
-    QProcess::execute(QStringLiteral("git"), { QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("--bare"), m_bare.path() });
+    QProcess::execute(QStringLiteral("git"),
+                      { QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("--bare"), m_bare.path() });
     const QString url = QStringLiteral("file://") + m_bare.path();
     git({ QStringLiteral("remote"), QStringLiteral("add"), QStringLiteral("origin"), url });
     return url;

@@ -9,10 +9,11 @@
 
 QByteArray TestProject::argsScript()
 {
-    return QByteArrayLiteral("#!/bin/sh\n"
-                             "for a in \"$@\"; do printf '<%s>\\n' \"$a\"; done\n"
-                             "if [ -d /data/results ]; then for a in \"$@\"; do printf '<%s>\\n' \"$a\"; done > /data/results/args.txt; fi\n"
-                             "exit \"${EXIT_CODE:-0}\"\n");
+    return QByteArrayLiteral(
+        "#!/bin/sh\n"
+        "for a in \"$@\"; do printf '<%s>\\n' \"$a\"; done\n"
+        "if [ -d /data/results ]; then for a in \"$@\"; do printf '<%s>\\n' \"$a\"; done > /data/results/args.txt; fi\n"
+        "exit \"${EXIT_CODE:-0}\"\n");
 }
 
 TestProject::TestProject(const QString& command)
