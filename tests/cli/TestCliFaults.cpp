@@ -29,7 +29,7 @@ private Q_SLOTS:
         const QString path = project.experimentDir() + "/parameters.json";
         const QByteArray broken = "{\n  \"experiment_name\": \"x\",\n  \"experiment_conditions\": 5\n}\n";
         project.repo().writeFile(QDir(project.root()).relativeFilePath(path), broken);
-        for (const QString& verb : { "build", "run", "shell" }) {
+        for (const char* verb : { "build", "run", "shell" }) {
             const CliResult r = CliProcess::run({ verb, project.experimentDir() });
             QCOMPARE(r.exitCode, 2);
             const QStringList lines = errorLines(r.err);
@@ -47,7 +47,7 @@ private Q_SLOTS:
     {
         TestProject project;
         QVERIFY(QFile::remove(project.experimentDir() + "/Dockerfile"));
-        for (const QString& verb : { "build", "run" }) {
+        for (const char* verb : { "build", "run" }) {
             const CliResult r = CliProcess::run({ verb, project.experimentDir() });
             QCOMPARE(r.exitCode, 2);
             QCOMPARE(errorLines(r.err).size(), 1);
@@ -83,7 +83,7 @@ private Q_SLOTS:
     {
         TestProject project;
         const QMap<QString, QString> env { { "DOCKER_HOST", "unix:///tmp/logistician-no-such-docker.sock" } };
-        for (const QString& verb : { "build", "run", "shell" }) {
+        for (const char* verb : { "build", "run", "shell" }) {
             const CliResult r = CliProcess::run({ verb, project.experimentDir() }, QString(), env);
             QCOMPARE(r.exitCode, 1);
             const QStringList lines = errorLines(r.err);
