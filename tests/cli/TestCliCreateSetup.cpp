@@ -68,6 +68,25 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(repo.filePath("experiments/ok")));
     }
 
+    void createAsksOnATerminal()
+    {
+        // `script` gives the binary a real terminal, so it prompts like the original tool.
+        ScratchRepository repo;
+        const QString origin = repo.addBareOrigin();
+        const CliResult r
+            = CliProcess::run({ "-q", "-e", "-c", CliProcess::binary() + " create --template shell", "/dev/null" },
+                              repo.path(), {}, "bad name\nfirst\n\nsh run.sh --fast\n", 60000, "script");
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains("Experiment name (globally unique)"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("is not a valid experiment name"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("Git remote URL [" + origin + "]"), qPrintable(r.out));
+        ParametersError error;
+        const auto params = Parameters::load(repo.filePath("experiments/first/parameters.json"), &error);
+        QVERIFY2(params, qPrintable(error.toString()));
+        QCOMPARE(params->experimentCommand(), QString("sh run.sh --fast"));
+        QVERIFY(read(repo.filePath("experiments/first/Dockerfile")).contains(origin));
+    }
+
     void createOutsideGitIsBadInput()
     {
         QTemporaryDir dir;

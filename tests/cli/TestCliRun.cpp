@@ -38,10 +38,10 @@ private Q_SLOTS:
         // The shipped example, copied into a scratch repository so the run writes nothing into the source tree.
         const QString example = qEnvironmentVariable("LOGISTICIAN_DATA_DIR") + "/examples/addition";
         ScratchRepository repo;
-        for (const QString& rel : { "add.sh", "experiments/1/Dockerfile", "experiments/1/parameters.json" }) {
-            QFile f(example + "/" + rel);
+        for (const char* rel : { "add.sh", "experiments/1/Dockerfile", "experiments/1/parameters.json" }) {
+            QFile f(example + "/" + QLatin1String(rel));
             QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
-            repo.writeFile(rel, f.readAll());
+            repo.writeFile(QLatin1String(rel), f.readAll());
         }
         repo.commitAll();
         const QString dir = repo.filePath("experiments/1");

@@ -8,7 +8,7 @@ QString CliProcess::binary()
 }
 
 CliResult CliProcess::run(const QStringList& args, const QString& workingDir, const QMap<QString, QString>& env,
-                          const QByteArray& input, int timeoutMs)
+                          const QByteArray& input, int timeoutMs, const QString& program)
 {
     QProcess p;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
@@ -21,7 +21,7 @@ CliResult CliProcess::run(const QStringList& args, const QString& workingDir, co
     p.setProcessEnvironment(environment);
     if (!workingDir.isEmpty())
         p.setWorkingDirectory(workingDir);
-    p.start(binary(), args);
+    p.start(program.isEmpty() ? binary() : program, args);
     p.write(input);
     p.closeWriteChannel();
     CliResult result;

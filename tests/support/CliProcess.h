@@ -19,7 +19,8 @@ class CliProcess
 public:
     static QString binary();
     // env entries are added to (or, with an empty value, removed from) the test's environment.
+    // program: run this instead of the binary (e.g. `script` to give it a terminal).
     static CliResult run(const QStringList& args, const QString& workingDir = QString(),
                          const QMap<QString, QString>& env = {}, const QByteArray& input = QByteArray(),
-                         int timeoutMs = 300000);
+                         int timeoutMs = 300000, const QString& program = QString());
 };
