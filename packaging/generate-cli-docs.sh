@@ -34,7 +34,7 @@ mapfile -t verbs < <(awk '{ print $1 }' <<<"$verb_rows")
 # One verb's help as records, tab-separated: U<TAB>usage arguments,
 # D<TAB>description line, O<TAB>option names<TAB>description, A<TAB>argument<TAB>description.
 parse_verb_help() {
-    awk '
+    awk -v verb="$1" '
     function flush() {
         if (name != "") print kind "\t" name "\t" desc
         name = ""; desc = ""
@@ -43,6 +43,8 @@ parse_verb_help() {
     NR == 1 {
         line = $0
         sub(/^Usage: [^ ]+ ?/, "", line)
+        # Newer help says "Usage: logistician VERB [options]", older "Usage: PROGRAM [options]".
+        if (line == verb || index(line, verb " ") == 1) line = substr(line, length(verb) + 2)
         print "U\t" line
         section = "desc"
         next
@@ -78,7 +80,7 @@ for verb in "${verbs[@]}"; do
     verb_summary[$verb]=$(awk -v v="$verb" '$1 == v { $1 = ""; sub(/^ +/, ""); print; exit }' <<<"$verb_rows")
     [ "$verb" = gui ] && continue
     if help=$("$binary" "$verb" --help 2>/dev/null) && [[ $help == Usage:* ]]; then
-        verb_records[$verb]=$(parse_verb_help <<<"$help")
+        verb_records[$verb]=$(parse_verb_help "$verb" <<<"$help")
     else
         echo "generate-cli-docs: warning: \`logistician $verb --help\` failed; documenting its summary only" >&2
         verb_records[$verb]=""

@@ -40,6 +40,10 @@ for verb in "${verbs[@]}"; do
     mapfile -t options < <(awk '/^Options:$/ { on = 1; next } on && /^$/ { exit } on' <<<"$help" |
         sed -E 's/^ +//; s/  .*//' | grep -o -E -- '(^|[ ,])--?[A-Za-z0-9][A-Za-z0-9-]*' | tr -d ' ,')
     [ ${#options[@]} -gt 0 ] || failures+=("no options read from \`logistician $verb --help\`")
+    # The section heading carries the verb's usage, whichever way the binary spells its program name.
+    usage=$(head -n 1 <<<"$help" | sed -E "s/^Usage: [^ ]+ ?//; s/^$verb( |\$)//; s/^\[options\]/[OPTIONS]/")
+    grep -qxF -- ".SS \"logistician $verb $usage\"" <<<"$man_text" ||
+        failures+=("man page heading for \"$verb\" is not \"logistician $verb $usage\"")
     verb_offers=$(complete_words logistician "$verb" -)
     section=$(awk -v v="$verb" '/^\.SS / { on = index($0, "\"logistician " v " ") || index($0, "\"logistician " v "\"") ; next } on' <<<"$man_text")
     for option in "${options[@]}"; do
