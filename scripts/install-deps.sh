@@ -12,7 +12,7 @@ packages=(
     # the tools Logistician drives
     docker.io rsync openssh-client openssh-server
     # the tests' real parts: base image, keychain, registry, GUI screenshots
-    debootstrap dbus dbus-x11 gnome-keyring libsecret-tools docker-registry apache2-utils
+    debootstrap dbus dbus-x11 gnome-keyring libsecret-tools docker-registry apache2-utils jq procps
     fonts-dejavu-core
     # packaging checks and benchmarks
     desktop-file-utils appstream dpkg-dev file librsvg2-bin hyperfine

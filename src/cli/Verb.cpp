@@ -5,10 +5,14 @@
 #include "CommandRunner.h"
 #include "Console.h"
 #include "CreateVerb.h"
+#include "DeployVerb.h"
 #include "Experiment.h"
 #include "RunVerb.h"
 #include "SetupVerb.h"
 #include "ShellVerb.h"
+#include "StatusVerb.h"
+#include "SyncVerb.h"
+#include "TerminateVerb.h"
 
 #include <QDir>
 #include <QEventLoop>
@@ -21,6 +25,10 @@ std::vector<std::unique_ptr<Verb>> allVerbs()
     verbs.push_back(std::make_unique<BuildVerb>());
     verbs.push_back(std::make_unique<RunVerb>());
     verbs.push_back(std::make_unique<ShellVerb>());
+    verbs.push_back(std::make_unique<DeployVerb>());
+    verbs.push_back(std::make_unique<StatusVerb>());
+    verbs.push_back(std::make_unique<SyncVerb>());
+    verbs.push_back(std::make_unique<TerminateVerb>());
     return verbs;
 }
 

@@ -1,0 +1,101 @@
+#include "DeployVerb.h"
+
+#include "Console.h"
+#include "Docker.h"
+#include "Experiment.h"
+#include "deploy/Deployment.h"
+
+#include <QEventLoop>
+
+int DeployVerb::await(Deployment& deployment, const std::function<void()>& start)
+{
+    QEventLoop loop;
+    int code = 0;
+    QObject::connect(&deployment, &Deployment::progress, &loop,
+                     [](const QString& message) { Console::err(QStringLiteral("logistician: %1\n").arg(message)); });
+    QObject::connect(&deployment, &Deployment::finished, &loop, [&](int exitCode, const QString& message) {
+        code = exitCode;
+        if (exitCode != 0 && !message.isEmpty())
+            Console::error(message);
+        else if (!message.isEmpty())
+            Console::err(QStringLiteral("logistician: %1\n").arg(message));
+        loop.quit();
+    });
+    start();
+    if (deployment.isBusy())
+        loop.exec();
+    return code;
+}
+
+bool DeployVerb::confirm(const QString& question)
+{
+    if (!Console::stdinIsTerminal())
+        return false;
+    const QString answer = Console::prompt(question + QStringLiteral(" [y/N]"));
+    return answer.compare(QLatin1String("y"), Qt::CaseInsensitive) == 0
+        || answer.compare(QLatin1String("yes"), Qt::CaseInsensitive) == 0;
+}
+
+int DeployVerb::execute(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption backend(QStringLiteral("backend"),
+                                     QStringLiteral("Where to run: aws, local or ssh (default: parameters.json's "
+                                                    "backend, else local)."),
+                                     QStringLiteral("NAME"));
+    const QCommandLineOption yes({ QStringLiteral("y"), QStringLiteral("yes") },
+                                 QStringLiteral("Do not ask before creating machines that cost money."));
+    const QCommandLineOption allowDirty(QStringLiteral("allow-dirty"),
+                                        QStringLiteral("Deploy even though the working tree has uncommitted changes "
+                                                       "(they are not part of the run; the HEAD commit is)."));
+    const QCommandLineOption sshCidr(QStringLiteral("ssh-cidr"),
+                                     QStringLiteral("aws: the address range allowed to reach the machines over SSH, "
+                                                    "e.g. 203.0.113.7/32 (default: parameters.json's aws_ssh_cidr)."),
+                                     QStringLiteral("CIDR"));
+    parser.addOption(backend);
+    parser.addOption(yes);
+    parser.addOption(allowDirty);
+    parser.addOption(sshCidr);
+    if (int code = parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder)."));
+        code >= 0)
+        return code;
+    Experiment experiment;
+    if (int code = openExperiment(parser, &experiment))
+        return code;
+
+    Deployment deployment(experiment);
+    const Result loaded = deployment.load();
+    if (!loaded) {
+        Console::error(loaded.message());
+        return loaded.exitCode();
+    }
+    DeployOptions options;
+    options.backend = parser.value(backend);
+    options.allowDirty = parser.isSet(allowDirty);
+    options.sshCidr = parser.value(sshCidr);
+    const Deployment::Plan plan = deployment.plan(options);
+    if (!plan.check) {
+        Console::error(plan.check.message());
+        return plan.check.exitCode();
+    }
+    if (plan.backend == QLatin1String("local")) {
+        QString engineError;
+        if (!Docker::engineAnswers(&engineError)) {
+            Console::error(engineError);
+            return 1;
+        }
+    }
+    Console::err(QStringLiteral("logistician: %1\n").arg(plan.summary));
+    if (plan.costsMoney && !plan.resumes && !parser.isSet(yes)) {
+        if (!Console::stdinIsTerminal()) {
+            Console::error(QStringLiteral("deploy: this creates machines that cost money; pass --yes to go on without "
+                                          "a question"));
+            return 2;
+        }
+        if (!confirm(QStringLiteral("Create them?"))) {
+            Console::err(QStringLiteral("logistician: nothing was created\n"));
+            return 1;
+        }
+    }
+    return await(deployment, [&] { deployment.deploy(options); });
+}

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "Verb.h"
+
+#include <functional>
+
+class Deployment;
+
+class DeployVerb : public Verb
+{
+public:
+    QString name() const override { return QStringLiteral("deploy"); }
+    QString summary() const override
+    {
+        return QStringLiteral("Run every condition of the experiment on its own machine (aws), on listed ssh hosts, or "
+                              "as containers on this machine (local), from the pinned HEAD commit.");
+    }
+    int execute(const QStringList& arguments) override;
+
+    // Starts one operation of a deployment and waits in an event loop for its
+    // end, printing its progress; returns its exit code.
+    static int await(Deployment& deployment, const std::function<void()>& start);
+    // Asks a yes/no question on the terminal; false when stdin is no terminal.
+    static bool confirm(const QString& question);
+};

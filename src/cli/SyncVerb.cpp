@@ -1,0 +1,43 @@
+#include "SyncVerb.h"
+
+#include "Console.h"
+#include "DeployVerb.h"
+#include "Experiment.h"
+#include "deploy/Deployment.h"
+
+int SyncVerb::execute(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption parallel(QStringLiteral("parallel"), QStringLiteral("Transfers at a time (default 8)."),
+                                      QStringLiteral("N"), QStringLiteral("8"));
+    const QCommandLineOption bwlimit(QStringLiteral("bwlimit"),
+                                     QStringLiteral("Limit each transfer to this many KiB per second."),
+                                     QStringLiteral("KBPS"), QStringLiteral("0"));
+    parser.addOption(parallel);
+    parser.addOption(bwlimit);
+    if (int code = parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder)."));
+        code >= 0)
+        return code;
+    Deployment::SyncOptions options;
+    bool ok = false;
+    options.parallel = parser.value(parallel).toInt(&ok);
+    if (!ok || options.parallel < 1) {
+        Console::error(QStringLiteral("sync: --parallel must be a whole number of at least 1"));
+        return 2;
+    }
+    options.bandwidthLimitKBps = parser.value(bwlimit).toInt(&ok);
+    if (!ok || options.bandwidthLimitKBps < 0) {
+        Console::error(QStringLiteral("sync: --bwlimit must be a whole number of KiB per second"));
+        return 2;
+    }
+    Experiment experiment;
+    if (int code = openExperiment(parser, &experiment))
+        return code;
+    Deployment deployment(experiment);
+    const Result loaded = deployment.load();
+    if (!loaded) {
+        Console::error(loaded.message());
+        return loaded.exitCode();
+    }
+    return DeployVerb::await(deployment, [&] { deployment.sync(options); });
+}

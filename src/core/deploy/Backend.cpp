@@ -1,0 +1,350 @@
+#include "Backend.h"
+
+#include "AppPaths.h"
+#include "CredentialStore.h"
+#include "ShellWords.h"
+#include "deploy/AsyncCommand.h"
+#include "deploy/Terraform.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QStandardPaths>
+
+std::unique_ptr<Backend> Backend::create(const QString& name, const Context& context, QString* error)
+{
+    if (name == QLatin1String("local"))
+        return std::make_unique<LocalBackend>(context);
+    if (name == QLatin1String("ssh"))
+        return std::make_unique<SshBackend>(context);
+    if (name == QLatin1String("aws"))
+        return std::make_unique<AwsBackend>(context);
+    if (error)
+        *error = QStringLiteral("unknown backend \"%1\"; one of: %2").arg(name, names().join(QStringLiteral(", ")));
+    return nullptr;
+}
+
+QStringList Backend::names()
+{
+    return { QStringLiteral("aws"), QStringLiteral("local"), QStringLiteral("ssh") };
+}
+
+Backend::Backend(const Context& context, QObject* parent)
+    : QObject(parent)
+    , m_context(context)
+{
+}
+
+int Backend::slotsPerHost() const
+{
+    return m_context.experiment.parameters().maxParallel();
+}
+
+Result Backend::check(const DeployOptions&) const
+{
+    if (!QFileInfo::exists(m_context.keyPath))
+        return Result::badInput(
+            QStringLiteral("no SSH key at %1; run `logistician setup` first").arg(m_context.keyPath));
+    return Result::ok();
+}
+
+void Backend::release(DeploymentState*, Done done)
+{
+    done(Result::ok());
+}
+
+SshAccess Backend::ssh(const DeploymentState::Host& host) const
+{
+    return SshAccess(host.address, m_context.stateDir, m_context.keyPath);
+}
+
+Command Backend::command(const DeploymentState::Host& host, const QStringList& argv,
+                         const QByteArray& standardInput) const
+{
+    return ssh(host).command(argv, standardInput);
+}
+
+Command Backend::script(const DeploymentState::Host& host, const QString& text, const QByteArray& standardInput) const
+{
+    return ssh(host).script(text, standardInput);
+}
+
+// --- local ---------------------------------------------------------------------------------------
+
+Result LocalBackend::check(const DeployOptions&) const
+{
+    return Result::ok();
+}
+
+QString LocalBackend::planSummary(int conditionCount, const DeployOptions&) const
+{
+    return QStringLiteral("%1 condition(s) as containers on this machine's Docker engine, %2 at a time")
+        .arg(conditionCount)
+        .arg(slotsPerHost());
+}
+
+void LocalBackend::provision(DeploymentState* state, const DeployOptions&, Done done)
+{
+    if (!state->host(QStringLiteral("local")))
+        state->hosts.append(
+            DeploymentState::Host { QStringLiteral("local"), QString(), QDir::homePath(), QString(), QString() });
+    done(Result::ok());
+}
+
+Command LocalBackend::command(const DeploymentState::Host&, const QStringList& argv,
+                              const QByteArray& standardInput) const
+{
+    Command c;
+    c.program = argv.value(0);
+    c.arguments = argv.mid(1);
+    c.standardInput = standardInput;
+    return c;
+}
+
+Command LocalBackend::script(const DeploymentState::Host&, const QString& text, const QByteArray& standardInput) const
+{
+    Command c;
+    c.program = QStringLiteral("sh");
+    c.arguments = { QStringLiteral("-c"), text };
+    c.standardInput = standardInput;
+    return c;
+}
+
+// --- ssh -----------------------------------------------------------------------------------------
+
+Result SshBackend::check(const DeployOptions& options) const
+{
+    if (m_context.experiment.parameters().hosts().isEmpty())
+        return Result::badInput(QStringLiteral("%1: hosts: the ssh backend needs a list of \"user@host[:port]\" "
+                                               "machines in parameters.json")
+                                    .arg(m_context.experiment.parametersPath()));
+    return Backend::check(options);
+}
+
+QString SshBackend::planSummary(int conditionCount, const DeployOptions&) const
+{
+    const QStringList hosts = m_context.experiment.parameters().hosts();
+    return QStringLiteral("%1 condition(s) on %2 ssh host(s) (%3), at most %4 at a time per host")
+        .arg(conditionCount)
+        .arg(hosts.size())
+        .arg(hosts.join(QStringLiteral(", ")))
+        .arg(slotsPerHost());
+}
+
+void SshBackend::provision(DeploymentState* state, const DeployOptions&, Done done)
+{
+    for (const QString& address : m_context.experiment.parameters().hosts()) {
+        if (!state->host(address))
+            state->hosts.append(DeploymentState::Host { address, QString(), QString(), QString(), QString() });
+    }
+    done(Result::ok());
+}
+
+// --- aws -----------------------------------------------------------------------------------------
+
+QString AwsBackend::terraformDir() const
+{
+    return m_context.stateDir + QStringLiteral("/terraform");
+}
+
+QString AwsBackend::sshCidr(const DeployOptions& options) const
+{
+    if (!options.sshCidr.isEmpty())
+        return options.sshCidr;
+    return m_context.experiment.parameters().json().value(QStringLiteral("aws_ssh_cidr")).toString();
+}
+
+int AwsBackend::bootAttempts() const
+{
+    // Ten minutes: a new instance boots, then its bootstrap installs Docker.
+    return 120;
+}
+
+Result AwsBackend::check(const DeployOptions& options) const
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("terraform")).isEmpty())
+        return Result::badInput(Terraform::installHint());
+    const QString cidr = sshCidr(options);
+    if (cidr.isEmpty())
+        return Result::badInput(QStringLiteral("the aws backend needs the address range allowed to reach the machines "
+                                               "over SSH: pass --ssh-cidr ADDRESS/32 (your public address, e.g. from "
+                                               "`curl https://checkip.amazonaws.com`) or set aws_ssh_cidr in %1")
+                                    .arg(m_context.experiment.parametersPath()));
+    if (!Terraform::isValidCidr(cidr))
+        return Result::badInput(QStringLiteral("\"%1\" is not an IPv4 address range like 203.0.113.7/32").arg(cidr));
+    if (!QFileInfo::exists(m_context.keyPath + QStringLiteral(".pub")))
+        return Result::badInput(
+            QStringLiteral("no SSH public key at %1.pub; run `logistician setup` first").arg(m_context.keyPath));
+    return Backend::check(options);
+}
+
+QString AwsBackend::planSummary(int conditionCount, const DeployOptions& options) const
+{
+    const Parameters& p = m_context.experiment.parameters();
+    const double price = Terraform::hourlyPrice(p.awsInstanceType());
+    const QString cost = price < 0 ? QStringLiteral("unknown for this type (see the EC2 pricing page)")
+                                   : QStringLiteral("about $%1 per hour for all of them (on-demand, us-east-1 prices)")
+                                         .arg(QString::number(price * conditionCount, 'f', 4));
+    return QStringLiteral("%1 EC2 instance(s) of type %2 in %3, one per condition; cost %4. SSH allowed only from %5. "
+                          "Machines stop themselves %6.")
+        .arg(conditionCount)
+        .arg(p.awsInstanceType(), p.awsRegion(), cost, sshCidr(options),
+             p.autoStopMinutes() > 0 ? QStringLiteral("after %1 idle minute(s)").arg(p.autoStopMinutes())
+                                     : QStringLiteral("never (auto_stop_minutes is 0); run `logistician terminate`"));
+}
+
+void AwsBackend::withCredentials(std::function<void(const QMap<QString, QString>&, const QString&)> then)
+{
+    auto* store = new CredentialStore(this);
+    auto env = std::make_shared<QMap<QString, QString>>();
+    store->read(CredentialStore::Secret::AwsAccessKeyId, [store, env, then](const CredentialStore::Reply& id) {
+        if (!id.ok()) {
+            store->deleteLater();
+            then({},
+                 QStringLiteral("no AWS access key: %1; run `logistician setup` or set AWS_ACCESS_KEY_ID and "
+                                "AWS_SECRET_ACCESS_KEY")
+                     .arg(id.message.isEmpty() ? QStringLiteral("not stored") : id.message));
+            return;
+        }
+        env->insert(QStringLiteral("AWS_ACCESS_KEY_ID"), id.value);
+        store->read(CredentialStore::Secret::AwsSecretAccessKey, [store, env, then](const CredentialStore::Reply& key) {
+            store->deleteLater();
+            if (!key.ok()) {
+                then({},
+                     QStringLiteral("no AWS secret access key: %1; run `logistician setup` or set "
+                                    "AWS_SECRET_ACCESS_KEY")
+                         .arg(key.message.isEmpty() ? QStringLiteral("not stored") : key.message));
+                return;
+            }
+            env->insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), key.value);
+            then(*env, QString());
+        });
+    });
+}
+
+void AwsBackend::runTerraform(const QStringList& args, const QMap<QString, QString>& env,
+                              std::function<void(int, const QByteArray&, const QString&)> then)
+{
+
+    Q_EMIT progress(QStringLiteral("terraform %1").arg(args.value(0)));
+    AsyncCommand::run(Terraform::command(terraformDir(), args, env), this,
+                      [then](const CommandOutcome& o) { then(o.exitCode, o.out, o.ok() ? QString() : o.errorText()); });
+}
+
+void AwsBackend::provision(DeploymentState* state, const DeployOptions& options, Done done)
+{
+    const Parameters& p = m_context.experiment.parameters();
+    QFile templateFile(AppPaths::templatesDir() + QStringLiteral("/bootstrap/user-data.sh"));
+    if (!templateFile.open(QIODevice::ReadOnly)) {
+        done(Result::failed(QStringLiteral("%1: cannot read the instance bootstrap").arg(templateFile.fileName())));
+        return;
+    }
+    QFile publicKey(m_context.keyPath + QStringLiteral(".pub"));
+    publicKey.open(QIODevice::ReadOnly);
+    Terraform::Settings settings;
+    settings.region = p.awsRegion();
+    settings.instanceType = p.awsInstanceType();
+    settings.ami = p.awsAmi();
+    settings.user = p.awsAmiUser();
+    settings.sshCidr = sshCidr(options);
+    settings.publicKey = QString::fromUtf8(publicKey.readAll());
+    settings.userData = Terraform::userData(QString::fromUtf8(templateFile.readAll()), p.experimentName(),
+                                            settings.user, p.autoStopMinutes());
+    const QJsonObject config = Terraform::configuration(p.experimentName(), *state, settings);
+
+    QDir().mkpath(terraformDir());
+    QSaveFile file(terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName));
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(config).toJson()) < 0 || !file.commit()) {
+        done(Result::failed(QStringLiteral("%1: cannot save: %2").arg(file.fileName(), file.errorString())));
+        return;
+    }
+
+    withCredentials([this, state, done, user = settings.user](const QMap<QString, QString>& env, const QString& error) {
+        if (!error.isEmpty()) {
+            done(Result::badInput(error));
+            return;
+        }
+        runTerraform(
+            { QStringLiteral("init"), QStringLiteral("-input=false"), QStringLiteral("-no-color") }, env,
+            [this, state, done, env, user](int code, const QByteArray&, const QString& message) {
+                if (code != 0) {
+                    done(Result::failed(QStringLiteral("terraform init failed: %1").arg(message)));
+                    return;
+                }
+                state->provisionStarted = true;
+                Q_EMIT progress(QStringLiteral("provisioning"));
+                runTerraform(
+                    { QStringLiteral("apply"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
+                      QStringLiteral("-no-color") },
+                    env, [this, state, done, env, user](int code, const QByteArray&, const QString& message) {
+                        if (code != 0) {
+                            done(Result::failed(
+                                QStringLiteral("terraform apply failed: %1; `logistician terminate` removes "
+                                               "what it made")
+                                    .arg(message)));
+                            return;
+                        }
+                        runTerraform(
+                            { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
+                            [state, done, user](int code, const QByteArray& out, const QString& message) {
+                                if (code != 0) {
+                                    done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
+                                    return;
+                                }
+                                QString error;
+                                const auto instances = Terraform::parseOutput(out, &error);
+                                if (!instances) {
+                                    done(Result::failed(error));
+                                    return;
+                                }
+                                for (const Terraform::Instance& i : *instances) {
+                                    const QString address = QStringLiteral("%1@%2%3").arg(
+                                        user, i.address, i.port == 22 ? QString() : QStringLiteral(":%1").arg(i.port));
+                                    if (!state->host(address))
+                                        state->hosts.append(
+                                            DeploymentState::Host { address, i.id, QString(), QString(), QString() });
+                                    for (DeploymentState::Condition& c : state->conditions) {
+                                        if (c.slug == i.slug)
+                                            c.host = address;
+                                    }
+                                }
+                                state->provisioned = true;
+                                done(Result::ok());
+                            });
+                    });
+            });
+    });
+}
+
+void AwsBackend::release(DeploymentState* state, Done done)
+{
+    if (!state->provisionStarted && !QFileInfo::exists(terraformDir() + QStringLiteral("/terraform.tfstate"))) {
+        done(Result::ok());
+        return;
+    }
+    if (QStandardPaths::findExecutable(QStringLiteral("terraform")).isEmpty()) {
+        done(Result::failed(Terraform::installHint()));
+        return;
+    }
+    withCredentials([this, state, done](const QMap<QString, QString>& env, const QString& error) {
+        if (!error.isEmpty()) {
+            done(Result::badInput(error));
+            return;
+        }
+        runTerraform(
+            { QStringLiteral("destroy"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
+              QStringLiteral("-no-color") },
+            env, [state, done](int code, const QByteArray&, const QString& message) {
+                if (code != 0) {
+                    done(Result::failed(QStringLiteral("terraform destroy failed: %1; run `logistician terminate` "
+                                                       "again, or `terraform destroy` in .logistician/terraform")
+                                            .arg(message)));
+                    return;
+                }
+                state->provisioned = false;
+                state->provisionStarted = false;
+                done(Result::ok());
+            });
+    });
+}

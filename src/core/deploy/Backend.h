@@ -1,0 +1,129 @@
+#pragma once
+
+#include "Command.h"
+#include "Experiment.h"
+#include "Result.h"
+#include "deploy/DeploymentState.h"
+#include "deploy/Ssh.h"
+
+#include <QObject>
+#include <functional>
+#include <memory>
+
+// What `deploy` was asked to do.
+struct DeployOptions
+{
+    QString backend; // empty: parameters.json's backend
+    bool allowDirty = false;
+    QString sshCidr; // aws: who may reach the machines over SSH; empty: parameters.json's aws_ssh_cidr
+};
+
+// Where the conditions of a deployment run and how commands reach them. The
+// Deployment drives the common work (upload, image, start, status, sync,
+// terminate); a backend adds its machines: the local engine, the listed ssh
+// hosts, or EC2 instances that Terraform provisions.
+class Backend : public QObject
+{
+    Q_OBJECT
+public:
+    using Done = std::function<void(const Result&)>;
+
+    struct Context
+    {
+        Experiment experiment;
+        QString stateDir;
+        QString keyPath;
+    };
+
+    // local, ssh or aws; nullptr and *error for another name.
+    static std::unique_ptr<Backend> create(const QString& name, const Context& context, QString* error);
+    static QStringList names();
+
+    explicit Backend(const Context& context, QObject* parent = nullptr);
+
+    virtual QString name() const = 0;
+    virtual bool isRemote() const { return true; }
+    // aws: each condition has its own machine, chosen by provision().
+    virtual bool preassignsHosts() const { return false; }
+    virtual int slotsPerHost() const;
+    // Bad input found before anything runs: no hosts, no terraform, no SSH key.
+    virtual Result check(const DeployOptions& options) const;
+    // One paragraph for the confirmation: what will run where, and what it costs.
+    virtual QString planSummary(int conditionCount, const DeployOptions& options) const = 0;
+    virtual bool costsMoney() const { return false; }
+    // Makes the machines and fills state->hosts (aws also sets each condition's host).
+    virtual void provision(DeploymentState* state, const DeployOptions& options, Done done) = 0;
+    // Removes what provision made; idempotent.
+    virtual void release(DeploymentState* state, Done done);
+    // How long to wait for a new machine to answer: attempts and seconds between them.
+    virtual int bootAttempts() const { return 3; }
+    virtual int bootIntervalSeconds() const { return 2; }
+
+    // argv run on the host, each word quoted for its shell.
+    virtual Command command(const DeploymentState::Host& host, const QStringList& argv,
+                            const QByteArray& standardInput = QByteArray()) const;
+    // A POSIX shell script run on the host.
+    virtual Command script(const DeploymentState::Host& host, const QString& text,
+                           const QByteArray& standardInput = QByteArray()) const;
+    SshAccess ssh(const DeploymentState::Host& host) const;
+    const Context& context() const { return m_context; }
+
+Q_SIGNALS:
+    void progress(const QString& message);
+
+protected:
+    Context m_context;
+};
+
+class LocalBackend : public Backend
+{
+    Q_OBJECT
+public:
+    using Backend::Backend;
+    QString name() const override { return QStringLiteral("local"); }
+    bool isRemote() const override { return false; }
+    Result check(const DeployOptions& options) const override;
+    QString planSummary(int conditionCount, const DeployOptions& options) const override;
+    void provision(DeploymentState* state, const DeployOptions& options, Done done) override;
+    Command command(const DeploymentState::Host& host, const QStringList& argv,
+                    const QByteArray& standardInput = QByteArray()) const override;
+    Command script(const DeploymentState::Host& host, const QString& text,
+                   const QByteArray& standardInput = QByteArray()) const override;
+};
+
+class SshBackend : public Backend
+{
+    Q_OBJECT
+public:
+    using Backend::Backend;
+    QString name() const override { return QStringLiteral("ssh"); }
+    Result check(const DeployOptions& options) const override;
+    QString planSummary(int conditionCount, const DeployOptions& options) const override;
+    void provision(DeploymentState* state, const DeployOptions& options, Done done) override;
+};
+
+class AwsBackend : public Backend
+{
+    Q_OBJECT
+public:
+    using Backend::Backend;
+    QString name() const override { return QStringLiteral("aws"); }
+    bool preassignsHosts() const override { return true; }
+    int slotsPerHost() const override { return 1; }
+    bool costsMoney() const override { return true; }
+    Result check(const DeployOptions& options) const override;
+    QString planSummary(int conditionCount, const DeployOptions& options) const override;
+    void provision(DeploymentState* state, const DeployOptions& options, Done done) override;
+    void release(DeploymentState* state, Done done) override;
+    int bootAttempts() const override;
+    int bootIntervalSeconds() const override { return 5; }
+
+    QString terraformDir() const;
+    QString sshCidr(const DeployOptions& options) const;
+
+private:
+    // Reads the AWS keys (keychain or environment) and runs terraform with them in its environment only.
+    void withCredentials(std::function<void(const QMap<QString, QString>&, const QString&)> then);
+    void runTerraform(const QStringList& args, const QMap<QString, QString>& env,
+                      std::function<void(int, const QByteArray&, const QString&)> then);
+};

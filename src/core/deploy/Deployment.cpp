@@ -1,0 +1,1167 @@
+#include "Deployment.h"
+
+#include "AppPaths.h"
+#include "CommandRunner.h"
+#include "CredentialStore.h"
+#include "Docker.h"
+#include "ShellWords.h"
+#include "SshKey.h"
+#include "UserSettings.h"
+#include "deploy/AsyncCommand.h"
+#include "git/GitRepository.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QSaveFile>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcDeploy, "logistician.deploy")
+
+using Phase = DeploymentState::Phase;
+
+namespace {
+
+constexpr int SshUnreachable = 255; // ssh's own exit code when it cannot reach the host
+const QString HostReady = QStringLiteral("ready");
+const QString HostUnreachable = QStringLiteral("unreachable");
+
+int pollIntervalMs()
+{
+    bool ok = false;
+    const int seconds = qEnvironmentVariableIntValue("LOGISTICIAN_POLL_SECONDS", &ok);
+    return (ok && seconds > 0 ? seconds : 5) * 1000;
+}
+
+bool writeFile(const QString& path, const QByteArray& data, QString* error = nullptr)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(data) < 0 || !file.commit()) {
+        if (error)
+            *error = QStringLiteral("%1: cannot save: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+Deployment::Deployment(const Experiment& experiment, QObject* parent)
+    : QObject(parent)
+    , m_experiment(experiment)
+    , m_stateDir(experiment.stateDir())
+{
+}
+
+Deployment::~Deployment() = default;
+
+Result Deployment::load()
+{
+    QString error;
+    m_hasState = DeploymentState::load(m_stateDir, &m_state, &error);
+    if (!error.isEmpty())
+        return Result::badInput(error);
+    return Result::ok();
+}
+
+bool Deployment::createBackend(const QString& name, QString* error)
+{
+    Backend::Context context { m_experiment, m_stateDir, SshKey::privateKeyPath() };
+    m_backend = Backend::create(name, context, error);
+    if (!m_backend)
+        return false;
+    connect(m_backend.get(), &Backend::progress, this, &Deployment::progress);
+    return true;
+}
+
+void Deployment::finish(const Result& result)
+{
+    if (m_pollTimer)
+        m_pollTimer->stop();
+    if (m_work) {
+        // Whatever still runs for this operation stops, and nothing of it calls back.
+        for (QObject* child : m_work->findChildren<QObject*>())
+            child->disconnect(this);
+        for (CommandRunner* runner : m_work->findChildren<CommandRunner*>())
+            runner->disconnect();
+        for (JobPool* pool : m_work->findChildren<JobPool*>())
+            pool->disconnect();
+        m_work->deleteLater();
+        m_work = nullptr;
+    }
+    m_busy = false;
+    Q_EMIT finished(result.exitCode(), result.message());
+}
+
+void Deployment::finishLater(const Result& result)
+{
+    m_busy = true;
+    QTimer::singleShot(0, this, [this, result] { finish(result); });
+}
+
+void Deployment::save()
+{
+    QString error;
+    if (!m_state.save(m_stateDir, &error))
+        Q_EMIT progress(error);
+    if (m_state.backend != QLatin1String("local") && !m_state.writeMachinesFile(m_experiment.machinesFile(), &error))
+        Q_EMIT progress(error);
+}
+
+void Deployment::setPhase(int index, Phase phase)
+{
+    DeploymentState::Condition& c = m_state.conditions[index];
+    if (c.phase == phase)
+        return;
+    c.phase = phase;
+    save();
+    Q_EMIT conditionChanged(index);
+}
+
+void Deployment::setHostPhase(const QString& address, const QString& phase, const QString& message)
+{
+    DeploymentState::Host* host = m_state.host(address);
+    if (!host)
+        return;
+    host->phase = phase;
+    host->message = message;
+    // A machine of its own (aws): its condition shows what the machine is doing.
+    if (m_backend && m_backend->preassignsHosts()) {
+        const Phase p = phase == QLatin1String("booting") ? Phase::Booting
+            : phase == QLatin1String("building")          ? Phase::Building
+                                                          : Phase::Queued;
+        for (int i : m_state.conditionsOn(address)) {
+            if (p != Phase::Queued && !m_state.conditions.at(i).startedAt.isValid())
+                setPhase(i, p);
+        }
+    }
+    save();
+}
+
+QStringList Deployment::dockerWords(bool remote) const
+{
+    const Parameters& p = m_experiment.parameters();
+    return Docker::programWords(remote ? p.remoteDockerCommand() : p.localDockerCommand());
+}
+
+QString Deployment::codeDir() const
+{
+    return m_stateDir + QStringLiteral("/code/") + m_state.commit.left(12);
+}
+
+QString Deployment::stageDir(const DeploymentState::Condition& condition) const
+{
+    return m_stateDir + QStringLiteral("/stage/") + condition.slug;
+}
+
+QString Deployment::containerName(const DeploymentState::Condition& condition) const
+{
+    return QStringLiteral("logistician-%1-%2").arg(m_state.experiment.toLower(), condition.slug);
+}
+
+QString Deployment::localDataDir(const DeploymentState::Condition& condition) const
+{
+    return m_experiment.dataDir() + QLatin1Char('/') + condition.slug;
+}
+
+QString Deployment::remoteDir(const DeploymentState::Host& host, const DeploymentState::Condition& condition) const
+{
+    return QStringLiteral("%1/logistician/%2/%3").arg(host.home, m_state.experiment, condition.slug);
+}
+
+qint64 Deployment::elapsedSeconds(const DeploymentState::Condition& c)
+{
+    if (!c.startedAt.isValid())
+        return -1;
+    const QDateTime end = c.finishedAt.isValid() ? c.finishedAt : QDateTime::currentDateTimeUtc();
+    return qMax<qint64>(0, c.startedAt.secsTo(end));
+}
+
+int Deployment::exitCodeFor(const DeploymentState& state)
+{
+    for (const DeploymentState::Condition& c : state.conditions) {
+        if (c.phase == Phase::Failed || c.phase == Phase::Unreachable)
+            return 1;
+    }
+    return 0;
+}
+
+// --- deploy --------------------------------------------------------------------------------------
+
+Deployment::Plan Deployment::plan(const DeployOptions& options) const
+{
+    Plan plan;
+    const Parameters& params = m_experiment.parameters();
+    plan.backend = options.backend.isEmpty() ? params.backend() : options.backend;
+    plan.conditionCount = static_cast<int>(params.allConditions().size());
+    QString error;
+    Backend::Context context { m_experiment, m_stateDir, SshKey::privateKeyPath() };
+    auto backend = Backend::create(plan.backend, context, &error);
+    if (!backend) {
+        plan.check = Result::badInput(error);
+        return plan;
+    }
+    plan.costsMoney = backend->costsMoney();
+    if (plan.conditionCount == 0) {
+        plan.check = Result::badInput(QStringLiteral("%1: no conditions: add experiment_conditions or parameter_grid")
+                                          .arg(m_experiment.parametersPath()));
+        return plan;
+    }
+    const auto command = ShellWords::split(params.experimentCommand(), &error);
+    if (!command || command->isEmpty()) {
+        plan.check
+            = Result::badInput(QStringLiteral("%1: experiment_command: %2")
+                                   .arg(m_experiment.parametersPath(), command ? QStringLiteral("is empty") : error));
+        return plan;
+    }
+    if (m_hasState && !m_state.terminated) {
+        auto repo = GitRepository::discover(m_experiment.dir(), &error);
+        const QString head = repo ? repo->headCommit() : QString();
+        if (m_state.backend != plan.backend || m_state.commit != head) {
+            plan.check = Result::badInput(
+                QStringLiteral("a deployment of commit %1 on the %2 backend is still active; run `logistician "
+                               "terminate` before deploying again")
+                    .arg(m_state.commit.left(12), m_state.backend));
+            return plan;
+        }
+        plan.resumes = true;
+    }
+    plan.check = backend->check(options);
+    plan.summary = backend->planSummary(plan.conditionCount, options);
+    return plan;
+}
+
+void Deployment::deploy(const DeployOptions& options)
+{
+    if (m_busy)
+        return;
+    m_busy = true;
+    const Plan p = plan(options);
+    if (!p.check) {
+        finishLater(p.check);
+        return;
+    }
+    m_options = options;
+    m_problems.clear();
+    QString error;
+    auto repo = GitRepository::discover(m_experiment.dir(), &error);
+    if (!repo) {
+        finishLater(Result::badInput(error));
+        return;
+    }
+    const QString commit = repo->headCommit();
+    if (commit.isEmpty()) {
+        finishLater(Result::badInput(QStringLiteral("%1 has no commit yet; remote runs use a pinned commit, so commit "
+                                                    "first")
+                                         .arg(repo->workdir())));
+        return;
+    }
+    const bool dirty = repo->isDirty();
+    if (dirty && !options.allowDirty) {
+        finishLater(Result::badInput(
+            QStringLiteral("%1 has uncommitted changes; deploy runs the pinned commit %2, so commit them first (or "
+                           "pass --allow-dirty to run %2 without them)")
+                .arg(repo->workdir(), commit.left(12))));
+        return;
+    }
+    if (!createBackend(p.backend, &error)) {
+        finishLater(Result::badInput(error));
+        return;
+    }
+
+    if (!p.resumes) {
+        const Parameters& params = m_experiment.parameters();
+        m_state = DeploymentState();
+        m_state.experiment = params.experimentName();
+        m_state.backend = p.backend;
+        m_state.commit = commit;
+        m_state.dirty = dirty;
+        m_state.createdAt = QDateTime::currentDateTimeUtc();
+        if (m_backend->isRemote())
+            m_state.registry = params.registry().isEmpty() ? UserSettings().registry() : params.registry();
+        const QString repository = QStringLiteral("logistician/") + m_state.experiment.toLower();
+        m_state.image = (m_state.registry.isEmpty() ? repository : m_state.registry + QLatin1Char('/') + repository)
+            + QLatin1Char(':') + commit.left(12);
+        const QStringList conditions = params.allConditions();
+        for (int i = 0; i < conditions.size(); ++i) {
+            DeploymentState::Condition c;
+            c.index = i + 1;
+            c.text = conditions.at(i);
+            c.arguments = ShellWords::split(c.text).value_or(QStringList());
+            c.slug = DeploymentState::slugFor(c.index, c.text);
+            m_state.conditions.append(c);
+        }
+        m_hasState = true;
+        // The files machines.txt and the config folders describe belong to this deployment now.
+        QFile::remove(m_experiment.machinesFile());
+    }
+    save();
+
+    const Result files = prepareFiles();
+    if (!files) {
+        finishLater(files);
+        return;
+    }
+    m_work = new QObject(this);
+    Q_EMIT progress(p.resumes ? QStringLiteral("resuming the deployment of %1").arg(commit.left(12))
+                              : QStringLiteral("deploying commit %1: %2").arg(commit.left(12), p.summary));
+
+    buildImage([this] {
+        pushImage([this] {
+            if (m_backend->preassignsHosts() && !m_state.provisioned) {
+                for (int i = 0; i < m_state.conditions.size(); ++i)
+                    setPhase(i, Phase::Provisioning);
+            }
+            m_backend->provision(&m_state, m_options, [this](const Result& provisioned) {
+                save();
+                if (!provisioned) {
+                    for (int i = 0; i < m_state.conditions.size(); ++i) {
+                        if (m_state.conditions.at(i).phase == Phase::Provisioning)
+                            setPhase(i, Phase::Queued);
+                    }
+                    finish(provisioned);
+                    return;
+                }
+                prepareHosts([this] { statusRound([this] { schedule(); }); });
+            });
+        });
+    });
+}
+
+Result Deployment::prepareFiles()
+{
+    QString error;
+    auto repo = GitRepository::discover(m_experiment.dir(), &error);
+    if (!repo)
+        return Result::badInput(error);
+
+    // The pinned commit's files, exported once; hosts get them from here, never from the Git remote.
+    const QString code = codeDir();
+    if (!QFileInfo::exists(code + QStringLiteral("/.logistician-complete"))) {
+        QDir(code).removeRecursively();
+        QDir().mkpath(code);
+        const QString sub = QDir(m_experiment.gitRoot()).relativeFilePath(m_experiment.projectRoot());
+        if (!repo->exportTree(m_state.commit, sub == QLatin1String(".") ? QString() : sub, code, &error))
+            return Result::failed(QStringLiteral("cannot export commit %1: %2").arg(m_state.commit.left(12), error));
+        writeFile(code + QStringLiteral("/.logistician-complete"), QByteArray());
+    }
+
+    QFile wrapper(AppPaths::templatesDir() + QStringLiteral("/bootstrap/run-wrapper.sh"));
+    if (!wrapper.open(QIODevice::ReadOnly))
+        return Result::failed(QStringLiteral("%1: cannot read the run wrapper").arg(wrapper.fileName()));
+    const QByteArray wrapperText = wrapper.readAll();
+    if (!writeFile(m_stateDir + QStringLiteral("/run-wrapper.sh"), wrapperText, &error))
+        return Result::failed(error);
+
+    const QString command = m_experiment.parameters().experimentCommand();
+    for (const DeploymentState::Condition& c : std::as_const(m_state.conditions)) {
+        const QJsonObject config {
+            { QStringLiteral("experiment_name"), m_state.experiment },
+            { QStringLiteral("commit"), m_state.commit },
+            { QStringLiteral("dirty"), m_state.dirty },
+            { QStringLiteral("backend"), m_state.backend },
+            { QStringLiteral("image"), m_state.image },
+            { QStringLiteral("command"), command },
+            { QStringLiteral("condition"), c.text },
+            { QStringLiteral("arguments"), QJsonArray::fromStringList(c.arguments) },
+            { QStringLiteral("container"), containerName(c) },
+            { QStringLiteral("deployed_at"), m_state.createdAt.toString(Qt::ISODate) },
+        };
+        const QByteArray json = QJsonDocument(config).toJson();
+        const QString local = localDataDir(c);
+        for (const char* sub : { "logs", "results" })
+            QDir().mkpath(local + QLatin1Char('/') + QLatin1String(sub));
+        if (!writeFile(local + QStringLiteral("/config/deployment.json"), json, &error))
+            return Result::failed(error);
+        writeFile(local + QStringLiteral("/config/commit.txt"), m_state.commit.toUtf8() + '\n');
+        if (m_backend->isRemote()) {
+            const QString stage = stageDir(c);
+            for (const char* sub : { "data/logs", "data/results" })
+                QDir().mkpath(stage + QLatin1Char('/') + QLatin1String(sub));
+            writeFile(stage + QStringLiteral("/data/config/deployment.json"), json);
+            writeFile(stage + QStringLiteral("/data/config/commit.txt"), m_state.commit.toUtf8() + '\n');
+            writeFile(stage + QStringLiteral("/run.sh"), wrapperText);
+        }
+    }
+    return Result::ok();
+}
+
+void Deployment::buildImage(Then then)
+{
+    // Built here for the local engine, or to push to the registry; without a
+    // registry each host builds from the uploaded Dockerfile.
+    if (m_backend->isRemote() && m_state.registry.isEmpty()) {
+        then();
+        return;
+    }
+    const QString sub = QDir(m_experiment.projectRoot()).relativeFilePath(m_experiment.dir());
+    const QString context = codeDir() + QLatin1Char('/') + sub;
+    Command build = Docker::build(m_experiment.parameters().localDockerCommand(), context, m_state.image);
+    Q_EMIT progress(QStringLiteral("building %1").arg(m_state.image));
+    AsyncCommand::run(build, m_work, [this, then](const CommandOutcome& o) {
+        if (!o.ok()) {
+            finish(Result::failed(QStringLiteral("docker build failed: %1").arg(o.errorText())));
+            return;
+        }
+        then();
+    });
+}
+
+void Deployment::readRegistryPassword(std::function<void(const QString&, const QString&)> then)
+{
+    auto* store = new CredentialStore(m_work);
+    store->read(CredentialStore::Secret::RegistryPassword, [then, store](const CredentialStore::Reply& reply) {
+        store->deleteLater();
+        if (!reply.ok()) {
+            then(QString(),
+                 QStringLiteral("no registry password: %1; run `logistician setup` or set "
+                                "LOGISTICIAN_REGISTRY_PASSWORD")
+                     .arg(reply.message.isEmpty() ? QStringLiteral("not stored") : reply.message));
+            return;
+        }
+        then(reply.value, QString());
+    });
+}
+
+void Deployment::pushImage(Then then)
+{
+    if (!m_backend->isRemote() || m_state.registry.isEmpty()) {
+        then();
+        return;
+    }
+    m_registryUser = m_experiment.parameters().json().value(QStringLiteral("registry_user")).toString();
+    if (m_registryUser.isEmpty())
+        m_registryUser = UserSettings().registryUser();
+    if (m_registryUser.isEmpty()) {
+        finish(
+            Result::badInput(QStringLiteral("no registry user for %1; run `logistician setup`").arg(m_state.registry)));
+        return;
+    }
+    readRegistryPassword([this, then](const QString& password, const QString& error) {
+        if (!error.isEmpty()) {
+            finish(Result::badInput(error));
+            return;
+        }
+        m_registryPassword = password;
+        const QString docker = m_experiment.parameters().localDockerCommand();
+        AsyncCommand::run(
+            Docker::login(docker, m_state.registry, m_registryUser, password), m_work,
+            [this, then, docker](const CommandOutcome& o) {
+                if (!o.ok()) {
+                    finish(Result::failed(
+                        QStringLiteral("docker login %1 failed: %2").arg(m_state.registry, o.errorText())));
+                    return;
+                }
+                Q_EMIT progress(QStringLiteral("pushing %1").arg(m_state.image));
+                AsyncCommand::run(Docker::push(docker, m_state.image), m_work, [this, then](const CommandOutcome& o) {
+                    if (!o.ok()) {
+                        finish(Result::failed(QStringLiteral("docker push failed: %1").arg(o.errorText())));
+                        return;
+                    }
+                    then();
+                });
+            });
+    });
+}
+
+void Deployment::prepareHosts(Then then)
+{
+    auto* pool = new JobPool(32, m_work);
+    for (int h = 0; h < m_state.hosts.size(); ++h) {
+        if (m_backend->preassignsHosts() && m_state.conditionsOn(m_state.hosts.at(h).address).isEmpty())
+            continue;
+        pool->add([this, h](JobPool::Done done) { prepareHost(h, 1, done); });
+    }
+    connect(pool, &JobPool::finished, this, [pool, then] {
+        pool->deleteLater();
+        then();
+    });
+    pool->start();
+}
+
+void Deployment::prepareHost(int hostIndex, int attempt, Then then)
+{
+    const DeploymentState::Host host = m_state.hosts.at(hostIndex);
+    if (!m_backend->isRemote()) {
+        setHostPhase(host.address, HostReady);
+        then();
+        return;
+    }
+    setHostPhase(host.address, QStringLiteral("booting"));
+    // First contact: learns the login user's home, where everything for this experiment goes.
+    AsyncCommand::run(
+        m_backend->script(host, QStringLiteral("printf '%s\\n' \"$HOME\"")), m_work,
+        [this, hostIndex, attempt, then](const CommandOutcome& o) {
+            DeploymentState::Host& host = m_state.hosts[hostIndex];
+            const QString home = QString::fromUtf8(o.out).trimmed();
+            if (!o.ok() || !home.startsWith(QLatin1Char('/'))) {
+                if (attempt < m_backend->bootAttempts()) {
+                    QTimer::singleShot(m_backend->bootIntervalSeconds() * 1000, m_work,
+                                       [this, hostIndex, attempt, then] { prepareHost(hostIndex, attempt + 1, then); });
+                    return;
+                }
+                markUnreachable(host.address, o.errorText());
+                then();
+                return;
+            }
+            host.home = home;
+            save();
+            if (m_backend->preassignsHosts()) {
+                // A fresh login after the bootstrap, so the docker group it added applies.
+                AsyncCommand::run(m_backend->ssh(host).closeMaster(), m_work,
+                                  [this, hostIndex, then](const CommandOutcome&) { getImageOnHost(hostIndex, then); });
+                return;
+            }
+            getImageOnHost(hostIndex, then);
+        });
+}
+
+void Deployment::getImageOnHost(int hostIndex, Then then)
+{
+    const DeploymentState::Host host = m_state.hosts.at(hostIndex);
+    setHostPhase(host.address, QStringLiteral("building"));
+    const QStringList docker = dockerWords(true);
+    auto fail = [this, address = host.address, then](const CommandOutcome& o, const QString& what) {
+        if (o.exitCode == SshUnreachable)
+            markUnreachable(address, o.errorText());
+        else
+            setHostPhase(address, HostUnreachable, QStringLiteral("%1 failed: %2").arg(what, o.errorText()));
+        m_problems << QStringLiteral("%1: %2 failed: %3").arg(address, what, o.errorText());
+        then();
+    };
+    if (!m_state.registry.isEmpty()) {
+        // The password reaches docker login on the host through standard input, never a command line.
+        const QStringList login = docker
+            + QStringList { QStringLiteral("login"), QStringLiteral("--username"), m_registryUser,
+                            QStringLiteral("--password-stdin"), m_state.registry };
+        Command loginCommand = m_backend->command(host, login, m_registryPassword.toUtf8() + '\n');
+        loginCommand.secrets << m_registryPassword;
+        AsyncCommand::run(loginCommand, m_work, [this, host, docker, fail, then](const CommandOutcome& o) {
+            if (!o.ok()) {
+                fail(o, QStringLiteral("docker login"));
+                return;
+            }
+            AsyncCommand::run(m_backend->command(host, docker + QStringList { QStringLiteral("pull"), m_state.image }),
+                              m_work, [this, host, fail, then](const CommandOutcome& o) {
+                                  if (!o.ok()) {
+                                      fail(o, QStringLiteral("docker pull"));
+                                      return;
+                                  }
+                                  setHostPhase(host.address, HostReady);
+                                  then();
+                              });
+        });
+        return;
+    }
+    // No registry: the host builds the image from the pinned commit's Dockerfile.
+    const QString sub = QDir(m_experiment.projectRoot()).relativeFilePath(m_experiment.dir());
+    const QString remoteContext = QStringLiteral("%1/logistician/%2/image").arg(host.home, m_state.experiment);
+    AsyncCommand::run(m_backend->ssh(host).upload(codeDir() + QLatin1Char('/') + sub, remoteContext), m_work,
+                      [this, host, docker, remoteContext, fail, then](const CommandOutcome& o) {
+                          if (!o.ok()) {
+                              fail(o, QStringLiteral("upload"));
+                              return;
+                          }
+                          const QStringList build = docker
+                              + QStringList { QStringLiteral("build"), QStringLiteral("-q"), QStringLiteral("-t"),
+                                              m_state.image, remoteContext };
+                          AsyncCommand::run(m_backend->command(host, build), m_work,
+                                            [this, host, fail, then](const CommandOutcome& o) {
+                                                if (!o.ok()) {
+                                                    fail(o, QStringLiteral("docker build"));
+                                                    return;
+                                                }
+                                                setHostPhase(host.address, HostReady);
+                                                then();
+                                            });
+                      });
+}
+
+void Deployment::schedule()
+{
+    if (!m_busy)
+        return;
+    const int slotCount = m_backend->slotsPerHost();
+    auto load = [this](const QString& address) {
+        int n = 0;
+        for (int i : m_state.conditionsOn(address)) {
+            const DeploymentState::Condition& c = m_state.conditions.at(i);
+            if (m_starting.contains(i) || (c.startedAt.isValid() && c.phase == Phase::Running))
+                ++n;
+        }
+        return n;
+    };
+    bool waiting = false;
+    for (int i = 0; i < m_state.conditions.size(); ++i) {
+        const DeploymentState::Condition& c = m_state.conditions.at(i);
+        if (c.startedAt.isValid() || m_starting.contains(i) || c.phase == Phase::Failed || c.phase == Phase::Terminated)
+            continue;
+        QString chosen;
+        if (m_backend->preassignsHosts()) {
+            const DeploymentState::Host* h = m_state.host(c.host);
+            if (!h || h->phase != HostReady) {
+                if (c.phase != Phase::Unreachable) {
+                    m_state.conditions[i].lastRunPhase = c.phase;
+                    setPhase(i, Phase::Unreachable);
+                }
+                continue;
+            }
+            chosen = c.host;
+        } else {
+            int best = slotCount;
+            for (const DeploymentState::Host& h : std::as_const(m_state.hosts)) {
+                if (h.phase != HostReady)
+                    continue;
+                const int n = load(h.address);
+                if (n < best) {
+                    best = n;
+                    chosen = h.address;
+                }
+            }
+        }
+        if (chosen.isEmpty()) {
+            waiting = true;
+            continue;
+        }
+        startCondition(i, chosen);
+    }
+    if (!m_starting.isEmpty())
+        return; // schedule() runs again as each start ends
+    if (!waiting) {
+        finishDeploy();
+        return;
+    }
+    bool anyReady = false;
+    for (const DeploymentState::Host& h : std::as_const(m_state.hosts))
+        anyReady = anyReady || h.phase == HostReady;
+    if (!anyReady) {
+        for (int i = 0; i < m_state.conditions.size(); ++i) {
+            if (!m_state.conditions.at(i).startedAt.isValid() && m_state.conditions.at(i).phase == Phase::Queued)
+                setPhase(i, Phase::Unreachable);
+        }
+        finishDeploy();
+        return;
+    }
+    // Every slot is taken: look again after a while, then start the next ones.
+    if (!m_pollTimer) {
+        m_pollTimer = new QTimer(this);
+        m_pollTimer->setSingleShot(true);
+        connect(m_pollTimer, &QTimer::timeout, this, [this] { statusRound([this] { schedule(); }); });
+    }
+    m_pollTimer->start(pollIntervalMs());
+}
+
+void Deployment::startCondition(int index, const QString& address)
+{
+    m_starting.insert(index);
+    DeploymentState::Condition& c = m_state.conditions[index];
+    c.host = address;
+    setPhase(index, Phase::Uploading);
+    if (!m_backend->isRemote()) {
+        runContainer(index, address);
+        return;
+    }
+    const DeploymentState::Host host = *m_state.host(address);
+    const QString dir = remoteDir(host, c);
+    const SshAccess ssh = m_backend->ssh(host);
+    AsyncCommand::run(ssh.upload(codeDir(), dir + QStringLiteral("/project")), m_work,
+                      [this, index, address, ssh, dir](const CommandOutcome& o) {
+                          if (!o.ok()) {
+                              conditionStartFailed(index, address, true, o.exitCode, o.errorText());
+                              return;
+                          }
+                          AsyncCommand::run(ssh.upload(stageDir(m_state.conditions.at(index)), dir), m_work,
+                                            [this, index, address](const CommandOutcome& o) {
+                                                if (!o.ok()) {
+                                                    conditionStartFailed(index, address, true, o.exitCode,
+                                                                         o.errorText());
+                                                    return;
+                                                }
+                                                runContainer(index, address);
+                                            });
+                      });
+}
+
+void Deployment::runContainer(int index, const QString& address)
+{
+    const DeploymentState::Condition& c = m_state.conditions.at(index);
+    const DeploymentState::Host host = *m_state.host(address);
+    const bool remote = m_backend->isRemote();
+    Docker::RunSpec spec;
+    spec.image = m_state.image;
+    spec.name = containerName(c);
+    spec.detach = true;
+    spec.remove = false; // kept for its exit code and log until terminate
+    spec.labels
+        = { QStringLiteral("logistician.experiment=") + m_state.experiment,
+            QStringLiteral("logistician.condition=") + c.slug, QStringLiteral("logistician.commit=") + m_state.commit };
+    if (remote) {
+        const QString dir = remoteDir(host, c);
+        spec.projectDir = dir + QStringLiteral("/project");
+        spec.dataDir = dir + QStringLiteral("/data");
+        spec.volumes = { dir + QStringLiteral("/run.sh:/logistician/run.sh:ro") };
+    } else {
+        spec.projectDir = codeDir();
+        spec.dataDir = localDataDir(c);
+        spec.volumes = { m_stateDir + QStringLiteral("/run-wrapper.sh:/logistician/run.sh:ro") };
+    }
+    spec.command = QStringList { QStringLiteral("sh"), QStringLiteral("/logistician/run.sh") }
+        + ShellWords::split(m_experiment.parameters().experimentCommand()).value_or(QStringList());
+    spec.arguments = c.arguments;
+    const Command local = Docker::run(spec);
+    const QStringList argv = dockerWords(remote) + local.arguments.mid(Docker::programWords(spec.docker).size() - 1);
+    AsyncCommand::run(m_backend->command(host, argv), m_work, [this, index, address](const CommandOutcome& o) {
+        if (!o.ok() && !o.err.contains("is already in use")) {
+            conditionStartFailed(index, address, o.exitCode == SshUnreachable, o.exitCode, o.errorText());
+            return;
+        }
+        // Already in use: a deploy that died after starting it; status reads what it does.
+        m_starting.remove(index);
+        DeploymentState::Condition& c = m_state.conditions[index];
+        c.startedAt = QDateTime::currentDateTimeUtc();
+        c.exitCode = -1;
+        setPhase(index, Phase::Running);
+        save();
+        schedule();
+    });
+}
+
+void Deployment::conditionStartFailed(int index, const QString& address, bool hostDown, int exitCode,
+                                      const QString& why)
+{
+    m_starting.remove(index);
+    DeploymentState::Condition& c = m_state.conditions[index];
+    if (hostDown) {
+        markUnreachable(address, why);
+        if (m_backend->preassignsHosts()) {
+            setPhase(index, Phase::Unreachable);
+        } else {
+            c.host.clear(); // back in the queue for another host
+            setPhase(index, Phase::Queued);
+        }
+    } else {
+        c.exitCode = exitCode;
+        m_problems << QStringLiteral("%1: could not start: %2").arg(c.slug, why);
+        setPhase(index, Phase::Failed);
+    }
+    save();
+    schedule();
+}
+
+void Deployment::finishDeploy()
+{
+    save();
+    int started = 0;
+    QStringList notStarted;
+    for (const DeploymentState::Condition& c : std::as_const(m_state.conditions)) {
+        if (c.startedAt.isValid())
+            ++started;
+        else
+            notStarted << c.slug;
+    }
+    QString message = QStringLiteral("%1 of %2 condition(s) started; follow them with `logistician status`")
+                          .arg(started)
+                          .arg(m_state.conditions.size());
+    if (!notStarted.isEmpty())
+        m_problems.prepend(QStringLiteral("not started: %1").arg(notStarted.join(QStringLiteral(", "))));
+    if (!m_problems.isEmpty()) {
+        finish(Result::failed(message + QStringLiteral("; ") + m_problems.join(QStringLiteral("; "))));
+        return;
+    }
+    Q_EMIT progress(message);
+    finish(Result::ok());
+}
+
+// --- status --------------------------------------------------------------------------------------
+
+void Deployment::refreshStatus()
+{
+    if (m_busy)
+        return;
+    m_busy = true;
+    if (!m_hasState) {
+        finishLater(Result::badInput(
+            QStringLiteral("%1: nothing is deployed; run `logistician deploy` first").arg(m_experiment.dir())));
+        return;
+    }
+    QString error;
+    if (!createBackend(m_state.backend, &error)) {
+        finishLater(Result::badInput(error));
+        return;
+    }
+    m_work = new QObject(this);
+    statusRound([this] { finish(exitCodeFor(m_state) ? Result::failed(QString()) : Result::ok()); });
+}
+
+void Deployment::statusRound(Then then)
+{
+    if (m_state.terminated) {
+        QTimer::singleShot(0, this, then);
+        return;
+    }
+    auto* pool = new JobPool(64, m_work);
+    for (const DeploymentState::Host& host : std::as_const(m_state.hosts)) {
+        QList<int> indexes;
+        for (int i : m_state.conditionsOn(host.address)) {
+            if (m_state.conditions.at(i).startedAt.isValid() && !m_starting.contains(i))
+                indexes << i;
+        }
+        if (indexes.isEmpty() || host.home.isEmpty())
+            continue;
+        const QString address = host.address;
+        pool->add([this, address, indexes](JobPool::Done done) {
+            const DeploymentState::Host* h = m_state.host(address);
+            AsyncCommand::run(m_backend->script(*h, statusScript(*h, indexes)), m_work,
+                              [this, address, indexes, done](const CommandOutcome& o) {
+                                  const DeploymentState::Host* h = m_state.host(address);
+                                  if (o.exitCode == SshUnreachable && m_backend->isRemote())
+                                      markUnreachable(address, o.errorText());
+                                  else
+                                      applyStatus(*h, indexes, o.out);
+                                  done();
+                              });
+        });
+    }
+    connect(pool, &JobPool::finished, this, [this, pool, then] {
+        pool->deleteLater();
+        save();
+        then();
+    });
+    pool->start();
+}
+
+QString Deployment::statusScript(const DeploymentState::Host& host, const QList<int>& indexes) const
+{
+    // One line per condition: slug, then "done CODE START END" from the wrapper's
+    // files, or the container's state. Every value is quoted; nothing from a
+    // condition is in here at all.
+    const QString inspect = ShellWords::join(dockerWords(m_backend->isRemote()))
+        + QStringLiteral(" inspect -f '{{.State.Status}} {{.State.ExitCode}}'");
+    QString text
+        = QStringLiteral(
+              "s() { l=\"$2/logs\"; "
+              "if [ -f \"$l/exit_code.txt\" ]; then "
+              "printf '%s\\tdone\\t%s\\t%s\\t%s\\n' \"$1\" \"$(cat \"$l/exit_code.txt\")\" "
+              "\"$(cat \"$l/started_at.txt\" 2>/dev/null)\" \"$(cat \"$l/finished_at.txt\" 2>/dev/null)\"; "
+              "else st=$(%1 \"$3\" 2>/dev/null) || st=missing; "
+              "printf '%s\\tcontainer\\t%s\\t%s\\n' \"$1\" \"$st\" \"$(cat \"$l/started_at.txt\" 2>/dev/null)\"; "
+              "fi; }\n")
+              .arg(inspect);
+    for (int i : indexes) {
+        const DeploymentState::Condition& c = m_state.conditions.at(i);
+        const QString data = m_backend->isRemote() ? remoteDir(host, c) + QStringLiteral("/data") : localDataDir(c);
+        text += QStringLiteral("s %1 %2 %3\n")
+                    .arg(ShellWords::quote(c.slug), ShellWords::quote(data), ShellWords::quote(containerName(c)));
+    }
+    return text;
+}
+
+void Deployment::applyStatus(const DeploymentState::Host& host, const QList<int>& indexes, const QByteArray& output)
+{
+    if (DeploymentState::Host* h = m_state.host(host.address); h && h->phase == HostUnreachable) {
+        h->phase = HostReady;
+        h->message.clear();
+    }
+    QHash<QString, QStringList> lines;
+    for (const QByteArray& line : output.split('\n')) {
+        const QStringList fields = QString::fromUtf8(line).split(QLatin1Char('\t'));
+        if (fields.size() >= 2)
+            lines.insert(fields.at(0), fields);
+    }
+    for (int i : indexes) {
+        DeploymentState::Condition& c = m_state.conditions[i];
+        const QStringList f = lines.value(c.slug);
+        if (f.size() < 2)
+            continue;
+        Phase phase = c.phase;
+        if (f.at(1) == QLatin1String("done")) {
+            bool ok = false;
+            const int code = f.value(2).trimmed().toInt(&ok);
+            c.exitCode = ok ? code : -1;
+            phase = ok && code == 0 ? Phase::Succeeded : Phase::Failed;
+            const QDateTime start = QDateTime::fromString(f.value(3).trimmed(), Qt::ISODate);
+            const QDateTime end = QDateTime::fromString(f.value(4).trimmed(), Qt::ISODate);
+            if (start.isValid())
+                c.startedAt = start;
+            if (end.isValid())
+                c.finishedAt = end;
+        } else {
+            const QStringList st = f.value(2).trimmed().split(QLatin1Char(' '));
+            const QString status = st.value(0);
+            const QDateTime start = QDateTime::fromString(f.value(3).trimmed(), Qt::ISODate);
+            if (start.isValid())
+                c.startedAt = start;
+            if (status == QLatin1String("running") || status == QLatin1String("created")
+                || status == QLatin1String("restarting")) {
+                phase = Phase::Running;
+            } else if (status == QLatin1String("missing")) {
+                // Gone without the wrapper's record: removed by hand, or the machine was replaced.
+                if (c.phase == Phase::Running || c.phase == Phase::Unreachable || c.phase == Phase::Stopped)
+                    phase = Phase::Failed;
+            } else {
+                // Exited without the wrapper's record: killed (out of memory, docker stop).
+                c.exitCode = st.value(1).toInt();
+                phase = Phase::Failed;
+                if (!c.finishedAt.isValid())
+                    c.finishedAt = QDateTime::currentDateTimeUtc();
+            }
+        }
+        c.lastRunPhase = phase;
+        if (phase != c.phase) {
+            c.phase = phase;
+            Q_EMIT conditionChanged(i);
+        }
+    }
+}
+
+void Deployment::markUnreachable(const QString& address, const QString& why)
+{
+    DeploymentState::Host* host = m_state.host(address);
+    if (!host)
+        return;
+    host->phase = HostUnreachable;
+    host->message = why;
+    Q_EMIT progress(QStringLiteral("%1 does not answer: %2").arg(address, why));
+    for (int i : m_state.conditionsOn(address)) {
+        DeploymentState::Condition& c = m_state.conditions[i];
+        if (!c.startedAt.isValid() || c.phase == Phase::Unreachable || c.phase == Phase::Stopped
+            || c.phase == Phase::Terminated)
+            continue;
+        c.lastRunPhase = c.phase;
+        // An AWS machine that stopped itself after its run keeps its disk: stopped, not lost.
+        const bool stoppedItself = m_backend->preassignsHosts() && DeploymentState::isTerminal(c.phase)
+            && m_experiment.parameters().autoStopMinutes() > 0;
+        c.phase = stoppedItself ? Phase::Stopped : Phase::Unreachable;
+        Q_EMIT conditionChanged(i);
+    }
+    save();
+}
+
+// --- sync ----------------------------------------------------------------------------------------
+
+void Deployment::sync(const SyncOptions& options)
+{
+    if (m_busy)
+        return;
+    m_busy = true;
+    if (!m_hasState) {
+        finishLater(Result::badInput(
+            QStringLiteral("%1: nothing is deployed; run `logistician deploy` first").arg(m_experiment.dir())));
+        return;
+    }
+    QString error;
+    if (!createBackend(m_state.backend, &error)) {
+        finishLater(Result::badInput(error));
+        return;
+    }
+    m_work = new QObject(this);
+    statusRound([this, options] { syncAll(options); });
+}
+
+void Deployment::syncAll(const SyncOptions& options)
+{
+    auto failures = std::make_shared<QStringList>();
+    auto count = std::make_shared<int>(0);
+    auto* pool = new JobPool(options.parallel, m_work);
+    const QStringList docker = dockerWords(m_backend->isRemote());
+    for (int i = 0; i < m_state.conditions.size(); ++i) {
+        const DeploymentState::Condition& c = m_state.conditions.at(i);
+        const DeploymentState::Host* host = m_state.host(c.host);
+        if (!c.startedAt.isValid() || !host || host->home.isEmpty())
+            continue;
+        if (host->phase == HostUnreachable) {
+            *failures << QStringLiteral("%1: %2 does not answer").arg(c.slug, host->address);
+            continue;
+        }
+        const bool wasFinished = c.isFinished();
+        pool->add([this, i, wasFinished, docker, failures, count, options](JobPool::Done done) {
+            const DeploymentState::Condition& c = m_state.conditions.at(i);
+            const DeploymentState::Host host = *m_state.host(c.host);
+            const QDateTime started = QDateTime::currentDateTimeUtc();
+            auto succeeded = [this, i, wasFinished, started, count, done] {
+                if (wasFinished) {
+                    m_state.conditions[i].syncedAt = started;
+                    save();
+                    Q_EMIT conditionChanged(i);
+                }
+                ++*count;
+                done();
+            };
+            if (!m_backend->isRemote()) {
+                // The results are already here; only the container's log is fetched.
+                AsyncCommand::run(
+                    m_backend->command(host, docker + QStringList { QStringLiteral("logs"), containerName(c) }), m_work,
+                    [this, i, succeeded](const CommandOutcome& o) {
+                        if (o.ok())
+                            writeFile(localDataDir(m_state.conditions.at(i)) + QStringLiteral("/logs/docker.txt"),
+                                      o.out + o.err);
+                        succeeded();
+                    });
+                return;
+            }
+            const QString data = remoteDir(host, c) + QStringLiteral("/data");
+            const QString saveLog = ShellWords::join(docker + QStringList { QStringLiteral("logs"), containerName(c) })
+                + QStringLiteral(" > %1 2>&1 || true")
+                      .arg(ShellWords::quote(data + QStringLiteral("/logs/docker.txt")));
+            AsyncCommand::run(m_backend->script(host, saveLog), m_work,
+                              [this, i, data, host, failures, succeeded, done, options](const CommandOutcome& o) {
+                                  const DeploymentState::Condition& c = m_state.conditions.at(i);
+                                  if (!o.ok()) {
+                                      *failures << QStringLiteral("%1: %2").arg(c.slug, o.errorText());
+                                      done();
+                                      return;
+                                  }
+                                  Q_EMIT progress(QStringLiteral("syncing %1 from %2").arg(c.slug, host.address));
+                                  AsyncCommand::run(
+                                      m_backend->ssh(host).download(data, localDataDir(c), options.bandwidthLimitKBps),
+                                      m_work, [this, i, failures, succeeded, done](const CommandOutcome& o) {
+                                          if (!o.ok()) {
+                                              *failures << QStringLiteral("%1: rsync: %2")
+                                                               .arg(m_state.conditions.at(i).slug, o.errorText());
+                                              done();
+                                              return;
+                                          }
+                                          succeeded();
+                                      });
+                              });
+        });
+    }
+    connect(pool, &JobPool::finished, this, [this, pool, failures, count] {
+        pool->deleteLater();
+        save();
+        if (!failures->isEmpty()) {
+            finish(Result::failed(QStringLiteral("synced %1 condition(s); not synced: %2")
+                                      .arg(*count)
+                                      .arg(failures->join(QStringLiteral("; ")))));
+            return;
+        }
+        Q_EMIT progress(QStringLiteral("synced %1 condition(s) into %2").arg(*count).arg(m_experiment.dataDir()));
+        finish(Result::ok());
+    });
+    pool->start();
+}
+
+// --- terminate -----------------------------------------------------------------------------------
+
+void Deployment::terminate(const TerminateOptions& options)
+{
+    if (m_busy)
+        return;
+    m_busy = true;
+    if (!m_hasState) {
+        Q_EMIT progress(QStringLiteral("nothing is deployed"));
+        finishLater(Result::ok());
+        return;
+    }
+    QString error;
+    if (!createBackend(m_state.backend, &error)) {
+        finishLater(Result::badInput(error));
+        return;
+    }
+    m_work = new QObject(this);
+    statusRound([this, options] { terminateAll(options); });
+}
+
+void Deployment::terminateAll(const TerminateOptions& options)
+{
+    if (!options.force && m_backend->isRemote() && !m_state.terminated) {
+        QStringList unsafe;
+        for (const DeploymentState::Condition& c : std::as_const(m_state.conditions)) {
+            if (c.startedAt.isValid() && !c.resultsSafe() && c.phase != Phase::Terminated)
+                unsafe << QStringLiteral("%1 (%2)").arg(c.slug, DeploymentState::phaseName(c.phase));
+        }
+        if (!unsafe.isEmpty()) {
+            finish(Result::failed(QStringLiteral("results not synced yet: %1; run `logistician sync` first (or pass "
+                                                 "--force to throw them away)")
+                                      .arg(unsafe.join(QStringLiteral(", ")))));
+            return;
+        }
+    }
+    auto failures = std::make_shared<QStringList>();
+    auto* pool = new JobPool(32, m_work);
+    const QStringList docker = dockerWords(m_backend->isRemote());
+    for (const DeploymentState::Host& host : std::as_const(m_state.hosts)) {
+        if (m_backend->isRemote() && host.home.isEmpty())
+            continue; // never reached, so nothing was placed there
+        const QString address = host.address;
+        pool->add([this, address, docker, failures](JobPool::Done done) {
+            const DeploymentState::Host host = *m_state.host(address);
+            // Every container this experiment could have here, by name, so one a dead deploy started goes too.
+            QStringList names;
+            QStringList dirs;
+            for (const DeploymentState::Condition& c : std::as_const(m_state.conditions)) {
+                if (m_backend->preassignsHosts() && c.host != address)
+                    continue;
+                names << containerName(c);
+                if (m_backend->isRemote() && (c.resultsSafe() || !c.startedAt.isValid()))
+                    dirs << remoteDir(host, c);
+            }
+            QString text;
+            if (!m_backend->isRemote()) {
+                for (const QString& name : std::as_const(names)) {
+                    const DeploymentState::Condition* c = nullptr;
+                    for (const DeploymentState::Condition& x : std::as_const(m_state.conditions))
+                        c = containerName(x) == name ? &x : c;
+                    // The container's log stays with the results.
+                    text += ShellWords::join(docker + QStringList { QStringLiteral("logs"), name })
+                        + QStringLiteral(" > %1 2>&1 || true\n")
+                              .arg(ShellWords::quote(localDataDir(*c) + QStringLiteral("/logs/docker.txt")));
+                }
+            }
+            text += ShellWords::join(docker + QStringList { QStringLiteral("rm"), QStringLiteral("-f") } + names)
+                + QStringLiteral(" >/dev/null 2>&1; true\n");
+            if (!dirs.isEmpty())
+                text += ShellWords::join(QStringList { QStringLiteral("rm"), QStringLiteral("-rf") } + dirs)
+                    + QLatin1Char('\n');
+            AsyncCommand::run(m_backend->script(host, text), m_work,
+                              [this, address, failures, done](const CommandOutcome& o) {
+                                  if (!o.ok() && !m_backend->preassignsHosts())
+                                      *failures << QStringLiteral("%1: %2").arg(address, o.errorText());
+                                  if (!m_backend->isRemote()) {
+                                      done();
+                                      return;
+                                  }
+                                  const DeploymentState::Host host = *m_state.host(address);
+                                  AsyncCommand::run(m_backend->ssh(host).closeMaster(), m_work,
+                                                    [done](const CommandOutcome&) { done(); });
+                              });
+        });
+    }
+    connect(pool, &JobPool::finished, this, [this, pool, failures, options] {
+        pool->deleteLater();
+        if (!failures->isEmpty() && !options.force) {
+            save();
+            finish(
+                Result::failed(QStringLiteral("could not clean up: %1; run terminate again when the hosts answer, or "
+                                              "pass --force")
+                                   .arg(failures->join(QStringLiteral("; ")))));
+            return;
+        }
+        m_backend->release(&m_state, [this, failures](const Result& released) {
+            if (!released) {
+                save();
+                finish(released);
+                return;
+            }
+            m_state.terminated = true;
+            for (int i = 0; i < m_state.conditions.size(); ++i) {
+                DeploymentState::Condition& c = m_state.conditions[i];
+                if (c.phase != Phase::Terminated)
+                    c.lastRunPhase = c.phase;
+                c.phase = Phase::Terminated;
+                Q_EMIT conditionChanged(i);
+            }
+            QDir(m_stateDir + QStringLiteral("/stage")).removeRecursively();
+            save();
+            QString message = QStringLiteral("terminated; results are in %1").arg(m_experiment.dataDir());
+            if (!failures->isEmpty())
+                message += QStringLiteral(" (not cleaned up, forced: %1)").arg(failures->join(QStringLiteral("; ")));
+            Q_EMIT progress(message);
+            finish(Result::ok());
+        });
+    });
+    pool->start();
+}

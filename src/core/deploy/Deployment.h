@@ -1,0 +1,127 @@
+#pragma once
+
+#include "Experiment.h"
+#include "Result.h"
+#include "deploy/Backend.h"
+#include "deploy/DeploymentState.h"
+
+#include <QObject>
+#include <QSet>
+#include <functional>
+#include <memory>
+
+class QTimer;
+
+// A sweep of an experiment's conditions on a backend, and everything done to it
+// afterwards: deploy, status, sync, terminate. Every operation is asynchronous
+// (QProcess under it, never a blocking wait): it reports through the signals
+// and ends with finished(). The state is saved to .logistician/deployment.json
+// after every change, so another process (or this one, later) can go on.
+class Deployment : public QObject
+{
+    Q_OBJECT
+public:
+    struct Plan
+    {
+        Result check = Result::ok(); // bad input found before anything runs
+        QString backend;
+        int conditionCount = 0;
+        QString summary;
+        bool costsMoney = false; // ask before going on
+        bool resumes = false; // an unfinished deployment of the same commit goes on
+    };
+
+    struct SyncOptions
+    {
+        int parallel = 8; // hosts at a time
+        int bandwidthLimitKBps = 0; // per transfer; 0: no limit
+    };
+
+    struct TerminateOptions
+    {
+        bool force = false; // even when results are not synced or hosts do not answer
+    };
+
+    explicit Deployment(const Experiment& experiment, QObject* parent = nullptr);
+    ~Deployment() override;
+
+    // Reads the saved state, if any; bad input when the file is unreadable.
+    Result load();
+    bool hasDeployment() const { return m_hasState; }
+    const DeploymentState& state() const { return m_state; }
+    const Experiment& experiment() const { return m_experiment; }
+    bool isBusy() const { return m_busy; }
+
+    // What deploy would do, checked without running anything.
+    Plan plan(const DeployOptions& options) const;
+
+    void deploy(const DeployOptions& options);
+    void refreshStatus();
+    void sync(const SyncOptions& options);
+    void terminate(const TerminateOptions& options);
+
+    QString containerName(const DeploymentState::Condition& condition) const;
+    QString localDataDir(const DeploymentState::Condition& condition) const;
+    QString remoteDir(const DeploymentState::Host& host, const DeploymentState::Condition& condition) const;
+    // Seconds a condition has been running (or ran); -1 when it has not started.
+    static qint64 elapsedSeconds(const DeploymentState::Condition& condition);
+    // Exit code of a finished deployment state: 1 if any condition failed or is unreachable.
+    static int exitCodeFor(const DeploymentState& state);
+
+Q_SIGNALS:
+    void conditionChanged(int index);
+    void progress(const QString& message);
+    // exitCode: 0 success, 1 the work failed, 2 bad input.
+    void finished(int exitCode, const QString& message);
+
+private:
+    using Then = std::function<void()>;
+
+    bool createBackend(const QString& name, QString* error);
+    void finish(const Result& result);
+    void finishLater(const Result& result);
+    void save();
+    void setPhase(int index, DeploymentState::Phase phase);
+    void setHostPhase(const QString& address, const QString& phase, const QString& message = QString());
+    QStringList dockerWords(bool remote) const;
+    QString codeDir() const;
+    QString stageDir(const DeploymentState::Condition& condition) const;
+
+    // deploy
+    Result prepareFiles();
+    void buildImage(Then then);
+    void pushImage(Then then);
+    void prepareHosts(Then then);
+    void prepareHost(int hostIndex, int attempt, Then then);
+    void getImageOnHost(int hostIndex, Then then);
+    void schedule();
+    void startCondition(int index, const QString& address);
+    void runContainer(int index, const QString& address);
+    void conditionStartFailed(int index, const QString& address, bool hostDown, int exitCode, const QString& why);
+    void finishDeploy();
+
+    // status
+    void statusRound(Then then);
+    QString statusScript(const DeploymentState::Host& host, const QList<int>& indexes) const;
+    void applyStatus(const DeploymentState::Host& host, const QList<int>& indexes, const QByteArray& output);
+    void markUnreachable(const QString& address, const QString& why);
+
+    // sync, terminate
+    void syncAll(const SyncOptions& options);
+    void terminateAll(const TerminateOptions& options);
+    void readRegistryPassword(std::function<void(const QString& password, const QString& error)> then);
+
+    Experiment m_experiment;
+    QString m_stateDir;
+    DeploymentState m_state;
+    bool m_hasState = false;
+    bool m_busy = false;
+    std::unique_ptr<Backend> m_backend;
+    DeployOptions m_options;
+    QString m_registryUser;
+    QString m_registryPassword;
+    QSet<int> m_starting;
+    QStringList m_problems;
+    QTimer* m_pollTimer = nullptr;
+    QObject* m_work = nullptr; // parent of the running commands; deleted to stop them
+};

@@ -1,0 +1,249 @@
+#include "DeploymentState.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+namespace {
+
+const char* const phaseNames[] = { "queued",    "provisioning", "booting",     "uploading", "building",  "running",
+                                   "succeeded", "failed",       "unreachable", "stopped",   "terminated" };
+
+QString isoTime(const QDateTime& t)
+{
+    return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
+}
+
+QDateTime fromIso(const QJsonValue& v)
+{
+    return v.toString().isEmpty() ? QDateTime() : QDateTime::fromString(v.toString(), Qt::ISODate);
+}
+
+} // namespace
+
+QString DeploymentState::Host::user() const
+{
+    const int at = address.indexOf(QLatin1Char('@'));
+    return at < 0 ? QString() : address.left(at);
+}
+
+QString DeploymentState::Host::hostName() const
+{
+    QString rest = address.mid(address.indexOf(QLatin1Char('@')) + 1);
+    const int colon = rest.lastIndexOf(QLatin1Char(':'));
+    return colon < 0 ? rest : rest.left(colon);
+}
+
+int DeploymentState::Host::port() const
+{
+    const QString rest = address.mid(address.indexOf(QLatin1Char('@')) + 1);
+    const int colon = rest.lastIndexOf(QLatin1Char(':'));
+    return colon < 0 ? 22 : rest.mid(colon + 1).toInt();
+}
+
+bool DeploymentState::Condition::resultsSafe() const
+{
+    return isFinished() && syncedAt.isValid();
+}
+
+QString DeploymentState::phaseName(Phase phase)
+{
+    return QLatin1String(phaseNames[static_cast<int>(phase)]);
+}
+
+DeploymentState::Phase DeploymentState::phaseFromName(const QString& name)
+{
+    for (int i = 0; i < static_cast<int>(std::size(phaseNames)); ++i) {
+        if (name == QLatin1String(phaseNames[i]))
+            return static_cast<Phase>(i);
+    }
+    return Phase::Queued;
+}
+
+bool DeploymentState::isTerminal(Phase phase)
+{
+    return phase == Phase::Succeeded || phase == Phase::Failed || phase == Phase::Terminated;
+}
+
+QString DeploymentState::slugFor(int index, const QString& condition)
+{
+    QString tail;
+    for (const QChar c : condition.toLower()) {
+        const bool keep = (c >= QLatin1Char('a') && c <= QLatin1Char('z'))
+            || (c >= QLatin1Char('0') && c <= QLatin1Char('9')) || c == QLatin1Char('.');
+        if (keep)
+            tail += c;
+        else if (!tail.isEmpty() && !tail.endsWith(QLatin1Char('-')))
+            tail += QLatin1Char('-');
+    }
+    while (tail.endsWith(QLatin1Char('-')) || tail.endsWith(QLatin1Char('.')))
+        tail.chop(1);
+    QString slug = QStringLiteral("c%1").arg(index);
+    if (!tail.isEmpty())
+        slug += QLatin1Char('-') + tail;
+    slug.truncate(48);
+    while (slug.endsWith(QLatin1Char('-')) || slug.endsWith(QLatin1Char('.')))
+        slug.chop(1);
+    return slug;
+}
+
+DeploymentState::Host* DeploymentState::host(const QString& address)
+{
+    for (Host& h : hosts) {
+        if (h.address == address)
+            return &h;
+    }
+    return nullptr;
+}
+
+const DeploymentState::Host* DeploymentState::host(const QString& address) const
+{
+    return const_cast<DeploymentState*>(this)->host(address);
+}
+
+QList<int> DeploymentState::conditionsOn(const QString& address) const
+{
+    QList<int> out;
+    for (int i = 0; i < conditions.size(); ++i) {
+        if (conditions.at(i).host == address)
+            out << i;
+    }
+    return out;
+}
+
+QJsonObject DeploymentState::toJson() const
+{
+    QJsonArray hostArray;
+    for (const Host& h : hosts) {
+        hostArray.append(QJsonObject { { QStringLiteral("address"), h.address },
+                                       { QStringLiteral("id"), h.id },
+                                       { QStringLiteral("home"), h.home },
+                                       { QStringLiteral("phase"), h.phase },
+                                       { QStringLiteral("message"), h.message } });
+    }
+    QJsonArray conditionArray;
+    for (const Condition& c : conditions) {
+        conditionArray.append(QJsonObject {
+            { QStringLiteral("index"), c.index },
+            { QStringLiteral("condition"), c.text },
+            { QStringLiteral("arguments"), QJsonArray::fromStringList(c.arguments) },
+            { QStringLiteral("slug"), c.slug },
+            { QStringLiteral("host"), c.host },
+            { QStringLiteral("phase"), phaseName(c.phase) },
+            { QStringLiteral("last_run_phase"), phaseName(c.lastRunPhase) },
+            { QStringLiteral("exit_code"), c.exitCode },
+            { QStringLiteral("started_at"), isoTime(c.startedAt) },
+            { QStringLiteral("finished_at"), isoTime(c.finishedAt) },
+            { QStringLiteral("synced_at"), isoTime(c.syncedAt) },
+        });
+    }
+    return QJsonObject {
+        { QStringLiteral("format"), 1 },
+        { QStringLiteral("experiment"), experiment },
+        { QStringLiteral("backend"), backend },
+        { QStringLiteral("commit"), commit },
+        { QStringLiteral("dirty"), dirty },
+        { QStringLiteral("image"), image },
+        { QStringLiteral("registry"), registry },
+        { QStringLiteral("created_at"), isoTime(createdAt) },
+        { QStringLiteral("provision_started"), provisionStarted },
+        { QStringLiteral("provisioned"), provisioned },
+        { QStringLiteral("terminated"), terminated },
+        { QStringLiteral("hosts"), hostArray },
+        { QStringLiteral("conditions"), conditionArray },
+    };
+}
+
+DeploymentState DeploymentState::fromJson(const QJsonObject& json)
+{
+    DeploymentState s;
+    s.experiment = json.value(QStringLiteral("experiment")).toString();
+    s.backend = json.value(QStringLiteral("backend")).toString();
+    s.commit = json.value(QStringLiteral("commit")).toString();
+    s.dirty = json.value(QStringLiteral("dirty")).toBool();
+    s.image = json.value(QStringLiteral("image")).toString();
+    s.registry = json.value(QStringLiteral("registry")).toString();
+    s.createdAt = fromIso(json.value(QStringLiteral("created_at")));
+    s.provisionStarted = json.value(QStringLiteral("provision_started")).toBool();
+    s.provisioned = json.value(QStringLiteral("provisioned")).toBool();
+    s.terminated = json.value(QStringLiteral("terminated")).toBool();
+    for (const QJsonValue& v : json.value(QStringLiteral("hosts")).toArray()) {
+        const QJsonObject o = v.toObject();
+        s.hosts.append(Host { o.value(QStringLiteral("address")).toString(), o.value(QStringLiteral("id")).toString(),
+                              o.value(QStringLiteral("home")).toString(), o.value(QStringLiteral("phase")).toString(),
+                              o.value(QStringLiteral("message")).toString() });
+    }
+    for (const QJsonValue& v : json.value(QStringLiteral("conditions")).toArray()) {
+        const QJsonObject o = v.toObject();
+        Condition c;
+        c.index = o.value(QStringLiteral("index")).toInt();
+        c.text = o.value(QStringLiteral("condition")).toString();
+        for (const QJsonValue& a : o.value(QStringLiteral("arguments")).toArray())
+            c.arguments << a.toString();
+        c.slug = o.value(QStringLiteral("slug")).toString();
+        c.host = o.value(QStringLiteral("host")).toString();
+        c.phase = phaseFromName(o.value(QStringLiteral("phase")).toString());
+        c.lastRunPhase = phaseFromName(o.value(QStringLiteral("last_run_phase")).toString());
+        c.exitCode = o.value(QStringLiteral("exit_code")).toInt(-1);
+        c.startedAt = fromIso(o.value(QStringLiteral("started_at")));
+        c.finishedAt = fromIso(o.value(QStringLiteral("finished_at")));
+        c.syncedAt = fromIso(o.value(QStringLiteral("synced_at")));
+        s.conditions.append(c);
+    }
+    return s;
+}
+
+bool DeploymentState::save(const QString& stateDir, QString* error) const
+{
+    QDir().mkpath(stateDir);
+    QSaveFile file(stateDir + QLatin1Char('/') + QLatin1String(FileName));
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(toJson()).toJson()) < 0 || !file.commit()) {
+        if (error)
+            *error = QStringLiteral("%1: cannot save: %2").arg(file.fileName(), file.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool DeploymentState::load(const QString& stateDir, DeploymentState* state, QString* error)
+{
+    QFile file(stateDir + QLatin1Char('/') + QLatin1String(FileName));
+    if (!file.exists())
+        return false;
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = QStringLiteral("%1: cannot read: %2").arg(file.fileName(), file.errorString());
+        return false;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (!doc.isObject()) {
+        if (error)
+            *error
+                = QStringLiteral("%1: not a deployment state file (%2)").arg(file.fileName(), parseError.errorString());
+        return false;
+    }
+    *state = fromJson(doc.object());
+    return true;
+}
+
+bool DeploymentState::writeMachinesFile(const QString& path, QString* error) const
+{
+    QByteArray text;
+    for (const Condition& c : conditions) {
+        const Host* h = host(c.host);
+        if (!h)
+            continue;
+        const QString ip = h->address == QLatin1String("local") ? QStringLiteral("127.0.0.1") : h->hostName();
+        text += (ip + QStringLiteral(", ") + c.text + QLatin1Char('\n')).toUtf8();
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text) < 0 || !file.commit()) {
+        if (error)
+            *error = QStringLiteral("%1: cannot save: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}

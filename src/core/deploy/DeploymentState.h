@@ -1,0 +1,99 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+// What Logistician knows about one deployment of an experiment, kept in
+// .logistician/deployment.json and rewritten atomically after every change, so
+// status, sync and terminate (and a deploy that is run again) can go on after
+// the deploying process died. machines.txt ("IP, condition" per line) is
+// written beside it for the original tool's users.
+class DeploymentState
+{
+public:
+    static constexpr const char* FileName = "deployment.json";
+
+    // Where a condition is. The order matters only for display.
+    enum class Phase
+    {
+        Queued,
+        Provisioning,
+        Booting,
+        Uploading,
+        Building,
+        Running,
+        Succeeded,
+        Failed,
+        Unreachable,
+        Stopped,
+        Terminated,
+    };
+
+    struct Host
+    {
+        QString address; // user@host[:port] for ssh; "local" for the local engine
+        QString id; // the cloud instance id (aws); empty otherwise
+        QString home; // the login user's home on the host, learnt on first contact
+        QString phase; // booting, building, ready, unreachable
+        QString message; // why it is unreachable
+        QString user() const;
+        QString hostName() const;
+        int port() const; // 22 when not given
+    };
+
+    struct Condition
+    {
+        int index = 0; // 1-based, in the order of Parameters::allConditions()
+        QString text; // the condition as written in parameters.json
+        QStringList arguments; // text split with shell word rules
+        QString slug; // c1-lr-0.1: folder, container and Terraform key
+        QString host; // Host::address it runs on; empty while queued
+        Phase phase = Phase::Queued;
+        Phase lastRunPhase = Phase::Queued; // what was last seen before unreachable/stopped
+        int exitCode = -1;
+        QDateTime startedAt;
+        QDateTime finishedAt;
+        QDateTime syncedAt; // when a sync completed after the condition had finished
+        bool isFinished() const { return phase == Phase::Succeeded || phase == Phase::Failed; }
+        // Finished, and its results synced since.
+        bool resultsSafe() const;
+    };
+
+    QString experiment;
+    QString backend; // local, ssh, aws
+    QString commit;
+    bool dirty = false;
+    QString image; // the image reference containers run
+    QString registry; // empty: built on each host
+    QDateTime createdAt;
+    bool provisioned = false; // aws: terraform apply completed
+    bool provisionStarted = false; // aws: terraform apply was started (destroy needed)
+    bool terminated = false;
+    QList<Host> hosts;
+    QList<Condition> conditions;
+
+    static QString phaseName(Phase phase);
+    static Phase phaseFromName(const QString& name);
+    static bool isTerminal(Phase phase);
+
+    // A name usable as folder, container name suffix and Terraform key: "c" + index + "-" + the
+    // condition's letters, digits, '.', '_' reduced to [a-z0-9.-], at most 48 characters.
+    static QString slugFor(int index, const QString& condition);
+
+    Host* host(const QString& address);
+    const Host* host(const QString& address) const;
+    QList<int> conditionsOn(const QString& address) const; // indexes into conditions
+
+    QJsonObject toJson() const;
+    static DeploymentState fromJson(const QJsonObject& json);
+
+    // stateDir/deployment.json; false and *error when it cannot be written.
+    bool save(const QString& stateDir, QString* error) const;
+    // false when there is no deployment; *error set when the file is unreadable.
+    static bool load(const QString& stateDir, DeploymentState* state, QString* error);
+    // "IP, condition" per line, for the original tool's users.
+    bool writeMachinesFile(const QString& path, QString* error) const;
+};

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "Command.h"
+
+#include <QString>
+#include <QStringList>
+
+// How Logistician reaches a machine over OpenSSH: the setup key, a known_hosts
+// file of the experiment's own with StrictHostKeyChecking=accept-new (never
+// "no"), and one master connection per host (ControlMaster under
+// .logistician/cm/) that later commands reuse, so polling many hosts is cheap.
+class SshAccess
+{
+public:
+    // address: user@host[:port]; stateDir: the experiment's .logistician folder.
+    SshAccess(const QString& address, const QString& stateDir, const QString& keyPath);
+
+    QString address() const { return m_address; }
+    QString destination() const; // user@host
+    int port() const { return m_port; }
+
+    // ssh options, without the program and destination.
+    QStringList options() const;
+    // Runs argv on the host, every word quoted: nothing in it is ever read as shell code there.
+    Command command(const QStringList& argv, const QByteArray& standardInput = QByteArray()) const;
+    // Runs a POSIX shell script on the host; the caller quotes what goes into it.
+    Command script(const QString& text, const QByteArray& standardInput = QByteArray()) const;
+    // Ends the master connection (ssh -O exit); harmless when there is none.
+    Command closeMaster() const;
+    // rsync -a over this ssh: local folder contents into a folder on the host (created as needed).
+    Command upload(const QString& localDir, const QString& remoteDir) const;
+    // rsync from the host, incremental and resumable: never deletes a local
+    // file, never replaces a newer one (--update), partial files kept aside.
+    Command download(const QString& remoteDir, const QString& localDir, int bandwidthLimitKBps = 0) const;
+
+    // The ssh command line rsync uses (-e).
+    QString rsyncShell() const;
+    // Where the master connection's socket lives; short, because sockets paths are limited to about 100 bytes.
+    QString controlPath() const;
+
+    static int connectTimeoutSeconds();
+
+private:
+    QString m_address;
+    QString m_user;
+    QString m_host;
+    int m_port = 22;
+    QString m_stateDir;
+    QString m_keyPath;
+};

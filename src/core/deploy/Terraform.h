@@ -1,0 +1,53 @@
+#pragma once
+
+#include "Command.h"
+#include "deploy/DeploymentState.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QMap>
+#include <QString>
+
+class Experiment;
+
+// The Terraform side of the aws backend: the configuration as JSON (built with
+// Qt's JSON classes, never by pasting text), the terraform commands, and
+// reading `terraform output -json`.
+namespace Terraform {
+
+constexpr const char* ConfigFileName = "main.tf.json";
+
+struct Settings
+{
+    QString region;
+    QString instanceType;
+    QString ami; // empty: the newest official Debian 12 image
+    QString user; // login user on the image
+    QString sshCidr; // the only address range allowed in, and only to port 22
+    QString publicKey; // the setup SSH key's public half
+    QString userData; // the bootstrap script
+};
+
+struct Instance
+{
+    QString slug;
+    QString id;
+    QString address;
+    int port = 22;
+};
+
+QJsonObject configuration(const QString& experimentName, const DeploymentState& state, const Settings& settings);
+// The instance bootstrap (templates/bootstrap/user-data.sh) with its placeholders filled in.
+QString userData(const QString& templateText, const QString& experimentName, const QString& user, int autoStopMinutes);
+// terraform ARGS in dir, -input=false added by the caller; env holds the credentials, marked secret.
+Command command(const QString& dir, const QStringList& args, const QMap<QString, QString>& env);
+std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* error);
+
+// On-demand Linux price per hour in US dollars (us-east-1) for common types; -1 when unknown.
+double hourlyPrice(const QString& instanceType);
+QString installHint();
+// A Terraform resource name for a condition slug (letters, digits, '_' and '-', starting with a letter).
+QString resourceName(const QString& slug);
+bool isValidCidr(const QString& cidr);
+
+} // namespace Terraform

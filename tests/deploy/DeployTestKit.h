@@ -1,0 +1,46 @@
+#pragma once
+
+#include "CliProcess.h"
+#include "TestProject.h"
+
+#include <QJsonObject>
+#include <QMap>
+#include <QString>
+#include <QTemporaryDir>
+
+// What the deploy tests share: a configuration folder of their own (with the
+// setup SSH key), a project whose command writes its arguments and exits as
+// told, and running the real binary in it.
+class DeployTestKit
+{
+public:
+    DeployTestKit();
+    ~DeployTestKit();
+
+    bool isValid() const { return m_ok; }
+    QString keyPath() const;
+    QString configDir() const { return m_config.path(); }
+    QMap<QString, QString>& env() { return m_env; }
+
+    // A fresh project whose experiment runs cond.sh with the condition's arguments.
+    std::unique_ptr<TestProject> project(const QStringList& conditions, const QJsonObject& extra = {});
+    CliResult cli(TestProject& project, const QStringList& args, int timeoutMs = 300000);
+    // `status --json` as an object (its last line); exit code in *code.
+    QJsonObject status(TestProject& project, int* code = nullptr, bool watch = false);
+    // The condition object of a status with that slug prefix ("c2").
+    static QJsonObject condition(const QJsonObject& status, int index);
+    QString dataDir(TestProject& project, const QJsonObject& status, int index) const;
+    static QByteArray readFile(const QString& path);
+    // Containers of this experiment on the engine, running or not.
+    static QStringList containers(const QString& experiment);
+    // Removes every container and image tag of the experiment, and its folders in this user's home.
+    static void cleanUp(const QString& experiment);
+
+    static QByteArray conditionScript();
+
+private:
+    QTemporaryDir m_config;
+    QMap<QString, QString> m_env;
+    QStringList m_experiments;
+    bool m_ok = false;
+};
