@@ -1,0 +1,398 @@
+#include "DeploymentMonitor.h"
+
+#include "Docker.h"
+#include "ShellWords.h"
+#include "SshKey.h"
+#include "UserSettings.h"
+#include "deploy/AsyncCommand.h"
+
+#include <QHash>
+#include <QLoggingCategory>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcBoard, "logistician.board")
+
+using Phase = DeploymentState::Phase;
+
+namespace {
+
+int defaultPollMs()
+{
+    bool ok = false;
+    const int seconds = qEnvironmentVariableIntValue("LOGISTICIAN_POLL_SECONDS", &ok);
+    return (ok && seconds > 0 ? seconds : 5) * 1000;
+}
+
+constexpr int LastLineChars = 300;
+constexpr int LastLineParallel = 16;
+
+} // namespace
+
+DeploymentMonitor::DeploymentMonitor(QObject* parent)
+    : QObject(parent)
+    , m_model(new BoardModel(this))
+    , m_poll(new QTimer(this))
+{
+    m_poll->setSingleShot(true);
+    m_poll->setInterval(defaultPollMs());
+    connect(m_poll, &QTimer::timeout, this, [this] {
+        if (!isBusy() && isLive())
+            refresh();
+    });
+}
+
+DeploymentMonitor::~DeploymentMonitor()
+{
+    // The deployment's own commands stop with it; nothing of it calls back into a half-destroyed monitor.
+    if (m_deployment)
+        m_deployment->disconnect(this);
+}
+
+QString DeploymentMonitor::operationName(Operation operation)
+{
+    switch (operation) {
+    case Operation::None:
+        return QString();
+    case Operation::Refresh:
+        return tr("status");
+    case Operation::Deploy:
+        return tr("deploy");
+    case Operation::Sync:
+        return tr("sync");
+    case Operation::Terminate:
+        return tr("terminate");
+    }
+    return QString();
+}
+
+Result DeploymentMonitor::open(const QString& experimentDir)
+{
+    m_poll->stop();
+    delete m_lineWork;
+    m_lineWork = nullptr;
+    if (m_deployment)
+        m_deployment->disconnect(this);
+    m_deployment.reset();
+    m_operation = Operation::None;
+    m_queued = nullptr;
+    m_model->clear();
+    m_seen.clear();
+
+    const Result opened = Experiment::open(experimentDir, &m_experiment);
+    if (!opened)
+        return opened;
+    m_deployment = std::make_unique<Deployment>(m_experiment);
+    connect(m_deployment.get(), &Deployment::conditionChanged, this, [this](int index) {
+        m_model->updateCondition(m_deployment->state(), index);
+        noticeTransitions();
+    });
+    connect(m_deployment.get(), &Deployment::progress, this, &DeploymentMonitor::progress);
+    connect(m_deployment.get(), &Deployment::finished, this, &DeploymentMonitor::onFinished);
+    const Result loaded = m_deployment->load();
+    if (!loaded) {
+        m_deployment.reset();
+        return loaded;
+    }
+    syncModel();
+    // A deployment that ended before this window saw it is not news.
+    m_finishAnnounced = m_model->count(Phase::Succeeded) + m_model->count(Phase::Failed) == m_model->rowCount();
+    Q_EMIT stateChanged();
+    if (isLive()) {
+        qCDebug(lcBoard) << "picking up the live deployment of" << m_experiment.dir();
+        refresh();
+    }
+    return Result::ok();
+}
+
+bool DeploymentMonitor::hasDeployment() const
+{
+    return m_deployment && m_deployment->hasDeployment();
+}
+
+bool DeploymentMonitor::isLive() const
+{
+    return hasDeployment() && !m_deployment->state().terminated;
+}
+
+void DeploymentMonitor::setPollInterval(int ms)
+{
+    m_poll->setInterval(ms);
+}
+
+int DeploymentMonitor::pollInterval() const
+{
+    return m_poll->interval();
+}
+
+bool DeploymentMonitor::isPolling() const
+{
+    return m_poll->isActive() || m_operation == Operation::Refresh;
+}
+
+Deployment::Plan DeploymentMonitor::plan(const DeployOptions& options) const
+{
+    if (!m_deployment) {
+        Deployment::Plan p;
+        p.check = Result::badInput(tr("no experiment is open"));
+        return p;
+    }
+    return m_deployment->plan(options);
+}
+
+void DeploymentMonitor::start(Operation operation, std::function<void()> run)
+{
+    if (!m_deployment)
+        return;
+    if (m_operation == Operation::Refresh && operation != Operation::Refresh) {
+        // A status poll is on its way; the user's request follows it.
+        m_queued = std::move(run);
+        m_queuedOperation = operation;
+        return;
+    }
+    if (isBusy() || m_deployment->isBusy())
+        return;
+    m_poll->stop();
+    m_operation = operation;
+    Q_EMIT busyChanged(true);
+    Q_EMIT operationStarted(operation);
+    run();
+}
+
+void DeploymentMonitor::deploy(const DeployOptions& options)
+{
+    start(Operation::Deploy, [this, options] {
+        m_finishAnnounced = false;
+        m_deployment->deploy(options);
+        // A new deployment's conditions are in the state as soon as deploy() returns.
+        syncModel();
+        Q_EMIT stateChanged();
+    });
+}
+
+void DeploymentMonitor::refresh()
+{
+    if (!hasDeployment())
+        return;
+    start(Operation::Refresh, [this] { m_deployment->refreshStatus(); });
+}
+
+void DeploymentMonitor::syncAll()
+{
+    start(Operation::Sync, [this] { m_deployment->sync(Deployment::SyncOptions()); });
+}
+
+void DeploymentMonitor::terminateAll(bool force)
+{
+    start(Operation::Terminate, [this, force] {
+        Deployment::TerminateOptions options;
+        options.force = force;
+        m_deployment->terminate(options);
+    });
+}
+
+void DeploymentMonitor::onFinished(int exitCode, const QString& message)
+{
+    const Operation done = m_operation;
+    m_operation = Operation::None;
+    syncModel();
+    noticeTransitions();
+    // A status round reports failed conditions with exit code 1; that is news for the board, not an error.
+    const bool refreshed = done == Operation::Refresh && exitCode == 1 && message.isEmpty();
+    Q_EMIT operationFinished(done, refreshed ? 0 : exitCode, message);
+    if (done == Operation::Deploy || done == Operation::Terminate)
+        Q_EMIT stateChanged();
+    if (done != Operation::Terminate)
+        fetchLastLines();
+    Q_EMIT busyChanged(false);
+    if (m_queued) {
+        auto run = std::move(m_queued);
+        const Operation next = m_queuedOperation;
+        m_queued = nullptr;
+        m_queuedOperation = Operation::None;
+        start(next, std::move(run));
+        return;
+    }
+    schedulePoll();
+}
+
+void DeploymentMonitor::syncModel()
+{
+    if (!m_deployment)
+        return;
+    const DeploymentState& state = m_deployment->state();
+    m_model->setState(state);
+    if (m_seen.size() != state.conditions.size()) {
+        m_seen.resize(state.conditions.size());
+        for (int i = 0; i < state.conditions.size(); ++i)
+            m_seen[i] = state.conditions.at(i).phase;
+    }
+}
+
+void DeploymentMonitor::noticeTransitions()
+{
+    if (m_seen.size() != m_model->rowCount()) {
+        syncModel();
+        return;
+    }
+    for (int i = 0; i < m_seen.size(); ++i) {
+        const Phase now = m_model->phase(i);
+        if (now != m_seen.at(i)) {
+            const Phase from = m_seen.at(i);
+            m_seen[i] = now;
+            Q_EMIT phaseChanged(i, from, now);
+        }
+    }
+    const int done = m_model->count(Phase::Succeeded) + m_model->count(Phase::Failed);
+    if (!m_finishAnnounced && m_model->rowCount() > 0 && done == m_model->rowCount()) {
+        m_finishAnnounced = true;
+        Q_EMIT deploymentFinished(m_model->count(Phase::Failed));
+    }
+}
+
+void DeploymentMonitor::schedulePoll()
+{
+    // Polled while anything can still change on its own; a finished or terminated deployment waits for the user.
+    if (isLive() && !m_model->allFinished())
+        m_poll->start();
+}
+
+std::unique_ptr<Backend> DeploymentMonitor::makeBackend(QString* error) const
+{
+    if (!hasDeployment())
+        return nullptr;
+    Backend::Context context { m_experiment, m_experiment.stateDir(), SshKey::privateKeyPath() };
+    return Backend::create(m_deployment->state().backend, context, error);
+}
+
+void DeploymentMonitor::fetchLastLines()
+{
+    if (!isLive() || m_lineWork)
+        return;
+    const DeploymentState& state = m_deployment->state();
+    // One script per machine for the conditions it runs or just finished, so a round costs one command per host.
+    QHash<QString, QList<int>> byHost;
+    for (int i = 0; i < state.conditions.size(); ++i) {
+        const DeploymentState::Condition& c = state.conditions.at(i);
+        if (!c.startedAt.isValid() || c.host.isEmpty())
+            continue;
+        const bool wanted = c.phase == Phase::Running
+            || (c.isFinished() && m_model->index(i, BoardModel::LastLineColumn).data().toString().isEmpty());
+        if (wanted)
+            byHost[c.host] << i;
+    }
+    if (byHost.isEmpty())
+        return;
+    auto backend = std::shared_ptr<Backend>(makeBackend().release());
+    if (!backend)
+        return;
+    const Parameters& params = m_experiment.parameters();
+    const QString docker = ShellWords::join(
+        Docker::programWords(backend->isRemote() ? params.remoteDockerCommand() : params.localDockerCommand()));
+    m_lineWork = new QObject(this);
+    auto* pool = new JobPool(LastLineParallel, m_lineWork);
+    for (auto it = byHost.cbegin(); it != byHost.cend(); ++it) {
+        const DeploymentState::Host* host = state.host(it.key());
+        if (!host || (backend->isRemote() && host->home.isEmpty()) || host->phase == QLatin1String("unreachable"))
+            continue;
+        QString text
+            = QStringLiteral("l() { t=$(%1 logs --tail 3 \"$2\" 2>&1) || t=; "
+                             "t=$(printf '%s\\n' \"$t\" | tr -d '\\r' | sed '/^$/d' | tail -n 1 | cut -c1-%2); "
+                             "printf '%s\\t%s\\n' \"$1\" \"$t\"; }\n")
+                  .arg(docker)
+                  .arg(LastLineChars);
+        for (int i : it.value()) {
+            const DeploymentState::Condition& c = state.conditions.at(i);
+            text += QStringLiteral("l %1 %2\n")
+                        .arg(ShellWords::quote(c.slug), ShellWords::quote(m_deployment->containerName(c)));
+        }
+        const Command command = backend->script(*host, text);
+        pool->add([this, command](JobPool::Done done) {
+            AsyncCommand::run(command, m_lineWork, [this, done](const CommandOutcome& o) {
+                for (const QByteArray& line : o.out.split('\n')) {
+                    const int tab = line.indexOf('\t');
+                    if (tab <= 0)
+                        continue;
+                    const int row = m_model->rowForSlug(QString::fromUtf8(line.left(tab)));
+                    const QString text = QString::fromUtf8(line.mid(tab + 1)).trimmed();
+                    if (row >= 0 && !text.isEmpty())
+                        m_model->setLastLine(row, text);
+                }
+                done();
+            });
+        });
+    }
+    connect(pool, &JobPool::finished, this, [this] {
+        m_lineWork->deleteLater();
+        m_lineWork = nullptr;
+    });
+    pool->start();
+}
+
+Command DeploymentMonitor::logCommand(int row, int lines) const
+{
+    if (!hasDeployment() || row < 0 || row >= m_deployment->state().conditions.size())
+        return Command();
+    auto backend = makeBackend();
+    const DeploymentState& state = m_deployment->state();
+    const DeploymentState::Condition& c = state.conditions.at(row);
+    const DeploymentState::Host* host = state.host(c.host);
+    if (!backend || !host)
+        return Command();
+    const Parameters& params = m_experiment.parameters();
+    const QStringList argv
+        = Docker::programWords(backend->isRemote() ? params.remoteDockerCommand() : params.localDockerCommand())
+        + QStringList { QStringLiteral("logs"), QStringLiteral("--tail"), QString::number(lines), QStringLiteral("-f"),
+                        m_deployment->containerName(c) };
+    return backend->command(*host, argv);
+}
+
+QString DeploymentMonitor::dataDir(int row) const
+{
+    if (!hasDeployment() || row < 0 || row >= m_deployment->state().conditions.size())
+        return QString();
+    return m_deployment->localDataDir(m_deployment->state().conditions.at(row));
+}
+
+Command DeploymentMonitor::loginCommand(int row) const
+{
+    if (!hasDeployment() || row < 0 || row >= m_deployment->state().conditions.size())
+        return Command();
+    auto backend = makeBackend();
+    const DeploymentState& state = m_deployment->state();
+    const DeploymentState::Condition& c = state.conditions.at(row);
+    const DeploymentState::Host* host = state.host(c.host);
+    Command command;
+    if (!backend || !host || !backend->isRemote()) {
+        // The local engine: the condition's files are right here.
+        command.program = QStringLiteral("sh");
+        command.workingDirectory = dataDir(row);
+        return command;
+    }
+    const SshAccess ssh = backend->ssh(*host);
+    command.program = QStringLiteral("ssh");
+    QStringList options = ssh.options();
+    const int batch = options.indexOf(QStringLiteral("BatchMode=yes"));
+    if (batch > 0)
+        options.remove(batch - 1, 2); // a person is at the keyboard
+    const QString dir = host->home.isEmpty() ? QString() : m_deployment->remoteDir(*host, c);
+    command.arguments = options << QStringLiteral("-t") << ssh.destination();
+    if (!dir.isEmpty())
+        command.arguments << QStringLiteral("cd %1 && exec \"${SHELL:-sh}\" -l").arg(ShellWords::quote(dir));
+    command.interactive = true;
+    return command;
+}
+
+Command DeploymentMonitor::terminalCommand(int row) const
+{
+    const Command login = loginCommand(row);
+    if (login.program.isEmpty())
+        return Command();
+    const QStringList terminal = ShellWords::split(UserSettings().terminalCommand()).value_or(QStringList());
+    if (terminal.isEmpty())
+        return Command();
+    Command command;
+    command.program = terminal.first();
+    command.arguments = terminal.mid(1) << login.program << login.arguments;
+    command.workingDirectory = login.workingDirectory;
+    return command;
+}

@@ -1,0 +1,296 @@
+#include "ResultsScanner.h"
+
+#include "workspace/ConditionGrid.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <cmath>
+
+namespace {
+
+constexpr qint64 MaxFileBytes = 32 * 1024 * 1024; // bigger files are data, not a summary
+constexpr int MaxJsonDepth = 6;
+
+void collectJson(const QJsonValue& value, const QString& path, int depth, QMap<QString, double>* out)
+{
+    if (depth > MaxJsonDepth)
+        return;
+    if (value.isDouble()) {
+        if (!path.isEmpty() && std::isfinite(value.toDouble()))
+            out->insert(path, value.toDouble());
+        return;
+    }
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            collectJson(it.value(), path.isEmpty() ? it.key() : path + QLatin1Char('.') + it.key(), depth + 1, out);
+        return;
+    }
+    if (value.isArray()) {
+        // A history of numbers ends with its final value; an array of records reads its last record.
+        const QJsonArray array = value.toArray();
+        if (!array.isEmpty())
+            collectJson(array.last(), path, depth + 1, out);
+    }
+}
+
+QStringList splitCsvLine(const QString& line, QChar separator)
+{
+    QStringList fields;
+    QString field;
+    bool quoted = false;
+    for (int i = 0; i < line.size(); ++i) {
+        const QChar c = line.at(i);
+        if (quoted) {
+            if (c == QLatin1Char('"') && i + 1 < line.size() && line.at(i + 1) == QLatin1Char('"')) {
+                field += c;
+                ++i;
+            } else if (c == QLatin1Char('"')) {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c == QLatin1Char('"')) {
+            quoted = true;
+        } else if (c == separator) {
+            fields << field.trimmed();
+            field.clear();
+        } else {
+            field += c;
+        }
+    }
+    fields << field.trimmed();
+    return fields;
+}
+
+} // namespace
+
+namespace ResultsScanner {
+
+QMap<QString, double> numbersFromJson(const QByteArray& json)
+{
+    QMap<QString, double> out;
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
+    if (error.error != QJsonParseError::NoError)
+        return out;
+    if (doc.isObject())
+        collectJson(doc.object(), QString(), 0, &out);
+    else if (doc.isArray())
+        collectJson(doc.array(), QString(), 0, &out);
+    return out;
+}
+
+QMap<QString, double> numbersFromCsv(const QByteArray& csv)
+{
+    QMap<QString, double> out;
+    QStringList lines;
+    for (const QByteArray& raw : csv.split('\n')) {
+        const QString line = QString::fromUtf8(raw).trimmed();
+        if (!line.isEmpty() && !line.startsWith(QLatin1Char('#')))
+            lines << line;
+    }
+    if (lines.size() < 2)
+        return out;
+    const QChar separator = lines.first().count(QLatin1Char(';')) > lines.first().count(QLatin1Char(','))
+        ? QLatin1Char(';')
+        : lines.first().contains(QLatin1Char('\t')) && !lines.first().contains(QLatin1Char(',')) ? QLatin1Char('\t')
+                                                                                                 : QLatin1Char(',');
+    const QStringList header = splitCsvLine(lines.first(), separator);
+    const QStringList last = splitCsvLine(lines.last(), separator);
+    for (int i = 0; i < header.size() && i < last.size(); ++i) {
+        bool ok = false;
+        const double value = last.at(i).toDouble(&ok);
+        if (ok && !header.at(i).isEmpty() && std::isfinite(value))
+            out.insert(header.at(i), value);
+    }
+    return out;
+}
+
+QMap<QString, double> scanFolder(const QString& resultsDir, QStringList* files)
+{
+    QMap<QString, double> out;
+    const QDir root(resultsDir);
+    if (!root.exists())
+        return out;
+    QStringList candidates;
+    const QStringList filters { QStringLiteral("*.json"), QStringLiteral("*.csv"), QStringLiteral("*.tsv") };
+    for (const QString& name : root.entryList(filters, QDir::Files | QDir::Readable, QDir::Name))
+        candidates << name;
+    for (const QString& sub : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Readable, QDir::Name)) {
+        for (const QString& name :
+             QDir(root.filePath(sub)).entryList(filters, QDir::Files | QDir::Readable, QDir::Name))
+            candidates << sub + QLatin1Char('/') + name;
+    }
+    for (const QString& relative : std::as_const(candidates)) {
+        QFile file(root.filePath(relative));
+        if (file.size() > MaxFileBytes || !file.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray data = file.readAll();
+        const QMap<QString, double> numbers = relative.endsWith(QLatin1String(".json"), Qt::CaseInsensitive)
+            ? numbersFromJson(data)
+            : numbersFromCsv(data);
+        if (numbers.isEmpty())
+            continue;
+        if (files)
+            *files << relative;
+        const QString stem = QFileInfo(relative).completeBaseName();
+        for (auto it = numbers.begin(); it != numbers.end(); ++it) {
+            const QString name = out.contains(it.key()) ? stem + QLatin1Char('.') + it.key() : it.key();
+            out.insert(name, it.value());
+        }
+    }
+    return out;
+}
+
+QList<ConditionResults> scan(const QList<Input>& conditions)
+{
+    QList<ConditionResults> out;
+    for (const Input& input : conditions) {
+        ConditionResults r;
+        r.slug = input.slug;
+        r.condition = input.condition;
+        r.dataDir = input.dataDir;
+        const ConditionGrid::Parsed parsed = ConditionGrid::parse(input.condition);
+        if (parsed.keyed)
+            r.keys = parsed.pairs;
+        const QString results = input.dataDir + QStringLiteral("/results");
+        r.hasResults = !QDir(results).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).isEmpty();
+        if (r.hasResults)
+            r.metrics = scanFolder(results, &r.files);
+        out << r;
+    }
+    return out;
+}
+
+QStringList keyNames(const QList<ConditionResults>& results)
+{
+    QStringList keys;
+    for (const ConditionResults& r : results) {
+        for (const auto& pair : r.keys) {
+            if (!keys.contains(pair.first))
+                keys << pair.first;
+        }
+    }
+    return keys;
+}
+
+QStringList metricNames(const QList<ConditionResults>& results)
+{
+    QSet<QString> seen;
+    QStringList metrics;
+    for (const ConditionResults& r : results) {
+        for (auto it = r.metrics.begin(); it != r.metrics.end(); ++it) {
+            if (!seen.contains(it.key())) {
+                seen.insert(it.key());
+                metrics << it.key();
+            }
+        }
+    }
+    metrics.sort(Qt::CaseInsensitive);
+    return metrics;
+}
+
+QString keyValue(const ConditionResults& results, const QString& key)
+{
+    for (const auto& pair : results.keys) {
+        if (pair.first == key)
+            return pair.second;
+    }
+    return QString();
+}
+
+} // namespace ResultsScanner
+
+// --- ResultsModel ---------------------------------------------------------------------------------
+
+ResultsModel::ResultsModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+void ResultsModel::setResults(const QList<ResultsScanner::ConditionResults>& results)
+{
+    beginResetModel();
+    m_results.clear();
+    for (const ResultsScanner::ConditionResults& r : results) {
+        if (r.hasResults)
+            m_results << r;
+    }
+    m_keys = ResultsScanner::keyNames(m_results);
+    m_metrics = ResultsScanner::metricNames(m_results);
+    endResetModel();
+}
+
+QString ResultsModel::formatNumber(double value)
+{
+    return QString::number(value, 'g', 6);
+}
+
+int ResultsModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_results.size());
+}
+
+int ResultsModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : 1 + static_cast<int>(m_keys.size() + m_metrics.size());
+}
+
+QVariant ResultsModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_results.size())
+        return {};
+    const ResultsScanner::ConditionResults& r = m_results.at(index.row());
+    const int column = index.column();
+    if (role == SlugRole)
+        return r.slug;
+    if (column == 0) {
+        if (role == Qt::DisplayRole)
+            return r.condition.isEmpty() ? r.slug : r.condition;
+        if (role == SortRole)
+            return index.row();
+        if (role == Qt::ToolTipRole)
+            return QStringLiteral("%1\n%2").arg(r.slug, r.files.join(QStringLiteral(", ")));
+        return {};
+    }
+    if (column <= m_keys.size()) {
+        const QString value = ResultsScanner::keyValue(r, m_keys.at(column - 1));
+        bool ok = false;
+        const double number = value.toDouble(&ok);
+        if (role == Qt::DisplayRole)
+            return value;
+        if (role == NumberRole)
+            return ok ? QVariant(number) : QVariant();
+        if (role == SortRole)
+            return ok ? QVariant(number) : QVariant(value);
+        return {};
+    }
+    const QString metric = m_metrics.value(column - 1 - m_keys.size());
+    const auto it = r.metrics.constFind(metric);
+    if (it == r.metrics.cend())
+        return {};
+    if (role == Qt::DisplayRole)
+        return formatNumber(it.value());
+    if (role == NumberRole || role == SortRole)
+        return it.value();
+    if (role == Qt::TextAlignmentRole)
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+QVariant ResultsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    if (section == 0)
+        return tr("Condition");
+    if (section <= m_keys.size())
+        return QStringLiteral("--") + m_keys.at(section - 1);
+    return m_metrics.value(section - 1 - m_keys.size());
+}
