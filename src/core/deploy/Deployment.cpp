@@ -504,6 +504,7 @@ void Deployment::prepareHost(int hostIndex, int attempt, Then then)
                     return;
                 }
                 markUnreachable(host.address, o.errorText());
+                m_problems << QStringLiteral("%1 does not answer").arg(host.address);
                 then();
                 return;
             }
@@ -1113,9 +1114,13 @@ void Deployment::terminateAll(const TerminateOptions& options)
             }
             text += ShellWords::join(docker + QStringList { QStringLiteral("rm"), QStringLiteral("-f") } + names)
                 + QStringLiteral(" >/dev/null 2>&1; true\n");
-            if (!dirs.isEmpty())
+            if (m_backend->isRemote()) {
+                // The image build folder, then the experiment's folder once nothing is left in it.
+                const QString experimentDir = QStringLiteral("%1/logistician/%2").arg(host.home, m_state.experiment);
+                dirs << experimentDir + QStringLiteral("/image");
                 text += ShellWords::join(QStringList { QStringLiteral("rm"), QStringLiteral("-rf") } + dirs)
-                    + QLatin1Char('\n');
+                    + QStringLiteral("\nrmdir %1 2>/dev/null; true\n").arg(ShellWords::quote(experimentDir));
+            }
             AsyncCommand::run(m_backend->script(host, text), m_work,
                               [this, address, failures, done](const CommandOutcome& o) {
                                   if (!o.ok() && !m_backend->preassignsHosts())
