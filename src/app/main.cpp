@@ -4,6 +4,7 @@
 #include "GuiMain.h"
 
 #include <QCoreApplication>
+#include <cstdio>
 
 int main(int argc, char** argv)
 {
@@ -17,6 +18,15 @@ int main(int argc, char** argv)
         QCoreApplication::setApplicationName(QStringLiteral("logistician"));
         QCoreApplication::setApplicationVersion(QStringLiteral(LOGISTICIAN_VERSION));
         return Cli::run(arguments);
+    }
+    // Without a display Qt aborts with a core dump; say what is wrong instead.
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        fprintf(stderr,
+                "logistician: error: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are "
+                "unset); use a verb for the command line (see `logistician --help`), or set "
+                "QT_QPA_PLATFORM=offscreen\n");
+        return 1;
     }
     return Gui::run(argc, argv, arguments.size() > 2 ? arguments.at(2) : QString());
 }

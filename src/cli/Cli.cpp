@@ -21,8 +21,9 @@ bool wantsCli(const QStringList& arguments)
     if (arguments.size() < 2)
         return false;
     const QString first = arguments.at(1);
+    // `gui --help` is answered on the terminal; `gui [DIR]` opens the window.
     if (first == QLatin1String("gui"))
-        return false;
+        return arguments.contains(QLatin1String("--help")) || arguments.contains(QLatin1String("-h"));
     // Anything else, a verb or not, is the CLI's to answer (unknown verbs get a usage error).
     return true;
 }
@@ -64,6 +65,13 @@ int run(const QStringList& arguments)
     auto verbs = allVerbs();
     if (first == QLatin1String("-h") || first == QLatin1String("--help") || first == QLatin1String("help")) {
         printHelp(verbs);
+        return 0;
+    }
+    if (first == QLatin1String("gui")) {
+        Console::out(QStringLiteral("Usage: logistician gui [PROJECT_DIR]\n\n"
+                                    "Open the desktop app, with PROJECT_DIR (a Git working tree) when given,\n"
+                                    "else the last project. The same as `logistician` with no verb.\n\n"
+                                    "Options:\n  -h, --help  Show this help.\n"));
         return 0;
     }
     for (auto& verb : verbs) {

@@ -110,6 +110,17 @@ private Q_SLOTS:
         QVERIFY(range.err.contains("between 1 and 2"));
     }
 
+    void guiWithoutDisplaySaysSo()
+    {
+        const CliResult help = CliProcess::run({ "gui", "--help" });
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY(help.out.startsWith("Usage: logistician gui [PROJECT_DIR]"));
+        const CliResult r = CliProcess::run(
+            {}, QString(), { { "DISPLAY", "" }, { "WAYLAND_DISPLAY", "" }, { "QT_QPA_PLATFORM", "" } });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no display to open the window on"), qPrintable(r.err));
+    }
+
     void helpAndVersion()
     {
         const CliResult help = CliProcess::run({ "--help" });
