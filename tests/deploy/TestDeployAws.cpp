@@ -1,7 +1,291 @@
+// The aws backend: the generated Terraform JSON checked structurally, and the
+// terraform command sequence run against the stand-in `terraform` the tests
+// ship (tests/support/terraform-standin), whose apply "creates" sshd machines
+// on 127.0.0.x so the run goes on through the real ssh path. Also: no
+// terraform on PATH, an apply that fails halfway, then terminate.
+
+#include "DeployTestKit.h"
+#include "SshMachines.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QTcpSocket>
 #include <QTest>
+
 class TestDeployAws : public QObject
 {
     Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void noTerraformSaysHowToInstall();
+    void needsAddressRange();
+    void sweepOnStandInMachines();
+    void applyFailsHalfwayThenTerminate();
+    void cleanup();
+
+private:
+    TestProject& awsProject(const QStringList& conditions);
+    QStringList standInLog() const;
+    static bool answers(const QString& ip, int port);
+
+    std::unique_ptr<DeployTestKit> m_kit;
+    std::unique_ptr<TestProject> m_project; // the current test's, terminated whatever happened
+    QTemporaryDir m_bin;
+    QString m_log;
+    const QString m_keyId = QStringLiteral("AKIASTANDINKEY000001");
+    const QString m_secret = QStringLiteral("standin/Secret+Key-0123456789abcdef");
 };
+
+void TestDeployAws::initTestCase()
+{
+    m_kit = std::make_unique<DeployTestKit>();
+    QVERIFY(m_kit->isValid());
+    const QString standIn = qEnvironmentVariable("LOGISTICIAN_TEST_SUPPORT_DIR") + QStringLiteral("/terraform-standin");
+    QVERIFY2(QFileInfo(standIn).isExecutable(), qPrintable(standIn));
+    QVERIFY(QFile::link(standIn, m_bin.filePath(QStringLiteral("terraform"))));
+    m_log = m_bin.filePath(QStringLiteral("standin.log"));
+    m_kit->env().insert(QStringLiteral("PATH"), m_bin.path() + QLatin1Char(':') + qEnvironmentVariable("PATH"));
+    m_kit->env().insert(QStringLiteral("TERRAFORM_STANDIN_LOG"), m_log);
+    m_kit->env().insert(QStringLiteral("TERRAFORM_STANDIN_FIRST_OCTET"), QStringLiteral("30"));
+    m_kit->env().insert(QStringLiteral("TERRAFORM_STANDIN_BASE_PORT"),
+                        QString::number(24000 + QRandomGenerator::global()->bounded(20000)));
+    m_kit->env().insert(QStringLiteral("AWS_ACCESS_KEY_ID"), m_keyId);
+    m_kit->env().insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), m_secret);
+}
+
+void TestDeployAws::cleanup()
+{
+    if (m_project && QFileInfo::exists(m_project->experimentDir() + QStringLiteral("/.logistician/deployment.json")))
+        m_kit->cli(*m_project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") });
+    m_project.reset();
+}
+
+TestProject& TestDeployAws::awsProject(const QStringList& conditions)
+{
+    m_project
+        = m_kit->project(conditions,
+                         { { QStringLiteral("backend"), QStringLiteral("aws") },
+                           { QStringLiteral("aws_region"), QStringLiteral("eu-central-1") },
+                           { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
+                           { QStringLiteral("aws_ami"), QStringLiteral("ami-0123456789abcdef0") },
+                           { QStringLiteral("aws_ami_user"), qEnvironmentVariable("USER", QStringLiteral("root")) },
+                           { QStringLiteral("auto_stop_minutes"), 15 } });
+    return *m_project;
+}
+
+QStringList TestDeployAws::standInLog() const
+{
+    return QString::fromUtf8(DeployTestKit::readFile(m_log)).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+bool TestDeployAws::answers(const QString& ip, int port)
+{
+    QTcpSocket socket;
+    socket.connectToHost(ip, static_cast<quint16>(port));
+    return socket.waitForConnected(1000);
+}
+
+void TestDeployAws::noTerraformSaysHowToInstall()
+{
+    auto* project = &awsProject({ QStringLiteral("--n 1") });
+    QMap<QString, QString> saved = m_kit->env();
+    m_kit->env().insert(QStringLiteral("PATH"), QStringLiteral("/usr/sbin:/usr/bin:/sbin:/bin"));
+    const CliResult r = m_kit->cli(*project,
+                                   { QStringLiteral("deploy"), QStringLiteral("--yes"), QStringLiteral("--ssh-cidr"),
+                                     QStringLiteral("198.51.100.0/24") });
+    m_kit->env() = saved;
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("terraform is not installed")), qPrintable(r.err));
+    QVERIFY(r.err.contains(QStringLiteral("Install it")));
+    QVERIFY(!QFileInfo::exists(project->experimentDir() + QStringLiteral("/.logistician/terraform")));
+}
+
+void TestDeployAws::needsAddressRange()
+{
+    auto* project = &awsProject({ QStringLiteral("--n 1") });
+    const CliResult r = m_kit->cli(*project, { QStringLiteral("deploy"), QStringLiteral("--yes") });
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(r.err.contains(QStringLiteral("--ssh-cidr")));
+    const CliResult bad = m_kit->cli(*project,
+                                     { QStringLiteral("deploy"), QStringLiteral("--yes"), QStringLiteral("--ssh-cidr"),
+                                       QStringLiteral("everyone") });
+    QCOMPARE(bad.exitCode, 2);
+    // Without --yes and without a terminal, nothing that costs money starts.
+    const CliResult unasked = m_kit->cli(
+        *project, { QStringLiteral("deploy"), QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    QCOMPARE(unasked.exitCode, 2);
+    QVERIFY(unasked.err.contains(QStringLiteral("1 EC2 instance(s)")));
+    QVERIFY(unasked.err.contains(QStringLiteral("t3.small")));
+    QVERIFY(unasked.err.contains(QStringLiteral("eu-central-1")));
+    QVERIFY(unasked.err.contains(QStringLiteral("$0.0208 per hour")));
+    QVERIFY(standInLog().filter(QStringLiteral("apply")).isEmpty());
+}
+
+void TestDeployAws::sweepOnStandInMachines()
+{
+    QFile::remove(m_log);
+    auto* project = &awsProject({ QStringLiteral("--n 1"), QStringLiteral("--n 2 --exit 5"),
+                                  QStringLiteral("'$(touch /tmp/pwned-aws)' ${HOME}") });
+    const CliResult deployed = m_kit->cli(*project,
+                                          { QStringLiteral("deploy"), QStringLiteral("--yes"),
+                                            QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    QCOMPARE(deployed.exitCode, 0);
+    QVERIFY(deployed.err.contains(QStringLiteral("3 EC2 instance(s) of type t3.small in eu-central-1")));
+    QVERIFY(deployed.err.contains(QStringLiteral("AWS_SECRET_ACCESS_KEY=***")));
+    QVERIFY(!deployed.err.contains(m_secret) && !deployed.out.contains(m_secret));
+    QVERIFY(!deployed.err.contains(m_keyId));
+
+    // The configuration, structurally.
+    const QString tfDir = project->experimentDir() + QStringLiteral("/.logistician/terraform");
+    const QJsonObject tf
+        = QJsonDocument::fromJson(DeployTestKit::readFile(tfDir + QStringLiteral("/main.tf.json"))).object();
+    QVERIFY(!tf.isEmpty());
+    const QJsonObject resource = tf.value(QStringLiteral("resource")).toObject();
+    const QJsonObject instances = resource.value(QStringLiteral("aws_instance")).toObject();
+    QCOMPARE(instances.size(), 3);
+    const QString commit = project->repo().git({ QStringLiteral("rev-parse"), QStringLiteral("HEAD") }).trimmed();
+    QSet<QString> taggedConditions;
+    for (auto it = instances.begin(); it != instances.end(); ++it) {
+        const QJsonObject instance = it.value().toObject();
+        QCOMPARE(instance.value(QStringLiteral("instance_type")).toString(), QStringLiteral("t3.small"));
+        QCOMPARE(instance.value(QStringLiteral("ami")).toString(), QStringLiteral("ami-0123456789abcdef0"));
+        QCOMPARE(instance.value(QStringLiteral("instance_initiated_shutdown_behavior")).toString(),
+                 QStringLiteral("stop"));
+        const QJsonObject tags = instance.value(QStringLiteral("tags")).toObject();
+        QCOMPARE(tags.value(QStringLiteral("experiment")).toString(), project->name());
+        QCOMPARE(tags.value(QStringLiteral("commit")).toString(), commit);
+        taggedConditions.insert(tags.value(QStringLiteral("condition")).toString());
+        const QString userData = instance.value(QStringLiteral("user_data")).toString();
+        QVERIFY(userData.contains(QStringLiteral("docker.io")));
+        QVERIFY(userData.contains(QStringLiteral("AUTO_STOP_MINUTES='15'")));
+        QVERIFY(it.key().at(0).isLetter());
+    }
+    QCOMPARE(taggedConditions,
+             (QSet<QString> { QStringLiteral("--n 1"), QStringLiteral("--n 2 --exit 5"),
+                              QStringLiteral("'$(touch /tmp/pwned-aws)' $${HOME}") }));
+    const QJsonObject group
+        = resource.value(QStringLiteral("aws_security_group")).toObject().value(QStringLiteral("ssh")).toObject();
+    const QJsonArray ingress = group.value(QStringLiteral("ingress")).toArray();
+    QCOMPARE(ingress.size(), 1);
+    QCOMPARE(ingress.at(0).toObject().value(QStringLiteral("from_port")).toInt(), 22);
+    QCOMPARE(ingress.at(0).toObject().value(QStringLiteral("to_port")).toInt(), 22);
+    QCOMPARE(ingress.at(0).toObject().value(QStringLiteral("protocol")).toString(), QStringLiteral("tcp"));
+    QCOMPARE(ingress.at(0).toObject().value(QStringLiteral("cidr_blocks")).toArray(),
+             QJsonArray { QStringLiteral("198.51.100.0/24") });
+    const QString publicKey
+        = QString::fromUtf8(DeployTestKit::readFile(m_kit->keyPath() + QStringLiteral(".pub"))).trimmed();
+    QCOMPARE(resource.value(QStringLiteral("aws_key_pair"))
+                 .toObject()
+                 .value(QStringLiteral("machines"))
+                 .toObject()
+                 .value(QStringLiteral("public_key"))
+                 .toString(),
+             publicKey);
+    QCOMPARE(tf.value(QStringLiteral("provider"))
+                 .toObject()
+                 .value(QStringLiteral("aws"))
+                 .toObject()
+                 .value(QStringLiteral("region"))
+                 .toString(),
+             QStringLiteral("eu-central-1"));
+    QCOMPARE(tf.value(QStringLiteral("output"))
+                 .toObject()
+                 .value(QStringLiteral("instances"))
+                 .toObject()
+                 .value(QStringLiteral("value"))
+                 .toObject()
+                 .size(),
+             3);
+
+    // The command sequence, credentials only in terraform's environment.
+    const QStringList calls = standInLog();
+    QCOMPARE(calls.size(), 3);
+    QVERIFY(calls.at(0).startsWith(QStringLiteral("terraform init -input=false")));
+    QVERIFY(calls.at(1).startsWith(QStringLiteral("terraform apply -input=false -auto-approve")));
+    QVERIFY(calls.at(2).startsWith(QStringLiteral("terraform output -json")));
+    for (const QString& call : calls) {
+        QVERIFY(call.contains(QStringLiteral("key_id=set secret=set secret_in_args=no")));
+        QVERIFY(call.contains(QStringLiteral("cwd=") + QDir(tfDir).canonicalPath())
+                || call.contains(QStringLiteral("cwd=") + tfDir));
+    }
+
+    int code = -1;
+    const QJsonObject status = m_kit->status(*project, &code, true);
+    QCOMPARE(code, 1);
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(),
+             QStringLiteral("succeeded"));
+    QCOMPARE(DeployTestKit::condition(status, 2).value(QStringLiteral("exit_code")).toInt(), 5);
+    QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("state")).toString(),
+             QStringLiteral("succeeded"));
+    QSet<QString> hosts;
+    for (int i = 1; i <= 3; ++i)
+        hosts.insert(DeployTestKit::condition(status, i).value(QStringLiteral("host")).toString());
+    QCOMPARE(hosts.size(), 3); // one machine per condition
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("sync") }).exitCode, 0);
+    QCOMPARE(DeployTestKit::readFile(m_kit->dataDir(*project, status, 3) + QStringLiteral("/results/args.txt")),
+             QByteArray("<$(touch /tmp/pwned-aws)>\n<${HOME}>\n"));
+    QVERIFY(!QFile::exists(QStringLiteral("/tmp/pwned-aws")));
+
+    // No secret anywhere in the experiment's folder.
+    QDirIterator it(project->experimentDir(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        const QByteArray content = DeployTestKit::readFile(path);
+        QVERIFY2(!content.contains(m_secret.toUtf8()) && !content.contains(m_keyId.toUtf8()), qPrintable(path));
+    }
+
+    const CliResult terminated = m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") });
+    QCOMPARE(terminated.exitCode, 0);
+    QVERIFY(standInLog().last().startsWith(QStringLiteral("terraform destroy -input=false -auto-approve")));
+    QVERIFY(DeployTestKit::containers(project->name()).isEmpty());
+    for (const QString& host : std::as_const(hosts)) {
+        const QString rest = host.mid(host.indexOf(QLatin1Char('@')) + 1);
+        QVERIFY2(!answers(rest.section(QLatin1Char(':'), 0, 0), rest.section(QLatin1Char(':'), 1).toInt()),
+                 qPrintable(host));
+    }
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
+}
+
+void TestDeployAws::applyFailsHalfwayThenTerminate()
+{
+    QFile::remove(m_log);
+    auto* project = &awsProject({ QStringLiteral("--n 1"), QStringLiteral("--n 2"), QStringLiteral("--n 3") });
+    m_kit->env().insert(QStringLiteral("TERRAFORM_STANDIN_FAIL_AFTER"), QStringLiteral("1"));
+    const CliResult deployed = m_kit->cli(*project,
+                                          { QStringLiteral("deploy"), QStringLiteral("--yes"),
+                                            QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    m_kit->env().remove(QStringLiteral("TERRAFORM_STANDIN_FAIL_AFTER"));
+    QCOMPARE(deployed.exitCode, 1);
+    QVERIFY(deployed.err.contains(QStringLiteral("terraform apply failed")));
+    QVERIFY(deployed.err.contains(QStringLiteral("InsufficientInstanceCapacity")));
+    // One machine was made before the failure.
+    const QJsonObject tfstate
+        = QJsonDocument::fromJson(
+              DeployTestKit::readFile(project->experimentDir()
+                                      + QStringLiteral("/.logistician/terraform/terraform.tfstate")))
+              .object();
+    const QJsonObject made = tfstate.value(QStringLiteral("instances")).toObject();
+    QCOMPARE(made.size(), 1);
+    const QJsonObject machine = made.begin().value().toObject();
+    QVERIFY(answers(machine.value(QStringLiteral("public_ip")).toString(),
+                    machine.value(QStringLiteral("ssh_port")).toInt()));
+
+    int code = -1;
+    const QJsonObject status = m_kit->status(*project, &code);
+    QCOMPARE(code, 0);
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(), QStringLiteral("queued"));
+
+    const CliResult terminated = m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") });
+    QCOMPARE(terminated.exitCode, 0);
+    QVERIFY(standInLog().last().startsWith(QStringLiteral("terraform destroy")));
+    QVERIFY(!answers(machine.value(QStringLiteral("public_ip")).toString(),
+                     machine.value(QStringLiteral("ssh_port")).toInt()));
+    QCOMPARE(m_kit->status(*project, &code).value(QStringLiteral("terminated")).toBool(), true);
+}
+
 QTEST_GUILESS_MAIN(TestDeployAws)
 #include "TestDeployAws.moc"
