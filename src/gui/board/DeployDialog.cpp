@@ -1,0 +1,196 @@
+#include "DeployDialog.h"
+
+#include "Theme.h"
+#include "UserSettings.h"
+#include "board/DeploymentMonitor.h"
+#include "deploy/Terraform.h"
+#include "git/GitRepository.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QStyle>
+#include <QVBoxLayout>
+
+DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
+    : QDialog(parent)
+    , m_monitor(monitor)
+    , m_backend(new QComboBox)
+    , m_machines(new QLabel)
+    , m_instanceType(new QLabel)
+    , m_region(new QLabel)
+    , m_cost(new QLabel)
+    , m_commit(new QLabel)
+    , m_summary(new QLabel)
+    , m_dirtyBanner(new QFrame)
+    , m_dirtyText(new QLabel)
+    , m_allowDirty(new QCheckBox)
+    , m_problem(new QLabel)
+    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel))
+{
+    setObjectName(QStringLiteral("deployDialog"));
+    setWindowTitle(tr("Deploy %1").arg(monitor->experiment().parameters().experimentName()));
+    setMinimumWidth(560);
+
+    auto* title = new QLabel(tr("<b>Run every condition on its own machine</b>"));
+    auto* intro = new QLabel(tr("Nothing has started yet. Check what will run and where, then press Deploy."));
+    intro->setWordWrap(true);
+    QPalette muted = intro->palette();
+    muted.setColor(QPalette::WindowText, Theme::mutedText(palette()));
+    intro->setPalette(muted);
+
+    m_backend->setObjectName(QStringLiteral("deployBackend"));
+    m_machines->setObjectName(QStringLiteral("deployMachines"));
+    m_instanceType->setObjectName(QStringLiteral("deployInstanceType"));
+    m_region->setObjectName(QStringLiteral("deployRegion"));
+    m_cost->setObjectName(QStringLiteral("deployCost"));
+    m_commit->setObjectName(QStringLiteral("deployCommit"));
+    m_summary->setObjectName(QStringLiteral("deploySummary"));
+    m_problem->setObjectName(QStringLiteral("deployProblem"));
+    m_allowDirty->setObjectName(QStringLiteral("deployAllowDirty"));
+    m_dirtyBanner->setObjectName(QStringLiteral("deployDirtyBanner"));
+    m_commit->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_commit->setFont(Theme::monospaceFont());
+    m_summary->setWordWrap(true);
+    m_problem->setWordWrap(true);
+    m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QPalette error = m_problem->palette();
+    error.setColor(QPalette::WindowText, Theme::errorText(palette()));
+    m_problem->setPalette(error);
+
+    const QString configured = monitor->experiment().parameters().backend();
+    for (const QString& name : Backend::names()) {
+        const QString label = name == QLatin1String("aws") ? tr("AWS (one EC2 machine per condition)")
+            : name == QLatin1String("ssh")                 ? tr("SSH hosts listed in parameters.json")
+                                                           : tr("This machine's Docker engine");
+        m_backend->addItem(label, name);
+    }
+    m_backend->setCurrentIndex(qMax(0, m_backend->findData(configured)));
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("&Backend:"), m_backend);
+    form->addRow(tr("Machines:"), m_machines);
+    form->addRow(tr("Instance type:"), m_instanceType);
+    form->addRow(tr("Region:"), m_region);
+    form->addRow(tr("Estimated cost:"), m_cost);
+    form->addRow(tr("Commit:"), m_commit);
+
+    m_dirtyBanner->setAutoFillBackground(true);
+    QPalette warn = m_dirtyBanner->palette();
+    warn.setColor(QPalette::Window, Theme::warningBackground(palette()));
+    m_dirtyBanner->setPalette(warn);
+    m_dirtyBanner->setFrameShape(QFrame::StyledPanel);
+    auto* bannerLayout = new QHBoxLayout(m_dirtyBanner);
+    auto* warnIcon = new QLabel;
+    const int iconSize = style()->pixelMetric(QStyle::PM_SmallIconSize);
+    warnIcon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(iconSize * 2, iconSize * 2));
+    warnIcon->setAlignment(Qt::AlignTop);
+    auto* bannerText = new QVBoxLayout;
+    m_dirtyText->setWordWrap(true);
+    bannerText->addWidget(m_dirtyText);
+    bannerText->addWidget(m_allowDirty);
+    bannerLayout->addWidget(warnIcon);
+    bannerLayout->addLayout(bannerText, 1);
+
+    QPushButton* deploy = m_buttons->addButton(tr("&Deploy"), QDialogButtonBox::AcceptRole);
+    deploy->setObjectName(QStringLiteral("deployConfirmButton"));
+    deploy->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
+    deploy->setDefault(true);
+    m_buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("deployCancelButton"));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(title);
+    layout->addWidget(intro);
+    layout->addSpacing(6);
+    layout->addLayout(form);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_dirtyBanner);
+    layout->addWidget(m_problem);
+    layout->addStretch(1);
+    layout->addWidget(m_buttons);
+
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_backend, &QComboBox::currentIndexChanged, this, &DeployDialog::updatePlan);
+    connect(m_allowDirty, &QCheckBox::toggled, this, &DeployDialog::updatePlan);
+
+    QString gitError;
+    auto repo = GitRepository::discover(monitor->experimentDir(), &gitError);
+    const QString head = repo ? repo->headCommit() : QString();
+    m_dirty = repo && repo->isDirty();
+    QString branch = repo ? repo->headBranch() : QString();
+    m_commit->setText(head.isEmpty() ? tr("no commit yet")
+                                     : head.left(12) + (branch.isEmpty() ? QString() : tr(" on %1").arg(branch)));
+    m_commit->setToolTip(head);
+    m_dirtyText->setText(
+        tr("<b>The working tree has uncommitted changes.</b> Machines run the pinned commit %1, so these changes "
+           "will not be part of the run. Commit them first, or deploy the commit without them.")
+            .arg(head.left(12)));
+    m_allowDirty->setText(tr("Deploy commit %1 without the uncommitted changes").arg(head.left(12)));
+    m_dirtyBanner->setVisible(m_dirty);
+    updatePlan();
+}
+
+DeployOptions DeployDialog::options() const
+{
+    DeployOptions options;
+    options.backend = m_backend->currentData().toString();
+    options.allowDirty = m_allowDirty->isChecked();
+    return options;
+}
+
+bool DeployDialog::canDeploy() const
+{
+    return m_planOk && (!m_dirty || m_allowDirty->isChecked());
+}
+
+double DeployDialog::estimatedCostPerHour(const QString& instanceType, int machines)
+{
+    const double price = Terraform::hourlyPrice(instanceType);
+    return price < 0 ? -1 : price * machines;
+}
+
+void DeployDialog::updatePlan()
+{
+    const DeployOptions opts = options();
+    const Deployment::Plan plan = m_monitor->plan(opts);
+    const Parameters& params = m_monitor->experiment().parameters();
+    const bool aws = opts.backend == QLatin1String("aws");
+    const int machines = plan.conditionCount;
+    m_machines->setText(aws ? tr("%n machine(s), one per condition", nullptr, machines)
+                            : tr("%n condition(s)", nullptr, machines));
+    UserSettings settings;
+    const QString type = params.awsInstanceType().isEmpty() ? settings.defaultInstanceType() : params.awsInstanceType();
+    const QString region = params.awsRegion().isEmpty() ? settings.defaultRegion() : params.awsRegion();
+    m_instanceType->setText(
+        aws ? type
+            : tr("not used (%1)")
+                  .arg(opts.backend == QLatin1String("ssh") ? tr("your own hosts") : tr("this machine")));
+    m_region->setText(aws ? region : tr("not used"));
+    if (aws) {
+        const double cost = estimatedCostPerHour(type, machines);
+        m_cost->setText(cost < 0 ? tr("unknown for %1; see the AWS price list").arg(type)
+                                 : tr("about $%1 per hour (%2 × $%3, on-demand)")
+                                       .arg(cost, 0, 'f', 2)
+                                       .arg(machines)
+                                       .arg(Terraform::hourlyPrice(type), 0, 'f', 4));
+    } else {
+        m_cost->setText(tr("nothing: no machines are rented"));
+    }
+    m_summary->setText(plan.summary);
+    m_planOk = plan.check.isOk();
+    QString problem = plan.check.isOk() ? QString() : plan.check.message();
+    if (plan.check.isOk() && plan.resumes)
+        problem = tr("An unfinished deployment of this commit exists; deploying goes on with it.");
+    m_problem->setText(problem);
+    m_problem->setVisible(!problem.isEmpty());
+    m_buttons->button(QDialogButtonBox::Cancel)->setDefault(false);
+    for (QAbstractButton* b : m_buttons->buttons()) {
+        if (m_buttons->buttonRole(b) == QDialogButtonBox::AcceptRole)
+            b->setEnabled(canDeploy());
+    }
+}

@@ -1,0 +1,574 @@
+#include "DeploymentBoard.h"
+
+#include "Dialogs.h"
+#include "Theme.h"
+#include "board/BoardFilterModel.h"
+#include "board/BoardNotifier.h"
+#include "board/BoardStyle.h"
+#include "board/DeployDialog.h"
+#include "board/MachineLogPanel.h"
+#include "board/ResultsPanel.h"
+#include "board/SummaryBar.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+using Phase = DeploymentState::Phase;
+
+namespace {
+
+// The state filter's entries: a name and the phases it shows (empty: all).
+struct StateFilter
+{
+    const char* label;
+    QList<Phase> phases;
+};
+
+const QList<StateFilter>& stateFilters()
+{
+    static const QList<StateFilter> filters {
+        { QT_TRANSLATE_NOOP("DeploymentBoard", "All states"), {} },
+        { QT_TRANSLATE_NOOP("DeploymentBoard", "Active"),
+          { Phase::Queued, Phase::Provisioning, Phase::Booting, Phase::Uploading, Phase::Building, Phase::Running } },
+        { QT_TRANSLATE_NOOP("DeploymentBoard", "Finished"), { Phase::Succeeded, Phase::Failed } },
+        { QT_TRANSLATE_NOOP("DeploymentBoard", "Needs attention"),
+          { Phase::Failed, Phase::Unreachable, Phase::Stopped } },
+    };
+    return filters;
+}
+
+} // namespace
+
+DeploymentBoard::DeploymentBoard(QWidget* parent)
+    : QWidget(parent)
+    , m_monitor(new DeploymentMonitor(this))
+    , m_filter(new BoardFilterModel(this))
+    , m_notifier(new BoardNotifier(this))
+    , m_tick(new QTimer(this))
+    , m_deployAction(new QAction(tr("&Deploy…"), this))
+    , m_syncAction(new QAction(tr("S&ync All"), this))
+    , m_terminateAction(new QAction(tr("&Terminate All…"), this))
+    , m_refreshAction(new QAction(tr("Refresh &Status"), this))
+{
+    setObjectName(QStringLiteral("deploymentBoard"));
+    m_filter->setSourceModel(m_monitor->model());
+    m_deployAction->setObjectName(QStringLiteral("actionDeploy"));
+    m_syncAction->setObjectName(QStringLiteral("actionSyncAll"));
+    m_terminateAction->setObjectName(QStringLiteral("actionTerminateAll"));
+    m_refreshAction->setObjectName(QStringLiteral("actionRefreshStatus"));
+    m_deployAction->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
+    m_syncAction->setIcon(style()->standardIcon(QStyle::SP_ArrowDown));
+    m_terminateAction->setIcon(style()->standardIcon(QStyle::SP_DialogDiscardButton));
+    m_refreshAction->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    m_deployAction->setToolTip(tr("Run every condition on its own machine (shows what will happen first)"));
+    m_syncAction->setToolTip(tr("Copy every machine's logs and results into data/"));
+    m_terminateAction->setToolTip(tr("Stop every container and give the machines back"));
+    m_refreshAction->setShortcut(QKeySequence::Refresh);
+    m_refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(m_refreshAction);
+    connect(m_deployAction, &QAction::triggered, this, &DeploymentBoard::showDeployDialog);
+    connect(m_syncAction, &QAction::triggered, this, &DeploymentBoard::syncAll);
+    connect(m_terminateAction, &QAction::triggered, this, &DeploymentBoard::terminateAll);
+    connect(m_refreshAction, &QAction::triggered, this, &DeploymentBoard::refresh);
+
+    buildUi();
+
+    m_tick->setInterval(1000);
+    connect(m_tick, &QTimer::timeout, this, [this] {
+        if (isVisible() && model()->count(Phase::Running) > 0)
+            model()->tick();
+    });
+    m_tick->start();
+
+    connect(m_monitor, &DeploymentMonitor::busyChanged, this, [this](bool busy) {
+        updateActions();
+        Q_EMIT busyChanged(busy);
+    });
+    connect(m_monitor, &DeploymentMonitor::operationStarted, this, [this](DeploymentMonitor::Operation op) {
+        if (op == DeploymentMonitor::Operation::Refresh)
+            return;
+        setMessage(tr("%1 …").arg(DeploymentMonitor::operationName(op)), false);
+    });
+    connect(m_monitor, &DeploymentMonitor::progress, this, [this](const QString& text) {
+        if (m_monitor->operation() != DeploymentMonitor::Operation::Refresh)
+            setMessage(text, false);
+    });
+    connect(m_monitor, &DeploymentMonitor::operationFinished, this, &DeploymentBoard::onOperationFinished);
+    connect(m_monitor, &DeploymentMonitor::phaseChanged, this, &DeploymentBoard::onPhaseChanged);
+    connect(m_monitor, &DeploymentMonitor::deploymentFinished, this, [this](int failed) {
+        const int succeeded = model()->count(Phase::Succeeded);
+        const QString name = m_monitor->experiment().parameters().experimentName();
+        m_notifier->notify(tr("%1: deployment finished").arg(name),
+                           failed == 0 ? tr("All %n condition(s) succeeded.", nullptr, succeeded)
+                                       : tr("%1 succeeded, %2 failed.").arg(succeeded).arg(failed),
+                           failed > 0);
+        rescanResults();
+    });
+    connect(m_monitor, &DeploymentMonitor::stateChanged, this, [this] {
+        updateHeader();
+        updateActions();
+    });
+    connect(model(), &BoardModel::countsChanged, this, &DeploymentBoard::updateActions);
+    connect(m_notifier, &BoardNotifier::notified, this, [this](const QString& title, const QString& text) {
+        Q_EMIT statusMessage(title + QStringLiteral(": ") + text);
+    });
+    updateActions();
+}
+
+DeploymentBoard::~DeploymentBoard() = default;
+
+void DeploymentBoard::buildUi()
+{
+    // The page shown before anything is deployed.
+    auto* empty = new QWidget;
+    empty->setObjectName(QStringLiteral("boardEmptyPage"));
+    m_emptyText = new QLabel;
+    m_emptyText->setObjectName(QStringLiteral("boardEmptyText"));
+    m_emptyText->setWordWrap(true);
+    m_emptyText->setAlignment(Qt::AlignCenter);
+    m_emptyText->setTextFormat(Qt::RichText);
+    m_emptyDeployButton = new QPushButton(m_deployAction->icon(), tr("&Deploy…"));
+    m_emptyDeployButton->setObjectName(QStringLiteral("emptyDeployButton"));
+    connect(m_emptyDeployButton, &QPushButton::clicked, m_deployAction, &QAction::trigger);
+    auto* emptyLayout = new QVBoxLayout(empty);
+    emptyLayout->addStretch(1);
+    emptyLayout->addWidget(m_emptyText);
+    auto* emptyButtonRow = new QHBoxLayout;
+    emptyButtonRow->addStretch(1);
+    emptyButtonRow->addWidget(m_emptyDeployButton);
+    emptyButtonRow->addStretch(1);
+    emptyLayout->addLayout(emptyButtonRow);
+    emptyLayout->addStretch(2);
+
+    // The board.
+    auto* board = new QWidget;
+    board->setObjectName(QStringLiteral("boardPage"));
+    m_title = new QLabel;
+    m_title->setObjectName(QStringLiteral("boardTitle"));
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto makeButton = [](QAction* action, const QString& name) {
+        auto* button = new QPushButton(action->icon(), action->text());
+        button->setObjectName(name);
+        button->setToolTip(action->toolTip());
+        QObject::connect(button, &QPushButton::clicked, action, &QAction::trigger);
+        return button;
+    };
+    m_deployButton = makeButton(m_deployAction, QStringLiteral("deployButton"));
+    m_refreshButton = makeButton(m_refreshAction, QStringLiteral("refreshButton"));
+    m_refreshButton->setText(tr("Refresh"));
+    m_syncButton = makeButton(m_syncAction, QStringLiteral("syncAllButton"));
+    m_terminateButton = makeButton(m_terminateAction, QStringLiteral("terminateAllButton"));
+    auto* header = new QHBoxLayout;
+    header->addWidget(m_title, 1);
+    header->addWidget(m_deployButton);
+    header->addWidget(m_refreshButton);
+    header->addWidget(m_syncButton);
+    header->addWidget(m_terminateButton);
+
+    m_busy = new QProgressBar;
+    m_busy->setObjectName(QStringLiteral("boardBusy"));
+    m_busy->setRange(0, 0);
+    m_busy->setMaximumWidth(120);
+    m_busy->setMaximumHeight(12);
+    m_busy->setTextVisible(false);
+    m_busy->hide();
+    m_message = new QLabel;
+    m_message->setObjectName(QStringLiteral("boardMessage"));
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->setWordWrap(true);
+    auto* messageRow = new QHBoxLayout;
+    messageRow->addWidget(m_busy);
+    messageRow->addWidget(m_message, 1);
+
+    m_summary = new SummaryBar;
+    m_summary->setModel(model());
+    m_stateFilter = new QComboBox;
+    m_stateFilter->setObjectName(QStringLiteral("stateFilter"));
+    for (const StateFilter& f : stateFilters())
+        m_stateFilter->addItem(tr(f.label));
+    for (int i = 0; i < BoardModel::PhaseCount; ++i) {
+        const auto phase = static_cast<Phase>(i);
+        m_stateFilter->addItem(BoardStyle::icon(phase), BoardModel::phaseTitle(phase));
+    }
+    m_search = new QLineEdit;
+    m_search->setObjectName(QStringLiteral("boardSearch"));
+    m_search->setPlaceholderText(tr("Filter by condition, machine or output"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMaximumWidth(280);
+    auto* filterRow = new QHBoxLayout;
+    filterRow->addWidget(m_summary, 1);
+    filterRow->addWidget(m_stateFilter);
+    filterRow->addWidget(m_search);
+    connect(m_summary, &SummaryBar::phasesChanged, this, [this](const QSet<Phase>& phases) {
+        m_filter->setPhases(phases);
+        const QSignalBlocker block(m_stateFilter);
+        m_stateFilter->setCurrentIndex(
+            phases.size() == 1 ? static_cast<int>(stateFilters().size()) + static_cast<int>(*phases.begin()) : 0);
+    });
+    connect(m_stateFilter, &QComboBox::currentIndexChanged, this, &DeploymentBoard::applyStateFilter);
+    connect(m_search, &QLineEdit::textChanged, m_filter, &BoardFilterModel::setText);
+
+    m_view = new QTableView;
+    m_view->setObjectName(QStringLiteral("boardView"));
+    m_view->setModel(m_filter);
+    m_view->setItemDelegateForColumn(BoardModel::StateColumn, new StateDelegate(m_view));
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(BoardModel::ConditionColumn, Qt::AscendingOrder);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->setShowGrid(false);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_view->verticalHeader()->hide();
+    // Fixed row heights and column widths: a status round never makes the view measure 1,000 rows.
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 10);
+    QHeaderView* columns = m_view->horizontalHeader();
+    columns->setSectionResizeMode(QHeaderView::Interactive);
+    columns->setStretchLastSection(true);
+    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    columns->resizeSection(BoardModel::ConditionColumn, em * 16);
+    columns->resizeSection(BoardModel::StateColumn, em * 10);
+    columns->resizeSection(BoardModel::MachineColumn, em * 10);
+    columns->resizeSection(BoardModel::ElapsedColumn, em * 5);
+    columns->resizeSection(BoardModel::ExitCodeColumn, em * 3);
+    columns->resizeSection(BoardModel::SyncedColumn, em * 5);
+    connect(m_view, &QTableView::customContextMenuRequested, this, &DeploymentBoard::showContextMenu);
+    connect(m_view, &QTableView::activated, this, [this](const QModelIndex&) { showMachine(currentRow()); });
+
+    m_machineLog = new MachineLogPanel(m_monitor);
+    connect(m_machineLog, &MachineLogPanel::message, this, [this](const QString& text) { setMessage(text, true); });
+    m_results = new ResultsPanel;
+    m_details = new QTabWidget;
+    m_details->setObjectName(QStringLiteral("boardDetails"));
+    m_details->addTab(m_machineLog, style()->standardIcon(QStyle::SP_FileDialogContentsView), tr("Log"));
+    m_details->addTab(m_results, style()->standardIcon(QStyle::SP_FileDialogDetailedView), tr("Results"));
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
+        const int row = currentRow();
+        if (row >= 0 && row != m_machineLog->row())
+            m_machineLog->showRow(row);
+    });
+
+    auto* splitter = new QSplitter(Qt::Vertical);
+    splitter->setObjectName(QStringLiteral("boardSplitter"));
+    splitter->addWidget(m_view);
+    splitter->addWidget(m_details);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setChildrenCollapsible(false);
+
+    auto* boardLayout = new QVBoxLayout(board);
+    boardLayout->setContentsMargins(0, 0, 0, 0);
+    boardLayout->addLayout(header);
+    boardLayout->addLayout(messageRow);
+    boardLayout->addLayout(filterRow);
+    boardLayout->addWidget(splitter, 1);
+
+    m_pages = new QStackedWidget;
+    m_pages->addWidget(empty);
+    m_pages->addWidget(board);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_pages);
+}
+
+bool DeploymentBoard::setExperimentDir(const QString& dir)
+{
+    m_scannedFinished = -1;
+    m_failureNotes.clear();
+    setMessage(QString(), false);
+    const Result opened = m_monitor->open(dir);
+    if (!opened) {
+        m_emptyText->setText(tr("<p><b>This experiment cannot be deployed.</b></p><p><tt>%1</tt></p>")
+                                 .arg(opened.message().toHtmlEscaped()));
+        m_pages->setCurrentIndex(0);
+        updateActions();
+        return false;
+    }
+    updateHeader();
+    updateActions();
+    rescanResults();
+    return true;
+}
+
+bool DeploymentBoard::isBusy() const
+{
+    return m_monitor->isBusy() && m_monitor->operation() != DeploymentMonitor::Operation::Refresh;
+}
+
+void DeploymentBoard::updateHeader()
+{
+    if (!m_monitor->hasDeployment()) {
+        if (m_monitor->isOpen()) {
+            const int n = static_cast<int>(m_monitor->experiment().parameters().allConditions().size());
+            m_emptyText->setText(
+                tr("<p style='font-size:large'><b>Nothing deployed yet</b></p>"
+                   "<p>Deploying runs each of the %n condition(s) of this experiment on a machine of its own "
+                   "(containers on this machine, your SSH hosts, or AWS). You will see what it costs before "
+                   "anything starts.</p>",
+                   nullptr, n));
+        }
+        m_pages->setCurrentIndex(0);
+        return;
+    }
+    m_pages->setCurrentIndex(1);
+    const DeploymentState& state = m_monitor->deployment()->state();
+    QString text = tr("<b>%1</b> on <b>%2</b> · commit <tt>%3</tt>%4 · deployed %5")
+                       .arg(state.experiment.toHtmlEscaped(), state.backend.toHtmlEscaped(), state.commit.left(12),
+                            state.dirty ? tr(" (tree was dirty)") : QString(),
+                            state.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+    if (state.terminated)
+        text += tr(" · <span style='color:%1'>terminated</span>").arg(Theme::mutedText(palette()).name());
+    m_title->setText(text);
+    m_title->setToolTip(state.commit);
+}
+
+void DeploymentBoard::updateActions()
+{
+    const bool open = m_monitor->isOpen();
+    const bool working = isBusy();
+    const bool live = m_monitor->isLive();
+    // A new deploy when nothing is live; a live one with conditions not started yet can be resumed.
+    const bool resumable = live && model()->count(Phase::Queued) > 0;
+    m_deployAction->setEnabled(open && !working && (!live || resumable));
+    m_syncAction->setEnabled(live && !working);
+    m_terminateAction->setEnabled(live && !working);
+    m_refreshAction->setEnabled(live && !working);
+    m_busy->setVisible(working);
+    for (QPushButton* b : { m_deployButton, m_refreshButton, m_syncButton, m_terminateButton, m_emptyDeployButton }) {
+        const QAction* action = b == m_deployButton || b == m_emptyDeployButton ? m_deployAction
+            : b == m_refreshButton                                              ? m_refreshAction
+            : b == m_syncButton                                                 ? m_syncAction
+                                                                                : m_terminateAction;
+        b->setEnabled(action->isEnabled());
+    }
+    m_deployButton->setVisible(!live || resumable);
+}
+
+void DeploymentBoard::setMessage(const QString& text, bool error)
+{
+    QPalette p = m_message->palette();
+    p.setColor(QPalette::WindowText, error ? Theme::errorText(palette()) : palette().color(QPalette::WindowText));
+    m_message->setPalette(p);
+    m_message->setText(text);
+    if (!text.isEmpty())
+        Q_EMIT statusMessage(text);
+}
+
+DeployDialog* DeploymentBoard::showDeployDialog()
+{
+    if (!m_monitor->isOpen() || isBusy())
+        return nullptr;
+    auto* dialog = new DeployDialog(m_monitor, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        m_failureNotes.clear();
+        m_scannedFinished = -1;
+        m_monitor->deploy(dialog->options());
+        updateHeader();
+    });
+    dialog->open();
+    return dialog;
+}
+
+void DeploymentBoard::syncAll()
+{
+    if (!m_monitor->isLive() || isBusy())
+        return;
+    const DeploymentState& state = m_monitor->deployment()->state();
+    const QString text = state.backend == QLatin1String("local")
+        ? tr("Save each container's log with its results in %1?").arg(m_monitor->experiment().dataDir())
+        : tr("Copy the logs and results of %n machine(s) into %1? Nothing here is deleted or overwritten by an "
+             "older file.",
+             nullptr, static_cast<int>(state.hosts.size()))
+              .arg(m_monitor->experiment().dataDir());
+    Gui::MessageBox::ask(this, QMessageBox::Question, tr("Sync all"), text, QMessageBox::Yes | QMessageBox::Cancel,
+                         QMessageBox::Yes, [this](QMessageBox::StandardButton answer) {
+                             if (answer == QMessageBox::Yes)
+                                 m_monitor->syncAll();
+                         });
+}
+
+void DeploymentBoard::terminateAll()
+{
+    if (!m_monitor->isLive() || isBusy())
+        return;
+    const DeploymentState& state = m_monitor->deployment()->state();
+    const bool local = state.backend == QLatin1String("local");
+    const int unsynced = model()->unsyncedCount();
+    QString text = state.backend == QLatin1String("aws")
+        ? tr("Terminate the deployment of %1? Every container stops and the %n machine(s) are destroyed.", nullptr,
+             static_cast<int>(state.hosts.size()))
+              .arg(state.experiment)
+        : tr("Terminate the deployment of %1? Every container stops and is removed.").arg(state.experiment);
+    QString details;
+    if (unsynced > 0 && !local) {
+        text += QStringLiteral("\n\n")
+            + tr("%n condition(s) have results that are not synced yet; terminating now throws them away. Choose "
+                 "Cancel, then Sync All, to keep them.",
+                 nullptr, unsynced);
+    }
+    Gui::MessageBox::ask(this, unsynced > 0 && !local ? QMessageBox::Warning : QMessageBox::Question,
+                         tr("Terminate all"), text, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
+                         [this, force = unsynced > 0 && !local](QMessageBox::StandardButton answer) {
+                             if (answer == QMessageBox::Yes)
+                                 m_monitor->terminateAll(force);
+                         });
+}
+
+void DeploymentBoard::refresh()
+{
+    m_monitor->refresh();
+}
+
+void DeploymentBoard::showMachine(int row)
+{
+    if (row < 0)
+        return;
+    m_details->setCurrentWidget(m_machineLog);
+    m_machineLog->showRow(row);
+}
+
+int DeploymentBoard::currentRow() const
+{
+    const QModelIndex index = m_view->currentIndex();
+    return index.isValid() ? index.data(BoardModel::RowRole).toInt() : -1;
+}
+
+void DeploymentBoard::applyStateFilter(int index)
+{
+    QSet<Phase> phases;
+    const int fixed = static_cast<int>(stateFilters().size());
+    if (index >= fixed)
+        phases.insert(static_cast<Phase>(index - fixed));
+    else if (index >= 0)
+        phases = QSet<Phase>(stateFilters().at(index).phases.begin(), stateFilters().at(index).phases.end());
+    const QSignalBlocker block(m_summary);
+    m_summary->setSelectedPhases(phases.size() == 1 ? phases : QSet<Phase> {});
+    m_filter->setPhases(phases);
+}
+
+void DeploymentBoard::showContextMenu(const QPoint& pos)
+{
+    const QModelIndex index = m_view->indexAt(pos);
+    if (!index.isValid())
+        return;
+    const int row = index.data(BoardModel::RowRole).toInt();
+    auto* menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(style()->standardIcon(QStyle::SP_FileDialogContentsView), tr("Follow &Log"), this,
+                    [this, row] { showMachine(row); });
+    QAction* terminal
+        = menu->addAction(style()->standardIcon(QStyle::SP_ComputerIcon), tr("Open &Terminal"), this, [this, row] {
+              m_machineLog->showRow(row);
+              m_machineLog->openTerminal();
+          });
+    terminal->setEnabled(!m_monitor->terminalCommand(row).program.isEmpty());
+    menu->addAction(style()->standardIcon(QStyle::SP_DirOpenIcon), tr("Open &Data Folder"), this, [this, row] {
+        m_machineLog->showRow(row);
+        m_machineLog->openDataFolder();
+    });
+    menu->addAction(tr("&Copy Condition"), this,
+                    [this, row] { QApplication::clipboard()->setText(model()->conditionText(row)); });
+    menu->addSeparator();
+    menu->addAction(m_syncAction);
+    menu->addAction(m_terminateAction);
+    menu->popup(m_view->viewport()->mapToGlobal(pos));
+}
+
+void DeploymentBoard::onOperationFinished(DeploymentMonitor::Operation operation, int exitCode, const QString& message)
+{
+    using Op = DeploymentMonitor::Operation;
+    updateActions();
+    updateHeader();
+    if (operation == Op::Refresh) {
+        if (exitCode == 2)
+            setMessage(message, true);
+        const int finished = model()->count(Phase::Succeeded) + model()->count(Phase::Failed);
+        if (finished != m_scannedFinished)
+            rescanResults();
+        return;
+    }
+    if (exitCode != 0) {
+        setMessage(tr("%1 failed: %2").arg(DeploymentMonitor::operationName(operation), message), true);
+        if (operation == Op::Deploy)
+            m_notifier->notify(tr("%1: deploy failed").arg(m_monitor->experiment().parameters().experimentName()),
+                               message, true);
+    } else {
+        QString done = message;
+        if (done.isEmpty()) {
+            done = operation == Op::Sync     ? tr("Synced.")
+                : operation == Op::Terminate ? tr("Terminated.")
+                                             : tr("Deployed.");
+        }
+        setMessage(done, false);
+    }
+    rescanResults();
+}
+
+void DeploymentBoard::onPhaseChanged(int row, Phase from, Phase to)
+{
+    Q_UNUSED(from);
+    if (to != Phase::Failed && to != Phase::Unreachable)
+        return;
+    const QString host = model()->host(row);
+    QString note;
+    if (to == Phase::Failed) {
+        const int code = model()->index(row, BoardModel::StateColumn).data(BoardModel::ExitCodeRole).toInt();
+        note = tr("%1 failed (exit code %2)").arg(model()->slug(row)).arg(code);
+    } else {
+        note = tr("%1: %2 does not answer").arg(model()->slug(row), host);
+    }
+    // Many machines failing in one status round make one notification.
+    if (m_failureNotes.isEmpty())
+        QTimer::singleShot(0, this, &DeploymentBoard::flushFailureNotes);
+    m_failureNotes << note;
+}
+
+void DeploymentBoard::flushFailureNotes()
+{
+    if (m_failureNotes.isEmpty())
+        return;
+    const QString name = m_monitor->experiment().parameters().experimentName();
+    if (m_failureNotes.size() == 1) {
+        m_notifier->notify(tr("%1: a machine failed").arg(name), m_failureNotes.first(), true);
+    } else {
+        const QStringList first = m_failureNotes.mid(0, 5);
+        m_notifier->notify(
+            tr("%1: %n machine(s) failed", nullptr, static_cast<int>(m_failureNotes.size())).arg(name),
+            first.join(QStringLiteral("\n")) + (m_failureNotes.size() > 5 ? QStringLiteral("\n…") : QString()), true);
+    }
+    m_failureNotes.clear();
+}
+
+void DeploymentBoard::rescanResults()
+{
+    if (!m_monitor->hasDeployment()) {
+        m_results->scan({});
+        return;
+    }
+    m_scannedFinished = model()->count(Phase::Succeeded) + model()->count(Phase::Failed);
+    QList<ResultsScanner::Input> inputs;
+    const DeploymentState& state = m_monitor->deployment()->state();
+    for (const DeploymentState::Condition& c : state.conditions)
+        inputs << ResultsScanner::Input { c.slug, c.text, m_monitor->deployment()->localDataDir(c) };
+    m_results->scan(inputs);
+}

@@ -1,0 +1,148 @@
+#include "MachineLogPanel.h"
+
+#include "CommandLog.h"
+#include "CommandRunner.h"
+#include "LogView.h"
+#include "board/DeploymentMonitor.h"
+
+#include <QDesktopServices>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProcess>
+#include <QPushButton>
+#include <QStyle>
+#include <QUrl>
+#include <QVBoxLayout>
+
+MachineLogPanel::MachineLogPanel(DeploymentMonitor* monitor, QWidget* parent)
+    : QWidget(parent)
+    , m_monitor(monitor)
+    , m_title(new QLabel)
+    , m_follow(new QPushButton(tr("&Follow log")))
+    , m_terminal(new QPushButton(tr("Open &terminal")))
+    , m_data(new QPushButton(tr("Data &folder")))
+    , m_log(new LogView)
+{
+    setObjectName(QStringLiteral("machineLog"));
+    m_title->setObjectName(QStringLiteral("machineLogTitle"));
+    m_follow->setObjectName(QStringLiteral("followLogButton"));
+    m_terminal->setObjectName(QStringLiteral("openTerminalButton"));
+    m_data->setObjectName(QStringLiteral("openDataButton"));
+    m_log->setObjectName(QStringLiteral("machineLogView"));
+    m_follow->setCheckable(true);
+    m_follow->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    m_terminal->setIcon(style()->standardIcon(QStyle::SP_ComputerIcon));
+    m_data->setIcon(style()->standardIcon(QStyle::SP_DirOpenIcon));
+    m_terminal->setToolTip(tr("An SSH session to this machine in your terminal emulator (Settings → Terminal)"));
+    m_log->setPlaceholderText(tr("Select a machine on the board to follow its output."));
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(m_title, 1);
+    top->addWidget(m_follow);
+    top->addWidget(m_terminal);
+    top->addWidget(m_data);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 4, 0, 0);
+    layout->addLayout(top);
+    layout->addWidget(m_log, 1);
+
+    connect(m_follow, &QPushButton::clicked, this, [this](bool on) {
+        if (on)
+            showRow(m_row);
+        else
+            stop();
+    });
+    connect(m_terminal, &QPushButton::clicked, this, &MachineLogPanel::openTerminal);
+    connect(m_data, &QPushButton::clicked, this, &MachineLogPanel::openDataFolder);
+    connect(monitor->model(), &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex& a, const QModelIndex& b) {
+                if (m_row >= a.row() && m_row <= b.row())
+                    updateTitle();
+            });
+    connect(monitor->model(), &QAbstractItemModel::modelReset, this, [this] { showRow(-1); });
+    showRow(-1);
+}
+
+MachineLogPanel::~MachineLogPanel()
+{
+    stop();
+}
+
+bool MachineLogPanel::isFollowing() const
+{
+    return m_runner && m_runner->isRunning();
+}
+
+void MachineLogPanel::stop()
+{
+    if (!m_runner)
+        return;
+    m_runner->disconnect(this);
+    m_runner->cancel();
+    m_runner->deleteLater();
+    m_runner = nullptr;
+    m_follow->setChecked(false);
+}
+
+void MachineLogPanel::showRow(int row)
+{
+    stop();
+    m_row = row < m_monitor->model()->rowCount() ? row : -1;
+    m_log->clearLog();
+    updateTitle();
+    const bool valid = m_row >= 0;
+    m_terminal->setEnabled(valid && !m_monitor->terminalCommand(m_row).program.isEmpty());
+    m_data->setEnabled(valid);
+    if (!valid)
+        return;
+    const Command command = m_monitor->logCommand(m_row);
+    m_follow->setEnabled(!command.program.isEmpty());
+    if (command.program.isEmpty()) {
+        m_log->appendNote(tr("This machine has not started its condition yet."));
+        return;
+    }
+    m_runner = new CommandRunner(this);
+    connect(m_runner, &CommandRunner::standardOutput, m_log, &LogView::appendOutput);
+    connect(m_runner, &CommandRunner::standardError, m_log, &LogView::appendOutput);
+    connect(m_runner, &CommandRunner::finished, this, [this](int exitCode, const QString& error) {
+        m_log->appendNote(
+            exitCode == 0 ? tr("— end of the log —")
+                          : tr("— the log stopped (%1) —").arg(error.isEmpty() ? tr("exit %1").arg(exitCode) : error));
+        m_follow->setChecked(false);
+    });
+    m_follow->setChecked(true);
+    m_runner->start(command);
+}
+
+void MachineLogPanel::updateTitle()
+{
+    if (m_row < 0) {
+        m_title->setText(tr("No machine selected"));
+        return;
+    }
+    const BoardModel* model = m_monitor->model();
+    const QModelIndex state = model->index(m_row, BoardModel::StateColumn);
+    const QString host = model->host(m_row);
+    m_title->setText(tr("<b>%1</b> · %2%3")
+                         .arg(model->slug(m_row).toHtmlEscaped(), state.data().toString().toHtmlEscaped(),
+                              host.isEmpty() ? QString() : tr(" on %1").arg(host.toHtmlEscaped())));
+    m_title->setToolTip(model->conditionText(m_row));
+}
+
+void MachineLogPanel::openTerminal()
+{
+    const Command command = m_monitor->terminalCommand(m_row);
+    if (command.program.isEmpty())
+        return;
+    CommandLog::instance()->announce(command.display());
+    if (!QProcess::startDetached(command.program, command.arguments, command.workingDirectory))
+        Q_EMIT message(tr("Could not start the terminal \"%1\"; set it in Settings → Terminal").arg(command.program));
+}
+
+void MachineLogPanel::openDataFolder()
+{
+    const QString dir = m_monitor->dataDir(m_row);
+    if (!dir.isEmpty())
+        QDesktopServices::openUrl(QUrl::fromLocalFile(dir));
+}

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "board/ResultsScanner.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+class QChart;
+class QChartView;
+class QComboBox;
+class QFileSystemModel;
+class QLabel;
+class QListWidget;
+class QPlainTextEdit;
+class QSortFilterProxyModel;
+class QStackedWidget;
+class QTabWidget;
+class QTableView;
+class QTreeView;
+
+// The results of the synced conditions: a comparison table with a row per
+// condition (its keys, then every number found in results/*.json and *.csv),
+// a chart of a chosen metric against a chosen condition key (one line per
+// combination of the other keys, when there are a few), and each condition's
+// logs/, config/ and results/ to browse. Folders are read on a worker thread.
+class ResultsPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ResultsPanel(QWidget* parent = nullptr);
+    ~ResultsPanel() override;
+
+    // Reads these conditions' folders again (in the background); scanned() follows.
+    void scan(const QList<ResultsScanner::Input>& conditions);
+    bool isScanning() const { return m_watcher.isRunning(); }
+    ResultsModel* model() const { return m_model; }
+    QChart* chart() const;
+    void setMetric(const QString& metric);
+    void setKey(const QString& key);
+    void showTab(int index);
+
+Q_SIGNALS:
+    void scanned();
+
+private:
+    void onScanned();
+    void updateChart();
+    void showCondition(int index);
+    void previewFile(const QModelIndex& index);
+
+    ResultsModel* m_model;
+    QSortFilterProxyModel* m_sorted;
+    QFutureWatcher<QList<ResultsScanner::ConditionResults>> m_watcher;
+    QList<ResultsScanner::Input> m_pending;
+    bool m_rescan = false;
+
+    QStackedWidget* m_stack;
+    QLabel* m_empty;
+    QTabWidget* m_tabs;
+    QTableView* m_table;
+    QComboBox* m_metric;
+    QComboBox* m_key;
+    QChartView* m_chartView;
+    QListWidget* m_conditions;
+    QTreeView* m_files;
+    QFileSystemModel* m_fileModel;
+    QPlainTextEdit* m_preview;
+};

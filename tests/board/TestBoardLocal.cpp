@@ -1,0 +1,296 @@
+#include "Dialogs.h"
+#include "LogView.h"
+#include "TestProject.h"
+#include "UserSettings.h"
+#include "board/BoardFilterModel.h"
+#include "board/BoardNotifier.h"
+#include "board/DeployDialog.h"
+#include "board/DeploymentBoard.h"
+#include "board/MachineLogPanel.h"
+#include "board/ResultsPanel.h"
+#include "board/SummaryBar.h"
+
+#include <QApplication>
+#include <QChart>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineSeries>
+#include <QProcess>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <memory>
+
+using Phase = DeploymentState::Phase;
+
+namespace {
+
+constexpr int EngineTimeout = 90000;
+
+// A small experiment: prints a line a second for --wait seconds, writes its
+// numbers into /data/results, and exits with --code.
+const QByteArray WorkScript
+    = "#!/bin/sh\n"
+      "lr=0; code=0; wait=0\n"
+      "while [ $# -gt 1 ]; do\n"
+      "  case \"$1\" in --lr) lr=$2 ;; --code) code=$2 ;; --wait) wait=$2 ;; esac\n"
+      "  shift 2\n"
+      "done\n"
+      "echo \"starting lr=$lr\"\n"
+      "i=0\n"
+      "while [ \"$i\" -lt \"$wait\" ]; do i=$((i+1)); echo \"step $i of $wait\"; sleep 1; done\n"
+      "printf '{\"loss\": %s, \"accuracy\": 0.9}\\n' \"$lr\" > /data/results/metrics.json\n"
+      "printf 'epoch,val\\n1,%s\\n' \"$lr\" > /data/results/curve.csv\n"
+      "echo \"done lr=$lr code=$code\"\n"
+      "exit \"$code\"\n";
+
+QString readFile(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+}
+
+QString run(const QString& program, const QStringList& args)
+{
+    QProcess p;
+    p.start(program, args);
+    p.waitForFinished(60000);
+    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+}
+
+QPushButton* button(QWidget* parent, const char* name)
+{
+    auto* b = parent->findChild<QPushButton*>(QLatin1String(name));
+    if (!b)
+        qWarning() << "no button" << name;
+    return b;
+}
+
+} // namespace
+
+class TestBoardLocal : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void deployWatchSyncTerminate();
+
+private:
+    std::unique_ptr<DeploymentBoard> newBoard();
+
+    QTemporaryDir m_config;
+    std::unique_ptr<TestProject> m_project;
+    QString m_image;
+};
+
+void TestBoardLocal::initTestCase()
+{
+    QVERIFY(m_config.isValid());
+    qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
+    qputenv("LOGISTICIAN_POLL_SECONDS", "1");
+    if (run(QStringLiteral("docker"),
+            { QStringLiteral("image"), QStringLiteral("inspect"), QStringLiteral("-f"), QStringLiteral("{{.Id}}"),
+              QStringLiteral("debian:bookworm-slim") })
+            .isEmpty())
+        QFAIL("the Docker engine does not answer or debian:bookworm-slim is missing; run scripts/test.sh");
+
+    m_project = std::make_unique<TestProject>(QStringLiteral("sh work.sh"));
+    m_project->repo().writeFile(QStringLiteral("work.sh"), WorkScript, true);
+    m_project->setParameters(
+        { { QStringLiteral("experiment_conditions"),
+            QJsonArray { QStringLiteral("--lr 0.1 --code 0 --wait 8"), QStringLiteral("--lr 0.2 --code 0 --wait 8"),
+                         QStringLiteral("--lr 0.3 --code 3 --wait 0") } },
+          { QStringLiteral("backend"), QStringLiteral("local") },
+          { QStringLiteral("max_parallel"), 3 } });
+    m_project->repo().commitAll(QStringLiteral("a sweep of three"));
+}
+
+void TestBoardLocal::cleanupTestCase()
+{
+    if (!m_project)
+        return;
+    // Whatever a failed run left behind.
+    const QString ids = run(QStringLiteral("docker"),
+                            { QStringLiteral("ps"), QStringLiteral("-aq"), QStringLiteral("--filter"),
+                              QStringLiteral("label=logistician.experiment=") + m_project->name() });
+    if (!ids.isEmpty())
+        run(QStringLiteral("docker"),
+            QStringList { QStringLiteral("rm"), QStringLiteral("-f") } + ids.split(QLatin1Char('\n')));
+    if (!m_image.isEmpty())
+        run(QStringLiteral("docker"), { QStringLiteral("rmi"), QStringLiteral("-f"), m_image });
+}
+
+std::unique_ptr<DeploymentBoard> TestBoardLocal::newBoard()
+{
+    auto board = std::make_unique<DeploymentBoard>();
+    board->resize(1100, 720);
+    board->show();
+    return board;
+}
+
+void TestBoardLocal::deployWatchSyncTerminate()
+{
+    const QString experiment = m_project->experimentDir();
+    auto board = newBoard();
+    QVERIFY(board->setExperimentDir(experiment));
+    BoardModel* model = board->model();
+    QCOMPARE(model->rowCount(), 0);
+    QPushButton* emptyDeploy = button(board.get(), "emptyDeployButton");
+    QVERIFY(emptyDeploy && emptyDeploy->isVisible() && emptyDeploy->isEnabled());
+    QVERIFY(!button(board.get(), "syncAllButton")->isEnabled());
+
+    // The deploy dialog says what will happen before anything runs.
+    QTest::mouseClick(emptyDeploy, Qt::LeftButton);
+    DeployDialog* dialog = nullptr;
+    QTRY_VERIFY((dialog = board->findChild<DeployDialog*>()) != nullptr);
+    QTRY_VERIFY(dialog->isVisible());
+    QCOMPARE(dialog->findChild<QComboBox*>(QStringLiteral("deployBackend"))->currentData().toString(),
+             QStringLiteral("local"));
+    QVERIFY(dialog->findChild<QLabel*>(QStringLiteral("deployMachines"))->text().contains(QLatin1String("3")));
+    const QString head = m_project->repo().git({ QStringLiteral("rev-parse"), QStringLiteral("HEAD") }).trimmed();
+    QVERIFY(dialog->findChild<QLabel*>(QStringLiteral("deployCommit"))->text().startsWith(head.left(12)));
+    QVERIFY(dialog->findChild<QLabel*>(QStringLiteral("deployCost"))->text().contains(QLatin1String("nothing")));
+    QVERIFY(!dialog->findChild<QWidget*>(QStringLiteral("deployDirtyBanner"))->isVisible());
+    QPushButton* confirm = button(dialog, "deployConfirmButton");
+    QVERIFY(confirm->isEnabled());
+    QTest::mouseClick(confirm, Qt::LeftButton);
+
+    // The board fills in and the failing condition is seen failing, with its exit code.
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, EngineTimeout);
+    m_image = board->monitor()->deployment()->state().image;
+    QVERIFY(button(board.get(), "terminateAllButton")->isVisible());
+    QTRY_COMPARE_WITH_TIMEOUT(model->phase(2), Phase::Failed, EngineTimeout);
+    QCOMPARE(model->index(2, BoardModel::StateColumn).data().toString(), QStringLiteral("failed (exit 3)"));
+    QCOMPARE(model->index(2, BoardModel::ExitCodeColumn).data().toString(), QStringLiteral("3"));
+    QVERIFY2(model->phase(0) == Phase::Running, qPrintable(DeploymentState::phaseName(model->phase(0))));
+    QTRY_VERIFY(board->notifier()->lastText().contains(QLatin1String("exit code 3")));
+    QVERIFY(board->notifier()->lastText().contains(model->slug(2)));
+    QVERIFY(board->summaryBar()->text().contains(QLatin1String("1 failed")));
+    QVERIFY(board->summaryBar()->text().contains(QLatin1String("2 running")));
+
+    // Filter by state through the summary bar, then back to all.
+    QTest::mouseClick(board->findChild<QWidget*>(QStringLiteral("summary-failed")), Qt::LeftButton);
+    QCOMPARE(board->filterModel()->rowCount(), 1);
+    QCOMPARE(board->filterModel()->index(0, 0).data(BoardModel::RowRole).toInt(), 2);
+    QTest::mouseClick(board->findChild<QWidget*>(QStringLiteral("summary-all")), Qt::LeftButton);
+    QCOMPARE(board->filterModel()->rowCount(), 3);
+
+    // The log tail of a running machine, live.
+    auto* view = board->findChild<QTableView*>(QStringLiteral("boardView"));
+    view->setCurrentIndex(board->filterModel()->index(0, 0));
+    auto* log = board->findChild<LogView*>(QStringLiteral("machineLogView"));
+    QTRY_VERIFY_WITH_TIMEOUT(log->toPlainText().contains(QLatin1String("starting lr=0.1")), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(log->toPlainText().contains(QLatin1String("step 2 of 8")), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!model->index(0, BoardModel::LastLineColumn).data().toString().isEmpty(), 30000);
+
+    // A terminal on the machine, through the user's terminal command.
+    const QString marker = m_config.filePath(QStringLiteral("terminal.txt"));
+    UserSettings().setTerminalCommand(QStringLiteral("sh -c 'pwd > %1; echo \"$@\" >> %1' terminal").arg(marker));
+    QTest::mouseClick(button(board.get(), "openTerminalButton"), Qt::LeftButton);
+    QTRY_VERIFY(QFileInfo::exists(marker) && readFile(marker).contains(QLatin1String("\n")));
+    QCOMPARE(readFile(marker).section(QLatin1Char('\n'), 0, 0), QDir(board->monitor()->dataDir(0)).canonicalPath());
+
+    // A new window while the sweep runs: it picks the deployment up from its saved state and follows it to the end.
+    QVERIFY(model->phase(0) == Phase::Running || model->phase(1) == Phase::Running);
+    board.reset();
+    board = newBoard();
+    QVERIFY(board->setExperimentDir(experiment));
+    model = board->model();
+    QCOMPARE(model->rowCount(), 3);
+    QCOMPARE(model->phase(2), Phase::Failed);
+    QSignalSpy finished(board->monitor(), &DeploymentMonitor::deploymentFinished);
+    QTRY_COMPARE_WITH_TIMEOUT(model->phase(0), Phase::Succeeded, EngineTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(model->phase(1), Phase::Succeeded, EngineTimeout);
+    QCOMPARE(model->phase(2), Phase::Failed);
+    QTRY_COMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().at(0).toInt(), 1);
+    QVERIFY(board->notifier()->lastText().contains(QLatin1String("2 succeeded, 1 failed")));
+    QCOMPARE(board->summaryBar()->text(), QStringLiteral("2 succeeded, 1 failed"));
+    QVERIFY(!model->index(0, BoardModel::ElapsedColumn).data().toString().isEmpty());
+    QTRY_VERIFY(!board->monitor()->isPolling()); // nothing left to change on its own
+
+    // Results compare across conditions and chart against a key.
+    ResultsPanel* results = board->results();
+    QTRY_COMPARE_WITH_TIMEOUT(results->model()->rowCount(), 3, 30000);
+    QVERIFY(results->model()->metrics().contains(QStringLiteral("loss")));
+    QVERIFY(results->model()->metrics().contains(QStringLiteral("val")));
+    results->setMetric(QStringLiteral("loss"));
+    results->setKey(QStringLiteral("lr"));
+    // One line per combination of the other keys (--code, --wait): the failing condition draws its own.
+    QList<QLineSeries*> lines;
+    for (QAbstractSeries* s : results->chart()->series()) {
+        if (auto* line = qobject_cast<QLineSeries*>(s); line && s->type() == QAbstractSeries::SeriesTypeLine)
+            lines << line;
+    }
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines.at(0)->count() + lines.at(1)->count(), 3);
+    QCOMPARE(lines.at(0)->at(0), QPointF(0.1, 0.1));
+    QCOMPARE(lines.at(0)->at(1), QPointF(0.2, 0.2));
+    QCOMPARE(lines.at(1)->at(0), QPointF(0.3, 0.3));
+    QVERIFY(results->chart()->title().contains(QLatin1String("loss")));
+
+    // Sync all, through its button and the confirmation: each container's log is saved with its results.
+    QPushButton* sync = button(board.get(), "syncAllButton");
+    QTRY_VERIFY(sync->isEnabled());
+    QSignalSpy boardOps(board->monitor(), &DeploymentMonitor::operationFinished);
+    Gui::MessageBox::setNextAnswer(QMessageBox::Yes);
+    QTest::mouseClick(sync, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!boardOps.isEmpty()
+                                 && boardOps.last().at(0).value<DeploymentMonitor::Operation>()
+                                     == DeploymentMonitor::Operation::Sync,
+                             EngineTimeout);
+    QCOMPARE(boardOps.last().at(1).toInt(), 0);
+    const QString dataDir = board->monitor()->dataDir(0);
+    QVERIFY(readFile(dataDir + QStringLiteral("/logs/docker.txt")).contains(QLatin1String("starting lr=0.1")));
+    QVERIFY(
+        readFile(board->monitor()->dataDir(2) + QStringLiteral("/logs/docker.txt")).contains(QLatin1String("code=3")));
+    QVERIFY(!model->index(0, BoardModel::SyncedColumn).data().toString().isEmpty());
+
+    // Terminate all: a cancelled confirmation changes nothing; a confirmed one removes every container.
+    QPushButton* terminate = button(board.get(), "terminateAllButton");
+    QVERIFY(terminate->isEnabled());
+    boardOps.clear();
+    Gui::MessageBox::setNextAnswer(QMessageBox::Cancel);
+    QTest::mouseClick(terminate, Qt::LeftButton);
+    QVERIFY(Gui::MessageBox::lastText().contains(QLatin1String("Terminate")));
+    QVERIFY(!board->isBusy());
+    QVERIFY(board->monitor()->isLive());
+    const QString label = QStringLiteral("label=logistician.experiment=") + m_project->name();
+    QCOMPARE(run(QStringLiteral("docker"),
+                 { QStringLiteral("ps"), QStringLiteral("-aq"), QStringLiteral("--filter"), label })
+                 .split(QLatin1Char('\n'), Qt::SkipEmptyParts)
+                 .size(),
+             3);
+    Gui::MessageBox::setNextAnswer(QMessageBox::Yes);
+    QTest::mouseClick(terminate, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(model->count(Phase::Terminated), 3, EngineTimeout);
+    QTRY_VERIFY(!board->isBusy());
+    QCOMPARE(boardOps.last().at(1).toInt(), 0);
+    QCOMPARE(run(QStringLiteral("docker"),
+                 { QStringLiteral("ps"), QStringLiteral("-aq"), QStringLiteral("--filter"), label }),
+             QString());
+    QVERIFY(!board->monitor()->isLive());
+    QVERIFY(!terminate->isEnabled());
+    QVERIFY(!sync->isEnabled());
+    // The results stay, and the board says what each condition had reached.
+    QVERIFY(QFileInfo::exists(dataDir + QStringLiteral("/results/metrics.json")));
+
+    // Reopened after the end: terminated, nothing polled, a new deploy possible.
+    board.reset();
+    board = newBoard();
+    QVERIFY(board->setExperimentDir(experiment));
+    QCOMPARE(board->model()->count(Phase::Terminated), 3);
+    QVERIFY(!board->monitor()->isBusy());
+    QVERIFY(!board->monitor()->isPolling());
+    QVERIFY(button(board.get(), "deployButton")->isEnabled());
+}
+
+QTEST_MAIN(TestBoardLocal)
+#include "TestBoardLocal.moc"
