@@ -1,5 +1,7 @@
 #include "Dialogs.h"
+#include "ExperimentPage.h"
 #include "LogView.h"
+#include "MainWindow.h"
 #include "TestProject.h"
 #include "UserSettings.h"
 #include "board/BoardFilterModel.h"
@@ -19,6 +21,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineSeries>
+#include <QMenu>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -197,27 +200,33 @@ void TestBoardLocal::deployWatchSyncTerminate()
     QTRY_VERIFY(QFileInfo::exists(marker) && readFile(marker).contains(QLatin1String("\n")));
     QCOMPARE(readFile(marker).section(QLatin1Char('\n'), 0, 0), QDir(board->monitor()->dataDir(0)).canonicalPath());
 
-    // A new window while the sweep runs: it picks the deployment up from its saved state and follows it to the end.
+    // A new main window while the sweep runs: its Deployments tab picks the deployment up from the saved
+    // state and follows it to the end.
     QVERIFY(model->phase(0) == Phase::Running || model->phase(1) == Phase::Running);
     board.reset();
-    board = newBoard();
-    QVERIFY(board->setExperimentDir(experiment));
-    model = board->model();
+    auto window = std::make_unique<MainWindow>();
+    window->show();
+    ExperimentPage* page = window->openExperiment(experiment);
+    QVERIFY(page && page->deployments());
+    DeploymentBoard* board2 = page->deployments();
+    model = board2->model();
     QCOMPARE(model->rowCount(), 3);
     QCOMPARE(model->phase(2), Phase::Failed);
-    QSignalSpy finished(board->monitor(), &DeploymentMonitor::deploymentFinished);
+    auto* deployMenu = window->findChild<QMenu*>(QStringLiteral("menuDeploy"));
+    QVERIFY(deployMenu && deployMenu->actions().contains(board2->syncAllAction()));
+    QSignalSpy finished(board2->monitor(), &DeploymentMonitor::deploymentFinished);
     QTRY_COMPARE_WITH_TIMEOUT(model->phase(0), Phase::Succeeded, EngineTimeout);
     QTRY_COMPARE_WITH_TIMEOUT(model->phase(1), Phase::Succeeded, EngineTimeout);
     QCOMPARE(model->phase(2), Phase::Failed);
     QTRY_COMPARE(finished.count(), 1);
     QCOMPARE(finished.first().at(0).toInt(), 1);
-    QVERIFY(board->notifier()->lastText().contains(QLatin1String("2 succeeded, 1 failed")));
-    QCOMPARE(board->summaryBar()->text(), QStringLiteral("2 succeeded, 1 failed"));
+    QVERIFY(board2->notifier()->lastText().contains(QLatin1String("2 succeeded, 1 failed")));
+    QCOMPARE(board2->summaryBar()->text(), QStringLiteral("2 succeeded, 1 failed"));
     QVERIFY(!model->index(0, BoardModel::ElapsedColumn).data().toString().isEmpty());
-    QTRY_VERIFY(!board->monitor()->isPolling()); // nothing left to change on its own
+    QTRY_VERIFY(!board2->monitor()->isPolling()); // nothing left to change on its own
 
     // Results compare across conditions and chart against a key.
-    ResultsPanel* results = board->results();
+    ResultsPanel* results = board2->results();
     QTRY_COMPARE_WITH_TIMEOUT(results->model()->rowCount(), 3, 30000);
     QVERIFY(results->model()->metrics().contains(QStringLiteral("loss")));
     QVERIFY(results->model()->metrics().contains(QStringLiteral("val")));
@@ -237,9 +246,9 @@ void TestBoardLocal::deployWatchSyncTerminate()
     QVERIFY(results->chart()->title().contains(QLatin1String("loss")));
 
     // Sync all, through its button and the confirmation: each container's log is saved with its results.
-    QPushButton* sync = button(board.get(), "syncAllButton");
+    QPushButton* sync = button(board2, "syncAllButton");
     QTRY_VERIFY(sync->isEnabled());
-    QSignalSpy boardOps(board->monitor(), &DeploymentMonitor::operationFinished);
+    QSignalSpy boardOps(board2->monitor(), &DeploymentMonitor::operationFinished);
     Gui::MessageBox::setNextAnswer(QMessageBox::Yes);
     QTest::mouseClick(sync, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!boardOps.isEmpty()
@@ -247,21 +256,21 @@ void TestBoardLocal::deployWatchSyncTerminate()
                                      == DeploymentMonitor::Operation::Sync,
                              EngineTimeout);
     QCOMPARE(boardOps.last().at(1).toInt(), 0);
-    const QString dataDir = board->monitor()->dataDir(0);
+    const QString dataDir = board2->monitor()->dataDir(0);
     QVERIFY(readFile(dataDir + QStringLiteral("/logs/docker.txt")).contains(QLatin1String("starting lr=0.1")));
     QVERIFY(
-        readFile(board->monitor()->dataDir(2) + QStringLiteral("/logs/docker.txt")).contains(QLatin1String("code=3")));
+        readFile(board2->monitor()->dataDir(2) + QStringLiteral("/logs/docker.txt")).contains(QLatin1String("code=3")));
     QVERIFY(!model->index(0, BoardModel::SyncedColumn).data().toString().isEmpty());
 
     // Terminate all: a cancelled confirmation changes nothing; a confirmed one removes every container.
-    QPushButton* terminate = button(board.get(), "terminateAllButton");
+    QPushButton* terminate = button(board2, "terminateAllButton");
     QVERIFY(terminate->isEnabled());
     boardOps.clear();
     Gui::MessageBox::setNextAnswer(QMessageBox::Cancel);
     QTest::mouseClick(terminate, Qt::LeftButton);
     QVERIFY(Gui::MessageBox::lastText().contains(QLatin1String("Terminate")));
-    QVERIFY(!board->isBusy());
-    QVERIFY(board->monitor()->isLive());
+    QVERIFY(!board2->isBusy());
+    QVERIFY(board2->monitor()->isLive());
     const QString label = QStringLiteral("label=logistician.experiment=") + m_project->name();
     QCOMPARE(run(QStringLiteral("docker"),
                  { QStringLiteral("ps"), QStringLiteral("-aq"), QStringLiteral("--filter"), label })
@@ -271,19 +280,19 @@ void TestBoardLocal::deployWatchSyncTerminate()
     Gui::MessageBox::setNextAnswer(QMessageBox::Yes);
     QTest::mouseClick(terminate, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(model->count(Phase::Terminated), 3, EngineTimeout);
-    QTRY_VERIFY(!board->isBusy());
+    QTRY_VERIFY(!board2->isBusy());
     QCOMPARE(boardOps.last().at(1).toInt(), 0);
     QCOMPARE(run(QStringLiteral("docker"),
                  { QStringLiteral("ps"), QStringLiteral("-aq"), QStringLiteral("--filter"), label }),
              QString());
-    QVERIFY(!board->monitor()->isLive());
+    QVERIFY(!board2->monitor()->isLive());
     QVERIFY(!terminate->isEnabled());
     QVERIFY(!sync->isEnabled());
     // The results stay, and the board says what each condition had reached.
     QVERIFY(QFileInfo::exists(dataDir + QStringLiteral("/results/metrics.json")));
 
     // Reopened after the end: terminated, nothing polled, a new deploy possible.
-    board.reset();
+    window.reset();
     board = newBoard();
     QVERIFY(board->setExperimentDir(experiment));
     QCOMPARE(board->model()->count(Phase::Terminated), 3);
