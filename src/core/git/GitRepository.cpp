@@ -141,6 +141,35 @@ bool GitRepository::isDirty() const
     return git_status_list_entrycount(list.ptr) > 0;
 }
 
+QStringList GitRepository::changedPaths() const
+{
+    git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+    opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+    opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+    Handle<git_status_list, git_status_list_free> list;
+    QStringList paths;
+    if (git_status_list_new(list.out(), m_repo, &opts) != 0)
+        return paths;
+    const size_t count = git_status_list_entrycount(list.ptr);
+    for (size_t i = 0; i < count; ++i) {
+        const git_status_entry* entry = git_status_byindex(list.ptr, i);
+        const git_diff_delta* delta = entry->index_to_workdir ? entry->index_to_workdir : entry->head_to_index;
+        if (delta && delta->new_file.path)
+            paths << QString::fromUtf8(delta->new_file.path);
+        if (delta && delta->old_file.path && qstrcmp(delta->old_file.path, delta->new_file.path) != 0)
+            paths << QString::fromUtf8(delta->old_file.path);
+    }
+    return paths;
+}
+
+QString GitRepository::headBranch() const
+{
+    Handle<git_reference, git_reference_free> head;
+    if (git_repository_head(head.out(), m_repo) != 0 || !git_reference_is_branch(head.ptr))
+        return QString();
+    return QString::fromUtf8(git_reference_shorthand(head.ptr));
+}
+
 QString GitRepository::remoteUrl(const QString& name) const
 {
     Handle<git_remote, git_remote_free> remote;

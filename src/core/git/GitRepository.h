@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -25,6 +26,11 @@ public:
     // Tracked files changed in the index or the working tree (untracked files
     // are not part of any commit, so they do not make a run irreproducible).
     bool isDirty() const;
+    // The tracked files isDirty() counts, relative to the working tree root,
+    // so a caller can tell which folders are dirty from one status walk.
+    QStringList changedPaths() const;
+    // The short name of the branch HEAD points to; empty when detached or unborn.
+    QString headBranch() const;
     QString remoteUrl(const QString& name = QStringLiteral("origin")) const;
 
     // Writes the files of `commit` below `subPath` (relative to the working tree

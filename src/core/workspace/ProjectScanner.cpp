@@ -1,0 +1,83 @@
+#include "ProjectScanner.h"
+
+#include "Parameters.h"
+#include "git/GitRepository.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <algorithm>
+
+namespace {
+
+void findExperiments(const QString& dir, int depthLeft, QStringList* found)
+{
+    if (QFileInfo::exists(dir + QLatin1Char('/') + QLatin1String(Parameters::FileName))) {
+        *found << dir;
+        return; // an experiment's own folders (data/, results) hold no experiments
+    }
+    if (depthLeft <= 0)
+        return;
+    const QStringList subdirs = QDir(dir).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    for (const QString& sub : subdirs) {
+        if (sub.startsWith(QLatin1Char('.')) || sub == QLatin1String("node_modules"))
+            continue;
+        findExperiments(dir + QLatin1Char('/') + sub, depthLeft - 1, found);
+    }
+}
+
+} // namespace
+
+ProjectScanner::Project ProjectScanner::scan(const QString& dir, int maxDepth)
+{
+    Project project;
+    const QFileInfo info(dir);
+    if (!info.isDir()) {
+        project.dir = dir;
+        project.error = QStringLiteral("%1: no such folder").arg(dir);
+        return project;
+    }
+    project.dir = QDir(info.absoluteFilePath()).canonicalPath();
+
+    QString gitError;
+    auto repo = GitRepository::discover(project.dir, &gitError);
+    QStringList changed;
+    if (repo) {
+        project.gitRoot = QDir(repo->workdir()).canonicalPath();
+        project.headCommit = repo->headCommit();
+        project.branch = repo->headBranch();
+        project.remoteUrl = repo->remoteUrl();
+        changed = repo->changedPaths();
+        project.dirty = !changed.isEmpty();
+    } else {
+        project.error = gitError + QStringLiteral("; a project must be a Git working tree");
+    }
+
+    QStringList dirs;
+    findExperiments(project.dir, maxDepth, &dirs);
+    const QDir projectDir(project.dir);
+    const QDir gitDir(project.gitRoot);
+    for (const QString& experimentDir : std::as_const(dirs)) {
+        ExperimentEntry entry;
+        entry.dir = experimentDir;
+        entry.relativePath = projectDir.relativeFilePath(experimentDir);
+        ParametersError error;
+        const auto params
+            = Parameters::load(experimentDir + QLatin1Char('/') + QLatin1String(Parameters::FileName), &error);
+        if (params) {
+            entry.name = params->experimentName();
+            entry.conditionCount = params->allConditions().size();
+        } else {
+            entry.name = QFileInfo(experimentDir).fileName();
+            entry.error = error.toString();
+        }
+        if (repo) {
+            const QString prefix = gitDir.relativeFilePath(experimentDir) + QLatin1Char('/');
+            entry.dirty = std::any_of(changed.cbegin(), changed.cend(),
+                                      [&](const QString& path) { return path.startsWith(prefix); });
+        }
+        project.experiments << entry;
+    }
+    std::sort(project.experiments.begin(), project.experiments.end(),
+              [](const ExperimentEntry& a, const ExperimentEntry& b) { return a.relativePath < b.relativePath; });
+    return project;
+}

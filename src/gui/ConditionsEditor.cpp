@@ -1,0 +1,313 @@
+#include "ConditionsEditor.h"
+
+#include "ConditionsModel.h"
+#include "Dialogs.h"
+#include "GridDialog.h"
+#include "Parameters.h"
+#include "Theme.h"
+#include "workspace/ConditionGrid.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QStyle>
+#include <QTableView>
+#include <QToolButton>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+ConditionsEditor::ConditionsEditor(QWidget* parent)
+    : QWidget(parent)
+    , m_undoStack(new QUndoStack(this))
+    , m_model(new ConditionsModel(m_undoStack, this))
+    , m_table(new QTableView)
+    , m_summary(new QLabel)
+    , m_problems(new QLabel)
+    , m_toolbar(new QWidget)
+{
+    setObjectName(QStringLiteral("conditionsEditor"));
+    auto* toolbarLayout = new QHBoxLayout(m_toolbar);
+    toolbarLayout->setContentsMargins(0, 0, 0, 0);
+    toolbarLayout->setSpacing(2);
+    QStyle* s = style();
+
+    QToolButton* add
+        = addButton(QStringLiteral("addConditionButton"), tr("Add"), s->standardIcon(QStyle::SP_FileDialogNewFolder),
+                    tr("Add a condition after the selected one (Ins)"), QKeySequence(Qt::Key_Insert));
+    QToolButton* dup = addButton(QStringLiteral("duplicateConditionButton"), tr("Duplicate"),
+                                 s->standardIcon(QStyle::SP_FileDialogContentsView),
+                                 tr("Duplicate the selected conditions (Ctrl+D)"), QKeySequence(Qt::CTRL | Qt::Key_D));
+    QToolButton* rem
+        = addButton(QStringLiteral("removeConditionButton"), tr("Remove"), s->standardIcon(QStyle::SP_TrashIcon),
+                    tr("Remove the selected conditions (Del)"), QKeySequence(Qt::Key_Delete));
+    QToolButton* up = addButton(QStringLiteral("moveUpButton"), QString(), s->standardIcon(QStyle::SP_ArrowUp),
+                                tr("Move the selected conditions up (Alt+Up)"), QKeySequence(Qt::ALT | Qt::Key_Up));
+    QToolButton* down
+        = addButton(QStringLiteral("moveDownButton"), QString(), s->standardIcon(QStyle::SP_ArrowDown),
+                    tr("Move the selected conditions down (Alt+Down)"), QKeySequence(Qt::ALT | Qt::Key_Down));
+    toolbarLayout->addSpacing(8);
+    QToolButton* key = addButton(QStringLiteral("addKeyButton"), tr("Add Column…"),
+                                 s->standardIcon(QStyle::SP_FileDialogDetailedView), tr("Add a --key column"));
+    QToolButton* grid = addButton(
+        QStringLiteral("generateGridButton"), tr("Generate Grid…"), s->standardIcon(QStyle::SP_FileDialogListView),
+        tr("Make every combination of values per key (Ctrl+G)"), QKeySequence(Qt::CTRL | Qt::Key_G));
+    toolbarLayout->addSpacing(8);
+    QToolButton* undo
+        = addButton(QStringLiteral("undoButton"), QString(), s->standardIcon(QStyle::SP_ArrowBack), tr("Undo"));
+    QToolButton* redo
+        = addButton(QStringLiteral("redoButton"), QString(), s->standardIcon(QStyle::SP_ArrowForward), tr("Redo"));
+    toolbarLayout->addStretch();
+    m_saveButton
+        = addButton(QStringLiteral("saveConditionsButton"), tr("Save"), s->standardIcon(QStyle::SP_DialogSaveButton),
+                    tr("Save the conditions to parameters.json (Ctrl+S)"));
+
+    connect(add, &QToolButton::clicked, this, &ConditionsEditor::addCondition);
+    connect(dup, &QToolButton::clicked, this, &ConditionsEditor::duplicateSelected);
+    connect(rem, &QToolButton::clicked, this, &ConditionsEditor::removeSelected);
+    connect(up, &QToolButton::clicked, this, [this] { moveSelected(-1); });
+    connect(down, &QToolButton::clicked, this, [this] { moveSelected(1); });
+    connect(key, &QToolButton::clicked, this, &ConditionsEditor::addKeyColumn);
+    connect(grid, &QToolButton::clicked, this, &ConditionsEditor::openGridDialog);
+    connect(undo, &QToolButton::clicked, m_undoStack, &QUndoStack::undo);
+    connect(redo, &QToolButton::clicked, m_undoStack, &QUndoStack::redo);
+    connect(m_undoStack, &QUndoStack::canUndoChanged, undo, &QToolButton::setEnabled);
+    connect(m_undoStack, &QUndoStack::canRedoChanged, redo, &QToolButton::setEnabled);
+    connect(m_undoStack, &QUndoStack::undoTextChanged, undo,
+            [undo](const QString& t) { undo->setToolTip(tr("Undo %1").arg(t)); });
+    connect(m_undoStack, &QUndoStack::redoTextChanged, redo,
+            [redo](const QString& t) { redo->setToolTip(tr("Redo %1").arg(t)); });
+    undo->setEnabled(false);
+    redo->setEnabled(false);
+    connect(m_saveButton, &QToolButton::clicked, this, &ConditionsEditor::saveRequested);
+    connect(m_undoStack, &QUndoStack::cleanChanged, this, [this](bool clean) { Q_EMIT modifiedChanged(!clean); });
+
+    m_table->setObjectName(QStringLiteral("conditionsTable"));
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectItems);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed
+                             | QAbstractItemView::AnyKeyPressed);
+    m_table->setAlternatingRowColors(false);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setMinimumSectionSize(80);
+    m_table->horizontalHeader()->setDefaultSectionSize(120);
+    m_table->verticalHeader()->setDefaultAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_table->setWordWrap(false);
+
+    m_summary->setObjectName(QStringLiteral("conditionsSummary"));
+    m_problems->setObjectName(QStringLiteral("conditionsProblems"));
+    m_problems->setWordWrap(true);
+    m_problems->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_problems->hide();
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(m_toolbar);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_problems);
+    layout->addWidget(m_summary);
+
+    connect(m_model, &ConditionsModel::changed, this, &ConditionsEditor::updateStatus);
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        for (int c = 0; c < m_model->argumentsColumn(); ++c)
+            m_table->setColumnWidth(
+                c,
+                qMax(90, m_table->fontMetrics().horizontalAdvance(QStringLiteral("--") + m_model->keys().at(c)) + 40));
+    });
+    updateStatus();
+}
+
+ConditionsEditor::~ConditionsEditor()
+{
+    // The stack announces it is clean again as it dies; nobody should hear that.
+    m_undoStack->disconnect(this);
+}
+
+QToolButton* ConditionsEditor::addButton(const QString& objectName, const QString& text, const QIcon& icon,
+                                         const QString& tip, const QKeySequence& shortcut)
+{
+    auto* button = new QToolButton(m_toolbar);
+    button->setObjectName(objectName);
+    button->setIcon(icon);
+    button->setToolTip(tip);
+    button->setAutoRaise(true);
+    if (text.isEmpty()) {
+        button->setToolButtonStyle(Qt::ToolButtonIconOnly);
+    } else {
+        button->setText(text);
+        button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    }
+    if (!shortcut.isEmpty()) {
+        // Shortcuts act while the table has focus, so Del in a cell editor still deletes text.
+        auto* action = new QAction(this);
+        action->setShortcut(shortcut);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(action, &QAction::triggered, button, &QToolButton::click);
+        m_table->addAction(action);
+    }
+    m_toolbar->layout()->addWidget(button);
+    return button;
+}
+
+void ConditionsEditor::load(const QStringList& conditions, const QMap<QString, QStringList>& parameterGrid)
+{
+    m_model->reset(conditions);
+    m_gridConditions = Parameters::expandGrid(parameterGrid).size();
+    m_undoStack->clear();
+    m_undoStack->setClean();
+    m_table->resizeColumnsToContents();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    updateStatus();
+}
+
+QStringList ConditionsEditor::conditions() const
+{
+    return m_model->conditions();
+}
+
+bool ConditionsEditor::hasProblems() const
+{
+    return m_model->hasProblems();
+}
+
+QStringList ConditionsEditor::problems() const
+{
+    return m_model->problems();
+}
+
+bool ConditionsEditor::isModified() const
+{
+    return !m_undoStack->isClean();
+}
+
+void ConditionsEditor::markSaved()
+{
+    m_undoStack->setClean();
+}
+
+QList<int> ConditionsEditor::selectedRows() const
+{
+    QList<int> rows;
+    const QModelIndexList selected = m_table->selectionModel()->selectedIndexes();
+    for (const QModelIndex& index : selected) {
+        if (!rows.contains(index.row()))
+            rows << index.row();
+    }
+    if (rows.isEmpty() && m_table->currentIndex().isValid())
+        rows << m_table->currentIndex().row();
+    std::sort(rows.begin(), rows.end());
+    return rows;
+}
+
+void ConditionsEditor::selectRows(int first, int count)
+{
+    if (count <= 0 || first < 0 || first >= m_model->rowCount())
+        return;
+    const int column = qMax(0, m_table->currentIndex().column());
+    m_table->setCurrentIndex(m_model->index(first, column));
+    QItemSelection selection(m_model->index(first, 0), m_model->index(first + count - 1, m_model->columnCount() - 1));
+    m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+}
+
+void ConditionsEditor::addCondition()
+{
+    const QList<int> rows = selectedRows();
+    const int at = rows.isEmpty() ? m_model->rowCount() : rows.last() + 1;
+    m_model->insertCondition(at, QString(), tr("Add condition"));
+    const QModelIndex first = m_model->index(at, 0);
+    m_table->setCurrentIndex(first);
+    m_table->selectionModel()->select(first, QItemSelectionModel::ClearAndSelect);
+    m_table->setFocus();
+}
+
+void ConditionsEditor::removeSelected()
+{
+    const QList<int> rows = selectedRows();
+    if (rows.isEmpty())
+        return;
+    m_model->removeConditions(rows);
+    selectRows(qMin(rows.first(), m_model->rowCount() - 1), 1);
+}
+
+void ConditionsEditor::duplicateSelected()
+{
+    const QList<int> rows = selectedRows();
+    if (rows.isEmpty())
+        return;
+    m_model->duplicateConditions(rows);
+    selectRows(rows.last() + 1, rows.size());
+}
+
+void ConditionsEditor::moveSelected(int delta)
+{
+    const QList<int> rows = selectedRows();
+    if (rows.isEmpty() || rows.last() - rows.first() + 1 != rows.size())
+        return; // a contiguous block moves; a scattered selection would be ambiguous
+    if (m_model->moveConditions(rows, delta))
+        selectRows(rows.first() + delta, rows.size());
+}
+
+void ConditionsEditor::addKeyColumn()
+{
+    Gui::TextPrompt::ask(this, tr("Add Column"), tr("Key (used as --key value):"), [this](const QString& text) {
+        QString key = text.trimmed();
+        if (key.startsWith(QLatin1String("--")))
+            key = key.mid(2);
+        if (!ConditionGrid::isValidKey(key)) {
+            Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Add Column"),
+                                  tr("\"%1\" is not a valid key: use letters, digits, '-', '_' or '.'").arg(key));
+            return;
+        }
+        m_model->addKey(key);
+        const int column = m_model->keys().indexOf(key);
+        if (column >= 0)
+            m_table->setCurrentIndex(m_model->index(0, column));
+    });
+}
+
+void ConditionsEditor::openGridDialog()
+{
+    auto* dialog = new GridDialog(m_model->conditions(), this);
+    dialog->setObjectName(QStringLiteral("gridDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const QStringList generated = dialog->conditions();
+        if (generated.isEmpty())
+            return;
+        if (dialog->replaceExisting())
+            m_model->replaceAll(generated, tr("Generate grid of %1 conditions").arg(generated.size()));
+        else
+            m_model->replaceAll(m_model->conditions() + generated,
+                                tr("Append grid of %1 conditions").arg(generated.size()));
+    });
+    dialog->open();
+}
+
+void ConditionsEditor::updateStatus()
+{
+    const int n = m_model->rowCount();
+    QString summary = n == 1 ? tr("1 condition") : tr("%1 conditions").arg(n);
+    if (m_gridConditions > 0)
+        summary += tr(", plus %1 from parameter_grid in parameters.json (expanded when run or deployed)")
+                       .arg(m_gridConditions);
+    if (n > 0 && m_model->keys().isEmpty())
+        summary += tr(" · conditions written as --key value show a column per key");
+    m_summary->setText(summary);
+
+    const QStringList problems = m_model->problems();
+    if (problems.isEmpty()) {
+        m_problems->hide();
+    } else {
+        QStringList shown = problems.mid(0, 4);
+        if (problems.size() > 4)
+            shown << tr("… and %1 more").arg(problems.size() - 4);
+        m_problems->setText(tr("<b>Fix before saving:</b> %1").arg(shown.join(QStringLiteral("; ")).toHtmlEscaped()));
+        QPalette p = m_problems->palette();
+        p.setColor(QPalette::WindowText, Theme::errorText(palette()));
+        m_problems->setPalette(p);
+        m_problems->show();
+    }
+    m_saveButton->setEnabled(problems.isEmpty());
+}

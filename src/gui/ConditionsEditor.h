@@ -1,0 +1,59 @@
+#pragma once
+
+#include <QMap>
+#include <QWidget>
+
+class ConditionsModel;
+class QLabel;
+class QTableView;
+class QToolButton;
+class QUndoStack;
+
+// The Conditions tab: the table of experiment_conditions with add, remove,
+// duplicate, reorder, add column, generate grid, undo/redo, and the problems
+// found in it. Saving is the experiment page's business (saveRequested).
+class ConditionsEditor : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ConditionsEditor(QWidget* parent = nullptr);
+    ~ConditionsEditor() override;
+
+    void load(const QStringList& conditions, const QMap<QString, QStringList>& parameterGrid);
+    QStringList conditions() const;
+    bool hasProblems() const;
+    QStringList problems() const;
+    bool isModified() const;
+    void markSaved();
+
+    QUndoStack* undoStack() const { return m_undoStack; }
+    ConditionsModel* model() const { return m_model; }
+    QTableView* table() const { return m_table; }
+
+    void addCondition();
+    void removeSelected();
+    void duplicateSelected();
+    void moveSelected(int delta);
+    void addKeyColumn();
+    void openGridDialog();
+
+Q_SIGNALS:
+    void saveRequested();
+    void modifiedChanged(bool modified);
+
+private:
+    QList<int> selectedRows() const;
+    void selectRows(int first, int count);
+    void updateStatus();
+    QToolButton* addButton(const QString& objectName, const QString& text, const QIcon& icon, const QString& tip,
+                           const QKeySequence& shortcut = QKeySequence());
+
+    QUndoStack* m_undoStack;
+    ConditionsModel* m_model;
+    QTableView* m_table;
+    QLabel* m_summary;
+    QLabel* m_problems;
+    QWidget* m_toolbar;
+    QToolButton* m_saveButton = nullptr;
+    int m_gridConditions = 0;
+};

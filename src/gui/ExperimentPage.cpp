@@ -1,0 +1,218 @@
+#include "ExperimentPage.h"
+
+#include "ConditionsEditor.h"
+#include "ConditionsModel.h"
+#include "EnvironmentEditor.h"
+#include "Experiment.h"
+#include "Parameters.h"
+#include "RunsPanel.h"
+#include "Theme.h"
+#include "board/DeploymentBoard.h"
+#include "git/GitRepository.h"
+#include "ui_ExperimentPage.h"
+
+#include <QDir>
+#include <QStyle>
+
+ExperimentPage::ExperimentPage(QWidget* parent)
+    : QWidget(parent)
+    , m_ui(std::make_unique<Ui::ExperimentPage>())
+{
+    m_ui->setupUi(this);
+    setObjectName(QStringLiteral("experimentPage"));
+    QFont title = m_ui->experimentTitle->font();
+    title.setPointSizeF(title.pointSizeF() * 1.35);
+    title.setBold(true);
+    m_ui->experimentTitle->setFont(title);
+    QPalette muted = m_ui->experimentPath->palette();
+    muted.setColor(QPalette::WindowText, Theme::mutedText(palette()));
+    m_ui->experimentPath->setPalette(muted);
+
+    QPalette banner = m_ui->errorBanner->palette();
+    banner.setColor(QPalette::Window, Theme::errorBackground(palette()));
+    m_ui->errorBanner->setPalette(banner);
+    const int iconSize = style()->pixelMetric(QStyle::PM_LargeIconSize);
+    m_ui->errorBannerIcon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxCritical).pixmap(iconSize, iconSize));
+    m_ui->errorBanner->hide();
+    m_ui->experimentTabs->setTabIcon(0, style()->standardIcon(QStyle::SP_FileDialogDetailedView));
+    m_ui->experimentTabs->setTabIcon(1, style()->standardIcon(QStyle::SP_FileIcon));
+    m_ui->experimentTabs->setTabIcon(2, style()->standardIcon(QStyle::SP_MediaPlay));
+
+    connect(m_ui->reloadButton, &QPushButton::clicked, this, &ExperimentPage::reload);
+    connect(m_ui->conditionsTab, &ConditionsEditor::modifiedChanged, this, &ExperimentPage::modifiedChanged);
+    connect(m_ui->environmentTab, &EnvironmentEditor::modifiedChanged, this, &ExperimentPage::modifiedChanged);
+    auto saveNow = [this] {
+        QString error;
+        if (save(&error))
+            Q_EMIT statusMessage(tr("Saved %1").arg(m_name));
+        else
+            Q_EMIT statusMessage(error);
+    };
+    connect(m_ui->conditionsTab, &ConditionsEditor::saveRequested, this, saveNow);
+    connect(m_ui->environmentTab, &EnvironmentEditor::saveRequested, this, saveNow);
+    connect(m_ui->conditionsTab->model(), &QAbstractItemModel::modelReset, this, &ExperimentPage::updateRunConditions);
+    connect(m_ui->conditionsTab->model(), &QAbstractItemModel::dataChanged, this, &ExperimentPage::updateRunConditions);
+    connect(m_ui->runsTab, &RunsPanel::busyChanged, this, &ExperimentPage::busyChanged);
+    connect(m_ui->runsTab, &RunsPanel::finished, this, &ExperimentPage::updateGitState);
+    m_deployments = new DeploymentBoard;
+    m_ui->experimentTabs->addTab(m_deployments, style()->standardIcon(QStyle::SP_ArrowUp), tr("&Deployments"));
+    connect(m_deployments, &DeploymentBoard::statusMessage, this, &ExperimentPage::statusMessage);
+}
+
+ExperimentPage::~ExperimentPage() = default;
+
+ConditionsEditor* ExperimentPage::conditions() const
+{
+    return m_ui->conditionsTab;
+}
+EnvironmentEditor* ExperimentPage::environment() const
+{
+    return m_ui->environmentTab;
+}
+RunsPanel* ExperimentPage::runs() const
+{
+    return m_ui->runsTab;
+}
+QUndoStack* ExperimentPage::undoStack() const
+{
+    return m_ui->conditionsTab->undoStack();
+}
+void ExperimentPage::showTab(int index)
+{
+    m_ui->experimentTabs->setCurrentIndex(index);
+}
+
+bool ExperimentPage::open(const QString& dir)
+{
+    m_dir = QDir(dir).absolutePath();
+    return reload();
+}
+
+bool ExperimentPage::reload()
+{
+    m_name = QDir(m_dir).dirName();
+    m_ui->experimentPath->setText(QDir::toNativeSeparators(m_dir));
+    m_ui->environmentTab->load(m_dir + QStringLiteral("/Dockerfile"));
+    m_ui->runsTab->setExperimentDir(m_dir);
+
+    Experiment experiment;
+    const Result opened = Experiment::open(m_dir, &experiment);
+    m_loaded = opened.isOk();
+    if (!m_loaded) {
+        m_loadError = opened.message();
+        showBanner(opened.message());
+        m_ui->conditionsTab->load({}, {});
+    } else {
+        m_loadError.clear();
+        m_ui->errorBanner->hide();
+        m_name = experiment.parameters().experimentName();
+        m_ui->conditionsTab->load(experiment.parameters().conditions(), experiment.parameters().parameterGrid());
+    }
+    // Nothing that writes parameters.json or runs the experiment works on a file that does not load.
+    m_ui->conditionsTab->setEnabled(m_loaded);
+    m_ui->runsTab->setEnabled(m_loaded);
+    // The board picks up a live deployment from its saved state; one being deployed or synced is left alone.
+    if (m_loaded && (m_deployments->experimentDir() != m_dir || !m_deployments->isBusy()))
+        m_deployments->setExperimentDir(m_dir);
+    m_deployments->setEnabled(m_loaded);
+    if (!m_loaded && m_ui->experimentTabs->currentIndex() != 1)
+        m_ui->experimentTabs->setCurrentIndex(0);
+    m_ui->experimentTitle->setText(m_name);
+    updateGitState();
+    updateRunConditions();
+    Q_EMIT modifiedChanged();
+    return m_loaded;
+}
+
+void ExperimentPage::showBanner(const QString& message)
+{
+    m_ui->errorBannerText->setText(
+        tr("<b>This experiment cannot be opened.</b> Fix the file and press Reload; nothing will be saved over it "
+           "until then.<br><tt>%1</tt>")
+            .arg(message.toHtmlEscaped()));
+    m_ui->errorBanner->show();
+}
+
+void ExperimentPage::updateGitState()
+{
+    QString error;
+    auto repo = GitRepository::discover(m_dir, &error);
+    if (!repo) {
+        m_ui->gitState->setText(tr("not in a Git working tree"));
+        return;
+    }
+    const QString prefix
+        = QDir(QDir(repo->workdir()).canonicalPath()).relativeFilePath(QDir(m_dir).canonicalPath()) + QLatin1Char('/');
+    bool dirty = false;
+    for (const QString& path : repo->changedPaths())
+        dirty = dirty || path.startsWith(prefix);
+    const QString commit = repo->headCommit();
+    QString text = commit.isEmpty() ? tr("no commit yet") : tr("at %1").arg(commit.left(8));
+    const QString branch = repo->headBranch();
+    if (!branch.isEmpty())
+        text += tr(" on %1").arg(branch);
+    if (dirty)
+        text += tr(" · <span style=\"color:%1\">modified</span>").arg(Theme::errorText(palette()).name());
+    else
+        text += tr(" · clean");
+    m_ui->gitState->setText(text);
+    m_ui->gitState->setToolTip(dirty ? tr("Files of this experiment differ from the last commit; a remote run would "
+                                          "need them committed")
+                                     : tr("This experiment's files match commit %1").arg(commit));
+}
+
+void ExperimentPage::updateRunConditions()
+{
+    QStringList all = m_ui->conditionsTab->conditions();
+    Experiment experiment;
+    if (m_loaded && Experiment::open(m_dir, &experiment))
+        all += Parameters::expandGrid(experiment.parameters().parameterGrid());
+    m_ui->runsTab->setConditions(all);
+}
+
+bool ExperimentPage::save(QString* error)
+{
+    if (!m_loaded) {
+        *error = tr("%1 did not load; not saving over it").arg(m_dir + QStringLiteral("/parameters.json"));
+        return false;
+    }
+    if (m_ui->conditionsTab->isModified()) {
+        if (m_ui->conditionsTab->hasProblems()) {
+            *error = tr("Not saved: %1").arg(m_ui->conditionsTab->problems().first());
+            return false;
+        }
+        // Read the file again, so keys changed on disk since it was opened survive too.
+        const QString path = m_dir + QLatin1Char('/') + QLatin1String(Parameters::FileName);
+        ParametersError loadError;
+        auto params = Parameters::load(path, &loadError);
+        if (!params) {
+            *error = tr("Not saved: the file changed on disk and no longer loads: %1").arg(loadError.toString());
+            return false;
+        }
+        params->setConditions(m_ui->conditionsTab->conditions());
+        ParametersError check;
+        if (!Parameters::parse(params->toJson(), path, &check)) {
+            *error = tr("Not saved: %1").arg(check.toString());
+            return false;
+        }
+        if (!params->save(path, error))
+            return false;
+        m_ui->conditionsTab->markSaved();
+    }
+    if (m_ui->environmentTab->isModified() && !m_ui->environmentTab->save(error))
+        return false;
+    updateGitState();
+    Q_EMIT modifiedChanged();
+    Q_EMIT saved(m_dir);
+    return true;
+}
+
+bool ExperimentPage::isModified() const
+{
+    return m_ui->conditionsTab->isModified() || m_ui->environmentTab->isModified();
+}
+
+bool ExperimentPage::isBusy() const
+{
+    return m_ui->runsTab->isBusy();
+}

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <QWidget>
+#include <memory>
+
+namespace Ui {
+class ExperimentPage;
+}
+class ConditionsEditor;
+class EnvironmentEditor;
+class RunsPanel;
+class DeploymentBoard;
+class QUndoStack;
+
+// One experiment: its conditions, its Dockerfile and its local runs. A
+// parameters.json that does not load shows a banner with the reason (file,
+// line, column) and nothing that could overwrite it is enabled.
+class ExperimentPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ExperimentPage(QWidget* parent = nullptr);
+    ~ExperimentPage() override;
+
+    // Loads dir; false when parameters.json (or the folder) is unusable, with the banner shown.
+    bool open(const QString& dir);
+    bool reload();
+    QString dir() const { return m_dir; }
+    QString experimentName() const { return m_name; }
+    bool isLoaded() const { return m_loaded; }
+    QString loadError() const { return m_loadError; }
+
+    // Saves what changed: the conditions (into parameters.json, keeping every
+    // other key, atomically) and the Dockerfile. False with *error set when refused.
+    bool save(QString* error);
+    bool isModified() const;
+    bool isBusy() const;
+
+    ConditionsEditor* conditions() const;
+    EnvironmentEditor* environment() const;
+    RunsPanel* runs() const;
+    DeploymentBoard* deployments() const { return m_deployments; } // the Deployments tab (index 3)
+    QUndoStack* undoStack() const;
+    void showTab(int index);
+
+Q_SIGNALS:
+    void modifiedChanged();
+    void busyChanged(bool busy);
+    void saved(const QString& dir);
+    void statusMessage(const QString& message);
+
+private:
+    void showBanner(const QString& message);
+    void updateGitState();
+    void updateRunConditions();
+
+    std::unique_ptr<Ui::ExperimentPage> m_ui;
+    QString m_dir;
+    QString m_name;
+    QString m_loadError;
+    bool m_loaded = false;
+    DeploymentBoard* m_deployments = nullptr;
+};

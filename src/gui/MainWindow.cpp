@@ -1,0 +1,586 @@
+#include "MainWindow.h"
+
+#include "AboutDialog.h"
+#include "AppPaths.h"
+#include "CommandLogDock.h"
+#include "ConditionsEditor.h"
+#include "CredentialStore.h"
+#include "Dialogs.h"
+#include "ExperimentPage.h"
+#include "NewExperimentWizard.h"
+#include "RunsPanel.h"
+#include "SettingsDialog.h"
+#include "SetupWizard.h"
+#include "Theme.h"
+#include "board/DeploymentBoard.h"
+#include "ui_MainWindow.h"
+
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QMenu>
+#include <QSettings>
+#include <QStyle>
+#include <QTimer>
+#include <QUndoGroup>
+#include <QUndoStack>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace {
+constexpr int MaxRecent = 8;
+constexpr int DirRole = Qt::UserRole;
+} // namespace
+
+QString MainWindow::settingsPath()
+{
+    return AppPaths::configDir() + QStringLiteral("/gui.ini");
+}
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_ui(std::make_unique<Ui::MainWindow>())
+    , m_commandLog(new CommandLogDock(this))
+    , m_credentials(new CredentialStore(this))
+    , m_undoGroup(new QUndoGroup(this))
+{
+    m_ui->setupUi(this);
+    setObjectName(QStringLiteral("mainWindow"));
+    const QString service = qEnvironmentVariable("LOGISTICIAN_KEYCHAIN_SERVICE");
+    if (!service.isEmpty())
+        m_credentials->setService(service);
+
+    addDockWidget(Qt::BottomDockWidgetArea, m_commandLog);
+    m_ui->mainSplitter->setStretchFactor(0, 0);
+    m_ui->mainSplitter->setStretchFactor(1, 1);
+    m_ui->mainSplitter->setSizes({ 300, 900 });
+
+    QFont title = m_ui->projectTitle->font();
+    title.setBold(true);
+    title.setPointSizeF(title.pointSizeF() * 1.15);
+    m_ui->projectTitle->setFont(title);
+    QFont welcome = m_ui->welcomeTitle->font();
+    welcome.setPointSizeF(welcome.pointSizeF() * 2);
+    welcome.setBold(true);
+    m_ui->welcomeTitle->setFont(welcome);
+    QPalette muted = m_ui->projectState->palette();
+    muted.setColor(QPalette::WindowText, Theme::mutedText(palette()));
+    m_ui->projectState->setPalette(muted);
+
+    QHeaderView* header = m_ui->projectBrowser->header();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(0, QHeaderView::Stretch);
+    header->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    m_ui->refreshButton->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+
+    setupActions();
+    connect(&m_scan, &QFutureWatcher<ProjectScanner::Project>::finished, this, &MainWindow::onProjectScanned);
+    connect(m_ui->projectBrowser, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
+        if (item)
+            openExperiment(item->data(0, DirRole).toString());
+    });
+    connect(m_ui->recentList, &QListWidget::itemActivated, this,
+            [this](QListWidgetItem* item) { openProject(item->data(DirRole).toString()); });
+    restoreLayout();
+    updateRecentMenu();
+    updateActions();
+    updateTitle();
+}
+
+MainWindow::~MainWindow()
+{
+    for (ExperimentPage* page : std::as_const(m_pages))
+        page->disconnect(this);
+}
+
+void MainWindow::setupActions()
+{
+    QStyle* s = style();
+    m_ui->actionOpenProject->setIcon(s->standardIcon(QStyle::SP_DirOpenIcon));
+    m_ui->actionNewExperiment->setIcon(s->standardIcon(QStyle::SP_FileDialogNewFolder));
+    m_ui->actionSave->setIcon(s->standardIcon(QStyle::SP_DialogSaveButton));
+    m_ui->actionBuild->setIcon(s->standardIcon(QStyle::SP_BrowserReload));
+    m_ui->actionRun->setIcon(s->standardIcon(QStyle::SP_MediaPlay));
+    m_ui->actionStop->setIcon(s->standardIcon(QStyle::SP_MediaStop));
+    m_ui->openProjectButton->setIcon(s->standardIcon(QStyle::SP_DirOpenIcon));
+    m_ui->newExperimentButton->setIcon(s->standardIcon(QStyle::SP_FileDialogNewFolder));
+    m_ui->actionQuit->setMenuRole(QAction::QuitRole);
+    m_ui->actionAbout->setMenuRole(QAction::AboutRole);
+
+    connect(m_ui->actionOpenProject, &QAction::triggered, this, &MainWindow::chooseProject);
+    connect(m_ui->openProjectButton, &QPushButton::clicked, this, &MainWindow::chooseProject);
+    connect(m_ui->actionNewExperiment, &QAction::triggered, this, &MainWindow::showNewExperimentWizard);
+    connect(m_ui->newExperimentButton, &QPushButton::clicked, this, &MainWindow::showNewExperimentWizard);
+    connect(m_ui->welcomeNewExperimentButton, &QPushButton::clicked, this, &MainWindow::showNewExperimentWizard);
+    connect(m_ui->actionSave, &QAction::triggered, this, &MainWindow::saveCurrent);
+    connect(m_ui->actionRefresh, &QAction::triggered, this, &MainWindow::refreshProject);
+    connect(m_ui->refreshButton, &QToolButton::clicked, this, &MainWindow::refreshProject);
+    connect(m_ui->actionQuit, &QAction::triggered, this, &MainWindow::close);
+    connect(m_ui->actionSettings, &QAction::triggered, this, &MainWindow::showSettings);
+    connect(m_ui->actionSetupWizard, &QAction::triggered, this, &MainWindow::showSetupWizard);
+    connect(m_ui->actionAbout, &QAction::triggered, this, &MainWindow::showAbout);
+    connect(m_ui->actionBuild, &QAction::triggered, this, [this] {
+        if (auto* page = currentPage()) {
+            page->showTab(2);
+            page->runs()->build();
+        }
+    });
+    connect(m_ui->actionRun, &QAction::triggered, this, [this] {
+        if (auto* page = currentPage()) {
+            page->showTab(2);
+            page->runs()->run();
+        }
+    });
+    connect(m_ui->actionStop, &QAction::triggered, this, [this] {
+        if (auto* page = currentPage())
+            page->runs()->stop();
+    });
+    connect(m_ui->actionShowConditions, &QAction::triggered, this, [this] {
+        if (auto* page = currentPage())
+            page->showTab(0);
+    });
+    connect(m_ui->actionShowEnvironment, &QAction::triggered, this, [this] {
+        if (auto* page = currentPage())
+            page->showTab(1);
+    });
+    connect(m_ui->actionShowRuns, &QAction::triggered, this, [this] {
+        if (auto* page = currentPage())
+            page->showTab(2);
+    });
+
+    QAction* undo = m_undoGroup->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    undo->setObjectName(QStringLiteral("actionUndo"));
+    QAction* redo = m_undoGroup->createRedoAction(this, tr("&Redo"));
+    // Ctrl+Shift+Z everywhere, plus whatever the platform calls redo (Ctrl+Y on some).
+    QList<QKeySequence> redoKeys = QKeySequence::keyBindings(QKeySequence::Redo);
+    if (!redoKeys.contains(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)))
+        redoKeys << QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z);
+    redo->setShortcuts(redoKeys);
+    redo->setObjectName(QStringLiteral("actionRedo"));
+    // The Dockerfile editor keeps its own undo: these act on the conditions table.
+    undo->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    redo->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_ui->menuEdit->addAction(undo);
+    m_ui->menuEdit->addAction(redo);
+    m_ui->menuView->addAction(m_commandLog->toggleViewAction());
+    auto* deployMenu = new QMenu(tr("&Deploy"), this);
+    deployMenu->setObjectName(QStringLiteral("menuDeploy"));
+    m_ui->menuBar->insertMenu(m_ui->menuView->menuAction(), deployMenu);
+    connect(deployMenu, &QMenu::triggered, this, [this] {
+        if (auto* page = currentPage())
+            page->showTab(3);
+    });
+    m_commandLog->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings(settingsPath(), QSettings::IniFormat);
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1200, 760);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    const QByteArray splitter = settings.value(QStringLiteral("window/mainSplitter")).toByteArray();
+    if (!splitter.isEmpty())
+        m_ui->mainSplitter->restoreState(splitter);
+}
+
+void MainWindow::saveLayout()
+{
+    QSettings settings(settingsPath(), QSettings::IniFormat);
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/mainSplitter"), m_ui->mainSplitter->saveState());
+    if (!m_project.dir.isEmpty())
+        settings.setValue(QStringLiteral("lastProject"), m_project.dir);
+    if (ExperimentPage* page = currentPage())
+        settings.setValue(QStringLiteral("lastExperiment"), page->dir());
+}
+
+QStringList MainWindow::recentProjects() const
+{
+    QSettings settings(settingsPath(), QSettings::IniFormat);
+    return settings.value(QStringLiteral("recentProjects")).toStringList();
+}
+
+void MainWindow::addRecent(const QString& dir)
+{
+    QSettings settings(settingsPath(), QSettings::IniFormat);
+    QStringList recent = settings.value(QStringLiteral("recentProjects")).toStringList();
+    recent.removeAll(dir);
+    recent.prepend(dir);
+    while (recent.size() > MaxRecent)
+        recent.removeLast();
+    settings.setValue(QStringLiteral("recentProjects"), recent);
+    settings.setValue(QStringLiteral("lastProject"), dir);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    const QStringList recent = recentProjects();
+    m_ui->menuRecent->clear();
+    m_ui->recentList->clear();
+    for (const QString& dir : recent) {
+        QAction* action = m_ui->menuRecent->addAction(QDir::toNativeSeparators(dir));
+        connect(action, &QAction::triggered, this, [this, dir] { openProject(dir); });
+        auto* item = new QListWidgetItem(
+            style()->standardIcon(QStyle::SP_DirIcon),
+            QStringLiteral("%1 — %2").arg(QFileInfo(dir).fileName(), QDir::toNativeSeparators(dir)));
+        item->setData(DirRole, dir);
+        m_ui->recentList->addItem(item);
+    }
+    m_ui->menuRecent->setEnabled(!recent.isEmpty());
+    m_ui->recentLabel->setVisible(!recent.isEmpty());
+    m_ui->recentList->setVisible(!recent.isEmpty());
+}
+
+void MainWindow::chooseProject()
+{
+    Gui::FileDialog::chooseDirectory(this, tr("Open Project"),
+                                     m_project.dir.isEmpty() ? QDir::homePath() : m_project.dir,
+                                     [this](const QString& dir) { openProject(dir); });
+}
+
+void MainWindow::confirmDiscard(const QString& question, std::function<void()> proceed)
+{
+    QStringList reasons;
+    for (ExperimentPage* page : std::as_const(m_pages)) {
+        if (page->isBusy())
+            reasons << tr("%1 is building or running").arg(page->experimentName());
+        if (page->isModified())
+            reasons << tr("%1 has unsaved changes").arg(page->experimentName());
+    }
+    if (reasons.isEmpty()) {
+        proceed();
+        return;
+    }
+    Gui::MessageBox::ask(
+        this, QMessageBox::Question, tr("Logistician"), question, QMessageBox::Discard | QMessageBox::Cancel,
+        QMessageBox::Cancel,
+        [proceed](QMessageBox::StandardButton answer) {
+            if (answer == QMessageBox::Discard)
+                proceed();
+        },
+        reasons.join(QLatin1Char('\n')));
+}
+
+void MainWindow::openProject(const QString& dir)
+{
+    const QString absolute = QDir(dir).absolutePath();
+    if (!m_project.dir.isEmpty() && QDir(absolute).canonicalPath() != m_project.dir && !m_pages.isEmpty()) {
+        confirmDiscard(tr("Open another project? Runs in progress are stopped and unsaved changes are lost."),
+                       [this, absolute] {
+                           for (ExperimentPage* page : std::as_const(m_pages)) {
+                               m_undoGroup->removeStack(page->undoStack());
+                               page->runs()->stop();
+                               page->deleteLater();
+                           }
+                           m_pages.clear();
+                           m_ui->pages->setCurrentWidget(m_ui->welcomePage);
+                           m_project = ProjectScanner::Project();
+                           openProject(absolute);
+                       });
+        return;
+    }
+    statusBar()->showMessage(tr("Scanning %1…").arg(QDir::toNativeSeparators(absolute)));
+    if (m_pendingExperiment.isEmpty()) {
+        QSettings settings(settingsPath(), QSettings::IniFormat);
+        m_pendingExperiment = settings.value(QStringLiteral("lastExperiment")).toString();
+    }
+    m_scan.setFuture(QtConcurrent::run([absolute] { return ProjectScanner::scan(absolute); }));
+}
+
+void MainWindow::refreshProject()
+{
+    if (!m_project.dir.isEmpty() && !m_scan.isRunning())
+        m_scan.setFuture(QtConcurrent::run([dir = m_project.dir] { return ProjectScanner::scan(dir); }));
+}
+
+void MainWindow::onProjectScanned()
+{
+    const ProjectScanner::Project scanned = m_scan.result();
+    if (!scanned.error.isEmpty()) {
+        statusBar()->showMessage(scanned.error, 10000);
+        Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Open Project"), scanned.error);
+        m_pendingExperiment.clear();
+        return;
+    }
+    const bool sameProject = scanned.dir == m_project.dir;
+    m_project = scanned;
+    if (!sameProject)
+        addRecent(m_project.dir);
+    populateBrowser();
+    const int count = m_project.experiments.size();
+    statusBar()->showMessage(count == 1 ? tr("1 experiment in %1").arg(m_project.dir)
+                                        : tr("%1 experiments in %2").arg(count).arg(m_project.dir),
+                             5000);
+
+    QString toOpen = m_pendingExperiment;
+    m_pendingExperiment.clear();
+    if (!sameProject) {
+        bool inProject = false;
+        for (const auto& e : std::as_const(m_project.experiments))
+            inProject = inProject || e.dir == toOpen;
+        if (!inProject)
+            toOpen = m_project.experiments.isEmpty() ? QString() : m_project.experiments.first().dir;
+    }
+    if (!toOpen.isEmpty())
+        openExperiment(toOpen);
+    else if (ExperimentPage* page = currentPage())
+        openExperiment(page->dir()); // keep the selection in the refreshed list
+    updateActions();
+    updateTitle();
+    Q_EMIT projectLoaded();
+    maybeAnnounceShown();
+}
+
+void MainWindow::populateBrowser()
+{
+    const QSignalBlocker blocker(m_ui->projectBrowser);
+    m_ui->projectBrowser->clear();
+    const QPalette p = palette();
+    for (const auto& e : std::as_const(m_project.experiments)) {
+        auto* item = new QTreeWidgetItem(m_ui->projectBrowser);
+        item->setText(0, e.name);
+        item->setData(0, DirRole, e.dir);
+        item->setToolTip(0, e.error.isEmpty() ? e.relativePath : e.relativePath + QLatin1Char('\n') + e.error);
+        if (!e.error.isEmpty()) {
+            item->setIcon(0, style()->standardIcon(QStyle::SP_MessageBoxWarning));
+            item->setText(1, tr("error"));
+            item->setForeground(1, Theme::errorText(p));
+        } else {
+            item->setIcon(0, style()->standardIcon(QStyle::SP_DirIcon));
+            item->setText(1, QString::number(e.conditionCount));
+            item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
+        }
+        item->setText(2, e.dirty ? tr("modified") : tr("clean"));
+        item->setForeground(2, e.dirty ? Theme::errorText(p) : Theme::mutedText(p));
+        item->setToolTip(2,
+                         e.dirty
+                             ? tr("Files in this experiment differ from commit %1").arg(m_project.headCommit.left(8))
+                             : tr("Matches commit %1").arg(m_project.headCommit.left(8)));
+    }
+    m_ui->projectTitle->setText(QFileInfo(m_project.dir).fileName());
+    QString state;
+    if (m_project.headCommit.isEmpty())
+        state = tr("No commit yet");
+    else
+        state = tr("%1 at %2")
+                    .arg(m_project.branch.isEmpty() ? tr("Detached HEAD") : m_project.branch,
+                         m_project.headCommit.left(8));
+    state += m_project.dirty ? tr(" · uncommitted changes") : tr(" · clean");
+    if (m_project.experiments.isEmpty())
+        state += tr("\nNo experiments yet: create one with New Experiment.");
+    m_ui->projectState->setText(state);
+    m_ui->projectState->setToolTip(
+        QDir::toNativeSeparators(m_project.dir)
+        + (m_project.remoteUrl.isEmpty() ? QString() : QStringLiteral("\norigin: ") + m_project.remoteUrl));
+}
+
+ExperimentPage* MainWindow::openExperiment(const QString& dir)
+{
+    const QString key = QDir(dir).absolutePath();
+    ExperimentPage* page = m_pages.value(key);
+    if (!page) {
+        page = new ExperimentPage(m_ui->pages);
+        m_pages.insert(key, page);
+        m_ui->pages->addWidget(page);
+        m_undoGroup->addStack(page->undoStack());
+        page->open(key);
+        connect(page, &ExperimentPage::modifiedChanged, this, [this] {
+            updateTitle();
+            updateActions();
+        });
+        connect(page, &ExperimentPage::busyChanged, this, [this, page](bool busy) {
+            for (int i = 0; i < m_ui->projectBrowser->topLevelItemCount(); ++i) {
+                QTreeWidgetItem* item = m_ui->projectBrowser->topLevelItem(i);
+                if (item->data(0, DirRole).toString() == page->dir())
+                    item->setIcon(0, style()->standardIcon(busy ? QStyle::SP_MediaPlay : QStyle::SP_DirIcon));
+            }
+            updateActions();
+            if (!busy && m_closeConfirmed && !hasWorkRunning())
+                QTimer::singleShot(0, this, &MainWindow::close);
+        });
+        connect(page, &ExperimentPage::statusMessage, this,
+                [this](const QString& m) { statusBar()->showMessage(m, 8000); });
+        connect(page, &ExperimentPage::saved, this, [this] { refreshProject(); });
+    }
+    m_ui->pages->setCurrentWidget(page);
+    m_undoGroup->setActiveStack(page->undoStack());
+    // Edit > Undo acts while the conditions table has focus (the Dockerfile editor has its own).
+    for (QAction* action : { m_ui->menuEdit->actions().value(0), m_ui->menuEdit->actions().value(1) }) {
+        if (action) {
+            page->conditions()->addAction(action);
+        }
+    }
+    for (int i = 0; i < m_ui->projectBrowser->topLevelItemCount(); ++i) {
+        QTreeWidgetItem* item = m_ui->projectBrowser->topLevelItem(i);
+        if (item->data(0, DirRole).toString() == key && m_ui->projectBrowser->currentItem() != item) {
+            const QSignalBlocker blocker(m_ui->projectBrowser);
+            m_ui->projectBrowser->setCurrentItem(item);
+        }
+    }
+    updateActions();
+    updateTitle();
+    return page;
+}
+
+ExperimentPage* MainWindow::currentPage() const
+{
+    return qobject_cast<ExperimentPage*>(m_ui->pages->currentWidget());
+}
+
+bool MainWindow::hasWorkRunning() const
+{
+    for (ExperimentPage* page : m_pages) {
+        if (page->isBusy())
+            return true;
+    }
+    return false;
+}
+
+bool MainWindow::hasUnsavedChanges() const
+{
+    for (ExperimentPage* page : m_pages) {
+        if (page->isModified())
+            return true;
+    }
+    return false;
+}
+
+void MainWindow::saveCurrent()
+{
+    ExperimentPage* page = currentPage();
+    if (!page)
+        return;
+    QString error;
+    if (page->save(&error))
+        statusBar()->showMessage(tr("Saved %1").arg(page->experimentName()), 5000);
+    else
+        Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Save"), error);
+}
+
+void MainWindow::updateActions()
+{
+    const bool hasProject = !m_project.dir.isEmpty();
+    ExperimentPage* page = currentPage();
+    const bool loaded = page && page->isLoaded();
+    const bool busy = page && page->isBusy();
+    m_ui->actionNewExperiment->setEnabled(hasProject);
+    m_ui->newExperimentButton->setEnabled(hasProject);
+    m_ui->welcomeNewExperimentButton->setEnabled(hasProject);
+    m_ui->actionSave->setEnabled(page && page->isModified());
+    m_ui->actionBuild->setEnabled(loaded && !busy);
+    m_ui->actionRun->setEnabled(loaded && !busy);
+    m_ui->actionStop->setEnabled(busy);
+    for (QAction* a : { m_ui->actionShowConditions, m_ui->actionShowEnvironment, m_ui->actionShowRuns })
+        a->setEnabled(page != nullptr);
+    // The Deploy menu holds the current experiment's board actions, enabled as its buttons are.
+    if (auto* deployMenu = findChild<QMenu*>(QStringLiteral("menuDeploy"))) {
+        deployMenu->clear();
+        if (DeploymentBoard* board = page ? page->deployments() : nullptr)
+            deployMenu->addActions({ board->deployAction(), board->syncAllAction(), board->terminateAllAction() });
+        deployMenu->setEnabled(page != nullptr);
+    }
+}
+
+void MainWindow::updateTitle()
+{
+    ExperimentPage* page = currentPage();
+    QString title;
+    if (page)
+        title = page->experimentName() + QStringLiteral("[*] — ");
+    if (!m_project.dir.isEmpty())
+        title += QFileInfo(m_project.dir).fileName() + QStringLiteral(" — ");
+    setWindowTitle(title + QStringLiteral("Logistician"));
+    setWindowModified(page && page->isModified());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!m_closeConfirmed && (hasWorkRunning() || hasUnsavedChanges())) {
+        event->ignore();
+        confirmDiscard(hasWorkRunning() ? tr("Quit and stop the builds and runs in progress?")
+                                        : tr("Quit without saving?"),
+                       [this] {
+                           m_closeConfirmed = true;
+                           for (ExperimentPage* page : std::as_const(m_pages))
+                               page->runs()->stop();
+                           // Containers get a moment to stop cleanly (docker passes the signal
+                           // on); the window closes when the last one has, or after 15 s.
+                           if (hasWorkRunning()) {
+                               statusBar()->showMessage(tr("Stopping the runs in progress…"));
+                               QTimer::singleShot(15000, this, [this] {
+                                   m_forceClose = true;
+                                   close();
+                               });
+                           } else {
+                               QTimer::singleShot(0, this, &MainWindow::close);
+                           }
+                       });
+        return;
+    }
+    if (m_closeConfirmed && hasWorkRunning() && !m_forceClose) {
+        event->ignore();
+        return;
+    }
+    saveLayout();
+    event->accept();
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    m_shown = true;
+    QTimer::singleShot(0, this, &MainWindow::maybeAnnounceShown);
+}
+
+void MainWindow::maybeAnnounceShown()
+{
+    if (m_announced || !m_shown || m_scan.isRunning())
+        return;
+    m_announced = true;
+    Q_EMIT shownAndLoaded();
+}
+
+QWizard* MainWindow::showSetupWizard()
+{
+    auto* wizard = new SetupWizard(m_credentials, this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    wizard->open();
+    return wizard;
+}
+
+QWizard* MainWindow::showNewExperimentWizard()
+{
+    if (m_project.dir.isEmpty())
+        return nullptr;
+    auto* wizard = new NewExperimentWizard(m_project.dir, this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(wizard, &NewExperimentWizard::created, this, [this](const QString& dir) {
+        m_pendingExperiment = dir;
+        m_scan.setFuture(QtConcurrent::run([d = m_project.dir] { return ProjectScanner::scan(d); }));
+        openExperiment(dir);
+    });
+    wizard->open();
+    return wizard;
+}
+
+QDialog* MainWindow::showSettings()
+{
+    auto* dialog = new SettingsDialog(m_credentials, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SettingsDialog::setupWizardRequested, this, &MainWindow::showSetupWizard);
+    dialog->open();
+    return dialog;
+}
+
+QDialog* MainWindow::showAbout()
+{
+    auto* dialog = new AboutDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
+}

@@ -1,0 +1,88 @@
+#pragma once
+
+#include "workspace/ProjectScanner.h"
+
+#include <QFutureWatcher>
+#include <QHash>
+#include <QMainWindow>
+#include <memory>
+
+namespace Ui {
+class MainWindow;
+}
+class CommandLogDock;
+class CredentialStore;
+class ExperimentPage;
+class QTreeWidgetItem;
+class QUndoGroup;
+class QWizard;
+class QDialog;
+
+// The window a researcher lives in: the project browser on the left (each
+// experiment with its Git state), one page per opened experiment on the
+// right, the command log docked at the bottom. Runs keep going while another
+// experiment is shown; closing with work running or edits unsaved asks first.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Scans the folder on a worker thread; projectLoaded() follows.
+    void openProject(const QString& dir);
+    QString projectDir() const { return m_project.dir; }
+    const ProjectScanner::Project& project() const { return m_project; }
+    void refreshProject();
+    ExperimentPage* openExperiment(const QString& dir);
+    ExperimentPage* currentPage() const;
+    QStringList recentProjects() const;
+
+    CredentialStore* credentialStore() const { return m_credentials; }
+    CommandLogDock* commandLog() const { return m_commandLog; }
+    bool hasWorkRunning() const;
+    bool hasUnsavedChanges() const;
+
+    QWizard* showSetupWizard();
+    QWizard* showNewExperimentWizard();
+    QDialog* showSettings();
+    QDialog* showAbout();
+
+    static QString settingsPath(); // the GUI's own QSettings file (window state, recent projects)
+
+Q_SIGNALS:
+    void projectLoaded();
+    void shownAndLoaded(); // the first time the window is visible with its project listed
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+
+private:
+    void setupActions();
+    void onProjectScanned();
+    void populateBrowser();
+    void updateActions();
+    void updateTitle();
+    void updateRecentMenu();
+    void addRecent(const QString& dir);
+    void chooseProject();
+    void saveCurrent();
+    void restoreLayout();
+    void saveLayout();
+    void maybeAnnounceShown();
+    void confirmDiscard(const QString& question, std::function<void()> proceed);
+
+    std::unique_ptr<Ui::MainWindow> m_ui;
+    CommandLogDock* m_commandLog;
+    CredentialStore* m_credentials;
+    QUndoGroup* m_undoGroup;
+    ProjectScanner::Project m_project;
+    QFutureWatcher<ProjectScanner::Project> m_scan;
+    QString m_pendingExperiment; // to open once the scan is in
+    QHash<QString, ExperimentPage*> m_pages;
+    bool m_closeConfirmed = false;
+    bool m_forceClose = false;
+    bool m_shown = false;
+    bool m_announced = false;
+};

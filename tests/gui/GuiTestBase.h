@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QObject>
+#include <QTemporaryDir>
+#include <memory>
+
+class MainWindow;
+
+// What every GUI test needs: settings in a throwaway XDG_CONFIG_HOME (so no
+// test sees a user's window state, recent projects or SSH key), a main window
+// that is shown and exposed, and a way to open a project and wait for its scan.
+class GuiTestBase : public QObject
+{
+    Q_OBJECT
+public:
+    GuiTestBase();
+    ~GuiTestBase() override;
+
+protected:
+    // Call from initTestCase(): isolates the settings.
+    void isolateSettings();
+    // A fresh, shown main window; the previous one is closed and deleted.
+    MainWindow* createMainWindow();
+    // Opens dir and waits for the project scan to come in.
+    bool openProject(const QString& dir);
+    // Drops the window without asking (unsaved edits and runs are abandoned).
+    void destroyMainWindow();
+
+    MainWindow* window() const { return m_window.get(); }
+    QString configDir() const;
+
+private:
+    std::unique_ptr<QTemporaryDir> m_config;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+// A widget by object name anywhere below root; fails the test (returning
+// nullptr) when missing.
+template<typename T> T* need(QObject* root, const char* name)
+{
+    T* child = root ? root->findChild<T*>(QLatin1String(name)) : nullptr;
+    if (!child)
+        qWarning("no %s named %s", T::staticMetaObject.className(), name);
+    return child;
+}

@@ -1,0 +1,131 @@
+// Credentials through Settings against the real keychain (Secret Service in a
+// private D-Bus session): store, replace and remove, never shown in clear.
+#include "CredentialStore.h"
+#include "Dialogs.h"
+#include "GuiTestBase.h"
+#include "MainWindow.h"
+#include "SettingsDialog.h"
+
+#include <QAction>
+#include <QDialog>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+#include <QUuid>
+
+class TestGuiCredentials : public GuiTestBase
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void storeReplaceRemove();
+
+private:
+    CredentialStore::Reply readBack(CredentialStore::Secret secret);
+    QString m_service;
+};
+
+void TestGuiCredentials::initTestCase()
+{
+    isolateSettings();
+    // A keychain entry of our own, so a user's real secrets are never touched.
+    m_service = QStringLiteral("logistician-test-") + QUuid::createUuid().toString(QUuid::WithoutBraces).left(8);
+    qunsetenv("LOGISTICIAN_REGISTRY_PASSWORD");
+}
+
+void TestGuiCredentials::cleanupTestCase()
+{
+    CredentialStore store;
+    store.setService(m_service);
+    bool done = false;
+    store.remove(CredentialStore::Secret::RegistryPassword, [&](const CredentialStore::Reply&) { done = true; });
+    QTRY_VERIFY(done);
+    destroyMainWindow();
+}
+
+CredentialStore::Reply TestGuiCredentials::readBack(CredentialStore::Secret secret)
+{
+    CredentialStore store;
+    store.setService(m_service);
+    CredentialStore::Reply result;
+    bool done = false;
+    store.read(secret, [&](const CredentialStore::Reply& reply) {
+        result = reply;
+        done = true;
+    });
+    [&] { QTRY_VERIFY_WITH_TIMEOUT(done, 10000); }();
+    return result;
+}
+
+void TestGuiCredentials::storeReplaceRemove()
+{
+    const QString key = CredentialStore::keyName(CredentialStore::Secret::RegistryPassword);
+    createMainWindow();
+    window()->credentialStore()->setService(m_service);
+    window()->findChild<QAction*>(QStringLiteral("actionSettings"))->trigger();
+    SettingsDialog* settings = nullptr;
+    QTRY_VERIFY((settings = window()->findChild<SettingsDialog*>()) && settings->isVisible());
+
+    auto* state = settings->findChild<QLabel*>(QStringLiteral("credentialState_") + key);
+    auto* replace = settings->findChild<QPushButton*>(QStringLiteral("replaceButton_") + key);
+    auto* remove = settings->findChild<QPushButton*>(QStringLiteral("removeButton_") + key);
+    auto* edit = settings->findChild<QLineEdit*>(QStringLiteral("credentialEdit_") + key);
+    auto* store = settings->findChild<QPushButton*>(QStringLiteral("storeButton_") + key);
+    QVERIFY(state && replace && remove && edit && store);
+
+    // A real keychain answers; a missing one would say so here and fail.
+    QTRY_COMPARE_WITH_TIMEOUT(state->text(), QStringLiteral("Not stored"), 10000);
+    QVERIFY(!remove->isEnabled());
+    QVERIFY(!edit->isVisible());
+
+    // Store.
+    QTest::mouseClick(replace, Qt::LeftButton);
+    QVERIFY(edit->isVisible());
+    QCOMPARE(edit->echoMode(), QLineEdit::Password);
+    QTest::keyClicks(edit, QStringLiteral("first-s3cret"));
+    QTest::mouseClick(store, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(state->text(), QStringLiteral("Stored in the keychain"), 10000);
+    QVERIFY(!state->text().contains(QStringLiteral("s3cret")));
+    QVERIFY(edit->text().isEmpty());
+    QVERIFY(!edit->isVisible());
+    QTRY_VERIFY(remove->isEnabled());
+    CredentialStore::Reply reply = readBack(CredentialStore::Secret::RegistryPassword);
+    QVERIFY(reply.ok());
+    QCOMPARE(reply.value, QStringLiteral("first-s3cret"));
+
+    // Replace, with Enter this time.
+    QTest::mouseClick(replace, Qt::LeftButton);
+    QTest::keyClicks(edit, QStringLiteral("second-s3cret"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(edit->text().isEmpty() && state->text() == QStringLiteral("Stored in the keychain"),
+                             10000);
+    reply = readBack(CredentialStore::Secret::RegistryPassword);
+    QCOMPARE(reply.value, QStringLiteral("second-s3cret"));
+
+    // Remove: asked first; "Cancel" keeps it.
+    Gui::MessageBox::setNextAnswer(QMessageBox::Cancel);
+    QTest::mouseClick(remove, Qt::LeftButton);
+    QVERIFY(Gui::MessageBox::lastText().contains(QStringLiteral("registry password")));
+    QCOMPARE(readBack(CredentialStore::Secret::RegistryPassword).value, QStringLiteral("second-s3cret"));
+    Gui::MessageBox::setNextAnswer(QMessageBox::Yes);
+    QTest::mouseClick(remove, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(state->text(), QStringLiteral("Not stored"), 10000);
+    QVERIFY(!remove->isEnabled());
+    QCOMPARE(readBack(CredentialStore::Secret::RegistryPassword).status, CredentialStore::Reply::Status::NotFound);
+
+    // Nothing secret reached the settings files.
+    for (const QString& file :
+         { MainWindow::settingsPath(), configDir() + QStringLiteral("/logistician/settings.ini") }) {
+        QFile f(file);
+        if (f.open(QIODevice::ReadOnly))
+            QVERIFY(!f.readAll().contains("s3cret"));
+    }
+    settings->close();
+}
+
+QTEST_MAIN(TestGuiCredentials)
+#include "TestGuiCredentials.moc"

@@ -1,0 +1,218 @@
+// The main window as a user meets it: the project browser with each
+// experiment's Git state, a broken parameters.json shown with a banner and
+// left untouched, recent projects and layout remembered, closing with unsaved
+// work asking first, the About dialog.
+#include "AboutDialog.h"
+#include "CommandLogDock.h"
+#include "ConditionsEditor.h"
+#include "ConditionsModel.h"
+#include "Dialogs.h"
+#include "ExperimentPage.h"
+#include "GuiTestBase.h"
+#include "MainWindow.h"
+#include "RunsPanel.h"
+#include "TestProject.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QFile>
+#include <QFrame>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTest>
+#include <QTreeWidget>
+
+class TestGuiMainWindow : public GuiTestBase
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup();
+    void browserListsExperimentsWithGitState();
+    void malformedParametersShowBannerAndStayUntouched();
+    void recentProjectsAndLayoutPersist();
+    void closingWithUnsavedChangesAsks();
+    void openingAFolderOutsideGitSaysWhy();
+    void aboutShowsTheVersion();
+};
+
+void TestGuiMainWindow::initTestCase()
+{
+    isolateSettings();
+}
+
+void TestGuiMainWindow::cleanup()
+{
+    destroyMainWindow();
+}
+
+void TestGuiMainWindow::browserListsExperimentsWithGitState()
+{
+    TestProject project;
+    // A second experiment, committed, then changed: the browser must call it modified.
+    project.repo().writeFile(QStringLiteral("experiments/second/parameters.json"),
+                             QByteArrayLiteral("{\"experiment_name\": \"second\", \"experiment_command\": \"sh x.sh\","
+                                               " \"experiment_conditions\": [\"1\", \"2\", \"3\"]}\n"));
+    project.repo().writeFile(QStringLiteral("experiments/second/Dockerfile"),
+                             QByteArrayLiteral("FROM debian:bookworm-slim\n"));
+    const QString head = project.repo().commitAll(QStringLiteral("second experiment"));
+    project.repo().writeFile(QStringLiteral("experiments/second/Dockerfile"),
+                             QByteArrayLiteral("FROM debian:bookworm\n"));
+
+    createMainWindow();
+    QVERIFY(openProject(project.root()));
+    auto* browser = need<QTreeWidget>(window(), "projectBrowser");
+    QVERIFY(browser);
+    QCOMPARE(browser->topLevelItemCount(), 2);
+    // Sorted by folder: experiments/second before experiments/t-….
+    QTreeWidgetItem* second = browser->topLevelItem(0);
+    QTreeWidgetItem* first = browser->topLevelItem(1);
+    QCOMPARE(second->text(0), QStringLiteral("second"));
+    QCOMPARE(second->text(1), QStringLiteral("3"));
+    QCOMPARE(second->text(2), QStringLiteral("modified"));
+    QCOMPARE(first->text(0), project.name());
+    QCOMPARE(first->text(1), QStringLiteral("2"));
+    QCOMPARE(first->text(2), QStringLiteral("clean"));
+    auto* state = need<QLabel>(window(), "projectState");
+    QVERIFY2(state->text().contains(head.left(8)), qPrintable(state->text()));
+    QVERIFY(state->text().contains(QStringLiteral("main")));
+
+    // Clicking an experiment opens its page, with its Git state in the header.
+    QTest::mouseClick(browser->viewport(), Qt::LeftButton, {}, browser->visualItemRect(second).center());
+    QTRY_COMPARE(window()->currentPage()->experimentName(), QStringLiteral("second"));
+    QVERIFY(need<QLabel>(window()->currentPage(), "gitState")->text().contains(QStringLiteral("modified")));
+    QTest::mouseClick(browser->viewport(), Qt::LeftButton, {}, browser->visualItemRect(first).center());
+    QTRY_COMPARE(window()->currentPage()->experimentName(), project.name());
+    QVERIFY(need<QLabel>(window()->currentPage(), "gitState")->text().contains(QStringLiteral("clean")));
+}
+
+void TestGuiMainWindow::malformedParametersShowBannerAndStayUntouched()
+{
+    TestProject project;
+    const QString path = project.experimentDir() + QStringLiteral("/parameters.json");
+    const QByteArray broken = "{\n  \"experiment_name\": \"broken\",\n  \"experiment_conditions\": [\"a\", 7]\n}\n";
+    project.repo().writeFile(QStringLiteral("experiments/") + project.name() + QStringLiteral("/parameters.json"),
+                             broken);
+
+    createMainWindow();
+    QVERIFY(openProject(project.root()));
+    ExperimentPage* page = window()->currentPage();
+    QVERIFY(page);
+    QVERIFY(!page->isLoaded());
+    auto* banner = need<QFrame>(page, "errorBanner");
+    QVERIFY(banner->isVisible());
+    const QString text = need<QLabel>(page, "errorBannerText")->text();
+    QVERIFY2(text.contains(QStringLiteral("parameters.json:3:")), qPrintable(text));
+    QVERIFY(text.contains(QStringLiteral("experiment_conditions must be a list of strings")));
+    // The browser flags it too.
+    QCOMPARE(need<QTreeWidget>(window(), "projectBrowser")->topLevelItem(0)->text(1), QStringLiteral("error"));
+
+    // Nothing that could write the file is available, and saving refuses.
+    QVERIFY(!page->conditions()->isEnabled());
+    QVERIFY(!page->runs()->isEnabled());
+    QVERIFY(!window()->findChild<QAction*>(QStringLiteral("actionSave"))->isEnabled());
+    QVERIFY(!window()->findChild<QAction*>(QStringLiteral("actionRun"))->isEnabled());
+    QTest::keySequence(window(), QKeySequence::Save);
+    QString error;
+    QVERIFY(!page->save(&error));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), broken);
+    file.close();
+
+    // Fixed on disk, Reload brings the experiment back.
+    project.repo().writeFile(QStringLiteral("experiments/") + project.name() + QStringLiteral("/parameters.json"),
+                             QByteArrayLiteral("{\"experiment_name\": \"fixed\", \"experiment_conditions\": [\"a\"]}"));
+    QTest::mouseClick(need<QPushButton>(page, "reloadButton"), Qt::LeftButton);
+    QVERIFY(page->isLoaded());
+    QVERIFY(!banner->isVisible());
+    QCOMPARE(page->conditions()->model()->rowCount(), 1);
+}
+
+void TestGuiMainWindow::recentProjectsAndLayoutPersist()
+{
+    TestProject one;
+    TestProject two;
+    createMainWindow();
+    QVERIFY(openProject(one.root()));
+    QVERIFY(openProject(two.root()));
+    auto* splitter = need<QSplitter>(window(), "mainSplitter");
+    splitter->setSizes({ 222, 700 });
+    const QList<int> sizes = splitter->sizes();
+    window()->resize(1111, 777);
+    window()->findChild<QDockWidget*>(QStringLiteral("commandLogDock"))->hide();
+    window()->close();
+    QTRY_VERIFY(!window()->isVisible());
+
+    QSettings settings(MainWindow::settingsPath(), QSettings::IniFormat);
+    QVERIFY(settings.value(QStringLiteral("lastProject")).toString() == QDir(two.root()).canonicalPath());
+
+    createMainWindow();
+    const QStringList recent = window()->recentProjects();
+    QCOMPARE(recent.value(0), QDir(two.root()).canonicalPath());
+    QCOMPARE(recent.value(1), QDir(one.root()).canonicalPath());
+    auto* recentList = need<QListWidget>(window(), "recentList");
+    QVERIFY(recentList->count() >= 2);
+    QVERIFY(recentList->item(0)->text().contains(QDir(two.root()).canonicalPath()));
+    QCOMPARE(window()->size(), QSize(1111, 777));
+    QCOMPARE(need<QSplitter>(window(), "mainSplitter")->sizes().value(0), sizes.value(0)); // the browser's width
+    QVERIFY(!window()->findChild<QDockWidget*>(QStringLiteral("commandLogDock"))->isVisible());
+
+    // Opening from the recent list, as a user would.
+    QSignalSpy loaded(window(), &MainWindow::projectLoaded);
+    recentList->setCurrentRow(1);
+    QTest::keyClick(recentList, Qt::Key_Return);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(window()->projectDir(), QDir(one.root()).canonicalPath());
+}
+
+void TestGuiMainWindow::closingWithUnsavedChangesAsks()
+{
+    TestProject project;
+    createMainWindow();
+    QVERIFY(openProject(project.root()));
+    ExperimentPage* page = window()->currentPage();
+    page->conditions()->addCondition();
+    QVERIFY(window()->hasUnsavedChanges());
+    QTRY_VERIFY(window()->isWindowModified());
+
+    Gui::MessageBox::setNextAnswer(QMessageBox::Cancel);
+    window()->close();
+    QVERIFY(window()->isVisible());
+    QVERIFY(Gui::MessageBox::lastText().contains(QStringLiteral("without saving")));
+
+    Gui::MessageBox::setNextAnswer(QMessageBox::Discard);
+    window()->close();
+    QTRY_VERIFY(!window()->isVisible());
+}
+
+void TestGuiMainWindow::openingAFolderOutsideGitSaysWhy()
+{
+    QTemporaryDir plain;
+    createMainWindow();
+    Gui::MessageBox::setNextAnswer(QMessageBox::Ok);
+    Gui::FileDialog::setNextDirectory(plain.path());
+    QSignalSpy loaded(window(), &MainWindow::projectLoaded);
+    window()->findChild<QAction*>(QStringLiteral("actionOpenProject"))->trigger();
+    QTRY_VERIFY(Gui::MessageBox::lastText().contains(QStringLiteral("not inside a Git repository")));
+    QCOMPARE(loaded.count(), 0);
+    QVERIFY(window()->projectDir().isEmpty());
+}
+
+void TestGuiMainWindow::aboutShowsTheVersion()
+{
+    createMainWindow();
+    window()->findChild<QAction*>(QStringLiteral("actionAbout"))->trigger();
+    AboutDialog* about = nullptr;
+    QTRY_VERIFY((about = window()->findChild<AboutDialog*>()) && about->isVisible());
+    QCOMPARE(need<QLabel>(about, "versionLabel")->text(), QStringLiteral("Version " LOGISTICIAN_VERSION));
+    about->close();
+}
+
+QTEST_MAIN(TestGuiMainWindow)
+#include "TestGuiMainWindow.moc"

@@ -1,0 +1,177 @@
+// The Runs tab against the real Docker engine: build and run a condition,
+// its output in the log view, the exit status, the history with the data
+// folder, the command log; Stop; closing with a run going asks first.
+#include "CommandLogDock.h"
+#include "Dialogs.h"
+#include "ExperimentPage.h"
+#include "GuiTestBase.h"
+#include "LogView.h"
+#include "MainWindow.h"
+#include "RunsPanel.h"
+#include "TestProject.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTest>
+#include <QTreeWidget>
+
+class TestGuiRuns : public GuiTestBase
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup();
+    void buildAndRunACondition();
+    void typedArgumentsAndAFailingRun();
+    void stopARunningContainer();
+    void closingWithARunningContainerAsks();
+
+private:
+    RunsPanel* openRuns(TestProject& project);
+};
+
+void TestGuiRuns::initTestCase()
+{
+    isolateSettings();
+}
+
+void TestGuiRuns::cleanup()
+{
+    destroyMainWindow();
+}
+
+RunsPanel* TestGuiRuns::openRuns(TestProject& project)
+{
+    createMainWindow();
+    if (!openProject(project.root()) || !window()->currentPage())
+        return nullptr;
+    ExperimentPage* page = window()->currentPage();
+    page->showTab(2);
+    return page->runs();
+}
+
+void TestGuiRuns::buildAndRunACondition()
+{
+    TestProject project;
+    project.setParameters(
+        { { QStringLiteral("experiment_conditions"),
+            QJsonArray { QStringLiteral("--seed 1"), QStringLiteral("--name 'two words' --seed 2") } } });
+    project.repo().commitAll(QStringLiteral("conditions"));
+    RunsPanel* runs = openRuns(project);
+    QVERIFY(runs);
+
+    // Pick the second condition from the list, as a user would.
+    auto* combo = need<QComboBox>(runs, "conditionCombo");
+    QCOMPARE(combo->count(), 3); // two conditions and "custom"
+    combo->setFocus();
+    QTest::keyClick(combo, Qt::Key_Down);
+    QCOMPARE(combo->currentIndex(), 1);
+    QCOMPARE(need<QLineEdit>(runs, "argumentsEdit")->text(), QStringLiteral("--name 'two words' --seed 2"));
+    QVERIFY(need<QCheckBox>(runs, "rebuildCheck")->isChecked());
+
+    QTest::mouseClick(need<QPushButton>(runs, "runButton"), Qt::LeftButton);
+    QVERIFY(runs->isBusy());
+    QVERIFY(need<QPushButton>(runs, "stopButton")->isEnabled());
+    QVERIFY(!need<QPushButton>(runs, "runButton")->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(!runs->isBusy(), 120000);
+
+    LogView* log = runs->logView();
+    QTRY_VERIFY(log->isIdle());
+    const QString text = log->toPlainText();
+    // The container's own output, each argument intact.
+    QVERIFY2(text.contains(QStringLiteral("<--name>\n<two words>\n<--seed>\n<2>")), qPrintable(text));
+    QVERIFY(text.contains(QStringLiteral("docker build -t ") + project.image()));
+    QVERIFY(text.contains(QStringLiteral("docker run --rm")));
+    auto* status = need<QLabel>(runs, "runStatus");
+    QVERIFY2(status->text().startsWith(QStringLiteral("Exited with code 0")), qPrintable(status->text()));
+
+    // The history lists the run, with its data folder holding the results.
+    auto* history = need<QTreeWidget>(runs, "historyList");
+    QCOMPARE(history->topLevelItemCount(), 1);
+    QTreeWidgetItem* item = history->topLevelItem(0);
+    QCOMPARE(item->text(1), QStringLiteral("--name 'two words' --seed 2"));
+    QCOMPARE(item->text(2), QStringLiteral("0"));
+    const QString dataDir = item->data(0, Qt::UserRole).toString();
+    QCOMPARE(dataDir, project.lastRunDir());
+    QFile results(dataDir + QStringLiteral("/results/args.txt"));
+    QVERIFY(results.open(QIODevice::ReadOnly));
+    QCOMPARE(results.readAll(), QByteArray("<--name>\n<two words>\n<--seed>\n<2>\n"));
+    QVERIFY(need<QLabel>(runs, "lastRunLink")->text().contains(QFileInfo(dataDir).fileName()));
+
+    // Every command went through the command log, ready to copy.
+    const QString commands = window()->commandLog()->text();
+    QVERIFY(commands.contains(QStringLiteral("docker build -t ") + project.image()));
+    QVERIFY(commands.contains(QStringLiteral("docker run --rm --name logistician-")));
+}
+
+void TestGuiRuns::typedArgumentsAndAFailingRun()
+{
+    TestProject project(QStringLiteral("sh fail.sh"));
+    RunsPanel* runs = openRuns(project);
+    QVERIFY(runs);
+    auto* arguments = need<QLineEdit>(runs, "argumentsEdit");
+    arguments->clear();
+    QTest::keyClicks(arguments, QStringLiteral("3"));
+    QCOMPARE(need<QComboBox>(runs, "conditionCombo")->currentText(), QStringLiteral("Custom arguments"));
+    QTest::keyClick(arguments, Qt::Key_Return);
+    QVERIFY(runs->isBusy());
+    QTRY_VERIFY_WITH_TIMEOUT(!runs->isBusy(), 120000);
+    QTRY_VERIFY(runs->logView()->isIdle());
+    QVERIFY(runs->logView()->toPlainText().contains(QStringLiteral("failing")));
+    QVERIFY2(need<QLabel>(runs, "runStatus")->text().startsWith(QStringLiteral("Exited with code 3")),
+             qPrintable(need<QLabel>(runs, "runStatus")->text()));
+    QCOMPARE(need<QTreeWidget>(runs, "historyList")->topLevelItem(0)->text(2), QStringLiteral("3"));
+
+    // Unbalanced quotes never reach docker.
+    arguments->setText(QStringLiteral("'open"));
+    QTest::mouseClick(need<QPushButton>(runs, "runButton"), Qt::LeftButton);
+    QVERIFY(!runs->isBusy());
+    QVERIFY(need<QLabel>(runs, "runStatus")->text().contains(QStringLiteral("unbalanced single quote")));
+}
+
+void TestGuiRuns::stopARunningContainer()
+{
+    TestProject project(
+        QStringLiteral("sh -c 'echo started; trap \"echo stopping; exit 130\" INT TERM; sleep 60 & wait'"));
+    RunsPanel* runs = openRuns(project);
+    QVERIFY(runs);
+    QTest::mouseClick(need<QPushButton>(runs, "runButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(runs->logView()->toPlainText().contains(QStringLiteral("started")), 120000);
+    QCOMPARE(runs->phase(), RunsPanel::Phase::Running);
+    QTest::mouseClick(need<QPushButton>(runs, "stopButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!runs->isBusy(), 30000);
+    const QString status = need<QLabel>(runs, "runStatus")->text();
+    QVERIFY2(status.contains(QStringLiteral("Stopped")) || status.contains(QStringLiteral("130")), qPrintable(status));
+    QVERIFY(need<QTreeWidget>(runs, "historyList")->topLevelItem(0)->text(2) != QStringLiteral("0"));
+}
+
+void TestGuiRuns::closingWithARunningContainerAsks()
+{
+    TestProject project(QStringLiteral("sh -c 'echo started; trap \"exit 130\" INT TERM; sleep 60 & wait'"));
+    RunsPanel* runs = openRuns(project);
+    QVERIFY(runs);
+    QTest::mouseClick(need<QPushButton>(runs, "runButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(runs->logView()->toPlainText().contains(QStringLiteral("started")), 120000);
+
+    Gui::MessageBox::setNextAnswer(QMessageBox::Cancel);
+    window()->close();
+    QVERIFY(window()->isVisible());
+    QVERIFY(Gui::MessageBox::lastText().contains(QStringLiteral("stop the builds and runs")));
+    QVERIFY(runs->isBusy());
+
+    Gui::MessageBox::setNextAnswer(QMessageBox::Discard);
+    window()->close();
+    // The container is asked to stop, and the window goes once it has.
+    QVERIFY(runs->phase() == RunsPanel::Phase::Stopping || !runs->isBusy());
+    QTRY_VERIFY_WITH_TIMEOUT(!window()->isVisible(), 30000);
+    QVERIFY(!runs->isBusy());
+}
+
+QTEST_MAIN(TestGuiRuns)
+#include "TestGuiRuns.moc"

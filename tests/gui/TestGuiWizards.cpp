@@ -1,0 +1,226 @@
+// Both wizards, page by page, as a user walks them: New Experiment (name
+// check, Git remote from origin, template, command) and Setup (tool check,
+// registry with a real failing login, AWS keys into the real keychain, SSH
+// key, defaults).
+#include "CommandLogDock.h"
+#include "CredentialStore.h"
+#include "Dialogs.h"
+#include "ExperimentPage.h"
+#include "GuiTestBase.h"
+#include "MainWindow.h"
+#include "NewExperimentWizard.h"
+#include "Parameters.h"
+#include "SetupWizard.h"
+#include "TestProject.h"
+#include "UserSettings.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QComboBox>
+#include <QFile>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QTest>
+#include <QTreeWidget>
+#include <QUuid>
+
+class TestGuiWizards : public GuiTestBase
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void newExperimentWizard();
+    void setupWizard();
+
+private:
+    CredentialStore::Reply readBack(CredentialStore::Secret secret);
+    QString m_service;
+};
+
+void TestGuiWizards::initTestCase()
+{
+    isolateSettings();
+    m_service = QStringLiteral("logistician-test-") + QUuid::createUuid().toString(QUuid::WithoutBraces).left(8);
+    for (const char* name : { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "LOGISTICIAN_REGISTRY_PASSWORD" })
+        qunsetenv(name);
+}
+
+void TestGuiWizards::cleanupTestCase()
+{
+    CredentialStore store;
+    store.setService(m_service);
+    int done = 0;
+    for (auto secret : { CredentialStore::Secret::AwsAccessKeyId, CredentialStore::Secret::AwsSecretAccessKey,
+                         CredentialStore::Secret::RegistryPassword })
+        store.remove(secret, [&](const CredentialStore::Reply&) { ++done; });
+    QTRY_COMPARE(done, 3);
+    destroyMainWindow();
+}
+
+CredentialStore::Reply TestGuiWizards::readBack(CredentialStore::Secret secret)
+{
+    CredentialStore store;
+    store.setService(m_service);
+    CredentialStore::Reply result;
+    bool done = false;
+    store.read(secret, [&](const CredentialStore::Reply& reply) {
+        result = reply;
+        done = true;
+    });
+    [&] { QTRY_VERIFY_WITH_TIMEOUT(done, 10000); }();
+    return result;
+}
+
+void TestGuiWizards::newExperimentWizard()
+{
+    TestProject project;
+    const QString origin = project.repo().addBareOrigin();
+    createMainWindow();
+    QVERIFY(openProject(project.root()));
+
+    QTest::mouseClick(need<QPushButton>(window(), "newExperimentButton"), Qt::LeftButton);
+    NewExperimentWizard* wizard = nullptr;
+    QTRY_VERIFY((wizard = window()->findChild<NewExperimentWizard*>()) && wizard->isVisible());
+    QCOMPARE(wizard->currentId(), int(NewExperimentWizard::NamePage));
+    auto* next = wizard->button(QWizard::NextButton);
+    auto* name = need<QLineEdit>(wizard, "nameEdit");
+    auto* status = need<QLabel>(wizard, "nameStatus");
+    QVERIFY(!next->isEnabled());
+
+    // The name of the existing experiment is taken; an invalid one is refused.
+    QTest::keyClicks(name, project.name());
+    QVERIFY(!next->isEnabled());
+    QVERIFY2(status->text().contains(QStringLiteral("already exists")), qPrintable(status->text()));
+    name->clear();
+    QTest::keyClicks(name, QStringLiteral("-bad name"));
+    QVERIFY(!next->isEnabled());
+    QVERIFY(status->text().contains(QStringLiteral("not a valid experiment name")));
+    name->clear();
+    QTest::keyClicks(name, QStringLiteral("rnn-2"));
+    QVERIFY(next->isEnabled());
+    QVERIFY(status->text().contains(QStringLiteral("experiments/rnn-2")));
+    auto* templates = need<QComboBox>(wizard, "templateCombo");
+    QVERIFY(templates->findText(QStringLiteral("shell")) >= 0);
+    QVERIFY(templates->findText(QStringLiteral("python")) >= 0);
+    templates->setCurrentIndex(templates->findText(QStringLiteral("shell")));
+    QTest::mouseClick(next, Qt::LeftButton);
+
+    QCOMPARE(wizard->currentId(), int(NewExperimentWizard::DetailsPage));
+    QCOMPARE(need<QLineEdit>(wizard, "gitUrlEdit")->text(), origin);
+    QTest::keyClicks(need<QLineEdit>(wizard, "commandEdit"), QStringLiteral("sh args.sh --fixed"));
+    QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
+
+    const QString dir = project.root() + QStringLiteral("/experiments/rnn-2");
+    QTRY_VERIFY(QFileInfo(dir + QStringLiteral("/parameters.json")).exists());
+    QVERIFY(QFileInfo(dir + QStringLiteral("/Dockerfile")).exists());
+    ParametersError error;
+    const auto params = Parameters::load(dir + QStringLiteral("/parameters.json"), &error);
+    QVERIFY2(params, qPrintable(error.toString()));
+    QCOMPARE(params->experimentName(), QStringLiteral("rnn-2"));
+    QCOMPARE(params->experimentCommand(), QStringLiteral("sh args.sh --fixed"));
+    QFile dockerfile(dir + QStringLiteral("/Dockerfile"));
+    QVERIFY(dockerfile.open(QIODevice::ReadOnly));
+    QVERIFY(dockerfile.readAll().contains(origin.toUtf8()));
+
+    // The new experiment opens, and the browser lists it once the rescan is in.
+    QTRY_COMPARE(window()->currentPage()->experimentName(), QStringLiteral("rnn-2"));
+    auto* browser = need<QTreeWidget>(window(), "projectBrowser");
+    QTRY_COMPARE(browser->topLevelItemCount(), 2);
+    QTRY_COMPARE(browser->currentItem()->text(0), QStringLiteral("rnn-2"));
+}
+
+void TestGuiWizards::setupWizard()
+{
+    createMainWindow();
+    window()->credentialStore()->setService(m_service);
+    window()->findChild<QAction*>(QStringLiteral("actionSetupWizard"))->trigger();
+    SetupWizard* wizard = nullptr;
+    QTRY_VERIFY((wizard = window()->findChild<SetupWizard*>()) && wizard->isVisible());
+    auto* next = wizard->button(QWizard::NextButton);
+
+    // Tools: the real ones are checked in the background; docker and git are installed here.
+    QCOMPARE(wizard->currentId(), int(SetupWizard::ToolsPage));
+    auto* tools = need<QTreeWidget>(wizard, "toolList");
+    QTRY_VERIFY_WITH_TIMEOUT(next->isEnabled(), 20000);
+    QCOMPARE(tools->topLevelItemCount(), 5);
+    QCOMPARE(tools->topLevelItem(0)->text(0), QStringLiteral("docker"));
+    QVERIFY2(tools->topLevelItem(0)->text(1).startsWith(QStringLiteral("Docker version")),
+             qPrintable(tools->topLevelItem(0)->text(1)));
+    QVERIFY(tools->topLevelItem(2)->text(1).startsWith(QStringLiteral("git version")));
+    QVERIFY(window()->commandLog()->text().contains(QStringLiteral("docker --version")));
+    QTest::mouseClick(next, Qt::LeftButton);
+
+    // Registry: nothing stored yet; a login against a port where no registry listens fails, and says so.
+    QCOMPARE(wizard->currentId(), int(SetupWizard::RegistryPage));
+    QTRY_COMPARE_WITH_TIMEOUT(need<QLabel>(wizard, "registryPasswordState")->text(), QStringLiteral("Not stored"),
+                              10000);
+    QTest::keyClicks(need<QLineEdit>(wizard, "registryEdit"), QStringLiteral("127.0.0.1:1/team"));
+    QTest::keyClicks(need<QLineEdit>(wizard, "registryUserEdit"), QStringLiteral("alice"));
+    QTest::keyClicks(need<QLineEdit>(wizard, "registryPasswordEdit"), QStringLiteral("reg-s3cret"));
+    QTest::mouseClick(need<QPushButton>(wizard, "testLoginButton"), Qt::LeftButton);
+    auto* login = need<QLabel>(wizard, "loginResult");
+    QTRY_VERIFY_WITH_TIMEOUT(login->text().startsWith(QStringLiteral("Login failed")), 60000);
+    const QString commands = window()->commandLog()->text();
+    QVERIFY(commands.contains(QStringLiteral("docker login --username alice --password-stdin 127.0.0.1:1 <<< ***")));
+    QVERIFY(!commands.contains(QStringLiteral("reg-s3cret")));
+    QVERIFY(!login->text().contains(QStringLiteral("reg-s3cret")));
+    QTest::mouseClick(next, Qt::LeftButton);
+
+    // AWS: keys and defaults.
+    QCOMPARE(wizard->currentId(), int(SetupWizard::AwsPage));
+    QTest::keyClicks(need<QLineEdit>(wizard, "awsKeyIdEdit"), QStringLiteral("AKIATESTKEY"));
+    QTest::keyClicks(need<QLineEdit>(wizard, "awsSecretEdit"), QStringLiteral("aws-s3cret"));
+    auto* region = need<QComboBox>(wizard, "regionCombo");
+    region->setCurrentIndex(region->findText(QStringLiteral("eu-central-1")));
+    auto* instance = need<QComboBox>(wizard, "instanceTypeCombo");
+    instance->lineEdit()->selectAll();
+    QTest::keyClicks(instance->lineEdit(), QStringLiteral("c6i.large"));
+    QTest::mouseClick(next, Qt::LeftButton);
+
+    // SSH key: made in the isolated config folder.
+    QCOMPARE(wizard->currentId(), int(SetupWizard::SshPage));
+    const QString keyPath = configDir() + QStringLiteral("/logistician/ssh-key");
+    QVERIFY(!QFileInfo::exists(keyPath));
+    QCOMPARE(need<QLabel>(wizard, "sshKeyState")->text(), QStringLiteral("No key yet."));
+    QTest::mouseClick(need<QPushButton>(wizard, "createKeyButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(need<QLabel>(wizard, "sshKeyState")->text(), QStringLiteral("Created."), 20000);
+    QVERIFY(QFileInfo::exists(keyPath));
+    QCOMPARE(QFileInfo(keyPath).permissions() & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
+    QTest::mouseClick(next, Qt::LeftButton);
+
+    // Summary, then Finish stores everything.
+    QCOMPARE(wizard->currentId(), int(SetupWizard::SummaryPage));
+    const QString summary = need<QLabel>(wizard, "setupSummary")->text();
+    QVERIFY(summary.contains(QStringLiteral("eu-central-1")));
+    QVERIFY(!summary.contains(QStringLiteral("s3cret")));
+    QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!window()->findChild<SetupWizard*>() || !wizard->isVisible(), 10000);
+
+    QCOMPARE(readBack(CredentialStore::Secret::RegistryPassword).value, QStringLiteral("reg-s3cret"));
+    QCOMPARE(readBack(CredentialStore::Secret::AwsAccessKeyId).value, QStringLiteral("AKIATESTKEY"));
+    QCOMPARE(readBack(CredentialStore::Secret::AwsSecretAccessKey).value, QStringLiteral("aws-s3cret"));
+    UserSettings settings;
+    QCOMPARE(settings.registry(), QStringLiteral("127.0.0.1:1/team"));
+    QCOMPARE(settings.registryUser(), QStringLiteral("alice"));
+    QCOMPARE(settings.defaultRegion(), QStringLiteral("eu-central-1"));
+    QCOMPARE(settings.defaultInstanceType(), QStringLiteral("c6i.large"));
+    QVERIFY(QSettings(MainWindow::settingsPath(), QSettings::IniFormat).value(QStringLiteral("setupDone")).toBool());
+    QFile ini(configDir() + QStringLiteral("/logistician/settings.ini"));
+    QVERIFY(ini.open(QIODevice::ReadOnly));
+    QVERIFY(!ini.readAll().contains("s3cret"));
+
+    // Run again: the secrets now show as stored, never in clear.
+    window()->findChild<QAction*>(QStringLiteral("actionSetupWizard"))->trigger();
+    QTRY_VERIFY((wizard = window()->findChild<SetupWizard*>()) && wizard->isVisible());
+    QTRY_COMPARE_WITH_TIMEOUT(need<QLabel>(wizard, "awsSecretState")->text(), QStringLiteral("Stored in the keychain"),
+                              10000);
+    QVERIFY(need<QLineEdit>(wizard, "awsSecretEdit")->text().isEmpty());
+    wizard->reject();
+}
+
+QTEST_MAIN(TestGuiWizards)
+#include "TestGuiWizards.moc"
