@@ -110,9 +110,23 @@ bool SshMachines::start(int count, const QString& publicKeyPath, int firstOctet,
         configFile.write(config.toUtf8());
         configFile.close();
         // Daemonizes and writes its pid file: the server outlives no one but this object.
-        const int code = QProcess::execute(
-            QStringLiteral("/usr/sbin/sshd"),
-            { QStringLiteral("-f"), configFile.fileName(), QStringLiteral("-E"), m.dir + QStringLiteral("/sshd.log") });
+        QString program = QStringLiteral("/usr/sbin/sshd");
+        QStringList arguments { QStringLiteral("-f"), configFile.fileName(), QStringLiteral("-E"),
+                                m.dir + QStringLiteral("/sshd.log") };
+        const QString bashrc = QDir::homePath() + QStringLiteral("/.bashrc");
+        if (m_plainShell && QFileInfo::exists(bashrc)) {
+            QFile(m.dir + QStringLiteral("/empty-bashrc")).open(QIODevice::WriteOnly);
+            arguments = QStringList { QStringLiteral("--mount"),
+                                      QStringLiteral("sh"),
+                                      QStringLiteral("-c"),
+                                      QStringLiteral("mount --bind \"$0\" \"$1\" && shift && exec \"$@\""),
+                                      m.dir + QStringLiteral("/empty-bashrc"),
+                                      bashrc,
+                                      program }
+                + arguments;
+            program = QStringLiteral("unshare");
+        }
+        const int code = QProcess::execute(program, arguments);
         if (code != 0 || !waitForPort(m.ip, m.port, 5000)) {
             QFile log(m.dir + QStringLiteral("/sshd.log"));
             log.open(QIODevice::ReadOnly);

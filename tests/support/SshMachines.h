@@ -29,6 +29,10 @@ public:
     void stop(int i);
     void stopAll();
 
+    // Sessions see an empty ~/.bashrc (through a private mount namespace), as on a
+    // fresh cloud machine, however heavy this machine's own is. For benchmarks.
+    void setPlainShell(bool plain) { m_plainShell = plain; }
+
     // Makes an ed25519 key pair without a passphrase at path (mode 0600).
     static bool generateKey(const QString& path, QString* error);
     // The pids of every process below pid (children, their children, ...).
@@ -44,4 +48,5 @@ private:
     };
     QTemporaryDir m_dir;
     QList<Machine> m_machines;
+    bool m_plainShell = false;
 };
