@@ -136,11 +136,16 @@ bool SshMachines::start(int count, const QString& publicKeyPath, int firstOctet,
                          .arg(QString::fromUtf8(log.readAll()));
             return false;
         }
+        // The pid file can exist before its content is written.
         QFile pidFile(m.dir + QStringLiteral("/sshd.pid"));
-        for (int waited = 0; waited < 2000 && !pidFile.exists(); waited += 50)
-            QThread::msleep(50);
-        pidFile.open(QIODevice::ReadOnly);
-        m.pid = pidFile.readAll().trimmed().toLongLong();
+        for (int waited = 0; waited < 5000 && m.pid <= 0; waited += 50) {
+            if (pidFile.open(QIODevice::ReadOnly)) {
+                m.pid = pidFile.readAll().trimmed().toLongLong();
+                pidFile.close();
+            }
+            if (m.pid <= 0)
+                QThread::msleep(50);
+        }
         m_machines.append(m);
     }
     return true;
