@@ -52,11 +52,12 @@ ExperimentPage::ExperimentPage(QWidget* parent)
     connect(m_ui->environmentTab, &EnvironmentEditor::saveRequested, this, saveNow);
     connect(m_ui->conditionsTab->model(), &QAbstractItemModel::modelReset, this, &ExperimentPage::updateRunConditions);
     connect(m_ui->conditionsTab->model(), &QAbstractItemModel::dataChanged, this, &ExperimentPage::updateRunConditions);
-    connect(m_ui->runsTab, &RunsPanel::busyChanged, this, &ExperimentPage::busyChanged);
+    connect(m_ui->runsTab, &RunsPanel::busyChanged, this, [this] { Q_EMIT busyChanged(isBusy()); });
     connect(m_ui->runsTab, &RunsPanel::finished, this, &ExperimentPage::updateGitState);
     m_deployments = new DeploymentBoard;
     m_ui->experimentTabs->addTab(m_deployments, style()->standardIcon(QStyle::SP_ArrowUp), tr("&Deployments"));
     connect(m_deployments, &DeploymentBoard::statusMessage, this, &ExperimentPage::statusMessage);
+    connect(m_deployments, &DeploymentBoard::busyChanged, this, [this] { Q_EMIT busyChanged(isBusy()); });
 }
 
 ExperimentPage::~ExperimentPage() = default;
@@ -214,5 +215,5 @@ bool ExperimentPage::isModified() const
 
 bool ExperimentPage::isBusy() const
 {
-    return m_ui->runsTab->isBusy();
+    return m_ui->runsTab->isBusy() || m_deployments->isBusy();
 }

@@ -12,7 +12,8 @@ class RunsPanel;
 class DeploymentBoard;
 class QUndoStack;
 
-// One experiment: its conditions, its Dockerfile and its local runs. A
+// One experiment: its conditions, its Dockerfile, its local runs and its
+// deployments (the status board, from board/). A
 // parameters.json that does not load shows a banner with the reason (file,
 // line, column) and nothing that could overwrite it is enabled.
 class ExperimentPage : public QWidget

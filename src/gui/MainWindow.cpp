@@ -148,6 +148,10 @@ void MainWindow::setupActions()
         if (auto* page = currentPage())
             page->showTab(2);
     });
+    connect(m_ui->actionShowDeployments, &QAction::triggered, this, [this] {
+        if (auto* page = currentPage())
+            page->showTab(3);
+    });
 
     QAction* undo = m_undoGroup->createUndoAction(this, tr("&Undo"));
     undo->setShortcut(QKeySequence::Undo);
@@ -467,7 +471,7 @@ void MainWindow::updateActions()
     const bool hasProject = !m_project.dir.isEmpty();
     ExperimentPage* page = currentPage();
     const bool loaded = page && page->isLoaded();
-    const bool busy = page && page->isBusy();
+    const bool busy = page && page->runs()->isBusy(); // a deployment in progress does not hold up local runs
     m_ui->actionNewExperiment->setEnabled(hasProject);
     m_ui->newExperimentButton->setEnabled(hasProject);
     m_ui->welcomeNewExperimentButton->setEnabled(hasProject);
@@ -475,7 +479,8 @@ void MainWindow::updateActions()
     m_ui->actionBuild->setEnabled(loaded && !busy);
     m_ui->actionRun->setEnabled(loaded && !busy);
     m_ui->actionStop->setEnabled(busy);
-    for (QAction* a : { m_ui->actionShowConditions, m_ui->actionShowEnvironment, m_ui->actionShowRuns })
+    for (QAction* a :
+         { m_ui->actionShowConditions, m_ui->actionShowEnvironment, m_ui->actionShowRuns, m_ui->actionShowDeployments })
         a->setEnabled(page != nullptr);
     // The Deploy menu holds the current experiment's board actions, enabled as its buttons are.
     if (auto* deployMenu = findChild<QMenu*>(QStringLiteral("menuDeploy"))) {
