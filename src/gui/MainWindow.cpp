@@ -184,7 +184,8 @@ void MainWindow::restoreLayout()
     QSettings settings(settingsPath(), QSettings::IniFormat);
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(1200, 760);
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray()))
+        resizeDocks({ m_commandLog }, { 130 }, Qt::Vertical); // a few lines; the experiment gets the room
     const QByteArray splitter = settings.value(QStringLiteral("window/mainSplitter")).toByteArray();
     if (!splitter.isEmpty())
         m_ui->mainSplitter->restoreState(splitter);
