@@ -12,6 +12,7 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QStyle>
 #include <QVBoxLayout>
@@ -20,6 +21,7 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     : QDialog(parent)
     , m_monitor(monitor)
     , m_backend(new QComboBox)
+    , m_sshCidr(new QLineEdit)
     , m_machines(new QLabel)
     , m_instanceType(new QLabel)
     , m_region(new QLabel)
@@ -44,6 +46,9 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     intro->setPalette(muted);
 
     m_backend->setObjectName(QStringLiteral("deployBackend"));
+    m_sshCidr->setObjectName(QStringLiteral("deploySshCidr"));
+    m_sshCidr->setPlaceholderText(tr("your address range, e.g. 203.0.113.7/32 (parameters.json: aws_ssh_cidr)"));
+    m_sshCidr->setToolTip(tr("The only addresses allowed to reach the machines, and only over SSH"));
     m_machines->setObjectName(QStringLiteral("deployMachines"));
     m_instanceType->setObjectName(QStringLiteral("deployInstanceType"));
     m_region->setObjectName(QStringLiteral("deployRegion"));
@@ -72,7 +77,9 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     m_backend->setCurrentIndex(qMax(0, m_backend->findData(configured)));
 
     auto* form = new QFormLayout;
+    m_form = form;
     form->addRow(tr("&Backend:"), m_backend);
+    form->addRow(tr("SSH &from:"), m_sshCidr);
     form->addRow(tr("Machines:"), m_machines);
     form->addRow(tr("Instance type:"), m_instanceType);
     form->addRow(tr("Region:"), m_region);
@@ -117,6 +124,7 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_backend, &QComboBox::currentIndexChanged, this, &DeployDialog::updatePlan);
     connect(m_allowDirty, &QCheckBox::toggled, this, &DeployDialog::updatePlan);
+    connect(m_sshCidr, &QLineEdit::textChanged, this, &DeployDialog::updatePlan);
 
     QString gitError;
     auto repo = GitRepository::discover(monitor->experimentDir(), &gitError);
@@ -140,6 +148,8 @@ DeployOptions DeployDialog::options() const
     DeployOptions options;
     options.backend = m_backend->currentData().toString();
     options.allowDirty = m_allowDirty->isChecked();
+    if (options.backend == QLatin1String("aws"))
+        options.sshCidr = m_sshCidr->text().trimmed();
     return options;
 }
 
@@ -161,6 +171,7 @@ void DeployDialog::updatePlan()
     const Parameters& params = m_monitor->experiment().parameters();
     const bool aws = opts.backend == QLatin1String("aws");
     const int machines = plan.conditionCount;
+    m_form->setRowVisible(m_sshCidr, aws);
     m_machines->setText(aws ? tr("%n machine(s), one per condition", nullptr, machines)
                             : tr("%n condition(s)", nullptr, machines));
     UserSettings settings;

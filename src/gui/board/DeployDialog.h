@@ -9,7 +9,9 @@ class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
 class QFrame;
+class QFormLayout;
 class QLabel;
+class QLineEdit;
 
 // What a deploy will do, before anything runs or costs money: the backend,
 // how many machines, their type and region, an estimated cost per hour, the
@@ -31,6 +33,8 @@ private:
 
     DeploymentMonitor* m_monitor;
     QComboBox* m_backend;
+    QLineEdit* m_sshCidr;
+    QFormLayout* m_form = nullptr;
     QLabel* m_machines;
     QLabel* m_instanceType;
     QLabel* m_region;

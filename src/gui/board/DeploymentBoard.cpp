@@ -118,6 +118,10 @@ DeploymentBoard::DeploymentBoard(QWidget* parent)
                            failed == 0 ? tr("All %n condition(s) succeeded.", nullptr, succeeded)
                                        : tr("%1 succeeded, %2 failed.").arg(succeeded).arg(failed),
                            failed > 0);
+        setMessage(tr("Finished: %1 succeeded, %2 failed. Sync All keeps each container's log with the results.")
+                       .arg(succeeded)
+                       .arg(failed),
+                   false);
         rescanResults();
     });
     connect(m_monitor, &DeploymentMonitor::stateChanged, this, [this] {
@@ -244,13 +248,25 @@ void DeploymentBoard::buildUi()
     QHeaderView* columns = m_view->horizontalHeader();
     columns->setSectionResizeMode(QHeaderView::Interactive);
     columns->setStretchLastSection(true);
-    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    columns->resizeSection(BoardModel::ConditionColumn, em * 16);
-    columns->resizeSection(BoardModel::StateColumn, em * 10);
-    columns->resizeSection(BoardModel::MachineColumn, em * 10);
-    columns->resizeSection(BoardModel::ElapsedColumn, em * 5);
-    columns->resizeSection(BoardModel::ExitCodeColumn, em * 3);
-    columns->resizeSection(BoardModel::SyncedColumn, em * 5);
+    // Widths from what the columns hold, measured once: "failed (exit 255)" with its icon, "23h 59m", …
+    const QFontMetrics fm = fontMetrics();
+    const int pad = 24;
+    columns->resizeSection(BoardModel::ConditionColumn, fm.horizontalAdvance(QLatin1Char('M')) * 18);
+    columns->resizeSection(BoardModel::StateColumn,
+                           fm.horizontalAdvance(QStringLiteral("failed (exit 255)")) + pad + 20);
+    columns->resizeSection(BoardModel::MachineColumn,
+                           fm.horizontalAdvance(QStringLiteral("admin@203.0.113.255")) + pad);
+    columns->resizeSection(BoardModel::ElapsedColumn, fm.horizontalAdvance(QStringLiteral("Elapsed 23h")) + pad);
+    columns->resizeSection(BoardModel::ExitCodeColumn, fm.horizontalAdvance(QStringLiteral("Exit")) + pad);
+    columns->resizeSection(BoardModel::SyncedColumn, fm.horizontalAdvance(QStringLiteral("00:00:00")) + pad);
+    // The condition column fits the longest condition of a new deployment, within reason.
+    connect(model(), &QAbstractItemModel::modelReset, this, [this] {
+        const QFontMetrics fm = m_view->fontMetrics();
+        int widest = fm.horizontalAdvance(tr("Condition"));
+        for (int r = 0; r < model()->rowCount(); ++r)
+            widest = qMax(widest, fm.horizontalAdvance(model()->conditionText(r)));
+        m_view->horizontalHeader()->resizeSection(BoardModel::ConditionColumn, qBound(120, widest + 24, 480));
+    });
     connect(m_view, &QTableView::customContextMenuRequested, this, &DeploymentBoard::showContextMenu);
     connect(m_view, &QTableView::activated, this, [this](const QModelIndex&) { showMachine(currentRow()); });
 
@@ -513,12 +529,14 @@ void DeploymentBoard::onOperationFinished(DeploymentMonitor::Operation operation
             m_notifier->notify(tr("%1: deploy failed").arg(m_monitor->experiment().parameters().experimentName()),
                                message, true);
     } else {
-        QString done = message;
-        if (done.isEmpty()) {
-            done = operation == Op::Sync     ? tr("Synced.")
-                : operation == Op::Terminate ? tr("Terminated.")
-                                             : tr("Deployed.");
-        }
+        const QString data = m_monitor->experiment().dataDir();
+        QString done = operation == Op::Deploy
+            ? tr("Deployed: %n condition(s) started; the board follows them until they finish.", nullptr,
+                 model()->rowCount())
+            : message;
+        if (done.isEmpty())
+            done = operation == Op::Sync ? tr("Synced into %1.").arg(data)
+                                         : tr("Terminated; the results stay in %1.").arg(data);
         setMessage(done, false);
     }
     rescanResults();

@@ -18,6 +18,7 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QListWidget>
+#include <QLogValueAxis>
 #include <QPlainTextEdit>
 #include <QScatterSeries>
 #include <QSortFilterProxyModel>
@@ -89,8 +90,9 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     m_table->setAlternatingRowColors(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setWordWrap(false);
 
     // The chart: a metric against a key.
     auto* chartPage = new QWidget;
@@ -305,11 +307,30 @@ void ResultsPanel::updateChart()
     }
 
     if (numeric) {
-        auto* xAxis = new QValueAxis;
+        double lo = points.first().x.toDouble(), hi = lo;
+        for (const Point& p : std::as_const(points)) {
+            lo = std::min(lo, p.x.toDouble());
+            hi = std::max(hi, p.x.toDouble());
+        }
+        // A key swept over decades (learning rates) reads on a log scale.
+        const bool logScale = lo > 0 && hi / lo >= 20;
+        QAbstractAxis* xAxis = nullptr;
+        if (logScale) {
+            auto* axis = new QLogValueAxis;
+            axis->setBase(10);
+            axis->setLabelFormat(QStringLiteral("%g"));
+            axis->setMinorTickCount(-1);
+            axis->setRange(lo / 1.5, hi * 1.5);
+            xAxis = axis;
+        } else {
+            auto* axis = new QValueAxis;
+            axis->setLabelFormat(QStringLiteral("%.4g"));
+            const double pad = hi > lo ? (hi - lo) * 0.05 : 1.0;
+            axis->setRange(lo - pad, hi + pad);
+            xAxis = axis;
+        }
         xAxis->setTitleText(QStringLiteral("--") + key);
-        xAxis->setLabelFormat(QStringLiteral("%.4g"));
         chart->addAxis(xAxis, Qt::AlignBottom);
-        double xMin = points.first().x.toDouble(), xMax = xMin;
         for (int g = 0; g < groups.size(); ++g) {
             QList<QPointF> xy;
             for (const Point& p : std::as_const(points)) {
@@ -331,8 +352,6 @@ void ResultsPanel::updateChart()
             for (const QPointF& point : std::as_const(xy)) {
                 line->append(point);
                 dots->append(point);
-                xMin = std::min(xMin, point.x());
-                xMax = std::max(xMax, point.x());
             }
             chart->addSeries(line);
             chart->addSeries(dots);
@@ -343,8 +362,6 @@ void ResultsPanel::updateChart()
             // The dots repeat the line in the legend.
             chart->legend()->markers(dots).first()->setVisible(false);
         }
-        const double xPad = xMax > xMin ? (xMax - xMin) * 0.05 : 1.0;
-        xAxis->setRange(xMin - xPad, xMax + xPad);
         chart->legend()->setVisible(groups.size() > 1);
     } else {
         // Categories (a key that is not a number, or each condition): bars, one set per group.
@@ -379,6 +396,7 @@ void ResultsPanel::updateChart()
     }
     const double yPad = yMax > yMin ? (yMax - yMin) * 0.08 : std::max(1e-9, std::abs(yMax) * 0.1 + 1e-9);
     yAxis->setRange(yMin - (numeric ? yPad : 0.0), yMax + yPad);
+    yAxis->applyNiceNumbers();
 }
 
 void ResultsPanel::showCondition(int index)

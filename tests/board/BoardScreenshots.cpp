@@ -1,0 +1,192 @@
+// Screenshots of the deployment board, taken from a real sweep on the local
+// Docker engine: the deploy dialog, the board mid-run and at the end, a
+// machine's log tail, the results table and chart. Run by
+// scripts/screenshots-board.sh: board-screenshots OUTPUT_DIR.
+
+#include "Dialogs.h"
+#include "ExperimentPage.h"
+#include "LogView.h"
+#include "MainWindow.h"
+#include "TestProject.h"
+#include "Theme.h"
+#include "board/BoardFilterModel.h"
+#include "board/DeployDialog.h"
+#include "board/DeploymentBoard.h"
+#include "board/MachineLogPanel.h"
+#include "board/ResultsPanel.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLineEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <cstdio>
+#include <functional>
+
+namespace {
+
+// Trains nothing, but prints and writes what a training run would.
+const QByteArray TrainScript
+    = "#!/bin/sh\n"
+      "lr=0.001; layers=2; epochs=10\n"
+      "[ \"$1\" = --lr ] && [ \"$2\" = 0.0003 ] && epochs=14\n"
+      "while [ $# -gt 1 ]; do\n"
+      "  case \"$1\" in --lr) lr=$2 ;; --layers) layers=$2 ;; --epochs) epochs=$2 ;; esac\n"
+      "  shift 2\n"
+      "done\n"
+      "echo \"training: lr=$lr layers=$layers epochs=$epochs\"\n"
+      "e=1\n"
+      "while [ \"$e\" -le \"$epochs\" ]; do\n"
+      "  awk -v lr=\"$lr\" -v l=\"$layers\" -v e=\"$e\" -v n=\"$epochs\" 'BEGIN { d = log(lr) / log(10) + 2.5;\n"
+      "    loss = (0.25 + 0.12 * d * d - 0.02 * l) * (1 + 2 / e);\n"
+      "    printf \"epoch %d/%d  loss %.4f  acc %.3f\\n\", e, n, loss, 1 - loss / 2 }'\n"
+      "  if [ \"$lr\" = 0.01 ] && [ \"$layers\" = 4 ] && [ \"$e\" = 3 ]; then echo 'loss is nan: diverged' >&2; exit "
+      "1; fi\n"
+      "  e=$((e+1)); sleep 1\n"
+      "done\n"
+      "awk -v lr=\"$lr\" -v l=\"$layers\" 'BEGIN { d = log(lr) / log(10) + 2.5; loss = 0.25 + 0.12 * d * d - 0.02 * "
+      "l;\n"
+      "  printf \"{\\\"loss\\\": %.4f, \\\"accuracy\\\": %.4f, \\\"epochs\\\": 10}\\n\", loss, 1 - loss / 2 }' "
+      "> /data/results/metrics.json\n"
+      "echo 'saved results/metrics.json'\n";
+
+QString g_out;
+
+bool save(QWidget* widget, const QString& name)
+{
+    const QString path = g_out + QStringLiteral("/board-") + name + QStringLiteral(".png");
+    const bool ok = widget->grab().save(path);
+    std::fprintf(stderr, "%s %s\n", ok ? "wrote" : "could not write", qPrintable(path));
+    return ok;
+}
+
+bool waitFor(const std::function<bool()>& condition, int seconds, const char* what)
+{
+    if (QTest::qWaitFor(condition, seconds * 1000))
+        return true;
+    std::fprintf(stderr, "timed out waiting for %s\n", what);
+    return false;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
+    qputenv("LOGISTICIAN_POLL_SECONDS", "1");
+    QTemporaryDir config;
+    qputenv("XDG_CONFIG_HOME", config.path().toUtf8());
+    QApplication app(argc, argv);
+    Theme::apply(app, qEnvironmentVariableIntValue("LOGISTICIAN_DARK") == 1);
+    app.setFont(QFont(QStringLiteral("DejaVu Sans"), 9));
+    g_out = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral("docs/screenshots");
+    QDir().mkpath(g_out);
+
+    TestProject project(QStringLiteral("sh train.sh"));
+    project.repo().writeFile(QStringLiteral("train.sh"), TrainScript, true);
+    QJsonArray conditions;
+    for (const char* lr : { "0.0003", "0.001", "0.003", "0.01" }) {
+        for (const char* layers : { "2", "4" })
+            conditions.append(QStringLiteral("--lr %1 --layers %2").arg(QLatin1String(lr), QLatin1String(layers)));
+    }
+    const QString name = QStringLiteral("lr-sweep-") + project.name().mid(2, 4);
+    project.setParameters({ { QStringLiteral("experiment_name"), name },
+                            { QStringLiteral("experiment_conditions"), conditions },
+                            { QStringLiteral("backend"), QStringLiteral("local") },
+                            { QStringLiteral("max_parallel"), 5 } });
+    project.repo().commitAll(QStringLiteral("an lr sweep"));
+
+    MainWindow window;
+    window.resize(1360, 860);
+    window.show();
+    window.openProject(project.root());
+    if (!waitFor([&] { return !window.project().experiments.isEmpty(); }, 30, "the project"))
+        return 1;
+    ExperimentPage* page = window.openExperiment(project.experimentDir());
+    page->showTab(3);
+    DeploymentBoard* board = page->deployments();
+    BoardModel* model = board->model();
+    int status = 0;
+
+    // The deploy dialog, on the AWS backend, to show what a cloud run would cost.
+    DeployDialog* dialog = board->showDeployDialog();
+    auto* backend = dialog->findChild<QComboBox*>(QStringLiteral("deployBackend"));
+    backend->setCurrentIndex(backend->findData(QStringLiteral("aws")));
+    dialog->findChild<QLineEdit*>(QStringLiteral("deploySshCidr"))->setText(QStringLiteral("203.0.113.7/32"));
+    dialog->adjustSize();
+    QTest::qWait(200);
+    status |= !save(dialog, QStringLiteral("deploy-dialog-aws"));
+    backend->setCurrentIndex(backend->findData(QStringLiteral("local")));
+    dialog->adjustSize();
+    QTest::qWait(200);
+    status |= !save(dialog, QStringLiteral("deploy-dialog"));
+    dialog->findChild<QPushButton*>(QStringLiteral("deployConfirmButton"))->click();
+
+    // Mid-run: some running, one failed, some queued or done.
+    if (!waitFor(
+            [&] {
+                return model->count(DeploymentState::Phase::Failed) >= 1
+                    && model->count(DeploymentState::Phase::Running) >= 3;
+            },
+            120, "a mid-run board"))
+        return 1;
+    QTableView* view = board->view();
+    // The machine that started last, so its log is still live when it is taken.
+    int latest = -1;
+    qint64 shortest = -1;
+    for (int r = 0; r < board->filterModel()->rowCount(); ++r) {
+        const QModelIndex index = board->filterModel()->index(r, 0);
+        const qint64 elapsed = index.data(BoardModel::ElapsedSecondsRole).toLongLong();
+        if (index.data(BoardModel::PhaseRole).toInt() == static_cast<int>(DeploymentState::Phase::Running)
+            && (latest < 0 || elapsed < shortest)) {
+            latest = r;
+            shortest = elapsed;
+        }
+    }
+    view->setCurrentIndex(board->filterModel()->index(qMax(0, latest), 0));
+    waitFor([&] { return board->machineLog()->logView()->toPlainText().count(QLatin1Char('\n')) >= 3; }, 30,
+            "log lines");
+    QTest::qWait(300);
+    status |= !save(board->machineLog(), QStringLiteral("log-tail"));
+    QTest::qWait(700); // last lines and elapsed times fill in
+    status |= !save(&window, QStringLiteral("running"));
+    auto* details = board->findChild<QTabWidget*>(QStringLiteral("boardDetails"));
+
+    // The end.
+    if (!waitFor([&] { return model->allFinished(); }, 180, "the end of the sweep"))
+        return 1;
+    QTest::qWait(2500);
+    // The command log has had its turn; the results get the room.
+    if (auto* dock = window.findChild<QDockWidget*>())
+        dock->hide();
+    view->setCurrentIndex(board->filterModel()->index(0, 0));
+    details->setCurrentWidget(board->results());
+    waitFor([&] { return board->results()->model()->rowCount() >= 7; }, 30, "results");
+    board->results()->showTab(0);
+    QTest::qWait(300);
+    status |= !save(&window, QStringLiteral("finished"));
+    board->results()->setMetric(QStringLiteral("loss"));
+    board->results()->setKey(QStringLiteral("lr"));
+    board->results()->showTab(1);
+    board->findChild<QSplitter*>(QStringLiteral("boardSplitter"))->setSizes({ 180, 560 });
+    QTest::qWait(500);
+    status |= !save(board->results(), QStringLiteral("results-chart"));
+    status |= !save(&window, QStringLiteral("results-window"));
+
+    // Clean up: terminate (the confirmation answered here), then drop the image.
+    const QString image = board->monitor()->deployment()->state().image;
+    Gui::MessageBox::setNextAnswer(QMessageBox::Yes);
+    board->terminateAll();
+    waitFor([&] { return !board->monitor()->isLive() && !board->monitor()->isBusy(); }, 120, "terminate");
+    QProcess::execute(QStringLiteral("docker"), { QStringLiteral("rmi"), QStringLiteral("-f"), image });
+    return status;
+}
