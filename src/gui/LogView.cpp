@@ -119,7 +119,6 @@ void LogView::flushSlice()
 
     QTextCursor cursor(document());
     cursor.movePosition(QTextCursor::End);
-    cursor.beginEditBlock();
     QTextCharFormat outputFormat;
     QTextCharFormat noteFormat;
     noteFormat.setForeground(Theme::mutedText(palette()));
@@ -137,7 +136,9 @@ void LogView::flushSlice()
         m_droppedSinceNote = 0;
     }
 
-    constexpr qsizetype Piece = 16 * 1024;
+    // Small pieces, each laid out as it goes in (no edit block: that would defer
+    // all the layout past the time check), so one slice stays near SliceMs.
+    constexpr qsizetype Piece = 2 * 1024;
     while (!m_queue.isEmpty() && clock.elapsed() < SliceMs) {
         Segment& segment = m_queue.first();
         qsizetype take = qMin(Piece, segment.text.size());
@@ -165,7 +166,6 @@ void LogView::flushSlice()
         }
         cursor.insertText(wrapped, note ? noteFormat : outputFormat);
     }
-    cursor.endEditBlock();
     if (follow)
         bar->setValue(bar->maximum());
 
