@@ -103,11 +103,13 @@ bool ExperimentPage::reload()
         m_loadError = opened.message();
         showBanner(opened.message());
         m_ui->conditionsTab->load({}, {});
+        m_gridConditions.clear();
     } else {
         m_loadError.clear();
         m_ui->errorBanner->hide();
         m_name = experiment.parameters().experimentName();
         m_ui->conditionsTab->load(experiment.parameters().conditions(), experiment.parameters().parameterGrid());
+        m_gridConditions = Parameters::expandGrid(experiment.parameters().parameterGrid());
     }
     // Nothing that writes parameters.json or runs the experiment works on a file that does not load.
     m_ui->conditionsTab->setEnabled(m_loaded);
@@ -164,11 +166,7 @@ void ExperimentPage::updateGitState()
 
 void ExperimentPage::updateRunConditions()
 {
-    QStringList all = m_ui->conditionsTab->conditions();
-    Experiment experiment;
-    if (m_loaded && Experiment::open(m_dir, &experiment))
-        all += Parameters::expandGrid(experiment.parameters().parameterGrid());
-    m_ui->runsTab->setConditions(all);
+    m_ui->runsTab->setConditions(m_ui->conditionsTab->conditions() + m_gridConditions);
 }
 
 bool ExperimentPage::save(QString* error)

@@ -60,5 +60,6 @@ private:
     QString m_name;
     QString m_loadError;
     bool m_loaded = false;
+    QStringList m_gridConditions; // parameter_grid expanded, offered to Runs after the table's
     DeploymentBoard* m_deployments = nullptr;
 };

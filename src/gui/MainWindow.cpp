@@ -199,8 +199,10 @@ void MainWindow::saveLayout()
     settings.setValue(QStringLiteral("window/mainSplitter"), m_ui->mainSplitter->saveState());
     if (!m_project.dir.isEmpty())
         settings.setValue(QStringLiteral("lastProject"), m_project.dir);
-    if (ExperimentPage* page = currentPage())
+    if (ExperimentPage* page = currentPage()) {
         settings.setValue(QStringLiteral("lastExperiment"), page->dir());
+        settings.setValue(QStringLiteral("window/runsSplitter"), page->runs()->splitterState());
+    }
 }
 
 QStringList MainWindow::recentProjects() const
@@ -394,6 +396,8 @@ ExperimentPage* MainWindow::openExperiment(const QString& dir)
         m_ui->pages->addWidget(page);
         m_undoGroup->addStack(page->undoStack());
         page->open(key);
+        page->runs()->restoreSplitterState(
+            QSettings(settingsPath(), QSettings::IniFormat).value(QStringLiteral("window/runsSplitter")).toByteArray());
         connect(page, &ExperimentPage::modifiedChanged, this, [this] {
             updateTitle();
             updateActions();

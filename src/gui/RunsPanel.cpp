@@ -78,6 +78,17 @@ LogView* RunsPanel::logView() const
     return m_ui->logView;
 }
 
+QByteArray RunsPanel::splitterState() const
+{
+    return m_ui->runsSplitter->saveState();
+}
+
+void RunsPanel::restoreSplitterState(const QByteArray& state)
+{
+    if (!state.isEmpty())
+        m_ui->runsSplitter->restoreState(state);
+}
+
 void RunsPanel::setExperimentDir(const QString& dir)
 {
     m_dir = dir;

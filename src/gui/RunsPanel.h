@@ -43,6 +43,8 @@ public:
     Phase phase() const { return m_phase; }
     LogView* logView() const;
     void refreshHistory();
+    QByteArray splitterState() const;
+    void restoreSplitterState(const QByteArray& state);
 
     void build();
     void run();

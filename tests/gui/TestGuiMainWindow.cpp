@@ -145,6 +145,9 @@ void TestGuiMainWindow::recentProjectsAndLayoutPersist()
     splitter->setSizes({ 222, 700 });
     const QList<int> sizes = splitter->sizes();
     window()->resize(1111, 777);
+    auto* runsSplitter = need<QSplitter>(window()->currentPage(), "runsSplitter");
+    runsSplitter->setSizes({ 300, 123 });
+    const int logHeight = runsSplitter->sizes().value(0);
     window()->findChild<QDockWidget*>(QStringLiteral("commandLogDock"))->hide();
     window()->close();
     QTRY_VERIFY(!window()->isVisible());
@@ -169,6 +172,8 @@ void TestGuiMainWindow::recentProjectsAndLayoutPersist()
     QTest::keyClick(recentList, Qt::Key_Return);
     QVERIFY(loaded.wait(10000));
     QCOMPARE(window()->projectDir(), QDir(one.root()).canonicalPath());
+    // The Runs tab's split between log and history came back too.
+    QCOMPARE(need<QSplitter>(window()->currentPage(), "runsSplitter")->sizes().value(0), logHeight);
 }
 
 void TestGuiMainWindow::closingWithUnsavedChangesAsks()
