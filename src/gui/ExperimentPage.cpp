@@ -12,7 +12,9 @@
 #include "ui_ExperimentPage.h"
 
 #include <QDir>
+#include <QFutureWatcher>
 #include <QStyle>
+#include <QtConcurrent/QtConcurrentRun>
 
 ExperimentPage::ExperimentPage(QWidget* parent)
     : QWidget(parent)
@@ -136,32 +138,62 @@ void ExperimentPage::showBanner(const QString& message)
     m_ui->errorBanner->show();
 }
 
+namespace {
+
+struct GitState
+{
+    bool inRepository = false;
+    QString commit;
+    QString branch;
+    bool dirty = false;
+};
+
+// A status walk can take a while in a big working tree: this runs on a worker thread.
+GitState readGitState(const QString& dir)
+{
+    GitState state;
+    QString error;
+    auto repo = GitRepository::discover(dir, &error);
+    if (!repo)
+        return state;
+    state.inRepository = true;
+    const QString prefix
+        = QDir(QDir(repo->workdir()).canonicalPath()).relativeFilePath(QDir(dir).canonicalPath()) + QLatin1Char('/');
+    for (const QString& path : repo->changedPaths())
+        state.dirty = state.dirty || path.startsWith(prefix);
+    state.commit = repo->headCommit();
+    state.branch = repo->headBranch();
+    return state;
+}
+
+} // namespace
+
 void ExperimentPage::updateGitState()
 {
-    QString error;
-    auto repo = GitRepository::discover(m_dir, &error);
-    if (!repo) {
-        m_ui->gitState->setText(tr("not in a Git working tree"));
-        return;
-    }
-    const QString prefix
-        = QDir(QDir(repo->workdir()).canonicalPath()).relativeFilePath(QDir(m_dir).canonicalPath()) + QLatin1Char('/');
-    bool dirty = false;
-    for (const QString& path : repo->changedPaths())
-        dirty = dirty || path.startsWith(prefix);
-    const QString commit = repo->headCommit();
-    QString text = commit.isEmpty() ? tr("no commit yet") : tr("at %1").arg(commit.left(8));
-    const QString branch = repo->headBranch();
-    if (!branch.isEmpty())
-        text += tr(" on %1").arg(branch);
-    if (dirty)
-        text += tr(" · <span style=\"color:%1\">modified</span>").arg(Theme::errorText(palette()).name());
-    else
-        text += tr(" · clean");
-    m_ui->gitState->setText(text);
-    m_ui->gitState->setToolTip(dirty ? tr("Files of this experiment differ from the last commit; a remote run would "
-                                          "need them committed")
-                                     : tr("This experiment's files match commit %1").arg(commit));
+    const QString dir = m_dir;
+    auto* watcher = new QFutureWatcher<GitState>(this);
+    connect(watcher, &QFutureWatcher<GitState>::finished, this, [this, watcher, dir] {
+        watcher->deleteLater();
+        if (dir != m_dir)
+            return;
+        const GitState state = watcher->result();
+        if (!state.inRepository) {
+            m_ui->gitState->setText(tr("not in a Git working tree"));
+            return;
+        }
+        QString text = state.commit.isEmpty() ? tr("no commit yet") : tr("at %1").arg(state.commit.left(8));
+        if (!state.branch.isEmpty())
+            text += tr(" on %1").arg(state.branch);
+        if (state.dirty)
+            text += tr(" · <span style=\"color:%1\">modified</span>").arg(Theme::errorText(palette()).name());
+        else
+            text += tr(" · clean");
+        m_ui->gitState->setText(text);
+        m_ui->gitState->setToolTip(state.dirty ? tr("Files of this experiment differ from the last commit; a remote "
+                                                    "run would need them committed")
+                                               : tr("This experiment's files match commit %1").arg(state.commit));
+    });
+    watcher->setFuture(QtConcurrent::run(readGitState, dir));
 }
 
 void ExperimentPage::updateRunConditions()

@@ -85,10 +85,10 @@ void TestGuiMainWindow::browserListsExperimentsWithGitState()
     // Clicking an experiment opens its page, with its Git state in the header.
     QTest::mouseClick(browser->viewport(), Qt::LeftButton, {}, browser->visualItemRect(second).center());
     QTRY_COMPARE(window()->currentPage()->experimentName(), QStringLiteral("second"));
-    QVERIFY(need<QLabel>(window()->currentPage(), "gitState")->text().contains(QStringLiteral("modified")));
+    QTRY_VERIFY(need<QLabel>(window()->currentPage(), "gitState")->text().contains(QStringLiteral("modified")));
     QTest::mouseClick(browser->viewport(), Qt::LeftButton, {}, browser->visualItemRect(first).center());
     QTRY_COMPARE(window()->currentPage()->experimentName(), project.name());
-    QVERIFY(need<QLabel>(window()->currentPage(), "gitState")->text().contains(QStringLiteral("clean")));
+    QTRY_VERIFY(need<QLabel>(window()->currentPage(), "gitState")->text().contains(QStringLiteral("clean")));
 }
 
 void TestGuiMainWindow::malformedParametersShowBannerAndStayUntouched()
