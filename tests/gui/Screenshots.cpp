@@ -26,6 +26,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QIcon>
+#include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
 #include <QPushButton>
@@ -186,6 +187,13 @@ void selectExperiment(MainWindow& window, const QString& name)
     }
 }
 
+// The header's Git state arrives from a worker thread.
+void waitForGitState(MainWindow& window)
+{
+    QLabel* state = window.currentPage()->findChild<QLabel*>(QStringLiteral("gitState"));
+    waitFor([state] { return !state->text().isEmpty(); });
+}
+
 QAbstractButton* wizardNext(QWizard* wizard)
 {
     return wizard->button(QWizard::NextButton);
@@ -240,6 +248,7 @@ int main(int argc, char** argv)
     waitFor([&] { return loaded.count() > 0; });
     selectExperiment(window, QStringLiteral("rnn-sweep"));
     ExperimentPage* page = window.currentPage();
+    waitForGitState(window);
     if (dark) {
         save(&window, QStringLiteral("main-window-dark"));
         return g_failures == 0 ? 0 : 1;
@@ -291,6 +300,7 @@ int main(int argc, char** argv)
     save(&window, QStringLiteral("environment"));
 
     selectExperiment(window, QStringLiteral("old-attempt"));
+    waitForGitState(window);
     save(&window, QStringLiteral("malformed-parameters"));
     selectExperiment(window, QStringLiteral("rnn-sweep"));
     window.currentPage()->showTab(0);
