@@ -53,6 +53,8 @@ Command run(const RunSpec& spec)
         args << QStringLiteral("-v") << spec.dataDir + QStringLiteral(":/data");
     for (const QString& volume : spec.volumes)
         args << QStringLiteral("-v") << volume;
+    for (const QString& variable : spec.environment)
+        args << QStringLiteral("-e") << variable;
     args << QStringLiteral("-w") << QStringLiteral("/project");
     args << spec.image;
     args << spec.command << spec.arguments;

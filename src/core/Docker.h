@@ -24,6 +24,7 @@ struct RunSpec
     bool remove = true;
     QStringList labels;
     QStringList volumes; // further -v values ("HOST:CONTAINER[:ro]")
+    QStringList environment; // -e values ("NAME=VALUE"); never secrets, they would show in `docker inspect`
 };
 
 Command build(const QString& docker, const QString& contextDir, const QString& tag);

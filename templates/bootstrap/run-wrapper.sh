@@ -4,11 +4,22 @@
 # code, in /data/logs (started_at.txt, finished_at.txt, exit_code.txt), then
 # exits with that code. The command and the condition's arguments arrive as
 # separate words ("$@") and are run as they are: nothing is evaluated.
+# With LOGISTICIAN_MAX_RUNTIME_SECONDS set (from max_runtime_minutes), the
+# command is stopped after that long: exit code 124, and logs/timed_out.txt.
 mkdir -p /data/logs /data/config /data/results
 date -u +%Y-%m-%dT%H:%M:%SZ > /data/logs/started_at.txt
-rm -f /data/logs/exit_code.txt /data/logs/finished_at.txt
-"$@"
-code=$?
+rm -f /data/logs/exit_code.txt /data/logs/finished_at.txt /data/logs/timed_out.txt
+limit=${LOGISTICIAN_MAX_RUNTIME_SECONDS:-0}
+if [ "$limit" -gt 0 ] 2>/dev/null && command -v timeout >/dev/null 2>&1; then
+    timeout -s TERM "$limit" "$@"
+    code=$?
+    if [ "$code" -eq 124 ]; then
+        echo "stopped after max_runtime_minutes ($limit s)" > /data/logs/timed_out.txt
+    fi
+else
+    "$@"
+    code=$?
+fi
 date -u +%Y-%m-%dT%H:%M:%SZ > /data/logs/finished_at.txt
 echo "$code" > /data/logs/exit_code.txt
 exit "$code"

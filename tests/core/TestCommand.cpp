@@ -18,6 +18,35 @@ private Q_SLOTS:
         QCOMPARE(c.display(), QString("docker run img 'a b' '$(x)'"));
     }
 
+    void runSpecBecomesArguments()
+    {
+        Docker::RunSpec spec;
+        spec.image = "img";
+        spec.name = "c1";
+        spec.projectDir = "/p";
+        spec.dataDir = "/d";
+        spec.volumes = { "/w.sh:/logistician/run.sh:ro" };
+        spec.environment = { "LOGISTICIAN_MAX_RUNTIME_SECONDS=600" };
+        spec.command = { "sh", "run.sh" };
+        spec.arguments = { "--lr", "0.1; rm -rf /" };
+        const Command c = Docker::run(spec);
+        QCOMPARE(c.program, QString("docker"));
+        QCOMPARE(c.arguments, QStringList({ "run",          "--rm",
+                                            "--name",       "c1",
+                                            "--pull",       "never",
+                                            "-v",           "/p:/project",
+                                            "-v",           "/d:/data",
+                                            "-v",           "/w.sh:/logistician/run.sh:ro",
+                                            "-e",           "LOGISTICIAN_MAX_RUNTIME_SECONDS=600",
+                                            "-w",           "/project",
+                                            "img",          "sh",
+                                            "run.sh",       "--lr",
+                                            "0.1; rm -rf /" }));
+        spec.docker = "sudo nvidia-docker";
+        QCOMPARE(Docker::run(spec).program, QString("sudo"));
+        QCOMPARE(Docker::run(spec).arguments.first(), QString("nvidia-docker"));
+    }
+
     void loginPasswordNeverShown()
     {
         const QString password = "hunter2-Secret!";

@@ -709,6 +709,9 @@ void Deployment::runContainer(int index, const QString& address)
         spec.dataDir = localDataDir(c);
         spec.volumes = { m_stateDir + QStringLiteral("/run-wrapper.sh:/logistician/run.sh:ro") };
     }
+    // The wrapper stops the command after max_runtime_minutes (0: no limit).
+    if (const int minutes = m_experiment.parameters().maxRuntimeMinutes(); minutes > 0)
+        spec.environment << QStringLiteral("LOGISTICIAN_MAX_RUNTIME_SECONDS=%1").arg(minutes * 60);
     spec.command = QStringList { QStringLiteral("sh"), QStringLiteral("/logistician/run.sh") }
         + ShellWords::split(m_experiment.parameters().experimentCommand()).value_or(QStringList());
     spec.arguments = c.arguments;
