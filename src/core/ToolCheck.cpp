@@ -2,6 +2,21 @@
 
 #include "CommandRunner.h"
 
+#include <QRegularExpression>
+
+QString ToolCheck::versionLine(const QString& output)
+{
+    // Some tools print warnings before their version (terraform about its CLI
+    // configuration): take the first line that names a version number.
+    static const QRegularExpression version(QStringLiteral("\\d+\\.\\d+"));
+    const QStringList lines = output.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    for (const QString& line : lines) {
+        if (version.match(line).hasMatch())
+            return line.trimmed();
+    }
+    return lines.value(0).trimmed();
+}
+
 ToolCheck::ToolCheck(QObject* parent)
     : QObject(parent)
 {
@@ -38,7 +53,7 @@ void ToolCheck::start()
             Tool& tool = m_tools[i];
             tool.found = code == 0;
             if (tool.found)
-                tool.version = QString::fromUtf8(*output).section(QLatin1Char('\n'), 0, 0).trimmed();
+                tool.version = versionLine(QString::fromUtf8(*output));
             delete output;
             runner->deleteLater();
             Q_EMIT toolChecked(tool);

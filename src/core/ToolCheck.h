@@ -23,6 +23,8 @@ public:
     explicit ToolCheck(QObject* parent = nullptr);
     void start();
     const QList<Tool>& tools() const { return m_tools; }
+    // The line of a tool's output that holds its version.
+    static QString versionLine(const QString& output);
 
 Q_SIGNALS:
     void toolChecked(const ToolCheck::Tool& tool);

@@ -2,6 +2,7 @@
 #include "CommandLog.h"
 #include "CommandRunner.h"
 #include "Docker.h"
+#include "ToolCheck.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -104,6 +105,17 @@ private Q_SLOTS:
         QVERIFY(finished.size() == 1 || finished.wait(5000));
         QCOMPARE(finished.first().at(0).toInt(), CommandRunner::FailedToStart);
         QVERIFY(finished.first().at(1).toString().contains("not installed or not on PATH"));
+    }
+
+    void toolVersionSkipsWarnings()
+    {
+        QCOMPARE(
+            ToolCheck::versionLine("╷\n│ Warning: There are some problems with the CLI configuration:\n│ \nTerraform "
+                                   "v1.9.8\non linux_amd64\n"),
+            QString("Terraform v1.9.8"));
+        QCOMPARE(ToolCheck::versionLine("OpenSSH_9.2p1 Debian-2+deb12u6, OpenSSL 3.0.17 1 Jul 2025\n"),
+                 QString("OpenSSH_9.2p1 Debian-2+deb12u6, OpenSSL 3.0.17 1 Jul 2025"));
+        QCOMPARE(ToolCheck::versionLine("no digits here\n"), QString("no digits here"));
     }
 
     void runnerCancels()
