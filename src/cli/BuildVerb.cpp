@@ -9,8 +9,7 @@
 int BuildVerb::execute(const QStringList& arguments)
 {
     QCommandLineParser parser;
-    if (int code = parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder)."));
-        code >= 0)
+    if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     Experiment experiment;
     if (int code = openExperiment(parser, &experiment))

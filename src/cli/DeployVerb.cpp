@@ -56,19 +56,15 @@ int DeployVerb::execute(const QStringList& arguments)
     parser.addOption(yes);
     parser.addOption(allowDirty);
     parser.addOption(sshCidr);
-    if (int code = parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder)."));
-        code >= 0)
+    if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     Experiment experiment;
     if (int code = openExperiment(parser, &experiment))
         return code;
 
     Deployment deployment(experiment);
-    const Result loaded = deployment.load();
-    if (!loaded) {
-        Console::error(loaded.message());
-        return loaded.exitCode();
-    }
+    if (int code = loadDeployment(deployment))
+        return code;
     DeployOptions options;
     options.backend = parser.value(backend);
     options.allowDirty = parser.isSet(allowDirty);

@@ -42,8 +42,7 @@ int RunVerb::execute(const QStringList& arguments)
     parser.addOption(options);
     parser.addOption(condition);
     parser.addOption(clone);
-    if (int code = parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder)."));
-        code >= 0)
+    if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     Experiment experiment;
     if (int code = openExperiment(parser, &experiment))

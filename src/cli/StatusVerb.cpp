@@ -134,8 +134,7 @@ int StatusVerb::execute(const QStringList& arguments)
     parser.addOption(json);
     parser.addOption(watch);
     parser.addOption(interval);
-    if (int code = parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder)."));
-        code >= 0)
+    if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     bool ok = false;
     const double seconds = parser.value(interval).toDouble(&ok);
@@ -147,11 +146,8 @@ int StatusVerb::execute(const QStringList& arguments)
     if (int code = openExperiment(parser, &experiment))
         return code;
     Deployment deployment(experiment);
-    const Result loaded = deployment.load();
-    if (!loaded) {
-        Console::error(loaded.message());
-        return loaded.exitCode();
-    }
+    if (int code = loadDeployment(deployment))
+        return code;
     if (!deployment.hasDeployment()) {
         Console::error(QStringLiteral("%1: nothing is deployed; run `logistician deploy` first").arg(experiment.dir()));
         return 2;

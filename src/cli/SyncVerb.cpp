@@ -15,8 +15,7 @@ int SyncVerb::execute(const QStringList& arguments)
                                      QStringLiteral("KBPS"), QStringLiteral("0"));
     parser.addOption(parallel);
     parser.addOption(bwlimit);
-    if (int code = parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder)."));
-        code >= 0)
+    if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     Deployment::SyncOptions options;
     bool ok = false;
@@ -34,10 +33,7 @@ int SyncVerb::execute(const QStringList& arguments)
     if (int code = openExperiment(parser, &experiment))
         return code;
     Deployment deployment(experiment);
-    const Result loaded = deployment.load();
-    if (!loaded) {
-        Console::error(loaded.message());
-        return loaded.exitCode();
-    }
+    if (int code = loadDeployment(deployment))
+        return code;
     return DeployVerb::await(deployment, [&] { deployment.sync(options); });
 }

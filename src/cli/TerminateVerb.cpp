@@ -14,18 +14,14 @@ int TerminateVerb::execute(const QStringList& arguments)
                                                   "answer."));
     parser.addOption(yes);
     parser.addOption(force);
-    if (int code = parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder)."));
-        code >= 0)
+    if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     Experiment experiment;
     if (int code = openExperiment(parser, &experiment))
         return code;
     Deployment deployment(experiment);
-    const Result loaded = deployment.load();
-    if (!loaded) {
-        Console::error(loaded.message());
-        return loaded.exitCode();
-    }
+    if (int code = loadDeployment(deployment))
+        return code;
     if (!deployment.hasDeployment()) {
         Console::err(QStringLiteral("logistician: nothing is deployed for %1\n").arg(experiment.dir()));
         return 0;

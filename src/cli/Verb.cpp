@@ -13,6 +13,7 @@
 #include "StatusVerb.h"
 #include "SyncVerb.h"
 #include "TerminateVerb.h"
+#include "deploy/Deployment.h"
 
 #include <QDir>
 #include <QEventLoop>
@@ -53,6 +54,19 @@ int Verb::parse(QCommandLineParser& parser, const QStringList& arguments, const 
         return 0;
     }
     return -1;
+}
+
+int Verb::parseWithExperimentDir(QCommandLineParser& parser, const QStringList& arguments)
+{
+    return parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder)."));
+}
+
+int Verb::loadDeployment(Deployment& deployment)
+{
+    const Result loaded = deployment.load();
+    if (!loaded)
+        Console::error(loaded.message());
+    return loaded.exitCode();
 }
 
 int Verb::openExperiment(const QCommandLineParser& parser, Experiment* experiment)

@@ -7,6 +7,7 @@
 #include <vector>
 
 struct Command;
+class Deployment;
 class Experiment;
 
 // One CLI verb: parses its own options and calls core. Exit codes: 0 success,
@@ -24,8 +25,12 @@ protected:
     // Adds the standard help option, parses, and handles --help and errors.
     // Returns -1 to go on, or the exit code to return.
     int parse(QCommandLineParser& parser, const QStringList& arguments, const QString& positionalHelp = QString());
+    // parse() for the verbs that take [EXPERIMENT_DIR].
+    int parseWithExperimentDir(QCommandLineParser& parser, const QStringList& arguments);
     // The experiment folder argument (default: the current folder), opened; exit code 0 or the failure's.
     int openExperiment(const QCommandLineParser& parser, Experiment* experiment);
+    // Reads the experiment's saved deployment; exit code 0 or the failure's (printed).
+    static int loadDeployment(Deployment& deployment);
     // Runs a command to the end, output streamed to this process's stdout and stderr.
     static int runToEnd(const Command& command, QString* errorMessage = nullptr);
 };
