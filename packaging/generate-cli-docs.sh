@@ -21,7 +21,8 @@ out_man=$3
 out_completion=$4
 
 export LANG=C.UTF-8 NO_COLOR=1 QT_QPA_PLATFORM=offscreen
-top_help=$("$binary" --help)
+# A --help that hangs must fail the build, not hold it forever.
+top_help=$(timeout 20 "$binary" --help)
 
 # "  NAME        Summary." rows of the Verbs: block.
 verb_rows=$(awk '/^Verbs:/ { on = 1; next } on && /^$/ { exit } on { print }' <<<"$top_help")
@@ -79,7 +80,7 @@ declare -A verb_summary verb_records
 for verb in "${verbs[@]}"; do
     verb_summary[$verb]=$(awk -v v="$verb" '$1 == v { $1 = ""; sub(/^ +/, ""); print; exit }' <<<"$verb_rows")
     [ "$verb" = gui ] && continue
-    if help=$("$binary" "$verb" --help 2>/dev/null) && [[ $help == Usage:* ]]; then
+    if help=$(timeout 20 "$binary" "$verb" --help 2>/dev/null) && [[ $help == Usage:* ]]; then
         verb_records[$verb]=$(parse_verb_help "$verb" <<<"$help")
     else
         echo "generate-cli-docs: warning: \`logistician $verb --help\` failed; documenting its summary only" >&2
