@@ -1,6 +1,5 @@
 #!/bin/sh
-# Regenerates the desktop app's screenshots (docs/screenshots/*.png, except the
-# status board's board-*.png, see screenshots-board.sh): every screen grabbed
+# Regenerates all the desktop app's screenshots in docs/screenshots/: every screen grabbed
 # with QWidget::grab() on the offscreen platform from a demo project made on
 # the fly; the run in progress is a real container on the local engine, the
 # credential states come from a throwaway keychain. Needs the engine and
@@ -20,3 +19,5 @@ export QT_FONT_DPI=${QT_FONT_DPI:-96}
 dbus-run-session -- "$here/scripts/with-keyring.sh" sh -c '
     "$1/tests/gui/logistician-screenshots" "$2" &&
     "$1/tests/gui/logistician-screenshots" --dark "$2"' screenshots "$build" "$out"
+# The status board's board-*.png, from a real sweep on the local engine.
+BUILD_DIR="$build" "$here/scripts/screenshots-board.sh" "$out"
