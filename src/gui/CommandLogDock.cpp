@@ -4,6 +4,7 @@
 #include "Theme.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -37,12 +38,21 @@ CommandLogDock::CommandLogDock(QWidget* parent)
     clear->setObjectName(QStringLiteral("clearCommandLogButton"));
     clear->setText(tr("Clear"));
     clear->setAutoRaise(true);
-    connect(clear, &QToolButton::clicked, m_view, &QPlainTextEdit::clear);
+    connect(clear, &QToolButton::clicked, this, &CommandLogDock::clear);
+    m_showRepeats = new QCheckBox(tr("Repeats"));
+    m_showRepeats->setObjectName(QStringLiteral("showRepeatedCommands"));
+    m_showRepeats->setToolTip(tr("Show every run of a command, including the status polls that repeat every few "
+                                 "seconds"));
+    m_repeatsLabel = new QLabel;
+    m_repeatsLabel->setObjectName(QStringLiteral("hiddenRepeatsLabel"));
+    m_repeatsLabel->setEnabled(false); // a quiet, secondary note
 
     auto* buttons = new QVBoxLayout;
     buttons->setContentsMargins(0, 0, 0, 0);
     buttons->addWidget(copy);
     buttons->addWidget(clear);
+    buttons->addWidget(m_showRepeats);
+    buttons->addWidget(m_repeatsLabel);
     buttons->addStretch();
     auto* content = new QWidget;
     auto* layout = new QHBoxLayout(content);
@@ -64,8 +74,30 @@ void CommandLogDock::copyAll() const
     QApplication::clipboard()->setText(m_view->toPlainText());
 }
 
+void CommandLogDock::clear()
+{
+    m_view->clear();
+    m_shown.clear();
+    m_hiddenRepeats = 0;
+    updateRepeatsLabel();
+}
+
+void CommandLogDock::updateRepeatsLabel()
+{
+    m_repeatsLabel->setText(m_hiddenRepeats > 0 ? tr("%n hidden", nullptr, m_hiddenRepeats) : QString());
+    m_repeatsLabel->setToolTip(tr("%n run(s) of commands already shown above", nullptr, m_hiddenRepeats));
+}
+
 void CommandLogDock::append(const QString& line)
 {
+    if (!m_showRepeats->isChecked() && m_shown.contains(line)) {
+        ++m_hiddenRepeats;
+        updateRepeatsLabel();
+        return;
+    }
+    if (m_shown.size() > 10000) // bounded, like the view itself
+        m_shown.clear();
+    m_shown.insert(line);
     m_view->appendPlainText(line);
     m_view->verticalScrollBar()->setValue(m_view->verticalScrollBar()->maximum());
 }
