@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
-./scripts/build.sh
+./scripts/build.sh logistician
 ./scripts/ensure-docker.sh
 ./scripts/ensure-base-image.sh
 example=examples/addition/experiments/1
