@@ -13,11 +13,15 @@ int SyncVerb::execute(const QStringList& arguments)
     const QCommandLineOption bwlimit(QStringLiteral("bwlimit"),
                                      QStringLiteral("Limit each transfer to this many KiB per second."),
                                      QStringLiteral("KBPS"), QStringLiteral("0"));
+    const QCommandLineOption condition = conditionOption(QStringLiteral("Sync"));
     parser.addOption(parallel);
     parser.addOption(bwlimit);
+    parser.addOption(condition);
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     Deployment::SyncOptions options;
+    if (int code = conditionNumbers(parser, condition, &options.conditions))
+        return code;
     bool ok = false;
     options.parallel = parser.value(parallel).toInt(&ok);
     if (!ok || options.parallel < 1) {

@@ -12,9 +12,15 @@ int TerminateVerb::execute(const QStringList& arguments)
     const QCommandLineOption force(QStringLiteral("force"),
                                    QStringLiteral("Terminate even though results are not synced or hosts do not "
                                                   "answer."));
+    const QCommandLineOption condition = conditionOption(QStringLiteral("Terminate"));
     parser.addOption(yes);
     parser.addOption(force);
+    parser.addOption(condition);
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
+        return code;
+    Deployment::TerminateOptions options;
+    options.force = parser.isSet(force);
+    if (int code = conditionNumbers(parser, condition, &options.conditions))
         return code;
     Experiment experiment;
     if (int code = openExperiment(parser, &experiment))
@@ -28,12 +34,22 @@ int TerminateVerb::execute(const QStringList& arguments)
     }
     const DeploymentState& s = deployment.state();
     if (!s.terminated && !parser.isSet(yes)) {
-        const QString question = QStringLiteral("Terminate %1 condition(s) of %2 on the %3 backend%4?")
-                                     .arg(s.conditions.size())
-                                     .arg(s.experiment, s.backend,
-                                          s.backend == QLatin1String("aws")
-                                              ? QStringLiteral(" and destroy their %1 machine(s)").arg(s.hosts.size())
-                                              : QString());
+        const bool aws = s.backend == QLatin1String("aws");
+        QString question;
+        if (options.conditions.isEmpty()) {
+            question
+                = QStringLiteral("Terminate %1 condition(s) of %2 on the %3 backend%4?")
+                      .arg(s.conditions.size())
+                      .arg(s.experiment, s.backend,
+                           aws ? QStringLiteral(" and destroy their %1 machine(s)").arg(s.hosts.size()) : QString());
+        } else {
+            QStringList names;
+            for (int n : std::as_const(options.conditions))
+                names << (n <= s.conditions.size() ? s.conditions.at(n - 1).slug : QString::number(n));
+            question = QStringLiteral("Terminate %1 of %2 on the %3 backend%4? The other conditions go on.")
+                           .arg(names.join(QStringLiteral(", ")), s.experiment, s.backend,
+                                aws ? QStringLiteral(" and destroy its machine") : QString());
+        }
         if (!Console::stdinIsTerminal()) {
             Console::error(QStringLiteral("terminate: pass --yes to terminate without a question"));
             return 2;
@@ -41,7 +57,5 @@ int TerminateVerb::execute(const QStringList& arguments)
         if (!DeployVerb::confirm(question))
             return 1;
     }
-    Deployment::TerminateOptions options;
-    options.force = parser.isSet(force);
     return DeployVerb::await(deployment, [&] { deployment.terminate(options); });
 }

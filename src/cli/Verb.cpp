@@ -56,6 +56,35 @@ int Verb::parse(QCommandLineParser& parser, const QStringList& arguments, const 
     return -1;
 }
 
+QCommandLineOption Verb::conditionOption(const QString& what)
+{
+    return QCommandLineOption(QStringLiteral("condition"),
+                              QStringLiteral("%1 only condition N (numbered as `logistician status` shows them); "
+                                             "repeat it or give a comma-separated list for several.")
+                                  .arg(what),
+                              QStringLiteral("N"));
+}
+
+int Verb::conditionNumbers(const QCommandLineParser& parser, const QCommandLineOption& option,
+                           QList<int>* numbers) const
+{
+    for (const QString& value : parser.values(option)) {
+        for (const QString& part : value.split(QLatin1Char(','))) {
+            bool ok = false;
+            const int n = part.trimmed().toInt(&ok);
+            if (!ok || n < 1) {
+                Console::error(QStringLiteral("%1: --condition takes condition numbers from 1 as `logistician status` "
+                                              "shows them, not \"%2\"")
+                                   .arg(name(), part.trimmed()));
+                return 2;
+            }
+            if (!numbers->contains(n))
+                numbers->append(n);
+        }
+    }
+    return 0;
+}
+
 int Verb::parseWithExperimentDir(QCommandLineParser& parser, const QStringList& arguments)
 {
     return parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder)."));

@@ -29,6 +29,10 @@ protected:
     int parseWithExperimentDir(QCommandLineParser& parser, const QStringList& arguments);
     // The experiment folder argument (default: the current folder), opened; exit code 0 or the failure's.
     int openExperiment(const QCommandLineParser& parser, Experiment* experiment);
+    // The --condition option of sync and terminate: 1-based numbers as status shows them.
+    static QCommandLineOption conditionOption(const QString& what);
+    // Its values (repeated, or comma-separated) as numbers; exit code 0, or 2 with the message printed.
+    int conditionNumbers(const QCommandLineParser& parser, const QCommandLineOption& option, QList<int>* numbers) const;
     // Reads the experiment's saved deployment; exit code 0 or the failure's (printed).
     static int loadDeployment(Deployment& deployment);
     // Runs a command to the end, output streamed to this process's stdout and stderr.

@@ -84,13 +84,16 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void deployWatchSyncTerminate();
+    void syncAndTerminateOneMachine();
 
 private:
     std::unique_ptr<DeploymentBoard> newBoard();
+    static QStringList containers(const QString& experiment);
 
     QTemporaryDir m_config;
     std::unique_ptr<TestProject> m_project;
-    QString m_image;
+    std::unique_ptr<TestProject> m_project2;
+    QStringList m_images;
 };
 
 void TestBoardLocal::initTestCase()
@@ -117,17 +120,24 @@ void TestBoardLocal::initTestCase()
 
 void TestBoardLocal::cleanupTestCase()
 {
-    if (!m_project)
-        return;
     // Whatever a failed run left behind.
-    const QString ids = run(QStringLiteral("docker"),
-                            { QStringLiteral("ps"), QStringLiteral("-aq"), QStringLiteral("--filter"),
-                              QStringLiteral("label=logistician.experiment=") + m_project->name() });
-    if (!ids.isEmpty())
-        run(QStringLiteral("docker"),
-            QStringList { QStringLiteral("rm"), QStringLiteral("-f") } + ids.split(QLatin1Char('\n')));
-    if (!m_image.isEmpty())
-        run(QStringLiteral("docker"), { QStringLiteral("rmi"), QStringLiteral("-f"), m_image });
+    for (const TestProject* project : { m_project.get(), m_project2.get() }) {
+        if (!project)
+            continue;
+        const QStringList names = containers(project->name());
+        if (!names.isEmpty())
+            run(QStringLiteral("docker"), QStringList { QStringLiteral("rm"), QStringLiteral("-f") } + names);
+    }
+    for (const QString& image : std::as_const(m_images))
+        run(QStringLiteral("docker"), { QStringLiteral("rmi"), QStringLiteral("-f"), image });
+}
+
+QStringList TestBoardLocal::containers(const QString& experiment)
+{
+    return run(QStringLiteral("docker"),
+               { QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("--format"), QStringLiteral("{{.Names}}"),
+                 QStringLiteral("--filter"), QStringLiteral("label=logistician.experiment=") + experiment })
+        .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
 }
 
 std::unique_ptr<DeploymentBoard> TestBoardLocal::newBoard()
@@ -167,7 +177,7 @@ void TestBoardLocal::deployWatchSyncTerminate()
 
     // The board fills in and the failing condition is seen failing, with its exit code.
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, EngineTimeout);
-    m_image = board->monitor()->deployment()->state().image;
+    m_images << board->monitor()->deployment()->state().image;
     QVERIFY(button(board.get(), "terminateAllButton")->isVisible());
     QTRY_COMPARE_WITH_TIMEOUT(model->phase(2), Phase::Failed, EngineTimeout);
     QCOMPARE(model->index(2, BoardModel::StateColumn).data().toString(), QStringLiteral("failed (exit 3)"));
@@ -299,6 +309,112 @@ void TestBoardLocal::deployWatchSyncTerminate()
     QVERIFY(!board->monitor()->isBusy());
     QVERIFY(!board->monitor()->isPolling());
     QVERIFY(button(board.get(), "deployButton")->isEnabled());
+}
+
+void TestBoardLocal::syncAndTerminateOneMachine()
+{
+    // The middle condition runs until it is terminated; the others finish at once.
+    m_project2 = std::make_unique<TestProject>(QStringLiteral("sh work.sh"));
+    m_project2->repo().writeFile(QStringLiteral("work.sh"), WorkScript, true);
+    m_project2->setParameters(
+        { { QStringLiteral("experiment_conditions"),
+            QJsonArray { QStringLiteral("--lr 0.1 --wait 0"), QStringLiteral("--lr 0.2 --wait 600"),
+                         QStringLiteral("--lr 0.3 --wait 0") } },
+          { QStringLiteral("backend"), QStringLiteral("local") },
+          { QStringLiteral("max_parallel"), 3 } });
+    m_project2->repo().commitAll(QStringLiteral("one long condition"));
+    const QString name = m_project2->name();
+
+    auto board = newBoard();
+    QVERIFY(board->setExperimentDir(m_project2->experimentDir()));
+    BoardModel* model = board->model();
+    board->monitor()->deploy(DeployOptions { QStringLiteral("local"), false, QString() });
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, EngineTimeout);
+    m_images << board->monitor()->deployment()->state().image;
+    QTRY_COMPARE_WITH_TIMEOUT(model->phase(0), Phase::Succeeded, EngineTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(model->phase(2), Phase::Succeeded, EngineTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(model->phase(1), Phase::Running, EngineTimeout);
+    QTRY_VERIFY(!board->isBusy());
+    QCOMPARE(containers(name).size(), 3);
+
+    auto* view = board->findChild<QTableView*>(QStringLiteral("boardView"));
+    auto select = [&](int row) {
+        for (int r = 0; r < board->filterModel()->rowCount(); ++r) {
+            const QModelIndex index = board->filterModel()->index(r, 0);
+            if (index.data(BoardModel::RowRole).toInt() == row)
+                view->setCurrentIndex(index);
+        }
+        QCOMPARE(board->machineLog()->row(), row);
+    };
+    QPushButton* sync = button(board.get(), "syncMachineButton");
+    QPushButton* terminate = button(board.get(), "terminateMachineButton");
+    QVERIFY(sync && terminate);
+    QSignalSpy ops(board->monitor(), &DeploymentMonitor::operationFinished);
+    auto lastOp = [&](DeploymentMonitor::Operation op) {
+        return !ops.isEmpty() && ops.last().at(0).value<DeploymentMonitor::Operation>() == op;
+    };
+
+    // Sync the first machine only: its container log comes home; the third one's does not.
+    select(0);
+    QTRY_VERIFY(sync->isEnabled());
+    QTest::mouseClick(sync, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(lastOp(DeploymentMonitor::Operation::SyncMachine), EngineTimeout);
+    QCOMPARE(ops.last().at(1).toInt(), 0);
+    QVERIFY(readFile(board->monitor()->dataDir(0) + QStringLiteral("/logs/docker.txt"))
+                .contains(QLatin1String("starting lr=0.1")));
+    QVERIFY(!QFileInfo::exists(board->monitor()->dataDir(2) + QStringLiteral("/logs/docker.txt")));
+    QVERIFY(!model->index(0, BoardModel::SyncedColumn).data().toString().isEmpty());
+    QVERIFY(model->index(2, BoardModel::SyncedColumn).data().toString().isEmpty());
+
+    // Terminate the running machine: a cancelled confirmation changes nothing; a confirmed one removes its
+    // container only.
+    select(1);
+    QTRY_VERIFY(terminate->isEnabled());
+    ops.clear();
+    Gui::MessageBox::setNextAnswer(QMessageBox::Cancel);
+    QTest::mouseClick(terminate, Qt::LeftButton);
+    QVERIFY(Gui::MessageBox::lastText().contains(model->slug(1)));
+    QVERIFY(!board->isBusy());
+    QCOMPARE(containers(name).size(), 3);
+    Gui::MessageBox::setNextAnswer(QMessageBox::Yes);
+    QTest::mouseClick(terminate, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(lastOp(DeploymentMonitor::Operation::TerminateMachine), EngineTimeout);
+    QCOMPARE(ops.last().at(1).toInt(), 0);
+    QCOMPARE(model->phase(1), Phase::Terminated);
+    QCOMPARE(model->phase(0), Phase::Succeeded);
+    QCOMPARE(model->phase(2), Phase::Succeeded);
+    const QStringList left = containers(name);
+    QCOMPARE(left.size(), 2);
+    QVERIFY(!left.contains(
+        board->monitor()->deployment()->containerName(board->monitor()->deployment()->state().conditions.at(1))));
+    QVERIFY(board->monitor()->isLive());
+    QVERIFY(!terminate->isEnabled());
+    QVERIFY(!sync->isEnabled());
+    QVERIFY(readFile(board->monitor()->dataDir(1) + QStringLiteral("/logs/docker.txt"))
+                .contains(QLatin1String("starting lr=0.2")));
+
+    // A status round keeps the states, here and in a new board reading the saved state.
+    ops.clear();
+    board->refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(lastOp(DeploymentMonitor::Operation::Refresh), EngineTimeout);
+    QCOMPARE(model->phase(1), Phase::Terminated);
+    QCOMPARE(model->phase(0), Phase::Succeeded);
+    board = newBoard();
+    QVERIFY(board->setExperimentDir(m_project2->experimentDir()));
+    model = board->model();
+    QTRY_VERIFY_WITH_TIMEOUT(!board->monitor()->isBusy(), EngineTimeout);
+    QCOMPARE(model->phase(1), Phase::Terminated);
+    QCOMPARE(model->phase(2), Phase::Succeeded);
+
+    // Terminate all removes the rest.
+    QPushButton* terminateAll = button(board.get(), "terminateAllButton");
+    QTRY_VERIFY(terminateAll->isEnabled());
+    Gui::MessageBox::setNextAnswer(QMessageBox::Yes);
+    QTest::mouseClick(terminateAll, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(model->count(Phase::Terminated), 3, EngineTimeout);
+    QTRY_VERIFY(!board->isBusy());
+    QVERIFY(containers(name).isEmpty());
+    QVERIFY(!board->monitor()->isLive());
 }
 
 QTEST_MAIN(TestBoardLocal)

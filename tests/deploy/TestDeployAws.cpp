@@ -2,7 +2,9 @@
 // terraform command sequence run against the stand-in `terraform` the tests
 // ship (tests/support/terraform-standin), whose apply "creates" sshd machines
 // on 127.0.0.x so the run goes on through the real ssh path. Also: no
-// terraform on PATH, an apply that fails halfway, then terminate.
+// terraform on PATH, an apply that fails halfway, then terminate; one
+// condition terminated on its own, its machine destroyed by applying the
+// configuration without it.
 
 #include "DeployTestKit.h"
 #include "SshMachines.h"
@@ -25,6 +27,7 @@ private Q_SLOTS:
     void needsAddressRange();
     void sweepOnStandInMachines();
     void applyFailsHalfwayThenTerminate();
+    void oneMachineTerminated();
     void cleanup();
 
 private:
@@ -285,6 +288,76 @@ void TestDeployAws::applyFailsHalfwayThenTerminate()
     QVERIFY(!answers(machine.value(QStringLiteral("public_ip")).toString(),
                      machine.value(QStringLiteral("ssh_port")).toInt()));
     QCOMPARE(m_kit->status(*project, &code).value(QStringLiteral("terminated")).toBool(), true);
+}
+
+void TestDeployAws::oneMachineTerminated()
+{
+    QFile::remove(m_log);
+    auto* project = &awsProject({ QStringLiteral("--n 1"), QStringLiteral("--n 2"), QStringLiteral("--n 3") });
+    QCOMPARE(m_kit
+                 ->cli(*project,
+                       { QStringLiteral("deploy"), QStringLiteral("--yes"), QStringLiteral("--ssh-cidr"),
+                         QStringLiteral("198.51.100.0/24") })
+                 .exitCode,
+             0);
+    int code = -1;
+    QJsonObject status = m_kit->status(*project, &code, true);
+    QCOMPARE(code, 0);
+    auto machineAnswers = [&](int index) {
+        const QString host = DeployTestKit::condition(status, index).value(QStringLiteral("host")).toString();
+        const QString rest = host.mid(host.indexOf(QLatin1Char('@')) + 1);
+        return answers(rest.section(QLatin1Char(':'), 0, 0), rest.section(QLatin1Char(':'), 1).toInt());
+    };
+    const QString args2 = m_kit->dataDir(*project, status, 2) + QStringLiteral("/results/args.txt");
+    const QString args1 = m_kit->dataDir(*project, status, 1) + QStringLiteral("/results/args.txt");
+    const QStringList terminate2 { QStringLiteral("terminate"), QStringLiteral("--condition"), QStringLiteral("2"),
+                                   QStringLiteral("--yes") };
+
+    // Not synced yet: refused, and the machine stays.
+    const CliResult refused = m_kit->cli(*project, terminate2);
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains(QStringLiteral("not synced")), qPrintable(refused.err));
+    QVERIFY(machineAnswers(2));
+
+    // Sync condition 2 only; condition 1's results stay on its machine.
+    QCOMPARE(
+        m_kit->cli(*project, { QStringLiteral("sync"), QStringLiteral("--condition"), QStringLiteral("2") }).exitCode,
+        0);
+    QCOMPARE(DeployTestKit::readFile(args2), QByteArray("<--n>\n<2>\n"));
+    QVERIFY(!QFile::exists(args1));
+
+    // Now it goes: the configuration without its instance is applied, which destroys its machine only.
+    const CliResult one = m_kit->cli(*project, terminate2);
+    QCOMPARE(one.exitCode, 0);
+    QVERIFY2(standInLog().last().startsWith(QStringLiteral("terraform apply -input=false -auto-approve")),
+             qPrintable(standInLog().last()));
+    QVERIFY(!machineAnswers(2));
+    QVERIFY(machineAnswers(1));
+    QVERIFY(machineAnswers(3));
+    const QJsonObject tf
+        = QJsonDocument::fromJson(DeployTestKit::readFile(project->experimentDir()
+                                                          + QStringLiteral("/.logistician/terraform/main.tf.json")))
+              .object();
+    QCOMPARE(tf.value(QStringLiteral("resource")).toObject().value(QStringLiteral("aws_instance")).toObject().size(),
+             2);
+    status = m_kit->status(*project, &code);
+    QCOMPARE(code, 0);
+    QCOMPARE(DeployTestKit::condition(status, 2).value(QStringLiteral("state")).toString(),
+             QStringLiteral("terminated"));
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(),
+             QStringLiteral("succeeded"));
+    QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("state")).toString(),
+             QStringLiteral("succeeded"));
+
+    // Sync all passes over the destroyed machine; terminate all then destroys the rest.
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("sync") }).exitCode, 0);
+    QCOMPARE(DeployTestKit::readFile(args1), QByteArray("<--n>\n<1>\n"));
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
+    QVERIFY(standInLog().last().startsWith(QStringLiteral("terraform destroy")));
+    QVERIFY(!machineAnswers(1));
+    QVERIFY(!machineAnswers(3));
+    status = m_kit->status(*project, &code);
+    QVERIFY(status.value(QStringLiteral("terminated")).toBool());
 }
 
 QTEST_GUILESS_MAIN(TestDeployAws)

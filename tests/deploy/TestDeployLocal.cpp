@@ -1,6 +1,7 @@
 // The local backend on the real Docker engine: a sweep with one failing
 // condition, status, sync of the container logs, terminate; a dirty tree;
-// conditions full of shell metacharacters; the deploying process killed.
+// conditions full of shell metacharacters; the deploying process killed; one
+// condition synced and terminated on its own while the others go on.
 
 #include "DeployTestKit.h"
 
@@ -21,6 +22,7 @@ private Q_SLOTS:
     void dirtyTreeIsRefused();
     void metacharactersRunNothing();
     void killedDeployThenStatusAndTerminate();
+    void oneConditionSyncedAndTerminated();
 
 private:
     std::unique_ptr<DeployTestKit> m_kit;
@@ -173,6 +175,104 @@ void TestDeployLocal::killedDeployThenStatusAndTerminate()
     const CliResult terminated = m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") });
     QCOMPARE(terminated.exitCode, 0);
     QVERIFY(DeployTestKit::containers(project->name()).isEmpty());
+}
+
+void TestDeployLocal::oneConditionSyncedAndTerminated()
+{
+    // c2 runs until it is terminated; c1 and c3 finish at once.
+    auto project
+        = m_kit->project({ QStringLiteral("--n 1"), QStringLiteral("--n 2 --sleep 600"), QStringLiteral("--n 3") },
+                         { { QStringLiteral("max_parallel"), 3 } });
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local") })
+                 .exitCode,
+             0);
+    auto stateOf = [&](const QJsonObject& status, int index) {
+        return DeployTestKit::condition(status, index).value(QStringLiteral("state")).toString();
+    };
+    QJsonObject status;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (status = m_kit->status(*project),
+         stateOf(status, 1) == QLatin1String("succeeded") && stateOf(status, 3) == QLatin1String("succeeded")),
+        120000);
+    QCOMPARE(stateOf(status, 2), QStringLiteral("running"));
+    const QString docker1 = m_kit->dataDir(*project, status, 1) + QStringLiteral("/logs/docker.txt");
+    const QString docker2 = m_kit->dataDir(*project, status, 2) + QStringLiteral("/logs/docker.txt");
+    const QString docker3 = m_kit->dataDir(*project, status, 3) + QStringLiteral("/logs/docker.txt");
+
+    // Bad numbers are bad input, and nothing is synced.
+    for (const QString& bad : { QStringLiteral("4"), QStringLiteral("0"), QStringLiteral("x"), QStringLiteral("1,") }) {
+        const CliResult r = m_kit->cli(*project, { QStringLiteral("sync"), QStringLiteral("--condition"), bad });
+        QVERIFY2(r.exitCode == 2, qPrintable(bad + QStringLiteral(": ") + r.err));
+    }
+    QVERIFY(m_kit->cli(*project, { QStringLiteral("sync"), QStringLiteral("--condition"), QStringLiteral("4") })
+                .err.contains(QStringLiteral("no condition 4")));
+    QVERIFY(!QFile::exists(docker1));
+
+    // Sync condition 1 only: its container log comes home and it counts as synced; condition 3 does not.
+    QCOMPARE(
+        m_kit->cli(*project, { QStringLiteral("sync"), QStringLiteral("--condition"), QStringLiteral("1") }).exitCode,
+        0);
+    QVERIFY(DeployTestKit::readFile(docker1).contains("<--n>\n<1>"));
+    QVERIFY(!QFile::exists(docker3));
+    QVERIFY(!QFile::exists(docker2));
+    status = m_kit->status(*project);
+    QVERIFY(DeployTestKit::condition(status, 1).value(QStringLiteral("synced")).toBool());
+    QVERIFY(!DeployTestKit::condition(status, 3).value(QStringLiteral("synced")).toBool());
+
+    // Terminate condition 2 only: asked first, then its container goes and the others stay.
+    const QString name2 = QStringLiteral("logistician-%1-%2")
+                              .arg(project->name().toLower(),
+                                   DeployTestKit::condition(status, 2).value(QStringLiteral("slug")).toString());
+    QVERIFY(DeployTestKit::containers(project->name()).contains(name2));
+    const CliResult asked
+        = m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--condition"), QStringLiteral("2") });
+    QCOMPARE(asked.exitCode, 2); // no terminal to ask on
+    QCOMPARE(DeployTestKit::containers(project->name()).size(), 3);
+    const CliResult one = m_kit->cli(
+        *project,
+        { QStringLiteral("terminate"), QStringLiteral("--condition"), QStringLiteral("2"), QStringLiteral("--yes") });
+    QCOMPARE(one.exitCode, 0);
+    const QStringList left = DeployTestKit::containers(project->name());
+    QCOMPARE(left.size(), 2);
+    QVERIFY(!left.contains(name2));
+    QVERIFY(DeployTestKit::readFile(docker2).contains("<--n>\n<2>")); // its log stays with its results
+    int code = -1;
+    status = m_kit->status(*project, &code);
+    QCOMPARE(code, 0);
+    QVERIFY(!status.value(QStringLiteral("terminated")).toBool());
+    QCOMPARE(stateOf(status, 1), QStringLiteral("succeeded"));
+    QCOMPARE(stateOf(status, 2), QStringLiteral("terminated"));
+    QCOMPARE(stateOf(status, 3), QStringLiteral("succeeded"));
+    // Again: nothing left to do for it.
+    QCOMPARE(m_kit
+                 ->cli(*project,
+                       { QStringLiteral("terminate"), QStringLiteral("--condition"), QStringLiteral("2"),
+                         QStringLiteral("--yes") })
+                 .exitCode,
+             0);
+    QCOMPARE(DeployTestKit::containers(project->name()).size(), 2);
+
+    // A sync of everything still works and takes condition 3 along.
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("sync") }).exitCode, 0);
+    QVERIFY(DeployTestKit::readFile(docker3).contains("<--n>\n<3>"));
+    QVERIFY(DeployTestKit::readFile(docker2).contains("<--n>\n<2>")); // not overwritten by a missing container
+
+    // Terminate all cleans up the rest.
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
+    QVERIFY(DeployTestKit::containers(project->name()).isEmpty());
+    status = m_kit->status(*project, &code);
+    QCOMPARE(code, 0);
+    QVERIFY(status.value(QStringLiteral("terminated")).toBool());
+    for (int i = 1; i <= 3; ++i)
+        QCOMPARE(stateOf(status, i), QStringLiteral("terminated"));
+    QVERIFY(DeployTestKit::readFile(docker2).contains("<--n>\n<2>"));
+    // A condition of a terminated deployment: nothing to do.
+    QCOMPARE(m_kit
+                 ->cli(*project,
+                       { QStringLiteral("terminate"), QStringLiteral("--condition"), QStringLiteral("1"),
+                         QStringLiteral("--yes") })
+                 .exitCode,
+             0);
 }
 
 QTEST_GUILESS_MAIN(TestDeployLocal)

@@ -61,6 +61,10 @@ QString DeploymentMonitor::operationName(Operation operation)
         return tr("sync");
     case Operation::Terminate:
         return tr("terminate");
+    case Operation::SyncMachine:
+        return tr("sync machine");
+    case Operation::TerminateMachine:
+        return tr("terminate machine");
     }
     return QString();
 }
@@ -95,7 +99,9 @@ Result DeploymentMonitor::open(const QString& experimentDir)
     }
     syncModel();
     // A deployment that ended before this window saw it is not news.
-    m_finishAnnounced = m_model->count(Phase::Succeeded) + m_model->count(Phase::Failed) == m_model->rowCount();
+    m_finishAnnounced = m_model->count(Phase::Succeeded) + m_model->count(Phase::Failed)
+            + (isLive() ? m_model->count(Phase::Terminated) : 0)
+        == m_model->rowCount();
     Q_EMIT stateChanged();
     if (isLive()) {
         qCDebug(lcBoard) << "picking up the live deployment of" << m_experiment.dir();
@@ -190,6 +196,29 @@ void DeploymentMonitor::terminateAll(bool force)
     });
 }
 
+void DeploymentMonitor::syncMachines(const QList<int>& rows)
+{
+    start(Operation::SyncMachine, [this, rows] {
+        m_machineRows = rows;
+        Deployment::SyncOptions options;
+        for (int row : rows)
+            options.conditions << row + 1; // rows are the state's conditions in order; indexes count from 1
+        m_deployment->sync(options);
+    });
+}
+
+void DeploymentMonitor::terminateMachines(const QList<int>& rows, bool force)
+{
+    start(Operation::TerminateMachine, [this, rows, force] {
+        m_machineRows = rows;
+        Deployment::TerminateOptions options;
+        options.force = force;
+        for (int row : rows)
+            options.conditions << row + 1;
+        m_deployment->terminate(options);
+    });
+}
+
 void DeploymentMonitor::onFinished(int exitCode, const QString& message)
 {
     const Operation done = m_operation;
@@ -242,7 +271,9 @@ void DeploymentMonitor::noticeTransitions()
             Q_EMIT phaseChanged(i, from, now);
         }
     }
-    const int done = m_model->count(Phase::Succeeded) + m_model->count(Phase::Failed);
+    // A condition terminated on its own while the others go on counts as ended.
+    const int done = m_model->count(Phase::Succeeded) + m_model->count(Phase::Failed)
+        + (isLive() ? m_model->count(Phase::Terminated) : 0);
     if (!m_finishAnnounced && m_model->rowCount() > 0 && done == m_model->rowCount()) {
         m_finishAnnounced = true;
         Q_EMIT deploymentFinished(m_model->count(Phase::Failed));

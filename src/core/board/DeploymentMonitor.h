@@ -30,7 +30,9 @@ public:
         Refresh,
         Deploy,
         Sync,
-        Terminate
+        Terminate,
+        SyncMachine, // some conditions only; the others are left alone
+        TerminateMachine,
     };
     Q_ENUM(Operation)
 
@@ -64,6 +66,11 @@ public:
     void syncAll();
     // force: go on even when results are not synced (the user confirmed it).
     void terminateAll(bool force);
+    // The same for the conditions of some rows of the model only; the deployment stays live.
+    void syncMachines(const QList<int>& rows);
+    void terminateMachines(const QList<int>& rows, bool force);
+    // The rows the running (or last) SyncMachine or TerminateMachine was for.
+    QList<int> machineRows() const { return m_machineRows; }
 
     // For the machine of a condition (a row of the model):
     // its container's output, the last `lines` lines then following it.
@@ -106,4 +113,5 @@ private:
     QVector<DeploymentState::Phase> m_seen; // phases last announced, per row
     bool m_finishAnnounced = false;
     QObject* m_lineWork = nullptr; // parent of the running last-line commands
+    QList<int> m_machineRows;
 };

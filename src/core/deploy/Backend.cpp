@@ -54,6 +54,11 @@ void Backend::release(DeploymentState*, Done done)
     done(Result::ok());
 }
 
+void Backend::releaseConditions(DeploymentState*, const QList<int>&, Done done)
+{
+    done(Result::ok());
+}
+
 SshAccess Backend::ssh(const DeploymentState::Host& host) const
 {
     return SshAccess(host.address, m_context.stateDir, m_context.keyPath);
@@ -314,6 +319,56 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
                             });
                     });
             });
+    });
+}
+
+void AwsBackend::releaseConditions(DeploymentState* state, const QList<int>& positions, Done done)
+{
+    const QString path = terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName);
+    if (!state->provisionStarted || !QFileInfo::exists(path)) {
+        done(Result::ok());
+        return;
+    }
+    if (QStandardPaths::findExecutable(QStringLiteral("terraform")).isEmpty()) {
+        done(Result::failed(Terraform::installHint()));
+        return;
+    }
+    // The configuration applied last, minus these instances: applying it destroys them and changes nothing else
+    // (a configuration made anew could differ, e.g. in the SSH address range given on the command line).
+    QFile in(path);
+    QJsonParseError parseError;
+    const QJsonDocument doc
+        = in.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(in.readAll(), &parseError) : QJsonDocument();
+    if (!doc.isObject()) {
+        done(Result::failed(QStringLiteral("%1: cannot read the Terraform configuration").arg(path)));
+        return;
+    }
+    QStringList slugs;
+    for (int i : positions)
+        slugs << state->conditions.at(i).slug;
+    QSaveFile out(path);
+    if (!out.open(QIODevice::WriteOnly)
+        || out.write(QJsonDocument(Terraform::withoutInstances(doc.object(), slugs)).toJson()) < 0 || !out.commit()) {
+        done(Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, out.errorString())));
+        return;
+    }
+    withCredentials([this, done, slugs](const QMap<QString, QString>& env, const QString& error) {
+        if (!error.isEmpty()) {
+            done(Result::badInput(error));
+            return;
+        }
+        Q_EMIT progress(QStringLiteral("destroying the machine(s) of %1").arg(slugs.join(QStringLiteral(", "))));
+        runTerraform({ QStringLiteral("apply"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
+                       QStringLiteral("-no-color") },
+                     env, [done](int code, const QByteArray&, const QString& message) {
+                         if (code != 0) {
+                             done(Result::failed(QStringLiteral("terraform apply failed: %1; the machine(s) may "
+                                                                "still run: run terminate again")
+                                                     .arg(message)));
+                             return;
+                         }
+                         done(Result::ok());
+                     });
     });
 }
 

@@ -55,6 +55,9 @@ public:
     virtual void provision(DeploymentState* state, const DeployOptions& options, Done done) = 0;
     // Removes what provision made; idempotent.
     virtual void release(DeploymentState* state, Done done);
+    // Removes the machines of some conditions (positions in state->conditions) where each condition has its
+    // own; the others keep theirs. Nothing to do where machines are shared.
+    virtual void releaseConditions(DeploymentState* state, const QList<int>& positions, Done done);
     // How long to wait for a new machine to answer: attempts and seconds between them.
     virtual int bootAttempts() const { return 3; }
     virtual int bootIntervalSeconds() const { return 2; }
@@ -115,6 +118,7 @@ public:
     QString planSummary(int conditionCount, const DeployOptions& options) const override;
     void provision(DeploymentState* state, const DeployOptions& options, Done done) override;
     void release(DeploymentState* state, Done done) override;
+    void releaseConditions(DeploymentState* state, const QList<int>& positions, Done done) override;
     int bootAttempts() const override;
     int bootIntervalSeconds() const override { return 5; }
 

@@ -27,6 +27,8 @@ namespace {
 constexpr int SshUnreachable = 255; // ssh's own exit code when it cannot reach the host
 const QString HostReady = QStringLiteral("ready");
 const QString HostUnreachable = QStringLiteral("unreachable");
+// aws: the machine of a condition terminated on its own was destroyed; nothing is run there again.
+const QString HostReleased = QStringLiteral("released");
 
 int pollIntervalMs()
 {
@@ -471,7 +473,9 @@ void Deployment::prepareHosts(Then then)
 {
     auto* pool = new JobPool(32, m_work);
     for (int h = 0; h < m_state.hosts.size(); ++h) {
-        if (m_backend->preassignsHosts() && m_state.conditionsOn(m_state.hosts.at(h).address).isEmpty())
+        if (m_backend->preassignsHosts()
+            && (m_state.conditionsOn(m_state.hosts.at(h).address).isEmpty()
+                || m_state.hosts.at(h).phase == HostReleased))
             continue;
         pool->add([this, h](JobPool::Done done) { prepareHost(h, 1, done); });
     }
@@ -810,7 +814,9 @@ void Deployment::statusRound(Then then)
     for (const DeploymentState::Host& host : std::as_const(m_state.hosts)) {
         QList<int> indexes;
         for (int i : m_state.conditionsOn(host.address)) {
-            if (m_state.conditions.at(i).startedAt.isValid() && !m_starting.contains(i))
+            // A condition terminated on its own has no container left to ask about.
+            const DeploymentState::Condition& c = m_state.conditions.at(i);
+            if (c.startedAt.isValid() && !m_starting.contains(i) && c.phase != Phase::Terminated)
                 indexes << i;
         }
         if (indexes.isEmpty() || host.home.isEmpty())
@@ -961,21 +967,49 @@ void Deployment::sync(const SyncOptions& options)
         finishLater(Result::badInput(error));
         return;
     }
+    QSet<int> selected;
+    if (const Result chosen = selectConditions(options.conditions, &selected); !chosen) {
+        finishLater(chosen);
+        return;
+    }
     m_work = new QObject(this);
-    statusRound([this, options] { syncAll(options); });
+    statusRound([this, options, selected] { syncAll(options, selected); });
 }
 
-void Deployment::syncAll(const SyncOptions& options)
+Result Deployment::selectConditions(const QList<int>& indexes, QSet<int>* positions) const
+{
+    for (int index : indexes) {
+        if (index < 1 || index > m_state.conditions.size())
+            return Result::badInput(QStringLiteral("there is no condition %1; this deployment has %2 (numbered as "
+                                                   "`logistician status` shows them)")
+                                        .arg(index)
+                                        .arg(m_state.conditions.size()));
+        positions->insert(index - 1);
+    }
+    return Result::ok();
+}
+
+void Deployment::syncAll(const SyncOptions& options, const QSet<int>& selected)
 {
     auto failures = std::make_shared<QStringList>();
     auto count = std::make_shared<int>(0);
     auto* pool = new JobPool(options.parallel, m_work);
     const QStringList docker = dockerWords(m_backend->isRemote());
     for (int i = 0; i < m_state.conditions.size(); ++i) {
+        if (!selected.isEmpty() && !selected.contains(i))
+            continue;
         const DeploymentState::Condition& c = m_state.conditions.at(i);
         const DeploymentState::Host* host = m_state.host(c.host);
         if (!c.startedAt.isValid() || !host || host->home.isEmpty())
             continue;
+        if (!m_backend->isRemote() && c.phase == Phase::Terminated)
+            continue; // its container is gone, and its log was saved when it went
+        if (host->phase == HostReleased) {
+            // Its machine is gone; asked for by name, that is worth saying.
+            if (selected.contains(i))
+                *failures << QStringLiteral("%1: its machine was destroyed when it was terminated").arg(c.slug);
+            continue;
+        }
         if (host->phase == HostUnreachable) {
             *failures << QStringLiteral("%1: %2 does not answer").arg(c.slug, host->address);
             continue;
@@ -1065,7 +1099,21 @@ void Deployment::terminate(const TerminateOptions& options)
         finishLater(Result::badInput(error));
         return;
     }
+    QSet<int> selected;
+    if (const Result chosen = selectConditions(options.conditions, &selected); !chosen) {
+        finishLater(chosen);
+        return;
+    }
+    if (!selected.isEmpty() && m_state.terminated) {
+        Q_EMIT progress(QStringLiteral("the whole deployment is already terminated"));
+        finishLater(Result::ok());
+        return;
+    }
     m_work = new QObject(this);
+    if (!selected.isEmpty()) {
+        statusRound([this, options, selected] { terminateSome(options, selected); });
+        return;
+    }
     statusRound([this, options] { terminateAll(options); });
 }
 
@@ -1088,8 +1136,8 @@ void Deployment::terminateAll(const TerminateOptions& options)
     auto* pool = new JobPool(32, m_work);
     const QStringList docker = dockerWords(m_backend->isRemote());
     for (const DeploymentState::Host& host : std::as_const(m_state.hosts)) {
-        if (m_backend->isRemote() && host.home.isEmpty())
-            continue; // never reached, so nothing was placed there
+        if ((m_backend->isRemote() && host.home.isEmpty()) || host.phase == HostReleased)
+            continue; // never reached, so nothing was placed there; or already destroyed
         const QString address = host.address;
         pool->add([this, address, docker, failures](JobPool::Done done) {
             const DeploymentState::Host host = *m_state.host(address);
@@ -1105,14 +1153,13 @@ void Deployment::terminateAll(const TerminateOptions& options)
             }
             QString text;
             if (!m_backend->isRemote()) {
-                for (const QString& name : std::as_const(names)) {
-                    const DeploymentState::Condition* c = nullptr;
-                    for (const DeploymentState::Condition& x : std::as_const(m_state.conditions))
-                        c = containerName(x) == name ? &x : c;
-                    // The container's log stays with the results.
-                    text += ShellWords::join(docker + QStringList { QStringLiteral("logs"), name })
+                for (const DeploymentState::Condition& c : std::as_const(m_state.conditions)) {
+                    // The container's log stays with the results; one terminated earlier saved it then.
+                    if (c.phase == Phase::Terminated)
+                        continue;
+                    text += ShellWords::join(docker + QStringList { QStringLiteral("logs"), containerName(c) })
                         + QStringLiteral(" > %1 2>&1 || true\n")
-                              .arg(ShellWords::quote(localDataDir(*c) + QStringLiteral("/logs/docker.txt")));
+                              .arg(ShellWords::quote(localDataDir(c) + QStringLiteral("/logs/docker.txt")));
                 }
             }
             text += ShellWords::join(docker + QStringList { QStringLiteral("rm"), QStringLiteral("-f") } + names)
@@ -1168,6 +1215,122 @@ void Deployment::terminateAll(const TerminateOptions& options)
             if (!failures->isEmpty())
                 message += QStringLiteral(" (not cleaned up, forced: %1)").arg(failures->join(QStringLiteral("; ")));
             Q_EMIT progress(message);
+            finish(Result::ok());
+        });
+    });
+    pool->start();
+}
+
+void Deployment::terminateSome(const TerminateOptions& options, const QSet<int>& selected)
+{
+    QList<int> chosen; // in order, without the ones already terminated
+    for (int i = 0; i < m_state.conditions.size(); ++i) {
+        if (selected.contains(i) && m_state.conditions.at(i).phase != Phase::Terminated)
+            chosen << i;
+    }
+    if (chosen.isEmpty()) {
+        Q_EMIT progress(QStringLiteral("already terminated"));
+        finish(Result::ok());
+        return;
+    }
+    if (!options.force && m_backend->isRemote()) {
+        QStringList unsafe;
+        for (int i : std::as_const(chosen)) {
+            const DeploymentState::Condition& c = m_state.conditions.at(i);
+            if (c.startedAt.isValid() && !c.resultsSafe())
+                unsafe << QStringLiteral("%1 (%2)").arg(c.slug, DeploymentState::phaseName(c.phase));
+        }
+        if (!unsafe.isEmpty()) {
+            finish(Result::failed(QStringLiteral("results not synced yet: %1; run `logistician sync --condition N` "
+                                                 "first (or pass --force to throw them away)")
+                                      .arg(unsafe.join(QStringLiteral(", ")))));
+            return;
+        }
+    }
+    QMap<QString, QList<int>> byHost;
+    for (int i : std::as_const(chosen)) {
+        const DeploymentState::Condition& c = m_state.conditions.at(i);
+        const DeploymentState::Host* host = m_state.host(c.host);
+        // Never placed on a machine that was reached: no container, no folder.
+        if (host && host->phase != HostReleased && (!m_backend->isRemote() || !host->home.isEmpty()))
+            byHost[c.host] << i;
+    }
+    auto failures = std::make_shared<QStringList>();
+    auto* pool = new JobPool(32, m_work);
+    const QStringList docker = dockerWords(m_backend->isRemote());
+    for (auto it = byHost.cbegin(); it != byHost.cend(); ++it) {
+        const QString address = it.key();
+        const QList<int> indexes = it.value();
+        pool->add([this, address, indexes, docker, failures](JobPool::Done done) {
+            const DeploymentState::Host host = *m_state.host(address);
+            QString text;
+            QStringList names;
+            QStringList dirs;
+            for (int i : indexes) {
+                const DeploymentState::Condition& c = m_state.conditions.at(i);
+                names << containerName(c);
+                if (!m_backend->isRemote())
+                    text += ShellWords::join(docker + QStringList { QStringLiteral("logs"), containerName(c) })
+                        + QStringLiteral(" > %1 2>&1 || true\n")
+                              .arg(ShellWords::quote(localDataDir(c) + QStringLiteral("/logs/docker.txt")));
+                else if (c.resultsSafe() || !c.startedAt.isValid())
+                    dirs << remoteDir(host, c);
+            }
+            // Only these containers and folders: the image and the others' folders stay for the ones still running.
+            text += ShellWords::join(docker + QStringList { QStringLiteral("rm"), QStringLiteral("-f") } + names)
+                + QStringLiteral(" >/dev/null 2>&1; true\n");
+            if (!dirs.isEmpty())
+                text += ShellWords::join(QStringList { QStringLiteral("rm"), QStringLiteral("-rf") } + dirs)
+                    + QLatin1Char('\n');
+            AsyncCommand::run(m_backend->script(host, text), m_work,
+                              [this, address, failures, done](const CommandOutcome& o) {
+                                  if (!o.ok())
+                                      *failures << QStringLiteral("%1: %2").arg(address, o.errorText());
+                                  if (!m_backend->preassignsHosts()) {
+                                      done();
+                                      return;
+                                  }
+                                  // Its machine goes next; the shared ssh connection to it goes first.
+                                  const DeploymentState::Host host = *m_state.host(address);
+                                  AsyncCommand::run(m_backend->ssh(host).closeMaster(), m_work,
+                                                    [done](const CommandOutcome&) { done(); });
+                              });
+        });
+    }
+    connect(pool, &JobPool::finished, this, [this, pool, failures, chosen, options] {
+        pool->deleteLater();
+        // A machine of its own (aws) is destroyed anyway, so a container it could not stop does not matter.
+        if (!failures->isEmpty() && !options.force && !m_backend->preassignsHosts()) {
+            save();
+            finish(Result::failed(QStringLiteral("could not stop: %1; run terminate again when the hosts answer, or "
+                                                 "pass --force")
+                                      .arg(failures->join(QStringLiteral("; ")))));
+            return;
+        }
+        m_backend->releaseConditions(&m_state, chosen, [this, chosen](const Result& released) {
+            if (!released) {
+                save();
+                finish(released);
+                return;
+            }
+            QStringList slugs;
+            for (int i : chosen) {
+                DeploymentState::Condition& c = m_state.conditions[i];
+                if (m_backend->preassignsHosts()) {
+                    if (DeploymentState::Host* host = m_state.host(c.host)) {
+                        host->phase = HostReleased;
+                        host->message.clear();
+                    }
+                }
+                c.lastRunPhase = c.phase;
+                c.phase = Phase::Terminated;
+                slugs << c.slug;
+                QDir(stageDir(c)).removeRecursively();
+                Q_EMIT conditionChanged(i);
+            }
+            save();
+            Q_EMIT progress(
+                QStringLiteral("terminated %1; the other conditions go on").arg(slugs.join(QStringLiteral(", "))));
             finish(Result::ok());
         });
     });

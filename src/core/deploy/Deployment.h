@@ -35,11 +35,15 @@ public:
     {
         int parallel = 8; // hosts at a time
         int bandwidthLimitKBps = 0; // per transfer; 0: no limit
+        QList<int> conditions; // Condition::index values (1-based, as status shows them); empty: all
     };
 
     struct TerminateOptions
     {
         bool force = false; // even when results are not synced or hosts do not answer
+        // Condition::index values (1-based): only these stop, the others keep running and the
+        // deployment stays live; empty: the whole deployment.
+        QList<int> conditions;
     };
 
     explicit Deployment(const Experiment& experiment, QObject* parent = nullptr);
@@ -107,8 +111,11 @@ private:
     void markUnreachable(const QString& address, const QString& why);
 
     // sync, terminate
-    void syncAll(const SyncOptions& options);
+    // Positions in m_state.conditions of the 1-based indexes; bad input names one out of range.
+    Result selectConditions(const QList<int>& indexes, QSet<int>* positions) const;
+    void syncAll(const SyncOptions& options, const QSet<int>& selected);
     void terminateAll(const TerminateOptions& options);
+    void terminateSome(const TerminateOptions& options, const QSet<int>& selected);
     void readRegistryPassword(std::function<void(const QString& password, const QString& error)> then);
 
     Experiment m_experiment;

@@ -37,7 +37,7 @@ public:
         QString address; // user@host[:port] for ssh; "local" for the local engine
         QString id; // the cloud instance id (aws); empty otherwise
         QString home; // the login user's home on the host, learnt on first contact
-        QString phase; // booting, building, ready, unreachable
+        QString phase; // booting, building, ready, unreachable; released (aws: destroyed with its condition)
         QString message; // why it is unreachable
         QString user() const;
         QString hostName() const;

@@ -92,6 +92,9 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
     QJsonObject instances;
     QJsonObject outputValue;
     for (const DeploymentState::Condition& c : state.conditions) {
+        // Terminated on its own: its machine was destroyed, and a resumed deploy must not make it again.
+        if (c.phase == DeploymentState::Phase::Terminated)
+            continue;
         const QString key = resourceName(c.slug);
         instances.insert(key,
                          QJsonObject {
@@ -115,7 +118,8 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
             QJsonObject { { QStringLiteral("id"), QStringLiteral("${aws_instance.%1.id}").arg(key) },
                           { QStringLiteral("public_ip"), QStringLiteral("${aws_instance.%1.public_ip}").arg(key) } });
     }
-    resource.insert(QStringLiteral("aws_instance"), instances);
+    if (!instances.isEmpty())
+        resource.insert(QStringLiteral("aws_instance"), instances);
 
     QJsonObject root {
         { QStringLiteral("terraform"),
@@ -148,6 +152,28 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
                         } } } } });
     }
     return root;
+}
+
+QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs)
+{
+    QJsonObject resource = configuration.value(QStringLiteral("resource")).toObject();
+    QJsonObject instances = resource.value(QStringLiteral("aws_instance")).toObject();
+    QJsonObject output = configuration.value(QStringLiteral("output")).toObject();
+    QJsonObject outputInstances = output.value(QStringLiteral("instances")).toObject();
+    QJsonObject value = outputInstances.value(QStringLiteral("value")).toObject();
+    for (const QString& slug : slugs) {
+        instances.remove(resourceName(slug));
+        value.remove(slug);
+    }
+    if (instances.isEmpty())
+        resource.remove(QStringLiteral("aws_instance"));
+    else
+        resource.insert(QStringLiteral("aws_instance"), instances);
+    outputInstances.insert(QStringLiteral("value"), value);
+    output.insert(QStringLiteral("instances"), outputInstances);
+    configuration.insert(QStringLiteral("resource"), resource);
+    configuration.insert(QStringLiteral("output"), output);
+    return configuration;
 }
 
 Command command(const QString& dir, const QStringList& args, const QMap<QString, QString>& env)

@@ -36,7 +36,10 @@ struct Instance
     int port = 22;
 };
 
+// One instance per condition not terminated yet.
 QJsonObject configuration(const QString& experimentName, const DeploymentState& state, const Settings& settings);
+// A configuration without the instances (and outputs) of these condition slugs; apply it to destroy just them.
+QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs);
 // The instance bootstrap (templates/bootstrap/user-data.sh) with its placeholders filled in.
 QString userData(const QString& templateText, const QString& experimentName, const QString& user, int autoStopMinutes);
 // terraform ARGS in dir, -input=false added by the caller; env holds the credentials, marked secret.

@@ -272,6 +272,8 @@ void DeploymentBoard::buildUi()
 
     m_machineLog = new MachineLogPanel(m_monitor);
     connect(m_machineLog, &MachineLogPanel::message, this, [this](const QString& text) { setMessage(text, true); });
+    connect(m_machineLog, &MachineLogPanel::syncRequested, this, &DeploymentBoard::syncMachine);
+    connect(m_machineLog, &MachineLogPanel::terminateRequested, this, &DeploymentBoard::terminateMachine);
     m_results = new ResultsPanel;
     m_details = new QTabWidget;
     m_details->setObjectName(QStringLiteral("boardDetails"));
@@ -450,6 +452,39 @@ void DeploymentBoard::terminateAll()
                          });
 }
 
+void DeploymentBoard::syncMachine(int row)
+{
+    if (!m_monitor->isLive() || isBusy() || row < 0 || row >= model()->rowCount())
+        return;
+    // Copying one machine's results deletes nothing, so it needs no question.
+    m_monitor->syncMachines({ row });
+}
+
+void DeploymentBoard::terminateMachine(int row)
+{
+    if (!m_monitor->isLive() || isBusy() || row < 0 || row >= model()->rowCount()
+        || model()->phase(row) == Phase::Terminated)
+        return;
+    const DeploymentState& state = m_monitor->deployment()->state();
+    const DeploymentState::Condition& c = state.conditions.at(row);
+    const bool local = state.backend == QLatin1String("local");
+    // Local results are written straight into data/; elsewhere they are on the machine until synced.
+    const bool unsynced = !local && c.startedAt.isValid() && !c.resultsSafe();
+    QString text = state.backend == QLatin1String("aws")
+        ? tr("Terminate %1? Its container stops and its machine is destroyed; the other conditions go on.").arg(c.slug)
+        : tr("Terminate %1? Its container stops and is removed; the other conditions go on.").arg(c.slug);
+    if (unsynced)
+        text += QStringLiteral("\n\n")
+            + tr("Its results are not synced yet; terminating now throws them away. Choose Cancel, then Sync, to "
+                 "keep them.");
+    Gui::MessageBox::ask(this, unsynced ? QMessageBox::Warning : QMessageBox::Question, tr("Terminate machine"), text,
+                         QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
+                         [this, row, unsynced](QMessageBox::StandardButton answer) {
+                             if (answer == QMessageBox::Yes)
+                                 m_monitor->terminateMachines({ row }, unsynced);
+                         });
+}
+
 void DeploymentBoard::refresh()
 {
     m_monitor->refresh();
@@ -505,6 +540,10 @@ void DeploymentBoard::showContextMenu(const QPoint& pos)
     menu->addAction(tr("&Copy Condition"), this,
                     [this, row] { QApplication::clipboard()->setText(model()->conditionText(row)); });
     menu->addSeparator();
+    const bool idle = m_monitor->isLive() && !isBusy() && model()->phase(row) != Phase::Terminated;
+    menu->addAction(tr("S&ync This Machine"), this, [this, row] { syncMachine(row); })->setEnabled(idle);
+    menu->addAction(tr("Te&rminate This Machine…"), this, [this, row] { terminateMachine(row); })->setEnabled(idle);
+    menu->addSeparator();
     menu->addAction(m_syncAction);
     menu->addAction(m_terminateAction);
     menu->popup(m_view->viewport()->mapToGlobal(pos));
@@ -534,6 +573,14 @@ void DeploymentBoard::onOperationFinished(DeploymentMonitor::Operation operation
             ? tr("Deployed: %n condition(s) started; the board follows them until they finish.", nullptr,
                  model()->rowCount())
             : message;
+        if (operation == Op::SyncMachine || operation == Op::TerminateMachine) {
+            QStringList slugs;
+            for (int row : m_monitor->machineRows())
+                slugs << model()->slug(row);
+            done = operation == Op::SyncMachine
+                ? tr("Synced %1 into %2.").arg(slugs.join(QStringLiteral(", ")), data)
+                : tr("Terminated %1; the other conditions go on.").arg(slugs.join(QStringLiteral(", ")));
+        }
         if (done.isEmpty())
             done = operation == Op::Sync ? tr("Synced into %1.").arg(data)
                                          : tr("Terminated; the results stay in %1.").arg(data);

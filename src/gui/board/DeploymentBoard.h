@@ -56,6 +56,9 @@ public:
     DeployDialog* showDeployDialog();
     void syncAll(); // asks first
     void terminateAll(); // asks first, warning about results not synced
+    // One machine (a row of the board model): sync it, or terminate it after asking; the others go on.
+    void syncMachine(int row);
+    void terminateMachine(int row);
     void refresh();
     // Follows the log of a row of the board model (and shows the Log tab).
     void showMachine(int row);

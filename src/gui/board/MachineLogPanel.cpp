@@ -21,6 +21,8 @@ MachineLogPanel::MachineLogPanel(DeploymentMonitor* monitor, QWidget* parent)
     , m_follow(new QPushButton(tr("&Follow log")))
     , m_terminal(new QPushButton(tr("Open &terminal")))
     , m_data(new QPushButton(tr("Data &folder")))
+    , m_sync(new QPushButton(tr("S&ync")))
+    , m_terminate(new QPushButton(tr("Te&rminate…")))
     , m_log(new LogView)
 {
     setObjectName(QStringLiteral("machineLog"));
@@ -28,11 +30,17 @@ MachineLogPanel::MachineLogPanel(DeploymentMonitor* monitor, QWidget* parent)
     m_follow->setObjectName(QStringLiteral("followLogButton"));
     m_terminal->setObjectName(QStringLiteral("openTerminalButton"));
     m_data->setObjectName(QStringLiteral("openDataButton"));
+    m_sync->setObjectName(QStringLiteral("syncMachineButton"));
+    m_terminate->setObjectName(QStringLiteral("terminateMachineButton"));
     m_log->setObjectName(QStringLiteral("machineLogView"));
     m_follow->setCheckable(true);
     m_follow->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
     m_terminal->setIcon(style()->standardIcon(QStyle::SP_ComputerIcon));
     m_data->setIcon(style()->standardIcon(QStyle::SP_DirOpenIcon));
+    m_sync->setIcon(style()->standardIcon(QStyle::SP_ArrowDown));
+    m_terminate->setIcon(style()->standardIcon(QStyle::SP_DialogDiscardButton));
+    m_sync->setToolTip(tr("Copy this machine's logs and results into data/; the others are left alone"));
+    m_terminate->setToolTip(tr("Stop this condition's container (on AWS: destroy its machine); the others go on"));
     m_terminal->setToolTip(tr("An SSH session to this machine in your terminal emulator (Settings → Terminal)"));
     m_log->setPlaceholderText(tr("Select a machine on the board to follow its output."));
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -42,6 +50,8 @@ MachineLogPanel::MachineLogPanel(DeploymentMonitor* monitor, QWidget* parent)
     top->addWidget(m_follow);
     top->addWidget(m_terminal);
     top->addWidget(m_data);
+    top->addWidget(m_sync);
+    top->addWidget(m_terminate);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 4, 0, 0);
     layout->addLayout(top);
@@ -55,11 +65,17 @@ MachineLogPanel::MachineLogPanel(DeploymentMonitor* monitor, QWidget* parent)
     });
     connect(m_terminal, &QPushButton::clicked, this, &MachineLogPanel::openTerminal);
     connect(m_data, &QPushButton::clicked, this, &MachineLogPanel::openDataFolder);
+    connect(m_sync, &QPushButton::clicked, this, [this] { Q_EMIT syncRequested(m_row); });
+    connect(m_terminate, &QPushButton::clicked, this, [this] { Q_EMIT terminateRequested(m_row); });
     connect(monitor->model(), &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex& a, const QModelIndex& b) {
-                if (m_row >= a.row() && m_row <= b.row())
+                if (m_row >= a.row() && m_row <= b.row()) {
                     updateTitle();
+                    updateButtons();
+                }
             });
+    connect(monitor, &DeploymentMonitor::busyChanged, this, &MachineLogPanel::updateButtons);
+    connect(monitor, &DeploymentMonitor::stateChanged, this, &MachineLogPanel::updateButtons);
     connect(monitor->model(), &QAbstractItemModel::modelReset, this, [this] { showRow(-1); });
     showRow(-1);
 }
@@ -94,6 +110,7 @@ void MachineLogPanel::showRow(int row)
     const bool valid = m_row >= 0;
     m_terminal->setEnabled(valid && !m_monitor->terminalCommand(m_row).program.isEmpty());
     m_data->setEnabled(valid);
+    updateButtons();
     if (!valid)
         return;
     const Command command = m_monitor->logCommand(m_row);
@@ -113,6 +130,17 @@ void MachineLogPanel::showRow(int row)
     });
     m_follow->setChecked(true);
     m_runner->start(command);
+}
+
+void MachineLogPanel::updateButtons()
+{
+    // As the board's Sync All and Terminate All: a live deployment, nothing but a status poll running.
+    const bool idle = !m_monitor->isBusy() || m_monitor->operation() == DeploymentMonitor::Operation::Refresh;
+    const bool usable = m_row >= 0 && m_row < m_monitor->model()->rowCount() && m_monitor->isLive() && idle
+        && m_monitor->model()->phase(m_row) != DeploymentState::Phase::Terminated;
+    const bool started = usable && m_monitor->deployment()->state().conditions.at(m_row).startedAt.isValid();
+    m_sync->setEnabled(started);
+    m_terminate->setEnabled(usable);
 }
 
 void MachineLogPanel::updateTitle()
