@@ -104,6 +104,27 @@ void Deployment::finishLater(const Result& result)
     QTimer::singleShot(0, this, [this, result] { finish(result); });
 }
 
+Result Deployment::nothingDeployed() const
+{
+    return Result::badInput(
+        QStringLiteral("%1: nothing is deployed; run `logistician deploy` first").arg(m_experiment.dir()));
+}
+
+bool Deployment::beginOnDeployment(const Result& ifNothingDeployed)
+{
+    m_busy = true;
+    if (!m_hasState) {
+        finishLater(ifNothingDeployed);
+        return false;
+    }
+    QString error;
+    if (!createBackend(m_state.backend, &error)) {
+        finishLater(Result::badInput(error));
+        return false;
+    }
+    return true;
+}
+
 void Deployment::save()
 {
     QString error;
@@ -789,17 +810,8 @@ void Deployment::refreshStatus()
 {
     if (m_busy)
         return;
-    m_busy = true;
-    if (!m_hasState) {
-        finishLater(Result::badInput(
-            QStringLiteral("%1: nothing is deployed; run `logistician deploy` first").arg(m_experiment.dir())));
+    if (!beginOnDeployment(nothingDeployed()))
         return;
-    }
-    QString error;
-    if (!createBackend(m_state.backend, &error)) {
-        finishLater(Result::badInput(error));
-        return;
-    }
     m_work = new QObject(this);
     statusRound([this] { finish(exitCodeFor(m_state) ? Result::failed(QString()) : Result::ok()); });
 }
@@ -956,17 +968,8 @@ void Deployment::sync(const SyncOptions& options)
 {
     if (m_busy)
         return;
-    m_busy = true;
-    if (!m_hasState) {
-        finishLater(Result::badInput(
-            QStringLiteral("%1: nothing is deployed; run `logistician deploy` first").arg(m_experiment.dir())));
+    if (!beginOnDeployment(nothingDeployed()))
         return;
-    }
-    QString error;
-    if (!createBackend(m_state.backend, &error)) {
-        finishLater(Result::badInput(error));
-        return;
-    }
     QSet<int> selected;
     if (const Result chosen = selectConditions(options.conditions, &selected); !chosen) {
         finishLater(chosen);
@@ -1088,17 +1091,11 @@ void Deployment::terminate(const TerminateOptions& options)
 {
     if (m_busy)
         return;
-    m_busy = true;
-    if (!m_hasState) {
+    if (!m_hasState)
         Q_EMIT progress(QStringLiteral("nothing is deployed"));
-        finishLater(Result::ok());
+    // Terminating what is not there is done, not an error.
+    if (!beginOnDeployment(Result::ok()))
         return;
-    }
-    QString error;
-    if (!createBackend(m_state.backend, &error)) {
-        finishLater(Result::badInput(error));
-        return;
-    }
     QSet<int> selected;
     if (const Result chosen = selectConditions(options.conditions, &selected); !chosen) {
         finishLater(chosen);

@@ -84,6 +84,10 @@ private:
     bool createBackend(const QString& name, QString* error);
     void finish(const Result& result);
     void finishLater(const Result& result);
+    // Starts an operation on the saved deployment; false, with finished() to
+    // follow, when nothing is deployed or its backend cannot be made.
+    bool beginOnDeployment(const Result& ifNothingDeployed);
+    Result nothingDeployed() const;
     void save();
     void setPhase(int index, DeploymentState::Phase phase);
     void setHostPhase(const QString& address, const QString& phase, const QString& message = QString());
