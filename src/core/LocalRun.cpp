@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <QtConcurrent/QtConcurrentRun>
 
 LocalRun::LocalRun(const Experiment& experiment, const Options& options, QObject* parent)
     : QObject(parent)
@@ -29,7 +30,11 @@ LocalRun::LocalRun(const Experiment& experiment, const Options& options, QObject
     connect(&m_runner, &CommandRunner::finished, this, &LocalRun::onFinished);
 }
 
-LocalRun::~LocalRun() = default;
+LocalRun::~LocalRun()
+{
+    // A preparation still running uses this object's members: let it end first.
+    m_preparing.waitForFinished();
+}
 
 Result LocalRun::validate() const
 {
@@ -54,6 +59,35 @@ Result LocalRun::validate() const
 }
 
 Result LocalRun::prepare()
+{
+    const Result result = prepareFiles();
+    if (result)
+        openOutputLog();
+    return result;
+}
+
+void LocalRun::prepareInBackground()
+{
+    // Git status and, with clone, a whole tree export: worker-thread work. The
+    // members it fills are not touched here until prepared() is emitted.
+    connect(&m_preparing, &QFutureWatcher<Result>::finished, this, [this] {
+        const Result result = m_preparing.result();
+        if (result)
+            openOutputLog();
+        Q_EMIT prepared(result);
+    });
+    m_preparing.setFuture(QtConcurrent::run([this] { return prepareFiles(); }));
+}
+
+void LocalRun::openOutputLog()
+{
+    if (m_options.interactiveShell)
+        return;
+    m_outputLog = std::make_unique<QFile>(m_dataDir + QStringLiteral("/logs/output.txt"));
+    m_outputLog->open(QIODevice::WriteOnly);
+}
+
+Result LocalRun::prepareFiles()
 {
     const Result valid = validate();
     if (!valid)
@@ -118,10 +152,6 @@ Result LocalRun::prepare()
         { QStringLiteral("started"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate) },
     };
     writeConfig();
-    if (!m_options.interactiveShell) {
-        m_outputLog = std::make_unique<QFile>(m_dataDir + QStringLiteral("/logs/output.txt"));
-        m_outputLog->open(QIODevice::WriteOnly);
-    }
     return Result::ok();
 }
 

@@ -5,6 +5,7 @@
 #include "Result.h"
 
 #include <QDateTime>
+#include <QFutureWatcher>
 #include <QJsonObject>
 #include <QObject>
 #include <QTemporaryDir>
@@ -40,6 +41,8 @@ public:
     Result validate() const;
     // Validates, then creates the data folder and writes config/run.json; nothing is started.
     Result prepare();
+    // The same on a worker thread (a --clone export can be large); prepared() follows.
+    void prepareInBackground();
     // Starts the container; finished() follows. prepare() must have succeeded.
     void start();
     void cancel();
@@ -51,6 +54,7 @@ public:
     static QList<Record> history(const Experiment& experiment);
 
 Q_SIGNALS:
+    void prepared(const Result& result);
     void standardOutput(const QByteArray& data);
     void standardError(const QByteArray& data);
     // exitCode is the container's; message explains a failure of docker itself.
@@ -59,6 +63,8 @@ Q_SIGNALS:
 private:
     void onFinished(int exitCode, const QString& error);
     void writeConfig();
+    Result prepareFiles(); // thread-safe: creates no QObject
+    void openOutputLog();
 
     Experiment m_experiment;
     Options m_options;
@@ -69,4 +75,5 @@ private:
     std::unique_ptr<QTemporaryDir> m_cloneDir;
     std::unique_ptr<class QFile> m_outputLog;
     QByteArray m_stderrTail;
+    QFutureWatcher<Result> m_preparing;
 };

@@ -207,13 +207,23 @@ void RunsPanel::startRun()
     options.arguments = m_arguments;
     options.clone = m_ui->cloneCheck->isChecked();
     auto* run = new LocalRun(experiment, options, this);
-    const Result prepared = run->prepare();
-    if (!prepared) {
-        delete run;
-        finish(-1, prepared.message());
-        return;
-    }
     m_run = run;
+    setPhase(Phase::Running, tr("Preparing the run…"));
+    // Git status and a --clone export happen on a worker thread.
+    connect(run, &LocalRun::prepared, this, [this, run](const Result& prepared) {
+        if (!prepared || m_phase == Phase::Stopping) {
+            m_run = nullptr;
+            run->deleteLater();
+            finish(-1, !prepared ? prepared.message() : tr("Stopped"));
+            return;
+        }
+        startPreparedRun(run);
+    });
+    run->prepareInBackground();
+}
+
+void RunsPanel::startPreparedRun(LocalRun* run)
+{
     m_lastDataDir = run->dataDir();
     m_ui->logView->appendNote(QStringLiteral("$ ") + run->command().display());
     connect(run, &LocalRun::standardOutput, m_ui->logView, &LogView::appendOutput);

@@ -64,6 +64,7 @@ private:
     void onEngineChecked();
     void startBuild();
     void startRun();
+    void startPreparedRun(LocalRun* run);
     void finish(int exitCode, const QString& message);
     void setPhase(Phase phase, const QString& status);
     void setStatus(const QString& text, int tone); // tone: 0 normal, 1 good, -1 bad

@@ -29,6 +29,7 @@ private Q_SLOTS:
     void cleanup();
     void buildAndRunACondition();
     void typedArgumentsAndAFailingRun();
+    void runTheCommittedCode();
     void stopARunningContainer();
     void closingWithARunningContainerAsks();
 
@@ -133,6 +134,26 @@ void TestGuiRuns::typedArgumentsAndAFailingRun()
     QTest::mouseClick(need<QPushButton>(runs, "runButton"), Qt::LeftButton);
     QVERIFY(!runs->isBusy());
     QVERIFY(need<QLabel>(runs, "runStatus")->text().contains(QStringLiteral("unbalanced single quote")));
+}
+
+void TestGuiRuns::runTheCommittedCode()
+{
+    TestProject project;
+    project.repo().writeFile(QStringLiteral("args.sh"), "#!/bin/sh\necho uncommitted edit\n", true);
+    RunsPanel* runs = openRuns(project);
+    QVERIFY(runs);
+    need<QLineEdit>(runs, "argumentsEdit")->setText(QStringLiteral("committed"));
+    QTest::mouseClick(need<QCheckBox>(runs, "cloneCheck"), Qt::LeftButton);
+    QVERIFY(need<QCheckBox>(runs, "cloneCheck")->isChecked());
+    QTest::mouseClick(need<QPushButton>(runs, "runButton"), Qt::LeftButton);
+    QVERIFY(runs->isBusy()); // the export runs on a worker thread; the window stays responsive
+    QTRY_VERIFY_WITH_TIMEOUT(!runs->isBusy(), 120000);
+    QTRY_VERIFY(runs->logView()->isIdle());
+    const QString text = runs->logView()->toPlainText();
+    QVERIFY2(text.contains(QStringLiteral("<committed>")), qPrintable(text));
+    QVERIFY(!text.contains(QStringLiteral("uncommitted edit")));
+    QVERIFY2(need<QLabel>(runs, "runStatus")->text().startsWith(QStringLiteral("Exited with code 0")),
+             qPrintable(need<QLabel>(runs, "runStatus")->text()));
 }
 
 void TestGuiRuns::stopARunningContainer()
