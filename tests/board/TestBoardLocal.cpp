@@ -392,6 +392,10 @@ void TestBoardLocal::syncAndTerminateOneMachine()
     QVERIFY(!sync->isEnabled());
     QVERIFY(readFile(board->monitor()->dataDir(1) + QStringLiteral("/logs/docker.txt"))
                 .contains(QLatin1String("starting lr=0.2")));
+    // Its container is gone; the log panel shows the log that terminate saved.
+    select(1);
+    QTRY_VERIFY_WITH_TIMEOUT(board->machineLog()->logView()->toPlainText().contains(QLatin1String("starting lr=0.2")),
+                             EngineTimeout);
 
     // A status round keeps the states, here and in a new board reading the saved state.
     ops.clear();

@@ -6,6 +6,7 @@
 #include "UserSettings.h"
 #include "deploy/AsyncCommand.h"
 
+#include <QFileInfo>
 #include <QHash>
 #include <QLoggingCategory>
 #include <QTimer>
@@ -366,6 +367,16 @@ Command DeploymentMonitor::logCommand(int row, int lines) const
     auto backend = makeBackend();
     const DeploymentState& state = m_deployment->state();
     const DeploymentState::Condition& c = state.conditions.at(row);
+    if (c.phase == DeploymentState::Phase::Terminated) {
+        // The container is gone: what sync or terminate saved of its log is all there is.
+        const QString saved = m_deployment->localDataDir(c) + QStringLiteral("/logs/docker.txt");
+        if (!QFileInfo::exists(saved))
+            return Command();
+        Command tail;
+        tail.program = QStringLiteral("tail");
+        tail.arguments = { QStringLiteral("-n"), QString::number(lines), saved };
+        return tail;
+    }
     const DeploymentState::Host* host = state.host(c.host);
     if (!backend || !host)
         return Command();
@@ -399,6 +410,8 @@ Command DeploymentMonitor::loginCommand(int row) const
         command.workingDirectory = dataDir(row);
         return command;
     }
+    if (host->phase == QLatin1String("released"))
+        return Command(); // its machine was destroyed: nothing to log in to
     const SshAccess ssh = backend->ssh(*host);
     command.program = QStringLiteral("ssh");
     QStringList options = ssh.options();

@@ -116,7 +116,9 @@ void MachineLogPanel::showRow(int row)
     const Command command = m_monitor->logCommand(m_row);
     m_follow->setEnabled(!command.program.isEmpty());
     if (command.program.isEmpty()) {
-        m_log->appendNote(tr("This machine has not started its condition yet."));
+        m_log->appendNote(m_monitor->model()->phase(m_row) == DeploymentState::Phase::Terminated
+                              ? tr("This condition was terminated before its log was saved.")
+                              : tr("This machine has not started its condition yet."));
         return;
     }
     m_runner = new CommandRunner(this);
