@@ -2,6 +2,7 @@
 #include "CredentialStore.h"
 #include "Parameters.h"
 #include "ScratchRepository.h"
+#include "TestKeychain.h"
 
 #include <QDir>
 #include <QFile>
@@ -101,7 +102,7 @@ private Q_SLOTS:
         if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
             QFAIL("no D-Bus session: run the tests through scripts/test.sh, which starts the keychain");
         QTemporaryDir config;
-        const QString service = "logistician-test-" + QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QString service = TestKeychain::uniqueService();
         const QString secret = "s3cr3t-" + QUuid::createUuid().toString(QUuid::WithoutBraces);
         const CliResult r = CliProcess::run({ "setup", "--non-interactive", "--registry", "127.0.0.1:5000",
                                               "--registry-user", "alice", "--skip-tool-check" },
@@ -125,17 +126,8 @@ private Q_SLOTS:
 
         // And the keychain really has it.
         qunsetenv("LOGISTICIAN_REGISTRY_PASSWORD");
-        CredentialStore store;
-        store.setService(service);
-        CredentialStore::Reply reply;
-        bool done = false;
-        store.read(CredentialStore::Secret::RegistryPassword, [&](const CredentialStore::Reply& r) {
-            reply = r;
-            done = true;
-        });
-        QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
-        QCOMPARE(reply.value, secret);
-        store.remove(CredentialStore::Secret::RegistryPassword, [](const CredentialStore::Reply&) {});
+        QCOMPARE(TestKeychain::read(service, CredentialStore::Secret::RegistryPassword).value, secret);
+        QVERIFY(TestKeychain::remove(service, { CredentialStore::Secret::RegistryPassword }));
 
         // A second setup keeps the key.
         const QString keyBefore = read(key);

@@ -5,6 +5,7 @@
 #include "GuiTestBase.h"
 #include "MainWindow.h"
 #include "SettingsDialog.h"
+#include "TestKeychain.h"
 
 #include <QAction>
 #include <QDialog>
@@ -14,7 +15,6 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
-#include <QUuid>
 
 class TestGuiCredentials : public GuiTestBase
 {
@@ -25,7 +25,6 @@ private Q_SLOTS:
     void storeReplaceRemove();
 
 private:
-    CredentialStore::Reply readBack(CredentialStore::Secret secret);
     QString m_service;
 };
 
@@ -33,32 +32,14 @@ void TestGuiCredentials::initTestCase()
 {
     isolateSettings();
     // A keychain entry of our own, so a user's real secrets are never touched.
-    m_service = QStringLiteral("logistician-test-") + QUuid::createUuid().toString(QUuid::WithoutBraces).left(8);
+    m_service = TestKeychain::uniqueService();
     qunsetenv("LOGISTICIAN_REGISTRY_PASSWORD");
 }
 
 void TestGuiCredentials::cleanupTestCase()
 {
-    CredentialStore store;
-    store.setService(m_service);
-    bool done = false;
-    store.remove(CredentialStore::Secret::RegistryPassword, [&](const CredentialStore::Reply&) { done = true; });
-    QTRY_VERIFY(done);
+    QVERIFY(TestKeychain::remove(m_service, { CredentialStore::Secret::RegistryPassword }));
     destroyMainWindow();
-}
-
-CredentialStore::Reply TestGuiCredentials::readBack(CredentialStore::Secret secret)
-{
-    CredentialStore store;
-    store.setService(m_service);
-    CredentialStore::Reply result;
-    bool done = false;
-    store.read(secret, [&](const CredentialStore::Reply& reply) {
-        result = reply;
-        done = true;
-    });
-    [&] { QTRY_VERIFY_WITH_TIMEOUT(done, 10000); }();
-    return result;
 }
 
 void TestGuiCredentials::storeReplaceRemove()
@@ -93,7 +74,7 @@ void TestGuiCredentials::storeReplaceRemove()
     QVERIFY(edit->text().isEmpty());
     QVERIFY(!edit->isVisible());
     QTRY_VERIFY(remove->isEnabled());
-    CredentialStore::Reply reply = readBack(CredentialStore::Secret::RegistryPassword);
+    CredentialStore::Reply reply = TestKeychain::read(m_service, CredentialStore::Secret::RegistryPassword);
     QVERIFY(reply.ok());
     QCOMPARE(reply.value, QStringLiteral("first-s3cret"));
 
@@ -103,19 +84,21 @@ void TestGuiCredentials::storeReplaceRemove()
     QTest::keyClick(edit, Qt::Key_Return);
     QTRY_VERIFY_WITH_TIMEOUT(edit->text().isEmpty() && state->text() == QStringLiteral("Stored in the keychain"),
                              10000);
-    reply = readBack(CredentialStore::Secret::RegistryPassword);
+    reply = TestKeychain::read(m_service, CredentialStore::Secret::RegistryPassword);
     QCOMPARE(reply.value, QStringLiteral("second-s3cret"));
 
     // Remove: asked first; "Cancel" keeps it.
     Gui::MessageBox::setNextAnswer(QMessageBox::Cancel);
     QTest::mouseClick(remove, Qt::LeftButton);
     QVERIFY(Gui::MessageBox::lastText().contains(QStringLiteral("registry password")));
-    QCOMPARE(readBack(CredentialStore::Secret::RegistryPassword).value, QStringLiteral("second-s3cret"));
+    QCOMPARE(TestKeychain::read(m_service, CredentialStore::Secret::RegistryPassword).value,
+             QStringLiteral("second-s3cret"));
     Gui::MessageBox::setNextAnswer(QMessageBox::Yes);
     QTest::mouseClick(remove, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(state->text(), QStringLiteral("Not stored"), 10000);
     QVERIFY(!remove->isEnabled());
-    QCOMPARE(readBack(CredentialStore::Secret::RegistryPassword).status, CredentialStore::Reply::Status::NotFound);
+    QCOMPARE(TestKeychain::read(m_service, CredentialStore::Secret::RegistryPassword).status,
+             CredentialStore::Reply::Status::NotFound);
 
     // Nothing secret reached the settings files.
     for (const QString& file :

@@ -11,6 +11,7 @@
 #include "NewExperimentWizard.h"
 #include "Parameters.h"
 #include "SetupWizard.h"
+#include "TestKeychain.h"
 #include "TestProject.h"
 #include "UserSettings.h"
 
@@ -25,7 +26,6 @@
 #include <QSettings>
 #include <QTest>
 #include <QTreeWidget>
-#include <QUuid>
 
 class TestGuiWizards : public GuiTestBase
 {
@@ -37,42 +37,23 @@ private Q_SLOTS:
     void setupWizard();
 
 private:
-    CredentialStore::Reply readBack(CredentialStore::Secret secret);
     QString m_service;
 };
 
 void TestGuiWizards::initTestCase()
 {
     isolateSettings();
-    m_service = QStringLiteral("logistician-test-") + QUuid::createUuid().toString(QUuid::WithoutBraces).left(8);
+    m_service = TestKeychain::uniqueService();
     for (const char* name : { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "LOGISTICIAN_REGISTRY_PASSWORD" })
         qunsetenv(name);
 }
 
 void TestGuiWizards::cleanupTestCase()
 {
-    CredentialStore store;
-    store.setService(m_service);
-    int done = 0;
-    for (auto secret : { CredentialStore::Secret::AwsAccessKeyId, CredentialStore::Secret::AwsSecretAccessKey,
-                         CredentialStore::Secret::RegistryPassword })
-        store.remove(secret, [&](const CredentialStore::Reply&) { ++done; });
-    QTRY_COMPARE(done, 3);
+    QVERIFY(TestKeychain::remove(m_service,
+                                 { CredentialStore::Secret::AwsAccessKeyId, CredentialStore::Secret::AwsSecretAccessKey,
+                                   CredentialStore::Secret::RegistryPassword }));
     destroyMainWindow();
-}
-
-CredentialStore::Reply TestGuiWizards::readBack(CredentialStore::Secret secret)
-{
-    CredentialStore store;
-    store.setService(m_service);
-    CredentialStore::Reply result;
-    bool done = false;
-    store.read(secret, [&](const CredentialStore::Reply& reply) {
-        result = reply;
-        done = true;
-    });
-    [&] { QTRY_VERIFY_WITH_TIMEOUT(done, 10000); }();
-    return result;
 }
 
 void TestGuiWizards::newExperimentWizard()
@@ -200,9 +181,12 @@ void TestGuiWizards::setupWizard()
     QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!window()->findChild<SetupWizard*>() || !wizard->isVisible(), 10000);
 
-    QCOMPARE(readBack(CredentialStore::Secret::RegistryPassword).value, QStringLiteral("reg-s3cret"));
-    QCOMPARE(readBack(CredentialStore::Secret::AwsAccessKeyId).value, QStringLiteral("AKIATESTKEY"));
-    QCOMPARE(readBack(CredentialStore::Secret::AwsSecretAccessKey).value, QStringLiteral("aws-s3cret"));
+    QCOMPARE(TestKeychain::read(m_service, CredentialStore::Secret::RegistryPassword).value,
+             QStringLiteral("reg-s3cret"));
+    QCOMPARE(TestKeychain::read(m_service, CredentialStore::Secret::AwsAccessKeyId).value,
+             QStringLiteral("AKIATESTKEY"));
+    QCOMPARE(TestKeychain::read(m_service, CredentialStore::Secret::AwsSecretAccessKey).value,
+             QStringLiteral("aws-s3cret"));
     UserSettings settings;
     QCOMPARE(settings.registry(), QStringLiteral("127.0.0.1:1/team"));
     QCOMPARE(settings.registryUser(), QStringLiteral("alice"));
