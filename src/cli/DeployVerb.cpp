@@ -58,13 +58,10 @@ int DeployVerb::execute(const QStringList& arguments)
     parser.addOption(sshCidr);
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
-    Experiment experiment;
-    if (int code = openExperiment(parser, &experiment))
+    std::unique_ptr<Deployment> opened;
+    if (int code = openDeployment(parser, &opened))
         return code;
-
-    Deployment deployment(experiment);
-    if (int code = loadDeployment(deployment))
-        return code;
+    Deployment& deployment = *opened;
     DeployOptions options;
     options.backend = parser.value(backend);
     options.allowDirty = parser.isSet(allowDirty);

@@ -142,15 +142,14 @@ int StatusVerb::execute(const QStringList& arguments)
         Console::error(QStringLiteral("status: --interval must be a positive number of seconds"));
         return 2;
     }
-    Experiment experiment;
-    if (int code = openExperiment(parser, &experiment))
+    std::unique_ptr<Deployment> opened;
+    if (int code = openDeployment(parser, &opened))
         return code;
-    Deployment deployment(experiment);
-    if (int code = loadDeployment(deployment))
-        return code;
+    Deployment& deployment = *opened;
     if (!deployment.hasDeployment()) {
-        Console::error(QStringLiteral("%1: nothing is deployed; run `logistician deploy` first").arg(experiment.dir()));
-        return 2;
+        const Result nothing = deployment.nothingDeployed();
+        Console::error(nothing.message());
+        return nothing.exitCode();
     }
     const bool clearScreen = parser.isSet(watch) && !parser.isSet(json) && isatty(fileno(stdout));
     if (parser.isSet(watch)) // the same few commands every round would bury the table

@@ -33,11 +33,9 @@ int SyncVerb::execute(const QStringList& arguments)
         Console::error(QStringLiteral("sync: --bwlimit must be a whole number of KiB per second"));
         return 2;
     }
-    Experiment experiment;
-    if (int code = openExperiment(parser, &experiment))
+    std::unique_ptr<Deployment> opened;
+    if (int code = openDeployment(parser, &opened))
         return code;
-    Deployment deployment(experiment);
-    if (int code = loadDeployment(deployment))
-        return code;
+    Deployment& deployment = *opened;
     return DeployVerb::await(deployment, [&] { deployment.sync(options); });
 }

@@ -22,14 +22,12 @@ int TerminateVerb::execute(const QStringList& arguments)
     options.force = parser.isSet(force);
     if (int code = conditionNumbers(parser, condition, &options.conditions))
         return code;
-    Experiment experiment;
-    if (int code = openExperiment(parser, &experiment))
+    std::unique_ptr<Deployment> opened;
+    if (int code = openDeployment(parser, &opened))
         return code;
-    Deployment deployment(experiment);
-    if (int code = loadDeployment(deployment))
-        return code;
+    Deployment& deployment = *opened;
     if (!deployment.hasDeployment()) {
-        Console::err(QStringLiteral("logistician: nothing is deployed for %1\n").arg(experiment.dir()));
+        Console::err(QStringLiteral("logistician: nothing is deployed for %1\n").arg(deployment.experiment().dir()));
         return 0;
     }
     const DeploymentState& s = deployment.state();

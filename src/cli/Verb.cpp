@@ -90,9 +90,13 @@ int Verb::parseWithExperimentDir(QCommandLineParser& parser, const QStringList& 
     return parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder)."));
 }
 
-int Verb::loadDeployment(Deployment& deployment)
+int Verb::openDeployment(const QCommandLineParser& parser, std::unique_ptr<Deployment>* deployment)
 {
-    const Result loaded = deployment.load();
+    Experiment experiment;
+    if (int code = openExperiment(parser, &experiment))
+        return code;
+    *deployment = std::make_unique<Deployment>(experiment);
+    const Result loaded = (*deployment)->load();
     if (!loaded)
         Console::error(loaded.message());
     return loaded.exitCode();

@@ -33,8 +33,9 @@ protected:
     static QCommandLineOption conditionOption(const QString& what);
     // Its values (repeated, or comma-separated) as numbers; exit code 0, or 2 with the message printed.
     int conditionNumbers(const QCommandLineParser& parser, const QCommandLineOption& option, QList<int>* numbers) const;
-    // Reads the experiment's saved deployment; exit code 0 or the failure's (printed).
-    static int loadDeployment(Deployment& deployment);
+    // Opens the experiment folder argument and reads its saved deployment (if
+    // any); exit code 0 or the failure's (printed).
+    int openDeployment(const QCommandLineParser& parser, std::unique_ptr<Deployment>* deployment);
     // Runs a command to the end, output streamed to this process's stdout and stderr.
     static int runToEnd(const Command& command, QString* errorMessage = nullptr);
 };

@@ -52,6 +52,8 @@ public:
     // Reads the saved state, if any; bad input when the file is unreadable.
     Result load();
     bool hasDeployment() const { return m_hasState; }
+    // Bad input: what an operation on no deployment reports.
+    Result nothingDeployed() const;
     const DeploymentState& state() const { return m_state; }
     const Experiment& experiment() const { return m_experiment; }
     bool isBusy() const { return m_busy; }
@@ -87,7 +89,6 @@ private:
     // Starts an operation on the saved deployment; false, with finished() to
     // follow, when nothing is deployed or its backend cannot be made.
     bool beginOnDeployment(const Result& ifNothingDeployed);
-    Result nothingDeployed() const;
     void save();
     void setPhase(int index, DeploymentState::Phase phase);
     void setHostPhase(const QString& address, const QString& phase, const QString& message = QString());
