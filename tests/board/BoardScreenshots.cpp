@@ -1,7 +1,7 @@
 // Screenshots of the deployment board, taken from a real sweep on the local
 // Docker engine: the deploy dialog, the board mid-run and at the end, a
 // machine's log tail, the results table and chart. Run by
-// scripts/screenshots-board.sh: board-screenshots OUTPUT_DIR.
+// scripts/screenshots.sh: board-screenshots OUTPUT_DIR.
 
 #include "Dialogs.h"
 #include "ExperimentPage.h"
