@@ -49,6 +49,13 @@ int RunVerb::execute(const QStringList& arguments)
         return code;
 
     QString argumentText = parser.value(options);
+    // main() decodes argv as UTF-8; a byte that is not UTF-8 arrives as U+FFFD and
+    // would reach the container changed. Refuse it rather than pass other bytes.
+    if (argumentText.contains(QChar::ReplacementCharacter)) {
+        Console::error(QStringLiteral("run: -o is not valid UTF-8 (it holds a byte sequence that cannot be decoded, "
+                                      "or U+FFFD); give the arguments in UTF-8"));
+        return 2;
+    }
     if (parser.isSet(condition)) {
         if (parser.isSet(options)) {
             Console::error(QStringLiteral("run: give either -o or --condition, not both"));

@@ -1,5 +1,6 @@
 #include "Parameters.h"
 
+#include "ParameterRules.h"
 #include "ShellWords.h"
 
 #include <QFile>
@@ -7,7 +8,13 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QSet>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <functional>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace {
 
@@ -37,6 +44,78 @@ public:
         if (!member.isEmpty())
             return memberValue(value, member);
         return value;
+    }
+
+    // Offset of the opening quote of a top-level key, or of the member key
+    // `member` inside it when given. -1 if not found.
+    int findKey(const QString& key, const QString& member = QString()) const
+    {
+        const int pos = skipSpace(0);
+        if (pos >= m_text.size() || m_text.at(pos) != '{')
+            return 0;
+        if (member.isEmpty())
+            return memberPos(pos, key, true);
+        const int value = memberPos(pos, key, false);
+        if (value < 0 || value >= m_text.size() || m_text.at(value) != '{')
+            return -1;
+        return memberPos(value, member, true);
+    }
+
+    // Offset of element `index` of the list that is member `member` of the top-level key.
+    int findElement(const QString& key, const QString& member, int index) const
+    {
+        const int pos = find(key, -1, member);
+        return pos < 0 ? -1 : element(pos, index);
+    }
+
+    struct Duplicate
+    {
+        int offset = -1; // of the second occurrence's key
+        QString key;
+        QString parent; // the key of the object holding it; empty at the top level
+    };
+
+    // The first key that an object of the (valid) JSON text holds twice:
+    // QJsonDocument would keep only the last one without a word.
+    Duplicate findDuplicate() const
+    {
+        struct Level
+        {
+            bool object = false;
+            bool expectKey = false;
+            QString name; // the key this object or list is the value of
+            QSet<QString> keys;
+        };
+        QList<Level> stack;
+        QString lastKey;
+        int pos = 0;
+        while (pos < m_text.size()) {
+            const char c = m_text.at(pos);
+            if (c == '"') {
+                const int end = skipString(pos);
+                if (!stack.isEmpty() && stack.last().object && stack.last().expectKey) {
+                    Level& level = stack.last();
+                    lastKey = decodeString(pos, end);
+                    if (level.keys.contains(lastKey))
+                        return Duplicate { pos, lastKey, level.name };
+                    level.keys.insert(lastKey);
+                    level.expectKey = false;
+                }
+                pos = end;
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                // Named after its key, or after the key of the list holding it.
+                const QString name = stack.isEmpty() ? QString() : stack.last().object ? lastKey : stack.last().name;
+                stack.append(Level { c == '{', c == '{', name, {} });
+            } else if ((c == '}' || c == ']') && !stack.isEmpty()) {
+                stack.removeLast();
+            } else if (c == ',' && !stack.isEmpty() && stack.last().object) {
+                stack.last().expectKey = true;
+            }
+            ++pos;
+        }
+        return Duplicate();
     }
 
     void lineColumn(int offset, int* line, int* column) const
@@ -100,17 +179,25 @@ private:
         return pos;
     }
 
-    int memberValue(int objectPos, const QString& key) const
+    QString decodeString(int pos, int end) const
+    {
+        return QJsonDocument::fromJson("[" + m_text.mid(pos, end - pos) + "]").array().at(0).toString();
+    }
+
+    int memberValue(int objectPos, const QString& key) const { return memberPos(objectPos, key, false); }
+
+    // The offset of the value of `key` in the object at objectPos, or of the key itself.
+    int memberPos(int objectPos, const QString& key, bool keyItself) const
     {
         int pos = skipSpace(objectPos + 1);
         while (pos < m_text.size() && m_text.at(pos) == '"') {
+            const int keyPos = pos;
             const int end = skipString(pos);
-            const QString name
-                = QJsonDocument::fromJson("[" + m_text.mid(pos, end - pos) + "]").array().at(0).toString();
+            const QString name = decodeString(pos, end);
             pos = skipSpace(end);
             pos = skipSpace(pos + 1); // ':'
             if (name == key)
-                return pos;
+                return keyItself ? keyPos : pos;
             pos = skipSpace(skipValue(pos));
             if (pos < m_text.size() && m_text.at(pos) == ',')
                 pos = skipSpace(pos + 1);
@@ -163,12 +250,6 @@ QString scalarText(const QJsonValue& v)
     return QString::number(v.toDouble(), 'g', 15);
 }
 
-const QRegularExpression& hostPattern()
-{
-    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9._-]+@[A-Za-z0-9._-]+(:[0-9]{1,5})?$"));
-    return re;
-}
-
 } // namespace
 
 QString ParametersError::toString() const
@@ -204,6 +285,11 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
     if (!doc.isObject())
         return fail(0, QString(), QStringLiteral("the top level must be a JSON object"));
     const QJsonObject obj = doc.object();
+    if (const auto dup = locator.findDuplicate(); dup.offset >= 0)
+        return fail(dup.offset, dup.parent.isEmpty() ? dup.key : dup.parent,
+                    dup.parent.isEmpty()
+                        ? QStringLiteral("duplicate key \"%1\"; only one may be given").arg(dup.key)
+                        : QStringLiteral("duplicate key \"%1\" in %2; only one may be given").arg(dup.key, dup.parent));
 
     auto at = [&](const QString& key, int index = -1, const QString& member = QString()) {
         return locator.find(key, index, member);
@@ -226,17 +312,31 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
                     QStringLiteral("experiment_name must be 1 to 63 letters, digits, '-', '_' or '.', "
                                    "starting with a letter or digit"));
 
-    for (const char* key : { "experiment_command", "aws_ami", "aws_ami_user", "aws_instance_type", "aws_region",
-                             "local_docker_command", "remote_docker_command", "registry", "backend" }) {
+    for (const char* key :
+         { "experiment_command", "aws_ami", "aws_ami_user", "aws_instance_type", "aws_region", "local_docker_command",
+           "remote_docker_command", "registry", "registry_user", "backend" }) {
         if (auto message = requireString(key))
             return fail(at(QLatin1String(key)), QLatin1String(key), *message);
     }
 
-    for (const char* key : { "experiment_command", "local_docker_command", "remote_docker_command" }) {
-        QString why;
-        if (obj.contains(QLatin1String(key)) && !ShellWords::split(obj.value(QLatin1String(key)).toString(), &why))
-            return fail(at(QLatin1String(key)), QLatin1String(key),
-                        QStringLiteral("%1: %2").arg(QLatin1String(key), why));
+    // Values that reach docker, ssh or a shell: each checked against its format.
+    using Rule = QString (*)(const QString&);
+    struct RuleKey
+    {
+        const char* name;
+        Rule rule;
+        const char* separator; // between the key and the rule's message
+    };
+    for (const RuleKey& k : { RuleKey { "experiment_command", &ParameterRules::condition, ": " },
+                              RuleKey { "local_docker_command", &ParameterRules::dockerCommand, " " },
+                              RuleKey { "remote_docker_command", &ParameterRules::dockerCommand, " " },
+                              RuleKey { "registry", &ParameterRules::registry, " " },
+                              RuleKey { "registry_user", &ParameterRules::registryUser, " " } }) {
+        const QString key = QLatin1String(k.name);
+        if (!obj.contains(key))
+            continue;
+        if (const QString why = k.rule(obj.value(key).toString()); !why.isEmpty())
+            return fail(at(key), key, key + QLatin1String(k.separator) + why);
     }
 
     const QString condKey = QStringLiteral("experiment_conditions");
@@ -251,8 +351,7 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
                             QStringLiteral("experiment_conditions must be a list of strings (item %1 is %2)")
                                 .arg(i + 1)
                                 .arg(typeName(conds.at(i))));
-            QString why;
-            if (!ShellWords::split(conds.at(i).toString(), &why))
+            if (const QString why = ParameterRules::condition(conds.at(i).toString()); !why.isEmpty())
                 return fail(at(condKey, i), condKey,
                             QStringLiteral("experiment_conditions item %1: %2").arg(i + 1).arg(why));
         }
@@ -265,6 +364,9 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
             return fail(at(gridKey), gridKey, QStringLiteral("parameter_grid must be an object of lists"));
         const QJsonObject grid = v.toObject();
         for (auto it = grid.begin(); it != grid.end(); ++it) {
+            if (const QString why = ParameterRules::gridKey(it.key()); !why.isEmpty())
+                return fail(locator.findKey(gridKey, it.key()), gridKey,
+                            QStringLiteral("parameter_grid key \"%1\" %2").arg(it.key(), why));
             const bool ok = it.value().isArray() && !it.value().toArray().isEmpty();
             bool scalars = ok;
             for (const QJsonValue& item : it.value().toArray())
@@ -273,6 +375,12 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
                 return fail(at(gridKey, -1, it.key()), gridKey,
                             QStringLiteral("parameter_grid.%1 must be a non-empty list of strings, numbers or booleans")
                                 .arg(it.key()));
+            const QJsonArray values = it.value().toArray();
+            for (int i = 0; i < values.size(); ++i) {
+                if (const QString why = ParameterRules::gridValue(scalarText(values.at(i))); !why.isEmpty())
+                    return fail(locator.findElement(gridKey, it.key(), i), gridKey,
+                                QStringLiteral("parameter_grid.%1 item %2 %3").arg(it.key()).arg(i + 1).arg(why));
+            }
         }
     }
 
@@ -289,10 +397,11 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
             return fail(at(hostsKey), hostsKey, QStringLiteral("hosts must be a list of \"user@host[:port]\" strings"));
         const QJsonArray hosts = v.toArray();
         for (int i = 0; i < hosts.size(); ++i) {
-            if (!hosts.at(i).isString() || !hostPattern().match(hosts.at(i).toString()).hasMatch())
-                return fail(
-                    at(hostsKey, i), hostsKey,
-                    QStringLiteral("hosts item %1 must look like \"user@host\" or \"user@host:port\"").arg(i + 1));
+            const QString why = hosts.at(i).isString()
+                ? ParameterRules::host(hosts.at(i).toString())
+                : QStringLiteral("must look like \"user@host\" or \"user@host:port\"");
+            if (!why.isEmpty())
+                return fail(at(hostsKey, i), hostsKey, QStringLiteral("hosts item %1 %2").arg(i + 1).arg(why));
         }
     }
 
@@ -318,17 +427,42 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
 
 std::optional<Parameters> Parameters::load(const QString& path, ParametersError* error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    auto fail = [&](const QString& message) -> std::optional<Parameters> {
         if (error) {
             *error = ParametersError();
             error->file = path;
-            error->message
-                = file.exists() ? QStringLiteral("cannot read: ") + file.errorString() : QStringLiteral("no such file");
+            error->message = message;
         }
         return std::nullopt;
+    };
+    // Opened without blocking and checked on the open descriptor: a FIFO would
+    // hang every verb in open() or read(), and a device such as /dev/zero (a
+    // symlink is followed) would be read until memory runs out.
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return fail(errno == ENOENT ? QStringLiteral("no such file")
+                                    : QStringLiteral("cannot read: ") + QString::fromLocal8Bit(strerror(errno)));
+    struct stat info
+    {
+    };
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+        ::close(fd);
+        return fail(QStringLiteral("not a regular file"));
     }
-    return parse(file.readAll(), path, error);
+    if (info.st_size > MaxFileSize) {
+        ::close(fd);
+        return fail(QStringLiteral("larger than %1 MB; not a parameters file").arg(MaxFileSize / (1024 * 1024)));
+    }
+    QFile file;
+    if (!file.open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
+        ::close(fd);
+        return fail(QStringLiteral("cannot read: ") + file.errorString());
+    }
+    // Read no more than the limit even if the file grows meanwhile.
+    const QByteArray text = file.read(MaxFileSize + 1);
+    if (text.size() > MaxFileSize)
+        return fail(QStringLiteral("larger than %1 MB; not a parameters file").arg(MaxFileSize / (1024 * 1024)));
+    return parse(text, path, error);
 }
 
 QByteArray Parameters::toJson() const
@@ -417,7 +551,9 @@ QStringList Parameters::expandGrid(const QMap<QString, QStringList>& grid)
         QStringList next;
         for (const QString& prefix : std::as_const(product)) {
             for (const QString& value : it.value()) {
-                const QString part = QStringLiteral("--") + it.key() + QLatin1Char(' ') + ShellWords::quote(value);
+                // "lr" reads as "--lr"; a key written with its dashes ("-l", "--lr") is used as it is.
+                const QString flag = it.key().startsWith(QLatin1Char('-')) ? it.key() : QStringLiteral("--") + it.key();
+                const QString part = flag + QLatin1Char(' ') + ShellWords::quote(value);
                 next << (prefix.isEmpty() ? part : prefix + QLatin1Char(' ') + part);
             }
         }

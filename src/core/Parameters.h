@@ -26,12 +26,16 @@ class Parameters
 {
 public:
     static constexpr const char* FileName = "parameters.json";
+    // A parameters.json larger than this is refused before it is read.
+    static constexpr qint64 MaxFileSize = 10 * 1024 * 1024;
 
     Parameters() = default;
     explicit Parameters(const QJsonObject& json);
 
-    // Parses and validates; fileName is used in error messages only.
+    // Parses and validates; fileName is used in error messages only. Pure: no
+    // file or environment is touched.
     static std::optional<Parameters> parse(const QByteArray& text, const QString& fileName, ParametersError* error);
+    // Refuses anything but a regular file (after symlinks) of at most MaxFileSize, then parses.
     static std::optional<Parameters> load(const QString& path, ParametersError* error);
     // Atomic: the old file stays intact unless the new one is complete.
     bool save(const QString& path, QString* error) const;
@@ -66,6 +70,7 @@ public:
     void setValue(const QString& key, const QJsonValue& value);
 
     // Expands a grid to "--key value" conditions, keys in order, values quoted for the shell.
+    // A key written with a leading '-' ("-l", "--lr") is used as it is.
     static QStringList expandGrid(const QMap<QString, QStringList>& grid);
     // An experiment name that is valid as a Docker tag and an AWS resource name.
     static bool isValidExperimentName(const QString& name);

@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <sys/stat.h>
 
 // Bad input and faults: one clear line, the documented exit code, nothing written.
 class TestCliFaults : public QObject
@@ -21,6 +22,20 @@ private:
         return lines;
     }
     static bool dataWritten(const TestProject& project) { return QFileInfo::exists(project.experimentDir() + "/data"); }
+    static bool stateWritten(const TestProject& project)
+    {
+        return QFileInfo::exists(project.experimentDir() + "/.logistician");
+    }
+    // parameters.json with `line` as its 4th line, committed, so nothing but the value can stop a verb.
+    static QString writeParameters(TestProject& project, const QByteArray& line)
+    {
+        const QString path = project.experimentDir() + "/parameters.json";
+        const QByteArray text = "{\n  \"experiment_name\": \"" + project.name().toUtf8()
+            + "\",\n  \"experiment_command\": \"sh args.sh\",\n" + line + "\n}\n";
+        project.repo().writeFile(QDir(project.root()).relativeFilePath(path), text);
+        project.repo().commitAll("hostile parameters");
+        return path;
+    }
 
 private Q_SLOTS:
     void malformedParameters()
@@ -40,6 +55,91 @@ private Q_SLOTS:
         QFile f(path);
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), broken);
+        QVERIFY(!dataWritten(project));
+    }
+
+    // Issue 10: every value that reaches ssh, rsync, docker or a shell is refused when
+    // parameters.json loads, with file:line:col and exit code 2, before anything runs.
+    void hostileValuesAreRefusedAtLoad_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<QStringList>("verb");
+        QTest::addColumn<QString>("expected"); // after "PATH:"
+        const QStringList deployLocal { "deploy", "--backend", "local", "--yes" };
+        QTest::newRow("host read as an ssh option") << QByteArray("  \"hosts\": [\"-F.evil@127.0.0.61:23461\"]")
+                                                    << QStringList { "deploy", "--backend", "ssh", "--yes" }
+                                                    << "4:13: hosts item 1 has a user or host beginning with '-'";
+        QTest::newRow("port out of range")
+            << QByteArray("  \"hosts\": [\"me@127.0.0.61:99999\"]")
+            << QStringList { "deploy", "--backend", "ssh", "--yes" } << "4:13: hosts item 1 has port 99999";
+        QTest::newRow("grid key with a quote") << QByteArray("  \"parameter_grid\": {\"x'y\": [1]}") << deployLocal
+                                               << "4:22: parameter_grid key \"x'y\" must be";
+        QTest::newRow("grid key, run") << QByteArray("  \"parameter_grid\": {\"x'y\": [1]}")
+                                       << QStringList { "run", "--condition", "3" }
+                                       << "4:22: parameter_grid key \"x'y\" must be";
+        QTest::newRow("docker command runs a shell")
+            << QByteArray("  \"local_docker_command\": \"sh -c 'touch /tmp/logistician-pwn-cli' docker\"")
+            << QStringList { "build" } << "4:27: local_docker_command must be docker, nvidia-docker or podman";
+        QTest::newRow("NUL in a condition")
+            << QByteArray("  \"experiment_conditions\": [\"a\\u0000b c\"]") << QStringList { "run", "--condition", "1" }
+            << "4:29: experiment_conditions item 1: contains a NUL character";
+        QTest::newRow("newline in a condition")
+            << QByteArray("  \"experiment_conditions\": [\"--a '1\\n2'\"]") << deployLocal
+            << "4:29: experiment_conditions item 1: contains a line break";
+        QTest::newRow("registry with spaces")
+            << QByteArray("  \"registry\": \"my registry\"") << deployLocal << "4:15: registry must be a registry host";
+        QTest::newRow("duplicate key") << QByteArray("  \"experiment_command\": \"true\"") << QStringList { "run" }
+                                       << "4:3: duplicate key \"experiment_command\"";
+    }
+    void hostileValuesAreRefusedAtLoad()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(QStringList, verb);
+        QFETCH(QString, expected);
+        QFile::remove("/tmp/logistician-pwn-cli");
+        TestProject project;
+        const QString path = writeParameters(project, line);
+        const CliResult r = CliProcess::run(QStringList { verb.first(), project.experimentDir() } + verb.mid(1),
+                                            QString(), {}, QByteArray(), 120000);
+        QCOMPARE(r.exitCode, 2);
+        const QStringList lines = errorLines(r.err);
+        QCOMPARE(lines.size(), 1);
+        QVERIFY2(lines.first().contains(path + ":" + expected), qPrintable(lines.first()));
+        QVERIFY(!dataWritten(project));
+        QVERIFY(!stateWritten(project));
+        QVERIFY(!QFile::exists("/tmp/logistician-pwn-cli"));
+    }
+
+    void invalidUtf8InOptionsIsRefused()
+    {
+        TestProject project;
+        // Through sh, so the byte 0xFF reaches argv as it is.
+        const CliResult r = CliProcess::run({ "-c", "exec \"$0\" run \"$1\" -o \"$(printf 'a\\377b')\"",
+                                              CliProcess::binary(), project.experimentDir() },
+                                            QString(), {}, QByteArray(), 120000, "/bin/sh");
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("run: -o is not valid UTF-8"), qPrintable(r.err));
+        QCOMPARE(errorLines(r.err).size(), 1);
+        QVERIFY(!dataWritten(project));
+    }
+
+    void parametersThatAreNotAFile()
+    {
+        TestProject project;
+        const QString path = project.experimentDir() + "/parameters.json";
+        QVERIFY(QFile::remove(path));
+        QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+        // A FIFO used to block every verb forever.
+        const CliResult fifo
+            = CliProcess::run({ "build", project.experimentDir() }, QString(), {}, QByteArray(), 20000);
+        QCOMPARE(fifo.exitCode, 2);
+        QVERIFY2(fifo.err.contains(path + ": not a regular file"), qPrintable(fifo.err));
+        // A symlink to /dev/zero used to abort with std::bad_alloc.
+        QVERIFY(QFile::remove(path));
+        QVERIFY(QFile::link("/dev/zero", path));
+        const CliResult zero = CliProcess::run({ "run", project.experimentDir() }, QString(), {}, QByteArray(), 20000);
+        QCOMPARE(zero.exitCode, 2);
+        QVERIFY2(zero.err.contains(path + ": not a regular file"), qPrintable(zero.err));
         QVERIFY(!dataWritten(project));
     }
 
@@ -108,6 +208,12 @@ private Q_SLOTS:
         const CliResult range = CliProcess::run({ "run", project.experimentDir(), "--condition", "9" });
         QCOMPARE(range.exitCode, 2);
         QVERIFY(range.err.contains("between 1 and 2"));
+        // A backend name from the command line is checked like parameters.json's.
+        const CliResult backend
+            = CliProcess::run({ "deploy", project.experimentDir(), "--backend", "-oProxyCommand=x" });
+        QCOMPARE(backend.exitCode, 2);
+        QVERIFY2(backend.err.contains("unknown backend \"-oProxyCommand=x\""), qPrintable(backend.err));
+        QVERIFY(!QFileInfo::exists(project.experimentDir() + "/.logistician"));
     }
 
     void guiWithoutDisplaySaysSo()

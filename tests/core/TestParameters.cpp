@@ -1,11 +1,14 @@
 #include "Parameters.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+#include <QtConcurrent/QtConcurrentRun>
 #include <sys/stat.h>
 
 class TestParameters : public QObject
@@ -78,6 +81,85 @@ private Q_SLOTS:
         QTest::newRow("columns count characters")
             << QByteArray("{\"experiment_name\": \"x\", \"ä\": 1, \"max_parallel\": \"2\"}")
             << "parameters.json:1:50: max_parallel must be";
+
+        // Values that reach ssh, rsync, docker or a shell (issue 10).
+        QTest::newRow("host begins with -")
+            << QByteArray("{\"experiment_name\": \"x\",\n \"hosts\": [\"-F.evil@127.0.0.61:23461\"]}")
+            << "parameters.json:2:12: hosts item 1 has a user or host beginning with '-', which ssh would read as an "
+               "option";
+        QTest::newRow("host part begins with -")
+            << QByteArray("{\"experiment_name\": \"x\", \"hosts\": [\"root@a\", \"me@-oProxyCommand=id\"]}")
+            << "parameters.json:1:46: hosts item 2 has a user or host beginning with '-'";
+        QTest::newRow("port 0") << QByteArray("{\"experiment_name\": \"x\", \"hosts\": [\"me@host:0\"]}")
+                                << "parameters.json:1:36: hosts item 1 has port 0; a port is 1 to 65535";
+        QTest::newRow("port 99999") << QByteArray("{\"experiment_name\": \"x\", \"hosts\": [\"me@host:99999\"]}")
+                                    << "parameters.json:1:36: hosts item 1 has port 99999; a port is 1 to 65535";
+        QTest::newRow("grid key with a quote")
+            << QByteArray("{\"experiment_name\": \"x\",\n \"parameter_grid\": {\"lr\": [1],\n   \"x'y\": [1]}}")
+            << "parameters.json:3:4: parameter_grid key \"x'y\" must be letters";
+        QTest::newRow("grid key with three dashes")
+            << QByteArray("{\"experiment_name\": \"x\", \"parameter_grid\": {\"---a\": [1]}}")
+            << "parameters.json:1:45: parameter_grid key \"---a\" must be";
+        QTest::newRow("grid key with a space")
+            << QByteArray("{\"experiment_name\": \"x\", \"parameter_grid\": {\"a b\": [1]}}")
+            << "parameters.json:1:45: parameter_grid key \"a b\" must be";
+        QTest::newRow("grid value with a newline")
+            << QByteArray("{\"experiment_name\": \"x\", \"parameter_grid\": {\"a\": [\"1\", \"2\\n3\"]}}")
+            << "parameters.json:1:56: parameter_grid.a item 2 contains a line break";
+        QTest::newRow("docker command runs a shell")
+            << QByteArray("{\"experiment_name\": \"x\",\n \"local_docker_command\": \"sh -c 'id > /tmp/pwn' docker\"}")
+            << "parameters.json:2:26: local_docker_command must be docker, nvidia-docker or podman";
+        QTest::newRow("remote docker command with options")
+            << QByteArray("{\"experiment_name\": \"x\", \"remote_docker_command\": \"docker -H tcp://1.2.3.4\"}")
+            << "parameters.json:1:51: remote_docker_command must be docker, nvidia-docker or podman";
+        QTest::newRow("docker command another program")
+            << QByteArray("{\"experiment_name\": \"x\", \"local_docker_command\": \"/usr/bin/env\"}")
+            << "parameters.json:1:50: local_docker_command must be";
+        QTest::newRow("docker command sudo alone")
+            << QByteArray("{\"experiment_name\": \"x\", \"local_docker_command\": \"sudo\"}")
+            << "parameters.json:1:50: local_docker_command must be";
+        QTest::newRow("docker command relative path")
+            << QByteArray("{\"experiment_name\": \"x\", \"local_docker_command\": \"./docker\"}")
+            << "parameters.json:1:50: local_docker_command must be";
+        QTest::newRow("NUL in a condition")
+            << QByteArray("{\"experiment_name\": \"x\",\n \"experiment_conditions\": [\"--a 1\", \"a\\u0000b c\"]}")
+            << "parameters.json:2:37: experiment_conditions item 2: contains a NUL character";
+        QTest::newRow("newline in a condition")
+            << QByteArray("{\"experiment_name\": \"x\", \"experiment_conditions\": [\"--a '1\\n2'\"]}")
+            << "parameters.json:1:52: experiment_conditions item 1: contains a line break";
+        QTest::newRow("carriage return in a condition")
+            << QByteArray("{\"experiment_name\": \"x\", \"experiment_conditions\": [\"--a 1\\r\"]}")
+            << "parameters.json:1:52: experiment_conditions item 1: contains a line break";
+        QTest::newRow("escape in a condition")
+            << QByteArray("{\"experiment_name\": \"x\", \"experiment_conditions\": [\"\\u001b[2J\"]}")
+            << "parameters.json:1:52: experiment_conditions item 1: contains the control character U+001B";
+        QTest::newRow("NUL in the command")
+            << QByteArray("{\"experiment_name\": \"x\", \"experiment_command\": \"python\\u0000 x\"}")
+            << "parameters.json:1:48: experiment_command: contains a NUL character";
+        QTest::newRow("duplicate top-level key")
+            << QByteArray("{\"experiment_name\": \"x\",\n \"backend\": \"ssh\",\n  \"backend\": \"local\"}")
+            << "parameters.json:3:3: duplicate key \"backend\"; only one may be given";
+        QTest::newRow("duplicate grid key")
+            << QByteArray("{\"experiment_name\": \"x\", \"parameter_grid\": {\"lr\": [1], \"lr\": [2]}}")
+            << "parameters.json:1:56: duplicate key \"lr\" in parameter_grid; only one may be given";
+        QTest::newRow("registry with spaces")
+            << QByteArray("{\"experiment_name\": \"x\", \"registry\": \"my registry\"}")
+            << "parameters.json:1:38: registry must be a registry host with an optional port and path";
+        QTest::newRow("registry with an option")
+            << QByteArray("{\"experiment_name\": \"x\", \"registry\": \"--config=/tmp/x\"}")
+            << "parameters.json:1:38: registry must be a registry host";
+        QTest::newRow("registry with port 0")
+            << QByteArray("{\"experiment_name\": \"x\", \"registry\": \"localhost:0/team\"}")
+            << "parameters.json:1:38: registry has port 0; a port is 1 to 65535";
+        QTest::newRow("registry path in upper case")
+            << QByteArray("{\"experiment_name\": \"x\", \"registry\": \"docker.io/Team\"}")
+            << "parameters.json:1:38: registry must be";
+        QTest::newRow("registry user begins with -")
+            << QByteArray("{\"experiment_name\": \"x\", \"registry_user\": \"-p\"}")
+            << "parameters.json:1:43: registry_user must not begin with '-'";
+        QTest::newRow("registry user with a space")
+            << QByteArray("{\"experiment_name\": \"x\", \"registry_user\": \"a b\"}")
+            << "parameters.json:1:43: registry_user must be";
     }
     void errorsNameLineAndColumn()
     {
@@ -85,6 +167,82 @@ private Q_SLOTS:
         QFETCH(QString, expected);
         const QString actual = errorFor(text).toString();
         QVERIFY2(actual.startsWith(expected), qPrintable(actual + " does not start with " + expected));
+    }
+
+    void acceptsWhatTheRulesAllow()
+    {
+        const QByteArray text = R"({
+    "experiment_name": "x",
+    "experiment_conditions": ["--a 1\tb", "--name 'a b' -v"],
+    "hosts": ["root@127.0.0.1", "me_1@host-a.example.org:2222", "u@h:65535"],
+    "local_docker_command": "sudo docker",
+    "remote_docker_command": "/usr/local/bin/podman",
+    "registry": "registry.example.com:5000/team-a/sub_b",
+    "registry_user": "first.last@example.org",
+    "parameter_grid": {"lr": [0.1], "--depth": [2], "-v": ["x"]},
+    "nested": {"same": 1, "other": {"same": 2}}
+})";
+        ParametersError error;
+        const auto p = Parameters::parse(text, "parameters.json", &error);
+        QVERIFY2(p.has_value(), qPrintable(error.toString()));
+        // Keys written with their dashes are used as they are.
+        QCOMPARE(p->allConditions().mid(2), QStringList { "--depth 2 -v x --lr 0.1" });
+        for (const char* docker :
+             { "docker", "nvidia-docker", "podman", "sudo podman", "/usr/bin/nvidia-docker", "" }) {
+            const QByteArray json
+                = QByteArray("{\"experiment_name\": \"x\", \"local_docker_command\": \"") + docker + "\"}";
+            QVERIFY2(Parameters::parse(json, "p.json", &error), qPrintable(error.toString()));
+        }
+        for (const char* registry : { "localhost:5000", "127.0.0.1:5000/x", "docker.io/user", "ghcr.io/a/b.c" }) {
+            const QByteArray json = QByteArray("{\"experiment_name\": \"x\", \"registry\": \"") + registry + "\"}";
+            QVERIFY2(Parameters::parse(json, "p.json", &error), qPrintable(error.toString()));
+        }
+    }
+
+    void loadRefusesWhatIsNotAFile()
+    {
+        QTemporaryDir dir;
+        ParametersError error;
+
+        // A symlink to a device: refused before a byte is read (it used to abort with std::bad_alloc).
+        const QString zero = dir.filePath("zero.json");
+        QVERIFY(QFile::link("/dev/zero", zero));
+        QVERIFY(!Parameters::load(zero, &error));
+        QCOMPARE(error.toString(), zero + ": not a regular file");
+
+        // A folder.
+        QVERIFY(!Parameters::load(dir.path(), &error));
+        QCOMPARE(error.toString(), dir.path() + ": not a regular file");
+
+        // Over 10 MB, even when it is valid JSON.
+        const QString big = dir.filePath("big.json");
+        QFile file(big);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"experiment_name\": \"x\"}");
+        file.write(QByteArray(Parameters::MaxFileSize, ' '));
+        file.close();
+        QVERIFY(!Parameters::load(big, &error));
+        QCOMPARE(error.toString(), big + ": larger than 10 MB; not a parameters file");
+
+        // A FIFO with no writer: refused at once instead of waiting forever.
+        const QString fifo = dir.filePath("fifo.json");
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        QFuture<QString> loading = QtConcurrent::run([fifo] {
+            ParametersError e;
+            return Parameters::load(fifo, &e) ? QString() : e.toString();
+        });
+        QDeadlineTimer deadline(5000);
+        while (!loading.isFinished() && !deadline.hasExpired())
+            QThread::msleep(20);
+        if (!loading.isFinished()) {
+            // Unblock the reader so the test can end, then fail.
+            QFile writer(fifo);
+            QVERIFY(writer.open(QIODevice::WriteOnly));
+            writer.close();
+            loading.waitForFinished();
+            QFAIL("loading a FIFO blocked");
+        }
+        QCOMPARE(loading.result(), fifo + ": not a regular file");
     }
 
     void gridExpandsToCartesianProduct()

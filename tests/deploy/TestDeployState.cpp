@@ -1,5 +1,9 @@
 // The deployment state file, slugs and the Terraform configuration, without any external part.
 
+#include "Experiment.h"
+#include "TestProject.h"
+#include "UserSettings.h"
+#include "deploy/Deployment.h"
 #include "deploy/DeploymentState.h"
 #include "deploy/Terraform.h"
 
@@ -15,6 +19,11 @@ private Q_SLOTS:
     void slugs();
     void roundTrip();
     void terraformEscapesData();
+    void unsplittableConditionStopsThePlan();
+    void settingsRegistryIsCheckedByThePlan();
+
+private:
+    QTemporaryDir m_config; // the user's settings of these tests
 };
 
 void TestDeployState::slugs()
@@ -84,6 +93,62 @@ void TestDeployState::terraformEscapesData()
     QVERIFY(Terraform::isValidCidr(QStringLiteral("203.0.113.7/32")));
     QVERIFY(!Terraform::isValidCidr(QStringLiteral("203.0.113.7")));
     QVERIFY(!Terraform::isValidCidr(QStringLiteral("nonsense/8")));
+}
+
+void TestDeployState::unsplittableConditionStopsThePlan()
+{
+    // Parameters set in memory (as an editor may) skip the loader: the plan
+    // itself refuses a condition that is not argv, on every backend, instead
+    // of running it with no arguments.
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
+    TestProject project;
+    Experiment experiment;
+    QVERIFY(Experiment::open(project.experimentDir(), &experiment));
+    experiment.parameters().setParameterGrid({ { QStringLiteral("x'y"), { QStringLiteral("1") } } });
+    for (const char* backend : { "local", "ssh", "aws" }) {
+        Deployment deployment(experiment);
+        DeployOptions options;
+        options.backend = QLatin1String(backend);
+        const Deployment::Plan plan = deployment.plan(options);
+        QVERIFY2(!plan.check, backend);
+        QCOMPARE(plan.check.exitCode(), 2);
+        QVERIFY2(plan.check.message().contains(QStringLiteral("condition 3")), qPrintable(plan.check.message()));
+        QVERIFY2(plan.check.message().contains(QStringLiteral("unbalanced single quote")),
+                 qPrintable(plan.check.message()));
+    }
+}
+
+void TestDeployState::settingsRegistryIsCheckedByThePlan()
+{
+    // Settings reach docker login and push like parameters.json does: the same rules hold.
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
+    TestProject project;
+    Experiment experiment;
+    QVERIFY(Experiment::open(project.experimentDir(), &experiment));
+    experiment.parameters().setValue(QStringLiteral("hosts"), QJsonArray { QStringLiteral("me@127.0.0.1") });
+    UserSettings().setRegistry(QStringLiteral("my registry"));
+    DeployOptions options;
+    options.backend = QStringLiteral("ssh");
+    Deployment::Plan plan = Deployment(experiment).plan(options);
+    QVERIFY(!plan.check);
+    QCOMPARE(plan.check.exitCode(), 2);
+    QVERIFY2(plan.check.message().startsWith(QStringLiteral("the registry of your settings ('my registry') must be")),
+             qPrintable(plan.check.message()));
+
+    UserSettings().setRegistry(QStringLiteral("localhost:5000/team"));
+    UserSettings().setRegistryUser(QStringLiteral("-p"));
+    plan = Deployment(experiment).plan(options);
+    QVERIFY(!plan.check);
+    QVERIFY2(plan.check.message().startsWith(QStringLiteral("the registry user of your settings (-p) must not")),
+             qPrintable(plan.check.message()));
+
+    // Local runs use no registry: nothing to check there.
+    UserSettings().setRegistry(QStringLiteral("my registry"));
+    options.backend = QStringLiteral("local");
+    plan = Deployment(experiment).plan(options);
+    QVERIFY2(plan.check, qPrintable(plan.check.message()));
+    UserSettings().setRegistry(QString());
+    UserSettings().setRegistryUser(QString());
 }
 
 QTEST_GUILESS_MAIN(TestDeployState)

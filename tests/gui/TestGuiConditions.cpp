@@ -46,6 +46,7 @@ private Q_SLOTS:
     void editCellsAndSave();
     void gridDialogUndoRedo();
     void invalidCellIsHighlightedAndNotSaved();
+    void lineBreakInConditionIsNotSaved();
 
 private:
     ExperimentPage* openTestExperiment(TestProject& project);
@@ -266,6 +267,33 @@ void TestGuiConditions::invalidCellIsHighlightedAndNotSaved()
     QString error;
     QVERIFY(!page->save(&error));
     QVERIFY(error.contains(QStringLiteral("unbalanced single quote")));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), original);
+}
+
+void TestGuiConditions::lineBreakInConditionIsNotSaved()
+{
+    // The rule parameters.json loads with holds in the editor: a line break
+    // (pasted, or set through the model as a delegate does) would split machines.txt.
+    TestProject project;
+    ExperimentPage* page = openTestExperiment(project);
+    QVERIFY(page);
+    ConditionsModel* model = page->conditions()->model();
+    QFile file(project.experimentDir() + QStringLiteral("/parameters.json"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray original = file.readAll();
+    file.close();
+
+    const QModelIndex cell = model->index(1, model->argumentsColumn());
+    QVERIFY(model->setData(cell, QStringLiteral("--lr 'a\nb'"), Qt::EditRole));
+    QCOMPARE(model->data(cell, Qt::ToolTipRole).toString(), QStringLiteral("contains a line break"));
+    auto* problems = need<QLabel>(page, "conditionsProblems");
+    QTRY_VERIFY(problems->isVisible());
+    QVERIFY2(problems->text().contains(QStringLiteral("Row 2: contains a line break")), qPrintable(problems->text()));
+    QVERIFY(!need<QToolButton>(page, "saveConditionsButton")->isEnabled());
+    QString error;
+    QVERIFY(!page->save(&error));
+    QVERIFY2(error.contains(QStringLiteral("contains a line break")), qPrintable(error));
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), original);
 }

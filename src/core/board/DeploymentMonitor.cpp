@@ -419,7 +419,7 @@ Command DeploymentMonitor::loginCommand(int row) const
     if (batch > 0)
         options.remove(batch - 1, 2); // a person is at the keyboard
     const QString dir = host->home.isEmpty() ? QString() : m_deployment->remoteDir(*host, c);
-    command.arguments = options << QStringLiteral("-t") << ssh.destination();
+    command.arguments = options << QStringLiteral("-t") << QStringLiteral("--") << ssh.destination();
     if (!dir.isEmpty())
         command.arguments << QStringLiteral("cd %1 && exec \"${SHELL:-sh}\" -l").arg(ShellWords::quote(dir));
     command.interactive = true;

@@ -4,6 +4,7 @@
 #include "CommandRunner.h"
 #include "CredentialStore.h"
 #include "Docker.h"
+#include "ParameterRules.h"
 #include "ShellWords.h"
 #include "SshKey.h"
 #include "UserSettings.h"
@@ -228,10 +229,38 @@ Deployment::Plan Deployment::plan(const DeployOptions& options) const
         return plan;
     }
     plan.costsMoney = backend->costsMoney();
+    // The registry and user of the user's settings reach docker like parameters.json's do.
+    if (backend->isRemote()) {
+        const UserSettings settings;
+        QString why;
+        if (params.registry().isEmpty() && !(why = ParameterRules::registry(settings.registry())).isEmpty())
+            why = QStringLiteral("the registry of your settings (%1) %2")
+                      .arg(ShellWords::quote(settings.registry()), why);
+        else if (!params.json().contains(QStringLiteral("registry_user"))
+                 && !(why = ParameterRules::registryUser(settings.registryUser())).isEmpty())
+            why = QStringLiteral("the registry user of your settings (%1) %2")
+                      .arg(ShellWords::quote(settings.registryUser()), why);
+        if (!why.isEmpty()) {
+            plan.check = Result::badInput(why + QStringLiteral("; change it with `logistician setup`"));
+            return plan;
+        }
+    }
     if (plan.conditionCount == 0) {
         plan.check = Result::badInput(QStringLiteral("%1: no conditions: add experiment_conditions or parameter_grid")
                                           .arg(m_experiment.parametersPath()));
         return plan;
+    }
+    // A condition that does not become argv stops the deploy here, before anything
+    // starts: it must never run as a container with no arguments at all.
+    const QStringList conditions = params.allConditions();
+    for (int i = 0; i < conditions.size(); ++i) {
+        if (const QString why = ParameterRules::condition(conditions.at(i)); !why.isEmpty()) {
+            plan.check = Result::badInput(QStringLiteral("%1: condition %2 (%3): %4")
+                                              .arg(m_experiment.parametersPath())
+                                              .arg(i + 1)
+                                              .arg(ShellWords::quote(conditions.at(i)), why));
+            return plan;
+        }
     }
     const auto command = ShellWords::split(params.experimentCommand(), &error);
     if (!command || command->isEmpty()) {
@@ -313,7 +342,7 @@ void Deployment::deploy(const DeployOptions& options)
             DeploymentState::Condition c;
             c.index = i + 1;
             c.text = conditions.at(i);
-            c.arguments = ShellWords::split(c.text).value_or(QStringList());
+            c.arguments = *ShellWords::split(c.text); // plan() refused any that does not split
             c.slug = DeploymentState::slugFor(c.index, c.text);
             m_state.conditions.append(c);
         }

@@ -76,7 +76,8 @@ Command SshAccess::script(const QString& text, const QByteArray& standardInput) 
 {
     Command c;
     c.program = QStringLiteral("ssh");
-    c.arguments = options() << destination() << QStringLiteral("--") << text;
+    // "--" before the destination: nothing after it is read as an ssh option.
+    c.arguments = options() << QStringLiteral("--") << destination() << text;
     c.standardInput = standardInput;
     return c;
 }
@@ -90,7 +91,7 @@ Command SshAccess::closeMaster() const
 {
     Command c;
     c.program = QStringLiteral("ssh");
-    c.arguments = options() << QStringLiteral("-O") << QStringLiteral("exit") << destination();
+    c.arguments = options() << QStringLiteral("-O") << QStringLiteral("exit") << QStringLiteral("--") << destination();
     return c;
 }
 
@@ -107,6 +108,7 @@ Command SshAccess::upload(const QString& localDir, const QString& remoteDir) con
     c.program = QStringLiteral("rsync");
     c.arguments = { QStringLiteral("-a"),        QStringLiteral("--mkpath"),
                     QStringLiteral("-e"),        rsyncShell(),
+                    QStringLiteral("--"), // neither path is read as an rsync option
                     localDir + QLatin1Char('/'), destination() + QLatin1Char(':') + remoteDir + QLatin1Char('/') };
     return c;
 }
@@ -120,6 +122,7 @@ Command SshAccess::download(const QString& remoteDir, const QString& localDir, i
             QStringLiteral("--mkpath"), QStringLiteral("-e"),       rsyncShell() };
     if (bandwidthLimitKBps > 0)
         c.arguments << QStringLiteral("--bwlimit=%1").arg(bandwidthLimitKBps);
-    c.arguments << destination() + QLatin1Char(':') + remoteDir + QLatin1Char('/') << localDir + QLatin1Char('/');
+    c.arguments << QStringLiteral("--") << destination() + QLatin1Char(':') + remoteDir + QLatin1Char('/')
+                << localDir + QLatin1Char('/');
     return c;
 }

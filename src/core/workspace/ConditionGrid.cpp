@@ -1,5 +1,6 @@
 #include "ConditionGrid.h"
 
+#include "ParameterRules.h"
 #include "ShellWords.h"
 
 #include <QHash>
@@ -16,12 +17,11 @@ bool isValidKey(const QString& key)
 Parsed parse(const QString& condition)
 {
     Parsed parsed;
-    QString error;
-    const auto words = ShellWords::split(condition, &error);
-    if (!words) {
-        parsed.error = error;
+    // The rule parameters.json is loaded with, so the editor never saves what would not load.
+    parsed.error = ParameterRules::condition(condition);
+    if (!parsed.error.isEmpty())
         return parsed;
-    }
+    const auto words = ShellWords::split(condition);
     parsed.words = *words;
     if (words->size() % 2 != 0)
         return parsed;
