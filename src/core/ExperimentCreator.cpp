@@ -2,6 +2,7 @@
 
 #include "AppPaths.h"
 #include "Experiment.h"
+#include "ParameterRules.h"
 #include "Parameters.h"
 #include "git/GitRepository.h"
 
@@ -94,6 +95,9 @@ Result ExperimentCreator::create(const Options& options, QString* experimentDir)
     dockerfile.replace("{{GIT_URL}}", options.gitUrl.toUtf8());
     dockerfile.replace("{{NAME}}", options.name.toUtf8());
 
+    // The command typed for the new experiment obeys the rule parameters.json loads with.
+    if (const QString why = ParameterRules::condition(options.command); !why.isEmpty())
+        return Result::badInput(QStringLiteral("the command \"%1\": %2").arg(options.command, why));
     const QString dir = options.projectRoot + QStringLiteral("/experiments/") + options.name;
     if (!QDir().mkpath(dir))
         return Result::failed(QStringLiteral("cannot create %1").arg(dir));

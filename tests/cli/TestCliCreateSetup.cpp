@@ -97,6 +97,18 @@ private Q_SLOTS:
         QVERIFY(QDir(dir.path()).isEmpty());
     }
 
+    void createRefusesACommandThatWouldNotLoad()
+    {
+        // `--command` lands in parameters.json: the rule the loader applies holds here too.
+        ScratchRepository repo;
+        repo.writeFile("README", "x\n");
+        repo.commitAll();
+        const CliResult r = CliProcess::run({ "create", "quoted", "--command", "python3 'train.py" }, repo.path());
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("the command \"python3 'train.py\": unbalanced single quote"), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(repo.filePath("experiments/quoted")));
+    }
+
     void setupStoresSecretsInTheKeychainOnly()
     {
         if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
