@@ -1,5 +1,6 @@
 // The deployment state file, slugs and the Terraform configuration, without any external part.
 
+#include "deploy/DeployPreview.h"
 #include "deploy/DeploymentState.h"
 #include "deploy/Terraform.h"
 
@@ -17,6 +18,7 @@ private Q_SLOTS:
     void roundTrip();
     void terraformEscapesData();
     void userDataQuoted();
+    void terraformErrorsNameTheirKey();
 };
 
 void TestDeployState::slugs()
@@ -117,6 +119,20 @@ void TestDeployState::userDataQuoted()
     sh.closeWriteChannel();
     QVERIFY(sh.waitForFinished(10000));
     QCOMPARE(sh.exitCode(), 0);
+}
+
+void TestDeployState::terraformErrorsNameTheirKey()
+{
+    QCOMPARE(DeployPreview::keyForTerraformError(
+                 QStringLiteral("Error: expected instance_type to be one of ...\n  with aws_instance.c1")),
+             QStringLiteral("aws_instance_type"));
+    QCOMPARE(DeployPreview::keyForTerraformError(QStringLiteral("on main.tf.json line 9: \"volume_size\": 3")),
+             QStringLiteral("aws_root_volume_size"));
+    QCOMPARE(DeployPreview::keyForTerraformError(QStringLiteral("\"ingress.0.cidr_blocks.0\" is not a valid CIDR")),
+             QStringLiteral("aws_ssh_cidr (or --ssh-cidr)"));
+    QCOMPARE(DeployPreview::keyForTerraformError(QStringLiteral("Error: Invalid AMI ID \"ami\"")),
+             QStringLiteral("aws_ami"));
+    QVERIFY(DeployPreview::keyForTerraformError(QStringLiteral("Error: Unsupported argument \"tags_all\"")).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestDeployState)
