@@ -1,6 +1,7 @@
 #include "Parameters.h"
 
 #include "ShellWords.h"
+#include "aws/AwsParameters.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -231,6 +232,9 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
         if (auto message = requireString(key))
             return fail(at(QLatin1String(key)), QLatin1String(key), *message);
     }
+
+    if (const auto problem = AwsParameters::check(obj))
+        return fail(at(problem->key), problem->key, problem->message);
 
     for (const char* key : { "experiment_command", "local_docker_command", "remote_docker_command" }) {
         QString why;
