@@ -14,6 +14,8 @@ packages=(
     # the tests' real parts: base image, keychain, registry, GUI screenshots
     debootstrap dbus dbus-x11 gnome-keyring libsecret-tools docker-registry apache2-utils jq procps
     fonts-dejavu-core
+    # fuzzing the loaders (libFuzzer is clang's)
+    clang libclang-rt-14-dev
     # packaging checks and benchmarks
     desktop-file-utils appstream dpkg-dev file librsvg2-bin hyperfine
 )

@@ -3,6 +3,7 @@
 #include "Console.h"
 #include "Docker.h"
 #include "Experiment.h"
+#include "deploy/DeployPreview.h"
 #include "deploy/Deployment.h"
 
 #include <QEventLoop>
@@ -36,6 +37,23 @@ bool DeployVerb::confirm(const QString& question)
         || answer.compare(QLatin1String("yes"), Qt::CaseInsensitive) == 0;
 }
 
+int DeployVerb::preview(const Deployment& deployment, const DeployOptions& options)
+{
+    DeployPreview preview(deployment);
+    QEventLoop loop;
+    int code = 0;
+    QObject::connect(&preview, &DeployPreview::finished, &loop, [&](const Result& result, const QString& text) {
+        Console::out(text + QLatin1Char('\n'));
+        if (!result)
+            Console::error(result.message());
+        code = result.exitCode();
+        loop.quit();
+    });
+    preview.start(options);
+    loop.exec();
+    return code;
+}
+
 int DeployVerb::execute(const QStringList& arguments)
 {
     QCommandLineParser parser;
@@ -52,6 +70,14 @@ int DeployVerb::execute(const QStringList& arguments)
                                      QStringLiteral("aws: the address range allowed to reach the machines over SSH, "
                                                     "e.g. 203.0.113.7/32 (default: parameters.json's aws_ssh_cidr)."),
                                      QStringLiteral("CIDR"));
+    const QCommandLineOption allowWideSsh(QStringLiteral("allow-wide-ssh"),
+                                          QStringLiteral("aws: accept an SSH address range shorter than /16 "
+                                                         "(0.0.0.0/0 included); a warning is printed."));
+    const QCommandLineOption dryRun(QStringLiteral("dry-run"),
+                                    QStringLiteral("Show what would happen (aws: Terraform's plan, made in a scratch "
+                                                   "folder) and change nothing: no machines, containers or state."));
+    parser.addOption(allowWideSsh);
+    parser.addOption(dryRun);
     parser.addOption(backend);
     parser.addOption(yes);
     parser.addOption(allowDirty);
@@ -66,6 +92,10 @@ int DeployVerb::execute(const QStringList& arguments)
     options.backend = parser.value(backend);
     options.allowDirty = parser.isSet(allowDirty);
     options.sshCidr = parser.value(sshCidr);
+    options.allowWideSsh = parser.isSet(allowWideSsh);
+    options.dryRun = parser.isSet(dryRun);
+    if (options.dryRun)
+        return preview(deployment, options);
     const Deployment::Plan plan = deployment.plan(options);
     if (!plan.check) {
         Console::error(plan.check.message());
@@ -79,6 +109,8 @@ int DeployVerb::execute(const QStringList& arguments)
         }
     }
     Console::err(QStringLiteral("logistician: %1\n").arg(plan.summary));
+    for (const QString& warning : plan.warnings)
+        Console::err(QStringLiteral("logistician: warning: %1\n").arg(warning));
     if (plan.costsMoney && !plan.resumes && !parser.isSet(yes)) {
         if (!Console::stdinIsTerminal()) {
             Console::error(QStringLiteral("deploy: this creates machines that cost money; pass --yes to go on without "

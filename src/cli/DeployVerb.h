@@ -5,6 +5,7 @@
 #include <functional>
 
 class Deployment;
+struct DeployOptions;
 
 class DeployVerb : public Verb
 {
@@ -22,4 +23,6 @@ public:
     static int await(Deployment& deployment, const std::function<void()>& start);
     // Asks a yes/no question on the terminal; false when stdin is no terminal.
     static bool confirm(const QString& question);
+    // --dry-run: prints what deploy would do; changes nothing.
+    static int preview(const Deployment& deployment, const DeployOptions& options);
 };

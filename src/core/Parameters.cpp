@@ -2,6 +2,7 @@
 
 #include "ParameterRules.h"
 #include "ShellWords.h"
+#include "aws/AwsParameters.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -318,6 +319,9 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
         if (auto message = requireString(key))
             return fail(at(QLatin1String(key)), QLatin1String(key), *message);
     }
+
+    if (const auto problem = AwsParameters::check(obj))
+        return fail(at(problem->key), problem->key, problem->message);
 
     // Values that reach docker, ssh or a shell: each checked against its format.
     using Rule = QString (*)(const QString&);

@@ -6,9 +6,10 @@
 # created with instance_initiated_shutdown_behavior = "stop", so stopping keeps
 # its disk and nothing is lost.
 set -eu
-USER_NAME='@USER@'
-EXPERIMENT='@EXPERIMENT@'
-AUTO_STOP_MINUTES='@AUTO_STOP_MINUTES@'
+# Logistician fills these in, each already quoted for sh (never pasted into '...').
+USER_NAME=@USER@
+EXPERIMENT=@EXPERIMENT@
+AUTO_STOP_MINUTES=@AUTO_STOP_MINUTES@
 
 export DEBIAN_FRONTEND=noninteractive
 if ! command -v docker >/dev/null 2>&1; then

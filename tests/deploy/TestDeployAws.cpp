@@ -7,13 +7,17 @@
 // configuration without it.
 
 #include "DeployTestKit.h"
+#include "RealTerraform.h"
+#include "ShellWords.h"
 #include "SshMachines.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QTcpSocket>
 #include <QTest>
@@ -25,6 +29,10 @@ private Q_SLOTS:
     void initTestCase();
     void noTerraformSaysHowToInstall();
     void needsAddressRange();
+    void realProviderSeesTheSchema();
+    void dryRunChangesNothing();
+    void dryRunWithoutCredentials();
+    void storedDefaultsUsed();
     void sweepOnStandInMachines();
     void applyFailsHalfwayThenTerminate();
     void oneMachineTerminated();
@@ -38,6 +46,7 @@ private:
     std::unique_ptr<DeployTestKit> m_kit;
     std::unique_ptr<TestProject> m_project; // the current test's, terminated whatever happened
     QTemporaryDir m_bin;
+    RealTerraform m_tf;
     QString m_log;
     const QString m_keyId = QStringLiteral("AKIASTANDINKEY000001");
     const QString m_secret = QStringLiteral("standin/Secret+Key-0123456789abcdef");
@@ -47,6 +56,11 @@ void TestDeployAws::initTestCase()
 {
     m_kit = std::make_unique<DeployTestKit>();
     QVERIFY(m_kit->isValid());
+    // init, validate and plan are the real terraform's, with the provider from the mirror only.
+    REQUIRE_REAL_TERRAFORM(m_tf, m_bin.path());
+    const auto tfEnv = m_tf.environment();
+    for (auto it = tfEnv.begin(); it != tfEnv.end(); ++it)
+        m_kit->env().insert(it.key(), it.value());
     const QString standIn = qEnvironmentVariable("LOGISTICIAN_TEST_SUPPORT_DIR") + QStringLiteral("/terraform-standin");
     QVERIFY2(QFileInfo(standIn).isExecutable(), qPrintable(standIn));
     QVERIFY(QFile::link(standIn, m_bin.filePath(QStringLiteral("terraform"))));
@@ -76,6 +90,7 @@ TestProject& TestDeployAws::awsProject(const QStringList& conditions)
                            { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
                            { QStringLiteral("aws_ami"), QStringLiteral("ami-0123456789abcdef0") },
                            { QStringLiteral("aws_ami_user"), qEnvironmentVariable("USER", QStringLiteral("root")) },
+                           { QStringLiteral("aws_root_volume_size"), 30 },
                            { QStringLiteral("auto_stop_minutes"), 15 } });
     return *m_project;
 }
@@ -124,8 +139,127 @@ void TestDeployAws::needsAddressRange()
     QVERIFY(unasked.err.contains(QStringLiteral("1 EC2 instance(s)")));
     QVERIFY(unasked.err.contains(QStringLiteral("t3.small")));
     QVERIFY(unasked.err.contains(QStringLiteral("eu-central-1")));
-    QVERIFY(unasked.err.contains(QStringLiteral("$0.0208 per hour")));
+    // Frankfurt's own price, from the table.
+    QVERIFY2(unasked.err.contains(QStringLiteral("$0.0240 per hour")), qPrintable(unasked.err));
+    QVERIFY(unasked.err.contains(QStringLiteral("eu-central-1 prices of")));
+    // Strict ranges; a wide one only when asked for, with a warning.
+    for (const char* range : { "1.2.3.4/0", "01.2.3.4/32", "198.51.100.7/24" }) {
+        const CliResult r = m_kit->cli(
+            *project,
+            { QStringLiteral("deploy"), QStringLiteral("--yes"), QStringLiteral("--ssh-cidr"), QLatin1String(range) });
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("--ssh-cidr")), qPrintable(r.err));
+    }
+    const CliResult wide = m_kit->cli(*project,
+                                      { QStringLiteral("deploy"), QStringLiteral("--yes"), QStringLiteral("--ssh-cidr"),
+                                        QStringLiteral("0.0.0.0/0") });
+    QCOMPARE(wide.exitCode, 2);
+    QVERIFY2(wide.err.contains(QStringLiteral("--allow-wide-ssh")), qPrintable(wide.err));
+    const CliResult allowed
+        = m_kit->cli(*project,
+                     { QStringLiteral("deploy"), QStringLiteral("--dry-run"), QStringLiteral("--allow-wide-ssh"),
+                       QStringLiteral("--ssh-cidr"), QStringLiteral("10.0.0.0/8") });
+    QCOMPARE(allowed.exitCode, 0);
+    QVERIFY2(allowed.out.contains(QStringLiteral("warning: SSH to the machines is open to 10.0.0.0/8")),
+             qPrintable(allowed.out));
     QVERIFY(standInLog().filter(QStringLiteral("apply")).isEmpty());
+}
+
+void TestDeployAws::realProviderSeesTheSchema()
+{
+    // The tests meet the provider's own checks: the ingress description this project wrote until issue 9
+    // (with an apostrophe) is refused by the real terraform validate, as it was for every real user.
+    auto* project = &awsProject({ QStringLiteral("--n 1") });
+    const CliResult r = m_kit->cli(*project,
+                                   { QStringLiteral("deploy"), QStringLiteral("--dry-run"),
+                                     QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    QCOMPARE(r.exitCode, 0);
+    QTemporaryDir dir;
+    QFile main(dir.filePath(QStringLiteral("main.tf.json")));
+    // A configuration of the old shape, made by hand here; the current one is checked by every deploy below.
+    QVERIFY(main.open(QIODevice::WriteOnly));
+    main.write(R"({"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws"}}},
+ "provider": {"aws": {"region": "eu-central-1"}},
+ "resource": {"aws_security_group": {"ssh": {"name_prefix": "x-", "description": "d",
+   "ingress": [{"description": "SSH from the researcher's address range", "from_port": 22, "to_port": 22,
+                "protocol": "tcp", "cidr_blocks": ["198.51.100.0/24"], "ipv6_cidr_blocks": [],
+                "prefix_list_ids": [], "security_groups": [], "self": false}]}}}})");
+    main.close();
+    QCOMPARE(
+        m_tf.run(dir.path(), { QStringLiteral("init"), QStringLiteral("-input=false"), QStringLiteral("-no-color") })
+            .exitCode,
+        0);
+    const RealTerraform::Outcome validate
+        = m_tf.run(dir.path(), { QStringLiteral("validate"), QStringLiteral("-no-color") });
+    QVERIFY(validate.exitCode != 0);
+    QVERIFY2(validate.err.contains(QStringLiteral("ingress.0.description")), qPrintable(validate.err));
+}
+
+void TestDeployAws::dryRunChangesNothing()
+{
+    QFile::remove(m_log);
+    auto* project = &awsProject({ QStringLiteral("--n 1"), QStringLiteral("--n 2") });
+    const CliResult r = m_kit->cli(*project,
+                                   { QStringLiteral("deploy"), QStringLiteral("--dry-run"),
+                                     QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("Plan: 4 to add, 0 to change, 0 to destroy.")), qPrintable(r.out));
+    QVERIFY(r.out.contains(QStringLiteral("# aws_instance.")));
+    QVERIFY(r.out.contains(QStringLiteral("2 EC2 instance(s) of type t3.small in eu-central-1")));
+    QVERIFY(r.out.contains(QStringLiteral("$0.0480 per hour")));
+    QVERIFY(r.out.contains(QStringLiteral("docker run")));
+    QVERIFY(r.out.contains(QStringLiteral("sh /logistician/run.sh sh cond.sh --n 2")));
+    // Nothing made: no state, no Terraform folder, no apply, no containers, no image.
+    QVERIFY(!QFileInfo::exists(project->experimentDir() + QStringLiteral("/.logistician/deployment.json")));
+    QVERIFY(!QFileInfo::exists(project->experimentDir() + QStringLiteral("/.logistician/terraform")));
+    QVERIFY(standInLog().filter(QStringLiteral("terraform apply")).isEmpty());
+    QVERIFY(!standInLog().filter(QStringLiteral("terraform plan")).isEmpty());
+    QVERIFY(DeployTestKit::containers(project->name()).isEmpty());
+}
+
+void TestDeployAws::dryRunWithoutCredentials()
+{
+    QFile::remove(m_log);
+    auto* project = &awsProject({ QStringLiteral("--n 1") });
+    QMap<QString, QString> saved = m_kit->env();
+    m_kit->env().remove(QStringLiteral("AWS_ACCESS_KEY_ID"));
+    m_kit->env().remove(QStringLiteral("AWS_SECRET_ACCESS_KEY"));
+    m_kit->env().insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), QStringLiteral("unix:path=/nonexistent"));
+    const CliResult r = m_kit->cli(*project,
+                                   { QStringLiteral("deploy"), QStringLiteral("--dry-run"),
+                                     QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    m_kit->env() = saved;
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("terraform plan not run: no AWS access key")), qPrintable(r.out));
+    QVERIFY(r.out.contains(QStringLiteral("terraform validate: the configuration is valid.")));
+    QVERIFY(r.out.contains(QStringLiteral("1 EC2 instance(s)")));
+    QVERIFY(standInLog().filter(QStringLiteral("terraform plan")).isEmpty());
+}
+
+void TestDeployAws::storedDefaultsUsed()
+{
+    // No aws_region / aws_instance_type in parameters.json: what setup and Settings stored is used.
+    m_project = m_kit->project({ QStringLiteral("--n 1") },
+                               { { QStringLiteral("backend"), QStringLiteral("aws") },
+                                 { QStringLiteral("aws_ami"), QStringLiteral("ami-0123456789abcdef0") } });
+    QDir().mkpath(m_kit->configDir() + QStringLiteral("/logistician"));
+    const QString ini = m_kit->configDir() + QStringLiteral("/logistician/settings.ini");
+    const QByteArray before = DeployTestKit::readFile(ini);
+    QFile settings(ini);
+    QVERIFY(settings.open(QIODevice::Append));
+    settings.write("\n[aws]\nregion=eu-west-1\ninstance_type=m5.large\n");
+    settings.close();
+    const CliResult r = m_kit->cli(*m_project,
+                                   { QStringLiteral("deploy"), QStringLiteral("--dry-run"),
+                                     QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    QFile restore(ini);
+    QVERIFY(restore.open(QIODevice::WriteOnly));
+    restore.write(before);
+    restore.close();
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("1 EC2 instance(s) of type m5.large in eu-west-1")), qPrintable(r.out));
+    QVERIFY(r.out.contains(QStringLiteral("$0.1070 per hour")));
+    QVERIFY(r.out.contains(QStringLiteral("Plan: 3 to add")));
 }
 
 void TestDeployAws::sweepOnStandInMachines()
@@ -164,7 +298,7 @@ void TestDeployAws::sweepOnStandInMachines()
         taggedConditions.insert(tags.value(QStringLiteral("condition")).toString());
         const QString userData = instance.value(QStringLiteral("user_data")).toString();
         QVERIFY(userData.contains(QStringLiteral("docker.io")));
-        QVERIFY(userData.contains(QStringLiteral("AUTO_STOP_MINUTES='15'")));
+        QVERIFY(userData.contains(QStringLiteral("\nAUTO_STOP_MINUTES=15\n")));
         QVERIFY(it.key().at(0).isLetter());
     }
     QCOMPARE(taggedConditions,
@@ -203,6 +337,73 @@ void TestDeployAws::sweepOnStandInMachines()
                  .toObject()
                  .size(),
              3);
+
+    // The real plan the stand-in applied (terraform show -json): one instance per condition, as the folder asks.
+    const QJsonObject plan
+        = QJsonDocument::fromJson(DeployTestKit::readFile(tfDir + QStringLiteral("/.standin/plan.json"))).object();
+    QVERIFY(!plan.isEmpty());
+    QStringList types;
+    QJsonObject plannedGroup;
+    QSet<QString> plannedConditions;
+    const QString firstUserData = instances.begin().value().toObject().value(QStringLiteral("user_data")).toString();
+    QString renderedUserData = firstUserData;
+    renderedUserData.replace(QStringLiteral("$${"), QStringLiteral("${"))
+        .replace(QStringLiteral("%%{"), QStringLiteral("%{"));
+    const QString userDataHash
+        = QString::fromLatin1(QCryptographicHash::hash(renderedUserData.toUtf8(), QCryptographicHash::Sha1).toHex());
+    for (const QJsonValue& v : plan.value(QStringLiteral("resource_changes")).toArray()) {
+        const QJsonObject change = v.toObject();
+        QCOMPARE(change.value(QStringLiteral("change")).toObject().value(QStringLiteral("actions")).toArray(),
+                 QJsonArray { QStringLiteral("create") });
+        const QJsonObject after
+            = change.value(QStringLiteral("change")).toObject().value(QStringLiteral("after")).toObject();
+        types << change.value(QStringLiteral("type")).toString();
+        if (change.value(QStringLiteral("type")).toString() == QLatin1String("aws_security_group"))
+            plannedGroup = after;
+        if (change.value(QStringLiteral("type")).toString() != QLatin1String("aws_instance"))
+            continue;
+        QCOMPARE(after.value(QStringLiteral("instance_type")).toString(), QStringLiteral("t3.small"));
+        QCOMPARE(after.value(QStringLiteral("ami")).toString(), QStringLiteral("ami-0123456789abcdef0"));
+        const QJsonObject root = after.value(QStringLiteral("root_block_device")).toArray().at(0).toObject();
+        QCOMPARE(root.value(QStringLiteral("volume_size")).toInt(), 30);
+        QCOMPARE(root.value(QStringLiteral("volume_type")).toString(), QStringLiteral("gp3"));
+        QCOMPARE(root.value(QStringLiteral("encrypted")).toBool(), true);
+        QCOMPARE(after.value(QStringLiteral("metadata_options"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("http_tokens"))
+                     .toString(),
+                 QStringLiteral("required"));
+        const QJsonObject tags = after.value(QStringLiteral("tags")).toObject();
+        QCOMPARE(tags.value(QStringLiteral("experiment")).toString(), project->name());
+        QCOMPARE(tags.value(QStringLiteral("commit")).toString(), commit);
+        QCOMPARE(tags.value(QStringLiteral("managed_by")).toString(), QStringLiteral("logistician"));
+        plannedConditions.insert(tags.value(QStringLiteral("condition")).toString());
+        // The provider keeps user data as its SHA-1: the script Terraform will send, after its own unescaping.
+        QCOMPARE(after.value(QStringLiteral("user_data")).toString(), userDataHash);
+    }
+    QCOMPARE(types.count(QStringLiteral("aws_instance")), 3);
+    QCOMPARE(plannedConditions,
+             (QSet<QString> { QStringLiteral("--n 1"), QStringLiteral("--n 2 --exit 5"),
+                              QStringLiteral("'$(touch /tmp/pwned-aws)' ${HOME}") }));
+    const QJsonArray plannedIngress = plannedGroup.value(QStringLiteral("ingress")).toArray();
+    QCOMPARE(plannedIngress.size(), 1);
+    const QJsonObject rule = plannedIngress.at(0).toObject();
+    QCOMPARE(rule.value(QStringLiteral("from_port")).toInt(), 22);
+    QCOMPARE(rule.value(QStringLiteral("to_port")).toInt(), 22);
+    QCOMPARE(rule.value(QStringLiteral("cidr_blocks")).toArray(), QJsonArray { QStringLiteral("198.51.100.0/24") });
+    QCOMPARE(rule.value(QStringLiteral("ipv6_cidr_blocks")).toArray(), QJsonArray());
+    // The rendered user data is a valid sh script and sets the user as a quoted word.
+    QProcess sh;
+    sh.start(QStringLiteral("sh"), { QStringLiteral("-n") });
+    sh.write(renderedUserData.toUtf8());
+    sh.closeWriteChannel();
+    QVERIFY(sh.waitForFinished(10000));
+    QCOMPARE(sh.exitCode(), 0);
+    QVERIFY(renderedUserData.contains(QStringLiteral("\nUSER_NAME=")
+                                      + ShellWords::quote(qEnvironmentVariable("USER", QStringLiteral("root")))
+                                      + QLatin1Char('\n')));
 
     // The command sequence, credentials only in terraform's environment.
     const QStringList calls = standInLog();
@@ -269,7 +470,7 @@ void TestDeployAws::applyFailsHalfwayThenTerminate()
     const QJsonObject tfstate
         = QJsonDocument::fromJson(
               DeployTestKit::readFile(project->experimentDir()
-                                      + QStringLiteral("/.logistician/terraform/terraform.tfstate")))
+                                      + QStringLiteral("/.logistician/terraform/.standin/state.json")))
               .object();
     const QJsonObject made = tfstate.value(QStringLiteral("instances")).toObject();
     QCOMPARE(made.size(), 1);

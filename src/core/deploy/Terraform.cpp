@@ -1,6 +1,8 @@
 #include "Terraform.h"
 
-#include <QHostAddress>
+#include "ShellWords.h"
+#include "aws/AwsParameters.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -8,14 +10,52 @@ namespace Terraform {
 
 namespace {
 
-// Terraform reads "${...}" and "%{...}" in any JSON string as a template; text
-// that is data (the bootstrap script, a condition) must not be.
+// Terraform reads "${...}" and "%{...}" in any JSON string as a template. Every
+// string of the configuration is data and escaped (escapeAll), except the
+// references made here with reference(): they are marked by an object of this
+// one key until escapeAll turns them into "${...}".
+const QString ReferenceKey = QStringLiteral("\x01"
+                                            "logistician-reference");
+
 QString literal(const QString& text)
 {
     QString out = text;
     out.replace(QStringLiteral("${"), QStringLiteral("$${"));
     out.replace(QStringLiteral("%{"), QStringLiteral("%%{"));
     return out;
+}
+
+QJsonObject reference(const QString& expression)
+{
+    return QJsonObject { { ReferenceKey, expression } };
+}
+
+QJsonValue escapeAll(const QJsonValue& value)
+{
+    if (value.isString())
+        return literal(value.toString());
+    if (value.isArray()) {
+        QJsonArray out;
+        for (const QJsonValue& v : value.toArray())
+            out.append(escapeAll(v));
+        return out;
+    }
+    if (value.isObject()) {
+        const QJsonObject o = value.toObject();
+        if (o.size() == 1 && o.contains(ReferenceKey))
+            return QStringLiteral("${%1}").arg(o.value(ReferenceKey).toString());
+        QJsonObject out;
+        for (auto it = o.begin(); it != o.end(); ++it)
+            out.insert(literal(it.key()), escapeAll(it.value()));
+        return out;
+    }
+    return value;
+}
+
+// EC2 keeps tag values up to 256 characters.
+QString tagValue(const QString& text)
+{
+    return text.left(256);
 }
 
 } // namespace
@@ -27,19 +67,16 @@ QString resourceName(const QString& slug)
     return name;
 }
 
-bool isValidCidr(const QString& cidr)
+std::optional<QString> userData(const QString& templateText, const QString& experimentName, const QString& user,
+                                int autoStopMinutes)
 {
-    const auto parsed = QHostAddress::parseSubnet(cidr);
-    return !parsed.first.isNull() && parsed.first.protocol() == QAbstractSocket::IPv4Protocol
-        && cidr.contains(QLatin1Char('/'));
-}
-
-QString userData(const QString& templateText, const QString& experimentName, const QString& user, int autoStopMinutes)
-{
+    // Checked at load already; this script runs as root, so a name that is not one never reaches it.
+    if (!AwsParameters::isUserName(user))
+        return std::nullopt;
     QString text = templateText;
-    text.replace(QStringLiteral("@EXPERIMENT@"), experimentName);
-    text.replace(QStringLiteral("@USER@"), user);
-    text.replace(QStringLiteral("@AUTO_STOP_MINUTES@"), QString::number(autoStopMinutes));
+    text.replace(QStringLiteral("@EXPERIMENT@"), ShellWords::quote(experimentName));
+    text.replace(QStringLiteral("@USER@"), ShellWords::quote(user));
+    text.replace(QStringLiteral("@AUTO_STOP_MINUTES@"), ShellWords::quote(QString::number(autoStopMinutes)));
     return text;
 }
 
@@ -54,7 +91,7 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
                                                   { QStringLiteral("public_key"), s.publicKey.trimmed() } } } });
 
     const QJsonObject ingress {
-        { QStringLiteral("description"), QStringLiteral("SSH from the researcher's address range") },
+        { QStringLiteral("description"), QStringLiteral("SSH from the address range given at deploy") },
         { QStringLiteral("from_port"), 22 },
         { QStringLiteral("to_port"), 22 },
         { QStringLiteral("protocol"), QStringLiteral("tcp") },
@@ -88,7 +125,16 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
                   { QStringLiteral("tags"), QJsonObject { { QStringLiteral("experiment"), experimentName } } },
               } } });
 
-    const QString ami = s.ami.isEmpty() ? QStringLiteral("${data.aws_ami.debian.id}") : s.ami;
+    const QJsonValue ami = s.ami.isEmpty() ? QJsonValue(reference(QStringLiteral("data.aws_ami.debian.id"))) : s.ami;
+    QJsonObject rootVolume { { QStringLiteral("volume_type"), QStringLiteral("gp3") },
+                             { QStringLiteral("encrypted"), true },
+                             { QStringLiteral("delete_on_termination"), true } };
+    if (s.rootVolumeGb > 0)
+        rootVolume.insert(QStringLiteral("volume_size"), s.rootVolumeGb);
+    // IMDSv2 only, one hop: the instance's metadata is not reachable from its containers.
+    const QJsonObject metadata { { QStringLiteral("http_endpoint"), QStringLiteral("enabled") },
+                                 { QStringLiteral("http_tokens"), QStringLiteral("required") },
+                                 { QStringLiteral("http_put_response_hop_limit"), 1 } };
     QJsonObject instances;
     QJsonObject outputValue;
     for (const DeploymentState::Condition& c : state.conditions) {
@@ -96,27 +142,32 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
         if (c.phase == DeploymentState::Phase::Terminated)
             continue;
         const QString key = resourceName(c.slug);
-        instances.insert(key,
-                         QJsonObject {
-                             { QStringLiteral("ami"), ami },
-                             { QStringLiteral("instance_type"), s.instanceType },
-                             { QStringLiteral("key_name"), QStringLiteral("${aws_key_pair.machines.key_name}") },
-                             { QStringLiteral("vpc_security_group_ids"),
-                               QJsonArray { QStringLiteral("${aws_security_group.ssh.id}") } },
-                             { QStringLiteral("associate_public_ip_address"), true },
-                             { QStringLiteral("instance_initiated_shutdown_behavior"), QStringLiteral("stop") },
-                             { QStringLiteral("user_data"), literal(s.userData) },
-                             { QStringLiteral("tags"),
-                               QJsonObject { { QStringLiteral("Name"), prefix + QLatin1Char('-') + c.slug },
-                                             { QStringLiteral("experiment"), experimentName },
-                                             { QStringLiteral("condition"), literal(c.text) },
-                                             { QStringLiteral("commit"), state.commit },
-                                             { QStringLiteral("managed_by"), QStringLiteral("logistician") } } },
-                         });
+        instances.insert(
+            key,
+            QJsonObject {
+                { QStringLiteral("ami"), ami },
+                { QStringLiteral("instance_type"), s.instanceType },
+                { QStringLiteral("key_name"), reference(QStringLiteral("aws_key_pair.machines.key_name")) },
+                { QStringLiteral("vpc_security_group_ids"),
+                  QJsonArray { reference(QStringLiteral("aws_security_group.ssh.id")) } },
+                { QStringLiteral("associate_public_ip_address"), true },
+                { QStringLiteral("instance_initiated_shutdown_behavior"), QStringLiteral("stop") },
+                { QStringLiteral("user_data"), s.userData },
+                { QStringLiteral("root_block_device"), QJsonArray { rootVolume } },
+                { QStringLiteral("metadata_options"), QJsonArray { metadata } },
+                { QStringLiteral("tags"),
+                  QJsonObject { { QStringLiteral("Name"), prefix + QLatin1Char('-') + c.slug },
+                                { QStringLiteral("experiment"), experimentName },
+                                { QStringLiteral("condition"), tagValue(c.text) },
+                                { QStringLiteral("condition_slug"), c.slug },
+                                { QStringLiteral("commit"), state.commit },
+                                { QStringLiteral("managed_by"), QStringLiteral("logistician") } } },
+            });
         outputValue.insert(
             c.slug,
-            QJsonObject { { QStringLiteral("id"), QStringLiteral("${aws_instance.%1.id}").arg(key) },
-                          { QStringLiteral("public_ip"), QStringLiteral("${aws_instance.%1.public_ip}").arg(key) } });
+            QJsonObject {
+                { QStringLiteral("id"), reference(QStringLiteral("aws_instance.%1.id").arg(key)) },
+                { QStringLiteral("public_ip"), reference(QStringLiteral("aws_instance.%1.public_ip").arg(key)) } });
     }
     if (!instances.isEmpty())
         resource.insert(QStringLiteral("aws_instance"), instances);
@@ -127,7 +178,7 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
               { QStringLiteral("required_providers"),
                 QJsonObject { { QStringLiteral("aws"),
                                 QJsonObject { { QStringLiteral("source"), QStringLiteral("hashicorp/aws") },
-                                              { QStringLiteral("version"), QStringLiteral(">= 4.0") } } } } } } },
+                                              { QStringLiteral("version"), QStringLiteral(">= 5.0") } } } } } } },
         { QStringLiteral("provider"),
           QJsonObject { { QStringLiteral("aws"), QJsonObject { { QStringLiteral("region"), s.region } } } } },
         { QStringLiteral("resource"), resource },
@@ -151,7 +202,7 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
                                                            QJsonArray { QStringLiteral("debian-12-amd64-*") } } } } },
                         } } } } });
     }
-    return root;
+    return escapeAll(root).toObject();
 }
 
 QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs)
@@ -218,21 +269,6 @@ std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* erro
         out << i;
     }
     return out;
-}
-
-double hourlyPrice(const QString& instanceType)
-{
-    static const QMap<QString, double> prices {
-        { QStringLiteral("t3.micro"), 0.0104 },  { QStringLiteral("t3.small"), 0.0208 },
-        { QStringLiteral("t3.medium"), 0.0416 }, { QStringLiteral("t3.large"), 0.0832 },
-        { QStringLiteral("t3.xlarge"), 0.1664 }, { QStringLiteral("t3.2xlarge"), 0.3328 },
-        { QStringLiteral("m5.large"), 0.096 },   { QStringLiteral("m5.xlarge"), 0.192 },
-        { QStringLiteral("m5.2xlarge"), 0.384 }, { QStringLiteral("c5.large"), 0.085 },
-        { QStringLiteral("c5.xlarge"), 0.17 },   { QStringLiteral("c5.2xlarge"), 0.34 },
-        { QStringLiteral("r5.large"), 0.126 },   { QStringLiteral("g4dn.xlarge"), 0.526 },
-        { QStringLiteral("g5.xlarge"), 1.006 },  { QStringLiteral("p3.2xlarge"), 3.06 },
-    };
-    return prices.value(instanceType, -1.0);
 }
 
 QString installHint()

@@ -7,6 +7,7 @@
 #include <QList>
 #include <QMap>
 #include <QString>
+#include <optional>
 
 class Experiment;
 
@@ -23,6 +24,7 @@ struct Settings
     QString instanceType;
     QString ami; // empty: the newest official Debian 12 image
     QString user; // login user on the image
+    int rootVolumeGb = 0; // 0: the image's own size
     QString sshCidr; // the only address range allowed in, and only to port 22
     QString publicKey; // the setup SSH key's public half
     QString userData; // the bootstrap script
@@ -40,17 +42,16 @@ struct Instance
 QJsonObject configuration(const QString& experimentName, const DeploymentState& state, const Settings& settings);
 // A configuration without the instances (and outputs) of these condition slugs; apply it to destroy just them.
 QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs);
-// The instance bootstrap (templates/bootstrap/user-data.sh) with its placeholders filled in.
-QString userData(const QString& templateText, const QString& experimentName, const QString& user, int autoStopMinutes);
+// The instance bootstrap (templates/bootstrap/user-data.sh) with its placeholders filled in, each value quoted
+// by ShellWords::quote (the template has them bare: USER_NAME=@USER@); nullopt for a user name that is not one.
+std::optional<QString> userData(const QString& templateText, const QString& experimentName, const QString& user,
+                                int autoStopMinutes);
 // terraform ARGS in dir, -input=false added by the caller; env holds the credentials, marked secret.
 Command command(const QString& dir, const QStringList& args, const QMap<QString, QString>& env);
 std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* error);
 
-// On-demand Linux price per hour in US dollars (us-east-1) for common types; -1 when unknown.
-double hourlyPrice(const QString& instanceType);
 QString installHint();
 // A Terraform resource name for a condition slug (letters, digits, '_' and '-', starting with a letter).
 QString resourceName(const QString& slug);
-bool isValidCidr(const QString& cidr);
 
 } // namespace Terraform

@@ -1,9 +1,9 @@
 #include "DeployDialog.h"
 
 #include "Theme.h"
-#include "UserSettings.h"
+#include "aws/AwsParameters.h"
 #include "board/DeploymentMonitor.h"
-#include "deploy/Terraform.h"
+#include "deploy/DeployPreview.h"
 #include "git/GitRepository.h"
 
 #include <QCheckBox>
@@ -13,6 +13,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStyle>
 #include <QVBoxLayout>
@@ -32,6 +33,11 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     , m_dirtyText(new QLabel)
     , m_allowDirty(new QCheckBox)
     , m_problem(new QLabel)
+    , m_warning(new QLabel)
+    , m_allowWideSsh(new QCheckBox(tr("Allow SSH from this wide range")))
+    , m_previewButton(new QPushButton(tr("&Preview")))
+    , m_preview(new QPlainTextEdit)
+    , m_previewer(new DeployPreview(*monitor->deployment(), this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel))
 {
     setObjectName(QStringLiteral("deployDialog"));
@@ -58,6 +64,15 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     m_problem->setObjectName(QStringLiteral("deployProblem"));
     m_allowDirty->setObjectName(QStringLiteral("deployAllowDirty"));
     m_dirtyBanner->setObjectName(QStringLiteral("deployDirtyBanner"));
+    m_warning->setObjectName(QStringLiteral("deployWarning"));
+    m_warning->setWordWrap(true);
+    m_allowWideSsh->setObjectName(QStringLiteral("deployAllowWideSsh"));
+    m_previewButton->setObjectName(QStringLiteral("deployPreviewButton"));
+    m_previewButton->setToolTip(tr("Show what deploy would do without doing it (aws: Terraform's plan)"));
+    m_preview->setObjectName(QStringLiteral("deployPreview"));
+    m_preview->setReadOnly(true);
+    m_preview->setFont(Theme::monospaceFont());
+    m_preview->setVisible(false);
     m_commit->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_commit->setFont(Theme::monospaceFont());
     m_summary->setWordWrap(true);
@@ -108,6 +123,7 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     deploy->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
     deploy->setDefault(true);
     m_buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("deployCancelButton"));
+    m_buttons->addButton(m_previewButton, QDialogButtonBox::ActionRole);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(title);
@@ -116,7 +132,10 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     layout->addLayout(form);
     layout->addWidget(m_summary);
     layout->addWidget(m_dirtyBanner);
+    layout->addWidget(m_warning);
+    layout->addWidget(m_allowWideSsh);
     layout->addWidget(m_problem);
+    layout->addWidget(m_preview, 1);
     layout->addStretch(1);
     layout->addWidget(m_buttons);
 
@@ -125,6 +144,9 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     connect(m_backend, &QComboBox::currentIndexChanged, this, &DeployDialog::updatePlan);
     connect(m_allowDirty, &QCheckBox::toggled, this, &DeployDialog::updatePlan);
     connect(m_sshCidr, &QLineEdit::textChanged, this, &DeployDialog::updatePlan);
+    connect(m_allowWideSsh, &QCheckBox::toggled, this, &DeployDialog::updatePlan);
+    connect(m_previewButton, &QPushButton::clicked, this, &DeployDialog::preview);
+    connect(m_previewer, &DeployPreview::finished, this, &DeployDialog::showPreview);
 
     QString gitError;
     auto repo = GitRepository::discover(monitor->experimentDir(), &gitError);
@@ -148,8 +170,10 @@ DeployOptions DeployDialog::options() const
     DeployOptions options;
     options.backend = m_backend->currentData().toString();
     options.allowDirty = m_allowDirty->isChecked();
-    if (options.backend == QLatin1String("aws"))
+    if (options.backend == QLatin1String("aws")) {
         options.sshCidr = m_sshCidr->text().trimmed();
+        options.allowWideSsh = m_allowWideSsh->isChecked();
+    }
     return options;
 }
 
@@ -158,10 +182,23 @@ bool DeployDialog::canDeploy() const
     return m_planOk && (!m_dirty || m_allowDirty->isChecked());
 }
 
-double DeployDialog::estimatedCostPerHour(const QString& instanceType, int machines)
+void DeployDialog::preview()
 {
-    const double price = Terraform::hourlyPrice(instanceType);
-    return price < 0 ? -1 : price * machines;
+    if (m_previewer->isBusy())
+        return;
+    m_previewButton->setEnabled(false);
+    m_preview->setVisible(true);
+    m_preview->setPlainText(tr("Working out the plan…"));
+    DeployOptions opts = options();
+    opts.dryRun = true;
+    // Asynchronous (terraform runs as a child process); the dialog stays responsive.
+    m_previewer->start(opts);
+}
+
+void DeployDialog::showPreview(const Result& result, const QString& text)
+{
+    m_previewButton->setEnabled(true);
+    m_preview->setPlainText(result ? text : text + QStringLiteral("\n\n") + result.message());
 }
 
 void DeployDialog::updatePlan()
@@ -174,25 +211,36 @@ void DeployDialog::updatePlan()
     m_form->setRowVisible(m_sshCidr, aws);
     m_machines->setText(aws ? tr("%n machine(s), one per condition", nullptr, machines)
                             : tr("%n condition(s)", nullptr, machines));
-    UserSettings settings;
-    const QString type = params.awsInstanceType().isEmpty() ? settings.defaultInstanceType() : params.awsInstanceType();
-    const QString region = params.awsRegion().isEmpty() ? settings.defaultRegion() : params.awsRegion();
+    const QString type = plan.instanceType;
+    const QString region = plan.region;
     m_instanceType->setText(
         aws ? type
             : tr("not used (%1)")
                   .arg(opts.backend == QLatin1String("ssh") ? tr("your own hosts") : tr("this machine")));
     m_region->setText(aws ? region : tr("not used"));
     if (aws) {
-        const double cost = estimatedCostPerHour(type, machines);
-        m_cost->setText(cost < 0 ? tr("unknown for %1; see the AWS price list").arg(type)
-                                 : tr("about $%1 per hour (%2 × $%3, on-demand)")
-                                       .arg(cost, 0, 'f', 2)
-                                       .arg(machines)
-                                       .arg(Terraform::hourlyPrice(type), 0, 'f', 4));
+        m_cost->setText(plan.pricePerHour < 0 ? tr("unknown: %1").arg(plan.priceNote)
+                                              : tr("about $%1 per hour (%2 × $%3, %4)")
+                                                    .arg(plan.pricePerHour * machines, 0, 'f', 2)
+                                                    .arg(machines)
+                                                    .arg(plan.pricePerHour, 0, 'f', 4)
+                                                    .arg(plan.priceNote));
     } else {
         m_cost->setText(tr("nothing: no machines are rented"));
     }
     m_summary->setText(plan.summary);
+    // A wide SSH range is refused unless allowed here (the CLI's --allow-wide-ssh), and warned about either way.
+    const QString wide = AwsParameters::parseCidr(opts.sshCidr.isEmpty()
+                                                      ? params.json().value(QStringLiteral("aws_ssh_cidr")).toString()
+                                                      : opts.sshCidr)
+                             .isWide()
+        ? tr("Warning: SSH to the machines is open to a wide address range; anyone in it can try to log in.")
+        : QString();
+    m_warning->setText(
+        aws ? (plan.warnings.isEmpty() ? wide : tr("Warning: %1").arg(plan.warnings.join(QLatin1Char(' '))))
+            : QString());
+    m_warning->setVisible(!m_warning->text().isEmpty());
+    m_allowWideSsh->setVisible(aws && !wide.isEmpty());
     m_planOk = plan.check.isOk();
     QString problem = plan.check.isOk() ? QString() : plan.check.message();
     if (plan.check.isOk() && plan.resumes)

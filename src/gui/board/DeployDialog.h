@@ -12,6 +12,9 @@ class QFrame;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class DeployPreview;
 
 // What a deploy will do, before anything runs or costs money: the backend,
 // how many machines, their type and region, an estimated cost per hour, the
@@ -25,11 +28,14 @@ public:
 
     DeployOptions options() const;
     bool canDeploy() const;
-    // Dollars per hour for `machines` of `instanceType`; -1 when the price is unknown.
-    static double estimatedCostPerHour(const QString& instanceType, int machines);
+
+    // Preview: what deploy would do (for aws, Terraform's plan made in a scratch folder), computed by the
+    // core's DeployPreview in the background; shown in the preview box when it ends.
+    void preview();
 
 private:
     void updatePlan();
+    void showPreview(const Result& result, const QString& text);
 
     DeploymentMonitor* m_monitor;
     QComboBox* m_backend;
@@ -45,6 +51,11 @@ private:
     QLabel* m_dirtyText;
     QCheckBox* m_allowDirty;
     QLabel* m_problem;
+    QLabel* m_warning;
+    QCheckBox* m_allowWideSsh;
+    QPushButton* m_previewButton;
+    QPlainTextEdit* m_preview;
+    DeployPreview* m_previewer;
     QDialogButtonBox* m_buttons;
     bool m_dirty = false;
     bool m_planOk = false;

@@ -1,0 +1,179 @@
+#include "AwsParameters.h"
+
+#include "AppPaths.h"
+#include "Parameters.h"
+#include "UserSettings.h"
+
+#include <QRegularExpression>
+
+namespace AwsParameters {
+
+namespace {
+
+bool matches(const char* pattern, const QString& value)
+{
+    // Anchored at the very end: '$' alone would let a trailing newline through.
+    const QRegularExpression re { QRegularExpression::anchoredPattern(QString::fromLatin1(pattern)) };
+    return re.match(value).hasMatch();
+}
+
+} // namespace
+
+bool isAmi(const QString& value)
+{
+    return matches("^ami-([0-9a-f]{8}|[0-9a-f]{17})$", value);
+}
+
+bool isInstanceType(const QString& value)
+{
+    // Families such as t3, g4dn, c7i-flex, u-6tb1, mac2-m2; sizes such as micro, 24xlarge, metal-48xl.
+    return matches("^[a-z][a-z0-9]*(-[a-z0-9]+)*\\.[a-z0-9]+(-[a-z0-9]+)*$", value) && value.size() <= 40;
+}
+
+bool isRegion(const QString& value)
+{
+    return matches("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[1-9][0-9]?$", value);
+}
+
+bool isUserName(const QString& value)
+{
+    // POSIX's portable user names (letters, digits, '.', '_', '-'), not starting with '-' or '.', as useradd takes.
+    return matches("^[A-Za-z_][A-Za-z0-9_.-]{0,31}$", value);
+}
+
+Cidr parseCidr(const QString& text)
+{
+    Cidr c;
+    c.text = text;
+    static const QRegularExpression form(QRegularExpression::anchoredPattern(
+        QStringLiteral("^(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})/"
+                       "(0|[1-9][0-9]?)$")));
+    const QRegularExpressionMatch m = form.match(text);
+    if (!m.hasMatch()) {
+        c.error = QStringLiteral("\"%1\" is not an IPv4 address range like 203.0.113.7/32 (four decimal numbers "
+                                 "without leading zeros, a slash and a prefix length)")
+                      .arg(text);
+        return c;
+    }
+    quint32 address = 0;
+    for (int i = 1; i <= 4; ++i) {
+        const int octet = m.captured(i).toInt();
+        if (octet > 255) {
+            c.error = QStringLiteral("\"%1\": %2 is not an address byte (0-255)").arg(text).arg(octet);
+            return c;
+        }
+        address = (address << 8) | static_cast<quint32>(octet);
+    }
+    const int prefix = m.captured(5).toInt();
+    if (prefix > 32) {
+        c.error = QStringLiteral("\"%1\": the prefix length must be 0 to 32").arg(text);
+        return c;
+    }
+    const quint32 mask = prefix == 0 ? 0u : ~quint32(0) << (32 - prefix);
+    if ((address & ~mask) != 0) {
+        const quint32 network = address & mask;
+        c.error = QStringLiteral("\"%1\" has host bits set; the range it lies in is %2.%3.%4.%5/%6 (or use /32 for "
+                                 "this one address)")
+                      .arg(text)
+                      .arg(network >> 24)
+                      .arg((network >> 16) & 0xff)
+                      .arg((network >> 8) & 0xff)
+                      .arg(network & 0xff)
+                      .arg(prefix);
+        return c;
+    }
+    c.prefix = prefix;
+    return c;
+}
+
+std::optional<Problem> check(const QJsonObject& obj)
+{
+    struct StringKey
+    {
+        const char* name;
+        bool (*valid)(const QString&);
+        const char* format;
+    };
+    const StringKey keys[] = {
+        { "aws_ami", isAmi, "an AMI id: \"ami-\" and 8 or 17 hexadecimal digits, e.g. ami-0123456789abcdef0" },
+        { "aws_instance_type", isInstanceType, "an EC2 instance type such as t3.micro or g4dn.xlarge" },
+        { "aws_region", isRegion, "an AWS region such as eu-central-1" },
+        { "aws_ami_user", isUserName,
+          "a user name of letters, digits, '_', '.' and '-', starting with a letter or '_', at most 32 characters" },
+    };
+    for (const StringKey& k : keys) {
+        const QString key = QLatin1String(k.name);
+        if (!obj.contains(key))
+            continue;
+        const QJsonValue v = obj.value(key);
+        if (!v.isString())
+            return Problem { key, QStringLiteral("%1 must be a string").arg(key) };
+        if (!k.valid(v.toString()))
+            return Problem { key, QStringLiteral("%1 must be %2").arg(key, QLatin1String(k.format)) };
+    }
+
+    const QString volumeKey = QStringLiteral("aws_root_volume_size");
+    if (obj.contains(volumeKey)) {
+        // The original format wrote it as a number of GB; a string of digits is read the same way.
+        const QJsonValue v = obj.value(volumeKey);
+        bool ok = false;
+        double gb = v.isDouble() ? v.toDouble() : v.toString().toDouble(&ok);
+        ok = ok || v.isDouble();
+        if (!ok || gb != static_cast<double>(static_cast<long long>(gb)) || gb < MinRootVolumeGb
+            || gb > MaxRootVolumeGb)
+            return Problem { volumeKey,
+                             QStringLiteral("%1 must be a whole number of GB from %2 to %3")
+                                 .arg(volumeKey)
+                                 .arg(MinRootVolumeGb)
+                                 .arg(MaxRootVolumeGb) };
+    }
+
+    const QString cidrKey = QStringLiteral("aws_ssh_cidr");
+    if (obj.contains(cidrKey)) {
+        const QJsonValue v = obj.value(cidrKey);
+        if (!v.isString())
+            return Problem { cidrKey, QStringLiteral("%1 must be a string").arg(cidrKey) };
+        const Cidr cidr = parseCidr(v.toString());
+        if (!cidr.isValid())
+            return Problem { cidrKey, QStringLiteral("%1: %2").arg(cidrKey, cidr.error) };
+    }
+    return std::nullopt;
+}
+
+Result resolve(const Parameters& parameters, const UserSettings& settings, Machine* m)
+{
+    const QJsonObject& json = parameters.json();
+    const QString file = AppPaths::settingsFile();
+    m->ami = parameters.awsAmi();
+    m->user = parameters.awsAmiUser();
+    if (json.contains(QStringLiteral("aws_region"))) {
+        m->region = parameters.awsRegion();
+        m->regionSource = QStringLiteral("parameters.json");
+    } else {
+        m->region = settings.defaultRegion();
+        m->regionSource = QStringLiteral("settings");
+        if (!isRegion(m->region))
+            return Result::badInput(
+                QStringLiteral("%1: aws/region: \"%2\" is not an AWS region such as eu-central-1; run `logistician "
+                               "setup --aws-region REGION` or set aws_region in parameters.json")
+                    .arg(file, m->region));
+    }
+    if (json.contains(QStringLiteral("aws_instance_type"))) {
+        m->instanceType = parameters.awsInstanceType();
+        m->instanceTypeSource = QStringLiteral("parameters.json");
+    } else {
+        m->instanceType = settings.defaultInstanceType();
+        m->instanceTypeSource = QStringLiteral("settings");
+        if (!isInstanceType(m->instanceType))
+            return Result::badInput(
+                QStringLiteral("%1: aws/instance_type: \"%2\" is not an EC2 instance type such as t3.micro; run "
+                               "`logistician setup --aws-instance-type TYPE` or set aws_instance_type in "
+                               "parameters.json")
+                    .arg(file, m->instanceType));
+    }
+    const QJsonValue volume = json.value(QStringLiteral("aws_root_volume_size"));
+    m->rootVolumeGb = volume.isString() ? volume.toString().toInt() : volume.toInt(0);
+    return Result::ok();
+}
+
+} // namespace AwsParameters

@@ -1,0 +1,97 @@
+// The deploy dialog's Preview: the same preview as `deploy --dry-run`, worked
+// out in the background (terraform runs as a child process while the dialog
+// stays responsive), with the real terraform's plan made offline through the
+// stand-in; and the warning for a wide SSH range.
+
+#include "DeployTestKit.h"
+#include "RealTerraform.h"
+#include "board/DeployDialog.h"
+#include "board/DeploymentMonitor.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTest>
+
+class TestDeployPreviewGui : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void previewShowsThePlan();
+
+private:
+    QTemporaryDir m_bin;
+};
+
+void TestDeployPreviewGui::previewShowsThePlan()
+{
+    DeployTestKit kit;
+    QVERIFY(kit.isValid());
+    RealTerraform tf;
+    REQUIRE_REAL_TERRAFORM(tf, m_bin.path());
+    const QString standIn = qEnvironmentVariable("LOGISTICIAN_TEST_SUPPORT_DIR") + QStringLiteral("/terraform-standin");
+    QVERIFY(QFile::link(standIn, m_bin.filePath(QStringLiteral("terraform"))));
+    // This process is the app: it runs terraform itself.
+    QMap<QString, QString> env = kit.env();
+    const auto tfEnv = tf.environment();
+    for (auto it = tfEnv.begin(); it != tfEnv.end(); ++it)
+        env.insert(it.key(), it.value());
+    env.insert(QStringLiteral("PATH"), m_bin.path() + QLatin1Char(':') + qEnvironmentVariable("PATH"));
+    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIASTANDINKEY000002"));
+    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("standin-secret"));
+    env.insert(QStringLiteral("TERRAFORM_STANDIN_LOG"), m_bin.filePath(QStringLiteral("standin.log")));
+    for (auto it = env.begin(); it != env.end(); ++it)
+        qputenv(it.key().toLocal8Bit(), it.value().toLocal8Bit());
+
+    auto project = kit.project({ QStringLiteral("--n 1"), QStringLiteral("--n 2") },
+                               { { QStringLiteral("backend"), QStringLiteral("aws") },
+                                 { QStringLiteral("aws_region"), QStringLiteral("eu-central-1") },
+                                 { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
+                                 { QStringLiteral("aws_ami"), QStringLiteral("ami-0123456789abcdef0") } });
+    DeploymentMonitor monitor;
+    QVERIFY(monitor.open(project->experimentDir()).isOk());
+    DeployDialog dialog(&monitor);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto* cidr = dialog.findChild<QLineEdit*>(QStringLiteral("deploySshCidr"));
+    auto* warning = dialog.findChild<QLabel*>(QStringLiteral("deployWarning"));
+    auto* allowWide = dialog.findChild<QCheckBox*>(QStringLiteral("deployAllowWideSsh"));
+    auto* confirm = dialog.findChild<QPushButton*>(QStringLiteral("deployConfirmButton"));
+    auto* previewButton = dialog.findChild<QPushButton*>(QStringLiteral("deployPreviewButton"));
+    auto* preview = dialog.findChild<QPlainTextEdit*>(QStringLiteral("deployPreview"));
+    QVERIFY(cidr && warning && allowWide && confirm && previewButton && preview);
+
+    // A wide range: warned about, and Deploy stays off until it is allowed in so many words.
+    QTest::keyClicks(cidr, QStringLiteral("0.0.0.0/0"));
+    QVERIFY(warning->isVisible());
+    QVERIFY2(warning->text().contains(QStringLiteral("0.0.0.0/0")), qPrintable(warning->text()));
+    QVERIFY(allowWide->isVisible());
+    QVERIFY(!confirm->isEnabled());
+    allowWide->setChecked(true);
+    QVERIFY(confirm->isEnabled());
+    QVERIFY(warning->isVisible());
+
+    cidr->clear();
+    QTest::keyClicks(cidr, QStringLiteral("198.51.100.0/24"));
+    QVERIFY(!warning->isVisible());
+    QVERIFY(confirm->isEnabled());
+    QTest::mouseClick(previewButton, Qt::LeftButton);
+    // Worked out in the background: the button is off and the dialog answers while terraform runs.
+    QVERIFY(!previewButton->isEnabled());
+    QVERIFY(preview->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(previewButton->isEnabled(), 180000);
+    const QString text = preview->toPlainText();
+    QVERIFY2(text.contains(QStringLiteral("Plan: 4 to add, 0 to change, 0 to destroy.")), qPrintable(text));
+    QVERIFY(text.contains(QStringLiteral("2 EC2 instance(s) of type t3.small in eu-central-1")));
+    QVERIFY(text.contains(QStringLiteral("docker run")));
+    // Nothing was made.
+    QVERIFY(!QFileInfo::exists(project->experimentDir() + QStringLiteral("/.logistician/deployment.json")));
+    QVERIFY(!QFileInfo::exists(project->experimentDir() + QStringLiteral("/.logistician/terraform")));
+}
+
+QTEST_MAIN(TestDeployPreviewGui)
+#include "TestDeployPreviewGui.moc"

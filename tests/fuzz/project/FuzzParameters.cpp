@@ -1,0 +1,26 @@
+// libFuzzer target: the parameters.json loader on any bytes. Properties
+// checked beyond "no crash, no hang": an error always says where (a file name
+// and a message); what loads saves to JSON that loads again with the same
+// conditions, so a load and save never turns a valid file invalid.
+#include "Parameters.h"
+
+#include <cstdint>
+#include <cstdlib>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+    const QByteArray text(reinterpret_cast<const char*>(data), static_cast<qsizetype>(size));
+    ParametersError error;
+    const auto parameters = Parameters::parse(text, QStringLiteral("parameters.json"), &error);
+    if (!parameters) {
+        if (error.file.isEmpty() || error.message.isEmpty() || error.line < 0 || error.column < 0)
+            abort();
+        return 0;
+    }
+    const QStringList conditions = parameters->allConditions();
+    ParametersError again;
+    const auto reloaded = Parameters::parse(parameters->toJson(), QStringLiteral("parameters.json"), &again);
+    if (!reloaded || reloaded->allConditions() != conditions || reloaded->json() != parameters->json())
+        abort();
+    return 0;
+}
