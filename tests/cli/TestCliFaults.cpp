@@ -26,12 +26,15 @@ private:
     {
         return QFileInfo::exists(project.experimentDir() + "/.logistician");
     }
-    // parameters.json with `line` as its 4th line, committed, so nothing but the value can stop a verb.
+    // parameters.json with `line` as its 4th line (and two conditions after it unless the line
+    // has its own), committed, so nothing but the value can stop a verb.
     static QString writeParameters(TestProject& project, const QByteArray& line)
     {
         const QString path = project.experimentDir() + "/parameters.json";
+        const QByteArray conditions
+            = line.contains("experiment_conditions") ? "" : ",\n  \"experiment_conditions\": [\"a\", \"b\"]";
         const QByteArray text = "{\n  \"experiment_name\": \"" + project.name().toUtf8()
-            + "\",\n  \"experiment_command\": \"sh args.sh\",\n" + line + "\n}\n";
+            + "\",\n  \"experiment_command\": \"sh args.sh\",\n" + line + conditions + "\n}\n";
         project.repo().writeFile(QDir(project.root()).relativeFilePath(path), text);
         project.repo().commitAll("hostile parameters");
         return path;
