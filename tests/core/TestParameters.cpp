@@ -285,6 +285,20 @@ private Q_SLOTS:
         }
     }
 
+    void templatesAndExamplesLoad()
+    {
+        // Every parameters.json shipped with the tool loads (an empty aws_ami means the default AMI).
+        const QString root = qEnvironmentVariable("LOGISTICIAN_DATA_DIR");
+        QStringList files;
+        for (const char* t : { "python", "shell" })
+            files << root + "/templates/experiment/" + t + "/parameters.json";
+        files << root + "/examples/addition/experiments/1/parameters.json";
+        for (const QString& file : files) {
+            ParametersError error;
+            QVERIFY2(Parameters::load(file, &error), qPrintable(error.toString()));
+        }
+    }
+
     void loadRefusesWhatIsNotAFile()
     {
         QTemporaryDir dir;

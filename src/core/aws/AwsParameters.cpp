@@ -108,7 +108,8 @@ std::optional<Problem> check(const QJsonObject& obj)
         const QJsonValue v = obj.value(key);
         if (!v.isString())
             return Problem { key, QStringLiteral("%1 must be a string").arg(key) };
-        if (!k.valid(v.toString()))
+        // Empty means the default, as the accessors read it (the templates write "aws_ami": "").
+        if (!v.toString().isEmpty() && !k.valid(v.toString()))
             return Problem { key, QStringLiteral("%1 must be %2").arg(key, QLatin1String(k.format)) };
     }
 
