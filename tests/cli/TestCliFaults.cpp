@@ -148,7 +148,9 @@ private Q_SLOTS:
         auto dockerBuild = [&cli] {
             for (qint64 pid : SshMachines::descendants(cli.processId())) {
                 QFile cmdline(QString("/proc/%1/cmdline").arg(pid));
-                if (cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().startsWith(QByteArray("docker\0build", 12)))
+                const QList<QByteArray> argv
+                    = cmdline.open(QIODevice::ReadOnly) ? cmdline.readAll().split('\0') : QList<QByteArray>();
+                if (argv.size() > 1 && argv.at(0).endsWith("docker") && argv.at(1) == "build")
                     return pid;
             }
             return qint64(0);
