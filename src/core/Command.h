@@ -19,6 +19,9 @@ struct Command
     QByteArray standardInput; // written then closed; never shown
     QStringList secrets; // values never shown anywhere
     bool interactive = false; // inherit the terminal (docker run -it, shell)
+    // Set by a builder that cannot make this command safely (e.g. an unsafe ssh control folder):
+    // CommandRunner runs nothing and reports this as the reason.
+    QString refusal;
 
     // The command as a user could type it, with secret values replaced by ***.
     QString display() const;

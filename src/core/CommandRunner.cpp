@@ -6,6 +6,8 @@
 #include <QStandardPaths>
 #include <QTimer>
 #include <csignal>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 CommandRunner::CommandRunner(QObject* parent)
     : QObject(parent)
@@ -31,6 +33,17 @@ void CommandRunner::start(const Command& command)
     m_command = command;
     m_done = false;
     delete m_process;
+    m_process = nullptr;
+    if (!command.refusal.isEmpty()) {
+        // Reported like a program that cannot start, after start() returns as a real start would.
+        QTimer::singleShot(0, this, [this] {
+            if (m_done)
+                return;
+            m_done = true;
+            Q_EMIT finished(FailedToStart, m_command.refusal);
+        });
+        return;
+    }
     m_process = new QProcess(this);
 
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -56,6 +69,15 @@ void CommandRunner::start(const Command& command)
             m_process->closeWriteChannel();
         });
     }
+
+    // The child dies with this process, even when it is killed outright (SIGKILL leaves no chance to
+    // clean up): no rsync, ssh or docker goes on running with PID 1 as its parent. If this process died
+    // between fork and prctl, the child has already been re-parented: it ends at once.
+    m_process->setChildProcessModifier([parent = ::getpid()] {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent)
+            ::_exit(127);
+    });
 
     CommandLog::instance()->announce(command.display());
     m_process->start(command.program, command.arguments);

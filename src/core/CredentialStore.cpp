@@ -22,7 +22,9 @@ CredentialStore::Reply replyFor(const QKeychain::Job* job)
         break;
     case QKeychain::OtherError:
         // Without a D-Bus session or Secret Service, libsecret reports this.
+        // With no session bus at all, D-Bus says "Cannot autolaunch D-Bus without X11 $DISPLAY".
         if (job->errorString().contains(QLatin1String("DBus"), Qt::CaseInsensitive)
+            || job->errorString().contains(QLatin1String("D-Bus"), Qt::CaseInsensitive)
             || job->errorString().contains(QLatin1String("org.freedesktop.secrets"))
             || job->errorString().contains(QLatin1String("secret"), Qt::CaseInsensitive)
             || job->errorString().contains(QLatin1String("Could not connect"), Qt::CaseInsensitive)) {

@@ -16,12 +16,15 @@ QStringList programWords(const QString& dockerSetting)
 }
 
 namespace {
-Command dockerCommand(const QString& docker, const QStringList& args)
+Command dockerCommand(const QString& docker, const QStringList& args, const QString& configDir = QString())
 {
     QStringList words = programWords(docker);
     Command c;
     c.program = words.takeFirst();
-    c.arguments = words + args;
+    c.arguments = words;
+    if (!configDir.isEmpty())
+        c.arguments << QStringLiteral("--config") << configDir;
+    c.arguments += args;
     return c;
 }
 } // namespace
@@ -63,9 +66,14 @@ Command run(const RunSpec& spec)
     return c;
 }
 
-Command push(const QString& docker, const QString& image)
+Command push(const QString& docker, const QString& image, const QString& configDir)
 {
-    return dockerCommand(docker, { QStringLiteral("push"), image });
+    return dockerCommand(docker, { QStringLiteral("push"), image }, configDir);
+}
+
+Command pull(const QString& docker, const QString& image, const QString& configDir)
+{
+    return dockerCommand(docker, { QStringLiteral("pull"), image }, configDir);
 }
 
 Command tag(const QString& docker, const QString& source, const QString& target)
@@ -73,11 +81,13 @@ Command tag(const QString& docker, const QString& source, const QString& target)
     return dockerCommand(docker, { QStringLiteral("tag"), source, target });
 }
 
-Command login(const QString& docker, const QString& registry, const QString& user, const QString& password)
+Command login(const QString& docker, const QString& registry, const QString& user, const QString& password,
+              const QString& configDir)
 {
     Command c = dockerCommand(
         docker,
-        { QStringLiteral("login"), QStringLiteral("--username"), user, QStringLiteral("--password-stdin"), registry });
+        { QStringLiteral("login"), QStringLiteral("--username"), user, QStringLiteral("--password-stdin"), registry },
+        configDir);
     c.standardInput = password.toUtf8() + '\n';
     c.secrets << password;
     return c;

@@ -29,10 +29,17 @@ struct RunSpec
 
 Command build(const QString& docker, const QString& contextDir, const QString& tag);
 Command run(const RunSpec& spec);
-Command push(const QString& docker, const QString& image);
+// configDir: a throwaway client configuration folder (`docker --config DIR`)
+// holding the login of this one operation; empty for docker's own.
+Command push(const QString& docker, const QString& image, const QString& configDir = QString());
+Command pull(const QString& docker, const QString& image, const QString& configDir = QString());
 Command tag(const QString& docker, const QString& source, const QString& target);
-// The password goes through standard input, never argv.
-Command login(const QString& docker, const QString& registry, const QString& user, const QString& password);
+// The password goes through standard input, never argv. docker writes the
+// credential into configDir/config.json: give a folder made for this one
+// operation and remove it afterwards, so no password stays behind in
+// ~/.docker (on this machine or a host).
+Command login(const QString& docker, const QString& registry, const QString& user, const QString& password,
+              const QString& configDir);
 
 // Splits a docker program setting ("docker", "nvidia-docker", "sudo docker")
 // into the program and leading arguments.

@@ -75,8 +75,9 @@ Result ExperimentCreator::create(const Options& options, QString* experimentDir)
     Result nameOk = checkName(options.projectRoot, options.name);
     if (!nameOk)
         return nameOk;
+    // Only a name listed in the templates folder: never a path ("../../tmp/x") to files elsewhere.
     const QString templateDir = AppPaths::templatesDir() + QStringLiteral("/experiment/") + options.templateName;
-    if (!QFileInfo(templateDir).isDir())
+    if (!templates().contains(options.templateName) || !QFileInfo(templateDir).isDir())
         return Result::badInput(QStringLiteral("no template \"%1\"; available: %2")
                                     .arg(options.templateName, templates().join(QStringLiteral(", "))));
 

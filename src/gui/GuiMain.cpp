@@ -10,6 +10,7 @@
 #include <QSettings>
 #include <QTimer>
 #include <cstdio>
+#include <unistd.h>
 
 // Resources of a static library must be registered by hand, outside any namespace.
 static void initResources()
@@ -17,12 +18,47 @@ static void initResources()
     Q_INIT_RESOURCE(logistician);
 }
 
+namespace {
+
+// What Qt said while its platform plugin started, for the error when it cannot.
+QString platformMessages;
+QtMessageHandler previousHandler = nullptr;
+
+// A display that is named but does not answer (DISPLAY=:99 with no server) makes Qt's platform
+// plugin fail, and Qt aborts with a core dump. Until the window system answers, such a failure
+// ends the program with a clear error and exit code 1 instead.
+void platformStartHandler(QtMsgType type, const QMessageLogContext& context, const QString& message)
+{
+    if (type != QtFatalMsg) {
+        platformMessages += message + QLatin1Char('\n');
+        if (previousHandler)
+            previousHandler(type, context, message);
+        return;
+    }
+    const QString display = qEnvironmentVariable("WAYLAND_DISPLAY").isEmpty()
+        ? QStringLiteral("DISPLAY=%1").arg(qEnvironmentVariable("DISPLAY"))
+        : QStringLiteral("WAYLAND_DISPLAY=%1").arg(qEnvironmentVariable("WAYLAND_DISPLAY"));
+    const QString why = (platformMessages + message).trimmed().replace(QLatin1Char('\n'), QStringLiteral("; "));
+    fprintf(stderr,
+            "logistician: error: cannot open the window: no display answers (%s): %s\n"
+            "Check that the display is running and reachable, use a verb for the command line "
+            "(see `logistician --help`), or set QT_QPA_PLATFORM=offscreen\n",
+            qPrintable(display), qPrintable(why));
+    fflush(stderr);
+    ::_exit(1);
+}
+
+} // namespace
+
 namespace Gui {
 
 int run(int argc, char** argv, const QString& projectDir)
 {
     QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
+    previousHandler = qInstallMessageHandler(platformStartHandler);
     QApplication app(argc, argv);
+    qInstallMessageHandler(previousHandler);
+    platformMessages.clear();
     initResources();
     QApplication::setApplicationName(QStringLiteral("logistician"));
     QApplication::setApplicationDisplayName(QStringLiteral("Logistician"));

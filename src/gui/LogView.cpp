@@ -1,5 +1,6 @@
 #include "LogView.h"
 
+#include "PrintableText.h"
 #include "Theme.h"
 
 #include <QElapsedTimer>
@@ -24,7 +25,8 @@ LogView::LogView(QWidget* parent)
 
 void LogView::appendOutput(const QByteArray& data)
 {
-    enqueue(m_decoder.decode(data), false);
+    // Output from a container or a host: no escape sequence or control character reaches the view.
+    enqueue(PrintableText::clean(m_decoder.decode(data)), false);
 }
 
 void LogView::appendNote(const QString& line)

@@ -21,6 +21,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QStyle>
+#include <QTemporaryDir>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -349,6 +350,9 @@ void SetupWizard::testLogin()
         // The registry may carry a repository path (docker.io/alice); docker login wants the host.
         const QString host = registry.section(QLatin1Char('/'), 0, 0);
         auto* runner = new CommandRunner(self);
+        // A throwaway client configuration: the tried login's credential goes with it, never into ~/.docker.
+        auto* config = new QTemporaryDir(QDir::tempPath() + QStringLiteral("/logistician-docker-XXXXXX"));
+        connect(runner, &QObject::destroyed, [config] { delete config; });
         auto* output = new QByteArray;
         connect(runner, &CommandRunner::standardError, self, [output](const QByteArray& d) { output->append(d); });
         connect(runner, &CommandRunner::standardOutput, self, [output](const QByteArray& d) { output->append(d); });
@@ -365,7 +369,7 @@ void SetupWizard::testLogin()
             }
             setTone(self->m_loginResult, code == 0 ? 1 : -1);
         });
-        runner->start(Docker::login(QStringLiteral("docker"), host, user, password));
+        runner->start(Docker::login(QStringLiteral("docker"), host, user, password, config->path()));
     };
     const QString typed = m_registryPassword->text();
     if (!typed.isEmpty()) {

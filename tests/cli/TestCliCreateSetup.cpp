@@ -5,6 +5,7 @@
 #include "TestKeychain.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -88,6 +89,33 @@ private Q_SLOTS:
         QVERIFY(read(repo.filePath("experiments/first/Dockerfile")).contains(origin));
     }
 
+    void createRefusesATemplateOutsideTheTemplatesFolder()
+    {
+        // A complete template elsewhere, reached by a relative path out of the templates folder or an absolute one.
+        QTemporaryDir elsewhere;
+        QDir().mkpath(elsewhere.filePath("x"));
+        QFile params(elsewhere.filePath("x/parameters.json"));
+        QVERIFY(params.open(QIODevice::WriteOnly));
+        params.write("{\"experiment_name\": \"t\", \"experiment_command\": \"echo pwned\"}\n");
+        params.close();
+        QFile docker(elsewhere.filePath("x/Dockerfile"));
+        QVERIFY(docker.open(QIODevice::WriteOnly));
+        docker.write("FROM debian:bookworm-slim\nRUN echo pwned\n");
+        docker.close();
+        const QString templates = qEnvironmentVariable("LOGISTICIAN_DATA_DIR") + "/templates/experiment";
+        QVERIFY(QFileInfo(templates).isDir());
+        ScratchRepository repo;
+        repo.writeFile("README", "x");
+        repo.commitAll();
+        for (const QString& name : { QDir(templates).relativeFilePath(elsewhere.filePath("x")), elsewhere.filePath("x"),
+                                     QString("python/") }) {
+            const CliResult r = CliProcess::run({ "create", "ok", "--template", name }, repo.path());
+            QVERIFY2(r.exitCode == 2, qPrintable(name + ": " + r.err));
+            QVERIFY2(r.err.contains("no template"), qPrintable(r.err));
+            QVERIFY(!QFileInfo::exists(repo.filePath("experiments/ok")));
+        }
+    }
+
     void createOutsideGitIsBadInput()
     {
         QTemporaryDir dir;
@@ -161,6 +189,28 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("no keychain answers; AWS_ACCESS_KEY_ID will be used from the environment"),
                  qPrintable(r.err));
         QVERIFY(!r.err.contains("AKIAEXAMPLE"));
+    }
+
+    void setupWithNoSessionBusAtAll()
+    {
+        // No session bus and no X display: D-Bus cannot even autolaunch one.
+        QTemporaryDir config;
+        const QString secret = "s3cr3t-" + QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const CliResult r = CliProcess::run({ "setup", "--non-interactive", "--skip-tool-check" }, QString(),
+                                            { { "XDG_CONFIG_HOME", config.path() },
+                                              { "DBUS_SESSION_BUS_ADDRESS", "" },
+                                              { "DISPLAY", "" },
+                                              { "WAYLAND_DISPLAY", "" },
+                                              { "LOGISTICIAN_REGISTRY_PASSWORD", secret } });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("no keychain answers; LOGISTICIAN_REGISTRY_PASSWORD will be used from the environment"),
+                 qPrintable(r.err));
+        QVERIFY(!r.err.contains(secret) && !r.out.contains(secret));
+        QDirIterator it(config.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            QVERIFY2(!read(path).contains(secret), qPrintable(path));
+        }
     }
 
     void setupChecksTools()

@@ -1,10 +1,15 @@
 #include "CliProcess.h"
+#include "SshMachines.h"
 #include "TestProject.h"
 
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+#include <QUuid>
+#include <csignal>
 #include <sys/stat.h>
 
 // Bad input and faults: one clear line, the documented exit code, nothing written.
@@ -228,6 +233,57 @@ private Q_SLOTS:
             {}, QString(), { { "DISPLAY", "" }, { "WAYLAND_DISPLAY", "" }, { "QT_QPA_PLATFORM", "" } });
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("no display to open the window on"), qPrintable(r.err));
+    }
+
+    void childrenDieWithTheCli()
+    {
+        // A build that takes minutes: docker build runs as the CLI's child.
+        TestProject project;
+        const QString relative = QDir(project.root()).relativeFilePath(project.experimentDir() + "/Dockerfile");
+        project.repo().writeFile(relative,
+                                 QStringLiteral("FROM debian:bookworm-slim\nRUN echo %1 && sleep 300\n")
+                                     .arg(QUuid::createUuid().toString(QUuid::Id128))
+                                     .toUtf8());
+        QProcess cli;
+        cli.start(CliProcess::binary(), { "build", project.experimentDir() });
+        QVERIFY(cli.waitForStarted());
+        auto alive = [](qint64 pid) {
+            QFile stat(QString("/proc/%1/stat").arg(pid));
+            if (!stat.open(QIODevice::ReadOnly))
+                return false;
+            const QByteArray text = stat.readAll();
+            return text.mid(text.lastIndexOf(')') + 2, 1) != "Z";
+        };
+        auto dockerBuild = [&cli] {
+            for (qint64 pid : SshMachines::descendants(cli.processId())) {
+                QFile cmdline(QString("/proc/%1/cmdline").arg(pid));
+                const QList<QByteArray> argv
+                    = cmdline.open(QIODevice::ReadOnly) ? cmdline.readAll().split('\0') : QList<QByteArray>();
+                if (argv.size() > 1 && argv.at(0).endsWith("docker") && argv.at(1) == "build")
+                    return pid;
+            }
+            return qint64(0);
+        };
+        qint64 child = 0;
+        QTRY_VERIFY_WITH_TIMEOUT((child = dockerBuild()) != 0, 20000);
+        QThread::sleep(1);
+        const QList<qint64> children = SshMachines::descendants(cli.processId());
+        QVERIFY(children.contains(child));
+        // Killed outright: no chance to clean up, yet the child goes with it.
+        ::kill(static_cast<pid_t>(cli.processId()), SIGKILL);
+        QVERIFY(cli.waitForFinished());
+        for (qint64 pid : std::as_const(children))
+            QTRY_VERIFY2_WITH_TIMEOUT(!alive(pid), qPrintable(QString("child %1 outlived the CLI").arg(pid)), 10000);
+    }
+
+    void guiWithADisplayThatDoesNotAnswer()
+    {
+        // A display is named but no server answers there: an error and exit code 1, not an abort.
+        const CliResult r = CliProcess::run(
+            { "gui" }, QString(), { { "DISPLAY", ":97" }, { "WAYLAND_DISPLAY", "" }, { "QT_QPA_PLATFORM", "" } },
+            QByteArray(), 60000);
+        QVERIFY2(r.exitCode == 1, qPrintable(QString::number(r.exitCode) + ": " + r.err));
+        QVERIFY2(r.err.contains("cannot open the window: no display answers (DISPLAY=:97)"), qPrintable(r.err));
     }
 
     void helpAndVersion()

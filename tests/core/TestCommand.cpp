@@ -51,8 +51,14 @@ private Q_SLOTS:
     void loginPasswordNeverShown()
     {
         const QString password = "hunter2-Secret!";
-        const Command c = Docker::login("docker", "127.0.0.1:5000", "alice", password);
+        const Command c = Docker::login("docker", "127.0.0.1:5000", "alice", password, "/tmp/login-1");
         QVERIFY(!c.arguments.contains(password)); // not in argv
+        // The credential goes into a folder made for this login, never ~/.docker.
+        QCOMPARE(c.arguments.mid(0, 3), QStringList({ "--config", "/tmp/login-1", "login" }));
+        QCOMPARE(Docker::push("sudo docker", "r/i:1", "/tmp/login-1").arguments,
+                 QStringList({ "docker", "--config", "/tmp/login-1", "push", "r/i:1" }));
+        QCOMPARE(Docker::pull("docker", "r/i:1", "/tmp/login-1").arguments,
+                 QStringList({ "--config", "/tmp/login-1", "pull", "r/i:1" }));
         QVERIFY(c.standardInput.contains(password.toUtf8())); // via stdin
         QVERIFY(!c.display().contains(password));
         QVERIFY(c.display().contains("--password-stdin"));

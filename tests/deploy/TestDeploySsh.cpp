@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 #include <QUuid>
@@ -27,6 +28,8 @@ private Q_SLOTS:
     void metacharactersRunNothingOnHosts();
     void hostStopsAnswering();
     void syncKilledHalfwayThenAgain();
+    void projectPathWithSpaceAndQuote();
+    void changedHostKeyIsReportedAtOnce();
 
 private:
     QString remoteData(TestProject& project, const QJsonObject& status, int index) const;
@@ -72,7 +75,8 @@ void TestDeploySsh::sweepThroughRegistry()
     QVERIFY(deployed.err.contains(QStringLiteral("StrictHostKeyChecking=accept-new")));
     QVERIFY(!deployed.err.contains(QStringLiteral("StrictHostKeyChecking=no")));
     QVERIFY(!deployed.err.contains(m_registry->password()));
-    QVERIFY(deployed.err.contains(QStringLiteral("docker push ") + m_registry->address()));
+    QVERIFY(deployed.err.contains(QStringLiteral(" push ") + m_registry->address()));
+    QVERIFY(deployed.err.contains(QStringLiteral("docker --config ")));
 
     int code = -1;
     const QJsonObject status = m_kit->status(*project, &code, true);
@@ -123,6 +127,36 @@ void TestDeploySsh::sweepThroughRegistry()
     QVERIFY(!QFileInfo::exists(remoteData(*project, status, 1)));
     QVERIFY(!QFileInfo::exists(QDir::homePath() + QStringLiteral("/logistician/") + project->name()));
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
+
+    // Neither the password nor docker's base64 of "user:password" stayed behind: not in this machine's
+    // docker configuration, not in the hosts' homes (the sshd machines log in as this user, so their home
+    // is this one), not in the configuration folder or the temporary folder the tool used.
+    const QByteArray password = m_registry->password().toUtf8();
+    const QByteArray auth = (m_registry->user().toUtf8() + ':' + password).toBase64();
+    QStringList roots { QDir::homePath(), m_kit->configDir(),
+                        QDir::tempPath() + QStringLiteral("/logistician-docker") };
+    const QString dockerConfig = qEnvironmentVariable("DOCKER_CONFIG");
+    if (!dockerConfig.isEmpty())
+        roots << dockerConfig;
+    // Toolchains and caches are not written by the tool and are large.
+    const QStringList skipped { QStringLiteral(".pyenv"), QStringLiteral(".rustup"), QStringLiteral(".cargo"),
+                                QStringLiteral(".cache"), QStringLiteral(".npm") };
+    int scanned = 0;
+    for (const QString& root : roots) {
+        QDirIterator files(root, QDir::Files | QDir::Hidden | QDir::NoSymLinks, QDirIterator::Subdirectories);
+        while (files.hasNext()) {
+            const QString path = files.next();
+            const QString relative = QDir(root).relativeFilePath(path);
+            if (root == QDir::homePath() && skipped.contains(relative.section(QLatin1Char('/'), 0, 0)))
+                continue;
+            ++scanned;
+            const QByteArray content = DeployTestKit::readFile(path);
+            QVERIFY2(!content.contains(password) && !content.contains(auth), qPrintable(path));
+        }
+    }
+    const QStringList leftovers = QDir(QDir::tempPath()).entryList({ QStringLiteral("logistician-docker-*") });
+    QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(QLatin1Char(' '))));
+    QVERIFY(scanned > 0);
 }
 
 void TestDeploySsh::metacharactersRunNothingOnHosts()
@@ -267,6 +301,80 @@ void TestDeploySsh::syncKilledHalfwayThenAgain()
     QCOMPARE(DeployTestKit::readFile(local + QStringLiteral("/results/args.txt")), QByteArray("edited here\n"));
     QVERIFY(!QDir(local + QStringLiteral("/results/.rsync-partial")).exists());
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
+}
+
+void TestDeploySsh::projectPathWithSpaceAndQuote()
+{
+    // The project lives in a folder whose path has a space and a quote: ssh options, control sockets and
+    // rsync's -e must all carry it through unchanged.
+    const QString odd = QDir::tempPath() + QStringLiteral("/logistician it's a test");
+    QDir(odd).removeRecursively();
+    QVERIFY(QDir().mkpath(odd));
+    const QByteArray savedTmp = qgetenv("TMPDIR");
+    qputenv("TMPDIR", QFile::encodeName(odd));
+    auto project = m_kit->project({ QStringLiteral("--n 1"), QStringLiteral("--n 2") },
+                                  { { QStringLiteral("backend"), QStringLiteral("ssh") },
+                                    { QStringLiteral("hosts"), QJsonArray { m_machines->address(0) } } });
+    if (savedTmp.isEmpty())
+        qunsetenv("TMPDIR");
+    else
+        qputenv("TMPDIR", savedTmp);
+    QVERIFY2(project->experimentDir().startsWith(odd), qPrintable(project->experimentDir()));
+
+    const CliResult deployed = m_kit->cli(*project, { QStringLiteral("deploy") });
+    QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
+    int code = -1;
+    const QJsonObject status = m_kit->status(*project, &code, true);
+    QCOMPARE(code, 0);
+    const CliResult synced = m_kit->cli(*project, { QStringLiteral("sync") });
+    QVERIFY2(synced.exitCode == 0, qPrintable(synced.err));
+    for (int i = 1; i <= 2; ++i)
+        QCOMPARE(DeployTestKit::readFile(m_kit->dataDir(*project, status, i) + QStringLiteral("/results/args.txt")),
+                 QStringLiteral("<--n>\n<%1>\n").arg(i).toUtf8());
+    // The experiment's own known_hosts was used, and its control socket folder.
+    QVERIFY(DeployTestKit::readFile(project->experimentDir() + QStringLiteral("/.logistician/known_hosts"))
+                .contains("ssh-ed25519"));
+    const CliResult terminated = m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") });
+    QVERIFY2(terminated.exitCode == 0, qPrintable(terminated.err));
+    project.reset();
+    QDir(odd).removeRecursively();
+}
+
+void TestDeploySsh::changedHostKeyIsReportedAtOnce()
+{
+    // known_hosts has another key for the machine: ssh refuses, and deploy says why instead of waiting.
+    auto project = m_kit->project({ QStringLiteral("--n 1") },
+                                  { { QStringLiteral("backend"), QStringLiteral("ssh") },
+                                    { QStringLiteral("hosts"), QJsonArray { m_machines->address(0) } } });
+    QTemporaryDir keys;
+    QString error;
+    QVERIFY2(SshMachines::generateKey(keys.filePath(QStringLiteral("other")), &error), qPrintable(error));
+    const QString address = m_machines->address(0);
+    const QString hostPort = address.section(QLatin1Char('@'), 1);
+    const QString known
+        = QStringLiteral("[%1]:%2 %3")
+              .arg(hostPort.section(QLatin1Char(':'), 0, 0), hostPort.section(QLatin1Char(':'), 1),
+                   QString::fromUtf8(DeployTestKit::readFile(keys.filePath(QStringLiteral("other.pub"))))
+                       .section(QLatin1Char(' '), 0, 1));
+    const QString state = project->experimentDir() + QStringLiteral("/.logistician");
+    QVERIFY(QDir().mkpath(state));
+    QFile file(state + QStringLiteral("/known_hosts"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(known.toUtf8() + '\n');
+    file.close();
+
+    const CliResult deployed = m_kit->cli(*project, { QStringLiteral("deploy") });
+    QCOMPARE(deployed.exitCode, 1);
+    QVERIFY2(deployed.err.contains(QStringLiteral("the host key of %1 is not the one in").arg(address)),
+             qPrintable(deployed.err));
+    QVERIFY2(deployed.err.contains(QStringLiteral("REMOTE HOST IDENTIFICATION HAS CHANGED"))
+                 || deployed.err.contains(QStringLiteral("Host key verification failed")),
+             qPrintable(deployed.err));
+    // Not taken for a machine still booting.
+    QVERIFY(!deployed.err.contains(QStringLiteral("does not answer")));
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") })
+                 .exitCode,
+             0);
 }
 
 QTEST_GUILESS_MAIN(TestDeploySsh)

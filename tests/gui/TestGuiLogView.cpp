@@ -12,6 +12,7 @@ private Q_SLOTS:
     void keepsTheTailOfAFloodWithinBounds();
     void decodesCharactersSplitAcrossChunks();
     void wrapsRunawayLines();
+    void showsNoControlCharacters();
 };
 
 void TestGuiLogView::keepsTheTailOfAFloodWithinBounds()
@@ -60,6 +61,16 @@ void TestGuiLogView::wrapsRunawayLines()
     view.appendOutput(QByteArray(LogView::MaxLineChars * 3 + 10, 'y'));
     QTRY_VERIFY(view.isIdle());
     QCOMPARE(view.document()->blockCount(), 4);
+}
+
+void TestGuiLogView::showsNoControlCharacters()
+{
+    // A host's output with a screen clear, a colour, a window title and a bidi override: only the words stay.
+    LogView view;
+    view.appendOutput("\x1b[H\x1b[2Jstep \x1b[31m1\x1b[0m\tok\x1b]0;owned\x07\n\xe2\x80\xae"
+                      "evil\x07\r\n");
+    QTRY_VERIFY(view.isIdle());
+    QCOMPARE(view.toPlainText(), QStringLiteral("step 1\tok\nevil\n"));
 }
 
 QTEST_MAIN(TestGuiLogView)

@@ -146,7 +146,8 @@ void TestGuiWizards::setupWizard()
     auto* login = need<QLabel>(wizard, "loginResult");
     QTRY_VERIFY_WITH_TIMEOUT(login->text().startsWith(QStringLiteral("Login failed")), 60000);
     const QString commands = window()->commandLog()->text();
-    QVERIFY(commands.contains(QStringLiteral("docker login --username alice --password-stdin 127.0.0.1:1 <<< ***")));
+    QVERIFY(commands.contains(QStringLiteral(" login --username alice --password-stdin 127.0.0.1:1 <<< ***")));
+    QVERIFY(commands.contains(QStringLiteral("docker --config /"))); // a throwaway client configuration
     QVERIFY(!commands.contains(QStringLiteral("reg-s3cret")));
     QVERIFY(!login->text().contains(QStringLiteral("reg-s3cret")));
     QTest::mouseClick(next, Qt::LeftButton);

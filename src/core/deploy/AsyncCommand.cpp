@@ -1,13 +1,15 @@
 #include "AsyncCommand.h"
 
 #include "CommandRunner.h"
+#include "PrintableText.h"
 
 #include <QTimer>
 #include <memory>
 
 QString CommandOutcome::errorText() const
 {
-    QString text = QString::fromUtf8(err).trimmed();
+    // A host's stderr is shown as it is only after escape sequences and control characters are gone.
+    QString text = PrintableText::clean(QString::fromUtf8(err)).trimmed();
     const QStringList lines = text.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     text = lines.mid(qMax(0, lines.size() - 3)).join(QStringLiteral("; "));
     if (!message.isEmpty())

@@ -46,6 +46,9 @@ int Backend::slotsPerHost() const
 
 Result Backend::check(const DeployOptions&) const
 {
+    QString unsafe;
+    if (isRemote() && SshAccess::controlDir(m_context.stateDir, &unsafe).isEmpty())
+        return Result::failed(unsafe);
     if (!QFileInfo::exists(m_context.keyPath))
         return Result::badInput(
             QStringLiteral("no SSH key at %1; run `logistician setup` first").arg(m_context.keyPath));
@@ -339,7 +342,7 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
                         }
                         runTerraform(
                             { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
-                            [state, done, user](int code, const QByteArray& out, const QString& message) {
+                            [this, state, done, user](int code, const QByteArray& out, const QString& message) {
                                 if (code != 0) {
                                     done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
                                     return;
@@ -353,9 +356,12 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
                                 for (const Terraform::Instance& i : *instances) {
                                     const QString address = QStringLiteral("%1@%2%3").arg(
                                         user, i.address, i.port == 22 ? QString() : QStringLiteral(":%1").arg(i.port));
-                                    if (!state->host(address))
+                                    if (!state->host(address)) {
                                         state->hosts.append(
                                             DeploymentState::Host { address, i.id, QString(), QString(), QString() });
+                                        // A new machine: a key known for its address was another machine's.
+                                        forgetHostKeys({ state->hosts.last() });
+                                    }
                                     for (DeploymentState::Condition& c : state->conditions) {
                                         if (c.slug == i.slug)
                                             c.host = address;
@@ -399,7 +405,12 @@ void AwsBackend::releaseConditions(DeploymentState* state, const QList<int>& pos
         done(Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, out.errorString())));
         return;
     }
-    withCredentials([this, done, slugs](const QMap<QString, QString>& env, const QString& error) {
+    QList<DeploymentState::Host> destroyed;
+    for (int i : positions) {
+        if (const DeploymentState::Host* h = state->host(state->conditions.at(i).host))
+            destroyed << *h;
+    }
+    withCredentials([this, done, slugs, destroyed](const QMap<QString, QString>& env, const QString& error) {
         if (!error.isEmpty()) {
             done(Result::badInput(error));
             return;
@@ -407,16 +418,28 @@ void AwsBackend::releaseConditions(DeploymentState* state, const QList<int>& pos
         Q_EMIT progress(QStringLiteral("destroying the machine(s) of %1").arg(slugs.join(QStringLiteral(", "))));
         runTerraform({ QStringLiteral("apply"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
                        QStringLiteral("-no-color") },
-                     env, [done](int code, const QByteArray&, const QString& message) {
+                     env, [this, done, destroyed](int code, const QByteArray&, const QString& message) {
                          if (code != 0) {
                              done(Result::failed(QStringLiteral("terraform apply failed: %1; the machine(s) may "
                                                                 "still run: run terminate again")
                                                      .arg(message)));
                              return;
                          }
+                         forgetHostKeys(destroyed);
                          done(Result::ok());
                      });
     });
+}
+
+void AwsBackend::forgetHostKeys(const QList<DeploymentState::Host>& hosts)
+{
+    // Terraform destroyed these machines: the next one at the same address has a new host key, and
+    // must not be taken for an impostor (nor wait for minutes as if it were still booting).
+    for (const DeploymentState::Host& host : hosts) {
+        QString error;
+        if (!ssh(host).forgetHostKeys(&error))
+            Q_EMIT progress(QStringLiteral("could not forget the host key of %1: %2").arg(host.address, error));
+    }
 }
 
 void AwsBackend::release(DeploymentState* state, Done done)
@@ -437,7 +460,7 @@ void AwsBackend::release(DeploymentState* state, Done done)
         runTerraform(
             { QStringLiteral("destroy"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
               QStringLiteral("-no-color") },
-            env, [state, done](int code, const QByteArray&, const QString& message) {
+            env, [this, state, done](int code, const QByteArray&, const QString& message) {
                 if (code != 0) {
                     done(Result::failed(QStringLiteral("terraform destroy failed: %1; run `logistician terminate` "
                                                        "again, or `terraform destroy` in .logistician/terraform")
@@ -446,6 +469,7 @@ void AwsBackend::release(DeploymentState* state, Done done)
                 }
                 state->provisioned = false;
                 state->provisionStarted = false;
+                forgetHostKeys(state->hosts);
                 done(Result::ok());
             });
     });

@@ -137,4 +137,6 @@ public:
 private:
     void runTerraform(const QStringList& args, const QMap<QString, QString>& env,
                       std::function<void(int, const QByteArray&, const QString&)> then);
+    // Removes the keys of these (destroyed or brand-new) machines from the experiment's known_hosts.
+    void forgetHostKeys(const QList<DeploymentState::Host>& hosts);
 };

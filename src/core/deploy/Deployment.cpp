@@ -20,7 +20,9 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QSaveFile>
+#include <QTemporaryDir>
 #include <QTimer>
+#include <QUuid>
 
 Q_LOGGING_CATEGORY(lcDeploy, "logistician.deploy")
 
@@ -512,22 +514,33 @@ void Deployment::pushImage(Then then)
         }
         m_registryPassword = password;
         const QString docker = m_experiment.parameters().localDockerCommand();
+        // A client configuration of this push's own (mode 0700), removed with the credential
+        // docker login writes into it as soon as the push is done: ~/.docker never holds it.
+        auto config = std::make_shared<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/logistician-docker-XXXXXX"));
+        if (!config->isValid()) {
+            finish(
+                Result::failed(QStringLiteral("cannot make a folder for docker login: %1").arg(config->errorString())));
+            return;
+        }
         AsyncCommand::run(
-            Docker::login(docker, m_state.registry, m_registryUser, password), m_work,
-            [this, then, docker](const CommandOutcome& o) {
+            Docker::login(docker, m_state.registry, m_registryUser, password, config->path()), m_work,
+            [this, then, docker, config](const CommandOutcome& o) {
                 if (!o.ok()) {
                     finish(Result::failed(
                         QStringLiteral("docker login %1 failed: %2").arg(m_state.registry, o.errorText())));
                     return;
                 }
                 Q_EMIT progress(QStringLiteral("pushing %1").arg(m_state.image));
-                AsyncCommand::run(Docker::push(docker, m_state.image), m_work, [this, then](const CommandOutcome& o) {
-                    if (!o.ok()) {
-                        finish(Result::failed(QStringLiteral("docker push failed: %1").arg(o.errorText())));
-                        return;
-                    }
-                    then();
-                });
+                AsyncCommand::run(
+                    Docker::push(docker, m_state.image, config->path()), m_work,
+                    [this, then, config](const CommandOutcome& o) {
+                        config->remove();
+                        if (!o.ok()) {
+                            finish(Result::failed(QStringLiteral("docker push failed: %1").arg(o.errorText())));
+                            return;
+                        }
+                        then();
+                    });
             });
     });
 }
@@ -565,6 +578,19 @@ void Deployment::prepareHost(int hostIndex, int attempt, Then then)
             DeploymentState::Host& host = m_state.hosts[hostIndex];
             const QString home = QString::fromUtf8(o.out).trimmed();
             if (!o.ok() || !home.startsWith(QLatin1Char('/'))) {
+                // A changed host key is no machine still booting: waiting cannot help, and it may be an impostor.
+                if (SshAccess::isHostKeyMismatch(o.err)) {
+                    const QString why
+                        = QStringLiteral("the host key of %1 is not the one in %2 (%3); if the machine was "
+                                         "replaced, remove its line from that file, else someone may be "
+                                         "intercepting the connection")
+                              .arg(host.address, SshAccess::knownHostsFile(m_stateDir), o.errorText());
+                    setHostPhase(host.address, HostUnreachable, why);
+                    Q_EMIT progress(why);
+                    m_problems << why;
+                    then();
+                    return;
+                }
                 if (attempt < m_backend->bootAttempts()) {
                     QTimer::singleShot(m_backend->bootIntervalSeconds() * 1000, m_work,
                                        [this, hostIndex, attempt, then] { prepareHost(hostIndex, attempt + 1, then); });
@@ -587,6 +613,28 @@ void Deployment::prepareHost(int hostIndex, int attempt, Then then)
         });
 }
 
+Command Deployment::registryPull(const DeploymentState::Host& host) const
+{
+    // docker login on the host writes the credential into a client configuration folder made for this one
+    // pull (mode 0700) and removed when the script ends, however it ends: no password stays in the host's
+    // ~/.docker. The password reaches docker login through standard input, never a command line.
+    const QString setting = m_experiment.parameters().remoteDockerCommand();
+    const QString dir = QStringLiteral("%1/logistician/.docker-login-%2")
+                            .arg(host.home, QUuid::createUuid().toString(QUuid::Id128).left(16));
+    auto argv = [](const Command& c) { return ShellWords::join(QStringList { c.program } + c.arguments); };
+    const QString remove = QStringLiteral("rm -rf -- ") + ShellWords::quote(dir);
+    const QString text
+        = QStringLiteral("umask 077 && mkdir -p -- %1 && mkdir -m 700 -- %2 || exit 1\n"
+                         "trap %3 EXIT\ntrap 'exit 129' HUP INT TERM\n%4 && %5")
+              .arg(ShellWords::quote(host.home + QStringLiteral("/logistician")), ShellWords::quote(dir),
+                   ShellWords::quote(remove),
+                   argv(Docker::login(setting, m_state.registry, m_registryUser, m_registryPassword, dir)),
+                   argv(Docker::pull(setting, m_state.image, dir)));
+    Command c = m_backend->script(host, text, m_registryPassword.toUtf8() + '\n');
+    c.secrets << m_registryPassword;
+    return c;
+}
+
 void Deployment::getImageOnHost(int hostIndex, Then then)
 {
     const DeploymentState::Host host = m_state.hosts.at(hostIndex);
@@ -601,26 +649,13 @@ void Deployment::getImageOnHost(int hostIndex, Then then)
         then();
     };
     if (!m_state.registry.isEmpty()) {
-        // The password reaches docker login on the host through standard input, never a command line.
-        const QStringList login = docker
-            + QStringList { QStringLiteral("login"), QStringLiteral("--username"), m_registryUser,
-                            QStringLiteral("--password-stdin"), m_state.registry };
-        Command loginCommand = m_backend->command(host, login, m_registryPassword.toUtf8() + '\n');
-        loginCommand.secrets << m_registryPassword;
-        AsyncCommand::run(loginCommand, m_work, [this, host, docker, fail, then](const CommandOutcome& o) {
+        AsyncCommand::run(registryPull(host), m_work, [this, host, fail, then](const CommandOutcome& o) {
             if (!o.ok()) {
-                fail(o, QStringLiteral("docker login"));
+                fail(o, QStringLiteral("docker login and pull"));
                 return;
             }
-            AsyncCommand::run(m_backend->command(host, docker + QStringList { QStringLiteral("pull"), m_state.image }),
-                              m_work, [this, host, fail, then](const CommandOutcome& o) {
-                                  if (!o.ok()) {
-                                      fail(o, QStringLiteral("docker pull"));
-                                      return;
-                                  }
-                                  setHostPhase(host.address, HostReady);
-                                  then();
-                              });
+            setHostPhase(host.address, HostReady);
+            then();
         });
         return;
     }
@@ -881,7 +916,9 @@ void Deployment::statusRound(Then then)
             AsyncCommand::run(m_backend->script(*h, statusScript(*h, indexes)), m_work,
                               [this, address, indexes, done](const CommandOutcome& o) {
                                   const DeploymentState::Host* h = m_state.host(address);
-                                  if (o.exitCode == SshUnreachable && m_backend->isRemote())
+                                  // FailedToStart: ssh refused to run (e.g. an unsafe control folder); say why.
+                                  if ((o.exitCode == SshUnreachable || o.exitCode == CommandRunner::FailedToStart)
+                                      && m_backend->isRemote())
                                       markUnreachable(address, o.errorText());
                                   else
                                       applyStatus(*h, indexes, o.out);

@@ -109,6 +109,8 @@ private:
     void prepareHosts(Then then);
     void prepareHost(int hostIndex, int attempt, Then then);
     void getImageOnHost(int hostIndex, Then then);
+    // docker login and pull on the host, the credential in a folder of their own that goes when they end.
+    Command registryPull(const DeploymentState::Host& host) const;
     void schedule();
     void startCondition(int index, const QString& address);
     void runContainer(int index, const QString& address);

@@ -4,7 +4,13 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QMessageAuthenticationCode>
+#include <QSaveFile>
 #include <QStandardPaths>
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+#include <unistd.h>
 
 SshAccess::SshAccess(const QString& address, const QString& stateDir, const QString& keyPath)
     : m_address(address)
@@ -37,44 +43,173 @@ int SshAccess::connectTimeoutSeconds()
     return ok && fromEnv > 0 ? fromEnv : 10;
 }
 
-QString SshAccess::controlPath() const
+QString SshAccess::optionValue(const QString& value)
 {
-    const QByteArray key = QCryptographicHash::hash(m_address.toUtf8(), QCryptographicHash::Sha1).toHex().left(12);
-    QString dir = m_stateDir + QStringLiteral("/cm");
+    // ssh splits an -o argument like a config line: quotes group, a backslash escapes a quote or
+    // backslash, '#' starts a comment outside quotes. Inside double quotes only '"' and '\\' need it.
+    QString escaped = value;
+    escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+    escaped.replace(QLatin1Char('"'), QStringLiteral("\\\""));
+    escaped.replace(QLatin1Char('%'), QStringLiteral("%%"));
+    return QLatin1Char('"') + escaped + QLatin1Char('"');
+}
+
+QString SshAccess::controlDir(const QString& stateDir, QString* error)
+{
+    const QString inState = stateDir + QStringLiteral("/cm");
     // A socket path longer than about 104 bytes cannot be bound; fall back to a
     // short folder named after the state folder.
-    if (dir.toUtf8().size() + 14 > 100) {
-        const QByteArray tag = QCryptographicHash::hash(m_stateDir.toUtf8(), QCryptographicHash::Sha1).toHex().left(10);
-        dir = QDir::tempPath() + QStringLiteral("/logistician-cm-") + QString::fromLatin1(tag);
+    if (inState.toUtf8().size() + 14 <= 100) {
+        QDir().mkpath(inState);
+        QFile::setPermissions(inState, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        return inState;
     }
-    QDir().mkpath(dir);
-    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-    return dir + QLatin1Char('/') + QString::fromLatin1(key);
+    const QByteArray tag = QCryptographicHash::hash(stateDir.toUtf8(), QCryptographicHash::Sha1).toHex().left(10);
+    const QString dir = QDir::tempPath() + QStringLiteral("/logistician-cm-") + QString::fromLatin1(tag);
+    const QByteArray path = QFile::encodeName(dir);
+    // Made here with mode 0700, or, if it exists, used only when it is a real folder of this user's that
+    // nobody else may enter: /tmp is shared, and a folder someone else prepared could redirect the sockets.
+    auto refuse = [&](const QString& why) {
+        if (error)
+            *error = QStringLiteral("refusing the SSH control folder %1: %2; remove it (or let its owner remove "
+                                    "it) and try again")
+                         .arg(dir, why);
+        return QString();
+    };
+    if (::mkdir(path.constData(), 0700) != 0 && errno != EEXIST)
+        return refuse(QString::fromLocal8Bit(strerror(errno)));
+    struct stat st;
+    if (::lstat(path.constData(), &st) != 0)
+        return refuse(QString::fromLocal8Bit(strerror(errno)));
+    if (S_ISLNK(st.st_mode))
+        return refuse(QStringLiteral("it is a symbolic link"));
+    if (!S_ISDIR(st.st_mode))
+        return refuse(QStringLiteral("it is not a folder"));
+    if (st.st_uid != ::geteuid())
+        return refuse(QStringLiteral("it belongs to user id %1, not to you (%2)").arg(st.st_uid).arg(::geteuid()));
+    if ((st.st_mode & 0077) != 0)
+        return refuse(QStringLiteral("its mode is %1: other users may use it; it must be 700")
+                          .arg(st.st_mode & 0777, 3, 8, QLatin1Char('0')));
+    return dir;
+}
+
+QString SshAccess::controlPath(QString* error) const
+{
+    const QByteArray key = QCryptographicHash::hash(m_address.toUtf8(), QCryptographicHash::Sha1).toHex().left(12);
+    const QString dir = controlDir(m_stateDir, error);
+    return dir.isEmpty() ? QString() : dir + QLatin1Char('/') + QString::fromLatin1(key);
+}
+
+QString SshAccess::knownHostsFile(const QString& stateDir)
+{
+    return stateDir + QStringLiteral("/known_hosts");
+}
+
+bool SshAccess::isHostKeyMismatch(const QByteArray& standardError)
+{
+    return standardError.contains("REMOTE HOST IDENTIFICATION HAS CHANGED")
+        || standardError.contains("Host key verification failed");
+}
+
+bool SshAccess::forgetHostKeys(QString* error) const
+{
+    return forgetHostKeys(knownHostsFile(m_stateDir), m_host, m_port, error);
+}
+
+bool SshAccess::forgetHostKeys(const QString& knownHostsFile, const QString& host, int port, QString* error)
+{
+    QFile in(knownHostsFile);
+    if (!in.exists())
+        return true;
+    if (!in.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = QStringLiteral("%1: %2").arg(knownHostsFile, in.errorString());
+        return false;
+    }
+    // The name ssh writes for this host: "host", or "[host]:port" off port 22; hashed entries
+    // ("|1|salt|hash") are HMAC-SHA1 of that name under their salt.
+    const QByteArray name = port == 22 ? host.toUtf8() : QStringLiteral("[%1]:%2").arg(host).arg(port).toUtf8();
+    auto matches = [&name](const QByteArray& pattern) {
+        if (pattern.startsWith("|1|")) {
+            const QList<QByteArray> parts = pattern.mid(3).split('|');
+            if (parts.size() != 2)
+                return false;
+            return QMessageAuthenticationCode::hash(name, QByteArray::fromBase64(parts.at(0)), QCryptographicHash::Sha1)
+                == QByteArray::fromBase64(parts.at(1));
+        }
+        return pattern == name;
+    };
+    QByteArray kept;
+    bool changed = false;
+    const QList<QByteArray> lines = in.readAll().split('\n');
+    in.close();
+    for (int i = 0; i < lines.size(); ++i) {
+        const QByteArray& line = lines.at(i);
+        if (i == lines.size() - 1 && line.isEmpty())
+            break;
+        const QByteArray trimmed = line.trimmed();
+        bool drop = false;
+        // Comments and marker lines (@cert-authority, @revoked) are not a machine's key: kept as they are.
+        if (!trimmed.isEmpty() && !trimmed.startsWith('#') && !trimmed.startsWith('@')) {
+            const QByteArray hosts = trimmed.left(trimmed.indexOf(' '));
+            for (const QByteArray& pattern : hosts.split(','))
+                drop = drop || matches(pattern);
+        }
+        if (drop)
+            changed = true;
+        else
+            kept += line + '\n';
+    }
+    if (!changed)
+        return true;
+    QSaveFile out(knownHostsFile);
+    if (!out.open(QIODevice::WriteOnly) || out.write(kept) != kept.size() || !out.commit()) {
+        if (error)
+            *error = QStringLiteral("%1: cannot save: %2").arg(knownHostsFile, out.errorString());
+        return false;
+    }
+    return true;
 }
 
 QStringList SshAccess::options() const
 {
-    const QString knownHosts = m_stateDir + QStringLiteral("/known_hosts");
+    // Paths are quoted for ssh's option parser: a project folder may have spaces or quotes in its name.
+    // With no safe control folder no socket is used at all (the commands built here refuse to run).
+    const QString control = controlPath();
     return {
-        QStringLiteral("-i"), m_keyPath,
-        QStringLiteral("-p"), QString::number(m_port),
-        QStringLiteral("-o"), QStringLiteral("IdentitiesOnly=yes"),
-        QStringLiteral("-o"), QStringLiteral("BatchMode=yes"),
-        QStringLiteral("-o"), QStringLiteral("UserKnownHostsFile=") + knownHosts,
-        QStringLiteral("-o"), QStringLiteral("StrictHostKeyChecking=accept-new"),
-        QStringLiteral("-o"), QStringLiteral("ControlMaster=auto"),
-        QStringLiteral("-o"), QStringLiteral("ControlPath=") + controlPath(),
-        QStringLiteral("-o"), QStringLiteral("ControlPersist=120"),
-        QStringLiteral("-o"), QStringLiteral("ConnectTimeout=%1").arg(connectTimeoutSeconds()),
-        QStringLiteral("-o"), QStringLiteral("ServerAliveInterval=5"),
-        QStringLiteral("-o"), QStringLiteral("ServerAliveCountMax=3"),
-        QStringLiteral("-o"), QStringLiteral("LogLevel=ERROR"),
+        QStringLiteral("-i"),
+        m_keyPath,
+        QStringLiteral("-p"),
+        QString::number(m_port),
+        QStringLiteral("-o"),
+        QStringLiteral("IdentitiesOnly=yes"),
+        QStringLiteral("-o"),
+        QStringLiteral("BatchMode=yes"),
+        QStringLiteral("-o"),
+        QStringLiteral("UserKnownHostsFile=") + optionValue(knownHostsFile(m_stateDir)),
+        QStringLiteral("-o"),
+        QStringLiteral("StrictHostKeyChecking=accept-new"),
+        QStringLiteral("-o"),
+        QStringLiteral("ControlMaster=auto"),
+        QStringLiteral("-o"),
+        QStringLiteral("ControlPath=") + (control.isEmpty() ? QStringLiteral("none") : optionValue(control)),
+        QStringLiteral("-o"),
+        QStringLiteral("ControlPersist=120"),
+        QStringLiteral("-o"),
+        QStringLiteral("ConnectTimeout=%1").arg(connectTimeoutSeconds()),
+        QStringLiteral("-o"),
+        QStringLiteral("ServerAliveInterval=5"),
+        QStringLiteral("-o"),
+        QStringLiteral("ServerAliveCountMax=3"),
+        QStringLiteral("-o"),
+        QStringLiteral("LogLevel=ERROR"),
     };
 }
 
 Command SshAccess::script(const QString& text, const QByteArray& standardInput) const
 {
     Command c;
+    controlPath(&c.refusal);
     c.program = QStringLiteral("ssh");
     // "--" before the destination: nothing after it is read as an ssh option.
     c.arguments = options() << QStringLiteral("--") << destination() << text;
@@ -90,6 +225,7 @@ Command SshAccess::command(const QStringList& argv, const QByteArray& standardIn
 Command SshAccess::closeMaster() const
 {
     Command c;
+    controlPath(&c.refusal);
     c.program = QStringLiteral("ssh");
     c.arguments = options() << QStringLiteral("-O") << QStringLiteral("exit") << QStringLiteral("--") << destination();
     return c;
@@ -97,14 +233,23 @@ Command SshAccess::closeMaster() const
 
 QString SshAccess::rsyncShell() const
 {
+    // rsync splits -e itself, not a shell: quotes group, a doubled quote inside quotes stands for
+    // itself, and there is no backslash escape. So each word with a space or quote is single-quoted
+    // with its single quotes doubled.
     QStringList words { QStringLiteral("ssh") };
-    words << options();
-    return ShellWords::join(words);
+    for (QString word : options()) {
+        if (word.contains(QLatin1Char(' ')) || word.contains(QLatin1Char('\'')) || word.contains(QLatin1Char('"'))
+            || word.isEmpty())
+            word = QLatin1Char('\'') + word.replace(QLatin1Char('\''), QStringLiteral("''")) + QLatin1Char('\'');
+        words << word;
+    }
+    return words.join(QLatin1Char(' '));
 }
 
 Command SshAccess::upload(const QString& localDir, const QString& remoteDir) const
 {
     Command c;
+    controlPath(&c.refusal);
     c.program = QStringLiteral("rsync");
     c.arguments = { QStringLiteral("-a"),        QStringLiteral("--mkpath"),
                     QStringLiteral("-e"),        rsyncShell(),
@@ -116,6 +261,7 @@ Command SshAccess::upload(const QString& localDir, const QString& remoteDir) con
 Command SshAccess::download(const QString& remoteDir, const QString& localDir, int bandwidthLimitKBps) const
 {
     Command c;
+    controlPath(&c.refusal);
     c.program = QStringLiteral("rsync");
     c.arguments
         = { QStringLiteral("-a"),       QStringLiteral("--update"), QStringLiteral("--partial-dir=.rsync-partial"),

@@ -33,10 +33,28 @@ public:
     // file, never replaces a newer one (--update), partial files kept aside.
     Command download(const QString& remoteDir, const QString& localDir, int bandwidthLimitKBps = 0) const;
 
-    // The ssh command line rsync uses (-e).
+    // The ssh command line rsync uses (-e), its words quoted the way rsync splits them.
     QString rsyncShell() const;
     // Where the master connection's socket lives; short, because sockets paths are limited to about 100 bytes.
-    QString controlPath() const;
+    // Empty, with *error, when its folder is not safe to use (see controlDir).
+    QString controlPath(QString* error = nullptr) const;
+    // The folder of the master sockets: .logistician/cm, or for a long path a folder in /tmp that this
+    // user creates with mode 0700. A folder there that is a symlink, belongs to someone else or that
+    // others may enter is refused: whoever controls it could hijack the connections.
+    static QString controlDir(const QString& stateDir, QString* error);
+    // The experiment's own known_hosts file.
+    static QString knownHostsFile(const QString& stateDir);
+    // Removes every key of host:port from knownHostsFile (plain or hashed entries); for a machine that
+    // was destroyed, so a new one at the same address is not taken for an impostor. True when the file
+    // is as it should be afterwards (also when it does not exist).
+    static bool forgetHostKeys(const QString& knownHostsFile, const QString& host, int port, QString* error);
+    bool forgetHostKeys(QString* error) const;
+    // Whether ssh's stderr says the host's key is not the one known_hosts has.
+    static bool isHostKeyMismatch(const QByteArray& standardError);
+
+    // A value for `ssh -o NAME=VALUE` that ssh reads back unchanged: quoted for its config parser
+    // (spaces, quotes, '#'), with '%' doubled for the options that expand %-tokens.
+    static QString optionValue(const QString& value);
 
     static int connectTimeoutSeconds();
 
@@ -47,4 +65,5 @@ private:
     int m_port = 22;
     QString m_stateDir;
     QString m_keyPath;
+    QString m_controlError;
 };

@@ -1,6 +1,7 @@
 #include "DeploymentBoard.h"
 
 #include "Dialogs.h"
+#include "PrintableText.h"
 #include "Theme.h"
 #include "board/BoardFilterModel.h"
 #include "board/BoardNotifier.h"
@@ -196,6 +197,7 @@ void DeploymentBoard::buildUi()
     m_message->setObjectName(QStringLiteral("boardMessage"));
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_message->setWordWrap(true);
+    m_message->setTextFormat(Qt::PlainText);
     auto* messageRow = new QHBoxLayout;
     messageRow->addWidget(m_busy);
     messageRow->addWidget(m_message, 1);
@@ -385,7 +387,8 @@ void DeploymentBoard::setMessage(const QString& text, bool error)
     QPalette p = m_message->palette();
     p.setColor(QPalette::WindowText, error ? Theme::errorText(palette()) : palette().color(QPalette::WindowText));
     m_message->setPalette(p);
-    m_message->setText(text);
+    // Messages carry hosts' stderr: shown as plain text, without control characters.
+    m_message->setText(PrintableText::clean(text));
     if (!text.isEmpty())
         Q_EMIT statusMessage(text);
 }
