@@ -41,6 +41,9 @@ mkdir -p "$work/src"
 say "copied $(find "$work/src" -type f | wc -l) files"
 
 mkdir -p "$cache_dir"
+# Packages this machine already downloaded are the same files from the same
+# archive: seed the cache with them (downloads only, nothing installed).
+find /var/cache/apt/archives -maxdepth 1 -name '*.deb' -exec cp -n -t "$cache_dir" {} + 2>/dev/null || true
 cat >"$work/in-container.sh" <<'SCRIPT'
 set -euo pipefail
 version=$1

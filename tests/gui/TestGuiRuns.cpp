@@ -159,7 +159,7 @@ void TestGuiRuns::runTheCommittedCode()
 void TestGuiRuns::stopARunningContainer()
 {
     TestProject project(
-        QStringLiteral("sh -c 'echo started; trap \"echo stopping; exit 130\" INT TERM; sleep 60 & wait'"));
+        QStringLiteral("sh -c 'trap \"echo stopping; exit 130\" INT TERM; echo started; sleep 60 & wait'"));
     RunsPanel* runs = openRuns(project);
     QVERIFY(runs);
     QTest::mouseClick(need<QPushButton>(runs, "runButton"), Qt::LeftButton);
