@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 ./scripts/build.sh
 ./scripts/ensure-docker.sh
 ./scripts/ensure-base-image.sh
+./scripts/ensure-python-image.sh
 export LANG=C.UTF-8
 # The keychain: a private D-Bus session with an unlocked gnome-keyring.
 exec dbus-run-session -- ./scripts/with-keyring.sh ctest --test-dir "${LOGISTICIAN_BUILD_DIR:-build}" --output-on-failure --timeout 900 "$@"

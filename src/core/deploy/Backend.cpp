@@ -2,6 +2,7 @@
 
 #include "AppPaths.h"
 #include "CredentialStore.h"
+#include "Docker.h"
 #include "ShellWords.h"
 #include "deploy/AsyncCommand.h"
 #include "deploy/Terraform.h"
@@ -252,6 +253,10 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
     settings.instanceType = p.awsInstanceType();
     settings.ami = p.awsAmi();
     settings.user = p.awsAmiUser();
+    // GPUs asked for (gpus, or the original's nvidia-docker): a GPU-ready image unless aws_ami names one.
+    settings.gpu = !Docker::gpusFor(p.remoteDockerCommand(), p.gpus()).isEmpty();
+    if (settings.ami.isEmpty() && !p.json().contains(QStringLiteral("aws_ami_user")))
+        settings.user = Terraform::defaultAmi(settings.gpu).user;
     settings.sshCidr = sshCidr(options);
     settings.publicKey = QString::fromUtf8(publicKey.readAll());
     settings.userData = Terraform::userData(QString::fromUtf8(templateFile.readAll()), p.experimentName(),

@@ -88,7 +88,8 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
                   { QStringLiteral("tags"), QJsonObject { { QStringLiteral("experiment"), experimentName } } },
               } } });
 
-    const QString ami = s.ami.isEmpty() ? QStringLiteral("${data.aws_ami.debian.id}") : s.ami;
+    const AmiFamily family = defaultAmi(s.gpu);
+    const QString ami = s.ami.isEmpty() ? QStringLiteral("${data.aws_ami.%1.id}").arg(family.key) : s.ami;
     QJsonObject instances;
     QJsonObject outputValue;
     for (const DeploymentState::Condition& c : state.conditions) {
@@ -135,23 +136,32 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
           QJsonObject { { QStringLiteral("instances"), QJsonObject { { QStringLiteral("value"), outputValue } } } } },
     };
     if (s.ami.isEmpty()) {
-        // The official Debian 12 images (owner: Debian's AWS account).
         root.insert(
             QStringLiteral("data"),
             QJsonObject {
                 { QStringLiteral("aws_ami"),
                   QJsonObject {
-                      { QStringLiteral("debian"),
+                      { family.key,
                         QJsonObject {
                             { QStringLiteral("most_recent"), true },
-                            { QStringLiteral("owners"), QJsonArray { QStringLiteral("136693071363") } },
+                            { QStringLiteral("owners"), QJsonArray { family.owner } },
                             { QStringLiteral("filter"),
                               QJsonArray { QJsonObject { { QStringLiteral("name"), QStringLiteral("name") },
                                                          { QStringLiteral("values"),
-                                                           QJsonArray { QStringLiteral("debian-12-amd64-*") } } } } },
+                                                           QJsonArray { family.namePattern } } } } },
                         } } } } });
     }
     return root;
+}
+
+AmiFamily defaultAmi(bool gpu)
+{
+    if (gpu)
+        return { QStringLiteral("gpu"), QStringLiteral("898082745236"),
+                 QStringLiteral("Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04) *"), QStringLiteral("ubuntu") };
+    // The official Debian 12 images (owner: Debian's AWS account).
+    return { QStringLiteral("debian"), QStringLiteral("136693071363"), QStringLiteral("debian-12-amd64-*"),
+             QStringLiteral("admin") };
 }
 
 QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs)
