@@ -4,6 +4,7 @@
 #include "Experiment.h"
 #include "Parameters.h"
 #include "git/GitRepository.h"
+#include "original/BaseExperiment.h"
 
 #include <QDir>
 #include <QFile>
@@ -74,6 +75,8 @@ Result ExperimentCreator::create(const Options& options, QString* experimentDir)
     Result nameOk = checkName(options.projectRoot, options.name);
     if (!nameOk)
         return nameOk;
+    if (!options.baseDir.isEmpty())
+        return BaseExperiment::create(options, experimentDir);
     const QString templateDir = AppPaths::templatesDir() + QStringLiteral("/experiment/") + options.templateName;
     if (!QFileInfo(templateDir).isDir())
         return Result::badInput(QStringLiteral("no template \"%1\"; available: %2")
@@ -94,7 +97,10 @@ Result ExperimentCreator::create(const Options& options, QString* experimentDir)
     dockerfile.replace("{{GIT_URL}}", options.gitUrl.toUtf8());
     dockerfile.replace("{{NAME}}", options.name.toUtf8());
 
-    const QString dir = options.projectRoot + QStringLiteral("/experiments/") + options.name;
+    const QString dir = options.dir.isEmpty() ? options.projectRoot + QStringLiteral("/experiments/") + options.name
+                                              : options.dir;
+    if (QFileInfo::exists(dir))
+        return Result::badInput(QStringLiteral("%1 already exists; not overwriting it").arg(dir));
     if (!QDir().mkpath(dir))
         return Result::failed(QStringLiteral("cannot create %1").arg(dir));
     QString error;

@@ -3,6 +3,7 @@
 #include "Docker.h"
 #include "ShellWords.h"
 #include "git/GitRepository.h"
+#include "original/OriginalStyle.h"
 
 #include <QDir>
 #include <QFile>
@@ -162,7 +163,7 @@ Result LocalRun::prepareFiles()
         // The image's own CMD runs; docker copies OPTIONS from its own environment (-e NAME without a value).
         spec.command.clear();
         spec.arguments.clear();
-        spec.environment << QStringLiteral("OPTIONS");
+        spec.environment << QStringLiteral("OPTIONS") << OriginalStyle::gitEnvironment();
     }
     m_command = Docker::run(spec);
     if (params.isOriginalStyle())

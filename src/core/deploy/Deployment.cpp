@@ -9,6 +9,7 @@
 #include "UserSettings.h"
 #include "deploy/AsyncCommand.h"
 #include "git/GitRepository.h"
+#include "original/OriginalStyle.h"
 
 #include <QDir>
 #include <QFile>
@@ -310,6 +311,10 @@ void Deployment::deploy(const DeployOptions& options)
         const QString repository = QStringLiteral("logistician/") + m_state.experiment.toLower();
         m_state.image = (m_state.registry.isEmpty() ? repository : m_state.registry + QLatin1Char('/') + repository)
             + QLatin1Char(':') + commit.left(12);
+        // An image repository of its own (the original's docker_repository): one repository, a tag per experiment.
+        if (const QString own = UserSettings().imageRepository(); !m_state.registry.isEmpty() && !own.isEmpty())
+            m_state.image = QStringLiteral("%1/%2:%3-%4")
+                                .arg(m_state.registry, own, m_state.experiment.toLower(), commit.left(12));
         const QStringList conditions = params.allConditions();
         for (int i = 0; i < conditions.size(); ++i) {
             DeploymentState::Condition c;
@@ -767,6 +772,7 @@ void Deployment::runContainer(int index, const QString& address)
         spec.command = QStringList { QStringLiteral("/logistician/run.sh") } + m_imageCommands.value(address);
         spec.environmentFiles
             = { (remote ? remoteDir(host, c) : stageDir(c)) + QStringLiteral("/options.env") };
+        spec.environment << OriginalStyle::gitEnvironment();
     } else {
         spec.command = QStringList { QStringLiteral("sh"), QStringLiteral("/logistician/run.sh") }
             + ShellWords::split(params.experimentCommand()).value_or(QStringList());
