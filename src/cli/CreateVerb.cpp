@@ -5,9 +5,8 @@
 #include "git/GitRepository.h"
 #include "original/BaseExperiment.h"
 
-#include <QFileInfo>
-
 #include <QDir>
+#include <QFileInfo>
 
 int CreateVerb::execute(const QStringList& arguments)
 {
@@ -96,7 +95,8 @@ int CreateVerb::execute(const QStringList& arguments)
             return created.exitCode();
         }
         Console::outLine(dir);
-        Console::err(QStringLiteral("created %1 from %2\n").arg(QDir::current().relativeFilePath(dir), options.baseDir));
+        Console::err(
+            QStringLiteral("created %1 from %2\n").arg(QDir::current().relativeFilePath(dir), options.baseDir));
         return 0;
     }
 

@@ -97,8 +97,8 @@ Result ExperimentCreator::create(const Options& options, QString* experimentDir)
     dockerfile.replace("{{GIT_URL}}", options.gitUrl.toUtf8());
     dockerfile.replace("{{NAME}}", options.name.toUtf8());
 
-    const QString dir = options.dir.isEmpty() ? options.projectRoot + QStringLiteral("/experiments/") + options.name
-                                              : options.dir;
+    const QString dir
+        = options.dir.isEmpty() ? options.projectRoot + QStringLiteral("/experiments/") + options.name : options.dir;
     if (QFileInfo::exists(dir))
         return Result::badInput(QStringLiteral("%1 already exists; not overwriting it").arg(dir));
     if (!QDir().mkpath(dir))

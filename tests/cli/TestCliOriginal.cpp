@@ -67,8 +67,8 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.err.contains("deleted " + original));
         QVERIFY(!QFile::exists(original));
-        QVERIFY(TestKeychain::remove(service, { CredentialStore::Secret::AwsAccessKeyId,
-                                                CredentialStore::Secret::AwsSecretAccessKey }));
+        QVERIFY(TestKeychain::remove(
+            service, { CredentialStore::Secret::AwsAccessKeyId, CredentialStore::Secret::AwsSecretAccessKey }));
 
         // A hostile value is refused with the file named, and nothing is imported.
         QVERIFY(f.open(QIODevice::WriteOnly));
@@ -83,9 +83,9 @@ private Q_SLOTS:
     {
         OriginalProject project;
         const QString base = project.experimentDir("addition");
-        const CliResult r = CliProcess::run(
-            { "create", "examples/addition/experiments/2", "--base", "examples/addition/experiments/1", "--non-interactive" },
-            project.root());
+        const CliResult r = CliProcess::run({ "create", "examples/addition/experiments/2", "--base",
+                                              "examples/addition/experiments/1", "--non-interactive" },
+                                            project.root());
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QString dir = project.root() + "/examples/addition/experiments/2";
         QCOMPARE(QDir(r.out.trimmed()).canonicalPath(), QDir(dir).canonicalPath());

@@ -206,7 +206,8 @@ private Q_SLOTS:
             QVERIFY2(plan.check, qPrintable(plan.check.message()));
             QCOMPARE(plan.conditionCount, 3);
         }
-        // pytorch-gpu: the original's nvidia-docker on the remote side is docker --gpus all there; locally plain docker.
+        // pytorch-gpu: the original's nvidia-docker on the remote side is docker --gpus all there; locally plain
+        // docker.
         Experiment gpu;
         QVERIFY(Experiment::open(project.experimentDir("pytorch-gpu"), &gpu));
         const Parameters& p = gpu.parameters();
@@ -241,13 +242,8 @@ private Q_SLOTS:
         QCOMPARE(ami.value("owners").toArray().first().toString(), gpu.owner);
         QCOMPARE(ami.value("filter").toArray().first().toObject().value("values").toArray().first().toString(),
                  gpu.namePattern);
-        const QJsonObject instance = config.value("resource")
-                                         .toObject()
-                                         .value("aws_instance")
-                                         .toObject()
-                                         .begin()
-                                         .value()
-                                         .toObject();
+        const QJsonObject instance
+            = config.value("resource").toObject().value("aws_instance").toObject().begin().value().toObject();
         QCOMPARE(instance.value("ami").toString(), QStringLiteral("${data.aws_ami.gpu.id}"));
         // aws_ami stays the override.
         settings.ami = QStringLiteral("ami-0123456789abcdef0");
@@ -295,16 +291,17 @@ private Q_SLOTS:
             f.open(QIODevice::WriteOnly);
             f.write(text);
         };
-        write(R"({"aws_access_key": "AKIAABCDEFGHIJKLMNOP", "aws_secret_key": "abcdEFGH1234/+abcdEFGH1234abcdEFGH123456",
+        write(
+            R"({"aws_access_key": "AKIAABCDEFGHIJKLMNOP", "aws_secret_key": "abcdEFGH1234/+abcdEFGH1234abcdEFGH123456",
                   "docker_username": "jane", "docker_repository": "experiments"})");
         QString error;
         const auto values = OriginalConfig::read(path, &error);
         QVERIFY2(values, qPrintable(error));
         QCOMPARE(values->dockerRepository, QStringLiteral("experiments"));
         QCOMPARE(OriginalConfig::registryFor(*values), QStringLiteral("docker.io/jane"));
-        for (const QByteArray& bad : { QByteArray(R"({"docker_username": "--config=/tmp/x"})"),
-                                       QByteArray(R"({"docker_repository": "a b"})"),
-                                       QByteArray(R"({"aws_access_key": "AKIA\nX"})"), QByteArray("[1]") }) {
+        for (const QByteArray& bad :
+             { QByteArray(R"({"docker_username": "--config=/tmp/x"})"), QByteArray(R"({"docker_repository": "a b"})"),
+               QByteArray(R"({"aws_access_key": "AKIA\nX"})"), QByteArray("[1]") }) {
             write(bad);
             QVERIFY2(!OriginalConfig::read(path, &error), bad.constData());
             QVERIFY(error.startsWith(path));

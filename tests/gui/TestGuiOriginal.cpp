@@ -66,7 +66,8 @@ private Q_SLOTS:
         QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
         QFile file(path);
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(R"({"aws_access_key": "AKIAORIGINALGUI00001", "aws_secret_key": "guiSecret0123456789/+guiSecret0123456789",
+        file.write(
+            R"({"aws_access_key": "AKIAORIGINALGUI00001", "aws_secret_key": "guiSecret0123456789/+guiSecret0123456789",
                        "docker_username": "jane", "docker_repository": "experiments"})");
         file.close();
 

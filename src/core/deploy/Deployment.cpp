@@ -770,8 +770,7 @@ void Deployment::runContainer(int index, const QString& address)
         // The wrapper runs the image's own ENTRYPOINT and CMD; the condition is in $OPTIONS only.
         spec.entrypoint = QStringLiteral("sh");
         spec.command = QStringList { QStringLiteral("/logistician/run.sh") } + m_imageCommands.value(address);
-        spec.environmentFiles
-            = { (remote ? remoteDir(host, c) : stageDir(c)) + QStringLiteral("/options.env") };
+        spec.environmentFiles = { (remote ? remoteDir(host, c) : stageDir(c)) + QStringLiteral("/options.env") };
         spec.environment << OriginalStyle::gitEnvironment();
     } else {
         spec.command = QStringList { QStringLiteral("sh"), QStringLiteral("/logistician/run.sh") }
@@ -796,8 +795,7 @@ void Deployment::runContainer(int index, const QString& address)
     });
 }
 
-void Deployment::imageCommand(const QString& address,
-                              std::function<void(const QStringList&, const QString&)> then)
+void Deployment::imageCommand(const QString& address, std::function<void(const QStringList&, const QString&)> then)
 {
     const DeploymentState::Host host = *m_state.host(address);
     const QStringList inspect = dockerWords(m_backend->isRemote())
@@ -811,8 +809,9 @@ void Deployment::imageCommand(const QString& address,
                 words << word.toString();
         }
         if (!o.ok() || words.isEmpty()) {
-            then({}, QStringLiteral("the image %1 has no CMD to run and parameters.json no experiment_command%2")
-                         .arg(m_state.image, o.ok() ? QString() : QStringLiteral(": ") + o.errorText()));
+            then({},
+                 QStringLiteral("the image %1 has no CMD to run and parameters.json no experiment_command%2")
+                     .arg(m_state.image, o.ok() ? QString() : QStringLiteral(": ") + o.errorText()));
             return;
         }
         m_imageCommands.insert(address, words);

@@ -140,16 +140,15 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
             QStringLiteral("data"),
             QJsonObject {
                 { QStringLiteral("aws_ami"),
-                  QJsonObject {
-                      { family.key,
-                        QJsonObject {
-                            { QStringLiteral("most_recent"), true },
-                            { QStringLiteral("owners"), QJsonArray { family.owner } },
-                            { QStringLiteral("filter"),
-                              QJsonArray { QJsonObject { { QStringLiteral("name"), QStringLiteral("name") },
-                                                         { QStringLiteral("values"),
-                                                           QJsonArray { family.namePattern } } } } },
-                        } } } } });
+                  QJsonObject { { family.key,
+                                  QJsonObject {
+                                      { QStringLiteral("most_recent"), true },
+                                      { QStringLiteral("owners"), QJsonArray { family.owner } },
+                                      { QStringLiteral("filter"),
+                                        QJsonArray { QJsonObject {
+                                            { QStringLiteral("name"), QStringLiteral("name") },
+                                            { QStringLiteral("values"), QJsonArray { family.namePattern } } } } },
+                                  } } } } });
     }
     return root;
 }
@@ -158,7 +157,8 @@ AmiFamily defaultAmi(bool gpu)
 {
     if (gpu)
         return { QStringLiteral("gpu"), QStringLiteral("898082745236"),
-                 QStringLiteral("Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04) *"), QStringLiteral("ubuntu") };
+                 QStringLiteral("Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04) *"),
+                 QStringLiteral("ubuntu") };
     // The official Debian 12 images (owner: Debian's AWS account).
     return { QStringLiteral("debian"), QStringLiteral("136693071363"), QStringLiteral("debian-12-amd64-*"),
              QStringLiteral("admin") };

@@ -2,7 +2,6 @@
 
 #include <QDir>
 #include <QFile>
-
 #include <git2.h>
 
 namespace {
@@ -15,8 +14,7 @@ void ensureLibgit2()
 }
 
 // Frees a libgit2 object when it leaves scope.
-template<typename T, void (*Free)(T*)>
-struct Handle
+template<typename T, void (*Free)(T*)> struct Handle
 {
     T* ptr = nullptr;
     ~Handle()

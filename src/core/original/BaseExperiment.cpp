@@ -34,8 +34,8 @@ Result create(const ExperimentCreator::Options& options, QString* experimentDir)
     const QByteArray dockerText = dockerfile.readAll();
     params->setExperimentName(options.name);
 
-    const QString dir = options.dir.isEmpty() ? options.projectRoot + QStringLiteral("/experiments/") + options.name
-                                              : options.dir;
+    const QString dir
+        = options.dir.isEmpty() ? options.projectRoot + QStringLiteral("/experiments/") + options.name : options.dir;
     if (QFileInfo::exists(dir))
         return Result::badInput(QStringLiteral("%1 already exists; not overwriting it").arg(dir));
     if (!QDir().mkpath(dir))
