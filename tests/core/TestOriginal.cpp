@@ -130,7 +130,9 @@ private Q_SLOTS:
         QCOMPARE(git(mounted, { "rev-parse", "HEAD" }), project.commit());
         QVERIFY(git(mounted, { "log", "-1" }).contains(QStringLiteral("experiments in the original format")));
         QCOMPARE(git(mounted, { "status", "--porcelain", "--untracked-files=no" }), QString());
-        QVERIFY(!QFile(mounted + "/examples/addition/main.py").readAll().contains("uncommitted"));
+        QFile main(mounted + "/examples/addition/main.py");
+        QVERIFY(main.open(QIODevice::ReadOnly));
+        QVERIFY(!main.readAll().contains("uncommitted"));
         QVERIFY(QFileInfo::exists(mounted + "/examples/addition/experiments/1/Dockerfile"));
     }
 

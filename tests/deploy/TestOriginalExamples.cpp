@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTest>
 
 class TestOriginalExamples : public QObject
@@ -39,6 +40,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_kit.isValid());
+        // The examples start FROM a local image with python3 and git; made once (scripts/test.sh does it too).
+        QCOMPARE(QProcess::execute(qEnvironmentVariable("LOGISTICIAN_DATA_DIR") + "/scripts/ensure-python-image.sh",
+                                   QStringList()),
+                 0);
         m_project = std::make_unique<OriginalProject>();
         m_dir = m_project->experimentDir("addition");
         const CliResult built = cli({ "build", m_dir });
