@@ -257,6 +257,27 @@ private Q_SLOTS:
         QVERIFY(config.value("data").toObject().value("aws_ami").toObject().contains("debian"));
     }
 
+    void machinesFileKeepsTheOriginalsFormat()
+    {
+        // The original's sync read "IP, condition" per line.
+        DeploymentState state;
+        state.hosts << DeploymentState::Host { "ubuntu@54.153.54.33", "i-1", "/home/ubuntu", "ready", QString() }
+                    << DeploymentState::Host { "ubuntu@54.153.54.34:2222", "i-2", "/home/ubuntu", "ready", QString() };
+        const QStringList texts { "1 2", "--lr 0.1 --name 'a b'" };
+        for (int i = 0; i < 2; ++i) {
+            DeploymentState::Condition c;
+            c.index = i + 1;
+            c.text = texts.at(i);
+            c.host = state.hosts.at(i).address;
+            state.conditions << c;
+        }
+        QTemporaryDir dir;
+        QVERIFY(state.writeMachinesFile(dir.filePath("machines.txt"), nullptr));
+        QFile file(dir.filePath("machines.txt"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), QByteArray("54.153.54.33, 1 2\n54.153.54.34, --lr 0.1 --name 'a b'\n"));
+    }
+
     void createFromABaseKeepsItsFilesWithTheNewName()
     {
         OriginalProject project;
