@@ -43,7 +43,8 @@ QString SshAccess::controlPath() const
     QString dir = m_stateDir + QStringLiteral("/cm");
     // A socket path longer than about 104 bytes cannot be bound; fall back to a
     // short folder named after the state folder.
-    if (dir.toUtf8().size() + 14 > 100) {
+    // ssh first binds "PATH.<16 random characters>": "/" + 12 + 17 more bytes.
+    if (dir.toUtf8().size() + 30 > 104) {
         const QByteArray tag = QCryptographicHash::hash(m_stateDir.toUtf8(), QCryptographicHash::Sha1).toHex().left(10);
         dir = QDir::tempPath() + QStringLiteral("/logistician-cm-") + QString::fromLatin1(tag);
     }
