@@ -187,7 +187,7 @@ mv "$out_man.tmp" "$out_man"
             metavar=${metavar%%>*}
             while read -r o; do
                 choice_cases+="        \"$verb $o\") echo \"${metavar//|/ }\" ;;"$'\n'
-            done < <(grep -o -E -- '(^|[ ,])--?[A-Za-z0-9][A-Za-z0-9-]*' <<<"$names" | tr -d ' ,')
+            done < <(grep -o -E -- '(^|[ ,])--?[A-Za-z0-9][A-Za-z0-9_-]*' <<<"$names" | tr -d ' ,')
         done < <(records O "$verb")
     done
     # shellcheck disable=SC2016 # $1 and $2 belong to the generated function
@@ -223,14 +223,14 @@ _logistician()
     case $verb in
 EOF
     printf '        "")\n'
-    top_names=$(sed -E 's/^ +//; s/  .*//' <<<"$top_options" | grep -o -E -- '--?[A-Za-z][A-Za-z0-9-]*' | tr '\n' ' ')
+    top_names=$(sed -E 's/^ +//; s/  .*//' <<<"$top_options" | grep -o -E -- '--?[A-Za-z][A-Za-z0-9_-]*' | tr '\n' ' ')
     printf '            opts="%s %s"\n' "${verbs[*]}" "${top_names% }"
     printf '            ;;\n'
     for verb in "${verbs[@]}"; do
         all=() values=() dirs=()
         while IFS=$'\t' read -r names _; do
             [ -n "$names" ] || continue
-            mapfile -t these < <(grep -o -E -- '(^|[ ,])--?[A-Za-z0-9][A-Za-z0-9-]*' <<<"$names" | tr -d ' ,')
+            mapfile -t these < <(grep -o -E -- '(^|[ ,])--?[A-Za-z0-9][A-Za-z0-9_-]*' <<<"$names" | tr -d ' ,')
             all+=("${these[@]}")
             if [[ $names == *"<"* ]]; then
                 values+=("${these[@]}")

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 ./scripts/build.sh
 ./scripts/ensure-docker.sh
 ./scripts/ensure-base-image.sh
+./scripts/ensure-python-image.sh
 export LANG=C.UTF-8
 # The aws tests run the real terraform up to plan, with the hashicorp/aws
 # provider from a filesystem mirror (no network): find its top folder (the one

@@ -3,8 +3,10 @@
 #include "Console.h"
 #include "ExperimentCreator.h"
 #include "git/GitRepository.h"
+#include "original/BaseExperiment.h"
 
 #include <QDir>
+#include <QFileInfo>
 
 int CreateVerb::execute(const QStringList& arguments)
 {
@@ -23,9 +25,14 @@ int CreateVerb::execute(const QStringList& arguments)
                                      QStringLiteral("Project folder (default: found from the current folder)."),
                                      QStringLiteral("DIR"));
     const QCommandLineOption nonInteractive(QStringLiteral("non-interactive"), QStringLiteral("Ask nothing."));
-    for (const auto& o : { gitUrl, command, templ, project, nonInteractive })
+    const QCommandLineOption base(QStringLiteral("base"),
+                                  QStringLiteral("Start from this experiment folder's Dockerfile and parameters.json."),
+                                  QStringLiteral("EXPERIMENT"));
+    for (const auto& o : { gitUrl, command, templ, project, nonInteractive, base })
         parser.addOption(o);
-    parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("A globally unique experiment name."));
+    parser.addPositionalArgument(QStringLiteral("NAME|PATH"),
+                                 QStringLiteral("A globally unique experiment name, or the folder to make (a path "
+                                                "with '/'; its last part is the name)."));
     if (int code = parse(parser, arguments); code >= 0)
         return code;
     const bool interactive = !parser.isSet(nonInteractive) && Console::stdinIsTerminal();
@@ -34,8 +41,21 @@ int CreateVerb::execute(const QStringList& arguments)
         return 2;
     }
 
+    // A path (as the original's `create PATH`): the project is the one it lies in, the name its last part.
+    const QString argument = parser.positionalArguments().value(0);
+    QString targetDir;
+    QString pathStart;
+    if (BaseExperiment::isPath(argument)) {
+        targetDir = BaseExperiment::targetDir(argument, QString(), QDir::currentPath());
+        QString existing = QFileInfo(targetDir).absolutePath();
+        while (!QFileInfo(existing).isDir() && existing != QLatin1String("/"))
+            existing = QFileInfo(existing).absolutePath();
+        pathStart = existing;
+    }
     QString gitError;
-    const QString start = parser.isSet(project) ? parser.value(project) : QDir::currentPath();
+    const QString start = parser.isSet(project) ? parser.value(project)
+        : pathStart.isEmpty()                   ? QDir::currentPath()
+                                                : pathStart;
     const QString projectRoot = ExperimentCreator::projectRootFor(start, &gitError);
     if (projectRoot.isEmpty()) {
         Console::error(gitError + QStringLiteral("; create experiments inside a Git working tree (git init first)"));
@@ -45,7 +65,14 @@ int CreateVerb::execute(const QStringList& arguments)
     ExperimentCreator::Options options;
     options.projectRoot = projectRoot;
     options.templateName = parser.value(templ);
-    options.name = parser.positionalArguments().value(0);
+    options.name = targetDir.isEmpty() ? argument : QFileInfo(targetDir).fileName();
+    options.dir = targetDir;
+    if (parser.isSet(base)) {
+        const QString baseArg = parser.value(base);
+        options.baseDir = QFileInfo(BaseExperiment::targetDir(baseArg, projectRoot, QDir::currentPath())).isDir()
+            ? BaseExperiment::targetDir(baseArg, projectRoot, QDir::currentPath())
+            : QDir::current().absoluteFilePath(baseArg);
+    }
     while (interactive) {
         if (options.name.isEmpty())
             options.name = Console::prompt(QStringLiteral("Experiment name (globally unique)"));
@@ -58,6 +85,19 @@ int CreateVerb::execute(const QStringList& arguments)
     if (options.name.isEmpty()) {
         Console::error(QStringLiteral("create: give the experiment a NAME"));
         return 2;
+    }
+
+    if (!options.baseDir.isEmpty()) {
+        QString dir;
+        const Result created = ExperimentCreator::create(options, &dir);
+        if (!created) {
+            Console::error(created.message());
+            return created.exitCode();
+        }
+        Console::outLine(dir);
+        Console::err(
+            QStringLiteral("created %1 from %2\n").arg(QDir::current().relativeFilePath(dir), options.baseDir));
+        return 0;
     }
 
     auto repo = GitRepository::discover(projectRoot, &gitError);

@@ -39,9 +39,13 @@ int RunVerb::execute(const QStringList& arguments)
                                        QStringLiteral("N"));
     const QCommandLineOption clone(QStringLiteral("clone"),
                                    QStringLiteral("Run the code of the HEAD commit instead of the working tree."));
+    const QCommandLineOption dataReadOnly({ QStringLiteral("data_readonly"), QStringLiteral("data-readonly") },
+                                          QStringLiteral("Mount DIR read-only at /data (as the original did)."),
+                                          QStringLiteral("DIR"));
     parser.addOption(options);
     parser.addOption(condition);
     parser.addOption(clone);
+    parser.addOption(dataReadOnly);
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     Experiment experiment;
@@ -80,6 +84,8 @@ int RunVerb::execute(const QStringList& arguments)
     LocalRun::Options runOptions;
     runOptions.arguments = *words;
     runOptions.clone = parser.isSet(clone);
+    runOptions.optionsText = argumentText;
+    runOptions.dataReadOnly = parser.value(dataReadOnly);
     LocalRun run(experiment, runOptions);
     return prepareAndRun(run);
 }

@@ -3,6 +3,7 @@
 #include "AppPaths.h"
 #include "Console.h"
 #include "CredentialStore.h"
+#include "OriginalConfigImport.h"
 #include "SshKey.h"
 #include "ToolCheck.h"
 #include "UserSettings.h"
@@ -62,7 +63,10 @@ int SetupVerb::execute(const QStringList& arguments)
     const QCommandLineOption instanceType(QStringLiteral("aws-instance-type"),
                                           QStringLiteral("Default EC2 instance type."), QStringLiteral("TYPE"));
     const QCommandLineOption skipTools(QStringLiteral("skip-tool-check"), QStringLiteral("Do not check the tools."));
-    for (const auto& o : { nonInteractive, registry, registryUser, region, instanceType, skipTools })
+    const QCommandLineOption deleteOriginal(
+        QStringLiteral("delete-original-config"),
+        QStringLiteral("After importing ~/.logistician/config.json (the original Logistician's), delete it."));
+    for (const auto& o : { nonInteractive, registry, registryUser, region, instanceType, skipTools, deleteOriginal })
         parser.addOption(o);
     if (int code = parse(parser, arguments); code >= 0)
         return code;
@@ -74,6 +78,15 @@ int SetupVerb::execute(const QStringList& arguments)
 
     if (!parser.isSet(skipTools))
         checkTools();
+
+    // The original Logistician's plain-text settings, offered for import before anything is asked.
+    {
+        CredentialStore store;
+        if (const QString service = qEnvironmentVariable("LOGISTICIAN_KEYCHAIN_SERVICE"); !service.isEmpty())
+            store.setService(service);
+        if (const int code = importOriginalConfig(interactive, parser.isSet(deleteOriginal), &store); code != 0)
+            return code;
+    }
 
     // Non-secret settings.
     UserSettings settings;

@@ -8,6 +8,12 @@
 int ShellVerb::execute(const QStringList& arguments)
 {
     QCommandLineParser parser;
+    const QCommandLineOption noVolume(QStringLiteral("no-volume"),
+                                      QStringLiteral("Mount nothing at /project: the image's own files only."));
+    const QCommandLineOption volume(QStringLiteral("volume"),
+                                    QStringLiteral("Mount the project at /project (the default)."));
+    parser.addOption(noVolume);
+    parser.addOption(volume);
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     Experiment experiment;
@@ -16,6 +22,7 @@ int ShellVerb::execute(const QStringList& arguments)
     LocalRun::Options options;
     options.interactiveShell = true;
     options.tty = Console::stdinIsTerminal();
+    options.noVolume = parser.isSet(noVolume) && !parser.isSet(volume);
     LocalRun run(experiment, options);
     return RunVerb::prepareAndRun(run);
 }

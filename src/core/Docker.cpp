@@ -12,7 +12,19 @@ QStringList programWords(const QString& dockerSetting)
     QStringList words = ShellWords::split(dockerSetting).value_or(QStringList());
     if (words.isEmpty())
         words << QStringLiteral("docker");
+    for (QString& word : words) {
+        if (word == QLatin1String("nvidia-docker"))
+            word = QStringLiteral("docker");
+    }
     return words;
+}
+
+QString gpusFor(const QString& dockerSetting, const QString& gpus)
+{
+    if (!gpus.isEmpty())
+        return gpus;
+    const QStringList words = ShellWords::split(dockerSetting).value_or(QStringList());
+    return words.contains(QStringLiteral("nvidia-docker")) ? QStringLiteral("all") : QString();
 }
 
 namespace {
@@ -53,11 +65,18 @@ Command run(const RunSpec& spec)
     if (!spec.projectDir.isEmpty())
         args << QStringLiteral("-v") << spec.projectDir + QStringLiteral(":/project");
     if (!spec.dataDir.isEmpty())
-        args << QStringLiteral("-v") << spec.dataDir + QStringLiteral(":/data");
+        args << QStringLiteral("-v")
+             << spec.dataDir + (spec.dataReadOnly ? QStringLiteral(":/data:ro") : QStringLiteral(":/data"));
     for (const QString& volume : spec.volumes)
         args << QStringLiteral("-v") << volume;
     for (const QString& variable : spec.environment)
         args << QStringLiteral("-e") << variable;
+    for (const QString& file : spec.environmentFiles)
+        args << QStringLiteral("--env-file") << file;
+    if (const QString gpus = gpusFor(spec.docker, spec.gpus); !gpus.isEmpty())
+        args << QStringLiteral("--gpus") << gpus;
+    if (!spec.entrypoint.isEmpty())
+        args << QStringLiteral("--entrypoint") << spec.entrypoint;
     args << QStringLiteral("-w") << QStringLiteral("/project");
     args << spec.image;
     args << spec.command << spec.arguments;

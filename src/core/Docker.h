@@ -16,6 +16,8 @@ struct RunSpec
     QString name; // container name; empty for none
     QString projectDir; // mounted at /project
     QString dataDir; // mounted at /data
+    bool dataReadOnly = false; // run --data_readonly: /data is the user's folder, read-only
+    QString entrypoint; // --entrypoint; empty: the image's own
     QStringList command; // experiment command words
     QStringList arguments; // condition arguments, passed through verbatim
     bool detach = false;
@@ -25,6 +27,8 @@ struct RunSpec
     QStringList labels;
     QStringList volumes; // further -v values ("HOST:CONTAINER[:ro]")
     QStringList environment; // -e values ("NAME=VALUE"); never secrets, they would show in `docker inspect`
+    QStringList environmentFiles; // --env-file paths, read by docker itself: no shell sees their values
+    QString gpus; // --gpus value ("all" or a count); empty: none, unless the program is nvidia-docker
 };
 
 Command build(const QString& docker, const QString& contextDir, const QString& tag);
@@ -42,8 +46,12 @@ Command login(const QString& docker, const QString& registry, const QString& use
               const QString& configDir);
 
 // Splits a docker program setting ("docker", "nvidia-docker", "sudo docker")
-// into the program and leading arguments.
+// into the program and leading arguments. nvidia-docker becomes docker: modern
+// hosts have only docker and the NVIDIA container toolkit, and run() asks for
+// the GPUs with --gpus instead.
 QStringList programWords(const QString& dockerSetting);
+// The --gpus value a run gets: the gpus key when set, "all" for an nvidia-docker setting, else none.
+QString gpusFor(const QString& dockerSetting, const QString& gpus);
 
 // Whether a Docker engine answers on the socket DOCKER_HOST names (or the
 // default socket). Fast: a local connect, no process started. tcp:// hosts are

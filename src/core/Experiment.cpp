@@ -29,7 +29,9 @@ Result Experiment::open(const QString& dir, Experiment* experiment)
 
     experiment->m_dir = absolute;
     experiment->m_gitRoot = QDir(repo->workdir()).canonicalPath();
-    experiment->m_projectRoot = findProjectRoot(absolute, experiment->m_gitRoot);
+    // The original Logistician mounted the Git top level; its Dockerfiles name their files from there.
+    experiment->m_projectRoot
+        = params->isOriginalStyle() ? experiment->m_gitRoot : findProjectRoot(absolute, experiment->m_gitRoot);
     experiment->m_parameters = *params;
     return Result::ok();
 }

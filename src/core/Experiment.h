@@ -21,7 +21,8 @@ public:
     QString stateDir() const; // .logistician/
     QString machinesFile() const; // machines.txt
     // The folder mounted at /project: the parent of the "experiments" folder
-    // holding this experiment (the original layout), else the Git root.
+    // holding this experiment, else the Git root; always the Git root for an
+    // original-style folder (no experiment_command), as the original mounted it.
     QString projectRoot() const { return m_projectRoot; }
     QString gitRoot() const { return m_gitRoot; }
 

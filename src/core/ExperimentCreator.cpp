@@ -5,6 +5,7 @@
 #include "ParameterRules.h"
 #include "Parameters.h"
 #include "git/GitRepository.h"
+#include "original/BaseExperiment.h"
 
 #include <QDir>
 #include <QFile>
@@ -75,6 +76,8 @@ Result ExperimentCreator::create(const Options& options, QString* experimentDir)
     Result nameOk = checkName(options.projectRoot, options.name);
     if (!nameOk)
         return nameOk;
+    if (!options.baseDir.isEmpty())
+        return BaseExperiment::create(options, experimentDir);
     // Only a name listed in the templates folder: never a path ("../../tmp/x") to files elsewhere.
     const QString templateDir = AppPaths::templatesDir() + QStringLiteral("/experiment/") + options.templateName;
     if (!templates().contains(options.templateName) || !QFileInfo(templateDir).isDir())
@@ -99,7 +102,10 @@ Result ExperimentCreator::create(const Options& options, QString* experimentDir)
     // The command typed for the new experiment obeys the rule parameters.json loads with.
     if (const QString why = ParameterRules::condition(options.command); !why.isEmpty())
         return Result::badInput(QStringLiteral("the command \"%1\": %2").arg(options.command, why));
-    const QString dir = options.projectRoot + QStringLiteral("/experiments/") + options.name;
+    const QString dir
+        = options.dir.isEmpty() ? options.projectRoot + QStringLiteral("/experiments/") + options.name : options.dir;
+    if (QFileInfo::exists(dir))
+        return Result::badInput(QStringLiteral("%1 already exists; not overwriting it").arg(dir));
     if (!QDir().mkpath(dir))
         return Result::failed(QStringLiteral("cannot create %1").arg(dir));
     QString error;

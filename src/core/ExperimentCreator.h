@@ -18,6 +18,8 @@ public:
         QString gitUrl; // recorded in the Dockerfile's image label
         QString command; // relative to the project root
         QString templateName = QStringLiteral("shell");
+        QString dir; // the folder to make (create PATH, as the original took); empty: projectRoot/experiments/NAME
+        QString baseDir; // --base: start from this experiment's Dockerfile and parameters.json, not a template
     };
 
     // Creates the experiment; *experimentDir receives its folder. Refuses an

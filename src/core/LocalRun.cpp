@@ -3,11 +3,13 @@
 #include "Docker.h"
 #include "ShellWords.h"
 #include "git/GitRepository.h"
+#include "original/OriginalStyle.h"
 
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -44,9 +46,19 @@ Result LocalRun::validate() const
     if (!commandWords)
         return Result::badInput(
             QStringLiteral("%1: experiment_command: %2").arg(m_experiment.parametersPath(), splitError));
-    if (commandWords->isEmpty() && !m_options.interactiveShell)
+    if (commandWords->isEmpty() && !m_options.interactiveShell && !params.isOriginalStyle())
         return Result::badInput(QStringLiteral("%1: experiment_command is empty; set the command to run")
                                     .arg(m_experiment.parametersPath()));
+    if (!m_options.dataReadOnly.isEmpty()) {
+        // Docker's -v splits on ':' and ','; such a path cannot be given to it unambiguously.
+        const QFileInfo data(m_options.dataReadOnly);
+        if (!data.isDir())
+            return Result::badInput(QStringLiteral("--data_readonly %1: no such folder").arg(m_options.dataReadOnly));
+        if (data.absoluteFilePath().contains(QRegularExpression(QStringLiteral("[:,\\n\\r]"))))
+            return Result::badInput(QStringLiteral("--data_readonly %1: a folder path with ':', ',' or a line break "
+                                                   "cannot be mounted")
+                                        .arg(m_options.dataReadOnly));
+    }
     if (!QFileInfo::exists(m_experiment.dockerfilePath()))
         return Result::badInput(QStringLiteral("%1: no Dockerfile").arg(m_experiment.dockerfilePath()));
     QString gitError;
@@ -106,7 +118,10 @@ Result LocalRun::prepareFiles()
                 QStringLiteral("cannot create a temporary folder: %1").arg(m_cloneDir->errorString()));
         const QString sub = QDir(m_experiment.gitRoot()).relativeFilePath(m_experiment.projectRoot());
         QString error;
-        if (!repo->exportTree(commit, sub, m_cloneDir->path(), &error))
+        // The original's CMD runs `git log -1` in /project: there it gets a repository at the commit.
+        const bool exported = params.isOriginalStyle() ? repo->exportRepository(commit, m_cloneDir->path(), &error)
+                                                       : repo->exportTree(commit, sub, m_cloneDir->path(), &error);
+        if (!exported)
             return Result::failed(QStringLiteral("cannot export commit %1: %2").arg(commit.left(12), error));
         projectDir = m_cloneDir->path();
     }
@@ -127,8 +142,14 @@ Result LocalRun::prepareFiles()
     Docker::RunSpec spec;
     spec.docker = params.localDockerCommand();
     spec.image = m_experiment.imageTag();
-    spec.projectDir = projectDir;
+    if (!m_options.noVolume)
+        spec.projectDir = projectDir;
     spec.dataDir = m_dataDir;
+    if (!m_options.dataReadOnly.isEmpty()) {
+        spec.dataDir = QFileInfo(m_options.dataReadOnly).absoluteFilePath();
+        spec.dataReadOnly = true;
+    }
+    spec.gpus = params.gpus();
     spec.name = QStringLiteral("logistician-%1-%2").arg(params.experimentName().toLower(), name);
     if (m_options.interactiveShell) {
         spec.interactive = true;
@@ -138,7 +159,15 @@ Result LocalRun::prepareFiles()
         spec.command = commandWords;
         spec.arguments = m_options.arguments;
     }
+    if (params.isOriginalStyle() && !m_options.interactiveShell) {
+        // The image's own CMD runs; docker copies OPTIONS from its own environment (-e NAME without a value).
+        spec.command.clear();
+        spec.arguments.clear();
+        spec.environment << QStringLiteral("OPTIONS") << OriginalStyle::gitEnvironment();
+    }
     m_command = Docker::run(spec);
+    if (params.isOriginalStyle())
+        m_command.environment.insert(QStringLiteral("OPTIONS"), m_options.optionsText);
 
     m_config = QJsonObject {
         { QStringLiteral("experiment_name"), params.experimentName() },
@@ -147,6 +176,7 @@ Result LocalRun::prepareFiles()
         { QStringLiteral("clone"), m_options.clone },
         { QStringLiteral("command"), params.experimentCommand() },
         { QStringLiteral("arguments"), QJsonArray::fromStringList(m_options.arguments) },
+        { QStringLiteral("style"), params.isOriginalStyle() ? QStringLiteral("original") : QStringLiteral("command") },
         { QStringLiteral("image"), spec.image },
         { QStringLiteral("container"), spec.name },
         { QStringLiteral("started"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate) },

@@ -25,6 +25,11 @@ public:
         bool clone = false;
         bool interactiveShell = false; // `shell`: bash in the container instead of the command
         bool tty = false; // the shell gets a terminal
+        // Original-style folders (no experiment_command): the -o text as one string, given to the
+        // image's own CMD in $OPTIONS through docker's environment, never a shell.
+        QString optionsText;
+        bool noVolume = false; // shell --no-volume: nothing mounted at /project
+        QString dataReadOnly; // run --data_readonly DIR: DIR at /data, read-only
     };
 
     // A finished or running local run, read back from its config/run.json.

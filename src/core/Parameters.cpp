@@ -426,6 +426,16 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
                         QStringLiteral("%1 must be a whole number of at least %2").arg(key).arg(k.minimum));
     }
 
+    // gpus: "all" or a positive count, given to docker run --gpus.
+    const QString gpusKey = QStringLiteral("gpus");
+    if (obj.contains(gpusKey)) {
+        const QJsonValue v = obj.value(gpusKey);
+        const double d = v.toDouble(-1);
+        const bool count = v.isDouble() && d >= 1 && d <= 1024 && d == static_cast<double>(static_cast<int>(d));
+        if (!count && v.toString() != QLatin1String("all"))
+            return fail(at(gpusKey), gpusKey, QStringLiteral("gpus must be a positive whole number or \"all\""));
+    }
+
     return Parameters(obj);
 }
 
@@ -623,6 +633,17 @@ QString Parameters::localDockerCommand() const
 QString Parameters::remoteDockerCommand() const
 {
     return string("remote_docker_command", QStringLiteral("docker"));
+}
+
+QString Parameters::gpus() const
+{
+    const QJsonValue v = m_json.value(QStringLiteral("gpus"));
+    return v.isDouble() ? QString::number(v.toInt()) : v.toString();
+}
+
+bool Parameters::isOriginalStyle() const
+{
+    return !m_json.contains(QStringLiteral("experiment_command"));
 }
 
 void Parameters::setValue(const QString& key, const QJsonValue& value)

@@ -66,6 +66,11 @@ public:
     QString awsRegion() const;
     QString localDockerCommand() const; // the docker program for local runs, "docker" when unset
     QString remoteDockerCommand() const; // the docker program on remote hosts, "docker" when unset
+    // The GPUs a container gets (docker run --gpus): "all", a count, or empty for none.
+    QString gpus() const;
+    // A folder made for the original Logistician: no experiment_command, so the
+    // image's own CMD runs with the condition in $OPTIONS.
+    bool isOriginalStyle() const;
 
     void setValue(const QString& key, const QJsonValue& value);
 

@@ -24,6 +24,16 @@ void UserSettings::setRegistry(const QString& v)
 {
     setValue("registry/url", v);
 }
+QString UserSettings::imageRepository() const
+{
+    return value("registry/repository");
+}
+
+void UserSettings::setImageRepository(const QString& v)
+{
+    setValue("registry/repository", v);
+}
+
 QString UserSettings::registryUser() const
 {
     return value("registry/user");

@@ -9,6 +9,10 @@ class UserSettings
 public:
     QString registry() const; // e.g. 127.0.0.1:5000 or docker.io/USER
     void setRegistry(const QString& value);
+    // The image repository under the registry (the original's docker_repository): images are then
+    // REGISTRY/REPOSITORY:EXPERIMENT-COMMIT; empty: REGISTRY/logistician/EXPERIMENT:COMMIT.
+    QString imageRepository() const;
+    void setImageRepository(const QString& value);
     QString registryUser() const;
     void setRegistryUser(const QString& value);
     QString defaultRegion() const;

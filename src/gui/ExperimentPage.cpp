@@ -113,6 +113,7 @@ bool ExperimentPage::reload()
         m_ui->conditionsTab->load(experiment.parameters().conditions(), experiment.parameters().parameterGrid());
         m_gridConditions = Parameters::expandGrid(experiment.parameters().parameterGrid());
     }
+    updateFolderStyle(m_loaded ? &experiment.parameters() : nullptr);
     // Nothing that writes parameters.json or runs the experiment works on a file that does not load.
     m_ui->conditionsTab->setEnabled(m_loaded);
     m_ui->runsTab->setEnabled(m_loaded);
@@ -246,4 +247,25 @@ bool ExperimentPage::isModified() const
 bool ExperimentPage::isBusy() const
 {
     return m_ui->runsTab->isBusy() || m_deployments->isBusy();
+}
+
+void ExperimentPage::updateFolderStyle(const Parameters* params)
+{
+    // Which of the two conventions runs this folder: say it where the user looks first.
+    QLabel* label = m_ui->folderStyle;
+    if (!params) {
+        label->clear();
+        label->setToolTip(QString());
+        return;
+    }
+    if (params->isOriginalStyle()) {
+        label->setText(tr("Original style"));
+        label->setToolTip(tr("No experiment_command: the image's own CMD runs, with the condition in $OPTIONS and "
+                             "the Git top level at /project (the original Logistician's convention). The Dockerfile "
+                             "decides what $OPTIONS does."));
+    } else {
+        label->setText(tr("Command style"));
+        label->setToolTip(tr("experiment_command runs with each condition's words as its arguments; nothing is "
+                             "evaluated."));
+    }
 }

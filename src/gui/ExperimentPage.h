@@ -55,6 +55,8 @@ private:
     void updateGitState();
     void updateRunConditions();
 
+    void updateFolderStyle(const class Parameters* params);
+
     std::unique_ptr<Ui::ExperimentPage> m_ui;
     QString m_dir;
     QString m_name;

@@ -134,6 +134,7 @@ void RunsPanel::start(Goal goal)
     }
     m_goal = goal;
     m_arguments = *words;
+    m_optionsText = m_ui->argumentsEdit->text();
     m_ui->logView->clearLog();
     setPhase(Phase::CheckingEngine, tr("Checking the Docker engine…"));
     m_engineCheck.setFuture(QtConcurrent::run([] {
@@ -205,6 +206,7 @@ void RunsPanel::startRun()
     }
     LocalRun::Options options;
     options.arguments = m_arguments;
+    options.optionsText = m_optionsText; // an original-style folder gets the text as $OPTIONS
     options.clone = m_ui->cloneCheck->isChecked();
     auto* run = new LocalRun(experiment, options, this);
     m_run = run;

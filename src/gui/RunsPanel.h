@@ -75,6 +75,7 @@ private:
     Phase m_phase = Phase::Idle;
     Goal m_goal = Goal::Run;
     QStringList m_arguments;
+    QString m_optionsText;
     QString m_phaseText;
     QElapsedTimer m_clock;
     QTimer m_tick;

@@ -9,6 +9,8 @@
 #include "Theme.h"
 #include "ToolCheck.h"
 #include "UserSettings.h"
+#include "original/OriginalConfig.h"
+#include "original/OriginalConfigBanner.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -121,6 +123,15 @@ QWizardPage* SetupWizard::createToolsPage()
     bottom->addWidget(m_toolSummary, 1);
     bottom->addWidget(recheck);
     auto* layout = new QVBoxLayout(page);
+    // The original Logistician's plain-text settings, offered for import first thing.
+    auto* original = new OriginalConfigBanner(m_store, OriginalConfig::defaultPath());
+    connect(original, &OriginalConfigBanner::imported, this, [this] {
+        UserSettings settings;
+        m_registry->setText(settings.registry());
+        m_registryUser->setText(settings.registryUser());
+        readCredentialStates();
+    });
+    layout->addWidget(original);
     layout->addWidget(m_toolList, 1);
     layout->addLayout(bottom);
 

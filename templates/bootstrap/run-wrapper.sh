@@ -3,7 +3,9 @@
 # runs. It records when the experiment command started and ended, and its exit
 # code, in /data/logs (started_at.txt, finished_at.txt, exit_code.txt), then
 # exits with that code. The command and the condition's arguments arrive as
-# separate words ("$@") and are run as they are: nothing is evaluated.
+# separate words ("$@") and are run as they are: nothing is evaluated. For an
+# original-style folder the words are the image's own ENTRYPOINT and CMD, and
+# the condition is in $OPTIONS (from docker --env-file), for that CMD to use.
 # With LOGISTICIAN_MAX_RUNTIME_SECONDS set (from max_runtime_minutes), the
 # command is stopped after that long: exit code 124, and logs/timed_out.txt.
 mkdir -p /data/logs /data/config /data/results

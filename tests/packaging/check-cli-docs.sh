@@ -38,7 +38,7 @@ for verb in "${verbs[@]}"; do
     help=$("$binary" "$verb" --help) || { failures+=("\`logistician $verb --help\` fails") && continue; }
     # Option names: the rows of the Options: block, up to the description column.
     mapfile -t options < <(awk '/^Options:$/ { on = 1; next } on && /^$/ { exit } on' <<<"$help" |
-        sed -E 's/^ +//; s/  .*//' | grep -o -E -- '(^|[ ,])--?[A-Za-z0-9][A-Za-z0-9-]*' | tr -d ' ,')
+        sed -E 's/^ +//; s/  .*//' | grep -o -E -- '(^|[ ,])--?[A-Za-z0-9][A-Za-z0-9_-]*' | tr -d ' ,')
     [ ${#options[@]} -gt 0 ] || failures+=("no options read from \`logistician $verb --help\`")
     # The section heading carries the verb's usage, whichever way the binary spells its program name.
     usage=$(head -n 1 <<<"$help" | sed -E "s/^Usage: [^ ]+ ?//; s/^$verb( |\$)//; s/^\[options\]/[OPTIONS]/")

@@ -2,6 +2,7 @@
 
 #include "AppPaths.h"
 #include "CredentialStore.h"
+#include "Docker.h"
 #include "ShellWords.h"
 #include "UserSettings.h"
 #include "aws/AwsParameters.h"
@@ -268,6 +269,24 @@ void AwsBackend::runTerraform(const QStringList& args, const QMap<QString, QStri
                       [then](const CommandOutcome& o) { then(o.exitCode, o.out, o.ok() ? QString() : o.errorText()); });
 }
 
+namespace {
+
+// GPUs asked for (gpus, or the original's nvidia-docker): a GPU-ready image unless aws_ami names one.
+bool wantsGpu(const Parameters& p)
+{
+    return !Docker::gpusFor(p.remoteDockerCommand(), p.gpus()).isEmpty();
+}
+
+// The user to log in as: aws_ami_user, else the default image family's own user.
+QString loginUser(const Parameters& p)
+{
+    if (p.awsAmi().isEmpty() && !p.json().contains(QStringLiteral("aws_ami_user")))
+        return Terraform::defaultAmi(wantsGpu(p)).user;
+    return p.awsAmiUser();
+}
+
+} // namespace
+
 Result AwsBackend::configuration(const DeploymentState& state, const DeployOptions& options, QJsonObject* config) const
 {
     const Parameters& p = m_context.experiment.parameters();
@@ -285,8 +304,9 @@ Result AwsBackend::configuration(const DeploymentState& state, const DeployOptio
     settings.region = machine.region;
     settings.instanceType = machine.instanceType;
     settings.ami = machine.ami;
-    settings.user = machine.user;
     settings.rootVolumeGb = machine.rootVolumeGb;
+    settings.gpu = wantsGpu(p);
+    settings.user = loginUser(p);
     settings.sshCidr = sshCidr(options);
     settings.publicKey = QString::fromUtf8(publicKey.readAll());
     const auto userData = Terraform::userData(QString::fromUtf8(templateFile.readAll()), p.experimentName(),
@@ -306,7 +326,7 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
         done(made);
         return;
     }
-    const QString user = m_context.experiment.parameters().awsAmiUser();
+    const QString user = loginUser(m_context.experiment.parameters());
 
     QDir().mkpath(terraformDir());
     QSaveFile file(terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName));

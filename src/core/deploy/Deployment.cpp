@@ -13,6 +13,7 @@
 #include "UserSettings.h"
 #include "deploy/AsyncCommand.h"
 #include "git/GitRepository.h"
+#include "original/OriginalStyle.h"
 
 #include <QDir>
 #include <QFile>
@@ -268,7 +269,8 @@ Deployment::Plan Deployment::plan(const DeployOptions& options) const
         }
     }
     const auto command = ShellWords::split(params.experimentCommand(), &error);
-    if (!command || command->isEmpty()) {
+    // Original style: no command, the image's own CMD runs with the condition in $OPTIONS.
+    if (!command || (command->isEmpty() && !params.isOriginalStyle())) {
         plan.check
             = Result::badInput(QStringLiteral("%1: experiment_command: %2")
                                    .arg(m_experiment.parametersPath(), command ? QStringLiteral("is empty") : error));
@@ -313,6 +315,7 @@ void Deployment::deploy(const DeployOptions& options)
     }
     m_options = options;
     m_problems.clear();
+    m_imageCommands.clear();
     QString error;
     auto repo = GitRepository::discover(m_experiment.dir(), &error);
     if (!repo) {
@@ -352,6 +355,10 @@ void Deployment::deploy(const DeployOptions& options)
         const QString repository = QStringLiteral("logistician/") + m_state.experiment.toLower();
         m_state.image = (m_state.registry.isEmpty() ? repository : m_state.registry + QLatin1Char('/') + repository)
             + QLatin1Char(':') + commit.left(12);
+        // An image repository of its own (the original's docker_repository): one repository, a tag per experiment.
+        if (const QString own = UserSettings().imageRepository(); !m_state.registry.isEmpty() && !own.isEmpty())
+            m_state.image = QStringLiteral("%1/%2:%3-%4")
+                                .arg(m_state.registry, own, m_state.experiment.toLower(), commit.left(12));
         const QStringList conditions = params.allConditions();
         for (int i = 0; i < conditions.size(); ++i) {
             DeploymentState::Condition c;
@@ -411,7 +418,11 @@ Result Deployment::prepareFiles()
         QDir(code).removeRecursively();
         QDir().mkpath(code);
         const QString sub = QDir(m_experiment.gitRoot()).relativeFilePath(m_experiment.projectRoot());
-        if (!repo->exportTree(m_state.commit, sub == QLatin1String(".") ? QString() : sub, code, &error))
+        // The original's CMD runs `git log -1` in /project: there the export is a repository at the commit.
+        const bool exported = m_experiment.parameters().isOriginalStyle()
+            ? repo->exportRepository(m_state.commit, code, &error)
+            : repo->exportTree(m_state.commit, sub == QLatin1String(".") ? QString() : sub, code, &error);
+        if (!exported)
             return Result::failed(QStringLiteral("cannot export commit %1: %2").arg(m_state.commit.left(12), error));
         writeFile(code + QStringLiteral("/.logistician-complete"), QByteArray());
     }
@@ -434,6 +445,8 @@ Result Deployment::prepareFiles()
             { QStringLiteral("command"), command },
             { QStringLiteral("condition"), c.text },
             { QStringLiteral("arguments"), QJsonArray::fromStringList(c.arguments) },
+            { QStringLiteral("style"),
+              m_experiment.parameters().isOriginalStyle() ? QStringLiteral("original") : QStringLiteral("command") },
             { QStringLiteral("container"), containerName(c) },
             { QStringLiteral("deployed_at"), m_state.createdAt.toString(Qt::ISODate) },
         };
@@ -444,6 +457,9 @@ Result Deployment::prepareFiles()
         if (!writeFile(local + QStringLiteral("/config/deployment.json"), json, &error))
             return Result::failed(error);
         writeFile(local + QStringLiteral("/config/commit.txt"), m_state.commit.toUtf8() + '\n');
+        // Original style: docker reads OPTIONS from this file itself (--env-file); no shell on any host sees it.
+        if (!writeFile(stageDir(c) + QStringLiteral("/options.env"), "OPTIONS=" + c.text.toUtf8() + '\n', &error))
+            return Result::failed(error);
         if (m_backend->isRemote()) {
             const QString stage = stageDir(c);
             for (const char* sub : { "data/logs", "data/results" })
@@ -793,7 +809,20 @@ void Deployment::runContainer(int index, const QString& address)
     const DeploymentState::Condition& c = m_state.conditions.at(index);
     const DeploymentState::Host host = *m_state.host(address);
     const bool remote = m_backend->isRemote();
+    const Parameters& params = m_experiment.parameters();
+    if (params.isOriginalStyle() && !m_imageCommands.contains(address)) {
+        imageCommand(address, [this, index, address](const QStringList&, const QString& error) {
+            if (!error.isEmpty()) {
+                conditionStartFailed(index, address, false, 1, error);
+                return;
+            }
+            runContainer(index, address);
+        });
+        return;
+    }
     Docker::RunSpec spec;
+    spec.docker = remote ? params.remoteDockerCommand() : params.localDockerCommand();
+    spec.gpus = params.gpus();
     spec.image = m_state.image;
     spec.name = containerName(c);
     spec.detach = true;
@@ -814,11 +843,19 @@ void Deployment::runContainer(int index, const QString& address)
     // The wrapper stops the command after max_runtime_minutes (0: no limit).
     if (const int minutes = m_experiment.parameters().maxRuntimeMinutes(); minutes > 0)
         spec.environment << QStringLiteral("LOGISTICIAN_MAX_RUNTIME_SECONDS=%1").arg(minutes * 60);
-    spec.command = QStringList { QStringLiteral("sh"), QStringLiteral("/logistician/run.sh") }
-        + ShellWords::split(m_experiment.parameters().experimentCommand()).value_or(QStringList());
-    spec.arguments = c.arguments;
+    if (params.isOriginalStyle()) {
+        // The wrapper runs the image's own ENTRYPOINT and CMD; the condition is in $OPTIONS only.
+        spec.entrypoint = QStringLiteral("sh");
+        spec.command = QStringList { QStringLiteral("/logistician/run.sh") } + m_imageCommands.value(address);
+        spec.environmentFiles = { (remote ? remoteDir(host, c) : stageDir(c)) + QStringLiteral("/options.env") };
+        spec.environment << OriginalStyle::gitEnvironment();
+    } else {
+        spec.command = QStringList { QStringLiteral("sh"), QStringLiteral("/logistician/run.sh") }
+            + ShellWords::split(params.experimentCommand()).value_or(QStringList());
+        spec.arguments = c.arguments;
+    }
     const Command local = Docker::run(spec);
-    const QStringList argv = dockerWords(remote) + local.arguments.mid(Docker::programWords(spec.docker).size() - 1);
+    const QStringList argv = QStringList { local.program } + local.arguments;
     AsyncCommand::run(m_backend->command(host, argv), m_work, [this, index, address](const CommandOutcome& o) {
         if (!o.ok() && !o.err.contains("is already in use")) {
             conditionStartFailed(index, address, o.exitCode == SshUnreachable, o.exitCode, o.errorText());
@@ -832,6 +869,30 @@ void Deployment::runContainer(int index, const QString& address)
         setPhase(index, Phase::Running);
         save();
         schedule();
+    });
+}
+
+void Deployment::imageCommand(const QString& address, std::function<void(const QStringList&, const QString&)> then)
+{
+    const DeploymentState::Host host = *m_state.host(address);
+    const QStringList inspect = dockerWords(m_backend->isRemote())
+        + QStringList { QStringLiteral("image"), QStringLiteral("inspect"), QStringLiteral("-f"),
+                        QStringLiteral("[{{json .Config.Entrypoint}},{{json .Config.Cmd}}]"), m_state.image };
+    AsyncCommand::run(m_backend->command(host, inspect), m_work, [this, address, then](const CommandOutcome& o) {
+        const QJsonArray parts = QJsonDocument::fromJson(o.out.trimmed()).array();
+        QStringList words;
+        for (const QJsonValue& part : parts) {
+            for (const QJsonValue& word : part.toArray())
+                words << word.toString();
+        }
+        if (!o.ok() || words.isEmpty()) {
+            then({},
+                 QStringLiteral("the image %1 has no CMD to run and parameters.json no experiment_command%2")
+                     .arg(m_state.image, o.ok() ? QString() : QStringLiteral(": ") + o.errorText()));
+            return;
+        }
+        m_imageCommands.insert(address, words);
+        then(words, QString());
     });
 }
 

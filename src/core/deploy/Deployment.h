@@ -114,6 +114,8 @@ private:
     void schedule();
     void startCondition(int index, const QString& address);
     void runContainer(int index, const QString& address);
+    // Original style: the image's own ENTRYPOINT and CMD on that host, for the run wrapper to run.
+    void imageCommand(const QString& address, std::function<void(const QStringList&, const QString&)> then);
     void conditionStartFailed(int index, const QString& address, bool hostDown, int exitCode, const QString& why);
     void finishDeploy();
 
@@ -141,6 +143,7 @@ private:
     QString m_registryUser;
     QString m_registryPassword;
     QSet<int> m_starting;
+    QHash<QString, QStringList> m_imageCommands; // by host address
     QStringList m_problems;
     QTimer* m_pollTimer = nullptr;
     QObject* m_work = nullptr; // parent of the running commands; deleted to stop them

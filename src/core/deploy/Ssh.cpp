@@ -59,7 +59,8 @@ QString SshAccess::controlDir(const QString& stateDir, QString* error)
     const QString inState = stateDir + QStringLiteral("/cm");
     // A socket path longer than about 104 bytes cannot be bound; fall back to a
     // short folder named after the state folder.
-    if (inState.toUtf8().size() + 14 <= 100) {
+    // ssh first binds "PATH.<16 random characters>": "/" + 12 + 17 more bytes.
+    if (inState.toUtf8().size() + 30 <= 104) {
         QDir().mkpath(inState);
         QFile::setPermissions(inState, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
         return inState;

@@ -125,7 +125,9 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
                   { QStringLiteral("tags"), QJsonObject { { QStringLiteral("experiment"), experimentName } } },
               } } });
 
-    const QJsonValue ami = s.ami.isEmpty() ? QJsonValue(reference(QStringLiteral("data.aws_ami.debian.id"))) : s.ami;
+    const AmiFamily family = defaultAmi(s.gpu);
+    const QJsonValue ami
+        = s.ami.isEmpty() ? QJsonValue(reference(QStringLiteral("data.aws_ami.%1.id").arg(family.key))) : s.ami;
     QJsonObject rootVolume { { QStringLiteral("volume_type"), QStringLiteral("gp3") },
                              { QStringLiteral("encrypted"), true },
                              { QStringLiteral("delete_on_termination"), true } };
@@ -186,23 +188,32 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
           QJsonObject { { QStringLiteral("instances"), QJsonObject { { QStringLiteral("value"), outputValue } } } } },
     };
     if (s.ami.isEmpty()) {
-        // The official Debian 12 images (owner: Debian's AWS account).
         root.insert(
             QStringLiteral("data"),
             QJsonObject {
                 { QStringLiteral("aws_ami"),
-                  QJsonObject {
-                      { QStringLiteral("debian"),
-                        QJsonObject {
-                            { QStringLiteral("most_recent"), true },
-                            { QStringLiteral("owners"), QJsonArray { QStringLiteral("136693071363") } },
-                            { QStringLiteral("filter"),
-                              QJsonArray { QJsonObject { { QStringLiteral("name"), QStringLiteral("name") },
-                                                         { QStringLiteral("values"),
-                                                           QJsonArray { QStringLiteral("debian-12-amd64-*") } } } } },
-                        } } } } });
+                  QJsonObject { { family.key,
+                                  QJsonObject {
+                                      { QStringLiteral("most_recent"), true },
+                                      { QStringLiteral("owners"), QJsonArray { family.owner } },
+                                      { QStringLiteral("filter"),
+                                        QJsonArray { QJsonObject {
+                                            { QStringLiteral("name"), QStringLiteral("name") },
+                                            { QStringLiteral("values"), QJsonArray { family.namePattern } } } } },
+                                  } } } } });
     }
     return escapeAll(root).toObject();
+}
+
+AmiFamily defaultAmi(bool gpu)
+{
+    if (gpu)
+        return { QStringLiteral("gpu"), QStringLiteral("898082745236"),
+                 QStringLiteral("Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04) *"),
+                 QStringLiteral("ubuntu") };
+    // The official Debian 12 images (owner: Debian's AWS account).
+    return { QStringLiteral("debian"), QStringLiteral("136693071363"), QStringLiteral("debian-12-amd64-*"),
+             QStringLiteral("admin") };
 }
 
 QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs)

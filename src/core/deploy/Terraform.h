@@ -22,7 +22,8 @@ struct Settings
 {
     QString region;
     QString instanceType;
-    QString ami; // empty: the newest official Debian 12 image
+    QString ami; // empty: the newest image of defaultAmi(gpu)
+    bool gpu = false; // the conditions need GPUs (gpus, or remote_docker_command nvidia-docker)
     QString user; // login user on the image
     int rootVolumeGb = 0; // 0: the image's own size
     QString sshCidr; // the only address range allowed in, and only to port 22
@@ -37,6 +38,19 @@ struct Instance
     QString address;
     int port = 22;
 };
+
+// The image family an instance starts from when aws_ami is not set: an AMI name pattern and its owner.
+struct AmiFamily
+{
+    QString key; // the data source's name
+    QString owner; // AWS account id of the publisher
+    QString namePattern;
+    QString user; // its login user
+};
+// gpu: the AWS Deep Learning Base OSS Nvidia Driver GPU AMI on Ubuntu 22.04 (Amazon's DLAMI account), which
+// comes with the NVIDIA driver, Docker and the NVIDIA container toolkit, so `docker run --gpus` works on first
+// boot. Otherwise the official Debian 12 image.
+AmiFamily defaultAmi(bool gpu);
 
 // One instance per condition not terminated yet.
 QJsonObject configuration(const QString& experimentName, const DeploymentState& state, const Settings& settings);

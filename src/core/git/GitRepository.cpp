@@ -2,7 +2,6 @@
 
 #include <QDir>
 #include <QFile>
-
 #include <git2.h>
 
 namespace {
@@ -15,8 +14,7 @@ void ensureLibgit2()
 }
 
 // Frees a libgit2 object when it leaves scope.
-template<typename T, void (*Free)(T*)>
-struct Handle
+template<typename T, void (*Free)(T*)> struct Handle
 {
     T* ptr = nullptr;
     ~Handle()
@@ -33,6 +31,32 @@ struct ExportContext
     QString destination;
     QString error;
 };
+
+struct CopyContext
+{
+    git_odb* from;
+    git_odb* to;
+};
+
+int copyObject(git_odb* from, git_odb* to, const git_oid* id)
+{
+    git_odb_object* object = nullptr;
+    if (git_odb_read(&object, from, id) != 0)
+        return -1;
+    git_oid written;
+    const int rc = git_odb_write(&written, to, git_odb_object_data(object), git_odb_object_size(object),
+                                 git_odb_object_type(object));
+    git_odb_object_free(object);
+    return rc;
+}
+
+int copyEntry(const char*, const git_tree_entry* entry, void* payload)
+{
+    auto* ctx = static_cast<CopyContext*>(payload);
+    if (git_tree_entry_type(entry) == GIT_OBJECT_COMMIT) // a submodule's commit is not in this repository
+        return 0;
+    return copyObject(ctx->from, ctx->to, git_tree_entry_id(entry));
+}
 
 int exportEntry(const char* root, const git_tree_entry* entry, void* payload)
 {
@@ -214,5 +238,56 @@ bool GitRepository::exportTree(const QString& commit, const QString& subPath, co
     ExportContext ctx { m_repo, destination, QString() };
     if (git_tree_walk(root, GIT_TREEWALK_PRE, exportEntry, &ctx) != 0)
         return fail(ctx.error.isEmpty() ? lastError() : ctx.error);
+    return true;
+}
+
+bool GitRepository::exportRepository(const QString& commit, const QString& destination, QString* error) const
+{
+    auto fail = [&](const QString& message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    if (!exportTree(commit, QString(), destination, error))
+        return false;
+    Handle<git_object, git_object_free> object;
+    if (git_revparse_single(object.out(), m_repo, commit.toUtf8().constData()) != 0)
+        return fail(QStringLiteral("no commit %1: %2").arg(commit, lastError()));
+    Handle<git_commit, git_commit_free> commitObj;
+    if (git_commit_lookup(commitObj.out(), m_repo, git_object_id(object.ptr)) != 0)
+        return fail(QStringLiteral("%1 is not a commit").arg(commit));
+    Handle<git_tree, git_tree_free> tree;
+    if (git_commit_tree(tree.out(), commitObj.ptr) != 0)
+        return fail(lastError());
+
+    Handle<git_repository, git_repository_free> out;
+    if (git_repository_init(out.out(), destination.toUtf8().constData(), 0) != 0)
+        return fail(QStringLiteral("cannot make a repository in %1: %2").arg(destination, lastError()));
+    Handle<git_odb, git_odb_free> from;
+    Handle<git_odb, git_odb_free> to;
+    if (git_repository_odb(from.out(), m_repo) != 0 || git_repository_odb(to.out(), out.ptr) != 0)
+        return fail(lastError());
+    const git_oid* id = git_commit_id(commitObj.ptr);
+    CopyContext ctx { from.ptr, to.ptr };
+    if (copyObject(from.ptr, to.ptr, id) != 0 || copyObject(from.ptr, to.ptr, git_tree_id(tree.ptr)) != 0
+        || git_tree_walk(tree.ptr, GIT_TREEWALK_PRE, copyEntry, &ctx) != 0)
+        return fail(QStringLiteral("cannot copy commit %1: %2").arg(commit.left(12), lastError()));
+
+    // The parents are not copied: git reads the commit as the edge of a shallow clone.
+    char hex[GIT_OID_HEXSZ + 1] = {};
+    git_oid_tostr(hex, sizeof hex, id);
+    QFile shallow(destination + QStringLiteral("/.git/shallow"));
+    if (!shallow.open(QIODevice::WriteOnly) || shallow.write(QByteArray(hex) + '\n') < 0)
+        return fail(QStringLiteral("cannot write %1").arg(shallow.fileName()));
+    shallow.close();
+    if (git_repository_set_head_detached(out.ptr, id) != 0)
+        return fail(lastError());
+    // An index matching HEAD, so `git status` in the container shows the files as committed.
+    Handle<git_tree, git_tree_free> outTree;
+    Handle<git_index, git_index_free> index;
+    if (git_tree_lookup(outTree.out(), out.ptr, git_tree_id(tree.ptr)) != 0
+        || git_repository_index(index.out(), out.ptr) != 0 || git_index_read_tree(index.ptr, outTree.ptr) != 0
+        || git_index_write(index.ptr) != 0)
+        return fail(lastError());
     return true;
 }

@@ -2,7 +2,6 @@
 
 #include <QString>
 #include <QStringList>
-
 #include <memory>
 
 struct git_repository;
@@ -36,6 +35,12 @@ public:
     // Writes the files of `commit` below `subPath` (relative to the working tree
     // root; empty for all) into destination, with executable bits and symlinks.
     bool exportTree(const QString& commit, const QString& subPath, const QString& destination, QString* error) const;
+
+    // exportTree of the whole commit, made a Git repository whose HEAD is that
+    // commit (detached): the commit and its tree's objects, with the commit
+    // listed in .git/shallow since its parents are left out. The original
+    // Logistician's Dockerfiles run `git log -1` in /project.
+    bool exportRepository(const QString& commit, const QString& destination, QString* error) const;
 
     // libgit2's last error as text.
     static QString lastError();

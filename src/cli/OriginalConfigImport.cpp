@@ -1,0 +1,67 @@
+#include "OriginalConfigImport.h"
+
+#include "Console.h"
+#include "original/OriginalConfig.h"
+
+#include <QEventLoop>
+#include <QFileInfo>
+
+namespace {
+bool yes(const QString& answer)
+{
+    return answer.isEmpty() || answer.startsWith(QLatin1Char('y'), Qt::CaseInsensitive);
+}
+} // namespace
+
+int importOriginalConfig(bool interactive, bool deleteAfterwards, CredentialStore* store)
+{
+    const QString path = OriginalConfig::defaultPath();
+    if (!QFileInfo::exists(path))
+        return 0;
+    Console::err(QStringLiteral("\nThe original Logistician's settings (%1):\n").arg(path));
+    QString error;
+    const auto values = OriginalConfig::read(path, &error);
+    if (!values) {
+        Console::error(error);
+        return 2;
+    }
+    if (interactive && !yes(Console::prompt(QStringLiteral("  Import them (AWS keys into the keychain)? [Y/n]")))) {
+        Console::err(QStringLiteral("  not imported\n"));
+        return 0;
+    }
+    OriginalConfig import;
+    QEventLoop loop;
+    QStringList done;
+    bool over = false;
+    QObject::connect(&import, &OriginalConfig::finished, &loop, [&](const QStringList& lines, const QString& why) {
+        done = lines;
+        error = why;
+        over = true;
+        loop.quit();
+    });
+    import.import(*values, store);
+    if (!over) // the keychain answers asynchronously
+        loop.exec();
+    for (const QString& line : std::as_const(done))
+        Console::err(QStringLiteral("  imported %1\n").arg(line));
+    if (!error.isEmpty()) {
+        Console::error(QStringLiteral("import of %1 stopped: %2").arg(path, error));
+        return 1;
+    }
+    // The keys are in the keychain now; the plain-text copy is the only one left.
+    const bool remove = interactive
+        ? yes(Console::prompt(QStringLiteral("  Delete the plain-text file %1 now? [Y/n]").arg(path)))
+        : deleteAfterwards;
+    if (!remove) {
+        Console::err(QStringLiteral("  %1 is left as it is; it still holds the AWS keys in plain text (delete it, "
+                                    "or run setup with --delete-original-config)\n")
+                         .arg(path));
+        return 0;
+    }
+    if (!OriginalConfig::remove(path, &error)) {
+        Console::error(error);
+        return 1;
+    }
+    Console::err(QStringLiteral("  deleted %1\n").arg(path));
+    return 0;
+}
