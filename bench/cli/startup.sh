@@ -36,7 +36,8 @@ commands=(-n "logistician --help" "$bin --help"
 if [ -n "${LOGISTICIAN_BIN_BEFORE:-}" ]; then
     commands+=(-n "before: logistician --help" "$LOGISTICIAN_BIN_BEFORE --help")
 fi
-if "$python" -c 'import click' 2>/dev/null; then
+# The interpreter itself, not a wrapper such as pyenv's shim (a shell script that would be timed too).
+if python=$("$python" -c 'import click, sys; print(sys.executable)' 2>/dev/null); then
     commands+=(-n "original --help (Python click proxy)" "$python bench/cli/original-cli-proxy.py --help")
 else
     echo "$python cannot import click: the original's column is left out (Debian: apt-get install python3-click)" >&2
