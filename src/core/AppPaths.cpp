@@ -6,6 +6,15 @@
 #include <QProcessEnvironment>
 #include <QStandardPaths>
 
+// Set by CMake from the install directories; these defaults are GNU's layout (for
+// builds that compile this file on its own, like the fuzzers).
+#ifndef LOGISTICIAN_BIN_TO_DATA
+#define LOGISTICIAN_BIN_TO_DATA "../share/logistician"
+#endif
+#ifndef LOGISTICIAN_GUI_TO_DATA
+#define LOGISTICIAN_GUI_TO_DATA "../../share/logistician"
+#endif
+
 namespace AppPaths {
 
 QString dataDir()
@@ -13,10 +22,14 @@ QString dataDir()
     const QString fromEnv = QProcessEnvironment::systemEnvironment().value(QStringLiteral("LOGISTICIAN_DATA_DIR"));
     if (!fromEnv.isEmpty())
         return fromEnv;
-    const QString besideBinary
-        = QDir(QCoreApplication::applicationDirPath()).absoluteFilePath(QStringLiteral("../share/logistician"));
-    if (QFileInfo::exists(besideBinary + QStringLiteral("/templates")))
-        return QDir::cleanPath(besideBinary);
+    // logistician is installed in bin/, the window's logistician-gui in libexec/logistician/:
+    // either finds the installed data relative to itself.
+    const QDir binaryDir(QCoreApplication::applicationDirPath());
+    for (const char* relative : { LOGISTICIAN_BIN_TO_DATA, LOGISTICIAN_GUI_TO_DATA }) {
+        const QString installed = binaryDir.absoluteFilePath(QString::fromUtf8(relative));
+        if (QFileInfo::exists(installed + QStringLiteral("/templates")))
+            return QDir::cleanPath(installed);
+    }
     if (QFileInfo::exists(QStringLiteral(LOGISTICIAN_SOURCE_DIR "/templates")))
         return QStringLiteral(LOGISTICIAN_SOURCE_DIR);
     return QStringLiteral(LOGISTICIAN_DATA_DIR);

@@ -54,6 +54,15 @@ namespace Gui {
 
 int run(int argc, char** argv, const QString& projectDir)
 {
+    // Without a display Qt aborts with a core dump; say what is wrong instead.
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        fprintf(stderr,
+                "logistician: error: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are "
+                "unset); use a verb for the command line (see `logistician --help`), or set "
+                "QT_QPA_PLATFORM=offscreen\n");
+        return 1;
+    }
     QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
     previousHandler = qInstallMessageHandler(platformStartHandler);
     QApplication app(argc, argv);

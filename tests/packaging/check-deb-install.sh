@@ -2,7 +2,7 @@
 # Builds the .deb with CPack from this build, checks its name, fields and
 # contents, installs it with apt into a clean debian:bookworm-slim container
 # (which fetches the dependencies from Debian's archive), and runs
-# `logistician --version`, `--help` and `create` there. The templates must come
+# `logistician --version`, `--help`, `create` and `gui` (offscreen) there. The templates must come
 # from /usr/share/logistician: decoy templates wait at the source-tree and
 # /usr/local paths the binary would fall back to.
 #   check-deb-install.sh BUILD_DIR VERSION SOURCE_DIR
@@ -61,6 +61,7 @@ say "fields ok; Depends: $depends"
 contents=$(dpkg-deb --contents "$deb" | awk '{ print $NF }' | sed 's|^\./|/|')
 expect=(
     /usr/bin/logistician
+    /usr/libexec/logistician/logistician-gui
     /usr/share/logistician/templates/experiment/shell/Dockerfile
     /usr/share/logistician/templates/experiment/shell/parameters.json
     /usr/share/logistician/examples/addition/experiments/1/parameters.json
@@ -128,6 +129,16 @@ sed -e 's|{{NAME}}|demo|g' -e 's|{{GIT_URL}}|https://example.org/demo.git|g' \
     { echo "FAIL: the Dockerfile is not the installed template's"; exit 1; }
 step "logistician create demo: $(cat /tmp/create.out), from /usr/share/logistician/templates"
 
+# The window is logistician-gui under /usr/libexec, which the CLI runs for `gui`.
+shown=$(QT_QPA_PLATFORM=offscreen LOGISTICIAN_QUIT_WHEN_SHOWN=1 logistician gui /tmp/project 2>/tmp/gui.err) ||
+    { echo "FAIL: logistician gui exited $?"; cat /tmp/gui.err; exit 1; }
+[ "$shown" = "shown 1 experiments" ] || { echo "FAIL: logistician gui printed \"$shown\""; cat /tmp/gui.err; exit 1; }
+if (unset DISPLAY WAYLAND_DISPLAY QT_QPA_PLATFORM; logistician) 2>/tmp/gui.err; then
+    echo "FAIL: logistician without a display succeeded"; exit 1
+fi
+grep -q 'no display to open the window on' /tmp/gui.err || { echo "FAIL: without a display:"; cat /tmp/gui.err; exit 1; }
+step "logistician gui: the window opens offscreen ($shown); without a display, an error"
+
 # The installed completion works in a plain bash.
 words=$(bash -c 'source /usr/share/bash-completion/completions/logistician
                  COMP_WORDS=(logistician cr); COMP_CWORD=1; _logistician; echo "${COMPREPLY[*]}"')
@@ -145,4 +156,4 @@ docker run --name "$container" --rm \
     -v "$cache_dir:/var/cache/apt/archives" \
     "$image" bash /in-container.sh "$version" "$source_dir" ||
     fail "in the container (above)"
-say "ok: the package installs on a clean Debian 12 and logistician --version, --help and create work"
+say "ok: the package installs on a clean Debian 12 and logistician --version, --help, create and gui work"
