@@ -174,7 +174,7 @@ void TestGuiRuns::stopARunningContainer()
 
 void TestGuiRuns::closingWithARunningContainerAsks()
 {
-    TestProject project(QStringLiteral("sh -c 'echo started; trap \"exit 130\" INT TERM; sleep 60 & wait'"));
+    TestProject project(QStringLiteral("sh -c 'trap \"exit 130\" INT TERM; echo started; sleep 60 & wait'"));
     RunsPanel* runs = openRuns(project);
     QVERIFY(runs);
     QTest::mouseClick(need<QPushButton>(runs, "runButton"), Qt::LeftButton);
