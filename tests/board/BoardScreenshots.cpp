@@ -7,6 +7,7 @@
 #include "ExperimentPage.h"
 #include "LogView.h"
 #include "MainWindow.h"
+#include "SshKey.h"
 #include "TestProject.h"
 #include "Theme.h"
 #include "board/BoardFilterModel.h"
@@ -19,6 +20,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLineEdit>
@@ -90,6 +92,13 @@ int main(int argc, char** argv)
     app.setFont(QFont(QStringLiteral("DejaVu Sans"), 9));
     g_out = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral("docs/screenshots");
     QDir().mkpath(g_out);
+    // The machines' SSH key, as a user who ran `logistician setup` has it (the aws dialog needs it).
+    QDir().mkpath(QFileInfo(SshKey::privateKeyPath()).path());
+    const Command keygen = SshKey::generateCommand(SshKey::privateKeyPath());
+    if (QProcess::execute(keygen.program, keygen.arguments) != 0) {
+        std::fprintf(stderr, "ssh-keygen failed\n");
+        return 1;
+    }
 
     TestProject project(QStringLiteral("sh train.sh"));
     project.repo().writeFile(QStringLiteral("train.sh"), TrainScript, true);

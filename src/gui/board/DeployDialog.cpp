@@ -76,6 +76,7 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     m_commit->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_commit->setFont(Theme::monospaceFont());
     m_summary->setWordWrap(true);
+    m_cost->setWordWrap(true);
     m_problem->setWordWrap(true);
     m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
     QPalette error = m_problem->palette();
