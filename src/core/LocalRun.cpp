@@ -1,6 +1,7 @@
 #include "LocalRun.h"
 
 #include "Docker.h"
+#include "Logging.h"
 #include "ShellWords.h"
 #include "git/GitRepository.h"
 
@@ -139,6 +140,7 @@ Result LocalRun::prepareFiles()
         spec.arguments = m_options.arguments;
     }
     m_command = Docker::run(spec);
+    qCDebug(lcDocker) << "local run of" << spec.image << "as" << spec.name << "with its data in" << m_dataDir;
 
     m_config = QJsonObject {
         { QStringLiteral("experiment_name"), params.experimentName() },

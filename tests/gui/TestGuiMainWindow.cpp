@@ -43,7 +43,7 @@ private Q_SLOTS:
 
 void TestGuiMainWindow::initTestCase()
 {
-    isolateSettings();
+    CHECKED(isolateSettings());
 }
 
 void TestGuiMainWindow::cleanup()
@@ -66,7 +66,7 @@ void TestGuiMainWindow::browserListsExperimentsWithGitState()
 
     createMainWindow();
     QVERIFY(openProject(project.root()));
-    auto* browser = need<QTreeWidget>(window(), "projectBrowser");
+    NEED(QTreeWidget, browser, window(), "projectBrowser");
     QVERIFY(browser);
     QCOMPARE(browser->topLevelItemCount(), 2);
     // Sorted by folder: experiments/second before experiments/t-….
@@ -78,7 +78,7 @@ void TestGuiMainWindow::browserListsExperimentsWithGitState()
     QCOMPARE(first->text(0), project.name());
     QCOMPARE(first->text(1), QStringLiteral("2"));
     QCOMPARE(first->text(2), QStringLiteral("clean"));
-    auto* state = need<QLabel>(window(), "projectState");
+    NEED(QLabel, state, window(), "projectState");
     QVERIFY2(state->text().contains(head.left(8)), qPrintable(state->text()));
     QVERIFY(state->text().contains(QStringLiteral("main")));
 
@@ -104,7 +104,7 @@ void TestGuiMainWindow::malformedParametersShowBannerAndStayUntouched()
     ExperimentPage* page = window()->currentPage();
     QVERIFY(page);
     QVERIFY(!page->isLoaded());
-    auto* banner = need<QFrame>(page, "errorBanner");
+    NEED(QFrame, banner, page, "errorBanner");
     QVERIFY(banner->isVisible());
     const QString text = need<QLabel>(page, "errorBannerText")->text();
     QVERIFY2(text.contains(QStringLiteral("parameters.json:3:")), qPrintable(text));
@@ -141,11 +141,11 @@ void TestGuiMainWindow::recentProjectsAndLayoutPersist()
     createMainWindow();
     QVERIFY(openProject(one.root()));
     QVERIFY(openProject(two.root()));
-    auto* splitter = need<QSplitter>(window(), "mainSplitter");
+    NEED(QSplitter, splitter, window(), "mainSplitter");
     splitter->setSizes({ 222, 700 });
     const QList<int> sizes = splitter->sizes();
     window()->resize(1111, 777);
-    auto* runsSplitter = need<QSplitter>(window()->currentPage(), "runsSplitter");
+    NEED(QSplitter, runsSplitter, window()->currentPage(), "runsSplitter");
     runsSplitter->setSizes({ 300, 123 });
     const int logHeight = runsSplitter->sizes().value(0);
     window()->findChild<QDockWidget*>(QStringLiteral("commandLogDock"))->hide();
@@ -159,7 +159,7 @@ void TestGuiMainWindow::recentProjectsAndLayoutPersist()
     const QStringList recent = window()->recentProjects();
     QCOMPARE(recent.value(0), QDir(two.root()).canonicalPath());
     QCOMPARE(recent.value(1), QDir(one.root()).canonicalPath());
-    auto* recentList = need<QListWidget>(window(), "recentList");
+    NEED(QListWidget, recentList, window(), "recentList");
     QVERIFY(recentList->count() >= 2);
     QVERIFY(recentList->item(0)->text().contains(QDir(two.root()).canonicalPath()));
     QCOMPARE(window()->size(), QSize(1111, 777));
