@@ -39,6 +39,7 @@ private Q_SLOTS:
     void closingWithUnsavedChangesAsks();
     void openingAFolderOutsideGitSaysWhy();
     void aboutShowsTheVersion();
+    void needFailsTheTestForAMissingWidget();
 };
 
 void TestGuiMainWindow::initTestCase()
@@ -217,6 +218,17 @@ void TestGuiMainWindow::aboutShowsTheVersion()
     QTRY_VERIFY((about = window()->findChild<AboutDialog*>()) && about->isVisible());
     QCOMPARE(need<QLabel>(about, "versionLabel")->text(), QStringLiteral("Version " LOGISTICIAN_VERSION));
     about->close();
+}
+
+// The harness itself: need() fails the test (it used to warn and go on).
+void TestGuiMainWindow::needFailsTheTestForAMissingWidget()
+{
+    createMainWindow();
+    QVERIFY(need<QTreeWidget>(window(), "projectBrowser"));
+    // The expected failure is need()'s; if need() failed nothing, the QVERIFY after it passes unexpectedly.
+    QEXPECT_FAIL("", "need() records a failure for a missing widget", Continue);
+    QLabel* missing = need<QLabel>(window(), "noSuchWidget");
+    QVERIFY(!missing);
 }
 
 QTEST_MAIN(TestGuiMainWindow)
