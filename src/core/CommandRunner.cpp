@@ -42,7 +42,7 @@ void CommandRunner::start(const Command& command)
             if (m_done)
                 return;
             m_done = true;
-            qCDebug(lcCommand) << "refused:" << m_command.display() << ":" << m_command.refusal;
+            qCDebug(lcCommand).noquote() << "refused:" << m_command.display() << ":" << m_command.refusal;
             Q_EMIT finished(FailedToStart, m_command.refusal);
         });
         return;
