@@ -10,6 +10,7 @@
 #include "board/BoardModel.h"
 #include "board/DeploymentBoard.h"
 #include "board/SummaryBar.h"
+#include "board/SyntheticDeployment.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -18,7 +19,6 @@
 #include <QStackedWidget>
 #include <QTableView>
 #include <QWindow>
-
 #include <algorithm>
 #include <cstdio>
 #include <functional>
@@ -41,55 +41,13 @@ long rssKiB()
 
 DeploymentState synthetic(int count)
 {
-    DeploymentState state;
-    state.experiment = QStringLiteral("bench");
-    state.backend = QStringLiteral("aws");
-    state.commit = QStringLiteral("0123456789abcdef0123456789abcdef01234567");
-    state.createdAt = QDateTime::currentDateTimeUtc();
-    for (int i = 0; i < count; ++i) {
-        DeploymentState::Host host;
-        host.address = QStringLiteral("admin@10.%1.%2.%3").arg(i / 65536).arg((i / 256) % 256).arg(i % 256);
-        state.hosts << host;
-        DeploymentState::Condition c;
-        c.index = i + 1;
-        c.text = QStringLiteral("--lr 0.%1 --layers %2 --seed %3").arg(i % 7 + 1).arg(i % 5 + 1).arg(i);
-        c.slug = DeploymentState::slugFor(c.index, c.text);
-        c.host = host.address;
-        c.phase = Phase::Provisioning;
-        state.conditions << c;
-    }
-    return state;
+    return SyntheticDeployment::make(count);
 }
 
+// Finished machines start over, so every round keeps changing rows.
 void advance(DeploymentState::Condition* c, QRandomGenerator* random)
 {
-    switch (c->phase) {
-    case Phase::Provisioning:
-        c->phase = Phase::Booting;
-        break;
-    case Phase::Booting:
-        c->phase = Phase::Uploading;
-        break;
-    case Phase::Uploading:
-        c->phase = Phase::Building;
-        break;
-    case Phase::Building:
-        c->phase = Phase::Running;
-        c->startedAt = QDateTime::currentDateTimeUtc().addSecs(-random->bounded(3600));
-        break;
-    case Phase::Running:
-        if (random->bounded(4) == 0) {
-            c->exitCode = random->bounded(10) == 0 ? 1 : 0;
-            c->phase = c->exitCode ? Phase::Failed : Phase::Succeeded;
-            c->finishedAt = QDateTime::currentDateTimeUtc();
-        }
-        break;
-    default: // a finished machine starts over, so rounds keep changing things
-        c->phase = Phase::Running;
-        c->exitCode = -1;
-        c->finishedAt = QDateTime();
-        break;
-    }
+    SyntheticDeployment::advance(c, random, SyntheticDeployment::Finished::StartOver);
 }
 
 QWidget* s_board = nullptr;

@@ -2,6 +2,7 @@
 
 #include "CommandLog.h"
 #include "Console.h"
+#include "Logging.h"
 #include "Verb.h"
 
 #include <QObject>
@@ -46,7 +47,9 @@ void printHelp(const std::vector<std::unique_ptr<Verb>>& verbs)
     text += QStringLiteral("  %1%2\n").arg(QStringLiteral("gui"), -12).arg(QStringLiteral("Open the desktop app."));
     text += QStringLiteral("\nOptions:\n"
                            "  -h, --help     Show this help; `logistician VERB --help` shows a verb's options.\n"
-                           "  -v, --version  Show the version.\n\n"
+                           "  -v, --version  Show the version.\n"
+                           "  --verbose      Debug messages on stderr (before or after the verb); or pick\n"
+                           "                 areas with QT_LOGGING_RULES=\"logistician.ssh.debug=true\".\n\n"
                            "EXPERIMENT_DIR defaults to the current folder. Exit codes: 0 success, 1 the work\n"
                            "failed, 2 bad input or usage. Every external command is printed before it runs,\n"
                            "secrets redacted; NO_COLOR turns colour off.\n");
@@ -55,8 +58,14 @@ void printHelp(const std::vector<std::unique_ptr<Verb>>& verbs)
 
 } // namespace
 
-int run(const QStringList& arguments)
+int run(const QStringList& given)
 {
+    QStringList arguments = given;
+    // The global --verbose goes before the verb; each verb also takes it (Verb::parse).
+    if (arguments.value(1) == QLatin1String("--verbose")) {
+        Logging::enableVerbose();
+        arguments.removeAt(1);
+    }
     const QString first = arguments.value(1);
     if (first == QLatin1String("-v") || first == QLatin1String("--version")) {
         Console::outLine(QStringLiteral("logistician " LOGISTICIAN_VERSION));

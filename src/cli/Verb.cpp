@@ -7,6 +7,7 @@
 #include "CreateVerb.h"
 #include "DeployVerb.h"
 #include "Experiment.h"
+#include "Logging.h"
 #include "RunVerb.h"
 #include "SetupVerb.h"
 #include "ShellVerb.h"
@@ -38,6 +39,10 @@ int Verb::parse(QCommandLineParser& parser, const QStringList& arguments, const 
     parser.setApplicationDescription(summary());
     const QCommandLineOption help({ QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
     parser.addOption(help);
+    const QCommandLineOption verbose(QStringLiteral("verbose"),
+                                     QStringLiteral("Debug messages on stderr: commands with their exit code and "
+                                                    "duration, ssh connections, Git, deploy phases."));
+    parser.addOption(verbose);
     if (!positionalHelp.isEmpty())
         parser.addPositionalArgument(QStringLiteral("EXPERIMENT_DIR"), positionalHelp,
                                      QStringLiteral("[EXPERIMENT_DIR]"));
@@ -53,6 +58,8 @@ int Verb::parse(QCommandLineParser& parser, const QStringList& arguments, const 
         Console::out(text);
         return 0;
     }
+    if (parser.isSet(verbose))
+        Logging::enableVerbose();
     return -1;
 }
 

@@ -1,6 +1,7 @@
 #include "CommandRunner.h"
 
 #include "CommandLog.h"
+#include "Logging.h"
 
 #include <QProcessEnvironment>
 #include <QStandardPaths>
@@ -32,6 +33,7 @@ void CommandRunner::start(const Command& command)
 {
     m_command = command;
     m_done = false;
+    m_clock.start();
     delete m_process;
     m_process = nullptr;
     if (!command.refusal.isEmpty()) {
@@ -40,6 +42,7 @@ void CommandRunner::start(const Command& command)
             if (m_done)
                 return;
             m_done = true;
+            qCDebug(lcCommand).noquote() << "refused:" << m_command.display() << ":" << m_command.refusal;
             Q_EMIT finished(FailedToStart, m_command.refusal);
         });
         return;
@@ -80,6 +83,7 @@ void CommandRunner::start(const Command& command)
     });
 
     CommandLog::instance()->announce(command.display());
+    qCDebug(lcCommand).noquote() << "started:" << command.display();
     m_process->start(command.program, command.arguments);
 }
 
@@ -107,6 +111,8 @@ void CommandRunner::onFinished(int exitCode, QProcess::ExitStatus status)
     const QByteArray err = m_process->readAllStandardError();
     if (!err.isEmpty())
         Q_EMIT standardError(err);
+    qCDebug(lcCommand).noquote() << "finished with" << (status == QProcess::CrashExit ? -1 : exitCode) << "after"
+                                 << m_clock.elapsed() << "ms:" << m_command.display();
     if (status == QProcess::CrashExit)
         Q_EMIT finished(128 + SIGKILL, QStringLiteral("%1 was killed").arg(m_command.program));
     else
@@ -121,5 +127,6 @@ void CommandRunner::onError(QProcess::ProcessError error)
     QString message = QStringLiteral("could not start %1").arg(m_command.program);
     if (QStandardPaths::findExecutable(m_command.program).isEmpty() && !m_command.program.contains(QLatin1Char('/')))
         message = QStringLiteral("%1 is not installed or not on PATH").arg(m_command.program);
+    qCDebug(lcCommand).noquote() << "could not start:" << m_command.display() << ":" << message;
     Q_EMIT finished(FailedToStart, message);
 }

@@ -2,6 +2,7 @@
 
 #include "Command.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QProcess>
 
@@ -36,4 +37,5 @@ private:
     QProcess* m_process = nullptr;
     Command m_command;
     bool m_done = true;
+    QElapsedTimer m_clock; // for the duration in the debug log
 };

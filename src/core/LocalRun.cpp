@@ -1,6 +1,7 @@
 #include "LocalRun.h"
 
 #include "Docker.h"
+#include "Logging.h"
 #include "ShellWords.h"
 #include "git/GitRepository.h"
 #include "original/OriginalStyle.h"
@@ -168,6 +169,7 @@ Result LocalRun::prepareFiles()
     m_command = Docker::run(spec);
     if (params.isOriginalStyle())
         m_command.environment.insert(QStringLiteral("OPTIONS"), m_options.optionsText);
+    qCDebug(lcDocker) << "local run of" << spec.image << "as" << spec.name << "with its data in" << m_dataDir;
 
     m_config = QJsonObject {
         { QStringLiteral("experiment_name"), params.experimentName() },

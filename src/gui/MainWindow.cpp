@@ -7,6 +7,7 @@
 #include "CredentialStore.h"
 #include "Dialogs.h"
 #include "ExperimentPage.h"
+#include "Logging.h"
 #include "NewExperimentWizard.h"
 #include "RunsPanel.h"
 #include "SettingsDialog.h"
@@ -276,6 +277,7 @@ void MainWindow::confirmDiscard(const QString& question, std::function<void()> p
 void MainWindow::openProject(const QString& dir)
 {
     const QString absolute = QDir(dir).absolutePath();
+    qCDebug(lcGui) << "opening the project" << absolute;
     if (!m_project.dir.isEmpty() && QDir(absolute).canonicalPath() != m_project.dir && !m_pages.isEmpty()) {
         confirmDiscard(tr("Open another project? Runs in progress are stopped and unsaved changes are lost."),
                        [this, absolute] {

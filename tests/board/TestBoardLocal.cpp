@@ -1,3 +1,4 @@
+#include "Checked.h"
 #include "Dialogs.h"
 #include "ExperimentPage.h"
 #include "LogView.h"
@@ -355,7 +356,7 @@ void TestBoardLocal::syncAndTerminateOneMachine()
     };
 
     // Sync the first machine only: its container log comes home; the third one's does not.
-    select(0);
+    CHECKED(select(0));
     QTRY_VERIFY(sync->isEnabled());
     QTest::mouseClick(sync, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(lastOp(DeploymentMonitor::Operation::SyncMachine), EngineTimeout);
@@ -368,7 +369,7 @@ void TestBoardLocal::syncAndTerminateOneMachine()
 
     // Terminate the running machine: a cancelled confirmation changes nothing; a confirmed one removes its
     // container only.
-    select(1);
+    CHECKED(select(1));
     QTRY_VERIFY(terminate->isEnabled());
     ops.clear();
     Gui::MessageBox::setNextAnswer(QMessageBox::Cancel);
@@ -393,7 +394,7 @@ void TestBoardLocal::syncAndTerminateOneMachine()
     QVERIFY(readFile(board->monitor()->dataDir(1) + QStringLiteral("/logs/docker.txt"))
                 .contains(QLatin1String("starting lr=0.2")));
     // Its container is gone; the log panel shows the log that terminate saved.
-    select(1);
+    CHECKED(select(1));
     QTRY_VERIFY_WITH_TIMEOUT(board->machineLog()->logView()->toPlainText().contains(QLatin1String("starting lr=0.2")),
                              EngineTimeout);
 

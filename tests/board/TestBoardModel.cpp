@@ -1,6 +1,8 @@
+#include "Checked.h"
 #include "board/BoardFilterModel.h"
 #include "board/BoardModel.h"
 #include "board/ResultsScanner.h"
+#include "board/SyntheticDeployment.h"
 
 #include <QAbstractItemModelTester>
 #include <QRandomGenerator>
@@ -14,62 +16,12 @@ namespace {
 
 DeploymentState synthetic(int count)
 {
-    DeploymentState state;
-    state.experiment = QStringLiteral("sweep");
-    state.backend = QStringLiteral("aws");
-    const QDateTime t0 = QDateTime::currentDateTimeUtc().addSecs(-3600);
-    for (int i = 0; i < count; ++i) {
-        DeploymentState::Host host;
-        host.address = QStringLiteral("admin@10.0.%1.%2").arg(i / 250).arg(i % 250 + 1);
-        state.hosts << host;
-        DeploymentState::Condition c;
-        c.index = i + 1;
-        c.text = QStringLiteral("--lr 0.%1 --seed %2").arg(i % 10).arg(i);
-        c.arguments = c.text.split(QLatin1Char(' '));
-        c.slug = DeploymentState::slugFor(c.index, c.text);
-        c.host = host.address;
-        c.phase = Phase::Provisioning;
-        c.startedAt = QDateTime();
-        Q_UNUSED(t0);
-        state.conditions << c;
-    }
-    return state;
+    return SyntheticDeployment::make(count);
 }
 
-// Moves a machine one step along the lifecycle, the way status rounds do.
 void advance(DeploymentState::Condition* c, QRandomGenerator* random)
 {
-    switch (c->phase) {
-    case Phase::Provisioning:
-        c->phase = Phase::Booting;
-        break;
-    case Phase::Booting:
-        c->phase = Phase::Uploading;
-        break;
-    case Phase::Uploading:
-        c->phase = Phase::Building;
-        break;
-    case Phase::Building:
-        c->phase = Phase::Running;
-        c->startedAt = QDateTime::currentDateTimeUtc().addSecs(-random->bounded(600));
-        break;
-    case Phase::Running: {
-        const int roll = static_cast<int>(random->bounded(10));
-        if (roll == 0) {
-            c->phase = Phase::Unreachable;
-        } else {
-            c->exitCode = roll == 1 ? 3 : 0;
-            c->phase = roll == 1 ? Phase::Failed : Phase::Succeeded;
-            c->finishedAt = QDateTime::currentDateTimeUtc();
-        }
-        break;
-    }
-    case Phase::Unreachable:
-        c->phase = Phase::Running;
-        break;
-    default:
-        break;
-    }
+    SyntheticDeployment::advance(c, random);
 }
 
 int sumOfCounts(const BoardModel& model)
@@ -294,10 +246,10 @@ void TestBoardModel::resultsScanner()
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(data);
     };
-    write(QStringLiteral("c1/results/metrics.json"), R"({"loss": 0.5, "accuracy": 0.8})");
-    write(QStringLiteral("c1/results/curve/train.csv"), "step,loss\n1,0.9\n2,0.7\n");
-    write(QStringLiteral("c2/results/metrics.json"), R"({"loss": 0.25, "accuracy": 0.9})");
-    write(QStringLiteral("c3/results/notes.txt"), "no numbers");
+    CHECKED(write(QStringLiteral("c1/results/metrics.json"), R"({"loss": 0.5, "accuracy": 0.8})"));
+    CHECKED(write(QStringLiteral("c1/results/curve/train.csv"), "step,loss\n1,0.9\n2,0.7\n"));
+    CHECKED(write(QStringLiteral("c2/results/metrics.json"), R"({"loss": 0.25, "accuracy": 0.9})"));
+    CHECKED(write(QStringLiteral("c3/results/notes.txt"), "no numbers"));
     const QList<ConditionResults> results = scan({
         { QStringLiteral("c1"), QStringLiteral("--lr 0.1 --opt adam"), dir.filePath(QStringLiteral("c1")) },
         { QStringLiteral("c2"), QStringLiteral("--lr 0.2"), dir.filePath(QStringLiteral("c2")) },

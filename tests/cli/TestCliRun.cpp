@@ -1,3 +1,4 @@
+#include "Checked.h"
 #include "CliProcess.h"
 #include "TestProject.h"
 
@@ -61,7 +62,7 @@ private Q_SLOTS:
     void exitCodeOfTheContainerIsTheCommands()
     {
         TestProject project("sh fail.sh");
-        build(project);
+        CHECKED(build(project));
         const CliResult r = CliProcess::run({ "run", project.experimentDir(), "-o", "7" });
         QCOMPARE(r.exitCode, 7);
         QVERIFY(r.err.contains("failing"));
@@ -72,7 +73,7 @@ private Q_SLOTS:
     void argumentsArriveVerbatimAndRunNothing()
     {
         TestProject project;
-        build(project);
+        CHECKED(build(project));
         const QString marker = QDir::tempPath() + "/logistician-pwned-" + project.name();
         const QString args = QString("'a b' \"c \\\"d\\\"\" '$(touch %1)' ';' 'x;y' '`touch %1`' '&&' '|' "
                                      "\"\\$HOME\" '' --flag=1 'it'\\''s' 'ü'")
@@ -99,7 +100,7 @@ private Q_SLOTS:
     void resultsAndConfigLandInData()
     {
         TestProject project;
-        build(project);
+        CHECKED(build(project));
         const CliResult r = CliProcess::run({ "run", project.experimentDir(), "-o", "--lr 0.1" });
         QCOMPARE(r.exitCode, 0);
         const QString run = project.lastRunDir();
@@ -119,7 +120,7 @@ private Q_SLOTS:
     void cloneRunsTheCommittedCode()
     {
         TestProject project;
-        build(project);
+        CHECKED(build(project));
         project.repo().writeFile("args.sh", "#!/bin/sh\necho uncommitted edit\n", true);
         const CliResult working = CliProcess::run({ "run", project.experimentDir(), "-o", "1" });
         QCOMPARE(working.out, QString("uncommitted edit\n"));
@@ -136,7 +137,7 @@ private Q_SLOTS:
     void shellRunsInTheContainerWithTheProject()
     {
         TestProject project;
-        build(project);
+        CHECKED(build(project));
         const CliResult r = CliProcess::run({ "shell", project.experimentDir() }, QString(), {},
                                             "test -x /project/args.sh && echo project-mounted; "
                                             "test -d /data/results && echo data-mounted; echo $((6*7)); exit 5\n");

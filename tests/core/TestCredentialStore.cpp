@@ -19,7 +19,7 @@ private:
             done = true;
         });
         if (!QTest::qWaitFor([&] { return done; }, 20000))
-            qWarning("keychain call timed out");
+            QTest::qFail("keychain call timed out", __FILE__, __LINE__);
         return result;
     }
 

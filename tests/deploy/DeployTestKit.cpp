@@ -133,5 +133,10 @@ void DeployTestKit::cleanUp(const QString& experiment)
     }
     if (!tags.isEmpty())
         QProcess::execute(QStringLiteral("docker"), QStringList { QStringLiteral("rmi"), QStringLiteral("-f") } + tags);
-    QDir(QDir::homePath() + QStringLiteral("/logistician/") + experiment).removeRecursively();
+    // Only ever in the test's own home (support/own-home), never in a real user's.
+    if (QDir::homePath().startsWith(QDir::tempPath() + QStringLiteral("/logistician-test-home-")))
+        QDir(QDir::homePath() + QStringLiteral("/logistician/") + experiment).removeRecursively();
+    else
+        qWarning("not removing %s/logistician/%s: the home is not a test's own", qPrintable(QDir::homePath()),
+                 qPrintable(experiment));
 }

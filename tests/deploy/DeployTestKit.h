@@ -33,7 +33,8 @@ public:
     static QByteArray readFile(const QString& path);
     // Containers of this experiment on the engine, running or not.
     static QStringList containers(const QString& experiment);
-    // Removes every container and image tag of the experiment, and its folders in this user's home.
+    // Removes every container and image tag of the experiment, and its folders in the test's own home
+    // (where the local engine and the sshd machines keep them).
     static void cleanUp(const QString& experiment);
 
     static QByteArray conditionScript();

@@ -10,6 +10,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -25,6 +26,8 @@ private Q_SLOTS:
     void unsafeControlFolderRefusesCommands();
     void forgetsKeysOfOneHost();
     void recognisesChangedHostKey();
+    void commandsEndOptionsBeforeTheDestination();
+    void remoteArgvIsNeverShellCode();
 
 private:
     static QByteArray run(const QString& program, const QStringList& args, int* code = nullptr);
@@ -209,6 +212,66 @@ void TestSshAccess::recognisesChangedHostKey()
                                          "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n"));
     QVERIFY(SshAccess::isHostKeyMismatch("Host key verification failed.\r\n"));
     QVERIFY(!SshAccess::isHostKeyMismatch("ssh: connect to host 127.0.0.9 port 22: Connection refused\n"));
+}
+
+void TestSshAccess::commandsEndOptionsBeforeTheDestination()
+{
+    QTemporaryDir base;
+    // A destination that would be an ssh option if nothing ended the options before it.
+    const SshAccess ssh(QStringLiteral("-oProxyCommand=touch@x:2200"), base.path(),
+                        base.path() + QStringLiteral("/key"));
+    QCOMPARE(ssh.port(), 2200);
+    const QStringList options = ssh.options();
+    const Command script = ssh.script(QStringLiteral("true"));
+    QCOMPARE(script.program, QStringLiteral("ssh"));
+    QCOMPARE(script.arguments,
+             (options + QStringList { QStringLiteral("--"), ssh.destination(), QStringLiteral("true") }));
+    const Command close = ssh.closeMaster();
+    QCOMPARE(close.arguments.mid(options.size()),
+             (QStringList { QStringLiteral("-O"), QStringLiteral("exit"), QStringLiteral("--"), ssh.destination() }));
+    // rsync: "--" before the two paths, the remote one after the destination.
+    const Command up = ssh.upload(QStringLiteral("/l/-x"), QStringLiteral("/r/a b"));
+    QCOMPARE(up.program, QStringLiteral("rsync"));
+    QCOMPARE(up.arguments.mid(up.arguments.size() - 3),
+             (QStringList { QStringLiteral("--"), QStringLiteral("/l/-x/"),
+                            ssh.destination() + QStringLiteral(":/r/a b/") }));
+    const Command down = ssh.download(QStringLiteral("/r/d"), QStringLiteral("/l/d"), 500);
+    QVERIFY(down.arguments.contains(QStringLiteral("--bwlimit=500")));
+    QCOMPARE(
+        down.arguments.mid(down.arguments.size() - 3),
+        (QStringList { QStringLiteral("--"), ssh.destination() + QStringLiteral(":/r/d/"), QStringLiteral("/l/d/") }));
+    QCOMPARE(up.arguments.at(up.arguments.indexOf(QStringLiteral("-e")) + 1), ssh.rsyncShell());
+    QVERIFY(script.refusal.isEmpty());
+}
+
+void TestSshAccess::remoteArgvIsNeverShellCode()
+{
+    // The text ssh hands the remote shell, run by a real sh here: it gets back exactly the words given.
+    QTemporaryDir base;
+    const QString marker = base.filePath(QStringLiteral("pwned"));
+    const QStringList argv { QStringLiteral("printf"),
+                             QStringLiteral("<%s>\\n"),
+                             QStringLiteral("a b"),
+                             QStringLiteral("$(touch ") + marker + QLatin1Char(')'),
+                             QStringLiteral("`touch ") + marker + QLatin1Char('`'),
+                             QStringLiteral(";"),
+                             QStringLiteral("it's"),
+                             QString(),
+                             QStringLiteral("\"$HOME\""),
+                             QStringLiteral("--"),
+                             QStringLiteral("ü\n2") };
+    const SshAccess ssh(QStringLiteral("u@127.0.0.9:22"), base.path(), base.path() + QStringLiteral("/key"));
+    const Command c = ssh.command(argv);
+    QCOMPARE(c.arguments.at(c.arguments.size() - 3), QStringLiteral("--"));
+    int code = -1;
+    const QString out
+        = QString::fromUtf8(run(QStringLiteral("sh"), { QStringLiteral("-c"), c.arguments.last() }, &code));
+    QCOMPARE(code, 0);
+    QString expected;
+    for (const QString& word : argv.mid(2))
+        expected += QLatin1Char('<') + word + QStringLiteral(">\n");
+    QCOMPARE(out, expected);
+    QVERIFY(!QFileInfo::exists(marker));
 }
 
 QTEST_GUILESS_MAIN(TestSshAccess)

@@ -1,7 +1,10 @@
 #pragma once
 
+#include "Checked.h"
+
 #include <QObject>
 #include <QTemporaryDir>
+#include <QTest>
 #include <memory>
 
 class MainWindow;
@@ -34,12 +37,21 @@ private:
     std::unique_ptr<MainWindow> m_window;
 };
 
-// A widget by object name anywhere below root; fails the test (returning
-// nullptr) when missing.
+// A widget by object name anywhere below root. When there is none, the test
+// fails (the failure is recorded here, naming the widget) and nullptr comes
+// back: a test function that goes on must not use it. NEED does both.
 template<typename T> T* need(QObject* root, const char* name)
 {
     T* child = root ? root->findChild<T*>(QLatin1String(name)) : nullptr;
     if (!child)
-        qWarning("no %s named %s", T::staticMetaObject.className(), name);
+        QTest::qFail(qPrintable(QStringLiteral("no %1 named %2")
+                                    .arg(QLatin1String(T::staticMetaObject.className()), QLatin1String(name))),
+                     __FILE__, __LINE__);
     return child;
 }
+
+// Declares T* var, the widget named name below root, and ends the test function when it is missing.
+#define NEED(T, var, root, name)                                                                                       \
+    T* var = need<T>(root, name);                                                                                      \
+    if (!var)                                                                                                          \
+    return

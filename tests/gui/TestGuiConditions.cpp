@@ -1,6 +1,7 @@
 // The conditions table through the widgets: typing into cells, adding,
 // duplicating, reordering and removing rows, the grid dialog, undo/redo, the
 // problems shown for invalid cells, and what lands in parameters.json.
+#include "Checked.h"
 #include "ConditionsEditor.h"
 #include "ConditionsModel.h"
 #include "ExperimentPage.h"
@@ -57,7 +58,7 @@ private:
 
 void TestGuiConditions::initTestCase()
 {
-    isolateSettings();
+    CHECKED(isolateSettings());
 }
 
 void TestGuiConditions::cleanup()
@@ -107,7 +108,7 @@ void TestGuiConditions::editCellsAndSave()
     ExperimentPage* page = openTestExperiment(project);
     QVERIFY(page);
     QCOMPARE(page->dir(), QDir(project.experimentDir()).canonicalPath());
-    auto* table = need<QTableView>(page, "conditionsTable");
+    NEED(QTableView, table, page, "conditionsTable");
     QVERIFY(table);
     ConditionsModel* model = page->conditions()->model();
 
@@ -118,7 +119,7 @@ void TestGuiConditions::editCellsAndSave()
     QCOMPARE(model->rowCount(), 2);
 
     // Change a value in the --layers column.
-    typeIntoCell(table, 1, 1, QStringLiteral("4"));
+    CHECKED(typeIntoCell(table, 1, 1, QStringLiteral("4")));
     QCOMPARE(model->conditions().at(1), QStringLiteral("--lr 0.01 --layers 4"));
     QVERIFY(window()->isWindowModified());
 
@@ -126,7 +127,7 @@ void TestGuiConditions::editCellsAndSave()
     table->setCurrentIndex(model->index(1, 0));
     QTest::mouseClick(need<QToolButton>(page, "addConditionButton"), Qt::LeftButton);
     QCOMPARE(model->rowCount(), 3);
-    typeIntoCell(table, 2, 0, QStringLiteral("1e-3 warm"));
+    CHECKED(typeIntoCell(table, 2, 0, QStringLiteral("1e-3 warm")));
     QCOMPARE(model->conditions().at(2), QStringLiteral("--lr '1e-3 warm'"));
 
     // Duplicate row 1, then move the copy to the top.
@@ -136,7 +137,7 @@ void TestGuiConditions::editCellsAndSave()
     QCOMPARE(model->rowCount(), 4);
     QCOMPARE(model->conditions().at(1), model->conditions().at(0));
     QVERIFY(model->hasProblems()); // a duplicate is a problem until it differs
-    typeIntoCell(table, 1, 1, QStringLiteral("8"));
+    CHECKED(typeIntoCell(table, 1, 1, QStringLiteral("8")));
     QVERIFY(!model->hasProblems());
     table->setCurrentIndex(model->index(1, 1));
     table->selectionModel()->select(model->index(1, 1), QItemSelectionModel::ClearAndSelect);
@@ -153,7 +154,7 @@ void TestGuiConditions::editCellsAndSave()
     // A raw condition typed into the arguments column keeps its exact text.
     table->setCurrentIndex(model->index(2, 0));
     QTest::mouseClick(need<QToolButton>(page, "addConditionButton"), Qt::LeftButton);
-    typeIntoCell(table, 3, model->argumentsColumn(), QStringLiteral("positional \"two words\""));
+    CHECKED(typeIntoCell(table, 3, model->argumentsColumn(), QStringLiteral("positional \"two words\"")));
     QCOMPARE(model->conditions().at(3), QStringLiteral("positional \"two words\""));
 
     QTest::mouseClick(need<QToolButton>(page, "saveConditionsButton"), Qt::LeftButton);
@@ -182,7 +183,7 @@ void TestGuiConditions::gridDialogUndoRedo()
     QTest::mouseClick(need<QToolButton>(page, "generateGridButton"), Qt::LeftButton);
     QDialog* dialog = nullptr;
     QTRY_VERIFY((dialog = page->findChild<QDialog*>(QStringLiteral("gridDialog"))) && dialog->isVisible());
-    auto* axes = need<QTableWidget>(dialog, "gridAxes");
+    NEED(QTableWidget, axes, dialog, "gridAxes");
     QVERIFY(axes);
     // Prefilled from the current conditions: --lr with both values, --layers with one.
     QCOMPARE(axes->rowCount(), 2);
@@ -201,14 +202,14 @@ void TestGuiConditions::gridDialogUndoRedo()
         QTest::keyClick(editor, Qt::Key_Return);
         QTRY_VERIFY(!openEditor(axes->viewport()));
     };
-    editCell(1, 1, QStringLiteral("2 4 8"));
+    CHECKED(editCell(1, 1, QStringLiteral("2 4 8")));
     QTest::mouseClick(need<QPushButton>(dialog, "addAxisButton"), Qt::LeftButton);
     QTRY_VERIFY(openEditor(axes->viewport())); // the new key's cell opens for typing
     QTest::keyClick(openEditor(axes->viewport()), Qt::Key_Escape);
     QTRY_VERIFY(!openEditor(axes->viewport()));
-    editCell(2, 0, QStringLiteral("optimizer"));
-    editCell(2, 1, QStringLiteral("adam, 'sgd momentum'"));
-    auto* preview = need<QLabel>(dialog, "gridPreview");
+    CHECKED(editCell(2, 0, QStringLiteral("optimizer")));
+    CHECKED(editCell(2, 1, QStringLiteral("adam, 'sgd momentum'")));
+    NEED(QLabel, preview, dialog, "gridPreview");
     QTRY_VERIFY(preview->text().contains(QStringLiteral("12 conditions")));
     QVERIFY(need<QRadioButton>(dialog, "replaceRadio")->isChecked());
     QTest::mouseClick(need<QDialogButtonBox>(dialog, "buttonBox")->button(QDialogButtonBox::Ok), Qt::LeftButton);
@@ -248,17 +249,17 @@ void TestGuiConditions::invalidCellIsHighlightedAndNotSaved()
     ExperimentPage* page = openTestExperiment(project);
     QVERIFY(page);
     ConditionsModel* model = page->conditions()->model();
-    auto* table = need<QTableView>(page, "conditionsTable");
+    NEED(QTableView, table, page, "conditionsTable");
     QFile file(project.experimentDir() + QStringLiteral("/parameters.json"));
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QByteArray original = file.readAll();
     file.close();
 
-    typeIntoCell(table, 0, model->argumentsColumn(), QStringLiteral("--lr 'unclosed"));
+    CHECKED(typeIntoCell(table, 0, model->argumentsColumn(), QStringLiteral("--lr 'unclosed")));
     const QModelIndex cell = model->index(0, model->argumentsColumn());
     QCOMPARE(model->data(cell, Qt::ToolTipRole).toString(), QStringLiteral("unbalanced single quote"));
     QVERIFY(model->data(cell, Qt::BackgroundRole).isValid());
-    auto* problems = need<QLabel>(page, "conditionsProblems");
+    NEED(QLabel, problems, page, "conditionsProblems");
     QTRY_VERIFY(problems->isVisible());
     QVERIFY(problems->text().contains(QStringLiteral("Row 1: unbalanced single quote")));
     QVERIFY(!need<QToolButton>(page, "saveConditionsButton")->isEnabled());
@@ -287,7 +288,7 @@ void TestGuiConditions::lineBreakInConditionIsNotSaved()
     const QModelIndex cell = model->index(1, model->argumentsColumn());
     QVERIFY(model->setData(cell, QStringLiteral("--lr 'a\nb'"), Qt::EditRole));
     QCOMPARE(model->data(cell, Qt::ToolTipRole).toString(), QStringLiteral("contains a line break"));
-    auto* problems = need<QLabel>(page, "conditionsProblems");
+    NEED(QLabel, problems, page, "conditionsProblems");
     QTRY_VERIFY(problems->isVisible());
     QVERIFY2(problems->text().contains(QStringLiteral("Row 2: contains a line break")), qPrintable(problems->text()));
     QVERIFY(!need<QToolButton>(page, "saveConditionsButton")->isEnabled());

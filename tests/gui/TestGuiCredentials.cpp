@@ -30,7 +30,7 @@ private:
 
 void TestGuiCredentials::initTestCase()
 {
-    isolateSettings();
+    CHECKED(isolateSettings());
     // A keychain entry of our own, so a user's real secrets are never touched.
     m_service = TestKeychain::uniqueService();
     qunsetenv("LOGISTICIAN_REGISTRY_PASSWORD");

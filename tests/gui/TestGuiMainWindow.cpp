@@ -39,11 +39,12 @@ private Q_SLOTS:
     void closingWithUnsavedChangesAsks();
     void openingAFolderOutsideGitSaysWhy();
     void aboutShowsTheVersion();
+    void needFailsTheTestForAMissingWidget();
 };
 
 void TestGuiMainWindow::initTestCase()
 {
-    isolateSettings();
+    CHECKED(isolateSettings());
 }
 
 void TestGuiMainWindow::cleanup()
@@ -66,7 +67,7 @@ void TestGuiMainWindow::browserListsExperimentsWithGitState()
 
     createMainWindow();
     QVERIFY(openProject(project.root()));
-    auto* browser = need<QTreeWidget>(window(), "projectBrowser");
+    NEED(QTreeWidget, browser, window(), "projectBrowser");
     QVERIFY(browser);
     QCOMPARE(browser->topLevelItemCount(), 2);
     // Sorted by folder: experiments/second before experiments/t-….
@@ -78,7 +79,7 @@ void TestGuiMainWindow::browserListsExperimentsWithGitState()
     QCOMPARE(first->text(0), project.name());
     QCOMPARE(first->text(1), QStringLiteral("2"));
     QCOMPARE(first->text(2), QStringLiteral("clean"));
-    auto* state = need<QLabel>(window(), "projectState");
+    NEED(QLabel, state, window(), "projectState");
     QVERIFY2(state->text().contains(head.left(8)), qPrintable(state->text()));
     QVERIFY(state->text().contains(QStringLiteral("main")));
 
@@ -104,7 +105,7 @@ void TestGuiMainWindow::malformedParametersShowBannerAndStayUntouched()
     ExperimentPage* page = window()->currentPage();
     QVERIFY(page);
     QVERIFY(!page->isLoaded());
-    auto* banner = need<QFrame>(page, "errorBanner");
+    NEED(QFrame, banner, page, "errorBanner");
     QVERIFY(banner->isVisible());
     const QString text = need<QLabel>(page, "errorBannerText")->text();
     QVERIFY2(text.contains(QStringLiteral("parameters.json:3:")), qPrintable(text));
@@ -141,11 +142,11 @@ void TestGuiMainWindow::recentProjectsAndLayoutPersist()
     createMainWindow();
     QVERIFY(openProject(one.root()));
     QVERIFY(openProject(two.root()));
-    auto* splitter = need<QSplitter>(window(), "mainSplitter");
+    NEED(QSplitter, splitter, window(), "mainSplitter");
     splitter->setSizes({ 222, 700 });
     const QList<int> sizes = splitter->sizes();
     window()->resize(1111, 777);
-    auto* runsSplitter = need<QSplitter>(window()->currentPage(), "runsSplitter");
+    NEED(QSplitter, runsSplitter, window()->currentPage(), "runsSplitter");
     runsSplitter->setSizes({ 300, 123 });
     const int logHeight = runsSplitter->sizes().value(0);
     window()->findChild<QDockWidget*>(QStringLiteral("commandLogDock"))->hide();
@@ -159,7 +160,7 @@ void TestGuiMainWindow::recentProjectsAndLayoutPersist()
     const QStringList recent = window()->recentProjects();
     QCOMPARE(recent.value(0), QDir(two.root()).canonicalPath());
     QCOMPARE(recent.value(1), QDir(one.root()).canonicalPath());
-    auto* recentList = need<QListWidget>(window(), "recentList");
+    NEED(QListWidget, recentList, window(), "recentList");
     QVERIFY(recentList->count() >= 2);
     QVERIFY(recentList->item(0)->text().contains(QDir(two.root()).canonicalPath()));
     QCOMPARE(window()->size(), QSize(1111, 777));
@@ -217,6 +218,17 @@ void TestGuiMainWindow::aboutShowsTheVersion()
     QTRY_VERIFY((about = window()->findChild<AboutDialog*>()) && about->isVisible());
     QCOMPARE(need<QLabel>(about, "versionLabel")->text(), QStringLiteral("Version " LOGISTICIAN_VERSION));
     about->close();
+}
+
+// The harness itself: need() fails the test (it used to warn and go on).
+void TestGuiMainWindow::needFailsTheTestForAMissingWidget()
+{
+    createMainWindow();
+    QVERIFY(need<QTreeWidget>(window(), "projectBrowser"));
+    // The expected failure is need()'s; if need() failed nothing, the QVERIFY after it passes unexpectedly.
+    QEXPECT_FAIL("", "need() records a failure for a missing widget", Continue);
+    QLabel* missing = need<QLabel>(window(), "noSuchWidget");
+    QVERIFY(!missing);
 }
 
 QTEST_MAIN(TestGuiMainWindow)

@@ -39,7 +39,7 @@ private:
 
 void TestGuiRuns::initTestCase()
 {
-    isolateSettings();
+    CHECKED(isolateSettings());
 }
 
 void TestGuiRuns::cleanup()
@@ -68,7 +68,7 @@ void TestGuiRuns::buildAndRunACondition()
     QVERIFY(runs);
 
     // Pick the second condition from the list, as a user would.
-    auto* combo = need<QComboBox>(runs, "conditionCombo");
+    NEED(QComboBox, combo, runs, "conditionCombo");
     QCOMPARE(combo->count(), 3); // two conditions and "custom"
     combo->setFocus();
     QTest::keyClick(combo, Qt::Key_Down);
@@ -89,11 +89,11 @@ void TestGuiRuns::buildAndRunACondition()
     QVERIFY2(text.contains(QStringLiteral("<--name>\n<two words>\n<--seed>\n<2>")), qPrintable(text));
     QVERIFY(text.contains(QStringLiteral("docker build -t ") + project.image()));
     QVERIFY(text.contains(QStringLiteral("docker run --rm")));
-    auto* status = need<QLabel>(runs, "runStatus");
+    NEED(QLabel, status, runs, "runStatus");
     QVERIFY2(status->text().startsWith(QStringLiteral("Exited with code 0")), qPrintable(status->text()));
 
     // The history lists the run, with its data folder holding the results.
-    auto* history = need<QTreeWidget>(runs, "historyList");
+    NEED(QTreeWidget, history, runs, "historyList");
     QCOMPARE(history->topLevelItemCount(), 1);
     QTreeWidgetItem* item = history->topLevelItem(0);
     QCOMPARE(item->text(1), QStringLiteral("--name 'two words' --seed 2"));
@@ -116,7 +116,7 @@ void TestGuiRuns::typedArgumentsAndAFailingRun()
     TestProject project(QStringLiteral("sh fail.sh"));
     RunsPanel* runs = openRuns(project);
     QVERIFY(runs);
-    auto* arguments = need<QLineEdit>(runs, "argumentsEdit");
+    NEED(QLineEdit, arguments, runs, "argumentsEdit");
     arguments->clear();
     QTest::keyClicks(arguments, QStringLiteral("3"));
     QCOMPARE(need<QComboBox>(runs, "conditionCombo")->currentText(), QStringLiteral("Custom arguments"));

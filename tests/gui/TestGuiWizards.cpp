@@ -42,7 +42,7 @@ private:
 
 void TestGuiWizards::initTestCase()
 {
-    isolateSettings();
+    CHECKED(isolateSettings());
     m_service = TestKeychain::uniqueService();
     for (const char* name : { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "LOGISTICIAN_REGISTRY_PASSWORD" })
         qunsetenv(name);
@@ -68,8 +68,8 @@ void TestGuiWizards::newExperimentWizard()
     QTRY_VERIFY((wizard = window()->findChild<NewExperimentWizard*>()) && wizard->isVisible());
     QCOMPARE(wizard->currentId(), int(NewExperimentWizard::NamePage));
     auto* next = wizard->button(QWizard::NextButton);
-    auto* name = need<QLineEdit>(wizard, "nameEdit");
-    auto* status = need<QLabel>(wizard, "nameStatus");
+    NEED(QLineEdit, name, wizard, "nameEdit");
+    NEED(QLabel, status, wizard, "nameStatus");
     QVERIFY(!next->isEnabled());
 
     // The name of the existing experiment is taken; an invalid one is refused.
@@ -84,7 +84,7 @@ void TestGuiWizards::newExperimentWizard()
     QTest::keyClicks(name, QStringLiteral("rnn-2"));
     QVERIFY(next->isEnabled());
     QVERIFY(status->text().contains(QStringLiteral("experiments/rnn-2")));
-    auto* templates = need<QComboBox>(wizard, "templateCombo");
+    NEED(QComboBox, templates, wizard, "templateCombo");
     QVERIFY(templates->findText(QStringLiteral("shell")) >= 0);
     QVERIFY(templates->findText(QStringLiteral("python")) >= 0);
     templates->setCurrentIndex(templates->findText(QStringLiteral("shell")));
@@ -109,7 +109,7 @@ void TestGuiWizards::newExperimentWizard()
 
     // The new experiment opens, and the browser lists it once the rescan is in.
     QTRY_COMPARE(window()->currentPage()->experimentName(), QStringLiteral("rnn-2"));
-    auto* browser = need<QTreeWidget>(window(), "projectBrowser");
+    NEED(QTreeWidget, browser, window(), "projectBrowser");
     QTRY_COMPARE(browser->topLevelItemCount(), 2);
     QTRY_COMPARE(browser->currentItem()->text(0), QStringLiteral("rnn-2"));
 }
@@ -125,7 +125,7 @@ void TestGuiWizards::setupWizard()
 
     // Tools: the real ones are checked in the background; docker and git are installed here.
     QCOMPARE(wizard->currentId(), int(SetupWizard::ToolsPage));
-    auto* tools = need<QTreeWidget>(wizard, "toolList");
+    NEED(QTreeWidget, tools, wizard, "toolList");
     QTRY_VERIFY_WITH_TIMEOUT(next->isEnabled(), 20000);
     QCOMPARE(tools->topLevelItemCount(), 5);
     QCOMPARE(tools->topLevelItem(0)->text(0), QStringLiteral("docker"));
@@ -143,7 +143,7 @@ void TestGuiWizards::setupWizard()
     QTest::keyClicks(need<QLineEdit>(wizard, "registryUserEdit"), QStringLiteral("alice"));
     QTest::keyClicks(need<QLineEdit>(wizard, "registryPasswordEdit"), QStringLiteral("reg-s3cret"));
     QTest::mouseClick(need<QPushButton>(wizard, "testLoginButton"), Qt::LeftButton);
-    auto* login = need<QLabel>(wizard, "loginResult");
+    NEED(QLabel, login, wizard, "loginResult");
     QTRY_VERIFY_WITH_TIMEOUT(login->text().startsWith(QStringLiteral("Login failed")), 60000);
     const QString commands = window()->commandLog()->text();
     QVERIFY(commands.contains(QStringLiteral(" login --username alice --password-stdin 127.0.0.1:1 <<< ***")));
@@ -156,9 +156,9 @@ void TestGuiWizards::setupWizard()
     QCOMPARE(wizard->currentId(), int(SetupWizard::AwsPage));
     QTest::keyClicks(need<QLineEdit>(wizard, "awsKeyIdEdit"), QStringLiteral("AKIATESTKEY"));
     QTest::keyClicks(need<QLineEdit>(wizard, "awsSecretEdit"), QStringLiteral("aws-s3cret"));
-    auto* region = need<QComboBox>(wizard, "regionCombo");
+    NEED(QComboBox, region, wizard, "regionCombo");
     region->setCurrentIndex(region->findText(QStringLiteral("eu-central-1")));
-    auto* instance = need<QComboBox>(wizard, "instanceTypeCombo");
+    NEED(QComboBox, instance, wizard, "instanceTypeCombo");
     instance->lineEdit()->selectAll();
     QTest::keyClicks(instance->lineEdit(), QStringLiteral("c6i.large"));
     QTest::mouseClick(next, Qt::LeftButton);

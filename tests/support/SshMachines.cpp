@@ -102,9 +102,13 @@ bool SshMachines::start(int count, const QString& publicKeyPath, int firstOctet,
                                               "PermitRootLogin prohibit-password\nPasswordAuthentication no\n"
                                               "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
                                               "MaxSessions 200\nMaxStartups 200:30:400\nLogLevel ERROR\n"
-                                              "Subsystem sftp internal-sftp\n")
+                                              "Subsystem sftp internal-sftp\n"
+                                              // Sessions get this process's home (the test's own, see
+                                              // own-home), not the passwd entry's: what a deploy writes
+                                              // "in the host's home" stays out of the real one.
+                                              "SetEnv HOME=\"%4\"\n")
                                    .arg(m.port)
-                                   .arg(m.ip, m.dir);
+                                   .arg(m.ip, m.dir, QDir::homePath());
         QFile configFile(m.dir + QStringLiteral("/sshd_config"));
         configFile.open(QIODevice::WriteOnly);
         configFile.write(config.toUtf8());

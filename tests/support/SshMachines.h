@@ -8,7 +8,8 @@
 
 // Simulated machines for the ssh and aws paths: real OpenSSH servers, one per
 // loopback address (127.0.0.2, 127.0.0.3, ...), each with its own host key,
-// port and authorized key, logging in as the user running the tests. They all
+// port and authorized key, logging in as the user running the tests, whose
+// sessions see this process's $HOME (the test's own) as their home. They all
 // share this machine's Docker engine. Stopped (with every session they
 // started) when this object goes away.
 class SshMachines

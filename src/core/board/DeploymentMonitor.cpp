@@ -1,6 +1,7 @@
 #include "DeploymentMonitor.h"
 
 #include "Docker.h"
+#include "Logging.h"
 #include "ShellWords.h"
 #include "SshKey.h"
 #include "UserSettings.h"
@@ -8,10 +9,7 @@
 
 #include <QFileInfo>
 #include <QHash>
-#include <QLoggingCategory>
 #include <QTimer>
-
-Q_LOGGING_CATEGORY(lcBoard, "logistician.board")
 
 using Phase = DeploymentState::Phase;
 

@@ -7,6 +7,7 @@
 #include "CommandRunner.h"
 #include "CredentialStore.h"
 #include "Docker.h"
+#include "Logging.h"
 #include "ParameterRules.h"
 #include "ShellWords.h"
 #include "SshKey.h"
@@ -19,13 +20,10 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLoggingCategory>
 #include <QSaveFile>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QUuid>
-
-Q_LOGGING_CATEGORY(lcDeploy, "logistician.deploy")
 
 using Phase = DeploymentState::Phase;
 
@@ -146,6 +144,7 @@ void Deployment::setPhase(int index, Phase phase)
     DeploymentState::Condition& c = m_state.conditions[index];
     if (c.phase == phase)
         return;
+    qCDebug(lcDeploy) << c.slug << DeploymentState::phaseName(c.phase) << "->" << DeploymentState::phaseName(phase);
     c.phase = phase;
     save();
     Q_EMIT conditionChanged(index);
@@ -156,6 +155,7 @@ void Deployment::setHostPhase(const QString& address, const QString& phase, cons
     DeploymentState::Host* host = m_state.host(address);
     if (!host)
         return;
+    qCDebug(lcDeploy) << "host" << address << host->phase << "->" << phase << message;
     host->phase = phase;
     host->message = message;
     // A machine of its own (aws): its condition shows what the machine is doing.
@@ -588,6 +588,7 @@ void Deployment::prepareHost(int hostIndex, int attempt, Then then)
     }
     setHostPhase(host.address, QStringLiteral("booting"));
     // First contact: learns the login user's home, where everything for this experiment goes.
+    qCDebug(lcSsh) << "first contact with" << host.address << "attempt" << attempt << "(opens the master connection)";
     AsyncCommand::run(
         m_backend->script(host, QStringLiteral("printf '%s\\n' \"$HOME\"")), m_work,
         [this, hostIndex, attempt, then](const CommandOutcome& o) {
@@ -617,6 +618,7 @@ void Deployment::prepareHost(int hostIndex, int attempt, Then then)
                 then();
                 return;
             }
+            qCDebug(lcSsh) << host.address << "answers; home" << home;
             host.home = home;
             save();
             if (m_backend->preassignsHosts()) {

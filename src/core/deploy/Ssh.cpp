@@ -1,5 +1,6 @@
 #include "Ssh.h"
 
+#include "Logging.h"
 #include "ShellWords.h"
 
 #include <QCryptographicHash>
@@ -225,6 +226,7 @@ Command SshAccess::command(const QStringList& argv, const QByteArray& standardIn
 
 Command SshAccess::closeMaster() const
 {
+    qCDebug(lcSsh) << "closing the master connection to" << m_address;
     Command c;
     controlPath(&c.refusal);
     c.program = QStringLiteral("ssh");

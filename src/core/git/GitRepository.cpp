@@ -1,5 +1,7 @@
 #include "GitRepository.h"
 
+#include "Logging.h"
+
 #include <QDir>
 #include <QFile>
 #include <git2.h>
@@ -127,6 +129,7 @@ std::unique_ptr<GitRepository> GitRepository::discover(const QString& path, QStr
     if (git_repository_open_ext(&repo, native.constData(), 0, nullptr) != 0) {
         if (error)
             *error = QStringLiteral("%1 is not inside a Git repository").arg(QDir(path).absolutePath());
+        qCDebug(lcGit) << "no repository above" << path << ":" << lastError();
         return nullptr;
     }
     if (git_repository_is_bare(repo)) {
@@ -135,6 +138,7 @@ std::unique_ptr<GitRepository> GitRepository::discover(const QString& path, QStr
             *error = QStringLiteral("%1 is a bare Git repository; an experiment needs a working tree").arg(path);
         return nullptr;
     }
+    qCDebug(lcGit) << "discovered" << git_repository_workdir(repo) << "from" << path;
     return std::unique_ptr<GitRepository>(new GitRepository(repo));
 }
 
@@ -207,6 +211,7 @@ bool GitRepository::exportTree(const QString& commit, const QString& subPath, co
                                QString* error) const
 {
     auto fail = [&](const QString& message) {
+        qCDebug(lcGit) << "export of" << commit.left(12) << "failed:" << message;
         if (error)
             *error = message;
         return false;
@@ -238,6 +243,7 @@ bool GitRepository::exportTree(const QString& commit, const QString& subPath, co
     ExportContext ctx { m_repo, destination, QString() };
     if (git_tree_walk(root, GIT_TREEWALK_PRE, exportEntry, &ctx) != 0)
         return fail(ctx.error.isEmpty() ? lastError() : ctx.error);
+    qCDebug(lcGit) << "exported" << commit.left(12) << subPath << "to" << destination;
     return true;
 }
 

@@ -1,0 +1,93 @@
+#include "ExperimentCreator.h"
+#include "Parameters.h"
+#include "ScratchRepository.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QTest>
+
+// Making a new experiment folder from the shipped templates (LOGISTICIAN_DATA_DIR).
+class TestExperimentCreator : public QObject
+{
+    Q_OBJECT
+private:
+    static QByteArray read(const QString& path)
+    {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
+
+private Q_SLOTS:
+    void createsFromTheTemplate()
+    {
+        QVERIFY(ExperimentCreator::templates().contains("shell"));
+        ScratchRepository repo;
+        ExperimentCreator::Options options;
+        options.projectRoot = repo.path();
+        options.name = "sweep-1";
+        options.gitUrl = "https://example.invalid/team/repo.git";
+        options.command = "sh train.sh --epochs 3";
+        QString dir;
+        const Result r = ExperimentCreator::create(options, &dir);
+        QVERIFY2(r, qPrintable(r.message()));
+        QCOMPARE(dir, repo.path() + "/experiments/sweep-1");
+        ParametersError error;
+        const auto params = Parameters::load(dir + "/parameters.json", &error);
+        QVERIFY2(params, qPrintable(error.toString()));
+        QCOMPARE(params->experimentName(), QString("sweep-1"));
+        QCOMPARE(params->experimentCommand(), options.command);
+        const QByteArray dockerfile = read(dir + "/Dockerfile");
+        QVERIFY(!dockerfile.isEmpty());
+        QVERIFY(!dockerfile.contains("{{"));
+        QCOMPARE(read(dir + "/.gitignore"), QByteArray(".logistician/\ndata/\n"));
+
+        // The same folder, or the same name in another folder (case aside), is refused; nothing is touched.
+        QCOMPARE(ExperimentCreator::create(options, nullptr).exitCode(), 2);
+        QCOMPARE(read(dir + "/Dockerfile"), dockerfile);
+        QVERIFY(QDir(repo.path() + "/experiments").rename("sweep-1", "renamed"));
+        const Result again = ExperimentCreator::checkName(repo.path(), "SWEEP-1");
+        QCOMPARE(again.exitCode(), 2);
+        QVERIFY2(again.message().contains("already used by"), qPrintable(again.message()));
+    }
+
+    void refusesBadNamesTemplatesAndCommands()
+    {
+        ScratchRepository repo;
+        ExperimentCreator::Options options;
+        options.projectRoot = repo.path();
+        for (const char* bad : { "", "../escape", "a b", "-x", "a/b" }) {
+            options.name = QString::fromUtf8(bad);
+            QCOMPARE(ExperimentCreator::create(options, nullptr).exitCode(), 2);
+        }
+        options.name = "ok";
+        options.templateName = "../../../etc";
+        const Result path = ExperimentCreator::create(options, nullptr);
+        QCOMPARE(path.exitCode(), 2);
+        QVERIFY2(path.message().startsWith("no template"), qPrintable(path.message()));
+        options.templateName = "shell";
+        options.command = "sh 'unclosed";
+        QCOMPARE(ExperimentCreator::create(options, nullptr).exitCode(), 2);
+        QVERIFY(!QFileInfo::exists(repo.path() + "/experiments/ok"));
+    }
+
+    void projectRootIsTheFolderWithExperiments()
+    {
+        ScratchRepository repo;
+        repo.writeFile("sub/experiments/a/parameters.json", "{}");
+        repo.writeFile("sub/deeper/file", "x");
+        repo.writeFile("other/file", "x");
+        const QString root = QDir(repo.path()).canonicalPath();
+        QString error;
+        QCOMPARE(ExperimentCreator::projectRootFor(repo.filePath("sub/experiments/a"), &error), root + "/sub");
+        QCOMPARE(ExperimentCreator::projectRootFor(repo.filePath("sub/deeper"), &error), root + "/sub");
+        QCOMPARE(ExperimentCreator::projectRootFor(repo.filePath("other"), &error), root);
+        QTemporaryDir notGit;
+        QVERIFY(ExperimentCreator::projectRootFor(notGit.path(), &error).isEmpty());
+        QVERIFY(error.contains("not inside a Git repository"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExperimentCreator)
+#include "TestExperimentCreator.moc"
