@@ -40,7 +40,9 @@ private Q_SLOTS:
         Experiment experiment;
         QVERIFY2(Experiment::open(repo.filePath("experiments/e1"), &experiment), "open");
         const QStringList arguments { "--lr", "0.1; rm -rf /", "$(id)", "it's", "" };
-        LocalRun run(experiment, LocalRun::Options { arguments, false, false, false });
+        LocalRun::Options options;
+        options.arguments = arguments;
+        LocalRun run(experiment, options);
         const Result prepared = run.prepare();
         QVERIFY2(prepared, qPrintable(prepared.message()));
 
