@@ -20,6 +20,7 @@ class TestDeployState : public QObject
 private Q_SLOTS:
     void slugs();
     void roundTrip();
+    void hostPhasesKeepTheirJsonStrings();
     void terraformEscapesData();
     void userDataQuoted();
     void terraformErrorsNameTheirKey();
@@ -46,8 +47,8 @@ void TestDeployState::roundTrip()
     s.backend = QStringLiteral("ssh");
     s.commit = QStringLiteral("0123456789abcdef");
     s.createdAt = QDateTime::currentDateTimeUtc();
-    s.hosts.append({ QStringLiteral("me@10.0.0.1:2222"), QString(), QStringLiteral("/home/me"), QStringLiteral("ready"),
-                     QString() });
+    s.hosts.append({ QStringLiteral("me@10.0.0.1:2222"), QString(), QStringLiteral("/home/me"),
+                     DeploymentState::HostPhase::Ready, QString() });
     DeploymentState::Condition c;
     c.index = 1;
     c.text = QStringLiteral("--a 'b c'");
@@ -68,6 +69,31 @@ void TestDeployState::roundTrip()
     QFile machines(dir.filePath(QStringLiteral("machines.txt")));
     QVERIFY(machines.open(QIODevice::ReadOnly));
     QCOMPARE(machines.readAll(), QByteArray("10.0.0.1, --a 'b c'\n"));
+}
+
+// deployment.json files written before HostPhase was an enum still load, and are written back the same.
+void TestDeployState::hostPhasesKeepTheirJsonStrings()
+{
+    using HP = DeploymentState::HostPhase;
+    const QList<QPair<QString, HP>> names { { QString(), HP::New },
+                                            { QStringLiteral("booting"), HP::Booting },
+                                            { QStringLiteral("building"), HP::Building },
+                                            { QStringLiteral("ready"), HP::Ready },
+                                            { QStringLiteral("unreachable"), HP::Unreachable },
+                                            { QStringLiteral("released"), HP::Released } };
+    for (const auto& [name, phase] : names) {
+        QCOMPARE(DeploymentState::hostPhaseName(phase), name);
+        QCOMPARE(DeploymentState::hostPhaseFromName(name), phase);
+        const QJsonObject json { { QStringLiteral("hosts"),
+                                   QJsonArray { QJsonObject { { QStringLiteral("address"), QStringLiteral("me@h") },
+                                                              { QStringLiteral("phase"), name } } } } };
+        const DeploymentState s = DeploymentState::fromJson(json);
+        QCOMPARE(s.hosts.size(), 1);
+        QCOMPARE(s.hosts.at(0).phase, phase);
+        QCOMPARE(s.toJson().value(QStringLiteral("hosts")).toArray().at(0).toObject().value(QStringLiteral("phase")),
+                 QJsonValue(name));
+    }
+    QCOMPARE(DeploymentState::hostPhaseFromName(QStringLiteral("sleeping")), HP::New);
 }
 
 void TestDeployState::terraformEscapesData()

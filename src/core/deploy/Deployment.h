@@ -97,7 +97,7 @@ private:
     bool beginOnDeployment(const Result& ifNothingDeployed);
     void save();
     void setPhase(int index, DeploymentState::Phase phase);
-    void setHostPhase(const QString& address, const QString& phase, const QString& message = QString());
+    void setHostPhase(const QString& address, DeploymentState::HostPhase phase, const QString& message = QString());
     QStringList dockerWords(bool remote) const;
     QString codeDir() const;
     QString stageDir(const DeploymentState::Condition& condition) const;
