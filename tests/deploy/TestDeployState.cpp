@@ -23,6 +23,7 @@ private Q_SLOTS:
     void hostPhasesKeepTheirJsonStrings();
     void terraformEscapesData();
     void userDataQuoted();
+    void statusScriptParses();
     void terraformErrorsNameTheirKey();
     void unsplittableConditionStopsThePlan();
     void settingsRegistryIsCheckedByThePlan();
@@ -154,6 +155,40 @@ void TestDeployState::userDataQuoted()
     sh.closeWriteChannel();
     QVERIFY(sh.waitForFinished(10000));
     QCOMPARE(sh.exitCode(), 0);
+}
+
+// The status poll's template renders to a script sh accepts, hostile values included, and each
+// value reaches the function as one argument.
+void TestDeployState::statusScriptParses()
+{
+    QFile templateFile(qEnvironmentVariable("LOGISTICIAN_DATA_DIR") + QStringLiteral("/templates/remote/status.sh"));
+    QVERIFY(templateFile.open(QIODevice::ReadOnly));
+    const QString hostile = QStringLiteral("it's a \"$(touch /tmp/pwned)\" `id` ; x");
+    const QString text = Deployment::renderStatusScript(
+        QString::fromUtf8(templateFile.readAll()), { QStringLiteral("sudo"), QStringLiteral("docker") },
+        { { QStringLiteral("c1-a"), QStringLiteral("/home/me/with space/data"), QStringLiteral("logistician-c1") },
+          { hostile, hostile, hostile } });
+    QVERIFY(!text.contains(QLatin1String("@DOCKER@")));
+    QVERIFY(text.contains(QStringLiteral("'sudo' 'docker' inspect"))
+            || text.contains(QStringLiteral("sudo docker inspect")));
+    QProcess sh;
+    sh.start(QStringLiteral("sh"), { QStringLiteral("-n") });
+    sh.write(text.toUtf8());
+    sh.closeWriteChannel();
+    QVERIFY(sh.waitForFinished(10000));
+    QCOMPARE(sh.exitCode(), 0);
+    // Run with s replaced by a printer: three arguments per call, unchanged.
+    QProcess run;
+    run.start(QStringLiteral("sh"), { QStringLiteral("-s") });
+    run.write((text + QStringLiteral("\n"))
+                  .toUtf8()
+                  .replace("\ns ", "\np ")
+                  .prepend("p() { printf '[%s]' \"$#\" \"$@\"; echo; }\n"));
+    run.closeWriteChannel();
+    QVERIFY(run.waitForFinished(10000));
+    const QList<QByteArray> lines = run.readAllStandardOutput().trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines.at(1), (QStringLiteral("[3][%1][%1][%1]").arg(hostile)).toUtf8());
 }
 
 void TestDeployState::terraformErrorsNameTheirKey()

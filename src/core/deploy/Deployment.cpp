@@ -991,30 +991,31 @@ void Deployment::statusRound(Then then)
     pool->start();
 }
 
+QString Deployment::renderStatusScript(const QString& templateText, const QStringList& docker,
+                                       const QList<QStringList>& calls)
+{
+    QString text = templateText;
+    text.replace(QLatin1String("@DOCKER@"), ShellWords::join(docker));
+    for (const QStringList& call : calls)
+        text += QStringLiteral("s ") + ShellWords::join(call) + QLatin1Char('\n');
+    return text;
+}
+
 QString Deployment::statusScript(const DeploymentState::Host& host, const QList<int>& indexes) const
 {
-    // One line per condition: slug, then "done CODE START END" from the wrapper's
-    // files, or the container's state. Every value is quoted; nothing from a
-    // condition is in here at all.
-    const QString inspect = ShellWords::join(dockerWords(m_backend->isRemote()))
-        + QStringLiteral(" inspect -f '{{.State.Status}} {{.State.ExitCode}}'");
-    QString text
-        = QStringLiteral(
-              "s() { l=\"$2/logs\"; "
-              "if [ -f \"$l/exit_code.txt\" ]; then "
-              "printf '%s\\tdone\\t%s\\t%s\\t%s\\n' \"$1\" \"$(cat \"$l/exit_code.txt\")\" "
-              "\"$(cat \"$l/started_at.txt\" 2>/dev/null)\" \"$(cat \"$l/finished_at.txt\" 2>/dev/null)\"; "
-              "else st=$(%1 \"$3\" 2>/dev/null) || st=missing; "
-              "printf '%s\\tcontainer\\t%s\\t%s\\n' \"$1\" \"$st\" \"$(cat \"$l/started_at.txt\" 2>/dev/null)\"; "
-              "fi; }\n")
-              .arg(inspect);
+    // The function s comes from templates/remote/status.sh; one call per condition follows.
+    // Every value is quoted; nothing from a condition is in here at all.
+    QFile file(AppPaths::templatesDir() + QStringLiteral("/remote/status.sh"));
+    if (!file.open(QIODevice::ReadOnly)) // a broken installation: the poll fails with the reason
+        return QStringLiteral("echo %1 >&2; exit 125\n")
+            .arg(ShellWords::quote(file.fileName() + QStringLiteral(": cannot read the status script")));
+    QList<QStringList> calls;
     for (int i : indexes) {
         const DeploymentState::Condition& c = m_state.conditions.at(i);
         const QString data = m_backend->isRemote() ? remoteDir(host, c) + QStringLiteral("/data") : localDataDir(c);
-        text += QStringLiteral("s %1 %2 %3\n")
-                    .arg(ShellWords::quote(c.slug), ShellWords::quote(data), ShellWords::quote(containerName(c)));
+        calls << QStringList { c.slug, data, containerName(c) };
     }
-    return text;
+    return renderStatusScript(QString::fromUtf8(file.readAll()), dockerWords(m_backend->isRemote()), calls);
 }
 
 void Deployment::applyStatus(const DeploymentState::Host& host, const QList<int>& indexes, const QByteArray& output)

@@ -21,6 +21,11 @@ class Deployment : public QObject
 {
     Q_OBJECT
 public:
+    // templates/remote/status.sh with @DOCKER@ replaced, then one "s SLUG DATA_DIR CONTAINER" line
+    // per call; every word quoted by ShellWords.
+    static QString renderStatusScript(const QString& templateText, const QStringList& docker,
+                                      const QList<QStringList>& calls);
+
     struct Plan
     {
         Result check = Result::ok(); // bad input found before anything runs
