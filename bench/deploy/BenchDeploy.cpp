@@ -66,7 +66,7 @@ bool prepare(Setup& s, const SshMachines& machines, int mb, const QString& name)
         c.startedAt = QDateTime::currentDateTimeUtc();
         c.finishedAt = c.startedAt;
         state.conditions.append(c);
-        state.hosts.append({ c.host, QString(), QDir::homePath(), QStringLiteral("ready"), QString() });
+        state.hosts.append({ c.host, QString(), QDir::homePath(), DeploymentState::HostPhase::Ready, QString() });
         const QString data = QStringLiteral("%1/logistician/%2/%3/data").arg(QDir::homePath(), name, c.slug);
         QDir().mkpath(data + QStringLiteral("/logs"));
         QDir().mkpath(data + QStringLiteral("/results"));

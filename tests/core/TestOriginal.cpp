@@ -261,8 +261,10 @@ private Q_SLOTS:
     {
         // The original's sync read "IP, condition" per line.
         DeploymentState state;
-        state.hosts << DeploymentState::Host { "ubuntu@54.153.54.33", "i-1", "/home/ubuntu", "ready", QString() }
-                    << DeploymentState::Host { "ubuntu@54.153.54.34:2222", "i-2", "/home/ubuntu", "ready", QString() };
+        state.hosts << DeploymentState::Host { "ubuntu@54.153.54.33", "i-1", "/home/ubuntu",
+                                               DeploymentState::HostPhase::Ready, QString() }
+                    << DeploymentState::Host { "ubuntu@54.153.54.34:2222", "i-2", "/home/ubuntu",
+                                               DeploymentState::HostPhase::Ready, QString() };
         const QStringList texts { "1 2", "--lr 0.1 --name 'a b'" };
         for (int i = 0; i < 2; ++i) {
             DeploymentState::Condition c;

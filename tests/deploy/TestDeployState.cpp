@@ -20,8 +20,10 @@ class TestDeployState : public QObject
 private Q_SLOTS:
     void slugs();
     void roundTrip();
+    void hostPhasesKeepTheirJsonStrings();
     void terraformEscapesData();
     void userDataQuoted();
+    void statusScriptParses();
     void terraformErrorsNameTheirKey();
     void unsplittableConditionStopsThePlan();
     void settingsRegistryIsCheckedByThePlan();
@@ -46,8 +48,8 @@ void TestDeployState::roundTrip()
     s.backend = QStringLiteral("ssh");
     s.commit = QStringLiteral("0123456789abcdef");
     s.createdAt = QDateTime::currentDateTimeUtc();
-    s.hosts.append({ QStringLiteral("me@10.0.0.1:2222"), QString(), QStringLiteral("/home/me"), QStringLiteral("ready"),
-                     QString() });
+    s.hosts.append({ QStringLiteral("me@10.0.0.1:2222"), QString(), QStringLiteral("/home/me"),
+                     DeploymentState::HostPhase::Ready, QString() });
     DeploymentState::Condition c;
     c.index = 1;
     c.text = QStringLiteral("--a 'b c'");
@@ -68,6 +70,31 @@ void TestDeployState::roundTrip()
     QFile machines(dir.filePath(QStringLiteral("machines.txt")));
     QVERIFY(machines.open(QIODevice::ReadOnly));
     QCOMPARE(machines.readAll(), QByteArray("10.0.0.1, --a 'b c'\n"));
+}
+
+// deployment.json files written before HostPhase was an enum still load, and are written back the same.
+void TestDeployState::hostPhasesKeepTheirJsonStrings()
+{
+    using HP = DeploymentState::HostPhase;
+    const QList<QPair<QString, HP>> names { { QString(), HP::New },
+                                            { QStringLiteral("booting"), HP::Booting },
+                                            { QStringLiteral("building"), HP::Building },
+                                            { QStringLiteral("ready"), HP::Ready },
+                                            { QStringLiteral("unreachable"), HP::Unreachable },
+                                            { QStringLiteral("released"), HP::Released } };
+    for (const auto& [name, phase] : names) {
+        QCOMPARE(DeploymentState::hostPhaseName(phase), name);
+        QCOMPARE(DeploymentState::hostPhaseFromName(name), phase);
+        const QJsonObject json { { QStringLiteral("hosts"),
+                                   QJsonArray { QJsonObject { { QStringLiteral("address"), QStringLiteral("me@h") },
+                                                              { QStringLiteral("phase"), name } } } } };
+        const DeploymentState s = DeploymentState::fromJson(json);
+        QCOMPARE(s.hosts.size(), 1);
+        QCOMPARE(s.hosts.at(0).phase, phase);
+        QCOMPARE(s.toJson().value(QStringLiteral("hosts")).toArray().at(0).toObject().value(QStringLiteral("phase")),
+                 QJsonValue(name));
+    }
+    QCOMPARE(DeploymentState::hostPhaseFromName(QStringLiteral("sleeping")), HP::New);
 }
 
 void TestDeployState::terraformEscapesData()
@@ -128,6 +155,40 @@ void TestDeployState::userDataQuoted()
     sh.closeWriteChannel();
     QVERIFY(sh.waitForFinished(10000));
     QCOMPARE(sh.exitCode(), 0);
+}
+
+// The status poll's template renders to a script sh accepts, hostile values included, and each
+// value reaches the function as one argument.
+void TestDeployState::statusScriptParses()
+{
+    QFile templateFile(qEnvironmentVariable("LOGISTICIAN_DATA_DIR") + QStringLiteral("/templates/remote/status.sh"));
+    QVERIFY(templateFile.open(QIODevice::ReadOnly));
+    const QString hostile = QStringLiteral("it's a \"$(touch /tmp/pwned)\" `id` ; x");
+    const QString text = Deployment::renderStatusScript(
+        QString::fromUtf8(templateFile.readAll()), { QStringLiteral("sudo"), QStringLiteral("docker") },
+        { { QStringLiteral("c1-a"), QStringLiteral("/home/me/with space/data"), QStringLiteral("logistician-c1") },
+          { hostile, hostile, hostile } });
+    QVERIFY(!text.contains(QLatin1String("@DOCKER@")));
+    QVERIFY(text.contains(QStringLiteral("'sudo' 'docker' inspect"))
+            || text.contains(QStringLiteral("sudo docker inspect")));
+    QProcess sh;
+    sh.start(QStringLiteral("sh"), { QStringLiteral("-n") });
+    sh.write(text.toUtf8());
+    sh.closeWriteChannel();
+    QVERIFY(sh.waitForFinished(10000));
+    QCOMPARE(sh.exitCode(), 0);
+    // Run with s replaced by a printer: three arguments per call, unchanged.
+    QProcess run;
+    run.start(QStringLiteral("sh"), { QStringLiteral("-s") });
+    run.write((text + QStringLiteral("\n"))
+                  .toUtf8()
+                  .replace("\ns ", "\np ")
+                  .prepend("p() { printf '[%s]' \"$#\" \"$@\"; echo; }\n"));
+    run.closeWriteChannel();
+    QVERIFY(run.waitForFinished(10000));
+    const QList<QByteArray> lines = run.readAllStandardOutput().trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines.at(1), (QStringLiteral("[3][%1][%1][%1]").arg(hostile)).toUtf8());
 }
 
 void TestDeployState::terraformErrorsNameTheirKey()

@@ -322,7 +322,8 @@ void DeploymentMonitor::fetchLastLines()
     auto* pool = new JobPool(LastLineParallel, m_lineWork);
     for (auto it = byHost.cbegin(); it != byHost.cend(); ++it) {
         const DeploymentState::Host* host = state.host(it.key());
-        if (!host || (backend->isRemote() && host->home.isEmpty()) || host->phase == QLatin1String("unreachable"))
+        if (!host || (backend->isRemote() && host->home.isEmpty())
+            || host->phase == DeploymentState::HostPhase::Unreachable)
             continue;
         QString text
             = QStringLiteral("l() { t=$(%1 logs --tail 3 \"$2\" 2>&1) || t=; "
@@ -408,7 +409,7 @@ Command DeploymentMonitor::loginCommand(int row) const
         command.workingDirectory = dataDir(row);
         return command;
     }
-    if (host->phase == QLatin1String("released"))
+    if (host->phase == DeploymentState::HostPhase::Released)
         return Command(); // its machine was destroyed: nothing to log in to
     const SshAccess ssh = backend->ssh(*host);
     command.program = QStringLiteral("ssh");

@@ -99,8 +99,8 @@ QString LocalBackend::planSummary(int conditionCount, const DeployOptions&) cons
 void LocalBackend::provision(DeploymentState* state, const DeployOptions&, Done done)
 {
     if (!state->host(QStringLiteral("local")))
-        state->hosts.append(
-            DeploymentState::Host { QStringLiteral("local"), QString(), QDir::homePath(), QString(), QString() });
+        state->hosts.append(DeploymentState::Host { QStringLiteral("local"), QString(), QDir::homePath(),
+                                                    DeploymentState::HostPhase::New, QString() });
     done(Result::ok());
 }
 
@@ -148,7 +148,8 @@ void SshBackend::provision(DeploymentState* state, const DeployOptions&, Done do
 {
     for (const QString& address : m_context.experiment.parameters().hosts()) {
         if (!state->host(address))
-            state->hosts.append(DeploymentState::Host { address, QString(), QString(), QString(), QString() });
+            state->hosts.append(
+                DeploymentState::Host { address, QString(), QString(), DeploymentState::HostPhase::New, QString() });
     }
     done(Result::ok());
 }
@@ -377,8 +378,8 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
                                     const QString address = QStringLiteral("%1@%2%3").arg(
                                         user, i.address, i.port == 22 ? QString() : QStringLiteral(":%1").arg(i.port));
                                     if (!state->host(address)) {
-                                        state->hosts.append(
-                                            DeploymentState::Host { address, i.id, QString(), QString(), QString() });
+                                        state->hosts.append(DeploymentState::Host {
+                                            address, i.id, QString(), DeploymentState::HostPhase::New, QString() });
                                         // A new machine: a key known for its address was another machine's.
                                         forgetHostKeys({ state->hosts.last() });
                                     }

@@ -1,8 +1,5 @@
 #include "Deployment.h"
 
-#include "aws/AwsParameters.h"
-#include "aws/AwsPrices.h"
-
 #include "AppPaths.h"
 #include "CommandRunner.h"
 #include "CredentialStore.h"
@@ -12,6 +9,8 @@
 #include "ShellWords.h"
 #include "SshKey.h"
 #include "UserSettings.h"
+#include "aws/AwsParameters.h"
+#include "aws/AwsPrices.h"
 #include "deploy/AsyncCommand.h"
 #include "git/GitRepository.h"
 #include "original/OriginalStyle.h"
@@ -30,10 +29,7 @@ using Phase = DeploymentState::Phase;
 namespace {
 
 constexpr int SshUnreachable = 255; // ssh's own exit code when it cannot reach the host
-const QString HostReady = QStringLiteral("ready");
-const QString HostUnreachable = QStringLiteral("unreachable");
-// aws: the machine of a condition terminated on its own was destroyed; nothing is run there again.
-const QString HostReleased = QStringLiteral("released");
+using HostPhase = DeploymentState::HostPhase;
 
 int pollIntervalMs()
 {
@@ -150,7 +146,7 @@ void Deployment::setPhase(int index, Phase phase)
     Q_EMIT conditionChanged(index);
 }
 
-void Deployment::setHostPhase(const QString& address, const QString& phase, const QString& message)
+void Deployment::setHostPhase(const QString& address, DeploymentState::HostPhase phase, const QString& message)
 {
     DeploymentState::Host* host = m_state.host(address);
     if (!host)
@@ -160,9 +156,9 @@ void Deployment::setHostPhase(const QString& address, const QString& phase, cons
     host->message = message;
     // A machine of its own (aws): its condition shows what the machine is doing.
     if (m_backend && m_backend->preassignsHosts()) {
-        const Phase p = phase == QLatin1String("booting") ? Phase::Booting
-            : phase == QLatin1String("building")          ? Phase::Building
-                                                          : Phase::Queued;
+        const Phase p = phase == HostPhase::Booting ? Phase::Booting
+            : phase == HostPhase::Building          ? Phase::Building
+                                                    : Phase::Queued;
         for (int i : m_state.conditionsOn(address)) {
             if (p != Phase::Queued && !m_state.conditions.at(i).startedAt.isValid())
                 setPhase(i, p);
@@ -567,7 +563,7 @@ void Deployment::prepareHosts(Then then)
     for (int h = 0; h < m_state.hosts.size(); ++h) {
         if (m_backend->preassignsHosts()
             && (m_state.conditionsOn(m_state.hosts.at(h).address).isEmpty()
-                || m_state.hosts.at(h).phase == HostReleased))
+                || m_state.hosts.at(h).phase == HostPhase::Released))
             continue;
         pool->add([this, h](JobPool::Done done) { prepareHost(h, 1, done); });
     }
@@ -582,11 +578,11 @@ void Deployment::prepareHost(int hostIndex, int attempt, Then then)
 {
     const DeploymentState::Host host = m_state.hosts.at(hostIndex);
     if (!m_backend->isRemote()) {
-        setHostPhase(host.address, HostReady);
+        setHostPhase(host.address, HostPhase::Ready);
         then();
         return;
     }
-    setHostPhase(host.address, QStringLiteral("booting"));
+    setHostPhase(host.address, HostPhase::Booting);
     // First contact: learns the login user's home, where everything for this experiment goes.
     qCDebug(lcSsh) << "first contact with" << host.address << "attempt" << attempt << "(opens the master connection)";
     AsyncCommand::run(
@@ -602,7 +598,7 @@ void Deployment::prepareHost(int hostIndex, int attempt, Then then)
                                          "replaced, remove its line from that file, else someone may be "
                                          "intercepting the connection")
                               .arg(host.address, SshAccess::knownHostsFile(m_stateDir), o.errorText());
-                    setHostPhase(host.address, HostUnreachable, why);
+                    setHostPhase(host.address, HostPhase::Unreachable, why);
                     Q_EMIT progress(why);
                     m_problems << why;
                     then();
@@ -656,13 +652,13 @@ Command Deployment::registryPull(const DeploymentState::Host& host) const
 void Deployment::getImageOnHost(int hostIndex, Then then)
 {
     const DeploymentState::Host host = m_state.hosts.at(hostIndex);
-    setHostPhase(host.address, QStringLiteral("building"));
+    setHostPhase(host.address, HostPhase::Building);
     const QStringList docker = dockerWords(true);
     auto fail = [this, address = host.address, then](const CommandOutcome& o, const QString& what) {
         if (o.exitCode == SshUnreachable)
             markUnreachable(address, o.errorText());
         else
-            setHostPhase(address, HostUnreachable, QStringLiteral("%1 failed: %2").arg(what, o.errorText()));
+            setHostPhase(address, HostPhase::Unreachable, QStringLiteral("%1 failed: %2").arg(what, o.errorText()));
         m_problems << QStringLiteral("%1: %2 failed: %3").arg(address, what, o.errorText());
         then();
     };
@@ -672,7 +668,7 @@ void Deployment::getImageOnHost(int hostIndex, Then then)
                 fail(o, QStringLiteral("docker login and pull"));
                 return;
             }
-            setHostPhase(host.address, HostReady);
+            setHostPhase(host.address, HostPhase::Ready);
             then();
         });
         return;
@@ -695,7 +691,7 @@ void Deployment::getImageOnHost(int hostIndex, Then then)
                                                     fail(o, QStringLiteral("docker build"));
                                                     return;
                                                 }
-                                                setHostPhase(host.address, HostReady);
+                                                setHostPhase(host.address, HostPhase::Ready);
                                                 then();
                                             });
                       });
@@ -723,7 +719,7 @@ void Deployment::schedule()
         QString chosen;
         if (m_backend->preassignsHosts()) {
             const DeploymentState::Host* h = m_state.host(c.host);
-            if (!h || h->phase != HostReady) {
+            if (!h || h->phase != HostPhase::Ready) {
                 if (c.phase != Phase::Unreachable) {
                     m_state.conditions[i].lastRunPhase = c.phase;
                     setPhase(i, Phase::Unreachable);
@@ -734,7 +730,7 @@ void Deployment::schedule()
         } else {
             int best = slotCount;
             for (const DeploymentState::Host& h : std::as_const(m_state.hosts)) {
-                if (h.phase != HostReady)
+                if (h.phase != HostPhase::Ready)
                     continue;
                 const int n = load(h.address);
                 if (n < best) {
@@ -757,7 +753,7 @@ void Deployment::schedule()
     }
     bool anyReady = false;
     for (const DeploymentState::Host& h : std::as_const(m_state.hosts))
-        anyReady = anyReady || h.phase == HostReady;
+        anyReady = anyReady || h.phase == HostPhase::Ready;
     if (!anyReady) {
         for (int i = 0; i < m_state.conditions.size(); ++i) {
             if (!m_state.conditions.at(i).startedAt.isValid() && m_state.conditions.at(i).phase == Phase::Queued)
@@ -997,36 +993,37 @@ void Deployment::statusRound(Then then)
     pool->start();
 }
 
+QString Deployment::renderStatusScript(const QString& templateText, const QStringList& docker,
+                                       const QList<QStringList>& calls)
+{
+    QString text = templateText;
+    text.replace(QLatin1String("@DOCKER@"), ShellWords::join(docker));
+    for (const QStringList& call : calls)
+        text += QStringLiteral("s ") + ShellWords::join(call) + QLatin1Char('\n');
+    return text;
+}
+
 QString Deployment::statusScript(const DeploymentState::Host& host, const QList<int>& indexes) const
 {
-    // One line per condition: slug, then "done CODE START END" from the wrapper's
-    // files, or the container's state. Every value is quoted; nothing from a
-    // condition is in here at all.
-    const QString inspect = ShellWords::join(dockerWords(m_backend->isRemote()))
-        + QStringLiteral(" inspect -f '{{.State.Status}} {{.State.ExitCode}}'");
-    QString text
-        = QStringLiteral(
-              "s() { l=\"$2/logs\"; "
-              "if [ -f \"$l/exit_code.txt\" ]; then "
-              "printf '%s\\tdone\\t%s\\t%s\\t%s\\n' \"$1\" \"$(cat \"$l/exit_code.txt\")\" "
-              "\"$(cat \"$l/started_at.txt\" 2>/dev/null)\" \"$(cat \"$l/finished_at.txt\" 2>/dev/null)\"; "
-              "else st=$(%1 \"$3\" 2>/dev/null) || st=missing; "
-              "printf '%s\\tcontainer\\t%s\\t%s\\n' \"$1\" \"$st\" \"$(cat \"$l/started_at.txt\" 2>/dev/null)\"; "
-              "fi; }\n")
-              .arg(inspect);
+    // The function s comes from templates/remote/status.sh; one call per condition follows.
+    // Every value is quoted; nothing from a condition is in here at all.
+    QFile file(AppPaths::templatesDir() + QStringLiteral("/remote/status.sh"));
+    if (!file.open(QIODevice::ReadOnly)) // a broken installation: the poll fails with the reason
+        return QStringLiteral("echo %1 >&2; exit 125\n")
+            .arg(ShellWords::quote(file.fileName() + QStringLiteral(": cannot read the status script")));
+    QList<QStringList> calls;
     for (int i : indexes) {
         const DeploymentState::Condition& c = m_state.conditions.at(i);
         const QString data = m_backend->isRemote() ? remoteDir(host, c) + QStringLiteral("/data") : localDataDir(c);
-        text += QStringLiteral("s %1 %2 %3\n")
-                    .arg(ShellWords::quote(c.slug), ShellWords::quote(data), ShellWords::quote(containerName(c)));
+        calls << QStringList { c.slug, data, containerName(c) };
     }
-    return text;
+    return renderStatusScript(QString::fromUtf8(file.readAll()), dockerWords(m_backend->isRemote()), calls);
 }
 
 void Deployment::applyStatus(const DeploymentState::Host& host, const QList<int>& indexes, const QByteArray& output)
 {
-    if (DeploymentState::Host* h = m_state.host(host.address); h && h->phase == HostUnreachable) {
-        h->phase = HostReady;
+    if (DeploymentState::Host* h = m_state.host(host.address); h && h->phase == HostPhase::Unreachable) {
+        h->phase = HostPhase::Ready;
         h->message.clear();
     }
     QHash<QString, QStringList> lines;
@@ -1086,7 +1083,7 @@ void Deployment::markUnreachable(const QString& address, const QString& why)
     DeploymentState::Host* host = m_state.host(address);
     if (!host)
         return;
-    host->phase = HostUnreachable;
+    host->phase = HostPhase::Unreachable;
     host->message = why;
     Q_EMIT progress(QStringLiteral("%1 does not answer: %2").arg(address, why));
     for (int i : m_state.conditionsOn(address)) {
@@ -1149,13 +1146,13 @@ void Deployment::syncAll(const SyncOptions& options, const QSet<int>& selected)
             continue;
         if (!m_backend->isRemote() && c.phase == Phase::Terminated)
             continue; // its container is gone, and its log was saved when it went
-        if (host->phase == HostReleased) {
+        if (host->phase == HostPhase::Released) {
             // Its machine is gone; asked for by name, that is worth saying.
             if (selected.contains(i))
                 *failures << QStringLiteral("%1: its machine was destroyed when it was terminated").arg(c.slug);
             continue;
         }
-        if (host->phase == HostUnreachable) {
+        if (host->phase == HostPhase::Unreachable) {
             *failures << QStringLiteral("%1: %2 does not answer").arg(c.slug, host->address);
             continue;
         }
@@ -1275,7 +1272,7 @@ void Deployment::terminateAll(const TerminateOptions& options)
     auto* pool = new JobPool(32, m_work);
     const QStringList docker = dockerWords(m_backend->isRemote());
     for (const DeploymentState::Host& host : std::as_const(m_state.hosts)) {
-        if ((m_backend->isRemote() && host.home.isEmpty()) || host.phase == HostReleased)
+        if ((m_backend->isRemote() && host.home.isEmpty()) || host.phase == HostPhase::Released)
             continue; // never reached, so nothing was placed there; or already destroyed
         const QString address = host.address;
         pool->add([this, address, docker, failures](JobPool::Done done) {
@@ -1391,7 +1388,7 @@ void Deployment::terminateSome(const TerminateOptions& options, const QSet<int>&
         const DeploymentState::Condition& c = m_state.conditions.at(i);
         const DeploymentState::Host* host = m_state.host(c.host);
         // Never placed on a machine that was reached: no container, no folder.
-        if (host && host->phase != HostReleased && (!m_backend->isRemote() || !host->home.isEmpty()))
+        if (host && host->phase != HostPhase::Released && (!m_backend->isRemote() || !host->home.isEmpty()))
             byHost[c.host] << i;
     }
     auto failures = std::make_shared<QStringList>();
@@ -1457,7 +1454,7 @@ void Deployment::terminateSome(const TerminateOptions& options, const QSet<int>&
                 DeploymentState::Condition& c = m_state.conditions[i];
                 if (m_backend->preassignsHosts()) {
                     if (DeploymentState::Host* host = m_state.host(c.host)) {
-                        host->phase = HostReleased;
+                        host->phase = HostPhase::Released;
                         host->message.clear();
                     }
                 }

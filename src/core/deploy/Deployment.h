@@ -21,6 +21,11 @@ class Deployment : public QObject
 {
     Q_OBJECT
 public:
+    // templates/remote/status.sh with @DOCKER@ replaced, then one "s SLUG DATA_DIR CONTAINER" line
+    // per call; every word quoted by ShellWords.
+    static QString renderStatusScript(const QString& templateText, const QStringList& docker,
+                                      const QList<QStringList>& calls);
+
     struct Plan
     {
         Result check = Result::ok(); // bad input found before anything runs
@@ -97,7 +102,7 @@ private:
     bool beginOnDeployment(const Result& ifNothingDeployed);
     void save();
     void setPhase(int index, DeploymentState::Phase phase);
-    void setHostPhase(const QString& address, const QString& phase, const QString& message = QString());
+    void setHostPhase(const QString& address, DeploymentState::HostPhase phase, const QString& message = QString());
     QStringList dockerWords(bool remote) const;
     QString codeDir() const;
     QString stageDir(const DeploymentState::Condition& condition) const;

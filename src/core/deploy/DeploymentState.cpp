@@ -10,6 +10,8 @@ namespace {
 
 const char* const phaseNames[] = { "queued",    "provisioning", "booting",     "uploading", "building",  "running",
                                    "succeeded", "failed",       "unreachable", "stopped",   "terminated" };
+// In the order of DeploymentState::HostPhase.
+const char* const hostPhaseNames[] = { "", "booting", "building", "ready", "unreachable", "released" };
 
 QString isoTime(const QDateTime& t)
 {
@@ -60,6 +62,21 @@ DeploymentState::Phase DeploymentState::phaseFromName(const QString& name)
             return static_cast<Phase>(i);
     }
     return Phase::Queued;
+}
+
+QString DeploymentState::hostPhaseName(HostPhase phase)
+{
+    static_assert(std::size(hostPhaseNames) == static_cast<size_t>(HostPhase::Released) + 1);
+    return QLatin1String(hostPhaseNames[static_cast<int>(phase)]);
+}
+
+DeploymentState::HostPhase DeploymentState::hostPhaseFromName(const QString& name)
+{
+    for (int i = 0; i < static_cast<int>(std::size(hostPhaseNames)); ++i) {
+        if (name == QLatin1String(hostPhaseNames[i]))
+            return static_cast<HostPhase>(i);
+    }
+    return HostPhase::New;
 }
 
 bool DeploymentState::isTerminal(Phase phase)
@@ -120,7 +137,7 @@ QJsonObject DeploymentState::toJson() const
         hostArray.append(QJsonObject { { QStringLiteral("address"), h.address },
                                        { QStringLiteral("id"), h.id },
                                        { QStringLiteral("home"), h.home },
-                                       { QStringLiteral("phase"), h.phase },
+                                       { QStringLiteral("phase"), hostPhaseName(h.phase) },
                                        { QStringLiteral("message"), h.message } });
     }
     QJsonArray conditionArray;
@@ -172,7 +189,8 @@ DeploymentState DeploymentState::fromJson(const QJsonObject& json)
     for (const QJsonValue& v : json.value(QStringLiteral("hosts")).toArray()) {
         const QJsonObject o = v.toObject();
         s.hosts.append(Host { o.value(QStringLiteral("address")).toString(), o.value(QStringLiteral("id")).toString(),
-                              o.value(QStringLiteral("home")).toString(), o.value(QStringLiteral("phase")).toString(),
+                              o.value(QStringLiteral("home")).toString(),
+                              hostPhaseFromName(o.value(QStringLiteral("phase")).toString()),
                               o.value(QStringLiteral("message")).toString() });
     }
     for (const QJsonValue& v : json.value(QStringLiteral("conditions")).toArray()) {

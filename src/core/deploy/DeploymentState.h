@@ -32,12 +32,23 @@ public:
         Terminated,
     };
 
+    // What a host is doing; stored in deployment.json by hostPhaseName (same strings as before the enum).
+    enum class HostPhase
+    {
+        New, // not contacted yet: "" in deployment.json
+        Booting,
+        Building,
+        Ready,
+        Unreachable,
+        Released, // aws: destroyed with its condition; nothing is run there again
+    };
+
     struct Host
     {
         QString address; // user@host[:port] for ssh; "local" for the local engine
         QString id; // the cloud instance id (aws); empty otherwise
         QString home; // the login user's home on the host, learnt on first contact
-        QString phase; // booting, building, ready, unreachable; released (aws: destroyed with its condition)
+        HostPhase phase = HostPhase::New;
         QString message; // why it is unreachable
         QString user() const;
         QString hostName() const;
@@ -78,6 +89,8 @@ public:
     static QString phaseName(Phase phase);
     static Phase phaseFromName(const QString& name);
     static bool isTerminal(Phase phase);
+    static QString hostPhaseName(HostPhase phase); // "ready"; "" for New
+    static HostPhase hostPhaseFromName(const QString& name); // New for "" and unknown names
 
     // A name usable as folder, container name suffix and Terraform key: "c" + index + "-" + the
     // condition's letters, digits, '.', '_' reduced to [a-z0-9.-], at most 48 characters.
