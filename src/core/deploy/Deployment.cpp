@@ -151,7 +151,8 @@ void Deployment::setHostPhase(const QString& address, DeploymentState::HostPhase
     DeploymentState::Host* host = m_state.host(address);
     if (!host)
         return;
-    qCDebug(lcDeploy) << "host" << address << host->phase << "->" << phase << message;
+    qCDebug(lcDeploy) << "host" << address << DeploymentState::hostPhaseName(host->phase) << "->"
+                      << DeploymentState::hostPhaseName(phase) << message;
     host->phase = phase;
     host->message = message;
     // A machine of its own (aws): its condition shows what the machine is doing.
