@@ -103,6 +103,22 @@ int exportEntry(const char* root, const git_tree_entry* entry, void* payload)
     return 0;
 }
 
+// The commit that spec names, and its tree; *error says why not.
+bool lookUpCommit(git_repository* repo, const QString& spec, Handle<git_commit, git_commit_free>& commit,
+                  Handle<git_tree, git_tree_free>& tree, QString* error)
+{
+    Handle<git_object, git_object_free> object;
+    if (git_revparse_single(object.out(), repo, spec.toUtf8().constData()) != 0)
+        *error = QStringLiteral("no commit %1: %2").arg(spec, GitRepository::lastError());
+    else if (git_commit_lookup(commit.out(), repo, git_object_id(object.ptr)) != 0)
+        *error = QStringLiteral("%1 is not a commit").arg(spec);
+    else if (git_commit_tree(tree.out(), commit.ptr) != 0)
+        *error = GitRepository::lastError();
+    else
+        return true;
+    return false;
+}
+
 } // namespace
 
 GitRepository::GitRepository(git_repository* repo)
@@ -216,15 +232,10 @@ bool GitRepository::exportTree(const QString& commit, const QString& subPath, co
             *error = message;
         return false;
     };
-    Handle<git_object, git_object_free> object;
-    if (git_revparse_single(object.out(), m_repo, commit.toUtf8().constData()) != 0)
-        return fail(QStringLiteral("no commit %1: %2").arg(commit, lastError()));
     Handle<git_commit, git_commit_free> commitObj;
-    if (git_commit_lookup(commitObj.out(), m_repo, git_object_id(object.ptr)) != 0)
-        return fail(QStringLiteral("%1 is not a commit").arg(commit));
     Handle<git_tree, git_tree_free> tree;
-    if (git_commit_tree(tree.out(), commitObj.ptr) != 0)
-        return fail(lastError());
+    if (QString why; !lookUpCommit(m_repo, commit, commitObj, tree, &why))
+        return fail(why);
 
     Handle<git_tree, git_tree_free> subtree;
     git_tree* root = tree.ptr;
@@ -256,15 +267,10 @@ bool GitRepository::exportRepository(const QString& commit, const QString& desti
     };
     if (!exportTree(commit, QString(), destination, error))
         return false;
-    Handle<git_object, git_object_free> object;
-    if (git_revparse_single(object.out(), m_repo, commit.toUtf8().constData()) != 0)
-        return fail(QStringLiteral("no commit %1: %2").arg(commit, lastError()));
     Handle<git_commit, git_commit_free> commitObj;
-    if (git_commit_lookup(commitObj.out(), m_repo, git_object_id(object.ptr)) != 0)
-        return fail(QStringLiteral("%1 is not a commit").arg(commit));
     Handle<git_tree, git_tree_free> tree;
-    if (git_commit_tree(tree.out(), commitObj.ptr) != 0)
-        return fail(lastError());
+    if (QString why; !lookUpCommit(m_repo, commit, commitObj, tree, &why))
+        return fail(why);
 
     Handle<git_repository, git_repository_free> out;
     if (git_repository_init(out.out(), destination.toUtf8().constData(), 0) != 0)
