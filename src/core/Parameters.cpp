@@ -11,6 +11,7 @@
 #include <QSaveFile>
 #include <QSet>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fcntl.h>
 #include <functional>
@@ -421,7 +422,8 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
             continue;
         const QJsonValue v = obj.value(key);
         const double d = v.toDouble(-1);
-        if (!v.isDouble() || d != static_cast<double>(static_cast<long long>(d)) || d < k.minimum || d > 1e9)
+        // Range before wholeness: a double outside long long's range must never be converted.
+        if (!v.isDouble() || d < k.minimum || d > 1e9 || d != std::floor(d))
             return fail(at(key), key,
                         QStringLiteral("%1 must be a whole number of at least %2").arg(key).arg(k.minimum));
     }

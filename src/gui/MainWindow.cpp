@@ -298,17 +298,21 @@ void MainWindow::openProject(const QString& dir)
         QSettings settings(settingsPath(), QSettings::IniFormat);
         m_pendingExperiment = settings.value(QStringLiteral("lastExperiment")).toString();
     }
+    m_scanPending = true;
     m_scan.setFuture(QtConcurrent::run([absolute] { return ProjectScanner::scan(absolute); }));
 }
 
 void MainWindow::refreshProject()
 {
-    if (!m_project.dir.isEmpty() && !m_scan.isRunning())
+    if (!m_project.dir.isEmpty() && !m_scan.isRunning()) {
+        m_scanPending = true;
         m_scan.setFuture(QtConcurrent::run([dir = m_project.dir] { return ProjectScanner::scan(dir); }));
+    }
 }
 
 void MainWindow::onProjectScanned()
 {
+    m_scanPending = false;
     const ProjectScanner::Project scanned = m_scan.result();
     if (!scanned.error.isEmpty()) {
         statusBar()->showMessage(scanned.error, 10000);
@@ -551,7 +555,7 @@ void MainWindow::showEvent(QShowEvent* event)
 
 void MainWindow::maybeAnnounceShown()
 {
-    if (m_announced || !m_shown || m_scan.isRunning())
+    if (m_announced || !m_shown || m_scanPending)
         return;
     m_announced = true;
     Q_EMIT shownAndLoaded();
@@ -573,6 +577,7 @@ QWizard* MainWindow::showNewExperimentWizard()
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     connect(wizard, &NewExperimentWizard::created, this, [this](const QString& dir) {
         m_pendingExperiment = dir;
+        m_scanPending = true;
         m_scan.setFuture(QtConcurrent::run([d = m_project.dir] { return ProjectScanner::scan(d); }));
         openExperiment(dir);
     });

@@ -85,4 +85,7 @@ private:
     bool m_forceClose = false;
     bool m_shown = false;
     bool m_announced = false;
+    // A scan started and its result not applied yet: the watcher stops "running" before its finished
+    // signal arrives, so isRunning() alone would announce a window whose list is still empty.
+    bool m_scanPending = false;
 };

@@ -5,6 +5,7 @@
 #include "UserSettings.h"
 
 #include <QRegularExpression>
+#include <cmath>
 
 namespace AwsParameters {
 
@@ -120,8 +121,7 @@ std::optional<Problem> check(const QJsonObject& obj)
         bool ok = false;
         double gb = v.isDouble() ? v.toDouble() : v.toString().toDouble(&ok);
         ok = ok || v.isDouble();
-        if (!ok || gb != static_cast<double>(static_cast<long long>(gb)) || gb < MinRootVolumeGb
-            || gb > MaxRootVolumeGb)
+        if (!ok || gb < MinRootVolumeGb || gb > MaxRootVolumeGb || gb != std::floor(gb))
             return Problem { volumeKey,
                              QStringLiteral("%1 must be a whole number of GB from %2 to %3")
                                  .arg(volumeKey)
