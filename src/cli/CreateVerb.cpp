@@ -87,27 +87,18 @@ int CreateVerb::execute(const QStringList& arguments)
         return 2;
     }
 
-    if (!options.baseDir.isEmpty()) {
-        QString dir;
-        const Result created = ExperimentCreator::create(options, &dir);
-        if (!created) {
-            Console::error(created.message());
-            return created.exitCode();
-        }
-        Console::outLine(dir);
-        Console::err(
-            QStringLiteral("created %1 from %2\n").arg(QDir::current().relativeFilePath(dir), options.baseDir));
-        return 0;
+    // From a template the new Dockerfile names the Git remote and parameters.json the command; from
+    // --base both come from the other experiment.
+    if (options.baseDir.isEmpty()) {
+        auto repo = GitRepository::discover(projectRoot, &gitError);
+        const QString origin = repo ? repo->remoteUrl() : QString();
+        options.gitUrl = parser.isSet(gitUrl) ? parser.value(gitUrl)
+            : interactive                     ? Console::prompt(QStringLiteral("Git remote URL"), origin)
+                                              : origin;
+        options.command = parser.isSet(command) ? parser.value(command)
+            : interactive ? Console::prompt(QStringLiteral("Experiment command, relative to %1").arg(projectRoot))
+                          : QString();
     }
-
-    auto repo = GitRepository::discover(projectRoot, &gitError);
-    const QString origin = repo ? repo->remoteUrl() : QString();
-    options.gitUrl = parser.isSet(gitUrl) ? parser.value(gitUrl)
-        : interactive                     ? Console::prompt(QStringLiteral("Git remote URL"), origin)
-                                          : origin;
-    options.command = parser.isSet(command) ? parser.value(command)
-        : interactive ? Console::prompt(QStringLiteral("Experiment command, relative to %1").arg(projectRoot))
-                      : QString();
 
     QString dir;
     const Result created = ExperimentCreator::create(options, &dir);
@@ -116,7 +107,12 @@ int CreateVerb::execute(const QStringList& arguments)
         return created.exitCode();
     }
     Console::outLine(dir);
-    Console::err(QStringLiteral("created %1: edit its Dockerfile and parameters.json, then `logistician build %1`\n")
-                     .arg(QDir::current().relativeFilePath(dir)));
+    const QString relative = QDir::current().relativeFilePath(dir);
+    if (options.baseDir.isEmpty())
+        Console::err(
+            QStringLiteral("created %1: edit its Dockerfile and parameters.json, then `logistician build %1`\n")
+                .arg(relative));
+    else
+        Console::err(QStringLiteral("created %1 from %2\n").arg(relative, options.baseDir));
     return 0;
 }

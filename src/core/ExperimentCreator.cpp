@@ -102,6 +102,12 @@ Result ExperimentCreator::create(const Options& options, QString* experimentDir)
     // The command typed for the new experiment obeys the rule parameters.json loads with.
     if (const QString why = ParameterRules::condition(options.command); !why.isEmpty())
         return Result::badInput(QStringLiteral("the command \"%1\": %2").arg(options.command, why));
+    return write(options, dockerfile, *params, experimentDir);
+}
+
+Result ExperimentCreator::write(const Options& options, const QByteArray& dockerfile, const Parameters& params,
+                                QString* experimentDir)
+{
     const QString dir
         = options.dir.isEmpty() ? options.projectRoot + QStringLiteral("/experiments/") + options.name : options.dir;
     if (QFileInfo::exists(dir))
@@ -111,7 +117,7 @@ Result ExperimentCreator::create(const Options& options, QString* experimentDir)
     QString error;
     if (!writeFile(dir + QStringLiteral("/Dockerfile"), dockerfile, &error)
         || !writeFile(dir + QStringLiteral("/.gitignore"), QByteArrayLiteral(".logistician/\ndata/\n"), &error)
-        || !params->save(dir + QStringLiteral("/parameters.json"), &error)) {
+        || !params.save(dir + QStringLiteral("/parameters.json"), &error)) {
         QDir(dir).removeRecursively(); // nothing half-made stays behind
         return Result::failed(error);
     }

@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+class Parameters;
+
 // Makes a new experiment folder (experiments/NAME/ with a Dockerfile and a
 // parameters.json) from a template; the CLI's `create` and the GUI's New
 // Experiment wizard both use it.
@@ -25,6 +27,10 @@ public:
     // Creates the experiment; *experimentDir receives its folder. Refuses an
     // existing folder or a name another experiment of the project uses.
     static Result create(const Options& options, QString* experimentDir);
+    // Writes a new experiment folder (options.dir, else experiments/NAME) with this Dockerfile and
+    // parameters.json; refuses an existing folder and leaves nothing half-made.
+    static Result write(const Options& options, const QByteArray& dockerfile, const Parameters& params,
+                        QString* experimentDir);
 
     // Checks a name without creating anything.
     static Result checkName(const QString& projectRoot, const QString& name);

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
@@ -107,4 +108,21 @@ QJsonObject RealTerraform::plan(const QByteArray& mainTfJson, QString* error) co
         }
     }
     return QJsonDocument::fromJson(last.out.toUtf8()).object();
+}
+
+bool RealTerraform::installStandIn(const QString& binDir, int firstOctet, QMap<QString, QString>* env,
+                                   QString* why) const
+{
+    const QString standIn = qEnvironmentVariable("LOGISTICIAN_TEST_SUPPORT_DIR") + QStringLiteral("/terraform-standin");
+    if (!QFileInfo(standIn).isExecutable() || !QFile::link(standIn, binDir + QStringLiteral("/terraform"))) {
+        *why = QStringLiteral("cannot put %1 on PATH as terraform").arg(standIn);
+        return false;
+    }
+    env->insert(environment());
+    env->insert(QStringLiteral("PATH"), binDir + QLatin1Char(':') + qEnvironmentVariable("PATH"));
+    env->insert(QStringLiteral("TERRAFORM_STANDIN_LOG"), binDir + QStringLiteral("/standin.log"));
+    env->insert(QStringLiteral("TERRAFORM_STANDIN_FIRST_OCTET"), QString::number(firstOctet));
+    env->insert(QStringLiteral("TERRAFORM_STANDIN_BASE_PORT"),
+                QString::number(24000 + QRandomGenerator::global()->bounded(20000)));
+    return true;
 }

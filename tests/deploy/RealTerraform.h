@@ -17,6 +17,10 @@ public:
     bool setUp(const QString& dir, QString* why);
     // TF_CLI_CONFIG_FILE and CHECKPOINT_DISABLE, for whatever runs terraform in the tests.
     QMap<QString, QString> environment() const;
+    // The stand-in (tests/support/terraform-standin) as `terraform` first on PATH in binDir, handing all
+    // but apply/destroy to the real one: adds environment() and the stand-in's settings (its log
+    // binDir/standin.log, machines from 127.0.0.firstOctet, a random base port) to env.
+    bool installStandIn(const QString& binDir, int firstOctet, QMap<QString, QString>* env, QString* why) const;
 
     struct Outcome
     {

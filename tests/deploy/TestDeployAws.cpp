@@ -33,6 +33,7 @@ private Q_SLOTS:
     void dryRunChangesNothing();
     void dryRunWithoutCredentials();
     void storedDefaultsUsed();
+    void gpuFolderIsAcceptedByTerraform();
     void sweepOnStandInMachines();
     void applyFailsHalfwayThenTerminate();
     void oneMachineTerminated();
@@ -58,18 +59,9 @@ void TestDeployAws::initTestCase()
     QVERIFY(m_kit->isValid());
     // init, validate and plan are the real terraform's, with the provider from the mirror only.
     REQUIRE_REAL_TERRAFORM(m_tf, m_bin.path());
-    const auto tfEnv = m_tf.environment();
-    for (auto it = tfEnv.begin(); it != tfEnv.end(); ++it)
-        m_kit->env().insert(it.key(), it.value());
-    const QString standIn = qEnvironmentVariable("LOGISTICIAN_TEST_SUPPORT_DIR") + QStringLiteral("/terraform-standin");
-    QVERIFY2(QFileInfo(standIn).isExecutable(), qPrintable(standIn));
-    QVERIFY(QFile::link(standIn, m_bin.filePath(QStringLiteral("terraform"))));
+    QString why;
+    QVERIFY2(m_tf.installStandIn(m_bin.path(), 30, &m_kit->env(), &why), qPrintable(why));
     m_log = m_bin.filePath(QStringLiteral("standin.log"));
-    m_kit->env().insert(QStringLiteral("PATH"), m_bin.path() + QLatin1Char(':') + qEnvironmentVariable("PATH"));
-    m_kit->env().insert(QStringLiteral("TERRAFORM_STANDIN_LOG"), m_log);
-    m_kit->env().insert(QStringLiteral("TERRAFORM_STANDIN_FIRST_OCTET"), QStringLiteral("30"));
-    m_kit->env().insert(QStringLiteral("TERRAFORM_STANDIN_BASE_PORT"),
-                        QString::number(24000 + QRandomGenerator::global()->bounded(20000)));
     m_kit->env().insert(QStringLiteral("AWS_ACCESS_KEY_ID"), m_keyId);
     m_kit->env().insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), m_secret);
 }
@@ -260,6 +252,41 @@ void TestDeployAws::storedDefaultsUsed()
     QVERIFY2(r.out.contains(QStringLiteral("1 EC2 instance(s) of type m5.large in eu-west-1")), qPrintable(r.out));
     QVERIFY(r.out.contains(QStringLiteral("$0.1070 per hour")));
     QVERIFY(r.out.contains(QStringLiteral("Plan: 3 to add")));
+}
+
+void TestDeployAws::gpuFolderIsAcceptedByTerraform()
+{
+    // The original's pytorch-gpu way: nvidia-docker and no aws_ami, so the GPU image family is looked up.
+    // Offline the lookup cannot run, so the real terraform validates that configuration without credentials.
+    m_project = m_kit->project({ QStringLiteral("--n 1") },
+                               { { QStringLiteral("backend"), QStringLiteral("aws") },
+                                 { QStringLiteral("aws_region"), QStringLiteral("eu-central-1") },
+                                 { QStringLiteral("aws_instance_type"), QStringLiteral("g4dn.xlarge") },
+                                 { QStringLiteral("remote_docker_command"), QStringLiteral("nvidia-docker") } });
+    const QStringList dryRun { QStringLiteral("deploy"), QStringLiteral("--dry-run"), QStringLiteral("--ssh-cidr"),
+                               QStringLiteral("198.51.100.0/24") };
+    QMap<QString, QString> saved = m_kit->env();
+    m_kit->env().remove(QStringLiteral("AWS_ACCESS_KEY_ID"));
+    m_kit->env().remove(QStringLiteral("AWS_SECRET_ACCESS_KEY"));
+    m_kit->env().insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), QStringLiteral("unix:path=/nonexistent"));
+    const CliResult lookedUp = m_kit->cli(*m_project, dryRun);
+    m_kit->env() = saved;
+    QCOMPARE(lookedUp.exitCode, 0);
+    QVERIFY2(lookedUp.out.contains(QStringLiteral("terraform validate: the configuration is valid.")),
+             qPrintable(lookedUp.out));
+    QVERIFY(lookedUp.out.contains(QStringLiteral("--gpus all")));
+
+    // With the image named and a GPU count, the real offline plan of the whole configuration.
+    m_project = m_kit->project({ QStringLiteral("--n 1") },
+                               { { QStringLiteral("backend"), QStringLiteral("aws") },
+                                 { QStringLiteral("aws_region"), QStringLiteral("eu-central-1") },
+                                 { QStringLiteral("aws_instance_type"), QStringLiteral("g4dn.xlarge") },
+                                 { QStringLiteral("aws_ami"), QStringLiteral("ami-0123456789abcdef0") },
+                                 { QStringLiteral("gpus"), 1 } });
+    const CliResult planned = m_kit->cli(*m_project, dryRun);
+    QCOMPARE(planned.exitCode, 0);
+    QVERIFY2(planned.out.contains(QStringLiteral("Plan: 3 to add")), qPrintable(planned.out));
+    QVERIFY(planned.out.contains(QStringLiteral("--gpus 1")));
 }
 
 void TestDeployAws::sweepOnStandInMachines()

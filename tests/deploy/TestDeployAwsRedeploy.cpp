@@ -35,17 +35,8 @@ void TestDeployAwsRedeploy::initTestCase()
     QVERIFY(m_kit->isValid());
     // The stand-in hands init, validate and plan to the real terraform, with the provider from the mirror only.
     REQUIRE_REAL_TERRAFORM(m_tf, m_bin.path());
-    const auto tfEnv = m_tf.environment();
-    for (auto it = tfEnv.begin(); it != tfEnv.end(); ++it)
-        m_kit->env().insert(it.key(), it.value());
-    const QString standIn = qEnvironmentVariable("LOGISTICIAN_TEST_SUPPORT_DIR") + QStringLiteral("/terraform-standin");
-    QVERIFY2(QFileInfo(standIn).isExecutable(), qPrintable(standIn));
-    QVERIFY(QFile::link(standIn, m_bin.filePath(QStringLiteral("terraform"))));
-    m_kit->env().insert(QStringLiteral("PATH"), m_bin.path() + QLatin1Char(':') + qEnvironmentVariable("PATH"));
-    m_kit->env().insert(QStringLiteral("TERRAFORM_STANDIN_LOG"), m_bin.filePath(QStringLiteral("standin.log")));
-    m_kit->env().insert(QStringLiteral("TERRAFORM_STANDIN_FIRST_OCTET"), QStringLiteral("40"));
-    m_kit->env().insert(QStringLiteral("TERRAFORM_STANDIN_BASE_PORT"),
-                        QString::number(24000 + QRandomGenerator::global()->bounded(20000)));
+    QString why;
+    QVERIFY2(m_tf.installStandIn(m_bin.path(), 40, &m_kit->env(), &why), qPrintable(why));
     m_kit->env().insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIASTANDINKEY000002"));
     m_kit->env().insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("standin/Secret+Key-redeploy"));
 }

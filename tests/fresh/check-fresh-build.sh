@@ -10,26 +10,7 @@
 set -euo pipefail
 source_dir=$1
 version=${2:-}
-image=debian:bookworm-slim
-cache_dir=${LOGISTICIAN_CACHE_DIR:-/var/cache/logistician}/apt-archives
-started=$SECONDS
-say() { printf '[%3ds] %s\n' $((SECONDS - started)) "$*"; }
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-
-command -v docker >/dev/null || fail "docker is missing (./scripts/install-deps.sh)"
-docker info >/dev/null 2>&1 || fail "no Docker engine answers (./scripts/ensure-docker.sh starts one)"
-docker image inspect "$image" >/dev/null 2>&1 || fail "no $image image (./scripts/ensure-base-image.sh makes it)"
-
-work=$(mktemp -d)
-container=logistician-fresh-build-$$
-cleanup() {
-    docker rm -f "$container" >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/../support/clean-container.sh" fresh-build
 
 # --- the checkout, as a fresh clone has it (plus files not committed yet) ---------------------
 say "copying the checkout from $source_dir"
@@ -40,7 +21,6 @@ mkdir -p "$work/src"
 [ ! -e "$work/src/build" ] || fail "the copy has a build folder; it must start from sources only"
 say "copied $(find "$work/src" -type f | wc -l) files"
 
-mkdir -p "$cache_dir"
 # Packages this machine already downloaded are the same files from the same
 # archive: seed the cache with them (downloads only, nothing installed).
 find /var/cache/apt/archives -maxdepth 1 -name '*.deb' -exec cp -n -t "$cache_dir" {} + 2>/dev/null || true

@@ -12,26 +12,7 @@ set -euo pipefail
 build_dir=$1
 version=$2
 source_dir=$3
-image=debian:bookworm-slim
-cache_dir=${LOGISTICIAN_CACHE_DIR:-/var/cache/logistician}/apt-archives
-started=$SECONDS
-say() { printf '[%3ds] %s\n' $((SECONDS - started)) "$*"; }
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-
-command -v docker >/dev/null || fail "docker is missing (./scripts/install-deps.sh)"
-docker info >/dev/null 2>&1 || fail "no Docker engine answers (./scripts/ensure-docker.sh starts one)"
-docker image inspect "$image" >/dev/null 2>&1 || fail "no $image image (./scripts/ensure-base-image.sh makes it)"
-
-work=$(mktemp -d)
-container=logistician-deb-test-$$
-cleanup() {
-    docker rm -f "$container" >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/../support/clean-container.sh" deb-test
 
 # --- build the package -------------------------------------------------------------------
 say "cpack -G DEB"
@@ -83,7 +64,6 @@ fi
 say "contents ok ($(wc -l <<<"$contents") paths)"
 
 # --- install into a clean container and use it ---------------------------------------------------
-mkdir -p "$cache_dir"
 cat >"$work/in-container.sh" <<'SCRIPT'
 set -euo pipefail
 version=$1

@@ -89,9 +89,8 @@ void DeployPreview::start(const DeployOptions& options)
     const QString commit = repo ? repo->headCommit() : QString();
     const bool remote = plan.backend != QLatin1String("local");
     const QString image = QStringLiteral("logistician/%1:%2").arg(params.experimentName().toLower(), commit.left(12));
-    const QStringList docker
-        = Docker::programWords(remote ? params.remoteDockerCommand() : params.localDockerCommand());
-    const QStringList command = ShellWords::split(params.experimentCommand()).value_or(QStringList());
+    DeploymentState::Host host;
+    host.home = QStringLiteral("~"); // a remote home is known once the host answers
     m_lines << (plan.backend == QLatin1String("aws") ? QStringLiteral("Each machine boots with %1, then runs:")
                                                            .arg(QStringLiteral("templates/bootstrap/user-data.sh "
                                                                                "(installs Docker and rsync)"))
@@ -103,16 +102,9 @@ void DeployPreview::start(const DeployOptions& options)
         c.text = conditions.at(i);
         c.arguments = ShellWords::split(c.text).value_or(QStringList());
         c.slug = DeploymentState::slugFor(c.index, c.text);
-        Docker::RunSpec spec;
-        spec.docker = docker.join(QLatin1Char(' '));
-        spec.image = image;
-        spec.name = m_deployment.containerName(c);
-        spec.detach = true;
-        spec.remove = false;
-        spec.projectDir = QStringLiteral("…/project");
-        spec.dataDir = QStringLiteral("…/data/") + c.slug;
-        spec.command = QStringList { QStringLiteral("sh"), QStringLiteral("/logistician/run.sh") } + command;
-        spec.arguments = c.arguments;
+        // The same docker run deploy makes; where deploy reads the image's own CMD first (original-style
+        // folders), the preview names it instead.
+        const Docker::RunSpec spec = m_deployment.runSpec(c, host, remote, image, { QStringLiteral("IMAGE_CMD") });
         const Command run = Docker::run(spec);
         m_lines
             << QStringLiteral("  %1: %2").arg(c.slug, ShellWords::join(QStringList { run.program } + run.arguments));

@@ -803,26 +803,14 @@ void Deployment::startCondition(int index, const QString& address)
                       });
 }
 
-void Deployment::runContainer(int index, const QString& address)
+Docker::RunSpec Deployment::runSpec(const DeploymentState::Condition& c, const DeploymentState::Host& host, bool remote,
+                                    const QString& image, const QStringList& imageCommand) const
 {
-    const DeploymentState::Condition& c = m_state.conditions.at(index);
-    const DeploymentState::Host host = *m_state.host(address);
-    const bool remote = m_backend->isRemote();
     const Parameters& params = m_experiment.parameters();
-    if (params.isOriginalStyle() && !m_imageCommands.contains(address)) {
-        imageCommand(address, [this, index, address](const QStringList&, const QString& error) {
-            if (!error.isEmpty()) {
-                conditionStartFailed(index, address, false, 1, error);
-                return;
-            }
-            runContainer(index, address);
-        });
-        return;
-    }
     Docker::RunSpec spec;
     spec.docker = remote ? params.remoteDockerCommand() : params.localDockerCommand();
     spec.gpus = params.gpus();
-    spec.image = m_state.image;
+    spec.image = image;
     spec.name = containerName(c);
     spec.detach = true;
     spec.remove = false; // kept for its exit code and log until terminate
@@ -840,12 +828,12 @@ void Deployment::runContainer(int index, const QString& address)
         spec.volumes = { m_stateDir + QStringLiteral("/run-wrapper.sh:/logistician/run.sh:ro") };
     }
     // The wrapper stops the command after max_runtime_minutes (0: no limit).
-    if (const int minutes = m_experiment.parameters().maxRuntimeMinutes(); minutes > 0)
+    if (const int minutes = params.maxRuntimeMinutes(); minutes > 0)
         spec.environment << QStringLiteral("LOGISTICIAN_MAX_RUNTIME_SECONDS=%1").arg(minutes * 60);
     if (params.isOriginalStyle()) {
         // The wrapper runs the image's own ENTRYPOINT and CMD; the condition is in $OPTIONS only.
         spec.entrypoint = QStringLiteral("sh");
-        spec.command = QStringList { QStringLiteral("/logistician/run.sh") } + m_imageCommands.value(address);
+        spec.command = QStringList { QStringLiteral("/logistician/run.sh") } + imageCommand;
         spec.environmentFiles = { (remote ? remoteDir(host, c) : stageDir(c)) + QStringLiteral("/options.env") };
         spec.environment << OriginalStyle::gitEnvironment();
     } else {
@@ -853,6 +841,26 @@ void Deployment::runContainer(int index, const QString& address)
             + ShellWords::split(params.experimentCommand()).value_or(QStringList());
         spec.arguments = c.arguments;
     }
+    return spec;
+}
+
+void Deployment::runContainer(int index, const QString& address)
+{
+    const DeploymentState::Condition& c = m_state.conditions.at(index);
+    const DeploymentState::Host host = *m_state.host(address);
+    const bool remote = m_backend->isRemote();
+    const Parameters& params = m_experiment.parameters();
+    if (params.isOriginalStyle() && !m_imageCommands.contains(address)) {
+        imageCommand(address, [this, index, address](const QStringList&, const QString& error) {
+            if (!error.isEmpty()) {
+                conditionStartFailed(index, address, false, 1, error);
+                return;
+            }
+            runContainer(index, address);
+        });
+        return;
+    }
+    const Docker::RunSpec spec = runSpec(c, host, remote, m_state.image, m_imageCommands.value(address));
     const Command local = Docker::run(spec);
     const QStringList argv = QStringList { local.program } + local.arguments;
     AsyncCommand::run(m_backend->command(host, argv), m_work, [this, index, address](const CommandOutcome& o) {

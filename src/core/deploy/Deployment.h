@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Docker.h"
 #include "Experiment.h"
 #include "Result.h"
 #include "deploy/Backend.h"
@@ -80,6 +81,10 @@ public:
     QString containerName(const DeploymentState::Condition& condition) const;
     QString localDataDir(const DeploymentState::Condition& condition) const;
     QString remoteDir(const DeploymentState::Host& host, const DeploymentState::Condition& condition) const;
+    // The docker run of one condition on a host: the one place its image, mounts, wrapper, labels,
+    // GPUs and arguments (or $OPTIONS and the image's own command) are decided; deploy and its preview use it.
+    Docker::RunSpec runSpec(const DeploymentState::Condition& condition, const DeploymentState::Host& host, bool remote,
+                            const QString& image, const QStringList& imageCommand) const;
     // Seconds a condition has been running (or ran); -1 when it has not started.
     static qint64 elapsedSeconds(const DeploymentState::Condition& condition);
     // Exit code of a finished deployment state: 1 if any condition failed or is unreachable.

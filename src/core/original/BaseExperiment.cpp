@@ -4,8 +4,6 @@
 
 #include <QDir>
 #include <QFile>
-#include <QFileInfo>
-#include <QSaveFile>
 
 namespace BaseExperiment {
 
@@ -34,25 +32,7 @@ Result create(const ExperimentCreator::Options& options, QString* experimentDir)
     const QByteArray dockerText = dockerfile.readAll();
     params->setExperimentName(options.name);
 
-    const QString dir
-        = options.dir.isEmpty() ? options.projectRoot + QStringLiteral("/experiments/") + options.name : options.dir;
-    if (QFileInfo::exists(dir))
-        return Result::badInput(QStringLiteral("%1 already exists; not overwriting it").arg(dir));
-    if (!QDir().mkpath(dir))
-        return Result::failed(QStringLiteral("cannot create %1").arg(dir));
-    QString why;
-    QSaveFile docker(dir + QStringLiteral("/Dockerfile"));
-    QSaveFile ignore(dir + QStringLiteral("/.gitignore"));
-    const bool written = docker.open(QIODevice::WriteOnly) && docker.write(dockerText) == dockerText.size()
-        && docker.commit() && ignore.open(QIODevice::WriteOnly) && ignore.write(".logistician/\ndata/\n") > 0
-        && ignore.commit() && params->save(dir + QStringLiteral("/parameters.json"), &why);
-    if (!written) {
-        QDir(dir).removeRecursively(); // nothing half-made stays behind
-        return Result::failed(why.isEmpty() ? QStringLiteral("%1: cannot write").arg(dir) : why);
-    }
-    if (experimentDir)
-        *experimentDir = dir;
-    return Result::ok();
+    return ExperimentCreator::write(options, dockerText, *params, experimentDir);
 }
 
 } // namespace BaseExperiment
