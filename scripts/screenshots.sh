@@ -6,7 +6,9 @@
 # - the status board's board-*.png, from a real 8-condition sweep on the local
 #   engine (deploy dialog, board mid-run and at the end, log tail, results).
 # Needs the engine and debian:bookworm-slim (scripts/test.sh or
-# scripts/bootstrap.sh set them up). BUILD_DIR defaults to build/.
+# scripts/bootstrap.sh set them up). BUILD_DIR defaults to build/. A folder as the first
+# argument writes there instead; LOGISTICIAN_SCREENSHOT_SIZE=800x600 sizes the main window
+# (a small screen: LOGISTICIAN_SCREENSHOT_SIZE=800x600 scripts/screenshots.sh /tmp/small).
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$here/build}

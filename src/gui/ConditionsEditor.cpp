@@ -31,6 +31,8 @@ ConditionsEditor::ConditionsEditor(QWidget* parent)
     auto* toolbarLayout = new QHBoxLayout(m_toolbar);
     toolbarLayout->setContentsMargins(0, 0, 0, 0);
     toolbarLayout->setSpacing(2);
+    // The toolbar never makes the window wider: fitToolbar() drops the names instead.
+    m_toolbar->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     QStyle* s = style();
 
     QToolButton* add
@@ -138,6 +140,7 @@ QToolButton* ConditionsEditor::addButton(const QString& objectName, const QStrin
     } else {
         button->setText(text);
         button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+        m_namedButtons << button;
     }
     if (!shortcut.isEmpty()) {
         // Shortcuts act while the table has focus, so Del in a cell editor still deletes text.
@@ -310,4 +313,20 @@ void ConditionsEditor::updateStatus()
         m_problems->show();
     }
     m_saveButton->setEnabled(problems.isEmpty());
+}
+
+void ConditionsEditor::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitToolbar();
+}
+
+void ConditionsEditor::fitToolbar()
+{
+    for (QToolButton* button : std::as_const(m_namedButtons))
+        button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    if (m_toolbar->sizeHint().width() <= width())
+        return;
+    for (QToolButton* button : std::as_const(m_namedButtons))
+        button->setToolButtonStyle(Qt::ToolButtonIconOnly);
 }

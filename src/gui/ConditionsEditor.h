@@ -41,7 +41,12 @@ Q_SIGNALS:
     void saveRequested();
     void modifiedChanged(bool modified);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    // Named buttons show their names while there is room, icons only (names in tooltips) when narrow.
+    void fitToolbar();
     QList<int> selectedRows() const;
     void selectRows(int first, int count);
     void updateStatus();
@@ -54,6 +59,7 @@ private:
     QLabel* m_summary;
     QLabel* m_problems;
     QWidget* m_toolbar;
+    QList<QToolButton*> m_namedButtons;
     QToolButton* m_saveButton = nullptr;
     int m_gridConditions = 0;
 };

@@ -12,6 +12,7 @@
 #include "ui_ExperimentPage.h"
 
 #include <QDir>
+#include <QEvent>
 #include <QFutureWatcher>
 #include <QStyle>
 #include <QtConcurrent/QtConcurrentRun>
@@ -29,6 +30,12 @@ ExperimentPage::ExperimentPage(QWidget* parent)
     QPalette muted = m_ui->experimentPath->palette();
     muted.setColor(QPalette::WindowText, Theme::mutedText(palette()));
     m_ui->experimentPath->setPalette(muted);
+    // The folder's path takes what room the header leaves, shortened in the middle (whole in its
+    // tooltip), so a long path never makes the window wider than a small screen.
+    m_ui->experimentPath->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_ui->experimentPath->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_ui->experimentPath->installEventFilter(this);
+    m_ui->headerLayout->setStretchFactor(m_ui->experimentPath, 1);
 
     QPalette banner = m_ui->errorBanner->palette();
     banner.setColor(QPalette::Window, Theme::errorBackground(palette()));
@@ -94,7 +101,8 @@ bool ExperimentPage::open(const QString& dir)
 bool ExperimentPage::reload()
 {
     m_name = QDir(m_dir).dirName();
-    m_ui->experimentPath->setText(QDir::toNativeSeparators(m_dir));
+    m_ui->experimentPath->setToolTip(QDir::toNativeSeparators(m_dir));
+    elidePath();
     m_ui->environmentTab->load(m_dir + QStringLiteral("/Dockerfile"));
     m_ui->runsTab->setExperimentDir(m_dir);
 
@@ -268,4 +276,17 @@ void ExperimentPage::updateFolderStyle(const Parameters* params)
         label->setToolTip(tr("experiment_command runs with each condition's words as its arguments; nothing is "
                              "evaluated."));
     }
+}
+
+bool ExperimentPage::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_ui->experimentPath && event->type() == QEvent::Resize)
+        elidePath();
+    return QWidget::eventFilter(watched, event);
+}
+
+void ExperimentPage::elidePath()
+{
+    QLabel* label = m_ui->experimentPath;
+    label->setText(label->fontMetrics().elidedText(label->toolTip(), Qt::ElideMiddle, label->width()));
 }

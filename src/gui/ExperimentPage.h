@@ -50,8 +50,12 @@ Q_SIGNALS:
     void saved(const QString& dir);
     void statusMessage(const QString& message);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void showBanner(const QString& message);
+    void elidePath();
     void updateGitState();
     void updateRunConditions();
 

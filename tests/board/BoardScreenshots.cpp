@@ -9,6 +9,7 @@
 #include "MainWindow.h"
 #include "SshKey.h"
 #include "TestProject.h"
+#include "ScreenshotSize.h"
 #include "Theme.h"
 #include "board/BoardFilterModel.h"
 #include "board/DeployDialog.h"
@@ -115,7 +116,7 @@ int main(int argc, char** argv)
     project.repo().commitAll(QStringLiteral("an lr sweep"));
 
     MainWindow window;
-    window.resize(1360, 860);
+    window.resize(screenshotWindowSize(QSize(1360, 860)));
     window.show();
     window.openProject(project.root());
     if (!waitFor([&] { return !window.project().experiments.isEmpty(); }, 30, "the project"))

@@ -15,6 +15,7 @@
 #include "RunsPanel.h"
 #include "SettingsDialog.h"
 #include "SetupWizard.h"
+#include "ScreenshotSize.h"
 #include "Theme.h"
 
 #include <QAbstractButton>
@@ -228,7 +229,7 @@ int main(int argc, char** argv)
     makeDemoProject(repo);
 
     MainWindow window;
-    window.resize(1280, 800);
+    window.resize(screenshotWindowSize(QSize(1280, 800)));
     window.show();
     if (!QTest::qWaitForWindowExposed(&window))
         ++g_failures;

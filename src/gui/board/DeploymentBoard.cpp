@@ -167,6 +167,7 @@ void DeploymentBoard::buildUi()
     m_title = new QLabel;
     m_title->setObjectName(QStringLiteral("boardTitle"));
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_title->setWordWrap(true); // two lines rather than a window wider than a small screen
     auto makeButton = [](QAction* action, const QString& name) {
         auto* button = new QPushButton(action->icon(), action->text());
         button->setObjectName(name);
@@ -217,10 +218,12 @@ void DeploymentBoard::buildUi()
     m_search->setPlaceholderText(tr("Filter by condition, machine or output"));
     m_search->setClearButtonEnabled(true);
     m_search->setMaximumWidth(280);
+    // The state chips have a row of their own and the filters sit beside the message, so a board
+    // with many states still fits a small screen.
     auto* filterRow = new QHBoxLayout;
     filterRow->addWidget(m_summary, 1);
-    filterRow->addWidget(m_stateFilter);
-    filterRow->addWidget(m_search);
+    messageRow->addWidget(m_stateFilter);
+    messageRow->addWidget(m_search);
     connect(m_summary, &SummaryBar::phasesChanged, this, [this](const QSet<Phase>& phases) {
         m_filter->setPhases(phases);
         const QSignalBlocker block(m_stateFilter);

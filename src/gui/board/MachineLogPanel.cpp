@@ -18,9 +18,9 @@ MachineLogPanel::MachineLogPanel(DeploymentMonitor* monitor, QWidget* parent)
     : QWidget(parent)
     , m_monitor(monitor)
     , m_title(new QLabel)
-    , m_follow(new QPushButton(tr("&Follow log")))
-    , m_terminal(new QPushButton(tr("Open &terminal")))
-    , m_data(new QPushButton(tr("Data &folder")))
+    , m_follow(new QPushButton(tr("&Follow")))
+    , m_terminal(new QPushButton(tr("Termi&nal")))
+    , m_data(new QPushButton(tr("&Data")))
     , m_sync(new QPushButton(tr("S&ync")))
     , m_terminate(new QPushButton(tr("Te&rminate…")))
     , m_log(new LogView)
@@ -41,12 +41,17 @@ MachineLogPanel::MachineLogPanel(DeploymentMonitor* monitor, QWidget* parent)
     m_terminate->setIcon(style()->standardIcon(QStyle::SP_DialogDiscardButton));
     m_sync->setToolTip(tr("Copy this machine's logs and results into data/; the others are left alone"));
     m_terminate->setToolTip(tr("Stop this condition's container (on AWS: destroy its machine); the others go on"));
+    // Short names (the tooltips say more) and the title on a line of its own keep the panel within a
+    // small screen.
+    m_follow->setToolTip(tr("Follow this machine's output as it comes"));
+    m_data->setToolTip(tr("Open this condition's data folder"));
+    m_title->setWordWrap(true);
     m_terminal->setToolTip(tr("An SSH session to this machine in your terminal emulator (Settings → Terminal)"));
     m_log->setPlaceholderText(tr("Select a machine on the board to follow its output."));
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto* top = new QHBoxLayout;
-    top->addWidget(m_title, 1);
+    top->addStretch(1);
     top->addWidget(m_follow);
     top->addWidget(m_terminal);
     top->addWidget(m_data);
@@ -54,6 +59,7 @@ MachineLogPanel::MachineLogPanel(DeploymentMonitor* monitor, QWidget* parent)
     top->addWidget(m_terminate);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 4, 0, 0);
+    layout->addWidget(m_title);
     layout->addLayout(top);
     layout->addWidget(m_log, 1);
 
