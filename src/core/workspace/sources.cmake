@@ -2,5 +2,6 @@
 # project: its experiments with their Git state, and conditions as a grid.
 target_sources(logistician_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/ConditionGrid.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/DeploymentIndex.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ProjectScanner.cpp
 )

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "Result.h"
+#include "deploy/DeploymentState.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+// Every deployment of this user, across projects, in one folder outside them
+// ($XDG_STATE_HOME/logistician/deployments, ~/.local/state/... by default):
+// one sub-folder per deployment holding entry.json (where it lives and what it
+// runs on), a copy of its deployment.json, and a copy of its Terraform
+// configuration and state. Deleting .logistician/, or the whole project,
+// therefore never hides a running machine: `list` reads this index and
+// `terminate --experiment` works from it.
+class DeploymentIndex
+{
+public:
+    // What the index knows of one deployment.
+    struct Entry
+    {
+        QString key; // the sub-folder's name
+        QString folder; // the sub-folder itself
+        QString experimentDir; // where the experiment was when last recorded
+        QString stateDir; // its .logistician folder
+        QString region; // aws only
+        QString instanceType; // aws only
+        QDateTime recordedAt;
+        DeploymentState state; // the copy of deployment.json
+        // The copy of .logistician/terraform (configuration and state), or empty.
+        QString terraformCopy() const;
+        bool stateDirExists() const;
+    };
+
+    // The index of $XDG_STATE_HOME/logistician/deployments.
+    DeploymentIndex();
+    explicit DeploymentIndex(const QString& folder);
+    static QString defaultFolder();
+    QString folder() const { return m_folder; }
+
+    // Records (or refreshes) the deployment whose state lives in stateDir, atomically.
+    Result record(const QString& experimentDir, const QString& stateDir, const DeploymentState& state,
+                  const QString& region = QString(), const QString& instanceType = QString());
+    // Removes the deployment of stateDir from the index (after a complete terminate).
+    Result forget(const QString& stateDir);
+    Result forgetKey(const QString& key);
+
+    // Every recorded deployment, newest first; entries that cannot be read are skipped with a warning.
+    QList<Entry> entries() const;
+    // The entries whose experiment name, experiment folder or state folder is nameOrPath.
+    QList<Entry> find(const QString& nameOrPath) const;
+
+    // The sub-folder name for a state folder: the experiment's name and a hash of the folder's path.
+    static QString keyFor(const QString& stateDir, const QString& experiment);
+
+private:
+    QString m_folder;
+};

@@ -1,0 +1,134 @@
+#include "workspace/DeploymentIndex.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QTest>
+
+// The per-user index of deployments: what `list` and `terminate --experiment`
+// read when a project's .logistician folder (or the project) is gone.
+class TestDeploymentIndex : public QObject
+{
+    Q_OBJECT
+
+    static DeploymentState aState(const QString& experiment, const QString& backend)
+    {
+        DeploymentState s;
+        s.experiment = experiment;
+        s.backend = backend;
+        s.commit = QStringLiteral("0123456789abcdef0123456789abcdef01234567");
+        s.createdAt = QDateTime::currentDateTimeUtc();
+        DeploymentState::Host h;
+        h.address = backend == QLatin1String("local") ? QStringLiteral("local") : QStringLiteral("root@127.0.0.2");
+        h.phase = DeploymentState::HostPhase::Ready;
+        s.hosts << h;
+        DeploymentState::Condition c;
+        c.index = 1;
+        c.text = QStringLiteral("--lr 0.1");
+        c.slug = DeploymentState::slugFor(1, c.text);
+        c.host = h.address;
+        c.phase = DeploymentState::Phase::Running;
+        s.conditions << c;
+        return s;
+    }
+
+private Q_SLOTS:
+    void defaultFolderFollowsXdgStateHome()
+    {
+        // support/own-home sets XDG_STATE_HOME inside the test's own home.
+        QCOMPARE(DeploymentIndex::defaultFolder(), qEnvironmentVariable("XDG_STATE_HOME") + "/logistician/deployments");
+        QVERIFY(DeploymentIndex().folder().startsWith(QDir::homePath() + "/"));
+    }
+
+    void recordsListsAndForgets()
+    {
+        QTemporaryDir project;
+        QTemporaryDir indexDir;
+        const QString stateDir = project.path() + "/experiments/rnn/.logistician";
+        QVERIFY(QDir().mkpath(stateDir + "/terraform/.terraform/providers"));
+        QFile tf(stateDir + "/terraform/main.tf.json");
+        QVERIFY(tf.open(QIODevice::WriteOnly));
+        tf.write("{}");
+        tf.close();
+        QFile tfstate(stateDir + "/terraform/terraform.tfstate");
+        QVERIFY(tfstate.open(QIODevice::WriteOnly));
+        tfstate.write("{\"version\": 4}");
+        tfstate.close();
+        QFile provider(stateDir + "/terraform/.terraform/providers/big-binary");
+        QVERIFY(provider.open(QIODevice::WriteOnly));
+        provider.write("x");
+        provider.close();
+
+        DeploymentIndex index(indexDir.path());
+        QVERIFY(index.entries().isEmpty());
+        const Result r = index.record(project.path() + "/experiments/rnn", stateDir, aState("RNN 1", "aws"),
+                                      "eu-west-1", "t3.micro");
+        QVERIFY2(r, qPrintable(r.message()));
+        QVERIFY(
+            index.record(project.path() + "/other", project.path() + "/other/.logistician", aState("other", "local")));
+
+        const QList<DeploymentIndex::Entry> all = index.entries();
+        QCOMPARE(all.size(), 2);
+        const QList<DeploymentIndex::Entry> byName = index.find("RNN 1");
+        QCOMPARE(byName.size(), 1);
+        const DeploymentIndex::Entry& e = byName.first();
+        QCOMPARE(e.state.experiment, QString("RNN 1"));
+        QCOMPARE(e.state.backend, QString("aws"));
+        QCOMPARE(e.region, QString("eu-west-1"));
+        QCOMPARE(e.instanceType, QString("t3.micro"));
+        QCOMPARE(e.state.conditions.size(), 1);
+        QCOMPARE(e.state.conditions.first().phase, DeploymentState::Phase::Running);
+        QVERIFY(e.key.startsWith("rnn-1-"));
+        // The Terraform configuration and state are copied; the provider binaries are not.
+        QVERIFY(!e.terraformCopy().isEmpty());
+        QVERIFY(QFileInfo::exists(e.terraformCopy() + "/main.tf.json"));
+        QVERIFY(QFileInfo::exists(e.terraformCopy() + "/terraform.tfstate"));
+        QVERIFY(!QFileInfo::exists(e.terraformCopy() + "/.terraform"));
+        // Found by the experiment folder too.
+        QCOMPARE(index.find(project.path() + "/experiments/rnn").size(), 1);
+        QVERIFY(index.find("nothing").isEmpty());
+
+        // The project is deleted: the index still knows it.
+        QVERIFY(QDir(project.path()).removeRecursively());
+        QCOMPARE(index.find("RNN 1").size(), 1);
+        QVERIFY(!index.find("RNN 1").first().stateDirExists());
+
+        QVERIFY(index.forgetKey(e.key));
+        QCOMPARE(index.entries().size(), 1);
+        QVERIFY(!index.forgetKey("../escape"));
+        QVERIFY(!index.forgetKey(""));
+    }
+
+    void recordingAgainReplacesTheEntry()
+    {
+        QTemporaryDir project;
+        QTemporaryDir indexDir;
+        DeploymentIndex index(indexDir.path());
+        const QString stateDir = project.path() + "/.logistician";
+        DeploymentState s = aState("a", "local");
+        QVERIFY(index.record(project.path(), stateDir, s));
+        s.conditions.first().phase = DeploymentState::Phase::Succeeded;
+        QVERIFY(index.record(project.path(), stateDir, s));
+        QCOMPARE(index.entries().size(), 1);
+        QCOMPARE(index.entries().first().state.conditions.first().phase, DeploymentState::Phase::Succeeded);
+        QVERIFY(index.forget(stateDir));
+        QVERIFY(index.entries().isEmpty());
+    }
+
+    void halfWrittenEntriesAreNotListed()
+    {
+        QTemporaryDir indexDir;
+        QVERIFY(QDir().mkpath(indexDir.path() + "/x-123/"));
+        QFile junk(indexDir.path() + "/y-456/entry.json");
+        QVERIFY(QDir().mkpath(indexDir.path() + "/y-456"));
+        QVERIFY(junk.open(QIODevice::WriteOnly));
+        junk.write("{\"schema\": 1}"); // no deployment.json beside it
+        junk.close();
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression("skipping an unreadable deployment index entry"));
+        QVERIFY(DeploymentIndex(indexDir.path()).entries().isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDeploymentIndex)
+#include "TestDeploymentIndex.moc"
