@@ -13,9 +13,9 @@
 #include "MainWindow.h"
 #include "NewExperimentWizard.h"
 #include "RunsPanel.h"
+#include "ScreenshotSize.h"
 #include "SettingsDialog.h"
 #include "SetupWizard.h"
-#include "ScreenshotSize.h"
 #include "Theme.h"
 
 #include <QAbstractButton>
