@@ -378,8 +378,11 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
                                     const QString address = QStringLiteral("%1@%2%3").arg(
                                         user, i.address, i.port == 22 ? QString() : QStringLiteral(":%1").arg(i.port));
                                     if (!state->host(address)) {
-                                        state->hosts.append(DeploymentState::Host {
-                                            address, i.id, QString(), DeploymentState::HostPhase::New, QString() });
+                                        DeploymentState::Host host;
+                                        host.address = address;
+                                        host.id = i.id;
+                                        host.upSince = QDateTime::currentDateTimeUtc(); // billed from here
+                                        state->hosts.append(host);
                                         // A new machine: a key known for its address was another machine's.
                                         forgetHostKeys({ state->hosts.last() });
                                     }

@@ -138,7 +138,9 @@ QJsonObject DeploymentState::toJson() const
                                        { QStringLiteral("id"), h.id },
                                        { QStringLiteral("home"), h.home },
                                        { QStringLiteral("phase"), hostPhaseName(h.phase) },
-                                       { QStringLiteral("message"), h.message } });
+                                       { QStringLiteral("message"), h.message },
+                                       { QStringLiteral("up_since"), isoTime(h.upSince) },
+                                       { QStringLiteral("down_at"), isoTime(h.downAt) } });
     }
     QJsonArray conditionArray;
     for (const Condition& c : conditions) {
@@ -188,10 +190,11 @@ DeploymentState DeploymentState::fromJson(const QJsonObject& json)
     s.terminated = json.value(QStringLiteral("terminated")).toBool();
     for (const QJsonValue& v : json.value(QStringLiteral("hosts")).toArray()) {
         const QJsonObject o = v.toObject();
-        s.hosts.append(Host { o.value(QStringLiteral("address")).toString(), o.value(QStringLiteral("id")).toString(),
-                              o.value(QStringLiteral("home")).toString(),
-                              hostPhaseFromName(o.value(QStringLiteral("phase")).toString()),
-                              o.value(QStringLiteral("message")).toString() });
+        s.hosts.append(Host {
+            o.value(QStringLiteral("address")).toString(), o.value(QStringLiteral("id")).toString(),
+            o.value(QStringLiteral("home")).toString(), hostPhaseFromName(o.value(QStringLiteral("phase")).toString()),
+            o.value(QStringLiteral("message")).toString(), fromIso(o.value(QStringLiteral("up_since"))),
+            fromIso(o.value(QStringLiteral("down_at"))) });
     }
     for (const QJsonValue& v : json.value(QStringLiteral("conditions")).toArray()) {
         const QJsonObject o = v.toObject();

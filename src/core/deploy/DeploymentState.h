@@ -50,6 +50,8 @@ public:
         QString home; // the login user's home on the host, learnt on first contact
         HostPhase phase = HostPhase::New;
         QString message; // why it is unreachable
+        QDateTime upSince; // aws: when the machine was made (its billing starts); invalid for local and ssh
+        QDateTime downAt; // aws: when it was destroyed
         QString user() const;
         QString hostName() const;
         int port() const; // 22 when not given

@@ -1,0 +1,90 @@
+#include "SweepSummary.h"
+
+#include <algorithm>
+
+using Phase = DeploymentState::Phase;
+
+SweepSummary SweepSummary::of(const DeploymentState& state, const AwsPrices::Price& price, const QDateTime& now)
+{
+    SweepSummary s;
+    s.total = static_cast<int>(state.conditions.size());
+    QDateTime lastEnd;
+    for (const DeploymentState::Condition& c : state.conditions) {
+        switch (c.phase) {
+        case Phase::Succeeded:
+            ++s.succeeded;
+            break;
+        case Phase::Failed:
+        case Phase::Unreachable:
+            ++s.failed;
+            break;
+        case Phase::Running:
+            ++s.running;
+            break;
+        case Phase::Queued:
+        case Phase::Provisioning:
+        case Phase::Booting:
+        case Phase::Uploading:
+        case Phase::Building:
+            ++s.waiting;
+            break;
+        case Phase::Stopped:
+        case Phase::Terminated:
+            ++s.stopped;
+            break;
+        }
+        if (c.finishedAt.isValid() && (!lastEnd.isValid() || c.finishedAt > lastEnd))
+            lastEnd = c.finishedAt;
+    }
+    const bool going = s.stillGoing() && !state.terminated;
+    const QDateTime end = going || !lastEnd.isValid() ? now : lastEnd;
+    if (state.createdAt.isValid())
+        s.elapsedSeconds = std::max<qint64>(0, state.createdAt.secsTo(end));
+
+    const bool aws = state.backend == QLatin1String("aws");
+    for (const DeploymentState::Host& h : state.hosts) {
+        const bool destroyed = h.downAt.isValid() || h.phase == DeploymentState::HostPhase::Released;
+        if (!destroyed && !state.terminated)
+            ++s.liveMachines;
+        if (!aws || h.id.isEmpty())
+            continue;
+        const QDateTime from = h.upSince.isValid() ? h.upSince : state.createdAt;
+        // Destroyed without a recorded time (a state from before it was kept): up to the last end.
+        const QDateTime to = h.downAt.isValid() ? h.downAt : destroyed || state.terminated ? end : now;
+        if (from.isValid() && to > from)
+            s.machineHours += from.secsTo(to) / 3600.0;
+    }
+    if (aws) {
+        s.costKnown = price.known();
+        s.costSoFar = s.costKnown ? s.machineHours * price.perHour : 0;
+    }
+    return s;
+}
+
+QString SweepSummary::duration(qint64 seconds)
+{
+    if (seconds < 60)
+        return QStringLiteral("%1 s").arg(seconds);
+    if (seconds < 3600)
+        return QStringLiteral("%1 min").arg(seconds / 60);
+    return QStringLiteral("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
+}
+
+QString SweepSummary::line() const
+{
+    QStringList parts { QStringLiteral("%1 of %2 done").arg(succeeded + failed).arg(total) };
+    if (failed > 0)
+        parts << QStringLiteral("%1 failed").arg(failed);
+    if (running > 0)
+        parts << QStringLiteral("%1 running").arg(running);
+    if (waiting > 0)
+        parts << QStringLiteral("%1 queued").arg(waiting);
+    if (stopped > 0)
+        parts << QStringLiteral("%1 stopped").arg(stopped);
+    QString text = parts.join(QStringLiteral(", ")) + QStringLiteral(" · ") + duration(elapsedSeconds);
+    if (!costKnown)
+        text += QStringLiteral(" · cost unknown (no price for this region and type)");
+    else if (machineHours > 0)
+        text += QStringLiteral(" · about $%1 so far").arg(costSoFar, 0, 'f', 2);
+    return text;
+}
