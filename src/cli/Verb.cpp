@@ -7,6 +7,7 @@
 #include "CreateVerb.h"
 #include "DeployVerb.h"
 #include "Experiment.h"
+#include "ListVerb.h"
 #include "Logging.h"
 #include "RunVerb.h"
 #include "SetupVerb.h"
@@ -29,6 +30,7 @@ std::vector<std::unique_ptr<Verb>> allVerbs()
     verbs.push_back(std::make_unique<ShellVerb>());
     verbs.push_back(std::make_unique<DeployVerb>());
     verbs.push_back(std::make_unique<StatusVerb>());
+    verbs.push_back(std::make_unique<ListVerb>());
     verbs.push_back(std::make_unique<SyncVerb>());
     verbs.push_back(std::make_unique<TerminateVerb>());
     return verbs;
