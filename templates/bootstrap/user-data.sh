@@ -23,6 +23,7 @@ if ! command -v docker >/dev/null 2>&1; then
     fi
 fi
 systemctl enable --now docker 2>/dev/null || service docker start || true
+home=
 if id "$USER_NAME" >/dev/null 2>&1; then
     usermod -aG docker "$USER_NAME" || true
     home=$(getent passwd "$USER_NAME" | cut -d: -f6)
@@ -33,20 +34,43 @@ fi
 if [ "$AUTO_STOP_MINUTES" -gt 0 ]; then
     cat > /usr/local/sbin/logistician-idle-stop <<'SCRIPT'
 #!/bin/sh
-# Stops this machine once no Logistician container has run for the given minutes.
+# Stops this machine once Logistician has done nothing on it for MINUTES:
+#   logistician-idle-stop MINUTES BASE [STAMP]
+# Activity is a running Logistician container, a live runner under
+# BASE/*/runner (it may be between two conditions), or BASE/activity, which
+# Logistician touches while it uploads code or builds the image, before any
+# container runs. STAMP (default /var/lib/logistician/last-active) keeps the
+# time of the last activity seen.
 minutes="$1"
-stamp=/var/lib/logistician/last-active
-mkdir -p /var/lib/logistician
-if [ -n "$(docker ps -q --filter label=logistician.experiment)" ] || [ ! -e "$stamp" ]; then
+base="$2"
+stamp="${3:-/var/lib/logistician/last-active}"
+mkdir -p "$(dirname "$stamp")"
+active() {
+    [ -n "$(docker ps -q --filter label=logistician.experiment 2>/dev/null)" ] && return 0
+    for pidfile in "$base"/*/runner/runner.pid; do
+        [ -f "$pidfile" ] || continue
+        [ -e "${pidfile%/runner.pid}/runner.done" ] && continue
+        kill -0 "$(cat "$pidfile")" 2>/dev/null && return 0
+    done
+    return 1
+}
+if active || [ ! -e "$stamp" ]; then
     touch "$stamp"
     exit 0
+fi
+if [ -e "$base/activity" ] && [ "$base/activity" -nt "$stamp" ]; then
+    touch -r "$base/activity" "$stamp"
 fi
 if [ -n "$(find "$stamp" -mmin +"$minutes")" ]; then
     shutdown -h now "logistician: idle for $minutes minutes"
 fi
 SCRIPT
     chmod 755 /usr/local/sbin/logistician-idle-stop
-    echo "* * * * * root /usr/local/sbin/logistician-idle-stop $AUTO_STOP_MINUTES" > /etc/cron.d/logistician-idle-stop
+    # cron hands the line to sh: only a plain home folder goes into it (it comes from a checked user name).
+    case "$home" in
+    *[!A-Za-z0-9/._-]* | '') echo "logistician: no idle stop: unusual home folder" >&2 ;;
+    *) echo "* * * * * root /usr/local/sbin/logistician-idle-stop $AUTO_STOP_MINUTES $home/logistician" > /etc/cron.d/logistician-idle-stop ;;
+    esac
     command -v cron >/dev/null 2>&1 || apt-get install -y -q cron || true
 fi
 touch /var/lib/logistician-ready 2>/dev/null || true

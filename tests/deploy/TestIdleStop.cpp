@@ -1,0 +1,111 @@
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+// The aws machines' idle stop (written by templates/bootstrap/user-data.sh), run for real with a
+// docker and a shutdown that only record being called: it stops an idle machine, and counts a
+// live runner and Logistician's upload/build activity as work, not only a running container.
+class TestIdleStop : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_script;
+
+    void write(const QString& path, const QByteArray& text, bool executable = false)
+    {
+        QDir().mkpath(QFileInfo(path).path());
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(text);
+        f.close();
+        if (executable)
+            f.setPermissions(f.permissions() | QFile::ExeOwner);
+    }
+
+    // Runs the idle stop with MINUTES 10; true when it asked to shut down.
+    bool runIdleStop(const QString& base, const QString& stamp)
+    {
+        QFile::remove(m_dir.path() + "/shutdown-called");
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("PATH", m_dir.path() + "/bin:" + env.value("PATH"));
+        p.setProcessEnvironment(env);
+        p.start("sh", { m_script, "10", base, stamp });
+        if (!p.waitForFinished(10000) || p.exitCode() != 0)
+            qWarning() << p.readAllStandardError();
+        return QFileInfo::exists(m_dir.path() + "/shutdown-called");
+    }
+
+    static void age(const QString& path, int minutes)
+    {
+        QProcess::execute("touch", { "-d", QStringLiteral("%1 minutes ago").arg(minutes), path });
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QFile userData(qEnvironmentVariable("LOGISTICIAN_DATA_DIR") + "/templates/bootstrap/user-data.sh");
+        QVERIFY(userData.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(userData.readAll());
+        const int start = text.indexOf("<<'SCRIPT'\n");
+        const int end = text.indexOf("\nSCRIPT\n");
+        QVERIFY(start > 0 && end > start);
+        m_script = m_dir.path() + "/idle-stop";
+        write(m_script, text.mid(start + 11, end - start - 10).toUtf8());
+        write(m_dir.path() + "/bin/docker", "#!/bin/sh\ncat \"$DOCKER_PS\" 2>/dev/null\n", true);
+        write(m_dir.path() + "/bin/shutdown", "#!/bin/sh\ntouch \"$(dirname \"$0\")/../shutdown-called\"\n", true);
+        QVERIFY(QProcess::execute("sh", { "-n", m_script }) == 0);
+    }
+
+    void idleMachineStops()
+    {
+        const QString base = m_dir.path() + "/idle/logistician";
+        const QString stamp = m_dir.path() + "/idle/last-active";
+        QDir().mkpath(base);
+        QVERIFY(!runIdleStop(base, stamp)); // first look: the clock starts
+        QVERIFY(QFileInfo::exists(stamp));
+        age(stamp, 5);
+        QVERIFY(!runIdleStop(base, stamp));
+        age(stamp, 11);
+        QVERIFY(runIdleStop(base, stamp));
+    }
+
+    void aLiveRunnerIsActivity()
+    {
+        const QString base = m_dir.path() + "/runner/logistician";
+        const QString stamp = m_dir.path() + "/runner/last-active";
+        QProcess sleeper;
+        sleeper.start("sleep", { "60" });
+        QVERIFY(sleeper.waitForStarted());
+        write(base + "/exp/runner/runner.pid", QByteArray::number(sleeper.processId()) + "\n");
+        write(stamp, "");
+        age(stamp, 30);
+        QVERIFY(!runIdleStop(base, stamp)); // between two conditions: no container, yet not idle
+        // A runner that has finished its queue is not activity.
+        write(base + "/exp/runner/runner.done", "");
+        age(stamp, 30);
+        QVERIFY(runIdleStop(base, stamp));
+        sleeper.kill();
+        sleeper.waitForFinished();
+    }
+
+    void uploadAndBuildAreActivity()
+    {
+        const QString base = m_dir.path() + "/build/logistician";
+        const QString stamp = m_dir.path() + "/build/last-active";
+        write(stamp, "");
+        age(stamp, 30);
+        write(base + "/activity", ""); // Logistician is uploading or building right now
+        QVERIFY(!runIdleStop(base, stamp));
+        age(base + "/activity", 20);
+        age(stamp, 30);
+        QVERIFY(runIdleStop(base, stamp));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestIdleStop)
+#include "TestIdleStop.moc"
