@@ -132,10 +132,14 @@ int main(int argc, char** argv)
     auto* backend = dialog->findChild<QComboBox*>(QStringLiteral("deployBackend"));
     backend->setCurrentIndex(backend->findData(QStringLiteral("aws")));
     dialog->findChild<QLineEdit*>(QStringLiteral("deploySshCidr"))->setText(QStringLiteral("203.0.113.7/32"));
+    if (!waitFor([&] { return !dialog->isWorking(); }, 60, "the deploy plan"))
+        return 1;
     dialog->adjustSize();
     QTest::qWait(200);
     status |= !save(dialog, QStringLiteral("deploy-dialog-aws"));
     backend->setCurrentIndex(backend->findData(QStringLiteral("local")));
+    if (!waitFor([&] { return !dialog->isWorking(); }, 60, "the deploy plan"))
+        return 1;
     dialog->adjustSize();
     QTest::qWait(200);
     status |= !save(dialog, QStringLiteral("deploy-dialog"));

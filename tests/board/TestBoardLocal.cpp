@@ -165,6 +165,7 @@ void TestBoardLocal::deployWatchSyncTerminate()
     DeployDialog* dialog = nullptr;
     QTRY_VERIFY((dialog = board->findChild<DeployDialog*>()) != nullptr);
     QTRY_VERIFY(dialog->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->isWorking(), 30000); // Git's answer and the plan come from workers
     QCOMPARE(dialog->findChild<QComboBox*>(QStringLiteral("deployBackend"))->currentData().toString(),
              QStringLiteral("local"));
     QVERIFY(dialog->findChild<QLabel*>(QStringLiteral("deployMachines"))->text().contains(QLatin1String("3")));

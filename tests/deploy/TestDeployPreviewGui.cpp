@@ -67,16 +67,20 @@ void TestDeployPreviewGui::previewShowsThePlan()
 
     // A wide range: warned about, and Deploy stays off until it is allowed in so many words.
     QTest::keyClicks(cidr, QStringLiteral("0.0.0.0/0"));
+    QVERIFY(!confirm->isEnabled()); // the plan for what was typed is worked out in the background
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog.isWorking(), 30000);
     QVERIFY(warning->isVisible());
     QVERIFY2(warning->text().contains(QStringLiteral("0.0.0.0/0")), qPrintable(warning->text()));
     QVERIFY(allowWide->isVisible());
     QVERIFY(!confirm->isEnabled());
     allowWide->setChecked(true);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog.isWorking(), 30000);
     QVERIFY(confirm->isEnabled());
     QVERIFY(warning->isVisible());
 
     cidr->clear();
     QTest::keyClicks(cidr, QStringLiteral("198.51.100.0/24"));
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog.isWorking(), 30000);
     QVERIFY(!warning->isVisible());
     QVERIFY(confirm->isEnabled());
     QTest::mouseClick(previewButton, Qt::LeftButton);

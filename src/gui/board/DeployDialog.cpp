@@ -16,7 +16,16 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStyle>
+#include <QTimer>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace {
+
+// Long enough that typing an address plans once, short enough to feel immediate.
+constexpr int PlanDelayMs = 150;
+
+} // namespace
 
 DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     : QDialog(parent)
@@ -39,6 +48,7 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     , m_preview(new QPlainTextEdit)
     , m_previewer(new DeployPreview(*monitor->deployment(), this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel))
+    , m_planDelay(new QTimer(this))
 {
     setObjectName(QStringLiteral("deployDialog"));
     setWindowTitle(tr("Deploy %1").arg(monitor->experiment().parameters().experimentName()));
@@ -140,22 +150,64 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     layout->addStretch(1);
     layout->addWidget(m_buttons);
 
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    // Deploy is enabled only when both answers are in, but Enter must not get past a plan being made.
+    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
+        if (canDeploy())
+            accept();
+    });
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_backend, &QComboBox::currentIndexChanged, this, &DeployDialog::updatePlan);
-    connect(m_allowDirty, &QCheckBox::toggled, this, &DeployDialog::updatePlan);
-    connect(m_sshCidr, &QLineEdit::textChanged, this, &DeployDialog::updatePlan);
-    connect(m_allowWideSsh, &QCheckBox::toggled, this, &DeployDialog::updatePlan);
+    connect(m_backend, &QComboBox::currentIndexChanged, this, &DeployDialog::planLater);
+    connect(m_allowDirty, &QCheckBox::toggled, this, &DeployDialog::planLater);
+    connect(m_sshCidr, &QLineEdit::textChanged, this, &DeployDialog::planLater);
+    connect(m_allowWideSsh, &QCheckBox::toggled, this, &DeployDialog::planLater);
     connect(m_previewButton, &QPushButton::clicked, this, &DeployDialog::preview);
     connect(m_previewer, &DeployPreview::finished, this, &DeployDialog::showPreview);
+    m_planDelay->setSingleShot(true);
+    m_planDelay->setInterval(PlanDelayMs);
+    connect(m_planDelay, &QTimer::timeout, this, &DeployDialog::startPlan);
+    connect(&m_git, &QFutureWatcher<GitFacts>::finished, this, &DeployDialog::showGit);
+    connect(&m_plan, &QFutureWatcher<Deployment::Plan>::finished, this, &DeployDialog::showPlan);
 
-    QString gitError;
-    auto repo = GitRepository::discover(monitor->experimentDir(), &gitError);
-    const QString head = repo ? repo->headCommit() : QString();
-    m_dirty = repo && repo->isDirty();
-    QString branch = repo ? repo->headBranch() : QString();
-    m_commit->setText(head.isEmpty() ? tr("no commit yet")
-                                     : head.left(12) + (branch.isEmpty() ? QString() : tr(" on %1").arg(branch)));
+    // The status walk takes seconds on a big working tree: it runs in a worker on a copy of the folder name,
+    // and the dialog says it is checking until the answer comes.
+    m_commit->setText(tr("checking the working tree…"));
+    m_summary->setText(tr("Working out the plan…"));
+    m_dirtyBanner->setVisible(false);
+    m_form->setRowVisible(m_sshCidr, options().backend == QLatin1String("aws"));
+    updateButtons();
+    m_git.setFuture(QtConcurrent::run([dir = monitor->experimentDir()] { return readGit(dir); }));
+    startPlan();
+}
+
+DeployDialog::~DeployDialog()
+{
+    // The workers hold copies only; they end on their own and their answers go nowhere.
+    m_git.disconnect(this);
+    m_plan.disconnect(this);
+}
+
+DeployDialog::GitFacts DeployDialog::readGit(const QString& dir)
+{
+    GitFacts facts;
+    QString error;
+    auto repo = GitRepository::discover(dir, &error);
+    if (!repo)
+        return facts;
+    facts.head = repo->headCommit();
+    facts.branch = repo->headBranch();
+    facts.dirty = repo->isDirty();
+    return facts;
+}
+
+void DeployDialog::showGit()
+{
+    const GitFacts facts = m_git.result();
+    const QString& head = facts.head;
+    m_gitKnown = true;
+    m_dirty = facts.dirty;
+    m_commit->setText(head.isEmpty()
+                          ? tr("no commit yet")
+                          : head.left(12) + (facts.branch.isEmpty() ? QString() : tr(" on %1").arg(facts.branch)));
     m_commit->setToolTip(head);
     m_dirtyText->setText(
         tr("<b>The working tree has uncommitted changes.</b> Machines run the pinned commit %1, so these changes "
@@ -163,7 +215,48 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
             .arg(head.left(12)));
     m_allowDirty->setText(tr("Deploy commit %1 without the uncommitted changes").arg(head.left(12)));
     m_dirtyBanner->setVisible(m_dirty);
-    updatePlan();
+    updateButtons();
+    Q_EMIT updated();
+}
+
+void DeployDialog::planLater()
+{
+    m_form->setRowVisible(m_sshCidr, options().backend == QLatin1String("aws"));
+    m_planCurrent = false;
+    updateButtons();
+    m_planDelay->start();
+}
+
+void DeployDialog::startPlan()
+{
+    m_planCurrent = false;
+    if (m_plan.isRunning()) {
+        m_replan = true; // planned again when this one ends; its answer is dropped
+        return;
+    }
+    m_replan = false;
+    m_planFor = options();
+    // plan() reads the saved state, the price table, the settings and PATH, and asks Git about HEAD: a worker
+    // does it on its own Deployment, made from a copy of the experiment, so nothing here is shared with it.
+    Experiment experiment;
+    QString closed;
+    if (m_monitor->isOpen())
+        experiment = m_monitor->experiment();
+    else
+        closed = tr("no experiment is open");
+    m_plan.setFuture(QtConcurrent::run([closed, experiment, opts = m_planFor] {
+        Deployment::Plan plan;
+        if (!closed.isEmpty()) {
+            plan.check = Result::badInput(closed);
+            return plan;
+        }
+        Deployment deployment(experiment);
+        if (const Result loaded = deployment.load(); !loaded) {
+            plan.check = loaded;
+            return plan;
+        }
+        return deployment.plan(opts);
+    }));
 }
 
 DeployOptions DeployDialog::options() const
@@ -180,7 +273,20 @@ DeployOptions DeployDialog::options() const
 
 bool DeployDialog::canDeploy() const
 {
-    return m_planOk && (!m_dirty || m_allowDirty->isChecked());
+    return !isWorking() && m_planOk && (!m_dirty || m_allowDirty->isChecked());
+}
+
+bool DeployDialog::isWorking() const
+{
+    return !m_gitKnown || !m_planCurrent;
+}
+
+void DeployDialog::updateButtons()
+{
+    for (QAbstractButton* b : m_buttons->buttons()) {
+        if (m_buttons->buttonRole(b) == QDialogButtonBox::AcceptRole)
+            b->setEnabled(canDeploy());
+    }
 }
 
 void DeployDialog::preview()
@@ -202,10 +308,17 @@ void DeployDialog::showPreview(const Result& result, const QString& text)
     m_preview->setPlainText(result ? text : text + QStringLiteral("\n\n") + result.message());
 }
 
-void DeployDialog::updatePlan()
+void DeployDialog::showPlan()
 {
-    const DeployOptions opts = options();
-    const Deployment::Plan plan = m_monitor->plan(opts);
+    // Only the newest answer is shown: one for fields that have changed since is dropped.
+    if (m_replan) {
+        startPlan();
+        return;
+    }
+    if (m_planDelay->isActive())
+        return;
+    const DeployOptions& opts = m_planFor;
+    const Deployment::Plan plan = m_plan.result();
     const Parameters& params = m_monitor->experiment().parameters();
     const bool aws = opts.backend == QLatin1String("aws");
     const int machines = plan.conditionCount;
@@ -249,8 +362,7 @@ void DeployDialog::updatePlan()
     m_problem->setText(problem);
     m_problem->setVisible(!problem.isEmpty());
     m_buttons->button(QDialogButtonBox::Cancel)->setDefault(false);
-    for (QAbstractButton* b : m_buttons->buttons()) {
-        if (m_buttons->buttonRole(b) == QDialogButtonBox::AcceptRole)
-            b->setEnabled(canDeploy());
-    }
+    m_planCurrent = true;
+    updateButtons();
+    Q_EMIT updated();
 }

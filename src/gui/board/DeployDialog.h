@@ -1,8 +1,10 @@
 #pragma once
 
 #include "deploy/Backend.h"
+#include "deploy/Deployment.h"
 
 #include <QDialog>
+#include <QFutureWatcher>
 
 class DeploymentMonitor;
 class QCheckBox;
@@ -14,27 +16,50 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QTimer;
 class DeployPreview;
 
 // What a deploy will do, before anything runs or costs money: the backend,
 // how many machines, their type and region, an estimated cost per hour, the
 // commit that will run, and a warning when the working tree has changes that
 // commit does not hold. Deploy stays disabled while the plan has a problem.
+// The Git status walk and the plan run in workers: the dialog opens at once and
+// answers while a big working tree is checked; Deploy waits for both answers.
 class DeployDialog : public QDialog
 {
     Q_OBJECT
 public:
     explicit DeployDialog(DeploymentMonitor* monitor, QWidget* parent = nullptr);
+    ~DeployDialog() override;
 
     DeployOptions options() const;
     bool canDeploy() const;
+    // True until the Git answer and the plan for the current fields are in.
+    bool isWorking() const;
 
     // Preview: what deploy would do (for aws, Terraform's plan made in a scratch folder), computed by the
     // core's DeployPreview in the background; shown in the preview box when it ends.
     void preview();
 
+Q_SIGNALS:
+    // The Git answer or a plan for the current fields was shown.
+    void updated();
+
 private:
-    void updatePlan();
+    // What the status walk found; made in a worker from a copy of the folder name.
+    struct GitFacts
+    {
+        QString head;
+        QString branch;
+        bool dirty = false;
+    };
+    static GitFacts readGit(const QString& dir);
+
+    void showGit();
+    void planLater();
+    void startPlan();
+    void showPlan();
+    void updateButtons();
     void showPreview(const Result& result, const QString& text);
 
     DeploymentMonitor* m_monitor;
@@ -57,6 +82,13 @@ private:
     QPlainTextEdit* m_preview;
     DeployPreview* m_previewer;
     QDialogButtonBox* m_buttons;
+    QTimer* m_planDelay; // edits settle before plan() runs
+    QFutureWatcher<GitFacts> m_git;
+    QFutureWatcher<Deployment::Plan> m_plan;
+    DeployOptions m_planFor; // the options of the running plan
+    bool m_replan = false; // the fields changed while a plan ran: its answer is stale
+    bool m_gitKnown = false;
+    bool m_planCurrent = false; // the shown plan is for the fields as they are
     bool m_dirty = false;
     bool m_planOk = false;
 };
