@@ -162,10 +162,21 @@ void TestGuiDeployDialog::opensAtOnceOnAHugeTree()
     DeploymentMonitor monitor;
     QVERIFY(monitor.open(m_project->experimentDir()).isOk());
 
-    GapMeter meter;
-    meter.start(); // the dialog's constructor is inside the measured span
+    // The constructor is timed on its own: building the widgets costs some tens of ms on a loaded
+    // machine whatever the tree, so it is held against the walk (a constructor that walked would take
+    // as long), and the event loop's gaps are measured from the first shown frame on.
+    QElapsedTimer constructing;
+    constructing.start();
     auto dialog = std::make_unique<DeployDialog>(&monitor);
     dialog->show();
+    const qint64 constructorMs = constructing.elapsed();
+    qInfo("the dialog's constructor and show: %lld ms", constructorMs);
+    QVERIFY2(constructorMs < m_walkMs / 4,
+             qPrintable(QStringLiteral("constructing the dialog took %1 ms; a status walk takes %2 ms")
+                            .arg(constructorMs)
+                            .arg(m_walkMs)));
+    GapMeter meter;
+    meter.start();
     NEED(QLabel, commit, dialog.get(), "deployCommit");
     NEED(QComboBox, backend, dialog.get(), "deployBackend");
     NEED(QLineEdit, cidr, dialog.get(), "deploySshCidr");
@@ -200,7 +211,7 @@ void TestGuiDeployDialog::opensAtOnceOnAHugeTree()
     loop.exec();
     meter.stop();
     const double gap = meter.maxGapMs();
-    qInfo("longest wait of the event loop over the %.0f ms from the dialog's construction to the Git answer: %.1f ms "
+    qInfo("longest wait of the event loop over the %.0f ms from the dialog's first frame to the Git answer: %.1f ms "
           "(a status walk alone: %lld ms); waits over 20 ms: %s",
           meter.spanMs(), gap, m_walkMs, qPrintable(meter.longGaps()));
     QVERIFY2(commit->text().startsWith(m_head.left(12)), qPrintable(commit->text()));
