@@ -100,6 +100,12 @@ Command tag(const QString& docker, const QString& source, const QString& target)
     return dockerCommand(docker, { QStringLiteral("tag"), source, target });
 }
 
+Command stop(const QString& docker, const QString& name, int graceSeconds)
+{
+    return dockerCommand(docker,
+                         { QStringLiteral("stop"), QStringLiteral("--time"), QString::number(graceSeconds), name });
+}
+
 Command login(const QString& docker, const QString& registry, const QString& user, const QString& password,
               const QString& configDir)
 {

@@ -38,6 +38,8 @@ Command run(const RunSpec& spec);
 Command push(const QString& docker, const QString& image, const QString& configDir = QString());
 Command pull(const QString& docker, const QString& image, const QString& configDir = QString());
 Command tag(const QString& docker, const QString& source, const QString& target);
+// Stops a container by name: its stop signal, then SIGKILL after graceSeconds.
+Command stop(const QString& docker, const QString& name, int graceSeconds);
 // The password goes through standard input, never argv. docker writes the
 // credential into configDir/config.json: give a folder made for this one
 // operation and remove it afterwards, so no password stays behind in

@@ -10,8 +10,10 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 LocalRun::LocalRun(const Experiment& experiment, const Options& options, QObject* parent)
@@ -31,6 +33,21 @@ LocalRun::LocalRun(const Experiment& experiment, const Options& options, QObject
         Q_EMIT standardError(data);
     });
     connect(&m_runner, &CommandRunner::finished, this, &LocalRun::onFinished);
+    connect(&m_stopper, &CommandRunner::finished, this, [this](int exitCode, const QString&) {
+        if (!m_runner.isRunning())
+            return;
+        // docker run still going: the container did not exist yet (stop fails) or was created but not
+        // started when the stop came (stop succeeds, then it starts). Stop again until the client ends;
+        // only if docker itself hangs, give up on the container and end the client.
+        if (m_stopping.elapsed() > (StopGraceSeconds + 30) * 1000) {
+            m_runner.cancel();
+            return;
+        }
+        QTimer::singleShot(exitCode == 0 ? 1000 : 250, this, [this] {
+            if (m_runner.isRunning() && !m_stopper.isRunning())
+                stopContainer();
+        });
+    });
 }
 
 LocalRun::~LocalRun()
@@ -151,7 +168,13 @@ Result LocalRun::prepareFiles()
         spec.dataReadOnly = true;
     }
     spec.gpus = params.gpus();
-    spec.name = QStringLiteral("logistician-%1-%2").arg(params.experimentName().toLower(), name);
+    // Unique, since Stop finds the container by it: the data folder's name is unique within the
+    // experiment, the random part across projects with the same experiment name.
+    spec.name = QStringLiteral("logistician-%1-%2-%3")
+                    .arg(params.experimentName().toLower(), name)
+                    .arg(QRandomGenerator::global()->generate() & 0xffffff, 6, 16, QLatin1Char('0'));
+    m_docker = spec.docker;
+    m_containerName = spec.name;
     if (m_options.interactiveShell) {
         spec.interactive = true;
         spec.tty = m_options.tty;
@@ -194,7 +217,16 @@ void LocalRun::start()
 
 void LocalRun::cancel()
 {
-    m_runner.cancel();
+    if (!m_runner.isRunning() || m_stopping.isValid())
+        return;
+    m_stopping.start();
+    stopContainer();
+}
+
+void LocalRun::stopContainer()
+{
+    qCDebug(lcDocker) << "stopping" << m_containerName;
+    m_stopper.start(Docker::stop(m_docker, m_containerName, StopGraceSeconds));
 }
 
 void LocalRun::onFinished(int exitCode, const QString& error)

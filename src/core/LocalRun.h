@@ -5,6 +5,7 @@
 #include "Result.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QJsonObject>
 #include <QObject>
@@ -39,6 +40,9 @@ public:
         QJsonObject config;
     };
 
+    // How long a stopped container has between its stop signal and SIGKILL.
+    static constexpr int StopGraceSeconds = 10;
+
     LocalRun(const Experiment& experiment, const Options& options, QObject* parent = nullptr);
     ~LocalRun() override;
 
@@ -50,9 +54,13 @@ public:
     void prepareInBackground();
     // Starts the container; finished() follows. prepare() must have succeeded.
     void start();
+    // Stops the container by its name (`docker stop`), again until docker run has ended, however
+    // early: the client forwards signals only once it has set up its proxy, and a client killed
+    // before that would leave the container running. finished() follows.
     void cancel();
 
     QString dataDir() const { return m_dataDir; }
+    QString containerName() const { return m_containerName; } // unique; set by prepare()
     const Command& command() const { return m_command; }
 
     // Local runs of an experiment, newest first.
@@ -70,6 +78,7 @@ private:
     void writeConfig();
     Result prepareFiles(); // thread-safe: creates no QObject
     void openOutputLog();
+    void stopContainer();
 
     Experiment m_experiment;
     Options m_options;
@@ -77,6 +86,10 @@ private:
     QJsonObject m_config;
     Command m_command;
     CommandRunner m_runner;
+    QString m_docker; // local_docker_command
+    QString m_containerName;
+    CommandRunner m_stopper; // docker stop NAME
+    QElapsedTimer m_stopping; // valid once cancel() was called
     std::unique_ptr<QTemporaryDir> m_cloneDir;
     std::unique_ptr<class QFile> m_outputLog;
     QByteArray m_stderrTail;

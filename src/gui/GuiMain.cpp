@@ -1,13 +1,13 @@
 #include "GuiMain.h"
 
 #include "MainWindow.h"
+#include "Settings.h"
 #include "Theme.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QIcon>
-#include <QSettings>
 #include <QTimer>
 #include <cstdio>
 #include <unistd.h>
@@ -83,10 +83,10 @@ int run(int argc, char** argv, const QString& projectDir)
     Theme::apply(app, dark);
 
     MainWindow window;
-    QSettings settings(MainWindow::settingsPath(), QSettings::IniFormat);
+    const Settings settings;
     QString dir = projectDir.startsWith(QLatin1Char('-')) ? QString() : projectDir;
     if (dir.isEmpty()) {
-        const QString last = settings.value(QStringLiteral("lastProject")).toString();
+        const QString last = settings.lastProject();
         if (!last.isEmpty() && QFileInfo(last).isDir())
             dir = last;
     }
@@ -103,7 +103,7 @@ int run(int argc, char** argv, const QString& projectDir)
         });
     }
     window.show();
-    if (!benchmark && !settings.value(QStringLiteral("setupDone")).toBool())
+    if (!benchmark && !settings.setupDone())
         QTimer::singleShot(0, &window, &MainWindow::showSetupWizard);
     return app.exec();
 }

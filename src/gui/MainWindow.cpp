@@ -1,7 +1,6 @@
 #include "MainWindow.h"
 
 #include "AboutDialog.h"
-#include "AppPaths.h"
 #include "CommandLogDock.h"
 #include "ConditionsEditor.h"
 #include "CredentialStore.h"
@@ -10,6 +9,7 @@
 #include "Logging.h"
 #include "NewExperimentWizard.h"
 #include "RunsPanel.h"
+#include "Settings.h"
 #include "SettingsDialog.h"
 #include "SetupWizard.h"
 #include "Theme.h"
@@ -21,7 +21,6 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QMenu>
-#include <QSettings>
 #include <QStyle>
 #include <QTimer>
 #include <QUndoGroup>
@@ -32,11 +31,6 @@ namespace {
 constexpr int MaxRecent = 8;
 constexpr int DirRole = Qt::UserRole;
 } // namespace
-
-QString MainWindow::settingsPath()
-{
-    return AppPaths::configDir() + QStringLiteral("/gui.ini");
-}
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
@@ -182,46 +176,45 @@ void MainWindow::setupActions()
 
 void MainWindow::restoreLayout()
 {
-    QSettings settings(settingsPath(), QSettings::IniFormat);
-    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+    const Settings settings;
+    if (!restoreGeometry(settings.windowGeometry()))
         resize(1200, 760);
-    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray()))
+    if (!restoreState(settings.windowState()))
         resizeDocks({ m_commandLog }, { 130 }, Qt::Vertical); // a few lines; the experiment gets the room
-    const QByteArray splitter = settings.value(QStringLiteral("window/mainSplitter")).toByteArray();
+    const QByteArray splitter = settings.mainSplitterState();
     if (!splitter.isEmpty())
         m_ui->mainSplitter->restoreState(splitter);
 }
 
 void MainWindow::saveLayout()
 {
-    QSettings settings(settingsPath(), QSettings::IniFormat);
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
-    settings.setValue(QStringLiteral("window/mainSplitter"), m_ui->mainSplitter->saveState());
+    Settings settings;
+    settings.setWindowGeometry(saveGeometry());
+    settings.setWindowState(saveState());
+    settings.setMainSplitterState(m_ui->mainSplitter->saveState());
     if (!m_project.dir.isEmpty())
-        settings.setValue(QStringLiteral("lastProject"), m_project.dir);
+        settings.setLastProject(m_project.dir);
     if (ExperimentPage* page = currentPage()) {
-        settings.setValue(QStringLiteral("lastExperiment"), page->dir());
-        settings.setValue(QStringLiteral("window/runsSplitter"), page->runs()->splitterState());
+        settings.setLastExperiment(page->dir());
+        settings.setRunsSplitterState(page->runs()->splitterState());
     }
 }
 
 QStringList MainWindow::recentProjects() const
 {
-    QSettings settings(settingsPath(), QSettings::IniFormat);
-    return settings.value(QStringLiteral("recentProjects")).toStringList();
+    return Settings().recentProjects();
 }
 
 void MainWindow::addRecent(const QString& dir)
 {
-    QSettings settings(settingsPath(), QSettings::IniFormat);
-    QStringList recent = settings.value(QStringLiteral("recentProjects")).toStringList();
+    Settings settings;
+    QStringList recent = settings.recentProjects();
     recent.removeAll(dir);
     recent.prepend(dir);
     while (recent.size() > MaxRecent)
         recent.removeLast();
-    settings.setValue(QStringLiteral("recentProjects"), recent);
-    settings.setValue(QStringLiteral("lastProject"), dir);
+    settings.setRecentProjects(recent);
+    settings.setLastProject(dir);
     updateRecentMenu();
 }
 
@@ -294,10 +287,8 @@ void MainWindow::openProject(const QString& dir)
         return;
     }
     statusBar()->showMessage(tr("Scanning %1…").arg(QDir::toNativeSeparators(absolute)));
-    if (m_pendingExperiment.isEmpty()) {
-        QSettings settings(settingsPath(), QSettings::IniFormat);
-        m_pendingExperiment = settings.value(QStringLiteral("lastExperiment")).toString();
-    }
+    if (m_pendingExperiment.isEmpty())
+        m_pendingExperiment = Settings().lastExperiment();
     m_scanPending = true;
     m_scan.setFuture(QtConcurrent::run([absolute] { return ProjectScanner::scan(absolute); }));
 }
@@ -402,8 +393,7 @@ ExperimentPage* MainWindow::openExperiment(const QString& dir)
         m_ui->pages->addWidget(page);
         m_undoGroup->addStack(page->undoStack());
         page->open(key);
-        page->runs()->restoreSplitterState(
-            QSettings(settingsPath(), QSettings::IniFormat).value(QStringLiteral("window/runsSplitter")).toByteArray());
+        page->runs()->restoreSplitterState(Settings().runsSplitterState());
         connect(page, &ExperimentPage::modifiedChanged, this, [this] {
             updateTitle();
             updateActions();

@@ -48,8 +48,6 @@ public:
     QDialog* showSettings();
     QDialog* showAbout();
 
-    static QString settingsPath(); // the GUI's own QSettings file (window state, recent projects)
-
 Q_SIGNALS:
     void projectLoaded();
     void shownAndLoaded(); // the first time the window is visible with its project listed

@@ -2,8 +2,8 @@
 
 #include "CredentialStatus.h"
 #include "Dialogs.h"
+#include "Settings.h"
 #include "Theme.h"
-#include "UserSettings.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -56,7 +56,7 @@ SettingsDialog::SettingsDialog(CredentialStore* store, QWidget* parent)
 
     auto* general = new QGroupBox(tr("Registry and Defaults"));
     auto* form = new QFormLayout(general);
-    UserSettings settings;
+    Settings settings;
     m_registry->setObjectName(QStringLiteral("settingsRegistryEdit"));
     m_registry->setText(settings.registry());
     m_registry->setPlaceholderText(tr("e.g. docker.io/alice"));
@@ -229,7 +229,7 @@ void SettingsDialog::removeSecret(CredentialStore::Secret secret)
 
 void SettingsDialog::saveSettings()
 {
-    UserSettings settings;
+    Settings settings;
     if (settings.registry() != m_registry->text().trimmed())
         settings.setRegistry(m_registry->text().trimmed());
     if (settings.registryUser() != m_registryUser->text().trimmed())

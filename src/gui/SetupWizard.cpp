@@ -5,10 +5,10 @@
 #include "CredentialStatus.h"
 #include "Docker.h"
 #include "MainWindow.h"
+#include "Settings.h"
 #include "SshKey.h"
 #include "Theme.h"
 #include "ToolCheck.h"
-#include "UserSettings.h"
 #include "original/OriginalConfig.h"
 #include "original/OriginalConfigBanner.h"
 
@@ -21,7 +21,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QStyle>
 #include <QTemporaryDir>
 #include <QTreeWidget>
@@ -126,7 +125,7 @@ QWizardPage* SetupWizard::createToolsPage()
     // The original Logistician's plain-text settings, offered for import first thing.
     auto* original = new OriginalConfigBanner(m_store, OriginalConfig::defaultPath());
     connect(original, &OriginalConfigBanner::imported, this, [this] {
-        UserSettings settings;
+        Settings settings;
         m_registry->setText(settings.registry());
         m_registryUser->setText(settings.registryUser());
         readCredentialStates();
@@ -184,7 +183,7 @@ QWizardPage* SetupWizard::createRegistryPage()
     page->setTitle(tr("Image Registry"));
     page->setSubTitle(tr("Remote machines pull the experiment's image from a registry. The password goes into the "
                          "desktop keychain, never into a file."));
-    UserSettings settings;
+    Settings settings;
     m_registry = new QLineEdit(settings.registry());
     m_registry->setObjectName(QStringLiteral("registryEdit"));
     m_registry->setPlaceholderText(tr("e.g. docker.io/alice or 127.0.0.1:5000"));
@@ -223,7 +222,7 @@ QWizardPage* SetupWizard::createAwsPage()
     page->setTitle(tr("Amazon Web Services"));
     page->setSubTitle(tr("For the aws backend: the access key Terraform uses to start one machine per condition, "
                          "and where they run by default."));
-    UserSettings settings;
+    Settings settings;
     m_awsKeyId = new QLineEdit;
     m_awsKeyId->setObjectName(QStringLiteral("awsKeyIdEdit"));
     m_awsKeyId->setEchoMode(QLineEdit::Password);
@@ -465,15 +464,14 @@ void SetupWizard::accept()
 {
     if (m_pendingWrites > 0)
         return;
-    UserSettings settings;
+    Settings settings;
     settings.setRegistry(m_registry->text().trimmed());
     settings.setRegistryUser(m_registryUser->text().trimmed());
     if (!m_region->currentText().trimmed().isEmpty())
         settings.setDefaultRegion(m_region->currentText().trimmed());
     if (!m_instanceType->currentText().trimmed().isEmpty())
         settings.setDefaultInstanceType(m_instanceType->currentText().trimmed());
-    QSettings gui(MainWindow::settingsPath(), QSettings::IniFormat);
-    gui.setValue(QStringLiteral("setupDone"), true);
+    settings.setSetupDone(true);
 
     m_writeErrors.clear();
     QList<QPair<CredentialStore::Secret, QString>> writes;

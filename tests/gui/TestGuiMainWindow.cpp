@@ -11,6 +11,7 @@
 #include "GuiTestBase.h"
 #include "MainWindow.h"
 #include "RunsPanel.h"
+#include "Settings.h"
 #include "TestProject.h"
 
 #include <QAction>
@@ -20,7 +21,6 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QTabWidget>
@@ -153,8 +153,9 @@ void TestGuiMainWindow::recentProjectsAndLayoutPersist()
     window()->close();
     QTRY_VERIFY(!window()->isVisible());
 
-    QSettings settings(MainWindow::settingsPath(), QSettings::IniFormat);
-    QVERIFY(settings.value(QStringLiteral("lastProject")).toString() == QDir(two.root()).canonicalPath());
+    QCOMPARE(Settings().lastProject(), QDir(two.root()).canonicalPath());
+    // One file holds it all: the window writes no gui.ini of its own any more.
+    QVERIFY(!QFile::exists(Settings::legacyGuiFilePath()));
 
     createMainWindow();
     const QStringList recent = window()->recentProjects();

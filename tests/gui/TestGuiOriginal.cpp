@@ -9,9 +9,9 @@
 #include "MainWindow.h"
 #include "OriginalProject.h"
 #include "Parameters.h"
+#include "Settings.h"
 #include "SetupWizard.h"
 #include "TestKeychain.h"
-#include "UserSettings.h"
 
 #include <QDir>
 #include <QFile>
@@ -86,7 +86,7 @@ private Q_SLOTS:
                  QStringLiteral("AKIAORIGINALGUI00001"));
         QCOMPARE(TestKeychain::read(m_service, CredentialStore::Secret::AwsSecretAccessKey).value,
                  QStringLiteral("guiSecret0123456789/+guiSecret0123456789"));
-        UserSettings settings;
+        Settings settings;
         QCOMPARE(settings.registry(), QStringLiteral("docker.io/jane"));
         QCOMPARE(settings.registryUser(), QStringLiteral("jane"));
         QCOMPARE(settings.imageRepository(), QStringLiteral("experiments"));

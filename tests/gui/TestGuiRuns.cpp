@@ -1,6 +1,7 @@
 // The Runs tab against the real Docker engine: build and run a condition,
 // its output in the log view, the exit status, the history with the data
 // folder, the command log; Stop; closing with a run going asks first.
+#include "CommandLog.h"
 #include "CommandLogDock.h"
 #include "Dialogs.h"
 #include "ExperimentPage.h"
@@ -15,8 +16,11 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QTest>
 #include <QTreeWidget>
@@ -31,11 +35,35 @@ private Q_SLOTS:
     void typedArgumentsAndAFailingRun();
     void runTheCommittedCode();
     void stopARunningContainer();
+    void stopRightAfterStartLeavesNoContainer();
     void closingWithARunningContainerAsks();
 
 private:
     RunsPanel* openRuns(TestProject& project);
+    static QString containerOf(const TestProject& project);
+    static QString containersNamed(const QString& name);
 };
+
+// The container name the last run recorded.
+QString TestGuiRuns::containerOf(const TestProject& project)
+{
+    QFile config(project.lastRunDir() + QStringLiteral("/config/run.json"));
+    if (!config.open(QIODevice::ReadOnly))
+        return QString();
+    return QJsonDocument::fromJson(config.readAll()).object().value(QStringLiteral("container")).toString();
+}
+
+// What the engine has under that name, running or not ("" when nothing).
+QString TestGuiRuns::containersNamed(const QString& name)
+{
+    QProcess ps;
+    ps.start(QStringLiteral("docker"),
+             { QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("--filter"), QStringLiteral("name=") + name,
+               QStringLiteral("--format"), QStringLiteral("{{.Names}} {{.Status}}") });
+    if (!ps.waitForFinished(30000) || ps.exitStatus() != QProcess::NormalExit || ps.exitCode() != 0)
+        return QStringLiteral("docker ps failed: ") + QString::fromLocal8Bit(ps.readAllStandardError());
+    return QString::fromUtf8(ps.readAllStandardOutput()).trimmed();
+}
 
 void TestGuiRuns::initTestCase()
 {
@@ -165,14 +193,51 @@ void TestGuiRuns::stopARunningContainer()
     QTest::mouseClick(need<QPushButton>(runs, "runButton"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(runs->logView()->toPlainText().contains(QStringLiteral("started")), 120000);
     QCOMPARE(runs->phase(), RunsPanel::Phase::Running);
-    // docker run forwards SIGINT only once it has set up its signal proxy, which can come after the first
-    // output; a Stop before that kills the docker client (a known gap: Stop should `docker stop` the name).
-    QTest::qWait(2000);
+    const QString container = containerOf(project);
+    QVERIFY(!container.isEmpty());
+    QCOMPARE(containersNamed(container).section(QLatin1Char(' '), 0, 0), container);
     QTest::mouseClick(need<QPushButton>(runs, "stopButton"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!runs->isBusy(), 30000);
     const QString status = need<QLabel>(runs, "runStatus")->text();
     QVERIFY2(status.contains(QStringLiteral("Stopped")) || status.contains(QStringLiteral("130")), qPrintable(status));
     QVERIFY(need<QTreeWidget>(runs, "historyList")->topLevelItem(0)->text(2) != QStringLiteral("0"));
+    QVERIFY(window()->commandLog()->text().contains(QStringLiteral("docker stop --time 10 ") + container));
+    QTRY_COMPARE_WITH_TIMEOUT(containersNamed(container), QString(), 10000);
+}
+
+void TestGuiRuns::stopRightAfterStartLeavesNoContainer()
+{
+    // Stop pressed in the same event-loop turn that starts `docker run`: before the client has created
+    // the container, let alone set up the signal proxy that would forward a SIGINT to it.
+    TestProject project(QStringLiteral("sh -c 'trap \"exit 130\" INT TERM; echo started; sleep 60 & wait'"));
+    RunsPanel* runs = openRuns(project);
+    QVERIFY(runs);
+    bool stopped = false;
+    // Queued: Stop comes in the event-loop turn right after `docker run` was started.
+    const QMetaObject::Connection hook = connect(
+        CommandLog::instance(), &CommandLog::commandStarted, this,
+        [&stopped, runs](const QString& line) {
+            if (stopped || !line.startsWith(QStringLiteral("docker run ")))
+                return;
+            QCOMPARE(runs->phase(), RunsPanel::Phase::Running);
+            QTest::mouseClick(runs->findChild<QPushButton*>(QStringLiteral("stopButton")), Qt::LeftButton);
+            stopped = true;
+        },
+        Qt::QueuedConnection);
+    QTest::mouseClick(need<QPushButton>(runs, "runButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(stopped, 120000); // after the build
+    disconnect(hook);
+    QVERIFY(runs->phase() == RunsPanel::Phase::Stopping || !runs->isBusy());
+    const QString container = containerOf(project);
+    QVERIFY(container.startsWith(QStringLiteral("logistician-")));
+    QTRY_VERIFY_WITH_TIMEOUT(!runs->isBusy(), 60000);
+    const QString status = need<QLabel>(runs, "runStatus")->text();
+    QVERIFY2(status.contains(QStringLiteral("Stopped")), qPrintable(status));
+    // Nothing under that name: not running, not left created, not exited and kept.
+    QTRY_COMPARE_WITH_TIMEOUT(containersNamed(container), QString(), 10000);
+    // And nothing started later either.
+    QTest::qWait(2000);
+    QCOMPARE(containersNamed(container), QString());
 }
 
 void TestGuiRuns::closingWithARunningContainerAsks()

@@ -10,10 +10,10 @@
 #include "MainWindow.h"
 #include "NewExperimentWizard.h"
 #include "Parameters.h"
+#include "Settings.h"
 #include "SetupWizard.h"
 #include "TestKeychain.h"
 #include "TestProject.h"
-#include "UserSettings.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -23,7 +23,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QTest>
 #include <QTreeWidget>
 
@@ -188,12 +187,12 @@ void TestGuiWizards::setupWizard()
              QStringLiteral("AKIATESTKEY"));
     QCOMPARE(TestKeychain::read(m_service, CredentialStore::Secret::AwsSecretAccessKey).value,
              QStringLiteral("aws-s3cret"));
-    UserSettings settings;
+    Settings settings;
     QCOMPARE(settings.registry(), QStringLiteral("127.0.0.1:1/team"));
     QCOMPARE(settings.registryUser(), QStringLiteral("alice"));
     QCOMPARE(settings.defaultRegion(), QStringLiteral("eu-central-1"));
     QCOMPARE(settings.defaultInstanceType(), QStringLiteral("c6i.large"));
-    QVERIFY(QSettings(MainWindow::settingsPath(), QSettings::IniFormat).value(QStringLiteral("setupDone")).toBool());
+    QVERIFY(settings.setupDone());
     QFile ini(configDir() + QStringLiteral("/logistician/settings.ini"));
     QVERIFY(ini.open(QIODevice::ReadOnly));
     QVERIFY(!ini.readAll().contains("s3cret"));

@@ -2,7 +2,7 @@
 
 #include "AppPaths.h"
 #include "Parameters.h"
-#include "UserSettings.h"
+#include "Settings.h"
 
 #include <QRegularExpression>
 #include <cmath>
@@ -141,7 +141,7 @@ std::optional<Problem> check(const QJsonObject& obj)
     return std::nullopt;
 }
 
-Result resolve(const Parameters& parameters, const UserSettings& settings, Machine* m)
+Result resolve(const Parameters& parameters, const Settings& settings, Machine* m)
 {
     const QJsonObject& json = parameters.json();
     const QString file = AppPaths::settingsFile();

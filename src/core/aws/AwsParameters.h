@@ -7,7 +7,7 @@
 #include <optional>
 
 class Parameters;
-class UserSettings;
+class Settings;
 
 // The aws_* keys of parameters.json: checked when the file is loaded (every
 // one of them reaches Terraform or the instance's boot script as root), and
@@ -55,6 +55,6 @@ struct Machine
     QString instanceTypeSource;
 };
 // Bad input when a stored default is not of its format (settings.ini is input too).
-Result resolve(const Parameters& parameters, const UserSettings& settings, Machine* machine);
+Result resolve(const Parameters& parameters, const Settings& settings, Machine* machine);
 
 } // namespace AwsParameters

@@ -1,7 +1,7 @@
 #include "OriginalConfig.h"
 
 #include "CredentialStore.h"
-#include "UserSettings.h"
+#include "Settings.h"
 
 #include <QDir>
 #include <QFile>
@@ -64,7 +64,7 @@ QString OriginalConfig::registryFor(const Values& values)
 void OriginalConfig::import(const Values& values, CredentialStore* store)
 {
     QStringList done;
-    UserSettings settings;
+    Settings settings;
     if (!values.dockerUsername.isEmpty()) {
         settings.setRegistry(registryFor(values));
         settings.setRegistryUser(values.dockerUsername);

@@ -32,7 +32,7 @@ public:
     // Docker Hub under the user's name: the registry setting the import gives.
     static QString registryFor(const Values& values);
 
-    // Imports into store (the AWS keys) and UserSettings (registry, user, image repository); finished() follows
+    // Imports into store (the AWS keys) and Settings (registry, user, image repository); finished() follows
     // with one line per thing done, or an error.
     void import(const Values& values, CredentialStore* store);
     // Deletes the plain-text file.
