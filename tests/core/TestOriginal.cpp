@@ -319,9 +319,9 @@ private Q_SLOTS:
         write(
             R"({"aws_access_key": "AKIAABCDEFGHIJKLMNOP", "aws_secret_key": "abcdEFGH1234/+abcdEFGH1234abcdEFGH123456",
                   "docker_username": "jane", "docker_repository": "experiments"})");
-        QString error;
+        Result error;
         const auto values = OriginalConfig::read(path, &error);
-        QVERIFY2(values, qPrintable(error));
+        QVERIFY2(values, qPrintable(error.message()));
         QCOMPARE(values->dockerRepository, QStringLiteral("experiments"));
         QCOMPARE(OriginalConfig::registryFor(*values), QStringLiteral("docker.io/jane"));
         for (const QByteArray& bad :
@@ -329,7 +329,9 @@ private Q_SLOTS:
                QByteArray(R"({"aws_access_key": "AKIA\nX"})"), QByteArray("[1]") }) {
             write(bad);
             QVERIFY2(!OriginalConfig::read(path, &error), bad.constData());
-            QVERIFY(error.startsWith(path));
+            QVERIFY(error.message().startsWith(path + ": "));
+            QCOMPARE(error.location().file, path);
+            QCOMPARE(error.kind(), Result::Kind::BadInput);
         }
     }
 };
