@@ -27,7 +27,7 @@ CredentialStore::Reply waitFor(const std::function<void(CredentialStore::Callbac
     });
     if (!done)
         loop.exec();
-    return secretsCode;
+    return result;
 }
 
 void checkTools()
