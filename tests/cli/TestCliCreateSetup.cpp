@@ -186,7 +186,7 @@ private Q_SLOTS:
                                               { "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus" },
                                               { "AWS_ACCESS_KEY_ID", "AKIAEXAMPLE" } });
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QVERIFY2(r.err.contains("no keychain answers; AWS_ACCESS_KEY_ID will be used from the environment"),
+        QVERIFY2(r.err.contains("not stored in the keychain; AWS_ACCESS_KEY_ID will be used from the environment"),
                  qPrintable(r.err));
         QVERIFY(!r.err.contains("AKIAEXAMPLE"));
     }
@@ -203,7 +203,8 @@ private Q_SLOTS:
                                               { "WAYLAND_DISPLAY", "" },
                                               { "LOGISTICIAN_REGISTRY_PASSWORD", secret } });
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QVERIFY2(r.err.contains("no keychain answers; LOGISTICIAN_REGISTRY_PASSWORD will be used from the environment"),
+        QVERIFY2(r.err.contains(
+                     "not stored in the keychain; LOGISTICIAN_REGISTRY_PASSWORD will be used from the environment"),
                  qPrintable(r.err));
         QVERIFY(!r.err.contains(secret) && !r.out.contains(secret));
         QDirIterator it(config.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
