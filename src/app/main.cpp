@@ -2,6 +2,7 @@
 // or `gui`, execs logistician-gui, the window. This executable links no GUI
 // libraries, so the verbs start fast (ARCHITECTURE.md).
 #include "Cli.h"
+#include "Result.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -38,7 +39,7 @@ int execGui(int argc, char** argv)
                  "logistician: error: cannot start the desktop app %s: %s; the verbs work without it "
                  "(see `logistician --help`)\n",
                  gui.constData(), std::strerror(errno));
-    return 1;
+    return Result::exitCode(Result::Kind::Unavailable);
 }
 
 } // namespace

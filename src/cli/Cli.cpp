@@ -89,9 +89,9 @@ int run(const QStringList& given)
             return verb->execute(arguments.mid(1));
         }
     }
-    Console::error(QStringLiteral("unknown verb \"%1\"; one of: %2 (see `logistician --help`)")
-                       .arg(first, verbNames().join(QStringLiteral(", "))));
-    return 2;
+    return Console::exitWith(
+        Result::badInput(QStringLiteral("unknown verb \"%1\"; one of: %2 (see `logistician --help`)")
+                             .arg(first, verbNames().join(QStringLiteral(", ")))));
 }
 
 } // namespace Cli

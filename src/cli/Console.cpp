@@ -47,6 +47,13 @@ void error(const QString& message)
         err(QStringLiteral("logistician: error: %1\n").arg(message));
 }
 
+int exitWith(const Result& result)
+{
+    if (!result.isOk() && !result.message().isEmpty())
+        error(result.message());
+    return result.exitCode();
+}
+
 void echoCommand(const QString& displayLine)
 {
     if (colour())

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Result.h"
+
 #include <QString>
 
 // Writing to the terminal: command echoes in colour on a terminal, plain when
@@ -10,6 +12,9 @@ void out(const QString& text); // stdout, no newline added
 void outLine(const QString& text);
 void err(const QString& text);
 void error(const QString& message); // "logistician: error: ..."
+// The verbs' one way out: prints a failed result as error() does and returns
+// its exit code (Result::exitCode, the only kind-to-code mapping); 0 for ok.
+int exitWith(const Result& result);
 void echoCommand(const QString& displayLine); // "$ docker run ..."
 bool colour(); // stderr is a terminal and NO_COLOR is unset
 bool stdinIsTerminal();

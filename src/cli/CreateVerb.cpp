@@ -36,10 +36,8 @@ int CreateVerb::execute(const QStringList& arguments)
     if (int code = parse(parser, arguments); code >= 0)
         return code;
     const bool interactive = !parser.isSet(nonInteractive) && Console::stdinIsTerminal();
-    if (parser.positionalArguments().size() > 1) {
-        Console::error(QStringLiteral("create: one NAME only"));
-        return 2;
-    }
+    if (parser.positionalArguments().size() > 1)
+        return Console::exitWith(Result::badInput(QStringLiteral("create: one NAME only")));
 
     // A path (as the original's `create PATH`): the project is the one it lies in, the name its last part.
     const QString argument = parser.positionalArguments().value(0);
@@ -57,10 +55,9 @@ int CreateVerb::execute(const QStringList& arguments)
         : pathStart.isEmpty()                   ? QDir::currentPath()
                                                 : pathStart;
     const QString projectRoot = ExperimentCreator::projectRootFor(start, &gitError);
-    if (projectRoot.isEmpty()) {
-        Console::error(gitError + QStringLiteral("; create experiments inside a Git working tree (git init first)"));
-        return 2;
-    }
+    if (projectRoot.isEmpty())
+        return Console::exitWith(Result::badInput(
+            gitError + QStringLiteral("; create experiments inside a Git working tree (git init first)")));
 
     ExperimentCreator::Options options;
     options.projectRoot = projectRoot;
@@ -82,10 +79,8 @@ int CreateVerb::execute(const QStringList& arguments)
         Console::error(ok.message());
         options.name.clear();
     }
-    if (options.name.isEmpty()) {
-        Console::error(QStringLiteral("create: give the experiment a NAME"));
-        return 2;
-    }
+    if (options.name.isEmpty())
+        return Console::exitWith(Result::badInput(QStringLiteral("create: give the experiment a NAME")));
 
     // From a template the new Dockerfile names the Git remote and parameters.json the command; from
     // --base both come from the other experiment.
@@ -102,10 +97,8 @@ int CreateVerb::execute(const QStringList& arguments)
 
     QString dir;
     const Result created = ExperimentCreator::create(options, &dir);
-    if (!created) {
-        Console::error(created.message());
-        return created.exitCode();
-    }
+    if (!created)
+        return Console::exitWith(created);
     Console::outLine(dir);
     const QString relative = QDir::current().relativeFilePath(dir);
     if (options.baseDir.isEmpty())

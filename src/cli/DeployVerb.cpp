@@ -44,9 +44,7 @@ int DeployVerb::preview(const Deployment& deployment, const DeployOptions& optio
     int code = 0;
     QObject::connect(&preview, &DeployPreview::finished, &loop, [&](const Result& result, const QString& text) {
         Console::out(text + QLatin1Char('\n'));
-        if (!result)
-            Console::error(result.message());
-        code = result.exitCode();
+        code = Console::exitWith(result);
         loop.quit();
     });
     preview.start(options);
@@ -85,8 +83,8 @@ int DeployVerb::execute(const QStringList& arguments)
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     std::unique_ptr<Deployment> opened;
-    if (int code = openDeployment(parser, &opened))
-        return code;
+    if (const Result loaded = openDeployment(parser, &opened); !loaded)
+        return Console::exitWith(loaded);
     Deployment& deployment = *opened;
     DeployOptions options;
     options.backend = parser.value(backend);
@@ -97,29 +95,22 @@ int DeployVerb::execute(const QStringList& arguments)
     if (options.dryRun)
         return preview(deployment, options);
     const Deployment::Plan plan = deployment.plan(options);
-    if (!plan.check) {
-        Console::error(plan.check.message());
-        return plan.check.exitCode();
-    }
+    if (!plan.check)
+        return Console::exitWith(plan.check);
     if (plan.backend == QLatin1String("local")) {
-        QString engineError;
-        if (!Docker::engineAnswers(&engineError)) {
-            Console::error(engineError);
-            return 1;
-        }
+        if (const Result engine = Docker::engineAnswers(); !engine)
+            return Console::exitWith(engine);
     }
     Console::err(QStringLiteral("logistician: %1\n").arg(plan.summary));
     for (const QString& warning : plan.warnings)
         Console::err(QStringLiteral("logistician: warning: %1\n").arg(warning));
     if (plan.costsMoney && !plan.resumes && !parser.isSet(yes)) {
-        if (!Console::stdinIsTerminal()) {
-            Console::error(QStringLiteral("deploy: this creates machines that cost money; pass --yes to go on without "
-                                          "a question"));
-            return 2;
-        }
+        if (!Console::stdinIsTerminal())
+            return Console::exitWith(Result::badInput(QStringLiteral(
+                "deploy: this creates machines that cost money; pass --yes to go on without a question")));
         if (!confirm(QStringLiteral("Create them?"))) {
             Console::err(QStringLiteral("logistician: nothing was created\n"));
-            return 1;
+            return Console::exitWith(Result::cancelled(QString()));
         }
     }
     return await(deployment, [&] { deployment.deploy(options); });

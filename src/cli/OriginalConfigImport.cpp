@@ -19,12 +19,10 @@ int importOriginalConfig(bool interactive, bool deleteAfterwards, CredentialStor
     if (!QFileInfo::exists(path))
         return 0;
     Console::err(QStringLiteral("\nThe original Logistician's settings (%1):\n").arg(path));
-    QString error;
-    const auto values = OriginalConfig::read(path, &error);
-    if (!values) {
-        Console::error(error);
-        return 2;
-    }
+    Result readError;
+    const auto values = OriginalConfig::read(path, &readError);
+    if (!values)
+        return Console::exitWith(readError);
     if (interactive && !yes(Console::prompt(QStringLiteral("  Import them (AWS keys into the keychain)? [Y/n]")))) {
         Console::err(QStringLiteral("  not imported\n"));
         return 0;
@@ -32,6 +30,7 @@ int importOriginalConfig(bool interactive, bool deleteAfterwards, CredentialStor
     OriginalConfig import;
     QEventLoop loop;
     QStringList done;
+    QString error;
     bool over = false;
     QObject::connect(&import, &OriginalConfig::finished, &loop, [&](const QStringList& lines, const QString& why) {
         done = lines;
@@ -44,10 +43,8 @@ int importOriginalConfig(bool interactive, bool deleteAfterwards, CredentialStor
         loop.exec();
     for (const QString& line : std::as_const(done))
         Console::err(QStringLiteral("  imported %1\n").arg(line));
-    if (!error.isEmpty()) {
-        Console::error(QStringLiteral("import of %1 stopped: %2").arg(path, error));
-        return 1;
-    }
+    if (!error.isEmpty())
+        return Console::exitWith(Result::failed(QStringLiteral("import of %1 stopped: %2").arg(path, error)));
     // The keys are in the keychain now; the plain-text copy is the only one left.
     const bool remove = interactive
         ? yes(Console::prompt(QStringLiteral("  Delete the plain-text file %1 now? [Y/n]").arg(path)))
@@ -58,10 +55,8 @@ int importOriginalConfig(bool interactive, bool deleteAfterwards, CredentialStor
                          .arg(path));
         return 0;
     }
-    if (!OriginalConfig::remove(path, &error)) {
-        Console::error(error);
-        return 1;
-    }
+    if (const Result removed = OriginalConfig::remove(path); !removed)
+        return Console::exitWith(removed);
     Console::err(QStringLiteral("  deleted %1\n").arg(path));
     return 0;
 }

@@ -49,37 +49,32 @@ int RunVerb::execute(const QStringList& arguments)
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     Experiment experiment;
-    if (int code = openExperiment(parser, &experiment))
-        return code;
+    if (const Result opened = openExperiment(parser, &experiment); !opened)
+        return Console::exitWith(opened);
 
     QString argumentText = parser.value(options);
     // main() decodes argv as UTF-8; a byte that is not UTF-8 arrives as U+FFFD and
     // would reach the container changed. Refuse it rather than pass other bytes.
     if (argumentText.contains(QChar::ReplacementCharacter)) {
-        Console::error(QStringLiteral("run: -o is not valid UTF-8 (it holds a byte sequence that cannot be decoded, "
-                                      "or U+FFFD); give the arguments in UTF-8"));
-        return 2;
+        return Console::exitWith(
+            Result::badInput(QStringLiteral("run: -o is not valid UTF-8 (it holds a byte sequence that cannot be "
+                                            "decoded, or U+FFFD); give the arguments in UTF-8")));
     }
     if (parser.isSet(condition)) {
-        if (parser.isSet(options)) {
-            Console::error(QStringLiteral("run: give either -o or --condition, not both"));
-            return 2;
-        }
+        if (parser.isSet(options))
+            return Console::exitWith(Result::badInput(QStringLiteral("run: give either -o or --condition, not both")));
         const QStringList conditions = experiment.parameters().allConditions();
         bool ok = false;
         const int n = parser.value(condition).toInt(&ok);
-        if (!ok || n < 1 || n > conditions.size()) {
-            Console::error(QStringLiteral("run: --condition must be between 1 and %1").arg(conditions.size()));
-            return 2;
-        }
+        if (!ok || n < 1 || n > conditions.size())
+            return Console::exitWith(
+                Result::badInput(QStringLiteral("run: --condition must be between 1 and %1").arg(conditions.size())));
         argumentText = conditions.at(n - 1);
     }
     QString splitError;
     const auto words = ShellWords::split(argumentText, &splitError);
-    if (!words) {
-        Console::error(QStringLiteral("run: -o \"%1\": %2").arg(argumentText, splitError));
-        return 2;
-    }
+    if (!words)
+        return Console::exitWith(Result::badInput(QStringLiteral("run: -o \"%1\": %2").arg(argumentText, splitError)));
 
     LocalRun::Options runOptions;
     runOptions.arguments = *words;
@@ -93,19 +88,12 @@ int RunVerb::execute(const QStringList& arguments)
 int RunVerb::prepareAndRun(LocalRun& run)
 {
     // Bad input first (exit 2), then the engine (exit 1); only then is anything written.
-    if (const Result valid = run.validate(); !valid) {
-        Console::error(valid.message());
-        return valid.exitCode();
-    }
-    QString engineError;
-    if (!Docker::engineAnswers(&engineError)) {
-        Console::error(engineError);
-        return 1;
-    }
-    if (const Result prepared = run.prepare(); !prepared) {
-        Console::error(prepared.message());
-        return prepared.exitCode();
-    }
+    if (const Result valid = run.validate(); !valid)
+        return Console::exitWith(valid);
+    if (const Result engine = Docker::engineAnswers(); !engine)
+        return Console::exitWith(engine);
+    if (const Result prepared = run.prepare(); !prepared)
+        return Console::exitWith(prepared);
     return runToEnd(run);
 }
 
@@ -122,12 +110,9 @@ int RunVerb::runToEnd(LocalRun& run)
         fflush(stderr);
     });
     QObject::connect(&run, &LocalRun::finished, [&](int exitCode, const QString& message) {
-        code = exitCode;
-        // A message means docker itself failed, not the experiment: that is exit code 1.
-        if (!message.isEmpty()) {
-            Console::error(message);
-            code = 1;
-        }
+        // The container's own exit code is passed on; a message means docker itself
+        // failed, not the experiment, and that is a failure like any other.
+        code = message.isEmpty() ? exitCode : Console::exitWith(Result::failed(message));
         loop.quit();
     });
 

@@ -70,10 +70,9 @@ int SetupVerb::execute(const QStringList& arguments)
         parser.addOption(o);
     if (int code = parse(parser, arguments); code >= 0)
         return code;
-    if (!parser.positionalArguments().isEmpty()) {
-        Console::error(QStringLiteral("setup: unexpected argument %1").arg(parser.positionalArguments().first()));
-        return 2;
-    }
+    if (!parser.positionalArguments().isEmpty())
+        return Console::exitWith(Result::badInput(
+            QStringLiteral("setup: unexpected argument %1").arg(parser.positionalArguments().first())));
     const bool interactive = !parser.isSet(nonInteractive) && Console::stdinIsTerminal();
 
     if (!parser.isSet(skipTools))
@@ -113,7 +112,7 @@ int SetupVerb::execute(const QStringList& arguments)
     if (!service.isEmpty())
         store.setService(service);
     Console::err(QStringLiteral("\nCredentials (keychain service \"%1\"):\n").arg(store.service()));
-    int result = 0;
+    int secretsCode = 0;
     for (auto secret : { CredentialStore::Secret::RegistryPassword, CredentialStore::Secret::AwsAccessKeyId,
                          CredentialStore::Secret::AwsSecretAccessKey }) {
         const QString envName = CredentialStore::environmentVariable(secret);
@@ -129,13 +128,15 @@ int SetupVerb::execute(const QStringList& arguments)
         const auto reply = waitFor([&](CredentialStore::Callback cb) { store.write(secret, value, cb); });
         if (reply.ok()) {
             Console::err(QStringLiteral("  %1: stored in the keychain\n").arg(CredentialStore::label(secret)));
-        } else if (reply.status == CredentialStore::Reply::Status::NoBackend && fromEnvironment) {
-            // CI: no keychain, and none needed: the variable is read where it is used.
-            Console::err(QStringLiteral("  %1: no keychain answers; %2 will be used from the environment\n")
+        } else if (fromEnvironment
+                   && (reply.kind() == Result::Kind::Unavailable || reply.kind() == Result::Kind::Failed)) {
+            // CI: no keychain (QtKeychain reports a missing D-Bus as a plain failure), and
+            // none needed: the variable is read where it is used.
+            Console::err(QStringLiteral("  %1: not stored in the keychain; %2 will be used from the environment\n")
                              .arg(CredentialStore::label(secret), envName));
         } else {
-            Console::error(QStringLiteral("%1: %2").arg(CredentialStore::label(secret), reply.message));
-            result = 1;
+            secretsCode = Console::exitWith(
+                Result::failed(QStringLiteral("%1: %2").arg(CredentialStore::label(secret), reply.result.message())));
             break;
         }
     }
@@ -148,14 +149,13 @@ int SetupVerb::execute(const QStringList& arguments)
         Console::err(QStringLiteral("  %1 (exists)\n").arg(keyPath));
     } else {
         QDir().mkpath(QFileInfo(keyPath).absolutePath());
-        QString message;
-        const int code = runToEnd(SshKey::generateCommand(keyPath), &message);
-        if (code != 0 || !SshKey::restrictPermissions(keyPath)) {
-            Console::error(QStringLiteral("could not create the SSH key %1: %2")
-                               .arg(keyPath, message.isEmpty() ? QStringLiteral("ssh-keygen failed") : message));
-            return 1;
-        }
+        Result made = runToEnd(SshKey::generateCommand(keyPath), QStringLiteral("ssh-keygen"));
+        if (made && !SshKey::restrictPermissions(keyPath))
+            made = Result::failed(QStringLiteral("cannot make it private to you"));
+        if (!made)
+            return Console::exitWith(
+                Result::failed(QStringLiteral("could not create the SSH key %1: %2").arg(keyPath, made.message())));
         Console::err(QStringLiteral("  %1 (created)\n").arg(keyPath));
     }
-    return result;
+    return secretsCode;
 }

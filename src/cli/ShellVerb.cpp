@@ -17,8 +17,8 @@ int ShellVerb::execute(const QStringList& arguments)
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     Experiment experiment;
-    if (int code = openExperiment(parser, &experiment))
-        return code;
+    if (const Result opened = openExperiment(parser, &experiment); !opened)
+        return Console::exitWith(opened);
     LocalRun::Options options;
     options.interactiveShell = true;
     options.tty = Console::stdinIsTerminal();

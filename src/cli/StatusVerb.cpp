@@ -138,19 +138,15 @@ int StatusVerb::execute(const QStringList& arguments)
         return code;
     bool ok = false;
     const double seconds = parser.value(interval).toDouble(&ok);
-    if (!ok || seconds <= 0) {
-        Console::error(QStringLiteral("status: --interval must be a positive number of seconds"));
-        return 2;
-    }
+    if (!ok || seconds <= 0)
+        return Console::exitWith(
+            Result::badInput(QStringLiteral("status: --interval must be a positive number of seconds")));
     std::unique_ptr<Deployment> opened;
-    if (int code = openDeployment(parser, &opened))
-        return code;
+    if (const Result loaded = openDeployment(parser, &opened); !loaded)
+        return Console::exitWith(loaded);
     Deployment& deployment = *opened;
-    if (!deployment.hasDeployment()) {
-        const Result nothing = deployment.nothingDeployed();
-        Console::error(nothing.message());
-        return nothing.exitCode();
-    }
+    if (!deployment.hasDeployment())
+        return Console::exitWith(deployment.nothingDeployed());
     const bool clearScreen = parser.isSet(watch) && !parser.isSet(json) && isatty(fileno(stdout));
     if (parser.isSet(watch)) // the same few commands every round would bury the table
         QObject::disconnect(CommandLog::instance(), &CommandLog::commandStarted, nullptr, nullptr);

@@ -20,22 +20,20 @@ int SyncVerb::execute(const QStringList& arguments)
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     Deployment::SyncOptions options;
-    if (int code = conditionNumbers(parser, condition, &options.conditions))
-        return code;
+    if (const Result numbers = conditionNumbers(parser, condition, &options.conditions); !numbers)
+        return Console::exitWith(numbers);
     bool ok = false;
     options.parallel = parser.value(parallel).toInt(&ok);
-    if (!ok || options.parallel < 1) {
-        Console::error(QStringLiteral("sync: --parallel must be a whole number of at least 1"));
-        return 2;
-    }
+    if (!ok || options.parallel < 1)
+        return Console::exitWith(
+            Result::badInput(QStringLiteral("sync: --parallel must be a whole number of at least 1")));
     options.bandwidthLimitKBps = parser.value(bwlimit).toInt(&ok);
-    if (!ok || options.bandwidthLimitKBps < 0) {
-        Console::error(QStringLiteral("sync: --bwlimit must be a whole number of KiB per second"));
-        return 2;
-    }
+    if (!ok || options.bandwidthLimitKBps < 0)
+        return Console::exitWith(
+            Result::badInput(QStringLiteral("sync: --bwlimit must be a whole number of KiB per second")));
     std::unique_ptr<Deployment> opened;
-    if (int code = openDeployment(parser, &opened))
-        return code;
+    if (const Result loaded = openDeployment(parser, &opened); !loaded)
+        return Console::exitWith(loaded);
     Deployment& deployment = *opened;
     return DeployVerb::await(deployment, [&] { deployment.sync(options); });
 }

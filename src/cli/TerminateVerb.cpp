@@ -20,11 +20,11 @@ int TerminateVerb::execute(const QStringList& arguments)
         return code;
     Deployment::TerminateOptions options;
     options.force = parser.isSet(force);
-    if (int code = conditionNumbers(parser, condition, &options.conditions))
-        return code;
+    if (const Result numbers = conditionNumbers(parser, condition, &options.conditions); !numbers)
+        return Console::exitWith(numbers);
     std::unique_ptr<Deployment> opened;
-    if (int code = openDeployment(parser, &opened))
-        return code;
+    if (const Result loaded = openDeployment(parser, &opened); !loaded)
+        return Console::exitWith(loaded);
     Deployment& deployment = *opened;
     if (!deployment.hasDeployment()) {
         Console::err(QStringLiteral("logistician: nothing is deployed for %1\n").arg(deployment.experiment().dir()));
@@ -48,12 +48,11 @@ int TerminateVerb::execute(const QStringList& arguments)
                            .arg(names.join(QStringLiteral(", ")), s.experiment, s.backend,
                                 aws ? QStringLiteral(" and destroy its machine") : QString());
         }
-        if (!Console::stdinIsTerminal()) {
-            Console::error(QStringLiteral("terminate: pass --yes to terminate without a question"));
-            return 2;
-        }
+        if (!Console::stdinIsTerminal())
+            return Console::exitWith(
+                Result::badInput(QStringLiteral("terminate: pass --yes to terminate without a question")));
         if (!DeployVerb::confirm(question))
-            return 1;
+            return Console::exitWith(Result::cancelled(QString()));
     }
     return DeployVerb::await(deployment, [&] { deployment.terminate(options); });
 }

@@ -49,8 +49,8 @@ int Verb::parse(QCommandLineParser& parser, const QStringList& arguments, const 
         parser.addPositionalArgument(QStringLiteral("EXPERIMENT_DIR"), positionalHelp,
                                      QStringLiteral("[EXPERIMENT_DIR]"));
     if (!parser.parse(arguments)) {
-        Console::error(QStringLiteral("%1: %2 (see `logistician %1 --help`)").arg(name(), parser.errorText()));
-        return 2;
+        return Console::exitWith(
+            Result::badInput(QStringLiteral("%1: %2 (see `logistician %1 --help`)").arg(name(), parser.errorText())));
     }
     if (parser.isSet(help)) {
         QString text = parser.helpText();
@@ -74,24 +74,22 @@ QCommandLineOption Verb::conditionOption(const QString& what)
                               QStringLiteral("N"));
 }
 
-int Verb::conditionNumbers(const QCommandLineParser& parser, const QCommandLineOption& option,
-                           QList<int>* numbers) const
+Result Verb::conditionNumbers(const QCommandLineParser& parser, const QCommandLineOption& option,
+                              QList<int>* numbers) const
 {
     for (const QString& value : parser.values(option)) {
         for (const QString& part : value.split(QLatin1Char(','))) {
             bool ok = false;
             const int n = part.trimmed().toInt(&ok);
-            if (!ok || n < 1) {
-                Console::error(QStringLiteral("%1: --condition takes condition numbers from 1 as `logistician status` "
-                                              "shows them, not \"%2\"")
-                                   .arg(name(), part.trimmed()));
-                return 2;
-            }
+            if (!ok || n < 1)
+                return Result::badInput(QStringLiteral("%1: --condition takes condition numbers from 1 as "
+                                                       "`logistician status` shows them, not \"%2\"")
+                                            .arg(name(), part.trimmed()));
             if (!numbers->contains(n))
                 numbers->append(n);
         }
     }
-    return 0;
+    return Result::ok();
 }
 
 int Verb::parseWithExperimentDir(QCommandLineParser& parser, const QStringList& arguments)
@@ -99,39 +97,30 @@ int Verb::parseWithExperimentDir(QCommandLineParser& parser, const QStringList& 
     return parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder)."));
 }
 
-int Verb::openDeployment(const QCommandLineParser& parser, std::unique_ptr<Deployment>* deployment)
+Result Verb::openDeployment(const QCommandLineParser& parser, std::unique_ptr<Deployment>* deployment)
 {
     Experiment experiment;
-    if (int code = openExperiment(parser, &experiment))
-        return code;
+    if (const Result opened = openExperiment(parser, &experiment); !opened)
+        return opened;
     *deployment = std::make_unique<Deployment>(experiment);
-    const Result loaded = (*deployment)->load();
-    if (!loaded)
-        Console::error(loaded.message());
-    return loaded.exitCode();
+    return (*deployment)->load();
 }
 
-int Verb::openExperiment(const QCommandLineParser& parser, Experiment* experiment)
+Result Verb::openExperiment(const QCommandLineParser& parser, Experiment* experiment)
 {
     const QStringList positional = parser.positionalArguments();
-    if (positional.size() > 1) {
-        Console::error(QStringLiteral("%1: one experiment folder at most, got %2").arg(name()).arg(positional.size()));
-        return 2;
-    }
+    if (positional.size() > 1)
+        return Result::badInput(
+            QStringLiteral("%1: one experiment folder at most, got %2").arg(name()).arg(positional.size()));
     const QString dir = positional.isEmpty() ? QDir::currentPath() : positional.first();
-    const Result result = Experiment::open(dir, experiment);
-    if (!result) {
-        Console::error(result.message());
-        return result.exitCode();
-    }
-    return 0;
+    return Experiment::open(dir, experiment);
 }
 
-int Verb::runToEnd(const Command& command, QString* errorMessage)
+Result Verb::runToEnd(const Command& command, const QString& what)
 {
     CommandRunner runner;
     QEventLoop loop;
-    int code = 0;
+    Result result;
     QObject::connect(&runner, &CommandRunner::standardOutput, [](const QByteArray& d) {
         fwrite(d.constData(), 1, static_cast<size_t>(d.size()), stdout);
         fflush(stdout);
@@ -140,14 +129,17 @@ int Verb::runToEnd(const Command& command, QString* errorMessage)
         fwrite(d.constData(), 1, static_cast<size_t>(d.size()), stderr);
         fflush(stderr);
     });
+    bool over = false;
     QObject::connect(&runner, &CommandRunner::finished, [&](int exitCode, const QString& message) {
-        code = exitCode;
-        if (errorMessage)
-            *errorMessage = message;
+        if (exitCode != 0)
+            result
+                = Result::failed(message.isEmpty() ? QStringLiteral("%1 failed (exit code %2)").arg(what).arg(exitCode)
+                                                   : QStringLiteral("%1 failed: %2").arg(what, message));
+        over = true;
         loop.quit();
     });
     runner.start(command);
-    if (runner.isRunning())
+    if (!over && runner.isRunning())
         loop.exec();
-    return code;
+    return result;
 }

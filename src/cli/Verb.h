@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Result.h"
+
 #include <QCommandLineParser>
 #include <QString>
 #include <QStringList>
@@ -10,8 +12,9 @@ struct Command;
 class Deployment;
 class Experiment;
 
-// One CLI verb: parses its own options and calls core. Exit codes: 0 success,
-// 1 the work failed, 2 bad input or usage.
+// One CLI verb: parses its own options and calls core. Its exit code comes
+// from a Result through Console::exitWith: 0 success, 1 the work failed, 2 bad
+// input or usage (run passes the container's own code on).
 class Verb
 {
 public:
@@ -27,17 +30,18 @@ protected:
     int parse(QCommandLineParser& parser, const QStringList& arguments, const QString& positionalHelp = QString());
     // parse() for the verbs that take [EXPERIMENT_DIR].
     int parseWithExperimentDir(QCommandLineParser& parser, const QStringList& arguments);
-    // The experiment folder argument (default: the current folder), opened; exit code 0 or the failure's.
-    int openExperiment(const QCommandLineParser& parser, Experiment* experiment);
+    // The experiment folder argument (default: the current folder), opened.
+    Result openExperiment(const QCommandLineParser& parser, Experiment* experiment);
     // The --condition option of sync and terminate: 1-based numbers as status shows them.
     static QCommandLineOption conditionOption(const QString& what);
-    // Its values (repeated, or comma-separated) as numbers; exit code 0, or 2 with the message printed.
-    int conditionNumbers(const QCommandLineParser& parser, const QCommandLineOption& option, QList<int>* numbers) const;
-    // Opens the experiment folder argument and reads its saved deployment (if
-    // any); exit code 0 or the failure's (printed).
-    int openDeployment(const QCommandLineParser& parser, std::unique_ptr<Deployment>* deployment);
-    // Runs a command to the end, output streamed to this process's stdout and stderr.
-    static int runToEnd(const Command& command, QString* errorMessage = nullptr);
+    // Its values (repeated, or comma-separated) as numbers; bad input when one is not.
+    Result conditionNumbers(const QCommandLineParser& parser, const QCommandLineOption& option,
+                            QList<int>* numbers) const;
+    // Opens the experiment folder argument and reads its saved deployment (if any).
+    Result openDeployment(const QCommandLineParser& parser, std::unique_ptr<Deployment>* deployment);
+    // Runs a command to the end, output streamed to this process's stdout and
+    // stderr; failed ("WHAT failed: ...") unless it exits with 0.
+    static Result runToEnd(const Command& command, const QString& what);
 };
 
 // All verbs, in the order --help lists them.

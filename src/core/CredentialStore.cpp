@@ -5,42 +5,17 @@
 
 namespace {
 
+QString useEnvironmentAdvice()
+{
+    return QStringLiteral("set the environment variables AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and "
+                          "LOGISTICIAN_REGISTRY_PASSWORD instead");
+}
+
 CredentialStore::Reply replyFor(const QKeychain::Job* job)
 {
     CredentialStore::Reply reply;
-    switch (job->error()) {
-    case QKeychain::NoError:
-        reply.status = CredentialStore::Reply::Status::Ok;
-        break;
-    case QKeychain::EntryNotFound:
-        reply.status = CredentialStore::Reply::Status::NotFound;
-        break;
-    case QKeychain::NoBackendAvailable:
-    case QKeychain::NotImplemented:
-        reply.status = CredentialStore::Reply::Status::NoBackend;
-        reply.message = CredentialStore::noBackendAdvice();
-        break;
-    case QKeychain::OtherError:
-        // Without a D-Bus session or Secret Service, libsecret reports this.
-        // With no session bus at all, D-Bus says "Cannot autolaunch D-Bus without X11 $DISPLAY".
-        if (job->errorString().contains(QLatin1String("DBus"), Qt::CaseInsensitive)
-            || job->errorString().contains(QLatin1String("D-Bus"), Qt::CaseInsensitive)
-            || job->errorString().contains(QLatin1String("org.freedesktop.secrets"))
-            || job->errorString().contains(QLatin1String("secret"), Qt::CaseInsensitive)
-            || job->errorString().contains(QLatin1String("Could not connect"), Qt::CaseInsensitive)) {
-            reply.status = CredentialStore::Reply::Status::NoBackend;
-            reply.message
-                = CredentialStore::noBackendAdvice() + QStringLiteral(" (") + job->errorString() + QLatin1Char(')');
-        } else {
-            reply.status = CredentialStore::Reply::Status::Error;
-            reply.message = job->errorString();
-        }
-        break;
-    default:
-        reply.status = CredentialStore::Reply::Status::Error;
-        reply.message = job->errorString();
-        break;
-    }
+    reply.result = CredentialStore::classify(job->error(), job->errorString());
+    reply.message = reply.result.message();
     return reply;
 }
 
@@ -93,8 +68,32 @@ QString CredentialStore::label(Secret secret)
 
 QString CredentialStore::noBackendAdvice()
 {
-    return QStringLiteral("no keychain (Secret Service) answers; set the environment variables AWS_ACCESS_KEY_ID, "
-                          "AWS_SECRET_ACCESS_KEY and LOGISTICIAN_REGISTRY_PASSWORD instead");
+    return QStringLiteral("no keychain (Secret Service) answers; ") + useEnvironmentAdvice();
+}
+
+Result CredentialStore::classify(int keychainError, const QString& detail)
+{
+    switch (static_cast<QKeychain::Error>(keychainError)) {
+    case QKeychain::NoError:
+        return Result::ok();
+    case QKeychain::EntryNotFound:
+        return Result::notFound(QStringLiteral("not in the keychain"));
+    case QKeychain::NoBackendAvailable:
+    case QKeychain::NotImplemented:
+        return Result::unavailable(noBackendAdvice() + QStringLiteral(" (") + detail + QLatin1Char(')'));
+    case QKeychain::AccessDeniedByUser:
+        return Result::cancelled(QStringLiteral("access to the keychain was refused"));
+    case QKeychain::AccessDenied:
+        return Result::failed(QStringLiteral("the keychain denied access (is it locked?): ") + detail);
+    case QKeychain::CouldNotDeleteEntry:
+        return Result::failed(QStringLiteral("the keychain could not delete the entry: ") + detail);
+    case QKeychain::OtherError:
+        // libsecret reports a missing D-Bus session or Secret Service this way,
+        // so the advice for a machine without a keychain goes with it.
+        return Result::failed(QStringLiteral("the keychain failed: %1; if no keychain runs here, %2")
+                                  .arg(detail, useEnvironmentAdvice()));
+    }
+    return Result::failed(QStringLiteral("the keychain failed: ") + detail);
 }
 
 void CredentialStore::read(Secret secret, Callback done)
@@ -102,10 +101,12 @@ void CredentialStore::read(Secret secret, Callback done)
     const QString fromEnv = QProcessEnvironment::systemEnvironment().value(environmentVariable(secret));
     if (!fromEnv.isEmpty()) {
         Reply reply;
-        reply.status = Reply::Status::Ok;
+        reply.result = Result::ok();
         reply.value = fromEnv;
         reply.fromEnvironment = true;
-        done(reply);
+        // Queued, as the keychain's answer is: callers may rely on read() returning first.
+        QMetaObject::invokeMethod(
+            this, [done, reply] { done(reply); }, Qt::QueuedConnection);
         return;
     }
     auto* job = new QKeychain::ReadPasswordJob(m_service, this);
@@ -134,8 +135,10 @@ void CredentialStore::remove(Secret secret, Callback done)
     job->setKey(keyName(secret));
     connect(job, &QKeychain::Job::finished, this, [done](QKeychain::Job* j) {
         Reply reply = replyFor(j);
-        if (reply.status == Reply::Status::NotFound)
-            reply.status = Reply::Status::Ok; // removing what is not there is done
+        if (reply.kind() == Result::Kind::NotFound) {
+            reply.result = Result::ok(); // removing what is not there is done
+            reply.message.clear();
+        }
         done(reply);
     });
     job->start();

@@ -1,13 +1,16 @@
 #pragma once
 
+#include "Result.h"
+
 #include <QObject>
 #include <QString>
 #include <functional>
 
 // Secrets (AWS keys, the registry password) in the desktop keychain through
 // QtKeychain (Secret Service on Linux), never in a file. In CI, environment
-// variables take precedence over the keychain. All calls are asynchronous;
-// the callback runs on the caller's thread.
+// variables take precedence over the keychain. All calls are asynchronous,
+// the environment's answer too: the callback runs later, from the caller's
+// thread's event loop, never inside read/write/remove.
 class CredentialStore : public QObject
 {
     Q_OBJECT
@@ -21,18 +24,16 @@ public:
 
     struct Reply
     {
-        enum class Status
-        {
-            Ok,
-            NotFound,
-            NoBackend,
-            Error
-        };
-        Status status = Status::Error;
+        // Ok; NotFound (no such entry); Unavailable (no keychain backend); Failed
+        // (the keychain answered with an error, e.g. access denied or no D-Bus).
+        Result result = Result::failed(QStringLiteral("the keychain did not answer"));
         QString value; // read only
-        QString message; // for NoBackend and Error: what went wrong and what to do
         bool fromEnvironment = false;
-        bool ok() const { return status == Status::Ok; }
+        // result.message(): what went wrong and what to do. Kept for callers not
+        // yet moved to result (deploy/Deployment.cpp).
+        QString message;
+        bool ok() const { return result.isOk(); }
+        Result::Kind kind() const { return result.kind(); }
     };
     using Callback = std::function<void(const Reply&)>;
 
@@ -50,6 +51,9 @@ public:
     static QString environmentVariable(Secret secret); // its CI override
     static QString label(Secret secret); // for people
     static QString noBackendAdvice();
+    // A keychain job's outcome by its QKeychain::Error code (never by its text);
+    // detail is the job's errorString.
+    static Result classify(int keychainError, const QString& detail);
 
 private:
     QString m_service;

@@ -118,23 +118,21 @@ Command login(const QString& docker, const QString& registry, const QString& use
     return c;
 }
 
-bool engineAnswers(QString* error)
+Result engineAnswers()
 {
     QString host = QProcessEnvironment::systemEnvironment().value(QStringLiteral("DOCKER_HOST"));
     if (host.isEmpty())
         host = QStringLiteral("unix:///var/run/docker.sock");
     if (!host.startsWith(QLatin1String("unix://")))
-        return true;
+        return Result::ok();
     const QString path = host.mid(7);
     QLocalSocket socket;
     socket.connectToServer(path);
     if (socket.waitForConnected(2000))
-        return true;
-    if (error)
-        *error = QStringLiteral("no Docker engine answers at %1 (%2); start it (e.g. `dockerd &` or "
-                                "`systemctl start docker`) or set DOCKER_HOST")
-                     .arg(path, socket.errorString());
-    return false;
+        return Result::ok();
+    return Result::unavailable(QStringLiteral("no Docker engine answers at %1 (%2); start it (e.g. `dockerd &` or "
+                                              "`systemctl start docker`) or set DOCKER_HOST")
+                                   .arg(path, socket.errorString()));
 }
 
 } // namespace Docker

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Command.h"
+#include "Result.h"
 
 #include <QString>
 #include <QStringList>
@@ -57,7 +58,7 @@ QString gpusFor(const QString& dockerSetting, const QString& gpus);
 
 // Whether a Docker engine answers on the socket DOCKER_HOST names (or the
 // default socket). Fast: a local connect, no process started. tcp:// hosts are
-// assumed to answer; docker itself reports on those.
-bool engineAnswers(QString* error);
+// assumed to answer; docker itself reports on those. Unavailable when none answers.
+Result engineAnswers();
 
 } // namespace Docker

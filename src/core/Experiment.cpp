@@ -17,10 +17,10 @@ Result Experiment::open(const QString& dir, Experiment* experiment)
                                                "with `logistician create NAME`)")
                                     .arg(absolute));
 
-    ParametersError error;
+    Result error;
     auto params = Parameters::load(paramsPath, &error);
     if (!params)
-        return Result::badInput(error.toString());
+        return error;
 
     QString gitError;
     auto repo = GitRepository::discover(absolute, &gitError);
@@ -73,10 +73,7 @@ QString Experiment::machinesFile() const
 
 Result Experiment::saveParameters() const
 {
-    QString error;
-    if (!m_parameters.save(parametersPath(), &error))
-        return Result::failed(error);
-    return Result::ok();
+    return m_parameters.save(parametersPath());
 }
 
 QString Experiment::imageTag() const

@@ -13,13 +13,12 @@
 
 namespace {
 
-bool writeFile(const QString& path, const QByteArray& content, QString* error)
+Result writeFile(const QString& path, const QByteArray& content)
 {
     QSaveFile file(path);
     if (file.open(QIODevice::WriteOnly) && file.write(content) == content.size() && file.commit())
-        return true;
-    *error = QStringLiteral("%1: cannot write: %2").arg(path, file.errorString());
-    return false;
+        return Result::ok();
+    return Result::failed(QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
 }
 
 } // namespace
@@ -62,7 +61,7 @@ Result ExperimentCreator::checkName(const QString& projectRoot, const QString& n
             QStringLiteral("%1 already exists; not overwriting it").arg(experiments.filePath(name)));
     const QStringList dirs = experiments.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString& dir : dirs) {
-        ParametersError ignored;
+        Result ignored;
         const auto params = Parameters::load(experiments.filePath(dir) + QStringLiteral("/parameters.json"), &ignored);
         if (params && params->experimentName().compare(name, Qt::CaseInsensitive) == 0)
             return Result::badInput(
@@ -84,10 +83,10 @@ Result ExperimentCreator::create(const Options& options, QString* experimentDir)
         return Result::badInput(QStringLiteral("no template \"%1\"; available: %2")
                                     .arg(options.templateName, templates().join(QStringLiteral(", "))));
 
-    ParametersError paramsError;
+    Result paramsError;
     auto params = Parameters::load(templateDir + QStringLiteral("/parameters.json"), &paramsError);
     if (!params)
-        return Result::failed(QStringLiteral("broken template: ") + paramsError.toString());
+        return Result::failed(QStringLiteral("broken template: ") + paramsError.message());
     params->setExperimentName(options.name);
     if (!options.command.isEmpty())
         params->setExperimentCommand(options.command);
@@ -114,12 +113,14 @@ Result ExperimentCreator::write(const Options& options, const QByteArray& docker
         return Result::badInput(QStringLiteral("%1 already exists; not overwriting it").arg(dir));
     if (!QDir().mkpath(dir))
         return Result::failed(QStringLiteral("cannot create %1").arg(dir));
-    QString error;
-    if (!writeFile(dir + QStringLiteral("/Dockerfile"), dockerfile, &error)
-        || !writeFile(dir + QStringLiteral("/.gitignore"), QByteArrayLiteral(".logistician/\ndata/\n"), &error)
-        || !params.save(dir + QStringLiteral("/parameters.json"), &error)) {
+    Result written = writeFile(dir + QStringLiteral("/Dockerfile"), dockerfile);
+    if (written)
+        written = writeFile(dir + QStringLiteral("/.gitignore"), QByteArrayLiteral(".logistician/\ndata/\n"));
+    if (written)
+        written = params.save(dir + QStringLiteral("/parameters.json"));
+    if (!written) {
         QDir(dir).removeRecursively(); // nothing half-made stays behind
-        return Result::failed(error);
+        return written;
     }
     if (experimentDir)
         *experimentDir = dir;

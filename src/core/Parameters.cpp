@@ -254,28 +254,20 @@ QString scalarText(const QJsonValue& v)
 
 } // namespace
 
-QString ParametersError::toString() const
-{
-    QString where = file;
-    if (line > 0)
-        where += QStringLiteral(":%1:%2").arg(line).arg(column);
-    return where + QStringLiteral(": ") + message;
-}
-
 Parameters::Parameters(const QJsonObject& json)
     : m_json(json)
 {
 }
 
-std::optional<Parameters> Parameters::parse(const QByteArray& text, const QString& fileName, ParametersError* error)
+std::optional<Parameters> Parameters::parse(const QByteArray& text, const QString& fileName, Result* error)
 {
     JsonLocator locator(text);
-    auto fail = [&](int offset, const QString& key, const QString& message) -> std::optional<Parameters> {
+    // The key is named in the message; it is kept as a parameter to show what each failure is about.
+    auto fail = [&](int offset, const QString& /*key*/, const QString& message) -> std::optional<Parameters> {
         if (error) {
-            error->file = fileName;
-            error->key = key;
-            error->message = message;
-            locator.lineColumn(qMax(0, offset), &error->line, &error->column);
+            SourceLocation where { fileName };
+            locator.lineColumn(qMax(0, offset), &where.line, &where.column);
+            *error = Result::badInput(message, where);
         }
         return std::nullopt;
     };
@@ -441,14 +433,11 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
     return Parameters(obj);
 }
 
-std::optional<Parameters> Parameters::load(const QString& path, ParametersError* error)
+std::optional<Parameters> Parameters::load(const QString& path, Result* error)
 {
     auto fail = [&](const QString& message) -> std::optional<Parameters> {
-        if (error) {
-            *error = ParametersError();
-            error->file = path;
-            error->message = message;
-        }
+        if (error)
+            *error = Result::badInput(message, SourceLocation { path });
         return std::nullopt;
     };
     // Opened without blocking and checked on the open descriptor: a FIFO would
@@ -486,15 +475,12 @@ QByteArray Parameters::toJson() const
     return QJsonDocument(m_json).toJson(QJsonDocument::Indented);
 }
 
-bool Parameters::save(const QString& path, QString* error) const
+Result Parameters::save(const QString& path) const
 {
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(toJson()) < 0 || !file.commit()) {
-        if (error)
-            *error = QStringLiteral("%1: cannot save: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    if (!file.open(QIODevice::WriteOnly) || file.write(toJson()) < 0 || !file.commit())
+        return Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, file.errorString()));
+    return Result::ok();
 }
 
 QString Parameters::string(const char* key, const QString& fallback) const

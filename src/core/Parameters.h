@@ -1,23 +1,12 @@
 #pragma once
 
+#include "Result.h"
+
 #include <QJsonObject>
 #include <QMap>
 #include <QString>
 #include <QStringList>
 #include <optional>
-
-// Where and why a parameters.json is wrong: printed as
-// "parameters.json:7:15: experiment_conditions must be a list of strings".
-struct ParametersError
-{
-    QString file;
-    int line = 0;
-    int column = 0;
-    QString key;
-    QString message;
-
-    QString toString() const;
-};
 
 // The parameters.json of an experiment. The whole JSON object is kept, so keys
 // this version does not know survive a load and a save unchanged; the typed
@@ -33,12 +22,13 @@ public:
     explicit Parameters(const QJsonObject& json);
 
     // Parses and validates; fileName is used in error messages only. Pure: no
-    // file or environment is touched.
-    static std::optional<Parameters> parse(const QByteArray& text, const QString& fileName, ParametersError* error);
+    // file or environment is touched. An error is BadInput located in the file,
+    // its message "parameters.json:7:15: experiment_conditions must be a list of strings".
+    static std::optional<Parameters> parse(const QByteArray& text, const QString& fileName, Result* error);
     // Refuses anything but a regular file (after symlinks) of at most MaxFileSize, then parses.
-    static std::optional<Parameters> load(const QString& path, ParametersError* error);
+    static std::optional<Parameters> load(const QString& path, Result* error);
     // Atomic: the old file stays intact unless the new one is complete.
-    bool save(const QString& path, QString* error) const;
+    Result save(const QString& path) const;
     QByteArray toJson() const;
 
     const QJsonObject& json() const { return m_json; }

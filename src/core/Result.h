@@ -2,8 +2,34 @@
 
 #include <QString>
 
-// The outcome of a step that can go wrong in two ways the user must tell
-// apart: bad input (exit code 2) and work that failed (exit code 1).
+// Where in a file an error was found; a line of 0 names the file only.
+struct SourceLocation
+{
+    QString file;
+    int line = 0;
+    int column = 0;
+
+    bool isNull() const { return file.isEmpty(); }
+    // "parameters.json:7:15", or "parameters.json" without a line.
+    QString toString() const
+    {
+        if (line <= 0)
+            return file;
+        return QStringLiteral("%1:%2:%3").arg(file).arg(line).arg(column);
+    }
+};
+
+// The one error type of core: how a step ended (its kind), what went wrong for
+// people, and where in an input file when an input file is to blame.
+//
+// The kinds are the answers a caller acts on differently:
+// - BadInput: the user gave something wrong (a file, an option); fix it and retry.
+// - NotFound: what was asked for does not exist (a keychain entry); often not an
+//   error at all for the caller.
+// - Unavailable: a service the step needs does not answer (no keychain, no Docker
+//   engine); the remedy is outside this program.
+// - Cancelled: the user said no.
+// - Failed: the work itself went wrong.
 class Result
 {
 public:
@@ -11,25 +37,66 @@ public:
     {
         Ok,
         BadInput,
+        NotFound,
+        Unavailable,
+        Cancelled,
         Failed
     };
 
-    static Result ok() { return Result(Kind::Ok, QString()); }
-    static Result badInput(const QString& message) { return Result(Kind::BadInput, message); }
+    // Ok: an out-parameter starts as "nothing went wrong yet".
+    Result() = default;
+
+    static Result ok() { return Result(); }
+    static Result badInput(const QString& message, const SourceLocation& where = SourceLocation())
+    {
+        return Result(Kind::BadInput, message, where);
+    }
+    static Result notFound(const QString& message) { return Result(Kind::NotFound, message); }
+    static Result unavailable(const QString& message) { return Result(Kind::Unavailable, message); }
+    static Result cancelled(const QString& message) { return Result(Kind::Cancelled, message); }
     static Result failed(const QString& message) { return Result(Kind::Failed, message); }
+
+    // The process exit code for a kind; the CLI's only mapping. 0 success, 2 bad
+    // input or usage, 1 anything else that went wrong (as the README documents).
+    static int exitCode(Kind kind)
+    {
+        switch (kind) {
+        case Kind::Ok:
+            return 0;
+        case Kind::BadInput:
+            return 2;
+        case Kind::NotFound:
+        case Kind::Unavailable:
+        case Kind::Cancelled:
+        case Kind::Failed:
+            return 1;
+        }
+        return 1;
+    }
 
     bool isOk() const { return m_kind == Kind::Ok; }
     explicit operator bool() const { return isOk(); }
     Kind kind() const { return m_kind; }
-    const QString& message() const { return m_message; }
-    int exitCode() const { return m_kind == Kind::Ok ? 0 : m_kind == Kind::BadInput ? 2 : 1; }
+    int exitCode() const { return exitCode(m_kind); }
+    // For people: "file:line:col: what" when there is a location, else what.
+    QString message() const
+    {
+        if (m_location.isNull())
+            return m_what;
+        return m_location.toString() + QStringLiteral(": ") + m_what;
+    }
+    // What went wrong, without the location.
+    const QString& what() const { return m_what; }
+    const SourceLocation& location() const { return m_location; }
 
 private:
-    Result(Kind kind, const QString& message)
+    Result(Kind kind, const QString& what, const SourceLocation& where = SourceLocation())
         : m_kind(kind)
-        , m_message(message)
+        , m_what(what)
+        , m_location(where)
     {
     }
-    Kind m_kind;
-    QString m_message;
+    Kind m_kind = Kind::Ok;
+    QString m_what;
+    SourceLocation m_location;
 };

@@ -223,20 +223,22 @@ bool ExperimentPage::save(QString* error)
         }
         // Read the file again, so keys changed on disk since it was opened survive too.
         const QString path = m_dir + QLatin1Char('/') + QLatin1String(Parameters::FileName);
-        ParametersError loadError;
+        Result loadError;
         auto params = Parameters::load(path, &loadError);
         if (!params) {
-            *error = tr("Not saved: the file changed on disk and no longer loads: %1").arg(loadError.toString());
+            *error = tr("Not saved: the file changed on disk and no longer loads: %1").arg(loadError.message());
             return false;
         }
         params->setConditions(m_ui->conditionsTab->conditions());
-        ParametersError check;
+        Result check;
         if (!Parameters::parse(params->toJson(), path, &check)) {
-            *error = tr("Not saved: %1").arg(check.toString());
+            *error = tr("Not saved: %1").arg(check.message());
             return false;
         }
-        if (!params->save(path, error))
+        if (const Result saved = params->save(path); !saved) {
+            *error = saved.message();
             return false;
+        }
         m_ui->conditionsTab->markSaved();
     }
     if (m_ui->environmentTab->isModified() && !m_ui->environmentTab->save(error))

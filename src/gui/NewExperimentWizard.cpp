@@ -33,7 +33,7 @@ void setTone(QLabel* label, bool bad)
 
 QString templateCommand(const QString& templateName)
 {
-    ParametersError ignored;
+    Result ignored;
     const auto params = Parameters::load(AppPaths::templatesDir() + QStringLiteral("/experiment/") + templateName
                                              + QStringLiteral("/parameters.json"),
                                          &ignored);

@@ -137,10 +137,7 @@ void RunsPanel::start(Goal goal)
     m_optionsText = m_ui->argumentsEdit->text();
     m_ui->logView->clearLog();
     setPhase(Phase::CheckingEngine, tr("Checking the Docker engine…"));
-    m_engineCheck.setFuture(QtConcurrent::run([] {
-        QString error;
-        return Docker::engineAnswers(&error) ? QString() : error;
-    }));
+    m_engineCheck.setFuture(QtConcurrent::run([] { return Docker::engineAnswers().message(); }));
 }
 
 void RunsPanel::onEngineChecked()

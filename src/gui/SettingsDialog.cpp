@@ -170,7 +170,7 @@ void SettingsDialog::refreshState(CredentialStore::Secret secret)
             return;
         const Row& row = self->m_rows[static_cast<int>(secret)];
         row.state->setText(CredentialStatus::describe(reply, secret));
-        setTone(row.state, reply.ok() ? 1 : reply.status == CredentialStore::Reply::Status::NotFound ? 0 : -1);
+        setTone(row.state, reply.ok() ? 1 : reply.kind() == Result::Kind::NotFound ? 0 : -1);
         // A value from the environment cannot be removed here; one in the keychain can.
         row.remove->setEnabled(reply.ok() && !reply.fromEnvironment);
         row.replace->setText(reply.ok() ? tr("Replace…") : tr("Set…"));

@@ -336,7 +336,7 @@ void SetupWizard::readCredentialStates()
             if (!label)
                 return;
             label->setText(CredentialStatus::describe(reply, secret));
-            setTone(label, reply.ok() ? 1 : reply.status == CredentialStore::Reply::Status::NotFound ? 0 : -1);
+            setTone(label, reply.ok() ? 1 : reply.kind() == Result::Kind::NotFound ? 0 : -1);
         });
     }
 }

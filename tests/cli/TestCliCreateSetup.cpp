@@ -38,9 +38,9 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QString dir = repo.filePath("experiments/sweep-1");
         QCOMPARE(r.out.trimmed(), QDir(dir).canonicalPath());
-        ParametersError error;
+        Result error;
         const auto params = Parameters::load(dir + "/parameters.json", &error);
-        QVERIFY2(params, qPrintable(error.toString()));
+        QVERIFY2(params, qPrintable(error.message()));
         QCOMPARE(params->experimentName(), QString("sweep-1"));
         QCOMPARE(params->experimentCommand(), QString("python3 train.py"));
         QVERIFY(params->json().contains("aws_ami_user")); // the original keys are all there
@@ -82,9 +82,9 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains("Experiment name (globally unique)"), qPrintable(r.out));
         QVERIFY2(r.out.contains("is not a valid experiment name"), qPrintable(r.out));
         QVERIFY2(r.out.contains("Git remote URL [" + origin + "]"), qPrintable(r.out));
-        ParametersError error;
+        Result error;
         const auto params = Parameters::load(repo.filePath("experiments/first/parameters.json"), &error);
-        QVERIFY2(params, qPrintable(error.toString()));
+        QVERIFY2(params, qPrintable(error.message()));
         QCOMPARE(params->experimentCommand(), QString("sh run.sh --fast"));
         QVERIFY(read(repo.filePath("experiments/first/Dockerfile")).contains(origin));
     }
@@ -186,7 +186,7 @@ private Q_SLOTS:
                                               { "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus" },
                                               { "AWS_ACCESS_KEY_ID", "AKIAEXAMPLE" } });
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QVERIFY2(r.err.contains("no keychain answers; AWS_ACCESS_KEY_ID will be used from the environment"),
+        QVERIFY2(r.err.contains("not stored in the keychain; AWS_ACCESS_KEY_ID will be used from the environment"),
                  qPrintable(r.err));
         QVERIFY(!r.err.contains("AKIAEXAMPLE"));
     }
@@ -203,7 +203,8 @@ private Q_SLOTS:
                                               { "WAYLAND_DISPLAY", "" },
                                               { "LOGISTICIAN_REGISTRY_PASSWORD", secret } });
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QVERIFY2(r.err.contains("no keychain answers; LOGISTICIAN_REGISTRY_PASSWORD will be used from the environment"),
+        QVERIFY2(r.err.contains(
+                     "not stored in the keychain; LOGISTICIAN_REGISTRY_PASSWORD will be used from the environment"),
                  qPrintable(r.err));
         QVERIFY(!r.err.contains(secret) && !r.out.contains(secret));
         QDirIterator it(config.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);

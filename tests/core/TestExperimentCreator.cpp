@@ -33,9 +33,9 @@ private Q_SLOTS:
         const Result r = ExperimentCreator::create(options, &dir);
         QVERIFY2(r, qPrintable(r.message()));
         QCOMPARE(dir, repo.path() + "/experiments/sweep-1");
-        ParametersError error;
+        Result error;
         const auto params = Parameters::load(dir + "/parameters.json", &error);
-        QVERIFY2(params, qPrintable(error.toString()));
+        QVERIFY2(params, qPrintable(error.message()));
         QCOMPARE(params->experimentName(), QString("sweep-1"));
         QCOMPARE(params->experimentCommand(), options.command);
         const QByteArray dockerfile = read(dir + "/Dockerfile");

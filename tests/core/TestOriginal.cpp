@@ -43,7 +43,7 @@ private:
 private Q_SLOTS:
     void gpusIsValidatedWithItsPosition()
     {
-        ParametersError error;
+        Result error;
         QVERIFY(Parameters::parse(R"({"experiment_name": "a", "gpus": 2})", "parameters.json", &error));
         QCOMPARE(Parameters::parse(R"({"experiment_name": "a", "gpus": "all"})", "p", &error)->gpus(),
                  QStringLiteral("all"));
@@ -56,9 +56,9 @@ private Q_SLOTS:
                                  R"({"experiment_name": "a",
   "gpus": "2"})" }) {
             QVERIFY2(!Parameters::parse(bad, "parameters.json", &error), bad);
-            QCOMPARE(error.line, 2);
-            QCOMPARE(error.column, 11);
-            QVERIFY(error.toString().contains(QStringLiteral("gpus must be")));
+            QCOMPARE(error.location().line, 2);
+            QCOMPARE(error.location().column, 11);
+            QVERIFY(error.message().contains(QStringLiteral("gpus must be")));
         }
     }
 
@@ -177,7 +177,7 @@ private Q_SLOTS:
         auto params = Parameters::parse(file.readAll(), "p", nullptr);
         file.close();
         params->setExperimentCommand(QStringLiteral("python examples/addition/main.py"));
-        QVERIFY(params->save(dir + "/parameters.json", nullptr));
+        QVERIFY(params->save(dir + "/parameters.json"));
         Experiment experiment;
         QVERIFY(Experiment::open(dir, &experiment));
         QVERIFY(!experiment.parameters().isOriginalStyle());
@@ -319,9 +319,9 @@ private Q_SLOTS:
         write(
             R"({"aws_access_key": "AKIAABCDEFGHIJKLMNOP", "aws_secret_key": "abcdEFGH1234/+abcdEFGH1234abcdEFGH123456",
                   "docker_username": "jane", "docker_repository": "experiments"})");
-        QString error;
+        Result error;
         const auto values = OriginalConfig::read(path, &error);
-        QVERIFY2(values, qPrintable(error));
+        QVERIFY2(values, qPrintable(error.message()));
         QCOMPARE(values->dockerRepository, QStringLiteral("experiments"));
         QCOMPARE(OriginalConfig::registryFor(*values), QStringLiteral("docker.io/jane"));
         for (const QByteArray& bad :
@@ -329,7 +329,9 @@ private Q_SLOTS:
                QByteArray(R"({"aws_access_key": "AKIA\nX"})"), QByteArray("[1]") }) {
             write(bad);
             QVERIFY2(!OriginalConfig::read(path, &error), bad.constData());
-            QVERIFY(error.startsWith(path));
+            QVERIFY(error.message().startsWith(path + ": "));
+            QCOMPARE(error.location().file, path);
+            QCOMPARE(error.kind(), Result::Kind::BadInput);
         }
     }
 };

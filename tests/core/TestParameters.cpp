@@ -18,9 +18,9 @@ class TestParameters : public QObject
 {
     Q_OBJECT
 private:
-    static ParametersError errorFor(const QByteArray& text)
+    static Result errorFor(const QByteArray& text)
     {
-        ParametersError error;
+        Result error;
         const auto params = Parameters::parse(text, "parameters.json", &error);
         if (params)
             qWarning("expected an error for: %s", text.constData());
@@ -42,9 +42,9 @@ private Q_SLOTS:
     "local_docker_command": "docker",
     "remote_docker_command": "nvidia-docker"
 })";
-        ParametersError error;
+        Result error;
         const auto p = Parameters::parse(text, "parameters.json", &error);
-        QVERIFY2(p.has_value(), qPrintable(error.toString()));
+        QVERIFY2(p.has_value(), qPrintable(error.message()));
         QCOMPARE(p->experimentName(), QString("rnn-1"));
         QCOMPARE(p->conditions(), QStringList({ "--lr 0.1", "--lr 0.01" }));
         QCOMPARE(p->awsInstanceType(), QString("p2.xlarge"));
@@ -251,8 +251,13 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, text);
         QFETCH(QString, expected);
-        const QString actual = errorFor(text).toString();
+        const Result error = errorFor(text);
+        const QString actual = error.message();
         QVERIFY2(actual.startsWith(expected), qPrintable(actual + " does not start with " + expected));
+        // Bad input, exit code 2, the location kept apart from what is wrong.
+        QCOMPARE(error.kind(), Result::Kind::BadInput);
+        QCOMPARE(error.exitCode(), 2);
+        QCOMPARE(error.location().toString() + ": " + error.what(), actual);
     }
 
     void acceptsWhatTheRulesAllow()
@@ -268,20 +273,20 @@ private Q_SLOTS:
     "parameter_grid": {"lr": [0.1], "--depth": [2], "-v": ["x"]},
     "nested": {"same": 1, "other": {"same": 2}}
 })";
-        ParametersError error;
+        Result error;
         const auto p = Parameters::parse(text, "parameters.json", &error);
-        QVERIFY2(p.has_value(), qPrintable(error.toString()));
+        QVERIFY2(p.has_value(), qPrintable(error.message()));
         // Keys written with their dashes are used as they are.
         QCOMPARE(p->allConditions().mid(2), QStringList { "--depth 2 -v x --lr 0.1" });
         for (const char* docker :
              { "docker", "nvidia-docker", "podman", "sudo podman", "/usr/bin/nvidia-docker", "" }) {
             const QByteArray json
                 = QByteArray("{\"experiment_name\": \"x\", \"local_docker_command\": \"") + docker + "\"}";
-            QVERIFY2(Parameters::parse(json, "p.json", &error), qPrintable(error.toString()));
+            QVERIFY2(Parameters::parse(json, "p.json", &error), qPrintable(error.message()));
         }
         for (const char* registry : { "localhost:5000", "127.0.0.1:5000/x", "docker.io/user", "ghcr.io/a/b.c" }) {
             const QByteArray json = QByteArray("{\"experiment_name\": \"x\", \"registry\": \"") + registry + "\"}";
-            QVERIFY2(Parameters::parse(json, "p.json", &error), qPrintable(error.toString()));
+            QVERIFY2(Parameters::parse(json, "p.json", &error), qPrintable(error.message()));
         }
     }
 
@@ -294,25 +299,25 @@ private Q_SLOTS:
             files << root + "/templates/experiment/" + t + "/parameters.json";
         files << root + "/examples/addition/experiments/1/parameters.json";
         for (const QString& file : files) {
-            ParametersError error;
-            QVERIFY2(Parameters::load(file, &error), qPrintable(error.toString()));
+            Result error;
+            QVERIFY2(Parameters::load(file, &error), qPrintable(error.message()));
         }
     }
 
     void loadRefusesWhatIsNotAFile()
     {
         QTemporaryDir dir;
-        ParametersError error;
+        Result error;
 
         // A symlink to a device: refused before a byte is read (it used to abort with std::bad_alloc).
         const QString zero = dir.filePath("zero.json");
         QVERIFY(QFile::link("/dev/zero", zero));
         QVERIFY(!Parameters::load(zero, &error));
-        QCOMPARE(error.toString(), zero + ": not a regular file");
+        QCOMPARE(error.message(), zero + ": not a regular file");
 
         // A folder.
         QVERIFY(!Parameters::load(dir.path(), &error));
-        QCOMPARE(error.toString(), dir.path() + ": not a regular file");
+        QCOMPARE(error.message(), dir.path() + ": not a regular file");
 
         // Over 10 MB, even when it is valid JSON.
         const QString big = dir.filePath("big.json");
@@ -322,14 +327,14 @@ private Q_SLOTS:
         file.write(QByteArray(Parameters::MaxFileSize, ' '));
         file.close();
         QVERIFY(!Parameters::load(big, &error));
-        QCOMPARE(error.toString(), big + ": larger than 10 MB; not a parameters file");
+        QCOMPARE(error.message(), big + ": larger than 10 MB; not a parameters file");
 
         // A FIFO with no writer: refused at once instead of waiting forever.
         const QString fifo = dir.filePath("fifo.json");
         QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
         QFuture<QString> loading = QtConcurrent::run([fifo] {
-            ParametersError e;
-            return Parameters::load(fifo, &e) ? QString() : e.toString();
+            Result e;
+            return Parameters::load(fifo, &e) ? QString() : e.message();
         });
         QDeadlineTimer deadline(5000);
         while (!loading.isFinished() && !deadline.hasExpired())
@@ -359,12 +364,12 @@ private Q_SLOTS:
 
     void gridValuesAreQuotedAndTyped()
     {
-        ParametersError error;
+        Result error;
         const auto p = Parameters::parse(
             R"({"experiment_name": "x", "experiment_conditions": ["--base"],
                 "parameter_grid": {"name": ["big model"], "lr": [0.5, 1e-3], "flag": [true]}})",
             "p.json", &error);
-        QVERIFY2(p.has_value(), qPrintable(error.toString()));
+        QVERIFY2(p.has_value(), qPrintable(error.message()));
         QCOMPARE(p->allConditions(),
                  QStringList({ "--base", "--flag true --lr 0.5 --name 'big model'",
                                "--flag true --lr 0.001 --name 'big model'" }));
@@ -381,16 +386,17 @@ private Q_SLOTS:
         f.write(original);
         f.close();
 
-        ParametersError error;
+        Result error;
         auto p = Parameters::load(path, &error);
         QVERIFY(p.has_value());
         p->setConditions({ "--a 1" });
-        QString saveError;
+        Result saveError;
         struct stat before
         {
         };
         QCOMPARE(::stat(QFile::encodeName(path).constData(), &before), 0);
-        QVERIFY2(p->save(path, &saveError), qPrintable(saveError));
+        saveError = p->save(path);
+        QVERIFY2(saveError, qPrintable(saveError.message()));
         struct stat after
         {
         };
@@ -409,15 +415,19 @@ private Q_SLOTS:
         const bool rootCanWriteAnyway = QFile(dir.filePath("probe")).open(QIODevice::WriteOnly);
         if (!rootCanWriteAnyway) {
             p->setConditions({ "--changed" });
-            QVERIFY(!p->save(path, &saveError));
-            QVERIFY(saveError.contains(path));
+            saveError = p->save(path);
+            QVERIFY(!saveError);
+            QCOMPARE(saveError.kind(), Result::Kind::Failed);
+            QVERIFY(saveError.message().contains(path));
             QCOMPARE(Parameters::load(path, &error)->conditions(), QStringList { "--a 1" });
         }
         QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
         QFile::remove(dir.filePath("probe"));
         // A folder that does not exist: the save fails with the path named and creates nothing.
-        QVERIFY(!p->save(dir.filePath("missing/parameters.json"), &saveError));
-        QVERIFY(saveError.contains("missing/parameters.json"));
+        saveError = p->save(dir.filePath("missing/parameters.json"));
+        QVERIFY(!saveError);
+        QCOMPARE(saveError.exitCode(), 1);
+        QVERIFY(saveError.message().contains("missing/parameters.json"));
         QVERIFY(!QFile::exists(dir.filePath("missing")));
         // No temporary file is left behind either way.
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).filter("parameters.json").size(), 1);
@@ -425,9 +435,9 @@ private Q_SLOTS:
 
     void missingFileIsReported()
     {
-        ParametersError error;
+        Result error;
         QVERIFY(!Parameters::load("/nonexistent/parameters.json", &error));
-        QCOMPARE(error.toString(), QString("/nonexistent/parameters.json: no such file"));
+        QCOMPARE(error.message(), QString("/nonexistent/parameters.json: no such file"));
     }
 };
 

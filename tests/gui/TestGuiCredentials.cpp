@@ -97,8 +97,7 @@ void TestGuiCredentials::storeReplaceRemove()
     QTest::mouseClick(remove, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(state->text(), QStringLiteral("Not stored"), 10000);
     QVERIFY(!remove->isEnabled());
-    QCOMPARE(TestKeychain::read(m_service, CredentialStore::Secret::RegistryPassword).status,
-             CredentialStore::Reply::Status::NotFound);
+    QCOMPARE(TestKeychain::read(m_service, CredentialStore::Secret::RegistryPassword).kind(), Result::Kind::NotFound);
 
     // Nothing secret reached the settings file.
     QFile ini(configDir() + QStringLiteral("/logistician/settings.ini"));

@@ -55,7 +55,7 @@ private Q_SLOTS:
         auto params = Parameters::load(path, nullptr);
         QVERIFY(params);
         params->setExperimentCommand(QStringLiteral("python examples/addition/main.py"));
-        QVERIFY(params->save(path, nullptr));
+        QVERIFY(params->save(path));
         QVERIFY(page->reload());
         QCOMPARE(style->text(), QStringLiteral("Command style"));
     }

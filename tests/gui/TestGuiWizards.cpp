@@ -97,9 +97,9 @@ void TestGuiWizards::newExperimentWizard()
     const QString dir = project.root() + QStringLiteral("/experiments/rnn-2");
     QTRY_VERIFY(QFileInfo(dir + QStringLiteral("/parameters.json")).exists());
     QVERIFY(QFileInfo(dir + QStringLiteral("/Dockerfile")).exists());
-    ParametersError error;
+    Result error;
     const auto params = Parameters::load(dir + QStringLiteral("/parameters.json"), &error);
-    QVERIFY2(params, qPrintable(error.toString()));
+    QVERIFY2(params, qPrintable(error.message()));
     QCOMPARE(params->experimentName(), QStringLiteral("rnn-2"));
     QCOMPARE(params->experimentCommand(), QStringLiteral("sh args.sh --fixed"));
     QFile dockerfile(dir + QStringLiteral("/Dockerfile"));

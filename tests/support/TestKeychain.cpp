@@ -15,7 +15,7 @@ CredentialStore::Reply read(const QString& service, CredentialStore::Secret secr
     CredentialStore store;
     store.setService(service);
     CredentialStore::Reply result;
-    result.message = QStringLiteral("the keychain did not answer in time");
+    result.result = Result::failed(QStringLiteral("the keychain did not answer in time"));
     bool done = false;
     store.read(secret, [&](const CredentialStore::Reply& reply) {
         result = reply;

@@ -10,7 +10,7 @@
 namespace TestKeychain {
 
 QString uniqueService();
-// Reads a secret under service; a reply with Status::Error when it timed out.
+// Reads a secret under service; a failed reply when it timed out.
 CredentialStore::Reply read(const QString& service, CredentialStore::Secret secret);
 // Removes the secrets; false when the keychain did not answer in time.
 bool remove(const QString& service, const QList<CredentialStore::Secret>& secrets);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Command.h"
+#include "Result.h"
 
 #include <QByteArray>
 #include <QObject>
@@ -18,6 +19,11 @@ struct CommandOutcome
     bool ok() const { return exitCode == 0; }
     // The last lines of stderr (or the runner's message), for an error report.
     QString errorText() const;
+    // As the one error type: ok, or failed with "WHAT failed: <errorText>".
+    Result toResult(const QString& what) const
+    {
+        return ok() ? Result::ok() : Result::failed(QStringLiteral("%1 failed: %2").arg(what, errorText()));
+    }
 };
 
 namespace AsyncCommand {

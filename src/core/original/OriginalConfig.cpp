@@ -19,11 +19,11 @@ QString OriginalConfig::defaultPath()
     return QDir::homePath() + QStringLiteral("/.logistician/config.json");
 }
 
-std::optional<OriginalConfig::Values> OriginalConfig::read(const QString& path, QString* error)
+std::optional<OriginalConfig::Values> OriginalConfig::read(const QString& path, Result* error)
 {
     auto fail = [&](const QString& message) -> std::optional<Values> {
         if (error)
-            *error = QStringLiteral("%1: %2").arg(path, message);
+            *error = Result::badInput(message, SourceLocation { path });
         return std::nullopt;
     };
     QFile file(path);
@@ -92,7 +92,7 @@ void OriginalConfig::writeNext(QList<QPair<int, QString>> secrets, QStringList d
     const auto secret = static_cast<CredentialStore::Secret>(which);
     store->write(secret, value, [this, secrets, done, store, secret](const CredentialStore::Reply& reply) mutable {
         if (!reply.ok()) {
-            Q_EMIT finished(done, QStringLiteral("%1: %2").arg(CredentialStore::label(secret), reply.message));
+            Q_EMIT finished(done, QStringLiteral("%1: %2").arg(CredentialStore::label(secret), reply.result.message()));
             return;
         }
         done << QStringLiteral("%1: stored in the keychain").arg(CredentialStore::label(secret));
@@ -100,12 +100,10 @@ void OriginalConfig::writeNext(QList<QPair<int, QString>> secrets, QStringList d
     });
 }
 
-bool OriginalConfig::remove(const QString& path, QString* error)
+Result OriginalConfig::remove(const QString& path)
 {
     QFile file(path);
     if (file.remove())
-        return true;
-    if (error)
-        *error = QStringLiteral("%1: cannot delete: %2").arg(path, file.errorString());
-    return false;
+        return Result::ok();
+    return Result::failed(QStringLiteral("%1: cannot delete: %2").arg(path, file.errorString()));
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Result.h"
+
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -27,8 +29,9 @@ public:
 
     // $HOME/.logistician/config.json.
     static QString defaultPath();
-    // Reads and validates the file; nullopt and *error when it is unreadable or a value is unusable.
-    static std::optional<Values> read(const QString& path, QString* error);
+    // Reads and validates the file; nullopt and *error (bad input, naming the file) when it is
+    // unreadable or a value is unusable.
+    static std::optional<Values> read(const QString& path, Result* error);
     // Docker Hub under the user's name: the registry setting the import gives.
     static QString registryFor(const Values& values);
 
@@ -36,7 +39,7 @@ public:
     // with one line per thing done, or an error.
     void import(const Values& values, CredentialStore* store);
     // Deletes the plain-text file.
-    static bool remove(const QString& path, QString* error);
+    static Result remove(const QString& path);
 
 Q_SIGNALS:
     void finished(const QStringList& done, const QString& error);

@@ -60,7 +60,7 @@ ProjectScanner::Project ProjectScanner::scan(const QString& dir, int maxDepth)
         ExperimentEntry entry;
         entry.dir = experimentDir;
         entry.relativePath = projectDir.relativeFilePath(experimentDir);
-        ParametersError error;
+        Result error;
         const auto params
             = Parameters::load(experimentDir + QLatin1Char('/') + QLatin1String(Parameters::FileName), &error);
         if (params) {
@@ -68,7 +68,7 @@ ProjectScanner::Project ProjectScanner::scan(const QString& dir, int maxDepth)
             entry.conditionCount = params->allConditions().size();
         } else {
             entry.name = QFileInfo(experimentDir).fileName();
-            entry.error = error.toString();
+            entry.error = error.message();
         }
         if (repo) {
             const QString prefix = gitDir.relativeFilePath(experimentDir) + QLatin1Char('/');

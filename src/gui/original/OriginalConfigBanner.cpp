@@ -32,10 +32,10 @@ OriginalConfigBanner::OriginalConfigBanner(CredentialStore* store, const QString
 
 void OriginalConfigBanner::import()
 {
-    QString error;
+    Result error;
     const auto values = OriginalConfig::read(m_path, &error);
     if (!values) {
-        m_text->setText(error);
+        m_text->setText(error.message());
         return;
     }
     m_import->setEnabled(false);
@@ -60,10 +60,8 @@ void OriginalConfigBanner::import()
                     m_text->setText(text + QLatin1Char(' ') + tr("%1 is left as it is.").arg(m_path));
                     return;
                 }
-                QString error;
-                m_text->setText(OriginalConfig::remove(m_path, &error)
-                                    ? text + QLatin1Char(' ') + tr("Deleted %1.").arg(m_path)
-                                    : error);
+                const Result removed = OriginalConfig::remove(m_path);
+                m_text->setText(removed ? text + QLatin1Char(' ') + tr("Deleted %1.").arg(m_path) : removed.message());
             });
     });
     importer->import(*values, m_store);

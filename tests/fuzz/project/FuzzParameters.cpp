@@ -10,15 +10,16 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     const QByteArray text(reinterpret_cast<const char*>(data), static_cast<qsizetype>(size));
-    ParametersError error;
+    Result error;
     const auto parameters = Parameters::parse(text, QStringLiteral("parameters.json"), &error);
     if (!parameters) {
-        if (error.file.isEmpty() || error.message.isEmpty() || error.line < 0 || error.column < 0)
+        if (error.kind() != Result::Kind::BadInput || error.location().file.isEmpty() || error.what().isEmpty()
+            || error.location().line < 0 || error.location().column < 0)
             abort();
         return 0;
     }
     const QStringList conditions = parameters->allConditions();
-    ParametersError again;
+    Result again;
     const auto reloaded = Parameters::parse(parameters->toJson(), QStringLiteral("parameters.json"), &again);
     if (!reloaded || reloaded->allConditions() != conditions || reloaded->json() != parameters->json())
         abort();
