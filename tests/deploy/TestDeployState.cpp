@@ -6,6 +6,7 @@
 #include "deploy/DeployPreview.h"
 #include "deploy/Deployment.h"
 #include "deploy/DeploymentState.h"
+#include "deploy/StatusRound.h"
 #include "deploy/Terraform.h"
 
 #include <QJsonArray>
@@ -164,7 +165,7 @@ void TestDeployState::statusScriptParses()
     QFile templateFile(qEnvironmentVariable("LOGISTICIAN_DATA_DIR") + QStringLiteral("/templates/remote/status.sh"));
     QVERIFY(templateFile.open(QIODevice::ReadOnly));
     const QString hostile = QStringLiteral("it's a \"$(touch /tmp/pwned)\" `id` ; x");
-    const QString text = Deployment::renderStatusScript(
+    const QString text = StatusRound::render(
         QString::fromUtf8(templateFile.readAll()), { QStringLiteral("sudo"), QStringLiteral("docker") },
         { { QStringLiteral("c1-a"), QStringLiteral("/home/me/with space/data"), QStringLiteral("logistician-c1") },
           { hostile, hostile, hostile } });

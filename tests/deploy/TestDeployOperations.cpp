@@ -1,0 +1,218 @@
+// The deployment operations one at a time, on a state made here: no engine, no host, no deploy.
+
+#include "Experiment.h"
+#include "TestProject.h"
+#include "deploy/DeployContext.h"
+#include "deploy/StatusRound.h"
+#include "deploy/SyncOperation.h"
+#include "deploy/TerminateOperation.h"
+
+#include <QTest>
+
+using Phase = DeploymentState::Phase;
+using HostPhase = DeploymentState::HostPhase;
+
+class TestDeployOperations : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void statusAppliesTheHostsAnswer();
+    void statusAsksOnlyStartedConditions();
+    void syncSelectsReachableStartedConditions();
+    void terminateSomeTouchesOnlyTheChosen();
+    void terminateAllCleansEveryHost();
+    void terminateRefusesUnsyncedResults();
+    void terminateLocalSavesLogs();
+
+private:
+    // Three conditions on two ssh hosts: c1 running on a, c2 succeeded and synced on a, c3 queued.
+    std::unique_ptr<DeployContext> sshContext(const QString& backend = QStringLiteral("ssh"));
+    std::unique_ptr<TestProject> m_project;
+    Experiment m_experiment;
+};
+
+void TestDeployOperations::initTestCase()
+{
+    m_project = std::make_unique<TestProject>();
+    QVERIFY(Experiment::open(m_project->experimentDir(), &m_experiment));
+}
+
+std::unique_ptr<DeployContext> TestDeployOperations::sshContext(const QString& backend)
+{
+    auto ctx = std::make_unique<DeployContext>(m_experiment);
+    QString error;
+    if (!ctx->createBackend(backend, &error))
+        qFatal("%s", qPrintable(error));
+    DeploymentState& s = ctx->state;
+    s.experiment = QStringLiteral("exp");
+    s.backend = backend;
+    s.commit = QStringLiteral("0123456789abcdef");
+    for (const char* address : { "me@a", "me@b" }) {
+        DeploymentState::Host h;
+        h.address = QLatin1String(address);
+        h.home = QStringLiteral("/home/me");
+        h.phase = HostPhase::Ready;
+        s.hosts << h;
+    }
+    const QDateTime started = QDateTime::currentDateTimeUtc().addSecs(-60);
+    for (int i = 1; i <= 3; ++i) {
+        DeploymentState::Condition c;
+        c.index = i;
+        c.text = QStringLiteral("--x %1").arg(i);
+        c.slug = DeploymentState::slugFor(i, c.text);
+        s.conditions << c;
+    }
+    s.conditions[0].host = QStringLiteral("me@a");
+    s.conditions[0].phase = Phase::Running;
+    s.conditions[0].startedAt = started;
+    s.conditions[1].host = QStringLiteral("me@a");
+    s.conditions[1].phase = Phase::Succeeded;
+    s.conditions[1].startedAt = started;
+    s.conditions[1].finishedAt = started.addSecs(10);
+    s.conditions[1].syncedAt = started.addSecs(20);
+    ctx->hasState = true;
+    return ctx;
+}
+
+void TestDeployOperations::statusAppliesTheHostsAnswer()
+{
+    auto ctx = sshContext();
+    DeploymentState& s = ctx->state;
+    s.hosts[0].phase = HostPhase::Unreachable;
+    s.hosts[0].message = QStringLiteral("timed out");
+    const QByteArray output = QStringLiteral("%1\tdone\t3\t2026-01-01T10:00:00Z\t2026-01-01T11:00:00Z\n"
+                                             "%2\tcontainer\texited 137\t2026-01-01T10:00:00Z\n"
+                                             "garbage line\n")
+                                  .arg(s.conditions[0].slug, s.conditions[1].slug)
+                                  .toUtf8();
+    const QList<int> changed = StatusRound::apply(&s, QStringLiteral("me@a"), { 0, 1 }, output);
+    QCOMPARE(changed, (QList<int> { 0, 1 }));
+    QCOMPARE(s.conditions[0].phase, Phase::Failed);
+    QCOMPARE(s.conditions[0].exitCode, 3);
+    QCOMPARE(s.conditions[0].finishedAt, QDateTime::fromString(QStringLiteral("2026-01-01T11:00:00Z"), Qt::ISODate));
+    // Exited without the wrapper's record: killed.
+    QCOMPARE(s.conditions[1].phase, Phase::Failed);
+    QCOMPARE(s.conditions[1].exitCode, 137);
+    // The host answered: reachable again.
+    QCOMPARE(s.hosts[0].phase, HostPhase::Ready);
+    QVERIFY(s.hosts[0].message.isEmpty());
+
+    // Running stays running; a condition missing from the answer is left alone.
+    s.conditions[0].phase = Phase::Running;
+    const QByteArray running = (s.conditions[0].slug + QStringLiteral("\tcontainer\trunning 0\t\n")).toUtf8();
+    QVERIFY(StatusRound::apply(&s, QStringLiteral("me@a"), { 0, 2 }, running).isEmpty());
+    QCOMPARE(s.conditions[0].phase, Phase::Running);
+    QCOMPARE(s.conditions[2].phase, Phase::Queued);
+}
+
+void TestDeployOperations::statusAsksOnlyStartedConditions()
+{
+    auto ctx = sshContext();
+    QCOMPARE(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), {}), (QList<int> { 0, 1 }));
+    QCOMPARE(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), { 0 }), (QList<int> { 1 }));
+    ctx->state.conditions[1].phase = Phase::Terminated;
+    QCOMPARE(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), {}), (QList<int> { 0 }));
+    QVERIFY(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@b"), {}).isEmpty());
+    // The script asks about each with its remote data folder and container name.
+    const QString script = StatusRound::script(*ctx, ctx->state.hosts[0], { 0 });
+    QVERIFY2(script.contains(QStringLiteral("\ns %1 /home/me/logistician/exp/%1/data logistician-exp-%1\n")
+                                 .arg(ctx->state.conditions[0].slug)),
+             qPrintable(script));
+}
+
+void TestDeployOperations::syncSelectsReachableStartedConditions()
+{
+    auto ctx = sshContext();
+    SyncOperation::Selection all = SyncOperation::select(ctx->state, {}, true);
+    QCOMPARE(all.positions, (QList<int> { 0, 1 }));
+    QVERIFY(all.failures.isEmpty());
+    ctx->state.hosts[0].phase = HostPhase::Unreachable;
+    all = SyncOperation::select(ctx->state, {}, true);
+    QVERIFY(all.positions.isEmpty());
+    QCOMPARE(all.failures.size(), 2);
+    QVERIFY(all.failures.at(0).contains(QStringLiteral("me@a does not answer")));
+    // A released machine is worth a word only when its condition was asked for by name.
+    ctx->state.hosts[0].phase = HostPhase::Released;
+    QVERIFY(SyncOperation::select(ctx->state, {}, true).failures.isEmpty());
+    const SyncOperation::Selection one = SyncOperation::select(ctx->state, { 1 }, true);
+    QCOMPARE(one.failures.size(), 1);
+    QVERIFY(one.failures.at(0).contains(QStringLiteral("destroyed")));
+}
+
+void TestDeployOperations::terminateSomeTouchesOnlyTheChosen()
+{
+    auto ctx = sshContext();
+    const TerminateOperation::Plan p = TerminateOperation::plan(*ctx, { 1 });
+    QVERIFY(!p.whole);
+    QCOMPARE(p.chosen, (QList<int> { 1 }));
+    QVERIFY(p.unsafe.isEmpty()); // synced
+    QCOMPARE(p.hosts.size(), 1);
+    const TerminateOperation::HostWork& work = p.hosts.at(0);
+    QCOMPARE(work.address, QStringLiteral("me@a"));
+    QCOMPARE(work.containers, QStringList { ctx->containerName(ctx->state.conditions[1]) });
+    QCOMPARE(work.dirs, QStringList { ctx->remoteDir(ctx->state.hosts[0], ctx->state.conditions[1]) });
+    QVERIFY(work.removeIfEmpty.isEmpty());
+    QVERIFY(work.logs.isEmpty());
+    // Already terminated: nothing chosen.
+    ctx->state.conditions[1].phase = Phase::Terminated;
+    QVERIFY(TerminateOperation::plan(*ctx, { 1 }).chosen.isEmpty());
+}
+
+void TestDeployOperations::terminateAllCleansEveryHost()
+{
+    auto ctx = sshContext();
+    ctx->state.conditions[0].phase = Phase::Succeeded;
+    ctx->state.conditions[0].syncedAt = QDateTime::currentDateTimeUtc();
+    ctx->state.hosts[1].home.clear(); // never reached: nothing there
+    const TerminateOperation::Plan p = TerminateOperation::plan(*ctx, {});
+    QVERIFY(p.whole);
+    QCOMPARE(p.chosen, (QList<int> { 0, 1, 2 }));
+    QVERIFY(p.unsafe.isEmpty());
+    QCOMPARE(p.hosts.size(), 1);
+    const TerminateOperation::HostWork& work = p.hosts.at(0);
+    // Every container of the experiment, by name, so one a dead deploy started there goes too.
+    QCOMPARE(work.containers.size(), 3);
+    QCOMPARE(work.dirs.size(), 4);
+    QCOMPARE(work.dirs.last(), QStringLiteral("/home/me/logistician/exp/image"));
+    QCOMPARE(work.removeIfEmpty, QStringLiteral("/home/me/logistician/exp"));
+
+    // aws: each machine gets only its own condition's container.
+    auto aws = sshContext(QStringLiteral("aws"));
+    aws->state.conditions[2].host = QStringLiteral("me@b");
+    const TerminateOperation::Plan ap = TerminateOperation::plan(*aws, {});
+    QCOMPARE(ap.hosts.size(), 2);
+    QCOMPARE(ap.hosts.at(1).containers, QStringList { aws->containerName(aws->state.conditions[2]) });
+}
+
+void TestDeployOperations::terminateRefusesUnsyncedResults()
+{
+    auto ctx = sshContext();
+    const TerminateOperation::Plan p = TerminateOperation::plan(*ctx, {});
+    QCOMPARE(p.unsafe, QStringList { ctx->state.conditions[0].slug + QStringLiteral(" (running)") });
+    // Its folder is never in the plan, forced or not.
+    for (const QString& dir : p.hosts.at(0).dirs)
+        QVERIFY(!dir.endsWith(ctx->state.conditions[0].slug));
+    QCOMPARE(TerminateOperation::plan(*ctx, { 0 }).unsafe.size(), 1);
+    QVERIFY(TerminateOperation::plan(*ctx, { 1 }).unsafe.isEmpty());
+}
+
+void TestDeployOperations::terminateLocalSavesLogs()
+{
+    auto ctx = sshContext(QStringLiteral("local"));
+    ctx->state.hosts.removeLast();
+    ctx->state.hosts[0].address = QStringLiteral("local");
+    for (DeploymentState::Condition& c : ctx->state.conditions)
+        c.host = QStringLiteral("local");
+    ctx->state.conditions[2].phase = Phase::Terminated;
+    const TerminateOperation::Plan p = TerminateOperation::plan(*ctx, {});
+    QVERIFY(p.unsafe.isEmpty()); // local results are already here
+    QCOMPARE(p.hosts.size(), 1);
+    QCOMPARE(p.hosts.at(0).logs.size(), 2); // one terminated earlier saved its log then
+    QCOMPARE(p.hosts.at(0).logs.at(0).at(1),
+             ctx->localDataDir(ctx->state.conditions[0]) + QStringLiteral("/logs/docker.txt"));
+    QVERIFY(p.hosts.at(0).dirs.isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestDeployOperations)
+#include "TestDeployOperations.moc"
