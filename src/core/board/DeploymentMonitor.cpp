@@ -6,6 +6,7 @@
 #include "SshKey.h"
 #include "UserSettings.h"
 #include "deploy/AsyncCommand.h"
+#include "deploy/RemoteScript.h"
 
 #include <QFileInfo>
 #include <QHash>
@@ -316,8 +317,8 @@ void DeploymentMonitor::fetchLastLines()
     if (!backend)
         return;
     const Parameters& params = m_experiment.parameters();
-    const QString docker = ShellWords::join(
-        Docker::programWords(backend->isRemote() ? params.remoteDockerCommand() : params.localDockerCommand()));
+    const QStringList docker
+        = Docker::programWords(backend->isRemote() ? params.remoteDockerCommand() : params.localDockerCommand());
     m_lineWork = new QObject(this);
     auto* pool = new JobPool(LastLineParallel, m_lineWork);
     for (auto it = byHost.cbegin(); it != byHost.cend(); ++it) {
@@ -325,18 +326,14 @@ void DeploymentMonitor::fetchLastLines()
         if (!host || (backend->isRemote() && host->home.isEmpty())
             || host->phase == DeploymentState::HostPhase::Unreachable)
             continue;
-        QString text
-            = QStringLiteral("l() { t=$(%1 logs --tail 3 \"$2\" 2>&1) || t=; "
-                             "t=$(printf '%s\\n' \"$t\" | tr -d '\\r' | sed '/^$/d' | tail -n 1 | cut -c1-%2); "
-                             "printf '%s\\t%s\\n' \"$1\" \"$t\"; }\n")
-                  .arg(docker)
-                  .arg(LastLineChars);
+        // The function l comes from templates/remote/last-lines.sh; one call per condition follows.
+        RemoteScript script(QStringLiteral("last-lines"));
+        script.setWords(QStringLiteral("DOCKER"), docker).set(QStringLiteral("CHARS"), QString::number(LastLineChars));
         for (int i : it.value()) {
             const DeploymentState::Condition& c = state.conditions.at(i);
-            text += QStringLiteral("l %1 %2\n")
-                        .arg(ShellWords::quote(c.slug), ShellWords::quote(m_deployment->containerName(c)));
+            script.call(QStringLiteral("l"), { c.slug, m_deployment->containerName(c) });
         }
-        const Command command = backend->script(*host, text);
+        const Command command = backend->script(*host, script.render());
         pool->add([this, command](JobPool::Done done) {
             AsyncCommand::run(command, m_lineWork, [this, done](const CommandOutcome& o) {
                 for (const QByteArray& line : o.out.split('\n')) {

@@ -9,6 +9,7 @@
 #include "UserSettings.h"
 #include "aws/AwsParameters.h"
 #include "aws/AwsPrices.h"
+#include "deploy/RemoteScript.h"
 #include "deploy/StatusRound.h"
 #include "git/GitRepository.h"
 #include "original/OriginalStyle.h"
@@ -501,7 +502,7 @@ void DeployOperation::prepareHost(int hostIndex, int attempt, JobPool::Done done
     // First contact: learns the login user's home, where everything for this experiment goes.
     qCDebug(lcSsh) << "first contact with" << host.address << "attempt" << attempt << "(opens the master connection)";
     m_ctx.run(
-        m_ctx.backend->script(host, QStringLiteral("printf '%s\\n' \"$HOME\"")),
+        m_ctx.backend->script(host, RemoteScript(QStringLiteral("home")).render()),
         [this, hostIndex, attempt, done](const CommandOutcome& o) { onFirstContact(hostIndex, attempt, o, done); });
 }
 
@@ -546,21 +547,20 @@ void DeployOperation::onFirstContact(int hostIndex, int attempt, const CommandOu
 
 Command DeployOperation::registryPull(const DeploymentState::Host& host) const
 {
-    // docker login on the host writes the credential into a client configuration folder made for this one
-    // pull (mode 0700) and removed when the script ends, however it ends: no password stays in the host's
-    // ~/.docker. The password reaches docker login through standard input, never a command line.
+    // templates/remote/registry-pull.sh: the credential lives in a folder of this pull's own, gone when it ends;
+    // the password reaches docker login through standard input, never a command line.
     const QString setting = m_ctx.experiment.parameters().remoteDockerCommand();
     const QString dir = QStringLiteral("%1/logistician/.docker-login-%2")
                             .arg(host.home, QUuid::createUuid().toString(QUuid::Id128).left(16));
-    auto argv = [](const Command& c) { return ShellWords::join(QStringList { c.program } + c.arguments); };
-    const QString remove = QStringLiteral("rm -rf -- ") + ShellWords::quote(dir);
+    auto argv = [](const Command& c) { return QStringList { c.program } + c.arguments; };
     const QString text
-        = QStringLiteral("umask 077 && mkdir -p -- %1 && mkdir -m 700 -- %2 || exit 1\n"
-                         "trap %3 EXIT\ntrap 'exit 129' HUP INT TERM\n%4 && %5")
-              .arg(ShellWords::quote(host.home + QStringLiteral("/logistician")), ShellWords::quote(dir),
-                   ShellWords::quote(remove),
-                   argv(Docker::login(setting, m_ctx.state.registry, m_registryUser, m_registryPassword, dir)),
-                   argv(Docker::pull(setting, m_ctx.state.image, dir)));
+        = RemoteScript(QStringLiteral("registry-pull"))
+              .set(QStringLiteral("BASE_DIR"), host.home + QStringLiteral("/logistician"))
+              .set(QStringLiteral("CONFIG_DIR"), dir)
+              .setWords(QStringLiteral("LOGIN"),
+                        argv(Docker::login(setting, m_ctx.state.registry, m_registryUser, m_registryPassword, dir)))
+              .setWords(QStringLiteral("PULL"), argv(Docker::pull(setting, m_ctx.state.image, dir)))
+              .render();
     Command c = m_ctx.backend->script(host, text, m_registryPassword.toUtf8() + '\n');
     c.secrets << m_registryPassword;
     return c;

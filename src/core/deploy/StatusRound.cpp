@@ -1,10 +1,8 @@
 #include "StatusRound.h"
 
-#include "AppPaths.h"
 #include "CommandRunner.h"
-#include "ShellWords.h"
+#include "deploy/RemoteScript.h"
 
-#include <QFile>
 #include <QHash>
 #include <QTimer>
 
@@ -64,26 +62,13 @@ void run(DeployContext& ctx, std::function<void()> then)
 QString script(const DeployContext& ctx, const DeploymentState::Host& host, const QList<int>& indexes)
 {
     // The function s comes from templates/remote/status.sh; one call per condition follows.
-    // Every value is quoted; nothing from a condition is in here at all.
-    QFile file(AppPaths::templatesDir() + QStringLiteral("/remote/status.sh"));
-    if (!file.open(QIODevice::ReadOnly)) // a broken installation: the poll fails with the reason
-        return QStringLiteral("echo %1 >&2; exit 125\n")
-            .arg(ShellWords::quote(file.fileName() + QStringLiteral(": cannot read the status script")));
-    QList<QStringList> calls;
+    RemoteScript script(QStringLiteral("status"));
+    script.setWords(QStringLiteral("DOCKER"), ctx.dockerWords());
     for (int i : indexes) {
         const DeploymentState::Condition& c = ctx.state.conditions.at(i);
-        calls << QStringList { c.slug, ctx.dataDirOnHost(host, c), ctx.containerName(c) };
+        script.call(QStringLiteral("s"), { c.slug, ctx.dataDirOnHost(host, c), ctx.containerName(c) });
     }
-    return render(QString::fromUtf8(file.readAll()), ctx.dockerWords(), calls);
-}
-
-QString render(const QString& templateText, const QStringList& docker, const QList<QStringList>& calls)
-{
-    QString text = templateText;
-    text.replace(QLatin1String("@DOCKER@"), ShellWords::join(docker));
-    for (const QStringList& call : calls)
-        text += QStringLiteral("s ") + ShellWords::join(call) + QLatin1Char('\n');
-    return text;
+    return script.render();
 }
 
 QList<int> apply(DeploymentState* state, const QString& address, const QList<int>& indexes, const QByteArray& output)

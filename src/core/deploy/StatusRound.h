@@ -18,10 +18,6 @@ QList<int> conditionsToAsk(const DeploymentState& state, const QString& address,
 // templates/remote/status.sh with one "s SLUG DATA_DIR CONTAINER" call per condition.
 QString script(const DeployContext& ctx, const DeploymentState::Host& host, const QList<int>& indexes);
 
-// templates/remote/status.sh's text with @DOCKER@ replaced, then one "s SLUG DATA_DIR CONTAINER" line
-// per call; every word quoted by ShellWords.
-QString render(const QString& templateText, const QStringList& docker, const QList<QStringList>& calls);
-
 // Applies one host's answer (status.sh's output) to the state: phases, exit codes, start and end times;
 // a host that answers is no longer unreachable. Returns the positions whose phase changed.
 QList<int> apply(DeploymentState* state, const QString& address, const QList<int>& indexes, const QByteArray& output);

@@ -1,6 +1,6 @@
 #include "SyncOperation.h"
 
-#include "ShellWords.h"
+#include "deploy/RemoteScript.h"
 
 #include <memory>
 
@@ -73,8 +73,11 @@ void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_
         return;
     }
     const QString data = ctx.remoteDir(host, c) + QStringLiteral("/data");
-    const QString saveLog = ShellWords::join(logs)
-        + QStringLiteral(" > %1 2>&1 || true").arg(ShellWords::quote(data + QStringLiteral("/logs/docker.txt")));
+    const QString saveLog = RemoteScript(QStringLiteral("save-log"))
+                                .setWords(QStringLiteral("DOCKER"), ctx.dockerWords())
+                                .set(QStringLiteral("CONTAINER"), ctx.containerName(c))
+                                .set(QStringLiteral("FILE"), data + QStringLiteral("/logs/docker.txt"))
+                                .render();
     auto download =
         [&ctx, i, data, host, tally, succeeded, done, options] {
             const DeploymentState::Condition& c = ctx.state.conditions.at(i);

@@ -1,6 +1,6 @@
 #include "TerminateOperation.h"
 
-#include "ShellWords.h"
+#include "deploy/RemoteScript.h"
 
 #include <QDir>
 #include <QMap>
@@ -69,18 +69,17 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected)
 
 QString script(const QStringList& docker, const HostWork& work)
 {
-    QString text;
+    // The functions come from templates/remote/terminate.sh; the last call's status is the script's.
+    RemoteScript script(QStringLiteral("terminate"));
+    script.setWords(QStringLiteral("DOCKER"), docker);
     for (const QStringList& log : work.logs)
-        text += ShellWords::join(docker + QStringList { QStringLiteral("logs"), log.value(0) })
-            + QStringLiteral(" > %1 2>&1 || true\n").arg(ShellWords::quote(log.value(1)));
-    text += ShellWords::join(docker + QStringList { QStringLiteral("rm"), QStringLiteral("-f") } + work.containers)
-        + QStringLiteral(" >/dev/null 2>&1; true\n");
+        script.call(QStringLiteral("save_log"), log);
+    script.call(QStringLiteral("remove_containers"), work.containers);
     if (!work.dirs.isEmpty())
-        text += ShellWords::join(QStringList { QStringLiteral("rm"), QStringLiteral("-rf") } + work.dirs)
-            + QLatin1Char('\n');
+        script.call(QStringLiteral("remove_dirs"), work.dirs);
     if (!work.removeIfEmpty.isEmpty())
-        text += QStringLiteral("rmdir %1 2>/dev/null; true\n").arg(ShellWords::quote(work.removeIfEmpty));
-    return text;
+        script.call(QStringLiteral("remove_if_empty"), { work.removeIfEmpty });
+    return script.render();
 }
 
 namespace {
