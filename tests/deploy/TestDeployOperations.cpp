@@ -24,6 +24,7 @@ private Q_SLOTS:
     void terminateAllCleansEveryHost();
     void terminateRefusesUnsyncedResults();
     void terminateLocalSavesLogs();
+    void remoteDockerWordsComeFromTheBuilders();
 
 private:
     // Three conditions on two ssh hosts: c1 running on a, c2 succeeded and synced on a, c3 queued.
@@ -212,6 +213,29 @@ void TestDeployOperations::terminateLocalSavesLogs()
     QCOMPARE(p.hosts.at(0).logs.at(0).at(1),
              ctx->localDataDir(ctx->state.conditions[0]) + QStringLiteral("/logs/docker.txt"));
     QVERIFY(p.hosts.at(0).dirs.isEmpty());
+}
+
+void TestDeployOperations::remoteDockerWordsComeFromTheBuilders()
+{
+    const QString sudo = QStringLiteral("sudo docker");
+    QCOMPARE(Docker::argv(Docker::logs(sudo, QStringLiteral("c"))), (QStringList { "sudo", "docker", "logs", "c" }));
+    QCOMPARE(Docker::argv(Docker::logs(sudo, QStringLiteral("c"), 5, true)),
+             (QStringList { "sudo", "docker", "logs", "--tail", "5", "-f", "c" }));
+    QCOMPARE(Docker::argv(Docker::removeContainers(QStringLiteral("nvidia-docker"), { "a", "b" })),
+             (QStringList { "docker", "rm", "-f", "a", "b" }));
+    QCOMPARE(Docker::argv(Docker::build(sudo, QStringLiteral("/ctx"), QStringLiteral("i:1"), true)),
+             (QStringList { "sudo", "docker", "build", "-q", "-t", "i:1", "/ctx" }));
+    QCOMPARE(Docker::argv(Docker::imageCommand(sudo, QStringLiteral("i:1"))).mid(2, 3),
+             (QStringList { "image", "inspect", "-f" }));
+    // The terminate script carries them whole.
+    TerminateOperation::HostWork work;
+    work.containers = { QStringLiteral("logistician-exp-c1") };
+    work.logs = { { QStringLiteral("logistician-exp-c1"), QStringLiteral("/d/logs/docker.txt") } };
+    const QString script = TerminateOperation::script(sudo, work);
+    QVERIFY2(script.contains(QStringLiteral("\nsave_log /d/logs/docker.txt sudo docker logs logistician-exp-c1\n")),
+             qPrintable(script));
+    QVERIFY2(script.contains(QStringLiteral("\nremove_containers sudo docker rm -f logistician-exp-c1\n")),
+             qPrintable(script));
 }
 
 QTEST_GUILESS_MAIN(TestDeployOperations)

@@ -1,6 +1,7 @@
 // The scripts run on hosts (templates/remote/): every one renders, with hostile values, to a script
 // sh accepts; the terminate script, run for real, removes only what it is given.
 
+#include "ShellWords.h"
 #include "deploy/RemoteScript.h"
 #include "deploy/TerminateOperation.h"
 
@@ -141,7 +142,8 @@ void TestRemoteScript::terminateRemovesOnlyWhatItIsGiven()
     work.logs = { { QStringLiteral("logistician-exp-c1"), root + QStringLiteral("/saved log.txt") } };
     work.dirs = { gone1, gone2, image };
     work.removeIfEmpty = exp;
-    const QString script = TerminateOperation::script({ docker, QStringLiteral("--context=x y") }, work);
+    const QString script
+        = TerminateOperation::script(ShellWords::join({ docker, QStringLiteral("--context=x y") }), work);
     QCOMPARE(shell({ QStringLiteral("-n") }, script.toUtf8()), 0);
     QCOMPARE(shell({ QStringLiteral("-s") }, script.toUtf8(), nullptr, root), 0);
 
@@ -163,7 +165,9 @@ void TestRemoteScript::terminateRemovesOnlyWhatItIsGiven()
     // The last folder gone, the experiment's folder goes too.
     work.logs.clear();
     work.dirs = { kept };
-    QCOMPARE(shell({ QStringLiteral("-s") }, TerminateOperation::script({ docker }, work).toUtf8(), nullptr, root), 0);
+    QCOMPARE(shell({ QStringLiteral("-s") }, TerminateOperation::script(ShellWords::quote(docker), work).toUtf8(),
+                   nullptr, root),
+             0);
     QVERIFY2(
         !QFileInfo::exists(exp),
         qPrintable(QDir(exp).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).join(QLatin1Char(','))));

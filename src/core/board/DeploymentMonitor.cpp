@@ -377,11 +377,9 @@ Command DeploymentMonitor::logCommand(int row, int lines) const
     if (!backend || !host)
         return Command();
     const Parameters& params = m_experiment.parameters();
-    const QStringList argv
-        = Docker::programWords(backend->isRemote() ? params.remoteDockerCommand() : params.localDockerCommand())
-        + QStringList { QStringLiteral("logs"), QStringLiteral("--tail"), QString::number(lines), QStringLiteral("-f"),
-                        m_deployment->containerName(c) };
-    return backend->command(*host, argv);
+    const Command logs = Docker::logs(backend->isRemote() ? params.remoteDockerCommand() : params.localDockerCommand(),
+                                      m_deployment->containerName(c), lines, true);
+    return backend->command(*host, Docker::argv(logs));
 }
 
 QString DeploymentMonitor::dataDir(int row) const

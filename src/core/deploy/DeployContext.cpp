@@ -102,10 +102,15 @@ void DeployContext::run(const Command& command, AsyncCommand::Callback done) con
     AsyncCommand::run(command, work, std::move(done));
 }
 
-QStringList DeployContext::dockerWords(bool remote) const
+QString DeployContext::dockerSetting(bool remote) const
 {
     const Parameters& p = experiment.parameters();
-    return Docker::programWords(remote ? p.remoteDockerCommand() : p.localDockerCommand());
+    return remote ? p.remoteDockerCommand() : p.localDockerCommand();
+}
+
+QStringList DeployContext::dockerWords(bool remote) const
+{
+    return Docker::programWords(dockerSetting(remote));
 }
 
 QString DeployContext::codeDir() const

@@ -42,6 +42,9 @@ public:
     // Runs a command for the current operation; done is not called once the operation has ended.
     void run(const Command& command, AsyncCommand::Callback done) const;
 
+    // The docker command setting (remote_docker_command or local_docker_command), for the Docker builders.
+    QString dockerSetting(bool remote) const;
+    QString dockerSetting() const { return dockerSetting(isRemote()); }
     QStringList dockerWords(bool remote) const;
     QStringList dockerWords() const { return dockerWords(isRemote()); }
     QString codeDir() const;

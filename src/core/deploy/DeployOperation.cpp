@@ -552,14 +552,14 @@ Command DeployOperation::registryPull(const DeploymentState::Host& host) const
     const QString setting = m_ctx.experiment.parameters().remoteDockerCommand();
     const QString dir = QStringLiteral("%1/logistician/.docker-login-%2")
                             .arg(host.home, QUuid::createUuid().toString(QUuid::Id128).left(16));
-    auto argv = [](const Command& c) { return QStringList { c.program } + c.arguments; };
     const QString text
         = RemoteScript(QStringLiteral("registry-pull"))
               .set(QStringLiteral("BASE_DIR"), host.home + QStringLiteral("/logistician"))
               .set(QStringLiteral("CONFIG_DIR"), dir)
-              .setWords(QStringLiteral("LOGIN"),
-                        argv(Docker::login(setting, m_ctx.state.registry, m_registryUser, m_registryPassword, dir)))
-              .setWords(QStringLiteral("PULL"), argv(Docker::pull(setting, m_ctx.state.image, dir)))
+              .setWords(
+                  QStringLiteral("LOGIN"),
+                  Docker::argv(Docker::login(setting, m_ctx.state.registry, m_registryUser, m_registryPassword, dir)))
+              .setWords(QStringLiteral("PULL"), Docker::argv(Docker::pull(setting, m_ctx.state.image, dir)))
               .render();
     Command c = m_ctx.backend->script(host, text, m_registryPassword.toUtf8() + '\n');
     c.secrets << m_registryPassword;
@@ -604,10 +604,9 @@ void DeployOperation::getImageOnHost(int hostIndex, JobPool::Done done)
                       hostFailed(host.address, o, QStringLiteral("upload"), done);
                       return;
                   }
-                  const QStringList build = m_ctx.dockerWords(true)
-                      + QStringList { QStringLiteral("build"), QStringLiteral("-q"), QStringLiteral("-t"),
-                                      m_ctx.state.image, remoteContext };
-                  m_ctx.run(m_ctx.backend->command(host, build),
+                  const Command build
+                      = Docker::build(m_ctx.dockerSetting(true), remoteContext, m_ctx.state.image, true);
+                  m_ctx.run(m_ctx.backend->command(host, Docker::argv(build)),
                             [ready](const CommandOutcome& o) { ready(o, QStringLiteral("docker build")); });
               });
 }
@@ -738,7 +737,7 @@ void DeployOperation::runContainer(int index, const QString& address)
     const Docker::RunSpec spec = runSpec(m_ctx, m_ctx.state.conditions.at(index), host, m_ctx.isRemote(),
                                          m_ctx.state.image, m_imageCommands.value(address));
     const Command local = Docker::run(spec);
-    m_ctx.run(m_ctx.backend->command(host, QStringList { local.program } + local.arguments),
+    m_ctx.run(m_ctx.backend->command(host, Docker::argv(local)),
               [this, index, address](const CommandOutcome& o) { onContainerStarted(index, address, o); });
 }
 
@@ -761,10 +760,8 @@ void DeployOperation::onContainerStarted(int index, const QString& address, cons
 void DeployOperation::imageCommand(int index, const QString& address)
 {
     const DeploymentState::Host host = *m_ctx.state.host(address);
-    const QStringList inspect = m_ctx.dockerWords()
-        + QStringList { QStringLiteral("image"), QStringLiteral("inspect"), QStringLiteral("-f"),
-                        QStringLiteral("[{{json .Config.Entrypoint}},{{json .Config.Cmd}}]"), m_ctx.state.image };
-    m_ctx.run(m_ctx.backend->command(host, inspect), [this, index, address](const CommandOutcome& o) {
+    const Command inspect = Docker::imageCommand(m_ctx.dockerSetting(), m_ctx.state.image);
+    m_ctx.run(m_ctx.backend->command(host, Docker::argv(inspect)), [this, index, address](const CommandOutcome& o) {
         const QJsonArray parts = QJsonDocument::fromJson(o.out.trimmed()).array();
         QStringList words;
         for (const QJsonValue& part : parts) {

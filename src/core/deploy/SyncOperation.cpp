@@ -61,10 +61,10 @@ void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_
         ++tally->count;
         done();
     };
-    const QStringList logs = ctx.dockerWords() + QStringList { QStringLiteral("logs"), ctx.containerName(c) };
+    const Command logs = Docker::logs(ctx.dockerSetting(), ctx.containerName(c));
     if (!ctx.isRemote()) {
         // The results are already here; only the container's log is fetched.
-        ctx.run(ctx.backend->command(host, logs), [&ctx, i, succeeded](const CommandOutcome& o) {
+        ctx.run(ctx.backend->command(host, Docker::argv(logs)), [&ctx, i, succeeded](const CommandOutcome& o) {
             if (o.ok())
                 DeployContext::writeFile(
                     ctx.localDataDir(ctx.state.conditions.at(i)) + QStringLiteral("/logs/docker.txt"), o.out + o.err);
@@ -74,8 +74,7 @@ void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_
     }
     const QString data = ctx.remoteDir(host, c) + QStringLiteral("/data");
     const QString saveLog = RemoteScript(QStringLiteral("save-log"))
-                                .setWords(QStringLiteral("DOCKER"), ctx.dockerWords())
-                                .set(QStringLiteral("CONTAINER"), ctx.containerName(c))
+                                .setWords(QStringLiteral("LOGS"), Docker::argv(logs))
                                 .set(QStringLiteral("FILE"), data + QStringLiteral("/logs/docker.txt"))
                                 .render();
     auto download =

@@ -67,14 +67,14 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected)
     return p;
 }
 
-QString script(const QStringList& docker, const HostWork& work)
+QString script(const QString& docker, const HostWork& work)
 {
     // The functions come from templates/remote/terminate.sh; the last call's status is the script's.
     RemoteScript script(QStringLiteral("terminate"));
-    script.setWords(QStringLiteral("DOCKER"), docker);
     for (const QStringList& log : work.logs)
-        script.call(QStringLiteral("save_log"), log);
-    script.call(QStringLiteral("remove_containers"), work.containers);
+        script.call(QStringLiteral("save_log"),
+                    QStringList { log.value(1) } + Docker::argv(Docker::logs(docker, log.value(0))));
+    script.call(QStringLiteral("remove_containers"), Docker::argv(Docker::removeContainers(docker, work.containers)));
     if (!work.dirs.isEmpty())
         script.call(QStringLiteral("remove_dirs"), work.dirs);
     if (!work.removeIfEmpty.isEmpty())
@@ -164,7 +164,7 @@ void run(DeployContext& ctx, const TerminateOptions& options, const QSet<int>& s
     }
     auto failures = std::make_shared<QStringList>();
     auto* pool = new JobPool(32, ctx.work);
-    const QStringList docker = ctx.dockerWords();
+    const QString docker = ctx.dockerSetting();
     // The shared ssh connection goes once nothing more is run there: the whole deployment, or a machine of its own.
     const bool closeMaster = ctx.isRemote() && (p.whole || ctx.preassignsHosts());
     for (const HostWork& work : p.hosts) {

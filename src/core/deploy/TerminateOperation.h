@@ -39,8 +39,8 @@ struct Plan
 // What terminating these positions (empty: the whole deployment) does. Pure, for tests.
 Plan plan(const DeployContext& ctx, const QSet<int>& selected);
 
-// The script run on the host for its work; every value quoted.
-QString script(const QStringList& docker, const HostWork& work);
+// The script run on the host for its work (docker: the docker command setting); every value quoted.
+QString script(const QString& docker, const HostWork& work);
 
 // Runs the terminate after a status round; done gets the result.
 void run(DeployContext& ctx, const TerminateOptions& options, const QSet<int>& selected,
