@@ -3,11 +3,18 @@
 #include "Experiment.h"
 #include "TestProject.h"
 #include "deploy/DeployContext.h"
+#include "deploy/Deployment.h"
 #include "deploy/StatusRound.h"
 #include "deploy/SyncOperation.h"
 #include "deploy/TerminateOperation.h"
 
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+#include <QTimer>
 
 using Phase = DeploymentState::Phase;
 using HostPhase = DeploymentState::HostPhase;
@@ -25,6 +32,7 @@ private Q_SLOTS:
     void terminateRefusesUnsyncedResults();
     void terminateLocalSavesLogs();
     void remoteDockerWordsComeFromTheBuilders();
+    void deployReturnsBeforeTheGitWork();
 
 private:
     // Three conditions on two ssh hosts: c1 running on a, c2 succeeded and synced on a, c3 queued.
@@ -236,6 +244,76 @@ void TestDeployOperations::remoteDockerWordsComeFromTheBuilders()
              qPrintable(script));
     QVERIFY2(script.contains(QStringLiteral("\nremove_containers sudo docker rm -f logistician-exp-c1\n")),
              qPrintable(script));
+}
+
+// deploy() does its Git discovery, dirty check and export on a worker: it returns before any of it is
+// done, the caller's event loop turns during a large export, and every signal arrives on the caller's thread.
+void TestDeployOperations::deployReturnsBeforeTheGitWork()
+{
+    TestProject project;
+    // A tree big enough that its export takes many turns of the event loop.
+    for (int d = 0; d < 40; ++d) {
+        const QString dir = project.root() + QStringLiteral("/bulk/d%1").arg(d);
+        QVERIFY(QDir().mkpath(dir));
+        for (int f = 0; f < 100; ++f) {
+            QFile file(dir + QStringLiteral("/f%1.txt").arg(f));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(QByteArray(2048, 'x'));
+        }
+    }
+    const QString commit = project.repo().commitAll(QStringLiteral("bulk"));
+    // A docker that fails at once: the deploy ends at its build, with no engine involved.
+    QTemporaryDir bin;
+    const QString docker = bin.filePath(QStringLiteral("docker"));
+    QFile fake(docker);
+    QVERIFY(fake.open(QIODevice::WriteOnly));
+    fake.write("#!/bin/sh\necho 'no engine here' >&2\nexit 1\n");
+    fake.close();
+    QVERIFY(fake.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    Experiment experiment;
+    QVERIFY(Experiment::open(project.experimentDir(), &experiment));
+    experiment.parameters().setValue(QStringLiteral("local_docker_command"), docker);
+
+    Deployment deployment(experiment);
+    QThread* const caller = QThread::currentThread();
+    bool allOnCaller = true;
+    connect(
+        &deployment, &Deployment::conditionChanged, this,
+        [&] { allOnCaller = allOnCaller && QThread::currentThread() == caller; }, Qt::DirectConnection);
+    connect(
+        &deployment, &Deployment::stateReplaced, this,
+        [&] { allOnCaller = allOnCaller && QThread::currentThread() == caller; }, Qt::DirectConnection);
+    QSignalSpy finished(&deployment, &Deployment::finished);
+    const QString code = experiment.stateDir() + QStringLiteral("/code/") + commit.left(12);
+    const QString complete = code + QStringLiteral("/.logistician-complete");
+
+    DeployOptions options;
+    options.backend = QStringLiteral("local");
+    deployment.deploy(options);
+    // Nothing of the Git work has happened yet: the state is made on this thread once the worker reports.
+    QVERIFY(deployment.isBusy());
+    QVERIFY(!deployment.hasDeployment());
+    QVERIFY(!QFileInfo::exists(complete));
+    QCOMPARE(finished.size(), 0);
+
+    // The event loop keeps turning while the export runs: some turn sees it begun and not done.
+    int turnsDuringExport = 0;
+    QTimer tick;
+    connect(&tick, &QTimer::timeout, this, [&] {
+        if (QFileInfo::exists(code) && !QFileInfo::exists(complete))
+            ++turnsDuringExport;
+    });
+    tick.start(0);
+    QVERIFY(finished.wait(120000));
+    tick.stop();
+    QVERIFY2(turnsDuringExport > 0, "the export blocked the caller's event loop");
+    QVERIFY(QFileInfo::exists(code + QStringLiteral("/bulk/d39/f99.txt")));
+    QVERIFY(deployment.hasDeployment());
+    QCOMPARE(deployment.state().commit, commit);
+    QVERIFY(allOnCaller);
+    QCOMPARE(finished.first().at(0).toInt(), 1);
+    QVERIFY2(finished.first().at(1).toString().contains(QStringLiteral("docker build failed")),
+             qPrintable(finished.first().at(1).toString()));
 }
 
 QTEST_GUILESS_MAIN(TestDeployOperations)

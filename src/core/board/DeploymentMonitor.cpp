@@ -1,11 +1,11 @@
 #include "DeploymentMonitor.h"
 
+#include "AsyncCommand.h"
 #include "Docker.h"
 #include "Logging.h"
 #include "ShellWords.h"
 #include "SshKey.h"
 #include "UserSettings.h"
-#include "deploy/AsyncCommand.h"
 #include "deploy/RemoteScript.h"
 
 #include <QFileInfo>
@@ -91,6 +91,11 @@ Result DeploymentMonitor::open(const QString& experimentDir)
         noticeTransitions();
     });
     connect(m_deployment.get(), &Deployment::progress, this, &DeploymentMonitor::progress);
+    // deploy() returns before its Git work is done; a new deployment's conditions arrive with this.
+    connect(m_deployment.get(), &Deployment::stateReplaced, this, [this] {
+        syncModel();
+        Q_EMIT stateChanged();
+    });
     connect(m_deployment.get(), &Deployment::finished, this, &DeploymentMonitor::onFinished);
     const Result loaded = m_deployment->load();
     if (!loaded) {
@@ -168,8 +173,8 @@ void DeploymentMonitor::deploy(const DeployOptions& options)
 {
     start(Operation::Deploy, [this, options] {
         m_finishAnnounced = false;
+        // Returns at once; a new deployment's conditions arrive with stateReplaced.
         m_deployment->deploy(options);
-        // A new deployment's conditions are in the state as soon as deploy() returns.
         syncModel();
         Q_EMIT stateChanged();
     });
@@ -432,5 +437,6 @@ Command DeploymentMonitor::terminalCommand(int row) const
     command.program = terminal.first();
     command.arguments = terminal.mid(1) << login.program << login.arguments;
     command.workingDirectory = login.workingDirectory;
+    command.environment = login.environment;
     return command;
 }

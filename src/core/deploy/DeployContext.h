@@ -1,8 +1,8 @@
 #pragma once
 
+#include "AsyncCommand.h"
 #include "Docker.h"
 #include "Experiment.h"
-#include "deploy/AsyncCommand.h"
 #include "deploy/Backend.h"
 #include "deploy/DeploymentState.h"
 
@@ -62,6 +62,8 @@ public:
 Q_SIGNALS:
     void conditionChanged(int index);
     void progress(const QString& message);
+    // deploy made (or picked up) the state it goes on with: a new deployment's conditions are all in it.
+    void stateReplaced();
 };
 
 // ssh's own exit code when it cannot reach the host.

@@ -253,6 +253,7 @@ void DeployOperation::onGitProbed(const GitFacts& facts)
         return;
     }
     setUpState(facts);
+    Q_EMIT m_ctx.stateReplaced();
     const Experiment& e = m_ctx.experiment;
     m_export.setFuture(
         QtConcurrent::run([dir = e.dir(), original = e.parameters().isOriginalStyle(),

@@ -14,6 +14,7 @@ Deployment::Deployment(const Experiment& experiment, QObject* parent)
 {
     connect(m_ctx, &DeployContext::conditionChanged, this, &Deployment::conditionChanged);
     connect(m_ctx, &DeployContext::progress, this, &Deployment::progress);
+    connect(m_ctx, &DeployContext::stateReplaced, this, &Deployment::stateReplaced);
 }
 
 Deployment::~Deployment() = default;

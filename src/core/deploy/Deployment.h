@@ -64,6 +64,8 @@ public:
 
 Q_SIGNALS:
     void conditionChanged(int index);
+    // deploy's Git checks passed and its state is made: a new deployment's conditions are all in state().
+    void stateReplaced();
     void progress(const QString& message);
     // exitCode: 0 success, 1 the work failed, 2 bad input.
     void finished(int exitCode, const QString& message);
