@@ -49,10 +49,7 @@ void CommandRunner::start(const Command& command)
     }
     m_process = new QProcess(this);
 
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (auto it = command.environment.cbegin(); it != command.environment.cend(); ++it)
-        env.insert(it.key(), it.value());
-    m_process->setProcessEnvironment(env);
+    m_process->setProcessEnvironment(environment(command));
     if (!command.workingDirectory.isEmpty())
         m_process->setWorkingDirectory(command.workingDirectory);
     if (command.interactive) {
@@ -85,6 +82,27 @@ void CommandRunner::start(const Command& command)
     CommandLog::instance()->announce(command.display());
     qCDebug(lcCommand).noquote() << "started:" << command.display();
     m_process->start(command.program, command.arguments);
+}
+
+QProcessEnvironment CommandRunner::environment(const Command& command)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (auto it = command.environment.cbegin(); it != command.environment.cend(); ++it)
+        env.insert(it.key(), it.value());
+    return env;
+}
+
+bool CommandRunner::startDetached(const Command& command)
+{
+    if (!command.refusal.isEmpty())
+        return false;
+    CommandLog::instance()->announce(command.display());
+    QProcess process;
+    process.setProgram(command.program);
+    process.setArguments(command.arguments);
+    process.setWorkingDirectory(command.workingDirectory);
+    process.setProcessEnvironment(environment(command));
+    return process.startDetached();
 }
 
 void CommandRunner::cancel()

@@ -21,6 +21,12 @@ public:
     bool isRunning() const;
     const Command& command() const { return m_command; }
 
+    // Starts a program that outlives this one (a terminal window), with the command's environment and
+    // working folder, announced like any other; false when it cannot start or the command is refused.
+    static bool startDetached(const Command& command);
+    // The process environment a command runs with: this one's, plus the command's own.
+    static QProcessEnvironment environment(const Command& command);
+
     // Exit code used when the program could not be started at all.
     static constexpr int FailedToStart = 127;
 

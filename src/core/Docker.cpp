@@ -41,9 +41,39 @@ Command dockerCommand(const QString& docker, const QStringList& args, const QStr
 }
 } // namespace
 
-Command build(const QString& docker, const QString& contextDir, const QString& tag)
+Command build(const QString& docker, const QString& contextDir, const QString& tag, bool quiet)
 {
-    return dockerCommand(docker, { QStringLiteral("build"), QStringLiteral("-t"), tag, contextDir });
+    QStringList args { QStringLiteral("build") };
+    if (quiet)
+        args << QStringLiteral("-q");
+    return dockerCommand(docker, args << QStringLiteral("-t") << tag << contextDir);
+}
+
+Command logs(const QString& docker, const QString& container, int tail, bool follow)
+{
+    QStringList args { QStringLiteral("logs") };
+    if (tail >= 0)
+        args << QStringLiteral("--tail") << QString::number(tail);
+    if (follow)
+        args << QStringLiteral("-f");
+    return dockerCommand(docker, args << container);
+}
+
+Command removeContainers(const QString& docker, const QStringList& containers)
+{
+    return dockerCommand(docker, QStringList { QStringLiteral("rm"), QStringLiteral("-f") } + containers);
+}
+
+Command imageCommand(const QString& docker, const QString& image)
+{
+    return dockerCommand(docker,
+                         { QStringLiteral("image"), QStringLiteral("inspect"), QStringLiteral("-f"),
+                           QStringLiteral("[{{json .Config.Entrypoint}},{{json .Config.Cmd}}]"), image });
+}
+
+QStringList argv(const Command& command)
+{
+    return QStringList { command.program } + command.arguments;
 }
 
 Command run(const RunSpec& spec)

@@ -32,7 +32,8 @@ struct RunSpec
     QString gpus; // --gpus value ("all" or a count); empty: none, unless the program is nvidia-docker
 };
 
-Command build(const QString& docker, const QString& contextDir, const QString& tag);
+// quiet: only the image id on stdout (a host's build, whose progress nobody watches).
+Command build(const QString& docker, const QString& contextDir, const QString& tag, bool quiet = false);
 Command run(const RunSpec& spec);
 // configDir: a throwaway client configuration folder (`docker --config DIR`)
 // holding the login of this one operation; empty for docker's own.
@@ -41,6 +42,14 @@ Command pull(const QString& docker, const QString& image, const QString& configD
 Command tag(const QString& docker, const QString& source, const QString& target);
 // Stops a container by name: its stop signal, then SIGKILL after graceSeconds.
 Command stop(const QString& docker, const QString& name, int graceSeconds);
+// The container's log; tail: the last lines only (-1: all); follow: keeps printing as it grows.
+Command logs(const QString& docker, const QString& container, int tail = -1, bool follow = false);
+// Removes containers by name, running or not.
+Command removeContainers(const QString& docker, const QStringList& containers);
+// The image's ENTRYPOINT and CMD as one JSON array of two arrays (either may be null).
+Command imageCommand(const QString& docker, const QString& image);
+// The words of a command, program first: for a script run on a host.
+QStringList argv(const Command& command);
 // The password goes through standard input, never argv. docker writes the
 // credential into configDir/config.json: give a folder made for this one
 // operation and remove it afterwards, so no password stays behind in

@@ -1,6 +1,6 @@
 #include "ToolCheck.h"
 
-#include "CommandRunner.h"
+#include "AsyncCommand.h"
 
 #include <QRegularExpression>
 
@@ -44,25 +44,17 @@ void ToolCheck::start()
     m_pending = specs.size();
     for (int i = 0; i < specs.size(); ++i) {
         m_tools << Tool { QLatin1String(specs[i].name), QString(), QLatin1String(specs[i].hint), false };
-        auto* runner = new CommandRunner(this);
-        auto* output = new QByteArray;
-        auto collect = [output](const QByteArray& d) { output->append(d); };
-        connect(runner, &CommandRunner::standardOutput, this, collect);
-        connect(runner, &CommandRunner::standardError, this, collect); // ssh -V prints to stderr
-        connect(runner, &CommandRunner::finished, this, [this, i, runner, output](int code, const QString&) {
+        Command c;
+        c.program = m_tools[i].name;
+        c.arguments = specs[i].args;
+        AsyncCommand::run(c, this, [this, i](const CommandOutcome& o) {
             Tool& tool = m_tools[i];
-            tool.found = code == 0;
-            if (tool.found)
-                tool.version = versionLine(QString::fromUtf8(*output));
-            delete output;
-            runner->deleteLater();
+            tool.found = o.ok();
+            if (tool.found) // ssh -V prints to stderr
+                tool.version = versionLine(QString::fromUtf8(o.out + o.err));
             Q_EMIT toolChecked(tool);
             if (--m_pending == 0)
                 Q_EMIT finished();
         });
-        Command c;
-        c.program = m_tools[i].name;
-        c.arguments = specs[i].args;
-        runner->start(c);
     }
 }

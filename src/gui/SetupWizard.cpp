@@ -1,6 +1,7 @@
 #include "SetupWizard.h"
 
 #include "AppPaths.h"
+#include "AsyncCommand.h"
 #include "CommandRunner.h"
 #include "CredentialStatus.h"
 #include "Docker.h"
@@ -25,6 +26,7 @@
 #include <QTemporaryDir>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <memory>
 
 namespace {
 
@@ -359,27 +361,21 @@ void SetupWizard::testLogin()
             return;
         // The registry may carry a repository path (docker.io/alice); docker login wants the host.
         const QString host = registry.section(QLatin1Char('/'), 0, 0);
-        auto* runner = new CommandRunner(self);
         // A throwaway client configuration: the tried login's credential goes with it, never into ~/.docker.
-        auto* config = new QTemporaryDir(QDir::tempPath() + QStringLiteral("/logistician-docker-XXXXXX"));
-        connect(runner, &QObject::destroyed, [config] { delete config; });
-        auto* output = new QByteArray;
-        connect(runner, &CommandRunner::standardError, self, [output](const QByteArray& d) { output->append(d); });
-        connect(runner, &CommandRunner::standardOutput, self, [output](const QByteArray& d) { output->append(d); });
-        connect(runner, &CommandRunner::finished, self, [self, runner, output](int code, const QString& message) {
-            const QString text = runner->command().redact(QString::fromUtf8(*output).trimmed());
-            delete output;
-            runner->deleteLater();
+        auto config = std::make_shared<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/logistician-docker-XXXXXX"));
+        const Command command = Docker::login(QStringLiteral("docker"), host, user, password, config->path());
+        AsyncCommand::run(command, self, [self, command, config](const CommandOutcome& o) {
+            config->remove();
+            const QString text = command.redact(QString::fromUtf8(o.out + o.err).trimmed());
             self->m_testLogin->setEnabled(true);
-            if (code == 0) {
+            if (o.ok()) {
                 self->m_loginResult->setText(tr("Login succeeded."));
             } else {
-                const QString why = !message.isEmpty() ? message : text.section(QLatin1Char('\n'), -1);
+                const QString why = !o.message.isEmpty() ? o.message : text.section(QLatin1Char('\n'), -1);
                 self->m_loginResult->setText(tr("Login failed: %1").arg(why));
             }
-            setTone(self->m_loginResult, code == 0 ? 1 : -1);
+            setTone(self->m_loginResult, o.ok() ? 1 : -1);
         });
-        runner->start(Docker::login(QStringLiteral("docker"), host, user, password, config->path()));
     };
     const QString typed = m_registryPassword->text();
     if (!typed.isEmpty()) {

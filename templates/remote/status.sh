@@ -1,4 +1,4 @@
-# The status poll of a deployment, run by sh on each host (see Deployment::statusScript).
+# The status poll of a deployment, run by sh on each host (see StatusRound::script).
 # @DOCKER@ is replaced by the docker command, every word quoted by ShellWords::quote;
 # the lines calling s are appended below, their arguments quoted the same way:
 #   s SLUG DATA_DIR CONTAINER

@@ -4,7 +4,9 @@
 #include "Docker.h"
 #include "ToolCheck.h"
 
+#include <QFile>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 class TestCommand : public QObject
@@ -139,6 +141,43 @@ private Q_SLOTS:
         runner.cancel();
         QVERIFY(finished.wait(10000));
         QVERIFY(!runner.isRunning());
+    }
+
+    // A detached program (the board's terminal) gets the command's environment and folder, not only argv.
+    void detachedKeepsEnvironment()
+    {
+        QTemporaryDir dir;
+        Command c;
+        c.program = QStringLiteral("sh");
+        c.arguments = { QStringLiteral("-c"),
+                        QStringLiteral("printf '%s' \"$LOGISTICIAN_TEST_VALUE\" > out.tmp && mv out.tmp out.txt") };
+        c.workingDirectory = dir.path();
+        c.environment.insert(QStringLiteral("LOGISTICIAN_TEST_VALUE"), QStringLiteral("it's here"));
+        QVERIFY(CommandRunner::startDetached(c));
+        QFile out(dir.filePath(QStringLiteral("out.txt")));
+        QTRY_VERIFY_WITH_TIMEOUT(out.exists(), 20000);
+        QVERIFY(out.open(QIODevice::ReadOnly));
+        QCOMPARE(out.readAll(), QByteArray("it's here"));
+        c.refusal = QStringLiteral("unsafe");
+        QVERIFY(!CommandRunner::startDetached(c));
+    }
+
+    // ToolCheck collects a tool's version from stdout or stderr (ssh -V) with AsyncCommand.
+    void toolCheckFindsVersions()
+    {
+        ToolCheck check;
+        QSignalSpy done(&check, &ToolCheck::finished);
+        check.start();
+        QVERIFY(done.wait(30000));
+        bool sawGit = false;
+        for (const ToolCheck::Tool& tool : check.tools()) {
+            if (tool.name == QLatin1String("git")) {
+                sawGit = true;
+                QVERIFY(tool.found);
+                QVERIFY2(tool.version.contains(QStringLiteral("git version")), qPrintable(tool.version));
+            }
+        }
+        QVERIFY(sawGit);
     }
 };
 

@@ -1,4 +1,4 @@
-#include "deploy/AsyncCommand.h"
+#include "AsyncCommand.h"
 
 #include <QSignalSpy>
 #include <QTest>

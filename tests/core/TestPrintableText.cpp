@@ -1,5 +1,5 @@
 #include "PrintableText.h"
-#include "deploy/AsyncCommand.h"
+#include "AsyncCommand.h"
 
 #include <QTest>
 

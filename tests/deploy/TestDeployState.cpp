@@ -6,6 +6,7 @@
 #include "deploy/DeployPreview.h"
 #include "deploy/Deployment.h"
 #include "deploy/DeploymentState.h"
+#include "deploy/RemoteScript.h"
 #include "deploy/Terraform.h"
 
 #include <QJsonArray>
@@ -161,13 +162,14 @@ void TestDeployState::userDataQuoted()
 // value reaches the function as one argument.
 void TestDeployState::statusScriptParses()
 {
-    QFile templateFile(qEnvironmentVariable("LOGISTICIAN_DATA_DIR") + QStringLiteral("/templates/remote/status.sh"));
-    QVERIFY(templateFile.open(QIODevice::ReadOnly));
     const QString hostile = QStringLiteral("it's a \"$(touch /tmp/pwned)\" `id` ; x");
-    const QString text = Deployment::renderStatusScript(
-        QString::fromUtf8(templateFile.readAll()), { QStringLiteral("sudo"), QStringLiteral("docker") },
-        { { QStringLiteral("c1-a"), QStringLiteral("/home/me/with space/data"), QStringLiteral("logistician-c1") },
-          { hostile, hostile, hostile } });
+    const QString text = RemoteScript(QStringLiteral("status"))
+                             .setWords(QStringLiteral("DOCKER"), { QStringLiteral("sudo"), QStringLiteral("docker") })
+                             .call(QStringLiteral("s"),
+                                   { QStringLiteral("c1-a"), QStringLiteral("/home/me/with space/data"),
+                                     QStringLiteral("logistician-c1") })
+                             .call(QStringLiteral("s"), { hostile, hostile, hostile })
+                             .render();
     QVERIFY(!text.contains(QLatin1String("@DOCKER@")));
     QVERIFY(text.contains(QStringLiteral("'sudo' 'docker' inspect"))
             || text.contains(QStringLiteral("sudo docker inspect")));

@@ -4,7 +4,7 @@
 // destroyed machines removed (plain and hashed, as the real ssh-keygen writes
 // them), and what ssh says when a host key changed.
 
-#include "deploy/AsyncCommand.h"
+#include "AsyncCommand.h"
 #include "deploy/Ssh.h"
 
 #include <QCryptographicHash>

@@ -1,11 +1,12 @@
 #include "DeploymentMonitor.h"
 
+#include "AsyncCommand.h"
 #include "Docker.h"
 #include "Logging.h"
 #include "ShellWords.h"
 #include "SshKey.h"
 #include "UserSettings.h"
-#include "deploy/AsyncCommand.h"
+#include "deploy/RemoteScript.h"
 
 #include <QFileInfo>
 #include <QHash>
@@ -90,6 +91,11 @@ Result DeploymentMonitor::open(const QString& experimentDir)
         noticeTransitions();
     });
     connect(m_deployment.get(), &Deployment::progress, this, &DeploymentMonitor::progress);
+    // deploy() returns before its Git work is done; a new deployment's conditions arrive with this.
+    connect(m_deployment.get(), &Deployment::stateReplaced, this, [this] {
+        syncModel();
+        Q_EMIT stateChanged();
+    });
     connect(m_deployment.get(), &Deployment::finished, this, &DeploymentMonitor::onFinished);
     const Result loaded = m_deployment->load();
     if (!loaded) {
@@ -167,8 +173,8 @@ void DeploymentMonitor::deploy(const DeployOptions& options)
 {
     start(Operation::Deploy, [this, options] {
         m_finishAnnounced = false;
+        // Returns at once; a new deployment's conditions arrive with stateReplaced.
         m_deployment->deploy(options);
-        // A new deployment's conditions are in the state as soon as deploy() returns.
         syncModel();
         Q_EMIT stateChanged();
     });
@@ -316,8 +322,8 @@ void DeploymentMonitor::fetchLastLines()
     if (!backend)
         return;
     const Parameters& params = m_experiment.parameters();
-    const QString docker = ShellWords::join(
-        Docker::programWords(backend->isRemote() ? params.remoteDockerCommand() : params.localDockerCommand()));
+    const QStringList docker
+        = Docker::programWords(backend->isRemote() ? params.remoteDockerCommand() : params.localDockerCommand());
     m_lineWork = new QObject(this);
     auto* pool = new JobPool(LastLineParallel, m_lineWork);
     for (auto it = byHost.cbegin(); it != byHost.cend(); ++it) {
@@ -325,18 +331,14 @@ void DeploymentMonitor::fetchLastLines()
         if (!host || (backend->isRemote() && host->home.isEmpty())
             || host->phase == DeploymentState::HostPhase::Unreachable)
             continue;
-        QString text
-            = QStringLiteral("l() { t=$(%1 logs --tail 3 \"$2\" 2>&1) || t=; "
-                             "t=$(printf '%s\\n' \"$t\" | tr -d '\\r' | sed '/^$/d' | tail -n 1 | cut -c1-%2); "
-                             "printf '%s\\t%s\\n' \"$1\" \"$t\"; }\n")
-                  .arg(docker)
-                  .arg(LastLineChars);
+        // The function l comes from templates/remote/last-lines.sh; one call per condition follows.
+        RemoteScript script(QStringLiteral("last-lines"));
+        script.setWords(QStringLiteral("DOCKER"), docker).set(QStringLiteral("CHARS"), QString::number(LastLineChars));
         for (int i : it.value()) {
             const DeploymentState::Condition& c = state.conditions.at(i);
-            text += QStringLiteral("l %1 %2\n")
-                        .arg(ShellWords::quote(c.slug), ShellWords::quote(m_deployment->containerName(c)));
+            script.call(QStringLiteral("l"), { c.slug, m_deployment->containerName(c) });
         }
-        const Command command = backend->script(*host, text);
+        const Command command = backend->script(*host, script.render());
         pool->add([this, command](JobPool::Done done) {
             AsyncCommand::run(command, m_lineWork, [this, done](const CommandOutcome& o) {
                 for (const QByteArray& line : o.out.split('\n')) {
@@ -380,11 +382,9 @@ Command DeploymentMonitor::logCommand(int row, int lines) const
     if (!backend || !host)
         return Command();
     const Parameters& params = m_experiment.parameters();
-    const QStringList argv
-        = Docker::programWords(backend->isRemote() ? params.remoteDockerCommand() : params.localDockerCommand())
-        + QStringList { QStringLiteral("logs"), QStringLiteral("--tail"), QString::number(lines), QStringLiteral("-f"),
-                        m_deployment->containerName(c) };
-    return backend->command(*host, argv);
+    const Command logs = Docker::logs(backend->isRemote() ? params.remoteDockerCommand() : params.localDockerCommand(),
+                                      m_deployment->containerName(c), lines, true);
+    return backend->command(*host, Docker::argv(logs));
 }
 
 QString DeploymentMonitor::dataDir(int row) const
@@ -437,5 +437,6 @@ Command DeploymentMonitor::terminalCommand(int row) const
     command.program = terminal.first();
     command.arguments = terminal.mid(1) << login.program << login.arguments;
     command.workingDirectory = login.workingDirectory;
+    command.environment = login.environment;
     return command;
 }

@@ -1,13 +1,13 @@
 #include "Backend.h"
 
 #include "AppPaths.h"
+#include "AsyncCommand.h"
 #include "CredentialStore.h"
 #include "Docker.h"
 #include "ShellWords.h"
 #include "UserSettings.h"
 #include "aws/AwsParameters.h"
 #include "aws/AwsPrices.h"
-#include "deploy/AsyncCommand.h"
 #include "deploy/Terraform.h"
 
 #include <QDir>

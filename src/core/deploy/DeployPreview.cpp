@@ -1,9 +1,9 @@
 #include "DeployPreview.h"
 
+#include "AsyncCommand.h"
 #include "Docker.h"
 #include "ShellWords.h"
 #include "SshKey.h"
-#include "deploy/AsyncCommand.h"
 #include "deploy/Deployment.h"
 #include "deploy/Terraform.h"
 #include "git/GitRepository.h"

@@ -1,11 +1,17 @@
 # Deployment: the Backend interface, the local, ssh and aws backends, the state
-# kept in .logistician/deployment.json, status polling, sync and terminate.
+# kept in .logistician/deployment.json, and the operations on it (deploy, status
+# round, sync, terminate) over a shared DeployContext, behind the Deployment front.
 target_sources(logistician_core PRIVATE
-    ${CMAKE_CURRENT_LIST_DIR}/AsyncCommand.cpp
     ${CMAKE_CURRENT_LIST_DIR}/Backend.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/DeployContext.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/DeployOperation.cpp
     ${CMAKE_CURRENT_LIST_DIR}/Deployment.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeployPreview.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeploymentState.cpp
     ${CMAKE_CURRENT_LIST_DIR}/Ssh.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/RemoteScript.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/StatusRound.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/SyncOperation.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/TerminateOperation.cpp
     ${CMAKE_CURRENT_LIST_DIR}/Terraform.cpp
 )

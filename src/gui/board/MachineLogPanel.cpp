@@ -171,8 +171,7 @@ void MachineLogPanel::openTerminal()
     const Command command = m_monitor->terminalCommand(m_row);
     if (command.program.isEmpty())
         return;
-    CommandLog::instance()->announce(command.display());
-    if (!QProcess::startDetached(command.program, command.arguments, command.workingDirectory))
+    if (!CommandRunner::startDetached(command))
         Q_EMIT message(tr("Could not start the terminal \"%1\"; set it in Settings → Terminal").arg(command.program));
 }
 

@@ -1,0 +1,162 @@
+#include "DeployContext.h"
+
+#include "Logging.h"
+#include "SshKey.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QTimer>
+
+using Phase = DeploymentState::Phase;
+using HostPhase = DeploymentState::HostPhase;
+
+DeployContext::DeployContext(const Experiment& experiment, QObject* parent)
+    : QObject(parent)
+    , experiment(experiment)
+    , stateDir(experiment.stateDir())
+{
+}
+
+DeployContext::~DeployContext() = default;
+
+bool DeployContext::createBackend(const QString& name, QString* error)
+{
+    Backend::Context context { experiment, stateDir, SshKey::privateKeyPath() };
+    backend = Backend::create(name, context, error);
+    if (!backend)
+        return false;
+    connect(backend.get(), &Backend::progress, this, &DeployContext::progress);
+    return true;
+}
+
+void DeployContext::save()
+{
+    QString error;
+    if (!state.save(stateDir, &error))
+        Q_EMIT progress(error);
+    if (state.backend != QLatin1String("local") && !state.writeMachinesFile(experiment.machinesFile(), &error))
+        Q_EMIT progress(error);
+}
+
+void DeployContext::setPhase(int index, Phase phase)
+{
+    DeploymentState::Condition& c = state.conditions[index];
+    if (c.phase == phase)
+        return;
+    qCDebug(lcDeploy) << c.slug << DeploymentState::phaseName(c.phase) << "->" << DeploymentState::phaseName(phase);
+    c.phase = phase;
+    save();
+    Q_EMIT conditionChanged(index);
+}
+
+void DeployContext::setHostPhase(const QString& address, HostPhase phase, const QString& message)
+{
+    DeploymentState::Host* host = state.host(address);
+    if (!host)
+        return;
+    qCDebug(lcDeploy) << "host" << address << DeploymentState::hostPhaseName(host->phase) << "->"
+                      << DeploymentState::hostPhaseName(phase) << message;
+    host->phase = phase;
+    host->message = message;
+    // A machine of its own (aws): its condition shows what the machine is doing.
+    if (preassignsHosts()) {
+        const Phase p = phase == HostPhase::Booting ? Phase::Booting
+            : phase == HostPhase::Building          ? Phase::Building
+                                                    : Phase::Queued;
+        for (int i : state.conditionsOn(address)) {
+            if (p != Phase::Queued && !state.conditions.at(i).startedAt.isValid())
+                setPhase(i, p);
+        }
+    }
+    save();
+}
+
+void DeployContext::markUnreachable(const QString& address, const QString& why)
+{
+    DeploymentState::Host* host = state.host(address);
+    if (!host)
+        return;
+    host->phase = HostPhase::Unreachable;
+    host->message = why;
+    Q_EMIT progress(QStringLiteral("%1 does not answer: %2").arg(address, why));
+    for (int i : state.conditionsOn(address)) {
+        DeploymentState::Condition& c = state.conditions[i];
+        if (!c.startedAt.isValid() || c.phase == Phase::Unreachable || c.phase == Phase::Stopped
+            || c.phase == Phase::Terminated)
+            continue;
+        c.lastRunPhase = c.phase;
+        // An AWS machine that stopped itself after its run keeps its disk: stopped, not lost.
+        const bool stoppedItself = preassignsHosts() && DeploymentState::isTerminal(c.phase)
+            && experiment.parameters().autoStopMinutes() > 0;
+        c.phase = stoppedItself ? Phase::Stopped : Phase::Unreachable;
+        Q_EMIT conditionChanged(i);
+    }
+    save();
+}
+
+void DeployContext::run(const Command& command, AsyncCommand::Callback done) const
+{
+    if (!work)
+        return; // the operation has ended: nothing more starts for it
+    AsyncCommand::run(command, work, std::move(done));
+}
+
+QString DeployContext::dockerSetting(bool remote) const
+{
+    const Parameters& p = experiment.parameters();
+    return remote ? p.remoteDockerCommand() : p.localDockerCommand();
+}
+
+QStringList DeployContext::dockerWords(bool remote) const
+{
+    return Docker::programWords(dockerSetting(remote));
+}
+
+QString DeployContext::codeDir() const
+{
+    return stateDir + QStringLiteral("/code/") + state.commit.left(12);
+}
+
+QString DeployContext::stageDir(const DeploymentState::Condition& condition) const
+{
+    return stateDir + QStringLiteral("/stage/") + condition.slug;
+}
+
+QString DeployContext::containerName(const DeploymentState::Condition& condition) const
+{
+    return QStringLiteral("logistician-%1-%2").arg(state.experiment.toLower(), condition.slug);
+}
+
+QString DeployContext::localDataDir(const DeploymentState::Condition& condition) const
+{
+    return experiment.dataDir() + QLatin1Char('/') + condition.slug;
+}
+
+QString DeployContext::remoteDir(const DeploymentState::Host& host, const DeploymentState::Condition& condition) const
+{
+    return remoteExperimentDir(host) + QLatin1Char('/') + condition.slug;
+}
+
+QString DeployContext::remoteExperimentDir(const DeploymentState::Host& host) const
+{
+    return QStringLiteral("%1/logistician/%2").arg(host.home, state.experiment);
+}
+
+QString DeployContext::dataDirOnHost(const DeploymentState::Host& host,
+                                     const DeploymentState::Condition& condition) const
+{
+    return isRemote() ? remoteDir(host, condition) + QStringLiteral("/data") : localDataDir(condition);
+}
+
+bool DeployContext::writeFile(const QString& path, const QByteArray& data, QString* error)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(data) < 0 || !file.commit()) {
+        if (error)
+            *error = QStringLiteral("%1: cannot save: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}

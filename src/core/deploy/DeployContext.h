@@ -1,0 +1,70 @@
+#pragma once
+
+#include "AsyncCommand.h"
+#include "Docker.h"
+#include "Experiment.h"
+#include "deploy/Backend.h"
+#include "deploy/DeploymentState.h"
+
+#include <QObject>
+#include <QSet>
+#include <memory>
+
+// What every deployment operation (deploy, status round, sync, terminate) shares: the experiment,
+// the saved state, the backend, and how it names and reaches things on the hosts. The operations
+// change the state only through here, so it is saved and announced the same way by all of them.
+class DeployContext : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DeployContext(const Experiment& experiment, QObject* parent = nullptr);
+    ~DeployContext() override;
+
+    Experiment experiment;
+    QString stateDir;
+    DeploymentState state;
+    bool hasState = false;
+    std::unique_ptr<Backend> backend;
+    QSet<int> starting; // conditions whose start is under way (deploy); the status round leaves them alone
+    QObject* work = nullptr; // parent of the running commands of the current operation; deleted to stop them
+
+    bool createBackend(const QString& name, QString* error);
+    bool isRemote() const { return backend && backend->isRemote(); }
+    bool preassignsHosts() const { return backend && backend->preassignsHosts(); }
+
+    void save();
+    void setPhase(int index, DeploymentState::Phase phase);
+    void setHostPhase(const QString& address, DeploymentState::HostPhase phase, const QString& message = QString());
+    // The host does not answer: its started conditions become unreachable (or stopped: an aws machine that
+    // stopped itself after its run).
+    void markUnreachable(const QString& address, const QString& why);
+
+    // Runs a command for the current operation; done is not called once the operation has ended.
+    void run(const Command& command, AsyncCommand::Callback done) const;
+
+    // The docker command setting (remote_docker_command or local_docker_command), for the Docker builders.
+    QString dockerSetting(bool remote) const;
+    QString dockerSetting() const { return dockerSetting(isRemote()); }
+    QStringList dockerWords(bool remote) const;
+    QStringList dockerWords() const { return dockerWords(isRemote()); }
+    QString codeDir() const;
+    QString stageDir(const DeploymentState::Condition& condition) const;
+    QString containerName(const DeploymentState::Condition& condition) const;
+    QString localDataDir(const DeploymentState::Condition& condition) const;
+    QString remoteDir(const DeploymentState::Host& host, const DeploymentState::Condition& condition) const;
+    // The folder of this experiment on a host: the conditions' folders and the image build folder are in it.
+    QString remoteExperimentDir(const DeploymentState::Host& host) const;
+    // Where a condition's results are on its host: the remote data folder, or the local one.
+    QString dataDirOnHost(const DeploymentState::Host& host, const DeploymentState::Condition& condition) const;
+
+    static bool writeFile(const QString& path, const QByteArray& data, QString* error = nullptr);
+
+Q_SIGNALS:
+    void conditionChanged(int index);
+    void progress(const QString& message);
+    // deploy made (or picked up) the state it goes on with: a new deployment's conditions are all in it.
+    void stateReplaced();
+};
+
+// ssh's own exit code when it cannot reach the host.
+constexpr int SshUnreachable = 255;

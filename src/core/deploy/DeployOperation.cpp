@@ -1,0 +1,829 @@
+#include "DeployOperation.h"
+
+#include "AppPaths.h"
+#include "CredentialStore.h"
+#include "Logging.h"
+#include "ParameterRules.h"
+#include "ShellWords.h"
+#include "SshKey.h"
+#include "UserSettings.h"
+#include "aws/AwsParameters.h"
+#include "aws/AwsPrices.h"
+#include "deploy/RemoteScript.h"
+#include "deploy/StatusRound.h"
+#include "git/GitRepository.h"
+#include "original/OriginalStyle.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QUuid>
+#include <QtConcurrent/QtConcurrentRun>
+
+using Phase = DeploymentState::Phase;
+using HostPhase = DeploymentState::HostPhase;
+
+namespace {
+
+int pollIntervalMs()
+{
+    bool ok = false;
+    const int seconds = qEnvironmentVariableIntValue("LOGISTICIAN_POLL_SECONDS", &ok);
+    return (ok && seconds > 0 ? seconds : 5) * 1000;
+}
+
+} // namespace
+
+// --- plan ----------------------------------------------------------------------------------------
+
+DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& options)
+{
+    DeployPlan plan;
+    const Experiment& experiment = ctx.experiment;
+    const Parameters& params = experiment.parameters();
+    plan.backend = options.backend.isEmpty() ? params.backend() : options.backend;
+    plan.conditionCount = static_cast<int>(params.allConditions().size());
+    QString error;
+    Backend::Context context { experiment, ctx.stateDir, SshKey::privateKeyPath() };
+    auto backend = Backend::create(plan.backend, context, &error);
+    if (!backend) {
+        plan.check = Result::badInput(error);
+        return plan;
+    }
+    plan.costsMoney = backend->costsMoney();
+    // The registry and user of the user's settings reach docker like parameters.json's do.
+    if (backend->isRemote()) {
+        const UserSettings settings;
+        QString why;
+        if (params.registry().isEmpty() && !(why = ParameterRules::registry(settings.registry())).isEmpty())
+            why = QStringLiteral("the registry of your settings (%1) %2")
+                      .arg(ShellWords::quote(settings.registry()), why);
+        else if (!params.json().contains(QStringLiteral("registry_user"))
+                 && !(why = ParameterRules::registryUser(settings.registryUser())).isEmpty())
+            why = QStringLiteral("the registry user of your settings (%1) %2")
+                      .arg(ShellWords::quote(settings.registryUser()), why);
+        if (!why.isEmpty()) {
+            plan.check = Result::badInput(why + QStringLiteral("; change it with `logistician setup`"));
+            return plan;
+        }
+    }
+    if (plan.conditionCount == 0) {
+        plan.check = Result::badInput(QStringLiteral("%1: no conditions: add experiment_conditions or parameter_grid")
+                                          .arg(experiment.parametersPath()));
+        return plan;
+    }
+    // A condition that does not become argv stops the deploy here, before anything
+    // starts: it must never run as a container with no arguments at all.
+    const QStringList conditions = params.allConditions();
+    for (int i = 0; i < conditions.size(); ++i) {
+        if (const QString why = ParameterRules::condition(conditions.at(i)); !why.isEmpty()) {
+            plan.check = Result::badInput(QStringLiteral("%1: condition %2 (%3): %4")
+                                              .arg(experiment.parametersPath())
+                                              .arg(i + 1)
+                                              .arg(ShellWords::quote(conditions.at(i)), why));
+            return plan;
+        }
+    }
+    const auto command = ShellWords::split(params.experimentCommand(), &error);
+    // Original style: no command, the image's own CMD runs with the condition in $OPTIONS.
+    if (!command || (command->isEmpty() && !params.isOriginalStyle())) {
+        plan.check
+            = Result::badInput(QStringLiteral("%1: experiment_command: %2")
+                                   .arg(experiment.parametersPath(), command ? QStringLiteral("is empty") : error));
+        return plan;
+    }
+    if (ctx.hasState && !ctx.state.terminated) {
+        auto repo = GitRepository::discover(experiment.dir(), &error);
+        const QString head = repo ? repo->headCommit() : QString();
+        if (ctx.state.backend != plan.backend || ctx.state.commit != head) {
+            plan.check = Result::badInput(
+                QStringLiteral("a deployment of commit %1 on the %2 backend is still active; run `logistician "
+                               "terminate` before deploying again")
+                    .arg(ctx.state.commit.left(12), ctx.state.backend));
+            return plan;
+        }
+        plan.resumes = true;
+    }
+    plan.check = backend->check(options);
+    plan.summary = backend->planSummary(plan.conditionCount, options);
+    plan.warnings = backend->warnings(options);
+    if (plan.backend == QLatin1String("aws")) {
+        AwsParameters::Machine machine;
+        AwsParameters::resolve(params, UserSettings(), &machine);
+        const AwsPrices::Price price = AwsPrices().price(machine.region, machine.instanceType);
+        plan.instanceType = machine.instanceType;
+        plan.region = machine.region;
+        plan.pricePerHour = price.perHour;
+        plan.priceNote = price.note;
+    }
+    return plan;
+}
+
+Docker::RunSpec DeployOperation::runSpec(const DeployContext& ctx, const DeploymentState::Condition& c,
+                                         const DeploymentState::Host& host, bool remote, const QString& image,
+                                         const QStringList& imageCommand)
+{
+    const Parameters& params = ctx.experiment.parameters();
+    Docker::RunSpec spec;
+    spec.docker = remote ? params.remoteDockerCommand() : params.localDockerCommand();
+    spec.gpus = params.gpus();
+    spec.image = image;
+    spec.name = ctx.containerName(c);
+    spec.detach = true;
+    spec.remove = false; // kept for its exit code and log until terminate
+    spec.labels = { QStringLiteral("logistician.experiment=") + ctx.state.experiment,
+                    QStringLiteral("logistician.condition=") + c.slug,
+                    QStringLiteral("logistician.commit=") + ctx.state.commit };
+    if (remote) {
+        const QString dir = ctx.remoteDir(host, c);
+        spec.projectDir = dir + QStringLiteral("/project");
+        spec.dataDir = dir + QStringLiteral("/data");
+        spec.volumes = { dir + QStringLiteral("/run.sh:/logistician/run.sh:ro") };
+    } else {
+        spec.projectDir = ctx.codeDir();
+        spec.dataDir = ctx.localDataDir(c);
+        spec.volumes = { ctx.stateDir + QStringLiteral("/run-wrapper.sh:/logistician/run.sh:ro") };
+    }
+    // The wrapper stops the command after max_runtime_minutes (0: no limit).
+    if (const int minutes = params.maxRuntimeMinutes(); minutes > 0)
+        spec.environment << QStringLiteral("LOGISTICIAN_MAX_RUNTIME_SECONDS=%1").arg(minutes * 60);
+    if (params.isOriginalStyle()) {
+        // The wrapper runs the image's own ENTRYPOINT and CMD; the condition is in $OPTIONS only.
+        spec.entrypoint = QStringLiteral("sh");
+        spec.command = QStringList { QStringLiteral("/logistician/run.sh") } + imageCommand;
+        spec.environmentFiles
+            = { (remote ? ctx.remoteDir(host, c) : ctx.stageDir(c)) + QStringLiteral("/options.env") };
+        spec.environment << OriginalStyle::gitEnvironment();
+    } else {
+        spec.command = QStringList { QStringLiteral("sh"), QStringLiteral("/logistician/run.sh") }
+            + ShellWords::split(params.experimentCommand()).value_or(QStringList());
+        spec.arguments = c.arguments;
+    }
+    return spec;
+}
+
+// --- the Git work, on a worker thread ------------------------------------------------------------
+
+DeployOperation::DeployOperation(DeployContext& ctx, const DeployOptions& options, const DeployPlan& plan, Done done)
+    : QObject(ctx.work)
+    , m_ctx(ctx)
+    , m_options(options)
+    , m_plan(plan)
+    , m_done(std::move(done))
+{
+    connect(&m_probe, &QFutureWatcher<GitFacts>::finished, this, [this] { onGitProbed(m_probe.result()); });
+    connect(&m_export, &QFutureWatcher<QString>::finished, this, [this] { onCodeExported(m_export.result()); });
+}
+
+void DeployOperation::start()
+{
+    // Discovery and the dirty check walk the whole working tree: not on the caller's (maybe the GUI's) thread.
+    m_probe.setFuture(QtConcurrent::run([dir = m_ctx.experiment.dir()] { return probeGit(dir); }));
+}
+
+DeployOperation::GitFacts DeployOperation::probeGit(const QString& dir)
+{
+    GitFacts facts;
+    auto repo = GitRepository::discover(dir, &facts.error);
+    if (!repo)
+        return facts;
+    facts.workdir = repo->workdir();
+    facts.commit = repo->headCommit();
+    facts.noCommit = facts.commit.isEmpty();
+    if (!facts.noCommit)
+        facts.dirty = repo->isDirty();
+    return facts;
+}
+
+QString DeployOperation::exportCode(const QString& experimentDir, bool originalStyle, const QString& subPath,
+                                    const QString& commit, const QString& code)
+{
+    if (QFileInfo::exists(code + QStringLiteral("/.logistician-complete")))
+        return QString();
+    QString error;
+    auto repo = GitRepository::discover(experimentDir, &error);
+    if (!repo)
+        return error;
+    QDir(code).removeRecursively();
+    QDir().mkpath(code);
+    // The original's CMD runs `git log -1` in /project: there the export is a repository at the commit.
+    const bool exported = originalStyle
+        ? repo->exportRepository(commit, code, &error)
+        : repo->exportTree(commit, subPath == QLatin1String(".") ? QString() : subPath, code, &error);
+    if (!exported)
+        return QStringLiteral("cannot export commit %1: %2").arg(commit.left(12), error);
+    DeployContext::writeFile(code + QStringLiteral("/.logistician-complete"), QByteArray());
+    return QString();
+}
+
+void DeployOperation::end(const Result& result)
+{
+    if (m_ended)
+        return;
+    m_ended = true;
+    if (m_pollTimer)
+        m_pollTimer->stop();
+    m_done(result);
+}
+
+void DeployOperation::onGitProbed(const GitFacts& facts)
+{
+    if (!facts.error.isEmpty()) {
+        end(Result::badInput(facts.error));
+        return;
+    }
+    if (facts.noCommit) {
+        end(Result::badInput(QStringLiteral("%1 has no commit yet; remote runs use a pinned commit, so commit first")
+                                 .arg(facts.workdir)));
+        return;
+    }
+    if (facts.dirty && !m_options.allowDirty) {
+        end(Result::badInput(
+            QStringLiteral("%1 has uncommitted changes; deploy runs the pinned commit %2, so commit them first (or "
+                           "pass --allow-dirty to run %2 without them)")
+                .arg(facts.workdir, facts.commit.left(12))));
+        return;
+    }
+    QString error;
+    if (!m_ctx.createBackend(m_plan.backend, &error)) {
+        end(Result::badInput(error));
+        return;
+    }
+    setUpState(facts);
+    Q_EMIT m_ctx.stateReplaced();
+    const Experiment& e = m_ctx.experiment;
+    m_export.setFuture(
+        QtConcurrent::run([dir = e.dir(), original = e.parameters().isOriginalStyle(),
+                           sub = QDir(e.gitRoot()).relativeFilePath(e.projectRoot()), commit = m_ctx.state.commit,
+                           code = m_ctx.codeDir()] { return exportCode(dir, original, sub, commit, code); }));
+}
+
+void DeployOperation::setUpState(const GitFacts& facts)
+{
+    DeploymentState& state = m_ctx.state;
+    if (!m_plan.resumes) {
+        const Parameters& params = m_ctx.experiment.parameters();
+        state = DeploymentState();
+        state.experiment = params.experimentName();
+        state.backend = m_plan.backend;
+        state.commit = facts.commit;
+        state.dirty = facts.dirty;
+        state.createdAt = QDateTime::currentDateTimeUtc();
+        if (m_ctx.isRemote())
+            state.registry = params.registry().isEmpty() ? UserSettings().registry() : params.registry();
+        const QString repository = QStringLiteral("logistician/") + state.experiment.toLower();
+        state.image = (state.registry.isEmpty() ? repository : state.registry + QLatin1Char('/') + repository)
+            + QLatin1Char(':') + facts.commit.left(12);
+        // An image repository of its own (the original's docker_repository): one repository, a tag per experiment.
+        if (const QString own = UserSettings().imageRepository(); !state.registry.isEmpty() && !own.isEmpty())
+            state.image = QStringLiteral("%1/%2:%3-%4")
+                              .arg(state.registry, own, state.experiment.toLower(), facts.commit.left(12));
+        const QStringList conditions = params.allConditions();
+        for (int i = 0; i < conditions.size(); ++i) {
+            DeploymentState::Condition c;
+            c.index = i + 1;
+            c.text = conditions.at(i);
+            c.arguments = *ShellWords::split(c.text); // plan() refused any that does not split
+            c.slug = DeploymentState::slugFor(c.index, c.text);
+            state.conditions.append(c);
+        }
+        m_ctx.hasState = true;
+        // The files machines.txt and the config folders describe belong to this deployment now.
+        QFile::remove(m_ctx.experiment.machinesFile());
+    }
+    m_ctx.save();
+}
+
+void DeployOperation::onCodeExported(const QString& error)
+{
+    if (!error.isEmpty()) {
+        end(Result::failed(error));
+        return;
+    }
+    if (const Result files = writeConditionFiles(); !files) {
+        end(files);
+        return;
+    }
+    const QString commit = m_ctx.state.commit.left(12);
+    Q_EMIT m_ctx.progress(m_plan.resumes ? QStringLiteral("resuming the deployment of %1").arg(commit)
+                                         : QStringLiteral("deploying commit %1: %2").arg(commit, m_plan.summary));
+    buildImage();
+}
+
+Result DeployOperation::writeConditionFiles()
+{
+    const DeploymentState& state = m_ctx.state;
+    QString error;
+    QFile wrapper(AppPaths::templatesDir() + QStringLiteral("/bootstrap/run-wrapper.sh"));
+    if (!wrapper.open(QIODevice::ReadOnly))
+        return Result::failed(QStringLiteral("%1: cannot read the run wrapper").arg(wrapper.fileName()));
+    const QByteArray wrapperText = wrapper.readAll();
+    if (!DeployContext::writeFile(m_ctx.stateDir + QStringLiteral("/run-wrapper.sh"), wrapperText, &error))
+        return Result::failed(error);
+
+    const Parameters& params = m_ctx.experiment.parameters();
+    for (const DeploymentState::Condition& c : state.conditions) {
+        const QJsonObject config {
+            { QStringLiteral("experiment_name"), state.experiment },
+            { QStringLiteral("commit"), state.commit },
+            { QStringLiteral("dirty"), state.dirty },
+            { QStringLiteral("backend"), state.backend },
+            { QStringLiteral("image"), state.image },
+            { QStringLiteral("command"), params.experimentCommand() },
+            { QStringLiteral("condition"), c.text },
+            { QStringLiteral("arguments"), QJsonArray::fromStringList(c.arguments) },
+            { QStringLiteral("style"),
+              params.isOriginalStyle() ? QStringLiteral("original") : QStringLiteral("command") },
+            { QStringLiteral("container"), m_ctx.containerName(c) },
+            { QStringLiteral("deployed_at"), state.createdAt.toString(Qt::ISODate) },
+        };
+        const QByteArray json = QJsonDocument(config).toJson();
+        const QString local = m_ctx.localDataDir(c);
+        for (const char* sub : { "logs", "results" })
+            QDir().mkpath(local + QLatin1Char('/') + QLatin1String(sub));
+        if (!DeployContext::writeFile(local + QStringLiteral("/config/deployment.json"), json, &error))
+            return Result::failed(error);
+        DeployContext::writeFile(local + QStringLiteral("/config/commit.txt"), state.commit.toUtf8() + '\n');
+        // Original style: docker reads OPTIONS from this file itself (--env-file); no shell on any host sees it.
+        const QString stage = m_ctx.stageDir(c);
+        if (!DeployContext::writeFile(stage + QStringLiteral("/options.env"), "OPTIONS=" + c.text.toUtf8() + '\n',
+                                      &error))
+            return Result::failed(error);
+        if (m_ctx.isRemote()) {
+            for (const char* sub : { "data/logs", "data/results" })
+                QDir().mkpath(stage + QLatin1Char('/') + QLatin1String(sub));
+            DeployContext::writeFile(stage + QStringLiteral("/data/config/deployment.json"), json);
+            DeployContext::writeFile(stage + QStringLiteral("/data/config/commit.txt"), state.commit.toUtf8() + '\n');
+            DeployContext::writeFile(stage + QStringLiteral("/run.sh"), wrapperText);
+        }
+    }
+    return Result::ok();
+}
+
+// --- the image -----------------------------------------------------------------------------------
+
+void DeployOperation::buildImage()
+{
+    // Built here for the local engine, or to push to the registry; without a
+    // registry each host builds from the uploaded Dockerfile.
+    if (m_ctx.isRemote() && m_ctx.state.registry.isEmpty()) {
+        provision();
+        return;
+    }
+    const Experiment& e = m_ctx.experiment;
+    const QString context = m_ctx.codeDir() + QLatin1Char('/') + QDir(e.projectRoot()).relativeFilePath(e.dir());
+    Q_EMIT m_ctx.progress(QStringLiteral("building %1").arg(m_ctx.state.image));
+    m_ctx.run(Docker::build(e.parameters().localDockerCommand(), context, m_ctx.state.image),
+              [this](const CommandOutcome& o) {
+                  if (!o.ok()) {
+                      end(Result::failed(QStringLiteral("docker build failed: %1").arg(o.errorText())));
+                      return;
+                  }
+                  pushImage();
+              });
+}
+
+void DeployOperation::pushImage()
+{
+    if (!m_ctx.isRemote() || m_ctx.state.registry.isEmpty()) {
+        provision();
+        return;
+    }
+    m_registryUser = m_ctx.experiment.parameters().json().value(QStringLiteral("registry_user")).toString();
+    if (m_registryUser.isEmpty())
+        m_registryUser = UserSettings().registryUser();
+    if (m_registryUser.isEmpty()) {
+        end(Result::badInput(
+            QStringLiteral("no registry user for %1; run `logistician setup`").arg(m_ctx.state.registry)));
+        return;
+    }
+    auto* store = new CredentialStore(m_ctx.work);
+    store->read(CredentialStore::Secret::RegistryPassword, [this, store](const CredentialStore::Reply& reply) {
+        store->deleteLater();
+        if (!reply.ok()) {
+            end(Result::badInput(
+                QStringLiteral("no registry password: %1; run `logistician setup` or set LOGISTICIAN_REGISTRY_PASSWORD")
+                    .arg(reply.message.isEmpty() ? QStringLiteral("not stored") : reply.message)));
+            return;
+        }
+        loginAndPush(reply.value);
+    });
+}
+
+void DeployOperation::loginAndPush(const QString& password)
+{
+    m_registryPassword = password;
+    const QString docker = m_ctx.experiment.parameters().localDockerCommand();
+    // A client configuration of this push's own (mode 0700), removed with the credential
+    // docker login writes into it as soon as the push is done: ~/.docker never holds it.
+    auto config = std::make_shared<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/logistician-docker-XXXXXX"));
+    if (!config->isValid()) {
+        end(Result::failed(QStringLiteral("cannot make a folder for docker login: %1").arg(config->errorString())));
+        return;
+    }
+    auto push = [this, docker, config] {
+        Q_EMIT m_ctx.progress(QStringLiteral("pushing %1").arg(m_ctx.state.image));
+        m_ctx.run(Docker::push(docker, m_ctx.state.image, config->path()), [this, config](const CommandOutcome& o) {
+            config->remove();
+            if (!o.ok()) {
+                end(Result::failed(QStringLiteral("docker push failed: %1").arg(o.errorText())));
+                return;
+            }
+            provision();
+        });
+    };
+    m_ctx.run(Docker::login(docker, m_ctx.state.registry, m_registryUser, password, config->path()),
+              [this, push](const CommandOutcome& o) {
+                  if (!o.ok()) {
+                      end(Result::failed(
+                          QStringLiteral("docker login %1 failed: %2").arg(m_ctx.state.registry, o.errorText())));
+                      return;
+                  }
+                  push();
+              });
+}
+
+// --- the machines --------------------------------------------------------------------------------
+
+void DeployOperation::provision()
+{
+    if (m_ctx.preassignsHosts() && !m_ctx.state.provisioned) {
+        for (int i = 0; i < m_ctx.state.conditions.size(); ++i)
+            m_ctx.setPhase(i, Phase::Provisioning);
+    }
+    m_ctx.backend->provision(&m_ctx.state, m_options,
+                             [this](const Result& provisioned) { onProvisioned(provisioned); });
+}
+
+void DeployOperation::onProvisioned(const Result& provisioned)
+{
+    m_ctx.save();
+    if (!provisioned) {
+        for (int i = 0; i < m_ctx.state.conditions.size(); ++i) {
+            if (m_ctx.state.conditions.at(i).phase == Phase::Provisioning)
+                m_ctx.setPhase(i, Phase::Queued);
+        }
+        end(provisioned);
+        return;
+    }
+    prepareHosts();
+}
+
+void DeployOperation::prepareHosts()
+{
+    auto* pool = new JobPool(32, m_ctx.work);
+    for (int h = 0; h < m_ctx.state.hosts.size(); ++h) {
+        const DeploymentState::Host& host = m_ctx.state.hosts.at(h);
+        if (m_ctx.preassignsHosts()
+            && (m_ctx.state.conditionsOn(host.address).isEmpty() || host.phase == HostPhase::Released))
+            continue;
+        pool->add([this, h](JobPool::Done done) { prepareHost(h, 1, done); });
+    }
+    connect(pool, &JobPool::finished, this, [this, pool] {
+        pool->deleteLater();
+        statusThenSchedule();
+    });
+    pool->start();
+}
+
+void DeployOperation::prepareHost(int hostIndex, int attempt, JobPool::Done done)
+{
+    if (m_ended)
+        return;
+    const DeploymentState::Host host = m_ctx.state.hosts.at(hostIndex);
+    if (!m_ctx.isRemote()) {
+        m_ctx.setHostPhase(host.address, HostPhase::Ready);
+        done();
+        return;
+    }
+    m_ctx.setHostPhase(host.address, HostPhase::Booting);
+    // First contact: learns the login user's home, where everything for this experiment goes.
+    qCDebug(lcSsh) << "first contact with" << host.address << "attempt" << attempt << "(opens the master connection)";
+    m_ctx.run(
+        m_ctx.backend->script(host, RemoteScript(QStringLiteral("home")).render()),
+        [this, hostIndex, attempt, done](const CommandOutcome& o) { onFirstContact(hostIndex, attempt, o, done); });
+}
+
+void DeployOperation::onFirstContact(int hostIndex, int attempt, const CommandOutcome& o, JobPool::Done done)
+{
+    DeploymentState::Host& host = m_ctx.state.hosts[hostIndex];
+    const QString home = QString::fromUtf8(o.out).trimmed();
+    if (o.ok() && home.startsWith(QLatin1Char('/'))) {
+        qCDebug(lcSsh) << host.address << "answers; home" << home;
+        host.home = home;
+        m_ctx.save();
+        if (!m_ctx.preassignsHosts()) {
+            getImageOnHost(hostIndex, done);
+            return;
+        }
+        // A fresh login after the bootstrap, so the docker group it added applies.
+        m_ctx.run(m_ctx.backend->ssh(host).closeMaster(),
+                  [this, hostIndex, done](const CommandOutcome&) { getImageOnHost(hostIndex, done); });
+        return;
+    }
+    // A changed host key is no machine still booting: waiting cannot help, and it may be an impostor.
+    if (SshAccess::isHostKeyMismatch(o.err)) {
+        const QString why = QStringLiteral("the host key of %1 is not the one in %2 (%3); if the machine was "
+                                           "replaced, remove its line from that file, else someone may be "
+                                           "intercepting the connection")
+                                .arg(host.address, SshAccess::knownHostsFile(m_ctx.stateDir), o.errorText());
+        m_ctx.setHostPhase(host.address, HostPhase::Unreachable, why);
+        Q_EMIT m_ctx.progress(why);
+        m_problems << why;
+        done();
+        return;
+    }
+    if (attempt < m_ctx.backend->bootAttempts()) {
+        QTimer::singleShot(m_ctx.backend->bootIntervalSeconds() * 1000, this,
+                           [this, hostIndex, attempt, done] { prepareHost(hostIndex, attempt + 1, done); });
+        return;
+    }
+    m_ctx.markUnreachable(host.address, o.errorText());
+    m_problems << QStringLiteral("%1 does not answer").arg(host.address);
+    done();
+}
+
+Command DeployOperation::registryPull(const DeploymentState::Host& host) const
+{
+    // templates/remote/registry-pull.sh: the credential lives in a folder of this pull's own, gone when it ends;
+    // the password reaches docker login through standard input, never a command line.
+    const QString setting = m_ctx.experiment.parameters().remoteDockerCommand();
+    const QString dir = QStringLiteral("%1/logistician/.docker-login-%2")
+                            .arg(host.home, QUuid::createUuid().toString(QUuid::Id128).left(16));
+    const QString text
+        = RemoteScript(QStringLiteral("registry-pull"))
+              .set(QStringLiteral("BASE_DIR"), host.home + QStringLiteral("/logistician"))
+              .set(QStringLiteral("CONFIG_DIR"), dir)
+              .setWords(
+                  QStringLiteral("LOGIN"),
+                  Docker::argv(Docker::login(setting, m_ctx.state.registry, m_registryUser, m_registryPassword, dir)))
+              .setWords(QStringLiteral("PULL"), Docker::argv(Docker::pull(setting, m_ctx.state.image, dir)))
+              .render();
+    Command c = m_ctx.backend->script(host, text, m_registryPassword.toUtf8() + '\n');
+    c.secrets << m_registryPassword;
+    return c;
+}
+
+void DeployOperation::hostFailed(const QString& address, const CommandOutcome& o, const QString& what,
+                                 JobPool::Done done)
+{
+    if (o.exitCode == SshUnreachable)
+        m_ctx.markUnreachable(address, o.errorText());
+    else
+        m_ctx.setHostPhase(address, HostPhase::Unreachable, QStringLiteral("%1 failed: %2").arg(what, o.errorText()));
+    m_problems << QStringLiteral("%1: %2 failed: %3").arg(address, what, o.errorText());
+    done();
+}
+
+void DeployOperation::getImageOnHost(int hostIndex, JobPool::Done done)
+{
+    const DeploymentState::Host host = m_ctx.state.hosts.at(hostIndex);
+    m_ctx.setHostPhase(host.address, HostPhase::Building);
+    auto ready = [this, address = host.address, done](const CommandOutcome& o, const QString& what) {
+        if (!o.ok()) {
+            hostFailed(address, o, what, done);
+            return;
+        }
+        m_ctx.setHostPhase(address, HostPhase::Ready);
+        done();
+    };
+    if (!m_ctx.state.registry.isEmpty()) {
+        m_ctx.run(registryPull(host),
+                  [ready](const CommandOutcome& o) { ready(o, QStringLiteral("docker login and pull")); });
+        return;
+    }
+    // No registry: the host builds the image from the pinned commit's Dockerfile.
+    const Experiment& e = m_ctx.experiment;
+    const QString sub = QDir(e.projectRoot()).relativeFilePath(e.dir());
+    const QString remoteContext = m_ctx.remoteExperimentDir(host) + QStringLiteral("/image");
+    m_ctx.run(m_ctx.backend->ssh(host).upload(m_ctx.codeDir() + QLatin1Char('/') + sub, remoteContext),
+              [this, host, remoteContext, ready, done](const CommandOutcome& o) {
+                  if (!o.ok()) {
+                      hostFailed(host.address, o, QStringLiteral("upload"), done);
+                      return;
+                  }
+                  const Command build
+                      = Docker::build(m_ctx.dockerSetting(true), remoteContext, m_ctx.state.image, true);
+                  m_ctx.run(m_ctx.backend->command(host, Docker::argv(build)),
+                            [ready](const CommandOutcome& o) { ready(o, QStringLiteral("docker build")); });
+              });
+}
+
+// --- the conditions ------------------------------------------------------------------------------
+
+void DeployOperation::statusThenSchedule()
+{
+    StatusRound::run(m_ctx, [this] { schedule(); });
+}
+
+void DeployOperation::schedule()
+{
+    if (m_ended)
+        return;
+    const DeploymentState& state = m_ctx.state;
+    const int slotCount = m_ctx.backend->slotsPerHost();
+    auto load = [this, &state](const QString& address) {
+        int n = 0;
+        for (int i : state.conditionsOn(address)) {
+            const DeploymentState::Condition& c = state.conditions.at(i);
+            if (m_ctx.starting.contains(i) || (c.startedAt.isValid() && c.phase == Phase::Running))
+                ++n;
+        }
+        return n;
+    };
+    bool waiting = false;
+    for (int i = 0; i < state.conditions.size(); ++i) {
+        const DeploymentState::Condition& c = state.conditions.at(i);
+        if (c.startedAt.isValid() || m_ctx.starting.contains(i) || c.phase == Phase::Failed
+            || c.phase == Phase::Terminated)
+            continue;
+        QString chosen;
+        if (m_ctx.preassignsHosts()) {
+            const DeploymentState::Host* h = state.host(c.host);
+            if (!h || h->phase != HostPhase::Ready) {
+                if (c.phase != Phase::Unreachable) {
+                    m_ctx.state.conditions[i].lastRunPhase = c.phase;
+                    m_ctx.setPhase(i, Phase::Unreachable);
+                }
+                continue;
+            }
+            chosen = c.host;
+        } else {
+            int best = slotCount;
+            for (const DeploymentState::Host& h : state.hosts) {
+                if (h.phase != HostPhase::Ready)
+                    continue;
+                const int n = load(h.address);
+                if (n < best) {
+                    best = n;
+                    chosen = h.address;
+                }
+            }
+        }
+        if (chosen.isEmpty()) {
+            waiting = true;
+            continue;
+        }
+        startCondition(i, chosen);
+    }
+    if (!m_ctx.starting.isEmpty())
+        return; // schedule() runs again as each start ends
+    if (!waiting) {
+        finishDeploy();
+        return;
+    }
+    bool anyReady = false;
+    for (const DeploymentState::Host& h : state.hosts)
+        anyReady = anyReady || h.phase == HostPhase::Ready;
+    if (!anyReady) {
+        for (int i = 0; i < state.conditions.size(); ++i) {
+            if (!state.conditions.at(i).startedAt.isValid() && state.conditions.at(i).phase == Phase::Queued)
+                m_ctx.setPhase(i, Phase::Unreachable);
+        }
+        finishDeploy();
+        return;
+    }
+    // Every slot is taken: look again after a while, then start the next ones.
+    if (!m_pollTimer) {
+        m_pollTimer = new QTimer(this);
+        m_pollTimer->setSingleShot(true);
+        connect(m_pollTimer, &QTimer::timeout, this, &DeployOperation::statusThenSchedule);
+    }
+    m_pollTimer->start(pollIntervalMs());
+}
+
+void DeployOperation::startCondition(int index, const QString& address)
+{
+    m_ctx.starting.insert(index);
+    m_ctx.state.conditions[index].host = address;
+    m_ctx.setPhase(index, Phase::Uploading);
+    if (!m_ctx.isRemote()) {
+        runContainer(index, address);
+        return;
+    }
+    const DeploymentState::Host host = *m_ctx.state.host(address);
+    const QString dir = m_ctx.remoteDir(host, m_ctx.state.conditions.at(index));
+    const SshAccess ssh = m_ctx.backend->ssh(host);
+    // The pinned commit's files, then the condition's own (run wrapper, config, options).
+    auto uploadStage = [this, index, address, ssh, dir] {
+        m_ctx.run(ssh.upload(m_ctx.stageDir(m_ctx.state.conditions.at(index)), dir),
+                  [this, index, address](const CommandOutcome& o) {
+                      if (!o.ok()) {
+                          conditionStartFailed(index, address, true, o.exitCode, o.errorText());
+                          return;
+                      }
+                      runContainer(index, address);
+                  });
+    };
+    m_ctx.run(ssh.upload(m_ctx.codeDir(), dir + QStringLiteral("/project")),
+              [this, index, address, uploadStage](const CommandOutcome& o) {
+                  if (!o.ok()) {
+                      conditionStartFailed(index, address, true, o.exitCode, o.errorText());
+                      return;
+                  }
+                  uploadStage();
+              });
+}
+
+void DeployOperation::runContainer(int index, const QString& address)
+{
+    if (m_ctx.experiment.parameters().isOriginalStyle() && !m_imageCommands.contains(address)) {
+        imageCommand(index, address);
+        return;
+    }
+    const DeploymentState::Host host = *m_ctx.state.host(address);
+    const Docker::RunSpec spec = runSpec(m_ctx, m_ctx.state.conditions.at(index), host, m_ctx.isRemote(),
+                                         m_ctx.state.image, m_imageCommands.value(address));
+    const Command local = Docker::run(spec);
+    m_ctx.run(m_ctx.backend->command(host, Docker::argv(local)),
+              [this, index, address](const CommandOutcome& o) { onContainerStarted(index, address, o); });
+}
+
+void DeployOperation::onContainerStarted(int index, const QString& address, const CommandOutcome& o)
+{
+    if (!o.ok() && !o.err.contains("is already in use")) {
+        conditionStartFailed(index, address, o.exitCode == SshUnreachable, o.exitCode, o.errorText());
+        return;
+    }
+    // Already in use: a deploy that died after starting it; status reads what it does.
+    m_ctx.starting.remove(index);
+    DeploymentState::Condition& c = m_ctx.state.conditions[index];
+    c.startedAt = QDateTime::currentDateTimeUtc();
+    c.exitCode = -1;
+    m_ctx.setPhase(index, Phase::Running);
+    m_ctx.save();
+    schedule();
+}
+
+void DeployOperation::imageCommand(int index, const QString& address)
+{
+    const DeploymentState::Host host = *m_ctx.state.host(address);
+    const Command inspect = Docker::imageCommand(m_ctx.dockerSetting(), m_ctx.state.image);
+    m_ctx.run(m_ctx.backend->command(host, Docker::argv(inspect)), [this, index, address](const CommandOutcome& o) {
+        const QJsonArray parts = QJsonDocument::fromJson(o.out.trimmed()).array();
+        QStringList words;
+        for (const QJsonValue& part : parts) {
+            for (const QJsonValue& word : part.toArray())
+                words << word.toString();
+        }
+        if (!o.ok() || words.isEmpty()) {
+            conditionStartFailed(
+                index, address, false, 1,
+                QStringLiteral("the image %1 has no CMD to run and parameters.json no "
+                               "experiment_command%2")
+                    .arg(m_ctx.state.image, o.ok() ? QString() : QStringLiteral(": ") + o.errorText()));
+            return;
+        }
+        m_imageCommands.insert(address, words);
+        runContainer(index, address);
+    });
+}
+
+void DeployOperation::conditionStartFailed(int index, const QString& address, bool hostDown, int exitCode,
+                                           const QString& why)
+{
+    m_ctx.starting.remove(index);
+    DeploymentState::Condition& c = m_ctx.state.conditions[index];
+    if (hostDown) {
+        m_ctx.markUnreachable(address, why);
+        if (m_ctx.preassignsHosts()) {
+            m_ctx.setPhase(index, Phase::Unreachable);
+        } else {
+            c.host.clear(); // back in the queue for another host
+            m_ctx.setPhase(index, Phase::Queued);
+        }
+    } else {
+        c.exitCode = exitCode;
+        m_problems << QStringLiteral("%1: could not start: %2").arg(c.slug, why);
+        m_ctx.setPhase(index, Phase::Failed);
+    }
+    m_ctx.save();
+    schedule();
+}
+
+void DeployOperation::finishDeploy()
+{
+    m_ctx.save();
+    int started = 0;
+    QStringList notStarted;
+    for (const DeploymentState::Condition& c : std::as_const(m_ctx.state.conditions)) {
+        if (c.startedAt.isValid())
+            ++started;
+        else
+            notStarted << c.slug;
+    }
+    const QString message = QStringLiteral("%1 of %2 condition(s) started; follow them with `logistician status`")
+                                .arg(started)
+                                .arg(m_ctx.state.conditions.size());
+    if (!notStarted.isEmpty())
+        m_problems.prepend(QStringLiteral("not started: %1").arg(notStarted.join(QStringLiteral(", "))));
+    if (!m_problems.isEmpty()) {
+        end(Result::failed(message + QStringLiteral("; ") + m_problems.join(QStringLiteral("; "))));
+        return;
+    }
+    Q_EMIT m_ctx.progress(message);
+    end(Result::ok());
+}

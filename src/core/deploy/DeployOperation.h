@@ -1,0 +1,105 @@
+#pragma once
+
+#include "Docker.h"
+#include "Result.h"
+#include "deploy/DeployContext.h"
+
+#include <QFutureWatcher>
+#include <QHash>
+#include <functional>
+
+class QTimer;
+
+// What deploy would do, checked without running anything.
+struct DeployPlan
+{
+    Result check = Result::ok(); // bad input found before anything runs
+    QString backend;
+    int conditionCount = 0;
+    QString summary;
+    bool costsMoney = false; // ask before going on
+    bool resumes = false; // an unfinished deployment of the same commit goes on
+    QStringList warnings; // said loudly before going on, e.g. SSH open to a wide range
+    // aws: what the machines are (parameters.json, else the stored defaults) and their price
+    QString instanceType;
+    QString region;
+    double pricePerHour = -1; // one machine, US dollars; -1 when the table has no price
+    QString priceNote; // the table's region and date, or why there is no price
+};
+
+// deploy, as named steps each starting the next: the Git checks and the export of the pinned commit
+// (on a worker thread, so the caller's event loop keeps turning), the files of each condition, the
+// image (built, pushed), the machines, each host made ready, then the conditions started as slots
+// free up. It ends by calling done once.
+class DeployOperation : public QObject
+{
+    Q_OBJECT
+public:
+    using Done = std::function<void(const Result&)>;
+
+    static DeployPlan plan(const DeployContext& ctx, const DeployOptions& options);
+    // The docker run of one condition on a host: the one place its image, mounts, wrapper, labels,
+    // GPUs and arguments (or $OPTIONS and the image's own command) are decided; deploy and its preview use it.
+    static Docker::RunSpec runSpec(const DeployContext& ctx, const DeploymentState::Condition& condition,
+                                   const DeploymentState::Host& host, bool remote, const QString& image,
+                                   const QStringList& imageCommand);
+
+    // Parented to ctx.work: it goes, and stops, with the operation.
+    DeployOperation(DeployContext& ctx, const DeployOptions& options, const DeployPlan& plan, Done done);
+    void start();
+
+private:
+    // What the worker thread learns from Git.
+    struct GitFacts
+    {
+        QString error;
+        bool noCommit = false;
+        QString workdir;
+        QString commit;
+        bool dirty = false;
+    };
+    static GitFacts probeGit(const QString& dir);
+    // The pinned commit's files, exported once into codeDir; an error text, empty when done.
+    static QString exportCode(const QString& experimentDir, bool originalStyle, const QString& subPath,
+                              const QString& commit, const QString& codeDir);
+
+    void end(const Result& result);
+    void onGitProbed(const GitFacts& facts);
+    void setUpState(const GitFacts& facts);
+    void onCodeExported(const QString& error);
+    Result writeConditionFiles();
+    void buildImage();
+    void pushImage();
+    void loginAndPush(const QString& password);
+    void provision();
+    void onProvisioned(const Result& provisioned);
+    void prepareHosts();
+    void prepareHost(int hostIndex, int attempt, JobPool::Done done);
+    void onFirstContact(int hostIndex, int attempt, const CommandOutcome& o, JobPool::Done done);
+    void getImageOnHost(int hostIndex, JobPool::Done done);
+    void hostFailed(const QString& address, const CommandOutcome& o, const QString& what, JobPool::Done done);
+    // docker login and pull on the host, the credential in a folder of their own that goes when they end.
+    Command registryPull(const DeploymentState::Host& host) const;
+    void statusThenSchedule();
+    void schedule();
+    void startCondition(int index, const QString& address);
+    void runContainer(int index, const QString& address);
+    void onContainerStarted(int index, const QString& address, const CommandOutcome& o);
+    // Original style: the image's own ENTRYPOINT and CMD on that host, for the run wrapper to run.
+    void imageCommand(int index, const QString& address);
+    void conditionStartFailed(int index, const QString& address, bool hostDown, int exitCode, const QString& why);
+    void finishDeploy();
+
+    DeployContext& m_ctx;
+    DeployOptions m_options;
+    DeployPlan m_plan;
+    Done m_done;
+    bool m_ended = false;
+    QString m_registryUser;
+    QString m_registryPassword;
+    QHash<QString, QStringList> m_imageCommands; // by host address
+    QStringList m_problems;
+    QTimer* m_pollTimer = nullptr;
+    QFutureWatcher<GitFacts> m_probe;
+    QFutureWatcher<QString> m_export;
+};

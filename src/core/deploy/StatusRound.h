@@ -1,0 +1,25 @@
+#pragma once
+
+#include "deploy/DeployContext.h"
+
+#include <functional>
+
+// One status round: a script per host asks about the conditions started there (the run wrapper's
+// files, else the container), and the answers change the state. Deploy, status, sync and terminate
+// all begin with one.
+namespace StatusRound {
+
+// Runs a round on every host of ctx's state; then is called on ctx's thread when all have answered.
+void run(DeployContext& ctx, std::function<void()> then);
+
+// The conditions (positions in state.conditions) on this host that the round asks about.
+QList<int> conditionsToAsk(const DeploymentState& state, const QString& address, const QSet<int>& starting);
+
+// templates/remote/status.sh with one "s SLUG DATA_DIR CONTAINER" call per condition.
+QString script(const DeployContext& ctx, const DeploymentState::Host& host, const QList<int>& indexes);
+
+// Applies one host's answer (status.sh's output) to the state: phases, exit codes, start and end times;
+// a host that answers is no longer unreachable. Returns the positions whose phase changed.
+QList<int> apply(DeploymentState* state, const QString& address, const QList<int>& indexes, const QByteArray& output);
+
+} // namespace StatusRound

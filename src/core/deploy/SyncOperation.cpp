@@ -1,0 +1,132 @@
+#include "SyncOperation.h"
+
+#include "deploy/RemoteScript.h"
+
+#include <memory>
+
+using Phase = DeploymentState::Phase;
+using HostPhase = DeploymentState::HostPhase;
+
+namespace SyncOperation {
+
+Selection select(const DeploymentState& state, const QSet<int>& selected, bool remote)
+{
+    Selection s;
+    for (int i = 0; i < state.conditions.size(); ++i) {
+        if (!selected.isEmpty() && !selected.contains(i))
+            continue;
+        const DeploymentState::Condition& c = state.conditions.at(i);
+        const DeploymentState::Host* host = state.host(c.host);
+        if (!c.startedAt.isValid() || !host || host->home.isEmpty())
+            continue;
+        if (!remote && c.phase == Phase::Terminated)
+            continue; // its container is gone, and its log was saved when it went
+        if (host->phase == HostPhase::Released) {
+            // Its machine is gone; asked for by name, that is worth saying.
+            if (selected.contains(i))
+                s.failures << QStringLiteral("%1: its machine was destroyed when it was terminated").arg(c.slug);
+            continue;
+        }
+        if (host->phase == HostPhase::Unreachable) {
+            s.failures << QStringLiteral("%1: %2 does not answer").arg(c.slug, host->address);
+            continue;
+        }
+        s.positions << i;
+    }
+    return s;
+}
+
+namespace {
+
+// The shared tally of one sync.
+struct Tally
+{
+    QStringList failures;
+    int count = 0;
+};
+
+// One condition: its log saved (locally: fetched), then its results copied; done() either way.
+void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_ptr<Tally> tally, JobPool::Done done)
+{
+    const DeploymentState::Condition& c = ctx.state.conditions.at(i);
+    const DeploymentState::Host host = *ctx.state.host(c.host);
+    const QDateTime started = QDateTime::currentDateTimeUtc();
+    const bool wasFinished = c.isFinished();
+    auto succeeded = [&ctx, i, wasFinished, started, tally, done] {
+        if (wasFinished) {
+            ctx.state.conditions[i].syncedAt = started;
+            ctx.save();
+            Q_EMIT ctx.conditionChanged(i);
+        }
+        ++tally->count;
+        done();
+    };
+    const Command logs = Docker::logs(ctx.dockerSetting(), ctx.containerName(c));
+    if (!ctx.isRemote()) {
+        // The results are already here; only the container's log is fetched.
+        ctx.run(ctx.backend->command(host, Docker::argv(logs)), [&ctx, i, succeeded](const CommandOutcome& o) {
+            if (o.ok())
+                DeployContext::writeFile(
+                    ctx.localDataDir(ctx.state.conditions.at(i)) + QStringLiteral("/logs/docker.txt"), o.out + o.err);
+            succeeded();
+        });
+        return;
+    }
+    const QString data = ctx.remoteDir(host, c) + QStringLiteral("/data");
+    const QString saveLog = RemoteScript(QStringLiteral("save-log"))
+                                .setWords(QStringLiteral("LOGS"), Docker::argv(logs))
+                                .set(QStringLiteral("FILE"), data + QStringLiteral("/logs/docker.txt"))
+                                .render();
+    auto download =
+        [&ctx, i, data, host, tally, succeeded, done, options] {
+            const DeploymentState::Condition& c = ctx.state.conditions.at(i);
+            Q_EMIT ctx.progress(QStringLiteral("syncing %1 from %2").arg(c.slug, host.address));
+            ctx.run(ctx.backend->ssh(host).download(data, ctx.localDataDir(c), options.bandwidthLimitKBps),
+                    [&ctx, i, tally, succeeded, done](const CommandOutcome& o) {
+                        if (!o.ok()) {
+                            tally->failures
+                                << QStringLiteral("%1: rsync: %2").arg(ctx.state.conditions.at(i).slug, o.errorText());
+                            done();
+                            return;
+                        }
+                        succeeded();
+                    });
+        };
+    ctx.run(ctx.backend->script(host, saveLog), [&ctx, i, tally, download, done](const CommandOutcome& o) {
+        if (!o.ok()) {
+            tally->failures << QStringLiteral("%1: %2").arg(ctx.state.conditions.at(i).slug, o.errorText());
+            done();
+            return;
+        }
+        download();
+    });
+}
+
+} // namespace
+
+void run(DeployContext& ctx, const SyncOptions& options, const QSet<int>& selected,
+         std::function<void(const Result&)> done)
+{
+    const Selection selection = select(ctx.state, selected, ctx.isRemote());
+    auto tally = std::make_shared<Tally>();
+    tally->failures = selection.failures;
+    auto* pool = new JobPool(options.parallel, ctx.work);
+    for (int i : selection.positions)
+        pool->add([&ctx, i, options, tally](JobPool::Done jobDone) { syncOne(ctx, i, options, tally, jobDone); });
+    QObject::connect(pool, &JobPool::finished, &ctx, [&ctx, pool, tally, done] {
+        pool->deleteLater();
+        ctx.save();
+        if (!tally->failures.isEmpty()) {
+            done(Result::failed(QStringLiteral("synced %1 condition(s); not synced: %2")
+                                    .arg(tally->count)
+                                    .arg(tally->failures.join(QStringLiteral("; ")))));
+            return;
+        }
+        Q_EMIT ctx.progress(
+            QStringLiteral("synced %1 condition(s) into %2").arg(tally->count).arg(ctx.experiment.dataDir()));
+        done(Result::ok());
+    });
+    pool->start();
+}
+
+} // namespace SyncOperation

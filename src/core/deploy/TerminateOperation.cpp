@@ -1,0 +1,201 @@
+#include "TerminateOperation.h"
+
+#include "deploy/RemoteScript.h"
+
+#include <QDir>
+#include <QMap>
+#include <memory>
+
+using Phase = DeploymentState::Phase;
+using HostPhase = DeploymentState::HostPhase;
+
+namespace TerminateOperation {
+
+Plan plan(const DeployContext& ctx, const QSet<int>& selected)
+{
+    const DeploymentState& state = ctx.state;
+    const bool remote = ctx.isRemote();
+    Plan p;
+    p.whole = selected.isEmpty();
+    for (int i = 0; i < state.conditions.size(); ++i) {
+        if ((p.whole || selected.contains(i)) && state.conditions.at(i).phase != Phase::Terminated)
+            p.chosen << i;
+    }
+    if (remote && (!p.whole || !state.terminated)) {
+        for (int i : std::as_const(p.chosen)) {
+            const DeploymentState::Condition& c = state.conditions.at(i);
+            if (c.startedAt.isValid() && !c.resultsSafe())
+                p.unsafe << QStringLiteral("%1 (%2)").arg(c.slug, DeploymentState::phaseName(c.phase));
+        }
+    }
+    for (const DeploymentState::Host& host : state.hosts) {
+        // Never reached, so nothing was placed there; or already destroyed.
+        if ((remote && host.home.isEmpty()) || host.phase == HostPhase::Released)
+            continue;
+        // The whole deployment: every container this experiment could have here (on a machine of its own,
+        // its condition's); some conditions: theirs on this host.
+        QList<int> here;
+        for (int i = 0; i < state.conditions.size(); ++i) {
+            const bool onHost = state.conditions.at(i).host == host.address;
+            if (p.whole ? (!ctx.preassignsHosts() || onHost) : (onHost && p.chosen.contains(i)))
+                here << i;
+        }
+        if (!p.whole && here.isEmpty())
+            continue;
+        HostWork work;
+        work.address = host.address;
+        for (int i : std::as_const(here)) {
+            const DeploymentState::Condition& c = state.conditions.at(i);
+            work.containers << ctx.containerName(c);
+            if (!remote) {
+                // The container's log stays with the results; one terminated earlier saved it then.
+                if (c.phase != Phase::Terminated)
+                    work.logs << QStringList { ctx.containerName(c),
+                                               ctx.localDataDir(c) + QStringLiteral("/logs/docker.txt") };
+            } else if (c.resultsSafe() || !c.startedAt.isValid()) {
+                work.dirs << ctx.remoteDir(host, c);
+            }
+        }
+        if (remote && p.whole) {
+            // The image build folder, then the experiment's folder once nothing is left in it. Some
+            // conditions only: the image and the others' folders stay for the ones still running.
+            work.dirs << ctx.remoteExperimentDir(host) + QStringLiteral("/image");
+            work.removeIfEmpty = ctx.remoteExperimentDir(host);
+        }
+        p.hosts << work;
+    }
+    return p;
+}
+
+QString script(const QString& docker, const HostWork& work)
+{
+    // The functions come from templates/remote/terminate.sh; the last call's status is the script's.
+    RemoteScript script(QStringLiteral("terminate"));
+    for (const QStringList& log : work.logs)
+        script.call(QStringLiteral("save_log"),
+                    QStringList { log.value(1) } + Docker::argv(Docker::logs(docker, log.value(0))));
+    script.call(QStringLiteral("remove_containers"), Docker::argv(Docker::removeContainers(docker, work.containers)));
+    if (!work.dirs.isEmpty())
+        script.call(QStringLiteral("remove_dirs"), work.dirs);
+    if (!work.removeIfEmpty.isEmpty())
+        script.call(QStringLiteral("remove_if_empty"), { work.removeIfEmpty });
+    return script.render();
+}
+
+namespace {
+
+using Done = std::function<void(const Result&)>;
+
+// The containers and folders are gone: the machines go (all, or those of the chosen conditions), and
+// the state says terminated.
+void release(DeployContext& ctx, const Plan& plan, const QStringList& failures, Done done)
+{
+    if (plan.whole) {
+        ctx.backend->release(&ctx.state, [&ctx, failures, done](const Result& released) {
+            if (!released) {
+                ctx.save();
+                done(released);
+                return;
+            }
+            ctx.state.terminated = true;
+            for (int i = 0; i < ctx.state.conditions.size(); ++i) {
+                DeploymentState::Condition& c = ctx.state.conditions[i];
+                if (c.phase != Phase::Terminated)
+                    c.lastRunPhase = c.phase;
+                c.phase = Phase::Terminated;
+                Q_EMIT ctx.conditionChanged(i);
+            }
+            QDir(ctx.stateDir + QStringLiteral("/stage")).removeRecursively();
+            ctx.save();
+            QString message = QStringLiteral("terminated; results are in %1").arg(ctx.experiment.dataDir());
+            // A machine of its own is destroyed anyway: a container it could not stop is no news.
+            if (!failures.isEmpty() && !ctx.preassignsHosts())
+                message += QStringLiteral(" (not cleaned up, forced: %1)").arg(failures.join(QStringLiteral("; ")));
+            Q_EMIT ctx.progress(message);
+            done(Result::ok());
+        });
+        return;
+    }
+    const QList<int> chosen = plan.chosen;
+    ctx.backend->releaseConditions(&ctx.state, chosen, [&ctx, chosen, done](const Result& released) {
+        if (!released) {
+            ctx.save();
+            done(released);
+            return;
+        }
+        QStringList slugs;
+        for (int i : chosen) {
+            DeploymentState::Condition& c = ctx.state.conditions[i];
+            if (ctx.preassignsHosts()) {
+                if (DeploymentState::Host* host = ctx.state.host(c.host)) {
+                    host->phase = HostPhase::Released;
+                    host->message.clear();
+                }
+            }
+            c.lastRunPhase = c.phase;
+            c.phase = Phase::Terminated;
+            slugs << c.slug;
+            QDir(ctx.stageDir(c)).removeRecursively();
+            Q_EMIT ctx.conditionChanged(i);
+        }
+        ctx.save();
+        Q_EMIT ctx.progress(
+            QStringLiteral("terminated %1; the other conditions go on").arg(slugs.join(QStringLiteral(", "))));
+        done(Result::ok());
+    });
+}
+
+} // namespace
+
+void run(DeployContext& ctx, const TerminateOptions& options, const QSet<int>& selected, Done done)
+{
+    const Plan p = plan(ctx, selected);
+    if (!p.whole && p.chosen.isEmpty()) {
+        Q_EMIT ctx.progress(QStringLiteral("already terminated"));
+        done(Result::ok());
+        return;
+    }
+    if (!options.force && !p.unsafe.isEmpty()) {
+        done(Result::failed(
+            QStringLiteral("results not synced yet: %1; run `logistician sync%2` first (or pass "
+                           "--force to throw them away)")
+                .arg(p.unsafe.join(QStringLiteral(", ")), p.whole ? QString() : QStringLiteral(" --condition N"))));
+        return;
+    }
+    auto failures = std::make_shared<QStringList>();
+    auto* pool = new JobPool(32, ctx.work);
+    const QString docker = ctx.dockerSetting();
+    // The shared ssh connection goes once nothing more is run there: the whole deployment, or a machine of its own.
+    const bool closeMaster = ctx.isRemote() && (p.whole || ctx.preassignsHosts());
+    for (const HostWork& work : p.hosts) {
+        pool->add([&ctx, work, docker, failures, closeMaster](JobPool::Done jobDone) {
+            const DeploymentState::Host host = *ctx.state.host(work.address);
+            ctx.run(ctx.backend->script(host, script(docker, work)),
+                    [&ctx, host, failures, closeMaster, jobDone](const CommandOutcome& o) {
+                        if (!o.ok())
+                            *failures << QStringLiteral("%1: %2").arg(host.address, o.errorText());
+                        if (!closeMaster) {
+                            jobDone();
+                            return;
+                        }
+                        ctx.run(ctx.backend->ssh(host).closeMaster(), [jobDone](const CommandOutcome&) { jobDone(); });
+                    });
+        });
+    }
+    QObject::connect(pool, &JobPool::finished, &ctx, [&ctx, pool, p, failures, options, done] {
+        pool->deleteLater();
+        // A machine of its own (aws) is destroyed anyway, so a container it could not stop does not matter.
+        if (!failures->isEmpty() && !options.force && !ctx.preassignsHosts()) {
+            ctx.save();
+            done(Result::failed(QStringLiteral("could not %1: %2; run terminate again when the hosts answer, or pass "
+                                               "--force")
+                                    .arg(p.whole ? QStringLiteral("clean up") : QStringLiteral("stop"),
+                                         failures->join(QStringLiteral("; ")))));
+            return;
+        }
+        release(ctx, p, *failures, done);
+    });
+    pool->start();
+}
+
+} // namespace TerminateOperation

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "Result.h"
+#include "deploy/DeployContext.h"
+
+#include <functional>
+
+struct TerminateOptions
+{
+    bool force = false; // even when results are not synced or hosts do not answer
+    // Condition::index values (1-based): only these stop, the others keep running and the
+    // deployment stays live; empty: the whole deployment.
+    QList<int> conditions;
+};
+
+// terminate: removes the containers and the remote folders of some conditions, or of all of them
+// with the whole deployment's leftovers (the image folder, the machines); the whole deployment is
+// the same path with every condition chosen.
+namespace TerminateOperation {
+
+// What is done on one host.
+struct HostWork
+{
+    QString address;
+    QList<QStringList> logs; // local engine: {container, file} to save each container's log first
+    QStringList containers; // removed by name, so one a dead deploy started goes too
+    QStringList dirs; // remote folders removed (never those of results not synced)
+    QString removeIfEmpty; // whole deployment: the experiment's folder, once nothing is left in it
+};
+
+struct Plan
+{
+    bool whole = true;
+    QList<int> chosen; // positions in state.conditions that end, in order
+    QStringList unsafe; // chosen, started, and their results not synced: "slug (phase)"
+    QList<HostWork> hosts;
+};
+
+// What terminating these positions (empty: the whole deployment) does. Pure, for tests.
+Plan plan(const DeployContext& ctx, const QSet<int>& selected);
+
+// The script run on the host for its work (docker: the docker command setting); every value quoted.
+QString script(const QString& docker, const HostWork& work);
+
+// Runs the terminate after a status round; done gets the result.
+void run(DeployContext& ctx, const TerminateOptions& options, const QSet<int>& selected,
+         std::function<void(const Result&)> done);
+
+} // namespace TerminateOperation

@@ -1,0 +1,320 @@
+// The deployment operations one at a time, on a state made here: no engine, no host, no deploy.
+
+#include "Experiment.h"
+#include "TestProject.h"
+#include "deploy/DeployContext.h"
+#include "deploy/Deployment.h"
+#include "deploy/StatusRound.h"
+#include "deploy/SyncOperation.h"
+#include "deploy/TerminateOperation.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <QTimer>
+
+using Phase = DeploymentState::Phase;
+using HostPhase = DeploymentState::HostPhase;
+
+class TestDeployOperations : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void statusAppliesTheHostsAnswer();
+    void statusAsksOnlyStartedConditions();
+    void syncSelectsReachableStartedConditions();
+    void terminateSomeTouchesOnlyTheChosen();
+    void terminateAllCleansEveryHost();
+    void terminateRefusesUnsyncedResults();
+    void terminateLocalSavesLogs();
+    void remoteDockerWordsComeFromTheBuilders();
+    void deployReturnsBeforeTheGitWork();
+
+private:
+    // Three conditions on two ssh hosts: c1 running on a, c2 succeeded and synced on a, c3 queued.
+    std::unique_ptr<DeployContext> sshContext(const QString& backend = QStringLiteral("ssh"));
+    std::unique_ptr<TestProject> m_project;
+    Experiment m_experiment;
+};
+
+void TestDeployOperations::initTestCase()
+{
+    m_project = std::make_unique<TestProject>();
+    QVERIFY(Experiment::open(m_project->experimentDir(), &m_experiment));
+}
+
+std::unique_ptr<DeployContext> TestDeployOperations::sshContext(const QString& backend)
+{
+    auto ctx = std::make_unique<DeployContext>(m_experiment);
+    QString error;
+    if (!ctx->createBackend(backend, &error))
+        qFatal("%s", qPrintable(error));
+    DeploymentState& s = ctx->state;
+    s.experiment = QStringLiteral("exp");
+    s.backend = backend;
+    s.commit = QStringLiteral("0123456789abcdef");
+    for (const char* address : { "me@a", "me@b" }) {
+        DeploymentState::Host h;
+        h.address = QLatin1String(address);
+        h.home = QStringLiteral("/home/me");
+        h.phase = HostPhase::Ready;
+        s.hosts << h;
+    }
+    const QDateTime started = QDateTime::currentDateTimeUtc().addSecs(-60);
+    for (int i = 1; i <= 3; ++i) {
+        DeploymentState::Condition c;
+        c.index = i;
+        c.text = QStringLiteral("--x %1").arg(i);
+        c.slug = DeploymentState::slugFor(i, c.text);
+        s.conditions << c;
+    }
+    s.conditions[0].host = QStringLiteral("me@a");
+    s.conditions[0].phase = Phase::Running;
+    s.conditions[0].startedAt = started;
+    s.conditions[1].host = QStringLiteral("me@a");
+    s.conditions[1].phase = Phase::Succeeded;
+    s.conditions[1].startedAt = started;
+    s.conditions[1].finishedAt = started.addSecs(10);
+    s.conditions[1].syncedAt = started.addSecs(20);
+    ctx->hasState = true;
+    return ctx;
+}
+
+void TestDeployOperations::statusAppliesTheHostsAnswer()
+{
+    auto ctx = sshContext();
+    DeploymentState& s = ctx->state;
+    s.hosts[0].phase = HostPhase::Unreachable;
+    s.hosts[0].message = QStringLiteral("timed out");
+    const QByteArray output = QStringLiteral("%1\tdone\t3\t2026-01-01T10:00:00Z\t2026-01-01T11:00:00Z\n"
+                                             "%2\tcontainer\texited 137\t2026-01-01T10:00:00Z\n"
+                                             "garbage line\n")
+                                  .arg(s.conditions[0].slug, s.conditions[1].slug)
+                                  .toUtf8();
+    const QList<int> changed = StatusRound::apply(&s, QStringLiteral("me@a"), { 0, 1 }, output);
+    QCOMPARE(changed, (QList<int> { 0, 1 }));
+    QCOMPARE(s.conditions[0].phase, Phase::Failed);
+    QCOMPARE(s.conditions[0].exitCode, 3);
+    QCOMPARE(s.conditions[0].finishedAt, QDateTime::fromString(QStringLiteral("2026-01-01T11:00:00Z"), Qt::ISODate));
+    // Exited without the wrapper's record: killed.
+    QCOMPARE(s.conditions[1].phase, Phase::Failed);
+    QCOMPARE(s.conditions[1].exitCode, 137);
+    // The host answered: reachable again.
+    QCOMPARE(s.hosts[0].phase, HostPhase::Ready);
+    QVERIFY(s.hosts[0].message.isEmpty());
+
+    // Running stays running; a condition missing from the answer is left alone.
+    s.conditions[0].phase = Phase::Running;
+    const QByteArray running = (s.conditions[0].slug + QStringLiteral("\tcontainer\trunning 0\t\n")).toUtf8();
+    QVERIFY(StatusRound::apply(&s, QStringLiteral("me@a"), { 0, 2 }, running).isEmpty());
+    QCOMPARE(s.conditions[0].phase, Phase::Running);
+    QCOMPARE(s.conditions[2].phase, Phase::Queued);
+}
+
+void TestDeployOperations::statusAsksOnlyStartedConditions()
+{
+    auto ctx = sshContext();
+    QCOMPARE(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), {}), (QList<int> { 0, 1 }));
+    QCOMPARE(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), { 0 }), (QList<int> { 1 }));
+    ctx->state.conditions[1].phase = Phase::Terminated;
+    QCOMPARE(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), {}), (QList<int> { 0 }));
+    QVERIFY(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@b"), {}).isEmpty());
+    // The script asks about each with its remote data folder and container name.
+    const QString script = StatusRound::script(*ctx, ctx->state.hosts[0], { 0 });
+    QVERIFY2(script.contains(QStringLiteral("\ns %1 /home/me/logistician/exp/%1/data logistician-exp-%1\n")
+                                 .arg(ctx->state.conditions[0].slug)),
+             qPrintable(script));
+}
+
+void TestDeployOperations::syncSelectsReachableStartedConditions()
+{
+    auto ctx = sshContext();
+    SyncOperation::Selection all = SyncOperation::select(ctx->state, {}, true);
+    QCOMPARE(all.positions, (QList<int> { 0, 1 }));
+    QVERIFY(all.failures.isEmpty());
+    ctx->state.hosts[0].phase = HostPhase::Unreachable;
+    all = SyncOperation::select(ctx->state, {}, true);
+    QVERIFY(all.positions.isEmpty());
+    QCOMPARE(all.failures.size(), 2);
+    QVERIFY(all.failures.at(0).contains(QStringLiteral("me@a does not answer")));
+    // A released machine is worth a word only when its condition was asked for by name.
+    ctx->state.hosts[0].phase = HostPhase::Released;
+    QVERIFY(SyncOperation::select(ctx->state, {}, true).failures.isEmpty());
+    const SyncOperation::Selection one = SyncOperation::select(ctx->state, { 1 }, true);
+    QCOMPARE(one.failures.size(), 1);
+    QVERIFY(one.failures.at(0).contains(QStringLiteral("destroyed")));
+}
+
+void TestDeployOperations::terminateSomeTouchesOnlyTheChosen()
+{
+    auto ctx = sshContext();
+    const TerminateOperation::Plan p = TerminateOperation::plan(*ctx, { 1 });
+    QVERIFY(!p.whole);
+    QCOMPARE(p.chosen, (QList<int> { 1 }));
+    QVERIFY(p.unsafe.isEmpty()); // synced
+    QCOMPARE(p.hosts.size(), 1);
+    const TerminateOperation::HostWork& work = p.hosts.at(0);
+    QCOMPARE(work.address, QStringLiteral("me@a"));
+    QCOMPARE(work.containers, QStringList { ctx->containerName(ctx->state.conditions[1]) });
+    QCOMPARE(work.dirs, QStringList { ctx->remoteDir(ctx->state.hosts[0], ctx->state.conditions[1]) });
+    QVERIFY(work.removeIfEmpty.isEmpty());
+    QVERIFY(work.logs.isEmpty());
+    // Already terminated: nothing chosen.
+    ctx->state.conditions[1].phase = Phase::Terminated;
+    QVERIFY(TerminateOperation::plan(*ctx, { 1 }).chosen.isEmpty());
+}
+
+void TestDeployOperations::terminateAllCleansEveryHost()
+{
+    auto ctx = sshContext();
+    ctx->state.conditions[0].phase = Phase::Succeeded;
+    ctx->state.conditions[0].syncedAt = QDateTime::currentDateTimeUtc();
+    ctx->state.hosts[1].home.clear(); // never reached: nothing there
+    const TerminateOperation::Plan p = TerminateOperation::plan(*ctx, {});
+    QVERIFY(p.whole);
+    QCOMPARE(p.chosen, (QList<int> { 0, 1, 2 }));
+    QVERIFY(p.unsafe.isEmpty());
+    QCOMPARE(p.hosts.size(), 1);
+    const TerminateOperation::HostWork& work = p.hosts.at(0);
+    // Every container of the experiment, by name, so one a dead deploy started there goes too.
+    QCOMPARE(work.containers.size(), 3);
+    QCOMPARE(work.dirs.size(), 4);
+    QCOMPARE(work.dirs.last(), QStringLiteral("/home/me/logistician/exp/image"));
+    QCOMPARE(work.removeIfEmpty, QStringLiteral("/home/me/logistician/exp"));
+
+    // aws: each machine gets only its own condition's container.
+    auto aws = sshContext(QStringLiteral("aws"));
+    aws->state.conditions[2].host = QStringLiteral("me@b");
+    const TerminateOperation::Plan ap = TerminateOperation::plan(*aws, {});
+    QCOMPARE(ap.hosts.size(), 2);
+    QCOMPARE(ap.hosts.at(1).containers, QStringList { aws->containerName(aws->state.conditions[2]) });
+}
+
+void TestDeployOperations::terminateRefusesUnsyncedResults()
+{
+    auto ctx = sshContext();
+    const TerminateOperation::Plan p = TerminateOperation::plan(*ctx, {});
+    QCOMPARE(p.unsafe, QStringList { ctx->state.conditions[0].slug + QStringLiteral(" (running)") });
+    // Its folder is never in the plan, forced or not.
+    for (const QString& dir : p.hosts.at(0).dirs)
+        QVERIFY(!dir.endsWith(ctx->state.conditions[0].slug));
+    QCOMPARE(TerminateOperation::plan(*ctx, { 0 }).unsafe.size(), 1);
+    QVERIFY(TerminateOperation::plan(*ctx, { 1 }).unsafe.isEmpty());
+}
+
+void TestDeployOperations::terminateLocalSavesLogs()
+{
+    auto ctx = sshContext(QStringLiteral("local"));
+    ctx->state.hosts.removeLast();
+    ctx->state.hosts[0].address = QStringLiteral("local");
+    for (DeploymentState::Condition& c : ctx->state.conditions)
+        c.host = QStringLiteral("local");
+    ctx->state.conditions[2].phase = Phase::Terminated;
+    const TerminateOperation::Plan p = TerminateOperation::plan(*ctx, {});
+    QVERIFY(p.unsafe.isEmpty()); // local results are already here
+    QCOMPARE(p.hosts.size(), 1);
+    QCOMPARE(p.hosts.at(0).logs.size(), 2); // one terminated earlier saved its log then
+    QCOMPARE(p.hosts.at(0).logs.at(0).at(1),
+             ctx->localDataDir(ctx->state.conditions[0]) + QStringLiteral("/logs/docker.txt"));
+    QVERIFY(p.hosts.at(0).dirs.isEmpty());
+}
+
+void TestDeployOperations::remoteDockerWordsComeFromTheBuilders()
+{
+    const QString sudo = QStringLiteral("sudo docker");
+    QCOMPARE(Docker::argv(Docker::logs(sudo, QStringLiteral("c"))), (QStringList { "sudo", "docker", "logs", "c" }));
+    QCOMPARE(Docker::argv(Docker::logs(sudo, QStringLiteral("c"), 5, true)),
+             (QStringList { "sudo", "docker", "logs", "--tail", "5", "-f", "c" }));
+    QCOMPARE(Docker::argv(Docker::removeContainers(QStringLiteral("nvidia-docker"), { "a", "b" })),
+             (QStringList { "docker", "rm", "-f", "a", "b" }));
+    QCOMPARE(Docker::argv(Docker::build(sudo, QStringLiteral("/ctx"), QStringLiteral("i:1"), true)),
+             (QStringList { "sudo", "docker", "build", "-q", "-t", "i:1", "/ctx" }));
+    QCOMPARE(Docker::argv(Docker::imageCommand(sudo, QStringLiteral("i:1"))).mid(2, 3),
+             (QStringList { "image", "inspect", "-f" }));
+    // The terminate script carries them whole.
+    TerminateOperation::HostWork work;
+    work.containers = { QStringLiteral("logistician-exp-c1") };
+    work.logs = { { QStringLiteral("logistician-exp-c1"), QStringLiteral("/d/logs/docker.txt") } };
+    const QString script = TerminateOperation::script(sudo, work);
+    QVERIFY2(script.contains(QStringLiteral("\nsave_log /d/logs/docker.txt sudo docker logs logistician-exp-c1\n")),
+             qPrintable(script));
+    QVERIFY2(script.contains(QStringLiteral("\nremove_containers sudo docker rm -f logistician-exp-c1\n")),
+             qPrintable(script));
+}
+
+// deploy() does its Git discovery, dirty check and export on a worker: it returns before any of it is
+// done, the caller's event loop turns during a large export, and every signal arrives on the caller's thread.
+void TestDeployOperations::deployReturnsBeforeTheGitWork()
+{
+    TestProject project;
+    // A tree big enough that its export takes many turns of the event loop.
+    for (int d = 0; d < 40; ++d) {
+        const QString dir = project.root() + QStringLiteral("/bulk/d%1").arg(d);
+        QVERIFY(QDir().mkpath(dir));
+        for (int f = 0; f < 100; ++f) {
+            QFile file(dir + QStringLiteral("/f%1.txt").arg(f));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(QByteArray(2048, 'x'));
+        }
+    }
+    const QString commit = project.repo().commitAll(QStringLiteral("bulk"));
+    // A docker that fails at once: the deploy ends at its build, with no engine involved.
+    QTemporaryDir bin;
+    const QString docker = bin.filePath(QStringLiteral("docker"));
+    QFile fake(docker);
+    QVERIFY(fake.open(QIODevice::WriteOnly));
+    fake.write("#!/bin/sh\necho 'no engine here' >&2\nexit 1\n");
+    fake.close();
+    QVERIFY(fake.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    Experiment experiment;
+    QVERIFY(Experiment::open(project.experimentDir(), &experiment));
+    experiment.parameters().setValue(QStringLiteral("local_docker_command"), docker);
+
+    Deployment deployment(experiment);
+    QThread* const caller = QThread::currentThread();
+    bool allOnCaller = true;
+    connect(
+        &deployment, &Deployment::conditionChanged, this,
+        [&] { allOnCaller = allOnCaller && QThread::currentThread() == caller; }, Qt::DirectConnection);
+    connect(
+        &deployment, &Deployment::stateReplaced, this,
+        [&] { allOnCaller = allOnCaller && QThread::currentThread() == caller; }, Qt::DirectConnection);
+    QSignalSpy finished(&deployment, &Deployment::finished);
+    const QString code = experiment.stateDir() + QStringLiteral("/code/") + commit.left(12);
+    const QString complete = code + QStringLiteral("/.logistician-complete");
+
+    DeployOptions options;
+    options.backend = QStringLiteral("local");
+    deployment.deploy(options);
+    // Nothing of the Git work has happened yet: the state is made on this thread once the worker reports.
+    QVERIFY(deployment.isBusy());
+    QVERIFY(!deployment.hasDeployment());
+    QVERIFY(!QFileInfo::exists(complete));
+    QCOMPARE(finished.size(), 0);
+
+    // The event loop keeps turning while the export runs: some turn sees it begun and not done.
+    int turnsDuringExport = 0;
+    QTimer tick;
+    connect(&tick, &QTimer::timeout, this, [&] {
+        if (QFileInfo::exists(code) && !QFileInfo::exists(complete))
+            ++turnsDuringExport;
+    });
+    tick.start(0);
+    QVERIFY(finished.wait(120000));
+    tick.stop();
+    QVERIFY2(turnsDuringExport > 0, "the export blocked the caller's event loop");
+    QVERIFY(QFileInfo::exists(code + QStringLiteral("/bulk/d39/f99.txt")));
+    QVERIFY(deployment.hasDeployment());
+    QCOMPARE(deployment.state().commit, commit);
+    QVERIFY(allOnCaller);
+    QCOMPARE(finished.first().at(0).toInt(), 1);
+    QVERIFY2(finished.first().at(1).toString().contains(QStringLiteral("docker build failed")),
+             qPrintable(finished.first().at(1).toString()));
+}
+
+QTEST_GUILESS_MAIN(TestDeployOperations)
+#include "TestDeployOperations.moc"

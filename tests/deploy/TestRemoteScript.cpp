@@ -1,0 +1,180 @@
+// The scripts run on hosts (templates/remote/): every one renders, with hostile values, to a script
+// sh accepts; the terminate script, run for real, removes only what it is given.
+
+#include "ShellWords.h"
+#include "deploy/RemoteScript.h"
+#include "deploy/TerminateOperation.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+// Quotes, command substitution, backquotes, a newline, spaces, a glob, a leading dash and a value that
+// looks like a parameter: none may do anything but be one word.
+QStringList hostileWords(const QString& marker)
+{
+    return { QStringLiteral("it's \"$(touch %1)\"").arg(marker),
+             QStringLiteral("`touch %1`; x").arg(marker),
+             QStringLiteral("two\nlines $(touch %1)").arg(marker),
+             QStringLiteral("  spaced  out  "),
+             QStringLiteral("*"),
+             QStringLiteral("-rf"),
+             QStringLiteral("@DOCKER@") };
+}
+
+int shell(const QStringList& args, const QByteArray& input, QByteArray* out = nullptr, const QString& cwd = QString())
+{
+    QProcess sh;
+    sh.setWorkingDirectory(cwd);
+    sh.start(QStringLiteral("sh"), args);
+    sh.write(input);
+    sh.closeWriteChannel();
+    if (!sh.waitForFinished(20000))
+        return -1;
+    if (out)
+        *out = sh.readAllStandardOutput();
+    return sh.exitStatus() == QProcess::NormalExit ? sh.exitCode() : -1;
+}
+
+} // namespace
+
+class TestRemoteScript : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void everyTemplateParsesWithHostileValues();
+    void valuesAreReplacedOnce();
+    void missingParameterFailsLoudly();
+    void terminateRemovesOnlyWhatItIsGiven();
+};
+
+void TestRemoteScript::everyTemplateParsesWithHostileValues()
+{
+    QTemporaryDir tmp;
+    const QString marker = tmp.filePath(QStringLiteral("pwned"));
+    const QDir dir(qEnvironmentVariable("LOGISTICIAN_DATA_DIR") + QStringLiteral("/templates/remote"));
+    const QStringList files = dir.entryList({ QStringLiteral("*.sh") }, QDir::Files);
+    QVERIFY(files.size() >= 6);
+    static const QRegularExpression function(QStringLiteral("^([a-z_]+)\\(\\)"), QRegularExpression::MultilineOption);
+    for (const QString& file : files) {
+        const QString name = file.chopped(3);
+        RemoteScript script(name);
+        QFile f(dir.filePath(file));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(f.readAll());
+        for (const QString& p : RemoteScript::parameters(text))
+            script.setWords(p, hostileWords(marker));
+        // A call of each function the template defines, with the hostile words as its arguments.
+        bool takesValues = !RemoteScript::parameters(text).isEmpty();
+        for (auto it = function.globalMatch(text); it.hasNext(); takesValues = true)
+            script.call(it.next().captured(1), hostileWords(marker));
+        QVERIFY2(script.error().isEmpty(), qPrintable(script.error()));
+        const QString rendered = script.render();
+        QVERIFY2(shell({ QStringLiteral("-n") }, rendered.toUtf8()) == 0, qPrintable(name + ":\n" + rendered));
+        // Every hostile word is in there quoted, as one word: the shell reads each back unchanged.
+        for (const QString& word : takesValues ? hostileWords(marker) : QStringList())
+            QVERIFY2(rendered.contains(QStringLiteral("'")
+                                       + QString(word).replace(QLatin1Char('\''), QStringLiteral("'\\''")))
+                         || rendered.contains(word),
+                     qPrintable(name));
+    }
+    QVERIFY(!QFileInfo::exists(marker));
+}
+
+void TestRemoteScript::valuesAreReplacedOnce()
+{
+    // A value that looks like another parameter stays a value.
+    const QString text = RemoteScript::fromText(QStringLiteral("t"), QStringLiteral("printf '[%s]\\n' @A@ @B@"))
+                             .set(QStringLiteral("A"), QStringLiteral("@B@"))
+                             .setWords(QStringLiteral("B"), { QStringLiteral("x y"), QStringLiteral("$(id)") })
+                             .render();
+    QByteArray out;
+    QCOMPARE(shell({ QStringLiteral("-s") }, text.toUtf8(), &out), 0);
+    QCOMPARE(out, QByteArray("[@B@]\n[x y]\n[$(id)]\n"));
+}
+
+void TestRemoteScript::missingParameterFailsLoudly()
+{
+    RemoteScript script = RemoteScript::fromText(QStringLiteral("t"), QStringLiteral("echo @A@ @B@"));
+    script.set(QStringLiteral("A"), QStringLiteral("a"));
+    QVERIFY(script.error().contains(QStringLiteral("B")));
+    QCOMPARE(shell({ QStringLiteral("-s") }, script.render().toUtf8()), 125);
+    RemoteScript missing(QStringLiteral("no-such-script"));
+    QVERIFY(!missing.error().isEmpty());
+    QCOMPARE(shell({ QStringLiteral("-s") }, missing.render().toUtf8()), 125);
+    RemoteScript badCall = RemoteScript::fromText(QStringLiteral("t"), QStringLiteral("true"));
+    badCall.call(QStringLiteral("rm -rf /;"), {});
+    QCOMPARE(shell({ QStringLiteral("-s") }, badCall.render().toUtf8()), 125);
+}
+
+void TestRemoteScript::terminateRemovesOnlyWhatItIsGiven()
+{
+    QTemporaryDir tmp;
+    const QString root = tmp.path();
+    const QString marker = root + QStringLiteral("/pwned");
+    // A docker that only records its arguments, one per line, at a path with a space in it.
+    const QString docker = root + QStringLiteral("/fake docker");
+    QFile fake(docker);
+    QVERIFY(fake.open(QIODevice::WriteOnly));
+    fake.write("#!/bin/sh\nfor a in \"$@\"; do printf '<%s>\\n' \"$a\"; done >>\"$(dirname \"$0\")/docker.log\"\n"
+               "for a; do last=$a; done\ncase \" $* \" in *\" logs \"*) echo \"log of $last\" ;; esac\nexit 0\n");
+    fake.close();
+    QVERIFY(fake.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+
+    // Names that run `touch pwned` (in root, the script's working folder) if anything ever evaluates them.
+    const QString exp = root + QStringLiteral("/logistician/it's $(touch pwned)");
+    const QString gone1 = exp + QStringLiteral("/c1-a b");
+    const QString gone2 = exp + QStringLiteral("/c2-\n`touch pwned`");
+    const QString kept = exp + QStringLiteral("/c3-kept");
+    const QString image = exp + QStringLiteral("/image");
+    for (const QString& d : { gone1, gone2, kept, image })
+        QVERIFY(QDir().mkpath(d + QStringLiteral("/data/results")));
+    QFile(kept + QStringLiteral("/data/results/r.txt")).open(QIODevice::WriteOnly);
+
+    TerminateOperation::HostWork work;
+    work.address = QStringLiteral("local");
+    work.containers = { QStringLiteral("logistician-exp-c1"), QStringLiteral("x'; touch pwned") };
+    work.logs = { { QStringLiteral("logistician-exp-c1"), root + QStringLiteral("/saved log.txt") } };
+    work.dirs = { gone1, gone2, image };
+    work.removeIfEmpty = exp;
+    const QString script
+        = TerminateOperation::script(ShellWords::join({ docker, QStringLiteral("--context=x y") }), work);
+    QCOMPARE(shell({ QStringLiteral("-n") }, script.toUtf8()), 0);
+    QCOMPARE(shell({ QStringLiteral("-s") }, script.toUtf8(), nullptr, root), 0);
+
+    QVERIFY(!QFileInfo::exists(gone1));
+    QVERIFY(!QFileInfo::exists(gone2));
+    QVERIFY(!QFileInfo::exists(image));
+    QVERIFY(QFileInfo::exists(kept + QStringLiteral("/data/results/r.txt")));
+    QVERIFY(QFileInfo::exists(exp)); // not empty: it stays
+    QVERIFY(!QFileInfo::exists(marker));
+    QFile saved(root + QStringLiteral("/saved log.txt"));
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    QCOMPARE(saved.readAll(), QByteArray("log of logistician-exp-c1\n"));
+    QFile log(root + QStringLiteral("/docker.log"));
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QByteArray calls = log.readAll();
+    QVERIFY2(calls.contains("<--context=x y>\n<rm>\n<-f>\n<logistician-exp-c1>\n<x'; touch pwned>\n"),
+             calls.constData());
+
+    // The last folder gone, the experiment's folder goes too.
+    work.logs.clear();
+    work.dirs = { kept };
+    QCOMPARE(shell({ QStringLiteral("-s") }, TerminateOperation::script(ShellWords::quote(docker), work).toUtf8(),
+                   nullptr, root),
+             0);
+    QVERIFY2(
+        !QFileInfo::exists(exp),
+        qPrintable(QDir(exp).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).join(QLatin1Char(','))));
+    QVERIFY(QFileInfo::exists(root + QStringLiteral("/logistician")));
+    QVERIFY(QFileInfo::exists(docker));
+    QVERIFY(!QFileInfo::exists(marker));
+}
+
+QTEST_GUILESS_MAIN(TestRemoteScript)
+#include "TestRemoteScript.moc"
