@@ -1,5 +1,5 @@
-#include "PrintableText.h"
 #include "AsyncCommand.h"
+#include "PrintableText.h"
 
 #include <QTest>
 

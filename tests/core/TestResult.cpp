@@ -1,7 +1,7 @@
+#include "AsyncCommand.h"
 #include "CredentialStore.h"
 #include "Docker.h"
 #include "Result.h"
-#include "deploy/AsyncCommand.h"
 #include "original/OriginalConfig.h"
 
 #include <QTemporaryDir>
