@@ -66,7 +66,8 @@ bool prepare(Setup& s, const SshMachines& machines, int mb, const QString& name)
         c.startedAt = QDateTime::currentDateTimeUtc();
         c.finishedAt = c.startedAt;
         state.conditions.append(c);
-        state.hosts.append({ c.host, QString(), QDir::homePath(), DeploymentState::HostPhase::Ready, QString() });
+        state.hosts.append(DeploymentState::Host::at(c.host, QDir::homePath()));
+        state.hosts.last().phase = DeploymentState::HostPhase::Ready;
         const QString data = QStringLiteral("%1/logistician/%2/%3/data").arg(QDir::homePath(), name, c.slug);
         QDir().mkpath(data + QStringLiteral("/logs"));
         QDir().mkpath(data + QStringLiteral("/results"));
@@ -78,8 +79,7 @@ bool prepare(Setup& s, const SshMachines& machines, int mb, const QString& name)
         code.open(QIODevice::WriteOnly);
         code.write("0\n");
     }
-    QString error;
-    return state.save(s.experimentDir + QStringLiteral("/.logistician"), &error);
+    return state.save(s.experimentDir + QStringLiteral("/.logistician")).isOk();
 }
 
 double run(const QString& experimentDir, const std::function<void(Deployment&)>& start, int* exitCode)

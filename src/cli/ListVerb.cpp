@@ -28,8 +28,7 @@ QList<Listed> gather(bool all)
         Listed l;
         l.entry = e;
         l.state = e.state;
-        QString error;
-        l.folderGone = !e.stateDirExists() || !DeploymentState::load(e.stateDir, &l.state, &error);
+        l.folderGone = !e.stateDirExists() || !DeploymentState::load(e.stateDir, &l.state);
         if (l.folderGone)
             l.state = e.state;
         if (l.state.terminated && !all)

@@ -4,9 +4,9 @@
 #include "Console.h"
 #include "CredentialStore.h"
 #include "OriginalConfigImport.h"
+#include "Settings.h"
 #include "SshKey.h"
 #include "ToolCheck.h"
-#include "UserSettings.h"
 
 #include <QDir>
 #include <QEventLoop>
@@ -88,9 +88,9 @@ int SetupVerb::execute(const QStringList& arguments)
     }
 
     // Non-secret settings.
-    UserSettings settings;
+    Settings settings;
     auto setting = [&](const QCommandLineOption& option, const QString& question, const QString& current,
-                       void (UserSettings::*set)(const QString&)) {
+                       void (Settings::*set)(const QString&)) {
         QString value = parser.value(option);
         if (value.isEmpty() && interactive)
             value = Console::prompt(question, current);
@@ -99,12 +99,11 @@ int SetupVerb::execute(const QStringList& arguments)
     };
     Console::err(QStringLiteral("\nSettings (%1):\n").arg(AppPaths::settingsFile()));
     setting(registry, QStringLiteral("  Registry and repository (e.g. docker.io/USER)"), settings.registry(),
-            &UserSettings::setRegistry);
-    setting(registryUser, QStringLiteral("  Registry user name"), settings.registryUser(),
-            &UserSettings::setRegistryUser);
-    setting(region, QStringLiteral("  Default AWS region"), settings.defaultRegion(), &UserSettings::setDefaultRegion);
+            &Settings::setRegistry);
+    setting(registryUser, QStringLiteral("  Registry user name"), settings.registryUser(), &Settings::setRegistryUser);
+    setting(region, QStringLiteral("  Default AWS region"), settings.defaultRegion(), &Settings::setDefaultRegion);
     setting(instanceType, QStringLiteral("  Default EC2 instance type"), settings.defaultInstanceType(),
-            &UserSettings::setDefaultInstanceType);
+            &Settings::setDefaultInstanceType);
 
     // Secrets: prompted without echo, or taken from the environment; into the keychain only.
     CredentialStore store;

@@ -22,10 +22,10 @@ Result Experiment::open(const QString& dir, Experiment* experiment)
     if (!params)
         return error;
 
-    QString gitError;
+    Result gitError;
     auto repo = GitRepository::discover(absolute, &gitError);
     if (!repo)
-        return Result::badInput(gitError + QStringLiteral("; an experiment must live in a Git working tree"));
+        return Result::badInput(gitError.message() + QStringLiteral("; an experiment must live in a Git working tree"));
 
     experiment->m_dir = absolute;
     experiment->m_gitRoot = QDir(repo->workdir()).canonicalPath();

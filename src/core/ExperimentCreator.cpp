@@ -29,7 +29,7 @@ QStringList ExperimentCreator::templates()
         .entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
 }
 
-QString ExperimentCreator::projectRootFor(const QString& dir, QString* error)
+QString ExperimentCreator::projectRootFor(const QString& dir, Result* error)
 {
     auto repo = GitRepository::discover(dir, error);
     if (!repo)

@@ -79,10 +79,10 @@ Result LocalRun::validate() const
     }
     if (!QFileInfo::exists(m_experiment.dockerfilePath()))
         return Result::badInput(QStringLiteral("%1: no Dockerfile").arg(m_experiment.dockerfilePath()));
-    QString gitError;
+    Result gitError;
     auto repo = GitRepository::discover(m_experiment.dir(), &gitError);
     if (!repo)
-        return Result::badInput(gitError);
+        return gitError;
     if (m_options.clone && repo->headCommit().isEmpty())
         return Result::badInput(QStringLiteral("--clone needs a commit, and %1 has none yet").arg(repo->workdir()));
     return Result::ok();
@@ -124,8 +124,7 @@ Result LocalRun::prepareFiles()
         return valid;
     const Parameters& params = m_experiment.parameters();
     const QStringList commandWords = *ShellWords::split(params.experimentCommand());
-    QString gitError;
-    auto repo = GitRepository::discover(m_experiment.dir(), &gitError);
+    auto repo = GitRepository::discover(m_experiment.dir());
     const QString commit = repo->headCommit();
 
     QString projectDir = m_experiment.projectRoot();
@@ -135,12 +134,12 @@ Result LocalRun::prepareFiles()
             return Result::failed(
                 QStringLiteral("cannot create a temporary folder: %1").arg(m_cloneDir->errorString()));
         const QString sub = QDir(m_experiment.gitRoot()).relativeFilePath(m_experiment.projectRoot());
-        QString error;
         // The original's CMD runs `git log -1` in /project: there it gets a repository at the commit.
-        const bool exported = params.isOriginalStyle() ? repo->exportRepository(commit, m_cloneDir->path(), &error)
-                                                       : repo->exportTree(commit, sub, m_cloneDir->path(), &error);
+        const Result exported = params.isOriginalStyle() ? repo->exportRepository(commit, m_cloneDir->path())
+                                                         : repo->exportTree(commit, sub, m_cloneDir->path());
         if (!exported)
-            return Result::failed(QStringLiteral("cannot export commit %1: %2").arg(commit.left(12), error));
+            return Result::failed(
+                QStringLiteral("cannot export commit %1: %2").arg(commit.left(12), exported.message()));
         projectDir = m_cloneDir->path();
     }
 

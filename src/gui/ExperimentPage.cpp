@@ -161,8 +161,7 @@ struct GitState
 GitState readGitState(const QString& dir)
 {
     GitState state;
-    QString error;
-    auto repo = GitRepository::discover(dir, &error);
+    auto repo = GitRepository::discover(dir);
     if (!repo)
         return state;
     state.inRepository = true;

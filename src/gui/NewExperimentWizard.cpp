@@ -55,8 +55,7 @@ NewExperimentWizard::NewExperimentWizard(const QString& projectDir, QWidget* par
     setWindowTitle(tr("New Experiment"));
     setWizardStyle(QWizard::ModernStyle);
     setMinimumSize(620, 440);
-    QString error;
-    m_projectRoot = ExperimentCreator::projectRootFor(projectDir, &error);
+    m_projectRoot = ExperimentCreator::projectRootFor(projectDir);
     if (m_projectRoot.isEmpty())
         m_projectRoot = projectDir;
 
@@ -88,7 +87,7 @@ NewExperimentWizard::NewExperimentWizard(const QString& projectDir, QWidget* par
     detailsPage->setSubTitle(tr("Where the code lives and what runs. The command runs in /project (the folder "
                                 "holding experiments/); each condition's words are its arguments."));
     m_gitUrl->setObjectName(QStringLiteral("gitUrlEdit"));
-    if (auto repo = GitRepository::discover(m_projectRoot, &error))
+    if (auto repo = GitRepository::discover(m_projectRoot))
         m_gitUrl->setText(repo->remoteUrl(QStringLiteral("origin")));
     m_gitUrl->setPlaceholderText(tr("the project's Git remote (origin has none)"));
     m_command->setObjectName(QStringLiteral("commandEdit"));

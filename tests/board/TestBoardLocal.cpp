@@ -3,8 +3,8 @@
 #include "ExperimentPage.h"
 #include "LogView.h"
 #include "MainWindow.h"
+#include "Settings.h"
 #include "TestProject.h"
-#include "UserSettings.h"
 #include "board/BoardFilterModel.h"
 #include "board/BoardNotifier.h"
 #include "board/DeployDialog.h"
@@ -207,7 +207,7 @@ void TestBoardLocal::deployWatchSyncTerminate()
 
     // A terminal on the machine, through the user's terminal command.
     const QString marker = m_config.filePath(QStringLiteral("terminal.txt"));
-    UserSettings().setTerminalCommand(QStringLiteral("sh -c 'pwd > %1; echo \"$@\" >> %1' terminal").arg(marker));
+    Settings().setTerminalCommand(QStringLiteral("sh -c 'pwd > %1; echo \"$@\" >> %1' terminal").arg(marker));
     QTest::mouseClick(button(board.get(), "openTerminalButton"), Qt::LeftButton);
     QTRY_VERIFY(QFileInfo::exists(marker) && readFile(marker).contains(QLatin1String("\n")));
     QCOMPARE(readFile(marker).section(QLatin1Char('\n'), 0, 0), QDir(board->monitor()->dataDir(0)).canonicalPath());

@@ -79,13 +79,14 @@ private Q_SLOTS:
         repo.writeFile("sub/deeper/file", "x");
         repo.writeFile("other/file", "x");
         const QString root = QDir(repo.path()).canonicalPath();
-        QString error;
+        Result error;
         QCOMPARE(ExperimentCreator::projectRootFor(repo.filePath("sub/experiments/a"), &error), root + "/sub");
         QCOMPARE(ExperimentCreator::projectRootFor(repo.filePath("sub/deeper"), &error), root + "/sub");
         QCOMPARE(ExperimentCreator::projectRootFor(repo.filePath("other"), &error), root);
         QTemporaryDir notGit;
         QVERIFY(ExperimentCreator::projectRootFor(notGit.path(), &error).isEmpty());
-        QVERIFY(error.contains("not inside a Git repository"));
+        QVERIFY(error.message().contains("not inside a Git repository"));
+        QCOMPARE(error.kind(), Result::Kind::BadInput);
     }
 };
 

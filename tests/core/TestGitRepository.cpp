@@ -15,25 +15,25 @@ private Q_SLOTS:
     {
         ScratchRepository repo;
         repo.writeFile("a/b/c.txt", "x");
-        QString error;
+        Result error;
         auto git = GitRepository::discover(repo.filePath("a/b"), &error);
-        QVERIFY2(git, qPrintable(error));
+        QVERIFY2(git, qPrintable(error.message()));
         QCOMPARE(QDir(git->workdir()).canonicalPath(), QDir(repo.path()).canonicalPath());
     }
 
     void notARepository()
     {
         QTemporaryDir dir;
-        QString error;
+        Result error;
         QVERIFY(!GitRepository::discover(dir.path(), &error));
-        QVERIFY2(error.contains("is not inside a Git repository"), qPrintable(error));
+        QCOMPARE(error.kind(), Result::Kind::BadInput);
+        QVERIFY2(error.message().contains("is not inside a Git repository"), qPrintable(error.message()));
     }
 
     void headDirtyAndOrigin()
     {
         ScratchRepository repo;
-        QString error;
-        auto git = GitRepository::discover(repo.path(), &error);
+        auto git = GitRepository::discover(repo.path());
         QVERIFY(git);
         QCOMPARE(git->headCommit(), QString()); // unborn
         QCOMPARE(git->remoteUrl(), QString());
@@ -71,10 +71,10 @@ private Q_SLOTS:
         repo.writeFile("proj/run.sh", "#!/bin/sh\necho uncommitted\n", true);
         repo.writeFile("proj/new.txt", "not committed\n");
 
-        QString error;
-        auto git = GitRepository::discover(repo.path(), &error);
+        auto git = GitRepository::discover(repo.path());
         QTemporaryDir out;
-        QVERIFY2(git->exportTree(git->headCommit(), "proj", out.path(), &error), qPrintable(error));
+        Result exported = git->exportTree(git->headCommit(), "proj", out.path());
+        QVERIFY2(exported, qPrintable(exported.message()));
         QFile run(out.filePath("run.sh"));
         QVERIFY(run.open(QIODevice::ReadOnly));
         QCOMPARE(run.readAll(), QByteArray("#!/bin/sh\necho committed\n"));
@@ -87,12 +87,14 @@ private Q_SLOTS:
 
         // An older commit, by id, and the whole tree.
         QTemporaryDir all;
-        QVERIFY2(git->exportTree(commit, QString(), all.path(), &error), qPrintable(error));
+        exported = git->exportTree(commit, QString(), all.path());
+        QVERIFY2(exported, qPrintable(exported.message()));
         QVERIFY(QFile::exists(all.filePath("other/x.txt")));
         QVERIFY(!QFile::exists(all.filePath("proj/link.sh")));
 
-        QVERIFY(!git->exportTree(commit, "nope", all.path(), &error));
-        QVERIFY2(error.contains("nope is not in commit"), qPrintable(error));
+        exported = git->exportTree(commit, "nope", all.path());
+        QVERIFY(!exported);
+        QVERIFY2(exported.message().contains("nope is not in commit"), qPrintable(exported.message()));
     }
 };
 

@@ -261,10 +261,8 @@ private Q_SLOTS:
     {
         // The original's sync read "IP, condition" per line.
         DeploymentState state;
-        state.hosts << DeploymentState::Host { "ubuntu@54.153.54.33", "i-1", "/home/ubuntu",
-                                               DeploymentState::HostPhase::Ready, QString() }
-                    << DeploymentState::Host { "ubuntu@54.153.54.34:2222", "i-2", "/home/ubuntu",
-                                               DeploymentState::HostPhase::Ready, QString() };
+        state.hosts << DeploymentState::Host::at("ubuntu@54.153.54.33", "/home/ubuntu")
+                    << DeploymentState::Host::at("ubuntu@54.153.54.34:2222", "/home/ubuntu");
         const QStringList texts { "1 2", "--lr 0.1 --name 'a b'" };
         for (int i = 0; i < 2; ++i) {
             DeploymentState::Condition c;
@@ -274,7 +272,7 @@ private Q_SLOTS:
             state.conditions << c;
         }
         QTemporaryDir dir;
-        QVERIFY(state.writeMachinesFile(dir.filePath("machines.txt"), nullptr));
+        QVERIFY(state.writeMachinesFile(dir.filePath("machines.txt")));
         QFile file(dir.filePath("machines.txt"));
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.readAll(), QByteArray("54.153.54.33, 1 2\n54.153.54.34, --lr 0.1 --name 'a b'\n"));

@@ -50,9 +50,8 @@ void TestDeployOperations::initTestCase()
 std::unique_ptr<DeployContext> TestDeployOperations::sshContext(const QString& backend)
 {
     auto ctx = std::make_unique<DeployContext>(m_experiment);
-    QString error;
-    if (!ctx->createBackend(backend, &error))
-        qFatal("%s", qPrintable(error));
+    if (const Result created = ctx->createBackend(backend); !created)
+        qFatal("%s", qPrintable(created.message()));
     DeploymentState& s = ctx->state;
     s.experiment = QStringLiteral("exp");
     s.backend = backend;

@@ -1,8 +1,8 @@
 // The deployment state file, slugs and the Terraform configuration, without any external part.
 
 #include "Experiment.h"
+#include "Settings.h"
 #include "TestProject.h"
-#include "UserSettings.h"
 #include "deploy/DeployPreview.h"
 #include "deploy/Deployment.h"
 #include "deploy/DeploymentState.h"
@@ -49,8 +49,9 @@ void TestDeployState::roundTrip()
     s.backend = QStringLiteral("ssh");
     s.commit = QStringLiteral("0123456789abcdef");
     s.createdAt = QDateTime::currentDateTimeUtc();
-    s.hosts.append({ QStringLiteral("me@10.0.0.1:2222"), QString(), QStringLiteral("/home/me"),
-                     DeploymentState::HostPhase::Ready, QString() });
+    s.hosts.append(DeploymentState::Host::at(QStringLiteral("me@10.0.0.1:2222"), QStringLiteral("/home/me")));
+    s.hosts.last().phase = DeploymentState::HostPhase::Ready;
+    s.hosts.last().upSince = QDateTime::fromString(QStringLiteral("2026-11-25T10:00:00Z"), Qt::ISODate);
     DeploymentState::Condition c;
     c.index = 1;
     c.text = QStringLiteral("--a 'b c'");
@@ -60,11 +61,12 @@ void TestDeployState::roundTrip()
     c.phase = DeploymentState::Phase::Failed;
     c.exitCode = 4;
     s.conditions.append(c);
-    QString error;
-    QVERIFY(s.save(dir.path(), &error));
-    QVERIFY(s.writeMachinesFile(dir.filePath(QStringLiteral("machines.txt")), &error));
+    QVERIFY(s.save(dir.path()));
+    QVERIFY(s.writeMachinesFile(dir.filePath(QStringLiteral("machines.txt"))));
     DeploymentState back;
-    QVERIFY(DeploymentState::load(dir.path(), &back, &error));
+    QVERIFY(DeploymentState::load(dir.path(), &back));
+    QTemporaryDir empty;
+    QCOMPARE(DeploymentState::load(empty.path(), &back).kind(), Result::Kind::NotFound);
     QCOMPARE(back.toJson(), s.toJson());
     QCOMPARE(back.hosts.at(0).port(), 2222);
     QCOMPARE(back.hosts.at(0).hostName(), QStringLiteral("10.0.0.1"));
@@ -238,7 +240,7 @@ void TestDeployState::settingsRegistryIsCheckedByThePlan()
     Experiment experiment;
     QVERIFY(Experiment::open(project.experimentDir(), &experiment));
     experiment.parameters().setValue(QStringLiteral("hosts"), QJsonArray { QStringLiteral("me@127.0.0.1") });
-    UserSettings().setRegistry(QStringLiteral("my registry"));
+    Settings().setRegistry(QStringLiteral("my registry"));
     DeployOptions options;
     options.backend = QStringLiteral("ssh");
     Deployment::Plan plan = Deployment(experiment).plan(options);
@@ -247,20 +249,20 @@ void TestDeployState::settingsRegistryIsCheckedByThePlan()
     QVERIFY2(plan.check.message().startsWith(QStringLiteral("the registry of your settings ('my registry') must be")),
              qPrintable(plan.check.message()));
 
-    UserSettings().setRegistry(QStringLiteral("localhost:5000/team"));
-    UserSettings().setRegistryUser(QStringLiteral("-p"));
+    Settings().setRegistry(QStringLiteral("localhost:5000/team"));
+    Settings().setRegistryUser(QStringLiteral("-p"));
     plan = Deployment(experiment).plan(options);
     QVERIFY(!plan.check);
     QVERIFY2(plan.check.message().startsWith(QStringLiteral("the registry user of your settings (-p) must not")),
              qPrintable(plan.check.message()));
 
     // Local runs use no registry: nothing to check there.
-    UserSettings().setRegistry(QStringLiteral("my registry"));
+    Settings().setRegistry(QStringLiteral("my registry"));
     options.backend = QStringLiteral("local");
     plan = Deployment(experiment).plan(options);
     QVERIFY2(plan.check, qPrintable(plan.check.message()));
-    UserSettings().setRegistry(QString());
-    UserSettings().setRegistryUser(QString());
+    Settings().setRegistry(QString());
+    Settings().setRegistryUser(QString());
 }
 
 QTEST_GUILESS_MAIN(TestDeployState)

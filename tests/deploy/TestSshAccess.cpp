@@ -171,8 +171,8 @@ void TestSshAccess::forgetsKeysOfOneHost()
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(plain);
     f.close();
-    QString error;
-    QVERIFY2(SshAccess::forgetHostKeys(file, QStringLiteral("127.0.0.31"), 24001, &error), qPrintable(error));
+    const Result forgotten = SshAccess::forgetHostKeys(file, QStringLiteral("127.0.0.31"), 24001);
+    QVERIFY2(forgotten, qPrintable(forgotten.message()));
     QFile in(file);
     QVERIFY(in.open(QIODevice::ReadOnly));
     QCOMPARE(in.readAll(),
@@ -180,7 +180,7 @@ void TestSshAccess::forgetsKeysOfOneHost()
                  + key2 + "\n");
     in.close();
     // Port 22 is written without brackets.
-    QVERIFY(SshAccess::forgetHostKeys(file, QStringLiteral("127.0.0.31"), 22, &error));
+    QVERIFY(SshAccess::forgetHostKeys(file, QStringLiteral("127.0.0.31"), 22));
     QVERIFY(!readAll(file).contains("\n127.0.0.31 "));
 
     // Hashed the way ssh writes them (the real ssh-keygen -H): found by HMAC, the others stay.
@@ -191,7 +191,7 @@ void TestSshAccess::forgetsKeysOfOneHost()
     run(QStringLiteral("ssh-keygen"), { QStringLiteral("-H"), QStringLiteral("-f"), file }, &code);
     QCOMPARE(code, 0);
     QVERIFY(readAll(file).startsWith("|1|"));
-    QVERIFY(SshAccess::forgetHostKeys(file, QStringLiteral("127.0.0.31"), 24001, &error));
+    QVERIFY(SshAccess::forgetHostKeys(file, QStringLiteral("127.0.0.31"), 24001));
     const QByteArray left = readAll(file);
     QCOMPARE(left.count('\n'), 1);
     // ssh-keygen -F finds what is left, and not the removed one.
@@ -203,7 +203,7 @@ void TestSshAccess::forgetsKeysOfOneHost()
     QVERIFY(code != 0);
 
     // No file yet: nothing to do.
-    QVERIFY(SshAccess::forgetHostKeys(dir.filePath(QStringLiteral("none")), QStringLiteral("h"), 22, &error));
+    QVERIFY(SshAccess::forgetHostKeys(dir.filePath(QStringLiteral("none")), QStringLiteral("h"), 22));
 }
 
 void TestSshAccess::recognisesChangedHostKey()

@@ -3,9 +3,9 @@
 #include "AsyncCommand.h"
 #include "Docker.h"
 #include "Logging.h"
+#include "Settings.h"
 #include "ShellWords.h"
 #include "SshKey.h"
-#include "UserSettings.h"
 #include "deploy/RemoteScript.h"
 
 #include <QFileInfo>
@@ -292,7 +292,7 @@ void DeploymentMonitor::schedulePoll()
         m_poll->start();
 }
 
-std::unique_ptr<Backend> DeploymentMonitor::makeBackend(QString* error) const
+std::unique_ptr<Backend> DeploymentMonitor::makeBackend(Result* error) const
 {
     if (!hasDeployment())
         return nullptr;
@@ -430,7 +430,7 @@ Command DeploymentMonitor::terminalCommand(int row) const
     const Command login = loginCommand(row);
     if (login.program.isEmpty())
         return Command();
-    const QStringList terminal = ShellWords::split(UserSettings().terminalCommand()).value_or(QStringList());
+    const QStringList terminal = ShellWords::split(Settings().terminalCommand()).value_or(QStringList());
     if (terminal.isEmpty())
         return Command();
     Command command;

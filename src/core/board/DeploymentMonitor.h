@@ -78,7 +78,7 @@ public:
     // An interactive login: ssh to the machine into the condition's folder, or
     // for the local engine a shell in the condition's data folder.
     Command loginCommand(int row) const;
-    // The terminal emulator command (UserSettings::terminalCommand) running loginCommand.
+    // The terminal emulator command (Settings::terminalCommand) running loginCommand.
     Command terminalCommand(int row) const;
     QString dataDir(int row) const;
 
@@ -101,7 +101,7 @@ private:
     void noticeTransitions();
     void schedulePoll();
     void fetchLastLines();
-    std::unique_ptr<Backend> makeBackend(QString* error = nullptr) const;
+    std::unique_ptr<Backend> makeBackend(Result* error = nullptr) const;
 
     Experiment m_experiment;
     std::unique_ptr<Deployment> m_deployment;

@@ -4,8 +4,8 @@
 #include "AsyncCommand.h"
 #include "CredentialStore.h"
 #include "Docker.h"
+#include "Settings.h"
 #include "ShellWords.h"
-#include "UserSettings.h"
 #include "aws/AwsParameters.h"
 #include "aws/AwsPrices.h"
 #include "deploy/Terraform.h"
@@ -16,7 +16,7 @@
 #include <QSaveFile>
 #include <QStandardPaths>
 
-std::unique_ptr<Backend> Backend::create(const QString& name, const Context& context, QString* error)
+std::unique_ptr<Backend> Backend::create(const QString& name, const Context& context, Result* error)
 {
     if (name == QLatin1String("local"))
         return std::make_unique<LocalBackend>(context);
@@ -25,7 +25,8 @@ std::unique_ptr<Backend> Backend::create(const QString& name, const Context& con
     if (name == QLatin1String("aws"))
         return std::make_unique<AwsBackend>(context);
     if (error)
-        *error = QStringLiteral("unknown backend \"%1\"; one of: %2").arg(name, names().join(QStringLiteral(", ")));
+        *error = Result::badInput(
+            QStringLiteral("unknown backend \"%1\"; one of: %2").arg(name, names().join(QStringLiteral(", "))));
     return nullptr;
 }
 
@@ -99,8 +100,7 @@ QString LocalBackend::planSummary(int conditionCount, const DeployOptions&) cons
 void LocalBackend::provision(DeploymentState* state, const DeployOptions&, Done done)
 {
     if (!state->host(QStringLiteral("local")))
-        state->hosts.append(DeploymentState::Host { QStringLiteral("local"), QString(), QDir::homePath(),
-                                                    DeploymentState::HostPhase::New, QString() });
+        state->hosts.append(DeploymentState::Host::at(QStringLiteral("local"), QDir::homePath()));
     done(Result::ok());
 }
 
@@ -148,8 +148,7 @@ void SshBackend::provision(DeploymentState* state, const DeployOptions&, Done do
 {
     for (const QString& address : m_context.experiment.parameters().hosts()) {
         if (!state->host(address))
-            state->hosts.append(
-                DeploymentState::Host { address, QString(), QString(), DeploymentState::HostPhase::New, QString() });
+            state->hosts.append(DeploymentState::Host::at(address));
     }
     done(Result::ok());
 }
@@ -195,7 +194,7 @@ Result AwsBackend::check(const DeployOptions& options) const
                                     .arg(cidr)
                                     .arg(range.prefix));
     AwsParameters::Machine machine;
-    if (const Result resolved = AwsParameters::resolve(m_context.experiment.parameters(), UserSettings(), &machine);
+    if (const Result resolved = AwsParameters::resolve(m_context.experiment.parameters(), Settings(), &machine);
         !resolved)
         return resolved;
     if (!QFileInfo::exists(m_context.keyPath + QStringLiteral(".pub")))
@@ -218,7 +217,7 @@ QString AwsBackend::planSummary(int conditionCount, const DeployOptions& options
 {
     const Parameters& p = m_context.experiment.parameters();
     AwsParameters::Machine machine;
-    AwsParameters::resolve(p, UserSettings(), &machine);
+    AwsParameters::resolve(p, Settings(), &machine);
     const AwsPrices::Price price = AwsPrices().price(machine.region, machine.instanceType);
     const QString cost = !price.known() ? QStringLiteral("unknown (%1)").arg(price.note)
                                         : QStringLiteral("about $%1 per hour for all of them ($%2 each, %3)")
@@ -292,7 +291,7 @@ Result AwsBackend::configuration(const DeploymentState& state, const DeployOptio
 {
     const Parameters& p = m_context.experiment.parameters();
     AwsParameters::Machine machine;
-    if (const Result resolved = AwsParameters::resolve(p, UserSettings(), &machine); !resolved)
+    if (const Result resolved = AwsParameters::resolve(p, Settings(), &machine); !resolved)
         return resolved;
     QFile templateFile(AppPaths::templatesDir() + QStringLiteral("/bootstrap/user-data.sh"));
     if (!templateFile.open(QIODevice::ReadOnly))
@@ -460,9 +459,9 @@ void AwsBackend::forgetHostKeys(const QList<DeploymentState::Host>& hosts)
     // Terraform destroyed these machines: the next one at the same address has a new host key, and
     // must not be taken for an impostor (nor wait for minutes as if it were still booting).
     for (const DeploymentState::Host& host : hosts) {
-        QString error;
-        if (!ssh(host).forgetHostKeys(&error))
-            Q_EMIT progress(QStringLiteral("could not forget the host key of %1: %2").arg(host.address, error));
+        if (const Result forgotten = ssh(host).forgetHostKeys(); !forgotten)
+            Q_EMIT progress(
+                QStringLiteral("could not forget the host key of %1: %2").arg(host.address, forgotten.message()));
     }
 }
 

@@ -38,7 +38,7 @@ public:
     };
 
     // local, ssh or aws; nullptr and *error for another name.
-    static std::unique_ptr<Backend> create(const QString& name, const Context& context, QString* error);
+    static std::unique_ptr<Backend> create(const QString& name, const Context& context, Result* error = nullptr);
     static QStringList names();
 
     explicit Backend(const Context& context, QObject* parent = nullptr);

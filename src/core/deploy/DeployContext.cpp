@@ -20,23 +20,25 @@ DeployContext::DeployContext(const Experiment& experiment, QObject* parent)
 
 DeployContext::~DeployContext() = default;
 
-bool DeployContext::createBackend(const QString& name, QString* error)
+Result DeployContext::createBackend(const QString& name)
 {
     Backend::Context context { experiment, stateDir, SshKey::privateKeyPath() };
-    backend = Backend::create(name, context, error);
+    Result created;
+    backend = Backend::create(name, context, &created);
     if (!backend)
-        return false;
+        return created;
     connect(backend.get(), &Backend::progress, this, &DeployContext::progress);
-    return true;
+    return Result::ok();
 }
 
 void DeployContext::save()
 {
-    QString error;
-    if (!state.save(stateDir, &error))
-        Q_EMIT progress(error);
-    if (state.backend != QLatin1String("local") && !state.writeMachinesFile(experiment.machinesFile(), &error))
-        Q_EMIT progress(error);
+    if (const Result saved = state.save(stateDir); !saved)
+        Q_EMIT progress(saved.message());
+    if (state.backend != QLatin1String("local")) {
+        if (const Result written = state.writeMachinesFile(experiment.machinesFile()); !written)
+            Q_EMIT progress(written.message());
+    }
 }
 
 void DeployContext::setPhase(int index, Phase phase)
@@ -149,14 +151,11 @@ QString DeployContext::dataDirOnHost(const DeploymentState::Host& host,
     return isRemote() ? remoteDir(host, condition) + QStringLiteral("/data") : localDataDir(condition);
 }
 
-bool DeployContext::writeFile(const QString& path, const QByteArray& data, QString* error)
+Result DeployContext::writeFile(const QString& path, const QByteArray& data)
 {
     QDir().mkpath(QFileInfo(path).absolutePath());
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(data) < 0 || !file.commit()) {
-        if (error)
-            *error = QStringLiteral("%1: cannot save: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    if (!file.open(QIODevice::WriteOnly) || file.write(data) < 0 || !file.commit())
+        return Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, file.errorString()));
+    return Result::ok();
 }

@@ -28,7 +28,7 @@ public:
     QSet<int> starting; // conditions whose start is under way (deploy); the status round leaves them alone
     QObject* work = nullptr; // parent of the running commands of the current operation; deleted to stop them
 
-    bool createBackend(const QString& name, QString* error);
+    Result createBackend(const QString& name);
     bool isRemote() const { return backend && backend->isRemote(); }
     bool preassignsHosts() const { return backend && backend->preassignsHosts(); }
 
@@ -57,7 +57,8 @@ public:
     // Where a condition's results are on its host: the remote data folder, or the local one.
     QString dataDirOnHost(const DeploymentState::Host& host, const DeploymentState::Condition& condition) const;
 
-    static bool writeFile(const QString& path, const QByteArray& data, QString* error = nullptr);
+    // Written atomically (QSaveFile), its folder made first.
+    static Result writeFile(const QString& path, const QByteArray& data);
 
 Q_SIGNALS:
     void conditionChanged(int index);

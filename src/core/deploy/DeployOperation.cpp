@@ -4,9 +4,9 @@
 #include "CredentialStore.h"
 #include "Logging.h"
 #include "ParameterRules.h"
+#include "Settings.h"
 #include "ShellWords.h"
 #include "SshKey.h"
-#include "UserSettings.h"
 #include "aws/AwsParameters.h"
 #include "aws/AwsPrices.h"
 #include "deploy/RemoteScript.h"
@@ -48,15 +48,13 @@ DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& 
     plan.conditionCount = static_cast<int>(params.allConditions().size());
     QString error;
     Backend::Context context { experiment, ctx.stateDir, SshKey::privateKeyPath() };
-    auto backend = Backend::create(plan.backend, context, &error);
-    if (!backend) {
-        plan.check = Result::badInput(error);
+    auto backend = Backend::create(plan.backend, context, &plan.check);
+    if (!backend)
         return plan;
-    }
     plan.costsMoney = backend->costsMoney();
     // The registry and user of the user's settings reach docker like parameters.json's do.
     if (backend->isRemote()) {
-        const UserSettings settings;
+        const Settings settings;
         QString why;
         if (params.registry().isEmpty() && !(why = ParameterRules::registry(settings.registry())).isEmpty())
             why = QStringLiteral("the registry of your settings (%1) %2")
@@ -96,7 +94,7 @@ DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& 
         return plan;
     }
     if (ctx.hasState && !ctx.state.terminated) {
-        auto repo = GitRepository::discover(experiment.dir(), &error);
+        auto repo = GitRepository::discover(experiment.dir());
         const QString head = repo ? repo->headCommit() : QString();
         if (ctx.state.backend != plan.backend || ctx.state.commit != head) {
             plan.check = Result::badInput(
@@ -112,7 +110,7 @@ DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& 
     plan.warnings = backend->warnings(options);
     if (plan.backend == QLatin1String("aws")) {
         AwsParameters::Machine machine;
-        AwsParameters::resolve(params, UserSettings(), &machine);
+        AwsParameters::resolve(params, Settings(), &machine);
         const AwsPrices::Price price = AwsPrices().price(machine.region, machine.instanceType);
         plan.instanceType = machine.instanceType;
         plan.region = machine.region;
@@ -187,9 +185,12 @@ void DeployOperation::start()
 DeployOperation::GitFacts DeployOperation::probeGit(const QString& dir)
 {
     GitFacts facts;
-    auto repo = GitRepository::discover(dir, &facts.error);
-    if (!repo)
+    Result discovered;
+    auto repo = GitRepository::discover(dir, &discovered);
+    if (!repo) {
+        facts.error = discovered.message();
         return facts;
+    }
     facts.workdir = repo->workdir();
     facts.commit = repo->headCommit();
     facts.noCommit = facts.commit.isEmpty();
@@ -203,19 +204,21 @@ QString DeployOperation::exportCode(const QString& experimentDir, bool originalS
 {
     if (QFileInfo::exists(code + QStringLiteral("/.logistician-complete")))
         return QString();
-    QString error;
-    auto repo = GitRepository::discover(experimentDir, &error);
+    Result discovered;
+    auto repo = GitRepository::discover(experimentDir, &discovered);
     if (!repo)
-        return error;
+        return discovered.message();
     QDir(code).removeRecursively();
     QDir().mkpath(code);
     // The original's CMD runs `git log -1` in /project: there the export is a repository at the commit.
-    const bool exported = originalStyle
-        ? repo->exportRepository(commit, code, &error)
-        : repo->exportTree(commit, subPath == QLatin1String(".") ? QString() : subPath, code, &error);
+    const Result exported = originalStyle
+        ? repo->exportRepository(commit, code)
+        : repo->exportTree(commit, subPath == QLatin1String(".") ? QString() : subPath, code);
     if (!exported)
-        return QStringLiteral("cannot export commit %1: %2").arg(commit.left(12), error);
-    DeployContext::writeFile(code + QStringLiteral("/.logistician-complete"), QByteArray());
+        return QStringLiteral("cannot export commit %1: %2").arg(commit.left(12), exported.message());
+    if (const Result marked = DeployContext::writeFile(code + QStringLiteral("/.logistician-complete"), QByteArray());
+        !marked)
+        return marked.message();
     return QString();
 }
 
@@ -247,9 +250,8 @@ void DeployOperation::onGitProbed(const GitFacts& facts)
                 .arg(facts.workdir, facts.commit.left(12))));
         return;
     }
-    QString error;
-    if (!m_ctx.createBackend(m_plan.backend, &error)) {
-        end(Result::badInput(error));
+    if (const Result created = m_ctx.createBackend(m_plan.backend); !created) {
+        end(created);
         return;
     }
     setUpState(facts);
@@ -273,12 +275,12 @@ void DeployOperation::setUpState(const GitFacts& facts)
         state.dirty = facts.dirty;
         state.createdAt = QDateTime::currentDateTimeUtc();
         if (m_ctx.isRemote())
-            state.registry = params.registry().isEmpty() ? UserSettings().registry() : params.registry();
+            state.registry = params.registry().isEmpty() ? Settings().registry() : params.registry();
         const QString repository = QStringLiteral("logistician/") + state.experiment.toLower();
         state.image = (state.registry.isEmpty() ? repository : state.registry + QLatin1Char('/') + repository)
             + QLatin1Char(':') + facts.commit.left(12);
         // An image repository of its own (the original's docker_repository): one repository, a tag per experiment.
-        if (const QString own = UserSettings().imageRepository(); !state.registry.isEmpty() && !own.isEmpty())
+        if (const QString own = Settings().imageRepository(); !state.registry.isEmpty() && !own.isEmpty())
             state.image = QStringLiteral("%1/%2:%3-%4")
                               .arg(state.registry, own, state.experiment.toLower(), facts.commit.left(12));
         const QStringList conditions = params.allConditions();
@@ -316,13 +318,12 @@ void DeployOperation::onCodeExported(const QString& error)
 Result DeployOperation::writeConditionFiles()
 {
     const DeploymentState& state = m_ctx.state;
-    QString error;
     QFile wrapper(AppPaths::templatesDir() + QStringLiteral("/bootstrap/run-wrapper.sh"));
     if (!wrapper.open(QIODevice::ReadOnly))
         return Result::failed(QStringLiteral("%1: cannot read the run wrapper").arg(wrapper.fileName()));
     const QByteArray wrapperText = wrapper.readAll();
-    if (!DeployContext::writeFile(m_ctx.stateDir + QStringLiteral("/run-wrapper.sh"), wrapperText, &error))
-        return Result::failed(error);
+    if (Result r = DeployContext::writeFile(m_ctx.stateDir + QStringLiteral("/run-wrapper.sh"), wrapperText); !r)
+        return r;
 
     const Parameters& params = m_ctx.experiment.parameters();
     for (const DeploymentState::Condition& c : state.conditions) {
@@ -344,20 +345,23 @@ Result DeployOperation::writeConditionFiles()
         const QString local = m_ctx.localDataDir(c);
         for (const char* sub : { "logs", "results" })
             QDir().mkpath(local + QLatin1Char('/') + QLatin1String(sub));
-        if (!DeployContext::writeFile(local + QStringLiteral("/config/deployment.json"), json, &error))
-            return Result::failed(error);
-        DeployContext::writeFile(local + QStringLiteral("/config/commit.txt"), state.commit.toUtf8() + '\n');
         // Original style: docker reads OPTIONS from this file itself (--env-file); no shell on any host sees it.
         const QString stage = m_ctx.stageDir(c);
-        if (!DeployContext::writeFile(stage + QStringLiteral("/options.env"), "OPTIONS=" + c.text.toUtf8() + '\n',
-                                      &error))
-            return Result::failed(error);
+        QList<QPair<QString, QByteArray>> files {
+            { local + QStringLiteral("/config/deployment.json"), json },
+            { local + QStringLiteral("/config/commit.txt"), state.commit.toUtf8() + '\n' },
+            { stage + QStringLiteral("/options.env"), "OPTIONS=" + c.text.toUtf8() + '\n' },
+        };
         if (m_ctx.isRemote()) {
             for (const char* sub : { "data/logs", "data/results" })
                 QDir().mkpath(stage + QLatin1Char('/') + QLatin1String(sub));
-            DeployContext::writeFile(stage + QStringLiteral("/data/config/deployment.json"), json);
-            DeployContext::writeFile(stage + QStringLiteral("/data/config/commit.txt"), state.commit.toUtf8() + '\n');
-            DeployContext::writeFile(stage + QStringLiteral("/run.sh"), wrapperText);
+            files.append({ { stage + QStringLiteral("/data/config/deployment.json"), json },
+                           { stage + QStringLiteral("/data/config/commit.txt"), state.commit.toUtf8() + '\n' },
+                           { stage + QStringLiteral("/run.sh"), wrapperText } });
+        }
+        for (const auto& [path, text] : std::as_const(files)) {
+            if (Result r = DeployContext::writeFile(path, text); !r)
+                return r;
         }
     }
     return Result::ok();
@@ -394,7 +398,7 @@ void DeployOperation::pushImage()
     }
     m_registryUser = m_ctx.experiment.parameters().json().value(QStringLiteral("registry_user")).toString();
     if (m_registryUser.isEmpty())
-        m_registryUser = UserSettings().registryUser();
+        m_registryUser = Settings().registryUser();
     if (m_registryUser.isEmpty()) {
         end(Result::badInput(
             QStringLiteral("no registry user for %1; run `logistician setup`").arg(m_ctx.state.registry)));

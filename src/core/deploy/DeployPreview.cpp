@@ -84,8 +84,7 @@ void DeployPreview::start(const DeployOptions& options)
 
     const Experiment& experiment = m_deployment.experiment();
     const Parameters& params = experiment.parameters();
-    QString error;
-    auto repo = GitRepository::discover(experiment.dir(), &error);
+    auto repo = GitRepository::discover(experiment.dir());
     const QString commit = repo ? repo->headCommit() : QString();
     const bool remote = plan.backend != QLatin1String("local");
     const QString image = QStringLiteral("logistician/%1:%2").arg(params.experimentName().toLower(), commit.left(12));
@@ -116,7 +115,7 @@ void DeployPreview::start(const DeployOptions& options)
 
     // aws: the configuration deploy would apply, planned by the real Terraform in a scratch folder.
     Backend::Context context { experiment, experiment.stateDir(), SshKey::privateKeyPath() };
-    m_backend = Backend::create(plan.backend, context, &error);
+    m_backend = Backend::create(plan.backend, context);
     auto* aws = qobject_cast<AwsBackend*>(m_backend.get());
     DeploymentState state;
     state.experiment = params.experimentName();

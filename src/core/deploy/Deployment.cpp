@@ -21,10 +21,10 @@ Deployment::~Deployment() = default;
 
 Result Deployment::load()
 {
-    QString error;
-    m_ctx->hasState = DeploymentState::load(m_ctx->stateDir, &m_ctx->state, &error);
-    if (!error.isEmpty())
-        return Result::badInput(error);
+    const Result loaded = DeploymentState::load(m_ctx->stateDir, &m_ctx->state);
+    m_ctx->hasState = loaded.isOk();
+    if (!loaded && loaded.kind() != Result::Kind::NotFound)
+        return Result::badInput(loaded.message());
     return Result::ok();
 }
 
@@ -80,9 +80,8 @@ bool Deployment::beginOnDeployment(const Result& ifNothingDeployed)
         finishLater(ifNothingDeployed);
         return false;
     }
-    QString error;
-    if (!m_ctx->createBackend(m_ctx->state.backend, &error)) {
-        finishLater(Result::badInput(error));
+    if (const Result created = m_ctx->createBackend(m_ctx->state.backend); !created) {
+        finishLater(created);
         return false;
     }
     return true;

@@ -190,11 +190,13 @@ DeploymentState DeploymentState::fromJson(const QJsonObject& json)
     s.terminated = json.value(QStringLiteral("terminated")).toBool();
     for (const QJsonValue& v : json.value(QStringLiteral("hosts")).toArray()) {
         const QJsonObject o = v.toObject();
-        s.hosts.append(Host {
-            o.value(QStringLiteral("address")).toString(), o.value(QStringLiteral("id")).toString(),
-            o.value(QStringLiteral("home")).toString(), hostPhaseFromName(o.value(QStringLiteral("phase")).toString()),
-            o.value(QStringLiteral("message")).toString(), fromIso(o.value(QStringLiteral("up_since"))),
-            fromIso(o.value(QStringLiteral("down_at"))) });
+        Host h = Host::at(o.value(QStringLiteral("address")).toString(), o.value(QStringLiteral("home")).toString());
+        h.id = o.value(QStringLiteral("id")).toString();
+        h.phase = hostPhaseFromName(o.value(QStringLiteral("phase")).toString());
+        h.message = o.value(QStringLiteral("message")).toString();
+        h.upSince = fromIso(o.value(QStringLiteral("up_since")));
+        h.downAt = fromIso(o.value(QStringLiteral("down_at")));
+        s.hosts.append(h);
     }
     for (const QJsonValue& v : json.value(QStringLiteral("conditions")).toArray()) {
         const QJsonObject o = v.toObject();
@@ -216,41 +218,32 @@ DeploymentState DeploymentState::fromJson(const QJsonObject& json)
     return s;
 }
 
-bool DeploymentState::save(const QString& stateDir, QString* error) const
+Result DeploymentState::save(const QString& stateDir) const
 {
     QDir().mkpath(stateDir);
     QSaveFile file(stateDir + QLatin1Char('/') + QLatin1String(FileName));
-    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(toJson()).toJson()) < 0 || !file.commit()) {
-        if (error)
-            *error = QStringLiteral("%1: cannot save: %2").arg(file.fileName(), file.errorString());
-        return false;
-    }
-    return true;
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(toJson()).toJson()) < 0 || !file.commit())
+        return Result::failed(QStringLiteral("%1: cannot save: %2").arg(file.fileName(), file.errorString()));
+    return Result::ok();
 }
 
-bool DeploymentState::load(const QString& stateDir, DeploymentState* state, QString* error)
+Result DeploymentState::load(const QString& stateDir, DeploymentState* state)
 {
     QFile file(stateDir + QLatin1Char('/') + QLatin1String(FileName));
     if (!file.exists())
-        return false;
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = QStringLiteral("%1: cannot read: %2").arg(file.fileName(), file.errorString());
-        return false;
-    }
+        return Result::notFound(QStringLiteral("%1: nothing is deployed").arg(file.fileName()));
+    if (!file.open(QIODevice::ReadOnly))
+        return Result::failed(QStringLiteral("%1: cannot read: %2").arg(file.fileName(), file.errorString()));
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
-    if (!doc.isObject()) {
-        if (error)
-            *error
-                = QStringLiteral("%1: not a deployment state file (%2)").arg(file.fileName(), parseError.errorString());
-        return false;
-    }
+    if (!doc.isObject())
+        return Result::badInput(
+            QStringLiteral("%1: not a deployment state file (%2)").arg(file.fileName(), parseError.errorString()));
     *state = fromJson(doc.object());
-    return true;
+    return Result::ok();
 }
 
-bool DeploymentState::writeMachinesFile(const QString& path, QString* error) const
+Result DeploymentState::writeMachinesFile(const QString& path) const
 {
     QByteArray text;
     for (const Condition& c : conditions) {
@@ -261,10 +254,7 @@ bool DeploymentState::writeMachinesFile(const QString& path, QString* error) con
         text += (ip + QStringLiteral(", ") + c.text + QLatin1Char('\n')).toUtf8();
     }
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(text) < 0 || !file.commit()) {
-        if (error)
-            *error = QStringLiteral("%1: cannot save: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    if (!file.open(QIODevice::WriteOnly) || file.write(text) < 0 || !file.commit())
+        return Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, file.errorString()));
+    return Result::ok();
 }

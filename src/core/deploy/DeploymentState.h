@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Result.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QList>
@@ -52,6 +54,13 @@ public:
         QString message; // why it is unreachable
         QDateTime upSince; // aws: when the machine was made (its billing starts); invalid for local and ssh
         QDateTime downAt; // aws: when it was destroyed
+        static Host at(const QString& address, const QString& home = QString())
+        {
+            Host h;
+            h.address = address;
+            h.home = home;
+            return h;
+        }
         QString user() const;
         QString hostName() const;
         int port() const; // 22 when not given
@@ -105,10 +114,10 @@ public:
     QJsonObject toJson() const;
     static DeploymentState fromJson(const QJsonObject& json);
 
-    // stateDir/deployment.json; false and *error when it cannot be written.
-    bool save(const QString& stateDir, QString* error) const;
-    // false when there is no deployment; *error set when the file is unreadable.
-    static bool load(const QString& stateDir, DeploymentState* state, QString* error);
+    // stateDir/deployment.json, written atomically.
+    Result save(const QString& stateDir) const;
+    // NotFound when there is no deployment; Failed or BadInput when the file is unreadable.
+    static Result load(const QString& stateDir, DeploymentState* state);
     // "IP, condition" per line, for the original tool's users.
-    bool writeMachinesFile(const QString& path, QString* error) const;
+    Result writeMachinesFile(const QString& path) const;
 };

@@ -113,21 +113,18 @@ bool SshAccess::isHostKeyMismatch(const QByteArray& standardError)
         || standardError.contains("Host key verification failed");
 }
 
-bool SshAccess::forgetHostKeys(QString* error) const
+Result SshAccess::forgetHostKeys() const
 {
-    return forgetHostKeys(knownHostsFile(m_stateDir), m_host, m_port, error);
+    return forgetHostKeys(knownHostsFile(m_stateDir), m_host, m_port);
 }
 
-bool SshAccess::forgetHostKeys(const QString& knownHostsFile, const QString& host, int port, QString* error)
+Result SshAccess::forgetHostKeys(const QString& knownHostsFile, const QString& host, int port)
 {
     QFile in(knownHostsFile);
     if (!in.exists())
-        return true;
-    if (!in.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = QStringLiteral("%1: %2").arg(knownHostsFile, in.errorString());
-        return false;
-    }
+        return Result::ok();
+    if (!in.open(QIODevice::ReadOnly))
+        return Result::failed(QStringLiteral("%1: %2").arg(knownHostsFile, in.errorString()));
     // The name ssh writes for this host: "host", or "[host]:port" off port 22; hashed entries
     // ("|1|salt|hash") are HMAC-SHA1 of that name under their salt.
     const QByteArray name = port == 22 ? host.toUtf8() : QStringLiteral("[%1]:%2").arg(host).arg(port).toUtf8();
@@ -163,14 +160,11 @@ bool SshAccess::forgetHostKeys(const QString& knownHostsFile, const QString& hos
             kept += line + '\n';
     }
     if (!changed)
-        return true;
+        return Result::ok();
     QSaveFile out(knownHostsFile);
-    if (!out.open(QIODevice::WriteOnly) || out.write(kept) != kept.size() || !out.commit()) {
-        if (error)
-            *error = QStringLiteral("%1: cannot save: %2").arg(knownHostsFile, out.errorString());
-        return false;
-    }
-    return true;
+    if (!out.open(QIODevice::WriteOnly) || out.write(kept) != kept.size() || !out.commit())
+        return Result::failed(QStringLiteral("%1: cannot save: %2").arg(knownHostsFile, out.errorString()));
+    return Result::ok();
 }
 
 QStringList SshAccess::options() const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Command.h"
+#include "Result.h"
 
 #include <QString>
 #include <QStringList>
@@ -47,8 +48,8 @@ public:
     // Removes every key of host:port from knownHostsFile (plain or hashed entries); for a machine that
     // was destroyed, so a new one at the same address is not taken for an impostor. True when the file
     // is as it should be afterwards (also when it does not exist).
-    static bool forgetHostKeys(const QString& knownHostsFile, const QString& host, int port, QString* error);
-    bool forgetHostKeys(QString* error) const;
+    static Result forgetHostKeys(const QString& knownHostsFile, const QString& host, int port);
+    Result forgetHostKeys() const;
     // Whether ssh's stderr says the host's key is not the one known_hosts has.
     static bool isHostKeyMismatch(const QByteArray& standardError);
 

@@ -65,9 +65,12 @@ void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_
     if (!ctx.isRemote()) {
         // The results are already here; only the container's log is fetched.
         ctx.run(ctx.backend->command(host, Docker::argv(logs)), [&ctx, i, succeeded](const CommandOutcome& o) {
-            if (o.ok())
-                DeployContext::writeFile(
+            if (o.ok()) {
+                const Result saved = DeployContext::writeFile(
                     ctx.localDataDir(ctx.state.conditions.at(i)) + QStringLiteral("/logs/docker.txt"), o.out + o.err);
+                if (!saved)
+                    Q_EMIT ctx.progress(saved.message());
+            }
             succeeded();
         });
         return;

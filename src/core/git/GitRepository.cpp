@@ -137,21 +137,23 @@ QString GitRepository::lastError()
     return e && e->message ? QString::fromUtf8(e->message) : QStringLiteral("unknown Git error");
 }
 
-std::unique_ptr<GitRepository> GitRepository::discover(const QString& path, QString* error)
+std::unique_ptr<GitRepository> GitRepository::discover(const QString& path, Result* error)
 {
     ensureLibgit2();
     git_repository* repo = nullptr;
     const QByteArray native = QDir(path).absolutePath().toUtf8();
     if (git_repository_open_ext(&repo, native.constData(), 0, nullptr) != 0) {
         if (error)
-            *error = QStringLiteral("%1 is not inside a Git repository").arg(QDir(path).absolutePath());
+            *error
+                = Result::badInput(QStringLiteral("%1 is not inside a Git repository").arg(QDir(path).absolutePath()));
         qCDebug(lcGit) << "no repository above" << path << ":" << lastError();
         return nullptr;
     }
     if (git_repository_is_bare(repo)) {
         git_repository_free(repo);
         if (error)
-            *error = QStringLiteral("%1 is a bare Git repository; an experiment needs a working tree").arg(path);
+            *error = Result::badInput(
+                QStringLiteral("%1 is a bare Git repository; an experiment needs a working tree").arg(path));
         return nullptr;
     }
     qCDebug(lcGit) << "discovered" << git_repository_workdir(repo) << "from" << path;
@@ -223,14 +225,11 @@ QString GitRepository::remoteUrl(const QString& name) const
     return url ? QString::fromUtf8(url) : QString();
 }
 
-bool GitRepository::exportTree(const QString& commit, const QString& subPath, const QString& destination,
-                               QString* error) const
+Result GitRepository::exportTree(const QString& commit, const QString& subPath, const QString& destination) const
 {
     auto fail = [&](const QString& message) {
         qCDebug(lcGit) << "export of" << commit.left(12) << "failed:" << message;
-        if (error)
-            *error = message;
-        return false;
+        return Result::failed(message);
     };
     Handle<git_commit, git_commit_free> commitObj;
     Handle<git_tree, git_tree_free> tree;
@@ -255,18 +254,14 @@ bool GitRepository::exportTree(const QString& commit, const QString& subPath, co
     if (git_tree_walk(root, GIT_TREEWALK_PRE, exportEntry, &ctx) != 0)
         return fail(ctx.error.isEmpty() ? lastError() : ctx.error);
     qCDebug(lcGit) << "exported" << commit.left(12) << subPath << "to" << destination;
-    return true;
+    return Result::ok();
 }
 
-bool GitRepository::exportRepository(const QString& commit, const QString& destination, QString* error) const
+Result GitRepository::exportRepository(const QString& commit, const QString& destination) const
 {
-    auto fail = [&](const QString& message) {
-        if (error)
-            *error = message;
-        return false;
-    };
-    if (!exportTree(commit, QString(), destination, error))
-        return false;
+    auto fail = [&](const QString& message) { return Result::failed(message); };
+    if (Result exported = exportTree(commit, QString(), destination); !exported)
+        return exported;
     Handle<git_commit, git_commit_free> commitObj;
     Handle<git_tree, git_tree_free> tree;
     if (QString why; !lookUpCommit(m_repo, commit, commitObj, tree, &why))
@@ -301,5 +296,5 @@ bool GitRepository::exportRepository(const QString& commit, const QString& desti
         || git_repository_index(index.out(), out.ptr) != 0 || git_index_read_tree(index.ptr, outTree.ptr) != 0
         || git_index_write(index.ptr) != 0)
         return fail(lastError());
-    return true;
+    return Result::ok();
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Result.h"
+
 #include <QString>
 #include <QStringList>
 #include <memory>
@@ -17,8 +19,8 @@ public:
     GitRepository& operator=(const GitRepository&) = delete;
 
     // Opens the repository containing path (searching upwards); nullptr and
-    // *error set when path is not inside a Git working tree.
-    static std::unique_ptr<GitRepository> discover(const QString& path, QString* error);
+    // *error (bad input) set when path is not inside a Git working tree.
+    static std::unique_ptr<GitRepository> discover(const QString& path, Result* error = nullptr);
 
     QString workdir() const; // absolute, no trailing slash
     QString headCommit() const; // full id; empty when there is no commit yet
@@ -34,13 +36,13 @@ public:
 
     // Writes the files of `commit` below `subPath` (relative to the working tree
     // root; empty for all) into destination, with executable bits and symlinks.
-    bool exportTree(const QString& commit, const QString& subPath, const QString& destination, QString* error) const;
+    Result exportTree(const QString& commit, const QString& subPath, const QString& destination) const;
 
     // exportTree of the whole commit, made a Git repository whose HEAD is that
     // commit (detached): the commit and its tree's objects, with the commit
     // listed in .git/shallow since its parents are left out. The original
     // Logistician's Dockerfiles run `git log -1` in /project.
-    bool exportRepository(const QString& commit, const QString& destination, QString* error) const;
+    Result exportRepository(const QString& commit, const QString& destination) const;
 
     // libgit2's last error as text.
     static QString lastError();

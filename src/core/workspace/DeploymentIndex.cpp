@@ -160,10 +160,11 @@ QList<DeploymentIndex::Entry> DeploymentIndex::entries() const
             continue; // being recorded, or not ours
         const QJsonObject json = QJsonDocument::fromJson(entryFile.readAll()).object();
         DeploymentState state;
-        QString error;
-        if (json.value(QStringLiteral("schema")).toInt() != SchemaVersion
-            || !DeploymentState::load(folder, &state, &error)) {
-            qCWarning(lcDeploy) << "skipping an unreadable deployment index entry" << folder << error;
+        const Result loaded = json.value(QStringLiteral("schema")).toInt() == SchemaVersion
+            ? DeploymentState::load(folder, &state)
+            : Result::badInput(QStringLiteral("%1: not a schema this version reads").arg(entryFile.fileName()));
+        if (!loaded) {
+            qCWarning(lcDeploy) << "skipping an unreadable deployment index entry" << folder << loaded.message();
             continue;
         }
         Entry e;

@@ -38,7 +38,7 @@ ProjectScanner::Project ProjectScanner::scan(const QString& dir, int maxDepth)
     }
     project.dir = QDir(info.absoluteFilePath()).canonicalPath();
 
-    QString gitError;
+    Result gitError;
     auto repo = GitRepository::discover(project.dir, &gitError);
     QStringList changed;
     if (repo) {
@@ -49,7 +49,7 @@ ProjectScanner::Project ProjectScanner::scan(const QString& dir, int maxDepth)
         changed = repo->changedPaths();
         project.dirty = !changed.isEmpty();
     } else {
-        project.error = gitError + QStringLiteral("; a project must be a Git working tree");
+        project.error = gitError.message() + QStringLiteral("; a project must be a Git working tree");
     }
 
     QStringList dirs;

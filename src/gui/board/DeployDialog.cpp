@@ -189,8 +189,7 @@ DeployDialog::~DeployDialog()
 DeployDialog::GitFacts DeployDialog::readGit(const QString& dir)
 {
     GitFacts facts;
-    QString error;
-    auto repo = GitRepository::discover(dir, &error);
+    auto repo = GitRepository::discover(dir);
     if (!repo)
         return facts;
     facts.head = repo->headCommit();
