@@ -1,6 +1,7 @@
 #include "EnvironmentEditor.h"
 
 #include "DockerfileHighlighter.h"
+#include "ElidedLabel.h"
 #include "Theme.h"
 
 #include <QFile>
@@ -15,7 +16,7 @@
 EnvironmentEditor::EnvironmentEditor(QWidget* parent)
     : QWidget(parent)
     , m_editor(new QPlainTextEdit)
-    , m_pathLabel(new QLabel)
+    , m_pathLabel(new ElidedLabel)
     , m_saveButton(new QToolButton)
 {
     setObjectName(QStringLiteral("environmentEditor"));
@@ -63,7 +64,7 @@ void EnvironmentEditor::load(const QString& dockerfilePath)
         text = QString::fromUtf8(file.readAll());
     m_editor->setPlainText(text);
     m_editor->document()->setModified(false);
-    m_pathLabel->setText(file.exists() ? dockerfilePath : tr("%1 (new; created when saved)").arg(dockerfilePath));
+    m_pathLabel->setFullText(file.exists() ? dockerfilePath : tr("%1 (new; created when saved)").arg(dockerfilePath));
 }
 
 bool EnvironmentEditor::save(QString* error)
