@@ -77,6 +77,20 @@ ExperimentPage::ExperimentPage(QWidget* parent)
     m_ui->experimentTabs->addTab(m_settings, style()->standardIcon(QStyle::SP_FileDialogInfoView), tr("Se&ttings"));
     connect(m_settings, &ExperimentSettingsEditor::modifiedChanged, this, &ExperimentPage::modifiedChanged);
     connect(m_settings, &ExperimentSettingsEditor::saveRequested, this, saveNow);
+    for (int i = 0; i < m_ui->experimentTabs->count(); ++i)
+        m_tabTitles << m_ui->experimentTabs->tabText(i);
+    connect(this, &ExperimentPage::modifiedChanged, this, &ExperimentPage::updateTabMarks);
+}
+
+void ExperimentPage::updateTabMarks()
+{
+    // The editor with unsaved edits says so on its tab: "Conditions *".
+    const QList<QPair<int, bool>> tabs { { 0, m_ui->conditionsTab->isModified() },
+                                         { 1, m_ui->environmentTab->isModified() },
+                                         { 4, m_settings->isModified() } };
+    for (const auto& [index, modified] : tabs)
+        m_ui->experimentTabs->setTabText(
+            index, modified ? m_tabTitles.value(index) + QStringLiteral(" *") : m_tabTitles.value(index));
 }
 
 ExperimentPage::~ExperimentPage() = default;

@@ -60,6 +60,7 @@ private:
     void elidePath();
     void updateGitState();
     void updateRunConditions();
+    void updateTabMarks();
 
     void updateFolderStyle(const class Parameters* params);
 
@@ -71,4 +72,5 @@ private:
     QStringList m_gridConditions; // parameter_grid expanded, offered to Runs after the table's
     DeploymentBoard* m_deployments = nullptr;
     ExperimentSettingsEditor* m_settings = nullptr;
+    QStringList m_tabTitles; // without the unsaved marker
 };

@@ -5,6 +5,7 @@
 #include "Checked.h"
 #include "ConditionsEditor.h"
 #include "ConditionsModel.h"
+#include "Dialogs.h"
 #include "ExperimentPage.h"
 #include "ExperimentSettingsEditor.h"
 #include "GuiTestBase.h"
@@ -25,6 +26,7 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
+#include <QTreeWidget>
 
 class TestGuiSettings : public GuiTestBase
 {
@@ -36,6 +38,7 @@ private Q_SLOTS:
     void badValuesShownBesideTheField();
     void gridConditionsShownReadOnly();
     void windowFitsSmallScreen();
+    void unsavedChangesMarkedAndSavedOnQuit();
 
 private:
     ExperimentPage* openExperiment(TestProject& project, const QJsonObject& extra);
@@ -299,6 +302,53 @@ void TestGuiSettings::windowFitsSmallScreen()
         QVERIFY2(title->text() != title->toolTip() && title->text().endsWith(QChar(0x2026)), qPrintable(title->text()));
         QCOMPARE(title->toolTip(), QStringLiteral("a-very-long-experiment-name-that-goes-on-and-on-for-63-chars"));
     }
+}
+
+void TestGuiSettings::unsavedChangesMarkedAndSavedOnQuit()
+{
+    TestProject project;
+    ExperimentPage* page = openExperiment(project, {});
+    QVERIFY(page);
+    NEED(QTreeWidget, browser, window(), "projectBrowser");
+    NEED(QTabWidget, tabs, page, "experimentTabs");
+    auto browserItem = [&]() -> QTreeWidgetItem* {
+        for (int i = 0; i < browser->topLevelItemCount(); ++i) {
+            if (browser->topLevelItem(i)->text(0).startsWith(project.name()))
+                return browser->topLevelItem(i);
+        }
+        return nullptr;
+    };
+    QVERIFY(browserItem());
+    QCOMPARE(browserItem()->text(0), project.name());
+    QVERIFY(!tabs->tabText(4).endsWith(QStringLiteral(" *")));
+    QVERIFY(!window()->isWindowModified());
+
+    // One edit: marked in the browser, on the tab and in the title.
+    NEED(QLineEdit, command, page, "experiment_command");
+    CHECKED(retype(command, QStringLiteral("sh other.sh")));
+    QCOMPARE(browserItem()->text(0), project.name() + QStringLiteral(" *"));
+    QVERIFY(tabs->tabText(4).endsWith(QStringLiteral(" *")));
+    QVERIFY(!tabs->tabText(0).endsWith(QStringLiteral(" *")));
+    QVERIFY(window()->windowTitle().contains(QStringLiteral("[*]")));
+    QVERIFY(window()->isWindowModified());
+
+    // Undone by hand: the marks go away.
+    CHECKED(retype(command, QStringLiteral("sh args.sh")));
+    QCOMPARE(browserItem()->text(0), project.name());
+    QVERIFY(!tabs->tabText(4).endsWith(QStringLiteral(" *")));
+    QVERIFY(!window()->isWindowModified());
+
+    // Quitting with an edit offers Save, Discard and Cancel; Save writes the file and closes.
+    CHECKED(retype(command, QStringLiteral("sh other.sh")));
+    Gui::MessageBox::setNextAnswer(QMessageBox::Cancel);
+    window()->close();
+    QVERIFY(window()->isVisible());
+    QCOMPARE(Gui::MessageBox::lastButtons(), QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    Gui::MessageBox::setNextAnswer(QMessageBox::Save);
+    window()->close();
+    QTRY_VERIFY(!window()->isVisible());
+    QCOMPARE(readParameters(project).value(QStringLiteral("experiment_command")).toString(),
+             QStringLiteral("sh other.sh"));
 }
 
 QTEST_MAIN(TestGuiSettings)
