@@ -16,6 +16,7 @@
 #include "board/DeploymentBoard.h"
 #include "ui_MainWindow.h"
 
+#include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
 #include <QFileInfo>
@@ -110,7 +111,15 @@ void MainWindow::setupActions()
     connect(m_ui->newExperimentButton, &QPushButton::clicked, this, &MainWindow::showNewExperimentWizard);
     connect(m_ui->welcomeNewExperimentButton, &QPushButton::clicked, this, &MainWindow::showNewExperimentWizard);
     connect(m_ui->actionSave, &QAction::triggered, this, &MainWindow::saveCurrent);
-    connect(m_ui->actionRefresh, &QAction::triggered, this, &MainWindow::refreshProject);
+    // One Refresh (F5): the board's machines when the focus is on the board, else the project.
+    connect(m_ui->actionRefresh, &QAction::triggered, this, [this] {
+        ExperimentPage* page = currentPage();
+        QWidget* focus = QApplication::focusWidget();
+        if (page && focus && page->deployments()->isAncestorOf(focus))
+            page->deployments()->refreshAction()->trigger();
+        else
+            refreshProject();
+    });
     connect(m_ui->refreshButton, &QToolButton::clicked, this, &MainWindow::refreshProject);
     connect(m_ui->actionQuit, &QAction::triggered, this, &MainWindow::close);
     connect(m_ui->actionSettings, &QAction::triggered, this, &MainWindow::showSettings);
@@ -431,11 +440,11 @@ ExperimentPage* MainWindow::openExperiment(const QString& dir)
     }
     m_ui->pages->setCurrentWidget(page);
     m_undoGroup->setActiveStack(page->undoStack());
-    // Edit > Undo acts while the conditions table has focus (the Dockerfile editor has its own).
+    // Edit > Undo acts on the conditions' undo stack from anywhere in the page; text fields (the
+    // Dockerfile, the settings) take Ctrl+Z for their own undo first.
     for (QAction* action : { m_ui->menuEdit->actions().value(0), m_ui->menuEdit->actions().value(1) }) {
-        if (action) {
-            page->conditions()->addAction(action);
-        }
+        if (action)
+            page->addAction(action);
     }
     for (int i = 0; i < m_ui->projectBrowser->topLevelItemCount(); ++i) {
         QTreeWidgetItem* item = m_ui->projectBrowser->topLevelItem(i);

@@ -10,8 +10,12 @@
 #include "ExperimentSettingsEditor.h"
 #include "GuiTestBase.h"
 #include "MainWindow.h"
+#include "RunsPanel.h"
 #include "TestProject.h"
+#include "board/DeploymentBoard.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QComboBox>
 #include <QFile>
 #include <QJsonArray>
@@ -21,6 +25,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
@@ -39,6 +44,7 @@ private Q_SLOTS:
     void gridConditionsShownReadOnly();
     void windowFitsSmallScreen();
     void unsavedChangesMarkedAndSavedOnQuit();
+    void oneRefreshAndUndoFromAnywhere();
 
 private:
     ExperimentPage* openExperiment(TestProject& project, const QJsonObject& extra);
@@ -349,6 +355,63 @@ void TestGuiSettings::unsavedChangesMarkedAndSavedOnQuit()
     QTRY_VERIFY(!window()->isVisible());
     QCOMPARE(readParameters(project).value(QStringLiteral("experiment_command")).toString(),
              QStringLiteral("sh other.sh"));
+}
+
+void TestGuiSettings::oneRefreshAndUndoFromAnywhere()
+{
+    TestProject project;
+    ExperimentPage* page = openExperiment(project, {});
+    QVERIFY(page);
+    window()->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window()));
+
+    // F5 on the board refreshes the board (once: no ambiguous second shortcut), not the project.
+    page->showTab(3);
+    // No deployment here: the board's action is off, so its trigger is counted through the main window's
+    // routing (a disabled action does not fire); the monitor refreshes nothing without a deployment.
+    page->deployments()->refreshAction()->setEnabled(true);
+    QSignalSpy boardRefresh(page->deployments()->refreshAction(), &QAction::triggered);
+    QSignalSpy projectScan(window(), &MainWindow::projectLoaded);
+    QWidget* inBoard = nullptr;
+    for (QWidget* w : page->deployments()->findChildren<QWidget*>()) {
+        if (w->isVisible() && w->focusPolicy() != Qt::NoFocus) {
+            inBoard = w;
+            break;
+        }
+    }
+    QVERIFY(inBoard);
+    inBoard->setFocus();
+    QTRY_VERIFY(inBoard->hasFocus());
+    QTest::keyClick(inBoard, Qt::Key_F5);
+    QCOMPARE(boardRefresh.count(), 1);
+    QCOMPARE(projectScan.count(), 0);
+
+    // F5 elsewhere scans the project again.
+    page->showTab(0);
+    QTableView* table = page->conditions()->table();
+    table->setFocus();
+    QTRY_VERIFY(table->hasFocus());
+    QTest::keyClick(table, Qt::Key_F5);
+    QTRY_COMPARE(projectScan.count(), 1);
+    QCOMPARE(boardRefresh.count(), 1);
+
+    // Ctrl+Z undoes a conditions edit with the focus on another tab of the page.
+    const int rows = page->conditions()->model()->rowCount();
+    QTest::mouseClick(need<QWidget>(page, "addConditionButton"), Qt::LeftButton);
+    QCOMPARE(page->conditions()->model()->rowCount(), rows + 1);
+    page->showTab(2);
+    QWidget* inRuns = nullptr;
+    for (QWidget* w : page->runs()->findChildren<QWidget*>()) {
+        if (w->isVisible() && w->isEnabled() && w->focusPolicy() != Qt::NoFocus && !qobject_cast<QLineEdit*>(w)) {
+            inRuns = w;
+            break;
+        }
+    }
+    QVERIFY(inRuns);
+    inRuns->setFocus();
+    QTRY_VERIFY(inRuns->hasFocus());
+    QTest::keyClick(inRuns, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(page->conditions()->model()->rowCount(), rows);
 }
 
 QTEST_MAIN(TestGuiSettings)
