@@ -87,6 +87,7 @@ ConditionsEditor::ConditionsEditor(QWidget* parent)
     connect(m_undoStack, &QUndoStack::cleanChanged, this, [this](bool clean) { Q_EMIT modifiedChanged(!clean); });
 
     m_table->setObjectName(QStringLiteral("conditionsTable"));
+    m_table->setAccessibleName(tr("Conditions"));
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectItems);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -151,6 +152,8 @@ QToolButton* ConditionsEditor::addButton(const QString& objectName, const QStrin
     auto* button = new QToolButton(m_toolbar);
     button->setObjectName(objectName);
     button->setIcon(icon);
+    if (text.isEmpty())
+        button->setAccessibleName(tip); // icon only: the tooltip is what it does
     button->setToolTip(tip);
     button->setAutoRaise(true);
     if (text.isEmpty()) {

@@ -21,6 +21,7 @@ EnvironmentEditor::EnvironmentEditor(QWidget* parent)
 {
     setObjectName(QStringLiteral("environmentEditor"));
     m_editor->setObjectName(QStringLiteral("dockerfileEditor"));
+    m_editor->setAccessibleName(tr("Dockerfile"));
     m_editor->setFont(Theme::monospaceFont());
     m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_editor->setTabStopDistance(m_editor->fontMetrics().horizontalAdvance(QLatin1Char(' ')) * 4);

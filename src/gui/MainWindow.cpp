@@ -42,6 +42,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_undoGroup(new QUndoGroup(this))
 {
     m_ui->setupUi(this);
+    m_ui->projectBrowser->setAccessibleName(tr("Experiments"));
+    m_ui->refreshButton->setAccessibleName(tr("Refresh project"));
     setObjectName(QStringLiteral("mainWindow"));
     const QString service = qEnvironmentVariable("LOGISTICIAN_KEYCHAIN_SERVICE");
     if (!service.isEmpty())

@@ -14,6 +14,9 @@
 #include "TestProject.h"
 #include "board/DeploymentBoard.h"
 
+#include <QAbstractButton>
+#include <QAbstractItemView>
+#include <QAccessible>
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
@@ -45,6 +48,7 @@ private Q_SLOTS:
     void windowFitsSmallScreen();
     void unsavedChangesMarkedAndSavedOnQuit();
     void oneRefreshAndUndoFromAnywhere();
+    void everyInteractiveWidgetHasAName();
 
 private:
     ExperimentPage* openExperiment(TestProject& project, const QJsonObject& extra);
@@ -412,6 +416,37 @@ void TestGuiSettings::oneRefreshAndUndoFromAnywhere()
     QTRY_VERIFY(inRuns->hasFocus());
     QTest::keyClick(inRuns, Qt::Key_Z, Qt::ControlModifier);
     QCOMPARE(page->conditions()->model()->rowCount(), rows);
+}
+
+void TestGuiSettings::everyInteractiveWidgetHasAName()
+{
+    // What a screen reader says for each button, view and field of the main window, on every tab.
+    TestProject project;
+    ExperimentPage* page = openExperiment(project, {});
+    QVERIFY(page);
+    QStringList nameless;
+    for (int tab = 0; tab < 5; ++tab) {
+        page->showTab(tab);
+        for (QWidget* w : window()->findChildren<QWidget*>()) {
+            const bool interactive = qobject_cast<QAbstractButton*>(w) || qobject_cast<QAbstractItemView*>(w)
+                || qobject_cast<QLineEdit*>(w) || qobject_cast<QPlainTextEdit*>(w) || qobject_cast<QComboBox*>(w)
+                || qobject_cast<QSpinBox*>(w);
+            // Qt's own parts of a view or field (headers, the corner button, a clear icon) are spoken through it.
+            const QString cls = QLatin1String(w->metaObject()->className());
+            const bool part = cls == QLatin1String("QHeaderView") || cls == QLatin1String("QTableCornerButton")
+                || cls == QLatin1String("QLineEditIconButton");
+            if (!interactive || part || !w->isVisible() || w->objectName().startsWith(QLatin1String("qt_")))
+                continue;
+            QAccessibleInterface* a = QAccessible::queryAccessibleInterface(w);
+            if (!a || a->text(QAccessible::Name).trimmed().isEmpty()) {
+                const QString id
+                    = QStringLiteral("%1 %2").arg(QLatin1String(w->metaObject()->className()), w->objectName());
+                if (!nameless.contains(id))
+                    nameless << id;
+            }
+        }
+    }
+    QVERIFY2(nameless.isEmpty(), qPrintable(nameless.join(QStringLiteral(", "))));
 }
 
 QTEST_MAIN(TestGuiSettings)
