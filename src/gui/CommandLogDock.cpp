@@ -22,6 +22,7 @@ CommandLogDock::CommandLogDock(QWidget* parent)
     setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
 
     m_view->setObjectName(QStringLiteral("commandLog"));
+    m_view->setAccessibleName(tr("Command log"));
     m_view->setReadOnly(true);
     m_view->setMaximumBlockCount(5000);
     m_view->setLineWrapMode(QPlainTextEdit::NoWrap);

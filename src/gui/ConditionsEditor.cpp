@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QStyle>
 #include <QTableView>
+#include <QTableWidget>
 #include <QToolButton>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -86,6 +87,7 @@ ConditionsEditor::ConditionsEditor(QWidget* parent)
     connect(m_undoStack, &QUndoStack::cleanChanged, this, [this](bool clean) { Q_EMIT modifiedChanged(!clean); });
 
     m_table->setObjectName(QStringLiteral("conditionsTable"));
+    m_table->setAccessibleName(tr("Conditions"));
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectItems);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -99,6 +101,7 @@ ConditionsEditor::ConditionsEditor(QWidget* parent)
     m_table->setWordWrap(false);
 
     m_summary->setObjectName(QStringLiteral("conditionsSummary"));
+    m_summary->setWordWrap(true); // a long summary wraps rather than widening the window
     m_problems->setObjectName(QStringLiteral("conditionsProblems"));
     m_problems->setWordWrap(true);
     m_problems->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -108,6 +111,22 @@ ConditionsEditor::ConditionsEditor(QWidget* parent)
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(m_toolbar);
     layout->addWidget(m_table, 1);
+    // parameter_grid's conditions, read-only: they are edited as the grid (Settings tab), not one by one.
+    m_gridLabel = new QLabel;
+    m_gridLabel->setObjectName(QStringLiteral("gridConditionsLabel"));
+    m_gridLabel->setWordWrap(true);
+    m_gridTable = new QTableWidget;
+    m_gridTable->setObjectName(QStringLiteral("gridConditionsTable"));
+    m_gridTable->setAccessibleName(tr("Conditions generated from parameter_grid"));
+    m_gridTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_gridTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_gridTable->setWordWrap(false);
+    m_gridTable->horizontalHeader()->setStretchLastSection(true);
+    m_gridTable->setTabKeyNavigation(false);
+    layout->addWidget(m_gridLabel);
+    layout->addWidget(m_gridTable, 1);
+    m_gridLabel->hide();
+    m_gridTable->hide();
     layout->addWidget(m_problems);
     layout->addWidget(m_summary);
 
@@ -133,6 +152,8 @@ QToolButton* ConditionsEditor::addButton(const QString& objectName, const QStrin
     auto* button = new QToolButton(m_toolbar);
     button->setObjectName(objectName);
     button->setIcon(icon);
+    if (text.isEmpty())
+        button->setAccessibleName(tip); // icon only: the tooltip is what it does
     button->setToolTip(tip);
     button->setAutoRaise(true);
     if (text.isEmpty()) {
@@ -157,11 +178,54 @@ QToolButton* ConditionsEditor::addButton(const QString& objectName, const QStrin
 void ConditionsEditor::load(const QStringList& conditions, const QMap<QString, QStringList>& parameterGrid)
 {
     m_model->reset(conditions);
-    m_gridConditions = Parameters::expandGrid(parameterGrid).size();
     m_undoStack->clear();
     m_undoStack->setClean();
     m_table->resizeColumnsToContents();
     m_table->horizontalHeader()->setStretchLastSection(true);
+    setParameterGrid(parameterGrid);
+}
+
+void ConditionsEditor::setParameterGrid(const QMap<QString, QStringList>& parameterGrid)
+{
+    const QStringList expanded = Parameters::expandGrid(parameterGrid);
+    m_gridConditions = expanded.size();
+    // A column per key with the value of each combination, then the arguments as they are passed.
+    const QStringList keys = parameterGrid.keys();
+    m_gridTable->clear();
+    m_gridTable->setColumnCount(keys.size() + 1);
+    m_gridTable->setRowCount(expanded.size());
+    QStringList headers;
+    for (const QString& key : keys)
+        headers << (key.startsWith(QLatin1Char('-')) ? key : QStringLiteral("--") + key);
+    headers << tr("Arguments");
+    m_gridTable->setHorizontalHeaderLabels(headers);
+    QStringList rowLabels;
+    const QColor muted = Theme::mutedText(palette());
+    for (int row = 0; row < expanded.size(); ++row) {
+        rowLabels << tr("grid %1").arg(row + 1);
+        // The cartesian product in expandGrid's order: the last key changes fastest.
+        int rest = row;
+        for (int k = keys.size() - 1; k >= 0; --k) {
+            const QStringList& values = parameterGrid.value(keys.at(k));
+            auto* item = new QTableWidgetItem(values.at(rest % values.size()));
+            rest /= values.size();
+            item->setForeground(muted);
+            item->setToolTip(tr("Generated from parameter_grid; edit the grid in the Settings tab"));
+            m_gridTable->setItem(row, k, item);
+        }
+        auto* args = new QTableWidgetItem(expanded.at(row));
+        args->setFont(Theme::monospaceFont());
+        args->setForeground(muted);
+        args->setToolTip(expanded.at(row));
+        m_gridTable->setItem(row, keys.size(), args);
+    }
+    m_gridTable->setVerticalHeaderLabels(rowLabels);
+    m_gridTable->resizeColumnsToContents();
+    m_gridTable->horizontalHeader()->setStretchLastSection(true);
+    m_gridLabel->setText(tr("<b>%1 generated from parameter_grid</b> (read-only; edit the grid in the Settings tab)")
+                             .arg(expanded.size()));
+    m_gridLabel->setVisible(!expanded.isEmpty());
+    m_gridTable->setVisible(!expanded.isEmpty());
     updateStatus();
 }
 
@@ -298,6 +362,8 @@ void ConditionsEditor::updateStatus()
     if (n > 0 && m_model->keys().isEmpty())
         summary += tr(" · conditions written as --key value show a column per key");
     m_summary->setText(summary);
+    // With only grid conditions, the empty table gives way to the generated rows (it returns with the first one added).
+    m_table->setVisible(n > 0 || m_gridConditions == 0);
 
     const QStringList problems = m_model->problems();
     if (problems.isEmpty()) {

@@ -6,6 +6,7 @@
 class ConditionsModel;
 class QLabel;
 class QTableView;
+class QTableWidget;
 class QToolButton;
 class QUndoStack;
 
@@ -20,6 +21,9 @@ public:
     ~ConditionsEditor() override;
 
     void load(const QStringList& conditions, const QMap<QString, QStringList>& parameterGrid);
+    // Shows the grid's expanded conditions as read-only rows below the table.
+    void setParameterGrid(const QMap<QString, QStringList>& parameterGrid);
+    QTableWidget* gridTable() const { return m_gridTable; }
     QStringList conditions() const;
     bool hasProblems() const;
     QStringList problems() const;
@@ -57,6 +61,8 @@ private:
     ConditionsModel* m_model;
     QTableView* m_table;
     QLabel* m_summary;
+    QLabel* m_gridLabel = nullptr;
+    QTableWidget* m_gridTable = nullptr;
     QLabel* m_problems;
     QWidget* m_toolbar;
     QList<QToolButton*> m_namedButtons;

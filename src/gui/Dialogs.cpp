@@ -8,6 +8,7 @@ namespace Gui {
 
 QMessageBox::StandardButton MessageBox::s_nextAnswer = QMessageBox::NoButton;
 QString MessageBox::s_lastText;
+QMessageBox::StandardButtons MessageBox::s_lastButtons;
 QString FileDialog::s_nextDirectory;
 std::optional<QString> TextPrompt::s_nextText;
 
@@ -21,11 +22,17 @@ QString MessageBox::lastText()
     return s_lastText;
 }
 
+QMessageBox::StandardButtons MessageBox::lastButtons()
+{
+    return s_lastButtons;
+}
+
 void MessageBox::ask(QWidget* parent, QMessageBox::Icon icon, const QString& title, const QString& text,
                      QMessageBox::StandardButtons buttons, QMessageBox::StandardButton defaultButton, Done done,
                      const QString& details)
 {
     s_lastText = text;
+    s_lastButtons = buttons;
     if (s_nextAnswer != QMessageBox::NoButton) {
         const auto answer = s_nextAnswer;
         s_nextAnswer = QMessageBox::NoButton;

@@ -27,10 +27,13 @@ public:
     static void setNextAnswer(QMessageBox::StandardButton answer);
     // The text of the last message asked or told (for tests and the status bar).
     static QString lastText();
+    // The buttons the last question offered.
+    static QMessageBox::StandardButtons lastButtons();
 
 private:
     static QMessageBox::StandardButton s_nextAnswer;
     static QString s_lastText;
+    static QMessageBox::StandardButtons s_lastButtons;
 };
 
 class FileDialog

@@ -1,6 +1,7 @@
 #include "EnvironmentEditor.h"
 
 #include "DockerfileHighlighter.h"
+#include "ElidedLabel.h"
 #include "Theme.h"
 
 #include <QFile>
@@ -15,11 +16,12 @@
 EnvironmentEditor::EnvironmentEditor(QWidget* parent)
     : QWidget(parent)
     , m_editor(new QPlainTextEdit)
-    , m_pathLabel(new QLabel)
+    , m_pathLabel(new ElidedLabel)
     , m_saveButton(new QToolButton)
 {
     setObjectName(QStringLiteral("environmentEditor"));
     m_editor->setObjectName(QStringLiteral("dockerfileEditor"));
+    m_editor->setAccessibleName(tr("Dockerfile"));
     m_editor->setFont(Theme::monospaceFont());
     m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_editor->setTabStopDistance(m_editor->fontMetrics().horizontalAdvance(QLatin1Char(' ')) * 4);
@@ -63,7 +65,7 @@ void EnvironmentEditor::load(const QString& dockerfilePath)
         text = QString::fromUtf8(file.readAll());
     m_editor->setPlainText(text);
     m_editor->document()->setModified(false);
-    m_pathLabel->setText(file.exists() ? dockerfilePath : tr("%1 (new; created when saved)").arg(dockerfilePath));
+    m_pathLabel->setFullText(file.exists() ? dockerfilePath : tr("%1 (new; created when saved)").arg(dockerfilePath));
 }
 
 bool EnvironmentEditor::save(QString* error)

@@ -27,6 +27,6 @@ Q_SIGNALS:
 private:
     QString m_path;
     QPlainTextEdit* m_editor;
-    QLabel* m_pathLabel;
+    class ElidedLabel* m_pathLabel;
     QToolButton* m_saveButton;
 };

@@ -4,6 +4,7 @@
 #include "ConditionsModel.h"
 #include "EnvironmentEditor.h"
 #include "Experiment.h"
+#include "ExperimentSettingsEditor.h"
 #include "Parameters.h"
 #include "RunsPanel.h"
 #include "Theme.h"
@@ -36,6 +37,11 @@ ExperimentPage::ExperimentPage(QWidget* parent)
     m_ui->experimentPath->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_ui->experimentPath->installEventFilter(this);
     m_ui->headerLayout->setStretchFactor(m_ui->experimentPath, 1);
+    // A long experiment name is shortened too (whole in its tooltip): it never needs more than its text.
+    m_ui->experimentTitle->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_ui->experimentTitle->setMinimumWidth(80);
+    m_ui->experimentTitle->installEventFilter(this);
+    m_ui->headerLayout->setStretchFactor(m_ui->experimentTitle, 1);
 
     QPalette banner = m_ui->errorBanner->palette();
     banner.setColor(QPalette::Window, Theme::errorBackground(palette()));
@@ -67,6 +73,24 @@ ExperimentPage::ExperimentPage(QWidget* parent)
     m_ui->experimentTabs->addTab(m_deployments, style()->standardIcon(QStyle::SP_ArrowUp), tr("&Deployments"));
     connect(m_deployments, &DeploymentBoard::statusMessage, this, &ExperimentPage::statusMessage);
     connect(m_deployments, &DeploymentBoard::busyChanged, this, [this] { Q_EMIT busyChanged(isBusy()); });
+    m_settings = new ExperimentSettingsEditor;
+    m_ui->experimentTabs->addTab(m_settings, style()->standardIcon(QStyle::SP_FileDialogInfoView), tr("Se&ttings"));
+    connect(m_settings, &ExperimentSettingsEditor::modifiedChanged, this, &ExperimentPage::modifiedChanged);
+    connect(m_settings, &ExperimentSettingsEditor::saveRequested, this, saveNow);
+    for (int i = 0; i < m_ui->experimentTabs->count(); ++i)
+        m_tabTitles << m_ui->experimentTabs->tabText(i);
+    connect(this, &ExperimentPage::modifiedChanged, this, &ExperimentPage::updateTabMarks);
+}
+
+void ExperimentPage::updateTabMarks()
+{
+    // The editor with unsaved edits says so on its tab: "Conditions *".
+    const QList<QPair<int, bool>> tabs { { 0, m_ui->conditionsTab->isModified() },
+                                         { 1, m_ui->environmentTab->isModified() },
+                                         { 4, m_settings->isModified() } };
+    for (const auto& [index, modified] : tabs)
+        m_ui->experimentTabs->setTabText(
+            index, modified ? m_tabTitles.value(index) + QStringLiteral(" *") : m_tabTitles.value(index));
 }
 
 ExperimentPage::~ExperimentPage() = default;
@@ -113,6 +137,7 @@ bool ExperimentPage::reload()
         m_loadError = opened.message();
         showBanner(opened.message());
         m_ui->conditionsTab->load({}, {});
+        m_settings->load(Parameters());
         m_gridConditions.clear();
     } else {
         m_loadError.clear();
@@ -120,18 +145,22 @@ bool ExperimentPage::reload()
         m_name = experiment.parameters().experimentName();
         m_ui->conditionsTab->load(experiment.parameters().conditions(), experiment.parameters().parameterGrid());
         m_gridConditions = Parameters::expandGrid(experiment.parameters().parameterGrid());
+        m_settings->load(experiment.parameters());
     }
     updateFolderStyle(m_loaded ? &experiment.parameters() : nullptr);
     // Nothing that writes parameters.json or runs the experiment works on a file that does not load.
     m_ui->conditionsTab->setEnabled(m_loaded);
     m_ui->runsTab->setEnabled(m_loaded);
+    m_settings->setEnabled(m_loaded);
     // The board picks up a live deployment from its saved state; one being deployed or synced is left alone.
     if (m_loaded && (m_deployments->experimentDir() != m_dir || !m_deployments->isBusy()))
         m_deployments->setExperimentDir(m_dir);
     m_deployments->setEnabled(m_loaded);
     if (!m_loaded && m_ui->experimentTabs->currentIndex() != 1)
         m_ui->experimentTabs->setCurrentIndex(0);
-    m_ui->experimentTitle->setText(m_name);
+    m_ui->experimentTitle->setToolTip(m_name);
+    m_ui->experimentTitle->setMaximumWidth(m_ui->experimentTitle->fontMetrics().horizontalAdvance(m_name) + 8);
+    elidePath();
     updateGitState();
     updateRunConditions();
     Q_EMIT modifiedChanged();
@@ -215,11 +244,17 @@ bool ExperimentPage::save(QString* error)
         *error = tr("%1 did not load; not saving over it").arg(m_dir + QStringLiteral("/parameters.json"));
         return false;
     }
-    if (m_ui->conditionsTab->isModified()) {
-        if (m_ui->conditionsTab->hasProblems()) {
-            *error = tr("Not saved: %1").arg(m_ui->conditionsTab->problems().first());
-            return false;
-        }
+    const bool conditionsChanged = m_ui->conditionsTab->isModified();
+    const bool settingsChanged = m_settings->isModified();
+    if (conditionsChanged && m_ui->conditionsTab->hasProblems()) {
+        *error = tr("Not saved: %1").arg(m_ui->conditionsTab->problems().first());
+        return false;
+    }
+    if (settingsChanged && m_settings->hasProblems()) {
+        *error = tr("Not saved: %1").arg(m_settings->problems().first());
+        return false;
+    }
+    if (conditionsChanged || settingsChanged) {
         // Read the file again, so keys changed on disk since it was opened survive too.
         const QString path = m_dir + QLatin1Char('/') + QLatin1String(Parameters::FileName);
         Result loadError;
@@ -228,7 +263,10 @@ bool ExperimentPage::save(QString* error)
             *error = tr("Not saved: the file changed on disk and no longer loads: %1").arg(loadError.message());
             return false;
         }
-        params->setConditions(m_ui->conditionsTab->conditions());
+        if (conditionsChanged)
+            params->setConditions(m_ui->conditionsTab->conditions());
+        if (settingsChanged)
+            m_settings->apply(&*params);
         Result check;
         if (!Parameters::parse(params->toJson(), path, &check)) {
             *error = tr("Not saved: %1").arg(check.message());
@@ -238,7 +276,16 @@ bool ExperimentPage::save(QString* error)
             *error = saved.message();
             return false;
         }
-        m_ui->conditionsTab->markSaved();
+        if (conditionsChanged)
+            m_ui->conditionsTab->markSaved();
+        if (settingsChanged) {
+            m_settings->markSaved();
+            // The grid and the folder's style may have changed with the settings.
+            m_gridConditions = Parameters::expandGrid(params->parameterGrid());
+            m_ui->conditionsTab->setParameterGrid(params->parameterGrid());
+            updateFolderStyle(&*params);
+            updateRunConditions();
+        }
     }
     if (m_ui->environmentTab->isModified() && !m_ui->environmentTab->save(error))
         return false;
@@ -250,7 +297,7 @@ bool ExperimentPage::save(QString* error)
 
 bool ExperimentPage::isModified() const
 {
-    return m_ui->conditionsTab->isModified() || m_ui->environmentTab->isModified();
+    return m_ui->conditionsTab->isModified() || m_ui->environmentTab->isModified() || m_settings->isModified();
 }
 
 bool ExperimentPage::isBusy() const
@@ -281,7 +328,7 @@ void ExperimentPage::updateFolderStyle(const Parameters* params)
 
 bool ExperimentPage::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched == m_ui->experimentPath && event->type() == QEvent::Resize)
+    if ((watched == m_ui->experimentPath || watched == m_ui->experimentTitle) && event->type() == QEvent::Resize)
         elidePath();
     return QWidget::eventFilter(watched, event);
 }
@@ -290,4 +337,6 @@ void ExperimentPage::elidePath()
 {
     QLabel* label = m_ui->experimentPath;
     label->setText(label->fontMetrics().elidedText(label->toolTip(), Qt::ElideMiddle, label->width()));
+    QLabel* title = m_ui->experimentTitle;
+    title->setText(title->fontMetrics().elidedText(title->toolTip(), Qt::ElideRight, title->width()));
 }

@@ -10,6 +10,7 @@ class ConditionsEditor;
 class EnvironmentEditor;
 class RunsPanel;
 class DeploymentBoard;
+class ExperimentSettingsEditor;
 class QUndoStack;
 
 // One experiment: its conditions, its Dockerfile, its local runs and its
@@ -41,6 +42,7 @@ public:
     EnvironmentEditor* environment() const;
     RunsPanel* runs() const;
     DeploymentBoard* deployments() const { return m_deployments; } // the Deployments tab (index 3)
+    ExperimentSettingsEditor* settings() const { return m_settings; } // the Settings tab (index 4)
     QUndoStack* undoStack() const;
     void showTab(int index);
 
@@ -58,6 +60,7 @@ private:
     void elidePath();
     void updateGitState();
     void updateRunConditions();
+    void updateTabMarks();
 
     void updateFolderStyle(const class Parameters* params);
 
@@ -68,4 +71,6 @@ private:
     bool m_loaded = false;
     QStringList m_gridConditions; // parameter_grid expanded, offered to Runs after the table's
     DeploymentBoard* m_deployments = nullptr;
+    ExperimentSettingsEditor* m_settings = nullptr;
+    QStringList m_tabTitles; // without the unsaved marker
 };

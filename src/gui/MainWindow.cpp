@@ -16,6 +16,7 @@
 #include "board/DeploymentBoard.h"
 #include "ui_MainWindow.h"
 
+#include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
 #include <QFileInfo>
@@ -30,6 +31,7 @@
 namespace {
 constexpr int MaxRecent = 8;
 constexpr int DirRole = Qt::UserRole;
+constexpr int NameRole = Qt::UserRole + 1; // the browser's name without the unsaved marker
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -40,6 +42,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_undoGroup(new QUndoGroup(this))
 {
     m_ui->setupUi(this);
+    m_ui->projectBrowser->setAccessibleName(tr("Experiments"));
+    m_ui->refreshButton->setAccessibleName(tr("Refresh project"));
     setObjectName(QStringLiteral("mainWindow"));
     const QString service = qEnvironmentVariable("LOGISTICIAN_KEYCHAIN_SERVICE");
     if (!service.isEmpty())
@@ -109,7 +113,15 @@ void MainWindow::setupActions()
     connect(m_ui->newExperimentButton, &QPushButton::clicked, this, &MainWindow::showNewExperimentWizard);
     connect(m_ui->welcomeNewExperimentButton, &QPushButton::clicked, this, &MainWindow::showNewExperimentWizard);
     connect(m_ui->actionSave, &QAction::triggered, this, &MainWindow::saveCurrent);
-    connect(m_ui->actionRefresh, &QAction::triggered, this, &MainWindow::refreshProject);
+    // One Refresh (F5): the board's machines when the focus is on the board, else the project.
+    connect(m_ui->actionRefresh, &QAction::triggered, this, [this] {
+        ExperimentPage* page = currentPage();
+        QWidget* focus = QApplication::focusWidget();
+        if (page && focus && page->deployments()->isAncestorOf(focus))
+            page->deployments()->refreshAction()->trigger();
+        else
+            refreshProject();
+    });
     connect(m_ui->refreshButton, &QToolButton::clicked, this, &MainWindow::refreshProject);
     connect(m_ui->actionQuit, &QAction::triggered, this, &MainWindow::close);
     connect(m_ui->actionSettings, &QAction::triggered, this, &MainWindow::showSettings);
@@ -257,12 +269,25 @@ void MainWindow::confirmDiscard(const QString& question, std::function<void()> p
         proceed();
         return;
     }
+    // Unsaved changes can be saved on the way out; a page that refuses to save keeps the window open.
+    const QMessageBox::StandardButtons buttons = hasUnsavedChanges()
+        ? QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel
+        : QMessageBox::Discard | QMessageBox::Cancel;
     Gui::MessageBox::ask(
-        this, QMessageBox::Question, tr("Logistician"), question, QMessageBox::Discard | QMessageBox::Cancel,
-        QMessageBox::Cancel,
-        [proceed](QMessageBox::StandardButton answer) {
-            if (answer == QMessageBox::Discard)
+        this, QMessageBox::Question, tr("Logistician"), question, buttons, QMessageBox::Cancel,
+        [this, proceed](QMessageBox::StandardButton answer) {
+            if (answer == QMessageBox::Save) {
+                for (ExperimentPage* page : std::as_const(m_pages)) {
+                    QString error;
+                    if (page->isModified() && !page->save(&error)) {
+                        Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Save"), error);
+                        return;
+                    }
+                }
                 proceed();
+            } else if (answer == QMessageBox::Discard) {
+                proceed();
+            }
         },
         reasons.join(QLatin1Char('\n')));
 }
@@ -348,6 +373,7 @@ void MainWindow::populateBrowser()
     for (const auto& e : std::as_const(m_project.experiments)) {
         auto* item = new QTreeWidgetItem(m_ui->projectBrowser);
         item->setText(0, e.name);
+        item->setData(0, NameRole, e.name);
         item->setData(0, DirRole, e.dir);
         item->setToolTip(0, e.error.isEmpty() ? e.relativePath : e.relativePath + QLatin1Char('\n') + e.error);
         if (!e.error.isEmpty()) {
@@ -366,6 +392,7 @@ void MainWindow::populateBrowser()
                              ? tr("Files in this experiment differ from commit %1").arg(m_project.headCommit.left(8))
                              : tr("Matches commit %1").arg(m_project.headCommit.left(8)));
     }
+    updateBrowserMarks();
     m_ui->projectTitle->setText(QFileInfo(m_project.dir).fileName());
     QString state;
     if (m_project.headCommit.isEmpty())
@@ -397,6 +424,7 @@ ExperimentPage* MainWindow::openExperiment(const QString& dir)
         connect(page, &ExperimentPage::modifiedChanged, this, [this] {
             updateTitle();
             updateActions();
+            updateBrowserMarks();
         });
         connect(page, &ExperimentPage::busyChanged, this, [this, page](bool busy) {
             for (int i = 0; i < m_ui->projectBrowser->topLevelItemCount(); ++i) {
@@ -414,11 +442,11 @@ ExperimentPage* MainWindow::openExperiment(const QString& dir)
     }
     m_ui->pages->setCurrentWidget(page);
     m_undoGroup->setActiveStack(page->undoStack());
-    // Edit > Undo acts while the conditions table has focus (the Dockerfile editor has its own).
+    // Edit > Undo acts on the conditions' undo stack from anywhere in the page; text fields (the
+    // Dockerfile, the settings) take Ctrl+Z for their own undo first.
     for (QAction* action : { m_ui->menuEdit->actions().value(0), m_ui->menuEdit->actions().value(1) }) {
-        if (action) {
-            page->conditions()->addAction(action);
-        }
+        if (action)
+            page->addAction(action);
     }
     for (int i = 0; i < m_ui->projectBrowser->topLevelItemCount(); ++i) {
         QTreeWidgetItem* item = m_ui->projectBrowser->topLevelItem(i);
@@ -489,6 +517,22 @@ void MainWindow::updateActions()
         if (DeploymentBoard* board = page ? page->deployments() : nullptr)
             deployMenu->addActions({ board->deployAction(), board->syncAllAction(), board->terminateAllAction() });
         deployMenu->setEnabled(page != nullptr);
+    }
+}
+
+void MainWindow::updateBrowserMarks()
+{
+    // An experiment with unsaved edits reads "name *" in the browser, as the title and its tab do.
+    for (int i = 0; i < m_ui->projectBrowser->topLevelItemCount(); ++i) {
+        QTreeWidgetItem* item = m_ui->projectBrowser->topLevelItem(i);
+        const ExperimentPage* page = m_pages.value(QDir(item->data(0, DirRole).toString()).absolutePath());
+        const bool modified = page && page->isModified();
+        const QString name = item->data(0, NameRole).toString();
+        item->setText(0, modified ? name + QStringLiteral(" *") : name);
+        QFont font = item->font(0);
+        font.setItalic(modified);
+        item->setFont(0, font);
+        item->setData(0, Qt::AccessibleDescriptionRole, modified ? tr("unsaved changes") : QString());
     }
 }
 

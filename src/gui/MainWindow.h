@@ -62,6 +62,7 @@ private:
     void populateBrowser();
     void updateActions();
     void updateTitle();
+    void updateBrowserMarks();
     void updateRecentMenu();
     void addRecent(const QString& dir);
     void chooseProject();

@@ -23,6 +23,9 @@ RunsPanel::RunsPanel(QWidget* parent)
     , m_ui(std::make_unique<Ui::RunsPanel>())
 {
     m_ui->setupUi(this);
+    // Names a screen reader says for the views that have no text of their own.
+    m_ui->historyList->setAccessibleName(tr("Run history"));
+    m_ui->logView->setAccessibleName(tr("Run output"));
     setObjectName(QStringLiteral("runsPanel"));
     m_ui->buildButton->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
     m_ui->runButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));

@@ -299,6 +299,8 @@ int main(int argc, char** argv)
 
     page->showTab(1);
     save(&window, QStringLiteral("environment"));
+    page->showTab(4);
+    save(&window, QStringLiteral("experiment-settings"));
 
     selectExperiment(window, QStringLiteral("old-attempt"));
     waitForGitState(window);

@@ -96,7 +96,7 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     const QString configured = monitor->experiment().parameters().backend();
     for (const QString& name : Backend::names()) {
         const QString label = name == QLatin1String("aws") ? tr("AWS (one EC2 machine per condition)")
-            : name == QLatin1String("ssh")                 ? tr("SSH hosts listed in parameters.json")
+            : name == QLatin1String("ssh")                 ? tr("Your own machines over SSH (the experiment's hosts)")
                                                            : tr("This machine's Docker engine");
         m_backend->addItem(label, name);
     }

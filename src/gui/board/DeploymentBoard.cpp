@@ -80,9 +80,9 @@ DeploymentBoard::DeploymentBoard(QWidget* parent)
     m_deployAction->setToolTip(tr("Run every condition on its own machine (shows what will happen first)"));
     m_syncAction->setToolTip(tr("Copy every machine's logs and results into data/"));
     m_terminateAction->setToolTip(tr("Stop every container and give the machines back"));
-    m_refreshAction->setShortcut(QKeySequence::Refresh);
-    m_refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    addAction(m_refreshAction);
+    // No shortcut of its own: F5 is the main window's one Refresh, which refreshes the board when the
+    // focus is in it (two F5 shortcuts would be ambiguous, and neither would run).
+    m_refreshAction->setToolTip(tr("Ask every machine for its state now (F5)"));
     connect(m_deployAction, &QAction::triggered, this, &DeploymentBoard::showDeployDialog);
     connect(m_syncAction, &QAction::triggered, this, &DeploymentBoard::syncAll);
     connect(m_terminateAction, &QAction::triggered, this, &DeploymentBoard::terminateAll);

@@ -52,6 +52,7 @@ public:
     QAction* deployAction() const { return m_deployAction; }
     QAction* syncAllAction() const { return m_syncAction; }
     QAction* terminateAllAction() const { return m_terminateAction; }
+    QAction* refreshAction() const { return m_refreshAction; }
 
     DeployDialog* showDeployDialog();
     void syncAll(); // asks first

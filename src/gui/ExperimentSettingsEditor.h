@@ -1,0 +1,81 @@
+#pragma once
+
+#include <QJsonValue>
+#include <QList>
+#include <QWidget>
+#include <optional>
+
+class Parameters;
+class QComboBox;
+class QGroupBox;
+class QLabel;
+class QPushButton;
+
+// The Settings tab: every parameters.json key other than the conditions as a
+// form (command and grid, backend and machines, AWS, registry, limits). Each
+// field is checked with the loader's own rules (Parameters::parse on the key
+// alone), its message shown under the field. Saving is the experiment page's
+// business: apply() writes only the keys whose field changed into a freshly
+// read Parameters, so unknown and untouched keys stay as they were.
+class ExperimentSettingsEditor : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ExperimentSettingsEditor(QWidget* parent = nullptr);
+    ~ExperimentSettingsEditor() override;
+
+    void load(const Parameters& parameters);
+    bool isModified() const;
+    bool hasProblems() const;
+    // "key: message" for each field that does not pass.
+    QStringList problems() const;
+    // Writes the changed fields into parameters (a key left empty is removed).
+    void apply(Parameters* parameters) const;
+    void markSaved();
+    // Back to the values last loaded or saved.
+    void revert();
+
+Q_SIGNALS:
+    void saveRequested();
+    void modifiedChanged(bool modified);
+
+private:
+    enum class Kind
+    {
+        Text, // QLineEdit; empty removes the key
+        Lines, // QPlainTextEdit, one list item per line
+        Grid, // QPlainTextEdit, "key: value, value" per line
+        Number, // QSpinBox; the special value (minimum) removes the key when removeAtMinimum
+        Choice // QComboBox with the value as item data
+    };
+    struct Field
+    {
+        QString key;
+        Kind kind;
+        QWidget* editor = nullptr;
+        QLabel* error = nullptr;
+        QString loaded; // the field's text as loaded, to tell what changed
+        bool removeAtMinimum = false;
+        QString problem;
+    };
+
+    void addField(class QFormLayout* form, const QString& key, const QString& label, Kind kind, QWidget* editor,
+                  const QString& help);
+    QString text(const Field& field) const;
+    void setText(Field& field, const QString& text);
+    // The JSON value the field stands for; nullopt removes the key. *problem is set for a malformed field.
+    std::optional<QJsonValue> value(const Field& field, QString* problem) const;
+    void check(Field& field);
+    void fieldEdited();
+    void updateBackendGroups();
+
+    QList<Field> m_fields;
+    QComboBox* m_backend = nullptr;
+    QGroupBox* m_awsGroup = nullptr;
+    QWidget* m_hosts = nullptr;
+    QPushButton* m_saveButton = nullptr;
+    QPushButton* m_revertButton = nullptr;
+    QLabel* m_status = nullptr;
+    bool m_loading = false;
+    bool m_wasModified = false;
+};

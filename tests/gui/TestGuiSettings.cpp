@@ -1,0 +1,453 @@
+// The Settings tab through the widgets: typing into the fields, the loader's
+// messages beside a bad value, the atomic save that keeps unknown keys and the
+// file's own spelling of untouched keys, the grid's generated rows in the
+// Conditions tab, and the window staying within 800x600 on every tab.
+#include "Checked.h"
+#include "ConditionsEditor.h"
+#include "ConditionsModel.h"
+#include "Dialogs.h"
+#include "ExperimentPage.h"
+#include "ExperimentSettingsEditor.h"
+#include "GuiTestBase.h"
+#include "MainWindow.h"
+#include "RunsPanel.h"
+#include "TestProject.h"
+#include "board/DeploymentBoard.h"
+
+#include <QAbstractButton>
+#include <QAbstractItemView>
+#include <QAccessible>
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTest>
+#include <QTreeWidget>
+
+class TestGuiSettings : public GuiTestBase
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup();
+    void editFieldsAndSave();
+    void badValuesShownBesideTheField();
+    void gridConditionsShownReadOnly();
+    void windowFitsSmallScreen();
+    void unsavedChangesMarkedAndSavedOnQuit();
+    void oneRefreshAndUndoFromAnywhere();
+    void everyInteractiveWidgetHasAName();
+
+private:
+    ExperimentPage* openExperiment(TestProject& project, const QJsonObject& extra);
+    QJsonObject readParameters(const TestProject& project) const;
+    // Clicks into a line edit, replaces its text by typing, as a user does.
+    void retype(QLineEdit* edit, const QString& text);
+};
+
+void TestGuiSettings::initTestCase()
+{
+    CHECKED(isolateSettings());
+}
+
+void TestGuiSettings::cleanup()
+{
+    destroyMainWindow();
+}
+
+ExperimentPage* TestGuiSettings::openExperiment(TestProject& project, const QJsonObject& extra)
+{
+    project.setParameters(extra);
+    createMainWindow();
+    if (!openProject(project.root()))
+        return nullptr;
+    ExperimentPage* page = window()->currentPage();
+    if (page)
+        page->showTab(4);
+    return page;
+}
+
+QJsonObject TestGuiSettings::readParameters(const TestProject& project) const
+{
+    QFile file(project.experimentDir() + QStringLiteral("/parameters.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+void TestGuiSettings::retype(QLineEdit* edit, const QString& text)
+{
+    QTest::mouseClick(edit, Qt::LeftButton);
+    edit->selectAll();
+    QTest::keyClick(edit, Qt::Key_Delete);
+    QTest::keyClicks(edit, text);
+}
+
+void TestGuiSettings::editFieldsAndSave()
+{
+    TestProject project;
+    ExperimentPage* page = openExperiment(
+        project,
+        { { QStringLiteral("my_lab_notes"), QStringLiteral("keep me") },
+          { QStringLiteral("parameter_grid"), QJsonObject { { QStringLiteral("seed"), QJsonArray { 1, 2 } } } } });
+    QVERIFY(page);
+    ExperimentSettingsEditor* editor = page->settings();
+    QVERIFY(editor->isVisible());
+    QVERIFY(!editor->isModified());
+
+    // Loaded values are shown: the command, the grid with its numbers.
+    NEED(QLineEdit, command, editor, "experiment_command");
+    QCOMPARE(command->text(), QStringLiteral("sh args.sh"));
+    NEED(QPlainTextEdit, grid, editor, "parameter_grid");
+    QCOMPARE(grid->toPlainText(), QStringLiteral("seed: 1, 2"));
+
+    // The AWS fields follow the backend: off for local, on for aws.
+    NEED(QComboBox, backend, editor, "backend");
+    NEED(QLineEdit, region, editor, "aws_region");
+    QVERIFY(!region->isEnabled());
+    backend->setFocus();
+    QTest::keyClick(backend, Qt::Key_End); // the last item: AWS
+    QCOMPARE(backend->currentData().toString(), QStringLiteral("aws"));
+    QVERIFY(region->isEnabled());
+    QVERIFY(editor->isModified());
+    QVERIFY(window()->isWindowModified());
+
+    CHECKED(retype(region, QStringLiteral("eu-central-1")));
+    NEED(QLineEdit, type, editor, "aws_instance_type");
+    CHECKED(retype(type, QStringLiteral("t3.micro")));
+    NEED(QLineEdit, cidr, editor, "aws_ssh_cidr");
+    CHECKED(retype(cidr, QStringLiteral("203.0.113.7/32")));
+    NEED(QSpinBox, volume, editor, "aws_root_volume_size");
+    volume->setFocus();
+    volume->selectAll();
+    QTest::keyClicks(volume, QStringLiteral("40"));
+    QCOMPARE(volume->value(), 40);
+    NEED(QSpinBox, autoStop, editor, "auto_stop_minutes");
+    autoStop->setFocus();
+    autoStop->selectAll();
+    QTest::keyClicks(autoStop, QStringLiteral("30"));
+    NEED(QSpinBox, parallel, editor, "max_parallel");
+    parallel->setFocus();
+    parallel->selectAll();
+    QTest::keyClicks(parallel, QStringLiteral("3"));
+    NEED(QLineEdit, registryEdit, editor, "registry");
+    CHECKED(retype(registryEdit, QStringLiteral("registry.example.com:5000/team")));
+    CHECKED(retype(command, QStringLiteral("python3 train.py")));
+    QVERIFY(!editor->hasProblems());
+
+    NEED(QPushButton, save, editor, "saveSettingsButton");
+    QVERIFY(save->isEnabled());
+    QTest::mouseClick(save, Qt::LeftButton);
+    QTRY_VERIFY(!window()->isWindowModified());
+    QVERIFY(!editor->isModified());
+    QVERIFY(!save->isEnabled());
+
+    const QJsonObject saved = readParameters(project);
+    QCOMPARE(saved.value(QStringLiteral("my_lab_notes")).toString(), QStringLiteral("keep me"));
+    QCOMPARE(saved.value(QStringLiteral("experiment_name")).toString(), project.name());
+    QCOMPARE(saved.value(QStringLiteral("backend")).toString(), QStringLiteral("aws"));
+    QCOMPARE(saved.value(QStringLiteral("aws_region")).toString(), QStringLiteral("eu-central-1"));
+    QCOMPARE(saved.value(QStringLiteral("aws_instance_type")).toString(), QStringLiteral("t3.micro"));
+    QCOMPARE(saved.value(QStringLiteral("aws_ssh_cidr")).toString(), QStringLiteral("203.0.113.7/32"));
+    QCOMPARE(saved.value(QStringLiteral("aws_root_volume_size")).toInt(), 40);
+    QCOMPARE(saved.value(QStringLiteral("auto_stop_minutes")).toInt(), 30);
+    QCOMPARE(saved.value(QStringLiteral("max_parallel")).toInt(), 3);
+    QCOMPARE(saved.value(QStringLiteral("registry")).toString(), QStringLiteral("registry.example.com:5000/team"));
+    QCOMPARE(saved.value(QStringLiteral("experiment_command")).toString(), QStringLiteral("python3 train.py"));
+    // Untouched: the grid keeps its numbers, the absent keys stay absent.
+    QCOMPARE(saved.value(QStringLiteral("parameter_grid")).toObject().value(QStringLiteral("seed")).toArray(),
+             (QJsonArray { 1, 2 }));
+    QVERIFY(!saved.contains(QStringLiteral("max_runtime_minutes")));
+    QVERIFY(!saved.contains(QStringLiteral("aws_ami")));
+
+    // Emptying a field removes its key; the grid edited as text is saved as parameter_grid, not flattened.
+    CHECKED(retype(registryEdit, QString()));
+    grid->setFocus();
+    grid->selectAll();
+    QTest::keyClicks(grid, QStringLiteral("lr: 0.1, 0.01"));
+    QTest::keyClick(grid, Qt::Key_Return);
+    QTest::keyClicks(grid, QStringLiteral("layers: 2, 4, 8"));
+    QVERIFY(!editor->hasProblems());
+    QTest::mouseClick(save, Qt::LeftButton);
+    QTRY_VERIFY(!editor->isModified());
+    const QJsonObject again = readParameters(project);
+    QVERIFY(!again.contains(QStringLiteral("registry")));
+    QCOMPARE(again.value(QStringLiteral("parameter_grid")).toObject(),
+             (QJsonObject { { QStringLiteral("lr"), QJsonArray { QStringLiteral("0.1"), QStringLiteral("0.01") } },
+                            { QStringLiteral("layers"),
+                              QJsonArray { QStringLiteral("2"), QStringLiteral("4"), QStringLiteral("8") } } }));
+    // The Conditions tab follows the saved grid at once.
+    QCOMPARE(page->conditions()->gridTable()->rowCount(), 6);
+}
+
+void TestGuiSettings::badValuesShownBesideTheField()
+{
+    TestProject project;
+    ExperimentPage* page = openExperiment(project, { { QStringLiteral("backend"), QStringLiteral("ssh") } });
+    QVERIFY(page);
+    ExperimentSettingsEditor* editor = page->settings();
+    const QByteArray before = QJsonDocument(readParameters(project)).toJson();
+
+    // A host beginning with '-' would be read by ssh as an option: the loader's words, under the field.
+    NEED(QPlainTextEdit, hosts, editor, "hosts");
+    QVERIFY(hosts->isEnabled());
+    hosts->setFocus();
+    QTest::keyClicks(hosts, QStringLiteral("-oProxyCommand=x@host"));
+    NEED(QLabel, hostsError, editor, "hostsError");
+    QVERIFY(hostsError->isVisible());
+    QVERIFY2(hostsError->text().startsWith(QStringLiteral("hosts item 1")), qPrintable(hostsError->text()));
+    NEED(QPushButton, save, editor, "saveSettingsButton");
+    QVERIFY(!save->isEnabled());
+    QVERIFY(editor->hasProblems());
+    // Saving by other means (the page's save, Ctrl+S) refuses too; the file is untouched.
+    QString error;
+    QVERIFY(!page->save(&error));
+    QVERIFY2(error.contains(QStringLiteral("hosts")), qPrintable(error));
+    QCOMPARE(QJsonDocument(readParameters(project)).toJson(), before);
+
+    // Fixed: the message goes away.
+    hosts->selectAll();
+    QTest::keyClicks(hosts, QStringLiteral("runner@127.0.0.1:2222"));
+    QVERIFY(!hostsError->isVisible());
+
+    // A registry with a space, a root volume under the minimum: each says why, beside itself.
+    NEED(QLineEdit, registryEdit, editor, "registry");
+    CHECKED(retype(registryEdit, QStringLiteral("registry example")));
+    NEED(QLabel, registryError, editor, "registryError");
+    QVERIFY(registryError->isVisible());
+    QVERIFY(registryError->text().startsWith(QStringLiteral("registry ")));
+    NEED(QSpinBox, volume, editor, "aws_root_volume_size");
+    volume->setValue(4);
+    NEED(QLabel, volumeError, editor, "aws_root_volume_sizeError");
+    QVERIFY2(volumeError->text().contains(QStringLiteral("from 8")), qPrintable(volumeError->text()));
+    QCOMPARE(editor->problems().size(), 2);
+    NEED(QLabel, grid, editor, "parameter_gridError");
+    QVERIFY(!grid->isVisible());
+
+    // A grid line without a colon, and a grid key the loader refuses.
+    NEED(QPlainTextEdit, gridEdit, editor, "parameter_grid");
+    gridEdit->setFocus();
+    QTest::keyClicks(gridEdit, QStringLiteral("no colon here"));
+    QVERIFY(grid->isVisible());
+    gridEdit->selectAll();
+    QTest::keyClicks(gridEdit, QStringLiteral("bad key!: 1"));
+    QVERIFY2(grid->text().contains(QStringLiteral("parameter_grid key")), qPrintable(grid->text()));
+
+    // Revert: back to the file, nothing to save.
+    QTest::mouseClick(need<QPushButton>(editor, "revertSettingsButton"), Qt::LeftButton);
+    QVERIFY(!editor->isModified());
+    QVERIFY(!editor->hasProblems());
+    QCOMPARE(hosts->toPlainText(), QString());
+    QVERIFY(!window()->isWindowModified());
+}
+
+void TestGuiSettings::gridConditionsShownReadOnly()
+{
+    TestProject project;
+    ExperimentPage* page
+        = openExperiment(project,
+                         { { QStringLiteral("experiment_conditions"), QJsonArray() },
+                           { QStringLiteral("parameter_grid"),
+                             QJsonObject { { QStringLiteral("lr"), QJsonArray { 0.1, 0.01 } },
+                                           { QStringLiteral("opt"),
+                                             QJsonArray { QStringLiteral("sgd"), QStringLiteral("adam w") } } } } });
+    QVERIFY(page);
+    page->showTab(0);
+    NEED(QTableWidget, generated, page, "gridConditionsTable");
+    NEED(QTableView, table, page, "conditionsTable");
+    QVERIFY(generated->isVisible());
+    QVERIFY(!table->isVisible()); // no empty table above the generated rows
+    QCOMPARE(generated->rowCount(), 4);
+    QCOMPARE(generated->columnCount(), 3);
+    QCOMPARE(generated->horizontalHeaderItem(0)->text(), QStringLiteral("--lr"));
+    QCOMPARE(generated->item(0, 0)->text(), QStringLiteral("0.1"));
+    QCOMPARE(generated->item(1, 1)->text(), QStringLiteral("adam w"));
+    QCOMPARE(generated->item(1, 2)->text(), QStringLiteral("--lr 0.1 --opt 'adam w'"));
+    QVERIFY(!(generated->item(0, 0)->flags() & Qt::ItemIsEditable)
+            || generated->editTriggers() == QAbstractItemView::NoEditTriggers);
+    // Double-clicking a generated row opens no editor.
+    const QRect rect = generated->visualItemRect(generated->item(0, 0));
+    QTest::mouseDClick(generated->viewport(), Qt::LeftButton, {}, rect.center());
+    QVERIFY(!generated->findChild<QLineEdit*>());
+    NEED(QLabel, label, page, "gridConditionsLabel");
+    QVERIFY(label->text().contains(QStringLiteral("4 generated")));
+
+    // Adding a condition brings the editable table back.
+    QTest::mouseClick(need<QWidget>(page, "addConditionButton"), Qt::LeftButton);
+    QVERIFY(table->isVisible());
+    QCOMPARE(page->conditions()->model()->rowCount(), 1);
+}
+
+void TestGuiSettings::windowFitsSmallScreen()
+{
+    // Item 2 of issue 15, kept: a long name and path never widen the window past 800x600.
+    TestProject project;
+    ExperimentPage* page = openExperiment(
+        project,
+        { { QStringLiteral("experiment_name"),
+            QStringLiteral("a-very-long-experiment-name-that-goes-on-and-on-for-63-chars") },
+          { QStringLiteral("parameter_grid"), QJsonObject { { QStringLiteral("lr"), QJsonArray { 0.1, 0.01 } } } } });
+    QVERIFY(page);
+    window()->resize(800, 600);
+    for (int tab = 0; tab < 5; ++tab) {
+        page->showTab(tab);
+        QTest::qWait(20);
+        QVERIFY2(window()->width() <= 800,
+                 qPrintable(QStringLiteral("tab %1: %2 px wide").arg(tab).arg(window()->width())));
+        QVERIFY2(window()->height() <= 600,
+                 qPrintable(QStringLiteral("tab %1: %2 px high").arg(tab).arg(window()->height())));
+        NEED(QLabel, title, page, "experimentTitle");
+        QVERIFY2(title->text() != title->toolTip() && title->text().endsWith(QChar(0x2026)), qPrintable(title->text()));
+        QCOMPARE(title->toolTip(), QStringLiteral("a-very-long-experiment-name-that-goes-on-and-on-for-63-chars"));
+    }
+}
+
+void TestGuiSettings::unsavedChangesMarkedAndSavedOnQuit()
+{
+    TestProject project;
+    ExperimentPage* page = openExperiment(project, {});
+    QVERIFY(page);
+    NEED(QTreeWidget, browser, window(), "projectBrowser");
+    NEED(QTabWidget, tabs, page, "experimentTabs");
+    auto browserItem = [&]() -> QTreeWidgetItem* {
+        for (int i = 0; i < browser->topLevelItemCount(); ++i) {
+            if (browser->topLevelItem(i)->text(0).startsWith(project.name()))
+                return browser->topLevelItem(i);
+        }
+        return nullptr;
+    };
+    QVERIFY(browserItem());
+    QCOMPARE(browserItem()->text(0), project.name());
+    QVERIFY(!tabs->tabText(4).endsWith(QStringLiteral(" *")));
+    QVERIFY(!window()->isWindowModified());
+
+    // One edit: marked in the browser, on the tab and in the title.
+    NEED(QLineEdit, command, page, "experiment_command");
+    CHECKED(retype(command, QStringLiteral("sh other.sh")));
+    QCOMPARE(browserItem()->text(0), project.name() + QStringLiteral(" *"));
+    QVERIFY(tabs->tabText(4).endsWith(QStringLiteral(" *")));
+    QVERIFY(!tabs->tabText(0).endsWith(QStringLiteral(" *")));
+    QVERIFY(window()->windowTitle().contains(QStringLiteral("[*]")));
+    QVERIFY(window()->isWindowModified());
+
+    // Undone by hand: the marks go away.
+    CHECKED(retype(command, QStringLiteral("sh args.sh")));
+    QCOMPARE(browserItem()->text(0), project.name());
+    QVERIFY(!tabs->tabText(4).endsWith(QStringLiteral(" *")));
+    QVERIFY(!window()->isWindowModified());
+
+    // Quitting with an edit offers Save, Discard and Cancel; Save writes the file and closes.
+    CHECKED(retype(command, QStringLiteral("sh other.sh")));
+    Gui::MessageBox::setNextAnswer(QMessageBox::Cancel);
+    window()->close();
+    QVERIFY(window()->isVisible());
+    QCOMPARE(Gui::MessageBox::lastButtons(), QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    Gui::MessageBox::setNextAnswer(QMessageBox::Save);
+    window()->close();
+    QTRY_VERIFY(!window()->isVisible());
+    QCOMPARE(readParameters(project).value(QStringLiteral("experiment_command")).toString(),
+             QStringLiteral("sh other.sh"));
+}
+
+void TestGuiSettings::oneRefreshAndUndoFromAnywhere()
+{
+    TestProject project;
+    ExperimentPage* page = openExperiment(project, {});
+    QVERIFY(page);
+    window()->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window()));
+
+    // F5 on the board refreshes the board (once: no ambiguous second shortcut), not the project.
+    page->showTab(3);
+    // No deployment here: the board's action is off, so its trigger is counted through the main window's
+    // routing (a disabled action does not fire); the monitor refreshes nothing without a deployment.
+    page->deployments()->refreshAction()->setEnabled(true);
+    QSignalSpy boardRefresh(page->deployments()->refreshAction(), &QAction::triggered);
+    QSignalSpy projectScan(window(), &MainWindow::projectLoaded);
+    QWidget* inBoard = nullptr;
+    for (QWidget* w : page->deployments()->findChildren<QWidget*>()) {
+        if (w->isVisible() && w->focusPolicy() != Qt::NoFocus) {
+            inBoard = w;
+            break;
+        }
+    }
+    QVERIFY(inBoard);
+    inBoard->setFocus();
+    QTRY_VERIFY(inBoard->hasFocus());
+    QTest::keyClick(inBoard, Qt::Key_F5);
+    QCOMPARE(boardRefresh.count(), 1);
+    QCOMPARE(projectScan.count(), 0);
+
+    // F5 elsewhere scans the project again.
+    page->showTab(0);
+    QTableView* table = page->conditions()->table();
+    table->setFocus();
+    QTRY_VERIFY(table->hasFocus());
+    QTest::keyClick(table, Qt::Key_F5);
+    QTRY_COMPARE(projectScan.count(), 1);
+    QCOMPARE(boardRefresh.count(), 1);
+
+    // Ctrl+Z undoes a conditions edit with the focus on another tab of the page.
+    const int rows = page->conditions()->model()->rowCount();
+    QTest::mouseClick(need<QWidget>(page, "addConditionButton"), Qt::LeftButton);
+    QCOMPARE(page->conditions()->model()->rowCount(), rows + 1);
+    page->showTab(2);
+    QWidget* inRuns = nullptr;
+    for (QWidget* w : page->runs()->findChildren<QWidget*>()) {
+        if (w->isVisible() && w->isEnabled() && w->focusPolicy() != Qt::NoFocus && !qobject_cast<QLineEdit*>(w)) {
+            inRuns = w;
+            break;
+        }
+    }
+    QVERIFY(inRuns);
+    inRuns->setFocus();
+    QTRY_VERIFY(inRuns->hasFocus());
+    QTest::keyClick(inRuns, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(page->conditions()->model()->rowCount(), rows);
+}
+
+void TestGuiSettings::everyInteractiveWidgetHasAName()
+{
+    // What a screen reader says for each button, view and field of the main window, on every tab.
+    TestProject project;
+    ExperimentPage* page = openExperiment(project, {});
+    QVERIFY(page);
+    QStringList nameless;
+    for (int tab = 0; tab < 5; ++tab) {
+        page->showTab(tab);
+        for (QWidget* w : window()->findChildren<QWidget*>()) {
+            const bool interactive = qobject_cast<QAbstractButton*>(w) || qobject_cast<QAbstractItemView*>(w)
+                || qobject_cast<QLineEdit*>(w) || qobject_cast<QPlainTextEdit*>(w) || qobject_cast<QComboBox*>(w)
+                || qobject_cast<QSpinBox*>(w);
+            // Qt's own parts of a view or field (headers, the corner button, a clear icon) are spoken through it.
+            const QString cls = QLatin1String(w->metaObject()->className());
+            const bool part = cls == QLatin1String("QHeaderView") || cls == QLatin1String("QTableCornerButton")
+                || cls == QLatin1String("QLineEditIconButton");
+            if (!interactive || part || !w->isVisible() || w->objectName().startsWith(QLatin1String("qt_")))
+                continue;
+            QAccessibleInterface* a = QAccessible::queryAccessibleInterface(w);
+            if (!a || a->text(QAccessible::Name).trimmed().isEmpty()) {
+                const QString id
+                    = QStringLiteral("%1 %2").arg(QLatin1String(w->metaObject()->className()), w->objectName());
+                if (!nameless.contains(id))
+                    nameless << id;
+            }
+        }
+    }
+    QVERIFY2(nameless.isEmpty(), qPrintable(nameless.join(QStringLiteral(", "))));
+}
+
+QTEST_MAIN(TestGuiSettings)
+#include "TestGuiSettings.moc"
