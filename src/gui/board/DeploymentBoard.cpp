@@ -637,9 +637,5 @@ void DeploymentBoard::rescanResults()
         return;
     }
     m_scannedFinished = model()->count(Phase::Succeeded) + model()->count(Phase::Failed);
-    QList<ResultsScanner::Input> inputs;
-    const DeploymentState& state = m_monitor->deployment()->state();
-    for (const DeploymentState::Condition& c : state.conditions)
-        inputs << ResultsScanner::Input { c.slug, c.text, m_monitor->deployment()->localDataDir(c) };
-    m_results->scan(inputs);
+    m_results->scan(ResultsScanner::inputsFor(*m_monitor->deployment()));
 }
