@@ -131,6 +131,10 @@ int StatusVerb::execute(const QStringList& arguments)
                 QJsonObject document = deploymentJson(deployment);
                 document.insert(QStringLiteral("verb"), name());
                 document.insert(QStringLiteral("exit_code"), Deployment::exitCodeFor(deployment.state()));
+                document.insert(QStringLiteral("error"),
+                                Deployment::exitCodeFor(deployment.state()) == 0
+                                    ? QJsonValue()
+                                    : QJsonValue(QStringLiteral("a condition failed or its host is unreachable")));
                 Console::printJson(document);
             } else {
                 Console::err(QStringLiteral("logistician: %1\n")
