@@ -205,6 +205,11 @@ void DeploymentBoard::buildUi()
 
     m_summary = new SummaryBar;
     m_summary->setModel(model());
+    m_summary->setSummarySource([this]() -> std::optional<SweepSummary> {
+        if (!m_monitor->hasDeployment())
+            return std::nullopt;
+        return SweepSummary::forExperiment(m_monitor->deployment()->state(), m_monitor->experiment());
+    });
     m_stateFilter = new QComboBox;
     m_stateFilter->setObjectName(QStringLiteral("stateFilter"));
     for (const StateFilter& f : stateFilters())
