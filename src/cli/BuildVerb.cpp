@@ -5,10 +5,12 @@
 #include "Experiment.h"
 
 #include <QFileInfo>
+#include <QJsonValue>
 
 int BuildVerb::execute(const QStringList& arguments)
 {
     QCommandLineParser parser;
+    parser.addOption(jsonOption());
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     Experiment experiment;
@@ -25,5 +27,10 @@ int BuildVerb::execute(const QStringList& arguments)
     if (!built)
         return Console::exitWith(built);
     Console::err(QStringLiteral("built %1\n").arg(experiment.imageTag()));
+    if (Console::jsonMode())
+        Console::printJson({ { QStringLiteral("verb"), name() },
+                             { QStringLiteral("exit_code"), 0 },
+                             { QStringLiteral("error"), QJsonValue() },
+                             { QStringLiteral("image"), experiment.imageTag() } });
     return 0;
 }

@@ -1,5 +1,6 @@
 #include "Console.h"
 
+#include <QJsonDocument>
 #include <QProcessEnvironment>
 #include <cstdio>
 #include <iostream>
@@ -9,11 +10,42 @@
 
 namespace Console {
 
+namespace {
+QString g_jsonVerb; // empty: not in JSON mode
+bool g_printed = false;
+} // namespace
+
+void setJsonMode(const QString& verb)
+{
+    g_jsonVerb = verb;
+}
+
+bool jsonMode()
+{
+    return !g_jsonVerb.isEmpty();
+}
+
+void printJson(QJsonObject document)
+{
+    if (g_printed)
+        return;
+    g_printed = true;
+    document.insert(QStringLiteral("schema"), JsonSchemaVersion);
+    const QByteArray text = QJsonDocument(document).toJson(QJsonDocument::Compact) + '\n';
+    fwrite(text.constData(), 1, static_cast<size_t>(text.size()), stdout);
+    fflush(stdout);
+}
+
+void passOutput(const QByteArray& bytes)
+{
+    FILE* to = jsonMode() ? stderr : stdout;
+    fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), to);
+    fflush(to);
+}
+
 void out(const QString& text)
 {
-    const QByteArray bytes = text.toUtf8();
-    fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stdout);
-    fflush(stdout);
+    passOutput(text.toUtf8());
 }
 
 void outLine(const QString& text)
@@ -51,6 +83,11 @@ int exitWith(const Result& result)
 {
     if (!result.isOk() && !result.message().isEmpty())
         error(result.message());
+    // A verb that fails before its own document still answers with one.
+    if (!result.isOk() && jsonMode())
+        printJson({ { QStringLiteral("verb"), g_jsonVerb },
+                    { QStringLiteral("exit_code"), result.exitCode() },
+                    { QStringLiteral("error"), result.message() } });
     return result.exitCode();
 }
 

@@ -2,11 +2,15 @@
 
 #include "Result.h"
 
+#include <QJsonObject>
 #include <QString>
 
 // Writing to the terminal: command echoes in colour on a terminal, plain when
 // piped or with NO_COLOR; errors as one line on stderr.
 namespace Console {
+
+// The "schema" of every --json document; docs/json.md describes version 1.
+constexpr int JsonSchemaVersion = 1;
 
 void out(const QString& text); // stdout, no newline added
 void outLine(const QString& text);
@@ -18,6 +22,16 @@ int exitWith(const Result& result);
 void echoCommand(const QString& displayLine); // "$ docker run ..."
 bool colour(); // stderr is a terminal and NO_COLOR is unset
 bool stdinIsTerminal();
+
+// --json: stdout carries exactly one JSON document (docs/json.md); everything
+// else (command output, tables, messages) goes to stderr. verb names the
+// document of a failure that happens before the verb printed its own.
+void setJsonMode(const QString& verb);
+bool jsonMode();
+// Prints the verb's one document, "schema" added; later calls print nothing.
+void printJson(QJsonObject document);
+// A command's standard output: stdout, or stderr in JSON mode.
+void passOutput(const QByteArray& bytes);
 // Reads one line from stdin after a prompt; secret hides the echo.
 QString prompt(const QString& question, const QString& defaultValue = QString(), bool secret = false);
 

@@ -8,7 +8,7 @@
 
 #include <QEventLoop>
 
-int DeployVerb::await(Deployment& deployment, const std::function<void()>& start)
+int DeployVerb::await(Deployment& deployment, const std::function<void()>& start, QString* closing)
 {
     QEventLoop loop;
     int code = 0;
@@ -16,6 +16,8 @@ int DeployVerb::await(Deployment& deployment, const std::function<void()>& start
                      [](const QString& message) { Console::err(QStringLiteral("logistician: %1\n").arg(message)); });
     QObject::connect(&deployment, &Deployment::finished, &loop, [&](int exitCode, const QString& message) {
         code = exitCode;
+        if (closing)
+            *closing = message;
         if (exitCode != 0 && !message.isEmpty())
             Console::error(message);
         else if (!message.isEmpty())
@@ -80,6 +82,7 @@ int DeployVerb::execute(const QStringList& arguments)
     parser.addOption(yes);
     parser.addOption(allowDirty);
     parser.addOption(sshCidr);
+    parser.addOption(jsonOption());
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     std::unique_ptr<Deployment> opened;
@@ -113,5 +116,8 @@ int DeployVerb::execute(const QStringList& arguments)
             return Console::exitWith(Result::cancelled(QString()));
         }
     }
-    return await(deployment, [&] { deployment.deploy(options); });
+    QString message;
+    const int code = await(
+        deployment, [&] { deployment.deploy(options); }, &message);
+    return reportDeployment(deployment, code, message);
 }

@@ -19,8 +19,8 @@ public:
     int execute(const QStringList& arguments) override;
 
     // Starts one operation of a deployment and waits in an event loop for its
-    // end, printing its progress; returns its exit code.
-    static int await(Deployment& deployment, const std::function<void()>& start);
+    // end, printing its progress; returns its exit code (and its closing message).
+    static int await(Deployment& deployment, const std::function<void()>& start, QString* message = nullptr);
     // Asks a yes/no question on the terminal; false when stdin is no terminal.
     static bool confirm(const QString& question);
     // --dry-run: prints what deploy would do; changes nothing.

@@ -6,9 +6,7 @@
 #include "workspace/SweepSummary.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <cstdio>
 
 namespace {
 
@@ -44,7 +42,7 @@ QList<Listed> gather(bool all)
 int ListVerb::execute(const QStringList& arguments)
 {
     QCommandLineParser parser;
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print the list as one JSON document."));
+    const QCommandLineOption json = jsonOption();
     const QCommandLineOption all(QStringLiteral("all"), QStringLiteral("Include terminated deployments."));
     parser.addOption(json);
     parser.addOption(all);
@@ -76,10 +74,10 @@ int ListVerb::execute(const QStringList& arguments)
             o.insert(QStringLiteral("cost_usd"), s.costKnown ? QJsonValue(s.costSoFar) : QJsonValue());
             items.append(o);
         }
-        const QJsonObject root { { QStringLiteral("schema"), 1 }, { QStringLiteral("deployments"), items } };
-        const QByteArray text = QJsonDocument(root).toJson(QJsonDocument::Compact) + '\n';
-        fwrite(text.constData(), 1, static_cast<size_t>(text.size()), stdout);
-        fflush(stdout);
+        Console::printJson({ { QStringLiteral("verb"), name() },
+                             { QStringLiteral("exit_code"), 0 },
+                             { QStringLiteral("error"), QJsonValue() },
+                             { QStringLiteral("deployments"), items } });
         return 0;
     }
 

@@ -8,6 +8,7 @@
 
 #include <QCoreApplication>
 #include <QEventLoop>
+#include <QJsonValue>
 #include <QSocketNotifier>
 #include <csignal>
 #include <cstdio>
@@ -46,6 +47,7 @@ int RunVerb::execute(const QStringList& arguments)
     parser.addOption(condition);
     parser.addOption(clone);
     parser.addOption(dataReadOnly);
+    parser.addOption(jsonOption());
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     Experiment experiment;
@@ -101,10 +103,7 @@ int RunVerb::runToEnd(LocalRun& run)
 {
     QEventLoop loop;
     int code = 0;
-    QObject::connect(&run, &LocalRun::standardOutput, [](const QByteArray& d) {
-        fwrite(d.constData(), 1, static_cast<size_t>(d.size()), stdout);
-        fflush(stdout);
-    });
+    QObject::connect(&run, &LocalRun::standardOutput, [](const QByteArray& d) { Console::passOutput(d); });
     QObject::connect(&run, &LocalRun::standardError, [](const QByteArray& d) {
         fwrite(d.constData(), 1, static_cast<size_t>(d.size()), stderr);
         fflush(stderr);
@@ -113,6 +112,11 @@ int RunVerb::runToEnd(LocalRun& run)
         // The container's own exit code is passed on; a message means docker itself
         // failed, not the experiment, and that is a failure like any other.
         code = message.isEmpty() ? exitCode : Console::exitWith(Result::failed(message));
+        if (Console::jsonMode())
+            Console::printJson({ { QStringLiteral("verb"), QStringLiteral("run") },
+                                 { QStringLiteral("exit_code"), code },
+                                 { QStringLiteral("error"), QJsonValue() },
+                                 { QStringLiteral("run_dir"), run.dataDir() } });
         loop.quit();
     });
 

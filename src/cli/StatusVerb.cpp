@@ -5,10 +5,9 @@
 #include "DeployVerb.h"
 #include "Experiment.h"
 #include "deploy/Deployment.h"
+#include "workspace/SweepSummary.h"
 
 #include <QEventLoop>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QTimer>
 #include <cstdio>
 #include <unistd.h>
@@ -61,6 +60,7 @@ QString StatusVerb::table(const Deployment& deployment)
 {
     const DeploymentState& s = deployment.state();
     QStringList rows;
+    rows << SweepSummary::forExperiment(s, deployment.experiment()).line();
     rows << QStringLiteral("%1 on %2, commit %3%4")
                 .arg(s.experiment, s.backend, s.commit.left(12),
                      s.terminated ? QStringLiteral(", terminated") : QString());
@@ -89,42 +89,10 @@ QString StatusVerb::table(const Deployment& deployment)
     return rows.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
-QByteArray StatusVerb::json(const Deployment& deployment)
-{
-    const DeploymentState& s = deployment.state();
-    QJsonArray conditions;
-    for (const DeploymentState::Condition& c : s.conditions) {
-        QJsonObject o {
-            { QStringLiteral("index"), c.index },
-            { QStringLiteral("condition"), c.text },
-            { QStringLiteral("slug"), c.slug },
-            { QStringLiteral("host"), c.host },
-            { QStringLiteral("state"), DeploymentState::phaseName(c.phase) },
-            { QStringLiteral("data_dir"), deployment.localDataDir(c) },
-            { QStringLiteral("synced"), c.resultsSafe() },
-        };
-        o.insert(QStringLiteral("exit_code"), c.exitCode >= 0 ? QJsonValue(c.exitCode) : QJsonValue());
-        o.insert(QStringLiteral("elapsed_seconds"),
-                 Deployment::elapsedSeconds(c) >= 0 ? QJsonValue(Deployment::elapsedSeconds(c)) : QJsonValue());
-        o.insert(QStringLiteral("started_at"),
-                 c.startedAt.isValid() ? QJsonValue(c.startedAt.toString(Qt::ISODate)) : QJsonValue());
-        o.insert(QStringLiteral("finished_at"),
-                 c.finishedAt.isValid() ? QJsonValue(c.finishedAt.toString(Qt::ISODate)) : QJsonValue());
-        conditions.append(o);
-    }
-    const QJsonObject root {
-        { QStringLiteral("experiment"), s.experiment }, { QStringLiteral("backend"), s.backend },
-        { QStringLiteral("commit"), s.commit },         { QStringLiteral("terminated"), s.terminated },
-        { QStringLiteral("conditions"), conditions },
-    };
-    return QJsonDocument(root).toJson(QJsonDocument::Compact) + '\n';
-}
-
 int StatusVerb::execute(const QStringList& arguments)
 {
     QCommandLineParser parser;
-    const QCommandLineOption json(QStringLiteral("json"),
-                                  QStringLiteral("Print the status as JSON (one object per line)."));
+    const QCommandLineOption json = jsonOption();
     const QCommandLineOption watch({ QStringLiteral("w"), QStringLiteral("watch") },
                                    QStringLiteral("Look again every few seconds until no condition is still queued "
                                                   "or running."));
@@ -156,14 +124,26 @@ int StatusVerb::execute(const QStringList& arguments)
             return code;
         if (clearScreen)
             Console::out(QStringLiteral("\x1b[H\x1b[2J"));
+        const bool over = !parser.isSet(watch) || !stillGoing(deployment.state());
         if (parser.isSet(json)) {
-            const QByteArray text = StatusVerb::json(deployment);
-            fwrite(text.constData(), 1, static_cast<size_t>(text.size()), stdout);
-            fflush(stdout);
+            // One document: --watch prints the summary line of each look on stderr and the state at the end.
+            if (over) {
+                QJsonObject document = deploymentJson(deployment);
+                document.insert(QStringLiteral("verb"), name());
+                document.insert(QStringLiteral("exit_code"), Deployment::exitCodeFor(deployment.state()));
+                document.insert(QStringLiteral("error"),
+                                Deployment::exitCodeFor(deployment.state()) == 0
+                                    ? QJsonValue()
+                                    : QJsonValue(QStringLiteral("a condition failed or its host is unreachable")));
+                Console::printJson(document);
+            } else {
+                Console::err(QStringLiteral("logistician: %1\n")
+                                 .arg(SweepSummary::forExperiment(deployment.state(), deployment.experiment()).line()));
+            }
         } else {
             Console::out(table(deployment));
         }
-        if (!parser.isSet(watch) || !stillGoing(deployment.state()))
+        if (over)
             return Deployment::exitCodeFor(deployment.state());
         QEventLoop wait;
         QTimer::singleShot(static_cast<int>(seconds * 1000), &wait, &QEventLoop::quit);

@@ -16,5 +16,4 @@ public:
     int execute(const QStringList& arguments) override;
 
     static QString table(const Deployment& deployment);
-    static QByteArray json(const Deployment& deployment);
 };

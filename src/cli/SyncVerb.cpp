@@ -17,6 +17,7 @@ int SyncVerb::execute(const QStringList& arguments)
     parser.addOption(parallel);
     parser.addOption(bwlimit);
     parser.addOption(condition);
+    parser.addOption(jsonOption());
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     Deployment::SyncOptions options;
@@ -35,5 +36,8 @@ int SyncVerb::execute(const QStringList& arguments)
     if (const Result loaded = openDeployment(parser, &opened); !loaded)
         return Console::exitWith(loaded);
     Deployment& deployment = *opened;
-    return DeployVerb::await(deployment, [&] { deployment.sync(options); });
+    QString message;
+    const int code = DeployVerb::await(
+        deployment, [&] { deployment.sync(options); }, &message);
+    return reportDeployment(deployment, code, message);
 }

@@ -16,6 +16,7 @@ int TerminateVerb::execute(const QStringList& arguments)
     parser.addOption(yes);
     parser.addOption(force);
     parser.addOption(condition);
+    parser.addOption(jsonOption());
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     Deployment::TerminateOptions options;
@@ -28,7 +29,7 @@ int TerminateVerb::execute(const QStringList& arguments)
     Deployment& deployment = *opened;
     if (!deployment.hasDeployment()) {
         Console::err(QStringLiteral("logistician: nothing is deployed for %1\n").arg(deployment.experiment().dir()));
-        return 0;
+        return reportDeployment(deployment, 0, QString());
     }
     const DeploymentState& s = deployment.state();
     if (!s.terminated && !parser.isSet(yes)) {
@@ -54,5 +55,8 @@ int TerminateVerb::execute(const QStringList& arguments)
         if (!DeployVerb::confirm(question))
             return Console::exitWith(Result::cancelled(QString()));
     }
-    return DeployVerb::await(deployment, [&] { deployment.terminate(options); });
+    QString message;
+    const int code = DeployVerb::await(
+        deployment, [&] { deployment.terminate(options); }, &message);
+    return reportDeployment(deployment, code, message);
 }

@@ -9,6 +9,8 @@
 #include "Experiment.h"
 #include "ListVerb.h"
 #include "Logging.h"
+#include "LogsVerb.h"
+#include "ResultsVerb.h"
 #include "RunVerb.h"
 #include "SetupVerb.h"
 #include "ShellVerb.h"
@@ -16,9 +18,11 @@
 #include "SyncVerb.h"
 #include "TerminateVerb.h"
 #include "deploy/Deployment.h"
+#include "workspace/SweepSummary.h"
 
 #include <QDir>
 #include <QEventLoop>
+#include <QJsonArray>
 
 std::vector<std::unique_ptr<Verb>> allVerbs()
 {
@@ -31,6 +35,8 @@ std::vector<std::unique_ptr<Verb>> allVerbs()
     verbs.push_back(std::make_unique<DeployVerb>());
     verbs.push_back(std::make_unique<StatusVerb>());
     verbs.push_back(std::make_unique<ListVerb>());
+    verbs.push_back(std::make_unique<ResultsVerb>());
+    verbs.push_back(std::make_unique<LogsVerb>());
     verbs.push_back(std::make_unique<SyncVerb>());
     verbs.push_back(std::make_unique<TerminateVerb>());
     return verbs;
@@ -62,7 +68,17 @@ int Verb::parse(QCommandLineParser& parser, const QStringList& arguments, const 
     }
     if (parser.isSet(verbose))
         Logging::enableVerbose();
+    // optionNames() lists the options given, so verbs without --json never match.
+    if (parser.optionNames().contains(QStringLiteral("json")))
+        Console::setJsonMode(name());
     return -1;
+}
+
+QCommandLineOption Verb::jsonOption()
+{
+    return QCommandLineOption(QStringLiteral("json"),
+                              QStringLiteral("Print one JSON document on stdout (see docs/json.md); messages and "
+                                             "command output go to stderr."));
 }
 
 QCommandLineOption Verb::conditionOption(const QString& what)
@@ -121,10 +137,7 @@ Result Verb::runToEnd(const Command& command, const QString& what)
     CommandRunner runner;
     QEventLoop loop;
     Result result;
-    QObject::connect(&runner, &CommandRunner::standardOutput, [](const QByteArray& d) {
-        fwrite(d.constData(), 1, static_cast<size_t>(d.size()), stdout);
-        fflush(stdout);
-    });
+    QObject::connect(&runner, &CommandRunner::standardOutput, [](const QByteArray& d) { Console::passOutput(d); });
     QObject::connect(&runner, &CommandRunner::standardError, [](const QByteArray& d) {
         fwrite(d.constData(), 1, static_cast<size_t>(d.size()), stderr);
         fflush(stderr);
@@ -142,4 +155,67 @@ Result Verb::runToEnd(const Command& command, const QString& what)
     if (!over && runner.isRunning())
         loop.exec();
     return result;
+}
+
+int Verb::reportDeployment(const Deployment& deployment, int code, const QString& message) const
+{
+    if (!Console::jsonMode())
+        return code;
+    QJsonObject document { { QStringLiteral("verb"), name() },
+                           { QStringLiteral("exit_code"), code },
+                           { QStringLiteral("error"), code == 0 ? QJsonValue() : QJsonValue(message) } };
+    if (deployment.hasDeployment()) {
+        const QJsonObject state = deploymentJson(deployment);
+        for (auto it = state.begin(); it != state.end(); ++it)
+            document.insert(it.key(), it.value());
+    }
+    Console::printJson(document);
+    return code;
+}
+
+QJsonObject Verb::deploymentJson(const Deployment& deployment)
+{
+    const DeploymentState& s = deployment.state();
+    QJsonArray conditions;
+    for (const DeploymentState::Condition& c : s.conditions) {
+        QJsonObject o {
+            { QStringLiteral("index"), c.index },
+            { QStringLiteral("condition"), c.text },
+            { QStringLiteral("slug"), c.slug },
+            { QStringLiteral("host"), c.host },
+            { QStringLiteral("state"), DeploymentState::phaseName(c.phase) },
+            { QStringLiteral("data_dir"), deployment.localDataDir(c) },
+            { QStringLiteral("synced"), c.resultsSafe() },
+        };
+        o.insert(QStringLiteral("exit_code"), c.exitCode >= 0 ? QJsonValue(c.exitCode) : QJsonValue());
+        o.insert(QStringLiteral("elapsed_seconds"),
+                 Deployment::elapsedSeconds(c) >= 0 ? QJsonValue(Deployment::elapsedSeconds(c)) : QJsonValue());
+        o.insert(QStringLiteral("started_at"),
+                 c.startedAt.isValid() ? QJsonValue(c.startedAt.toString(Qt::ISODate)) : QJsonValue());
+        o.insert(QStringLiteral("finished_at"),
+                 c.finishedAt.isValid() ? QJsonValue(c.finishedAt.toString(Qt::ISODate)) : QJsonValue());
+        conditions.append(o);
+    }
+    const SweepSummary summary = SweepSummary::forExperiment(s, deployment.experiment());
+    QJsonObject sum {
+        { QStringLiteral("line"), summary.line() },
+        { QStringLiteral("conditions"), summary.total },
+        { QStringLiteral("succeeded"), summary.succeeded },
+        { QStringLiteral("failed"), summary.failed },
+        { QStringLiteral("running"), summary.running },
+        { QStringLiteral("queued"), summary.waiting },
+        { QStringLiteral("stopped"), summary.stopped },
+        { QStringLiteral("machines"), summary.liveMachines },
+        { QStringLiteral("elapsed_seconds"), summary.elapsedSeconds },
+        { QStringLiteral("machine_hours"), summary.machineHours },
+    };
+    sum.insert(QStringLiteral("cost_usd"), summary.costKnown ? QJsonValue(summary.costSoFar) : QJsonValue());
+    return QJsonObject {
+        { QStringLiteral("experiment"), s.experiment },
+        { QStringLiteral("backend"), s.backend },
+        { QStringLiteral("commit"), s.commit },
+        { QStringLiteral("terminated"), s.terminated },
+        { QStringLiteral("summary"), sum },
+        { QStringLiteral("conditions"), conditions },
+    };
 }

@@ -3,8 +3,10 @@
 #include "Result.h"
 
 #include <QCommandLineParser>
+#include <QJsonObject>
 #include <QString>
 #include <QStringList>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -32,6 +34,8 @@ protected:
     int parseWithExperimentDir(QCommandLineParser& parser, const QStringList& arguments);
     // The experiment folder argument (default: the current folder), opened.
     Result openExperiment(const QCommandLineParser& parser, Experiment* experiment);
+    // The --json option: one document on stdout (docs/json.md), the rest on stderr.
+    static QCommandLineOption jsonOption();
     // The --condition option of sync and terminate: 1-based numbers as status shows them.
     static QCommandLineOption conditionOption(const QString& what);
     // Its values (repeated, or comma-separated) as numbers; bad input when one is not.
@@ -42,6 +46,11 @@ protected:
     // Runs a command to the end, output streamed to this process's stdout and
     // stderr; failed ("WHAT failed: ...") unless it exits with 0.
     static Result runToEnd(const Command& command, const QString& what);
+    // After deploy, sync or terminate: with --json, the deployment's state as the verb's
+    // document (or the error document when there is no state); returns code.
+    int reportDeployment(const Deployment& deployment, int code, const QString& message) const;
+    // A deployment's state for --json: experiment, backend, commit, summary, conditions.
+    static QJsonObject deploymentJson(const Deployment& deployment);
 };
 
 // All verbs, in the order --help lists them.

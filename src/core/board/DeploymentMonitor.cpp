@@ -6,6 +6,7 @@
 #include "Settings.h"
 #include "ShellWords.h"
 #include "SshKey.h"
+#include "board/ConditionLog.h"
 #include "deploy/RemoteScript.h"
 
 #include <QFileInfo>
@@ -365,26 +366,11 @@ Command DeploymentMonitor::logCommand(int row, int lines) const
 {
     if (!hasDeployment() || row < 0 || row >= m_deployment->state().conditions.size())
         return Command();
-    auto backend = makeBackend();
-    const DeploymentState& state = m_deployment->state();
-    const DeploymentState::Condition& c = state.conditions.at(row);
-    if (c.phase == DeploymentState::Phase::Terminated) {
-        // The container is gone: what sync or terminate saved of its log is all there is.
-        const QString saved = m_deployment->localDataDir(c) + QStringLiteral("/logs/docker.txt");
-        if (!QFileInfo::exists(saved))
-            return Command();
-        Command tail;
-        tail.program = QStringLiteral("tail");
-        tail.arguments = { QStringLiteral("-n"), QString::number(lines), saved };
-        return tail;
-    }
-    const DeploymentState::Host* host = state.host(c.host);
-    if (!backend || !host)
+    // The same command `logistician logs -f` runs (ConditionLog), following the container.
+    Command command;
+    if (!ConditionLog::command(*m_deployment, m_deployment->state().conditions.at(row), lines, true, &command))
         return Command();
-    const Parameters& params = m_experiment.parameters();
-    const Command logs = Docker::logs(backend->isRemote() ? params.remoteDockerCommand() : params.localDockerCommand(),
-                                      m_deployment->containerName(c), lines, true);
-    return backend->command(*host, Docker::argv(logs));
+    return command;
 }
 
 QString DeploymentMonitor::dataDir(int row) const

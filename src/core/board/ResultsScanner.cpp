@@ -1,5 +1,6 @@
 #include "ResultsScanner.h"
 
+#include "deploy/Deployment.h"
 #include "workspace/ConditionGrid.h"
 
 #include <QDir>
@@ -164,6 +165,32 @@ QList<ConditionResults> scan(const QList<Input>& conditions)
         if (r.hasResults)
             r.metrics = scanFolder(results, &r.files);
         out << r;
+    }
+    return out;
+}
+
+QList<Input> inputsFor(const Deployment& deployment)
+{
+    QList<Input> inputs;
+    for (const DeploymentState::Condition& c : deployment.state().conditions)
+        inputs << Input { c.slug, c.text, deployment.localDataDir(c) };
+    return inputs;
+}
+
+QList<Row> rows(const Deployment& deployment)
+{
+    const DeploymentState& state = deployment.state();
+    const QList<ConditionResults> scanned = scan(inputsFor(deployment));
+    QList<Row> out;
+    for (int i = 0; i < scanned.size(); ++i) {
+        const DeploymentState::Condition& c = state.conditions.at(i);
+        Row row;
+        row.results = scanned.at(i);
+        row.state = DeploymentState::phaseName(c.phase);
+        row.exitCode = c.exitCode;
+        row.elapsedSeconds = Deployment::elapsedSeconds(c);
+        row.commit = state.commit;
+        out << row;
     }
     return out;
 }

@@ -7,6 +7,8 @@
 #include <QString>
 #include <QStringList>
 
+class Deployment;
+
 // What a deployment's conditions left in data/<condition>/results/: every
 // number found in JSON and CSV files there, by metric name, next to the
 // condition's keys (`--lr 0.1 --layers 2` → lr = 0.1, layers = 2), so
@@ -41,6 +43,21 @@ QMap<QString, double> numbersFromCsv(const QByteArray& csv);
 // two files is prefixed with the file's base name in the second.
 QMap<QString, double> scanFolder(const QString& resultsDir, QStringList* files = nullptr);
 QList<ConditionResults> scan(const QList<Input>& conditions);
+// A deployment's conditions as scan() takes them: what the board's compare
+// table and `logistician results` both scan (one function, two views).
+QList<Input> inputsFor(const Deployment& deployment);
+
+// One row of `logistician results`: a condition's results beside where it stands.
+struct Row
+{
+    ConditionResults results;
+    QString state; // DeploymentState::phaseName
+    int exitCode = -1; // -1: not ended
+    qint64 elapsedSeconds = -1; // -1: not started
+    QString commit;
+};
+// Every condition of a deployment, scanned, in the deployment's order.
+QList<Row> rows(const Deployment& deployment);
 
 // Keys and metrics across conditions, in order of first appearance (metrics sorted).
 QStringList keyNames(const QList<ConditionResults>& results);

@@ -3,6 +3,7 @@
 target_sources(logistician_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/BoardFilterModel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/BoardModel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ConditionLog.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeploymentMonitor.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ResultsScanner.cpp
 )

@@ -61,6 +61,16 @@ SweepSummary SweepSummary::of(const DeploymentState& state, const AwsPrices::Pri
     return s;
 }
 
+SweepSummary SweepSummary::forExperiment(const DeploymentState& state, const Experiment& experiment,
+                                         const QDateTime& now)
+{
+    const Parameters& p = experiment.parameters();
+    const AwsPrices::Price price = state.backend == QLatin1String("aws")
+        ? AwsPrices().price(p.awsRegion(), p.awsInstanceType())
+        : AwsPrices::Price();
+    return of(state, price, now);
+}
+
 QString SweepSummary::duration(qint64 seconds)
 {
     if (seconds < 60)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Experiment.h"
 #include "aws/AwsPrices.h"
 #include "deploy/DeploymentState.h"
 
@@ -25,6 +26,10 @@ struct SweepSummary
     // price: the aws machines' hourly price (unused for local and ssh).
     static SweepSummary of(const DeploymentState& state, const AwsPrices::Price& price = AwsPrices::Price(),
                            const QDateTime& now = QDateTime::currentDateTimeUtc());
+    // The same for an experiment's own deployment, priced by its parameters.json (aws region and type):
+    // what `status` and the board's summary bar show.
+    static SweepSummary forExperiment(const DeploymentState& state, const Experiment& experiment,
+                                      const QDateTime& now = QDateTime::currentDateTimeUtc());
     bool stillGoing() const { return running + waiting > 0; }
     QString line() const;
     static QString duration(qint64 seconds); // "45 s", "12 min", "1 h 12 min"

@@ -205,6 +205,11 @@ void DeploymentBoard::buildUi()
 
     m_summary = new SummaryBar;
     m_summary->setModel(model());
+    m_summary->setSummarySource([this]() -> std::optional<SweepSummary> {
+        if (!m_monitor->hasDeployment())
+            return std::nullopt;
+        return SweepSummary::forExperiment(m_monitor->deployment()->state(), m_monitor->experiment());
+    });
     m_stateFilter = new QComboBox;
     m_stateFilter->setObjectName(QStringLiteral("stateFilter"));
     for (const StateFilter& f : stateFilters())
@@ -637,9 +642,5 @@ void DeploymentBoard::rescanResults()
         return;
     }
     m_scannedFinished = model()->count(Phase::Succeeded) + model()->count(Phase::Failed);
-    QList<ResultsScanner::Input> inputs;
-    const DeploymentState& state = m_monitor->deployment()->state();
-    for (const DeploymentState::Condition& c : state.conditions)
-        inputs << ResultsScanner::Input { c.slug, c.text, m_monitor->deployment()->localDataDir(c) };
-    m_results->scan(inputs);
+    m_results->scan(ResultsScanner::inputsFor(*m_monitor->deployment()));
 }

@@ -54,6 +54,12 @@ void SummaryBar::setModel(BoardModel* model)
     update();
 }
 
+void SummaryBar::setSummarySource(const std::function<std::optional<SweepSummary>()>& source)
+{
+    m_source = source;
+    update();
+}
+
 QSet<Phase> SummaryBar::selectedPhases() const
 {
     QSet<Phase> phases;
@@ -96,5 +102,6 @@ void SummaryBar::update()
         // A state with nobody in it is hidden, unless it is the filter in use.
         button->setHidden(n == 0 && !button->isChecked());
     }
-    m_total->setText(total > 0 ? tr("%n machine(s)", nullptr, total) : QString());
+    const std::optional<SweepSummary> sweep = m_source ? m_source() : std::nullopt;
+    m_total->setText(sweep ? sweep->line() : total > 0 ? tr("%n machine(s)", nullptr, total) : QString());
 }

@@ -1,10 +1,13 @@
 #pragma once
 
 #include "board/BoardModel.h"
+#include "workspace/SweepSummary.h"
 
 #include <QSet>
 #include <QWidget>
 #include <array>
+#include <functional>
+#include <optional>
 
 class QLabel;
 class QToolButton;
@@ -19,6 +22,9 @@ public:
     explicit SummaryBar(QWidget* parent = nullptr);
 
     void setModel(BoardModel* model);
+    // The sweep's one line ("12 of 40 done, … · about $3.40 so far"), the same as
+    // `logistician status` opens with; asked again whenever the counts change.
+    void setSummarySource(const std::function<std::optional<SweepSummary>()>& source);
     QSet<DeploymentState::Phase> selectedPhases() const;
     void setSelectedPhases(const QSet<DeploymentState::Phase>& phases);
     // The counts as shown, e.g. "2 running, 1 failed" (for tests and tooltips).
@@ -33,5 +39,6 @@ private:
     BoardModel* m_model = nullptr;
     QToolButton* m_all;
     QLabel* m_total;
+    std::function<std::optional<SweepSummary>()> m_source;
     std::array<QToolButton*, BoardModel::PhaseCount> m_buttons {};
 };

@@ -1,0 +1,15 @@
+#pragma once
+
+#include "Verb.h"
+
+class LogsVerb : public Verb
+{
+public:
+    QString name() const override { return QStringLiteral("logs"); }
+    QString summary() const override
+    {
+        return QStringLiteral("Print a condition's output from whichever backend runs it (its container's log, or "
+                              "the log saved in data/<condition>/logs once it is gone); -f follows it to the end.");
+    }
+    int execute(const QStringList& arguments) override;
+};

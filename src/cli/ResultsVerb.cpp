@@ -1,0 +1,250 @@
+#include "ResultsVerb.h"
+
+#include "Console.h"
+#include "board/ResultsScanner.h"
+#include "deploy/Deployment.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <algorithm>
+#include <optional>
+
+namespace {
+
+using Row = ResultsScanner::Row;
+
+// A row's number for a key or metric (keys that are numbers count too).
+std::optional<double> numberOf(const Row& row, const QString& name)
+{
+    const auto it = row.results.metrics.constFind(name);
+    if (it != row.results.metrics.cend())
+        return it.value();
+    bool ok = false;
+    const double value = ResultsScanner::keyValue(row.results, name).toDouble(&ok);
+    return ok ? std::optional<double>(value) : std::nullopt;
+}
+
+QString csvField(const QString& text)
+{
+    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n')))
+        return text;
+    return QLatin1Char('"') + QString(text).replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+}
+
+struct Columns
+{
+    QStringList keys;
+    QStringList metrics;
+};
+
+QStringList cells(const Row& row, const Columns& columns)
+{
+    QStringList out { row.results.slug };
+    for (const QString& key : columns.keys)
+        out << ResultsScanner::keyValue(row.results, key);
+    for (const QString& metric : columns.metrics) {
+        const auto it = row.results.metrics.constFind(metric);
+        out << (it == row.results.metrics.cend() ? QString() : ResultsModel::formatNumber(it.value()));
+    }
+    out << row.state << (row.exitCode >= 0 ? QString::number(row.exitCode) : QString())
+        << (row.elapsedSeconds >= 0 ? QString::number(row.elapsedSeconds) : QString()) << row.commit.left(12);
+    return out;
+}
+
+QStringList header(const Columns& columns)
+{
+    QStringList out { QStringLiteral("condition") };
+    out << columns.keys << columns.metrics;
+    out << QStringLiteral("state") << QStringLiteral("exit_code") << QStringLiteral("elapsed_seconds")
+        << QStringLiteral("commit");
+    return out;
+}
+
+QString table(const QList<Row>& rows, const Columns& columns)
+{
+    QList<QStringList> lines { header(columns) };
+    for (const Row& row : rows)
+        lines << cells(row, columns);
+    QList<int> widths(lines.first().size(), 0);
+    for (const QStringList& line : lines) {
+        for (int i = 0; i < line.size(); ++i)
+            widths[i] = std::max(widths[i], static_cast<int>(line.at(i).size()));
+    }
+    QString text;
+    for (const QStringList& line : lines) {
+        QStringList padded;
+        for (int i = 0; i < line.size(); ++i)
+            padded << (i + 1 < line.size() ? line.at(i).leftJustified(widths[i]) : line.at(i));
+        text += padded.join(QStringLiteral("  ")) + QLatin1Char('\n');
+    }
+    return text;
+}
+
+QString csv(const QList<Row>& rows, const Columns& columns)
+{
+    QStringList names = header(columns);
+    for (QString& n : names)
+        n = csvField(n);
+    QString text = names.join(QLatin1Char(',')) + QLatin1Char('\n');
+    for (const Row& row : rows) {
+        QStringList fields = cells(row, columns);
+        fields.last() = row.commit; // the full commit in machine-readable output
+        for (QString& f : fields)
+            f = csvField(f);
+        text += fields.join(QLatin1Char(',')) + QLatin1Char('\n');
+    }
+    return text;
+}
+
+QJsonObject json(const QList<Row>& rows, const Columns& columns, const Deployment& deployment)
+{
+    QJsonArray items;
+    for (const Row& row : rows) {
+        QJsonObject keys;
+        for (const auto& pair : row.results.keys)
+            keys.insert(pair.first, pair.second);
+        QJsonObject metrics;
+        for (const QString& metric : columns.metrics) {
+            const auto it = row.results.metrics.constFind(metric);
+            if (it != row.results.metrics.cend())
+                metrics.insert(metric, it.value());
+        }
+        QJsonObject o {
+            { QStringLiteral("slug"), row.results.slug },
+            { QStringLiteral("condition"), row.results.condition },
+            { QStringLiteral("keys"), keys },
+            { QStringLiteral("metrics"), metrics },
+            { QStringLiteral("files"), QJsonArray::fromStringList(row.results.files) },
+            { QStringLiteral("state"), row.state },
+            { QStringLiteral("commit"), row.commit },
+            { QStringLiteral("data_dir"), row.results.dataDir },
+        };
+        o.insert(QStringLiteral("exit_code"), row.exitCode >= 0 ? QJsonValue(row.exitCode) : QJsonValue());
+        o.insert(QStringLiteral("elapsed_seconds"),
+                 row.elapsedSeconds >= 0 ? QJsonValue(row.elapsedSeconds) : QJsonValue());
+        items.append(o);
+    }
+    return QJsonObject {
+        { QStringLiteral("verb"), QStringLiteral("results") },
+        { QStringLiteral("exit_code"), 0 },
+        { QStringLiteral("error"), QJsonValue() },
+        { QStringLiteral("experiment"), deployment.state().experiment },
+        { QStringLiteral("keys"), QJsonArray::fromStringList(columns.keys) },
+        { QStringLiteral("metrics"), QJsonArray::fromStringList(columns.metrics) },
+        { QStringLiteral("rows"), items },
+    };
+}
+
+} // namespace
+
+int ResultsVerb::execute(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption format(QStringLiteral("format"),
+                                    QStringLiteral("table (default), csv or json (the same as --json)."),
+                                    QStringLiteral("FORMAT"), QStringLiteral("table"));
+    const QCommandLineOption metric(QStringLiteral("metric"),
+                                    QStringLiteral("Show only metric M; repeat it for several."), QStringLiteral("M"));
+    const QCommandLineOption sort(QStringLiteral("sort"),
+                                  QStringLiteral("Sort the rows by key or metric M, smallest first (rows without it "
+                                                 "last); M:max sorts largest first."),
+                                  QStringLiteral("M"));
+    const QCommandLineOption best(QStringLiteral("best"),
+                                  QStringLiteral("Show only the condition with the best M, e.g. loss:min or "
+                                                 "accuracy:max; exit code 1 when no condition has M."),
+                                  QStringLiteral("M:min|max"));
+    parser.addOption(format);
+    parser.addOption(metric);
+    parser.addOption(sort);
+    parser.addOption(best);
+    parser.addOption(jsonOption());
+    if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
+        return code;
+    const QString how = Console::jsonMode() ? QStringLiteral("json") : parser.value(format);
+    if (how != QLatin1String("table") && how != QLatin1String("csv") && how != QLatin1String("json"))
+        return Console::exitWith(
+            Result::badInput(QStringLiteral("results: --format is table, csv or json, not \"%1\"").arg(how)));
+    if (how == QLatin1String("json"))
+        Console::setJsonMode(name());
+
+    // "M" or "M:min" / "M:max": the name and whether larger is better.
+    struct Order
+    {
+        QString name;
+        bool descending = false;
+    };
+    auto order = [this](const QString& value, bool required, Order* out) -> Result {
+        const int colon = value.lastIndexOf(QLatin1Char(':'));
+        const QString direction = colon < 0 ? QString() : value.mid(colon + 1);
+        out->name = colon < 0 ? value : value.left(colon);
+        if (out->name.isEmpty()
+            || (colon >= 0 && direction != QLatin1String("min") && direction != QLatin1String("max"))
+            || (required && colon < 0))
+            return Result::badInput(QStringLiteral("%1: \"%2\" is not METRIC%3")
+                                        .arg(name(), value, required ? ":min or METRIC:max" : "[:min|:max]"));
+        out->descending = direction == QLatin1String("max");
+        return Result::ok();
+    };
+    Order sortBy;
+    Order bestBy;
+    if (parser.isSet(sort)) {
+        if (const Result r = order(parser.value(sort), false, &sortBy); !r)
+            return Console::exitWith(r);
+    }
+    if (parser.isSet(best)) {
+        if (const Result r = order(parser.value(best), true, &bestBy); !r)
+            return Console::exitWith(r);
+    }
+
+    std::unique_ptr<Deployment> opened;
+    if (const Result loaded = openDeployment(parser, &opened); !loaded)
+        return Console::exitWith(loaded);
+    if (!opened->hasDeployment())
+        return Console::exitWith(opened->nothingDeployed());
+    QList<Row> rows = ResultsScanner::rows(*opened);
+
+    QList<ResultsScanner::ConditionResults> scanned;
+    for (const Row& row : std::as_const(rows))
+        scanned << row.results;
+    Columns columns { ResultsScanner::keyNames(scanned), ResultsScanner::metricNames(scanned) };
+    if (parser.isSet(metric)) {
+        QStringList chosen;
+        for (const QString& value : parser.values(metric)) {
+            for (const QString& m : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                if (!columns.metrics.contains(m))
+                    return Console::exitWith(
+                        Result::badInput(QStringLiteral("results: no condition has the metric \"%1\"; there are: %2")
+                                             .arg(m, columns.metrics.join(QStringLiteral(", ")))));
+                chosen << m;
+            }
+        }
+        columns.metrics = chosen;
+    }
+
+    auto sortRows = [&rows](const Order& by) {
+        std::stable_sort(rows.begin(), rows.end(), [&by](const Row& a, const Row& b) {
+            const auto x = numberOf(a, by.name);
+            const auto y = numberOf(b, by.name);
+            if (!x || !y)
+                return x.has_value() && !y.has_value();
+            return by.descending ? *x > *y : *x < *y;
+        });
+    };
+    if (parser.isSet(sort))
+        sortRows(sortBy);
+    if (parser.isSet(best)) {
+        sortRows(bestBy);
+        if (rows.isEmpty() || !numberOf(rows.first(), bestBy.name))
+            return Console::exitWith(
+                Result::failed(QStringLiteral("results: no condition has a number for \"%1\"").arg(bestBy.name)));
+        rows = { rows.first() };
+    }
+
+    if (how == QLatin1String("json"))
+        Console::printJson(json(rows, columns, *opened));
+    else if (how == QLatin1String("csv"))
+        Console::out(csv(rows, columns));
+    else
+        Console::out(table(rows, columns));
+    return 0;
+}

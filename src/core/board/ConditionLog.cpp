@@ -1,0 +1,55 @@
+#include "ConditionLog.h"
+
+#include "Docker.h"
+#include "SshKey.h"
+#include "deploy/Backend.h"
+#include "deploy/Deployment.h"
+
+#include <QFileInfo>
+
+namespace ConditionLog {
+
+QString savedLog(const Deployment& deployment, const DeploymentState::Condition& condition)
+{
+    // docker.txt: what sync and terminate save of a deployed container; output.txt: a local run's own copy.
+    for (const char* name : { "logs/docker.txt", "logs/output.txt" }) {
+        const QString path = deployment.localDataDir(condition) + QLatin1Char('/') + QLatin1String(name);
+        if (QFileInfo::exists(path))
+            return path;
+    }
+    return QString();
+}
+
+Result command(const Deployment& deployment, const DeploymentState::Condition& condition, int lines, bool follow,
+               Command* out)
+{
+    const DeploymentState& state = deployment.state();
+    if (condition.phase == DeploymentState::Phase::Terminated) {
+        // The container is gone: what sync or terminate saved of its log is all there is.
+        const QString saved = savedLog(deployment, condition);
+        if (saved.isEmpty())
+            return Result::notFound(QStringLiteral("%1: terminated and no log of it was saved").arg(condition.slug));
+        Command tail;
+        tail.program = QStringLiteral("tail");
+        tail.arguments = { QStringLiteral("-n"), lines < 0 ? QStringLiteral("+1") : QString::number(lines), saved };
+        *out = tail;
+        return Result::ok();
+    }
+    const DeploymentState::Host* host = state.host(condition.host);
+    if (!host)
+        return Result::notFound(QStringLiteral("%1: not started on a machine yet (%2)")
+                                    .arg(condition.slug, DeploymentState::phaseName(condition.phase)));
+    const Experiment& experiment = deployment.experiment();
+    QString error;
+    const auto backend
+        = Backend::create(state.backend, { experiment, experiment.stateDir(), SshKey::privateKeyPath() }, &error);
+    if (!backend)
+        return Result::badInput(error);
+    const Parameters& params = experiment.parameters();
+    const Command logs = Docker::logs(backend->isRemote() ? params.remoteDockerCommand() : params.localDockerCommand(),
+                                      deployment.containerName(condition), lines, follow);
+    *out = backend->command(*host, Docker::argv(logs));
+    return Result::ok();
+}
+
+} // namespace ConditionLog
