@@ -40,11 +40,11 @@ Result command(const Deployment& deployment, const DeploymentState::Condition& c
         return Result::notFound(QStringLiteral("%1: not started on a machine yet (%2)")
                                     .arg(condition.slug, DeploymentState::phaseName(condition.phase)));
     const Experiment& experiment = deployment.experiment();
-    QString error;
+    Result created;
     const auto backend
-        = Backend::create(state.backend, { experiment, experiment.stateDir(), SshKey::privateKeyPath() }, &error);
+        = Backend::create(state.backend, { experiment, experiment.stateDir(), SshKey::privateKeyPath() }, &created);
     if (!backend)
-        return Result::badInput(error);
+        return created;
     const Parameters& params = experiment.parameters();
     const Command logs = Docker::logs(backend->isRemote() ? params.remoteDockerCommand() : params.localDockerCommand(),
                                       deployment.containerName(condition), lines, follow);
