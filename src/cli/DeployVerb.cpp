@@ -7,6 +7,43 @@
 #include "deploy/Deployment.h"
 
 #include <QEventLoop>
+#include <QTimer>
+
+namespace {
+
+// Something is still to run or running: deploy --wait goes on looking.
+bool stillGoing(const DeploymentState& state)
+{
+    using Phase = DeploymentState::Phase;
+    for (const DeploymentState::Condition& c : state.conditions) {
+        if (c.phase == Phase::Queued || c.phase == Phase::Provisioning || c.phase == Phase::Booting
+            || c.phase == Phase::Uploading || c.phase == Phase::Building || c.phase == Phase::Running)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+int DeployVerb::waitForEnd(Deployment& deployment, int intervalSeconds)
+{
+    // The runners on the hosts do the work; this only looks, as `status --watch` does.
+    for (;;) {
+        const int code = await(deployment, [&] { deployment.refreshStatus(); });
+        if (code == 2)
+            return code;
+        if (!stillGoing(deployment.state())) {
+            const int exitCode = Deployment::exitCodeFor(deployment.state());
+            Console::err(QStringLiteral("logistician: every condition has ended%1\n")
+                             .arg(exitCode ? QStringLiteral("; some failed or were lost (see `logistician status`)")
+                                           : QString()));
+            return exitCode;
+        }
+        QEventLoop wait;
+        QTimer::singleShot(intervalSeconds * 1000, &wait, &QEventLoop::quit);
+        wait.exec();
+    }
+}
 
 int DeployVerb::await(Deployment& deployment, const std::function<void()>& start, QString* closing)
 {
@@ -76,6 +113,10 @@ int DeployVerb::execute(const QStringList& arguments)
     const QCommandLineOption dryRun(QStringLiteral("dry-run"),
                                     QStringLiteral("Show what would happen (aws: Terraform's plan, made in a scratch "
                                                    "folder) and change nothing: no machines, containers or state."));
+    const QCommandLineOption wait(QStringLiteral("wait"),
+                                  QStringLiteral("After handing the conditions over, follow them until every one has "
+                                                 "ended; the exit code is then status's (1 if any failed)."));
+    parser.addOption(wait);
     parser.addOption(allowWideSsh);
     parser.addOption(dryRun);
     parser.addOption(backend);
@@ -117,7 +158,12 @@ int DeployVerb::execute(const QStringList& arguments)
         }
     }
     QString message;
-    const int code = await(
+    int code = await(
         deployment, [&] { deployment.deploy(options); }, &message);
+    if (code == 0 && parser.isSet(wait)) {
+        bool ok = false;
+        const int seconds = qEnvironmentVariableIntValue("LOGISTICIAN_POLL_SECONDS", &ok);
+        code = waitForEnd(deployment, ok && seconds > 0 ? seconds : 3);
+    }
     return reportDeployment(deployment, code, message);
 }

@@ -21,6 +21,8 @@ public:
     // Starts one operation of a deployment and waits in an event loop for its
     // end, printing its progress; returns its exit code (and its closing message).
     static int await(Deployment& deployment, const std::function<void()>& start, QString* message = nullptr);
+    // deploy --wait: status rounds every intervalSeconds until nothing is queued or running; status's exit code.
+    static int waitForEnd(Deployment& deployment, int intervalSeconds);
     // Asks a yes/no question on the terminal; false when stdin is no terminal.
     static bool confirm(const QString& question);
     // --dry-run: prints what deploy would do; changes nothing.

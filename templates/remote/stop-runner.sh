@@ -2,7 +2,7 @@
 # Stops the Logistician runner in DIR (see runner.sh) so that nothing starts
 # after this script returns:
 #
-#   sh stop-runner.sh DIR
+# DIR is @DIR@ (rendered by RemoteScript).
 #
 # 1. DIR/stop: no worker starts another container.
 # 2. Every claimed condition gets its state: a start already under way (a
@@ -12,12 +12,13 @@
 # The containers themselves are left to the caller (terminate removes them).
 # Prints "runner stopped" or "no runner".
 set -u
-dir=$1
+dir=@DIR@
+# Even with no runner yet: one a deploy starts later starts nothing.
+mkdir -p "$dir" && touch "$dir/stop"
 if [ ! -f "$dir/runner.pid" ]; then
     echo "no runner"
     exit 0
 fi
-touch "$dir/stop"
 pid=$(cat "$dir/runner.pid")
 case $pid in
 '' | *[!0-9]*)

@@ -1,15 +1,42 @@
 # Terminate on one host (see TerminateOperation): run by sh on the host. The calls are
 # appended, their arguments quoted by ShellWords::quote; the docker commands come whole
 # from the Docker builders:
+#   cancel_claims RUNNER_DIR SLUG...  some conditions: the runner never starts them
 #   save_log FILE DOCKER_LOGS...      the container's log beside its results (local engine)
 #   remove_containers DOCKER_RM...    removed by name, whatever state they are in
+#   remove_labelled EXPERIMENT COMMIT DOCKER...  every container with those labels (one
+#                                     started in a race with the runner's stop too)
 #   remove_dirs DIR...                folders removed with everything in them
 #   remove_if_empty DIR               the folder, only once nothing is left in it
+cancel_claims() {
+    d=$1
+    shift
+    for slug in "$@"; do
+        if mkdir -p "$d/claims" && mkdir "$d/claims/$slug" 2>/dev/null; then
+            echo cancelled >"$d/claims/$slug/state"
+        else
+            # Claimed already: a start under way ends (for at most a minute) before its container goes.
+            n=0
+            while [ ! -f "$d/claims/$slug/state" ] && [ "$n" -lt 120 ]; do
+                sleep 0.5
+                n=$((n + 1))
+            done
+        fi
+    done
+}
 save_log() {
     f=$1
     shift
     "$@" >"$f" 2>&1 || true
 }
 remove_containers() { "$@" >/dev/null 2>&1; true; }
+remove_labelled() {
+    e=$1
+    k=$2
+    shift 2
+    ids=$("$@" ps -aq --filter "label=logistician.experiment=$e" --filter "label=logistician.commit=$k" 2>/dev/null)
+    [ -z "$ids" ] || "$@" rm -f $ids >/dev/null 2>&1
+    true
+}
 remove_dirs() { rm -rf -- "$@"; }
 remove_if_empty() { rmdir -- "$1" 2>/dev/null; true; }

@@ -12,6 +12,8 @@
 DeployTestKit::DeployTestKit()
 {
     m_env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_config.path());
+    // The per-user deployment index of the test's own, never the user's.
+    m_env.insert(QStringLiteral("XDG_STATE_HOME"), m_config.path() + QStringLiteral("/state"));
     m_env.insert(QStringLiteral("LOGISTICIAN_POLL_SECONDS"), QStringLiteral("1"));
     m_env.insert(QStringLiteral("LOGISTICIAN_SSH_CONNECT_TIMEOUT"), QStringLiteral("3"));
     QString error;

@@ -42,7 +42,10 @@ void TestDeployLocal::sweepWithOneFailure()
     const CliResult deployed
         = m_kit->cli(*project, { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local") });
     QCOMPARE(deployed.exitCode, 0);
-    QVERIFY(deployed.err.contains(QStringLiteral("docker run")));
+    QVERIFY(deployed.err.contains(QStringLiteral("3 condition(s) handed to 1 host(s)")));
+    // The runner's start script of each condition holds its one docker run.
+    QVERIFY(DeployTestKit::readFile(project->experimentDir() + QStringLiteral("/.logistician/runner/c1-n-1.sh"))
+                .startsWith("exec docker run -d "));
     QVERIFY(QFile::exists(project->experimentDir() + QStringLiteral("/.logistician/deployment.json")));
 
     int code = -1;
@@ -159,9 +162,8 @@ void TestDeployLocal::killedDeployThenStatusAndTerminate()
     deploy.start(
         CliProcess::binary(),
         { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"), project->experimentDir() });
-    // max_parallel is 1: the deploy waits for a free slot after starting the first condition.
-    const QString stateFile = project->experimentDir() + QStringLiteral("/.logistician/deployment.json");
-    QTRY_VERIFY_WITH_TIMEOUT(DeployTestKit::readFile(stateFile).contains("\"running\""), 120000);
+    // max_parallel is 1: the runner starts the first condition, the others wait in its queue.
+    QTRY_VERIFY_WITH_TIMEOUT(DeployTestKit::containers(project->name()).size() == 1, 120000);
     deploy.kill();
     deploy.waitForFinished();
 

@@ -122,9 +122,12 @@ void TestDeployOperations::statusAsksOnlyStartedConditions()
     ctx->state.conditions[1].phase = Phase::Terminated;
     QCOMPARE(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), {}), (QList<int> { 0 }));
     QVERIFY(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@b"), {}).isEmpty());
-    // The script asks about each with its remote data folder and container name.
+    // The script asks about the host's runner, and each condition with its remote data folder, container name
+    // and the runner's claim.
     const QString script = StatusRound::script(*ctx, ctx->state.hosts[0], { 0 });
-    QVERIFY2(script.contains(QStringLiteral("\ns %1 /home/me/logistician/exp/%1/data logistician-exp-%1\n")
+    QVERIFY2(script.contains(QStringLiteral("\nr /home/me/logistician/exp/runner\n")), qPrintable(script));
+    QVERIFY2(script.contains(QStringLiteral("\ns %1 /home/me/logistician/exp/%1/data logistician-exp-%1 "
+                                            "/home/me/logistician/exp/runner/claims/%1\n")
                                  .arg(ctx->state.conditions[0].slug)),
              qPrintable(script));
 }
@@ -181,8 +184,11 @@ void TestDeployOperations::terminateAllCleansEveryHost()
     const TerminateOperation::HostWork& work = p.hosts.at(0);
     // Every container of the experiment, by name, so one a dead deploy started there goes too.
     QCOMPARE(work.containers.size(), 3);
-    QCOMPARE(work.dirs.size(), 4);
-    QCOMPARE(work.dirs.last(), QStringLiteral("/home/me/logistician/exp/image"));
+    QCOMPARE(work.dirs.size(), 5);
+    QCOMPARE(work.dirs.at(3), QStringLiteral("/home/me/logistician/exp/image"));
+    QCOMPARE(work.dirs.last(), QStringLiteral("/home/me/logistician/exp/runner"));
+    QVERIFY(work.stopRunner);
+    QCOMPARE(work.labels, (QStringList { ctx->state.experiment, ctx->state.commit }));
     QCOMPARE(work.removeIfEmpty, QStringLiteral("/home/me/logistician/exp"));
 
     // aws: each machine gets only its own condition's container.

@@ -433,7 +433,7 @@ void AwsBackend::releaseConditions(DeploymentState* state, const QList<int>& pos
         if (const DeploymentState::Host* h = state->host(state->conditions.at(i).host))
             destroyed << *h;
     }
-    withCredentials([this, done, slugs, destroyed](const QMap<QString, QString>& env, const QString& error) {
+    withCredentials([this, state, done, slugs, destroyed](const QMap<QString, QString>& env, const QString& error) {
         if (!error.isEmpty()) {
             done(Result::badInput(error));
             return;
@@ -441,12 +441,17 @@ void AwsBackend::releaseConditions(DeploymentState* state, const QList<int>& pos
         Q_EMIT progress(QStringLiteral("destroying the machine(s) of %1").arg(slugs.join(QStringLiteral(", "))));
         runTerraform({ QStringLiteral("apply"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
                        QStringLiteral("-no-color") },
-                     env, [this, done, destroyed](int code, const QByteArray&, const QString& message) {
+                     env, [this, state, done, destroyed](int code, const QByteArray&, const QString& message) {
                          if (code != 0) {
                              done(Result::failed(QStringLiteral("terraform apply failed: %1; the machine(s) may "
                                                                 "still run: run terminate again")
                                                      .arg(message)));
                              return;
+                         }
+                         // Billed until now (SweepSummary's cost).
+                         for (const DeploymentState::Host& h : destroyed) {
+                             if (DeploymentState::Host* host = state->host(h.address); host && !host->downAt.isValid())
+                                 host->downAt = QDateTime::currentDateTimeUtc();
                          }
                          forgetHostKeys(destroyed);
                          done(Result::ok());
@@ -492,6 +497,10 @@ void AwsBackend::release(DeploymentState* state, Done done)
                 }
                 state->provisioned = false;
                 state->provisionStarted = false;
+                for (DeploymentState::Host& host : state->hosts) {
+                    if (host.upSince.isValid() && !host.downAt.isValid())
+                        host.downAt = QDateTime::currentDateTimeUtc(); // billed until now
+                }
                 forgetHostKeys(state->hosts);
                 done(Result::ok());
             });

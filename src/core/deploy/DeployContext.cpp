@@ -1,7 +1,10 @@
 #include "DeployContext.h"
 
 #include "Logging.h"
+#include "Settings.h"
 #include "SshKey.h"
+#include "aws/AwsParameters.h"
+#include "workspace/DeploymentIndex.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -39,6 +42,28 @@ void DeployContext::save()
         if (const Result written = state.writeMachinesFile(experiment.machinesFile()); !written)
             Q_EMIT progress(written.message());
     }
+    recordInIndex();
+}
+
+void DeployContext::recordInIndex()
+{
+    if (state.experiment.isEmpty())
+        return;
+    DeploymentIndex index;
+    if (state.terminated) {
+        if (const Result forgotten = index.forget(stateDir); !forgotten)
+            Q_EMIT progress(forgotten.message());
+        return;
+    }
+    if (state.backend == QLatin1String("aws") && m_awsRegion.isEmpty()) {
+        AwsParameters::Machine machine;
+        AwsParameters::resolve(experiment.parameters(), Settings(), &machine);
+        m_awsRegion = machine.region;
+        m_awsInstanceType = machine.instanceType;
+    }
+    if (const Result recorded = index.record(experiment.dir(), stateDir, state, m_awsRegion, m_awsInstanceType);
+        !recorded)
+        Q_EMIT progress(recorded.message());
 }
 
 void DeployContext::setPhase(int index, Phase phase)
@@ -143,6 +168,11 @@ QString DeployContext::remoteDir(const DeploymentState::Host& host, const Deploy
 QString DeployContext::remoteExperimentDir(const DeploymentState::Host& host) const
 {
     return QStringLiteral("%1/logistician/%2").arg(host.home, state.experiment);
+}
+
+QString DeployContext::runnerDir(const DeploymentState::Host& host) const
+{
+    return isRemote() ? remoteExperimentDir(host) + QStringLiteral("/runner") : stateDir + QStringLiteral("/runner");
 }
 
 QString DeployContext::dataDirOnHost(const DeploymentState::Host& host,

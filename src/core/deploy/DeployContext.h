@@ -32,6 +32,8 @@ public:
     bool isRemote() const { return backend && backend->isRemote(); }
     bool preassignsHosts() const { return backend && backend->preassignsHosts(); }
 
+    // Saves deployment.json (and machines.txt), and keeps the per-user DeploymentIndex in step: recorded
+    // while live, forgotten once terminated.
     void save();
     void setPhase(int index, DeploymentState::Phase phase);
     void setHostPhase(const QString& address, DeploymentState::HostPhase phase, const QString& message = QString());
@@ -54,11 +56,18 @@ public:
     QString remoteDir(const DeploymentState::Host& host, const DeploymentState::Condition& condition) const;
     // The folder of this experiment on a host: the conditions' folders and the image build folder are in it.
     QString remoteExperimentDir(const DeploymentState::Host& host) const;
+    // The host's runner folder (templates/remote/runner.sh): its queue, start scripts and claims.
+    QString runnerDir(const DeploymentState::Host& host) const;
     // Where a condition's results are on its host: the remote data folder, or the local one.
     QString dataDirOnHost(const DeploymentState::Host& host, const DeploymentState::Condition& condition) const;
 
     // Written atomically (QSaveFile), its folder made first.
     static Result writeFile(const QString& path, const QByteArray& data);
+
+private:
+    void recordInIndex();
+    QString m_awsRegion; // the machines' region and type for the index, learnt once
+    QString m_awsInstanceType;
 
 Q_SIGNALS:
     void conditionChanged(int index);

@@ -28,13 +28,6 @@ using HostPhase = DeploymentState::HostPhase;
 
 namespace {
 
-int pollIntervalMs()
-{
-    bool ok = false;
-    const int seconds = qEnvironmentVariableIntValue("LOGISTICIAN_POLL_SECONDS", &ok);
-    return (ok && seconds > 0 ? seconds : 5) * 1000;
-}
-
 } // namespace
 
 // --- plan ----------------------------------------------------------------------------------------
@@ -227,8 +220,6 @@ void DeployOperation::end(const Result& result)
     if (m_ended)
         return;
     m_ended = true;
-    if (m_pollTimer)
-        m_pollTimer->stop();
     m_done(result);
 }
 
@@ -295,6 +286,9 @@ void DeployOperation::setUpState(const GitFacts& facts)
         m_ctx.hasState = true;
         // The files machines.txt and the config folders describe belong to this deployment now.
         QFile::remove(m_ctx.experiment.machinesFile());
+        // So do the runner folders: an earlier deployment's claims never hold back this one's conditions.
+        QDir(m_ctx.stateDir + QStringLiteral("/runner")).removeRecursively();
+        QDir(m_ctx.stateDir + QStringLiteral("/runners")).removeRecursively();
     }
     m_ctx.save();
 }
@@ -488,7 +482,7 @@ void DeployOperation::prepareHosts()
     }
     connect(pool, &JobPool::finished, this, [this, pool] {
         pool->deleteLater();
-        statusThenSchedule();
+        statusThenHandOver();
     });
     pool->start();
 }
@@ -616,157 +610,117 @@ void DeployOperation::getImageOnHost(int hostIndex, JobPool::Done done)
               });
 }
 
-// --- the conditions ------------------------------------------------------------------------------
+// --- the hand-over -------------------------------------------------------------------------------
 
-void DeployOperation::statusThenSchedule()
+void DeployOperation::statusThenHandOver()
 {
-    StatusRound::run(m_ctx, [this] { schedule(); });
+    // What already runs (a deploy run again): those conditions stay where they are.
+    StatusRound::run(m_ctx, [this] { handOver(); });
 }
 
-void DeployOperation::schedule()
+bool DeployOperation::toHandOver(const DeploymentState::Condition& c)
+{
+    return !c.startedAt.isValid() && c.phase != Phase::Failed && c.phase != Phase::Succeeded
+        && c.phase != Phase::Terminated;
+}
+
+void DeployOperation::handOver()
 {
     if (m_ended)
         return;
-    const DeploymentState& state = m_ctx.state;
-    const int slotCount = m_ctx.backend->slotsPerHost();
-    auto load = [this, &state](const QString& address) {
-        int n = 0;
-        for (int i : state.conditionsOn(address)) {
-            const DeploymentState::Condition& c = state.conditions.at(i);
-            if (m_ctx.starting.contains(i) || (c.startedAt.isValid() && c.phase == Phase::Running))
-                ++n;
-        }
-        return n;
-    };
-    bool waiting = false;
+    DeploymentState& state = m_ctx.state;
+    QStringList ready;
+    for (const DeploymentState::Host& h : std::as_const(state.hosts)) {
+        if (h.phase == HostPhase::Ready)
+            ready << h.address;
+    }
+    // ssh: round robin over the ready hosts, decided up front; a condition keeps a host it was given
+    // before (its runner may have it queued still). aws: each has its machine already.
+    int next = 0;
     for (int i = 0; i < state.conditions.size(); ++i) {
-        const DeploymentState::Condition& c = state.conditions.at(i);
-        if (c.startedAt.isValid() || m_ctx.starting.contains(i) || c.phase == Phase::Failed
-            || c.phase == Phase::Terminated)
+        DeploymentState::Condition& c = state.conditions[i];
+        if (!toHandOver(c))
             continue;
-        QString chosen;
-        if (m_ctx.preassignsHosts()) {
-            const DeploymentState::Host* h = state.host(c.host);
-            if (!h || h->phase != HostPhase::Ready) {
-                if (c.phase != Phase::Unreachable) {
-                    m_ctx.state.conditions[i].lastRunPhase = c.phase;
-                    m_ctx.setPhase(i, Phase::Unreachable);
-                }
-                continue;
-            }
-            chosen = c.host;
-        } else {
-            int best = slotCount;
-            for (const DeploymentState::Host& h : state.hosts) {
-                if (h.phase != HostPhase::Ready)
-                    continue;
-                const int n = load(h.address);
-                if (n < best) {
-                    best = n;
-                    chosen = h.address;
-                }
-            }
-        }
-        if (chosen.isEmpty()) {
-            waiting = true;
-            continue;
-        }
-        startCondition(i, chosen);
-    }
-    if (!m_ctx.starting.isEmpty())
-        return; // schedule() runs again as each start ends
-    if (!waiting) {
-        finishDeploy();
-        return;
-    }
-    bool anyReady = false;
-    for (const DeploymentState::Host& h : state.hosts)
-        anyReady = anyReady || h.phase == HostPhase::Ready;
-    if (!anyReady) {
-        for (int i = 0; i < state.conditions.size(); ++i) {
-            if (!state.conditions.at(i).startedAt.isValid() && state.conditions.at(i).phase == Phase::Queued)
+        if (c.host.isEmpty() && !ready.isEmpty() && !m_ctx.preassignsHosts())
+            c.host = ready.at(next++ % ready.size());
+        if (!ready.contains(c.host)) {
+            if (c.phase != Phase::Unreachable) {
+                c.lastRunPhase = c.phase;
                 m_ctx.setPhase(i, Phase::Unreachable);
+            }
+            m_notHandedOver << c.slug;
+        } else if (c.phase != Phase::Queued) {
+            m_ctx.setPhase(i, Phase::Queued);
         }
-        finishDeploy();
-        return;
     }
-    // Every slot is taken: look again after a while, then start the next ones.
-    if (!m_pollTimer) {
-        m_pollTimer = new QTimer(this);
-        m_pollTimer->setSingleShot(true);
-        connect(m_pollTimer, &QTimer::timeout, this, &DeployOperation::statusThenSchedule);
-    }
-    m_pollTimer->start(pollIntervalMs());
-}
-
-void DeployOperation::startCondition(int index, const QString& address)
-{
-    m_ctx.starting.insert(index);
-    m_ctx.state.conditions[index].host = address;
-    m_ctx.setPhase(index, Phase::Uploading);
-    if (!m_ctx.isRemote()) {
-        runContainer(index, address);
-        return;
-    }
-    const DeploymentState::Host host = *m_ctx.state.host(address);
-    const QString dir = m_ctx.remoteDir(host, m_ctx.state.conditions.at(index));
-    const SshAccess ssh = m_ctx.backend->ssh(host);
-    // The pinned commit's files, then the condition's own (run wrapper, config, options).
-    auto uploadStage = [this, index, address, ssh, dir] {
-        m_ctx.run(ssh.upload(m_ctx.stageDir(m_ctx.state.conditions.at(index)), dir),
-                  [this, index, address](const CommandOutcome& o) {
-                      if (!o.ok()) {
-                          conditionStartFailed(index, address, true, o.exitCode, o.errorText());
-                          return;
-                      }
-                      runContainer(index, address);
-                  });
-    };
-    m_ctx.run(ssh.upload(m_ctx.codeDir(), dir + QStringLiteral("/project")),
-              [this, index, address, uploadStage](const CommandOutcome& o) {
-                  if (!o.ok()) {
-                      conditionStartFailed(index, address, true, o.exitCode, o.errorText());
-                      return;
-                  }
-                  uploadStage();
-              });
-}
-
-void DeployOperation::runContainer(int index, const QString& address)
-{
-    if (m_ctx.experiment.parameters().isOriginalStyle() && !m_imageCommands.contains(address)) {
-        imageCommand(index, address);
-        return;
-    }
-    const DeploymentState::Host host = *m_ctx.state.host(address);
-    const Docker::RunSpec spec = runSpec(m_ctx, m_ctx.state.conditions.at(index), host, m_ctx.isRemote(),
-                                         m_ctx.state.image, m_imageCommands.value(address));
-    const Command local = Docker::run(spec);
-    m_ctx.run(m_ctx.backend->command(host, Docker::argv(local)),
-              [this, index, address](const CommandOutcome& o) { onContainerStarted(index, address, o); });
-}
-
-void DeployOperation::onContainerStarted(int index, const QString& address, const CommandOutcome& o)
-{
-    if (!o.ok() && !o.err.contains("is already in use")) {
-        conditionStartFailed(index, address, o.exitCode == SshUnreachable, o.exitCode, o.errorText());
-        return;
-    }
-    // Already in use: a deploy that died after starting it; status reads what it does.
-    m_ctx.starting.remove(index);
-    DeploymentState::Condition& c = m_ctx.state.conditions[index];
-    c.startedAt = QDateTime::currentDateTimeUtc();
-    c.exitCode = -1;
-    m_ctx.setPhase(index, Phase::Running);
     m_ctx.save();
-    schedule();
+    auto* pool = new JobPool(16, m_ctx.work);
+    for (const QString& address : std::as_const(ready)) {
+        if (state.conditionsOn(address).isEmpty())
+            continue;
+        pool->add([this, address](JobPool::Done done) { uploadConditions(address, done); });
+    }
+    connect(pool, &JobPool::finished, this, [this, pool] {
+        pool->deleteLater();
+        finishDeploy();
+    });
+    pool->start();
 }
 
-void DeployOperation::imageCommand(int index, const QString& address)
+void DeployOperation::uploadConditions(const QString& address, JobPool::Done done)
 {
+    if (!m_ctx.isRemote()) {
+        lookUpImageCommand(address, done);
+        return;
+    }
+    // The pinned commit's files, then each condition's own (run wrapper, config, options), for those not started.
+    const DeploymentState::Host host = *m_ctx.state.host(address);
+    const SshAccess ssh = m_ctx.backend->ssh(host);
+    auto* pool = new JobPool(4, m_ctx.work);
+    auto failed = std::make_shared<QString>();
+    for (int i : m_ctx.state.conditionsOn(address)) {
+        const DeploymentState::Condition& c = m_ctx.state.conditions.at(i);
+        if (!toHandOver(c))
+            continue;
+        const QString dir = m_ctx.remoteDir(host, c);
+        const QString stage = m_ctx.stageDir(c);
+        pool->add([this, ssh, dir, stage, failed](JobPool::Done uploaded) {
+            m_ctx.run(ssh.upload(m_ctx.codeDir(), dir + QStringLiteral("/project")),
+                      [this, ssh, dir, stage, failed, uploaded](const CommandOutcome& o) {
+                          if (!o.ok()) {
+                              *failed = o.errorText();
+                              uploaded();
+                              return;
+                          }
+                          m_ctx.run(ssh.upload(stage, dir), [failed, uploaded](const CommandOutcome& o) {
+                              if (!o.ok())
+                                  *failed = o.errorText();
+                              uploaded();
+                          });
+                      });
+        });
+    }
+    connect(pool, &JobPool::finished, this, [this, pool, address, failed, done] {
+        pool->deleteLater();
+        if (!failed->isEmpty()) {
+            handOverFailed(address, QStringLiteral("upload failed: %1").arg(*failed), done);
+            return;
+        }
+        lookUpImageCommand(address, done);
+    });
+    pool->start();
+}
+
+void DeployOperation::lookUpImageCommand(const QString& address, JobPool::Done done)
+{
+    // Original style: the image's own ENTRYPOINT and CMD on that host, for the run wrapper to run.
+    if (!m_ctx.experiment.parameters().isOriginalStyle()) {
+        startRunner(address, done);
+        return;
+    }
     const DeploymentState::Host host = *m_ctx.state.host(address);
     const Command inspect = Docker::imageCommand(m_ctx.dockerSetting(), m_ctx.state.image);
-    m_ctx.run(m_ctx.backend->command(host, Docker::argv(inspect)), [this, index, address](const CommandOutcome& o) {
+    m_ctx.run(m_ctx.backend->command(host, Docker::argv(inspect)), [this, address, done](const CommandOutcome& o) {
         const QJsonArray parts = QJsonDocument::fromJson(o.out.trimmed()).array();
         QStringList words;
         for (const QJsonValue& part : parts) {
@@ -774,56 +728,131 @@ void DeployOperation::imageCommand(int index, const QString& address)
                 words << word.toString();
         }
         if (!o.ok() || words.isEmpty()) {
-            conditionStartFailed(
-                index, address, false, 1,
-                QStringLiteral("the image %1 has no CMD to run and parameters.json no "
-                               "experiment_command%2")
-                    .arg(m_ctx.state.image, o.ok() ? QString() : QStringLiteral(": ") + o.errorText()));
+            const QString why = QStringLiteral("the image %1 has no CMD to run and parameters.json no "
+                                               "experiment_command%2")
+                                    .arg(m_ctx.state.image, o.ok() ? QString() : QStringLiteral(": ") + o.errorText());
+            for (int i : m_ctx.state.conditionsOn(address)) {
+                if (toHandOver(m_ctx.state.conditions.at(i))) {
+                    m_ctx.state.conditions[i].exitCode = 1;
+                    m_ctx.setPhase(i, Phase::Failed);
+                }
+            }
+            m_problems << QStringLiteral("%1: %2").arg(address, why);
+            done();
             return;
         }
         m_imageCommands.insert(address, words);
-        runContainer(index, address);
+        startRunner(address, done);
     });
 }
 
-void DeployOperation::conditionStartFailed(int index, const QString& address, bool hostDown, int exitCode,
-                                           const QString& why)
+Result DeployOperation::writeRunnerFolder(const QString& address, const QString& folder) const
 {
-    m_ctx.starting.remove(index);
-    DeploymentState::Condition& c = m_ctx.state.conditions[index];
-    if (hostDown) {
-        m_ctx.markUnreachable(address, why);
-        if (m_ctx.preassignsHosts()) {
-            m_ctx.setPhase(index, Phase::Unreachable);
-        } else {
-            c.host.clear(); // back in the queue for another host
-            m_ctx.setPhase(index, Phase::Queued);
-        }
-    } else {
-        c.exitCode = exitCode;
-        m_problems << QStringLiteral("%1: could not start: %2").arg(c.slug, why);
-        m_ctx.setPhase(index, Phase::Failed);
+    const DeploymentState::Host host = *m_ctx.state.host(address);
+    const RemoteScript runner
+        = RemoteScript(QStringLiteral("runner")).setWords(QStringLiteral("DOCKER"), m_ctx.dockerWords());
+    if (!runner.error().isEmpty())
+        return Result::failed(runner.error());
+    if (Result r = DeployContext::writeFile(folder + QStringLiteral("/runner.sh"), runner.render().toUtf8()); !r)
+        return r;
+    QByteArray queue;
+    for (int i : m_ctx.state.conditionsOn(address)) {
+        const DeploymentState::Condition& c = m_ctx.state.conditions.at(i);
+        if (c.phase == Phase::Terminated)
+            continue;
+        // The one docker run of this condition, every word quoted by ShellWords; exec so the runner's
+        // worker sees docker's own exit code.
+        const Docker::RunSpec spec
+            = runSpec(m_ctx, c, host, m_ctx.isRemote(), m_ctx.state.image, m_imageCommands.value(address));
+        const QByteArray start = "exec " + ShellWords::join(Docker::argv(Docker::run(spec))).toUtf8() + '\n';
+        if (Result r = DeployContext::writeFile(folder + QLatin1Char('/') + c.slug + QStringLiteral(".sh"), start); !r)
+            return r;
+        queue += c.slug.toUtf8() + ' ' + m_ctx.containerName(c).toUtf8() + '\n';
     }
-    m_ctx.save();
-    schedule();
+    // The queue last: the runner never reads a line whose start script is not there yet.
+    return DeployContext::writeFile(folder + QStringLiteral("/queue"), queue);
+}
+
+QString DeployOperation::deploymentId() const
+{
+    return m_ctx.state.commit.left(12) + QLatin1Char('-') + QString::number(m_ctx.state.createdAt.toSecsSinceEpoch());
+}
+
+void DeployOperation::startRunner(const QString& address, JobPool::Done done)
+{
+    if (m_ended)
+        return;
+    const int hostIndex = static_cast<int>(
+        std::distance(m_ctx.state.hosts.cbegin(),
+                      std::find_if(m_ctx.state.hosts.cbegin(), m_ctx.state.hosts.cend(),
+                                   [&](const DeploymentState::Host& h) { return h.address == address; })));
+    const DeploymentState::Host host = m_ctx.state.hosts.at(hostIndex);
+    const QString remoteDir = m_ctx.runnerDir(host);
+    // Local: the runner's own folder; remote: a copy here, uploaded (rsync -a keeps the host's claims).
+    const QString folder = m_ctx.isRemote() ? m_ctx.stateDir + QStringLiteral("/runners/%1").arg(hostIndex) : remoteDir;
+    if (const Result written = writeRunnerFolder(address, folder); !written) {
+        handOverFailed(address, written.message(), done);
+        return;
+    }
+    const QString text = RemoteScript(QStringLiteral("start-runner"))
+                             .set(QStringLiteral("DIR"), remoteDir)
+                             .set(QStringLiteral("MAX"), QString::number(m_ctx.backend->slotsPerHost()))
+                             .set(QStringLiteral("ID"), deploymentId())
+                             .render();
+    auto start = [this, host, address, text, done] {
+        // sh runs start-runner.sh, which puts the runner in a session of its own in the background and returns:
+        // the runner is never this process's child, so PR_SET_PDEATHSIG (CommandRunner) does not reach it.
+        m_ctx.run(m_ctx.backend->script(host, text), [this, address, done](const CommandOutcome& o) {
+            if (!o.ok()) {
+                handOverFailed(address, QStringLiteral("the runner did not start: %1").arg(o.errorText()), done);
+                return;
+            }
+            m_handedTo << address;
+            done();
+        });
+    };
+    if (!m_ctx.isRemote()) {
+        start();
+        return;
+    }
+    m_ctx.run(
+        m_ctx.backend->ssh(host).upload(folder, remoteDir), [this, address, start, done](const CommandOutcome& o) {
+            if (!o.ok()) {
+                handOverFailed(address, QStringLiteral("upload of the runner failed: %1").arg(o.errorText()), done);
+                return;
+            }
+            start();
+        });
+}
+
+void DeployOperation::handOverFailed(const QString& address, const QString& why, JobPool::Done done)
+{
+    m_problems << QStringLiteral("%1: %2").arg(address, why);
+    for (int i : m_ctx.state.conditionsOn(address)) {
+        if (toHandOver(m_ctx.state.conditions.at(i))) {
+            m_notHandedOver << m_ctx.state.conditions.at(i).slug;
+            m_ctx.state.conditions[i].lastRunPhase = m_ctx.state.conditions.at(i).phase;
+            m_ctx.setPhase(i, Phase::Unreachable);
+        }
+    }
+    m_ctx.setHostPhase(address, HostPhase::Unreachable, why);
+    done();
 }
 
 void DeployOperation::finishDeploy()
 {
     m_ctx.save();
-    int started = 0;
-    QStringList notStarted;
+    int handed = 0;
     for (const DeploymentState::Condition& c : std::as_const(m_ctx.state.conditions)) {
-        if (c.startedAt.isValid())
-            ++started;
-        else
-            notStarted << c.slug;
+        if (m_handedTo.contains(c.host) && c.phase != Phase::Terminated)
+            ++handed;
     }
-    const QString message = QStringLiteral("%1 of %2 condition(s) started; follow them with `logistician status`")
-                                .arg(started)
-                                .arg(m_ctx.state.conditions.size());
-    if (!notStarted.isEmpty())
-        m_problems.prepend(QStringLiteral("not started: %1").arg(notStarted.join(QStringLiteral(", "))));
+    const QString message
+        = QStringLiteral("%1 condition(s) handed to %2 host(s); follow them with `logistician status`")
+              .arg(handed)
+              .arg(m_handedTo.size());
+    if (!m_notHandedOver.isEmpty())
+        m_problems.prepend(QStringLiteral("not handed over: %1").arg(m_notHandedOver.join(QStringLiteral(", "))));
     if (!m_problems.isEmpty()) {
         end(Result::failed(message + QStringLiteral("; ") + m_problems.join(QStringLiteral("; "))));
         return;

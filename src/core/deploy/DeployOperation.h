@@ -8,8 +8,6 @@
 #include <QHash>
 #include <functional>
 
-class QTimer;
-
 // What deploy would do, checked without running anything.
 struct DeployPlan
 {
@@ -29,8 +27,9 @@ struct DeployPlan
 
 // deploy, as named steps each starting the next: the Git checks and the export of the pinned commit
 // (on a worker thread, so the caller's event loop keeps turning), the files of each condition, the
-// image (built, pushed), the machines, each host made ready, then the conditions started as slots
-// free up. It ends by calling done once.
+// image (built, pushed), the machines, each host made ready, then each host's share handed to a runner
+// started detached on it (templates/remote/runner.sh), which starts them under max_parallel. It ends
+// by calling done once, as soon as every runner is started: killing this process changes nothing there.
 class DeployOperation : public QObject
 {
     Q_OBJECT
@@ -80,14 +79,19 @@ private:
     void hostFailed(const QString& address, const CommandOutcome& o, const QString& what, JobPool::Done done);
     // docker login and pull on the host, the credential in a folder of their own that goes when they end.
     Command registryPull(const DeploymentState::Host& host) const;
-    void statusThenSchedule();
-    void schedule();
-    void startCondition(int index, const QString& address);
-    void runContainer(int index, const QString& address);
-    void onContainerStarted(int index, const QString& address, const CommandOutcome& o);
+    // Each ready host gets its share: the conditions' files uploaded, its runner folder (queue, one start
+    // script per condition) written and uploaded, and its runner started detached; then deploy ends.
+    void statusThenHandOver();
+    void handOver();
+    static bool toHandOver(const DeploymentState::Condition& c);
+    void uploadConditions(const QString& address, JobPool::Done done);
     // Original style: the image's own ENTRYPOINT and CMD on that host, for the run wrapper to run.
-    void imageCommand(int index, const QString& address);
-    void conditionStartFailed(int index, const QString& address, bool hostDown, int exitCode, const QString& why);
+    void lookUpImageCommand(const QString& address, JobPool::Done done);
+    Result writeRunnerFolder(const QString& address, const QString& folder) const;
+    void startRunner(const QString& address, JobPool::Done done);
+    void handOverFailed(const QString& address, const QString& why, JobPool::Done done);
+    // Names this deployment to its runners: claims of another one are not this one's.
+    QString deploymentId() const;
     void finishDeploy();
 
     DeployContext& m_ctx;
@@ -99,7 +103,8 @@ private:
     QString m_registryPassword;
     QHash<QString, QStringList> m_imageCommands; // by host address
     QStringList m_problems;
-    QTimer* m_pollTimer = nullptr;
+    QStringList m_handedTo; // hosts whose runner runs (started, or alive from before)
+    QStringList m_notHandedOver; // slugs
     QFutureWatcher<GitFacts> m_probe;
     QFutureWatcher<QString> m_export;
 };

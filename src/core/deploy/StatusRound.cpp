@@ -17,7 +17,7 @@ QList<int> conditionsToAsk(const DeploymentState& state, const QString& address,
     for (int i : state.conditionsOn(address)) {
         // A condition terminated on its own has no container left to ask about.
         const DeploymentState::Condition& c = state.conditions.at(i);
-        if (c.startedAt.isValid() && !starting.contains(i) && c.phase != Phase::Terminated)
+        if (!starting.contains(i) && c.phase != Phase::Terminated)
             indexes << i;
     }
     return indexes;
@@ -44,8 +44,11 @@ void run(DeployContext& ctx, std::function<void()> then)
                             && ctx.isRemote()) {
                             ctx.markUnreachable(address, o.errorText());
                         } else {
-                            for (int i : apply(&ctx.state, address, indexes, o.out))
+                            QStringList notes;
+                            for (int i : apply(&ctx.state, address, indexes, o.out, &notes))
                                 Q_EMIT ctx.conditionChanged(i);
+                            for (const QString& note : std::as_const(notes))
+                                Q_EMIT ctx.progress(note);
                         }
                         done();
                     });
@@ -64,14 +67,19 @@ QString script(const DeployContext& ctx, const DeploymentState::Host& host, cons
     // The function s comes from templates/remote/status.sh; one call per condition follows.
     RemoteScript script(QStringLiteral("status"));
     script.setWords(QStringLiteral("DOCKER"), ctx.dockerWords());
+    const QString runner = ctx.runnerDir(host);
+    script.call(QStringLiteral("r"), { runner });
     for (int i : indexes) {
         const DeploymentState::Condition& c = ctx.state.conditions.at(i);
-        script.call(QStringLiteral("s"), { c.slug, ctx.dataDirOnHost(host, c), ctx.containerName(c) });
+        script.call(
+            QStringLiteral("s"),
+            { c.slug, ctx.dataDirOnHost(host, c), ctx.containerName(c), runner + QStringLiteral("/claims/") + c.slug });
     }
     return script.render();
 }
 
-QList<int> apply(DeploymentState* state, const QString& address, const QList<int>& indexes, const QByteArray& output)
+QList<int> apply(DeploymentState* state, const QString& address, const QList<int>& indexes, const QByteArray& output,
+                 QStringList* notes)
 {
     if (DeploymentState::Host* h = state->host(address); h && h->phase == HostPhase::Unreachable) {
         h->phase = HostPhase::Ready;
@@ -83,6 +91,8 @@ QList<int> apply(DeploymentState* state, const QString& address, const QList<int
         if (fields.size() >= 2)
             lines.insert(fields.at(0), fields);
     }
+    // none: no runner was ever started there (deploy has not handed the conditions over yet).
+    const QString runner = lines.value(QStringLiteral("-runner")).value(1).trimmed();
     QList<int> changed;
     for (int i : indexes) {
         DeploymentState::Condition& c = state->conditions[i];
@@ -90,6 +100,40 @@ QList<int> apply(DeploymentState* state, const QString& address, const QList<int
         if (f.size() < 2)
             continue;
         Phase phase = c.phase;
+        if (f.at(1) == QLatin1String("queued")) {
+            if (runner == QLatin1String("alive")) {
+                phase = Phase::Queued;
+            } else if (runner == QLatin1String("gone") || runner == QLatin1String("done")) {
+                // The runner ended without starting it (the host rebooted, someone killed it): nothing will.
+                phase = Phase::Unreachable;
+                if (notes && c.phase != Phase::Unreachable)
+                    *notes << QStringLiteral("%1: lost: the runner on %2 is gone and never started it")
+                                  .arg(c.slug, address);
+            }
+            if (phase != c.phase) {
+                c.phase = phase;
+                changed << i;
+            }
+            continue;
+        }
+        if (f.at(1) == QLatin1String("startfailed")) {
+            bool ok = false;
+            const int code = f.value(2).trimmed().toInt(&ok);
+            c.exitCode = ok ? code : 1;
+            if (!c.finishedAt.isValid())
+                c.finishedAt = QDateTime::currentDateTimeUtc();
+            if (notes && c.phase != Phase::Failed)
+                *notes << QStringLiteral("%1: could not start (exit code %2): %3")
+                              .arg(c.slug)
+                              .arg(c.exitCode)
+                              .arg(f.value(3).trimmed());
+            c.lastRunPhase = Phase::Failed;
+            if (c.phase != Phase::Failed) {
+                c.phase = Phase::Failed;
+                changed << i;
+            }
+            continue;
+        }
         if (f.at(1) == QLatin1String("done")) {
             bool ok = false;
             const int code = f.value(2).trimmed().toInt(&ok);

@@ -44,9 +44,15 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected)
             continue;
         HostWork work;
         work.address = host.address;
+        work.runnerDir = ctx.runnerDir(host);
+        work.stopRunner = p.whole;
+        if (p.whole)
+            work.labels = QStringList { state.experiment, state.commit };
         for (int i : std::as_const(here)) {
             const DeploymentState::Condition& c = state.conditions.at(i);
             work.containers << ctx.containerName(c);
+            if (!p.whole)
+                work.cancel << c.slug;
             if (!remote) {
                 // The container's log stays with the results; one terminated earlier saved it then.
                 if (c.phase != Phase::Terminated)
@@ -59,7 +65,7 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected)
         if (remote && p.whole) {
             // The image build folder, then the experiment's folder once nothing is left in it. Some
             // conditions only: the image and the others' folders stay for the ones still running.
-            work.dirs << ctx.remoteExperimentDir(host) + QStringLiteral("/image");
+            work.dirs << ctx.remoteExperimentDir(host) + QStringLiteral("/image") << work.runnerDir;
             work.removeIfEmpty = ctx.remoteExperimentDir(host);
         }
         p.hosts << work;
@@ -71,15 +77,24 @@ QString script(const QString& docker, const HostWork& work)
 {
     // The functions come from templates/remote/terminate.sh; the last call's status is the script's.
     RemoteScript script(QStringLiteral("terminate"));
+    if (!work.cancel.isEmpty())
+        script.call(QStringLiteral("cancel_claims"), QStringList { work.runnerDir } + work.cancel);
     for (const QStringList& log : work.logs)
         script.call(QStringLiteral("save_log"),
                     QStringList { log.value(1) } + Docker::argv(Docker::logs(docker, log.value(0))));
     script.call(QStringLiteral("remove_containers"), Docker::argv(Docker::removeContainers(docker, work.containers)));
+    if (work.labels.size() == 2)
+        script.call(QStringLiteral("remove_labelled"), work.labels + Docker::programWords(docker));
     if (!work.dirs.isEmpty())
         script.call(QStringLiteral("remove_dirs"), work.dirs);
     if (!work.removeIfEmpty.isEmpty())
         script.call(QStringLiteral("remove_if_empty"), { work.removeIfEmpty });
     return script.render();
+}
+
+QString stopScript(const HostWork& work)
+{
+    return RemoteScript(QStringLiteral("stop-runner")).set(QStringLiteral("DIR"), work.runnerDir).render();
 }
 
 namespace {
@@ -106,6 +121,8 @@ void release(DeployContext& ctx, const Plan& plan, const QStringList& failures, 
                 Q_EMIT ctx.conditionChanged(i);
             }
             QDir(ctx.stateDir + QStringLiteral("/stage")).removeRecursively();
+            QDir(ctx.stateDir + QStringLiteral("/runner")).removeRecursively();
+            QDir(ctx.stateDir + QStringLiteral("/runners")).removeRecursively();
             ctx.save();
             QString message = QStringLiteral("terminated; results are in %1").arg(ctx.experiment.dataDir());
             // A machine of its own is destroyed anyway: a container it could not stop is no news.
@@ -170,16 +187,35 @@ void run(DeployContext& ctx, const TerminateOptions& options, const QSet<int>& s
     for (const HostWork& work : p.hosts) {
         pool->add([&ctx, work, docker, failures, closeMaster](JobPool::Done jobDone) {
             const DeploymentState::Host host = *ctx.state.host(work.address);
-            ctx.run(ctx.backend->script(host, script(docker, work)),
-                    [&ctx, host, failures, closeMaster, jobDone](const CommandOutcome& o) {
-                        if (!o.ok())
-                            *failures << QStringLiteral("%1: %2").arg(host.address, o.errorText());
-                        if (!closeMaster) {
-                            jobDone();
-                            return;
-                        }
-                        ctx.run(ctx.backend->ssh(host).closeMaster(), [jobDone](const CommandOutcome&) { jobDone(); });
-                    });
+            auto finish = [&ctx, host, closeMaster, jobDone] {
+                if (!closeMaster) {
+                    jobDone();
+                    return;
+                }
+                ctx.run(ctx.backend->ssh(host).closeMaster(), [jobDone](const CommandOutcome&) { jobDone(); });
+            };
+            auto clean = [&ctx, host, work, docker, failures, finish] {
+                ctx.run(ctx.backend->script(host, script(docker, work)),
+                        [host, failures, finish](const CommandOutcome& o) {
+                            if (!o.ok())
+                                *failures << QStringLiteral("%1: %2").arg(host.address, o.errorText());
+                            finish();
+                        });
+            };
+            if (!work.stopRunner) {
+                clean();
+                return;
+            }
+            // The runner first: once it is stopped nothing starts, so the containers removed next stay gone.
+            ctx.run(
+                ctx.backend->script(host, stopScript(work)), [host, failures, clean, finish](const CommandOutcome& o) {
+                    if (!o.ok()) {
+                        *failures << QStringLiteral("%1: the runner did not stop: %2").arg(host.address, o.errorText());
+                        finish();
+                        return;
+                    }
+                    clean();
+                });
         });
     }
     QObject::connect(pool, &JobPool::finished, &ctx, [&ctx, pool, p, failures, options, done] {

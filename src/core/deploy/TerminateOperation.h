@@ -13,15 +13,19 @@ struct TerminateOptions
     QList<int> conditions;
 };
 
-// terminate: removes the containers and the remote folders of some conditions, or of all of them
-// with the whole deployment's leftovers (the image folder, the machines); the whole deployment is
-// the same path with every condition chosen.
+// terminate: stops the hosts' runners first (nothing more starts), then removes the containers and the remote folders
+// of some conditions, or of all of them with the whole deployment's leftovers (the image folder, the machines); the
+// whole deployment is the same path with every condition chosen.
 namespace TerminateOperation {
 
 // What is done on one host.
 struct HostWork
 {
     QString address;
+    QString runnerDir; // the host's runner folder
+    bool stopRunner = false; // whole deployment: stop-runner.sh runs first, so nothing more starts
+    QStringList cancel; // some conditions: slugs the runner must never start (claimed as cancelled)
+    QStringList labels; // whole deployment: {experiment, commit}; every container with both labels goes
     QList<QStringList> logs; // local engine: {container, file} to save each container's log first
     QStringList containers; // removed by name, so one a dead deploy started goes too
     QStringList dirs; // remote folders removed (never those of results not synced)
@@ -41,6 +45,8 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected);
 
 // The script run on the host for its work (docker: the docker command setting); every value quoted.
 QString script(const QString& docker, const HostWork& work);
+// templates/remote/stop-runner.sh for the host's runner folder; run before script().
+QString stopScript(const HostWork& work);
 
 // Runs the terminate after a status round; done gets the result.
 void run(DeployContext& ctx, const TerminateOptions& options, const QSet<int>& selected,

@@ -1,0 +1,137 @@
+// The host-side runner on the local engine: deploy hands the conditions over and returns, the
+// runner keeps max_parallel, a killed deploy changes nothing, terminate wins over the runner,
+// and the deployment is in the per-user index while it lives.
+#include "DeployTestKit.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTest>
+#include <csignal>
+
+class TestDeployRunner : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void terminateWinsOverTheRunner();
+    void killedDeployChangesNothing();
+    void indexListsTheDeploymentUntilTerminated();
+
+private:
+    static QString runnerDir(TestProject& project)
+    {
+        return project.experimentDir() + QStringLiteral("/.logistician/runner");
+    }
+    static bool processAlive(qint64 pid) { return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0; }
+    // Containers with the experiment's label, running or not (docker ps by label, as terminate removes them).
+    static QStringList labelled(const QString& experiment)
+    {
+        QProcess ps;
+        ps.start(QStringLiteral("docker"),
+                 { QStringLiteral("ps"), QStringLiteral("-aq"), QStringLiteral("--filter"),
+                   QStringLiteral("label=logistician.experiment=") + experiment });
+        ps.waitForFinished();
+        return QString::fromUtf8(ps.readAllStandardOutput()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    }
+    std::unique_ptr<DeployTestKit> m_kit;
+};
+
+void TestDeployRunner::initTestCase()
+{
+    m_kit = std::make_unique<DeployTestKit>();
+    QVERIFY(m_kit->isValid());
+}
+
+void TestDeployRunner::terminateWinsOverTheRunner()
+{
+    // D1: 5 conditions, 2 at a time, 30 s each.
+    QStringList conditions;
+    for (int i = 0; i < 5; ++i)
+        conditions << QStringLiteral("--sleep 30");
+    auto project = m_kit->project(conditions, { { QStringLiteral("max_parallel"), 2 } });
+    const CliResult deployed
+        = m_kit->cli(*project, { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local") });
+    QCOMPARE(deployed.exitCode, 0);
+    QVERIFY2(deployed.err.contains(QLatin1String("5 condition(s) handed to 1 host(s)")), qPrintable(deployed.err));
+    // deploy returned at once: the runner on the host starts them, two at a time.
+    QTRY_COMPARE_WITH_TIMEOUT(DeployTestKit::containers(project->name()).size(), 2, 60000);
+    int code = -1;
+    QJsonObject status = m_kit->status(*project, &code);
+    QCOMPARE(DeployTestKit::condition(status, 5).value(QStringLiteral("state")).toString(), QStringLiteral("queued"));
+    const qint64 runnerPid
+        = DeployTestKit::readFile(runnerDir(*project) + QStringLiteral("/runner.pid")).trimmed().toLongLong();
+    QVERIFY(processAlive(runnerPid));
+
+    const CliResult terminated
+        = m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") });
+    QCOMPARE(terminated.exitCode, 0);
+    // For 12 s nothing with the experiment's label exists, and the runner is gone.
+    for (int i = 0; i < 24; ++i) {
+        QVERIFY2(labelled(project->name()).isEmpty(), qPrintable(labelled(project->name()).join(QLatin1Char(' '))));
+        QVERIFY(!processAlive(runnerPid));
+        QTest::qWait(500);
+    }
+    QVERIFY(!QFileInfo::exists(project->experimentDir() + QStringLiteral("/data/c5-sleep-30/logs/started_at.txt")));
+}
+
+void TestDeployRunner::killedDeployChangesNothing()
+{
+    QStringList conditions;
+    for (int i = 0; i < 4; ++i)
+        conditions << QStringLiteral("--sleep 2");
+    auto project = m_kit->project(conditions, { { QStringLiteral("max_parallel"), 2 } });
+    QProcess deploy;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (auto it = m_kit->env().cbegin(); it != m_kit->env().cend(); ++it)
+        env.insert(it.key(), it.value());
+    deploy.setProcessEnvironment(env);
+    deploy.start(
+        CliProcess::binary(),
+        { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"), project->experimentDir() });
+    // Killed as soon as the runner is there: between the hand-over and deploy's return, or right after it.
+    const QString pidFile = runnerDir(*project) + QStringLiteral("/runner.pid");
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(pidFile) || deploy.state() == QProcess::NotRunning, 120000);
+    ::kill(static_cast<pid_t>(deploy.processId()), SIGKILL);
+    deploy.waitForFinished();
+    QVERIFY(QFileInfo::exists(pidFile));
+
+    for (int i = 1; i <= 4; ++i) {
+        const QString exitFile
+            = project->experimentDir() + QStringLiteral("/data/c%1-sleep-2/logs/exit_code.txt").arg(i);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(exitFile), 60000);
+    }
+    int code = -1;
+    const QJsonObject status = m_kit->status(*project, &code);
+    QCOMPARE(code, 0);
+    for (int i = 1; i <= 4; ++i)
+        QCOMPARE(DeployTestKit::condition(status, i).value(QStringLiteral("state")).toString(),
+                 QStringLiteral("succeeded"));
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
+}
+
+void TestDeployRunner::indexListsTheDeploymentUntilTerminated()
+{
+    auto project = m_kit->project({ QStringLiteral("--exit 0") });
+    auto listed = [&] {
+        const CliResult r = m_kit->cli(*project, { QStringLiteral("list"), QStringLiteral("--json") });
+        QStringList names;
+        for (const QJsonValue& d :
+             QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("deployments")).toArray())
+            names << d.toObject().value(QStringLiteral("experiment")).toString();
+        return names;
+    };
+    QVERIFY(!listed().contains(project->name()));
+    QCOMPARE(m_kit
+                 ->cli(*project,
+                       { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"),
+                         QStringLiteral("--wait") })
+                 .exitCode,
+             0);
+    QVERIFY(listed().contains(project->name()));
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
+    QVERIFY(!listed().contains(project->name()));
+}
+
+QTEST_GUILESS_MAIN(TestDeployRunner)
+#include "TestDeployRunner.moc"
