@@ -37,7 +37,7 @@ if [ "$AUTO_STOP_MINUTES" -gt 0 ]; then
 # Stops this machine once Logistician has done nothing on it for MINUTES:
 #   logistician-idle-stop MINUTES BASE [STAMP]
 # Activity is a running Logistician container, a live runner under
-# BASE/*/runner (it may be between two conditions), or BASE/activity, which
+# BASE/*/runner* (it may be between two conditions), or BASE/activity, which
 # Logistician touches while it uploads code or builds the image, before any
 # container runs. STAMP (default /var/lib/logistician/last-active) keeps the
 # time of the last activity seen.
@@ -47,7 +47,7 @@ stamp="${3:-/var/lib/logistician/last-active}"
 mkdir -p "$(dirname "$stamp")"
 active() {
     [ -n "$(docker ps -q --filter label=logistician.experiment 2>/dev/null)" ] && return 0
-    for pidfile in "$base"/*/runner/runner.pid; do
+    for pidfile in "$base"/*/runner*/runner.pid; do
         [ -f "$pidfile" ] || continue
         [ -e "${pidfile%/runner.pid}/runner.done" ] && continue
         kill -0 "$(cat "$pidfile")" 2>/dev/null && return 0

@@ -172,7 +172,16 @@ QString DeployContext::remoteExperimentDir(const DeploymentState::Host& host) co
 
 QString DeployContext::runnerDir(const DeploymentState::Host& host) const
 {
-    return isRemote() ? remoteExperimentDir(host) + QStringLiteral("/runner") : stateDir + QStringLiteral("/runner");
+    if (!isRemote())
+        return stateDir + QStringLiteral("/runner");
+    // One folder per host address: two addresses may reach the same filesystem (the test machines on
+    // 127.0.0.x do; so can two ssh hosts sharing an NFS home), and two runners must never share a queue.
+    QString key = host.address;
+    for (QChar& ch : key) {
+        if (!(ch.isLetterOrNumber() && ch.unicode() < 128) && ch != QLatin1Char('.') && ch != QLatin1Char('-'))
+            ch = QLatin1Char('-');
+    }
+    return remoteExperimentDir(host) + QStringLiteral("/runner-") + key;
 }
 
 QString DeployContext::dataDirOnHost(const DeploymentState::Host& host,

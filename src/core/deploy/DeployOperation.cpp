@@ -764,7 +764,10 @@ Result DeployOperation::writeRunnerFolder(const QString& address, const QString&
         // worker sees docker's own exit code.
         const Docker::RunSpec spec
             = runSpec(m_ctx, c, host, m_ctx.isRemote(), m_ctx.state.image, m_imageCommands.value(address));
-        const QByteArray start = "exec " + ShellWords::join(Docker::argv(Docker::run(spec))).toUtf8() + '\n';
+        const QString run = ShellWords::join(Docker::argv(Docker::run(spec)));
+        const QByteArray start = "exec " + run.toUtf8() + '\n';
+        // Shown as every command is: the runner on the host runs exactly this (no secrets are in it).
+        Q_EMIT m_ctx.progress(QStringLiteral("%1 on %2 will run: %3").arg(c.slug, address, run));
         if (Result r = DeployContext::writeFile(folder + QLatin1Char('/') + c.slug + QStringLiteral(".sh"), start); !r)
             return r;
         queue += c.slug.toUtf8() + ' ' + m_ctx.containerName(c).toUtf8() + '\n';
