@@ -195,7 +195,8 @@ void TestGuiRuns::stopARunningContainer()
     QCOMPARE(runs->phase(), RunsPanel::Phase::Running);
     const QString container = containerOf(project);
     QVERIFY(!container.isEmpty());
-    QCOMPARE(containersNamed(container).section(QLatin1Char(' '), 0, 0), container);
+    // "started" is also in the echoed command line: wait for the engine to list the container.
+    QTRY_COMPARE_WITH_TIMEOUT(containersNamed(container).section(QLatin1Char(' '), 0, 0), container, 30000);
     QTest::mouseClick(need<QPushButton>(runs, "stopButton"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!runs->isBusy(), 30000);
     const QString status = need<QLabel>(runs, "runStatus")->text();
