@@ -125,9 +125,9 @@ void TestDeployOperations::statusAsksOnlyStartedConditions()
     // The script asks about the host's runner, and each condition with its remote data folder, container name
     // and the runner's claim.
     const QString script = StatusRound::script(*ctx, ctx->state.hosts[0], { 0 });
-    QVERIFY2(script.contains(QStringLiteral("\nr /home/me/logistician/exp/runner\n")), qPrintable(script));
+    QVERIFY2(script.contains(QStringLiteral("\nr /home/me/logistician/exp/runner-me-a\n")), qPrintable(script));
     QVERIFY2(script.contains(QStringLiteral("\ns %1 /home/me/logistician/exp/%1/data logistician-exp-%1 "
-                                            "/home/me/logistician/exp/runner/claims/%1\n")
+                                            "/home/me/logistician/exp/runner-me-a/claims/%1\n")
                                  .arg(ctx->state.conditions[0].slug)),
              qPrintable(script));
 }
@@ -186,7 +186,7 @@ void TestDeployOperations::terminateAllCleansEveryHost()
     QCOMPARE(work.containers.size(), 3);
     QCOMPARE(work.dirs.size(), 5);
     QCOMPARE(work.dirs.at(3), QStringLiteral("/home/me/logistician/exp/image"));
-    QCOMPARE(work.dirs.last(), QStringLiteral("/home/me/logistician/exp/runner"));
+    QCOMPARE(work.dirs.last(), QStringLiteral("/home/me/logistician/exp/runner-me-a"));
     QVERIFY(work.stopRunner);
     QCOMPARE(work.labels, (QStringList { ctx->state.experiment, ctx->state.commit }));
     QCOMPARE(work.removeIfEmpty, QStringLiteral("/home/me/logistician/exp"));
