@@ -9,22 +9,6 @@
 #include <QEventLoop>
 #include <QTimer>
 
-namespace {
-
-// Something is still to run or running: deploy --wait goes on looking.
-bool stillGoing(const DeploymentState& state)
-{
-    using Phase = DeploymentState::Phase;
-    for (const DeploymentState::Condition& c : state.conditions) {
-        if (c.phase == Phase::Queued || c.phase == Phase::Provisioning || c.phase == Phase::Booting
-            || c.phase == Phase::Uploading || c.phase == Phase::Building || c.phase == Phase::Running)
-            return true;
-    }
-    return false;
-}
-
-} // namespace
-
 int DeployVerb::waitForEnd(Deployment& deployment, int intervalSeconds)
 {
     // The runners on the hosts do the work; this only looks, as `status --watch` does.
@@ -32,7 +16,7 @@ int DeployVerb::waitForEnd(Deployment& deployment, int intervalSeconds)
         const int code = await(deployment, [&] { deployment.refreshStatus(); });
         if (code == 2)
             return code;
-        if (!stillGoing(deployment.state())) {
+        if (!deployment.state().stillGoing()) {
             const int exitCode = Deployment::exitCodeFor(deployment.state());
             Console::err(QStringLiteral("logistician: every condition has ended%1\n")
                              .arg(exitCode ? QStringLiteral("; some failed or were lost (see `logistician status`)")

@@ -43,17 +43,6 @@ QString stateText(const DeploymentState::Condition& c)
     }
 }
 
-bool stillGoing(const DeploymentState& state)
-{
-    using Phase = DeploymentState::Phase;
-    for (const DeploymentState::Condition& c : state.conditions) {
-        if (c.phase == Phase::Queued || c.phase == Phase::Provisioning || c.phase == Phase::Booting
-            || c.phase == Phase::Uploading || c.phase == Phase::Building || c.phase == Phase::Running)
-            return true;
-    }
-    return false;
-}
-
 } // namespace
 
 QString StatusVerb::table(const Deployment& deployment)
@@ -124,7 +113,7 @@ int StatusVerb::execute(const QStringList& arguments)
             return code;
         if (clearScreen)
             Console::out(QStringLiteral("\x1b[H\x1b[2J"));
-        const bool over = !parser.isSet(watch) || !stillGoing(deployment.state());
+        const bool over = !parser.isSet(watch) || !deployment.state().stillGoing();
         if (parser.isSet(json)) {
             // One document: --watch prints the summary line of each look on stderr and the state at the end.
             if (over) {

@@ -130,6 +130,16 @@ QList<int> DeploymentState::conditionsOn(const QString& address) const
     return out;
 }
 
+bool DeploymentState::stillGoing() const
+{
+    for (const Condition& c : conditions) {
+        if (c.phase == Phase::Queued || c.phase == Phase::Provisioning || c.phase == Phase::Booting
+            || c.phase == Phase::Uploading || c.phase == Phase::Building || c.phase == Phase::Running)
+            return true;
+    }
+    return false;
+}
+
 QJsonObject DeploymentState::toJson() const
 {
     QJsonArray hostArray;

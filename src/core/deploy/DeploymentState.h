@@ -110,6 +110,8 @@ public:
     Host* host(const QString& address);
     const Host* host(const QString& address) const;
     QList<int> conditionsOn(const QString& address) const; // indexes into conditions
+    // A condition is still to run or running: `deploy --wait` and `status --watch` go on looking.
+    bool stillGoing() const;
 
     QJsonObject toJson() const;
     static DeploymentState fromJson(const QJsonObject& json);
