@@ -35,4 +35,5 @@ fi
 echo "test.sh: terraform provider mirror: ${LOGISTICIAN_TF_MIRROR:-none found (the aws tests will say so)}" >&2
 export CHECKPOINT_DISABLE=1
 # The keychain: a private D-Bus session with an unlocked gnome-keyring.
-exec dbus-run-session -- ./scripts/with-keyring.sh ctest --test-dir "${LOGISTICIAN_BUILD_DIR:-build}" --output-on-failure --timeout 900 "$@"
+exec dbus-run-session -- ./scripts/with-keyring.sh ctest --test-dir "${LOGISTICIAN_BUILD_DIR:-build}" --output-on-failure --timeout 900 \
+    --parallel "${LOGISTICIAN_TEST_JOBS:-2}" "$@"
