@@ -7,6 +7,7 @@
 #include "CreateVerb.h"
 #include "DeployVerb.h"
 #include "Experiment.h"
+#include "ExamplesVerb.h"
 #include "ListVerb.h"
 #include "Logging.h"
 #include "LogsVerb.h"
@@ -29,6 +30,7 @@ std::vector<std::unique_ptr<Verb>> allVerbs()
     std::vector<std::unique_ptr<Verb>> verbs;
     verbs.push_back(std::make_unique<SetupVerb>());
     verbs.push_back(std::make_unique<CreateVerb>());
+    verbs.push_back(std::make_unique<ExamplesVerb>());
     verbs.push_back(std::make_unique<BuildVerb>());
     verbs.push_back(std::make_unique<RunVerb>());
     verbs.push_back(std::make_unique<ShellVerb>());

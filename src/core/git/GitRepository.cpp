@@ -298,3 +298,34 @@ Result GitRepository::exportRepository(const QString& commit, const QString& des
         return fail(lastError());
     return Result::ok();
 }
+
+Result GitRepository::initWithCommit(const QString& dir, const QString& message)
+{
+    auto fail = [&](const QString& what) {
+        return Result::failed(QStringLiteral("cannot make a Git repository in %1: %2: %3").arg(dir, what, lastError()));
+    };
+    ensureLibgit2();
+    Handle<git_repository, git_repository_free> repo;
+    if (git_repository_init(repo.out(), dir.toUtf8().constData(), 0) != 0)
+        return fail(QStringLiteral("init"));
+    Handle<git_index, git_index_free> index;
+    if (git_repository_index(index.out(), repo.ptr) != 0
+        || git_index_add_all(index.ptr, nullptr, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr) != 0
+        || git_index_write(index.ptr) != 0)
+        return fail(QStringLiteral("adding the files"));
+    git_oid treeId;
+    git_oid commitId;
+    Handle<git_tree, git_tree_free> tree;
+    if (git_index_write_tree(&treeId, index.ptr) != 0 || git_tree_lookup(tree.out(), repo.ptr, &treeId) != 0)
+        return fail(QStringLiteral("writing the tree"));
+    Handle<git_signature, git_signature_free> who;
+    // A machine without user.name/user.email still gets its first commit.
+    if (git_signature_default(who.out(), repo.ptr) != 0
+        && git_signature_now(who.out(), "Logistician", "logistician@localhost") != 0)
+        return fail(QStringLiteral("the author"));
+    if (git_commit_create_v(&commitId, repo.ptr, "HEAD", who.ptr, who.ptr, nullptr, message.toUtf8().constData(),
+                            tree.ptr, 0)
+        != 0)
+        return fail(QStringLiteral("committing"));
+    return Result::ok();
+}

@@ -44,6 +44,10 @@ public:
     // Logistician's Dockerfiles run `git log -1` in /project.
     Result exportRepository(const QString& commit, const QString& destination) const;
 
+    // Makes dir (which holds files already) a new repository with one commit of
+    // every file .gitignore lets in; the author is the user's Git identity, else Logistician.
+    static Result initWithCommit(const QString& dir, const QString& message);
+
     // libgit2's last error as text.
     static QString lastError();
 

@@ -1,0 +1,64 @@
+#include "ExamplesVerb.h"
+
+#include "AppPaths.h"
+#include "Console.h"
+#include "workspace/ExampleCopier.h"
+
+#include <QDir>
+#include <QJsonArray>
+
+int ExamplesVerb::execute(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption json = jsonOption();
+    parser.addOption(json);
+    parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("The example to copy."),
+                                 QStringLiteral("[NAME"));
+    parser.addPositionalArgument(QStringLiteral("DEST"),
+                                 QStringLiteral("The folder to make (must not exist, or be empty)."),
+                                 QStringLiteral("DEST]"));
+    if (int code = parse(parser, arguments); code >= 0)
+        return code;
+    const QStringList given = parser.positionalArguments();
+    const QString examplesDir = AppPaths::examplesDir();
+
+    if (given.isEmpty()) {
+        const QList<ExampleCopier::Example> examples = ExampleCopier::available(examplesDir);
+        if (parser.isSet(json)) {
+            QJsonArray items;
+            for (const ExampleCopier::Example& e : examples)
+                items.append(
+                    QJsonObject { { QStringLiteral("name"), e.name }, { QStringLiteral("summary"), e.summary } });
+            Console::printJson({ { QStringLiteral("verb"), name() },
+                                 { QStringLiteral("exit_code"), 0 },
+                                 { QStringLiteral("error"), QJsonValue() },
+                                 { QStringLiteral("examples"), items } });
+            return 0;
+        }
+        for (const ExampleCopier::Example& e : examples)
+            Console::outLine(QStringLiteral("%1%2").arg(e.name, -12).arg(e.summary));
+        Console::err(QStringLiteral("Copy one with: logistician examples NAME DEST\n"));
+        return 0;
+    }
+    if (given.size() != 2)
+        return Console::exitWith(
+            Result::badInput(QStringLiteral("examples takes no argument (to list) or NAME DEST (to copy)")));
+
+    QString experimentDir;
+    const Result copied = ExampleCopier::copy(examplesDir, given.at(0), given.at(1), &experimentDir);
+    if (!copied)
+        return Console::exitWith(copied);
+    if (parser.isSet(json)) {
+        Console::printJson({ { QStringLiteral("verb"), name() },
+                             { QStringLiteral("exit_code"), 0 },
+                             { QStringLiteral("error"), QJsonValue() },
+                             { QStringLiteral("example"), given.at(0) },
+                             { QStringLiteral("experiment_dir"), QDir::cleanPath(experimentDir) } });
+        return 0;
+    }
+    Console::outLine(QDir::cleanPath(experimentDir));
+    Console::err(
+        QStringLiteral("Copied the %1 example, committed as a new Git repository. Next: logistician build %2\n")
+            .arg(given.at(0), QDir::cleanPath(experimentDir)));
+    return 0;
+}

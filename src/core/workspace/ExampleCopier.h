@@ -1,0 +1,30 @@
+#pragma once
+
+#include "Result.h"
+
+#include <QList>
+#include <QString>
+
+// The examples shipped with Logistician (examples/ in the source tree,
+// share/logistician/examples when installed), and copying one to a folder of
+// the user's choosing as a Git repository of its own, ready to deploy. The
+// CLI's `examples` verb and the desktop app's welcome page both use it.
+class ExampleCopier
+{
+public:
+    struct Example
+    {
+        QString name; // its folder name: "addition", "optimise"
+        QString summary; // the first paragraph of its README.md
+        QString folder; // where it is shipped
+    };
+
+    // Every example folder that holds experiments/*/parameters.json, by name.
+    static QList<Example> available(const QString& examplesDir);
+
+    // Copies example `name` to destination (which must not exist, or be an empty
+    // folder), commits it as a new repository, and gives the first experiment's
+    // folder. Nothing is left at destination when it fails.
+    static Result copy(const QString& examplesDir, const QString& name, const QString& destination,
+                       QString* experimentDir);
+};
