@@ -51,6 +51,7 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(dest + "/add.sh"));
         QVERIFY(QFile::exists(dest + "/experiments/1/parameters.json"));
         QVERIFY(!QDir(dest + "/experiments/1/data").exists());
+        QVERIFY(QFile::exists(dest + "/experiments/1/.gitignore")); // even when the package left it out
         QCOMPARE(git(dest, { "status", "--porcelain" }), QString());
         QCOMPARE(git(dest, { "log", "--format=%s" }), QStringLiteral("The addition example of Logistician"));
 
