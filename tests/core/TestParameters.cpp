@@ -165,13 +165,13 @@ private Q_SLOTS:
                                              << "parameters.json:1:38: aws_spot must be true or false";
         QTest::newRow("aws_spot_max_price a number")
             << QByteArray("{\"experiment_name\": \"x\", \"aws_spot\": true, \"aws_spot_max_price\": 0.05}")
-            << "parameters.json:1:70: aws_spot_max_price must be a price";
+            << "parameters.json:1:66: aws_spot_max_price must be a price";
         QTest::newRow("aws_spot_max_price hostile")
             << QByteArray("{\"experiment_name\": \"x\", \"aws_spot\": true, \"aws_spot_max_price\": \"0.1${x}\"}")
-            << "parameters.json:1:70: aws_spot_max_price must be a price";
+            << "parameters.json:1:66: aws_spot_max_price must be a price";
         QTest::newRow("aws_spot_max_price zero")
             << QByteArray("{\"experiment_name\": \"x\", \"aws_spot\": true, \"aws_spot_max_price\": \"0.000\"}")
-            << "parameters.json:1:70: aws_spot_max_price must be a price";
+            << "parameters.json:1:66: aws_spot_max_price must be a price";
         QTest::newRow("aws_spot_max_price without aws_spot")
             << QByteArray("{\"experiment_name\": \"x\", \"aws_spot_max_price\": \"0.05\"}")
             << "parameters.json:1:48: aws_spot_max_price needs";
