@@ -161,6 +161,20 @@ private Q_SLOTS:
         QTest::newRow("aws_ssh_cidr no prefix")
             << QByteArray("{\"experiment_name\": \"x\", \"aws_ssh_cidr\": \"203.0.113.7\"}")
             << "parameters.json:1:42: aws_ssh_cidr: \"203.0.113.7\" is not an IPv4 address range";
+        QTest::newRow("aws_spot not a bool") << QByteArray("{\"experiment_name\": \"x\", \"aws_spot\": \"yes\"}")
+                                             << "parameters.json:1:38: aws_spot must be true or false";
+        QTest::newRow("aws_spot_max_price a number")
+            << QByteArray("{\"experiment_name\": \"x\", \"aws_spot\": true, \"aws_spot_max_price\": 0.05}")
+            << "parameters.json:1:66: aws_spot_max_price must be a price";
+        QTest::newRow("aws_spot_max_price hostile")
+            << QByteArray("{\"experiment_name\": \"x\", \"aws_spot\": true, \"aws_spot_max_price\": \"0.1${x}\"}")
+            << "parameters.json:1:66: aws_spot_max_price must be a price";
+        QTest::newRow("aws_spot_max_price zero")
+            << QByteArray("{\"experiment_name\": \"x\", \"aws_spot\": true, \"aws_spot_max_price\": \"0.000\"}")
+            << "parameters.json:1:66: aws_spot_max_price must be a price";
+        QTest::newRow("aws_spot_max_price without aws_spot")
+            << QByteArray("{\"experiment_name\": \"x\", \"aws_spot_max_price\": \"0.05\"}")
+            << "parameters.json:1:48: aws_spot_max_price needs";
         QTest::newRow("aws_ssh_cidr octet")
             << QByteArray("{\"experiment_name\": \"x\", \"aws_ssh_cidr\": \"256.0.0.0/8\"}")
             << "parameters.json:1:42: aws_ssh_cidr: \"256.0.0.0/8\": 256 is not";
@@ -282,6 +296,12 @@ private Q_SLOTS:
              { "docker", "nvidia-docker", "podman", "sudo podman", "/usr/bin/nvidia-docker", "" }) {
             const QByteArray json
                 = QByteArray("{\"experiment_name\": \"x\", \"local_docker_command\": \"") + docker + "\"}";
+            QVERIFY2(Parameters::parse(json, "p.json", &error), qPrintable(error.message()));
+        }
+        for (const char* spot :
+             { R"("aws_spot": false)", R"("aws_spot": true)", R"("aws_spot": true, "aws_spot_max_price": "0.0123")",
+               R"("aws_spot": true, "aws_spot_max_price": "12")" }) {
+            const QByteArray json = QByteArray("{\"experiment_name\": \"x\", ") + spot + "}";
             QVERIFY2(Parameters::parse(json, "p.json", &error), qPrintable(error.message()));
         }
         for (const char* registry : { "localhost:5000", "127.0.0.1:5000/x", "docker.io/user", "ghcr.io/a/b.c" }) {

@@ -37,12 +37,19 @@ private Q_SLOTS:
     void sweepOnStandInMachines();
     void applyFailsHalfwayThenTerminate();
     void oneMachineTerminated();
+    void stoppedMachineIsStartedForSyncAndTerminate();
+    void spotMachineTakenBackIsPreempted();
     void cleanup();
 
 private:
     TestProject& awsProject(const QStringList& conditions);
     QStringList standInLog() const;
     static bool answers(const QString& ip, int port);
+    // The stand-in playing EC2: standin-stop / standin-interrupt SLUG in the project's terraform folder.
+    void standIn(const QStringList& args);
+    QJsonObject standInState() const;
+    QString tfDir() const { return m_project->experimentDir() + QStringLiteral("/.logistician/terraform"); }
+    bool hostAnswers(const QJsonObject& status, int index) const;
 
     std::unique_ptr<DeployTestKit> m_kit;
     std::unique_ptr<TestProject> m_project; // the current test's, terminated whatever happened
@@ -97,6 +104,31 @@ bool TestDeployAws::answers(const QString& ip, int port)
     QTcpSocket socket;
     socket.connectToHost(ip, static_cast<quint16>(port));
     return socket.waitForConnected(1000);
+}
+
+void TestDeployAws::standIn(const QStringList& args)
+{
+    QProcess p;
+    p.setWorkingDirectory(tfDir());
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (auto it = m_kit->env().cbegin(); it != m_kit->env().cend(); ++it)
+        env.insert(it.key(), it.value());
+    p.setProcessEnvironment(env);
+    p.start(m_bin.filePath(QStringLiteral("terraform")), args);
+    QVERIFY(p.waitForFinished(30000));
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+}
+
+QJsonObject TestDeployAws::standInState() const
+{
+    return QJsonDocument::fromJson(DeployTestKit::readFile(tfDir() + QStringLiteral("/.standin/state.json"))).object();
+}
+
+bool TestDeployAws::hostAnswers(const QJsonObject& status, int index) const
+{
+    const QString host = DeployTestKit::condition(status, index).value(QStringLiteral("host")).toString();
+    const QString rest = host.mid(host.indexOf(QLatin1Char('@')) + 1);
+    return answers(rest.section(QLatin1Char(':'), 0, 0), rest.section(QLatin1Char(':'), 1).toInt());
 }
 
 void TestDeployAws::noTerraformSaysHowToInstall()
@@ -586,6 +618,184 @@ void TestDeployAws::oneMachineTerminated()
     QVERIFY(!machineAnswers(3));
     status = m_kit->status(*project, &code);
     QVERIFY(status.value(QStringLiteral("terminated")).toBool());
+}
+
+void TestDeployAws::stoppedMachineIsStartedForSyncAndTerminate()
+{
+    // Issue 13 item 6: a machine that stopped itself (its idle stop) keeps its results; sync starts it
+    // (aws_ec2_instance_state, through the real plan), fetches them and stops it again; terminate does too.
+    QFile::remove(m_log);
+    auto* project = &awsProject({ QStringLiteral("--n 1"), QStringLiteral("--n 2") });
+    QCOMPARE(m_kit
+                 ->cli(*project,
+                       { QStringLiteral("deploy"), QStringLiteral("--yes"), QStringLiteral("--ssh-cidr"),
+                         QStringLiteral("198.51.100.0/24") })
+                 .exitCode,
+             0);
+    int code = -1;
+    QJsonObject status = m_kit->status(*project, &code, true);
+    QCOMPARE(code, 0);
+    const QString slug1 = DeployTestKit::condition(status, 1).value(QStringLiteral("slug")).toString();
+    const QString slug2 = DeployTestKit::condition(status, 2).value(QStringLiteral("slug")).toString();
+    QVERIFY(!slug1.isEmpty() && !slug2.isEmpty());
+    // Logistician marked its upload and build as activity on the machine, for the idle stop.
+    const QJsonObject saved
+        = QJsonDocument::fromJson(
+              DeployTestKit::readFile(project->experimentDir() + QStringLiteral("/.logistician/deployment.json")))
+              .object();
+    const QString home
+        = saved.value(QStringLiteral("hosts")).toArray().at(0).toObject().value(QStringLiteral("home")).toString();
+    QVERIFY(!home.isEmpty());
+    const QFileInfo activity(home + QStringLiteral("/logistician/activity"));
+    QVERIFY2(activity.exists(), qPrintable(activity.filePath()));
+    QVERIFY(activity.lastModified().secsTo(QDateTime::currentDateTime()) < 600);
+
+    // Machine 1 stops itself: status says stopped, not failed or lost.
+    standIn({ QStringLiteral("standin-stop"), slug1 });
+    QVERIFY(!hostAnswers(status, 1));
+    status = m_kit->status(*project, &code);
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(), QStringLiteral("stopped"));
+
+    // sync: started, synced, stopped again.
+    const QString args1 = m_kit->dataDir(*project, status, 1) + QStringLiteral("/results/args.txt");
+    const CliResult synced
+        = m_kit->cli(*project, { QStringLiteral("sync"), QStringLiteral("--condition"), QStringLiteral("1") });
+    QCOMPARE(synced.exitCode, 0);
+    QVERIFY2(synced.err.contains(QStringLiteral("starting the stopped machine(s) of ") + slug1),
+             qPrintable(synced.err));
+    QCOMPARE(DeployTestKit::readFile(args1), QByteArray("<--n>\n<1>\n"));
+    QCOMPARE(standInState()
+                 .value(QStringLiteral("instances"))
+                 .toObject()
+                 .value(slug1)
+                 .toObject()
+                 .value(QStringLiteral("instance_state"))
+                 .toString(),
+             QStringLiteral("stopped"));
+    QVERIFY(!hostAnswers(status, 1));
+    QVERIFY(hostAnswers(status, 2)); // never stopped: left alone
+    const QJsonObject power
+        = QJsonDocument::fromJson(DeployTestKit::readFile(tfDir() + QStringLiteral("/main.tf.json")))
+              .object()
+              .value(QStringLiteral("resource"))
+              .toObject()
+              .value(QStringLiteral("aws_ec2_instance_state"))
+              .toObject();
+    QCOMPARE(power.size(), 1);
+    const QJsonObject state1 = power.begin().value().toObject();
+    QCOMPARE(state1.value(QStringLiteral("state")).toString(), QStringLiteral("stopped"));
+    QVERIFY(state1.value(QStringLiteral("instance_id")).toString().startsWith(QStringLiteral("${aws_instance.")));
+    // The real plan took the power state (the stand-in applies only what the real plan says).
+    const QJsonArray changes
+        = QJsonDocument::fromJson(DeployTestKit::readFile(tfDir() + QStringLiteral("/.standin/plan.json")))
+              .object()
+              .value(QStringLiteral("resource_changes"))
+              .toArray();
+    bool planned = false;
+    for (const QJsonValue& v : changes)
+        planned = planned
+            || v.toObject().value(QStringLiteral("type")).toString() == QLatin1String("aws_ec2_instance_state");
+    QVERIFY(planned);
+    QVERIFY(!standInLog().filter(QStringLiteral("terraform apply -refresh-only")).isEmpty());
+    for (const QString& call : standInLog())
+        QVERIFY(call.contains(QStringLiteral("secret_in_args=no")));
+
+    // Machine 2 stops itself with its results not synced: terminate starts it, syncs, then destroys it.
+    standIn({ QStringLiteral("standin-stop"), slug2 });
+    const QString args2 = m_kit->dataDir(*project, status, 2) + QStringLiteral("/results/args.txt");
+    QVERIFY(!QFile::exists(args2));
+    const CliResult one = m_kit->cli(
+        *project,
+        { QStringLiteral("terminate"), QStringLiteral("--condition"), QStringLiteral("2"), QStringLiteral("--yes") });
+    QVERIFY2(one.exitCode == 0, qPrintable(one.err));
+    QCOMPARE(DeployTestKit::readFile(args2), QByteArray("<--n>\n<2>\n"));
+    QVERIFY(!standInState().value(QStringLiteral("instances")).toObject().contains(slug2));
+    status = m_kit->status(*project, &code);
+    QCOMPARE(DeployTestKit::condition(status, 2).value(QStringLiteral("state")).toString(),
+             QStringLiteral("terminated"));
+
+    // --force: a stopped machine is destroyed as it is, not started.
+    QFile::remove(m_log);
+    const CliResult forced
+        = m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") });
+    QCOMPARE(forced.exitCode, 0);
+    QVERIFY(standInLog().filter(QStringLiteral("-refresh-only")).isEmpty());
+    QVERIFY(standInLog().last().startsWith(QStringLiteral("terraform destroy")));
+    QVERIFY(standInState().value(QStringLiteral("instances")).toObject().isEmpty());
+}
+
+void TestDeployAws::spotMachineTakenBackIsPreempted()
+{
+    // Issue 13 item 7: aws_spot asks for spot instances (the real plan shows the market options); a machine
+    // AWS takes back mid-run shows as preempted, not failed.
+    QFile::remove(m_log);
+    m_project
+        = m_kit->project({ QStringLiteral("--sleep 600"), QStringLiteral("--n 2") },
+                         { { QStringLiteral("backend"), QStringLiteral("aws") },
+                           { QStringLiteral("aws_region"), QStringLiteral("eu-central-1") },
+                           { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
+                           { QStringLiteral("aws_ami"), QStringLiteral("ami-0123456789abcdef0") },
+                           { QStringLiteral("aws_ami_user"), qEnvironmentVariable("USER", QStringLiteral("root")) },
+                           { QStringLiteral("aws_spot"), true },
+                           { QStringLiteral("aws_spot_max_price"), QStringLiteral("0.0123") } });
+    auto* project = m_project.get();
+    const CliResult deployed = m_kit->cli(*project,
+                                          { QStringLiteral("deploy"), QStringLiteral("--yes"),
+                                            QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
+    const QJsonArray changes
+        = QJsonDocument::fromJson(DeployTestKit::readFile(tfDir() + QStringLiteral("/.standin/plan.json")))
+              .object()
+              .value(QStringLiteral("resource_changes"))
+              .toArray();
+    int spot = 0;
+    for (const QJsonValue& v : changes) {
+        const QJsonObject after
+            = v.toObject().value(QStringLiteral("change")).toObject().value(QStringLiteral("after")).toObject();
+        if (v.toObject().value(QStringLiteral("type")).toString() != QLatin1String("aws_instance"))
+            continue;
+        const QJsonObject market = after.value(QStringLiteral("instance_market_options")).toArray().at(0).toObject();
+        QCOMPARE(market.value(QStringLiteral("market_type")).toString(), QStringLiteral("spot"));
+        const QJsonObject options = market.value(QStringLiteral("spot_options")).toArray().at(0).toObject();
+        QCOMPARE(options.value(QStringLiteral("max_price")).toString(), QStringLiteral("0.0123"));
+        QCOMPARE(options.value(QStringLiteral("instance_interruption_behavior")).toString(),
+                 QStringLiteral("terminate"));
+        QCOMPARE(after.value(QStringLiteral("instance_initiated_shutdown_behavior")).toString(),
+                 QStringLiteral("terminate"));
+        ++spot;
+    }
+    QCOMPARE(spot, 2);
+
+    // Condition 2 ends; condition 1 runs when AWS takes its machine back.
+    int code = -1;
+    QJsonObject status;
+    for (int i = 0; i < 60; ++i) {
+        status = m_kit->status(*project, &code);
+        if (DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString() == QLatin1String("running")
+            && DeployTestKit::condition(status, 2).value(QStringLiteral("state")).toString()
+                == QLatin1String("succeeded"))
+            break;
+        QTest::qWait(1000);
+    }
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(), QStringLiteral("running"));
+    const QString slug1 = DeployTestKit::condition(status, 1).value(QStringLiteral("slug")).toString();
+    standIn({ QStringLiteral("standin-interrupt"), slug1 });
+    QVERIFY(!hostAnswers(status, 1));
+    // Its container ran on this machine's engine: gone with the machine.
+    for (const QString& container : DeployTestKit::containers(project->name()))
+        QProcess::execute(QStringLiteral("docker"), { QStringLiteral("rm"), QStringLiteral("-f"), container });
+    const CliResult asked = m_kit->cli(*project, { QStringLiteral("status") });
+    QVERIFY2(asked.err.contains(QStringLiteral("preempted: AWS took its spot machine back")), qPrintable(asked.err));
+    status = m_kit->status(*project, &code);
+    QCOMPARE(code, 1);
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(),
+             QStringLiteral("preempted"));
+    QCOMPARE(DeployTestKit::condition(status, 2).value(QStringLiteral("state")).toString(),
+             QStringLiteral("succeeded"));
+    // The other machine is still there, and syncs.
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("sync") }).exitCode, 1); // condition 1's machine is gone
+    QCOMPARE(DeployTestKit::readFile(m_kit->dataDir(*project, status, 2) + QStringLiteral("/results/args.txt")),
+             QByteArray("<--n>\n<2>\n"));
 }
 
 QTEST_GUILESS_MAIN(TestDeployAws)

@@ -95,6 +95,24 @@ void TestDeployPreviewGui::previewShowsThePlan()
     // Nothing was made.
     QVERIFY(!QFileInfo::exists(project->experimentDir() + QStringLiteral("/.logistician/deployment.json")));
     QVERIFY(!QFileInfo::exists(project->experimentDir() + QStringLiteral("/.logistician/terraform")));
+
+    // Spot: the cap beside the on-demand price.
+    auto spot = kit.project({ QStringLiteral("--n 1") },
+                            { { QStringLiteral("backend"), QStringLiteral("aws") },
+                              { QStringLiteral("aws_region"), QStringLiteral("eu-central-1") },
+                              { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
+                              { QStringLiteral("aws_ami"), QStringLiteral("ami-0123456789abcdef0") },
+                              { QStringLiteral("aws_ssh_cidr"), QStringLiteral("198.51.100.0/24") },
+                              { QStringLiteral("aws_spot"), true },
+                              { QStringLiteral("aws_spot_max_price"), QStringLiteral("0.0123") } });
+    DeploymentMonitor spotMonitor;
+    QVERIFY(spotMonitor.open(spot->experimentDir()).isOk());
+    DeployDialog spotDialog(&spotMonitor);
+    spotDialog.show();
+    QTRY_VERIFY_WITH_TIMEOUT(!spotDialog.isWorking(), 30000);
+    const QString cost = spotDialog.findChild<QLabel*>(QStringLiteral("deployCost"))->text();
+    QVERIFY2(cost.contains(QStringLiteral("$0.0240")), qPrintable(cost)); // on demand, Frankfurt
+    QVERIFY2(cost.contains(QStringLiteral("at most $0.0123 per hour each")), qPrintable(cost));
 }
 
 QTEST_MAIN(TestDeployPreviewGui)

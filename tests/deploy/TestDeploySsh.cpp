@@ -30,6 +30,7 @@ private Q_SLOTS:
     void syncKilledHalfwayThenAgain();
     void projectPathWithSpaceAndQuote();
     void changedHostKeyIsReportedAtOnce();
+    void sshHostIsNeverStopped();
 
 private:
     QString remoteData(TestProject& project, const QJsonObject& status, int index) const;
@@ -375,6 +376,41 @@ void TestDeploySsh::changedHostKeyIsReportedAtOnce()
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") })
                  .exitCode,
              0);
+}
+
+void TestDeploySsh::sshHostIsNeverStopped()
+{
+    // Issue 13 item 6: auto_stop_minutes is for machines Logistician makes. On a host of your own the runner
+    // ends once its queue is empty, and nothing Logistician runs there stops, powers off or schedules anything.
+    auto project = m_kit->project({ QStringLiteral("--n 1"), QStringLiteral("--n 2") },
+                                  { { QStringLiteral("backend"), QStringLiteral("ssh") },
+                                    { QStringLiteral("hosts"), QJsonArray { m_machines->addresses().at(0) } },
+                                    { QStringLiteral("auto_stop_minutes"), 1 } });
+    const CliResult deployed = m_kit->cli(*project, { QStringLiteral("deploy") });
+    QCOMPARE(deployed.exitCode, 0);
+    int code = -1;
+    m_kit->status(*project, &code, true);
+    QCOMPARE(code, 0);
+    const CliResult synced = m_kit->cli(*project, { QStringLiteral("sync") });
+    QCOMPARE(synced.exitCode, 0);
+    // The runner: done, and gone.
+    const QString base = QDir::homePath() + QStringLiteral("/logistician/") + project->name();
+    QString pidFile;
+    QDirIterator it(base, { QStringLiteral("runner.pid") }, QDir::Files, QDirIterator::Subdirectories);
+    if (it.hasNext())
+        pidFile = it.next();
+    QVERIFY2(!pidFile.isEmpty(), qPrintable(base));
+    const QString runner = QFileInfo(pidFile).path();
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(runner + QStringLiteral("/runner.done")), 30000);
+    const qint64 pid = DeployTestKit::readFile(pidFile).trimmed().toLongLong();
+    QVERIFY(pid > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(::kill(static_cast<pid_t>(pid), 0) != 0, 30000);
+    // Nothing of the idle stop reached the host: every command is in the verbose echo.
+    for (const QString& output : { deployed.err, synced.err }) {
+        for (const char* word : { "shutdown", "poweroff", "idle-stop", "cron", "AUTO_STOP" })
+            QVERIFY2(!output.contains(QLatin1String(word)), word);
+    }
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
 }
 
 QTEST_GUILESS_MAIN(TestDeploySsh)

@@ -28,6 +28,7 @@ private Q_SLOTS:
     void terraformErrorsNameTheirKey();
     void unsplittableConditionStopsThePlan();
     void settingsRegistryIsCheckedByThePlan();
+    void preemptedAndPowerStates();
 
 private:
     QTemporaryDir m_config; // the user's settings of these tests
@@ -98,6 +99,75 @@ void TestDeployState::hostPhasesKeepTheirJsonStrings()
                  QJsonValue(name));
     }
     QCOMPARE(DeploymentState::hostPhaseFromName(QStringLiteral("sleeping")), HP::New);
+}
+
+void TestDeployState::preemptedAndPowerStates()
+{
+    // The name deployment.json and status --json keep for a spot machine taken back.
+    QCOMPARE(DeploymentState::phaseName(DeploymentState::Phase::Preempted), QStringLiteral("preempted"));
+    QCOMPARE(DeploymentState::phaseFromName(QStringLiteral("preempted")), DeploymentState::Phase::Preempted);
+    QVERIFY(!DeploymentState::isTerminal(DeploymentState::Phase::Preempted));
+    // A power state names its instance; a machine destroyed takes its power state with it.
+    DeploymentState s;
+    for (int i = 1; i <= 2; ++i) {
+        DeploymentState::Condition c;
+        c.index = i;
+        c.text = QStringLiteral("--n %1").arg(i);
+        c.slug = DeploymentState::slugFor(i, c.text);
+        s.conditions.append(c);
+    }
+    Terraform::Settings settings;
+    settings.region = QStringLiteral("eu-west-1");
+    settings.instanceType = QStringLiteral("t3.micro");
+    settings.sshCidr = QStringLiteral("198.51.100.0/24");
+    const QString a = s.conditions.at(0).slug;
+    const QString b = s.conditions.at(1).slug;
+    const QJsonObject config
+        = Terraform::withInstanceStates(Terraform::configuration(QStringLiteral("exp"), s, settings),
+                                        { { a, QStringLiteral("stopped") },
+                                          { b, QStringLiteral("running") },
+                                          { QStringLiteral("gone"), QStringLiteral("running") } });
+    const QJsonObject power = config.value(QStringLiteral("resource"))
+                                  .toObject()
+                                  .value(QStringLiteral("aws_ec2_instance_state"))
+                                  .toObject();
+    QCOMPARE(power.size(), 2);
+    QCOMPARE(power.value(Terraform::resourceName(a)).toObject().value(QStringLiteral("instance_id")).toString(),
+             QStringLiteral("${aws_instance.%1.id}").arg(Terraform::resourceName(a)));
+    QCOMPARE(power.value(Terraform::resourceName(a)).toObject().value(QStringLiteral("state")).toString(),
+             QStringLiteral("stopped"));
+    const QJsonObject left = Terraform::withoutInstances(config, { a })
+                                 .value(QStringLiteral("resource"))
+                                 .toObject()
+                                 .value(QStringLiteral("aws_ec2_instance_state"))
+                                 .toObject();
+    QCOMPARE(left.keys(), QStringList { Terraform::resourceName(b) });
+    // Spot: the market options, and an idle shutdown that ends the instance (AWS cannot stop a one-time one).
+    settings.spot = true;
+    settings.spotMaxPrice = QStringLiteral("0.05");
+    const QJsonObject instance = Terraform::configuration(QStringLiteral("exp"), s, settings)
+                                     .value(QStringLiteral("resource"))
+                                     .toObject()
+                                     .value(QStringLiteral("aws_instance"))
+                                     .toObject()
+                                     .value(Terraform::resourceName(a))
+                                     .toObject();
+    const QJsonObject market = instance.value(QStringLiteral("instance_market_options")).toArray().at(0).toObject();
+    QCOMPARE(market.value(QStringLiteral("market_type")).toString(), QStringLiteral("spot"));
+    QCOMPARE(market.value(QStringLiteral("spot_options")).toArray().at(0).toObject().value(QStringLiteral("max_price")),
+             QJsonValue(QStringLiteral("0.05")));
+    QCOMPARE(instance.value(QStringLiteral("instance_initiated_shutdown_behavior")).toString(),
+             QStringLiteral("terminate"));
+    // What show -json says after a refresh: a slug missing is an instance gone.
+    const QByteArray shown = R"({"values":{"root_module":{"resources":[
+        {"type":"aws_instance","values":{"instance_state":"stopped","tags":{"condition_slug":"c1-n-1"}}},
+        {"type":"aws_key_pair","values":{}}]}}})";
+    bool ok = false;
+    const QMap<QString, QString> states = Terraform::parseInstanceStates(shown, &ok);
+    QVERIFY(ok);
+    QCOMPARE(states, (QMap<QString, QString> { { QStringLiteral("c1-n-1"), QStringLiteral("stopped") } }));
+    Terraform::parseInstanceStates("not json", &ok);
+    QVERIFY(!ok);
 }
 
 void TestDeployState::terraformEscapesData()

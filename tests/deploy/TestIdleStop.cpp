@@ -105,6 +105,31 @@ private Q_SLOTS:
         age(stamp, 30);
         QVERIFY(runIdleStop(base, stamp));
     }
+
+    void firstContactIsActivity()
+    {
+        // What Logistician runs first on a host (templates/remote/home.sh, before it uploads and builds)
+        // marks ~/logistician/activity: a machine idle for long before is not stopped under the upload.
+        const QString home = m_dir.path() + "/contact";
+        const QString stamp = m_dir.path() + "/contact-last-active";
+        QDir().mkpath(home);
+        write(stamp, "");
+        age(stamp, 30);
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("HOME", home);
+        p.setProcessEnvironment(env);
+        p.start("sh", { qEnvironmentVariable("LOGISTICIAN_DATA_DIR") + "/templates/remote/home.sh" });
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 0);
+        QCOMPARE(p.readAllStandardOutput().trimmed(), home.toUtf8());
+        QVERIFY(QFileInfo::exists(home + "/logistician/activity"));
+        QVERIFY(!runIdleStop(home + "/logistician", stamp));
+        // Without it, the same idle machine stops.
+        QFile::remove(home + "/logistician/activity");
+        age(stamp, 30);
+        QVERIFY(runIdleStop(home + "/logistician", stamp));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestIdleStop)

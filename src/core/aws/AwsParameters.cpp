@@ -36,6 +36,12 @@ bool isRegion(const QString& value)
     return matches("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[1-9][0-9]?$", value);
 }
 
+bool isSpotPrice(const QString& value)
+{
+    // Dollars per hour as EC2 takes them: digits, at most one '.', up to 6 decimals, not zero.
+    return matches("^(0|[1-9][0-9]{0,3})(\\.[0-9]{1,6})?$", value) && value.toDouble() > 0;
+}
+
 bool isUserName(const QString& value)
 {
     // POSIX's portable user names (letters, digits, '.', '_', '-'), not starting with '-' or '.', as useradd takes.
@@ -138,6 +144,21 @@ std::optional<Problem> check(const QJsonObject& obj)
         if (!cidr.isValid())
             return Problem { cidrKey, QStringLiteral("%1: %2").arg(cidrKey, cidr.error) };
     }
+    const QString spotKey = QStringLiteral("aws_spot");
+    if (obj.contains(spotKey) && !obj.value(spotKey).isBool())
+        return Problem { spotKey, QStringLiteral("%1 must be true or false").arg(spotKey) };
+    const QString priceKey = QStringLiteral("aws_spot_max_price");
+    if (obj.contains(priceKey)) {
+        // A string, as the provider takes it: a JSON number would be rounded on the way.
+        const QJsonValue v = obj.value(priceKey);
+        if (!v.isString() || !isSpotPrice(v.toString()))
+            return Problem {
+                priceKey,
+                QStringLiteral("%1 must be a price in dollars per hour as a string, e.g. \"0.05\"").arg(priceKey)
+            };
+        if (!obj.value(spotKey).toBool())
+            return Problem { priceKey, QStringLiteral("%1 needs \"aws_spot\": true").arg(priceKey) };
+    }
     return std::nullopt;
 }
 
@@ -173,6 +194,8 @@ Result resolve(const Parameters& parameters, const Settings& settings, Machine* 
                     .arg(file, m->instanceType));
     }
     const QJsonValue volume = json.value(QStringLiteral("aws_root_volume_size"));
+    m->spot = json.value(QStringLiteral("aws_spot")).toBool();
+    m->spotMaxPrice = json.value(QStringLiteral("aws_spot_max_price")).toString();
     m->rootVolumeGb = volume.isString() ? volume.toString().toInt() : volume.toInt(0);
     return Result::ok();
 }

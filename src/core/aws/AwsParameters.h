@@ -21,12 +21,14 @@ struct Problem
     QString message;
 };
 
-// Checks aws_ami, aws_ami_user, aws_instance_type, aws_region, aws_root_volume_size and aws_ssh_cidr.
+// Checks aws_ami, aws_ami_user, aws_instance_type, aws_region, aws_root_volume_size, aws_ssh_cidr, aws_spot and
+// aws_spot_max_price.
 std::optional<Problem> check(const QJsonObject& parameters);
 
 bool isAmi(const QString& value); // ami- and 8 or 17 hex digits
 bool isInstanceType(const QString& value); // family.size, e.g. t3.micro, g4dn.xlarge
 bool isRegion(const QString& value); // e.g. eu-central-1, us-gov-west-1
+bool isSpotPrice(const QString& value); // dollars per hour, e.g. 0.05: digits, up to 6 decimals, above 0
 bool isUserName(const QString& value); // a POSIX user name, no leading '-'
 constexpr int MinRootVolumeGb = 8;
 constexpr int MaxRootVolumeGb = 16384;
@@ -51,6 +53,8 @@ struct Machine
     QString ami; // empty: the newest official Debian 12 image
     QString user;
     int rootVolumeGb = 0; // 0: the image's own size
+    bool spot = false; // aws_spot: spot instances, which AWS may take back (preempted)
+    QString spotMaxPrice; // aws_spot_max_price; empty: up to the on-demand price
     QString regionSource; // "parameters.json" or "settings"
     QString instanceTypeSource;
 };

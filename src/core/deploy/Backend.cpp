@@ -223,12 +223,18 @@ QString AwsBackend::planSummary(int conditionCount, const DeployOptions& options
                                         : QStringLiteral("about $%1 per hour for all of them ($%2 each, %3)")
                                               .arg(QString::number(price.perHour * conditionCount, 'f', 4),
                                                    QString::number(price.perHour, 'f', 4), price.note);
-    return QStringLiteral("%1 EC2 instance(s) of type %2 in %3, one per condition; cost %4. SSH allowed only from %5. "
-                          "Machines stop themselves %6.")
+    const QString spot = !machine.spot ? QString()
+        : machine.spotMaxPrice.isEmpty()
+        ? QStringLiteral(" Spot instances: at most the on-demand price each; AWS may take them back (preempted).")
+        : QStringLiteral(" Spot instances: at most $%1 per hour each; AWS may take them back (preempted).")
+              .arg(machine.spotMaxPrice);
+    return QStringLiteral("%1 EC2 instance(s) of type %2 in %3, one per condition; cost %4.%7 SSH allowed only from "
+                          "%5. Machines stop themselves %6.")
         .arg(conditionCount)
         .arg(machine.instanceType, machine.region, cost, sshCidr(options),
              p.autoStopMinutes() > 0 ? QStringLiteral("after %1 idle minute(s)").arg(p.autoStopMinutes())
-                                     : QStringLiteral("never (auto_stop_minutes is 0); run `logistician terminate`"));
+                                     : QStringLiteral("never (auto_stop_minutes is 0); run `logistician terminate`"),
+             spot);
 }
 
 void AwsBackend::withCredentials(std::function<void(const QMap<QString, QString>&, const QString&)> then)
@@ -305,6 +311,8 @@ Result AwsBackend::configuration(const DeploymentState& state, const DeployOptio
     settings.instanceType = machine.instanceType;
     settings.ami = machine.ami;
     settings.rootVolumeGb = machine.rootVolumeGb;
+    settings.spot = machine.spot;
+    settings.spotMaxPrice = machine.spotMaxPrice;
     settings.gpu = wantsGpu(p);
     settings.user = loginUser(p);
     settings.sshCidr = sshCidr(options);

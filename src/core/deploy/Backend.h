@@ -6,7 +6,9 @@
 #include "deploy/DeploymentState.h"
 #include "deploy/Ssh.h"
 
+#include <QMap>
 #include <QObject>
+#include <QSet>
 #include <functional>
 #include <memory>
 
@@ -62,6 +64,15 @@ public:
     // Removes the machines of some conditions (positions in state->conditions) where each condition has its
     // own; the others keep theirs. Nothing to do where machines are shared.
     virtual void releaseConditions(DeploymentState* state, const QList<int>& positions, Done done);
+    // Machines of these conditions (positions; empty: all) that stopped themselves are started again, for a
+    // sync or terminate to reach them; then() gets the slugs of those started (for sleep()) and a problem, if any.
+    using Woken = std::function<void(const QStringList& slugs, const QString& problem)>;
+    virtual void wake(DeploymentState*, const QSet<int>&, Woken then) { then({}, QString()); }
+    // Stops again the machines wake() started (their conditions' slugs).
+    virtual void sleep(DeploymentState*, const QStringList&, Done done) { done(Result::ok()); }
+    // After a status round: conditions on unreachable machines that the provider took back become Preempted;
+    // then() gets their positions.
+    virtual void explainUnreachable(DeploymentState*, std::function<void(const QList<int>&)> then) { then({}); }
     // How long to wait for a new machine to answer: attempts and seconds between them.
     virtual int bootAttempts() const { return 3; }
     virtual int bootIntervalSeconds() const { return 2; }
@@ -125,6 +136,9 @@ public:
     void releaseConditions(DeploymentState* state, const QList<int>& positions, Done done) override;
     int bootAttempts() const override;
     int bootIntervalSeconds() const override { return 5; }
+    void wake(DeploymentState* state, const QSet<int>& positions, Woken then) override;
+    void sleep(DeploymentState* state, const QStringList& slugs, Done done) override;
+    void explainUnreachable(DeploymentState* state, std::function<void(const QList<int>&)> then) override;
 
     QString terraformDir() const;
     QString sshCidr(const DeployOptions& options) const;
@@ -137,6 +151,16 @@ public:
 private:
     void runTerraform(const QStringList& args, const QMap<QString, QString>& env,
                       std::function<void(int, const QByteArray&, const QString&)> then);
+    // Each condition's instance state as EC2 says now (a refresh-only apply, then show -json): slug -> "running",
+    // "stopped", ...; a slug not there has no instance any more. error non-empty when that could not be read.
+    void instanceStates(const QMap<QString, QString>& env,
+                        std::function<void(const QMap<QString, QString>&, const QString& error)> then);
+    // Applies the saved configuration with these machines' power states (slug -> "running" or "stopped").
+    void applyPower(const QMap<QString, QString>& env, const QMap<QString, QString>& states, Done done);
+    // A started machine may have a new public address: the hosts of these slugs follow terraform output.
+    void readdress(DeploymentState* state, const QMap<QString, QString>& env, const QStringList& slugs, Done done);
+    // Waits until the hosts of these slugs answer over ssh (bootAttempts), then done.
+    void waitForSsh(const DeploymentState* state, const QStringList& slugs, int attempt, Done done);
     // Removes the keys of these (destroyed or brand-new) machines from the experiment's known_hosts.
     void forgetHostKeys(const QList<DeploymentState::Host>& hosts);
 };

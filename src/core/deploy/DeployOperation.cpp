@@ -576,6 +576,17 @@ void DeployOperation::hostFailed(const QString& address, const CommandOutcome& o
     done();
 }
 
+namespace {
+
+// Logistician is at work on the host though no container runs yet: an aws machine's idle stop counts
+// ~/logistician/activity as activity (templates/bootstrap/user-data.sh). A failed touch changes nothing else.
+Command touchActivity(const DeployContext& ctx, const DeploymentState::Host& host)
+{
+    return ctx.backend->command(host, { QStringLiteral("touch"), host.home + QStringLiteral("/logistician/activity") });
+}
+
+} // namespace
+
 void DeployOperation::getImageOnHost(int hostIndex, JobPool::Done done)
 {
     const DeploymentState::Host host = m_ctx.state.hosts.at(hostIndex);
@@ -605,8 +616,10 @@ void DeployOperation::getImageOnHost(int hostIndex, JobPool::Done done)
                   }
                   const Command build
                       = Docker::build(m_ctx.dockerSetting(true), remoteContext, m_ctx.state.image, true);
-                  m_ctx.run(m_ctx.backend->command(host, Docker::argv(build)),
-                            [ready](const CommandOutcome& o) { ready(o, QStringLiteral("docker build")); });
+                  m_ctx.run(touchActivity(m_ctx, host), [this, host, build, ready](const CommandOutcome&) {
+                      m_ctx.run(m_ctx.backend->command(host, Docker::argv(build)),
+                                [ready](const CommandOutcome& o) { ready(o, QStringLiteral("docker build")); });
+                  });
               });
 }
 
@@ -708,7 +721,7 @@ void DeployOperation::uploadConditions(const QString& address, JobPool::Done don
         }
         lookUpImageCommand(address, done);
     });
-    pool->start();
+    m_ctx.run(touchActivity(m_ctx, host), [pool](const CommandOutcome&) { pool->start(); });
 }
 
 void DeployOperation::lookUpImageCommand(const QString& address, JobPool::Done done)

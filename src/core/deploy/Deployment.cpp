@@ -133,7 +133,7 @@ qint64 Deployment::elapsedSeconds(const DeploymentState::Condition& c)
 int Deployment::exitCodeFor(const DeploymentState& state)
 {
     for (const DeploymentState::Condition& c : state.conditions) {
-        if (c.phase == Phase::Failed || c.phase == Phase::Unreachable)
+        if (c.phase == Phase::Failed || c.phase == Phase::Unreachable || c.phase == Phase::Preempted)
             return 1;
     }
     return 0;
@@ -183,7 +183,34 @@ void Deployment::sync(const SyncOptions& options)
     }
     beginWork();
     StatusRound::run(*m_ctx, [this, options, selected] {
-        SyncOperation::run(*m_ctx, options, selected, [this](const Result& result) { finish(result); });
+        wakeStopped(selected, [this, options, selected](const QStringList& woken) {
+            SyncOperation::run(*m_ctx, options, selected, [this, woken](const Result& result) {
+                if (woken.isEmpty()) {
+                    finish(result);
+                    return;
+                }
+                // Stopped before, stopped after: a sync does not leave a machine running (and billed).
+                m_ctx->backend->sleep(&m_ctx->state, woken, [this, result](const Result& slept) {
+                    if (!slept)
+                        Q_EMIT progress(slept.message());
+                    finish(result);
+                });
+            });
+        });
+    });
+}
+
+void Deployment::wakeStopped(const QSet<int>& selected, std::function<void(const QStringList&)> then)
+{
+    // aws: a machine that stopped itself is started again, and asked anew, before its results are fetched.
+    m_ctx->backend->wake(&m_ctx->state, selected, [this, then](const QStringList& woken, const QString& problem) {
+        if (!problem.isEmpty())
+            Q_EMIT progress(problem);
+        if (woken.isEmpty()) {
+            then(woken);
+            return;
+        }
+        StatusRound::run(*m_ctx, [then, woken] { then(woken); });
     });
 }
 
@@ -208,6 +235,32 @@ void Deployment::terminate(const TerminateOptions& options)
     }
     beginWork();
     StatusRound::run(*m_ctx, [this, options, selected] {
-        TerminateOperation::run(*m_ctx, options, selected, [this](const Result& result) { finish(result); });
+        auto terminate = [this, options, selected] {
+            TerminateOperation::run(*m_ctx, options, selected, [this](const Result& result) { finish(result); });
+        };
+        // --force throws away what a stopped machine holds; otherwise it is started and its results synced first.
+        if (options.force) {
+            terminate();
+            return;
+        }
+        wakeStopped(selected, [this, selected, terminate](const QStringList& woken) {
+            QSet<int> unsynced;
+            for (int i = 0; i < m_ctx->state.conditions.size(); ++i) {
+                const DeploymentState::Condition& c = m_ctx->state.conditions.at(i);
+                if (woken.contains(c.slug) && (selected.isEmpty() || selected.contains(i)) && !c.resultsSafe())
+                    unsynced << i;
+            }
+            if (unsynced.isEmpty()) {
+                terminate();
+                return;
+            }
+            SyncOperation::run(*m_ctx, SyncOptions(), unsynced, [this, terminate](const Result& synced) {
+                if (!synced) {
+                    finish(synced);
+                    return;
+                }
+                terminate();
+            });
+        });
     });
 }

@@ -11,6 +11,7 @@
 
 #include <QObject>
 #include <QSet>
+#include <functional>
 
 class DeployContext;
 
@@ -80,6 +81,9 @@ private:
     void beginWork();
     // Positions in the state's conditions of the 1-based indexes; bad input names one out of range.
     Result selectConditions(const QList<int>& indexes, QSet<int>* positions) const;
+    // Starts the machines of these conditions that stopped themselves (aws) and asks them anew; then() gets the
+    // slugs of those started, for Backend::sleep.
+    void wakeStopped(const QSet<int>& selected, std::function<void(const QStringList&)> then);
 
     DeployContext* m_ctx;
     bool m_busy = false;

@@ -8,8 +8,8 @@
 
 namespace {
 
-const char* const phaseNames[] = { "queued",    "provisioning", "booting",     "uploading", "building",  "running",
-                                   "succeeded", "failed",       "unreachable", "stopped",   "terminated" };
+const char* const phaseNames[] = { "queued",    "provisioning", "booting",     "uploading", "building",   "running",
+                                   "succeeded", "failed",       "unreachable", "stopped",   "terminated", "preempted" };
 // In the order of DeploymentState::HostPhase.
 const char* const hostPhaseNames[] = { "", "booting", "building", "ready", "unreachable", "released" };
 

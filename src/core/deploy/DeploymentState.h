@@ -32,6 +32,7 @@ public:
         Unreachable,
         Stopped,
         Terminated,
+        Preempted, // its spot machine was taken back by AWS (the instance is gone): run it again
     };
 
     // What a host is doing; stored in deployment.json by hostPhaseName (same strings as before the enum).

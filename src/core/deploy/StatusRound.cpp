@@ -56,8 +56,13 @@ void run(DeployContext& ctx, std::function<void()> then)
     }
     QObject::connect(pool, &JobPool::finished, &ctx, [&ctx, pool, then] {
         pool->deleteLater();
-        ctx.save();
-        then();
+        // A machine that does not answer may be gone for good (a spot machine taken back): the backend knows.
+        ctx.backend->explainUnreachable(&ctx.state, [&ctx, then](const QList<int>& preempted) {
+            for (int i : preempted)
+                Q_EMIT ctx.conditionChanged(i);
+            ctx.save();
+            then();
+        });
     });
     pool->start();
 }

@@ -137,6 +137,14 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
     const QJsonObject metadata { { QStringLiteral("http_endpoint"), QStringLiteral("enabled") },
                                  { QStringLiteral("http_tokens"), QStringLiteral("required") },
                                  { QStringLiteral("http_put_response_hop_limit"), 1 } };
+    // Spot: a one-time request that AWS may take back (the instance is then terminated: preempted). AWS can
+    // stop only instances of persistent requests, so the idle stop's shutdown ends a spot machine for good.
+    QJsonObject spotOptions { { QStringLiteral("spot_instance_type"), QStringLiteral("one-time") },
+                              { QStringLiteral("instance_interruption_behavior"), QStringLiteral("terminate") } };
+    if (!s.spotMaxPrice.isEmpty())
+        spotOptions.insert(QStringLiteral("max_price"), s.spotMaxPrice);
+    const QJsonObject market { { QStringLiteral("market_type"), QStringLiteral("spot") },
+                               { QStringLiteral("spot_options"), QJsonArray { spotOptions } } };
     QJsonObject instances;
     QJsonObject outputValue;
     for (const DeploymentState::Condition& c : state.conditions) {
@@ -144,27 +152,29 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
         if (c.phase == DeploymentState::Phase::Terminated)
             continue;
         const QString key = resourceName(c.slug);
-        instances.insert(
-            key,
-            QJsonObject {
-                { QStringLiteral("ami"), ami },
-                { QStringLiteral("instance_type"), s.instanceType },
-                { QStringLiteral("key_name"), reference(QStringLiteral("aws_key_pair.machines.key_name")) },
-                { QStringLiteral("vpc_security_group_ids"),
-                  QJsonArray { reference(QStringLiteral("aws_security_group.ssh.id")) } },
-                { QStringLiteral("associate_public_ip_address"), true },
-                { QStringLiteral("instance_initiated_shutdown_behavior"), QStringLiteral("stop") },
-                { QStringLiteral("user_data"), s.userData },
-                { QStringLiteral("root_block_device"), QJsonArray { rootVolume } },
-                { QStringLiteral("metadata_options"), QJsonArray { metadata } },
-                { QStringLiteral("tags"),
-                  QJsonObject { { QStringLiteral("Name"), prefix + QLatin1Char('-') + c.slug },
-                                { QStringLiteral("experiment"), experimentName },
-                                { QStringLiteral("condition"), tagValue(c.text) },
-                                { QStringLiteral("condition_slug"), c.slug },
-                                { QStringLiteral("commit"), state.commit },
-                                { QStringLiteral("managed_by"), QStringLiteral("logistician") } } },
-            });
+        QJsonObject instance {
+            { QStringLiteral("ami"), ami },
+            { QStringLiteral("instance_type"), s.instanceType },
+            { QStringLiteral("key_name"), reference(QStringLiteral("aws_key_pair.machines.key_name")) },
+            { QStringLiteral("vpc_security_group_ids"),
+              QJsonArray { reference(QStringLiteral("aws_security_group.ssh.id")) } },
+            { QStringLiteral("associate_public_ip_address"), true },
+            { QStringLiteral("instance_initiated_shutdown_behavior"),
+              s.spot ? QStringLiteral("terminate") : QStringLiteral("stop") },
+            { QStringLiteral("user_data"), s.userData },
+            { QStringLiteral("root_block_device"), QJsonArray { rootVolume } },
+            { QStringLiteral("metadata_options"), QJsonArray { metadata } },
+            { QStringLiteral("tags"),
+              QJsonObject { { QStringLiteral("Name"), prefix + QLatin1Char('-') + c.slug },
+                            { QStringLiteral("experiment"), experimentName },
+                            { QStringLiteral("condition"), tagValue(c.text) },
+                            { QStringLiteral("condition_slug"), c.slug },
+                            { QStringLiteral("commit"), state.commit },
+                            { QStringLiteral("managed_by"), QStringLiteral("logistician") } } },
+        };
+        if (s.spot)
+            instance.insert(QStringLiteral("instance_market_options"), QJsonArray { market });
+        instances.insert(key, instance);
         outputValue.insert(
             c.slug,
             QJsonObject {
@@ -223,19 +233,71 @@ QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs
     QJsonObject output = configuration.value(QStringLiteral("output")).toObject();
     QJsonObject outputInstances = output.value(QStringLiteral("instances")).toObject();
     QJsonObject value = outputInstances.value(QStringLiteral("value")).toObject();
+    QJsonObject power = resource.value(QStringLiteral("aws_ec2_instance_state")).toObject();
     for (const QString& slug : slugs) {
         instances.remove(resourceName(slug));
+        power.remove(resourceName(slug)); // it names the instance
         value.remove(slug);
     }
     if (instances.isEmpty())
         resource.remove(QStringLiteral("aws_instance"));
     else
         resource.insert(QStringLiteral("aws_instance"), instances);
+    if (power.isEmpty())
+        resource.remove(QStringLiteral("aws_ec2_instance_state"));
+    else
+        resource.insert(QStringLiteral("aws_ec2_instance_state"), power);
     outputInstances.insert(QStringLiteral("value"), value);
     output.insert(QStringLiteral("instances"), outputInstances);
     configuration.insert(QStringLiteral("resource"), resource);
     configuration.insert(QStringLiteral("output"), output);
     return configuration;
+}
+
+QJsonObject withInstanceStates(QJsonObject configuration, const QMap<QString, QString>& states)
+{
+    QJsonObject resource = configuration.value(QStringLiteral("resource")).toObject();
+    const QJsonObject instances = resource.value(QStringLiteral("aws_instance")).toObject();
+    QJsonObject power = resource.value(QStringLiteral("aws_ec2_instance_state")).toObject();
+    for (auto it = states.cbegin(); it != states.cend(); ++it) {
+        const QString key = resourceName(it.key());
+        if (!instances.contains(key))
+            continue; // destroyed already
+        // Written as Terraform reads it: this configuration is escaped already (see escapeAll).
+        power.insert(key,
+                     QJsonObject { { QStringLiteral("instance_id"), QStringLiteral("${aws_instance.%1.id}").arg(key) },
+                                   { QStringLiteral("state"), it.value() } });
+    }
+    if (!power.isEmpty())
+        resource.insert(QStringLiteral("aws_ec2_instance_state"), power);
+    configuration.insert(QStringLiteral("resource"), resource);
+    return configuration;
+}
+
+QMap<QString, QString> parseInstanceStates(const QByteArray& showJson, bool* ok)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(showJson);
+    if (ok)
+        *ok = doc.isObject();
+    QMap<QString, QString> out;
+    const QJsonArray resources = doc.object()
+                                     .value(QStringLiteral("values"))
+                                     .toObject()
+                                     .value(QStringLiteral("root_module"))
+                                     .toObject()
+                                     .value(QStringLiteral("resources"))
+                                     .toArray();
+    for (const QJsonValue& v : resources) {
+        const QJsonObject r = v.toObject();
+        if (r.value(QStringLiteral("type")).toString() != QLatin1String("aws_instance"))
+            continue;
+        const QJsonObject values = r.value(QStringLiteral("values")).toObject();
+        const QString slug
+            = values.value(QStringLiteral("tags")).toObject().value(QStringLiteral("condition_slug")).toString();
+        if (!slug.isEmpty())
+            out.insert(slug, values.value(QStringLiteral("instance_state")).toString());
+    }
+    return out;
 }
 
 Command command(const QString& dir, const QStringList& args, const QMap<QString, QString>& env)

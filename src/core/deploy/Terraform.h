@@ -29,6 +29,8 @@ struct Settings
     QString sshCidr; // the only address range allowed in, and only to port 22
     QString publicKey; // the setup SSH key's public half
     QString userData; // the bootstrap script
+    bool spot = false; // spot instances (instance_market_options), terminated when AWS takes them back
+    QString spotMaxPrice; // empty: up to the on-demand price
 };
 
 struct Instance
@@ -56,6 +58,12 @@ AmiFamily defaultAmi(bool gpu);
 QJsonObject configuration(const QString& experimentName, const DeploymentState& state, const Settings& settings);
 // A configuration without the instances (and outputs) of these condition slugs; apply it to destroy just them.
 QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs);
+// The configuration with an aws_ec2_instance_state per condition slug given ("running" or "stopped"): applying it
+// starts or stops those machines, keeping their disks. Slugs whose instance is gone are left out.
+QJsonObject withInstanceStates(QJsonObject configuration, const QMap<QString, QString>& states);
+// From `terraform show -json` of the state: each instance's condition slug and EC2 state (running, stopped, ...).
+// An instance not listed is gone (a refresh drops terminated instances). *ok false when that is no JSON.
+QMap<QString, QString> parseInstanceStates(const QByteArray& showJson, bool* ok = nullptr);
 // The instance bootstrap (templates/bootstrap/user-data.sh) with its placeholders filled in, each value quoted
 // by ShellWords::quote (the template has them bare: USER_NAME=@USER@); nullopt for a user name that is not one.
 std::optional<QString> userData(const QString& templateText, const QString& experimentName, const QString& user,

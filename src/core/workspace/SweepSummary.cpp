@@ -16,6 +16,7 @@ SweepSummary SweepSummary::of(const DeploymentState& state, const AwsPrices::Pri
             break;
         case Phase::Failed:
         case Phase::Unreachable:
+        case Phase::Preempted:
             ++s.failed;
             break;
         case Phase::Running:

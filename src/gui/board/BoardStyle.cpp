@@ -37,6 +37,8 @@ QColor colour(Phase phase)
         return QColor(0xa0, 0x72, 0x3c);
     case Phase::Terminated:
         return QColor(0x70, 0x75, 0x7e);
+    case Phase::Preempted:
+        return QColor(0x9b, 0x4d, 0xca);
     }
     return Qt::gray;
 }
@@ -88,6 +90,10 @@ static QPixmap paintIcon(Phase phase, int size, qreal dpr)
         break;
     case Phase::Terminated:
         p.drawLine(QPointF(s * 0.3, s * 0.5), QPointF(s * 0.7, s * 0.5));
+        break;
+    case Phase::Preempted: // a broken line: taken away mid-run
+        p.drawLine(QPointF(s * 0.28, s * 0.5), QPointF(s * 0.44, s * 0.5));
+        p.drawLine(QPointF(s * 0.56, s * 0.5), QPointF(s * 0.72, s * 0.5));
         break;
     case Phase::Queued:
         p.setPen(Qt::NoPen);

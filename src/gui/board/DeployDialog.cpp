@@ -338,6 +338,16 @@ void DeployDialog::showPlan()
                                                     .arg(machines)
                                                     .arg(plan.pricePerHour, 0, 'f', 4)
                                                     .arg(plan.priceNote));
+        // Spot: what it may cost at most, beside the on-demand price (aws_spot_max_price, checked at load).
+        if (params.json().value(QStringLiteral("aws_spot")).toBool()) {
+            const QString cap = params.json().value(QStringLiteral("aws_spot_max_price")).toString();
+            m_cost->setText(m_cost->text() + QLatin1Char('\n')
+                            + (cap.isEmpty() ? tr("Spot machines: at most the on-demand price per hour each, "
+                                                  "usually much less; AWS may take them back (preempted).")
+                                             : tr("Spot machines: at most $%1 per hour each "
+                                                  "(aws_spot_max_price); AWS may take them back (preempted).")
+                                                   .arg(cap)));
+        }
     } else {
         m_cost->setText(tr("nothing: no machines are rented"));
     }

@@ -49,7 +49,7 @@ const QList<StateFilter>& stateFilters()
           { Phase::Queued, Phase::Provisioning, Phase::Booting, Phase::Uploading, Phase::Building, Phase::Running } },
         { QT_TRANSLATE_NOOP("DeploymentBoard", "Finished"), { Phase::Succeeded, Phase::Failed } },
         { QT_TRANSLATE_NOOP("DeploymentBoard", "Needs attention"),
-          { Phase::Failed, Phase::Unreachable, Phase::Stopped } },
+          { Phase::Failed, Phase::Unreachable, Phase::Stopped, Phase::Preempted } },
     };
     return filters;
 }
