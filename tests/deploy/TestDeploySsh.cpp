@@ -146,8 +146,14 @@ void TestDeploySsh::sweepThroughRegistry()
         QCOMPARE(row.value(QStringLiteral("exit_code")).toInt(), i == 1 ? 4 : 0);
         QVERIFY(!row.value(QStringLiteral("started_at")).toString().isEmpty());
         QVERIFY(!row.value(QStringLiteral("finished_at")).toString().isEmpty());
-        QCOMPARE(row.value(QStringLiteral("argv")).toArray().last().toString(),
-                 i == 1 ? QStringLiteral("4") : QString::number(i + 1));
+        // The wrapper, the experiment command, then the condition's words, as the container got them.
+        QStringList argv;
+        for (const QJsonValue& word : row.value(QStringLiteral("argv")).toArray())
+            argv << word.toString();
+        QCOMPARE(argv,
+                 QStringList({ QStringLiteral("sh"), QStringLiteral("/logistician/run.sh"), QStringLiteral("sh"),
+                               QStringLiteral("cond.sh") })
+                     + row.value(QStringLiteral("condition")).toString().split(QLatin1Char(' ')));
     }
     const QByteArray machines = DeployTestKit::readFile(project->experimentDir() + QStringLiteral("/machines.txt"));
     QCOMPARE(machines.count('\n'), 4);
@@ -426,8 +432,12 @@ void TestDeploySsh::logsFollowsAConditionOnAHost()
                                     { QStringLiteral("hosts"), QJsonArray { m_machines->address(0) } } });
     const CliResult deployed = m_kit->cli(*project, { QStringLiteral("deploy") });
     QCOMPARE(deployed.exitCode, 0);
-    const CliResult followed
-        = m_kit->cli(*project, { QStringLiteral("logs"), QStringLiteral("1"), QStringLiteral("-f") });
+    // logs takes [EXPERIMENT_DIR] CONDITION: the folder first (the kit's cli() puts it last).
+    const QDateTime askedAt = QDateTime::currentDateTimeUtc();
+    const CliResult followed = CliProcess::run(
+        { QStringLiteral("logs"), project->experimentDir(), QStringLiteral("1"), QStringLiteral("-f") },
+        project->root(), m_kit->env(), QByteArray(), 300000);
+    qDebug().noquote() << "logs -f ->" << followed.exitCode << followed.err << followed.out;
     QCOMPARE(followed.exitCode, 3);
     QVERIFY2(followed.out.contains(QStringLiteral("<--n>\n<1>\n<--sleep>\n<6>\n")), qPrintable(followed.out));
     QVERIFY2(followed.err.contains(QStringLiteral("ssh ")), qPrintable(followed.err)); // read on the host
@@ -445,6 +455,14 @@ void TestDeploySsh::logsFollowsAConditionOnAHost()
     QVERIFY(provenance.value(QStringLiteral("repo_digest")).isNull()); // built on the host, never pushed
     QCOMPARE(provenance.value(QStringLiteral("host")).toString(), m_machines->address(0));
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("sync") }).exitCode, 0);
+    // logs was asked before the condition ended (it sleeps 6 s): it followed it, not a finished log.
+    const QDateTime finished
+        = QDateTime::fromString(QString::fromUtf8(DeployTestKit::readFile(m_kit->dataDir(*project, status, 1)
+                                                                          + QStringLiteral("/logs/finished_at.txt"))
+                                                      .trimmed()),
+                                Qt::ISODate);
+    QVERIFY(finished.isValid());
+    QVERIFY2(finished > askedAt, qPrintable(finished.toString(Qt::ISODate) + " " + askedAt.toString(Qt::ISODate)));
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
 }
 
