@@ -47,7 +47,10 @@ QStringList cells(const Row& row, const Columns& columns)
         out << (it == row.results.metrics.cend() ? QString() : ResultsModel::formatNumber(it.value()));
     }
     out << row.state << (row.exitCode >= 0 ? QString::number(row.exitCode) : QString())
-        << (row.elapsedSeconds >= 0 ? QString::number(row.elapsedSeconds) : QString()) << row.commit.left(12);
+        << (row.elapsedSeconds >= 0 ? QString::number(row.elapsedSeconds) : QString())
+        << row.commit.left(12)
+        // sha256: and 12 hex digits, as `docker images` shows an ID.
+        << row.provenance.imageId.left(19) << row.provenance.host;
     return out;
 }
 
@@ -56,7 +59,7 @@ QStringList header(const Columns& columns)
     QStringList out { QStringLiteral("condition") };
     out << columns.keys << columns.metrics;
     out << QStringLiteral("state") << QStringLiteral("exit_code") << QStringLiteral("elapsed_seconds")
-        << QStringLiteral("commit");
+        << QStringLiteral("commit") << QStringLiteral("image_id") << QStringLiteral("host");
     return out;
 }
 
@@ -88,7 +91,9 @@ QString csv(const QList<Row>& rows, const Columns& columns)
     QString text = names.join(QLatin1Char(',')) + QLatin1Char('\n');
     for (const Row& row : rows) {
         QStringList fields = cells(row, columns);
-        fields.last() = row.commit; // the full commit in machine-readable output
+        // The full commit and image ID in machine-readable output.
+        fields[fields.size() - 3] = row.commit;
+        fields[fields.size() - 2] = row.provenance.imageId;
         for (QString& f : fields)
             f = csvField(f);
         text += fields.join(QLatin1Char(',')) + QLatin1Char('\n');
@@ -96,7 +101,7 @@ QString csv(const QList<Row>& rows, const Columns& columns)
     return text;
 }
 
-QJsonObject json(const QList<Row>& rows, const Columns& columns, const Deployment& deployment)
+QJsonObject json(const QList<Row>& rows, const Columns& columns, const QString& experiment, const QString& source)
 {
     QJsonArray items;
     for (const Row& row : rows) {
@@ -122,13 +127,22 @@ QJsonObject json(const QList<Row>& rows, const Columns& columns, const Deploymen
         o.insert(QStringLiteral("exit_code"), row.exitCode >= 0 ? QJsonValue(row.exitCode) : QJsonValue());
         o.insert(QStringLiteral("elapsed_seconds"),
                  row.elapsedSeconds >= 0 ? QJsonValue(row.elapsedSeconds) : QJsonValue());
+        // Provenance (docs/json.md): the fields of the folder's config/provenance.json a reviewer traces by.
+        const QJsonObject provenance = row.provenance.toJson();
+        for (const char* field : { "dirty", "image", "image_id", "repo_digest", "host", "instance_id", "argv",
+                                   "options", "started_at", "finished_at", "logistician_version" }) {
+            const QString key = QLatin1String(field);
+            o.insert(key,
+                     row.provenance.isEmpty() && key != QLatin1String("argv") ? QJsonValue() : provenance.value(key));
+        }
         items.append(o);
     }
     return QJsonObject {
         { QStringLiteral("verb"), QStringLiteral("results") },
         { QStringLiteral("exit_code"), 0 },
         { QStringLiteral("error"), QJsonValue() },
-        { QStringLiteral("experiment"), deployment.state().experiment },
+        { QStringLiteral("experiment"), experiment },
+        { QStringLiteral("source"), source },
         { QStringLiteral("keys"), QJsonArray::fromStringList(columns.keys) },
         { QStringLiteral("metrics"), QJsonArray::fromStringList(columns.metrics) },
         { QStringLiteral("rows"), items },
@@ -199,9 +213,16 @@ int ResultsVerb::execute(const QStringList& arguments)
     std::unique_ptr<Deployment> opened;
     if (const Result loaded = openDeployment(parser, &opened); !loaded)
         return Console::exitWith(loaded);
-    if (!opened->hasDeployment())
-        return Console::exitWith(opened->nothingDeployed());
-    QList<Row> rows = ResultsScanner::rows(*opened);
+    // No deployment: the results of `logistician run`, one row per run folder.
+    const bool deployed = opened->hasDeployment();
+    QList<Row> rows = deployed ? ResultsScanner::rows(*opened) : ResultsScanner::runRows(opened->experiment());
+    if (!deployed && rows.isEmpty())
+        return Console::exitWith(Result::badInput(
+            QStringLiteral("%1: nothing is deployed and nothing was run; run `logistician deploy` or `logistician "
+                           "run` first")
+                .arg(opened->experiment().dir())));
+    const QString experiment
+        = deployed ? opened->state().experiment : opened->experiment().parameters().experimentName();
 
     QList<ResultsScanner::ConditionResults> scanned;
     for (const Row& row : std::as_const(rows))
@@ -241,7 +262,8 @@ int ResultsVerb::execute(const QStringList& arguments)
     }
 
     if (how == QLatin1String("json"))
-        Console::printJson(json(rows, columns, *opened));
+        Console::printJson(
+            json(rows, columns, experiment, deployed ? QStringLiteral("deployment") : QStringLiteral("runs")));
     else if (how == QLatin1String("csv"))
         Console::out(csv(rows, columns));
     else

@@ -205,6 +205,28 @@ Result LocalRun::prepareFiles()
         { QStringLiteral("container"), spec.name },
         { QStringLiteral("started"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate) },
     };
+    if (params.isOriginalStyle())
+        m_config.insert(QStringLiteral("options"), m_options.optionsText);
+    if (!m_options.interactiveShell) {
+        // What a reviewer traces a result back to: the image this engine runs it from, by ID.
+        const Provenance::ImageFacts image = Provenance::inspectHere(spec.docker, spec.image);
+        m_provenance.experiment = params.experimentName();
+        m_provenance.condition
+            = params.isOriginalStyle() ? m_options.optionsText : ShellWords::join(m_options.arguments);
+        m_provenance.backend = QStringLiteral("run");
+        m_provenance.commit = commit;
+        m_provenance.dirty = m_config.value(QStringLiteral("dirty")).toBool();
+        m_provenance.image = spec.image;
+        m_provenance.imageId = image.id;
+        m_provenance.host = QStringLiteral("local");
+        // Original style: the image's own ENTRYPOINT and CMD run, with the condition in $OPTIONS.
+        m_provenance.argv = params.isOriginalStyle() ? image.command : spec.command + spec.arguments;
+        m_provenance.originalStyle = params.isOriginalStyle();
+        m_provenance.options = m_options.optionsText;
+        m_provenance.container = spec.name;
+        m_provenance.recordedAt = m_config.value(QStringLiteral("started")).toString();
+        m_provenance.startedAt = m_provenance.recordedAt;
+    }
     writeConfig();
     return Result::ok();
 }
@@ -244,6 +266,8 @@ void LocalRun::onFinished(int exitCode, const QString& error)
         m_outputLog->close();
     m_config.insert(QStringLiteral("exit_code"), exitCode);
     m_config.insert(QStringLiteral("finished"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    m_provenance.finishedAt = m_config.value(QStringLiteral("finished")).toString();
+    m_provenance.exitCode = exitCode;
     writeConfig();
     Q_EMIT finished(exitCode, message);
 }
@@ -255,6 +279,8 @@ void LocalRun::writeConfig()
         file.write(QJsonDocument(m_config).toJson());
         file.commit();
     }
+    if (!m_provenance.isEmpty())
+        Provenance::write(m_dataDir, m_provenance);
 }
 
 QList<LocalRun::Record> LocalRun::history(const Experiment& experiment)

@@ -3,6 +3,7 @@
 #include "CommandRunner.h"
 #include "Experiment.h"
 #include "Result.h"
+#include "deploy/Provenance.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -84,6 +85,7 @@ private:
     Options m_options;
     QString m_dataDir;
     QJsonObject m_config;
+    Provenance::Record m_provenance; // config/provenance.json, host "local"; none for shell sessions
     Command m_command;
     CommandRunner m_runner;
     QString m_docker; // local_docker_command

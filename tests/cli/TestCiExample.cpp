@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTest>
 
 // docs/ci.md's job script, copied from the page, run for real on a tiny local
@@ -59,6 +60,11 @@ private Q_SLOTS:
         QString out;
         QCOMPARE(runScript(scriptPath, { project.experimentDir(), "loss:min", "0.25" }, &out), 0);
         QVERIFY2(out.contains("best loss is 0.2 (c2-"), qPrintable(out));
+        // The provenance columns: the commit and the image by ID, on this machine's engine.
+        QVERIFY2(QRegularExpression("ci-sweep: commit [0-9a-f]{40}, image sha256:[0-9a-f]{64}, on local\n")
+                     .match(out)
+                     .hasMatch(),
+                 qPrintable(out));
 
         // The same sweep against a stricter baseline: the job fails, naming the regression.
         QCOMPARE(runScript(scriptPath, { project.experimentDir(), "loss:min", "0.1" }, &out), 1);

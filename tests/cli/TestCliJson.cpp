@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -80,6 +81,35 @@ private:
             }
         }
         return QString();
+    }
+
+    // What the engine itself says the image's ID is.
+    static QString imageId(const QString& image)
+    {
+        QProcess docker;
+        docker.start("docker", { "image", "inspect", "--format", "{{.Id}}", image });
+        docker.waitForFinished(30000);
+        return QString::fromUtf8(docker.readAllStandardOutput()).trimmed();
+    }
+
+    static bool isUtcTime(const QJsonValue& v)
+    {
+        return v.isString() && v.toString().endsWith('Z') && QDateTime::fromString(v.toString(), Qt::ISODate).isValid();
+    }
+
+    // config/provenance.json of a run folder, checked against docs/json.md's provenance section.
+    QJsonObject provenanceFile(const QString& folder)
+    {
+        QFile f(folder + "/config/provenance.json");
+        if (!f.open(QIODevice::ReadOnly)) {
+            QTest::qFail(qPrintable(f.fileName() + " is missing"), __FILE__, __LINE__);
+            return {};
+        }
+        const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+        const QString problem = check(o, "provenance");
+        if (!problem.isEmpty())
+            QTest::qFail(qPrintable(problem), __FILE__, __LINE__);
+        return o;
     }
 
     static QJsonObject conditionOf(const QJsonObject& doc, int n)
@@ -166,6 +196,36 @@ private Q_SLOTS:
         QCOMPARE(resultsDoc.value("metrics").toArray(), (QJsonArray { "epoch", "loss", "train.acc", "val" }));
         QCOMPARE(rows.at(1).toObject().value("metrics").toObject().value("loss").toDouble(), 0.5);
         QCOMPARE(rows.at(1).toObject().value("exit_code").toInt(), 3);
+        QCOMPARE(resultsDoc.value("source").toString(), QString("deployment"));
+
+        // Provenance: each row traces back to the commit, the image by its ID on this engine, the host,
+        // the container's exact command and the wrapper's times.
+        const QString id = imageId(rows.at(0).toObject().value("image").toString());
+        QVERIFY2(id.startsWith("sha256:"), qPrintable(id));
+        for (int r = 0; r < 2; ++r) {
+            const QJsonObject row = rows.at(r).toObject();
+            const QString lr = r == 0 ? "0.1" : "0.5";
+            QCOMPARE(row.value("image_id").toString(), id);
+            QVERIFY(row.value("repo_digest").isNull()); // never pushed
+            QCOMPARE(row.value("host").toString(), QString("local"));
+            QVERIFY(row.value("instance_id").isNull());
+            QCOMPARE(row.value("argv").toArray(),
+                     (QJsonArray { "sh", "/logistician/run.sh", "sh", "work.sh", "--lr", lr, "--exit",
+                                   r == 0 ? "0" : "3" }));
+            QVERIFY(row.value("options").isNull());
+            QVERIFY2(isUtcTime(row.value("started_at")) && isUtcTime(row.value("finished_at")),
+                     qPrintable(QJsonDocument(row).toJson()));
+            QVERIFY(row.value("started_at").toString() < row.value("finished_at").toString()); // sleep 4
+            QCOMPARE(row.value("logistician_version").toString(), QString(LOGISTICIAN_VERSION));
+            QCOMPARE(row.value("dirty").toBool(), false);
+            // The file itself: the deploy-time part; the wrapper's times and code are in logs/.
+            const QJsonObject file = provenanceFile(row.value("data_dir").toString());
+            QCOMPARE(file.value("image_id").toString(), id);
+            QCOMPARE(file.value("commit").toString(), row.value("commit").toString());
+            QCOMPARE(file.value("argv"), row.value("argv"));
+            QCOMPARE(file.value("condition").toString(), row.value("condition").toString());
+            QVERIFY(file.value("exit_code").isNull());
+        }
 
         // The same rows as the desktop app's compare model on the same folder.
         Experiment experiment;
@@ -191,11 +251,19 @@ private Q_SLOTS:
         QCOMPARE(best.exitCode, 0);
         QCOMPARE(best.out.split('\n', Qt::SkipEmptyParts).size(), 2);
         QVERIFY2(
-            best.out.startsWith("condition,lr,exit,epoch,loss,train.acc,val,state,exit_code,elapsed_seconds,commit\n"),
+            best.out.startsWith(
+                "condition,lr,exit,epoch,loss,train.acc,val,state,exit_code,elapsed_seconds,commit,image_id,host\n"),
             qPrintable(best.out));
         QVERIFY2(best.out.section('\n', 1, 1)
                      .startsWith(rows.at(1).toObject().value("slug").toString() + ",0.5,3,2,0.5,0.9,0.5,failed,3,"),
                  qPrintable(best.out));
+        QVERIFY2(
+            best.out.trimmed().endsWith("," + rows.at(1).toObject().value("commit").toString() + "," + id + ",local"),
+            qPrintable(best.out));
+        const CliResult shown = CliProcess::run({ "results", dir });
+        QVERIFY2(shown.out.section('\n', 0, 0).endsWith("commit        image_id             host"),
+                 qPrintable(shown.out));
+        QVERIFY2(shown.out.section('\n', 1, 1).endsWith(id.left(19) + "  local"), qPrintable(shown.out));
         QCOMPARE(CliProcess::run({ "results", "--best", "nothing:min", dir }).exitCode, 1);
         QCOMPARE(CliProcess::run({ "results", "--best", "loss", dir }).exitCode, 2);
 
@@ -220,6 +288,53 @@ private Q_SLOTS:
         const CliResult failed = CliProcess::run({ "results", "--json", dir + "/no-such-folder" });
         QCOMPARE(failed.exitCode, 2);
         QVERIFY(!document(failed, "error").value("error").toString().isEmpty());
+    }
+
+    // Nothing deployed: results reads the folders of `logistician run`, each with its provenance.
+    void resultsOfPlainRuns()
+    {
+        TestProject project("sh work.sh");
+        project.repo().writeFile("work.sh",
+                                 "#!/bin/sh\n"
+                                 "printf '{\"loss\": %s}\\n' \"$2\" > /data/results/metrics.json\n"
+                                 "exit \"$4\"\n",
+                                 true);
+        project.setParameters({ { "experiment_conditions", QJsonArray { "--lr 0.1 --exit 0", "--lr 0.5 --exit 2" } } });
+        const QString head = project.repo().commitAll("work");
+        const QString dir = project.experimentDir();
+        // Neither deployed nor run: the usual refusal.
+        const CliResult nothing = CliProcess::run({ "results", "--json", dir });
+        QCOMPARE(nothing.exitCode, 2);
+        QVERIFY(!document(nothing, "error").value("error").toString().isEmpty());
+
+        QCOMPARE(CliProcess::run({ "build", dir }).exitCode, 0);
+        QCOMPARE(CliProcess::run({ "run", dir, "--condition", "1" }).exitCode, 0);
+        QCOMPARE(CliProcess::run({ "run", dir, "--condition", "2" }).exitCode, 2);
+        const CliResult results = CliProcess::run({ "results", "--json", "--sort", "loss", dir });
+        QCOMPARE(results.exitCode, 0);
+        const QJsonObject doc = document(results, "results");
+        QCOMPARE(doc.value("source").toString(), QString("runs"));
+        QCOMPARE(doc.value("keys").toArray(), (QJsonArray { "lr", "exit" }));
+        const QJsonArray rows = doc.value("rows").toArray();
+        QCOMPARE(rows.size(), 2);
+        const QString id = imageId(project.image());
+        QVERIFY2(id.startsWith("sha256:"), qPrintable(id));
+        for (int r = 0; r < 2; ++r) {
+            const QJsonObject row = rows.at(r).toObject();
+            QVERIFY2(row.value("slug").toString().startsWith("local-"), qPrintable(row.value("slug").toString()));
+            QCOMPARE(row.value("metrics").toObject().value("loss").toDouble(), r == 0 ? 0.1 : 0.5);
+            QCOMPARE(row.value("exit_code").toInt(), r == 0 ? 0 : 2);
+            QCOMPARE(row.value("state").toString(), QString(r == 0 ? "succeeded" : "failed"));
+            QCOMPARE(row.value("image_id").toString(), id);
+            QCOMPARE(row.value("host").toString(), QString("local"));
+            QCOMPARE(row.value("argv").toArray(),
+                     (QJsonArray { "sh", "work.sh", "--lr", r == 0 ? "0.1" : "0.5", "--exit", r == 0 ? "0" : "2" }));
+            QVERIFY(isUtcTime(row.value("started_at")) && isUtcTime(row.value("finished_at")));
+            QCOMPARE(row.value("commit").toString(), head);
+            const QJsonObject file = provenanceFile(row.value("data_dir").toString());
+            QCOMPARE(file.value("backend").toString(), QString("run"));
+            QCOMPARE(file.value("exit_code").toInt(), r == 0 ? 0 : 2);
+        }
     }
 };
 

@@ -489,6 +489,26 @@ void TestDeployAws::sweepOnStandInMachines()
         hosts.insert(DeployTestKit::condition(status, i).value(QStringLiteral("host")).toString());
     QCOMPARE(hosts.size(), 3); // one machine per condition
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("sync") }).exitCode, 0);
+    // Each condition's provenance names its machine: the address and the instance ID of the state.
+    QMap<QString, QString> instanceIds;
+    const QJsonObject saved
+        = QJsonDocument::fromJson(
+              DeployTestKit::readFile(project->experimentDir() + QStringLiteral("/.logistician/deployment.json")))
+              .object();
+    for (const QJsonValue& h : saved.value(QStringLiteral("hosts")).toArray())
+        instanceIds.insert(h.toObject().value(QStringLiteral("address")).toString(),
+                           h.toObject().value(QStringLiteral("id")).toString());
+    for (int i = 1; i <= 3; ++i) {
+        const QJsonObject provenance
+            = QJsonDocument::fromJson(DeployTestKit::readFile(m_kit->dataDir(*project, status, i)
+                                                              + QStringLiteral("/config/provenance.json")))
+                  .object();
+        const QString host = DeployTestKit::condition(status, i).value(QStringLiteral("host")).toString();
+        QCOMPARE(provenance.value(QStringLiteral("host")).toString(), host);
+        QVERIFY(!instanceIds.value(host).isEmpty());
+        QCOMPARE(provenance.value(QStringLiteral("instance_id")).toString(), instanceIds.value(host));
+        QVERIFY(provenance.value(QStringLiteral("image_id")).toString().startsWith(QStringLiteral("sha256:")));
+    }
     QCOMPARE(DeployTestKit::readFile(m_kit->dataDir(*project, status, 3) + QStringLiteral("/results/args.txt")),
              QByteArray("<$(touch /tmp/pwned-aws)>\n<${HOME}>\n"));
     QVERIFY(!QFile::exists(QStringLiteral("/tmp/pwned-aws")));

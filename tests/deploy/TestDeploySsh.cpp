@@ -12,6 +12,7 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -31,8 +32,10 @@ private Q_SLOTS:
     void projectPathWithSpaceAndQuote();
     void changedHostKeyIsReportedAtOnce();
     void sshHostIsNeverStopped();
+    void logsFollowsAConditionOnAHost();
 
 private:
+    static QString inspect(const QString& format, const QString& image);
     QString remoteData(TestProject& project, const QJsonObject& status, int index) const;
     std::unique_ptr<DeployTestKit> m_kit;
     std::unique_ptr<SshMachines> m_machines;
@@ -55,6 +58,16 @@ void TestDeploySsh::initTestCase()
     settings.write(QStringLiteral("[registry]\nuser=%1\n").arg(m_registry->user()).toUtf8());
     settings.close();
     m_kit->env().insert(QStringLiteral("LOGISTICIAN_REGISTRY_PASSWORD"), m_registry->password());
+}
+
+// What the engine (this machine's, which the test machines share) says of an image.
+QString TestDeploySsh::inspect(const QString& format, const QString& image)
+{
+    QProcess docker;
+    docker.start(QStringLiteral("docker"),
+                 { QStringLiteral("image"), QStringLiteral("inspect"), QStringLiteral("--format"), format, image });
+    docker.waitForFinished(30000);
+    return QString::fromUtf8(docker.readAllStandardOutput()).trimmed();
 }
 
 QString TestDeploySsh::remoteData(TestProject& project, const QJsonObject& status, int index) const
@@ -109,6 +122,39 @@ void TestDeploySsh::sweepThroughRegistry()
         QVERIFY(DeployTestKit::readFile(dir + QStringLiteral("/logs/docker.txt")).contains("<--n>"));
         QCOMPARE(DeployTestKit::readFile(dir + QStringLiteral("/logs/exit_code.txt")).trimmed(), i == 2 ? "4" : "0");
         QVERIFY(!DeployTestKit::readFile(dir + QStringLiteral("/config/commit.txt")).isEmpty());
+    }
+    // Provenance: the image by its ID and its digest in the registry, the host, the wrapper's times.
+    const CliResult results = m_kit->cli(*project, { QStringLiteral("results"), QStringLiteral("--json") });
+    QCOMPARE(results.exitCode, 0);
+    const QJsonArray rows
+        = QJsonDocument::fromJson(results.out.toUtf8()).object().value(QStringLiteral("rows")).toArray();
+    QCOMPARE(rows.size(), 4);
+    const QString image = rows.at(0).toObject().value(QStringLiteral("image")).toString();
+    const QString id = inspect(QStringLiteral("{{.Id}}"), image);
+    QVERIFY2(id.startsWith(QStringLiteral("sha256:")), qPrintable(id));
+    const QString digest = rows.at(0).toObject().value(QStringLiteral("repo_digest")).toString();
+    QVERIFY2(digest.startsWith(image.section(QLatin1Char(':'), 0, -2) + QStringLiteral("@sha256:")),
+             qPrintable(digest));
+    QVERIFY2(inspect(QStringLiteral("{{json .RepoDigests}}"), image).contains(digest), qPrintable(digest));
+    for (int i = 0; i < 4; ++i) {
+        const QJsonObject row = rows.at(i).toObject();
+        QCOMPARE(row.value(QStringLiteral("image_id")).toString(), id);
+        QCOMPARE(row.value(QStringLiteral("repo_digest")).toString(), digest);
+        QCOMPARE(row.value(QStringLiteral("host")).toString(),
+                 DeployTestKit::condition(status, i + 1).value(QStringLiteral("host")).toString());
+        QVERIFY(m_machines->addresses().contains(row.value(QStringLiteral("host")).toString()));
+        QVERIFY(row.value(QStringLiteral("instance_id")).isNull());
+        QCOMPARE(row.value(QStringLiteral("exit_code")).toInt(), i == 1 ? 4 : 0);
+        QVERIFY(!row.value(QStringLiteral("started_at")).toString().isEmpty());
+        QVERIFY(!row.value(QStringLiteral("finished_at")).toString().isEmpty());
+        // The wrapper, the experiment command, then the condition's words, as the container got them.
+        QStringList argv;
+        for (const QJsonValue& word : row.value(QStringLiteral("argv")).toArray())
+            argv << word.toString();
+        QCOMPARE(argv,
+                 QStringList({ QStringLiteral("sh"), QStringLiteral("/logistician/run.sh"), QStringLiteral("sh"),
+                               QStringLiteral("cond.sh") })
+                     + row.value(QStringLiteral("condition")).toString().split(QLatin1Char(' ')));
     }
     const QByteArray machines = DeployTestKit::readFile(project->experimentDir() + QStringLiteral("/machines.txt"));
     QCOMPARE(machines.count('\n'), 4);
@@ -410,6 +456,49 @@ void TestDeploySsh::sshHostIsNeverStopped()
         for (const char* word : { "shutdown", "poweroff", "idle-stop", "cron", "AUTO_STOP" })
             QVERIFY2(!output.contains(QLatin1String(word)), word);
     }
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
+}
+
+// logs -f over ssh: waits for the condition to start on its host, follows its docker log there to the
+// end, and exits with the condition's exit code. The host built the image: the provenance has its ID there.
+void TestDeploySsh::logsFollowsAConditionOnAHost()
+{
+    auto project = m_kit->project({ QStringLiteral("--n 1 --sleep 6 --exit 3") },
+                                  { { QStringLiteral("backend"), QStringLiteral("ssh") },
+                                    { QStringLiteral("hosts"), QJsonArray { m_machines->address(0) } } });
+    const CliResult deployed = m_kit->cli(*project, { QStringLiteral("deploy") });
+    QCOMPARE(deployed.exitCode, 0);
+    // logs takes [EXPERIMENT_DIR] CONDITION: the folder first (the kit's cli() puts it last).
+    const QDateTime askedAt = QDateTime::currentDateTimeUtc();
+    const CliResult followed = CliProcess::run(
+        { QStringLiteral("logs"), project->experimentDir(), QStringLiteral("1"), QStringLiteral("-f") },
+        project->root(), m_kit->env(), QByteArray(), 300000);
+    qDebug().noquote() << "logs -f ->" << followed.exitCode << followed.err << followed.out;
+    QCOMPARE(followed.exitCode, 3);
+    QVERIFY2(followed.out.contains(QStringLiteral("<--n>\n<1>\n<--sleep>\n<6>\n")), qPrintable(followed.out));
+    QVERIFY2(followed.err.contains(QStringLiteral("ssh ")), qPrintable(followed.err)); // read on the host
+
+    int code = -1;
+    const QJsonObject status = m_kit->status(*project, &code);
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("exit_code")).toInt(), 3);
+    const QJsonObject provenance
+        = QJsonDocument::fromJson(
+              DeployTestKit::readFile(m_kit->dataDir(*project, status, 1) + QStringLiteral("/config/provenance.json")))
+              .object();
+    const QString image = provenance.value(QStringLiteral("image")).toString();
+    QCOMPARE(provenance.value(QStringLiteral("image_id")).toString(), inspect(QStringLiteral("{{.Id}}"), image));
+    QVERIFY(provenance.value(QStringLiteral("image_id")).toString().startsWith(QStringLiteral("sha256:")));
+    QVERIFY(provenance.value(QStringLiteral("repo_digest")).isNull()); // built on the host, never pushed
+    QCOMPARE(provenance.value(QStringLiteral("host")).toString(), m_machines->address(0));
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("sync") }).exitCode, 0);
+    // logs was asked before the condition ended (it sleeps 6 s): it followed it, not a finished log.
+    const QDateTime finished
+        = QDateTime::fromString(QString::fromUtf8(DeployTestKit::readFile(m_kit->dataDir(*project, status, 1)
+                                                                          + QStringLiteral("/logs/finished_at.txt"))
+                                                      .trimmed()),
+                                Qt::ISODate);
+    QVERIFY(finished.isValid());
+    QVERIFY2(finished > askedAt, qPrintable(finished.toString(Qt::ISODate) + " " + askedAt.toString(Qt::ISODate)));
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
 }
 

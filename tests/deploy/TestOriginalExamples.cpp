@@ -65,6 +65,12 @@ private Q_SLOTS:
         const QString run = newestRun();
         QCOMPARE(read(run + "/results/result.txt"), QString("3\n"));
         QCOMPARE(read(run + "/config/options.txt"), QString("1 2\n"));
+        // Provenance: the image's own CMD ran, with the condition in OPTIONS.
+        const QJsonObject provenance = QJsonDocument::fromJson(read(run + "/config/provenance.json").toUtf8()).object();
+        QCOMPARE(provenance.value("options").toString(), QString("1 2"));
+        QVERIFY(!provenance.value("argv").toArray().isEmpty());
+        QCOMPARE(provenance.value("host").toString(), QString("local"));
+        QCOMPARE(provenance.value("exit_code").toInt(-1), 0);
         QVERIFY(read(run + "/config/git.txt").contains(m_project->commit()));
     }
 
@@ -127,6 +133,17 @@ private Q_SLOTS:
         }
         QCOMPARE(read(DeployTestKit::condition(status, 3).value("data_dir").toString() + "/config/options.txt"),
                  QString("10 -3\n"));
+        const QJsonObject provenance
+            = QJsonDocument::fromJson(
+                  read(DeployTestKit::condition(status, 3).value("data_dir").toString() + "/config/provenance.json")
+                      .toUtf8())
+                  .object();
+        QCOMPARE(provenance.value("options").toString(), QString("10 -3"));
+        // The run wrapper, then the image's own ENTRYPOINT and CMD, as the wrapper runs them.
+        const QJsonArray argv = provenance.value("argv").toArray();
+        QVERIFY(argv.size() > 2);
+        QCOMPARE(argv.at(0).toString(), QString("sh"));
+        QCOMPARE(argv.at(1).toString(), QString("/logistician/run.sh"));
         QCOMPARE(cli({ "terminate", m_dir, "--yes" }).exitCode, 0);
         QVERIFY(DeployTestKit::containers(m_project->experimentName("addition")).isEmpty());
     }

@@ -1,5 +1,7 @@
 #include "ResultsScanner.h"
 
+#include "LocalRun.h"
+#include "ShellWords.h"
 #include "deploy/Deployment.h"
 #include "workspace/ConditionGrid.h"
 
@@ -190,6 +192,45 @@ QList<Row> rows(const Deployment& deployment)
         row.exitCode = c.exitCode;
         row.elapsedSeconds = Deployment::elapsedSeconds(c);
         row.commit = state.commit;
+        row.provenance = Provenance::read(row.results.dataDir);
+        if (row.exitCode < 0 && c.phase != DeploymentState::Phase::Running)
+            row.exitCode = row.provenance.exitCode; // the wrapper's, synced before the status knew it
+        out << row;
+    }
+    return out;
+}
+
+QList<Row> runRows(const Experiment& experiment)
+{
+    QList<LocalRun::Record> records = LocalRun::history(experiment);
+    std::reverse(records.begin(), records.end());
+    QList<Input> inputs;
+    for (const LocalRun::Record& record : std::as_const(records)) {
+        QStringList arguments;
+        for (const QJsonValue& word : record.config.value(QStringLiteral("arguments")).toArray())
+            arguments << word.toString();
+        const QString options = record.config.value(QStringLiteral("options")).toString();
+        inputs << Input { QFileInfo(record.dataDir).fileName(),
+                          options.isEmpty() ? ShellWords::join(arguments) : options, record.dataDir };
+    }
+    const QList<ConditionResults> scanned = scan(inputs);
+    QList<Row> out;
+    for (int i = 0; i < scanned.size(); ++i) {
+        const QJsonObject& config = records.at(i).config;
+        Row row;
+        row.results = scanned.at(i);
+        row.commit = config.value(QStringLiteral("commit")).toString();
+        row.provenance = Provenance::read(row.results.dataDir);
+        row.exitCode = config.value(QStringLiteral("exit_code")).toInt(-1);
+        row.state = row.exitCode < 0 ? QStringLiteral("running")
+            : row.exitCode == 0      ? QStringLiteral("succeeded")
+                                     : QStringLiteral("failed");
+        const QDateTime started
+            = QDateTime::fromString(config.value(QStringLiteral("started")).toString(), Qt::ISODate);
+        const QDateTime finished
+            = QDateTime::fromString(config.value(QStringLiteral("finished")).toString(), Qt::ISODate);
+        if (started.isValid())
+            row.elapsedSeconds = started.secsTo(finished.isValid() ? finished : QDateTime::currentDateTimeUtc());
         out << row;
     }
     return out;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "deploy/Provenance.h"
+
 #include <QAbstractTableModel>
 #include <QList>
 #include <QMap>
@@ -8,6 +10,7 @@
 #include <QStringList>
 
 class Deployment;
+class Experiment;
 
 // What a deployment's conditions left in data/<condition>/results/: every
 // number found in JSON and CSV files there, by metric name, next to the
@@ -55,9 +58,15 @@ struct Row
     int exitCode = -1; // -1: not ended
     qint64 elapsedSeconds = -1; // -1: not started
     QString commit;
+    // Its folder's config/provenance.json with the run wrapper's times (Provenance::read): image ID and
+    // digest, host, argv, version. Empty for a folder from before provenance was recorded.
+    Provenance::Record provenance;
 };
 // Every condition of a deployment, scanned, in the deployment's order.
 QList<Row> rows(const Deployment& deployment);
+// The experiment's `logistician run` folders (data/local-*), oldest first: a row each,
+// its keys from the run's arguments.
+QList<Row> runRows(const Experiment& experiment);
 
 // Keys and metrics across conditions, in order of first appearance (metrics sorted).
 QStringList keyNames(const QList<ConditionResults>& results);

@@ -9,6 +9,7 @@
 #include "SshKey.h"
 #include "aws/AwsParameters.h"
 #include "aws/AwsPrices.h"
+#include "deploy/Provenance.h"
 #include "deploy/RemoteScript.h"
 #include "deploy/StatusRound.h"
 #include "git/GitRepository.h"
@@ -387,7 +388,7 @@ void DeployOperation::buildImage()
 void DeployOperation::pushImage()
 {
     if (!m_ctx.isRemote() || m_ctx.state.registry.isEmpty()) {
-        provision();
+        inspectThenProvision();
         return;
     }
     m_registryUser = m_ctx.experiment.parameters().json().value(QStringLiteral("registry_user")).toString();
@@ -430,7 +431,7 @@ void DeployOperation::loginAndPush(const QString& password)
                 end(Result::failed(QStringLiteral("docker push failed: %1").arg(o.errorText())));
                 return;
             }
-            provision();
+            inspectThenProvision();
         });
     };
     m_ctx.run(Docker::login(docker, m_ctx.state.registry, m_registryUser, password, config->path()),
@@ -442,6 +443,20 @@ void DeployOperation::loginAndPush(const QString& password)
                   }
                   push();
               });
+}
+
+void DeployOperation::inspectThenProvision()
+{
+    const QString docker = m_ctx.experiment.parameters().localDockerCommand();
+    m_ctx.run(Provenance::inspectImage(docker, m_ctx.state.image), [this](const CommandOutcome& o) {
+        m_image = Provenance::parseImageFacts(o.out, m_ctx.state.image);
+        if (!m_image.valid()) {
+            end(Result::failed(
+                QStringLiteral("docker image inspect %1 failed: %2").arg(m_ctx.state.image, o.errorText())));
+            return;
+        }
+        provision();
+    });
 }
 
 // --- the machines --------------------------------------------------------------------------------
@@ -618,7 +633,13 @@ void DeployOperation::getImageOnHost(int hostIndex, JobPool::Done done)
                       = Docker::build(m_ctx.dockerSetting(true), remoteContext, m_ctx.state.image, true);
                   m_ctx.run(touchActivity(m_ctx, host), [this, host, build, ready](const CommandOutcome&) {
                       m_ctx.run(m_ctx.backend->command(host, Docker::argv(build)),
-                                [ready](const CommandOutcome& o) { ready(o, QStringLiteral("docker build")); });
+                                [this, address = host.address, ready](const CommandOutcome& o) {
+                                    // build -q prints the image ID: the one this host runs.
+                                    if (const QString id = QString::fromUtf8(o.out).trimmed();
+                                        o.ok() && id.startsWith(QLatin1String("sha256:")))
+                                        m_hostImageIds.insert(address, id);
+                                    ready(o, QStringLiteral("docker build"));
+                                });
                   });
               });
 }
@@ -778,6 +799,10 @@ Result DeployOperation::writeRunnerFolder(const QString& address, const QString&
         const Docker::RunSpec spec
             = runSpec(m_ctx, c, host, m_ctx.isRemote(), m_ctx.state.image, m_imageCommands.value(address));
         const QString run = ShellWords::join(Docker::argv(Docker::run(spec)));
+        if (toHandOver(c)) {
+            if (Result r = Provenance::write(m_ctx.localDataDir(c), provenance(c, host, spec)); !r)
+                return r;
+        }
         const QByteArray start = "exec " + run.toUtf8() + '\n';
         // Shown as every command is: the runner on the host runs exactly this (no secrets are in it).
         Q_EMIT m_ctx.progress(QStringLiteral("%1 on %2 will run: %3").arg(c.slug, address, run));
@@ -787,6 +812,31 @@ Result DeployOperation::writeRunnerFolder(const QString& address, const QString&
     }
     // The queue last: the runner never reads a line whose start script is not there yet.
     return DeployContext::writeFile(folder + QStringLiteral("/queue"), queue);
+}
+
+Provenance::Record DeployOperation::provenance(const DeploymentState::Condition& c, const DeploymentState::Host& host,
+                                               const Docker::RunSpec& spec) const
+{
+    const DeploymentState& state = m_ctx.state;
+    Provenance::Record r;
+    r.experiment = state.experiment;
+    r.condition = c.text;
+    r.backend = state.backend;
+    r.commit = state.commit;
+    r.dirty = state.dirty;
+    r.image = state.image;
+    r.imageId = m_hostImageIds.value(host.address, m_image.id);
+    r.repoDigest = m_image.repoDigest;
+    r.host = host.address;
+    r.instanceId = host.id;
+    r.argv
+        = (spec.entrypoint.isEmpty() ? QStringList() : QStringList { spec.entrypoint }) + spec.command + spec.arguments;
+    r.originalStyle = m_ctx.experiment.parameters().isOriginalStyle();
+    if (r.originalStyle)
+        r.options = c.text;
+    r.container = spec.name;
+    r.recordedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+    return r;
 }
 
 QString DeployOperation::deploymentId() const

@@ -3,6 +3,7 @@
 #include "Docker.h"
 #include "Result.h"
 #include "deploy/DeployContext.h"
+#include "deploy/Provenance.h"
 
 #include <QFutureWatcher>
 #include <QHash>
@@ -88,6 +89,11 @@ private:
     // Original style: the image's own ENTRYPOINT and CMD on that host, for the run wrapper to run.
     void lookUpImageCommand(const QString& address, JobPool::Done done);
     Result writeRunnerFolder(const QString& address, const QString& folder) const;
+    // The image built here: its ID and, once pushed, its digest, for each condition's provenance.
+    void inspectThenProvision();
+    // The deploy-time part of a condition's provenance.json, with the docker run it is handed over with.
+    Provenance::Record provenance(const DeploymentState::Condition& c, const DeploymentState::Host& host,
+                                  const Docker::RunSpec& spec) const;
     void startRunner(const QString& address, JobPool::Done done);
     void handOverFailed(const QString& address, const QString& why, JobPool::Done done);
     // Names this deployment to its runners: claims of another one are not this one's.
@@ -102,6 +108,8 @@ private:
     QString m_registryUser;
     QString m_registryPassword;
     QHash<QString, QStringList> m_imageCommands; // by host address
+    Provenance::ImageFacts m_image; // of the image built here (and pushed)
+    QHash<QString, QString> m_hostImageIds; // by address: the ID on hosts that build it themselves
     QStringList m_problems;
     QStringList m_handedTo; // hosts whose runner runs (started, or alive from before)
     QStringList m_notHandedOver; // slugs

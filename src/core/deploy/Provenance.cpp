@@ -1,0 +1,155 @@
+#include "Provenance.h"
+
+#include "Docker.h"
+#include "deploy/DeployContext.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+
+namespace {
+
+QJsonValue orNull(const QString& text)
+{
+    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
+}
+
+QString readLine(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return QString();
+    return QString::fromUtf8(file.read(256)).trimmed();
+}
+
+} // namespace
+
+namespace Provenance {
+
+QJsonObject Record::toJson() const
+{
+    return QJsonObject {
+        { QStringLiteral("schema"), Schema },
+        { QStringLiteral("experiment"), experiment },
+        { QStringLiteral("condition"), condition },
+        { QStringLiteral("backend"), backend },
+        { QStringLiteral("commit"), commit },
+        { QStringLiteral("dirty"), dirty },
+        { QStringLiteral("image"), image },
+        { QStringLiteral("image_id"), orNull(imageId) },
+        { QStringLiteral("repo_digest"), orNull(repoDigest) },
+        { QStringLiteral("host"), host },
+        { QStringLiteral("instance_id"), orNull(instanceId) },
+        { QStringLiteral("argv"), QJsonArray::fromStringList(argv) },
+        { QStringLiteral("options"), originalStyle ? QJsonValue(options) : QJsonValue() },
+        { QStringLiteral("container"), container },
+        { QStringLiteral("logistician_version"), version },
+        { QStringLiteral("recorded_at"), recordedAt },
+        { QStringLiteral("started_at"), orNull(startedAt) },
+        { QStringLiteral("finished_at"), orNull(finishedAt) },
+        { QStringLiteral("exit_code"), exitCode >= 0 ? QJsonValue(exitCode) : QJsonValue() },
+    };
+}
+
+Record Record::fromJson(const QJsonObject& o)
+{
+    Record r;
+    r.experiment = o.value(QStringLiteral("experiment")).toString();
+    r.condition = o.value(QStringLiteral("condition")).toString();
+    r.backend = o.value(QStringLiteral("backend")).toString();
+    r.commit = o.value(QStringLiteral("commit")).toString();
+    r.dirty = o.value(QStringLiteral("dirty")).toBool();
+    r.image = o.value(QStringLiteral("image")).toString();
+    r.imageId = o.value(QStringLiteral("image_id")).toString();
+    r.repoDigest = o.value(QStringLiteral("repo_digest")).toString();
+    r.host = o.value(QStringLiteral("host")).toString();
+    r.instanceId = o.value(QStringLiteral("instance_id")).toString();
+    for (const QJsonValue& word : o.value(QStringLiteral("argv")).toArray())
+        r.argv << word.toString();
+    r.originalStyle = o.value(QStringLiteral("options")).isString();
+    r.options = o.value(QStringLiteral("options")).toString();
+    r.container = o.value(QStringLiteral("container")).toString();
+    r.version = o.value(QStringLiteral("logistician_version")).toString();
+    r.recordedAt = o.value(QStringLiteral("recorded_at")).toString();
+    r.startedAt = o.value(QStringLiteral("started_at")).toString();
+    r.finishedAt = o.value(QStringLiteral("finished_at")).toString();
+    r.exitCode = o.value(QStringLiteral("exit_code")).toInt(-1);
+    return r;
+}
+
+QString path(const QString& folder)
+{
+    return folder + QStringLiteral("/config/provenance.json");
+}
+
+Result write(const QString& folder, const Record& record)
+{
+    return DeployContext::writeFile(path(folder), QJsonDocument(record.toJson()).toJson());
+}
+
+Record read(const QString& folder)
+{
+    QFile file(path(folder));
+    if (!file.open(QIODevice::ReadOnly))
+        return Record();
+    Record r = Record::fromJson(QJsonDocument::fromJson(file.read(1024 * 1024)).object());
+    // The run wrapper's own files: written in the container, so they arrive with the data (or a sync).
+    const QString logs = folder + QStringLiteral("/logs/");
+    if (r.startedAt.isEmpty())
+        r.startedAt = readLine(logs + QStringLiteral("started_at.txt"));
+    if (r.finishedAt.isEmpty())
+        r.finishedAt = readLine(logs + QStringLiteral("finished_at.txt"));
+    if (r.exitCode < 0) {
+        bool ok = false;
+        const int code = readLine(logs + QStringLiteral("exit_code.txt")).toInt(&ok);
+        if (ok && code >= 0)
+            r.exitCode = code;
+    }
+    return r;
+}
+
+Command inspectImage(const QString& docker, const QString& image)
+{
+    QStringList words = Docker::programWords(docker);
+    Command c;
+    c.program = words.takeFirst();
+    c.arguments = words;
+    c.arguments << QStringLiteral("image") << QStringLiteral("inspect") << QStringLiteral("--format")
+                << QStringLiteral("{\"id\":{{json .Id}},\"digests\":{{json .RepoDigests}},"
+                                  "\"entrypoint\":{{json .Config.Entrypoint}},\"cmd\":{{json .Config.Cmd}}}")
+                << image;
+    return c;
+}
+
+ImageFacts parseImageFacts(const QByteArray& out, const QString& image)
+{
+    ImageFacts facts;
+    const QJsonObject o = QJsonDocument::fromJson(out.trimmed()).object();
+    facts.id = o.value(QStringLiteral("id")).toString();
+    // repository:tag -> repository (a registry's port has a colon too, before the last slash).
+    QString repository = image;
+    if (const int colon = image.lastIndexOf(QLatin1Char(':')); colon > image.lastIndexOf(QLatin1Char('/')))
+        repository = image.left(colon);
+    for (const QJsonValue& digest : o.value(QStringLiteral("digests")).toArray()) {
+        if (digest.toString().startsWith(repository + QLatin1Char('@')))
+            facts.repoDigest = digest.toString();
+    }
+    for (const char* part : { "entrypoint", "cmd" }) {
+        for (const QJsonValue& word : o.value(QLatin1String(part)).toArray())
+            facts.command << word.toString();
+    }
+    return facts;
+}
+
+ImageFacts inspectHere(const QString& docker, const QString& image)
+{
+    const Command c = inspectImage(docker, image);
+    QProcess process;
+    process.start(c.program, c.arguments);
+    if (!process.waitForFinished(30000) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
+        return ImageFacts();
+    return parseImageFacts(process.readAllStandardOutput(), image);
+}
+
+} // namespace Provenance
