@@ -2,6 +2,7 @@
 
 #include "Dialogs.h"
 #include "PrintableText.h"
+#include "Settings.h"
 #include "Theme.h"
 #include "board/BoardFilterModel.h"
 #include "board/BoardNotifier.h"
@@ -13,6 +14,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -180,8 +182,18 @@ void DeploymentBoard::buildUi()
     m_refreshButton->setText(tr("Refresh"));
     m_syncButton = makeButton(m_syncAction, QStringLiteral("syncAllButton"));
     m_terminateButton = makeButton(m_terminateAction, QStringLiteral("terminateAllButton"));
+    // Results come home as each condition finishes (AutoSync); off for huge results, synced by hand.
+    auto* autoSync = new QCheckBox(tr("Sync as they finish"));
+    autoSync->setObjectName(QStringLiteral("autoSyncCheck"));
+    autoSync->setToolTip(tr("Copy each condition's logs and results into data/ as soon as it has finished"));
+    autoSync->setChecked(m_monitor->autoSync());
+    connect(autoSync, &QCheckBox::toggled, this, [this](bool on) {
+        Settings().setAutoSync(on);
+        m_monitor->setAutoSync(on);
+    });
     auto* header = new QHBoxLayout;
     header->addWidget(m_title, 1);
+    header->addWidget(autoSync);
     header->addWidget(m_deployButton);
     header->addWidget(m_refreshButton);
     header->addWidget(m_syncButton);
