@@ -280,9 +280,6 @@ void TestDeployLocal::oneConditionSyncedAndTerminated()
              0);
 }
 
-QTEST_GUILESS_MAIN(TestDeployLocal)
-#include "TestDeployLocal.moc"
-
 namespace {
 
 QDateTime modified(const QString& path)
@@ -367,5 +364,5 @@ void TestDeployLocal::outputGrowsWhileRunning()
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
 }
 
-QTEST_MAIN(TestDeployLocal)
+QTEST_GUILESS_MAIN(TestDeployLocal)
 #include "TestDeployLocal.moc"

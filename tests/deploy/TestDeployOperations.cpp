@@ -200,10 +200,8 @@ void TestDeployOperations::runnerStreamsOutputIntoTheDataFolder()
     QVERIFY(QDir().mkpath(runner));
     QFile docker(tmp.path() + QStringLiteral("/docker"));
     QVERIFY(docker.open(QIODevice::WriteOnly));
-    docker.write("#!/bin/sh
-"
-                 "case $1 in logs) echo "output of $3"; echo "more of $3" >&2 ;; wait) echo 0 ;; esac
-");
+    docker.write("#!/bin/sh\n"
+                 "case $1 in logs) echo \"output of $3\"; echo \"more of $3\" >&2 ;; wait) echo 0 ;; esac\n");
     docker.close();
     docker.setPermissions(docker.permissions() | QFileDevice::ExeOwner);
     const QString script = RemoteScript(QStringLiteral("runner"))
