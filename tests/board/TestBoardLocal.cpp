@@ -463,6 +463,10 @@ void TestBoardLocal::resultsComeHomeByThemselves()
                 .toString()
                 .startsWith(QLatin1String("results synced ")));
     QCOMPARE(model->unsyncedCount(), 0);
+    // The board says what came home, though it hides the polls' own chatter.
+    QTRY_VERIFY(board->findChild<QLabel*>(QStringLiteral("boardMessage"))
+                    ->text()
+                    .startsWith(QLatin1String("auto sync: ") + model->slug(2)));
     for (const QList<QVariant>& op : std::as_const(ops))
         QVERIFY(op.at(0).value<DeploymentMonitor::Operation>() != DeploymentMonitor::Operation::Sync);
     // Each condition's log was saved (its sync) before the next one ended.

@@ -316,7 +316,7 @@ void TestDeployLocal::resultsComeHomeAsEachFinishes()
         QVERIFY(DeployTestKit::readFile(data[i] + QStringLiteral("/logs/output.txt"))
                     .contains(QStringLiteral("<--n>\n<%1>\n").arg(i).toUtf8()));
     }
-    QVERIFY(waited.err.contains(QStringLiteral("results synced into")));
+    QVERIFY(waited.err.contains(QStringLiteral("auto sync: c1-n-1: results synced into")));
     // Each condition's log was saved (its sync) before the next one ended (the wrapper's exit code file).
     for (int i = 1; i <= 2; ++i) {
         const QDateTime saved = modified(data[i] + QStringLiteral("/logs/docker.txt"));

@@ -34,6 +34,16 @@ QMap<QString, QList<int>> AutoSync::due(const DeploymentState& state)
     return byHost;
 }
 
+bool AutoSync::isReport(const QString& message)
+{
+    return message.startsWith(QLatin1String("auto sync: ")) || isFailure(message);
+}
+
+bool AutoSync::isFailure(const QString& message)
+{
+    return message.startsWith(QLatin1String("auto sync failed: "));
+}
+
 void AutoSync::run(DeployContext& ctx, std::function<void()> then)
 {
     const QMap<QString, QList<int>> byHost = due(ctx.state);
@@ -55,13 +65,14 @@ void AutoSync::run(DeployContext& ctx, std::function<void()> then)
             for (int i : positions) {
                 const DeploymentState::Condition& c = ctx.state.conditions.at(i);
                 if (c.syncedAt.isValid())
-                    Q_EMIT ctx.progress(QStringLiteral("%1: results synced into %2").arg(c.slug, ctx.localDataDir(c)));
+                    Q_EMIT ctx.progress(
+                        QStringLiteral("auto sync: %1: results synced into %2").arg(c.slug, ctx.localDataDir(c)));
             }
         }
         for (const QString& failure : std::as_const(tally->failures)) {
             if (!m_reported.contains(failure)) {
                 m_reported.insert(failure);
-                Q_EMIT ctx.progress(QStringLiteral("auto sync failed (tried again next round): %1").arg(failure));
+                Q_EMIT ctx.progress(QStringLiteral("auto sync failed: %1 (tried again next round)").arg(failure));
             }
         }
         then();

@@ -20,6 +20,11 @@ public:
     // that answers and still exists. Pure, for tests.
     static QMap<QString, QList<int>> due(const DeploymentState& state);
 
+    // What it says goes out as ctx.progress, each line starting "auto sync: " (failures "auto sync failed: "),
+    // so a watcher that hides its status rounds' chatter (the board) can still show these.
+    static bool isReport(const QString& message);
+    static bool isFailure(const QString& message);
+
     // Syncs what is due (its commands run under ctx.work); then() once every host is done, whatever failed.
     void run(DeployContext& ctx, std::function<void()> then);
 

@@ -11,6 +11,7 @@
 #include "board/MachineLogPanel.h"
 #include "board/ResultsPanel.h"
 #include "board/SummaryBar.h"
+#include "deploy/AutoSync.h"
 
 #include <QAction>
 #include <QApplication>
@@ -109,8 +110,9 @@ DeploymentBoard::DeploymentBoard(QWidget* parent)
         setMessage(tr("%1 …").arg(DeploymentMonitor::operationName(op)), false);
     });
     connect(m_monitor, &DeploymentMonitor::progress, this, [this](const QString& text) {
-        if (m_monitor->operation() != DeploymentMonitor::Operation::Refresh)
-            setMessage(text, false);
+        // A status poll's chatter is not shown; what auto sync brought home (or could not) is.
+        if (m_monitor->operation() != DeploymentMonitor::Operation::Refresh || AutoSync::isReport(text))
+            setMessage(text, AutoSync::isFailure(text));
     });
     connect(m_monitor, &DeploymentMonitor::operationFinished, this, &DeploymentBoard::onOperationFinished);
     connect(m_monitor, &DeploymentMonitor::phaseChanged, this, &DeploymentBoard::onPhaseChanged);
