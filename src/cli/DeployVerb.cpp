@@ -100,7 +100,11 @@ int DeployVerb::execute(const QStringList& arguments)
     const QCommandLineOption wait(QStringLiteral("wait"),
                                   QStringLiteral("After handing the conditions over, follow them until every one has "
                                                  "ended; the exit code is then status's (1 if any failed)."));
+    const QCommandLineOption noAutoSync(QStringLiteral("no-auto-sync"),
+                                        QStringLiteral("With --wait: do not sync each condition's results as it "
+                                                       "finishes (for huge results; `sync` them when you want)."));
     parser.addOption(wait);
+    parser.addOption(noAutoSync);
     parser.addOption(allowWideSsh);
     parser.addOption(dryRun);
     parser.addOption(backend);
@@ -147,6 +151,7 @@ int DeployVerb::execute(const QStringList& arguments)
     if (code == 0 && parser.isSet(wait)) {
         bool ok = false;
         const int seconds = qEnvironmentVariableIntValue("LOGISTICIAN_POLL_SECONDS", &ok);
+        deployment.setAutoSync(!parser.isSet(noAutoSync));
         code = waitForEnd(deployment, ok && seconds > 0 ? seconds : 3);
     }
     return reportDeployment(deployment, code, message);

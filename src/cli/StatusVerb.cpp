@@ -88,9 +88,13 @@ int StatusVerb::execute(const QStringList& arguments)
     const QCommandLineOption interval(QStringLiteral("interval"),
                                       QStringLiteral("Seconds between looks with --watch (default 5)."),
                                       QStringLiteral("SECONDS"), QStringLiteral("5"));
+    const QCommandLineOption noAutoSync(QStringLiteral("no-auto-sync"),
+                                        QStringLiteral("With --watch: do not sync each condition's results as it "
+                                                       "finishes (for huge results; `sync` them when you want)."));
     parser.addOption(json);
     parser.addOption(watch);
     parser.addOption(interval);
+    parser.addOption(noAutoSync);
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     bool ok = false;
@@ -104,6 +108,8 @@ int StatusVerb::execute(const QStringList& arguments)
     Deployment& deployment = *opened;
     if (!deployment.hasDeployment())
         return Console::exitWith(deployment.nothingDeployed());
+    // A watch brings each finished condition's results home as it goes (AutoSync); a single look changes nothing.
+    deployment.setAutoSync(parser.isSet(watch) && !parser.isSet(noAutoSync));
     const bool clearScreen = parser.isSet(watch) && !parser.isSet(json) && isatty(fileno(stdout));
     if (parser.isSet(watch)) // the same few commands every round would bury the table
         QObject::disconnect(CommandLog::instance(), &CommandLog::commandStarted, nullptr, nullptr);

@@ -196,6 +196,8 @@ QJsonObject Verb::deploymentJson(const Deployment& deployment)
                  c.startedAt.isValid() ? QJsonValue(c.startedAt.toString(Qt::ISODate)) : QJsonValue());
         o.insert(QStringLiteral("finished_at"),
                  c.finishedAt.isValid() ? QJsonValue(c.finishedAt.toString(Qt::ISODate)) : QJsonValue());
+        o.insert(QStringLiteral("synced_at"),
+                 c.syncedAt.isValid() ? QJsonValue(c.syncedAt.toString(Qt::ISODate)) : QJsonValue());
         conditions.append(o);
     }
     const SweepSummary summary = SweepSummary::forExperiment(s, deployment.experiment());

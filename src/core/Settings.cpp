@@ -13,6 +13,7 @@ constexpr char RegistryUser[] = "registry/user";
 constexpr char Region[] = "aws/region";
 constexpr char InstanceType[] = "aws/instance_type";
 constexpr char Terminal[] = "gui/terminal";
+constexpr char AutoSync[] = "board/autoSync";
 constexpr char WindowGeometry[] = "window/geometry";
 constexpr char WindowState[] = "window/state";
 constexpr char MainSplitter[] = "window/mainSplitter";
@@ -139,6 +140,15 @@ QString Settings::terminalCommand() const
 void Settings::setTerminalCommand(const QString& value)
 {
     m_store.setValue(key(Key::Terminal), value);
+}
+
+bool Settings::autoSync() const
+{
+    return m_store.value(key(Key::AutoSync), true).toBool();
+}
+void Settings::setAutoSync(bool on)
+{
+    m_store.setValue(key(Key::AutoSync), on);
 }
 
 QByteArray Settings::windowGeometry() const

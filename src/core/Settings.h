@@ -37,6 +37,9 @@ public:
     void setDefaultInstanceType(const QString& value);
     QString terminalCommand() const; // how the GUI opens an SSH session
     void setTerminalCommand(const QString& value);
+    // The board syncs each condition's results as it finishes (AutoSync); on until turned off.
+    bool autoSync() const;
+    void setAutoSync(bool on);
 
     // The window's state (QWidget/QSplitter saveState blobs) and what it had open.
     QByteArray windowGeometry() const;

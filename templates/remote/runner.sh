@@ -48,7 +48,12 @@ worker() {
         fi
         if sh "./$slug.sh" > "claims/$slug/start.log" 2>&1; then
             echo started > "claims/$slug/state"
+            # Its output kept as it runs in DATA/SLUG/logs/output.txt (@DATA@, @DATA_TAIL@: see
+            # DeployContext::dataRootOnHost), so it is there to read and comes home with each sync.
+            @DOCKER@ logs -f "$name" > @DATA@/"$slug"@DATA_TAIL@/logs/output.txt 2>&1 &
+            logs=$!
             @DOCKER@ wait "$name" > "claims/$slug/exit" 2>> "claims/$slug/start.log"
+            wait "$logs"
         else
             echo "failed $?" > "claims/$slug/state"
         fi

@@ -15,6 +15,7 @@
 
 #include <QApplication>
 #include <QChart>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
@@ -86,6 +87,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void deployWatchSyncTerminate();
     void syncAndTerminateOneMachine();
+    void resultsComeHomeByThemselves();
 
 private:
     std::unique_ptr<DeploymentBoard> newBoard();
@@ -94,6 +96,7 @@ private:
     QTemporaryDir m_config;
     std::unique_ptr<TestProject> m_project;
     std::unique_ptr<TestProject> m_project2;
+    std::unique_ptr<TestProject> m_project3;
     QStringList m_images;
 };
 
@@ -102,6 +105,8 @@ void TestBoardLocal::initTestCase()
     QVERIFY(m_config.isValid());
     qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
     qputenv("LOGISTICIAN_POLL_SECONDS", "1");
+    // The first tests sync by hand; resultsComeHomeByThemselves turns auto sync on.
+    Settings().setAutoSync(false);
     if (run(QStringLiteral("docker"),
             { QStringLiteral("image"), QStringLiteral("inspect"), QStringLiteral("-f"), QStringLiteral("{{.Id}}"),
               QStringLiteral("debian:bookworm-slim") })
@@ -122,7 +127,7 @@ void TestBoardLocal::initTestCase()
 void TestBoardLocal::cleanupTestCase()
 {
     // Whatever a failed run left behind.
-    for (const TestProject* project : { m_project.get(), m_project2.get() }) {
+    for (const TestProject* project : { m_project.get(), m_project2.get(), m_project3.get() }) {
         if (!project)
             continue;
         const QStringList names = containers(project->name());
@@ -421,6 +426,71 @@ void TestBoardLocal::syncAndTerminateOneMachine()
     QTRY_VERIFY(!board->isBusy());
     QVERIFY(containers(name).isEmpty());
     QVERIFY(!board->monitor()->isLive());
+}
+
+void TestBoardLocal::resultsComeHomeByThemselves()
+{
+    // Three lengths, one failing: each row is synced as it finishes, without Sync being pressed.
+    m_project3 = std::make_unique<TestProject>(QStringLiteral("sh work.sh"));
+    m_project3->repo().writeFile(QStringLiteral("work.sh"), WorkScript, true);
+    m_project3->setParameters(
+        { { QStringLiteral("experiment_conditions"),
+            QJsonArray { QStringLiteral("--lr 0.1 --wait 0"), QStringLiteral("--lr 0.2 --wait 5 --code 3"),
+                         QStringLiteral("--lr 0.3 --wait 10") } },
+          { QStringLiteral("backend"), QStringLiteral("local") },
+          { QStringLiteral("max_parallel"), 3 } });
+    m_project3->repo().commitAll(QStringLiteral("three lengths"));
+    Settings().setAutoSync(true);
+    auto board = newBoard();
+    auto* autoSync = board->findChild<QCheckBox*>(QStringLiteral("autoSyncCheck"));
+    QVERIFY(autoSync && autoSync->isChecked());
+    QVERIFY(board->setExperimentDir(m_project3->experimentDir()));
+    QVERIFY(board->monitor()->autoSync());
+    BoardModel* model = board->model();
+    QSignalSpy ops(board->monitor(), &DeploymentMonitor::operationFinished);
+    board->monitor()->deploy(DeployOptions { QStringLiteral("local"), false, QString() });
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, EngineTimeout);
+    m_images << board->monitor()->deployment()->state().image;
+    // Each row shows its sync time once its results are home; the tooltip says when, in full.
+    for (int row = 0; row < 3; ++row)
+        QTRY_VERIFY_WITH_TIMEOUT(!model->index(row, BoardModel::SyncedColumn).data().toString().isEmpty(),
+                                 EngineTimeout);
+    QCOMPARE(model->phase(0), Phase::Succeeded);
+    QCOMPARE(model->phase(1), Phase::Failed);
+    QCOMPARE(model->phase(2), Phase::Succeeded);
+    QVERIFY(model->index(1, BoardModel::SyncedColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .startsWith(QLatin1String("results synced ")));
+    QCOMPARE(model->unsyncedCount(), 0);
+    // The board says what came home, though it hides the polls' own chatter.
+    QTRY_VERIFY(board->findChild<QLabel*>(QStringLiteral("boardMessage"))
+                    ->text()
+                    .startsWith(QLatin1String("auto sync: ") + model->slug(2)));
+    for (const QList<QVariant>& op : std::as_const(ops))
+        QVERIFY(op.at(0).value<DeploymentMonitor::Operation>() != DeploymentMonitor::Operation::Sync);
+    // Each condition's log was saved (its sync) before the next one ended.
+    for (int row = 0; row < 2; ++row) {
+        const QString log = board->monitor()->dataDir(row) + QStringLiteral("/logs/docker.txt");
+        const QString nextEnded = board->monitor()->dataDir(row + 1) + QStringLiteral("/logs/exit_code.txt");
+        QVERIFY(readFile(log).contains(QStringLiteral("starting lr=0.%1").arg(row + 1)));
+        QVERIFY2(QFileInfo(log).lastModified() < QFileInfo(nextEnded).lastModified(), qPrintable(log));
+    }
+    // The output kept as the container ran is there too.
+    QVERIFY(readFile(board->monitor()->dataDir(2) + QStringLiteral("/logs/output.txt"))
+                .contains(QLatin1String("step 10 of 10")));
+    QTRY_VERIFY(!board->monitor()->isPolling());
+
+    // Turned off, for huge results: the setting remembers it.
+    autoSync->setChecked(false);
+    QVERIFY(!board->monitor()->autoSync());
+    QVERIFY(!Settings().autoSync());
+
+    ops.clear();
+    board->monitor()->terminateAll(false);
+    QTRY_COMPARE_WITH_TIMEOUT(model->count(Phase::Terminated), 3, EngineTimeout);
+    QTRY_VERIFY(!board->isBusy());
+    QVERIFY(containers(m_project3->name()).isEmpty());
 }
 
 QTEST_MAIN(TestBoardLocal)

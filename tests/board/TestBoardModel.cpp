@@ -210,6 +210,19 @@ void TestBoardModel::filterAndSort()
     filter.setText(QString());
     QCOMPARE(filter.rowCount(), 4);
     QCOMPARE(model.unsyncedCount(), 3);
+
+    // The synced marker: the time in the column, the whole date in its tooltip; a finished row not yet synced
+    // says so.
+    QCOMPARE(model.index(2, BoardModel::SyncedColumn).data(Qt::ToolTipRole).toString(),
+             QStringLiteral("finished, results not synced yet"));
+    const QDateTime synced = QDateTime::currentDateTimeUtc();
+    state.conditions[2].syncedAt = synced;
+    model.setState(state);
+    QCOMPARE(model.unsyncedCount(), 2);
+    QCOMPARE(model.index(2, BoardModel::SyncedColumn).data().toString(),
+             synced.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+    QCOMPARE(model.index(2, BoardModel::SyncedColumn).data(Qt::ToolTipRole).toString(),
+             QStringLiteral("results synced %1").arg(synced.toLocalTime().toString(Qt::ISODate)));
 }
 
 void TestBoardModel::formatting()

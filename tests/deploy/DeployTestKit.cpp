@@ -73,11 +73,13 @@ CliResult DeployTestKit::cli(TestProject& project, const QStringList& args, int 
     return r;
 }
 
-QJsonObject DeployTestKit::status(TestProject& project, int* code, bool watch)
+QJsonObject DeployTestKit::status(TestProject& project, int* code, bool watch, bool autoSync)
 {
     QStringList args { QStringLiteral("status"), QStringLiteral("--json") };
     if (watch)
         args << QStringLiteral("--watch") << QStringLiteral("--interval") << QStringLiteral("1");
+    if (watch && !autoSync)
+        args << QStringLiteral("--no-auto-sync");
     const CliResult r = cli(project, args);
     if (code)
         *code = r.exitCode;

@@ -25,8 +25,9 @@ public:
     // A fresh project whose experiment runs cond.sh with the condition's arguments.
     std::unique_ptr<TestProject> project(const QStringList& conditions, const QJsonObject& extra = {});
     CliResult cli(TestProject& project, const QStringList& args, int timeoutMs = 300000);
-    // `status --json` as an object (its last line); exit code in *code.
-    QJsonObject status(TestProject& project, int* code = nullptr, bool watch = false);
+    // `status --json` as an object (its last line); exit code in *code. A watch syncs nothing unless autoSync
+    // (the tests of sync and terminate want the results still on the hosts).
+    QJsonObject status(TestProject& project, int* code = nullptr, bool watch = false, bool autoSync = false);
     // The condition object of a status with that slug prefix ("c2").
     static QJsonObject condition(const QJsonObject& status, int index);
     QString dataDir(TestProject& project, const QJsonObject& status, int index) const;

@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -23,6 +24,8 @@ private Q_SLOTS:
     void metacharactersRunNothing();
     void killedDeployThenStatusAndTerminate();
     void oneConditionSyncedAndTerminated();
+    void resultsComeHomeAsEachFinishes();
+    void outputGrowsWhileRunning();
 
 private:
     std::unique_ptr<DeployTestKit> m_kit;
@@ -275,6 +278,90 @@ void TestDeployLocal::oneConditionSyncedAndTerminated()
                          QStringLiteral("--yes") })
                  .exitCode,
              0);
+}
+
+namespace {
+
+QDateTime modified(const QString& path)
+{
+    return QFileInfo(path).fileTime(QFileDevice::FileModificationTime);
+}
+
+} // namespace
+
+void TestDeployLocal::resultsComeHomeAsEachFinishes()
+{
+    // Three lengths, all at once: deploy --wait syncs each one as it ends, before the next one ends.
+    auto project = m_kit->project(
+        { QStringLiteral("--n 1"), QStringLiteral("--n 2 --sleep 6 --exit 2"), QStringLiteral("--n 3 --sleep 12") },
+        { { QStringLiteral("max_parallel"), 3 } });
+    const CliResult waited
+        = m_kit->cli(*project,
+                     { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"),
+                       QStringLiteral("--wait"), QStringLiteral("--json") });
+    QCOMPARE(waited.exitCode, 1); // c2 failed
+    const QStringList lines = waited.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QVERIFY(!lines.isEmpty());
+    const QJsonObject status = QJsonDocument::fromJson(lines.last().toUtf8()).object();
+    QDateTime syncedAt[4];
+    QString data[4];
+    for (int i = 1; i <= 3; ++i) {
+        const QJsonObject c = DeployTestKit::condition(status, i);
+        QVERIFY2(c.value(QStringLiteral("synced")).toBool(), qPrintable(waited.err));
+        syncedAt[i] = QDateTime::fromString(c.value(QStringLiteral("synced_at")).toString(), Qt::ISODate);
+        QVERIFY(syncedAt[i].isValid());
+        data[i] = c.value(QStringLiteral("data_dir")).toString();
+        // The sync saved the container's log; the runner kept its output as it ran.
+        QVERIFY(DeployTestKit::readFile(data[i] + QStringLiteral("/logs/docker.txt")).contains("<--n>"));
+        QVERIFY(DeployTestKit::readFile(data[i] + QStringLiteral("/logs/output.txt"))
+                    .contains(QStringLiteral("<--n>\n<%1>\n").arg(i).toUtf8()));
+    }
+    QVERIFY(waited.err.contains(QStringLiteral("auto sync: c1-n-1: results synced into")));
+    // Each condition's log was saved (its sync) before the next one ended (the wrapper's exit code file).
+    for (int i = 1; i <= 2; ++i) {
+        const QDateTime saved = modified(data[i] + QStringLiteral("/logs/docker.txt"));
+        const QDateTime nextEnded = modified(data[i + 1] + QStringLiteral("/logs/exit_code.txt"));
+        QVERIFY2(saved < nextEnded,
+                 qPrintable(QStringLiteral("c%1 synced %2, c%3 ended %4")
+                                .arg(i)
+                                .arg(saved.toString(Qt::ISODateWithMs))
+                                .arg(i + 1)
+                                .arg(nextEnded.toString(Qt::ISODateWithMs))));
+        QVERIFY(syncedAt[i] <= syncedAt[i + 1]);
+    }
+    // Synced once: a later watch has nothing to bring home.
+    const QJsonObject again = m_kit->status(*project, nullptr, true, true);
+    QCOMPARE(DeployTestKit::condition(again, 1).value(QStringLiteral("synced_at")).toString(),
+             DeployTestKit::condition(status, 1).value(QStringLiteral("synced_at")).toString());
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
+}
+
+void TestDeployLocal::outputGrowsWhileRunning()
+{
+    auto project = m_kit->project({ QStringLiteral("--n 1") });
+    project->repo().writeFile(QStringLiteral("cond.sh"),
+                              "#!/bin/sh\ni=0\nwhile [ $i -lt 10 ]; do i=$((i+1)); echo \"tick $i\"; sleep 1; done\n",
+                              true);
+    project->repo().commitAll(QStringLiteral("ticks"));
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local") })
+                 .exitCode,
+             0);
+    const QJsonObject status = m_kit->status(*project);
+    const QString output = m_kit->dataDir(*project, status, 1) + QStringLiteral("/logs/output.txt");
+    const QString ended = m_kit->dataDir(*project, status, 1) + QStringLiteral("/logs/exit_code.txt");
+    // Nobody syncs: the file grows by itself while the container runs.
+    QTRY_VERIFY_WITH_TIMEOUT(DeployTestKit::readFile(output).contains("tick 2\n"), 60000);
+    QVERIFY(!QFile::exists(ended));
+    const QByteArray early = DeployTestKit::readFile(output);
+    QTRY_VERIFY_WITH_TIMEOUT(DeployTestKit::readFile(output).contains("tick 5\n"), 30000);
+    QVERIFY(!QFile::exists(ended));
+    QVERIFY(DeployTestKit::readFile(output).startsWith(early));
+    int code = -1;
+    m_kit->status(*project, &code, true);
+    QCOMPARE(code, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(DeployTestKit::readFile(output).endsWith("tick 10\n"), 10000);
+    QCOMPARE(DeployTestKit::readFile(output).count("tick"), 10);
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
 }
 
 QTEST_GUILESS_MAIN(TestDeployLocal)

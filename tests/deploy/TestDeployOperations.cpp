@@ -2,14 +2,17 @@
 
 #include "Experiment.h"
 #include "TestProject.h"
+#include "deploy/AutoSync.h"
 #include "deploy/DeployContext.h"
 #include "deploy/Deployment.h"
+#include "deploy/RemoteScript.h"
 #include "deploy/StatusRound.h"
 #include "deploy/SyncOperation.h"
 #include "deploy/TerminateOperation.h"
 
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -27,6 +30,8 @@ private Q_SLOTS:
     void statusAppliesTheHostsAnswer();
     void statusAsksOnlyStartedConditions();
     void syncSelectsReachableStartedConditions();
+    void autoSyncTakesWhatJustFinished();
+    void runnerStreamsOutputIntoTheDataFolder();
     void terminateSomeTouchesOnlyTheChosen();
     void terminateAllCleansEveryHost();
     void terminateRefusesUnsyncedResults();
@@ -149,6 +154,81 @@ void TestDeployOperations::syncSelectsReachableStartedConditions()
     const SyncOperation::Selection one = SyncOperation::select(ctx->state, { 1 }, true);
     QCOMPARE(one.failures.size(), 1);
     QVERIFY(one.failures.at(0).contains(QStringLiteral("destroyed")));
+}
+
+void TestDeployOperations::autoSyncTakesWhatJustFinished()
+{
+    auto ctx = sshContext();
+    DeploymentState& s = ctx->state;
+    // c1 running, c2 synced, c3 queued: nothing to bring home.
+    QVERIFY(AutoSync::due(s).isEmpty());
+    // c1 and c3 finish (one failed, one succeeded), on two hosts: each host gets its own list.
+    s.conditions[0].phase = Phase::Failed;
+    s.conditions[0].exitCode = 3;
+    s.conditions[2].host = QStringLiteral("me@b");
+    s.conditions[2].phase = Phase::Succeeded;
+    s.conditions[2].startedAt = QDateTime::currentDateTimeUtc();
+    QMap<QString, QList<int>> due = AutoSync::due(s);
+    QCOMPARE(due.value(QStringLiteral("me@a")), QList<int> { 0 });
+    QCOMPARE(due.value(QStringLiteral("me@b")), QList<int> { 2 });
+    QCOMPARE(due.size(), 2);
+    // A host that does not answer waits; a synced condition is done; a terminated one has nothing left.
+    s.hosts[1].phase = HostPhase::Unreachable;
+    s.conditions[0].syncedAt = QDateTime::currentDateTimeUtc();
+    QVERIFY(AutoSync::due(s).isEmpty());
+    s.hosts[1].phase = HostPhase::Ready;
+    s.conditions[2].phase = Phase::Terminated;
+    QVERIFY(AutoSync::due(s).isEmpty());
+}
+
+void TestDeployOperations::runnerStreamsOutputIntoTheDataFolder()
+{
+    // The runner builds a condition's data folder from its slug: root + "/" + slug + tail is dataDirOnHost.
+    for (const QString& backend : { QStringLiteral("ssh"), QStringLiteral("local") }) {
+        auto ctx = sshContext(backend);
+        const DeploymentState::Host& host = ctx->state.hosts.at(0);
+        const DeploymentState::Condition& c = ctx->state.conditions.at(0);
+        QCOMPARE(ctx->dataRootOnHost(host) + QLatin1Char('/') + c.slug + ctx->dataTailOnHost(),
+                 ctx->dataDirOnHost(host, c));
+    }
+    // The runner's worker follows each container it started into that folder's logs/output.txt: run for real
+    // with a docker that prints, and a condition whose folder has a space and a quote in its path.
+    QTemporaryDir tmp;
+    const QString root = tmp.path() + QStringLiteral("/it's data");
+    const QString runner = tmp.path() + QStringLiteral("/runner");
+    QVERIFY(QDir().mkpath(root + QStringLiteral("/c1-x/data/logs")));
+    QVERIFY(QDir().mkpath(runner));
+    QFile docker(tmp.path() + QStringLiteral("/docker"));
+    QVERIFY(docker.open(QIODevice::WriteOnly));
+    docker.write("#!/bin/sh\n"
+                 "case $1 in logs) echo \"output of $3\"; echo \"more of $3\" >&2 ;; wait) echo 0 ;; esac\n");
+    docker.close();
+    docker.setPermissions(docker.permissions() | QFileDevice::ExeOwner);
+    const QString script = RemoteScript(QStringLiteral("runner"))
+                               .setWords(QStringLiteral("DOCKER"), { docker.fileName() })
+                               .set(QStringLiteral("DATA"), root)
+                               .set(QStringLiteral("DATA_TAIL"), QStringLiteral("/data"))
+                               .render();
+    QFile file(runner + QStringLiteral("/runner.sh"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(script.toUtf8());
+    file.close();
+    QFile start(runner + QStringLiteral("/c1-x.sh"));
+    QVERIFY(start.open(QIODevice::WriteOnly));
+    start.write("true\n");
+    start.close();
+    QFile queue(runner + QStringLiteral("/queue"));
+    QVERIFY(queue.open(QIODevice::WriteOnly));
+    queue.write("c1-x logistician-exp-c1-x\n");
+    queue.close();
+    QProcess sh;
+    sh.start(QStringLiteral("sh"), { runner + QStringLiteral("/runner.sh"), runner, QStringLiteral("1") });
+    QVERIFY(sh.waitForFinished(20000));
+    QCOMPARE(sh.exitCode(), 0);
+    QVERIFY(QFile::exists(runner + QStringLiteral("/runner.done")));
+    QFile output(root + QStringLiteral("/c1-x/data/logs/output.txt"));
+    QVERIFY(output.open(QIODevice::ReadOnly));
+    QCOMPARE(output.readAll(), QByteArray("output of logistician-exp-c1-x\nmore of logistician-exp-c1-x\n"));
 }
 
 void TestDeployOperations::terminateSomeTouchesOnlyTheChosen()

@@ -26,6 +26,7 @@ class TestDeploySsh : public QObject
 private Q_SLOTS:
     void initTestCase();
     void sweepThroughRegistry();
+    void watchBringsResultsHome();
     void metacharactersRunNothingOnHosts();
     void hostStopsAnswering();
     void syncKilledHalfwayThenAgain();
@@ -204,6 +205,36 @@ void TestDeploySsh::sweepThroughRegistry()
     const QStringList leftovers = QDir(QDir::tempPath()).entryList({ QStringLiteral("logistician-docker-*") });
     QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(QLatin1Char(' '))));
     QVERIFY(scanned > 0);
+}
+
+void TestDeploySsh::watchBringsResultsHome()
+{
+    // Built on each host (no registry); status --watch syncs each condition as it ends, no `sync` asked for.
+    auto project = m_kit->project(
+        { QStringLiteral("--n 1"), QStringLiteral("--n 2 --sleep 3 --exit 5"), QStringLiteral("--n 3 --sleep 6") },
+        { { QStringLiteral("backend"), QStringLiteral("ssh") },
+          { QStringLiteral("hosts"), QJsonArray::fromStringList(m_machines->addresses()) } });
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("deploy") }).exitCode, 0);
+    int code = -1;
+    const QJsonObject status = m_kit->status(*project, &code, true, true);
+    QCOMPARE(code, 1); // c2 failed
+    for (int i = 1; i <= 3; ++i) {
+        const QJsonObject c = DeployTestKit::condition(status, i);
+        QVERIFY(c.value(QStringLiteral("synced")).toBool());
+        QVERIFY(!c.value(QStringLiteral("synced_at")).toString().isEmpty());
+        const QString dir = m_kit->dataDir(*project, status, i);
+        QVERIFY2(DeployTestKit::readFile(dir + QStringLiteral("/results/args.txt"))
+                     .startsWith(QStringLiteral("<--n>\n<%1>\n").arg(i).toUtf8()),
+                 qPrintable(dir));
+        QCOMPARE(DeployTestKit::readFile(dir + QStringLiteral("/logs/exit_code.txt")).trimmed(), i == 2 ? "5" : "0");
+        QVERIFY(DeployTestKit::readFile(dir + QStringLiteral("/logs/docker.txt")).contains("<--n>"));
+        // The runner's live copy of the output came home with the results.
+        QVERIFY(DeployTestKit::readFile(dir + QStringLiteral("/logs/output.txt"))
+                    .contains(QStringLiteral("<--n>\n<%1>\n").arg(i).toUtf8()));
+    }
+    // The results are safe here: terminate goes without --force.
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
+    QVERIFY(DeployTestKit::containers(project->name()).isEmpty());
 }
 
 void TestDeploySsh::metacharactersRunNothingOnHosts()

@@ -262,6 +262,13 @@ QVariant BoardModel::data(const QModelIndex& index, int role) const
             return row.lastLine;
         if (index.column() == ConditionColumn)
             return QStringLiteral("%1\n%2").arg(row.slug, row.text);
+        if (index.column() == SyncedColumn) {
+            if (row.syncedAt.isValid())
+                return tr("results synced %1").arg(row.syncedAt.toLocalTime().toString(Qt::ISODate));
+            if (row.phase == Phase::Succeeded || row.phase == Phase::Failed)
+                return tr("finished, results not synced yet");
+            return {};
+        }
         if (index.column() == StateColumn && row.startedAt.isValid())
             return tr("started %1").arg(row.startedAt.toLocalTime().toString(Qt::ISODate));
         return {};

@@ -7,6 +7,7 @@
 #include "ShellWords.h"
 #include "SshKey.h"
 #include "board/ConditionLog.h"
+#include "deploy/AutoSync.h"
 #include "deploy/RemoteScript.h"
 
 #include <QFileInfo>
@@ -36,6 +37,7 @@ DeploymentMonitor::DeploymentMonitor(QObject* parent)
 {
     m_poll->setSingleShot(true);
     m_poll->setInterval(defaultPollMs());
+    m_autoSync = Settings().autoSync();
     connect(m_poll, &QTimer::timeout, this, [this] {
         if (!isBusy() && isLive())
             refresh();
@@ -87,6 +89,7 @@ Result DeploymentMonitor::open(const QString& experimentDir)
     if (!opened)
         return opened;
     m_deployment = std::make_unique<Deployment>(m_experiment);
+    m_deployment->setAutoSync(m_autoSync);
     connect(m_deployment.get(), &Deployment::conditionChanged, this, [this](int index) {
         m_model->updateCondition(m_deployment->state(), index);
         noticeTransitions();
@@ -129,6 +132,16 @@ bool DeploymentMonitor::isLive() const
 void DeploymentMonitor::setPollInterval(int ms)
 {
     m_poll->setInterval(ms);
+}
+
+void DeploymentMonitor::setAutoSync(bool on)
+{
+    m_autoSync = on;
+    if (m_deployment)
+        m_deployment->setAutoSync(on);
+    // What finished while it was off comes home with the next poll.
+    if (on && !isBusy() && !m_poll->isActive())
+        schedulePoll();
 }
 
 int DeploymentMonitor::pollInterval() const
@@ -289,7 +302,8 @@ void DeploymentMonitor::noticeTransitions()
 void DeploymentMonitor::schedulePoll()
 {
     // Polled while anything can still change on its own; a finished or terminated deployment waits for the user.
-    if (isLive() && !m_model->allFinished())
+    // With auto sync, also while finished results are still to come home (a sync failed: it is tried again).
+    if (isLive() && (!m_model->allFinished() || (m_autoSync && !AutoSync::due(m_deployment->state()).isEmpty())))
         m_poll->start();
 }
 

@@ -57,6 +57,9 @@ public:
 
     // Every ms milliseconds while something runs (default: LOGISTICIAN_POLL_SECONDS, else 5 s).
     void setPollInterval(int ms);
+    // Each status poll goes on to sync what has finished (AutoSync); from Settings::autoSync at first.
+    void setAutoSync(bool on);
+    bool autoSync() const { return m_autoSync; }
     int pollInterval() const;
     bool isPolling() const;
 
@@ -114,4 +117,5 @@ private:
     bool m_finishAnnounced = false;
     QObject* m_lineWork = nullptr; // parent of the running last-line commands
     QList<int> m_machineRows;
+    bool m_autoSync = true;
 };

@@ -187,7 +187,17 @@ QString DeployContext::runnerDir(const DeploymentState::Host& host) const
 QString DeployContext::dataDirOnHost(const DeploymentState::Host& host,
                                      const DeploymentState::Condition& condition) const
 {
-    return isRemote() ? remoteDir(host, condition) + QStringLiteral("/data") : localDataDir(condition);
+    return dataRootOnHost(host) + QLatin1Char('/') + condition.slug + dataTailOnHost();
+}
+
+QString DeployContext::dataRootOnHost(const DeploymentState::Host& host) const
+{
+    return isRemote() ? remoteExperimentDir(host) : experiment.dataDir();
+}
+
+QString DeployContext::dataTailOnHost() const
+{
+    return isRemote() ? QStringLiteral("/data") : QString();
 }
 
 Result DeployContext::writeFile(const QString& path, const QByteArray& data)

@@ -60,6 +60,10 @@ public:
     QString runnerDir(const DeploymentState::Host& host) const;
     // Where a condition's results are on its host: the remote data folder, or the local one.
     QString dataDirOnHost(const DeploymentState::Host& host, const DeploymentState::Condition& condition) const;
+    // dataDirOnHost is dataRootOnHost(host) + "/" + SLUG + dataTailOnHost(): how the runner, which knows only
+    // slugs, finds a condition's data folder (its logs/output.txt).
+    QString dataRootOnHost(const DeploymentState::Host& host) const;
+    QString dataTailOnHost() const;
 
     // Written atomically (QSaveFile), its folder made first.
     static Result writeFile(const QString& path, const QByteArray& data);

@@ -783,8 +783,10 @@ void DeployOperation::lookUpImageCommand(const QString& address, JobPool::Done d
 Result DeployOperation::writeRunnerFolder(const QString& address, const QString& folder) const
 {
     const DeploymentState::Host host = *m_ctx.state.host(address);
-    const RemoteScript runner
-        = RemoteScript(QStringLiteral("runner")).setWords(QStringLiteral("DOCKER"), m_ctx.dockerWords());
+    const RemoteScript runner = RemoteScript(QStringLiteral("runner"))
+                                    .setWords(QStringLiteral("DOCKER"), m_ctx.dockerWords())
+                                    .set(QStringLiteral("DATA"), m_ctx.dataRootOnHost(host))
+                                    .set(QStringLiteral("DATA_TAIL"), m_ctx.dataTailOnHost());
     if (!runner.error().isEmpty())
         return Result::failed(runner.error());
     if (Result r = DeployContext::writeFile(folder + QStringLiteral("/runner.sh"), runner.render().toUtf8()); !r)

@@ -1,6 +1,7 @@
 #include "Deployment.h"
 
 #include "CommandRunner.h"
+#include "deploy/AutoSync.h"
 #include "deploy/DeployContext.h"
 #include "deploy/StatusRound.h"
 
@@ -167,7 +168,21 @@ void Deployment::refreshStatus()
     if (!beginOnDeployment(nothingDeployed()))
         return;
     beginWork();
-    StatusRound::run(*m_ctx, [this] { finish(exitCodeFor(m_ctx->state) ? Result::failed(QString()) : Result::ok()); });
+    StatusRound::run(*m_ctx, [this] {
+        auto done = [this] { finish(exitCodeFor(m_ctx->state) ? Result::failed(QString()) : Result::ok()); };
+        // A failed sync is reported by AutoSync and tried again next round; the round's result stands.
+        if (m_autoSyncOn)
+            m_autoSync->run(*m_ctx, done);
+        else
+            done();
+    });
+}
+
+void Deployment::setAutoSync(bool on)
+{
+    if (on && !m_autoSync)
+        m_autoSync = std::make_unique<AutoSync>();
+    m_autoSyncOn = on;
 }
 
 void Deployment::sync(const SyncOptions& options)

@@ -12,7 +12,9 @@
 #include <QObject>
 #include <QSet>
 #include <functional>
+#include <memory>
 
+class AutoSync;
 class DeployContext;
 
 // A sweep of an experiment's conditions on a backend, and everything done to it
@@ -49,6 +51,10 @@ public:
     // Returns at once: the Git checks and the export run on a worker thread, the rest on this one.
     void deploy(const DeployOptions& options);
     void refreshStatus();
+    // On: each refreshStatus goes on to sync the conditions that have finished and are not synced (AutoSync).
+    // For watchers (the board, status --watch, deploy --wait); off by default.
+    void setAutoSync(bool on);
+    bool autoSync() const { return m_autoSyncOn; }
     void sync(const SyncOptions& options);
     void terminate(const TerminateOptions& options);
 
@@ -87,4 +93,6 @@ private:
 
     DeployContext* m_ctx;
     bool m_busy = false;
+    bool m_autoSyncOn = false;
+    std::unique_ptr<AutoSync> m_autoSync; // made once, kept: a round under way may be using it
 };

@@ -36,16 +36,6 @@ Selection select(const DeploymentState& state, const QSet<int>& selected, bool r
     return s;
 }
 
-namespace {
-
-// The shared tally of one sync.
-struct Tally
-{
-    QStringList failures;
-    int count = 0;
-};
-
-// One condition: its log saved (locally: fetched), then its results copied; done() either way.
 void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_ptr<Tally> tally, JobPool::Done done)
 {
     const DeploymentState::Condition& c = ctx.state.conditions.at(i);
@@ -104,8 +94,6 @@ void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_
         download();
     });
 }
-
-} // namespace
 
 void run(DeployContext& ctx, const SyncOptions& options, const QSet<int>& selected,
          std::function<void(const Result&)> done)

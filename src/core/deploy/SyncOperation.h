@@ -4,6 +4,7 @@
 #include "deploy/DeployContext.h"
 
 #include <functional>
+#include <memory>
 
 struct SyncOptions
 {
@@ -25,6 +26,17 @@ struct Selection
 // Which conditions a sync copies: the started ones on a host that answers; selected holds positions
 // (empty: all). Pure, for tests.
 Selection select(const DeploymentState& state, const QSet<int>& selected, bool remote);
+
+// The shared tally of one sync.
+struct Tally
+{
+    QStringList failures;
+    int count = 0;
+};
+
+// One condition (a position in state.conditions, as select gives): its log saved (locally: fetched), then its
+// results copied; a finished one is marked synced. done() either way; a failure is added to the tally.
+void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_ptr<Tally> tally, JobPool::Done done);
 
 // Runs the sync after a status round; done gets the result.
 void run(DeployContext& ctx, const SyncOptions& options, const QSet<int>& selected,

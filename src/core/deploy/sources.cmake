@@ -3,6 +3,7 @@
 # round, sync, terminate) over a shared DeployContext, behind the Deployment front.
 target_sources(logistician_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/AwsMachines.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/AutoSync.cpp
     ${CMAKE_CURRENT_LIST_DIR}/Backend.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeployContext.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeployOperation.cpp

@@ -2,6 +2,7 @@
 
 #include "Dialogs.h"
 #include "PrintableText.h"
+#include "Settings.h"
 #include "Theme.h"
 #include "board/BoardFilterModel.h"
 #include "board/BoardNotifier.h"
@@ -10,9 +11,11 @@
 #include "board/MachineLogPanel.h"
 #include "board/ResultsPanel.h"
 #include "board/SummaryBar.h"
+#include "deploy/AutoSync.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -107,8 +110,9 @@ DeploymentBoard::DeploymentBoard(QWidget* parent)
         setMessage(tr("%1 …").arg(DeploymentMonitor::operationName(op)), false);
     });
     connect(m_monitor, &DeploymentMonitor::progress, this, [this](const QString& text) {
-        if (m_monitor->operation() != DeploymentMonitor::Operation::Refresh)
-            setMessage(text, false);
+        // A status poll's chatter is not shown; what auto sync brought home (or could not) is.
+        if (m_monitor->operation() != DeploymentMonitor::Operation::Refresh || AutoSync::isReport(text))
+            setMessage(text, AutoSync::isFailure(text));
     });
     connect(m_monitor, &DeploymentMonitor::operationFinished, this, &DeploymentBoard::onOperationFinished);
     connect(m_monitor, &DeploymentMonitor::phaseChanged, this, &DeploymentBoard::onPhaseChanged);
@@ -180,8 +184,18 @@ void DeploymentBoard::buildUi()
     m_refreshButton->setText(tr("Refresh"));
     m_syncButton = makeButton(m_syncAction, QStringLiteral("syncAllButton"));
     m_terminateButton = makeButton(m_terminateAction, QStringLiteral("terminateAllButton"));
+    // Results come home as each condition finishes (AutoSync); off for huge results, synced by hand.
+    auto* autoSync = new QCheckBox(tr("Sync as they finish"));
+    autoSync->setObjectName(QStringLiteral("autoSyncCheck"));
+    autoSync->setToolTip(tr("Copy each condition's logs and results into data/ as soon as it has finished"));
+    autoSync->setChecked(m_monitor->autoSync());
+    connect(autoSync, &QCheckBox::toggled, this, [this](bool on) {
+        Settings().setAutoSync(on);
+        m_monitor->setAutoSync(on);
+    });
     auto* header = new QHBoxLayout;
     header->addWidget(m_title, 1);
+    header->addWidget(autoSync);
     header->addWidget(m_deployButton);
     header->addWidget(m_refreshButton);
     header->addWidget(m_syncButton);
