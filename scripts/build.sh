@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Configures (once) and builds Logistician into build/: everything, or the
 # targets given (bootstrap.sh needs only the logistician binary).
 set -euo pipefail
