@@ -19,7 +19,7 @@ deb=$work/logistician_${version}_$(dpkg --print-architecture).deb
 
 # --display-level: every severity, so an unused override (I:) is seen too. Lintian's own
 # exit code is not used: its --fail-on default differs between versions.
-lintian --no-tag-display-limit --display-level '>=pedantic' --show-overrides "$deb" >"$work/lintian.txt" 2>&1 || true
+lintian --tag-display-limit 0 --display-level '>=pedantic' --show-overrides "$deb" >"$work/lintian.txt" 2>&1 || true
 cat "$work/lintian.txt"
 status=0
 if grep -E '^[EW]: ' "$work/lintian.txt" >/dev/null; then

@@ -27,12 +27,15 @@ version=9.8.7
 arch=$(dpkg --print-architecture)
 
 refuses() { # WHAT EXPECTED_MESSAGE ARGS...: release.sh exits non-zero saying EXPECTED_MESSAGE
-    local what=$1 expected=$2 status=0
+    local what=$1 expected=$2 status=0 tags head
     shift 2
+    tags=$(git tag -l)
+    head=$(git rev-parse HEAD)
     ./scripts/release.sh "$@" >"$work/out" 2>&1 || status=$?
     [ $status != 0 ] || fail "release.sh ran with $what"
     grep -q -- "$expected" "$work/out" || fail "release.sh with $what said: $(cat "$work/out")"
-    [ -z "$(git tag -l)" ] || fail "release.sh with $what made a tag: $(git tag -l)"
+    [ "$(git tag -l)" = "$tags" ] || fail "release.sh with $what changed the tags: $(git tag -l)"
+    [ "$(git rev-parse HEAD)" = "$head" ] || fail "release.sh with $what committed"
     say "refused: $what"
 }
 refuses "no CHANGELOG section" "CHANGELOG.md has no \"## \[$version\]" "$version" --skip-tests
