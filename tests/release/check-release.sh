@@ -67,7 +67,7 @@ deb=logistician_${version}_$arch.deb
 tarball=logistician-$version.tar.gz
 for f in "$deb" "$tarball" SHA256SUMS; do [ -f "$dist/$f" ] || fail "no $dist/$f"; done
 (cd "$dist" && sha256sum --quiet -c SHA256SUMS) || fail "SHA256SUMS does not verify"
-[ "$(awk '{ print $2 }' "$dist/SHA256SUMS" | sort | tr '\n' ' ')" = "$deb $tarball " ] ||
+[ "$(awk '{ print $2 }' "$dist/SHA256SUMS" | sort | tr '\n' ' ')" = "$(printf '%s\n' "$deb" "$tarball" | sort | tr '\n' ' ')" ] ||
     fail "SHA256SUMS lists: $(cat "$dist/SHA256SUMS")"
 [ "$(dpkg-deb --field "$dist/$deb" Version)" = "$version" ] || fail "the .deb's Version is not $version"
 dpkg-deb --fsys-tarfile "$dist/$deb" | tar -xO ./usr/share/doc/logistician/changelog.gz | gzip -dc | head -n 1 |
