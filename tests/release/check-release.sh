@@ -70,10 +70,12 @@ for f in "$deb" "$tarball" SHA256SUMS; do [ -f "$dist/$f" ] || fail "no $dist/$f
 [ "$(awk '{ print $2 }' "$dist/SHA256SUMS" | sort | tr '\n' ' ')" = "$(printf '%s\n' "$deb" "$tarball" | sort | tr '\n' ' ')" ] ||
     fail "SHA256SUMS lists: $(cat "$dist/SHA256SUMS")"
 [ "$(dpkg-deb --field "$dist/$deb" Version)" = "$version" ] || fail "the .deb's Version is not $version"
-dpkg-deb --fsys-tarfile "$dist/$deb" | tar -xO ./usr/share/doc/logistician/changelog.gz | gzip -dc | head -n 1 |
-    grep -qx "logistician ($version) unstable; urgency=medium" || fail "the .deb's changelog does not start with $version"
-dpkg-deb --fsys-tarfile "$dist/$deb" | tar -xO ./usr/share/metainfo/io.github.logistician.Logistician.metainfo.xml |
-    grep -q "<release version=\"$version\" date=\"2030-01-02\">" || fail "the metainfo has no release $version"
+# (Read whole, then matched: grep -q closing a pipe early fails the pipeline under pipefail.)
+debian_changelog=$(dpkg-deb --fsys-tarfile "$dist/$deb" | tar -xO ./usr/share/doc/logistician/changelog.gz | gzip -dc)
+[ "$(head -n 1 <<<"$debian_changelog")" = "logistician ($version) unstable; urgency=medium" ] ||
+    fail "the .deb's changelog does not start with $version"
+metainfo=$(dpkg-deb --fsys-tarfile "$dist/$deb" | tar -xO ./usr/share/metainfo/io.github.logistician.Logistician.metainfo.xml)
+grep -q "<release version=\"$version\" date=\"2030-01-02\">" <<<"$metainfo" || fail "the metainfo has no release $version"
 # The tarball is the commit (same file list as git archive), and knows its commit for --version.
 diff <(tar -tzf "$dist/$tarball" | grep -v '/$' | sed "s|^logistician-$version/||" | sort) <(git ls-files | sort) >&2 ||
     fail "the tarball's files are not the commit's"
