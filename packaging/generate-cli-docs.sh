@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Writes the man page and the bash completion from the binary's own help, so
 # both follow the verbs and options the binary has without hand edits.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Everything from a fresh Debian 12 (as root): install what is needed, build
 # logistician, make sure a Docker engine and the base image are there, then
 # build and run the example experiment, which prints 3.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Fails when a C++ file in src/, tests/ or bench/ is not formatted as
 # .clang-format says (clang-format --dry-run -Werror); prints what differs.
 # `scripts/check-format.sh --fix` formats them instead.

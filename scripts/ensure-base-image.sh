@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Makes sure the base image debian:bookworm-slim exists. Pulls it if a registry
 # answers; otherwise builds it with debootstrap and docker import. The rootfs
 # tarball is cached so the second time is quick.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Makes sure a Docker engine answers; starts dockerd in the background if none does.
 set -euo pipefail
 if docker info >/dev/null 2>&1; then

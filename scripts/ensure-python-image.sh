@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Makes sure the local image the original-style examples start FROM exists:
 # debian:bookworm-slim with python3 and git, the two things their Dockerfiles'
 # CMD needs (git log -1, then the Python program). Built once with apt inside a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs what Logistician needs to build, run and test on Debian 12, as root
 # with apt. Quick when everything is already there: apt runs only for what is
 # missing.
@@ -17,7 +18,7 @@ packages=(
     # fuzzing the loaders (libFuzzer is clang's)
     clang libclang-rt-14-dev
     # packaging checks and benchmarks
-    desktop-file-utils appstream dpkg-dev file librsvg2-bin hyperfine
+    desktop-file-utils appstream dpkg-dev file librsvg2-bin hyperfine lintian ccache
 )
 
 missing=()

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds Logistician and makes the Debian package logistician_<version>_amd64.deb
 # with CPack. The package goes to the folder given as the first argument
 # (default: <build dir>/packages); its path is printed on the last line.

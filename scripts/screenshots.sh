@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Regenerates all the desktop app's screenshots in docs/screenshots/, grabbed
 # with QWidget::grab() on the offscreen platform:
 # - every screen, from a demo project made on the fly (the run in progress is a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The whole test suite: installs and starts what the tests need (packages, a
 # Docker engine, the base image, a Secret Service keychain in its own D-Bus
 # session), builds, and runs ctest. sshd machines and the image registry are

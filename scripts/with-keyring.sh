@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Inside a D-Bus session: starts gnome-keyring's Secret Service, unlocked with a
 # throwaway password, in a throwaway home, then runs the given command.
 set -euo pipefail

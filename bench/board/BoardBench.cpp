@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The status board with N machines (default 1,000) receiving status rounds, as
 // a deployment's refresh delivers them: the board's model is given the new
 // state, the filter/sort proxy and the table view react, and the window

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Start-up proxy for the original Logistician's `--help` (bench/cli/startup.sh).
 
 Not the original tool, whose source is not here: a click group with its eight

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Overhead of `logistician run` against the same `docker run` typed by hand, and
 # the start-up time of `logistician --help`. Needs hyperfine, a running Docker
 # engine and the base image (./scripts/bootstrap.sh gives all of that).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Start-up of the CLI, side by side with hyperfine: `logistician --help`,
 # `logistician status` on an experiment with nothing deployed (it reads the
 # experiment and answers "nothing is deployed", exit code 2), and the original

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Deployment benchmarks on simulated machines (real sshd servers on
 // 127.0.0.x, real ssh and rsync), see README.md:
 //   sync:   N machines with M MiB of results each, fetched by Deployment::sync

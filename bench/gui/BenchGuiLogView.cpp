@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The log view fed 50 MB of process output through the same path as a run
 // (CommandRunner reading a real pipe): the longest the event loop is held up,
 // how long until everything is on screen, and the memory it takes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Time from process start to the main window shown with its project listed:
 // the real `logistician gui DIR` on the offscreen platform, a project of 50
 // experiments (a real Git repository, a few of them modified), measured from

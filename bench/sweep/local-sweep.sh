@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # A sweep of N one-second conditions on the local backend with max_parallel P
 # (default 200 and 4): the wall time from `deploy` until every condition has
 # ended, against the ideal N/P seconds plus start-up, and the CPU time the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `logistician`: a verb runs the CLI on QCoreApplication (no display needed); no verb,
 // or `gui`, execs logistician-gui, the window. This executable links no GUI
 // libraries, so the verbs start fast (ARCHITECTURE.md).

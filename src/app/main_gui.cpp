@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `logistician-gui`: the desktop app. `logistician` (no verb, or `gui [PROJECT_DIR]`)
 // execs it with the project folder, if any, as its first argument.
 #include "GuiMain.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "BuildVerb.h"
 
 #include "Console.h"

@@ -1,9 +1,11 @@
+// SPDX-License-Identifier: MIT
 #include "Cli.h"
 
 #include "CommandLog.h"
 #include "Console.h"
 #include "Logging.h"
 #include "Verb.h"
+#include "version/BuildInfo.h"
 
 #include <QObject>
 
@@ -68,7 +70,9 @@ int run(const QStringList& given)
     }
     const QString first = arguments.value(1);
     if (first == QLatin1String("-v") || first == QLatin1String("--version")) {
-        Console::outLine(QStringLiteral("logistician " LOGISTICIAN_VERSION));
+        // The version, then the commit built from (and whether that tree was dirty).
+        Console::outLine(QStringLiteral("logistician ") + BuildInfo::version());
+        Console::outLine(BuildInfo::commitLine());
         return 0;
     }
     auto verbs = allVerbs();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "CreateVerb.h"
 
 #include "Console.h"

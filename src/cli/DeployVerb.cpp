@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "DeployVerb.h"
 
 #include "Console.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ListVerb.h"
 
 #include "Console.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "LogsVerb.h"
 
 #include "Console.h"

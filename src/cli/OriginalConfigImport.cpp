@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "OriginalConfigImport.h"
 
 #include "Console.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ResultsVerb.h"
 
 #include "Console.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "RunVerb.h"
 
 #include "Console.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "SetupVerb.h"
 
 #include "AppPaths.h"

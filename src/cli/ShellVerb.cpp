@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ShellVerb.h"
 
 #include "Console.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "StatusVerb.h"
 
 #include "CommandLog.h"

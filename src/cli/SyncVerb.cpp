@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "SyncVerb.h"
 
 #include "Console.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "TerminateVerb.h"
 
 #include "Console.h"

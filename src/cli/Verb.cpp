@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "Verb.h"
 
 #include "BuildVerb.h"

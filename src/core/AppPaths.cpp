@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "AppPaths.h"
 
 #include <QCoreApplication>
@@ -30,8 +31,10 @@ QString dataDir()
         if (QFileInfo::exists(installed + QStringLiteral("/templates")))
             return QDir::cleanPath(installed);
     }
+#ifdef LOGISTICIAN_SOURCE_DIR // a build-folder binary (CMake's LOGISTICIAN_SOURCE_DATA); never in a package
     if (QFileInfo::exists(QStringLiteral(LOGISTICIAN_SOURCE_DIR "/templates")))
         return QStringLiteral(LOGISTICIAN_SOURCE_DIR);
+#endif
     return QStringLiteral(LOGISTICIAN_DATA_DIR);
 }
 

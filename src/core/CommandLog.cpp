@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "CommandLog.h"
 
 CommandLog* CommandLog::instance()

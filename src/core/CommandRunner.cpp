@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "CommandRunner.h"
 
 #include "CommandLog.h"

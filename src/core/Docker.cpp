@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "Docker.h"
 
 #include "ShellWords.h"

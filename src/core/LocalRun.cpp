@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "LocalRun.h"
 
 #include "Docker.h"

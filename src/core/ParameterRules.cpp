@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ParameterRules.h"
 
 #include "ShellWords.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "PrintableText.h"
 
 #include <QRegularExpression>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "SshKey.h"
 
 #include "AppPaths.h"

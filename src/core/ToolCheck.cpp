@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ToolCheck.h"
 
 #include "AsyncCommand.h"

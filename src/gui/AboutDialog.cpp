@@ -1,4 +1,7 @@
+// SPDX-License-Identifier: MIT
 #include "AboutDialog.h"
+
+#include "version/BuildInfo.h"
 
 #include <QApplication>
 #include <QDialogButtonBox>
@@ -18,12 +21,19 @@ AboutDialog::AboutDialog(QWidget* parent)
     auto* version = new QLabel(tr("Version %1").arg(QStringLiteral(LOGISTICIAN_VERSION)));
     version->setObjectName(QStringLiteral("versionLabel"));
     version->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* commit = new QLabel(QStringLiteral("<small>%1</small>").arg(BuildInfo::commitLine().toHtmlEscaped()));
+    commit->setObjectName(QStringLiteral("commitLabel"));
+    commit->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* text = new QLabel(tr("<p>From a first local run of a computational experiment in Docker to a sweep of "
                                "conditions in the cloud, one machine per condition, and back.</p>"
                                "<p>Every command it runs (docker, terraform, git, ssh, rsync) is shown in the command "
                                "log, secrets redacted, so you can copy it and run it by hand.</p>"
-                               "<p><small>Built with Qt %1, running on Qt %2.</small></p>")
+                               "<p><small>Built with Qt %1, running on Qt %2.</small></p>"
+                               "<p><small>Copyright (c) The Logistician developers. Free software under the MIT "
+                               "License, as the original Logistician was: see the LICENSE file "
+                               "(/usr/share/doc/logistician/copyright when installed as a package).</small></p>")
                                 .arg(QStringLiteral(QT_VERSION_STR), QString::fromLatin1(qVersion())));
+    text->setObjectName(QStringLiteral("aboutText"));
     text->setWordWrap(true);
     text->setMinimumWidth(360);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close);
@@ -32,6 +42,7 @@ AboutDialog::AboutDialog(QWidget* parent)
     auto* column = new QVBoxLayout;
     column->addWidget(name);
     column->addWidget(version);
+    column->addWidget(commit);
     column->addWidget(text);
     auto* row = new QHBoxLayout;
     row->addWidget(icon);

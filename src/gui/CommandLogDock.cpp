@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "CommandLogDock.h"
 
 #include "CommandLog.h"

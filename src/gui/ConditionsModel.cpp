@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ConditionsModel.h"
 
 #include "Theme.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "DockerfileHighlighter.h"
 
 #include "Theme.h"

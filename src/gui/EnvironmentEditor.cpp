@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "EnvironmentEditor.h"
 
 #include "DockerfileHighlighter.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ExperimentPage.h"
 
 #include "ConditionsEditor.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ExperimentSettingsEditor.h"
 
 #include "Parameters.h"

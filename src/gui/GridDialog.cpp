@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "GridDialog.h"
 
 #include "ShellWords.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "NewExperimentWizard.h"
 
 #include "AppPaths.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "RunsPanel.h"
 
 #include "CommandRunner.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "SetupWizard.h"
 
 #include "AppPaths.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Screenshots of the deployment board, taken from a real sweep on the local
 // Docker engine: the deploy dialog, the board mid-run and at the end, a
 // machine's log tail, the results table and chart. Run by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "Checked.h"
 #include "Dialogs.h"
 #include "ExperimentPage.h"

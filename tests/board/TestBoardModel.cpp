@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "Checked.h"
 #include "board/BoardFilterModel.h"
 #include "board/BoardModel.h"

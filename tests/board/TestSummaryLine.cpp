@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "board/BoardModel.h"
 #include "board/SummaryBar.h"
 #include "workspace/SweepSummary.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "CliProcess.h"
 #include "CredentialStore.h"
 #include "Parameters.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "CliProcess.h"
 #include "SshMachines.h"
 #include "TestProject.h"
@@ -5,6 +6,7 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -295,6 +297,19 @@ private Q_SLOTS:
         const CliResult version = CliProcess::run({ "--version" });
         QCOMPARE(version.exitCode, 0);
         QVERIFY(version.out.startsWith("logistician "));
+        // The second line names the commit built from, which the source repository has (issue 17).
+        const QRegularExpressionMatch commit
+            = QRegularExpression(QStringLiteral("\\ncommit ([0-9a-f]{40}|unknown)( \\(dirty\\))?\\n$"))
+                  .match(version.out);
+        QVERIFY2(commit.hasMatch(), qPrintable(version.out));
+        if (commit.captured(1) != QLatin1String("unknown")) {
+            QProcess git;
+            git.start(QStringLiteral("git"),
+                      { QStringLiteral("-C"), qEnvironmentVariable("LOGISTICIAN_DATA_DIR"), QStringLiteral("cat-file"),
+                        QStringLiteral("-e"), commit.captured(1) + QStringLiteral("^{commit}") });
+            QVERIFY(git.waitForFinished(10000));
+            QVERIFY2(git.exitCode() == 0, qPrintable(commit.captured(1)));
+        }
         const CliResult verbHelp = CliProcess::run({ "run", "--help" });
         QCOMPARE(verbHelp.exitCode, 0);
         QVERIFY(verbHelp.out.contains("--clone"));

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "Checked.h"
 #include "CliProcess.h"
 #include "Experiment.h"

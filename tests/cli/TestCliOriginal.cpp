@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The original Logistician's verbs and files through the real binary:
 // `setup --non-interactive` importing ~/.logistician/config.json (keys into
 // the keychain, nothing in a file, the plain-text file deleted only when

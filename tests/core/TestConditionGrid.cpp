@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ShellWords.h"
 #include "workspace/ConditionGrid.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "CredentialStore.h"
 
 #include <QSignalSpy>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ExperimentCreator.h"
 #include "Parameters.h"
 #include "ScratchRepository.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ScratchRepository.h"
 #include "git/GitRepository.h"
 

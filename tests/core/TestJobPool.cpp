@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "AsyncCommand.h"
 
 #include <QSignalSpy>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "Experiment.h"
 #include "LocalRun.h"
 #include "ScratchRepository.h"

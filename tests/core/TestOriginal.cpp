@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Folders made for the original Logistician, without the engine: the gpus key
 // and nvidia-docker as docker argv, /project at the Git top level and a Git
 // repository at the commit for --clone, OPTIONS through docker's environment,

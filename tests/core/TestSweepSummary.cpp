@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "workspace/SweepSummary.h"
 
 #include <QTest>

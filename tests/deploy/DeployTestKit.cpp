@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "DeployTestKit.h"
 
 #include "SshMachines.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The aws backend: the generated Terraform JSON checked structurally, and the
 // terraform command sequence run against the stand-in `terraform` the tests
 // ship (tests/support/terraform-standin), whose apply "creates" sshd machines

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The aws backend deploys, terminates and deploys again: the stand-in
 // `terraform` (tests/support/terraform-standin) puts the new machines at the
 // same addresses with new host keys, as EC2 does with reused addresses. The

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The local backend on the real Docker engine: a sweep with one failing
 // condition, status, sync of the container logs, terminate; a dirty tree;
 // conditions full of shell metacharacters; the deploying process killed; one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The deployment operations one at a time, on a state made here: no engine, no host, no deploy.
 
 #include "Experiment.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The deploy dialog's Preview: the same preview as `deploy --dry-run`, worked
 // out in the background (terraform runs as a child process while the dialog
 // stays responsive), with the real terraform's plan made offline through the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The host-side runner on the local engine: deploy hands the conditions over and returns, the
 // runner keeps max_parallel, a killed deploy changes nothing, terminate wins over the runner,
 // and the deployment is in the per-user index while it lives.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The ssh backend with real parts: OpenSSH servers on 127.0.0.2, 127.0.0.3, ...
 // (sharing this machine's Docker engine), real ssh and rsync, the image
 // through Debian's docker-registry with htpasswd auth. Deploy, status, sync,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The deployment state file, slugs and the Terraform configuration, without any external part.
 
 #include "Experiment.h"

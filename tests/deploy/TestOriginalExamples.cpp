@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The addition example in the original Logistician's format, for real, through
 // the binary: build, run -o, run --clone, run --data_readonly, shell
 // --no-volume, then deploy --backend local of its four conditions, sync and

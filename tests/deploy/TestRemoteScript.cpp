@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The scripts run on hosts (templates/remote/): every one renders, with hostile values, to a script
 // sh accepts; the terminate script, run for real, removes only what it is given.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The run wrapper every deployed container starts with, run in a real
 // container: it records start, end and exit code, passes the arguments as
 // they are, and enforces max_runtime_minutes.

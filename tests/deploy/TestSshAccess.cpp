@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // How Logistician reaches hosts over OpenSSH, without any host: option values
 // that survive ssh's own parser (checked with the real `ssh -G`), the control
 // socket folder in /tmp that must be this user's own, known_hosts entries of

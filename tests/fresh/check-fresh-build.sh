@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The README's set-up on a fresh Debian 12: copies the checkout (tracked and
 # new files, nothing ignored, no build folder) into a clean container of the
 # base image, runs scripts/install-deps.sh and scripts/build.sh there as a new
@@ -44,7 +45,7 @@ step "scripts/build.sh logistician test_parameters"
 ./scripts/build.sh logistician test_parameters >/tmp/build.log 2>&1 || { tail -n 60 /tmp/build.log; echo "FAIL: build.sh exited non-zero"; exit 1; }
 step "built"
 out=$(./build/logistician --version)
-if [ -n "$version" ] && [ "$out" != "logistician $version" ]; then
+if [ -n "$version" ] && [ "$(head -n 1 <<<"$out")" != "logistician $version" ]; then
     echo "FAIL: logistician --version printed \"$out\", expected \"logistician $version\""; exit 1
 fi
 step "logistician --version: $out"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the libFuzzer targets (tests/fuzz/project, with clang) and runs each
 # for a fixed number of inputs from the seed corpus, so CI time stays bounded.
 #   run-fuzzers.sh SOURCE_DIR BUILD_DIR [RUNS]

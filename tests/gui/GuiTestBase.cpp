@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "GuiTestBase.h"
 
 #include "Dialogs.h"

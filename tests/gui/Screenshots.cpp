@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Regenerates docs/screenshots/*.png: each screen of the desktop app, grabbed
 // with QWidget::grab() on the offscreen platform, from a small demo project
 // made on the fly (a real Git repository; the run in progress is a real

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The conditions table through the widgets: typing into cells, adding,
 // duplicating, reordering and removing rows, the grid dialog, undo/redo, the
 // problems shown for invalid cells, and what lands in parameters.json.

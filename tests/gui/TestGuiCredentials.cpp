@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Credentials through Settings against the real keychain (Secret Service in a
 // private D-Bus session): store, replace and remove, never shown in clear.
 #include "CredentialStore.h"

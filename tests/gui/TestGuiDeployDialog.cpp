@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The deploy dialog on a 50,000-file working tree: it opens at once and the
 // event loop keeps turning while Git's status walk and the plan run in
 // workers; Deploy waits for both answers; closing it mid-walk is safe.

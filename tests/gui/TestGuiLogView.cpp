@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The log view under a flood: bounded lines and queue, nothing lost at the
 // end of the stream, characters split across chunks decoded right.
 #include "LogView.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The main window as a user meets it: the project browser with each
 // experiment's Git state, a broken parameters.json shown with a banner and
 // left untouched, recent projects and layout remembered, closing with unsaved
@@ -21,6 +22,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QTabWidget>
@@ -218,6 +220,11 @@ void TestGuiMainWindow::aboutShowsTheVersion()
     AboutDialog* about = nullptr;
     QTRY_VERIFY((about = window()->findChild<AboutDialog*>()) && about->isVisible());
     QCOMPARE(need<QLabel>(about, "versionLabel")->text(), QStringLiteral("Version " LOGISTICIAN_VERSION));
+    // The commit it was built from, and the licence (issue 17).
+    const QString commit = need<QLabel>(about, "commitLabel")->text();
+    QVERIFY2(commit.contains(QRegularExpression(QStringLiteral("commit ([0-9a-f]{40}|unknown)( \\(dirty\\))?<"))),
+             qPrintable(commit));
+    QVERIFY(need<QLabel>(about, "aboutText")->text().contains(QStringLiteral("MIT License")));
     about->close();
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The GUI with the original Logistician's files: the experiment page says
 // which convention a folder uses, and the setup wizard imports
 // ~/.logistician/config.json (keys into the keychain, the Docker Hub user and

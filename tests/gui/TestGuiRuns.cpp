@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Runs tab against the real Docker engine: build and run a condition,
 // its output in the log view, the exit status, the history with the data
 // folder, the command log; Stop; closing with a run going asks first.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Settings tab through the widgets: typing into the fields, the loader's
 // messages beside a bad value, the atomic save that keeps unknown keys and the
 // file's own spelling of untouched keys, the grid's generated rows in the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Both wizards, page by page, as a user walks them: New Experiment (name
 // check, Git remote from origin, template, command) and Setup (tool check,
 // registry with a real failing login, AWS keys into the real keychain, SSH

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The man page and the bash completion name every verb the binary has, and
 # every option of every verb; the man page renders without groff warnings.
 # The binary is asked directly (`--help`, `VERB --help`), independently of the

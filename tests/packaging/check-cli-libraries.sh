@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The CLI loads no GUI libraries, and the window still opens through it
 # (ARCHITECTURE.md, "One binary, no GUI libraries for the CLI"):
 # - `LD_DEBUG=files logistician --help` (and --version, gui --help, a verb's

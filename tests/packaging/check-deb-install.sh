@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the .deb with CPack from this build, checks its name, fields and
 # contents, installs it with apt into a clean debian:bookworm-slim container
 # (which fetches the dependencies from Debian's archive), and runs
@@ -51,6 +52,8 @@ expect=(
     /usr/share/icons/hicolor/scalable/apps/io.github.logistician.Logistician.svg
     /usr/share/man/man1/logistician.1.gz
     /usr/share/bash-completion/completions/logistician
+    /usr/share/doc/logistician/copyright
+    /usr/share/doc/logistician/changelog.gz
 )
 for size in 16 22 24 32 48 64 128 256 512; do
     expect+=("/usr/share/icons/hicolor/${size}x${size}/apps/io.github.logistician.Logistician.png")
@@ -89,8 +92,10 @@ for decoy in "$source_dir" /usr/local/share/logistician; do
 done
 
 out=$(logistician --version)
-[ "$out" = "logistician $version" ] || { echo "FAIL: logistician --version printed \"$out\""; exit 1; }
-step "logistician --version: $out"
+[ "$(head -n 1 <<<"$out")" = "logistician $version" ] || { echo "FAIL: logistician --version printed \"$out\""; exit 1; }
+grep -qE '^commit ([0-9a-f]{40}|unknown)( \(dirty\))?$' <<<"$(tail -n 1 <<<"$out")" ||
+    { echo "FAIL: logistician --version names no commit: \"$out\""; exit 1; }
+step "logistician --version: ${out//$'\n'/, }"
 logistician --help >/tmp/help.txt || { echo "FAIL: logistician --help exited $?"; exit 1; }
 grep -q '^Verbs:' /tmp/help.txt && grep -q '^  create ' /tmp/help.txt ||
     { echo "FAIL: logistician --help printed:"; cat /tmp/help.txt; exit 1; }

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The desktop entry passes desktop-file-validate and the AppStream metainfo
 # passes appstreamcli validate --no-net, with no errors and no warnings
 # (hints, infos and pedantic notes are allowed); both name the same app.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Every screenshot the metainfo shows is a file in the repository's
 # docs/screenshots/ (the URLs point there), and is a PNG.
 #   check-screenshots.sh METAINFO_FILE SOURCE_DIR

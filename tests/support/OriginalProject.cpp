@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "OriginalProject.h"
 
 #include <QDir>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "SshMachines.h"
 
 #include <QDir>

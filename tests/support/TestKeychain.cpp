@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "TestKeychain.h"
 
 #include <QTest>

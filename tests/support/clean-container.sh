@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by the tests that run something in a clean container of the base
 # image (tests/fresh, tests/packaging/check-deb-install.sh): the engine and the
 # image checked, a work folder and a container name removed on exit, and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "AwsParameters.h"
 
 #include "AppPaths.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "AwsPrices.h"
 
 #include "AppPaths.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "BoardFilterModel.h"
 
 #include "board/BoardModel.h"

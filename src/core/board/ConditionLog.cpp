@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ConditionLog.h"
 
 #include "Docker.h"

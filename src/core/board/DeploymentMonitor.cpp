@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "DeploymentMonitor.h"
 
 #include "AsyncCommand.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ResultsScanner.h"
 
 #include "LocalRun.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "DeployContext.h"
 
 #include "Logging.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "DeployOperation.h"
 
 #include "AppPaths.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "DeployPreview.h"
 
 #include "AsyncCommand.h"

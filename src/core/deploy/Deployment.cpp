@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "Deployment.h"
 
 #include "CommandRunner.h"

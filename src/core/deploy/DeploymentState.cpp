@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "DeploymentState.h"
 
 #include <QDir>

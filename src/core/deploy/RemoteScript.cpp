@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "RemoteScript.h"
 
 #include "AppPaths.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "Ssh.h"
 
 #include "Logging.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "StatusRound.h"
 
 #include "CommandRunner.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "SyncOperation.h"
 
 #include "deploy/RemoteScript.h"

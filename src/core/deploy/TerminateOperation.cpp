@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "TerminateOperation.h"
 
 #include "deploy/RemoteScript.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "Terraform.h"
 
 #include "ShellWords.h"

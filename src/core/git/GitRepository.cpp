@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "GitRepository.h"
 
 #include "Logging.h"

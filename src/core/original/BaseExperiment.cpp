@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "BaseExperiment.h"
 
 #include "Parameters.h"

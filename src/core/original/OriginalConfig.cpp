@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "OriginalConfig.h"
 
 #include "CredentialStore.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ConditionGrid.h"
 
 #include "ParameterRules.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "DeploymentIndex.h"
 
 #include "Logging.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ProjectScanner.h"
 
 #include "Parameters.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "BoardStyle.h"
 
 #include "board/BoardModel.h"

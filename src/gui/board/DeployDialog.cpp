@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "DeployDialog.h"
 
 #include "Theme.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "DeploymentBoard.h"
 
 #include "Dialogs.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "MachineLogPanel.h"
 
 #include "CommandLog.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ResultsPanel.h"
 
 #include "Theme.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "SummaryBar.h"
 
 #include "board/BoardStyle.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "OriginalConfigBanner.h"
 
 #include "Dialogs.h"

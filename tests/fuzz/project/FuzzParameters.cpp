@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // libFuzzer target: the parameters.json loader on any bytes. Properties
 // checked beyond "no crash, no hang": an error always says where (a file name
 // and a message); what loads saves to JSON that loads again with the same

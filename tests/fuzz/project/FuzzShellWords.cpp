@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // libFuzzer target: ShellWords::split on any text. Properties checked beyond
 // "no crash": whatever splits, quoting each word and splitting again gives the
 // same words back (the quoting a command echo shows is exact), and a quoted

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Linked into every test executable (logistician_add_test): before main, the
 // process gets a home of its own, a fresh folder in the temporary folder with
 // the XDG folders inside it, so no test reads a user's settings, keychain
