@@ -3,20 +3,20 @@
 #include "ConditionsModel.h"
 #include "Dialogs.h"
 #include "GridDialog.h"
-#include "keys/ViewKeys.h"
 #include "Parameters.h"
 #include "Theme.h"
+#include "keys/ViewKeys.h"
 #include "workspace/ConditionGrid.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QClipboard>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
-#include <QStyle>
 #include <QMenu>
-#include <QApplication>
-#include <QClipboard>
+#include <QStyle>
 #include <QTableView>
 #include <QTableWidget>
 #include <QToolButton>
@@ -106,31 +106,32 @@ ConditionsEditor::ConditionsEditor(QWidget* parent)
     ViewKeys::install(m_table);
     // The toolbar's commands, by the rows they act on.
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
-    connect(m_table, &QTableView::customContextMenuRequested, this, [this, add, dup, rem, up, down, key, grid](const QPoint& pos) {
-        auto* menu = new QMenu(m_table);
-        menu->setObjectName(QStringLiteral("conditionsContextMenu"));
-        menu->setAttribute(Qt::WA_DeleteOnClose);
-        const auto item = [menu](const QString& text, QToolButton* button) {
-            QAction* action = menu->addAction(button->icon(), text, button, &QToolButton::click);
-            action->setEnabled(button->isEnabled());
-        };
-        item(tr("&Add Condition"), add);
-        item(tr("D&uplicate"), dup);
-        item(tr("&Remove"), rem);
-        menu->addSeparator();
-        item(tr("Move &Up"), up);
-        item(tr("Move &Down"), down);
-        menu->addSeparator();
-        QAction* copy = menu->addAction(tr("&Copy Rows"), this, [this] {
-            QApplication::clipboard()->setText(ViewKeys::selectedRowsAsTsv(m_table));
-        });
-        copy->setShortcut(QKeySequence::Copy); // shown, not bound: the table's own action has the key
-        copy->setShortcutContext(Qt::WidgetShortcut);
-        copy->setEnabled(m_table->selectionModel()->hasSelection());
-        item(tr("Add &Column…"), key);
-        item(tr("&Generate Grid…"), grid);
-        menu->popup(m_table->viewport()->mapToGlobal(pos));
-    });
+    connect(m_table, &QTableView::customContextMenuRequested, this,
+            [this, add, dup, rem, up, down, key, grid](const QPoint& pos) {
+                auto* menu = new QMenu(m_table);
+                menu->setObjectName(QStringLiteral("conditionsContextMenu"));
+                menu->setAttribute(Qt::WA_DeleteOnClose);
+                const auto item = [menu](const QString& text, QToolButton* button) {
+                    QAction* action = menu->addAction(button->icon(), text, button, &QToolButton::click);
+                    action->setEnabled(button->isEnabled());
+                };
+                item(tr("&Add Condition"), add);
+                item(tr("D&uplicate"), dup);
+                item(tr("&Remove"), rem);
+                menu->addSeparator();
+                item(tr("Move &Up"), up);
+                item(tr("Move &Down"), down);
+                menu->addSeparator();
+                QAction* copy = menu->addAction(tr("&Copy Rows"), this, [this] {
+                    QApplication::clipboard()->setText(ViewKeys::selectedRowsAsTsv(m_table));
+                });
+                copy->setShortcut(QKeySequence::Copy); // shown, not bound: the table's own action has the key
+                copy->setShortcutContext(Qt::WidgetShortcut);
+                copy->setEnabled(m_table->selectionModel()->hasSelection());
+                item(tr("Add &Column…"), key);
+                item(tr("&Generate Grid…"), grid);
+                menu->popup(m_table->viewport()->mapToGlobal(pos));
+            });
 
     m_summary->setObjectName(QStringLiteral("conditionsSummary"));
     m_summary->setWordWrap(true); // a long summary wraps rather than widening the window

@@ -24,7 +24,6 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDesktopServices>
-#include <QUrl>
 #include <QDir>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -33,6 +32,7 @@
 #include <QTimer>
 #include <QUndoGroup>
 #include <QUndoStack>
+#include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace {
@@ -689,9 +689,9 @@ bool MainWindow::closeExperimentPage(const QString& dir)
         return true;
     if (page->isBusy() || page->isModified()) {
         Gui::MessageBox::tell(this, QMessageBox::Information, tr("Experiment"),
-                              page->isBusy() ? tr("%1 is building or running; stop it first.").arg(page->experimentName())
-                                             : tr("%1 has unsaved changes; save or undo them first.")
-                                                   .arg(page->experimentName()));
+                              page->isBusy()
+                                  ? tr("%1 is building or running; stop it first.").arg(page->experimentName())
+                                  : tr("%1 has unsaved changes; save or undo them first.").arg(page->experimentName()));
         return false;
     }
     m_undoGroup->removeStack(page->undoStack());
@@ -714,22 +714,24 @@ void MainWindow::showBrowserMenu(const QPoint& pos)
     menu->setAttribute(Qt::WA_DeleteOnClose);
     menu->addAction(style()->standardIcon(QStyle::SP_DirOpenIcon), tr("Open &Folder"), this,
                     [dir] { QDesktopServices::openUrl(QUrl::fromLocalFile(dir)); });
-    QAction* terminal = menu->addAction(style()->standardIcon(QStyle::SP_ComputerIcon), tr("Open &Terminal Here"), this, [this, dir] {
-        Command command;
-        const QStringList words = ShellWords::split(Settings().terminalCommand()).value_or(QStringList());
-        command.program = words.value(0);
-        command.arguments = words.mid(1);
-        if (words.endsWith(QStringLiteral("-e")))
-            command.arguments << qEnvironmentVariable("SHELL", QStringLiteral("/bin/sh"));
-        command.workingDirectory = dir;
-        if (command.program.isEmpty() || !CommandRunner::startDetached(command))
-            statusBar()->showMessage(tr("Could not start the terminal (Settings ▸ terminal command)"), 8000);
-    });
+    QAction* terminal
+        = menu->addAction(style()->standardIcon(QStyle::SP_ComputerIcon), tr("Open &Terminal Here"), this, [this, dir] {
+              Command command;
+              const QStringList words = ShellWords::split(Settings().terminalCommand()).value_or(QStringList());
+              command.program = words.value(0);
+              command.arguments = words.mid(1);
+              if (words.endsWith(QStringLiteral("-e")))
+                  command.arguments << qEnvironmentVariable("SHELL", QStringLiteral("/bin/sh"));
+              command.workingDirectory = dir;
+              if (command.program.isEmpty() || !CommandRunner::startDetached(command))
+                  statusBar()->showMessage(tr("Could not start the terminal (Settings ▸ terminal command)"), 8000);
+          });
     terminal->setObjectName(QStringLiteral("openTerminalHereAction"));
     menu->addSeparator();
     QAction* duplicate = menu->addAction(tr("D&uplicate"), this, [this, dir] {
         QString copy;
-        const Result done = ExperimentFiles::duplicate(m_project.dir, dir, ExperimentFiles::copyName(m_project.dir, dir), &copy);
+        const Result done
+            = ExperimentFiles::duplicate(m_project.dir, dir, ExperimentFiles::copyName(m_project.dir, dir), &copy);
         if (!done) {
             Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Duplicate"), done.message());
             return;
@@ -752,21 +754,21 @@ void MainWindow::showBrowserMenu(const QPoint& pos)
         });
     });
     rename->setObjectName(QStringLiteral("renameExperimentAction"));
-    QAction* remove = menu->addAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("&Delete…"), this, [this, dir, name] {
-        Gui::MessageBox::ask(
-            this, QMessageBox::Warning, tr("Delete"),
-            tr("Move the experiment %1 to the trash?").arg(name), QMessageBox::Yes | QMessageBox::Cancel,
-            QMessageBox::Cancel,
-            [this, dir](QMessageBox::StandardButton answer) {
-                if (answer != QMessageBox::Yes || !closeExperimentPage(dir))
-                    return;
-                const Result done = ExperimentFiles::moveToTrash(dir);
-                if (!done)
-                    Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Delete"), done.message());
-                refreshProject();
-            },
-            QDir::toNativeSeparators(dir));
-    });
+    QAction* remove
+        = menu->addAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("&Delete…"), this, [this, dir, name] {
+              Gui::MessageBox::ask(
+                  this, QMessageBox::Warning, tr("Delete"), tr("Move the experiment %1 to the trash?").arg(name),
+                  QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
+                  [this, dir](QMessageBox::StandardButton answer) {
+                      if (answer != QMessageBox::Yes || !closeExperimentPage(dir))
+                          return;
+                      const Result done = ExperimentFiles::moveToTrash(dir);
+                      if (!done)
+                          Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Delete"), done.message());
+                      refreshProject();
+                  },
+                  QDir::toNativeSeparators(dir));
+          });
     remove->setObjectName(QStringLiteral("deleteExperimentAction"));
     menu->popup(m_ui->projectBrowser->viewport()->mapToGlobal(pos));
 }

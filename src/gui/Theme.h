@@ -22,7 +22,12 @@ QFont monospaceFont();
 
 // View > Theme: System follows the desktop's palette as it was when the app started
 // (Qt 6.4 has no colour-scheme hint: the window colour's lightness decides).
-enum class Mode { System, Light, Dark };
+enum class Mode
+{
+    System,
+    Light,
+    Dark
+};
 Mode modeFromString(const QString& name); // anything unknown is System
 QString toString(Mode mode);
 Mode currentMode();

@@ -66,7 +66,8 @@ private Q_SLOTS:
         QVERIFY(params.readAll().contains("my_note")); // unknown keys kept
         QCOMPARE(nameIn(m_exp), QStringLiteral("sweep")); // the original untouched
         // No staging folder left behind; the next copy gets another name; an existing name is refused.
-        QCOMPARE(QDir(m_root.path() + QStringLiteral("/experiments")).entryList(QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot),
+        QCOMPARE(QDir(m_root.path() + QStringLiteral("/experiments"))
+                     .entryList(QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot),
                  QStringList({ QStringLiteral("sweep"), QStringLiteral("sweep-copy") }));
         QCOMPARE(ExperimentFiles::copyName(m_root.path(), m_exp), QStringLiteral("sweep-copy-2"));
         QVERIFY(!ExperimentFiles::duplicate(m_root.path(), m_exp, QStringLiteral("sweep-copy"), &copy));

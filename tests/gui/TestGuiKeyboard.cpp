@@ -4,8 +4,8 @@
 // rows as TSV, Help > Keyboard Shortcuts lists the actions, View > Theme is
 // saved, and icons stay legible on a dark palette.
 #include "ConditionsEditor.h"
-#include "Dialogs.h"
 #include "ConditionsModel.h"
+#include "Dialogs.h"
 #include "ExperimentPage.h"
 #include "GuiTestBase.h"
 #include "MainWindow.h"
@@ -45,8 +45,8 @@
 #include <QTableWidget>
 #include <QTest>
 #include <QTextEdit>
-#include <QUndoStack>
 #include <QTreeWidget>
+#include <QUndoStack>
 #include <QWizard>
 
 namespace {
@@ -104,7 +104,8 @@ void checkShortcuts(QWidget* top, const QString& screen, QStringList* problems)
     for (QShortcut* shortcut : top->findChildren<QShortcut*>()) {
         if (auto* widget = qobject_cast<QWidget*>(shortcut->parent()))
             byKey.insert(shortcut->key().toString(),
-                         { shortcut, Scope { shortcut->context(), widget, QStringLiteral("QShortcut on ") + describe(widget) } });
+                         { shortcut,
+                           Scope { shortcut->context(), widget, QStringLiteral("QShortcut on ") + describe(widget) } });
     }
     for (const QString& key : byKey.uniqueKeys()) {
         const auto users = byKey.values(key);
@@ -153,7 +154,8 @@ void checkMnemonics(QWidget* top, const QString& screen, QStringList* problems)
     }
     for (const QChar c : letters.uniqueKeys()) {
         if (letters.count(c) > 1)
-            *problems << QStringLiteral("%1: Alt+%2 is shared: %3").arg(screen, c.toUpper(), letters.values(c).join(QStringLiteral(", ")));
+            *problems << QStringLiteral("%1: Alt+%2 is shared: %3")
+                             .arg(screen, c.toUpper(), letters.values(c).join(QStringLiteral(", ")));
     }
     // Within each menu, the letters are unique too.
     for (QMenu* menu : top->findChildren<QMenu*>()) {
@@ -279,7 +281,8 @@ private Q_SLOTS:
         checkDialog(window()->showNewExperimentWizard(), QStringLiteral("New Experiment"), &problems);
         checkDialog(window()->showSetupWizard(), QStringLiteral("Setup"), &problems);
         page->conditions()->openGridDialog();
-        checkDialog(page->findChild<QDialog*>(QStringLiteral("gridDialog")), QStringLiteral("Generate Grid"), &problems);
+        checkDialog(page->findChild<QDialog*>(QStringLiteral("gridDialog")), QStringLiteral("Generate Grid"),
+                    &problems);
         page->showTab(3);
         checkDialog(page->deployments()->showDeployDialog(), QStringLiteral("Deploy"), &problems);
         page->showTab(0);
@@ -394,7 +397,8 @@ private Q_SLOTS:
         // Generated from the actions: a menu action, a table's own keys, and one added now.
         QVERIFY2(all.contains(QStringLiteral("Ctrl+O|Open Project…|File")), qPrintable(all));
         QVERIFY2(all.contains(QStringLiteral("Ctrl+C|Copy Rows|Conditions")), qPrintable(all));
-        QVERIFY2(all.contains(QStringLiteral("Ins|Add a condition after the selected one|Conditions")), qPrintable(all));
+        QVERIFY2(all.contains(QStringLiteral("Ins|Add a condition after the selected one|Conditions")),
+                 qPrintable(all));
         dialog->close();
         auto* extra = new QAction(QStringLiteral("&Frobnicate"), window());
         extra->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F12));
@@ -479,7 +483,8 @@ private Q_SLOTS:
         QTRY_VERIFY(browser->findItems(QStringLiteral("renamed-copy"), Qt::MatchExactly).size() == 1);
 
         // Delete asks first: Cancel keeps it, Yes moves it to the trash.
-        int renamedRow = browser->indexOfTopLevelItem(browser->findItems(QStringLiteral("renamed-copy"), Qt::MatchExactly).value(0));
+        int renamedRow = browser->indexOfTopLevelItem(
+            browser->findItems(QStringLiteral("renamed-copy"), Qt::MatchExactly).value(0));
         Gui::MessageBox::setNextAnswer(QMessageBox::Cancel);
         CHECKED(trigger(renamedRow, "deleteExperimentAction"));
         QVERIFY(Gui::MessageBox::lastText().contains(QStringLiteral("trash")));

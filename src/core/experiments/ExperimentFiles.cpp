@@ -103,7 +103,8 @@ Result duplicate(const QString& projectRoot, const QString& dir, const QString& 
     if (!ok)
         return ok;
     // Made beside the target, then renamed into place: no half-copied experiment is ever listed.
-    QTemporaryDir staging(QFileInfo(target).absolutePath() + QStringLiteral("/.") + newName + QStringLiteral("-XXXXXX"));
+    QTemporaryDir staging(QFileInfo(target).absolutePath() + QStringLiteral("/.") + newName
+                          + QStringLiteral("-XXXXXX"));
     if (!staging.isValid())
         return Result::failed(QStringLiteral("cannot create a folder beside %1").arg(dir));
     Result copied = copyTree(dir, staging.path());

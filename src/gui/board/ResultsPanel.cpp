@@ -1,8 +1,8 @@
 #include "ResultsPanel.h"
 
 #include "Theme.h"
-#include "keys/ViewKeys.h"
 #include "board/BoardStyle.h"
+#include "keys/ViewKeys.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>

@@ -16,7 +16,7 @@ public:
     {
         QKeySequence keys;
         QString action; // what it does, without the mnemonic's &
-        QString where;  // the menu, or the view it acts in
+        QString where; // the menu, or the view it acts in
     };
 
     explicit ShortcutsDialog(QWidget* window, QWidget* parent = nullptr);
