@@ -1,8 +1,8 @@
 #include "CommandLogDock.h"
 
 #include "CommandLog.h"
-#include "CommandLogModel.h"
 #include "Theme.h"
+#include "commandlog/CommandLogModel.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,8 +1,8 @@
 #include "Command.h"
 #include "CommandLog.h"
 #include "CommandLogDock.h"
-#include "CommandLogModel.h"
 #include "CommandRunner.h"
+#include "commandlog/CommandLogModel.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -1,4 +1,4 @@
-#include "CommandLogModel.h"
+#include "commandlog/CommandLogModel.h"
 
 #include "CommandLog.h"
 
