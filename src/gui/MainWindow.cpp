@@ -94,6 +94,8 @@ MainWindow::MainWindow(QWidget* parent)
     updateRecentMenu();
     updateActions();
     updateTitle();
+    // The keyboard starts in the browser, not in the first field made (the command log's search).
+    m_ui->projectBrowser->setFocus();
 }
 
 MainWindow::~MainWindow()

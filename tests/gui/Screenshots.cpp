@@ -270,10 +270,12 @@ int main(int argc, char** argv)
             save(&window, QLatin1String(tabs[i]) + suffix);
         }
         page->showTab(0);
-        auto* shortcuts = window.showShortcuts();
-        waitFor([&] { return shortcuts->isVisible(); });
-        save(shortcuts, QStringLiteral("keyboard-shortcuts") + suffix);
-        shortcuts->close();
+        if (dark || suffix.isEmpty()) { // the dialog's size does not follow the window's
+            auto* shortcuts = window.showShortcuts();
+            waitFor([&] { return shortcuts->isVisible(); });
+            save(shortcuts, QStringLiteral("keyboard-shortcuts") + suffix);
+            shortcuts->close();
+        }
         Gui::MessageBox::setNextAnswer(QMessageBox::Discard);
         window.close();
         return g_failures == 0 ? 0 : 1;

@@ -114,6 +114,7 @@ ShortcutsDialog::ShortcutsDialog(QWidget* window, QWidget* parent)
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->setTabKeyNavigation(false);
     table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 6);
     table->setWordWrap(false);
     for (int row = 0; row < entries.size(); ++row) {
         const Entry& e = entries.at(row);
@@ -128,5 +129,5 @@ ShortcutsDialog::ShortcutsDialog(QWidget* window, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(table);
     layout->addWidget(buttons);
-    resize(560, 480);
+    resize(600, 560);
 }
