@@ -10,6 +10,8 @@
 # scripts/bootstrap.sh set them up). BUILD_DIR defaults to build/. A folder as the first
 # argument writes there instead; LOGISTICIAN_SCREENSHOT_SIZE=800x600 sizes the main window
 # (a small screen: LOGISTICIAN_SCREENSHOT_SIZE=800x600 scripts/screenshots.sh /tmp/small).
+# The main screens are also rendered in the dark palette (*-dark.png), at 800x600
+# (*-800x600.png) and at 1920x1080 (*-1920x1080.png).
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$here/build}
@@ -23,5 +25,8 @@ export QT_QPA_PLATFORM=offscreen LANG=C.UTF-8 LOGISTICIAN_DATA_DIR="$here"
 export QT_FONT_DPI=${QT_FONT_DPI:-96}
 dbus-run-session -- "$here/scripts/with-keyring.sh" sh -c '
     "$1/tests/gui/logistician-screenshots" "$2" &&
-    "$1/tests/gui/logistician-screenshots" --dark "$2"' screenshots "$build" "$out"
+    "$1/tests/gui/logistician-screenshots" --dark --main-only --suffix=-dark "$2" &&
+    LOGISTICIAN_SCREENSHOT_SIZE=800x600 "$1/tests/gui/logistician-screenshots" --main-only --suffix=-800x600 "$2" &&
+    LOGISTICIAN_SCREENSHOT_SIZE=1920x1080 "$1/tests/gui/logistician-screenshots" --main-only --suffix=-1920x1080 "$2"' \
+    screenshots "$build" "$out"
 "$build/tests/board/board-screenshots" "$out"

@@ -7,7 +7,15 @@ CommandLog* CommandLog::instance()
     return &log;
 }
 
-void CommandLog::announce(const QString& displayLine)
+int CommandLog::announce(const QString& displayLine)
 {
+    const int id = ++m_lastId;
     Q_EMIT commandStarted(displayLine);
+    Q_EMIT entryStarted(id, displayLine, QDateTime::currentDateTime());
+    return id;
+}
+
+void CommandLog::finish(int id, int exitCode, qint64 durationMs)
+{
+    Q_EMIT entryFinished(id, exitCode, durationMs);
 }

@@ -1,22 +1,32 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QDateTime>
 #include <QObject>
 #include <QString>
 
 // The one place every external command is announced before it runs, already
-// redacted. The CLI prints it to stderr; the GUI shows it in the command log dock.
+// redacted, and reported when it ends. The CLI prints the announcements to
+// stderr; the GUI shows them in the command log dock, with time, duration and exit status.
 class CommandLog : public QObject
 {
     Q_OBJECT
 public:
     static CommandLog* instance();
 
-    void announce(const QString& displayLine);
+    // Exit code of a command handed to a program that outlives us (a terminal): its end is never seen.
+    static constexpr int Detached = -1;
+
+    // Returns the id to pass to finish().
+    int announce(const QString& displayLine);
+    void finish(int id, int exitCode, qint64 durationMs);
 
 Q_SIGNALS:
     void commandStarted(const QString& displayLine);
+    void entryStarted(int id, const QString& displayLine, const QDateTime& at);
+    void entryFinished(int id, int exitCode, qint64 durationMs);
 
 private:
     CommandLog() = default;
+    int m_lastId = 0;
 };

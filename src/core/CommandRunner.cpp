@@ -80,7 +80,7 @@ void CommandRunner::start(const Command& command)
             ::_exit(127);
     });
 
-    CommandLog::instance()->announce(command.display());
+    m_logId = CommandLog::instance()->announce(command.display());
     qCDebug(lcCommand).noquote() << "started:" << command.display();
     m_process->start(command.program, command.arguments);
 }
@@ -97,13 +97,15 @@ bool CommandRunner::startDetached(const Command& command)
 {
     if (!command.refusal.isEmpty())
         return false;
-    CommandLog::instance()->announce(command.display());
+    const int id = CommandLog::instance()->announce(command.display());
     QProcess process;
     process.setProgram(command.program);
     process.setArguments(command.arguments);
     process.setWorkingDirectory(command.workingDirectory);
     process.setProcessEnvironment(environment(command));
-    return process.startDetached();
+    const bool started = process.startDetached();
+    CommandLog::instance()->finish(id, started ? CommandLog::Detached : FailedToStart, 0);
+    return started;
 }
 
 void CommandRunner::cancel()
@@ -132,6 +134,8 @@ void CommandRunner::onFinished(int exitCode, QProcess::ExitStatus status)
         Q_EMIT standardError(err);
     qCDebug(lcCommand).noquote() << "finished with" << (status == QProcess::CrashExit ? -1 : exitCode) << "after"
                                  << m_clock.elapsed() << "ms:" << m_command.display();
+    CommandLog::instance()->finish(m_logId, status == QProcess::CrashExit ? 128 + SIGKILL : exitCode,
+                                   m_clock.elapsed());
     if (status == QProcess::CrashExit)
         Q_EMIT finished(128 + SIGKILL, QStringLiteral("%1 was killed").arg(m_command.program));
     else
@@ -147,5 +151,6 @@ void CommandRunner::onError(QProcess::ProcessError error)
     if (QStandardPaths::findExecutable(m_command.program).isEmpty() && !m_command.program.contains(QLatin1Char('/')))
         message = QStringLiteral("%1 is not installed or not on PATH").arg(m_command.program);
     qCDebug(lcCommand).noquote() << "could not start:" << m_command.display() << ":" << message;
+    CommandLog::instance()->finish(m_logId, FailedToStart, m_clock.elapsed());
     Q_EMIT finished(FailedToStart, message);
 }

@@ -44,5 +44,6 @@ private:
     QProcess* m_process = nullptr;
     Command m_command;
     bool m_done = true;
-    QElapsedTimer m_clock; // for the duration in the debug log
+    QElapsedTimer m_clock; // for the duration in the debug log and the command log
+    int m_logId = 0; // this run's entry in the command log
 };

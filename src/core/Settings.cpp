@@ -23,6 +23,7 @@ constexpr char LastProject[] = "projects/last";
 constexpr char LastExperiment[] = "projects/lastExperiment";
 constexpr char RecentProjects[] = "projects/recent";
 constexpr char SetupDone[] = "setup/done";
+constexpr char Theme[] = "gui/theme";
 } // namespace Key
 
 // gui.ini's keys (Logistician up to 0.9) and where they live now.
@@ -207,6 +208,15 @@ QStringList Settings::recentProjects() const
 void Settings::setRecentProjects(const QStringList& dirs)
 {
     m_store.setValue(key(Key::RecentProjects), dirs);
+}
+QString Settings::theme() const
+{
+    const QString name = m_store.value(key(Key::Theme)).toString();
+    return name == QLatin1String("light") || name == QLatin1String("dark") ? name : QStringLiteral("system");
+}
+void Settings::setTheme(const QString& name)
+{
+    m_store.setValue(key(Key::Theme), name);
 }
 bool Settings::setupDone() const
 {

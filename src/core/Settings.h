@@ -57,6 +57,9 @@ public:
     void setLastExperiment(const QString& dir);
     QStringList recentProjects() const; // newest first
     void setRecentProjects(const QStringList& dirs);
+    // The desktop app's View > Theme: "system", "light" or "dark" (anything else reads as system).
+    QString theme() const;
+    void setTheme(const QString& name);
     bool setupDone() const; // the setup wizard was finished once
     void setSetupDone(bool done);
 

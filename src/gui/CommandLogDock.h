@@ -2,34 +2,34 @@
 #pragma once
 
 #include <QDockWidget>
-#include <QSet>
 
-class QCheckBox;
-class QLabel;
-class QPlainTextEdit;
+class CommandLogModel;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTreeView;
 
 // The command log: every command the app runs, as CommandLog announces it
-// (secrets already redacted), one per line so it can be copied and run by hand.
-// Status polling runs the same few commands every few seconds; unless the user
-// asks to see them, a command already shown is counted instead of repeated.
+// (secrets already redacted), one row each with its time, status and duration.
+// Scripts are folded to their first line (expand the row for the rest); status
+// polls that repeat every few seconds are counted on their row ("×12"); the
+// search field keeps the commands that contain its text.
 class CommandLogDock : public QDockWidget
 {
     Q_OBJECT
 public:
     explicit CommandLogDock(QWidget* parent = nullptr);
 
+    // Every command's full text, as it could be copied and run by hand.
     QString text() const;
     void copyAll() const;
-    int hiddenRepeats() const { return m_hiddenRepeats; }
+    // The selected commands' full texts.
+    void copySelection() const;
+    CommandLogModel* model() const { return m_model; }
+    QTreeView* view() const { return m_view; }
 
 private:
-    void append(const QString& line);
-    void clear();
-    void updateRepeatsLabel();
-
-    QPlainTextEdit* m_view;
-    QCheckBox* m_showRepeats;
-    QLabel* m_repeatsLabel;
-    QSet<QString> m_shown;
-    int m_hiddenRepeats = 0;
+    CommandLogModel* m_model;
+    QSortFilterProxyModel* m_filter;
+    QTreeView* m_view;
+    QLineEdit* m_search;
 };

@@ -6,13 +6,17 @@
 #include "GridDialog.h"
 #include "Parameters.h"
 #include "Theme.h"
+#include "keys/ViewKeys.h"
 #include "workspace/ConditionGrid.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QClipboard>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QMenu>
 #include <QStyle>
 #include <QTableView>
 #include <QTableWidget>
@@ -100,6 +104,35 @@ ConditionsEditor::ConditionsEditor(QWidget* parent)
     m_table->horizontalHeader()->setDefaultSectionSize(120);
     m_table->verticalHeader()->setDefaultAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_table->setWordWrap(false);
+    ViewKeys::install(m_table);
+    // The toolbar's commands, by the rows they act on.
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QTableView::customContextMenuRequested, this,
+            [this, add, dup, rem, up, down, key, grid](const QPoint& pos) {
+                auto* menu = new QMenu(m_table);
+                menu->setObjectName(QStringLiteral("conditionsContextMenu"));
+                menu->setAttribute(Qt::WA_DeleteOnClose);
+                const auto item = [menu](const QString& text, QToolButton* button) {
+                    QAction* action = menu->addAction(button->icon(), text, button, &QToolButton::click);
+                    action->setEnabled(button->isEnabled());
+                };
+                item(tr("&Add Condition"), add);
+                item(tr("D&uplicate"), dup);
+                item(tr("&Remove"), rem);
+                menu->addSeparator();
+                item(tr("Move &Up"), up);
+                item(tr("Move &Down"), down);
+                menu->addSeparator();
+                QAction* copy = menu->addAction(tr("&Copy Rows"), this, [this] {
+                    QApplication::clipboard()->setText(ViewKeys::selectedRowsAsTsv(m_table));
+                });
+                copy->setShortcut(QKeySequence::Copy); // shown, not bound: the table's own action has the key
+                copy->setShortcutContext(Qt::WidgetShortcut);
+                copy->setEnabled(m_table->selectionModel()->hasSelection());
+                item(tr("Add &Column…"), key);
+                item(tr("&Generate Grid…"), grid);
+                menu->popup(m_table->viewport()->mapToGlobal(pos));
+            });
 
     m_summary->setObjectName(QStringLiteral("conditionsSummary"));
     m_summary->setWordWrap(true); // a long summary wraps rather than widening the window
@@ -166,7 +199,7 @@ QToolButton* ConditionsEditor::addButton(const QString& objectName, const QStrin
     }
     if (!shortcut.isEmpty()) {
         // Shortcuts act while the table has focus, so Del in a cell editor still deletes text.
-        auto* action = new QAction(this);
+        auto* action = new QAction(tip, this); // Help > Keyboard Shortcuts lists it by this
         action->setShortcut(shortcut);
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         connect(action, &QAction::triggered, button, &QToolButton::click);

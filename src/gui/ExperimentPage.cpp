@@ -71,7 +71,7 @@ ExperimentPage::ExperimentPage(QWidget* parent)
     connect(m_ui->runsTab, &RunsPanel::busyChanged, this, [this] { Q_EMIT busyChanged(isBusy()); });
     connect(m_ui->runsTab, &RunsPanel::finished, this, &ExperimentPage::updateGitState);
     m_deployments = new DeploymentBoard;
-    m_ui->experimentTabs->addTab(m_deployments, style()->standardIcon(QStyle::SP_ArrowUp), tr("&Deployments"));
+    m_ui->experimentTabs->addTab(m_deployments, style()->standardIcon(QStyle::SP_ArrowUp), tr("De&ployments"));
     connect(m_deployments, &DeploymentBoard::statusMessage, this, &ExperimentPage::statusMessage);
     connect(m_deployments, &DeploymentBoard::busyChanged, this, [this] { Q_EMIT busyChanged(isBusy()); });
     m_settings = new ExperimentSettingsEditor;

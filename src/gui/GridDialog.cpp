@@ -16,6 +16,8 @@ GridDialog::GridDialog(const QStringList& currentConditions, QWidget* parent)
     m_ui->setupUi(this);
     m_ui->gridAxes->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_ui->gridPreviewList->setFont(Theme::monospaceFont());
+    m_ui->gridPreviewList->setAccessibleName(tr("Conditions the grid makes"));
+    m_ui->gridAxes->setAccessibleName(tr("Keys and their values"));
 
     for (const QString& key : ConditionGrid::keys(currentConditions)) {
         QStringList values;

@@ -81,7 +81,7 @@ int run(int argc, char** argv, const QString& projectDir)
 
     const QStringList args = QApplication::arguments();
     const bool dark = args.contains(QStringLiteral("--dark")) || qEnvironmentVariableIntValue("LOGISTICIAN_DARK") == 1;
-    Theme::apply(app, dark);
+    Theme::apply(app, dark ? Theme::Mode::Dark : Theme::modeFromString(Settings().theme()));
 
     MainWindow window;
     const Settings settings;

@@ -15,6 +15,7 @@ LogView::LogView(QWidget* parent)
     , m_decoder(QStringConverter::Utf8)
 {
     setReadOnly(true);
+    setTabChangesFocus(true); // Tab leaves the log
     setUndoRedoEnabled(false);
     setMaximumBlockCount(MaxLines);
     setLineWrapMode(QPlainTextEdit::NoWrap);

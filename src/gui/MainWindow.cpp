@@ -3,6 +3,7 @@
 
 #include "AboutDialog.h"
 #include "CommandLogDock.h"
+#include "CommandRunner.h"
 #include "ConditionsEditor.h"
 #include "CredentialStore.h"
 #include "Dialogs.h"
@@ -13,12 +14,17 @@
 #include "Settings.h"
 #include "SettingsDialog.h"
 #include "SetupWizard.h"
+#include "ShellWords.h"
 #include "Theme.h"
 #include "board/DeploymentBoard.h"
+#include "experiments/ExperimentFiles.h"
+#include "keys/ShortcutsDialog.h"
 #include "ui_MainWindow.h"
 
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDesktopServices>
 #include <QDir>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -27,6 +33,7 @@
 #include <QTimer>
 #include <QUndoGroup>
 #include <QUndoStack>
+#include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace {
@@ -80,12 +87,16 @@ MainWindow::MainWindow(QWidget* parent)
         if (item)
             openExperiment(item->data(0, DirRole).toString());
     });
+    m_ui->projectBrowser->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_ui->projectBrowser, &QTreeWidget::customContextMenuRequested, this, &MainWindow::showBrowserMenu);
     connect(m_ui->recentList, &QListWidget::itemActivated, this,
             [this](QListWidgetItem* item) { openProject(item->data(DirRole).toString()); });
     restoreLayout();
     updateRecentMenu();
     updateActions();
     updateTitle();
+    // The keyboard starts in the browser, not in the first field made (the command log's search).
+    m_ui->projectBrowser->setFocus();
 }
 
 MainWindow::~MainWindow()
@@ -177,7 +188,7 @@ void MainWindow::setupActions()
     m_ui->menuEdit->addAction(undo);
     m_ui->menuEdit->addAction(redo);
     m_ui->menuView->addAction(m_commandLog->toggleViewAction());
-    auto* deployMenu = new QMenu(tr("&Deploy"), this);
+    auto* deployMenu = new QMenu(tr("Dep&loy"), this);
     deployMenu->setObjectName(QStringLiteral("menuDeploy"));
     m_ui->menuBar->insertMenu(m_ui->menuView->menuAction(), deployMenu);
     connect(deployMenu, &QMenu::triggered, this, [this] {
@@ -185,6 +196,34 @@ void MainWindow::setupActions()
             page->showTab(3);
     });
     m_commandLog->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+
+    // View > Theme, saved in the settings; --dark and LOGISTICIAN_DARK still win at start.
+    auto* themeMenu = m_ui->menuView->addMenu(tr("&Theme"));
+    themeMenu->setObjectName(QStringLiteral("menuTheme"));
+    auto* themes = new QActionGroup(this);
+    const std::pair<Theme::Mode, QString> modes[] = { { Theme::Mode::System, tr("&System") },
+                                                      { Theme::Mode::Light, tr("&Light") },
+                                                      { Theme::Mode::Dark, tr("&Dark") } };
+    for (const auto& [mode, text] : modes) {
+        QAction* action = themeMenu->addAction(text);
+        action->setObjectName(QStringLiteral("actionTheme") + Theme::toString(mode));
+        action->setCheckable(true);
+        action->setChecked(Theme::currentMode() == mode);
+        themes->addAction(action);
+        connect(action, &QAction::triggered, this, [this, mode = mode] {
+            Settings settings;
+            settings.setTheme(Theme::toString(mode));
+            settings.save();
+            if (auto* app = qobject_cast<QApplication*>(QCoreApplication::instance()))
+                Theme::apply(*app, mode);
+            statusBar()->showMessage(tr("Theme saved; some colours change at the next start"), 5000);
+        });
+    }
+    QAction* shortcuts = new QAction(tr("&Keyboard Shortcuts"), this);
+    shortcuts->setObjectName(QStringLiteral("actionShortcuts"));
+    shortcuts->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Slash));
+    connect(shortcuts, &QAction::triggered, this, &MainWindow::showShortcuts);
+    m_ui->menuHelp->insertAction(m_ui->actionAbout, shortcuts);
 }
 
 void MainWindow::restoreLayout()
@@ -635,4 +674,104 @@ QDialog* MainWindow::showAbout()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
     return dialog;
+}
+
+QDialog* MainWindow::showShortcuts()
+{
+    auto* dialog = new ShortcutsDialog(this, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
+}
+
+bool MainWindow::closeExperimentPage(const QString& dir)
+{
+    const QString key = QDir(dir).absolutePath();
+    ExperimentPage* page = m_pages.value(key);
+    if (!page)
+        return true;
+    if (page->isBusy() || page->isModified()) {
+        Gui::MessageBox::tell(this, QMessageBox::Information, tr("Experiment"),
+                              page->isBusy()
+                                  ? tr("%1 is building or running; stop it first.").arg(page->experimentName())
+                                  : tr("%1 has unsaved changes; save or undo them first.").arg(page->experimentName()));
+        return false;
+    }
+    m_undoGroup->removeStack(page->undoStack());
+    m_pages.remove(key);
+    if (m_ui->pages->currentWidget() == page)
+        m_ui->pages->setCurrentWidget(m_ui->welcomePage);
+    page->deleteLater();
+    return true;
+}
+
+void MainWindow::showBrowserMenu(const QPoint& pos)
+{
+    QTreeWidgetItem* item = m_ui->projectBrowser->itemAt(pos);
+    if (!item)
+        return;
+    const QString dir = item->data(0, DirRole).toString();
+    const QString name = item->data(0, NameRole).toString();
+    auto* menu = new QMenu(m_ui->projectBrowser);
+    menu->setObjectName(QStringLiteral("browserContextMenu"));
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(style()->standardIcon(QStyle::SP_DirOpenIcon), tr("Open &Folder"), this,
+                    [dir] { QDesktopServices::openUrl(QUrl::fromLocalFile(dir)); });
+    QAction* terminal
+        = menu->addAction(style()->standardIcon(QStyle::SP_ComputerIcon), tr("Open &Terminal Here"), this, [this, dir] {
+              Command command;
+              const QStringList words = ShellWords::split(Settings().terminalCommand()).value_or(QStringList());
+              command.program = words.value(0);
+              command.arguments = words.mid(1);
+              if (words.endsWith(QStringLiteral("-e")))
+                  command.arguments << qEnvironmentVariable("SHELL", QStringLiteral("/bin/sh"));
+              command.workingDirectory = dir;
+              if (command.program.isEmpty() || !CommandRunner::startDetached(command))
+                  statusBar()->showMessage(tr("Could not start the terminal (Settings ▸ terminal command)"), 8000);
+          });
+    terminal->setObjectName(QStringLiteral("openTerminalHereAction"));
+    menu->addSeparator();
+    QAction* duplicate = menu->addAction(tr("D&uplicate"), this, [this, dir] {
+        QString copy;
+        const Result done
+            = ExperimentFiles::duplicate(m_project.dir, dir, ExperimentFiles::copyName(m_project.dir, dir), &copy);
+        if (!done) {
+            Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Duplicate"), done.message());
+            return;
+        }
+        m_pendingExperiment = copy;
+        refreshProject();
+    });
+    duplicate->setObjectName(QStringLiteral("duplicateExperimentAction"));
+    QAction* rename = menu->addAction(tr("Re&name…"), this, [this, dir, name] {
+        Gui::TextPrompt::ask(this, tr("Rename %1").arg(name), tr("New name:"), [this, dir](const QString& newName) {
+            if (newName.isEmpty() || !closeExperimentPage(dir))
+                return;
+            QString renamed;
+            const Result done = ExperimentFiles::rename(m_project.dir, dir, newName, &renamed);
+            if (!done)
+                Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Rename"), done.message());
+            else
+                m_pendingExperiment = renamed;
+            refreshProject();
+        });
+    });
+    rename->setObjectName(QStringLiteral("renameExperimentAction"));
+    QAction* remove
+        = menu->addAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("&Delete…"), this, [this, dir, name] {
+              Gui::MessageBox::ask(
+                  this, QMessageBox::Warning, tr("Delete"), tr("Move the experiment %1 to the trash?").arg(name),
+                  QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
+                  [this, dir](QMessageBox::StandardButton answer) {
+                      if (answer != QMessageBox::Yes || !closeExperimentPage(dir))
+                          return;
+                      const Result done = ExperimentFiles::moveToTrash(dir);
+                      if (!done)
+                          Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Delete"), done.message());
+                      refreshProject();
+                  },
+                  QDir::toNativeSeparators(dir));
+          });
+    remove->setObjectName(QStringLiteral("deleteExperimentAction"));
+    menu->popup(m_ui->projectBrowser->viewport()->mapToGlobal(pos));
 }

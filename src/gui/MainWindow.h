@@ -48,6 +48,7 @@ public:
     QWizard* showNewExperimentWizard();
     QDialog* showSettings();
     QDialog* showAbout();
+    QDialog* showShortcuts(); // Help > Keyboard Shortcuts
 
 Q_SIGNALS:
     void projectLoaded();
@@ -61,6 +62,10 @@ private:
     void setupActions();
     void onProjectScanned();
     void populateBrowser();
+    // The experiment browser's context menu: open folder or terminal, duplicate, rename, delete.
+    void showBrowserMenu(const QPoint& pos);
+    // Drops an experiment's page (before its folder is renamed or deleted); false, saying why, if it has work.
+    bool closeExperimentPage(const QString& dir);
     void updateActions();
     void updateTitle();
     void updateBrowserMarks();

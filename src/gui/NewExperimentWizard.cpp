@@ -76,7 +76,7 @@ NewExperimentWizard::NewExperimentWizard(const QString& projectDir, QWidget* par
     if (shell >= 0)
         m_template->setCurrentIndex(shell);
     auto* nameForm = new QFormLayout(namePage);
-    nameForm->addRow(tr("&Name:"), m_name);
+    nameForm->addRow(tr("Na&me:"), m_name);
     nameForm->addRow(QString(), m_nameStatus);
     nameForm->addRow(tr("&Template:"), m_template);
     namePage->complete = [this] { return checkName(); };

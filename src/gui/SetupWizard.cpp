@@ -113,6 +113,7 @@ QWizardPage* SetupWizard::createToolsPage()
     page->setSubTitle(tr("Logistician is a thin layer over standard tools. Here is what it found on this machine."));
     m_toolList = new QTreeWidget;
     m_toolList->setObjectName(QStringLiteral("toolList"));
+    m_toolList->setAccessibleName(tr("Tools"));
     m_toolList->setHeaderLabels({ tr("Tool"), tr("Version, or what to do") });
     m_toolList->setRootIsDecorated(false);
     m_toolList->setWordWrap(true);

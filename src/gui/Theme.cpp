@@ -3,6 +3,10 @@
 
 #include <QApplication>
 #include <QFontDatabase>
+#include <QImage>
+#include <QPainter>
+#include <QPixmap>
+#include <QProxyStyle>
 #include <QStyleFactory>
 
 namespace Theme {
@@ -13,7 +17,122 @@ QColor blend(const QColor& a, const QColor& b, qreal t)
     return QColor::fromRgbF(a.redF() * (1 - t) + b.redF() * t, a.greenF() * (1 - t) + b.greenF() * t,
                             a.blueF() * (1 - t) + b.blueF() * t);
 }
+
+Mode g_mode = Mode::System;
+bool g_systemCaptured = false;
+QPalette g_systemPalette;
+
+// Dark, colourless line art (arrows, play and stop, reload): unreadable on a dark window.
+bool isDarkLineArt(const QImage& image)
+{
+    qint64 lightness = 0, saturation = 0, count = 0;
+    for (int y = 0; y < image.height(); ++y) {
+        for (int x = 0; x < image.width(); ++x) {
+            const QColor c = image.pixelColor(x, y);
+            if (c.alpha() < 128)
+                continue;
+            lightness += c.lightness();
+            saturation += c.hslSaturation();
+            ++count;
+        }
+    }
+    return count > 0 && lightness / count < 110 && saturation / count < 70;
+}
+
+QPixmap recolored(const QPixmap& pixmap, const QColor& color)
+{
+    QPixmap out = pixmap;
+    QPainter painter(&out);
+    painter.setCompositionMode(QPainter::CompositionMode_SourceIn);
+    painter.fillRect(out.rect(), color);
+    return out;
+}
+
+// Every standard icon passes through legible(): the style's own are black line art.
+class LegibleIconStyle : public QProxyStyle
+{
+public:
+    using QProxyStyle::QProxyStyle;
+    QIcon standardIcon(StandardPixmap icon, const QStyleOption* option, const QWidget* widget) const override
+    {
+        return legible(QProxyStyle::standardIcon(icon, option, widget), QApplication::palette());
+    }
+};
+
+QPalette darkPalette()
+{
+    QPalette p;
+    const QColor window(45, 47, 51), base(32, 34, 37), text(225, 227, 230), disabled(128, 130, 134);
+    const QColor highlight(61, 133, 198);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, QColor(40, 42, 46));
+    p.setColor(QPalette::ToolTipBase, window);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, disabled);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, window);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::BrightText, Qt::white);
+    p.setColor(QPalette::Link, QColor(110, 170, 240));
+    p.setColor(QPalette::Highlight, highlight);
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Light, QColor(70, 72, 76));
+    p.setColor(QPalette::Midlight, QColor(58, 60, 64));
+    p.setColor(QPalette::Mid, QColor(36, 38, 41));
+    p.setColor(QPalette::Dark, QColor(25, 26, 28));
+    p.setColor(QPalette::Shadow, Qt::black);
+    for (auto role : { QPalette::WindowText, QPalette::Text, QPalette::ButtonText })
+        p.setColor(QPalette::Disabled, role, disabled);
+    return p;
+}
 } // namespace
+
+QIcon legible(const QIcon& icon, const QPalette& palette)
+{
+    if (icon.isNull() || !isDark(palette))
+        return icon;
+    QList<QSize> sizes = icon.availableSizes();
+    if (sizes.isEmpty())
+        sizes = { QSize(16, 16), QSize(32, 32) };
+    if (!isDarkLineArt(icon.pixmap(sizes.last()).toImage()))
+        return icon;
+    QIcon out;
+    for (const QSize& size : std::as_const(sizes)) {
+        const QPixmap pixmap = icon.pixmap(size);
+        out.addPixmap(recolored(pixmap, palette.color(QPalette::Active, QPalette::ButtonText)), QIcon::Normal);
+        out.addPixmap(recolored(pixmap, palette.color(QPalette::Disabled, QPalette::ButtonText)), QIcon::Disabled);
+    }
+    return out;
+}
+
+Mode modeFromString(const QString& name)
+{
+    if (name == QLatin1String("light"))
+        return Mode::Light;
+    if (name == QLatin1String("dark"))
+        return Mode::Dark;
+    return Mode::System;
+}
+
+QString toString(Mode mode)
+{
+    switch (mode) {
+    case Mode::Light:
+        return QStringLiteral("light");
+    case Mode::Dark:
+        return QStringLiteral("dark");
+    case Mode::System:
+        break;
+    }
+    return QStringLiteral("system");
+}
+
+Mode currentMode()
+{
+    return g_mode;
+}
 
 bool isDark(const QPalette& palette)
 {
@@ -52,36 +171,31 @@ QFont monospaceFont()
     return font;
 }
 
+void apply(QApplication& app, Mode mode)
+{
+    if (!g_systemCaptured) {
+        // The desktop's palette, before Fusion or a theme replaces it.
+        g_systemPalette = QApplication::palette();
+        g_systemCaptured = true;
+        app.setStyle(new LegibleIconStyle(QStyleFactory::create(QStringLiteral("Fusion"))));
+    }
+    g_mode = mode;
+    switch (mode) {
+    case Mode::Dark:
+        app.setPalette(darkPalette());
+        break;
+    case Mode::Light:
+        app.setPalette(app.style()->standardPalette());
+        break;
+    case Mode::System:
+        app.setPalette(g_systemPalette);
+        break;
+    }
+}
+
 void apply(QApplication& app, bool dark)
 {
-    app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-    if (!dark)
-        return;
-    QPalette p;
-    const QColor window(45, 47, 51), base(32, 34, 37), text(225, 227, 230), disabled(128, 130, 134);
-    const QColor highlight(61, 133, 198);
-    p.setColor(QPalette::Window, window);
-    p.setColor(QPalette::WindowText, text);
-    p.setColor(QPalette::Base, base);
-    p.setColor(QPalette::AlternateBase, QColor(40, 42, 46));
-    p.setColor(QPalette::ToolTipBase, window);
-    p.setColor(QPalette::ToolTipText, text);
-    p.setColor(QPalette::PlaceholderText, disabled);
-    p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::Button, window);
-    p.setColor(QPalette::ButtonText, text);
-    p.setColor(QPalette::BrightText, Qt::white);
-    p.setColor(QPalette::Link, QColor(110, 170, 240));
-    p.setColor(QPalette::Highlight, highlight);
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::Light, QColor(70, 72, 76));
-    p.setColor(QPalette::Midlight, QColor(58, 60, 64));
-    p.setColor(QPalette::Mid, QColor(36, 38, 41));
-    p.setColor(QPalette::Dark, QColor(25, 26, 28));
-    p.setColor(QPalette::Shadow, Qt::black);
-    for (auto role : { QPalette::WindowText, QPalette::Text, QPalette::ButtonText })
-        p.setColor(QPalette::Disabled, role, disabled);
-    app.setPalette(p);
+    apply(app, dark ? Mode::Dark : Mode::System);
 }
 
 } // namespace Theme

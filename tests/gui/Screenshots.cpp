@@ -211,6 +211,13 @@ int main(int argc, char** argv)
     QApplication::setApplicationDisplayName(QStringLiteral("Logistician"));
     const QStringList args = app.arguments();
     const bool dark = args.contains(QStringLiteral("--dark"));
+    // --main-only: just the main screens (no run, no wizards), each saved as NAME<suffix>.png.
+    const bool mainOnly = args.contains(QStringLiteral("--main-only"));
+    QString suffix;
+    for (const QString& arg : args) {
+        if (arg.startsWith(QLatin1String("--suffix=")))
+            suffix = arg.mid(9);
+    }
     g_out = args.size() > 1 && !args.last().startsWith(QLatin1String("--"))
         ? args.last()
         : QStringLiteral(LOGISTICIAN_SOURCE_DIR "/docs/screenshots");
@@ -235,7 +242,9 @@ int main(int argc, char** argv)
     if (!QTest::qWaitForWindowExposed(&window))
         ++g_failures;
 
-    if (!dark) {
+    if (mainOnly)
+        save(&window, QStringLiteral("welcome") + suffix);
+    if (!mainOnly) {
         save(&window, QStringLiteral("welcome"));
         window.showAbout();
         auto* about = window.findChild<AboutDialog*>();
@@ -251,8 +260,25 @@ int main(int argc, char** argv)
     selectExperiment(window, QStringLiteral("rnn-sweep"));
     ExperimentPage* page = window.currentPage();
     waitForGitState(window);
-    if (dark) {
-        save(&window, QStringLiteral("main-window-dark"));
+    if (mainOnly) {
+        // The main screens, as they are without a run: each tab, the command log, the shortcuts.
+        page->showTab(0);
+        page->conditions()->table()->selectRow(2);
+        save(&window, QStringLiteral("main-window") + suffix);
+        const char* tabs[] = { nullptr, "environment", "runs", "deployments", "experiment-settings" };
+        for (int i = 1; i < 5; ++i) {
+            page->showTab(i);
+            save(&window, QLatin1String(tabs[i]) + suffix);
+        }
+        page->showTab(0);
+        if (dark || suffix.isEmpty()) { // the dialog's size does not follow the window's
+            auto* shortcuts = window.showShortcuts();
+            waitFor([&] { return shortcuts->isVisible(); });
+            save(shortcuts, QStringLiteral("keyboard-shortcuts") + suffix);
+            shortcuts->close();
+        }
+        Gui::MessageBox::setNextAnswer(QMessageBox::Discard);
+        window.close();
         return g_failures == 0 ? 0 : 1;
     }
 
@@ -345,6 +371,11 @@ int main(int argc, char** argv)
     settings->adjustSize();
     save(settings, QStringLiteral("settings"));
     settings->close();
+
+    auto* shortcuts = window.showShortcuts();
+    waitFor([&] { return shortcuts->isVisible(); });
+    save(shortcuts, QStringLiteral("keyboard-shortcuts"));
+    shortcuts->close();
 
     Gui::MessageBox::setNextAnswer(QMessageBox::Discard);
     window.close();

@@ -13,6 +13,7 @@
 #include "board/ResultsPanel.h"
 #include "board/SummaryBar.h"
 #include "deploy/AutoSync.h"
+#include "keys/ViewKeys.h"
 
 #include <QAction>
 #include <QApplication>
@@ -266,6 +267,8 @@ void DeploymentBoard::buildUi()
     m_view->setWordWrap(false);
     m_view->setShowGrid(false);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    ViewKeys::install(m_view);
+    m_view->setAccessibleName(tr("Machines"));
     m_view->verticalHeader()->hide();
     // Fixed row heights and column widths: a status round never makes the view measure 1,000 rows.
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);

@@ -3,6 +3,7 @@
 
 #include "Theme.h"
 #include "board/BoardStyle.h"
+#include "keys/ViewKeys.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -94,6 +95,8 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->setWordWrap(false);
+    ViewKeys::install(m_table);
+    m_table->setAccessibleName(tr("Results"));
 
     // The chart: a metric against a key.
     auto* chartPage = new QWidget;
@@ -125,6 +128,7 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     for (int c = 2; c < 4; ++c)
         m_files->setColumnHidden(c, true);
     m_preview->setReadOnly(true);
+    m_preview->setTabChangesFocus(true);
     m_preview->setFont(Theme::monospaceFont());
     m_preview->setPlaceholderText(tr("Select a file to see it."));
     auto* filesSplitter = new QSplitter;

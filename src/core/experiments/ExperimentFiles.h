@@ -1,0 +1,23 @@
+#pragma once
+
+#include "Result.h"
+
+#include <QString>
+
+// Duplicate, rename and delete an experiment folder, for the browser's context
+// menu (and any verb that wants them). Each is all or nothing: a copy is made
+// beside the target and renamed into place; a rename is one rename(2); a
+// delete moves the folder to the desktop's trash and refuses when it cannot.
+// Results (data/) and run state (.logistician/) are never copied.
+namespace ExperimentFiles {
+
+// A copy of dir named newName beside it, with experiment_name set to newName.
+Result duplicate(const QString& projectRoot, const QString& dir, const QString& newName, QString* newDir);
+// dir renamed to newName (folder and experiment_name).
+Result rename(const QString& projectRoot, const QString& dir, const QString& newName, QString* newDir);
+// dir moved to the trash; *trashedAt (optional) says where.
+Result moveToTrash(const QString& dir, QString* trashedAt = nullptr);
+// A free name "NAME-copy", "NAME-copy-2", … for a duplicate of dir.
+QString copyName(const QString& projectRoot, const QString& dir);
+
+} // namespace ExperimentFiles

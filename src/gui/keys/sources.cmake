@@ -1,0 +1,4 @@
+target_sources(logistician_gui PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/ViewKeys.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ShortcutsDialog.cpp
+)
