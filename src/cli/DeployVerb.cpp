@@ -100,7 +100,12 @@ int DeployVerb::execute(const QStringList& arguments)
     const QCommandLineOption wait(QStringLiteral("wait"),
                                   QStringLiteral("After handing the conditions over, follow them until every one has "
                                                  "ended; the exit code is then status's (1 if any failed)."));
+    const QCommandLineOption replace(QStringLiteral("replace"),
+                                     QStringLiteral("Remove the containers (and runners) a deployment of another "
+                                                    "commit of this experiment left on the hosts, instead of "
+                                                    "refusing to deploy next to them."));
     parser.addOption(wait);
+    parser.addOption(replace);
     parser.addOption(allowWideSsh);
     parser.addOption(dryRun);
     parser.addOption(backend);
@@ -120,6 +125,7 @@ int DeployVerb::execute(const QStringList& arguments)
     options.sshCidr = parser.value(sshCidr);
     options.allowWideSsh = parser.isSet(allowWideSsh);
     options.dryRun = parser.isSet(dryRun);
+    options.replace = parser.isSet(replace);
     if (options.dryRun)
         return preview(deployment, options);
     const Deployment::Plan plan = deployment.plan(options);
