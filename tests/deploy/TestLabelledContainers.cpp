@@ -31,8 +31,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("line");
         const QByteArray commit = "0123456789abcdef0123456789abcdef01234567";
-        QTest::newRow("command in commit") << ("c1\trnn\t$(touch /tmp/pwned)\tlogistician/rnn:1\trunning");
-        QTest::newRow("short commit") << ("c1\trnn\t0123\tlogistician/rnn:1\trunning");
+        QTest::newRow("command in commit") << QByteArray("c1\trnn\t$(touch /tmp/pwned)\tlogistician/rnn:1\trunning");
+        QTest::newRow("short commit") << QByteArray("c1\trnn\t0123\tlogistician/rnn:1\trunning");
         QTest::newRow("experiment with ;") << ("c1\trnn;rm -rf ~\t" + commit + "\tlogistician/rnn:1\trunning");
         QTest::newRow("option as name") << ("-rf\trnn\t" + commit + "\tlogistician/rnn:1\trunning");
         QTest::newRow("option as image") << ("c1\trnn\t" + commit + "\t--privileged\trunning");
