@@ -8,6 +8,8 @@
 #include <QDirIterator>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
+#include <QScopeGuard>
 #include <QTest>
 
 class TestOrphansAws : public QObject
@@ -57,16 +59,32 @@ void TestOrphansAws::deletedProjectIsDestroyedFromTheStateCopy()
              0);
     QTRY_COMPARE_WITH_TIMEOUT(DeployTestKit::containers(project->name()).size(), 1, 90000);
 
-    // The index holds the Terraform state as the apply left it.
-    const QString index = qEnvironmentVariable("XDG_STATE_HOME") + QStringLiteral("/logistician/deployments");
+    // The index holds the Terraform configuration as applied (and terraform.tfstate, which the stand-in, keeping
+    // its own state in .standin/, does not write: TestDeploymentIndex checks that copy and its refresh).
+    const QString index
+        = m_kit->env().value(QStringLiteral("XDG_STATE_HOME")) + QStringLiteral("/logistician/deployments");
     QStringList copies;
-    for (QDirIterator it(index, { QStringLiteral("terraform.tfstate") }, QDir::Files, QDirIterator::Subdirectories);
+    for (QDirIterator it(index, { QStringLiteral("main.tf.json") }, QDir::Files, QDirIterator::Subdirectories);
          it.hasNext();)
         copies << it.next();
     QCOMPARE(copies.size(), 1);
-    QCOMPARE(DeployTestKit::readFile(copies.first()),
-             DeployTestKit::readFile(project->experimentDir()
-                                     + QStringLiteral("/.logistician/terraform/terraform.tfstate")));
+    QCOMPARE(
+        DeployTestKit::readFile(copies.first()),
+        DeployTestKit::readFile(project->experimentDir() + QStringLiteral("/.logistician/terraform/main.tf.json")));
+    // The stand-in's machines (sshd processes), to end them whatever happens: their folder goes below.
+    const QJsonObject standIn
+        = QJsonDocument::fromJson(
+              DeployTestKit::readFile(project->experimentDir()
+                                      + QStringLiteral("/.logistician/terraform/.standin/state.json")))
+              .object();
+    QList<qint64> pids;
+    for (const QJsonValue& v : standIn.value(QStringLiteral("instances")).toObject())
+        pids << v.toObject().value(QStringLiteral("pid")).toVariant().toLongLong();
+    QCOMPARE(pids.size(), 1);
+    auto endMachines = qScopeGuard([pids] {
+        for (qint64 pid : pids)
+            QProcess::execute(QStringLiteral("kill"), { QString::number(pid) });
+    });
 
     const QString experimentDir = project->experimentDir();
     QVERIFY(QDir(experimentDir).removeRecursively());
@@ -88,8 +106,11 @@ void TestOrphansAws::deletedProjectIsDestroyedFromTheStateCopy()
                                                  project->root(), m_kit->env());
     qDebug().noquote() << terminated.err << terminated.out;
     QCOMPARE(terminated.exitCode, 0);
-    QVERIFY2(!standInLog().filter(QStringLiteral("terraform destroy -input=false -auto-approve")).isEmpty(),
-             qPrintable(standInLog().join(QLatin1Char('\n'))));
+    // From the copy put back: terraform init (the providers are not copied), then destroy.
+    const QStringList calls = standInLog();
+    QVERIFY2(!calls.filter(QStringLiteral("terraform init")).isEmpty(), qPrintable(calls.join(QLatin1Char('\n'))));
+    QVERIFY2(calls.last().startsWith(QStringLiteral("terraform destroy -input=false -auto-approve")),
+             qPrintable(calls.join(QLatin1Char('\n'))));
     QVERIFY(DeployTestKit::containers(project->name()).isEmpty());
     QVERIFY(!QDir(index).entryList(QDir::Dirs | QDir::NoDotAndDotDot).contains(QStringLiteral("recovered")));
     QVERIFY(QDir(index).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
