@@ -104,8 +104,13 @@ int DeployVerb::execute(const QStringList& arguments)
     const QCommandLineOption noAutoSync(QStringLiteral("no-auto-sync"),
                                         QStringLiteral("With --wait: do not sync each condition's results as it "
                                                        "finishes (for huge results; `sync` them when you want)."));
+    const QCommandLineOption replace(QStringLiteral("replace"),
+                                     QStringLiteral("Remove the containers (and runners) a deployment of another "
+                                                    "commit of this experiment left on the hosts, instead of "
+                                                    "refusing to deploy next to them."));
     parser.addOption(wait);
     parser.addOption(noAutoSync);
+    parser.addOption(replace);
     parser.addOption(allowWideSsh);
     parser.addOption(dryRun);
     parser.addOption(backend);
@@ -125,6 +130,7 @@ int DeployVerb::execute(const QStringList& arguments)
     options.sshCidr = parser.value(sshCidr);
     options.allowWideSsh = parser.isSet(allowWideSsh);
     options.dryRun = parser.isSet(dryRun);
+    options.replace = parser.isSet(replace);
     if (options.dryRun)
         return preview(deployment, options);
     const Deployment::Plan plan = deployment.plan(options);

@@ -3,6 +3,7 @@
 
 #include "Console.h"
 #include "aws/AwsPrices.h"
+#include "deploy/LabelledContainers.h"
 #include "workspace/DeploymentIndex.h"
 #include "workspace/SweepSummary.h"
 
@@ -16,12 +17,28 @@ struct Listed
     DeploymentIndex::Entry entry;
     DeploymentState state; // the project's own file when it is still there, else the index's copy
     bool folderGone = false;
+    bool inIndex = true; // false: only its labelled containers were found
+    QStringList containers; // on this machine's engine, by label
     SweepSummary summary;
 };
 
-QList<Listed> gather(bool all)
+QList<Listed> gather(bool all, QStringList* refused)
 {
     QList<Listed> out;
+    // Every container with Logistician's labels on this machine: those of no live deployment are orphans too.
+    QList<LabelledContainers::Found> labelled = LabelledContainers::scanLocal(QStringLiteral("docker"), {}, refused);
+    auto claim = [&labelled](const QString& experiment, const QString& commit) {
+        QStringList names;
+        for (auto it = labelled.begin(); it != labelled.end();) {
+            if (it->experiment == experiment && it->commit == commit) {
+                names << it->name;
+                it = labelled.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        return names;
+    };
     const AwsPrices prices;
     for (const DeploymentIndex::Entry& e : DeploymentIndex().entries()) {
         Listed l;
@@ -30,9 +47,22 @@ QList<Listed> gather(bool all)
         l.folderGone = !e.stateDirExists() || !DeploymentState::load(e.stateDir, &l.state);
         if (l.folderGone)
             l.state = e.state;
-        if (l.state.terminated && !all)
+        if (!l.state.terminated || l.folderGone)
+            l.containers = claim(l.state.experiment, l.state.commit);
+        if (l.state.terminated && !all && l.containers.isEmpty())
             continue;
         l.summary = SweepSummary::of(l.state, prices.price(e.region, e.instanceType));
+        out << l;
+    }
+    // Labelled containers of no deployment the index knows (it was forgotten, or made by an older version).
+    while (!labelled.isEmpty()) {
+        Listed l;
+        l.inIndex = false;
+        l.folderGone = true;
+        l.state.experiment = labelled.first().experiment;
+        l.state.commit = labelled.first().commit;
+        l.state.backend = QStringLiteral("local");
+        l.containers = claim(l.state.experiment, l.state.commit);
         out << l;
     }
     return out;
@@ -49,7 +79,10 @@ int ListVerb::execute(const QStringList& arguments)
     parser.addOption(all);
     if (int code = parse(parser, arguments); code >= 0)
         return code;
-    const QList<Listed> listed = gather(parser.isSet(all));
+    QStringList refused;
+    const QList<Listed> listed = gather(parser.isSet(all), &refused);
+    for (const QString& why : std::as_const(refused))
+        Console::err(QStringLiteral("logistician: a container left out: %1\n").arg(why));
 
     if (parser.isSet(json)) {
         QJsonArray items;
@@ -58,8 +91,11 @@ int ListVerb::execute(const QStringList& arguments)
             QJsonObject o {
                 { QStringLiteral("experiment"), l.state.experiment },
                 { QStringLiteral("backend"), l.state.backend },
-                { QStringLiteral("experiment_dir"), l.entry.experimentDir },
+                { QStringLiteral("experiment_dir"), l.inIndex ? QJsonValue(l.entry.experimentDir) : QJsonValue() },
                 { QStringLiteral("folder_exists"), !l.folderGone },
+                { QStringLiteral("orphan"), l.folderGone },
+                { QStringLiteral("in_index"), l.inIndex },
+                { QStringLiteral("containers"), QJsonArray::fromStringList(l.containers) },
                 { QStringLiteral("commit"), l.state.commit },
                 { QStringLiteral("machines"), s.liveMachines },
                 { QStringLiteral("conditions"), s.total },
@@ -87,10 +123,21 @@ int ListVerb::execute(const QStringList& arguments)
         return 0;
     }
     for (const Listed& l : listed) {
-        Console::outLine(QStringLiteral("%1 (%2, %3 machine(s))%4")
+        if (!l.inIndex) {
+            Console::outLine(QStringLiteral("%1 (orphan: %2 container(s) of commit %3 on this machine, no deployment "
+                                            "known)")
+                                 .arg(l.state.experiment)
+                                 .arg(l.containers.size())
+                                 .arg(l.state.commit.left(12)));
+            Console::outLine(
+                QStringLiteral("  `logistician terminate --experiment %1` removes them").arg(l.state.experiment));
+            continue;
+        }
+        Console::outLine(QStringLiteral("%1 (%2, %3 machine(s))%4%5")
                              .arg(l.state.experiment, l.state.backend)
                              .arg(l.summary.liveMachines)
-                             .arg(l.state.terminated ? QStringLiteral(", terminated") : QString()));
+                             .arg(l.state.terminated ? QStringLiteral(", terminated") : QString(),
+                                  l.folderGone ? QStringLiteral(", orphan") : QString()));
         Console::outLine(QStringLiteral("  ") + l.summary.line());
         Console::outLine(QStringLiteral("  ") + l.entry.experimentDir
                          + (l.folderGone ? QStringLiteral("  (folder gone: `logistician terminate --experiment %1` "

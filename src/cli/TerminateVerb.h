@@ -2,6 +2,8 @@
 #pragma once
 
 #include "Verb.h"
+#include "deploy/TerminateOperation.h"
+#include "workspace/DeploymentIndex.h"
 
 class TerminateVerb : public Verb
 {
@@ -13,4 +15,10 @@ public:
                               "Refuses while results are not synced, unless --force.");
     }
     int execute(const QStringList& arguments) override;
+
+private:
+    // The deployments of an experiment whose .logistician (or whole folder) may be gone: each index entry put
+    // back and terminated, then whatever still carries the experiment's label on the local engine removed.
+    int terminateOrphans(const QList<DeploymentIndex::Entry>& entries, const QString& experiment,
+                         const QString& localDocker, const TerminateOptions& options, bool yes);
 };

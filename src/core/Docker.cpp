@@ -65,6 +65,23 @@ Command removeContainers(const QString& docker, const QStringList& containers)
     return dockerCommand(docker, QStringList { QStringLiteral("rm"), QStringLiteral("-f") } + containers);
 }
 
+Command removeImages(const QString& docker, const QStringList& images)
+{
+    return dockerCommand(docker, QStringList { QStringLiteral("image"), QStringLiteral("rm") } + images);
+}
+
+Command listLabelled(const QString& docker, const QString& experiment)
+{
+    QString filter = QStringLiteral("label=logistician.experiment");
+    if (!experiment.isEmpty())
+        filter += QLatin1Char('=') + experiment;
+    return dockerCommand(docker,
+                         { QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("--no-trunc"),
+                           QStringLiteral("--filter"), filter, QStringLiteral("--format"),
+                           QStringLiteral("{{.Names}}\t{{.Label \"logistician.experiment\"}}\t{{.Label "
+                                          "\"logistician.commit\"}}\t{{.Image}}\t{{.State}}") });
+}
+
 Command imageCommand(const QString& docker, const QString& image)
 {
     return dockerCommand(docker,

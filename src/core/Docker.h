@@ -47,6 +47,11 @@ Command stop(const QString& docker, const QString& name, int graceSeconds);
 Command logs(const QString& docker, const QString& container, int tail = -1, bool follow = false);
 // Removes containers by name, running or not.
 Command removeContainers(const QString& docker, const QStringList& containers);
+// Removes image references (tags); an image a container still uses stays.
+Command removeImages(const QString& docker, const QStringList& images);
+// Every container, running or not, with the label logistician.experiment (=experiment when given): name,
+// experiment, commit, image and state, tab-separated, one a line (LabelledContainers parses them).
+Command listLabelled(const QString& docker, const QString& experiment = QString());
 // The image's ENTRYPOINT and CMD as one JSON array of two arrays (either may be null).
 Command imageCommand(const QString& docker, const QString& image);
 // The words of a command, program first: for a script run on a host.

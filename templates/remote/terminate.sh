@@ -5,7 +5,9 @@
 #   save_log FILE DOCKER_LOGS...      the container's log beside its results (local engine)
 #   remove_containers DOCKER_RM...    removed by name, whatever state they are in
 #   remove_labelled EXPERIMENT COMMIT DOCKER...  every container with those labels (one
-#                                     started in a race with the runner's stop too)
+#                                     started in a race with the runner's stop too); an
+#                                     empty COMMIT: those of the experiment at any commit
+#   remove_images DOCKER_IMAGE_RM...  the image deploy built or pulled (after its containers)
 #   remove_dirs DIR...                folders removed with everything in them
 #   remove_if_empty DIR               the folder, only once nothing is left in it
 cancel_claims() {
@@ -34,9 +36,14 @@ remove_labelled() {
     e=$1
     k=$2
     shift 2
-    ids=$("$@" ps -aq --filter "label=logistician.experiment=$e" --filter "label=logistician.commit=$k" 2>/dev/null)
+    if [ -n "$k" ]; then
+        ids=$("$@" ps -aq --filter "label=logistician.experiment=$e" --filter "label=logistician.commit=$k" 2>/dev/null)
+    else
+        ids=$("$@" ps -aq --filter "label=logistician.experiment=$e" 2>/dev/null)
+    fi
     [ -z "$ids" ] || "$@" rm -f $ids >/dev/null 2>&1
     true
 }
+remove_images() { "$@" >/dev/null 2>&1; true; }
 remove_dirs() { rm -rf -- "$@"; }
 remove_if_empty() { rmdir -- "$1" 2>/dev/null; true; }

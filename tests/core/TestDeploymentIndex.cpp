@@ -117,6 +117,55 @@ private Q_SLOTS:
         QVERIFY(index.entries().isEmpty());
     }
 
+    void restoresIntoTheProjectOrARecoveredFolder()
+    {
+        // .logistician deleted: deployment.json and the Terraform state go back where they were.
+        QTemporaryDir project;
+        QTemporaryDir indexDir;
+        const QString experimentDir = project.path() + "/experiments/rnn";
+        const QString stateDir = experimentDir + "/.logistician";
+        QVERIFY(QDir().mkpath(stateDir + "/terraform"));
+        QFile params(experimentDir + "/parameters.json");
+        QVERIFY(params.open(QIODevice::WriteOnly));
+        params.write("{\"experiment_name\": \"rnn\"}");
+        params.close();
+        QFile tfstate(stateDir + "/terraform/terraform.tfstate");
+        QVERIFY(tfstate.open(QIODevice::WriteOnly));
+        tfstate.write("{\"version\": 4, \"serial\": 1}");
+        tfstate.close();
+        DeploymentIndex index(indexDir.path());
+        QVERIFY(index.record(experimentDir, stateDir, aState("rnn", "aws")));
+        // Refreshed on the next record (after an apply).
+        QVERIFY(tfstate.open(QIODevice::WriteOnly));
+        tfstate.write("{\"version\": 4, \"serial\": 2}");
+        tfstate.close();
+        QVERIFY(index.record(experimentDir, stateDir, aState("rnn", "aws")));
+        const DeploymentIndex::Entry entry = index.entries().value(0);
+        QVERIFY(!entry.parametersCopy().isEmpty());
+        QVERIFY(QDir(stateDir).removeRecursively());
+        QString dir;
+        QVERIFY(index.restore(entry, &dir));
+        QCOMPARE(dir, QFileInfo(experimentDir).canonicalFilePath());
+        DeploymentState back;
+        QVERIFY(DeploymentState::load(stateDir, &back));
+        QCOMPARE(back.experiment, QStringLiteral("rnn"));
+        QFile restored(stateDir + "/terraform/terraform.tfstate");
+        QVERIFY(restored.open(QIODevice::ReadOnly));
+        QVERIFY(restored.readAll().contains("\"serial\": 2"));
+
+        // The whole project gone: a folder of the entry's own, a Git repository with the parameters and state.
+        QVERIFY(QDir(project.path()).removeRecursively());
+        QVERIFY(index.restore(entry, &dir));
+        QVERIFY(dir.startsWith(entry.folder + "/"));
+        QVERIFY(QFileInfo::exists(dir + "/parameters.json"));
+        QVERIFY(QFileInfo::exists(dir + "/.git"));
+        QVERIFY(QFileInfo::exists(dir + "/.logistician/terraform/terraform.tfstate"));
+        QVERIFY(DeploymentState::load(dir + "/.logistician", &back));
+        // Forgetting the entry removes the recovered folder with it.
+        QVERIFY(index.forgetKey(entry.key));
+        QVERIFY(!QFileInfo::exists(dir));
+    }
+
     void halfWrittenEntriesAreNotListed()
     {
         QTemporaryDir indexDir;

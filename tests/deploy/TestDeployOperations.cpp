@@ -257,6 +257,7 @@ void TestDeployOperations::terminateAllCleansEveryHost()
     ctx->state.conditions[0].phase = Phase::Succeeded;
     ctx->state.conditions[0].syncedAt = QDateTime::currentDateTimeUtc();
     ctx->state.hosts[1].home.clear(); // never reached: nothing there
+    ctx->state.image = QStringLiteral("logistician/exp:0123456789ab");
     const TerminateOperation::Plan p = TerminateOperation::plan(*ctx, {});
     QVERIFY(p.whole);
     QCOMPARE(p.chosen, (QList<int> { 0, 1, 2 }));
@@ -271,6 +272,16 @@ void TestDeployOperations::terminateAllCleansEveryHost()
     QVERIFY(work.stopRunner);
     QCOMPARE(work.labels, (QStringList { ctx->state.experiment, ctx->state.commit }));
     QCOMPARE(work.removeIfEmpty, QStringLiteral("/home/me/logistician/exp"));
+    // D10: the image goes too (after the containers), unless --keep-images; terminate --experiment: any commit.
+    QCOMPARE(work.images, QStringList { ctx->state.image });
+    QVERIFY(TerminateOperation::script(QStringLiteral("docker"), work)
+                .contains(QStringLiteral("remove_images docker image rm ") + ctx->state.image));
+    TerminateOptions keep;
+    keep.keepImages = true;
+    keep.anyCommit = true;
+    const TerminateOperation::Plan kept = TerminateOperation::plan(*ctx, {}, keep);
+    QVERIFY(kept.hosts.at(0).images.isEmpty());
+    QCOMPARE(kept.hosts.at(0).labels, (QStringList { ctx->state.experiment, QString() }));
 
     // aws: each machine gets only its own condition's container.
     auto aws = sshContext(QStringLiteral("aws"));

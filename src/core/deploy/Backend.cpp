@@ -489,11 +489,8 @@ void AwsBackend::release(DeploymentState* state, Done done)
         done(Result::failed(Terraform::installHint()));
         return;
     }
-    withCredentials([this, state, done](const QMap<QString, QString>& env, const QString& error) {
-        if (!error.isEmpty()) {
-            done(Result::badInput(error));
-            return;
-        }
+    // terraform destroy in the Terraform folder, init done.
+    auto destroy = [this](DeploymentState* state, const QMap<QString, QString>& env, Done done) {
         runTerraform(
             { QStringLiteral("destroy"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
               QStringLiteral("-no-color") },
@@ -513,5 +510,24 @@ void AwsBackend::release(DeploymentState* state, Done done)
                 forgetHostKeys(state->hosts);
                 done(Result::ok());
             });
+    };
+    withCredentials([this, state, done, destroy](const QMap<QString, QString>& env, const QString& error) {
+        if (!error.isEmpty()) {
+            done(Result::badInput(error));
+            return;
+        }
+        // Put back from the index's copy (DeploymentIndex::restore): the providers are fetched again first.
+        if (!QFileInfo::exists(terraformDir() + QStringLiteral("/.terraform"))) {
+            runTerraform({ QStringLiteral("init"), QStringLiteral("-input=false"), QStringLiteral("-no-color") }, env,
+                         [state, done, env, destroy](int code, const QByteArray&, const QString& message) {
+                             if (code != 0) {
+                                 done(Result::failed(QStringLiteral("terraform init failed: %1").arg(message)));
+                                 return;
+                             }
+                             destroy(state, env, done);
+                         });
+            return;
+        }
+        destroy(state, env, done);
     });
 }

@@ -21,6 +21,7 @@ struct DeployOptions
     QString sshCidr; // aws: who may reach the machines over SSH; empty: parameters.json's aws_ssh_cidr
     bool allowWideSsh = false; // aws: a range shorter than /16 (0.0.0.0/0 included) is refused without it
     bool dryRun = false; // show what would happen, change nothing
+    bool replace = false; // containers (and runners) of the experiment at another commit go, instead of a refusal
 };
 
 // Where the conditions of a deployment run and how commands reach them. The

@@ -51,6 +51,9 @@ void DeployContext::recordInIndex()
     if (state.experiment.isEmpty())
         return;
     DeploymentIndex index;
+    // A deployment put back from the index (DeploymentIndex::restore) is recorded there already.
+    if (QDir::cleanPath(stateDir).startsWith(QDir::cleanPath(index.folder()) + QLatin1Char('/')))
+        return;
     if (state.terminated) {
         if (const Result forgotten = index.forget(stateDir); !forgotten)
             Q_EMIT progress(forgotten.message());

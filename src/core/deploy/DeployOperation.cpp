@@ -11,6 +11,7 @@
 #include "aws/AwsParameters.h"
 #include "aws/AwsPrices.h"
 #include "deploy/Provenance.h"
+#include "deploy/OtherCommits.h"
 #include "deploy/RemoteScript.h"
 #include "deploy/StatusRound.h"
 #include "git/GitRepository.h"
@@ -29,6 +30,35 @@ using Phase = DeploymentState::Phase;
 using HostPhase = DeploymentState::HostPhase;
 
 namespace {
+
+// A runner on some host has (or may have) this deployment's conditions: its image stays what it was.
+bool handedOverAnything(const DeploymentState& state, bool preassignsHosts)
+{
+    for (const DeploymentState::Condition& c : state.conditions) {
+        if (c.startedAt.isValid() || (!preassignsHosts && !c.host.isEmpty()))
+            return true;
+    }
+    for (const DeploymentState::Host& h : state.hosts) {
+        if (preassignsHosts && h.phase == DeploymentState::HostPhase::Ready)
+            return true;
+    }
+    return false;
+}
+
+// The registry (remote backends: parameters.json's, else the settings') and the image reference from it.
+void setImage(DeploymentState& state, const Parameters& params, bool remote, const QString& commit)
+{
+    const QString experiment = params.experimentName();
+    state.registry.clear();
+    if (remote)
+        state.registry = params.registry().isEmpty() ? Settings().registry() : params.registry();
+    const QString repository = QStringLiteral("logistician/") + experiment.toLower();
+    state.image = (state.registry.isEmpty() ? repository : state.registry + QLatin1Char('/') + repository)
+        + QLatin1Char(':') + commit.left(12);
+    // An image repository of its own (the original's docker_repository): one repository, a tag per experiment.
+    if (const QString own = Settings().imageRepository(); !state.registry.isEmpty() && !own.isEmpty())
+        state.image = QStringLiteral("%1/%2:%3-%4").arg(state.registry, own, experiment.toLower(), commit.left(12));
+}
 
 } // namespace
 
@@ -259,23 +289,22 @@ void DeployOperation::onGitProbed(const GitFacts& facts)
 void DeployOperation::setUpState(const GitFacts& facts)
 {
     DeploymentState& state = m_ctx.state;
+    // A deploy that failed before handing anything over (D5): the registry as parameters.json and the
+    // settings say now, not as that attempt froze it, so fixing a bad registry is enough to go on.
+    if (!m_plan.resumes || !handedOverAnything(state, m_ctx.preassignsHosts()))
+        setImage(state, m_ctx.experiment.parameters(), m_ctx.isRemote(), facts.commit);
     if (!m_plan.resumes) {
         const Parameters& params = m_ctx.experiment.parameters();
+        const QString registry = state.registry;
+        const QString image = state.image;
         state = DeploymentState();
         state.experiment = params.experimentName();
         state.backend = m_plan.backend;
         state.commit = facts.commit;
         state.dirty = facts.dirty;
         state.createdAt = QDateTime::currentDateTimeUtc();
-        if (m_ctx.isRemote())
-            state.registry = params.registry().isEmpty() ? Settings().registry() : params.registry();
-        const QString repository = QStringLiteral("logistician/") + state.experiment.toLower();
-        state.image = (state.registry.isEmpty() ? repository : state.registry + QLatin1Char('/') + repository)
-            + QLatin1Char(':') + facts.commit.left(12);
-        // An image repository of its own (the original's docker_repository): one repository, a tag per experiment.
-        if (const QString own = Settings().imageRepository(); !state.registry.isEmpty() && !own.isEmpty())
-            state.image = QStringLiteral("%1/%2:%3-%4")
-                              .arg(state.registry, own, state.experiment.toLower(), facts.commit.left(12));
+        state.registry = registry;
+        state.image = image;
         const QStringList conditions = params.allConditions();
         for (int i = 0; i < conditions.size(); ++i) {
             DeploymentState::Condition c;
@@ -498,6 +527,10 @@ void DeployOperation::prepareHosts()
     }
     connect(pool, &JobPool::finished, this, [this, pool] {
         pool->deleteLater();
+        if (!m_otherCommits.isEmpty()) {
+            end(Result::badInput(m_otherCommits.join(QStringLiteral("; "))));
+            return;
+        }
         statusThenHandOver();
     });
     pool->start();
@@ -509,8 +542,7 @@ void DeployOperation::prepareHost(int hostIndex, int attempt, JobPool::Done done
         return;
     const DeploymentState::Host host = m_ctx.state.hosts.at(hostIndex);
     if (!m_ctx.isRemote()) {
-        m_ctx.setHostPhase(host.address, HostPhase::Ready);
-        done();
+        checkOtherCommits(hostIndex, done);
         return;
     }
     m_ctx.setHostPhase(host.address, HostPhase::Booting);
@@ -530,7 +562,7 @@ void DeployOperation::onFirstContact(int hostIndex, int attempt, const CommandOu
         host.home = home;
         m_ctx.save();
         if (!m_ctx.preassignsHosts()) {
-            getImageOnHost(hostIndex, done);
+            checkOtherCommits(hostIndex, done);
             return;
         }
         // A fresh login after the bootstrap, so the docker group it added applies.
@@ -602,6 +634,30 @@ Command touchActivity(const DeployContext& ctx, const DeploymentState::Host& hos
 }
 
 } // namespace
+
+void DeployOperation::checkOtherCommits(int hostIndex, JobPool::Done done)
+{
+    // aws machines are made for this deployment: nothing of another commit can be there.
+    const DeploymentState::Host host = m_ctx.state.hosts.at(hostIndex);
+    OtherCommits::check(m_ctx, host, m_options.replace,
+                        [this, hostIndex, address = host.address, done](const Result& checked) {
+                            if (!checked) {
+                                if (checked.kind() == Result::Kind::BadInput)
+                                    m_otherCommits << checked.message();
+                                else
+                                    m_problems << checked.message();
+                                m_ctx.setHostPhase(address, HostPhase::Unreachable, checked.message());
+                                done();
+                                return;
+                            }
+                            if (!m_ctx.isRemote()) {
+                                m_ctx.setHostPhase(address, HostPhase::Ready);
+                                done();
+                                return;
+                            }
+                            getImageOnHost(hostIndex, done);
+                        });
+}
 
 void DeployOperation::getImageOnHost(int hostIndex, JobPool::Done done)
 {

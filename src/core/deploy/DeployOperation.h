@@ -77,6 +77,8 @@ private:
     void prepareHosts();
     void prepareHost(int hostIndex, int attempt, JobPool::Done done);
     void onFirstContact(int hostIndex, int attempt, const CommandOutcome& o, JobPool::Done done);
+    // D2 (OtherCommits): nothing of another commit on the host, else the deploy ends with bad input.
+    void checkOtherCommits(int hostIndex, JobPool::Done done);
     void getImageOnHost(int hostIndex, JobPool::Done done);
     void hostFailed(const QString& address, const CommandOutcome& o, const QString& what, JobPool::Done done);
     // docker login and pull on the host, the credential in a folder of their own that goes when they end.
@@ -112,6 +114,7 @@ private:
     Provenance::ImageFacts m_image; // of the image built here (and pushed)
     QHash<QString, QString> m_hostImageIds; // by address: the ID on hosts that build it themselves
     QStringList m_problems;
+    QStringList m_otherCommits; // hosts with containers of another commit: deploy refuses (exit 2)
     QStringList m_handedTo; // hosts whose runner runs (started, or alive from before)
     QStringList m_notHandedOver; // slugs
     QFutureWatcher<GitFacts> m_probe;

@@ -12,8 +12,9 @@ using HostPhase = DeploymentState::HostPhase;
 
 namespace TerminateOperation {
 
-Plan plan(const DeployContext& ctx, const QSet<int>& selected)
+Plan plan(const DeployContext& ctx, const QSet<int>& selected, const TerminateOptions& options)
 {
+    const bool keepImages = options.keepImages;
     const DeploymentState& state = ctx.state;
     const bool remote = ctx.isRemote();
     Plan p;
@@ -48,7 +49,10 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected)
         work.runnerDir = ctx.runnerDir(host);
         work.stopRunner = p.whole;
         if (p.whole)
-            work.labels = QStringList { state.experiment, state.commit };
+            work.labels = QStringList { state.experiment, options.anyCommit ? QString() : state.commit };
+        // The image deploy built or pulled there (D10); with a registry, also the one built here to push.
+        if (p.whole && !keepImages && !state.image.isEmpty())
+            work.images << state.image;
         for (int i : std::as_const(here)) {
             const DeploymentState::Condition& c = state.conditions.at(i);
             work.containers << ctx.containerName(c);
@@ -71,6 +75,8 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected)
         }
         p.hosts << work;
     }
+    if (p.whole && !keepImages && remote && !state.registry.isEmpty() && !state.image.isEmpty())
+        p.localImages << state.image;
     return p;
 }
 
@@ -86,6 +92,8 @@ QString script(const QString& docker, const HostWork& work)
     script.call(QStringLiteral("remove_containers"), Docker::argv(Docker::removeContainers(docker, work.containers)));
     if (work.labels.size() == 2)
         script.call(QStringLiteral("remove_labelled"), work.labels + Docker::programWords(docker));
+    if (!work.images.isEmpty())
+        script.call(QStringLiteral("remove_images"), Docker::argv(Docker::removeImages(docker, work.images)));
     if (!work.dirs.isEmpty())
         script.call(QStringLiteral("remove_dirs"), work.dirs);
     if (!work.removeIfEmpty.isEmpty())
@@ -167,7 +175,7 @@ void release(DeployContext& ctx, const Plan& plan, const QStringList& failures, 
 
 void run(DeployContext& ctx, const TerminateOptions& options, const QSet<int>& selected, Done done)
 {
-    const Plan p = plan(ctx, selected);
+    const Plan p = plan(ctx, selected, options);
     if (!p.whole && p.chosen.isEmpty()) {
         Q_EMIT ctx.progress(QStringLiteral("already terminated"));
         done(Result::ok());
@@ -218,6 +226,12 @@ void run(DeployContext& ctx, const TerminateOptions& options, const QSet<int>& s
                     clean();
                 });
         });
+    }
+    if (!p.localImages.isEmpty()) {
+        // Built here and pushed: no container uses it here, so it goes at once (a failure is only noted).
+        const Command rmi = Docker::removeImages(ctx.experiment.parameters().localDockerCommand(), p.localImages);
+        pool->add(
+            [&ctx, rmi](JobPool::Done jobDone) { ctx.run(rmi, [jobDone](const CommandOutcome&) { jobDone(); }); });
     }
     QObject::connect(pool, &JobPool::finished, &ctx, [&ctx, pool, p, failures, options, done] {
         pool->deleteLater();

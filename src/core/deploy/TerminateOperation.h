@@ -12,6 +12,10 @@ struct TerminateOptions
     // Condition::index values (1-based): only these stop, the others keep running and the
     // deployment stays live; empty: the whole deployment.
     QList<int> conditions;
+    bool keepImages = false; // whole deployment: the image it built or pulled stays on the hosts and here
+    // Whole deployment: every container labelled with the experiment goes, whatever its commit
+    // (terminate --experiment: the leftovers of a deployment the index no longer knows).
+    bool anyCommit = false;
 };
 
 // terminate: stops the hosts' runners first (nothing more starts), then removes the containers and the remote folders
@@ -26,9 +30,10 @@ struct HostWork
     QString runnerDir; // the host's runner folder
     bool stopRunner = false; // whole deployment: stop-runner.sh runs first, so nothing more starts
     QStringList cancel; // some conditions: slugs the runner must never start (claimed as cancelled)
-    QStringList labels; // whole deployment: {experiment, commit}; every container with both labels goes
+    QStringList labels; // whole deployment: {experiment, commit or ""}; every container with those labels goes
     QList<QStringList> logs; // local engine: {container, file} to save each container's log first
     QStringList containers; // removed by name, so one a dead deploy started goes too
+    QStringList images; // whole deployment: the image references removed once the containers are gone
     QStringList dirs; // remote folders removed (never those of results not synced)
     QString removeIfEmpty; // whole deployment: the experiment's folder, once nothing is left in it
 };
@@ -39,10 +44,11 @@ struct Plan
     QList<int> chosen; // positions in state.conditions that end, in order
     QStringList unsafe; // chosen, started, and their results not synced: "slug (phase)"
     QList<HostWork> hosts;
+    QStringList localImages; // whole deployment on remote hosts: the image built here to push
 };
 
 // What terminating these positions (empty: the whole deployment) does. Pure, for tests.
-Plan plan(const DeployContext& ctx, const QSet<int>& selected);
+Plan plan(const DeployContext& ctx, const QSet<int>& selected, const TerminateOptions& options = {});
 
 // The script run on the host for its work (docker: the docker command setting); every value quoted.
 QString script(const QString& docker, const HostWork& work);

@@ -11,6 +11,8 @@ target_sources(logistician_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/DeployPreview.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeploymentState.cpp
     ${CMAKE_CURRENT_LIST_DIR}/Provenance.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/LabelledContainers.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/OtherCommits.cpp
     ${CMAKE_CURRENT_LIST_DIR}/Ssh.cpp
     ${CMAKE_CURRENT_LIST_DIR}/RemoteScript.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StatusRound.cpp

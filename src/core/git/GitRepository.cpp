@@ -161,6 +161,16 @@ std::unique_ptr<GitRepository> GitRepository::discover(const QString& path, Resu
     return std::unique_ptr<GitRepository>(new GitRepository(repo));
 }
 
+Result GitRepository::init(const QString& path)
+{
+    ensureLibgit2();
+    git_repository* repo = nullptr;
+    if (git_repository_init(&repo, QDir(path).absolutePath().toUtf8().constData(), 0) != 0)
+        return Result::failed(QStringLiteral("%1: cannot make a Git repository: %2").arg(path, lastError()));
+    git_repository_free(repo);
+    return Result::ok();
+}
+
 QString GitRepository::workdir() const
 {
     QString dir = QString::fromUtf8(git_repository_workdir(m_repo));

@@ -51,6 +51,8 @@ public:
 
     // libgit2's last error as text.
     static QString lastError();
+    // Makes path an empty repository of its own (a recovered experiment folder, see DeploymentIndex::restore).
+    static Result init(const QString& path);
 
 private:
     explicit GitRepository(git_repository* repo);

@@ -2,6 +2,7 @@
 #include "DeploymentIndex.h"
 
 #include "Logging.h"
+#include "git/GitRepository.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -18,6 +19,18 @@ namespace {
 constexpr int SchemaVersion = 1;
 const char* const EntryFile = "entry.json";
 const char* const TerraformFolder = "terraform";
+const char* const ParametersFile = "parameters.json";
+const char* const RecoveredFolder = "recovered";
+
+Result copyFile(const QString& from, const QString& to)
+{
+    QFile source(from);
+    QSaveFile target(to);
+    if (!source.open(QIODevice::ReadOnly) || !target.open(QIODevice::WriteOnly) || target.write(source.readAll()) < 0
+        || !target.commit())
+        return Result::failed(QStringLiteral("%1: cannot copy: %2").arg(to, target.errorString()));
+    return Result::ok();
+}
 
 Result writeJson(const QString& path, const QJsonObject& json)
 {
@@ -41,12 +54,8 @@ Result copyTerraform(const QString& from, const QString& to)
         if (!(name.endsWith(QLatin1String(".tf.json")) || name.endsWith(QLatin1String(".tf"))
               || name.startsWith(QLatin1String("terraform.tfstate")) || name == QLatin1String(".terraform.lock.hcl")))
             continue;
-        QFile source(info.filePath());
-        QSaveFile target(to + QLatin1Char('/') + name);
-        if (!source.open(QIODevice::ReadOnly) || !target.open(QIODevice::WriteOnly)
-            || target.write(source.readAll()) < 0 || !target.commit())
-            return Result::failed(
-                QStringLiteral("%1: cannot copy Terraform state: %2").arg(target.fileName(), target.errorString()));
+        if (Result r = copyFile(info.filePath(), to + QLatin1Char('/') + name); !r)
+            return r;
     }
     return Result::ok();
 }
@@ -58,6 +67,12 @@ QString canonical(const QString& path)
 }
 
 } // namespace
+
+QString DeploymentIndex::Entry::parametersCopy() const
+{
+    const QString path = folder + QLatin1Char('/') + QLatin1String(ParametersFile);
+    return QFileInfo(path).isFile() ? path : QString();
+}
 
 QString DeploymentIndex::Entry::terraformCopy() const
 {
@@ -126,6 +141,12 @@ Result DeploymentIndex::record(const QString& experimentDir, const QString& stat
         return r;
     if (Result r = writeJson(folder + QLatin1Char('/') + QLatin1String(DeploymentState::FileName), state.toJson()); !r)
         return r;
+    // The docker commands and the region a terminate needs once the project is gone.
+    if (const QString parameters = experimentDir + QLatin1Char('/') + QLatin1String(ParametersFile);
+        QFileInfo(parameters).isFile()) {
+        if (Result r = copyFile(parameters, folder + QLatin1Char('/') + QLatin1String(ParametersFile)); !r)
+            return r;
+    }
     // entry.json last: an entry without it is not listed, so a half-recorded one never shows.
     return writeJson(folder + QLatin1Char('/') + QLatin1String(EntryFile), entry);
 }
@@ -181,6 +202,36 @@ QList<DeploymentIndex::Entry> DeploymentIndex::entries() const
     }
     std::sort(result.begin(), result.end(), [](const Entry& a, const Entry& b) { return a.recordedAt > b.recordedAt; });
     return result;
+}
+
+Result DeploymentIndex::restore(const Entry& entry, QString* experimentDir) const
+{
+    QString dir = entry.experimentDir;
+    QString stateDir = entry.stateDir;
+    if (!QFileInfo(dir + QLatin1Char('/') + QLatin1String(ParametersFile)).isFile()) {
+        if (entry.parametersCopy().isEmpty())
+            return Result::failed(QStringLiteral("%1 is gone and the index holds no copy of its parameters.json")
+                                      .arg(entry.experimentDir));
+        dir = entry.folder + QLatin1Char('/') + QLatin1String(RecoveredFolder);
+        stateDir = dir + QStringLiteral("/.logistician");
+        QDir().mkpath(stateDir);
+        if (Result r = copyFile(entry.parametersCopy(), dir + QLatin1Char('/') + QLatin1String(ParametersFile)); !r)
+            return r;
+        if (!QFileInfo::exists(dir + QStringLiteral("/.git"))) {
+            if (Result r = GitRepository::init(dir); !r)
+                return r;
+        }
+    }
+    *experimentDir = dir;
+    if (QFileInfo::exists(stateDir + QLatin1Char('/') + QLatin1String(DeploymentState::FileName)))
+        return Result::ok();
+    if (!QDir().mkpath(stateDir))
+        return Result::failed(QStringLiteral("%1: cannot create").arg(stateDir));
+    if (!entry.terraformCopy().isEmpty()) {
+        if (Result r = copyTerraform(entry.terraformCopy(), stateDir + QStringLiteral("/terraform")); !r)
+            return r;
+    }
+    return entry.state.save(stateDir);
 }
 
 QList<DeploymentIndex::Entry> DeploymentIndex::find(const QString& nameOrPath) const

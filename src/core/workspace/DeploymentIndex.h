@@ -31,6 +31,8 @@ public:
         DeploymentState state; // the copy of deployment.json
         // The copy of .logistician/terraform (configuration and state), or empty.
         QString terraformCopy() const;
+        // The copy of the experiment's parameters.json (its docker commands, region), or empty.
+        QString parametersCopy() const;
         bool stateDirExists() const;
     };
 
@@ -51,6 +53,12 @@ public:
     QList<Entry> entries() const;
     // The entries whose experiment name, experiment folder or state folder is nameOrPath.
     QList<Entry> find(const QString& nameOrPath) const;
+
+    // Puts the entry's deployment back where an operation can open it, and returns that experiment folder:
+    // its own folder when it still has parameters.json (deployment.json and the Terraform folder written back
+    // into its .logistician, which was deleted), else a folder made in the entry from the copies (a Git
+    // repository of its own, so it opens as an experiment). Never overwrites a deployment.json that exists.
+    Result restore(const Entry& entry, QString* experimentDir) const;
 
     // The sub-folder name for a state folder: the experiment's name and a hash of the folder's path.
     static QString keyFor(const QString& stateDir, const QString& experiment);
