@@ -100,6 +100,16 @@ int DeployVerb::execute(const QStringList& arguments)
     const QCommandLineOption wait(QStringLiteral("wait"),
                                   QStringLiteral("After handing the conditions over, follow them until every one has "
                                                  "ended; the exit code is then status's (1 if any failed)."));
+    const QCommandLineOption rerunFailed(QStringLiteral("rerun-failed"),
+                                         QStringLiteral("Run the deployment's failed, timed-out and lost conditions "
+                                                        "again, each as a new attempt (data/<condition>/attempt-N); "
+                                                        "the earlier attempts are kept."));
+    const QCommandLineOption rerun(QStringLiteral("rerun"),
+                                   QStringLiteral("Run condition N again as a new attempt (its number as `logistician "
+                                                  "status` shows it, or its name); repeat or separate with commas."),
+                                   QStringLiteral("N"));
+    parser.addOption(rerunFailed);
+    parser.addOption(rerun);
     parser.addOption(wait);
     parser.addOption(allowWideSsh);
     parser.addOption(dryRun);
@@ -120,6 +130,11 @@ int DeployVerb::execute(const QStringList& arguments)
     options.sshCidr = parser.value(sshCidr);
     options.allowWideSsh = parser.isSet(allowWideSsh);
     options.dryRun = parser.isSet(dryRun);
+    options.rerunFailed = parser.isSet(rerunFailed);
+    for (const QString& value : parser.values(rerun)) {
+        for (const QString& part : value.split(QLatin1Char(','), Qt::SkipEmptyParts))
+            options.rerun << part.trimmed();
+    }
     if (options.dryRun)
         return preview(deployment, options);
     const Deployment::Plan plan = deployment.plan(options);

@@ -190,9 +190,9 @@ private Q_SLOTS:
         const CliResult best = CliProcess::run({ "results", "--best", "loss:max", "--format", "csv", dir });
         QCOMPARE(best.exitCode, 0);
         QCOMPARE(best.out.split('\n', Qt::SkipEmptyParts).size(), 2);
-        QVERIFY2(
-            best.out.startsWith("condition,lr,exit,epoch,loss,train.acc,val,state,exit_code,elapsed_seconds,commit\n"),
-            qPrintable(best.out));
+        QVERIFY2(best.out.startsWith(
+                     "condition,lr,exit,epoch,loss,train.acc,val,state,attempt,exit_code,elapsed_seconds,commit\n"),
+                 qPrintable(best.out));
         QVERIFY2(best.out.section('\n', 1, 1)
                      .startsWith(rows.at(1).toObject().value("slug").toString() + ",0.5,3,2,0.5,0.9,0.5,failed,3,"),
                  qPrintable(best.out));

@@ -18,6 +18,11 @@ struct DeployOptions
     QString sshCidr; // aws: who may reach the machines over SSH; empty: parameters.json's aws_ssh_cidr
     bool allowWideSsh = false; // aws: a range shorter than /16 (0.0.0.0/0 included) is refused without it
     bool dryRun = false; // show what would happen, change nothing
+    // Conditions of the deployment to run again as a new attempt (numbers as status shows them, or slugs),
+    // and all failed, timed-out or lost ones (see Rerun).
+    QStringList rerun;
+    bool rerunFailed = false;
+    bool reruns() const { return rerunFailed || !rerun.isEmpty(); }
 };
 
 // Where the conditions of a deployment run and how commands reach them. The

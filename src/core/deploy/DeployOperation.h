@@ -17,6 +17,7 @@ struct DeployPlan
     QString summary;
     bool costsMoney = false; // ask before going on
     bool resumes = false; // an unfinished deployment of the same commit goes on
+    QList<int> rerun; // positions of the conditions that run again as a new attempt (deploy --rerun)
     QStringList warnings; // said loudly before going on, e.g. SSH open to a wide range
     // aws: what the machines are (parameters.json, else the stored defaults) and their price
     QString instanceType;
@@ -88,6 +89,9 @@ private:
     // Original style: the image's own ENTRYPOINT and CMD on that host, for the run wrapper to run.
     void lookUpImageCommand(const QString& address, JobPool::Done done);
     Result writeRunnerFolder(const QString& address, const QString& folder) const;
+    // The start script of one attempt of a condition (its folder made first for attempt 2 on).
+    QByteArray startScript(const DeploymentState::Host& host, const DeploymentState::Condition& c,
+                           const QString& address, bool announce) const;
     void startRunner(const QString& address, JobPool::Done done);
     void handOverFailed(const QString& address, const QString& why, JobPool::Done done);
     // Names this deployment to its runners: claims of another one are not this one's.
