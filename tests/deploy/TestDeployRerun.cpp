@@ -43,7 +43,7 @@ void TestDeployRerun::rerunFailedThenASucceededOne()
     // Only the failed one runs again, into attempt-2; attempt 1 stays as it was.
     const CliResult rerun = m_kit->cli(*project, deploy + QStringList { QStringLiteral("--rerun-failed") });
     QCOMPARE(rerun.exitCode, 1);
-    QVERIFY2(rerun.err.contains(QLatin1String("1 condition(s) handed to 1 host(s)")), qPrintable(rerun.err));
+    QVERIFY2(rerun.err.contains(QLatin1String("rerunning 1 condition(s) as a new attempt")), qPrintable(rerun.err));
     QCOMPARE(exitCode(data + QStringLiteral("c2-exit-3/attempt-2")), QStringLiteral("3"));
     QCOMPARE(DeployTestKit::readFile(data + QStringLiteral("c2-exit-3/logs/started_at.txt")), firstStart);
     QVERIFY(QFileInfo::exists(data + QStringLiteral("c2-exit-3/attempt-2/results/args.txt")));
