@@ -108,6 +108,16 @@ int DeployVerb::execute(const QStringList& arguments)
                                      QStringLiteral("Remove the containers (and runners) a deployment of another "
                                                     "commit of this experiment left on the hosts, instead of "
                                                     "refusing to deploy next to them."));
+    const QCommandLineOption rerunFailed(QStringLiteral("rerun-failed"),
+                                         QStringLiteral("Run the deployment's failed, timed-out and lost conditions "
+                                                        "again, each as a new attempt (data/<condition>/attempt-N); "
+                                                        "the earlier attempts are kept."));
+    const QCommandLineOption rerun(QStringLiteral("rerun"),
+                                   QStringLiteral("Run condition N again as a new attempt (its number as `logistician "
+                                                  "status` shows it, or its name); repeat or separate with commas."),
+                                   QStringLiteral("N"));
+    parser.addOption(rerunFailed);
+    parser.addOption(rerun);
     parser.addOption(wait);
     parser.addOption(noAutoSync);
     parser.addOption(replace);
@@ -131,6 +141,11 @@ int DeployVerb::execute(const QStringList& arguments)
     options.allowWideSsh = parser.isSet(allowWideSsh);
     options.dryRun = parser.isSet(dryRun);
     options.replace = parser.isSet(replace);
+    options.rerunFailed = parser.isSet(rerunFailed);
+    for (const QString& value : parser.values(rerun)) {
+        for (const QString& part : value.split(QLatin1Char(','), Qt::SkipEmptyParts))
+            options.rerun << part.trimmed();
+    }
     if (options.dryRun)
         return preview(deployment, options);
     const Deployment::Plan plan = deployment.plan(options);

@@ -47,7 +47,7 @@ QStringList cells(const Row& row, const Columns& columns)
         const auto it = row.results.metrics.constFind(metric);
         out << (it == row.results.metrics.cend() ? QString() : ResultsModel::formatNumber(it.value()));
     }
-    out << row.state << (row.exitCode >= 0 ? QString::number(row.exitCode) : QString())
+    out << row.state << QString::number(row.attempt) << (row.exitCode >= 0 ? QString::number(row.exitCode) : QString())
         << (row.elapsedSeconds >= 0 ? QString::number(row.elapsedSeconds) : QString())
         << row.commit.left(12)
         // sha256: and 12 hex digits, as `docker images` shows an ID.
@@ -59,8 +59,9 @@ QStringList header(const Columns& columns)
 {
     QStringList out { QStringLiteral("condition") };
     out << columns.keys << columns.metrics;
-    out << QStringLiteral("state") << QStringLiteral("exit_code") << QStringLiteral("elapsed_seconds")
-        << QStringLiteral("commit") << QStringLiteral("image_id") << QStringLiteral("host");
+    out << QStringLiteral("state") << QStringLiteral("attempt") << QStringLiteral("exit_code")
+        << QStringLiteral("elapsed_seconds") << QStringLiteral("commit") << QStringLiteral("image_id")
+        << QStringLiteral("host");
     return out;
 }
 
@@ -122,6 +123,7 @@ QJsonObject json(const QList<Row>& rows, const Columns& columns, const QString& 
             { QStringLiteral("metrics"), metrics },
             { QStringLiteral("files"), QJsonArray::fromStringList(row.results.files) },
             { QStringLiteral("state"), row.state },
+            { QStringLiteral("attempt"), row.attempt },
             { QStringLiteral("commit"), row.commit },
             { QStringLiteral("data_dir"), row.results.dataDir },
         };

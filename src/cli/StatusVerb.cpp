@@ -70,6 +70,9 @@ QString StatusVerb::table(const Deployment& deployment)
         QString state = stateText(c);
         if (c.resultsSafe())
             state += QStringLiteral(", synced");
+        // A rerun or a retry (max_retries): the attempt this row is about.
+        if (c.attempt > 1 || c.lastAttempt > 1)
+            state += QStringLiteral(", attempt %1").arg(c.attempt);
         rows << QStringLiteral("%1  %2  %3  %4")
                     .arg(c.index, -3)
                     .arg(c.text.left(40), -width)

@@ -189,6 +189,7 @@ QJsonObject Verb::deploymentJson(const Deployment& deployment)
             { QStringLiteral("state"), DeploymentState::phaseName(c.phase) },
             { QStringLiteral("data_dir"), deployment.localDataDir(c) },
             { QStringLiteral("synced"), c.resultsSafe() },
+            { QStringLiteral("attempt"), c.attempt },
         };
         o.insert(QStringLiteral("exit_code"), c.exitCode >= 0 ? QJsonValue(c.exitCode) : QJsonValue());
         o.insert(QStringLiteral("elapsed_seconds"),

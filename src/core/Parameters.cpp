@@ -421,6 +421,16 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
                         QStringLiteral("%1 must be a whole number of at least %2").arg(key).arg(k.minimum));
     }
 
+    // max_retries: how often the runner on a host starts a failed condition again by itself (0..10).
+    const QString retriesKey = QStringLiteral("max_retries");
+    if (obj.contains(retriesKey)) {
+        const QJsonValue v = obj.value(retriesKey);
+        const double d = v.toDouble(-1);
+        if (!v.isDouble() || d < 0 || d > MaxRetriesLimit || d != std::floor(d))
+            return fail(at(retriesKey), retriesKey,
+                        QStringLiteral("max_retries must be a whole number from 0 to %1").arg(MaxRetriesLimit));
+    }
+
     // gpus: "all" or a positive count, given to docker run --gpus.
     const QString gpusKey = QStringLiteral("gpus");
     if (obj.contains(gpusKey)) {
@@ -595,6 +605,11 @@ int Parameters::autoStopMinutes() const
 {
     return m_json.value(QStringLiteral("auto_stop_minutes")).toInt(0);
 }
+int Parameters::maxRetries() const
+{
+    return m_json.value(QStringLiteral("max_retries")).toInt(0);
+}
+
 int Parameters::maxRuntimeMinutes() const
 {
     return m_json.value(QStringLiteral("max_runtime_minutes")).toInt(0);

@@ -51,6 +51,9 @@ public:
     QString registry() const;
     int autoStopMinutes() const; // 0 (never) when unset
     int maxRuntimeMinutes() const; // 0 (no limit) when unset
+    // How often a failed condition is started again on its host, each time as a new attempt; 0 when unset.
+    int maxRetries() const;
+    static constexpr int MaxRetriesLimit = 10;
     QString awsAmi() const;
     QString awsAmiUser() const;
     QString awsInstanceType() const;

@@ -1,25 +1,33 @@
 #!/bin/sh
 # Logistician runner: runs one host's share of a deployment's conditions, at most
-# MAX_PARALLEL at a time, on the host itself. Logistician starts it detached
+# MAX_PARALLEL at a time, on the host itself, retrying a failed one as a new
+# attempt when parameters.json's max_retries allows. Logistician starts it detached
 # (setsid, no terminal), so a CLI killed with Ctrl-C or a closed app changes
 # nothing here; it exits when its queue is empty.
 #
 #   sh runner.sh DIR MAX_PARALLEL
 #
 # DIR is written by Logistician before the runner starts:
-#   queue        one "SLUG CONTAINER" line per condition, in order (both are
-#                [a-z0-9.-] names that Logistician made; nothing here is evaluated)
-#   SLUG.sh      starts that condition's container detached (docker run -d ...)
+#   queue        one "KEY CONTAINER NEXT" line per condition, in order: KEY names
+#                the condition's current attempt (its slug, "SLUG-aN" from attempt
+#                2 on), NEXT the key of the attempt that follows a failure of it
+#                (max_retries) or "-" (all are [a-z0-9.-] names that Logistician
+#                made; nothing here is evaluated)
+#   retries      the same lines for those following attempts, started only by the
+#                worker whose attempt before failed
+#   KEY.sh       starts that attempt's container detached (docker run -d ...)
+# The queue may be rewritten while the runner is alive (deploy --rerun adds a
+# condition's new attempt): workers read it afresh for each claim.
 # The runner writes:
 #   runner.pid   its process id, which is also its process group (setsid)
-#   claims/SLUG/ made (mkdir is atomic) by the worker that takes SLUG, holding
+#   claims/KEY/  made (mkdir is atomic) by the worker that takes KEY, holding
 #     state      "started", "failed CODE" (the start failed) or "cancelled"
 #     start.log  what the start printed
 #     exit       the container's exit code once it ended (docker wait)
 #   runner.done  once every worker has finished
 #
 # Stopping: whoever creates DIR/stop stops the runner from starting anything
-# more. A worker claims a condition first and looks for stop second, so once
+# more. A worker claims an attempt first and looks for stop second, so once
 # stop exists, every claim gets its state and no new container starts; after
 # that the runner can be killed and the containers removed (terminate.sh).
 set -u
@@ -29,41 +37,72 @@ cd "$dir" || exit 1
 echo $$ > runner.pid
 rm -f runner.done
 mkdir -p claims
+touch retries
 
-worker() {
-    while :; do
-        slug=
-        while read -r s n; do
-            [ -n "$s" ] || continue
-            if mkdir "claims/$s" 2>/dev/null; then
-                slug=$s
+# Runs the claimed attempt $key (container $name), then, while it failed and
+# names a next attempt that nobody claimed (terminate claims them to cancel),
+# that one.
+run_claimed() {
+    while [ -n "$key" ]; do
+        if [ -e stop ]; then
+            echo cancelled > "claims/$key/state"
+            return 1
+        fi
+        code=
+        if sh "./$key.sh" > "claims/$key/start.log" 2>&1; then
+            echo started > "claims/$key/state"
+            @DOCKER@ wait "$name" > "claims/$key/exit" 2>> "claims/$key/start.log"
+            code=$(cat "claims/$key/exit" 2>/dev/null)
+        else
+            echo "failed $?" > "claims/$key/state"
+        fi
+        [ "$code" != 0 ] || return 0
+        want=$next
+        key=
+        [ "$want" != - ] || return 0
+        while read -r k n x; do
+            if [ "$k" = "$want" ] && mkdir "claims/$k" 2>/dev/null; then
+                key=$k
                 name=$n
+                next=${x:--}
                 break
             fi
-        done < queue
-        [ -n "$slug" ] || return 0
-        if [ -e stop ]; then
-            echo cancelled > "claims/$slug/state"
-            return 0
-        fi
-        if sh "./$slug.sh" > "claims/$slug/start.log" 2>&1; then
-            echo started > "claims/$slug/state"
-            # Its output kept as it runs in DATA/SLUG/logs/output.txt (@DATA@, @DATA_TAIL@: see
-            # DeployContext::dataRootOnHost), so it is there to read and comes home with each sync.
-            @DOCKER@ logs -f "$name" > @DATA@/"$slug"@DATA_TAIL@/logs/output.txt 2>&1 &
-            logs=$!
-            @DOCKER@ wait "$name" > "claims/$slug/exit" 2>> "claims/$slug/start.log"
-            wait "$logs"
-        else
-            echo "failed $?" > "claims/$slug/state"
-        fi
+        done < retries
     done
 }
 
-i=0
-while [ "$i" -lt "$max" ]; do
-    worker &
-    i=$((i + 1))
+worker() {
+    while :; do
+        key=
+        while read -r k n x; do
+            [ -n "$k" ] || continue
+            if mkdir "claims/$k" 2>/dev/null; then
+                key=$k
+                name=$n
+                next=${x:--}
+                break
+            fi
+        done < queue
+        [ -n "$key" ] || return 0
+        run_claimed || return 0
+    done
+}
+
+# A line added to the queue while the last workers were ending is not left behind.
+unclaimed() {
+    while read -r k n x; do
+        [ -z "$k" ] || [ -d "claims/$k" ] || return 0
+    done < queue
+    return 1
+}
+
+while :; do
+    i=0
+    while [ "$i" -lt "$max" ]; do
+        worker &
+        i=$((i + 1))
+    done
+    wait
+    [ ! -e stop ] && unclaimed || break
 done
-wait
 touch runner.done

@@ -251,12 +251,11 @@ private Q_SLOTS:
         const CliResult best = CliProcess::run({ "results", "--best", "loss:max", "--format", "csv", dir });
         QCOMPARE(best.exitCode, 0);
         QCOMPARE(best.out.split('\n', Qt::SkipEmptyParts).size(), 2);
-        QVERIFY2(
-            best.out.startsWith(
-                "condition,lr,exit,epoch,loss,train.acc,val,state,exit_code,elapsed_seconds,commit,image_id,host\n"),
-            qPrintable(best.out));
+        QVERIFY2(best.out.startsWith("condition,lr,exit,epoch,loss,train.acc,val,state,attempt,exit_code,elapsed_"
+                                     "seconds,commit,image_id,host\n"),
+                 qPrintable(best.out));
         QVERIFY2(best.out.section('\n', 1, 1)
-                     .startsWith(rows.at(1).toObject().value("slug").toString() + ",0.5,3,2,0.5,0.9,0.5,failed,3,"),
+                     .startsWith(rows.at(1).toObject().value("slug").toString() + ",0.5,3,2,0.5,0.9,0.5,failed,1,3,"),
                  qPrintable(best.out));
         QVERIFY2(
             best.out.trimmed().endsWith("," + rows.at(1).toObject().value("commit").toString() + "," + id + ",local"),

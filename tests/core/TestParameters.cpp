@@ -124,6 +124,11 @@ private Q_SLOTS:
                                   << "parameters.json:1:46: hosts item 2 must look like";
         QTest::newRow("max_parallel zero") << QByteArray("{\"experiment_name\": \"x\", \"max_parallel\": 0}")
                                            << "parameters.json:1:42: max_parallel must be a whole number of at least 1";
+        QTest::newRow("max_retries too many")
+            << QByteArray("{\"experiment_name\": \"x\",\n \"max_retries\": 11}")
+            << "parameters.json:2:17: max_retries must be a whole number from 0 to 10";
+        QTest::newRow("max_retries text") << QByteArray("{\"experiment_name\": \"x\", \"max_retries\": \"2\"}")
+                                          << "parameters.json:1:41: max_retries must be";
         QTest::newRow("grid values") << QByteArray(
             "{\"experiment_name\": \"x\",\n \"parameter_grid\": {\"lr\": [],\n \"b\": [1]}}")
                                      << "parameters.json:2:27: parameter_grid.lr must be a non-empty list";

@@ -5,6 +5,7 @@
 #include "TestProject.h"
 #include "deploy/AutoSync.h"
 #include "deploy/DeployContext.h"
+#include "deploy/DeployOperation.h"
 #include "deploy/Deployment.h"
 #include "deploy/RemoteScript.h"
 #include "deploy/StatusRound.h"
@@ -184,52 +185,37 @@ void TestDeployOperations::autoSyncTakesWhatJustFinished()
 
 void TestDeployOperations::runnerStreamsOutputIntoTheDataFolder()
 {
-    // The runner builds a condition's data folder from its slug: root + "/" + slug + tail is dataDirOnHost.
-    for (const QString& backend : { QStringLiteral("ssh"), QStringLiteral("local") }) {
-        auto ctx = sshContext(backend);
-        const DeploymentState::Host& host = ctx->state.hosts.at(0);
-        const DeploymentState::Condition& c = ctx->state.conditions.at(0);
-        QCOMPARE(ctx->dataRootOnHost(host) + QLatin1Char('/') + c.slug + ctx->dataTailOnHost(),
-                 ctx->dataDirOnHost(host, c));
-    }
-    // The runner's worker follows each container it started into that folder's logs/output.txt: run for real
-    // with a docker that prints, and a condition whose folder has a space and a quote in its path.
-    QTemporaryDir tmp;
-    const QString root = tmp.path() + QStringLiteral("/it's data");
-    const QString runner = tmp.path() + QStringLiteral("/runner");
-    QVERIFY(QDir().mkpath(root + QStringLiteral("/c1-x/data/logs")));
-    QVERIFY(QDir().mkpath(runner));
-    QFile docker(tmp.path() + QStringLiteral("/docker"));
+    // A condition's start script (what the runner runs for it) starts its container, then follows the
+    // container's output into its data folder's logs/output.txt: run for real with a docker that prints.
+    auto ctx = sshContext(QStringLiteral("local"));
+    DeployOperation op(*ctx, DeployOptions(), DeployPlan(), [](const Result&) {});
+    const DeploymentState::Host& host = ctx->state.hosts.at(0);
+    const DeploymentState::Condition& c = ctx->state.conditions.at(0);
+    const QByteArray script = op.startScript(host, c, host.address, false);
+    QVERIFY2(script.contains(" logs -f "), script.constData());
+
+    QTemporaryDir bin;
+    QFile docker(bin.path() + QStringLiteral("/docker"));
     QVERIFY(docker.open(QIODevice::WriteOnly));
     docker.write("#!/bin/sh\n"
-                 "case $1 in logs) echo \"output of $3\"; echo \"more of $3\" >&2 ;; wait) echo 0 ;; esac\n");
+                 "case $1 in run) echo 0123abcd ;; logs) echo \"output of $3\"; echo \"more of $3\" >&2 ;; esac\n");
     docker.close();
     docker.setPermissions(docker.permissions() | QFileDevice::ExeOwner);
-    const QString script = RemoteScript(QStringLiteral("runner"))
-                               .setWords(QStringLiteral("DOCKER"), { docker.fileName() })
-                               .set(QStringLiteral("DATA"), root)
-                               .set(QStringLiteral("DATA_TAIL"), QStringLiteral("/data"))
-                               .render();
-    QFile file(runner + QStringLiteral("/runner.sh"));
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(script.toUtf8());
-    file.close();
-    QFile start(runner + QStringLiteral("/c1-x.sh"));
-    QVERIFY(start.open(QIODevice::WriteOnly));
-    start.write("true\n");
-    start.close();
-    QFile queue(runner + QStringLiteral("/queue"));
-    QVERIFY(queue.open(QIODevice::WriteOnly));
-    queue.write("c1-x logistician-exp-c1-x\n");
-    queue.close();
     QProcess sh;
-    sh.start(QStringLiteral("sh"), { runner + QStringLiteral("/runner.sh"), runner, QStringLiteral("1") });
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PATH"), bin.path() + QLatin1Char(':') + env.value(QStringLiteral("PATH")));
+    sh.setProcessEnvironment(env);
+    sh.start(QStringLiteral("sh"), { QStringLiteral("-c"), QString::fromUtf8(script) });
     QVERIFY(sh.waitForFinished(20000));
     QCOMPARE(sh.exitCode(), 0);
-    QVERIFY(QFile::exists(runner + QStringLiteral("/runner.done")));
-    QFile output(root + QStringLiteral("/c1-x/data/logs/output.txt"));
-    QVERIFY(output.open(QIODevice::ReadOnly));
-    QCOMPARE(output.readAll(), QByteArray("output of logistician-exp-c1-x\nmore of logistician-exp-c1-x\n"));
+    const QString output = ctx->dataDirOnHost(host, c) + QStringLiteral("/logs/output.txt");
+    const QByteArray expected
+        = "output of " + ctx->containerName(c).toUtf8() + "\nmore of " + ctx->containerName(c).toUtf8() + "\n";
+    auto read = [&output] {
+        QFile f(output);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(read(), expected, 10000);
 }
 
 void TestDeployOperations::terminateSomeTouchesOnlyTheChosen()

@@ -12,7 +12,7 @@ constexpr int MergeGap = 8;
 bool BoardModel::Row::operator==(const Row& o) const
 {
     return phase == o.phase && exitCode == o.exitCode && slug == o.slug && host == o.host && text == o.text
-        && startedAt == o.startedAt && finishedAt == o.finishedAt && syncedAt == o.syncedAt;
+        && startedAt == o.startedAt && finishedAt == o.finishedAt && syncedAt == o.syncedAt && attempt == o.attempt;
 }
 
 BoardModel::BoardModel(QObject* parent)
@@ -31,6 +31,7 @@ BoardModel::Row BoardModel::rowFrom(const DeploymentState::Condition& c)
     row.syncedAt = c.syncedAt;
     row.exitCode = c.exitCode;
     row.phase = c.phase;
+    row.attempt = c.attempt;
     return row;
 }
 
@@ -300,7 +301,9 @@ QVariant BoardModel::data(const QModelIndex& index, int role) const
         case ConditionColumn:
             return row.text.isEmpty() ? row.slug : row.text;
         case StateColumn:
-            return stateText(row.phase, row.exitCode);
+            // A rerun or retry names its attempt (deploy --rerun, max_retries).
+            return row.attempt > 1 ? tr("%1 · attempt %2").arg(stateText(row.phase, row.exitCode)).arg(row.attempt)
+                                   : stateText(row.phase, row.exitCode);
         case MachineColumn:
             return row.host;
         case ElapsedColumn:

@@ -100,6 +100,7 @@ private:
         QDateTime syncedAt;
         int exitCode = -1;
         Phase phase = Phase::Queued;
+        int attempt = 1;
         bool operator==(const Row& other) const;
     };
     static Row rowFrom(const DeploymentState::Condition& condition);

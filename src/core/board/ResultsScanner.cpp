@@ -190,6 +190,7 @@ QList<Row> rows(const Deployment& deployment)
         Row row;
         row.results = scanned.at(i);
         row.state = DeploymentState::phaseName(c.phase);
+        row.attempt = c.attempt;
         row.exitCode = c.exitCode;
         row.elapsedSeconds = Deployment::elapsedSeconds(c);
         row.commit = state.commit;

@@ -24,7 +24,7 @@ struct Input
 {
     QString slug;
     QString condition; // as written in parameters.json
-    QString dataDir; // data/<slug>
+    QString dataDir; // data/<slug>, or data/<slug>/attempt-N for its latest attempt
 };
 
 struct ConditionResults
@@ -56,6 +56,7 @@ struct Row
 {
     ConditionResults results;
     QString state; // DeploymentState::phaseName
+    int attempt = 1; // the condition's latest attempt, whose folder was scanned (deploy --rerun, max_retries)
     int exitCode = -1; // -1: not ended
     qint64 elapsedSeconds = -1; // -1: not started
     QString commit;

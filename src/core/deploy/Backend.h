@@ -22,6 +22,11 @@ struct DeployOptions
     bool allowWideSsh = false; // aws: a range shorter than /16 (0.0.0.0/0 included) is refused without it
     bool dryRun = false; // show what would happen, change nothing
     bool replace = false; // containers (and runners) of the experiment at another commit go, instead of a refusal
+    // Conditions of the deployment to run again as a new attempt (numbers as status shows them, or slugs),
+    // and all failed, timed-out or lost ones (see Rerun).
+    QStringList rerun;
+    bool rerunFailed = false;
+    bool reruns() const { return rerunFailed || !rerun.isEmpty(); }
 };
 
 // Where the conditions of a deployment run and how commands reach them. The

@@ -154,14 +154,25 @@ QString DeployContext::stageDir(const DeploymentState::Condition& condition) con
     return stateDir + QStringLiteral("/stage/") + condition.slug;
 }
 
-QString DeployContext::containerName(const DeploymentState::Condition& condition) const
+namespace {
+
+QString withAttempt(const QString& dir, const DeploymentState::Condition& condition, int attempt)
 {
-    return QStringLiteral("logistician-%1-%2").arg(state.experiment.toLower(), condition.slug);
+    const QString folder = DeploymentState::Condition::attemptFolder(attempt > 0 ? attempt : condition.attempt);
+    return folder.isEmpty() ? dir : dir + QLatin1Char('/') + folder;
 }
 
-QString DeployContext::localDataDir(const DeploymentState::Condition& condition) const
+} // namespace
+
+QString DeployContext::containerName(const DeploymentState::Condition& condition, int attempt) const
 {
-    return experiment.dataDir() + QLatin1Char('/') + condition.slug;
+    return QStringLiteral("logistician-%1-%2")
+        .arg(state.experiment.toLower(), condition.attemptKey(attempt > 0 ? attempt : condition.attempt));
+}
+
+QString DeployContext::localDataDir(const DeploymentState::Condition& condition, int attempt) const
+{
+    return withAttempt(experiment.dataDir() + QLatin1Char('/') + condition.slug, condition, attempt);
 }
 
 QString DeployContext::remoteDir(const DeploymentState::Host& host, const DeploymentState::Condition& condition) const
@@ -188,20 +199,11 @@ QString DeployContext::runnerDir(const DeploymentState::Host& host) const
     return remoteExperimentDir(host) + QStringLiteral("/runner-") + key;
 }
 
-QString DeployContext::dataDirOnHost(const DeploymentState::Host& host,
-                                     const DeploymentState::Condition& condition) const
+QString DeployContext::dataDirOnHost(const DeploymentState::Host& host, const DeploymentState::Condition& condition,
+                                     int attempt) const
 {
-    return dataRootOnHost(host) + QLatin1Char('/') + condition.slug + dataTailOnHost();
-}
-
-QString DeployContext::dataRootOnHost(const DeploymentState::Host& host) const
-{
-    return isRemote() ? remoteExperimentDir(host) : experiment.dataDir();
-}
-
-QString DeployContext::dataTailOnHost() const
-{
-    return isRemote() ? QStringLiteral("/data") : QString();
+    return isRemote() ? withAttempt(remoteDir(host, condition) + QStringLiteral("/data"), condition, attempt)
+                      : localDataDir(condition, attempt);
 }
 
 Result DeployContext::writeFile(const QString& path, const QByteArray& data)

@@ -52,19 +52,17 @@ public:
     QStringList dockerWords() const { return dockerWords(isRemote()); }
     QString codeDir() const;
     QString stageDir(const DeploymentState::Condition& condition) const;
-    QString containerName(const DeploymentState::Condition& condition) const;
-    QString localDataDir(const DeploymentState::Condition& condition) const;
+    // attempt 0: the condition's current attempt (DeploymentState::Condition::attemptKey and attemptFolder).
+    QString containerName(const DeploymentState::Condition& condition, int attempt = 0) const;
+    QString localDataDir(const DeploymentState::Condition& condition, int attempt = 0) const;
     QString remoteDir(const DeploymentState::Host& host, const DeploymentState::Condition& condition) const;
     // The folder of this experiment on a host: the conditions' folders and the image build folder are in it.
     QString remoteExperimentDir(const DeploymentState::Host& host) const;
     // The host's runner folder (templates/remote/runner.sh): its queue, start scripts and claims.
     QString runnerDir(const DeploymentState::Host& host) const;
     // Where a condition's results are on its host: the remote data folder, or the local one.
-    QString dataDirOnHost(const DeploymentState::Host& host, const DeploymentState::Condition& condition) const;
-    // dataDirOnHost is dataRootOnHost(host) + "/" + SLUG + dataTailOnHost(): how the runner, which knows only
-    // slugs, finds a condition's data folder (its logs/output.txt).
-    QString dataRootOnHost(const DeploymentState::Host& host) const;
-    QString dataTailOnHost() const;
+    QString dataDirOnHost(const DeploymentState::Host& host, const DeploymentState::Condition& condition,
+                          int attempt = 0) const;
 
     // Written atomically (QSaveFile), its folder made first.
     static Result writeFile(const QString& path, const QByteArray& data);

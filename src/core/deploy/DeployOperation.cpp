@@ -10,9 +10,10 @@
 #include "SshKey.h"
 #include "aws/AwsParameters.h"
 #include "aws/AwsPrices.h"
-#include "deploy/Provenance.h"
 #include "deploy/OtherCommits.h"
+#include "deploy/Provenance.h"
 #include "deploy/RemoteScript.h"
+#include "deploy/Rerun.h"
 #include "deploy/StatusRound.h"
 #include "git/GitRepository.h"
 #include "original/OriginalStyle.h"
@@ -130,8 +131,18 @@ DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& 
         }
         plan.resumes = true;
     }
+    if (options.reruns()) {
+        if (const Result chosen = Rerun::choose(ctx.hasState ? ctx.state : DeploymentState(), options.rerun,
+                                                options.rerunFailed, &plan.rerun);
+            !chosen) {
+            plan.check = chosen;
+            return plan;
+        }
+    }
     plan.check = backend->check(options);
     plan.summary = backend->planSummary(plan.conditionCount, options);
+    if (!plan.rerun.isEmpty())
+        plan.summary = QStringLiteral("rerunning %1 condition(s) as a new attempt").arg(plan.rerun.size());
     plan.warnings = backend->warnings(options);
     if (plan.backend == QLatin1String("aws")) {
         AwsParameters::Machine machine;
@@ -157,13 +168,14 @@ Docker::RunSpec DeployOperation::runSpec(const DeployContext& ctx, const Deploym
     spec.name = ctx.containerName(c);
     spec.detach = true;
     spec.remove = false; // kept for its exit code and log until terminate
-    spec.labels = { QStringLiteral("logistician.experiment=") + ctx.state.experiment,
-                    QStringLiteral("logistician.condition=") + c.slug,
-                    QStringLiteral("logistician.commit=") + ctx.state.commit };
+    spec.labels
+        = { QStringLiteral("logistician.experiment=") + ctx.state.experiment,
+            QStringLiteral("logistician.condition=") + c.slug, QStringLiteral("logistician.commit=") + ctx.state.commit,
+            QStringLiteral("logistician.attempt=%1").arg(c.attempt) };
     if (remote) {
         const QString dir = ctx.remoteDir(host, c);
         spec.projectDir = dir + QStringLiteral("/project");
-        spec.dataDir = dir + QStringLiteral("/data");
+        spec.dataDir = ctx.dataDirOnHost(host, c);
         spec.volumes = { dir + QStringLiteral("/run.sh:/logistician/run.sh:ro") };
     } else {
         spec.projectDir = ctx.codeDir();
@@ -252,6 +264,8 @@ void DeployOperation::end(const Result& result)
     if (m_ended)
         return;
     m_ended = true;
+    for (int i : std::as_const(m_plan.rerun))
+        m_ctx.starting.remove(i);
     m_done(result);
 }
 
@@ -312,6 +326,7 @@ void DeployOperation::setUpState(const GitFacts& facts)
             c.text = conditions.at(i);
             c.arguments = *ShellWords::split(c.text); // plan() refused any that does not split
             c.slug = DeploymentState::slugFor(c.index, c.text);
+            c.lastAttempt = 1 + params.maxRetries();
             state.conditions.append(c);
         }
         m_ctx.hasState = true;
@@ -320,6 +335,13 @@ void DeployOperation::setUpState(const GitFacts& facts)
         // So do the runner folders: an earlier deployment's claims never hold back this one's conditions.
         QDir(m_ctx.stateDir + QStringLiteral("/runner")).removeRecursively();
         QDir(m_ctx.stateDir + QStringLiteral("/runners")).removeRecursively();
+    }
+    // deploy --rerun: new attempts, left alone by the status round before the hand-over (their new runner
+    // keys are not claimed yet, which a round would take for lost).
+    Rerun::prepare(&state, m_plan.rerun, m_ctx.experiment.parameters().maxRetries());
+    for (int i : std::as_const(m_plan.rerun)) {
+        m_ctx.starting.insert(i);
+        Q_EMIT m_ctx.conditionChanged(i);
     }
     m_ctx.save();
 }
@@ -363,11 +385,12 @@ Result DeployOperation::writeConditionFiles()
             { QStringLiteral("arguments"), QJsonArray::fromStringList(c.arguments) },
             { QStringLiteral("style"),
               params.isOriginalStyle() ? QStringLiteral("original") : QStringLiteral("command") },
-            { QStringLiteral("container"), m_ctx.containerName(c) },
+            { QStringLiteral("container"), m_ctx.containerName(c, 1) },
             { QStringLiteral("deployed_at"), state.createdAt.toString(Qt::ISODate) },
         };
         const QByteArray json = QJsonDocument(config).toJson();
-        const QString local = m_ctx.localDataDir(c);
+        // Attempt 1's folder; a later attempt's start copies this config (startScript).
+        const QString local = m_ctx.localDataDir(c, 1);
         for (const char* sub : { "logs", "results" })
             QDir().mkpath(local + QLatin1Char('/') + QLatin1String(sub));
         // Original style: docker reads OPTIONS from this file itself (--env-file); no shell on any host sees it.
@@ -840,35 +863,41 @@ void DeployOperation::lookUpImageCommand(const QString& address, JobPool::Done d
 Result DeployOperation::writeRunnerFolder(const QString& address, const QString& folder) const
 {
     const DeploymentState::Host host = *m_ctx.state.host(address);
-    const RemoteScript runner = RemoteScript(QStringLiteral("runner"))
-                                    .setWords(QStringLiteral("DOCKER"), m_ctx.dockerWords())
-                                    .set(QStringLiteral("DATA"), m_ctx.dataRootOnHost(host))
-                                    .set(QStringLiteral("DATA_TAIL"), m_ctx.dataTailOnHost());
+    const RemoteScript runner
+        = RemoteScript(QStringLiteral("runner")).setWords(QStringLiteral("DOCKER"), m_ctx.dockerWords());
     if (!runner.error().isEmpty())
         return Result::failed(runner.error());
     if (Result r = DeployContext::writeFile(folder + QStringLiteral("/runner.sh"), runner.render().toUtf8()); !r)
         return r;
     QByteArray queue;
+    QByteArray retries;
     for (int i : m_ctx.state.conditionsOn(address)) {
         const DeploymentState::Condition& c = m_ctx.state.conditions.at(i);
         if (c.phase == Phase::Terminated)
             continue;
-        // The one docker run of this condition, every word quoted by ShellWords; exec so the runner's
-        // worker sees docker's own exit code.
-        const Docker::RunSpec spec
-            = runSpec(m_ctx, c, host, m_ctx.isRemote(), m_ctx.state.image, m_imageCommands.value(address));
-        const QString run = ShellWords::join(Docker::argv(Docker::run(spec)));
-        if (toHandOver(c)) {
-            if (Result r = Provenance::write(m_ctx.localDataDir(c), provenance(c, host, spec)); !r)
+        // Its current attempt in the queue; the retries (max_retries) the runner starts by itself after a
+        // failure in the retries file. A line names the key of the attempt that follows it, or "-".
+        for (int a = c.attempt; a <= c.lastAttempt; ++a) {
+            DeploymentState::Condition run = c;
+            run.attempt = a;
+            if (a == c.attempt && toHandOver(c)) {
+                const Docker::RunSpec spec
+                    = runSpec(m_ctx, run, host, m_ctx.isRemote(), m_ctx.state.image, m_imageCommands.value(address));
+                if (Result r = Provenance::write(m_ctx.localDataDir(run, a), provenance(run, host, spec)); !r)
+                    return r;
+            }
+            const QByteArray start = startScript(host, run, address, a == c.attempt);
+            if (Result r = DeployContext::writeFile(
+                    folder + QLatin1Char('/') + run.attemptKey(a) + QStringLiteral(".sh"), start);
+                !r)
                 return r;
+            const QString next = a < c.lastAttempt ? c.attemptKey(a + 1) : QStringLiteral("-");
+            (a == c.attempt ? queue : retries)
+                += QStringLiteral("%1 %2 %3\n").arg(run.attemptKey(a), m_ctx.containerName(run), next).toUtf8();
         }
-        const QByteArray start = "exec " + run.toUtf8() + '\n';
-        // Shown as every command is: the runner on the host runs exactly this (no secrets are in it).
-        Q_EMIT m_ctx.progress(QStringLiteral("%1 on %2 will run: %3").arg(c.slug, address, run));
-        if (Result r = DeployContext::writeFile(folder + QLatin1Char('/') + c.slug + QStringLiteral(".sh"), start); !r)
-            return r;
-        queue += c.slug.toUtf8() + ' ' + m_ctx.containerName(c).toUtf8() + '\n';
     }
+    if (Result r = DeployContext::writeFile(folder + QStringLiteral("/retries"), retries); !r)
+        return r;
     // The queue last: the runner never reads a line whose start script is not there yet.
     return DeployContext::writeFile(folder + QStringLiteral("/queue"), queue);
 }
@@ -896,6 +925,43 @@ Provenance::Record DeployOperation::provenance(const DeploymentState::Condition&
     r.container = spec.name;
     r.recordedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
     return r;
+}
+
+QByteArray DeployOperation::startScript(const DeploymentState::Host& host, const DeploymentState::Condition& c,
+                                        const QString& address, bool announce) const
+{
+    // The one docker run of this attempt, every word quoted by ShellWords; exec so the runner's
+    // worker sees docker's own exit code.
+    const Docker::RunSpec spec
+        = runSpec(m_ctx, c, host, m_ctx.isRemote(), m_ctx.state.image, m_imageCommands.value(address));
+    const QString run = ShellWords::join(Docker::argv(Docker::run(spec)));
+    const QString dir = m_ctx.dataDirOnHost(host, c);
+    QByteArray start;
+    if (c.attempt > 1) {
+        // A later attempt gets a folder of its own beside attempt 1's, made before docker would make it
+        // (as root), with attempt 1's config copied in.
+        const QString first = m_ctx.dataDirOnHost(host, c, 1);
+        start += QStringLiteral("mkdir -p %1 %2 %3 || exit 1\ncp -R %4 %3 || exit 1\n")
+                     .arg(ShellWords::quote(dir + QStringLiteral("/logs")),
+                          ShellWords::quote(dir + QStringLiteral("/results")),
+                          ShellWords::quote(dir + QStringLiteral("/config")),
+                          ShellWords::quote(first + QStringLiteral("/config/.")))
+                     .toUtf8();
+    } else {
+        start
+            += QStringLiteral("mkdir -p %1 || exit 1\n").arg(ShellWords::quote(dir + QStringLiteral("/logs"))).toUtf8();
+    }
+    // Shown as every command is: the runner on the host runs exactly this (no secrets are in it).
+    if (announce)
+        Q_EMIT m_ctx.progress(QStringLiteral("%1 on %2 will run: %3").arg(c.attemptKey(c.attempt), address, run));
+    // docker's own exit code is the script's; then the container's output is kept in logs/output.txt as it
+    // runs (docker logs -f ends with the container), so it is there to read and comes home with each sync.
+    QStringList follow = m_ctx.dockerWords();
+    follow << QStringLiteral("logs") << QStringLiteral("-f") << m_ctx.containerName(c);
+    return start + run.toUtf8() + " || exit $?\n"
+        + QStringLiteral("(%1 > %2 2>&1 < /dev/null &)\n")
+              .arg(ShellWords::join(follow), ShellWords::quote(dir + QStringLiteral("/logs/output.txt")))
+              .toUtf8();
 }
 
 QString DeployOperation::deploymentId() const

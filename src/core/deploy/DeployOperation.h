@@ -19,6 +19,7 @@ struct DeployPlan
     QString summary;
     bool costsMoney = false; // ask before going on
     bool resumes = false; // an unfinished deployment of the same commit goes on
+    QList<int> rerun; // positions of the conditions that run again as a new attempt (deploy --rerun)
     QStringList warnings; // said loudly before going on, e.g. SSH open to a wide range
     // aws: what the machines are (parameters.json, else the stored defaults) and their price
     QString instanceType;
@@ -47,6 +48,10 @@ public:
 
     // Parented to ctx.work: it goes, and stops, with the operation.
     DeployOperation(DeployContext& ctx, const DeployOptions& options, const DeployPlan& plan, Done done);
+    // The start script of one attempt of a condition: its folder made first, then its docker run, then its
+    // output followed into logs/output.txt on the host while it runs.
+    QByteArray startScript(const DeploymentState::Host& host, const DeploymentState::Condition& c,
+                           const QString& address, bool announce) const;
     void start();
 
 private:

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <algorithm>
 
 namespace {
 
@@ -49,6 +50,17 @@ int DeploymentState::Host::port() const
 bool DeploymentState::Condition::resultsSafe() const
 {
     return isFinished() && syncedAt.isValid();
+}
+
+QString DeploymentState::Condition::attemptKey(int n) const
+{
+    // Slugs are "c<index>" or "c<index>-...": no other condition's key can look like this one's.
+    return n <= 1 ? slug : QStringLiteral("%1-a%2").arg(slug).arg(n);
+}
+
+QString DeploymentState::Condition::attemptFolder(int n)
+{
+    return n <= 1 ? QString() : QStringLiteral("attempt-%1").arg(n);
 }
 
 QString DeploymentState::phaseName(Phase phase)
@@ -167,6 +179,8 @@ QJsonObject DeploymentState::toJson() const
             { QStringLiteral("started_at"), isoTime(c.startedAt) },
             { QStringLiteral("finished_at"), isoTime(c.finishedAt) },
             { QStringLiteral("synced_at"), isoTime(c.syncedAt) },
+            { QStringLiteral("attempt"), c.attempt },
+            { QStringLiteral("last_attempt"), c.lastAttempt },
         });
     }
     return QJsonObject {
@@ -224,6 +238,9 @@ DeploymentState DeploymentState::fromJson(const QJsonObject& json)
         c.startedAt = fromIso(o.value(QStringLiteral("started_at")));
         c.finishedAt = fromIso(o.value(QStringLiteral("finished_at")));
         c.syncedAt = fromIso(o.value(QStringLiteral("synced_at")));
+        // Files written before attempts existed: attempt 1, no retries.
+        c.attempt = std::max(1, o.value(QStringLiteral("attempt")).toInt(1));
+        c.lastAttempt = std::max(c.attempt, o.value(QStringLiteral("last_attempt")).toInt(c.attempt));
         s.conditions.append(c);
     }
     return s;

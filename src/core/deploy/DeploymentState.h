@@ -81,6 +81,14 @@ public:
         QDateTime startedAt;
         QDateTime finishedAt;
         QDateTime syncedAt; // when a sync completed after the condition had finished
+        // Runs of this condition, 1-based: a rerun (deploy --rerun) or a retry (max_retries) is a new attempt
+        // with a folder and container of its own; the earlier ones are kept.
+        int attempt = 1;
+        int lastAttempt = 1; // the last attempt its runner may start by itself (attempt + max_retries)
+        // The one place that names an attempt: its runner key and container suffix ("c2-x", then "c2-x-a2")
+        // and its folder inside the condition's data folder ("" for attempt 1, then "attempt-2").
+        QString attemptKey(int n) const;
+        static QString attemptFolder(int n);
         bool isFinished() const { return phase == Phase::Succeeded || phase == Phase::Failed; }
         // Finished, and its results synced since.
         bool resultsSafe() const;

@@ -76,10 +76,14 @@ QString script(const DeployContext& ctx, const DeploymentState::Host& host, cons
     const QString runner = ctx.runnerDir(host);
     script.call(QStringLiteral("r"), { runner });
     for (int i : indexes) {
+        // Its current attempt and each its runner may have started since (max_retries); apply takes the last.
         const DeploymentState::Condition& c = ctx.state.conditions.at(i);
-        script.call(
-            QStringLiteral("s"),
-            { c.slug, ctx.dataDirOnHost(host, c), ctx.containerName(c), runner + QStringLiteral("/claims/") + c.slug });
+        for (int a = c.attempt; a <= c.lastAttempt; ++a) {
+            const QString key = c.attemptKey(a);
+            script.call(QStringLiteral("s"),
+                        { key, ctx.dataDirOnHost(host, c, a), ctx.containerName(c, a),
+                          runner + QStringLiteral("/claims/") + key });
+        }
     }
     return script.render();
 }
@@ -102,9 +106,26 @@ QList<int> apply(DeploymentState* state, const QString& address, const QList<int
     QList<int> changed;
     for (int i : indexes) {
         DeploymentState::Condition& c = state->conditions[i];
-        const QStringList f = lines.value(c.slug);
+        // The last attempt the runner took (a retry after a failure, max_retries) is the one shown.
+        int attempt = c.attempt;
+        for (int a = c.lastAttempt; a > c.attempt; --a) {
+            const QStringList later = lines.value(c.attemptKey(a));
+            if (later.size() >= 2 && later.at(1) != QLatin1String("queued")) {
+                attempt = a;
+                break;
+            }
+        }
+        const QStringList f = lines.value(c.attemptKey(attempt));
         if (f.size() < 2)
             continue;
+        if (attempt != c.attempt) {
+            c.attempt = attempt;
+            c.exitCode = -1;
+            c.startedAt = QDateTime();
+            c.finishedAt = QDateTime();
+            c.syncedAt = QDateTime();
+            changed << i;
+        }
         Phase phase = c.phase;
         if (f.at(1) == QLatin1String("queued")) {
             if (runner == QLatin1String("alive")) {
@@ -118,7 +139,8 @@ QList<int> apply(DeploymentState* state, const QString& address, const QList<int
             }
             if (phase != c.phase) {
                 c.phase = phase;
-                changed << i;
+                if (!changed.contains(i))
+                    changed << i;
             }
             continue;
         }
@@ -133,10 +155,13 @@ QList<int> apply(DeploymentState* state, const QString& address, const QList<int
                               .arg(c.slug)
                               .arg(c.exitCode)
                               .arg(f.value(3).trimmed());
-            c.lastRunPhase = Phase::Failed;
-            if (c.phase != Phase::Failed) {
-                c.phase = Phase::Failed;
-                changed << i;
+            const Phase failed
+                = c.attempt < c.lastAttempt && runner == QLatin1String("alive") ? Phase::Queued : Phase::Failed;
+            c.lastRunPhase = failed;
+            if (c.phase != failed) {
+                c.phase = failed;
+                if (!changed.contains(i))
+                    changed << i;
             }
             continue;
         }
@@ -172,10 +197,14 @@ QList<int> apply(DeploymentState* state, const QString& address, const QList<int
                     c.finishedAt = QDateTime::currentDateTimeUtc();
             }
         }
+        // Failed with a retry to come: its runner starts the next attempt next.
+        if (phase == Phase::Failed && c.attempt < c.lastAttempt && runner == QLatin1String("alive"))
+            phase = Phase::Queued;
         c.lastRunPhase = phase;
         if (phase != c.phase) {
             c.phase = phase;
-            changed << i;
+            if (!changed.contains(i))
+                changed << i;
         }
     }
     return changed;

@@ -67,15 +67,17 @@ void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_
         return;
     }
     const QString data = ctx.remoteDir(host, c) + QStringLiteral("/data");
-    const QString saveLog = RemoteScript(QStringLiteral("save-log"))
-                                .setWords(QStringLiteral("LOGS"), Docker::argv(logs))
-                                .set(QStringLiteral("FILE"), data + QStringLiteral("/logs/docker.txt"))
-                                .render();
+    const QString saveLog
+        = RemoteScript(QStringLiteral("save-log"))
+              .setWords(QStringLiteral("LOGS"), Docker::argv(logs))
+              .set(QStringLiteral("FILE"), ctx.dataDirOnHost(host, c) + QStringLiteral("/logs/docker.txt"))
+              .render();
     auto download =
         [&ctx, i, data, host, tally, succeeded, done, options] {
             const DeploymentState::Condition& c = ctx.state.conditions.at(i);
             Q_EMIT ctx.progress(QStringLiteral("syncing %1 from %2").arg(c.slug, host.address));
-            ctx.run(ctx.backend->ssh(host).download(data, ctx.localDataDir(c), options.bandwidthLimitKBps),
+            // Attempt 1's folder, with every later attempt's folder in it.
+            ctx.run(ctx.backend->ssh(host).download(data, ctx.localDataDir(c, 1), options.bandwidthLimitKBps),
                     [&ctx, i, tally, succeeded, done](const CommandOutcome& o) {
                         if (!o.ok()) {
                             tally->failures

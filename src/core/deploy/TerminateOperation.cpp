@@ -55,14 +55,16 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected, const TerminateOp
             work.images << state.image;
         for (int i : std::as_const(here)) {
             const DeploymentState::Condition& c = state.conditions.at(i);
-            work.containers << ctx.containerName(c);
-            if (!p.whole)
-                work.cancel << c.slug;
+            // Every attempt's container (deploy --rerun, max_retries); the runner starts none still to come.
+            for (int a = 1; a <= c.lastAttempt; ++a)
+                work.containers << ctx.containerName(c, a);
+            for (int a = c.attempt; !p.whole && a <= c.lastAttempt; ++a)
+                work.cancel << c.attemptKey(a);
             if (!remote) {
-                // The container's log stays with the results; one terminated earlier saved it then.
-                if (c.phase != Phase::Terminated)
-                    work.logs << QStringList { ctx.containerName(c),
-                                               ctx.localDataDir(c) + QStringLiteral("/logs/docker.txt") };
+                // Each container's log stays with its attempt's results; one terminated earlier saved them then.
+                for (int a = 1; c.phase != Phase::Terminated && a <= c.attempt; ++a)
+                    work.logs << QStringList { ctx.containerName(c, a),
+                                               ctx.localDataDir(c, a) + QStringLiteral("/logs/docker.txt") };
             } else if (c.resultsSafe() || !c.startedAt.isValid()) {
                 work.dirs << ctx.remoteDir(host, c);
             }

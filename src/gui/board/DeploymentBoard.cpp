@@ -13,6 +13,7 @@
 #include "board/ResultsPanel.h"
 #include "board/SummaryBar.h"
 #include "deploy/AutoSync.h"
+#include "deploy/Rerun.h"
 #include "keys/ViewKeys.h"
 
 #include <QAction>
@@ -71,6 +72,7 @@ DeploymentBoard::DeploymentBoard(QWidget* parent)
     , m_syncAction(new QAction(tr("S&ync All"), this))
     , m_terminateAction(new QAction(tr("&Terminate All…"), this))
     , m_refreshAction(new QAction(tr("Refresh &Status"), this))
+    , m_rerunFailedAction(new QAction(tr("Rerun &Failed"), this))
 {
     setObjectName(QStringLiteral("deploymentBoard"));
     m_filter->setSourceModel(m_monitor->model());
@@ -78,6 +80,11 @@ DeploymentBoard::DeploymentBoard(QWidget* parent)
     m_syncAction->setObjectName(QStringLiteral("actionSyncAll"));
     m_terminateAction->setObjectName(QStringLiteral("actionTerminateAll"));
     m_refreshAction->setObjectName(QStringLiteral("actionRefreshStatus"));
+    m_rerunFailedAction->setObjectName(QStringLiteral("actionRerunFailed"));
+    m_rerunFailedAction->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    m_rerunFailedAction->setToolTip(
+        tr("Run the failed, timed-out and lost conditions again, each as a new attempt (the earlier ones are kept)"));
+    connect(m_rerunFailedAction, &QAction::triggered, this, &DeploymentBoard::rerunFailed);
     m_deployAction->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
     m_syncAction->setIcon(style()->standardIcon(QStyle::SP_ArrowDown));
     m_terminateAction->setIcon(style()->standardIcon(QStyle::SP_DialogDiscardButton));
@@ -195,10 +202,13 @@ void DeploymentBoard::buildUi()
         Settings().setAutoSync(on);
         m_monitor->setAutoSync(on);
     });
+    m_rerunFailedButton = makeButton(m_rerunFailedAction, QStringLiteral("rerunFailedButton"));
+    m_rerunFailedButton->setText(tr("Rerun Failed"));
     auto* header = new QHBoxLayout;
     header->addWidget(m_title, 1);
     header->addWidget(autoSync);
     header->addWidget(m_deployButton);
+    header->addWidget(m_rerunFailedButton);
     header->addWidget(m_refreshButton);
     header->addWidget(m_syncButton);
     header->addWidget(m_terminateButton);
@@ -397,6 +407,14 @@ void DeploymentBoard::updateActions()
     m_syncAction->setEnabled(live && !working);
     m_terminateAction->setEnabled(live && !working);
     m_refreshAction->setEnabled(live && !working);
+    bool rerunnable = false;
+    if (live) {
+        for (const DeploymentState::Condition& c : m_monitor->deployment()->state().conditions)
+            rerunnable = rerunnable || Rerun::isRerunnable(c);
+    }
+    m_rerunFailedAction->setEnabled(live && !working && rerunnable);
+    m_rerunFailedButton->setEnabled(m_rerunFailedAction->isEnabled());
+    m_rerunFailedButton->setVisible(rerunnable);
     m_busy->setVisible(working);
     for (QPushButton* b : { m_deployButton, m_refreshButton, m_syncButton, m_terminateButton, m_emptyDeployButton }) {
         const QAction* action = b == m_deployButton || b == m_emptyDeployButton ? m_deployAction
@@ -514,6 +532,37 @@ void DeploymentBoard::terminateMachine(int row)
                          });
 }
 
+void DeploymentBoard::rerunFailed()
+{
+    if (!m_monitor->isLive() || isBusy())
+        return;
+    DeployOptions options;
+    options.backend = m_monitor->deployment()->state().backend;
+    options.rerunFailed = true;
+    m_failureNotes.clear();
+    m_monitor->deploy(options);
+}
+
+bool DeploymentBoard::canRerun(int row) const
+{
+    if (!m_monitor->isLive() || isBusy() || row < 0 || row >= model()->rowCount())
+        return false;
+    const DeploymentState& state = m_monitor->deployment()->state();
+    QList<int> chosen;
+    return Rerun::choose(state, { QString::number(state.conditions.at(row).index) }, false, &chosen).isOk();
+}
+
+void DeploymentBoard::rerunMachine(int row)
+{
+    if (!canRerun(row))
+        return;
+    DeployOptions options;
+    options.backend = m_monitor->deployment()->state().backend;
+    options.rerun = QStringList { QString::number(m_monitor->deployment()->state().conditions.at(row).index) };
+    m_failureNotes.clear();
+    m_monitor->deploy(options);
+}
+
 void DeploymentBoard::refresh()
 {
     m_monitor->refresh();
@@ -572,6 +621,7 @@ void DeploymentBoard::showContextMenu(const QPoint& pos)
     const bool idle = m_monitor->isLive() && !isBusy() && model()->phase(row) != Phase::Terminated;
     menu->addAction(tr("S&ync This Machine"), this, [this, row] { syncMachine(row); })->setEnabled(idle);
     menu->addAction(tr("Te&rminate This Machine…"), this, [this, row] { terminateMachine(row); })->setEnabled(idle);
+    menu->addAction(tr("R&erun This Machine"), this, [this, row] { rerunMachine(row); })->setEnabled(canRerun(row));
     menu->addSeparator();
     menu->addAction(m_syncAction);
     menu->addAction(m_terminateAction);

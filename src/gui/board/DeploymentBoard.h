@@ -54,6 +54,7 @@ public:
     QAction* syncAllAction() const { return m_syncAction; }
     QAction* terminateAllAction() const { return m_terminateAction; }
     QAction* refreshAction() const { return m_refreshAction; }
+    QAction* rerunFailedAction() const { return m_rerunFailedAction; }
 
     DeployDialog* showDeployDialog();
     void syncAll(); // asks first
@@ -61,6 +62,10 @@ public:
     // One machine (a row of the board model): sync it, or terminate it after asking; the others go on.
     void syncMachine(int row);
     void terminateMachine(int row);
+    // deploy --rerun-failed, and deploy --rerun of one row: each a new attempt, the earlier ones kept.
+    void rerunFailed();
+    void rerunMachine(int row);
+    bool canRerun(int row) const;
     void refresh();
     // Follows the log of a row of the board model (and shows the Log tab).
     void showMachine(int row);
@@ -89,6 +94,7 @@ private:
     QAction* m_deployAction;
     QAction* m_syncAction;
     QAction* m_terminateAction;
+    QAction* m_rerunFailedAction;
     QAction* m_refreshAction;
 
     QStackedWidget* m_pages = nullptr;
@@ -100,6 +106,7 @@ private:
     QPushButton* m_refreshButton = nullptr;
     QPushButton* m_syncButton = nullptr;
     QPushButton* m_terminateButton = nullptr;
+    QPushButton* m_rerunFailedButton = nullptr;
     QPushButton* m_emptyDeployButton = nullptr;
     SummaryBar* m_summary = nullptr;
     QComboBox* m_stateFilter = nullptr;

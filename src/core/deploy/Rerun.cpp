@@ -1,0 +1,100 @@
+#include "Rerun.h"
+
+using Phase = DeploymentState::Phase;
+
+namespace Rerun {
+
+bool isRerunnable(const DeploymentState::Condition& c)
+{
+    const bool lost = c.phase == Phase::Unreachable && !c.startedAt.isValid() && !c.host.isEmpty();
+    return c.phase == Phase::Failed || lost;
+}
+
+namespace {
+
+Result refusal(const DeploymentState& state, const DeploymentState::Condition& c)
+{
+    const QString name = QStringLiteral("condition %1 (%2)").arg(c.index).arg(c.slug);
+    switch (c.phase) {
+    case Phase::Queued:
+    case Phase::Provisioning:
+    case Phase::Booting:
+    case Phase::Uploading:
+    case Phase::Building:
+    case Phase::Running:
+        return Result::badInput(QStringLiteral("%1 is still %2; wait for it to end (`logistician status`) or "
+                                               "terminate it (`logistician terminate --condition %3`) first")
+                                    .arg(name, DeploymentState::phaseName(c.phase))
+                                    .arg(c.index));
+    case Phase::Terminated:
+        return Result::badInput(
+            QStringLiteral("%1 was terminated; its files on the host are gone, so deploy again to run it").arg(name));
+    default:
+        break;
+    }
+    if (const DeploymentState::Host* h = state.host(c.host); h && h->phase == DeploymentState::HostPhase::Released)
+        return Result::badInput(QStringLiteral("%1 ran on %2, an aws machine that is released now; a rerun needs a "
+                                               "machine again: run `logistician terminate`, then `logistician "
+                                               "deploy` to run the conditions afresh")
+                                    .arg(name, c.host));
+    return Result::ok();
+}
+
+} // namespace
+
+Result choose(const DeploymentState& state, const QStringList& wanted, bool failed, QList<int>* positions)
+{
+    if (state.conditions.isEmpty() || state.terminated)
+        return Result::badInput(QStringLiteral("nothing is deployed to rerun; run `logistician deploy` first"));
+    QList<int> chosen;
+    for (const QString& w : wanted) {
+        bool isNumber = false;
+        const int n = w.toInt(&isNumber);
+        int found = -1;
+        for (int i = 0; i < state.conditions.size(); ++i) {
+            if (isNumber ? state.conditions.at(i).index == n : state.conditions.at(i).slug == w)
+                found = i;
+        }
+        if (found < 0)
+            return Result::badInput(QStringLiteral("deploy --rerun: there is no condition \"%1\"; give its number "
+                                                   "or name as `logistician status` shows them (1 to %2)")
+                                        .arg(w)
+                                        .arg(state.conditions.size()));
+        if (!chosen.contains(found))
+            chosen << found;
+    }
+    if (failed) {
+        for (int i = 0; i < state.conditions.size(); ++i) {
+            if (isRerunnable(state.conditions.at(i)) && !chosen.contains(i))
+                chosen << i;
+        }
+        if (chosen.isEmpty())
+            return Result::badInput(QStringLiteral("deploy --rerun-failed: no condition failed, timed out or was "
+                                                   "lost (see `logistician status`)"));
+    }
+    std::sort(chosen.begin(), chosen.end());
+    for (int i : std::as_const(chosen)) {
+        if (const Result refused = refusal(state, state.conditions.at(i)); !refused)
+            return refused;
+    }
+    *positions = chosen;
+    return Result::ok();
+}
+
+void prepare(DeploymentState* state, const QList<int>& positions, int maxRetries)
+{
+    for (int i : positions) {
+        DeploymentState::Condition& c = state->conditions[i];
+        // After the last attempt its runner may have started: no key or folder is used twice.
+        c.attempt = c.attempt + 1;
+        c.lastAttempt = c.attempt + maxRetries;
+        c.phase = Phase::Queued;
+        c.lastRunPhase = Phase::Queued;
+        c.exitCode = -1;
+        c.startedAt = QDateTime();
+        c.finishedAt = QDateTime();
+        c.syncedAt = QDateTime();
+    }
+}
+
+} // namespace Rerun
