@@ -18,6 +18,8 @@ packages=(
     clang libclang-rt-14-dev
     # packaging checks and benchmarks
     desktop-file-utils appstream dpkg-dev file librsvg2-bin hyperfine
+    # the slurm backend's test cluster (tests/support/slurm-cluster.sh) and runtime
+    slurm-wlm munge podman
 )
 
 missing=()
