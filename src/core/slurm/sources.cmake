@@ -1,0 +1,5 @@
+# The slurm backend: the `slurm` keys of parameters.json, the job script and
+# conditions file, sbatch/squeue/scontrol/scancel on the login node.
+target_sources(logistician_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/SlurmParameters.cpp
+)
