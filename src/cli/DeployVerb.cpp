@@ -78,10 +78,11 @@ int DeployVerb::preview(const Deployment& deployment, const DeployOptions& optio
 int DeployVerb::execute(const QStringList& arguments)
 {
     QCommandLineParser parser;
-    const QCommandLineOption backend(QStringLiteral("backend"),
-                                     QStringLiteral("Where to run: aws, local or ssh (default: parameters.json's "
-                                                    "backend, else local)."),
-                                     QStringLiteral("NAME"));
+    const QCommandLineOption backend(
+        QStringLiteral("backend"),
+        QStringLiteral("Where to run: aws, local, slurm or ssh (default: parameters.json's "
+                       "backend, else local)."),
+        QStringLiteral("NAME"));
     const QCommandLineOption yes({ QStringLiteral("y"), QStringLiteral("yes") },
                                  QStringLiteral("Do not ask before creating machines that cost money."));
     const QCommandLineOption allowDirty(QStringLiteral("allow-dirty"),
@@ -100,6 +101,10 @@ int DeployVerb::execute(const QStringList& arguments)
     const QCommandLineOption wait(QStringLiteral("wait"),
                                   QStringLiteral("After handing the conditions over, follow them until every one has "
                                                  "ended; the exit code is then status's (1 if any failed)."));
+    const QCommandLineOption rerunFailed(QStringLiteral("rerun-failed"),
+                                         QStringLiteral("slurm: submit the failed conditions of the live deployment "
+                                                        "again, as one array of only their task IDs."));
+    parser.addOption(rerunFailed);
     parser.addOption(wait);
     parser.addOption(allowWideSsh);
     parser.addOption(dryRun);
@@ -120,6 +125,7 @@ int DeployVerb::execute(const QStringList& arguments)
     options.sshCidr = parser.value(sshCidr);
     options.allowWideSsh = parser.isSet(allowWideSsh);
     options.dryRun = parser.isSet(dryRun);
+    options.rerunFailed = parser.isSet(rerunFailed);
     if (options.dryRun)
         return preview(deployment, options);
     const Deployment::Plan plan = deployment.plan(options);

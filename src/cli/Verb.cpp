@@ -194,6 +194,11 @@ QJsonObject Verb::deploymentJson(const Deployment& deployment)
                  c.startedAt.isValid() ? QJsonValue(c.startedAt.toString(Qt::ISODate)) : QJsonValue());
         o.insert(QStringLiteral("finished_at"),
                  c.finishedAt.isValid() ? QJsonValue(c.finishedAt.toString(Qt::ISODate)) : QJsonValue());
+        if (!c.job.isEmpty()) // slurm: the array task and what the scheduler says of it
+            o.insert(QStringLiteral("slurm"),
+                     QJsonObject { { QStringLiteral("job"), c.job },
+                                   { QStringLiteral("state"), c.schedulerState },
+                                   { QStringLiteral("reason"), c.schedulerReason } });
         conditions.append(o);
     }
     const SweepSummary summary = SweepSummary::forExperiment(s, deployment.experiment());

@@ -1,5 +1,7 @@
 #include "BoardModel.h"
 
+#include "slurm/SlurmJob.h"
+
 namespace {
 
 // Rows this close together are announced as one range: fewer signals, and a
@@ -11,7 +13,8 @@ constexpr int MergeGap = 8;
 bool BoardModel::Row::operator==(const Row& o) const
 {
     return phase == o.phase && exitCode == o.exitCode && slug == o.slug && host == o.host && text == o.text
-        && startedAt == o.startedAt && finishedAt == o.finishedAt && syncedAt == o.syncedAt;
+        && startedAt == o.startedAt && finishedAt == o.finishedAt && syncedAt == o.syncedAt && job == o.job
+        && scheduler == o.scheduler;
 }
 
 BoardModel::BoardModel(QObject* parent)
@@ -30,6 +33,8 @@ BoardModel::Row BoardModel::rowFrom(const DeploymentState::Condition& c)
     row.syncedAt = c.syncedAt;
     row.exitCode = c.exitCode;
     row.phase = c.phase;
+    row.job = c.job;
+    row.scheduler = SlurmJob::describe(c);
     return row;
 }
 
@@ -292,9 +297,12 @@ QVariant BoardModel::data(const QModelIndex& index, int role) const
         case ConditionColumn:
             return row.text.isEmpty() ? row.slug : row.text;
         case StateColumn:
-            return stateText(row.phase, row.exitCode);
+            // slurm: the scheduler's state and reason beside the board's ("queued · waiting: Priority").
+            return row.scheduler.isEmpty()
+                ? stateText(row.phase, row.exitCode)
+                : QStringLiteral("%1 · %2").arg(stateText(row.phase, row.exitCode), row.scheduler);
         case MachineColumn:
-            return row.host;
+            return row.job.isEmpty() ? row.host : tr("job %1 via %2").arg(row.job, row.host);
         case ElapsedColumn:
             return formatElapsed(elapsed(row));
         case ExitCodeColumn:

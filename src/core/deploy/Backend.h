@@ -18,6 +18,7 @@ struct DeployOptions
     QString sshCidr; // aws: who may reach the machines over SSH; empty: parameters.json's aws_ssh_cidr
     bool allowWideSsh = false; // aws: a range shorter than /16 (0.0.0.0/0 included) is refused without it
     bool dryRun = false; // show what would happen, change nothing
+    bool rerunFailed = false; // slurm: resubmit the failed conditions' tasks of the live deployment
 };
 
 // Where the conditions of a deployment run and how commands reach them. The
@@ -65,6 +66,16 @@ public:
     // How long to wait for a new machine to answer: attempts and seconds between them.
     virtual int bootAttempts() const { return 3; }
     virtual int bootIntervalSeconds() const { return 2; }
+
+    // The folder on a host where the experiments' folders go: ~/logistician; slurm: its work_dir.
+    virtual QString workDir(const DeploymentState::Host& host) const
+    {
+        return host.home + QStringLiteral("/logistician");
+    }
+    // The container program on the hosts when it is not remote_docker_command (slurm: podman, apptainer).
+    virtual QString containerProgram() const { return QString(); }
+    // The image goes to the hosts as a `docker save` archive built here (slurm with podman or apptainer).
+    virtual bool shipsImageArchive() const { return false; }
 
     // argv run on the host, each word quoted for its shell.
     virtual Command command(const DeploymentState::Host& host, const QStringList& argv,

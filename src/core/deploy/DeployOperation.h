@@ -89,6 +89,7 @@ private:
     void lookUpImageCommand(const QString& address, JobPool::Done done);
     Result writeRunnerFolder(const QString& address, const QString& folder) const;
     void startRunner(const QString& address, JobPool::Done done);
+    void submitSlurmArray(const DeploymentState::Host& host, JobPool::Done done);
     void handOverFailed(const QString& address, const QString& why, JobPool::Done done);
     // Names this deployment to its runners: claims of another one are not this one's.
     QString deploymentId() const;

@@ -168,7 +168,19 @@ QJsonObject DeploymentState::toJson() const
             { QStringLiteral("synced_at"), isoTime(c.syncedAt) },
         });
     }
-    return QJsonObject {
+    // slurm: the scheduler's view of each task, only where there is one.
+    for (int i = 0; i < conditions.size(); ++i) {
+        const Condition& c = conditions.at(i);
+        if (c.job.isEmpty())
+            continue;
+        QJsonObject o = conditionArray.at(i).toObject();
+        o.insert(QStringLiteral("slurm"),
+                 QJsonObject { { QStringLiteral("job"), c.job },
+                               { QStringLiteral("state"), c.schedulerState },
+                               { QStringLiteral("reason"), c.schedulerReason } });
+        conditionArray.replace(i, o);
+    }
+    QJsonObject top {
         { QStringLiteral("format"), 1 },
         { QStringLiteral("experiment"), experiment },
         { QStringLiteral("backend"), backend },
@@ -183,6 +195,9 @@ QJsonObject DeploymentState::toJson() const
         { QStringLiteral("hosts"), hostArray },
         { QStringLiteral("conditions"), conditionArray },
     };
+    if (!jobs.isEmpty())
+        top.insert(QStringLiteral("slurm_jobs"), QJsonArray::fromStringList(jobs));
+    return top;
 }
 
 DeploymentState DeploymentState::fromJson(const QJsonObject& json)
@@ -198,6 +213,8 @@ DeploymentState DeploymentState::fromJson(const QJsonObject& json)
     s.provisionStarted = json.value(QStringLiteral("provision_started")).toBool();
     s.provisioned = json.value(QStringLiteral("provisioned")).toBool();
     s.terminated = json.value(QStringLiteral("terminated")).toBool();
+    for (const QJsonValue& v : json.value(QStringLiteral("slurm_jobs")).toArray())
+        s.jobs << v.toString();
     for (const QJsonValue& v : json.value(QStringLiteral("hosts")).toArray()) {
         const QJsonObject o = v.toObject();
         Host h = Host::at(o.value(QStringLiteral("address")).toString(), o.value(QStringLiteral("home")).toString());
@@ -223,6 +240,10 @@ DeploymentState DeploymentState::fromJson(const QJsonObject& json)
         c.startedAt = fromIso(o.value(QStringLiteral("started_at")));
         c.finishedAt = fromIso(o.value(QStringLiteral("finished_at")));
         c.syncedAt = fromIso(o.value(QStringLiteral("synced_at")));
+        const QJsonObject slurm = o.value(QStringLiteral("slurm")).toObject();
+        c.job = slurm.value(QStringLiteral("job")).toString();
+        c.schedulerState = slurm.value(QStringLiteral("state")).toString();
+        c.schedulerReason = slurm.value(QStringLiteral("reason")).toString();
         s.conditions.append(c);
     }
     return s;

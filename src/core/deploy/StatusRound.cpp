@@ -2,6 +2,7 @@
 
 #include "CommandRunner.h"
 #include "deploy/RemoteScript.h"
+#include "slurm/SlurmDeploy.h"
 
 #include <QHash>
 #include <QTimer>
@@ -27,6 +28,10 @@ void run(DeployContext& ctx, std::function<void()> then)
 {
     if (ctx.state.terminated) {
         QTimer::singleShot(0, &ctx, then);
+        return;
+    }
+    if (SlurmDeploy::isSlurm(ctx)) {
+        SlurmDeploy::status(ctx, then);
         return;
     }
     auto* pool = new JobPool(64, ctx.work);
