@@ -53,6 +53,7 @@ private Q_SLOTS:
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QVERIFY(script.contains(QStringLiteral("dir='/home/a b/it'\\''s'")));
         QVERIFY(script.contains(QStringLiteral("SLURM_ARRAY_TASK_ID")));
+        QVERIFY(script.startsWith(QStringLiteral("#!/bin/sh\n"))); // sbatch refuses a script without it
         QVERIFY(!script.contains(QStringLiteral("eval")));
         QVERIFY(!script.contains(QLatin1Char('@') + QStringLiteral("DIR@")));
         // The conditions file: line N is condition N's folder name, whatever the order given.

@@ -62,7 +62,10 @@ QString jobScript(const QString& experimentDir, const QString& runtime, const QS
         .set(QStringLiteral("PREFIX"), containerPrefix);
     if (error)
         *error = script.error();
-    return script.render();
+    // RemoteScript drops the template's comments (the #! line too); sbatch wants the interpreter first.
+    return QStringLiteral(
+               "#!/bin/sh\n# Logistician job array: task N runs condition N (templates/remote/slurm-job.sh)\n")
+        + script.render();
 }
 
 QByteArray conditionsFile(const QList<DeploymentState::Condition>& conditions)
