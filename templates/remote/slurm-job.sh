@@ -14,6 +14,7 @@
 # then too, not left running without its task.
 set -u
 dir=@DIR@
+runtime=@RUNTIME@
 task=${SLURM_ARRAY_TASK_ID:?not a job array task}
 slug=$(sed -n "${task}p" "$dir/slurm/conditions")
 case $slug in
@@ -36,7 +37,7 @@ mkdir -p "$cdir/data/logs"
 stop() {
     trap '' TERM INT
     # docker and podman: the container is not the task's child; apptainer's is, and goes with the task.
-    case @RUNTIME@ in
+    case $runtime in
     docker | podman) @DOCKER@ kill "$name" >/dev/null 2>&1 ;;
     esac
     kill "$pid" 2>/dev/null
