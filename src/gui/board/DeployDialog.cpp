@@ -327,12 +327,11 @@ void DeployDialog::showPlan()
                             : tr("%n condition(s)", nullptr, machines));
     const QString type = plan.instanceType;
     const QString region = plan.region;
-    m_instanceType->setText(
-        aws ? type
-            : tr("not used (%1)")
-                  .arg(opts.backend == QLatin1String("ssh")       ? tr("your own hosts")
-                           : opts.backend == QLatin1String("slurm") ? tr("the cluster's nodes")
-                                                                    : tr("this machine")));
+    m_instanceType->setText(aws ? type
+                                : tr("not used (%1)")
+                                      .arg(opts.backend == QLatin1String("ssh")         ? tr("your own hosts")
+                                               : opts.backend == QLatin1String("slurm") ? tr("the cluster's nodes")
+                                                                                        : tr("this machine")));
     m_region->setText(aws ? region : tr("not used"));
     if (aws) {
         m_cost->setText(plan.pricePerHour < 0 ? tr("unknown: %1").arg(plan.priceNote)
