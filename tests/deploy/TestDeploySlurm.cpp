@@ -27,6 +27,7 @@ private Q_SLOTS:
     void dryRunShowsTheJobScript();
     void dockerSweepWithTimeout();
     void podmanCancelRerunTerminate();
+    void benchHundredTasks(); // by hand only: LOGISTICIAN_BENCH_SLURM=1 (bench/README.md)
 
 private:
     QJsonObject slurm(const QString& runtime, const QString& time = QString()) const;
@@ -316,6 +317,46 @@ void TestDeploySlurm::podmanCancelRerunTerminate()
     QStringList left = QDir(experimentDir(*project)).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     left.sort();
     QCOMPARE(left, QStringList({ QStringLiteral("c2-n-2-exit-3"), QStringLiteral("c3-n-3-sleep-600") }));
+    DeployTestKit::cleanUp(project->name());
+}
+
+void TestDeploySlurm::benchHundredTasks()
+{
+    if (qEnvironmentVariable("LOGISTICIAN_BENCH_SLURM") != QLatin1String("1"))
+        QSKIP("a benchmark: run with LOGISTICIAN_BENCH_SLURM=1");
+    QStringList conditions;
+    for (int i = 1; i <= 100; ++i)
+        conditions << QStringLiteral("--n %1").arg(i);
+    auto project = m_kit->project(conditions,
+                                  { { QStringLiteral("backend"), QStringLiteral("slurm") },
+                                    { QStringLiteral("max_parallel"), 100 },
+                                    { QStringLiteral("slurm"), slurm(QStringLiteral("docker")) } });
+    QElapsedTimer timer;
+    timer.start();
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("deploy") }).exitCode, 0);
+    const qint64 submitted = timer.elapsed();
+    const QJsonObject status = waitFor(
+        *project,
+        [](const QJsonObject& st) {
+            for (const QJsonValue& c : st.value(QStringLiteral("conditions")).toArray()) {
+                if (c.toObject().value(QStringLiteral("started_at")).isNull())
+                    return false;
+            }
+            return true;
+        },
+        600000);
+    const qint64 allStarted = timer.elapsed();
+    QElapsedTimer round;
+    round.start();
+    m_kit->status(*project);
+    const qint64 roundMs = round.elapsed();
+    qInfo("100 tasks: deploy returned (array submitted) after %lld ms; every task seen started after %lld ms "
+          "(status polled once a second); one `status --json` round over 100 tasks: %lld ms",
+          submitted, allStarted, roundMs);
+    m_kit->status(*project, nullptr, true);
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") })
+                 .exitCode,
+             0);
     DeployTestKit::cleanUp(project->name());
 }
 
