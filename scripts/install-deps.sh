@@ -19,6 +19,8 @@ packages=(
     clang libclang-rt-14-dev
     # packaging checks and benchmarks
     desktop-file-utils appstream dpkg-dev file librsvg2-bin hyperfine lintian ccache
+    # the slurm backend's test cluster (tests/support/slurm-cluster.sh) and runtime
+    slurm-wlm munge podman
 )
 
 missing=()

@@ -79,10 +79,11 @@ int DeployVerb::preview(const Deployment& deployment, const DeployOptions& optio
 int DeployVerb::execute(const QStringList& arguments)
 {
     QCommandLineParser parser;
-    const QCommandLineOption backend(QStringLiteral("backend"),
-                                     QStringLiteral("Where to run: aws, local or ssh (default: parameters.json's "
-                                                    "backend, else local)."),
-                                     QStringLiteral("NAME"));
+    const QCommandLineOption backend(
+        QStringLiteral("backend"),
+        QStringLiteral("Where to run: aws, local, slurm or ssh (default: parameters.json's "
+                       "backend, else local)."),
+        QStringLiteral("NAME"));
     const QCommandLineOption yes({ QStringLiteral("y"), QStringLiteral("yes") },
                                  QStringLiteral("Do not ask before creating machines that cost money."));
     const QCommandLineOption allowDirty(QStringLiteral("allow-dirty"),

@@ -6,6 +6,7 @@
 #include "DeployVerb.h"
 #include "Experiment.h"
 #include "deploy/Deployment.h"
+#include "slurm/SlurmJob.h"
 #include "workspace/SweepSummary.h"
 
 #include <QEventLoop>
@@ -24,7 +25,16 @@ QString duration(qint64 seconds)
     return QStringLiteral("%1h%2m").arg(seconds / 3600).arg((seconds % 3600) / 60, 2, 10, QLatin1Char('0'));
 }
 
+QString phaseText(const DeploymentState::Condition& c);
+
+// slurm: the scheduler's word after the phase ("queued [slurm: waiting: Priority]").
 QString stateText(const DeploymentState::Condition& c)
+{
+    const QString slurm = SlurmJob::describe(c);
+    return slurm.isEmpty() ? phaseText(c) : QStringLiteral("%1 [slurm %2: %3]").arg(phaseText(c), c.job, slurm);
+}
+
+QString phaseText(const DeploymentState::Condition& c)
 {
     using Phase = DeploymentState::Phase;
     const QString name = DeploymentState::phaseName(c.phase);

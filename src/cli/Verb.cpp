@@ -200,6 +200,11 @@ QJsonObject Verb::deploymentJson(const Deployment& deployment)
                  c.finishedAt.isValid() ? QJsonValue(c.finishedAt.toString(Qt::ISODate)) : QJsonValue());
         o.insert(QStringLiteral("synced_at"),
                  c.syncedAt.isValid() ? QJsonValue(c.syncedAt.toString(Qt::ISODate)) : QJsonValue());
+        if (!c.job.isEmpty()) // slurm: the array task and what the scheduler says of it
+            o.insert(QStringLiteral("slurm"),
+                     QJsonObject { { QStringLiteral("job"), c.job },
+                                   { QStringLiteral("state"), c.schedulerState },
+                                   { QStringLiteral("reason"), c.schedulerReason } });
         conditions.append(o);
     }
     const SweepSummary summary = SweepSummary::forExperiment(s, deployment.experiment());

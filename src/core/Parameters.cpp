@@ -4,6 +4,7 @@
 #include "ParameterRules.h"
 #include "ShellWords.h"
 #include "aws/AwsParameters.h"
+#include "slurm/SlurmParameters.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -384,9 +385,17 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
 
     const QString backendKey = QStringLiteral("backend");
     if (obj.contains(backendKey)
-        && !QStringList { QStringLiteral("aws"), QStringLiteral("local"), QStringLiteral("ssh") }.contains(
-            obj.value(backendKey).toString()))
-        return fail(at(backendKey), backendKey, QStringLiteral("backend must be one of aws, local, ssh"));
+        && !QStringList { QStringLiteral("aws"), QStringLiteral("local"), QStringLiteral("slurm"),
+                          QStringLiteral("ssh") }
+                .contains(obj.value(backendKey).toString()))
+        return fail(at(backendKey), backendKey, QStringLiteral("backend must be one of aws, local, slurm, ssh"));
+
+    if (const auto problem = SlurmParameters::check(obj)) {
+        const QString slurmKey = QStringLiteral("slurm");
+        const int offset = problem->member.isEmpty() ? (obj.contains(slurmKey) ? at(slurmKey) : at(backendKey))
+                                                     : at(slurmKey, -1, problem->member);
+        return fail(offset, slurmKey, problem->message);
+    }
 
     const QString hostsKey = QStringLiteral("hosts");
     if (obj.contains(hostsKey)) {

@@ -45,6 +45,7 @@ private Q_SLOTS:
     void filterAndSort();
     void formatting();
     void resultsScanner();
+    void slurmStateAndReason();
 };
 
 void TestBoardModel::thousandMachinesChangingState()
@@ -154,6 +155,26 @@ void TestBoardModel::unchangedRoundAnnouncesNothing()
     QCOMPARE(changes.at(1).at(0).value<QModelIndex>().row(), 900);
     QCOMPARE(counts.count(), 1);
     QCOMPARE(model.count(Phase::Booting), 3);
+}
+
+void TestBoardModel::slurmStateAndReason()
+{
+    // slurm: the scheduler's state and its reason beside the board's state, the task beside the login node.
+    BoardModel model;
+    DeploymentState state = synthetic(2);
+    state.conditions[0].phase = Phase::Queued;
+    state.conditions[0].host = QStringLiteral("alice@login");
+    state.conditions[0].job = QStringLiteral("42_1");
+    state.conditions[0].schedulerState = QStringLiteral("PENDING");
+    state.conditions[0].schedulerReason = QStringLiteral("Priority");
+    model.setState(state);
+    QCOMPARE(model.index(0, BoardModel::StateColumn).data().toString(), QStringLiteral("queued · waiting: Priority"));
+    QCOMPARE(model.index(0, BoardModel::MachineColumn).data().toString(), QStringLiteral("job 42_1 via alice@login"));
+    QVERIFY(!model.index(1, BoardModel::StateColumn).data().toString().contains(QStringLiteral("·")));
+    // A change of reason alone is a change of the row.
+    state.conditions[0].schedulerReason = QStringLiteral("Resources");
+    QCOMPARE(model.setState(state), 1);
+    QCOMPARE(model.index(0, BoardModel::StateColumn).data().toString(), QStringLiteral("queued · waiting: Resources"));
 }
 
 void TestBoardModel::newDeploymentResets()

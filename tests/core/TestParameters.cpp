@@ -2,6 +2,7 @@
 #include "Parameters.h"
 #include "aws/AwsParameters.h"
 #include "aws/AwsPrices.h"
+#include "slurm/SlurmParameters.h"
 
 #include <QDate>
 #include <QDeadlineTimer>
@@ -85,6 +86,40 @@ private Q_SLOTS:
         QVERIFY(!AwsParameters::isRegion(QStringLiteral("us-east-1\n")));
     }
 
+    void slurmAcceptsWhatItShould()
+    {
+        Result error;
+        const auto p = Parameters::parse(
+            "{\"experiment_name\": \"x\", \"backend\": \"slurm\", \"slurm\": {\"login\": "
+            "\"alice@login.hpc.example:2222\", "
+            "\"partition\": \"gpu-a100\", \"account\": \"proj_42\", \"time\": \"1-12:00:00\", \"cpus_per_task\": 4, "
+            "\"mem\": \"16G\", \"gpus_per_task\": 1, \"container_runtime\": \"podman\", \"work_dir\": "
+            "\"/scratch/alice/runs\", \"time_comment\": \"a day and a half\"}}",
+            QStringLiteral("parameters.json"), &error);
+        QVERIFY2(p, qPrintable(error.message()));
+        const SlurmParameters::Settings s = SlurmParameters::read(*p);
+        QCOMPARE(s.login, QStringLiteral("alice@login.hpc.example:2222"));
+        QCOMPARE(s.cpusPerTask, 4);
+        QCOMPARE(s.gpusPerTask, 1);
+        QCOMPARE(s.runtime, QStringLiteral("podman"));
+        QCOMPARE(s.workDir, QStringLiteral("/scratch/alice/runs"));
+        for (const char* ok : { "00:01:00", "02:00:00", "7-00:00:00", "100:00:00" })
+            QVERIFY2(SlurmParameters::time(QLatin1String(ok)).isEmpty(), ok);
+        for (const char* bad : { "00:00:00", "1:00", "1-24:00:00", "02:00:00 ", "-02:00:00" })
+            QVERIFY2(!SlurmParameters::time(QLatin1String(bad)).isEmpty(), bad);
+        for (const char* ok : { "~", "~/logistician", "/scratch/a.b/c_d-e" })
+            QVERIFY2(SlurmParameters::workDir(QLatin1String(ok)).isEmpty(), ok);
+        for (const char* bad : { "/", "~user/x", "~/a b", "/x/../y", "/x/-rf", "" })
+            QVERIFY2(!SlurmParameters::workDir(QLatin1String(bad)).isEmpty(), bad);
+        // Defaults: docker, ~/logistician, one CPU, no GPU.
+        const auto plain = Parameters::parse("{\"experiment_name\": \"x\", \"slurm\": {\"login\": \"u@h\"}}",
+                                             QStringLiteral("parameters.json"), &error);
+        QVERIFY(plain);
+        QCOMPARE(SlurmParameters::read(*plain).runtime, QStringLiteral("docker"));
+        QCOMPARE(SlurmParameters::read(*plain).workDir, QStringLiteral("~/logistician"));
+        QCOMPARE(SlurmParameters::read(*plain).cpusPerTask, 1);
+    }
+
     void awsPricesPerRegion()
     {
         const AwsPrices prices(qEnvironmentVariable("LOGISTICIAN_DATA_DIR")
@@ -119,7 +154,7 @@ private Q_SLOTS:
         QTest::newRow("bad name") << QByteArray("{\"experiment_name\": \"has space\"}")
                                   << "parameters.json:1:21: experiment_name must be";
         QTest::newRow("bad backend") << QByteArray("{\"experiment_name\": \"x\",\n\"backend\": \"gcp\"}")
-                                     << "parameters.json:2:12: backend must be one of aws, local, ssh";
+                                     << "parameters.json:2:12: backend must be one of aws, local, slurm, ssh";
         QTest::newRow("bad host") << QByteArray("{\"experiment_name\": \"x\", \"hosts\": [\"root@a\", \"nouser\"]}")
                                   << "parameters.json:1:46: hosts item 2 must look like";
         QTest::newRow("max_parallel zero") << QByteArray("{\"experiment_name\": \"x\", \"max_parallel\": 0}")
@@ -266,6 +301,49 @@ private Q_SLOTS:
         QTest::newRow("registry user with a space")
             << QByteArray("{\"experiment_name\": \"x\", \"registry_user\": \"a b\"}")
             << "parameters.json:1:43: registry_user must be";
+
+        // The slurm object reaches ssh, sbatch and the job script on the login node (issue 16).
+        auto slurm = [](const char* members) {
+            return QByteArray("{\"experiment_name\": \"x\",\n\"slurm\": {") + members + "}}";
+        };
+        QTest::newRow("slurm login option")
+            << slurm("\"login\": \"-oProxyCommand=touch /tmp/x\"") << "parameters.json:2:20: slurm.login must";
+        QTest::newRow("slurm login no user") << slurm("\"login\": \"cluster\"") << "parameters.json:2:20: slurm.login";
+        QTest::newRow("slurm partition shell") << slurm("\"login\": \"u@h\", \"partition\": \"gpu;reboot\"")
+                                               << "parameters.json:2:40: slurm.partition must be 1 to 64";
+        QTest::newRow("slurm account option")
+            << slurm("\"account\": \"--uid=0\"") << "parameters.json:2:22: slurm.account must be";
+        QTest::newRow("slurm time words")
+            << slurm("\"time\": \"2 hours\"") << "parameters.json:2:19: slurm.time must be";
+        QTest::newRow("slurm time minutes 60") << slurm("\"time\": \"01:60:00\"") << "parameters.json:2:19: slurm.time";
+        QTest::newRow("slurm time newline") << slurm("\"time\": \"01:00:00\\n\"") << "parameters.json:2:19: slurm.time";
+        QTest::newRow("slurm mem unit") << slurm("\"mem\": \"16GB\"") << "parameters.json:2:18: slurm.mem must be";
+        QTest::newRow("slurm mem negative") << slurm("\"mem\": \"-1\"") << "parameters.json:2:18: slurm.mem";
+        QTest::newRow("slurm cpus zero") << slurm("\"cpus_per_task\": 0")
+                                         << "parameters.json:2:28: slurm.cpus_per_task must be a whole number";
+        QTest::newRow("slurm cpus text") << slurm("\"cpus_per_task\": \"4\"")
+                                         << "parameters.json:2:28: slurm.cpus_per_task";
+        QTest::newRow("slurm gpus fraction")
+            << slurm("\"gpus_per_task\": 0.5") << "parameters.json:2:28: slurm.gpus_per_task";
+        QTest::newRow("slurm runtime")
+            << slurm("\"container_runtime\": \"singularity\"")
+            << "parameters.json:2:32: slurm.container_runtime must be one of docker, podman, apptainer";
+        QTest::newRow("slurm work_dir up")
+            << slurm("\"work_dir\": \"~/../etc\"") << "parameters.json:2:23: slurm.work_dir must not";
+        QTest::newRow("slurm work_dir command")
+            << slurm("\"work_dir\": \"~/$(reboot)\"") << "parameters.json:2:23: slurm.work_dir must be";
+        QTest::newRow("slurm work_dir relative")
+            << slurm("\"work_dir\": \"data\"") << "parameters.json:2:23: slurm.work_dir";
+        QTest::newRow("slurm unknown member")
+            << slurm("\"nodes\": 4") << "parameters.json:2:20: slurm has no member \"nodes\"";
+        QTest::newRow("slurm not an object") << QByteArray("{\"experiment_name\": \"x\",\n\"slurm\": \"u@h\"}")
+                                             << "parameters.json:2:10: slurm must be an object";
+        QTest::newRow("slurm backend without login")
+            << QByteArray("{\"experiment_name\": \"x\",\n\"backend\": \"slurm\", \"slurm\": {\"time\": \"01:00:00\"}}")
+            << "parameters.json:2:30: slurm.login is missing";
+        QTest::newRow("slurm backend without slurm")
+            << QByteArray("{\"experiment_name\": \"x\",\n\"backend\": \"slurm\"}")
+            << "parameters.json:2:12: backend \"slurm\" needs a \"slurm\" object";
     }
     void errorsNameLineAndColumn()
     {

@@ -184,6 +184,9 @@ void TestGuiDeployDialog::opensAtOnceOnAHugeTree()
     NEED(QPushButton, confirm, dialog.get(), "deployConfirmButton");
     NEED(QCheckBox, allowDirty, dialog.get(), "deployAllowDirty");
     NEED(QWidget, banner, dialog.get(), "deployDirtyBanner");
+    // slurm is a backend of its own in the choice (issue 16).
+    QVERIFY(backend->findData(QStringLiteral("slurm")) >= 0);
+    QVERIFY(backend->itemText(backend->findData(QStringLiteral("slurm"))).contains(QLatin1String("SLURM")));
     // Open, saying what it is waiting for, with Deploy off.
     QVERIFY2(commit->text().contains(QLatin1String("checking")), qPrintable(commit->text()));
     QVERIFY(!confirm->isEnabled());

@@ -98,18 +98,20 @@ bool SshMachines::start(int count, const QString& publicKeyPath, int firstOctet,
             *error = QStringLiteral("no free port on %1").arg(m.ip);
             return false;
         }
-        const QString config = QStringLiteral("Port %1\nListenAddress %2\nHostKey %3/host_key\n"
-                                              "AuthorizedKeysFile %3/authorized_keys\nPidFile %3/sshd.pid\n"
-                                              "PermitRootLogin prohibit-password\nPasswordAuthentication no\n"
-                                              "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
-                                              "MaxSessions 200\nMaxStartups 200:30:400\nLogLevel ERROR\n"
-                                              "Subsystem sftp internal-sftp\n"
-                                              // Sessions get this process's home (the test's own, see
-                                              // own-home), not the passwd entry's: what a deploy writes
-                                              // "in the host's home" stays out of the real one.
-                                              "SetEnv HOME=\"%4\"\n")
-                                   .arg(m.port)
-                                   .arg(m.ip, m.dir, QDir::homePath());
+        const QString config
+            = QStringLiteral("Port %1\nListenAddress %2\nHostKey %3/host_key\n"
+                             "AuthorizedKeysFile %3/authorized_keys\nPidFile %3/sshd.pid\n"
+                             "PermitRootLogin prohibit-password\nPasswordAuthentication no\n"
+                             "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
+                             "MaxSessions 200\nMaxStartups 200:30:400\nLogLevel ERROR\n"
+                             "Subsystem sftp internal-sftp\n"
+                             // Sessions get this process's home (the test's own, see
+                             // own-home), not the passwd entry's: what a deploy writes
+                             // "in the host's home" stays out of the real one.
+                             "SetEnv HOME=\"%4\"%5\n")
+                  .arg(m.port)
+                  .arg(m.ip, m.dir, QDir::homePath(),
+                       m_environment.isEmpty() ? QString() : QLatin1Char(' ') + m_environment.join(QLatin1Char(' ')));
         QFile configFile(m.dir + QStringLiteral("/sshd_config"));
         configFile.open(QIODevice::WriteOnly);
         configFile.write(config.toUtf8());

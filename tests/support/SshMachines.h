@@ -34,6 +34,8 @@ public:
     // Sessions see an empty ~/.bashrc (through a private mount namespace), as on a
     // fresh cloud machine, however heavy this machine's own is. For benchmarks.
     void setPlainShell(bool plain) { m_plainShell = plain; }
+    // "NAME=VALUE" set in every session (sshd's SetEnv), beside HOME: e.g. SLURM_CONF for a login node.
+    void setEnvironment(const QStringList& variables) { m_environment = variables; }
 
     // Makes an ed25519 key pair without a passphrase at path (mode 0600).
     static bool generateKey(const QString& path, QString* error);
@@ -51,4 +53,5 @@ private:
     QTemporaryDir m_dir;
     QList<Machine> m_machines;
     bool m_plainShell = false;
+    QStringList m_environment;
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "BoardModel.h"
 
+#include "slurm/SlurmJob.h"
+
 namespace {
 
 // Rows this close together are announced as one range: fewer signals, and a
@@ -12,7 +14,8 @@ constexpr int MergeGap = 8;
 bool BoardModel::Row::operator==(const Row& o) const
 {
     return phase == o.phase && exitCode == o.exitCode && slug == o.slug && host == o.host && text == o.text
-        && startedAt == o.startedAt && finishedAt == o.finishedAt && syncedAt == o.syncedAt && attempt == o.attempt;
+        && startedAt == o.startedAt && finishedAt == o.finishedAt && syncedAt == o.syncedAt && attempt == o.attempt
+        && job == o.job && scheduler == o.scheduler;
 }
 
 BoardModel::BoardModel(QObject* parent)
@@ -32,6 +35,8 @@ BoardModel::Row BoardModel::rowFrom(const DeploymentState::Condition& c)
     row.exitCode = c.exitCode;
     row.phase = c.phase;
     row.attempt = c.attempt;
+    row.job = c.job;
+    row.scheduler = SlurmJob::describe(c);
     return row;
 }
 
@@ -301,11 +306,18 @@ QVariant BoardModel::data(const QModelIndex& index, int role) const
         case ConditionColumn:
             return row.text.isEmpty() ? row.slug : row.text;
         case StateColumn:
-            // A rerun or retry names its attempt (deploy --rerun, max_retries).
-            return row.attempt > 1 ? tr("%1 · attempt %2").arg(stateText(row.phase, row.exitCode)).arg(row.attempt)
-                                   : stateText(row.phase, row.exitCode);
+            // A rerun or retry names its attempt (deploy --rerun, max_retries); slurm adds the scheduler's
+            // state and reason ("queued · waiting: Priority").
+            {
+                QString text = stateText(row.phase, row.exitCode);
+                if (row.attempt > 1)
+                    text = tr("%1 · attempt %2").arg(text).arg(row.attempt);
+                if (!row.scheduler.isEmpty())
+                    text = QStringLiteral("%1 · %2").arg(text, row.scheduler);
+                return text;
+            }
         case MachineColumn:
-            return row.host;
+            return row.job.isEmpty() ? row.host : tr("job %1 via %2").arg(row.job, row.host);
         case ElapsedColumn:
             return formatElapsed(elapsed(row));
         case ExitCodeColumn:

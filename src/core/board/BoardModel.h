@@ -95,6 +95,8 @@ private:
         QString text;
         QString host;
         QString lastLine;
+        QString job; // slurm: the array task, e.g. 42_3
+        QString scheduler; // slurm: what the scheduler says, e.g. "waiting: Priority" (SlurmJob::describe)
         QDateTime startedAt;
         QDateTime finishedAt;
         QDateTime syncedAt;

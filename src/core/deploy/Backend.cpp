@@ -10,6 +10,7 @@
 #include "aws/AwsParameters.h"
 #include "aws/AwsPrices.h"
 #include "deploy/Terraform.h"
+#include "slurm/SlurmBackend.h"
 
 #include <QDir>
 #include <QFile>
@@ -25,6 +26,8 @@ std::unique_ptr<Backend> Backend::create(const QString& name, const Context& con
         return std::make_unique<SshBackend>(context);
     if (name == QLatin1String("aws"))
         return std::make_unique<AwsBackend>(context);
+    if (name == QLatin1String("slurm"))
+        return std::make_unique<SlurmBackend>(context);
     if (error)
         *error = Result::badInput(
             QStringLiteral("unknown backend \"%1\"; one of: %2").arg(name, names().join(QStringLiteral(", "))));
@@ -33,7 +36,7 @@ std::unique_ptr<Backend> Backend::create(const QString& name, const Context& con
 
 QStringList Backend::names()
 {
-    return { QStringLiteral("aws"), QStringLiteral("local"), QStringLiteral("ssh") };
+    return { QStringLiteral("aws"), QStringLiteral("local"), QStringLiteral("slurm"), QStringLiteral("ssh") };
 }
 
 Backend::Backend(const Context& context, QObject* parent)

@@ -84,6 +84,16 @@ public:
     virtual int bootAttempts() const { return 3; }
     virtual int bootIntervalSeconds() const { return 2; }
 
+    // The folder on a host where the experiments' folders go: ~/logistician; slurm: its work_dir.
+    virtual QString workDir(const DeploymentState::Host& host) const
+    {
+        return host.home + QStringLiteral("/logistician");
+    }
+    // The container program on the hosts when it is not remote_docker_command (slurm: podman, apptainer).
+    virtual QString containerProgram() const { return QString(); }
+    // The image goes to the hosts as a `docker save` archive built here (slurm with podman or apptainer).
+    virtual bool shipsImageArchive() const { return false; }
+
     // argv run on the host, each word quoted for its shell.
     virtual Command command(const DeploymentState::Host& host, const QStringList& argv,
                             const QByteArray& standardInput = QByteArray()) const;

@@ -136,6 +136,8 @@ void DeployContext::run(const Command& command, AsyncCommand::Callback done) con
 QString DeployContext::dockerSetting(bool remote) const
 {
     const Parameters& p = experiment.parameters();
+    if (remote && backend && !backend->containerProgram().isEmpty())
+        return backend->containerProgram();
     return remote ? p.remoteDockerCommand() : p.localDockerCommand();
 }
 
@@ -182,7 +184,8 @@ QString DeployContext::remoteDir(const DeploymentState::Host& host, const Deploy
 
 QString DeployContext::remoteExperimentDir(const DeploymentState::Host& host) const
 {
-    return QStringLiteral("%1/logistician/%2").arg(host.home, state.experiment);
+    return QStringLiteral("%1/%2").arg(backend ? backend->workDir(host) : host.home + QStringLiteral("/logistician"),
+                                       state.experiment);
 }
 
 QString DeployContext::runnerDir(const DeploymentState::Host& host) const

@@ -17,6 +17,7 @@
 #include "deploy/StatusRound.h"
 #include "git/GitRepository.h"
 #include "original/OriginalStyle.h"
+#include "slurm/SlurmDeploy.h"
 
 #include <QDir>
 #include <QFile>
@@ -131,7 +132,13 @@ DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& 
         }
         plan.resumes = true;
     }
-    if (options.reruns()) {
+    // slurm resubmits its failed tasks as one array of their indexes (SlurmDeploy), without attempt folders.
+    if (plan.backend == QLatin1String("slurm") && !options.rerun.isEmpty()) {
+        plan.check = Result::badInput(QStringLiteral("deploy --rerun N is not supported on slurm; "
+                                                     "--rerun-failed resubmits the failed tasks"));
+        return plan;
+    }
+    if (options.reruns() && plan.backend != QLatin1String("slurm")) {
         if (const Result chosen = Rerun::choose(ctx.hasState ? ctx.state : DeploymentState(), options.rerun,
                                                 options.rerunFailed, &plan.rerun);
             !chosen) {
@@ -335,6 +342,15 @@ void DeployOperation::setUpState(const GitFacts& facts)
         // So do the runner folders: an earlier deployment's claims never hold back this one's conditions.
         QDir(m_ctx.stateDir + QStringLiteral("/runner")).removeRecursively();
         QDir(m_ctx.stateDir + QStringLiteral("/runners")).removeRecursively();
+    } else if (m_options.rerunFailed && SlurmDeploy::isSlurm(m_ctx)) {
+        // slurm: the failed conditions become new, so the hand-over submits an array of only their indexes.
+        for (int i = 0; i < state.conditions.size(); ++i) {
+            DeploymentState::Condition& c = state.conditions[i];
+            if (c.phase != Phase::Failed)
+                continue;
+            c = SlurmDeploy::forRerun(c);
+            Q_EMIT m_ctx.conditionChanged(i);
+        }
     }
     // deploy --rerun: new attempts, left alone by the status round before the hand-over (their new runner
     // keys are not claimed yet, which a round would take for lost).
@@ -421,7 +437,7 @@ void DeployOperation::buildImage()
 {
     // Built here for the local engine, or to push to the registry; without a
     // registry each host builds from the uploaded Dockerfile.
-    if (m_ctx.isRemote() && m_ctx.state.registry.isEmpty()) {
+    if (m_ctx.isRemote() && m_ctx.state.registry.isEmpty() && !m_ctx.backend->shipsImageArchive()) {
         provision();
         return;
     }
@@ -686,6 +702,19 @@ void DeployOperation::getImageOnHost(int hostIndex, JobPool::Done done)
 {
     const DeploymentState::Host host = m_ctx.state.hosts.at(hostIndex);
     m_ctx.setHostPhase(host.address, HostPhase::Building);
+    if (m_ctx.backend->shipsImageArchive()) {
+        // slurm with podman or apptainer: the image built here goes there as an archive.
+        SlurmDeploy::shipImage(m_ctx, host, [this, address = host.address, done](const Result& shipped) {
+            if (!shipped) {
+                m_ctx.setHostPhase(address, HostPhase::Unreachable, shipped.message());
+                m_problems << QStringLiteral("%1: %2").arg(address, shipped.message());
+            } else {
+                m_ctx.setHostPhase(address, HostPhase::Ready);
+            }
+            done();
+        });
+        return;
+    }
     auto ready = [this, address = host.address, done](const CommandOutcome& o, const QString& what) {
         if (!o.ok()) {
             hostFailed(address, o, what, done);
@@ -789,6 +818,16 @@ void DeployOperation::uploadConditions(const QString& address, JobPool::Done don
     }
     // The pinned commit's files, then each condition's own (run wrapper, config, options), for those not started.
     const DeploymentState::Host host = *m_ctx.state.host(address);
+    if (SlurmDeploy::isSlurm(m_ctx)) {
+        // One copy of the code for every task; the conditions' folders go with the job (startRunner).
+        SlurmDeploy::uploadCode(m_ctx, host, [this, address, done](const Result& uploaded) {
+            if (!uploaded)
+                handOverFailed(address, uploaded.message(), done);
+            else
+                lookUpImageCommand(address, done);
+        });
+        return;
+    }
     const SshAccess ssh = m_ctx.backend->ssh(host);
     auto* pool = new JobPool(4, m_ctx.work);
     auto failed = std::make_shared<QString>();
@@ -978,6 +1017,10 @@ void DeployOperation::startRunner(const QString& address, JobPool::Done done)
                       std::find_if(m_ctx.state.hosts.cbegin(), m_ctx.state.hosts.cend(),
                                    [&](const DeploymentState::Host& h) { return h.address == address; })));
     const DeploymentState::Host host = m_ctx.state.hosts.at(hostIndex);
+    if (SlurmDeploy::isSlurm(m_ctx)) {
+        submitSlurmArray(host, done);
+        return;
+    }
     const QString remoteDir = m_ctx.runnerDir(host);
     // Local: the runner's own folder; remote: a copy here, uploaded (rsync -a keeps the host's claims).
     const QString folder = m_ctx.isRemote() ? m_ctx.stateDir + QStringLiteral("/runners/%1").arg(hostIndex) : remoteDir;
@@ -1014,6 +1057,31 @@ void DeployOperation::startRunner(const QString& address, JobPool::Done done)
             }
             start();
         });
+}
+
+void DeployOperation::submitSlurmArray(const DeploymentState::Host& host, JobPool::Done done)
+{
+    // One array of the conditions not submitted yet (a deploy run again leaves the others as they are).
+    QList<int> positions;
+    for (int i : m_ctx.state.conditionsOn(host.address)) {
+        const DeploymentState::Condition& c = m_ctx.state.conditions.at(i);
+        if (toHandOver(c) && c.job.isEmpty())
+            positions << i;
+    }
+    if (positions.isEmpty()) {
+        m_handedTo << host.address;
+        done();
+        return;
+    }
+    SlurmDeploy::submit(m_ctx, host, positions, m_imageCommands.value(host.address),
+                        [this, address = host.address, done](const Result& submitted) {
+                            if (!submitted) {
+                                handOverFailed(address, submitted.message(), done);
+                                return;
+                            }
+                            m_handedTo << address;
+                            done();
+                        });
 }
 
 void DeployOperation::handOverFailed(const QString& address, const QString& why, JobPool::Done done)

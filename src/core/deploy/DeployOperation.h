@@ -103,6 +103,7 @@ private:
     Provenance::Record provenance(const DeploymentState::Condition& c, const DeploymentState::Host& host,
                                   const Docker::RunSpec& spec) const;
     void startRunner(const QString& address, JobPool::Done done);
+    void submitSlurmArray(const DeploymentState::Host& host, JobPool::Done done);
     void handOverFailed(const QString& address, const QString& why, JobPool::Done done);
     // Names this deployment to its runners: claims of another one are not this one's.
     QString deploymentId() const;

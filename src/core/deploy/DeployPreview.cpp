@@ -8,6 +8,7 @@
 #include "deploy/Deployment.h"
 #include "deploy/Terraform.h"
 #include "git/GitRepository.h"
+#include "slurm/SlurmJob.h"
 
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -67,6 +68,31 @@ void DeployPreview::runTerraform(const QStringList& args, const QMap<QString, QS
     AsyncCommand::run(Terraform::command(m_scratch->path(), args, env), this, then);
 }
 
+QStringList DeployPreview::slurmJob(const Parameters& params, const QStringList& conditions, const QString& commit)
+{
+    // What deploy submits, with work_dir as written (its "~" is the login user's home).
+    const SlurmParameters::Settings settings = SlurmParameters::read(params);
+    const QString dir = settings.workDir + QLatin1Char('/') + params.experimentName();
+    QList<int> indexes;
+    for (int i = 1; i <= conditions.size(); ++i)
+        indexes << i;
+    const QString words
+        = ShellWords::join(SlurmJob::sbatchArgv(settings, SlurmJob::arraySpec(indexes, params.maxParallel()),
+                                                QStringLiteral("logistician-") + params.experimentName(), dir));
+    const QString prefix = QStringLiteral("logistician-%1-").arg(params.experimentName().toLower());
+    const QStringList docker = settings.runtime == QLatin1String("docker")
+        ? Docker::programWords(params.remoteDockerCommand())
+        : QStringList { settings.runtime };
+    QStringList lines { QStringLiteral("Each container runs as one task of a SLURM job array (%1 runtime), submitted "
+                                       "with:")
+                            .arg(settings.runtime),
+                        QStringLiteral("  ") + words,
+                        QStringLiteral("The job script %1/slurm/job.sh (commit %2):").arg(dir, commit.left(12)) };
+    for (const QString& line : SlurmJob::jobScript(dir, settings.runtime, docker, prefix).split(QLatin1Char('\n')))
+        lines << QStringLiteral("  ") + line;
+    return lines;
+}
+
 void DeployPreview::start(const DeployOptions& options)
 {
     if (m_busy)
@@ -108,6 +134,11 @@ void DeployPreview::start(const DeployOptions& options)
         const Command run = Docker::run(spec);
         m_lines
             << QStringLiteral("  %1: %2").arg(c.slug, ShellWords::join(QStringList { run.program } + run.arguments));
+    }
+    if (plan.backend == QLatin1String("slurm")) {
+        m_lines << slurmJob(params, conditions, commit);
+        finish(Result::ok());
+        return;
     }
     if (plan.backend != QLatin1String("aws")) {
         finish(Result::ok());

@@ -37,6 +37,7 @@ private:
     void finish(const Result& result);
     void runTerraform(const QStringList& args, const QMap<QString, QString>& env,
                       std::function<void(const struct CommandOutcome&)> then);
+    static QStringList slurmJob(const class Parameters& params, const QStringList& conditions, const QString& commit);
     QString terraformRejected(const QString& step, const QString& message) const;
 
     const Deployment& m_deployment;

@@ -183,7 +183,19 @@ QJsonObject DeploymentState::toJson() const
             { QStringLiteral("last_attempt"), c.lastAttempt },
         });
     }
-    return QJsonObject {
+    // slurm: the scheduler's view of each task, only where there is one.
+    for (int i = 0; i < conditions.size(); ++i) {
+        const Condition& c = conditions.at(i);
+        if (c.job.isEmpty())
+            continue;
+        QJsonObject o = conditionArray.at(i).toObject();
+        o.insert(QStringLiteral("slurm"),
+                 QJsonObject { { QStringLiteral("job"), c.job },
+                               { QStringLiteral("state"), c.schedulerState },
+                               { QStringLiteral("reason"), c.schedulerReason } });
+        conditionArray.replace(i, o);
+    }
+    QJsonObject top {
         { QStringLiteral("format"), 1 },
         { QStringLiteral("experiment"), experiment },
         { QStringLiteral("backend"), backend },
@@ -198,6 +210,9 @@ QJsonObject DeploymentState::toJson() const
         { QStringLiteral("hosts"), hostArray },
         { QStringLiteral("conditions"), conditionArray },
     };
+    if (!jobs.isEmpty())
+        top.insert(QStringLiteral("slurm_jobs"), QJsonArray::fromStringList(jobs));
+    return top;
 }
 
 DeploymentState DeploymentState::fromJson(const QJsonObject& json)
@@ -213,6 +228,8 @@ DeploymentState DeploymentState::fromJson(const QJsonObject& json)
     s.provisionStarted = json.value(QStringLiteral("provision_started")).toBool();
     s.provisioned = json.value(QStringLiteral("provisioned")).toBool();
     s.terminated = json.value(QStringLiteral("terminated")).toBool();
+    for (const QJsonValue& v : json.value(QStringLiteral("slurm_jobs")).toArray())
+        s.jobs << v.toString();
     for (const QJsonValue& v : json.value(QStringLiteral("hosts")).toArray()) {
         const QJsonObject o = v.toObject();
         Host h = Host::at(o.value(QStringLiteral("address")).toString(), o.value(QStringLiteral("home")).toString());
@@ -241,6 +258,10 @@ DeploymentState DeploymentState::fromJson(const QJsonObject& json)
         // Files written before attempts existed: attempt 1, no retries.
         c.attempt = std::max(1, o.value(QStringLiteral("attempt")).toInt(1));
         c.lastAttempt = std::max(c.attempt, o.value(QStringLiteral("last_attempt")).toInt(c.attempt));
+        const QJsonObject slurm = o.value(QStringLiteral("slurm")).toObject();
+        c.job = slurm.value(QStringLiteral("job")).toString();
+        c.schedulerState = slurm.value(QStringLiteral("state")).toString();
+        c.schedulerReason = slurm.value(QStringLiteral("reason")).toString();
         s.conditions.append(c);
     }
     return s;

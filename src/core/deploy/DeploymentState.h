@@ -89,6 +89,11 @@ public:
         // and its folder inside the condition's data folder ("" for attempt 1, then "attempt-2").
         QString attemptKey(int n) const;
         static QString attemptFolder(int n);
+        // slurm: the array task ("JOBID_TASK"), its scheduler state (PENDING, RUNNING, TIMEOUT, ...) and the
+        // reason it waits or ended (Priority, JobArrayTaskLimit, ...); empty on the other backends.
+        QString job;
+        QString schedulerState;
+        QString schedulerReason;
         bool isFinished() const { return phase == Phase::Succeeded || phase == Phase::Failed; }
         // Finished, and its results synced since.
         bool resultsSafe() const;
@@ -104,6 +109,7 @@ public:
     bool provisioned = false; // aws: terraform apply completed
     bool provisionStarted = false; // aws: terraform apply was started (destroy needed)
     bool terminated = false;
+    QStringList jobs; // slurm: the job IDs submitted (the array, then each rerun)
     QList<Host> hosts;
     QList<Condition> conditions;
 

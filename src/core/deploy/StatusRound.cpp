@@ -3,6 +3,7 @@
 
 #include "CommandRunner.h"
 #include "deploy/RemoteScript.h"
+#include "slurm/SlurmDeploy.h"
 
 #include <QHash>
 #include <QTimer>
@@ -28,6 +29,10 @@ void run(DeployContext& ctx, std::function<void()> then)
 {
     if (ctx.state.terminated) {
         QTimer::singleShot(0, &ctx, then);
+        return;
+    }
+    if (SlurmDeploy::isSlurm(ctx)) {
+        SlurmDeploy::status(ctx, then);
         return;
     }
     auto* pool = new JobPool(64, ctx.work);

@@ -2,6 +2,7 @@
 #include "TerminateOperation.h"
 
 #include "deploy/RemoteScript.h"
+#include "slurm/SlurmDeploy.h"
 
 #include <QDir>
 #include <QMap>
@@ -47,7 +48,7 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected, const TerminateOp
         HostWork work;
         work.address = host.address;
         work.runnerDir = ctx.runnerDir(host);
-        work.stopRunner = p.whole;
+        work.stopRunner = p.whole && !SlurmDeploy::isSlurm(ctx); // slurm: no runner, the scheduler ran them
         if (p.whole)
             work.labels = QStringList { state.experiment, options.anyCommit ? QString() : state.commit };
         // The image deploy built or pulled there (D10); with a registry, also the one built here to push.
@@ -73,6 +74,9 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected, const TerminateOp
             // The image build folder, then the experiment's folder once nothing is left in it. Some
             // conditions only: the image and the others' folders stay for the ones still running.
             work.dirs << ctx.remoteExperimentDir(host) + QStringLiteral("/image") << work.runnerDir;
+            if (SlurmDeploy::isSlurm(ctx)) // the job script, conditions file, slurm output and the shared code
+                work.dirs << ctx.remoteExperimentDir(host) + QStringLiteral("/slurm")
+                          << ctx.remoteExperimentDir(host) + QStringLiteral("/project");
             work.removeIfEmpty = ctx.remoteExperimentDir(host);
         }
         p.hosts << work;
@@ -175,21 +179,11 @@ void release(DeployContext& ctx, const Plan& plan, const QStringList& failures, 
 
 } // namespace
 
-void run(DeployContext& ctx, const TerminateOptions& options, const QSet<int>& selected, Done done)
+namespace {
+
+// Stops the runners, removes the containers and folders on every host of the plan, then releases.
+void cleanUp(DeployContext& ctx, const TerminateOptions& options, const Plan& p, Done done)
 {
-    const Plan p = plan(ctx, selected, options);
-    if (!p.whole && p.chosen.isEmpty()) {
-        Q_EMIT ctx.progress(QStringLiteral("already terminated"));
-        done(Result::ok());
-        return;
-    }
-    if (!options.force && !p.unsafe.isEmpty()) {
-        done(Result::failed(
-            QStringLiteral("results not synced yet: %1; run `logistician sync%2` first (or pass "
-                           "--force to throw them away)")
-                .arg(p.unsafe.join(QStringLiteral(", ")), p.whole ? QString() : QStringLiteral(" --condition N"))));
-        return;
-    }
     auto failures = std::make_shared<QStringList>();
     auto* pool = new JobPool(32, ctx.work);
     const QString docker = ctx.dockerSetting();
@@ -249,6 +243,39 @@ void run(DeployContext& ctx, const TerminateOptions& options, const QSet<int>& s
         release(ctx, p, *failures, done);
     });
     pool->start();
+}
+
+} // namespace
+
+void run(DeployContext& ctx, const TerminateOptions& options, const QSet<int>& selected, Done done)
+{
+    const Plan p = plan(ctx, selected, options);
+    if (!p.whole && p.chosen.isEmpty()) {
+        Q_EMIT ctx.progress(QStringLiteral("already terminated"));
+        done(Result::ok());
+        return;
+    }
+    if (!options.force && !p.unsafe.isEmpty()) {
+        done(Result::failed(
+            QStringLiteral("results not synced yet: %1; run `logistician sync%2` first (or pass "
+                           "--force to throw them away)")
+                .arg(p.unsafe.join(QStringLiteral(", ")), p.whole ? QString() : QStringLiteral(" --condition N"))));
+        return;
+    }
+    // slurm: the tasks first (their own trap stops their containers), then the clean-up as elsewhere.
+    if (SlurmDeploy::isSlurm(ctx)) {
+        SlurmDeploy::cancel(ctx, SlurmDeploy::jobsToCancel(ctx.state, p.whole, p.chosen),
+                            [&ctx, options, p, done](const Result& cancelled) {
+                                if (!cancelled && !options.force) {
+                                    done(Result::failed(cancelled.message()
+                                                        + QStringLiteral("; run terminate again, or pass --force")));
+                                    return;
+                                }
+                                cleanUp(ctx, options, p, done);
+                            });
+        return;
+    }
+    cleanUp(ctx, options, p, done);
 }
 
 } // namespace TerminateOperation

@@ -98,7 +98,8 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     for (const QString& name : Backend::names()) {
         const QString label = name == QLatin1String("aws") ? tr("AWS (one EC2 machine per condition)")
             : name == QLatin1String("ssh")                 ? tr("Your own machines over SSH (the experiment's hosts)")
-                                                           : tr("This machine's Docker engine");
+            : name == QLatin1String("slurm") ? tr("A SLURM cluster (one job array through its login node)")
+                                             : tr("This machine's Docker engine");
         m_backend->addItem(label, name);
     }
     m_backend->setCurrentIndex(qMax(0, m_backend->findData(configured)));
@@ -327,10 +328,11 @@ void DeployDialog::showPlan()
                             : tr("%n condition(s)", nullptr, machines));
     const QString type = plan.instanceType;
     const QString region = plan.region;
-    m_instanceType->setText(
-        aws ? type
-            : tr("not used (%1)")
-                  .arg(opts.backend == QLatin1String("ssh") ? tr("your own hosts") : tr("this machine")));
+    m_instanceType->setText(aws ? type
+                                : tr("not used (%1)")
+                                      .arg(opts.backend == QLatin1String("ssh")         ? tr("your own hosts")
+                                               : opts.backend == QLatin1String("slurm") ? tr("the cluster's nodes")
+                                                                                        : tr("this machine")));
     m_region->setText(aws ? region : tr("not used"));
     if (aws) {
         m_cost->setText(plan.pricePerHour < 0 ? tr("unknown: %1").arg(plan.priceNote)
