@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ExamplesVerb.h"
 
 #include "AppPaths.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The board's "Rerun Failed" button and a row's "Rerun This Machine" on the local engine: the failed
 // condition goes queued or running again as attempt 2, and attempt 1's folder stays.
 #include "TestProject.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "CliProcess.h"
 
 #include <QDir>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Duplicate, rename and delete an experiment folder: all or nothing, results and
 // run state never copied, a folder with a deployment never renamed or deleted,
 // delete goes to the trash.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // deploy --rerun-failed, --rerun and max_retries on the local engine: each rerun or retry is a new
 // attempt in data/<condition>/attempt-N with a container of its own; the earlier attempts are kept.
 #include "DeployTestKit.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The slurm backend on a real single-node cluster (tests/support/slurm-cluster.sh:
 // munged, slurmctld, slurmd from Debian's slurm-wlm), its login node an sshd
 // machine on 127.0.0.x; the tasks run their containers through docker and

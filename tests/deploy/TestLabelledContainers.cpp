@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Labels read back from an engine: only values that are names, commit ids and image references are used;
 // a hostile label (made by anyone who can run a container) is refused, never quoted into a command.
 #include "deploy/LabelledContainers.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An aws deployment whose project folder is deleted: listed as an orphan from the index's copy of its state,
 // and `terminate --experiment PATH` destroys its machine with terraform destroy from the copy of the
 // Terraform state (the real terraform up to plan, the stand-in for apply/destroy, tests/support).

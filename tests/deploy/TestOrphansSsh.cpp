@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Orphans and retries on ssh machines (sshd on 127.0.0.x sharing this machine's engine): a deployment whose
 // .logistician is gone is terminated on the hosts the index recorded (not by this machine's label scan);
 // a redeploy of another commit refuses what the old one left on a host; a deploy that failed on a bad

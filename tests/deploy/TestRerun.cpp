@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // deploy --rerun and max_retries without an engine: which conditions a rerun takes and which it refuses,
 // the attempts' names and folders, the status round following a host-side retry, and deployment.json.
 #include "deploy/DeploymentState.h"

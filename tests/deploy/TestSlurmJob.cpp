@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The slurm backend's pure parts: the array and sbatch argv, the job script
 // (no condition in it), each task's container argv (apptainer's is only checked
 // here: Debian 12 has no apptainer package), and what squeue, scontrol and sacct

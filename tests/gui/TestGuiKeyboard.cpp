@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Keyboard and screen reader, checked on every window and dialog: no two
 // shortcuts answer the same keys in the same place, Alt-letters are unique,
 // every interactive widget has a name, Tab leaves every view, Ctrl+C copies

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A single-node SLURM cluster on this machine, for the slurm backend's tests
 # and bench: munged with a generated key, slurmctld and slurmd (as root) with a
 # slurm.conf of their own (own ports, state, spool and log folders under one

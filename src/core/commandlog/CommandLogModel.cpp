@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "commandlog/CommandLogModel.h"
 
 #include "CommandLog.h"

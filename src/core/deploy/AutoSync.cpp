@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "AutoSync.h"
 
 #include "deploy/SyncOperation.h"

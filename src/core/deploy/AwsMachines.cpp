@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The aws backend's machines after provision: what EC2 says of them (a
 // refresh-only apply, then `terraform show -json`), starting a machine that
 // stopped itself (aws_ec2_instance_state, applied through the same saved

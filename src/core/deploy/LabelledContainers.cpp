@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "LabelledContainers.h"
 
 #include "Docker.h"

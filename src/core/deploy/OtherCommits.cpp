@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "OtherCommits.h"
 
 #include "deploy/LabelledContainers.h"

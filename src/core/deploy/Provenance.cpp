@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "Provenance.h"
 
 #include "Docker.h"

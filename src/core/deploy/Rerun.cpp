@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "Rerun.h"
 
 using Phase = DeploymentState::Phase;

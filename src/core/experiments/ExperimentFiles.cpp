@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "experiments/ExperimentFiles.h"
 
 #include "ExperimentCreator.h"

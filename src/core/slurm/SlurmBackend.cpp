@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "SlurmBackend.h"
 
 #include "ParameterRules.h"

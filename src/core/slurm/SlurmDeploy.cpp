@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "SlurmDeploy.h"
 
 #include "CommandRunner.h"

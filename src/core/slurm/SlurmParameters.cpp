@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "SlurmParameters.h"
 
 #include "ParameterRules.h"

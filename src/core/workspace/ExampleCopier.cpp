@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ExampleCopier.h"
 
 #include "git/GitRepository.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ShortcutsDialog.h"
 
 #include <QAction>
