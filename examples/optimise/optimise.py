@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Gradient descent with momentum on the Rosenbrock function.
 

@@ -175,6 +175,7 @@ int DeployVerb::execute(const QStringList& arguments)
         bool ok = false;
         const int seconds = qEnvironmentVariableIntValue("LOGISTICIAN_POLL_SECONDS", &ok);
         deployment.setAutoSync(!parser.isSet(noAutoSync));
+        deployment.setRetryPreempted(true);
         code = waitForEnd(deployment, ok && seconds > 0 ? seconds : 3);
     }
     return reportDeployment(deployment, code, message);

@@ -124,6 +124,7 @@ int StatusVerb::execute(const QStringList& arguments)
         return Console::exitWith(deployment.nothingDeployed());
     // A watch brings each finished condition's results home as it goes (AutoSync); a single look changes nothing.
     deployment.setAutoSync(parser.isSet(watch) && !parser.isSet(noAutoSync));
+    deployment.setRetryPreempted(parser.isSet(watch));
     const bool clearScreen = parser.isSet(watch) && !parser.isSet(json) && isatty(fileno(stdout));
     if (parser.isSet(watch)) // the same few commands every round would bury the table
         QObject::disconnect(CommandLog::instance(), &CommandLog::commandStarted, nullptr, nullptr);

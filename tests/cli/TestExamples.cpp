@@ -77,6 +77,7 @@ private Q_SLOTS:
         const QString dest = tmp.filePath("optimise");
         QCOMPARE(CliProcess::run({ "examples", "optimise", dest }).exitCode, 0);
         const QString experiment = dest + "/experiments/1";
+        QVERIFY(QFile::exists(experiment + "/.gitignore")); // written by the copy: the package ships none
 
         // Tests never reach Debian's archive: start from the local image that has
         // python3 already (scripts/ensure-python-image.sh), so the Dockerfile's

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void oneMachineTerminated();
     void stoppedMachineIsStartedForSyncAndTerminate();
     void spotMachineTakenBackIsPreempted();
+    void preemptedConditionRetriesOnANewMachine();
     void cleanup();
 
 private:
@@ -817,6 +818,81 @@ void TestDeployAws::spotMachineTakenBackIsPreempted()
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("sync") }).exitCode, 1); // condition 1's machine is gone
     QCOMPARE(DeployTestKit::readFile(m_kit->dataDir(*project, status, 2) + QStringLiteral("/results/args.txt")),
              QByteArray("<--n>\n<2>\n"));
+}
+
+void TestDeployAws::preemptedConditionRetriesOnANewMachine()
+{
+    // Issue 13 item 7: with max_retries, a watcher (status --watch here; deploy --wait and the board alike)
+    // runs a preempted condition again by itself, as a new attempt on a new machine.
+    QFile::remove(m_log);
+    m_project
+        = m_kit->project({ QStringLiteral("--n 1 --sleep 8") },
+                         { { QStringLiteral("backend"), QStringLiteral("aws") },
+                           { QStringLiteral("aws_region"), QStringLiteral("eu-central-1") },
+                           { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
+                           { QStringLiteral("aws_ami"), QStringLiteral("ami-0123456789abcdef0") },
+                           { QStringLiteral("aws_ami_user"), qEnvironmentVariable("USER", QStringLiteral("root")) },
+                           { QStringLiteral("aws_spot"), true },
+                           { QStringLiteral("max_retries"), 1 } });
+    auto* project = m_project.get();
+    const CliResult deployed = m_kit->cli(*project,
+                                          { QStringLiteral("deploy"), QStringLiteral("--yes"),
+                                            QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
+    int code = -1;
+    QJsonObject status;
+    for (int i = 0; i < 60; ++i) {
+        status = m_kit->status(*project, &code);
+        if (DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString() == QLatin1String("running"))
+            break;
+        QTest::qWait(500);
+    }
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(), QStringLiteral("running"));
+    const QString firstHost = DeployTestKit::condition(status, 1).value(QStringLiteral("host")).toString();
+    standIn({ QStringLiteral("standin-interrupt"),
+              DeployTestKit::condition(status, 1).value(QStringLiteral("slug")).toString() });
+    for (const QString& container : DeployTestKit::containers(project->name()))
+        QProcess::execute(QStringLiteral("docker"), { QStringLiteral("rm"), QStringLiteral("-f"), container });
+
+    // The watch sees it preempted, makes a new machine for its second attempt, and follows that to its end.
+    const CliResult watched = m_kit->cli(
+        *project,
+        { QStringLiteral("status"), QStringLiteral("--watch"), QStringLiteral("--interval"), QStringLiteral("1") });
+    QVERIFY2(watched.err.contains(QStringLiteral("retrying 1 preempted condition(s) on a new machine")),
+             qPrintable(watched.err.right(4000)));
+    QCOMPARE(watched.exitCode, 0);
+    status = m_kit->status(*project, &code);
+    const QJsonObject c = DeployTestKit::condition(status, 1);
+    QCOMPARE(c.value(QStringLiteral("state")).toString(), QStringLiteral("succeeded"));
+    QCOMPARE(c.value(QStringLiteral("attempt")).toInt(), 2);
+    // (The stand-in may give the new machine the address the old one had, as EC2 may: its id tells them apart.)
+    Q_UNUSED(firstHost);
+    // A second machine was made for it: the stand-in's EC2 has the taken-back instance and a new one.
+    const QJsonObject ec2 = standInState();
+    const QString slug = c.value(QStringLiteral("slug")).toString();
+    const QString oldId = ec2.value(QStringLiteral("interrupted"))
+                              .toObject()
+                              .value(slug)
+                              .toObject()
+                              .value(QStringLiteral("id"))
+                              .toString();
+    const QString newId = ec2.value(QStringLiteral("instances"))
+                              .toObject()
+                              .value(slug)
+                              .toObject()
+                              .value(QStringLiteral("id"))
+                              .toString();
+    QVERIFY(!oldId.isEmpty() && !newId.isEmpty());
+    QVERIFY(oldId != newId);
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("sync") }).exitCode, 0);
+    QCOMPARE(DeployTestKit::readFile(m_kit->dataDir(*project, status, 1) + QStringLiteral("/results/args.txt")),
+             QByteArray("<--n>\n<1>\n<--sleep>\n<8>\n"));
+    // The second attempt's provenance names the new machine.
+    const QJsonObject provenance
+        = QJsonDocument::fromJson(
+              DeployTestKit::readFile(m_kit->dataDir(*project, status, 1) + QStringLiteral("/config/provenance.json")))
+              .object();
+    QCOMPARE(provenance.value(QStringLiteral("instance_id")).toString(), newId);
 }
 
 QTEST_GUILESS_MAIN(TestDeployAws)

@@ -47,9 +47,14 @@ void TestDeployLocal::sweepWithOneFailure()
         = m_kit->cli(*project, { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local") });
     QCOMPARE(deployed.exitCode, 0);
     QVERIFY(deployed.err.contains(QStringLiteral("3 condition(s) handed to 1 host(s)")));
-    // The runner's start script of each condition holds its one docker run.
-    QVERIFY(DeployTestKit::readFile(project->experimentDir() + QStringLiteral("/.logistician/runner/c1-n-1.sh"))
-                .startsWith("exec docker run -d "));
+    // The runner's start script of each condition holds its one docker run (its exit code is the script's),
+    // then follows the container's output into logs/output.txt.
+    const QList<QByteArray> start
+        = DeployTestKit::readFile(project->experimentDir() + QStringLiteral("/.logistician/runner/c1-n-1.sh"))
+              .split('\n');
+    QVERIFY(start.value(0).startsWith("mkdir -p "));
+    QVERIFY(start.value(1).startsWith("docker run -d ") && start.value(1).endsWith(" || exit $?"));
+    QVERIFY(start.value(2).startsWith("(docker logs -f ") && start.value(2).contains("/logs/output.txt"));
     QVERIFY(QFile::exists(project->experimentDir() + QStringLiteral("/.logistician/deployment.json")));
 
     int code = -1;

@@ -16,7 +16,11 @@ if [ ! -f "$build_dir/build.ninja" ]; then
     cmake -S "$source_dir/tests/fuzz/project" -B "$build_dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
         -DCMAKE_BUILD_TYPE=None >/dev/null
 fi
-cmake --build "$build_dir" >/dev/null
+cmake --build "$build_dir" >"$build_dir/build.log" 2>&1 || {
+    tail -n 30 "$build_dir/build.log" >&2
+    echo "FAIL: the fuzz targets do not build (a loader source they need missing from tests/fuzz/project?)" >&2
+    exit 1
+}
 
 mkdir -p "$build_dir/artifacts"
 for target in parameters shellwords; do

@@ -91,6 +91,7 @@ Result DeploymentMonitor::open(const QString& experimentDir)
         return opened;
     m_deployment = std::make_unique<Deployment>(m_experiment);
     m_deployment->setAutoSync(m_autoSync);
+    m_deployment->setRetryPreempted(true);
     connect(m_deployment.get(), &Deployment::conditionChanged, this, [this](int index) {
         m_model->updateCondition(m_deployment->state(), index);
         noticeTransitions();

@@ -14,7 +14,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QSaveFile>
 #include <QStandardPaths>
 
@@ -168,7 +170,28 @@ QString AwsBackend::sshCidr(const DeployOptions& options) const
 {
     if (!options.sshCidr.isEmpty())
         return options.sshCidr;
-    return m_context.experiment.parameters().json().value(QStringLiteral("aws_ssh_cidr")).toString();
+    const QString configured
+        = m_context.experiment.parameters().json().value(QStringLiteral("aws_ssh_cidr")).toString();
+    if (!configured.isEmpty())
+        return configured;
+    // A deploy that adds machines to a live deployment (a rerun, a retry of a preempted condition) keeps the
+    // range its machines were made with: the SSH rule of the applied configuration (check() validates it).
+    QFile applied(terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName));
+    if (!applied.open(QIODevice::ReadOnly))
+        return {};
+    const QJsonObject groups = QJsonDocument::fromJson(applied.readAll())
+                                   .object()
+                                   .value(QStringLiteral("resource"))
+                                   .toObject()
+                                   .value(QStringLiteral("aws_security_group"))
+                                   .toObject();
+    for (const QJsonValue& group : groups) {
+        for (const QJsonValue& rule : group.toObject().value(QStringLiteral("ingress")).toArray()) {
+            if (rule.toObject().value(QStringLiteral("from_port")).toInt() == 22)
+                return rule.toObject().value(QStringLiteral("cidr_blocks")).toArray().first().toString();
+        }
+    }
+    return {};
 }
 
 int AwsBackend::bootAttempts() const
@@ -388,14 +411,20 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
                                 for (const Terraform::Instance& i : *instances) {
                                     const QString address = QStringLiteral("%1@%2%3").arg(
                                         user, i.address, i.port == 22 ? QString() : QStringLiteral(":%1").arg(i.port));
-                                    if (!state->host(address)) {
+                                    DeploymentState::Host* known = state->host(address);
+                                    if (!known || known->id != i.id) {
+                                        // A new machine, also at an address an earlier one had (a spot
+                                        // machine made again in place of one AWS took back): nothing
+                                        // learnt of the old one holds, and a key known for it was its.
                                         DeploymentState::Host host;
                                         host.address = address;
                                         host.id = i.id;
                                         host.upSince = QDateTime::currentDateTimeUtc(); // billed from here
-                                        state->hosts.append(host);
-                                        // A new machine: a key known for its address was another machine's.
-                                        forgetHostKeys({ state->hosts.last() });
+                                        if (known)
+                                            *known = host;
+                                        else
+                                            state->hosts.append(host);
+                                        forgetHostKeys({ host });
                                     }
                                     for (DeploymentState::Condition& c : state->conditions) {
                                         if (c.slug == i.slug)

@@ -26,7 +26,9 @@ struct DeployOptions
     // and all failed, timed-out or lost ones (see Rerun).
     QStringList rerun;
     bool rerunFailed = false;
-    bool reruns() const { return rerunFailed || !rerun.isEmpty(); }
+    // The watchers: preempted (spot) conditions with retries left (max_retries) run again, on a new machine.
+    bool retryPreempted = false;
+    bool reruns() const { return rerunFailed || retryPreempted || !rerun.isEmpty(); }
 };
 
 // Where the conditions of a deployment run and how commands reach them. The

@@ -138,7 +138,13 @@ DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& 
                                                      "--rerun-failed resubmits the failed tasks"));
         return plan;
     }
-    if (options.reruns() && plan.backend != QLatin1String("slurm")) {
+    if (options.retryPreempted) {
+        plan.rerun = ctx.hasState ? Rerun::preemptedToRetry(ctx.state) : QList<int>();
+        if (plan.rerun.isEmpty()) {
+            plan.check = Result::badInput(QStringLiteral("no preempted condition has a retry left"));
+            return plan;
+        }
+    } else if (options.reruns() && plan.backend != QLatin1String("slurm")) {
         if (const Result chosen = Rerun::choose(ctx.hasState ? ctx.state : DeploymentState(), options.rerun,
                                                 options.rerunFailed, &plan.rerun);
             !chosen) {
@@ -354,7 +360,10 @@ void DeployOperation::setUpState(const GitFacts& facts)
     }
     // deploy --rerun: new attempts, left alone by the status round before the hand-over (their new runner
     // keys are not claimed yet, which a round would take for lost).
-    Rerun::prepare(&state, m_plan.rerun, m_ctx.experiment.parameters().maxRetries());
+    if (m_options.retryPreempted)
+        Rerun::prepareRetry(&state, m_plan.rerun);
+    else
+        Rerun::prepare(&state, m_plan.rerun, m_ctx.experiment.parameters().maxRetries());
     for (int i : std::as_const(m_plan.rerun)) {
         m_ctx.starting.insert(i);
         Q_EMIT m_ctx.conditionChanged(i);

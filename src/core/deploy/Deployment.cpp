@@ -4,6 +4,7 @@
 #include "CommandRunner.h"
 #include "deploy/AutoSync.h"
 #include "deploy/DeployContext.h"
+#include "deploy/Rerun.h"
 #include "deploy/StatusRound.h"
 
 #include <QTimer>
@@ -171,12 +172,39 @@ void Deployment::refreshStatus()
     beginWork();
     StatusRound::run(*m_ctx, [this] {
         auto done = [this] { finish(exitCodeFor(m_ctx->state) ? Result::failed(QString()) : Result::ok()); };
+        auto retried = [this, done] {
+            if (!m_retryPreempted || Rerun::preemptedToRetry(m_ctx->state).isEmpty()) {
+                done();
+                return;
+            }
+            retryPreempted(done);
+        };
         // A failed sync is reported by AutoSync and tried again next round; the round's result stands.
         if (m_autoSyncOn)
-            m_autoSync->run(*m_ctx, done);
+            m_autoSync->run(*m_ctx, retried);
         else
-            done();
+            retried();
     });
+}
+
+void Deployment::retryPreempted(std::function<void()> done)
+{
+    DeployOptions options;
+    options.retryPreempted = true;
+    const DeployPlan p = DeployOperation::plan(*m_ctx, options);
+    if (!p.check) {
+        Q_EMIT progress(QStringLiteral("preempted conditions not retried: %1").arg(p.check.message()));
+        done();
+        return;
+    }
+    Q_EMIT progress(QStringLiteral("retrying %1 preempted condition(s) on a new machine").arg(p.rerun.size()));
+    m_ctx->starting.clear();
+    auto* operation = new DeployOperation(*m_ctx, options, p, [this, done](const Result& result) {
+        if (!result)
+            Q_EMIT progress(QStringLiteral("retry of preempted conditions failed: %1").arg(result.message()));
+        done();
+    });
+    operation->start();
 }
 
 void Deployment::setAutoSync(bool on)

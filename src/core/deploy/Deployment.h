@@ -55,6 +55,9 @@ public:
     // On: each refreshStatus goes on to sync the conditions that have finished and are not synced (AutoSync).
     // For watchers (the board, status --watch, deploy --wait); off by default.
     void setAutoSync(bool on);
+    // For watchers too: after a status round, preempted (spot) conditions with retries left (max_retries)
+    // run again on a new machine, as `deploy --rerun` would run them.
+    void setRetryPreempted(bool on) { m_retryPreempted = on; }
     bool autoSync() const { return m_autoSyncOn; }
     void sync(const SyncOptions& options);
     void terminate(const TerminateOptions& options);
@@ -80,6 +83,8 @@ Q_SIGNALS:
 
 private:
     void finish(const Result& result);
+    // One deploy of the preempted conditions with retries left, then done.
+    void retryPreempted(std::function<void()> done);
     void finishLater(const Result& result);
     // Starts an operation on the saved deployment; false, with finished() to
     // follow, when nothing is deployed or its backend cannot be made.
@@ -95,5 +100,6 @@ private:
     DeployContext* m_ctx;
     bool m_busy = false;
     bool m_autoSyncOn = false;
+    bool m_retryPreempted = false;
     std::unique_ptr<AutoSync> m_autoSync; // made once, kept: a round under way may be using it
 };

@@ -149,6 +149,9 @@ bool DeploymentState::stillGoing() const
         if (c.phase == Phase::Queued || c.phase == Phase::Provisioning || c.phase == Phase::Booting
             || c.phase == Phase::Uploading || c.phase == Phase::Building || c.phase == Phase::Running)
             return true;
+        // A watcher runs it again on a new machine (Rerun::preemptedToRetry).
+        if (c.phase == Phase::Preempted && c.attempt < c.lastAttempt && !terminated)
+            return true;
     }
     return false;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "Rerun.h"
 
+#include <algorithm>
+
 using Phase = DeploymentState::Phase;
 
 namespace Rerun {
@@ -8,7 +10,7 @@ namespace Rerun {
 bool isRerunnable(const DeploymentState::Condition& c)
 {
     const bool lost = c.phase == Phase::Unreachable && !c.startedAt.isValid() && !c.host.isEmpty();
-    return c.phase == Phase::Failed || lost;
+    return c.phase == Phase::Failed || c.phase == Phase::Preempted || lost;
 }
 
 namespace {
@@ -80,6 +82,26 @@ Result choose(const DeploymentState& state, const QStringList& wanted, bool fail
     }
     *positions = chosen;
     return Result::ok();
+}
+
+QList<int> preemptedToRetry(const DeploymentState& state)
+{
+    QList<int> out;
+    for (int i = 0; i < state.conditions.size(); ++i) {
+        const DeploymentState::Condition& c = state.conditions.at(i);
+        if (c.phase == Phase::Preempted && c.attempt < c.lastAttempt && !state.terminated)
+            out << i;
+    }
+    return out;
+}
+
+void prepareRetry(DeploymentState* state, const QList<int>& positions)
+{
+    for (int i : positions) {
+        const int last = state->conditions.at(i).lastAttempt;
+        prepare(state, { i }, 0);
+        state->conditions[i].lastAttempt = std::max(last, state->conditions.at(i).attempt);
+    }
 }
 
 void prepare(DeploymentState* state, const QList<int>& positions, int maxRetries)

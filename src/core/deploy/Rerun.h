@@ -19,6 +19,12 @@ bool isRerunnable(const DeploymentState::Condition& condition);
 // one terminated, one whose aws machine was released, or a name that is no condition.
 Result choose(const DeploymentState& state, const QStringList& wanted, bool failed, QList<int>* positions);
 
+// Preempted conditions (AWS took their spot machine back) that may be tried again: their attempt is
+// below the last one max_retries allows. The watchers rerun them by themselves (a new machine is made).
+QList<int> preemptedToRetry(const DeploymentState& state);
+// prepare() for those: a new attempt within the retries they had left (their last attempt is kept).
+void prepareRetry(DeploymentState* state, const QList<int>& positions);
+
 // Makes each chosen condition a new attempt, queued: its runner key, container and folder are new, and
 // its runner may retry it maxRetries times more.
 void prepare(DeploymentState* state, const QList<int>& positions, int maxRetries);
