@@ -17,6 +17,8 @@ private Q_SLOTS:
     void initTestCase();
     void terminateWinsOverTheRunner();
     void killedDeployChangesNothing();
+    void killedInEveryPhaseStillFinishes_data();
+    void killedInEveryPhaseStillFinishes();
     void indexListsTheDeploymentUntilTerminated();
 
 private:
@@ -109,6 +111,59 @@ void TestDeployRunner::killedDeployChangesNothing()
         QCOMPARE(DeployTestKit::condition(status, i).value(QStringLiteral("state")).toString(),
                  QStringLiteral("succeeded"));
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
+}
+
+void TestDeployRunner::killedInEveryPhaseStillFinishes_data()
+{
+    // What deploy has printed when it is killed: the pinned commit (export), the image build, the runner.
+    QTest::addColumn<QString>("marker");
+    QTest::newRow("export") << QStringLiteral("deploying commit");
+    QTest::newRow("build") << QStringLiteral("docker build");
+    QTest::newRow("hand-over") << QStringLiteral("runner.pid");
+}
+
+void TestDeployRunner::killedInEveryPhaseStillFinishes()
+{
+    // Issue 13: a deploy killed in any phase leaves nothing stuck. Before the hand-over nothing runs on the
+    // host yet and deploy, run again, resumes from the saved state; after it the runner finishes by itself.
+    QFETCH(QString, marker);
+    auto project = m_kit->project({ QStringLiteral("--n 1"), QStringLiteral("--n 2"), QStringLiteral("--n 3") },
+                                  { { QStringLiteral("max_parallel"), 2 } });
+    QProcess deploy;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (auto it = m_kit->env().cbegin(); it != m_kit->env().cend(); ++it)
+        env.insert(it.key(), it.value());
+    deploy.setProcessEnvironment(env);
+    deploy.start(
+        CliProcess::binary(),
+        { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"), project->experimentDir() });
+    const QString pidFile = runnerDir(*project) + QStringLiteral("/runner.pid");
+    QByteArray err;
+    auto reached = [&] {
+        err += deploy.readAllStandardError();
+        if (marker == QLatin1String("runner.pid"))
+            return QFileInfo::exists(pidFile);
+        return err.contains(marker.toUtf8());
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(reached() || deploy.state() == QProcess::NotRunning, 120000);
+    QVERIFY2(deploy.state() == QProcess::Running, err.constData()); // killed while at work, not after
+    ::kill(static_cast<pid_t>(deploy.processId()), SIGKILL);
+    deploy.waitForFinished();
+
+    if (!QFileInfo::exists(pidFile)) {
+        // Nothing was handed over: deploy again goes on from the saved state.
+        const CliResult again
+            = m_kit->cli(*project, { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local") });
+        QVERIFY2(again.exitCode == 0, qPrintable(again.err.right(3000)));
+    }
+    int code = -1;
+    const QJsonObject status = m_kit->status(*project, &code, true);
+    QCOMPARE(code, 0);
+    for (int i = 1; i <= 3; ++i)
+        QCOMPARE(DeployTestKit::condition(status, i).value(QStringLiteral("state")).toString(),
+                 QStringLiteral("succeeded"));
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
+    QVERIFY(labelled(project->name()).isEmpty());
 }
 
 void TestDeployRunner::indexListsTheDeploymentUntilTerminated()

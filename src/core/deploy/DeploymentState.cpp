@@ -52,6 +52,19 @@ bool DeploymentState::Condition::resultsSafe() const
     return isFinished() && syncedAt.isValid();
 }
 
+void DeploymentState::Condition::queueAgain()
+{
+    phase = Phase::Queued;
+    lastRunPhase = Phase::Queued;
+    exitCode = -1;
+    startedAt = QDateTime();
+    finishedAt = QDateTime();
+    syncedAt = QDateTime();
+    job.clear();
+    schedulerState.clear();
+    schedulerReason.clear();
+}
+
 QString DeploymentState::Condition::attemptKey(int n) const
 {
     // Slugs are "c<index>" or "c<index>-...": no other condition's key can look like this one's.

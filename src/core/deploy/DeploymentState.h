@@ -88,6 +88,8 @@ public:
         // The one place that names an attempt: its runner key and container suffix ("c2-x", then "c2-x-a2")
         // and its folder inside the condition's data folder ("" for attempt 1, then "attempt-2").
         QString attemptKey(int n) const;
+        // Queued again, with nothing of the run before (a rerun, a retry, a resubmitted slurm task).
+        void queueAgain();
         static QString attemptFolder(int n);
         // slurm: the array task ("JOBID_TASK"), its scheduler state (PENDING, RUNNING, TIMEOUT, ...) and the
         // reason it waits or ended (Priority, JobArrayTaskLimit, ...); empty on the other backends.

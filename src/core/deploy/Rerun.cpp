@@ -111,12 +111,7 @@ void prepare(DeploymentState* state, const QList<int>& positions, int maxRetries
         // After the last attempt its runner may have started: no key or folder is used twice.
         c.attempt = c.attempt + 1;
         c.lastAttempt = c.attempt + maxRetries;
-        c.phase = Phase::Queued;
-        c.lastRunPhase = Phase::Queued;
-        c.exitCode = -1;
-        c.startedAt = QDateTime();
-        c.finishedAt = QDateTime();
-        c.syncedAt = QDateTime();
+        c.queueAgain();
     }
 }
 

@@ -180,15 +180,7 @@ void submit(DeployContext& ctx, const DeploymentState::Host& host, const QList<i
 
 DeploymentState::Condition forRerun(DeploymentState::Condition c)
 {
-    c.phase = Phase::Queued;
-    c.lastRunPhase = Phase::Queued;
-    c.exitCode = -1;
-    c.startedAt = QDateTime();
-    c.finishedAt = QDateTime();
-    c.syncedAt = QDateTime();
-    c.job.clear();
-    c.schedulerState.clear();
-    c.schedulerReason.clear();
+    c.queueAgain();
     return c;
 }
 
