@@ -420,10 +420,15 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
                                         host.address = address;
                                         host.id = i.id;
                                         host.upSince = QDateTime::currentDateTimeUtc(); // billed from here
-                                        if (known)
+                                        if (known) {
+                                            // Its ssh master connection went with the old machine: a new
+                                            // one is made, not the dead one waited on.
+                                            if (const QString socket = ssh(*known).controlPath(); !socket.isEmpty())
+                                                QFile::remove(socket);
                                             *known = host;
-                                        else
+                                        } else {
                                             state->hosts.append(host);
+                                        }
                                         forgetHostKeys({ host });
                                     }
                                     for (DeploymentState::Condition& c : state->conditions) {

@@ -192,16 +192,26 @@ void Deployment::retryPreempted(std::function<void()> done)
     DeployOptions options;
     options.retryPreempted = true;
     const DeployPlan p = DeployOperation::plan(*m_ctx, options);
+    // A retry that cannot be made is not tried again and again: those conditions stay preempted, with
+    // `deploy --rerun-failed` to run them by hand, and the watch can end.
+    auto giveUp = [this](const QList<int>& positions) {
+        for (int i : positions)
+            m_ctx->state.conditions[i].lastAttempt = m_ctx->state.conditions.at(i).attempt;
+        m_ctx->save();
+    };
     if (!p.check) {
         Q_EMIT progress(QStringLiteral("preempted conditions not retried: %1").arg(p.check.message()));
+        giveUp(Rerun::preemptedToRetry(m_ctx->state));
         done();
         return;
     }
     Q_EMIT progress(QStringLiteral("retrying %1 preempted condition(s) on a new machine").arg(p.rerun.size()));
     m_ctx->starting.clear();
-    auto* operation = new DeployOperation(*m_ctx, options, p, [this, done](const Result& result) {
-        if (!result)
+    auto* operation = new DeployOperation(*m_ctx, options, p, [this, done, giveUp](const Result& result) {
+        if (!result) {
             Q_EMIT progress(QStringLiteral("retry of preempted conditions failed: %1").arg(result.message()));
+            giveUp(Rerun::preemptedToRetry(m_ctx->state));
+        }
         done();
     });
     operation->start();

@@ -112,6 +112,18 @@ Result ExampleCopier::copy(const QString& examplesDir, const QString& name, cons
     const QString staged = work.path() + QStringLiteral("/") + name;
     if (Result copied = copyTree(found->folder, staged); !copied)
         return copied;
+    // The package leaves VCS files out of the shipped examples (lintian's rule), so each experiment's
+    // run output and state are ignored here, as `create` does for a new experiment.
+    const QStringList experiments
+        = QDir(staged + QStringLiteral("/experiments")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString& experiment : experiments) {
+        const QString path = staged + QStringLiteral("/experiments/") + experiment + QStringLiteral("/.gitignore");
+        if (QFileInfo::exists(path))
+            continue;
+        QFile ignore(path);
+        if (!ignore.open(QIODevice::WriteOnly) || ignore.write(".logistician/\ndata/\n") < 0)
+            return Result::failed(QStringLiteral("cannot write %1").arg(path));
+    }
     if (Result committed
         = GitRepository::initWithCommit(staged, QStringLiteral("The %1 example of Logistician").arg(name));
         !committed)
