@@ -145,3 +145,14 @@ void DeployTestKit::cleanUp(const QString& experiment)
         qWarning("not removing %s/logistician/%s: the home is not a test's own", qPrintable(QDir::homePath()),
                  qPrintable(experiment));
 }
+
+void DeployTestKit::startLocalDeploy(TestProject& project, QProcess* deploy) const
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (auto it = m_env.cbegin(); it != m_env.cend(); ++it)
+        env.insert(it.key(), it.value());
+    deploy->setProcessEnvironment(env);
+    deploy->start(
+        CliProcess::binary(),
+        { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"), project.experimentDir() });
+}

@@ -6,6 +6,7 @@
 
 #include <QJsonObject>
 #include <QMap>
+#include <QProcess>
 #include <QString>
 #include <QTemporaryDir>
 
@@ -25,6 +26,9 @@ public:
 
     // A fresh project whose experiment runs cond.sh with the condition's arguments.
     std::unique_ptr<TestProject> project(const QStringList& conditions, const QJsonObject& extra = {});
+    // Starts `deploy --backend local` of the project in the background with the kit's environment, for a
+    // test that kills it halfway.
+    void startLocalDeploy(TestProject& project, QProcess* deploy) const;
     CliResult cli(TestProject& project, const QStringList& args, int timeoutMs = 300000);
     // `status --json` as an object (its last line); exit code in *code. A watch syncs nothing unless autoSync
     // (the tests of sync and terminate want the results still on the hosts).

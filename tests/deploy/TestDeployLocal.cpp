@@ -164,13 +164,7 @@ void TestDeployLocal::killedDeployThenStatusAndTerminate()
     auto project
         = m_kit->project({ QStringLiteral("--sleep 30"), QStringLiteral("--sleep 30"), QStringLiteral("--sleep 30") });
     QProcess deploy;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (auto it = m_kit->env().cbegin(); it != m_kit->env().cend(); ++it)
-        env.insert(it.key(), it.value());
-    deploy.setProcessEnvironment(env);
-    deploy.start(
-        CliProcess::binary(),
-        { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"), project->experimentDir() });
+    m_kit->startLocalDeploy(*project, &deploy);
     // max_parallel is 1: the runner starts the first condition, the others wait in its queue.
     QTRY_VERIFY_WITH_TIMEOUT(DeployTestKit::containers(project->name()).size() == 1, 120000);
     deploy.kill();

@@ -85,13 +85,7 @@ void TestDeployRunner::killedDeployChangesNothing()
         conditions << QStringLiteral("--sleep 2");
     auto project = m_kit->project(conditions, { { QStringLiteral("max_parallel"), 2 } });
     QProcess deploy;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (auto it = m_kit->env().cbegin(); it != m_kit->env().cend(); ++it)
-        env.insert(it.key(), it.value());
-    deploy.setProcessEnvironment(env);
-    deploy.start(
-        CliProcess::binary(),
-        { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"), project->experimentDir() });
+    m_kit->startLocalDeploy(*project, &deploy);
     // Killed as soon as the runner is there: between the hand-over and deploy's return, or right after it.
     const QString pidFile = runnerDir(*project) + QStringLiteral("/runner.pid");
     QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(pidFile) || deploy.state() == QProcess::NotRunning, 120000);
@@ -130,13 +124,7 @@ void TestDeployRunner::killedInEveryPhaseStillFinishes()
     auto project = m_kit->project({ QStringLiteral("--n 1"), QStringLiteral("--n 2"), QStringLiteral("--n 3") },
                                   { { QStringLiteral("max_parallel"), 2 } });
     QProcess deploy;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (auto it = m_kit->env().cbegin(); it != m_kit->env().cend(); ++it)
-        env.insert(it.key(), it.value());
-    deploy.setProcessEnvironment(env);
-    deploy.start(
-        CliProcess::binary(),
-        { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"), project->experimentDir() });
+    m_kit->startLocalDeploy(*project, &deploy);
     const QString pidFile = runnerDir(*project) + QStringLiteral("/runner.pid");
     QByteArray err;
     auto reached = [&] {
