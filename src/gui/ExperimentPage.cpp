@@ -146,6 +146,7 @@ bool ExperimentPage::reload()
         m_name = experiment.parameters().experimentName();
         m_ui->conditionsTab->load(experiment.parameters().conditions(), experiment.parameters().parameterGrid());
         m_gridConditions = Parameters::expandGrid(experiment.parameters().parameterGrid());
+        m_settings->setStateDir(experiment.stateDir());
         m_settings->load(experiment.parameters());
     }
     updateFolderStyle(m_loaded ? &experiment.parameters() : nullptr);

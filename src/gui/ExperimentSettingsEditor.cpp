@@ -1,9 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "ExperimentSettingsEditor.h"
 
+#include "AsyncCommand.h"
 #include "Parameters.h"
+#include "Settings.h"
+#include "SshKey.h"
 #include "Theme.h"
+#include "aws/AwsParameters.h"
+#include "aws/AwsPrices.h"
+#include "deploy/HostCheck.h"
+#include "deploy/Ssh.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -81,12 +89,25 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     m_backend = new QComboBox;
     m_backend->addItem(tr("This machine's Docker engine"), QStringLiteral("local"));
     m_backend->addItem(tr("Your own machines over SSH (the hosts below)"), QStringLiteral("ssh"));
+    m_backend->addItem(tr("A SLURM cluster (its settings stay as parameters.json has them)"), QStringLiteral("slurm"));
     m_backend->addItem(tr("AWS (one EC2 machine per condition)"), QStringLiteral("aws"));
     addField(machines, QStringLiteral("backend"), tr("Backend:"), Kind::Choice, m_backend,
              tr("Where deploy runs the conditions"));
     m_hosts = listEdit(3);
     addField(machines, QStringLiteral("hosts"), tr("SSH hosts:"), Kind::Lines, m_hosts,
              tr("One user@host or user@host:port per line"));
+    m_testHosts = new QPushButton(tr("Test &Connection"));
+    m_testHosts->setObjectName(QStringLiteral("testHostsButton"));
+    m_testHosts->setToolTip(tr("Log in to each host with the setup key and ask its Docker engine for its version"));
+    m_hostAnswers = new QLabel;
+    m_hostAnswers->setObjectName(QStringLiteral("hostAnswers"));
+    m_hostAnswers->setWordWrap(true);
+    m_hostAnswers->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* testRow = new QHBoxLayout;
+    testRow->addWidget(m_testHosts, 0, Qt::AlignTop);
+    testRow->addWidget(m_hostAnswers, 1);
+    machines->addRow(QString(), testRow);
+    connect(m_testHosts, &QPushButton::clicked, this, &ExperimentSettingsEditor::testHosts);
     addField(machines, QStringLiteral("max_parallel"), tr("Max parallel:"), Kind::Number,
              numberBox(1, 100000, QString(), tr(" per machine")), tr("Conditions run at the same time on one machine"));
 
@@ -102,6 +123,15 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
              tr("An AWS region such as eu-central-1"));
     addField(aws, QStringLiteral("aws_instance_type"), tr("Instance type:"), Kind::Text, line(fromSettings),
              tr("An EC2 instance type such as t3.micro"));
+    m_price = new QLabel;
+    m_price->setObjectName(QStringLiteral("awsPrice"));
+    m_price->setWordWrap(true);
+    aws->addRow(tr("Price:"), m_price);
+    auto* spot = new QCheckBox(tr("Spot instances (cheaper; AWS may take them back, and they run again)"));
+    addField(aws, QStringLiteral("aws_spot"), tr("Spot:"), Kind::Check, spot,
+             tr("Ask for spot instances; a machine taken back shows as preempted"));
+    addField(aws, QStringLiteral("aws_spot_max_price"), tr("Spot max price:"), Kind::Text,
+             line(tr("up to the on-demand price")), tr("US dollars per machine-hour, such as 0.05"));
     addField(aws, QStringLiteral("aws_ami"), tr("Image (AMI):"), Kind::Text,
              line(tr("the newest official Debian 12 image")), tr("ami- and 8 or 17 hex digits"));
     addField(aws, QStringLiteral("aws_ami_user"), tr("Login user:"), Kind::Text, line(tr("admin")),
@@ -111,6 +141,11 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     m_fields.last().removeAtMinimum = true;
     addField(aws, QStringLiteral("aws_ssh_cidr"), tr("SSH allowed from:"), Kind::Text, line(tr("asked when deploying")),
              tr("An IPv4 range such as 203.0.113.7/32: your own address"));
+    m_cidrWarning = new QLabel;
+    m_cidrWarning->setObjectName(QStringLiteral("sshRangeWarning"));
+    m_cidrWarning->setWordWrap(true);
+    m_cidrWarning->hide();
+    aws->addRow(QString(), m_cidrWarning);
 
     auto [registryBox, registry] = group(tr("Registry"), QStringLiteral("registryGroup"));
     addField(registry, QStringLiteral("registry"), tr("Registry:"), Kind::Text,
@@ -123,6 +158,10 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
              tr("A machine with nothing running for this long shuts itself down"));
     addField(limits, QStringLiteral("max_runtime_minutes"), tr("Max runtime:"), Kind::Number,
              numberBox(0, 1000000, tr("no limit"), tr(" min")), tr("A machine stops after this long, whatever runs"));
+    addField(limits, QStringLiteral("max_retries"), tr("Retries:"), Kind::Number,
+             numberBox(0, Parameters::MaxRetriesLimit, tr("none"), tr(" per condition")),
+             tr("A failed condition is started again by itself, up to this many times"));
+    m_fields.last().removeAtMinimum = true;
     column->addStretch(1);
 
     auto* scroll = new QScrollArea;
@@ -196,6 +235,8 @@ void ExperimentSettingsEditor::addField(QFormLayout* form, const QString& key, c
         connect(spin, &QSpinBox::valueChanged, this, edited);
     else if (auto* combo = qobject_cast<QComboBox*>(editor))
         connect(combo, &QComboBox::currentIndexChanged, this, edited);
+    else if (auto* box = qobject_cast<QCheckBox*>(editor))
+        connect(box, &QCheckBox::toggled, this, edited);
 }
 
 QString ExperimentSettingsEditor::text(const Field& field) const
@@ -210,6 +251,8 @@ QString ExperimentSettingsEditor::text(const Field& field) const
         return QString::number(static_cast<QSpinBox*>(field.editor)->value());
     case Kind::Choice:
         return static_cast<QComboBox*>(field.editor)->currentData().toString();
+    case Kind::Check:
+        return static_cast<QCheckBox*>(field.editor)->isChecked() ? QStringLiteral("true") : QStringLiteral("false");
     }
     return QString();
 }
@@ -232,12 +275,18 @@ void ExperimentSettingsEditor::setText(Field& field, const QString& text)
         combo->setCurrentIndex(qMax(0, combo->findData(text)));
         break;
     }
+    case Kind::Check:
+        static_cast<QCheckBox*>(field.editor)->setChecked(text == QLatin1String("true"));
+        break;
     }
 }
 
 void ExperimentSettingsEditor::load(const Parameters& parameters)
 {
     m_loading = true;
+    m_dockerProgram = parameters.remoteDockerCommand();
+    m_slurm = parameters.json().value(QStringLiteral("slurm"));
+    m_hostAnswers->clear();
     const QJsonObject json = parameters.json();
     for (Field& field : m_fields) {
         const QJsonValue v = json.value(field.key);
@@ -272,6 +321,9 @@ void ExperimentSettingsEditor::load(const Parameters& parameters)
         }
         case Kind::Choice:
             t = v.isString() ? v.toString() : QStringLiteral("local");
+            break;
+        case Kind::Check:
+            t = v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
             break;
         }
         setText(field, t);
@@ -328,6 +380,11 @@ std::optional<QJsonValue> ExperimentSettingsEditor::value(const Field& field, QS
     }
     case Kind::Choice:
         return QJsonValue(t);
+    case Kind::Check:
+        // Unticked is the default: the key goes rather than saying false.
+        if (t != QLatin1String("true"))
+            return std::nullopt;
+        return QJsonValue(true);
     }
     return std::nullopt;
 }
@@ -340,6 +397,11 @@ void ExperimentSettingsEditor::check(Field& field)
     if (problem.isEmpty() && v) {
         QJsonObject probe { { QStringLiteral("experiment_name"), QStringLiteral("probe") } };
         probe.insert(field.key, *v);
+        if (field.key == QLatin1String("backend") && m_slurm.isObject())
+            probe.insert(QStringLiteral("slurm"), m_slurm); // slurm needs its object, kept as the file has it
+        if (field.key == QLatin1String("aws_spot_max_price")) // its rule reads the spot checkbox as it is now
+            probe.insert(QStringLiteral("aws_spot"),
+                         text(*this->field(QStringLiteral("aws_spot"))) == QLatin1String("true"));
         Result error;
         if (!Parameters::parse(QJsonDocument(probe).toJson(QJsonDocument::Compact),
                                QString::fromLatin1(Parameters::FileName), &error))
@@ -371,6 +433,7 @@ void ExperimentSettingsEditor::fieldEdited()
         m_status->setPalette(palette());
     }
     updateBackendGroups();
+    updateAwsNotes();
     if (modified != m_wasModified) {
         m_wasModified = modified;
         Q_EMIT modifiedChanged(modified);
@@ -383,6 +446,104 @@ void ExperimentSettingsEditor::updateBackendGroups()
     const QString backend = m_backend->currentData().toString();
     m_awsGroup->setEnabled(backend == QLatin1String("aws"));
     m_hosts->setEnabled(backend == QLatin1String("ssh"));
+    m_testHosts->setEnabled(backend == QLatin1String("ssh") && !m_testing);
+}
+
+const ExperimentSettingsEditor::Field* ExperimentSettingsEditor::field(const QString& key) const
+{
+    for (const Field& f : m_fields) {
+        if (f.key == key)
+            return &f;
+    }
+    return nullptr;
+}
+
+void ExperimentSettingsEditor::updateAwsNotes()
+{
+    // The price of what the fields say now, falling back to the stored defaults as deploy does.
+    const Settings settings;
+    QString region = text(*field(QStringLiteral("aws_region")));
+    QString type = text(*field(QStringLiteral("aws_instance_type")));
+    if (region.isEmpty())
+        region = settings.defaultRegion();
+    if (type.isEmpty())
+        type = settings.defaultInstanceType();
+    static const AwsPrices prices;
+    const AwsPrices::Price price = prices.price(region, type);
+    if (price.known()) {
+        QString line = tr("$%1 per machine-hour for %2 in %3 (on demand; %4)")
+                           .arg(QString::number(price.perHour, 'f', 4), type, region, price.note);
+        const QString spotMax = text(*field(QStringLiteral("aws_spot_max_price")));
+        if (text(*field(QStringLiteral("aws_spot"))) == QLatin1String("true"))
+            line += QLatin1Char('\n')
+                + (spotMax.isEmpty() ? tr("Spot: never more than the on-demand price")
+                                     : tr("Spot: never more than $%1 per machine-hour").arg(spotMax));
+        m_price->setText(line);
+    } else {
+        m_price->setText(price.note);
+    }
+
+    const AwsParameters::Cidr cidr = AwsParameters::parseCidr(text(*field(QStringLiteral("aws_ssh_cidr"))));
+    m_cidrWarning->setVisible(cidr.isWide());
+    if (cidr.isWide()) {
+        m_cidrWarning->setText(tr("⚠ %1 lets a large part of the internet try to log in to the machines. "
+                                  "Your own address with /32 is safer.")
+                                   .arg(cidr.text));
+        QPalette p = m_cidrWarning->palette();
+        p.setColor(QPalette::WindowText, Theme::errorText(palette()));
+        m_cidrWarning->setPalette(p);
+    }
+}
+
+void ExperimentSettingsEditor::setStateDir(const QString& stateDir)
+{
+    m_stateDir = stateDir;
+}
+
+void ExperimentSettingsEditor::testHosts()
+{
+    // The hosts as typed (saved or not), each checked by the loader's rule first.
+    const Field* hosts = field(QStringLiteral("hosts"));
+    if (!hosts->problem.isEmpty() || m_stateDir.isEmpty()) {
+        m_hostAnswers->setText(hosts->problem.isEmpty() ? tr("Open an experiment first") : hosts->problem);
+        return;
+    }
+    QStringList addresses;
+    for (const QString& line : text(*hosts).split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        if (!line.trimmed().isEmpty())
+            addresses << line.trimmed();
+    }
+    if (addresses.isEmpty()) {
+        m_hostAnswers->setText(tr("No hosts to test: add one per line above"));
+        return;
+    }
+    m_testing = addresses.size();
+    m_testHosts->setEnabled(false);
+    m_answers.clear();
+    for (const QString& address : addresses)
+        m_answers.insert(address, tr("testing…"));
+    showHostAnswers();
+    const QString key = SshKey::privateKeyPath();
+    for (const QString& address : addresses) {
+        const SshAccess access(address, m_stateDir, key);
+        AsyncCommand::run(HostCheck::command(access, m_dockerProgram), this, [this, address](const CommandOutcome& o) {
+            const HostCheck::Answer answer = HostCheck::read(o);
+            m_answers.insert(address, (answer.ok ? QStringLiteral("✔ ") : QStringLiteral("✘ ")) + answer.text);
+            showHostAnswers();
+            if (--m_testing == 0) {
+                updateBackendGroups();
+                Q_EMIT hostsTested();
+            }
+        });
+    }
+}
+
+void ExperimentSettingsEditor::showHostAnswers()
+{
+    QStringList lines;
+    for (auto it = m_answers.begin(); it != m_answers.end(); ++it)
+        lines << it.key() + QStringLiteral(": ") + it.value();
+    m_hostAnswers->setText(lines.join(QLatin1Char('\n')));
 }
 
 bool ExperimentSettingsEditor::isModified() const

@@ -3,6 +3,7 @@
 
 #include <QJsonValue>
 #include <QList>
+#include <QMap>
 #include <QWidget>
 #include <optional>
 
@@ -35,10 +36,15 @@ public:
     void markSaved();
     // Back to the values last loaded or saved.
     void revert();
+    // The experiment's .logistician folder: Test Connection uses its known_hosts, as deploy does.
+    void setStateDir(const QString& stateDir);
+    // Logs in to each host in the hosts field (in the background); hostsTested() follows.
+    void testHosts();
 
 Q_SIGNALS:
     void saveRequested();
     void modifiedChanged(bool modified);
+    void hostsTested();
 
 private:
     enum class Kind
@@ -47,7 +53,8 @@ private:
         Lines, // QPlainTextEdit, one list item per line
         Grid, // QPlainTextEdit, "key: value, value" per line
         Number, // QSpinBox; the special value (minimum) removes the key when removeAtMinimum
-        Choice // QComboBox with the value as item data
+        Choice, // QComboBox with the value as item data
+        Check // QCheckBox; unticked removes the key
     };
     struct Field
     {
@@ -69,6 +76,9 @@ private:
     void check(Field& field);
     void fieldEdited();
     void updateBackendGroups();
+    void updateAwsNotes();
+    void showHostAnswers();
+    const Field* field(const QString& key) const;
 
     QList<Field> m_fields;
     QComboBox* m_backend = nullptr;
@@ -77,6 +87,15 @@ private:
     QPushButton* m_saveButton = nullptr;
     QPushButton* m_revertButton = nullptr;
     QLabel* m_status = nullptr;
+    QLabel* m_price = nullptr;
+    QLabel* m_cidrWarning = nullptr;
+    QPushButton* m_testHosts = nullptr;
+    QLabel* m_hostAnswers = nullptr;
+    QMap<QString, QString> m_answers; // host -> what its test said
+    int m_testing = 0; // hosts still being tested
+    QString m_stateDir;
+    QString m_dockerProgram = QStringLiteral("docker");
+    QJsonValue m_slurm; // the file's slurm object, which this form does not edit
     bool m_loading = false;
     bool m_wasModified = false;
 };

@@ -12,6 +12,7 @@
 #include "GuiTestBase.h"
 #include "MainWindow.h"
 #include "RunsPanel.h"
+#include "SshMachines.h"
 #include "TestProject.h"
 #include "board/DeploymentBoard.h"
 
@@ -20,6 +21,7 @@
 #include <QAccessible>
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
 #include <QJsonArray>
@@ -45,6 +47,9 @@ private Q_SLOTS:
     void cleanup();
     void editFieldsAndSave();
     void badValuesShownBesideTheField();
+    void spotRetriesPriceAndWideRange();
+    void testConnectionAsksEachHost();
+    void slurmBackendIsShownAsItIs();
     void gridConditionsShownReadOnly();
     void windowFitsSmallScreen();
     void unsavedChangesMarkedAndSavedOnQuit();
@@ -252,6 +257,137 @@ void TestGuiSettings::badValuesShownBesideTheField()
     QVERIFY(!editor->hasProblems());
     QCOMPARE(hosts->toPlainText(), QString());
     QVERIFY(!window()->isWindowModified());
+}
+
+void TestGuiSettings::spotRetriesPriceAndWideRange()
+{
+    TestProject project;
+    ExperimentPage* page = openExperiment(project,
+                                          { { QStringLiteral("backend"), QStringLiteral("aws") },
+                                            { QStringLiteral("aws_region"), QStringLiteral("eu-central-1") },
+                                            { QStringLiteral("aws_instance_type"), QStringLiteral("t3.micro") } });
+    QVERIFY(page);
+    ExperimentSettingsEditor* editor = page->settings();
+
+    // The price of the region and type typed, from the dated table, updated as they change.
+    NEED(QLabel, price, editor, "awsPrice");
+    QVERIFY2(price->text().startsWith(QStringLiteral("$0.")), qPrintable(price->text()));
+    QVERIFY(price->text().contains(QStringLiteral("t3.micro in eu-central-1")));
+    NEED(QLineEdit, type, editor, "aws_instance_type");
+    CHECKED(retype(type, QStringLiteral("c5.large")));
+    QVERIFY2(price->text().contains(QStringLiteral("c5.large in eu-central-1")), qPrintable(price->text()));
+    CHECKED(retype(type, QStringLiteral("zz9.plural")));
+    QVERIFY2(!price->text().startsWith(QLatin1Char('$')), qPrintable(price->text())); // not in the table: says so
+
+    // Spot: the checkbox and its max price, whose rule needs spot on.
+    NEED(QCheckBox, spot, editor, "aws_spot");
+    QVERIFY(!spot->isChecked());
+    QTest::mouseClick(spot, Qt::LeftButton);
+    QVERIFY(spot->isChecked());
+    NEED(QLineEdit, maxPrice, editor, "aws_spot_max_price");
+    CHECKED(retype(maxPrice, QStringLiteral("lots")));
+    QVERIFY(editor->hasProblems());
+    CHECKED(retype(maxPrice, QStringLiteral("0.05")));
+    CHECKED(retype(type, QStringLiteral("t3.micro")));
+    QVERIFY2(price->text().contains(QStringLiteral("$0.05")), qPrintable(price->text()));
+
+    // A wide SSH range is allowed but warned about; a narrow one is not.
+    NEED(QLineEdit, cidr, editor, "aws_ssh_cidr");
+    NEED(QLabel, warning, editor, "sshRangeWarning");
+    CHECKED(retype(cidr, QStringLiteral("0.0.0.0/0")));
+    QVERIFY(warning->isVisible());
+    QVERIFY(warning->text().contains(QStringLiteral("0.0.0.0/0")));
+    CHECKED(retype(cidr, QStringLiteral("203.0.113.7/32")));
+    QVERIFY(!warning->isVisible());
+
+    // Retries: a number up to the loader's limit; none removes the key.
+    NEED(QSpinBox, retries, editor, "max_retries");
+    QCOMPARE(retries->maximum(), Parameters::MaxRetriesLimit);
+    retries->setValue(2);
+    QVERIFY(!editor->hasProblems());
+    QTest::mouseClick(need<QPushButton>(editor, "saveSettingsButton"), Qt::LeftButton);
+    QTRY_VERIFY(!editor->isModified());
+    QJsonObject saved = readParameters(project);
+    QCOMPARE(saved.value(QStringLiteral("aws_spot")), QJsonValue(true));
+    QCOMPARE(saved.value(QStringLiteral("aws_spot_max_price")).toString(), QStringLiteral("0.05"));
+    QCOMPARE(saved.value(QStringLiteral("max_retries")).toInt(), 2);
+
+    // Unticking spot needs its max price gone too (the loader's rule), then both keys go.
+    QTest::mouseClick(spot, Qt::LeftButton);
+    QVERIFY(editor->hasProblems());
+    CHECKED(retype(maxPrice, QString()));
+    retries->setValue(0);
+    QVERIFY(!editor->hasProblems());
+    QTest::mouseClick(need<QPushButton>(editor, "saveSettingsButton"), Qt::LeftButton);
+    QTRY_VERIFY(!editor->isModified());
+    saved = readParameters(project);
+    QVERIFY(!saved.contains(QStringLiteral("aws_spot")));
+    QVERIFY(!saved.contains(QStringLiteral("aws_spot_max_price")));
+    QVERIFY(!saved.contains(QStringLiteral("max_retries")));
+}
+
+void TestGuiSettings::testConnectionAsksEachHost()
+{
+    // Real sshd machines with the setup key where the app looks for it; one is stopped.
+    const QString key = configDir() + QStringLiteral("/logistician/ssh-key");
+    QString error;
+    QVERIFY2(SshMachines::generateKey(key, &error), qPrintable(error));
+    SshMachines machines;
+    QVERIFY2(machines.start(2, key + QStringLiteral(".pub"), 40, &error), qPrintable(error));
+    machines.stop(1);
+    qputenv("LOGISTICIAN_SSH_CONNECT_TIMEOUT", "3");
+
+    TestProject project;
+    ExperimentPage* page = openExperiment(project, { { QStringLiteral("backend"), QStringLiteral("ssh") } });
+    QVERIFY(page);
+    ExperimentSettingsEditor* editor = page->settings();
+    NEED(QPlainTextEdit, hosts, editor, "hosts");
+    hosts->setFocus();
+    QTest::keyClicks(hosts, machines.address(0));
+    QTest::keyClick(hosts, Qt::Key_Return);
+    QTest::keyClicks(hosts, machines.address(1));
+    QVERIFY(!editor->hasProblems());
+
+    // The hosts as typed, before any save, each asked in the background.
+    NEED(QPushButton, test, editor, "testHostsButton");
+    QVERIFY(test->isEnabled());
+    QSignalSpy tested(editor, &ExperimentSettingsEditor::hostsTested);
+    QTest::mouseClick(test, Qt::LeftButton);
+    QVERIFY(!test->isEnabled());
+    QVERIFY(tested.wait(30000));
+    QVERIFY(test->isEnabled());
+    NEED(QLabel, answers, editor, "hostAnswers");
+    const QStringList lines = answers->text().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 2);
+    const QString up = lines.filter(machines.address(0)).value(0);
+    const QString down = lines.filter(machines.address(1)).value(0);
+    QVERIFY2(up.contains(QStringLiteral("✔ Docker ")), qPrintable(answers->text()));
+    QVERIFY2(down.contains(QStringLiteral("✘ cannot log in")), qPrintable(answers->text()));
+    // Testing wrote nothing into parameters.json.
+    QVERIFY(!readParameters(project).contains(QStringLiteral("hosts")));
+    qunsetenv("LOGISTICIAN_SSH_CONNECT_TIMEOUT");
+}
+
+void TestGuiSettings::slurmBackendIsShownAsItIs()
+{
+    // A slurm experiment is shown as slurm (not the first item), and saving another field keeps it.
+    TestProject project;
+    ExperimentPage* page
+        = openExperiment(project,
+                         { { QStringLiteral("backend"), QStringLiteral("slurm") },
+                           { QStringLiteral("slurm"),
+                             QJsonObject { { QStringLiteral("login"), QStringLiteral("me@cluster.example.org") } } } });
+    QVERIFY(page);
+    ExperimentSettingsEditor* editor = page->settings();
+    NEED(QComboBox, backend, editor, "backend");
+    QCOMPARE(backend->currentData().toString(), QStringLiteral("slurm"));
+    NEED(QSpinBox, parallel, editor, "max_parallel");
+    parallel->setValue(5);
+    QTest::mouseClick(need<QPushButton>(editor, "saveSettingsButton"), Qt::LeftButton);
+    QTRY_VERIFY(!editor->isModified());
+    const QJsonObject saved = readParameters(project);
+    QCOMPARE(saved.value(QStringLiteral("backend")).toString(), QStringLiteral("slurm"));
+    QVERIFY(saved.contains(QStringLiteral("slurm")));
 }
 
 void TestGuiSettings::gridConditionsShownReadOnly()
