@@ -221,6 +221,7 @@ void ConditionsEditor::load(const QStringList& conditions, const QMap<QString, Q
 
 void ConditionsEditor::setParameterGrid(const QMap<QString, QStringList>& parameterGrid)
 {
+    m_parameterGrid = parameterGrid;
     const QStringList expanded = Parameters::expandGrid(parameterGrid);
     m_gridConditions = expanded.size();
     // A column per key with the value of each combination, then the arguments as they are passed.
@@ -370,13 +371,19 @@ void ConditionsEditor::addKeyColumn()
 
 void ConditionsEditor::openGridDialog()
 {
-    auto* dialog = new GridDialog(m_model->conditions(), this);
+    auto* dialog = new GridDialog(m_model->conditions(), m_parameterGrid, this);
     dialog->setObjectName(QStringLiteral("gridDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         const QStringList generated = dialog->conditions();
         if (generated.isEmpty())
             return;
+        if (dialog->keepAsGrid()) {
+            // The grid's rows show at once; the grid itself is saved with the Settings tab's parameter_grid.
+            setParameterGrid(dialog->grid());
+            Q_EMIT parameterGridEdited(dialog->grid());
+            return;
+        }
         if (dialog->replaceExisting())
             m_model->replaceAll(generated, tr("Generate grid of %1 conditions").arg(generated.size()));
         else

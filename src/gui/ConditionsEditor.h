@@ -45,6 +45,8 @@ public:
 Q_SIGNALS:
     void saveRequested();
     void modifiedChanged(bool modified);
+    // The Generate Grid dialog's grid, to be kept as parameter_grid.
+    void parameterGridEdited(const QMap<QString, QStringList>& grid);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -64,6 +66,7 @@ private:
     QLabel* m_summary;
     QLabel* m_gridLabel = nullptr;
     QTableWidget* m_gridTable = nullptr;
+    QMap<QString, QStringList> m_parameterGrid;
     QLabel* m_problems;
     QWidget* m_toolbar;
     QList<QToolButton*> m_namedButtons;

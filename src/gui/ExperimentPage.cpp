@@ -65,6 +65,8 @@ ExperimentPage::ExperimentPage(QWidget* parent)
             Q_EMIT statusMessage(error);
     };
     connect(m_ui->conditionsTab, &ConditionsEditor::saveRequested, this, saveNow);
+    connect(m_ui->conditionsTab, &ConditionsEditor::parameterGridEdited, this,
+            [this](const QMap<QString, QStringList>& grid) { m_settings->setParameterGrid(grid); });
     connect(m_ui->environmentTab, &EnvironmentEditor::saveRequested, this, saveNow);
     connect(m_ui->conditionsTab->model(), &QAbstractItemModel::modelReset, this, &ExperimentPage::updateRunConditions);
     connect(m_ui->conditionsTab->model(), &QAbstractItemModel::dataChanged, this, &ExperimentPage::updateRunConditions);

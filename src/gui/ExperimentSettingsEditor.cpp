@@ -495,6 +495,17 @@ void ExperimentSettingsEditor::updateAwsNotes()
     }
 }
 
+void ExperimentSettingsEditor::setParameterGrid(const QMap<QString, QStringList>& grid)
+{
+    QStringList lines;
+    for (auto it = grid.begin(); it != grid.end(); ++it)
+        lines << it.key() + QStringLiteral(": ") + it.value().join(QStringLiteral(", "));
+    for (Field& f : m_fields) {
+        if (f.key == QLatin1String("parameter_grid"))
+            setText(f, lines.join(QLatin1Char('\n')));
+    }
+}
+
 void ExperimentSettingsEditor::setStateDir(const QString& stateDir)
 {
     m_stateDir = stateDir;

@@ -38,6 +38,8 @@ public:
     void revert();
     // The experiment's .logistician folder: Test Connection uses its known_hosts, as deploy does.
     void setStateDir(const QString& stateDir);
+    // Puts this grid into the parameter_grid field (not saved yet).
+    void setParameterGrid(const QMap<QString, QStringList>& grid);
     // Logs in to each host in the hosts field (in the background); hostsTested() follows.
     void testHosts();
 

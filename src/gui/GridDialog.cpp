@@ -9,7 +9,18 @@
 #include <QHeaderView>
 #include <QPushButton>
 
-GridDialog::GridDialog(const QStringList& currentConditions, QWidget* parent)
+namespace {
+
+// A value as the Values column reads it back (ConditionGrid::splitValues).
+QString quotedValue(const QString& v)
+{
+    return v.contains(QLatin1Char(',')) ? QStringLiteral("'%1'").arg(v) : ShellWords::quote(v);
+}
+
+} // namespace
+
+GridDialog::GridDialog(const QStringList& currentConditions, const QMap<QString, QStringList>& parameterGrid,
+                       QWidget* parent)
     : QDialog(parent)
     , m_ui(std::make_unique<Ui::GridDialog>())
 {
@@ -19,7 +30,16 @@ GridDialog::GridDialog(const QStringList& currentConditions, QWidget* parent)
     m_ui->gridPreviewList->setAccessibleName(tr("Conditions the grid makes"));
     m_ui->gridAxes->setAccessibleName(tr("Keys and their values"));
 
-    for (const QString& key : ConditionGrid::keys(currentConditions)) {
+    for (auto it = parameterGrid.begin(); it != parameterGrid.end(); ++it) {
+        QStringList quoted;
+        for (const QString& v : it.value())
+            quoted << quotedValue(v);
+        addAxis(it.key(), quoted.join(QStringLiteral(", ")));
+    }
+    if (!parameterGrid.isEmpty())
+        m_ui->keepGridRadio->setChecked(true);
+    const QStringList fromConditions = parameterGrid.isEmpty() ? ConditionGrid::keys(currentConditions) : QStringList();
+    for (const QString& key : fromConditions) {
         QStringList values;
         for (const QString& condition : currentConditions) {
             const QString v = ConditionGrid::value(condition, key);
@@ -28,7 +48,7 @@ GridDialog::GridDialog(const QStringList& currentConditions, QWidget* parent)
         }
         QStringList quoted;
         for (const QString& v : std::as_const(values))
-            quoted << (v.contains(QLatin1Char(',')) ? QStringLiteral("'%1'").arg(v) : ShellWords::quote(v));
+            quoted << quotedValue(v);
         addAxis(key, quoted.join(QStringLiteral(", ")));
     }
     if (m_ui->gridAxes->rowCount() == 0)
@@ -112,6 +132,19 @@ QStringList GridDialog::conditions() const
 bool GridDialog::replaceExisting() const
 {
     return m_ui->replaceRadio->isChecked();
+}
+
+bool GridDialog::keepAsGrid() const
+{
+    return m_ui->keepGridRadio->isChecked();
+}
+
+QMap<QString, QStringList> GridDialog::grid() const
+{
+    QMap<QString, QStringList> out;
+    for (const auto& axis : axes())
+        out.insert(axis.first, axis.second);
+    return out;
 }
 
 void GridDialog::updatePreview()

@@ -3,6 +3,7 @@
 
 #include <QDialog>
 #include <QList>
+#include <QMap>
 #include <QPair>
 #include <QStringList>
 #include <memory>
@@ -16,13 +17,18 @@ class GridDialog : public QDialog
 {
     Q_OBJECT
 public:
-    // Prefilled with the keys and distinct values of the current conditions.
-    explicit GridDialog(const QStringList& currentConditions, QWidget* parent = nullptr);
+    // Prefilled with the experiment's parameter_grid when it has one (and "keep it as a grid" chosen),
+    // otherwise with the keys and distinct values of the current conditions.
+    explicit GridDialog(const QStringList& currentConditions, const QMap<QString, QStringList>& parameterGrid = {},
+                        QWidget* parent = nullptr);
     ~GridDialog() override;
 
     QList<QPair<QString, QStringList>> axes(QString* error = nullptr) const;
     QStringList conditions() const; // the product
     bool replaceExisting() const;
+    // The grid is to be saved as parameter_grid, not expanded into conditions.
+    bool keepAsGrid() const;
+    QMap<QString, QStringList> grid() const;
 
 private:
     void addAxis(const QString& key, const QString& values);

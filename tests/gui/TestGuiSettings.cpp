@@ -23,6 +23,8 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -31,12 +33,14 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
+#include <QToolButton>
 #include <QTreeWidget>
 
 class TestGuiSettings : public GuiTestBase
@@ -50,6 +54,7 @@ private Q_SLOTS:
     void spotRetriesPriceAndWideRange();
     void testConnectionAsksEachHost();
     void slurmBackendIsShownAsItIs();
+    void gridDialogKeepsTheGridAsAGrid();
     void gridConditionsShownReadOnly();
     void windowFitsSmallScreen();
     void unsavedChangesMarkedAndSavedOnQuit();
@@ -388,6 +393,52 @@ void TestGuiSettings::slurmBackendIsShownAsItIs()
     const QJsonObject saved = readParameters(project);
     QCOMPARE(saved.value(QStringLiteral("backend")).toString(), QStringLiteral("slurm"));
     QVERIFY(saved.contains(QStringLiteral("slurm")));
+}
+
+void TestGuiSettings::gridDialogKeepsTheGridAsAGrid()
+{
+    TestProject project;
+    ExperimentPage* page
+        = openExperiment(project,
+                         { { QStringLiteral("parameter_grid"),
+                             QJsonObject { { QStringLiteral("lr"), QJsonArray { 0.1, 0.01 } },
+                                           { QStringLiteral("opt"),
+                                             QJsonArray { QStringLiteral("sgd"), QStringLiteral("adam w") } } } } });
+    QVERIFY(page);
+    const QJsonArray conditionsBefore
+        = readParameters(project).value(QStringLiteral("experiment_conditions")).toArray();
+    page->showTab(0);
+    QTest::mouseClick(need<QToolButton>(page, "generateGridButton"), Qt::LeftButton);
+    QDialog* dialog = nullptr;
+    QTRY_VERIFY((dialog = page->findChild<QDialog*>(QStringLiteral("gridDialog"))) && dialog->isVisible());
+
+    // The dialog opens on the experiment's grid, set to keep it as a grid.
+    NEED(QTableWidget, axes, dialog, "gridAxes");
+    QCOMPARE(axes->rowCount(), 2);
+    QCOMPARE(axes->item(0, 0)->text(), QStringLiteral("lr"));
+    QCOMPARE(axes->item(0, 1)->text(), QStringLiteral("0.1, 0.01"));
+    QCOMPARE(axes->item(1, 1)->text(), QStringLiteral("sgd, 'adam w'"));
+    QVERIFY(need<QRadioButton>(dialog, "keepGridRadio")->isChecked());
+
+    axes->item(0, 1)->setText(QStringLiteral("0.1, 0.01, 0.001"));
+    NEED(QDialogButtonBox, buttons, dialog, "buttonBox");
+    QTest::mouseClick(buttons->button(QDialogButtonBox::Ok), Qt::LeftButton);
+
+    // The generated rows follow at once; the grid is an unsaved change of the Settings tab.
+    QTRY_COMPARE(page->conditions()->gridTable()->rowCount(), 6);
+    QVERIFY(page->settings()->isModified());
+    QVERIFY(window()->isWindowModified());
+    NEED(QPlainTextEdit, grid, page->settings(), "parameter_grid");
+    QVERIFY2(grid->toPlainText().contains(QStringLiteral("lr: 0.1, 0.01, 0.001")), qPrintable(grid->toPlainText()));
+
+    // Saved as parameter_grid, not flattened into experiment_conditions.
+    QString error;
+    QVERIFY2(page->save(&error), qPrintable(error));
+    const QJsonObject saved = readParameters(project);
+    QCOMPARE(saved.value(QStringLiteral("parameter_grid")).toObject().value(QStringLiteral("lr")).toArray().size(), 3);
+    QCOMPARE(saved.value(QStringLiteral("parameter_grid")).toObject().value(QStringLiteral("opt")).toArray(),
+             (QJsonArray { QStringLiteral("sgd"), QStringLiteral("adam w") }));
+    QCOMPARE(saved.value(QStringLiteral("experiment_conditions")).toArray(), conditionsBefore);
 }
 
 void TestGuiSettings::gridConditionsShownReadOnly()
