@@ -165,12 +165,8 @@ ConditionsEditor::ConditionsEditor(QWidget* parent)
     layout->addWidget(m_summary);
 
     connect(m_model, &ConditionsModel::changed, this, &ConditionsEditor::updateStatus);
-    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
-        for (int c = 0; c < m_model->argumentsColumn(); ++c)
-            m_table->setColumnWidth(
-                c,
-                qMax(90, m_table->fontMetrics().horizontalAdvance(QStringLiteral("--") + m_model->keys().at(c)) + 40));
-    });
+    connect(m_model, &QAbstractItemModel::modelReset, this, &ConditionsEditor::sizeColumns);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &ConditionsEditor::sizeColumns);
     updateStatus();
 }
 
@@ -209,12 +205,25 @@ QToolButton* ConditionsEditor::addButton(const QString& objectName, const QStrin
     return button;
 }
 
+void ConditionsEditor::sizeColumns()
+{
+    // Each key column as wide as its header and values, up to a cap (the tooltip has a longer value);
+    // the arguments column takes the rest.
+    const int cap = m_table->fontMetrics().horizontalAdvance(QLatin1Char('M')) * 24;
+    for (int c = 0; c < m_model->argumentsColumn(); ++c) {
+        const int header = m_table->fontMetrics().horizontalAdvance(QStringLiteral("--") + m_model->keys().at(c)) + 40;
+        m_table->resizeColumnToContents(c); // the widest value or the header
+        const int contents = m_table->columnWidth(c);
+        m_table->setColumnWidth(c, qMin(cap, qMax(qMax(90, header), contents)));
+    }
+}
+
 void ConditionsEditor::load(const QStringList& conditions, const QMap<QString, QStringList>& parameterGrid)
 {
     m_model->reset(conditions);
     m_undoStack->clear();
     m_undoStack->setClean();
-    m_table->resizeColumnsToContents();
+    sizeColumns();
     m_table->horizontalHeader()->setStretchLastSection(true);
     setParameterGrid(parameterGrid);
 }

@@ -52,6 +52,7 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
 
 private:
+    void sizeColumns();
     // Named buttons show their names while there is room, icons only (names in tooltips) when narrow.
     void fitToolbar();
     QList<int> selectedRows() const;

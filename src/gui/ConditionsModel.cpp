@@ -205,8 +205,11 @@ QVariant ConditionsModel::data(const QModelIndex& index, int role) const
         if (!argumentsColumn && !keyed)
             return tr("This condition is not of the form --key value; edit it in the Arguments column.");
         if (argumentsColumn)
-            return tr("The arguments the experiment command receives, split with shell word rules");
-        return QVariant();
+            return condition.isEmpty()
+                ? tr("The arguments the experiment command receives, split with shell word rules")
+                : condition;
+        // The whole value, for a column too narrow to show it.
+        return ConditionGrid::value(condition, m_keys.at(index.column()));
     }
     case Qt::BackgroundRole:
         if (!problemAt(index.row(), index.column()).isEmpty())

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void gridDialogUndoRedo();
     void invalidCellIsHighlightedAndNotSaved();
     void lineBreakInConditionIsNotSaved();
+    void columnsFitTheirValuesAfterEdits();
 
 private:
     ExperimentPage* openTestExperiment(TestProject& project);
@@ -302,3 +303,30 @@ void TestGuiConditions::lineBreakInConditionIsNotSaved()
 
 QTEST_MAIN(TestGuiConditions)
 #include "TestGuiConditions.moc"
+
+void TestGuiConditions::columnsFitTheirValuesAfterEdits()
+{
+    // Item 6 of issue 15: after an edit a key column is as wide as its values (up to a cap), and a value
+    // cut off by the cap is whole in its tooltip.
+    TestProject project;
+    ExperimentPage* page = openTestExperiment(project);
+    QVERIFY(page);
+    window()->resize(1280, 720);
+    NEED(QTableView, table, page, "conditionsTable");
+    QAbstractItemModel* model = table->model();
+    const QString medium = QStringLiteral("0.000123456789012345");
+    CHECKED(typeIntoCell(table, 0, 0, medium));
+    QTRY_COMPARE(model->index(0, 0).data().toString(), medium);
+    const int needed = table->fontMetrics().horizontalAdvance(medium);
+    QVERIFY2(table->columnWidth(0) >= needed,
+             qPrintable(QStringLiteral("%1 < %2").arg(table->columnWidth(0)).arg(needed)));
+
+    const QString longValue = QStringLiteral("a-value-far-too-long-to-show-whole-in-any-sensible-column-width");
+    CHECKED(typeIntoCell(table, 1, 0, longValue));
+    QTRY_COMPARE(model->index(1, 0).data().toString(), longValue);
+    QVERIFY(table->columnWidth(0) < table->fontMetrics().horizontalAdvance(longValue)); // capped
+    QVERIFY(table->columnWidth(0) >= needed);
+    QCOMPARE(model->index(1, 0).data(Qt::ToolTipRole).toString(), longValue);
+    // The arguments column still has room beside the capped one.
+    QVERIFY(table->columnViewportPosition(model->columnCount() - 1) < table->viewport()->width());
+}
