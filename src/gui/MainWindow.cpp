@@ -9,6 +9,7 @@
 #include "Dialogs.h"
 #include "ExperimentPage.h"
 #include "Logging.h"
+#include "NarrowColumns.h"
 #include "NewExperimentWizard.h"
 #include "RunsPanel.h"
 #include "Settings.h"
@@ -79,6 +80,7 @@ MainWindow::MainWindow(QWidget* parent)
     header->setSectionResizeMode(0, QHeaderView::Stretch);
     header->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    new NarrowColumns(m_ui->projectBrowser, 8); // names stay readable in a narrow pane
     m_ui->refreshButton->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
 
     setupActions();
@@ -415,7 +417,11 @@ void MainWindow::populateBrowser()
         item->setText(0, e.name);
         item->setData(0, NameRole, e.name);
         item->setData(0, DirRole, e.dir);
-        item->setToolTip(0, e.error.isEmpty() ? e.relativePath : e.relativePath + QLatin1Char('\n') + e.error);
+        // The name in full, where it is, and what the columns say (they give way in a narrow pane).
+        const QString facts = e.error.isEmpty()
+            ? tr("%n condition(s), %1", nullptr, e.conditionCount).arg(e.dirty ? tr("modified") : tr("clean"))
+            : e.error;
+        item->setToolTip(0, e.name + QLatin1Char('\n') + e.relativePath + QLatin1Char('\n') + facts);
         if (!e.error.isEmpty()) {
             item->setIcon(0, style()->standardIcon(QStyle::SP_MessageBoxWarning));
             item->setText(1, tr("error"));

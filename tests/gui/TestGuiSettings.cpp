@@ -26,6 +26,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFile>
+#include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -36,6 +37,7 @@
 #include <QRadioButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -55,6 +57,7 @@ private Q_SLOTS:
     void testConnectionAsksEachHost();
     void slurmBackendIsShownAsItIs();
     void gridDialogKeepsTheGridAsAGrid();
+    void browserNamesStayInANarrowPane();
     void gridConditionsShownReadOnly();
     void windowFitsSmallScreen();
     void unsavedChangesMarkedAndSavedOnQuit();
@@ -639,3 +642,30 @@ void TestGuiSettings::everyInteractiveWidgetHasAName()
 
 QTEST_MAIN(TestGuiSettings)
 #include "TestGuiSettings.moc"
+
+void TestGuiSettings::browserNamesStayInANarrowPane()
+{
+    // Item 3 of issue 15: with the browser pane narrow, the Experiment column keeps room for a name
+    // (elided, whole in the tooltip); the counts give way first.
+    TestProject project;
+    QVERIFY(openExperiment(project, {}));
+    window()->resize(800, 600);
+    NEED(QSplitter, splitter, window(), "mainSplitter");
+    NEED(QTreeWidget, browser, window(), "projectBrowser");
+    for (const int pane : { 400, 220, 160, 120 }) {
+        splitter->setSizes({ pane, 800 - pane });
+        QCoreApplication::processEvents();
+        const int nameWidth = browser->header()->sectionSize(0);
+        const int wanted = qMin(browser->viewport()->width() - 4,
+                                browser->fontMetrics().horizontalAdvance(QStringLiteral("MMMMMMMM")));
+        QVERIFY2(
+            nameWidth >= wanted,
+            qPrintable(QStringLiteral("pane %1: name column %2 px, want %3").arg(pane).arg(nameWidth).arg(wanted)));
+        QVERIFY(browser->topLevelItem(0)->toolTip(0).contains(QStringLiteral("condition")));
+        if (pane == 400) // room for all: the counts stay
+            QVERIFY(!browser->header()->isSectionHidden(1) && !browser->header()->isSectionHidden(2));
+    }
+    // Wide again: the columns come back.
+    splitter->setSizes({ 400, 400 });
+    QTRY_VERIFY(!browser->header()->isSectionHidden(1) && !browser->header()->isSectionHidden(2));
+}
