@@ -60,9 +60,10 @@ const QByteArray TrainScript
       "1; fi\n"
       "  e=$((e+1)); sleep 1\n"
       "done\n"
-      "awk -v lr=\"$lr\" -v l=\"$layers\" 'BEGIN { d = log(lr) / log(10) + 2.5; loss = 0.25 + 0.12 * d * d - 0.02 * "
+      "awk -v lr=\"$lr\" -v l=\"$layers\" -v n=\"$epochs\" 'BEGIN { d = log(lr) / log(10) + 2.5; loss = 0.25 + 0.12 * "
+      "d * d - 0.02 * "
       "l;\n"
-      "  printf \"{\\\"loss\\\": %.4f, \\\"accuracy\\\": %.4f, \\\"epochs\\\": 10}\\n\", loss, 1 - loss / 2 }' "
+      "  printf \"{\\\"loss\\\": %.4f, \\\"accuracy\\\": %.4f, \\\"epochs\\\": %d}\\n\", loss, 1 - loss / 2, n }' "
       "> /data/results/metrics.json\n"
       "echo 'saved results/metrics.json'\n";
 
@@ -218,11 +219,15 @@ int main(int argc, char** argv)
     view->setCurrentIndex(board->filterModel()->index(qMax(0, latest), 0));
     waitFor([&] { return board->machineLog()->logView()->toPlainText().count(QLatin1Char('\n')) >= 3; }, 30,
             "log lines");
-    QTest::qWait(300);
-    if (!dark)
-        status |= !save(board->machineLog(), QStringLiteral("log-tail"));
     QTest::qWait(700); // last lines and elapsed times fill in
     status |= !saveWindow(&window, QStringLiteral("running"));
+    // The log tail once it has a few epochs (the machine runs on; not fatal if it is slow).
+    if (!dark) {
+        waitFor([&] { return board->machineLog()->logView()->toPlainText().count(QLatin1Char('\n')) >= 6; }, 20,
+                "more log lines");
+        QTest::qWait(300);
+        status |= !save(board->machineLog(), QStringLiteral("log-tail"));
+    }
     auto* details = board->findChild<QTabWidget*>(QStringLiteral("boardDetails"));
 
     // The end.
@@ -252,6 +257,10 @@ int main(int argc, char** argv)
     Gui::MessageBox::setNextAnswer(QMessageBox::Yes);
     board->terminateAll();
     waitFor([&] { return !board->monitor()->isLive() && !board->monitor()->isBusy(); }, 120, "terminate");
-    QProcess::execute(QStringLiteral("docker"), { QStringLiteral("rmi"), QStringLiteral("-f"), image });
+    QProcess rmi; // quiet: terminating may have removed the image already
+    rmi.setStandardOutputFile(QProcess::nullDevice());
+    rmi.setStandardErrorFile(QProcess::nullDevice());
+    rmi.start(QStringLiteral("docker"), { QStringLiteral("rmi"), QStringLiteral("-f"), image });
+    rmi.waitForFinished(60000);
     return status;
 }
