@@ -201,6 +201,38 @@ QAbstractButton* wizardNext(QWizard* wizard)
     return wizard->button(QWizard::NextButton);
 }
 
+// The setup wizard, page by page: setup-N-PAGE<suffix>.png.
+void saveSetupWizard(MainWindow& window, const QString& suffix)
+{
+    auto* setup = static_cast<SetupWizard*>(window.showSetupWizard());
+    waitFor([&] { return setup->isVisible() && wizardNext(setup)->isEnabled(); });
+    save(setup, QStringLiteral("setup-1-tools") + suffix);
+    wizardNext(setup)->click();
+    setup->findChild<QLineEdit*>(QStringLiteral("registryEdit"))->setText(QStringLiteral("registry.example.org/lab"));
+    setup->findChild<QLineEdit*>(QStringLiteral("registryUserEdit"))->setText(QStringLiteral("alice"));
+    setup->findChild<QLineEdit*>(QStringLiteral("registryPasswordEdit"))->setText(QStringLiteral("not-a-real-one"));
+    QTest::qWait(300);
+    save(setup, QStringLiteral("setup-2-registry") + suffix);
+    wizardNext(setup)->click();
+    save(setup, QStringLiteral("setup-3-aws") + suffix);
+    wizardNext(setup)->click();
+    save(setup, QStringLiteral("setup-4-ssh-key") + suffix);
+    wizardNext(setup)->click();
+    save(setup, QStringLiteral("setup-5-summary") + suffix);
+    setup->reject();
+}
+
+// data-prep's conditions come from its parameter_grid: the generated rows, read-only.
+void saveGeneratedConditions(MainWindow& window, const QString& suffix)
+{
+    selectExperiment(window, QStringLiteral("data-prep"));
+    waitForGitState(window);
+    window.currentPage()->showTab(0);
+    save(&window, QStringLiteral("conditions-generated") + suffix);
+    selectExperiment(window, QStringLiteral("rnn-sweep"));
+    waitForGitState(window);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -271,11 +303,13 @@ int main(int argc, char** argv)
             save(&window, QLatin1String(tabs[i]) + suffix);
         }
         page->showTab(0);
-        if (dark || suffix.isEmpty()) { // the dialog's size does not follow the window's
+        saveGeneratedConditions(window, suffix);
+        if (dark) { // the dialogs' size does not follow the window's: only their palette is new
             auto* shortcuts = window.showShortcuts();
             waitFor([&] { return shortcuts->isVisible(); });
             save(shortcuts, QStringLiteral("keyboard-shortcuts") + suffix);
             shortcuts->close();
+            saveSetupWizard(window, suffix);
         }
         Gui::MessageBox::setNextAnswer(QMessageBox::Discard);
         window.close();
@@ -328,6 +362,7 @@ int main(int argc, char** argv)
     save(&window, QStringLiteral("environment"));
     page->showTab(4);
     save(&window, QStringLiteral("experiment-settings"));
+    saveGeneratedConditions(window, QString());
 
     selectExperiment(window, QStringLiteral("old-attempt"));
     waitForGitState(window);
@@ -348,23 +383,7 @@ int main(int argc, char** argv)
     save(create, QStringLiteral("new-experiment-2-details"));
     create->reject();
 
-    // Setup wizard, page by page.
-    auto* setup = static_cast<SetupWizard*>(window.showSetupWizard());
-    waitFor([&] { return setup->isVisible() && wizardNext(setup)->isEnabled(); });
-    save(setup, QStringLiteral("setup-1-tools"));
-    wizardNext(setup)->click();
-    setup->findChild<QLineEdit*>(QStringLiteral("registryEdit"))->setText(QStringLiteral("registry.example.org/lab"));
-    setup->findChild<QLineEdit*>(QStringLiteral("registryUserEdit"))->setText(QStringLiteral("alice"));
-    setup->findChild<QLineEdit*>(QStringLiteral("registryPasswordEdit"))->setText(QStringLiteral("not-a-real-one"));
-    QTest::qWait(300);
-    save(setup, QStringLiteral("setup-2-registry"));
-    wizardNext(setup)->click();
-    save(setup, QStringLiteral("setup-3-aws"));
-    wizardNext(setup)->click();
-    save(setup, QStringLiteral("setup-4-ssh-key"));
-    wizardNext(setup)->click();
-    save(setup, QStringLiteral("setup-5-summary"));
-    setup->reject();
+    saveSetupWizard(window, QString());
 
     auto* settings = window.showSettings();
     QTest::qWait(500);
