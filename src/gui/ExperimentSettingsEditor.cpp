@@ -108,8 +108,6 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     testRow->addWidget(m_hostAnswers, 1);
     machines->addRow(QString(), testRow);
     connect(m_testHosts, &QPushButton::clicked, this, &ExperimentSettingsEditor::testHosts);
-    addField(machines, QStringLiteral("max_parallel"), tr("Max parallel:"), Kind::Number,
-             numberBox(1, 100000, QString(), tr(" per machine")), tr("Conditions run at the same time on one machine"));
 
     auto [awsBox, aws] = group(tr("AWS machines"), QStringLiteral("awsGroup"));
     m_awsGroup = awsBox;
@@ -153,6 +151,8 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
              tr("Where the image is pushed once and pulled by every machine: host[:port][/path]"));
 
     auto [limitsBox, limits] = group(tr("Limits"), QStringLiteral("limitsGroup"));
+    addField(limits, QStringLiteral("max_parallel"), tr("Max parallel:"), Kind::Number,
+             numberBox(1, 100000, QString(), tr(" per machine")), tr("Conditions run at the same time on one machine"));
     addField(limits, QStringLiteral("auto_stop_minutes"), tr("Auto-stop:"), Kind::Number,
              numberBox(0, 1000000, tr("never"), tr(" min idle")),
              tr("A machine with nothing running for this long shuts itself down"));
@@ -187,7 +187,7 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     buttons->addWidget(m_saveButton);
 
     auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 4);
+    layout->setContentsMargins(0, 0, 6, 6); // the buttons keep off the window's edge
     layout->addWidget(scroll, 1);
     layout->addLayout(buttons);
     connect(m_backend, &QComboBox::currentIndexChanged, this, &ExperimentSettingsEditor::updateBackendGroups);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "Checked.h"
+#include "CompactButtonRow.h"
 #include "Dialogs.h"
 #include "ExperimentPage.h"
 #include "LogView.h"
@@ -227,6 +228,18 @@ void TestBoardLocal::deployWatchSyncTerminate()
     ExperimentPage* page = window->openExperiment(experiment);
     QVERIFY(page && page->deployments());
     DeploymentBoard* board2 = page->deployments();
+    // Issue 15: a board with a deployment fits an 800x600 screen; its buttons drop their names to fit.
+    page->showTab(3);
+    window->resize(800, 600);
+    QCoreApplication::processEvents();
+    QVERIFY2(window->width() <= 800, qPrintable(QString::number(window->width())));
+    auto* boardButtons = board2->findChild<CompactButtonRow*>(QStringLiteral("boardButtons"));
+    QVERIFY(boardButtons && boardButtons->isCompact());
+    QVERIFY(button(board2, "syncAllButton")->text().isEmpty());
+    QCOMPARE(button(board2, "syncAllButton")->accessibleName(), QStringLiteral("Sync All"));
+    window->resize(1600, 900);
+    QTRY_VERIFY(!boardButtons->isCompact());
+    QVERIFY(!button(board2, "syncAllButton")->text().isEmpty());
     model = board2->model();
     QCOMPARE(model->rowCount(), 3);
     QCOMPARE(model->phase(2), Phase::Failed);
@@ -241,6 +254,11 @@ void TestBoardLocal::deployWatchSyncTerminate()
     QVERIFY(board2->notifier()->lastText().contains(QLatin1String("2 succeeded, 1 failed")));
     QCOMPARE(board2->summaryBar()->text(), QStringLiteral("2 succeeded, 1 failed"));
     QVERIFY(!model->index(0, BoardModel::ElapsedColumn).data().toString().isEmpty());
+    // Each row's last line is the condition's final output, not the line it showed while running.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        model->index(0, BoardModel::LastLineColumn).data().toString().startsWith(QLatin1String("done lr=")), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        model->index(1, BoardModel::LastLineColumn).data().toString().startsWith(QLatin1String("done lr=")), 30000);
     QTRY_VERIFY(!board2->monitor()->isPolling()); // nothing left to change on its own
 
     // Results compare across conditions and chart against a key.

@@ -317,6 +317,11 @@ std::unique_ptr<Backend> DeploymentMonitor::makeBackend(Result* error) const
     return Backend::create(m_deployment->state().backend, context, error);
 }
 
+QString DeploymentMonitor::finalLineKey(const DeploymentState::Condition& c)
+{
+    return c.slug + QLatin1Char('#') + QString::number(c.attempt);
+}
+
 void DeploymentMonitor::fetchLastLines()
 {
     if (!isLive() || m_lineWork)
@@ -328,8 +333,8 @@ void DeploymentMonitor::fetchLastLines()
         const DeploymentState::Condition& c = state.conditions.at(i);
         if (!c.startedAt.isValid() || c.host.isEmpty())
             continue;
-        const bool wanted = c.phase == Phase::Running
-            || (c.isFinished() && m_model->index(i, BoardModel::LastLineColumn).data().toString().isEmpty());
+        // A finished condition once more after it ended: its line while running is rarely its last.
+        const bool wanted = c.phase == Phase::Running || (c.isFinished() && !m_finalLines.contains(finalLineKey(c)));
         if (wanted)
             byHost[c.host] << i;
     }
@@ -354,6 +359,8 @@ void DeploymentMonitor::fetchLastLines()
         for (int i : it.value()) {
             const DeploymentState::Condition& c = state.conditions.at(i);
             script.call(QStringLiteral("l"), { c.slug, m_deployment->containerName(c) });
+            if (c.isFinished())
+                m_finalLines.insert(finalLineKey(c));
         }
         const Command command = backend->script(*host, script.render());
         pool->add([this, command](JobPool::Done done) {

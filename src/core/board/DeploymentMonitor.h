@@ -8,6 +8,7 @@
 #include "deploy/Deployment.h"
 
 #include <QObject>
+#include <QSet>
 #include <QVector>
 #include <functional>
 #include <memory>
@@ -105,6 +106,7 @@ private:
     void noticeTransitions();
     void schedulePoll();
     void fetchLastLines();
+    static QString finalLineKey(const DeploymentState::Condition& condition);
     std::unique_ptr<Backend> makeBackend(Result* error = nullptr) const;
 
     Experiment m_experiment;
@@ -117,6 +119,7 @@ private:
     QVector<DeploymentState::Phase> m_seen; // phases last announced, per row
     bool m_finishAnnounced = false;
     QObject* m_lineWork = nullptr; // parent of the running last-line commands
+    QSet<QString> m_finalLines; // finalLineKey of each finished condition whose last line was asked for
     QList<int> m_machineRows;
     bool m_autoSync = true;
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "DeploymentBoard.h"
 
+#include "CompactButtonRow.h"
 #include "Dialogs.h"
 #include "PrintableText.h"
 #include "Settings.h"
@@ -204,14 +205,14 @@ void DeploymentBoard::buildUi()
     });
     m_rerunFailedButton = makeButton(m_rerunFailedAction, QStringLiteral("rerunFailedButton"));
     m_rerunFailedButton->setText(tr("Rerun Failed"));
-    auto* header = new QHBoxLayout;
-    header->addWidget(m_title, 1);
+    // The title has the width to itself; the buttons drop their names rather than widen the window.
+    auto* header = new CompactButtonRow;
+    header->setObjectName(QStringLiteral("boardButtons"));
     header->addWidget(autoSync);
-    header->addWidget(m_deployButton);
-    header->addWidget(m_rerunFailedButton);
-    header->addWidget(m_refreshButton);
-    header->addWidget(m_syncButton);
-    header->addWidget(m_terminateButton);
+    header->addStretch();
+    for (QPushButton* button :
+         { m_deployButton, m_rerunFailedButton, m_refreshButton, m_syncButton, m_terminateButton })
+        header->addButton(button);
 
     m_busy = new QProgressBar;
     m_busy->setObjectName(QStringLiteral("boardBusy"));
@@ -333,7 +334,8 @@ void DeploymentBoard::buildUi()
 
     auto* boardLayout = new QVBoxLayout(board);
     boardLayout->setContentsMargins(0, 0, 0, 0);
-    boardLayout->addLayout(header);
+    boardLayout->addWidget(m_title);
+    boardLayout->addWidget(header);
     boardLayout->addLayout(messageRow);
     boardLayout->addLayout(filterRow);
     boardLayout->addWidget(splitter, 1);

@@ -3,6 +3,7 @@
 
 #include "CommandLog.h"
 #include "CommandRunner.h"
+#include "CompactButtonRow.h"
 #include "LogView.h"
 #include "board/DeploymentMonitor.h"
 
@@ -51,17 +52,15 @@ MachineLogPanel::MachineLogPanel(DeploymentMonitor* monitor, QWidget* parent)
     m_log->setPlaceholderText(tr("Select a machine on the board to follow its output."));
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    auto* top = new QHBoxLayout;
-    top->addStretch(1);
-    top->addWidget(m_follow);
-    top->addWidget(m_terminal);
-    top->addWidget(m_data);
-    top->addWidget(m_sync);
-    top->addWidget(m_terminate);
+    auto* top = new CompactButtonRow;
+    top->setObjectName(QStringLiteral("machineButtons"));
+    top->addStretch();
+    for (QPushButton* button : { m_follow, m_terminal, m_data, m_sync, m_terminate })
+        top->addButton(button);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 4, 0, 0);
     layout->addWidget(m_title);
-    layout->addLayout(top);
+    layout->addWidget(top);
     layout->addWidget(m_log, 1);
 
     connect(m_follow, &QPushButton::clicked, this, [this](bool on) {

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+#include "CompactButtonRow.h"
+
+#include <QAbstractButton>
+#include <QHBoxLayout>
+#include <QResizeEvent>
+
+CompactButtonRow::CompactButtonRow(QWidget* parent)
+    : QWidget(parent)
+    , m_layout(new QHBoxLayout(this))
+{
+    m_layout->setContentsMargins(0, 0, 0, 0);
+    setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+}
+
+void CompactButtonRow::addButton(QAbstractButton* button)
+{
+    m_names.insert(button, button->text());
+    if (button->accessibleName().isEmpty())
+        button->setAccessibleName(QString(button->text()).remove(QLatin1Char('&')));
+    // A text change while compact (e.g. a state shown in the name) is the name to come back.
+    m_layout->addWidget(button);
+    m_fullWidth = 0;
+}
+
+void CompactButtonRow::addWidget(QWidget* widget)
+{
+    m_layout->addWidget(widget);
+    m_fullWidth = 0;
+}
+
+void CompactButtonRow::addStretch()
+{
+    m_layout->addStretch(1);
+}
+
+void CompactButtonRow::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fit();
+}
+
+void CompactButtonRow::fit()
+{
+    if (m_fullWidth == 0) {
+        const bool was = m_compact;
+        setCompact(false);
+        m_fullWidth = sizeHint().width();
+        setCompact(was);
+    }
+    setCompact(m_fullWidth > width());
+}
+
+void CompactButtonRow::setCompact(bool compact)
+{
+    if (compact == m_compact)
+        return;
+    m_compact = compact;
+    for (auto it = m_names.begin(); it != m_names.end(); ++it) {
+        QAbstractButton* button = it.key();
+        if (compact) {
+            it.value() = button->text();
+            if (button->toolTip().isEmpty())
+                button->setToolTip(QString(it.value()).remove(QLatin1Char('&')));
+            button->setText(QString());
+        } else {
+            button->setText(it.value());
+        }
+    }
+}
