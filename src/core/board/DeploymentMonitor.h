@@ -115,6 +115,10 @@ private:
     std::function<void()> m_queued;
     Operation m_queuedOperation = Operation::None;
     QVector<DeploymentState::Phase> m_seen; // phases last announced, per row
+    // Per row, the attempt whose ended container's last line was fetched (0: none). A container that
+    // has ended prints nothing more, so a silent one is not asked again every round (one docker
+    // command per condition per round: most of the app's CPU in a 200-condition sweep).
+    QVector<int> m_endedLineFetched;
     bool m_finishAnnounced = false;
     QObject* m_lineWork = nullptr; // parent of the running last-line commands
     QList<int> m_machineRows;
