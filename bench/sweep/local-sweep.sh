@@ -2,17 +2,26 @@
 # SPDX-License-Identifier: MIT
 # A sweep of N one-second conditions on the local backend with max_parallel P
 # (default 200 and 4): the wall time from `deploy` until every condition has
-# ended, against the ideal N/P seconds plus start-up, and the CPU time the
-# CLI processes used meanwhile (user+sys, from /usr/bin/time).
+# ended, against the ideal N/P seconds plus start-up, and the CPU time of
+# whatever watches it meanwhile (user+sys, from /usr/bin/time):
+#   WATCH=cli   `status --watch --interval 1` (the default)
+#   WATCH=app   the desktop app on the experiment's board (build/bench/sweep/bench_sweep_app,
+#               offscreen; it polls every LOGISTICIAN_POLL_SECONDS, default 5), alone
+#   WATCH=both  the app and `status --watch` at the same time
 #
-#   bench/sweep/local-sweep.sh [N] [P]      # needs the engine and debian:bookworm-slim
+#   bench/sweep/local-sweep.sh [N] [P] [WATCH]    # needs the engine and debian:bookworm-slim
 #
-# LOGISTICIAN=path/to/logistician picks the binary (default build/logistician).
+# LOGISTICIAN=path/to/logistician picks the binary (default build/logistician),
+# BENCH_SWEEP_APP the app program (default build/bench/sweep/bench_sweep_app),
+# BENCH_SWEEP_PERF=FILE records a perf profile of the app into FILE.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 n=${1:-200}
 p=${2:-4}
+watch=${3:-cli}
+case $watch in cli | app | both) ;; *) echo "WATCH must be cli, app or both" >&2; exit 2 ;; esac
 bin=${LOGISTICIAN:-$here/build/logistician}
+app=${BENCH_SWEEP_APP:-$here/build/bench/sweep/bench_sweep_app}
 work=$(mktemp -d /tmp/logistician-sweep-bench.XXXXXX)
 trap '"$bin" terminate "$work/exp" --yes --force >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
@@ -35,15 +44,46 @@ git -c user.name=bench -c user.email=bench@localhost commit -qm sweep
 "$bin" build . >/dev/null 2>&1 # the image build is not what is measured
 
 cpu_log=$work/cpu.txt
+app_log=$work/app-time.txt
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 start=$(date +%s.%N)
 /usr/bin/time -a -o "$cpu_log" -f "%U %S" "$bin" deploy . --yes ${LOGISTICIAN_DEPLOY_ARGS:-} >"$work/deploy.log" 2>&1
-/usr/bin/time -a -o "$cpu_log" -f "%U %S" "$bin" status . --watch --interval 1 >"$work/status.log" 2>&1 || true
+handed=$(date +%s.%N)
+app_pid=
+if [ "$watch" != cli ]; then
+    # Its own settings folder: opening the project must not touch the user's recent projects.
+    mkdir -p "$work/config"
+    QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME=$work/config \
+        /usr/bin/time -o "$app_log" -f "%U %S %M" "$app" "$work/exp" >"$work/app.log" 2>&1 &
+    app_pid=$!
+    if [ -n "${BENCH_SWEEP_PERF:-}" ]; then # a profile of the app (perf record at 199 Hz) into this file
+        sleep 0.5
+        perf record -q -F 199 -g -o "$BENCH_SWEEP_PERF" -p "$(pgrep -P "$app_pid")" >/dev/null 2>&1 &
+    fi
+fi
+if [ "$watch" != app ]; then
+    /usr/bin/time -a -o "$cpu_log" -f "%U %S" "$bin" status . --watch --interval 1 >"$work/status.log" 2>&1 || true
+fi
+app_code=0
+if [ -n "$app_pid" ]; then
+    wait "$app_pid" || app_code=$?
+fi
 end=$(date +%s.%N)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 done_count=$(find data -name exit_code.txt 2>/dev/null | wc -l)
 wall=$(echo "$end - $start" | bc)
 ideal=$(echo "$n / $p" | bc -l)
 cpu=$(awk '{ s += $1 + $2 } END { printf "%.2f", s }' "$cpu_log")
-printf 'conditions %d, max_parallel %d: %d ended\n' "$n" "$p" "$done_count"
-printf 'wall %.1f s, ideal %.1f s (N/P x 1 s), ratio %.2f\n' "$wall" "$ideal" "$(echo "$wall / $ideal" | bc -l)"
+printf 'conditions %d, max_parallel %d, watched by %s: %d ended\n' "$n" "$p" "$watch" "$done_count"
+printf 'load average before %s, after %s\n' "$load_before" "$load_after"
+printf 'wall %.1f s (deploy %.1f s), ideal %.1f s (N/P x 1 s), ratio %.2f\n' "$wall" \
+    "$(echo "$handed - $start" | bc)" "$ideal" "$(echo "$wall / $ideal" | bc -l)"
 printf 'CLI CPU (user+sys) %s s, %.1f%% of one core over the wall time\n' "$cpu" "$(echo "100 * $cpu / $wall" | bc -l)"
+if [ -n "$app_pid" ]; then
+    grep '^app:' "$work/app.log" || { echo "the app failed (exit code $app_code):" >&2; cat "$work/app.log" >&2; }
+    read -r au as am <"$app_log" || true
+    printf 'app under /usr/bin/time: user %s s, sys %s s (commands included), max RSS %.1f MiB\n' \
+        "$au" "$as" "$(echo "${am:-0} / 1024" | bc -l)"
+    [ "$app_code" = 0 ] || exit 1
+fi

@@ -85,6 +85,7 @@ Result DeploymentMonitor::open(const QString& experimentDir)
     m_queued = nullptr;
     m_model->clear();
     m_seen.clear();
+    m_endedLineFetched.clear();
 
     const Result opened = Experiment::open(experimentDir, &m_experiment);
     if (!opened)
@@ -99,6 +100,7 @@ Result DeploymentMonitor::open(const QString& experimentDir)
     connect(m_deployment.get(), &Deployment::progress, this, &DeploymentMonitor::progress);
     // deploy() returns before its Git work is done; a new deployment's conditions arrive with this.
     connect(m_deployment.get(), &Deployment::stateReplaced, this, [this] {
+        m_endedLineFetched.clear(); // a new deployment's containers
         syncModel();
         Q_EMIT stateChanged();
     });
@@ -317,11 +319,6 @@ std::unique_ptr<Backend> DeploymentMonitor::makeBackend(Result* error) const
     return Backend::create(m_deployment->state().backend, context, error);
 }
 
-QString DeploymentMonitor::finalLineKey(const DeploymentState::Condition& c)
-{
-    return c.slug + QLatin1Char('#') + QString::number(c.attempt);
-}
-
 void DeploymentMonitor::fetchLastLines()
 {
     if (!isLive() || m_lineWork)
@@ -329,12 +326,13 @@ void DeploymentMonitor::fetchLastLines()
     const DeploymentState& state = m_deployment->state();
     // One script per machine for the conditions it runs or just finished, so a round costs one command per host.
     QHash<QString, QList<int>> byHost;
+    m_endedLineFetched.resize(state.conditions.size());
     for (int i = 0; i < state.conditions.size(); ++i) {
         const DeploymentState::Condition& c = state.conditions.at(i);
         if (!c.startedAt.isValid() || c.host.isEmpty())
             continue;
-        // A finished condition once more after it ended: its line while running is rarely its last.
-        const bool wanted = c.phase == Phase::Running || (c.isFinished() && !m_finalLines.contains(finalLineKey(c)));
+        // An ended condition once more after it ended (its line while running is rarely its last), once per attempt.
+        const bool wanted = c.phase == Phase::Running || (c.isFinished() && m_endedLineFetched.value(i) != c.attempt);
         if (wanted)
             byHost[c.host] << i;
     }
@@ -359,12 +357,20 @@ void DeploymentMonitor::fetchLastLines()
         for (int i : it.value()) {
             const DeploymentState::Condition& c = state.conditions.at(i);
             script.call(QStringLiteral("l"), { c.slug, m_deployment->containerName(c) });
-            if (c.isFinished())
-                m_finalLines.insert(finalLineKey(c));
         }
         const Command command = backend->script(*host, script.render());
-        pool->add([this, command](JobPool::Done done) {
-            AsyncCommand::run(command, m_lineWork, [this, done](const CommandOutcome& o) {
+        // The ended ones asked in this round, with their attempts: not asked again once the host answered.
+        QList<QPair<int, int>> ended;
+        for (int i : it.value())
+            if (state.conditions.at(i).isFinished())
+                ended.append({ i, state.conditions.at(i).attempt });
+        pool->add([this, command, ended](JobPool::Done done) {
+            AsyncCommand::run(command, m_lineWork, [this, done, ended](const CommandOutcome& o) {
+                if (o.ok()) {
+                    for (const auto& [row, attempt] : ended)
+                        if (row < m_endedLineFetched.size())
+                            m_endedLineFetched[row] = attempt;
+                }
                 for (const QByteArray& line : o.out.split('\n')) {
                     const int tab = line.indexOf('\t');
                     if (tab <= 0)

@@ -106,7 +106,6 @@ private:
     void noticeTransitions();
     void schedulePoll();
     void fetchLastLines();
-    static QString finalLineKey(const DeploymentState::Condition& condition);
     std::unique_ptr<Backend> makeBackend(Result* error = nullptr) const;
 
     Experiment m_experiment;
@@ -117,9 +116,12 @@ private:
     std::function<void()> m_queued;
     Operation m_queuedOperation = Operation::None;
     QVector<DeploymentState::Phase> m_seen; // phases last announced, per row
+    // Per row, the attempt whose ended container's last line was fetched (0: none). A container that
+    // has ended prints nothing more, so a silent one is not asked again every round (one docker
+    // command per condition per round: most of the app's CPU in a 200-condition sweep).
+    QVector<int> m_endedLineFetched;
     bool m_finishAnnounced = false;
     QObject* m_lineWork = nullptr; // parent of the running last-line commands
-    QSet<QString> m_finalLines; // finalLineKey of each finished condition whose last line was asked for
     QList<int> m_machineRows;
     bool m_autoSync = true;
 };
