@@ -166,6 +166,8 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     scroll->setWidget(makeBody());
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(scroll, 1);
+    // What keeps Deploy off stays in sight, whatever is scrolled.
+    layout->addWidget(m_problem);
     layout->addWidget(m_buttons);
     resize(620, 540);
 
@@ -194,6 +196,7 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     m_commit->setText(tr("checking the working tree…"));
     m_summary->setText(tr("Working out the plan…"));
     m_dirtyBanner->setVisible(false);
+    m_problem->setVisible(false);
     showSsh();
     showLimits();
     updateButtons();
@@ -278,8 +281,8 @@ QWidget* DeployDialog::makeBody()
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->addRow(tr("Run &on:"), m_backend);
     form->addRow(tr("SSH allowed &from:"), m_sshCidr);
-    form->addRow(QString(), m_warning);
-    form->addRow(QString(), m_allowWideSsh);
+    form->addRow(m_warning);
+    form->addRow(m_allowWideSsh);
     form->addRow(tr("Machines:"), m_machines);
     form->addRow(tr("Instance type:"), m_instanceType);
     form->addRow(tr("Region:"), m_region);
@@ -288,8 +291,9 @@ QWidget* DeployDialog::makeBody()
 
     auto* limits = new QFormLayout;
     m_limitsForm = limits;
+    limits->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
     limits->addRow(tr("Stop idle machines &after:"), m_autoStop);
-    limits->addRow(QString(), m_autoStopWarning);
+    limits->addRow(m_autoStopWarning);
     limits->addRow(tr("Stop each condition aft&er:"), m_maxRuntime);
 
     m_dirtyBanner->setAutoFillBackground(true);
@@ -322,7 +326,6 @@ QWidget* DeployDialog::makeBody()
     layout->addWidget(new QLabel(tr("<b>Limits</b>")));
     layout->addLayout(limits);
     layout->addWidget(m_dirtyBanner);
-    layout->addWidget(m_problem);
     layout->addWidget(m_preview, 1);
     layout->addStretch(1);
     return body;
