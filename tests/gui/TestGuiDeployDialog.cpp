@@ -493,6 +493,10 @@ void TestGuiDeployDialog::awsPriceLimitsAndWarnings()
                  QStringLiteral("%1x%2").arg(dialog.minimumSizeHint().width()).arg(dialog.minimumSizeHint().height())));
     QVERIFY2(dialog.width() <= 800 && dialog.height() <= 600,
              qPrintable(QStringLiteral("%1x%2").arg(dialog.width()).arg(dialog.height())));
+    if (const QString png = qEnvironmentVariable("LOGISTICIAN_DEPLOY_DIALOG_PNG"); !png.isEmpty()) {
+        dialog.resize(800, 600);
+        QVERIFY(dialog.grab().save(QString(png).replace(QLatin1String(".png"), QLatin1String("-800x600.png"))));
+    }
 }
 
 void TestGuiDeployDialog::localLimitsReachThePreview()
@@ -520,6 +524,11 @@ void TestGuiDeployDialog::localLimitsReachThePreview()
     const QString text = preview->toPlainText();
     QVERIFY2(text.contains(QStringLiteral("docker run")), qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("LOGISTICIAN_MAX_RUNTIME_SECONDS=120")), qPrintable(text));
+    // Its sentences in plain words too; the indented lines are the commands as they will run.
+    for (const QString& line : text.split(QLatin1Char('\n'))) {
+        if (!line.startsWith(QLatin1Char(' ')))
+            QVERIFY2(cliPhraseIn(line).isEmpty(), qPrintable(line));
+    }
     // Nothing was made, and parameters.json keeps its own limit.
     QVERIFY(!QFileInfo::exists(project.experimentDir() + QStringLiteral("/.logistician/deployment.json")));
     QCOMPARE(monitor.experiment().parameters().maxRuntimeMinutes(), 0);

@@ -504,7 +504,17 @@ void DeployDialog::preview()
 void DeployDialog::showPreview(const Result& result, const QString& text)
 {
     m_previewButton->setEnabled(true);
-    m_preview->setPlainText(plainWords(result ? text : text + QStringLiteral("\n\n") + result.message()));
+    // The core's own sentences are said in plain words; the indented lines (docker runs, the job script,
+    // Terraform's plan) and Terraform's messages are shown as they are.
+    QStringList lines;
+    for (const QString& line : text.split(QLatin1Char('\n')))
+        lines << (line.startsWith(QLatin1Char(' ')) ? line : plainWords(line));
+    if (!result) {
+        QStringList message = result.message().split(QLatin1Char('\n'));
+        message[0] = plainWords(message.at(0));
+        lines << QString() << message;
+    }
+    m_preview->setPlainText(lines.join(QLatin1Char('\n')));
 }
 
 void DeployDialog::showPlan()
