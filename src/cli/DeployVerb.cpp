@@ -117,6 +117,16 @@ int DeployVerb::execute(const QStringList& arguments)
                                    QStringLiteral("Run condition N again as a new attempt (its number as `logistician "
                                                   "status` shows it, or its name); repeat or separate with commas."),
                                    QStringLiteral("N"));
+    const QCommandLineOption autoStop(QStringLiteral("auto-stop"),
+                                      QStringLiteral("aws: machines stop themselves after this many idle minutes; 0 "
+                                                     "never (default: parameters.json's auto_stop_minutes)."),
+                                      QStringLiteral("MINUTES"));
+    const QCommandLineOption maxRuntime(QStringLiteral("max-runtime"),
+                                        QStringLiteral("Stop each condition after this many minutes; 0 no limit "
+                                                       "(default: parameters.json's max_runtime_minutes)."),
+                                        QStringLiteral("MINUTES"));
+    parser.addOption(autoStop);
+    parser.addOption(maxRuntime);
     parser.addOption(rerunFailed);
     parser.addOption(rerun);
     parser.addOption(wait);
@@ -143,6 +153,19 @@ int DeployVerb::execute(const QStringList& arguments)
     options.dryRun = parser.isSet(dryRun);
     options.replace = parser.isSet(replace);
     options.rerunFailed = parser.isSet(rerunFailed);
+    // Minutes as parameters.json takes them: a whole number from 0 (off), refused otherwise.
+    for (const auto& [option, minutes] :
+         { std::pair { &autoStop, &options.autoStopMinutes }, std::pair { &maxRuntime, &options.maxRuntimeMinutes } }) {
+        if (!parser.isSet(*option))
+            continue;
+        bool ok = false;
+        const int value = parser.value(*option).toInt(&ok);
+        if (!ok || value < 0 || value > 1000000000)
+            return Console::exitWith(Result::badInput(QStringLiteral("deploy: --%1: \"%2\" is not a whole number of "
+                                                                     "minutes (0 for off)")
+                                                          .arg(option->names().constFirst(), parser.value(*option))));
+        *minutes = value;
+    }
     for (const QString& value : parser.values(rerun)) {
         for (const QString& part : value.split(QLatin1Char(','), Qt::SkipEmptyParts))
             options.rerun << part.trimmed();

@@ -48,6 +48,32 @@ private:
     }
 
 private Q_SLOTS:
+    // deploy --auto-stop / --max-runtime: minutes as parameters.json takes them, refused otherwise (exit 2,
+    // nothing written); a limit given reaches the docker run the deploy makes.
+    void deployLimitsOnTheCommandLine()
+    {
+        TestProject project;
+        for (const QString& flag : { QStringLiteral("--auto-stop"), QStringLiteral("--max-runtime") }) {
+            for (const QString& bad : { QStringLiteral("x"), QStringLiteral("-1"), QStringLiteral("1.5") }) {
+                const CliResult r = CliProcess::run(
+                    { "deploy", "--backend", "local", "--dry-run", flag + "=" + bad, project.experimentDir() });
+                QCOMPARE(r.exitCode, 2);
+                QVERIFY2(r.err.contains(flag + ": \"" + bad + "\" is not a whole number of minutes"),
+                         qPrintable(r.err));
+            }
+        }
+        QVERIFY(!stateWritten(project));
+        const CliResult limited = CliProcess::run(
+            { "deploy", "--backend", "local", "--dry-run", "--max-runtime", "2", project.experimentDir() });
+        QCOMPARE(limited.exitCode, 0);
+        QVERIFY2(limited.out.contains("LOGISTICIAN_MAX_RUNTIME_SECONDS=120"), qPrintable(limited.out));
+        const CliResult unlimited
+            = CliProcess::run({ "deploy", "--backend", "local", "--dry-run", project.experimentDir() });
+        QCOMPARE(unlimited.exitCode, 0);
+        QVERIFY2(!unlimited.out.contains("LOGISTICIAN_MAX_RUNTIME_SECONDS"), qPrintable(unlimited.out));
+        QVERIFY(!stateWritten(project));
+    }
+
     void malformedParameters()
     {
         TestProject project;

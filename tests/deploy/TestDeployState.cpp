@@ -30,6 +30,7 @@ private Q_SLOTS:
     void unsplittableConditionStopsThePlan();
     void settingsRegistryIsCheckedByThePlan();
     void preemptedAndPowerStates();
+    void deployLimitsTakeTheFilesPlace();
 
 private:
     QTemporaryDir m_config; // the user's settings of these tests
@@ -334,6 +335,39 @@ void TestDeployState::settingsRegistryIsCheckedByThePlan()
     QVERIFY2(plan.check, qPrintable(plan.check.message()));
     Settings().setRegistry(QString());
     Settings().setRegistryUser(QString());
+}
+
+void TestDeployState::deployLimitsTakeTheFilesPlace()
+{
+    // The deploy dialog's and deploy --auto-stop / --max-runtime's limits hold for that deploy in place of
+    // parameters.json's; without them the file's hold; the experiment itself is not changed.
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
+    TestProject project;
+    project.setParameters({ { QStringLiteral("auto_stop_minutes"), 10 },
+                            { QStringLiteral("max_runtime_minutes"), 20 },
+                            { QStringLiteral("aws_region"), QStringLiteral("eu-central-1") },
+                            { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") } });
+    Experiment experiment;
+    QVERIFY(Experiment::open(project.experimentDir(), &experiment));
+    DeployOptions options;
+    QCOMPARE(options.withLimits(experiment).parameters().autoStopMinutes(), 10);
+    QCOMPARE(options.withLimits(experiment).parameters().maxRuntimeMinutes(), 20);
+    options.autoStopMinutes = 0;
+    options.maxRuntimeMinutes = 45;
+    const Experiment limited = options.withLimits(experiment);
+    QCOMPARE(limited.parameters().autoStopMinutes(), 0);
+    QCOMPARE(limited.parameters().maxRuntimeMinutes(), 45);
+    QCOMPARE(experiment.parameters().autoStopMinutes(), 10);
+    QCOMPARE(experiment.parameters().maxRuntimeMinutes(), 20);
+
+    // The plan speaks of the limit asked for, not the file's.
+    options.backend = QStringLiteral("aws");
+    options.autoStopMinutes = 45;
+    Deployment::Plan plan = Deployment(experiment).plan(options);
+    QVERIFY2(plan.summary.contains(QStringLiteral("after 45 idle minute(s)")), qPrintable(plan.summary));
+    options.autoStopMinutes = -1;
+    plan = Deployment(experiment).plan(options);
+    QVERIFY2(plan.summary.contains(QStringLiteral("after 10 idle minute(s)")), qPrintable(plan.summary));
 }
 
 QTEST_GUILESS_MAIN(TestDeployState)

@@ -20,6 +20,16 @@
 #include <QSaveFile>
 #include <QStandardPaths>
 
+Experiment DeployOptions::withLimits(const Experiment& experiment) const
+{
+    Experiment limited = experiment;
+    if (autoStopMinutes >= 0)
+        limited.parameters().setValue(QStringLiteral("auto_stop_minutes"), autoStopMinutes);
+    if (maxRuntimeMinutes >= 0)
+        limited.parameters().setValue(QStringLiteral("max_runtime_minutes"), maxRuntimeMinutes);
+    return limited;
+}
+
 std::unique_ptr<Backend> Backend::create(const QString& name, const Context& context, Result* error)
 {
     if (name == QLatin1String("local"))

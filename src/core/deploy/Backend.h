@@ -28,7 +28,13 @@ struct DeployOptions
     bool rerunFailed = false;
     // The watchers: preempted (spot) conditions with retries left (max_retries) run again, on a new machine.
     bool retryPreempted = false;
+    // Limits for this deploy in place of parameters.json's auto_stop_minutes and max_runtime_minutes
+    // (the deploy dialog's fields, deploy --auto-stop / --max-runtime): -1 keeps the file's, 0 is off.
+    int autoStopMinutes = -1;
+    int maxRuntimeMinutes = -1;
     bool reruns() const { return rerunFailed || retryPreempted || !rerun.isEmpty(); }
+    // The experiment as this deploy sees it: the limits above in place of the file's (nothing is saved).
+    Experiment withLimits(const Experiment& experiment) const;
 };
 
 // Where the conditions of a deployment run and how commands reach them. The

@@ -69,7 +69,7 @@ void setImage(DeploymentState& state, const Parameters& params, bool remote, con
 DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& options)
 {
     DeployPlan plan;
-    const Experiment& experiment = ctx.experiment;
+    const Experiment experiment = options.withLimits(ctx.experiment);
     const Parameters& params = experiment.parameters();
     plan.backend = options.backend.isEmpty() ? params.backend() : options.backend;
     plan.conditionCount = static_cast<int>(params.allConditions().size());

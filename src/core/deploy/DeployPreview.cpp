@@ -5,6 +5,8 @@
 #include "Docker.h"
 #include "ShellWords.h"
 #include "SshKey.h"
+#include "deploy/DeployContext.h"
+#include "deploy/DeployOperation.h"
 #include "deploy/Deployment.h"
 #include "deploy/Terraform.h"
 #include "git/GitRepository.h"
@@ -109,8 +111,12 @@ void DeployPreview::start(const DeployOptions& options)
     for (const QString& warning : plan.warnings)
         m_lines << QStringLiteral("warning: ") + warning;
 
-    const Experiment& experiment = m_deployment.experiment();
+    const Experiment experiment = options.withLimits(m_deployment.experiment());
     const Parameters& params = experiment.parameters();
+    // The docker runs deploy would make, with the limits asked for (max_runtime_minutes reaches the wrapper).
+    DeployContext limited(experiment);
+    limited.state = m_deployment.state();
+    limited.hasState = m_deployment.hasDeployment();
     auto repo = GitRepository::discover(experiment.dir());
     const QString commit = repo ? repo->headCommit() : QString();
     const bool remote = plan.backend != QLatin1String("local");
@@ -130,7 +136,8 @@ void DeployPreview::start(const DeployOptions& options)
         c.slug = DeploymentState::slugFor(c.index, c.text);
         // The same docker run deploy makes; where deploy reads the image's own CMD first (original-style
         // folders), the preview names it instead.
-        const Docker::RunSpec spec = m_deployment.runSpec(c, host, remote, image, { QStringLiteral("IMAGE_CMD") });
+        const Docker::RunSpec spec
+            = DeployOperation::runSpec(limited, c, host, remote, image, { QStringLiteral("IMAGE_CMD") });
         const Command run = Docker::run(spec);
         m_lines
             << QStringLiteral("  %1: %2").arg(c.slug, ShellWords::join(QStringList { run.program } + run.arguments));

@@ -152,6 +152,8 @@ void Deployment::deploy(const DeployOptions& options)
     if (m_busy)
         return;
     m_busy = true;
+    // The limits asked for hold for this deploy's machines, runners and status rounds.
+    m_ctx->experiment = options.withLimits(m_ctx->experiment);
     const Plan p = plan(options);
     if (!p.check) {
         finishLater(p.check);

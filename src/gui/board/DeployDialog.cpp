@@ -16,6 +16,9 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QScrollArea>
+#include <QSpinBox>
 #include <QStyle>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -25,8 +28,93 @@ namespace {
 
 // Long enough that typing an address plans once, short enough to feel immediate.
 constexpr int PlanDelayMs = 150;
+// Minutes as parameters.json takes them (its loader's bound).
+constexpr int MaxMinutes = 1000000;
+
+QString backendLabel(const QString& name)
+{
+    if (name == QLatin1String("aws"))
+        return DeployDialog::tr("Amazon EC2 (rented machines, one per condition)");
+    if (name == QLatin1String("ssh"))
+        return DeployDialog::tr("My own machines over SSH");
+    if (name == QLatin1String("slurm"))
+        return DeployDialog::tr("SLURM cluster (one job array)");
+    return DeployDialog::tr("This computer (Docker)");
+}
+
+QLabel* note(QLabel* label, const QColor& colour)
+{
+    label->setWordWrap(true);
+    QPalette palette = label->palette();
+    palette.setColor(QPalette::WindowText, colour);
+    label->setPalette(palette);
+    return label;
+}
+
+// "1 machine", "12 machines": plain English without a translation file (tr's %n says "machine(s)").
+QString count(int n, const QString& one, const QString& many)
+{
+    return (n == 1 ? one : many).arg(n);
+}
+
+QString money(double dollars)
+{
+    return QStringLiteral("$%1").arg(dollars, 0, 'f', dollars < 1 ? 4 : 2);
+}
 
 } // namespace
+
+QString DeployDialog::plainWords(const QString& message)
+{
+    // The core's messages are written for the terminal; each rule says the same in the app's words.
+    // Most specific first; the last ones catch what is left of command-line syntax.
+    struct Rule
+    {
+        const char* pattern;
+        QString replacement;
+    };
+    const QString credentials = tr("Settings ▸ Settings and Credentials…");
+    const QString wizard = tr("Settings ▸ Setup Wizard…");
+    const Rule rules[] = {
+        { R"(pass --ssh-cidr .*? or set aws_ssh_cidr in \S+)",
+          tr("type your own public address followed by /32 (e.g. 203.0.113.7/32) in “SSH allowed from” above, or "
+             "set the SSH range in the experiment's Settings tab") },
+        { R"(the aws backend)", tr("Amazon EC2") },
+        { R"(, or pass --allow-wide-ssh if you mean it)",
+          tr(", or tick “Allow SSH from this wide range” if you mean it") },
+        { R"(^(--ssh-cidr|aws_ssh_cidr): )", tr("SSH allowed from: ") },
+        { R"(run `logistician setup --aws-instance-type \w+` or set aws_instance_type in parameters\.json)",
+          tr("choose one in the Setup Wizard (%1) or in the experiment's Settings tab").arg(wizard) },
+        { R"(run `logistician setup` or set AWS_\w+( and AWS_\w+)?)", tr("add your AWS keys in %1").arg(credentials) },
+        { R"(run `logistician setup` or set \w+)", tr("add it in %1").arg(credentials) },
+        { R"(change it with `logistician setup`)", tr("change it in %1").arg(credentials) },
+        { R"(run `logistician setup`( first)?)", tr("run the Setup Wizard first (%1)").arg(wizard) },
+        { R"(never \(auto_stop_minutes is 0\); run `logistician terminate`)",
+          tr("never (auto-stop is off): terminate them on the board when you are done") },
+        { R"(run `logistician terminate`)", tr("terminate it on the board") },
+        { R"(\S*parameters\.json: no conditions: add experiment_conditions or parameter_grid)",
+          tr("no conditions yet: add some in the Conditions tab") },
+        { R"(\S*parameters\.json: experiment_command:)", tr("the experiment's command (Settings tab)") },
+        { R"(\S*parameters\.json's )", tr("the Settings tab's ") },
+        { R"(^\S*parameters\.json(:\d+:\d+)?: )", QString() },
+        { R"(\(aws_spot_max_price\))", QString() },
+        { R"(\baws_ssh_cidr \(or --ssh-cidr\))", tr("SSH range") },
+        { R"(\baws_ssh_cidr\b)", tr("SSH range") },
+        { R"(\baws_instance_type\b)", tr("instance type") },
+        { R"(\baws_ami_user\b)", tr("login user") },
+        { R"(\baws_ami\b)", tr("image (AMI)") },
+        { R"(\baws_region\b)", tr("region") },
+        { R"(\baws_root_volume_size\b)", tr("root volume") },
+        { R"(\bauto_stop_minutes\b)", tr("auto-stop") },
+        { R"(\bmax_runtime_minutes\b)", tr("max runtime") },
+        { R"(in \S*parameters\.json)", tr("in the experiment's Settings tab") },
+        { R"(`([^`]+)`)", QStringLiteral("“\\1”") },
+    };
+    QString text = message;
+    for (const Rule& rule : rules)
+        text.replace(QRegularExpression(QString::fromUtf8(rule.pattern)), rule.replacement);
+    return text;
+}
 
 DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     : QDialog(parent)
@@ -37,6 +125,9 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     , m_instanceType(new QLabel)
     , m_region(new QLabel)
     , m_cost(new QLabel)
+    , m_autoStop(new QSpinBox)
+    , m_maxRuntime(new QSpinBox)
+    , m_autoStopWarning(new QLabel)
     , m_commit(new QLabel)
     , m_summary(new QLabel)
     , m_dirtyBanner(new QFrame)
@@ -44,8 +135,8 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     , m_allowDirty(new QCheckBox)
     , m_problem(new QLabel)
     , m_warning(new QLabel)
-    , m_allowWideSsh(new QCheckBox(tr("Allow SSH from this wide range")))
-    , m_previewButton(new QPushButton(tr("&Preview")))
+    , m_allowWideSsh(new QCheckBox(tr("Allo&w SSH from this wide range")))
+    , m_previewButton(new QPushButton(tr("&Preview…")))
     , m_preview(new QPlainTextEdit)
     , m_previewer(new DeployPreview(*monitor->deployment(), this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel))
@@ -53,66 +144,157 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
 {
     setObjectName(QStringLiteral("deployDialog"));
     setWindowTitle(tr("Deploy %1").arg(monitor->experiment().parameters().experimentName()));
-    setMinimumWidth(560);
+    setMinimumWidth(480);
 
-    auto* title = new QLabel(tr("<b>Run every condition on its own machine</b>"));
-    auto* intro = new QLabel(tr("Nothing has started yet. Check what will run and where, then press Deploy."));
-    intro->setWordWrap(true);
-    QPalette muted = intro->palette();
-    muted.setColor(QPalette::WindowText, Theme::mutedText(palette()));
-    intro->setPalette(muted);
+    QPushButton* deploy = m_buttons->addButton(tr("&Deploy"), QDialogButtonBox::AcceptRole);
+    deploy->setObjectName(QStringLiteral("deployConfirmButton"));
+    deploy->setAccessibleName(tr("Deploy"));
+    deploy->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
+    deploy->setDefault(true);
+    QPushButton* cancel = m_buttons->button(QDialogButtonBox::Cancel);
+    cancel->setObjectName(QStringLiteral("deployCancelButton"));
+    cancel->setAccessibleName(tr("Cancel"));
+    m_buttons->addButton(m_previewButton, QDialogButtonBox::ActionRole);
+
+    // The body scrolls, the buttons stay: the dialog fits a 800×600 screen with the preview open.
+    auto* scroll = new QScrollArea;
+    scroll->setObjectName(QStringLiteral("deployScroll"));
+    scroll->setAccessibleName(tr("Deploy settings"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setWidget(makeBody());
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(scroll, 1);
+    // What keeps Deploy off stays in sight, whatever is scrolled.
+    layout->addWidget(m_problem);
+    layout->addWidget(m_buttons);
+    resize(620, 540);
+
+    // Deploy is enabled only when both answers are in, but Enter must not get past a plan being made.
+    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
+        if (canDeploy())
+            accept();
+    });
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_backend, &QComboBox::currentIndexChanged, this, &DeployDialog::planLater);
+    connect(m_allowDirty, &QCheckBox::toggled, this, &DeployDialog::planLater);
+    connect(m_sshCidr, &QLineEdit::textChanged, this, &DeployDialog::planLater);
+    connect(m_allowWideSsh, &QCheckBox::toggled, this, &DeployDialog::planLater);
+    connect(m_autoStop, &QSpinBox::valueChanged, this, &DeployDialog::planLater);
+    connect(m_maxRuntime, &QSpinBox::valueChanged, this, &DeployDialog::planLater);
+    connect(m_previewButton, &QPushButton::clicked, this, &DeployDialog::preview);
+    connect(m_previewer, &DeployPreview::finished, this, &DeployDialog::showPreview);
+    m_planDelay->setSingleShot(true);
+    m_planDelay->setInterval(PlanDelayMs);
+    connect(m_planDelay, &QTimer::timeout, this, &DeployDialog::startPlan);
+    connect(&m_git, &QFutureWatcher<GitFacts>::finished, this, &DeployDialog::showGit);
+    connect(&m_plan, &QFutureWatcher<Deployment::Plan>::finished, this, &DeployDialog::showPlan);
+
+    // The status walk takes seconds on a big working tree: it runs in a worker on a copy of the folder name,
+    // and the dialog says it is checking until the answer comes.
+    m_commit->setText(tr("checking the working tree…"));
+    m_summary->setText(tr("Working out the plan…"));
+    m_dirtyBanner->setVisible(false);
+    m_problem->setVisible(false);
+    showSsh();
+    showLimits();
+    updateButtons();
+    m_git.setFuture(QtConcurrent::run([dir = monitor->experimentDir()] { return readGit(dir); }));
+    startPlan();
+}
+
+QWidget* DeployDialog::makeBody()
+{
+    const Parameters& params = m_monitor->experiment().parameters();
+    auto* title = new QLabel(tr("<b>Run every condition of this experiment</b>"));
+    auto* intro = note(new QLabel(tr("Nothing has started yet. Check what will run and where, then press Deploy.")),
+                       Theme::mutedText(palette()));
+    const QColor errorColour = Theme::errorText(palette());
 
     m_backend->setObjectName(QStringLiteral("deployBackend"));
+    m_backend->setAccessibleName(tr("Where to run"));
+    for (const QString& name : Backend::names())
+        m_backend->addItem(backendLabel(name), name);
+    m_backend->setCurrentIndex(qMax(0, m_backend->findData(params.backend())));
+
+    const QString configuredCidr = params.json().value(QStringLiteral("aws_ssh_cidr")).toString();
     m_sshCidr->setObjectName(QStringLiteral("deploySshCidr"));
-    m_sshCidr->setPlaceholderText(tr("your address range, e.g. 203.0.113.7/32 (parameters.json: aws_ssh_cidr)"));
+    m_sshCidr->setAccessibleName(tr("SSH allowed from"));
+    m_sshCidr->setPlaceholderText(configuredCidr.isEmpty()
+                                      ? tr("your own address, e.g. 203.0.113.7/32")
+                                      : tr("%1, from the experiment's settings").arg(configuredCidr));
     m_sshCidr->setToolTip(tr("The only addresses allowed to reach the machines, and only over SSH"));
+    m_warning->setObjectName(QStringLiteral("deployWarning"));
+    note(m_warning, errorColour);
+    m_allowWideSsh->setObjectName(QStringLiteral("deployAllowWideSsh"));
+    m_allowWideSsh->setAccessibleName(tr("Allow SSH from this wide range"));
+
     m_machines->setObjectName(QStringLiteral("deployMachines"));
     m_instanceType->setObjectName(QStringLiteral("deployInstanceType"));
     m_region->setObjectName(QStringLiteral("deployRegion"));
     m_cost->setObjectName(QStringLiteral("deployCost"));
+    m_cost->setWordWrap(true);
+
+    m_autoStop->setObjectName(QStringLiteral("deployAutoStop"));
+    m_autoStop->setAccessibleName(tr("Stop idle machines after, in minutes; 0 is never"));
+    m_autoStop->setRange(0, MaxMinutes);
+    m_autoStop->setSpecialValueText(tr("never"));
+    m_autoStop->setSuffix(tr(" min idle"));
+    m_autoStop->setValue(params.autoStopMinutes());
+    m_autoStop->setToolTip(tr("A machine with nothing left to run shuts itself down after this long"));
+    m_maxRuntime->setObjectName(QStringLiteral("deployMaxRuntime"));
+    m_maxRuntime->setAccessibleName(tr("Stop each condition after, in minutes; 0 is no limit"));
+    m_maxRuntime->setRange(0, MaxMinutes);
+    m_maxRuntime->setSpecialValueText(tr("no limit"));
+    m_maxRuntime->setSuffix(tr(" min"));
+    m_maxRuntime->setValue(params.maxRuntimeMinutes());
+    m_maxRuntime->setToolTip(tr("A condition still running after this long is stopped and marked timed out"));
+    m_autoStopWarning->setObjectName(QStringLiteral("deployAutoStopWarning"));
+    note(m_autoStopWarning, errorColour);
+
     m_commit->setObjectName(QStringLiteral("deployCommit"));
-    m_summary->setObjectName(QStringLiteral("deploySummary"));
-    m_problem->setObjectName(QStringLiteral("deployProblem"));
-    m_allowDirty->setObjectName(QStringLiteral("deployAllowDirty"));
-    m_dirtyBanner->setObjectName(QStringLiteral("deployDirtyBanner"));
-    m_warning->setObjectName(QStringLiteral("deployWarning"));
-    m_warning->setWordWrap(true);
-    m_allowWideSsh->setObjectName(QStringLiteral("deployAllowWideSsh"));
-    m_previewButton->setObjectName(QStringLiteral("deployPreviewButton"));
-    m_previewButton->setToolTip(tr("Show what deploy would do without doing it (aws: Terraform's plan)"));
-    m_preview->setObjectName(QStringLiteral("deployPreview"));
-    m_preview->setReadOnly(true);
-    m_preview->setFont(Theme::monospaceFont());
-    m_preview->setVisible(false);
     m_commit->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_commit->setFont(Theme::monospaceFont());
+    m_summary->setObjectName(QStringLiteral("deploySummary"));
     m_summary->setWordWrap(true);
-    m_cost->setWordWrap(true);
-    m_problem->setWordWrap(true);
+    m_problem->setObjectName(QStringLiteral("deployProblem"));
     m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette error = m_problem->palette();
-    error.setColor(QPalette::WindowText, Theme::errorText(palette()));
-    m_problem->setPalette(error);
+    note(m_problem, errorColour);
+    m_allowDirty->setObjectName(QStringLiteral("deployAllowDirty"));
+    m_allowDirty->setAccessibleName(tr("Deploy the commit without the uncommitted changes"));
+    m_dirtyBanner->setObjectName(QStringLiteral("deployDirtyBanner"));
+    m_previewButton->setObjectName(QStringLiteral("deployPreviewButton"));
+    m_previewButton->setAccessibleName(tr("Preview"));
+    m_previewButton->setToolTip(tr("Show what Deploy would create and run, without doing it"));
+    m_preview->setObjectName(QStringLiteral("deployPreview"));
+    m_preview->setAccessibleName(tr("Preview of the deploy"));
+    m_preview->setReadOnly(true);
+    m_preview->setFont(Theme::monospaceFont());
+    m_preview->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_preview->setMinimumHeight(160);
+    m_preview->setVisible(false);
 
-    const QString configured = monitor->experiment().parameters().backend();
-    for (const QString& name : Backend::names()) {
-        const QString label = name == QLatin1String("aws") ? tr("AWS (one EC2 machine per condition)")
-            : name == QLatin1String("ssh")                 ? tr("Your own machines over SSH (the experiment's hosts)")
-            : name == QLatin1String("slurm") ? tr("A SLURM cluster (one job array through its login node)")
-                                             : tr("This machine's Docker engine");
-        m_backend->addItem(label, name);
-    }
-    m_backend->setCurrentIndex(qMax(0, m_backend->findData(configured)));
-
+    // Where: the backend, then for Amazon EC2 who may log in, with the warning right under the field.
     auto* form = new QFormLayout;
     m_form = form;
-    form->addRow(tr("&Backend:"), m_backend);
-    form->addRow(tr("SSH &from:"), m_sshCidr);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->addRow(tr("Run &on:"), m_backend);
+    form->addRow(tr("SSH allowed &from:"), m_sshCidr);
+    form->addRow(m_warning);
+    form->addRow(m_allowWideSsh);
     form->addRow(tr("Machines:"), m_machines);
     form->addRow(tr("Instance type:"), m_instanceType);
     form->addRow(tr("Region:"), m_region);
-    form->addRow(tr("Estimated cost:"), m_cost);
+    form->addRow(tr("Price:"), m_cost);
     form->addRow(tr("Commit:"), m_commit);
+
+    auto* limits = new QFormLayout;
+    m_limitsForm = limits;
+    limits->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
+    limits->addRow(tr("Stop idle machines &after:"), m_autoStop);
+    limits->addRow(m_autoStopWarning);
+    limits->addRow(tr("Stop each condition aft&er:"), m_maxRuntime);
 
     m_dirtyBanner->setAutoFillBackground(true);
     QPalette warn = m_dirtyBanner->palette();
@@ -131,54 +313,22 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     bannerLayout->addWidget(warnIcon);
     bannerLayout->addLayout(bannerText, 1);
 
-    QPushButton* deploy = m_buttons->addButton(tr("&Deploy"), QDialogButtonBox::AcceptRole);
-    deploy->setObjectName(QStringLiteral("deployConfirmButton"));
-    deploy->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
-    deploy->setDefault(true);
-    m_buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("deployCancelButton"));
-    m_buttons->addButton(m_previewButton, QDialogButtonBox::ActionRole);
-
-    auto* layout = new QVBoxLayout(this);
+    auto* body = new QWidget;
+    body->setObjectName(QStringLiteral("deployBody"));
+    auto* layout = new QVBoxLayout(body);
+    layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(title);
     layout->addWidget(intro);
     layout->addSpacing(6);
     layout->addLayout(form);
     layout->addWidget(m_summary);
+    layout->addSpacing(6);
+    layout->addWidget(new QLabel(tr("<b>Limits</b>")));
+    layout->addLayout(limits);
     layout->addWidget(m_dirtyBanner);
-    layout->addWidget(m_warning);
-    layout->addWidget(m_allowWideSsh);
-    layout->addWidget(m_problem);
     layout->addWidget(m_preview, 1);
     layout->addStretch(1);
-    layout->addWidget(m_buttons);
-
-    // Deploy is enabled only when both answers are in, but Enter must not get past a plan being made.
-    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
-        if (canDeploy())
-            accept();
-    });
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_backend, &QComboBox::currentIndexChanged, this, &DeployDialog::planLater);
-    connect(m_allowDirty, &QCheckBox::toggled, this, &DeployDialog::planLater);
-    connect(m_sshCidr, &QLineEdit::textChanged, this, &DeployDialog::planLater);
-    connect(m_allowWideSsh, &QCheckBox::toggled, this, &DeployDialog::planLater);
-    connect(m_previewButton, &QPushButton::clicked, this, &DeployDialog::preview);
-    connect(m_previewer, &DeployPreview::finished, this, &DeployDialog::showPreview);
-    m_planDelay->setSingleShot(true);
-    m_planDelay->setInterval(PlanDelayMs);
-    connect(m_planDelay, &QTimer::timeout, this, &DeployDialog::startPlan);
-    connect(&m_git, &QFutureWatcher<GitFacts>::finished, this, &DeployDialog::showGit);
-    connect(&m_plan, &QFutureWatcher<Deployment::Plan>::finished, this, &DeployDialog::showPlan);
-
-    // The status walk takes seconds on a big working tree: it runs in a worker on a copy of the folder name,
-    // and the dialog says it is checking until the answer comes.
-    m_commit->setText(tr("checking the working tree…"));
-    m_summary->setText(tr("Working out the plan…"));
-    m_dirtyBanner->setVisible(false);
-    m_form->setRowVisible(m_sshCidr, options().backend == QLatin1String("aws"));
-    updateButtons();
-    m_git.setFuture(QtConcurrent::run([dir = monitor->experimentDir()] { return readGit(dir); }));
-    startPlan();
+    return body;
 }
 
 DeployDialog::~DeployDialog()
@@ -214,18 +364,64 @@ void DeployDialog::showGit()
         tr("<b>The working tree has uncommitted changes.</b> Machines run the pinned commit %1, so these changes "
            "will not be part of the run. Commit them first, or deploy the commit without them.")
             .arg(head.left(12)));
-    m_allowDirty->setText(tr("Deploy commit %1 without the uncommitted changes").arg(head.left(12)));
+    m_allowDirty->setText(tr("Deploy commit %1 without the &uncommitted changes").arg(head.left(12)));
     m_dirtyBanner->setVisible(m_dirty);
     updateButtons();
     Q_EMIT updated();
 }
 
+bool DeployDialog::isAws() const
+{
+    return m_backend->currentData().toString() == QLatin1String("aws");
+}
+
 void DeployDialog::planLater()
 {
-    m_form->setRowVisible(m_sshCidr, options().backend == QLatin1String("aws"));
+    showSsh();
+    showLimits();
     m_planCurrent = false;
     updateButtons();
     m_planDelay->start();
+}
+
+void DeployDialog::showSsh()
+{
+    // Said as soon as it is typed: the range in the field, else the experiment's own.
+    const bool aws = isAws();
+    m_form->setRowVisible(m_sshCidr, aws);
+    const QString text = m_sshCidr->text().trimmed().isEmpty()
+        ? m_monitor->experiment().parameters().json().value(QStringLiteral("aws_ssh_cidr")).toString()
+        : m_sshCidr->text().trimmed();
+    const AwsParameters::Cidr range = AwsParameters::parseCidr(text);
+    const bool wide = aws && range.isWide();
+    if (wide)
+        m_warning->setText(range.prefix == 0
+                               ? tr("Warning: %1 lets anyone on the internet try to log in to the machines over SSH. "
+                                    "Use your own address followed by /32.")
+                                     .arg(range.text)
+                               : tr("Warning: %1 is a wide range (/%2): anyone in it can try to log in to the "
+                                    "machines over SSH. Use your own address followed by /32.")
+                                     .arg(range.text)
+                                     .arg(range.prefix));
+    m_form->setRowVisible(m_warning, wide);
+    m_form->setRowVisible(m_allowWideSsh, wide);
+}
+
+void DeployDialog::showLimits()
+{
+    // Auto-stop is about rented machines; max runtime holds wherever the conditions run.
+    const bool aws = isAws();
+    m_limitsForm->setRowVisible(m_autoStop, aws);
+    // The price of the last aws plan shown; the spin box is read as it is now.
+    const double total = m_shown.pricePerHour * m_shown.conditionCount;
+    const bool costly
+        = aws && m_shown.backend == QLatin1String("aws") && m_shown.pricePerHour >= 0 && total >= CostlyPerHour;
+    if (costly && m_autoStop->value() == 0)
+        m_autoStopWarning->setText(
+            tr("Auto-stop is off: the machines keep running, at about %1 per hour, until you terminate them on the "
+               "board, even after their work is done. Set “Stop idle machines after” to stop them on their own.")
+                .arg(money(total)));
+    m_limitsForm->setRowVisible(m_autoStopWarning, costly && m_autoStop->value() == 0);
 }
 
 void DeployDialog::startPlan()
@@ -265,9 +461,11 @@ DeployOptions DeployDialog::options() const
     DeployOptions options;
     options.backend = m_backend->currentData().toString();
     options.allowDirty = m_allowDirty->isChecked();
+    options.maxRuntimeMinutes = m_maxRuntime->value();
     if (options.backend == QLatin1String("aws")) {
         options.sshCidr = m_sshCidr->text().trimmed();
         options.allowWideSsh = m_allowWideSsh->isChecked();
+        options.autoStopMinutes = m_autoStop->value();
     }
     return options;
 }
@@ -296,7 +494,7 @@ void DeployDialog::preview()
         return;
     m_previewButton->setEnabled(false);
     m_preview->setVisible(true);
-    m_preview->setPlainText(tr("Working out the plan…"));
+    m_preview->setPlainText(tr("Working out what Deploy would do…"));
     DeployOptions opts = options();
     opts.dryRun = true;
     // Asynchronous (terraform runs as a child process); the dialog stays responsive.
@@ -306,7 +504,17 @@ void DeployDialog::preview()
 void DeployDialog::showPreview(const Result& result, const QString& text)
 {
     m_previewButton->setEnabled(true);
-    m_preview->setPlainText(result ? text : text + QStringLiteral("\n\n") + result.message());
+    // The core's own sentences are said in plain words; the indented lines (docker runs, the job script,
+    // Terraform's plan) and Terraform's messages are shown as they are.
+    QStringList lines;
+    for (const QString& line : text.split(QLatin1Char('\n')))
+        lines << (line.startsWith(QLatin1Char(' ')) ? line : plainWords(line));
+    if (!result) {
+        QStringList message = result.message().split(QLatin1Char('\n'));
+        message[0] = plainWords(message.at(0));
+        lines << QString() << message;
+    }
+    m_preview->setPlainText(lines.join(QLatin1Char('\n')));
 }
 
 void DeployDialog::showPlan()
@@ -320,61 +528,54 @@ void DeployDialog::showPlan()
         return;
     const DeployOptions& opts = m_planFor;
     const Deployment::Plan plan = m_plan.result();
+    m_shown = plan;
+    m_shown.backend = opts.backend;
     const Parameters& params = m_monitor->experiment().parameters();
     const bool aws = opts.backend == QLatin1String("aws");
     const int machines = plan.conditionCount;
-    m_form->setRowVisible(m_sshCidr, aws);
-    m_machines->setText(aws ? tr("%n machine(s), one per condition", nullptr, machines)
-                            : tr("%n condition(s)", nullptr, machines));
-    const QString type = plan.instanceType;
-    const QString region = plan.region;
-    m_instanceType->setText(aws ? type
-                                : tr("not used (%1)")
-                                      .arg(opts.backend == QLatin1String("ssh")         ? tr("your own hosts")
-                                               : opts.backend == QLatin1String("slurm") ? tr("the cluster's nodes")
-                                                                                        : tr("this machine")));
-    m_region->setText(aws ? region : tr("not used"));
+    m_machines->setText(
+        aws ? count(machines, tr("%1 new machine, one per condition"), tr("%1 new machines, one per condition"))
+            : count(machines, tr("%1 condition"), tr("%1 conditions")));
+    m_form->setRowVisible(m_instanceType, aws);
+    m_form->setRowVisible(m_region, aws);
+    m_form->setRowVisible(m_cost, aws);
+    m_instanceType->setText(plan.instanceType);
+    m_region->setText(plan.region);
     if (aws) {
         m_cost->setText(plan.pricePerHour < 0 ? tr("unknown: %1").arg(plan.priceNote)
-                                              : tr("about $%1 per hour (%2 × $%3, %4)")
-                                                    .arg(plan.pricePerHour * machines, 0, 'f', 2)
-                                                    .arg(machines)
-                                                    .arg(plan.pricePerHour, 0, 'f', 4)
-                                                    .arg(plan.priceNote));
-        // Spot: what it may cost at most, beside the on-demand price (aws_spot_max_price, checked at load).
+                                              : tr("about %1 per hour for %2 (%3 each, %4)")
+                                                    .arg(money(plan.pricePerHour * machines),
+                                                         count(machines, tr("%1 machine"), tr("%1 machines")),
+                                                         money(plan.pricePerHour), plan.priceNote));
+        // Spot: what it may cost at most, beside the on-demand price (checked when the experiment was loaded).
         if (params.json().value(QStringLiteral("aws_spot")).toBool()) {
             const QString cap = params.json().value(QStringLiteral("aws_spot_max_price")).toString();
             m_cost->setText(m_cost->text() + QLatin1Char('\n')
                             + (cap.isEmpty() ? tr("Spot machines: at most the on-demand price per hour each, "
-                                                  "usually much less; AWS may take them back (preempted).")
-                                             : tr("Spot machines: at most $%1 per hour each "
-                                                  "(aws_spot_max_price); AWS may take them back (preempted).")
-                                                   .arg(cap)));
+                                                  "usually much less; Amazon may take them back.")
+                                             : tr("Spot machines: at most $%1 per hour each, %2 for all of them; "
+                                                  "Amazon may take them back.")
+                                                   .arg(cap, money(cap.toDouble() * machines))));
         }
+        m_summary->setText(opts.autoStopMinutes > 0
+                               ? tr("The machines are rented when you press Deploy. Each stops itself after %1; "
+                                    "terminate them on the board to stop paying for their disks.")
+                                     .arg(count(opts.autoStopMinutes, tr("%1 idle minute"), tr("%1 idle minutes")))
+                               : tr("The machines are rented when you press Deploy and cost money until you "
+                                    "terminate them on the board."));
     } else {
-        m_cost->setText(tr("nothing: no machines are rented"));
+        m_summary->setText(plainWords(plan.summary));
     }
-    m_summary->setText(plan.summary);
-    // A wide SSH range is refused unless allowed here (the CLI's --allow-wide-ssh), and warned about either way.
-    const QString wide = AwsParameters::parseCidr(opts.sshCidr.isEmpty()
-                                                      ? params.json().value(QStringLiteral("aws_ssh_cidr")).toString()
-                                                      : opts.sshCidr)
-                             .isWide()
-        ? tr("Warning: SSH to the machines is open to a wide address range; anyone in it can try to log in.")
-        : QString();
-    m_warning->setText(
-        aws ? (plan.warnings.isEmpty() ? wide : tr("Warning: %1").arg(plan.warnings.join(QLatin1Char(' '))))
-            : QString());
-    m_warning->setVisible(!m_warning->text().isEmpty());
-    m_allowWideSsh->setVisible(aws && !wide.isEmpty());
     m_planOk = plan.check.isOk();
-    QString problem = plan.check.isOk() ? QString() : plan.check.message();
+    QString problem = plan.check.isOk() ? QString() : plainWords(plan.check.message());
     if (plan.check.isOk() && plan.resumes)
         problem = tr("An unfinished deployment of this commit exists; deploying goes on with it.");
     m_problem->setText(problem);
     m_problem->setVisible(!problem.isEmpty());
     m_buttons->button(QDialogButtonBox::Cancel)->setDefault(false);
     m_planCurrent = true;
+    showSsh();
+    showLimits();
     updateButtons();
     Q_EMIT updated();
 }

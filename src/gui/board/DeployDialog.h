@@ -17,15 +17,18 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QSpinBox;
 class QTimer;
 class DeployPreview;
 
-// What a deploy will do, before anything runs or costs money: the backend,
-// how many machines, their type and region, an estimated cost per hour, the
-// commit that will run, and a warning when the working tree has changes that
-// commit does not hold. Deploy stays disabled while the plan has a problem.
-// The Git status walk and the plan run in workers: the dialog opens at once and
-// answers while a big working tree is checked; Deploy waits for both answers.
+// What a deploy will do, before anything runs or costs money: where it runs,
+// how many machines, their type, region and price per hour, how long they may
+// run (auto-stop, max runtime), the commit that will run, and a warning when the
+// working tree has changes that commit does not hold or SSH is open to a wide
+// range. Deploy stays disabled while the plan has a problem. It speaks the app's
+// words: a problem the core words for the command line is said as what to do here.
+// The Git status walk, the plan and the preview run in the background: the dialog
+// opens at once and answers while a big working tree is checked.
 class DeployDialog : public QDialog
 {
     Q_OBJECT
@@ -42,6 +45,12 @@ public:
     // core's DeployPreview in the background; shown in the preview box when it ends.
     void preview();
 
+    // A message of the core, worded for the command line, said in the app's words.
+    static QString plainWords(const QString& message);
+
+    // Above this many dollars an hour for all machines, a deploy without auto-stop is warned about.
+    static constexpr double CostlyPerHour = 1.0;
+
 Q_SIGNALS:
     // The Git answer or a plan for the current fields was shown.
     void updated();
@@ -56,21 +65,29 @@ private:
     };
     static GitFacts readGit(const QString& dir);
 
+    QWidget* makeBody();
     void showGit();
     void planLater();
     void startPlan();
     void showPlan();
+    void showSsh();
+    void showLimits();
     void updateButtons();
     void showPreview(const Result& result, const QString& text);
+    bool isAws() const;
 
     DeploymentMonitor* m_monitor;
     QComboBox* m_backend;
     QLineEdit* m_sshCidr;
     QFormLayout* m_form = nullptr;
+    QFormLayout* m_limitsForm = nullptr;
     QLabel* m_machines;
     QLabel* m_instanceType;
     QLabel* m_region;
     QLabel* m_cost;
+    QSpinBox* m_autoStop;
+    QSpinBox* m_maxRuntime;
+    QLabel* m_autoStopWarning;
     QLabel* m_commit;
     QLabel* m_summary;
     QFrame* m_dirtyBanner;
@@ -87,6 +104,7 @@ private:
     QFutureWatcher<GitFacts> m_git;
     QFutureWatcher<Deployment::Plan> m_plan;
     DeployOptions m_planFor; // the options of the running plan
+    Deployment::Plan m_shown; // the plan on show
     bool m_replan = false; // the fields changed while a plan ran: its answer is stale
     bool m_gitKnown = false;
     bool m_planCurrent = false; // the shown plan is for the fields as they are
