@@ -8,6 +8,7 @@
 #include "ShellWords.h"
 #include "deploy/Deployment.h"
 #include "deploy/LabelledContainers.h"
+#include "deploy/TerminateOperation.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -313,6 +314,11 @@ int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries
             errors << QStringLiteral("on the hosts: %1").arg(failed.join(QStringLiteral("; ")));
         }
     }
+    // A push's registry login folder a killed deploy left here.
+    QDir tmp(QDir::tempPath());
+    for (const QString& d : tmp.entryList({ TerminateOperation::localLoginPrefix(experiment) + QLatin1Char('*') },
+                                          QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot))
+        QDir(tmp.filePath(d)).removeRecursively();
     if (code == 0)
         Console::err(QStringLiteral("terminated %1: %2 deployment(s) from the index, %3 leftover container(s)\n")
                          .arg(experiment)

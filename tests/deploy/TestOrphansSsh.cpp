@@ -32,6 +32,38 @@ private:
     std::unique_ptr<LocalRegistry> m_registry;
 };
 
+namespace {
+
+// A login folder as a deploy killed during its push or pull leaves it: the credential in its config.json.
+QString plantLogin(const QString& dir)
+{
+    QDir().mkpath(dir);
+    QFile config(dir + QStringLiteral("/config.json"));
+    if (config.open(QIODevice::WriteOnly))
+        config.write(R"({"auths": {"127.0.0.1:5000": {"auth": "bG9naXN0aWNpYW46c2VjcmV0"}}})");
+    return dir;
+}
+
+// Where a registry login could have left its credential, on this machine (tmp, the CLI's TMPDIR) and on the
+// hosts (their home is this test's): empty when nothing is left.
+QStringList loginLeftovers(const QString& tmp, const QString& registry)
+{
+    QStringList left;
+    for (const QString& d : QDir(tmp).entryList({ QStringLiteral("logistician-docker-*") },
+                                                QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot))
+        left << tmp + QLatin1Char('/') + d;
+    const QString base = QDir::homePath() + QStringLiteral("/logistician");
+    for (const QString& d : QDir(base).entryList({ QStringLiteral(".docker-login-*") },
+                                                 QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot))
+        left << base + QLatin1Char('/') + d;
+    const QString config = QDir::homePath() + QStringLiteral("/.docker/config.json");
+    if (DeployTestKit::readFile(config).contains(registry.toUtf8()))
+        left << config;
+    return left;
+}
+
+} // namespace
+
 void TestOrphansSsh::initTestCase()
 {
     m_kit = std::make_unique<DeployTestKit>();
@@ -103,30 +135,21 @@ void TestOrphansSsh::retriedDeployReadsTheRegistryAgain()
     QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(),
              QStringLiteral("succeeded"));
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("sync") }).exitCode, 0);
+    // What a deploy killed during its push (here) or its pull (on the host) leaves: terminate removes them, and
+    // only this experiment's.
+    QTemporaryDir tmp;
+    m_kit->env().insert(QStringLiteral("TMPDIR"), tmp.path());
+    auto cleanEnv = qScopeGuard([this] { m_kit->env().remove(QStringLiteral("TMPDIR")); });
+    const QString base = QDir::homePath() + QStringLiteral("/logistician/");
+    const QString pull = plantLogin(base + QStringLiteral(".docker-login-%1@0123456789abcdef").arg(project->name()));
+    const QString push = plantLogin(tmp.filePath(QStringLiteral("logistician-docker-%1@aBc123").arg(project->name())));
+    const QString other = plantLogin(base + QStringLiteral(".docker-login-%1x@0123456789abcdef").arg(project->name()));
+    auto removeOther = qScopeGuard([other] { QDir(other).removeRecursively(); });
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
+    QVERIFY(!QFileInfo::exists(pull));
+    QVERIFY(!QFileInfo::exists(push));
+    QVERIFY(QFileInfo::exists(other + QStringLiteral("/config.json")));
 }
-
-namespace {
-
-// Where a registry login could have left its credential, on this machine (tmp, the CLI's TMPDIR) and on the
-// hosts (their home is this test's): empty when nothing is left.
-QStringList loginLeftovers(const QString& tmp, const QString& registry)
-{
-    QStringList left;
-    for (const QString& d : QDir(tmp).entryList({ QStringLiteral("logistician-docker-*") },
-                                                QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot))
-        left << tmp + QLatin1Char('/') + d;
-    const QString base = QDir::homePath() + QStringLiteral("/logistician");
-    for (const QString& d : QDir(base).entryList({ QStringLiteral(".docker-login-*") },
-                                                 QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot))
-        left << base + QLatin1Char('/') + d;
-    const QString config = QDir::homePath() + QStringLiteral("/.docker/config.json");
-    if (DeployTestKit::readFile(config).contains(registry.toUtf8()))
-        left << config;
-    return left;
-}
-
-} // namespace
 
 void TestOrphansSsh::hostContainersAreFoundWithProjectAndEntryGone()
 {
@@ -191,6 +214,10 @@ void TestOrphansSsh::hostContainersAreFoundWithProjectAndEntryGone()
              qPrintable(text.out));
     QVERIFY2(text.err.contains(m_machines->address(1)), qPrintable(text.err));
 
+    // A killed deploy's login folders (see retriedDeployReadsTheRegistryAgain) go with the orphan too.
+    plantLogin(QDir::homePath()
+               + QStringLiteral("/logistician/.docker-login-%1@fedcba9876543210").arg(project->name()));
+    plantLogin(tmp.filePath(QStringLiteral("logistician-docker-%1@zYx987").arg(project->name())));
     const CliResult terminated = CliProcess::run({ QStringLiteral("terminate"), QStringLiteral("--experiment"),
                                                    project->name(), QStringLiteral("--yes"), QStringLiteral("--json") },
                                                  project->root(), m_kit->env());

@@ -212,8 +212,10 @@ QStringList removeOnHosts(const QList<Host>& wanted, const SshSetup& ssh, const 
                 images << image;
         }
     }
-    // The experiment's runner folders on each host (named per host address, which need not be this one).
+    // The experiment's runner folders on each host (named per host address, which need not be this one); and the
+    // registry login folders a killed pull left there go (TerminateOperation::remoteLoginPrefix).
     static const QString listRunners = QStringLiteral(
+        "rm -rf -- \"$HOME\"/logistician/.docker-login-\"$1\"@*; "
         "for d in \"$HOME\"/logistician/\"$1\"/runner-*; do [ -d \"$d\" ] && printf '%s\\n' \"$d\"; done; true");
     QList<Command> lists;
     for (const Host& h : hosts)
