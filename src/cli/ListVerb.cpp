@@ -34,10 +34,10 @@ QList<Listed> gather(bool all, QStringList* refused, QList<LabelledContainers::H
         LabelledContainers::Found found;
     };
     QList<Labelled> labelled;
+    DeploymentIndex index;
     for (const LabelledContainers::Found& f : LabelledContainers::scanLocal(QStringLiteral("docker"), {}, refused))
         labelled << Labelled { QStringLiteral("local"), f };
-    for (const LabelledContainers::HostScan& scan :
-         LabelledContainers::scanKnownHosts(DeploymentIndex(), {}, refused)) {
+    for (const LabelledContainers::HostScan& scan : LabelledContainers::scanKnownHosts(index, {}, refused)) {
         if (!scan.error.isEmpty())
             *unreachable << scan;
         for (const LabelledContainers::Found& f : scan.found)

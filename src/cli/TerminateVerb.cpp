@@ -111,8 +111,8 @@ int TerminateVerb::execute(const QStringList& arguments)
             = LabelledContainers::scanLocal(experiment.parameters().localDockerCommand(), name, nullptr);
         bool onHosts = false;
         if (entries.isEmpty() && leftovers.isEmpty()) {
-            for (const LabelledContainers::HostScan& scan :
-                 LabelledContainers::scanKnownHosts(DeploymentIndex(), name, nullptr))
+            DeploymentIndex index;
+            for (const LabelledContainers::HostScan& scan : LabelledContainers::scanKnownHosts(index, name, nullptr))
                 onHosts = onHosts || !scan.found.isEmpty();
         }
         if (!entries.isEmpty() || !leftovers.isEmpty() || onHosts)
@@ -157,8 +157,9 @@ int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries
     QStringList refused;
     const QList<LabelledContainers::Found> before = LabelledContainers::scanLocal(localDocker, experiment, &refused);
     // The ssh hosts any deployment ran on (kept by the index after its entry is gone): what still runs there.
+    DeploymentIndex knownHosts;
     const QList<LabelledContainers::HostScan> onHosts
-        = LabelledContainers::scanKnownHosts(DeploymentIndex(), experiment, &refused);
+        = LabelledContainers::scanKnownHosts(knownHosts, experiment, &refused);
     QStringList hostsWithContainers;
     int hostContainers = 0;
     QJsonArray hostsNotAsked;

@@ -242,6 +242,12 @@ void TestOrphansSsh::hostContainersAreFoundWithProjectAndEntryGone()
     for (const QJsonValue& d :
          QJsonDocument::fromJson(after.out.toUtf8()).object().value(QStringLiteral("deployments")).toArray())
         QVERIFY(d.toObject().value(QStringLiteral("experiment")).toString() != project->name());
+    // Nothing of ours is left on machine 0: it is not asked again. Machine 1 did not answer: it still is.
+    QStringList known;
+    for (const DeploymentIndex::KnownHost& h : index.knownHosts())
+        known << h.address;
+    QVERIFY2(!known.contains(m_machines->address(0)) && known.contains(m_machines->address(1)),
+             qPrintable(known.join(QLatin1Char(' '))));
 }
 
 QTEST_GUILESS_MAIN(TestOrphansSsh)

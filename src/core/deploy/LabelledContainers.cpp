@@ -280,12 +280,17 @@ QList<Host> hostsOf(const DeploymentIndex& index)
 
 } // namespace
 
-QList<HostScan> scanKnownHosts(const DeploymentIndex& index, const QString& experiment, QStringList* refused)
+QList<HostScan> scanKnownHosts(DeploymentIndex& index, const QString& experiment, QStringList* refused)
 {
     const QList<Host> hosts = hostsOf(index);
     if (hosts.isEmpty())
         return {};
-    return scanHosts(hosts, setupOf(index), experiment, refused);
+    const QList<HostScan> scans = scanHosts(hosts, setupOf(index), experiment, refused);
+    for (const HostScan& scan : scans) {
+        if (experiment.isEmpty() && scan.error.isEmpty() && scan.found.isEmpty())
+            index.forgetKnownHost({ scan.host.address, scan.host.docker });
+    }
+    return scans;
 }
 
 QStringList removeOnKnownHosts(DeploymentIndex& index, const QList<HostScan>& scans, const QString& experiment,

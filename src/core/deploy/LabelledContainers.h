@@ -66,8 +66,10 @@ QStringList removeOnHosts(const QList<Host>& hosts, const SshSetup& ssh, const Q
                           const QList<Found>& found, bool keepImages);
 
 // scanHosts on the index's known ssh hosts (DeploymentIndex::knownHosts), with the setup key; the timeout per
-// host is LOGISTICIAN_HOST_SCAN_TIMEOUT seconds when set, else 20.
-QList<HostScan> scanKnownHosts(const DeploymentIndex& index, const QString& experiment, QStringList* refused);
+// host is LOGISTICIAN_HOST_SCAN_TIMEOUT seconds when set, else 20. A scan of every experiment (experiment empty)
+// drops each host that answered with nothing labelled and that no index entry names: nothing of ours is left
+// there, so it is not asked again.
+QList<HostScan> scanKnownHosts(DeploymentIndex& index, const QString& experiment, QStringList* refused);
 // removeOnHosts on the hosts of scans where something was found; then each reachable host where nothing labelled
 // is left (of any experiment) and no index entry names goes from the known hosts. Returns the failures.
 QStringList removeOnKnownHosts(DeploymentIndex& index, const QList<HostScan>& scans, const QString& experiment,
