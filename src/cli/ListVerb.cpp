@@ -18,26 +18,41 @@ struct Listed
     DeploymentState state; // the project's own file when it is still there, else the index's copy
     bool folderGone = false;
     bool inIndex = true; // false: only its labelled containers were found
-    QStringList containers; // on this machine's engine, by label
+    QStringList containers; // by label: on this machine's engine, and on the known ssh hosts
+    QStringList where; // for each of containers: "local" or the ssh host's address
     SweepSummary summary;
 };
 
-QList<Listed> gather(bool all, QStringList* refused)
+QList<Listed> gather(bool all, QStringList* refused, QList<LabelledContainers::HostScan>* unreachable)
 {
     QList<Listed> out;
-    // Every container with Logistician's labels on this machine: those of no live deployment are orphans too.
-    QList<LabelledContainers::Found> labelled = LabelledContainers::scanLocal(QStringLiteral("docker"), {}, refused);
-    auto claim = [&labelled](const QString& experiment, const QString& commit) {
-        QStringList names;
+    // Every container with Logistician's labels on this machine and on every ssh host a deployment ran on (the
+    // index keeps them after the deployment is gone): those of no live deployment are orphans too.
+    struct Labelled
+    {
+        QString where;
+        LabelledContainers::Found found;
+    };
+    QList<Labelled> labelled;
+    DeploymentIndex index;
+    for (const LabelledContainers::Found& f : LabelledContainers::scanLocal(QStringLiteral("docker"), {}, refused))
+        labelled << Labelled { QStringLiteral("local"), f };
+    for (const LabelledContainers::HostScan& scan : LabelledContainers::scanKnownHosts(index, {}, refused)) {
+        if (!scan.error.isEmpty())
+            *unreachable << scan;
+        for (const LabelledContainers::Found& f : scan.found)
+            labelled << Labelled { scan.host.address, f };
+    }
+    auto claim = [&labelled](Listed* l) {
         for (auto it = labelled.begin(); it != labelled.end();) {
-            if (it->experiment == experiment && it->commit == commit) {
-                names << it->name;
+            if (it->found.experiment == l->state.experiment && it->found.commit == l->state.commit) {
+                l->containers << it->found.name;
+                l->where << it->where;
                 it = labelled.erase(it);
             } else {
                 ++it;
             }
         }
-        return names;
     };
     const AwsPrices prices;
     for (const DeploymentIndex::Entry& e : DeploymentIndex().entries()) {
@@ -48,7 +63,7 @@ QList<Listed> gather(bool all, QStringList* refused)
         if (l.folderGone)
             l.state = e.state;
         if (!l.state.terminated || l.folderGone)
-            l.containers = claim(l.state.experiment, l.state.commit);
+            claim(&l);
         if (l.state.terminated && !all && l.containers.isEmpty())
             continue;
         l.summary = SweepSummary::of(l.state, prices.price(e.region, e.instanceType));
@@ -59,10 +74,11 @@ QList<Listed> gather(bool all, QStringList* refused)
         Listed l;
         l.inIndex = false;
         l.folderGone = true;
-        l.state.experiment = labelled.first().experiment;
-        l.state.commit = labelled.first().commit;
-        l.state.backend = QStringLiteral("local");
-        l.containers = claim(l.state.experiment, l.state.commit);
+        l.state.experiment = labelled.first().found.experiment;
+        l.state.commit = labelled.first().found.commit;
+        l.state.backend
+            = labelled.first().where == QLatin1String("local") ? QStringLiteral("local") : QStringLiteral("ssh");
+        claim(&l);
         out << l;
     }
     return out;
@@ -80,9 +96,18 @@ int ListVerb::execute(const QStringList& arguments)
     if (int code = parse(parser, arguments); code >= 0)
         return code;
     QStringList refused;
-    const QList<Listed> listed = gather(parser.isSet(all), &refused);
+    QList<LabelledContainers::HostScan> unreachable;
+    const QList<Listed> listed = gather(parser.isSet(all), &refused, &unreachable);
     for (const QString& why : std::as_const(refused))
         Console::err(QStringLiteral("logistician: a container left out: %1\n").arg(why));
+    // Not fatal: what runs there is not listed, and the user is told so.
+    QJsonArray hostsNotAsked;
+    for (const LabelledContainers::HostScan& scan : std::as_const(unreachable)) {
+        Console::err(
+            QStringLiteral("logistician: %1 was not asked for containers: %2\n").arg(scan.host.address, scan.error));
+        hostsNotAsked.append(
+            QJsonObject { { QStringLiteral("host"), scan.host.address }, { QStringLiteral("error"), scan.error } });
+    }
 
     if (parser.isSet(json)) {
         QJsonArray items;
@@ -96,6 +121,7 @@ int ListVerb::execute(const QStringList& arguments)
                 { QStringLiteral("orphan"), l.folderGone },
                 { QStringLiteral("in_index"), l.inIndex },
                 { QStringLiteral("containers"), QJsonArray::fromStringList(l.containers) },
+                { QStringLiteral("container_hosts"), QJsonArray::fromStringList(l.where) },
                 { QStringLiteral("commit"), l.state.commit },
                 { QStringLiteral("machines"), s.liveMachines },
                 { QStringLiteral("conditions"), s.total },
@@ -114,7 +140,8 @@ int ListVerb::execute(const QStringList& arguments)
         Console::printJson({ { QStringLiteral("verb"), name() },
                              { QStringLiteral("exit_code"), 0 },
                              { QStringLiteral("error"), QJsonValue() },
-                             { QStringLiteral("deployments"), items } });
+                             { QStringLiteral("deployments"), items },
+                             { QStringLiteral("hosts_not_answering"), hostsNotAsked } });
         return 0;
     }
 
@@ -124,11 +151,16 @@ int ListVerb::execute(const QStringList& arguments)
     }
     for (const Listed& l : listed) {
         if (!l.inIndex) {
-            Console::outLine(QStringLiteral("%1 (orphan: %2 container(s) of commit %3 on this machine, no deployment "
-                                            "known)")
+            QStringList places;
+            for (const QString& w : l.where) {
+                const QString place = w == QLatin1String("local") ? QStringLiteral("this machine") : w;
+                if (!places.contains(place))
+                    places << place;
+            }
+            Console::outLine(QStringLiteral("%1 (orphan: %2 container(s) of commit %3 on %4, no deployment known)")
                                  .arg(l.state.experiment)
                                  .arg(l.containers.size())
-                                 .arg(l.state.commit.left(12)));
+                                 .arg(l.state.commit.left(12), places.join(QStringLiteral(", "))));
             Console::outLine(
                 QStringLiteral("  `logistician terminate --experiment %1` removes them").arg(l.state.experiment));
             continue;

@@ -8,6 +8,7 @@
 #include "ShellWords.h"
 #include "deploy/Deployment.h"
 #include "deploy/LabelledContainers.h"
+#include "deploy/TerminateOperation.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -108,7 +109,13 @@ int TerminateVerb::execute(const QStringList& arguments)
         QList<DeploymentIndex::Entry> entries = DeploymentIndex().find(experiment.dir());
         const QList<LabelledContainers::Found> leftovers
             = LabelledContainers::scanLocal(experiment.parameters().localDockerCommand(), name, nullptr);
-        if (!entries.isEmpty() || !leftovers.isEmpty())
+        bool onHosts = false;
+        if (entries.isEmpty() && leftovers.isEmpty()) {
+            DeploymentIndex index;
+            for (const LabelledContainers::HostScan& scan : LabelledContainers::scanKnownHosts(index, name, nullptr))
+                onHosts = onHosts || !scan.found.isEmpty();
+        }
+        if (!entries.isEmpty() || !leftovers.isEmpty() || onHosts)
             return terminateOrphans(entries, name, experiment.parameters().localDockerCommand(), options,
                                     parser.isSet(yes));
         Console::err(QStringLiteral("logistician: nothing is deployed for %1\n").arg(experiment.dir()));
@@ -149,6 +156,25 @@ int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries
 {
     QStringList refused;
     const QList<LabelledContainers::Found> before = LabelledContainers::scanLocal(localDocker, experiment, &refused);
+    // The ssh hosts any deployment ran on (kept by the index after its entry is gone): what still runs there.
+    DeploymentIndex knownHosts;
+    const QList<LabelledContainers::HostScan> onHosts
+        = LabelledContainers::scanKnownHosts(knownHosts, experiment, &refused);
+    QStringList hostsWithContainers;
+    int hostContainers = 0;
+    QJsonArray hostsNotAsked;
+    for (const LabelledContainers::HostScan& scan : onHosts) {
+        if (!scan.error.isEmpty()) {
+            Console::err(QStringLiteral("logistician: %1 was not asked for containers: %2\n")
+                             .arg(scan.host.address, scan.error));
+            hostsNotAsked.append(
+                QJsonObject { { QStringLiteral("host"), scan.host.address }, { QStringLiteral("error"), scan.error } });
+        } else if (!scan.found.isEmpty()) {
+            hostsWithContainers << scan.host.address;
+            hostContainers += scan.found.size();
+        }
+    }
+    QJsonArray removedOnHosts;
     QList<DeploymentIndex::Entry> live;
     for (const DeploymentIndex::Entry& e : entries) {
         if (!e.state.terminated)
@@ -168,10 +194,12 @@ int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries
                                  { QStringLiteral("experiment"), experiment },
                                  { QStringLiteral("orphans"), done },
                                  { QStringLiteral("containers_removed"), QJsonArray::fromStringList(removed) },
+                                 { QStringLiteral("containers_removed_on_hosts"), removedOnHosts },
+                                 { QStringLiteral("hosts_not_answering"), hostsNotAsked },
                                  { QStringLiteral("refused"), QJsonArray::fromStringList(refused) } });
         return code;
     };
-    if (live.isEmpty() && before.isEmpty()) {
+    if (live.isEmpty() && before.isEmpty() && hostContainers == 0) {
         Console::err(QStringLiteral("logistician: nothing is deployed for %1\n").arg(experiment));
         return report(0, QString(), {}, {});
     }
@@ -182,6 +210,10 @@ int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries
                         .arg(e.state.backend, e.state.commit.left(12), e.experimentDir);
         if (!before.isEmpty())
             what << QStringLiteral("%1 labelled container(s) on this machine").arg(before.size());
+        if (hostContainers > 0)
+            what << QStringLiteral("%1 labelled container(s) on %2")
+                        .arg(hostContainers)
+                        .arg(hostsWithContainers.join(QStringLiteral(", ")));
         if (!Console::stdinIsTerminal())
             return report(Result::badInput(QString()).exitCode(),
                           QStringLiteral("terminate: pass --yes to terminate without a question"), {}, {});
@@ -260,10 +292,38 @@ int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries
                 runLocal(Docker::removeImages(localDocker, { image }), &error);
         }
     }
+    // Then what still carries the label on the known ssh hosts (the runners of the experiment stop first), looked
+    // at again: the deployments above removed theirs. A host that does not answer is reported, not fatal.
+    if (hostContainers > 0) {
+        QStringList ignored;
+        DeploymentIndex index;
+        const QList<LabelledContainers::HostScan> left
+            = LabelledContainers::scanKnownHosts(index, experiment, &ignored);
+        const QStringList failed = LabelledContainers::removeOnKnownHosts(index, left, experiment, options.keepImages);
+        for (const LabelledContainers::HostScan& scan : left) {
+            bool hostFailed = false;
+            for (const QString& f : failed)
+                hostFailed = hostFailed || f.startsWith(scan.host.address + QLatin1Char(':'));
+            for (const LabelledContainers::Found& f : scan.found) {
+                if (!hostFailed)
+                    removedOnHosts.append(QJsonObject { { QStringLiteral("host"), scan.host.address },
+                                                        { QStringLiteral("name"), f.name } });
+            }
+        }
+        if (!failed.isEmpty()) {
+            code = std::max(code, 1);
+            errors << QStringLiteral("on the hosts: %1").arg(failed.join(QStringLiteral("; ")));
+        }
+    }
+    // A push's registry login folder a killed deploy left here.
+    QDir tmp(QDir::tempPath());
+    for (const QString& d : tmp.entryList({ TerminateOperation::localLoginPrefix(experiment) + QLatin1Char('*') },
+                                          QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot))
+        QDir(tmp.filePath(d)).removeRecursively();
     if (code == 0)
         Console::err(QStringLiteral("terminated %1: %2 deployment(s) from the index, %3 leftover container(s)\n")
                          .arg(experiment)
                          .arg(done.size())
-                         .arg(removed.size()));
+                         .arg(removed.size() + removedOnHosts.size()));
     return report(code, errors.join(QStringLiteral("; ")), done, removed);
 }

@@ -10,6 +10,8 @@
 #   remove_images DOCKER_IMAGE_RM...  the image deploy built or pulled (after its containers)
 #   remove_dirs DIR...                folders removed with everything in them
 #   remove_if_empty DIR               the folder, only once nothing is left in it
+#   remove_logins DIR PREFIX          the registry login folders DIR/PREFIX* a killed pull left
+#                                     (registry-pull.sh removes its own when it ends)
 cancel_claims() {
     d=$1
     shift
@@ -47,3 +49,9 @@ remove_labelled() {
 remove_images() { "$@" >/dev/null 2>&1; true; }
 remove_dirs() { rm -rf -- "$@"; }
 remove_if_empty() { rmdir -- "$1" 2>/dev/null; true; }
+remove_logins() {
+    for d in "$1/$2"*; do
+        [ ! -d "$d" ] || rm -rf -- "$d"
+    done
+    true
+}

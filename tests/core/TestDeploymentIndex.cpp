@@ -35,6 +35,62 @@ class TestDeploymentIndex : public QObject
     }
 
 private Q_SLOTS:
+    // The ssh hosts a deployment ran on stay known after its entry is gone (list and terminate --experiment look
+    // there by label); a host an entry names is never dropped; what the file says passes the parameters' rules.
+    void sshHostsStayKnown()
+    {
+        QTemporaryDir project;
+        QTemporaryDir indexDir;
+        const QString experimentDir = project.path() + "/rnn";
+        const QString stateDir = experimentDir + "/.logistician";
+        QVERIFY(QDir().mkpath(stateDir));
+        QFile parameters(experimentDir + "/parameters.json");
+        QVERIFY(parameters.open(QIODevice::WriteOnly));
+        parameters.write(R"({"experiment_name": "rnn", "experiment_command": "python train.py",
+                             "experiment_conditions": ["--lr 0.1"], "remote_docker_command": "sudo docker"})");
+        parameters.close();
+        QFile knownHosts(stateDir + "/known_hosts");
+        QVERIFY(knownHosts.open(QIODevice::WriteOnly));
+        knownHosts.write("[127.0.0.2]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyOfTheMachine\n");
+        knownHosts.close();
+
+        DeploymentIndex index(indexDir.path());
+        QVERIFY(index.record(experimentDir, stateDir, aState("rnn", "ssh")));
+        QVERIFY(
+            index.record(project.path() + "/other", project.path() + "/other/.logistician", aState("other", "local")));
+        const QList<DeploymentIndex::KnownHost> hosts = index.knownHosts();
+        QCOMPARE(hosts.size(), 1);
+        QCOMPARE(hosts.first().address, QString("root@127.0.0.2"));
+        QCOMPARE(hosts.first().docker, QString("sudo docker"));
+        QVERIFY(!index.sshDir().startsWith(index.folder() + "/rnn"));
+        QFile copied(index.sshDir() + "/known_hosts");
+        QVERIFY(copied.open(QIODevice::ReadOnly));
+        QVERIFY(copied.readAll().contains("HostKeyOfTheMachine"));
+        // Not an entry: entries() does not list the hosts' folder.
+        QCOMPARE(index.entries().size(), 2);
+
+        // Named by an entry: kept.
+        QVERIFY(index.forgetKnownHost(hosts.first()));
+        QCOMPARE(index.knownHosts().size(), 1);
+        // The entry goes (terminated, or deleted by hand): the host stays known...
+        QVERIFY(index.forget(stateDir));
+        QCOMPARE(index.knownHosts().size(), 1);
+        // ... until nothing is left there.
+        QVERIFY(index.forgetKnownHost(hosts.first()));
+        QVERIFY(index.knownHosts().isEmpty());
+
+        // A hostile address or docker command in the file is left out, never handed to ssh.
+        QFile file(index.sshDir() + "/hosts.json");
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"hosts": [{"address": "-oProxyCommand=touch /tmp/x", "docker": "docker"},
+                                 {"address": "root@127.0.0.3", "docker": "docker; rm -rf ~"},
+                                 {"address": "root@127.0.0.4:2200", "docker": "docker"}]})");
+        file.close();
+        const QList<DeploymentIndex::KnownHost> read = index.knownHosts();
+        QCOMPARE(read.size(), 1);
+        QCOMPARE(read.first().address, QString("root@127.0.0.4:2200"));
+    }
+
     void defaultFolderFollowsXdgStateHome()
     {
         // support/own-home sets XDG_STATE_HOME inside the test's own home.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // An aws deployment whose project folder is deleted: listed as an orphan from the index's copy of its state,
 // and `terminate --experiment PATH` destroys its machine with terraform destroy from the copy of the
-// Terraform state (the real terraform up to plan, the stand-in for apply/destroy, tests/support).
+// Terraform state (the real terraform up to plan, the stand-in for apply/destroy, tests/support): the destroy
+// runs in the index's copy and the machine the copy's state names is ended.
 #include "DeployTestKit.h"
 #include "RealTerraform.h"
 
@@ -60,8 +61,8 @@ void TestOrphansAws::deletedProjectIsDestroyedFromTheStateCopy()
              0);
     QTRY_COMPARE_WITH_TIMEOUT(DeployTestKit::containers(project->name()).size(), 1, 90000);
 
-    // The index holds the Terraform configuration as applied (and terraform.tfstate, which the stand-in, keeping
-    // its own state in .standin/, does not write: TestDeploymentIndex checks that copy and its refresh).
+    // The index holds the Terraform configuration as applied, and the state beside it: the stand-in keeps EC2's
+    // view of the instances in terraform.tfstate.standin.json, where the real terraform keeps terraform.tfstate.
     const QString index
         = m_kit->env().value(QStringLiteral("XDG_STATE_HOME")) + QStringLiteral("/logistician/deployments");
     QStringList copies;
@@ -69,15 +70,20 @@ void TestOrphansAws::deletedProjectIsDestroyedFromTheStateCopy()
          it.hasNext();)
         copies << it.next();
     QCOMPARE(copies.size(), 1);
-    QCOMPARE(
-        DeployTestKit::readFile(copies.first()),
-        DeployTestKit::readFile(project->experimentDir() + QStringLiteral("/.logistician/terraform/main.tf.json")));
-    // The stand-in's machines (sshd processes), to end them whatever happens: their folder goes below.
+    const QString terraformDir = project->experimentDir() + QStringLiteral("/.logistician/terraform");
+    QCOMPARE(DeployTestKit::readFile(copies.first()),
+             DeployTestKit::readFile(terraformDir + QStringLiteral("/main.tf.json")));
+    const QString copyDir = QFileInfo(copies.first()).path();
     const QJsonObject standIn
         = QJsonDocument::fromJson(
-              DeployTestKit::readFile(project->experimentDir()
-                                      + QStringLiteral("/.logistician/terraform/.standin/state.json")))
+              DeployTestKit::readFile(terraformDir + QStringLiteral("/terraform.tfstate.standin.json")))
               .object();
+    QCOMPARE(
+        QJsonDocument::fromJson(DeployTestKit::readFile(copyDir + QStringLiteral("/terraform.tfstate.standin.json")))
+            .object()
+            .value(QStringLiteral("instances")),
+        standIn.value(QStringLiteral("instances")));
+    // The stand-in's machines (sshd processes), to end them whatever happens: their folder goes below.
     QList<qint64> pids;
     for (const QJsonValue& v : standIn.value(QStringLiteral("instances")).toObject())
         pids << v.toObject().value(QStringLiteral("pid")).toVariant().toLongLong();
@@ -86,6 +92,12 @@ void TestOrphansAws::deletedProjectIsDestroyedFromTheStateCopy()
         for (qint64 pid : pids)
             QProcess::execute(QStringLiteral("kill"), { QString::number(pid) });
     });
+    // Alive: the process is there and no zombie (one nobody has reaped yet is dead all the same).
+    auto alive = [](qint64 pid) {
+        const QByteArray stat = DeployTestKit::readFile(QStringLiteral("/proc/%1/stat").arg(pid));
+        return !stat.isEmpty() && !stat.mid(stat.lastIndexOf(')') + 1).trimmed().startsWith('Z');
+    };
+    QVERIFY(alive(pids.first()));
 
     const QString experimentDir = project->experimentDir();
     QVERIFY(QDir(experimentDir).removeRecursively());
@@ -112,6 +124,11 @@ void TestOrphansAws::deletedProjectIsDestroyedFromTheStateCopy()
     QVERIFY2(!calls.filter(QStringLiteral("terraform init")).isEmpty(), qPrintable(calls.join(QLatin1Char('\n'))));
     QVERIFY2(calls.last().startsWith(QStringLiteral("terraform destroy -input=false -auto-approve")),
              qPrintable(calls.join(QLatin1Char('\n'))));
+    // ... run in the copy put back in the index (the project's own folder is gone), where the stand-in found the
+    // instance in the state copy and ended it: the machine is gone, not only the containers.
+    QVERIFY2(calls.last().contains(QStringLiteral("cwd=") + index + QLatin1Char('/')),
+             qPrintable(calls.join(QLatin1Char('\n'))));
+    QTRY_VERIFY_WITH_TIMEOUT(!alive(pids.first()), 10000);
     QVERIFY(DeployTestKit::containers(project->name()).isEmpty());
     QVERIFY(!QDir(index).entryList(QDir::Dirs | QDir::NoDotAndDotDot).contains(QStringLiteral("recovered")));
     QVERIFY(QDir(index).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());

@@ -15,6 +15,7 @@
 #include "deploy/RemoteScript.h"
 #include "deploy/Rerun.h"
 #include "deploy/StatusRound.h"
+#include "deploy/TerminateOperation.h"
 #include "git/GitRepository.h"
 #include "original/OriginalStyle.h"
 #include "slurm/SlurmDeploy.h"
@@ -496,7 +497,10 @@ void DeployOperation::loginAndPush(const QString& password)
     const QString docker = m_ctx.experiment.parameters().localDockerCommand();
     // A client configuration of this push's own (mode 0700), removed with the credential
     // docker login writes into it as soon as the push is done: ~/.docker never holds it.
-    auto config = std::make_shared<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/logistician-docker-XXXXXX"));
+    // Named for the experiment: terminate removes one a killed deploy left (TerminateOperation::localLoginPrefix).
+    auto config = std::make_shared<QTemporaryDir>(QDir::tempPath() + QLatin1Char('/')
+                                                  + TerminateOperation::localLoginPrefix(m_ctx.state.experiment)
+                                                  + QStringLiteral("XXXXXX"));
     if (!config->isValid()) {
         end(Result::failed(QStringLiteral("cannot make a folder for docker login: %1").arg(config->errorString())));
         return;
@@ -645,8 +649,9 @@ Command DeployOperation::registryPull(const DeploymentState::Host& host) const
     // templates/remote/registry-pull.sh: the credential lives in a folder of this pull's own, gone when it ends;
     // the password reaches docker login through standard input, never a command line.
     const QString setting = m_ctx.experiment.parameters().remoteDockerCommand();
-    const QString dir = QStringLiteral("%1/logistician/.docker-login-%2")
-                            .arg(host.home, QUuid::createUuid().toString(QUuid::Id128).left(16));
+    const QString dir = QStringLiteral("%1/logistician/%2%3")
+                            .arg(host.home, TerminateOperation::remoteLoginPrefix(m_ctx.state.experiment),
+                                 QUuid::createUuid().toString(QUuid::Id128).left(16));
     const QString text
         = RemoteScript(QStringLiteral("registry-pull"))
               .set(QStringLiteral("BASE_DIR"), host.home + QStringLiteral("/logistician"))

@@ -1,12 +1,23 @@
 // SPDX-License-Identifier: MIT
 #include "LabelledContainers.h"
 
+#include "AppPaths.h"
 #include "Docker.h"
 #include "Logging.h"
+#include "ParameterRules.h"
 #include "Parameters.h"
+#include "ShellWords.h"
+#include "deploy/RemoteScript.h"
+#include "deploy/Ssh.h"
+#include "workspace/DeploymentIndex.h"
 
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <memory>
+#include <vector>
 
 namespace LabelledContainers {
 
@@ -15,6 +26,66 @@ namespace {
 bool matches(const QString& pattern, const QString& text)
 {
     return QRegularExpression(QRegularExpression::anchoredPattern(pattern)).match(text).hasMatch();
+}
+
+struct Outcome
+{
+    bool ok = false;
+    QByteArray out;
+    QString error;
+};
+
+// Runs each command at the same time, each given at most timeoutSeconds; one that does not end is killed.
+QList<Outcome> runAll(const QList<Command>& commands, int timeoutSeconds)
+{
+    std::vector<std::unique_ptr<QProcess>> processes;
+    for (const Command& c : commands) {
+        auto p = std::make_unique<QProcess>();
+        if (c.refusal.isEmpty()) {
+            p->start(c.program, c.arguments);
+            p->closeWriteChannel();
+        }
+        processes.push_back(std::move(p));
+    }
+    QList<Outcome> outcomes;
+    const QDeadlineTimer deadline(timeoutSeconds * 1000);
+    for (size_t i = 0; i < processes.size(); ++i) {
+        QProcess& p = *processes[i];
+        Outcome o;
+        if (!commands.at(int(i)).refusal.isEmpty()) {
+            o.error = commands.at(int(i)).refusal;
+        } else if (!p.waitForFinished(int(std::max<qint64>(1, deadline.remainingTime())))) {
+            p.kill();
+            p.waitForFinished();
+            o.error = QStringLiteral("no answer within %1 s").arg(timeoutSeconds);
+        } else {
+            o.out = p.readAllStandardOutput();
+            o.ok = p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+            if (!o.ok) {
+                o.error = QString::fromUtf8(p.readAllStandardError()).trimmed();
+                if (o.error.isEmpty())
+                    o.error = QStringLiteral("exit code %1").arg(p.exitCode());
+            }
+        }
+        outcomes << o;
+    }
+    return outcomes;
+}
+
+// The hosts whose address and docker command pass their rules (they reach ssh and a shell there).
+QList<Host> checked(const QList<Host>& hosts, QStringList* refused)
+{
+    QList<Host> ok;
+    for (const Host& h : hosts) {
+        QString why = ParameterRules::host(h.address);
+        if (why.isEmpty())
+            why = ParameterRules::dockerCommand(h.docker);
+        if (why.isEmpty())
+            ok << h;
+        else if (refused)
+            *refused << QStringLiteral("a known host: %1").arg(why);
+    }
+    return ok;
 }
 
 } // namespace
@@ -93,6 +164,161 @@ QList<Found> scanLocal(const QString& docker, const QString& experiment, QString
         return {};
     }
     return parse(ps.readAllStandardOutput(), refused);
+}
+
+QList<HostScan> scanHosts(const QList<Host>& wanted, const SshSetup& ssh, const QString& experiment,
+                          QStringList* refused)
+{
+    const QList<Host> hosts = checked(wanted, refused);
+    QList<Command> commands;
+    for (const Host& h : hosts)
+        commands << SshAccess(h.address, ssh.sshDir, ssh.keyPath)
+                        .command(Docker::argv(Docker::listLabelled(h.docker, experiment)));
+    const QList<Outcome> outcomes = runAll(commands, ssh.timeoutSeconds);
+    QList<HostScan> scans;
+    QList<Command> close;
+    for (int i = 0; i < hosts.size(); ++i) {
+        HostScan scan;
+        scan.host = hosts.at(i);
+        if (outcomes.at(i).ok) {
+            QStringList why;
+            scan.found = parse(outcomes.at(i).out, &why);
+            for (const QString& w : std::as_const(why)) {
+                if (refused)
+                    *refused << QStringLiteral("%1: %2").arg(hosts.at(i).address, w);
+            }
+        } else {
+            scan.error = outcomes.at(i).error;
+        }
+        scans << scan;
+        close << SshAccess(hosts.at(i).address, ssh.sshDir, ssh.keyPath).closeMaster();
+    }
+    // A look, not a session: no master connection is left behind.
+    runAll(close, 5);
+    return scans;
+}
+
+QStringList removeOnHosts(const QList<Host>& wanted, const SshSetup& ssh, const QString& experiment,
+                          const QList<Found>& found, bool keepImages)
+{
+    if (!Parameters::isValidExperimentName(experiment))
+        return { QStringLiteral("not an experiment name") };
+    QStringList failures;
+    const QList<Host> hosts = checked(wanted, &failures);
+    QStringList images;
+    for (const Found& f : found) {
+        for (const QString& image : { f.image, builtImage(f.experiment, f.commit) }) {
+            if (!images.contains(image) && checkImage(image).isEmpty())
+                images << image;
+        }
+    }
+    // The experiment's runner folders on each host (named per host address, which need not be this one); and the
+    // registry login folders a killed pull left there go (TerminateOperation::remoteLoginPrefix).
+    static const QString listRunners = QStringLiteral(
+        "rm -rf -- \"$HOME\"/logistician/.docker-login-\"$1\"@*; "
+        "for d in \"$HOME\"/logistician/\"$1\"/runner-*; do [ -d \"$d\" ] && printf '%s\\n' \"$d\"; done; true");
+    QList<Command> lists;
+    for (const Host& h : hosts)
+        lists << SshAccess(h.address, ssh.sshDir, ssh.keyPath)
+                     .command(
+                         { QStringLiteral("sh"), QStringLiteral("-c"), listRunners, QStringLiteral("sh"), experiment });
+    const QList<Outcome> runners = runAll(lists, ssh.timeoutSeconds);
+    QList<Command> commands;
+    for (int i = 0; i < hosts.size(); ++i) {
+        const Host& h = hosts.at(i);
+        // Each runner stops first (templates/remote/stop-runner.sh, in a subshell of its own): nothing starts
+        // after the containers below are gone.
+        QString text;
+        for (const QString& dir : QString::fromUtf8(runners.at(i).out).split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+            text += QStringLiteral("(\n%1\n)\n")
+                        .arg(RemoteScript(QStringLiteral("stop-runner")).set(QStringLiteral("DIR"), dir).render());
+        RemoteScript terminate(QStringLiteral("terminate"));
+        terminate.call(QStringLiteral("remove_labelled"),
+                       QStringList { experiment, QString() } + Docker::programWords(h.docker));
+        // One at a time: an image that is not there does not keep the others.
+        for (const QString& image : std::as_const(images)) {
+            if (!keepImages)
+                terminate.call(QStringLiteral("remove_images"),
+                               Docker::argv(Docker::removeImages(h.docker, { image })));
+        }
+        commands << SshAccess(h.address, ssh.sshDir, ssh.keyPath).script(text + terminate.render());
+    }
+    const QList<Outcome> outcomes = runAll(commands, std::max(ssh.timeoutSeconds, 120));
+    QList<Command> close;
+    for (int i = 0; i < hosts.size(); ++i) {
+        if (!outcomes.at(i).ok)
+            failures << QStringLiteral("%1: %2").arg(hosts.at(i).address, outcomes.at(i).error);
+        close << SshAccess(hosts.at(i).address, ssh.sshDir, ssh.keyPath).closeMaster();
+    }
+    runAll(close, 5);
+    return failures;
+}
+
+namespace {
+
+SshSetup setupOf(const DeploymentIndex& index)
+{
+    SshSetup ssh;
+    ssh.sshDir = index.sshDir();
+    QDir().mkpath(ssh.sshDir);
+    QFile::setPermissions(ssh.sshDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    ssh.keyPath = AppPaths::sshKeyPath();
+    bool ok = false;
+    const int seconds = qEnvironmentVariableIntValue("LOGISTICIAN_HOST_SCAN_TIMEOUT", &ok);
+    if (ok && seconds > 0)
+        ssh.timeoutSeconds = seconds;
+    return ssh;
+}
+
+QList<Host> hostsOf(const DeploymentIndex& index)
+{
+    QList<Host> hosts;
+    for (const DeploymentIndex::KnownHost& k : index.knownHosts())
+        hosts << Host { k.address, k.docker };
+    return hosts;
+}
+
+} // namespace
+
+QList<HostScan> scanKnownHosts(DeploymentIndex& index, const QString& experiment, QStringList* refused)
+{
+    const QList<Host> hosts = hostsOf(index);
+    if (hosts.isEmpty())
+        return {};
+    const QList<HostScan> scans = scanHosts(hosts, setupOf(index), experiment, refused);
+    for (const HostScan& scan : scans) {
+        if (experiment.isEmpty() && scan.error.isEmpty() && scan.found.isEmpty())
+            index.forgetKnownHost({ scan.host.address, scan.host.docker });
+    }
+    return scans;
+}
+
+QStringList removeOnKnownHosts(DeploymentIndex& index, const QList<HostScan>& scans, const QString& experiment,
+                               bool keepImages)
+{
+    if (!Parameters::isValidExperimentName(experiment))
+        return { QStringLiteral("not an experiment name") };
+    const SshSetup ssh = setupOf(index);
+    QList<Host> hosts;
+    QList<Found> found;
+    QList<Host> reached;
+    for (const HostScan& scan : scans) {
+        if (!scan.error.isEmpty())
+            continue;
+        reached << scan.host;
+        if (!scan.found.isEmpty()) {
+            hosts << scan.host;
+            found += scan.found;
+        }
+    }
+    QStringList failures = hosts.isEmpty() ? QStringList() : removeOnHosts(hosts, ssh, experiment, found, keepImages);
+    // A host with nothing of ours left is no longer looked at (unless an index entry still names it).
+    QStringList ignored;
+    for (const HostScan& after : scanHosts(reached, ssh, QString(), &ignored)) {
+        if (after.error.isEmpty() && after.found.isEmpty())
+            index.forgetKnownHost({ after.host.address, after.host.docker });
+    }
+    return failures;
 }
 
 QString builtImage(const QString& experiment, const QString& commit)

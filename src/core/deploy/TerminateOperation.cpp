@@ -13,6 +13,16 @@ using HostPhase = DeploymentState::HostPhase;
 
 namespace TerminateOperation {
 
+QString localLoginPrefix(const QString& experiment)
+{
+    return QStringLiteral("logistician-docker-%1@").arg(experiment);
+}
+
+QString remoteLoginPrefix(const QString& experiment)
+{
+    return QStringLiteral(".docker-login-%1@").arg(experiment);
+}
+
 Plan plan(const DeployContext& ctx, const QSet<int>& selected, const TerminateOptions& options)
 {
     const bool keepImages = options.keepImages;
@@ -78,6 +88,8 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected, const TerminateOp
                 work.dirs << ctx.remoteExperimentDir(host) + QStringLiteral("/slurm")
                           << ctx.remoteExperimentDir(host) + QStringLiteral("/project");
             work.removeIfEmpty = ctx.remoteExperimentDir(host);
+            work.logins
+                = QStringList { host.home + QStringLiteral("/logistician"), remoteLoginPrefix(state.experiment) };
         }
         p.hosts << work;
     }
@@ -102,6 +114,8 @@ QString script(const QString& docker, const HostWork& work)
         script.call(QStringLiteral("remove_images"), Docker::argv(Docker::removeImages(docker, work.images)));
     if (!work.dirs.isEmpty())
         script.call(QStringLiteral("remove_dirs"), work.dirs);
+    if (work.logins.size() == 2)
+        script.call(QStringLiteral("remove_logins"), work.logins);
     if (!work.removeIfEmpty.isEmpty())
         script.call(QStringLiteral("remove_if_empty"), { work.removeIfEmpty });
     return script.render();
@@ -231,6 +245,13 @@ void cleanUp(DeployContext& ctx, const TerminateOptions& options, const Plan& p,
     }
     QObject::connect(pool, &JobPool::finished, &ctx, [&ctx, pool, p, failures, options, done] {
         pool->deleteLater();
+        // A push's login folder that a killed deploy left here (the credential in its config.json).
+        if (p.whole) {
+            QDir tmp(QDir::tempPath());
+            for (const QString& d : tmp.entryList({ localLoginPrefix(ctx.state.experiment) + QLatin1Char('*') },
+                                                  QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot))
+                QDir(tmp.filePath(d)).removeRecursively();
+        }
         // A machine of its own (aws) is destroyed anyway, so a container it could not stop does not matter.
         if (!failures->isEmpty() && !options.force && !ctx.preassignsHosts()) {
             ctx.save();

@@ -23,6 +23,13 @@ struct TerminateOptions
 // whole deployment is the same path with every condition chosen.
 namespace TerminateOperation {
 
+// The start of the name of the folder a registry login keeps its credential in while one push (here, in the
+// temporary folder) or pull (on a host, in ~/logistician) runs. The folder goes when the push or pull ends; one a
+// killed deploy left behind is removed by terminate. '@' is in no experiment name: one experiment's prefix
+// never matches another's folders.
+QString localLoginPrefix(const QString& experiment); // logistician-docker-EXPERIMENT@
+QString remoteLoginPrefix(const QString& experiment); // .docker-login-EXPERIMENT@
+
 // What is done on one host.
 struct HostWork
 {
@@ -36,6 +43,7 @@ struct HostWork
     QStringList images; // whole deployment: the image references removed once the containers are gone
     QStringList dirs; // remote folders removed (never those of results not synced)
     QString removeIfEmpty; // whole deployment: the experiment's folder, once nothing is left in it
+    QStringList logins; // whole deployment, remote: {folder, prefix} of the login folders a killed pull left
 };
 
 struct Plan

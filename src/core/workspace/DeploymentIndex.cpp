@@ -2,12 +2,15 @@
 #include "DeploymentIndex.h"
 
 #include "Logging.h"
+#include "ParameterRules.h"
+#include "Parameters.h"
 #include "git/GitRepository.h"
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
@@ -21,6 +24,8 @@ const char* const EntryFile = "entry.json";
 const char* const TerraformFolder = "terraform";
 const char* const ParametersFile = "parameters.json";
 const char* const RecoveredFolder = "recovered";
+const char* const SshFolder = ".ssh-hosts";
+const char* const KnownHostsFile = "hosts.json";
 
 Result copyFile(const QString& from, const QString& to)
 {
@@ -147,6 +152,10 @@ Result DeploymentIndex::record(const QString& experimentDir, const QString& stat
         if (Result r = copyFile(parameters, folder + QLatin1Char('/') + QLatin1String(ParametersFile)); !r)
             return r;
     }
+    if (state.backend == QLatin1String("ssh")) {
+        if (Result r = rememberHosts(experimentDir, stateDir, state); !r)
+            return r;
+    }
     // entry.json last: an entry without it is not listed, so a half-recorded one never shows.
     return writeJson(folder + QLatin1Char('/') + QLatin1String(EntryFile), entry);
 }
@@ -244,4 +253,123 @@ QList<DeploymentIndex::Entry> DeploymentIndex::find(const QString& nameOrPath) c
             found << e;
     }
     return found;
+}
+
+QString DeploymentIndex::sshDir() const
+{
+    return m_folder + QLatin1Char('/') + QLatin1String(SshFolder);
+}
+
+QList<DeploymentIndex::KnownHost> DeploymentIndex::readKnownHosts() const
+{
+    QFile file(sshDir() + QLatin1Char('/') + QLatin1String(KnownHostsFile));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QList<KnownHost> hosts;
+    // Read back from a file anyone with this user's rights may have edited: each value passes the rule its
+    // parameters.json key has before it reaches ssh or docker.
+    for (const QJsonValue& v :
+         QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("hosts")).toArray()) {
+        KnownHost h { v.toObject().value(QStringLiteral("address")).toString(),
+                      v.toObject().value(QStringLiteral("docker")).toString() };
+        QString why = ParameterRules::host(h.address);
+        if (why.isEmpty())
+            why = ParameterRules::dockerCommand(h.docker);
+        if (!why.isEmpty()) {
+            qCWarning(lcDeploy) << "skipping a known ssh host of" << file.fileName() << why;
+            continue;
+        }
+        if (!hosts.contains(h))
+            hosts << h;
+    }
+    return hosts;
+}
+
+Result DeploymentIndex::writeKnownHosts(const QList<KnownHost>& hosts) const
+{
+    QJsonArray list;
+    for (const KnownHost& h : hosts)
+        list.append(QJsonObject { { QStringLiteral("address"), h.address }, { QStringLiteral("docker"), h.docker } });
+    if (!QDir().mkpath(sshDir()))
+        return Result::failed(QStringLiteral("%1: cannot create").arg(sshDir()));
+    QFile::setPermissions(sshDir(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    return writeJson(sshDir() + QLatin1Char('/') + QLatin1String(KnownHostsFile),
+                     QJsonObject { { QStringLiteral("hosts"), list } });
+}
+
+Result DeploymentIndex::rememberHosts(const QString& experimentDir, const QString& stateDir,
+                                      const DeploymentState& state)
+{
+    Result loaded;
+    const std::optional<Parameters> parameters
+        = Parameters::load(experimentDir + QLatin1Char('/') + QLatin1String(ParametersFile), &loaded);
+    const QString docker = parameters ? parameters->remoteDockerCommand() : QStringLiteral("docker");
+    QList<KnownHost> hosts = readKnownHosts();
+    bool changed = false;
+    for (const DeploymentState::Host& host : state.hosts) {
+        const KnownHost h { host.address, docker };
+        if (!hosts.contains(h) && ParameterRules::host(h.address).isEmpty()) {
+            hosts << h;
+            changed = true;
+        }
+    }
+    if (changed) {
+        if (Result r = writeKnownHosts(hosts); !r)
+            return r;
+    }
+    // The host keys the experiment's ssh learnt, so a later scan checks them rather than trusting anew.
+    QFile theirs(stateDir + QStringLiteral("/known_hosts"));
+    if (!theirs.open(QIODevice::ReadOnly))
+        return Result::ok();
+    const QString oursPath = sshDir() + QStringLiteral("/known_hosts");
+    QFile ours(oursPath);
+    const QByteArray have = ours.open(QIODevice::ReadOnly) ? ours.readAll() : QByteArray();
+    ours.close();
+    const QList<QByteArray> haveLines = have.split('\n');
+    QByteArray added;
+    for (const QByteArray& line : theirs.readAll().split('\n')) {
+        if (!line.trimmed().isEmpty() && !haveLines.contains(line))
+            added += line + '\n';
+    }
+    if (added.isEmpty())
+        return Result::ok();
+    QDir().mkpath(sshDir());
+    QSaveFile out(oursPath);
+    if (!out.open(QIODevice::WriteOnly) || out.write(have + added) < 0 || !out.commit())
+        return Result::failed(QStringLiteral("%1: cannot save: %2").arg(oursPath, out.errorString()));
+    return Result::ok();
+}
+
+QList<DeploymentIndex::KnownHost> DeploymentIndex::knownHosts() const
+{
+    QList<KnownHost> hosts = readKnownHosts();
+    // Entries recorded before the list was kept: their ssh hosts, with the docker command of their parameters.
+    for (const Entry& e : entries()) {
+        if (e.state.backend != QLatin1String("ssh"))
+            continue;
+        Result loaded;
+        const std::optional<Parameters> parameters
+            = e.parametersCopy().isEmpty() ? std::nullopt : Parameters::load(e.parametersCopy(), &loaded);
+        const QString docker = parameters ? parameters->remoteDockerCommand() : QStringLiteral("docker");
+        for (const DeploymentState::Host& host : e.state.hosts) {
+            const KnownHost h { host.address, docker };
+            if (!hosts.contains(h) && ParameterRules::host(h.address).isEmpty())
+                hosts << h;
+        }
+    }
+    return hosts;
+}
+
+Result DeploymentIndex::forgetKnownHost(const KnownHost& host)
+{
+    for (const Entry& e : entries()) {
+        for (const DeploymentState::Host& h : e.state.hosts) {
+            if (e.state.backend == QLatin1String("ssh") && h.address == host.address)
+                return Result::ok();
+        }
+    }
+    QList<KnownHost> hosts = readKnownHosts();
+    if (!hosts.removeAll(host))
+        return Result::ok();
+    return writeKnownHosts(hosts);
 }

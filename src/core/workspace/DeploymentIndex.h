@@ -60,9 +60,29 @@ public:
     // repository of its own, so it opens as an experiment). Never overwrites a deployment.json that exists.
     Result restore(const Entry& entry, QString* experimentDir) const;
 
+    // An ssh host a deployment of this user ran on, with the docker command used there. Kept after the deployment
+    // is forgotten (and when its entry is deleted by hand), so `list` and `terminate --experiment` still look
+    // there for containers by their labels: a project folder deleted never hides a container on a host.
+    struct KnownHost
+    {
+        QString address; // user@host[:port], as ParameterRules::host has it
+        QString docker; // remote_docker_command, as ParameterRules::dockerCommand has it
+        bool operator==(const KnownHost& o) const { return address == o.address && docker == o.docker; }
+    };
+    // Every known ssh host, each once; entries that fail their rule are left out with a warning.
+    QList<KnownHost> knownHosts() const;
+    // A host where nothing of ours is left goes from the list (never one an entry still names).
+    Result forgetKnownHost(const KnownHost& host);
+    // Where ssh to the known hosts keeps its known_hosts (the experiments' host keys, gathered at record) and
+    // its master sockets: a hidden folder of the index, which entries() does not list.
+    QString sshDir() const;
+
     // The sub-folder name for a state folder: the experiment's name and a hash of the folder's path.
     static QString keyFor(const QString& stateDir, const QString& experiment);
 
 private:
+    Result rememberHosts(const QString& experimentDir, const QString& stateDir, const DeploymentState& state);
+    QList<KnownHost> readKnownHosts() const;
+    Result writeKnownHosts(const QList<KnownHost>& hosts) const;
     QString m_folder;
 };
