@@ -31,6 +31,8 @@ private Q_SLOTS:
     void initTestCase();
     void statusAppliesTheHostsAnswer();
     void statusAsksOnlyStartedConditions();
+    void unreachableHostEndsItsConditions();
+    void awsMachineGoneIsPreemptedOrLost();
     void syncSelectsReachableStartedConditions();
     void autoSyncTakesWhatJustFinished();
     void runnerStreamsOutputIntoTheDataFolder();
@@ -129,6 +131,10 @@ void TestDeployOperations::statusAsksOnlyStartedConditions()
     ctx->state.conditions[1].phase = Phase::Terminated;
     QCOMPARE(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), {}), (QList<int> { 0 }));
     QVERIFY(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@b"), {}).isEmpty());
+    // Preempted: its machine is gone, nothing to ask.
+    ctx->state.conditions[0].phase = Phase::Preempted;
+    QVERIFY(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), {}).isEmpty());
+    ctx->state.conditions[0].phase = Phase::Running;
     // The script asks about the host's runner, and each condition with its remote data folder, container name
     // and the runner's claim.
     const QString script = StatusRound::script(*ctx, ctx->state.hosts[0], { 0 });
@@ -137,6 +143,82 @@ void TestDeployOperations::statusAsksOnlyStartedConditions()
                                             "/home/me/logistician/exp/runner-me-a/claims/%1\n")
                                  .arg(ctx->state.conditions[0].slug)),
              qPrintable(script));
+}
+
+void TestDeployOperations::unreachableHostEndsItsConditions()
+{
+    // Issue 13 item 7: a watch never waits for ever on a host that does not answer.
+    auto ctx = sshContext();
+    QTemporaryDir dir;
+    ctx->stateDir = dir.path();
+    ctx->state.experiment.clear(); // not recorded in the user's index
+    DeploymentState& s = ctx->state;
+    // Its container was seen created (or running before the wrapper wrote its start time): no start time yet.
+    s.conditions[0].startedAt = QDateTime();
+    s.conditions[1].phase = Phase::Preempted;
+    s.conditions[2].host = QStringLiteral("me@a"); // queued in a's runner
+    ctx->markUnreachable(QStringLiteral("me@a"), QStringLiteral("Connection refused"));
+    QCOMPARE(s.conditions[0].phase, Phase::Unreachable);
+    QCOMPARE(s.conditions[0].lastRunPhase, Phase::Running);
+    QCOMPARE(s.conditions[1].phase, Phase::Preempted);
+    QCOMPARE(s.hosts[0].phase, HostPhase::Unreachable);
+    const QDateTime since = s.hosts[0].unreachableSince;
+    QVERIFY(since.isValid());
+    // Queued there: the host may come back and start it, for a while.
+    QCOMPARE(s.conditions[2].phase, Phase::Queued);
+    QVERIFY(s.stillGoing());
+    ctx->markUnreachable(QStringLiteral("me@a"), QStringLiteral("Connection refused"));
+    QCOMPARE(s.hosts[0].unreachableSince, since);
+    QCOMPARE(s.conditions[2].phase, Phase::Queued);
+    // Silent for longer than the bound: lost, and the watch can end. (One being started is left to its deploy.)
+    s.hosts[0].unreachableSince = QDateTime::currentDateTimeUtc().addSecs(-DeployContext::UnreachableLostSeconds);
+    ctx->starting.insert(2);
+    ctx->markUnreachable(QStringLiteral("me@a"), QStringLiteral("Connection refused"));
+    QCOMPARE(s.conditions[2].phase, Phase::Queued);
+    ctx->starting.clear();
+    QSignalSpy said(ctx.get(), &DeployContext::progress);
+    ctx->markUnreachable(QStringLiteral("me@a"), QStringLiteral("Connection refused"));
+    QCOMPARE(s.conditions[2].phase, Phase::Unreachable);
+    QCOMPARE(s.conditions[2].lastRunPhase, Phase::Queued);
+    QVERIFY(!s.stillGoing());
+    bool told = false;
+    for (const QList<QVariant>& args : std::as_const(said))
+        told = told || args.at(0).toString().contains(QStringLiteral("lost: me@a has not answered for"));
+    QVERIFY(told);
+    // It is kept in deployment.json, and forgotten once the host answers.
+    DeploymentState loaded;
+    QVERIFY(DeploymentState::load(dir.path(), &loaded));
+    QCOMPARE(loaded.hosts[0].unreachableSince.toSecsSinceEpoch(), s.hosts[0].unreachableSince.toSecsSinceEpoch());
+    StatusRound::apply(&s, QStringLiteral("me@a"), { 0 }, QByteArray("-runner\talive\n"));
+    QCOMPARE(s.hosts[0].phase, HostPhase::Ready);
+    QVERIFY(!s.hosts[0].unreachableSince.isValid());
+}
+
+void TestDeployOperations::awsMachineGoneIsPreemptedOrLost()
+{
+    auto ctx = sshContext(QStringLiteral("aws"));
+    auto* aws = qobject_cast<AwsBackend*>(ctx->backend.get());
+    QVERIFY(aws);
+    DeploymentState& s = ctx->state;
+    s.conditions[2].host = QStringLiteral("me@b");
+    s.conditions[2].phase = Phase::Building; // its machine went before its run started
+    const QStringList slugs { s.conditions[0].slug, s.conditions[2].slug };
+    // EC2 still runs the first (only unreachable), and dropped the second's from its state (terminated).
+    const QMap<QString, QString> states { { s.conditions[0].slug, QStringLiteral("running") } };
+    QCOMPARE(aws->explainGone(&s, slugs, states, true), (QList<int> { 2 }));
+    QCOMPARE(s.conditions[0].phase, Phase::Running);
+    QCOMPARE(s.conditions[2].phase, Phase::Preempted);
+    QCOMPARE(s.hosts[1].message, QStringLiteral("its spot instance was taken back by AWS"));
+    // Terminated, on demand: lost, and not asked about again.
+    s.conditions[0].phase = Phase::Unreachable;
+    s.conditions[0].lastRunPhase = Phase::Running;
+    QCOMPARE(aws->explainGone(&s, { s.conditions[0].slug }, { { s.conditions[0].slug, QStringLiteral("terminated") } },
+                              false),
+             (QList<int> { 0 }));
+    QCOMPARE(s.conditions[0].phase, Phase::Unreachable);
+    QVERIFY(DeploymentState::isTerminal(s.conditions[0].lastRunPhase));
+    QCOMPARE(s.hosts[0].message, QStringLiteral("its instance was terminated outside Logistician"));
+    QVERIFY(!s.stillGoing());
 }
 
 void TestDeployOperations::syncSelectsReachableStartedConditions()

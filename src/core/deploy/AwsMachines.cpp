@@ -258,48 +258,73 @@ void AwsBackend::explainUnreachable(DeploymentState* state, std::function<void(c
 {
     AwsParameters::Machine machine;
     AwsParameters::resolve(m_context.experiment.parameters(), Settings(), &machine);
-    // Only a spot machine is taken back; and only a run that had not ended counts (a finished one's machine
-    // ended itself, see Terraform::configuration).
+    // Each machine is its condition's own, so a machine gone for good explains every condition on it that
+    // had not ended: one whose run was seen, and one still waiting there (queued by its runner, its container
+    // created but not started). A finished run's machine ended itself (see Terraform::configuration).
     QSet<int> unfinished;
     for (int i = 0; i < state->conditions.size(); ++i) {
         const DeploymentState::Condition& c = state->conditions.at(i);
-        if (c.phase == Phase::Unreachable && !DeploymentState::isTerminal(c.lastRunPhase))
+        if ((c.phase == Phase::Unreachable && !DeploymentState::isTerminal(c.lastRunPhase))
+            || (!DeploymentState::isTerminal(c.phase) && c.phase != Phase::Unreachable && c.phase != Phase::Stopped
+                && c.phase != Phase::Preempted))
             unfinished << i;
     }
     const QStringList slugs = unreachableSlugs(*state, unfinished);
-    if (!machine.spot || unfinished.isEmpty() || slugs.isEmpty() || !canAsk(*state, terraformDir())) {
+    if (unfinished.isEmpty() || slugs.isEmpty() || !canAsk(*state, terraformDir())) {
         then({});
         return;
     }
-    withCredentials([this, state, slugs, then](const QMap<QString, QString>& env, const QString& error) {
+    const bool spot = machine.spot;
+    withCredentials([this, state, slugs, spot, then](const QMap<QString, QString>& env, const QString& error) {
         if (!error.isEmpty()) {
             Q_EMIT progress(error);
             then({});
             return;
         }
-        instanceStates(env, [this, state, slugs, then](const QMap<QString, QString>& states, const QString& error) {
-            QList<int> changed;
-            if (!error.isEmpty()) {
-                Q_EMIT progress(error);
-                then(changed);
-                return;
-            }
-            for (int i = 0; i < state->conditions.size(); ++i) {
-                DeploymentState::Condition& c = state->conditions[i];
-                const QString now = states.value(c.slug);
-                if (!slugs.contains(c.slug)
-                    || (!now.isEmpty() && now != QLatin1String("terminated") && now != QLatin1String("shutting-down")))
-                    continue;
-                c.phase = Phase::Preempted;
-                c.lastRunPhase = Phase::Preempted;
-                if (DeploymentState::Host* host = state->host(c.host))
-                    host->message = QStringLiteral("its spot instance was taken back by AWS");
-                Q_EMIT progress(QStringLiteral("%1: preempted: AWS took its spot machine back; deploy "
-                                               "--rerun-failed runs it again on a new one")
-                                    .arg(c.slug));
-                changed << i;
-            }
-            then(changed);
-        });
+        instanceStates(env,
+                       [this, state, slugs, spot, then](const QMap<QString, QString>& states, const QString& error) {
+                           if (!error.isEmpty()) {
+                               Q_EMIT progress(error);
+                               then({});
+                               return;
+                           }
+                           then(explainGone(state, slugs, states, spot));
+                       });
     });
+}
+
+QList<int> AwsBackend::explainGone(DeploymentState* state, const QStringList& slugs,
+                                   const QMap<QString, QString>& instanceStates, bool spot)
+{
+    QList<int> changed;
+    for (int i = 0; i < state->conditions.size(); ++i) {
+        DeploymentState::Condition& c = state->conditions[i];
+        // A refresh drops a terminated instance from the state: missing is gone too.
+        const QString now = instanceStates.value(c.slug);
+        if (!slugs.contains(c.slug)
+            || (!now.isEmpty() && now != QLatin1String("terminated") && now != QLatin1String("shutting-down")))
+            continue;
+        DeploymentState::Host* host = state->host(c.host);
+        if (spot) {
+            c.phase = Phase::Preempted;
+            c.lastRunPhase = Phase::Preempted;
+            if (host)
+                host->message = QStringLiteral("its spot instance was taken back by AWS");
+            Q_EMIT progress(QStringLiteral("%1: preempted: AWS took its spot machine back; deploy "
+                                           "--rerun-failed runs it again on a new one")
+                                .arg(c.slug));
+        } else {
+            // Not by Logistician (it releases machines through terraform, and marks them): lost for good. Its
+            // last run phase says so, and no refresh asks about it again.
+            c.phase = Phase::Unreachable;
+            c.lastRunPhase = Phase::Terminated;
+            if (host)
+                host->message = QStringLiteral("its instance was terminated outside Logistician");
+            Q_EMIT progress(QStringLiteral("%1: lost: EC2 says its machine is %2; terminate, then deploy to run it "
+                                           "again")
+                                .arg(c.slug, now.isEmpty() ? QStringLiteral("gone") : now));
+        }
+        changed << i;
+    }
+    return changed;
 }

@@ -85,8 +85,8 @@ public:
     virtual void wake(DeploymentState*, const QSet<int>&, Woken then) { then({}, QString()); }
     // Stops again the machines wake() started (their conditions' slugs).
     virtual void sleep(DeploymentState*, const QStringList&, Done done) { done(Result::ok()); }
-    // After a status round: conditions on unreachable machines that the provider took back become Preempted;
-    // then() gets their positions.
+    // After a status round: conditions on unreachable machines that the provider took back become Preempted
+    // (lost when the machine was no spot one); then() gets their positions.
     virtual void explainUnreachable(DeploymentState*, std::function<void(const QList<int>&)> then) { then({}); }
     // How long to wait for a new machine to answer: attempts and seconds between them.
     virtual int bootAttempts() const { return 3; }
@@ -164,6 +164,11 @@ public:
     void wake(DeploymentState* state, const QSet<int>& positions, Woken then) override;
     void sleep(DeploymentState* state, const QStringList& slugs, Done done) override;
     void explainUnreachable(DeploymentState* state, std::function<void(const QList<int>&)> then) override;
+    // What EC2 says (instance state by condition slug; missing: dropped by the refresh, so terminated) of the
+    // machines of these unreachable conditions: a terminated one's condition is preempted (spot) or lost.
+    // Returns the positions changed.
+    QList<int> explainGone(DeploymentState* state, const QStringList& slugs,
+                           const QMap<QString, QString>& instanceStates, bool spot);
 
     QString terraformDir() const;
     QString sshCidr(const DeployOptions& options) const;

@@ -90,6 +90,8 @@ void DeployContext::setHostPhase(const QString& address, HostPhase phase, const 
                       << DeploymentState::hostPhaseName(phase) << message;
     host->phase = phase;
     host->message = message;
+    if (phase != HostPhase::Unreachable)
+        host->unreachableSince = QDateTime();
     // A machine of its own (aws): its condition shows what the machine is doing.
     if (preassignsHosts()) {
         const Phase p = phase == HostPhase::Booting ? Phase::Booting
@@ -108,19 +110,38 @@ void DeployContext::markUnreachable(const QString& address, const QString& why)
     DeploymentState::Host* host = state.host(address);
     if (!host)
         return;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
     host->phase = HostPhase::Unreachable;
     host->message = why;
+    if (!host->unreachableSince.isValid())
+        host->unreachableSince = now;
     Q_EMIT progress(QStringLiteral("%1 does not answer: %2").arg(address, why));
+    // A condition waiting there (its runner's queue, a machine of its own) can only be started by that host:
+    // once it has been silent for long, the condition is lost, so no watch waits on it for ever.
+    const qint64 silent = host->unreachableSince.secsTo(now);
+    const bool givenUp = silent >= UnreachableLostSeconds;
     for (int i : state.conditionsOn(address)) {
         DeploymentState::Condition& c = state.conditions[i];
-        if (!c.startedAt.isValid() || c.phase == Phase::Unreachable || c.phase == Phase::Stopped
-            || c.phase == Phase::Terminated)
+        if (c.phase == Phase::Unreachable || c.phase == Phase::Stopped || c.phase == Phase::Terminated
+            || c.phase == Phase::Preempted)
+            continue;
+        // Running counts as started even before the run wrapper wrote its start time (the container was
+        // created, or its first line had not run yet when the host was last asked).
+        const bool started = c.startedAt.isValid() || c.phase == Phase::Running;
+        const bool waiting = c.phase == Phase::Queued || c.phase == Phase::Provisioning || c.phase == Phase::Booting
+            || c.phase == Phase::Uploading || c.phase == Phase::Building;
+        if (!started && (!givenUp || !waiting || starting.contains(i)))
             continue;
         c.lastRunPhase = c.phase;
         // An AWS machine that stopped itself after its run keeps its disk: stopped, not lost.
         const bool stoppedItself = preassignsHosts() && DeploymentState::isTerminal(c.phase)
             && experiment.parameters().autoStopMinutes() > 0;
         c.phase = stoppedItself ? Phase::Stopped : Phase::Unreachable;
+        if (!started)
+            Q_EMIT progress(QStringLiteral("%1: lost: %2 has not answered for %3 s and never started it (%4)")
+                                .arg(c.slug, address)
+                                .arg(silent)
+                                .arg(why));
         Q_EMIT conditionChanged(i);
     }
     save();

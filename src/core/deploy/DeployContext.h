@@ -39,8 +39,10 @@ public:
     void setPhase(int index, DeploymentState::Phase phase);
     void setHostPhase(const QString& address, DeploymentState::HostPhase phase, const QString& message = QString());
     // The host does not answer: its started conditions become unreachable (or stopped: an aws machine that
-    // stopped itself after its run).
+    // stopped itself after its run); those still waiting there too once it has been silent for
+    // UnreachableLostSeconds (lost: nothing can start them while it is gone).
     void markUnreachable(const QString& address, const QString& why);
+    static constexpr int UnreachableLostSeconds = 300;
 
     // Runs a command for the current operation; done is not called once the operation has ended.
     void run(const Command& command, AsyncCommand::Callback done) const;

@@ -179,7 +179,8 @@ QJsonObject DeploymentState::toJson() const
                                        { QStringLiteral("phase"), hostPhaseName(h.phase) },
                                        { QStringLiteral("message"), h.message },
                                        { QStringLiteral("up_since"), isoTime(h.upSince) },
-                                       { QStringLiteral("down_at"), isoTime(h.downAt) } });
+                                       { QStringLiteral("down_at"), isoTime(h.downAt) },
+                                       { QStringLiteral("unreachable_since"), isoTime(h.unreachableSince) } });
     }
     QJsonArray conditionArray;
     for (const Condition& c : conditions) {
@@ -254,6 +255,7 @@ DeploymentState DeploymentState::fromJson(const QJsonObject& json)
         h.message = o.value(QStringLiteral("message")).toString();
         h.upSince = fromIso(o.value(QStringLiteral("up_since")));
         h.downAt = fromIso(o.value(QStringLiteral("down_at")));
+        h.unreachableSince = fromIso(o.value(QStringLiteral("unreachable_since")));
         s.hosts.append(h);
     }
     for (const QJsonValue& v : json.value(QStringLiteral("conditions")).toArray()) {

@@ -56,6 +56,9 @@ public:
         QString message; // why it is unreachable
         QDateTime upSince; // aws: when the machine was made (its billing starts); invalid for local and ssh
         QDateTime downAt; // aws: when it was destroyed
+        // Since when it has not answered a status round; invalid while it answers. Bounds how long a condition
+        // waiting there may stay queued (DeployContext::markUnreachable).
+        QDateTime unreachableSince;
         static Host at(const QString& address, const QString& home = QString())
         {
             Host h;

@@ -9,7 +9,9 @@ namespace Rerun {
 
 bool isRerunnable(const DeploymentState::Condition& c)
 {
-    const bool lost = c.phase == Phase::Unreachable && !c.startedAt.isValid() && !c.host.isEmpty();
+    // Lost: never started there. One seen running before its start time was written may still run.
+    const bool lost = c.phase == Phase::Unreachable && !c.startedAt.isValid() && !c.host.isEmpty()
+        && c.lastRunPhase != Phase::Running;
     return c.phase == Phase::Failed || c.phase == Phase::Preempted || lost;
 }
 

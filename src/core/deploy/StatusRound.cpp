@@ -17,9 +17,10 @@ QList<int> conditionsToAsk(const DeploymentState& state, const QString& address,
 {
     QList<int> indexes;
     for (int i : state.conditionsOn(address)) {
-        // A condition terminated on its own has no container left to ask about.
+        // A condition terminated on its own, or preempted (AWS took its machine back), has no container left
+        // to ask about.
         const DeploymentState::Condition& c = state.conditions.at(i);
-        if (!starting.contains(i) && c.phase != Phase::Terminated)
+        if (!starting.contains(i) && c.phase != Phase::Terminated && c.phase != Phase::Preempted)
             indexes << i;
     }
     return indexes;
@@ -100,6 +101,8 @@ QList<int> apply(DeploymentState* state, const QString& address, const QList<int
         h->phase = HostPhase::Ready;
         h->message.clear();
     }
+    if (DeploymentState::Host* h = state->host(address))
+        h->unreachableSince = QDateTime();
     QHash<QString, QStringList> lines;
     for (const QByteArray& line : output.split('\n')) {
         const QStringList fields = QString::fromUtf8(line).split(QLatin1Char('\t'));

@@ -14,7 +14,7 @@ namespace StatusRound {
 void run(DeployContext& ctx, std::function<void()> then);
 
 // The conditions (positions in state.conditions) on this host that the round asks about: every one
-// handed to it (its runner's queue) that is not terminated.
+// handed to it (its runner's queue) that is not terminated or preempted.
 QList<int> conditionsToAsk(const DeploymentState& state, const QString& address, const QSet<int>& starting);
 
 // templates/remote/status.sh with an "r RUNNER_DIR" call and one "s SLUG DATA_DIR CONTAINER CLAIM" per condition.
