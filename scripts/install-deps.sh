@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
     # build
     g++ cmake ninja-build pkg-config git clang-format
-    qt6-base-dev qt6-base-dev-tools libqt6charts6-dev libqt6opengl6-dev qt6-tools-dev-tools libgl-dev
+    qt6-base-dev qt6-base-dev-tools libqt6charts6-dev qt6-svg-dev libqt6opengl6-dev qt6-tools-dev-tools libgl-dev
     libgit2-dev qtkeychain-qt6-dev
     # the tools Logistician drives
     docker.io rsync openssh-client openssh-server

@@ -2,6 +2,7 @@
 #include "ResultsVerb.h"
 
 #include "Console.h"
+#include "board/ResultsCsv.h"
 #include "board/ResultsScanner.h"
 #include "deploy/Deployment.h"
 
@@ -25,51 +26,19 @@ std::optional<double> numberOf(const Row& row, const QString& name)
     return ok ? std::optional<double>(value) : std::nullopt;
 }
 
-QString csvField(const QString& text)
-{
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n')))
-        return text;
-    return QLatin1Char('"') + QString(text).replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
-}
-
 struct Columns
 {
     QStringList keys;
     QStringList metrics;
 };
 
-QStringList cells(const Row& row, const Columns& columns)
-{
-    QStringList out { row.results.slug };
-    for (const QString& key : columns.keys)
-        out << ResultsScanner::keyValue(row.results, key);
-    for (const QString& metric : columns.metrics) {
-        const auto it = row.results.metrics.constFind(metric);
-        out << (it == row.results.metrics.cend() ? QString() : ResultsModel::formatNumber(it.value()));
-    }
-    out << row.state << QString::number(row.attempt) << (row.exitCode >= 0 ? QString::number(row.exitCode) : QString())
-        << (row.elapsedSeconds >= 0 ? QString::number(row.elapsedSeconds) : QString())
-        << row.commit.left(12)
-        // sha256: and 12 hex digits, as `docker images` shows an ID.
-        << row.provenance.imageId.left(19) << row.provenance.host;
-    return out;
-}
-
-QStringList header(const Columns& columns)
-{
-    QStringList out { QStringLiteral("condition") };
-    out << columns.keys << columns.metrics;
-    out << QStringLiteral("state") << QStringLiteral("attempt") << QStringLiteral("exit_code")
-        << QStringLiteral("elapsed_seconds") << QStringLiteral("commit") << QStringLiteral("image_id")
-        << QStringLiteral("host");
-    return out;
-}
-
+// Aligned columns for people; the columns and their order are the CSV's (ResultsCsv).
 QString table(const QList<Row>& rows, const Columns& columns)
 {
-    QList<QStringList> lines { header(columns) };
+    const ResultsCsv csv(columns.keys, columns.metrics);
+    QList<QStringList> lines { csv.header() };
     for (const Row& row : rows)
-        lines << cells(row, columns);
+        lines << csv.cells(row, ResultsCsv::Ids::Short);
     QList<int> widths(lines.first().size(), 0);
     for (const QStringList& line : lines) {
         for (int i = 0; i < line.size(); ++i)
@@ -81,24 +50,6 @@ QString table(const QList<Row>& rows, const Columns& columns)
         for (int i = 0; i < line.size(); ++i)
             padded << (i + 1 < line.size() ? line.at(i).leftJustified(widths[i]) : line.at(i));
         text += padded.join(QStringLiteral("  ")) + QLatin1Char('\n');
-    }
-    return text;
-}
-
-QString csv(const QList<Row>& rows, const Columns& columns)
-{
-    QStringList names = header(columns);
-    for (QString& n : names)
-        n = csvField(n);
-    QString text = names.join(QLatin1Char(',')) + QLatin1Char('\n');
-    for (const Row& row : rows) {
-        QStringList fields = cells(row, columns);
-        // The full commit and image ID in machine-readable output.
-        fields[fields.size() - 3] = row.commit;
-        fields[fields.size() - 2] = row.provenance.imageId;
-        for (QString& f : fields)
-            f = csvField(f);
-        text += fields.join(QLatin1Char(',')) + QLatin1Char('\n');
     }
     return text;
 }
@@ -268,7 +219,7 @@ int ResultsVerb::execute(const QStringList& arguments)
         Console::printJson(
             json(rows, columns, experiment, deployed ? QStringLiteral("deployment") : QStringLiteral("runs")));
     else if (how == QLatin1String("csv"))
-        Console::out(csv(rows, columns));
+        Console::out(ResultsCsv(columns.keys, columns.metrics).rows(rows));
     else
         Console::out(table(rows, columns));
     return 0;

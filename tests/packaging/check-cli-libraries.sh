@@ -3,7 +3,7 @@
 # The CLI loads no GUI libraries, and the window still opens through it
 # (ARCHITECTURE.md, "One binary, no GUI libraries for the CLI"):
 # - `LD_DEBUG=files logistician --help` (and --version, gui --help, a verb's
-#   --help) loads libQt6Core but no libQt6Widgets, Gui, Charts or OpenGL;
+#   --help) loads libQt6Core but no libQt6Widgets, Gui, Charts, OpenGL or Svg;
 # - `logistician gui PROJECT` (offscreen) shows the window, which does load Widgets;
 # - in an installed layout (PREFIX/bin, PREFIX/libexec/logistician) the same;
 # - with the window's executable missing, `logistician gui` says so (exit code 1).
@@ -21,7 +21,7 @@ trap 'rm -rf "$work"' EXIT
 export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config XDG_DATA_HOME=$work/home/.local/share
 export XDG_CACHE_HOME=$work/home/.cache XDG_RUNTIME_DIR=$work/runtime LOGISTICIAN_DATA_DIR=$source_dir
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-gui_libraries='libQt6(Widgets|Gui|Charts|OpenGL)'
+gui_libraries='libQt6(Widgets|Gui|Charts|OpenGL|Svg)'
 
 # The libraries a command loads, one name a line (ld.so prints "file=NAME [0];  needed by ...").
 loaded() {

@@ -1,31 +1,44 @@
 // SPDX-License-Identifier: MIT
 #include "ResultsPanel.h"
 
+#include "Dialogs.h"
 #include "Theme.h"
 #include "board/BoardStyle.h"
+#include "board/ResultsCsv.h"
 #include "keys/ViewKeys.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
+#include <QBuffer>
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
+#include <QCoreApplication>
+#include <QDir>
 #include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFileSystemModel>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QImage>
 #include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QListWidget>
 #include <QLogValueAxis>
+#include <QPainter>
 #include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSaveFile>
 #include <QScatterSeries>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QSvgGenerator>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTreeView>
@@ -38,6 +51,8 @@ namespace {
 
 constexpr qint64 MaxPreviewBytes = 256 * 1024;
 constexpr int MaxSeries = 8;
+// A chart never shown (its view has no size yet) is saved at this size.
+constexpr QSize DefaultChartSize(960, 600);
 
 const QList<QColor>& seriesColours()
 {
@@ -59,6 +74,8 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     , m_table(new QTableView)
     , m_metric(new QComboBox)
     , m_key(new QComboBox)
+    , m_exportCsv(new QPushButton(tr("E&xport CSV…")))
+    , m_saveChart(new QPushButton(tr("Save C&hart…")))
     , m_chartView(new QChartView)
     , m_conditions(new QListWidget)
     , m_files(new QTreeView)
@@ -75,6 +92,12 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     m_files->setObjectName(QStringLiteral("resultsFiles"));
     m_preview->setObjectName(QStringLiteral("resultsPreview"));
     m_empty->setObjectName(QStringLiteral("resultsEmpty"));
+    m_exportCsv->setObjectName(QStringLiteral("exportCsvButton"));
+    m_saveChart->setObjectName(QStringLiteral("saveChartButton"));
+    m_exportCsv->setAccessibleName(tr("Export the compare table as CSV"));
+    m_exportCsv->setToolTip(tr("Save the table's rows, in the order shown, as a CSV file"));
+    m_saveChart->setAccessibleName(tr("Save the chart as PNG or SVG"));
+    m_saveChart->setToolTip(tr("Save the chart as a PNG image or an SVG drawing"));
 
     m_empty->setText(tr("No results yet. Results appear here once conditions have finished and been synced:\n"
                         "numbers in results/*.json and results/*.csv are compared across conditions."));
@@ -108,6 +131,7 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     against->setBuddy(m_key);
     chartTop->addWidget(against);
     chartTop->addWidget(m_key, 1);
+    chartTop->addWidget(m_saveChart);
     auto* chartLayout = new QVBoxLayout(chartPage);
     chartLayout->addLayout(chartTop);
     chartLayout->addWidget(m_chartView, 1);
@@ -139,7 +163,15 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     filesSplitter->setStretchFactor(1, 2);
     filesSplitter->setStretchFactor(2, 3);
 
-    m_tabs->addTab(m_table, tr("Compare"));
+    auto* comparePage = new QWidget;
+    auto* compareTop = new QHBoxLayout;
+    compareTop->addStretch(1);
+    compareTop->addWidget(m_exportCsv);
+    auto* compareLayout = new QVBoxLayout(comparePage);
+    compareLayout->addLayout(compareTop);
+    compareLayout->addWidget(m_table, 1);
+
+    m_tabs->addTab(comparePage, tr("Compare"));
     m_tabs->addTab(chartPage, tr("Chart"));
     m_tabs->addTab(filesSplitter, tr("Files"));
     m_stack->addWidget(m_empty);
@@ -154,6 +186,15 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     connect(m_key, &QComboBox::currentIndexChanged, this, &ResultsPanel::updateChart);
     connect(m_conditions, &QListWidget::currentRowChanged, this, &ResultsPanel::showCondition);
     connect(m_files->selectionModel(), &QItemSelectionModel::currentChanged, this, &ResultsPanel::previewFile);
+    connect(m_exportCsv, &QPushButton::clicked, this, [this] {
+        chooseFile(tr("Export CSV"), QStringLiteral("results.csv"), { tr("CSV files (*.csv)") },
+                   [this](const QString& path) { return exportCsv(path); });
+    });
+    connect(m_saveChart, &QPushButton::clicked, this, [this] {
+        chooseFile(tr("Save Chart"), QStringLiteral("chart.png"),
+                   { tr("PNG image (*.png)"), tr("SVG drawing (*.svg)") },
+                   [this](const QString& path) { return saveChart(path); });
+    });
 }
 
 ResultsPanel::~ResultsPanel()
@@ -207,6 +248,7 @@ void ResultsPanel::onScanned()
         m_key->addItem(QStringLiteral("--") + k, k);
     m_key->addItem(tr("condition"), QString());
     m_key->setCurrentIndex(qMax(0, m_key->findData(key)));
+    m_saveChart->setEnabled(!m_model->metrics().isEmpty());
 
     const QSignalBlocker blockList(m_conditions);
     m_conditions->clear();
@@ -426,4 +468,122 @@ void ResultsPanel::previewFile(const QModelIndex& index)
     if (!file.atEnd())
         data += "\n…";
     m_preview->setPlainText(QString::fromUtf8(data));
+}
+
+// --- export ---------------------------------------------------------------------------------------
+
+QString ResultsPanel::startDir() const
+{
+    if (!m_lastDir.isEmpty())
+        return m_lastDir;
+    // The experiment's folder: data/<slug>[/attempt-N] lies below it.
+    if (!m_model->results().isEmpty()) {
+        QString dir = QDir::cleanPath(QFileInfo(m_model->results().first().dataDir).absoluteFilePath());
+        while (dir.size() > 1) {
+            const QFileInfo info(dir);
+            if (info.fileName() == QLatin1String("data"))
+                return info.absolutePath();
+            dir = info.absolutePath();
+        }
+    }
+    return QDir::homePath();
+}
+
+void ResultsPanel::chooseFile(const QString& title, const QString& name, const QStringList& filters,
+                              const std::function<bool(const QString&)>& save)
+{
+    auto* dialog = new QFileDialog(this, title, QDir(startDir()).filePath(name));
+    dialog->setObjectName(QStringLiteral("resultsSaveDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setNameFilters(filters);
+    dialog->setDefaultSuffix(QFileInfo(name).suffix());
+    // A name typed without a suffix takes the chosen filter's (PNG or SVG).
+    connect(dialog, &QFileDialog::filterSelected, dialog, [dialog](const QString& filter) {
+        const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("\\*\\.(\\w+)")).match(filter);
+        if (m.hasMatch())
+            dialog->setDefaultSuffix(m.captured(1));
+    });
+    connect(dialog, &QFileDialog::fileSelected, this, [this, save](const QString& path) {
+        if (save(path))
+            m_lastDir = QFileInfo(path).absolutePath();
+    });
+    dialog->open();
+}
+
+bool ResultsPanel::writeFile(const QString& title, const QString& path, const QByteArray& data)
+{
+    // QSaveFile writes beside the file and renames over it: a failed save leaves no partial file.
+    QSaveFile file(path);
+    if (file.open(QIODevice::WriteOnly) && file.write(data) == data.size() && file.commit())
+        return true;
+    const QString why = file.errorString();
+    file.cancelWriting();
+    Gui::MessageBox::tell(this, QMessageBox::Warning, title,
+                          tr("Could not save %1:\n%2").arg(QDir::toNativeSeparators(path), why));
+    return false;
+}
+
+bool ResultsPanel::exportCsv(const QString& path)
+{
+    // The rows as the table shows them: its sort order, and only the rows it accepts.
+    QList<ResultsScanner::ConditionResults> rows;
+    for (int r = 0; r < m_sorted->rowCount(); ++r)
+        rows << m_model->results().at(m_sorted->mapToSource(m_sorted->index(r, 0)).row());
+    const QString text = ResultsCsv(m_model->keys(), m_model->metrics()).compare(rows);
+    return writeFile(tr("Export CSV"), path, text.toUtf8());
+}
+
+void ResultsPanel::renderChart(QPainter* painter, const QSize& size)
+{
+    QChart* chart = m_chartView->chart();
+    const QSizeF shown = chart->size();
+    chart->resize(size);
+    // The chart lays out its title, axes and series on a posted event: done now, the file
+    // shows the chart as it is, not as it was before the last change of metric or size.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    painter->setRenderHint(QPainter::Antialiasing);
+    // The scene, not the widget: its items draw as vectors into an SVG.
+    chart->scene()->render(painter, QRectF(QPointF(), size), QRectF(chart->pos(), size));
+    chart->resize(shown);
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+}
+
+bool ResultsPanel::saveChart(const QString& path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    QSize size = m_chartView->chart()->size().toSize();
+    if (size.width() < 320 || size.height() < 200)
+        size = DefaultChartSize;
+    QByteArray data;
+    if (suffix == QLatin1String("svg")) {
+        QBuffer buffer(&data);
+        buffer.open(QIODevice::WriteOnly);
+        QSvgGenerator svg;
+        svg.setOutputDevice(&buffer);
+        svg.setSize(size);
+        svg.setViewBox(QRect(QPoint(), size));
+        svg.setTitle(m_chartView->chart()->title());
+        svg.setDescription(tr("A chart of Logistician's results"));
+        QPainter painter(&svg);
+        renderChart(&painter, size);
+        painter.end();
+    } else if (suffix == QLatin1String("png")) {
+        const qreal ratio = std::max<qreal>(1.0, devicePixelRatioF());
+        QImage image(size * ratio, QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(ratio);
+        image.fill(palette().color(QPalette::Base));
+        QPainter painter(&image);
+        renderChart(&painter, size);
+        painter.end();
+        QBuffer buffer(&data);
+        buffer.open(QIODevice::WriteOnly);
+        image.save(&buffer, "PNG");
+    } else {
+        Gui::MessageBox::tell(
+            this, QMessageBox::Warning, tr("Save Chart"),
+            tr("Could not save %1: the chart is saved as .png or .svg").arg(QDir::toNativeSeparators(path)));
+        return false;
+    }
+    return writeFile(tr("Save Chart"), path, data);
 }

@@ -5,6 +5,7 @@
 
 #include <QFutureWatcher>
 #include <QWidget>
+#include <functional>
 
 class QChart;
 class QChartView;
@@ -12,7 +13,9 @@ class QComboBox;
 class QFileSystemModel;
 class QLabel;
 class QListWidget;
+class QPainter;
 class QPlainTextEdit;
+class QPushButton;
 class QSortFilterProxyModel;
 class QStackedWidget;
 class QTabWidget;
@@ -24,6 +27,8 @@ class QTreeView;
 // a chart of a chosen metric against a chosen condition key (one line per
 // combination of the other keys, when there are a few), and each condition's
 // logs/, config/ and results/ to browse. Folders are read on a worker thread.
+// The compare table exports as CSV (ResultsCsv, as `logistician results`
+// writes it) and the chart saves as PNG or SVG.
 class ResultsPanel : public QWidget
 {
     Q_OBJECT
@@ -40,6 +45,12 @@ public:
     void setKey(const QString& key);
     void showTab(int index);
 
+    // What Export CSV… and Save Chart… do once a file is chosen: the compare table's
+    // rows as sorted on screen, or the chart as PNG or SVG (by the suffix). The file is
+    // replaced atomically; on failure it is left as it was and a message names it.
+    bool exportCsv(const QString& path);
+    bool saveChart(const QString& path);
+
 Q_SIGNALS:
     void scanned();
 
@@ -48,6 +59,11 @@ private:
     void updateChart();
     void showCondition(int index);
     void previewFile(const QModelIndex& index);
+    void chooseFile(const QString& title, const QString& name, const QStringList& filters,
+                    const std::function<bool(const QString&)>& save);
+    bool writeFile(const QString& title, const QString& path, const QByteArray& data);
+    void renderChart(QPainter* painter, const QSize& size);
+    QString startDir() const;
 
     ResultsModel* m_model;
     QSortFilterProxyModel* m_sorted;
@@ -61,6 +77,9 @@ private:
     QTableView* m_table;
     QComboBox* m_metric;
     QComboBox* m_key;
+    QPushButton* m_exportCsv;
+    QPushButton* m_saveChart;
+    QString m_lastDir; // where the last export went
     QChartView* m_chartView;
     QListWidget* m_conditions;
     QTreeView* m_files;
