@@ -2,73 +2,12 @@
 #include "ListVerb.h"
 
 #include "Console.h"
-#include "aws/AwsPrices.h"
-#include "deploy/LabelledContainers.h"
-#include "workspace/DeploymentIndex.h"
-#include "workspace/SweepSummary.h"
+#include "workspace/LiveDeployments.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
 
-namespace {
-
-struct Listed
-{
-    DeploymentIndex::Entry entry;
-    DeploymentState state; // the project's own file when it is still there, else the index's copy
-    bool folderGone = false;
-    bool inIndex = true; // false: only its labelled containers were found
-    QStringList containers; // on this machine's engine, by label
-    SweepSummary summary;
-};
-
-QList<Listed> gather(bool all, QStringList* refused)
-{
-    QList<Listed> out;
-    // Every container with Logistician's labels on this machine: those of no live deployment are orphans too.
-    QList<LabelledContainers::Found> labelled = LabelledContainers::scanLocal(QStringLiteral("docker"), {}, refused);
-    auto claim = [&labelled](const QString& experiment, const QString& commit) {
-        QStringList names;
-        for (auto it = labelled.begin(); it != labelled.end();) {
-            if (it->experiment == experiment && it->commit == commit) {
-                names << it->name;
-                it = labelled.erase(it);
-            } else {
-                ++it;
-            }
-        }
-        return names;
-    };
-    const AwsPrices prices;
-    for (const DeploymentIndex::Entry& e : DeploymentIndex().entries()) {
-        Listed l;
-        l.entry = e;
-        l.state = e.state;
-        l.folderGone = !e.stateDirExists() || !DeploymentState::load(e.stateDir, &l.state);
-        if (l.folderGone)
-            l.state = e.state;
-        if (!l.state.terminated || l.folderGone)
-            l.containers = claim(l.state.experiment, l.state.commit);
-        if (l.state.terminated && !all && l.containers.isEmpty())
-            continue;
-        l.summary = SweepSummary::of(l.state, prices.price(e.region, e.instanceType));
-        out << l;
-    }
-    // Labelled containers of no deployment the index knows (it was forgotten, or made by an older version).
-    while (!labelled.isEmpty()) {
-        Listed l;
-        l.inIndex = false;
-        l.folderGone = true;
-        l.state.experiment = labelled.first().experiment;
-        l.state.commit = labelled.first().commit;
-        l.state.backend = QStringLiteral("local");
-        l.containers = claim(l.state.experiment, l.state.commit);
-        out << l;
-    }
-    return out;
-}
-
-} // namespace
+using Listed = LiveDeployments::Row;
 
 int ListVerb::execute(const QStringList& arguments)
 {
@@ -80,7 +19,7 @@ int ListVerb::execute(const QStringList& arguments)
     if (int code = parse(parser, arguments); code >= 0)
         return code;
     QStringList refused;
-    const QList<Listed> listed = gather(parser.isSet(all), &refused);
+    const QList<Listed> listed = LiveDeployments::gather(parser.isSet(all), &refused);
     for (const QString& why : std::as_const(refused))
         Console::err(QStringLiteral("logistician: a container left out: %1\n").arg(why));
 

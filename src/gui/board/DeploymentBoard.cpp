@@ -70,7 +70,7 @@ DeploymentBoard::DeploymentBoard(QWidget* parent)
     , m_tick(new QTimer(this))
     , m_deployAction(new QAction(tr("&Deploy…"), this))
     , m_syncAction(new QAction(tr("S&ync All"), this))
-    , m_terminateAction(new QAction(tr("&Terminate All…"), this))
+    , m_terminateAction(new QAction(tr("Term&inate All…"), this))
     , m_refreshAction(new QAction(tr("Refresh &Status"), this))
     , m_rerunFailedAction(new QAction(tr("Rerun &Failed"), this))
 {
