@@ -22,7 +22,7 @@ RunningPanel::RunningPanel(QWidget* parent)
     : QDockWidget(tr("Running"), parent)
     , m_list(new QTreeWidget)
     , m_status(new QLabel)
-    , m_open(new QPushButton(tr("Open &Board")))
+    , m_open(new QPushButton(tr("Open Board")))
     , m_refresh(new QPushButton(tr("Reload")))
 {
     setObjectName(QStringLiteral("runningPanel"));

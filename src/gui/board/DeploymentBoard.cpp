@@ -246,6 +246,7 @@ void DeploymentBoard::buildUi()
     }
     m_search = new QLineEdit;
     m_search->setObjectName(QStringLiteral("boardSearch"));
+    m_search->setAccessibleName(tr("Search the conditions"));
     m_search->setPlaceholderText(tr("Filter by condition, machine or output"));
     m_search->setClearButtonEnabled(true);
     m_search->setMaximumWidth(280);
