@@ -2,89 +2,12 @@
 #include "ListVerb.h"
 
 #include "Console.h"
-#include "aws/AwsPrices.h"
-#include "deploy/LabelledContainers.h"
-#include "workspace/DeploymentIndex.h"
-#include "workspace/SweepSummary.h"
+#include "workspace/LiveDeployments.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
 
-namespace {
-
-struct Listed
-{
-    DeploymentIndex::Entry entry;
-    DeploymentState state; // the project's own file when it is still there, else the index's copy
-    bool folderGone = false;
-    bool inIndex = true; // false: only its labelled containers were found
-    QStringList containers; // by label: on this machine's engine, and on the known ssh hosts
-    QStringList where; // for each of containers: "local" or the ssh host's address
-    SweepSummary summary;
-};
-
-QList<Listed> gather(bool all, QStringList* refused, QList<LabelledContainers::HostScan>* unreachable)
-{
-    QList<Listed> out;
-    // Every container with Logistician's labels on this machine and on every ssh host a deployment ran on (the
-    // index keeps them after the deployment is gone): those of no live deployment are orphans too.
-    struct Labelled
-    {
-        QString where;
-        LabelledContainers::Found found;
-    };
-    QList<Labelled> labelled;
-    DeploymentIndex index;
-    for (const LabelledContainers::Found& f : LabelledContainers::scanLocal(QStringLiteral("docker"), {}, refused))
-        labelled << Labelled { QStringLiteral("local"), f };
-    for (const LabelledContainers::HostScan& scan : LabelledContainers::scanKnownHosts(index, {}, refused)) {
-        if (!scan.error.isEmpty())
-            *unreachable << scan;
-        for (const LabelledContainers::Found& f : scan.found)
-            labelled << Labelled { scan.host.address, f };
-    }
-    auto claim = [&labelled](Listed* l) {
-        for (auto it = labelled.begin(); it != labelled.end();) {
-            if (it->found.experiment == l->state.experiment && it->found.commit == l->state.commit) {
-                l->containers << it->found.name;
-                l->where << it->where;
-                it = labelled.erase(it);
-            } else {
-                ++it;
-            }
-        }
-    };
-    const AwsPrices prices;
-    for (const DeploymentIndex::Entry& e : DeploymentIndex().entries()) {
-        Listed l;
-        l.entry = e;
-        l.state = e.state;
-        l.folderGone = !e.stateDirExists() || !DeploymentState::load(e.stateDir, &l.state);
-        if (l.folderGone)
-            l.state = e.state;
-        if (!l.state.terminated || l.folderGone)
-            claim(&l);
-        if (l.state.terminated && !all && l.containers.isEmpty())
-            continue;
-        l.summary = SweepSummary::of(l.state, prices.price(e.region, e.instanceType));
-        out << l;
-    }
-    // Labelled containers of no deployment the index knows (it was forgotten, or made by an older version).
-    while (!labelled.isEmpty()) {
-        Listed l;
-        l.inIndex = false;
-        l.folderGone = true;
-        l.state.experiment = labelled.first().found.experiment;
-        l.state.commit = labelled.first().found.commit;
-        l.state.backend
-            = labelled.first().where == QLatin1String("local") ? QStringLiteral("local") : QStringLiteral("ssh");
-        claim(&l);
-        out << l;
-    }
-    return out;
-}
-
-} // namespace
+using Listed = LiveDeployments::Row;
 
 int ListVerb::execute(const QStringList& arguments)
 {
@@ -97,7 +20,7 @@ int ListVerb::execute(const QStringList& arguments)
         return code;
     QStringList refused;
     QList<LabelledContainers::HostScan> unreachable;
-    const QList<Listed> listed = gather(parser.isSet(all), &refused, &unreachable);
+    const QList<Listed> listed = LiveDeployments::gather(parser.isSet(all), &refused, &unreachable);
     for (const QString& why : std::as_const(refused))
         Console::err(QStringLiteral("logistician: a container left out: %1\n").arg(why));
     // Not fatal: what runs there is not listed, and the user is told so.

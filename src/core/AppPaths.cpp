@@ -48,6 +48,15 @@ QString examplesDir()
     return dataDir() + QStringLiteral("/examples");
 }
 
+QString cliExecutable()
+{
+    const QString beside = QDir(QCoreApplication::applicationDirPath()).absoluteFilePath(QStringLiteral("logistician"));
+    if (QFileInfo(beside).isExecutable())
+        return beside;
+    const QString onPath = QStandardPaths::findExecutable(QStringLiteral("logistician"));
+    return onPath.isEmpty() ? QStringLiteral("logistician") : onPath;
+}
+
 QString configDir()
 {
     const QString base = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation);

@@ -13,6 +13,10 @@ QString dataDir();
 QString templatesDir();
 QString examplesDir();
 
+// The `logistician` command itself, for the window to run a verb in a terminal: beside this
+// executable (the build folder), else the one on PATH, else the bare name.
+QString cliExecutable();
+
 // ~/.config/logistician (QStandardPaths; XDG_CONFIG_HOME moves it). Created on demand.
 QString configDir();
 QString settingsFile();

@@ -17,6 +17,7 @@
 #include <QEvent>
 #include <QFutureWatcher>
 #include <QStyle>
+#include <QTabBar>
 #include <QtConcurrent/QtConcurrentRun>
 
 ExperimentPage::ExperimentPage(QWidget* parent)
@@ -80,8 +81,15 @@ ExperimentPage::ExperimentPage(QWidget* parent)
     m_ui->experimentTabs->addTab(m_settings, style()->standardIcon(QStyle::SP_FileDialogInfoView), tr("Se&ttings"));
     connect(m_settings, &ExperimentSettingsEditor::modifiedChanged, this, &ExperimentPage::modifiedChanged);
     connect(m_settings, &ExperimentSettingsEditor::saveRequested, this, saveNow);
-    for (int i = 0; i < m_ui->experimentTabs->count(); ++i)
+    // Five tabs fit an 800-px window: when the room runs out their labels are shortened (whole in the
+    // tooltip) rather than hidden behind scroll arrows.
+    QTabBar* tabBar = m_ui->experimentTabs->tabBar();
+    tabBar->setElideMode(Qt::ElideRight);
+    tabBar->setUsesScrollButtons(false);
+    for (int i = 0; i < m_ui->experimentTabs->count(); ++i) {
         m_tabTitles << m_ui->experimentTabs->tabText(i);
+        m_ui->experimentTabs->setTabToolTip(i, QString(m_tabTitles.last()).remove(QLatin1Char('&')));
+    }
     connect(this, &ExperimentPage::modifiedChanged, this, &ExperimentPage::updateTabMarks);
 }
 
@@ -91,9 +99,12 @@ void ExperimentPage::updateTabMarks()
     const QList<QPair<int, bool>> tabs { { 0, m_ui->conditionsTab->isModified() },
                                          { 1, m_ui->environmentTab->isModified() },
                                          { 4, m_settings->isModified() } };
-    for (const auto& [index, modified] : tabs)
+    for (const auto& [index, modified] : tabs) {
         m_ui->experimentTabs->setTabText(
             index, modified ? m_tabTitles.value(index) + QStringLiteral(" *") : m_tabTitles.value(index));
+        const QString plain = QString(m_tabTitles.value(index)).remove(QLatin1Char('&'));
+        m_ui->experimentTabs->setTabToolTip(index, modified ? tr("%1 (unsaved changes)").arg(plain) : plain);
+    }
 }
 
 ExperimentPage::~ExperimentPage() = default;

@@ -2,25 +2,30 @@
 #include "MainWindow.h"
 
 #include "AboutDialog.h"
+#include "AppPaths.h"
 #include "CommandLogDock.h"
 #include "CommandRunner.h"
 #include "ConditionsEditor.h"
 #include "CredentialStore.h"
 #include "Dialogs.h"
+#include "ExampleDialog.h"
 #include "ExperimentPage.h"
 #include "Logging.h"
 #include "NarrowColumns.h"
 #include "NewExperimentWizard.h"
+#include "RunningPanel.h"
 #include "RunsPanel.h"
 #include "Settings.h"
 #include "SettingsDialog.h"
 #include "SetupWizard.h"
-#include "ShellWords.h"
 #include "Theme.h"
 #include "board/DeploymentBoard.h"
 #include "experiments/ExperimentFiles.h"
+#include "experiments/TerminalCommand.h"
+#include "git/GitRepository.h"
 #include "keys/ShortcutsDialog.h"
 #include "ui_MainWindow.h"
+#include "workspace/ExampleCopier.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -47,6 +52,7 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , m_ui(std::make_unique<Ui::MainWindow>())
     , m_commandLog(new CommandLogDock(this))
+    , m_running(new RunningPanel(this))
     , m_credentials(new CredentialStore(this))
     , m_undoGroup(new QUndoGroup(this))
 {
@@ -59,6 +65,11 @@ MainWindow::MainWindow(QWidget* parent)
         m_credentials->setService(service);
 
     addDockWidget(Qt::BottomDockWidgetArea, m_commandLog);
+    // The Running overview shares the bottom with the command log, hidden until View > Running asks for it.
+    addDockWidget(Qt::BottomDockWidgetArea, m_running);
+    tabifyDockWidget(m_commandLog, m_running);
+    m_running->hide();
+    connect(m_running, &RunningPanel::openRequested, this, &MainWindow::openBoard);
     m_ui->mainSplitter->setStretchFactor(0, 0);
     m_ui->mainSplitter->setStretchFactor(1, 1);
     m_ui->mainSplitter->setSizes({ 300, 900 });
@@ -190,6 +201,38 @@ void MainWindow::setupActions()
     m_ui->menuEdit->addAction(undo);
     m_ui->menuEdit->addAction(redo);
     m_ui->menuView->addAction(m_commandLog->toggleViewAction());
+    m_ui->menuView->addAction(m_running->toggleViewAction());
+    connect(m_running->toggleViewAction(), &QAction::triggered, m_running, [this](bool on) {
+        if (on)
+            m_running->raise(); // in front of the command log it shares the bottom with
+    });
+
+    // The shipped examples, from the File menu and the welcome page.
+    auto* openExample = new QAction(s->standardIcon(QStyle::SP_DirLinkIcon), tr("Open E&xample…"), this);
+    openExample->setObjectName(QStringLiteral("actionOpenExample"));
+    connect(openExample, &QAction::triggered, this, &MainWindow::showExampleDialog);
+    m_ui->menuFile->insertAction(m_ui->actionNewExperiment, openExample);
+    auto* exampleButton = new QPushButton(openExample->icon(), tr("Open an Exa&mple…"));
+    exampleButton->setObjectName(QStringLiteral("welcomeExampleButton"));
+    exampleButton->setToolTip(tr("Copy one of the examples to a folder of your choosing and open it"));
+    connect(exampleButton, &QPushButton::clicked, this, &MainWindow::showExampleDialog);
+    m_ui->welcomeButtons->insertWidget(2, exampleButton);
+    connect(&m_exampleCopy, &QFutureWatcher<ExampleCopy>::finished, this, [this] {
+        const ExampleCopy copied = m_exampleCopy.result();
+        if (!copied.result) {
+            statusBar()->clearMessage();
+            Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Open Example"), copied.result.message());
+            return;
+        }
+        m_pendingExperiment = copied.experimentDir;
+        openProject(copied.projectDir);
+    });
+
+    m_openShell = new QAction(s->standardIcon(QStyle::SP_ComputerIcon), tr("Open S&hell"), this);
+    m_openShell->setObjectName(QStringLiteral("actionOpenShell"));
+    m_openShell->setToolTip(tr("A shell in this experiment's image, the project mounted at /project, in a terminal"));
+    connect(m_openShell, &QAction::triggered, this, &MainWindow::openShell);
+    m_ui->menuExperiment->insertAction(m_ui->actionStop, m_openShell);
     auto* deployMenu = new QMenu(tr("Dep&loy"), this);
     deployMenu->setObjectName(QStringLiteral("menuDeploy"));
     m_ui->menuBar->insertMenu(m_ui->menuView->menuAction(), deployMenu);
@@ -392,15 +435,26 @@ void MainWindow::onProjectScanned()
     m_pendingExperiment.clear();
     if (!sameProject) {
         bool inProject = false;
-        for (const auto& e : std::as_const(m_project.experiments))
-            inProject = inProject || e.dir == toOpen;
+        // The folder asked for may be spelt through a symbolic link (the deployment index, a copied example).
+        const QString wanted = QFileInfo(toOpen).canonicalFilePath();
+        for (const auto& e : std::as_const(m_project.experiments)) {
+            if (!inProject
+                && (e.dir == toOpen || (!wanted.isEmpty() && QFileInfo(e.dir).canonicalFilePath() == wanted))) {
+                inProject = true;
+                toOpen = e.dir;
+            }
+        }
         if (!inProject)
             toOpen = m_project.experiments.isEmpty() ? QString() : m_project.experiments.first().dir;
     }
-    if (!toOpen.isEmpty())
-        openExperiment(toOpen);
-    else if (ExperimentPage* page = currentPage())
+    const bool toBoard = std::exchange(m_pendingBoard, false);
+    if (!toOpen.isEmpty()) {
+        ExperimentPage* page = openExperiment(toOpen);
+        if (toBoard && page->dir() == QDir(toOpen).absolutePath())
+            page->showTab(3);
+    } else if (ExperimentPage* page = currentPage()) {
         openExperiment(page->dir()); // keep the selection in the refreshed list
+    }
     updateActions();
     updateTitle();
     Q_EMIT projectLoaded();
@@ -554,6 +608,7 @@ void MainWindow::updateActions()
     m_ui->actionBuild->setEnabled(loaded && !busy);
     m_ui->actionRun->setEnabled(loaded && !busy);
     m_ui->actionStop->setEnabled(busy);
+    m_openShell->setEnabled(loaded);
     for (QAction* a :
          { m_ui->actionShowConditions, m_ui->actionShowEnvironment, m_ui->actionShowRuns, m_ui->actionShowDeployments })
         a->setEnabled(page != nullptr);
@@ -690,6 +745,58 @@ QDialog* MainWindow::showShortcuts()
     return dialog;
 }
 
+QDialog* MainWindow::showExampleDialog()
+{
+    auto* dialog = new ExampleDialog(AppPaths::examplesDir(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { copyExample(dialog->exampleName(), dialog->destination()); });
+    dialog->open();
+    return dialog;
+}
+
+void MainWindow::copyExample(const QString& name, const QString& destination)
+{
+    if (m_exampleCopy.isRunning())
+        return;
+    const QString dest = QDir(destination).absolutePath();
+    statusBar()->showMessage(tr("Copying the %1 example to %2…").arg(name, QDir::toNativeSeparators(dest)));
+    // Copying and committing a few hundred files is quick, but a slow disk must not freeze the window.
+    m_exampleCopy.setFuture(QtConcurrent::run([name, dest, examples = AppPaths::examplesDir()] {
+        ExampleCopy copy;
+        copy.projectDir = dest;
+        copy.result = ExampleCopier::copy(examples, name, dest, &copy.experimentDir);
+        return copy;
+    }));
+}
+
+void MainWindow::openShell()
+{
+    ExperimentPage* page = currentPage();
+    if (!page || !page->isLoaded())
+        return;
+    const Command command
+        = TerminalCommand::shell(Settings().terminalCommand(), AppPaths::cliExecutable(), page->dir());
+    if (command.program.isEmpty() || !CommandRunner::startDetached(command))
+        statusBar()->showMessage(tr("Could not start the terminal (Settings ▸ terminal command)"), 8000);
+    else
+        statusBar()->showMessage(tr("Opened a shell in %1's image").arg(page->experimentName()), 5000);
+}
+
+void MainWindow::openBoard(const QString& experimentDir)
+{
+    const QString dir = QDir(experimentDir).absolutePath();
+    auto repo = GitRepository::discover(dir);
+    const QString root = repo ? QDir(repo->workdir()).absolutePath() : dir;
+    if (!m_project.dir.isEmpty() && QDir(root).canonicalPath() == QDir(m_project.dir).canonicalPath()) {
+        openExperiment(dir)->showTab(3);
+        return;
+    }
+    m_pendingExperiment = dir;
+    m_pendingBoard = true;
+    openProject(root);
+}
+
 bool MainWindow::closeExperimentPage(const QString& dir)
 {
     const QString key = QDir(dir).absolutePath();
@@ -725,13 +832,7 @@ void MainWindow::showBrowserMenu(const QPoint& pos)
                     [dir] { QDesktopServices::openUrl(QUrl::fromLocalFile(dir)); });
     QAction* terminal
         = menu->addAction(style()->standardIcon(QStyle::SP_ComputerIcon), tr("Open &Terminal Here"), this, [this, dir] {
-              Command command;
-              const QStringList words = ShellWords::split(Settings().terminalCommand()).value_or(QStringList());
-              command.program = words.value(0);
-              command.arguments = words.mid(1);
-              if (words.endsWith(QStringLiteral("-e")))
-                  command.arguments << qEnvironmentVariable("SHELL", QStringLiteral("/bin/sh"));
-              command.workingDirectory = dir;
+              const Command command = TerminalCommand::here(Settings().terminalCommand(), dir);
               if (command.program.isEmpty() || !CommandRunner::startDetached(command))
                   statusBar()->showMessage(tr("Could not start the terminal (Settings ▸ terminal command)"), 8000);
           });

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "Result.h"
 #include "workspace/ProjectScanner.h"
 
 #include <QFutureWatcher>
@@ -14,6 +15,7 @@ class MainWindow;
 class CommandLogDock;
 class CredentialStore;
 class ExperimentPage;
+class RunningPanel;
 class QTreeWidgetItem;
 class QUndoGroup;
 class QWizard;
@@ -49,6 +51,16 @@ public:
     QDialog* showSettings();
     QDialog* showAbout();
     QDialog* showShortcuts(); // Help > Keyboard Shortcuts
+    // File > Open Example: the example is copied and committed on a worker thread, then opened.
+    QDialog* showExampleDialog();
+    void copyExample(const QString& name, const QString& destination);
+    bool isCopyingExample() const { return m_exampleCopy.isRunning(); }
+    // Experiment > Open Shell: `logistician shell` of the current experiment in the configured terminal.
+    void openShell();
+    // Opens the project holding experimentDir (asking first when another one has work), that experiment,
+    // and its Deployments tab: the Running panel's "Open Board".
+    void openBoard(const QString& experimentDir);
+    RunningPanel* runningPanel() const { return m_running; }
 
 Q_SIGNALS:
     void projectLoaded();
@@ -78,8 +90,19 @@ private:
     void maybeAnnounceShown();
     void confirmDiscard(const QString& question, std::function<void()> proceed);
 
+    struct ExampleCopy
+    {
+        Result result;
+        QString projectDir;
+        QString experimentDir;
+    };
+
     std::unique_ptr<Ui::MainWindow> m_ui;
     CommandLogDock* m_commandLog;
+    RunningPanel* m_running;
+    QAction* m_openShell = nullptr;
+    QFutureWatcher<ExampleCopy> m_exampleCopy;
+    bool m_pendingBoard = false; // show the Deployments tab of m_pendingExperiment once it opens
     CredentialStore* m_credentials;
     QUndoGroup* m_undoGroup;
     ProjectScanner::Project m_project;

@@ -30,6 +30,10 @@ protected:
     // Drops the window without asking (unsaved edits and runs are abandoned).
     void destroyMainWindow();
 
+    // Writes EXPERIMENT_DIR/.logistician/deployment.json: a live local deployment of two conditions, one
+    // finished and one running, and records it in the deployment index; gives the state folder.
+    static QString writeLiveDeployment(const QString& experimentDir, const QString& experiment);
+
     MainWindow* window() const { return m_window.get(); }
     QString configDir() const;
 

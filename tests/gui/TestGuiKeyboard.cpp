@@ -499,6 +499,35 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(dir + QStringLiteral("/parameters.json"))); // the original untouched
     }
 
+    // Last, as it leaves a deployment behind: the board's header buttons (Sync All, Terminate All, …) and
+    // the Running panel only show once a deployment exists, and their letters must not clash with the tabs.
+    void mnemonicsWithALiveDeployment()
+    {
+        ExperimentPage* page = window()->openExperiment(m_project->experimentDir());
+        QVERIFY(page);
+        QVERIFY(!writeLiveDeployment(page->dir(), page->experimentName()).isEmpty());
+        QVERIFY(page->reload());
+        page->showTab(3);
+        QApplication::processEvents();
+        auto* terminate = page->findChild<QWidget*>(QStringLiteral("terminateAllButton"));
+        QVERIFY(terminate);
+        QTRY_VERIFY(terminate->isVisible());
+        auto* running = window()->findChild<QAction*>(QStringLiteral("actionShowRunning"));
+        QVERIFY(running);
+        running->trigger();
+        QStringList problems;
+        for (int i = 0; i < 5; ++i) {
+            page->showTab(i);
+            checkEveryTab(window(), QStringLiteral("main window with a deployment, tab %1").arg(i), &problems);
+        }
+        running->trigger();
+        page->showTab(0);
+        problems.removeDuplicates();
+        for (const QString& problem : std::as_const(problems))
+            qWarning("%s", qPrintable(problem));
+        QVERIFY2(problems.isEmpty(), qPrintable(QStringLiteral("%1 problems (above)").arg(problems.size())));
+    }
+
 private:
     std::unique_ptr<TestProject> m_project;
 };

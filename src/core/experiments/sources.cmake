@@ -1,1 +1,4 @@
-target_sources(logistician_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/ExperimentFiles.cpp)
+target_sources(logistician_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/ExperimentFiles.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/TerminalCommand.cpp
+)

@@ -4,6 +4,7 @@ target_sources(logistician_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/ConditionGrid.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeploymentIndex.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ExampleCopier.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/LiveDeployments.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ProjectScanner.cpp
     ${CMAKE_CURRENT_LIST_DIR}/SweepSummary.cpp
 )

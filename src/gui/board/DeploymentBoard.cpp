@@ -71,7 +71,7 @@ DeploymentBoard::DeploymentBoard(QWidget* parent)
     , m_tick(new QTimer(this))
     , m_deployAction(new QAction(tr("&Deploy…"), this))
     , m_syncAction(new QAction(tr("S&ync All"), this))
-    , m_terminateAction(new QAction(tr("&Terminate All…"), this))
+    , m_terminateAction(new QAction(tr("Term&inate All…"), this))
     , m_refreshAction(new QAction(tr("Refresh &Status"), this))
     , m_rerunFailedAction(new QAction(tr("Rerun &Failed"), this))
 {
@@ -247,6 +247,7 @@ void DeploymentBoard::buildUi()
     }
     m_search = new QLineEdit;
     m_search->setObjectName(QStringLiteral("boardSearch"));
+    m_search->setAccessibleName(tr("Search the conditions"));
     m_search->setPlaceholderText(tr("Filter by condition, machine or output"));
     m_search->setClearButtonEnabled(true);
     m_search->setMaximumWidth(280);

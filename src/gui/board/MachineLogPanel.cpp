@@ -21,7 +21,7 @@ MachineLogPanel::MachineLogPanel(DeploymentMonitor* monitor, QWidget* parent)
     , m_monitor(monitor)
     , m_title(new QLabel)
     , m_follow(new QPushButton(tr("F&ollow")))
-    , m_terminal(new QPushButton(tr("Termi&nal")))
+    , m_terminal(new QPushButton(tr("Ter&minal")))
     , m_data(new QPushButton(tr("Data")))
     , m_sync(new QPushButton(tr("Syn&c")))
     , m_terminate(new QPushButton(tr("Te&rminate…")))
@@ -35,6 +35,7 @@ MachineLogPanel::MachineLogPanel(DeploymentMonitor* monitor, QWidget* parent)
     m_sync->setObjectName(QStringLiteral("syncMachineButton"));
     m_terminate->setObjectName(QStringLiteral("terminateMachineButton"));
     m_log->setObjectName(QStringLiteral("machineLogView"));
+    m_log->setAccessibleName(tr("Machine log"));
     m_follow->setCheckable(true);
     m_follow->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
     m_terminal->setIcon(style()->standardIcon(QStyle::SP_ComputerIcon));

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+#include "LiveDeployments.h"
+
+#include "aws/AwsPrices.h"
+
+namespace LiveDeployments {
+
+QList<Row> gather(bool all, QStringList* refused, QList<LabelledContainers::HostScan>* unreachable)
+{
+    QList<Row> out;
+    // Every container with Logistician's labels on this machine and on every ssh host a deployment ran on (the
+    // index keeps them after the deployment is gone): those of no live deployment are orphans too.
+    struct Labelled
+    {
+        QString where;
+        LabelledContainers::Found found;
+    };
+    QList<Labelled> labelled;
+    DeploymentIndex index;
+    for (const LabelledContainers::Found& f : LabelledContainers::scanLocal(QStringLiteral("docker"), {}, refused))
+        labelled << Labelled { QStringLiteral("local"), f };
+    for (const LabelledContainers::HostScan& scan : LabelledContainers::scanKnownHosts(index, {}, refused)) {
+        if (!scan.error.isEmpty())
+            *unreachable << scan;
+        for (const LabelledContainers::Found& f : scan.found)
+            labelled << Labelled { scan.host.address, f };
+    }
+    auto claim = [&labelled](Row* l) {
+        for (auto it = labelled.begin(); it != labelled.end();) {
+            if (it->found.experiment == l->state.experiment && it->found.commit == l->state.commit) {
+                l->containers << it->found.name;
+                l->where << it->where;
+                it = labelled.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    };
+    const AwsPrices prices;
+    for (const DeploymentIndex::Entry& e : index.entries()) {
+        Row l;
+        l.entry = e;
+        l.state = e.state;
+        l.folderGone = !e.stateDirExists() || !DeploymentState::load(e.stateDir, &l.state);
+        if (l.folderGone)
+            l.state = e.state;
+        if (!l.state.terminated || l.folderGone)
+            claim(&l);
+        if (l.state.terminated && !all && l.containers.isEmpty())
+            continue;
+        l.summary = SweepSummary::of(l.state, prices.price(e.region, e.instanceType));
+        out << l;
+    }
+    // Labelled containers of no deployment the index knows (it was forgotten, or made by an older version).
+    while (!labelled.isEmpty()) {
+        Row l;
+        l.inIndex = false;
+        l.folderGone = true;
+        l.state.experiment = labelled.first().found.experiment;
+        l.state.commit = labelled.first().found.commit;
+        l.state.backend
+            = labelled.first().where == QLatin1String("local") ? QStringLiteral("local") : QStringLiteral("ssh");
+        claim(&l);
+        out << l;
+    }
+    return out;
+}
+
+} // namespace LiveDeployments
