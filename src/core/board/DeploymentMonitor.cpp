@@ -10,6 +10,7 @@
 #include "board/ConditionLog.h"
 #include "deploy/AutoSync.h"
 #include "deploy/RemoteScript.h"
+#include "experiments/TerminalCommand.h"
 
 #include <QFileInfo>
 #include <QHash>
@@ -445,13 +446,8 @@ Command DeploymentMonitor::terminalCommand(int row) const
     const Command login = loginCommand(row);
     if (login.program.isEmpty())
         return Command();
-    const QStringList terminal = ShellWords::split(Settings().terminalCommand()).value_or(QStringList());
-    if (terminal.isEmpty())
-        return Command();
-    Command command;
-    command.program = terminal.first();
-    command.arguments = terminal.mid(1) << login.program << login.arguments;
-    command.workingDirectory = login.workingDirectory;
+    Command command = TerminalCommand::running(Settings().terminalCommand(),
+                                               QStringList { login.program } + login.arguments, login.workingDirectory);
     command.environment = login.environment;
     return command;
 }
