@@ -42,7 +42,9 @@ void CompactButtonRow::resizeEvent(QResizeEvent* event)
 
 void CompactButtonRow::fit()
 {
-    if (m_fullWidth == 0) {
+    // With the names shown the hint is the full width now (fonts and styles change it); while compact, the
+    // width they needed when last shown.
+    if (!m_compact || m_fullWidth == 0) {
         const bool was = m_compact;
         setCompact(false);
         m_fullWidth = sizeHint().width();

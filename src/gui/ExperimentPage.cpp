@@ -86,7 +86,9 @@ ExperimentPage::ExperimentPage(QWidget* parent)
     QTabBar* tabBar = m_ui->experimentTabs->tabBar();
     tabBar->setElideMode(Qt::ElideRight);
     tabBar->setUsesScrollButtons(false);
+    m_ui->experimentTabs->installEventFilter(this);
     for (int i = 0; i < m_ui->experimentTabs->count(); ++i) {
+        m_tabIcons << m_ui->experimentTabs->tabIcon(i);
         m_tabTitles << m_ui->experimentTabs->tabText(i);
         m_ui->experimentTabs->setTabToolTip(i, QString(m_tabTitles.last()).remove(QLatin1Char('&')));
     }
@@ -345,7 +347,21 @@ bool ExperimentPage::eventFilter(QObject* watched, QEvent* event)
 {
     if ((watched == m_ui->experimentPath || watched == m_ui->experimentTitle) && event->type() == QEvent::Resize)
         elidePath();
+    if (watched == m_ui->experimentTabs && event->type() == QEvent::Resize)
+        fitTabs();
     return QWidget::eventFilter(watched, event);
+}
+
+void ExperimentPage::fitTabs()
+{
+    // Where the labels with icons do not fit, the icons go first; only then are the labels shortened.
+    QTabWidget* tabs = m_ui->experimentTabs;
+    for (int i = 0; i < tabs->count() && i < m_tabIcons.size(); ++i)
+        tabs->setTabIcon(i, m_tabIcons.at(i));
+    if (tabs->tabBar()->sizeHint().width() <= tabs->width())
+        return;
+    for (int i = 0; i < tabs->count(); ++i)
+        tabs->setTabIcon(i, QIcon());
 }
 
 void ExperimentPage::elidePath()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QIcon>
 #include <QWidget>
 #include <memory>
 
@@ -59,6 +60,7 @@ protected:
 private:
     void showBanner(const QString& message);
     void elidePath();
+    void fitTabs();
     void updateGitState();
     void updateRunConditions();
     void updateTabMarks();
@@ -74,4 +76,5 @@ private:
     DeploymentBoard* m_deployments = nullptr;
     ExperimentSettingsEditor* m_settings = nullptr;
     QStringList m_tabTitles; // without the unsaved marker
+    QList<QIcon> m_tabIcons; // shown while the labels fit beside them
 };

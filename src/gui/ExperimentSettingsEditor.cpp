@@ -87,6 +87,9 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
 
     auto [machinesBox, machines] = group(tr("Backend and machines"), QStringLiteral("machinesGroup"));
     m_backend = new QComboBox;
+    // The longest choice must not widen the form past a small window.
+    m_backend->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_backend->setMinimumContentsLength(16);
     m_backend->addItem(tr("This machine's Docker engine"), QStringLiteral("local"));
     m_backend->addItem(tr("Your own machines over SSH (the hosts below)"), QStringLiteral("ssh"));
     m_backend->addItem(tr("A SLURM cluster (its settings stay as parameters.json has them)"), QStringLiteral("slurm"));
@@ -125,7 +128,7 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     m_price->setObjectName(QStringLiteral("awsPrice"));
     m_price->setWordWrap(true);
     aws->addRow(tr("Price:"), m_price);
-    auto* spot = new QCheckBox(tr("Spot instances (cheaper; AWS may take them back, and they run again)"));
+    auto* spot = new QCheckBox(tr("Spot instances (cheaper; AWS may take one back)"));
     addField(aws, QStringLiteral("aws_spot"), tr("Spot:"), Kind::Check, spot,
              tr("Ask for spot instances; a machine taken back shows as preempted"));
     addField(aws, QStringLiteral("aws_spot_max_price"), tr("Spot max price:"), Kind::Text,

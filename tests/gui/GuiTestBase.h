@@ -20,6 +20,10 @@ public:
     GuiTestBase();
     ~GuiTestBase() override;
 
+    // Writes EXPERIMENT_DIR/.logistician/deployment.json: a live local deployment of two conditions, one
+    // finished and one running, and records it in the deployment index; gives the state folder.
+    static QString writeLiveDeployment(const QString& experimentDir, const QString& experiment);
+
 protected:
     // Call from initTestCase(): isolates the settings.
     void isolateSettings();
@@ -29,10 +33,6 @@ protected:
     bool openProject(const QString& dir);
     // Drops the window without asking (unsaved edits and runs are abandoned).
     void destroyMainWindow();
-
-    // Writes EXPERIMENT_DIR/.logistician/deployment.json: a live local deployment of two conditions, one
-    // finished and one running, and records it in the deployment index; gives the state folder.
-    static QString writeLiveDeployment(const QString& experimentDir, const QString& experiment);
 
     MainWindow* window() const { return m_window.get(); }
     QString configDir() const;

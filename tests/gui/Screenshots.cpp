@@ -10,9 +10,11 @@
 #include "Dialogs.h"
 #include "EnvironmentEditor.h"
 #include "ExperimentPage.h"
+#include "GuiTestBase.h"
 #include "LogView.h"
 #include "MainWindow.h"
 #include "NewExperimentWizard.h"
+#include "RunningPanel.h"
 #include "RunsPanel.h"
 #include "ScreenshotSize.h"
 #include "SettingsDialog.h"
@@ -263,6 +265,8 @@ int main(int argc, char** argv)
 
     QTemporaryDir home(QDir::tempPath() + QStringLiteral("/logistician-demo-XXXXXX"));
     qputenv("XDG_CONFIG_HOME", (home.path() + QStringLiteral("/.config")).toUtf8());
+    // The deployment index of the demo's own: the Running overview shows only what this program writes.
+    qputenv("XDG_STATE_HOME", (home.path() + QStringLiteral("/.local/state")).toUtf8());
     if (qEnvironmentVariableIsEmpty("LOGISTICIAN_KEYCHAIN_SERVICE"))
         qputenv("LOGISTICIAN_KEYCHAIN_SERVICE", "logistician-screenshots");
     DemoRepository repo(home.path() + QStringLiteral("/rnn-study"));
@@ -284,6 +288,12 @@ int main(int argc, char** argv)
         about->adjustSize();
         save(about, QStringLiteral("about"));
         about->close();
+
+        // File > Open Example, from the welcome page.
+        QDialog* examples = window.showExampleDialog();
+        waitFor([&] { return examples && examples->isVisible(); });
+        save(examples, QStringLiteral("open-example"));
+        examples->reject();
     }
 
     QSignalSpy loaded(&window, &MainWindow::projectLoaded);
@@ -395,6 +405,20 @@ int main(int argc, char** argv)
     waitFor([&] { return shortcuts->isVisible(); });
     save(shortcuts, QStringLiteral("keyboard-shortcuts"));
     shortcuts->close();
+
+    // View > Running Deployments: two live sweeps of other projects, as their deploys record them.
+    for (const QString& name : { QStringLiteral("lm-finetune"), QStringLiteral("protein-fold") }) {
+        const QString dir = home.path() + QStringLiteral("/%1/experiments/%1").arg(name);
+        QDir().mkpath(dir);
+        GuiTestBase::writeLiveDeployment(dir, name);
+    }
+    // Only these two: the containers of whatever else this machine's engine runs are not the demo's.
+    qputenv("DOCKER_HOST", QByteArray("unix://") + home.path().toUtf8() + "/no-engine.sock");
+    QSignalSpy refreshed(window.runningPanel(), &RunningPanel::refreshed);
+    window.runningPanel()->toggleViewAction()->trigger();
+    waitFor([&] { return refreshed.count() > 0; }, 30000);
+    save(&window, QStringLiteral("running-deployments"));
+    window.runningPanel()->toggleViewAction()->trigger();
 
     Gui::MessageBox::setNextAnswer(QMessageBox::Discard);
     window.close();
