@@ -290,7 +290,7 @@ void TestGuiSettings::spotRetriesPriceAndWideRange()
     // Spot: the checkbox and its max price, whose rule needs spot on.
     NEED(QCheckBox, spot, editor, "aws_spot");
     QVERIFY(!spot->isChecked());
-    QTest::mouseClick(spot, Qt::LeftButton);
+    QTest::mouseClick(spot, Qt::LeftButton, {}, QPoint(8, spot->height() / 2)); // on the box
     QVERIFY(spot->isChecked());
     NEED(QLineEdit, maxPrice, editor, "aws_spot_max_price");
     CHECKED(retype(maxPrice, QStringLiteral("lots")));
@@ -321,7 +321,7 @@ void TestGuiSettings::spotRetriesPriceAndWideRange()
     QCOMPARE(saved.value(QStringLiteral("max_retries")).toInt(), 2);
 
     // Unticking spot needs its max price gone too (the loader's rule), then both keys go.
-    QTest::mouseClick(spot, Qt::LeftButton);
+    QTest::mouseClick(spot, Qt::LeftButton, {}, QPoint(8, spot->height() / 2)); // on the box
     QVERIFY(editor->hasProblems());
     CHECKED(retype(maxPrice, QString()));
     retries->setValue(0);
@@ -341,7 +341,7 @@ void TestGuiSettings::testConnectionAsksEachHost()
     QString error;
     QVERIFY2(SshMachines::generateKey(key, &error), qPrintable(error));
     SshMachines machines;
-    QVERIFY2(machines.start(2, key + QStringLiteral(".pub"), 40, &error), qPrintable(error));
+    QVERIFY2(machines.start(2, key + QStringLiteral(".pub"), 46, &error), qPrintable(error));
     machines.stop(1);
     qputenv("LOGISTICIAN_SSH_CONNECT_TIMEOUT", "3");
 

@@ -317,6 +317,9 @@ void DeploymentBoard::buildUi()
     m_results = new ResultsPanel;
     m_details = new QTabWidget;
     m_details->setObjectName(QStringLiteral("boardDetails"));
+    // Room for the log's buttons and a few lines, not for everything the results tab would like: the board
+    // must fit a 600-px-high window, and the splitter gives the details more when there is more.
+    m_details->setMinimumHeight(fontMetrics().lineSpacing() * 8);
     m_details->addTab(m_machineLog, style()->standardIcon(QStyle::SP_FileDialogContentsView), tr("Log"));
     m_details->addTab(m_results, style()->standardIcon(QStyle::SP_FileDialogDetailedView), tr("Results"));
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {

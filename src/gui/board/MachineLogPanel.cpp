@@ -36,6 +36,8 @@ MachineLogPanel::MachineLogPanel(DeploymentMonitor* monitor, QWidget* parent)
     m_terminate->setObjectName(QStringLiteral("terminateMachineButton"));
     m_log->setObjectName(QStringLiteral("machineLogView"));
     m_log->setAccessibleName(tr("Machine log"));
+    // Two lines at the least, so the board still fits a 600-px-high window.
+    m_log->setMinimumHeight(m_log->fontMetrics().lineSpacing() * 2 + 2 * m_log->frameWidth() + 4);
     m_follow->setCheckable(true);
     m_follow->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
     m_terminal->setIcon(style()->standardIcon(QStyle::SP_ComputerIcon));
