@@ -87,6 +87,8 @@ ExperimentPage::ExperimentPage(QWidget* parent)
     tabBar->setElideMode(Qt::ElideRight);
     tabBar->setUsesScrollButtons(false);
     m_ui->experimentTabs->installEventFilter(this);
+    connect(m_ui->experimentTabs, &QTabWidget::currentChanged, this,
+            [this] { Q_EMIT activeUndoStackChanged(undoStack()); });
     for (int i = 0; i < m_ui->experimentTabs->count(); ++i) {
         m_tabIcons << m_ui->experimentTabs->tabIcon(i);
         m_tabTitles << m_ui->experimentTabs->tabText(i);
@@ -125,7 +127,15 @@ RunsPanel* ExperimentPage::runs() const
 }
 QUndoStack* ExperimentPage::undoStack() const
 {
+    // The Settings tab has its own; every other tab undoes the conditions.
+    if (m_ui->experimentTabs->currentWidget() == m_settings)
+        return m_settings->undoStack();
     return m_ui->conditionsTab->undoStack();
+}
+
+QList<QUndoStack*> ExperimentPage::undoStacks() const
+{
+    return { m_ui->conditionsTab->undoStack(), m_settings->undoStack() };
 }
 void ExperimentPage::showTab(int index)
 {

@@ -46,9 +46,12 @@ public:
     DeploymentBoard* deployments() const { return m_deployments; } // the Deployments tab (index 3)
     ExperimentSettingsEditor* settings() const { return m_settings; } // the Settings tab (index 4)
     QUndoStack* undoStack() const;
+    QList<QUndoStack*> undoStacks() const; // every stack of the page, for the window's undo group
     void showTab(int index);
 
 Q_SIGNALS:
+    // The tab shown changed which stack Edit > Undo acts on.
+    void activeUndoStackChanged(QUndoStack* stack);
     void modifiedChanged();
     void busyChanged(bool busy);
     void saved(const QString& dir);

@@ -25,6 +25,8 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
+#include <QUndoCommand>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 namespace {
@@ -59,8 +61,44 @@ QString scalarText(const QJsonValue& v)
 
 } // namespace
 
+// One field's change; consecutive edits of the same field merge into one step.
+class SettingsFieldEdit : public QUndoCommand
+{
+public:
+    SettingsFieldEdit(ExperimentSettingsEditor* editor, int index, const QString& label, QString before, QString after)
+        : QUndoCommand(QObject::tr("Edit %1").arg(label))
+        , m_editor(editor)
+        , m_index(index)
+        , m_before(std::move(before))
+        , m_after(std::move(after))
+    {
+    }
+    int id() const override { return 1000 + m_index; }
+    bool mergeWith(const QUndoCommand* other) override
+    {
+        m_after = static_cast<const SettingsFieldEdit*>(other)->m_after;
+        return true;
+    }
+    void undo() override { m_editor->setFieldText(m_index, m_before); }
+    void redo() override
+    {
+        if (m_first) // the field shows it already: it was typed
+            m_first = false;
+        else
+            m_editor->setFieldText(m_index, m_after);
+    }
+
+private:
+    ExperimentSettingsEditor* m_editor;
+    int m_index;
+    QString m_before;
+    QString m_after;
+    bool m_first = true;
+};
+
 ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     : QWidget(parent)
+    , m_undo(new QUndoStack(this))
 {
     setObjectName(QStringLiteral("experimentSettings"));
     auto* content = new QWidget;
@@ -194,6 +232,8 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     layout->addWidget(scroll, 1);
     layout->addLayout(buttons);
     connect(m_backend, &QComboBox::currentIndexChanged, this, &ExperimentSettingsEditor::updateBackendGroups);
+    for (Field& f : m_fields)
+        f.current = text(f);
     fieldEdited();
 }
 
@@ -331,7 +371,9 @@ void ExperimentSettingsEditor::load(const Parameters& parameters)
         }
         setText(field, t);
         field.loaded = text(field);
+        field.current = field.loaded;
     }
+    m_undo->clear();
     m_loading = false;
     fieldEdited();
 }
@@ -419,6 +461,7 @@ void ExperimentSettingsEditor::fieldEdited()
 {
     if (m_loading)
         return;
+    recordEdits();
     for (Field& field : m_fields)
         check(field);
     const QStringList found = problems();
@@ -441,6 +484,32 @@ void ExperimentSettingsEditor::fieldEdited()
         m_wasModified = modified;
         Q_EMIT modifiedChanged(modified);
     }
+}
+
+void ExperimentSettingsEditor::recordEdits()
+{
+    if (m_undoing)
+        return;
+    for (int i = 0; i < m_fields.size(); ++i) {
+        Field& f = m_fields[i];
+        const QString now = text(f);
+        if (now == f.current)
+            continue;
+        const QString before = f.current;
+        f.current = now;
+        m_undo->push(new SettingsFieldEdit(this, i, f.editor->accessibleName(), before, now));
+    }
+}
+
+void ExperimentSettingsEditor::setFieldText(int index, const QString& text)
+{
+    Field& f = m_fields[index];
+    m_undoing = true;
+    setText(f, text);
+    f.current = text;
+    m_undoing = false;
+    fieldEdited();
+    f.editor->setFocus();
 }
 
 void ExperimentSettingsEditor::updateBackendGroups()
@@ -605,9 +674,12 @@ void ExperimentSettingsEditor::markSaved()
 
 void ExperimentSettingsEditor::revert()
 {
+    // One step, which never merges with the typing before it.
+    m_undo->beginMacro(tr("Revert Settings"));
     m_loading = true;
     for (Field& field : m_fields)
         setText(field, field.loaded);
     m_loading = false;
     fieldEdited();
+    m_undo->endMacro();
 }

@@ -12,6 +12,7 @@ class QComboBox;
 class QGroupBox;
 class QLabel;
 class QPushButton;
+class QUndoStack;
 
 // The Settings tab: every parameters.json key other than the conditions as a
 // form (command and grid, backend and machines, AWS, registry, limits). Each
@@ -38,6 +39,9 @@ public:
     void revert();
     // The experiment's .logistician folder: Test Connection uses its known_hosts, as deploy does.
     void setStateDir(const QString& stateDir);
+    // Each field edit (typing merges per field), the grid from Generate Grid and Revert, undoable: the tab's
+    // stack in the window's undo group.
+    QUndoStack* undoStack() const { return m_undo; }
     // Puts this grid into the parameter_grid field (not saved yet).
     void setParameterGrid(const QMap<QString, QStringList>& grid);
     // Logs in to each host in the hosts field (in the background); hostsTested() follows.
@@ -65,6 +69,7 @@ private:
         QWidget* editor = nullptr;
         QLabel* error = nullptr;
         QString loaded; // the field's text as loaded, to tell what changed
+        QString current; // the text the undo stack last saw
         bool removeAtMinimum = false;
         QString problem;
     };
@@ -79,6 +84,14 @@ private:
     void fieldEdited();
     void updateBackendGroups();
     void updateAwsNotes();
+    void recordEdits();
+    friend class SettingsFieldEdit;
+
+public:
+    // Sets field index's text as an undo step does (no new step).
+    void setFieldText(int index, const QString& text);
+
+private:
     void showHostAnswers();
     const Field* field(const QString& key) const;
 
@@ -99,5 +112,7 @@ private:
     QString m_dockerProgram = QStringLiteral("docker");
     QJsonValue m_slurm; // the file's slurm object, which this form does not edit
     bool m_loading = false;
+    bool m_undoing = false;
+    QUndoStack* m_undo = nullptr;
     bool m_wasModified = false;
 };

@@ -385,7 +385,8 @@ void MainWindow::openProject(const QString& dir)
         confirmDiscard(tr("Open another project? Runs in progress are stopped and unsaved changes are lost."),
                        [this, absolute] {
                            for (ExperimentPage* page : std::as_const(m_pages)) {
-                               m_undoGroup->removeStack(page->undoStack());
+                               for (QUndoStack* stack : page->undoStacks())
+                                   m_undoGroup->removeStack(stack);
                                page->runs()->stop();
                                page->deleteLater();
                            }
@@ -518,7 +519,12 @@ ExperimentPage* MainWindow::openExperiment(const QString& dir)
         page = new ExperimentPage(m_ui->pages);
         m_pages.insert(key, page);
         m_ui->pages->addWidget(page);
-        m_undoGroup->addStack(page->undoStack());
+        for (QUndoStack* stack : page->undoStacks())
+            m_undoGroup->addStack(stack);
+        connect(page, &ExperimentPage::activeUndoStackChanged, this, [this, page](QUndoStack* stack) {
+            if (m_ui->pages->currentWidget() == page)
+                m_undoGroup->setActiveStack(stack);
+        });
         page->open(key);
         page->runs()->restoreSplitterState(Settings().runsSplitterState());
         connect(page, &ExperimentPage::modifiedChanged, this, [this] {
@@ -810,7 +816,8 @@ bool MainWindow::closeExperimentPage(const QString& dir)
                                   : tr("%1 has unsaved changes; save or undo them first.").arg(page->experimentName()));
         return false;
     }
-    m_undoGroup->removeStack(page->undoStack());
+    for (QUndoStack* stack : page->undoStacks())
+        m_undoGroup->removeStack(stack);
     m_pages.remove(key);
     if (m_ui->pages->currentWidget() == page)
         m_ui->pages->setCurrentWidget(m_ui->welcomePage);

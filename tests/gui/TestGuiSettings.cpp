@@ -44,6 +44,7 @@
 #include <QTest>
 #include <QToolButton>
 #include <QTreeWidget>
+#include <QUndoStack>
 
 class TestGuiSettings : public GuiTestBase
 {
@@ -57,6 +58,7 @@ private Q_SLOTS:
     void testConnectionAsksEachHost();
     void slurmBackendIsShownAsItIs();
     void gridDialogKeepsTheGridAsAGrid();
+    void settingsEditsUndoFromTheEditMenu();
     void browserNamesStayInANarrowPane();
     void gridConditionsShownReadOnly();
     void windowFitsSmallScreen();
@@ -668,4 +670,44 @@ void TestGuiSettings::browserNamesStayInANarrowPane()
     // Wide again: the columns come back.
     splitter->setSizes({ 400, 400 });
     QTRY_VERIFY(!browser->header()->isSectionHidden(1) && !browser->header()->isSectionHidden(2));
+}
+
+void TestGuiSettings::settingsEditsUndoFromTheEditMenu()
+{
+    // The Settings tab's edits are steps of Edit > Undo while it is shown (typing in one field is one step);
+    // on the other tabs Undo acts on the conditions.
+    TestProject project;
+    ExperimentPage* page = openExperiment(project, {});
+    QVERIFY(page);
+    ExperimentSettingsEditor* editor = page->settings();
+    NEED(QLineEdit, registryEdit, editor, "registry");
+    CHECKED(retype(registryEdit, QStringLiteral("registry.example.com")));
+    NEED(QSpinBox, parallel, editor, "max_parallel");
+    parallel->setValue(6);
+    QVERIFY(editor->isModified());
+    QCOMPARE(editor->undoStack()->count(), 2);
+
+    NEED(QAction, undo, window(), "actionUndo");
+    QVERIFY(undo->isEnabled());
+    QVERIFY2(undo->text().contains(QStringLiteral("Max parallel")), qPrintable(undo->text()));
+    undo->trigger();
+    QCOMPARE(parallel->value(), 1);
+    QCOMPARE(registryEdit->text(), QStringLiteral("registry.example.com"));
+    undo->trigger();
+    QCOMPARE(registryEdit->text(), QString());
+    QVERIFY(!editor->isModified());
+    QVERIFY(!window()->isWindowModified());
+
+    // Redo brings the registry back; Revert is a step too.
+    NEED(QAction, redo, window(), "actionRedo");
+    redo->trigger();
+    QCOMPARE(registryEdit->text(), QStringLiteral("registry.example.com"));
+    QTest::mouseClick(need<QPushButton>(editor, "revertSettingsButton"), Qt::LeftButton);
+    QCOMPARE(registryEdit->text(), QString());
+    undo->trigger();
+    QCOMPARE(registryEdit->text(), QStringLiteral("registry.example.com"));
+
+    // Another tab: Undo is the conditions' again.
+    page->showTab(0);
+    QVERIFY(!undo->isEnabled() || !undo->text().contains(QStringLiteral("registry"), Qt::CaseInsensitive));
 }
