@@ -73,9 +73,9 @@ void TestBoardLastLines::endedContainerIsAskedOnce()
     QVERIFY(f.open(QIODevice::ReadOnly));
     int quickAsked = 0, slowAsked = 0;
     for (const QByteArray& line : f.readAll().split('\n')) {
-        if (line == "logs --tail 3 " + quick.toUtf8())
+        if (line == "logs --timestamps --tail 3 " + quick.toUtf8())
             ++quickAsked;
-        if (line == "logs --tail 3 " + slow.toUtf8())
+        if (line == "logs --timestamps --tail 3 " + slow.toUtf8())
             ++slowAsked;
     }
     // The slow one was asked round after round while it ran: the rounds happened.

@@ -52,6 +52,7 @@ private Q_SLOTS:
     void valuesAreReplacedOnce();
     void missingParameterFailsLoudly();
     void terminateRemovesOnlyWhatItIsGiven();
+    void lastLineIsTheLastWrittenOfBothStreams();
 };
 
 void TestRemoteScript::everyTemplateParsesWithHostileValues()
@@ -179,3 +180,31 @@ void TestRemoteScript::terminateRemovesOnlyWhatItIsGiven()
 
 QTEST_GUILESS_MAIN(TestRemoteScript)
 #include "TestRemoteScript.moc"
+
+void TestRemoteScript::lastLineIsTheLastWrittenOfBothStreams()
+{
+    // docker logs prints the container's stdout and stderr as two streams, so merged they may come out of
+    // order: the board's last line is the one written last (by its timestamp), whichever stream it is on.
+    QTemporaryDir tmp;
+    const QString docker = tmp.filePath(QStringLiteral("docker"));
+    QFile fake(docker);
+    QVERIFY(fake.open(QIODevice::WriteOnly));
+    fake.write("#!/bin/sh\n"
+               "for a; do last=$a; done\n"
+               "case \"$last\" in\n"
+               "gone) echo 'Error: No such container: gone' >&2; exit 1 ;;\n"
+               "esac\n"
+               "echo '2026-11-26T08:00:02.000000000Z loss is nan: diverged' >&2\n"
+               "echo '2026-11-26T08:00:00.000000000Z epoch 2/10'\n"
+               "echo '2026-11-26T08:00:01.000000000Z epoch 3/10'\n");
+    fake.close();
+    QVERIFY(fake.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+
+    RemoteScript script(QStringLiteral("last-lines"));
+    script.setWords(QStringLiteral("DOCKER"), { docker }).set(QStringLiteral("CHARS"), QStringLiteral("300"));
+    script.call(QStringLiteral("l"), { QStringLiteral("c1-x"), QStringLiteral("c1") });
+    script.call(QStringLiteral("l"), { QStringLiteral("c2-y"), QStringLiteral("gone") });
+    QByteArray out;
+    QCOMPARE(shell({ QStringLiteral("-s") }, script.render().toUtf8(), &out), 0);
+    QCOMPARE(out, QByteArray("c1-x\tloss is nan: diverged\nc2-y\t\n"));
+}
