@@ -34,6 +34,18 @@ void CompactButtonRow::addStretch()
     m_layout->addStretch(1);
 }
 
+void CompactButtonRow::addSpacing(int size)
+{
+    m_layout->addSpacing(size);
+    m_fullWidth = 0;
+}
+
+void CompactButtonRow::setSpacing(int spacing)
+{
+    m_layout->setSpacing(spacing);
+    m_fullWidth = 0;
+}
+
 void CompactButtonRow::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);

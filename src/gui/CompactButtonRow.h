@@ -21,6 +21,8 @@ public:
     // Any other widget (shown as it is), or a stretch.
     void addWidget(QWidget* widget);
     void addStretch();
+    void addSpacing(int size);
+    void setSpacing(int spacing);
     bool isCompact() const { return m_compact; }
 
 protected:

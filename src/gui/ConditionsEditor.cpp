@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ConditionsEditor.h"
 
+#include "CompactButtonRow.h"
 #include "ConditionsModel.h"
 #include "Dialogs.h"
 #include "GridDialog.h"
@@ -31,14 +32,11 @@ ConditionsEditor::ConditionsEditor(QWidget* parent)
     , m_table(new QTableView)
     , m_summary(new QLabel)
     , m_problems(new QLabel)
-    , m_toolbar(new QWidget)
+    , m_toolbar(new CompactButtonRow)
 {
     setObjectName(QStringLiteral("conditionsEditor"));
-    auto* toolbarLayout = new QHBoxLayout(m_toolbar);
-    toolbarLayout->setContentsMargins(0, 0, 0, 0);
-    toolbarLayout->setSpacing(2);
-    // The toolbar never makes the window wider: fitToolbar() drops the names instead.
-    m_toolbar->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    // The toolbar never makes the window wider: its named buttons drop their names instead.
+    m_toolbar->setSpacing(2);
     QStyle* s = style();
 
     QToolButton* add
@@ -55,18 +53,18 @@ ConditionsEditor::ConditionsEditor(QWidget* parent)
     QToolButton* down
         = addButton(QStringLiteral("moveDownButton"), QString(), s->standardIcon(QStyle::SP_ArrowDown),
                     tr("Move the selected conditions down (Alt+Down)"), QKeySequence(Qt::ALT | Qt::Key_Down));
-    toolbarLayout->addSpacing(8);
+    m_toolbar->addSpacing(8);
     QToolButton* key = addButton(QStringLiteral("addKeyButton"), tr("Add Column…"),
                                  s->standardIcon(QStyle::SP_FileDialogDetailedView), tr("Add a --key column"));
     QToolButton* grid = addButton(
         QStringLiteral("generateGridButton"), tr("Generate Grid…"), s->standardIcon(QStyle::SP_FileDialogListView),
         tr("Make every combination of values per key (Ctrl+G)"), QKeySequence(Qt::CTRL | Qt::Key_G));
-    toolbarLayout->addSpacing(8);
+    m_toolbar->addSpacing(8);
     QToolButton* undo
         = addButton(QStringLiteral("undoButton"), QString(), s->standardIcon(QStyle::SP_ArrowBack), tr("Undo"));
     QToolButton* redo
         = addButton(QStringLiteral("redoButton"), QString(), s->standardIcon(QStyle::SP_ArrowForward), tr("Redo"));
-    toolbarLayout->addStretch();
+    m_toolbar->addStretch();
     m_saveButton
         = addButton(QStringLiteral("saveConditionsButton"), tr("Save"), s->standardIcon(QStyle::SP_DialogSaveButton),
                     tr("Save the conditions to parameters.json (Ctrl+S)"));
@@ -188,10 +186,11 @@ QToolButton* ConditionsEditor::addButton(const QString& objectName, const QStrin
     button->setAutoRaise(true);
     if (text.isEmpty()) {
         button->setToolButtonStyle(Qt::ToolButtonIconOnly);
+        m_toolbar->addWidget(button);
     } else {
         button->setText(text);
         button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-        m_namedButtons << button;
+        m_toolbar->addButton(button);
     }
     if (!shortcut.isEmpty()) {
         // Shortcuts act while the table has focus, so Del in a cell editor still deletes text.
@@ -201,7 +200,6 @@ QToolButton* ConditionsEditor::addButton(const QString& objectName, const QStrin
         connect(action, &QAction::triggered, button, &QToolButton::click);
         m_table->addAction(action);
     }
-    m_toolbar->layout()->addWidget(button);
     return button;
 }
 
@@ -429,20 +427,4 @@ void ConditionsEditor::updateStatus()
         m_problems->show();
     }
     m_saveButton->setEnabled(problems.isEmpty());
-}
-
-void ConditionsEditor::resizeEvent(QResizeEvent* event)
-{
-    QWidget::resizeEvent(event);
-    fitToolbar();
-}
-
-void ConditionsEditor::fitToolbar()
-{
-    for (QToolButton* button : std::as_const(m_namedButtons))
-        button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    if (m_toolbar->sizeHint().width() <= width())
-        return;
-    for (QToolButton* button : std::as_const(m_namedButtons))
-        button->setToolButtonStyle(Qt::ToolButtonIconOnly);
 }

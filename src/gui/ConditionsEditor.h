@@ -8,6 +8,7 @@ class ConditionsModel;
 class QLabel;
 class QTableView;
 class QTableWidget;
+class CompactButtonRow;
 class QToolButton;
 class QUndoStack;
 
@@ -48,13 +49,8 @@ Q_SIGNALS:
     // The Generate Grid dialog's grid, to be kept as parameter_grid.
     void parameterGridEdited(const QMap<QString, QStringList>& grid);
 
-protected:
-    void resizeEvent(QResizeEvent* event) override;
-
 private:
     void sizeColumns();
-    // Named buttons show their names while there is room, icons only (names in tooltips) when narrow.
-    void fitToolbar();
     QList<int> selectedRows() const;
     void selectRows(int first, int count);
     void updateStatus();
@@ -69,8 +65,7 @@ private:
     QTableWidget* m_gridTable = nullptr;
     QMap<QString, QStringList> m_parameterGrid;
     QLabel* m_problems;
-    QWidget* m_toolbar;
-    QList<QToolButton*> m_namedButtons;
+    CompactButtonRow* m_toolbar;
     QToolButton* m_saveButton = nullptr;
     int m_gridConditions = 0;
 };
