@@ -53,8 +53,9 @@ void printHelp(const std::vector<std::unique_ptr<Verb>>& verbs)
                            "  --verbose      Debug messages on stderr (before or after the verb); or pick\n"
                            "                 areas with QT_LOGGING_RULES=\"logistician.ssh.debug=true\".\n\n"
                            "EXPERIMENT_DIR defaults to the current folder. Exit codes: 0 success, 1 the work\n"
-                           "failed, 2 bad input or usage. Every external command is printed before it runs,\n"
-                           "secrets redacted; NO_COLOR turns colour off.\n");
+                           "failed, 2 bad input or usage. Every external command that changes something is\n"
+                           "printed before it runs (with --verbose also those that only look), secrets\n"
+                           "redacted; NO_COLOR turns colour off.\n");
     Console::out(text);
 }
 
@@ -89,7 +90,12 @@ int run(const QStringList& given)
     }
     for (auto& verb : verbs) {
         if (verb->name() == first) {
-            QObject::connect(CommandLog::instance(), &CommandLog::commandStarted, &Console::echoCommand);
+            // What only looks (a status poll, a log, docker inspect) is echoed with --verbose; what changes
+            // something always is.
+            QObject::connect(CommandLog::instance(), &CommandLog::commandStarted, [](const QString& line, bool query) {
+                if (!query || lcCommand().isDebugEnabled())
+                    Console::echoCommand(line);
+            });
             return verb->execute(arguments.mid(1));
         }
     }

@@ -3,6 +3,13 @@
 
 #include "ShellWords.h"
 
+Command Command::asQuery() const
+{
+    Command c = *this;
+    c.query = true;
+    return c;
+}
+
 QString Command::redact(const QString& text) const
 {
     QString out = text;

@@ -20,9 +20,16 @@ struct Command
     QByteArray standardInput; // written then closed; never shown
     QStringList secrets; // values never shown anywhere
     bool interactive = false; // inherit the terminal (docker run -it, shell)
+    // Only looks and changes nothing: a status poll, a log, docker inspect or ps. Set where such a command is
+    // built (after wrapping it for a host). The CLI echoes it only with --verbose; the command log records it
+    // like any other.
+    bool query = false;
     // Set by a builder that cannot make this command safely (e.g. an unsafe ssh control folder):
     // CommandRunner runs nothing and reports this as the reason.
     QString refusal;
+
+    // This command marked as one that only looks (query).
+    Command asQuery() const;
 
     // The command as a user could type it, with secret values replaced by ***.
     QString display() const;

@@ -7,10 +7,10 @@ CommandLog* CommandLog::instance()
     return &log;
 }
 
-int CommandLog::announce(const QString& displayLine)
+int CommandLog::announce(const QString& displayLine, bool query)
 {
     const int id = ++m_lastId;
-    Q_EMIT commandStarted(displayLine);
+    Q_EMIT commandStarted(displayLine, query);
     Q_EMIT entryStarted(id, displayLine, QDateTime::currentDateTime());
     return id;
 }

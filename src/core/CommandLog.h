@@ -17,12 +17,12 @@ public:
     // Exit code of a command handed to a program that outlives us (a terminal): its end is never seen.
     static constexpr int Detached = -1;
 
-    // Returns the id to pass to finish().
-    int announce(const QString& displayLine);
+    // Returns the id to pass to finish(). query: the command only looks (Command::query).
+    int announce(const QString& displayLine, bool query = false);
     void finish(int id, int exitCode, qint64 durationMs);
 
 Q_SIGNALS:
-    void commandStarted(const QString& displayLine);
+    void commandStarted(const QString& displayLine, bool query);
     void entryStarted(int id, const QString& displayLine, const QDateTime& at);
     void entryFinished(int id, int exitCode, qint64 durationMs);
 

@@ -80,7 +80,7 @@ void CommandRunner::start(const Command& command)
             ::_exit(127);
     });
 
-    m_logId = CommandLog::instance()->announce(command.display());
+    m_logId = CommandLog::instance()->announce(command.display(), command.query);
     qCDebug(lcCommand).noquote() << "started:" << command.display();
     m_process->start(command.program, command.arguments);
 }
@@ -97,7 +97,7 @@ bool CommandRunner::startDetached(const Command& command)
 {
     if (!command.refusal.isEmpty())
         return false;
-    const int id = CommandLog::instance()->announce(command.display());
+    const int id = CommandLog::instance()->announce(command.display(), command.query);
     QProcess process;
     process.setProgram(command.program);
     process.setArguments(command.arguments);

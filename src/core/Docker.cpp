@@ -57,7 +57,7 @@ Command logs(const QString& docker, const QString& container, int tail, bool fol
         args << QStringLiteral("--tail") << QString::number(tail);
     if (follow)
         args << QStringLiteral("-f");
-    return dockerCommand(docker, args << container);
+    return dockerCommand(docker, args << container).asQuery();
 }
 
 Command removeContainers(const QString& docker, const QStringList& containers)
@@ -79,14 +79,16 @@ Command listLabelled(const QString& docker, const QString& experiment)
                          { QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("--no-trunc"),
                            QStringLiteral("--filter"), filter, QStringLiteral("--format"),
                            QStringLiteral("{{.Names}}\t{{.Label \"logistician.experiment\"}}\t{{.Label "
-                                          "\"logistician.commit\"}}\t{{.Image}}\t{{.State}}") });
+                                          "\"logistician.commit\"}}\t{{.Image}}\t{{.State}}") })
+        .asQuery();
 }
 
 Command imageCommand(const QString& docker, const QString& image)
 {
     return dockerCommand(docker,
                          { QStringLiteral("image"), QStringLiteral("inspect"), QStringLiteral("-f"),
-                           QStringLiteral("[{{json .Config.Entrypoint}},{{json .Config.Cmd}}]"), image });
+                           QStringLiteral("[{{json .Config.Entrypoint}},{{json .Config.Cmd}}]"), image })
+        .asQuery();
 }
 
 QStringList argv(const Command& command)

@@ -33,7 +33,7 @@ Result command(const Deployment& deployment, const DeploymentState::Condition& c
         Command tail;
         tail.program = QStringLiteral("tail");
         tail.arguments = { QStringLiteral("-n"), lines < 0 ? QStringLiteral("+1") : QString::number(lines), saved };
-        *out = tail;
+        *out = tail.asQuery();
         return Result::ok();
     }
     const DeploymentState::Host* host = state.host(condition.host);
@@ -49,7 +49,7 @@ Result command(const Deployment& deployment, const DeploymentState::Condition& c
     const Parameters& params = experiment.parameters();
     const Command logs = Docker::logs(backend->isRemote() ? params.remoteDockerCommand() : params.localDockerCommand(),
                                       deployment.containerName(condition), lines, follow);
-    *out = backend->command(*host, Docker::argv(logs));
+    *out = backend->command(*host, Docker::argv(logs)).asQuery();
     return Result::ok();
 }
 

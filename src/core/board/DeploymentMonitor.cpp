@@ -359,7 +359,7 @@ void DeploymentMonitor::fetchLastLines()
             const DeploymentState::Condition& c = state.conditions.at(i);
             script.call(QStringLiteral("l"), { c.slug, m_deployment->containerName(c) });
         }
-        const Command command = backend->script(*host, script.render());
+        const Command command = backend->script(*host, script.render()).asQuery();
         // The ended ones asked in this round, with their attempts: not asked again once the host answered.
         QList<QPair<int, int>> ended;
         for (int i : it.value())

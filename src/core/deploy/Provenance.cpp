@@ -120,6 +120,7 @@ Command inspectImage(const QString& docker, const QString& image)
                 << QStringLiteral("{\"id\":{{json .Id}},\"digests\":{{json .RepoDigests}},"
                                   "\"entrypoint\":{{json .Config.Entrypoint}},\"cmd\":{{json .Config.Cmd}}}")
                 << image;
+    c.query = true;
     return c;
 }
 

@@ -44,7 +44,7 @@ void run(DeployContext& ctx, std::function<void()> then)
         const QString address = host.address;
         pool->add([&ctx, address, indexes](JobPool::Done done) {
             const DeploymentState::Host* h = ctx.state.host(address);
-            ctx.run(ctx.backend->script(*h, script(ctx, *h, indexes)),
+            ctx.run(ctx.backend->script(*h, script(ctx, *h, indexes)).asQuery(),
                     [&ctx, address, indexes, done](const CommandOutcome& o) {
                         // FailedToStart: ssh refused to run (e.g. an unsafe control folder); say why.
                         if ((o.exitCode == SshUnreachable || o.exitCode == CommandRunner::FailedToStart)

@@ -199,7 +199,7 @@ void status(DeployContext& ctx, std::function<void()> then)
         return;
     }
     const QString address = login->address;
-    ctx.run(ctx.backend->script(*login, SlurmJob::statusScript(ctx.state.jobs, asked)),
+    ctx.run(ctx.backend->script(*login, SlurmJob::statusScript(ctx.state.jobs, asked)).asQuery(),
             [&ctx, address, then](const CommandOutcome& o) {
                 if (o.exitCode == SshUnreachable || o.exitCode == CommandRunner::FailedToStart) {
                     ctx.markUnreachable(address, o.errorText());
