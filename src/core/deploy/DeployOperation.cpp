@@ -886,33 +886,33 @@ void DeployOperation::lookUpImageCommand(const QString& address, JobPool::Done d
         return;
     }
     const DeploymentState::Host host = *m_ctx.state.host(address);
-    const Command inspect = Docker::imageCommand(m_ctx.dockerSetting(), m_ctx.state.image);
-    m_ctx.run(m_ctx.backend->command(host, Docker::argv(inspect)).asQuery(),
-              [this, address, done](const CommandOutcome& o) {
-                  const QJsonArray parts = QJsonDocument::fromJson(o.out.trimmed()).array();
-                  QStringList words;
-                  for (const QJsonValue& part : parts) {
-                      for (const QJsonValue& word : part.toArray())
-                          words << word.toString();
-                  }
-                  if (!o.ok() || words.isEmpty()) {
-                      const QString why
-                          = QStringLiteral("the image %1 has no CMD to run and parameters.json no "
-                                           "experiment_command%2")
-                                .arg(m_ctx.state.image, o.ok() ? QString() : QStringLiteral(": ") + o.errorText());
-                      for (int i : m_ctx.state.conditionsOn(address)) {
-                          if (toHandOver(m_ctx.state.conditions.at(i))) {
-                              m_ctx.state.conditions[i].exitCode = 1;
-                              m_ctx.setPhase(i, Phase::Failed);
-                          }
-                      }
-                      m_problems << QStringLiteral("%1: %2").arg(address, why);
-                      done();
-                      return;
-                  }
-                  m_imageCommands.insert(address, words);
-                  startRunner(address, done);
-              });
+    const Command inspect
+        = m_ctx.backend->command(host, Docker::argv(Docker::imageCommand(m_ctx.dockerSetting(), m_ctx.state.image)))
+              .asQuery();
+    m_ctx.run(inspect, [this, address, done](const CommandOutcome& o) {
+        const QJsonArray parts = QJsonDocument::fromJson(o.out.trimmed()).array();
+        QStringList words;
+        for (const QJsonValue& part : parts) {
+            for (const QJsonValue& word : part.toArray())
+                words << word.toString();
+        }
+        if (!o.ok() || words.isEmpty()) {
+            const QString why = QStringLiteral("the image %1 has no CMD to run and parameters.json no "
+                                               "experiment_command%2")
+                                    .arg(m_ctx.state.image, o.ok() ? QString() : QStringLiteral(": ") + o.errorText());
+            for (int i : m_ctx.state.conditionsOn(address)) {
+                if (toHandOver(m_ctx.state.conditions.at(i))) {
+                    m_ctx.state.conditions[i].exitCode = 1;
+                    m_ctx.setPhase(i, Phase::Failed);
+                }
+            }
+            m_problems << QStringLiteral("%1: %2").arg(address, why);
+            done();
+            return;
+        }
+        m_imageCommands.insert(address, words);
+        startRunner(address, done);
+    });
 }
 
 Result DeployOperation::writeRunnerFolder(const QString& address, const QString& folder) const
