@@ -31,9 +31,9 @@ int CreateVerb::execute(const QStringList& arguments)
                                   QStringLiteral("EXPERIMENT"));
     for (const auto& o : { gitUrl, command, templ, project, nonInteractive, base })
         parser.addOption(o);
-    parser.addPositionalArgument(QStringLiteral("NAME|PATH"),
-                                 QStringLiteral("A globally unique experiment name, or the folder to make (a path "
-                                                "with '/'; its last part is the name)."));
+    addPositional(parser, QStringLiteral("NAME|PATH"),
+                  QStringLiteral("A globally unique experiment name, or the folder to make (a path "
+                                 "with '/'; its last part is the name)."));
     if (int code = parse(parser, arguments); code >= 0)
         return code;
     const bool interactive = !parser.isSet(nonInteractive) && Console::stdinIsTerminal();

@@ -13,11 +13,9 @@ int ExamplesVerb::execute(const QStringList& arguments)
     QCommandLineParser parser;
     const QCommandLineOption json = jsonOption();
     parser.addOption(json);
-    parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("The example to copy."),
-                                 QStringLiteral("[NAME"));
-    parser.addPositionalArgument(QStringLiteral("DEST"),
-                                 QStringLiteral("The folder to make (must not exist, or be empty)."),
-                                 QStringLiteral("DEST]"));
+    addPositional(parser, QStringLiteral("NAME"), QStringLiteral("The example to copy."), QStringLiteral("[NAME"));
+    addPositional(parser, QStringLiteral("DEST"), QStringLiteral("The folder to make (must not exist, or be empty)."),
+                  QStringLiteral("DEST]"));
     if (int code = parse(parser, arguments); code >= 0)
         return code;
     const QStringList given = parser.positionalArguments();

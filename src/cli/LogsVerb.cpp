@@ -30,13 +30,13 @@ int LogsVerb::execute(const QStringList& arguments)
                                   QStringLiteral("N"));
     parser.addOption(follow);
     parser.addOption(tail);
-    parser.addPositionalArgument(QStringLiteral("EXPERIMENT_DIR"),
-                                 QStringLiteral("The experiment folder (default: the current folder)."),
-                                 QStringLiteral("[EXPERIMENT_DIR]"));
-    parser.addPositionalArgument(QStringLiteral("CONDITION"),
-                                 QStringLiteral("The condition: its number as `logistician status` shows it, or its "
-                                                "slug."),
-                                 QStringLiteral("CONDITION"));
+    addPositional(parser, QStringLiteral("EXPERIMENT_DIR"),
+                  QStringLiteral("The experiment folder (default: the current folder)."),
+                  QStringLiteral("[EXPERIMENT_DIR]"));
+    addPositional(parser, QStringLiteral("CONDITION"),
+                  QStringLiteral("The condition: its number as `logistician status` shows it, or its "
+                                 "slug."),
+                  QStringLiteral("CONDITION"));
     if (int code = parse(parser, arguments); code >= 0)
         return code;
     QStringList positional = parser.positionalArguments();

@@ -55,18 +55,11 @@ int Verb::parse(QCommandLineParser& parser, const QStringList& arguments, const 
                                                     "duration, ssh connections, Git, deploy phases."));
     parser.addOption(verbose);
     if (!positionalHelp.isEmpty())
-        parser.addPositionalArgument(QStringLiteral("EXPERIMENT_DIR"), positionalHelp,
-                                     QStringLiteral("[EXPERIMENT_DIR]"));
-    if (!parser.parse(arguments)) {
-        return Console::exitWith(
-            Result::badInput(QStringLiteral("%1: %2 (see `logistician %1 --help`)").arg(name(), parser.errorText())));
-    }
+        addPositional(parser, QStringLiteral("EXPERIMENT_DIR"), positionalHelp, QStringLiteral("[EXPERIMENT_DIR]"));
+    if (!parser.parse(arguments))
+        return usageError(parser);
     if (parser.isSet(help)) {
-        QString text = parser.helpText();
-        // QCommandLineParser names the binary by its path; show the name and the verb.
-        const int end = text.indexOf(QLatin1Char(' '), 7);
-        text.replace(7, end - 7, QStringLiteral("logistician ") + name());
-        Console::out(text);
+        Console::out(helpText(parser));
         return 0;
     }
     if (parser.isSet(verbose))
@@ -75,6 +68,134 @@ int Verb::parse(QCommandLineParser& parser, const QStringList& arguments, const 
     if (parser.optionNames().contains(QStringLiteral("json")))
         Console::setJsonMode(name());
     return -1;
+}
+
+void Verb::addPositional(QCommandLineParser& parser, const QString& name, const QString& description,
+                         const QString& syntax)
+{
+    parser.addPositionalArgument(name, description, syntax);
+    m_positionals.append({ name, description });
+}
+
+namespace {
+
+constexpr int HelpWidth = 79;
+
+// text in lines of at most width characters, broken only between words (a longer word keeps its own line).
+QStringList wrapWords(const QString& text, int width)
+{
+    QStringList lines;
+    for (const QString& paragraph : text.split(QLatin1Char('\n'))) {
+        QString line;
+        for (const QString& word : paragraph.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            if (!line.isEmpty() && line.size() + 1 + word.size() > width) {
+                lines << line;
+                line.clear();
+            }
+            line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + word;
+        }
+        lines << line;
+    }
+    return lines;
+}
+
+struct HelpRow
+{
+    QString names;
+    QString description;
+};
+
+// The rows of one section ("Options:") of QCommandLineParser's help: a row starts where the name column is
+// not blank, and its description goes on in the rows below.
+QList<HelpRow> sectionRows(const QStringList& lines, const QString& heading)
+{
+    QList<HelpRow> rows;
+    const int start = static_cast<int>(lines.indexOf(heading));
+    if (start < 0)
+        return rows;
+    for (int i = start + 1; i < lines.size() && !lines.at(i).isEmpty(); ++i) {
+        const QString row = lines.at(i).mid(2);
+        if (!row.startsWith(QLatin1Char(' ')) || rows.isEmpty()) {
+            const qsizetype gap = row.indexOf(QLatin1String("  "));
+            rows.append({ gap < 0 ? row : row.left(gap), gap < 0 ? QString() : row.mid(gap).trimmed() });
+        } else {
+            rows.last().description += QLatin1Char(' ') + row.trimmed();
+        }
+    }
+    return rows;
+}
+
+} // namespace
+
+QString Verb::usageLine(const QCommandLineParser& parser) const
+{
+    // QCommandLineParser names the binary by its path; show the name and the verb.
+    const QString first = parser.helpText().section(QLatin1Char('\n'), 0, 0);
+    const qsizetype options = first.indexOf(QLatin1String(" [options]"));
+    return QStringLiteral("Usage: logistician ") + name() + (options < 0 ? QString() : first.mid(options));
+}
+
+QString Verb::helpText(const QCommandLineParser& parser) const
+{
+    const QStringList lines = parser.helpText().split(QLatin1Char('\n'));
+    QList<HelpRow> options = sectionRows(lines, QStringLiteral("Options:"));
+    QList<HelpRow> positionals;
+    for (const Positional& p : m_positionals)
+        positionals.append({ p.name, p.description });
+    // One description column for both sections, right of the longest name.
+    qsizetype longest = 0;
+    for (const HelpRow& row : options + positionals)
+        longest = qMax(longest, row.names.size());
+    const int column = 2 + static_cast<int>(longest) + 2;
+    const int width = qMax(HelpWidth - column, 30);
+    auto section = [&](const QString& heading, const QList<HelpRow>& rows) {
+        QString text = QStringLiteral("\n") + heading + QLatin1Char('\n');
+        for (const HelpRow& row : rows) {
+            const QStringList described = wrapWords(row.description, width);
+            text += QStringLiteral("  ") + row.names.leftJustified(column - 2) + described.first();
+            for (const QString& more : described.mid(1))
+                text += QLatin1Char('\n') + QString(column, QLatin1Char(' ')) + more;
+            while (text.endsWith(QLatin1Char(' ')))
+                text.chop(1);
+            text += QLatin1Char('\n');
+        }
+        return text;
+    };
+    QString text = usageLine(parser) + QLatin1Char('\n') + wrapWords(summary(), HelpWidth).join(QLatin1Char('\n'))
+        + QLatin1Char('\n');
+    if (!options.isEmpty())
+        text += section(QStringLiteral("Options:"), options);
+    if (!positionals.isEmpty())
+        text += section(QStringLiteral("Arguments:"), positionals);
+    return text;
+}
+
+int Verb::usageError(const QCommandLineParser& parser) const
+{
+    QString what;
+    const QStringList unknown = parser.unknownOptionNames();
+    if (!unknown.isEmpty()) {
+        QStringList given;
+        for (const QString& option : unknown)
+            given << (option.size() == 1 ? QStringLiteral("-") : QStringLiteral("--")) + option;
+        what = QStringLiteral("%1 %2").arg(given.size() == 1 ? QStringLiteral("unknown option")
+                                                             : QStringLiteral("unknown options"),
+                                           given.join(QStringLiteral(", ")));
+    } else {
+        // QCommandLineParser's other complaints name the option in quotes: "Missing value after '--tail'."
+        const QString error = parser.errorText();
+        const QString option = error.section(QLatin1Char('\''), 1, 1);
+        if (error.startsWith(QLatin1String("Missing value")) && !option.isEmpty())
+            what = QStringLiteral("%1 needs a value").arg(option);
+        else if (error.startsWith(QLatin1String("Unexpected value")) && !option.isEmpty())
+            what = QStringLiteral("%1 takes no value").arg(option.section(QLatin1Char('='), 0, 0));
+        else
+            what = error;
+    }
+    Console::error(QStringLiteral("%1: %2").arg(name(), what));
+    Console::err(
+        QStringLiteral("%1\nSee `logistician %2 --help` for what each option does.\n").arg(usageLine(parser), name()));
+    return Result::exitCode(Result::Kind::BadInput);
 }
 
 QCommandLineOption Verb::jsonOption()

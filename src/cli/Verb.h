@@ -31,6 +31,9 @@ protected:
     // Adds the standard help option, parses, and handles --help and errors.
     // Returns -1 to go on, or the exit code to return.
     int parse(QCommandLineParser& parser, const QStringList& arguments, const QString& positionalHelp = QString());
+    // A positional argument, as QCommandLineParser::addPositionalArgument, kept for the help text.
+    void addPositional(QCommandLineParser& parser, const QString& name, const QString& description,
+                       const QString& syntax = QString());
     // parse() for the verbs that take [EXPERIMENT_DIR].
     int parseWithExperimentDir(QCommandLineParser& parser, const QStringList& arguments);
     // The experiment folder argument (default: the current folder), opened.
@@ -52,6 +55,22 @@ protected:
     int reportDeployment(const Deployment& deployment, int code, const QString& message) const;
     // A deployment's state for --json: experiment, backend, commit, summary, conditions.
     static QJsonObject deploymentJson(const Deployment& deployment);
+
+private:
+    // --help: QCommandLineParser's text with every name whole (it cuts an argument's name at the options'
+    // column: EXPERIMENT_ / DIR) and the description wrapped between words.
+    QString helpText(const QCommandLineParser& parser) const;
+    // "Usage: logistician VERB [options] ..."
+    QString usageLine(const QCommandLineParser& parser) const;
+    // A parse error in the tool's words: what was wrong, the usage line, where the options are; exit code 2.
+    int usageError(const QCommandLineParser& parser) const;
+
+    struct Positional
+    {
+        QString name;
+        QString description;
+    };
+    QList<Positional> m_positionals;
 };
 
 // All verbs, in the order --help lists them.
