@@ -14,16 +14,32 @@ namespace Console {
 namespace {
 QString g_jsonVerb; // empty: not in JSON mode
 bool g_printed = false;
+FILE* g_document = nullptr; // the real stdout in JSON mode
 } // namespace
 
 void setJsonMode(const QString& verb)
 {
     g_jsonVerb = verb;
+    if (g_document)
+        return;
+    fflush(stdout);
+    if (const int real = ::dup(fileno(stdout)); real >= 0) {
+        g_document = fdopen(real, "w");
+        if (g_document)
+            ::dup2(fileno(stderr), fileno(stdout));
+        else
+            ::close(real);
+    }
 }
 
 bool jsonMode()
 {
     return !g_jsonVerb.isEmpty();
+}
+
+QString jsonVerb()
+{
+    return g_jsonVerb;
 }
 
 void printJson(QJsonObject document)
@@ -33,8 +49,9 @@ void printJson(QJsonObject document)
     g_printed = true;
     document.insert(QStringLiteral("schema"), JsonSchemaVersion);
     const QByteArray text = QJsonDocument(document).toJson(QJsonDocument::Compact) + '\n';
-    fwrite(text.constData(), 1, static_cast<size_t>(text.size()), stdout);
-    fflush(stdout);
+    FILE* to = g_document ? g_document : stdout;
+    fwrite(text.constData(), 1, static_cast<size_t>(text.size()), to);
+    fflush(to);
 }
 
 void passOutput(const QByteArray& bytes)

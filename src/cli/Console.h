@@ -26,9 +26,12 @@ bool stdinIsTerminal();
 
 // --json: stdout carries exactly one JSON document (docs/json.md); everything
 // else (command output, tables, messages) goes to stderr. verb names the
-// document of a failure that happens before the verb printed its own.
+// document of a failure that happens before the verb printed its own. From
+// here on file descriptor 1 is stderr's, so a program started with the
+// terminal (shell's session) writes there too; the document goes to the real stdout.
 void setJsonMode(const QString& verb);
 bool jsonMode();
+QString jsonVerb();
 // Prints the verb's one document, "schema" added; later calls print nothing.
 void printJson(QJsonObject document);
 // A command's standard output: stdout, or stderr in JSON mode.

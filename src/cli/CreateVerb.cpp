@@ -8,6 +8,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonValue>
 
 int CreateVerb::execute(const QStringList& arguments)
 {
@@ -29,14 +30,16 @@ int CreateVerb::execute(const QStringList& arguments)
     const QCommandLineOption base(QStringLiteral("base"),
                                   QStringLiteral("Start from this experiment folder's Dockerfile and parameters.json."),
                                   QStringLiteral("EXPERIMENT"));
-    for (const auto& o : { gitUrl, command, templ, project, nonInteractive, base })
+    const QCommandLineOption json = jsonOption();
+    for (const auto& o : { gitUrl, command, templ, project, nonInteractive, base, json })
         parser.addOption(o);
     addPositional(parser, QStringLiteral("NAME|PATH"),
                   QStringLiteral("A globally unique experiment name, or the folder to make (a path "
                                  "with '/'; its last part is the name)."));
     if (int code = parse(parser, arguments); code >= 0)
         return code;
-    const bool interactive = !parser.isSet(nonInteractive) && Console::stdinIsTerminal();
+    // --json asks nothing, as --non-interactive: a script reads the document.
+    const bool interactive = !parser.isSet(nonInteractive) && !parser.isSet(json) && Console::stdinIsTerminal();
     if (parser.positionalArguments().size() > 1)
         return Console::exitWith(Result::badInput(QStringLiteral("create: one NAME only")));
 
@@ -108,5 +111,14 @@ int CreateVerb::execute(const QStringList& arguments)
                 .arg(relative));
     else
         Console::err(QStringLiteral("created %1 from %2\n").arg(relative, options.baseDir));
+    if (parser.isSet(json))
+        Console::printJson(
+            { { QStringLiteral("verb"), name() },
+              { QStringLiteral("exit_code"), 0 },
+              { QStringLiteral("error"), QJsonValue() },
+              { QStringLiteral("experiment_dir"), dir },
+              { QStringLiteral("experiment_name"), options.name },
+              { QStringLiteral("project_dir"), projectRoot },
+              { QStringLiteral("base"), options.baseDir.isEmpty() ? QJsonValue() : QJsonValue(options.baseDir) } });
     return 0;
 }

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "LogsVerb.h"
 
+#include "CommandRunner.h"
 #include "Console.h"
 #include "DeployVerb.h"
 #include "board/ConditionLog.h"
 #include "deploy/Deployment.h"
 
 #include <QEventLoop>
+#include <QJsonArray>
 #include <QTimer>
+#include <cstdio>
 
 namespace {
 
@@ -16,6 +19,46 @@ bool waiting(DeploymentState::Phase phase)
     using Phase = DeploymentState::Phase;
     return phase == Phase::Queued || phase == Phase::Provisioning || phase == Phase::Booting
         || phase == Phase::Uploading || phase == Phase::Building;
+}
+
+// The lines a command prints, stdout and stderr as they arrive (a line is whole when its newline comes);
+// with echo, each chunk is passed on to stderr as well. Failed ("logs failed: ...") unless it exits with 0.
+Result captureLines(const Command& command, bool echo, QStringList* lines)
+{
+    CommandRunner runner;
+    QEventLoop loop;
+    QByteArray pending[2];
+    auto take = [&](int stream, const QByteArray& data) {
+        if (echo) {
+            fwrite(data.constData(), 1, static_cast<size_t>(data.size()), stderr);
+            fflush(stderr);
+        }
+        pending[stream] += data;
+        qsizetype end;
+        while ((end = pending[stream].indexOf('\n')) >= 0) {
+            lines->append(QString::fromUtf8(pending[stream].left(end)));
+            pending[stream].remove(0, end + 1);
+        }
+    };
+    QObject::connect(&runner, &CommandRunner::standardOutput, [&](const QByteArray& d) { take(0, d); });
+    QObject::connect(&runner, &CommandRunner::standardError, [&](const QByteArray& d) { take(1, d); });
+    Result result;
+    bool over = false;
+    QObject::connect(&runner, &CommandRunner::finished, [&](int exitCode, const QString& message) {
+        if (exitCode != 0)
+            result = Result::failed(message.isEmpty() ? QStringLiteral("logs failed (exit code %1)").arg(exitCode)
+                                                      : QStringLiteral("logs failed: %1").arg(message));
+        over = true;
+        loop.quit();
+    });
+    runner.start(command);
+    if (!over && runner.isRunning())
+        loop.exec();
+    for (const QByteArray& rest : pending) {
+        if (!rest.isEmpty())
+            lines->append(QString::fromUtf8(rest));
+    }
+    return result;
 }
 
 } // namespace
@@ -28,8 +71,10 @@ int LogsVerb::execute(const QStringList& arguments)
                                                    "code."));
     const QCommandLineOption tail(QStringLiteral("tail"), QStringLiteral("Only the last N lines (default: all)."),
                                   QStringLiteral("N"));
+    const QCommandLineOption json = jsonOption();
     parser.addOption(follow);
     parser.addOption(tail);
+    parser.addOption(json);
     addPositional(parser, QStringLiteral("EXPERIMENT_DIR"),
                   QStringLiteral("The experiment folder (default: the current folder)."),
                   QStringLiteral("[EXPERIMENT_DIR]"));
@@ -97,15 +142,33 @@ int LogsVerb::execute(const QStringList& arguments)
         = ConditionLog::command(deployment, deployment.state().conditions.at(row), lines, following, &command);
         !made)
         return Console::exitWith(made);
-    if (const Result shown = runToEnd(command, QStringLiteral("logs")); !shown)
+    // --json: the lines in one document at the end (with -f, as they come on stderr too).
+    QStringList printed;
+    if (const Result shown
+        = parser.isSet(json) ? captureLines(command, following, &printed) : runToEnd(command, QStringLiteral("logs"));
+        !shown)
         return Console::exitWith(shown);
-    if (!following)
-        return 0;
-    // The log ended with the container: its exit code is the condition's.
-    if (const int code = DeployVerb::await(deployment, [&] { deployment.refreshStatus(); }); code == 2)
-        return code;
-    const DeploymentState::Condition& c = deployment.state().conditions.at(row);
-    if (c.exitCode >= 0)
-        return c.exitCode;
-    return c.phase == DeploymentState::Phase::Succeeded ? 0 : 1;
+    int code = 0;
+    // The log ended with the container: its exit code is the condition's. --json tells its state as it is now.
+    if (following || parser.isSet(json)) {
+        if (const int awaited = DeployVerb::await(deployment, [&] { deployment.refreshStatus(); }); awaited == 2)
+            return awaited;
+    }
+    if (following) {
+        const DeploymentState::Condition& c = deployment.state().conditions.at(row);
+        code = c.exitCode >= 0 ? c.exitCode : c.phase == DeploymentState::Phase::Succeeded ? 0 : 1;
+    }
+    if (parser.isSet(json)) {
+        const DeploymentState::Condition& c = deployment.state().conditions.at(row);
+        Console::printJson(
+            { { QStringLiteral("verb"), name() },
+              { QStringLiteral("exit_code"), code },
+              { QStringLiteral("error"), QJsonValue() },
+              { QStringLiteral("index"), c.index },
+              { QStringLiteral("slug"), c.slug },
+              { QStringLiteral("state"), DeploymentState::phaseName(c.phase) },
+              { QStringLiteral("condition_exit_code"), c.exitCode >= 0 ? QJsonValue(c.exitCode) : QJsonValue() },
+              { QStringLiteral("lines"), QJsonArray::fromStringList(printed) } });
+    }
+    return code;
 }

@@ -114,7 +114,7 @@ int RunVerb::runToEnd(LocalRun& run)
         // failed, not the experiment, and that is a failure like any other.
         code = message.isEmpty() ? exitCode : Console::exitWith(Result::failed(message));
         if (Console::jsonMode())
-            Console::printJson({ { QStringLiteral("verb"), QStringLiteral("run") },
+            Console::printJson({ { QStringLiteral("verb"), Console::jsonVerb() }, // run or shell
                                  { QStringLiteral("exit_code"), code },
                                  { QStringLiteral("error"), QJsonValue() },
                                  { QStringLiteral("run_dir"), run.dataDir() } });

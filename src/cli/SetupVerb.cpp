@@ -8,10 +8,13 @@
 #include "Settings.h"
 #include "SshKey.h"
 #include "ToolCheck.h"
+#include "deploy/ImageReference.h"
 
 #include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QProcessEnvironment>
 
 namespace {
@@ -31,7 +34,8 @@ CredentialStore::Reply waitFor(const std::function<void(CredentialStore::Callbac
     return result;
 }
 
-void checkTools()
+// Prints what each tool is; returns the same for --json.
+QJsonArray checkTools()
 {
     ToolCheck check;
     QEventLoop loop;
@@ -39,12 +43,24 @@ void checkTools()
     check.start();
     loop.exec();
     Console::err(QStringLiteral("\nTools:\n"));
+    QJsonArray tools;
     for (const ToolCheck::Tool& tool : check.tools()) {
         if (tool.found)
             Console::err(QStringLiteral("  %1  %2\n").arg(tool.name, -10).arg(tool.version));
         else
             Console::err(QStringLiteral("  %1  missing: %2\n").arg(tool.name, -10).arg(tool.installHint));
+        tools.append(QJsonObject {
+            { QStringLiteral("name"), tool.name },
+            { QStringLiteral("found"), tool.found },
+            { QStringLiteral("version"), tool.found ? QJsonValue(tool.version) : QJsonValue() },
+            { QStringLiteral("install_hint"), tool.found ? QJsonValue() : QJsonValue(tool.installHint) } });
     }
+    return tools;
+}
+
+QJsonValue orNull(const QString& text)
+{
+    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
 }
 
 } // namespace
@@ -67,17 +83,21 @@ int SetupVerb::execute(const QStringList& arguments)
     const QCommandLineOption deleteOriginal(
         QStringLiteral("delete-original-config"),
         QStringLiteral("After importing ~/.logistician/config.json (the original Logistician's), delete it."));
-    for (const auto& o : { nonInteractive, registry, registryUser, region, instanceType, skipTools, deleteOriginal })
+    const QCommandLineOption json = jsonOption();
+    for (const auto& o :
+         { nonInteractive, registry, registryUser, region, instanceType, skipTools, deleteOriginal, json })
         parser.addOption(o);
     if (int code = parse(parser, arguments); code >= 0)
         return code;
     if (!parser.positionalArguments().isEmpty())
         return Console::exitWith(Result::badInput(
             QStringLiteral("setup: unexpected argument %1").arg(parser.positionalArguments().first())));
-    const bool interactive = !parser.isSet(nonInteractive) && Console::stdinIsTerminal();
+    // --json asks nothing, as --non-interactive: a script reads the document.
+    const bool interactive = !parser.isSet(nonInteractive) && !parser.isSet(json) && Console::stdinIsTerminal();
 
+    QJsonArray tools;
     if (!parser.isSet(skipTools))
-        checkTools();
+        tools = checkTools();
 
     // The original Logistician's plain-text settings, offered for import before anything is asked.
     {
@@ -105,6 +125,16 @@ int SetupVerb::execute(const QStringList& arguments)
     setting(region, QStringLiteral("  Default AWS region"), settings.defaultRegion(), &Settings::setDefaultRegion);
     setting(instanceType, QStringLiteral("  Default EC2 instance type"), settings.defaultInstanceType(),
             &Settings::setDefaultInstanceType);
+    // The name deploy gives the image (ImageReference, as deploy makes it): pushed to the registry and pulled
+    // by the hosts; without one, each host builds it.
+    const QString image = ImageReference::pattern(settings.registry(), settings.imageRepository());
+    Console::err(QStringLiteral("  Image of a deploy: %1 (%2)\n")
+                     .arg(image,
+                          settings.registry().isEmpty()
+                              ? QStringLiteral("no registry: each host builds it from the Dockerfile")
+                              : QStringLiteral("an experiment's own registry in parameters.json takes the place of "
+                                               "%1")
+                                    .arg(settings.registry())));
 
     // Secrets: prompted without echo, or taken from the environment; into the keychain only.
     CredentialStore store;
@@ -113,6 +143,7 @@ int SetupVerb::execute(const QStringList& arguments)
         store.setService(service);
     Console::err(QStringLiteral("\nCredentials (keychain service \"%1\"):\n").arg(store.service()));
     int secretsCode = 0;
+    QJsonObject credentials;
     for (auto secret : { CredentialStore::Secret::RegistryPassword, CredentialStore::Secret::AwsAccessKeyId,
                          CredentialStore::Secret::AwsSecretAccessKey }) {
         const QString envName = CredentialStore::environmentVariable(secret);
@@ -121,19 +152,23 @@ int SetupVerb::execute(const QStringList& arguments)
         if (!fromEnvironment && interactive)
             value = Console::prompt(QStringLiteral("  %1 (empty to keep)").arg(CredentialStore::label(secret)),
                                     QString(), true);
+        const QString key = CredentialStore::keyName(secret).replace(QLatin1Char('-'), QLatin1Char('_'));
         if (value.isEmpty()) {
             Console::err(QStringLiteral("  %1: unchanged\n").arg(CredentialStore::label(secret)));
+            credentials.insert(key, QStringLiteral("unchanged"));
             continue;
         }
         const auto reply = waitFor([&](CredentialStore::Callback cb) { store.write(secret, value, cb); });
         if (reply.ok()) {
             Console::err(QStringLiteral("  %1: stored in the keychain\n").arg(CredentialStore::label(secret)));
+            credentials.insert(key, QStringLiteral("stored"));
         } else if (fromEnvironment
                    && (reply.kind() == Result::Kind::Unavailable || reply.kind() == Result::Kind::Failed)) {
             // CI: no keychain (QtKeychain reports a missing D-Bus as a plain failure), and
             // none needed: the variable is read where it is used.
             Console::err(QStringLiteral("  %1: not stored in the keychain; %2 will be used from the environment\n")
                              .arg(CredentialStore::label(secret), envName));
+            credentials.insert(key, QStringLiteral("environment"));
         } else {
             secretsCode = Console::exitWith(
                 Result::failed(QStringLiteral("%1: %2").arg(CredentialStore::label(secret), reply.result.message())));
@@ -144,7 +179,8 @@ int SetupVerb::execute(const QStringList& arguments)
     // The SSH key for machines.
     const QString keyPath = SshKey::privateKeyPath();
     Console::err(QStringLiteral("\nSSH key:\n"));
-    if (QFileInfo::exists(keyPath)) {
+    const bool keyExisted = QFileInfo::exists(keyPath);
+    if (keyExisted) {
         SshKey::restrictPermissions(keyPath);
         Console::err(QStringLiteral("  %1 (exists)\n").arg(keyPath));
     } else {
@@ -157,5 +193,20 @@ int SetupVerb::execute(const QStringList& arguments)
                 Result::failed(QStringLiteral("could not create the SSH key %1: %2").arg(keyPath, made.message())));
         Console::err(QStringLiteral("  %1 (created)\n").arg(keyPath));
     }
+    if (secretsCode == 0 && parser.isSet(json))
+        Console::printJson({ { QStringLiteral("verb"), name() },
+                             { QStringLiteral("exit_code"), 0 },
+                             { QStringLiteral("error"), QJsonValue() },
+                             { QStringLiteral("settings_file"), AppPaths::settingsFile() },
+                             { QStringLiteral("registry"), orNull(settings.registry()) },
+                             { QStringLiteral("registry_user"), orNull(settings.registryUser()) },
+                             { QStringLiteral("image_repository"), orNull(settings.imageRepository()) },
+                             { QStringLiteral("image"), image },
+                             { QStringLiteral("aws_region"), settings.defaultRegion() },
+                             { QStringLiteral("aws_instance_type"), settings.defaultInstanceType() },
+                             { QStringLiteral("credentials"), credentials },
+                             { QStringLiteral("ssh_key"), keyPath },
+                             { QStringLiteral("ssh_key_created"), !keyExisted },
+                             { QStringLiteral("tools"), tools } });
     return secretsCode;
 }

@@ -15,6 +15,7 @@ int ShellVerb::execute(const QStringList& arguments)
                                     QStringLiteral("Mount the project at /project (the default)."));
     parser.addOption(noVolume);
     parser.addOption(volume);
+    parser.addOption(jsonOption());
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     Experiment experiment;

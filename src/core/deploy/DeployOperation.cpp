@@ -10,6 +10,7 @@
 #include "SshKey.h"
 #include "aws/AwsParameters.h"
 #include "aws/AwsPrices.h"
+#include "deploy/ImageReference.h"
 #include "deploy/OtherCommits.h"
 #include "deploy/Provenance.h"
 #include "deploy/RemoteScript.h"
@@ -51,16 +52,11 @@ bool handedOverAnything(const DeploymentState& state, bool preassignsHosts)
 // The registry (remote backends: parameters.json's, else the settings') and the image reference from it.
 void setImage(DeploymentState& state, const Parameters& params, bool remote, const QString& commit)
 {
-    const QString experiment = params.experimentName();
     state.registry.clear();
     if (remote)
         state.registry = params.registry().isEmpty() ? Settings().registry() : params.registry();
-    const QString repository = QStringLiteral("logistician/") + experiment.toLower();
-    state.image = (state.registry.isEmpty() ? repository : state.registry + QLatin1Char('/') + repository)
-        + QLatin1Char(':') + commit.left(12);
-    // An image repository of its own (the original's docker_repository): one repository, a tag per experiment.
-    if (const QString own = Settings().imageRepository(); !state.registry.isEmpty() && !own.isEmpty())
-        state.image = QStringLiteral("%1/%2:%3-%4").arg(state.registry, own, experiment.toLower(), commit.left(12));
+    state.image
+        = ImageReference::forDeploy(state.registry, Settings().imageRepository(), params.experimentName(), commit);
 }
 
 } // namespace

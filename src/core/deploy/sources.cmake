@@ -11,6 +11,7 @@ target_sources(logistician_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/DeployPreview.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeploymentState.cpp
     ${CMAKE_CURRENT_LIST_DIR}/HostCheck.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ImageReference.cpp
     ${CMAKE_CURRENT_LIST_DIR}/Provenance.cpp
     ${CMAKE_CURRENT_LIST_DIR}/LabelledContainers.cpp
     ${CMAKE_CURRENT_LIST_DIR}/OtherCommits.cpp

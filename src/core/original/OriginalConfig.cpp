@@ -3,6 +3,7 @@
 
 #include "CredentialStore.h"
 #include "Settings.h"
+#include "deploy/ImageReference.h"
 
 #include <QDir>
 #include <QFile>
@@ -73,7 +74,9 @@ void OriginalConfig::import(const Values& values, CredentialStore* store)
     }
     if (!values.dockerRepository.isEmpty()) {
         settings.setImageRepository(values.dockerRepository);
-        done << QStringLiteral("image repository: %1 (images are %1:EXPERIMENT-COMMIT)").arg(values.dockerRepository);
+        done << QStringLiteral("image repository: %1 (images are %2)")
+                    .arg(values.dockerRepository,
+                         ImageReference::pattern(settings.registry(), values.dockerRepository));
     }
     QList<QPair<int, QString>> secrets;
     if (!values.awsAccessKey.isEmpty())
