@@ -7,11 +7,13 @@
 #include "deploy/Deployment.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
 
 // Every verb's --json through the real binary and the real Docker engine, checked
@@ -132,7 +134,8 @@ private Q_SLOTS:
             else if (const auto r = row.match(line); r.hasMatch() && !section.isEmpty())
                 m_doc[section].insert(r.captured(1), r.captured(2).trimmed());
         }
-        for (const char* verb : { "error", "build", "run", "deploy", "status", "sync", "terminate", "list", "results" })
+        for (const char* verb : { "error", "setup", "create", "build", "run", "shell", "deploy", "status", "logs",
+                                  "sync", "terminate", "list", "results" })
             QVERIFY2(m_doc.contains(verb), verb);
     }
 
@@ -184,6 +187,19 @@ private Q_SLOTS:
         QCOMPARE(summary.value("succeeded").toInt(), 1);
         QCOMPARE(summary.value("failed").toInt(), 1);
         QCOMPARE(summary.value("cost_usd").toDouble(), 0.0);
+        // logs --json: the lines in one document; with -f the condition's exit code, the lines also on stderr.
+        const CliResult logged = CliProcess::run({ "logs", "--json", dir, "2" });
+        QCOMPARE(logged.exitCode, 0);
+        const QJsonObject logDoc = document(logged, "logs");
+        QCOMPARE(logDoc.value("lines").toArray(), (QJsonArray { "start 0.5", "end 0.5" }));
+        QCOMPARE(logDoc.value("condition_exit_code").toInt(), 3);
+        QCOMPARE(logDoc.value("state").toString(), QString("failed"));
+        QCOMPARE(logDoc.value("slug").toString(), conditionOf(status, 2).value("slug").toString());
+        const CliResult followedJson = CliProcess::run({ "logs", "--json", "-f", dir, "2" });
+        QCOMPARE(followedJson.exitCode, 3);
+        QCOMPARE(document(followedJson, "logs").value("exit_code").toInt(), 3);
+        QCOMPARE(document(followedJson, "logs").value("lines").toArray(), (QJsonArray { "start 0.5", "end 0.5" }));
+        QVERIFY2(followedJson.err.contains("end 0.5\n"), qPrintable(followedJson.err));
         // The table opens with the same summary line.
         const CliResult table = CliProcess::run({ "status", dir });
         QCOMPARE(table.out.section('\n', 0, 0), summary.value("line").toString());
@@ -283,11 +299,57 @@ private Q_SLOTS:
         const CliResult saved = CliProcess::run({ "logs", dir, "1" });
         QCOMPARE(saved.exitCode, 0);
         QVERIFY2(saved.out.contains("end 0.1"), qPrintable(saved.out + saved.err));
+        const CliResult savedJson = CliProcess::run({ "logs", "--json", dir, "1" });
+        QCOMPARE(savedJson.exitCode, 0);
+        QVERIFY2(document(savedJson, "logs").value("lines").toArray().contains("end 0.1"), qPrintable(savedJson.out));
 
         // A failure before the verb's own document: the error document, the usual exit code.
         const CliResult failed = CliProcess::run({ "results", "--json", dir + "/no-such-folder" });
         QCOMPARE(failed.exitCode, 2);
         QVERIFY(!document(failed, "error").value("error").toString().isEmpty());
+    }
+
+    // setup, create and shell: each its document, everything else on stderr.
+    void setupCreateAndShell()
+    {
+        QTemporaryDir home;
+        const QMap<QString, QString> env { { "HOME", home.path() },
+                                           { "XDG_CONFIG_HOME", home.filePath("config") },
+                                           { "LOGISTICIAN_REGISTRY_PASSWORD", QString() },
+                                           { "AWS_ACCESS_KEY_ID", QString() },
+                                           { "AWS_SECRET_ACCESS_KEY", QString() } };
+        const CliResult setup = CliProcess::run(
+            { "setup", "--json", "--skip-tool-check", "--registry", "127.0.0.1:5000", "--registry-user", "me" },
+            QString(), env);
+        QVERIFY2(setup.exitCode == 0, qPrintable(setup.err));
+        const QJsonObject setupDoc = document(setup, "setup");
+        QCOMPARE(setupDoc.value("registry").toString(), QString("127.0.0.1:5000"));
+        QCOMPARE(setupDoc.value("image").toString(), QString("127.0.0.1:5000/logistician/EXPERIMENT:COMMIT"));
+        QCOMPARE(setupDoc.value("credentials").toObject().value("registry_password").toString(), QString("unchanged"));
+        QVERIFY(setupDoc.value("ssh_key_created").toBool());
+        QVERIFY(QFile::exists(setupDoc.value("ssh_key").toString()));
+
+        TestProject project("sh args.sh");
+        const CliResult created
+            = CliProcess::run({ "create", "--json", "second-one", "--command", "sh args.sh" }, project.root(), env);
+        QVERIFY2(created.exitCode == 0, qPrintable(created.err));
+        const QJsonObject createDoc = document(created, "create");
+        QCOMPARE(createDoc.value("experiment_name").toString(), QString("second-one"));
+        QVERIFY(QFile::exists(createDoc.value("experiment_dir").toString() + "/parameters.json"));
+        QVERIFY(createDoc.value("base").isNull());
+        const CliResult again = CliProcess::run({ "create", "--json", "second-one" }, project.root(), env);
+        QCOMPARE(again.exitCode, 2);
+        QCOMPARE(document(again, "error").value("verb").toString(), QString("create"));
+
+        // shell: the session on stderr, its exit code in the document.
+        const QString dir = project.experimentDir();
+        QCOMPARE(CliProcess::run({ "build", dir }).exitCode, 0);
+        const CliResult shell = CliProcess::run({ "shell", "--json", dir }, QString(), {}, "echo inside; exit 7\n");
+        QCOMPARE(shell.exitCode, 7);
+        const QJsonObject shellDoc = document(shell, "shell");
+        QCOMPARE(shellDoc.value("exit_code").toInt(), 7);
+        QVERIFY(QFileInfo(shellDoc.value("run_dir").toString()).isDir());
+        QVERIFY2(shell.err.contains("inside\n"), qPrintable(shell.err));
     }
 
     // Nothing deployed: results reads the folders of `logistician run`, each with its provenance.
