@@ -237,7 +237,8 @@ private Q_SLOTS:
         QVERIFY(unknown.err.contains("unknown verb \"deplyo\""));
         const CliResult option = CliProcess::run({ "run", "--no-such-option" });
         QCOMPARE(option.exitCode, 2);
-        QVERIFY(option.err.contains("Unknown option"));
+        QVERIFY2(option.err.contains("run: unknown option --no-such-option\nUsage: logistician run "),
+                 qPrintable(option.err));
         TestProject project;
         const CliResult both = CliProcess::run({ "run", project.experimentDir(), "-o", "1", "--condition", "1" });
         QCOMPARE(both.exitCode, 2);

@@ -502,13 +502,14 @@ void TestDeploySsh::logsFollowsAConditionOnAHost()
     QCOMPARE(deployed.exitCode, 0);
     // logs takes [EXPERIMENT_DIR] CONDITION: the folder first (the kit's cli() puts it last).
     const QDateTime askedAt = QDateTime::currentDateTimeUtc();
-    const CliResult followed = CliProcess::run(
-        { QStringLiteral("logs"), project->experimentDir(), QStringLiteral("1"), QStringLiteral("-f") },
-        project->root(), m_kit->env(), QByteArray(), 300000);
+    const CliResult followed = CliProcess::run({ QStringLiteral("logs"), QStringLiteral("--verbose"),
+                                                 project->experimentDir(), QStringLiteral("1"), QStringLiteral("-f") },
+                                               project->root(), m_kit->env(), QByteArray(), 300000);
     qDebug().noquote() << "logs -f ->" << followed.exitCode << followed.err << followed.out;
     QCOMPARE(followed.exitCode, 3);
     QVERIFY2(followed.out.contains(QStringLiteral("<--n>\n<1>\n<--sleep>\n<6>\n")), qPrintable(followed.out));
-    QVERIFY2(followed.err.contains(QStringLiteral("ssh ")), qPrintable(followed.err)); // read on the host
+    // Read on the host: the ssh command only looks, so it is echoed with --verbose.
+    QVERIFY2(followed.err.contains(QStringLiteral("$ ssh ")), qPrintable(followed.err));
 
     int code = -1;
     const QJsonObject status = m_kit->status(*project, &code);
