@@ -4,6 +4,7 @@
 #include "Logging.h"
 #include "ParameterRules.h"
 #include "Parameters.h"
+#include "files/SafeFile.h"
 #include "git/GitRepository.h"
 
 #include <QCryptographicHash>
@@ -13,6 +14,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMessageAuthenticationCode>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QStandardPaths>
 #include <algorithm>
@@ -35,6 +38,24 @@ Result copyFile(const QString& from, const QString& to)
         || !target.commit())
         return Result::failed(QStringLiteral("%1: cannot copy: %2").arg(to, target.errorString()));
     return Result::ok();
+}
+
+// A known_hosts host field naming one of names exactly: plain, or hashed as
+// ssh's HashKnownHosts writes it ("|1|" base64 salt "|" base64 HMAC-SHA1 of the name).
+bool namesHost(const QString& field, const QStringList& names)
+{
+    if (!field.startsWith(QLatin1String("|1|")))
+        return names.contains(field);
+    const QStringList parts = field.mid(3).split(QLatin1Char('|'));
+    if (parts.size() != 2)
+        return false;
+    const QByteArray salt = QByteArray::fromBase64(parts.at(0).toLatin1());
+    const QByteArray hash = QByteArray::fromBase64(parts.at(1).toLatin1());
+    for (const QString& name : names) {
+        if (QMessageAuthenticationCode::hash(name.toUtf8(), salt, QCryptographicHash::Sha1) == hash)
+            return true;
+    }
+    return false;
 }
 
 Result writeJson(const QString& path, const QJsonObject& json)
@@ -318,17 +339,31 @@ Result DeploymentIndex::rememberHosts(const QString& experimentDir, const QStrin
             return r;
     }
     // The host keys the experiment's ssh learnt, so a later scan checks them rather than trusting anew.
-    QFile theirs(stateDir + QStringLiteral("/known_hosts"));
-    if (!theirs.open(QIODevice::ReadOnly))
+    // The project's folder is not ours to trust (it may have come with a clone): only a plain key line
+    // ("HOST KEYTYPE BASE64") for a host this deployment recorded is taken; markers such as
+    // "@cert-authority *", wildcards and other hosts are not.
+    const auto theirs = SafeFile::read(stateDir + QStringLiteral("/known_hosts"), 1024 * 1024);
+    if (!theirs)
         return Result::ok();
+    QStringList names;
+    for (const DeploymentState::Host& host : state.hosts) {
+        if (host.address == QLatin1String("local"))
+            continue;
+        names << (host.port() == 22 ? host.hostName()
+                                    : QStringLiteral("[%1]:%2").arg(host.hostName()).arg(host.port()));
+    }
+    static const QRegularExpression keyLine(
+        QStringLiteral("^([^@\\s][^\\s,*?!]*) ((?:ssh|ecdsa-sha2|sk-)[A-Za-z0-9@.-]*) "
+                       "([A-Za-z0-9+/]+={0,2})$"));
     const QString oursPath = sshDir() + QStringLiteral("/known_hosts");
     QFile ours(oursPath);
     const QByteArray have = ours.open(QIODevice::ReadOnly) ? ours.readAll() : QByteArray();
     ours.close();
     const QList<QByteArray> haveLines = have.split('\n');
     QByteArray added;
-    for (const QByteArray& line : theirs.readAll().split('\n')) {
-        if (!line.trimmed().isEmpty() && !haveLines.contains(line))
+    for (const QByteArray& line : theirs->split('\n')) {
+        const QRegularExpressionMatch m = keyLine.match(QString::fromUtf8(line));
+        if (m.hasMatch() && namesHost(m.captured(1), names) && !haveLines.contains(line))
             added += line + '\n';
     }
     if (added.isEmpty())
