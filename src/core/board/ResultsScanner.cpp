@@ -127,12 +127,12 @@ QMap<QString, double> scanFolder(const QString& resultsDir, QStringList* files)
     const QStringList filters { QStringLiteral("*.json"), QStringLiteral("*.csv"), QStringLiteral("*.tsv") };
     // What a container wrote (or a sync brought): no symlink is followed, no FIFO
     // or device opened (SafeFile reads regular files only, and never blocks).
-    const QDir::Filters files = QDir::Files | QDir::Readable | QDir::NoSymLinks;
-    for (const QString& name : root.entryList(filters, files, QDir::Name))
+    const QDir::Filters regular = QDir::Files | QDir::Readable | QDir::NoSymLinks;
+    for (const QString& name : root.entryList(filters, regular, QDir::Name))
         candidates << name;
     for (const QString& sub :
          root.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Readable | QDir::NoSymLinks, QDir::Name)) {
-        for (const QString& name : QDir(root.filePath(sub)).entryList(filters, files, QDir::Name))
+        for (const QString& name : QDir(root.filePath(sub)).entryList(filters, regular, QDir::Name))
             candidates << sub + QLatin1Char('/') + name;
     }
     for (const QString& relative : std::as_const(candidates)) {
