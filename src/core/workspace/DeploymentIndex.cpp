@@ -130,6 +130,16 @@ QString DeploymentIndex::defaultFolder()
     return base + QStringLiteral("/logistician/deployments");
 }
 
+QString DeploymentIndex::terraformDir(const QString& stateDir, const QString& experiment) const
+{
+    // A deployment put back in a folder of an entry (restore) works in that entry's folder.
+    const QString index = canonical(m_folder) + QLatin1Char('/');
+    const QString state = canonical(stateDir);
+    const QString key = state.startsWith(index) ? state.mid(index.size()).section(QLatin1Char('/'), 0, 0)
+                                                : keyFor(stateDir, experiment);
+    return m_folder + QLatin1Char('/') + key + QLatin1Char('/') + QLatin1String(TerraformFolder);
+}
+
 QString DeploymentIndex::keyFor(const QString& stateDir, const QString& experiment)
 {
     QString name;
@@ -161,10 +171,8 @@ Result DeploymentIndex::record(const QString& experimentDir, const QString& stat
         entry.insert(QStringLiteral("aws_region"), region);
     if (!instanceType.isEmpty())
         entry.insert(QStringLiteral("aws_instance_type"), instanceType);
-    if (Result r = copyTerraform(stateDir + QStringLiteral("/terraform"),
-                                 folder + QLatin1Char('/') + QLatin1String(TerraformFolder));
-        !r)
-        return r;
+    // Terraform already works in this entry's folder (terraformDir): nothing of the project's
+    // .logistician/terraform is ever copied here, where terminate --experiment would run it.
     if (Result r = writeJson(folder + QLatin1Char('/') + QLatin1String(DeploymentState::FileName), state.toJson()); !r)
         return r;
     // The docker commands and the region a terminate needs once the project is gone.
@@ -257,8 +265,11 @@ Result DeploymentIndex::restore(const Entry& entry, QString* experimentDir) cons
         return Result::ok();
     if (!QDir().mkpath(stateDir))
         return Result::failed(QStringLiteral("%1: cannot create").arg(stateDir));
-    if (!entry.terraformCopy().isEmpty()) {
-        if (Result r = copyTerraform(entry.terraformCopy(), stateDir + QStringLiteral("/terraform")); !r)
+    // The configuration and state this user's Logistician wrote, into the working folder of the
+    // state folder the deployment comes back at (a recovered folder has an entry of its own).
+    if (const QString workDir = terraformDir(stateDir, entry.state.experiment);
+        !entry.terraformCopy().isEmpty() && canonical(entry.terraformCopy()) != canonical(workDir)) {
+        if (Result r = copyTerraform(entry.terraformCopy(), workDir); !r)
             return r;
     }
     return entry.state.save(stateDir);
