@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "deploy/DeploymentState.h"
 #include "deploy/StateRules.h"
+#include "deploy/StateSeal.h"
+#include "workspace/DeploymentIndex.h"
 
 #include <QDir>
 #include <QFile>
@@ -8,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -49,14 +52,58 @@ private:
     }
 
 private Q_SLOTS:
-    void aGoodStateLoads()
+    void aStateThisUserSavedLoads()
     {
         QTemporaryDir tmp;
-        writeState(tmp.path(), QJsonDocument(goodState()).toJson());
+        QVERIFY(DeploymentState::fromJson(goodState()).save(tmp.path()));
         DeploymentState s;
         const Result r = DeploymentState::load(tmp.path(), &s);
         QVERIFY2(r.isOk(), qPrintable(r.message()));
         QCOMPARE(s.conditions.size(), 1);
+        const QFile::Permissions others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup | QFile::ReadOther
+            | QFile::WriteOther | QFile::ExeOther;
+        QCOMPARE(QFileInfo(StateSeal::keyPath()).permissions() & others, QFile::Permissions());
+    }
+
+    // Finding 1 and 2: a .logistician/ that came with a clone was used as the user's own.
+    void aStateFromElsewhereIsIgnored()
+    {
+        QTemporaryDir tmp;
+        // As a clone brings it: valid values, no seal of this user's.
+        writeState(tmp.filePath("clone"), QJsonDocument(goodState()).toJson());
+        DeploymentState s;
+        Result r = DeploymentState::load(tmp.filePath("clone"), &s);
+        QCOMPARE(r.kind(), Result::Kind::NotFound);
+        QVERIFY2(r.message().contains("was not written by your Logistician"), qPrintable(r.message()));
+        // Sealed by this user, then edited by hand (a host added).
+        QVERIFY(DeploymentState::fromJson(goodState()).save(tmp.filePath("edited")));
+        QJsonObject edited = goodState();
+        edited.insert(
+            "hosts",
+            QJsonArray { QJsonObject { { "address", "local" } }, QJsonObject { { "address", "root@203.0.113.9" } } });
+        writeState(tmp.filePath("edited"), QJsonDocument(edited).toJson());
+        QCOMPARE(DeploymentState::load(tmp.filePath("edited"), &s).kind(), Result::Kind::NotFound);
+        // This user's sealed state copied into another folder is not that folder's.
+        QVERIFY(DeploymentState::fromJson(goodState()).save(tmp.filePath("mine")));
+        QDir().mkpath(tmp.filePath("other"));
+        QVERIFY(QFile::copy(tmp.filePath("mine/deployment.json"), tmp.filePath("other/deployment.json")));
+        QVERIFY(QFile::copy(tmp.filePath("mine/deployment.json.seal"), tmp.filePath("other/deployment.json.seal")));
+        QVERIFY(DeploymentState::load(tmp.filePath("mine"), &s).isOk());
+        QCOMPARE(DeploymentState::load(tmp.filePath("other"), &s).kind(), Result::Kind::NotFound);
+    }
+
+    // A state an earlier version wrote (no seal) for a folder this user's index knows is adopted and sealed.
+    void anUnsealedStateTheIndexKnowsIsAdopted()
+    {
+        QTemporaryDir tmp;
+        const QString stateDir = tmp.filePath("exp/.logistician");
+        writeState(stateDir, QJsonDocument(goodState()).toJson());
+        QVERIFY(DeploymentIndex().record(tmp.filePath("exp"), stateDir, DeploymentState::fromJson(goodState())));
+        auto forget = qScopeGuard([&] { DeploymentIndex().forget(stateDir); });
+        DeploymentState s;
+        const Result r = DeploymentState::load(stateDir, &s);
+        QVERIFY2(r.isOk(), qPrintable(r.message()));
+        QVERIFY(QFileInfo::exists(stateDir + "/deployment.json.seal"));
     }
 
     void hostileValuesAreRefusedWithTheirPlace_data()

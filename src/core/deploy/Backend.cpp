@@ -178,7 +178,8 @@ QString AwsBackend::terraformDir() const
     // the index entry's (named as the entry is: after the deployed experiment, which a later edit
     // of experiment_name does not change).
     DeploymentState deployed;
-    const QString name = DeploymentState::load(m_context.stateDir, &deployed).isOk()
+    // Only a name (checked by the state rules) picking a folder of this user's index for this state folder.
+    const QString name = DeploymentState::load(m_context.stateDir, &deployed, DeploymentState::Trust::Own).isOk()
         ? deployed.experiment
         : m_context.experiment.parameters().experimentName();
     return DeploymentIndex().terraformDir(m_context.stateDir, name);

@@ -101,7 +101,7 @@ std::optional<Problem> checkTop(const QJsonObject& o)
     if (!backend.isEmpty() && !matches(QStringLiteral("[a-z][a-z0-9_-]{0,31}"), backend))
         return Problem { { QStringLiteral("backend") }, QStringLiteral("backend is not a backend name") };
     const QString commit = o.value(QStringLiteral("commit")).toString();
-    if (!commit.isEmpty() && !matches(QStringLiteral("[0-9a-f]{40}|[0-9a-f]{64}"), commit))
+    if (!commit.isEmpty() && !matches(QStringLiteral("[0-9a-f]{7,64}"), commit))
         return Problem { { QStringLiteral("commit") }, QStringLiteral("commit is not a commit id") };
     const QString image = o.value(QStringLiteral("image")).toString();
     if (!image.isEmpty() && !matches(QStringLiteral("[a-z0-9][a-z0-9._/:@-]{0,254}"), image))

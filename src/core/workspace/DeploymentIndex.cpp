@@ -221,7 +221,7 @@ QList<DeploymentIndex::Entry> DeploymentIndex::entries() const
         const QJsonObject json = QJsonDocument::fromJson(entryFile.readAll()).object();
         DeploymentState state;
         const Result loaded = json.value(QStringLiteral("schema")).toInt() == SchemaVersion
-            ? DeploymentState::load(folder, &state)
+            ? DeploymentState::load(folder, &state, DeploymentState::Trust::Own)
             : Result::badInput(QStringLiteral("%1: not a schema this version reads").arg(entryFile.fileName()));
         if (!loaded) {
             qCWarning(lcDeploy) << "skipping an unreadable deployment index entry" << folder << loaded.message();
