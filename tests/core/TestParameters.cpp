@@ -613,6 +613,44 @@ private Q_SLOTS:
                           "\"batch\": [\"32\", 64]," + newline + twice + "\"dropout\": [0.1, 0.25]" + newline));
     }
 
+    void oddLayoutsStayValid_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::newRow("comma first") << QByteArray("{ \"experiment_name\": \"x\"\n, \"max_parallel\": 2\n, "
+                                                   "\"parameter_grid\": {\"b\": [1]\n  , \"a\": [2]}\n}\n");
+        QTest::newRow("one line") << QByteArray(
+            R"({"experiment_name":"x","max_parallel":2,"parameter_grid":{"b":[1]}})");
+        QTest::newRow("space before colon")
+            << QByteArray("{\n  \"experiment_name\" : \"x\",\n  \"parameter_grid\" : {}\n}");
+        QTest::newRow("lists one item per line")
+            << QByteArray("{\n\t\"experiment_name\": \"x\",\n\t\"experiment_conditions\": [\n\t\t\"--a 1\"\n\t]\n}\n");
+        QTest::newRow("only the name") << QByteArray("{\"experiment_name\": \"x\"}");
+    }
+
+    void oddLayoutsStayValid()
+    {
+        // Whatever the layout, every kind of edit saves as JSON holding exactly the edit.
+        QFETCH(QByteArray, text);
+        Result error;
+        auto p = Parameters::parse(text, "parameters.json", &error);
+        QVERIFY2(p.has_value(), qPrintable(error.message()));
+        QCOMPARE(p->toJson(), text);
+        p->setValue("notes",
+                    QJsonObject { { "owner", "ada" }, { "list", QJsonArray { 1, QJsonObject { { "k", 2 } } } } });
+        p->setValue("max_parallel", QJsonValue::Undefined);
+        p->setConditions({ "--a 1", "--a 2", "--a 3" });
+        p->setParameterGrid({ { "c", { "1", "x y" } }, { "b", { "1", "2" } } });
+        p->setValue("hosts", QJsonArray { "u@h1", "u@h2" });
+        const QByteArray saved = p->toJson();
+        QJsonParseError parseError;
+        const QJsonDocument doc = QJsonDocument::fromJson(saved, &parseError);
+        QVERIFY2(parseError.error == QJsonParseError::NoError, saved.constData());
+        QCOMPARE(doc.object(), p->json());
+        const auto back = Parameters::parse(saved, "parameters.json", &error);
+        QVERIFY2(back.has_value(), qPrintable(error.message() + "\n" + saved));
+        QCOMPARE(back->allConditions(), p->allConditions());
+    }
+
     void untouchedFilesSaveByteForByte()
     {
         // Every parameters.json shipped, and the fuzzer's seeds, come back exactly as read.

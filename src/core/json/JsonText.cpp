@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <algorithm>
 #include <optional>
 
 namespace {
@@ -42,6 +43,45 @@ public:
         return node;
     }
 
+    // The keys of the object at path, in order; the values on the way are skipped unread.
+    std::optional<QStringList> keysAt(const QStringList& path) const
+    {
+        int pos = skipSpace(0);
+        for (int level = 0;; ++level) {
+            if (!at(pos, '{'))
+                return std::nullopt;
+            QStringList keys;
+            int inside = -1; // where the value of the next key on the path starts
+            pos = skipSpace(pos + 1);
+            while (!at(pos, '}')) {
+                QString key;
+                if (!at(pos, '"') || !string(pos, &key))
+                    return std::nullopt;
+                pos = skipSpace(pos);
+                if (!at(pos, ':'))
+                    return std::nullopt;
+                pos = skipSpace(pos + 1);
+                if (level < path.size() && key == path.at(level)) {
+                    inside = pos;
+                    break;
+                }
+                keys << key;
+                if (!skip(pos))
+                    return std::nullopt;
+                pos = skipSpace(pos);
+                if (at(pos, ','))
+                    pos = skipSpace(pos + 1);
+                else if (!at(pos, '}'))
+                    return std::nullopt;
+            }
+            if (level == path.size())
+                return keys;
+            if (inside < 0)
+                return std::nullopt;
+            pos = inside;
+        }
+    }
+
 private:
     static constexpr int MaxDepth = 1100; // QJsonDocument stops at 1024
 
@@ -64,19 +104,68 @@ private:
         return doc.array().at(0);
     }
 
-    bool string(int& pos, QString* out) const
+    // After the closing quote of the string opening at pos, or -1.
+    int stringEnd(int pos) const
     {
         int end = pos + 1;
         while (end < m_text.size() && m_text.at(end) != '"')
             end += m_text.at(end) == '\\' ? 2 : 1;
-        if (end >= m_text.size())
+        return end < m_text.size() ? end + 1 : -1;
+    }
+
+    bool string(int& pos, QString* out) const
+    {
+        const int end = stringEnd(pos);
+        if (end < 0)
             return false;
-        ++end;
-        const auto v = scalar(pos, end);
-        if (!v || !v->isString())
-            return false;
-        *out = v->toString();
+        const QByteArray inner = m_text.mid(pos + 1, end - pos - 2);
+        bool plain = true; // printable ASCII, nothing escaped: the bytes are the string
+        for (const char c : inner)
+            plain = plain && c >= 0x20 && c < 0x7f && c != '\\';
+        if (plain) {
+            *out = QString::fromLatin1(inner);
+        } else {
+            const auto v = scalar(pos, end);
+            if (!v || !v->isString())
+                return false;
+            *out = v->toString();
+        }
         pos = end;
+        return true;
+    }
+
+    // Past one value, without reading it.
+    bool skip(int& pos) const
+    {
+        pos = skipSpace(pos);
+        if (pos >= m_text.size())
+            return false;
+        const char c = m_text.at(pos);
+        if (c == '"') {
+            pos = stringEnd(pos);
+            return pos >= 0;
+        }
+        if (c == '{' || c == '[') {
+            int depth = 0;
+            while (pos < m_text.size()) {
+                const char d = m_text.at(pos);
+                if (d == '"') {
+                    if ((pos = stringEnd(pos)) < 0)
+                        return false;
+                    continue;
+                }
+                if (d == '{' || d == '[')
+                    ++depth;
+                else if ((d == '}' || d == ']') && --depth == 0) {
+                    ++pos;
+                    return true;
+                }
+                ++pos;
+            }
+            return false;
+        }
+        while (pos < m_text.size() && !QByteArrayLiteral(",:{}[]\" \t\r\n").contains(m_text.at(pos)))
+            ++pos;
         return true;
     }
 
@@ -417,8 +506,13 @@ private:
             separator = ',' + m_writer.style().newline + *indent;
         else
             separator = ", ";
-        const QByteArray indent = separator.contains('\n') ? separator.mid(separator.lastIndexOf('\n') + 1)
-                                                           : lineIndent(m_text, old.keyStarts.first());
+        // The blanks that start a member's line (a separator may be "\n  , ": a comma opening the line).
+        QByteArray indent = lineIndent(m_text, old.keyStarts.first());
+        if (separator.contains('\n')) {
+            indent = separator.mid(separator.lastIndexOf('\n') + 1);
+            indent.truncate(std::find_if(indent.begin(), indent.end(), [](char c) { return c != ' ' && c != '\t'; })
+                            - indent.begin());
+        }
 
         // Members keep their own text; one that is gone takes the separator after it along (the last one: the
         // separator before it), and new ones go after the others.
@@ -455,17 +549,7 @@ namespace JsonText {
 
 QStringList keys(const QByteArray& text, const QStringList& path)
 {
-    auto root = Parser(text).document();
-    if (!root)
-        return {};
-    const Node* node = &*root;
-    for (const QString& name : path) {
-        const int index = node->isObject() ? static_cast<int>(node->keys.indexOf(name)) : -1;
-        if (index < 0)
-            return {};
-        node = &node->children.at(index);
-    }
-    return node->isObject() ? node->keys : QStringList();
+    return Parser(text).keysAt(path).value_or(QStringList());
 }
 
 QByteArray patch(const QByteArray& text, const QJsonValue& value, const KeyOrders& orders)
