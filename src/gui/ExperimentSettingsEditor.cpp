@@ -539,18 +539,21 @@ const ExperimentSettingsEditor::Field* ExperimentSettingsEditor::field(const QSt
 
 void ExperimentSettingsEditor::updateAwsNotes()
 {
-    // The price of what the fields say now, falling back to the stored defaults as deploy does.
     const Settings settings;
     static_cast<QLineEdit*>(field(QStringLiteral("aws_region"))->editor)
         ->setPlaceholderText(tr("default (%1, from setup)").arg(settings.defaultRegion()));
     static_cast<QLineEdit*>(field(QStringLiteral("aws_instance_type"))->editor)
         ->setPlaceholderText(tr("default (%1, from setup)").arg(settings.defaultInstanceType()));
-    QString region = text(*field(QStringLiteral("aws_region")));
-    QString type = text(*field(QStringLiteral("aws_instance_type")));
-    if (region.isEmpty())
-        region = settings.defaultRegion();
-    if (type.isEmpty())
-        type = settings.defaultInstanceType();
+    // What the fields say, resolved as deploy resolves them (an empty field: setup's default).
+    QJsonObject typed;
+    for (const QString& key : { QStringLiteral("aws_region"), QStringLiteral("aws_instance_type") }) {
+        if (const QString value = text(*field(key)); !value.isEmpty())
+            typed.insert(key, value);
+    }
+    AwsParameters::Machine machine;
+    AwsParameters::resolve(Parameters(typed), settings, &machine);
+    const QString region = machine.region;
+    const QString type = machine.instanceType;
     static const AwsPrices prices;
     const AwsPrices::Price price = prices.price(region, type);
     if (price.known()) {
