@@ -14,7 +14,7 @@
 // this version does not know survive a load and a save unchanged; the typed
 // accessors read and write through it. The text as loaded is kept too: a save
 // changes only the values that changed (JsonText::patch), so the file keeps its
-// key order, indentation, comments keys and the spelling of its numbers.
+// key order, indentation, *_comment keys and the spelling of its numbers.
 class Parameters
 {
 public:
@@ -49,8 +49,8 @@ public:
     void setConditions(const QStringList& conditions);
     Grid parameterGrid() const;
     // parameter_grid in this order; an empty grid removes it. A value keeps the JSON type it had (0.0005 stays a
-    // number, "0.1" a string); a new one is a number or boolean when it reads back the same and its key holds
-    // no strings only, else a string, so every value expands exactly as given.
+    // number, "0.1" a string); a new one is a number or boolean when it reads back as the same text and its key
+    // did not hold only strings, else a string, so every value expands exactly as typed.
     void setParameterGrid(const Grid& grid);
     // experiment_conditions followed by the cartesian product of parameter_grid, its keys in the order written.
     QStringList allConditions() const;

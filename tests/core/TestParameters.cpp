@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "Parameters.h"
+#include "Settings.h"
 #include "aws/AwsParameters.h"
 #include "aws/AwsPrices.h"
 #include "slurm/SlurmParameters.h"
@@ -136,6 +137,41 @@ private Q_SLOTS:
         QCOMPARE(SlurmParameters::read(*plain).runtime, QStringLiteral("docker"));
         QCOMPARE(SlurmParameters::read(*plain).workDir, QStringLiteral("~/logistician"));
         QCOMPARE(SlurmParameters::read(*plain).cpusPerTask, 1);
+    }
+
+    void awsMachinesDefaultToSetup()
+    {
+        // Absent or empty, the region and type are those stored by `setup`; written, the file's own.
+        QTemporaryDir config;
+        const QByteArray saved = qgetenv("XDG_CONFIG_HOME");
+        qputenv("XDG_CONFIG_HOME", config.path().toUtf8());
+        Settings settings;
+        settings.setDefaultRegion("eu-central-1");
+        settings.setDefaultInstanceType("t3.small");
+        for (const QByteArray& text :
+             { QByteArray(R"({"experiment_name": "x"})"),
+               QByteArray(R"({"experiment_name": "x", "aws_region": "", "aws_instance_type": ""})") }) {
+            Result error;
+            const auto p = Parameters::parse(text, "parameters.json", &error);
+            QVERIFY2(p.has_value(), qPrintable(error.message()));
+            AwsParameters::Machine machine;
+            QVERIFY(AwsParameters::resolve(*p, settings, &machine));
+            QCOMPARE(machine.region, QString("eu-central-1"));
+            QCOMPARE(machine.instanceType, QString("t3.small"));
+            QCOMPARE(machine.regionSource, QString("settings"));
+        }
+        Result error;
+        const auto own = Parameters::parse(
+            R"({"experiment_name": "x", "aws_region": "us-west-2", "aws_instance_type": "m5.large"})", "p", &error);
+        QVERIFY(own.has_value());
+        AwsParameters::Machine machine;
+        QVERIFY(AwsParameters::resolve(*own, settings, &machine));
+        QCOMPARE(machine.region, QString("us-west-2"));
+        QCOMPARE(machine.instanceType, QString("m5.large"));
+        if (saved.isEmpty())
+            qunsetenv("XDG_CONFIG_HOME");
+        else
+            qputenv("XDG_CONFIG_HOME", saved);
     }
 
     void awsPricesPerRegion()
