@@ -6,6 +6,7 @@
 #include "aws/AwsParameters.h"
 #include "slurm/SlurmParameters.h"
 
+#include "json/JsonText.h"
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -254,10 +255,50 @@ QString scalarText(const QJsonValue& v)
     return QString::number(v.toDouble(), 'g', 15);
 }
 
+const QString GridKey = QStringLiteral("parameter_grid");
+
+// The JSON value for a grid value typed as text: the value of the same text the key held (so a number stays a
+// number with its spelling), else a number or boolean that reads back as exactly this text, unless the key held
+// strings only; else the text as a string.
+QJsonValue gridValue(const QString& text, const QJsonArray& before)
+{
+    bool strings = !before.isEmpty();
+    for (const QJsonValue& v : before) {
+        if (scalarText(v) == text)
+            return v;
+        strings = strings && v.isString();
+    }
+    if (!strings) {
+        QJsonParseError error;
+        const QJsonArray read = QJsonDocument::fromJson('[' + text.toUtf8() + ']', &error).array();
+        if (error.error == QJsonParseError::NoError && read.size() == 1
+            && (read.at(0).isDouble() || read.at(0).isBool()) && scalarText(read.at(0)) == text)
+            return read.at(0);
+    }
+    return text;
+}
+
+// keys first (those the object has), then the object's others.
+QStringList ordered(const QStringList& keys, const QJsonObject& object)
+{
+    QStringList out;
+    for (const QString& key : keys) {
+        if (object.contains(key) && !out.contains(key))
+            out << key;
+    }
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (!out.contains(it.key()))
+            out << it.key();
+    }
+    return out;
+}
+
 } // namespace
 
 Parameters::Parameters(const QJsonObject& json)
     : m_json(json)
+    , m_keys(json.keys())
+    , m_gridKeys(json.value(GridKey).toObject().keys())
 {
 }
 
@@ -450,7 +491,11 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
             return fail(at(gpusKey), gpusKey, QStringLiteral("gpus must be a positive whole number or \"all\""));
     }
 
-    return Parameters(obj);
+    Parameters parameters(obj);
+    parameters.m_text = text;
+    parameters.m_keys = ordered(JsonText::keys(text), obj);
+    parameters.m_gridKeys = ordered(JsonText::keys(text, { GridKey }), obj.value(GridKey).toObject());
+    return parameters;
 }
 
 std::optional<Parameters> Parameters::load(const QString& path, Result* error)
@@ -492,7 +537,8 @@ std::optional<Parameters> Parameters::load(const QString& path, Result* error)
 
 QByteArray Parameters::toJson() const
 {
-    return QJsonDocument(m_json).toJson(QJsonDocument::Indented);
+    const JsonText::KeyOrders orders { { {}, m_keys }, { { GridKey }, m_gridKeys } };
+    return m_text.isEmpty() ? JsonText::write(m_json, orders) : JsonText::patch(m_text, m_json, orders);
 }
 
 Result Parameters::save(const QString& path) const
@@ -539,42 +585,51 @@ void Parameters::setConditions(const QStringList& conditions)
     setValue(QStringLiteral("experiment_conditions"), QJsonArray::fromStringList(conditions));
 }
 
-QMap<QString, QStringList> Parameters::parameterGrid() const
+Parameters::Grid Parameters::parameterGrid() const
 {
-    QMap<QString, QStringList> grid;
-    const QJsonObject obj = m_json.value(QStringLiteral("parameter_grid")).toObject();
-    for (auto it = obj.begin(); it != obj.end(); ++it) {
+    Grid grid;
+    const QJsonObject obj = m_json.value(GridKey).toObject();
+    for (const QString& key : ordered(m_gridKeys, obj)) {
         QStringList values;
-        for (const QJsonValue& v : it.value().toArray())
+        for (const QJsonValue& v : obj.value(key).toArray())
             values << scalarText(v);
-        grid.insert(it.key(), values);
+        grid.append({ key, values });
     }
     return grid;
 }
 
-void Parameters::setParameterGrid(const QMap<QString, QStringList>& grid)
+void Parameters::setParameterGrid(const Grid& grid)
 {
     if (grid.isEmpty()) {
-        m_json.remove(QStringLiteral("parameter_grid"));
+        setValue(GridKey, QJsonValue(QJsonValue::Undefined));
         return;
     }
+    const QJsonObject before = m_json.value(GridKey).toObject();
     QJsonObject obj;
-    for (auto it = grid.cbegin(); it != grid.cend(); ++it)
-        obj.insert(it.key(), QJsonArray::fromStringList(it.value()));
-    setValue(QStringLiteral("parameter_grid"), obj);
+    QStringList keys;
+    for (const auto& [key, texts] : grid) {
+        QJsonArray values;
+        for (const QString& text : texts)
+            values.append(gridValue(text, before.value(key).toArray()));
+        obj.insert(key, values);
+        keys.removeAll(key);
+        keys << key;
+    }
+    setValue(GridKey, obj);
+    m_gridKeys = keys;
 }
 
-QStringList Parameters::expandGrid(const QMap<QString, QStringList>& grid)
+QStringList Parameters::expandGrid(const Grid& grid)
 {
     if (grid.isEmpty())
         return {};
     QStringList product { QString() };
-    for (auto it = grid.cbegin(); it != grid.cend(); ++it) {
+    for (const auto& [key, values] : grid) {
         QStringList next;
         for (const QString& prefix : std::as_const(product)) {
-            for (const QString& value : it.value()) {
+            for (const QString& value : values) {
                 // "lr" reads as "--lr"; a key written with its dashes ("-l", "--lr") is used as it is.
-                const QString flag = it.key().startsWith(QLatin1Char('-')) ? it.key() : QStringLiteral("--") + it.key();
+                const QString flag = key.startsWith(QLatin1Char('-')) ? key : QStringLiteral("--") + key;
                 const QString part = flag + QLatin1Char(' ') + ShellWords::quote(value);
                 next << (prefix.isEmpty() ? part : prefix + QLatin1Char(' ') + part);
             }
@@ -633,11 +688,11 @@ QString Parameters::awsAmiUser() const
 }
 QString Parameters::awsInstanceType() const
 {
-    return string("aws_instance_type", QStringLiteral("t3.micro"));
+    return string("aws_instance_type");
 }
 QString Parameters::awsRegion() const
 {
-    return string("aws_region", QStringLiteral("us-east-1"));
+    return string("aws_region");
 }
 QString Parameters::localDockerCommand() const
 {
@@ -661,7 +716,18 @@ bool Parameters::isOriginalStyle() const
 
 void Parameters::setValue(const QString& key, const QJsonValue& value)
 {
+    if (value.isUndefined()) {
+        m_json.remove(key);
+        m_keys.removeAll(key);
+        if (key == GridKey)
+            m_gridKeys.clear();
+        return;
+    }
     m_json.insert(key, value);
+    if (!m_keys.contains(key))
+        m_keys << key;
+    if (key == GridKey)
+        m_gridKeys = ordered(m_gridKeys, value.toObject());
 }
 
 bool Parameters::isValidExperimentName(const QString& name)

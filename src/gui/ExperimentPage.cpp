@@ -67,7 +67,7 @@ ExperimentPage::ExperimentPage(QWidget* parent)
     };
     connect(m_ui->conditionsTab, &ConditionsEditor::saveRequested, this, saveNow);
     connect(m_ui->conditionsTab, &ConditionsEditor::parameterGridEdited, this,
-            [this](const QMap<QString, QStringList>& grid) { m_settings->setParameterGrid(grid); });
+            [this](const Parameters::Grid& grid) { m_settings->setParameterGrid(grid); });
     connect(m_ui->environmentTab, &EnvironmentEditor::saveRequested, this, saveNow);
     connect(m_ui->conditionsTab->model(), &QAbstractItemModel::modelReset, this, &ExperimentPage::updateRunConditions);
     connect(m_ui->conditionsTab->model(), &QAbstractItemModel::dataChanged, this, &ExperimentPage::updateRunConditions);
