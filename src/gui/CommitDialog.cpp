@@ -88,8 +88,10 @@ CommitDialog::CommitDialog(const QString& dir, const QString& focusDir, QWidget*
 
     m_commit = m_buttons->addButton(tr("&Commit"), QDialogButtonBox::AcceptRole);
     m_commit->setObjectName(QStringLiteral("commitButton"));
+    m_commit->setAccessibleName(tr("Commit"));
     m_commit->setDefault(true);
     m_buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("commitCancelButton"));
+    m_buttons->button(QDialogButtonBox::Cancel)->setAccessibleName(tr("Cancel"));
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_head);

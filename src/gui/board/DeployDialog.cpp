@@ -337,6 +337,7 @@ QWidget* DeployDialog::makeBody()
     bannerText->addWidget(m_allowDirty);
     // Deploy runs a commit: the way to one is right here.
     m_commitButton->setObjectName(QStringLiteral("deployCommitButton"));
+    m_commitButton->setAccessibleName(tr("Commit changes"));
     m_commitButton->setToolTip(tr("Commit the changed files, then check again"));
     connect(m_commitButton, &QPushButton::clicked, this, &DeployDialog::showCommitDialog);
     auto* commitRow = new QHBoxLayout;
