@@ -92,6 +92,7 @@ CommitDialog::CommitDialog(const QString& dir, const QString& focusDir, QWidget*
     m_commit->setDefault(true);
     m_buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("commitCancelButton"));
     m_buttons->button(QDialogButtonBox::Cancel)->setAccessibleName(tr("Cancel"));
+    m_buttons->button(QDialogButtonBox::Cancel)->setAutoDefault(false); // Enter commits, once Commit is on
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_head);
@@ -102,7 +103,7 @@ CommitDialog::CommitDialog(const QString& dir, const QString& focusDir, QWidget*
     layout->addWidget(m_identityBox);
     layout->addWidget(m_error);
     layout->addWidget(m_buttons);
-    resize(600, 480);
+    resize(580, 420);
 
     connect(m_buttons, &QDialogButtonBox::accepted, this, &CommitDialog::commit);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);

@@ -90,6 +90,8 @@ void TestGuiGit::newProjectMakesARepositoryWithAFirstCommit()
     const QString dir = parent.filePath(QStringLiteral("fresh project"));
     createMainWindow();
     NEED(QAction, action, window(), "actionNewProject");
+    // The welcome page says where it is.
+    QVERIFY(need<QLabel>(window(), "welcomeText")->text().contains(QStringLiteral("File ▸ New Project")));
     QSignalSpy loaded(window(), &MainWindow::projectLoaded);
     Gui::FileDialog::setNextDirectory(dir);
     action->trigger();
