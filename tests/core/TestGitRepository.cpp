@@ -145,6 +145,8 @@ private Q_SLOTS:
         // A second time is bad input: it is a repository already.
         const Result again = GitRepository::initProject(project);
         QCOMPARE(again.kind(), Result::Kind::BadInput);
+        // Never the home folder.
+        QCOMPARE(GitRepository::initProject(QDir::homePath()).kind(), Result::Kind::BadInput);
         // A folder that does not exist yet is made.
         QVERIFY(GitRepository::initProject(dir.filePath("new/one")));
         QVERIFY(QFile::exists(dir.filePath("new/one/.gitignore")));

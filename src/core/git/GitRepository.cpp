@@ -631,6 +631,12 @@ Result GitRepository::initProject(const QString& dir, QString* commit)
 {
     ensureLibgit2();
     const QString absolute = QDir(dir).absolutePath();
+    // A first commit of every file in the home folder (or the whole disk) is never what was meant.
+    const QString canonical = QDir(absolute).canonicalPath();
+    if (canonical == QDir(QDir::homePath()).canonicalPath() || canonical == QDir::rootPath())
+        return Result::badInput(
+            QStringLiteral("%1 is not made a Git repository: choose (or make) a folder for the project in it")
+                .arg(absolute));
     if (QFileInfo::exists(absolute + QStringLiteral("/.git")))
         return Result::badInput(QStringLiteral("%1 is a Git repository already").arg(absolute));
     if (!QDir().mkpath(absolute))

@@ -102,7 +102,7 @@ public:
     // File > New Project and "initialise" of a folder that is no repository: writes
     // .gitignore (unless there is one) and makes dir a repository whose first
     // commit holds every file .gitignore lets in. dir is made when missing; a
-    // folder that is already inside a working tree is bad input.
+    // folder that is a repository already, the home folder and / are bad input.
     static Result initProject(const QString& dir, QString* commit = nullptr);
 
     // libgit2's last error as text.
