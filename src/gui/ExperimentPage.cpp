@@ -18,7 +18,6 @@
 #include <QEvent>
 #include <QStyle>
 #include <QTabBar>
-#include <algorithm>
 
 ExperimentPage::ExperimentPage(QWidget* parent)
     : QWidget(parent)
@@ -237,8 +236,7 @@ void ExperimentPage::showGitState()
     }
     const QList<GitRepository::Change> changes = state.changesBelow(m_dir);
     const bool dirty = !changes.isEmpty();
-    const bool neverCommitted
-        = dirty && std::all_of(changes.cbegin(), changes.cend(), [](const auto& c) { return c.untracked(); });
+    const bool neverCommitted = state.word(m_dir) == GitStatus::Snapshot::Word::NotCommitted;
     QString text = state.head.isEmpty() ? tr("no commit yet") : tr("at %1").arg(state.head.left(8));
     if (!state.branch.isEmpty())
         text += tr(" on %1").arg(state.branch);

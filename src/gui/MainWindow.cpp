@@ -550,13 +550,13 @@ void MainWindow::showGitState()
         const QList<GitRepository::Change> changes
             = known ? git.changesBelow(item->data(0, DirRole).toString()) : QList<GitRepository::Change>();
         const bool dirty = !changes.isEmpty();
-        const bool neverCommitted
-            = dirty && std::all_of(changes.cbegin(), changes.cend(), [](const auto& c) { return c.untracked(); });
+        using Word = GitStatus::Snapshot::Word;
+        const Word word = known ? git.word(item->data(0, DirRole).toString()) : Word::Unknown;
         item->setText(2,
-                      !known               ? QString()
-                          : neverCommitted ? tr("not committed")
-                          : dirty          ? tr("modified")
-                                           : tr("clean"));
+                      word == Word::NotCommitted   ? tr("not committed")
+                          : word == Word::Modified ? tr("modified")
+                          : word == Word::Clean    ? tr("clean")
+                                                   : QString());
         item->setForeground(2, dirty ? Theme::errorText(p) : Theme::mutedText(p));
         item->setToolTip(2,
                          !dirty ? tr("Matches commit %1").arg(head)

@@ -273,9 +273,19 @@ void TestGuiGit::browserAndHeaderFollowTheTerminal()
     QVERIFY2(state->text().contains(QStringLiteral("uncommitted changes")), qPrintable(state->text()));
     QTRY_VERIFY(header().contains(QStringLiteral("clean")));
 
-    // An edit in a terminal: the browser and the header say "modified" within 2 s.
+    // A new file in a terminal (no view watches it; only the Git state can tell): "modified" within 2 s.
     QElapsedTimer clock;
     clock.start();
+    project.repo().writeFile(rel + QStringLiteral("/prepare.sh"), "echo new\n");
+    QTRY_VERIFY_WITH_TIMEOUT(browserItem(project.name())->text(2) == QStringLiteral("modified")
+                                 && header().contains(QStringLiteral("modified")),
+                             2000);
+    qInfo("a new file showed in %lld ms", clock.elapsed());
+    QFile::remove(project.repo().filePath(rel + QStringLiteral("/prepare.sh")));
+    QTRY_VERIFY_WITH_TIMEOUT(header().contains(QStringLiteral("clean")), 2000);
+
+    // An edit in a terminal: the browser and the header say "modified" within 2 s.
+    clock.restart();
     project.repo().writeFile(rel + QStringLiteral("/Dockerfile"), "FROM debian:bookworm-slim\n# edited in vi\n");
     QTRY_VERIFY_WITH_TIMEOUT(browserItem(project.name())->text(2) == QStringLiteral("modified")
                                  && header().contains(QStringLiteral("modified")),

@@ -31,6 +31,23 @@ bool GitStatus::Snapshot::isDirty(const QString& experimentDir) const
     return !changesBelow(experimentDir).isEmpty();
 }
 
+GitStatus::Snapshot::Word GitStatus::Snapshot::word(const QString& experimentDir) const
+{
+    if (!inRepository)
+        return Word::Unknown;
+    const QString prefix = prefixOf(root, experimentDir);
+    if (prefix.isNull())
+        return Word::Unknown;
+    const QList<GitRepository::Change> below = changesBelow(experimentDir);
+    if (below.isEmpty())
+        return Word::Clean;
+    const QString parameters = prefix + QStringLiteral("parameters.json");
+    const bool never = std::any_of(below.cbegin(), below.cend(), [&](const GitRepository::Change& c) {
+        return c.path == parameters && (c.untracked() || c.kind == GitRepository::Change::Kind::Added);
+    });
+    return never ? Word::NotCommitted : Word::Modified;
+}
+
 QList<GitRepository::Change> GitStatus::Snapshot::changesBelow(const QString& experimentDir) const
 {
     QList<GitRepository::Change> below;

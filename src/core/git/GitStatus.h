@@ -38,6 +38,15 @@ public:
         bool isDirty() const { return !changes.isEmpty(); }
         // The changes below experimentDir (absolute): what the browser and the header call "modified".
         bool isDirty(const QString& experimentDir) const;
+        // What the browser's Git column and the experiment's header say, in one word each.
+        enum class Word
+        {
+            Unknown, // no walk in yet, or no repository
+            Clean,
+            Modified,
+            NotCommitted // its parameters.json is in no commit: the experiment was never committed
+        };
+        Word word(const QString& experimentDir) const;
         QList<GitRepository::Change> changesBelow(const QString& experimentDir) const;
         bool operator==(const Snapshot& other) const;
         bool operator!=(const Snapshot& other) const { return !(*this == other); }
