@@ -239,6 +239,8 @@ void TestGuiGit::commitDialogFromTheDeployWarning()
     QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
     QVERIFY(commitButton->isVisible());
     QVERIFY(!dialog->canDeploy());
+    if (const QString png = qEnvironmentVariable("LOGISTICIAN_DEPLOY_WARNING_PNG"); !png.isEmpty())
+        QVERIFY(dialog->grab().save(png));
 
     QTest::mouseClick(commitButton, Qt::LeftButton);
     CommitDialog* commit = nullptr;

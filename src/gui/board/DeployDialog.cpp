@@ -338,6 +338,7 @@ QWidget* DeployDialog::makeBody()
     // Deploy runs a commit: the way to one is right here.
     m_commitButton->setObjectName(QStringLiteral("deployCommitButton"));
     m_commitButton->setAccessibleName(tr("Commit changes"));
+    m_commitButton->setAutoDefault(false); // Enter stays Deploy's
     m_commitButton->setToolTip(tr("Commit the changed files, then check again"));
     connect(m_commitButton, &QPushButton::clicked, this, &DeployDialog::showCommitDialog);
     auto* commitRow = new QHBoxLayout;
