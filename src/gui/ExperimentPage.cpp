@@ -207,6 +207,7 @@ void ExperimentPage::setGitStatus(GitStatus* status)
     if (m_gitStatus)
         m_gitStatus->disconnect(this);
     m_gitStatus = status;
+    m_sharedGit = status && status->parent() != this;
     if (status)
         connect(status, &GitStatus::changed, this, &ExperimentPage::showGitState);
     showGitState();
@@ -215,6 +216,8 @@ void ExperimentPage::setGitStatus(GitStatus* status)
 void ExperimentPage::updateGitState()
 {
     // A page on its own (no window's project state to follow) keeps one of its own, for its folder.
+    if (!m_gitStatus && m_sharedGit)
+        return; // the window's is gone: it is closing
     if (!m_gitStatus)
         setGitStatus(new GitStatus(this));
     if (m_gitStatus->parent() == this && m_gitStatus->directory() != m_dir)

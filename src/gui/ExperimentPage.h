@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QIcon>
+#include <QPointer>
 #include <QWidget>
 #include <memory>
 
@@ -82,7 +83,8 @@ private:
     bool m_loaded = false;
     QStringList m_gridConditions; // parameter_grid expanded, offered to Runs after the table's
     DeploymentBoard* m_deployments = nullptr;
-    GitStatus* m_gitStatus = nullptr;
+    QPointer<GitStatus> m_gitStatus; // the window's (gone first when it closes), or the page's own
+    bool m_sharedGit = false;
     ExperimentSettingsEditor* m_settings = nullptr;
     QStringList m_tabTitles; // without the unsaved marker
     QList<QIcon> m_tabIcons; // shown while the labels fit beside them
