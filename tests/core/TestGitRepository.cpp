@@ -21,7 +21,42 @@ void writeFileAt(const QString& path, const QByteArray& content)
 class TestGitRepository : public QObject
 {
     Q_OBJECT
+private:
+    QTemporaryDir m_home;
+
 private Q_SLOTS:
+    void initTestCase()
+    {
+        // No Git identity but what a test sets: HOME is a scratch folder before libgit2 first reads it.
+        QVERIFY(m_home.isValid());
+        qputenv("HOME", m_home.path().toUtf8());
+        qputenv("XDG_CONFIG_HOME", (m_home.path() + "/.config").toUtf8());
+        qputenv("GIT_CONFIG_NOSYSTEM", "1");
+    }
+
+    // With no user.name/user.email anywhere, a commit is refused naming the setting; saved, it works.
+    void commitWithoutAnAuthorSaysWhatToSet()
+    {
+        ScratchRepository repo;
+        repo.writeFile("a.txt", "a\n");
+        auto git = GitRepository::discover(repo.path());
+        QVERIFY(!git->identity().isValid());
+        const Result refused = git->commitPaths({ "a.txt" }, "first");
+        QCOMPARE(refused.kind(), Result::Kind::BadInput);
+        QVERIFY2(refused.message().contains("user.name"), qPrintable(refused.message()));
+        QVERIFY(git->headCommit().isEmpty());
+        QCOMPARE(GitRepository::saveGlobalIdentity({ "", "x@example.invalid" }).kind(), Result::Kind::BadInput);
+        const Result saved = GitRepository::saveGlobalIdentity({ "Grace Hopper", "grace@example.invalid" });
+        QVERIFY2(saved, qPrintable(saved.message()));
+        QFile config(m_home.filePath(".gitconfig"));
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        QVERIFY(config.readAll().contains("Grace Hopper"));
+        auto fresh = GitRepository::discover(repo.path()); // a repository opened afresh reads it
+        QCOMPARE(fresh->identity().email, QString("grace@example.invalid"));
+        QVERIFY(fresh->commitPaths({ "a.txt" }, "first"));
+        QCOMPARE(repo.git({ "log", "-1", "--format=%an" }), QString("Grace Hopper"));
+    }
+
     void discoversRootFromSubfolder()
     {
         ScratchRepository repo;
