@@ -127,6 +127,8 @@ Result LocalRun::prepareFiles()
     const QStringList commandWords = *ShellWords::split(params.experimentCommand());
     auto repo = GitRepository::discover(m_experiment.dir());
     const QString commit = repo->headCommit();
+    // Before the run's own folder exists: files of the experiment not committed yet count, ignored ones do not.
+    const bool dirty = !m_options.clone && repo->isDirty(m_experiment.dir());
 
     QString projectDir = m_experiment.projectRoot();
     if (m_options.clone) {
@@ -197,7 +199,7 @@ Result LocalRun::prepareFiles()
     m_config = QJsonObject {
         { QStringLiteral("experiment_name"), params.experimentName() },
         { QStringLiteral("commit"), commit },
-        { QStringLiteral("dirty"), m_options.clone ? false : repo->isDirty() },
+        { QStringLiteral("dirty"), dirty },
         { QStringLiteral("clone"), m_options.clone },
         { QStringLiteral("command"), params.experimentCommand() },
         { QStringLiteral("arguments"), QJsonArray::fromStringList(m_options.arguments) },

@@ -118,6 +118,44 @@ private Q_SLOTS:
         QCOMPARE(QDir(project.experimentDir() + "/data").entryList({ "local-*" }, QDir::Dirs).size(), 2);
     }
 
+    // An experiment made after the last commit and never committed: HEAD does not hold its files, so
+    // provenance.json (and run.json) say dirty. Before, both said dirty:false (untracked files did not count).
+    // The run's own data/ folder, ignored by the experiment's .gitignore, does not make a committed one dirty.
+    void neverCommittedExperimentIsRecordedDirty()
+    {
+        TestProject project;
+        const QString fresh = "experiments/" + project.name() + "-fresh";
+        project.repo().writeFile(fresh + "/Dockerfile", "FROM debian:bookworm-slim\nWORKDIR /project\n");
+        project.repo().writeFile(fresh + "/.gitignore", ".logistician/\ndata/\n");
+        project.repo().writeFile(fresh + "/parameters.json",
+                                 QString("{\"experiment_name\": \"%1-fresh\", \"experiment_command\": \"sh args.sh\","
+                                         " \"experiment_conditions\": [\"a\"]}\n")
+                                     .arg(project.name())
+                                     .toUtf8());
+        const QString dir = project.repo().filePath(fresh);
+        const CliResult built = CliProcess::run({ "build", dir });
+        QVERIFY2(built.exitCode == 0, qPrintable(built.err));
+        const CliResult r = CliProcess::run({ "run", dir, "-o", "1" });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList runs = QDir(dir + "/data").entryList({ "local-*" }, QDir::Dirs, QDir::Name);
+        QCOMPARE(runs.size(), 1);
+        const QString run = dir + "/data/" + runs.first();
+        QFile provenance(run + "/config/provenance.json");
+        QVERIFY2(provenance.open(QIODevice::ReadOnly), qPrintable(provenance.fileName()));
+        const QJsonObject record = QJsonDocument::fromJson(provenance.readAll()).object();
+        QCOMPARE(record.value("commit").toString(), project.repo().git({ "rev-parse", "HEAD" }));
+        QCOMPARE(record.value("dirty").toBool(), true);
+        QCOMPARE(runConfig(run).value("dirty").toBool(), true);
+        // Committed, it is clean, though its data/ holds a run.
+        project.repo().commitAll("the fresh experiment");
+        QCOMPARE(CliProcess::run({ "run", dir, "-o", "2" }).exitCode, 0);
+        QCOMPARE(runConfig(dir + "/data/" + QDir(dir + "/data").entryList({ "local-*" }, QDir::Dirs, QDir::Name).last())
+                     .value("dirty")
+                     .toBool(),
+                 false);
+        QProcess::execute("docker", { "rmi", "-f", "logistician/" + project.name() + "-fresh" });
+    }
+
     void cloneRunsTheCommittedCode()
     {
         TestProject project;

@@ -246,7 +246,7 @@ DeployOperation::GitFacts DeployOperation::probeGit(const QString& dir)
     facts.commit = repo->headCommit();
     facts.noCommit = facts.commit.isEmpty();
     if (!facts.noCommit)
-        facts.dirty = repo->isDirty();
+        facts.dirty = repo->isDirty(dir); // files of the experiment never committed count too
     return facts;
 }
 
