@@ -3,8 +3,8 @@
 
 #include "ParameterRules.h"
 #include "Parameters.h"
-#include "files/JsonLocator.h"
 
+#include "json/JsonLocator.h"
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
