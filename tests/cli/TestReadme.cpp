@@ -206,6 +206,8 @@ private Q_SLOTS:
             QString output;
             const int code = runScript(b.body, &output);
             qInfo().noquote() << "ran" << b.where() << "->" << code;
+            if (code != 0)
+                qWarning().noquote() << "its output:\n" << output.right(20000);
             QVERIFY2(code == 0,
                      qPrintable(QStringLiteral("%1 exited with %2:\n%3\n%4")
                                     .arg(b.where())
@@ -215,6 +217,8 @@ private Q_SLOTS:
             for (const QString& expected : b.expected) {
                 const bool found = std::any_of(outputLines.begin(), outputLines.end(),
                                                [&](const QString& l) { return l.contains(expected); });
+                if (!found)
+                    qWarning().noquote() << "its output:\n" << output.right(20000);
                 QVERIFY2(found,
                          qPrintable(QStringLiteral("%1: no line with \"%2\" in its output:\n%3")
                                         .arg(b.where(), expected, output.right(6000))));
@@ -240,7 +244,9 @@ private Q_SLOTS:
         QCOMPARE(runScript(QStringLiteral("logistician terminate --yes \"$HOME/optimise/experiments/1\""), &output), 0);
         const int code
             = runScript(QStringLiteral("bash ci-sweep.sh \"$HOME/optimise/experiments/1\" log10_loss:min 0"), &output);
-        QVERIFY2(code == 0, qPrintable(output.right(6000)));
+        if (code != 0)
+            qWarning().noquote() << output.right(20000);
+        QCOMPARE(code, 0);
         QVERIFY2(output.contains(QLatin1String("ci-sweep: best log10_loss is -")), qPrintable(output.right(3000)));
     }
 
