@@ -2,8 +2,11 @@
 #include "CliProcess.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -256,6 +259,23 @@ private Q_SLOTS:
         runScript(QStringLiteral("if [ -d optimise/experiments/1 ]; then logistician terminate --yes --force "
                                  "optimise/experiments/1; fi"),
                   &output, 120000);
+        // The images the README's runs built (named after each experiment it made in HOME).
+        QDirIterator it(QDir::homePath(), { QStringLiteral("parameters.json") }, QDir::Files,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            QFile params(it.next());
+            if (!params.open(QIODevice::ReadOnly) || !params.fileName().contains(QLatin1String("/experiments/")))
+                continue;
+            const QString name = QJsonDocument::fromJson(params.readAll())
+                                     .object()
+                                     .value(QStringLiteral("experiment_name"))
+                                     .toString()
+                                     .toLower();
+            if (!name.isEmpty())
+                QProcess::execute(
+                    QStringLiteral("docker"),
+                    { QStringLiteral("rmi"), QStringLiteral("-f"), QStringLiteral("logistician/") + name });
+        }
     }
 };
 
