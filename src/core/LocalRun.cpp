@@ -294,7 +294,7 @@ void LocalRun::writeConfig()
         file.commit();
     }
     if (!m_provenance.isEmpty())
-        Provenance::write(m_dataDir, m_provenance);
+        Provenance::write(m_dataDir, m_provenance, m_experiment.dir());
 }
 
 Command LocalRun::buildCommand(const Experiment& experiment)
