@@ -256,17 +256,30 @@ void LocalRun::stopContainer()
 void LocalRun::onFinished(int exitCode, const QString& error)
 {
     QString message = error;
-    // docker reports its own failures with 125; say what to do about the common one.
+    // docker reports its own failures with 125 and a "docker: " line (an image it cannot find, a
+    // mount it refuses): then the container never started, and the folder made for it is no run.
+    const bool dockerFailed = exitCode == 125
+        && (m_stderrTail.contains("docker: ") || m_stderrTail.contains("No such image")
+            || m_stderrTail.contains("Unable to find image"));
     if (exitCode == 125 && m_stderrTail.contains("No such image"))
-        message = QStringLiteral("image %1 is not built yet; run `logistician build %2` first")
+        message = QStringLiteral("image %1 is not built yet; build it with `logistician build %2` (or run "
+                                 "without --no-build)")
                       .arg(m_experiment.imageTag(), m_experiment.dir());
-    else if (exitCode == 125 && (m_options.interactiveShell || m_stderrTail.contains("docker: ")))
+    else if (dockerFailed || (exitCode == 125 && m_options.interactiveShell))
         // An interactive shell's stderr goes straight to the terminal, so docker's own words are above.
         message = QStringLiteral("docker could not start the container (see its message above; if the image is "
                                  "missing, run `logistician build %1` first)")
                       .arg(m_experiment.dir());
     if (m_outputLog)
         m_outputLog->close();
+    if (dockerFailed) {
+        m_outputLog.reset();
+        QDir(m_dataDir).removeRecursively();
+        qCDebug(lcDocker) << "the container never started; removed" << m_dataDir;
+        m_dataDir.clear();
+        Q_EMIT finished(exitCode, message);
+        return;
+    }
     m_config.insert(QStringLiteral("exit_code"), exitCode);
     m_config.insert(QStringLiteral("finished"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
     m_provenance.finishedAt = m_config.value(QStringLiteral("finished")).toString();
@@ -284,6 +297,20 @@ void LocalRun::writeConfig()
     }
     if (!m_provenance.isEmpty())
         Provenance::write(m_dataDir, m_provenance, m_experiment.dir());
+}
+
+Command LocalRun::buildCommand(const Experiment& experiment)
+{
+    return Docker::build(experiment.parameters().localDockerCommand(), experiment.dir(), experiment.imageTag());
+}
+
+Result LocalRun::checkImageBuilt(const Experiment& experiment, const QString& skippedBy)
+{
+    const QString docker = experiment.parameters().localDockerCommand();
+    if (Provenance::inspectHere(docker, experiment.imageTag()).valid())
+        return Result::ok();
+    return Result::failed(QStringLiteral("image %1 is not built yet (%2); build it first: `logistician build %3`")
+                              .arg(experiment.imageTag(), skippedBy, experiment.dir()));
 }
 
 QList<LocalRun::Record> LocalRun::history(const Experiment& experiment)
