@@ -12,8 +12,15 @@ if command -v ccache >/dev/null; then
     launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
     export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 fi
+# Under CI a compiler warning fails the build (-Werror); developers' trees keep the
+# same flags as each other so ccache shares their objects.
+werror=OFF
+[ "${CI:-}" = true ] && werror=ON
 if [ ! -f "$build_dir/build.ninja" ]; then
-    cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" >/dev/null
+    cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOGISTICIAN_WERROR=$werror \
+        "${launcher[@]}" >/dev/null
+elif [ "$werror" = ON ]; then
+    cmake -S . -B "$build_dir" -DLOGISTICIAN_WERROR=ON >/dev/null
 fi
 if [ $# -gt 0 ]; then
     cmake --build "$build_dir" --target "$@" -- -j"$(nproc)"

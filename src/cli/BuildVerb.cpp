@@ -4,6 +4,7 @@
 #include "Console.h"
 #include "Docker.h"
 #include "Experiment.h"
+#include "LocalRun.h"
 
 #include <QFileInfo>
 #include <QJsonValue>
@@ -22,9 +23,7 @@ int BuildVerb::execute(const QStringList& arguments)
             QStringLiteral("%1: no Dockerfile; an experiment needs one to build").arg(experiment.dockerfilePath())));
     if (const Result engine = Docker::engineAnswers(); !engine)
         return Console::exitWith(engine);
-    const Result built
-        = runToEnd(Docker::build(experiment.parameters().localDockerCommand(), experiment.dir(), experiment.imageTag()),
-                   QStringLiteral("docker build"));
+    const Result built = runToEnd(LocalRun::buildCommand(experiment), QStringLiteral("docker build"));
     if (!built)
         return Console::exitWith(built);
     Console::err(QStringLiteral("built %1\n").arg(experiment.imageTag()));

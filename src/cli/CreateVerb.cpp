@@ -100,15 +100,18 @@ int CreateVerb::execute(const QStringList& arguments)
     }
 
     QString dir;
-    const Result created = ExperimentCreator::create(options, &dir);
+    QStringList starters;
+    const Result created = ExperimentCreator::create(options, &dir, &starters);
     if (!created)
         return Console::exitWith(created);
     Console::outLine(dir);
     const QString relative = QDir::current().relativeFilePath(dir);
-    if (options.baseDir.isEmpty())
+    for (const QString& starter : starters)
         Console::err(
-            QStringLiteral("created %1: edit its Dockerfile and parameters.json, then `logistician build %1`\n")
-                .arg(relative));
+            QStringLiteral("wrote %1, the program its command runs\n").arg(QDir::current().relativeFilePath(starter)));
+    if (options.baseDir.isEmpty())
+        Console::err(QStringLiteral("created %1: edit its Dockerfile and parameters.json, then `logistician run %1`\n")
+                         .arg(relative));
     else
         Console::err(QStringLiteral("created %1 from %2\n").arg(relative, options.baseDir));
     if (parser.isSet(json))

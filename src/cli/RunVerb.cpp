@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "RunVerb.h"
 
+#include "CommandRunner.h"
 #include "Console.h"
 #include "Docker.h"
 #include "Experiment.h"
@@ -48,6 +49,8 @@ int RunVerb::execute(const QStringList& arguments)
     parser.addOption(condition);
     parser.addOption(clone);
     parser.addOption(dataReadOnly);
+    const QCommandLineOption noBuild = noBuildOption();
+    parser.addOption(noBuild);
     parser.addOption(jsonOption());
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
@@ -85,19 +88,57 @@ int RunVerb::execute(const QStringList& arguments)
     runOptions.optionsText = argumentText;
     runOptions.dataReadOnly = parser.value(dataReadOnly);
     LocalRun run(experiment, runOptions);
-    return prepareAndRun(run);
+    return prepareAndRun(run, experiment, parser.isSet(noBuild));
 }
 
-int RunVerb::prepareAndRun(LocalRun& run)
+QCommandLineOption RunVerb::noBuildOption()
 {
-    // Bad input first (exit 2), then the engine (exit 1); only then is anything written.
+    return QCommandLineOption(QStringLiteral("no-build"),
+                              QStringLiteral("Do not build the image first (by default it is built, which is quick "
+                                             "when nothing changed); it must exist."));
+}
+
+int RunVerb::prepareAndRun(LocalRun& run, const Experiment& experiment, bool noBuild)
+{
+    // Bad input first (exit 2), then the engine and the image (exit 1); only then is anything written.
     if (const Result valid = run.validate(); !valid)
         return Console::exitWith(valid);
     if (const Result engine = Docker::engineAnswers(); !engine)
         return Console::exitWith(engine);
+    const Result image
+        = noBuild ? LocalRun::checkImageBuilt(experiment, QStringLiteral("run with --no-build")) : build(experiment);
+    if (!image)
+        return Console::exitWith(image);
     if (const Result prepared = run.prepare(); !prepared)
         return Console::exitWith(prepared);
     return runToEnd(run);
+}
+
+Result RunVerb::build(const Experiment& experiment)
+{
+    CommandRunner runner;
+    QEventLoop loop;
+    Result result;
+    const auto toStderr = [](const QByteArray& d) {
+        fwrite(d.constData(), 1, static_cast<size_t>(d.size()), stderr);
+        fflush(stderr);
+    };
+    QObject::connect(&runner, &CommandRunner::standardOutput, toStderr);
+    QObject::connect(&runner, &CommandRunner::standardError, toStderr);
+    bool over = false;
+    QObject::connect(&runner, &CommandRunner::finished, [&](int exitCode, const QString& message) {
+        if (exitCode != 0)
+            result = Result::failed(
+                QStringLiteral("building %1 failed (%2); nothing was run")
+                    .arg(experiment.imageTag(),
+                         message.isEmpty() ? QStringLiteral("docker build exited with %1").arg(exitCode) : message));
+        over = true;
+        loop.quit();
+    });
+    runner.start(LocalRun::buildCommand(experiment));
+    if (!over && runner.isRunning())
+        loop.exec();
+    return result;
 }
 
 int RunVerb::runToEnd(LocalRun& run)
@@ -112,12 +153,17 @@ int RunVerb::runToEnd(LocalRun& run)
     QObject::connect(&run, &LocalRun::finished, [&](int exitCode, const QString& message) {
         // The container's own exit code is passed on; a message means docker itself
         // failed, not the experiment, and that is a failure like any other.
-        code = message.isEmpty() ? exitCode : Console::exitWith(Result::failed(message));
+        code = exitCode;
+        if (!message.isEmpty()) {
+            Console::error(message);
+            code = Result::failed(message).exitCode();
+        }
         if (Console::jsonMode())
-            Console::printJson({ { QStringLiteral("verb"), Console::jsonVerb() }, // run or shell
-                                 { QStringLiteral("exit_code"), code },
-                                 { QStringLiteral("error"), QJsonValue() },
-                                 { QStringLiteral("run_dir"), run.dataDir() } });
+            Console::printJson(
+                { { QStringLiteral("verb"), Console::jsonVerb() }, // run or shell
+                  { QStringLiteral("exit_code"), code },
+                  { QStringLiteral("error"), message.isEmpty() ? QJsonValue() : QJsonValue(message) },
+                  { QStringLiteral("run_dir"), run.dataDir().isEmpty() ? QJsonValue() : QJsonValue(run.dataDir()) } });
         loop.quit();
     });
 

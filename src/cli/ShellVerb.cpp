@@ -15,6 +15,8 @@ int ShellVerb::execute(const QStringList& arguments)
                                     QStringLiteral("Mount the project at /project (the default)."));
     parser.addOption(noVolume);
     parser.addOption(volume);
+    const QCommandLineOption noBuild = RunVerb::noBuildOption();
+    parser.addOption(noBuild);
     parser.addOption(jsonOption());
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
@@ -26,5 +28,5 @@ int ShellVerb::execute(const QStringList& arguments)
     options.tty = Console::stdinIsTerminal();
     options.noVolume = parser.isSet(noVolume) && !parser.isSet(volume);
     LocalRun run(experiment, options);
-    return RunVerb::prepareAndRun(run);
+    return RunVerb::prepareAndRun(run, experiment, parser.isSet(noBuild));
 }

@@ -9,7 +9,8 @@ public:
     QString name() const override { return QStringLiteral("shell"); }
     QString summary() const override
     {
-        return QStringLiteral("Open an interactive shell in the experiment's container with the project mounted.");
+        return QStringLiteral("Open an interactive shell in the experiment's container with the project mounted "
+                              "(the image is built first, as for run).");
     }
     int execute(const QStringList& arguments) override;
 };

@@ -34,6 +34,26 @@ Result Experiment::open(const QString& dir, Experiment* experiment)
     experiment->m_projectRoot
         = params->isOriginalStyle() ? experiment->m_gitRoot : findProjectRoot(absolute, experiment->m_gitRoot);
     experiment->m_parameters = *params;
+    return refuseProgramInProject(*experiment, paramsPath);
+}
+
+Result Experiment::refuseProgramInProject(const Experiment& experiment, const QString& paramsPath)
+{
+    // The docker program is this machine's, never a file of the project: a path
+    // (after symlinks) inside the Git tree or the project would run its code here.
+    const QString key = QStringLiteral("local_docker_command");
+    const QString words = experiment.m_parameters.json().value(key).toString();
+    for (const QString& word : words.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (!word.startsWith(QLatin1Char('/')))
+            continue;
+        const QString real = QFileInfo(word).canonicalFilePath();
+        for (const QString& root : { experiment.m_gitRoot, experiment.m_projectRoot, experiment.m_dir }) {
+            if (!real.isEmpty() && (real == root || real.startsWith(root + QLatin1Char('/'))))
+                return Result::badInput(QStringLiteral("%1: %2 \"%3\" is a file of the project (%4); it must be a "
+                                                       "program installed on this machine, like docker")
+                                            .arg(paramsPath, key, words, real));
+        }
+    }
     return Result::ok();
 }
 

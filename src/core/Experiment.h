@@ -39,6 +39,8 @@ public:
     static QString findProjectRoot(const QString& dir, const QString& gitRoot);
 
 private:
+    static Result refuseProgramInProject(const Experiment& experiment, const QString& paramsPath);
+
     QString m_dir;
     QString m_projectRoot;
     QString m_gitRoot;

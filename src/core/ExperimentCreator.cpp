@@ -71,7 +71,7 @@ Result ExperimentCreator::checkName(const QString& projectRoot, const QString& n
     return Result::ok();
 }
 
-Result ExperimentCreator::create(const Options& options, QString* experimentDir)
+Result ExperimentCreator::create(const Options& options, QString* experimentDir, QStringList* starterFiles)
 {
     Result nameOk = checkName(options.projectRoot, options.name);
     if (!nameOk)
@@ -102,7 +102,25 @@ Result ExperimentCreator::create(const Options& options, QString* experimentDir)
     // The command typed for the new experiment obeys the rule parameters.json loads with.
     if (const QString why = ParameterRules::condition(options.command); !why.isEmpty())
         return Result::badInput(QStringLiteral("the command \"%1\": %2").arg(options.command, why));
-    return write(options, dockerfile, *params, experimentDir);
+    const Result written = write(options, dockerfile, *params, experimentDir);
+    if (!written || !options.command.isEmpty())
+        return written;
+    // The template's command runs its starter program: put it where the command finds it (the
+    // project root), never over a file the project has.
+    const QDir starters(templateDir + QStringLiteral("/project"));
+    for (const QString& name : starters.entryList(QDir::Files | QDir::Hidden, QDir::Name)) {
+        const QString target = options.projectRoot + QLatin1Char('/') + name;
+        if (QFileInfo::exists(target) || QFileInfo(target).isSymLink())
+            continue;
+        QFile starter(starters.filePath(name));
+        if (!starter.open(QIODevice::ReadOnly))
+            return Result::failed(QStringLiteral("%1: cannot read the template").arg(starter.fileName()));
+        if (const Result copied = writeFile(target, starter.readAll()); !copied)
+            return copied;
+        if (starterFiles)
+            *starterFiles << target;
+    }
+    return written;
 }
 
 Result ExperimentCreator::write(const Options& options, const QByteArray& dockerfile, const Parameters& params,

@@ -26,8 +26,11 @@ public:
     };
 
     // Creates the experiment; *experimentDir receives its folder. Refuses an
-    // existing folder or a name another experiment of the project uses.
-    static Result create(const Options& options, QString* experimentDir);
+    // existing folder or a name another experiment of the project uses. Without options.command,
+    // the template's starter program (its project/ folder: the file its command runs, e.g. main.py)
+    // is written into the project root unless a file of that name is there, so the first run works;
+    // *starterFiles receives the paths written.
+    static Result create(const Options& options, QString* experimentDir, QStringList* starterFiles = nullptr);
     // Writes a new experiment folder (options.dir, else experiments/NAME) with this Dockerfile and
     // parameters.json; refuses an existing folder and leaves nothing half-made.
     static Result write(const Options& options, const QByteArray& dockerfile, const Parameters& params,

@@ -127,6 +127,8 @@ Result LocalRun::prepareFiles()
     const QStringList commandWords = *ShellWords::split(params.experimentCommand());
     auto repo = GitRepository::discover(m_experiment.dir());
     const QString commit = repo->headCommit();
+    // Before the run's own folder exists: files of the experiment not committed yet count, ignored ones do not.
+    const bool dirty = !m_options.clone && repo->isDirty(m_experiment.dir());
 
     QString projectDir = m_experiment.projectRoot();
     if (m_options.clone) {
@@ -197,7 +199,7 @@ Result LocalRun::prepareFiles()
     m_config = QJsonObject {
         { QStringLiteral("experiment_name"), params.experimentName() },
         { QStringLiteral("commit"), commit },
-        { QStringLiteral("dirty"), m_options.clone ? false : repo->isDirty() },
+        { QStringLiteral("dirty"), dirty },
         { QStringLiteral("clone"), m_options.clone },
         { QStringLiteral("command"), params.experimentCommand() },
         { QStringLiteral("arguments"), QJsonArray::fromStringList(m_options.arguments) },
@@ -254,17 +256,30 @@ void LocalRun::stopContainer()
 void LocalRun::onFinished(int exitCode, const QString& error)
 {
     QString message = error;
-    // docker reports its own failures with 125; say what to do about the common one.
+    // docker reports its own failures with 125 and a "docker: " line (an image it cannot find, a
+    // mount it refuses): then the container never started, and the folder made for it is no run.
+    const bool dockerFailed = exitCode == 125
+        && (m_stderrTail.contains("docker: ") || m_stderrTail.contains("No such image")
+            || m_stderrTail.contains("Unable to find image"));
     if (exitCode == 125 && m_stderrTail.contains("No such image"))
-        message = QStringLiteral("image %1 is not built yet; run `logistician build %2` first")
+        message = QStringLiteral("image %1 is not built yet; build it with `logistician build %2` (or run "
+                                 "without --no-build)")
                       .arg(m_experiment.imageTag(), m_experiment.dir());
-    else if (exitCode == 125 && (m_options.interactiveShell || m_stderrTail.contains("docker: ")))
+    else if (dockerFailed || (exitCode == 125 && m_options.interactiveShell))
         // An interactive shell's stderr goes straight to the terminal, so docker's own words are above.
         message = QStringLiteral("docker could not start the container (see its message above; if the image is "
                                  "missing, run `logistician build %1` first)")
                       .arg(m_experiment.dir());
     if (m_outputLog)
         m_outputLog->close();
+    if (dockerFailed) {
+        m_outputLog.reset();
+        QDir(m_dataDir).removeRecursively();
+        qCDebug(lcDocker) << "the container never started; removed" << m_dataDir;
+        m_dataDir.clear();
+        Q_EMIT finished(exitCode, message);
+        return;
+    }
     m_config.insert(QStringLiteral("exit_code"), exitCode);
     m_config.insert(QStringLiteral("finished"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
     m_provenance.finishedAt = m_config.value(QStringLiteral("finished")).toString();
@@ -281,7 +296,21 @@ void LocalRun::writeConfig()
         file.commit();
     }
     if (!m_provenance.isEmpty())
-        Provenance::write(m_dataDir, m_provenance);
+        Provenance::write(m_dataDir, m_provenance, m_experiment.dir());
+}
+
+Command LocalRun::buildCommand(const Experiment& experiment)
+{
+    return Docker::build(experiment.parameters().localDockerCommand(), experiment.dir(), experiment.imageTag());
+}
+
+Result LocalRun::checkImageBuilt(const Experiment& experiment, const QString& skippedBy)
+{
+    const QString docker = experiment.parameters().localDockerCommand();
+    if (Provenance::inspectHere(docker, experiment.imageTag()).valid())
+        return Result::ok();
+    return Result::failed(QStringLiteral("image %1 is not built yet (%2); build it first: `logistician build %3`")
+                              .arg(experiment.imageTag(), skippedBy, experiment.dir()));
 }
 
 QList<LocalRun::Record> LocalRun::history(const Experiment& experiment)

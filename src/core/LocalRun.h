@@ -65,6 +65,17 @@ public:
     QString containerName() const { return m_containerName; } // unique; set by prepare()
     const Command& command() const { return m_command; }
 
+    // `run` and `shell` build first, as the original Logistician's did and as the app's Run does
+    // ("Build before running"): the experiment's image is built (docker build of its folder, tagged
+    // imageTag()) before anything is prepared. Whether the image is missing or stale is docker's build
+    // cache's answer: one built from the current Dockerfile and files is a cache hit in a second, a
+    // changed one is rebuilt from the first changed step, a missing one is built.
+    static Command buildCommand(const Experiment& experiment);
+    // For a run that does not build first (`--no-build`, the app's box unchecked): ok when the engine
+    // has the experiment's image, else a failure that says how to build it; skippedBy says what skipped
+    // the build ("--no-build"). Runs `docker image inspect`: not on the GUI thread.
+    static Result checkImageBuilt(const Experiment& experiment, const QString& skippedBy);
+
     // Local runs of an experiment, newest first.
     static QList<Record> history(const Experiment& experiment);
 

@@ -109,9 +109,20 @@ QString dockerCommand(const QString& text)
     const QStringList names { QStringLiteral("docker"), QStringLiteral("nvidia-docker"), QStringLiteral("podman") };
     if (names.contains(program))
         return QString();
-    if (matches(QStringLiteral("(/[A-Za-z0-9._+-]+)+"), program) && !program.contains(QLatin1String("/../"))
-        && names.contains(program.section(QLatin1Char('/'), -1)))
+    if (matches(QStringLiteral("(/[A-Za-z0-9._+-]+)+"), program)
+        && names.contains(program.section(QLatin1Char('/'), -1))) {
+        // A path is a program installed on this machine, not a way into a project:
+        // no "." or ".." step, nothing under the kernel's folders (/proc/self/cwd/docker
+        // is the project's own ./docker).
+        const QStringList steps = program.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+        if (steps.contains(QLatin1String(".")) || steps.contains(QLatin1String("..")))
+            return QStringLiteral("must be a clean absolute path (no \".\" or \"..\"), not \"%1\"").arg(text);
+        for (const char* kernel : { "proc", "dev", "sys" }) {
+            if (steps.first() == QLatin1String(kernel))
+                return QStringLiteral("must not be under /%1, not \"%2\"").arg(QLatin1String(kernel), text);
+        }
         return QString();
+    }
     return expected + QStringLiteral(", not \"%1\"").arg(text);
 }
 

@@ -6,6 +6,8 @@
 #include "aws/AwsParameters.h"
 #include "slurm/SlurmParameters.h"
 
+#include "json/JsonLocator.h"
+#include "json/JsonText.h"
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -21,209 +23,6 @@
 #include <unistd.h>
 
 namespace {
-
-// Finds where a value sits in the JSON text so an error can name its line and
-// column. QJsonDocument does the parsing; this only skips over the already
-// valid text, tracking strings and nesting.
-class JsonLocator
-{
-public:
-    explicit JsonLocator(const QByteArray& text)
-        : m_text(text)
-    {
-    }
-
-    // Offset of the value of a top-level key, or of element `index` of it
-    // (index >= 0), or of the key's member `member` when given. -1 if not found.
-    int find(const QString& key, int index = -1, const QString& member = QString()) const
-    {
-        int pos = skipSpace(0);
-        if (pos >= m_text.size() || m_text.at(pos) != '{')
-            return 0;
-        int value = memberValue(pos, key);
-        if (value < 0)
-            return -1;
-        if (index >= 0)
-            return element(value, index);
-        if (!member.isEmpty())
-            return memberValue(value, member);
-        return value;
-    }
-
-    // Offset of the opening quote of a top-level key, or of the member key
-    // `member` inside it when given. -1 if not found.
-    int findKey(const QString& key, const QString& member = QString()) const
-    {
-        const int pos = skipSpace(0);
-        if (pos >= m_text.size() || m_text.at(pos) != '{')
-            return 0;
-        if (member.isEmpty())
-            return memberPos(pos, key, true);
-        const int value = memberPos(pos, key, false);
-        if (value < 0 || value >= m_text.size() || m_text.at(value) != '{')
-            return -1;
-        return memberPos(value, member, true);
-    }
-
-    // Offset of element `index` of the list that is member `member` of the top-level key.
-    int findElement(const QString& key, const QString& member, int index) const
-    {
-        const int pos = find(key, -1, member);
-        return pos < 0 ? -1 : element(pos, index);
-    }
-
-    struct Duplicate
-    {
-        int offset = -1; // of the second occurrence's key
-        QString key;
-        QString parent; // the key of the object holding it; empty at the top level
-    };
-
-    // The first key that an object of the (valid) JSON text holds twice:
-    // QJsonDocument would keep only the last one without a word.
-    Duplicate findDuplicate() const
-    {
-        struct Level
-        {
-            bool object = false;
-            bool expectKey = false;
-            QString name; // the key this object or list is the value of
-            QSet<QString> keys;
-        };
-        QList<Level> stack;
-        QString lastKey;
-        int pos = 0;
-        while (pos < m_text.size()) {
-            const char c = m_text.at(pos);
-            if (c == '"') {
-                const int end = skipString(pos);
-                if (!stack.isEmpty() && stack.last().object && stack.last().expectKey) {
-                    Level& level = stack.last();
-                    lastKey = decodeString(pos, end);
-                    if (level.keys.contains(lastKey))
-                        return Duplicate { pos, lastKey, level.name };
-                    level.keys.insert(lastKey);
-                    level.expectKey = false;
-                }
-                pos = end;
-                continue;
-            }
-            if (c == '{' || c == '[') {
-                // Named after its key, or after the key of the list holding it.
-                const QString name = stack.isEmpty() ? QString() : stack.last().object ? lastKey : stack.last().name;
-                stack.append(Level { c == '{', c == '{', name, {} });
-            } else if ((c == '}' || c == ']') && !stack.isEmpty()) {
-                stack.removeLast();
-            } else if (c == ',' && !stack.isEmpty() && stack.last().object) {
-                stack.last().expectKey = true;
-            }
-            ++pos;
-        }
-        return Duplicate();
-    }
-
-    void lineColumn(int offset, int* line, int* column) const
-    {
-        *line = 1;
-        *column = 1;
-        // Columns count characters, not bytes.
-        const QString before = QString::fromUtf8(m_text.left(qMax(0, offset)));
-        for (const QChar c : before) {
-            if (c == QLatin1Char('\n')) {
-                ++*line;
-                *column = 1;
-            } else {
-                ++*column;
-            }
-        }
-    }
-
-private:
-    int skipSpace(int pos) const
-    {
-        while (pos < m_text.size() && QByteArrayLiteral(" \t\r\n").contains(m_text.at(pos)))
-            ++pos;
-        return pos;
-    }
-
-    int skipString(int pos) const // pos at opening quote; returns after closing quote
-    {
-        ++pos;
-        while (pos < m_text.size() && m_text.at(pos) != '"')
-            pos += m_text.at(pos) == '\\' ? 2 : 1;
-        return pos + 1;
-    }
-
-    int skipValue(int pos) const
-    {
-        pos = skipSpace(pos);
-        if (pos >= m_text.size())
-            return pos;
-        const char c = m_text.at(pos);
-        if (c == '"')
-            return skipString(pos);
-        if (c == '{' || c == '[') {
-            int depth = 0;
-            while (pos < m_text.size()) {
-                const char d = m_text.at(pos);
-                if (d == '"') {
-                    pos = skipString(pos);
-                    continue;
-                }
-                if (d == '{' || d == '[')
-                    ++depth;
-                else if ((d == '}' || d == ']') && --depth == 0)
-                    return pos + 1;
-                ++pos;
-            }
-            return pos;
-        }
-        while (pos < m_text.size() && !QByteArrayLiteral(",}] \t\r\n").contains(m_text.at(pos)))
-            ++pos;
-        return pos;
-    }
-
-    QString decodeString(int pos, int end) const
-    {
-        return QJsonDocument::fromJson("[" + m_text.mid(pos, end - pos) + "]").array().at(0).toString();
-    }
-
-    int memberValue(int objectPos, const QString& key) const { return memberPos(objectPos, key, false); }
-
-    // The offset of the value of `key` in the object at objectPos, or of the key itself.
-    int memberPos(int objectPos, const QString& key, bool keyItself) const
-    {
-        int pos = skipSpace(objectPos + 1);
-        while (pos < m_text.size() && m_text.at(pos) == '"') {
-            const int keyPos = pos;
-            const int end = skipString(pos);
-            const QString name = decodeString(pos, end);
-            pos = skipSpace(end);
-            pos = skipSpace(pos + 1); // ':'
-            if (name == key)
-                return keyItself ? keyPos : pos;
-            pos = skipSpace(skipValue(pos));
-            if (pos < m_text.size() && m_text.at(pos) == ',')
-                pos = skipSpace(pos + 1);
-        }
-        return -1;
-    }
-
-    int element(int arrayPos, int index) const
-    {
-        if (arrayPos >= m_text.size() || m_text.at(arrayPos) != '[')
-            return arrayPos;
-        int pos = skipSpace(arrayPos + 1);
-        for (int i = 0; i < index; ++i) {
-            pos = skipSpace(skipValue(pos));
-            if (pos < m_text.size() && m_text.at(pos) == ',')
-                pos = skipSpace(pos + 1);
-        }
-        return pos;
-    }
-
-    const QByteArray& m_text;
-};
 
 QString typeName(const QJsonValue& v)
 {
@@ -254,10 +53,50 @@ QString scalarText(const QJsonValue& v)
     return QString::number(v.toDouble(), 'g', 15);
 }
 
+const QString GridKey = QStringLiteral("parameter_grid");
+
+// The JSON value for a grid value typed as text: the value of the same text the key held (so a number stays a
+// number with its spelling), else a number or boolean that reads back as exactly this text, unless the key held
+// strings only; else the text as a string.
+QJsonValue gridValue(const QString& text, const QJsonArray& before)
+{
+    bool strings = !before.isEmpty();
+    for (const QJsonValue& v : before) {
+        if (scalarText(v) == text)
+            return v;
+        strings = strings && v.isString();
+    }
+    if (!strings) {
+        QJsonParseError error;
+        const QJsonArray read = QJsonDocument::fromJson('[' + text.toUtf8() + ']', &error).array();
+        if (error.error == QJsonParseError::NoError && read.size() == 1
+            && (read.at(0).isDouble() || read.at(0).isBool()) && scalarText(read.at(0)) == text)
+            return read.at(0);
+    }
+    return text;
+}
+
+// keys first (those the object has), then the object's others.
+QStringList ordered(const QStringList& keys, const QJsonObject& object)
+{
+    QStringList out;
+    for (const QString& key : keys) {
+        if (object.contains(key) && !out.contains(key))
+            out << key;
+    }
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (!out.contains(it.key()))
+            out << it.key();
+    }
+    return out;
+}
+
 } // namespace
 
 Parameters::Parameters(const QJsonObject& json)
     : m_json(json)
+    , m_keys(json.keys())
+    , m_gridKeys(json.value(GridKey).toObject().keys())
 {
 }
 
@@ -450,7 +289,11 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
             return fail(at(gpusKey), gpusKey, QStringLiteral("gpus must be a positive whole number or \"all\""));
     }
 
-    return Parameters(obj);
+    Parameters parameters(obj);
+    parameters.m_text = text;
+    parameters.m_keys = ordered(JsonText::keys(text), obj);
+    parameters.m_gridKeys = ordered(JsonText::keys(text, { GridKey }), obj.value(GridKey).toObject());
+    return parameters;
 }
 
 std::optional<Parameters> Parameters::load(const QString& path, Result* error)
@@ -492,7 +335,8 @@ std::optional<Parameters> Parameters::load(const QString& path, Result* error)
 
 QByteArray Parameters::toJson() const
 {
-    return QJsonDocument(m_json).toJson(QJsonDocument::Indented);
+    const JsonText::KeyOrders orders { { {}, m_keys }, { { GridKey }, m_gridKeys } };
+    return m_text.isEmpty() ? JsonText::write(m_json, orders) : JsonText::patch(m_text, m_json, orders);
 }
 
 Result Parameters::save(const QString& path) const
@@ -539,42 +383,51 @@ void Parameters::setConditions(const QStringList& conditions)
     setValue(QStringLiteral("experiment_conditions"), QJsonArray::fromStringList(conditions));
 }
 
-QMap<QString, QStringList> Parameters::parameterGrid() const
+Parameters::Grid Parameters::parameterGrid() const
 {
-    QMap<QString, QStringList> grid;
-    const QJsonObject obj = m_json.value(QStringLiteral("parameter_grid")).toObject();
-    for (auto it = obj.begin(); it != obj.end(); ++it) {
+    Grid grid;
+    const QJsonObject obj = m_json.value(GridKey).toObject();
+    for (const QString& key : ordered(m_gridKeys, obj)) {
         QStringList values;
-        for (const QJsonValue& v : it.value().toArray())
+        for (const QJsonValue& v : obj.value(key).toArray())
             values << scalarText(v);
-        grid.insert(it.key(), values);
+        grid.append({ key, values });
     }
     return grid;
 }
 
-void Parameters::setParameterGrid(const QMap<QString, QStringList>& grid)
+void Parameters::setParameterGrid(const Grid& grid)
 {
     if (grid.isEmpty()) {
-        m_json.remove(QStringLiteral("parameter_grid"));
+        setValue(GridKey, QJsonValue(QJsonValue::Undefined));
         return;
     }
+    const QJsonObject before = m_json.value(GridKey).toObject();
     QJsonObject obj;
-    for (auto it = grid.cbegin(); it != grid.cend(); ++it)
-        obj.insert(it.key(), QJsonArray::fromStringList(it.value()));
-    setValue(QStringLiteral("parameter_grid"), obj);
+    QStringList keys;
+    for (const auto& [key, texts] : grid) {
+        QJsonArray values;
+        for (const QString& text : texts)
+            values.append(gridValue(text, before.value(key).toArray()));
+        obj.insert(key, values);
+        keys.removeAll(key);
+        keys << key;
+    }
+    setValue(GridKey, obj);
+    m_gridKeys = keys;
 }
 
-QStringList Parameters::expandGrid(const QMap<QString, QStringList>& grid)
+QStringList Parameters::expandGrid(const Grid& grid)
 {
     if (grid.isEmpty())
         return {};
     QStringList product { QString() };
-    for (auto it = grid.cbegin(); it != grid.cend(); ++it) {
+    for (const auto& [key, values] : grid) {
         QStringList next;
         for (const QString& prefix : std::as_const(product)) {
-            for (const QString& value : it.value()) {
+            for (const QString& value : values) {
                 // "lr" reads as "--lr"; a key written with its dashes ("-l", "--lr") is used as it is.
-                const QString flag = it.key().startsWith(QLatin1Char('-')) ? it.key() : QStringLiteral("--") + it.key();
+                const QString flag = key.startsWith(QLatin1Char('-')) ? key : QStringLiteral("--") + key;
                 const QString part = flag + QLatin1Char(' ') + ShellWords::quote(value);
                 next << (prefix.isEmpty() ? part : prefix + QLatin1Char(' ') + part);
             }
@@ -633,11 +486,11 @@ QString Parameters::awsAmiUser() const
 }
 QString Parameters::awsInstanceType() const
 {
-    return string("aws_instance_type", QStringLiteral("t3.micro"));
+    return string("aws_instance_type");
 }
 QString Parameters::awsRegion() const
 {
-    return string("aws_region", QStringLiteral("us-east-1"));
+    return string("aws_region");
 }
 QString Parameters::localDockerCommand() const
 {
@@ -661,7 +514,18 @@ bool Parameters::isOriginalStyle() const
 
 void Parameters::setValue(const QString& key, const QJsonValue& value)
 {
+    if (value.isUndefined()) {
+        m_json.remove(key);
+        m_keys.removeAll(key);
+        if (key == GridKey)
+            m_gridKeys.clear();
+        return;
+    }
     m_json.insert(key, value);
+    if (!m_keys.contains(key))
+        m_keys << key;
+    if (key == GridKey)
+        m_gridKeys = ordered(m_gridKeys, value.toObject());
 }
 
 bool Parameters::isValidExperimentName(const QString& name)

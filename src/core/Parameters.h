@@ -4,17 +4,23 @@
 #include "Result.h"
 
 #include <QJsonObject>
-#include <QMap>
+#include <QList>
+#include <QPair>
 #include <QString>
 #include <QStringList>
 #include <optional>
 
 // The parameters.json of an experiment. The whole JSON object is kept, so keys
 // this version does not know survive a load and a save unchanged; the typed
-// accessors read and write through it.
+// accessors read and write through it. The text as loaded is kept too: a save
+// changes only the values that changed (JsonText::patch), so the file keeps its
+// key order, indentation, *_comment keys and the spelling of its numbers.
 class Parameters
 {
 public:
+    // parameter_grid: its keys in the order written, each with its values as a command line gets them.
+    using Grid = QList<QPair<QString, QStringList>>;
+
     static constexpr const char* FileName = "parameters.json";
     // A parameters.json larger than this is refused before it is read.
     static constexpr qint64 MaxFileSize = 10 * 1024 * 1024;
@@ -30,6 +36,7 @@ public:
     static std::optional<Parameters> load(const QString& path, Result* error);
     // Atomic: the old file stays intact unless the new one is complete.
     Result save(const QString& path) const;
+    // The text loaded with only the changed values rewritten; a Parameters not read from text is written anew.
     QByteArray toJson() const;
 
     const QJsonObject& json() const { return m_json; }
@@ -40,9 +47,12 @@ public:
     void setExperimentCommand(const QString& command);
     QStringList conditions() const; // experiment_conditions as written
     void setConditions(const QStringList& conditions);
-    QMap<QString, QStringList> parameterGrid() const;
-    void setParameterGrid(const QMap<QString, QStringList>& grid);
-    // experiment_conditions followed by the cartesian product of parameter_grid.
+    Grid parameterGrid() const;
+    // parameter_grid in this order; an empty grid removes it. A value keeps the JSON type it had (0.0005 stays a
+    // number, "0.1" a string); a new one is a number or boolean when it reads back as the same text and its key
+    // did not hold only strings, else a string, so every value expands exactly as typed.
+    void setParameterGrid(const Grid& grid);
+    // experiment_conditions followed by the cartesian product of parameter_grid, its keys in the order written.
     QStringList allConditions() const;
 
     QString backend() const; // "local" when unset
@@ -56,6 +66,7 @@ public:
     static constexpr int MaxRetriesLimit = 10;
     QString awsAmi() const;
     QString awsAmiUser() const;
+    // As written, empty when unset: AwsParameters::resolve falls back to the defaults stored by `setup`.
     QString awsInstanceType() const;
     QString awsRegion() const;
     QString localDockerCommand() const; // the docker program for local runs, "docker" when unset
@@ -66,15 +77,19 @@ public:
     // image's own CMD runs with the condition in $OPTIONS.
     bool isOriginalStyle() const;
 
+    // A new key goes after the others; an undefined value removes the key.
     void setValue(const QString& key, const QJsonValue& value);
 
-    // Expands a grid to "--key value" conditions, keys in order, values quoted for the shell.
-    // A key written with a leading '-' ("-l", "--lr") is used as it is.
-    static QStringList expandGrid(const QMap<QString, QStringList>& grid);
+    // Expands a grid to "--key value" conditions, keys in order (the first varies slowest), values quoted for
+    // the shell. A key written with a leading '-' ("-l", "--lr") is used as it is.
+    static QStringList expandGrid(const Grid& grid);
     // An experiment name that is valid as a Docker tag and an AWS resource name.
     static bool isValidExperimentName(const QString& name);
 
 private:
     QString string(const char* key, const QString& fallback = QString()) const;
     QJsonObject m_json;
+    QByteArray m_text; // the file as read; empty for parameters made in memory
+    QStringList m_keys; // the top-level keys in the order written, new ones last
+    QStringList m_gridKeys; // parameter_grid's keys in the order written or set
 };

@@ -216,7 +216,7 @@ void ConditionsEditor::sizeColumns()
     }
 }
 
-void ConditionsEditor::load(const QStringList& conditions, const QMap<QString, QStringList>& parameterGrid)
+void ConditionsEditor::load(const QStringList& conditions, const Parameters::Grid& parameterGrid)
 {
     m_model->reset(conditions);
     m_undoStack->clear();
@@ -226,13 +226,15 @@ void ConditionsEditor::load(const QStringList& conditions, const QMap<QString, Q
     setParameterGrid(parameterGrid);
 }
 
-void ConditionsEditor::setParameterGrid(const QMap<QString, QStringList>& parameterGrid)
+void ConditionsEditor::setParameterGrid(const Parameters::Grid& parameterGrid)
 {
     m_parameterGrid = parameterGrid;
     const QStringList expanded = Parameters::expandGrid(parameterGrid);
     m_gridConditions = expanded.size();
     // A column per key with the value of each combination, then the arguments as they are passed.
-    const QStringList keys = parameterGrid.keys();
+    QStringList keys;
+    for (const auto& axis : parameterGrid)
+        keys << axis.first;
     m_gridTable->clear();
     m_gridTable->setColumnCount(keys.size() + 1);
     m_gridTable->setRowCount(expanded.size());
@@ -248,7 +250,7 @@ void ConditionsEditor::setParameterGrid(const QMap<QString, QStringList>& parame
         // The cartesian product in expandGrid's order: the last key changes fastest.
         int rest = row;
         for (int k = keys.size() - 1; k >= 0; --k) {
-            const QStringList& values = parameterGrid.value(keys.at(k));
+            const QStringList& values = parameterGrid.at(k).second;
             auto* item = new QTableWidgetItem(values.at(rest % values.size()));
             rest /= values.size();
             item->setForeground(muted);

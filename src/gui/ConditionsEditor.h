@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <QMap>
+#include "Parameters.h"
+
 #include <QWidget>
 
 class ConditionsModel;
@@ -22,9 +23,9 @@ public:
     explicit ConditionsEditor(QWidget* parent = nullptr);
     ~ConditionsEditor() override;
 
-    void load(const QStringList& conditions, const QMap<QString, QStringList>& parameterGrid);
+    void load(const QStringList& conditions, const Parameters::Grid& parameterGrid);
     // Shows the grid's expanded conditions as read-only rows below the table.
-    void setParameterGrid(const QMap<QString, QStringList>& parameterGrid);
+    void setParameterGrid(const Parameters::Grid& parameterGrid);
     QTableWidget* gridTable() const { return m_gridTable; }
     QStringList conditions() const;
     bool hasProblems() const;
@@ -47,7 +48,7 @@ Q_SIGNALS:
     void saveRequested();
     void modifiedChanged(bool modified);
     // The Generate Grid dialog's grid, to be kept as parameter_grid.
-    void parameterGridEdited(const QMap<QString, QStringList>& grid);
+    void parameterGridEdited(const Parameters::Grid& grid);
 
 private:
     void sizeColumns();
@@ -63,7 +64,7 @@ private:
     QLabel* m_summary;
     QLabel* m_gridLabel = nullptr;
     QTableWidget* m_gridTable = nullptr;
-    QMap<QString, QStringList> m_parameterGrid;
+    Parameters::Grid m_parameterGrid;
     QLabel* m_problems;
     CompactButtonRow* m_toolbar;
     QToolButton* m_saveButton = nullptr;

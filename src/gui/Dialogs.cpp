@@ -30,7 +30,7 @@ QMessageBox::StandardButtons MessageBox::lastButtons()
 
 void MessageBox::ask(QWidget* parent, QMessageBox::Icon icon, const QString& title, const QString& text,
                      QMessageBox::StandardButtons buttons, QMessageBox::StandardButton defaultButton, Done done,
-                     const QString& details)
+                     const QString& details, const ButtonNames& names)
 {
     s_lastText = text;
     s_lastButtons = buttons;
@@ -47,6 +47,10 @@ void MessageBox::ask(QWidget* parent, QMessageBox::Icon icon, const QString& tit
     box->setDefaultButton(defaultButton);
     if (!details.isEmpty())
         box->setInformativeText(details);
+    for (const auto& [button, name] : names) {
+        if (QAbstractButton* b = box->button(button))
+            b->setText(name);
+    }
     QObject::connect(box, &QMessageBox::finished, box, [box, done](int) {
         QAbstractButton* clicked = box->clickedButton();
         const auto answer = clicked ? box->standardButton(clicked) : QMessageBox::Cancel;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QList>
 #include <QMessageBox>
+#include <QPair>
 #include <QString>
 #include <functional>
 #include <optional>
@@ -18,10 +20,12 @@ class MessageBox
 {
 public:
     using Done = std::function<void(QMessageBox::StandardButton)>;
+    // Buttons that say what they do ("Initialise" on Yes) instead of the standard word.
+    using ButtonNames = QList<QPair<QMessageBox::StandardButton, QString>>;
 
     static void ask(QWidget* parent, QMessageBox::Icon icon, const QString& title, const QString& text,
                     QMessageBox::StandardButtons buttons, QMessageBox::StandardButton defaultButton, Done done,
-                    const QString& details = QString());
+                    const QString& details = QString(), const ButtonNames& names = ButtonNames());
     // A note with an OK button; nothing waits for it.
     static void tell(QWidget* parent, QMessageBox::Icon icon, const QString& title, const QString& text);
 

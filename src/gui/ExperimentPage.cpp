@@ -11,14 +11,13 @@
 #include "Theme.h"
 #include "board/DeploymentBoard.h"
 #include "git/GitRepository.h"
+#include "git/GitStatus.h"
 #include "ui_ExperimentPage.h"
 
 #include <QDir>
 #include <QEvent>
-#include <QFutureWatcher>
 #include <QStyle>
 #include <QTabBar>
-#include <QtConcurrent/QtConcurrentRun>
 
 ExperimentPage::ExperimentPage(QWidget* parent)
     : QWidget(parent)
@@ -67,7 +66,7 @@ ExperimentPage::ExperimentPage(QWidget* parent)
     };
     connect(m_ui->conditionsTab, &ConditionsEditor::saveRequested, this, saveNow);
     connect(m_ui->conditionsTab, &ConditionsEditor::parameterGridEdited, this,
-            [this](const QMap<QString, QStringList>& grid) { m_settings->setParameterGrid(grid); });
+            [this](const Parameters::Grid& grid) { m_settings->setParameterGrid(grid); });
     connect(m_ui->environmentTab, &EnvironmentEditor::saveRequested, this, saveNow);
     connect(m_ui->conditionsTab->model(), &QAbstractItemModel::modelReset, this, &ExperimentPage::updateRunConditions);
     connect(m_ui->conditionsTab->model(), &QAbstractItemModel::dataChanged, this, &ExperimentPage::updateRunConditions);
@@ -203,61 +202,58 @@ void ExperimentPage::showBanner(const QString& message)
     m_ui->errorBanner->show();
 }
 
-namespace {
-
-struct GitState
+void ExperimentPage::setGitStatus(GitStatus* status)
 {
-    bool inRepository = false;
-    QString commit;
-    QString branch;
-    bool dirty = false;
-};
-
-// A status walk can take a while in a big working tree: this runs on a worker thread.
-GitState readGitState(const QString& dir)
-{
-    GitState state;
-    auto repo = GitRepository::discover(dir);
-    if (!repo)
-        return state;
-    state.inRepository = true;
-    const QString prefix
-        = QDir(QDir(repo->workdir()).canonicalPath()).relativeFilePath(QDir(dir).canonicalPath()) + QLatin1Char('/');
-    for (const QString& path : repo->changedPaths())
-        state.dirty = state.dirty || path.startsWith(prefix);
-    state.commit = repo->headCommit();
-    state.branch = repo->headBranch();
-    return state;
+    if (m_gitStatus)
+        m_gitStatus->disconnect(this);
+    m_gitStatus = status;
+    m_sharedGit = status && status->parent() != this;
+    if (status)
+        connect(status, &GitStatus::changed, this, &ExperimentPage::showGitState);
+    showGitState();
 }
-
-} // namespace
 
 void ExperimentPage::updateGitState()
 {
-    const QString dir = m_dir;
-    auto* watcher = new QFutureWatcher<GitState>(this);
-    connect(watcher, &QFutureWatcher<GitState>::finished, this, [this, watcher, dir] {
-        watcher->deleteLater();
-        if (dir != m_dir)
-            return;
-        const GitState state = watcher->result();
-        if (!state.inRepository) {
-            m_ui->gitState->setText(tr("not in a Git working tree"));
-            return;
-        }
-        QString text = state.commit.isEmpty() ? tr("no commit yet") : tr("at %1").arg(state.commit.left(8));
-        if (!state.branch.isEmpty())
-            text += tr(" on %1").arg(state.branch);
-        if (state.dirty)
-            text += tr(" · <span style=\"color:%1\">modified</span>").arg(Theme::errorText(palette()).name());
-        else
-            text += tr(" · clean");
-        m_ui->gitState->setText(text);
-        m_ui->gitState->setToolTip(state.dirty ? tr("Files of this experiment differ from the last commit; a remote "
-                                                    "run would need them committed")
-                                               : tr("This experiment's files match commit %1").arg(state.commit));
-    });
-    watcher->setFuture(QtConcurrent::run(readGitState, dir));
+    // A page on its own (no window's project state to follow) keeps one of its own, for its folder.
+    if (!m_gitStatus && m_sharedGit)
+        return; // the window's is gone: it is closing
+    if (!m_gitStatus)
+        setGitStatus(new GitStatus(this));
+    if (m_gitStatus->parent() == this && m_gitStatus->directory() != m_dir)
+        m_gitStatus->setDirectory(m_dir);
+    showGitState();
+    m_gitStatus->refresh();
+}
+
+void ExperimentPage::showGitState()
+{
+    if (!m_gitStatus || m_dir.isEmpty())
+        return;
+    const GitStatus::Snapshot& state = m_gitStatus->snapshot();
+    if (state.dir.isEmpty())
+        return; // the first walk is not in yet
+    if (!state.inRepository) {
+        m_ui->gitState->setText(tr("not in a Git working tree"));
+        return;
+    }
+    const QList<GitRepository::Change> changes = state.changesBelow(m_dir);
+    const bool dirty = !changes.isEmpty();
+    const bool neverCommitted = state.word(m_dir) == GitStatus::Snapshot::Word::NotCommitted;
+    QString text = state.head.isEmpty() ? tr("no commit yet") : tr("at %1").arg(state.head.left(8));
+    if (!state.branch.isEmpty())
+        text += tr(" on %1").arg(state.branch);
+    if (dirty)
+        text += tr(" · <span style=\"color:%1\">%2</span>")
+                    .arg(Theme::errorText(palette()).name(), neverCommitted ? tr("not committed") : tr("modified"));
+    else
+        text += tr(" · clean");
+    m_ui->gitState->setText(text);
+    m_ui->gitState->setToolTip(
+        dirty ? tr("%n file(s) of this experiment differ from the last commit or are not committed yet; a "
+                   "deployment runs a commit, so commit them first (Experiment ▸ Commit Changes…)",
+                   nullptr, changes.size())
+              : tr("This experiment's files match commit %1").arg(state.head));
 }
 
 void ExperimentPage::updateRunConditions()

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QIcon>
+#include <QPointer>
 #include <QWidget>
 #include <memory>
 
@@ -14,6 +15,7 @@ class RunsPanel;
 class DeploymentBoard;
 class ExperimentSettingsEditor;
 class QUndoStack;
+class GitStatus;
 
 // One experiment: its conditions, its Dockerfile, its local runs and its
 // deployments (the status board, from board/). A
@@ -48,6 +50,9 @@ public:
     QUndoStack* undoStack() const;
     QList<QUndoStack*> undoStacks() const; // every stack of the page, for the window's undo group
     void showTab(int index);
+    // The project's Git state, which the header shows (the browser reads the same one). Without it the
+    // page walks the status itself, once per load.
+    void setGitStatus(GitStatus* status);
 
 Q_SIGNALS:
     // The tab shown changed which stack Edit > Undo acts on.
@@ -65,6 +70,7 @@ private:
     void elidePath();
     void fitTabs();
     void updateGitState();
+    void showGitState();
     void updateRunConditions();
     void updateTabMarks();
 
@@ -77,6 +83,8 @@ private:
     bool m_loaded = false;
     QStringList m_gridConditions; // parameter_grid expanded, offered to Runs after the table's
     DeploymentBoard* m_deployments = nullptr;
+    QPointer<GitStatus> m_gitStatus; // the window's (gone first when it closes), or the page's own
+    bool m_sharedGit = false;
     ExperimentSettingsEditor* m_settings = nullptr;
     QStringList m_tabTitles; // without the unsaved marker
     QList<QIcon> m_tabIcons; // shown while the labels fit beside them

@@ -50,13 +50,41 @@ QSpinBox* numberBox(int minimum, int maximum, const QString& atMinimum, const QS
     return box;
 }
 
-QString scalarText(const QJsonValue& v)
+// The grid field's text, "key: value, value" per line, in the order typed; *problem says what does not read.
+Parameters::Grid gridFromText(const QString& text, QString* problem)
 {
-    if (v.isString())
-        return v.toString();
-    if (v.isBool())
-        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    return QString::number(v.toDouble(), 'g', 15);
+    Parameters::Grid grid;
+    for (const QString& line : text.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        if (line.trimmed().isEmpty())
+            continue;
+        const int colon = static_cast<int>(line.indexOf(QLatin1Char(':')));
+        if (colon < 0) {
+            *problem = QObject::tr("each line is a key, a colon and its values separated by commas: lr: 0.1, 0.01");
+            return {};
+        }
+        const QString key = line.left(colon).trimmed();
+        for (const auto& axis : std::as_const(grid)) {
+            if (axis.first == key) {
+                *problem = QObject::tr("the key %1 is given twice").arg(key);
+                return {};
+            }
+        }
+        QStringList values;
+        for (const QString& item : line.mid(colon + 1).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            if (!item.trimmed().isEmpty())
+                values << item.trimmed();
+        }
+        grid.append({ key, values });
+    }
+    return grid;
+}
+
+QString gridText(const Parameters::Grid& grid)
+{
+    QStringList lines;
+    for (const auto& [key, values] : grid)
+        lines << key + QStringLiteral(": ") + values.join(QStringLiteral(", "));
+    return lines.join(QLatin1Char('\n'));
 }
 
 } // namespace
@@ -152,16 +180,16 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
 
     auto [awsBox, aws] = group(tr("AWS machines"), QStringLiteral("awsGroup"));
     m_awsGroup = awsBox;
-    const QString fromSettings = tr("the default from Settings");
     auto line = [](const QString& placeholder) {
         auto* edit = new QLineEdit;
         edit->setPlaceholderText(placeholder);
         return edit;
     };
-    addField(aws, QStringLiteral("aws_region"), tr("Region:"), Kind::Text, line(fromSettings),
-             tr("An AWS region such as eu-central-1"));
-    addField(aws, QStringLiteral("aws_instance_type"), tr("Instance type:"), Kind::Text, line(fromSettings),
-             tr("An EC2 instance type such as t3.micro"));
+    // Placeholders name the defaults stored by setup, which deploy uses while the key is absent (updateAwsNotes).
+    addField(aws, QStringLiteral("aws_region"), tr("Region:"), Kind::Text, line(QString()),
+             tr("An AWS region such as eu-central-1; empty: the default from setup"));
+    addField(aws, QStringLiteral("aws_instance_type"), tr("Instance type:"), Kind::Text, line(QString()),
+             tr("An EC2 instance type such as t3.micro; empty: the default from setup"));
     m_price = new QLabel;
     m_price->setObjectName(QStringLiteral("awsPrice"));
     m_price->setWordWrap(true);
@@ -345,18 +373,9 @@ void ExperimentSettingsEditor::load(const Parameters& parameters)
             t = lines.join(QLatin1Char('\n'));
             break;
         }
-        case Kind::Grid: {
-            QStringList lines;
-            const QJsonObject grid = v.toObject();
-            for (auto it = grid.begin(); it != grid.end(); ++it) {
-                QStringList values;
-                for (const QJsonValue& item : it.value().toArray())
-                    values << scalarText(item);
-                lines << it.key() + QStringLiteral(": ") + values.join(QStringLiteral(", "));
-            }
-            t = lines.join(QLatin1Char('\n'));
+        case Kind::Grid:
+            t = gridText(parameters.parameterGrid()); // in the order written
             break;
-        }
         case Kind::Number: {
             auto* spin = static_cast<QSpinBox*>(field.editor);
             t = QString::number(v.isDouble() ? v.toInt() : spin->minimum());
@@ -397,22 +416,10 @@ std::optional<QJsonValue> ExperimentSettingsEditor::value(const Field& field, QS
         return QJsonValue(items);
     }
     case Kind::Grid: {
+        // For the check only: apply() writes the grid in its order, with Parameters::setParameterGrid's types.
         QJsonObject grid;
-        for (const QString& line : t.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
-            if (line.trimmed().isEmpty())
-                continue;
-            const int colon = line.indexOf(QLatin1Char(':'));
-            if (colon < 0) {
-                *problem = tr("each line is a key, a colon and its values separated by commas: lr: 0.1, 0.01");
-                return std::nullopt;
-            }
-            QJsonArray values;
-            for (const QString& item : line.mid(colon + 1).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-                if (!item.trimmed().isEmpty())
-                    values.append(item.trimmed());
-            }
-            grid.insert(line.left(colon).trimmed(), values);
-        }
+        for (const auto& [key, values] : gridFromText(t, problem))
+            grid.insert(key, QJsonArray::fromStringList(values));
         if (grid.isEmpty())
             return std::nullopt;
         return QJsonValue(grid);
@@ -532,14 +539,21 @@ const ExperimentSettingsEditor::Field* ExperimentSettingsEditor::field(const QSt
 
 void ExperimentSettingsEditor::updateAwsNotes()
 {
-    // The price of what the fields say now, falling back to the stored defaults as deploy does.
     const Settings settings;
-    QString region = text(*field(QStringLiteral("aws_region")));
-    QString type = text(*field(QStringLiteral("aws_instance_type")));
-    if (region.isEmpty())
-        region = settings.defaultRegion();
-    if (type.isEmpty())
-        type = settings.defaultInstanceType();
+    static_cast<QLineEdit*>(field(QStringLiteral("aws_region"))->editor)
+        ->setPlaceholderText(tr("default (%1, from setup)").arg(settings.defaultRegion()));
+    static_cast<QLineEdit*>(field(QStringLiteral("aws_instance_type"))->editor)
+        ->setPlaceholderText(tr("default (%1, from setup)").arg(settings.defaultInstanceType()));
+    // What the fields say, resolved as deploy resolves them (an empty field: setup's default).
+    QJsonObject typed;
+    for (const QString& key : { QStringLiteral("aws_region"), QStringLiteral("aws_instance_type") }) {
+        if (const QString value = text(*field(key)); !value.isEmpty())
+            typed.insert(key, value);
+    }
+    AwsParameters::Machine machine;
+    AwsParameters::resolve(Parameters(typed), settings, &machine);
+    const QString region = machine.region;
+    const QString type = machine.instanceType;
     static const AwsPrices prices;
     const AwsPrices::Price price = prices.price(region, type);
     if (price.known()) {
@@ -567,14 +581,11 @@ void ExperimentSettingsEditor::updateAwsNotes()
     }
 }
 
-void ExperimentSettingsEditor::setParameterGrid(const QMap<QString, QStringList>& grid)
+void ExperimentSettingsEditor::setParameterGrid(const Parameters::Grid& grid)
 {
-    QStringList lines;
-    for (auto it = grid.begin(); it != grid.end(); ++it)
-        lines << it.key() + QStringLiteral(": ") + it.value().join(QStringLiteral(", "));
     for (Field& f : m_fields) {
         if (f.key == QLatin1String("parameter_grid"))
-            setText(f, lines.join(QLatin1Char('\n')));
+            setText(f, gridText(grid));
     }
 }
 
@@ -659,8 +670,12 @@ void ExperimentSettingsEditor::apply(Parameters* parameters) const
         if (text(field) == field.loaded)
             continue; // untouched: the file keeps its own spelling (numbers in a grid stay numbers)
         QString problem;
+        if (field.kind == Kind::Grid) { // in the order typed; numbers stay numbers
+            parameters->setParameterGrid(gridFromText(text(field), &problem));
+            continue;
+        }
         const std::optional<QJsonValue> v = value(field, &problem);
-        // An undefined value removes the key (QJsonObject::insert).
+        // An undefined value removes the key.
         parameters->setValue(field.key, v ? *v : QJsonValue(QJsonValue::Undefined));
     }
 }

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "Parameters.h"
+
 #include <QJsonValue>
 #include <QList>
 #include <QMap>
 #include <QWidget>
 #include <optional>
 
-class Parameters;
 class QComboBox;
 class QGroupBox;
 class QLabel;
@@ -43,7 +44,7 @@ public:
     // stack in the window's undo group.
     QUndoStack* undoStack() const { return m_undo; }
     // Puts this grid into the parameter_grid field (not saved yet).
-    void setParameterGrid(const QMap<QString, QStringList>& grid);
+    void setParameterGrid(const Parameters::Grid& grid);
     // Logs in to each host in the hosts field (in the background); hostsTested() follows.
     void testHosts();
 

@@ -19,8 +19,7 @@ QString quotedValue(const QString& v)
 
 } // namespace
 
-GridDialog::GridDialog(const QStringList& currentConditions, const QMap<QString, QStringList>& parameterGrid,
-                       QWidget* parent)
+GridDialog::GridDialog(const QStringList& currentConditions, const Parameters::Grid& parameterGrid, QWidget* parent)
     : QDialog(parent)
     , m_ui(std::make_unique<Ui::GridDialog>())
 {
@@ -30,11 +29,11 @@ GridDialog::GridDialog(const QStringList& currentConditions, const QMap<QString,
     m_ui->gridPreviewList->setAccessibleName(tr("Conditions the grid makes"));
     m_ui->gridAxes->setAccessibleName(tr("Keys and their values"));
 
-    for (auto it = parameterGrid.begin(); it != parameterGrid.end(); ++it) {
+    for (const auto& [key, values] : parameterGrid) {
         QStringList quoted;
-        for (const QString& v : it.value())
+        for (const QString& v : values)
             quoted << quotedValue(v);
-        addAxis(it.key(), quoted.join(QStringLiteral(", ")));
+        addAxis(key, quoted.join(QStringLiteral(", ")));
     }
     if (!parameterGrid.isEmpty())
         m_ui->keepGridRadio->setChecked(true);
@@ -139,12 +138,9 @@ bool GridDialog::keepAsGrid() const
     return m_ui->keepGridRadio->isChecked();
 }
 
-QMap<QString, QStringList> GridDialog::grid() const
+Parameters::Grid GridDialog::grid() const
 {
-    QMap<QString, QStringList> out;
-    for (const auto& axis : axes())
-        out.insert(axis.first, axis.second);
-    return out;
+    return axes();
 }
 
 void GridDialog::updatePreview()

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "Parameters.h"
+
 #include <QDialog>
 #include <QList>
-#include <QMap>
 #include <QPair>
 #include <QStringList>
 #include <memory>
@@ -19,7 +20,7 @@ class GridDialog : public QDialog
 public:
     // Prefilled with the experiment's parameter_grid when it has one (and "keep it as a grid" chosen),
     // otherwise with the keys and distinct values of the current conditions.
-    explicit GridDialog(const QStringList& currentConditions, const QMap<QString, QStringList>& parameterGrid = {},
+    explicit GridDialog(const QStringList& currentConditions, const Parameters::Grid& parameterGrid = {},
                         QWidget* parent = nullptr);
     ~GridDialog() override;
 
@@ -28,7 +29,7 @@ public:
     bool replaceExisting() const;
     // The grid is to be saved as parameter_grid, not expanded into conditions.
     bool keepAsGrid() const;
-    QMap<QString, QStringList> grid() const;
+    Parameters::Grid grid() const; // the keys in the order of the rows
 
 private:
     void addAxis(const QString& key, const QString& values);

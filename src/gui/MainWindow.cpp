@@ -5,6 +5,7 @@
 #include "AppPaths.h"
 #include "CommandLogDock.h"
 #include "CommandRunner.h"
+#include "CommitDialog.h"
 #include "ConditionsEditor.h"
 #include "CredentialStore.h"
 #include "Dialogs.h"
@@ -23,6 +24,7 @@
 #include "experiments/ExperimentFiles.h"
 #include "experiments/TerminalCommand.h"
 #include "git/GitRepository.h"
+#include "git/GitStatus.h"
 #include "keys/ShortcutsDialog.h"
 #include "ui_MainWindow.h"
 #include "workspace/ExampleCopier.h"
@@ -55,6 +57,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_running(new RunningPanel(this))
     , m_credentials(new CredentialStore(this))
     , m_undoGroup(new QUndoGroup(this))
+    , m_git(new GitStatus(this))
 {
     m_ui->setupUi(this);
     m_ui->projectBrowser->setAccessibleName(tr("Experiments"));
@@ -95,6 +98,17 @@ MainWindow::MainWindow(QWidget* parent)
     m_ui->refreshButton->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
 
     setupActions();
+    connect(m_git, &GitStatus::changed, this, &MainWindow::showGitState);
+    connect(&m_init, &QFutureWatcher<Result>::finished, this, [this] {
+        const Result made = m_init.result();
+        if (!made) {
+            statusBar()->clearMessage();
+            Gui::MessageBox::tell(this, QMessageBox::Warning, tr("New Project"), made.message());
+            return;
+        }
+        statusBar()->showMessage(tr("Made %1 a Git repository, with a first commit").arg(m_initDir), 5000);
+        openProject(m_initDir);
+    });
     connect(&m_scan, &QFutureWatcher<ProjectScanner::Project>::finished, this, &MainWindow::onProjectScanned);
     connect(m_ui->projectBrowser, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
         if (item)
@@ -228,11 +242,24 @@ void MainWindow::setupActions()
         openProject(copied.projectDir);
     });
 
+    auto* newProject = new QAction(s->standardIcon(QStyle::SP_FileDialogNewFolder), tr("New &Project…"), this);
+    newProject->setObjectName(QStringLiteral("actionNewProject"));
+    newProject->setToolTip(tr("Choose a folder for a new project: it becomes a Git repository with a first commit"));
+    connect(newProject, &QAction::triggered, this, &MainWindow::newProject);
+    m_ui->menuFile->insertAction(m_ui->actionOpenProject, newProject);
+
+    m_commitAction = new QAction(tr("Co&mmit Changes…"), this);
+    m_commitAction->setObjectName(QStringLiteral("actionCommit"));
+    m_commitAction->setToolTip(tr("Commit the changed files: a deployment runs a commit"));
+    connect(m_commitAction, &QAction::triggered, this, &MainWindow::showCommitDialog);
+
     m_openShell = new QAction(s->standardIcon(QStyle::SP_ComputerIcon), tr("Open S&hell"), this);
     m_openShell->setObjectName(QStringLiteral("actionOpenShell"));
     m_openShell->setToolTip(tr("A shell in this experiment's image, the project mounted at /project, in a terminal"));
     connect(m_openShell, &QAction::triggered, this, &MainWindow::openShell);
     m_ui->menuExperiment->insertAction(m_ui->actionStop, m_openShell);
+    m_ui->menuExperiment->insertAction(m_ui->actionShowConditions, m_commitAction);
+    m_ui->menuExperiment->insertSeparator(m_ui->actionShowConditions);
     auto* deployMenu = new QMenu(tr("Dep&loy"), this);
     deployMenu->setObjectName(QStringLiteral("menuDeploy"));
     m_ui->menuBar->insertMenu(m_ui->menuView->menuAction(), deployMenu);
@@ -416,6 +443,24 @@ void MainWindow::onProjectScanned()
 {
     m_scanPending = false;
     const ProjectScanner::Project scanned = m_scan.result();
+    if (!scanned.error.isEmpty() && scanned.notInGit) {
+        // Not a dead end: the folder can become a project here.
+        m_pendingExperiment.clear();
+        const QString dir = scanned.dir;
+        statusBar()->showMessage(scanned.error, 10000);
+        Gui::MessageBox::ask(
+            this, QMessageBox::Question, tr("Open Project"),
+            tr("%1 is not inside a Git repository.").arg(QDir::toNativeSeparators(dir)),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes,
+            [this, dir](QMessageBox::StandardButton answer) {
+                if (answer == QMessageBox::Yes)
+                    initialiseProject(dir);
+            },
+            tr("Logistician pins every run to a Git commit. Initialise makes this folder a Git repository, with a "
+               ".gitignore that keeps run data and the app's state out, and a first commit of the files in it."),
+            { { QMessageBox::Yes, tr("&Initialise") } });
+        return;
+    }
     if (!scanned.error.isEmpty()) {
         statusBar()->showMessage(scanned.error, 10000);
         Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Open Project"), scanned.error);
@@ -424,6 +469,7 @@ void MainWindow::onProjectScanned()
     }
     const bool sameProject = scanned.dir == m_project.dir;
     m_project = scanned;
+    m_git->setDirectory(m_project.dir, m_project.git); // the scan's walk is the state until the next one
     if (!sameProject)
         addRecent(m_project.dir);
     populateBrowser();
@@ -473,9 +519,7 @@ void MainWindow::populateBrowser()
         item->setData(0, NameRole, e.name);
         item->setData(0, DirRole, e.dir);
         // The name in full, where it is, and what the columns say (they give way in a narrow pane).
-        const QString facts = e.error.isEmpty()
-            ? tr("%n condition(s), %1", nullptr, e.conditionCount).arg(e.dirty ? tr("modified") : tr("clean"))
-            : e.error;
+        const QString facts = e.error.isEmpty() ? tr("%n condition(s)", nullptr, e.conditionCount) : e.error;
         item->setToolTip(0, e.name + QLatin1Char('\n') + e.relativePath + QLatin1Char('\n') + facts);
         if (!e.error.isEmpty()) {
             item->setIcon(0, style()->standardIcon(QStyle::SP_MessageBoxWarning));
@@ -486,29 +530,57 @@ void MainWindow::populateBrowser()
             item->setText(1, QString::number(e.conditionCount));
             item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
         }
-        item->setText(2, e.dirty ? tr("modified") : tr("clean"));
-        item->setForeground(2, e.dirty ? Theme::errorText(p) : Theme::mutedText(p));
-        item->setToolTip(2,
-                         e.dirty
-                             ? tr("Files in this experiment differ from commit %1").arg(m_project.headCommit.left(8))
-                             : tr("Matches commit %1").arg(m_project.headCommit.left(8)));
     }
     updateBrowserMarks();
     m_ui->projectTitle->setText(QFileInfo(m_project.dir).fileName());
+    showGitState();
+}
+
+void MainWindow::showGitState()
+{
+    if (m_project.dir.isEmpty())
+        return;
+    // One walk, two views: the experiments' column and the project's line say the same thing as the headers.
+    const GitStatus::Snapshot& git = m_git->snapshot();
+    const bool known = git.dir == m_project.dir && git.inRepository;
+    const QPalette p = palette();
+    const QString head = git.head.left(8);
+    for (int i = 0; i < m_ui->projectBrowser->topLevelItemCount(); ++i) {
+        QTreeWidgetItem* item = m_ui->projectBrowser->topLevelItem(i);
+        const QList<GitRepository::Change> changes
+            = known ? git.changesBelow(item->data(0, DirRole).toString()) : QList<GitRepository::Change>();
+        const bool dirty = !changes.isEmpty();
+        using Word = GitStatus::Snapshot::Word;
+        const Word word = known ? git.word(item->data(0, DirRole).toString()) : Word::Unknown;
+        item->setText(2,
+                      word == Word::NotCommitted   ? tr("not committed")
+                          : word == Word::Modified ? tr("modified")
+                          : word == Word::Clean    ? tr("clean")
+                                                   : QString());
+        item->setForeground(2, dirty ? Theme::errorText(p) : Theme::mutedText(p));
+        item->setToolTip(2,
+                         !dirty ? tr("Matches commit %1").arg(head)
+                             : head.isEmpty()
+                             ? tr("Not committed yet")
+                             : tr("%n file(s) in this experiment differ from commit %1 or are not committed yet",
+                                  nullptr, changes.size())
+                                   .arg(head));
+    }
     QString state;
-    if (m_project.headCommit.isEmpty())
+    if (!known)
+        state = tr("Reading the Git state…");
+    else if (git.head.isEmpty())
         state = tr("No commit yet");
     else
-        state = tr("%1 at %2")
-                    .arg(m_project.branch.isEmpty() ? tr("Detached HEAD") : m_project.branch,
-                         m_project.headCommit.left(8));
-    state += m_project.dirty ? tr(" · uncommitted changes") : tr(" · clean");
+        state = tr("%1 at %2").arg(git.branch.isEmpty() ? tr("Detached HEAD") : git.branch, head);
+    if (known)
+        state += git.isDirty() ? tr(" · uncommitted changes") : tr(" · clean");
     if (m_project.experiments.isEmpty())
         state += tr("\nNo experiments yet: create one with New Experiment.");
     m_ui->projectState->setText(state);
     m_ui->projectState->setToolTip(
         QDir::toNativeSeparators(m_project.dir)
-        + (m_project.remoteUrl.isEmpty() ? QString() : QStringLiteral("\norigin: ") + m_project.remoteUrl));
+        + (git.remoteUrl.isEmpty() ? QString() : QStringLiteral("\norigin: ") + git.remoteUrl));
 }
 
 ExperimentPage* MainWindow::openExperiment(const QString& dir)
@@ -517,6 +589,7 @@ ExperimentPage* MainWindow::openExperiment(const QString& dir)
     ExperimentPage* page = m_pages.value(key);
     if (!page) {
         page = new ExperimentPage(m_ui->pages);
+        page->setGitStatus(m_git);
         m_pages.insert(key, page);
         m_ui->pages->addWidget(page);
         for (QUndoStack* stack : page->undoStacks())
@@ -615,6 +688,7 @@ void MainWindow::updateActions()
     m_ui->actionRun->setEnabled(loaded && !busy);
     m_ui->actionStop->setEnabled(busy);
     m_openShell->setEnabled(loaded);
+    m_commitAction->setEnabled(hasProject);
     for (QAction* a :
          { m_ui->actionShowConditions, m_ui->actionShowEnvironment, m_ui->actionShowRuns, m_ui->actionShowDeployments })
         a->setEnabled(page != nullptr);
@@ -888,4 +962,44 @@ void MainWindow::showBrowserMenu(const QPoint& pos)
           });
     remove->setObjectName(QStringLiteral("deleteExperimentAction"));
     menu->popup(m_ui->projectBrowser->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::newProject()
+{
+    Gui::FileDialog::chooseDirectory(
+        this, tr("New Project — choose or make its folder"),
+        m_project.dir.isEmpty() ? QDir::homePath() : QFileInfo(m_project.dir).absolutePath(),
+        [this](const QString& dir) {
+            if (QFileInfo::exists(dir + QStringLiteral("/.git"))) {
+                statusBar()->showMessage(tr("%1 is a Git repository already: opened it").arg(dir), 8000);
+                openProject(dir);
+                return;
+            }
+            initialiseProject(dir);
+        });
+}
+
+void MainWindow::initialiseProject(const QString& dir)
+{
+    if (m_init.isRunning())
+        return;
+    m_initDir = QDir(dir).absolutePath();
+    statusBar()->showMessage(tr("Making %1 a Git repository…").arg(QDir::toNativeSeparators(m_initDir)));
+    // A folder of many files takes a while to add: not on this thread.
+    m_init.setFuture(QtConcurrent::run([dir = m_initDir] { return GitRepository::initProject(dir); }));
+}
+
+QDialog* MainWindow::showCommitDialog()
+{
+    if (m_project.dir.isEmpty())
+        return nullptr;
+    ExperimentPage* page = currentPage();
+    auto* dialog = new CommitDialog(m_project.dir, page ? page->dir() : QString(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &CommitDialog::committed, this, [this](const QString& commit) {
+        statusBar()->showMessage(tr("Committed %1").arg(commit.left(8)), 5000);
+        m_git->refresh();
+    });
+    dialog->open();
+    return dialog;
 }

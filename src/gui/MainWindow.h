@@ -20,6 +20,7 @@ class QTreeWidgetItem;
 class QUndoGroup;
 class QWizard;
 class QDialog;
+class GitStatus;
 
 // The window a researcher lives in: the project browser on the left (each
 // experiment with its Git state), one page per opened experiment on the
@@ -61,6 +62,15 @@ public:
     // and its Deployments tab: the Running panel's "Open Board".
     void openBoard(const QString& experimentDir);
     RunningPanel* runningPanel() const { return m_running; }
+    // The project's Git state: the browser and every experiment's header read this one.
+    GitStatus* gitStatus() const { return m_git; }
+    // File > New Project: a folder is chosen (made when new), then initialiseProject().
+    void newProject();
+    // Makes dir a Git repository with a .gitignore and a first commit (on a worker thread), then opens it.
+    void initialiseProject(const QString& dir);
+    bool isInitialising() const { return m_init.isRunning(); }
+    // Experiment > Commit Changes…: the changed files of the project, those of the current experiment checked.
+    QDialog* showCommitDialog();
 
 Q_SIGNALS:
     void projectLoaded();
@@ -74,6 +84,8 @@ private:
     void setupActions();
     void onProjectScanned();
     void populateBrowser();
+    // The browser's Git column and the project's state line, from m_git.
+    void showGitState();
     // The experiment browser's context menu: open folder or terminal, duplicate, rename, delete.
     void showBrowserMenu(const QPoint& pos);
     // Drops an experiment's page (before its folder is renamed or deleted); false, saying why, if it has work.
@@ -102,9 +114,13 @@ private:
     RunningPanel* m_running;
     QAction* m_openShell = nullptr;
     QFutureWatcher<ExampleCopy> m_exampleCopy;
+    QFutureWatcher<Result> m_init;
+    QString m_initDir;
+    QAction* m_commitAction = nullptr;
     bool m_pendingBoard = false; // show the Deployments tab of m_pendingExperiment once it opens
     CredentialStore* m_credentials;
     QUndoGroup* m_undoGroup;
+    GitStatus* m_git;
     ProjectScanner::Project m_project;
     QFutureWatcher<ProjectScanner::Project> m_scan;
     QString m_pendingExperiment; // to open once the scan is in

@@ -141,7 +141,22 @@ void RunsPanel::start(Goal goal)
     m_optionsText = m_ui->argumentsEdit->text();
     m_ui->logView->clearLog();
     setPhase(Phase::CheckingEngine, tr("Checking the Docker engine…"));
-    m_engineCheck.setFuture(QtConcurrent::run([] { return Docker::engineAnswers().message(); }));
+    // A run without "Build before running" needs the image there: asked here, off the GUI thread, so
+    // a missing one is said before any run folder is made.
+    const bool checkImage = goal == Goal::Run && !m_ui->rebuildCheck->isChecked();
+    m_engineCheck.setFuture(QtConcurrent::run([dir = m_dir, checkImage] {
+        if (const Result engine = Docker::engineAnswers(); !engine)
+            return engine.message();
+        Experiment experiment;
+        if (const Result opened = Experiment::open(dir, &experiment); !opened)
+            return opened.message();
+        if (checkImage) {
+            if (const Result image = LocalRun::checkImageBuilt(experiment, tr("\"Build before running\" is off"));
+                !image)
+                return image.message();
+        }
+        return QString();
+    }));
 }
 
 void RunsPanel::onEngineChecked()
@@ -170,8 +185,7 @@ void RunsPanel::startBuild()
     }
     auto* runner = new CommandRunner(this);
     m_build = runner;
-    const Command command
-        = Docker::build(experiment.parameters().localDockerCommand(), experiment.dir(), experiment.imageTag());
+    const Command command = LocalRun::buildCommand(experiment);
     m_ui->logView->appendNote(QStringLiteral("$ ") + command.display());
     connect(runner, &CommandRunner::standardOutput, m_ui->logView, &LogView::appendOutput);
     connect(runner, &CommandRunner::standardError, m_ui->logView, &LogView::appendOutput);
@@ -233,6 +247,7 @@ void RunsPanel::startPreparedRun(LocalRun* run)
     connect(run, &LocalRun::standardError, m_ui->logView, &LogView::appendOutput);
     connect(run, &LocalRun::finished, this, [this, run](int code, const QString& message) {
         run->deleteLater();
+        m_lastDataDir = run->dataDir(); // empty when the container never started: its folder is gone
         const bool stopped = m_phase == Phase::Stopping;
         finish(code, !message.isEmpty() ? message : stopped ? tr("Stopped (exit code %1)").arg(code) : QString());
     });

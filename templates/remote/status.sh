@@ -4,8 +4,8 @@
 #   r RUNNER_DIR                       the host's runner (runner.sh)
 #   s SLUG DATA_DIR CONTAINER CLAIM    CLAIM: the runner's claims/SLUG folder
 # r prints "-runner" TAB alive | done | gone | none (never started there).
-# s prints one line per condition: slug TAB "done" TAB code TAB start TAB end from the
-# run wrapper's files; slug TAB "queued" when the runner has not claimed it; slug TAB
+# s prints one line per condition: slug TAB "done" TAB code (the engine's) TAB start TAB end
+# (the run wrapper's files); slug TAB "queued" when the runner has not claimed it; slug TAB
 # "startfailed" TAB code TAB the start's last line when its docker run failed; else
 # slug TAB "container" TAB state TAB start.
 r() {
@@ -27,7 +27,12 @@ s() {
     c=$4
     st=
     claim=$(cat "$c/state" 2>/dev/null)
-    if [ ! -f "$l/exit_code.txt" ]; then
+    # Whether and how it ended is what the engine says (docker wait, recorded by the
+    # runner in its own folder, or docker inspect), never what the container wrote
+    # under /data: a container could write "0" into exit_code.txt and stop there.
+    code=$(cat "$c/exit" 2>/dev/null)
+    case $code in '' | *[!0-9]*) code= ;; esac
+    if [ -z "$code" ]; then
         if [ ! -d "$c" ] || [ "$claim" = cancelled ]; then
             printf '%s\tqueued\n' "$1"
             return
@@ -39,17 +44,17 @@ s() {
             return
             ;;
         esac
-    fi
-    # The container is asked first and its files read after: the wrapper writes
-    # exit_code.txt before the container exits, so a container seen exited has
-    # left its file by the time it is read (read the other way round, a run that
-    # ends in between looked like "exited" without a code).
-    [ -f "$l/exit_code.txt" ] ||
         st=$(@DOCKER@ inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$3" 2>/dev/null) || st=missing
-    if [ -f "$l/exit_code.txt" ]; then
-        printf '%s\tdone\t%s\t%s\t%s\n' "$1" "$(cat "$l/exit_code.txt")" \
-            "$(cat "$l/started_at.txt" 2>/dev/null)" "$(cat "$l/finished_at.txt" 2>/dev/null)"
+        case $st in
+        'exited '[0-9]*) code=${st#exited } ;;
+        esac
+    fi
+    # The wrapper's times are only shown (the core reads them as dates, nothing else).
+    if [ -n "$code" ]; then
+        printf '%s\tdone\t%s\t%s\t%s\n' "$1" "$code" \
+            "$(head -c 40 "$l/started_at.txt" 2>/dev/null | tr -d '\t\n')" \
+            "$(head -c 40 "$l/finished_at.txt" 2>/dev/null | tr -d '\t\n')"
     else
-        printf '%s\tcontainer\t%s\t%s\n' "$1" "$st" "$(cat "$l/started_at.txt" 2>/dev/null)"
+        printf '%s\tcontainer\t%s\t%s\n' "$1" "$st" "$(head -c 40 "$l/started_at.txt" 2>/dev/null | tr -d '\t\n')"
     fi
 }

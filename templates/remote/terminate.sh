@@ -28,10 +28,15 @@ cancel_claims() {
         fi
     done
 }
+# The folder is the container's: a symlinked logs/ or docker.txt is never written through
+# (removed, then made anew with noclobber, so one planted in between fails the write).
 save_log() {
     f=$1
     shift
-    "$@" >"$f" 2>&1 || true
+    d=${f%/*}
+    [ ! -L "$d" ] && [ ! -L "${d%/*}" ] || return 0
+    mkdir -p "$d" && rm -f "$f" || return 0
+    (set -C && "$@" >"$f" 2>&1) || true
 }
 remove_containers() { "$@" >/dev/null 2>&1; true; }
 remove_labelled() {

@@ -45,6 +45,9 @@ private Q_SLOTS:
         QCOMPARE(params->experimentName(), QString("sweep-1"));
         QCOMPARE(params->experimentCommand(), QString("python3 train.py"));
         QVERIFY(params->json().contains("aws_ami_user")); // the original keys are all there
+        // But no region or instance type: those of `setup` apply until the user writes one here.
+        QVERIFY(!params->json().contains("aws_region"));
+        QVERIFY(!params->json().contains("aws_instance_type"));
         const QString dockerfile = read(dir + "/Dockerfile");
         QVERIFY(dockerfile.contains("FROM debian:bookworm-slim"));
         QVERIFY2(dockerfile.contains(origin), qPrintable(dockerfile)); // git URL defaults to origin
@@ -69,6 +72,39 @@ private Q_SLOTS:
         QCOMPARE(badTemplate.exitCode, 2);
         QVERIFY(badTemplate.err.contains("available: python, shell"));
         QVERIFY(!QFileInfo::exists(repo.filePath("experiments/ok")));
+    }
+
+    void setupDefaultsReachANewExperiment()
+    {
+        // A region and type chosen in setup are what a new experiment deploys with.
+        QTemporaryDir config;
+        const QMap<QString, QString> env { { "XDG_CONFIG_HOME", config.path() },
+                                           { "XDG_STATE_HOME", config.filePath("state") },
+                                           { "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus" },
+                                           { "AWS_ACCESS_KEY_ID", "" },
+                                           { "AWS_SECRET_ACCESS_KEY", "" } };
+        const CliResult setup = CliProcess::run({ "setup", "--non-interactive", "--skip-tool-check", "--aws-region",
+                                                  "eu-west-1", "--aws-instance-type", "m5.large" },
+                                                QString(), env);
+        QVERIFY2(setup.exitCode == 0, qPrintable(setup.err));
+        ScratchRepository repo;
+        repo.writeFile("run.sh", "echo \"$@\"\n");
+        repo.commitAll();
+        const CliResult created = CliProcess::run({ "create", "regional" }, repo.path(), env);
+        QVERIFY2(created.exitCode == 0, qPrintable(created.err));
+        const QString text = read(repo.filePath("experiments/regional/parameters.json"));
+        QVERIFY2(!text.contains("\"aws_region\"") && !text.contains("\"aws_instance_type\""), qPrintable(text));
+        repo.commitAll("the experiment");
+
+        // deploy asks before it makes machines; without a terminal it only says what it would make.
+        const QString summary = "2 EC2 instance(s) of type m5.large in eu-west-1";
+        const QStringList aws { "--backend", "aws", "--ssh-cidr", "198.51.100.7/32", "experiments/regional" };
+        const CliResult deploy = CliProcess::run(QStringList { "deploy" } + aws, repo.path(), env);
+        QCOMPARE(deploy.exitCode, 2);
+        QVERIFY2(deploy.err.contains(summary), qPrintable(deploy.err));
+        // The dry run says the same first (whatever terraform, offline here, then makes of the configuration).
+        const CliResult dryRun = CliProcess::run(QStringList { "deploy", "--dry-run" } + aws, repo.path(), env);
+        QVERIFY2(dryRun.out.contains(summary), qPrintable(dryRun.out + dryRun.err));
     }
 
     void createAsksOnATerminal()

@@ -118,6 +118,44 @@ private Q_SLOTS:
         QCOMPARE(QDir(project.experimentDir() + "/data").entryList({ "local-*" }, QDir::Dirs).size(), 2);
     }
 
+    // An experiment made after the last commit and never committed: HEAD does not hold its files, so
+    // provenance.json (and run.json) say dirty. Before, both said dirty:false (untracked files did not count).
+    // The run's own data/ folder, ignored by the experiment's .gitignore, does not make a committed one dirty.
+    void neverCommittedExperimentIsRecordedDirty()
+    {
+        TestProject project;
+        const QString fresh = "experiments/" + project.name() + "-fresh";
+        project.repo().writeFile(fresh + "/Dockerfile", "FROM debian:bookworm-slim\nWORKDIR /project\n");
+        project.repo().writeFile(fresh + "/.gitignore", ".logistician/\ndata/\n");
+        project.repo().writeFile(fresh + "/parameters.json",
+                                 QString("{\"experiment_name\": \"%1-fresh\", \"experiment_command\": \"sh args.sh\","
+                                         " \"experiment_conditions\": [\"a\"]}\n")
+                                     .arg(project.name())
+                                     .toUtf8());
+        const QString dir = project.repo().filePath(fresh);
+        const CliResult built = CliProcess::run({ "build", dir });
+        QVERIFY2(built.exitCode == 0, qPrintable(built.err));
+        const CliResult r = CliProcess::run({ "run", dir, "-o", "1" });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList runs = QDir(dir + "/data").entryList({ "local-*" }, QDir::Dirs, QDir::Name);
+        QCOMPARE(runs.size(), 1);
+        const QString run = dir + "/data/" + runs.first();
+        QFile provenance(run + "/config/provenance.json");
+        QVERIFY2(provenance.open(QIODevice::ReadOnly), qPrintable(provenance.fileName()));
+        const QJsonObject record = QJsonDocument::fromJson(provenance.readAll()).object();
+        QCOMPARE(record.value("commit").toString(), project.repo().git({ "rev-parse", "HEAD" }));
+        QCOMPARE(record.value("dirty").toBool(), true);
+        QCOMPARE(runConfig(run).value("dirty").toBool(), true);
+        // Committed, it is clean, though its data/ holds a run.
+        project.repo().commitAll("the fresh experiment");
+        QCOMPARE(CliProcess::run({ "run", dir, "-o", "2" }).exitCode, 0);
+        QCOMPARE(runConfig(dir + "/data/" + QDir(dir + "/data").entryList({ "local-*" }, QDir::Dirs, QDir::Name).last())
+                     .value("dirty")
+                     .toBool(),
+                 false);
+        QProcess::execute("docker", { "rmi", "-f", "logistician/" + project.name() + "-fresh" });
+    }
+
     void cloneRunsTheCommittedCode()
     {
         TestProject project;
@@ -148,12 +186,59 @@ private Q_SLOTS:
         QCOMPARE(QDir(project.experimentDir() + "/data").entryList({ "local-*" }, QDir::Dirs).size(), 0);
     }
 
-    void missingImageSaysBuildFirst()
+    void firstRunBuildsTheImage()
+    {
+        // Never built: run builds it first (as the original's run did, and the app's Run), then runs.
+        TestProject project;
+        const CliResult r = CliProcess::run({ "run", project.experimentDir(), "-o", "first" });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out, QString("<first>\n")); // the build's output is on stderr, stdout is the container's
+        QVERIFY2(r.err.contains("$ docker build -t " + project.image()), qPrintable(r.err));
+        QCOMPARE(QDir(project.experimentDir() + "/data").entryList({ "local-*" }, QDir::Dirs).size(), 1);
+        // A changed Dockerfile makes the image stale: the next run builds it again and uses it.
+        project.repo().writeFile("experiments/" + project.name() + "/Dockerfile",
+                                 "FROM debian:bookworm-slim\nRUN echo rebuilt > /rebuilt\nWORKDIR /project\n");
+        const CliResult shell
+            = CliProcess::run({ "shell", project.experimentDir() }, QString(), {}, "cat /rebuilt\nexit 0\n");
+        QVERIFY2(shell.exitCode == 0, qPrintable(shell.err));
+        QCOMPARE(shell.out, QString("rebuilt\n"));
+    }
+
+    void noBuildOnAMissingImageFailsAndWritesNothing()
     {
         TestProject project;
-        const CliResult r = CliProcess::run({ "run", project.experimentDir(), "-o", "1" });
+        for (const char* verb : { "run", "shell" }) {
+            const CliResult r = CliProcess::run({ verb, project.experimentDir(), "--no-build" });
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.contains("image " + project.image()
+                                    + " is not built yet (run with --no-build); build it "
+                                      "first: `logistician build "),
+                     qPrintable(r.err));
+            QVERIFY2(!r.err.contains("docker build"), qPrintable(r.err));
+            QVERIFY(!QFileInfo::exists(project.experimentDir() + "/data"));
+        }
+        // Once built, --no-build runs the image as it is.
+        CHECKED(build(project));
+        const CliResult r = CliProcess::run({ "run", project.experimentDir(), "--no-build", "-o", "x" });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(!r.err.contains("docker build"), qPrintable(r.err));
+        QCOMPARE(r.out, QString("<x>\n"));
+    }
+
+    void aRunThatNeverStartedLeavesNoFolder()
+    {
+        // docker refuses to start the container (a GPU asked for on a machine without one): exit
+        // code 125 and docker's words, but no run folder for `results` to list as a failed run.
+        TestProject project;
+        project.setParameters({ { "gpus", 1 } });
+        CHECKED(build(project));
+        const CliResult r = CliProcess::run({ "run", project.experimentDir(), "-o", "x", "--json" });
         QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.err.contains("is not built yet; run `logistician build"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("docker could not start the container"), qPrintable(r.err));
+        QCOMPARE(QDir(project.experimentDir() + "/data").entryList({ "local-*" }, QDir::Dirs), QStringList());
+        QVERIFY2(QJsonDocument::fromJson(r.out.toUtf8()).object().value("run_dir").isNull(), qPrintable(r.out));
+        const CliResult results = CliProcess::run({ "results", project.experimentDir(), "--json" });
+        QVERIFY2(!results.out.contains("125"), qPrintable(results.out));
     }
 };
 

@@ -51,7 +51,7 @@ private Q_SLOTS:
         parameters.close();
         QFile knownHosts(stateDir + "/known_hosts");
         QVERIFY(knownHosts.open(QIODevice::WriteOnly));
-        knownHosts.write("[127.0.0.2]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyOfTheMachine\n");
+        knownHosts.write("127.0.0.2 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyOfTheMachine\n");
         knownHosts.close();
 
         DeploymentIndex index(indexDir.path());
@@ -103,23 +103,28 @@ private Q_SLOTS:
         QTemporaryDir project;
         QTemporaryDir indexDir;
         const QString stateDir = project.path() + "/experiments/rnn/.logistician";
-        QVERIFY(QDir().mkpath(stateDir + "/terraform/.terraform/providers"));
-        QFile tf(stateDir + "/terraform/main.tf.json");
+        DeploymentIndex index(indexDir.path());
+        // Terraform works in the index's folder for this state folder, never in the project.
+        const QString work = index.terraformDir(stateDir, "RNN-1");
+        QVERIFY(work.startsWith(indexDir.path() + "/"));
+        QVERIFY(QDir().mkpath(work));
+        QFile tf(work + "/main.tf.json");
         QVERIFY(tf.open(QIODevice::WriteOnly));
         tf.write("{}");
         tf.close();
-        QFile tfstate(stateDir + "/terraform/terraform.tfstate");
+        QFile tfstate(work + "/terraform.tfstate");
         QVERIFY(tfstate.open(QIODevice::WriteOnly));
         tfstate.write("{\"version\": 4}");
         tfstate.close();
-        QFile provider(stateDir + "/terraform/.terraform/providers/big-binary");
-        QVERIFY(provider.open(QIODevice::WriteOnly));
-        provider.write("x");
-        provider.close();
+        // A clone's .logistician/terraform (finding 1: a destroy-time local-exec) is never taken in.
+        QVERIFY(QDir().mkpath(stateDir + "/terraform"));
+        QFile planted(stateDir + "/terraform/extra.tf.json");
+        QVERIFY(planted.open(QIODevice::WriteOnly));
+        planted.write("{\"resource\": {\"null_resource\": {}}}");
+        planted.close();
 
-        DeploymentIndex index(indexDir.path());
         QVERIFY(index.entries().isEmpty());
-        const Result r = index.record(project.path() + "/experiments/rnn", stateDir, aState("RNN 1", "aws"),
+        const Result r = index.record(project.path() + "/experiments/rnn", stateDir, aState("RNN-1", "aws"),
                                       "eu-west-1", "t3.micro");
         QVERIFY2(r, qPrintable(r.message()));
         QVERIFY(
@@ -127,29 +132,29 @@ private Q_SLOTS:
 
         const QList<DeploymentIndex::Entry> all = index.entries();
         QCOMPARE(all.size(), 2);
-        const QList<DeploymentIndex::Entry> byName = index.find("RNN 1");
+        const QList<DeploymentIndex::Entry> byName = index.find("RNN-1");
         QCOMPARE(byName.size(), 1);
         const DeploymentIndex::Entry& e = byName.first();
-        QCOMPARE(e.state.experiment, QString("RNN 1"));
+        QCOMPARE(e.state.experiment, QString("RNN-1"));
         QCOMPARE(e.state.backend, QString("aws"));
         QCOMPARE(e.region, QString("eu-west-1"));
         QCOMPARE(e.instanceType, QString("t3.micro"));
         QCOMPARE(e.state.conditions.size(), 1);
         QCOMPARE(e.state.conditions.first().phase, DeploymentState::Phase::Running);
         QVERIFY(e.key.startsWith("rnn-1-"));
-        // The Terraform configuration and state are copied; the provider binaries are not.
-        QVERIFY(!e.terraformCopy().isEmpty());
+        // The entry's Terraform folder is where Terraform worked; nothing of the project's is in it.
+        QCOMPARE(e.terraformCopy(), work);
         QVERIFY(QFileInfo::exists(e.terraformCopy() + "/main.tf.json"));
         QVERIFY(QFileInfo::exists(e.terraformCopy() + "/terraform.tfstate"));
-        QVERIFY(!QFileInfo::exists(e.terraformCopy() + "/.terraform"));
+        QVERIFY(!QFileInfo::exists(e.terraformCopy() + "/extra.tf.json"));
         // Found by the experiment folder too.
         QCOMPARE(index.find(project.path() + "/experiments/rnn").size(), 1);
         QVERIFY(index.find("nothing").isEmpty());
 
         // The project is deleted: the index still knows it.
         QVERIFY(QDir(project.path()).removeRecursively());
-        QCOMPARE(index.find("RNN 1").size(), 1);
-        QVERIFY(!index.find("RNN 1").first().stateDirExists());
+        QCOMPARE(index.find("RNN-1").size(), 1);
+        QVERIFY(!index.find("RNN-1").first().stateDirExists());
 
         QVERIFY(index.forgetKey(e.key));
         QCOMPARE(index.entries().size(), 1);
@@ -180,16 +185,17 @@ private Q_SLOTS:
         QTemporaryDir indexDir;
         const QString experimentDir = project.path() + "/experiments/rnn";
         const QString stateDir = experimentDir + "/.logistician";
-        QVERIFY(QDir().mkpath(stateDir + "/terraform"));
+        DeploymentIndex index(indexDir.path());
+        QVERIFY(QDir().mkpath(index.terraformDir(stateDir, "rnn")));
+        QVERIFY(QDir().mkpath(stateDir));
         QFile params(experimentDir + "/parameters.json");
         QVERIFY(params.open(QIODevice::WriteOnly));
         params.write("{\"experiment_name\": \"rnn\"}");
         params.close();
-        QFile tfstate(stateDir + "/terraform/terraform.tfstate");
+        QFile tfstate(index.terraformDir(stateDir, "rnn") + "/terraform.tfstate");
         QVERIFY(tfstate.open(QIODevice::WriteOnly));
         tfstate.write("{\"version\": 4, \"serial\": 1}");
         tfstate.close();
-        DeploymentIndex index(indexDir.path());
         QVERIFY(index.record(experimentDir, stateDir, aState("rnn", "aws")));
         // Refreshed on the next record (after an apply).
         QVERIFY(tfstate.open(QIODevice::WriteOnly));
@@ -205,7 +211,7 @@ private Q_SLOTS:
         DeploymentState back;
         QVERIFY(DeploymentState::load(stateDir, &back));
         QCOMPARE(back.experiment, QStringLiteral("rnn"));
-        QFile restored(stateDir + "/terraform/terraform.tfstate");
+        QFile restored(index.terraformDir(stateDir, "rnn") + "/terraform.tfstate");
         QVERIFY(restored.open(QIODevice::ReadOnly));
         QVERIFY(restored.readAll().contains("\"serial\": 2"));
 
@@ -215,7 +221,7 @@ private Q_SLOTS:
         QVERIFY(dir.startsWith(entry.folder + "/"));
         QVERIFY(QFileInfo::exists(dir + "/parameters.json"));
         QVERIFY(QFileInfo::exists(dir + "/.git"));
-        QVERIFY(QFileInfo::exists(dir + "/.logistician/terraform/terraform.tfstate"));
+        QVERIFY(QFileInfo::exists(index.terraformDir(dir + "/.logistician", "rnn") + "/terraform.tfstate"));
         QVERIFY(DeploymentState::load(dir + "/.logistician", &back));
         // Forgetting the entry removes the recovered folder with it.
         QVERIFY(index.forgetKey(entry.key));

@@ -53,6 +53,27 @@ private Q_SLOTS:
         QVERIFY2(again.message().contains("already used by"), qPrintable(again.message()));
     }
 
+    void writesNoRegionOrInstanceType()
+    {
+        // Neither key unless the user gives one: deploy then uses the defaults stored by `setup`.
+        ScratchRepository repo;
+        for (const QString& templateName : ExperimentCreator::templates()) {
+            ExperimentCreator::Options options;
+            options.projectRoot = repo.path();
+            options.name = "from-" + templateName;
+            options.templateName = templateName;
+            QString dir;
+            const Result r = ExperimentCreator::create(options, &dir);
+            QVERIFY2(r, qPrintable(r.message()));
+            const QByteArray text = read(dir + "/parameters.json");
+            QVERIFY2(!text.contains("\"aws_region\""), text.constData());
+            QVERIFY2(!text.contains("\"aws_instance_type\""), text.constData());
+            // The template's layout is kept: only the name and the command are filled in.
+            QVERIFY2(text.contains("\n    \"experiment_name\": \"from-" + templateName.toUtf8() + "\",\n"),
+                     text.constData());
+        }
+    }
+
     void refusesBadNamesTemplatesAndCommands()
     {
         ScratchRepository repo;

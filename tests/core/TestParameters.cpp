@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "Parameters.h"
+#include "Settings.h"
 #include "aws/AwsParameters.h"
 #include "aws/AwsPrices.h"
 #include "slurm/SlurmParameters.h"
@@ -14,12 +15,30 @@
 #include <QTest>
 #include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
+#include <functional>
 #include <sys/stat.h>
 
 class TestParameters : public QObject
 {
     Q_OBJECT
 private:
+    // A parameters.json as a person writes one: keys in no particular order, its own indentation and line ends,
+    // keys this version does not know, comments, numbers spelt 0.0005 and 1e-3, a grid whose keys are not sorted.
+    static QByteArray handWritten(const QByteArray& indent, const QByteArray& newline)
+    {
+        const QByteArray i = indent;
+        const QByteArray ii = indent + indent;
+        const QByteArray nl = newline;
+        return "{" + nl + i + "\"experiment_name\": \"odd-order\"," + nl + i + "\"max_parallel\": 2," + nl + i
+            + "\"experiment_command\": \"python3 train.py\"," + nl + i
+            + "\"experiment_conditions\": [\"--seed 1\", \"--seed 2\"]," + nl + i
+            + "\"my_lab_notes\": {\"owner\": \"ada\", \"runs\": [1, 2.50, 1E-3]}," + nl + i + "\"parameter_grid\": {"
+            + nl + ii + "\"momentum\": [0.9, 0]," + nl + ii + "\"learning_rate\": [0.0005, 1e-3, 0.002]," + nl + ii
+            + "\"batch\": [\"32\", 64]" + nl + i + "}," + nl + i
+            + "\"parameter_grid_comment\": \"momentum varies slowest\"," + nl + i + "\"backend\": \"local\"" + nl + "}"
+            + nl;
+    }
+
     static Result errorFor(const QByteArray& text)
     {
         Result error;
@@ -118,6 +137,41 @@ private Q_SLOTS:
         QCOMPARE(SlurmParameters::read(*plain).runtime, QStringLiteral("docker"));
         QCOMPARE(SlurmParameters::read(*plain).workDir, QStringLiteral("~/logistician"));
         QCOMPARE(SlurmParameters::read(*plain).cpusPerTask, 1);
+    }
+
+    void awsMachinesDefaultToSetup()
+    {
+        // Absent or empty, the region and type are those stored by `setup`; written, the file's own.
+        QTemporaryDir config;
+        const QByteArray saved = qgetenv("XDG_CONFIG_HOME");
+        qputenv("XDG_CONFIG_HOME", config.path().toUtf8());
+        Settings settings;
+        settings.setDefaultRegion("eu-central-1");
+        settings.setDefaultInstanceType("t3.small");
+        for (const QByteArray& text :
+             { QByteArray(R"({"experiment_name": "x"})"),
+               QByteArray(R"({"experiment_name": "x", "aws_region": "", "aws_instance_type": ""})") }) {
+            Result error;
+            const auto p = Parameters::parse(text, "parameters.json", &error);
+            QVERIFY2(p.has_value(), qPrintable(error.message()));
+            AwsParameters::Machine machine;
+            QVERIFY(AwsParameters::resolve(*p, settings, &machine));
+            QCOMPARE(machine.region, QString("eu-central-1"));
+            QCOMPARE(machine.instanceType, QString("t3.small"));
+            QCOMPARE(machine.regionSource, QString("settings"));
+        }
+        Result error;
+        const auto own = Parameters::parse(
+            R"({"experiment_name": "x", "aws_region": "us-west-2", "aws_instance_type": "m5.large"})", "p", &error);
+        QVERIFY(own.has_value());
+        AwsParameters::Machine machine;
+        QVERIFY(AwsParameters::resolve(*own, settings, &machine));
+        QCOMPARE(machine.region, QString("us-west-2"));
+        QCOMPARE(machine.instanceType, QString("m5.large"));
+        if (saved.isEmpty())
+            qunsetenv("XDG_CONFIG_HOME");
+        else
+            qputenv("XDG_CONFIG_HOME", saved);
     }
 
     void awsPricesPerRegion()
@@ -375,7 +429,7 @@ private Q_SLOTS:
         const auto p = Parameters::parse(text, "parameters.json", &error);
         QVERIFY2(p.has_value(), qPrintable(error.message()));
         // Keys written with their dashes are used as they are.
-        QCOMPARE(p->allConditions().mid(2), QStringList { "--depth 2 -v x --lr 0.1" });
+        QCOMPARE(p->allConditions().mid(2), QStringList { "--lr 0.1 --depth 2 -v x" });
         for (const char* docker :
              { "docker", "nvidia-docker", "podman", "sudo podman", "/usr/bin/nvidia-docker", "" }) {
             const QByteArray json
@@ -456,13 +510,13 @@ private Q_SLOTS:
 
     void gridExpandsToCartesianProduct()
     {
-        QMap<QString, QStringList> grid;
-        grid.insert("lr", { "0.1", "0.01" });
-        grid.insert("layers", { "1", "2", "3" });
+        // Keys in the order given, the first varying slowest.
+        const Parameters::Grid grid { { "lr", { "0.1", "0.01" } }, { "layers", { "1", "2", "3" } } };
         const QStringList conditions = Parameters::expandGrid(grid);
         QCOMPARE(conditions.size(), 6);
-        QCOMPARE(conditions.first(), QString("--layers 1 --lr 0.1"));
-        QCOMPARE(conditions.last(), QString("--layers 3 --lr 0.01"));
+        QCOMPARE(conditions.first(), QString("--lr 0.1 --layers 1"));
+        QCOMPARE(conditions.at(1), QString("--lr 0.1 --layers 2"));
+        QCOMPARE(conditions.last(), QString("--lr 0.01 --layers 3"));
         QCOMPARE(QSet<QString>(conditions.begin(), conditions.end()).size(), 6);
     }
 
@@ -474,9 +528,200 @@ private Q_SLOTS:
                 "parameter_grid": {"name": ["big model"], "lr": [0.5, 1e-3], "flag": [true]}})",
             "p.json", &error);
         QVERIFY2(p.has_value(), qPrintable(error.message()));
+        // The grid's keys in the order written, not sorted.
         QCOMPARE(p->allConditions(),
-                 QStringList({ "--base", "--flag true --lr 0.5 --name 'big model'",
-                               "--flag true --lr 0.001 --name 'big model'" }));
+                 QStringList({ "--base", "--name 'big model' --lr 0.5 --flag true",
+                               "--name 'big model' --lr 0.001 --flag true" }));
+    }
+
+    void conditionsFollowTheWrittenGridOrder()
+    {
+        Result error;
+        const auto p = Parameters::parse(handWritten("    ", "\n"), "parameters.json", &error);
+        QVERIFY2(p.has_value(), qPrintable(error.message()));
+        const Parameters::Grid grid = p->parameterGrid();
+        QCOMPARE(grid.size(), 3);
+        QCOMPARE(grid.at(0).first, QString("momentum"));
+        QCOMPARE(grid.at(1).first, QString("learning_rate"));
+        QCOMPARE(grid.at(2).first, QString("batch"));
+        QCOMPARE(grid.at(1).second, QStringList({ "0.0005", "0.001", "0.002" }));
+        const QStringList conditions = p->allConditions().mid(2); // after experiment_conditions
+        QCOMPARE(conditions.size(), 12);
+        QCOMPARE(conditions.at(0), QString("--momentum 0.9 --learning_rate 0.0005 --batch 32"));
+        QCOMPARE(conditions.at(1), QString("--momentum 0.9 --learning_rate 0.0005 --batch 64"));
+        QCOMPARE(conditions.at(2), QString("--momentum 0.9 --learning_rate 0.001 --batch 32"));
+        QCOMPARE(conditions.at(11), QString("--momentum 0 --learning_rate 0.002 --batch 64"));
+
+        // A grid set in another order: the conditions and the saved file follow it, the values keep their types.
+        auto q = *p;
+        q.setParameterGrid({ grid.at(2), grid.at(0), grid.at(1) });
+        QCOMPARE(q.allConditions().at(2), QString("--batch 32 --momentum 0.9 --learning_rate 0.0005"));
+        const auto back = Parameters::parse(q.toJson(), "parameters.json", &error);
+        QVERIFY2(back.has_value(), qPrintable(error.message()));
+        QCOMPARE(back->allConditions(), q.allConditions());
+        QCOMPARE(back->json().value("parameter_grid").toObject().value("learning_rate").toArray(),
+                 (QJsonArray { 0.0005, 0.001, 0.002 }));
+        QCOMPARE(back->json().value("parameter_grid").toObject().value("batch").toArray(), (QJsonArray { "32", 64 }));
+    }
+
+    void saveChangesOnlyTheEditedBytes_data()
+    {
+        QTest::addColumn<QByteArray>("indent");
+        QTest::addColumn<QByteArray>("newline");
+        QTest::newRow("4 spaces") << QByteArray("    ") << QByteArray("\n");
+        QTest::newRow("tabs") << QByteArray("\t") << QByteArray("\n");
+        QTest::newRow("2 spaces, CRLF") << QByteArray("  ") << QByteArray("\r\n");
+    }
+
+    void saveChangesOnlyTheEditedBytes()
+    {
+        QFETCH(QByteArray, indent);
+        QFETCH(QByteArray, newline);
+        const QByteArray original = handWritten(indent, newline);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("parameters.json");
+        auto write = [&](const QByteArray& text) {
+            QFile f(path);
+            return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+        };
+        auto saved = [&](const std::function<void(Parameters&)>& edit) {
+            Result error;
+            auto p = Parameters::load(path, &error);
+            if (!p)
+                return error.message().toUtf8();
+            edit(*p);
+            if (const Result r = p->save(path); !r)
+                return r.message().toUtf8();
+            QFile f(path);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray("unreadable");
+        };
+        auto replaced = [&](const QByteArray& from, const QByteArray& to) {
+            QByteArray expected = original;
+            const int at = static_cast<int>(expected.indexOf(from));
+            return at < 0 ? QByteArray("not found: ") + from : expected.replace(at, from.size(), to);
+        };
+
+        // Nothing changed: not a byte moves.
+        QVERIFY(write(original));
+        QCOMPARE(saved([](Parameters&) {}), original);
+
+        // One number, as the Settings tab's spin box sets it.
+        QCOMPARE(saved([](Parameters& p) { p.setValue("max_parallel", 4); }),
+                 replaced("\"max_parallel\": 2", "\"max_parallel\": 4"));
+
+        // One grid value, as the Settings tab and the grid dialog set the grid: all values as text, in order.
+        QVERIFY(write(original));
+        QCOMPARE(saved([](Parameters& p) {
+                     Parameters::Grid grid = p.parameterGrid();
+                     grid[1].second[2] = "0.003";
+                     p.setParameterGrid(grid);
+                 }),
+                 replaced("1e-3, 0.002]", "1e-3, 0.003]"));
+
+        // One condition of the list.
+        QVERIFY(write(original));
+        QCOMPARE(saved([](Parameters& p) {
+                     p.setConditions({ "--seed 1", "--seed 7" });
+                 }),
+                 replaced("\"--seed 2\"", "\"--seed 7\""));
+
+        // A new key goes last, in the file's indentation; a removed one takes its line along.
+        QVERIFY(write(original));
+        QCOMPARE(saved([](Parameters& p) { p.setValue("max_retries", 2); }),
+                 replaced("\"backend\": \"local\"" + newline,
+                          "\"backend\": \"local\"," + newline + indent + "\"max_retries\": 2" + newline));
+        QVERIFY(write(original));
+        QCOMPARE(saved([](Parameters& p) { p.setValue("parameter_grid_comment", QJsonValue::Undefined); }),
+                 replaced(indent + "\"parameter_grid_comment\": \"momentum varies slowest\"," + newline, ""));
+        QVERIFY(write(original));
+        QCOMPARE(saved([](Parameters& p) { p.setValue("backend", QJsonValue::Undefined); }),
+                 replaced("," + newline + indent + "\"backend\": \"local\"", ""));
+
+        // A new grid key goes after the others, its values numbers as typed.
+        QVERIFY(write(original));
+        const QByteArray twice = indent + indent;
+        QCOMPARE(saved([](Parameters& p) {
+                     Parameters::Grid grid = p.parameterGrid();
+                     grid.append({ "dropout", { "0.1", "0.25" } });
+                     p.setParameterGrid(grid);
+                 }),
+                 replaced("\"batch\": [\"32\", 64]" + newline,
+                          "\"batch\": [\"32\", 64]," + newline + twice + "\"dropout\": [0.1, 0.25]" + newline));
+    }
+
+    void oddLayoutsStayValid_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::newRow("comma first") << QByteArray("{ \"experiment_name\": \"x\"\n, \"max_parallel\": 2\n, "
+                                                   "\"parameter_grid\": {\"b\": [1]\n  , \"a\": [2]}\n}\n");
+        QTest::newRow("one line") << QByteArray(
+            R"({"experiment_name":"x","max_parallel":2,"parameter_grid":{"b":[1]}})");
+        QTest::newRow("space before colon")
+            << QByteArray("{\n  \"experiment_name\" : \"x\",\n  \"parameter_grid\" : {}\n}");
+        QTest::newRow("lists one item per line")
+            << QByteArray("{\n\t\"experiment_name\": \"x\",\n\t\"experiment_conditions\": [\n\t\t\"--a 1\"\n\t]\n}\n");
+        QTest::newRow("only the name") << QByteArray("{\"experiment_name\": \"x\"}");
+    }
+
+    void oddLayoutsStayValid()
+    {
+        // Whatever the layout, every kind of edit saves as JSON holding exactly the edit.
+        QFETCH(QByteArray, text);
+        Result error;
+        auto p = Parameters::parse(text, "parameters.json", &error);
+        QVERIFY2(p.has_value(), qPrintable(error.message()));
+        QCOMPARE(p->toJson(), text);
+        p->setValue("notes",
+                    QJsonObject { { "owner", "ada" }, { "list", QJsonArray { 1, QJsonObject { { "k", 2 } } } } });
+        p->setValue("max_parallel", QJsonValue::Undefined);
+        p->setConditions({ "--a 1", "--a 2", "--a 3" });
+        p->setParameterGrid({ { "c", { "1", "x y" } }, { "b", { "1", "2" } } });
+        p->setValue("hosts", QJsonArray { "u@h1", "u@h2" });
+        const QByteArray saved = p->toJson();
+        QJsonParseError parseError;
+        const QJsonDocument doc = QJsonDocument::fromJson(saved, &parseError);
+        QVERIFY2(parseError.error == QJsonParseError::NoError, saved.constData());
+        QCOMPARE(doc.object(), p->json());
+        const auto back = Parameters::parse(saved, "parameters.json", &error);
+        QVERIFY2(back.has_value(), qPrintable(error.message() + "\n" + saved));
+        QCOMPARE(back->allConditions(), p->allConditions());
+    }
+
+    void untouchedFilesSaveByteForByte()
+    {
+        // Every parameters.json shipped, and the fuzzer's seeds, come back exactly as read.
+        const QString root = qEnvironmentVariable("LOGISTICIAN_DATA_DIR");
+        QStringList files { root + "/templates/experiment/python/parameters.json",
+                            root + "/templates/experiment/shell/parameters.json",
+                            root + "/examples/addition/experiments/1/parameters.json",
+                            root + "/examples/optimise/experiments/1/parameters.json" };
+        for (const QString& name : QDir(root + "/tests/fuzz/corpus/parameters").entryList(QDir::Files))
+            files << root + "/tests/fuzz/corpus/parameters/" + name;
+        int loaded = 0;
+        for (const QString& file : std::as_const(files)) {
+            QFile f(file);
+            QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(file));
+            const QByteArray text = f.readAll();
+            Result error;
+            const auto p = Parameters::parse(text, file, &error);
+            if (!p)
+                continue; // the fuzzer's bad seeds
+            ++loaded;
+            QCOMPARE(p->toJson(), text);
+        }
+        QVERIFY(loaded >= 5);
+    }
+
+    void writtenAnewWithoutText()
+    {
+        // Parameters made in memory: a complete file, keys in the order set, short lists on one line.
+        Parameters p(QJsonObject { { "experiment_name", "x" } });
+        p.setConditions({ "--a 1", "--a 2" });
+        p.setParameterGrid({ { "z", { "1", "2" } }, { "a", { "x y" } } });
+        QCOMPARE(
+            p.toJson(),
+            QByteArray("{\n    \"experiment_name\": \"x\",\n    \"experiment_conditions\": [\"--a 1\", \"--a 2\"],\n"
+                       "    \"parameter_grid\": {\n        \"z\": [1, 2],\n        \"a\": [\"x y\"]\n    }\n}\n"));
     }
 
     void saveKeepsUnknownKeysAndIsAtomic()

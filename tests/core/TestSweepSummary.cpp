@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
+#include "ScratchRepository.h"
+#include "Settings.h"
 #include "workspace/SweepSummary.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 // The sweep's one line: counts, time and cost to date (machine-hours x price, aws only).
@@ -75,6 +78,44 @@ private Q_SLOTS:
         const SweepSummary unknown = SweepSummary::of(s, AwsPrices::Price(), t0.addSecs(7200));
         QVERIFY(!unknown.costKnown);
         QVERIFY(unknown.line().contains("cost unknown"));
+    }
+
+    void awsCostUsesTheDefaultsOfSetup()
+    {
+        // No aws_region or aws_instance_type in parameters.json: priced as deploy chose, by setup's defaults.
+        QTemporaryDir config;
+        const QByteArray saved = qgetenv("XDG_CONFIG_HOME");
+        qputenv("XDG_CONFIG_HOME", config.path().toUtf8());
+        {
+            Settings settings;
+            settings.setDefaultRegion("eu-central-1");
+            settings.setDefaultInstanceType("t3.small");
+        }
+        ScratchRepository repo;
+        repo.writeFile("experiments/priced/parameters.json",
+                       R"({"experiment_name": "priced", "backend": "aws", "experiment_conditions": ["a"]})");
+        Experiment experiment;
+        const Result opened = Experiment::open(repo.filePath("experiments/priced"), &experiment);
+        QVERIFY2(opened, qPrintable(opened.message()));
+
+        const QDateTime t0 = QDateTime::fromString("2026-11-25T10:00:00Z", Qt::ISODate);
+        DeploymentState s;
+        s.backend = "aws";
+        s.createdAt = t0;
+        DeploymentState::Host machine;
+        machine.address = "admin@10.0.0.1";
+        machine.id = "i-1";
+        machine.upSince = t0;
+        s.hosts << machine;
+        s.conditions << condition(1, DeploymentState::Phase::Running);
+        const SweepSummary sum = SweepSummary::forExperiment(s, experiment, t0.addSecs(3600 * 100));
+        const double frankfurtSmall = AwsPrices().price("eu-central-1", "t3.small").perHour;
+        QVERIFY(frankfurtSmall > 0);
+        QVERIFY2(qAbs(sum.costSoFar - 100 * frankfurtSmall) < 1e-9, qPrintable(sum.line()));
+        if (saved.isEmpty())
+            qunsetenv("XDG_CONFIG_HOME");
+        else
+            qputenv("XDG_CONFIG_HOME", saved);
     }
 
     void aFinishedSweepStopsTheClock()

@@ -2,6 +2,7 @@
 #include "DeployTestKit.h"
 
 #include "SshMachines.h"
+#include "workspace/DeploymentIndex.h"
 
 #include <QDir>
 #include <QFile>
@@ -155,4 +156,11 @@ void DeployTestKit::startLocalDeploy(TestProject& project, QProcess* deploy) con
     deploy->start(
         CliProcess::binary(),
         { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"), project.experimentDir() });
+}
+
+QString DeployTestKit::terraformDir(const TestProject& project) const
+{
+    const DeploymentIndex index(m_env.value(QStringLiteral("XDG_STATE_HOME"))
+                                + QStringLiteral("/logistician/deployments"));
+    return index.terraformDir(project.experimentDir() + QStringLiteral("/.logistician"), project.name());
 }

@@ -36,6 +36,9 @@ public:
     // The condition object of a status with that slug prefix ("c2").
     static QJsonObject condition(const QJsonObject& status, int index);
     QString dataDir(TestProject& project, const QJsonObject& status, int index) const;
+    // Where the CLI's Terraform works for the project's deployment: the per-user index (this kit's
+    // XDG_STATE_HOME), never the project's tree.
+    QString terraformDir(const TestProject& project) const;
     static QByteArray readFile(const QString& path);
     // Containers of this experiment on the engine, running or not.
     static QStringList containers(const QString& experiment);

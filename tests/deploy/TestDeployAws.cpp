@@ -49,7 +49,7 @@ private:
     // The stand-in playing EC2: standin-stop / standin-interrupt SLUG in the project's terraform folder.
     void standIn(const QStringList& args);
     QJsonObject standInState() const;
-    QString tfDir() const { return m_project->experimentDir() + QStringLiteral("/.logistician/terraform"); }
+    QString tfDir() const { return m_kit->terraformDir(*m_project); }
     bool hostAnswers(const QJsonObject& status, int index) const;
 
     std::unique_ptr<DeployTestKit> m_kit;
@@ -145,6 +145,7 @@ void TestDeployAws::noTerraformSaysHowToInstall()
     QVERIFY2(r.err.contains(QStringLiteral("terraform is not installed")), qPrintable(r.err));
     QVERIFY(r.err.contains(QStringLiteral("Install it")));
     QVERIFY(!QFileInfo::exists(project->experimentDir() + QStringLiteral("/.logistician/terraform")));
+    QVERIFY(!QFileInfo::exists(m_kit->terraformDir(*project)));
 }
 
 void TestDeployAws::needsAddressRange()
@@ -237,6 +238,7 @@ void TestDeployAws::dryRunChangesNothing()
     // Nothing made: no state, no Terraform folder, no apply, no containers, no image.
     QVERIFY(!QFileInfo::exists(project->experimentDir() + QStringLiteral("/.logistician/deployment.json")));
     QVERIFY(!QFileInfo::exists(project->experimentDir() + QStringLiteral("/.logistician/terraform")));
+    QVERIFY(!QFileInfo::exists(m_kit->terraformDir(*project)));
     QVERIFY(standInLog().filter(QStringLiteral("terraform apply")).isEmpty());
     QVERIFY(!standInLog().filter(QStringLiteral("terraform plan")).isEmpty());
     QVERIFY(DeployTestKit::containers(project->name()).isEmpty());
@@ -327,17 +329,29 @@ void TestDeployAws::sweepOnStandInMachines()
     QFile::remove(m_log);
     auto* project = &awsProject({ QStringLiteral("--n 1"), QStringLiteral("--n 2 --exit 5"),
                                   QStringLiteral("'$(touch /tmp/pwned-aws)' ${HOME}") });
+    // What a clone could bring (finding 1): Terraform files in the project's .logistician. They are never
+    // used: Terraform works in the per-user index only.
+    const QString planted = project->experimentDir() + QStringLiteral("/.logistician/terraform");
+    QVERIFY(QDir().mkpath(planted));
+    QFile extra(planted + QStringLiteral("/extra.tf.json"));
+    QVERIFY(extra.open(QIODevice::WriteOnly));
+    extra.write(R"({"output": {"planted": {"value": "from a clone"}}})");
+    extra.close();
     const CliResult deployed = m_kit->cli(*project,
                                           { QStringLiteral("deploy"), QStringLiteral("--yes"),
                                             QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
     QCOMPARE(deployed.exitCode, 0);
+    for (const QString& call : standInLog())
+        QVERIFY2(!call.contains(QStringLiteral("cwd=") + project->root()), qPrintable(call));
+    QVERIFY(!QFileInfo::exists(m_kit->terraformDir(*project) + QStringLiteral("/extra.tf.json")));
+    QVERIFY(!deployed.err.contains(QStringLiteral("from a clone")));
     QVERIFY(deployed.err.contains(QStringLiteral("3 EC2 instance(s) of type t3.small in eu-central-1")));
     QVERIFY(deployed.err.contains(QStringLiteral("AWS_SECRET_ACCESS_KEY=***")));
     QVERIFY(!deployed.err.contains(m_secret) && !deployed.out.contains(m_secret));
     QVERIFY(!deployed.err.contains(m_keyId));
 
     // The configuration, structurally.
-    const QString tfDir = project->experimentDir() + QStringLiteral("/.logistician/terraform");
+    const QString tfDir = m_kit->terraformDir(*project);
     const QJsonObject tf
         = QJsonDocument::fromJson(DeployTestKit::readFile(tfDir + QStringLiteral("/main.tf.json"))).object();
     QVERIFY(!tf.isEmpty());
@@ -549,8 +563,7 @@ void TestDeployAws::applyFailsHalfwayThenTerminate()
     // One machine was made before the failure.
     const QJsonObject tfstate
         = QJsonDocument::fromJson(
-              DeployTestKit::readFile(project->experimentDir()
-                                      + QStringLiteral("/.logistician/terraform/.standin/state.json")))
+              DeployTestKit::readFile(m_kit->terraformDir(*project) + QStringLiteral("/.standin/state.json")))
               .object();
     const QJsonObject made = tfstate.value(QStringLiteral("instances")).toObject();
     QCOMPARE(made.size(), 1);
@@ -615,10 +628,9 @@ void TestDeployAws::oneMachineTerminated()
     QVERIFY(!machineAnswers(2));
     QVERIFY(machineAnswers(1));
     QVERIFY(machineAnswers(3));
-    const QJsonObject tf
-        = QJsonDocument::fromJson(DeployTestKit::readFile(project->experimentDir()
-                                                          + QStringLiteral("/.logistician/terraform/main.tf.json")))
-              .object();
+    const QJsonObject tf = QJsonDocument::fromJson(
+                               DeployTestKit::readFile(m_kit->terraformDir(*project) + QStringLiteral("/main.tf.json")))
+                               .object();
     QCOMPARE(tf.value(QStringLiteral("resource")).toObject().value(QStringLiteral("aws_instance")).toObject().size(),
              2);
     status = m_kit->status(*project, &code);

@@ -151,7 +151,6 @@ void TestDeployOperations::unreachableHostEndsItsConditions()
     auto ctx = sshContext();
     QTemporaryDir dir;
     ctx->stateDir = dir.path();
-    ctx->state.experiment.clear(); // not recorded in the user's index
     DeploymentState& s = ctx->state;
     // Its container was seen created (or running before the wrapper wrote its start time): no start time yet.
     s.conditions[0].startedAt = QDateTime();

@@ -182,8 +182,9 @@ void TestDeploySsh::sweepThroughRegistry()
     // is this one), not in the configuration folder or the temporary folder the tool used.
     const QByteArray password = m_registry->password().toUtf8();
     const QByteArray auth = (m_registry->user().toUtf8() + ':' + password).toBase64();
-    QStringList roots { QDir::homePath(), m_kit->configDir(),
-                        QDir::tempPath() + QStringLiteral("/logistician-docker") };
+    QStringList roots { QDir::homePath(), m_kit->configDir(), QDir::tempPath() + QStringLiteral("/logistician-docker"),
+                        (m_kit->env().value(QStringLiteral("XDG_STATE_HOME"))
+                         + QStringLiteral("/logistician/docker-login")) };
     const QString dockerConfig = qEnvironmentVariable("DOCKER_CONFIG");
     if (!dockerConfig.isEmpty())
         roots << dockerConfig;
@@ -203,7 +204,9 @@ void TestDeploySsh::sweepThroughRegistry()
             QVERIFY2(!content.contains(password) && !content.contains(auth), qPrintable(path));
         }
     }
-    const QStringList leftovers = QDir(QDir::tempPath()).entryList({ QStringLiteral("logistician-docker-*") });
+    const QStringList leftovers = QDir(QDir::tempPath()).entryList({ QStringLiteral("logistician-docker-*") })
+        + QDir((m_kit->env().value(QStringLiteral("XDG_STATE_HOME")) + QStringLiteral("/logistician/docker-login")))
+              .entryList({ QStringLiteral("logistician-docker-*") });
     QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(QLatin1Char(' '))));
     QVERIFY(scanned > 0);
 }

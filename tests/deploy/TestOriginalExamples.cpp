@@ -48,6 +48,8 @@ private Q_SLOTS:
                  0);
         m_project = std::make_unique<OriginalProject>();
         m_dir = m_project->experimentDir("addition");
+        // The shipped name: whatever an aborted earlier run left of it goes first.
+        DeployTestKit::cleanUp(m_project->experimentName("addition"));
         const CliResult built = cli({ "build", m_dir });
         QVERIFY2(built.exitCode == 0, qPrintable(built.err));
     }

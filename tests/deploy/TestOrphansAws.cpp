@@ -61,8 +61,9 @@ void TestOrphansAws::deletedProjectIsDestroyedFromTheStateCopy()
              0);
     QTRY_COMPARE_WITH_TIMEOUT(DeployTestKit::containers(project->name()).size(), 1, 90000);
 
-    // The index holds the Terraform configuration as applied, and the state beside it: the stand-in keeps EC2's
-    // view of the instances in terraform.tfstate.standin.json, where the real terraform keeps terraform.tfstate.
+    // Terraform works in the index (the project's tree has no Terraform folder): the configuration as applied
+    // and the state beside it. The stand-in keeps EC2's view of the instances in terraform.tfstate.standin.json,
+    // where the real terraform keeps terraform.tfstate.
     const QString index
         = m_kit->env().value(QStringLiteral("XDG_STATE_HOME")) + QStringLiteral("/logistician/deployments");
     QStringList copies;
@@ -70,9 +71,9 @@ void TestOrphansAws::deletedProjectIsDestroyedFromTheStateCopy()
          it.hasNext();)
         copies << it.next();
     QCOMPARE(copies.size(), 1);
-    const QString terraformDir = project->experimentDir() + QStringLiteral("/.logistician/terraform");
-    QCOMPARE(DeployTestKit::readFile(copies.first()),
-             DeployTestKit::readFile(terraformDir + QStringLiteral("/main.tf.json")));
+    const QString terraformDir = m_kit->terraformDir(*project);
+    QCOMPARE(copies.first(), terraformDir + QStringLiteral("/main.tf.json"));
+    QVERIFY(!QFileInfo::exists(project->experimentDir() + QStringLiteral("/.logistician/terraform")));
     const QString copyDir = QFileInfo(copies.first()).path();
     const QJsonObject standIn
         = QJsonDocument::fromJson(
@@ -119,14 +120,13 @@ void TestOrphansAws::deletedProjectIsDestroyedFromTheStateCopy()
                                                  project->root(), m_kit->env());
     qDebug().noquote() << terminated.err << terminated.out;
     QCOMPARE(terminated.exitCode, 0);
-    // From the copy put back: terraform init (the providers are not copied), then destroy.
+    // Destroyed where Terraform applied, the index's folder (the project's own folder is gone, and it never held
+    // Terraform's files): the stand-in found the instance in that state and ended it, so the machine is gone, not
+    // only the containers.
     const QStringList calls = standInLog();
-    QVERIFY2(!calls.filter(QStringLiteral("terraform init")).isEmpty(), qPrintable(calls.join(QLatin1Char('\n'))));
     QVERIFY2(calls.last().startsWith(QStringLiteral("terraform destroy -input=false -auto-approve")),
              qPrintable(calls.join(QLatin1Char('\n'))));
-    // ... run in the copy put back in the index (the project's own folder is gone), where the stand-in found the
-    // instance in the state copy and ended it: the machine is gone, not only the containers.
-    QVERIFY2(calls.last().contains(QStringLiteral("cwd=") + index + QLatin1Char('/')),
+    QVERIFY2(calls.last().contains(QStringLiteral("cwd=") + terraformDir + QLatin1Char(' ')),
              qPrintable(calls.join(QLatin1Char('\n'))));
     QTRY_VERIFY_WITH_TIMEOUT(!alive(pids.first()), 10000);
     QVERIFY(DeployTestKit::containers(project->name()).isEmpty());

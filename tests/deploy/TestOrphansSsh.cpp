@@ -27,6 +27,11 @@ private Q_SLOTS:
     void hostContainersAreFoundWithProjectAndEntryGone(); // last: it stops machine 1
 
 private:
+    // Where the CLI makes a push's login folder (its XDG_STATE_HOME), never the shared /tmp.
+    QString loginFolder() const
+    {
+        return m_kit->env().value(QStringLiteral("XDG_STATE_HOME")) + QStringLiteral("/logistician/docker-login");
+    }
     std::unique_ptr<DeployTestKit> m_kit;
     std::unique_ptr<SshMachines> m_machines;
     std::unique_ptr<LocalRegistry> m_registry;
@@ -46,12 +51,14 @@ QString plantLogin(const QString& dir)
 
 // Where a registry login could have left its credential, on this machine (tmp, the CLI's TMPDIR) and on the
 // hosts (their home is this test's): empty when nothing is left.
-QStringList loginLeftovers(const QString& tmp, const QString& registry)
+QStringList loginLeftovers(const QString& tmp, const QString& registry, const QString& logins)
 {
     QStringList left;
-    for (const QString& d : QDir(tmp).entryList({ QStringLiteral("logistician-docker-*") },
-                                                QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot))
-        left << tmp + QLatin1Char('/') + d;
+    for (const QString& folder : { tmp, logins }) {
+        for (const QString& d : QDir(folder).entryList({ QStringLiteral("logistician-docker-*") },
+                                                       QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot))
+            left << folder + QLatin1Char('/') + d;
+    }
     const QString base = QDir::homePath() + QStringLiteral("/logistician");
     for (const QString& d : QDir(base).entryList({ QStringLiteral(".docker-login-*") },
                                                  QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot))
@@ -142,18 +149,25 @@ void TestOrphansSsh::retriedDeployReadsTheRegistryAgain()
     auto cleanEnv = qScopeGuard([this] { m_kit->env().remove(QStringLiteral("TMPDIR")); });
     const QString base = QDir::homePath() + QStringLiteral("/logistician/");
     const QString pull = plantLogin(base + QStringLiteral(".docker-login-%1@0123456789abcdef").arg(project->name()));
-    const QString push = plantLogin(tmp.filePath(QStringLiteral("logistician-docker-%1@aBc123").arg(project->name())));
+    const QString push
+        = plantLogin(loginFolder() + QStringLiteral("/logistician-docker-%1@aBc123").arg(project->name()));
+    // One planted in the shared /tmp is not this user's: terminate leaves it (and a symlink there) alone.
+    const QString planted = plantLogin(tmp.filePath(QStringLiteral("logistician-docker-%1@x").arg(project->name())));
+    const QString victim = plantLogin(tmp.filePath(QStringLiteral("victim")));
+    QVERIFY(QFile::link(victim, tmp.filePath(QStringLiteral("logistician-docker-%1@y").arg(project->name()))));
     const QString other = plantLogin(base + QStringLiteral(".docker-login-%1x@0123456789abcdef").arg(project->name()));
     auto removeOther = qScopeGuard([other] { QDir(other).removeRecursively(); });
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
     QVERIFY(!QFileInfo::exists(pull));
     QVERIFY(!QFileInfo::exists(push));
+    QVERIFY(QFileInfo::exists(planted + QStringLiteral("/config.json")));
+    QVERIFY(QFileInfo::exists(victim + QStringLiteral("/config.json")));
     QVERIFY(QFileInfo::exists(other + QStringLiteral("/config.json")));
 }
 
 void TestOrphansSsh::hostContainersAreFoundWithProjectAndEntryGone()
 {
-    // The CLI's temporary folder, where the local docker login's configuration folder is made.
+    // The CLI's temporary folder: no login folder may be made there (it goes in the user's state folder).
     QTemporaryDir tmp;
     m_kit->env().insert(QStringLiteral("TMPDIR"), tmp.path());
     auto project = m_kit->project({ QStringLiteral("--sleep 300"), QStringLiteral("--sleep 301") },
@@ -164,7 +178,7 @@ void TestOrphansSsh::hostContainersAreFoundWithProjectAndEntryGone()
     QTRY_COMPARE_WITH_TIMEOUT(DeployTestKit::containers(project->name()).size(), 2, 90000);
     const QStringList containers = DeployTestKit::containers(project->name());
     // The logins of the push (here) and of the pulls (on the hosts) left no credential behind.
-    QCOMPARE(loginLeftovers(tmp.path(), m_registry->address()), QStringList());
+    QCOMPARE(loginLeftovers(tmp.path(), m_registry->address(), loginFolder()), QStringList());
     QProcess inspect;
     inspect.start(QStringLiteral("docker"),
                   { QStringLiteral("inspect"), QStringLiteral("--format"), QStringLiteral("{{.Config.Image}}"),
@@ -217,7 +231,7 @@ void TestOrphansSsh::hostContainersAreFoundWithProjectAndEntryGone()
     // A killed deploy's login folders (see retriedDeployReadsTheRegistryAgain) go with the orphan too.
     plantLogin(QDir::homePath()
                + QStringLiteral("/logistician/.docker-login-%1@fedcba9876543210").arg(project->name()));
-    plantLogin(tmp.filePath(QStringLiteral("logistician-docker-%1@zYx987").arg(project->name())));
+    plantLogin(loginFolder() + QStringLiteral("/logistician-docker-%1@zYx987").arg(project->name()));
     const CliResult terminated = CliProcess::run({ QStringLiteral("terminate"), QStringLiteral("--experiment"),
                                                    project->name(), QStringLiteral("--yes"), QStringLiteral("--json") },
                                                  project->root(), m_kit->env());
@@ -235,7 +249,7 @@ void TestOrphansSsh::hostContainersAreFoundWithProjectAndEntryGone()
         QVERIFY2(QFileInfo::exists(onHost + QLatin1Char('/') + r + QStringLiteral("/stop")), qPrintable(r));
     QVERIFY(QProcess::execute(QStringLiteral("docker"), { QStringLiteral("image"), QStringLiteral("inspect"), image })
             != 0);
-    QCOMPARE(loginLeftovers(tmp.path(), m_registry->address()), QStringList());
+    QCOMPARE(loginLeftovers(tmp.path(), m_registry->address(), loginFolder()), QStringList());
 
     const CliResult after
         = CliProcess::run({ QStringLiteral("list"), QStringLiteral("--json") }, project->root(), m_kit->env());

@@ -42,7 +42,7 @@ step "scripts/install-deps.sh"
 ./scripts/install-deps.sh >/tmp/install.log 2>&1 || { tail -n 40 /tmp/install.log; echo "FAIL: install-deps.sh exited non-zero"; exit 1; }
 step "install-deps.sh: $(dpkg-query -W -f='.\n' | wc -l) packages on the machine now"
 step "scripts/build.sh logistician test_parameters"
-./scripts/build.sh logistician test_parameters >/tmp/build.log 2>&1 || { tail -n 60 /tmp/build.log; echo "FAIL: build.sh exited non-zero"; exit 1; }
+CI=true ./scripts/build.sh logistician test_parameters >/tmp/build.log 2>&1 || { tail -n 60 /tmp/build.log; echo "FAIL: build.sh exited non-zero"; exit 1; }
 step "built"
 out=$(./build/logistician --version)
 if [ -n "$version" ] && [ "$(head -n 1 <<<"$out")" != "logistician $version" ]; then

@@ -5,6 +5,7 @@
 // container on the local engine). Run through scripts/screenshots.sh.
 #include "AboutDialog.h"
 #include "CommandLogDock.h"
+#include "CommitDialog.h"
 #include "ConditionsEditor.h"
 #include "ConditionsModel.h"
 #include "Dialogs.h"
@@ -405,6 +406,16 @@ int main(int argc, char** argv)
     waitFor([&] { return shortcuts->isVisible(); });
     save(shortcuts, QStringLiteral("keyboard-shortcuts"));
     shortcuts->close();
+
+    // Experiment > Commit Changes…: data-prep's edited Dockerfile and a script not committed yet.
+    selectExperiment(window, QStringLiteral("data-prep"));
+    repo.writeFile(QStringLiteral("experiments/data-prep/prep.sh"), "#!/bin/sh\necho \"shard $1\"\n", true);
+    auto* commit = qobject_cast<CommitDialog*>(window.showCommitDialog());
+    waitFor([&] { return commit->isVisible() && !commit->isWorking(); });
+    commit->setMessage(QStringLiteral("data-prep: four shards, and the script that splits them"));
+    save(commit, QStringLiteral("commit-dialog"));
+    commit->close();
+    QFile::remove(repo.path() + QStringLiteral("/experiments/data-prep/prep.sh"));
 
     // View > Running Deployments: two live sweeps of other projects, as their deploys record them.
     for (const QString& name : { QStringLiteral("lm-finetune"), QStringLiteral("protein-fold") }) {

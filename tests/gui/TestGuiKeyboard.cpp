@@ -281,6 +281,7 @@ private Q_SLOTS:
         checkDialog(window()->showShortcuts(), QStringLiteral("Keyboard Shortcuts"), &problems);
         checkDialog(window()->showNewExperimentWizard(), QStringLiteral("New Experiment"), &problems);
         checkDialog(window()->showSetupWizard(), QStringLiteral("Setup"), &problems);
+        checkDialog(window()->showCommitDialog(), QStringLiteral("Commit Changes"), &problems);
         page->conditions()->openGridDialog();
         checkDialog(page->findChild<QDialog*>(QStringLiteral("gridDialog")), QStringLiteral("Generate Grid"),
                     &problems);

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanup();
     void buildAndRunACondition();
+    void runWithoutBuildingNeedsTheImage();
     void typedArgumentsAndAFailingRun();
     void runTheCommittedCode();
     void stopARunningContainer();
@@ -138,6 +139,23 @@ void TestGuiRuns::buildAndRunACondition()
     const QString commands = window()->commandLog()->text();
     QVERIFY(commands.contains(QStringLiteral("docker build -t ") + project.image()));
     QVERIFY(commands.contains(QStringLiteral("docker run --rm --name logistician-")));
+}
+
+void TestGuiRuns::runWithoutBuildingNeedsTheImage()
+{
+    // "Build before running" off and no image: the same check as `run --no-build`, and no run folder.
+    TestProject project;
+    RunsPanel* runs = openRuns(project);
+    QVERIFY(runs);
+    need<QCheckBox>(runs, "rebuildCheck")->setChecked(false);
+    QTest::mouseClick(need<QPushButton>(runs, "runButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!runs->isBusy(), 60000);
+    NEED(QLabel, status, runs, "runStatus");
+    QVERIFY2(status->text().contains(
+                 QStringLiteral("image %1 is not built yet (\"Build before running\" is off)").arg(project.image())),
+             qPrintable(status->text()));
+    QVERIFY(!QFileInfo::exists(project.experimentDir() + QStringLiteral("/data")));
+    QVERIFY(!runs->logView()->toPlainText().contains(QStringLiteral("docker run")));
 }
 
 void TestGuiRuns::typedArgumentsAndAFailingRun()

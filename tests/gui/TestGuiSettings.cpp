@@ -12,6 +12,7 @@
 #include "GuiTestBase.h"
 #include "MainWindow.h"
 #include "RunsPanel.h"
+#include "Settings.h"
 #include "SshMachines.h"
 #include "TestProject.h"
 #include "board/DeploymentBoard.h"
@@ -53,6 +54,8 @@ private Q_SLOTS:
     void initTestCase();
     void cleanup();
     void editFieldsAndSave();
+    void savingKeepsTheHandWrittenFile();
+    void awsDefaultsComeFromSetup();
     void badValuesShownBesideTheField();
     void spotRetriesPriceAndWideRange();
     void testConnectionAsksEachHost();
@@ -200,12 +203,121 @@ void TestGuiSettings::editFieldsAndSave()
     QTRY_VERIFY(!editor->isModified());
     const QJsonObject again = readParameters(project);
     QVERIFY(!again.contains(QStringLiteral("registry")));
+    // Numbers typed are saved as numbers.
     QCOMPARE(again.value(QStringLiteral("parameter_grid")).toObject(),
-             (QJsonObject { { QStringLiteral("lr"), QJsonArray { QStringLiteral("0.1"), QStringLiteral("0.01") } },
-                            { QStringLiteral("layers"),
-                              QJsonArray { QStringLiteral("2"), QStringLiteral("4"), QStringLiteral("8") } } }));
+             (QJsonObject { { QStringLiteral("lr"), QJsonArray { 0.1, 0.01 } },
+                            { QStringLiteral("layers"), QJsonArray { 2, 4, 8 } } }));
     // The Conditions tab follows the saved grid at once.
     QCOMPARE(page->conditions()->gridTable()->rowCount(), 6);
+}
+
+void TestGuiSettings::savingKeepsTheHandWrittenFile()
+{
+    // Written by hand: tabs, keys in no order, a key this version does not know, a comment, numbers spelt
+    // 0.0005 and 1e-3, a grid whose keys are not sorted.
+    TestProject project;
+    const QString path = project.experimentDir() + QStringLiteral("/parameters.json");
+    const QByteArray original = "{\n"
+                                "\t\"max_parallel\": 2,\n"
+                                "\t\"experiment_name\": \""
+        + project.name().toUtf8()
+        + "\",\n"
+          "\t\"experiment_command\": \"sh args.sh\",\n"
+          "\t\"my_lab_notes\": {\"owner\": \"ada\", \"budget\": 2.50},\n"
+          "\t\"parameter_grid\": {\n"
+          "\t\t\"momentum\": [0.9, 0],\n"
+          "\t\t\"learning_rate\": [0.0005, 1e-3, 0.002]\n"
+          "\t},\n"
+          "\t\"parameter_grid_comment\": \"momentum varies slowest\"\n"
+          "}\n";
+    ExperimentPage* page = openExperiment(project, {});
+    QVERIFY(page);
+    auto onDisk = [&] {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    };
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(original);
+    }
+    QVERIFY(page->reload());
+
+    // The grid in the order written, in the Settings tab and in the Conditions tab's rows.
+    ExperimentSettingsEditor* editor = page->settings();
+    NEED(QPlainTextEdit, grid, editor, "parameter_grid");
+    QCOMPARE(grid->toPlainText(), QStringLiteral("momentum: 0.9, 0\nlearning_rate: 0.0005, 0.001, 0.002"));
+    QTableWidget* generated = page->conditions()->gridTable();
+    QCOMPARE(generated->rowCount(), 6);
+    QCOMPARE(generated->horizontalHeaderItem(0)->text(), QStringLiteral("--momentum"));
+    QCOMPARE(generated->item(0, 2)->text(), QStringLiteral("--momentum 0.9 --learning_rate 0.0005"));
+    QCOMPARE(generated->item(1, 2)->text(), QStringLiteral("--momentum 0.9 --learning_rate 0.001"));
+
+    // One grid value typed over, saved with the tab's Save button: only its bytes change.
+    grid->setFocus();
+    grid->selectAll();
+    QTest::keyClicks(grid, QStringLiteral("momentum: 0.9, 0"));
+    QTest::keyClick(grid, Qt::Key_Return);
+    QTest::keyClicks(grid, QStringLiteral("learning_rate: 0.0005, 0.001, 0.003"));
+    QVERIFY(!editor->hasProblems());
+    NEED(QPushButton, save, editor, "saveSettingsButton");
+    QTest::mouseClick(save, Qt::LeftButton);
+    QTRY_VERIFY(!editor->isModified());
+    QByteArray expected = original;
+    expected.replace("1e-3, 0.002]", "1e-3, 0.003]");
+    QCOMPARE(onDisk(), expected);
+
+    // A number from its spin box: one digit.
+    NEED(QSpinBox, parallel, editor, "max_parallel");
+    parallel->setFocus();
+    parallel->selectAll();
+    QTest::keyClicks(parallel, QStringLiteral("4"));
+    QTest::mouseClick(save, Qt::LeftButton);
+    QTRY_VERIFY(!editor->isModified());
+    expected.replace("\"max_parallel\": 2", "\"max_parallel\": 4");
+    QCOMPARE(onDisk(), expected);
+}
+
+void TestGuiSettings::awsDefaultsComeFromSetup()
+{
+    {
+        Settings settings;
+        settings.setDefaultRegion(QStringLiteral("eu-central-1"));
+        settings.setDefaultInstanceType(QStringLiteral("t3.small"));
+    }
+    TestProject project;
+    ExperimentPage* page = openExperiment(project, {});
+    QVERIFY(page);
+    ExperimentSettingsEditor* editor = page->settings();
+    NEED(QLineEdit, region, editor, "aws_region");
+    NEED(QLineEdit, type, editor, "aws_instance_type");
+    QVERIFY(region->text().isEmpty());
+    QCOMPARE(region->placeholderText(), QStringLiteral("default (eu-central-1, from setup)"));
+    QCOMPARE(type->placeholderText(), QStringLiteral("default (t3.small, from setup)"));
+    NEED(QLabel, price, editor, "awsPrice");
+    QVERIFY2(price->text().contains(QStringLiteral("t3.small in eu-central-1")), qPrintable(price->text()));
+
+    // Saved with the fields left empty (the backend changed): the keys stay absent, so setup's defaults apply.
+    NEED(QComboBox, backend, editor, "backend");
+    backend->setFocus();
+    QTest::keyClick(backend, Qt::Key_End); // AWS
+    NEED(QPushButton, save, editor, "saveSettingsButton");
+    QTest::mouseClick(save, Qt::LeftButton);
+    QTRY_VERIFY(!editor->isModified());
+    QJsonObject saved = readParameters(project);
+    QCOMPARE(saved.value(QStringLiteral("backend")).toString(), QStringLiteral("aws"));
+    QVERIFY(!saved.contains(QStringLiteral("aws_region")));
+    QVERIFY(!saved.contains(QStringLiteral("aws_instance_type")));
+
+    // Typed and then emptied again: still absent.
+    CHECKED(retype(region, QStringLiteral("us-west-2")));
+    CHECKED(retype(region, QString()));
+    CHECKED(retype(type, QStringLiteral("m5.large")));
+    QTest::mouseClick(save, Qt::LeftButton);
+    QTRY_VERIFY(!editor->isModified());
+    saved = readParameters(project);
+    QVERIFY(!saved.contains(QStringLiteral("aws_region")));
+    QCOMPARE(saved.value(QStringLiteral("aws_instance_type")).toString(), QStringLiteral("m5.large"));
 }
 
 void TestGuiSettings::badValuesShownBesideTheField()
@@ -440,7 +552,9 @@ void TestGuiSettings::gridDialogKeepsTheGridAsAGrid()
     QString error;
     QVERIFY2(page->save(&error), qPrintable(error));
     const QJsonObject saved = readParameters(project);
-    QCOMPARE(saved.value(QStringLiteral("parameter_grid")).toObject().value(QStringLiteral("lr")).toArray().size(), 3);
+    // The numbers stay numbers, the one added too.
+    QCOMPARE(saved.value(QStringLiteral("parameter_grid")).toObject().value(QStringLiteral("lr")).toArray(),
+             (QJsonArray { 0.1, 0.01, 0.001 }));
     QCOMPARE(saved.value(QStringLiteral("parameter_grid")).toObject().value(QStringLiteral("opt")).toArray(),
              (QJsonArray { QStringLiteral("sgd"), QStringLiteral("adam w") }));
     QCOMPARE(saved.value(QStringLiteral("experiment_conditions")).toArray(), conditionsBefore);

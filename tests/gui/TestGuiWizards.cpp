@@ -103,6 +103,9 @@ void TestGuiWizards::newExperimentWizard()
     QVERIFY2(params, qPrintable(error.message()));
     QCOMPARE(params->experimentName(), QStringLiteral("rnn-2"));
     QCOMPARE(params->experimentCommand(), QStringLiteral("sh args.sh --fixed"));
+    // No region or instance type of its own: the defaults set in setup apply when it is deployed.
+    QVERIFY(!params->json().contains(QStringLiteral("aws_region")));
+    QVERIFY(!params->json().contains(QStringLiteral("aws_instance_type")));
     QFile dockerfile(dir + QStringLiteral("/Dockerfile"));
     QVERIFY(dockerfile.open(QIODevice::ReadOnly));
     QVERIFY(dockerfile.readAll().contains(origin.toUtf8()));

@@ -5,10 +5,8 @@
 
 #include <QString>
 
-// examples/original copied into a scratch Git repository of its own and
-// committed, the way a user of the original tool has their project. Each
-// experiment's name gets a per-instance suffix (so parallel tests' images
-// never collide); nothing else in the folders changes.
+// examples/original copied, byte for byte, into a scratch Git repository of its
+// own and committed, the way a user of the original tool has their project.
 class OriginalProject
 {
 public:
@@ -23,6 +21,5 @@ public:
 
 private:
     ScratchRepository m_repo;
-    QString m_suffix;
     QString m_commit;
 };

@@ -169,7 +169,7 @@ Result resolve(const Parameters& parameters, const Settings& settings, Machine* 
     const QString file = AppPaths::settingsFile();
     m->ami = parameters.awsAmi();
     m->user = parameters.awsAmiUser();
-    if (json.contains(QStringLiteral("aws_region"))) {
+    if (!parameters.awsRegion().isEmpty()) { // absent or "": the default
         m->region = parameters.awsRegion();
         m->regionSource = QStringLiteral("parameters.json");
     } else {
@@ -181,7 +181,7 @@ Result resolve(const Parameters& parameters, const Settings& settings, Machine* 
                                "setup --aws-region REGION` or set aws_region in parameters.json")
                     .arg(file, m->region));
     }
-    if (json.contains(QStringLiteral("aws_instance_type"))) {
+    if (!parameters.awsInstanceType().isEmpty()) { // absent or "": the default
         m->instanceType = parameters.awsInstanceType();
         m->instanceTypeSource = QStringLiteral("parameters.json");
     } else {

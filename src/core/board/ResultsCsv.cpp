@@ -63,8 +63,20 @@ QString ResultsCsv::rows(const QList<ResultsScanner::Row>& rows) const
     return text;
 }
 
-QString ResultsCsv::field(const QString& text)
+QString ResultsCsv::field(const QString& cell)
 {
+    // A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage
+    // return before one) as a formula; a metric name or a condition from a
+    // container could be =HYPERLINK(...). Such a cell gets a leading apostrophe,
+    // as OWASP advises; a plain number (-0.5) stays a number.
+    QString text = cell;
+    static const QString starts = QStringLiteral("=+-@\t\r");
+    if (!text.isEmpty() && starts.contains(text.front())) {
+        bool number = false;
+        text.toDouble(&number);
+        if (!number)
+            text.prepend(QLatin1Char('\''));
+    }
     const bool quote = text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"'))
         || text.contains(QLatin1Char('\n')) || text.contains(QLatin1Char('\r'));
     if (!quote)

@@ -33,7 +33,8 @@ public:
     QString compare(const QList<ResultsScanner::ConditionResults>& results) const;
     QString rows(const QList<ResultsScanner::Row>& rows) const;
 
-    // RFC 4180: a field with a comma, quote, CR or LF is quoted, its quotes doubled.
+    // RFC 4180: a field with a comma, quote, CR or LF is quoted, its quotes doubled;
+    // one a spreadsheet would run as a formula (=, +, -, @ and not a number) starts with an apostrophe.
     // Lines end in "\n" (what the CLI has always written; every CSV reader takes it).
     static QString field(const QString& text);
     static QString line(const QStringList& fields);

@@ -4,6 +4,7 @@
 #include "LocalRun.h"
 #include "ShellWords.h"
 #include "deploy/Deployment.h"
+#include "files/SafeFile.h"
 #include "workspace/ConditionGrid.h"
 
 #include <QDir>
@@ -124,18 +125,21 @@ QMap<QString, double> scanFolder(const QString& resultsDir, QStringList* files)
         return out;
     QStringList candidates;
     const QStringList filters { QStringLiteral("*.json"), QStringLiteral("*.csv"), QStringLiteral("*.tsv") };
-    for (const QString& name : root.entryList(filters, QDir::Files | QDir::Readable, QDir::Name))
+    // What a container wrote (or a sync brought): no symlink is followed, no FIFO
+    // or device opened (SafeFile reads regular files only, and never blocks).
+    const QDir::Filters regular = QDir::Files | QDir::Readable | QDir::NoSymLinks;
+    for (const QString& name : root.entryList(filters, regular, QDir::Name))
         candidates << name;
-    for (const QString& sub : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Readable, QDir::Name)) {
-        for (const QString& name :
-             QDir(root.filePath(sub)).entryList(filters, QDir::Files | QDir::Readable, QDir::Name))
+    for (const QString& sub :
+         root.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Readable | QDir::NoSymLinks, QDir::Name)) {
+        for (const QString& name : QDir(root.filePath(sub)).entryList(filters, regular, QDir::Name))
             candidates << sub + QLatin1Char('/') + name;
     }
     for (const QString& relative : std::as_const(candidates)) {
-        QFile file(root.filePath(relative));
-        if (file.size() > MaxFileBytes || !file.open(QIODevice::ReadOnly))
+        const auto read = SafeFile::read(root.filePath(relative), MaxFileBytes, nullptr, root.absolutePath());
+        if (!read)
             continue;
-        const QByteArray data = file.readAll();
+        const QByteArray& data = *read;
         const QMap<QString, double> numbers = relative.endsWith(QLatin1String(".json"), Qt::CaseInsensitive)
             ? numbersFromJson(data)
             : numbersFromCsv(data);

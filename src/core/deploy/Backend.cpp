@@ -11,6 +11,7 @@
 #include "aws/AwsPrices.h"
 #include "deploy/Terraform.h"
 #include "slurm/SlurmBackend.h"
+#include "workspace/DeploymentIndex.h"
 
 #include <QDir>
 #include <QFile>
@@ -173,7 +174,15 @@ void SshBackend::provision(DeploymentState* state, const DeployOptions&, Done do
 
 QString AwsBackend::terraformDir() const
 {
-    return m_context.stateDir + QStringLiteral("/terraform");
+    // Outside the project: Terraform runs only in a folder this user's Logistician made and wrote,
+    // the index entry's (named as the entry is: after the deployed experiment, which a later edit
+    // of experiment_name does not change).
+    DeploymentState deployed;
+    // Only a name (checked by the state rules) picking a folder of this user's index for this state folder.
+    const QString name = DeploymentState::load(m_context.stateDir, &deployed, DeploymentState::Trust::Own).isOk()
+        ? deployed.experiment
+        : m_context.experiment.parameters().experimentName();
+    return DeploymentIndex().terraformDir(m_context.stateDir, name);
 }
 
 QString AwsBackend::sshCidr(const DeployOptions& options) const
@@ -544,8 +553,8 @@ void AwsBackend::release(DeploymentState* state, Done done)
             env, [this, state, done](int code, const QByteArray&, const QString& message) {
                 if (code != 0) {
                     done(Result::failed(QStringLiteral("terraform destroy failed: %1; run `logistician terminate` "
-                                                       "again, or `terraform destroy` in .logistician/terraform")
-                                            .arg(message)));
+                                                       "again, or `terraform destroy` in %2")
+                                            .arg(message, terraformDir())));
                     return;
                 }
                 state->provisioned = false;

@@ -5,6 +5,7 @@
 #include "Settings.h"
 #include "SshKey.h"
 #include "aws/AwsParameters.h"
+#include "files/SafeFile.h"
 #include "workspace/DeploymentIndex.h"
 
 #include <QDir>
@@ -230,11 +231,12 @@ QString DeployContext::dataDirOnHost(const DeploymentState::Host& host, const De
                       : localDataDir(condition, attempt);
 }
 
-Result DeployContext::writeFile(const QString& path, const QByteArray& data)
+Result DeployContext::writeFile(const QString& path, const QByteArray& data, const QString& base)
 {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(data) < 0 || !file.commit())
-        return Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, file.errorString()));
-    return Result::ok();
+    const QString folder = QFileInfo(path).absolutePath();
+    if (base.isEmpty())
+        QDir().mkpath(folder);
+    else if (Result made = SafeFile::makePath(folder, base); !made)
+        return made;
+    return SafeFile::write(path, data, base);
 }

@@ -67,7 +67,9 @@ public:
                           int attempt = 0) const;
 
     // Written atomically (QSaveFile), its folder made first.
-    static Result writeFile(const QString& path, const QByteArray& data);
+    // Atomic, and no symlink below base (default: the file's own folder) is followed;
+    // missing folders from base down are made.
+    static Result writeFile(const QString& path, const QByteArray& data, const QString& base = QString());
 
 private:
     void recordInIndex();

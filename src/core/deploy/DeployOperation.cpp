@@ -242,7 +242,7 @@ DeployOperation::GitFacts DeployOperation::probeGit(const QString& dir)
     facts.commit = repo->headCommit();
     facts.noCommit = facts.commit.isEmpty();
     if (!facts.noCommit)
-        facts.dirty = repo->isDirty();
+        facts.dirty = repo->isDirty(dir); // files of the experiment never committed count too
     return facts;
 }
 
@@ -494,7 +494,7 @@ void DeployOperation::loginAndPush(const QString& password)
     // A client configuration of this push's own (mode 0700), removed with the credential
     // docker login writes into it as soon as the push is done: ~/.docker never holds it.
     // Named for the experiment: terminate removes one a killed deploy left (TerminateOperation::localLoginPrefix).
-    auto config = std::make_shared<QTemporaryDir>(QDir::tempPath() + QLatin1Char('/')
+    auto config = std::make_shared<QTemporaryDir>(TerminateOperation::localLoginFolder() + QLatin1Char('/')
                                                   + TerminateOperation::localLoginPrefix(m_ctx.state.experiment)
                                                   + QStringLiteral("XXXXXX"));
     if (!config->isValid()) {
@@ -934,7 +934,9 @@ Result DeployOperation::writeRunnerFolder(const QString& address, const QString&
             if (a == c.attempt && toHandOver(c)) {
                 const Docker::RunSpec spec
                     = runSpec(m_ctx, run, host, m_ctx.isRemote(), m_ctx.state.image, m_imageCommands.value(address));
-                if (Result r = Provenance::write(m_ctx.localDataDir(run, a), provenance(run, host, spec)); !r)
+                if (Result r = Provenance::write(m_ctx.localDataDir(run, a), provenance(run, host, spec),
+                                                 m_ctx.experiment.dir());
+                    !r)
                     return r;
             }
             const QByteArray start = startScript(host, run, address, a == c.attempt);

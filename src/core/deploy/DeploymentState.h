@@ -137,10 +137,18 @@ public:
     QJsonObject toJson() const;
     static DeploymentState fromJson(const QJsonObject& json);
 
-    // stateDir/deployment.json, written atomically.
+    // stateDir/deployment.json, written atomically, and sealed (StateSeal) as this user's.
     Result save(const QString& stateDir) const;
-    // NotFound when there is no deployment; Failed or BadInput when the file is unreadable.
-    static Result load(const QString& stateDir, DeploymentState* state);
+    // Where a state folder is: a project's .logistician (anyone's until its seal says it is this user's),
+    // or a folder of this user's own (the per-user index's copies).
+    enum class Trust
+    {
+        Sealed,
+        Own,
+    };
+    // NotFound when there is no deployment, or when a project's state is not sealed as this user's (it came
+    // with a clone: ignored, with a warning); BadInput when the file is unreadable or a value breaks a rule.
+    static Result load(const QString& stateDir, DeploymentState* state, Trust trust = Trust::Sealed);
     // "IP, condition" per line, for the original tool's users.
     Result writeMachinesFile(const QString& path) const;
 };

@@ -122,16 +122,17 @@ QList<Found> parse(const QByteArray& out, QStringList* refused)
         c.image = f.value(3);
         c.running = f.value(4) == QLatin1String("running");
         QString why;
+        // The first rule a line breaks names it; the rest are not asked.
         if (f.size() != 5)
             why = QStringLiteral("not five fields");
-        else if (!(why = checkName(c.name)).isEmpty())
-            ;
-        else if (!Parameters::isValidExperimentName(c.experiment))
+        if (why.isEmpty())
+            why = checkName(c.name);
+        if (why.isEmpty() && !Parameters::isValidExperimentName(c.experiment))
             why = QStringLiteral("label logistician.experiment is not an experiment name");
-        else if (!(why = checkCommit(c.commit)).isEmpty())
+        if (why.isEmpty() && !(why = checkCommit(c.commit)).isEmpty())
             why = QStringLiteral("label logistician.commit is ") + why;
-        else if (!(why = checkImage(c.image)).isEmpty())
-            ;
+        if (why.isEmpty())
+            why = checkImage(c.image);
         if (!why.isEmpty()) {
             QString shown = line.left(120);
             for (QChar& ch : shown) {

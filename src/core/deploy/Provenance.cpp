@@ -3,6 +3,7 @@
 
 #include "Docker.h"
 #include "deploy/DeployContext.h"
+#include "files/SafeFile.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -16,12 +17,11 @@ QJsonValue orNull(const QString& text)
     return text.isEmpty() ? QJsonValue() : QJsonValue(text);
 }
 
+// What a container or a host wrote: a regular file only, never through a symlink, bounded.
 QString readLine(const QString& path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return QString();
-    return QString::fromUtf8(file.read(256)).trimmed();
+    const auto data = SafeFile::read(path, 4096);
+    return data ? QString::fromUtf8(data->left(256)).trimmed() : QString();
 }
 
 } // namespace
@@ -84,17 +84,18 @@ QString path(const QString& folder)
     return folder + QStringLiteral("/config/provenance.json");
 }
 
-Result write(const QString& folder, const Record& record)
+Result write(const QString& folder, const Record& record, const QString& base)
 {
-    return DeployContext::writeFile(path(folder), QJsonDocument(record.toJson()).toJson());
+    return DeployContext::writeFile(path(folder), QJsonDocument(record.toJson()).toJson(),
+                                    base.isEmpty() ? folder : base);
 }
 
 Record read(const QString& folder)
 {
-    QFile file(path(folder));
-    if (!file.open(QIODevice::ReadOnly))
+    const auto data = SafeFile::read(path(folder), 1024 * 1024);
+    if (!data)
         return Record();
-    Record r = Record::fromJson(QJsonDocument::fromJson(file.read(1024 * 1024)).object());
+    Record r = Record::fromJson(QJsonDocument::fromJson(*data).object());
     // The run wrapper's own files: written in the container, so they arrive with the data (or a sync).
     const QString logs = folder + QStringLiteral("/logs/");
     if (r.startedAt.isEmpty())

@@ -48,7 +48,9 @@ struct Record
 
 // folder/config/provenance.json
 QString path(const QString& folder);
-Result write(const QString& folder, const Record& record);
+// base: the experiment's folder; no symlink below it is followed (a container
+// may have planted config/ or the next attempt's folder as one).
+Result write(const QString& folder, const Record& record, const QString& base = QString());
 // The folder's record: provenance.json, with the run wrapper's times and exit code
 // from logs/ where the file has none. An empty record when the folder has no provenance.json.
 Record read(const QString& folder);

@@ -261,9 +261,19 @@ Command SshAccess::download(const QString& remoteDir, const QString& localDir, i
     Command c;
     controlPath(&c.refusal);
     c.program = QStringLiteral("rsync");
-    c.arguments
-        = { QStringLiteral("-a"),       QStringLiteral("--update"), QStringLiteral("--partial-dir=.rsync-partial"),
-            QStringLiteral("--mkpath"), QStringLiteral("-e"),       rsyncShell() };
+    // What a host sends is data: no symlink, device or FIFO comes home (a link to
+    // /etc/passwd would be read here later), and no owner of the host's choosing.
+    c.arguments = { QStringLiteral("-a"),
+                    QStringLiteral("--no-links"),
+                    QStringLiteral("--no-devices"),
+                    QStringLiteral("--no-specials"),
+                    QStringLiteral("--no-owner"),
+                    QStringLiteral("--no-group"),
+                    QStringLiteral("--update"),
+                    QStringLiteral("--partial-dir=.rsync-partial"),
+                    QStringLiteral("--mkpath"),
+                    QStringLiteral("-e"),
+                    rsyncShell() };
     if (bandwidthLimitKBps > 0)
         c.arguments << QStringLiteral("--bwlimit=%1").arg(bandwidthLimitKBps);
     c.arguments << QStringLiteral("--") << destination() + QLatin1Char(':') + remoteDir + QLatin1Char('/')

@@ -2,6 +2,7 @@
 #include "SyncOperation.h"
 
 #include "deploy/RemoteScript.h"
+#include "files/SafeFile.h"
 
 #include <memory>
 
@@ -57,8 +58,9 @@ void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_
         // The results are already here; only the container's log is fetched.
         ctx.run(ctx.backend->command(host, Docker::argv(logs)), [&ctx, i, succeeded](const CommandOutcome& o) {
             if (o.ok()) {
-                const Result saved = DeployContext::writeFile(
-                    ctx.localDataDir(ctx.state.conditions.at(i)) + QStringLiteral("/logs/docker.txt"), o.out + o.err);
+                const Result saved = DeployContext::writeFile(ctx.localDataDir(ctx.state.conditions.at(i))
+                                                                  + QStringLiteral("/logs/docker.txt"),
+                                                              o.out + o.err, ctx.experiment.dir());
                 if (!saved)
                     Q_EMIT ctx.progress(saved.message());
             }
@@ -76,6 +78,13 @@ void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_
         [&ctx, i, data, host, tally, succeeded, done, options] {
             const DeploymentState::Condition& c = ctx.state.conditions.at(i);
             Q_EMIT ctx.progress(QStringLiteral("syncing %1 from %2").arg(c.slug, host.address));
+            // rsync follows a symlink on its way to the folder: data/ or the condition's
+            // folder planted as one in the project would take the host's files elsewhere.
+            if (const Result made = SafeFile::makePath(ctx.localDataDir(c, 1), ctx.experiment.dir()); !made) {
+                tally->failures << QStringLiteral("%1: %2").arg(c.slug, made.message());
+                done();
+                return;
+            }
             // Attempt 1's folder, with every later attempt's folder in it.
             ctx.run(ctx.backend->ssh(host).download(data, ctx.localDataDir(c, 1), options.bandwidthLimitKBps),
                     [&ctx, i, tally, succeeded, done](const CommandOutcome& o) {

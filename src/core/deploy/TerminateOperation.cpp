@@ -3,8 +3,11 @@
 
 #include "deploy/RemoteScript.h"
 #include "slurm/SlurmDeploy.h"
+#include "workspace/DeploymentIndex.h"
 
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QMap>
 #include <memory>
 
@@ -16,6 +19,14 @@ namespace TerminateOperation {
 QString localLoginPrefix(const QString& experiment)
 {
     return QStringLiteral("logistician-docker-%1@").arg(experiment);
+}
+
+QString localLoginFolder()
+{
+    const QString dir = QFileInfo(DeploymentIndex::defaultFolder()).path() + QStringLiteral("/docker-login");
+    QDir().mkpath(dir);
+    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    return dir;
 }
 
 QString remoteLoginPrefix(const QString& experiment)
@@ -247,10 +258,11 @@ void cleanUp(DeployContext& ctx, const TerminateOptions& options, const Plan& p,
         pool->deleteLater();
         // A push's login folder that a killed deploy left here (the credential in its config.json).
         if (p.whole) {
-            QDir tmp(QDir::tempPath());
-            for (const QString& d : tmp.entryList({ localLoginPrefix(ctx.state.experiment) + QLatin1Char('*') },
-                                                  QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot))
-                QDir(tmp.filePath(d)).removeRecursively();
+            QDir logins(localLoginFolder());
+            for (const QString& d :
+                 logins.entryList({ localLoginPrefix(ctx.state.experiment) + QLatin1Char('*') },
+                                  QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot | QDir::NoSymLinks))
+                QDir(logins.filePath(d)).removeRecursively();
         }
         // A machine of its own (aws) is destroyed anyway, so a container it could not stop does not matter.
         if (!failures->isEmpty() && !options.force && !ctx.preassignsHosts()) {

@@ -24,10 +24,13 @@ struct TerminateOptions
 namespace TerminateOperation {
 
 // The start of the name of the folder a registry login keeps its credential in while one push (here, in the
-// temporary folder) or pull (on a host, in ~/logistician) runs. The folder goes when the push or pull ends; one a
+// user's state folder) or pull (on a host, in ~/logistician) runs. The folder goes when the push or pull ends; one a
 // killed deploy left behind is removed by terminate. '@' is in no experiment name: one experiment's prefix
 // never matches another's folders.
 QString localLoginPrefix(const QString& experiment); // logistician-docker-EXPERIMENT@
+// Where those folders are made: this user's state folder (mode 0700), never the shared
+// /tmp, where anyone could plant a folder or a symlink with the same name.
+QString localLoginFolder();
 QString remoteLoginPrefix(const QString& experiment); // .docker-login-EXPERIMENT@
 
 // What is done on one host.

@@ -5,6 +5,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <algorithm>
 #include <git2.h>
 
 namespace {
@@ -179,6 +182,26 @@ QString GitRepository::workdir() const
     return dir;
 }
 
+namespace {
+QString withoutSlash(const char* path)
+{
+    QString dir = QString::fromUtf8(path);
+    while (dir.size() > 1 && dir.endsWith(QLatin1Char('/')))
+        dir.chop(1);
+    return dir;
+}
+} // namespace
+
+QString GitRepository::gitDir() const
+{
+    return withoutSlash(git_repository_path(m_repo));
+}
+
+QString GitRepository::commonDir() const
+{
+    return withoutSlash(git_repository_commondir(m_repo));
+}
+
 QString GitRepository::headCommit() const
 {
     git_oid oid;
@@ -187,36 +210,292 @@ QString GitRepository::headCommit() const
     return QString::fromLatin1(git_oid_tostr_s(&oid));
 }
 
-bool GitRepository::isDirty() const
+namespace {
+
+GitRepository::Change::Kind kindOf(unsigned int status)
+{
+    using Kind = GitRepository::Change::Kind;
+    if (status & GIT_STATUS_WT_NEW)
+        return (status & GIT_STATUS_INDEX_NEW) ? Kind::Added : Kind::Untracked;
+    if (status & (GIT_STATUS_WT_DELETED | GIT_STATUS_INDEX_DELETED))
+        return Kind::Deleted;
+    if (status & (GIT_STATUS_WT_RENAMED | GIT_STATUS_INDEX_RENAMED))
+        return Kind::Renamed;
+    if (status & (GIT_STATUS_WT_TYPECHANGE | GIT_STATUS_INDEX_TYPECHANGE))
+        return Kind::TypeChanged;
+    if (status & GIT_STATUS_INDEX_NEW)
+        return Kind::Added;
+    return Kind::Modified;
+}
+
+// One status walk: tracked changes, and untracked files (each one, inside new folders too) unless ignored;
+// below `under` only when it is given.
+bool statusList(git_repository* repo, bool untracked, git_status_list** list, const QString& under = QString())
 {
     git_status_options opts = GIT_STATUS_OPTIONS_INIT;
     opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
     opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+    if (untracked)
+        opts.flags |= GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+    QString folder = under;
+    if (folder.endsWith(QLatin1Char('/')))
+        folder.chop(1);
+    const QByteArray spec = folder.toUtf8();
+    char* specs[] = { const_cast<char*>(spec.constData()) };
+    if (!under.isEmpty()) {
+        opts.pathspec.strings = specs;
+        opts.pathspec.count = 1;
+        opts.flags |= GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH; // a folder, not a pattern
+    }
+    return git_status_list_new(list, repo, &opts) == 0;
+}
+
+// An untracked file Logistician wrote itself: below a .logistician/ folder, or in the data/ folder of an
+// experiment (a folder with a parameters.json). These count as ignored even where no .gitignore says so
+// (an original-style experiment), so the app's own output never makes a tree dirty.
+class OwnOutput
+{
+public:
+    explicit OwnOutput(const QString& root)
+        : m_root(root)
+    {
+    }
+    bool contains(const QString& path)
+    {
+        const QStringList parts = path.split(QLatin1Char('/'));
+        QString folder = m_root;
+        for (int i = 0; i + 1 < parts.size(); ++i) {
+            if (parts.at(i) == QLatin1String(".logistician"))
+                return true;
+            if (parts.at(i) == QLatin1String("data") && isExperiment(folder))
+                return true;
+            folder += QLatin1Char('/') + parts.at(i);
+        }
+        return false;
+    }
+
+private:
+    bool isExperiment(const QString& folder)
+    {
+        auto it = m_known.constFind(folder);
+        if (it == m_known.constEnd())
+            it = m_known.insert(folder, QFileInfo::exists(folder + QStringLiteral("/parameters.json")));
+        return *it;
+    }
+    QString m_root;
+    QHash<QString, bool> m_known;
+};
+
+// dir relative to the working tree root, with a trailing slash; empty for the root itself.
+QString prefixIn(const QString& workdir, const QString& dir)
+{
+    const QString root = QDir(workdir).canonicalPath();
+    const QString canonical = QDir(dir).canonicalPath();
+    const QString absolute = canonical.isEmpty() ? QDir(dir).absolutePath() : canonical;
+    const QString relative = QDir(root.isEmpty() ? workdir : root).relativeFilePath(absolute);
+    if (relative.isEmpty() || relative == QLatin1String("."))
+        return QString();
+    return relative + QLatin1Char('/');
+}
+
+} // namespace
+
+QString GitRepository::Change::kindName(Kind kind)
+{
+    switch (kind) {
+    case Kind::Added:
+        return QStringLiteral("added");
+    case Kind::Modified:
+        return QStringLiteral("modified");
+    case Kind::Deleted:
+        return QStringLiteral("deleted");
+    case Kind::Renamed:
+        return QStringLiteral("renamed");
+    case Kind::TypeChanged:
+        return QStringLiteral("type changed");
+    case Kind::Untracked:
+        return QStringLiteral("new");
+    }
+    return QString();
+}
+
+QList<GitRepository::Change> GitRepository::changes() const
+{
+    QList<Change> found;
     Handle<git_status_list, git_status_list_free> list;
-    if (git_status_list_new(list.out(), m_repo, &opts) != 0)
+    if (!statusList(m_repo, true, list.out()))
+        return found;
+    OwnOutput own(workdir());
+    const size_t count = git_status_list_entrycount(list.ptr);
+    for (size_t i = 0; i < count; ++i) {
+        const git_status_entry* entry = git_status_byindex(list.ptr, i);
+        if (entry->status == GIT_STATUS_CURRENT || (entry->status & GIT_STATUS_IGNORED))
+            continue;
+        const git_diff_delta* delta = entry->index_to_workdir ? entry->index_to_workdir : entry->head_to_index;
+        if (!delta || !delta->new_file.path)
+            continue;
+        Change change;
+        change.path = QString::fromUtf8(delta->new_file.path);
+        change.kind = kindOf(entry->status);
+        if (change.untracked() && own.contains(change.path))
+            continue;
+        found << change;
+        // A rename's old name is a change too: committing the new one alone would keep both.
+        if (delta->old_file.path && qstrcmp(delta->old_file.path, delta->new_file.path) != 0)
+            found << Change { QString::fromUtf8(delta->old_file.path), Change::Kind::Deleted };
+    }
+    std::sort(found.begin(), found.end(), [](const Change& a, const Change& b) { return a.path < b.path; });
+    return found;
+}
+
+bool GitRepository::isDirty(const QString& experimentDir) const
+{
+    // Tracked changes anywhere: one walk that skips untracked files (cheap on a big tree).
+    Handle<git_status_list, git_status_list_free> tracked;
+    if (!statusList(m_repo, false, tracked.out()))
         return true; // cannot tell: safer to call it dirty
-    return git_status_list_entrycount(list.ptr) > 0;
+    if (git_status_list_entrycount(tracked.ptr) > 0)
+        return true;
+    if (experimentDir.isEmpty())
+        return false;
+    // Then untracked files, below the experiment only.
+    const QString prefix = prefixIn(workdir(), experimentDir);
+    Handle<git_status_list, git_status_list_free> untracked;
+    if (!statusList(m_repo, true, untracked.out(), prefix))
+        return true;
+    OwnOutput own(workdir());
+    const size_t count = git_status_list_entrycount(untracked.ptr);
+    for (size_t i = 0; i < count; ++i) {
+        const git_status_entry* entry = git_status_byindex(untracked.ptr, i);
+        const git_diff_delta* delta = entry->index_to_workdir;
+        if (!(entry->status & GIT_STATUS_WT_NEW) || !delta || !delta->new_file.path)
+            continue;
+        const QString path = QString::fromUtf8(delta->new_file.path);
+        if (path.startsWith(prefix) && !own.contains(path))
+            return true;
+    }
+    return false;
 }
 
 QStringList GitRepository::changedPaths() const
 {
-    git_status_options opts = GIT_STATUS_OPTIONS_INIT;
-    opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-    opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-    Handle<git_status_list, git_status_list_free> list;
     QStringList paths;
-    if (git_status_list_new(list.out(), m_repo, &opts) != 0)
-        return paths;
-    const size_t count = git_status_list_entrycount(list.ptr);
-    for (size_t i = 0; i < count; ++i) {
-        const git_status_entry* entry = git_status_byindex(list.ptr, i);
-        const git_diff_delta* delta = entry->index_to_workdir ? entry->index_to_workdir : entry->head_to_index;
-        if (delta && delta->new_file.path)
-            paths << QString::fromUtf8(delta->new_file.path);
-        if (delta && delta->old_file.path && qstrcmp(delta->old_file.path, delta->new_file.path) != 0)
-            paths << QString::fromUtf8(delta->old_file.path);
-    }
+    for (const Change& change : changes())
+        paths << change.path;
     return paths;
+}
+
+GitRepository::Identity GitRepository::identity() const
+{
+    Identity who;
+    Handle<git_config, git_config_free> config;
+    if (git_repository_config_snapshot(config.out(), m_repo) != 0)
+        return who;
+    const char* value = nullptr;
+    if (git_config_get_string(&value, config.ptr, "user.name") == 0 && value)
+        who.name = QString::fromUtf8(value);
+    if (git_config_get_string(&value, config.ptr, "user.email") == 0 && value)
+        who.email = QString::fromUtf8(value);
+    return who;
+}
+
+Result GitRepository::saveGlobalIdentity(const Identity& identity)
+{
+    ensureLibgit2();
+    if (!identity.isValid())
+        return Result::badInput(QStringLiteral("a Git author needs both a name and an email"));
+    // The file Git reads: ~/.gitconfig when there is one, else the XDG one when that exists, else a new ~/.gitconfig.
+    git_buf found = GIT_BUF_INIT;
+    QString path;
+    if (git_config_find_global(&found) == 0 || git_config_find_xdg(&found) == 0)
+        path = QString::fromUtf8(found.ptr);
+    git_buf_dispose(&found);
+    if (path.isEmpty())
+        path = QDir::homePath() + QStringLiteral("/.gitconfig");
+    Handle<git_config, git_config_free> config;
+    if (git_config_open_ondisk(config.out(), path.toUtf8().constData()) != 0
+        || git_config_set_string(config.ptr, "user.name", identity.name.trimmed().toUtf8().constData()) != 0
+        || git_config_set_string(config.ptr, "user.email", identity.email.trimmed().toUtf8().constData()) != 0)
+        return Result::failed(QStringLiteral("cannot write the Git author to %1: %2").arg(path, lastError()));
+    qCDebug(lcGit) << "saved the Git author in" << path;
+    return Result::ok();
+}
+
+Result GitRepository::commitPaths(const QStringList& paths, const QString& message, QString* commit)
+{
+    auto fail = [](const QString& what) { return Result::failed(QStringLiteral("%1: %2").arg(what, lastError())); };
+    if (paths.isEmpty())
+        return Result::badInput(QStringLiteral("no files chosen to commit"));
+    if (message.trimmed().isEmpty())
+        return Result::badInput(QStringLiteral("a commit needs a message"));
+    const Identity who = identity();
+    if (!who.isValid())
+        return Result::badInput(
+            QStringLiteral("Git does not know who you are: %1 is not set (git config --global user.name \"Your Name\"; "
+                           "git config --global user.email you@example.org)")
+                .arg(who.name.trimmed().isEmpty() ? QStringLiteral("user.name") : QStringLiteral("user.email")));
+
+    // The commit's tree: HEAD's, with the chosen paths as they are on disk (an index of its own, in memory).
+    Handle<git_index, git_index_free> index;
+    Handle<git_index, git_index_free> staging;
+    Handle<git_commit, git_commit_free> parent;
+    Handle<git_tree, git_tree_free> parentTree;
+    if (git_index_new(index.out()) != 0 || git_repository_index(staging.out(), m_repo) != 0)
+        return fail(QStringLiteral("cannot read the index"));
+    const QString head = headCommit();
+    if (!head.isEmpty()) {
+        QString why;
+        if (!lookUpCommit(m_repo, head, parent, parentTree, &why))
+            return Result::failed(why);
+        if (git_index_read_tree(index.ptr, parentTree.ptr) != 0)
+            return fail(QStringLiteral("cannot read commit %1").arg(head.left(12)));
+    }
+    const QString root = workdir();
+    for (const QString& path : paths) {
+        const QByteArray name = path.toUtf8();
+        const QFileInfo info(root + QLatin1Char('/') + path);
+        if (!info.exists() && !info.isSymLink()) {
+            git_index_remove_bypath(index.ptr, name.constData());
+            if (git_index_remove_bypath(staging.ptr, name.constData()) != 0)
+                return fail(QStringLiteral("cannot remove %1").arg(path));
+            continue;
+        }
+        git_oid blob;
+        if (git_blob_create_from_workdir(&blob, m_repo, name.constData()) != 0)
+            return fail(QStringLiteral("cannot read %1").arg(path));
+        git_index_entry entry {};
+        entry.path = name.constData();
+        entry.id = blob;
+        entry.mode = info.isSymLink() ? GIT_FILEMODE_LINK
+            : info.isExecutable()     ? GIT_FILEMODE_BLOB_EXECUTABLE
+                                      : GIT_FILEMODE_BLOB;
+        if (git_index_add(index.ptr, &entry) != 0)
+            return fail(QStringLiteral("cannot add %1").arg(path));
+        // The repository's own index follows, so `git status` shows the file committed.
+        if (git_index_add_bypath(staging.ptr, name.constData()) != 0)
+            return fail(QStringLiteral("cannot stage %1").arg(path));
+    }
+    git_oid treeId;
+    Handle<git_tree, git_tree_free> tree;
+    if (git_index_write_tree_to(&treeId, index.ptr, m_repo) != 0 || git_tree_lookup(tree.out(), m_repo, &treeId) != 0)
+        return fail(QStringLiteral("cannot write the tree"));
+    Handle<git_signature, git_signature_free> author;
+    if (git_signature_now(author.out(), who.name.trimmed().toUtf8().constData(),
+                          who.email.trimmed().toUtf8().constData())
+        != 0)
+        return fail(QStringLiteral("the author"));
+    git_oid made;
+    const git_commit* parents[] = { parent.ptr };
+    if (git_commit_create(&made, m_repo, "HEAD", author.ptr, author.ptr, nullptr, message.toUtf8().constData(),
+                          tree.ptr, parent.ptr ? 1 : 0, parents)
+        != 0)
+        return fail(QStringLiteral("cannot commit"));
+    if (git_index_write(staging.ptr) != 0)
+        return fail(QStringLiteral("committed, but cannot write the index"));
+    if (commit)
+        *commit = QString::fromLatin1(git_oid_tostr_s(&made));
+    qCDebug(lcGit) << "committed" << paths.size() << "paths as" << git_oid_tostr_s(&made);
+    return Result::ok();
 }
 
 QString GitRepository::headBranch() const
@@ -338,5 +617,42 @@ Result GitRepository::initWithCommit(const QString& dir, const QString& message)
                             tree.ptr, 0)
         != 0)
         return fail(QStringLiteral("committing"));
+    return Result::ok();
+}
+
+QByteArray GitRepository::projectGitignore()
+{
+    return QByteArrayLiteral("# Logistician: what runs write, and the app's local state, stay out of commits.\n"
+                             "experiments/*/data/\n"
+                             ".logistician/\n");
+}
+
+Result GitRepository::initProject(const QString& dir, QString* commit)
+{
+    ensureLibgit2();
+    const QString absolute = QDir(dir).absolutePath();
+    // A first commit of every file in the home folder (or the whole disk) is never what was meant.
+    const QString canonical = QDir(absolute).canonicalPath();
+    if (canonical == QDir(QDir::homePath()).canonicalPath() || canonical == QDir::rootPath())
+        return Result::badInput(
+            QStringLiteral("%1 is not made a Git repository: choose (or make) a folder for the project in it")
+                .arg(absolute));
+    if (QFileInfo::exists(absolute + QStringLiteral("/.git")))
+        return Result::badInput(QStringLiteral("%1 is a Git repository already").arg(absolute));
+    if (!QDir().mkpath(absolute))
+        return Result::failed(QStringLiteral("cannot create %1").arg(absolute));
+    const QString ignore = absolute + QStringLiteral("/.gitignore");
+    if (!QFileInfo::exists(ignore)) {
+        QFile file(ignore);
+        const QByteArray content = projectGitignore();
+        if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+            return Result::failed(QStringLiteral("cannot write %1: %2").arg(ignore, file.errorString()));
+    }
+    if (Result made = initWithCommit(absolute, QStringLiteral("New Logistician project")); !made)
+        return made;
+    if (commit) {
+        if (auto repo = discover(absolute))
+            *commit = repo->headCommit();
+    }
     return Result::ok();
 }

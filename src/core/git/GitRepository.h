@@ -3,6 +3,7 @@
 
 #include "Result.h"
 
+#include <QList>
 #include <QString>
 #include <QStringList>
 #include <memory>
@@ -24,13 +25,60 @@ public:
     static std::unique_ptr<GitRepository> discover(const QString& path, Result* error = nullptr);
 
     QString workdir() const; // absolute, no trailing slash
+    QString gitDir() const; // the repository's own folder (.git, or a linked worktree's), no trailing slash
+    QString commonDir() const; // where branches and objects live; gitDir() outside a linked worktree
     QString headCommit() const; // full id; empty when there is no commit yet
-    // Tracked files changed in the index or the working tree (untracked files
-    // are not part of any commit, so they do not make a run irreproducible).
-    bool isDirty() const;
-    // The tracked files isDirty() counts, relative to the working tree root,
-    // so a caller can tell which folders are dirty from one status walk.
+
+    // One file that differs from HEAD: changed in the index or the working tree,
+    // or not tracked yet. Files a .gitignore leaves out are never listed.
+    struct Change
+    {
+        enum class Kind
+        {
+            Added, // staged, new in the index
+            Modified,
+            Deleted,
+            Renamed,
+            TypeChanged,
+            Untracked
+        };
+        QString path; // relative to the working tree root, '/'-separated
+        Kind kind = Kind::Modified;
+        bool untracked() const { return kind == Kind::Untracked; }
+        static QString kindName(Kind kind); // "modified", "new", "deleted", ...
+    };
+    // Every change, untracked files one by one (inside new folders too); sorted by path.
+    QList<Change> changes() const;
+
+    // Whether a run of experimentDir would use files that commit HEAD does not
+    // hold: a tracked file changed anywhere in the working tree, or a file below
+    // experimentDir not tracked yet (a never-committed experiment is dirty).
+    // Ignored files (.gitignore's data/, .logistician/) do not count. Without
+    // experimentDir untracked files do not count.
+    bool isDirty(const QString& experimentDir = QString()) const;
+    // The paths changes() lists (untracked ones included), relative to the
+    // working tree root, so a caller can tell which folders are dirty from one walk.
     QStringList changedPaths() const;
+
+    // The author Git would write: user.name and user.email from the Git config
+    // (repository, global, XDG, system). Empty when either is not set.
+    struct Identity
+    {
+        QString name;
+        QString email;
+        bool isValid() const { return !name.trimmed().isEmpty() && !email.trimmed().isEmpty(); }
+    };
+    Identity identity() const;
+    // Writes user.name and user.email to the user's global Git config (~/.gitconfig,
+    // or the XDG one when that is the file in use), for this and every repository.
+    static Result saveGlobalIdentity(const Identity& identity);
+
+    // Commits the listed paths (relative to the working tree root) as they are in
+    // the working tree, like `git commit -- paths`: a file gone from disk is
+    // removed, other staged changes are left staged and out of the commit. The
+    // author is identity() (bad input naming the missing setting when there is
+    // none). *commit gets the new id.
+    Result commitPaths(const QStringList& paths, const QString& message, QString* commit = nullptr);
     // The short name of the branch HEAD points to; empty when detached or unborn.
     QString headBranch() const;
     QString remoteUrl(const QString& name = QStringLiteral("origin")) const;
@@ -48,6 +96,14 @@ public:
     // Makes dir (which holds files already) a new repository with one commit of
     // every file .gitignore lets in; the author is the user's Git identity, else Logistician.
     static Result initWithCommit(const QString& dir, const QString& message);
+
+    // What a new project's .gitignore holds: experiments' run data and the app's local state.
+    static QByteArray projectGitignore();
+    // File > New Project and "initialise" of a folder that is no repository: writes
+    // .gitignore (unless there is one) and makes dir a repository whose first
+    // commit holds every file .gitignore lets in. dir is made when missing; a
+    // folder that is a repository already, the home folder and / are bad input.
+    static Result initProject(const QString& dir, QString* commit = nullptr);
 
     // libgit2's last error as text.
     static QString lastError();

@@ -4,6 +4,7 @@
 #include "Logging.h"
 #include "ParameterRules.h"
 #include "Parameters.h"
+#include "files/SafeFile.h"
 #include "git/GitRepository.h"
 
 #include <QCryptographicHash>
@@ -13,6 +14,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMessageAuthenticationCode>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QStandardPaths>
 #include <algorithm>
@@ -35,6 +38,24 @@ Result copyFile(const QString& from, const QString& to)
         || !target.commit())
         return Result::failed(QStringLiteral("%1: cannot copy: %2").arg(to, target.errorString()));
     return Result::ok();
+}
+
+// A known_hosts host field naming one of names exactly: plain, or hashed as
+// ssh's HashKnownHosts writes it ("|1|" base64 salt "|" base64 HMAC-SHA1 of the name).
+bool namesHost(const QString& field, const QStringList& names)
+{
+    if (!field.startsWith(QLatin1String("|1|")))
+        return names.contains(field);
+    const QStringList parts = field.mid(3).split(QLatin1Char('|'));
+    if (parts.size() != 2)
+        return false;
+    const QByteArray salt = QByteArray::fromBase64(parts.at(0).toLatin1());
+    const QByteArray hash = QByteArray::fromBase64(parts.at(1).toLatin1());
+    for (const QString& name : names) {
+        if (QMessageAuthenticationCode::hash(name.toUtf8(), salt, QCryptographicHash::Sha1) == hash)
+            return true;
+    }
+    return false;
 }
 
 Result writeJson(const QString& path, const QJsonObject& json)
@@ -109,6 +130,16 @@ QString DeploymentIndex::defaultFolder()
     return base + QStringLiteral("/logistician/deployments");
 }
 
+QString DeploymentIndex::terraformDir(const QString& stateDir, const QString& experiment) const
+{
+    // A deployment put back in a folder of an entry (restore) works in that entry's folder.
+    const QString index = canonical(m_folder) + QLatin1Char('/');
+    const QString state = canonical(stateDir);
+    const QString key = state.startsWith(index) ? state.mid(index.size()).section(QLatin1Char('/'), 0, 0)
+                                                : keyFor(stateDir, experiment);
+    return m_folder + QLatin1Char('/') + key + QLatin1Char('/') + QLatin1String(TerraformFolder);
+}
+
 QString DeploymentIndex::keyFor(const QString& stateDir, const QString& experiment)
 {
     QString name;
@@ -140,10 +171,8 @@ Result DeploymentIndex::record(const QString& experimentDir, const QString& stat
         entry.insert(QStringLiteral("aws_region"), region);
     if (!instanceType.isEmpty())
         entry.insert(QStringLiteral("aws_instance_type"), instanceType);
-    if (Result r = copyTerraform(stateDir + QStringLiteral("/terraform"),
-                                 folder + QLatin1Char('/') + QLatin1String(TerraformFolder));
-        !r)
-        return r;
+    // Terraform already works in this entry's folder (terraformDir): nothing of the project's
+    // .logistician/terraform is ever copied here, where terminate --experiment would run it.
     if (Result r = writeJson(folder + QLatin1Char('/') + QLatin1String(DeploymentState::FileName), state.toJson()); !r)
         return r;
     // The docker commands and the region a terminate needs once the project is gone.
@@ -192,7 +221,7 @@ QList<DeploymentIndex::Entry> DeploymentIndex::entries() const
         const QJsonObject json = QJsonDocument::fromJson(entryFile.readAll()).object();
         DeploymentState state;
         const Result loaded = json.value(QStringLiteral("schema")).toInt() == SchemaVersion
-            ? DeploymentState::load(folder, &state)
+            ? DeploymentState::load(folder, &state, DeploymentState::Trust::Own)
             : Result::badInput(QStringLiteral("%1: not a schema this version reads").arg(entryFile.fileName()));
         if (!loaded) {
             qCWarning(lcDeploy) << "skipping an unreadable deployment index entry" << folder << loaded.message();
@@ -236,8 +265,11 @@ Result DeploymentIndex::restore(const Entry& entry, QString* experimentDir) cons
         return Result::ok();
     if (!QDir().mkpath(stateDir))
         return Result::failed(QStringLiteral("%1: cannot create").arg(stateDir));
-    if (!entry.terraformCopy().isEmpty()) {
-        if (Result r = copyTerraform(entry.terraformCopy(), stateDir + QStringLiteral("/terraform")); !r)
+    // The configuration and state this user's Logistician wrote, into the working folder of the
+    // state folder the deployment comes back at (a recovered folder has an entry of its own).
+    if (const QString workDir = terraformDir(stateDir, entry.state.experiment);
+        !entry.terraformCopy().isEmpty() && canonical(entry.terraformCopy()) != canonical(workDir)) {
+        if (Result r = copyTerraform(entry.terraformCopy(), workDir); !r)
             return r;
     }
     return entry.state.save(stateDir);
@@ -318,17 +350,31 @@ Result DeploymentIndex::rememberHosts(const QString& experimentDir, const QStrin
             return r;
     }
     // The host keys the experiment's ssh learnt, so a later scan checks them rather than trusting anew.
-    QFile theirs(stateDir + QStringLiteral("/known_hosts"));
-    if (!theirs.open(QIODevice::ReadOnly))
+    // The project's folder is not ours to trust (it may have come with a clone): only a plain key line
+    // ("HOST KEYTYPE BASE64") for a host this deployment recorded is taken; markers such as
+    // "@cert-authority *", wildcards and other hosts are not.
+    const auto theirs = SafeFile::read(stateDir + QStringLiteral("/known_hosts"), 1024 * 1024);
+    if (!theirs)
         return Result::ok();
+    QStringList names;
+    for (const DeploymentState::Host& host : state.hosts) {
+        if (host.address == QLatin1String("local"))
+            continue;
+        names << (host.port() == 22 ? host.hostName()
+                                    : QStringLiteral("[%1]:%2").arg(host.hostName()).arg(host.port()));
+    }
+    static const QRegularExpression keyLine(
+        QStringLiteral("^([^@\\s][^\\s,*?!]*) ((?:ssh|ecdsa-sha2|sk-)[A-Za-z0-9@.-]*) "
+                       "([A-Za-z0-9+/]+={0,2})$"));
     const QString oursPath = sshDir() + QStringLiteral("/known_hosts");
     QFile ours(oursPath);
     const QByteArray have = ours.open(QIODevice::ReadOnly) ? ours.readAll() : QByteArray();
     ours.close();
     const QList<QByteArray> haveLines = have.split('\n');
     QByteArray added;
-    for (const QByteArray& line : theirs.readAll().split('\n')) {
-        if (!line.trimmed().isEmpty() && !haveLines.contains(line))
+    for (const QByteArray& line : theirs->split('\n')) {
+        const QRegularExpressionMatch m = keyLine.match(QString::fromUtf8(line));
+        if (m.hasMatch() && namesHost(m.captured(1), names) && !haveLines.contains(line))
             added += line + '\n';
     }
     if (added.isEmpty())

@@ -29,7 +29,7 @@ public:
         QString instanceType; // aws only
         QDateTime recordedAt;
         DeploymentState state; // the copy of deployment.json
-        // The copy of .logistician/terraform (configuration and state), or empty.
+        // The entry's Terraform folder (configuration and state; where Terraform works), or empty.
         QString terraformCopy() const;
         // The copy of the experiment's parameters.json (its docker commands, region), or empty.
         QString parametersCopy() const;
@@ -77,6 +77,10 @@ public:
     // its master sockets: a hidden folder of the index, which entries() does not list.
     QString sshDir() const;
 
+    // Where Terraform works for the deployment of stateDir: a folder of this index that only this
+    // user's Logistician writes, never the project's tree (a clone's .logistician/terraform could hold
+    // a provisioner or a "provider" of anyone's). The entry's terraformCopy() is this folder.
+    QString terraformDir(const QString& stateDir, const QString& experiment) const;
     // The sub-folder name for a state folder: the experiment's name and a hash of the folder's path.
     static QString keyFor(const QString& stateDir, const QString& experiment);
 

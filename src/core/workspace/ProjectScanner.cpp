@@ -39,24 +39,24 @@ ProjectScanner::Project ProjectScanner::scan(const QString& dir, int maxDepth)
     }
     project.dir = QDir(info.absoluteFilePath()).canonicalPath();
 
-    Result gitError;
-    auto repo = GitRepository::discover(project.dir, &gitError);
-    QStringList changed;
-    if (repo) {
-        project.gitRoot = QDir(repo->workdir()).canonicalPath();
-        project.headCommit = repo->headCommit();
-        project.branch = repo->headBranch();
-        project.remoteUrl = repo->remoteUrl();
-        changed = repo->changedPaths();
-        project.dirty = !changed.isEmpty();
+    project.git = GitStatus::read(project.dir);
+    const bool inGit = project.git.inRepository;
+    if (inGit) {
+        project.gitRoot = project.git.root;
+        project.headCommit = project.git.head;
+        project.branch = project.git.branch;
+        project.remoteUrl = project.git.remoteUrl;
+        project.dirty = project.git.isDirty();
     } else {
+        Result gitError;
+        GitRepository::discover(project.dir, &gitError);
         project.error = gitError.message() + QStringLiteral("; a project must be a Git working tree");
+        project.notInGit = !QFileInfo::exists(project.dir + QStringLiteral("/.git"));
     }
 
     QStringList dirs;
     findExperiments(project.dir, maxDepth, &dirs);
     const QDir projectDir(project.dir);
-    const QDir gitDir(project.gitRoot);
     for (const QString& experimentDir : std::as_const(dirs)) {
         ExperimentEntry entry;
         entry.dir = experimentDir;
@@ -71,11 +71,8 @@ ProjectScanner::Project ProjectScanner::scan(const QString& dir, int maxDepth)
             entry.name = QFileInfo(experimentDir).fileName();
             entry.error = error.message();
         }
-        if (repo) {
-            const QString prefix = gitDir.relativeFilePath(experimentDir) + QLatin1Char('/');
-            entry.dirty = std::any_of(changed.cbegin(), changed.cend(),
-                                      [&](const QString& path) { return path.startsWith(prefix); });
-        }
+        if (inGit)
+            entry.dirty = project.git.isDirty(experimentDir);
         project.experiments << entry;
     }
     std::sort(project.experiments.begin(), project.experiments.end(),

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "git/GitStatus.h"
+
 #include <QList>
 #include <QString>
 
@@ -17,7 +19,7 @@ public:
         QString name; // experiment_name, or the folder name when the file is broken
         QString error; // why parameters.json does not load; empty when it does
         int conditionCount = 0;
-        bool dirty = false; // tracked files under dir changed since HEAD
+        bool dirty = false; // files under dir changed since HEAD, or not committed yet (ignored ones aside)
     };
 
     struct Project
@@ -29,6 +31,8 @@ public:
         QString remoteUrl;
         bool dirty = false;
         QString error; // why the folder is not a usable project
+        bool notInGit = false; // the folder exists but is in no Git working tree: it can be initialised
+        GitStatus::Snapshot git; // the status walk the dirty flags come from
         QList<ExperimentEntry> experiments; // sorted by relative path
     };
 

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "SweepSummary.h"
 
+#include "Settings.h"
+#include "aws/AwsParameters.h"
+
 #include <algorithm>
 
 using Phase = DeploymentState::Phase;
@@ -66,10 +69,13 @@ SweepSummary SweepSummary::of(const DeploymentState& state, const AwsPrices::Pri
 SweepSummary SweepSummary::forExperiment(const DeploymentState& state, const Experiment& experiment,
                                          const QDateTime& now)
 {
-    const Parameters& p = experiment.parameters();
-    const AwsPrices::Price price = state.backend == QLatin1String("aws")
-        ? AwsPrices().price(p.awsRegion(), p.awsInstanceType())
-        : AwsPrices::Price();
+    AwsPrices::Price price;
+    if (state.backend == QLatin1String("aws")) {
+        // The region and type as deploy chose them: parameters.json's, else the defaults stored by setup.
+        AwsParameters::Machine machine;
+        AwsParameters::resolve(experiment.parameters(), Settings(), &machine);
+        price = AwsPrices().price(machine.region, machine.instanceType);
+    }
     return of(state, price, now);
 }
 

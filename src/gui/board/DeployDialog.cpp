@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "DeployDialog.h"
 
+#include "CommitDialog.h"
 #include "Theme.h"
 #include "aws/AwsParameters.h"
 #include "board/DeploymentMonitor.h"
@@ -133,6 +134,7 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     , m_dirtyBanner(new QFrame)
     , m_dirtyText(new QLabel)
     , m_allowDirty(new QCheckBox)
+    , m_commitButton(new QPushButton(tr("&Commit Changes…")))
     , m_problem(new QLabel)
     , m_warning(new QLabel)
     , m_allowWideSsh(new QCheckBox(tr("Allo&w SSH from this wide range")))
@@ -200,8 +202,31 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     showSsh();
     showLimits();
     updateButtons();
-    m_git.setFuture(QtConcurrent::run([dir = monitor->experimentDir()] { return readGit(dir); }));
+    checkGit();
     startPlan();
+}
+
+void DeployDialog::checkGit()
+{
+    m_gitKnown = false;
+    m_git.setFuture(QtConcurrent::run([dir = m_monitor->experimentDir()] { return readGit(dir); }));
+}
+
+QDialog* DeployDialog::showCommitDialog()
+{
+    const QString dir = m_monitor->experimentDir();
+    auto* dialog = new CommitDialog(dir, dir, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // Committed: the warning may be gone, and the plan pins the new commit.
+    connect(dialog, &CommitDialog::committed, this, [this] {
+        m_commit->setText(tr("checking the working tree…"));
+        checkGit();
+        m_allowDirty->setChecked(false);
+        planLater();
+        updateButtons();
+    });
+    dialog->open();
+    return dialog;
 }
 
 QWidget* DeployDialog::makeBody()
@@ -310,6 +335,16 @@ QWidget* DeployDialog::makeBody()
     m_dirtyText->setWordWrap(true);
     bannerText->addWidget(m_dirtyText);
     bannerText->addWidget(m_allowDirty);
+    // Deploy runs a commit: the way to one is right here.
+    m_commitButton->setObjectName(QStringLiteral("deployCommitButton"));
+    m_commitButton->setAccessibleName(tr("Commit changes"));
+    m_commitButton->setAutoDefault(false); // Enter stays Deploy's
+    m_commitButton->setToolTip(tr("Commit the changed files, then check again"));
+    connect(m_commitButton, &QPushButton::clicked, this, &DeployDialog::showCommitDialog);
+    auto* commitRow = new QHBoxLayout;
+    commitRow->addWidget(m_commitButton);
+    commitRow->addStretch(1);
+    bannerText->addLayout(commitRow);
     bannerLayout->addWidget(warnIcon);
     bannerLayout->addLayout(bannerText, 1);
 
@@ -346,7 +381,7 @@ DeployDialog::GitFacts DeployDialog::readGit(const QString& dir)
         return facts;
     facts.head = repo->headCommit();
     facts.branch = repo->headBranch();
-    facts.dirty = repo->isDirty();
+    facts.dirty = repo->isDirty(dir);
     return facts;
 }
 
@@ -361,9 +396,12 @@ void DeployDialog::showGit()
                           : head.left(12) + (facts.branch.isEmpty() ? QString() : tr(" on %1").arg(facts.branch)));
     m_commit->setToolTip(head);
     m_dirtyText->setText(
-        tr("<b>The working tree has uncommitted changes.</b> Machines run the pinned commit %1, so these changes "
-           "will not be part of the run. Commit them first, or deploy the commit without them.")
-            .arg(head.left(12)));
+        head.isEmpty()
+            ? tr("<b>Nothing is committed yet.</b> Machines run a Git commit: commit the experiment first.")
+            : tr("<b>The working tree has uncommitted changes.</b> Machines run the pinned commit %1, so these "
+                 "changes will not be part of the run. Commit them first, or deploy the commit without them.")
+                  .arg(head.left(12)));
+    m_allowDirty->setVisible(!head.isEmpty());
     m_allowDirty->setText(tr("Deploy commit %1 without the &uncommitted changes").arg(head.left(12)));
     m_dirtyBanner->setVisible(m_dirty);
     updateButtons();

@@ -45,6 +45,9 @@ public:
     // core's DeployPreview in the background; shown in the preview box when it ends.
     void preview();
 
+    // The warning's Commit Changes…: the Commit dialog, after which the working tree is checked again.
+    QDialog* showCommitDialog();
+
     // A message of the core, worded for the command line, said in the app's words.
     static QString plainWords(const QString& message);
 
@@ -67,6 +70,7 @@ private:
 
     QWidget* makeBody();
     void showGit();
+    void checkGit();
     void planLater();
     void startPlan();
     void showPlan();
@@ -93,6 +97,7 @@ private:
     QFrame* m_dirtyBanner;
     QLabel* m_dirtyText;
     QCheckBox* m_allowDirty;
+    QPushButton* m_commitButton;
     QLabel* m_problem;
     QLabel* m_warning;
     QCheckBox* m_allowWideSsh;

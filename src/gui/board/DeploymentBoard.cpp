@@ -72,8 +72,8 @@ DeploymentBoard::DeploymentBoard(QWidget* parent)
     , m_deployAction(new QAction(tr("&Deploy…"), this))
     , m_syncAction(new QAction(tr("S&ync All"), this))
     , m_terminateAction(new QAction(tr("Term&inate All…"), this))
-    , m_refreshAction(new QAction(tr("Refresh &Status"), this))
     , m_rerunFailedAction(new QAction(tr("Rerun &Failed"), this))
+    , m_refreshAction(new QAction(tr("Refresh &Status"), this))
 {
     setObjectName(QStringLiteral("deploymentBoard"));
     m_filter->setSourceModel(m_monitor->model());

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+#include "DeployTestKit.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QScopeGuard>
+#include <QTemporaryDir>
+#include <QTest>
+
+// What a container can write under its /data, on the real engine through the
+// real binary: it cannot declare itself done (finding 11), and a symlink it makes
+// there is never written through by the host (finding 3: logs/docker.txt).
+class TestHostileContainer : public QObject
+{
+    Q_OBJECT
+private:
+    static QByteArray evilScript()
+    {
+        return QByteArrayLiteral("#!/bin/sh\n"
+                                 "case \"$1\" in\n"
+                                 "claim-done)\n"
+                                 "  echo 0 > /data/logs/exit_code.txt\n"
+                                 "  date -u +%Y-%m-%dT%H:%M:%SZ > /data/logs/finished_at.txt\n"
+                                 "  sleep 120 ;;\n"
+                                 "link-log)\n"
+                                 "  ln -sf \"$2\" /data/logs/docker.txt ;;\n"
+                                 "esac\n");
+    }
+    std::unique_ptr<TestProject> evilProject(const QStringList& conditions)
+    {
+        auto p = m_kit.project(conditions);
+        p->repo().writeFile(QStringLiteral("evil.sh"), evilScript(), true);
+        p->setParameters({ { QStringLiteral("experiment_command"), QStringLiteral("sh evil.sh") } });
+        p->repo().commitAll(QStringLiteral("evil"));
+        return p;
+    }
+
+    DeployTestKit m_kit;
+
+private Q_SLOTS:
+    void aContainerCannotDeclareItselfDone()
+    {
+        auto project = evilProject({ QStringLiteral("claim-done") });
+        auto end = qScopeGuard([&] {
+            m_kit.cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") });
+        });
+        QCOMPARE(m_kit
+                     .cli(*project,
+                          { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"),
+                            QStringLiteral("--yes") })
+                     .exitCode,
+                 0);
+        // Once the container has written its "0", the engine still says it runs: so does status.
+        QString exitFile;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const QJsonObject status = m_kit.status(*project);
+                exitFile = m_kit.dataDir(*project, status, 1) + QStringLiteral("/logs/exit_code.txt");
+                return QFileInfo::exists(exitFile);
+            }(),
+            90000);
+        const QJsonObject status = m_kit.status(*project);
+        const QJsonObject c = DeployTestKit::condition(status, 1);
+        QCOMPARE(c.value(QStringLiteral("state")).toString(), QStringLiteral("running"));
+    }
+
+    void aContainersSymlinkIsNeverWrittenThrough()
+    {
+        QTemporaryDir victimDir;
+        const QString victim = victimDir.filePath(QStringLiteral("profile"));
+        QFile v(victim);
+        QVERIFY(v.open(QIODevice::WriteOnly));
+        v.write("# the user's own\n");
+        v.close();
+        auto project = evilProject({ QStringLiteral("link-log ") + victim });
+        auto end = qScopeGuard([&] {
+            m_kit.cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") });
+        });
+        QCOMPARE(m_kit
+                     .cli(*project,
+                          { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"),
+                            QStringLiteral("--yes"), QStringLiteral("--wait") })
+                     .exitCode,
+                 0);
+        m_kit.cli(*project, { QStringLiteral("sync") });
+        m_kit.cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") });
+        QCOMPARE(DeployTestKit::readFile(victim), QByteArray("# the user's own\n"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHostileContainer)
+#include "TestHostileContainer.moc"

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+#include "Experiment.h"
+#include "Parameters.h"
+#include "ScratchRepository.h"
+#include "board/ResultsCsv.h"
+#include "board/ResultsScanner.h"
+#include "deploy/DeploymentState.h"
+#include "deploy/Provenance.h"
+#include "files/SafeFile.h"
+#include "workspace/DeploymentIndex.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QScopeGuard>
+#include <QTemporaryDir>
+#include <QTest>
+#include <sys/stat.h>
+#include <unistd.h>
+
+// Files a container, a host or a cloned project planted: symlinks, FIFOs, a full
+// disk, a project's own "docker", formulas in results. Each test is one finding
+// of the audit (issue 24) and failed before its fix.
+class TestHostileFiles : public QObject
+{
+    Q_OBJECT
+private:
+    static QByteArray readAll(const QString& path)
+    {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
+    static void write(const QString& path, const QByteArray& data)
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(data);
+    }
+
+private Q_SLOTS:
+    void writeNeverFollowsASymlinkAtTheFile()
+    {
+        QTemporaryDir tmp;
+        write(tmp.filePath("victim"), "precious\n");
+        QVERIFY(QFile::link(tmp.filePath("victim"), tmp.filePath("deployment.json")));
+        const Result r = SafeFile::write(tmp.filePath("deployment.json"), "{}");
+        QVERIFY(!r.isOk());
+        QVERIFY2(r.message().contains("symbolic link"), qPrintable(r.message()));
+        QCOMPARE(readAll(tmp.filePath("victim")), QByteArray("precious\n"));
+        QVERIFY(QFileInfo(tmp.filePath("deployment.json")).isSymLink());
+    }
+
+    void writeNeverFollowsASymlinkedFolderBelowTheBase()
+    {
+        // data/c1-1/attempt-2 -> elsewhere, planted by attempt 1's container.
+        QTemporaryDir tmp;
+        QDir().mkpath(tmp.filePath("data/c1-1"));
+        QDir().mkpath(tmp.filePath("elsewhere/config"));
+        QVERIFY(QFile::link(tmp.filePath("elsewhere"), tmp.filePath("data/c1-1/attempt-2")));
+        const QString target = tmp.filePath("data/c1-1/attempt-2/config/provenance.json");
+        QVERIFY(!SafeFile::write(target, "{}", tmp.filePath("data")).isOk());
+        QVERIFY(!QFile::exists(tmp.filePath("elsewhere/config/provenance.json")));
+        QVERIFY(!SafeFile::makePath(tmp.filePath("data/c1-1/attempt-2/logs"), tmp.filePath("data")).isOk());
+        QVERIFY(!QDir(tmp.filePath("elsewhere/logs")).exists());
+        // A real folder is fine, made on the way.
+        QVERIFY(SafeFile::makePath(tmp.filePath("data/c2-1/logs"), tmp.filePath("data")).isOk());
+        QVERIFY(SafeFile::write(tmp.filePath("data/c2-1/logs/x.txt"), "ok", tmp.filePath("data")).isOk());
+        QCOMPARE(readAll(tmp.filePath("data/c2-1/logs/x.txt")), QByteArray("ok"));
+    }
+
+    void writeReplacesWholeAndKeepsTheMode()
+    {
+        QTemporaryDir tmp;
+        const QString path = tmp.filePath("settings.ini");
+        write(path, "old");
+        QVERIFY(::chmod(QFile::encodeName(path).constData(), 0600) == 0);
+        QVERIFY(SafeFile::write(path, "new contents").isOk());
+        QCOMPARE(readAll(path), QByteArray("new contents"));
+        QCOMPARE(QFileInfo(path).permissions() & (QFile::ReadOther | QFile::ReadGroup), QFile::Permissions());
+        QCOMPARE(QDir(tmp.path()).entryList(QDir::Files | QDir::Hidden), QStringList { "settings.ini" });
+    }
+
+    // Finding 6: a full disk emptied deployment.json while the save said it worked.
+    void fullDiskKeepsTheOldFileAndSaysSo()
+    {
+        if (::geteuid() != 0) {
+            if (qEnvironmentVariable("CI") == QLatin1String("true"))
+                QFAIL("CI runs as root (scripts/test.sh); this test mounts a small tmpfs");
+            QSKIP("mounting a small tmpfs needs root");
+        }
+        QTemporaryDir tmp;
+        const QString mount = tmp.filePath("small");
+        QVERIFY(QDir().mkpath(mount));
+        QCOMPARE(QProcess::execute("mount", { "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount }), 0);
+        const auto unmount = qScopeGuard([&] { QProcess::execute("umount", { mount }); });
+        const QString path = mount + "/deployment.json";
+        const QByteArray old = "{\"experiment\": \"kept\"}\n";
+        QVERIFY(SafeFile::write(path, old).isOk());
+        // Fill the rest of the disk.
+        {
+            QFile filler(mount + "/filler");
+            QVERIFY(filler.open(QIODevice::WriteOnly));
+            const QByteArray block(4096, 'x');
+            while (filler.write(block) == block.size() && filler.flush()) { }
+        }
+        const Result r = SafeFile::write(path, QByteArray(32 * 1024, 'y'));
+        QVERIFY(!r.isOk());
+        QVERIFY2(r.message().contains("unchanged"), qPrintable(r.message()));
+        QCOMPARE(readAll(path), old);
+        QCOMPARE(QDir(mount).entryList(QDir::Files | QDir::Hidden), (QStringList { "deployment.json", "filler" }));
+    }
+
+    // Finding 13: results hung for ever on a FIFO; finding 7: a symlink came home and was read.
+    void readRefusesFifosAndSymlinksWithoutBlocking()
+    {
+        QTemporaryDir tmp;
+        const QString results = tmp.filePath("results");
+        QVERIFY(QDir().mkpath(results + "/sub"));
+        QCOMPARE(::mkfifo(QFile::encodeName(results + "/metrics.json").constData(), 0644), 0);
+        QCOMPARE(::mkfifo(QFile::encodeName(results + "/sub/more.csv").constData(), 0644), 0);
+        write(tmp.filePath("secret.json"), "{\"secret\": 42}");
+        QVERIFY(QFile::link(tmp.filePath("secret.json"), results + "/passwd.json"));
+        QVERIFY(QFile::link(tmp.path(), results + "/up"));
+        write(results + "/ok.json", "{\"loss\": 0.5}");
+
+        QElapsedTimer timer;
+        timer.start();
+        QStringList files;
+        const QMap<QString, double> metrics = ResultsScanner::scanFolder(results, &files);
+        QVERIFY(timer.elapsed() < 5000);
+        QCOMPARE(files, QStringList { "ok.json" });
+        QCOMPARE(metrics.keys(), QStringList { "loss" });
+
+        QString error;
+        QVERIFY(!SafeFile::read(results + "/metrics.json", 1024, &error));
+        QVERIFY2(error.contains("not a regular file"), qPrintable(error));
+        QVERIFY(!SafeFile::read(results + "/passwd.json", 1024, &error));
+        QVERIFY(!SafeFile::read(results + "/ok.json", 4, &error)); // bounded
+        QCOMPARE(SafeFile::read(results + "/ok.json", 1024).value_or(QByteArray()), QByteArray("{\"loss\": 0.5}"));
+    }
+
+    void provenanceIsNotReadThroughASymlink()
+    {
+        QTemporaryDir tmp;
+        QDir().mkpath(tmp.filePath("c1/config"));
+        QDir().mkpath(tmp.filePath("c1/logs"));
+        write(tmp.filePath("elsewhere.json"), "{\"host\": \"planted\"}");
+        QVERIFY(QFile::link(tmp.filePath("elsewhere.json"), tmp.filePath("c1/config/provenance.json")));
+        QCOMPARE(::mkfifo(QFile::encodeName(tmp.filePath("c1/logs/exit_code.txt")).constData(), 0644), 0);
+        QElapsedTimer timer;
+        timer.start();
+        const Provenance::Record r = Provenance::read(tmp.filePath("c1"));
+        QVERIFY(timer.elapsed() < 5000);
+        QCOMPARE(r.host, QString());
+    }
+
+    // Finding 4: "/proc/self/cwd/docker" passed the rule and ran the project's ./docker.
+    void dockerCommandIsAProgramNotAPathIntoTheProject_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("proc") << "/proc/self/cwd/docker"
+                              << "must not be under /proc";
+        QTest::newRow("proc-sudo") << "sudo /proc/1/root/usr/bin/docker"
+                                   << "must not be under /proc";
+        QTest::newRow("dev-fd") << "/dev/fd/3/docker"
+                                << "must not be under /dev";
+        QTest::newRow("dotdot") << "/usr/../tmp/docker"
+                                << "no \".\" or \"..\"";
+        QTest::newRow("dot") << "/usr/./bin/docker"
+                             << "no \".\" or \"..\"";
+    }
+    void dockerCommandIsAProgramNotAPathIntoTheProject()
+    {
+        QFETCH(QString, command);
+        QFETCH(QString, message);
+        const QByteArray text = "{\"experiment_name\": \"x\", \"local_docker_command\": \"" + command.toUtf8() + "\"}";
+        Result error;
+        QVERIFY(!Parameters::parse(text, "parameters.json", &error));
+        QVERIFY2(error.message().contains("parameters.json:1:50: local_docker_command"), qPrintable(error.message()));
+        QVERIFY2(error.message().contains(message), qPrintable(error.message()));
+        QVERIFY(error.exitCode() == 2);
+    }
+
+    void dockerCommandInsideTheProjectIsRefusedAtOpen()
+    {
+        ScratchRepository repo;
+        repo.writeFile("bin/docker", "#!/bin/sh\necho pwned > /tmp/pwned\n", true);
+        repo.writeFile("experiments/1/Dockerfile", "FROM debian:bookworm-slim\n");
+        // An absolute path that only the project's own clone location makes true:
+        // the project's file, found through a symlink outside it too.
+        QTemporaryDir outside;
+        QVERIFY(QFile::link(repo.filePath("bin"), outside.filePath("tools")));
+        for (const QString& path : { repo.filePath("bin/docker"), outside.filePath("tools/docker") }) {
+            repo.writeFile("experiments/1/parameters.json",
+                           "{\"experiment_name\": \"x\", \"local_docker_command\": \"" + path.toUtf8() + "\"}\n");
+            Experiment e;
+            const Result r = Experiment::open(repo.filePath("experiments/1"), &e);
+            QVERIFY2(!r.isOk(), qPrintable(path));
+            QVERIFY2(r.message().contains("is a file of the project"), qPrintable(r.message()));
+            QVERIFY2(r.message().contains("parameters.json"), qPrintable(r.message()));
+            QCOMPARE(r.exitCode(), 2);
+        }
+        // An installed program stays fine.
+        repo.writeFile("experiments/1/parameters.json",
+                       "{\"experiment_name\": \"x\", \"local_docker_command\": \"/usr/bin/docker\"}\n");
+        Experiment e;
+        QVERIFY(Experiment::open(repo.filePath("experiments/1"), &e).isOk());
+    }
+
+    // Finding 8: a project's known_hosts ("@cert-authority *") went into the index's, trusted for every host.
+    void projectKnownHostsGiveOnlyTheirOwnHostsKeys()
+    {
+        QTemporaryDir tmp;
+        const QString experiment = tmp.filePath("exp");
+        const QString state = experiment + "/.logistician";
+        QVERIFY(QDir().mkpath(state));
+        write(experiment + "/parameters.json", "{\"experiment_name\": \"kh\"}\n");
+        const QByteArray key = "AAAAC3NzaC1lZDI1NTE5AAAAIBbTsDDYzKLXoSdPxU1Gr4aT4dJxlZ2QmFmF5IHHLxwM";
+        const QByteArray good = "[127.0.0.9]:2222 ssh-ed25519 " + key;
+        write(state + "/known_hosts",
+              "@cert-authority * ssh-ed25519 " + key + "\n" + "* ssh-ed25519 " + key + "\n"
+                  + "other.example ssh-ed25519 " + key + "\n" + good + "\n" + "[127.0.0.9]:2222,* ssh-ed25519 " + key
+                  + "\n");
+        DeploymentState s;
+        s.experiment = "kh";
+        s.backend = "ssh";
+        s.hosts << DeploymentState::Host::at("root@127.0.0.9:2222");
+        DeploymentIndex index(tmp.filePath("index"));
+        QVERIFY(index.record(experiment, state, s).isOk());
+        QCOMPARE(readAll(index.sshDir() + "/known_hosts"), good + "\n");
+    }
+
+    // Finding 12: a metric named =HYPERLINK(...) went into the CSV as a formula.
+    void csvCellsAreNotFormulas_data()
+    {
+        QTest::addColumn<QString>("cell");
+        QTest::addColumn<QString>("written");
+        QTest::newRow("equals") << "=HYPERLINK(\"http://x\")"
+                                << "\"'=HYPERLINK(\"\"http://x\"\")\"";
+        QTest::newRow("at") << "@SUM(A1:A2)"
+                            << "'@SUM(A1:A2)";
+        QTest::newRow("plus") << "+cmd"
+                              << "'+cmd";
+        QTest::newRow("minus-text") << "-2+3"
+                                    << "'-2+3";
+        QTest::newRow("tab") << "\t=1"
+                             << "'\t=1";
+        QTest::newRow("negative-number") << "-0.5"
+                                         << "-0.5";
+        QTest::newRow("exponent") << "-1e-3"
+                                  << "-1e-3";
+        QTest::newRow("plain") << "loss"
+                               << "loss";
+    }
+    void csvCellsAreNotFormulas()
+    {
+        QFETCH(QString, cell);
+        QFETCH(QString, written);
+        QCOMPARE(ResultsCsv::field(cell), written);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHostileFiles)
+#include "TestHostileFiles.moc"
