@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "Console.h"
 
+#include "PrintableText.h"
+
 #include <QJsonDocument>
 #include <QProcessEnvironment>
 #include <cstdio>
@@ -61,9 +63,16 @@ void passOutput(const QByteArray& bytes)
     fflush(to);
 }
 
+// What the verbs print holds outside text (conditions, hosts' messages, metric names,
+// log lines): its control characters are shown escaped, never sent to the terminal.
 void out(const QString& text)
 {
-    passOutput(text.toUtf8());
+    passOutput(PrintableText::escaped(text).toUtf8());
+}
+
+void clearScreen()
+{
+    passOutput(QByteArrayLiteral("\x1b[H\x1b[2J"));
 }
 
 void outLine(const QString& text)
@@ -71,11 +80,20 @@ void outLine(const QString& text)
     out(text + QLatin1Char('\n'));
 }
 
-void err(const QString& text)
+namespace {
+
+void writeErr(const QString& text)
 {
     const QByteArray bytes = text.toUtf8();
     fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stderr);
     fflush(stderr);
+}
+
+} // namespace
+
+void err(const QString& text)
+{
+    writeErr(PrintableText::escaped(text));
 }
 
 bool colour()
@@ -92,7 +110,7 @@ bool stdinIsTerminal()
 void error(const QString& message)
 {
     if (colour())
-        err(QStringLiteral("\x1b[1;31mlogistician: error:\x1b[0m %1\n").arg(message));
+        writeErr(QStringLiteral("\x1b[1;31mlogistician: error:\x1b[0m %1\n").arg(PrintableText::escaped(message)));
     else
         err(QStringLiteral("logistician: error: %1\n").arg(message));
 }
@@ -112,7 +130,7 @@ int exitWith(const Result& result)
 void echoCommand(const QString& displayLine)
 {
     if (colour())
-        err(QStringLiteral("\x1b[32m$ %1\x1b[0m\n").arg(displayLine));
+        writeErr(QStringLiteral("\x1b[32m$ %1\x1b[0m\n").arg(PrintableText::escaped(displayLine)));
     else
         err(QStringLiteral("$ %1\n").arg(displayLine));
 }

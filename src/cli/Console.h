@@ -13,7 +13,9 @@ namespace Console {
 // The "schema" of every --json document; docs/json.md describes version 1.
 constexpr int JsonSchemaVersion = 1;
 
-void out(const QString& text); // stdout, no newline added
+// stdout, no newline added; control characters of outside text shown escaped (PrintableText::escaped)
+void out(const QString& text);
+void clearScreen(); // status --watch on a terminal
 void outLine(const QString& text);
 void err(const QString& text);
 void error(const QString& message); // "logistician: error: ..."
@@ -34,7 +36,7 @@ bool jsonMode();
 QString jsonVerb();
 // Prints the verb's one document, "schema" added; later calls print nothing.
 void printJson(QJsonObject document);
-// A command's standard output: stdout, or stderr in JSON mode.
+// A command's standard output as it is: stdout, or stderr in JSON mode.
 void passOutput(const QByteArray& bytes);
 // Reads one line from stdin after a prompt; secret hides the echo.
 QString prompt(const QString& question, const QString& defaultValue = QString(), bool secret = false);

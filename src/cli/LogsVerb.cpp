@@ -4,6 +4,7 @@
 #include "CommandRunner.h"
 #include "Console.h"
 #include "DeployVerb.h"
+#include "PrintableText.h"
 #include "board/ConditionLog.h"
 #include "deploy/Deployment.h"
 
@@ -28,9 +29,11 @@ Result captureLines(const Command& command, bool echo, QStringList* lines)
     CommandRunner runner;
     QEventLoop loop;
     QByteArray pending[2];
+    PrintableText::EscapedStream shown[2];
     auto take = [&](int stream, const QByteArray& data) {
         if (echo) {
-            fwrite(data.constData(), 1, static_cast<size_t>(data.size()), stderr);
+            const QByteArray safe = shown[stream].feed(data);
+            fwrite(safe.constData(), 1, static_cast<size_t>(safe.size()), stderr);
             fflush(stderr);
         }
         pending[stream] += data;
@@ -71,9 +74,13 @@ int LogsVerb::execute(const QStringList& arguments)
                                                    "code."));
     const QCommandLineOption tail(QStringLiteral("tail"), QStringLiteral("Only the last N lines (default: all)."),
                                   QStringLiteral("N"));
+    const QCommandLineOption raw(QStringLiteral("raw"),
+                                 QStringLiteral("The log's bytes as they are; without it, control characters (a "
+                                                "terminal escape, a screen clear) are shown escaped."));
     const QCommandLineOption json = jsonOption();
     parser.addOption(follow);
     parser.addOption(tail);
+    parser.addOption(raw);
     parser.addOption(json);
     addPositional(parser, QStringLiteral("EXPERIMENT_DIR"),
                   QStringLiteral("The experiment folder (default: the current folder)."),
@@ -144,8 +151,9 @@ int LogsVerb::execute(const QStringList& arguments)
         return Console::exitWith(made);
     // --json: the lines in one document at the end (with -f, as they come on stderr too).
     QStringList printed;
-    if (const Result shown
-        = parser.isSet(json) ? captureLines(command, following, &printed) : runToEnd(command, QStringLiteral("logs"));
+    if (const Result shown = parser.isSet(json)
+            ? captureLines(command, following, &printed)
+            : runToEnd(command, QStringLiteral("logs"), parser.isSet(raw) ? Output::AsIs : Output::Escaped);
         !shown)
         return Console::exitWith(shown);
     int code = 0;

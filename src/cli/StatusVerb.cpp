@@ -133,7 +133,7 @@ int StatusVerb::execute(const QStringList& arguments)
         if (code == 2)
             return code;
         if (clearScreen)
-            Console::out(QStringLiteral("\x1b[H\x1b[2J"));
+            Console::clearScreen();
         const bool over = !parser.isSet(watch) || !deployment.state().stillGoing();
         if (parser.isSet(json)) {
             // One document: --watch prints the summary line of each look on stderr and the state at the end.

@@ -12,6 +12,7 @@
 #include "ListVerb.h"
 #include "Logging.h"
 #include "LogsVerb.h"
+#include "PrintableText.h"
 #include "ResultsVerb.h"
 #include "RunVerb.h"
 #include "SetupVerb.h"
@@ -256,16 +257,23 @@ Result Verb::openExperiment(const QCommandLineParser& parser, Experiment* experi
     return Experiment::open(dir, experiment);
 }
 
-Result Verb::runToEnd(const Command& command, const QString& what)
+Result Verb::runToEnd(const Command& command, const QString& what, Output output)
 {
     CommandRunner runner;
     QEventLoop loop;
     Result result;
-    QObject::connect(&runner, &CommandRunner::standardOutput, [](const QByteArray& d) { Console::passOutput(d); });
-    QObject::connect(&runner, &CommandRunner::standardError, [](const QByteArray& d) {
+    // Outside text (a container's log): its control characters shown, not acted on.
+    PrintableText::EscapedStream outStream;
+    PrintableText::EscapedStream errStream;
+    const bool escape = output == Output::Escaped;
+    auto toErr = [](const QByteArray& d) {
         fwrite(d.constData(), 1, static_cast<size_t>(d.size()), stderr);
         fflush(stderr);
-    });
+    };
+    QObject::connect(&runner, &CommandRunner::standardOutput,
+                     [&](const QByteArray& d) { Console::passOutput(escape ? outStream.feed(d) : d); });
+    QObject::connect(&runner, &CommandRunner::standardError,
+                     [&](const QByteArray& d) { toErr(escape ? errStream.feed(d) : d); });
     bool over = false;
     QObject::connect(&runner, &CommandRunner::finished, [&](int exitCode, const QString& message) {
         if (exitCode != 0)
@@ -278,6 +286,10 @@ Result Verb::runToEnd(const Command& command, const QString& what)
     runner.start(command);
     if (!over && runner.isRunning())
         loop.exec();
+    if (escape) {
+        Console::passOutput(outStream.finish());
+        toErr(errStream.finish());
+    }
     return result;
 }
 

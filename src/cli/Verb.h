@@ -48,8 +48,14 @@ protected:
     // Opens the experiment folder argument and reads its saved deployment (if any).
     Result openDeployment(const QCommandLineParser& parser, std::unique_ptr<Deployment>* deployment);
     // Runs a command to the end, output streamed to this process's stdout and
-    // stderr; failed ("WHAT failed: ...") unless it exits with 0.
-    static Result runToEnd(const Command& command, const QString& what);
+    // stderr (Escaped: control characters shown, for outside text such as a
+    // container's log); failed ("WHAT failed: ...") unless it exits with 0.
+    enum class Output
+    {
+        AsIs,
+        Escaped,
+    };
+    static Result runToEnd(const Command& command, const QString& what, Output output = Output::AsIs);
     // After deploy, sync or terminate: with --json, the deployment's state as the verb's
     // document (or the error document when there is no state); returns code.
     int reportDeployment(const Deployment& deployment, int code, const QString& message) const;

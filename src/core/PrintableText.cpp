@@ -15,6 +15,51 @@ bool isFormatControl(char16_t c)
 
 } // namespace
 
+QString escaped(const QString& text)
+{
+    QString result;
+    result.reserve(text.size());
+    for (const QChar ch : text) {
+        const char16_t c = ch.unicode();
+        if (c == u'\n' || c == u'\t') {
+            result += ch;
+        } else if (c < 0x20 || c == 0x7f) {
+            result += QStringLiteral("\\x%1").arg(int(c), 2, 16, QLatin1Char('0'));
+        } else if ((c >= 0x80 && c <= 0x9f) || isFormatControl(c)) {
+            result += QStringLiteral("\\u%1").arg(int(c), 4, 16, QLatin1Char('0'));
+        } else {
+            result += ch;
+        }
+    }
+    return result;
+}
+
+QByteArray EscapedStream::feed(const QByteArray& bytes)
+{
+    QByteArray text = m_held + bytes;
+    m_held.clear();
+    // Hold back an incomplete UTF-8 sequence at the end (at most 3 bytes).
+    int cut = int(text.size());
+    for (int back = 1; back <= 3 && back <= text.size(); ++back) {
+        const unsigned char b = static_cast<unsigned char>(text.at(text.size() - back));
+        if ((b & 0xC0) == 0x80)
+            continue; // a continuation byte: look further back for the lead
+        const int need = (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 1;
+        if (need > back)
+            cut = int(text.size()) - back;
+        break;
+    }
+    m_held = text.mid(cut);
+    return escaped(QString::fromUtf8(text.left(cut))).toUtf8();
+}
+
+QByteArray EscapedStream::finish()
+{
+    const QByteArray rest = m_held;
+    m_held.clear();
+    return escaped(QString::fromUtf8(rest)).toUtf8();
+}
+
 QString clean(const QString& text, LineBreaks lineBreaks)
 {
     // Whole escape sequences first, so no "[31m" is left behind: CSI (ESC [ or U+009B ... final byte),

@@ -18,4 +18,21 @@ enum class LineBreaks
 
 QString clean(const QString& text, LineBreaks lineBreaks = LineBreaks::Keep);
 
+// The same text with every control character shown, not acted on: ESC as "\x1b",
+// a C1 control as "\u009b", a bidirectional override as "\u202e" (newline and
+// tab kept). What the CLI prints of outside text, so nothing is hidden either.
+QString escaped(const QString& text);
+
+// escaped() for a stream of UTF-8 bytes that arrives in pieces (a log as it comes):
+// a character split between two pieces is held back until it is whole.
+class EscapedStream
+{
+public:
+    QByteArray feed(const QByteArray& bytes);
+    QByteArray finish(); // what is still held back
+
+private:
+    QByteArray m_held;
+};
+
 } // namespace PrintableText

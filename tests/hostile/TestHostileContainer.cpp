@@ -27,6 +27,10 @@ private:
                                  "  sleep 120 ;;\n"
                                  "link-log)\n"
                                  "  ln -sf \"$2\" /data/logs/docker.txt ;;\n"
+                                 "escapes)\n"
+                                 "  printf 'title \\033]0;pwned\\007 clear \\033[2J end\\n'\n"
+                                 "  mkdir -p /data/results\n"
+                                 "  printf '{\"\\\\u001b]52;c;aGk=\\\\u0007loss\": 1}' > /data/results/m.json ;;\n"
                                  "esac\n");
     }
     std::unique_ptr<TestProject> evilProject(const QStringList& conditions)
@@ -65,6 +69,41 @@ private Q_SLOTS:
         const QJsonObject status = m_kit.status(*project);
         const QJsonObject c = DeployTestKit::condition(status, 1);
         QCOMPARE(c.value(QStringLiteral("state")).toString(), QStringLiteral("running"));
+    }
+
+    // Finding 9: escape sequences from a container reached the terminal through logs and results.
+    void outputIsInert()
+    {
+        auto project = evilProject({ QStringLiteral("escapes") });
+        auto end = qScopeGuard([&] {
+            m_kit.cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") });
+        });
+        QCOMPARE(m_kit
+                     .cli(*project,
+                          { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"),
+                            QStringLiteral("--yes"), QStringLiteral("--wait") })
+                     .exitCode,
+                 0);
+        // logs takes the folder before the condition.
+        auto logsOf = [&](const QStringList& extra) {
+            return CliProcess::run(QStringList { QStringLiteral("logs"), project->experimentDir(), QStringLiteral("1") }
+                                       + extra,
+                                   project->root(), m_kit.env());
+        };
+        const CliResult logs = logsOf({});
+        QCOMPARE(logs.exitCode, 0);
+        QVERIFY2(!logs.out.contains(QChar(0x1b)) && !logs.out.contains(QChar(0x07)), qPrintable(logs.out));
+        QVERIFY2(logs.out.contains(QStringLiteral("title \\x1b]0;pwned\\x07 clear \\x1b[2J end")),
+                 qPrintable(logs.out));
+        const CliResult raw = logsOf({ QStringLiteral("--raw") });
+        QVERIFY(raw.out.contains(QStringLiteral("\x1b]0;pwned\x07")));
+        for (const QString& format : { QStringLiteral("table"), QStringLiteral("csv") }) {
+            const CliResult results
+                = m_kit.cli(*project, { QStringLiteral("results"), QStringLiteral("--format"), format });
+            QCOMPARE(results.exitCode, 0);
+            QVERIFY2(!results.out.contains(QChar(0x1b)) && !results.out.contains(QChar(0x07)), qPrintable(results.out));
+            QVERIFY2(results.out.contains(QStringLiteral("\\x1b]52;c;aGk=\\x07loss")), qPrintable(results.out));
+        }
     }
 
     void aContainersSymlinkIsNeverWrittenThrough()

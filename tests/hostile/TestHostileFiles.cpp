@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "Experiment.h"
 #include "Parameters.h"
+#include "PrintableText.h"
 #include "ScratchRepository.h"
 #include "board/ResultsCsv.h"
 #include "board/ResultsScanner.h"
@@ -230,6 +231,24 @@ private Q_SLOTS:
         DeploymentIndex index(tmp.filePath("index"));
         QVERIFY(index.record(experiment, state, s).isOk());
         QCOMPARE(readAll(index.sshDir() + "/known_hosts"), good + "\n");
+    }
+
+    // Finding 9: control characters are shown, not acted on; a stream split inside a character holds it back.
+    void controlCharactersAreShownEscaped()
+    {
+        QCOMPARE(PrintableText::escaped(QStringLiteral("a\x1b]52;c;x\x07" "b\tc\nd\x7f")),
+                 QStringLiteral("a\\x1b]52;c;x\\x07b\tc\nd\\x7f"));
+        QCOMPARE(PrintableText::escaped(QString(QChar(0x9b)) + QChar(0x202e)), QStringLiteral("\\u009b\\u202e"));
+        PrintableText::EscapedStream stream;
+        const QByteArray utf8 = QStringLiteral("é\x1b[2Jü").toUtf8(); // é is 2 bytes, ü 2 bytes
+        QByteArray out;
+        for (char byte : utf8)
+            out += stream.feed(QByteArray(1, byte));
+        out += stream.finish();
+        QCOMPARE(QString::fromUtf8(out), QStringLiteral("é\\x1b[2Jü"));
+        const QByteArray c1 = QString(QChar(0x9b)).toUtf8(); // C1 CSI: 0xC2 0x9B
+        QCOMPARE(stream.feed(c1.left(1)), QByteArray());
+        QCOMPARE(stream.feed(c1.mid(1)), QByteArray("\\u009b"));
     }
 
     // Finding 12: a metric named =HYPERLINK(...) went into the CSV as a formula.

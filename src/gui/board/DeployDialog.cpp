@@ -284,6 +284,8 @@ QWidget* DeployDialog::makeBody()
     m_summary->setObjectName(QStringLiteral("deploySummary"));
     m_summary->setWordWrap(true);
     m_problem->setObjectName(QStringLiteral("deployProblem"));
+    // Built from files anyone could have written (deployment.json's backend): text, never markup.
+    m_problem->setTextFormat(Qt::PlainText);
     m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
     note(m_problem, errorColour);
     m_allowDirty->setObjectName(QStringLiteral("deployAllowDirty"));

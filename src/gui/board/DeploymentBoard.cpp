@@ -393,8 +393,8 @@ void DeploymentBoard::updateHeader()
     m_pages->setCurrentIndex(1);
     const DeploymentState& state = m_monitor->deployment()->state();
     QString text = tr("<b>%1</b> on <b>%2</b> · commit <tt>%3</tt>%4 · deployed %5")
-                       .arg(state.experiment.toHtmlEscaped(), state.backend.toHtmlEscaped(), state.commit.left(12),
-                            state.dirty ? tr(" (tree was dirty)") : QString(),
+                       .arg(state.experiment.toHtmlEscaped(), state.backend.toHtmlEscaped(),
+                            state.commit.left(12).toHtmlEscaped(), state.dirty ? tr(" (tree was dirty)") : QString(),
                             state.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
     if (state.terminated)
         text += tr(" · <span style='color:%1'>terminated</span>").arg(Theme::mutedText(palette()).name());
