@@ -8,6 +8,7 @@
 #include "deploy/DeploymentState.h"
 #include "deploy/Provenance.h"
 #include "files/SafeFile.h"
+#include "git/GitRepository.h"
 #include "workspace/DeploymentIndex.h"
 
 #include <QDir>
@@ -236,7 +237,8 @@ private Q_SLOTS:
     // Finding 9: control characters are shown, not acted on; a stream split inside a character holds it back.
     void controlCharactersAreShownEscaped()
     {
-        QCOMPARE(PrintableText::escaped(QStringLiteral("a\x1b]52;c;x\x07" "b\tc\nd\x7f")),
+        QCOMPARE(PrintableText::escaped(QStringLiteral("a\x1b]52;c;x\x07"
+                                                       "b\tc\nd\x7f")),
                  QStringLiteral("a\\x1b]52;c;x\\x07b\tc\nd\\x7f"));
         QCOMPARE(PrintableText::escaped(QString(QChar(0x9b)) + QChar(0x202e)), QStringLiteral("\\u009b\\u202e"));
         PrintableText::EscapedStream stream;
@@ -249,6 +251,52 @@ private Q_SLOTS:
         const QByteArray c1 = QString(QChar(0x9b)).toUtf8(); // C1 CSI: 0xC2 0x9B
         QCOMPARE(stream.feed(c1.left(1)), QByteArray());
         QCOMPARE(stream.feed(c1.mid(1)), QByteArray("\\u009b"));
+    }
+
+    // Finding 5: a tree naming "a" as a symlink and again as a folder made the export write through the symlink.
+    void exportNeverWritesThroughASymlinkItMade()
+    {
+        ScratchRepository repo;
+        repo.writeFile("README", "x\n");
+        repo.commitAll();
+        QTemporaryDir outside;
+        auto object = [&](const QByteArray& content) {
+            QProcess p;
+            p.setWorkingDirectory(repo.path());
+            p.start("git", { "hash-object", "-w", "--stdin" });
+            p.write(content);
+            p.closeWriteChannel();
+            p.waitForFinished();
+            return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+        };
+        auto tree = [&](const QByteArray& listing) {
+            QProcess p;
+            p.setWorkingDirectory(repo.path());
+            p.start("git", { "mktree" });
+            p.write(listing);
+            p.closeWriteChannel();
+            p.waitForFinished();
+            return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+        };
+        const QString link = object(outside.path().toUtf8());
+        const QString file = object("pwned\n");
+        const QString sub = tree("100644 blob " + file.toUtf8() + "\tx\n");
+        const QString root = tree("120000 blob " + link.toUtf8() + "\ta\n040000 tree " + sub.toUtf8() + "\ta\n");
+        QVERIFY(!root.isEmpty());
+        const QString commit
+            = repo.git({ "-c", "user.name=t", "-c", "user.email=t@localhost", "commit-tree", root, "-m", "hostile" })
+                  .trimmed();
+        Result error;
+        auto opened = GitRepository::discover(repo.path(), &error);
+        QVERIFY(opened);
+        QTemporaryDir out;
+        const Result exported = opened->exportTree(commit, QString(), out.filePath("code"));
+        QVERIFY(!exported.isOk());
+        QVERIFY2(exported.message().contains("twice") || exported.message().contains("symbolic link"),
+                 qPrintable(exported.message()));
+        QVERIFY(!QFileInfo::exists(outside.filePath("x")));
+        QVERIFY(!opened->exportRepository(commit, out.filePath("repo")).isOk());
+        QVERIFY(!QFileInfo::exists(outside.filePath("x")));
     }
 
     // Finding 12: a metric named =HYPERLINK(...) went into the CSV as a formula.

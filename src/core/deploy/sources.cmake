@@ -10,6 +10,7 @@ target_sources(logistician_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/Deployment.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeployPreview.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeploymentState.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/DeploymentStateFile.cpp
     ${CMAKE_CURRENT_LIST_DIR}/HostCheck.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ImageReference.cpp
     ${CMAKE_CURRENT_LIST_DIR}/Provenance.cpp

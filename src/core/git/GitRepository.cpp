@@ -7,8 +7,14 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QSet>
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <git2.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace {
 
@@ -36,7 +42,29 @@ struct ExportContext
     git_repository* repo;
     QString destination;
     QString error;
+    // Every path written, and those that are symlinks: a tree (from anyone's clone) may name a path twice, as
+    // a symlink and as a folder, to have the second write go through the first.
+    QSet<QString> written;
+    QSet<QString> links;
 };
+
+// A path of a tree that could make the export write outside its folder: a repeated path, a step through a
+// symlink this export made, or a "." or ".." step. Empty when it is safe.
+QString unsafeExportPath(const ExportContext& ctx, const QString& relative)
+{
+    if (ctx.written.contains(relative))
+        return QStringLiteral("%1 is in the commit twice").arg(relative);
+    const QStringList steps = relative.split(QLatin1Char('/'));
+    QString prefix;
+    for (const QString& step : steps) {
+        if (step.isEmpty() || step == QLatin1String(".") || step == QLatin1String(".."))
+            return QStringLiteral("%1 has an empty, \".\" or \"..\" step").arg(relative);
+        prefix += (prefix.isEmpty() ? QString() : QStringLiteral("/")) + step;
+        if (prefix != relative && ctx.links.contains(prefix))
+            return QStringLiteral("%1 goes through the symbolic link %2").arg(relative, prefix);
+    }
+    return QString();
+}
 
 struct CopyContext
 {
@@ -70,10 +98,16 @@ int exportEntry(const char* root, const git_tree_entry* entry, void* payload)
     const QString relative = QString::fromUtf8(root) + QString::fromUtf8(git_tree_entry_name(entry));
     const QString target = ctx->destination + QLatin1Char('/') + relative;
     const git_filemode_t mode = git_tree_entry_filemode(entry);
+    if (const QString why = unsafeExportPath(*ctx, relative); !why.isEmpty()) {
+        ctx->error = QStringLiteral("refusing to export: %1").arg(why);
+        return -1;
+    }
+    ctx->written.insert(relative);
 
     if (mode == GIT_FILEMODE_TREE) {
-        if (!QDir().mkpath(target)) {
-            ctx->error = QStringLiteral("cannot create %1").arg(target);
+        // A new folder, never one that is there (or a symlink in its place).
+        if (::mkdir(QFile::encodeName(target).constData(), 0755) != 0) {
+            ctx->error = QStringLiteral("cannot create %1: %2").arg(target, QString::fromLocal8Bit(strerror(errno)));
             return -1;
         }
         return 0;
@@ -93,17 +127,30 @@ int exportEntry(const char* root, const git_tree_entry* entry, void* payload)
             ctx->error = QStringLiteral("cannot create symlink %1").arg(target);
             return -1;
         }
+        ctx->links.insert(relative);
         return 0;
     }
-    QFile file(target);
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size()) {
-        ctx->error = QStringLiteral("cannot write %1: %2").arg(target, file.errorString());
+    // A new file: O_EXCL and O_NOFOLLOW, so nothing already there (a symlink) is written through.
+    const int fd = ::open(QFile::encodeName(target).constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                          mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644);
+    if (fd < 0) {
+        ctx->error = QStringLiteral("cannot write %1: %2").arg(target, QString::fromLocal8Bit(strerror(errno)));
         return -1;
     }
-    QFile::Permissions perms = QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther;
-    if (mode == GIT_FILEMODE_BLOB_EXECUTABLE)
-        perms |= QFile::ExeOwner | QFile::ExeGroup | QFile::ExeOther;
-    file.setPermissions(perms);
+    qsizetype done = 0;
+    while (done < content.size()) {
+        const ssize_t n = ::write(fd, content.constData() + done, size_t(content.size() - done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        done += n;
+    }
+    ::close(fd);
+    if (done != content.size()) {
+        ctx->error = QStringLiteral("cannot write %1").arg(target);
+        return -1;
+    }
     return 0;
 }
 
