@@ -5,6 +5,7 @@
 // copies of an example deploy side by side (or the refusal names the other's folder); a killed --dry-run
 // leaves no scratch folder behind.
 #include "DeployTestKit.h"
+#include "workspace/ExampleCopier.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -23,6 +24,7 @@ private Q_SLOTS:
     void dryRunNamesWhatDeployUses();
     void listShowsAnOrphansContainersAsTheyAre();
     void copiesOfAnExampleDeploySideBySide();
+    void copyNamesAreExperimentNames();
     void killedDryRunLeavesNoScratchFolder();
 
 private:
@@ -270,6 +272,22 @@ void TestDeployTidy::copiesOfAnExampleDeploySideBySide()
         QCOMPARE(run({ QStringLiteral("terminate"), QStringLiteral("--yes"), dir }).exitCode, 0);
     for (const QString& experiment : { QStringLiteral("addition-1"), QStringLiteral("sums-1") })
         DeployTestKit::cleanUp(experiment);
+}
+
+void TestDeployTidy::copyNamesAreExperimentNames()
+{
+    QCOMPARE(ExampleCopier::experimentNameFor(QStringLiteral("/home/me/optimise"), QStringLiteral("1")),
+             QStringLiteral("optimise-1"));
+    QCOMPARE(ExampleCopier::experimentNameFor(QStringLiteral("/home/me/My Sweep/"), QStringLiteral("1")),
+             QStringLiteral("My-Sweep-1"));
+    QCOMPARE(ExampleCopier::experimentNameFor(QStringLiteral("/tmp/.hidden"), QStringLiteral("1")),
+             QStringLiteral("hidden-1"));
+    QCOMPARE(ExampleCopier::experimentNameFor(QStringLiteral("/tmp/été;rm -rf"), QStringLiteral("1")),
+             QStringLiteral("t-rm-rf-1"));
+    QCOMPARE(
+        ExampleCopier::experimentNameFor(QStringLiteral("/tmp/") + QString(80, QLatin1Char('a')), QStringLiteral("1"))
+            .size(),
+        63);
 }
 
 void TestDeployTidy::killedDryRunLeavesNoScratchFolder()
