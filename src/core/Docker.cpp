@@ -79,7 +79,7 @@ Command listLabelled(const QString& docker, const QString& experiment)
                          { QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("--no-trunc"),
                            QStringLiteral("--filter"), filter, QStringLiteral("--format"),
                            QStringLiteral("{{.Names}}\t{{.Label \"logistician.experiment\"}}\t{{.Label "
-                                          "\"logistician.commit\"}}\t{{.Image}}\t{{.State}}") })
+                                          "\"logistician.commit\"}}\t{{.Image}}\t{{.State}}\t{{.Status}}") })
         .asQuery();
 }
 

@@ -50,7 +50,8 @@ Command removeContainers(const QString& docker, const QStringList& containers);
 // Removes image references (tags); an image a container still uses stays.
 Command removeImages(const QString& docker, const QStringList& images);
 // Every container, running or not, with the label logistician.experiment (=experiment when given): name,
-// experiment, commit, image and state, tab-separated, one a line (LabelledContainers parses them).
+// experiment, commit, image, state and status ("Exited (0) 2 minutes ago"), tab-separated, one a line
+// (LabelledContainers parses them).
 Command listLabelled(const QString& docker, const QString& experiment = QString());
 // The image's ENTRYPOINT and CMD as one JSON array of two arrays (either may be null).
 Command imageCommand(const QString& docker, const QString& image);

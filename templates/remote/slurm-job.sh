@@ -1,30 +1,40 @@
 #!/bin/sh
-# Logistician SLURM job (see src/core/slurm/SlurmJob): submitted once as a job
+# Logistician SLURM job (see src/core/slurm/SlurmJob): submitted as a job
 # array, `sbatch --array=...%MAX_PARALLEL`; array task N runs condition N.
 # Nothing of a condition is in this script: task N reads line N of
-# @DIR@/slurm/conditions (the condition's folder name, [a-z0-9.-] only, made by
-# Logistician), then the container command of that folder's run.argv, one word
-# per line, into "$@". Nothing read is evaluated. The container is named
-# @PREFIX@SLUG (run.argv names it so).
+# @DIR@/slurm/conditions, four words Logistician made of [a-z0-9._/-]: the
+# condition's folder name, its container's name, and the data folders of this
+# attempt and of attempt 1 inside the condition's folder ("data", and
+# "data/attempt-2" for a rerun); then the container command of that folder's
+# run.argv, one word per line, into "$@". Nothing read is evaluated.
 #   DIR/SLUG/run.argv   the container run (docker/podman run ... or apptainer exec ...)
-#   DIR/SLUG/data/      /data of the container; the run wrapper writes
+#   DIR/SLUG/DATA/      /data of the container; the run wrapper writes
 #                       logs/started_at.txt, finished_at.txt, exit_code.txt there
-# The container's output goes to DIR/SLUG/data/logs/output.txt. When SLURM stops
-# the task (time limit, scancel) it sends SIGTERM first: the container is killed
-# then too, not left running without its task.
+# The container's output goes to DIR/SLUG/DATA/logs/output.txt. A later
+# attempt's folder gets attempt 1's config; the earlier attempts' folders stay
+# as they are. When SLURM stops the task (time limit, scancel) it sends SIGTERM
+# first: the container is killed then too, not left running without its task.
 set -u
 dir=@DIR@
 runtime=@RUNTIME@
 task=${SLURM_ARRAY_TASK_ID:?not a job array task}
-slug=$(sed -n "${task}p" "$dir/slurm/conditions")
-case $slug in
-'' | *[!a-z0-9.-]*)
-    echo "task $task: no condition on line $task of $dir/slurm/conditions" >&2
+bad() {
+    echo "task $task: line $task of $dir/slurm/conditions is not a condition's four names" >&2
     exit 2
-    ;;
-esac
+}
+line=$(sed -n "${task}p" "$dir/slurm/conditions")
+set -f
+# shellcheck disable=SC2086 # split into its words on purpose; globbing is off
+set -- $line
+set +f
+[ "$#" -eq 4 ] || bad
+slug=$1 name=$2 data=$3 first=$4
+for word in "$slug" "$name" "$data" "$first"; do
+    case $word in
+    '' | .* | */.* | *[!a-z0-9._/-]*) bad ;;
+    esac
+done
 cdir=$dir/$slug
-name=@PREFIX@$slug
 set --
 while IFS= read -r word; do
     set -- "$@" "$word"
@@ -33,7 +43,10 @@ done <"$cdir/run.argv"
     echo "task $task: $cdir/run.argv is empty" >&2
     exit 2
 }
-mkdir -p "$cdir/data/logs"
+mkdir -p "$cdir/$data/logs" "$cdir/$data/results" "$cdir/$data/config" || exit 1
+if [ "$data" != "$first" ]; then
+    cp -R "$cdir/$first/config/." "$cdir/$data/config" || exit 1
+fi
 stop() {
     trap '' TERM INT
     # docker and podman: the container is not the task's child; apptainer's is, and goes with the task.
@@ -42,7 +55,7 @@ stop() {
     esac
     kill "$pid" 2>/dev/null
 }
-"$@" >"$cdir/data/logs/output.txt" 2>&1 &
+"$@" >"$cdir/$data/logs/output.txt" 2>&1 &
 pid=$!
 trap stop TERM INT
 wait "$pid"

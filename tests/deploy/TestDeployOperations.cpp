@@ -15,6 +15,7 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -64,7 +65,7 @@ std::unique_ptr<DeployContext> TestDeployOperations::sshContext(const QString& b
     DeploymentState& s = ctx->state;
     s.experiment = QStringLiteral("exp");
     s.backend = backend;
-    s.commit = QStringLiteral("0123456789abcdef");
+    s.commit = QStringLiteral("0123456789abcdef0123456789abcdef01234567"); // a commit id, as StateRules wants
     for (const char* address : { "me@a", "me@b" }) {
         DeploymentState::Host h;
         h.address = QLatin1String(address);
@@ -151,6 +152,16 @@ void TestDeployOperations::unreachableHostEndsItsConditions()
     auto ctx = sshContext();
     QTemporaryDir dir;
     ctx->stateDir = dir.path();
+    // Recorded in an index of the test's own, never the user's.
+    QTemporaryDir stateHome;
+    const QByteArray savedStateHome = qgetenv("XDG_STATE_HOME");
+    qputenv("XDG_STATE_HOME", stateHome.path().toUtf8());
+    const auto restore = qScopeGuard([savedStateHome] {
+        if (savedStateHome.isEmpty())
+            qunsetenv("XDG_STATE_HOME");
+        else
+            qputenv("XDG_STATE_HOME", savedStateHome);
+    });
     DeploymentState& s = ctx->state;
     // Its container was seen created (or running before the wrapper wrote its start time): no start time yet.
     s.conditions[0].startedAt = QDateTime();
@@ -313,8 +324,10 @@ void TestDeployOperations::terminateSomeTouchesOnlyTheChosen()
     QCOMPARE(work.dirs, QStringList { ctx->remoteDir(ctx->state.hosts[0], ctx->state.conditions[1]) });
     QVERIFY(work.removeIfEmpty.isEmpty());
     QVERIFY(work.logs.isEmpty());
-    // Already terminated: nothing chosen.
-    ctx->state.conditions[1].phase = Phase::Terminated;
+    // Already terminated: nothing chosen; having ended, it keeps its phase.
+    const Phase ended = ctx->state.conditions[1].phase;
+    ctx->state.conditions[1].markTerminated();
+    QCOMPARE(ctx->state.conditions[1].phase, ended);
     QVERIFY(TerminateOperation::plan(*ctx, { 1 }).chosen.isEmpty());
 }
 

@@ -280,9 +280,15 @@ void TestDeploySlurm::podmanCancelRerunTerminate()
                                  .toObject()
                                  .value(QStringLiteral("job"))
                                  .toString();
+    const QString c2 = experimentDir(*project) + QStringLiteral("/c2-n-2-exit-3/data");
+    const QByteArray firstStart = DeployTestKit::readFile(c2 + QStringLiteral("/logs/started_at.txt"));
+    QVERIFY(!firstStart.isEmpty());
     const CliResult rerun = m_kit->cli(*project, { QStringLiteral("deploy"), QStringLiteral("--rerun-failed") });
     QCOMPARE(rerun.exitCode, 0);
     QVERIFY(rerun.err.contains(QStringLiteral("--array=2-3%3")));
+    // As on the other backends: the number it reran, each a new attempt in a folder of its own.
+    QVERIFY2(rerun.err.contains(QStringLiteral("rerunning 2 condition(s) as a new attempt")), qPrintable(rerun.err));
+    QVERIFY2(rerun.err.contains(QStringLiteral("2 condition(s) handed to 1 host(s)")), qPrintable(rerun.err));
     status = waitFor(
         *project,
         [](const QJsonObject& s) {
@@ -298,6 +304,17 @@ void TestDeploySlurm::podmanCancelRerunTerminate()
              firstJob);
     QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(),
              QStringLiteral("succeeded"));
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("attempt")).toInt(), 1);
+    QCOMPARE(DeployTestKit::condition(status, 2).value(QStringLiteral("attempt")).toInt(), 2);
+    QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("attempt")).toInt(), 2);
+    // Attempt 1 stays as it ended; attempt 2 ran in attempt-2/ with attempt 1's config.
+    QCOMPARE(DeployTestKit::readFile(c2 + QStringLiteral("/logs/started_at.txt")), firstStart);
+    QCOMPARE(DeployTestKit::readFile(c2 + QStringLiteral("/logs/exit_code.txt")).trimmed(), QByteArray("3"));
+    QCOMPARE(DeployTestKit::readFile(c2 + QStringLiteral("/attempt-2/logs/exit_code.txt")).trimmed(), QByteArray("3"));
+    QVERIFY(QFileInfo::exists(c2 + QStringLiteral("/attempt-2/config/deployment.json")));
+    QVERIFY(QFileInfo::exists(c2 + QStringLiteral("/attempt-2/logs/output.txt")));
+    const CliResult table = m_kit->cli(*project, { QStringLiteral("status") });
+    QVERIFY2(table.out.contains(QStringLiteral("attempt 2")), qPrintable(table.out));
     const QString rerunTask = DeployTestKit::condition(status, 2)
                                   .value(QStringLiteral("slurm"))
                                   .toObject()

@@ -21,6 +21,7 @@ class TestDeployState : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void slugs();
+    void terminateKeepsWhatEnded();
     void roundTrip();
     void hostPhasesKeepTheirJsonStrings();
     void terraformEscapesData();
@@ -44,13 +45,57 @@ void TestDeployState::slugs()
     QVERIFY(DeploymentState::slugFor(4, QString(200, QLatin1Char('a'))).size() <= 48);
 }
 
+void TestDeployState::terminateKeepsWhatEnded()
+{
+    using Phase = DeploymentState::Phase;
+    auto terminated = [](Phase phase, Phase lastRun = Phase::Queued) {
+        DeploymentState::Condition c;
+        c.phase = phase;
+        c.lastRunPhase = lastRun;
+        c.markTerminated();
+        return c;
+    };
+    QCOMPARE(terminated(Phase::Succeeded).phase, Phase::Succeeded);
+    QCOMPARE(terminated(Phase::Failed).phase, Phase::Failed);
+    QVERIFY(terminated(Phase::Succeeded).terminated);
+    // Stopped before it ended: terminated, what it was doing kept as its last run phase.
+    QCOMPARE(terminated(Phase::Running).phase, Phase::Terminated);
+    QCOMPARE(terminated(Phase::Running).lastRunPhase, Phase::Running);
+    QCOMPARE(terminated(Phase::Queued).phase, Phase::Terminated);
+    // Its host stopped answering after it was seen to succeed: it succeeded.
+    QCOMPARE(terminated(Phase::Unreachable, Phase::Succeeded).phase, Phase::Succeeded);
+    QCOMPARE(terminated(Phase::Unreachable, Phase::Running).phase, Phase::Terminated);
+
+    // Written and read back; a file from before the flag (phase "terminated") reads as terminated.
+    DeploymentState s;
+    s.experiment = QStringLiteral("rnn");
+    DeploymentState::Condition c = terminated(Phase::Succeeded);
+    c.index = 1;
+    c.slug = QStringLiteral("c1");
+    s.conditions << c;
+    QVERIFY(DeploymentState::fromJson(s.toJson()).conditions.at(0).terminated);
+    QCOMPARE(DeploymentState::fromJson(s.toJson()).conditions.at(0).phase, Phase::Succeeded);
+    QJsonObject json = s.toJson();
+    QJsonArray conditions = json.value(QStringLiteral("conditions")).toArray();
+    QJsonObject old = conditions.at(0).toObject();
+    old.remove(QStringLiteral("terminated"));
+    old.insert(QStringLiteral("phase"), QStringLiteral("terminated"));
+    conditions.replace(0, old);
+    json.insert(QStringLiteral("conditions"), conditions);
+    QVERIFY(DeploymentState::fromJson(json).conditions.at(0).terminated);
+    old.insert(QStringLiteral("phase"), QStringLiteral("succeeded"));
+    conditions.replace(0, old);
+    json.insert(QStringLiteral("conditions"), conditions);
+    QVERIFY(!DeploymentState::fromJson(json).conditions.at(0).terminated);
+}
+
 void TestDeployState::roundTrip()
 {
     QTemporaryDir dir;
     DeploymentState s;
     s.experiment = QStringLiteral("rnn");
     s.backend = QStringLiteral("ssh");
-    s.commit = QStringLiteral("0123456789abcdef");
+    s.commit = QStringLiteral("0123456789abcdef0123456789abcdef01234567");
     s.createdAt = QDateTime::currentDateTimeUtc();
     s.hosts.append(DeploymentState::Host::at(QStringLiteral("me@10.0.0.1:2222"), QStringLiteral("/home/me")));
     s.hosts.last().phase = DeploymentState::HostPhase::Ready;

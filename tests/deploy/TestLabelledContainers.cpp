@@ -12,9 +12,9 @@ private Q_SLOTS:
     void readsWhatDeployLabelled()
     {
         const QByteArray out = "logistician-rnn-c1-lr-0.1\trnn\t0123456789abcdef0123456789abcdef01234567\t"
-                               "logistician/rnn:0123456789ab\trunning\n"
+                               "logistician/rnn:0123456789ab\trunning\tUp 3 minutes\n"
                                "logistician-rnn-c2\trnn\t0123456789abcdef0123456789abcdef01234567\t"
-                               "127.0.0.1:5000/logistician/rnn:0123456789ab\texited\n";
+                               "127.0.0.1:5000/logistician/rnn:0123456789ab\texited\tExited (3) 2 minutes ago\n";
         QStringList refused;
         const QList<LabelledContainers::Found> found = LabelledContainers::parse(out, &refused);
         QVERIFY(refused.isEmpty());
@@ -23,6 +23,8 @@ private Q_SLOTS:
         QCOMPARE(found.at(0).experiment, QStringLiteral("rnn"));
         QVERIFY(found.at(0).running);
         QVERIFY(!found.at(1).running);
+        QCOMPARE(found.at(0).exitCode, -1);
+        QCOMPARE(found.at(1).exitCode, 3);
         QCOMPARE(LabelledContainers::images(found).size(), 2);
         QCOMPARE(LabelledContainers::builtImage(QStringLiteral("RNN"), found.at(0).commit),
                  QStringLiteral("logistician/rnn:0123456789ab"));
@@ -32,13 +34,15 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("line");
         const QByteArray commit = "0123456789abcdef0123456789abcdef01234567";
-        QTest::newRow("command in commit") << QByteArray("c1\trnn\t$(touch /tmp/pwned)\tlogistician/rnn:1\trunning");
-        QTest::newRow("short commit") << QByteArray("c1\trnn\t0123\tlogistician/rnn:1\trunning");
-        QTest::newRow("experiment with ;") << ("c1\trnn;rm -rf ~\t" + commit + "\tlogistician/rnn:1\trunning");
-        QTest::newRow("option as name") << ("-rf\trnn\t" + commit + "\tlogistician/rnn:1\trunning");
-        QTest::newRow("option as image") << ("c1\trnn\t" + commit + "\t--privileged\trunning");
-        QTest::newRow("space in image") << ("c1\trnn\t" + commit + "\tx y\trunning");
-        QTest::newRow("extra field") << ("c1\trnn\t" + commit + "\tlogistician/rnn:1\trunning\tx");
+        QTest::newRow("command in commit")
+            << QByteArray("c1\trnn\t$(touch /tmp/pwned)\tlogistician/rnn:1\trunning\tUp 1 second");
+        QTest::newRow("short commit") << QByteArray("c1\trnn\t0123\tlogistician/rnn:1\trunning\tUp 1 second");
+        QTest::newRow("experiment with ;")
+            << ("c1\trnn;rm -rf ~\t" + commit + "\tlogistician/rnn:1\trunning\tUp 1 second");
+        QTest::newRow("option as name") << ("-rf\trnn\t" + commit + "\tlogistician/rnn:1\trunning\tUp 1 second");
+        QTest::newRow("option as image") << ("c1\trnn\t" + commit + "\t--privileged\trunning\tUp 1 second");
+        QTest::newRow("space in image") << ("c1\trnn\t" + commit + "\tx y\trunning\tUp 1 second");
+        QTest::newRow("extra field") << ("c1\trnn\t" + commit + "\tlogistician/rnn:1\trunning\tUp 1 second\tx");
         QTest::newRow("missing field") << ("c1\trnn\t" + commit);
     }
 

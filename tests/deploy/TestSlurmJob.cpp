@@ -48,23 +48,27 @@ private Q_SLOTS:
     void jobScriptReadsTheConditionNeverHoldsIt()
     {
         QString error;
-        const QString script
-            = SlurmJob::jobScript(QStringLiteral("/home/a b/it's"), QStringLiteral("docker"),
-                                  { QStringLiteral("docker") }, QStringLiteral("logistician-x-"), &error);
+        const QString script = SlurmJob::jobScript(QStringLiteral("/home/a b/it's"), QStringLiteral("docker"),
+                                                   { QStringLiteral("docker") }, &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QVERIFY(script.contains(QStringLiteral("dir='/home/a b/it'\\''s'")));
         QVERIFY(script.contains(QStringLiteral("SLURM_ARRAY_TASK_ID")));
         QVERIFY(script.startsWith(QStringLiteral("#!/bin/sh\n"))); // sbatch refuses a script without it
         QVERIFY(!script.contains(QStringLiteral("eval")));
         QVERIFY(!script.contains(QLatin1Char('@') + QStringLiteral("DIR@")));
-        // The conditions file: line N is condition N's folder name, whatever the order given.
-        DeploymentState::Condition a;
-        a.index = 2;
-        a.slug = QStringLiteral("c2-b");
-        DeploymentState::Condition b;
-        b.index = 1;
-        b.slug = QStringLiteral("c1-a");
-        QCOMPARE(SlurmJob::conditionsFile({ a, b }), QByteArray("c1-a\nc2-b\n"));
+        // The conditions file: line N is condition N's folder, container and data folders (this attempt's,
+        // attempt 1's), whatever the order given.
+        SlurmJob::Task a { 2, QStringLiteral("c2-b"), QStringLiteral("logistician-x-c2-b-a2"),
+                           QStringLiteral("data/attempt-2"), QStringLiteral("data") };
+        const SlurmJob::Task b { 1, QStringLiteral("c1-a"), QStringLiteral("logistician-x-c1-a"),
+                                 QStringLiteral("data"), QStringLiteral("data") };
+        QCOMPARE(SlurmJob::conditionsFile({ a, b }, &error),
+                 QByteArray("c1-a logistician-x-c1-a data data\nc2-b logistician-x-c2-b-a2 data/attempt-2 data\n"));
+        QVERIFY(error.isEmpty());
+        // A word the job script would refuse is refused here first.
+        a.data = QStringLiteral("data/../..");
+        QVERIFY(SlurmJob::conditionsFile({ a }, &error).isEmpty());
+        QVERIFY2(error.contains(QStringLiteral("data/../..")), qPrintable(error));
     }
 
     void runArgvPerRuntime()

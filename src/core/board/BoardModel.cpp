@@ -15,7 +15,7 @@ bool BoardModel::Row::operator==(const Row& o) const
 {
     return phase == o.phase && exitCode == o.exitCode && slug == o.slug && host == o.host && text == o.text
         && startedAt == o.startedAt && finishedAt == o.finishedAt && syncedAt == o.syncedAt && attempt == o.attempt
-        && job == o.job && scheduler == o.scheduler;
+        && job == o.job && scheduler == o.scheduler && terminated == o.terminated;
 }
 
 BoardModel::BoardModel(QObject* parent)
@@ -34,6 +34,7 @@ BoardModel::Row BoardModel::rowFrom(const DeploymentState::Condition& c)
     row.syncedAt = c.syncedAt;
     row.exitCode = c.exitCode;
     row.phase = c.phase;
+    row.terminated = c.isTerminated();
     row.attempt = c.attempt;
     row.job = c.job;
     row.scheduler = SlurmJob::describe(c);
@@ -181,7 +182,7 @@ int BoardModel::unsyncedCount() const
     int n = 0;
     for (const Row& row : m_rows) {
         const bool finished = row.phase == Phase::Succeeded || row.phase == Phase::Failed;
-        if (row.startedAt.isValid() && row.phase != Phase::Terminated && !(finished && row.syncedAt.isValid()))
+        if (row.startedAt.isValid() && !row.terminated && !(finished && row.syncedAt.isValid()))
             ++n;
     }
     return n;

@@ -73,6 +73,7 @@ public:
     // Rows started and not yet synced since they finished.
     int unsyncedCount() const;
     Phase phase(int row) const { return m_rows.at(row).phase; }
+    bool isTerminated(int row) const { return m_rows.at(row).terminated; }
     QString slug(int row) const { return m_rows.at(row).slug; }
     QString host(int row) const { return m_rows.at(row).host; }
     QString conditionText(int row) const { return m_rows.at(row).text; }
@@ -102,6 +103,7 @@ private:
         QDateTime syncedAt;
         int exitCode = -1;
         Phase phase = Phase::Queued;
+        bool terminated = false; // its container is gone (DeploymentState::Condition::terminated)
         int attempt = 1;
         bool operator==(const Row& other) const;
     };

@@ -25,7 +25,7 @@ Result command(const Deployment& deployment, const DeploymentState::Condition& c
                Command* out)
 {
     const DeploymentState& state = deployment.state();
-    if (condition.phase == DeploymentState::Phase::Terminated) {
+    if (condition.isTerminated()) {
         // The container is gone: what sync or terminate saved of its log is all there is.
         const QString saved = savedLog(deployment, condition);
         if (saved.isEmpty())

@@ -42,8 +42,7 @@ QStringList unreachableSlugs(const DeploymentState& state, const QSet<int>& posi
     QStringList slugs;
     for (int i = 0; i < state.conditions.size(); ++i) {
         const DeploymentState::Condition& c = state.conditions.at(i);
-        if ((!positions.isEmpty() && !positions.contains(i)) || c.phase == Phase::Terminated
-            || c.phase == Phase::Preempted)
+        if ((!positions.isEmpty() && !positions.contains(i)) || c.isTerminated() || c.phase == Phase::Preempted)
             continue;
         const DeploymentState::Host* host = state.host(c.host);
         if (host && host->phase == HostPhase::Unreachable && !slugs.contains(c.slug))

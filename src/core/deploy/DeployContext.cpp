@@ -123,7 +123,7 @@ void DeployContext::markUnreachable(const QString& address, const QString& why)
     const bool givenUp = silent >= UnreachableLostSeconds;
     for (int i : state.conditionsOn(address)) {
         DeploymentState::Condition& c = state.conditions[i];
-        if (c.phase == Phase::Unreachable || c.phase == Phase::Stopped || c.phase == Phase::Terminated
+        if (c.isTerminated() || c.phase == Phase::Unreachable || c.phase == Phase::Stopped
             || c.phase == Phase::Preempted)
             continue;
         // Running counts as started even before the run wrapper wrote its start time (the container was
@@ -190,8 +190,7 @@ QString withAttempt(const QString& dir, const DeploymentState::Condition& condit
 
 QString DeployContext::containerName(const DeploymentState::Condition& condition, int attempt) const
 {
-    return QStringLiteral("logistician-%1-%2")
-        .arg(state.experiment.toLower(), condition.attemptKey(attempt > 0 ? attempt : condition.attempt));
+    return state.containerName(condition, attempt);
 }
 
 QString DeployContext::localDataDir(const DeploymentState::Condition& condition, int attempt) const

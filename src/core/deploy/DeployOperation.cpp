@@ -129,7 +129,8 @@ DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& 
         }
         plan.resumes = true;
     }
-    // slurm resubmits its failed tasks as one array of their indexes (SlurmDeploy), without attempt folders.
+    // slurm reruns its failed tasks (each a new attempt, as elsewhere) as one array of their indexes; a rerun
+    // of chosen ones is not offered there.
     if (plan.backend == QLatin1String("slurm") && !options.rerun.isEmpty()) {
         plan.check = Result::badInput(QStringLiteral("deploy --rerun N is not supported on slurm; "
                                                      "--rerun-failed resubmits the failed tasks"));
@@ -141,7 +142,7 @@ DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& 
             plan.check = Result::badInput(QStringLiteral("no preempted condition has a retry left"));
             return plan;
         }
-    } else if (options.reruns() && plan.backend != QLatin1String("slurm")) {
+    } else if (options.reruns()) {
         if (const Result chosen = Rerun::choose(ctx.hasState ? ctx.state : DeploymentState(), options.rerun,
                                                 options.rerunFailed, &plan.rerun);
             !chosen) {
@@ -164,6 +165,29 @@ DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& 
         plan.priceNote = price.note;
     }
     return plan;
+}
+
+DeploymentState DeployOperation::newState(const Parameters& params, const QString& backend, bool remote,
+                                          const QString& commit, bool dirty)
+{
+    DeploymentState state;
+    setImage(state, params, remote, commit);
+    state.experiment = params.experimentName();
+    state.backend = backend;
+    state.commit = commit;
+    state.dirty = dirty;
+    state.createdAt = QDateTime::currentDateTimeUtc();
+    const QStringList conditions = params.allConditions();
+    for (int i = 0; i < conditions.size(); ++i) {
+        DeploymentState::Condition c;
+        c.index = i + 1;
+        c.text = conditions.at(i);
+        c.arguments = ShellWords::split(c.text).value_or(QStringList()); // plan() refused any that does not split
+        c.slug = DeploymentState::slugFor(c.index, c.text);
+        c.lastAttempt = 1 + params.maxRetries();
+        state.conditions.append(c);
+    }
+    return state;
 }
 
 Docker::RunSpec DeployOperation::runSpec(const DeployContext& ctx, const DeploymentState::Condition& c,
@@ -318,45 +342,17 @@ void DeployOperation::setUpState(const GitFacts& facts)
     if (!m_plan.resumes || !handedOverAnything(state, m_ctx.preassignsHosts()))
         setImage(state, m_ctx.experiment.parameters(), m_ctx.isRemote(), facts.commit);
     if (!m_plan.resumes) {
-        const Parameters& params = m_ctx.experiment.parameters();
-        const QString registry = state.registry;
-        const QString image = state.image;
-        state = DeploymentState();
-        state.experiment = params.experimentName();
-        state.backend = m_plan.backend;
-        state.commit = facts.commit;
-        state.dirty = facts.dirty;
-        state.createdAt = QDateTime::currentDateTimeUtc();
-        state.registry = registry;
-        state.image = image;
-        const QStringList conditions = params.allConditions();
-        for (int i = 0; i < conditions.size(); ++i) {
-            DeploymentState::Condition c;
-            c.index = i + 1;
-            c.text = conditions.at(i);
-            c.arguments = *ShellWords::split(c.text); // plan() refused any that does not split
-            c.slug = DeploymentState::slugFor(c.index, c.text);
-            c.lastAttempt = 1 + params.maxRetries();
-            state.conditions.append(c);
-        }
+        state = newState(m_ctx.experiment.parameters(), m_plan.backend, m_ctx.isRemote(), facts.commit, facts.dirty);
         m_ctx.hasState = true;
         // The files machines.txt and the config folders describe belong to this deployment now.
         QFile::remove(m_ctx.experiment.machinesFile());
         // So do the runner folders: an earlier deployment's claims never hold back this one's conditions.
         QDir(m_ctx.stateDir + QStringLiteral("/runner")).removeRecursively();
         QDir(m_ctx.stateDir + QStringLiteral("/runners")).removeRecursively();
-    } else if (m_options.rerunFailed && SlurmDeploy::isSlurm(m_ctx)) {
-        // slurm: the failed conditions become new, so the hand-over submits an array of only their indexes.
-        for (int i = 0; i < state.conditions.size(); ++i) {
-            DeploymentState::Condition& c = state.conditions[i];
-            if (c.phase != Phase::Failed)
-                continue;
-            c = SlurmDeploy::forRerun(c);
-            Q_EMIT m_ctx.conditionChanged(i);
-        }
     }
     // deploy --rerun: new attempts, left alone by the status round before the hand-over (their new runner
-    // keys are not claimed yet, which a round would take for lost).
+    // keys are not claimed yet, which a round would take for lost). slurm: the hand-over submits an array of
+    // only these, each writing its attempt's folder.
     if (m_options.retryPreempted)
         Rerun::prepareRetry(&state, m_plan.rerun);
     else
@@ -773,8 +769,7 @@ void DeployOperation::statusThenHandOver()
 
 bool DeployOperation::toHandOver(const DeploymentState::Condition& c)
 {
-    return !c.startedAt.isValid() && c.phase != Phase::Failed && c.phase != Phase::Succeeded
-        && c.phase != Phase::Terminated;
+    return !c.startedAt.isValid() && c.phase != Phase::Failed && c.phase != Phase::Succeeded && !c.isTerminated();
 }
 
 void DeployOperation::handOver()
@@ -794,6 +789,7 @@ void DeployOperation::handOver()
         DeploymentState::Condition& c = state.conditions[i];
         if (!toHandOver(c))
             continue;
+        m_handing.insert(i);
         if (c.host.isEmpty() && !ready.isEmpty() && !m_ctx.preassignsHosts())
             c.host = ready.at(next++ % ready.size());
         if (!ready.contains(c.host)) {
@@ -924,7 +920,7 @@ Result DeployOperation::writeRunnerFolder(const QString& address, const QString&
     QByteArray retries;
     for (int i : m_ctx.state.conditionsOn(address)) {
         const DeploymentState::Condition& c = m_ctx.state.conditions.at(i);
-        if (c.phase == Phase::Terminated)
+        if (c.isTerminated())
             continue;
         // Its current attempt in the queue; the retries (max_retries) the runner starts by itself after a
         // failure in the retries file. A line names the key of the attempt that follows it, or "-".
@@ -1115,9 +1111,11 @@ void DeployOperation::handOverFailed(const QString& address, const QString& why,
 void DeployOperation::finishDeploy()
 {
     m_ctx.save();
+    // Those this deploy handed over (a rerun: the conditions it reran), not every condition on those hosts.
     int handed = 0;
-    for (const DeploymentState::Condition& c : std::as_const(m_ctx.state.conditions)) {
-        if (m_handedTo.contains(c.host) && c.phase != Phase::Terminated)
+    for (int i : std::as_const(m_handing)) {
+        const DeploymentState::Condition& c = m_ctx.state.conditions.at(i);
+        if (m_handedTo.contains(c.host) && !c.isTerminated() && !m_notHandedOver.contains(c.slug))
             ++handed;
     }
     const QString message

@@ -40,6 +40,12 @@ public:
     using Done = std::function<void(const Result&)>;
 
     static DeployPlan plan(const DeployContext& ctx, const DeployOptions& options);
+    // The state a new deployment of this commit starts with: its experiment, commit, image (and registry) and
+    // every condition queued. deploy goes on from it; the preview names containers, labels and folders by it.
+    static DeploymentState newState(const Parameters& params, const QString& backend, bool remote,
+                                    const QString& commit, bool dirty);
+    // Not started, not ended, not terminated: a deploy (run again) hands it to its host.
+    static bool toHandOver(const DeploymentState::Condition& c);
     // The docker run of one condition on a host: the one place its image, mounts, wrapper, labels,
     // GPUs and arguments (or $OPTIONS and the image's own command) are decided; deploy and its preview use it.
     static Docker::RunSpec runSpec(const DeployContext& ctx, const DeploymentState::Condition& condition,
@@ -92,7 +98,6 @@ private:
     // script per condition) written and uploaded, and its runner started detached; then deploy ends.
     void statusThenHandOver();
     void handOver();
-    static bool toHandOver(const DeploymentState::Condition& c);
     void uploadConditions(const QString& address, JobPool::Done done);
     // Original style: the image's own ENTRYPOINT and CMD on that host, for the run wrapper to run.
     void lookUpImageCommand(const QString& address, JobPool::Done done);
@@ -123,6 +128,7 @@ private:
     QStringList m_otherCommits; // hosts with containers of another commit: deploy refuses (exit 2)
     QStringList m_handedTo; // hosts whose runner runs (started, or alive from before)
     QStringList m_notHandedOver; // slugs
+    QSet<int> m_handing; // positions this deploy hands over (new, queued still, or rerun): what it reports
     QFutureWatcher<GitFacts> m_probe;
     QFutureWatcher<QString> m_export;
 };

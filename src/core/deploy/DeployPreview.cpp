@@ -8,15 +8,47 @@
 #include "deploy/DeployContext.h"
 #include "deploy/DeployOperation.h"
 #include "deploy/Deployment.h"
+#include "deploy/Rerun.h"
 #include "deploy/Terraform.h"
 #include "git/GitRepository.h"
+#include "slurm/SlurmDeploy.h"
 #include "slurm/SlurmJob.h"
 
+#include <QCoreApplication>
+#include <QDir>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSaveFile>
 #include <QStandardPaths>
 #include <QTimer>
+#include <cerrno>
+#include <csignal>
+#include <sys/types.h>
+
+namespace {
+
+// The scratch folders of previews: under the user's cache, never a name in the shared temporary folder.
+QString scratchRoot()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/preview");
+}
+
+// A scratch folder is named for the process that made it ("PID-XXXXXX"); one whose process is gone was left by a
+// killed preview, and goes now.
+void removeLeftovers()
+{
+    QDir root(scratchRoot());
+    for (const QString& name : root.entryList(QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot)) {
+        bool number = false;
+        const qint64 pid = name.section(QLatin1Char('-'), 0, 0).toLongLong(&number);
+        if (!number || pid <= 0 || pid == QCoreApplication::applicationPid())
+            continue;
+        if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+            QDir(root.filePath(name)).removeRecursively();
+    }
+}
+
+} // namespace
 
 DeployPreview::DeployPreview(const Deployment& deployment, QObject* parent)
     : QObject(parent)
@@ -70,28 +102,37 @@ void DeployPreview::runTerraform(const QStringList& args, const QMap<QString, QS
     AsyncCommand::run(Terraform::command(m_scratch->path(), args, env), this, then);
 }
 
-QStringList DeployPreview::slurmJob(const Parameters& params, const QStringList& conditions, const QString& commit)
+QStringList DeployPreview::slurmJob(const DeployContext& ctx, const DeploymentState::Host& host,
+                                    const QList<int>& positions)
 {
-    // What deploy submits, with work_dir as written (its "~" is the login user's home).
-    const SlurmParameters::Settings settings = SlurmParameters::read(params);
-    const QString dir = settings.workDir + QLatin1Char('/') + params.experimentName();
+    // What deploy submits (SlurmDeploy): the same sbatch, job script and conditions file, with work_dir's "~"
+    // standing for the login user's home.
+    const SlurmParameters::Settings settings = SlurmParameters::read(ctx.experiment.parameters());
+    const QString dir = ctx.remoteExperimentDir(host);
     QList<int> indexes;
-    for (int i = 1; i <= conditions.size(); ++i)
-        indexes << i;
+    for (int i : positions)
+        indexes << ctx.state.conditions.at(i).index;
     const QString words
-        = ShellWords::join(SlurmJob::sbatchArgv(settings, SlurmJob::arraySpec(indexes, params.maxParallel()),
-                                                QStringLiteral("logistician-") + params.experimentName(), dir));
-    const QString prefix = QStringLiteral("logistician-%1-").arg(params.experimentName().toLower());
-    const QStringList docker = settings.runtime == QLatin1String("docker")
-        ? Docker::programWords(params.remoteDockerCommand())
-        : QStringList { settings.runtime };
-    QStringList lines { QStringLiteral("Each container runs as one task of a SLURM job array (%1 runtime), submitted "
-                                       "with:")
-                            .arg(settings.runtime),
-                        QStringLiteral("  ") + words,
-                        QStringLiteral("The job script %1/slurm/job.sh (commit %2):").arg(dir, commit.left(12)) };
-    for (const QString& line : SlurmJob::jobScript(dir, settings.runtime, docker, prefix).split(QLatin1Char('\n')))
+        = ShellWords::join(SlurmJob::sbatchArgv(settings, SlurmJob::arraySpec(indexes, ctx.backend->slotsPerHost()),
+                                                QStringLiteral("logistician-") + ctx.state.experiment, dir));
+    QStringList lines {
+        QStringLiteral("Each container runs as one task of a SLURM job array (%1 runtime), submitted "
+                       "with:")
+            .arg(settings.runtime),
+        QStringLiteral("  ") + words,
+        QStringLiteral("The job script %1/slurm/job.sh (commit %2):").arg(dir, ctx.state.commit.left(12))
+    };
+    for (const QString& line : SlurmDeploy::jobScript(ctx, host).split(QLatin1Char('\n')))
         lines << QStringLiteral("  ") + line;
+    lines << QStringLiteral("Its conditions file %1/slurm/conditions (folder, container, data folders):").arg(dir);
+    QString error;
+    const QByteArray conditions = SlurmJob::conditionsFile(SlurmDeploy::tasks(ctx, host), &error);
+    for (const QByteArray& line : conditions.split('\n')) {
+        if (!line.isEmpty())
+            lines << QStringLiteral("  ") + QString::fromUtf8(line);
+    }
+    if (!error.isEmpty())
+        lines << QStringLiteral("  ") + error;
     return lines;
 }
 
@@ -113,37 +154,55 @@ void DeployPreview::start(const DeployOptions& options)
 
     const Experiment experiment = options.withLimits(m_deployment.experiment());
     const Parameters& params = experiment.parameters();
-    // The docker runs deploy would make, with the limits asked for (max_runtime_minutes reaches the wrapper).
-    DeployContext limited(experiment);
-    limited.state = m_deployment.state();
-    limited.hasState = m_deployment.hasDeployment();
     auto repo = GitRepository::discover(experiment.dir());
     const QString commit = repo ? repo->headCommit() : QString();
-    const bool remote = plan.backend != QLatin1String("local");
-    const QString image = QStringLiteral("logistician/%1:%2").arg(params.experimentName().toLower(), commit.left(12));
-    DeploymentState::Host host;
-    host.home = QStringLiteral("~"); // a remote home is known once the host answers
+    // The state deploy goes on with (a resumed deployment's, or the one it makes: DeployOperation::newState), on
+    // the backend it uses: the containers, labels, image and folders named by the functions deploy names them by.
+    DeployContext limited(experiment);
+    if (const Result created = limited.createBackend(plan.backend); !created) {
+        finish(created);
+        return;
+    }
+    const bool remote = limited.isRemote();
+    limited.state
+        = plan.resumes ? m_deployment.state() : DeployOperation::newState(params, plan.backend, remote, commit, false);
+    limited.hasState = true;
+    QList<int> shown;
+    if (!plan.rerun.isEmpty()) {
+        Rerun::prepare(&limited.state, plan.rerun, params.maxRetries());
+        shown = plan.rerun;
+    } else {
+        for (int i = 0; i < limited.state.conditions.size(); ++i) {
+            if (DeployOperation::toHandOver(limited.state.conditions.at(i)))
+                shown << i;
+        }
+    }
+    // A host not reached yet: "~" stands for its login user's home, learnt when it first answers.
+    auto hostOf = [&limited](const DeploymentState::Condition& c) {
+        if (const DeploymentState::Host* known = limited.state.host(c.host); known && !known->home.isEmpty())
+            return *known;
+        return DeploymentState::Host::at(c.host, QStringLiteral("~"));
+    };
     m_lines << (plan.backend == QLatin1String("aws") ? QStringLiteral("Each machine boots with %1, then runs:")
                                                            .arg(QStringLiteral("templates/bootstrap/user-data.sh "
                                                                                "(installs Docker and rsync)"))
                                                      : QStringLiteral("Containers and their commands:"));
-    const QStringList conditions = params.allConditions();
-    for (int i = 0; i < conditions.size(); ++i) {
-        DeploymentState::Condition c;
-        c.index = i + 1;
-        c.text = conditions.at(i);
-        c.arguments = ShellWords::split(c.text).value_or(QStringList());
-        c.slug = DeploymentState::slugFor(c.index, c.text);
+    if (shown.isEmpty())
+        m_lines << QStringLiteral(
+            "  none: every condition was handed over already (`logistician status` follows them)");
+    for (int i : std::as_const(shown)) {
+        const DeploymentState::Condition& c = limited.state.conditions.at(i);
         // The same docker run deploy makes; where deploy reads the image's own CMD first (original-style
         // folders), the preview names it instead.
-        const Docker::RunSpec spec
-            = DeployOperation::runSpec(limited, c, host, remote, image, { QStringLiteral("IMAGE_CMD") });
+        const Docker::RunSpec spec = DeployOperation::runSpec(limited, c, hostOf(c), remote, limited.state.image,
+                                                              { QStringLiteral("IMAGE_CMD") });
         const Command run = Docker::run(spec);
-        m_lines
-            << QStringLiteral("  %1: %2").arg(c.slug, ShellWords::join(QStringList { run.program } + run.arguments));
+        m_lines << QStringLiteral("  %1: %2")
+                       .arg(c.attemptKey(c.attempt), ShellWords::join(QStringList { run.program } + run.arguments));
     }
     if (plan.backend == QLatin1String("slurm")) {
-        m_lines << slurmJob(params, conditions, commit);
+        const QString login = SlurmParameters::read(params).login;
+        m_lines << slurmJob(limited, DeploymentState::Host::at(login, QStringLiteral("~")), shown);
         finish(Result::ok());
         return;
     }
@@ -153,25 +212,18 @@ void DeployPreview::start(const DeployOptions& options)
     }
 
     // aws: the configuration deploy would apply, planned by the real Terraform in a scratch folder.
-    Backend::Context context { experiment, experiment.stateDir(), SshKey::privateKeyPath() };
-    m_backend = Backend::create(plan.backend, context);
+    m_backend = std::move(limited.backend); // asked for credentials after this returns
     auto* aws = qobject_cast<AwsBackend*>(m_backend.get());
-    DeploymentState state;
-    state.experiment = params.experimentName();
-    state.commit = commit;
-    for (int i = 0; i < conditions.size(); ++i) {
-        DeploymentState::Condition c;
-        c.index = i + 1;
-        c.text = conditions.at(i);
-        c.slug = DeploymentState::slugFor(c.index, c.text);
-        state.conditions.append(c);
-    }
+    DeploymentState state = limited.state;
     QJsonObject config;
     if (const Result made = aws->configuration(state, options, &config); !made) {
         finish(made);
         return;
     }
-    m_scratch = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/logistician-preview-XXXXXX"));
+    removeLeftovers();
+    QDir().mkpath(scratchRoot());
+    m_scratch = std::make_unique<QTemporaryDir>(
+        QStringLiteral("%1/%2-XXXXXX").arg(scratchRoot()).arg(QCoreApplication::applicationPid()));
     QSaveFile file(m_scratch->filePath(QLatin1String(Terraform::ConfigFileName)));
     if (!m_scratch->isValid() || !file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(config).toJson()) < 0
         || !file.commit()) {

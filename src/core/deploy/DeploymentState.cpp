@@ -65,6 +65,23 @@ void DeploymentState::Condition::queueAgain()
     schedulerReason.clear();
 }
 
+void DeploymentState::Condition::markTerminated()
+{
+    const bool before = isTerminated();
+    terminated = true;
+    if (before)
+        return;
+    if (isFinished())
+        return;
+    const bool endedBefore = lastRunPhase == Phase::Succeeded || lastRunPhase == Phase::Failed;
+    if ((phase == Phase::Unreachable || phase == Phase::Stopped) && endedBefore) {
+        phase = lastRunPhase;
+        return;
+    }
+    lastRunPhase = phase;
+    phase = Phase::Terminated;
+}
+
 QString DeploymentState::Condition::attemptKey(int n) const
 {
     // Slugs are "c<index>" or "c<index>-...": no other condition's key can look like this one's.
@@ -74,6 +91,12 @@ QString DeploymentState::Condition::attemptKey(int n) const
 QString DeploymentState::Condition::attemptFolder(int n)
 {
     return n <= 1 ? QString() : QStringLiteral("attempt-%1").arg(n);
+}
+
+QString DeploymentState::containerName(const Condition& condition, int attempt) const
+{
+    return QStringLiteral("logistician-%1-%2")
+        .arg(experiment.toLower(), condition.attemptKey(attempt > 0 ? attempt : condition.attempt));
 }
 
 QString DeploymentState::phaseName(Phase phase)
@@ -198,6 +221,7 @@ QJsonObject DeploymentState::toJson() const
             { QStringLiteral("synced_at"), isoTime(c.syncedAt) },
             { QStringLiteral("attempt"), c.attempt },
             { QStringLiteral("last_attempt"), c.lastAttempt },
+            { QStringLiteral("terminated"), c.terminated },
         });
     }
     // slurm: the scheduler's view of each task, only where there is one.
@@ -273,6 +297,8 @@ DeploymentState DeploymentState::fromJson(const QJsonObject& json)
         c.startedAt = fromIso(o.value(QStringLiteral("started_at")));
         c.finishedAt = fromIso(o.value(QStringLiteral("finished_at")));
         c.syncedAt = fromIso(o.value(QStringLiteral("synced_at")));
+        // Files written before the flag: every terminated condition had the phase Terminated.
+        c.terminated = o.value(QStringLiteral("terminated")).toBool() || c.phase == Phase::Terminated;
         // Files written before attempts existed: attempt 1, no retries.
         c.attempt = std::max(1, o.value(QStringLiteral("attempt")).toInt(1));
         c.lastAttempt = std::max(c.attempt, o.value(QStringLiteral("last_attempt")).toInt(c.attempt));

@@ -84,6 +84,13 @@ public:
         QDateTime startedAt;
         QDateTime finishedAt;
         QDateTime syncedAt; // when a sync completed after the condition had finished
+        // terminate removed its containers (and on a remote host its folders): nothing of it is asked for or
+        // cleaned up again. Its phase still says how it ended; Terminated only for one stopped before it ended.
+        bool terminated = false;
+        bool isTerminated() const { return terminated || phase == Phase::Terminated; }
+        // terminate is done with it: one that ended keeps its phase (succeeded, failed; one last seen so before its
+        // host stopped answering gets it back), one that had not ended becomes Terminated.
+        void markTerminated();
         // Runs of this condition, 1-based: a rerun (deploy --rerun) or a retry (max_retries) is a new attempt
         // with a folder and container of its own; the earlier ones are kept.
         int attempt = 1;
@@ -127,6 +134,10 @@ public:
     // A name usable as folder, container name suffix and Terraform key: "c" + index + "-" + the
     // condition's letters, digits, '.', '_' reduced to [a-z0-9.-], at most 48 characters.
     static QString slugFor(int index, const QString& condition);
+
+    // The name of a condition's container: "logistician-EXPERIMENT-KEY" (Condition::attemptKey; attempt 0: its
+    // current attempt). DeployContext names containers by it; `list` finds an orphan's by it.
+    QString containerName(const Condition& condition, int attempt = 0) const;
 
     Host* host(const QString& address);
     const Host* host(const QString& address) const;

@@ -121,10 +121,15 @@ QList<Found> parse(const QByteArray& out, QStringList* refused)
         c.commit = f.value(2);
         c.image = f.value(3);
         c.running = f.value(4) == QLatin1String("running");
+        c.created = f.value(4) == QLatin1String("created");
+        // Only read for a number, never used in a command.
+        static const QRegularExpression exited(QStringLiteral("^Exited \\((\\d{1,3})\\)"));
+        if (const auto m = exited.match(f.value(5)); f.value(4) == QLatin1String("exited") && m.hasMatch())
+            c.exitCode = m.captured(1).toInt();
         QString why;
         // The first rule a line breaks names it; the rest are not asked.
-        if (f.size() != 5)
-            why = QStringLiteral("not five fields");
+        if (f.size() != 6)
+            why = QStringLiteral("not six fields");
         if (why.isEmpty())
             why = checkName(c.name);
         if (why.isEmpty() && !Parameters::isValidExperimentName(c.experiment))

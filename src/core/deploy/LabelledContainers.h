@@ -21,6 +21,8 @@ struct Found
     QString commit; // 40 hex digits
     QString image;
     bool running = false;
+    bool created = false; // made, never started (docker's state "created")
+    int exitCode = -1; // exited: its exit code (from docker's status "Exited (N) ..."), else -1
 };
 
 // The lines of Docker::listLabelled; each refused line adds why to *refused.

@@ -3,8 +3,37 @@
 
 #include "deploy/LabelledContainers.h"
 #include "deploy/TerminateOperation.h"
+#include "workspace/DeploymentIndex.h"
+
+#include <QDir>
+#include <algorithm>
 
 namespace OtherCommits {
+
+namespace {
+
+// The experiment folder of another live deployment of this user (DeploymentIndex) that ran this container's
+// experiment and commit on this host: a second copy or clone of a project, whose containers would have the same
+// names. Empty when the index knows of none. A deploy refused before it handed anything to a host made no
+// container: it owns none.
+QString ownerFolder(const DeployContext& ctx, const DeploymentState::Host& host, const LabelledContainers::Found& f)
+{
+    const bool local = !ctx.isRemote();
+    for (const DeploymentIndex::Entry& e : DeploymentIndex().entries()) {
+        if (QDir::cleanPath(e.stateDir) == QDir::cleanPath(ctx.stateDir) || e.state.terminated
+            || e.state.experiment != f.experiment || e.state.commit != f.commit)
+            continue;
+        const bool handedOver = std::any_of(e.state.conditions.cbegin(), e.state.conditions.cend(),
+                                            [](const DeploymentState::Condition& c) { return !c.host.isEmpty(); });
+        if (!handedOver)
+            continue;
+        if ((local && e.state.backend == QLatin1String("local")) || (!local && e.state.host(host.address)))
+            return e.experimentDir;
+    }
+    return QString();
+}
+
+} // namespace
 
 void check(DeployContext& ctx, const DeploymentState::Host& host, bool replace, std::function<void(const Result&)> done)
 {
@@ -19,9 +48,14 @@ void check(DeployContext& ctx, const DeploymentState::Host& host, bool replace, 
             }
             QStringList refused;
             QList<LabelledContainers::Found> others;
+            QStringList folders; // the project folders they were deployed from, as far as the index knows
             for (const LabelledContainers::Found& f : LabelledContainers::parse(o.out, &refused)) {
-                if (f.commit != ctx.state.commit)
-                    others << f;
+                const QString owner = ownerFolder(ctx, host, f);
+                if (f.commit == ctx.state.commit && owner.isEmpty())
+                    continue; // this deployment's own (a deploy run again), or of no other deployment known
+                others << f;
+                if (!owner.isEmpty() && !folders.contains(owner))
+                    folders << owner;
             }
             for (const QString& why : std::as_const(refused))
                 Q_EMIT ctx.progress(QStringLiteral("%1: a container left alone: %2").arg(host.address, why));
@@ -36,12 +70,16 @@ void check(DeployContext& ctx, const DeploymentState::Host& host, bool replace, 
             }
             const QStringList names = LabelledContainers::names(others);
             if (!replace) {
+                const QString from = folders.isEmpty()
+                    ? QStringLiteral("deployed from a project folder no deployment of yours records")
+                    : QStringLiteral("deployed from %1").arg(folders.join(QStringLiteral(", ")));
                 done(Result::badInput(
-                    QStringLiteral("%1: containers of %2 at commit %3 are there (%4), not this deployment's (commit "
-                                   "%5); remove them with `logistician terminate --experiment %2`, or deploy with "
-                                   "--replace")
+                    QStringLiteral("%1: containers of %2 at commit %3 are there (%4), %5; not this deployment's (%6 "
+                                   "at commit %7); remove them with `logistician terminate --experiment %2`, deploy "
+                                   "with --replace, or give this experiment an experiment_name of its own in %8")
                         .arg(host.address, ctx.state.experiment, commits.join(QStringLiteral(", ")),
-                             names.join(QStringLiteral(", ")), ctx.state.commit.left(12))));
+                             names.join(QStringLiteral(", ")), from, ctx.experiment.dir(), ctx.state.commit.left(12),
+                             ctx.experiment.parametersPath())));
                 return;
             }
             Q_EMIT ctx.progress(

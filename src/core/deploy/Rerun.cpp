@@ -20,6 +20,9 @@ namespace {
 Result refusal(const DeploymentState& state, const DeploymentState::Condition& c)
 {
     const QString name = QStringLiteral("condition %1 (%2)").arg(c.index).arg(c.slug);
+    if (c.isTerminated())
+        return Result::badInput(
+            QStringLiteral("%1 was terminated; its files on the host are gone, so deploy again to run it").arg(name));
     switch (c.phase) {
     case Phase::Queued:
     case Phase::Provisioning:
@@ -31,9 +34,6 @@ Result refusal(const DeploymentState& state, const DeploymentState::Condition& c
                                                "terminate it (`logistician terminate --condition %3`) first")
                                     .arg(name, DeploymentState::phaseName(c.phase))
                                     .arg(c.index));
-    case Phase::Terminated:
-        return Result::badInput(
-            QStringLiteral("%1 was terminated; its files on the host are gone, so deploy again to run it").arg(name));
     default:
         break;
     }

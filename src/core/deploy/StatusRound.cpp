@@ -20,7 +20,7 @@ QList<int> conditionsToAsk(const DeploymentState& state, const QString& address,
         // A condition terminated on its own, or preempted (AWS took its machine back), has no container left
         // to ask about.
         const DeploymentState::Condition& c = state.conditions.at(i);
-        if (!starting.contains(i) && c.phase != Phase::Terminated && c.phase != Phase::Preempted)
+        if (!starting.contains(i) && !c.isTerminated() && c.phase != Phase::Preempted)
             indexes << i;
     }
     return indexes;

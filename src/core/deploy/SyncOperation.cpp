@@ -21,8 +21,12 @@ Selection select(const DeploymentState& state, const QSet<int>& selected, bool r
         const DeploymentState::Host* host = state.host(c.host);
         if (!c.startedAt.isValid() || !host || host->home.isEmpty())
             continue;
-        if (!remote && c.phase == Phase::Terminated)
-            continue; // its container is gone, and its log was saved when it went
+        if (c.isTerminated()) {
+            // Its container is gone, and its log was saved when it went; on a host, its folder too.
+            if (remote && selected.contains(i))
+                s.failures << QStringLiteral("%1: terminated; nothing of it is left on %2").arg(c.slug, c.host);
+            continue;
+        }
         if (host->phase == HostPhase::Released) {
             // Its machine is gone; asked for by name, that is worth saying.
             if (selected.contains(i))

@@ -42,7 +42,7 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected, const TerminateOp
     Plan p;
     p.whole = selected.isEmpty();
     for (int i = 0; i < state.conditions.size(); ++i) {
-        if ((p.whole || selected.contains(i)) && state.conditions.at(i).phase != Phase::Terminated)
+        if ((p.whole || selected.contains(i)) && !state.conditions.at(i).isTerminated())
             p.chosen << i;
     }
     if (remote && (!p.whole || !state.terminated)) {
@@ -84,7 +84,7 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected, const TerminateOp
                 work.cancel << c.attemptKey(a);
             if (!remote) {
                 // Each container's log stays with its attempt's results; one terminated earlier saved them then.
-                for (int a = 1; c.phase != Phase::Terminated && a <= c.attempt; ++a)
+                for (int a = 1; !c.isTerminated() && a <= c.attempt; ++a)
                     work.logs << QStringList { ctx.containerName(c, a),
                                                ctx.localDataDir(c, a) + QStringLiteral("/logs/docker.txt") };
             } else if (c.resultsSafe() || !c.startedAt.isValid()) {
@@ -154,10 +154,7 @@ void release(DeployContext& ctx, const Plan& plan, const QStringList& failures, 
             }
             ctx.state.terminated = true;
             for (int i = 0; i < ctx.state.conditions.size(); ++i) {
-                DeploymentState::Condition& c = ctx.state.conditions[i];
-                if (c.phase != Phase::Terminated)
-                    c.lastRunPhase = c.phase;
-                c.phase = Phase::Terminated;
+                ctx.state.conditions[i].markTerminated();
                 Q_EMIT ctx.conditionChanged(i);
             }
             QDir(ctx.stateDir + QStringLiteral("/stage")).removeRecursively();
@@ -189,8 +186,7 @@ void release(DeployContext& ctx, const Plan& plan, const QStringList& failures, 
                     host->message.clear();
                 }
             }
-            c.lastRunPhase = c.phase;
-            c.phase = Phase::Terminated;
+            c.markTerminated();
             slugs << c.slug;
             QDir(ctx.stageDir(c)).removeRecursively();
             Q_EMIT ctx.conditionChanged(i);

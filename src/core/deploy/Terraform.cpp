@@ -150,7 +150,7 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
     QJsonObject outputValue;
     for (const DeploymentState::Condition& c : state.conditions) {
         // Terminated on its own: its machine was destroyed, and a resumed deploy must not make it again.
-        if (c.phase == DeploymentState::Phase::Terminated)
+        if (c.isTerminated())
             continue;
         const QString key = resourceName(c.slug);
         QJsonObject instance {

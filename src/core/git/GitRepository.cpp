@@ -297,9 +297,9 @@ bool statusList(git_repository* repo, bool untracked, git_status_list** list, co
     return git_status_list_new(list, repo, &opts) == 0;
 }
 
-// An untracked file Logistician wrote itself: below a .logistician/ folder, or in the data/ folder of an
-// experiment (a folder with a parameters.json). These count as ignored even where no .gitignore says so
-// (an original-style experiment), so the app's own output never makes a tree dirty.
+// An untracked file Logistician wrote itself: below a .logistician/ folder, in the data/ folder of an
+// experiment (a folder with a parameters.json), or its machines.txt. These count as ignored even where no
+// .gitignore says so (an original-style experiment), so the app's own output never makes a tree dirty.
 class OwnOutput
 {
 public:
@@ -318,7 +318,8 @@ public:
                 return true;
             folder += QLatin1Char('/') + parts.at(i);
         }
-        return false;
+        // machines.txt: written beside parameters.json by a remote deployment, for the original tool's users.
+        return parts.constLast() == QLatin1String("machines.txt") && isExperiment(folder);
     }
 
 private:

@@ -86,9 +86,24 @@ void uploadCode(DeployContext& ctx, const DeploymentState::Host& host, Done done
 
 QString jobScript(const DeployContext& ctx, const DeploymentState::Host& host, QString* error)
 {
-    const QString name = ctx.containerName(DeploymentState::Condition());
-    return SlurmJob::jobScript(ctx.remoteExperimentDir(host), settingsOf(ctx).runtime, ctx.dockerWords(true), name,
-                               error);
+    return SlurmJob::jobScript(ctx.remoteExperimentDir(host), settingsOf(ctx).runtime, ctx.dockerWords(true), error);
+}
+
+QList<SlurmJob::Task> tasks(const DeployContext& ctx, const DeploymentState::Host& host)
+{
+    // The names and folders the other backends use (DeployContext), inside the condition's folder on the cluster.
+    QList<SlurmJob::Task> out;
+    for (const DeploymentState::Condition& c : ctx.state.conditions) {
+        const QString dir = ctx.remoteDir(host, c) + QLatin1Char('/');
+        SlurmJob::Task t;
+        t.index = c.index;
+        t.slug = c.slug;
+        t.container = ctx.containerName(c);
+        t.data = QString(ctx.dataDirOnHost(host, c)).remove(0, dir.size());
+        t.firstData = QString(ctx.dataDirOnHost(host, c, 1)).remove(0, dir.size());
+        out << t;
+    }
+    return out;
 }
 
 void submit(DeployContext& ctx, const DeploymentState::Host& host, const QList<int>& positions,
@@ -125,9 +140,12 @@ void submit(DeployContext& ctx, const DeploymentState::Host& host, const QList<i
         done(r);
         return;
     }
-    if (Result r = DeployContext::writeFile(local + QStringLiteral("/conditions"),
-                                            SlurmJob::conditionsFile(ctx.state.conditions));
-        !r) {
+    const QByteArray lines = SlurmJob::conditionsFile(tasks(ctx, host), &error);
+    if (!error.isEmpty()) {
+        done(Result::failed(error));
+        return;
+    }
+    if (Result r = DeployContext::writeFile(local + QStringLiteral("/conditions"), lines); !r) {
         done(r);
         return;
     }
@@ -178,19 +196,13 @@ void submit(DeployContext& ctx, const DeploymentState::Host& host, const QList<i
             });
 }
 
-DeploymentState::Condition forRerun(DeploymentState::Condition c)
-{
-    c.queueAgain();
-    return c;
-}
-
 void status(DeployContext& ctx, std::function<void()> then)
 {
     const DeploymentState::Host* login = ctx.state.hosts.isEmpty() ? nullptr : &ctx.state.hosts.first();
     QList<QPair<QString, QString>> asked;
     if (login) {
         for (const DeploymentState::Condition& c : std::as_const(ctx.state.conditions)) {
-            if (!c.job.isEmpty() && c.phase != Phase::Terminated)
+            if (!c.job.isEmpty() && !c.isTerminated())
                 asked.append({ c.slug, ctx.dataDirOnHost(*login, c) });
         }
     }

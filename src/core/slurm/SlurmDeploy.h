@@ -3,6 +3,7 @@
 
 #include "AsyncCommand.h"
 #include "deploy/DeployContext.h"
+#include "slurm/SlurmJob.h"
 
 #include <functional>
 
@@ -30,10 +31,9 @@ void submit(DeployContext& ctx, const DeploymentState::Host& host, const QList<i
             const QStringList& imageCommand, Done done);
 // The job script and what goes beside it, with nothing written: deploy --dry-run shows it.
 QString jobScript(const DeployContext& ctx, const DeploymentState::Host& host, QString* error = nullptr);
-
-// A failed condition made new for a rerun: not started, no task, no exit code (its results stay on the
-// cluster until the new task's run replaces them).
-DeploymentState::Condition forRerun(DeploymentState::Condition condition);
+// Each condition's line of the conditions file: its folder, container name and data folders (a rerun's
+// attempt-N beside attempt 1), named as DeployContext names them for every backend.
+QList<SlurmJob::Task> tasks(const DeployContext& ctx, const DeploymentState::Host& host);
 
 // A status round: one script on the login node, squeue/scontrol/sacct and the run wrappers' files.
 void status(DeployContext& ctx, std::function<void()> then);

@@ -53,14 +53,12 @@ QStringList sbatchArgv(const SlurmParameters::Settings& s, const QString& array,
     return argv;
 }
 
-QString jobScript(const QString& experimentDir, const QString& runtime, const QStringList& dockerWords,
-                  const QString& containerPrefix, QString* error)
+QString jobScript(const QString& experimentDir, const QString& runtime, const QStringList& dockerWords, QString* error)
 {
     RemoteScript script(QStringLiteral("slurm-job"));
     script.set(QStringLiteral("DIR"), experimentDir)
         .set(QStringLiteral("RUNTIME"), runtime)
-        .setWords(QStringLiteral("DOCKER"), dockerWords)
-        .set(QStringLiteral("PREFIX"), containerPrefix);
+        .setWords(QStringLiteral("DOCKER"), dockerWords);
     if (error)
         *error = script.error();
     // RemoteScript drops the template's comments (the #! line too); sbatch wants the interpreter first.
@@ -69,14 +67,27 @@ QString jobScript(const QString& experimentDir, const QString& runtime, const QS
         + script.render();
 }
 
-QByteArray conditionsFile(const QList<DeploymentState::Condition>& conditions)
+QByteArray conditionsFile(const QList<Task>& tasks, QString* error)
 {
+    // The job script's own check of each word, made here first so a deploy never submits a task that refuses.
+    static const QRegularExpression word(QStringLiteral("^(?!\\.)(?!.*/\\.)[a-z0-9._/-]+$"));
     int last = 0;
-    for (const DeploymentState::Condition& c : conditions)
-        last = qMax(last, c.index);
+    for (const Task& t : tasks)
+        last = qMax(last, t.index);
     QList<QByteArray> lines(last);
-    for (const DeploymentState::Condition& c : conditions)
-        lines[c.index - 1] = c.slug.toUtf8();
+    for (const Task& t : tasks) {
+        const QStringList words { t.slug, t.container, t.data, t.firstData };
+        for (const QString& w : words) {
+            if (!word.match(w).hasMatch()) {
+                if (error)
+                    *error = QStringLiteral("condition %1: \"%2\" is not a name the slurm job script takes")
+                                 .arg(t.index)
+                                 .arg(w);
+                return QByteArray();
+            }
+        }
+        lines[t.index - 1] = words.join(QLatin1Char(' ')).toUtf8();
+    }
     QByteArray text;
     for (const QByteArray& line : std::as_const(lines))
         text += line + '\n';
@@ -251,7 +262,7 @@ QList<int> apply(DeploymentState* state, const QByteArray& output, QStringList* 
     QList<int> changed;
     for (int i = 0; i < state->conditions.size(); ++i) {
         DeploymentState::Condition& c = state->conditions[i];
-        if (c.job.isEmpty() || c.phase == Phase::Terminated)
+        if (c.job.isEmpty() || c.isTerminated())
             continue;
         const Phase before = c.phase;
         const QString stateBefore = c.schedulerState;

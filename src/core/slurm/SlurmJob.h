@@ -24,10 +24,21 @@ QStringList sbatchArgv(const SlurmParameters::Settings& settings, const QString&
 
 // templates/remote/slurm-job.sh for this experiment's folder on the cluster (its error says what failed).
 QString jobScript(const QString& experimentDir, const QString& runtime, const QStringList& dockerWords,
-                  const QString& containerPrefix, QString* error = nullptr);
+                  QString* error = nullptr);
 
-// One line per condition, line N the folder name of condition N: what array task N reads.
-QByteArray conditionsFile(const QList<DeploymentState::Condition>& conditions);
+// What array task N reads of condition N: its folder, its container's name, and the data folders of its
+// current attempt and of attempt 1, both inside its folder ("data", "data/attempt-2").
+struct Task
+{
+    int index = 0; // the condition's, 1-based
+    QString slug;
+    QString container;
+    QString data;
+    QString firstData;
+};
+// One line per condition, line N the four words of condition N; error names a word the job script would refuse
+// (each is [a-z0-9._/-], none starts with '.').
+QByteArray conditionsFile(const QList<Task>& tasks, QString* error = nullptr);
 
 // The container command of one task, from the docker run of the other backends: docker or podman run
 // in the foreground, removed when it ends; apptainer exec of the image file with the same binds.

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "ExampleCopier.h"
 
+#include "Parameters.h"
 #include "git/GitRepository.h"
 
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
+#include <QSaveFile>
 #include <QTemporaryDir>
 
 namespace {
@@ -71,6 +74,51 @@ Result copyTree(const QString& from, const QString& to)
 
 } // namespace
 
+QString ExampleCopier::experimentNameFor(const QString& destination, const QString& experiment)
+{
+    // The destination folder's name and the experiment's folder ("optimise-1" for ~/optimise): two copies in
+    // folders of different names never share an experiment name, so their deployments can run side by side.
+    QString name;
+    for (const QChar ch : QFileInfo(QDir::cleanPath(destination)).fileName() + QLatin1Char('-') + experiment) {
+        const bool keep
+            = ch.unicode() < 128 && (ch.isLetterOrNumber() || ch == QLatin1Char('.') || ch == QLatin1Char('_'));
+        if (keep)
+            name += ch;
+        else if (!name.isEmpty() && !name.endsWith(QLatin1Char('-')))
+            name += QLatin1Char('-');
+    }
+    while (!name.isEmpty() && !name.at(0).isLetterOrNumber())
+        name.remove(0, 1);
+    name.truncate(63);
+    while (name.endsWith(QLatin1Char('-')))
+        name.chop(1);
+    return Parameters::isValidExperimentName(name) ? name : QString();
+}
+
+namespace {
+
+// Sets experiment_name in a copied parameters.json, changing nothing else of the file (its key order,
+// spacing and other keys): the value is a name of [A-Za-z0-9._-], so it needs no JSON escaping.
+Result renameExperiment(const QString& path, const QString& name)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Result::failed(QStringLiteral("cannot read %1").arg(path));
+    QString text = QString::fromUtf8(file.readAll());
+    file.close();
+    static const QRegularExpression key(QStringLiteral("(\"experiment_name\"\\s*:\\s*\")[^\"\\\\]*(\")"));
+    const QRegularExpressionMatch m = key.match(text);
+    if (!m.hasMatch())
+        return Result::ok(); // none to rename: the example names none
+    text.replace(m.capturedStart(), m.capturedLength(), m.captured(1) + name + m.captured(2));
+    QSaveFile out(path);
+    if (!out.open(QIODevice::WriteOnly) || out.write(text.toUtf8()) < 0 || !out.commit())
+        return Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, out.errorString()));
+    return Result::ok();
+}
+
+} // namespace
+
 QList<ExampleCopier::Example> ExampleCopier::available(const QString& examplesDir)
 {
     QList<Example> out;
@@ -117,6 +165,14 @@ Result ExampleCopier::copy(const QString& examplesDir, const QString& name, cons
     const QStringList experiments
         = QDir(staged + QStringLiteral("/experiments")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString& experiment : experiments) {
+        // The copy's experiment is named after its destination, in the copy's first commit.
+        const QString name = experimentNameFor(destination, experiment);
+        const QString parameters
+            = staged + QStringLiteral("/experiments/") + experiment + QStringLiteral("/parameters.json");
+        if (!name.isEmpty() && QFileInfo::exists(parameters)) {
+            if (Result renamed = renameExperiment(parameters, name); !renamed)
+                return renamed;
+        }
         const QString path = staged + QStringLiteral("/experiments/") + experiment + QStringLiteral("/.gitignore");
         if (QFileInfo::exists(path))
             continue;

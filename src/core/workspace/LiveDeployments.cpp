@@ -3,7 +3,39 @@
 
 #include "aws/AwsPrices.h"
 
+#include <algorithm>
+
 namespace LiveDeployments {
+
+namespace {
+
+// An orphan's deployment.json is gone and the index's copy is as old as its last save (often the hand-over, all
+// queued): its conditions are shown as their containers are now. One whose current attempt's container runs is
+// running, one whose container exited succeeded or failed by its exit code; one without a container is left as
+// the copy says.
+void applyContainers(DeploymentState* state, const QList<LabelledContainers::Found>& found)
+{
+    using Phase = DeploymentState::Phase;
+    for (DeploymentState::Condition& c : state->conditions) {
+        if (c.isTerminated())
+            continue;
+        const QString name = state->containerName(c);
+        const auto it = std::find_if(found.cbegin(), found.cend(),
+                                     [&name](const LabelledContainers::Found& f) { return f.name == name; });
+        if (it == found.cend())
+            continue;
+        if (it->running) {
+            c.phase = Phase::Running;
+        } else if (it->exitCode >= 0) {
+            c.phase = it->exitCode == 0 ? Phase::Succeeded : Phase::Failed;
+            c.exitCode = it->exitCode;
+        } else if (it->created) {
+            c.phase = Phase::Queued;
+        }
+    }
+}
+
+} // namespace
 
 QList<Row> gather(bool all, QStringList* refused, QList<LabelledContainers::HostScan>* unreachable)
 {
@@ -26,15 +58,18 @@ QList<Row> gather(bool all, QStringList* refused, QList<LabelledContainers::Host
             labelled << Labelled { scan.host.address, f };
     }
     auto claim = [&labelled](Row* l) {
+        QList<LabelledContainers::Found> found;
         for (auto it = labelled.begin(); it != labelled.end();) {
             if (it->found.experiment == l->state.experiment && it->found.commit == l->state.commit) {
                 l->containers << it->found.name;
                 l->where << it->where;
+                found << it->found;
                 it = labelled.erase(it);
             } else {
                 ++it;
             }
         }
+        return found;
     };
     const AwsPrices prices;
     for (const DeploymentIndex::Entry& e : index.entries()) {
@@ -44,8 +79,11 @@ QList<Row> gather(bool all, QStringList* refused, QList<LabelledContainers::Host
         l.folderGone = !e.stateDirExists() || !DeploymentState::load(e.stateDir, &l.state);
         if (l.folderGone)
             l.state = e.state;
-        if (!l.state.terminated || l.folderGone)
-            claim(&l);
+        if (!l.state.terminated || l.folderGone) {
+            const QList<LabelledContainers::Found> found = claim(&l);
+            if (l.folderGone && !l.state.terminated)
+                applyContainers(&l.state, found);
+        }
         if (l.state.terminated && !all && l.containers.isEmpty())
             continue;
         l.summary = SweepSummary::of(l.state, prices.price(e.region, e.instanceType));

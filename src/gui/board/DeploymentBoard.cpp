@@ -515,8 +515,7 @@ void DeploymentBoard::syncMachine(int row)
 
 void DeploymentBoard::terminateMachine(int row)
 {
-    if (!m_monitor->isLive() || isBusy() || row < 0 || row >= model()->rowCount()
-        || model()->phase(row) == Phase::Terminated)
+    if (!m_monitor->isLive() || isBusy() || row < 0 || row >= model()->rowCount() || model()->isTerminated(row))
         return;
     const DeploymentState& state = m_monitor->deployment()->state();
     const DeploymentState::Condition& c = state.conditions.at(row);
@@ -624,7 +623,7 @@ void DeploymentBoard::showContextMenu(const QPoint& pos)
     menu->addAction(tr("&Copy Condition"), this,
                     [this, row] { QApplication::clipboard()->setText(model()->conditionText(row)); });
     menu->addSeparator();
-    const bool idle = m_monitor->isLive() && !isBusy() && model()->phase(row) != Phase::Terminated;
+    const bool idle = m_monitor->isLive() && !isBusy() && !model()->isTerminated(row);
     menu->addAction(tr("S&ync This Machine"), this, [this, row] { syncMachine(row); })->setEnabled(idle);
     menu->addAction(tr("Te&rminate This Machine…"), this, [this, row] { terminateMachine(row); })->setEnabled(idle);
     menu->addAction(tr("R&erun This Machine"), this, [this, row] { rerunMachine(row); })->setEnabled(canRerun(row));

@@ -125,7 +125,7 @@ void MachineLogPanel::showRow(int row)
     const Command command = m_monitor->logCommand(m_row);
     m_follow->setEnabled(!command.program.isEmpty());
     if (command.program.isEmpty()) {
-        m_log->appendNote(m_monitor->model()->phase(m_row) == DeploymentState::Phase::Terminated
+        m_log->appendNote(m_monitor->model()->isTerminated(m_row)
                               ? tr("This condition was terminated before its log was saved.")
                               : tr("This machine has not started its condition yet."));
         return;
@@ -148,7 +148,7 @@ void MachineLogPanel::updateButtons()
     // As the board's Sync All and Terminate All: a live deployment, nothing but a status poll running.
     const bool idle = !m_monitor->isBusy() || m_monitor->operation() == DeploymentMonitor::Operation::Refresh;
     const bool usable = m_row >= 0 && m_row < m_monitor->model()->rowCount() && m_monitor->isLive() && idle
-        && m_monitor->model()->phase(m_row) != DeploymentState::Phase::Terminated;
+        && !m_monitor->model()->isTerminated(m_row);
     const bool started = usable && m_monitor->deployment()->state().conditions.at(m_row).startedAt.isValid();
     m_sync->setEnabled(started);
     m_terminate->setEnabled(usable);
