@@ -588,7 +588,7 @@ Result GitRepository::exportTree(const QString& commit, const QString& subPath, 
 
     if (!QDir().mkpath(destination))
         return fail(QStringLiteral("cannot create %1").arg(destination));
-    ExportContext ctx { m_repo, destination, QString() };
+    ExportContext ctx { m_repo, destination, QString(), {}, {} };
     if (git_tree_walk(root, GIT_TREEWALK_PRE, exportEntry, &ctx) != 0)
         return fail(ctx.error.isEmpty() ? lastError() : ctx.error);
     qCDebug(lcGit) << "exported" << commit.left(12) << subPath << "to" << destination;
