@@ -56,8 +56,8 @@ int ExamplesVerb::execute(const QStringList& arguments)
         return 0;
     }
     Console::outLine(QDir::cleanPath(experimentDir));
-    Console::err(
-        QStringLiteral("Copied the %1 example, committed as a new Git repository. Next: logistician build %2\n")
-            .arg(given.at(0), QDir::cleanPath(experimentDir)));
+    Console::err(QStringLiteral("Copied the %1 example, committed as a new Git repository. Next: logistician run %2 "
+                                "--condition 1 (builds the image first), or logistician deploy %2 --backend local\n")
+                     .arg(given.at(0), QDir::cleanPath(experimentDir)));
     return 0;
 }

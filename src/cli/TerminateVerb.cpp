@@ -315,11 +315,12 @@ int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries
             errors << QStringLiteral("on the hosts: %1").arg(failed.join(QStringLiteral("; ")));
         }
     }
-    // A push's registry login folder a killed deploy left here.
-    QDir tmp(QDir::tempPath());
-    for (const QString& d : tmp.entryList({ TerminateOperation::localLoginPrefix(experiment) + QLatin1Char('*') },
-                                          QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot))
-        QDir(tmp.filePath(d)).removeRecursively();
+    // A push's registry login folder a killed deploy left in this user's state folder (never /tmp, where
+    // anyone could have planted one).
+    QDir logins(TerminateOperation::localLoginFolder());
+    for (const QString& d : logins.entryList({ TerminateOperation::localLoginPrefix(experiment) + QLatin1Char('*') },
+                                             QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot | QDir::NoSymLinks))
+        QDir(logins.filePath(d)).removeRecursively();
     if (code == 0)
         Console::err(QStringLiteral("terminated %1: %2 deployment(s) from the index, %3 leftover container(s)\n")
                          .arg(experiment)

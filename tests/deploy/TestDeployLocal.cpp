@@ -52,9 +52,11 @@ void TestDeployLocal::sweepWithOneFailure()
     const QList<QByteArray> start
         = DeployTestKit::readFile(project->experimentDir() + QStringLiteral("/.logistician/runner/c1-n-1.sh"))
               .split('\n');
-    QVERIFY(start.value(0).startsWith("mkdir -p "));
-    QVERIFY(start.value(1).startsWith("docker run -d ") && start.value(1).endsWith(" || exit $?"));
-    QVERIFY(start.value(2).startsWith("(docker logs -f ") && start.value(2).contains("/logs/output.txt"));
+    QVERIFY(start.value(0).startsWith("for p in ") && start.value(0).contains("is a symbolic link"));
+    QVERIFY(start.value(1).startsWith("mkdir -p "));
+    QVERIFY(start.value(2).startsWith("docker run -d ") && start.value(2).endsWith(" || exit $?"));
+    QVERIFY(start.value(3).startsWith("rm -f ") && start.value(3).contains("(set -C; docker logs -f ")
+            && start.value(3).contains("/logs/output.txt"));
     QVERIFY(QFile::exists(project->experimentDir() + QStringLiteral("/.logistician/deployment.json")));
 
     int code = -1;

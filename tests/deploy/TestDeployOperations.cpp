@@ -14,6 +14,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QScopeGuard>
 #include <QSignalSpy>
@@ -308,6 +309,32 @@ void TestDeployOperations::runnerStreamsOutputIntoTheDataFolder()
         return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
     };
     QTRY_COMPARE_WITH_TIMEOUT(read(), expected, 10000);
+
+    // Issue 24 finding 3: what an earlier container left in the folder is never written through.
+    QTemporaryDir elsewhere;
+    const QString victim = elsewhere.filePath(QStringLiteral("profile"));
+    QFile v(victim);
+    QVERIFY(v.open(QIODevice::WriteOnly));
+    v.write("mine\n");
+    v.close();
+    QVERIFY(QFile::remove(output));
+    QVERIFY(QFile::link(victim, output));
+    sh.start(QStringLiteral("sh"), { QStringLiteral("-c"), QString::fromUtf8(script) });
+    QVERIFY(sh.waitForFinished(20000));
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(output).isFile() && !QFileInfo(output).isSymLink(), 10000);
+    QCOMPARE(read(), expected);
+    QFile kept(victim);
+    QVERIFY(kept.open(QIODevice::ReadOnly));
+    QCOMPARE(kept.readAll(), QByteArray("mine\n"));
+    // The logs folder itself a symlink: the attempt is not started.
+    const QString logs = QFileInfo(output).path();
+    QVERIFY(QDir(logs).removeRecursively());
+    QVERIFY(QFile::link(elsewhere.path(), logs));
+    sh.start(QStringLiteral("sh"), { QStringLiteral("-c"), QString::fromUtf8(script) });
+    QVERIFY(sh.waitForFinished(20000));
+    QCOMPARE(sh.exitCode(), 1);
+    QVERIFY2(sh.readAllStandardError().contains("is a symbolic link"), "no refusal");
+    QCOMPARE(QDir(elsewhere.path()).entryList(QDir::Files), QStringList { QStringLiteral("profile") });
 }
 
 void TestDeployOperations::terminateSomeTouchesOnlyTheChosen()

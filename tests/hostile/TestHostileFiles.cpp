@@ -113,6 +113,57 @@ private Q_SLOTS:
         QCOMPARE(QDir(mount).entryList(QDir::Files | QDir::Hidden), (QStringList { "deployment.json", "filler" }));
     }
 
+    // Finding 6 for the files that keep machines findable: deployment.json and the index survive a full disk.
+    void fullDiskKeepsStateAndIndex()
+    {
+        if (::geteuid() != 0) {
+            if (qEnvironmentVariable("CI") == QLatin1String("true"))
+                QFAIL("CI runs as root (scripts/test.sh); this test mounts a small tmpfs");
+            QSKIP("mounting a small tmpfs needs root");
+        }
+        QTemporaryDir tmp;
+        const QString mount = tmp.filePath("small");
+        QVERIFY(QDir().mkpath(mount));
+        QCOMPARE(QProcess::execute("mount", { "-t", "tmpfs", "-o", "size=256k", "tmpfs", mount }), 0);
+        const auto unmount = qScopeGuard([&] { QProcess::execute("umount", { mount }); });
+        const QString stateDir = mount + "/exp/.logistician";
+        QVERIFY(QDir().mkpath(mount + "/exp"));
+        DeploymentState s;
+        s.experiment = "full-disk";
+        s.backend = "local";
+        s.hosts << DeploymentState::Host::at("local");
+        DeploymentState::Condition c;
+        c.index = 1;
+        c.slug = "c1";
+        c.host = "local";
+        s.conditions << c;
+        QVERIFY(s.save(stateDir));
+        DeploymentIndex index(mount + "/index");
+        QVERIFY(index.record(mount + "/exp", stateDir, s));
+        {
+            QFile filler(mount + "/filler");
+            QVERIFY(filler.open(QIODevice::WriteOnly));
+            const QByteArray block(4096, 'x');
+            while (filler.write(block) == block.size() && filler.flush()) { }
+        }
+        // A state too big for what is left: both saves fail, and say so; both files keep what they had.
+        DeploymentState big = s;
+        for (int i = 2; i <= 2000; ++i) {
+            DeploymentState::Condition more = c;
+            more.index = i;
+            more.slug = QStringLiteral("c%1").arg(i);
+            big.conditions << more;
+        }
+        QVERIFY(!big.save(stateDir).isOk());
+        QVERIFY(!index.record(mount + "/exp", stateDir, big).isOk());
+        DeploymentState back;
+        const Result loaded = DeploymentState::load(stateDir, &back);
+        QVERIFY2(loaded.isOk(), qPrintable(loaded.message()));
+        QCOMPARE(back.conditions.size(), 1);
+        QCOMPARE(index.entries().size(), 1);
+        QCOMPARE(index.entries().first().state.conditions.size(), 1);
+    }
+
     // Finding 13: results hung for ever on a FIFO; finding 7: a symlink came home and was read.
     void readRefusesFifosAndSymlinksWithoutBlocking()
     {

@@ -985,7 +985,16 @@ QByteArray DeployOperation::startScript(const DeploymentState::Host& host, const
         = runSpec(m_ctx, c, host, m_ctx.isRemote(), m_ctx.state.image, m_imageCommands.value(address));
     const QString run = ShellWords::join(Docker::argv(Docker::run(spec)));
     const QString dir = m_ctx.dataDirOnHost(host, c);
-    QByteArray start;
+    // An earlier attempt's container could write anything under its /data, which holds this attempt's
+    // folder: a symlink there (attempt-2 -> elsewhere) is refused, never mounted or written through.
+    QStringList steps { dir, dir + QStringLiteral("/logs"), dir + QStringLiteral("/results"),
+                        dir + QStringLiteral("/config") };
+    for (QString& step : steps)
+        step = ShellWords::quote(step);
+    QByteArray start = QStringLiteral("for p in %1; do [ ! -L \"$p\" ] || { echo \"$p is a symbolic link (made by "
+                                      "a container); not started\" >&2; exit 1; }; done\n")
+                           .arg(steps.join(QLatin1Char(' ')))
+                           .toUtf8();
     if (c.attempt > 1) {
         // A later attempt gets a folder of its own beside attempt 1's, made before docker would make it
         // (as root), with attempt 1's config copied in.
@@ -1007,9 +1016,12 @@ QByteArray DeployOperation::startScript(const DeploymentState::Host& host, const
     // runs (docker logs -f ends with the container), so it is there to read and comes home with each sync.
     QStringList follow = m_ctx.dockerWords();
     follow << QStringLiteral("logs") << QStringLiteral("-f") << m_ctx.containerName(c);
+    // The container may already have put something at logs/output.txt: removed, then made anew with
+    // noclobber (O_EXCL), so a symlink planted there is not written through.
+    const QString output = ShellWords::quote(dir + QStringLiteral("/logs/output.txt"));
     return start + run.toUtf8() + " || exit $?\n"
-        + QStringLiteral("(%1 > %2 2>&1 < /dev/null &)\n")
-              .arg(ShellWords::join(follow), ShellWords::quote(dir + QStringLiteral("/logs/output.txt")))
+        + QStringLiteral("rm -f %2; (set -C; %1 > %2 2>&1 < /dev/null &)\n")
+              .arg(ShellWords::join(follow), output)
               .toUtf8();
 }
 

@@ -16,7 +16,6 @@
 #include <QJsonObject>
 #include <QMessageAuthenticationCode>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QStandardPaths>
 #include <algorithm>
 
@@ -30,14 +29,14 @@ const char* const RecoveredFolder = "recovered";
 const char* const SshFolder = ".ssh-hosts";
 const char* const KnownHostsFile = "hosts.json";
 
+// A project's file into the index: a regular file only, never through a symlink; written whole or not at all.
 Result copyFile(const QString& from, const QString& to)
 {
-    QFile source(from);
-    QSaveFile target(to);
-    if (!source.open(QIODevice::ReadOnly) || !target.open(QIODevice::WriteOnly) || target.write(source.readAll()) < 0
-        || !target.commit())
-        return Result::failed(QStringLiteral("%1: cannot copy: %2").arg(to, target.errorString()));
-    return Result::ok();
+    QString error;
+    const auto data = SafeFile::read(from, 64 * 1024 * 1024, &error);
+    if (!data)
+        return Result::failed(QStringLiteral("%1: cannot copy: %2").arg(to, error));
+    return SafeFile::write(to, *data);
 }
 
 // A known_hosts host field naming one of names exactly: plain, or hashed as
@@ -58,12 +57,10 @@ bool namesHost(const QString& field, const QStringList& names)
     return false;
 }
 
+// Whole or not at all: on a full disk the entry keeps what it had (SafeFile).
 Result writeJson(const QString& path, const QJsonObject& json)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(json).toJson()) < 0 || !file.commit())
-        return Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, file.errorString()));
-    return Result::ok();
+    return SafeFile::write(path, QJsonDocument(json).toJson());
 }
 
 // Copies the Terraform configuration and state (not the provider binaries in
@@ -380,10 +377,7 @@ Result DeploymentIndex::rememberHosts(const QString& experimentDir, const QStrin
     if (added.isEmpty())
         return Result::ok();
     QDir().mkpath(sshDir());
-    QSaveFile out(oursPath);
-    if (!out.open(QIODevice::WriteOnly) || out.write(have + added) < 0 || !out.commit())
-        return Result::failed(QStringLiteral("%1: cannot save: %2").arg(oursPath, out.errorString()));
-    return Result::ok();
+    return SafeFile::write(oursPath, have + added);
 }
 
 QList<DeploymentIndex::KnownHost> DeploymentIndex::knownHosts() const
