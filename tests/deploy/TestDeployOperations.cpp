@@ -322,7 +322,7 @@ void TestDeployOperations::runnerStreamsOutputIntoTheDataFolder()
     sh.start(QStringLiteral("sh"), { QStringLiteral("-c"), QString::fromUtf8(script) });
     QVERIFY(sh.waitForFinished(20000));
     QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(output).isFile() && !QFileInfo(output).isSymLink(), 10000);
-    QCOMPARE(read(), expected);
+    QTRY_COMPARE_WITH_TIMEOUT(read(), expected, 10000);
     QFile kept(victim);
     QVERIFY(kept.open(QIODevice::ReadOnly));
     QCOMPARE(kept.readAll(), QByteArray("mine\n"));
