@@ -42,21 +42,31 @@ private:
         return p;
     }
 
+    // Deploys on the local engine (--wait: to the end); exit code of deploy.
+    int deploy(TestProject& project, bool wait)
+    {
+        QStringList args { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"),
+                           QStringLiteral("--yes") };
+        if (wait)
+            args << QStringLiteral("--wait");
+        return m_kit.cli(project, args).exitCode;
+    }
+    // Whatever happened, the project's containers go at the end of the test.
+    auto terminatedAtEnd(TestProject& project)
+    {
+        return qScopeGuard([this, &project] {
+            m_kit.cli(project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") });
+        });
+    }
+
     DeployTestKit m_kit;
 
 private Q_SLOTS:
     void aContainerCannotDeclareItselfDone()
     {
         auto project = evilProject({ QStringLiteral("claim-done") });
-        auto end = qScopeGuard([&] {
-            m_kit.cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") });
-        });
-        QCOMPARE(m_kit
-                     .cli(*project,
-                          { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"),
-                            QStringLiteral("--yes") })
-                     .exitCode,
-                 0);
+        const auto end = terminatedAtEnd(*project);
+        QCOMPARE(deploy(*project, false), 0);
         // Once the container has written its "0", the engine still says it runs: so does status.
         QString exitFile;
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -75,15 +85,8 @@ private Q_SLOTS:
     void outputIsInert()
     {
         auto project = evilProject({ QStringLiteral("escapes") });
-        auto end = qScopeGuard([&] {
-            m_kit.cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") });
-        });
-        QCOMPARE(m_kit
-                     .cli(*project,
-                          { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"),
-                            QStringLiteral("--yes"), QStringLiteral("--wait") })
-                     .exitCode,
-                 0);
+        const auto end = terminatedAtEnd(*project);
+        QCOMPARE(deploy(*project, true), 0);
         // logs takes the folder before the condition.
         auto logsOf = [&](const QStringList& extra) {
             return CliProcess::run(QStringList { QStringLiteral("logs"), project->experimentDir(), QStringLiteral("1") }
@@ -115,15 +118,8 @@ private Q_SLOTS:
         v.write("# the user's own\n");
         v.close();
         auto project = evilProject({ QStringLiteral("link-log ") + victim });
-        auto end = qScopeGuard([&] {
-            m_kit.cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") });
-        });
-        QCOMPARE(m_kit
-                     .cli(*project,
-                          { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"),
-                            QStringLiteral("--yes"), QStringLiteral("--wait") })
-                     .exitCode,
-                 0);
+        const auto end = terminatedAtEnd(*project);
+        QCOMPARE(deploy(*project, true), 0);
         m_kit.cli(*project, { QStringLiteral("sync") });
         m_kit.cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") });
         QCOMPARE(DeployTestKit::readFile(victim), QByteArray("# the user's own\n"));

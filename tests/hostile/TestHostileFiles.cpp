@@ -21,6 +21,51 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+// A small tmpfs of its own (the tests run as root, as CI does), filled up on request: a full disk for real.
+class SmallDisk
+{
+public:
+    explicit SmallDisk(const char* size)
+        : m_path(m_tmp.filePath("small"))
+    {
+        QDir().mkpath(m_path);
+        m_mounted
+            = QProcess::execute("mount", { "-t", "tmpfs", "-o", QStringLiteral("size=%1").arg(size), "tmpfs", m_path })
+            == 0;
+    }
+    ~SmallDisk()
+    {
+        if (m_mounted)
+            QProcess::execute("umount", { m_path });
+    }
+    bool mounted() const { return m_mounted; }
+    QString path() const { return m_path; }
+    void fill() const
+    {
+        QFile filler(m_path + "/filler");
+        if (!filler.open(QIODevice::WriteOnly))
+            return;
+        const QByteArray block(4096, 'x');
+        while (filler.write(block) == block.size() && filler.flush()) { }
+    }
+    // Whether this machine lets the test mount one; a failure under CI, else a skip.
+    static bool allowed() { return ::geteuid() == 0; }
+
+private:
+    QTemporaryDir m_tmp;
+    QString m_path;
+    bool m_mounted = false;
+};
+
+#define REQUIRE_SMALL_DISK()                                                                                           \
+    do {                                                                                                               \
+        if (!SmallDisk::allowed()) {                                                                                   \
+            if (qEnvironmentVariable("CI") == QLatin1String("true"))                                                   \
+                QFAIL("CI runs as root (scripts/test.sh); this test mounts a small tmpfs");                            \
+            QSKIP("mounting a small tmpfs needs root");                                                                \
+        }                                                                                                              \
+    } while (false)
+
 // Files a container, a host or a cloned project planted: symlinks, FIFOs, a full
 // disk, a project's own "docker", formulas in results. Each test is one finding
 // of the audit (issue 24) and failed before its fix.
@@ -86,26 +131,14 @@ private Q_SLOTS:
     // Finding 6: a full disk emptied deployment.json while the save said it worked.
     void fullDiskKeepsTheOldFileAndSaysSo()
     {
-        if (::geteuid() != 0) {
-            if (qEnvironmentVariable("CI") == QLatin1String("true"))
-                QFAIL("CI runs as root (scripts/test.sh); this test mounts a small tmpfs");
-            QSKIP("mounting a small tmpfs needs root");
-        }
-        QTemporaryDir tmp;
-        const QString mount = tmp.filePath("small");
-        QVERIFY(QDir().mkpath(mount));
-        QCOMPARE(QProcess::execute("mount", { "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount }), 0);
-        const auto unmount = qScopeGuard([&] { QProcess::execute("umount", { mount }); });
+        REQUIRE_SMALL_DISK();
+        const SmallDisk disk("64k");
+        QVERIFY(disk.mounted());
+        const QString mount = disk.path();
         const QString path = mount + "/deployment.json";
         const QByteArray old = "{\"experiment\": \"kept\"}\n";
         QVERIFY(SafeFile::write(path, old).isOk());
-        // Fill the rest of the disk.
-        {
-            QFile filler(mount + "/filler");
-            QVERIFY(filler.open(QIODevice::WriteOnly));
-            const QByteArray block(4096, 'x');
-            while (filler.write(block) == block.size() && filler.flush()) { }
-        }
+        disk.fill();
         const Result r = SafeFile::write(path, QByteArray(32 * 1024, 'y'));
         QVERIFY(!r.isOk());
         QVERIFY2(r.message().contains("unchanged"), qPrintable(r.message()));
@@ -116,16 +149,10 @@ private Q_SLOTS:
     // Finding 6 for the files that keep machines findable: deployment.json and the index survive a full disk.
     void fullDiskKeepsStateAndIndex()
     {
-        if (::geteuid() != 0) {
-            if (qEnvironmentVariable("CI") == QLatin1String("true"))
-                QFAIL("CI runs as root (scripts/test.sh); this test mounts a small tmpfs");
-            QSKIP("mounting a small tmpfs needs root");
-        }
-        QTemporaryDir tmp;
-        const QString mount = tmp.filePath("small");
-        QVERIFY(QDir().mkpath(mount));
-        QCOMPARE(QProcess::execute("mount", { "-t", "tmpfs", "-o", "size=256k", "tmpfs", mount }), 0);
-        const auto unmount = qScopeGuard([&] { QProcess::execute("umount", { mount }); });
+        REQUIRE_SMALL_DISK();
+        const SmallDisk disk("256k");
+        QVERIFY(disk.mounted());
+        const QString mount = disk.path();
         const QString stateDir = mount + "/exp/.logistician";
         QVERIFY(QDir().mkpath(mount + "/exp"));
         DeploymentState s;
@@ -140,12 +167,7 @@ private Q_SLOTS:
         QVERIFY(s.save(stateDir));
         DeploymentIndex index(mount + "/index");
         QVERIFY(index.record(mount + "/exp", stateDir, s));
-        {
-            QFile filler(mount + "/filler");
-            QVERIFY(filler.open(QIODevice::WriteOnly));
-            const QByteArray block(4096, 'x');
-            while (filler.write(block) == block.size() && filler.flush()) { }
-        }
+        disk.fill();
         // A state too big for what is left: both saves fail, and say so; both files keep what they had.
         DeploymentState big = s;
         for (int i = 2; i <= 2000; ++i) {
