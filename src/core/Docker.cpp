@@ -42,12 +42,24 @@ Command dockerCommand(const QString& docker, const QStringList& args, const QStr
 }
 } // namespace
 
-Command build(const QString& docker, const QString& contextDir, const QString& tag, bool quiet)
+Command build(const QString& docker, const QString& contextDir, const QString& tag, bool quiet,
+              const QStringList& labels)
 {
     QStringList args { QStringLiteral("build") };
     if (quiet)
         args << QStringLiteral("-q");
+    for (const QString& label : labels)
+        args << QStringLiteral("--label") << label;
     return dockerCommand(docker, args << QStringLiteral("-t") << tag << contextDir);
+}
+
+Command labelledImages(const QString& docker, const QString& experiment)
+{
+    return dockerCommand(docker,
+                         { QStringLiteral("image"), QStringLiteral("ls"), QStringLiteral("--filter"),
+                           QStringLiteral("label=logistician.image-of=%1").arg(experiment), QStringLiteral("--format"),
+                           QStringLiteral("{{.Repository}}:{{.Tag}} {{.ID}}") })
+        .asQuery();
 }
 
 Command logs(const QString& docker, const QString& container, int tail, bool follow)

@@ -34,7 +34,13 @@ struct RunSpec
 };
 
 // quiet: only the image id on stdout (a host's build, whose progress nobody watches).
-Command build(const QString& docker, const QString& contextDir, const QString& tag, bool quiet = false);
+// labels: "key=value" words for --label (a deploy's image carries logistician.image-of=EXPERIMENT, so
+// terminate finds one whose build outlived the deploy that started it; not logistician.experiment, which
+// the legacy builder's intermediate containers would carry and look like the experiment's own).
+Command build(const QString& docker, const QString& contextDir, const QString& tag, bool quiet = false,
+              const QStringList& labels = {});
+// The images labelled logistician.image-of=experiment: "REPOSITORY:TAG ID", one a line.
+Command labelledImages(const QString& docker, const QString& experiment);
 Command run(const RunSpec& spec);
 // configDir: a throwaway client configuration folder (`docker --config DIR`)
 // holding the login of this one operation; empty for docker's own.

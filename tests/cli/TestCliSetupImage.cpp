@@ -50,7 +50,8 @@ private:
         env.insert("LOGISTICIAN_REGISTRY_PASSWORD", "not-a-real-password");
         const CliResult deployed
             = CliProcess::run({ "deploy", "--backend", "ssh", "--yes", project.experimentDir() }, QString(), env);
-        const QRegularExpressionMatch built = QRegularExpression("\n\\$ docker build -t (\\S+) ").match(deployed.err);
+        const QRegularExpressionMatch built
+            = QRegularExpression("\n\\$ docker build (?:--label \\S+ )*-t (\\S+) ").match(deployed.err);
         QVERIFY2(built.hasMatch(), qPrintable(deployed.err));
         const QString image = built.captured(1);
         QProcess::execute("docker", { "rmi", "-f", image });

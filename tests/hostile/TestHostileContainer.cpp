@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QProcess>
 #include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
@@ -107,6 +108,37 @@ private Q_SLOTS:
             QVERIFY2(!results.out.contains(QChar(0x1b)) && !results.out.contains(QChar(0x07)), qPrintable(results.out));
             QVERIFY2(results.out.contains(QStringLiteral("\\x1b]52;c;aGk=\\x07loss")), qPrintable(results.out));
         }
+    }
+
+    // Finding 15: after a kill -9 during docker build, the daemon finished the build and terminate left the image.
+    void anImageWhoseBuildOutlivedItsDeployGoesWithTerminate()
+    {
+        auto project = evilProject({ QStringLiteral("claim-done") });
+        const auto end = terminatedAtEnd(*project);
+        const CliResult deployed = m_kit.cli(*project,
+                                             { QStringLiteral("deploy"), QStringLiteral("--backend"),
+                                               QStringLiteral("local"), QStringLiteral("--yes") });
+        QCOMPARE(deployed.exitCode, 0);
+        QVERIFY2(deployed.err.contains(QStringLiteral("--label logistician.image-of=") + project->name()),
+                 qPrintable(deployed.err));
+        // What the daemon leaves when the deploy that started a build was killed: an image with the label under
+        // a tag the state never recorded.
+        const QString leftover = QStringLiteral("logistician-leftover/%1:killed").arg(project->name());
+        QProcess build;
+        build.start(QStringLiteral("docker"),
+                    { QStringLiteral("build"), QStringLiteral("-q"), QStringLiteral("--label"),
+                      QStringLiteral("logistician.image-of=") + project->name(), QStringLiteral("-t"), leftover,
+                      project->experimentDir() });
+        QVERIFY(build.waitForFinished(120000));
+        QCOMPARE(build.exitCode(), 0);
+        QCOMPARE(
+            m_kit.cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") })
+                .exitCode,
+            0);
+        QProcess inspect;
+        inspect.start(QStringLiteral("docker"), { QStringLiteral("image"), QStringLiteral("inspect"), leftover });
+        QVERIFY(inspect.waitForFinished(30000));
+        QVERIFY2(inspect.exitCode() != 0, "the labelled image is still there");
     }
 
     void aContainersSymlinkIsNeverWrittenThrough()

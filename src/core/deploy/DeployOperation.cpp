@@ -446,7 +446,8 @@ void DeployOperation::buildImage()
     const Experiment& e = m_ctx.experiment;
     const QString context = m_ctx.codeDir() + QLatin1Char('/') + QDir(e.projectRoot()).relativeFilePath(e.dir());
     Q_EMIT m_ctx.progress(QStringLiteral("building %1").arg(m_ctx.state.image));
-    m_ctx.run(Docker::build(e.parameters().localDockerCommand(), context, m_ctx.state.image),
+    m_ctx.run(Docker::build(e.parameters().localDockerCommand(), context, m_ctx.state.image, false,
+                            { QStringLiteral("logistician.image-of=") + m_ctx.state.experiment }),
               [this](const CommandOutcome& o) {
                   if (!o.ok()) {
                       end(Result::failed(QStringLiteral("docker build failed: %1").arg(o.errorText())));
@@ -745,7 +746,8 @@ void DeployOperation::getImageOnHost(int hostIndex, JobPool::Done done)
                       return;
                   }
                   const Command build
-                      = Docker::build(m_ctx.dockerSetting(true), remoteContext, m_ctx.state.image, true);
+                      = Docker::build(m_ctx.dockerSetting(true), remoteContext, m_ctx.state.image, true,
+                                      { QStringLiteral("logistician.image-of=") + m_ctx.state.experiment });
                   m_ctx.run(touchActivity(m_ctx, host), [this, host, build, ready](const CommandOutcome&) {
                       m_ctx.run(m_ctx.backend->command(host, Docker::argv(build)),
                                 [this, address = host.address, ready](const CommandOutcome& o) {

@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMap>
+#include <QRegularExpression>
 #include <memory>
 
 using Phase = DeploymentState::Phase;
@@ -106,6 +107,7 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected, const TerminateOp
     }
     if (p.whole && !keepImages && remote && !state.registry.isEmpty() && !state.image.isEmpty())
         p.localImages << state.image;
+    p.labelledImages = p.whole && !keepImages && !state.experiment.isEmpty();
     return p;
 }
 
@@ -242,6 +244,32 @@ void cleanUp(DeployContext& ctx, const TerminateOptions& options, const Plan& p,
                     }
                     clean();
                 });
+        });
+    }
+    if (p.labelledImages) {
+        // After the containers (removed above, on this engine by the hosts' work): an image still used is
+        // not forced away. The IDs are checked before they reach docker.
+        const QString docker = ctx.experiment.parameters().localDockerCommand();
+        const Command list = Docker::labelledImages(docker, ctx.state.experiment);
+        pool->add([&ctx, docker, list](JobPool::Done jobDone) {
+            ctx.run(list, [&ctx, docker, jobDone](const CommandOutcome& o) {
+                // Each tag by its name (an image with other tags is only untagged), an untagged one by its ID.
+                QStringList ids;
+                static const QRegularExpression id(QStringLiteral("^(sha256:)?[0-9a-f]{12,64}$"));
+                static const QRegularExpression ref(QStringLiteral("^[a-z0-9][a-z0-9._/:@-]{0,254}$"));
+                for (const QString& line : QString::fromUtf8(o.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+                    const QString name = line.section(QLatin1Char(' '), 0, 0);
+                    const QString image
+                        = name.contains(QLatin1String("<none>")) ? line.section(QLatin1Char(' '), 1, 1) : name;
+                    if ((ref.match(image).hasMatch() || id.match(image).hasMatch()) && !ids.contains(image))
+                        ids << image;
+                }
+                if (!o.ok() || ids.isEmpty()) {
+                    jobDone();
+                    return;
+                }
+                ctx.run(Docker::removeImages(docker, ids), [jobDone](const CommandOutcome&) { jobDone(); });
+            });
         });
     }
     if (!p.localImages.isEmpty()) {

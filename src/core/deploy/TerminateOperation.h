@@ -56,6 +56,9 @@ struct Plan
     QStringList unsafe; // chosen, started, and their results not synced: "slug (phase)"
     QList<HostWork> hosts;
     QStringList localImages; // whole deployment on remote hosts: the image built here to push
+    // Whole deployment, images not kept: also every image on this machine's engine labelled with the
+    // experiment (one whose build a killed deploy left running finished after the kill).
+    bool labelledImages = false;
 };
 
 // What terminating these positions (empty: the whole deployment) does. Pure, for tests.
