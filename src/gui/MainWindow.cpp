@@ -215,6 +215,9 @@ void MainWindow::setupActions()
     m_ui->menuEdit->addAction(undo);
     m_ui->menuEdit->addAction(redo);
     m_ui->menuView->addAction(m_commandLog->toggleViewAction());
+    // Once the user opens or closes a dock, it stays as they left it.
+    for (QDockWidget* dock : { static_cast<QDockWidget*>(m_commandLog), static_cast<QDockWidget*>(m_running) })
+        connect(dock->toggleViewAction(), &QAction::triggered, this, [this] { m_autoDocks = false; });
     m_ui->menuView->addAction(m_running->toggleViewAction());
     connect(m_running->toggleViewAction(), &QAction::triggered, m_running, [this](bool on) {
         if (on)
@@ -303,8 +306,12 @@ void MainWindow::restoreLayout()
     const Settings settings;
     if (!restoreGeometry(settings.windowGeometry()))
         resize(1200, 760);
-    if (!restoreState(settings.windowState()))
-        resizeDocks({ m_commandLog }, { 130 }, Qt::Vertical); // a few lines; the experiment gets the room
+    if (!restoreState(settings.windowState())) {
+        // First start: the command log opens only on a window 1000 px high or more (a laptop's screen
+        // is for the experiment), until the user shows or hides it; then saveState remembers.
+        m_autoDocks = true;
+        fitDocks();
+    }
     const QByteArray splitter = settings.mainSplitterState();
     if (!splitter.isEmpty())
         m_ui->mainSplitter->restoreState(splitter);
@@ -759,6 +766,24 @@ void MainWindow::closeEvent(QCloseEvent* event)
     }
     saveLayout();
     event->accept();
+}
+
+void MainWindow::fitDocks()
+{
+    if (!m_autoDocks)
+        return;
+    const bool open = height() >= 1000;
+    if (open == m_commandLog->isVisible())
+        return;
+    m_commandLog->setVisible(open);
+    if (open)
+        resizeDocks({ m_commandLog }, { 150 }, Qt::Vertical); // a few lines; the experiment gets the room
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    fitDocks();
 }
 
 void MainWindow::showEvent(QShowEvent* event)
