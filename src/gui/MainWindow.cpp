@@ -26,6 +26,7 @@
 #include "git/GitRepository.h"
 #include "git/GitStatus.h"
 #include "keys/ShortcutsDialog.h"
+#include "keys/WheelGuard.h"
 #include "ui_MainWindow.h"
 #include "workspace/ExampleCopier.h"
 
@@ -60,6 +61,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_git(new GitStatus(this))
 {
     m_ui->setupUi(this);
+    WheelGuard::install(); // no value changes under a wheel without focus, in every window of the app
     m_ui->projectBrowser->setAccessibleName(tr("Experiments"));
     m_ui->refreshButton->setAccessibleName(tr("Refresh project"));
     setObjectName(QStringLiteral("mainWindow"));

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+// No edit without focus: a mouse wheel over every spin box, combo box and
+// slider of the experiment's Settings tab (and the deploy dialog's) leaves its
+// value alone while it has no focus, and does not take the focus; the one the
+// user clicked into takes the wheel as before.
+#include "ExperimentPage.h"
+#include "ExperimentSettingsEditor.h"
+#include "GuiTestBase.h"
+#include "MainWindow.h"
+#include "TestProject.h"
+
+#include <QAbstractSlider>
+#include <QApplication>
+#include <QComboBox>
+#include <QScrollBar>
+#include <QSpinBox>
+#include <QTest>
+#include <QWheelEvent>
+
+namespace {
+
+// A turn of the wheel over w's middle, delivered as the window system's are (QApplication::notify).
+void turnWheel(QWidget* w, int steps)
+{
+    const QPointF local = QPointF(w->rect().center());
+    QWheelEvent event(local, w->mapToGlobal(local), QPoint(), QPoint(0, 120 * steps), Qt::NoButton, Qt::NoModifier,
+                      Qt::NoScrollPhase, false);
+    QApplication::sendEvent(w, &event);
+}
+
+QVariant valueOf(QWidget* w)
+{
+    if (auto* spin = qobject_cast<QAbstractSpinBox*>(w))
+        return spin->text();
+    if (auto* combo = qobject_cast<QComboBox*>(w))
+        return combo->currentIndex();
+    if (auto* slider = qobject_cast<QAbstractSlider*>(w))
+        return slider->value();
+    return {};
+}
+
+} // namespace
+
+class TestGuiWheel : public GuiTestBase
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { CHECKED(isolateSettings()); }
+    void cleanup() { destroyMainWindow(); }
+
+    void theWheelEditsNothingWithoutFocus()
+    {
+        TestProject project;
+        createMainWindow();
+        window()->resize(1280, 800);
+        QVERIFY(openProject(project.root()));
+        ExperimentPage* page = window()->currentPage();
+        QVERIFY(page);
+        page->showTab(4);
+        QWidget* settings = page->settings();
+        QVERIFY(settings && settings->isVisible());
+
+        QList<QWidget*> values;
+        for (QWidget* w : settings->findChildren<QWidget*>()) {
+            const bool value = qobject_cast<QAbstractSpinBox*>(w) || qobject_cast<QComboBox*>(w)
+                || (qobject_cast<QAbstractSlider*>(w) && !qobject_cast<QScrollBar*>(w));
+            if (value && w->isVisible() && w->isEnabled())
+                values << w;
+        }
+        QVERIFY2(values.size() >= 3, qPrintable(QString::number(values.size())));
+        for (QWidget* w : std::as_const(values)) {
+            window()->setFocus();
+            QVERIFY(!w->hasFocus());
+            for (int steps : { 1, -1, -1 }) {
+                const QVariant before = valueOf(w);
+                turnWheel(w, steps);
+                QCOMPARE(valueOf(w), before);
+                QVERIFY2(!w->hasFocus(), qPrintable(w->objectName()));
+            }
+        }
+        // With the focus, the wheel turns the value as ever.
+        QSpinBox* spin = nullptr;
+        for (QWidget* w : std::as_const(values)) {
+            if (auto* s = qobject_cast<QSpinBox*>(w); s && !spin && s->value() < s->maximum())
+                spin = s;
+        }
+        QVERIFY(spin);
+        spin->setFocus();
+        QTRY_VERIFY(spin->hasFocus());
+        const int before = spin->value();
+        turnWheel(spin, 1);
+        QCOMPARE(spin->value(), before + spin->singleStep());
+        page->settings()->revert();
+    }
+};
+
+QTEST_MAIN(TestGuiWheel)
+#include "TestGuiWheel.moc"
