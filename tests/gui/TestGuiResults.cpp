@@ -7,9 +7,11 @@
 // for the experiment after a restart; the chart saves at the size shown; and
 // Export CSV writes what `logistician results --format csv` prints.
 #include "CliProcess.h"
+#include "CommandLogDock.h"
 #include "ExperimentPage.h"
 #include "GuiTestBase.h"
 #include "MainWindow.h"
+#include "Settings.h"
 #include "TestProject.h"
 #include "board/DeploymentBoard.h"
 #include "board/ResultsPanel.h"
@@ -24,6 +26,7 @@
 #include <QFile>
 #include <QGraphicsScene>
 #include <QGraphicsTextItem>
+#include <QHeaderView>
 #include <QImage>
 #include <QLabel>
 #include <QLogValueAxis>
@@ -103,6 +106,7 @@ private Q_SLOTS:
     void theChartReadsInFullAt1280x800();
     void theChoicesComeBackForTheExperiment();
     void exportCsvWritesWhatTheCliPrints();
+    void theBoardAndTheResultsFitALaptop();
 
 private:
     // The window at size, the project open, its board's Results tab shown and scanned.
@@ -258,6 +262,52 @@ void TestGuiResults::exportCsvWritesWhatTheCliPrints()
              QStringLiteral("condition,lr,layers,accuracy,loss,state,attempt,exit_code,elapsed_seconds,commit,"
                             "image_id,host"));
     QCOMPARE(exported, cli.out);
+}
+
+void TestGuiResults::theBoardAndTheResultsFitALaptop()
+{
+    auto grab = [this](const QString& name) {
+        if (!qEnvironmentVariableIsEmpty("LOGISTICIAN_GRAB_DIR"))
+            window()->grab().save(qEnvironmentVariable("LOGISTICIAN_GRAB_DIR") + QLatin1Char('/') + name);
+    };
+    auto rowsShown
+        = [](QTableView* view) { return view->viewport()->height() / view->verticalHeader()->defaultSectionSize(); };
+    {
+        // A first start: no window layout saved yet.
+        Settings settings;
+        settings.setWindowState({});
+        settings.setWindowGeometry({});
+    }
+    ResultsPanel* results = openResults(QSize(800, 600));
+    QVERIFY(results);
+    // Below 1000 px the command log starts closed: the experiment has the height.
+    QVERIFY(!window()->commandLog()->isVisible());
+    results->showTab(0);
+    QTest::qWait(100);
+    grab(QStringLiteral("results-800x600.png"));
+    NEED(QTableView, table, results, "resultsTable");
+    QVERIFY2(rowsShown(table) >= 5, qPrintable(QString::number(rowsShown(table))));
+    // The Log tab: the board's conditions get the height.
+    NEED(QTabWidget, details, window(), "boardDetails");
+    details->setCurrentIndex(0);
+    QTest::qWait(100);
+    grab(QStringLiteral("board-800x600.png"));
+    NEED(QTableView, board, window(), "boardView");
+    QVERIFY2(rowsShown(board) >= 8, qPrintable(QString::number(rowsShown(board))));
+
+    // A tall window opens it, until the user says otherwise; then it stays as they left it.
+    window()->resize(1280, 1024);
+    QTRY_VERIFY(window()->commandLog()->isVisible());
+    window()->commandLog()->toggleViewAction()->trigger();
+    QVERIFY(!window()->commandLog()->isVisible());
+    window()->resize(1280, 1100);
+    QTest::qWait(50);
+    QVERIFY(!window()->commandLog()->isVisible());
+    window()->commandLog()->toggleViewAction()->trigger();
+    destroyMainWindow();
+    createMainWindow(); // at the size it was left
+    QTest::qWait(50);
+    QVERIFY(window()->commandLog()->isVisible());
 }
 
 QTEST_MAIN(TestGuiResults)
