@@ -272,7 +272,25 @@ void MainWindow::setupActions()
         if (auto* page = currentPage())
             page->showTab(3);
     });
-    m_commandLog->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    // Ctrl+L shows the command log, raised above the Running dock it shares a tab with; pressed again
+    // on a log in front, it closes it.
+    auto* showLog = new QAction(tr("Command &Log"), this);
+    showLog->setObjectName(QStringLiteral("actionRaiseCommandLog"));
+    showLog->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    showLog->setShortcutContext(Qt::WindowShortcut);
+    addAction(showLog);
+    connect(showLog, &QAction::triggered, this, [this] {
+        const bool inFront = m_commandLog->isVisible() && !m_commandLog->visibleRegion().isEmpty();
+        m_autoDocks = false;
+        if (inFront) {
+            m_commandLog->hide();
+            return;
+        }
+        m_commandLog->show();
+        m_commandLog->raise();
+    });
+    m_commandLog->toggleViewAction()->setShortcut(showLog->shortcut());
+    m_commandLog->toggleViewAction()->setShortcutContext(Qt::WidgetShortcut); // the menu shows it; showLog acts
 
     // View > Theme, saved in the settings; --dark and LOGISTICIAN_DARK still win at start.
     auto* themeMenu = m_ui->menuView->addMenu(tr("&Theme"));

@@ -2,11 +2,13 @@
 // No edit without focus: a mouse wheel over every spin box, combo box and
 // slider of the experiment's Settings tab (and the deploy dialog's) leaves its
 // value alone while it has no focus, and does not take the focus; the one the
-// user clicked into takes the wheel as before.
+// user clicked into takes the wheel as before. And Ctrl+L raises the command log.
+#include "CommandLogDock.h"
 #include "ExperimentPage.h"
 #include "ExperimentSettingsEditor.h"
 #include "GuiTestBase.h"
 #include "MainWindow.h"
+#include "RunningPanel.h"
 #include "TestProject.h"
 
 #include <QAbstractSlider>
@@ -91,6 +93,27 @@ private Q_SLOTS:
         turnWheel(spin, 1);
         QCOMPARE(spin->value(), before + spin->singleStep());
         page->settings()->revert();
+    }
+
+    // Ctrl+L brings the command log to the front when the Running dock is in front of it, then closes it.
+    void ctrlLRaisesTheCommandLog()
+    {
+        createMainWindow();
+        window()->resize(1280, 1100);
+        if (!window()->commandLog()->isVisible())
+            window()->commandLog()->toggleViewAction()->trigger();
+        QTRY_VERIFY(window()->commandLog()->isVisible());
+        window()->runningPanel()->toggleViewAction()->trigger();
+        window()->runningPanel()->raise();
+        QTRY_VERIFY(window()->commandLog()->visibleRegion().isEmpty());
+        QVERIFY(window()->commandLog()->isVisible()); // a tab behind
+        QTest::keyClick(window(), Qt::Key_L, Qt::ControlModifier);
+        QTRY_VERIFY(!window()->commandLog()->visibleRegion().isEmpty());
+        QTest::keyClick(window(), Qt::Key_L, Qt::ControlModifier);
+        QTRY_VERIFY(!window()->commandLog()->isVisible());
+        QTest::keyClick(window(), Qt::Key_L, Qt::ControlModifier);
+        QTRY_VERIFY(window()->commandLog()->isVisible());
+        QTRY_VERIFY(!window()->commandLog()->visibleRegion().isEmpty());
     }
 };
 

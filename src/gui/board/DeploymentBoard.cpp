@@ -489,18 +489,12 @@ void DeploymentBoard::syncAll()
 {
     if (!m_monitor->isLive() || isBusy())
         return;
-    const DeploymentState& state = m_monitor->deployment()->state();
-    const QString text = state.backend == QLatin1String("local")
-        ? tr("Save each container's log with its results in %1?").arg(m_monitor->experiment().dataDir())
-        : tr("Copy the logs and results of %n machine(s) into %1? Nothing here is deleted or overwritten by an "
-             "older file.",
-             nullptr, static_cast<int>(state.hosts.size()))
-              .arg(m_monitor->experiment().dataDir());
-    Gui::MessageBox::ask(this, QMessageBox::Question, tr("Sync all"), text, QMessageBox::Yes | QMessageBox::Cancel,
-                         QMessageBox::Yes, [this](QMessageBox::StandardButton answer) {
-                             if (answer == QMessageBox::Yes)
-                                 m_monitor->syncAll();
-                         });
+    // Copying deletes nothing and overwrites nothing with an older file, so it needs no question; the
+    // board says what it does.
+    m_monitor->syncAll();
+    setMessage(tr("Sync All: copying each condition's logs and results into %1 (nothing there is deleted)")
+                   .arg(m_monitor->experiment().dataDir()),
+               false);
 }
 
 void DeploymentBoard::terminateAll()
