@@ -273,24 +273,25 @@ void MainWindow::setupActions()
             page->showTab(3);
     });
     // Ctrl+L shows the command log, raised above the Running dock it shares a tab with; pressed again
-    // on a log in front, it closes it.
-    auto* showLog = new QAction(tr("Command &Log"), this);
-    showLog->setObjectName(QStringLiteral("actionRaiseCommandLog"));
+    // on a log in front, it closes it. It stands in the View menu for the dock's own toggle.
+    auto* showLog = new QAction(m_commandLog->toggleViewAction()->text(), this);
+    showLog->setObjectName(QStringLiteral("actionShowCommandLog"));
     showLog->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
-    showLog->setShortcutContext(Qt::WindowShortcut);
-    addAction(showLog);
+    showLog->setCheckable(true);
+    connect(m_commandLog->toggleViewAction(), &QAction::toggled, showLog, &QAction::setChecked);
+    showLog->setChecked(m_commandLog->toggleViewAction()->isChecked());
     connect(showLog, &QAction::triggered, this, [this] {
         const bool inFront = m_commandLog->isVisible() && !m_commandLog->visibleRegion().isEmpty();
         m_autoDocks = false;
         if (inFront) {
             m_commandLog->hide();
-            return;
+        } else {
+            m_commandLog->show();
+            m_commandLog->raise();
         }
-        m_commandLog->show();
-        m_commandLog->raise();
     });
-    m_commandLog->toggleViewAction()->setShortcut(showLog->shortcut());
-    m_commandLog->toggleViewAction()->setShortcutContext(Qt::WidgetShortcut); // the menu shows it; showLog acts
+    m_ui->menuView->insertAction(m_commandLog->toggleViewAction(), showLog);
+    m_ui->menuView->removeAction(m_commandLog->toggleViewAction());
 
     // View > Theme, saved in the settings; --dark and LOGISTICIAN_DARK still win at start.
     auto* themeMenu = m_ui->menuView->addMenu(tr("&Theme"));
