@@ -5,6 +5,7 @@
 #include "Dialogs.h"
 #include "Settings.h"
 #include "Theme.h"
+#include "aws/AwsParameters.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -74,6 +75,16 @@ SettingsDialog::SettingsDialog(CredentialStore* store, QWidget* parent)
     form->addRow(tr("AWS re&gion:"), m_region);
     form->addRow(tr("&Instance type:"), m_instanceType);
     form->addRow(tr("&Terminal:"), m_terminal);
+    // A region or instance type that AWS would refuse is said here, not saved.
+    m_problem = new QLabel;
+    m_problem->setObjectName(QStringLiteral("settingsProblem"));
+    m_problem->setWordWrap(true);
+    m_problem->setTextFormat(Qt::PlainText);
+    QPalette bad = m_problem->palette();
+    bad.setColor(QPalette::WindowText, Theme::errorText(palette()));
+    m_problem->setPalette(bad);
+    m_problem->hide();
+    form->addRow(m_problem);
     for (QLineEdit* edit : { m_registry, m_registryUser, m_region, m_instanceType, m_terminal })
         connect(edit, &QLineEdit::editingFinished, this, &SettingsDialog::saveSettings);
 
@@ -235,11 +246,19 @@ void SettingsDialog::saveSettings()
         settings.setRegistry(m_registry->text().trimmed());
     if (settings.registryUser() != m_registryUser->text().trimmed())
         settings.setRegistryUser(m_registryUser->text().trimmed());
-    if (!m_region->text().trimmed().isEmpty() && settings.defaultRegion() != m_region->text().trimmed())
-        settings.setDefaultRegion(m_region->text().trimmed());
-    if (!m_instanceType->text().trimmed().isEmpty()
-        && settings.defaultInstanceType() != m_instanceType->text().trimmed())
-        settings.setDefaultInstanceType(m_instanceType->text().trimmed());
+    QStringList problems;
+    const QString region = m_region->text().trimmed();
+    if (!region.isEmpty() && !AwsParameters::isRegion(region))
+        problems << tr("AWS region \"%1\" is not a region such as eu-central-1 or us-east-1; not saved.").arg(region);
+    else if (!region.isEmpty() && settings.defaultRegion() != region)
+        settings.setDefaultRegion(region);
+    const QString type = m_instanceType->text().trimmed();
+    if (!type.isEmpty() && !AwsParameters::isInstanceType(type))
+        problems << tr("Instance type \"%1\" is not a type such as t3.micro; not saved.").arg(type);
+    else if (!type.isEmpty() && settings.defaultInstanceType() != type)
+        settings.setDefaultInstanceType(type);
+    m_problem->setText(problems.join(QLatin1Char('\n')));
+    m_problem->setVisible(!problems.isEmpty());
     if (!m_terminal->text().trimmed().isEmpty() && settings.terminalCommand() != m_terminal->text().trimmed())
         settings.setTerminalCommand(m_terminal->text().trimmed());
 }

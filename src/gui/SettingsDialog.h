@@ -49,4 +49,5 @@ private:
     QLineEdit* m_region;
     QLineEdit* m_instanceType;
     QLineEdit* m_terminal;
+    QLabel* m_problem = nullptr; // a value not saved, and why
 };

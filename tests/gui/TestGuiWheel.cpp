@@ -9,11 +9,15 @@
 #include "GuiTestBase.h"
 #include "MainWindow.h"
 #include "RunningPanel.h"
+#include "Settings.h"
 #include "TestProject.h"
 
 #include <QAbstractSlider>
 #include <QApplication>
 #include <QComboBox>
+#include <QDialog>
+#include <QLabel>
+#include <QLineEdit>
 #include <QScrollBar>
 #include <QSpinBox>
 #include <QTest>
@@ -93,6 +97,27 @@ private Q_SLOTS:
         turnWheel(spin, 1);
         QCOMPARE(spin->value(), before + spin->singleStep());
         page->settings()->revert();
+    }
+
+    // The app's Settings take only a region AWS knows the shape of (the wizard offers a list).
+    void settingsRefuseARegionThatIsNone()
+    {
+        createMainWindow();
+        QDialog* dialog = window()->showSettings();
+        QVERIFY(dialog);
+        NEED(QLineEdit, region, dialog, "settingsRegionEdit");
+        NEED(QLabel, problem, dialog, "settingsProblem");
+        const QString before = Settings().defaultRegion();
+        region->setText(QStringLiteral("mars-north-9"));
+        Q_EMIT region->editingFinished();
+        QCOMPARE(Settings().defaultRegion(), before);
+        QVERIFY(problem->isVisible());
+        QVERIFY2(problem->text().contains(QStringLiteral("\"mars-north-9\"")), qPrintable(problem->text()));
+        region->setText(QStringLiteral("eu-north-1"));
+        Q_EMIT region->editingFinished();
+        QCOMPARE(Settings().defaultRegion(), QStringLiteral("eu-north-1"));
+        QVERIFY(!problem->isVisible());
+        dialog->close();
     }
 
     // Ctrl+L brings the command log to the front when the Running dock is in front of it, then closes it.
