@@ -312,7 +312,7 @@ void MainWindow::setupActions()
             settings.save();
             if (auto* app = qobject_cast<QApplication*>(QCoreApplication::instance()))
                 Theme::apply(*app, mode);
-            statusBar()->showMessage(tr("Theme saved; some colours change at the next start"), 5000);
+            statusBar()->showMessage(tr("Theme saved"), 5000);
         });
     }
     QAction* shortcuts = new QAction(tr("&Keyboard Shortcuts"), this);

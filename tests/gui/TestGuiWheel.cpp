@@ -11,8 +11,10 @@
 #include "RunningPanel.h"
 #include "Settings.h"
 #include "TestProject.h"
+#include "Theme.h"
 
 #include <QAbstractSlider>
+#include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QDialog>
@@ -20,6 +22,7 @@
 #include <QLineEdit>
 #include <QScrollBar>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QTest>
 #include <QWheelEvent>
 
@@ -118,6 +121,26 @@ private Q_SLOTS:
         QCOMPARE(Settings().defaultRegion(), QStringLiteral("eu-north-1"));
         QVERIFY(!problem->isVisible());
         dialog->close();
+    }
+
+    // View > Theme > Dark while the window is up: the muted and error texts take the dark palette's colours.
+    void theThemeSwitchesLive()
+    {
+        createMainWindow();
+        NEED(QLabel, state, window(), "projectState");
+        NEED(QAction, dark, window(), "actionThemedark");
+        NEED(QAction, light, window(), "actionThemelight");
+        light->trigger();
+        QCOMPARE(state->palette().color(QPalette::WindowText), Theme::mutedText(QApplication::palette()));
+        QVERIFY(!Theme::isDark(QApplication::palette()));
+        dark->trigger();
+        QVERIFY(Theme::isDark(QApplication::palette()));
+        QCOMPARE(state->palette().color(QPalette::WindowText), Theme::mutedText(QApplication::palette()));
+        QVERIFY(!window()->statusBar()->currentMessage().contains(QStringLiteral("next start")));
+        light->trigger();
+        QCOMPARE(state->palette().color(QPalette::WindowText), Theme::mutedText(QApplication::palette()));
+        NEED(QAction, system, window(), "actionThemesystem");
+        system->trigger();
     }
 
     // Ctrl+L brings the command log to the front when the Running dock is in front of it, then closes it.

@@ -252,6 +252,24 @@ ResultsPanel::~ResultsPanel()
     m_watcher.disconnect(this);
 }
 
+void ResultsPanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() != QEvent::PaletteChange)
+        return;
+    QChart* chart = m_chartView->chart();
+    const QChart::ChartTheme theme = Theme::isDark(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+    if (chart->theme() == theme)
+        return;
+    chart->setTheme(theme);
+    chart->setBackgroundRoundness(0);
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    chart->setTitleFont(titleFont);
+    chart->legend()->setFont(font());
+    updateChart();
+}
+
 QChart* ResultsPanel::chart() const
 {
     return m_chartView->chart();

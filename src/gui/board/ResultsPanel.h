@@ -62,6 +62,9 @@ public:
 Q_SIGNALS:
     void scanned();
 
+protected:
+    void changeEvent(QEvent* event) override; // a theme chosen while shown: the chart follows
+
 private:
     void onScanned();
     void updateChart();
