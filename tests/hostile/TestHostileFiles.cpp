@@ -3,6 +3,7 @@
 #include "Parameters.h"
 #include "PrintableText.h"
 #include "ScratchRepository.h"
+#include "Settings.h"
 #include "board/ResultsCsv.h"
 #include "board/ResultsScanner.h"
 #include "deploy/DeploymentState.h"
@@ -185,6 +186,34 @@ private Q_SLOTS:
         QCOMPARE(back.conditions.size(), 1);
         QCOMPARE(index.entries().size(), 1);
         QCOMPARE(index.entries().first().state.conditions.size(), 1);
+    }
+
+    // Finding 6 for settings.ini: a save on a full disk fails, says so, and leaves the file as it was.
+    void fullDiskKeepsSettings()
+    {
+        REQUIRE_SMALL_DISK();
+        const SmallDisk disk("256k");
+        QVERIFY(disk.mounted());
+        const QByteArray config = qgetenv("XDG_CONFIG_HOME");
+        qputenv("XDG_CONFIG_HOME", disk.path().toUtf8());
+        auto restore = qScopeGuard([&] { qputenv("XDG_CONFIG_HOME", config); });
+        QCOMPARE(Settings::filePath(), disk.path() + "/logistician/settings.ini");
+        {
+            Settings settings;
+            settings.setRegistry("registry.example:5000");
+            QVERIFY(settings.save());
+        }
+        const QByteArray before = readAll(Settings::filePath());
+        QVERIFY(before.contains("registry.example:5000"));
+        disk.fill();
+        {
+            Settings settings;
+            settings.setRegistry(QString(300 * 1024, QLatin1Char('r')));
+            QString error;
+            QVERIFY(!settings.save(&error));
+            QVERIFY2(error.contains(Settings::filePath()), qPrintable(error));
+        }
+        QCOMPARE(readAll(Settings::filePath()), before);
     }
 
     // Finding 13: results hung for ever on a FIFO; finding 7: a symlink came home and was read.
