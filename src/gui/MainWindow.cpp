@@ -216,10 +216,29 @@ void MainWindow::setupActions()
     redo->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_ui->menuEdit->addAction(undo);
     m_ui->menuEdit->addAction(redo);
-    m_ui->menuView->addAction(m_commandLog->toggleViewAction());
+    // View > Command Log (Ctrl+L): opens and closes the dock, and brings it to the front when it is open
+    // behind the Running Deployments tab it shares the bottom with (there, the dock's own toggle closed it).
+    auto* commandLog = new QAction(tr("&Command Log"), this);
+    commandLog->setObjectName(QStringLiteral("actionCommandLog"));
+    commandLog->setCheckable(true);
+    commandLog->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    connect(m_commandLog->toggleViewAction(), &QAction::toggled, commandLog, &QAction::setChecked);
+    connect(commandLog, &QAction::triggered, this, [this, commandLog] {
+        const bool open = m_commandLog->toggleViewAction()->isChecked();
+        if (open && (!m_commandLog->isVisible() || m_commandLog->visibleRegion().isEmpty())) {
+            m_commandLog->raise();
+            commandLog->setChecked(true);
+            return;
+        }
+        m_commandLog->setVisible(!open);
+        if (!open)
+            m_commandLog->raise();
+    });
+    commandLog->setChecked(m_commandLog->toggleViewAction()->isChecked());
+    m_ui->menuView->addAction(commandLog);
     // Once the user opens or closes a dock, it stays as they left it.
-    for (QDockWidget* dock : { static_cast<QDockWidget*>(m_commandLog), static_cast<QDockWidget*>(m_running) })
-        connect(dock->toggleViewAction(), &QAction::triggered, this, [this] { m_autoDocks = false; });
+    for (QAction* toggle : { commandLog, m_commandLog->toggleViewAction(), m_running->toggleViewAction() })
+        connect(toggle, &QAction::triggered, this, [this] { m_autoDocks = false; });
     m_ui->menuView->addAction(m_running->toggleViewAction());
     connect(m_running->toggleViewAction(), &QAction::triggered, m_running, [this](bool on) {
         if (on)
@@ -272,26 +291,6 @@ void MainWindow::setupActions()
         if (auto* page = currentPage())
             page->showTab(3);
     });
-    // Ctrl+L shows the command log, raised above the Running dock it shares a tab with; pressed again
-    // on a log in front, it closes it. It stands in the View menu for the dock's own toggle.
-    auto* showLog = new QAction(m_commandLog->toggleViewAction()->text(), this);
-    showLog->setObjectName(QStringLiteral("actionShowCommandLog"));
-    showLog->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
-    showLog->setCheckable(true);
-    connect(m_commandLog->toggleViewAction(), &QAction::toggled, showLog, &QAction::setChecked);
-    showLog->setChecked(m_commandLog->toggleViewAction()->isChecked());
-    connect(showLog, &QAction::triggered, this, [this] {
-        const bool inFront = m_commandLog->isVisible() && !m_commandLog->visibleRegion().isEmpty();
-        m_autoDocks = false;
-        if (inFront) {
-            m_commandLog->hide();
-        } else {
-            m_commandLog->show();
-            m_commandLog->raise();
-        }
-    });
-    m_ui->menuView->insertAction(m_commandLog->toggleViewAction(), showLog);
-    m_ui->menuView->removeAction(m_commandLog->toggleViewAction());
 
     // View > Theme, saved in the settings; --dark and LOGISTICIAN_DARK still win at start.
     auto* themeMenu = m_ui->menuView->addMenu(tr("&Theme"));

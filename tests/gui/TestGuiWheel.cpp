@@ -102,27 +102,6 @@ private Q_SLOTS:
         page->settings()->revert();
     }
 
-    // The app's Settings take only a region AWS knows the shape of (the wizard offers a list).
-    void settingsRefuseARegionThatIsNone()
-    {
-        createMainWindow();
-        QDialog* dialog = window()->showSettings();
-        QVERIFY(dialog);
-        NEED(QLineEdit, region, dialog, "settingsRegionEdit");
-        NEED(QLabel, problem, dialog, "settingsProblem");
-        const QString before = Settings().defaultRegion();
-        region->setText(QStringLiteral("mars-north-9"));
-        Q_EMIT region->editingFinished();
-        QCOMPARE(Settings().defaultRegion(), before);
-        QVERIFY(problem->isVisible());
-        QVERIFY2(problem->text().contains(QStringLiteral("\"mars-north-9\"")), qPrintable(problem->text()));
-        region->setText(QStringLiteral("eu-north-1"));
-        Q_EMIT region->editingFinished();
-        QCOMPARE(Settings().defaultRegion(), QStringLiteral("eu-north-1"));
-        QVERIFY(!problem->isVisible());
-        dialog->close();
-    }
-
     // View > Theme > Dark while the window is up: the muted and error texts take the dark palette's colours.
     void theThemeSwitchesLive()
     {

@@ -489,12 +489,9 @@ void DeploymentBoard::syncAll()
 {
     if (!m_monitor->isLive() || isBusy())
         return;
-    // Copying deletes nothing and overwrites nothing with an older file, so it needs no question; the
-    // board says what it does.
+    // Nothing to confirm: a sync only copies home (logs with results), and nothing here is deleted or
+    // overwritten by an older file. Its progress shows on the board and in the command log.
     m_monitor->syncAll();
-    setMessage(tr("Sync All: copying each condition's logs and results into %1 (nothing there is deleted)")
-                   .arg(m_monitor->experiment().dataDir()),
-               false);
 }
 
 void DeploymentBoard::terminateAll()
