@@ -80,6 +80,12 @@ ExperimentPage::ExperimentPage(QWidget* parent)
     m_ui->experimentTabs->addTab(m_settings, style()->standardIcon(QStyle::SP_FileDialogInfoView), tr("Se&ttings"));
     connect(m_settings, &ExperimentSettingsEditor::modifiedChanged, this, &ExperimentPage::modifiedChanged);
     connect(m_settings, &ExperimentSettingsEditor::saveRequested, this, saveNow);
+    // One grid: an edit on the Settings tab shows on the Conditions tab (and in Runs) before it is saved.
+    connect(m_settings, &ExperimentSettingsEditor::parameterGridChanged, this, [this](const Parameters::Grid& grid) {
+        m_gridConditions = Parameters::expandGrid(grid);
+        m_ui->conditionsTab->setParameterGrid(grid);
+        updateRunConditions();
+    });
     // Five tabs fit an 800-px window: when the room runs out their labels are shortened (whole in the
     // tooltip) rather than hidden behind scroll arrows.
     QTabBar* tabBar = m_ui->experimentTabs->tabBar();

@@ -18,11 +18,15 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDialog>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QTableWidget>
 #include <QTest>
 #include <QWheelEvent>
 
@@ -100,6 +104,30 @@ private Q_SLOTS:
         turnWheel(spin, 1);
         QCOMPARE(spin->value(), before + spin->singleStep());
         page->settings()->revert();
+    }
+
+    // One grid: a value added to parameter_grid on the Settings tab shows on the Conditions tab, unsaved.
+    void aGridEditShowsOnTheConditionsTab()
+    {
+        TestProject project;
+        project.setParameters({ { QStringLiteral("parameter_grid"),
+                                  QJsonObject { { QStringLiteral("lr"), QJsonArray { 0.1, 0.01 } },
+                                                { QStringLiteral("layers"), QJsonArray { 2, 4 } } } } });
+        createMainWindow();
+        QVERIFY(openProject(project.root()));
+        ExperimentPage* page = window()->currentPage();
+        QVERIFY(page);
+        NEED(QTableWidget, generated, page, "gridConditionsTable");
+        QCOMPARE(generated->rowCount(), 4);
+        page->showTab(4);
+        NEED(QPlainTextEdit, grid, page->settings(), "parameter_grid");
+        QString text = grid->toPlainText();
+        QVERIFY2(text.contains(QStringLiteral("0.01")), qPrintable(text));
+        text.replace(QStringLiteral("0.01"), QStringLiteral("0.01, 0.001"));
+        grid->setPlainText(text);
+        QTRY_COMPARE(generated->rowCount(), 6);
+        page->settings()->revert();
+        QTRY_COMPARE(generated->rowCount(), 4);
     }
 
     // View > Theme > Dark while the window is up: the muted and error texts take the dark palette's colours.
