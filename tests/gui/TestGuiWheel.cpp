@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-// No edit without focus: a mouse wheel over every spin box, combo box and
-// slider of the experiment's Settings tab (and the deploy dialog's) leaves its
-// value alone while it has no focus, and does not take the focus; the one the
-// user clicked into takes the wheel as before. And Ctrl+L raises the command log.
+// The main window's small promises (issue 27): no edit without focus (a mouse
+// wheel over every spin box, combo box and slider of the Settings tab leaves
+// its value alone while it has no focus, and does not take the focus; the one
+// the user clicked into takes the wheel as before); one grid (an unsaved grid
+// edit on the Settings tab shows on the Conditions tab); the theme switches
+// live; Ctrl+L raises the command log from behind the Running tab.
 #include "CommandLogDock.h"
 #include "ExperimentPage.h"
 #include "ExperimentSettingsEditor.h"
