@@ -121,6 +121,9 @@ private Q_SLOTS:
         QVERIFY(page);
         NEED(QTableWidget, generated, page, "gridConditionsTable");
         QCOMPARE(generated->rowCount(), 4);
+        // Muted, read-only rows that still read when selected: the table's text colour, not each item's.
+        QCOMPARE(generated->palette().color(QPalette::Text), Theme::mutedText(page->palette()));
+        QVERIFY(!generated->item(0, 0)->data(Qt::ForegroundRole).isValid());
         page->showTab(4);
         NEED(QPlainTextEdit, grid, page->settings(), "parameter_grid");
         QString text = grid->toPlainText();
