@@ -21,7 +21,6 @@ constexpr char WindowGeometry[] = "window/geometry";
 constexpr char WindowState[] = "window/state";
 constexpr char MainSplitter[] = "window/mainSplitter";
 constexpr char RunsSplitter[] = "window/runsSplitter";
-constexpr char BoardSplitter[] = "window/boardSplitter";
 constexpr char ResultsView[] = "results_view/"; // + a hash of the experiment's folder
 constexpr char LastProject[] = "projects/last";
 constexpr char LastExperiment[] = "projects/lastExperiment";
@@ -188,14 +187,6 @@ QByteArray Settings::runsSplitterState() const
 void Settings::setRunsSplitterState(const QByteArray& value)
 {
     m_store.setValue(key(Key::RunsSplitter), value);
-}
-QByteArray Settings::boardSplitterState() const
-{
-    return m_store.value(key(Key::BoardSplitter)).toByteArray();
-}
-void Settings::setBoardSplitterState(const QByteArray& value)
-{
-    m_store.setValue(key(Key::BoardSplitter), value);
 }
 namespace {
 QString resultsViewKey(const QString& experimentDir)

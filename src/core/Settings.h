@@ -52,8 +52,6 @@ public:
     void setMainSplitterState(const QByteArray& value);
     QByteArray runsSplitterState() const;
     void setRunsSplitterState(const QByteArray& value);
-    QByteArray boardSplitterState() const; // the board's table against its Log and Results tabs
-    void setBoardSplitterState(const QByteArray& value);
     // The results chart's choices for one experiment (metric, key, series, …), by its folder.
     QVariantMap resultsView(const QString& experimentDir) const;
     void setResultsView(const QString& experimentDir, const QVariantMap& choices);
