@@ -2,6 +2,7 @@
 #include "RunningPanel.h"
 
 #include "Theme.h"
+#include "deploy/backends/BackendRegistry.h"
 
 #include <QDir>
 #include <QHBoxLayout>
@@ -132,7 +133,7 @@ void RunningPanel::onGathered()
         item->setTextAlignment(MachinesColumn, Qt::AlignRight | Qt::AlignVCenter);
         item->setText(StateColumn, stateText(row));
         QString cost;
-        if (row.state.backend == QStringLiteral("aws"))
+        if (BackendRegistry::traits(row.state.backend).costsMoney)
             cost = row.summary.costKnown ? QStringLiteral("$%1").arg(row.summary.costSoFar, 0, 'f', 2) : tr("no price");
         else
             cost = QStringLiteral("–");

@@ -8,8 +8,6 @@
 #include "Settings.h"
 #include "ShellWords.h"
 #include "SshKey.h"
-#include "aws/AwsParameters.h"
-#include "aws/AwsPrices.h"
 #include "deploy/ImageReference.h"
 #include "deploy/OtherCommits.h"
 #include "deploy/Provenance.h"
@@ -19,7 +17,6 @@
 #include "deploy/TerminateOperation.h"
 #include "git/GitRepository.h"
 #include "original/OriginalStyle.h"
-#include "slurm/SlurmDeploy.h"
 
 #include <QDir>
 #include <QFile>
@@ -129,11 +126,11 @@ DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& 
         }
         plan.resumes = true;
     }
-    // slurm reruns its failed tasks (each a new attempt, as elsewhere) as one array of their indexes; a rerun
-    // of chosen ones is not offered there.
-    if (plan.backend == QLatin1String("slurm") && !options.rerun.isEmpty()) {
-        plan.check = Result::badInput(QStringLiteral("deploy --rerun N is not supported on slurm; "
-                                                     "--rerun-failed resubmits the failed tasks"));
+    // A backend may rerun only its failed conditions (slurm: one array of their indexes), not chosen ones.
+    if (!backend->traits().rerunsChosen && !options.rerun.isEmpty()) {
+        plan.check = Result::badInput(QStringLiteral("deploy --rerun N is not supported on %1; "
+                                                     "--rerun-failed runs the failed conditions again")
+                                          .arg(plan.backend));
         return plan;
     }
     if (options.retryPreempted) {
@@ -155,15 +152,7 @@ DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& 
     if (!plan.rerun.isEmpty())
         plan.summary = QStringLiteral("rerunning %1 condition(s) as a new attempt").arg(plan.rerun.size());
     plan.warnings = backend->warnings(options);
-    if (plan.backend == QLatin1String("aws")) {
-        AwsParameters::Machine machine;
-        AwsParameters::resolve(params, Settings(), &machine);
-        const AwsPrices::Price price = AwsPrices().price(machine.region, machine.instanceType);
-        plan.instanceType = machine.instanceType;
-        plan.region = machine.region;
-        plan.pricePerHour = price.perHour;
-        plan.priceNote = price.note;
-    }
+    backend->describeMachines(&plan);
     return plan;
 }
 
@@ -710,8 +699,8 @@ void DeployOperation::getImageOnHost(int hostIndex, JobPool::Done done)
     const DeploymentState::Host host = m_ctx.state.hosts.at(hostIndex);
     m_ctx.setHostPhase(host.address, HostPhase::Building);
     if (m_ctx.backend->shipsImageArchive()) {
-        // slurm with podman or apptainer: the image built here goes there as an archive.
-        SlurmDeploy::shipImage(m_ctx, host, [this, address = host.address, done](const Result& shipped) {
+        // e.g. slurm with podman or apptainer: the image built here goes there as an archive.
+        m_ctx.backend->shipImage(m_ctx, host, [this, address = host.address, done](const Result& shipped) {
             if (!shipped) {
                 m_ctx.setHostPhase(address, HostPhase::Unreachable, shipped.message());
                 m_problems << QStringLiteral("%1: %2").arg(address, shipped.message());
@@ -826,16 +815,14 @@ void DeployOperation::uploadConditions(const QString& address, JobPool::Done don
     }
     // The pinned commit's files, then each condition's own (run wrapper, config, options), for those not started.
     const DeploymentState::Host host = *m_ctx.state.host(address);
-    if (SlurmDeploy::isSlurm(m_ctx)) {
-        // One copy of the code for every task; the conditions' folders go with the job (startRunner).
-        SlurmDeploy::uploadCode(m_ctx, host, [this, address, done](const Result& uploaded) {
+    // A backend may copy the code its own way (slurm: once for every task, the rest going with the job).
+    if (m_ctx.backend->uploadCode(m_ctx, host, [this, address, done](const Result& uploaded) {
             if (!uploaded)
                 handOverFailed(address, uploaded.message(), done);
             else
                 lookUpImageCommand(address, done);
-        });
+        }))
         return;
-    }
     const SshAccess ssh = m_ctx.backend->ssh(host);
     auto* pool = new JobPool(4, m_ctx.work);
     auto failed = std::make_shared<QString>();
@@ -1041,10 +1028,8 @@ void DeployOperation::startRunner(const QString& address, JobPool::Done done)
                       std::find_if(m_ctx.state.hosts.cbegin(), m_ctx.state.hosts.cend(),
                                    [&](const DeploymentState::Host& h) { return h.address == address; })));
     const DeploymentState::Host host = m_ctx.state.hosts.at(hostIndex);
-    if (SlurmDeploy::isSlurm(m_ctx)) {
-        submitSlurmArray(host, done);
+    if (handOverByBackend(host, done))
         return;
-    }
     const QString remoteDir = m_ctx.runnerDir(host);
     // Local: the runner's own folder; remote: a copy here, uploaded (rsync -a keeps the host's claims).
     const QString folder = m_ctx.isRemote() ? m_ctx.stateDir + QStringLiteral("/runners/%1").arg(hostIndex) : remoteDir;
@@ -1083,29 +1068,22 @@ void DeployOperation::startRunner(const QString& address, JobPool::Done done)
         });
 }
 
-void DeployOperation::submitSlurmArray(const DeploymentState::Host& host, JobPool::Done done)
+bool DeployOperation::handOverByBackend(const DeploymentState::Host& host, JobPool::Done done)
 {
-    // One array of the conditions not submitted yet (a deploy run again leaves the others as they are).
     QList<int> positions;
     for (int i : m_ctx.state.conditionsOn(host.address)) {
-        const DeploymentState::Condition& c = m_ctx.state.conditions.at(i);
-        if (toHandOver(c) && c.job.isEmpty())
+        if (toHandOver(m_ctx.state.conditions.at(i)))
             positions << i;
     }
-    if (positions.isEmpty()) {
-        m_handedTo << host.address;
-        done();
-        return;
-    }
-    SlurmDeploy::submit(m_ctx, host, positions, m_imageCommands.value(host.address),
-                        [this, address = host.address, done](const Result& submitted) {
-                            if (!submitted) {
-                                handOverFailed(address, submitted.message(), done);
-                                return;
-                            }
-                            m_handedTo << address;
-                            done();
-                        });
+    return m_ctx.backend->handOver(m_ctx, host, positions, m_imageCommands.value(host.address),
+                                   [this, address = host.address, done](const Result& handed) {
+                                       if (!handed) {
+                                           handOverFailed(address, handed.message(), done);
+                                           return;
+                                       }
+                                       m_handedTo << address;
+                                       done();
+                                   });
 }
 
 void DeployOperation::handOverFailed(const QString& address, const QString& why, JobPool::Done done)

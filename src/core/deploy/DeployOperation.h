@@ -4,29 +4,12 @@
 #include "Docker.h"
 #include "Result.h"
 #include "deploy/DeployContext.h"
+#include "deploy/DeployPlan.h"
 #include "deploy/Provenance.h"
 
 #include <QFutureWatcher>
 #include <QHash>
 #include <functional>
-
-// What deploy would do, checked without running anything.
-struct DeployPlan
-{
-    Result check = Result::ok(); // bad input found before anything runs
-    QString backend;
-    int conditionCount = 0;
-    QString summary;
-    bool costsMoney = false; // ask before going on
-    bool resumes = false; // an unfinished deployment of the same commit goes on
-    QList<int> rerun; // positions of the conditions that run again as a new attempt (deploy --rerun)
-    QStringList warnings; // said loudly before going on, e.g. SSH open to a wide range
-    // aws: what the machines are (parameters.json, else the stored defaults) and their price
-    QString instanceType;
-    QString region;
-    double pricePerHour = -1; // one machine, US dollars; -1 when the table has no price
-    QString priceNote; // the table's region and date, or why there is no price
-};
 
 // deploy, as named steps each starting the next: the Git checks and the export of the pinned commit
 // (on a worker thread, so the caller's event loop keeps turning), the files of each condition, the
@@ -108,7 +91,8 @@ private:
     Provenance::Record provenance(const DeploymentState::Condition& c, const DeploymentState::Host& host,
                                   const Docker::RunSpec& spec) const;
     void startRunner(const QString& address, JobPool::Done done);
-    void submitSlurmArray(const DeploymentState::Host& host, JobPool::Done done);
+    // The backend's own hand-over of the host's conditions (Backend::handOver); false: a runner starts them.
+    bool handOverByBackend(const DeploymentState::Host& host, JobPool::Done done);
     void handOverFailed(const QString& address, const QString& why, JobPool::Done done);
     // Names this deployment to its runners: claims of another one are not this one's.
     QString deploymentId() const;

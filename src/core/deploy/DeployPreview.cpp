@@ -5,14 +5,13 @@
 #include "Docker.h"
 #include "ShellWords.h"
 #include "SshKey.h"
+#include "aws/AwsBackend.h"
+#include "aws/Terraform.h"
 #include "deploy/DeployContext.h"
 #include "deploy/DeployOperation.h"
 #include "deploy/Deployment.h"
 #include "deploy/Rerun.h"
-#include "deploy/Terraform.h"
 #include "git/GitRepository.h"
-#include "slurm/SlurmDeploy.h"
-#include "slurm/SlurmJob.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -102,40 +101,6 @@ void DeployPreview::runTerraform(const QStringList& args, const QMap<QString, QS
     AsyncCommand::run(Terraform::command(m_scratch->path(), args, env), this, then);
 }
 
-QStringList DeployPreview::slurmJob(const DeployContext& ctx, const DeploymentState::Host& host,
-                                    const QList<int>& positions)
-{
-    // What deploy submits (SlurmDeploy): the same sbatch, job script and conditions file, with work_dir's "~"
-    // standing for the login user's home.
-    const SlurmParameters::Settings settings = SlurmParameters::read(ctx.experiment.parameters());
-    const QString dir = ctx.remoteExperimentDir(host);
-    QList<int> indexes;
-    for (int i : positions)
-        indexes << ctx.state.conditions.at(i).index;
-    const QString words
-        = ShellWords::join(SlurmJob::sbatchArgv(settings, SlurmJob::arraySpec(indexes, ctx.backend->slotsPerHost()),
-                                                QStringLiteral("logistician-") + ctx.state.experiment, dir));
-    QStringList lines {
-        QStringLiteral("Each container runs as one task of a SLURM job array (%1 runtime), submitted "
-                       "with:")
-            .arg(settings.runtime),
-        QStringLiteral("  ") + words,
-        QStringLiteral("The job script %1/slurm/job.sh (commit %2):").arg(dir, ctx.state.commit.left(12))
-    };
-    for (const QString& line : SlurmDeploy::jobScript(ctx, host).split(QLatin1Char('\n')))
-        lines << QStringLiteral("  ") + line;
-    lines << QStringLiteral("Its conditions file %1/slurm/conditions (folder, container, data folders):").arg(dir);
-    QString error;
-    const QByteArray conditions = SlurmJob::conditionsFile(SlurmDeploy::tasks(ctx, host), &error);
-    for (const QByteArray& line : conditions.split('\n')) {
-        if (!line.isEmpty())
-            lines << QStringLiteral("  ") + QString::fromUtf8(line);
-    }
-    if (!error.isEmpty())
-        lines << QStringLiteral("  ") + error;
-    return lines;
-}
-
 void DeployPreview::start(const DeployOptions& options)
 {
     if (m_busy)
@@ -183,10 +148,10 @@ void DeployPreview::start(const DeployOptions& options)
             return *known;
         return DeploymentState::Host::at(c.host, QStringLiteral("~"));
     };
-    m_lines << (plan.backend == QLatin1String("aws") ? QStringLiteral("Each machine boots with %1, then runs:")
-                                                           .arg(QStringLiteral("templates/bootstrap/user-data.sh "
-                                                                               "(installs Docker and rsync)"))
-                                                     : QStringLiteral("Containers and their commands:"));
+    m_lines << (limited.backend->traits().hasMachines
+                    ? QStringLiteral("Each machine boots with %1, then runs:")
+                          .arg(QStringLiteral("templates/bootstrap/user-data.sh (installs Docker and rsync)"))
+                    : QStringLiteral("Containers and their commands:"));
     if (shown.isEmpty())
         m_lines << QStringLiteral(
             "  none: every condition was handed over already (`logistician status` follows them)");
@@ -200,20 +165,15 @@ void DeployPreview::start(const DeployOptions& options)
         m_lines << QStringLiteral("  %1: %2")
                        .arg(c.attemptKey(c.attempt), ShellWords::join(QStringList { run.program } + run.arguments));
     }
-    if (plan.backend == QLatin1String("slurm")) {
-        const QString login = SlurmParameters::read(params).login;
-        m_lines << slurmJob(limited, DeploymentState::Host::at(login, QStringLiteral("~")), shown);
-        finish(Result::ok());
-        return;
-    }
-    if (plan.backend != QLatin1String("aws")) {
+    m_lines << limited.backend->previewHandOver(limited, shown);
+    auto* aws = qobject_cast<AwsBackend*>(limited.backend.get());
+    if (!aws) {
         finish(Result::ok());
         return;
     }
 
     // aws: the configuration deploy would apply, planned by the real Terraform in a scratch folder.
     m_backend = std::move(limited.backend); // asked for credentials after this returns
-    auto* aws = qobject_cast<AwsBackend*>(m_backend.get());
     DeploymentState state = limited.state;
     QJsonObject config;
     if (const Result made = aws->configuration(state, options, &config); !made) {

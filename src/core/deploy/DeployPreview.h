@@ -37,8 +37,6 @@ private:
     void finish(const Result& result);
     void runTerraform(const QStringList& args, const QMap<QString, QString>& env,
                       std::function<void(const struct CommandOutcome&)> then);
-    static QStringList slurmJob(const class DeployContext& ctx, const DeploymentState::Host& host,
-                                const QList<int>& positions);
     QString terraformRejected(const QString& step, const QString& message) const;
 
     const Deployment& m_deployment;

@@ -4,6 +4,7 @@
 #include "Logging.h"
 #include "ParameterRules.h"
 #include "Parameters.h"
+#include "deploy/backends/BackendRegistry.h"
 #include "files/SafeFile.h"
 #include "git/GitRepository.h"
 
@@ -178,7 +179,7 @@ Result DeploymentIndex::record(const QString& experimentDir, const QString& stat
         if (Result r = copyFile(parameters, folder + QLatin1Char('/') + QLatin1String(ParametersFile)); !r)
             return r;
     }
-    if (state.backend == QLatin1String("ssh")) {
+    if (BackendRegistry::traits(state.backend).usesHostList) {
         if (Result r = rememberHosts(experimentDir, stateDir, state); !r)
             return r;
     }
@@ -385,7 +386,7 @@ QList<DeploymentIndex::KnownHost> DeploymentIndex::knownHosts() const
     QList<KnownHost> hosts = readKnownHosts();
     // Entries recorded before the list was kept: their ssh hosts, with the docker command of their parameters.
     for (const Entry& e : entries()) {
-        if (e.state.backend != QLatin1String("ssh"))
+        if (!BackendRegistry::traits(e.state.backend).usesHostList)
             continue;
         Result loaded;
         const std::optional<Parameters> parameters
@@ -404,7 +405,7 @@ Result DeploymentIndex::forgetKnownHost(const KnownHost& host)
 {
     for (const Entry& e : entries()) {
         for (const DeploymentState::Host& h : e.state.hosts) {
-            if (e.state.backend == QLatin1String("ssh") && h.address == host.address)
+            if (BackendRegistry::traits(e.state.backend).usesHostList && h.address == host.address)
                 return Result::ok();
         }
     }
