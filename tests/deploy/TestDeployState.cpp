@@ -4,11 +4,11 @@
 #include "Experiment.h"
 #include "Settings.h"
 #include "TestProject.h"
+#include "aws/Terraform.h"
 #include "deploy/DeployPreview.h"
 #include "deploy/Deployment.h"
 #include "deploy/DeploymentState.h"
 #include "deploy/RemoteScript.h"
-#include "deploy/Terraform.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

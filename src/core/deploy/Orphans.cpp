@@ -205,6 +205,7 @@ void Termination::removeLeftovers()
              logins.entryList({ TerminateOperation::localLoginPrefix(experiment) + QLatin1Char('*') },
                               QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot | QDir::NoSymLinks))
             QDir(logins.filePath(d)).removeRecursively();
+        report.refused = refused;
         return report;
     }));
 }

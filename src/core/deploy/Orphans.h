@@ -62,6 +62,7 @@ struct Report
     QList<Deployment> deployments; // each index entry, put back and terminated
     QStringList removed; // leftover containers removed here
     QList<HostContainer> removedOnHosts;
+    QStringList refused; // labels met on the second look that are not Logistician's: left alone
     QString error() const { return errors.join(QStringLiteral("; ")); }
 };
 
