@@ -10,6 +10,11 @@ target_sources(logistician_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/backends/Registry.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeployContext.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeployOperation.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/DeployPlan.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/DeployImage.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/DeployHosts.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/DeployHandOver.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/Launch.cpp
     ${CMAKE_CURRENT_LIST_DIR}/Deployment.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeployPreview.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeploymentState.cpp
