@@ -147,6 +147,12 @@ public:
     // Lines of deploy --dry-run: how these conditions (positions) are handed over, past their docker runs;
     // empty where a runner on each host starts them.
     virtual QStringList previewHandOver(const DeployContext&, const QList<int>& /*positions*/) const { return {}; }
+    // deploy --dry-run's last part: what the machines would be, lines added to *lines as they come (aws: the
+    // real terraform init, validate and plan of the configuration in a scratch folder); done() once.
+    virtual void previewMachines(const DeploymentState&, const DeployOptions&, QStringList* /*lines*/, Done done)
+    {
+        done(Result::ok());
+    }
 
 Q_SIGNALS:
     void progress(const QString& message);

@@ -3,6 +3,9 @@
 
 #include "deploy/Backend.h"
 
+#include <QTemporaryDir>
+#include <memory>
+
 // EC2 instances, one per condition, that Terraform makes, stops, starts and removes.
 class AwsBackend : public Backend
 {
@@ -35,10 +38,18 @@ public:
     QStringList warnings(const DeployOptions& options) const override;
     // The configuration for these conditions, with nothing written: what provision applies and a dry run plans.
     Result configuration(const DeploymentState& state, const DeployOptions& options, QJsonObject* config) const;
+    // deploy --dry-run: terraform init, validate and plan of the configuration in a scratch folder (AwsPreview).
+    void previewMachines(const DeploymentState& state, const DeployOptions& options, QStringList* lines,
+                         Done done) override;
+    // Which parameters.json key a Terraform error is about, where it can be told; empty otherwise.
+    static QString keyForTerraformError(const QString& message);
     // The AWS keys from the keychain or the environment, in terraform's environment only.
     void withCredentials(std::function<void(const QMap<QString, QString>&, const QString&)> then);
 
 private:
+    QString terraformRejected(const QString& step, const QString& message) const;
+    void runPreviewTerraform(const QStringList& args, const QMap<QString, QString>& env,
+                             std::function<void(const struct CommandOutcome&)> then);
     void runTerraform(const QStringList& args, const QMap<QString, QString>& env,
                       std::function<void(int, const QByteArray&, const QString&)> then);
     // Each condition's instance state as EC2 says now (a refresh-only apply, then show -json): slug -> "running",
@@ -53,4 +64,6 @@ private:
     void waitForSsh(const DeploymentState* state, const QStringList& slugs, int attempt, Done done);
     // Removes the keys of these (destroyed or brand-new) machines from the experiment's known_hosts.
     void forgetHostKeys(const QList<DeploymentState::Host>& hosts);
+
+    std::unique_ptr<QTemporaryDir> m_previewScratch; // a preview's configuration, gone when it ends
 };

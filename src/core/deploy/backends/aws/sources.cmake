@@ -8,4 +8,5 @@ target_sources(logistician_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/Terraform.cpp
     ${CMAKE_CURRENT_LIST_DIR}/AwsParameters.cpp
     ${CMAKE_CURRENT_LIST_DIR}/AwsPrices.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/AwsPreview.cpp
 )
