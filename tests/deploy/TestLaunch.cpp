@@ -104,14 +104,14 @@ void TestLaunch::startScriptRefusesSymlinksThenRunsAndFollows()
     QVERIFY(script.contains(QStringLiteral("is a symbolic link")));
     QVERIFY(script.contains(QStringLiteral(" run ")));
     QVERIFY(script.contains(QStringLiteral(" logs -f ") + ctx->containerName(c)));
-    QVERIFY(script.contains(QStringLiteral("set -C")));
+    QVERIFY(script.contains(QStringLiteral("follow_output")));
     QVERIFY2(announcement.startsWith(c.attemptKey(c.attempt) + QStringLiteral(" on me@a will run: ")),
              qPrintable(announcement));
     // A later attempt makes its own folders and copies attempt 1's config.
     DeploymentState::Condition second = c;
     second.attempt = 2;
     const QString again = QString::fromUtf8(Launch::startScript(*ctx, host, second, {}));
-    QVERIFY2(again.contains(QStringLiteral("cp -R ")), qPrintable(again));
+    QVERIFY2(again.contains(QStringLiteral("cp -RP ")), qPrintable(again));
 }
 
 void TestLaunch::runnerFolderHoldsQueueRetriesAndScripts()
