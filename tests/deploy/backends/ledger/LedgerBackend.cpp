@@ -33,8 +33,9 @@ QString LedgerBackend::planSummary(int conditionCount, const DeployOptions&) con
 
 void LedgerBackend::provision(DeploymentState* state, const DeployOptions&, Done done)
 {
-    if (!state->host(QStringLiteral("ledger")))
-        state->hosts.append(DeploymentState::Host::at(QStringLiteral("ledger"), QDir::homePath()));
+    // This machine, by the address the state gives it (DeploymentState::Host).
+    if (!state->host(QStringLiteral("local")))
+        state->hosts.append(DeploymentState::Host::at(QStringLiteral("local"), QDir::homePath()));
     write(QStringLiteral("provision"));
     done(Result::ok());
 }
