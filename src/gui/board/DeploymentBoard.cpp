@@ -465,18 +465,9 @@ void DeploymentBoard::syncAll()
 {
     if (!m_monitor->isLive() || isBusy())
         return;
-    const DeploymentState& state = m_monitor->deployment()->state();
-    const QString text = !BackendRegistry::traits(state.backend).remote
-        ? tr("Save each container's log with its results in %1?").arg(m_monitor->experiment().dataDir())
-        : tr("Copy the logs and results of %n machine(s) into %1? Nothing here is deleted or overwritten by an "
-             "older file.",
-             nullptr, static_cast<int>(state.hosts.size()))
-              .arg(m_monitor->experiment().dataDir());
-    Gui::MessageBox::ask(this, QMessageBox::Question, tr("Sync all"), text, QMessageBox::Yes | QMessageBox::Cancel,
-                         QMessageBox::Yes, [this](QMessageBox::StandardButton answer) {
-                             if (answer == QMessageBox::Yes)
-                                 m_monitor->syncAll();
-                         });
+    // Nothing to confirm: a sync only copies home (logs with results), and nothing here is deleted or
+    // overwritten by an older file. Its progress shows on the board and in the command log.
+    m_monitor->syncAll();
 }
 
 void DeploymentBoard::terminateAll()
