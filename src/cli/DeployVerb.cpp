@@ -6,6 +6,7 @@
 #include "Experiment.h"
 #include "deploy/DeployPreview.h"
 #include "deploy/Deployment.h"
+#include "deploy/backends/BackendRegistry.h"
 
 #include <QEventLoop>
 #include <QTimer>
@@ -175,7 +176,7 @@ int DeployVerb::execute(const QStringList& arguments)
     const Deployment::Plan plan = deployment.plan(options);
     if (!plan.check)
         return Console::exitWith(plan.check);
-    if (plan.backend == QLatin1String("local")) {
+    if (!BackendRegistry::traits(plan.backend).remote) {
         if (const Result engine = Docker::engineAnswers(); !engine)
             return Console::exitWith(engine);
     }

@@ -8,29 +8,14 @@
 #include "ShellWords.h"
 #include "deploy/Deployment.h"
 #include "deploy/LabelledContainers.h"
+#include "deploy/Orphans.h"
 #include "deploy/TerminateOperation.h"
+#include "deploy/backends/BackendRegistry.h"
 
 #include <QDir>
+#include <QEventLoop>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QProcess>
-
-namespace {
-
-// Runs a docker command on this machine to its end (the leftovers of an orphan); false when it failed.
-bool runLocal(const Command& command, QString* error)
-{
-    Console::echoCommand(command.display());
-    QProcess p;
-    p.start(command.program, command.arguments);
-    if (!p.waitForFinished(120000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
-        *error = QString::fromUtf8(p.readAllStandardError()).trimmed();
-        return false;
-    }
-    return true;
-}
-
-} // namespace
 
 int TerminateVerb::execute(const QStringList& arguments)
 {
@@ -123,7 +108,7 @@ int TerminateVerb::execute(const QStringList& arguments)
     }
     const DeploymentState& s = deployment.state();
     if (!s.terminated && !parser.isSet(yes)) {
-        const bool aws = s.backend == QLatin1String("aws");
+        const bool aws = BackendRegistry::traits(s.backend).hasMachines;
         QString question;
         if (options.conditions.isEmpty()) {
             question
@@ -154,177 +139,82 @@ int TerminateVerb::execute(const QStringList& arguments)
 int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries, const QString& experiment,
                                     const QString& localDocker, const TerminateOptions& options, bool yes)
 {
-    QStringList refused;
-    const QList<LabelledContainers::Found> before = LabelledContainers::scanLocal(localDocker, experiment, &refused);
-    // The ssh hosts any deployment ran on (kept by the index after its entry is gone): what still runs there.
-    DeploymentIndex knownHosts;
-    const QList<LabelledContainers::HostScan> onHosts
-        = LabelledContainers::scanKnownHosts(knownHosts, experiment, &refused);
-    QStringList hostsWithContainers;
-    int hostContainers = 0;
+    const Orphans::Found found = Orphans::find(entries, experiment, localDocker);
     QJsonArray hostsNotAsked;
-    for (const LabelledContainers::HostScan& scan : onHosts) {
-        if (!scan.error.isEmpty()) {
-            Console::err(QStringLiteral("logistician: %1 was not asked for containers: %2\n")
-                             .arg(scan.host.address, scan.error));
-            hostsNotAsked.append(
-                QJsonObject { { QStringLiteral("host"), scan.host.address }, { QStringLiteral("error"), scan.error } });
-        } else if (!scan.found.isEmpty()) {
-            hostsWithContainers << scan.host.address;
-            hostContainers += scan.found.size();
-        }
+    for (const Orphans::HostProblem& h : found.hostsNotAsked) {
+        Console::err(QStringLiteral("logistician: %1 was not asked for containers: %2\n").arg(h.host, h.error));
+        hostsNotAsked.append(QJsonObject { { QStringLiteral("host"), h.host }, { QStringLiteral("error"), h.error } });
     }
-    QJsonArray removedOnHosts;
-    QList<DeploymentIndex::Entry> live;
-    for (const DeploymentIndex::Entry& e : entries) {
-        if (!e.state.terminated)
-            live << e;
-    }
-    auto report = [&](int code, const QString& error, const QJsonArray& done, const QStringList& removed) {
+    auto print = [&](int code, const QString& error, const Orphans::Report& r) {
+        QStringList refused = found.refused + r.refused;
         refused.removeDuplicates();
         if (!refused.isEmpty())
             Console::err(QStringLiteral("logistician: left alone (labels that are not Logistician's): %1\n")
                              .arg(refused.join(QStringLiteral("; "))));
         if (code != 0)
             Console::error(error);
-        if (Console::jsonMode())
+        if (Console::jsonMode()) {
+            QJsonArray done;
+            for (const Orphans::Report::Deployment& d : r.deployments)
+                done.append(QJsonObject { { QStringLiteral("experiment_dir"), d.experimentDir },
+                                          { QStringLiteral("backend"), d.backend },
+                                          { QStringLiteral("commit"), d.commit },
+                                          { QStringLiteral("terminated"), d.terminated } });
+            QJsonArray removedOnHosts;
+            for (const Orphans::Report::HostContainer& c : r.removedOnHosts)
+                removedOnHosts.append(
+                    QJsonObject { { QStringLiteral("host"), c.host }, { QStringLiteral("name"), c.name } });
             Console::printJson({ { QStringLiteral("verb"), name() },
                                  { QStringLiteral("exit_code"), code },
                                  { QStringLiteral("error"), code == 0 ? QJsonValue() : QJsonValue(error) },
                                  { QStringLiteral("experiment"), experiment },
                                  { QStringLiteral("orphans"), done },
-                                 { QStringLiteral("containers_removed"), QJsonArray::fromStringList(removed) },
+                                 { QStringLiteral("containers_removed"), QJsonArray::fromStringList(r.removed) },
                                  { QStringLiteral("containers_removed_on_hosts"), removedOnHosts },
                                  { QStringLiteral("hosts_not_answering"), hostsNotAsked },
                                  { QStringLiteral("refused"), QJsonArray::fromStringList(refused) } });
+        }
         return code;
     };
-    if (live.isEmpty() && before.isEmpty() && hostContainers == 0) {
+    if (found.isEmpty()) {
         Console::err(QStringLiteral("logistician: nothing is deployed for %1\n").arg(experiment));
-        return report(0, QString(), {}, {});
+        return print(0, QString(), {});
     }
     if (!yes) {
-        QStringList what;
-        for (const DeploymentIndex::Entry& e : std::as_const(live))
-            what << QStringLiteral("the %1 deployment of commit %2 from %3")
-                        .arg(e.state.backend, e.state.commit.left(12), e.experimentDir);
-        if (!before.isEmpty())
-            what << QStringLiteral("%1 labelled container(s) on this machine").arg(before.size());
-        if (hostContainers > 0)
-            what << QStringLiteral("%1 labelled container(s) on %2")
-                        .arg(hostContainers)
-                        .arg(hostsWithContainers.join(QStringLiteral(", ")));
         if (!Console::stdinIsTerminal())
-            return report(Result::badInput(QString()).exitCode(),
-                          QStringLiteral("terminate: pass --yes to terminate without a question"), {}, {});
-        if (!DeployVerb::confirm(
-                QStringLiteral("Terminate %1 of %2?").arg(what.join(QStringLiteral(", ")), experiment)))
+            return print(Result::badInput(QString()).exitCode(),
+                         QStringLiteral("terminate: pass --yes to terminate without a question"), {});
+        if (!DeployVerb::confirm(found.question()))
             return Console::exitWith(Result::cancelled(QString()));
     }
 
-    // Each deployment the index knows, put back where an operation opens it and terminated as usual: its
-    // runners, its containers on every host it recorded, its machines (terraform destroy from the state copy).
-    QJsonArray done;
-    int code = 0;
-    TerminateOptions each = options;
-    each.anyCommit = true; // a redeploy of another commit may have left its containers there too
-    QStringList errors;
-    DeploymentIndex index;
-    for (const DeploymentIndex::Entry& e : std::as_const(live)) {
-        QString dir;
-        Experiment restored;
-        Result r = index.restore(e, &dir);
-        if (r)
-            r = Experiment::open(dir, &restored);
-        int entryCode = 0;
-        QString message;
-        if (!r) {
-            entryCode = r.exitCode();
-            message = r.message();
-        } else {
-            Console::err(QStringLiteral("terminating the %1 deployment of %2 (commit %3) from %4\n")
-                             .arg(e.state.backend, experiment, e.state.commit.left(12), e.experimentDir));
-            Deployment deployment(restored);
-            if (const Result loaded = deployment.load(); !loaded) {
-                entryCode = loaded.exitCode();
-                message = loaded.message();
-            } else {
-                entryCode = DeployVerb::await(
-                    deployment, [&] { deployment.terminate(each); }, &message);
-            }
-        }
-        if (entryCode == 0) {
-            // Put back in a folder of the index's own: the entry goes with it.
-            if (const Result forgotten = index.forgetKey(e.key); !forgotten)
-                Console::error(forgotten.message());
-        } else {
-            code = std::max(code, entryCode);
-            errors << QStringLiteral("%1: %2").arg(e.experimentDir, message);
-        }
-        done.append(QJsonObject { { QStringLiteral("experiment_dir"), e.experimentDir },
-                                  { QStringLiteral("backend"), e.state.backend },
-                                  { QStringLiteral("commit"), e.state.commit },
-                                  { QStringLiteral("terminated"), entryCode == 0 } });
-    }
-
-    // What still carries the label here (whatever its commit): a deployment the index never knew, or one of
-    // another commit; the containers go, then (unless --keep-images) the images they ran.
-    const QList<LabelledContainers::Found> after = LabelledContainers::scanLocal(localDocker, experiment, &refused);
-    QStringList removed;
-    if (!after.isEmpty()) {
-        QString error;
-        if (!runLocal(Docker::removeContainers(localDocker, LabelledContainers::names(after)), &error)) {
-            code = std::max(code, 1);
-            errors << QStringLiteral("docker rm failed: %1").arg(error);
-        } else {
-            removed = LabelledContainers::names(after);
-        }
-        if (!options.keepImages) {
-            QStringList images;
-            for (const LabelledContainers::Found& f : after) {
-                for (const QString& image : { f.image, LabelledContainers::builtImage(f.experiment, f.commit) }) {
-                    if (!images.contains(image))
-                        images << image;
-                }
-            }
-            // One at a time: an image that is gone already does not keep the others.
-            for (const QString& image : std::as_const(images))
-                runLocal(Docker::removeImages(localDocker, { image }), &error);
-        }
-    }
-    // Then what still carries the label on the known ssh hosts (the runners of the experiment stop first), looked
-    // at again: the deployments above removed theirs. A host that does not answer is reported, not fatal.
-    if (hostContainers > 0) {
-        QStringList ignored;
-        DeploymentIndex index;
-        const QList<LabelledContainers::HostScan> left
-            = LabelledContainers::scanKnownHosts(index, experiment, &ignored);
-        const QStringList failed = LabelledContainers::removeOnKnownHosts(index, left, experiment, options.keepImages);
-        for (const LabelledContainers::HostScan& scan : left) {
-            bool hostFailed = false;
-            for (const QString& f : failed)
-                hostFailed = hostFailed || f.startsWith(scan.host.address + QLatin1Char(':'));
-            for (const LabelledContainers::Found& f : scan.found) {
-                if (!hostFailed)
-                    removedOnHosts.append(QJsonObject { { QStringLiteral("host"), scan.host.address },
-                                                        { QStringLiteral("name"), f.name } });
-            }
-        }
-        if (!failed.isEmpty()) {
-            code = std::max(code, 1);
-            errors << QStringLiteral("on the hosts: %1").arg(failed.join(QStringLiteral("; ")));
-        }
-    }
-    // A push's registry login folder a killed deploy left in this user's state folder (never /tmp, where
-    // anyone could have planted one).
-    QDir logins(TerminateOperation::localLoginFolder());
-    for (const QString& d : logins.entryList({ TerminateOperation::localLoginPrefix(experiment) + QLatin1Char('*') },
-                                             QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot | QDir::NoSymLinks))
-        QDir(logins.filePath(d)).removeRecursively();
-    if (code == 0)
+    // The core's Termination (Orphans): each deployment of the index terminated as usual, then the leftovers.
+    Orphans::Termination termination(found, options);
+    QEventLoop loop;
+    QObject::connect(&termination, &Orphans::Termination::terminating, &loop,
+                     [&](const Orphans::Report::Deployment& d) {
+                         Console::err(QStringLiteral("terminating the %1 deployment of %2 (commit %3) from %4\n")
+                                          .arg(d.backend, experiment, d.commit.left(12), d.experimentDir));
+                     });
+    QObject::connect(&termination, &Orphans::Termination::progress, &loop,
+                     [](const QString& message) { Console::err(QStringLiteral("logistician: %1\n").arg(message)); });
+    QObject::connect(&termination, &Orphans::Termination::deploymentFinished, &loop,
+                     [](int code, const QString& message) {
+                         if (code != 0 && !message.isEmpty())
+                             Console::error(message);
+                         else if (!message.isEmpty())
+                             Console::err(QStringLiteral("logistician: %1\n").arg(message));
+                     });
+    QObject::connect(&termination, &Orphans::Termination::commandRun, &loop,
+                     [](const QString& display) { Console::echoCommand(display); });
+    QObject::connect(&termination, &Orphans::Termination::finished, &loop, &QEventLoop::quit);
+    termination.start();
+    loop.exec();
+    const Orphans::Report& r = termination.report();
+    if (r.code == 0)
         Console::err(QStringLiteral("terminated %1: %2 deployment(s) from the index, %3 leftover container(s)\n")
                          .arg(experiment)
-                         .arg(done.size())
-                         .arg(removed.size() + removedOnHosts.size()));
-    return report(code, errors.join(QStringLiteral("; ")), done, removed);
+                         .arg(r.deployments.size())
+                         .arg(r.removed.size() + r.removedOnHosts.size()));
+    return print(r.code, r.error(), r);
 }

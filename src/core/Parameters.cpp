@@ -4,6 +4,7 @@
 #include "ParameterRules.h"
 #include "ShellWords.h"
 #include "aws/AwsParameters.h"
+#include "deploy/backends/BackendRegistry.h"
 #include "slurm/SlurmParameters.h"
 
 #include "json/JsonLocator.h"
@@ -223,11 +224,10 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
     }
 
     const QString backendKey = QStringLiteral("backend");
-    if (obj.contains(backendKey)
-        && !QStringList { QStringLiteral("aws"), QStringLiteral("local"), QStringLiteral("slurm"),
-                          QStringLiteral("ssh") }
-                .contains(obj.value(backendKey).toString()))
-        return fail(at(backendKey), backendKey, QStringLiteral("backend must be one of aws, local, slurm, ssh"));
+    if (obj.contains(backendKey) && !BackendRegistry::has(obj.value(backendKey).toString()))
+        return fail(
+            at(backendKey), backendKey,
+            QStringLiteral("backend must be one of %1").arg(BackendRegistry::names().join(QStringLiteral(", "))));
 
     if (const auto problem = SlurmParameters::check(obj)) {
         const QString slurmKey = QStringLiteral("slurm");

@@ -10,6 +10,7 @@
 #include "aws/AwsPrices.h"
 #include "deploy/HostCheck.h"
 #include "deploy/Ssh.h"
+#include "deploy/backends/BackendRegistry.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -156,10 +157,8 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     // The longest choice must not widen the form past a small window.
     m_backend->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_backend->setMinimumContentsLength(16);
-    m_backend->addItem(tr("This machine's Docker engine"), QStringLiteral("local"));
-    m_backend->addItem(tr("Your own machines over SSH (the hosts below)"), QStringLiteral("ssh"));
-    m_backend->addItem(tr("A SLURM cluster (its settings stay as parameters.json has them)"), QStringLiteral("slurm"));
-    m_backend->addItem(tr("AWS (one EC2 machine per condition)"), QStringLiteral("aws"));
+    for (const BackendTraits& backend : BackendRegistry::all())
+        m_backend->addItem(backend.label, backend.name);
     addField(machines, QStringLiteral("backend"), tr("Backend:"), Kind::Choice, m_backend,
              tr("Where deploy runs the conditions"));
     m_hosts = listEdit(3);
@@ -382,7 +381,7 @@ void ExperimentSettingsEditor::load(const Parameters& parameters)
             break;
         }
         case Kind::Choice:
-            t = v.isString() ? v.toString() : QStringLiteral("local");
+            t = v.isString() ? v.toString() : parameters.backend(); // its default when unset
             break;
         case Kind::Check:
             t = v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
@@ -533,10 +532,10 @@ void ExperimentSettingsEditor::setFieldText(int index, const QString& text)
 void ExperimentSettingsEditor::updateBackendGroups()
 {
     // Only what the chosen backend uses can be edited; the rest keeps its values.
-    const QString backend = m_backend->currentData().toString();
-    m_awsGroup->setEnabled(backend == QLatin1String("aws"));
-    m_hosts->setEnabled(backend == QLatin1String("ssh"));
-    m_testHosts->setEnabled(backend == QLatin1String("ssh") && !m_testing);
+    const BackendTraits backend = BackendRegistry::traits(m_backend->currentData().toString());
+    m_awsGroup->setEnabled(backend.hasMachines);
+    m_hosts->setEnabled(backend.usesHostList);
+    m_testHosts->setEnabled(backend.usesHostList && !m_testing);
 }
 
 const ExperimentSettingsEditor::Field* ExperimentSettingsEditor::field(const QString& key) const

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "RunningPanel.h"
 
+#include "Dialogs.h"
 #include "ShellWords.h"
 #include "Theme.h"
+#include "deploy/backends/BackendRegistry.h"
 
 #include <QClipboard>
 #include <QDir>
@@ -20,6 +22,7 @@
 namespace {
 constexpr int DirRole = Qt::UserRole; // the experiment folder, when it can be opened
 constexpr int CommandRole = Qt::UserRole + 2; // the terminate command, when it cannot
+constexpr int OrphanRole = Qt::UserRole + 3; // the experiment's name, when what runs has no folder to open
 constexpr int DefaultIntervalMs = 30000;
 } // namespace
 
@@ -29,6 +32,7 @@ RunningPanel::RunningPanel(QWidget* parent)
     , m_status(new QLabel)
     , m_open(new QPushButton(tr("Open Board")))
     , m_refresh(new QPushButton(tr("Reload")))
+    , m_terminate(new QPushButton(tr("Terminate…")))
 {
     setObjectName(QStringLiteral("runningPanel"));
     toggleViewAction()->setText(tr("&Running Deployments"));
@@ -51,6 +55,8 @@ RunningPanel::RunningPanel(QWidget* parent)
     m_open->setObjectName(QStringLiteral("runningOpenButton"));
     m_open->setIcon(style()->standardIcon(QStyle::SP_ArrowRight));
     m_open->setToolTip(tr("Open this experiment and its deployment board (Enter)"));
+    m_terminate->setObjectName(QStringLiteral("runningTerminateButton"));
+    m_terminate->setToolTip(tr("Stop and remove what this deleted experiment left running"));
     m_refresh->setObjectName(QStringLiteral("runningRefreshButton"));
     m_refresh->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
     m_refresh->setToolTip(tr("Read the deployments again"));
@@ -84,6 +90,7 @@ RunningPanel::RunningPanel(QWidget* parent)
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_status, 1);
     buttons->addWidget(m_refresh);
+    buttons->addWidget(m_terminate);
     buttons->addWidget(m_open);
     layout->addLayout(buttons);
     setWidget(content);
@@ -93,6 +100,9 @@ RunningPanel::RunningPanel(QWidget* parent)
     connect(&m_gather, &QFutureWatcher<QList<LiveDeployments::Row>>::finished, this, &RunningPanel::onGathered);
     connect(m_refresh, &QPushButton::clicked, this, &RunningPanel::refresh);
     connect(m_open, &QPushButton::clicked, this, &RunningPanel::openCurrent);
+    connect(m_terminate, &QPushButton::clicked, this, &RunningPanel::terminateCurrent);
+    connect(&m_finding, &QFutureWatcher<Orphans::Found>::finished, this,
+            [this] { askToTerminate(m_finding.result()); });
     connect(m_list, &QTreeWidget::itemActivated, this, &RunningPanel::openCurrent);
     connect(m_list, &QTreeWidget::currentItemChanged, this, &RunningPanel::updateButtons);
     updateButtons();
@@ -102,6 +112,7 @@ RunningPanel::~RunningPanel()
 {
     // The worker touches only its own copies; wait so it never outlives m_refused.
     m_gather.waitForFinished();
+    m_finding.waitForFinished();
 }
 
 void RunningPanel::refresh()
@@ -154,7 +165,7 @@ void RunningPanel::onGathered()
         item->setTextAlignment(MachinesColumn, Qt::AlignRight | Qt::AlignVCenter);
         item->setText(StateColumn, stateText(row));
         QString cost;
-        if (row.state.backend == QStringLiteral("aws"))
+        if (BackendRegistry::traits(row.state.backend).costsMoney)
             cost = row.summary.costKnown ? QStringLiteral("$%1").arg(row.summary.costSoFar, 0, 'f', 2) : tr("no price");
         else
             cost = QStringLiteral("–");
@@ -164,10 +175,12 @@ void RunningPanel::onGathered()
         const bool openable = row.inIndex && !row.folderGone && !row.entry.experimentDir.isEmpty();
         if (openable)
             item->setData(0, DirRole, row.entry.experimentDir);
-        else
+        else {
             item->setData(0, CommandRole,
                           QStringLiteral("logistician terminate --experiment ")
                               + ShellWords::quote(row.state.experiment));
+            item->setData(0, OrphanRole, row.state.experiment);
+        }
         const QString tip = row.inIndex
             ? row.summary.line() + QLatin1Char('\n') + QDir::toNativeSeparators(row.entry.experimentDir)
                 + (openable ? QString()
@@ -216,6 +229,64 @@ void RunningPanel::updateButtons()
     m_command->setText(command);
     m_command->setVisible(!command.isEmpty());
     m_copy->setVisible(!command.isEmpty());
+    m_terminate->setEnabled(item && !item->data(0, OrphanRole).toString().isEmpty() && !m_terminating);
+}
+
+void RunningPanel::terminateCurrent()
+{
+    QTreeWidgetItem* item = m_list->currentItem();
+    const QString experiment = item ? item->data(0, OrphanRole).toString() : QString();
+    if (experiment.isEmpty() || m_terminating)
+        return;
+    m_terminating = true;
+    updateButtons();
+    m_status->setText(tr("Looking for what %1 left running…").arg(experiment));
+    // docker ps here and one ssh per known host: on a worker, as `terminate --experiment` looks.
+    m_finding.setFuture(QtConcurrent::run([experiment] {
+        return Orphans::find(DeploymentIndex().find(experiment), experiment, QStringLiteral("docker"));
+    }));
+}
+
+void RunningPanel::askToTerminate(const Orphans::Found& found)
+{
+    if (found.isEmpty()) {
+        endTerminating(true, tr("Nothing of %1 is running any more.").arg(found.experiment));
+        return;
+    }
+    // The board's question (Terminate all): what goes, and that unsynced results go with it.
+    const QString text = tr("Terminate what %1 left running: %2? Every container stops and is removed; machines "
+                            "made for it are destroyed.")
+                             .arg(found.experiment, found.what().join(QStringLiteral(", ")))
+        + QStringLiteral("\n\n") + tr("Its folder is gone, so results not synced yet are thrown away.");
+    Gui::MessageBox::ask(
+        this, QMessageBox::Warning, tr("Terminate"), text, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
+        [this, found](QMessageBox::StandardButton answer) {
+            if (answer != QMessageBox::Yes) {
+                endTerminating(false, tr("Not terminated."));
+                return;
+            }
+            m_status->setText(tr("Terminating what %1 left running…").arg(found.experiment));
+            TerminateOptions options;
+            options.force = true; // asked above: the folder to sync into is gone
+            auto* termination = new Orphans::Termination(found, options, this);
+            connect(termination, &Orphans::Termination::finished, this, [this, termination] {
+                termination->deleteLater();
+                const Orphans::Report& r = termination->report();
+                endTerminating(r.code == 0,
+                               r.code == 0 ? tr("Terminated what %1 left running.").arg(termination->found().experiment)
+                                           : r.error());
+            });
+            termination->start();
+        });
+}
+
+void RunningPanel::endTerminating(bool ok, const QString& message)
+{
+    m_terminating = false;
+    m_status->setText(message);
+    updateButtons();
+    Q_EMIT finishedTerminating(ok, message);
+    refresh();
 }
 
 void RunningPanel::showEvent(QShowEvent* event)

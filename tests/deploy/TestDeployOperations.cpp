@@ -3,6 +3,7 @@
 
 #include "Experiment.h"
 #include "TestProject.h"
+#include "aws/AwsBackend.h"
 #include "deploy/AutoSync.h"
 #include "deploy/DeployContext.h"
 #include "deploy/DeployOperation.h"

@@ -4,11 +4,12 @@
 #include "Experiment.h"
 #include "Settings.h"
 #include "TestProject.h"
+#include "aws/AwsBackend.h"
+#include "aws/Terraform.h"
 #include "deploy/DeployPreview.h"
 #include "deploy/Deployment.h"
 #include "deploy/DeploymentState.h"
 #include "deploy/RemoteScript.h"
-#include "deploy/Terraform.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -314,16 +315,16 @@ void TestDeployState::statusScriptParses()
 
 void TestDeployState::terraformErrorsNameTheirKey()
 {
-    QCOMPARE(DeployPreview::keyForTerraformError(
+    QCOMPARE(AwsBackend::keyForTerraformError(
                  QStringLiteral("Error: expected instance_type to be one of ...\n  with aws_instance.c1")),
              QStringLiteral("aws_instance_type"));
-    QCOMPARE(DeployPreview::keyForTerraformError(QStringLiteral("on main.tf.json line 9: \"volume_size\": 3")),
+    QCOMPARE(AwsBackend::keyForTerraformError(QStringLiteral("on main.tf.json line 9: \"volume_size\": 3")),
              QStringLiteral("aws_root_volume_size"));
-    QCOMPARE(DeployPreview::keyForTerraformError(QStringLiteral("\"ingress.0.cidr_blocks.0\" is not a valid CIDR")),
+    QCOMPARE(AwsBackend::keyForTerraformError(QStringLiteral("\"ingress.0.cidr_blocks.0\" is not a valid CIDR")),
              QStringLiteral("aws_ssh_cidr (or --ssh-cidr)"));
-    QCOMPARE(DeployPreview::keyForTerraformError(QStringLiteral("Error: Invalid AMI ID \"ami\"")),
+    QCOMPARE(AwsBackend::keyForTerraformError(QStringLiteral("Error: Invalid AMI ID \"ami\"")),
              QStringLiteral("aws_ami"));
-    QVERIFY(DeployPreview::keyForTerraformError(QStringLiteral("Error: Unsupported argument \"tags_all\"")).isEmpty());
+    QVERIFY(AwsBackend::keyForTerraformError(QStringLiteral("Error: Unsupported argument \"tags_all\"")).isEmpty());
 }
 
 void TestDeployState::unsplittableConditionStopsThePlan()

@@ -4,6 +4,7 @@
 #include "Command.h"
 #include "Experiment.h"
 #include "Result.h"
+#include "deploy/BackendTraits.h"
 #include "deploy/DeploymentState.h"
 #include "deploy/Ssh.h"
 
@@ -12,6 +13,9 @@
 #include <QSet>
 #include <functional>
 #include <memory>
+
+class DeployContext;
+struct DeployPlan;
 
 // What `deploy` was asked to do.
 struct DeployOptions
@@ -40,7 +44,9 @@ struct DeployOptions
 // Where the conditions of a deployment run and how commands reach them. The
 // Deployment drives the common work (upload, image, start, status, sync,
 // terminate); a backend adds its machines: the local engine, the listed ssh
-// hosts, or EC2 instances that Terraform provisions.
+// hosts, EC2 instances that Terraform provisions, a SLURM cluster. Each backend
+// is one folder under deploy/backends/ and one line in backends/Registry.cpp
+// (ARCHITECTURE.md, "Adding a backend").
 class Backend : public QObject
 {
     Q_OBJECT
@@ -54,14 +60,16 @@ public:
         QString keyPath;
     };
 
-    // local, ssh or aws; nullptr and *error for another name.
+    // A registered backend (BackendRegistry); nullptr and *error for another name.
     static std::unique_ptr<Backend> create(const QString& name, const Context& context, Result* error = nullptr);
     static QStringList names();
 
     explicit Backend(const Context& context, QObject* parent = nullptr);
 
-    virtual QString name() const = 0;
-    virtual bool isRemote() const { return true; }
+    // What the front ends show and decide by: the subclass's describe(), as BackendRegistry::traits(name).
+    virtual BackendTraits traits() const = 0;
+    QString name() const { return traits().name; }
+    virtual bool isRemote() const { return traits().remote; }
     // aws: each condition has its own machine, chosen by provision().
     virtual bool preassignsHosts() const { return false; }
     virtual int slotsPerHost() const;
@@ -71,7 +79,9 @@ public:
     virtual QString planSummary(int conditionCount, const DeployOptions& options) const = 0;
     // Things to say loudly before going on (e.g. SSH open to a wide range); empty for most.
     virtual QStringList warnings(const DeployOptions&) const { return {}; }
-    virtual bool costsMoney() const { return false; }
+    bool costsMoney() const { return traits().costsMoney; }
+    // The machines a plan shows (instance type, region, price per hour); nothing where there are none to rent.
+    virtual void describeMachines(DeployPlan*) const { }
     // Makes the machines and fills state->hosts (aws also sets each condition's host).
     virtual void provision(DeploymentState* state, const DeployOptions& options, Done done) = 0;
     // Removes what provision made; idempotent.
@@ -111,86 +121,42 @@ public:
     SshAccess ssh(const DeploymentState::Host& host) const;
     const Context& context() const { return m_context; }
 
+    // --- The deploy core's steps a backend may do its own way (slurm: a scheduler in place of runners).
+    // Each takeover returns false to leave the step to the core (a runner per host, a status script per
+    // host), true when it has taken it and will call done/then itself.
+    // The image as an archive (shipsImageArchive()): loaded or converted on the host.
+    virtual void shipImage(DeployContext& ctx, const DeploymentState::Host& host, Done done);
+    // The pinned commit's files on the host; the core uploads one copy per condition otherwise.
+    virtual bool uploadCode(DeployContext&, const DeploymentState::Host&, Done) { return false; }
+    // Hands these conditions (positions) to the host; the core starts a runner there otherwise.
+    // imageCommand: the image's own ENTRYPOINT and CMD (original style), else empty.
+    virtual bool handOver(DeployContext&, const DeploymentState::Host&, const QList<int>&, const QStringList&, Done)
+    {
+        return false;
+    }
+    // A status round of the whole deployment; then() when it is applied to ctx.state.
+    virtual bool statusRound(DeployContext&, std::function<void()>) { return false; }
+    // Stops what runs the conditions (all, or these positions) before terminate cleans up; the core stops
+    // the hosts' runners itself where usesRunner().
+    virtual void stopRuns(DeployContext&, bool /*whole*/, const QList<int>& /*positions*/, Done done)
+    {
+        done(Result::ok());
+    }
+    // Folders of the experiment's on a host that terminate removes beyond the core's (runner, image, results).
+    virtual QStringList leftoverDirs(const QString& /*experimentDirOnHost*/) const { return {}; }
+    // Lines of deploy --dry-run: how these conditions (positions) are handed over, past their docker runs;
+    // empty where a runner on each host starts them.
+    virtual QStringList previewHandOver(const DeployContext&, const QList<int>& /*positions*/) const { return {}; }
+    // deploy --dry-run's last part: what the machines would be, lines added to *lines as they come (aws: the
+    // real terraform init, validate and plan of the configuration in a scratch folder); done() once.
+    virtual void previewMachines(const DeploymentState&, const DeployOptions&, QStringList* /*lines*/, Done done)
+    {
+        done(Result::ok());
+    }
+
 Q_SIGNALS:
     void progress(const QString& message);
 
 protected:
     Context m_context;
-};
-
-class LocalBackend : public Backend
-{
-    Q_OBJECT
-public:
-    using Backend::Backend;
-    QString name() const override { return QStringLiteral("local"); }
-    bool isRemote() const override { return false; }
-    Result check(const DeployOptions& options) const override;
-    QString planSummary(int conditionCount, const DeployOptions& options) const override;
-    void provision(DeploymentState* state, const DeployOptions& options, Done done) override;
-    Command command(const DeploymentState::Host& host, const QStringList& argv,
-                    const QByteArray& standardInput = QByteArray()) const override;
-    Command script(const DeploymentState::Host& host, const QString& text,
-                   const QByteArray& standardInput = QByteArray()) const override;
-};
-
-class SshBackend : public Backend
-{
-    Q_OBJECT
-public:
-    using Backend::Backend;
-    QString name() const override { return QStringLiteral("ssh"); }
-    Result check(const DeployOptions& options) const override;
-    QString planSummary(int conditionCount, const DeployOptions& options) const override;
-    void provision(DeploymentState* state, const DeployOptions& options, Done done) override;
-};
-
-class AwsBackend : public Backend
-{
-    Q_OBJECT
-public:
-    using Backend::Backend;
-    QString name() const override { return QStringLiteral("aws"); }
-    bool preassignsHosts() const override { return true; }
-    int slotsPerHost() const override { return 1; }
-    bool costsMoney() const override { return true; }
-    Result check(const DeployOptions& options) const override;
-    QString planSummary(int conditionCount, const DeployOptions& options) const override;
-    void provision(DeploymentState* state, const DeployOptions& options, Done done) override;
-    void release(DeploymentState* state, Done done) override;
-    void releaseConditions(DeploymentState* state, const QList<int>& positions, Done done) override;
-    int bootAttempts() const override;
-    int bootIntervalSeconds() const override { return 5; }
-    void wake(DeploymentState* state, const QSet<int>& positions, Woken then) override;
-    void sleep(DeploymentState* state, const QStringList& slugs, Done done) override;
-    void explainUnreachable(DeploymentState* state, std::function<void(const QList<int>&)> then) override;
-    // What EC2 says (instance state by condition slug; missing: dropped by the refresh, so terminated) of the
-    // machines of these unreachable conditions: a terminated one's condition is preempted (spot) or lost.
-    // Returns the positions changed.
-    QList<int> explainGone(DeploymentState* state, const QStringList& slugs,
-                           const QMap<QString, QString>& instanceStates, bool spot);
-
-    QString terraformDir() const;
-    QString sshCidr(const DeployOptions& options) const;
-    QStringList warnings(const DeployOptions& options) const override;
-    // The configuration for these conditions, with nothing written: what provision applies and a dry run plans.
-    Result configuration(const DeploymentState& state, const DeployOptions& options, QJsonObject* config) const;
-    // The AWS keys from the keychain or the environment, in terraform's environment only.
-    void withCredentials(std::function<void(const QMap<QString, QString>&, const QString&)> then);
-
-private:
-    void runTerraform(const QStringList& args, const QMap<QString, QString>& env,
-                      std::function<void(int, const QByteArray&, const QString&)> then);
-    // Each condition's instance state as EC2 says now (a refresh-only apply, then show -json): slug -> "running",
-    // "stopped", ...; a slug not there has no instance any more. error non-empty when that could not be read.
-    void instanceStates(const QMap<QString, QString>& env,
-                        std::function<void(const QMap<QString, QString>&, const QString& error)> then);
-    // Applies the saved configuration with these machines' power states (slug -> "running" or "stopped").
-    void applyPower(const QMap<QString, QString>& env, const QMap<QString, QString>& states, Done done);
-    // A started machine may have a new public address: the hosts of these slugs follow terraform output.
-    void readdress(DeploymentState* state, const QMap<QString, QString>& env, const QStringList& slugs, Done done);
-    // Waits until the hosts of these slugs answer over ssh (bootAttempts), then done.
-    void waitForSsh(const DeploymentState* state, const QStringList& slugs, int attempt, Done done);
-    // Removes the keys of these (destroyed or brand-new) machines from the experiment's known_hosts.
-    void forgetHostKeys(const QList<DeploymentState::Host>& hosts);
 };

@@ -4,7 +4,8 @@
 #include "Logging.h"
 #include "Settings.h"
 #include "SshKey.h"
-#include "aws/AwsParameters.h"
+#include "deploy/DeployPlan.h"
+#include "deploy/backends/BackendRegistry.h"
 #include "files/SafeFile.h"
 #include "workspace/DeploymentIndex.h"
 
@@ -40,7 +41,7 @@ void DeployContext::save()
 {
     if (const Result saved = state.save(stateDir); !saved)
         Q_EMIT progress(saved.message());
-    if (state.backend != QLatin1String("local")) {
+    if (BackendRegistry::traits(state.backend).remote) {
         if (const Result written = state.writeMachinesFile(experiment.machinesFile()); !written)
             Q_EMIT progress(written.message());
     }
@@ -60,11 +61,14 @@ void DeployContext::recordInIndex()
             Q_EMIT progress(forgotten.message());
         return;
     }
-    if (state.backend == QLatin1String("aws") && m_awsRegion.isEmpty()) {
-        AwsParameters::Machine machine;
-        AwsParameters::resolve(experiment.parameters(), Settings(), &machine);
-        m_awsRegion = machine.region;
-        m_awsInstanceType = machine.instanceType;
+    if (m_awsRegion.isEmpty() && BackendRegistry::traits(state.backend).hasMachines) {
+        DeployPlan machines;
+        if (backend)
+            backend->describeMachines(&machines);
+        else if (const auto made = Backend::create(state.backend, { experiment, stateDir, SshKey::privateKeyPath() }))
+            made->describeMachines(&machines);
+        m_awsRegion = machines.region;
+        m_awsInstanceType = machines.instanceType;
     }
     if (const Result recorded = index.record(experiment.dir(), stateDir, state, m_awsRegion, m_awsInstanceType);
         !recorded)

@@ -4,29 +4,13 @@
 #include "Docker.h"
 #include "Result.h"
 #include "deploy/DeployContext.h"
+#include "deploy/DeployPlan.h"
+#include "deploy/Launch.h"
 #include "deploy/Provenance.h"
 
 #include <QFutureWatcher>
 #include <QHash>
 #include <functional>
-
-// What deploy would do, checked without running anything.
-struct DeployPlan
-{
-    Result check = Result::ok(); // bad input found before anything runs
-    QString backend;
-    int conditionCount = 0;
-    QString summary;
-    bool costsMoney = false; // ask before going on
-    bool resumes = false; // an unfinished deployment of the same commit goes on
-    QList<int> rerun; // positions of the conditions that run again as a new attempt (deploy --rerun)
-    QStringList warnings; // said loudly before going on, e.g. SSH open to a wide range
-    // aws: what the machines are (parameters.json, else the stored defaults) and their price
-    QString instanceType;
-    QString region;
-    double pricePerHour = -1; // one machine, US dollars; -1 when the table has no price
-    QString priceNote; // the table's region and date, or why there is no price
-};
 
 // deploy, as named steps each starting the next: the Git checks and the export of the pinned commit
 // (on a worker thread, so the caller's event loop keeps turning), the files of each condition, the
@@ -43,14 +27,20 @@ public:
     // The state a new deployment of this commit starts with: its experiment, commit, image (and registry) and
     // every condition queued. deploy goes on from it; the preview names containers, labels and folders by it.
     static DeploymentState newState(const Parameters& params, const QString& backend, bool remote,
-                                    const QString& commit, bool dirty);
+                                    const QString& commit, bool dirty)
+    {
+        return Launch::newState(params, backend, remote, commit, dirty);
+    }
     // Not started, not ended, not terminated: a deploy (run again) hands it to its host.
-    static bool toHandOver(const DeploymentState::Condition& c);
+    static bool toHandOver(const DeploymentState::Condition& c) { return Launch::toHandOver(c); }
     // The docker run of one condition on a host: the one place its image, mounts, wrapper, labels,
     // GPUs and arguments (or $OPTIONS and the image's own command) are decided; deploy and its preview use it.
     static Docker::RunSpec runSpec(const DeployContext& ctx, const DeploymentState::Condition& condition,
                                    const DeploymentState::Host& host, bool remote, const QString& image,
-                                   const QStringList& imageCommand);
+                                   const QStringList& imageCommand)
+    {
+        return Launch::runSpec(ctx, condition, host, remote, image, imageCommand);
+    }
 
     // Parented to ctx.work: it goes, and stops, with the operation.
     DeployOperation(DeployContext& ctx, const DeployOptions& options, const DeployPlan& plan, Done done);
@@ -58,6 +48,8 @@ public:
     // output followed into logs/output.txt on the host while it runs.
     QByteArray startScript(const DeploymentState::Host& host, const DeploymentState::Condition& c,
                            const QString& address, bool announce) const;
+    // The image facts learnt so far, for the launch functions.
+    Launch::Facts facts() const { return { m_imageCommands, m_image, m_hostImageIds }; }
     void start();
 
 private:
@@ -104,14 +96,10 @@ private:
     Result writeRunnerFolder(const QString& address, const QString& folder) const;
     // The image built here: its ID and, once pushed, its digest, for each condition's provenance.
     void inspectThenProvision();
-    // The deploy-time part of a condition's provenance.json, with the docker run it is handed over with.
-    Provenance::Record provenance(const DeploymentState::Condition& c, const DeploymentState::Host& host,
-                                  const Docker::RunSpec& spec) const;
     void startRunner(const QString& address, JobPool::Done done);
-    void submitSlurmArray(const DeploymentState::Host& host, JobPool::Done done);
+    // The backend's own hand-over of the host's conditions (Backend::handOver); false: a runner starts them.
+    bool handOverByBackend(const DeploymentState::Host& host, JobPool::Done done);
     void handOverFailed(const QString& address, const QString& why, JobPool::Done done);
-    // Names this deployment to its runners: claims of another one are not this one's.
-    QString deploymentId() const;
     void finishDeploy();
 
     DeployContext& m_ctx;

@@ -3,6 +3,7 @@
 
 #include "deploy/LabelledContainers.h"
 #include "deploy/TerminateOperation.h"
+#include "deploy/backends/BackendRegistry.h"
 #include "workspace/DeploymentIndex.h"
 
 #include <QDir>
@@ -27,7 +28,7 @@ QString ownerFolder(const DeployContext& ctx, const DeploymentState::Host& host,
                                             [](const DeploymentState::Condition& c) { return !c.host.isEmpty(); });
         if (!handedOver)
             continue;
-        if ((local && e.state.backend == QLatin1String("local")) || (!local && e.state.host(host.address)))
+        if ((local && !BackendRegistry::traits(e.state.backend).remote) || (!local && e.state.host(host.address)))
             return e.experimentDir;
     }
     return QString();

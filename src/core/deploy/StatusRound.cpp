@@ -3,7 +3,6 @@
 
 #include "CommandRunner.h"
 #include "deploy/RemoteScript.h"
-#include "slurm/SlurmDeploy.h"
 
 #include <QHash>
 #include <QTimer>
@@ -32,10 +31,8 @@ void run(DeployContext& ctx, std::function<void()> then, Reach reach)
         QTimer::singleShot(0, &ctx, then);
         return;
     }
-    if (SlurmDeploy::isSlurm(ctx)) {
-        SlurmDeploy::status(ctx, then);
+    if (ctx.backend->statusRound(ctx, then))
         return;
-    }
     auto* pool = new JobPool(64, ctx.work);
     for (const DeploymentState::Host& host : std::as_const(ctx.state.hosts)) {
         const QList<int> indexes = conditionsToAsk(ctx.state, host.address, ctx.starting);

@@ -2,7 +2,6 @@
 #include "TerminateOperation.h"
 
 #include "deploy/RemoteScript.h"
-#include "slurm/SlurmDeploy.h"
 #include "workspace/DeploymentIndex.h"
 
 #include <QDir>
@@ -70,7 +69,7 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected, const TerminateOp
         HostWork work;
         work.address = host.address;
         work.runnerDir = ctx.runnerDir(host);
-        work.stopRunner = p.whole && !SlurmDeploy::isSlurm(ctx); // slurm: no runner, the scheduler ran them
+        work.stopRunner = p.whole && ctx.backend->traits().usesRunner; // else the scheduler ran them
         if (p.whole)
             work.labels = QStringList { state.experiment, options.anyCommit ? QString() : state.commit };
         // The image deploy built or pulled there (D10); with a registry, also the one built here to push.
@@ -96,9 +95,7 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected, const TerminateOp
             // The image build folder, then the experiment's folder once nothing is left in it. Some
             // conditions only: the image and the others' folders stay for the ones still running.
             work.dirs << ctx.remoteExperimentDir(host) + QStringLiteral("/image") << work.runnerDir;
-            if (SlurmDeploy::isSlurm(ctx)) // the job script, conditions file, slurm output and the shared code
-                work.dirs << ctx.remoteExperimentDir(host) + QStringLiteral("/slurm")
-                          << ctx.remoteExperimentDir(host) + QStringLiteral("/project");
+            work.dirs << ctx.backend->leftoverDirs(ctx.remoteExperimentDir(host));
             work.removeIfEmpty = ctx.remoteExperimentDir(host);
             work.logins
                 = QStringList { host.home + QStringLiteral("/logistician"), remoteLoginPrefix(state.experiment) };
@@ -321,20 +318,14 @@ void run(DeployContext& ctx, const TerminateOptions& options, const QSet<int>& s
                 .arg(p.unsafe.join(QStringLiteral(", ")), p.whole ? QString() : QStringLiteral(" --condition N"))));
         return;
     }
-    // slurm: the tasks first (their own trap stops their containers), then the clean-up as elsewhere.
-    if (SlurmDeploy::isSlurm(ctx)) {
-        SlurmDeploy::cancel(ctx, SlurmDeploy::jobsToCancel(ctx.state, p.whole, p.chosen),
-                            [&ctx, options, p, done](const Result& cancelled) {
-                                if (!cancelled && !options.force) {
-                                    done(Result::failed(cancelled.message()
-                                                        + QStringLiteral("; run terminate again, or pass --force")));
-                                    return;
-                                }
-                                cleanUp(ctx, options, p, done);
-                            });
-        return;
-    }
-    cleanUp(ctx, options, p, done);
+    // What runs the conditions stops first where the backend has its own (slurm: scancel), then the clean-up.
+    ctx.backend->stopRuns(ctx, p.whole, p.chosen, [&ctx, options, p, done](const Result& stopped) {
+        if (!stopped && !options.force) {
+            done(Result::failed(stopped.message() + QStringLiteral("; run terminate again, or pass --force")));
+            return;
+        }
+        cleanUp(ctx, options, p, done);
+    });
 }
 
 } // namespace TerminateOperation

@@ -5,6 +5,7 @@
 #include "ParameterRules.h"
 #include "Parameters.h"
 #include "deploy/StateRules.h"
+#include "deploy/backends/BackendRegistry.h"
 #include "files/SafeFile.h"
 #include "git/GitRepository.h"
 
@@ -179,7 +180,7 @@ Result DeploymentIndex::record(const QString& experimentDir, const QString& stat
         if (Result r = copyFile(parameters, folder + QLatin1Char('/') + QLatin1String(ParametersFile)); !r)
             return r;
     }
-    if (state.backend == QLatin1String("ssh")) {
+    if (BackendRegistry::traits(state.backend).usesHostList) {
         if (Result r = rememberHosts(experimentDir, stateDir, state); !r)
             return r;
     }
@@ -391,7 +392,7 @@ QList<DeploymentIndex::KnownHost> DeploymentIndex::knownHosts() const
     QList<KnownHost> hosts = readKnownHosts();
     // Entries recorded before the list was kept: their ssh hosts, with the docker command of their parameters.
     for (const Entry& e : entries()) {
-        if (e.state.backend != QLatin1String("ssh"))
+        if (!BackendRegistry::traits(e.state.backend).usesHostList)
             continue;
         Result loaded;
         const std::optional<Parameters> parameters
@@ -410,7 +411,7 @@ Result DeploymentIndex::forgetKnownHost(const KnownHost& host)
 {
     for (const Entry& e : entries()) {
         for (const DeploymentState::Host& h : e.state.hosts) {
-            if (e.state.backend == QLatin1String("ssh") && h.address == host.address)
+            if (BackendRegistry::traits(e.state.backend).usesHostList && h.address == host.address)
                 return Result::ok();
         }
     }

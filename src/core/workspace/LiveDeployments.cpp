@@ -2,6 +2,7 @@
 #include "LiveDeployments.h"
 
 #include "aws/AwsPrices.h"
+#include "deploy/backends/BackendRegistry.h"
 
 #include <algorithm>
 
@@ -96,8 +97,9 @@ QList<Row> gather(bool all, QStringList* refused, QList<LabelledContainers::Host
         l.folderGone = true;
         l.state.experiment = labelled.first().found.experiment;
         l.state.commit = labelled.first().found.commit;
+        const bool here = labelled.first().where == QLatin1String("local"); // the host address of this machine
         l.state.backend
-            = labelled.first().where == QLatin1String("local") ? QStringLiteral("local") : QStringLiteral("ssh");
+            = BackendRegistry::find([here](const BackendTraits& t) { return here ? !t.remote : t.usesHostList; });
         claim(&l);
         out << l;
     }

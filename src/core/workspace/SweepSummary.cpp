@@ -2,7 +2,9 @@
 #include "SweepSummary.h"
 
 #include "Settings.h"
-#include "aws/AwsParameters.h"
+#include "SshKey.h"
+#include "deploy/DeployPlan.h"
+#include "deploy/backends/BackendRegistry.h"
 
 #include <algorithm>
 
@@ -46,7 +48,7 @@ SweepSummary SweepSummary::of(const DeploymentState& state, const AwsPrices::Pri
     if (state.createdAt.isValid())
         s.elapsedSeconds = std::max<qint64>(0, state.createdAt.secsTo(end));
 
-    const bool aws = state.backend == QLatin1String("aws");
+    const bool aws = BackendRegistry::traits(state.backend).costsMoney; // machines rented by the hour
     for (const DeploymentState::Host& h : state.hosts) {
         const bool destroyed = h.downAt.isValid() || h.phase == DeploymentState::HostPhase::Released;
         if (!destroyed && !state.terminated)
@@ -70,11 +72,13 @@ SweepSummary SweepSummary::forExperiment(const DeploymentState& state, const Exp
                                          const QDateTime& now)
 {
     AwsPrices::Price price;
-    if (state.backend == QLatin1String("aws")) {
+    if (BackendRegistry::traits(state.backend).costsMoney) {
         // The region and type as deploy chose them: parameters.json's, else the defaults stored by setup.
-        AwsParameters::Machine machine;
-        AwsParameters::resolve(experiment.parameters(), Settings(), &machine);
-        price = AwsPrices().price(machine.region, machine.instanceType);
+        DeployPlan machines;
+        if (const auto backend = Backend::create(state.backend, { experiment, QString(), SshKey::privateKeyPath() }))
+            backend->describeMachines(&machines);
+        price.perHour = machines.pricePerHour;
+        price.note = machines.priceNote;
     }
     return of(state, price, now);
 }

@@ -6,6 +6,7 @@
 #include "aws/AwsParameters.h"
 #include "board/DeploymentMonitor.h"
 #include "deploy/DeployPreview.h"
+#include "deploy/backends/BackendRegistry.h"
 #include "git/GitRepository.h"
 
 #include <QCheckBox>
@@ -31,17 +32,6 @@ namespace {
 constexpr int PlanDelayMs = 150;
 // Minutes as parameters.json takes them (its loader's bound).
 constexpr int MaxMinutes = 1000000;
-
-QString backendLabel(const QString& name)
-{
-    if (name == QLatin1String("aws"))
-        return DeployDialog::tr("Amazon EC2 (rented machines, one per condition)");
-    if (name == QLatin1String("ssh"))
-        return DeployDialog::tr("My own machines over SSH");
-    if (name == QLatin1String("slurm"))
-        return DeployDialog::tr("SLURM cluster (one job array)");
-    return DeployDialog::tr("This computer (Docker)");
-}
 
 QLabel* note(QLabel* label, const QColor& colour)
 {
@@ -239,8 +229,8 @@ QWidget* DeployDialog::makeBody()
 
     m_backend->setObjectName(QStringLiteral("deployBackend"));
     m_backend->setAccessibleName(tr("Where to run"));
-    for (const QString& name : Backend::names())
-        m_backend->addItem(backendLabel(name), name);
+    for (const BackendTraits& backend : BackendRegistry::all())
+        m_backend->addItem(backend.label, backend.name);
     m_backend->setCurrentIndex(qMax(0, m_backend->findData(params.backend())));
 
     const QString configuredCidr = params.json().value(QStringLiteral("aws_ssh_cidr")).toString();
@@ -410,9 +400,9 @@ void DeployDialog::showGit()
     Q_EMIT updated();
 }
 
-bool DeployDialog::isAws() const
+BackendTraits DeployDialog::chosen() const
 {
-    return m_backend->currentData().toString() == QLatin1String("aws");
+    return BackendRegistry::traits(m_backend->currentData().toString());
 }
 
 void DeployDialog::planLater()
@@ -427,7 +417,7 @@ void DeployDialog::planLater()
 void DeployDialog::showSsh()
 {
     // Said as soon as it is typed: the range in the field, else the experiment's own.
-    const bool aws = isAws();
+    const bool aws = chosen().needsSshRange;
     m_form->setRowVisible(m_sshCidr, aws);
     const QString text = m_sshCidr->text().trimmed().isEmpty()
         ? m_monitor->experiment().parameters().json().value(QStringLiteral("aws_ssh_cidr")).toString()
@@ -450,12 +440,12 @@ void DeployDialog::showSsh()
 void DeployDialog::showLimits()
 {
     // Auto-stop is about rented machines; max runtime holds wherever the conditions run.
-    const bool aws = isAws();
-    m_limitsForm->setRowVisible(m_autoStop, aws);
-    // The price of the last aws plan shown; the spin box is read as it is now.
+    const BackendTraits backend = chosen();
+    m_limitsForm->setRowVisible(m_autoStop, backend.canStop);
+    // The price of the last plan shown on this backend; the spin box is read as it is now.
     const double total = m_shown.pricePerHour * m_shown.conditionCount;
-    const bool costly
-        = aws && m_shown.backend == QLatin1String("aws") && m_shown.pricePerHour >= 0 && total >= CostlyPerHour;
+    const bool costly = backend.canStop && backend.costsMoney && m_shown.backend == backend.name
+        && m_shown.pricePerHour >= 0 && total >= CostlyPerHour;
     if (costly && m_autoStop->value() == 0)
         m_autoStopWarning->setText(
             tr("Auto-stop is off: the machines keep running, at about %1 per hour, until you terminate them on the "
@@ -502,11 +492,13 @@ DeployOptions DeployDialog::options() const
     options.backend = m_backend->currentData().toString();
     options.allowDirty = m_allowDirty->isChecked();
     options.maxRuntimeMinutes = m_maxRuntime->value();
-    if (options.backend == QLatin1String("aws")) {
+    const BackendTraits backend = chosen();
+    if (backend.needsSshRange) {
         options.sshCidr = m_sshCidr->text().trimmed();
         options.allowWideSsh = m_allowWideSsh->isChecked();
-        options.autoStopMinutes = m_autoStop->value();
     }
+    if (backend.canStop)
+        options.autoStopMinutes = m_autoStop->value();
     return options;
 }
 
@@ -571,14 +563,15 @@ void DeployDialog::showPlan()
     m_shown = plan;
     m_shown.backend = opts.backend;
     const Parameters& params = m_monitor->experiment().parameters();
-    const bool aws = opts.backend == QLatin1String("aws");
+    const BackendTraits backend = BackendRegistry::traits(opts.backend);
+    const bool aws = backend.hasMachines;
     const int machines = plan.conditionCount;
     m_machines->setText(
         aws ? count(machines, tr("%1 new machine, one per condition"), tr("%1 new machines, one per condition"))
             : count(machines, tr("%1 condition"), tr("%1 conditions")));
     m_form->setRowVisible(m_instanceType, aws);
     m_form->setRowVisible(m_region, aws);
-    m_form->setRowVisible(m_cost, aws);
+    m_form->setRowVisible(m_cost, backend.costsMoney);
     m_instanceType->setText(plan.instanceType);
     m_region->setText(plan.region);
     if (aws) {
@@ -588,7 +581,7 @@ void DeployDialog::showPlan()
                                                          count(machines, tr("%1 machine"), tr("%1 machines")),
                                                          money(plan.pricePerHour), plan.priceNote));
         // Spot: what it may cost at most, beside the on-demand price (checked when the experiment was loaded).
-        if (params.json().value(QStringLiteral("aws_spot")).toBool()) {
+        if (backend.supportsSpot && params.json().value(QStringLiteral("aws_spot")).toBool()) {
             const QString cap = params.json().value(QStringLiteral("aws_spot_max_price")).toString();
             m_cost->setText(m_cost->text() + QLatin1Char('\n')
                             + (cap.isEmpty() ? tr("Spot machines: at most the on-demand price per hour each, "

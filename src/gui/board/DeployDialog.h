@@ -78,7 +78,8 @@ private:
     void showLimits();
     void updateButtons();
     void showPreview(const Result& result, const QString& text);
-    bool isAws() const;
+    // What the chosen backend is (costs money, has machines, takes SSH from a range, ...).
+    BackendTraits chosen() const;
 
     DeploymentMonitor* m_monitor;
     QComboBox* m_backend;

@@ -16,6 +16,7 @@
 #include "board/SummaryBar.h"
 #include "deploy/AutoSync.h"
 #include "deploy/Rerun.h"
+#include "deploy/backends/BackendRegistry.h"
 #include "keys/ViewKeys.h"
 
 #include <QAction>
@@ -499,9 +500,10 @@ void DeploymentBoard::terminateAll()
     if (!m_monitor->isLive() || isBusy())
         return;
     const DeploymentState& state = m_monitor->deployment()->state();
-    const bool local = state.backend == QLatin1String("local");
+    const BackendTraits backend = BackendRegistry::traits(state.backend);
+    const bool local = !backend.remote;
     const int unsynced = model()->unsyncedCount();
-    QString text = state.backend == QLatin1String("aws")
+    QString text = backend.hasMachines
         ? tr("Terminate the deployment of %1? Every container stops and the %n machine(s) are destroyed.", nullptr,
              static_cast<int>(state.hosts.size()))
               .arg(state.experiment)
@@ -535,10 +537,11 @@ void DeploymentBoard::terminateMachine(int row)
         return;
     const DeploymentState& state = m_monitor->deployment()->state();
     const DeploymentState::Condition& c = state.conditions.at(row);
-    const bool local = state.backend == QLatin1String("local");
+    const BackendTraits backend = BackendRegistry::traits(state.backend);
+    const bool local = !backend.remote;
     // Local results are written straight into data/; elsewhere they are on the machine until synced.
     const bool unsynced = !local && c.startedAt.isValid() && !c.resultsSafe();
-    QString text = state.backend == QLatin1String("aws")
+    QString text = backend.hasMachines
         ? tr("Terminate %1? Its container stops and its machine is destroyed; the other conditions go on.").arg(c.slug)
         : tr("Terminate %1? Its container stops and is removed; the other conditions go on.").arg(c.slug);
     if (unsynced)

@@ -2,6 +2,18 @@
 #include "SlurmBackend.h"
 
 #include "ParameterRules.h"
+#include "deploy/DeployContext.h"
+#include "slurm/SlurmDeploy.h"
+
+BackendTraits SlurmBackend::describe()
+{
+    BackendTraits t;
+    t.name = QStringLiteral("slurm");
+    t.label = QStringLiteral("SLURM cluster (one job array)");
+    t.rerunsChosen = false; // --rerun-failed resubmits the failed tasks as one array
+    t.usesRunner = false;
+    return t;
+}
 
 SlurmParameters::Settings SlurmBackend::settings() const
 {
@@ -68,4 +80,50 @@ QString SlurmBackend::containerProgram() const
 bool SlurmBackend::shipsImageArchive() const
 {
     return settings().runtime != QLatin1String("docker");
+}
+
+void SlurmBackend::shipImage(DeployContext& ctx, const DeploymentState::Host& host, Done done)
+{
+    SlurmDeploy::shipImage(ctx, host, done);
+}
+
+bool SlurmBackend::uploadCode(DeployContext& ctx, const DeploymentState::Host& host, Done done)
+{
+    // One copy of the code for every task; the conditions' folders go with the job (handOver).
+    SlurmDeploy::uploadCode(ctx, host, done);
+    return true;
+}
+
+bool SlurmBackend::handOver(DeployContext& ctx, const DeploymentState::Host& host, const QList<int>& positions,
+                            const QStringList& imageCommand, Done done)
+{
+    // One array of the conditions not submitted yet (a deploy run again leaves the others as they are).
+    QList<int> unsubmitted;
+    for (int i : positions) {
+        if (ctx.state.conditions.at(i).job.isEmpty())
+            unsubmitted << i;
+    }
+    if (unsubmitted.isEmpty())
+        done(Result::ok());
+    else
+        SlurmDeploy::submit(ctx, host, unsubmitted, imageCommand, done);
+    return true;
+}
+
+bool SlurmBackend::statusRound(DeployContext& ctx, std::function<void()> then)
+{
+    SlurmDeploy::status(ctx, then);
+    return true;
+}
+
+void SlurmBackend::stopRuns(DeployContext& ctx, bool whole, const QList<int>& positions, Done done)
+{
+    // The tasks first (their own trap stops their containers), then the clean-up as elsewhere.
+    SlurmDeploy::cancel(ctx, SlurmDeploy::jobsToCancel(ctx.state, whole, positions), done);
+}
+
+QStringList SlurmBackend::leftoverDirs(const QString& experimentDirOnHost) const
+{
+    // The job script, conditions file, slurm output and the shared code.
+    return { experimentDirOnHost + QStringLiteral("/slurm"), experimentDirOnHost + QStringLiteral("/project") };
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "Backend.h"
+#include "AwsBackend.h"
 
 #include "AppPaths.h"
 #include "AsyncCommand.h"
@@ -9,8 +9,8 @@
 #include "ShellWords.h"
 #include "aws/AwsParameters.h"
 #include "aws/AwsPrices.h"
-#include "deploy/Terraform.h"
-#include "slurm/SlurmBackend.h"
+#include "aws/Terraform.h"
+#include "deploy/DeployPlan.h"
 #include "workspace/DeploymentIndex.h"
 
 #include <QDir>
@@ -21,156 +21,29 @@
 #include <QSaveFile>
 #include <QStandardPaths>
 
-Experiment DeployOptions::withLimits(const Experiment& experiment) const
+BackendTraits AwsBackend::describe()
 {
-    Experiment limited = experiment;
-    if (autoStopMinutes >= 0)
-        limited.parameters().setValue(QStringLiteral("auto_stop_minutes"), autoStopMinutes);
-    if (maxRuntimeMinutes >= 0)
-        limited.parameters().setValue(QStringLiteral("max_runtime_minutes"), maxRuntimeMinutes);
-    return limited;
+    BackendTraits t;
+    t.name = QStringLiteral("aws");
+    t.label = QStringLiteral("Amazon EC2 (rented machines, one per condition)");
+    t.costsMoney = true;
+    t.hasMachines = true;
+    t.canStop = true;
+    t.needsSshRange = true;
+    t.supportsSpot = true;
+    return t;
 }
 
-std::unique_ptr<Backend> Backend::create(const QString& name, const Context& context, Result* error)
+void AwsBackend::describeMachines(DeployPlan* plan) const
 {
-    if (name == QLatin1String("local"))
-        return std::make_unique<LocalBackend>(context);
-    if (name == QLatin1String("ssh"))
-        return std::make_unique<SshBackend>(context);
-    if (name == QLatin1String("aws"))
-        return std::make_unique<AwsBackend>(context);
-    if (name == QLatin1String("slurm"))
-        return std::make_unique<SlurmBackend>(context);
-    if (error)
-        *error = Result::badInput(
-            QStringLiteral("unknown backend \"%1\"; one of: %2").arg(name, names().join(QStringLiteral(", "))));
-    return nullptr;
+    AwsParameters::Machine machine;
+    AwsParameters::resolve(m_context.experiment.parameters(), Settings(), &machine);
+    const AwsPrices::Price price = AwsPrices().price(machine.region, machine.instanceType);
+    plan->instanceType = machine.instanceType;
+    plan->region = machine.region;
+    plan->pricePerHour = price.perHour;
+    plan->priceNote = price.note;
 }
-
-QStringList Backend::names()
-{
-    return { QStringLiteral("aws"), QStringLiteral("local"), QStringLiteral("slurm"), QStringLiteral("ssh") };
-}
-
-Backend::Backend(const Context& context, QObject* parent)
-    : QObject(parent)
-    , m_context(context)
-{
-}
-
-int Backend::slotsPerHost() const
-{
-    return m_context.experiment.parameters().maxParallel();
-}
-
-Result Backend::check(const DeployOptions&) const
-{
-    QString unsafe;
-    if (isRemote() && SshAccess::controlDir(m_context.stateDir, &unsafe).isEmpty())
-        return Result::failed(unsafe);
-    if (!QFileInfo::exists(m_context.keyPath))
-        return Result::badInput(
-            QStringLiteral("no SSH key at %1; run `logistician setup` first").arg(m_context.keyPath));
-    return Result::ok();
-}
-
-void Backend::release(DeploymentState*, Done done)
-{
-    done(Result::ok());
-}
-
-void Backend::releaseConditions(DeploymentState*, const QList<int>&, Done done)
-{
-    done(Result::ok());
-}
-
-SshAccess Backend::ssh(const DeploymentState::Host& host) const
-{
-    return SshAccess(host.address, m_context.stateDir, m_context.keyPath);
-}
-
-Command Backend::command(const DeploymentState::Host& host, const QStringList& argv,
-                         const QByteArray& standardInput) const
-{
-    return ssh(host).command(argv, standardInput);
-}
-
-Command Backend::script(const DeploymentState::Host& host, const QString& text, const QByteArray& standardInput) const
-{
-    return ssh(host).script(text, standardInput);
-}
-
-// --- local ---------------------------------------------------------------------------------------
-
-Result LocalBackend::check(const DeployOptions&) const
-{
-    return Result::ok();
-}
-
-QString LocalBackend::planSummary(int conditionCount, const DeployOptions&) const
-{
-    return QStringLiteral("%1 condition(s) as containers on this machine's Docker engine, %2 at a time")
-        .arg(conditionCount)
-        .arg(slotsPerHost());
-}
-
-void LocalBackend::provision(DeploymentState* state, const DeployOptions&, Done done)
-{
-    if (!state->host(QStringLiteral("local")))
-        state->hosts.append(DeploymentState::Host::at(QStringLiteral("local"), QDir::homePath()));
-    done(Result::ok());
-}
-
-Command LocalBackend::command(const DeploymentState::Host&, const QStringList& argv,
-                              const QByteArray& standardInput) const
-{
-    Command c;
-    c.program = argv.value(0);
-    c.arguments = argv.mid(1);
-    c.standardInput = standardInput;
-    return c;
-}
-
-Command LocalBackend::script(const DeploymentState::Host&, const QString& text, const QByteArray& standardInput) const
-{
-    Command c;
-    c.program = QStringLiteral("sh");
-    c.arguments = { QStringLiteral("-c"), text };
-    c.standardInput = standardInput;
-    return c;
-}
-
-// --- ssh -----------------------------------------------------------------------------------------
-
-Result SshBackend::check(const DeployOptions& options) const
-{
-    if (m_context.experiment.parameters().hosts().isEmpty())
-        return Result::badInput(QStringLiteral("%1: hosts: the ssh backend needs a list of \"user@host[:port]\" "
-                                               "machines in parameters.json")
-                                    .arg(m_context.experiment.parametersPath()));
-    return Backend::check(options);
-}
-
-QString SshBackend::planSummary(int conditionCount, const DeployOptions&) const
-{
-    const QStringList hosts = m_context.experiment.parameters().hosts();
-    return QStringLiteral("%1 condition(s) on %2 ssh host(s) (%3), at most %4 at a time per host")
-        .arg(conditionCount)
-        .arg(hosts.size())
-        .arg(hosts.join(QStringLiteral(", ")))
-        .arg(slotsPerHost());
-}
-
-void SshBackend::provision(DeploymentState* state, const DeployOptions&, Done done)
-{
-    for (const QString& address : m_context.experiment.parameters().hosts()) {
-        if (!state->host(address))
-            state->hosts.append(DeploymentState::Host::at(address));
-    }
-    done(Result::ok());
-}
-
-// --- aws -----------------------------------------------------------------------------------------
 
 QString AwsBackend::terraformDir() const
 {

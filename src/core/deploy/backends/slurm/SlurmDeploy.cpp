@@ -34,11 +34,6 @@ QString imageFile(const DeployContext& ctx, const DeploymentState::Host& host)
 
 } // namespace
 
-bool isSlurm(const DeployContext& ctx)
-{
-    return ctx.backend && ctx.backend->name() == QLatin1String("slurm");
-}
-
 void shipImage(DeployContext& ctx, const DeploymentState::Host& host, Done done)
 {
     const QString runtime = settingsOf(ctx).runtime;

@@ -9,13 +9,12 @@
 
 // The slurm backend's own steps over a DeployContext: the image on the login
 // node, the upload, the one sbatch of the array, the status round, scancel.
-// DeployOperation, StatusRound and TerminateOperation call these where the
-// other backends start runners and ask containers.
+// SlurmBackend's takeovers of the deploy core's steps (Backend::handOver,
+// statusRound, stopRuns) call these where the other backends start runners and
+// ask containers.
 namespace SlurmDeploy {
 
 using Done = std::function<void(const Result&)>;
-
-bool isSlurm(const DeployContext& ctx);
 
 // The image on the login node as a `docker save` archive made here: podman load, or apptainer build of a
 // .sif next to it. (docker as the runtime gets it as on the ssh hosts: registry pull or a build there.)

@@ -5,4 +5,5 @@ target_sources(logistician_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/SlurmJob.cpp
     ${CMAKE_CURRENT_LIST_DIR}/SlurmBackend.cpp
     ${CMAKE_CURRENT_LIST_DIR}/SlurmDeploy.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/SlurmPreview.cpp
 )

@@ -8,9 +8,9 @@
 
 #include "AsyncCommand.h"
 #include "Settings.h"
+#include "aws/AwsBackend.h"
 #include "aws/AwsParameters.h"
-#include "deploy/Backend.h"
-#include "deploy/Terraform.h"
+#include "aws/Terraform.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+// deploy's machine steps: the backend provisions them, each is made ready (first contact, home
+// folder, nothing of another commit there).
+#include "DeployOperation.h"
+#include "Logging.h"
+#include "deploy/OtherCommits.h"
+#include "deploy/RemoteScript.h"
+
+#include <QTimer>
+
+using Phase = DeploymentState::Phase;
+using HostPhase = DeploymentState::HostPhase;
+
+void DeployOperation::provision()
+{
+    if (m_ctx.preassignsHosts() && !m_ctx.state.provisioned) {
+        for (int i = 0; i < m_ctx.state.conditions.size(); ++i)
+            m_ctx.setPhase(i, Phase::Provisioning);
+    }
+    m_ctx.backend->provision(&m_ctx.state, m_options,
+                             [this](const Result& provisioned) { onProvisioned(provisioned); });
+}
+
+void DeployOperation::onProvisioned(const Result& provisioned)
+{
+    m_ctx.save();
+    if (!provisioned) {
+        for (int i = 0; i < m_ctx.state.conditions.size(); ++i) {
+            if (m_ctx.state.conditions.at(i).phase == Phase::Provisioning)
+                m_ctx.setPhase(i, Phase::Queued);
+        }
+        end(provisioned);
+        return;
+    }
+    prepareHosts();
+}
+
+void DeployOperation::prepareHosts()
+{
+    auto* pool = new JobPool(32, m_ctx.work);
+    for (int h = 0; h < m_ctx.state.hosts.size(); ++h) {
+        const DeploymentState::Host& host = m_ctx.state.hosts.at(h);
+        if (m_ctx.preassignsHosts()
+            && (m_ctx.state.conditionsOn(host.address).isEmpty() || host.phase == HostPhase::Released))
+            continue;
+        pool->add([this, h](JobPool::Done done) { prepareHost(h, 1, done); });
+    }
+    connect(pool, &JobPool::finished, this, [this, pool] {
+        pool->deleteLater();
+        if (!m_otherCommits.isEmpty()) {
+            end(Result::badInput(m_otherCommits.join(QStringLiteral("; "))));
+            return;
+        }
+        statusThenHandOver();
+    });
+    pool->start();
+}
+
+void DeployOperation::prepareHost(int hostIndex, int attempt, JobPool::Done done)
+{
+    if (m_ended)
+        return;
+    const DeploymentState::Host host = m_ctx.state.hosts.at(hostIndex);
+    if (!m_ctx.isRemote()) {
+        checkOtherCommits(hostIndex, done);
+        return;
+    }
+    m_ctx.setHostPhase(host.address, HostPhase::Booting);
+    // First contact: learns the login user's home, where everything for this experiment goes.
+    qCDebug(lcSsh) << "first contact with" << host.address << "attempt" << attempt << "(opens the master connection)";
+    m_ctx.run(
+        m_ctx.backend->script(host, RemoteScript(QStringLiteral("home")).render()),
+        [this, hostIndex, attempt, done](const CommandOutcome& o) { onFirstContact(hostIndex, attempt, o, done); });
+}
+
+void DeployOperation::onFirstContact(int hostIndex, int attempt, const CommandOutcome& o, JobPool::Done done)
+{
+    DeploymentState::Host& host = m_ctx.state.hosts[hostIndex];
+    const QString home = QString::fromUtf8(o.out).trimmed();
+    if (o.ok() && home.startsWith(QLatin1Char('/'))) {
+        qCDebug(lcSsh) << host.address << "answers; home" << home;
+        host.home = home;
+        m_ctx.save();
+        if (!m_ctx.preassignsHosts()) {
+            checkOtherCommits(hostIndex, done);
+            return;
+        }
+        // A fresh login after the bootstrap, so the docker group it added applies.
+        m_ctx.run(m_ctx.backend->ssh(host).closeMaster(),
+                  [this, hostIndex, done](const CommandOutcome&) { getImageOnHost(hostIndex, done); });
+        return;
+    }
+    // A changed host key is no machine still booting: waiting cannot help, and it may be an impostor.
+    if (SshAccess::isHostKeyMismatch(o.err)) {
+        const QString why = QStringLiteral("the host key of %1 is not the one in %2 (%3); if the machine was "
+                                           "replaced, remove its line from that file, else someone may be "
+                                           "intercepting the connection")
+                                .arg(host.address, SshAccess::knownHostsFile(m_ctx.stateDir), o.errorText());
+        m_ctx.setHostPhase(host.address, HostPhase::Unreachable, why);
+        Q_EMIT m_ctx.progress(why);
+        m_problems << why;
+        done();
+        return;
+    }
+    if (attempt < m_ctx.backend->bootAttempts()) {
+        QTimer::singleShot(m_ctx.backend->bootIntervalSeconds() * 1000, this,
+                           [this, hostIndex, attempt, done] { prepareHost(hostIndex, attempt + 1, done); });
+        return;
+    }
+    m_ctx.markUnreachable(host.address, o.errorText());
+    m_problems << QStringLiteral("%1 does not answer").arg(host.address);
+    done();
+}
+
+void DeployOperation::hostFailed(const QString& address, const CommandOutcome& o, const QString& what,
+                                 JobPool::Done done)
+{
+    if (o.exitCode == SshUnreachable)
+        m_ctx.markUnreachable(address, o.errorText());
+    else
+        m_ctx.setHostPhase(address, HostPhase::Unreachable, QStringLiteral("%1 failed: %2").arg(what, o.errorText()));
+    m_problems << QStringLiteral("%1: %2 failed: %3").arg(address, what, o.errorText());
+    done();
+}
+
+void DeployOperation::checkOtherCommits(int hostIndex, JobPool::Done done)
+{
+    // aws machines are made for this deployment: nothing of another commit can be there.
+    const DeploymentState::Host host = m_ctx.state.hosts.at(hostIndex);
+    OtherCommits::check(m_ctx, host, m_options.replace,
+                        [this, hostIndex, address = host.address, done](const Result& checked) {
+                            if (!checked) {
+                                if (checked.kind() == Result::Kind::BadInput)
+                                    m_otherCommits << checked.message();
+                                else
+                                    m_problems << checked.message();
+                                m_ctx.setHostPhase(address, HostPhase::Unreachable, checked.message());
+                                done();
+                                return;
+                            }
+                            if (!m_ctx.isRemote()) {
+                                m_ctx.setHostPhase(address, HostPhase::Ready);
+                                done();
+                                return;
+                            }
+                            getImageOnHost(hostIndex, done);
+                        });
+}

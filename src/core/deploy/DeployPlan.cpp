@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+// deploy's plan: what it would do, checked without running anything (DeployPlan).
+#include "DeployOperation.h"
+#include "ParameterRules.h"
+#include "Settings.h"
+#include "ShellWords.h"
+#include "SshKey.h"
+#include "deploy/Rerun.h"
+#include "git/GitRepository.h"
+
+DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& options)
+{
+    DeployPlan plan;
+    const Experiment experiment = options.withLimits(ctx.experiment);
+    const Parameters& params = experiment.parameters();
+    plan.backend = options.backend.isEmpty() ? params.backend() : options.backend;
+    plan.conditionCount = static_cast<int>(params.allConditions().size());
+    QString error;
+    Backend::Context context { experiment, ctx.stateDir, SshKey::privateKeyPath() };
+    auto backend = Backend::create(plan.backend, context, &plan.check);
+    if (!backend)
+        return plan;
+    plan.costsMoney = backend->costsMoney();
+    // The registry and user of the user's settings reach docker like parameters.json's do.
+    if (backend->isRemote()) {
+        const Settings settings;
+        QString why;
+        if (params.registry().isEmpty() && !(why = ParameterRules::registry(settings.registry())).isEmpty())
+            why = QStringLiteral("the registry of your settings (%1) %2")
+                      .arg(ShellWords::quote(settings.registry()), why);
+        else if (!params.json().contains(QStringLiteral("registry_user"))
+                 && !(why = ParameterRules::registryUser(settings.registryUser())).isEmpty())
+            why = QStringLiteral("the registry user of your settings (%1) %2")
+                      .arg(ShellWords::quote(settings.registryUser()), why);
+        if (!why.isEmpty()) {
+            plan.check = Result::badInput(why + QStringLiteral("; change it with `logistician setup`"));
+            return plan;
+        }
+    }
+    if (plan.conditionCount == 0) {
+        plan.check = Result::badInput(QStringLiteral("%1: no conditions: add experiment_conditions or parameter_grid")
+                                          .arg(experiment.parametersPath()));
+        return plan;
+    }
+    // A condition that does not become argv stops the deploy here, before anything
+    // starts: it must never run as a container with no arguments at all.
+    const QStringList conditions = params.allConditions();
+    for (int i = 0; i < conditions.size(); ++i) {
+        if (const QString why = ParameterRules::condition(conditions.at(i)); !why.isEmpty()) {
+            plan.check = Result::badInput(QStringLiteral("%1: condition %2 (%3): %4")
+                                              .arg(experiment.parametersPath())
+                                              .arg(i + 1)
+                                              .arg(ShellWords::quote(conditions.at(i)), why));
+            return plan;
+        }
+    }
+    const auto command = ShellWords::split(params.experimentCommand(), &error);
+    // Original style: no command, the image's own CMD runs with the condition in $OPTIONS.
+    if (!command || (command->isEmpty() && !params.isOriginalStyle())) {
+        plan.check
+            = Result::badInput(QStringLiteral("%1: experiment_command: %2")
+                                   .arg(experiment.parametersPath(), command ? QStringLiteral("is empty") : error));
+        return plan;
+    }
+    if (ctx.hasState && !ctx.state.terminated) {
+        auto repo = GitRepository::discover(experiment.dir());
+        const QString head = repo ? repo->headCommit() : QString();
+        if (ctx.state.backend != plan.backend || ctx.state.commit != head) {
+            plan.check = Result::badInput(
+                QStringLiteral("a deployment of commit %1 on the %2 backend is still active; run `logistician "
+                               "terminate` before deploying again")
+                    .arg(ctx.state.commit.left(12), ctx.state.backend));
+            return plan;
+        }
+        plan.resumes = true;
+    }
+    // A backend may rerun only its failed conditions (slurm: one array of their indexes), not chosen ones.
+    if (!backend->traits().rerunsChosen && !options.rerun.isEmpty()) {
+        plan.check = Result::badInput(QStringLiteral("deploy --rerun N is not supported on %1; "
+                                                     "--rerun-failed runs the failed conditions again")
+                                          .arg(plan.backend));
+        return plan;
+    }
+    if (options.retryPreempted) {
+        plan.rerun = ctx.hasState ? Rerun::preemptedToRetry(ctx.state) : QList<int>();
+        if (plan.rerun.isEmpty()) {
+            plan.check = Result::badInput(QStringLiteral("no preempted condition has a retry left"));
+            return plan;
+        }
+    } else if (options.reruns()) {
+        if (const Result chosen = Rerun::choose(ctx.hasState ? ctx.state : DeploymentState(), options.rerun,
+                                                options.rerunFailed, &plan.rerun);
+            !chosen) {
+            plan.check = chosen;
+            return plan;
+        }
+    }
+    plan.check = backend->check(options);
+    plan.summary = backend->planSummary(plan.conditionCount, options);
+    if (!plan.rerun.isEmpty())
+        plan.summary = QStringLiteral("rerunning %1 condition(s) as a new attempt").arg(plan.rerun.size());
+    plan.warnings = backend->warnings(options);
+    backend->describeMachines(&plan);
+    return plan;
+}

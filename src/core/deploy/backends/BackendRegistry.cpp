@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+#include "BackendRegistry.h"
+
+#include <QMap>
+#include <QMutex>
+#include <QMutexLocker>
+#include <algorithm>
+#include <tuple>
+
+namespace BackendRegistry {
+
+namespace {
+
+QMutex& lock()
+{
+    static QMutex mutex;
+    return mutex;
+}
+
+// Read and changed under lock(): the plan is asked on worker threads.
+QMap<QString, Entry>& entries()
+{
+    static QMap<QString, Entry> map = [] {
+        QMap<QString, Entry> builtIn;
+        for (const Entry& e : builtIns())
+            builtIn.insert(e.traits.name, e);
+        return builtIn;
+    }();
+    return map;
+}
+
+} // namespace
+
+void add(const Entry& entry)
+{
+    QMutexLocker locker(&lock());
+    entries().insert(entry.traits.name, entry);
+}
+
+QStringList names()
+{
+    QMutexLocker locker(&lock());
+    return entries().keys();
+}
+
+bool has(const QString& name)
+{
+    QMutexLocker locker(&lock());
+    return entries().contains(name);
+}
+
+BackendTraits traits(const QString& name)
+{
+    QMutexLocker locker(&lock());
+    const auto found = entries().constFind(name);
+    if (found != entries().cend())
+        return found->traits;
+    BackendTraits unknown;
+    unknown.name = name;
+    unknown.label = name;
+    return unknown;
+}
+
+QList<BackendTraits> all()
+{
+    QMutexLocker locker(&lock());
+    QList<BackendTraits> list;
+    for (const Entry& e : std::as_const(entries()))
+        list << e.traits;
+    std::stable_sort(list.begin(), list.end(), [](const BackendTraits& a, const BackendTraits& b) {
+        return std::make_tuple(a.costsMoney, a.remote) < std::make_tuple(b.costsMoney, b.remote);
+    });
+    return list;
+}
+
+QString find(const std::function<bool(const BackendTraits&)>& has)
+{
+    for (const BackendTraits& t : all()) {
+        if (has(t))
+            return t.name;
+    }
+    return QString();
+}
+
+std::unique_ptr<Backend> create(const QString& name, const Backend::Context& context, Result* error)
+{
+    Factory factory;
+    {
+        QMutexLocker locker(&lock());
+        const auto found = entries().constFind(name);
+        if (found != entries().cend())
+            factory = found->factory;
+    }
+    if (factory)
+        return factory(context);
+    if (error)
+        *error = Result::badInput(
+            QStringLiteral("unknown backend \"%1\"; one of: %2").arg(name, names().join(QStringLiteral(", "))));
+    return nullptr;
+}
+
+} // namespace BackendRegistry

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "deploy/Backend.h"
+
+#include <QTemporaryDir>
+#include <memory>
+
+// EC2 instances, one per condition, that Terraform makes, stops, starts and removes.
+class AwsBackend : public Backend
+{
+    Q_OBJECT
+public:
+    using Backend::Backend;
+    static BackendTraits describe();
+    BackendTraits traits() const override { return describe(); }
+    bool preassignsHosts() const override { return true; }
+    int slotsPerHost() const override { return 1; }
+    void describeMachines(DeployPlan* plan) const override;
+    Result check(const DeployOptions& options) const override;
+    QString planSummary(int conditionCount, const DeployOptions& options) const override;
+    void provision(DeploymentState* state, const DeployOptions& options, Done done) override;
+    void release(DeploymentState* state, Done done) override;
+    void releaseConditions(DeploymentState* state, const QList<int>& positions, Done done) override;
+    int bootAttempts() const override;
+    int bootIntervalSeconds() const override { return 5; }
+    void wake(DeploymentState* state, const QSet<int>& positions, Woken then) override;
+    void sleep(DeploymentState* state, const QStringList& slugs, Done done) override;
+    void explainUnreachable(DeploymentState* state, std::function<void(const QList<int>&)> then) override;
+    // What EC2 says (instance state by condition slug; missing: dropped by the refresh, so terminated) of the
+    // machines of these unreachable conditions: a terminated one's condition is preempted (spot) or lost.
+    // Returns the positions changed.
+    QList<int> explainGone(DeploymentState* state, const QStringList& slugs,
+                           const QMap<QString, QString>& instanceStates, bool spot);
+
+    QString terraformDir() const;
+    QString sshCidr(const DeployOptions& options) const;
+    QStringList warnings(const DeployOptions& options) const override;
+    // The configuration for these conditions, with nothing written: what provision applies and a dry run plans.
+    Result configuration(const DeploymentState& state, const DeployOptions& options, QJsonObject* config) const;
+    // deploy --dry-run: terraform init, validate and plan of the configuration in a scratch folder (AwsPreview).
+    void previewMachines(const DeploymentState& state, const DeployOptions& options, QStringList* lines,
+                         Done done) override;
+    // Which parameters.json key a Terraform error is about, where it can be told; empty otherwise.
+    static QString keyForTerraformError(const QString& message);
+    // The AWS keys from the keychain or the environment, in terraform's environment only.
+    void withCredentials(std::function<void(const QMap<QString, QString>&, const QString&)> then);
+
+private:
+    QString terraformRejected(const QString& step, const QString& message) const;
+    void runPreviewTerraform(const QStringList& args, const QMap<QString, QString>& env,
+                             std::function<void(const struct CommandOutcome&)> then);
+    void runTerraform(const QStringList& args, const QMap<QString, QString>& env,
+                      std::function<void(int, const QByteArray&, const QString&)> then);
+    // Each condition's instance state as EC2 says now (a refresh-only apply, then show -json): slug -> "running",
+    // "stopped", ...; a slug not there has no instance any more. error non-empty when that could not be read.
+    void instanceStates(const QMap<QString, QString>& env,
+                        std::function<void(const QMap<QString, QString>&, const QString& error)> then);
+    // Applies the saved configuration with these machines' power states (slug -> "running" or "stopped").
+    void applyPower(const QMap<QString, QString>& env, const QMap<QString, QString>& states, Done done);
+    // A started machine may have a new public address: the hosts of these slugs follow terraform output.
+    void readdress(DeploymentState* state, const QMap<QString, QString>& env, const QStringList& slugs, Done done);
+    // Waits until the hosts of these slugs answer over ssh (bootAttempts), then done.
+    void waitForSsh(const DeploymentState* state, const QStringList& slugs, int attempt, Done done);
+    // Removes the keys of these (destroyed or brand-new) machines from the experiment's known_hosts.
+    void forgetHostKeys(const QList<DeploymentState::Host>& hosts);
+
+    std::unique_ptr<QTemporaryDir> m_previewScratch; // a preview's configuration, gone when it ends
+};
