@@ -317,8 +317,9 @@ void AwsBackend::runTerraform(const QStringList& args, const QMap<QString, QStri
 {
 
     Q_EMIT progress(QStringLiteral("terraform %1").arg(args.value(0)));
-    AsyncCommand::run(Terraform::command(terraformDir(), args, env), this,
-                      [then](const CommandOutcome& o) { then(o.exitCode, o.out, o.ok() ? QString() : o.errorText()); });
+    AsyncCommand::run(Terraform::command(terraformDir(), args, env), this, [then](const CommandOutcome& o) {
+        then(o.exitCode, o.out, o.ok() ? QString() : Terraform::errorText(o));
+    });
 }
 
 namespace {

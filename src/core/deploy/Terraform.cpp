@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "Terraform.h"
 
+#include "PrintableText.h"
 #include "ShellWords.h"
 #include "aws/AwsParameters.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 
 namespace Terraform {
 
@@ -132,8 +134,7 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
     QJsonObject rootVolume { { QStringLiteral("volume_type"), QStringLiteral("gp3") },
                              { QStringLiteral("encrypted"), true },
                              { QStringLiteral("delete_on_termination"), true } };
-    if (s.rootVolumeGb > 0)
-        rootVolume.insert(QStringLiteral("volume_size"), s.rootVolumeGb);
+    rootVolume.insert(QStringLiteral("volume_size"), s.rootVolumeGb > 0 ? s.rootVolumeGb : defaultRootVolumeGb(s.gpu));
     // IMDSv2 only, one hop: the instance's metadata is not reachable from its containers.
     const QJsonObject metadata { { QStringLiteral("http_endpoint"), QStringLiteral("enabled") },
                                  { QStringLiteral("http_tokens"), QStringLiteral("required") },
@@ -227,6 +228,15 @@ AmiFamily defaultAmi(bool gpu)
              QStringLiteral("admin") };
 }
 
+int defaultRootVolumeGb(bool gpu)
+{
+    // 30 GiB: the 8 GiB of Debian's image plus room for a few Docker images and the runs' results, at about
+    // $2.40 a month of gp3 while a machine lives (its volume is deleted with it). The GPU family's image is
+    // far larger (CUDA, the driver, Docker with the NVIDIA toolkit), and AWS refuses a volume smaller than an
+    // image's snapshot: 100 GiB. An aws_ami with a larger snapshot needs aws_root_volume_size.
+    return gpu ? 100 : 30;
+}
+
 QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs)
 {
     QJsonObject resource = configuration.value(QStringLiteral("resource")).toObject();
@@ -314,6 +324,47 @@ Command command(const QString& dir, const QStringList& args, const QMap<QString,
             c.secretEnvironment << it.key();
     }
     return c;
+}
+
+QString errorText(const CommandOutcome& outcome)
+{
+    QStringList errors;
+    QString current;
+    QString where;
+    bool inError = false;
+    const auto flush = [&]() {
+        if (!current.isEmpty())
+            errors << (where.isEmpty() ? current : QStringLiteral("%1 (%2)").arg(current, where));
+        current.clear();
+        where.clear();
+    };
+    static const QRegularExpression sourceLine(QStringLiteral("^\\d+:"));
+    const QStringList lines = PrintableText::clean(QString::fromUtf8(outcome.err)).split(QLatin1Char('\n'));
+    for (QString line : lines) {
+        // With colour on, terraform frames each diagnostic in box-drawing characters.
+        while (!line.isEmpty() && QStringLiteral("\u2502\u2577\u2575 ").contains(line.front()))
+            line.remove(0, 1);
+        line = line.trimmed();
+        if (line.startsWith(QLatin1String("Error: "))) {
+            flush();
+            current = line.mid(7).trimmed();
+            inError = true;
+        } else if (line.startsWith(QLatin1String("Warning: "))) {
+            flush();
+            inError = false;
+        } else if (!inError || line.isEmpty() || sourceLine.match(line).hasMatch() || line.startsWith(QChar(0x251c))
+                   || (line.startsWith(QLatin1String("on ")) && line.contains(QLatin1String(" line ")))) {
+            continue;
+        } else if (line.startsWith(QLatin1String("with ")) && where.isEmpty()) {
+            where = line.mid(5);
+            if (where.endsWith(QLatin1Char(',')))
+                where.chop(1);
+        } else {
+            current += QLatin1Char(' ') + line;
+        }
+    }
+    flush();
+    return errors.isEmpty() ? outcome.errorText() : errors.join(QStringLiteral("; "));
 }
 
 std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* error)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "AsyncCommand.h"
 #include "Command.h"
 #include "deploy/DeploymentState.h"
 
@@ -26,7 +27,7 @@ struct Settings
     QString ami; // empty: the newest image of defaultAmi(gpu)
     bool gpu = false; // the conditions need GPUs (gpus, or remote_docker_command nvidia-docker)
     QString user; // login user on the image
-    int rootVolumeGb = 0; // 0: the image's own size
+    int rootVolumeGb = 0; // 0: defaultRootVolumeGb(gpu)
     QString sshCidr; // the only address range allowed in, and only to port 22
     QString publicKey; // the setup SSH key's public half
     QString userData; // the bootstrap script
@@ -55,6 +56,11 @@ struct AmiFamily
 // boot. Otherwise the official Debian 12 image.
 AmiFamily defaultAmi(bool gpu);
 
+// The root volume's size when aws_root_volume_size is not set. Always explicit, so a launch never depends on
+// the image's snapshot size: AWS would take the snapshot's (Debian's is 8 GiB, too small for Docker images and
+// results), and the EC2 emulator the tests use refuses a launch without a size. gpu: the GPU family's image.
+int defaultRootVolumeGb(bool gpu);
+
 // One instance per condition not terminated yet.
 QJsonObject configuration(const QString& experimentName, const DeploymentState& state, const Settings& settings);
 // A configuration without the instances (and outputs) of these condition slugs; apply it to destroy just them.
@@ -71,6 +77,10 @@ std::optional<QString> userData(const QString& templateText, const QString& expe
                                 int autoStopMinutes);
 // terraform ARGS in dir, -input=false added by the caller; env holds the credentials, marked secret.
 Command command(const QString& dir, const QStringList& args, const QMap<QString, QString>& env);
+// What a failed terraform said, whole: each "Error:" with its detail lines and the resource it names
+// ("creating EC2 Instance: ... api error MissingParameter: ... (aws_instance.c1)"), errors joined by "; ";
+// the source lines it quotes left out. The outcome's own errorText() when terraform printed no error.
+QString errorText(const CommandOutcome& outcome);
 std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* error);
 
 QString installHint();
