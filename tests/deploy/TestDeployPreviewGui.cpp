@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The deploy dialog's Preview: the same preview as `deploy --dry-run`, worked
 // out in the background (terraform runs as a child process while the dialog
-// stays responsive), with the real terraform's plan made offline through the
-// stand-in; and the warning for a wide SSH range.
+// stays responsive), with the real terraform's plan against the EC2 emulator
+// (tests/support/ec2-emulator); and the warning for a wide SSH range.
 
 #include "DeployTestKit.h"
+#include "Ec2Emulator.h"
 #include "RealTerraform.h"
 #include "board/DeployDialog.h"
 #include "board/DeploymentMonitor.h"
@@ -34,17 +35,14 @@ void TestDeployPreviewGui::previewShowsThePlan()
     QVERIFY(kit.isValid());
     RealTerraform tf;
     REQUIRE_REAL_TERRAFORM(tf, m_bin.path());
-    const QString standIn = qEnvironmentVariable("LOGISTICIAN_TEST_SUPPORT_DIR") + QStringLiteral("/terraform-standin");
-    QVERIFY(QFile::link(standIn, m_bin.filePath(QStringLiteral("terraform"))));
+    REQUIRE_EC2_EMULATOR();
     // This process is the app: it runs terraform itself.
     QMap<QString, QString> env = kit.env();
     const auto tfEnv = tf.environment();
     for (auto it = tfEnv.begin(); it != tfEnv.end(); ++it)
         env.insert(it.key(), it.value());
-    env.insert(QStringLiteral("PATH"), m_bin.path() + QLatin1Char(':') + qEnvironmentVariable("PATH"));
-    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIASTANDINKEY000002"));
-    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("standin-secret"));
-    env.insert(QStringLiteral("TERRAFORM_STANDIN_LOG"), m_bin.filePath(QStringLiteral("standin.log")));
+    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIAEMULATORKEY00002"));
+    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("emulator-secret"));
     for (auto it = env.begin(); it != env.end(); ++it)
         qputenv(it.key().toLocal8Bit(), it.value().toLocal8Bit());
 

@@ -308,7 +308,9 @@ def describe(region):
                 "public_ip": i.get("PublicIpAddress", ""),
                 "key_name": i.get("KeyName", ""),
                 "tags": {t["Key"]: t["Value"] for t in i.get("Tags", [])},
-                "security_groups": [g["GroupId"] for g in i.get("SecurityGroups", [])],
+                "security_groups": sorted({g["GroupId"] for g in i.get("SecurityGroups", [])}
+                                          | {g["GroupId"] for n in i.get("NetworkInterfaces", [])
+                                             for g in n.get("Groups", [])}),
                 "metadata_options": i.get("MetadataOptions", {}),
                 "market": i.get("InstanceLifecycle", "on-demand"),
                 "block_devices": [{"device": b["DeviceName"], "volume": b["Ebs"]["VolumeId"],

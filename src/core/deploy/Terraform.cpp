@@ -367,7 +367,7 @@ QString errorText(const CommandOutcome& outcome)
     return errors.isEmpty() ? outcome.errorText() : errors.join(QStringLiteral("; "));
 }
 
-std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* error)
+std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* error, bool addressless)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
@@ -386,6 +386,8 @@ std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* erro
         i.id = o.value(QStringLiteral("id")).toString();
         i.address = o.value(QStringLiteral("public_ip")).toString();
         i.port = o.value(QStringLiteral("ssh_port")).toInt(22);
+        if (i.address.isEmpty() && addressless)
+            continue;
         if (i.address.isEmpty()) {
             if (error)
                 *error = QStringLiteral("terraform output: instance %1 has no public address").arg(i.slug);

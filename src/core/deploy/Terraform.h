@@ -81,7 +81,9 @@ Command command(const QString& dir, const QStringList& args, const QMap<QString,
 // ("creating EC2 Instance: ... api error MissingParameter: ... (aws_instance.c1)"), errors joined by "; ";
 // the source lines it quotes left out. The outcome's own errorText() when terraform printed no error.
 QString errorText(const CommandOutcome& outcome);
-std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* error);
+// An instance without a public address (a stopped one has none) is an error, unless addressless is true:
+// then it is left out.
+std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* error, bool addressless = false);
 
 QString installHint();
 // A Terraform resource name for a condition slug (letters, digits, '_' and '-', starting with a letter).
