@@ -17,6 +17,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -346,6 +347,19 @@ void TestDeployAws::gpuFolderIsAcceptedByTerraform()
     QVERIFY2(lookedUp.out.contains(QStringLiteral("terraform validate: the configuration is valid.")),
              qPrintable(lookedUp.out));
     QVERIFY(lookedUp.out.contains(QStringLiteral("--gpus all")));
+
+    // With credentials the plan looks the image up, and fails at once with what to do when none matches (the
+    // emulator has no such image; a region without it is the same): issue 26 item 9.
+    QElapsedTimer lookup;
+    lookup.start();
+    const CliResult none = m_kit->cli(*m_project, dryRun);
+    QCOMPARE(none.exitCode, 2);
+    QVERIFY2(none.err.contains(QStringLiteral("aws_ami: no image in this region matches the GPU image lookup (owner "
+                                              "898082745236, name \"Deep Learning Base OSS Nvidia Driver GPU AMI "
+                                              "(Ubuntu 22.04) *\")")),
+             qPrintable(none.err));
+    QVERIFY(none.err.contains(QStringLiteral("parameters.json")));
+    QVERIFY2(lookup.elapsed() < 60000, qPrintable(QString::number(lookup.elapsed())));
 
     // With the image named and a GPU count, the real offline plan of the whole configuration.
     m_project = m_kit->project({ QStringLiteral("--n 1") },

@@ -257,8 +257,14 @@ void DeployPreview::start(const DeployOptions& options)
                               QStringLiteral("-no-color") },
                             env, [this](const CommandOutcome& o) {
                                 if (!o.ok()) {
-                                    finish(Result::badInput(
-                                        terraformRejected(QStringLiteral("plan"), QString::fromUtf8(o.err + o.out))));
+                                    const QString said = QString::fromUtf8(o.err + o.out);
+                                    if (const QString ami = Terraform::amiLookupProblem(said); !ami.isEmpty()) {
+                                        finish(Result::badInput(
+                                            QStringLiteral("%1: aws_ami: %2")
+                                                .arg(m_deployment.experiment().parametersPath(), ami)));
+                                        return;
+                                    }
+                                    finish(Result::badInput(terraformRejected(QStringLiteral("plan"), said)));
                                     return;
                                 }
                                 m_lines << QStringLiteral("terraform plan:");

@@ -326,6 +326,19 @@ Command command(const QString& dir, const QStringList& args, const QMap<QString,
     return c;
 }
 
+QString amiLookupProblem(const QString& terraformText)
+{
+    static const QRegularExpression lookup(QStringLiteral("data\\.aws_ami\\.([a-z]+)"));
+    const QRegularExpressionMatch m = lookup.match(terraformText);
+    if (!m.hasMatch() || !terraformText.contains(QLatin1String("returned no results")))
+        return {};
+    const AmiFamily family = defaultAmi(m.captured(1) == QLatin1String("gpu"));
+    return QStringLiteral("no image in this region matches the %1 image lookup (owner %2, name \"%3\"); set aws_ami to "
+                          "an image id of the region (and aws_ami_user to its login user)")
+        .arg(family.key == QLatin1String("gpu") ? QStringLiteral("GPU") : QStringLiteral("Debian 12"), family.owner,
+             family.namePattern);
+}
+
 QString errorText(const CommandOutcome& outcome)
 {
     QStringList errors;
@@ -364,7 +377,11 @@ QString errorText(const CommandOutcome& outcome)
         }
     }
     flush();
-    return errors.isEmpty() ? outcome.errorText() : errors.join(QStringLiteral("; "));
+    if (errors.isEmpty())
+        return outcome.errorText();
+    const QString problem = amiLookupProblem(errors.join(QLatin1Char('\n')));
+    return (problem.isEmpty() ? QString() : problem + QStringLiteral("; terraform: "))
+        + errors.join(QStringLiteral("; "));
 }
 
 std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* error, bool addressless)

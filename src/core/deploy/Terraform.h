@@ -77,9 +77,13 @@ std::optional<QString> userData(const QString& templateText, const QString& expe
                                 int autoStopMinutes);
 // terraform ARGS in dir, -input=false added by the caller; env holds the credentials, marked secret.
 Command command(const QString& dir, const QStringList& args, const QMap<QString, QString>& env);
+// When terraform's text says the image lookup of a default family (data.aws_ami.NAME) found no image: what
+// to do about it, naming the family's owner and name pattern; else empty.
+QString amiLookupProblem(const QString& terraformText);
 // What a failed terraform said, whole: each "Error:" with its detail lines and the resource it names
 // ("creating EC2 Instance: ... api error MissingParameter: ... (aws_instance.c1)"), errors joined by "; ";
-// the source lines it quotes left out. The outcome's own errorText() when terraform printed no error.
+// the source lines it quotes left out; an image lookup that found nothing said so first (amiLookupProblem).
+// The outcome's own errorText() when terraform printed no error.
 QString errorText(const CommandOutcome& outcome);
 // An instance without a public address (a stopped one has none) is an error, unless addressless is true:
 // then it is left out.
