@@ -8,6 +8,7 @@
 // own, its machine destroyed by applying the configuration without it; machines
 // stopped or taken back through the API.
 
+#include "CliProcess.h"
 #include "DeployTestKit.h"
 #include "Ec2Emulator.h"
 #include "RealTerraform.h"
@@ -23,6 +24,7 @@
 #include <QJsonDocument>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -41,6 +43,7 @@ private Q_SLOTS:
     void sweepOnEmulatedMachines();
     void launchRefusedThenTerminate();
     void oneMachineTerminated();
+    void terminateDuringProvisioning();
     void stoppedMachineIsStartedForSyncAndTerminate();
     void spotMachineTakenBackIsPreemptedThenRetried();
     void cleanup();
@@ -737,6 +740,34 @@ void TestDeployAws::oneMachineTerminated()
     QVERIFY(!machineAnswers(3));
     status = m_kit->status(*project, &code);
     QVERIFY(status.value(QStringLiteral("terminated")).toBool());
+}
+
+void TestDeployAws::terminateDuringProvisioning()
+{
+    // Issue 26 item 7: a terminate while the deploy's terraform apply runs (and holds the state's lock) waits
+    // for the lock and destroys everything, instead of failing on the lock.
+    auto* project = &awsProject({ QStringLiteral("--n 1"), QStringLiteral("--n 2") });
+    QProcess deploy;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (auto it = m_kit->env().cbegin(); it != m_kit->env().cend(); ++it)
+        env.insert(it.key(), it.value());
+    deploy.setProcessEnvironment(env);
+    deploy.setWorkingDirectory(project->root());
+    deploy.start(CliProcess::binary(),
+                 { QStringLiteral("deploy"), QStringLiteral("--yes"), QStringLiteral("--ssh-cidr"),
+                   QStringLiteral("198.51.100.0/24"), project->experimentDir() });
+    auto stopDeploy = qScopeGuard([&deploy] {
+        deploy.kill();
+        deploy.waitForFinished(10000);
+    });
+    // The apply holds the lock: its lock file is there while it runs.
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(tfDir() + QStringLiteral("/.terraform.tfstate.lock.info")), 120000);
+    const CliResult terminated
+        = m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") });
+    QVERIFY2(terminated.exitCode == 0, qPrintable(terminated.err));
+    QVERIFY(terminated.err.contains(QStringLiteral("terraform destroy")));
+    QVERIFY(!terminated.err.contains(QStringLiteral("state lock")));
+    nothingLeft();
 }
 
 void TestDeployAws::stoppedMachineIsStartedForSyncAndTerminate()
