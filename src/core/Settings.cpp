@@ -3,6 +3,8 @@
 
 #include "AppPaths.h"
 
+#include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 
 namespace {
@@ -19,6 +21,7 @@ constexpr char WindowGeometry[] = "window/geometry";
 constexpr char WindowState[] = "window/state";
 constexpr char MainSplitter[] = "window/mainSplitter";
 constexpr char RunsSplitter[] = "window/runsSplitter";
+constexpr char ResultsView[] = "results_view/"; // + a hash of the experiment's folder
 constexpr char LastProject[] = "projects/last";
 constexpr char LastExperiment[] = "projects/lastExperiment";
 constexpr char RecentProjects[] = "projects/recent";
@@ -184,6 +187,22 @@ QByteArray Settings::runsSplitterState() const
 void Settings::setRunsSplitterState(const QByteArray& value)
 {
     m_store.setValue(key(Key::RunsSplitter), value);
+}
+namespace {
+QString resultsViewKey(const QString& experimentDir)
+{
+    const QByteArray path = QDir::cleanPath(QDir(experimentDir).absolutePath()).toUtf8();
+    return key(Key::ResultsView)
+        + QString::fromLatin1(QCryptographicHash::hash(path, QCryptographicHash::Sha1).toHex().left(16));
+}
+} // namespace
+QVariantMap Settings::resultsView(const QString& experimentDir) const
+{
+    return m_store.value(resultsViewKey(experimentDir)).toMap();
+}
+void Settings::setResultsView(const QString& experimentDir, const QVariantMap& choices)
+{
+    m_store.setValue(resultsViewKey(experimentDir), choices);
 }
 QString Settings::lastProject() const
 {

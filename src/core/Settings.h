@@ -5,6 +5,7 @@
 #include <QSettings>
 #include <QString>
 #include <QStringList>
+#include <QVariantMap>
 
 // Every non-secret preference of the CLI and the GUI, typed, in one file: the
 // config folder's settings.ini (Settings::filePath()). Secrets never go here;
@@ -51,6 +52,9 @@ public:
     void setMainSplitterState(const QByteArray& value);
     QByteArray runsSplitterState() const;
     void setRunsSplitterState(const QByteArray& value);
+    // The results chart's choices for one experiment (metric, key, series, …), by its folder.
+    QVariantMap resultsView(const QString& experimentDir) const;
+    void setResultsView(const QString& experimentDir, const QVariantMap& choices);
     QString lastProject() const;
     void setLastProject(const QString& dir);
     QString lastExperiment() const;

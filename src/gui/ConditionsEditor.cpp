@@ -244,7 +244,11 @@ void ConditionsEditor::setParameterGrid(const Parameters::Grid& parameterGrid)
     headers << tr("Arguments");
     m_gridTable->setHorizontalHeaderLabels(headers);
     QStringList rowLabels;
-    const QColor muted = Theme::mutedText(palette());
+    // Muted as read-only rows, through the table's Text colour: a selected row keeps the selection's
+    // own text colour (grey on blue would not read), and a theme switch recolours it.
+    QPalette tablePalette = m_gridTable->palette();
+    tablePalette.setColor(QPalette::Text, Theme::mutedText(palette()));
+    m_gridTable->setPalette(tablePalette);
     for (int row = 0; row < expanded.size(); ++row) {
         rowLabels << tr("grid %1").arg(row + 1);
         // The cartesian product in expandGrid's order: the last key changes fastest.
@@ -253,13 +257,11 @@ void ConditionsEditor::setParameterGrid(const Parameters::Grid& parameterGrid)
             const QStringList& values = parameterGrid.at(k).second;
             auto* item = new QTableWidgetItem(values.at(rest % values.size()));
             rest /= values.size();
-            item->setForeground(muted);
             item->setToolTip(tr("Generated from parameter_grid; edit the grid in the Settings tab"));
             m_gridTable->setItem(row, k, item);
         }
         auto* args = new QTableWidgetItem(expanded.at(row));
         args->setFont(Theme::monospaceFont());
-        args->setForeground(muted);
         args->setToolTip(expanded.at(row));
         m_gridTable->setItem(row, keys.size(), args);
     }

@@ -80,6 +80,12 @@ ExperimentPage::ExperimentPage(QWidget* parent)
     m_ui->experimentTabs->addTab(m_settings, style()->standardIcon(QStyle::SP_FileDialogInfoView), tr("Se&ttings"));
     connect(m_settings, &ExperimentSettingsEditor::modifiedChanged, this, &ExperimentPage::modifiedChanged);
     connect(m_settings, &ExperimentSettingsEditor::saveRequested, this, saveNow);
+    // One grid: an edit on the Settings tab shows on the Conditions tab (and in Runs) before it is saved.
+    connect(m_settings, &ExperimentSettingsEditor::parameterGridChanged, this, [this](const Parameters::Grid& grid) {
+        m_gridConditions = Parameters::expandGrid(grid);
+        m_ui->conditionsTab->setParameterGrid(grid);
+        updateRunConditions();
+    });
     // Five tabs fit an 800-px window: when the room runs out their labels are shortened (whole in the
     // tooltip) rather than hidden behind scroll arrows.
     QTabBar* tabBar = m_ui->experimentTabs->tabBar();
@@ -343,9 +349,13 @@ void ExperimentPage::updateFolderStyle(const Parameters* params)
                              "the Git top level at /project (the original Logistician's convention). The Dockerfile "
                              "decides what $OPTIONS does."));
     } else {
-        label->setText(tr("Command style"));
-        label->setToolTip(tr("experiment_command runs with each condition's words as its arguments; nothing is "
-                             "evaluated."));
+        // Says what runs, not the name of a convention: the command, then the condition's words.
+        const QString command = params->experimentCommand();
+        const QString shown = command.size() > 48 ? command.left(47) + QChar(0x2026) : command;
+        label->setText(tr("Runs: %1 + condition").arg(shown));
+        label->setToolTip(tr("experiment_command (%1) runs in /project with each condition's words as its "
+                             "arguments; nothing is evaluated.")
+                              .arg(command));
     }
 }
 

@@ -493,6 +493,17 @@ void ExperimentSettingsEditor::fieldEdited()
     }
     updateBackendGroups();
     updateAwsNotes();
+    // The Conditions tab shows the grid's rows as typed here, before a save.
+    if (const Field* grid = field(QStringLiteral("parameter_grid")); grid && grid->problem.isEmpty()) {
+        const QString typed = text(*grid);
+        if (typed != m_gridShown) {
+            m_gridShown = typed;
+            QString problem;
+            const Parameters::Grid parsed = gridFromText(typed, &problem);
+            if (problem.isEmpty())
+                Q_EMIT parameterGridChanged(parsed);
+        }
+    }
     if (modified != m_wasModified) {
         m_wasModified = modified;
         Q_EMIT modifiedChanged(modified);

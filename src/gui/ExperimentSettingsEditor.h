@@ -52,6 +52,8 @@ Q_SIGNALS:
     void saveRequested();
     void modifiedChanged(bool modified);
     void hostsTested();
+    // The parameter_grid field as typed (saved or not), each time it changes and reads as a grid.
+    void parameterGridChanged(const Parameters::Grid& grid);
 
 private:
     enum class Kind
@@ -116,4 +118,5 @@ private:
     bool m_undoing = false;
     QUndoStack* m_undo = nullptr;
     bool m_wasModified = false;
+    QString m_gridShown; // the grid text last announced by parameterGridChanged
 };

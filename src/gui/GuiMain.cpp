@@ -4,6 +4,7 @@
 #include "MainWindow.h"
 #include "Settings.h"
 #include "Theme.h"
+#include "keys/WheelGuard.h"
 
 #include <QApplication>
 #include <QDir>
@@ -67,6 +68,7 @@ int run(int argc, char** argv, const QString& projectDir)
     QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
     previousHandler = qInstallMessageHandler(platformStartHandler);
     QApplication app(argc, argv);
+    WheelGuard::install();
     qInstallMessageHandler(previousHandler);
     platformMessages.clear();
     initResources();

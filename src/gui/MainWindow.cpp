@@ -26,6 +26,7 @@
 #include "git/GitRepository.h"
 #include "git/GitStatus.h"
 #include "keys/ShortcutsDialog.h"
+#include "keys/WheelGuard.h"
 #include "ui_MainWindow.h"
 #include "workspace/ExampleCopier.h"
 
@@ -60,6 +61,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_git(new GitStatus(this))
 {
     m_ui->setupUi(this);
+    WheelGuard::install(); // no value changes under a wheel without focus, in every window of the app
     m_ui->projectBrowser->setAccessibleName(tr("Experiments"));
     m_ui->refreshButton->setAccessibleName(tr("Refresh project"));
     setObjectName(QStringLiteral("mainWindow"));
@@ -234,6 +236,9 @@ void MainWindow::setupActions()
     });
     commandLog->setChecked(m_commandLog->toggleViewAction()->isChecked());
     m_ui->menuView->addAction(commandLog);
+    // Once the user opens or closes a dock, it stays as they left it.
+    for (QAction* toggle : { commandLog, m_commandLog->toggleViewAction(), m_running->toggleViewAction() })
+        connect(toggle, &QAction::triggered, this, [this] { m_autoDocks = false; });
     m_ui->menuView->addAction(m_running->toggleViewAction());
     connect(m_running->toggleViewAction(), &QAction::triggered, m_running, [this](bool on) {
         if (on)
@@ -306,7 +311,7 @@ void MainWindow::setupActions()
             settings.save();
             if (auto* app = qobject_cast<QApplication*>(QCoreApplication::instance()))
                 Theme::apply(*app, mode);
-            statusBar()->showMessage(tr("Theme saved; some colours change at the next start"), 5000);
+            statusBar()->showMessage(tr("Theme saved"), 5000);
         });
     }
     QAction* shortcuts = new QAction(tr("&Keyboard Shortcuts"), this);
@@ -321,8 +326,12 @@ void MainWindow::restoreLayout()
     const Settings settings;
     if (!restoreGeometry(settings.windowGeometry()))
         resize(1200, 760);
-    if (!restoreState(settings.windowState()))
-        resizeDocks({ m_commandLog }, { 130 }, Qt::Vertical); // a few lines; the experiment gets the room
+    if (!restoreState(settings.windowState())) {
+        // First start: the command log opens only on a window 1000 px high or more (a laptop's screen
+        // is for the experiment), until the user shows or hides it; then saveState remembers.
+        m_autoDocks = true;
+        fitDocks();
+    }
     const QByteArray splitter = settings.mainSplitterState();
     if (!splitter.isEmpty())
         m_ui->mainSplitter->restoreState(splitter);
@@ -777,6 +786,24 @@ void MainWindow::closeEvent(QCloseEvent* event)
     }
     saveLayout();
     event->accept();
+}
+
+void MainWindow::fitDocks()
+{
+    if (!m_autoDocks)
+        return;
+    const bool open = height() >= 1000;
+    if (open == m_commandLog->isVisible())
+        return;
+    m_commandLog->setVisible(open);
+    if (open)
+        resizeDocks({ m_commandLog }, { 150 }, Qt::Vertical); // a few lines; the experiment gets the room
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    fitDocks();
 }
 
 void MainWindow::showEvent(QShowEvent* event)

@@ -79,6 +79,7 @@ Q_SIGNALS:
 protected:
     void closeEvent(QCloseEvent* event) override;
     void showEvent(QShowEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void setupActions();
@@ -111,6 +112,8 @@ private:
 
     std::unique_ptr<Ui::MainWindow> m_ui;
     CommandLogDock* m_commandLog;
+    bool m_autoDocks = false; // the docks follow the window's height (no saved layout, not toggled yet)
+    void fitDocks();
     RunningPanel* m_running;
     QAction* m_openShell = nullptr;
     QFutureWatcher<ExampleCopy> m_exampleCopy;

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "RunningPanel.h"
 
+#include "ShellWords.h"
 #include "Theme.h"
 
+#include <QClipboard>
 #include <QDir>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QStyle>
 #include <QTreeWidget>
@@ -15,6 +19,7 @@
 
 namespace {
 constexpr int DirRole = Qt::UserRole; // the experiment folder, when it can be opened
+constexpr int CommandRole = Qt::UserRole + 2; // the terminate command, when it cannot
 constexpr int DefaultIntervalMs = 30000;
 } // namespace
 
@@ -55,10 +60,27 @@ RunningPanel::RunningPanel(QWidget* parent)
     muted.setColor(QPalette::WindowText, Theme::mutedText(palette()));
     m_status->setPalette(muted);
 
+    m_command = new QLineEdit;
+    m_command->setObjectName(QStringLiteral("runningCommand"));
+    m_command->setReadOnly(true);
+    m_command->setFont(Theme::monospaceFont());
+    m_command->setAccessibleName(tr("Command that removes what still runs"));
+    m_copy = new QPushButton(tr("&Copy Command"));
+    m_copy->setObjectName(QStringLiteral("runningCopyCommandButton"));
+    m_copy->setToolTip(tr("Copy the command to run in a terminal"));
+    connect(m_copy, &QPushButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(m_command->text());
+        m_status->setText(tr("Copied: %1").arg(m_command->text()));
+    });
+
     auto* content = new QWidget;
     auto* layout = new QVBoxLayout(content);
     layout->setContentsMargins(4, 2, 4, 4);
     layout->addWidget(m_list);
+    auto* commandRow = new QHBoxLayout;
+    commandRow->addWidget(m_command, 1);
+    commandRow->addWidget(m_copy);
+    layout->addLayout(commandRow);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_status, 1);
     buttons->addWidget(m_refresh);
@@ -142,6 +164,10 @@ void RunningPanel::onGathered()
         const bool openable = row.inIndex && !row.folderGone && !row.entry.experimentDir.isEmpty();
         if (openable)
             item->setData(0, DirRole, row.entry.experimentDir);
+        else
+            item->setData(0, CommandRole,
+                          QStringLiteral("logistician terminate --experiment ")
+                              + ShellWords::quote(row.state.experiment));
         const QString tip = row.inIndex
             ? row.summary.line() + QLatin1Char('\n') + QDir::toNativeSeparators(row.entry.experimentDir)
                 + (openable ? QString()
@@ -186,6 +212,10 @@ void RunningPanel::updateButtons()
 {
     QTreeWidgetItem* item = m_list->currentItem();
     m_open->setEnabled(item && !item->data(0, DirRole).toString().isEmpty());
+    const QString command = item ? item->data(0, CommandRole).toString() : QString();
+    m_command->setText(command);
+    m_command->setVisible(!command.isEmpty());
+    m_copy->setVisible(!command.isEmpty());
 }
 
 void RunningPanel::showEvent(QShowEvent* event)

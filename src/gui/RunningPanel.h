@@ -8,6 +8,7 @@
 #include <QTimer>
 
 class QLabel;
+class QLineEdit;
 class QPushButton;
 class QTreeWidget;
 class QTreeWidgetItem;
@@ -59,6 +60,10 @@ private:
     QLabel* m_status;
     QPushButton* m_open;
     QPushButton* m_refresh;
+    // For a deployment there is no board for (its folder gone, or containers only): the command that
+    // removes what still runs, as `logistician list` prints it, to copy into a terminal.
+    QLineEdit* m_command = nullptr;
+    QPushButton* m_copy = nullptr;
     QTimer m_timer;
     QFutureWatcher<QList<LiveDeployments::Row>> m_gather;
     QStringList m_refused; // written by the worker, read when it has finished

@@ -4,10 +4,13 @@
 #include <QApplication>
 #include <QFontDatabase>
 #include <QImage>
+#include <QList>
 #include <QPainter>
+#include <QPair>
 #include <QPixmap>
 #include <QProxyStyle>
 #include <QStyleFactory>
+#include <QWidget>
 
 namespace Theme {
 
@@ -180,6 +183,7 @@ void apply(QApplication& app, Mode mode)
         app.setStyle(new LegibleIconStyle(QStyleFactory::create(QStringLiteral("Fusion"))));
     }
     g_mode = mode;
+    const QPalette before = QApplication::palette();
     switch (mode) {
     case Mode::Dark:
         app.setPalette(darkPalette());
@@ -190,6 +194,29 @@ void apply(QApplication& app, Mode mode)
     case Mode::System:
         app.setPalette(g_systemPalette);
         break;
+    }
+    // Live: a label that set its own error, success or muted colour for the old palette takes the new
+    // palette's (dark red on a dark window would not read), as it would at the next start.
+    const QPalette after = QApplication::palette();
+    const QList<QPair<QColor, QColor>> tones { { errorText(before), errorText(after) },
+                                               { successText(before), successText(after) },
+                                               { mutedText(before), mutedText(after) } };
+    for (QWidget* widget : QApplication::allWidgets()) {
+        if (!widget->testAttribute(Qt::WA_SetPalette))
+            continue;
+        QPalette palette = widget->palette();
+        bool changed = false;
+        for (const QPalette::ColorRole role : { QPalette::WindowText, QPalette::Text, QPalette::ButtonText }) {
+            for (const auto& tone : tones) {
+                if (palette.color(role) == tone.first && tone.first != tone.second) {
+                    palette.setColor(role, tone.second);
+                    changed = true;
+                    break;
+                }
+            }
+        }
+        if (changed)
+            widget->setPalette(palette);
     }
 }
 

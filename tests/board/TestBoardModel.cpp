@@ -267,6 +267,17 @@ void TestBoardModel::resultsScanner()
     QCOMPARE(json.value(QStringLiteral("history.step")), 2.0);
     QVERIFY(!json.contains(QStringLiteral("name")));
     QVERIFY(numbersFromJson("not json").isEmpty());
+    // A diverged run, as Python's json module writes it: NaN and Infinity are named, not numbers; a
+    // string that says NaN is text.
+    QStringList nonFinite;
+    const auto diverged = numbersFromJson(
+        R"({"loss": NaN, "grad": -Infinity, "acc": [0.5, Infinity], "note": "NaN, \"Infinity\"", "lr": 0.1})",
+        &nonFinite);
+    QCOMPARE(diverged.keys(), QStringList({ "lr" }));
+    QCOMPARE(nonFinite, QStringList({ "acc", "grad", "loss" }));
+    nonFinite.clear();
+    QCOMPARE(numbersFromCsv("epoch,loss\n1,nan\n", &nonFinite).keys(), QStringList({ "epoch" }));
+    QCOMPARE(nonFinite, QStringList({ "loss" }));
 
     const auto csv = numbersFromCsv("epoch,loss,\"name\"\n1,0.9,a\n2,0.5,\"b, c\"\n");
     QCOMPARE(csv.value(QStringLiteral("epoch")), 2.0);

@@ -4,6 +4,7 @@
 // that parses, and a save that fails says so, naming the file, and leaves no
 // partial file behind.
 #include "Dialogs.h"
+#include "GuiTestBase.h"
 #include "board/ResultsPanel.h"
 
 #include <QChart>
@@ -12,6 +13,7 @@
 #include <QFileDialog>
 #include <QHeaderView>
 #include <QImage>
+#include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -133,19 +135,24 @@ void TestGuiResultsExport::exportsTheCompareTableAsSortedThroughTheDialog()
     QVERIFY(dialog);
     QTRY_VERIFY(dialog->isVisible());
     QCOMPARE(dialog->acceptMode(), QFileDialog::AcceptSave);
-    QCOMPARE(QDir(dialog->directory()).canonicalPath(), QDir(m_experiment).canonicalPath());
+    // The experiment's data/ folder, which Git ignores: an export leaves the working tree clean.
+    QCOMPARE(QDir(dialog->directory()).canonicalPath(), QDir(m_experiment + QStringLiteral("/data")).canonicalPath());
     const QString path = m_out + QStringLiteral("/table.csv");
     dialog->selectFile(path);
     static_cast<QDialog*>(dialog)->accept(); // QFileDialog::accept, as the Save button
     QTRY_VERIFY(QFile::exists(path));
 
-    // ResultsCsv's columns (condition slug, keys, metrics), RFC 4180 quoting, UTF-8, the table's order.
+    // The CLI's columns (ResultsCsv: condition slug, keys, metrics, where each stands), RFC 4180
+    // quoting, UTF-8, the table's order. These conditions come without a deployment: no state.
     QCOMPARE(QString::fromUtf8(readAll(path)),
-             QStringLiteral("condition,lr,opt,acc,loss\n"
-                            "c3,1,größe,,2\n"
-                            "c4,1,sgd,0.7,1\n"
-                            "c1,0.1,sgd,0.81,0.5\n"
-                            "c2,0.01,\"adam, \"\"β=0.9\"\"\",0.9,0.25\n"));
+             QStringLiteral("condition,lr,opt,acc,loss,state,attempt,exit_code,elapsed_seconds,commit,image_id,host\n"
+                            "c3,1,größe,,2,,1,,,,,\n"
+                            "c4,1,sgd,0.7,1,,1,,,,,\n"
+                            "c1,0.1,sgd,0.81,0.5,,1,,,,,\n"
+                            "c2,0.01,\"adam, \"\"β=0.9\"\"\",0.9,0.25,,1,,,,,\n"));
+    // Said so: where it went.
+    NEED(QLabel, saved, m_panel.get(), "resultsSaved");
+    QVERIFY2(saved->text().contains(path), qPrintable(saved->text()));
     QCOMPARE(QDir(m_out).entryList(QDir::Files), QStringList({ "table.csv" }));
 
     // Sorted the other way, the file follows.
@@ -183,6 +190,7 @@ void TestGuiResultsExport::savesTheChartAsSvgThroughTheDialog()
     m_panel->showTab(1);
     m_panel->setMetric(QStringLiteral("acc"));
     m_panel->setKey(QStringLiteral("lr"));
+    m_panel->setSeriesKey(QStringLiteral("opt"));
     QTest::qWait(50);
     auto* button = m_panel->findChild<QPushButton*>(QStringLiteral("saveChartButton"));
     QVERIFY(button);
@@ -220,7 +228,7 @@ void TestGuiResultsExport::savesTheChartAsSvgThroughTheDialog()
         if (xml.name() == QLatin1String("text"))
             title = title
                 || xml.readElementText(QXmlStreamReader::IncludeChildElements).trimmed()
-                    == QLatin1String("acc against --lr");
+                    == QLatin1String("acc against --lr, a line per --opt");
     }
     QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
     QVERIFY(root);

@@ -21,8 +21,10 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QDir>
 #include <QFile>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -225,10 +227,18 @@ private Q_SLOTS:
         grabFor(window(), QStringLiteral("running-800x600"));
 
         NEED(QPushButton, open, panel, "runningOpenButton");
+        NEED(QLineEdit, command, panel, "runningCommand");
+        NEED(QPushButton, copy, panel, "runningCopyCommandButton");
         list->setCurrentItem(orphan);
         QVERIFY(!open->isEnabled());
+        // No board to open: the command `list` prints, in full and copyable.
+        QVERIFY(command->isVisible() && copy->isVisible());
+        QCOMPARE(command->text(), QStringLiteral("logistician terminate --experiment ") + goneName);
+        copy->click();
+        QCOMPARE(QGuiApplication::clipboard()->text(), command->text());
         list->setCurrentItem(live);
         QVERIFY(open->isEnabled());
+        QVERIFY(!command->isVisible());
 
         // Enter on the row: the project opens on that experiment's board.
         QSignalSpy loaded(window(), &MainWindow::projectLoaded);

@@ -21,7 +21,11 @@ namespace {
 constexpr qint64 MaxFileBytes = 32 * 1024 * 1024; // bigger files are data, not a summary
 constexpr int MaxJsonDepth = 6;
 
-void collectJson(const QJsonValue& value, const QString& path, int depth, QMap<QString, double>* out)
+// What NaN, Infinity and -Infinity (not JSON, but Python's json.dump writes them) become before parsing.
+const QString NonFiniteMark = QStringLiteral("logistician:non-finite");
+
+void collectJson(const QJsonValue& value, const QString& path, int depth, QMap<QString, double>* out,
+                 QStringList* nonFinite)
 {
     if (depth > MaxJsonDepth)
         return;
@@ -30,17 +34,23 @@ void collectJson(const QJsonValue& value, const QString& path, int depth, QMap<Q
             out->insert(path, value.toDouble());
         return;
     }
+    if (value.isString() && value.toString() == NonFiniteMark) {
+        if (!path.isEmpty() && nonFinite && !nonFinite->contains(path))
+            *nonFinite << path;
+        return;
+    }
     if (value.isObject()) {
         const QJsonObject object = value.toObject();
         for (auto it = object.begin(); it != object.end(); ++it)
-            collectJson(it.value(), path.isEmpty() ? it.key() : path + QLatin1Char('.') + it.key(), depth + 1, out);
+            collectJson(it.value(), path.isEmpty() ? it.key() : path + QLatin1Char('.') + it.key(), depth + 1, out,
+                        nonFinite);
         return;
     }
     if (value.isArray()) {
         // A history of numbers ends with its final value; an array of records reads its last record.
         const QJsonArray array = value.toArray();
         if (!array.isEmpty())
-            collectJson(array.last(), path, depth + 1, out);
+            collectJson(array.last(), path, depth + 1, out, nonFinite);
     }
 }
 
@@ -77,21 +87,52 @@ QStringList splitCsvLine(const QString& line, QChar separator)
 
 namespace ResultsScanner {
 
-QMap<QString, double> numbersFromJson(const QByteArray& json)
+QMap<QString, double> numbersFromJson(const QByteArray& json, QStringList* nonFinite)
 {
     QMap<QString, double> out;
     QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
+    QJsonDocument doc = QJsonDocument::fromJson(json, &error);
+    if (error.error != QJsonParseError::NoError && (json.contains("NaN") || json.contains("Infinity"))) {
+        // A diverged run's {"loss": NaN}: the bare words outside strings become a mark, then parse again.
+        QByteArray marked;
+        marked.reserve(json.size());
+        bool inString = false;
+        for (qsizetype i = 0; i < json.size(); ++i) {
+            const char c = json.at(i);
+            if (inString) {
+                marked += c;
+                if (c == '\\' && i + 1 < json.size())
+                    marked += json.at(++i);
+                else if (c == '"')
+                    inString = false;
+                continue;
+            }
+            if (c == '"')
+                inString = true;
+            const QByteArray rest = QByteArray::fromRawData(json.constData() + i, json.size() - i);
+            const int skip = rest.startsWith("NaN") ? 3
+                : rest.startsWith("-Infinity")      ? 9
+                : rest.startsWith("Infinity")       ? 8
+                                                    : 0;
+            if (skip > 0) {
+                marked += '"' + NonFiniteMark.toUtf8() + '"';
+                i += skip - 1;
+                continue;
+            }
+            marked += c;
+        }
+        doc = QJsonDocument::fromJson(marked, &error);
+    }
     if (error.error != QJsonParseError::NoError)
         return out;
     if (doc.isObject())
-        collectJson(doc.object(), QString(), 0, &out);
+        collectJson(doc.object(), QString(), 0, &out, nonFinite);
     else if (doc.isArray())
-        collectJson(doc.array(), QString(), 0, &out);
+        collectJson(doc.array(), QString(), 0, &out, nonFinite);
     return out;
 }
 
-QMap<QString, double> numbersFromCsv(const QByteArray& csv)
+QMap<QString, double> numbersFromCsv(const QByteArray& csv, QStringList* nonFinite)
 {
     QMap<QString, double> out;
     QStringList lines;
@@ -113,11 +154,13 @@ QMap<QString, double> numbersFromCsv(const QByteArray& csv)
         const double value = last.at(i).toDouble(&ok);
         if (ok && !header.at(i).isEmpty() && std::isfinite(value))
             out.insert(header.at(i), value);
+        else if (ok && !header.at(i).isEmpty() && nonFinite)
+            *nonFinite << header.at(i);
     }
     return out;
 }
 
-QMap<QString, double> scanFolder(const QString& resultsDir, QStringList* files)
+QMap<QString, double> scanFolder(const QString& resultsDir, QStringList* files, QStringList* nonFinite)
 {
     QMap<QString, double> out;
     const QDir root(resultsDir);
@@ -140,9 +183,16 @@ QMap<QString, double> scanFolder(const QString& resultsDir, QStringList* files)
         if (!read)
             continue;
         const QByteArray& data = *read;
+        QStringList diverged;
         const QMap<QString, double> numbers = relative.endsWith(QLatin1String(".json"), Qt::CaseInsensitive)
-            ? numbersFromJson(data)
-            : numbersFromCsv(data);
+            ? numbersFromJson(data, &diverged)
+            : numbersFromCsv(data, &diverged);
+        if (nonFinite) {
+            for (const QString& name : std::as_const(diverged)) {
+                if (!nonFinite->contains(name) && !out.contains(name))
+                    *nonFinite << name;
+            }
+        }
         if (numbers.isEmpty())
             continue;
         if (files)
@@ -170,7 +220,7 @@ QList<ConditionResults> scan(const QList<Input>& conditions)
         const QString results = input.dataDir + QStringLiteral("/results");
         r.hasResults = !QDir(results).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).isEmpty();
         if (r.hasResults)
-            r.metrics = scanFolder(results, &r.files);
+            r.metrics = scanFolder(results, &r.files, &r.nonFinite);
         out << r;
     }
     return out;
@@ -186,24 +236,42 @@ QList<Input> inputsFor(const Deployment& deployment)
 
 QList<Row> rows(const Deployment& deployment)
 {
+    return readRows(pendingRows(deployment));
+}
+
+QList<Row> pendingRows(const Deployment& deployment)
+{
     const DeploymentState& state = deployment.state();
-    const QList<ConditionResults> scanned = scan(inputsFor(deployment));
     QList<Row> out;
-    for (int i = 0; i < scanned.size(); ++i) {
-        const DeploymentState::Condition& c = state.conditions.at(i);
+    for (const DeploymentState::Condition& c : state.conditions) {
         Row row;
-        row.results = scanned.at(i);
+        row.results.slug = c.slug;
+        row.results.condition = c.text;
+        row.results.dataDir = deployment.localDataDir(c);
         row.state = DeploymentState::phaseName(c.phase);
         row.attempt = c.attempt;
         row.exitCode = c.exitCode;
         row.elapsedSeconds = Deployment::elapsedSeconds(c);
         row.commit = state.commit;
-        row.provenance = Provenance::read(row.results.dataDir);
-        if (row.exitCode < 0 && c.phase != DeploymentState::Phase::Running)
-            row.exitCode = row.provenance.exitCode; // the wrapper's, synced before the status knew it
         out << row;
     }
     return out;
+}
+
+QList<Row> readRows(QList<Row> rows)
+{
+    QList<Input> inputs;
+    for (const Row& row : std::as_const(rows))
+        inputs << Input { row.results.slug, row.results.condition, row.results.dataDir };
+    const QList<ConditionResults> scanned = scan(inputs);
+    for (int i = 0; i < scanned.size(); ++i) {
+        Row& row = rows[i];
+        row.results = scanned.at(i);
+        row.provenance = Provenance::read(row.results.dataDir);
+        if (row.exitCode < 0 && row.state != DeploymentState::phaseName(DeploymentState::Phase::Running))
+            row.exitCode = row.provenance.exitCode; // the wrapper's, synced before the status knew it
+    }
+    return rows;
 }
 
 QList<Row> runRows(const Experiment& experiment)

@@ -34,18 +34,21 @@ struct ConditionResults
     QString dataDir;
     QList<QPair<QString, QString>> keys; // from `--key value` conditions, in order
     QMap<QString, double> metrics;
+    QStringList nonFinite; // metrics whose value is NaN or infinite (a run that diverged), not in metrics
     QStringList files; // results files read, relative to results/
     bool hasResults = false; // results/ holds at least one file
 };
 
 // Numbers of a JSON document: object members by dotted path ("train.loss"), an
 // array of numbers by its last element (the final value of a history).
-QMap<QString, double> numbersFromJson(const QByteArray& json);
+// NaN and Infinity (as Python's json module writes them) are named in nonFinite, not returned.
+QMap<QString, double> numbersFromJson(const QByteArray& json, QStringList* nonFinite = nullptr);
 // Numbers of a CSV table with a header row: each numeric column's value in the last row.
-QMap<QString, double> numbersFromCsv(const QByteArray& csv);
+QMap<QString, double> numbersFromCsv(const QByteArray& csv, QStringList* nonFinite = nullptr);
 // Every metric in a results folder (and its direct subfolders). A name found in
 // two files is prefixed with the file's base name in the second.
-QMap<QString, double> scanFolder(const QString& resultsDir, QStringList* files = nullptr);
+QMap<QString, double> scanFolder(const QString& resultsDir, QStringList* files = nullptr,
+                                 QStringList* nonFinite = nullptr);
 QList<ConditionResults> scan(const QList<Input>& conditions);
 // A deployment's conditions as scan() takes them: what the board's compare
 // table and `logistician results` both scan (one function, two views).
@@ -64,8 +67,12 @@ struct Row
     // digest, host, argv, version. Empty for a folder from before provenance was recorded.
     Provenance::Record provenance;
 };
-// Every condition of a deployment, scanned, in the deployment's order.
+// Every condition of a deployment, scanned, in the deployment's order: readRows(pendingRows(deployment)).
 QList<Row> rows(const Deployment& deployment);
+// The rows with where each condition stands and its folder (results.slug, condition, dataDir), not yet read:
+// quick, on the caller's thread. readRows scans their folders (slow; safe on a worker thread).
+QList<Row> pendingRows(const Deployment& deployment);
+QList<Row> readRows(QList<Row> rows);
 // The experiment's `logistician run` folders (data/local-*), oldest first: a row each,
 // its keys from the run's arguments.
 QList<Row> runRows(const Experiment& experiment);

@@ -3,6 +3,7 @@
 
 #include "CompactButtonRow.h"
 #include "Dialogs.h"
+#include "ElidedLabel.h"
 #include "PrintableText.h"
 #include "Settings.h"
 #include "Theme.h"
@@ -208,7 +209,6 @@ void DeploymentBoard::buildUi()
     // The title has the width to itself; the buttons drop their names rather than widen the window.
     auto* header = new CompactButtonRow;
     header->setObjectName(QStringLiteral("boardButtons"));
-    header->addWidget(autoSync);
     header->addStretch();
     for (QPushButton* button :
          { m_deployButton, m_rerunFailedButton, m_refreshButton, m_syncButton, m_terminateButton })
@@ -221,10 +221,11 @@ void DeploymentBoard::buildUi()
     m_busy->setMaximumHeight(12);
     m_busy->setTextVisible(false);
     m_busy->hide();
-    m_message = new QLabel;
+    // One line, cut to its width (whole in its tooltip and the status bar): a long path never
+    // pushes the conditions off a small screen.
+    m_message = new ElidedLabel(Qt::ElideRight);
     m_message->setObjectName(QStringLiteral("boardMessage"));
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->setWordWrap(true);
     m_message->setTextFormat(Qt::PlainText);
     auto* messageRow = new QHBoxLayout;
     messageRow->addWidget(m_busy);
@@ -255,6 +256,7 @@ void DeploymentBoard::buildUi()
     // with many states still fits a small screen.
     auto* filterRow = new QHBoxLayout;
     filterRow->addWidget(m_summary, 1);
+    filterRow->addWidget(autoSync);
     messageRow->addWidget(m_stateFilter);
     messageRow->addWidget(m_search);
     connect(m_summary, &SummaryBar::phasesChanged, this, [this](const QSet<Phase>& phases) {
@@ -284,7 +286,7 @@ void DeploymentBoard::buildUi()
     m_view->verticalHeader()->hide();
     // Fixed row heights and column widths: a status round never makes the view measure 1,000 rows.
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 10);
+    m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     QHeaderView* columns = m_view->horizontalHeader();
     columns->setSectionResizeMode(QHeaderView::Interactive);
     columns->setStretchLastSection(true);
@@ -335,11 +337,33 @@ void DeploymentBoard::buildUi()
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     splitter->setChildrenCollapsible(false);
+    // The Results tab takes more of the height than the Log tab (a chart with its axes needs it), and
+    // each keeps the share it was dragged to.
+    connect(splitter, &QSplitter::splitterMoved, this, [this, splitter] {
+        const QList<int> sizes = splitter->sizes();
+        const int total = sizes.value(0) + sizes.value(1);
+        if (total > 0)
+            m_detailsShare[m_details->currentIndex() == 1 ? 1 : 0] = double(sizes.value(1)) / total;
+    });
+    connect(m_details, &QTabWidget::currentChanged, this, [this, splitter] {
+        // After the layout has settled: a tab chosen as the board appears is laid out first.
+        QTimer::singleShot(0, splitter, [this, splitter] {
+            const QList<int> sizes = splitter->sizes();
+            const int total = sizes.value(0) + sizes.value(1);
+            if (total <= 0)
+                return;
+            const int details = qRound(total * m_detailsShare[m_details->currentIndex() == 1 ? 1 : 0]);
+            splitter->setSizes({ total - details, details });
+        });
+    });
 
     auto* boardLayout = new QVBoxLayout(board);
     boardLayout->setContentsMargins(0, 0, 0, 0);
-    boardLayout->addWidget(m_title);
-    boardLayout->addWidget(header);
+    // The title beside the buttons: a row more for the conditions.
+    auto* titleRow = new QHBoxLayout;
+    titleRow->addWidget(m_title, 1);
+    titleRow->addWidget(header, 1);
+    boardLayout->addLayout(titleRow);
     boardLayout->addLayout(messageRow);
     boardLayout->addLayout(filterRow);
     boardLayout->addWidget(splitter, 1);
@@ -356,6 +380,7 @@ bool DeploymentBoard::setExperimentDir(const QString& dir)
     m_scannedFinished = -1;
     m_failureNotes.clear();
     setMessage(QString(), false);
+    m_results->setExperimentDir(dir);
     const Result opened = m_monitor->open(dir);
     if (!opened) {
         m_emptyText->setText(tr("<p><b>This experiment cannot be deployed.</b></p><p><tt>%1</tt></p>")
@@ -438,7 +463,7 @@ void DeploymentBoard::setMessage(const QString& text, bool error)
     p.setColor(QPalette::WindowText, error ? Theme::errorText(palette()) : palette().color(QPalette::WindowText));
     m_message->setPalette(p);
     // Messages carry hosts' stderr: shown as plain text, without control characters.
-    m_message->setText(PrintableText::clean(text));
+    m_message->setFullText(PrintableText::clean(text));
     if (!text.isEmpty())
         Q_EMIT statusMessage(text);
 }
@@ -464,18 +489,9 @@ void DeploymentBoard::syncAll()
 {
     if (!m_monitor->isLive() || isBusy())
         return;
-    const DeploymentState& state = m_monitor->deployment()->state();
-    const QString text = state.backend == QLatin1String("local")
-        ? tr("Save each container's log with its results in %1?").arg(m_monitor->experiment().dataDir())
-        : tr("Copy the logs and results of %n machine(s) into %1? Nothing here is deleted or overwritten by an "
-             "older file.",
-             nullptr, static_cast<int>(state.hosts.size()))
-              .arg(m_monitor->experiment().dataDir());
-    Gui::MessageBox::ask(this, QMessageBox::Question, tr("Sync all"), text, QMessageBox::Yes | QMessageBox::Cancel,
-                         QMessageBox::Yes, [this](QMessageBox::StandardButton answer) {
-                             if (answer == QMessageBox::Yes)
-                                 m_monitor->syncAll();
-                         });
+    // Nothing to confirm: a sync only copies home (logs with results), and nothing here is deleted or
+    // overwritten by an older file. Its progress shows on the board and in the command log.
+    m_monitor->syncAll();
 }
 
 void DeploymentBoard::terminateAll()
@@ -711,9 +727,9 @@ void DeploymentBoard::flushFailureNotes()
 void DeploymentBoard::rescanResults()
 {
     if (!m_monitor->hasDeployment()) {
-        m_results->scan({});
+        m_results->scan(QList<ResultsScanner::Row>());
         return;
     }
     m_scannedFinished = model()->count(Phase::Succeeded) + model()->count(Phase::Failed);
-    m_results->scan(ResultsScanner::inputsFor(*m_monitor->deployment()));
+    m_results->scan(ResultsScanner::pendingRows(*m_monitor->deployment()));
 }

@@ -8,6 +8,7 @@
 class BoardFilterModel;
 class BoardNotifier;
 class DeployDialog;
+class ElidedLabel;
 class MachineLogPanel;
 class QAction;
 class QComboBox;
@@ -100,7 +101,9 @@ private:
     QStackedWidget* m_pages = nullptr;
     QLabel* m_emptyText = nullptr;
     QLabel* m_title = nullptr;
-    QLabel* m_message = nullptr;
+    ElidedLabel* m_message = nullptr;
+    // The details' share of the board's height on the Log tab and on the Results tab (a chart needs more).
+    double m_detailsShare[2] = { 0.38, 0.62 };
     QProgressBar* m_busy = nullptr;
     QPushButton* m_deployButton = nullptr;
     QPushButton* m_refreshButton = nullptr;

@@ -2,9 +2,11 @@
 #include "ResultsPanel.h"
 
 #include "Dialogs.h"
+#include "Settings.h"
 #include "Theme.h"
 #include "board/BoardStyle.h"
 #include "board/ResultsCsv.h"
+#include "deploy/DeploymentState.h"
 #include "keys/ViewKeys.h"
 
 #include <QBarCategoryAxis>
@@ -20,8 +22,10 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFileSystemModel>
+#include <QGraphicsLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QHorizontalBarSeries>
 #include <QImage>
 #include <QLabel>
 #include <QLegend>
@@ -35,6 +39,7 @@
 #include <QRegularExpression>
 #include <QSaveFile>
 #include <QScatterSeries>
+#include <QSet>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -46,6 +51,7 @@
 #include <QValueAxis>
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
+#include <cmath>
 
 namespace {
 
@@ -74,6 +80,9 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     , m_table(new QTableView)
     , m_metric(new QComboBox)
     , m_key(new QComboBox)
+    , m_series(new QComboBox)
+    , m_missing(new QLabel)
+    , m_saved(new QLabel)
     , m_exportCsv(new QPushButton(tr("E&xport CSV…")))
     , m_saveChart(new QPushButton(tr("Save C&hart…")))
     , m_chartView(new QChartView)
@@ -87,6 +96,9 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     m_table->setObjectName(QStringLiteral("resultsTable"));
     m_metric->setObjectName(QStringLiteral("metricCombo"));
     m_key->setObjectName(QStringLiteral("keyCombo"));
+    m_series->setObjectName(QStringLiteral("seriesCombo"));
+    m_missing->setObjectName(QStringLiteral("chartMissing"));
+    m_saved->setObjectName(QStringLiteral("resultsSaved"));
     m_chartView->setObjectName(QStringLiteral("resultsChart"));
     m_conditions->setObjectName(QStringLiteral("resultsConditions"));
     m_files->setObjectName(QStringLiteral("resultsFiles"));
@@ -106,6 +118,12 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     QPalette muted = m_empty->palette();
     muted.setColor(QPalette::WindowText, Theme::mutedText(palette()));
     m_empty->setPalette(muted);
+    m_saved->setPalette(muted);
+    m_saved->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_missing->setWordWrap(true);
+    m_missing->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_missing->setAccessibleName(tr("Conditions not on the chart"));
+    m_missing->hide();
 
     m_sorted->setSourceModel(m_model);
     m_sorted->setSortRole(ResultsModel::SortRole);
@@ -115,33 +133,58 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     m_table->setAlternatingRowColors(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->setWordWrap(false);
     ViewKeys::install(m_table);
     m_table->setAccessibleName(tr("Results"));
 
-    // The chart: a metric against a key.
+    // The chart: a metric against a key, a line per value of another.
     auto* chartPage = new QWidget;
     auto* chartTop = new QHBoxLayout;
-    chartTop->addWidget(new QLabel(tr("&Metric:")));
-    static_cast<QLabel*>(chartTop->itemAt(0)->widget())->setBuddy(m_metric);
-    chartTop->addWidget(m_metric, 1);
+    chartTop->setContentsMargins(0, 0, 0, 0);
+    auto* metricLabel = new QLabel(tr("&Metric:"));
+    metricLabel->setBuddy(m_metric);
+    chartTop->addWidget(metricLabel);
+    chartTop->addWidget(m_metric, 2);
     auto* against = new QLabel(tr("&against:"));
     against->setBuddy(m_key);
     chartTop->addWidget(against);
     chartTop->addWidget(m_key, 1);
+    auto* perLabel = new QLabel(tr("&lines:"));
+    perLabel->setBuddy(m_series);
+    m_series->setToolTip(tr("One line per value of this key"));
+    m_series->setAccessibleName(tr("One line per value of"));
+    chartTop->addWidget(perLabel);
+    chartTop->addWidget(m_series, 1);
     chartTop->addWidget(m_saveChart);
+    m_metric->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_metric->setMinimumContentsLength(8);
+    for (QComboBox* combo : { m_key, m_series }) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(6);
+    }
     auto* chartLayout = new QVBoxLayout(chartPage);
+    chartLayout->setContentsMargins(4, 4, 4, 4);
+    chartLayout->setSpacing(4);
     chartLayout->addLayout(chartTop);
     chartLayout->addWidget(m_chartView, 1);
+    chartLayout->addWidget(m_missing);
     m_chartView->setRenderHint(QPainter::Antialiasing);
+    m_chartView->setFrameShape(QFrame::NoFrame);
     auto* chart = new QChart;
     chart->setAnimationOptions(QChart::NoAnimation);
-    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->legend()->setAlignment(Qt::AlignRight);
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    chart->layout()->setContentsMargins(0, 0, 0, 0);
     if (Theme::isDark(palette()))
         chart->setTheme(QChart::ChartThemeDark);
     chart->setBackgroundRoundness(0);
+    // The application's font, not the charts' small default: readable in a paper draft.
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    chart->setTitleFont(titleFont);
+    chart->legend()->setFont(font());
     m_chartView->setChart(chart);
 
     // The files of each condition.
@@ -163,14 +206,14 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     filesSplitter->setStretchFactor(1, 2);
     filesSplitter->setStretchFactor(2, 3);
 
-    auto* comparePage = new QWidget;
-    auto* compareTop = new QHBoxLayout;
-    compareTop->addStretch(1);
-    compareTop->addWidget(m_exportCsv);
-    auto* compareLayout = new QVBoxLayout(comparePage);
-    compareLayout->addLayout(compareTop);
-    compareLayout->addWidget(m_table, 1);
-
+    // Export CSV… sits beside the tabs: the table gets every line of the height.
+    auto* corner = new QWidget;
+    auto* cornerLayout = new QHBoxLayout(corner);
+    cornerLayout->setContentsMargins(0, 0, 0, 2);
+    cornerLayout->addWidget(m_saved, 1);
+    cornerLayout->addWidget(m_exportCsv);
+    m_tabs->setCornerWidget(corner, Qt::TopRightCorner);
+    QWidget* comparePage = m_table;
     m_tabs->addTab(comparePage, tr("Compare"));
     m_tabs->addTab(chartPage, tr("Chart"));
     m_tabs->addTab(filesSplitter, tr("Files"));
@@ -180,10 +223,16 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     layout->setContentsMargins(0, 4, 0, 0);
     layout->addWidget(m_stack);
 
-    connect(&m_watcher, &QFutureWatcher<QList<ResultsScanner::ConditionResults>>::finished, this,
-            &ResultsPanel::onScanned);
+    connect(&m_watcher, &QFutureWatcher<QList<ResultsScanner::Row>>::finished, this, &ResultsPanel::onScanned);
     connect(m_metric, &QComboBox::currentIndexChanged, this, &ResultsPanel::updateChart);
-    connect(m_key, &QComboBox::currentIndexChanged, this, &ResultsPanel::updateChart);
+    connect(m_key, &QComboBox::currentIndexChanged, this, [this] {
+        fillSeries();
+        updateChart();
+    });
+    connect(m_series, &QComboBox::currentIndexChanged, this, &ResultsPanel::updateChart);
+    for (QComboBox* combo : { m_metric, m_key, m_series })
+        connect(combo, &QComboBox::activated, this, &ResultsPanel::remember);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &ResultsPanel::remember);
     connect(m_conditions, &QListWidget::currentRowChanged, this, &ResultsPanel::showCondition);
     connect(m_files->selectionModel(), &QItemSelectionModel::currentChanged, this, &ResultsPanel::previewFile);
     connect(m_exportCsv, &QPushButton::clicked, this, [this] {
@@ -203,6 +252,24 @@ ResultsPanel::~ResultsPanel()
     m_watcher.disconnect(this);
 }
 
+void ResultsPanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() != QEvent::PaletteChange)
+        return;
+    QChart* chart = m_chartView->chart();
+    const QChart::ChartTheme theme = Theme::isDark(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+    if (chart->theme() == theme)
+        return;
+    chart->setTheme(theme);
+    chart->setBackgroundRoundness(0);
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    chart->setTitleFont(titleFont);
+    chart->legend()->setFont(font());
+    updateChart();
+}
+
 QChart* ResultsPanel::chart() const
 {
     return m_chartView->chart();
@@ -213,15 +280,36 @@ void ResultsPanel::showTab(int index)
     m_tabs->setCurrentIndex(index);
 }
 
+void ResultsPanel::setExperimentDir(const QString& dir)
+{
+    if (dir == m_experimentDir)
+        return;
+    m_experimentDir = dir;
+    m_restore = true;
+}
+
 void ResultsPanel::scan(const QList<ResultsScanner::Input>& conditions)
 {
-    m_pending = conditions;
+    QList<ResultsScanner::Row> rows;
+    for (const ResultsScanner::Input& input : conditions) {
+        ResultsScanner::Row row;
+        row.results.slug = input.slug;
+        row.results.condition = input.condition;
+        row.results.dataDir = input.dataDir;
+        rows << row;
+    }
+    scan(rows);
+}
+
+void ResultsPanel::scan(const QList<ResultsScanner::Row>& rows)
+{
+    m_pending = rows;
     if (m_watcher.isRunning()) {
         m_rescan = true; // the newest request runs when this one ends
         return;
     }
     m_rescan = false;
-    m_watcher.setFuture(QtConcurrent::run([conditions] { return ResultsScanner::scan(conditions); }));
+    m_watcher.setFuture(QtConcurrent::run([rows] { return ResultsScanner::readRows(rows); }));
 }
 
 void ResultsPanel::onScanned()
@@ -230,24 +318,57 @@ void ResultsPanel::onScanned()
         scan(m_pending);
         return;
     }
-    const QString metric = m_metric->currentText();
-    const QString key = m_key->currentData().toString();
+    QString metric = m_metric->currentText();
+    QString key = m_key->currentData().toString();
+    QString series = m_series->currentData().toString();
+    bool chosen = m_metric->count() > 0; // a choice on screen is kept
+    int tab = -1;
+    if (m_restore && !m_experimentDir.isEmpty()) {
+        const QVariantMap remembered = Settings().resultsView(m_experimentDir);
+        if (remembered.contains(QStringLiteral("metric"))) {
+            metric = remembered.value(QStringLiteral("metric")).toString();
+            key = remembered.value(QStringLiteral("key")).toString();
+            series = remembered.value(QStringLiteral("series")).toString();
+            tab = remembered.value(QStringLiteral("tab"), -1).toInt();
+            chosen = true;
+        } else {
+            chosen = false;
+        }
+    }
     const QString condition
         = m_conditions->currentItem() ? m_conditions->currentItem()->data(Qt::UserRole).toString() : QString();
-    m_model->setResults(m_watcher.result());
+    m_rows = m_watcher.result();
+    QList<ResultsScanner::ConditionResults> results;
+    for (const ResultsScanner::Row& row : std::as_const(m_rows))
+        results << row.results;
+    m_model->setResults(results);
     m_stack->setCurrentIndex(m_model->rowCount() > 0 ? 1 : 0);
     m_table->resizeColumnsToContents();
 
-    const QSignalBlocker blockMetric(m_metric);
-    const QSignalBlocker blockKey(m_key);
-    m_metric->clear();
-    m_metric->addItems(m_model->metrics());
-    m_metric->setCurrentIndex(qMax(0, m_metric->findText(metric)));
-    m_key->clear();
-    for (const QString& k : m_model->keys())
-        m_key->addItem(QStringLiteral("--") + k, k);
-    m_key->addItem(tr("condition"), QString());
-    m_key->setCurrentIndex(qMax(0, m_key->findData(key)));
+    m_restoring = true;
+    {
+        const QSignalBlocker blockMetric(m_metric);
+        const QSignalBlocker blockKey(m_key);
+        const QSignalBlocker blockSeries(m_series);
+        m_metric->clear();
+        m_metric->addItems(m_model->metrics());
+        m_key->clear();
+        for (const QString& k : m_model->keys())
+            m_key->addItem(QStringLiteral("--") + k, k);
+        m_key->addItem(tr("each condition"), QString());
+        if (chosen && m_metric->findText(metric) >= 0) {
+            m_metric->setCurrentIndex(m_metric->findText(metric));
+            m_key->setCurrentIndex(qMax(0, m_key->findData(key)));
+            fillSeries();
+            m_series->setCurrentIndex(qMax(0, m_series->findData(series)));
+        } else {
+            chooseDefaults();
+        }
+    }
+    if (m_restore && tab >= 0 && tab < m_tabs->count())
+        m_tabs->setCurrentIndex(tab);
+    m_restore = false;
+    m_restoring = false;
     m_saveChart->setEnabled(!m_model->metrics().isEmpty());
 
     const QSignalBlocker blockList(m_conditions);
@@ -271,15 +392,188 @@ void ResultsPanel::onScanned()
     Q_EMIT scanned();
 }
 
+namespace {
+
+// The distinct values of a key across the conditions with results, in order of appearance.
+QStringList valuesOf(const QList<ResultsScanner::ConditionResults>& results, const QString& key)
+{
+    QStringList values;
+    for (const ResultsScanner::ConditionResults& r : results) {
+        const QString v = ResultsScanner::keyValue(r, key);
+        if (!v.isEmpty() && !values.contains(v))
+            values << v;
+    }
+    return values;
+}
+
+bool allNumbers(const QStringList& values)
+{
+    return !values.isEmpty() && std::all_of(values.cbegin(), values.cend(), [](const QString& v) {
+        bool ok = false;
+        v.toDouble(&ok);
+        return ok;
+    });
+}
+
+} // namespace
+
+void ResultsPanel::chooseDefaults()
+{
+    // The metric as first listed; against the first numeric key that varies (a grid's learning rate),
+    // else the first key that varies, else each condition; a line per value of the key that varies
+    // least among the others (a grid's second parameter).
+    m_metric->setCurrentIndex(m_metric->count() > 0 ? 0 : -1);
+    const QList<ResultsScanner::ConditionResults>& results = m_model->results();
+    QString key;
+    for (const QString& k : m_model->keys()) {
+        const QStringList values = valuesOf(results, k);
+        if (values.size() >= 2 && allNumbers(values)) {
+            key = k;
+            break;
+        }
+        if (key.isEmpty() && values.size() >= 2)
+            key = k;
+    }
+    m_key->setCurrentIndex(qMax(0, m_key->findData(key)));
+    fillSeries();
+    QString series;
+    qsizetype fewest = 0;
+    if (!key.isEmpty()) {
+        for (const QString& k : m_model->keys()) {
+            const qsizetype n = valuesOf(results, k).size();
+            if (k != key && n >= 2 && (series.isEmpty() || n < fewest)) {
+                series = k;
+                fewest = n;
+            }
+        }
+    }
+    m_series->setCurrentIndex(qMax(0, m_series->findData(series)));
+}
+
+void ResultsPanel::fillSeries()
+{
+    const QSignalBlocker block(m_series);
+    const QString current = m_series->currentData().toString();
+    const QString key = m_key->currentData().toString();
+    m_series->clear();
+    m_series->addItem(tr("one line"), QString());
+    for (const QString& k : m_model->keys()) {
+        if (k != key)
+            m_series->addItem(tr("per --%1").arg(k), k);
+    }
+    m_series->setCurrentIndex(qMax(0, m_series->findData(current)));
+    m_series->setEnabled(!key.isEmpty() && m_series->count() > 1);
+}
+
+void ResultsPanel::remember()
+{
+    if (m_restoring || m_experimentDir.isEmpty() || m_metric->count() == 0)
+        return;
+    Settings settings;
+    settings.setResultsView(m_experimentDir,
+                            {
+                                { QStringLiteral("metric"), m_metric->currentText() },
+                                { QStringLiteral("key"), m_key->currentData().toString() },
+                                { QStringLiteral("series"), m_series->currentData().toString() },
+                                { QStringLiteral("tab"), m_tabs->currentIndex() },
+                            });
+}
+
 void ResultsPanel::setMetric(const QString& metric)
 {
     m_metric->setCurrentIndex(m_metric->findText(metric));
+    remember();
 }
 
 void ResultsPanel::setKey(const QString& key)
 {
     m_key->setCurrentIndex(m_key->findData(key));
+    remember();
 }
+
+void ResultsPanel::setSeriesKey(const QString& key)
+{
+    m_series->setCurrentIndex(qMax(0, m_series->findData(key)));
+    remember();
+}
+
+void ResultsPanel::updateMissing(const QString& metric)
+{
+    // Every condition the chart leaves out, and why: a reader of the chart knows what is not there.
+    QStringList lines;
+    const QString failed = DeploymentState::phaseName(DeploymentState::Phase::Failed);
+    for (const ResultsScanner::Row& row : std::as_const(m_rows)) {
+        const ResultsScanner::ConditionResults& r = row.results;
+        if (metric.isEmpty() || r.metrics.contains(metric))
+            continue;
+        QString why;
+        if (r.nonFinite.contains(metric))
+            why = tr("diverged: %1 is not a finite number").arg(metric);
+        else if (!r.hasResults && row.state == failed)
+            why = row.exitCode >= 0 ? tr("failed (exit %1), no results").arg(row.exitCode) : tr("failed, no results");
+        else if (!r.hasResults && !row.state.isEmpty() && row.state != QLatin1String("succeeded"))
+            why = tr("%1, no results yet").arg(row.state);
+        else if (!r.hasResults)
+            why = tr("no results in data/ yet");
+        else
+            why = tr("no %1 in its results").arg(metric);
+        if (row.state == failed && r.hasResults && !why.startsWith(tr("failed")))
+            why = tr("failed (exit %1); %2").arg(row.exitCode).arg(why);
+        lines << tr("%1 — %2").arg(r.condition.isEmpty() ? r.slug : r.condition, why);
+    }
+    if (lines.isEmpty()) {
+        m_missing->hide();
+        m_missing->clear();
+        return;
+    }
+    constexpr int Shown = 4;
+    QStringList shown = lines.mid(0, Shown);
+    if (lines.size() > Shown)
+        shown << tr("and %n more (hover to see all)", nullptr, static_cast<int>(lines.size() - Shown));
+    m_missing->setText(tr("Not on the chart (%1 of %2): %3")
+                           .arg(lines.size())
+                           .arg(m_rows.size())
+                           .arg(shown.join(QStringLiteral("; "))));
+    m_missing->setToolTip(lines.join(QLatin1Char('\n')));
+    m_missing->show();
+}
+
+namespace {
+
+// A log scale's range: at least the whole decades around the values, so its labels are 0.001, 0.01, 0.1,
+// and a little beyond the values, so no point sits on the frame.
+QPair<double, double> decades(double lo, double hi)
+{
+    const double pad = std::pow(10.0, 0.2);
+    return { std::min(std::pow(10.0, std::floor(std::log10(lo))), lo / pad),
+             std::max(std::pow(10.0, std::ceil(std::log10(hi))), hi * pad) };
+}
+
+bool spansDecades(double lo, double hi)
+{
+    return lo > 0 && hi / lo >= 20;
+}
+
+QAbstractAxis* valueAxis(double lo, double hi, bool logScale, bool padLow)
+{
+    if (logScale) {
+        auto* axis = new QLogValueAxis;
+        axis->setBase(10);
+        axis->setLabelFormat(QStringLiteral("%g"));
+        axis->setMinorTickCount(-1);
+        const auto range = decades(lo, hi);
+        axis->setRange(range.first, range.second);
+        return axis;
+    }
+    auto* axis = new QValueAxis;
+    axis->setLabelFormat(QStringLiteral("%.4g"));
+    const double pad = hi > lo ? (hi - lo) * 0.06 : std::max(1e-9, std::abs(hi) * 0.1 + 1e-9);
+    axis->setRange(padLow ? lo - pad : lo, hi + pad);
+    axis->applyNiceNumbers(); // ticks at 0.1, 0.15, 0.2: values a reader can use
+    return axis;
+}
+
+} // namespace
 
 void ResultsPanel::updateChart()
 {
@@ -289,12 +583,25 @@ void ResultsPanel::updateChart()
         chart->removeAxis(axis);
     const QString metric = m_metric->currentText();
     const QString key = m_key->currentData().toString();
+    const QString seriesKey = key.isEmpty() ? QString() : m_series->currentData().toString();
+    updateMissing(metric);
     if (metric.isEmpty()) {
         chart->setTitle(tr("No numbers found in the results"));
         return;
     }
-    chart->setTitle(key.isEmpty() ? tr("%1 per condition").arg(metric) : tr("%1 against --%2").arg(metric, key));
+    if (key.isEmpty())
+        chart->setTitle(tr("%1 per condition").arg(metric));
+    else if (seriesKey.isEmpty())
+        chart->setTitle(tr("%1 against --%2").arg(metric, key));
+    else
+        chart->setTitle(tr("%1 against --%2, a line per --%3").arg(metric, key, seriesKey));
 
+    // What tells the conditions apart in a label: the keys that vary.
+    QStringList varying;
+    for (const QString& k : m_model->keys()) {
+        if (valuesOf(m_model->results(), k).size() >= 2)
+            varying << k;
+    }
     struct Point
     {
         QString x;
@@ -303,55 +610,63 @@ void ResultsPanel::updateChart()
     };
     QList<Point> points;
     bool numeric = !key.isEmpty();
-    const QStringList others = [&] {
-        QStringList o = m_model->keys();
-        o.removeAll(key);
-        return o;
-    }();
     for (const ResultsScanner::ConditionResults& r : m_model->results()) {
         const auto it = r.metrics.constFind(metric);
         if (it == r.metrics.cend())
             continue;
         Point p;
-        p.x = key.isEmpty() ? r.slug : ResultsScanner::keyValue(r, key);
-        p.y = it.value();
-        if (!key.isEmpty()) {
+        if (key.isEmpty()) {
             QStringList parts;
-            for (const QString& o : others) {
-                const QString v = ResultsScanner::keyValue(r, o);
-                if (!v.isEmpty())
-                    parts << QStringLiteral("%1=%2").arg(o, v);
-            }
-            p.group = parts.join(QLatin1Char(' '));
+            for (const QString& k : std::as_const(varying))
+                parts << QStringLiteral("%1=%2").arg(k, ResultsScanner::keyValue(r, k));
+            p.x = parts.isEmpty() ? r.slug : parts.join(QLatin1Char(' '));
+        } else {
+            p.x = ResultsScanner::keyValue(r, key);
+            if (p.x.isEmpty())
+                continue;
+        }
+        p.y = it.value();
+        if (!seriesKey.isEmpty()) {
+            const QString v = ResultsScanner::keyValue(r, seriesKey);
+            p.group = QStringLiteral("%1=%2").arg(seriesKey, v.isEmpty() ? tr("(none)") : v);
         }
         bool ok = false;
         p.x.toDouble(&ok);
         numeric = numeric && ok;
         points << p;
     }
-    if (points.isEmpty())
+    if (points.isEmpty()) {
+        chart->legend()->setVisible(false);
         return;
+    }
     QStringList groups;
     for (const Point& p : std::as_const(points)) {
         if (!groups.contains(p.group))
             groups << p.group;
     }
+    // Lines in the order of their values (layers=2 before layers=10).
+    std::stable_sort(groups.begin(), groups.end(), [](const QString& a, const QString& b) {
+        bool okA = false, okB = false;
+        const double x = a.mid(a.indexOf(QLatin1Char('=')) + 1).toDouble(&okA);
+        const double y = b.mid(b.indexOf(QLatin1Char('=')) + 1).toDouble(&okB);
+        return okA && okB ? x < y : false;
+    });
     if (groups.size() > MaxSeries) {
-        // Too many combinations to tell apart: one series.
+        // Too many values to tell apart: one series.
         for (Point& p : points)
             p.group.clear();
         groups = QStringList { QString() };
     }
 
-    auto* yAxis = new QValueAxis;
-    yAxis->setTitleText(metric);
-    yAxis->setLabelFormat(QStringLiteral("%.4g"));
-    chart->addAxis(yAxis, Qt::AlignLeft);
     double yMin = points.first().y, yMax = points.first().y;
     for (const Point& p : std::as_const(points)) {
         yMin = std::min(yMin, p.y);
         yMax = std::max(yMax, p.y);
     }
+    // A metric over decades (a loss from 10 to 0.01) reads on a log scale; bars start at zero.
+    const bool logY = numeric && spansDecades(yMin, yMax) && yMin > 0;
+    QAbstractAxis* yAxis = valueAxis(numeric ? yMin : std::min(0.0, yMin), yMax, logY, numeric);
+    yAxis->setTitleText(metric);
 
     if (numeric) {
         double lo = points.first().x.toDouble(), hi = lo;
@@ -360,24 +675,10 @@ void ResultsPanel::updateChart()
             hi = std::max(hi, p.x.toDouble());
         }
         // A key swept over decades (learning rates) reads on a log scale.
-        const bool logScale = lo > 0 && hi / lo >= 20;
-        QAbstractAxis* xAxis = nullptr;
-        if (logScale) {
-            auto* axis = new QLogValueAxis;
-            axis->setBase(10);
-            axis->setLabelFormat(QStringLiteral("%g"));
-            axis->setMinorTickCount(-1);
-            axis->setRange(lo / 1.5, hi * 1.5);
-            xAxis = axis;
-        } else {
-            auto* axis = new QValueAxis;
-            axis->setLabelFormat(QStringLiteral("%.4g"));
-            const double pad = hi > lo ? (hi - lo) * 0.05 : 1.0;
-            axis->setRange(lo - pad, hi + pad);
-            xAxis = axis;
-        }
+        QAbstractAxis* xAxis = valueAxis(lo, hi, spansDecades(lo, hi), true);
         xAxis->setTitleText(QStringLiteral("--") + key);
         chart->addAxis(xAxis, Qt::AlignBottom);
+        chart->addAxis(yAxis, Qt::AlignLeft);
         for (int g = 0; g < groups.size(); ++g) {
             QList<QPointF> xy;
             for (const Point& p : std::as_const(points)) {
@@ -410,40 +711,39 @@ void ResultsPanel::updateChart()
             chart->legend()->markers(dots).first()->setVisible(false);
         }
         chart->legend()->setVisible(groups.size() > 1);
-    } else {
-        // Categories (a key that is not a number, or each condition): bars, one set per group.
-        QStringList categories;
-        for (const Point& p : std::as_const(points)) {
-            if (!categories.contains(p.x))
-                categories << p.x;
-        }
-        auto* series = new QBarSeries;
-        for (int g = 0; g < groups.size(); ++g) {
-            auto* set = new QBarSet(groups.at(g).isEmpty() ? metric : groups.at(g));
-            set->setColor(seriesColours().at(g % seriesColours().size()));
-            for (const QString& category : std::as_const(categories)) {
-                double value = 0;
-                for (const Point& p : std::as_const(points)) {
-                    if (p.group == groups.at(g) && p.x == category)
-                        value = p.y;
-                }
-                set->append(value);
-            }
-            series->append(set);
-        }
-        chart->addSeries(series);
-        auto* xAxis = new QBarCategoryAxis;
-        xAxis->append(categories);
-        xAxis->setTitleText(key.isEmpty() ? tr("condition") : QStringLiteral("--") + key);
-        chart->addAxis(xAxis, Qt::AlignBottom);
-        series->attachAxis(xAxis);
-        series->attachAxis(yAxis);
-        yMin = std::min(0.0, yMin);
-        chart->legend()->setVisible(groups.size() > 1);
+        return;
     }
-    const double yPad = yMax > yMin ? (yMax - yMin) * 0.08 : std::max(1e-9, std::abs(yMax) * 0.1 + 1e-9);
-    yAxis->setRange(yMin - (numeric ? yPad : 0.0), yMax + yPad);
-    yAxis->applyNiceNumbers();
+    // Categories (a key that is not a number, or each condition): bars, one set per line's value.
+    QStringList categories;
+    for (const Point& p : std::as_const(points)) {
+        if (!categories.contains(p.x))
+            categories << p.x;
+    }
+    // Each condition: bars across, so their labels read in full down the side.
+    QAbstractBarSeries* series = key.isEmpty() ? static_cast<QAbstractBarSeries*>(new QHorizontalBarSeries)
+                                               : static_cast<QAbstractBarSeries*>(new QBarSeries);
+    for (int g = 0; g < groups.size(); ++g) {
+        auto* set = new QBarSet(groups.at(g).isEmpty() ? metric : groups.at(g));
+        set->setColor(seriesColours().at(g % seriesColours().size()));
+        for (const QString& category : std::as_const(categories)) {
+            double value = 0;
+            for (const Point& p : std::as_const(points)) {
+                if (p.group == groups.at(g) && p.x == category)
+                    value = p.y;
+            }
+            set->append(value);
+        }
+        series->append(set);
+    }
+    chart->addSeries(series);
+    auto* categoryAxis = new QBarCategoryAxis;
+    categoryAxis->append(categories);
+    categoryAxis->setTitleText(key.isEmpty() ? tr("condition") : QStringLiteral("--") + key);
+    chart->addAxis(categoryAxis, key.isEmpty() ? Qt::AlignLeft : Qt::AlignBottom);
+    chart->addAxis(yAxis, key.isEmpty() ? Qt::AlignBottom : Qt::AlignLeft);
+    series->attachAxis(categoryAxis);
+    series->attachAxis(yAxis);
+    chart->legend()->setVisible(groups.size() > 1);
 }
 
 void ResultsPanel::showCondition(int index)
@@ -476,13 +776,16 @@ QString ResultsPanel::startDir() const
 {
     if (!m_lastDir.isEmpty())
         return m_lastDir;
-    // The experiment's folder: data/<slug>[/attempt-N] lies below it.
-    if (!m_model->results().isEmpty()) {
-        QString dir = QDir::cleanPath(QFileInfo(m_model->results().first().dataDir).absoluteFilePath());
+    // The experiment's data/ folder: Git ignores it, so an export leaves the working tree clean.
+    if (!m_experimentDir.isEmpty() && QFileInfo(m_experimentDir + QStringLiteral("/data")).isDir())
+        return m_experimentDir + QStringLiteral("/data");
+    // data/<slug>[/attempt-N] lies below it.
+    if (!m_rows.isEmpty()) {
+        QString dir = QDir::cleanPath(QFileInfo(m_rows.first().results.dataDir).absoluteFilePath());
         while (dir.size() > 1) {
             const QFileInfo info(dir);
             if (info.fileName() == QLatin1String("data"))
-                return info.absolutePath();
+                return info.absoluteFilePath();
             dir = info.absolutePath();
         }
     }
@@ -526,12 +829,39 @@ bool ResultsPanel::writeFile(const QString& title, const QString& path, const QB
 
 bool ResultsPanel::exportCsv(const QString& path)
 {
-    // The rows as the table shows them: its sort order, and only the rows it accepts.
-    QList<ResultsScanner::ConditionResults> rows;
-    for (int r = 0; r < m_sorted->rowCount(); ++r)
-        rows << m_model->results().at(m_sorted->mapToSource(m_sorted->index(r, 0)).row());
-    const QString text = ResultsCsv(m_model->keys(), m_model->metrics()).compare(rows);
-    return writeFile(tr("Export CSV"), path, text.toUtf8());
+    // The columns of `logistician results --format csv` (ResultsCsv::rows, one place for both): the
+    // keys and metrics, then state, attempt, exit code, elapsed, commit, image and host. The rows as
+    // the table shows them (its sort order), then the conditions without results, as the CLI lists them.
+    QList<ResultsScanner::Row> rows;
+    QList<ResultsScanner::ConditionResults> all;
+    for (const ResultsScanner::Row& row : std::as_const(m_rows))
+        all << row.results;
+    auto rowOf = [this](const QString& slug) -> const ResultsScanner::Row* {
+        for (const ResultsScanner::Row& row : std::as_const(m_rows)) {
+            if (row.results.slug == slug)
+                return &row;
+        }
+        return nullptr;
+    };
+    QSet<QString> listed;
+    for (int r = 0; r < m_sorted->rowCount(); ++r) {
+        const QString slug = m_sorted->index(r, 0).data(ResultsModel::SlugRole).toString();
+        if (const ResultsScanner::Row* row = rowOf(slug)) {
+            rows << *row;
+            listed.insert(slug);
+        }
+    }
+    for (const ResultsScanner::Row& row : std::as_const(m_rows)) {
+        if (!listed.contains(row.results.slug))
+            rows << row;
+    }
+    const QString text = ResultsCsv(ResultsScanner::keyNames(all), ResultsScanner::metricNames(all)).rows(rows);
+    if (!writeFile(tr("Export CSV"), path, text.toUtf8()))
+        return false;
+    m_saved->setText(
+        tr("Saved %n row(s) to %1", nullptr, static_cast<int>(rows.size())).arg(QDir::toNativeSeparators(path)));
+    m_saved->setToolTip(m_saved->text());
+    return true;
 }
 
 void ResultsPanel::renderChart(QPainter* painter, const QSize& size)
@@ -585,5 +915,9 @@ bool ResultsPanel::saveChart(const QString& path)
             tr("Could not save %1: the chart is saved as .png or .svg").arg(QDir::toNativeSeparators(path)));
         return false;
     }
-    return writeFile(tr("Save Chart"), path, data);
+    if (!writeFile(tr("Save Chart"), path, data))
+        return false;
+    m_saved->setText(tr("Saved the chart to %1").arg(QDir::toNativeSeparators(path)));
+    m_saved->setToolTip(m_saved->text());
+    return true;
 }

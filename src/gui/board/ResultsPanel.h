@@ -24,11 +24,14 @@ class QTreeView;
 
 // The results of the synced conditions: a comparison table with a row per
 // condition (its keys, then every number found in results/*.json and *.csv),
-// a chart of a chosen metric against a chosen condition key (one line per
-// combination of the other keys, when there are a few), and each condition's
+// a chart of a chosen metric against a chosen condition key (by default the
+// first numeric key that varies, one line per value of a second key, log
+// scales where values span decades), the conditions the chart leaves out and
+// why (no results yet, failed, diverged) listed under it, and each condition's
 // logs/, config/ and results/ to browse. Folders are read on a worker thread.
-// The compare table exports as CSV (ResultsCsv, as `logistician results`
-// writes it) and the chart saves as PNG or SVG.
+// The compare table exports as CSV with the columns of `logistician results
+// --format csv` (ResultsCsv) and the chart saves, as shown, as PNG or SVG. The
+// chart's choices are remembered per experiment (setExperimentDir).
 class ResultsPanel : public QWidget
 {
     Q_OBJECT
@@ -38,11 +41,16 @@ public:
 
     // Reads these conditions' folders again (in the background); scanned() follows.
     void scan(const QList<ResultsScanner::Input>& conditions);
+    // The same for a deployment's rows (ResultsScanner::pendingRows): where each condition stands too.
+    void scan(const QList<ResultsScanner::Row>& rows);
+    // The experiment whose choices (metric, key, series, tab) are restored and remembered.
+    void setExperimentDir(const QString& dir);
     bool isScanning() const { return m_watcher.isRunning(); }
     ResultsModel* model() const { return m_model; }
     QChart* chart() const;
     void setMetric(const QString& metric);
     void setKey(const QString& key);
+    void setSeriesKey(const QString& key); // empty: one line
     void showTab(int index);
 
     // What Export CSV… and Save Chart… do once a file is chosen: the compare table's
@@ -54,9 +62,16 @@ public:
 Q_SIGNALS:
     void scanned();
 
+protected:
+    void changeEvent(QEvent* event) override; // a theme chosen while shown: the chart follows
+
 private:
     void onScanned();
     void updateChart();
+    void fillSeries();
+    void chooseDefaults();
+    void remember();
+    void updateMissing(const QString& metric);
     void showCondition(int index);
     void previewFile(const QModelIndex& index);
     void chooseFile(const QString& title, const QString& name, const QStringList& filters,
@@ -67,8 +82,12 @@ private:
 
     ResultsModel* m_model;
     QSortFilterProxyModel* m_sorted;
-    QFutureWatcher<QList<ResultsScanner::ConditionResults>> m_watcher;
-    QList<ResultsScanner::Input> m_pending;
+    QFutureWatcher<QList<ResultsScanner::Row>> m_watcher;
+    QList<ResultsScanner::Row> m_pending;
+    QList<ResultsScanner::Row> m_rows; // every condition, with results or not
+    QString m_experimentDir;
+    bool m_restore = false; // the next scan restores the experiment's remembered choices
+    bool m_restoring = false;
     bool m_rescan = false;
 
     QStackedWidget* m_stack;
@@ -77,6 +96,9 @@ private:
     QTableView* m_table;
     QComboBox* m_metric;
     QComboBox* m_key;
+    QComboBox* m_series;
+    QLabel* m_missing;
+    QLabel* m_saved;
     QPushButton* m_exportCsv;
     QPushButton* m_saveChart;
     QString m_lastDir; // where the last export went
