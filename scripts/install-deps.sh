@@ -21,6 +21,10 @@ packages=(
     desktop-file-utils appstream dpkg-dev file librsvg2-bin hyperfine lintian ccache
     # the slurm backend's test cluster (tests/support/slurm-cluster.sh) and runtime
     slurm-wlm munge podman
+    # the aws tests' network namespace and the instances' addresses on its loopback (tests/support/ec2-emulator);
+    # its EC2 emulator, moto_server (pip's moto 5.2.1 with boto3), is in the machine image's Python: Debian
+    # packages no moto, and PyPI is out of reach here. The harness finds it on PATH or in a pyenv.
+    iproute2 util-linux
 )
 
 missing=()

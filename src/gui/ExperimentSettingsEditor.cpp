@@ -8,6 +8,7 @@
 #include "Theme.h"
 #include "aws/AwsParameters.h"
 #include "aws/AwsPrices.h"
+#include "aws/Terraform.h"
 #include "deploy/HostCheck.h"
 #include "deploy/Ssh.h"
 #include "deploy/backends/BackendRegistry.h"
@@ -203,7 +204,12 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     addField(aws, QStringLiteral("aws_ami_user"), tr("Login user:"), Kind::Text, line(tr("admin")),
              tr("The user the image lets in over SSH"));
     addField(aws, QStringLiteral("aws_root_volume_size"), tr("Root volume:"), Kind::Number,
-             numberBox(0, 16384, tr("the image's own size"), tr(" GB")), tr("The machine's disk"));
+             numberBox(0, 16384,
+                       tr("%1 GB (%2 GB with GPUs)")
+                           .arg(Terraform::defaultRootVolumeGb(false))
+                           .arg(Terraform::defaultRootVolumeGb(true)),
+                       tr(" GB")),
+             tr("The machine's disk"));
     m_fields.last().removeAtMinimum = true;
     addField(aws, QStringLiteral("aws_ssh_cidr"), tr("SSH allowed from:"), Kind::Text, line(tr("asked when deploying")),
              tr("An IPv4 range such as 203.0.113.7/32: your own address"));

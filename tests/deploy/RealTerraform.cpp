@@ -7,9 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
-#include <QRandomGenerator>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 
 bool RealTerraform::required()
 {
@@ -65,7 +63,7 @@ RealTerraform::Outcome RealTerraform::run(const QString& dir, const QStringList&
     const auto vars = environment();
     for (auto it = vars.begin(); it != vars.end(); ++it)
         env.insert(it.key(), it.value());
-    // Made-up keys: the offline plan needs some, and they can open nothing.
+    // Made-up keys: they can open nothing.
     env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIAOFFLINETEST00000"));
     env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("offline-test-secret"));
     p.setProcessEnvironment(env);
@@ -79,51 +77,4 @@ RealTerraform::Outcome RealTerraform::run(const QString& dir, const QStringList&
     p.waitForFinished(300000);
     return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
              QString::fromUtf8(p.readAllStandardError()) };
-}
-
-QJsonObject RealTerraform::plan(const QByteArray& mainTfJson, QString* error) const
-{
-    QTemporaryDir dir;
-    QFile main(dir.filePath(QStringLiteral("main.tf.json")));
-    main.open(QIODevice::WriteOnly);
-    main.write(mainTfJson);
-    main.close();
-    QFile override(dir.filePath(QStringLiteral("offline_override.tf.json")));
-    override.open(QIODevice::WriteOnly);
-    override.write(R"({"provider": {"aws": {"skip_credentials_validation": true, "skip_requesting_account_id": true,
-                       "skip_metadata_api_check": true, "skip_region_validation": true}}})");
-    override.close();
-    const QList<QStringList> steps {
-        { QStringLiteral("init"), QStringLiteral("-input=false"), QStringLiteral("-no-color") },
-        { QStringLiteral("validate"), QStringLiteral("-no-color") },
-        { QStringLiteral("plan"), QStringLiteral("-refresh=false"), QStringLiteral("-input=false"),
-          QStringLiteral("-lock=false"), QStringLiteral("-no-color"), QStringLiteral("-out=plan.bin") },
-        { QStringLiteral("show"), QStringLiteral("-json"), QStringLiteral("plan.bin") },
-    };
-    Outcome last;
-    for (const QStringList& step : steps) {
-        last = run(dir.path(), step);
-        if (last.exitCode != 0) {
-            *error = QStringLiteral("terraform %1: %2%3").arg(step.first(), last.err, last.out);
-            return {};
-        }
-    }
-    return QJsonDocument::fromJson(last.out.toUtf8()).object();
-}
-
-bool RealTerraform::installStandIn(const QString& binDir, int firstOctet, QMap<QString, QString>* env,
-                                   QString* why) const
-{
-    const QString standIn = qEnvironmentVariable("LOGISTICIAN_TEST_SUPPORT_DIR") + QStringLiteral("/terraform-standin");
-    if (!QFileInfo(standIn).isExecutable() || !QFile::link(standIn, binDir + QStringLiteral("/terraform"))) {
-        *why = QStringLiteral("cannot put %1 on PATH as terraform").arg(standIn);
-        return false;
-    }
-    env->insert(environment());
-    env->insert(QStringLiteral("PATH"), binDir + QLatin1Char(':') + qEnvironmentVariable("PATH"));
-    env->insert(QStringLiteral("TERRAFORM_STANDIN_LOG"), binDir + QStringLiteral("/standin.log"));
-    env->insert(QStringLiteral("TERRAFORM_STANDIN_FIRST_OCTET"), QString::number(firstOctet));
-    env->insert(QStringLiteral("TERRAFORM_STANDIN_BASE_PORT"),
-                QString::number(24000 + QRandomGenerator::global()->bounded(20000)));
-    return true;
 }

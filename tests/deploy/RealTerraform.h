@@ -9,8 +9,9 @@
 // The real terraform with the hashicorp/aws provider from the filesystem mirror
 // that scripts/test.sh finds (LOGISTICIAN_TF_MIRROR): a CLI configuration of
 // the test's own (TF_CLI_CONFIG_FILE), CHECKPOINT_DISABLE=1, no network where a
-// network namespace can be made. Only init, validate, plan (offline, the
-// provider's skip_* flags in an override file added here) and show.
+// network namespace can be made. The tests run it here for init and validate;
+// the CLI runs it for everything else (tests/support/ec2-emulator gives it the
+// EC2 API it applies against).
 class RealTerraform
 {
 public:
@@ -18,10 +19,6 @@ public:
     bool setUp(const QString& dir, QString* why);
     // TF_CLI_CONFIG_FILE and CHECKPOINT_DISABLE, for whatever runs terraform in the tests.
     QMap<QString, QString> environment() const;
-    // The stand-in (tests/support/terraform-standin) as `terraform` first on PATH in binDir, handing all
-    // but apply/destroy to the real one: adds environment() and the stand-in's settings (its log
-    // binDir/standin.log, machines from 127.0.0.firstOctet, a random base port) to env.
-    bool installStandIn(const QString& binDir, int firstOctet, QMap<QString, QString>* env, QString* why) const;
 
     struct Outcome
     {
@@ -30,9 +27,6 @@ public:
         QString err;
     };
     Outcome run(const QString& dir, const QStringList& args) const;
-    // init, validate, offline plan and `show -json` of main.tf.json's text in a scratch folder;
-    // the plan as JSON, or an empty object with *error (Terraform's own message).
-    QJsonObject plan(const QByteArray& mainTfJson, QString* error) const;
 
     // Skip with the reason on a user's machine; fail under CI=true.
     static bool required();

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The deploy dialog's Preview: the same preview as `deploy --dry-run`, worked
 // out in the background (terraform runs as a child process while the dialog
-// stays responsive), with the real terraform's plan made offline through the
-// stand-in; and the warning for a wide SSH range.
+// stays responsive), with the real terraform's plan against the EC2 emulator
+// (tests/support/ec2-emulator); and the warning for a wide SSH range.
 
 #include "DeployTestKit.h"
+#include "Ec2Emulator.h"
 #include "RealTerraform.h"
 #include "board/DeployDialog.h"
+#include "board/DeploymentBoard.h"
 #include "board/DeploymentMonitor.h"
 
 #include <QApplication>
@@ -16,6 +18,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTest>
 
 class TestDeployPreviewGui : public QObject
@@ -23,6 +26,7 @@ class TestDeployPreviewGui : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void previewShowsThePlan();
+    void boardShowsTerraformsWholeError();
 
 private:
     QTemporaryDir m_bin;
@@ -34,17 +38,14 @@ void TestDeployPreviewGui::previewShowsThePlan()
     QVERIFY(kit.isValid());
     RealTerraform tf;
     REQUIRE_REAL_TERRAFORM(tf, m_bin.path());
-    const QString standIn = qEnvironmentVariable("LOGISTICIAN_TEST_SUPPORT_DIR") + QStringLiteral("/terraform-standin");
-    QVERIFY(QFile::link(standIn, m_bin.filePath(QStringLiteral("terraform"))));
+    REQUIRE_EC2_EMULATOR();
     // This process is the app: it runs terraform itself.
     QMap<QString, QString> env = kit.env();
     const auto tfEnv = tf.environment();
     for (auto it = tfEnv.begin(); it != tfEnv.end(); ++it)
         env.insert(it.key(), it.value());
-    env.insert(QStringLiteral("PATH"), m_bin.path() + QLatin1Char(':') + qEnvironmentVariable("PATH"));
-    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIASTANDINKEY000002"));
-    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("standin-secret"));
-    env.insert(QStringLiteral("TERRAFORM_STANDIN_LOG"), m_bin.filePath(QStringLiteral("standin.log")));
+    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIAEMULATORKEY00002"));
+    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("emulator-secret"));
     for (auto it = env.begin(); it != env.end(); ++it)
         qputenv(it.key().toLocal8Bit(), it.value().toLocal8Bit());
 
@@ -114,6 +115,48 @@ void TestDeployPreviewGui::previewShowsThePlan()
     const QString cost = spotDialog.findChild<QLabel*>(QStringLiteral("deployCost"))->text();
     QVERIFY2(cost.contains(QStringLiteral("$0.0240")), qPrintable(cost)); // on demand, Frankfurt
     QVERIFY2(cost.contains(QStringLiteral("at most $0.0123 per hour each")), qPrintable(cost));
+}
+
+void TestDeployPreviewGui::boardShowsTerraformsWholeError()
+{
+    // Issue 26 item 7: a failed apply on the board says what terraform said (EC2 refused the launch: an
+    // instance type it does not have), not only the resource it names.
+    DeployTestKit kit;
+    QVERIFY(kit.isValid());
+    RealTerraform tf;
+    REQUIRE_REAL_TERRAFORM(tf, m_bin.path());
+    REQUIRE_EC2_EMULATOR();
+    QMap<QString, QString> env = kit.env();
+    env.insert(tf.environment());
+    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIAEMULATORKEY00003"));
+    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("emulator-secret"));
+    for (auto it = env.begin(); it != env.end(); ++it)
+        qputenv(it.key().toLocal8Bit(), it.value().toLocal8Bit());
+    auto project = kit.project({ QStringLiteral("--n 1") },
+                               { { QStringLiteral("backend"), QStringLiteral("aws") },
+                                 { QStringLiteral("aws_region"), QStringLiteral("eu-central-1") },
+                                 { QStringLiteral("aws_instance_type"), QStringLiteral("t3.enormous") },
+                                 { QStringLiteral("aws_ami"), Ec2Emulator::anyImage(QStringLiteral("eu-central-1")) },
+                                 { QStringLiteral("aws_ami_user"), QStringLiteral("root") } });
+    DeploymentBoard board;
+    board.show();
+    QVERIFY(board.setExperimentDir(project->experimentDir()));
+    QSignalSpy ops(board.monitor(), &DeploymentMonitor::operationFinished);
+    DeployOptions options;
+    options.backend = QStringLiteral("aws");
+    options.sshCidr = QStringLiteral("198.51.100.0/24");
+    board.monitor()->deploy(options);
+    const auto deployEnded = [&ops] {
+        for (const QList<QVariant>& op : std::as_const(ops)) {
+            if (op.at(0).value<DeploymentMonitor::Operation>() == DeploymentMonitor::Operation::Deploy)
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(deployEnded(), 240000);
+    const QString text = board.findChild<QLabel*>(QStringLiteral("boardMessage"))->text();
+    QVERIFY2(text.contains(QStringLiteral("creating EC2 Instance")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("InvalidInstanceType")), qPrintable(text));
 }
 
 QTEST_MAIN(TestDeployPreviewGui)

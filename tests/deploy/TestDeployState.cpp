@@ -26,6 +26,8 @@ private Q_SLOTS:
     void roundTrip();
     void hostPhasesKeepTheirJsonStrings();
     void terraformEscapesData();
+    void rootVolumeSizeAlwaysExplicit();
+    void terraformErrorsShownWhole();
     void userDataQuoted();
     void statusScriptParses();
     void terraformErrorsNameTheirKey();
@@ -253,6 +255,72 @@ void TestDeployState::terraformEscapesData()
     QVERIFY(text.contains("t3.$${x}"));
     QVERIFY(text.contains("%%{ if true }"));
     QVERIFY(!text.contains("\"t3.${"));
+}
+
+void TestDeployState::rootVolumeSizeAlwaysExplicit()
+{
+    // Issue 26 item 8: a launch never depends on the image's snapshot size (the emulator refuses one without).
+    DeploymentState s;
+    DeploymentState::Condition c;
+    c.index = 1;
+    c.text = QStringLiteral("--n 1");
+    c.slug = DeploymentState::slugFor(1, c.text);
+    s.conditions.append(c);
+    Terraform::Settings settings;
+    settings.region = QStringLiteral("eu-west-1");
+    settings.instanceType = QStringLiteral("t3.micro");
+    settings.sshCidr = QStringLiteral("198.51.100.0/24");
+    const auto rootSize = [&]() {
+        return Terraform::configuration(QStringLiteral("exp"), s, settings)
+            .value(QStringLiteral("resource"))
+            .toObject()
+            .value(QStringLiteral("aws_instance"))
+            .toObject()
+            .value(Terraform::resourceName(c.slug))
+            .toObject()
+            .value(QStringLiteral("root_block_device"))
+            .toArray()
+            .at(0)
+            .toObject()
+            .value(QStringLiteral("volume_size"))
+            .toInt(-1);
+    };
+    QCOMPARE(rootSize(), 30);
+    settings.gpu = true;
+    QCOMPARE(rootSize(), 100);
+    settings.rootVolumeGb = 12;
+    QCOMPARE(rootSize(), 12);
+}
+
+void TestDeployState::terraformErrorsShownWhole()
+{
+    // Issue 26 item 7: the error line, not only the location (the last lines of stderr) is kept.
+    CommandOutcome o;
+    o.exitCode = 1;
+    o.err = "\nError: creating EC2 Instance: operation error EC2: RunInstances, https response error StatusCode: "
+            "400, api error MissingParameter: The request must contain the parameter size or snapshotId\n\n"
+            "  with aws_instance.c3-10-3,\n  on main.tf.json line 125, in resource.aws_instance.c3-10-3:\n"
+            " 125:       },\n\n"
+            "Warning: Argument is deprecated\n\n  with aws_instance.c1,\n  on main.tf.json line 3:\n\nold.\n\n"
+            "Error: Invalid value\n\n  on main.tf.json line 9:\n   9: \"x\": 1\n\nThe given value is not valid.\n";
+    const QString text = Terraform::errorText(o);
+    QCOMPARE(
+        text,
+        QStringLiteral("creating EC2 Instance: operation error EC2: RunInstances, https response error StatusCode: "
+                       "400, api error MissingParameter: The request must contain the parameter size or "
+                       "snapshotId (aws_instance.c3-10-3); Invalid value The given value is not valid."));
+    // Box-drawn (colour on): the same.
+    CommandOutcome boxed;
+    boxed.exitCode = 1;
+    boxed.err = "\u256d\n\u2502 Error: No valid credential sources found\n\u2502 \n\u2502   with provider[\"aws\"],\n"
+                "\u2502 \n\u2502 Please see the provider's documentation.\n\u2575\n";
+    QVERIFY2(Terraform::errorText(boxed).startsWith(QStringLiteral("No valid credential sources found")),
+             qPrintable(Terraform::errorText(boxed)));
+    // Nothing terraform-like: the outcome's own text.
+    CommandOutcome plain;
+    plain.exitCode = 3;
+    plain.err = "killed\n";
+    QCOMPARE(Terraform::errorText(plain), plain.errorText());
 }
 
 void TestDeployState::userDataQuoted()

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // An aws deployment whose project folder is deleted: listed as an orphan from the index's copy of its state,
 // and `terminate --experiment PATH` destroys its machine with terraform destroy from the copy of the
-// Terraform state (the real terraform up to plan, the stand-in for apply/destroy, tests/support): the destroy
-// runs in the index's copy and the machine the copy's state names is ended.
+// Terraform state: the real terraform applies and destroys against the EC2 emulator (tests/support/ec2-emulator);
+// the destroy runs in the index's copy and the instance the copy's state names is terminated.
 #include "DeployTestKit.h"
+#include "Ec2Emulator.h"
 #include "RealTerraform.h"
 
 #include <QDir>
@@ -22,14 +23,9 @@ private Q_SLOTS:
     void deletedProjectIsDestroyedFromTheStateCopy();
 
 private:
-    QStringList standInLog() const
-    {
-        return QString::fromUtf8(DeployTestKit::readFile(m_log)).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-    }
     std::unique_ptr<DeployTestKit> m_kit;
     QTemporaryDir m_bin;
     RealTerraform m_tf;
-    QString m_log;
 };
 
 void TestOrphansAws::initTestCase()
@@ -37,11 +33,11 @@ void TestOrphansAws::initTestCase()
     m_kit = std::make_unique<DeployTestKit>();
     QVERIFY(m_kit->isValid());
     REQUIRE_REAL_TERRAFORM(m_tf, m_bin.path());
-    QString why;
-    QVERIFY2(m_tf.installStandIn(m_bin.path(), 40, &m_kit->env(), &why), qPrintable(why));
-    m_log = m_bin.filePath(QStringLiteral("standin.log"));
-    m_kit->env().insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIASTANDINKEY000001"));
-    m_kit->env().insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("standin/Secret+Key-0123456789abcdef"));
+    REQUIRE_EC2_EMULATOR();
+    m_kit->env().insert(m_tf.environment());
+    m_kit->env().insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIAEMULATORKEY00001"));
+    m_kit->env().insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"),
+                        QStringLiteral("emulator/Secret+Key-0123456789abcdef"));
 }
 
 void TestOrphansAws::deletedProjectIsDestroyedFromTheStateCopy()
@@ -51,7 +47,7 @@ void TestOrphansAws::deletedProjectIsDestroyedFromTheStateCopy()
                          { { QStringLiteral("backend"), QStringLiteral("aws") },
                            { QStringLiteral("aws_region"), QStringLiteral("eu-central-1") },
                            { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
-                           { QStringLiteral("aws_ami"), QStringLiteral("ami-0123456789abcdef0") },
+                           { QStringLiteral("aws_ami"), Ec2Emulator::anyImage(QStringLiteral("eu-central-1")) },
                            { QStringLiteral("aws_ami_user"), qEnvironmentVariable("USER", QStringLiteral("root")) } });
     QCOMPARE(m_kit
                  ->cli(*project,
@@ -62,8 +58,7 @@ void TestOrphansAws::deletedProjectIsDestroyedFromTheStateCopy()
     QTRY_COMPARE_WITH_TIMEOUT(DeployTestKit::containers(project->name()).size(), 1, 90000);
 
     // Terraform works in the index (the project's tree has no Terraform folder): the configuration as applied
-    // and the state beside it. The stand-in keeps EC2's view of the instances in terraform.tfstate.standin.json,
-    // where the real terraform keeps terraform.tfstate.
+    // and the state beside it.
     const QString index
         = m_kit->env().value(QStringLiteral("XDG_STATE_HOME")) + QStringLiteral("/logistician/deployments");
     QStringList copies;
@@ -74,31 +69,10 @@ void TestOrphansAws::deletedProjectIsDestroyedFromTheStateCopy()
     const QString terraformDir = m_kit->terraformDir(*project);
     QCOMPARE(copies.first(), terraformDir + QStringLiteral("/main.tf.json"));
     QVERIFY(!QFileInfo::exists(project->experimentDir() + QStringLiteral("/.logistician/terraform")));
-    const QString copyDir = QFileInfo(copies.first()).path();
-    const QJsonObject standIn
-        = QJsonDocument::fromJson(
-              DeployTestKit::readFile(terraformDir + QStringLiteral("/terraform.tfstate.standin.json")))
-              .object();
-    QCOMPARE(
-        QJsonDocument::fromJson(DeployTestKit::readFile(copyDir + QStringLiteral("/terraform.tfstate.standin.json")))
-            .object()
-            .value(QStringLiteral("instances")),
-        standIn.value(QStringLiteral("instances")));
-    // The stand-in's machines (sshd processes), to end them whatever happens: their folder goes below.
-    QList<qint64> pids;
-    for (const QJsonValue& v : standIn.value(QStringLiteral("instances")).toObject())
-        pids << v.toObject().value(QStringLiteral("pid")).toVariant().toLongLong();
-    QCOMPARE(pids.size(), 1);
-    auto endMachines = qScopeGuard([pids] {
-        for (qint64 pid : pids)
-            QProcess::execute(QStringLiteral("kill"), { QString::number(pid) });
-    });
-    // Alive: the process is there and no zombie (one nobody has reaped yet is dead all the same).
-    auto alive = [](qint64 pid) {
-        const QByteArray stat = DeployTestKit::readFile(QStringLiteral("/proc/%1/stat").arg(pid));
-        return !stat.isEmpty() && !stat.mid(stat.lastIndexOf(')') + 1).trimmed().startsWith('Z');
-    };
-    QVERIFY(alive(pids.first()));
+    QVERIFY(QFileInfo::exists(terraformDir + QStringLiteral("/terraform.tfstate")));
+    const QJsonArray running = Ec2Emulator::liveInstances(QStringLiteral("eu-central-1"), project->name());
+    QCOMPARE(running.size(), 1);
+    QCOMPARE(running.at(0).toObject().value(QStringLiteral("state")).toString(), QStringLiteral("running"));
 
     const QString experimentDir = project->experimentDir();
     QVERIFY(QDir(experimentDir).removeRecursively());
@@ -114,21 +88,17 @@ void TestOrphansAws::deletedProjectIsDestroyedFromTheStateCopy()
     QCOMPARE(row.value(QStringLiteral("backend")).toString(), QStringLiteral("aws"));
     QCOMPARE(row.value(QStringLiteral("machines")).toInt(), 1);
 
-    QFile::remove(m_log);
     const CliResult terminated = CliProcess::run({ QStringLiteral("terminate"), QStringLiteral("--experiment"),
                                                    experimentDir, QStringLiteral("--yes"), QStringLiteral("--force") },
                                                  project->root(), m_kit->env());
     qDebug().noquote() << terminated.err << terminated.out;
     QCOMPARE(terminated.exitCode, 0);
     // Destroyed where Terraform applied, the index's folder (the project's own folder is gone, and it never held
-    // Terraform's files): the stand-in found the instance in that state and ended it, so the machine is gone, not
-    // only the containers.
-    const QStringList calls = standInLog();
-    QVERIFY2(calls.last().startsWith(QStringLiteral("terraform destroy -input=false -auto-approve")),
-             qPrintable(calls.join(QLatin1Char('\n'))));
-    QVERIFY2(calls.last().contains(QStringLiteral("cwd=") + terraformDir + QLatin1Char(' ')),
-             qPrintable(calls.join(QLatin1Char('\n'))));
-    QTRY_VERIFY_WITH_TIMEOUT(!alive(pids.first()), 10000);
+    // Terraform's files): the instance that state names is terminated, so the machine is gone, not only the
+    // containers.
+    QVERIFY2(terminated.err.contains(QStringLiteral("terraform destroy -input=false -auto-approve")),
+             qPrintable(terminated.err));
+    QVERIFY(Ec2Emulator::liveInstances(QStringLiteral("eu-central-1"), project->name()).isEmpty());
     QVERIFY(DeployTestKit::containers(project->name()).isEmpty());
     QVERIFY(!QDir(index).entryList(QDir::Dirs | QDir::NoDotAndDotDot).contains(QStringLiteral("recovered")));
     QVERIFY(QDir(index).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());

@@ -219,7 +219,9 @@ QString DeployContext::runnerDir(const DeploymentState::Host& host) const
         return stateDir + QStringLiteral("/runner");
     // One folder per host address: two addresses may reach the same filesystem (the test machines on
     // 127.0.0.x do; so can two ssh hosts sharing an NFS home), and two runners must never share a queue.
-    QString key = host.address;
+    // A cloud machine's by its instance id: EC2 gives a stopped machine a new address when it starts again,
+    // and its runner's folder (claims, exit codes) must still be found there.
+    QString key = host.id.isEmpty() ? host.address : host.id;
     for (QChar& ch : key) {
         if (!(ch.isLetterOrNumber() && ch.unicode() < 128) && ch != QLatin1Char('.') && ch != QLatin1Char('-'))
             ch = QLatin1Char('-');

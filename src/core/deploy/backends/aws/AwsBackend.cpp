@@ -190,8 +190,9 @@ void AwsBackend::runTerraform(const QStringList& args, const QMap<QString, QStri
 {
 
     Q_EMIT progress(QStringLiteral("terraform %1").arg(args.value(0)));
-    AsyncCommand::run(Terraform::command(terraformDir(), args, env), this,
-                      [then](const CommandOutcome& o) { then(o.exitCode, o.out, o.ok() ? QString() : o.errorText()); });
+    AsyncCommand::run(Terraform::command(terraformDir(), args, env), this, [then](const CommandOutcome& o) {
+        then(o.exitCode, o.out, o.ok() ? QString() : Terraform::errorText(o));
+    });
 }
 
 namespace {
@@ -421,8 +422,9 @@ void AwsBackend::release(DeploymentState* state, Done done)
     // terraform destroy in the Terraform folder, init done.
     auto destroy = [this](DeploymentState* state, const QMap<QString, QString>& env, Done done) {
         runTerraform(
+            // A deploy still applying holds the state's lock: wait for it (terminate wins), then destroy all.
             { QStringLiteral("destroy"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
-              QStringLiteral("-no-color") },
+              QStringLiteral("-lock-timeout=10m"), QStringLiteral("-no-color") },
             env, [this, state, done](int code, const QByteArray&, const QString& message) {
                 if (code != 0) {
                     done(Result::failed(QStringLiteral("terraform destroy failed: %1; run `logistician terminate` "

@@ -118,7 +118,8 @@ void AwsBackend::readdress(DeploymentState* state, const QMap<QString, QString>&
                 { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
                 [this, state, slugs, done](int code, const QByteArray& out, const QString& message) {
                     QString error;
-                    const auto instances = code == 0 ? Terraform::parseOutput(out, &error) : std::nullopt;
+                    // The machines still stopped have no public address (EC2 takes it back at a stop).
+                    const auto instances = code == 0 ? Terraform::parseOutput(out, &error, true) : std::nullopt;
                     if (!instances) {
                         done(Result::failed(
                             QStringLiteral("terraform output failed: %1").arg(error.isEmpty() ? message : error)));

@@ -57,7 +57,7 @@ struct Machine
     QString instanceType;
     QString ami; // empty: the newest official Debian 12 image
     QString user;
-    int rootVolumeGb = 0; // 0: the image's own size
+    int rootVolumeGb = 0; // 0: not set (Terraform::defaultRootVolumeGb)
     bool spot = false; // aws_spot: spot instances, which AWS may take back (preempted)
     QString spotMaxPrice; // aws_spot_max_price; empty: up to the on-demand price
     QString regionSource; // "parameters.json" or "settings"

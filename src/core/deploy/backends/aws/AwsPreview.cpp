@@ -128,8 +128,13 @@ void AwsBackend::previewMachines(const DeploymentState& state, const DeployOptio
                               QStringLiteral("-no-color") },
                             env, [this, lines, end](const CommandOutcome& o) {
                                 if (!o.ok()) {
-                                    end(Result::badInput(
-                                        terraformRejected(QStringLiteral("plan"), QString::fromUtf8(o.err + o.out))));
+                                    const QString said = QString::fromUtf8(o.err + o.out);
+                                    if (const QString ami = Terraform::amiLookupProblem(said); !ami.isEmpty()) {
+                                        end(Result::badInput(QStringLiteral("%1: aws_ami: %2")
+                                                                 .arg(m_context.experiment.parametersPath(), ami)));
+                                        return;
+                                    }
+                                    end(Result::badInput(terraformRejected(QStringLiteral("plan"), said)));
                                     return;
                                 }
                                 *lines << QStringLiteral("terraform plan:");

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "Terraform.h"
 
+#include "PrintableText.h"
 #include "ShellWords.h"
 #include "aws/AwsParameters.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 
 namespace Terraform {
 
@@ -132,8 +134,7 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
     QJsonObject rootVolume { { QStringLiteral("volume_type"), QStringLiteral("gp3") },
                              { QStringLiteral("encrypted"), true },
                              { QStringLiteral("delete_on_termination"), true } };
-    if (s.rootVolumeGb > 0)
-        rootVolume.insert(QStringLiteral("volume_size"), s.rootVolumeGb);
+    rootVolume.insert(QStringLiteral("volume_size"), s.rootVolumeGb > 0 ? s.rootVolumeGb : defaultRootVolumeGb(s.gpu));
     // IMDSv2 only, one hop: the instance's metadata is not reachable from its containers.
     const QJsonObject metadata { { QStringLiteral("http_endpoint"), QStringLiteral("enabled") },
                                  { QStringLiteral("http_tokens"), QStringLiteral("required") },
@@ -227,6 +228,15 @@ AmiFamily defaultAmi(bool gpu)
              QStringLiteral("admin") };
 }
 
+int defaultRootVolumeGb(bool gpu)
+{
+    // 30 GiB: the 8 GiB of Debian's image plus room for a few Docker images and the runs' results, at about
+    // $2.40 a month of gp3 while a machine lives (its volume is deleted with it). The GPU family's image is
+    // far larger (CUDA, the driver, Docker with the NVIDIA toolkit), and AWS refuses a volume smaller than an
+    // image's snapshot: 100 GiB. An aws_ami with a larger snapshot needs aws_root_volume_size.
+    return gpu ? 100 : 30;
+}
+
 QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs)
 {
     QJsonObject resource = configuration.value(QStringLiteral("resource")).toObject();
@@ -316,7 +326,65 @@ Command command(const QString& dir, const QStringList& args, const QMap<QString,
     return c;
 }
 
-std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* error)
+QString amiLookupProblem(const QString& terraformText)
+{
+    static const QRegularExpression lookup(QStringLiteral("data\\.aws_ami\\.([a-z]+)"));
+    const QRegularExpressionMatch m = lookup.match(terraformText);
+    if (!m.hasMatch() || !terraformText.contains(QLatin1String("returned no results")))
+        return {};
+    const AmiFamily family = defaultAmi(m.captured(1) == QLatin1String("gpu"));
+    return QStringLiteral("no image in this region matches the %1 image lookup (owner %2, name \"%3\"); set aws_ami to "
+                          "an image id of the region (and aws_ami_user to its login user)")
+        .arg(family.key == QLatin1String("gpu") ? QStringLiteral("GPU") : QStringLiteral("Debian 12"), family.owner,
+             family.namePattern);
+}
+
+QString errorText(const CommandOutcome& outcome)
+{
+    QStringList errors;
+    QString current;
+    QString where;
+    bool inError = false;
+    const auto flush = [&]() {
+        if (!current.isEmpty())
+            errors << (where.isEmpty() ? current : QStringLiteral("%1 (%2)").arg(current, where));
+        current.clear();
+        where.clear();
+    };
+    static const QRegularExpression sourceLine(QStringLiteral("^\\d+:"));
+    const QStringList lines = PrintableText::clean(QString::fromUtf8(outcome.err)).split(QLatin1Char('\n'));
+    for (QString line : lines) {
+        // With colour on, terraform frames each diagnostic in box-drawing characters.
+        while (!line.isEmpty() && QStringLiteral("\u2502\u2577\u2575 ").contains(line.front()))
+            line.remove(0, 1);
+        line = line.trimmed();
+        if (line.startsWith(QLatin1String("Error: "))) {
+            flush();
+            current = line.mid(7).trimmed();
+            inError = true;
+        } else if (line.startsWith(QLatin1String("Warning: "))) {
+            flush();
+            inError = false;
+        } else if (!inError || line.isEmpty() || sourceLine.match(line).hasMatch() || line.startsWith(QChar(0x251c))
+                   || (line.startsWith(QLatin1String("on ")) && line.contains(QLatin1String(" line ")))) {
+            continue;
+        } else if (line.startsWith(QLatin1String("with ")) && where.isEmpty()) {
+            where = line.mid(5);
+            if (where.endsWith(QLatin1Char(',')))
+                where.chop(1);
+        } else {
+            current += QLatin1Char(' ') + line;
+        }
+    }
+    flush();
+    if (errors.isEmpty())
+        return outcome.errorText();
+    const QString problem = amiLookupProblem(errors.join(QLatin1Char('\n')));
+    return (problem.isEmpty() ? QString() : problem + QStringLiteral("; terraform: "))
+        + errors.join(QStringLiteral("; "));
+}
+
+std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* error, bool addressless)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
@@ -335,6 +403,8 @@ std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* erro
         i.id = o.value(QStringLiteral("id")).toString();
         i.address = o.value(QStringLiteral("public_ip")).toString();
         i.port = o.value(QStringLiteral("ssh_port")).toInt(22);
+        if (i.address.isEmpty() && addressless)
+            continue;
         if (i.address.isEmpty()) {
             if (error)
                 *error = QStringLiteral("terraform output: instance %1 has no public address").arg(i.slug);

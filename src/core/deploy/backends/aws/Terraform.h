@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "AsyncCommand.h"
 #include "Command.h"
 #include "deploy/DeploymentState.h"
 
@@ -26,7 +27,7 @@ struct Settings
     QString ami; // empty: the newest image of defaultAmi(gpu)
     bool gpu = false; // the conditions need GPUs (gpus, or remote_docker_command nvidia-docker)
     QString user; // login user on the image
-    int rootVolumeGb = 0; // 0: the image's own size
+    int rootVolumeGb = 0; // 0: defaultRootVolumeGb(gpu)
     QString sshCidr; // the only address range allowed in, and only to port 22
     QString publicKey; // the setup SSH key's public half
     QString userData; // the bootstrap script
@@ -55,6 +56,11 @@ struct AmiFamily
 // boot. Otherwise the official Debian 12 image.
 AmiFamily defaultAmi(bool gpu);
 
+// The root volume's size when aws_root_volume_size is not set. Always explicit, so a launch never depends on
+// the image's snapshot size: AWS would take the snapshot's (Debian's is 8 GiB, too small for Docker images and
+// results), and the EC2 emulator the tests use refuses a launch without a size. gpu: the GPU family's image.
+int defaultRootVolumeGb(bool gpu);
+
 // One instance per condition not terminated yet.
 QJsonObject configuration(const QString& experimentName, const DeploymentState& state, const Settings& settings);
 // A configuration without the instances (and outputs) of these condition slugs; apply it to destroy just them.
@@ -71,7 +77,17 @@ std::optional<QString> userData(const QString& templateText, const QString& expe
                                 int autoStopMinutes);
 // terraform ARGS in dir, -input=false added by the caller; env holds the credentials, marked secret.
 Command command(const QString& dir, const QStringList& args, const QMap<QString, QString>& env);
-std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* error);
+// When terraform's text says the image lookup of a default family (data.aws_ami.NAME) found no image: what
+// to do about it, naming the family's owner and name pattern; else empty.
+QString amiLookupProblem(const QString& terraformText);
+// What a failed terraform said, whole: each "Error:" with its detail lines and the resource it names
+// ("creating EC2 Instance: ... api error MissingParameter: ... (aws_instance.c1)"), errors joined by "; ";
+// the source lines it quotes left out; an image lookup that found nothing said so first (amiLookupProblem).
+// The outcome's own errorText() when terraform printed no error.
+QString errorText(const CommandOutcome& outcome);
+// An instance without a public address (a stopped one has none) is an error, unless addressless is true:
+// then it is left out.
+std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* error, bool addressless = false);
 
 QString installHint();
 // A Terraform resource name for a condition slug (letters, digits, '_' and '-', starting with a letter).
