@@ -230,8 +230,12 @@ ResultsPanel::ResultsPanel(QWidget* parent)
         updateChart();
     });
     connect(m_series, &QComboBox::currentIndexChanged, this, &ResultsPanel::updateChart);
-    for (QComboBox* combo : { m_metric, m_key, m_series })
-        connect(combo, &QComboBox::activated, this, &ResultsPanel::remember);
+    for (QComboBox* combo : { m_metric, m_key, m_series }) {
+        connect(combo, &QComboBox::activated, this, [this] {
+            m_chosenByUser = true;
+            remember();
+        });
+    }
     connect(m_tabs, &QTabWidget::currentChanged, this, &ResultsPanel::remember);
     connect(m_conditions, &QListWidget::currentRowChanged, this, &ResultsPanel::showCondition);
     connect(m_files->selectionModel(), &QItemSelectionModel::currentChanged, this, &ResultsPanel::previewFile);
@@ -321,7 +325,7 @@ void ResultsPanel::onScanned()
     QString metric = m_metric->currentText();
     QString key = m_key->currentData().toString();
     QString series = m_series->currentData().toString();
-    bool chosen = m_metric->count() > 0; // a choice on screen is kept
+    bool chosen = m_chosenByUser && m_metric->count() > 0; // a choice the user made is kept
     int tab = -1;
     if (m_restore && !m_experimentDir.isEmpty()) {
         const QVariantMap remembered = Settings().resultsView(m_experimentDir);
@@ -330,9 +334,11 @@ void ResultsPanel::onScanned()
             key = remembered.value(QStringLiteral("key")).toString();
             series = remembered.value(QStringLiteral("series")).toString();
             tab = remembered.value(QStringLiteral("tab"), -1).toInt();
-            chosen = true;
+            chosen = remembered.value(QStringLiteral("chosen"), true).toBool();
+            m_chosenByUser = chosen;
         } else {
             chosen = false;
+            m_chosenByUser = false;
         }
     }
     const QString condition
@@ -476,24 +482,28 @@ void ResultsPanel::remember()
                                 { QStringLiteral("key"), m_key->currentData().toString() },
                                 { QStringLiteral("series"), m_series->currentData().toString() },
                                 { QStringLiteral("tab"), m_tabs->currentIndex() },
+                                { QStringLiteral("chosen"), m_chosenByUser },
                             });
 }
 
 void ResultsPanel::setMetric(const QString& metric)
 {
     m_metric->setCurrentIndex(m_metric->findText(metric));
+    m_chosenByUser = true;
     remember();
 }
 
 void ResultsPanel::setKey(const QString& key)
 {
     m_key->setCurrentIndex(m_key->findData(key));
+    m_chosenByUser = true;
     remember();
 }
 
 void ResultsPanel::setSeriesKey(const QString& key)
 {
     m_series->setCurrentIndex(qMax(0, m_series->findData(key)));
+    m_chosenByUser = true;
     remember();
 }
 

@@ -88,6 +88,9 @@ private:
     QString m_experimentDir;
     bool m_restore = false; // the next scan restores the experiment's remembered choices
     bool m_restoring = false;
+    // The metric, key or lines were picked by the user (or restored from such a pick): kept across scans.
+    // Defaults are chosen anew at each scan, so early defaults (one result in) do not stick.
+    bool m_chosenByUser = false;
     bool m_rescan = false;
 
     QStackedWidget* m_stack;
