@@ -5,18 +5,21 @@
 
 #include "DeployTestKit.h"
 #include "SshMachines.h"
+#include "deploy/DeployContext.h"
 
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QStandardPaths>
 #include <QTest>
+#include <sys/stat.h>
 
 class TestStatusQueries : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void sameStateIsWrittenOnce();
     void localRoundIsOneQuery();
     void sshRoundIsOneQueryPerHost();
 
@@ -51,6 +54,50 @@ void TestStatusQueries::initTestCase()
             + "' \"$@\"\n");
     f.close();
     QVERIFY(f.setPermissions(f.permissions() | QFileDevice::ExeOwner));
+}
+
+// A round that changed nothing writes nothing: the state file (replaced by a rename on each write) keeps its inode.
+void TestStatusQueries::sameStateIsWrittenOnce()
+{
+    QTemporaryDir stateHome;
+    const QByteArray savedStateHome = qgetenv("XDG_STATE_HOME");
+    qputenv("XDG_STATE_HOME", stateHome.path().toUtf8()); // an index of the test's own
+    TestProject project;
+    Experiment experiment;
+    QVERIFY(Experiment::open(project.experimentDir(), &experiment));
+    DeployContext ctx(experiment);
+    QVERIFY(ctx.createBackend(QStringLiteral("local")).isOk());
+    ctx.stateDir = experiment.dir() + QStringLiteral("/.logistician");
+    ctx.state.experiment = QStringLiteral("exp");
+    ctx.state.backend = QStringLiteral("local");
+    ctx.state.commit = QStringLiteral("0123456789abcdef0123456789abcdef01234567");
+    DeploymentState::Condition c;
+    c.index = 1;
+    c.text = QStringLiteral("--x 1");
+    c.slug = DeploymentState::slugFor(1, c.text);
+    ctx.state.conditions << c;
+    const QString file = ctx.stateDir + QLatin1Char('/') + QLatin1String(DeploymentState::FileName);
+    auto inode = [&file] {
+        struct stat st
+        {
+        };
+        return ::stat(QFile::encodeName(file).constData(), &st) == 0 ? st.st_ino : ino_t(0);
+    };
+    ctx.save();
+    const ino_t first = inode();
+    QVERIFY(first != 0);
+    ctx.save();
+    QCOMPARE(inode(), first);
+    ctx.state.conditions[0].phase = DeploymentState::Phase::Running;
+    ctx.save();
+    QVERIFY(inode() != first);
+    DeploymentState loaded;
+    QVERIFY(DeploymentState::load(ctx.stateDir, &loaded).isOk());
+    QCOMPARE(loaded.conditions.at(0).phase, DeploymentState::Phase::Running);
+    if (savedStateHome.isEmpty())
+        qunsetenv("XDG_STATE_HOME");
+    else
+        qputenv("XDG_STATE_HOME", savedStateHome);
 }
 
 QStringList TestStatusQueries::calls() const
