@@ -15,7 +15,8 @@
 # LOGISTICIAN=path/to/logistician picks the binary (default build/logistician),
 # BENCH_SWEEP_APP the app program (default build/bench/sweep/bench_sweep_app),
 # BENCH_SWEEP_PERF=FILE records a perf profile of the app into FILE,
-# BENCH_SWEEP_RAW=0 skips the yardstick.
+# BENCH_SWEEP_RAW=0 skips the yardstick, BENCH_SWEEP_STATUS_ARGS adds options to
+# `status --watch` (e.g. --no-auto-sync: the status rounds alone, no docker logs per condition).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 n=${1:-200}
@@ -81,7 +82,7 @@ if [ "$watch" != cli ]; then
     fi
 fi
 if [ "$watch" != app ]; then
-    /usr/bin/time -a -o "$cpu_log" -f "%U %S" "$bin" status . --watch --interval 1 >"$work/status.log" 2>&1 || true
+    /usr/bin/time -a -o "$cpu_log" -f "%U %S" "$bin" status . --watch --interval 1 ${BENCH_SWEEP_STATUS_ARGS:-} >"$work/status.log" 2>&1 || true
 fi
 app_code=0
 if [ -n "$app_pid" ]; then
@@ -106,8 +107,8 @@ printf 'wall %.1f s (deploy %.1f s, %s s CPU), ideal %.1f s (N/P x 1 s), ratio %
 [ -z "$raw" ] || printf 'wall / yardstick %.3f\n' "$(echo "$wall / $raw" | bc -l)"
 if [ "$watch" != app ]; then
     cpu=$(awk '{ s += $1 + $2 } END { printf "%.2f", s }' "$cpu_log")
-    printf 'watcher (status --watch --interval 1) CPU (user+sys, its commands included) %s s over %.1f s: ' \
-        "$cpu" "$watched"
+    printf 'watcher (status --watch --interval 1%s) CPU (user+sys, its commands included) %s s over %.1f s: ' \
+        "${BENCH_SWEEP_STATUS_ARGS:+ $BENCH_SWEEP_STATUS_ARGS}" "$cpu" "$watched"
     printf '%.1f%% of one core\n' "$(echo "100 * $cpu / $watched" | bc -l)"
 fi
 if [ -n "$app_pid" ]; then
