@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # A sweep of N one-second conditions on the local backend with max_parallel P
 # (default 200 and 4): the wall time from `deploy` until every condition has
-# ended, against the ideal N/P seconds plus start-up, and the CPU time of
-# whatever watches it meanwhile (user+sys, from /usr/bin/time):
+# ended, against the same N containers run by a bare `xargs -P P docker run`
+# loop just before (the yardstick) and the ideal N/P seconds, and the CPU time
+# of whatever watches it meanwhile (user+sys, from /usr/bin/time):
 #   WATCH=cli   `status --watch --interval 1` (the default)
 #   WATCH=app   the desktop app on the experiment's board (build/bench/sweep/bench_sweep_app,
 #               offscreen; it polls every LOGISTICIAN_POLL_SECONDS, default 5), alone
@@ -13,7 +14,9 @@
 #
 # LOGISTICIAN=path/to/logistician picks the binary (default build/logistician),
 # BENCH_SWEEP_APP the app program (default build/bench/sweep/bench_sweep_app),
-# BENCH_SWEEP_PERF=FILE records a perf profile of the app into FILE.
+# BENCH_SWEEP_PERF=FILE records a perf profile of the app into FILE,
+# BENCH_SWEEP_RAW=0 skips the yardstick, BENCH_SWEEP_STATUS_ARGS adds options to
+# `status --watch` (e.g. --no-auto-sync: the status rounds alone, no docker logs per condition).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 n=${1:-200}
@@ -23,7 +26,11 @@ case $watch in cli | app | both) ;; *) echo "WATCH must be cli, app or both" >&2
 bin=${LOGISTICIAN:-$here/build/logistician}
 app=${BENCH_SWEEP_APP:-$here/build/bench/sweep/bench_sweep_app}
 work=$(mktemp -d /tmp/logistician-sweep-bench.XXXXXX)
-trap '"$bin" terminate "$work/exp" --yes --force >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+raw_label=logistician-sweep-bench-raw=$$
+remove_raw() {
+    docker ps -aq --filter "label=$raw_label" | xargs -r docker rm -f >/dev/null 2>&1 || true
+}
+trap '"$bin" terminate "$work/exp" --yes --force >/dev/null 2>&1 || true; remove_raw; rm -rf "$work"' EXIT
 
 mkdir -p "$work/exp"
 cd "$work/exp"
@@ -43,11 +50,24 @@ git add -A
 git -c user.name=bench -c user.email=bench@localhost commit -qm sweep
 "$bin" build . >/dev/null 2>&1 # the image build is not what is measured
 
+# The yardstick: the same N containers (same base image, same command, kept until the end as deploy keeps
+# them), P at a time by a bare xargs loop, each `docker run` waiting for its container.
+raw=
+if [ "${BENCH_SWEEP_RAW:-1}" != 0 ]; then
+    raw_load=$(cut -d' ' -f1-3 /proc/loadavg)
+    raw_start=$(date +%s.%N)
+    seq 1 "$n" | xargs -P "$p" -I{} docker run --label "$raw_label" --name "sweep-bench-raw-$$-{}" \
+        debian:bookworm-slim sh -c 'sleep 1' condition
+    raw=$(echo "$(date +%s.%N) - $raw_start" | bc)
+    remove_raw
+fi
+
 cpu_log=$work/cpu.txt
+deploy_cpu_log=$work/deploy-cpu.txt
 app_log=$work/app-time.txt
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 start=$(date +%s.%N)
-/usr/bin/time -a -o "$cpu_log" -f "%U %S" "$bin" deploy . --yes ${LOGISTICIAN_DEPLOY_ARGS:-} >"$work/deploy.log" 2>&1
+/usr/bin/time -o "$deploy_cpu_log" -f "%U %S" "$bin" deploy . --yes ${LOGISTICIAN_DEPLOY_ARGS:-} >"$work/deploy.log" 2>&1
 handed=$(date +%s.%N)
 app_pid=
 if [ "$watch" != cli ]; then
@@ -62,7 +82,7 @@ if [ "$watch" != cli ]; then
     fi
 fi
 if [ "$watch" != app ]; then
-    /usr/bin/time -a -o "$cpu_log" -f "%U %S" "$bin" status . --watch --interval 1 >"$work/status.log" 2>&1 || true
+    /usr/bin/time -a -o "$cpu_log" -f "%U %S" "$bin" status . --watch --interval 1 ${BENCH_SWEEP_STATUS_ARGS:-} >"$work/status.log" 2>&1 || true
 fi
 app_code=0
 if [ -n "$app_pid" ]; then
@@ -73,13 +93,24 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 done_count=$(find data -name exit_code.txt 2>/dev/null | wc -l)
 wall=$(echo "$end - $start" | bc)
+watched=$(echo "$end - $handed" | bc)
 ideal=$(echo "$n / $p" | bc -l)
-cpu=$(awk '{ s += $1 + $2 } END { printf "%.2f", s }' "$cpu_log")
+deploy_cpu=$(awk '{ s += $1 + $2 } END { printf "%.2f", s }' "$deploy_cpu_log")
 printf 'conditions %d, max_parallel %d, watched by %s: %d ended\n' "$n" "$p" "$watch" "$done_count"
+if [ -n "$raw" ]; then
+    printf 'yardstick: xargs -P%d docker run, %d containers: %.1f s (load average before %s)\n' \
+        "$p" "$n" "$raw" "$raw_load"
+fi
 printf 'load average before %s, after %s\n' "$load_before" "$load_after"
-printf 'wall %.1f s (deploy %.1f s), ideal %.1f s (N/P x 1 s), ratio %.2f\n' "$wall" \
-    "$(echo "$handed - $start" | bc)" "$ideal" "$(echo "$wall / $ideal" | bc -l)"
-printf 'CLI CPU (user+sys) %s s, %.1f%% of one core over the wall time\n' "$cpu" "$(echo "100 * $cpu / $wall" | bc -l)"
+printf 'wall %.1f s (deploy %.1f s, %s s CPU), ideal %.1f s (N/P x 1 s), ratio %.2f\n' "$wall" \
+    "$(echo "$handed - $start" | bc)" "$deploy_cpu" "$ideal" "$(echo "$wall / $ideal" | bc -l)"
+[ -z "$raw" ] || printf 'wall / yardstick %.3f\n' "$(echo "$wall / $raw" | bc -l)"
+if [ "$watch" != app ]; then
+    cpu=$(awk '{ s += $1 + $2 } END { printf "%.2f", s }' "$cpu_log")
+    printf 'watcher (status --watch --interval 1%s) CPU (user+sys, its commands included) %s s over %.1f s: ' \
+        "${BENCH_SWEEP_STATUS_ARGS:+ $BENCH_SWEEP_STATUS_ARGS}" "$cpu" "$watched"
+    printf '%.1f%% of one core\n' "$(echo "100 * $cpu / $watched" | bc -l)"
+fi
 if [ -n "$app_pid" ]; then
     grep '^app:' "$work/app.log" || { echo "the app failed (exit code $app_code):" >&2; cat "$work/app.log" >&2; }
     read -r au as am <"$app_log" || true

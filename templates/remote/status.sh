@@ -1,36 +1,70 @@
 # The status poll of a deployment, run by sh on each host (see StatusRound::script).
 # @DOCKER@ is replaced by the docker command, every word quoted by ShellWords::quote;
-# the lines calling r and s are appended below, their arguments quoted the same way:
-#   r RUNNER_DIR                       the host's runner (runner.sh)
-#   s SLUG DATA_DIR CONTAINER CLAIM    CLAIM: the runner's claims/SLUG folder
+# the lines calling r, s and q are appended below, their arguments quoted the same way:
+#   r RUNNER_DIR                             the host's runner (runner.sh)
+#   s SLUG DATA_DIR CONTAINER CLAIM [KNOWN]  CLAIM: the runner's claims/SLUG folder; KNOWN
+#                                            "ended": the core has this attempt's times already
+#   q                                        last: asks the engine about what s left open
 # r prints "-runner" TAB alive | done | gone | none (never started there).
 # s prints one line per condition: slug TAB "done" TAB code (the engine's) TAB start TAB end
-# (the run wrapper's files); slug TAB "queued" when the runner has not claimed it; slug TAB
-# "startfailed" TAB code TAB the start's last line when its docker run failed; else
-# slug TAB "container" TAB state TAB start.
+# (the run wrapper's files, empty when KNOWN); slug TAB "queued" when the runner has not
+# claimed it; slug TAB "startfailed" TAB code TAB the start's last line when its docker run
+# failed. A condition started with no exit code recorded yet waits for q, which asks the
+# engine once about all of them (one docker inspect, whatever their number) and prints
+# "done" for an exited one, else slug TAB "container" TAB state TAB start.
+# A round costs no process per condition: the runner's files are read by the shell itself,
+# the wrapper's times (written by the container) only until the core has them.
+n=0
+nl='
+'
 r() {
     st=none
     if [ -f "$1/runner.done" ]; then
         st=done
     elif [ -f "$1/runner.pid" ]; then
-        p=$(cat "$1/runner.pid" 2>/dev/null)
+        v "$1/runner.pid"
         st=gone
-        case $p in
+        case $val in
         '' | *[!0-9]*) ;;
-        *) kill -0 "$p" 2>/dev/null && st=alive ;;
+        *) kill -0 "$val" 2>/dev/null && st=alive ;;
         esac
     fi
     printf -- '-runner\t%s\n' "$st"
 }
+# A file the runner wrote, read by the shell itself: val is what $(cat FILE) would give.
+v() {
+    val=
+    [ -f "$1" ] && [ -r "$1" ] || return 0
+    while IFS= read -r line || [ -n "$line" ]; do
+        val=$val$line$nl
+    done <"$1"
+    while :; do
+        case $val in
+        *"$nl") val=${val%"$nl"} ;;
+        *) break ;;
+        esac
+    done
+}
+# The run wrapper's times (the container wrote them: the first 40 bytes, tabs and newlines
+# dropped) into a and b; nothing when the core has them already (KNOWN).
+t() {
+    a=
+    b=
+    [ -z "$known" ] || return 0
+    a=$(head -c 40 "$1/started_at.txt" 2>/dev/null | tr -d '\t\n')
+    [ -z "${2:-}" ] || b=$(head -c 40 "$1/finished_at.txt" 2>/dev/null | tr -d '\t\n')
+}
 s() {
     l="$2/logs"
     c=$4
-    st=
-    claim=$(cat "$c/state" 2>/dev/null)
+    known=${5:-}
+    v "$c/state"
+    claim=$val
     # Whether and how it ended is what the engine says (docker wait, recorded by the
     # runner in its own folder, or docker inspect), never what the container wrote
     # under /data: a container could write "0" into exit_code.txt and stop there.
-    code=$(cat "$c/exit" 2>/dev/null)
+    v "$c/exit"
+    code=$val
     case $code in '' | *[!0-9]*) code= ;; esac
     if [ -z "$code" ]; then
         if [ ! -d "$c" ] || [ "$claim" = cancelled ]; then
@@ -44,17 +78,49 @@ s() {
             return
             ;;
         esac
-        st=$(@DOCKER@ inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$3" 2>/dev/null) || st=missing
-        case $st in
-        'exited '[0-9]*) code=${st#exited } ;;
-        esac
+        # Started, and still running or ended without the runner's record: q asks the engine.
+        n=$((n + 1))
+        eval "k$n=\$1 l$n=\$l c$n=\$3 w$n=\$known"
+        return
     fi
     # The wrapper's times are only shown (the core reads them as dates, nothing else).
-    if [ -n "$code" ]; then
-        printf '%s\tdone\t%s\t%s\t%s\n' "$1" "$code" \
-            "$(head -c 40 "$l/started_at.txt" 2>/dev/null | tr -d '\t\n')" \
-            "$(head -c 40 "$l/finished_at.txt" 2>/dev/null | tr -d '\t\n')"
-    else
-        printf '%s\tcontainer\t%s\t%s\n' "$1" "$st" "$(head -c 40 "$l/started_at.txt" 2>/dev/null | tr -d '\t\n')"
-    fi
+    t "$l" end
+    printf '%s\tdone\t%s\t%s\t%s\n' "$1" "$code" "$a" "$b"
+}
+q() {
+    [ "$n" -gt 0 ] || return 0
+    set --
+    i=1
+    while [ "$i" -le "$n" ]; do
+        eval "set -- \"\$@\" \"\$c$i\""
+        i=$((i + 1))
+    done
+    # One line per container that exists: its name (docker puts a / before it), state, exit code.
+    answer=$(@DOCKER@ inspect -f '{{.Name}} {{.State.Status}} {{.State.ExitCode}}' "$@" 2>/dev/null)
+    i=1
+    while [ "$i" -le "$n" ]; do
+        eval "k=\$k$i l=\$l$i c=\$c$i known=\$w$i"
+        i=$((i + 1))
+        st=missing
+        while IFS= read -r line; do
+            case $line in
+            "/$c "* | "$c "*)
+                st=${line#*"$c "}
+                break
+                ;;
+            esac
+        done <<EOF
+$answer
+EOF
+        case $st in
+        'exited '[0-9]*)
+            t "$l" end
+            printf '%s\tdone\t%s\t%s\t%s\n' "$k" "${st#exited }" "$a" "$b"
+            ;;
+        *)
+            t "$l"
+            printf '%s\tcontainer\t%s\t%s\n' "$k" "$st" "$a"
+            ;;
+        esac
+    done
 }

@@ -52,7 +52,8 @@ void AutoSync::run(DeployContext& ctx, std::function<void()> then)
         then();
         return;
     }
-    const SyncOptions options; // hosts side by side, up to its parallel limit
+    SyncOptions options; // hosts side by side, up to its parallel limit
+    options.saveEach = false; // one save after the round (watching is cheap)
     auto tally = std::make_shared<SyncOperation::Tally>();
     auto* pool = new JobPool(options.parallel, ctx.work);
     for (const QList<int>& positions : byHost) {
@@ -62,6 +63,7 @@ void AutoSync::run(DeployContext& ctx, std::function<void()> then)
     }
     QObject::connect(pool, &JobPool::finished, &ctx, [this, &ctx, pool, tally, byHost, then] {
         pool->deleteLater();
+        ctx.save();
         for (const QList<int>& positions : byHost) {
             for (int i : positions) {
                 const DeploymentState::Condition& c = ctx.state.conditions.at(i);

@@ -11,6 +11,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QSaveFile>
 #include <QTimer>
 
@@ -39,8 +40,16 @@ Result DeployContext::createBackend(const QString& name)
 
 void DeployContext::save()
 {
-    if (const Result saved = state.save(stateDir); !saved)
+    // A status round that changed nothing (most rounds of a long watch) writes nothing: no state file, seal,
+    // machines file or index entry (watching is cheap).
+    QByteArray text = QJsonDocument(state.toJson()).toJson(QJsonDocument::Compact);
+    if (text == m_saved)
+        return;
+    if (const Result saved = state.save(stateDir); !saved) {
         Q_EMIT progress(saved.message());
+        text.clear();
+    }
+    m_saved = text;
     if (BackendRegistry::traits(state.backend).remote) {
         if (const Result written = state.writeMachinesFile(experiment.machinesFile()); !written)
             Q_EMIT progress(written.message());

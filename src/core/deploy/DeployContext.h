@@ -7,6 +7,7 @@
 #include "deploy/Backend.h"
 #include "deploy/DeploymentState.h"
 
+#include <QByteArray>
 #include <QObject>
 #include <QSet>
 #include <memory>
@@ -73,6 +74,7 @@ public:
 
 private:
     void recordInIndex();
+    QByteArray m_saved; // the state as this context last saved it: a save of the same state writes nothing
     QString m_awsRegion; // the machines' region and type for the index, learnt once
     QString m_awsInstanceType;
 

@@ -78,7 +78,8 @@ void run(DeployContext& ctx, std::function<void()> then, Reach reach)
 
 QString script(const DeployContext& ctx, const DeploymentState::Host& host, const QList<int>& indexes)
 {
-    // The function s comes from templates/remote/status.sh; one call per condition follows.
+    // The functions come from templates/remote/status.sh: one call of s per condition, then q asks the
+    // engine once about every container s could not settle from the runner's files.
     RemoteScript script(QStringLiteral("status"));
     script.setWords(QStringLiteral("DOCKER"), ctx.dockerWords());
     const QString runner = ctx.runnerDir(host);
@@ -88,11 +89,15 @@ QString script(const DeployContext& ctx, const DeploymentState::Host& host, cons
         const DeploymentState::Condition& c = ctx.state.conditions.at(i);
         for (int a = c.attempt; a <= c.lastAttempt; ++a) {
             const QString key = c.attemptKey(a);
-            script.call(QStringLiteral("s"),
-                        { key, ctx.dataDirOnHost(host, c, a), ctx.containerName(c, a),
-                          runner + QStringLiteral("/claims/") + key });
+            QStringList args { key, ctx.dataDirOnHost(host, c, a), ctx.containerName(c, a),
+                               runner + QStringLiteral("/claims/") + key };
+            // An ended attempt whose times the state has: its wrapper's files are not read again.
+            if (a == c.attempt && c.startedAt.isValid() && c.finishedAt.isValid())
+                args << QStringLiteral("ended");
+            script.call(QStringLiteral("s"), args);
         }
     }
+    script.call(QStringLiteral("q"), {});
     return script.render();
 }
 

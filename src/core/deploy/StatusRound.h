@@ -5,8 +5,8 @@
 
 #include <functional>
 
-// One status round: a script per host asks about the conditions started there (the run wrapper's
-// files, else the container), and the answers change the state. Deploy, status, sync and terminate
+// One status round: a script per host asks about the conditions started there (the runner's files,
+// else the engine, asked once for all of them), and the answers change the state. Deploy, status, sync and terminate
 // all begin with one.
 namespace StatusRound {
 
@@ -25,7 +25,8 @@ void run(DeployContext& ctx, std::function<void()> then, Reach reach = Reach::Ho
 // handed to it (its runner's queue) that is not terminated or preempted.
 QList<int> conditionsToAsk(const DeploymentState& state, const QString& address, const QSet<int>& starting);
 
-// templates/remote/status.sh with an "r RUNNER_DIR" call and one "s SLUG DATA_DIR CONTAINER CLAIM" per condition.
+// templates/remote/status.sh with an "r RUNNER_DIR" call, one "s SLUG DATA_DIR CONTAINER CLAIM [ended]" per
+// condition (ended: its times are known) and a last "q": one engine query for the whole host.
 QString script(const DeployContext& ctx, const DeploymentState::Host& host, const QList<int>& indexes);
 
 // Applies one host's answer (status.sh's output) to the state: phases, exit codes, start and end times;

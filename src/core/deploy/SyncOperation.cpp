@@ -48,10 +48,11 @@ void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_
     const DeploymentState::Host host = *ctx.state.host(c.host);
     const QDateTime started = QDateTime::currentDateTimeUtc();
     const bool wasFinished = c.isFinished();
-    auto succeeded = [&ctx, i, wasFinished, started, tally, done] {
+    auto succeeded = [&ctx, i, wasFinished, started, tally, done, saveEach = options.saveEach] {
         if (wasFinished) {
             ctx.state.conditions[i].syncedAt = started;
-            ctx.save();
+            if (saveEach)
+                ctx.save();
             Q_EMIT ctx.conditionChanged(i);
         }
         ++tally->count;

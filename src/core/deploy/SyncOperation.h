@@ -12,6 +12,9 @@ struct SyncOptions
     int parallel = 8; // hosts at a time
     int bandwidthLimitKBps = 0; // per transfer; 0: no limit
     QList<int> conditions; // Condition::index values (1-based, as status shows them); empty: all
+    // Saves the state as each condition is synced (a sync killed halfway keeps what it did); AutoSync saves once
+    // after its round instead (a lost mark only means that condition is synced again).
+    bool saveEach = true;
 };
 
 // sync: saves each container's log beside its results and copies the results here (rsync); a condition
