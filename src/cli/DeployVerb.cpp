@@ -4,6 +4,7 @@
 #include "Console.h"
 #include "Docker.h"
 #include "Experiment.h"
+#include "ParameterSchema.h"
 #include "deploy/DeployPreview.h"
 #include "deploy/Deployment.h"
 
@@ -117,13 +118,17 @@ int DeployVerb::execute(const QStringList& arguments)
                                    QStringLiteral("Run condition N again as a new attempt (its number as `logistician "
                                                   "status` shows it, or its name); repeat or separate with commas."),
                                    QStringLiteral("N"));
-    const QCommandLineOption autoStop(QStringLiteral("auto-stop"),
-                                      QStringLiteral("aws: machines stop themselves after this many idle minutes; 0 "
-                                                     "never (default: parameters.json's auto_stop_minutes)."),
+    // The limits' words and bounds are parameters.json's (ParameterSchema).
+    const auto limitHelp = [](const char* key, const char* prefix, const char* zero) {
+        const ParameterSchema::Key& k = ParameterSchema::key(QLatin1String(key));
+        return QStringLiteral("%1%2, in minutes from 0 (%3) to %4 (default: parameters.json's %5).")
+            .arg(QLatin1String(prefix), k.help, QLatin1String(zero))
+            .arg(k.maximum)
+            .arg(k.key);
+    };
+    const QCommandLineOption autoStop(QStringLiteral("auto-stop"), limitHelp("auto_stop_minutes", "aws: ", "never"),
                                       QStringLiteral("MINUTES"));
-    const QCommandLineOption maxRuntime(QStringLiteral("max-runtime"),
-                                        QStringLiteral("Stop each condition after this many minutes; 0 no limit "
-                                                       "(default: parameters.json's max_runtime_minutes)."),
+    const QCommandLineOption maxRuntime(QStringLiteral("max-runtime"), limitHelp("max_runtime_minutes", "", "no limit"),
                                         QStringLiteral("MINUTES"));
     parser.addOption(autoStop);
     parser.addOption(maxRuntime);
@@ -160,10 +165,11 @@ int DeployVerb::execute(const QStringList& arguments)
             continue;
         bool ok = false;
         const int value = parser.value(*option).toInt(&ok);
-        if (!ok || value < 0 || value > 1000000000)
+        if (!ok || value < 0 || value > ParameterSchema::MaxMinutes)
             return Console::exitWith(Result::badInput(QStringLiteral("deploy: --%1: \"%2\" is not a whole number of "
-                                                                     "minutes (0 for off)")
-                                                          .arg(option->names().constFirst(), parser.value(*option))));
+                                                                     "minutes from 0 (off) to %3")
+                                                          .arg(option->names().constFirst(), parser.value(*option))
+                                                          .arg(ParameterSchema::MaxMinutes)));
         *minutes = value;
     }
     for (const QString& value : parser.values(rerun)) {
