@@ -5,11 +5,9 @@
 #include "Docker.h"
 #include "Experiment.h"
 #include "ParameterSchema.h"
+#include "Wait.h"
 #include "deploy/DeployPreview.h"
 #include "deploy/Deployment.h"
-
-#include <QEventLoop>
-#include <QTimer>
 
 int DeployVerb::waitForEnd(Deployment& deployment, int intervalSeconds)
 {
@@ -25,19 +23,17 @@ int DeployVerb::waitForEnd(Deployment& deployment, int intervalSeconds)
                                            : QString()));
             return exitCode;
         }
-        QEventLoop wait;
-        QTimer::singleShot(intervalSeconds * 1000, &wait, &QEventLoop::quit);
-        wait.exec();
+        Wait::pause(intervalSeconds * 1000);
     }
 }
 
 int DeployVerb::await(Deployment& deployment, const std::function<void()>& start, QString* closing)
 {
-    QEventLoop loop;
+    QObject context; // ends these connections with the wait
     int code = 0;
-    QObject::connect(&deployment, &Deployment::progress, &loop,
+    QObject::connect(&deployment, &Deployment::progress, &context,
                      [](const QString& message) { Console::err(QStringLiteral("logistician: %1\n").arg(message)); });
-    QObject::connect(&deployment, &Deployment::finished, &loop, [&](int exitCode, const QString& message) {
+    QObject::connect(&deployment, &Deployment::finished, &context, [&](int exitCode, const QString& message) {
         code = exitCode;
         if (closing)
             *closing = message;
@@ -45,11 +41,8 @@ int DeployVerb::await(Deployment& deployment, const std::function<void()>& start
             Console::error(message);
         else if (!message.isEmpty())
             Console::err(QStringLiteral("logistician: %1\n").arg(message));
-        loop.quit();
     });
-    start();
-    if (deployment.isBusy())
-        loop.exec();
+    Wait::forSignal(&deployment, &Deployment::finished, start, [&] { return deployment.isBusy(); });
     return code;
 }
 
@@ -65,15 +58,12 @@ bool DeployVerb::confirm(const QString& question)
 int DeployVerb::preview(const Deployment& deployment, const DeployOptions& options)
 {
     DeployPreview preview(deployment);
-    QEventLoop loop;
     int code = 0;
-    QObject::connect(&preview, &DeployPreview::finished, &loop, [&](const Result& result, const QString& text) {
+    QObject::connect(&preview, &DeployPreview::finished, [&](const Result& result, const QString& text) {
         Console::out(text + QLatin1Char('\n'));
         code = Console::exitWith(result);
-        loop.quit();
     });
-    preview.start(options);
-    loop.exec();
+    Wait::forSignal(&preview, &DeployPreview::finished, [&] { preview.start(options); });
     return code;
 }
 
