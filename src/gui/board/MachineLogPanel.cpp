@@ -93,11 +93,6 @@ MachineLogPanel::~MachineLogPanel()
     stop();
 }
 
-bool MachineLogPanel::isFollowing() const
-{
-    return m_runner && m_runner->isRunning();
-}
-
 void MachineLogPanel::stop()
 {
     if (!m_runner)
