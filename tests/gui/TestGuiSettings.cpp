@@ -11,6 +11,7 @@
 #include "ExperimentSettingsEditor.h"
 #include "GuiTestBase.h"
 #include "MainWindow.h"
+#include "ParameterSchema.h"
 #include "RunsPanel.h"
 #include "Settings.h"
 #include "SshMachines.h"
@@ -424,7 +425,7 @@ void TestGuiSettings::spotRetriesPriceAndWideRange()
 
     // Retries: a number up to the loader's limit; none removes the key.
     NEED(QSpinBox, retries, editor, "max_retries");
-    QCOMPARE(retries->maximum(), Parameters::MaxRetriesLimit);
+    QCOMPARE(retries->maximum(), ParameterSchema::key(QStringLiteral("max_retries")).maximum);
     retries->setValue(2);
     QVERIFY(!editor->hasProblems());
     QTest::mouseClick(need<QPushButton>(editor, "saveSettingsButton"), Qt::LeftButton);
