@@ -14,8 +14,8 @@
 #include "Logging.h"
 #include "NarrowColumns.h"
 #include "NewExperimentWizard.h"
-#include "RunningPanel.h"
-#include "RunsPanel.h"
+#include "LiveDeploymentsPanel.h"
+#include "LocalRunsPanel.h"
 #include "Settings.h"
 #include "SettingsDialog.h"
 #include "SetupWizard.h"
@@ -54,7 +54,7 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , m_ui(std::make_unique<Ui::MainWindow>())
     , m_commandLog(new CommandLogDock(this))
-    , m_running(new RunningPanel(this))
+    , m_running(new LiveDeploymentsPanel(this))
     , m_credentials(new CredentialStore(this))
     , m_undoGroup(new QUndoGroup(this))
     , m_git(new GitStatus(this))
@@ -72,7 +72,7 @@ MainWindow::MainWindow(QWidget* parent)
     addDockWidget(Qt::BottomDockWidgetArea, m_running);
     tabifyDockWidget(m_commandLog, m_running);
     m_running->hide();
-    connect(m_running, &RunningPanel::openRequested, this, &MainWindow::openBoard);
+    connect(m_running, &LiveDeploymentsPanel::openRequested, this, &MainWindow::openBoard);
     m_ui->mainSplitter->setStretchFactor(0, 0);
     m_ui->mainSplitter->setStretchFactor(1, 1);
     m_ui->mainSplitter->setSizes({ 300, 900 });

@@ -11,7 +11,7 @@
 #include "ExperimentPage.h"
 #include "GuiTestBase.h"
 #include "MainWindow.h"
-#include "RunsPanel.h"
+#include "LocalRunsPanel.h"
 #include "Settings.h"
 #include "TestProject.h"
 

@@ -12,7 +12,7 @@
 #include "GuiTestBase.h"
 #include "MainWindow.h"
 #include "ParameterSchema.h"
-#include "RunsPanel.h"
+#include "LocalRunsPanel.h"
 #include "Settings.h"
 #include "SshMachines.h"
 #include "TestProject.h"

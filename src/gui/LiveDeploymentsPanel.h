@@ -17,12 +17,12 @@ class QTreeWidgetItem;
 // machines, state and cost so far. It is read on a worker thread (it asks the
 // Docker engine for labelled containers) while the panel is shown, again every
 // half minute; double-click, Enter or Open Board opens that experiment's board.
-class RunningPanel : public QDockWidget
+class LiveDeploymentsPanel : public QDockWidget
 {
     Q_OBJECT
 public:
-    explicit RunningPanel(QWidget* parent = nullptr);
-    ~RunningPanel() override;
+    explicit LiveDeploymentsPanel(QWidget* parent = nullptr);
+    ~LiveDeploymentsPanel() override;
 
     // Starts a read in the background unless one is under way; refreshed() follows.
     void refresh();

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "RunningPanel.h"
+#include "LiveDeploymentsPanel.h"
 
 #include "Theme.h"
 
@@ -18,7 +18,7 @@ constexpr int DirRole = Qt::UserRole; // the experiment folder, when it can be o
 constexpr int DefaultIntervalMs = 30000;
 } // namespace
 
-RunningPanel::RunningPanel(QWidget* parent)
+LiveDeploymentsPanel::LiveDeploymentsPanel(QWidget* parent)
     : QDockWidget(tr("Running"), parent)
     , m_list(new QTreeWidget)
     , m_status(new QLabel)
@@ -67,22 +67,22 @@ RunningPanel::RunningPanel(QWidget* parent)
     setWidget(content);
 
     m_timer.setInterval(DefaultIntervalMs);
-    connect(&m_timer, &QTimer::timeout, this, &RunningPanel::refresh);
-    connect(&m_gather, &QFutureWatcher<QList<LiveDeployments::Row>>::finished, this, &RunningPanel::onGathered);
-    connect(m_refresh, &QPushButton::clicked, this, &RunningPanel::refresh);
-    connect(m_open, &QPushButton::clicked, this, &RunningPanel::openCurrent);
-    connect(m_list, &QTreeWidget::itemActivated, this, &RunningPanel::openCurrent);
-    connect(m_list, &QTreeWidget::currentItemChanged, this, &RunningPanel::updateButtons);
+    connect(&m_timer, &QTimer::timeout, this, &LiveDeploymentsPanel::refresh);
+    connect(&m_gather, &QFutureWatcher<QList<LiveDeployments::Row>>::finished, this, &LiveDeploymentsPanel::onGathered);
+    connect(m_refresh, &QPushButton::clicked, this, &LiveDeploymentsPanel::refresh);
+    connect(m_open, &QPushButton::clicked, this, &LiveDeploymentsPanel::openCurrent);
+    connect(m_list, &QTreeWidget::itemActivated, this, &LiveDeploymentsPanel::openCurrent);
+    connect(m_list, &QTreeWidget::currentItemChanged, this, &LiveDeploymentsPanel::updateButtons);
     updateButtons();
 }
 
-RunningPanel::~RunningPanel()
+LiveDeploymentsPanel::~LiveDeploymentsPanel()
 {
     // The worker touches only its own copies; wait so it never outlives m_refused.
     m_gather.waitForFinished();
 }
 
-void RunningPanel::refresh()
+void LiveDeploymentsPanel::refresh()
 {
     if (m_gather.isRunning()) {
         m_again = true;
@@ -96,7 +96,7 @@ void RunningPanel::refresh()
     }));
 }
 
-QString RunningPanel::stateText(const LiveDeployments::Row& row)
+QString LiveDeploymentsPanel::stateText(const LiveDeployments::Row& row)
 {
     if (!row.inIndex)
         return tr("orphan: %n container(s), no deployment known", nullptr, static_cast<int>(row.containers.size()));
@@ -116,7 +116,7 @@ QString RunningPanel::stateText(const LiveDeployments::Row& row)
     return parts.join(QStringLiteral(", "));
 }
 
-void RunningPanel::onGathered()
+void LiveDeploymentsPanel::onGathered()
 {
     const QList<LiveDeployments::Row> rows = m_gather.result();
     const QString was = m_list->currentItem() ? m_list->currentItem()->data(0, Qt::UserRole + 1).toString() : QString();
@@ -174,7 +174,7 @@ void RunningPanel::onGathered()
     }
 }
 
-void RunningPanel::openCurrent()
+void LiveDeploymentsPanel::openCurrent()
 {
     QTreeWidgetItem* item = m_list->currentItem();
     const QString dir = item ? item->data(0, DirRole).toString() : QString();
@@ -182,20 +182,20 @@ void RunningPanel::openCurrent()
         Q_EMIT openRequested(dir);
 }
 
-void RunningPanel::updateButtons()
+void LiveDeploymentsPanel::updateButtons()
 {
     QTreeWidgetItem* item = m_list->currentItem();
     m_open->setEnabled(item && !item->data(0, DirRole).toString().isEmpty());
 }
 
-void RunningPanel::showEvent(QShowEvent* event)
+void LiveDeploymentsPanel::showEvent(QShowEvent* event)
 {
     QDockWidget::showEvent(event);
     refresh();
     m_timer.start();
 }
 
-void RunningPanel::hideEvent(QHideEvent* event)
+void LiveDeploymentsPanel::hideEvent(QHideEvent* event)
 {
     QDockWidget::hideEvent(event);
     m_timer.stop();
