@@ -2,7 +2,8 @@
 # appended, their arguments quoted by ShellWords::quote; the docker commands come whole
 # from the Docker builders:
 #   cancel_claims RUNNER_DIR SLUG...  some conditions: the runner never starts them
-#   save_log FILE DOCKER_LOGS...      the container's log beside its results (local engine)
+#   keep_output ROOT REL FILE DOCKER_LOGS...  the container's log beside its results (local
+#                                     engine; keep_output comes from save-log.sh)
 #   remove_containers DOCKER_RM...    removed by name, whatever state they are in
 #   remove_labelled EXPERIMENT COMMIT DOCKER...  every container with those labels (one
 #                                     started in a race with the runner's stop too); an
@@ -27,16 +28,6 @@ cancel_claims() {
             done
         fi
     done
-}
-# The folder is the container's: a symlinked logs/ or docker.txt is never written through
-# (removed, then made anew with noclobber, so one planted in between fails the write).
-save_log() {
-    f=$1
-    shift
-    d=${f%/*}
-    [ ! -L "$d" ] && [ ! -L "${d%/*}" ] || return 0
-    mkdir -p "$d" && rm -f "$f" || return 0
-    (set -C && "$@" >"$f" 2>&1) || true
 }
 remove_containers() { "$@" >/dev/null 2>&1; true; }
 remove_labelled() {

@@ -422,8 +422,8 @@ void TestDeployOperations::terminateLocalSavesLogs()
     QVERIFY(p.unsafe.isEmpty()); // local results are already here
     QCOMPARE(p.hosts.size(), 1);
     QCOMPARE(p.hosts.at(0).logs.size(), 2); // one terminated earlier saved its log then
-    QCOMPARE(p.hosts.at(0).logs.at(0).at(1),
-             ctx->localDataDir(ctx->state.conditions[0]) + QStringLiteral("/logs/docker.txt"));
+    QCOMPARE(p.hosts.at(0).logs.at(0).mid(1),
+             (QStringList { ctx->localDataDir(ctx->state.conditions[0], 1), QStringLiteral("logs") }));
     QVERIFY(p.hosts.at(0).dirs.isEmpty());
 }
 
@@ -442,9 +442,9 @@ void TestDeployOperations::remoteDockerWordsComeFromTheBuilders()
     // The terminate script carries them whole.
     TerminateOperation::HostWork work;
     work.containers = { QStringLiteral("logistician-exp-c1") };
-    work.logs = { { QStringLiteral("logistician-exp-c1"), QStringLiteral("/d/logs/docker.txt") } };
+    work.logs = { { QStringLiteral("logistician-exp-c1"), QStringLiteral("/d"), QStringLiteral("logs") } };
     const QString script = TerminateOperation::script(sudo, work);
-    QVERIFY2(script.contains(QStringLiteral("\nsave_log /d/logs/docker.txt sudo docker logs logistician-exp-c1\n")),
+    QVERIFY2(script.contains(QStringLiteral("\nkeep_output /d logs docker.txt sudo docker logs logistician-exp-c1\n")),
              qPrintable(script));
     QVERIFY2(script.contains(QStringLiteral("\nremove_containers sudo docker rm -f logistician-exp-c1\n")),
              qPrintable(script));

@@ -141,7 +141,7 @@ void TestRemoteScript::terminateRemovesOnlyWhatItIsGiven()
     TerminateOperation::HostWork work;
     work.address = QStringLiteral("local");
     work.containers = { QStringLiteral("logistician-exp-c1"), QStringLiteral("x'; touch pwned") };
-    work.logs = { { QStringLiteral("logistician-exp-c1"), root + QStringLiteral("/saved log.txt") } };
+    work.logs = { { QStringLiteral("logistician-exp-c1"), root, QStringLiteral("saved logs") } };
     work.dirs = { gone1, gone2, image };
     work.removeIfEmpty = exp;
     const QString script
@@ -155,7 +155,7 @@ void TestRemoteScript::terminateRemovesOnlyWhatItIsGiven()
     QVERIFY(QFileInfo::exists(kept + QStringLiteral("/data/results/r.txt")));
     QVERIFY(QFileInfo::exists(exp)); // not empty: it stays
     QVERIFY(!QFileInfo::exists(marker));
-    QFile saved(root + QStringLiteral("/saved log.txt"));
+    QFile saved(root + QStringLiteral("/saved logs/docker.txt"));
     QVERIFY(saved.open(QIODevice::ReadOnly));
     QCOMPARE(saved.readAll(), QByteArray("log of logistician-exp-c1\n"));
     QFile log(root + QStringLiteral("/docker.log"));

@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <sys/stat.h>
@@ -91,6 +92,14 @@ void TestSshAccess::controlFolderInTmpMustBeOurs()
 {
     QTemporaryDir base;
     const QString state = longStateDir(base);
+    // With a runtime folder of the user's own, the sockets go there, not to the shared /tmp.
+    const QByteArray runtime = qgetenv("XDG_RUNTIME_DIR");
+    auto restore = qScopeGuard([&] { qputenv("XDG_RUNTIME_DIR", runtime); });
+    QTemporaryDir own(QStringLiteral("/tmp/rt-XXXXXX"));
+    qputenv("XDG_RUNTIME_DIR", QFile::encodeName(own.path()));
+    QString inRuntime = SshAccess::controlDir(state, nullptr);
+    QVERIFY2(inRuntime.startsWith(own.path() + QStringLiteral("/logistician-cm-")), qPrintable(inRuntime));
+    qunsetenv("XDG_RUNTIME_DIR");
     const QString dir = fallbackDir(state);
     const QByteArray path = QFile::encodeName(dir);
     QDir(dir).removeRecursively();
@@ -132,6 +141,9 @@ void TestSshAccess::unsafeControlFolderRefusesCommands()
 {
     QTemporaryDir base;
     const QString state = longStateDir(base);
+    const QByteArray runtime = qgetenv("XDG_RUNTIME_DIR"); // the shared /tmp is what is tried here
+    auto restore = qScopeGuard([&] { qputenv("XDG_RUNTIME_DIR", runtime); });
+    qunsetenv("XDG_RUNTIME_DIR");
     const QString dir = fallbackDir(state);
     QDir(dir).removeRecursively();
     QVERIFY(QDir().mkpath(dir));

@@ -23,7 +23,7 @@ cmake --build "$build_dir" >"$build_dir/build.log" 2>&1 || {
 }
 
 mkdir -p "$build_dir/artifacts"
-for target in parameters shellwords state; do
+for target in parameters shellwords state index; do
     corpus=$(mktemp -d)
     cp "$source_dir/tests/fuzz/corpus/$target/"* "$corpus/"
     start=$SECONDS

@@ -3,10 +3,12 @@
 #include "Parameters.h"
 #include "PrintableText.h"
 #include "ScratchRepository.h"
+#include "Settings.h"
 #include "board/ResultsCsv.h"
 #include "board/ResultsScanner.h"
 #include "deploy/DeploymentState.h"
 #include "deploy/Provenance.h"
+#include "deploy/RemoteScript.h"
 #include "files/SafeFile.h"
 #include "git/GitRepository.h"
 #include "workspace/DeploymentIndex.h"
@@ -186,6 +188,34 @@ private Q_SLOTS:
         QCOMPARE(index.entries().first().state.conditions.size(), 1);
     }
 
+    // Finding 6 for settings.ini: a save on a full disk fails, says so, and leaves the file as it was.
+    void fullDiskKeepsSettings()
+    {
+        REQUIRE_SMALL_DISK();
+        const SmallDisk disk("256k");
+        QVERIFY(disk.mounted());
+        const QByteArray config = qgetenv("XDG_CONFIG_HOME");
+        qputenv("XDG_CONFIG_HOME", disk.path().toUtf8());
+        auto restore = qScopeGuard([&] { qputenv("XDG_CONFIG_HOME", config); });
+        QCOMPARE(Settings::filePath(), disk.path() + "/logistician/settings.ini");
+        {
+            Settings settings;
+            settings.setRegistry("registry.example:5000");
+            QVERIFY(settings.save());
+        }
+        const QByteArray before = readAll(Settings::filePath());
+        QVERIFY(before.contains("registry.example:5000"));
+        disk.fill();
+        {
+            Settings settings;
+            settings.setRegistry(QString(300 * 1024, QLatin1Char('r')));
+            QString error;
+            QVERIFY(!settings.save(&error));
+            QVERIFY2(error.contains(Settings::filePath()), qPrintable(error));
+        }
+        QCOMPARE(readAll(Settings::filePath()), before);
+    }
+
     // Finding 13: results hung for ever on a FIFO; finding 7: a symlink came home and was read.
     void readRefusesFifosAndSymlinksWithoutBlocking()
     {
@@ -231,6 +261,47 @@ private Q_SLOTS:
     }
 
     // Finding 4: "/proc/self/cwd/docker" passed the rule and ran the project's ./docker.
+    // Finding 3: the host writes logs/output.txt and logs/docker.txt into a folder the container can change
+    // while it runs. A container that swaps logs/ for a symlink at the worst moment (here: a `rm` on PATH
+    // does it just before the file is made, as the old `rm -f F; set -C; CMD > F` allowed) writes nothing
+    // outside its folder; the output lands in the folder the shell had entered.
+    void hostWritesIntoAContainersFolderFollowNoSwappedFolder()
+    {
+        QTemporaryDir tmp;
+        const QString root = tmp.filePath("data/c1");
+        const QString victim = tmp.filePath("victim");
+        QVERIFY(QDir().mkpath(root + "/attempt-2/logs") && QDir().mkpath(victim));
+        QVERIFY(QDir().mkpath(tmp.filePath("bin")));
+        write(tmp.filePath("bin/rm"),
+              QStringLiteral("#!/bin/sh\n[ -L '%1/attempt-2/logs' ] || { mv '%1/attempt-2/logs' '%1/attempt-2/old' && "
+                             "ln -s '%2' '%1/attempt-2/logs'; }\nexec /bin/rm \"$@\"\n")
+                  .arg(root, victim)
+                  .toUtf8());
+        QVERIFY(QFile::setPermissions(tmp.filePath("bin/rm"), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        const QString script
+            = RemoteScript(QStringLiteral("save-log"))
+                  .call(QStringLiteral("keep_output"),
+                        { root, DeploymentState::Condition::logsFolder(2), "output.txt", "echo", "from the container" })
+                  .render();
+        QProcess sh;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("PATH", tmp.filePath("bin") + ":" + env.value("PATH"));
+        sh.setProcessEnvironment(env);
+        sh.start("sh", { "-c", script });
+        QVERIFY(sh.waitForFinished(10000));
+        QVERIFY2(QDir(victim).isEmpty(), "written through a swapped folder");
+        QCOMPARE(SafeFile::read(root + "/attempt-2/old/output.txt", 100, nullptr, root).value_or(QByteArray()),
+                 QByteArray("from the container\n"));
+
+        // Planted before: a symlinked logs/ is not entered at all, and says so.
+        QVERIFY(QDir(root + "/attempt-2/logs").exists()); // the symlink to the victim, left from above
+        sh.setProcessEnvironment(QProcessEnvironment::systemEnvironment());
+        sh.start("sh", { "-c", script });
+        QVERIFY(sh.waitForFinished(10000));
+        QVERIFY(QDir(victim).isEmpty());
+        QVERIFY2(sh.readAllStandardError().contains("leads out of its folder"), "no word on the refusal");
+    }
+
     void dockerCommandIsAProgramNotAPathIntoTheProject_data()
     {
         QTest::addColumn<QString>("command");

@@ -106,6 +106,58 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(stateDir + "/deployment.json.seal"));
     }
 
+    // The index's entry.json is read back like deployment.json: a region or a folder no tool of ours wrote
+    // (a shell word, a relative path) is refused with its place, and the entry is skipped.
+    void hostileIndexEntriesAreRefused_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("value");
+        QTest::newRow("region") << "aws_region"
+                                << "us-east-1; touch /tmp/pwned";
+        QTest::newRow("type") << "aws_instance_type"
+                              << "c5.large $(id)";
+        QTest::newRow("relative") << "experiment_dir"
+                                  << "../../victim";
+        QTest::newRow("dotdot") << "state_dir"
+                                << "/home/ada/../../etc";
+        QTest::newRow("newline") << "experiment_dir"
+                                 << "/tmp/a\nb";
+    }
+    void hostileIndexEntriesAreRefused()
+    {
+        QFETCH(QString, key);
+        QFETCH(QString, value);
+        QJsonObject entry { { "schema", 1 },
+                            { "experiment_dir", "/home/ada/p/experiments/1" },
+                            { "state_dir", "/home/ada/p/experiments/1/.logistician" },
+                            { "aws_region", "eu-central-1" },
+                            { "aws_instance_type", "c5.large" } };
+        QVERIFY(StateRules::checkIndexEntry(QJsonDocument(entry).toJson(), "entry.json").isOk());
+        entry.insert(key, value);
+        const Result r = StateRules::checkIndexEntry(QJsonDocument(entry).toJson(), "entry.json");
+        QCOMPARE(r.kind(), Result::Kind::BadInput);
+        QVERIFY2(r.message().contains(key), qPrintable(r.message()));
+        QVERIFY(r.location().line > 1);
+
+        // In an index: the entry is skipped, the others still listed.
+        QTemporaryDir tmp;
+        DeploymentIndex index(tmp.filePath("index"));
+        QVERIFY(index.record(tmp.filePath("exp"), tmp.filePath("exp/.logistician"),
+                             DeploymentState::fromJson(goodState())));
+        QCOMPARE(index.entries().size(), 1);
+        const QString folder = index.entries().first().folder;
+        QFile file(folder + "/entry.json");
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QJsonObject written = QJsonDocument::fromJson(file.readAll()).object();
+        file.close();
+        written.insert(key, value);
+        QFile out(folder + "/entry.json");
+        QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        out.write(QJsonDocument(written).toJson());
+        out.close();
+        QCOMPARE(index.entries().size(), 0);
+    }
+
     void hostileValuesAreRefusedWithTheirPlace_data()
     {
         QTest::addColumn<QJsonObject>("state");

@@ -119,7 +119,8 @@ Result DeploymentMonitor::open(const QString& experimentDir)
     Q_EMIT stateChanged();
     if (isLive()) {
         qCDebug(lcBoard) << "picking up the live deployment of" << m_experiment.dir();
-        refresh();
+        // Its hosts only: opening a project never starts terraform (the next poll may ask the cloud).
+        start(Operation::Refresh, [this] { m_deployment->refreshStatus(StatusRound::Reach::HostsOnly); });
     }
     return Result::ok();
 }

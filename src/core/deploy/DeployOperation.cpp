@@ -989,8 +989,9 @@ QByteArray DeployOperation::startScript(const DeploymentState::Host& host, const
     const QString dir = m_ctx.dataDirOnHost(host, c);
     // An earlier attempt's container could write anything under its /data, which holds this attempt's
     // folder: a symlink there (attempt-2 -> elsewhere) is refused, never mounted or written through.
+    const QString first = m_ctx.dataDirOnHost(host, c, 1);
     QStringList steps { dir, dir + QStringLiteral("/logs"), dir + QStringLiteral("/results"),
-                        dir + QStringLiteral("/config") };
+                        dir + QStringLiteral("/config"), first + QStringLiteral("/config") };
     for (QString& step : steps)
         step = ShellWords::quote(step);
     QByteArray start = QStringLiteral("for p in %1; do [ ! -L \"$p\" ] || { echo \"$p is a symbolic link (made by "
@@ -1000,8 +1001,8 @@ QByteArray DeployOperation::startScript(const DeploymentState::Host& host, const
     if (c.attempt > 1) {
         // A later attempt gets a folder of its own beside attempt 1's, made before docker would make it
         // (as root), with attempt 1's config copied in.
-        const QString first = m_ctx.dataDirOnHost(host, c, 1);
-        start += QStringLiteral("mkdir -p %1 %2 %3 || exit 1\ncp -R %4 %3 || exit 1\n")
+        // (cp -P: a symlink attempt 1 left in its config is copied as one, never followed.)
+        start += QStringLiteral("mkdir -p %1 %2 %3 || exit 1\ncp -RP %4 %3 || exit 1\n")
                      .arg(ShellWords::quote(dir + QStringLiteral("/logs")),
                           ShellWords::quote(dir + QStringLiteral("/results")),
                           ShellWords::quote(dir + QStringLiteral("/config")),
@@ -1018,13 +1019,14 @@ QByteArray DeployOperation::startScript(const DeploymentState::Host& host, const
     // runs (docker logs -f ends with the container), so it is there to read and comes home with each sync.
     QStringList follow = m_ctx.dockerWords();
     follow << QStringLiteral("logs") << QStringLiteral("-f") << m_ctx.containerName(c);
-    // The container may already have put something at logs/output.txt: removed, then made anew with
-    // noclobber (O_EXCL), so a symlink planted there is not written through.
-    const QString output = ShellWords::quote(dir + QStringLiteral("/logs/output.txt"));
-    return start + run.toUtf8() + " || exit $?\n"
-        + QStringLiteral("rm -f %2; (set -C; %1 > %2 2>&1 < /dev/null &)\n")
-              .arg(ShellWords::join(follow), output)
-              .toUtf8();
+    // The running container can swap anything in its folder: save-log.sh's follow_output writes there safely.
+    const QString output = RemoteScript(QStringLiteral("save-log"))
+                               .call(QStringLiteral("follow_output"),
+                                     QStringList { first, DeploymentState::Condition::logsFolder(c.attempt),
+                                                   QStringLiteral("output.txt") }
+                                         + follow)
+                               .render();
+    return start + run.toUtf8() + " || exit $?\n" + output.toUtf8();
 }
 
 QString DeployOperation::deploymentId() const

@@ -165,28 +165,32 @@ void Deployment::deploy(const DeployOptions& options)
     operation->start();
 }
 
-void Deployment::refreshStatus()
+void Deployment::refreshStatus(StatusRound::Reach reach)
 {
     if (m_busy)
         return;
     if (!beginOnDeployment(nothingDeployed()))
         return;
     beginWork();
-    StatusRound::run(*m_ctx, [this] {
-        auto done = [this] { finish(exitCodeFor(m_ctx->state) ? Result::failed(QString()) : Result::ok()); };
-        auto retried = [this, done] {
-            if (!m_retryPreempted || Rerun::preemptedToRetry(m_ctx->state).isEmpty()) {
-                done();
-                return;
-            }
-            retryPreempted(done);
-        };
-        // A failed sync is reported by AutoSync and tried again next round; the round's result stands.
-        if (m_autoSyncOn)
-            m_autoSync->run(*m_ctx, retried);
-        else
-            retried();
-    });
+    StatusRound::run(
+        *m_ctx,
+        [this, reach] {
+            auto done = [this] { finish(exitCodeFor(m_ctx->state) ? Result::failed(QString()) : Result::ok()); };
+            auto retried = [this, done, reach] {
+                if (!m_retryPreempted || reach == StatusRound::Reach::HostsOnly
+                    || Rerun::preemptedToRetry(m_ctx->state).isEmpty()) {
+                    done();
+                    return;
+                }
+                retryPreempted(done);
+            };
+            // A failed sync is reported by AutoSync and tried again next round; the round's result stands.
+            if (m_autoSyncOn)
+                m_autoSync->run(*m_ctx, retried);
+            else
+                retried();
+        },
+        reach);
 }
 
 void Deployment::retryPreempted(std::function<void()> done)

@@ -7,6 +7,7 @@
 #include "deploy/Backend.h"
 #include "deploy/DeployOperation.h"
 #include "deploy/DeploymentState.h"
+#include "deploy/StatusRound.h"
 #include "deploy/SyncOperation.h"
 #include "deploy/TerminateOperation.h"
 
@@ -51,7 +52,8 @@ public:
 
     // Returns at once: the Git checks and the export run on a worker thread, the rest on this one.
     void deploy(const DeployOptions& options);
-    void refreshStatus();
+    // HostsOnly (a project just opened): asks the hosts, never terraform, and retries nothing.
+    void refreshStatus(StatusRound::Reach reach = StatusRound::Reach::HostsAndCloud);
     // On: each refreshStatus goes on to sync the conditions that have finished and are not synced (AutoSync).
     // For watchers (the board, status --watch, deploy --wait); off by default.
     void setAutoSync(bool on);

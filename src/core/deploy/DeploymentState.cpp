@@ -93,6 +93,11 @@ QString DeploymentState::Condition::attemptFolder(int n)
     return n <= 1 ? QString() : QStringLiteral("attempt-%1").arg(n);
 }
 
+QString DeploymentState::Condition::logsFolder(int n)
+{
+    return n <= 1 ? QStringLiteral("logs") : attemptFolder(n) + QStringLiteral("/logs");
+}
+
 QString DeploymentState::containerName(const Condition& condition, int attempt) const
 {
     return QStringLiteral("logistician-%1-%2")

@@ -101,6 +101,8 @@ public:
         // Queued again, with nothing of the run before (a rerun, a retry, a resubmitted slurm task).
         void queueAgain();
         static QString attemptFolder(int n);
+        // Attempt n's logs folder relative to the condition's data folder: "logs", then "attempt-2/logs".
+        static QString logsFolder(int n);
         // slurm: the array task ("JOBID_TASK"), its scheduler state (PENDING, RUNNING, TIMEOUT, ...) and the
         // reason it waits or ended (Priority, JobArrayTaskLimit, ...); empty on the other backends.
         QString job;

@@ -6,6 +6,7 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QFileInfo>
 #include <QMessageAuthenticationCode>
 #include <QSaveFile>
 #include <QStandardPaths>
@@ -68,7 +69,13 @@ QString SshAccess::controlDir(const QString& stateDir, QString* error)
         return inState;
     }
     const QByteArray tag = QCryptographicHash::hash(stateDir.toUtf8(), QCryptographicHash::Sha1).toHex().left(10);
-    const QString dir = QDir::tempPath() + QStringLiteral("/logistician-cm-") + QString::fromLatin1(tag);
+    // The user's runtime folder (0700, this user's only) when there is one; /tmp, shared, only without it.
+    // Not a mkdtemp name: every run of this state folder must find the same master sockets.
+    const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR");
+    const bool ownRuntime = runtime.startsWith(QLatin1Char('/')) && QFileInfo(runtime).isDir()
+        && (runtime + QStringLiteral("/logistician-cm-0123456789")).toUtf8().size() + 30 <= 104;
+    const QString dir
+        = (ownRuntime ? runtime : QDir::tempPath()) + QStringLiteral("/logistician-cm-") + QString::fromLatin1(tag);
     const QByteArray path = QFile::encodeName(dir);
     // Made here with mode 0700, or, if it exists, used only when it is a real folder of this user's that
     // nobody else may enter: /tmp is shared, and a folder someone else prepared could redirect the sockets.

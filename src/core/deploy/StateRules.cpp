@@ -3,6 +3,7 @@
 
 #include "ParameterRules.h"
 #include "Parameters.h"
+#include "aws/AwsParameters.h"
 
 #include "json/JsonLocator.h"
 #include <QJsonArray>
@@ -116,6 +117,41 @@ std::optional<Problem> checkTop(const QJsonObject& o)
     return std::nullopt;
 }
 
+bool isPlainAbsolutePath(const QString& path)
+{
+    if (!path.startsWith(QLatin1Char('/')) || path.size() > 4096
+        || path.split(QLatin1Char('/')).contains(QLatin1String("..")))
+        return false;
+    return std::none_of(path.cbegin(), path.cend(), [](QChar c) { return c.category() == QChar::Other_Control; });
+}
+
+std::optional<Problem> checkEntry(const QJsonObject& o)
+{
+    for (const char* key : { "experiment_dir", "state_dir" }) {
+        const QString name = QLatin1String(key);
+        if (!isPlainAbsolutePath(o.value(name).toString()))
+            return Problem { { name }, QStringLiteral("%1 is not an absolute path").arg(name) };
+    }
+    const QString region = o.value(QStringLiteral("aws_region")).toString();
+    if (!region.isEmpty() && !AwsParameters::isRegion(region))
+        return Problem { { QStringLiteral("aws_region") }, QStringLiteral("aws_region is not an AWS region") };
+    const QString type = o.value(QStringLiteral("aws_instance_type")).toString();
+    if (!type.isEmpty() && !matches(QStringLiteral("[a-z][a-z0-9-]{0,23}\\.[a-z0-9-]{1,23}"), type))
+        return Problem { { QStringLiteral("aws_instance_type") },
+                         QStringLiteral("aws_instance_type is not an instance type") };
+    return std::nullopt;
+}
+
+Result located(const QByteArray& text, const QString& fileName, const std::optional<Problem>& problem)
+{
+    if (!problem)
+        return Result::ok();
+    JsonLocator locator(text);
+    SourceLocation where { fileName };
+    locator.lineColumn(qMax(0, locator.valueAt(problem->path)), &where.line, &where.column);
+    return Result::badInput(problem->message, where);
+}
+
 } // namespace
 
 namespace StateRules {
@@ -150,12 +186,12 @@ Result check(const QByteArray& text, const QString& fileName)
                                 QStringLiteral("conditions item %1: slug \"%2\" is there twice").arg(i + 1).arg(slug) };
         slugs.insert(slug);
     }
-    if (!problem)
-        return Result::ok();
-    JsonLocator locator(text);
-    SourceLocation where { fileName };
-    locator.lineColumn(qMax(0, locator.valueAt(problem->path)), &where.line, &where.column);
-    return Result::badInput(problem->message, where);
+    return located(text, fileName, problem);
+}
+
+Result checkIndexEntry(const QByteArray& text, const QString& fileName)
+{
+    return located(text, fileName, checkEntry(QJsonDocument::fromJson(text).object()));
 }
 
 } // namespace StateRules

@@ -19,5 +19,8 @@ constexpr int MaxAttempts = 1000;
 bool isSlug(const QString& slug);
 // text: deployment.json's bytes (valid JSON object); BadInput naming the key and where.
 Result check(const QByteArray& text, const QString& fileName);
+// The per-user index's entry.json (DeploymentIndex): the folders are absolute paths of plain
+// characters, the region and instance type as the aws keys' rules say.
+Result checkIndexEntry(const QByteArray& text, const QString& fileName);
 
 } // namespace StateRules

@@ -26,7 +26,7 @@ QList<int> conditionsToAsk(const DeploymentState& state, const QString& address,
     return indexes;
 }
 
-void run(DeployContext& ctx, std::function<void()> then)
+void run(DeployContext& ctx, std::function<void()> then, Reach reach)
 {
     if (ctx.state.terminated) {
         QTimer::singleShot(0, &ctx, then);
@@ -61,8 +61,13 @@ void run(DeployContext& ctx, std::function<void()> then)
                     });
         });
     }
-    QObject::connect(pool, &JobPool::finished, &ctx, [&ctx, pool, then] {
+    QObject::connect(pool, &JobPool::finished, &ctx, [&ctx, pool, then, reach] {
         pool->deleteLater();
+        if (reach == Reach::HostsOnly) {
+            ctx.save();
+            then();
+            return;
+        }
         // A machine that does not answer may be gone for good (a spot machine taken back): the backend knows.
         ctx.backend->explainUnreachable(&ctx.state, [&ctx, then](const QList<int>& preempted) {
             for (int i : preempted)

@@ -10,8 +10,16 @@
 // all begin with one.
 namespace StatusRound {
 
+// How far a round asks: the hosts only, or then also the cloud (terraform) about the hosts that did not
+// answer. Opening a project asks the hosts only: it never starts terraform (SECURITY.md).
+enum class Reach
+{
+    HostsOnly,
+    HostsAndCloud
+};
+
 // Runs a round on every host of ctx's state; then is called on ctx's thread when all have answered.
-void run(DeployContext& ctx, std::function<void()> then);
+void run(DeployContext& ctx, std::function<void()> then, Reach reach = Reach::HostsAndCloud);
 
 // The conditions (positions in state.conditions) on this host that the round asks about: every one
 // handed to it (its runner's queue) that is not terminated or preempted.

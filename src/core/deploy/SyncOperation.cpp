@@ -75,8 +75,10 @@ void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_
     const QString data = ctx.remoteDir(host, c) + QStringLiteral("/data");
     const QString saveLog
         = RemoteScript(QStringLiteral("save-log"))
-              .setWords(QStringLiteral("LOGS"), Docker::argv(logs))
-              .set(QStringLiteral("FILE"), ctx.dataDirOnHost(host, c) + QStringLiteral("/logs/docker.txt"))
+              .call(QStringLiteral("keep_output"),
+                    QStringList { ctx.dataDirOnHost(host, c, 1), DeploymentState::Condition::logsFolder(c.attempt),
+                                  QStringLiteral("docker.txt") }
+                        + Docker::argv(logs))
               .render();
     auto download =
         [&ctx, i, data, host, tally, succeeded, done, options] {

@@ -86,8 +86,8 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected, const TerminateOp
             if (!remote) {
                 // Each container's log stays with its attempt's results; one terminated earlier saved them then.
                 for (int a = 1; !c.isTerminated() && a <= c.attempt; ++a)
-                    work.logs << QStringList { ctx.containerName(c, a),
-                                               ctx.localDataDir(c, a) + QStringLiteral("/logs/docker.txt") };
+                    work.logs << QStringList { ctx.containerName(c, a), ctx.localDataDir(c, 1),
+                                               DeploymentState::Condition::logsFolder(a) };
             } else if (c.resultsSafe() || !c.startedAt.isValid()) {
                 work.dirs << ctx.remoteDir(host, c);
             }
@@ -118,8 +118,9 @@ QString script(const QString& docker, const HostWork& work)
     if (!work.cancel.isEmpty())
         script.call(QStringLiteral("cancel_claims"), QStringList { work.runnerDir } + work.cancel);
     for (const QStringList& log : work.logs)
-        script.call(QStringLiteral("save_log"),
-                    QStringList { log.value(1) } + Docker::argv(Docker::logs(docker, log.value(0))));
+        script.call(QStringLiteral("keep_output"),
+                    QStringList { log.value(1), log.value(2), QStringLiteral("docker.txt") }
+                        + Docker::argv(Docker::logs(docker, log.value(0))));
     script.call(QStringLiteral("remove_containers"), Docker::argv(Docker::removeContainers(docker, work.containers)));
     if (work.labels.size() == 2)
         script.call(QStringLiteral("remove_labelled"), work.labels + Docker::programWords(docker));
@@ -131,7 +132,8 @@ QString script(const QString& docker, const HostWork& work)
         script.call(QStringLiteral("remove_logins"), work.logins);
     if (!work.removeIfEmpty.isEmpty())
         script.call(QStringLiteral("remove_if_empty"), { work.removeIfEmpty });
-    return script.render();
+    // keep_output is save-log.sh's, the one safe way to write into a container's folder.
+    return (work.logs.isEmpty() ? QString() : RemoteScript(QStringLiteral("save-log")).render()) + script.render();
 }
 
 QString stopScript(const HostWork& work)

@@ -4,6 +4,7 @@
 #include "Logging.h"
 #include "ParameterRules.h"
 #include "Parameters.h"
+#include "deploy/StateRules.h"
 #include "files/SafeFile.h"
 #include "git/GitRepository.h"
 
@@ -212,14 +213,19 @@ QList<DeploymentIndex::Entry> DeploymentIndex::entries() const
     const QStringList keys = QDir(m_folder).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
     for (const QString& key : keys) {
         const QString folder = m_folder + QLatin1Char('/') + key;
-        QFile entryFile(folder + QLatin1Char('/') + QLatin1String(EntryFile));
-        if (!entryFile.open(QIODevice::ReadOnly))
+        const QString entryPath = folder + QLatin1Char('/') + QLatin1String(EntryFile);
+        // Regular files only, bounded, no symlink: a FIFO or a link planted in the index is not read.
+        const std::optional<QByteArray> read = SafeFile::read(entryPath, 1 << 20, nullptr, m_folder);
+        if (!read)
             continue; // being recorded, or not ours
-        const QJsonObject json = QJsonDocument::fromJson(entryFile.readAll()).object();
+        const QByteArray& text = *read;
+        const QJsonObject json = QJsonDocument::fromJson(text).object();
         DeploymentState state;
-        const Result loaded = json.value(QStringLiteral("schema")).toInt() == SchemaVersion
-            ? DeploymentState::load(folder, &state, DeploymentState::Trust::Own)
-            : Result::badInput(QStringLiteral("%1: not a schema this version reads").arg(entryFile.fileName()));
+        Result loaded = json.value(QStringLiteral("schema")).toInt() == SchemaVersion
+            ? StateRules::checkIndexEntry(text, entryPath)
+            : Result::badInput(QStringLiteral("%1: not a schema this version reads").arg(entryPath));
+        if (loaded)
+            loaded = DeploymentState::load(folder, &state, DeploymentState::Trust::Own);
         if (!loaded) {
             qCWarning(lcDeploy) << "skipping an unreadable deployment index entry" << folder << loaded.message();
             continue;
