@@ -379,7 +379,7 @@ void TestDeployOperations::terminateAllCleansEveryHost()
     QVERIFY(work.stopRunner);
     QCOMPARE(work.labels, (QStringList { ctx->state.experiment, ctx->state.commit }));
     QCOMPARE(work.removeIfEmpty, QStringLiteral("/home/me/logistician/exp"));
-    // The image goes too (else one piles up per deploy), after the containers, unless --keep-images; terminate --experiment: any commit.
+    // The image goes too (else they pile up), after the containers, unless --keep-images; --experiment: any commit.
     QCOMPARE(work.images, QStringList { ctx->state.image });
     QVERIFY(TerminateOperation::script(QStringLiteral("docker"), work)
                 .contains(QStringLiteral("remove_images docker image rm ") + ctx->state.image));

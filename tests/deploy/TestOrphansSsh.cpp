@@ -2,7 +2,7 @@
 // Orphans and retries on ssh machines (sshd on 127.0.0.x sharing this machine's engine): a deployment whose
 // .logistician is gone is terminated on the hosts the index recorded (not by this machine's label scan);
 // a redeploy of another commit refuses what the old one left on a host; a deploy that failed on a bad
-// registry goes on with the registry parameters.json names now (not the one it froze); containers on an ssh host whose project
+// registry goes on with the registry parameters.json names now; containers on an ssh host whose project
 // folder and index entry are both gone are found by their labels on the hosts the index knows, and removed
 // there; a host that does not answer is reported, not fatal; no registry login is left on a host or here.
 #include "DeployTestKit.h"

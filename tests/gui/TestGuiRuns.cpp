@@ -7,9 +7,9 @@
 #include "Dialogs.h"
 #include "ExperimentPage.h"
 #include "GuiTestBase.h"
+#include "LocalRunsPanel.h"
 #include "LogView.h"
 #include "MainWindow.h"
-#include "LocalRunsPanel.h"
 #include "TestProject.h"
 
 #include <QCheckBox>
