@@ -110,7 +110,24 @@ void CredentialStore::read(Secret secret, Callback done)
             this, [done, reply] { done(reply); }, Qt::QueuedConnection);
         return;
     }
-    auto* job = new QKeychain::ReadPasswordJob(m_service, this);
+    // Its own entry first; then the one entry name all three shared before (kept until the next write).
+    readEntry(entryService(secret), secret, [this, secret, done](const Reply& reply) {
+        if (reply.kind() != Result::Kind::NotFound)
+            done(reply);
+        else
+            readEntry(m_service, secret, done);
+    });
+}
+
+QString CredentialStore::entryService(Secret secret) const
+{
+    // The Secret Service shows this as the entry's label: one name per secret, not "logistician" three times.
+    return QStringLiteral("%1: %2").arg(m_service, label(secret));
+}
+
+void CredentialStore::readEntry(const QString& service, Secret secret, Callback done)
+{
+    auto* job = new QKeychain::ReadPasswordJob(service, this);
     job->setKey(keyName(secret));
     connect(job, &QKeychain::Job::finished, this, [done](QKeychain::Job* j) {
         Reply reply = replyFor(j);
@@ -121,18 +138,9 @@ void CredentialStore::read(Secret secret, Callback done)
     job->start();
 }
 
-void CredentialStore::write(Secret secret, const QString& value, Callback done)
+void CredentialStore::removeEntry(const QString& service, Secret secret, Callback done)
 {
-    auto* job = new QKeychain::WritePasswordJob(m_service, this);
-    job->setKey(keyName(secret));
-    job->setTextData(value);
-    connect(job, &QKeychain::Job::finished, this, [done](QKeychain::Job* j) { done(replyFor(j)); });
-    job->start();
-}
-
-void CredentialStore::remove(Secret secret, Callback done)
-{
-    auto* job = new QKeychain::DeletePasswordJob(m_service, this);
+    auto* job = new QKeychain::DeletePasswordJob(service, this);
     job->setKey(keyName(secret));
     connect(job, &QKeychain::Job::finished, this, [done](QKeychain::Job* j) {
         Reply reply = replyFor(j);
@@ -143,4 +151,31 @@ void CredentialStore::remove(Secret secret, Callback done)
         done(reply);
     });
     job->start();
+}
+
+void CredentialStore::write(Secret secret, const QString& value, Callback done)
+{
+    auto* job = new QKeychain::WritePasswordJob(entryService(secret), this);
+    job->setKey(keyName(secret));
+    job->setTextData(value);
+    connect(job, &QKeychain::Job::finished, this, [this, secret, done](QKeychain::Job* j) {
+        const Reply written = replyFor(j);
+        if (!written.ok()) {
+            done(written);
+            return;
+        }
+        // The old shared entry would only shadow nothing now; it goes.
+        removeEntry(m_service, secret, [done, written](const Reply&) { done(written); });
+    });
+    job->start();
+}
+
+void CredentialStore::remove(Secret secret, Callback done)
+{
+    removeEntry(entryService(secret), secret, [this, secret, done](const Reply& removed) {
+        if (!removed.ok())
+            done(removed);
+        else
+            removeEntry(m_service, secret, done);
+    });
 }

@@ -40,7 +40,8 @@ public:
 
     explicit CredentialStore(QObject* parent = nullptr);
 
-    // The keychain service name; tests use their own so they never touch a user's secrets.
+    // The keychain service name; tests use their own so they never touch a user's secrets. Each secret is
+    // an entry of its own, "SERVICE: LABEL" (the label the keychain shows), with keyName as its key.
     void setService(const QString& service) { m_service = service; }
     QString service() const { return m_service; }
 
@@ -57,5 +58,9 @@ public:
     static Result classify(int keychainError, const QString& detail);
 
 private:
+    QString entryService(Secret secret) const;
+    void readEntry(const QString& service, Secret secret, Callback done);
+    void removeEntry(const QString& service, Secret secret, Callback done);
+
     QString m_service;
 };

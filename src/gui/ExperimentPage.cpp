@@ -343,9 +343,13 @@ void ExperimentPage::updateFolderStyle(const Parameters* params)
                              "the Git top level at /project (the original Logistician's convention). The Dockerfile "
                              "decides what $OPTIONS does."));
     } else {
-        label->setText(tr("Command style"));
-        label->setToolTip(tr("experiment_command runs with each condition's words as its arguments; nothing is "
-                             "evaluated."));
+        // Says what runs, not the name of a convention: the command, then the condition's words.
+        const QString command = params->experimentCommand();
+        const QString shown = command.size() > 48 ? command.left(47) + QChar(0x2026) : command;
+        label->setText(tr("Runs: %1 + condition").arg(shown));
+        label->setToolTip(tr("experiment_command (%1) runs in /project with each condition's words as its "
+                             "arguments; nothing is evaluated.")
+                              .arg(command));
     }
 }
 

@@ -214,7 +214,26 @@ void MainWindow::setupActions()
     redo->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_ui->menuEdit->addAction(undo);
     m_ui->menuEdit->addAction(redo);
-    m_ui->menuView->addAction(m_commandLog->toggleViewAction());
+    // View > Command Log (Ctrl+L): opens and closes the dock, and brings it to the front when it is open
+    // behind the Running Deployments tab it shares the bottom with (there, the dock's own toggle closed it).
+    auto* commandLog = new QAction(tr("&Command Log"), this);
+    commandLog->setObjectName(QStringLiteral("actionCommandLog"));
+    commandLog->setCheckable(true);
+    commandLog->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    connect(m_commandLog->toggleViewAction(), &QAction::toggled, commandLog, &QAction::setChecked);
+    connect(commandLog, &QAction::triggered, this, [this, commandLog] {
+        const bool open = m_commandLog->toggleViewAction()->isChecked();
+        if (open && (!m_commandLog->isVisible() || m_commandLog->visibleRegion().isEmpty())) {
+            m_commandLog->raise();
+            commandLog->setChecked(true);
+            return;
+        }
+        m_commandLog->setVisible(!open);
+        if (!open)
+            m_commandLog->raise();
+    });
+    commandLog->setChecked(m_commandLog->toggleViewAction()->isChecked());
+    m_ui->menuView->addAction(commandLog);
     m_ui->menuView->addAction(m_running->toggleViewAction());
     connect(m_running->toggleViewAction(), &QAction::triggered, m_running, [this](bool on) {
         if (on)
@@ -267,7 +286,6 @@ void MainWindow::setupActions()
         if (auto* page = currentPage())
             page->showTab(3);
     });
-    m_commandLog->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
 
     // View > Theme, saved in the settings; --dark and LOGISTICIAN_DARK still win at start.
     auto* themeMenu = m_ui->menuView->addMenu(tr("&Theme"));

@@ -90,7 +90,9 @@ NewExperimentWizard::NewExperimentWizard(const QString& projectDir, QWidget* par
     m_gitUrl->setObjectName(QStringLiteral("gitUrlEdit"));
     if (auto repo = GitRepository::discover(m_projectRoot))
         m_gitUrl->setText(repo->remoteUrl(QStringLiteral("origin")));
-    m_gitUrl->setPlaceholderText(tr("the project's Git remote (origin has none)"));
+    m_gitUrl->setPlaceholderText(tr("optional: origin has none"));
+    m_gitUrl->setToolTip(tr("Written into the image as its source (org.opencontainers.image.source), so an image "
+                            "found later leads back to its code. Nothing is pushed or cloned."));
     m_command->setObjectName(QStringLiteral("commandEdit"));
     m_command->setFont(Theme::monospaceFont());
     m_error->setObjectName(QStringLiteral("createError"));
@@ -98,6 +100,9 @@ NewExperimentWizard::NewExperimentWizard(const QString& projectDir, QWidget* par
     setTone(m_error, true);
     auto* detailsForm = new QFormLayout(detailsPage);
     detailsForm->addRow(tr("Git &remote:"), m_gitUrl);
+    auto* remoteNote = new QLabel(tr("Recorded in the image as where its code comes from; optional."));
+    remoteNote->setWordWrap(true);
+    detailsForm->addRow(QString(), remoteNote);
     detailsForm->addRow(tr("&Command:"), m_command);
     detailsForm->addRow(m_error);
     auto updateCommandHint = [this] { m_command->setPlaceholderText(templateCommand(m_template->currentText())); };

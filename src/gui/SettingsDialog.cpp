@@ -5,7 +5,9 @@
 #include "Dialogs.h"
 #include "Settings.h"
 #include "Theme.h"
+#include "aws/AwsParameters.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -37,8 +39,9 @@ SettingsDialog::SettingsDialog(CredentialStore* store, QWidget* parent)
     , m_store(store)
     , m_registry(new QLineEdit)
     , m_registryUser(new QLineEdit)
-    , m_region(new QLineEdit)
-    , m_instanceType(new QLineEdit)
+    , m_region(new QComboBox)
+    , m_instanceType(new QComboBox)
+    , m_defaultsProblem(new QLabel)
     , m_terminal(new QLineEdit)
 {
     setObjectName(QStringLiteral("settingsDialog"));
@@ -63,19 +66,31 @@ SettingsDialog::SettingsDialog(CredentialStore* store, QWidget* parent)
     m_registry->setPlaceholderText(tr("e.g. docker.io/alice"));
     m_registryUser->setObjectName(QStringLiteral("settingsRegistryUserEdit"));
     m_registryUser->setText(settings.registryUser());
+    // The lists setup offers; another value may be typed, and is checked by the aws keys' own rules.
     m_region->setObjectName(QStringLiteral("settingsRegionEdit"));
-    m_region->setText(settings.defaultRegion());
+    m_region->setEditable(true);
+    m_region->addItems(AwsParameters::commonRegions());
+    m_region->setCurrentText(settings.defaultRegion());
     m_instanceType->setObjectName(QStringLiteral("settingsInstanceTypeEdit"));
-    m_instanceType->setText(settings.defaultInstanceType());
+    m_instanceType->setEditable(true);
+    m_instanceType->addItems(AwsParameters::commonInstanceTypes());
+    m_instanceType->setCurrentText(settings.defaultInstanceType());
+    m_defaultsProblem->setObjectName(QStringLiteral("settingsDefaultsProblem"));
+    m_defaultsProblem->setTextFormat(Qt::PlainText);
+    m_defaultsProblem->setWordWrap(true);
+    m_defaultsProblem->hide();
     m_terminal->setObjectName(QStringLiteral("settingsTerminalEdit"));
     m_terminal->setText(settings.terminalCommand());
     form->addRow(tr("&Registry:"), m_registry);
     form->addRow(tr("Registry &user:"), m_registryUser);
     form->addRow(tr("AWS re&gion:"), m_region);
     form->addRow(tr("&Instance type:"), m_instanceType);
+    form->addRow(QString(), m_defaultsProblem);
     form->addRow(tr("&Terminal:"), m_terminal);
-    for (QLineEdit* edit : { m_registry, m_registryUser, m_region, m_instanceType, m_terminal })
+    for (QLineEdit* edit : { m_registry, m_registryUser, m_region->lineEdit(), m_instanceType->lineEdit(), m_terminal })
         connect(edit, &QLineEdit::editingFinished, this, &SettingsDialog::saveSettings);
+    for (QComboBox* combo : { m_region, m_instanceType })
+        connect(combo, &QComboBox::activated, this, &SettingsDialog::saveSettings);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close);
     QPushButton* wizard = buttons->addButton(tr("Run Setup &Wizard…"), QDialogButtonBox::ActionRole);
@@ -126,7 +141,9 @@ QWidget* SettingsDialog::createCredentialRow(CredentialStore::Secret secret)
     editorLayout->setContentsMargins(0, 0, 0, 0);
     row.edit = new QLineEdit;
     row.edit->setObjectName(QStringLiteral("credentialEdit_") + key);
-    row.edit->setEchoMode(QLineEdit::Password);
+    // An access key ID is an identifier, shown as typed; the secret key and the password are masked.
+    if (secret != CredentialStore::Secret::AwsAccessKeyId)
+        row.edit->setEchoMode(QLineEdit::Password);
     row.edit->setPlaceholderText(tr("new value"));
     row.store = new QPushButton(tr("Store"));
     row.store->setObjectName(QStringLiteral("storeButton_") + key);
@@ -235,11 +252,20 @@ void SettingsDialog::saveSettings()
         settings.setRegistry(m_registry->text().trimmed());
     if (settings.registryUser() != m_registryUser->text().trimmed())
         settings.setRegistryUser(m_registryUser->text().trimmed());
-    if (!m_region->text().trimmed().isEmpty() && settings.defaultRegion() != m_region->text().trimmed())
-        settings.setDefaultRegion(m_region->text().trimmed());
-    if (!m_instanceType->text().trimmed().isEmpty()
-        && settings.defaultInstanceType() != m_instanceType->text().trimmed())
-        settings.setDefaultInstanceType(m_instanceType->text().trimmed());
+    const QString region = m_region->currentText().trimmed();
+    const QString type = m_instanceType->currentText().trimmed();
+    QStringList problems;
+    if (!region.isEmpty() && !AwsParameters::isRegion(region))
+        problems << tr("\"%1\" is not an AWS region such as eu-central-1; not saved.").arg(region);
+    else if (!region.isEmpty() && settings.defaultRegion() != region)
+        settings.setDefaultRegion(region);
+    if (!type.isEmpty() && !AwsParameters::isInstanceType(type))
+        problems << tr("\"%1\" is not an instance type such as c6i.large; not saved.").arg(type);
+    else if (!type.isEmpty() && settings.defaultInstanceType() != type)
+        settings.setDefaultInstanceType(type);
+    m_defaultsProblem->setText(problems.join(QLatin1Char('\n')));
+    m_defaultsProblem->setVisible(!problems.isEmpty());
+    setTone(m_defaultsProblem, -1);
     if (!m_terminal->text().trimmed().isEmpty() && settings.terminalCommand() != m_terminal->text().trimmed())
         settings.setTerminalCommand(m_terminal->text().trimmed());
 }

@@ -6,6 +6,7 @@
 #include <QDialog>
 #include <QHash>
 
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -46,7 +47,8 @@ private:
     QHash<int, Row> m_rows;
     QLineEdit* m_registry;
     QLineEdit* m_registryUser;
-    QLineEdit* m_region;
-    QLineEdit* m_instanceType;
+    QComboBox* m_region;
+    QComboBox* m_instanceType;
+    QLabel* m_defaultsProblem; // a region or type the rules refuse: said, and not saved
     QLineEdit* m_terminal;
 };

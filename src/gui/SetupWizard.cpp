@@ -11,13 +11,17 @@
 #include "SshKey.h"
 #include "Theme.h"
 #include "ToolCheck.h"
+#include "aws/AwsParameters.h"
 #include "original/OriginalConfig.h"
 #include "original/OriginalConfigBanner.h"
 
+#include <QClipboard>
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -62,25 +66,6 @@ void setTone(QLabel* label, int tone)
                    : tone < 0 ? Theme::errorText(base)
                               : Theme::mutedText(base));
     label->setPalette(p);
-}
-
-const QStringList& regions()
-{
-    static const QStringList list { QStringLiteral("us-east-1"),      QStringLiteral("us-east-2"),
-                                    QStringLiteral("us-west-1"),      QStringLiteral("us-west-2"),
-                                    QStringLiteral("eu-west-1"),      QStringLiteral("eu-central-1"),
-                                    QStringLiteral("eu-north-1"),     QStringLiteral("ap-southeast-1"),
-                                    QStringLiteral("ap-northeast-1"), QStringLiteral("ca-central-1") };
-    return list;
-}
-
-const QStringList& instanceTypes()
-{
-    static const QStringList list { QStringLiteral("t3.micro"),   QStringLiteral("t3.medium"),
-                                    QStringLiteral("c6i.large"),  QStringLiteral("c6i.xlarge"),
-                                    QStringLiteral("m6i.xlarge"), QStringLiteral("g4dn.xlarge"),
-                                    QStringLiteral("p3.2xlarge") };
-    return list;
 }
 
 } // namespace
@@ -196,7 +181,6 @@ QWizardPage* SetupWizard::createRegistryPage()
     m_registryPassword = new QLineEdit;
     m_registryPassword->setObjectName(QStringLiteral("registryPasswordEdit"));
     m_registryPassword->setEchoMode(QLineEdit::Password);
-    m_registryPassword->setPlaceholderText(tr("leave empty to keep what is stored"));
     m_registryPasswordState = makeNote(tr("Checking the keychain…"));
     m_registryPasswordState->setObjectName(QStringLiteral("registryPasswordState"));
     m_testLogin = new QPushButton(tr("&Test Login"));
@@ -229,25 +213,24 @@ QWizardPage* SetupWizard::createAwsPage()
     Settings settings;
     m_awsKeyId = new QLineEdit;
     m_awsKeyId->setObjectName(QStringLiteral("awsKeyIdEdit"));
-    m_awsKeyId->setEchoMode(QLineEdit::Password);
-    m_awsKeyId->setPlaceholderText(tr("leave empty to keep what is stored"));
+    // An access key ID is an identifier (AWS shows it in its console); only the secret key is masked.
+    m_awsKeyId->setPlaceholderText(tr("e.g. AKIAIOSFODNN7EXAMPLE"));
     m_awsKeyIdState = makeNote(QString());
     m_awsKeyIdState->setObjectName(QStringLiteral("awsKeyIdState"));
     m_awsSecret = new QLineEdit;
     m_awsSecret->setObjectName(QStringLiteral("awsSecretEdit"));
     m_awsSecret->setEchoMode(QLineEdit::Password);
-    m_awsSecret->setPlaceholderText(tr("leave empty to keep what is stored"));
     m_awsSecretState = makeNote(QString());
     m_awsSecretState->setObjectName(QStringLiteral("awsSecretState"));
     m_region = new QComboBox;
     m_region->setObjectName(QStringLiteral("regionCombo"));
     m_region->setEditable(true);
-    m_region->addItems(regions());
+    m_region->addItems(AwsParameters::commonRegions());
     m_region->setCurrentText(settings.defaultRegion());
     m_instanceType = new QComboBox;
     m_instanceType->setObjectName(QStringLiteral("instanceTypeCombo"));
     m_instanceType->setEditable(true);
-    m_instanceType->addItems(instanceTypes());
+    m_instanceType->addItems(AwsParameters::commonInstanceTypes());
     m_instanceType->setCurrentText(settings.defaultInstanceType());
 
     auto* form = new QFormLayout(page);
@@ -278,10 +261,26 @@ QWizardPage* SetupWizard::createSshPage()
     auto* row = new QHBoxLayout;
     row->addWidget(m_createKey);
     row->addWidget(m_sshState, 1);
+    // An ssh host (backend ssh or slurm) lets the machines in only with this line in its authorized_keys.
+    m_publicKey = new QLineEdit;
+    m_publicKey->setObjectName(QStringLiteral("sshPublicKey"));
+    m_publicKey->setReadOnly(true);
+    m_publicKey->setFont(Theme::monospaceFont());
+    m_publicKey->setAccessibleName(tr("Public key"));
+    m_copyPublicKey = new QPushButton(tr("C&opy Public Key"));
+    m_copyPublicKey->setObjectName(QStringLiteral("copyPublicKeyButton"));
+    auto* publicRow = new QHBoxLayout;
+    publicRow->addWidget(m_publicKey, 1);
+    publicRow->addWidget(m_copyPublicKey);
     auto* layout = new QFormLayout(page);
     layout->addRow(tr("Key file:"), path);
     layout->addRow(QString(), row);
+    layout->addRow(tr("&Public key:"), publicRow);
+    layout->addRow(makeNote(tr("For ssh and slurm hosts: add the public key to ~/.ssh/authorized_keys of the "
+                               "account Logistician logs in as. Machines it makes on AWS get it by themselves.")));
     connect(m_createKey, &QPushButton::clicked, this, &SetupWizard::createSshKey);
+    connect(m_copyPublicKey, &QPushButton::clicked, this,
+            [this] { QGuiApplication::clipboard()->setText(m_publicKey->text()); });
     page->onInitialize = [this] { updateSshState(); };
     return page;
 }
@@ -336,11 +335,19 @@ void SetupWizard::readCredentialStates()
     for (auto secret : { CredentialStore::Secret::RegistryPassword, CredentialStore::Secret::AwsAccessKeyId,
                          CredentialStore::Secret::AwsSecretAccessKey }) {
         QPointer<QLabel> label = stateLabel(secret);
-        m_store->read(secret, [label, secret](const CredentialStore::Reply& reply) {
-            if (!label)
+        QPointer<QLineEdit> edit = secretEdit(secret);
+        m_store->read(secret, [label, edit, secret](const CredentialStore::Reply& reply) {
+            if (!label || !edit)
                 return;
             label->setText(CredentialStatus::describe(reply, secret));
             setTone(label, reply.ok() ? 1 : reply.kind() == Result::Kind::NotFound ? 0 : -1);
+            // "Leave empty to keep" only when there is something to keep.
+            if (reply.ok())
+                edit->setPlaceholderText(tr("leave empty to keep the stored one"));
+            else if (secret == CredentialStore::Secret::AwsAccessKeyId)
+                edit->setPlaceholderText(tr("e.g. AKIAIOSFODNN7EXAMPLE"));
+            else
+                edit->setPlaceholderText(tr("none stored yet"));
         });
     }
 }
@@ -400,6 +407,11 @@ void SetupWizard::testLogin()
 void SetupWizard::updateSshState()
 {
     const QString path = SshKey::privateKeyPath();
+    QFile publicKey(SshKey::publicKeyPath());
+    const QString line
+        = publicKey.open(QIODevice::ReadOnly) ? QString::fromUtf8(publicKey.read(16 * 1024)).trimmed() : QString();
+    m_publicKey->setText(line);
+    m_copyPublicKey->setEnabled(!line.isEmpty());
     if (QFileInfo::exists(path)) {
         m_sshState->setText(tr("The key exists."));
         setTone(m_sshState, 1);

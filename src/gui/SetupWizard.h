@@ -70,6 +70,8 @@ private:
     QComboBox* m_instanceType = nullptr;
     QLabel* m_sshState = nullptr;
     QPushButton* m_createKey = nullptr;
+    QLineEdit* m_publicKey = nullptr; // the line to put in an ssh host's authorized_keys
+    QPushButton* m_copyPublicKey = nullptr;
     QLabel* m_summary = nullptr;
     QLabel* m_saveState = nullptr;
     int m_pendingWrites = 0;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "CredentialStore.h"
 
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUuid>
+#include <qt6keychain/keychain.h>
 
 // Against the real Secret Service: scripts/test.sh runs the suite inside
 // dbus-run-session with an unlocked gnome-keyring.
@@ -88,6 +90,33 @@ private Q_SLOTS:
         QVERIFY(reply.ok());
         QCOMPARE(reply.value, QString("from-env"));
         QVERIFY(reply.fromEnvironment);
+    }
+
+    // Issue 27: the three entries were all labelled "logistician" in the keychain's own tools. Each is
+    // "SERVICE: LABEL" now, and an entry from before (the shared service name) is still read, then moved.
+    void eachSecretHasItsOwnLabelAndOldEntriesStillRead()
+    {
+        using S = CredentialStore::Secret;
+        qunsetenv("AWS_ACCESS_KEY_ID");
+        auto* legacy = new QKeychain::WritePasswordJob(m_store.service());
+        legacy->setKey(CredentialStore::keyName(S::AwsAccessKeyId));
+        legacy->setTextData("AKIDLEGACY");
+        QSignalSpy finished(legacy, &QKeychain::Job::finished);
+        legacy->start();
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(call([&](auto cb) { m_store.read(S::AwsAccessKeyId, cb); }).value, QString("AKIDLEGACY"));
+
+        QVERIFY(call([&](auto cb) { m_store.write(S::AwsAccessKeyId, "AKIDNEW", cb); }).ok());
+        QProcess tool;
+        tool.start("secret-tool", { "search", "--all", "user", CredentialStore::keyName(S::AwsAccessKeyId) });
+        QVERIFY(tool.waitForFinished(20000));
+        const QByteArray found = tool.readAllStandardOutput() + tool.readAllStandardError();
+        const QByteArray label = "label = " + m_store.service().toUtf8() + ": AWS access key ID";
+        QVERIFY2(found.contains(label), found.constData());
+        QVERIFY2(!found.contains("label = " + m_store.service().toUtf8() + "\n"), "the old entry is still there");
+        QCOMPARE(call([&](auto cb) { m_store.read(S::AwsAccessKeyId, cb); }).value, QString("AKIDNEW"));
+        QVERIFY(call([&](auto cb) { m_store.remove(S::AwsAccessKeyId, cb); }).ok());
+        QCOMPARE(call([&](auto cb) { m_store.read(S::AwsAccessKeyId, cb); }).kind(), Result::Kind::NotFound);
     }
 
     void missingEntryIsNotFoundByItsCode()

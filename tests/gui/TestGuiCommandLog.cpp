@@ -92,6 +92,36 @@ private Q_SLOTS:
         QCOMPARE(dock.text(), QString());
     }
 
+    // Issue 27, item 8: a repeat updated its row above newer ones, and its duration hid the others'.
+    void repeatsMoveToTheEndAndShowTheirRangeOfDurations()
+    {
+        CommandLogDock dock;
+        QAbstractItemModel* m = dock.view()->model();
+        auto* log = CommandLog::instance();
+        QTest::mouseClick(dock.findChild<QToolButton*>(QStringLiteral("clearCommandLogButton")), Qt::LeftButton);
+        const int a = log->announce(QStringLiteral("ssh a status"));
+        log->finish(a, 0, 400);
+        log->finish(log->announce(QStringLiteral("rsync b")), 0, 1200);
+        const int again = log->announce(QStringLiteral("ssh a status"));
+        QCOMPARE(m->rowCount(), 2);
+        // In time order: the repeat is the last row now, running, counted.
+        QCOMPARE(cell(m, 0, CommandLogModel::CommandColumn), QStringLiteral("rsync b"));
+        QCOMPARE(cell(m, 1, CommandLogModel::CommandColumn), QStringLiteral("ssh a status"));
+        QCOMPARE(cell(m, 1, CommandLogModel::RunsColumn), QStringLiteral("×2"));
+        QCOMPARE(cell(m, 1, CommandLogModel::StatusColumn), QStringLiteral("running"));
+        log->finish(again, 0, 2500);
+        QCOMPARE(cell(m, 1, CommandLogModel::StatusColumn), QStringLiteral("ok"));
+        QCOMPARE(cell(m, 1, CommandLogModel::DurationColumn), QStringLiteral("400 ms – 2.5 s"));
+        QVERIFY(m->index(1, CommandLogModel::DurationColumn).data(Qt::ToolTipRole).toString().contains("2.5 s"));
+        // The first row's own command finishing later still lands on its (moved) row.
+        const int slow = log->announce(QStringLiteral("docker build"));
+        log->finish(log->announce(QStringLiteral("ssh a status")), 0, 400);
+        log->finish(slow, 3, 50);
+        QCOMPARE(cell(m, 1, CommandLogModel::CommandColumn), QStringLiteral("docker build"));
+        QCOMPARE(cell(m, 1, CommandLogModel::StatusColumn), QStringLiteral("exit 3"));
+        QCOMPARE(cell(m, 2, CommandLogModel::RunsColumn), QStringLiteral("×3"));
+    }
+
     void searchKeepsMatchingCommandsAndCopyTakesTheSelection()
     {
         CommandLogDock dock;

@@ -5,10 +5,12 @@
 #include "Dialogs.h"
 #include "GuiTestBase.h"
 #include "MainWindow.h"
+#include "Settings.h"
 #include "SettingsDialog.h"
 #include "TestKeychain.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QDialog>
 #include <QFile>
 #include <QLabel>
@@ -24,6 +26,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void storeReplaceRemove();
+    void defaultsAreCheckedAndTheKeyIdIsShown();
 
 private:
     QString m_service;
@@ -104,6 +107,41 @@ void TestGuiCredentials::storeReplaceRemove()
     QFile ini(configDir() + QStringLiteral("/logistician/settings.ini"));
     if (ini.open(QIODevice::ReadOnly))
         QVERIFY(!ini.readAll().contains("s3cret"));
+    settings->close();
+}
+
+// Issue 27, item 9: Settings took region "mars-north-9" (the wizard has a list), and masked the key ID.
+void TestGuiCredentials::defaultsAreCheckedAndTheKeyIdIsShown()
+{
+    createMainWindow();
+    window()->credentialStore()->setService(m_service);
+    window()->findChild<QAction*>(QStringLiteral("actionSettings"))->trigger();
+    SettingsDialog* settings = nullptr;
+    QTRY_VERIFY((settings = window()->findChild<SettingsDialog*>()) && settings->isVisible());
+    auto* region = settings->findChild<QComboBox*>(QStringLiteral("settingsRegionEdit"));
+    auto* problem = settings->findChild<QLabel*>(QStringLiteral("settingsDefaultsProblem"));
+    QVERIFY(region && region->isEditable() && problem);
+    QVERIFY(region->findText(QStringLiteral("eu-central-1")) >= 0);
+
+    region->lineEdit()->selectAll();
+    QTest::keyClicks(region->lineEdit(), QStringLiteral("mars-north-9"));
+    QTest::keyClick(region->lineEdit(), Qt::Key_Return);
+    QTRY_VERIFY(problem->isVisible());
+    QVERIFY2(problem->text().contains(QStringLiteral("\"mars-north-9\" is not an AWS region")),
+             qPrintable(problem->text()));
+    QVERIFY(Settings().defaultRegion() != QStringLiteral("mars-north-9"));
+
+    region->lineEdit()->selectAll();
+    QTest::keyClicks(region->lineEdit(), QStringLiteral("eu-north-1"));
+    QTest::keyClick(region->lineEdit(), Qt::Key_Return);
+    QTRY_VERIFY(!problem->isVisible());
+    QCOMPARE(Settings().defaultRegion(), QStringLiteral("eu-north-1"));
+
+    const QString id = CredentialStore::keyName(CredentialStore::Secret::AwsAccessKeyId);
+    const QString secret = CredentialStore::keyName(CredentialStore::Secret::AwsSecretAccessKey);
+    QCOMPARE(settings->findChild<QLineEdit*>(QStringLiteral("credentialEdit_") + id)->echoMode(), QLineEdit::Normal);
+    QCOMPARE(settings->findChild<QLineEdit*>(QStringLiteral("credentialEdit_") + secret)->echoMode(),
+             QLineEdit::Password);
     settings->close();
 }
 

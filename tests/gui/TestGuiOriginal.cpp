@@ -58,7 +58,7 @@ private Q_SLOTS:
         params->setExperimentCommand(QStringLiteral("python examples/addition/main.py"));
         QVERIFY(params->save(path));
         QVERIFY(page->reload());
-        QCOMPARE(style->text(), QStringLiteral("Command style"));
+        QCOMPARE(style->text(), QStringLiteral("Runs: python examples/addition/main.py + condition"));
     }
 
     void setupWizardImportsTheOriginalConfig()

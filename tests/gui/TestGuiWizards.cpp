@@ -18,9 +18,11 @@
 
 #include <QAbstractButton>
 #include <QAction>
+#include <QClipboard>
 #include <QComboBox>
 #include <QFile>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -142,6 +144,8 @@ void TestGuiWizards::setupWizard()
     QCOMPARE(wizard->currentId(), int(SetupWizard::RegistryPage));
     QTRY_COMPARE_WITH_TIMEOUT(need<QLabel>(wizard, "registryPasswordState")->text(), QStringLiteral("Not stored"),
                               10000);
+    // Nothing stored: no "leave empty to keep what is stored" beside "Not stored".
+    QCOMPARE(need<QLineEdit>(wizard, "registryPasswordEdit")->placeholderText(), QStringLiteral("none stored yet"));
     QTest::keyClicks(need<QLineEdit>(wizard, "registryEdit"), QStringLiteral("127.0.0.1:1/team"));
     QTest::keyClicks(need<QLineEdit>(wizard, "registryUserEdit"), QStringLiteral("alice"));
     QTest::keyClicks(need<QLineEdit>(wizard, "registryPasswordEdit"), QStringLiteral("reg-s3cret"));
@@ -157,6 +161,9 @@ void TestGuiWizards::setupWizard()
 
     // AWS: keys and defaults.
     QCOMPARE(wizard->currentId(), int(SetupWizard::AwsPage));
+    // The key ID is an identifier, shown as typed; the secret key is masked.
+    QCOMPARE(need<QLineEdit>(wizard, "awsKeyIdEdit")->echoMode(), QLineEdit::Normal);
+    QCOMPARE(need<QLineEdit>(wizard, "awsSecretEdit")->echoMode(), QLineEdit::Password);
     QTest::keyClicks(need<QLineEdit>(wizard, "awsKeyIdEdit"), QStringLiteral("AKIATESTKEY"));
     QTest::keyClicks(need<QLineEdit>(wizard, "awsSecretEdit"), QStringLiteral("aws-s3cret"));
     NEED(QComboBox, region, wizard, "regionCombo");
@@ -175,6 +182,12 @@ void TestGuiWizards::setupWizard()
     QTRY_COMPARE_WITH_TIMEOUT(need<QLabel>(wizard, "sshKeyState")->text(), QStringLiteral("Created."), 20000);
     QVERIFY(QFileInfo::exists(keyPath));
     QCOMPARE(QFileInfo(keyPath).permissions() & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
+    // The public key, for an ssh host's authorized_keys: shown, and copied with one click.
+    NEED(QLineEdit, publicKey, wizard, "sshPublicKey");
+    QVERIFY2(publicKey->text().startsWith(QStringLiteral("ssh-ed25519 ")), qPrintable(publicKey->text()));
+    QGuiApplication::clipboard()->clear();
+    QTest::mouseClick(need<QPushButton>(wizard, "copyPublicKeyButton"), Qt::LeftButton);
+    QCOMPARE(QGuiApplication::clipboard()->text(), publicKey->text());
     QTest::mouseClick(next, Qt::LeftButton);
 
     // Summary, then Finish stores everything.
@@ -207,6 +220,8 @@ void TestGuiWizards::setupWizard()
     QTRY_COMPARE_WITH_TIMEOUT(need<QLabel>(wizard, "awsSecretState")->text(), QStringLiteral("Stored in the keychain"),
                               10000);
     QVERIFY(need<QLineEdit>(wizard, "awsSecretEdit")->text().isEmpty());
+    QCOMPARE(need<QLineEdit>(wizard, "awsSecretEdit")->placeholderText(),
+             QStringLiteral("leave empty to keep the stored one"));
     wizard->reject();
 }
 

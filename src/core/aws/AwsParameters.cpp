@@ -37,6 +37,25 @@ bool isRegion(const QString& value)
     return matches("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[1-9][0-9]?$", value);
 }
 
+const QStringList& commonRegions()
+{
+    static const QStringList list { QStringLiteral("us-east-1"),      QStringLiteral("us-east-2"),
+                                    QStringLiteral("us-west-1"),      QStringLiteral("us-west-2"),
+                                    QStringLiteral("eu-west-1"),      QStringLiteral("eu-central-1"),
+                                    QStringLiteral("eu-north-1"),     QStringLiteral("ap-southeast-1"),
+                                    QStringLiteral("ap-northeast-1"), QStringLiteral("ca-central-1") };
+    return list;
+}
+
+const QStringList& commonInstanceTypes()
+{
+    static const QStringList list { QStringLiteral("t3.micro"),   QStringLiteral("t3.medium"),
+                                    QStringLiteral("c6i.large"),  QStringLiteral("c6i.xlarge"),
+                                    QStringLiteral("m6i.xlarge"), QStringLiteral("g4dn.xlarge"),
+                                    QStringLiteral("p3.2xlarge") };
+    return list;
+}
+
 bool isSpotPrice(const QString& value)
 {
     // Dollars per hour as EC2 takes them: digits, at most one '.', up to 6 decimals, not zero.

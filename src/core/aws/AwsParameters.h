@@ -5,6 +5,7 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 #include <optional>
 
 class Parameters;
@@ -31,6 +32,9 @@ bool isInstanceType(const QString& value); // family.size, e.g. t3.micro, g4dn.x
 bool isRegion(const QString& value); // e.g. eu-central-1, us-gov-west-1
 bool isSpotPrice(const QString& value); // dollars per hour, e.g. 0.05: digits, up to 6 decimals, above 0
 bool isUserName(const QString& value); // a POSIX user name, no leading '-'
+// What setup and Settings offer to choose from (any value the rules above accept may be typed).
+const QStringList& commonRegions();
+const QStringList& commonInstanceTypes();
 constexpr int MinRootVolumeGb = 8;
 constexpr int MaxRootVolumeGb = 16384;
 

@@ -22,15 +22,23 @@ void CommandLogModel::follow(CommandLog* log)
 
 void CommandLogModel::start(int id, const QString& text, const QDateTime& at)
 {
-    const int firstCandidate = qMax(0, m_entries.size() - RepeatWindow);
-    for (int row = m_entries.size() - 1; row >= firstCandidate; --row) {
-        Entry& e = m_entries[row];
-        if (e.text != text)
+    const int firstCandidate = qMax(0, int(m_entries.size()) - RepeatWindow);
+    for (int row = int(m_entries.size()) - 1; row >= firstCandidate; --row) {
+        if (m_entries[row].text != text)
             continue;
+        // A repeat counts on its row, and the row moves to the end: the log stays in time order.
+        const int last = int(m_entries.size()) - 1;
+        if (row != last) {
+            beginMoveRows(QModelIndex(), row, row, QModelIndex(), last + 1);
+            m_entries.move(row, last);
+            endMoveRows();
+            row = last;
+        }
+        Entry& e = m_entries[row];
         ++e.runs;
         ++e.running;
         e.last = at;
-        m_idToAbs.insert(id, row + m_dropped);
+        m_idToSerial.insert(id, e.serial);
         Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
         return;
     }
@@ -41,17 +49,18 @@ void CommandLogModel::start(int id, const QString& text, const QDateTime& at)
     e.lines = text.split(QLatin1Char('\n'));
     e.first = e.last = at;
     e.running = 1;
+    e.serial = m_nextSerial++;
     const int row = m_entries.size();
     beginInsertRows(QModelIndex(), row, row);
     m_entries.append(e);
-    m_idToAbs.insert(id, row + m_dropped);
+    m_idToSerial.insert(id, e.serial);
     endInsertRows();
 }
 
 void CommandLogModel::finish(int id, int exitCode, qint64 durationMs)
 {
     const int row = rowOf(id);
-    m_idToAbs.remove(id);
+    m_idToSerial.remove(id);
     if (row < 0)
         return;
     Entry& e = m_entries[row];
@@ -59,16 +68,25 @@ void CommandLogModel::finish(int id, int exitCode, qint64 durationMs)
     e.ended = true;
     e.exitCode = exitCode;
     e.durationMs = durationMs;
+    if (exitCode != CommandLog::Detached) {
+        e.shortestMs = e.shortestMs < 0 ? durationMs : qMin(e.shortestMs, durationMs);
+        e.longestMs = qMax(e.longestMs, durationMs);
+    }
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
 int CommandLogModel::rowOf(int id) const
 {
-    const auto it = m_idToAbs.constFind(id);
-    if (it == m_idToAbs.cend())
+    const auto it = m_idToSerial.constFind(id);
+    if (it == m_idToSerial.cend())
         return -1;
-    const int row = it.value() - m_dropped;
-    return row >= 0 && row < m_entries.size() ? row : -1;
+    // Serials grow along the list except where a repeat moved a row to the end: searched from the end,
+    // where running commands are.
+    for (int row = int(m_entries.size()) - 1; row >= 0; --row) {
+        if (m_entries[row].serial == it.value())
+            return row;
+    }
+    return -1;
 }
 
 void CommandLogModel::dropOldest(int count)
@@ -79,14 +97,12 @@ void CommandLogModel::dropOldest(int count)
     // A reset, not a removal: children's indexes carry their parent's row.
     beginResetModel();
     m_entries.erase(m_entries.begin(), m_entries.begin() + count);
-    m_dropped += count;
     endResetModel();
 }
 
 void CommandLogModel::clear()
 {
     beginResetModel();
-    m_dropped += m_entries.size();
     m_entries.clear();
     endResetModel();
 }
@@ -174,7 +190,12 @@ QVariant CommandLogModel::data(const QModelIndex& index, int role) const
                 return tr("started");
             return e.exitCode == 0 ? tr("ok") : tr("exit %1").arg(e.exitCode);
         case DurationColumn:
-            return e.ended && e.exitCode != CommandLog::Detached ? formatDuration(e.durationMs) : QString();
+            if (!e.ended || e.exitCode == CommandLog::Detached)
+                return QString();
+            // Repeats that took different times say so, rather than showing only the last.
+            if (e.runs > 1 && e.shortestMs >= 0 && formatDuration(e.shortestMs) != formatDuration(e.longestMs))
+                return tr("%1 – %2").arg(formatDuration(e.shortestMs), formatDuration(e.longestMs));
+            return formatDuration(e.durationMs);
         case RunsColumn:
             return e.runs > 1 ? QStringLiteral("×%1").arg(e.runs) : QString();
         case CommandColumn:
@@ -190,6 +211,11 @@ QVariant CommandLogModel::data(const QModelIndex& index, int role) const
                       .arg(e.runs)
                       .arg(e.first.toString(QStringLiteral("HH:mm:ss")), e.last.toString(QStringLiteral("HH:mm:ss")))
                 : e.first.toString(Qt::ISODate);
+        case DurationColumn:
+            return e.runs > 1 && e.ended && e.shortestMs >= 0
+                ? tr("The last run took %1; the shortest %2, the longest %3")
+                      .arg(formatDuration(e.durationMs), formatDuration(e.shortestMs), formatDuration(e.longestMs))
+                : QVariant();
         case StatusColumn:
             return e.ended && e.exitCode != 0 && e.exitCode != CommandLog::Detached
                 ? tr("The last run ended with exit code %1").arg(e.exitCode)

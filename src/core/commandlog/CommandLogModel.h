@@ -67,12 +67,14 @@ private:
         int running = 0; // runs started and not yet ended
         bool ended = false;
         int exitCode = 0;
-        qint64 durationMs = 0;
+        qint64 durationMs = 0; // the last run's
+        qint64 shortestMs = -1, longestMs = -1; // over the ended runs
+        quint64 serial = 0; // the entry's own, kept when its row moves
     };
     int rowOf(int id) const;
     void dropOldest(int count);
 
-    QList<Entry> m_entries;
-    int m_dropped = 0; // entries removed from the front: ids map to absolute positions
-    QHash<int, int> m_idToAbs; // command id -> absolute entry position (row + m_dropped)
+    QList<Entry> m_entries; // in the order of their last start: a repeat moves its row to the end
+    quint64 m_nextSerial = 1;
+    QHash<int, quint64> m_idToSerial; // command id -> its entry's serial
 };
