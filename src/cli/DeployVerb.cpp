@@ -4,12 +4,11 @@
 #include "Console.h"
 #include "Docker.h"
 #include "Experiment.h"
+#include "ParameterSchema.h"
+#include "Wait.h"
 #include "deploy/DeployPreview.h"
 #include "deploy/Deployment.h"
 #include "deploy/backends/BackendRegistry.h"
-
-#include <QEventLoop>
-#include <QTimer>
 
 int DeployVerb::waitForEnd(Deployment& deployment, int intervalSeconds)
 {
@@ -25,19 +24,17 @@ int DeployVerb::waitForEnd(Deployment& deployment, int intervalSeconds)
                                            : QString()));
             return exitCode;
         }
-        QEventLoop wait;
-        QTimer::singleShot(intervalSeconds * 1000, &wait, &QEventLoop::quit);
-        wait.exec();
+        Wait::pause(intervalSeconds * 1000);
     }
 }
 
 int DeployVerb::await(Deployment& deployment, const std::function<void()>& start, QString* closing)
 {
-    QEventLoop loop;
+    QObject context; // ends these connections with the wait
     int code = 0;
-    QObject::connect(&deployment, &Deployment::progress, &loop,
+    QObject::connect(&deployment, &Deployment::progress, &context,
                      [](const QString& message) { Console::err(QStringLiteral("logistician: %1\n").arg(message)); });
-    QObject::connect(&deployment, &Deployment::finished, &loop, [&](int exitCode, const QString& message) {
+    QObject::connect(&deployment, &Deployment::finished, &context, [&](int exitCode, const QString& message) {
         code = exitCode;
         if (closing)
             *closing = message;
@@ -45,11 +42,8 @@ int DeployVerb::await(Deployment& deployment, const std::function<void()>& start
             Console::error(message);
         else if (!message.isEmpty())
             Console::err(QStringLiteral("logistician: %1\n").arg(message));
-        loop.quit();
     });
-    start();
-    if (deployment.isBusy())
-        loop.exec();
+    Wait::forSignal(&deployment, &Deployment::finished, start, [&] { return deployment.isBusy(); });
     return code;
 }
 
@@ -65,15 +59,12 @@ bool DeployVerb::confirm(const QString& question)
 int DeployVerb::preview(const Deployment& deployment, const DeployOptions& options)
 {
     DeployPreview preview(deployment);
-    QEventLoop loop;
     int code = 0;
-    QObject::connect(&preview, &DeployPreview::finished, &loop, [&](const Result& result, const QString& text) {
+    QObject::connect(&preview, &DeployPreview::finished, [&](const Result& result, const QString& text) {
         Console::out(text + QLatin1Char('\n'));
         code = Console::exitWith(result);
-        loop.quit();
     });
-    preview.start(options);
-    loop.exec();
+    Wait::forSignal(&preview, &DeployPreview::finished, [&] { preview.start(options); });
     return code;
 }
 
@@ -118,13 +109,17 @@ int DeployVerb::execute(const QStringList& arguments)
                                    QStringLiteral("Run condition N again as a new attempt (its number as `logistician "
                                                   "status` shows it, or its name); repeat or separate with commas."),
                                    QStringLiteral("N"));
-    const QCommandLineOption autoStop(QStringLiteral("auto-stop"),
-                                      QStringLiteral("aws: machines stop themselves after this many idle minutes; 0 "
-                                                     "never (default: parameters.json's auto_stop_minutes)."),
+    // The limits' words and bounds are parameters.json's (ParameterSchema).
+    const auto limitHelp = [](const char* key, const char* prefix, const char* zero) {
+        const ParameterSchema::Key& k = ParameterSchema::key(QLatin1String(key));
+        return QStringLiteral("%1%2, in minutes from 0 (%3) to %4 (default: parameters.json's %5).")
+            .arg(QLatin1String(prefix), k.help, QLatin1String(zero))
+            .arg(k.maximum)
+            .arg(k.key);
+    };
+    const QCommandLineOption autoStop(QStringLiteral("auto-stop"), limitHelp("auto_stop_minutes", "aws: ", "never"),
                                       QStringLiteral("MINUTES"));
-    const QCommandLineOption maxRuntime(QStringLiteral("max-runtime"),
-                                        QStringLiteral("Stop each condition after this many minutes; 0 no limit "
-                                                       "(default: parameters.json's max_runtime_minutes)."),
+    const QCommandLineOption maxRuntime(QStringLiteral("max-runtime"), limitHelp("max_runtime_minutes", "", "no limit"),
                                         QStringLiteral("MINUTES"));
     parser.addOption(autoStop);
     parser.addOption(maxRuntime);
@@ -161,10 +156,11 @@ int DeployVerb::execute(const QStringList& arguments)
             continue;
         bool ok = false;
         const int value = parser.value(*option).toInt(&ok);
-        if (!ok || value < 0 || value > 1000000000)
+        if (!ok || value < 0 || value > ParameterSchema::MaxMinutes)
             return Console::exitWith(Result::badInput(QStringLiteral("deploy: --%1: \"%2\" is not a whole number of "
-                                                                     "minutes (0 for off)")
-                                                          .arg(option->names().constFirst(), parser.value(*option))));
+                                                                     "minutes from 0 (off) to %3")
+                                                          .arg(option->names().constFirst(), parser.value(*option))
+                                                          .arg(ParameterSchema::MaxMinutes)));
         *minutes = value;
     }
     for (const QString& value : parser.values(rerun)) {

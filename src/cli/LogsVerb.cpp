@@ -5,12 +5,11 @@
 #include "Console.h"
 #include "DeployVerb.h"
 #include "PrintableText.h"
+#include "Wait.h"
 #include "board/ConditionLog.h"
 #include "deploy/Deployment.h"
 
-#include <QEventLoop>
 #include <QJsonArray>
-#include <QTimer>
 #include <cstdio>
 
 namespace {
@@ -27,7 +26,6 @@ bool waiting(DeploymentState::Phase phase)
 Result captureLines(const Command& command, bool echo, QStringList* lines)
 {
     CommandRunner runner;
-    QEventLoop loop;
     QByteArray pending[2];
     PrintableText::EscapedStream shown[2];
     auto take = [&](int stream, const QByteArray& data) {
@@ -46,17 +44,13 @@ Result captureLines(const Command& command, bool echo, QStringList* lines)
     QObject::connect(&runner, &CommandRunner::standardOutput, [&](const QByteArray& d) { take(0, d); });
     QObject::connect(&runner, &CommandRunner::standardError, [&](const QByteArray& d) { take(1, d); });
     Result result;
-    bool over = false;
     QObject::connect(&runner, &CommandRunner::finished, [&](int exitCode, const QString& message) {
         if (exitCode != 0)
             result = Result::failed(message.isEmpty() ? QStringLiteral("logs failed (exit code %1)").arg(exitCode)
                                                       : QStringLiteral("logs failed: %1").arg(message));
-        over = true;
-        loop.quit();
     });
-    runner.start(command);
-    if (!over && runner.isRunning())
-        loop.exec();
+    Wait::forSignal(
+        &runner, &CommandRunner::finished, [&] { runner.start(command); }, [&] { return runner.isRunning(); });
     for (const QByteArray& rest : pending) {
         if (!rest.isEmpty())
             lines->append(QString::fromUtf8(rest));
@@ -138,9 +132,7 @@ int LogsVerb::execute(const QStringList& arguments)
     const bool following = parser.isSet(follow);
     // Following a condition that has not started: wait for its container.
     while (following && waiting(deployment.state().conditions.at(row).phase)) {
-        QEventLoop pause;
-        QTimer::singleShot(2000, &pause, &QEventLoop::quit);
-        pause.exec();
+        Wait::pause(2000);
         if (DeployVerb::await(deployment, [&] { deployment.refreshStatus(); }) == 2)
             return 2;
     }

@@ -2,9 +2,9 @@
 #include "OriginalConfigImport.h"
 
 #include "Console.h"
+#include "Wait.h"
 #include "original/OriginalConfig.h"
 
-#include <QEventLoop>
 #include <QFileInfo>
 
 namespace {
@@ -29,19 +29,14 @@ int importOriginalConfig(bool interactive, bool deleteAfterwards, CredentialStor
         return 0;
     }
     OriginalConfig import;
-    QEventLoop loop;
     QStringList done;
     QString error;
-    bool over = false;
-    QObject::connect(&import, &OriginalConfig::finished, &loop, [&](const QStringList& lines, const QString& why) {
+    QObject::connect(&import, &OriginalConfig::finished, [&](const QStringList& lines, const QString& why) {
         done = lines;
         error = why;
-        over = true;
-        loop.quit();
     });
-    import.import(*values, store);
-    if (!over) // the keychain answers asynchronously
-        loop.exec();
+    // The keychain answers asynchronously.
+    Wait::forSignal(&import, &OriginalConfig::finished, [&] { import.import(*values, store); });
     for (const QString& line : std::as_const(done))
         Console::err(QStringLiteral("  imported %1\n").arg(line));
     if (!error.isEmpty())

@@ -7,9 +7,9 @@
 #include "Experiment.h"
 #include "LocalRun.h"
 #include "ShellWords.h"
+#include "Wait.h"
 
 #include <QCoreApplication>
-#include <QEventLoop>
 #include <QJsonValue>
 #include <QSocketNotifier>
 #include <csignal>
@@ -117,7 +117,6 @@ int RunVerb::prepareAndRun(LocalRun& run, const Experiment& experiment, bool noB
 Result RunVerb::build(const Experiment& experiment)
 {
     CommandRunner runner;
-    QEventLoop loop;
     Result result;
     const auto toStderr = [](const QByteArray& d) {
         fwrite(d.constData(), 1, static_cast<size_t>(d.size()), stderr);
@@ -125,25 +124,21 @@ Result RunVerb::build(const Experiment& experiment)
     };
     QObject::connect(&runner, &CommandRunner::standardOutput, toStderr);
     QObject::connect(&runner, &CommandRunner::standardError, toStderr);
-    bool over = false;
     QObject::connect(&runner, &CommandRunner::finished, [&](int exitCode, const QString& message) {
         if (exitCode != 0)
             result = Result::failed(
                 QStringLiteral("building %1 failed (%2); nothing was run")
                     .arg(experiment.imageTag(),
                          message.isEmpty() ? QStringLiteral("docker build exited with %1").arg(exitCode) : message));
-        over = true;
-        loop.quit();
     });
-    runner.start(LocalRun::buildCommand(experiment));
-    if (!over && runner.isRunning())
-        loop.exec();
+    Wait::forSignal(
+        &runner, &CommandRunner::finished, [&] { runner.start(LocalRun::buildCommand(experiment)); },
+        [&] { return runner.isRunning(); });
     return result;
 }
 
 int RunVerb::runToEnd(LocalRun& run)
 {
-    QEventLoop loop;
     int code = 0;
     QObject::connect(&run, &LocalRun::standardOutput, [](const QByteArray& d) { Console::passOutput(d); });
     QObject::connect(&run, &LocalRun::standardError, [](const QByteArray& d) {
@@ -164,7 +159,6 @@ int RunVerb::runToEnd(LocalRun& run)
                   { QStringLiteral("exit_code"), code },
                   { QStringLiteral("error"), message.isEmpty() ? QJsonValue() : QJsonValue(message) },
                   { QStringLiteral("run_dir"), run.dataDir().isEmpty() ? QJsonValue() : QJsonValue(run.dataDir()) } });
-        loop.quit();
     });
 
     std::unique_ptr<QSocketNotifier> notifier;
@@ -180,7 +174,6 @@ int RunVerb::runToEnd(LocalRun& run)
             run.cancel();
         });
     }
-    run.start();
-    loop.exec();
+    Wait::forSignal(&run, &LocalRun::finished, [&] { run.start(); });
     return code;
 }

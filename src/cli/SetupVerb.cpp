@@ -8,10 +8,10 @@
 #include "Settings.h"
 #include "SshKey.h"
 #include "ToolCheck.h"
+#include "Wait.h"
 #include "deploy/ImageReference.h"
 
 #include <QDir>
-#include <QEventLoop>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -21,16 +21,13 @@ namespace {
 
 CredentialStore::Reply waitFor(const std::function<void(CredentialStore::Callback)>& call)
 {
-    QEventLoop loop;
     CredentialStore::Reply result;
-    bool done = false;
-    call([&](const CredentialStore::Reply& reply) {
-        result = reply;
-        done = true;
-        loop.quit();
+    Wait::until([&](const std::function<void()>& over) {
+        call([&result, over](const CredentialStore::Reply& reply) {
+            result = reply;
+            over();
+        });
     });
-    if (!done)
-        loop.exec();
     return result;
 }
 
@@ -38,10 +35,7 @@ CredentialStore::Reply waitFor(const std::function<void(CredentialStore::Callbac
 QJsonArray checkTools()
 {
     ToolCheck check;
-    QEventLoop loop;
-    QObject::connect(&check, &ToolCheck::finished, &loop, &QEventLoop::quit);
-    check.start();
-    loop.exec();
+    Wait::forSignal(&check, &ToolCheck::finished, [&] { check.start(); });
     Console::err(QStringLiteral("\nTools:\n"));
     QJsonArray tools;
     for (const ToolCheck::Tool& tool : check.tools()) {

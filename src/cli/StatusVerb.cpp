@@ -5,12 +5,11 @@
 #include "Console.h"
 #include "DeployVerb.h"
 #include "Experiment.h"
+#include "Wait.h"
 #include "deploy/Deployment.h"
 #include "slurm/SlurmJob.h"
 #include "workspace/SweepSummary.h"
 
-#include <QEventLoop>
-#include <QTimer>
 #include <cstdio>
 #include <unistd.h>
 
@@ -155,8 +154,6 @@ int StatusVerb::execute(const QStringList& arguments)
         }
         if (over)
             return Deployment::exitCodeFor(deployment.state());
-        QEventLoop wait;
-        QTimer::singleShot(static_cast<int>(seconds * 1000), &wait, &QEventLoop::quit);
-        wait.exec();
+        Wait::pause(static_cast<int>(seconds * 1000));
     }
 }

@@ -20,11 +20,11 @@
 #include "StatusVerb.h"
 #include "SyncVerb.h"
 #include "TerminateVerb.h"
+#include "Wait.h"
 #include "deploy/Deployment.h"
 #include "workspace/SweepSummary.h"
 
 #include <QDir>
-#include <QEventLoop>
 #include <QJsonArray>
 
 std::vector<std::unique_ptr<Verb>> allVerbs()
@@ -260,7 +260,6 @@ Result Verb::openExperiment(const QCommandLineParser& parser, Experiment* experi
 Result Verb::runToEnd(const Command& command, const QString& what, Output output)
 {
     CommandRunner runner;
-    QEventLoop loop;
     Result result;
     // Outside text (a container's log): its control characters shown, not acted on.
     PrintableText::EscapedStream outStream;
@@ -274,18 +273,14 @@ Result Verb::runToEnd(const Command& command, const QString& what, Output output
                      [&](const QByteArray& d) { Console::passOutput(escape ? outStream.feed(d) : d); });
     QObject::connect(&runner, &CommandRunner::standardError,
                      [&](const QByteArray& d) { toErr(escape ? errStream.feed(d) : d); });
-    bool over = false;
     QObject::connect(&runner, &CommandRunner::finished, [&](int exitCode, const QString& message) {
         if (exitCode != 0)
             result
                 = Result::failed(message.isEmpty() ? QStringLiteral("%1 failed (exit code %2)").arg(what).arg(exitCode)
                                                    : QStringLiteral("%1 failed: %2").arg(what, message));
-        over = true;
-        loop.quit();
     });
-    runner.start(command);
-    if (!over && runner.isRunning())
-        loop.exec();
+    Wait::forSignal(
+        &runner, &CommandRunner::finished, [&] { runner.start(command); }, [&] { return runner.isRunning(); });
     if (escape) {
         Console::passOutput(outStream.finish());
         toErr(errStream.finish());

@@ -2,30 +2,12 @@
 #pragma once
 
 #include "Command.h"
-#include "Result.h"
+#include "CommandRunner.h"
 
 #include <QByteArray>
 #include <QObject>
 #include <QString>
 #include <functional>
-
-// What a finished command left behind.
-struct CommandOutcome
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QString message; // CommandRunner's explanation when it could not run
-
-    bool ok() const { return exitCode == 0; }
-    // The last lines of stderr (or the runner's message), for an error report.
-    QString errorText() const;
-    // As the one error type: ok, or failed with "WHAT failed: <errorText>".
-    Result toResult(const QString& what) const
-    {
-        return ok() ? Result::ok() : Result::failed(QStringLiteral("%1 failed: %2").arg(what, errorText()));
-    }
-};
 
 namespace AsyncCommand {
 

@@ -9,7 +9,7 @@ CommandLog* CommandLog::instance()
 
 int CommandLog::announce(const QString& displayLine, bool query)
 {
-    const int id = ++m_lastId;
+    const int id = m_lastId.fetchAndAddRelaxed(1) + 1;
     Q_EMIT commandStarted(displayLine, query);
     Q_EMIT entryStarted(id, displayLine, QDateTime::currentDateTime());
     return id;

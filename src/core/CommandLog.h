@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QAtomicInt>
 #include <QDateTime>
 #include <QObject>
 #include <QString>
@@ -28,5 +29,5 @@ Q_SIGNALS:
 
 private:
     CommandLog() = default;
-    int m_lastId = 0;
+    QAtomicInt m_lastId; // announce() may be called from any thread (CommandRunner::runAndWait)
 };

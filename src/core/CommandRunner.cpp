@@ -4,12 +4,42 @@
 #include "CommandLog.h"
 #include "Logging.h"
 
+#include <QDeadlineTimer>
 #include <QProcessEnvironment>
 #include <QStandardPaths>
 #include <QTimer>
 #include <csignal>
+#include <memory>
 #include <sys/prctl.h>
 #include <unistd.h>
+#include <vector>
+
+namespace {
+
+// What every process of a command gets: its environment and folder, and an end with this process.
+void prepare(QProcess* process, const Command& command)
+{
+    process->setProcessEnvironment(CommandRunner::environment(command));
+    if (!command.workingDirectory.isEmpty())
+        process->setWorkingDirectory(command.workingDirectory);
+    // The child dies with this process, even when it is killed outright (SIGKILL leaves no chance to
+    // clean up): no rsync, ssh or docker goes on running with PID 1 as its parent. If this process died
+    // between fork and prctl, the child has already been re-parented: it ends at once.
+    process->setChildProcessModifier([parent = ::getpid()] {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent)
+            ::_exit(127);
+    });
+}
+
+QString notStarted(const Command& command)
+{
+    if (QStandardPaths::findExecutable(command.program).isEmpty() && !command.program.contains(QLatin1Char('/')))
+        return QStringLiteral("%1 is not installed or not on PATH").arg(command.program);
+    return QStringLiteral("could not start %1").arg(command.program);
+}
+
+} // namespace
 
 CommandRunner::CommandRunner(QObject* parent)
     : QObject(parent)
@@ -49,10 +79,7 @@ void CommandRunner::start(const Command& command)
         return;
     }
     m_process = new QProcess(this);
-
-    m_process->setProcessEnvironment(environment(command));
-    if (!command.workingDirectory.isEmpty())
-        m_process->setWorkingDirectory(command.workingDirectory);
+    prepare(m_process, command);
     if (command.interactive) {
         m_process->setProcessChannelMode(QProcess::ForwardedChannels);
         m_process->setInputChannelMode(QProcess::ForwardedInputChannel);
@@ -70,15 +97,6 @@ void CommandRunner::start(const Command& command)
             m_process->closeWriteChannel();
         });
     }
-
-    // The child dies with this process, even when it is killed outright (SIGKILL leaves no chance to
-    // clean up): no rsync, ssh or docker goes on running with PID 1 as its parent. If this process died
-    // between fork and prctl, the child has already been re-parented: it ends at once.
-    m_process->setChildProcessModifier([parent = ::getpid()] {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (::getppid() != parent)
-            ::_exit(127);
-    });
 
     m_logId = CommandLog::instance()->announce(command.display(), command.query);
     qCDebug(lcCommand).noquote() << "started:" << command.display();
@@ -147,10 +165,73 @@ void CommandRunner::onError(QProcess::ProcessError error)
     if (error != QProcess::FailedToStart || m_done)
         return;
     m_done = true;
-    QString message = QStringLiteral("could not start %1").arg(m_command.program);
-    if (QStandardPaths::findExecutable(m_command.program).isEmpty() && !m_command.program.contains(QLatin1Char('/')))
-        message = QStringLiteral("%1 is not installed or not on PATH").arg(m_command.program);
+    const QString message = notStarted(m_command);
     qCDebug(lcCommand).noquote() << "could not start:" << m_command.display() << ":" << message;
     CommandLog::instance()->finish(m_logId, FailedToStart, m_clock.elapsed());
     Q_EMIT finished(FailedToStart, message);
+}
+
+QList<CommandOutcome> CommandRunner::runAndWait(const QList<Command>& commands, int timeoutMs)
+{
+    struct Run
+    {
+        std::unique_ptr<QProcess> process;
+        int logId = 0;
+    };
+    QElapsedTimer clock;
+    clock.start();
+    std::vector<Run> runs;
+    for (const Command& c : commands) {
+        Run run;
+        if (c.refusal.isEmpty()) {
+            run.process = std::make_unique<QProcess>();
+            prepare(run.process.get(), c);
+            run.logId = CommandLog::instance()->announce(c.display(), c.query);
+            qCDebug(lcCommand).noquote() << "started:" << c.display();
+            run.process->start(c.program, c.arguments);
+            if (!c.standardInput.isEmpty() && run.process->waitForStarted())
+                run.process->write(c.standardInput);
+            run.process->closeWriteChannel();
+        } else {
+            qCDebug(lcCommand).noquote() << "refused:" << c.display() << ":" << c.refusal;
+        }
+        runs.push_back(std::move(run));
+    }
+    const QDeadlineTimer deadline(timeoutMs);
+    QList<CommandOutcome> outcomes;
+    for (size_t i = 0; i < runs.size(); ++i) {
+        const Command& c = commands.at(static_cast<int>(i));
+        CommandOutcome o;
+        QProcess* p = runs[i].process.get();
+        if (!p) {
+            o.exitCode = FailedToStart;
+            o.message = c.refusal;
+            outcomes << o;
+            continue;
+        }
+        if (!p->waitForFinished(static_cast<int>(std::max<qint64>(1, deadline.remainingTime())))) {
+            const bool started = p->state() != QProcess::NotRunning || p->error() != QProcess::FailedToStart;
+            p->kill();
+            p->waitForFinished();
+            o.exitCode = started ? 128 + SIGKILL : FailedToStart;
+            o.message = started ? QStringLiteral("no answer within %1 s").arg(timeoutMs / 1000) : notStarted(c);
+        } else if (p->exitStatus() == QProcess::CrashExit) {
+            o.exitCode = 128 + SIGKILL;
+            o.message = QStringLiteral("%1 was killed").arg(c.program);
+        } else {
+            o.exitCode = p->exitCode();
+        }
+        o.out = p->readAllStandardOutput();
+        o.err = p->readAllStandardError();
+        qCDebug(lcCommand).noquote() << "finished with" << o.exitCode << "after" << clock.elapsed()
+                                     << "ms:" << c.display();
+        CommandLog::instance()->finish(runs[i].logId, o.exitCode, clock.elapsed());
+        outcomes << o;
+    }
+    return outcomes;
+}
+
+CommandOutcome CommandRunner::runAndWait(const Command& command, int timeoutMs)
+{
+    return runAndWait(QList<Command> { command }, timeoutMs).constFirst();
 }

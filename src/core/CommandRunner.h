@@ -2,10 +2,29 @@
 #pragma once
 
 #include "Command.h"
+#include "Result.h"
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QProcess>
+
+// What a finished command left behind.
+struct CommandOutcome
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+    QString message; // CommandRunner's explanation when it could not run
+
+    bool ok() const { return exitCode == 0; }
+    // The last lines of stderr (or the runner's message), for an error report.
+    QString errorText() const;
+    // As the one error type: ok, or failed with "WHAT failed: <errorText>".
+    Result toResult(const QString& what) const
+    {
+        return ok() ? Result::ok() : Result::failed(QStringLiteral("%1 failed: %2").arg(what, errorText()));
+    }
+};
 
 // Runs one Command asynchronously with QProcess: announces it on CommandLog,
 // streams output as it arrives, and reports the exit code. Never blocks the
@@ -25,6 +44,11 @@ public:
     // Starts a program that outlives this one (a terminal window), with the command's environment and
     // working folder, announced like any other; false when it cannot start or the command is refused.
     static bool startDetached(const Command& command);
+    // Runs each command (at the same time) to its end on the calling thread, for code that is already off the
+    // GUI thread (a worker, the CLI): announced on CommandLog and in the debug log as start() does, with the
+    // command's environment, folder and input. One still running after timeoutMs is killed; its outcome says so.
+    static QList<CommandOutcome> runAndWait(const QList<Command>& commands, int timeoutMs);
+    static CommandOutcome runAndWait(const Command& command, int timeoutMs);
     // The process environment a command runs with: this one's, plus the command's own.
     static QProcessEnvironment environment(const Command& command);
 

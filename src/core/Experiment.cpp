@@ -92,11 +92,6 @@ QString Experiment::machinesFile() const
     return m_dir + QStringLiteral("/machines.txt");
 }
 
-Result Experiment::saveParameters() const
-{
-    return m_parameters.save(parametersPath());
-}
-
 QString Experiment::imageTag() const
 {
     return QStringLiteral("logistician/") + m_parameters.experimentName().toLower();

@@ -29,7 +29,6 @@ public:
 
     const Parameters& parameters() const { return m_parameters; }
     Parameters& parameters() { return m_parameters; }
-    Result saveParameters() const;
 
     // Docker image name derived from experiment_name (lower case, as Docker requires).
     QString imageTag() const;

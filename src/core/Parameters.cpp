@@ -2,6 +2,7 @@
 #include "Parameters.h"
 
 #include "ParameterRules.h"
+#include "ParameterSchema.h"
 #include "ShellWords.h"
 #include "aws/AwsParameters.h"
 #include "deploy/backends/BackendRegistry.h"
@@ -12,47 +13,16 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QRegularExpression>
 #include <QSaveFile>
-#include <QSet>
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 #include <fcntl.h>
-#include <functional>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace {
 
-QString typeName(const QJsonValue& v)
-{
-    switch (v.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("a list");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    default:
-        return QStringLiteral("undefined");
-    }
-}
-
-QString scalarText(const QJsonValue& v)
-{
-    if (v.isString())
-        return v.toString();
-    if (v.isBool())
-        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    return QString::number(v.toDouble(), 'g', 15);
-}
+using ParameterSchema::scalarText;
 
 const QString GridKey = QStringLiteral("parameter_grid");
 
@@ -92,6 +62,37 @@ QStringList ordered(const QStringList& keys, const QJsonObject& object)
     return out;
 }
 
+// parameter_grid: an object of non-empty lists of scalars, its keys and values in their formats; the offset of
+// what is wrong and why.
+std::optional<QPair<int, QString>> checkGrid(const QJsonObject& obj, const JsonLocator& locator)
+{
+    if (!obj.contains(GridKey))
+        return std::nullopt;
+    if (!obj.value(GridKey).isObject())
+        return qMakePair(locator.find(GridKey), QStringLiteral("parameter_grid must be an object of lists"));
+    const QJsonObject grid = obj.value(GridKey).toObject();
+    for (auto it = grid.begin(); it != grid.end(); ++it) {
+        if (const QString why = ParameterRules::gridKey(it.key()); !why.isEmpty())
+            return qMakePair(locator.findKey(GridKey, it.key()),
+                             QStringLiteral("parameter_grid key \"%1\" %2").arg(it.key(), why));
+        const QJsonArray values = it.value().toArray();
+        bool scalars = it.value().isArray() && !values.isEmpty();
+        for (const QJsonValue& item : values)
+            scalars = scalars && (item.isString() || item.isDouble() || item.isBool());
+        if (!scalars)
+            return qMakePair(
+                locator.find(GridKey, -1, it.key()),
+                QStringLiteral("parameter_grid.%1 must be a non-empty list of strings, numbers or booleans")
+                    .arg(it.key()));
+        for (int i = 0; i < values.size(); ++i) {
+            if (const QString why = ParameterRules::gridValue(scalarText(values.at(i))); !why.isEmpty())
+                return qMakePair(locator.findElement(GridKey, it.key(), i),
+                                 QStringLiteral("parameter_grid.%1 item %2 %3").arg(it.key()).arg(i + 1).arg(why));
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 Parameters::Parameters(const QJsonObject& json)
@@ -104,8 +105,7 @@ Parameters::Parameters(const QJsonObject& json)
 std::optional<Parameters> Parameters::parse(const QByteArray& text, const QString& fileName, Result* error)
 {
     JsonLocator locator(text);
-    // The key is named in the message; it is kept as a parameter to show what each failure is about.
-    auto fail = [&](int offset, const QString& /*key*/, const QString& message) -> std::optional<Parameters> {
+    auto fail = [&](int offset, const QString& message) -> std::optional<Parameters> {
         if (error) {
             SourceLocation where { fileName };
             locator.lineColumn(qMax(0, offset), &where.line, &where.column);
@@ -117,176 +117,32 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(text, &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return fail(parseError.offset, QString(), QStringLiteral("not valid JSON: ") + parseError.errorString());
+        return fail(parseError.offset, QStringLiteral("not valid JSON: ") + parseError.errorString());
     if (!doc.isObject())
-        return fail(0, QString(), QStringLiteral("the top level must be a JSON object"));
+        return fail(0, QStringLiteral("the top level must be a JSON object"));
     const QJsonObject obj = doc.object();
     if (const auto dup = locator.findDuplicate(); dup.offset >= 0)
-        return fail(dup.offset, dup.parent.isEmpty() ? dup.key : dup.parent,
+        return fail(dup.offset,
                     dup.parent.isEmpty()
                         ? QStringLiteral("duplicate key \"%1\"; only one may be given").arg(dup.key)
                         : QStringLiteral("duplicate key \"%1\" in %2; only one may be given").arg(dup.key, dup.parent));
 
-    auto at = [&](const QString& key, int index = -1, const QString& member = QString()) {
-        return locator.find(key, index, member);
-    };
-    auto requireString = [&](const char* key) -> std::optional<QString> {
-        const QString k = QLatin1String(key);
-        if (obj.contains(k) && !obj.value(k).isString())
-            return QStringLiteral("%1 must be a string, not %2").arg(k, typeName(obj.value(k)));
-        return std::nullopt;
-    };
-
-    // experiment_name
-    const QString nameKey = QStringLiteral("experiment_name");
-    if (!obj.contains(nameKey))
-        return fail(0, nameKey, QStringLiteral("experiment_name is missing"));
-    if (!obj.value(nameKey).isString())
-        return fail(at(nameKey), nameKey, QStringLiteral("experiment_name must be a string"));
-    if (!isValidExperimentName(obj.value(nameKey).toString()))
-        return fail(at(nameKey), nameKey,
-                    QStringLiteral("experiment_name must be 1 to 63 letters, digits, '-', '_' or '.', "
-                                   "starting with a letter or digit"));
-
-    for (const char* key :
-         { "experiment_command", "aws_ami", "aws_ami_user", "aws_instance_type", "aws_region", "local_docker_command",
-           "remote_docker_command", "registry", "registry_user", "backend" }) {
-        if (auto message = requireString(key))
-            return fail(at(QLatin1String(key)), QLatin1String(key), *message);
+    // Each key by its type, bounds and rule (ParameterSchema); then what needs more than one key or a locator.
+    for (const ParameterSchema::Key& key : ParameterSchema::keys()) {
+        int item = -1;
+        if (const QString why = ParameterSchema::check(key, obj, &item); !why.isEmpty())
+            return fail(obj.contains(key.key) ? locator.find(key.key, item) : 0, why);
     }
-
+    if (const auto problem = checkGrid(obj, locator))
+        return fail(problem->first, problem->second);
     if (const auto problem = AwsParameters::check(obj))
-        return fail(at(problem->key), problem->key, problem->message);
-
-    // Values that reach docker, ssh or a shell: each checked against its format.
-    using Rule = QString (*)(const QString&);
-    struct RuleKey
-    {
-        const char* name;
-        Rule rule;
-        const char* separator; // between the key and the rule's message
-    };
-    for (const RuleKey& k : { RuleKey { "experiment_command", &ParameterRules::condition, ": " },
-                              RuleKey { "local_docker_command", &ParameterRules::dockerCommand, " " },
-                              RuleKey { "remote_docker_command", &ParameterRules::dockerCommand, " " },
-                              RuleKey { "registry", &ParameterRules::registry, " " },
-                              RuleKey { "registry_user", &ParameterRules::registryUser, " " } }) {
-        const QString key = QLatin1String(k.name);
-        if (!obj.contains(key))
-            continue;
-        if (const QString why = k.rule(obj.value(key).toString()); !why.isEmpty())
-            return fail(at(key), key, key + QLatin1String(k.separator) + why);
-    }
-
-    const QString condKey = QStringLiteral("experiment_conditions");
-    if (obj.contains(condKey)) {
-        const QJsonValue v = obj.value(condKey);
-        if (!v.isArray())
-            return fail(at(condKey), condKey, QStringLiteral("experiment_conditions must be a list of strings"));
-        const QJsonArray conds = v.toArray();
-        for (int i = 0; i < conds.size(); ++i) {
-            if (!conds.at(i).isString())
-                return fail(at(condKey, i), condKey,
-                            QStringLiteral("experiment_conditions must be a list of strings (item %1 is %2)")
-                                .arg(i + 1)
-                                .arg(typeName(conds.at(i))));
-            if (const QString why = ParameterRules::condition(conds.at(i).toString()); !why.isEmpty())
-                return fail(at(condKey, i), condKey,
-                            QStringLiteral("experiment_conditions item %1: %2").arg(i + 1).arg(why));
-        }
-    }
-
-    const QString gridKey = QStringLiteral("parameter_grid");
-    if (obj.contains(gridKey)) {
-        const QJsonValue v = obj.value(gridKey);
-        if (!v.isObject())
-            return fail(at(gridKey), gridKey, QStringLiteral("parameter_grid must be an object of lists"));
-        const QJsonObject grid = v.toObject();
-        for (auto it = grid.begin(); it != grid.end(); ++it) {
-            if (const QString why = ParameterRules::gridKey(it.key()); !why.isEmpty())
-                return fail(locator.findKey(gridKey, it.key()), gridKey,
-                            QStringLiteral("parameter_grid key \"%1\" %2").arg(it.key(), why));
-            const bool ok = it.value().isArray() && !it.value().toArray().isEmpty();
-            bool scalars = ok;
-            for (const QJsonValue& item : it.value().toArray())
-                scalars = scalars && (item.isString() || item.isDouble() || item.isBool());
-            if (!scalars)
-                return fail(at(gridKey, -1, it.key()), gridKey,
-                            QStringLiteral("parameter_grid.%1 must be a non-empty list of strings, numbers or booleans")
-                                .arg(it.key()));
-            const QJsonArray values = it.value().toArray();
-            for (int i = 0; i < values.size(); ++i) {
-                if (const QString why = ParameterRules::gridValue(scalarText(values.at(i))); !why.isEmpty())
-                    return fail(locator.findElement(gridKey, it.key(), i), gridKey,
-                                QStringLiteral("parameter_grid.%1 item %2 %3").arg(it.key()).arg(i + 1).arg(why));
-            }
-        }
-    }
-
-    const QString backendKey = QStringLiteral("backend");
-    if (obj.contains(backendKey) && !BackendRegistry::has(obj.value(backendKey).toString()))
-        return fail(
-            at(backendKey), backendKey,
-            QStringLiteral("backend must be one of %1").arg(BackendRegistry::names().join(QStringLiteral(", "))));
-
+        return fail(locator.find(problem->key), problem->message);
     if (const auto problem = SlurmParameters::check(obj)) {
         const QString slurmKey = QStringLiteral("slurm");
-        const int offset = problem->member.isEmpty() ? (obj.contains(slurmKey) ? at(slurmKey) : at(backendKey))
-                                                     : at(slurmKey, -1, problem->member);
-        return fail(offset, slurmKey, problem->message);
-    }
-
-    const QString hostsKey = QStringLiteral("hosts");
-    if (obj.contains(hostsKey)) {
-        const QJsonValue v = obj.value(hostsKey);
-        if (!v.isArray())
-            return fail(at(hostsKey), hostsKey, QStringLiteral("hosts must be a list of \"user@host[:port]\" strings"));
-        const QJsonArray hosts = v.toArray();
-        for (int i = 0; i < hosts.size(); ++i) {
-            const QString why = hosts.at(i).isString()
-                ? ParameterRules::host(hosts.at(i).toString())
-                : QStringLiteral("must look like \"user@host\" or \"user@host:port\"");
-            if (!why.isEmpty())
-                return fail(at(hostsKey, i), hostsKey, QStringLiteral("hosts item %1 %2").arg(i + 1).arg(why));
-        }
-    }
-
-    struct IntKey
-    {
-        const char* name;
-        int minimum;
-    };
-    for (const IntKey& k :
-         { IntKey { "max_parallel", 1 }, IntKey { "auto_stop_minutes", 0 }, IntKey { "max_runtime_minutes", 0 } }) {
-        const QString key = QLatin1String(k.name);
-        if (!obj.contains(key))
-            continue;
-        const QJsonValue v = obj.value(key);
-        const double d = v.toDouble(-1);
-        // Range before wholeness: a double outside long long's range must never be converted.
-        if (!v.isDouble() || d < k.minimum || d > 1e9 || d != std::floor(d))
-            return fail(at(key), key,
-                        QStringLiteral("%1 must be a whole number of at least %2").arg(key).arg(k.minimum));
-    }
-
-    // max_retries: how often the runner on a host starts a failed condition again by itself (0..10).
-    const QString retriesKey = QStringLiteral("max_retries");
-    if (obj.contains(retriesKey)) {
-        const QJsonValue v = obj.value(retriesKey);
-        const double d = v.toDouble(-1);
-        if (!v.isDouble() || d < 0 || d > MaxRetriesLimit || d != std::floor(d))
-            return fail(at(retriesKey), retriesKey,
-                        QStringLiteral("max_retries must be a whole number from 0 to %1").arg(MaxRetriesLimit));
-    }
-
-    // gpus: "all" or a positive count, given to docker run --gpus.
-    const QString gpusKey = QStringLiteral("gpus");
-    if (obj.contains(gpusKey)) {
-        const QJsonValue v = obj.value(gpusKey);
-        const double d = v.toDouble(-1);
-        const bool count = v.isDouble() && d >= 1 && d <= 1024 && d == static_cast<double>(static_cast<int>(d));
-        if (!count && v.toString() != QLatin1String("all"))
-            return fail(at(gpusKey), gpusKey, QStringLiteral("gpus must be a positive whole number or \"all\""));
+        const int offset = problem->member.isEmpty()
+            ? locator.find(obj.contains(slurmKey) ? slurmKey : QStringLiteral("backend"))
+            : locator.find(slurmKey, -1, problem->member);
+        return fail(offset, problem->message);
     }
 
     Parameters parameters(obj);
@@ -347,10 +203,16 @@ Result Parameters::save(const QString& path) const
     return Result::ok();
 }
 
-QString Parameters::string(const char* key, const QString& fallback) const
+QString Parameters::string(const char* key) const
 {
     const QJsonValue v = m_json.value(QLatin1String(key));
-    return v.isString() && !v.toString().isEmpty() ? v.toString() : fallback;
+    return v.isString() && !v.toString().isEmpty() ? v.toString()
+                                                   : ParameterSchema::key(QLatin1String(key)).defaultValue.toString();
+}
+
+int Parameters::integer(const char* key) const
+{
+    return m_json.value(QLatin1String(key)).toInt(ParameterSchema::key(QLatin1String(key)).defaultValue.toInt());
 }
 
 QString Parameters::experimentName() const
@@ -444,7 +306,7 @@ QStringList Parameters::allConditions() const
 
 QString Parameters::backend() const
 {
-    return string("backend", QStringLiteral("local"));
+    return string("backend");
 }
 
 QStringList Parameters::hosts() const
@@ -457,7 +319,7 @@ QStringList Parameters::hosts() const
 
 int Parameters::maxParallel() const
 {
-    return m_json.value(QStringLiteral("max_parallel")).toInt(1);
+    return integer("max_parallel");
 }
 QString Parameters::registry() const
 {
@@ -465,16 +327,16 @@ QString Parameters::registry() const
 }
 int Parameters::autoStopMinutes() const
 {
-    return m_json.value(QStringLiteral("auto_stop_minutes")).toInt(0);
+    return integer("auto_stop_minutes");
 }
 int Parameters::maxRetries() const
 {
-    return m_json.value(QStringLiteral("max_retries")).toInt(0);
+    return integer("max_retries");
 }
 
 int Parameters::maxRuntimeMinutes() const
 {
-    return m_json.value(QStringLiteral("max_runtime_minutes")).toInt(0);
+    return integer("max_runtime_minutes");
 }
 QString Parameters::awsAmi() const
 {
@@ -482,7 +344,7 @@ QString Parameters::awsAmi() const
 }
 QString Parameters::awsAmiUser() const
 {
-    return string("aws_ami_user", QStringLiteral("admin"));
+    return string("aws_ami_user");
 }
 QString Parameters::awsInstanceType() const
 {
@@ -494,11 +356,11 @@ QString Parameters::awsRegion() const
 }
 QString Parameters::localDockerCommand() const
 {
-    return string("local_docker_command", QStringLiteral("docker"));
+    return string("local_docker_command");
 }
 QString Parameters::remoteDockerCommand() const
 {
-    return string("remote_docker_command", QStringLiteral("docker"));
+    return string("remote_docker_command");
 }
 
 QString Parameters::gpus() const
@@ -530,6 +392,5 @@ void Parameters::setValue(const QString& key, const QJsonValue& value)
 
 bool Parameters::isValidExperimentName(const QString& name)
 {
-    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"));
-    return re.match(name).hasMatch();
+    return ParameterSchema::key(QStringLiteral("experiment_name")).rule(name).isEmpty();
 }

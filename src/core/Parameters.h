@@ -28,7 +28,7 @@ public:
     Parameters() = default;
     explicit Parameters(const QJsonObject& json);
 
-    // Parses and validates; fileName is used in error messages only. Pure: no
+    // Parses and validates against ParameterSchema; fileName is used in error messages only. Pure: no
     // file or environment is touched. An error is BadInput located in the file,
     // its message "parameters.json:7:15: experiment_conditions must be a list of strings".
     static std::optional<Parameters> parse(const QByteArray& text, const QString& fileName, Result* error);
@@ -63,7 +63,6 @@ public:
     int maxRuntimeMinutes() const; // 0 (no limit) when unset
     // How often a failed condition is started again on its host, each time as a new attempt; 0 when unset.
     int maxRetries() const;
-    static constexpr int MaxRetriesLimit = 10;
     QString awsAmi() const;
     QString awsAmiUser() const;
     // As written, empty when unset: AwsParameters::resolve falls back to the defaults stored by `setup`.
@@ -87,7 +86,9 @@ public:
     static bool isValidExperimentName(const QString& name);
 
 private:
-    QString string(const char* key, const QString& fallback = QString()) const;
+    // The value, or the schema's default (ParameterSchema) when it is absent or empty.
+    QString string(const char* key) const;
+    int integer(const char* key) const;
     QJsonObject m_json;
     QByteArray m_text; // the file as read; empty for parameters made in memory
     QStringList m_keys; // the top-level keys in the order written, new ones last

@@ -53,7 +53,6 @@ void ToolCheck::start()
             tool.found = o.ok();
             if (tool.found) // ssh -V prints to stderr
                 tool.version = versionLine(QString::fromUtf8(o.out + o.err));
-            Q_EMIT toolChecked(tool);
             if (--m_pending == 0)
                 Q_EMIT finished();
         });

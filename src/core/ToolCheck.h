@@ -28,7 +28,6 @@ public:
     static QString versionLine(const QString& output);
 
 Q_SIGNALS:
-    void toolChecked(const ToolCheck::Tool& tool);
     void finished();
 
 private:

@@ -95,11 +95,6 @@ ExampleDialog::ExampleDialog(const QString& examplesDir, QWidget* parent)
     updateOk();
 }
 
-int ExampleDialog::exampleCount() const
-{
-    return m_list->count();
-}
-
 QString ExampleDialog::exampleName() const
 {
     return m_list->currentItem() ? m_list->currentItem()->text() : QString();

@@ -20,7 +20,6 @@ public:
     QString exampleName() const; // empty when none is chosen
     QString destination() const;
     void setDestination(const QString& dir);
-    int exampleCount() const;
 
 private:
     void onExampleChanged();

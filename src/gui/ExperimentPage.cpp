@@ -6,8 +6,8 @@
 #include "EnvironmentEditor.h"
 #include "Experiment.h"
 #include "ExperimentSettingsEditor.h"
+#include "LocalRunsPanel.h"
 #include "Parameters.h"
-#include "RunsPanel.h"
 #include "Theme.h"
 #include "board/DeploymentBoard.h"
 #include "git/GitRepository.h"
@@ -70,8 +70,8 @@ ExperimentPage::ExperimentPage(QWidget* parent)
     connect(m_ui->environmentTab, &EnvironmentEditor::saveRequested, this, saveNow);
     connect(m_ui->conditionsTab->model(), &QAbstractItemModel::modelReset, this, &ExperimentPage::updateRunConditions);
     connect(m_ui->conditionsTab->model(), &QAbstractItemModel::dataChanged, this, &ExperimentPage::updateRunConditions);
-    connect(m_ui->runsTab, &RunsPanel::busyChanged, this, [this] { Q_EMIT busyChanged(isBusy()); });
-    connect(m_ui->runsTab, &RunsPanel::finished, this, &ExperimentPage::updateGitState);
+    connect(m_ui->runsTab, &LocalRunsPanel::busyChanged, this, [this] { Q_EMIT busyChanged(isBusy()); });
+    connect(m_ui->runsTab, &LocalRunsPanel::finished, this, &ExperimentPage::updateGitState);
     m_deployments = new DeploymentBoard;
     m_ui->experimentTabs->addTab(m_deployments, style()->standardIcon(QStyle::SP_ArrowUp), tr("De&ployments"));
     connect(m_deployments, &DeploymentBoard::statusMessage, this, &ExperimentPage::statusMessage);
@@ -126,7 +126,7 @@ EnvironmentEditor* ExperimentPage::environment() const
 {
     return m_ui->environmentTab;
 }
-RunsPanel* ExperimentPage::runs() const
+LocalRunsPanel* ExperimentPage::runs() const
 {
     return m_ui->runsTab;
 }

@@ -11,7 +11,7 @@ class ExperimentPage;
 }
 class ConditionsEditor;
 class EnvironmentEditor;
-class RunsPanel;
+class LocalRunsPanel;
 class DeploymentBoard;
 class ExperimentSettingsEditor;
 class QUndoStack;
@@ -44,7 +44,7 @@ public:
 
     ConditionsEditor* conditions() const;
     EnvironmentEditor* environment() const;
-    RunsPanel* runs() const;
+    LocalRunsPanel* runs() const;
     DeploymentBoard* deployments() const { return m_deployments; } // the Deployments tab (index 3)
     ExperimentSettingsEditor* settings() const { return m_settings; } // the Settings tab (index 4)
     QUndoStack* undoStack() const;

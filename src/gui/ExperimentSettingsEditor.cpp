@@ -2,6 +2,7 @@
 #include "ExperimentSettingsEditor.h"
 
 #include "AsyncCommand.h"
+#include "ParameterSchema.h"
 #include "Parameters.h"
 #include "Settings.h"
 #include "SshKey.h"
@@ -43,10 +44,13 @@ QPlainTextEdit* listEdit(int lines)
     return edit;
 }
 
-QSpinBox* numberBox(int minimum, int maximum, const QString& atMinimum, const QString& suffix)
+// The key's bounds from the schema; a key with no default (absent: the image's own size) has one step below its
+// minimum, which stands for absent.
+QSpinBox* numberBox(const QString& key, const QString& atMinimum, const QString& suffix)
 {
+    const ParameterSchema::Key& k = ParameterSchema::key(key);
     auto* box = new QSpinBox;
-    box->setRange(minimum, maximum);
+    box->setRange(k.defaultValue.isUndefined() ? k.minimum - 1 : k.minimum, k.maximum);
     box->setSpecialValueText(atMinimum);
     box->setSuffix(suffix);
     return box;
@@ -147,11 +151,8 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     auto [commandBox, command] = group(tr("Command"), QStringLiteral("commandGroup"));
     auto* commandEdit = new QLineEdit;
     commandEdit->setPlaceholderText(tr("none: the image's own CMD runs with the condition in $OPTIONS"));
-    addField(command, QStringLiteral("experiment_command"), tr("Experiment command:"), Kind::Text, commandEdit,
-             tr("Runs in the container with each condition's words as its arguments"));
-    addField(command, QStringLiteral("parameter_grid"), tr("Parameter grid:"), Kind::Grid, listEdit(4),
-             tr("One key per line, its values after a colon, separated by commas: lr: 0.1, 0.01. Every "
-                "combination becomes a condition."));
+    addField(command, QStringLiteral("experiment_command"), Kind::Text, commandEdit);
+    addField(command, QStringLiteral("parameter_grid"), Kind::Grid, listEdit(4));
 
     auto [machinesBox, machines] = group(tr("Backend and machines"), QStringLiteral("machinesGroup"));
     m_backend = new QComboBox;
@@ -160,11 +161,9 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     m_backend->setMinimumContentsLength(16);
     for (const BackendTraits& backend : BackendRegistry::all())
         m_backend->addItem(backend.label, backend.name);
-    addField(machines, QStringLiteral("backend"), tr("Backend:"), Kind::Choice, m_backend,
-             tr("Where deploy runs the conditions"));
+    addField(machines, QStringLiteral("backend"), Kind::Choice, m_backend);
     m_hosts = listEdit(3);
-    addField(machines, QStringLiteral("hosts"), tr("SSH hosts:"), Kind::Lines, m_hosts,
-             tr("One user@host or user@host:port per line"));
+    addField(machines, QStringLiteral("hosts"), Kind::Lines, m_hosts);
     m_testHosts = new QPushButton(tr("Test &Connection"));
     m_testHosts->setObjectName(QStringLiteral("testHostsButton"));
     m_testHosts->setToolTip(tr("Log in to each host with the setup key and ask its Docker engine for its version"));
@@ -186,33 +185,25 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
         return edit;
     };
     // Placeholders name the defaults stored by setup, which deploy uses while the key is absent (updateAwsNotes).
-    addField(aws, QStringLiteral("aws_region"), tr("Region:"), Kind::Text, line(QString()),
-             tr("An AWS region such as eu-central-1; empty: the default from setup"));
-    addField(aws, QStringLiteral("aws_instance_type"), tr("Instance type:"), Kind::Text, line(QString()),
-             tr("An EC2 instance type such as t3.micro; empty: the default from setup"));
+    addField(aws, QStringLiteral("aws_region"), Kind::Text, line(QString()));
+    addField(aws, QStringLiteral("aws_instance_type"), Kind::Text, line(QString()));
     m_price = new QLabel;
     m_price->setObjectName(QStringLiteral("awsPrice"));
     m_price->setWordWrap(true);
     aws->addRow(tr("Price:"), m_price);
     auto* spot = new QCheckBox(tr("Spot instances (cheaper; AWS may take one back)"));
-    addField(aws, QStringLiteral("aws_spot"), tr("Spot:"), Kind::Check, spot,
-             tr("Ask for spot instances; a machine taken back shows as preempted"));
-    addField(aws, QStringLiteral("aws_spot_max_price"), tr("Spot max price:"), Kind::Text,
-             line(tr("up to the on-demand price")), tr("US dollars per machine-hour, such as 0.05"));
-    addField(aws, QStringLiteral("aws_ami"), tr("Image (AMI):"), Kind::Text,
-             line(tr("the newest official Debian 12 image")), tr("ami- and 8 or 17 hex digits"));
-    addField(aws, QStringLiteral("aws_ami_user"), tr("Login user:"), Kind::Text, line(tr("admin")),
-             tr("The user the image lets in over SSH"));
-    addField(aws, QStringLiteral("aws_root_volume_size"), tr("Root volume:"), Kind::Number,
-             numberBox(0, 16384,
+    addField(aws, QStringLiteral("aws_spot"), Kind::Check, spot);
+    addField(aws, QStringLiteral("aws_spot_max_price"), Kind::Text, line(tr("up to the on-demand price")));
+    addField(aws, QStringLiteral("aws_ami"), Kind::Text, line(tr("the newest official Debian 12 image")));
+    addField(aws, QStringLiteral("aws_ami_user"), Kind::Text, line(tr("admin")));
+    addField(aws, QStringLiteral("aws_root_volume_size"), Kind::Number,
+             numberBox(QStringLiteral("aws_root_volume_size"),
                        tr("%1 GB (%2 GB with GPUs)")
                            .arg(Terraform::defaultRootVolumeGb(false))
                            .arg(Terraform::defaultRootVolumeGb(true)),
-                       tr(" GB")),
-             tr("The machine's disk"));
+                       tr(" GB")));
     m_fields.last().removeAtMinimum = true;
-    addField(aws, QStringLiteral("aws_ssh_cidr"), tr("SSH allowed from:"), Kind::Text, line(tr("asked when deploying")),
-             tr("An IPv4 range such as 203.0.113.7/32: your own address"));
+    addField(aws, QStringLiteral("aws_ssh_cidr"), Kind::Text, line(tr("asked when deploying")));
     m_cidrWarning = new QLabel;
     m_cidrWarning->setObjectName(QStringLiteral("sshRangeWarning"));
     m_cidrWarning->setWordWrap(true);
@@ -220,21 +211,17 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     aws->addRow(QString(), m_cidrWarning);
 
     auto [registryBox, registry] = group(tr("Registry"), QStringLiteral("registryGroup"));
-    addField(registry, QStringLiteral("registry"), tr("Registry:"), Kind::Text,
-             line(tr("none: the image is built on each machine")),
-             tr("Where the image is pushed once and pulled by every machine: host[:port][/path]"));
+    addField(registry, QStringLiteral("registry"), Kind::Text, line(tr("none: the image is built on each machine")));
 
     auto [limitsBox, limits] = group(tr("Limits"), QStringLiteral("limitsGroup"));
-    addField(limits, QStringLiteral("max_parallel"), tr("Max parallel:"), Kind::Number,
-             numberBox(1, 100000, QString(), tr(" per machine")), tr("Conditions run at the same time on one machine"));
-    addField(limits, QStringLiteral("auto_stop_minutes"), tr("Auto-stop:"), Kind::Number,
-             numberBox(0, 1000000, tr("never"), tr(" min idle")),
-             tr("A machine with nothing running for this long shuts itself down"));
-    addField(limits, QStringLiteral("max_runtime_minutes"), tr("Max runtime:"), Kind::Number,
-             numberBox(0, 1000000, tr("no limit"), tr(" min")), tr("A machine stops after this long, whatever runs"));
-    addField(limits, QStringLiteral("max_retries"), tr("Retries:"), Kind::Number,
-             numberBox(0, Parameters::MaxRetriesLimit, tr("none"), tr(" per condition")),
-             tr("A failed condition is started again by itself, up to this many times"));
+    addField(limits, QStringLiteral("max_parallel"), Kind::Number,
+             numberBox(QStringLiteral("max_parallel"), QString(), tr(" per machine")));
+    addField(limits, QStringLiteral("auto_stop_minutes"), Kind::Number,
+             numberBox(QStringLiteral("auto_stop_minutes"), tr("never"), tr(" min idle")));
+    addField(limits, QStringLiteral("max_runtime_minutes"), Kind::Number,
+             numberBox(QStringLiteral("max_runtime_minutes"), tr("no limit"), tr(" min")));
+    addField(limits, QStringLiteral("max_retries"), Kind::Number,
+             numberBox(QStringLiteral("max_retries"), tr("none"), tr(" per condition")));
     m_fields.last().removeAtMinimum = true;
     column->addStretch(1);
 
@@ -272,9 +259,12 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
 
 ExperimentSettingsEditor::~ExperimentSettingsEditor() = default;
 
-void ExperimentSettingsEditor::addField(QFormLayout* form, const QString& key, const QString& label, Kind kind,
-                                        QWidget* editor, const QString& help)
+void ExperimentSettingsEditor::addField(QFormLayout* form, const QString& key, Kind kind, QWidget* editor)
 {
+    // The label and the help are the schema's, as the loader and the CLI know the key.
+    const ParameterSchema::Key& schema = ParameterSchema::key(key);
+    const QString label = schema.label + QLatin1Char(':');
+    const QString& help = schema.help;
     Field field;
     field.key = key;
     field.kind = kind;

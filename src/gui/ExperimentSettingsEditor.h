@@ -77,8 +77,8 @@ private:
         QString problem;
     };
 
-    void addField(class QFormLayout* form, const QString& key, const QString& label, Kind kind, QWidget* editor,
-                  const QString& help);
+    // Its label and help come from ParameterSchema.
+    void addField(class QFormLayout* form, const QString& key, Kind kind, QWidget* editor);
     QString text(const Field& field) const;
     void setText(Field& field, const QString& text);
     // The JSON value the field stands for; nullopt removes the key. *problem is set for a malformed field.

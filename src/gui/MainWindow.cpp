@@ -11,11 +11,11 @@
 #include "Dialogs.h"
 #include "ExampleDialog.h"
 #include "ExperimentPage.h"
+#include "LiveDeploymentsPanel.h"
+#include "LocalRunsPanel.h"
 #include "Logging.h"
 #include "NarrowColumns.h"
 #include "NewExperimentWizard.h"
-#include "RunningPanel.h"
-#include "RunsPanel.h"
 #include "Settings.h"
 #include "SettingsDialog.h"
 #include "SetupWizard.h"
@@ -55,7 +55,7 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , m_ui(std::make_unique<Ui::MainWindow>())
     , m_commandLog(new CommandLogDock(this))
-    , m_running(new RunningPanel(this))
+    , m_running(new LiveDeploymentsPanel(this))
     , m_credentials(new CredentialStore(this))
     , m_undoGroup(new QUndoGroup(this))
     , m_git(new GitStatus(this))
@@ -74,7 +74,7 @@ MainWindow::MainWindow(QWidget* parent)
     addDockWidget(Qt::BottomDockWidgetArea, m_running);
     tabifyDockWidget(m_commandLog, m_running);
     m_running->hide();
-    connect(m_running, &RunningPanel::openRequested, this, &MainWindow::openBoard);
+    connect(m_running, &LiveDeploymentsPanel::openRequested, this, &MainWindow::openBoard);
     m_ui->mainSplitter->setStretchFactor(0, 0);
     m_ui->mainSplitter->setStretchFactor(1, 1);
     m_ui->mainSplitter->setSizes({ 300, 900 });

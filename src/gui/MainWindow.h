@@ -15,7 +15,7 @@ class MainWindow;
 class CommandLogDock;
 class CredentialStore;
 class ExperimentPage;
-class RunningPanel;
+class LiveDeploymentsPanel;
 class QTreeWidgetItem;
 class QUndoGroup;
 class QWizard;
@@ -61,7 +61,7 @@ public:
     // Opens the project holding experimentDir (asking first when another one has work), that experiment,
     // and its Deployments tab: the Running panel's "Open Board".
     void openBoard(const QString& experimentDir);
-    RunningPanel* runningPanel() const { return m_running; }
+    LiveDeploymentsPanel* runningPanel() const { return m_running; }
     // The project's Git state: the browser and every experiment's header read this one.
     GitStatus* gitStatus() const { return m_git; }
     // File > New Project: a folder is chosen (made when new), then initialiseProject().
@@ -114,7 +114,7 @@ private:
     CommandLogDock* m_commandLog;
     bool m_autoDocks = false; // the docks follow the window's height (no saved layout, not toggled yet)
     void fitDocks();
-    RunningPanel* m_running;
+    LiveDeploymentsPanel* m_running;
     QAction* m_openShell = nullptr;
     QFutureWatcher<ExampleCopy> m_exampleCopy;
     QFutureWatcher<Result> m_init;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "CliProcess.h"
+#include "ParameterSchema.h"
 #include "SshMachines.h"
 #include "TestProject.h"
 
@@ -54,7 +55,9 @@ private Q_SLOTS:
     {
         TestProject project;
         for (const QString& flag : { QStringLiteral("--auto-stop"), QStringLiteral("--max-runtime") }) {
-            for (const QString& bad : { QStringLiteral("x"), QStringLiteral("-1"), QStringLiteral("1.5") }) {
+            // One past parameters.json's bound (ParameterSchema::MaxMinutes) is refused as the file would be.
+            for (const QString& bad : { QStringLiteral("x"), QStringLiteral("-1"), QStringLiteral("1.5"),
+                                        QString::number(ParameterSchema::MaxMinutes + 1) }) {
                 const CliResult r = CliProcess::run(
                     { "deploy", "--backend", "local", "--dry-run", flag + "=" + bad, project.experimentDir() });
                 QCOMPARE(r.exitCode, 2);
@@ -67,6 +70,15 @@ private Q_SLOTS:
             { "deploy", "--backend", "local", "--dry-run", "--max-runtime", "2", project.experimentDir() });
         QCOMPARE(limited.exitCode, 0);
         QVERIFY2(limited.out.contains("LOGISTICIAN_MAX_RUNTIME_SECONDS=120"), qPrintable(limited.out));
+        // The bound itself is taken, and reaches the runner in seconds without overflowing.
+        const CliResult longest
+            = CliProcess::run({ "deploy", "--backend", "local", "--dry-run", "--max-runtime",
+                                QString::number(ParameterSchema::MaxMinutes), project.experimentDir() });
+        QCOMPARE(longest.exitCode, 0);
+        QVERIFY2(
+            longest.out.contains(
+                QStringLiteral("LOGISTICIAN_MAX_RUNTIME_SECONDS=%1").arg(qint64(ParameterSchema::MaxMinutes) * 60)),
+            qPrintable(longest.out));
         const CliResult unlimited
             = CliProcess::run({ "deploy", "--backend", "local", "--dry-run", project.experimentDir() });
         QCOMPARE(unlimited.exitCode, 0);

@@ -4,7 +4,10 @@
 #include "CommandRunner.h"
 #include "Docker.h"
 #include "ToolCheck.h"
+#include "deploy/LabelledContainers.h"
+#include "deploy/Provenance.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -179,6 +182,67 @@ private Q_SLOTS:
             }
         }
         QVERIFY(sawGit);
+    }
+
+    // Blocking runs (CommandRunner::runAndWait) are announced and reported on the command log like any other, keep
+    // the caller's environment with the command's own added, and are given their input.
+    void runAndWaitGoesThroughTheLog()
+    {
+        qputenv("LOGISTICIAN_TEST_CALLER", "from-caller");
+        QSignalSpy started(CommandLog::instance(), &CommandLog::commandStarted);
+        QSignalSpy finished(CommandLog::instance(), &CommandLog::entryFinished);
+        Command c;
+        c.program = "sh";
+        c.arguments = { "-c", "printf '%s %s ' \"$LOGISTICIAN_TEST_CALLER\" \"$OWN\"; cat; exit 3" };
+        c.environment.insert("OWN", "own");
+        c.standardInput = "typed";
+        c.query = true;
+        const CommandOutcome o = CommandRunner::runAndWait(c, 30000);
+        QCOMPARE(o.exitCode, 3);
+        QCOMPARE(o.out, QByteArray("from-caller own typed"));
+        QCOMPARE(started.size(), 1);
+        QCOMPARE(started.at(0).at(0).toString(), c.display());
+        QCOMPARE(started.at(0).at(1).toBool(), true); // a query: the CLI echoes it with --verbose
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.at(0).at(1).toInt(), 3);
+    }
+
+    void runAndWaitEndsWhatHangsAndWhatCannotStart()
+    {
+        Command sleeper;
+        sleeper.program = "sleep";
+        sleeper.arguments = { "30" };
+        Command missing;
+        missing.program = "logistician-no-such-program";
+        Command refused = sleeper;
+        refused.refusal = "unsafe";
+        QElapsedTimer clock;
+        clock.start();
+        const QList<CommandOutcome> o = CommandRunner::runAndWait({ sleeper, missing, refused }, 300);
+        QVERIFY(clock.elapsed() < 10000);
+        QVERIFY2(!o.at(0).ok() && o.at(0).message.contains("no answer"), qPrintable(o.at(0).message));
+        QCOMPARE(o.at(1).exitCode, CommandRunner::FailedToStart);
+        QVERIFY2(o.at(1).message.contains("not installed"), qPrintable(o.at(1).message));
+        QCOMPARE(o.at(2).exitCode, CommandRunner::FailedToStart);
+        QCOMPARE(o.at(2).message, QString("unsafe"));
+    }
+
+    // The blocking paths that used to start their own QProcess: each command reaches the command log.
+    void blockingPathsReachTheLog()
+    {
+        QSignalSpy started(CommandLog::instance(), &CommandLog::commandStarted);
+        // "true" stands in for docker: it answers nothing, and the command is seen all the same.
+        QVERIFY(!Provenance::inspectHere("true", "img:1").valid());
+        QCOMPARE(started.size(), 1);
+        QVERIFY2(started.at(0).at(0).toString().startsWith("true image inspect"),
+                 qPrintable(started.at(0).at(0).toString()));
+        if (Docker::engineAnswers()) { // scanLocal asks the engine first
+            QStringList refused;
+            QVERIFY(LabelledContainers::scanLocal("true", "exp", &refused).isEmpty());
+            QCOMPARE(started.size(), 2);
+            QVERIFY2(started.at(1).at(0).toString().startsWith("true ps -a"),
+                     qPrintable(started.at(1).at(0).toString()));
+        }
     }
 };
 

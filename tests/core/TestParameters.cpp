@@ -211,8 +211,9 @@ private Q_SLOTS:
                                      << "parameters.json:2:12: backend must be one of aws, local, slurm, ssh";
         QTest::newRow("bad host") << QByteArray("{\"experiment_name\": \"x\", \"hosts\": [\"root@a\", \"nouser\"]}")
                                   << "parameters.json:1:46: hosts item 2 must look like";
-        QTest::newRow("max_parallel zero") << QByteArray("{\"experiment_name\": \"x\", \"max_parallel\": 0}")
-                                           << "parameters.json:1:42: max_parallel must be a whole number of at least 1";
+        QTest::newRow("max_parallel zero")
+            << QByteArray("{\"experiment_name\": \"x\", \"max_parallel\": 0}")
+            << "parameters.json:1:42: max_parallel must be a whole number from 1 to 100000";
         QTest::newRow("max_retries too many")
             << QByteArray("{\"experiment_name\": \"x\",\n \"max_retries\": 11}")
             << "parameters.json:2:17: max_retries must be a whole number from 0 to 10";

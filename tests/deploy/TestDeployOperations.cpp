@@ -380,7 +380,7 @@ void TestDeployOperations::terminateAllCleansEveryHost()
     QVERIFY(work.stopRunner);
     QCOMPARE(work.labels, (QStringList { ctx->state.experiment, ctx->state.commit }));
     QCOMPARE(work.removeIfEmpty, QStringLiteral("/home/me/logistician/exp"));
-    // D10: the image goes too (after the containers), unless --keep-images; terminate --experiment: any commit.
+    // The image goes too (else they pile up), after the containers, unless --keep-images; --experiment: any commit.
     QCOMPARE(work.images, QStringList { ctx->state.image });
     QVERIFY(TerminateOperation::script(QStringLiteral("docker"), work)
                 .contains(QStringLiteral("remove_images docker image rm ") + ctx->state.image));

@@ -48,7 +48,7 @@ void TestDeployRunner::initTestCase()
 
 void TestDeployRunner::terminateWinsOverTheRunner()
 {
-    // D1: 5 conditions, 2 at a time, 30 s each.
+    // A live deploy once undid terminate: 5 conditions, 2 at a time, 30 s each.
     QStringList conditions;
     for (int i = 0; i < 5; ++i)
         conditions << QStringLiteral("--sleep 30");

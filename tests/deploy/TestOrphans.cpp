@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Orphans on the local engine (issue 13 items 5 and 8, D2, D10): a deployment whose .logistician, or whole
+// Orphans on the local engine (issue 13 items 5 and 8): a deployment whose .logistician, or whole
 // project, was deleted is still listed and terminated (found through the per-user index and the containers'
 // labels); a redeploy of another commit refuses to adopt what the old one left, or replaces it; terminate
 // removes the image it built unless --keep-images; a hostile label is left alone.

@@ -2,7 +2,7 @@
 // Orphans and retries on ssh machines (sshd on 127.0.0.x sharing this machine's engine): a deployment whose
 // .logistician is gone is terminated on the hosts the index recorded (not by this machine's label scan);
 // a redeploy of another commit refuses what the old one left on a host; a deploy that failed on a bad
-// registry goes on with the registry parameters.json names now (D5); containers on an ssh host whose project
+// registry goes on with the registry parameters.json names now; containers on an ssh host whose project
 // folder and index entry are both gone are found by their labels on the hosts the index knows, and removed
 // there; a host that does not answer is reported, not fatal; no registry login is left on a host or here.
 #include "DeployTestKit.h"
@@ -97,7 +97,7 @@ void TestOrphansSsh::orphanIsTerminatedOnItsHosts()
     QTRY_COMPARE_WITH_TIMEOUT(DeployTestKit::containers(project->name()).size(), 2, 90000);
     QVERIFY(QDir(project->experimentDir() + QStringLiteral("/.logistician")).removeRecursively());
 
-    // A commit later, deploy refuses to run next to them (D2), naming them.
+    // A commit later, deploy refuses to run next to them (it never adopts them), naming them.
     project->repo().writeFile(QStringLiteral("notes.txt"), "another commit\n");
     project->repo().commitAll(QStringLiteral("another commit"));
     const CliResult refused = m_kit->cli(*project, { QStringLiteral("deploy") });

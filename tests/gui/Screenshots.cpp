@@ -12,11 +12,11 @@
 #include "EnvironmentEditor.h"
 #include "ExperimentPage.h"
 #include "GuiTestBase.h"
+#include "LiveDeploymentsPanel.h"
+#include "LocalRunsPanel.h"
 #include "LogView.h"
 #include "MainWindow.h"
 #include "NewExperimentWizard.h"
-#include "RunningPanel.h"
-#include "RunsPanel.h"
 #include "ScreenshotSize.h"
 #include "SettingsDialog.h"
 #include "SetupWizard.h"
@@ -329,7 +329,7 @@ int main(int argc, char** argv)
 
     // A real run, so the log and the command log hold real output.
     page->showTab(2);
-    RunsPanel* runs = page->runs();
+    LocalRunsPanel* runs = page->runs();
     auto* combo = runs->findChild<QComboBox*>(QStringLiteral("conditionCombo"));
     combo->setCurrentIndex(3);
     runs->findChild<QLineEdit*>(QStringLiteral("argumentsEdit"))->setText(combo->currentData().toString());
@@ -425,7 +425,7 @@ int main(int argc, char** argv)
     }
     // Only these two: the containers of whatever else this machine's engine runs are not the demo's.
     qputenv("DOCKER_HOST", QByteArray("unix://") + home.path().toUtf8() + "/no-engine.sock");
-    QSignalSpy refreshed(window.runningPanel(), &RunningPanel::refreshed);
+    QSignalSpy refreshed(window.runningPanel(), &LiveDeploymentsPanel::refreshed);
     window.runningPanel()->toggleViewAction()->trigger();
     waitFor([&] { return refreshed.count() > 0; }, 30000);
     save(&window, QStringLiteral("running-deployments"));

@@ -10,8 +10,8 @@
 #include "Dialogs.h"
 #include "ExperimentPage.h"
 #include "GuiTestBase.h"
+#include "LocalRunsPanel.h"
 #include "MainWindow.h"
-#include "RunsPanel.h"
 #include "Settings.h"
 #include "TestProject.h"
 

@@ -3,8 +3,8 @@
 // container on this machine) goes through the core's Orphans, after the board's kind of question.
 #include "Dialogs.h"
 #include "GuiTestBase.h"
+#include "LiveDeploymentsPanel.h"
 #include "MainWindow.h"
-#include "RunningPanel.h"
 #include "TestProject.h"
 #include "workspace/DeploymentIndex.h"
 
@@ -25,7 +25,7 @@ namespace {
 QTreeWidgetItem* rowOf(QTreeWidget* list, const QString& experiment)
 {
     for (int i = 0; i < list->topLevelItemCount(); ++i) {
-        if (list->topLevelItem(i)->text(RunningPanel::ExperimentColumn) == experiment)
+        if (list->topLevelItem(i)->text(LiveDeploymentsPanel::ExperimentColumn) == experiment)
             return list->topLevelItem(i);
     }
     return nullptr;
@@ -85,9 +85,9 @@ private Q_SLOTS:
                  0);
 
         createMainWindow();
-        RunningPanel* panel = window()->runningPanel();
+        LiveDeploymentsPanel* panel = window()->runningPanel();
         QVERIFY(panel);
-        QSignalSpy refreshed(panel, &RunningPanel::refreshed);
+        QSignalSpy refreshed(panel, &LiveDeploymentsPanel::refreshed);
         window()->findChild<QAction*>(QStringLiteral("actionShowRunning"))->trigger();
         QVERIFY(refreshed.wait(30000));
         QTreeWidget* list = panel->list();
@@ -100,7 +100,7 @@ private Q_SLOTS:
         QVERIFY(terminate->isEnabled());
 
         // Cancel (the default): nothing goes.
-        QSignalSpy ended(panel, &RunningPanel::finishedTerminating);
+        QSignalSpy ended(panel, &LiveDeploymentsPanel::finishedTerminating);
         Gui::MessageBox::setNextAnswer(QMessageBox::Cancel);
         terminate->click();
         QVERIFY(!terminate->isEnabled()); // while it looks, on a worker

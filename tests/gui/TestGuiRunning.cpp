@@ -10,8 +10,8 @@
 #include "ExampleDialog.h"
 #include "ExperimentPage.h"
 #include "GuiTestBase.h"
+#include "LiveDeploymentsPanel.h"
 #include "MainWindow.h"
-#include "RunningPanel.h"
 #include "Settings.h"
 #include "TestProject.h"
 #include "board/DeploymentBoard.h"
@@ -54,7 +54,7 @@ void grabFor(QWidget* w, const QString& name)
 QTreeWidgetItem* rowOf(QTreeWidget* list, const QString& experiment)
 {
     for (int i = 0; i < list->topLevelItemCount(); ++i) {
-        if (list->topLevelItem(i)->text(RunningPanel::ExperimentColumn) == experiment)
+        if (list->topLevelItem(i)->text(LiveDeploymentsPanel::ExperimentColumn) == experiment)
             return list->topLevelItem(i);
     }
     return nullptr;
@@ -201,12 +201,12 @@ private Q_SLOTS:
 
         createMainWindow();
         window()->resize(800, 600);
-        RunningPanel* panel = window()->runningPanel();
+        LiveDeploymentsPanel* panel = window()->runningPanel();
         QVERIFY(panel);
         QVERIFY(!panel->isVisible());
         auto* toggle = window()->findChild<QAction*>(QStringLiteral("actionShowRunning"));
         QVERIFY(toggle);
-        QSignalSpy refreshed(panel, &RunningPanel::refreshed);
+        QSignalSpy refreshed(panel, &LiveDeploymentsPanel::refreshed);
         toggle->trigger();
         QVERIFY(panel->isVisible());
         // The read runs on a worker thread: the window answers while it goes on.
@@ -215,15 +215,15 @@ private Q_SLOTS:
         QTreeWidgetItem* live = rowOf(list, project.name());
         QTreeWidgetItem* orphan = rowOf(list, goneName);
         QVERIFY(live && orphan);
-        QCOMPARE(live->text(RunningPanel::BackendColumn), QStringLiteral("local"));
-        QCOMPARE(live->text(RunningPanel::MachinesColumn), QStringLiteral("1"));
-        QVERIFY2(live->text(RunningPanel::StateColumn).contains(QStringLiteral("1 of 2 done"))
-                     && live->text(RunningPanel::StateColumn).contains(QStringLiteral("1 running")),
-                 qPrintable(live->text(RunningPanel::StateColumn)));
-        QCOMPARE(live->text(RunningPanel::CostColumn), QStringLiteral("–"));
-        QCOMPARE(QDir(live->text(RunningPanel::FolderColumn)).absolutePath(),
+        QCOMPARE(live->text(LiveDeploymentsPanel::BackendColumn), QStringLiteral("local"));
+        QCOMPARE(live->text(LiveDeploymentsPanel::MachinesColumn), QStringLiteral("1"));
+        QVERIFY2(live->text(LiveDeploymentsPanel::StateColumn).contains(QStringLiteral("1 of 2 done"))
+                     && live->text(LiveDeploymentsPanel::StateColumn).contains(QStringLiteral("1 running")),
+                 qPrintable(live->text(LiveDeploymentsPanel::StateColumn)));
+        QCOMPARE(live->text(LiveDeploymentsPanel::CostColumn), QStringLiteral("–"));
+        QCOMPARE(QDir(live->text(LiveDeploymentsPanel::FolderColumn)).absolutePath(),
                  QDir(project.experimentDir()).absolutePath());
-        QVERIFY(orphan->text(RunningPanel::StateColumn).contains(QStringLiteral("folder gone")));
+        QVERIFY(orphan->text(LiveDeploymentsPanel::StateColumn).contains(QStringLiteral("folder gone")));
         grabFor(window(), QStringLiteral("running-800x600"));
 
         NEED(QPushButton, open, panel, "runningOpenButton");

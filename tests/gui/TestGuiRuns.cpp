@@ -7,9 +7,9 @@
 #include "Dialogs.h"
 #include "ExperimentPage.h"
 #include "GuiTestBase.h"
+#include "LocalRunsPanel.h"
 #include "LogView.h"
 #include "MainWindow.h"
-#include "RunsPanel.h"
 #include "TestProject.h"
 
 #include <QCheckBox>
@@ -41,7 +41,7 @@ private Q_SLOTS:
     void closingWithARunningContainerAsks();
 
 private:
-    RunsPanel* openRuns(TestProject& project);
+    LocalRunsPanel* openRuns(TestProject& project);
     static QString containerOf(const TestProject& project);
     static QString containersNamed(const QString& name);
 };
@@ -77,7 +77,7 @@ void TestGuiRuns::cleanup()
     destroyMainWindow();
 }
 
-RunsPanel* TestGuiRuns::openRuns(TestProject& project)
+LocalRunsPanel* TestGuiRuns::openRuns(TestProject& project)
 {
     createMainWindow();
     if (!openProject(project.root()) || !window()->currentPage())
@@ -94,7 +94,7 @@ void TestGuiRuns::buildAndRunACondition()
         { { QStringLiteral("experiment_conditions"),
             QJsonArray { QStringLiteral("--seed 1"), QStringLiteral("--name 'two words' --seed 2") } } });
     project.repo().commitAll(QStringLiteral("conditions"));
-    RunsPanel* runs = openRuns(project);
+    LocalRunsPanel* runs = openRuns(project);
     QVERIFY(runs);
 
     // Pick the second condition from the list, as a user would.
@@ -145,7 +145,7 @@ void TestGuiRuns::runWithoutBuildingNeedsTheImage()
 {
     // "Build before running" off and no image: the same check as `run --no-build`, and no run folder.
     TestProject project;
-    RunsPanel* runs = openRuns(project);
+    LocalRunsPanel* runs = openRuns(project);
     QVERIFY(runs);
     need<QCheckBox>(runs, "rebuildCheck")->setChecked(false);
     QTest::mouseClick(need<QPushButton>(runs, "runButton"), Qt::LeftButton);
@@ -161,7 +161,7 @@ void TestGuiRuns::runWithoutBuildingNeedsTheImage()
 void TestGuiRuns::typedArgumentsAndAFailingRun()
 {
     TestProject project(QStringLiteral("sh fail.sh"));
-    RunsPanel* runs = openRuns(project);
+    LocalRunsPanel* runs = openRuns(project);
     QVERIFY(runs);
     NEED(QLineEdit, arguments, runs, "argumentsEdit");
     arguments->clear();
@@ -187,7 +187,7 @@ void TestGuiRuns::runTheCommittedCode()
 {
     TestProject project;
     project.repo().writeFile(QStringLiteral("args.sh"), "#!/bin/sh\necho uncommitted edit\n", true);
-    RunsPanel* runs = openRuns(project);
+    LocalRunsPanel* runs = openRuns(project);
     QVERIFY(runs);
     need<QLineEdit>(runs, "argumentsEdit")->setText(QStringLiteral("committed"));
     QTest::mouseClick(need<QCheckBox>(runs, "cloneCheck"), Qt::LeftButton);
@@ -207,11 +207,11 @@ void TestGuiRuns::stopARunningContainer()
 {
     TestProject project(
         QStringLiteral("sh -c 'trap \"echo stopping; exit 130\" INT TERM; echo started; sleep 60 & wait'"));
-    RunsPanel* runs = openRuns(project);
+    LocalRunsPanel* runs = openRuns(project);
     QVERIFY(runs);
     QTest::mouseClick(need<QPushButton>(runs, "runButton"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(runs->logView()->toPlainText().contains(QStringLiteral("started")), 120000);
-    QCOMPARE(runs->phase(), RunsPanel::Phase::Running);
+    QCOMPARE(runs->phase(), LocalRunsPanel::Phase::Running);
     const QString container = containerOf(project);
     QVERIFY(!container.isEmpty());
     // "started" is also in the echoed command line: wait for the engine to list the container.
@@ -230,7 +230,7 @@ void TestGuiRuns::stopRightAfterStartLeavesNoContainer()
     // Stop pressed in the same event-loop turn that starts `docker run`: before the client has created
     // the container, let alone set up the signal proxy that would forward a SIGINT to it.
     TestProject project(QStringLiteral("sh -c 'trap \"exit 130\" INT TERM; echo started; sleep 60 & wait'"));
-    RunsPanel* runs = openRuns(project);
+    LocalRunsPanel* runs = openRuns(project);
     QVERIFY(runs);
     bool stopped = false;
     // Queued: Stop comes in the event-loop turn right after `docker run` was started.
@@ -239,7 +239,7 @@ void TestGuiRuns::stopRightAfterStartLeavesNoContainer()
         [&stopped, runs](const QString& line) {
             if (stopped || !line.startsWith(QStringLiteral("docker run ")))
                 return;
-            QCOMPARE(runs->phase(), RunsPanel::Phase::Running);
+            QCOMPARE(runs->phase(), LocalRunsPanel::Phase::Running);
             QTest::mouseClick(runs->findChild<QPushButton*>(QStringLiteral("stopButton")), Qt::LeftButton);
             stopped = true;
         },
@@ -247,7 +247,7 @@ void TestGuiRuns::stopRightAfterStartLeavesNoContainer()
     QTest::mouseClick(need<QPushButton>(runs, "runButton"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(stopped, 120000); // after the build
     disconnect(hook);
-    QVERIFY(runs->phase() == RunsPanel::Phase::Stopping || !runs->isBusy());
+    QVERIFY(runs->phase() == LocalRunsPanel::Phase::Stopping || !runs->isBusy());
     const QString container = containerOf(project);
     QVERIFY(container.startsWith(QStringLiteral("logistician-")));
     QTRY_VERIFY_WITH_TIMEOUT(!runs->isBusy(), 60000);
@@ -263,7 +263,7 @@ void TestGuiRuns::stopRightAfterStartLeavesNoContainer()
 void TestGuiRuns::closingWithARunningContainerAsks()
 {
     TestProject project(QStringLiteral("sh -c 'trap \"exit 130\" INT TERM; echo started; sleep 60 & wait'"));
-    RunsPanel* runs = openRuns(project);
+    LocalRunsPanel* runs = openRuns(project);
     QVERIFY(runs);
     QTest::mouseClick(need<QPushButton>(runs, "runButton"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(runs->logView()->toPlainText().contains(QStringLiteral("started")), 120000);
@@ -277,7 +277,7 @@ void TestGuiRuns::closingWithARunningContainerAsks()
     Gui::MessageBox::setNextAnswer(QMessageBox::Discard);
     window()->close();
     // The container is asked to stop, and the window goes once it has.
-    QVERIFY(runs->phase() == RunsPanel::Phase::Stopping || !runs->isBusy());
+    QVERIFY(runs->phase() == LocalRunsPanel::Phase::Stopping || !runs->isBusy());
     QTRY_VERIFY_WITH_TIMEOUT(!window()->isVisible(), 30000);
     QVERIFY(!runs->isBusy());
 }

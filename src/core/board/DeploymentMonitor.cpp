@@ -150,11 +150,6 @@ void DeploymentMonitor::setAutoSync(bool on)
         schedulePoll();
 }
 
-int DeploymentMonitor::pollInterval() const
-{
-    return m_poll->interval();
-}
-
 bool DeploymentMonitor::isPolling() const
 {
     return m_poll->isActive() || m_operation == Operation::Refresh;

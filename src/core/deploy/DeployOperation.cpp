@@ -151,7 +151,7 @@ void DeployOperation::onGitProbed(const GitFacts& facts)
 void DeployOperation::setUpState(const GitFacts& facts)
 {
     DeploymentState& state = m_ctx.state;
-    // A deploy that failed before handing anything over (D5): the registry as parameters.json and the
+    // A deploy that failed before handing anything over: the registry as parameters.json and the
     // settings say now, not as that attempt froze it, so fixing a bad registry is enough to go on.
     if (!m_plan.resumes || !handedOverAnything(state, m_ctx.preassignsHosts()))
         Launch::setImage(state, m_ctx.experiment.parameters(), m_ctx.isRemote(), facts.commit);

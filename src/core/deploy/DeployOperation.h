@@ -80,7 +80,7 @@ private:
     void prepareHosts();
     void prepareHost(int hostIndex, int attempt, JobPool::Done done);
     void onFirstContact(int hostIndex, int attempt, const CommandOutcome& o, JobPool::Done done);
-    // D2 (OtherCommits): nothing of another commit on the host, else the deploy ends with bad input.
+    // OtherCommits: nothing of another commit on the host (never adopted), else the deploy ends with bad input.
     void checkOtherCommits(int hostIndex, JobPool::Done done);
     void getImageOnHost(int hostIndex, JobPool::Done done);
     void hostFailed(const QString& address, const CommandOutcome& o, const QString& what, JobPool::Done done);

@@ -2,6 +2,7 @@
 #include "LabelledContainers.h"
 
 #include "AppPaths.h"
+#include "CommandRunner.h"
 #include "Docker.h"
 #include "Logging.h"
 #include "ParameterRules.h"
@@ -11,13 +12,9 @@
 #include "deploy/Ssh.h"
 #include "workspace/DeploymentIndex.h"
 
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
-#include <QProcess>
 #include <QRegularExpression>
-#include <memory>
-#include <vector>
 
 namespace LabelledContainers {
 
@@ -35,40 +32,13 @@ struct Outcome
     QString error;
 };
 
-// Runs each command at the same time, each given at most timeoutSeconds; one that does not end is killed.
+// Runs each command at the same time (CommandRunner::runAndWait), each given at most timeoutSeconds; one that
+// does not end is killed.
 QList<Outcome> runAll(const QList<Command>& commands, int timeoutSeconds)
 {
-    std::vector<std::unique_ptr<QProcess>> processes;
-    for (const Command& c : commands) {
-        auto p = std::make_unique<QProcess>();
-        if (c.refusal.isEmpty()) {
-            p->start(c.program, c.arguments);
-            p->closeWriteChannel();
-        }
-        processes.push_back(std::move(p));
-    }
     QList<Outcome> outcomes;
-    const QDeadlineTimer deadline(timeoutSeconds * 1000);
-    for (size_t i = 0; i < processes.size(); ++i) {
-        QProcess& p = *processes[i];
-        Outcome o;
-        if (!commands.at(int(i)).refusal.isEmpty()) {
-            o.error = commands.at(int(i)).refusal;
-        } else if (!p.waitForFinished(int(std::max<qint64>(1, deadline.remainingTime())))) {
-            p.kill();
-            p.waitForFinished();
-            o.error = QStringLiteral("no answer within %1 s").arg(timeoutSeconds);
-        } else {
-            o.out = p.readAllStandardOutput();
-            o.ok = p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
-            if (!o.ok) {
-                o.error = QString::fromUtf8(p.readAllStandardError()).trimmed();
-                if (o.error.isEmpty())
-                    o.error = QStringLiteral("exit code %1").arg(p.exitCode());
-            }
-        }
-        outcomes << o;
-    }
+    for (const CommandOutcome& c : CommandRunner::runAndWait(commands, timeoutSeconds * 1000))
+        outcomes << Outcome { c.ok(), c.out, c.ok() ? QString() : c.errorText() };
     return outcomes;
 }
 
@@ -158,18 +128,13 @@ QList<Found> scanLocal(const QString& docker, const QString& experiment, QString
 {
     if (!Docker::engineAnswers())
         return {};
-    const Command c = Docker::listLabelled(docker, experiment);
-    QProcess ps;
-    ps.start(c.program, c.arguments);
-    if (!ps.waitForFinished(30000) || ps.exitStatus() != QProcess::NormalExit || ps.exitCode() != 0) {
+    const CommandOutcome ps = CommandRunner::runAndWait(Docker::listLabelled(docker, experiment), 30000);
+    if (!ps.ok()) {
         if (refused)
-            *refused
-                << QStringLiteral("docker ps failed: %1").arg(QString::fromUtf8(ps.readAllStandardError()).trimmed());
-        ps.kill();
-        ps.waitForFinished();
+            *refused << QStringLiteral("docker ps failed: %1").arg(ps.errorText());
         return {};
     }
-    return parse(ps.readAllStandardOutput(), refused);
+    return parse(ps.out, refused);
 }
 
 QList<HostScan> scanHosts(const QList<Host>& wanted, const SshSetup& ssh, const QString& experiment,

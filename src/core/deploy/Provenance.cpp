@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "Provenance.h"
 
+#include "CommandRunner.h"
 #include "Docker.h"
 #include "deploy/DeployContext.h"
 #include "files/SafeFile.h"
@@ -8,7 +9,6 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QProcess>
 
 namespace {
 
@@ -147,12 +147,10 @@ ImageFacts parseImageFacts(const QByteArray& out, const QString& image)
 
 ImageFacts inspectHere(const QString& docker, const QString& image)
 {
-    const Command c = inspectImage(docker, image);
-    QProcess process;
-    process.start(c.program, c.arguments);
-    if (!process.waitForFinished(30000) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
+    const CommandOutcome inspected = CommandRunner::runAndWait(inspectImage(docker, image), 30000);
+    if (!inspected.ok())
         return ImageFacts();
-    return parseImageFacts(process.readAllStandardOutput(), image);
+    return parseImageFacts(inspected.out, image);
 }
 
 } // namespace Provenance

@@ -72,7 +72,7 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected, const TerminateOp
         work.stopRunner = p.whole && ctx.backend->traits().usesRunner; // else the scheduler ran them
         if (p.whole)
             work.labels = QStringList { state.experiment, options.anyCommit ? QString() : state.commit };
-        // The image deploy built or pulled there (D10); with a registry, also the one built here to push.
+        // The image deploy built or pulled there (else they pile up); with a registry, also the one built here to push.
         if (p.whole && !keepImages && !state.image.isEmpty())
             work.images << state.image;
         for (int i : std::as_const(here)) {

@@ -2,6 +2,7 @@
 #include "DeployDialog.h"
 
 #include "CommitDialog.h"
+#include "ParameterSchema.h"
 #include "Theme.h"
 #include "aws/AwsParameters.h"
 #include "board/DeploymentMonitor.h"
@@ -30,8 +31,6 @@ namespace {
 
 // Long enough that typing an address plans once, short enough to feel immediate.
 constexpr int PlanDelayMs = 150;
-// Minutes as parameters.json takes them (its loader's bound).
-constexpr int MaxMinutes = 1000000;
 
 QLabel* note(QLabel* label, const QColor& colour)
 {
@@ -253,18 +252,20 @@ QWidget* DeployDialog::makeBody()
 
     m_autoStop->setObjectName(QStringLiteral("deployAutoStop"));
     m_autoStop->setAccessibleName(tr("Stop idle machines after, in minutes; 0 is never"));
-    m_autoStop->setRange(0, MaxMinutes);
+    const ParameterSchema::Key& autoStop = ParameterSchema::key(QStringLiteral("auto_stop_minutes"));
+    m_autoStop->setRange(autoStop.minimum, autoStop.maximum);
     m_autoStop->setSpecialValueText(tr("never"));
     m_autoStop->setSuffix(tr(" min idle"));
     m_autoStop->setValue(params.autoStopMinutes());
-    m_autoStop->setToolTip(tr("A machine with nothing left to run shuts itself down after this long"));
+    m_autoStop->setToolTip(autoStop.help);
     m_maxRuntime->setObjectName(QStringLiteral("deployMaxRuntime"));
     m_maxRuntime->setAccessibleName(tr("Stop each condition after, in minutes; 0 is no limit"));
-    m_maxRuntime->setRange(0, MaxMinutes);
+    const ParameterSchema::Key& maxRuntime = ParameterSchema::key(QStringLiteral("max_runtime_minutes"));
+    m_maxRuntime->setRange(maxRuntime.minimum, maxRuntime.maximum);
     m_maxRuntime->setSpecialValueText(tr("no limit"));
     m_maxRuntime->setSuffix(tr(" min"));
     m_maxRuntime->setValue(params.maxRuntimeMinutes());
-    m_maxRuntime->setToolTip(tr("A condition still running after this long is stopped and marked timed out"));
+    m_maxRuntime->setToolTip(maxRuntime.help);
     m_autoStopWarning->setObjectName(QStringLiteral("deployAutoStopWarning"));
     note(m_autoStopWarning, errorColour);
 

@@ -10,7 +10,6 @@
 #include <QDesktopServices>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QProcess>
 #include <QPushButton>
 #include <QStyle>
 #include <QUrl>
@@ -92,11 +91,6 @@ MachineLogPanel::MachineLogPanel(DeploymentMonitor* monitor, QWidget* parent)
 MachineLogPanel::~MachineLogPanel()
 {
     stop();
-}
-
-bool MachineLogPanel::isFollowing() const
-{
-    return m_runner && m_runner->isRunning();
 }
 
 void MachineLogPanel::stop()

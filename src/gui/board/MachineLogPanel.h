@@ -24,7 +24,6 @@ public:
     // Follows the log of the condition in `row` of the board model; -1 shows nothing.
     void showRow(int row);
     int row() const { return m_row; }
-    bool isFollowing() const;
     LogView* logView() const { return m_log; }
     void stop();
     void openTerminal();

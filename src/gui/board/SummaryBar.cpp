@@ -61,16 +61,6 @@ void SummaryBar::setSummarySource(const std::function<std::optional<SweepSummary
     update();
 }
 
-QSet<Phase> SummaryBar::selectedPhases() const
-{
-    QSet<Phase> phases;
-    for (int i = 0; i < BoardModel::PhaseCount; ++i) {
-        if (m_buttons[static_cast<size_t>(i)]->isChecked())
-            phases.insert(static_cast<Phase>(i));
-    }
-    return phases;
-}
-
 void SummaryBar::setSelectedPhases(const QSet<Phase>& phases)
 {
     for (int i = 0; i < BoardModel::PhaseCount; ++i)

@@ -26,7 +26,6 @@ public:
     // The sweep's one line ("12 of 40 done, … · about $3.40 so far"), the same as
     // `logistician status` opens with; asked again whenever the counts change.
     void setSummarySource(const std::function<std::optional<SweepSummary>()>& source);
-    QSet<DeploymentState::Phase> selectedPhases() const;
     void setSelectedPhases(const QSet<DeploymentState::Phase>& phases);
     // The counts as shown, e.g. "2 running, 1 failed" (for tests and tooltips).
     QString text() const;

@@ -22,12 +22,12 @@ class QTreeWidgetItem;
 // What a deleted experiment left running (its folder gone, or only labelled
 // containers) has no board: Terminate removes it (Orphans, as `terminate
 // --experiment` does) after the board's kind of question.
-class RunningPanel : public QDockWidget
+class LiveDeploymentsPanel : public QDockWidget
 {
     Q_OBJECT
 public:
-    explicit RunningPanel(QWidget* parent = nullptr);
-    ~RunningPanel() override;
+    explicit LiveDeploymentsPanel(QWidget* parent = nullptr);
+    ~LiveDeploymentsPanel() override;
 
     // Starts a read in the background unless one is under way; refreshed() follows.
     void refresh();

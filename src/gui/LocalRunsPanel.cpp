@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "RunsPanel.h"
+#include "LocalRunsPanel.h"
 
 #include "CommandRunner.h"
 #include "Docker.h"
@@ -8,7 +8,7 @@
 #include "LogView.h"
 #include "ShellWords.h"
 #include "Theme.h"
-#include "ui_RunsPanel.h"
+#include "ui_LocalRunsPanel.h"
 
 #include <QDateTime>
 #include <QDesktopServices>
@@ -19,9 +19,9 @@
 #include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
 
-RunsPanel::RunsPanel(QWidget* parent)
+LocalRunsPanel::LocalRunsPanel(QWidget* parent)
     : QWidget(parent)
-    , m_ui(std::make_unique<Ui::RunsPanel>())
+    , m_ui(std::make_unique<Ui::LocalRunsPanel>())
 {
     m_ui->setupUi(this);
     // Names a screen reader says for the views that have no text of their own.
@@ -39,10 +39,10 @@ RunsPanel::RunsPanel(QWidget* parent)
     m_ui->historyList->header()->setStretchLastSection(true);
     m_ui->runProgress->setVisible(false);
 
-    connect(m_ui->buildButton, &QPushButton::clicked, this, &RunsPanel::build);
-    connect(m_ui->runButton, &QPushButton::clicked, this, &RunsPanel::run);
-    connect(m_ui->stopButton, &QPushButton::clicked, this, &RunsPanel::stop);
-    connect(m_ui->argumentsEdit, &QLineEdit::returnPressed, this, &RunsPanel::run);
+    connect(m_ui->buildButton, &QPushButton::clicked, this, &LocalRunsPanel::build);
+    connect(m_ui->runButton, &QPushButton::clicked, this, &LocalRunsPanel::run);
+    connect(m_ui->stopButton, &QPushButton::clicked, this, &LocalRunsPanel::stop);
+    connect(m_ui->argumentsEdit, &QLineEdit::returnPressed, this, &LocalRunsPanel::run);
     connect(m_ui->conditionCombo, &QComboBox::activated, this, [this](int index) {
         const QVariant condition = m_ui->conditionCombo->itemData(index);
         if (condition.isValid())
@@ -62,12 +62,12 @@ RunsPanel::RunsPanel(QWidget* parent)
     connect(m_ui->historyList, &QTreeWidget::currentItemChanged, this,
             [this](QTreeWidgetItem* item) { m_ui->openDataFolderButton->setEnabled(item != nullptr); });
 
-    connect(&m_engineCheck, &QFutureWatcher<QString>::finished, this, &RunsPanel::onEngineChecked);
+    connect(&m_engineCheck, &QFutureWatcher<QString>::finished, this, &LocalRunsPanel::onEngineChecked);
     m_tick.setInterval(1000);
-    connect(&m_tick, &QTimer::timeout, this, &RunsPanel::updateElapsed);
+    connect(&m_tick, &QTimer::timeout, this, &LocalRunsPanel::updateElapsed);
 }
 
-RunsPanel::~RunsPanel()
+LocalRunsPanel::~LocalRunsPanel()
 {
     // A window closing with a run going (the user agreed to stop it): stop the container.
     if (m_run)
@@ -77,29 +77,29 @@ RunsPanel::~RunsPanel()
     m_engineCheck.waitForFinished(); // a local socket connect; returns at once
 }
 
-LogView* RunsPanel::logView() const
+LogView* LocalRunsPanel::logView() const
 {
     return m_ui->logView;
 }
 
-QByteArray RunsPanel::splitterState() const
+QByteArray LocalRunsPanel::splitterState() const
 {
     return m_ui->runsSplitter->saveState();
 }
 
-void RunsPanel::restoreSplitterState(const QByteArray& state)
+void LocalRunsPanel::restoreSplitterState(const QByteArray& state)
 {
     if (!state.isEmpty())
         m_ui->runsSplitter->restoreState(state);
 }
 
-void RunsPanel::setExperimentDir(const QString& dir)
+void LocalRunsPanel::setExperimentDir(const QString& dir)
 {
     m_dir = dir;
     refreshHistory();
 }
 
-void RunsPanel::setConditions(const QStringList& conditions)
+void LocalRunsPanel::setConditions(const QStringList& conditions)
 {
     const QString current = m_ui->argumentsEdit->text();
     m_ui->conditionCombo->clear();
@@ -116,17 +116,17 @@ void RunsPanel::setConditions(const QStringList& conditions)
     m_ui->conditionCombo->setCurrentIndex(match >= 0 ? match : m_ui->conditionCombo->count() - 1);
 }
 
-void RunsPanel::build()
+void LocalRunsPanel::build()
 {
     start(Goal::BuildOnly);
 }
 
-void RunsPanel::run()
+void LocalRunsPanel::run()
 {
     start(Goal::Run);
 }
 
-void RunsPanel::start(Goal goal)
+void LocalRunsPanel::start(Goal goal)
 {
     if (isBusy() || m_dir.isEmpty())
         return;
@@ -159,7 +159,7 @@ void RunsPanel::start(Goal goal)
     }));
 }
 
-void RunsPanel::onEngineChecked()
+void LocalRunsPanel::onEngineChecked()
 {
     if (m_phase != Phase::CheckingEngine)
         return; // stopped meanwhile
@@ -175,7 +175,7 @@ void RunsPanel::onEngineChecked()
         startRun();
 }
 
-void RunsPanel::startBuild()
+void LocalRunsPanel::startBuild()
 {
     Experiment experiment;
     const Result opened = Experiment::open(m_dir, &experiment);
@@ -211,7 +211,7 @@ void RunsPanel::startBuild()
     runner->start(command);
 }
 
-void RunsPanel::startRun()
+void LocalRunsPanel::startRun()
 {
     Experiment experiment;
     const Result opened = Experiment::open(m_dir, &experiment);
@@ -239,7 +239,7 @@ void RunsPanel::startRun()
     run->prepareInBackground();
 }
 
-void RunsPanel::startPreparedRun(LocalRun* run)
+void LocalRunsPanel::startPreparedRun(LocalRun* run)
 {
     m_lastDataDir = run->dataDir();
     m_ui->logView->appendNote(QStringLiteral("$ ") + run->command().display());
@@ -256,7 +256,7 @@ void RunsPanel::startPreparedRun(LocalRun* run)
     run->start();
 }
 
-void RunsPanel::stop()
+void LocalRunsPanel::stop()
 {
     switch (m_phase) {
     case Phase::CheckingEngine:
@@ -278,7 +278,7 @@ void RunsPanel::stop()
     }
 }
 
-void RunsPanel::finish(int exitCode, const QString& message)
+void LocalRunsPanel::finish(int exitCode, const QString& message)
 {
     const qint64 seconds = m_clock.isValid() ? m_clock.elapsed() / 1000 : 0;
     QString status;
@@ -302,7 +302,7 @@ void RunsPanel::finish(int exitCode, const QString& message)
     Q_EMIT finished(exitCode);
 }
 
-void RunsPanel::setPhase(Phase phase, const QString& status)
+void LocalRunsPanel::setPhase(Phase phase, const QString& status)
 {
     const bool wasBusy = isBusy();
     m_phase = phase;
@@ -327,13 +327,13 @@ void RunsPanel::setPhase(Phase phase, const QString& status)
         Q_EMIT busyChanged(busy);
 }
 
-void RunsPanel::updateElapsed()
+void LocalRunsPanel::updateElapsed()
 {
     const qint64 s = m_clock.elapsed() / 1000;
     setStatus(QStringLiteral("%1 · %2:%3").arg(m_phaseText).arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0')), 0);
 }
 
-void RunsPanel::setStatus(const QString& text, int tone)
+void LocalRunsPanel::setStatus(const QString& text, int tone)
 {
     m_ui->runStatus->setText(text);
     QPalette p = m_ui->runStatus->palette();
@@ -345,7 +345,7 @@ void RunsPanel::setStatus(const QString& text, int tone)
     m_ui->runStatus->setPalette(p);
 }
 
-void RunsPanel::refreshHistory()
+void LocalRunsPanel::refreshHistory()
 {
     m_ui->historyList->clear();
     if (m_dir.isEmpty())

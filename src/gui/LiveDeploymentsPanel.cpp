@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "RunningPanel.h"
+#include "LiveDeploymentsPanel.h"
 
 #include "Dialogs.h"
 #include "ShellWords.h"
@@ -26,7 +26,7 @@ constexpr int OrphanRole = Qt::UserRole + 3; // the experiment's name, when what
 constexpr int DefaultIntervalMs = 30000;
 } // namespace
 
-RunningPanel::RunningPanel(QWidget* parent)
+LiveDeploymentsPanel::LiveDeploymentsPanel(QWidget* parent)
     : QDockWidget(tr("Running"), parent)
     , m_list(new QTreeWidget)
     , m_status(new QLabel)
@@ -96,26 +96,26 @@ RunningPanel::RunningPanel(QWidget* parent)
     setWidget(content);
 
     m_timer.setInterval(DefaultIntervalMs);
-    connect(&m_timer, &QTimer::timeout, this, &RunningPanel::refresh);
-    connect(&m_gather, &QFutureWatcher<QList<LiveDeployments::Row>>::finished, this, &RunningPanel::onGathered);
-    connect(m_refresh, &QPushButton::clicked, this, &RunningPanel::refresh);
-    connect(m_open, &QPushButton::clicked, this, &RunningPanel::openCurrent);
-    connect(m_terminate, &QPushButton::clicked, this, &RunningPanel::terminateCurrent);
+    connect(&m_timer, &QTimer::timeout, this, &LiveDeploymentsPanel::refresh);
+    connect(&m_gather, &QFutureWatcher<QList<LiveDeployments::Row>>::finished, this, &LiveDeploymentsPanel::onGathered);
+    connect(m_refresh, &QPushButton::clicked, this, &LiveDeploymentsPanel::refresh);
+    connect(m_open, &QPushButton::clicked, this, &LiveDeploymentsPanel::openCurrent);
+    connect(m_terminate, &QPushButton::clicked, this, &LiveDeploymentsPanel::terminateCurrent);
     connect(&m_finding, &QFutureWatcher<Orphans::Found>::finished, this,
             [this] { askToTerminate(m_finding.result()); });
-    connect(m_list, &QTreeWidget::itemActivated, this, &RunningPanel::openCurrent);
-    connect(m_list, &QTreeWidget::currentItemChanged, this, &RunningPanel::updateButtons);
+    connect(m_list, &QTreeWidget::itemActivated, this, &LiveDeploymentsPanel::openCurrent);
+    connect(m_list, &QTreeWidget::currentItemChanged, this, &LiveDeploymentsPanel::updateButtons);
     updateButtons();
 }
 
-RunningPanel::~RunningPanel()
+LiveDeploymentsPanel::~LiveDeploymentsPanel()
 {
     // The worker touches only its own copies; wait so it never outlives m_refused.
     m_gather.waitForFinished();
     m_finding.waitForFinished();
 }
 
-void RunningPanel::refresh()
+void LiveDeploymentsPanel::refresh()
 {
     if (m_gather.isRunning()) {
         m_again = true;
@@ -129,7 +129,7 @@ void RunningPanel::refresh()
     }));
 }
 
-QString RunningPanel::stateText(const LiveDeployments::Row& row)
+QString LiveDeploymentsPanel::stateText(const LiveDeployments::Row& row)
 {
     if (!row.inIndex)
         return tr("orphan: %n container(s), no deployment known", nullptr, static_cast<int>(row.containers.size()));
@@ -149,7 +149,7 @@ QString RunningPanel::stateText(const LiveDeployments::Row& row)
     return parts.join(QStringLiteral(", "));
 }
 
-void RunningPanel::onGathered()
+void LiveDeploymentsPanel::onGathered()
 {
     const QList<LiveDeployments::Row> rows = m_gather.result();
     const QString was = m_list->currentItem() ? m_list->currentItem()->data(0, Qt::UserRole + 1).toString() : QString();
@@ -213,7 +213,7 @@ void RunningPanel::onGathered()
     }
 }
 
-void RunningPanel::openCurrent()
+void LiveDeploymentsPanel::openCurrent()
 {
     QTreeWidgetItem* item = m_list->currentItem();
     const QString dir = item ? item->data(0, DirRole).toString() : QString();
@@ -221,7 +221,7 @@ void RunningPanel::openCurrent()
         Q_EMIT openRequested(dir);
 }
 
-void RunningPanel::updateButtons()
+void LiveDeploymentsPanel::updateButtons()
 {
     QTreeWidgetItem* item = m_list->currentItem();
     m_open->setEnabled(item && !item->data(0, DirRole).toString().isEmpty());
@@ -232,7 +232,7 @@ void RunningPanel::updateButtons()
     m_terminate->setEnabled(item && !item->data(0, OrphanRole).toString().isEmpty() && !m_terminating);
 }
 
-void RunningPanel::terminateCurrent()
+void LiveDeploymentsPanel::terminateCurrent()
 {
     QTreeWidgetItem* item = m_list->currentItem();
     const QString experiment = item ? item->data(0, OrphanRole).toString() : QString();
@@ -247,7 +247,7 @@ void RunningPanel::terminateCurrent()
     }));
 }
 
-void RunningPanel::askToTerminate(const Orphans::Found& found)
+void LiveDeploymentsPanel::askToTerminate(const Orphans::Found& found)
 {
     if (found.isEmpty()) {
         endTerminating(true, tr("Nothing of %1 is running any more.").arg(found.experiment));
@@ -280,7 +280,7 @@ void RunningPanel::askToTerminate(const Orphans::Found& found)
         });
 }
 
-void RunningPanel::endTerminating(bool ok, const QString& message)
+void LiveDeploymentsPanel::endTerminating(bool ok, const QString& message)
 {
     m_terminating = false;
     m_status->setText(message);
@@ -289,14 +289,14 @@ void RunningPanel::endTerminating(bool ok, const QString& message)
     refresh();
 }
 
-void RunningPanel::showEvent(QShowEvent* event)
+void LiveDeploymentsPanel::showEvent(QShowEvent* event)
 {
     QDockWidget::showEvent(event);
     refresh();
     m_timer.start();
 }
 
-void RunningPanel::hideEvent(QHideEvent* event)
+void LiveDeploymentsPanel::hideEvent(QHideEvent* event)
 {
     QDockWidget::hideEvent(event);
     m_timer.stop();

@@ -9,7 +9,7 @@
 #include <memory>
 
 namespace Ui {
-class RunsPanel;
+class LocalRunsPanel;
 }
 class CommandRunner;
 class LocalRun;
@@ -20,7 +20,7 @@ class LogView;
 // output live in a LogView, Stop, the exit status, and the history of local runs.
 // Nothing here waits: the engine check runs on a worker thread, build and run
 // are CommandRunner/LocalRun signals.
-class RunsPanel : public QWidget
+class LocalRunsPanel : public QWidget
 {
     Q_OBJECT
 public:
@@ -33,8 +33,8 @@ public:
         Stopping
     };
 
-    explicit RunsPanel(QWidget* parent = nullptr);
-    ~RunsPanel() override;
+    explicit LocalRunsPanel(QWidget* parent = nullptr);
+    ~LocalRunsPanel() override;
 
     void setExperimentDir(const QString& dir);
     // Conditions offered in the picker (saved and unsaved ones alike: they are just arguments).
@@ -71,7 +71,7 @@ private:
     void setStatus(const QString& text, int tone); // tone: 0 normal, 1 good, -1 bad
     void updateElapsed();
 
-    std::unique_ptr<Ui::RunsPanel> m_ui;
+    std::unique_ptr<Ui::LocalRunsPanel> m_ui;
     QString m_dir;
     Phase m_phase = Phase::Idle;
     Goal m_goal = Goal::Run;
