@@ -6,6 +6,7 @@
 #include "Experiment.h"
 #include "Parameters.h"
 #include "ShellWords.h"
+#include "Wait.h"
 #include "deploy/Deployment.h"
 #include "deploy/LabelledContainers.h"
 #include "deploy/Orphans.h"
@@ -13,7 +14,6 @@
 #include "deploy/backends/BackendRegistry.h"
 
 #include <QDir>
-#include <QEventLoop>
 #include <QFileInfo>
 #include <QJsonArray>
 
@@ -190,26 +190,23 @@ int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries
 
     // The core's Termination (Orphans): each deployment of the index terminated as usual, then the leftovers.
     Orphans::Termination termination(found, options);
-    QEventLoop loop;
-    QObject::connect(&termination, &Orphans::Termination::terminating, &loop,
+    QObject context; // ends these connections with the wait
+    QObject::connect(&termination, &Orphans::Termination::terminating, &context,
                      [&](const Orphans::Report::Deployment& d) {
                          Console::err(QStringLiteral("terminating the %1 deployment of %2 (commit %3) from %4\n")
                                           .arg(d.backend, experiment, d.commit.left(12), d.experimentDir));
                      });
-    QObject::connect(&termination, &Orphans::Termination::progress, &loop,
+    QObject::connect(&termination, &Orphans::Termination::progress, &context,
                      [](const QString& message) { Console::err(QStringLiteral("logistician: %1\n").arg(message)); });
-    QObject::connect(&termination, &Orphans::Termination::deploymentFinished, &loop,
+    QObject::connect(&termination, &Orphans::Termination::deploymentFinished, &context,
                      [](int code, const QString& message) {
                          if (code != 0 && !message.isEmpty())
                              Console::error(message);
                          else if (!message.isEmpty())
                              Console::err(QStringLiteral("logistician: %1\n").arg(message));
                      });
-    QObject::connect(&termination, &Orphans::Termination::commandRun, &loop,
-                     [](const QString& display) { Console::echoCommand(display); });
-    QObject::connect(&termination, &Orphans::Termination::finished, &loop, &QEventLoop::quit);
-    termination.start();
-    loop.exec();
+    // Its commands are echoed as every command is (CommandRunner::runAndWait, the command log).
+    Wait::forSignal(&termination, &Orphans::Termination::finished, [&] { termination.start(); });
     const Orphans::Report& r = termination.report();
     if (r.code == 0)
         Console::err(QStringLiteral("terminated %1: %2 deployment(s) from the index, %3 leftover container(s)\n")

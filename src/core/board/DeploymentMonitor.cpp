@@ -150,6 +150,11 @@ void DeploymentMonitor::setAutoSync(bool on)
         schedulePoll();
 }
 
+int DeploymentMonitor::pollInterval() const
+{
+    return m_poll->interval();
+}
+
 bool DeploymentMonitor::isPolling() const
 {
     return m_poll->isActive() || m_operation == Operation::Refresh;

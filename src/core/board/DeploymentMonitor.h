@@ -62,6 +62,7 @@ public:
     // Each status poll goes on to sync what has finished (AutoSync); from Settings::autoSync at first.
     void setAutoSync(bool on);
     bool autoSync() const { return m_autoSync; }
+    int pollInterval() const;
     bool isPolling() const;
 
     Deployment::Plan plan(const DeployOptions& options) const;

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "Orphans.h"
 
+#include "CommandRunner.h"
 #include "Docker.h"
 #include "Experiment.h"
 #include "deploy/Deployment.h"
 
 #include <QDir>
 #include <QFutureWatcher>
-#include <QProcess>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace Orphans {
@@ -18,10 +18,9 @@ namespace {
 bool runLocal(const Command& command, QString* error, const std::function<void(const QString&)>& shown)
 {
     shown(command.display());
-    QProcess p;
-    p.start(command.program, command.arguments);
-    if (!p.waitForFinished(120000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
-        *error = QString::fromUtf8(p.readAllStandardError()).trimmed();
+    const CommandOutcome o = CommandRunner::runAndWait(command, 120000);
+    if (!o.ok()) {
+        *error = o.errorText();
         return false;
     }
     return true;
