@@ -64,6 +64,30 @@ private Q_SLOTS:
         QVERIFY2(terminated.err.contains("docker rm -f logistician-"), qPrintable(terminated.err));
         QVERIFY2(!terminated.err.contains("docker inspect"), qPrintable(terminated.err));
     }
+
+    // With --verbose, each step of a deploy is in the debug log (logistician.deploy), in order; without, none is.
+    void deployStepsLoggedWithVerbose()
+    {
+        TestProject project("sh work.sh");
+        project.repo().writeFile("work.sh", "#!/bin/sh\necho \"ran $1\"\n", true);
+        project.setParameters({ { "experiment_conditions", QJsonArray { "a" } } });
+        project.repo().commitAll("work");
+        const QString dir = project.experimentDir();
+        const CliResult deployed = CliProcess::run({ "--verbose", "deploy", "--backend", "local", "--yes", dir });
+        QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
+        qsizetype at = -1;
+        for (const char* step :
+             { "deploy step: start", "deploy step: Git probed", "deploy step: code exported",
+               "deploy step: hand the conditions over", "deploy step: finish", "deploy step: end; ok" }) {
+            const qsizetype next = deployed.err.indexOf(QLatin1String(step));
+            QVERIFY2(next > at,
+                     qPrintable(QStringLiteral("%1 missing or out of order in:\n%2").arg(step, deployed.err)));
+            at = next;
+        }
+        const CliResult quiet = CliProcess::run({ "terminate", "--yes", "--force", dir });
+        QVERIFY2(quiet.exitCode == 0, qPrintable(quiet.err));
+        QVERIFY2(!quiet.err.contains("deploy step"), qPrintable(quiet.err));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliEcho)

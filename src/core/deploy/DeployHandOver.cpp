@@ -2,6 +2,7 @@
 // deploy's hand-over: each ready host gets its share (the conditions' files, its runner folder, its
 // runner started detached, or the backend's own hand-over); then deploy ends.
 #include "DeployOperation.h"
+#include "Logging.h"
 #include "deploy/Launch.h"
 #include "deploy/RemoteScript.h"
 #include "deploy/StatusRound.h"
@@ -14,12 +15,14 @@ using HostPhase = DeploymentState::HostPhase;
 
 void DeployOperation::statusThenHandOver()
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: a status round, then hand over";
     // What already runs (a deploy run again): those conditions stay where they are.
     StatusRound::run(m_ctx, [this] { handOver(); });
 }
 
 void DeployOperation::handOver()
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: hand the conditions over";
     if (m_ended)
         return;
     DeploymentState& state = m_ctx.state;
@@ -64,6 +67,7 @@ void DeployOperation::handOver()
 
 void DeployOperation::uploadConditions(const QString& address, JobPool::Done done)
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: upload the conditions to" << address;
     if (!m_ctx.isRemote()) {
         lookUpImageCommand(address, done);
         return;
@@ -116,6 +120,7 @@ void DeployOperation::uploadConditions(const QString& address, JobPool::Done don
 
 void DeployOperation::lookUpImageCommand(const QString& address, JobPool::Done done)
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: look up the image's command on" << address;
     // Original style: the image's own ENTRYPOINT and CMD on that host, for the run wrapper to run.
     if (!m_ctx.experiment.parameters().isOriginalStyle()) {
         startRunner(address, done);
@@ -153,6 +158,7 @@ void DeployOperation::lookUpImageCommand(const QString& address, JobPool::Done d
 
 void DeployOperation::startRunner(const QString& address, JobPool::Done done)
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: start the runner on" << address;
     if (m_ended)
         return;
     const int hostIndex = static_cast<int>(
@@ -220,6 +226,7 @@ bool DeployOperation::handOverByBackend(const DeploymentState::Host& host, JobPo
 
 void DeployOperation::handOverFailed(const QString& address, const QString& why, JobPool::Done done)
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: hand-over failed on" << address << why;
     m_problems << QStringLiteral("%1: %2").arg(address, why);
     for (int i : m_ctx.state.conditionsOn(address)) {
         if (toHandOver(m_ctx.state.conditions.at(i))) {
@@ -234,6 +241,7 @@ void DeployOperation::handOverFailed(const QString& address, const QString& why,
 
 void DeployOperation::finishDeploy()
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: finish";
     m_ctx.save();
     // Those this deploy handed over (a rerun: the conditions it reran), not every condition on those hosts.
     int handed = 0;

@@ -13,6 +13,7 @@ using HostPhase = DeploymentState::HostPhase;
 
 void DeployOperation::provision()
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: provision the machines";
     if (m_ctx.preassignsHosts() && !m_ctx.state.provisioned) {
         for (int i = 0; i < m_ctx.state.conditions.size(); ++i)
             m_ctx.setPhase(i, Phase::Provisioning);
@@ -23,6 +24,8 @@ void DeployOperation::provision()
 
 void DeployOperation::onProvisioned(const Result& provisioned)
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: provisioned;"
+                                << (provisioned ? QStringLiteral("ok") : provisioned.message());
     m_ctx.save();
     if (!provisioned) {
         for (int i = 0; i < m_ctx.state.conditions.size(); ++i) {
@@ -37,6 +40,7 @@ void DeployOperation::onProvisioned(const Result& provisioned)
 
 void DeployOperation::prepareHosts()
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: prepare the hosts";
     auto* pool = new JobPool(32, m_ctx.work);
     for (int h = 0; h < m_ctx.state.hosts.size(); ++h) {
         const DeploymentState::Host& host = m_ctx.state.hosts.at(h);
@@ -125,6 +129,7 @@ void DeployOperation::hostFailed(const QString& address, const CommandOutcome& o
 
 void DeployOperation::checkOtherCommits(int hostIndex, JobPool::Done done)
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: look for another commit's containers on host" << hostIndex;
     // aws machines are made for this deployment: nothing of another commit can be there.
     const DeploymentState::Host host = m_ctx.state.hosts.at(hostIndex);
     OtherCommits::check(m_ctx, host, m_options.replace,

@@ -19,6 +19,7 @@ using HostPhase = DeploymentState::HostPhase;
 
 void DeployOperation::buildImage()
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: build the image" << m_ctx.state.image;
     // Built here for the local engine, or to push to the registry; without a
     // registry each host builds from the uploaded Dockerfile.
     if (m_ctx.isRemote() && m_ctx.state.registry.isEmpty() && !m_ctx.backend->shipsImageArchive()) {
@@ -41,6 +42,7 @@ void DeployOperation::buildImage()
 
 void DeployOperation::pushImage()
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: push the image" << m_ctx.state.image;
     if (!m_ctx.isRemote() || m_ctx.state.registry.isEmpty()) {
         inspectThenProvision();
         return;
@@ -68,6 +70,7 @@ void DeployOperation::pushImage()
 
 void DeployOperation::loginAndPush(const QString& password)
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: log in to the registry and push";
     m_registryPassword = password;
     const QString docker = m_ctx.experiment.parameters().localDockerCommand();
     // A client configuration of this push's own (mode 0700), removed with the credential
@@ -104,6 +107,7 @@ void DeployOperation::loginAndPush(const QString& password)
 
 void DeployOperation::inspectThenProvision()
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: inspect the image, then provision";
     const QString docker = m_ctx.experiment.parameters().localDockerCommand();
     m_ctx.run(Provenance::inspectImage(docker, m_ctx.state.image), [this](const CommandOutcome& o) {
         m_image = Provenance::parseImageFacts(o.out, m_ctx.state.image);
@@ -140,6 +144,7 @@ Command DeployOperation::registryPull(const DeploymentState::Host& host) const
 
 void DeployOperation::getImageOnHost(int hostIndex, JobPool::Done done)
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: get the image on host" << hostIndex;
     const DeploymentState::Host host = m_ctx.state.hosts.at(hostIndex);
     m_ctx.setHostPhase(host.address, HostPhase::Building);
     if (m_ctx.backend->shipsImageArchive()) {

@@ -63,6 +63,7 @@ DeployOperation::DeployOperation(DeployContext& ctx, const DeployOptions& option
 
 void DeployOperation::start()
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: start";
     // Discovery and the dirty check walk the whole working tree: not on the caller's (maybe the GUI's) thread.
     m_probe.setFuture(QtConcurrent::run([dir = m_ctx.experiment.dir()] { return probeGit(dir); }));
 }
@@ -109,6 +110,7 @@ QString DeployOperation::exportCode(const QString& experimentDir, bool originalS
 
 void DeployOperation::end(const Result& result)
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: end;" << (result ? QStringLiteral("ok") : result.message());
     if (m_ended)
         return;
     m_ended = true;
@@ -119,6 +121,7 @@ void DeployOperation::end(const Result& result)
 
 void DeployOperation::onGitProbed(const GitFacts& facts)
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: Git probed";
     if (!facts.error.isEmpty()) {
         end(Result::badInput(facts.error));
         return;
@@ -150,6 +153,7 @@ void DeployOperation::onGitProbed(const GitFacts& facts)
 
 void DeployOperation::setUpState(const GitFacts& facts)
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: state set up for commit" << m_ctx.state.commit;
     DeploymentState& state = m_ctx.state;
     // A deploy that failed before handing anything over: the registry as parameters.json and the
     // settings say now, not as that attempt froze it, so fixing a bad registry is enough to go on.
@@ -180,6 +184,7 @@ void DeployOperation::setUpState(const GitFacts& facts)
 
 void DeployOperation::onCodeExported(const QString& error)
 {
+    qCDebug(lcDeploy).noquote() << "deploy step: code exported" << error;
     if (!error.isEmpty()) {
         end(Result::failed(error));
         return;
