@@ -203,7 +203,12 @@ void release(DeployContext& ctx, const Plan& plan, const QStringList& failures, 
 
 namespace {
 
-// Stops the runners, removes the containers and folders on every host of the plan, then releases.
+void removeLabelledImages(DeployContext& ctx, const Plan& p, std::function<void()> then);
+void finishCleanUp(DeployContext& ctx, const Plan& p, std::shared_ptr<QStringList> failures,
+                   const TerminateOptions& options, Done done);
+
+// Stops the runners, removes the containers and folders on every host of the plan, then the images
+// labelled with the experiment, then releases.
 void cleanUp(DeployContext& ctx, const TerminateOptions& options, const Plan& p, Done done)
 {
     auto failures = std::make_shared<QStringList>();
@@ -245,32 +250,6 @@ void cleanUp(DeployContext& ctx, const TerminateOptions& options, const Plan& p,
                 });
         });
     }
-    if (p.labelledImages) {
-        // After the containers (removed above, on this engine by the hosts' work): an image still used is
-        // not forced away. The IDs are checked before they reach docker.
-        const QString docker = ctx.experiment.parameters().localDockerCommand();
-        const Command list = Docker::labelledImages(docker, ctx.state.experiment);
-        pool->add([&ctx, docker, list](JobPool::Done jobDone) {
-            ctx.run(list, [&ctx, docker, jobDone](const CommandOutcome& o) {
-                // Each tag by its name (an image with other tags is only untagged), an untagged one by its ID.
-                QStringList ids;
-                static const QRegularExpression id(QStringLiteral("^(sha256:)?[0-9a-f]{12,64}$"));
-                static const QRegularExpression ref(QStringLiteral("^[a-z0-9][a-z0-9._/:@-]{0,254}$"));
-                for (const QString& line : QString::fromUtf8(o.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
-                    const QString name = line.section(QLatin1Char(' '), 0, 0);
-                    const QString image
-                        = name.contains(QLatin1String("<none>")) ? line.section(QLatin1Char(' '), 1, 1) : name;
-                    if ((ref.match(image).hasMatch() || id.match(image).hasMatch()) && !ids.contains(image))
-                        ids << image;
-                }
-                if (!o.ok() || ids.isEmpty()) {
-                    jobDone();
-                    return;
-                }
-                ctx.run(Docker::removeImages(docker, ids), [jobDone](const CommandOutcome&) { jobDone(); });
-            });
-        });
-    }
     if (!p.localImages.isEmpty()) {
         // Built here and pushed: no container uses it here, so it goes at once (a failure is only noted).
         const Command rmi = Docker::removeImages(ctx.experiment.parameters().localDockerCommand(), p.localImages);
@@ -279,26 +258,61 @@ void cleanUp(DeployContext& ctx, const TerminateOptions& options, const Plan& p,
     }
     QObject::connect(pool, &JobPool::finished, &ctx, [&ctx, pool, p, failures, options, done] {
         pool->deleteLater();
-        // A push's login folder that a killed deploy left here (the credential in its config.json).
-        if (p.whole) {
-            QDir logins(localLoginFolder());
-            for (const QString& d :
-                 logins.entryList({ localLoginPrefix(ctx.state.experiment) + QLatin1Char('*') },
-                                  QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot | QDir::NoSymLinks))
-                QDir(logins.filePath(d)).removeRecursively();
-        }
-        // A machine of its own (aws) is destroyed anyway, so a container it could not stop does not matter.
-        if (!failures->isEmpty() && !options.force && !ctx.preassignsHosts()) {
-            ctx.save();
-            done(Result::failed(QStringLiteral("could not %1: %2; run terminate again when the hosts answer, or pass "
-                                               "--force")
-                                    .arg(p.whole ? QStringLiteral("clean up") : QStringLiteral("stop"),
-                                         failures->join(QStringLiteral("; ")))));
-            return;
-        }
-        release(ctx, p, *failures, done);
+        removeLabelledImages(ctx, p,
+                             [&ctx, p, failures, options, done] { finishCleanUp(ctx, p, failures, options, done); });
     });
     pool->start();
+}
+
+void removeLabelledImages(DeployContext& ctx, const Plan& p, std::function<void()> then)
+{
+    // Only once the hosts' work is done: their containers are gone, so an image no container uses any more
+    // is not refused as in use (nothing is forced). The IDs are checked before they reach docker.
+    if (!p.labelledImages) {
+        then();
+        return;
+    }
+    const QString docker = ctx.experiment.parameters().localDockerCommand();
+    const Command list = Docker::labelledImages(docker, ctx.state.experiment);
+    ctx.run(list, [&ctx, docker, then](const CommandOutcome& o) {
+        // Each tag by its name (an image with other tags is only untagged), an untagged one by its ID.
+        QStringList ids;
+        static const QRegularExpression id(QStringLiteral("^(sha256:)?[0-9a-f]{12,64}$"));
+        static const QRegularExpression ref(QStringLiteral("^[a-z0-9][a-z0-9._/:@-]{0,254}$"));
+        for (const QString& line : QString::fromUtf8(o.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+            const QString name = line.section(QLatin1Char(' '), 0, 0);
+            const QString image = name.contains(QLatin1String("<none>")) ? line.section(QLatin1Char(' '), 1, 1) : name;
+            if ((ref.match(image).hasMatch() || id.match(image).hasMatch()) && !ids.contains(image))
+                ids << image;
+        }
+        if (!o.ok() || ids.isEmpty()) {
+            then();
+            return;
+        }
+        ctx.run(Docker::removeImages(docker, ids), [then](const CommandOutcome&) { then(); });
+    });
+}
+
+void finishCleanUp(DeployContext& ctx, const Plan& p, std::shared_ptr<QStringList> failures,
+                   const TerminateOptions& options, Done done)
+{
+    // A push's login folder that a killed deploy left here (the credential in its config.json).
+    if (p.whole) {
+        QDir logins(localLoginFolder());
+        for (const QString& d : logins.entryList({ localLoginPrefix(ctx.state.experiment) + QLatin1Char('*') },
+                                                 QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot | QDir::NoSymLinks))
+            QDir(logins.filePath(d)).removeRecursively();
+    }
+    // A machine of its own (aws) is destroyed anyway, so a container it could not stop does not matter.
+    if (!failures->isEmpty() && !options.force && !ctx.preassignsHosts()) {
+        ctx.save();
+        done(Result::failed(QStringLiteral("could not %1: %2; run terminate again when the hosts answer, or pass "
+                                           "--force")
+                                .arg(p.whole ? QStringLiteral("clean up") : QStringLiteral("stop"),
+                                     failures->join(QStringLiteral("; ")))));
+        return;
+    }
+    release(ctx, p, *failures, done);
 }
 
 } // namespace
