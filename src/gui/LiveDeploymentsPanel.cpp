@@ -21,8 +21,7 @@
 
 namespace {
 constexpr int DirRole = Qt::UserRole; // the experiment folder, when it can be opened
-constexpr int CommandRole = Qt::UserRole + 2; // the terminate command, when it cannot
-constexpr int OrphanRole = Qt::UserRole + 3; // the experiment's name, when what runs has no folder to open
+constexpr int OrphanRole = Qt::UserRole + 2; // the experiment's name, when what runs has no folder to open
 constexpr int DefaultIntervalMs = 30000;
 } // namespace
 
@@ -175,12 +174,8 @@ void LiveDeploymentsPanel::onGathered()
         const bool openable = row.inIndex && !row.folderGone && !row.entry.experimentDir.isEmpty();
         if (openable)
             item->setData(0, DirRole, row.entry.experimentDir);
-        else {
-            item->setData(0, CommandRole,
-                          QStringLiteral("logistician terminate --experiment ")
-                              + ShellWords::quote(row.state.experiment));
+        else
             item->setData(0, OrphanRole, row.state.experiment);
-        }
         const QString tip = row.inIndex
             ? row.summary.line() + QLatin1Char('\n') + QDir::toNativeSeparators(row.entry.experimentDir)
                 + (openable ? QString()
@@ -225,11 +220,15 @@ void LiveDeploymentsPanel::updateButtons()
 {
     QTreeWidgetItem* item = m_list->currentItem();
     m_open->setEnabled(item && !item->data(0, DirRole).toString().isEmpty());
-    const QString command = item ? item->data(0, CommandRole).toString() : QString();
+    // Its command, to copy, as `logistician list` prints it.
+    const QString orphan = item ? item->data(0, OrphanRole).toString() : QString();
+    const QString command = orphan.isEmpty()
+        ? QString()
+        : QStringLiteral("logistician terminate --experiment ") + ShellWords::quote(orphan);
     m_command->setText(command);
     m_command->setVisible(!command.isEmpty());
     m_copy->setVisible(!command.isEmpty());
-    m_terminate->setEnabled(item && !item->data(0, OrphanRole).toString().isEmpty() && !m_terminating);
+    m_terminate->setEnabled(!orphan.isEmpty() && !m_terminating);
 }
 
 void LiveDeploymentsPanel::terminateCurrent()
