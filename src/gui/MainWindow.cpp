@@ -97,6 +97,7 @@ MainWindow::MainWindow(QWidget* parent)
     header->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(2, QHeaderView::ResizeToContents);
     new NarrowColumns(m_ui->projectBrowser, 8); // names stay readable in a narrow pane
+    m_ui->projectBrowser->setTextElideMode(Qt::ElideMiddle); // experiments/…-sweep: the folder's own name shows
     m_ui->refreshButton->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
 
     setupActions();
@@ -326,7 +327,11 @@ void MainWindow::restoreLayout()
     const Settings settings;
     if (!restoreGeometry(settings.windowGeometry()))
         resize(1200, 760);
-    if (!restoreState(settings.windowState())) {
+    if (restoreState(settings.windowState())) {
+        // Once more when shown: restored before the window has its size, the docks come back a few
+        // pixels off what they were left at.
+        m_shownState = settings.windowState();
+    } else {
         // First start: the command log opens only on a window 1000 px high or more (a laptop's screen
         // is for the experiment), until the user shows or hides it; then saveState remembers.
         m_autoDocks = true;
@@ -542,12 +547,17 @@ void MainWindow::populateBrowser()
     const QPalette p = palette();
     for (const auto& e : std::as_const(m_project.experiments)) {
         auto* item = new QTreeWidgetItem(m_ui->projectBrowser);
-        item->setText(0, e.name);
-        item->setData(0, NameRole, e.name);
+        // Listed as the CLI and the paths name it (experiments/1); its experiment_name is the second line
+        // of the tooltip and what a screen reader says after it.
+        const QString name = QDir::fromNativeSeparators(e.relativePath);
+        item->setText(0, name);
+        item->setData(0, NameRole, name);
         item->setData(0, DirRole, e.dir);
-        // The name in full, where it is, and what the columns say (they give way in a narrow pane).
+        item->setStatusTip(0, e.name);
+        // The name in full, what the experiment calls itself, and what the columns say (they give way in a
+        // narrow pane).
         const QString facts = e.error.isEmpty() ? tr("%n condition(s)", nullptr, e.conditionCount) : e.error;
-        item->setToolTip(0, e.name + QLatin1Char('\n') + e.relativePath + QLatin1Char('\n') + facts);
+        item->setToolTip(0, name + QLatin1Char('\n') + tr("experiment_name: %1").arg(e.name) + QLatin1Char('\n') + facts);
         if (!e.error.isEmpty()) {
             item->setIcon(0, style()->standardIcon(QStyle::SP_MessageBoxWarning));
             item->setText(1, tr("error"));
@@ -740,7 +750,9 @@ void MainWindow::updateBrowserMarks()
         QFont font = item->font(0);
         font.setItalic(modified);
         item->setFont(0, font);
-        item->setData(0, Qt::AccessibleDescriptionRole, modified ? tr("unsaved changes") : QString());
+        const QString experimentName = item->statusTip(0);
+        item->setData(0, Qt::AccessibleDescriptionRole,
+                      modified ? tr("%1, unsaved changes").arg(experimentName) : experimentName);
     }
 }
 
@@ -809,6 +821,8 @@ void MainWindow::resizeEvent(QResizeEvent* event)
 void MainWindow::showEvent(QShowEvent* event)
 {
     QMainWindow::showEvent(event);
+    if (!m_shownState.isEmpty())
+        restoreState(std::exchange(m_shownState, QByteArray()));
     m_shown = true;
     QTimer::singleShot(0, this, &MainWindow::maybeAnnounceShown);
 }

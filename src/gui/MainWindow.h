@@ -131,6 +131,7 @@ private:
     bool m_closeConfirmed = false;
     bool m_forceClose = false;
     bool m_shown = false;
+    QByteArray m_shownState; // the saved window state, restored again at the first show
     bool m_announced = false;
     // A scan started and its result not applied yet: the watcher stops "running" before its finished
     // signal arrives, so isRunning() alone would announce a window whose list is still empty.

@@ -187,7 +187,7 @@ void selectExperiment(MainWindow& window, const QString& name)
 {
     auto* browser = window.findChild<QTreeWidget*>(QStringLiteral("projectBrowser"));
     for (int i = 0; i < browser->topLevelItemCount(); ++i) {
-        if (browser->topLevelItem(i)->text(0) == name)
+        if (browser->topLevelItem(i)->text(0).section(QLatin1Char('/'), -1) == name)
             browser->setCurrentItem(browser->topLevelItem(i));
     }
 }

@@ -40,6 +40,38 @@ private Q_SLOTS:
         QTest::keyClick(window(), Qt::Key_L, Qt::ControlModifier);
         QTRY_VERIFY(!log->visibleRegion().isEmpty());
     }
+
+    // The docks come back at the size the user left them: the command log dragged to 300 px high,
+    // the Running dock beside it 420 px wide, through a close and a new window with the same settings.
+    void dockSizesComeBackInANewWindow()
+    {
+        createMainWindow();
+        window()->resize(1280, 1024);
+        auto* log = window()->findChild<QDockWidget*>(QStringLiteral("commandLogDock"));
+        auto* running = window()->findChild<QDockWidget*>(QStringLiteral("runningPanel"));
+        QVERIFY(log && running);
+        log->show();
+        running->show();
+        window()->splitDockWidget(log, running, Qt::Horizontal);
+        QTest::qWait(50);
+        window()->resizeDocks({ log }, { 300 }, Qt::Vertical);
+        window()->resizeDocks({ running }, { 420 }, Qt::Horizontal);
+        QTest::qWait(50);
+        // Not the default split: the user's sizes (within what the docks' frames take).
+        const QSize logSize = log->size();
+        const QSize runningSize = running->size();
+        QVERIFY2(qAbs(logSize.height() - 300) <= 60, qPrintable(QString::number(logSize.height())));
+        QVERIFY2(qAbs(runningSize.width() - 420) <= 60, qPrintable(QString::number(runningSize.width())));
+        destroyMainWindow();
+
+        createMainWindow();
+        log = window()->findChild<QDockWidget*>(QStringLiteral("commandLogDock"));
+        running = window()->findChild<QDockWidget*>(QStringLiteral("runningPanel"));
+        QTRY_VERIFY(log->isVisible() && running->isVisible());
+        QCOMPARE(window()->size(), QSize(1280, 1024));
+        QTRY_COMPARE(log->size(), logSize);
+        QTRY_COMPARE(running->size(), runningSize);
+    }
 };
 
 QTEST_MAIN(TestGuiDocks)

@@ -58,13 +58,14 @@ void TestGuiMainWindow::browserListsExperimentsWithGitState()
 {
     TestProject project;
     // A second experiment, committed, then changed: the browser must call it modified.
-    project.repo().writeFile(QStringLiteral("experiments/second/parameters.json"),
+    // Its folder is experiments/2, as the CLI names it; it calls itself "second" (experiment_name).
+    project.repo().writeFile(QStringLiteral("experiments/2/parameters.json"),
                              QByteArrayLiteral("{\"experiment_name\": \"second\", \"experiment_command\": \"sh x.sh\","
                                                " \"experiment_conditions\": [\"1\", \"2\", \"3\"]}\n"));
-    project.repo().writeFile(QStringLiteral("experiments/second/Dockerfile"),
+    project.repo().writeFile(QStringLiteral("experiments/2/Dockerfile"),
                              QByteArrayLiteral("FROM debian:bookworm-slim\n"));
     const QString head = project.repo().commitAll(QStringLiteral("second experiment"));
-    project.repo().writeFile(QStringLiteral("experiments/second/Dockerfile"),
+    project.repo().writeFile(QStringLiteral("experiments/2/Dockerfile"),
                              QByteArrayLiteral("FROM debian:bookworm\n"));
 
     createMainWindow();
@@ -72,13 +73,15 @@ void TestGuiMainWindow::browserListsExperimentsWithGitState()
     NEED(QTreeWidget, browser, window(), "projectBrowser");
     QVERIFY(browser);
     QCOMPARE(browser->topLevelItemCount(), 2);
-    // Sorted by folder: experiments/second before experiments/t-….
+    // Named and sorted by folder, as the CLI and the paths name them: experiments/2 before experiments/t-….
     QTreeWidgetItem* second = browser->topLevelItem(0);
     QTreeWidgetItem* first = browser->topLevelItem(1);
-    QCOMPARE(second->text(0), QStringLiteral("second"));
+    QCOMPARE(second->text(0), QStringLiteral("experiments/2"));
+    QVERIFY2(second->toolTip(0).contains(QStringLiteral("experiment_name: second")), qPrintable(second->toolTip(0)));
+    QCOMPARE(second->data(0, Qt::AccessibleDescriptionRole).toString(), QStringLiteral("second"));
     QCOMPARE(second->text(1), QStringLiteral("3"));
     QCOMPARE(second->text(2), QStringLiteral("modified"));
-    QCOMPARE(first->text(0), project.name());
+    QCOMPARE(first->text(0), QStringLiteral("experiments/") + project.name());
     QCOMPARE(first->text(1), QStringLiteral("2"));
     QCOMPARE(first->text(2), QStringLiteral("clean"));
     NEED(QLabel, state, window(), "projectState");

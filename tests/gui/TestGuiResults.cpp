@@ -287,6 +287,16 @@ void TestGuiResults::theBoardAndTheResultsFitALaptop()
     grab(QStringLiteral("results-800x600.png"));
     NEED(QTableView, table, results, "resultsTable");
     QVERIFY2(rowsShown(table) >= 5, qPrintable(QString::number(rowsShown(table))));
+    // With the Results tab open the board above it still shows 8 conditions.
+    NEED(QTableView, boardWithResults, window(), "boardView");
+    QVERIFY2(rowsShown(boardWithResults) >= 8, qPrintable(QString::number(rowsShown(boardWithResults))));
+    // So does a window that becomes that small with the Results tab open.
+    window()->resize(1280, 800);
+    QTest::qWait(50);
+    window()->resize(800, 600);
+    QTest::qWait(100);
+    QVERIFY2(rowsShown(table) >= 5, qPrintable(QString::number(rowsShown(table))));
+    QVERIFY2(rowsShown(boardWithResults) >= 8, qPrintable(QString::number(rowsShown(boardWithResults))));
     // The Log tab: the board's conditions get the height.
     NEED(QTabWidget, details, window(), "boardDetails");
     details->setCurrentIndex(0);

@@ -636,20 +636,20 @@ void TestGuiSettings::unsavedChangesMarkedAndSavedOnQuit()
     NEED(QTabWidget, tabs, page, "experimentTabs");
     auto browserItem = [&]() -> QTreeWidgetItem* {
         for (int i = 0; i < browser->topLevelItemCount(); ++i) {
-            if (browser->topLevelItem(i)->text(0).startsWith(project.name()))
+            if (browser->topLevelItem(i)->text(0).startsWith(QStringLiteral("experiments/") + project.name()))
                 return browser->topLevelItem(i);
         }
         return nullptr;
     };
     QVERIFY(browserItem());
-    QCOMPARE(browserItem()->text(0), project.name());
+    QCOMPARE(browserItem()->text(0), QStringLiteral("experiments/") + project.name());
     QVERIFY(!tabs->tabText(4).endsWith(QStringLiteral(" *")));
     QVERIFY(!window()->isWindowModified());
 
     // One edit: marked in the browser, on the tab and in the title.
     NEED(QLineEdit, command, page, "experiment_command");
     CHECKED(retype(command, QStringLiteral("sh other.sh")));
-    QCOMPARE(browserItem()->text(0), project.name() + QStringLiteral(" *"));
+    QCOMPARE(browserItem()->text(0), QStringLiteral("experiments/") + project.name() + QStringLiteral(" *"));
     QVERIFY(tabs->tabText(4).endsWith(QStringLiteral(" *")));
     QVERIFY(!tabs->tabText(0).endsWith(QStringLiteral(" *")));
     QVERIFY(window()->windowTitle().contains(QStringLiteral("[*]")));
@@ -657,7 +657,7 @@ void TestGuiSettings::unsavedChangesMarkedAndSavedOnQuit()
 
     // Undone by hand: the marks go away.
     CHECKED(retype(command, QStringLiteral("sh args.sh")));
-    QCOMPARE(browserItem()->text(0), project.name());
+    QCOMPARE(browserItem()->text(0), QStringLiteral("experiments/") + project.name());
     QVERIFY(!tabs->tabText(4).endsWith(QStringLiteral(" *")));
     QVERIFY(!window()->isWindowModified());
 

@@ -116,7 +116,7 @@ void TestGuiWizards::newExperimentWizard()
     QTRY_COMPARE(window()->currentPage()->experimentName(), QStringLiteral("rnn-2"));
     NEED(QTreeWidget, browser, window(), "projectBrowser");
     QTRY_COMPARE(browser->topLevelItemCount(), 2);
-    QTRY_COMPARE(browser->currentItem()->text(0), QStringLiteral("rnn-2"));
+    QTRY_COMPARE(browser->currentItem()->text(0), QStringLiteral("experiments/rnn-2"));
 }
 
 void TestGuiWizards::setupWizard()
