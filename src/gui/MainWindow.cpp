@@ -557,7 +557,8 @@ void MainWindow::populateBrowser()
         // The name in full, what the experiment calls itself, and what the columns say (they give way in a
         // narrow pane).
         const QString facts = e.error.isEmpty() ? tr("%n condition(s)", nullptr, e.conditionCount) : e.error;
-        item->setToolTip(0, name + QLatin1Char('\n') + tr("experiment_name: %1").arg(e.name) + QLatin1Char('\n') + facts);
+        item->setToolTip(0,
+                         name + QLatin1Char('\n') + tr("experiment_name: %1").arg(e.name) + QLatin1Char('\n') + facts);
         if (!e.error.isEmpty()) {
             item->setIcon(0, style()->standardIcon(QStyle::SP_MessageBoxWarning));
             item->setText(1, tr("error"));

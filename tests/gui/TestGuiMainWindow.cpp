@@ -65,8 +65,7 @@ void TestGuiMainWindow::browserListsExperimentsWithGitState()
     project.repo().writeFile(QStringLiteral("experiments/2/Dockerfile"),
                              QByteArrayLiteral("FROM debian:bookworm-slim\n"));
     const QString head = project.repo().commitAll(QStringLiteral("second experiment"));
-    project.repo().writeFile(QStringLiteral("experiments/2/Dockerfile"),
-                             QByteArrayLiteral("FROM debian:bookworm\n"));
+    project.repo().writeFile(QStringLiteral("experiments/2/Dockerfile"), QByteArrayLiteral("FROM debian:bookworm\n"));
 
     createMainWindow();
     QVERIFY(openProject(project.root()));

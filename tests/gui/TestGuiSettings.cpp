@@ -34,6 +34,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
@@ -531,7 +532,19 @@ void TestGuiSettings::gridDialogKeepsTheGridAsAGrid()
     const QJsonArray conditionsBefore
         = readParameters(project).value(QStringLiteral("experiment_conditions")).toArray();
     page->showTab(0);
-    QTest::mouseClick(need<QToolButton>(page, "generateGridButton"), Qt::LeftButton);
+    // Beside the notice that says to edit the grid in the Settings tab, the Conditions tab offers no
+    // Generate Grid… of its own (neither its button nor its context menu, nor Ctrl+G).
+    NEED(QLabel, notice, page, "gridConditionsLabel");
+    QVERIFY(notice->isVisible() && notice->text().contains(QStringLiteral("Settings tab")));
+    QVERIFY(!need<QToolButton>(page, "generateGridButton")->isVisible());
+    Q_EMIT page->conditions()->table()->customContextMenuRequested(QPoint(5, 5));
+    auto* menu = page->conditions()->table()->findChild<QMenu*>(QStringLiteral("conditionsContextMenu"));
+    QVERIFY(menu);
+    for (QAction* action : menu->actions())
+        QVERIFY2(!action->text().contains(QStringLiteral("Grid")), qPrintable(action->text()));
+    menu->close();
+    // The dialog itself, as the code opens it, still keeps a grid a grid.
+    page->conditions()->openGridDialog();
     QDialog* dialog = nullptr;
     QTRY_VERIFY((dialog = page->findChild<QDialog*>(QStringLiteral("gridDialog"))) && dialog->isVisible());
 

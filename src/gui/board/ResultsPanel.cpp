@@ -44,6 +44,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QSvgGenerator>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTreeView>
@@ -754,6 +755,33 @@ void ResultsPanel::updateChart()
     series->attachAxis(categoryAxis);
     series->attachAxis(yAxis);
     chart->legend()->setVisible(groups.size() > 1);
+}
+
+void ResultsPanel::selectCondition(const QString& slug)
+{
+    for (int i = 0; i < m_conditions->count(); ++i) {
+        if (m_conditions->item(i)->data(Qt::UserRole).toString() == slug && m_conditions->currentRow() != i)
+            m_conditions->setCurrentRow(i);
+    }
+    const QList<ResultsScanner::ConditionResults>& results = m_model->results();
+    for (int i = 0; i < results.size(); ++i) {
+        if (results.at(i).slug == slug) {
+            const QModelIndex index = m_sorted->mapFromSource(m_model->index(i, 0));
+            m_table->selectionModel()->setCurrentIndex(index,
+                                                       QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            m_table->scrollTo(index);
+        }
+    }
+}
+
+int ResultsPanel::heightForRows(int rows) const
+{
+    const int table = m_table->horizontalHeader()->sizeHint().height() + 2 * m_table->frameWidth()
+        + rows * m_table->verticalHeader()->defaultSectionSize();
+    // The tabs (or the corner's Export CSV…, when taller), the panel's margin and the tab pane's frame.
+    const int tabs = qMax(m_tabs->tabBar()->sizeHint().height(),
+                          m_tabs->cornerWidget() ? m_tabs->cornerWidget()->sizeHint().height() : 0);
+    return layout()->contentsMargins().top() + tabs + 4 + table;
 }
 
 void ResultsPanel::showCondition(int index)

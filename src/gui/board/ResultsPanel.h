@@ -52,6 +52,10 @@ public:
     void setKey(const QString& key);
     void setSeriesKey(const QString& key); // empty: one line
     void showTab(int index);
+    // The condition a board row stands for (its slug): selected in the compare table and in Files.
+    void selectCondition(const QString& slug);
+    // The height the panel needs for this many rows of the compare table (a small window's budget).
+    int heightForRows(int rows) const;
 
     // What Export CSV… and Save Chart… do once a file is chosen: the compare table's
     // rows as sorted on screen, or the chart as PNG or SVG (by the suffix). The file is
