@@ -83,6 +83,18 @@ protected:
 
 private:
     void setupActions();
+    void setActionIcons();
+    void connectFileActions();
+    void connectExperimentActions();
+    void setupEditActions();
+    void setupClipboardActions();
+    void setupViewActions();
+    void setupExampleActions();
+    void setupProjectActions();
+    void setupThemeMenu();
+    // Edit > Cut, Copy, Paste ("cut", "copy", "paste") on the focused widget: whether it can, and do it.
+    bool canClipboard(QWidget* focus, const QByteArray& slot) const;
+    void clipboardAction(const QByteArray& slot);
     void onProjectScanned();
     void populateBrowser();
     // The browser's Git column and the project's state line, from m_git.
