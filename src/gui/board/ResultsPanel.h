@@ -7,6 +7,7 @@
 #include <QWidget>
 #include <functional>
 
+struct ChartPoint;
 class QChart;
 class QChartView;
 class QComboBox;
@@ -70,8 +71,17 @@ protected:
     void changeEvent(QEvent* event) override; // a theme chosen while shown: the chart follows
 
 private:
+    void setObjectNames();
+    void setUpLabels();
+    void setUpTable();
+    QWidget* buildChartPage();
+    QWidget* buildFilesPage();
+    void connectSignals();
     void onScanned();
     void updateChart();
+    // The chosen metric's values against the key, grouped by the series key; numeric: every x a number.
+    QList<ChartPoint> chartPoints(const QString& metric, const QString& key, const QString& seriesKey,
+                                  bool* numeric) const;
     void fillSeries();
     void chooseDefaults();
     void remember();
