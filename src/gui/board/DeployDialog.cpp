@@ -137,15 +137,7 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     setWindowTitle(tr("Deploy %1").arg(monitor->experiment().parameters().experimentName()));
     setMinimumWidth(480);
 
-    QPushButton* deploy = m_buttons->addButton(tr("&Deploy"), QDialogButtonBox::AcceptRole);
-    deploy->setObjectName(QStringLiteral("deployConfirmButton"));
-    deploy->setAccessibleName(tr("Deploy"));
-    deploy->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
-    deploy->setDefault(true);
-    QPushButton* cancel = m_buttons->button(QDialogButtonBox::Cancel);
-    cancel->setObjectName(QStringLiteral("deployCancelButton"));
-    cancel->setAccessibleName(tr("Cancel"));
-    m_buttons->addButton(m_previewButton, QDialogButtonBox::ActionRole);
+    setUpButtons();
 
     // The body scrolls, the buttons stay: the dialog fits a 800×600 screen with the preview open.
     auto* scroll = new QScrollArea;
@@ -163,24 +155,7 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     resize(620, 540);
 
     // Deploy is enabled only when both answers are in, but Enter must not get past a plan being made.
-    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
-        if (canDeploy())
-            accept();
-    });
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_backend, &QComboBox::currentIndexChanged, this, &DeployDialog::planLater);
-    connect(m_allowDirty, &QCheckBox::toggled, this, &DeployDialog::planLater);
-    connect(m_sshCidr, &QLineEdit::textChanged, this, &DeployDialog::planLater);
-    connect(m_allowWideSsh, &QCheckBox::toggled, this, &DeployDialog::planLater);
-    connect(m_autoStop, &QSpinBox::valueChanged, this, &DeployDialog::planLater);
-    connect(m_maxRuntime, &QSpinBox::valueChanged, this, &DeployDialog::planLater);
-    connect(m_previewButton, &QPushButton::clicked, this, &DeployDialog::preview);
-    connect(m_previewer, &DeployPreview::finished, this, &DeployDialog::showPreview);
-    m_planDelay->setSingleShot(true);
-    m_planDelay->setInterval(PlanDelayMs);
-    connect(m_planDelay, &QTimer::timeout, this, &DeployDialog::startPlan);
-    connect(&m_git, &QFutureWatcher<GitFacts>::finished, this, &DeployDialog::showGit);
-    connect(&m_plan, &QFutureWatcher<Deployment::Plan>::finished, this, &DeployDialog::showPlan);
+    connectSignals();
 
     // The status walk takes seconds on a big working tree: it runs in a worker on a copy of the folder name,
     // and the dialog says it is checking until the answer comes.
@@ -250,6 +225,88 @@ QWidget* DeployDialog::makeBody()
     m_cost->setObjectName(QStringLiteral("deployCost"));
     m_cost->setWordWrap(true);
 
+    setUpLimits(params, errorColour);
+
+    setUpStatusWidgets(errorColour);
+
+    // Where: the backend, then for Amazon EC2 who may log in, with the warning right under the field.
+    auto* form = new QFormLayout;
+    m_form = form;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->addRow(tr("Run &on:"), m_backend);
+    form->addRow(tr("SSH allowed &from:"), m_sshCidr);
+    form->addRow(m_warning);
+    form->addRow(m_allowWideSsh);
+    form->addRow(tr("Machines:"), m_machines);
+    form->addRow(tr("Instance type:"), m_instanceType);
+    form->addRow(tr("Region:"), m_region);
+    form->addRow(tr("Price:"), m_cost);
+    form->addRow(tr("Commit:"), m_commit);
+
+    auto* limits = new QFormLayout;
+    m_limitsForm = limits;
+    limits->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
+    limits->addRow(tr("Stop idle machines &after:"), m_autoStop);
+    limits->addRow(m_autoStopWarning);
+    limits->addRow(tr("Stop each condition aft&er:"), m_maxRuntime);
+
+    buildDirtyBanner();
+
+    auto* body = new QWidget;
+    body->setObjectName(QStringLiteral("deployBody"));
+    auto* layout = new QVBoxLayout(body);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(title);
+    layout->addWidget(intro);
+    layout->addSpacing(6);
+    layout->addLayout(form);
+    layout->addWidget(m_summary);
+    layout->addSpacing(6);
+    layout->addWidget(new QLabel(tr("<b>Limits</b>")));
+    layout->addLayout(limits);
+    layout->addWidget(m_dirtyBanner);
+    layout->addWidget(m_preview, 1);
+    layout->addStretch(1);
+    return body;
+}
+
+void DeployDialog::setUpButtons()
+{
+    QPushButton* deploy = m_buttons->addButton(tr("&Deploy"), QDialogButtonBox::AcceptRole);
+    deploy->setObjectName(QStringLiteral("deployConfirmButton"));
+    deploy->setAccessibleName(tr("Deploy"));
+    deploy->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
+    deploy->setDefault(true);
+    QPushButton* cancel = m_buttons->button(QDialogButtonBox::Cancel);
+    cancel->setObjectName(QStringLiteral("deployCancelButton"));
+    cancel->setAccessibleName(tr("Cancel"));
+    m_buttons->addButton(m_previewButton, QDialogButtonBox::ActionRole);
+}
+
+void DeployDialog::connectSignals()
+{
+    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
+        if (canDeploy())
+            accept();
+    });
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_backend, &QComboBox::currentIndexChanged, this, &DeployDialog::planLater);
+    connect(m_allowDirty, &QCheckBox::toggled, this, &DeployDialog::planLater);
+    connect(m_sshCidr, &QLineEdit::textChanged, this, &DeployDialog::planLater);
+    connect(m_allowWideSsh, &QCheckBox::toggled, this, &DeployDialog::planLater);
+    connect(m_autoStop, &QSpinBox::valueChanged, this, &DeployDialog::planLater);
+    connect(m_maxRuntime, &QSpinBox::valueChanged, this, &DeployDialog::planLater);
+    connect(m_previewButton, &QPushButton::clicked, this, &DeployDialog::preview);
+    connect(m_previewer, &DeployPreview::finished, this, &DeployDialog::showPreview);
+    m_planDelay->setSingleShot(true);
+    m_planDelay->setInterval(PlanDelayMs);
+    connect(m_planDelay, &QTimer::timeout, this, &DeployDialog::startPlan);
+    connect(&m_git, &QFutureWatcher<GitFacts>::finished, this, &DeployDialog::showGit);
+    connect(&m_plan, &QFutureWatcher<Deployment::Plan>::finished, this, &DeployDialog::showPlan);
+}
+
+void DeployDialog::setUpLimits(const Parameters& params, const QColor& errorColour)
+{
     m_autoStop->setObjectName(QStringLiteral("deployAutoStop"));
     m_autoStop->setAccessibleName(tr("Stop idle machines after, in minutes; 0 is never"));
     const ParameterSchema::Key& autoStop = ParameterSchema::key(QStringLiteral("auto_stop_minutes"));
@@ -268,7 +325,10 @@ QWidget* DeployDialog::makeBody()
     m_maxRuntime->setToolTip(maxRuntime.help);
     m_autoStopWarning->setObjectName(QStringLiteral("deployAutoStopWarning"));
     note(m_autoStopWarning, errorColour);
+}
 
+void DeployDialog::setUpStatusWidgets(const QColor& errorColour)
+{
     m_commit->setObjectName(QStringLiteral("deployCommit"));
     m_commit->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_commit->setFont(Theme::monospaceFont());
@@ -292,28 +352,10 @@ QWidget* DeployDialog::makeBody()
     m_preview->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_preview->setMinimumHeight(160);
     m_preview->setVisible(false);
+}
 
-    // Where: the backend, then for Amazon EC2 who may log in, with the warning right under the field.
-    auto* form = new QFormLayout;
-    m_form = form;
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    form->addRow(tr("Run &on:"), m_backend);
-    form->addRow(tr("SSH allowed &from:"), m_sshCidr);
-    form->addRow(m_warning);
-    form->addRow(m_allowWideSsh);
-    form->addRow(tr("Machines:"), m_machines);
-    form->addRow(tr("Instance type:"), m_instanceType);
-    form->addRow(tr("Region:"), m_region);
-    form->addRow(tr("Price:"), m_cost);
-    form->addRow(tr("Commit:"), m_commit);
-
-    auto* limits = new QFormLayout;
-    m_limitsForm = limits;
-    limits->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
-    limits->addRow(tr("Stop idle machines &after:"), m_autoStop);
-    limits->addRow(m_autoStopWarning);
-    limits->addRow(tr("Stop each condition aft&er:"), m_maxRuntime);
-
+void DeployDialog::buildDirtyBanner()
+{
     m_dirtyBanner->setAutoFillBackground(true);
     QPalette warn = m_dirtyBanner->palette();
     warn.setColor(QPalette::Window, Theme::warningBackground(palette()));
@@ -340,23 +382,6 @@ QWidget* DeployDialog::makeBody()
     bannerText->addLayout(commitRow);
     bannerLayout->addWidget(warnIcon);
     bannerLayout->addLayout(bannerText, 1);
-
-    auto* body = new QWidget;
-    body->setObjectName(QStringLiteral("deployBody"));
-    auto* layout = new QVBoxLayout(body);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(title);
-    layout->addWidget(intro);
-    layout->addSpacing(6);
-    layout->addLayout(form);
-    layout->addWidget(m_summary);
-    layout->addSpacing(6);
-    layout->addWidget(new QLabel(tr("<b>Limits</b>")));
-    layout->addLayout(limits);
-    layout->addWidget(m_dirtyBanner);
-    layout->addWidget(m_preview, 1);
-    layout->addStretch(1);
-    return body;
 }
 
 DeployDialog::~DeployDialog()

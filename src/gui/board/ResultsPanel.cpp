@@ -405,23 +405,7 @@ void ResultsPanel::onScanned()
     m_restoring = false;
     m_saveChart->setEnabled(!m_model->metrics().isEmpty());
 
-    const QSignalBlocker blockList(m_conditions);
-    m_conditions->clear();
-    for (const ResultsScanner::ConditionResults& r : m_model->results()) {
-        auto* item = new QListWidgetItem(r.slug, m_conditions);
-        item->setData(Qt::UserRole, r.slug);
-        item->setData(Qt::UserRole + 1, r.dataDir);
-        item->setToolTip(r.condition);
-    }
-    int row = 0;
-    for (int i = 0; i < m_conditions->count(); ++i) {
-        if (m_conditions->item(i)->data(Qt::UserRole).toString() == condition)
-            row = i;
-    }
-    if (m_conditions->count() > 0) {
-        m_conditions->setCurrentRow(row);
-        showCondition(row);
-    }
+    fillConditions(condition);
     updateChart();
     Q_EMIT scanned();
 }
@@ -811,6 +795,27 @@ void ResultsPanel::updateChart()
         plotBars(chart, points, groups, metric, key, yAxis);
     }
     chart->legend()->setVisible(groups.size() > 1);
+}
+
+void ResultsPanel::fillConditions(const QString& current)
+{
+    const QSignalBlocker blockList(m_conditions);
+    m_conditions->clear();
+    for (const ResultsScanner::ConditionResults& r : m_model->results()) {
+        auto* item = new QListWidgetItem(r.slug, m_conditions);
+        item->setData(Qt::UserRole, r.slug);
+        item->setData(Qt::UserRole + 1, r.dataDir);
+        item->setToolTip(r.condition);
+    }
+    int row = 0;
+    for (int i = 0; i < m_conditions->count(); ++i) {
+        if (m_conditions->item(i)->data(Qt::UserRole).toString() == current)
+            row = i;
+    }
+    if (m_conditions->count() > 0) {
+        m_conditions->setCurrentRow(row);
+        showCondition(row);
+    }
 }
 
 void ResultsPanel::selectCondition(const QString& slug)

@@ -78,6 +78,8 @@ private:
     QWidget* buildFilesPage();
     void connectSignals();
     void onScanned();
+    // The Files tab's list of conditions, the one shown before kept current.
+    void fillConditions(const QString& current);
     void updateChart();
     // The chosen metric's values against the key, grouped by the series key; numeric: every x a number.
     QList<ChartPoint> chartPoints(const QString& metric, const QString& key, const QString& seriesKey,
