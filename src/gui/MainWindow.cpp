@@ -100,7 +100,7 @@ MainWindow::MainWindow(QWidget* parent)
     header->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(2, QHeaderView::ResizeToContents);
     new NarrowColumns(m_ui->projectBrowser, 8); // names stay readable in a narrow pane
-    m_ui->projectBrowser->setTextElideMode(Qt::ElideMiddle); // experiments/…-sweep: the folder's own name shows
+    m_ui->projectBrowser->setTextElideMode(Qt::ElideLeft); // …rnn-sweep: the folder's own name shows
     m_ui->refreshButton->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
 
     setupActions();
@@ -919,7 +919,8 @@ void MainWindow::fitDocks()
     if (!m_autoDocks)
         return;
     const bool open = height() >= 1000;
-    if (open == m_commandLog->isVisible())
+    // Not isVisible(): before the window is shown nothing is visible, and the dock would open with it.
+    if (open == !m_commandLog->isHidden())
         return;
     m_commandLog->setVisible(open);
     if (open)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The docks of the main window (issue 27, item 8): Ctrl+L brings the command log to the front when it
 // shares the bottom with Running Deployments and is the tab behind; pressed again, it closes it.
+#include "CommandLogDock.h"
 #include "GuiTestBase.h"
 #include "MainWindow.h"
+#include "Settings.h"
 
 #include <QAction>
 #include <QDockWidget>
@@ -39,6 +41,30 @@ private Q_SLOTS:
         QVERIFY(!window()->findChild<QAction*>(QStringLiteral("actionCommandLog"))->isChecked());
         QTest::keyClick(window(), Qt::Key_L, Qt::ControlModifier);
         QTRY_VERIFY(!log->visibleRegion().isEmpty());
+    }
+
+    // A first start as the app makes it: the window sized before it is shown. Below 1000 px high the
+    // command log stays closed; a window as tall as that opens with it.
+    void aFirstStartBelow1000PxOpensWithoutTheLog()
+    {
+        destroyMainWindow();
+        {
+            Settings settings;
+            settings.setWindowState({});
+            settings.setWindowGeometry({});
+        }
+        for (const QSize size : { QSize(800, 600), QSize(1280, 800), QSize(1920, 1080) }) {
+            MainWindow window;
+            window.resize(size);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QTest::qWait(20);
+            QCOMPARE(window.commandLog()->isVisible(), size.height() >= 1000);
+            window.close();
+            Settings settings;
+            settings.setWindowState({});
+            settings.setWindowGeometry({});
+        }
     }
 
     // The docks come back at the size the user left them: the command log dragged to 300 px high,
