@@ -80,7 +80,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_running, &LiveDeploymentsPanel::openRequested, this, &MainWindow::openBoard);
     m_ui->mainSplitter->setStretchFactor(0, 0);
     m_ui->mainSplitter->setStretchFactor(1, 1);
-    m_ui->mainSplitter->setSizes({ 300, 900 });
+    m_ui->mainSplitter->setSizes({ 340, 860 }); // room for experiments/NAME beside its counts
 
     QFont title = m_ui->projectTitle->font();
     title.setBold(true);

@@ -184,6 +184,15 @@ void TestGuiWizards::setupWizard()
     QCOMPARE(QFileInfo(keyPath).permissions() & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
     // The public key, for an ssh host's authorized_keys: shown, and copied with one click.
     NEED(QLineEdit, publicKey, wizard, "sshPublicKey");
+    // Its label reads "Public key:" (Alt+P), never a literal "&Public key:".
+    bool labelled = false;
+    for (QLabel* label : wizard->findChildren<QLabel*>()) {
+        if (label->text().contains(QStringLiteral("Public key:"))) {
+            labelled = true;
+            QCOMPARE(label->buddy(), publicKey);
+        }
+    }
+    QVERIFY(labelled);
     QVERIFY2(publicKey->text().startsWith(QStringLiteral("ssh-ed25519 ")), qPrintable(publicKey->text()));
     QGuiApplication::clipboard()->clear();
     QTest::mouseClick(need<QPushButton>(wizard, "copyPublicKeyButton"), Qt::LeftButton);
