@@ -475,12 +475,14 @@ void DeploymentBoard::updateHeader()
     if (!m_monitor->hasDeployment()) {
         if (m_monitor->isOpen()) {
             const int n = static_cast<int>(m_monitor->experiment().parameters().allConditions().size());
+            // Spelt out: without a translation loaded, %n would read "8 condition(s)".
+            const QString conditions = n == 1 ? tr("the one condition") : tr("each of the %1 conditions").arg(n);
             m_emptyText->setText(
                 tr("<p style='font-size:large'><b>Nothing deployed yet</b></p>"
-                   "<p>Deploying runs each of the %n condition(s) of this experiment on a machine of its own "
+                   "<p>Deploying runs %1 of this experiment on a machine of its own "
                    "(containers on this machine, your SSH hosts, or AWS). You will see what it costs before "
-                   "anything starts.</p>",
-                   nullptr, n));
+                   "anything starts.</p>")
+                    .arg(conditions));
         }
         m_pages->setCurrentIndex(0);
         return;
