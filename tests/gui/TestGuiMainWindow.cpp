@@ -5,6 +5,7 @@
 // work asking first, the About dialog.
 #include "AboutDialog.h"
 #include "CommandLogDock.h"
+#include "CompactButtonRow.h"
 #include "ConditionsEditor.h"
 #include "ConditionsModel.h"
 #include "Dialogs.h"
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void openingAFolderOutsideGitSaysWhy();
     void aboutShowsTheVersion();
     void needFailsTheTestForAMissingWidget();
+    void aButtonRowDropsItsNamesWhenAButtonAppears();
 };
 
 void TestGuiMainWindow::initTestCase()
@@ -239,6 +241,30 @@ void TestGuiMainWindow::needFailsTheTestForAMissingWidget()
     QEXPECT_FAIL("", "need() records a failure for a missing widget", Continue);
     QLabel* missing = need<QLabel>(window(), "noSuchWidget");
     QVERIFY(!missing);
+}
+
+// The board's buttons: Rerun Failed appears after a failure; the row, as wide as before, then shows the
+// buttons without their names rather than cutting off the last one (seen in board-running.png).
+void TestGuiMainWindow::aButtonRowDropsItsNamesWhenAButtonAppears()
+{
+    QWidget window;
+    auto* row = new CompactButtonRow(&window);
+    QList<QPushButton*> buttons;
+    for (const char* name : { "Deploy…", "Rerun Failed", "Refresh", "Sync All", "Terminate All…" }) {
+        buttons << new QPushButton(QString::fromUtf8(name));
+        row->addButton(buttons.last());
+    }
+    buttons.at(1)->hide();
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    row->setGeometry(0, 0, row->sizeHint().width() + 4, row->sizeHint().height());
+    QTest::qWait(20);
+    QVERIFY(!row->isCompact());
+    buttons.at(1)->show();
+    QTRY_VERIFY(row->isCompact());
+    QVERIFY(buttons.last()->geometry().right() <= row->width());
+    buttons.at(1)->hide();
+    QTRY_VERIFY(!row->isCompact());
 }
 
 QTEST_MAIN(TestGuiMainWindow)

@@ -414,6 +414,8 @@ QWidget* DeploymentBoard::buildDetails()
     // After the layout has settled: a tab chosen as the board appears is laid out first.
     connect(m_details, &QTabWidget::currentChanged, this,
             [this] { QTimer::singleShot(0, this, &DeploymentBoard::applyDetailsShare); });
+    connect(m_results, &ResultsPanel::tabChanged, this,
+            [this] { QTimer::singleShot(0, this, &DeploymentBoard::applyDetailsShare); });
     return m_splitter;
 }
 
@@ -439,8 +441,12 @@ void DeploymentBoard::applyDetailsShare()
         + m_view->horizontalScrollBar()->sizeHint().height();
     const int detailsNeeds
         = results ? m_results->heightForRows(5) + m_details->tabBar()->sizeHint().height() : m_details->minimumHeight();
-    if (boardNeeds + detailsNeeds + m_splitter->handleWidth() <= total)
+    if (results && m_results->currentTab() == 1) {
+        // The chart needs the height more than the board its eighth row: 4 rows stay above it.
+        details = qMax(details, total - (boardNeeds - 4 * rowHeight) - m_splitter->handleWidth());
+    } else if (boardNeeds + detailsNeeds + m_splitter->handleWidth() <= total) {
         details = qBound(detailsNeeds, details, total - boardNeeds);
+    }
     if (details != sizes.value(1))
         m_splitter->setSizes({ total - details, details });
 }

@@ -265,6 +265,7 @@ void ResultsPanel::connectSignals()
         });
     }
     connect(m_tabs, &QTabWidget::currentChanged, this, &ResultsPanel::remember);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &ResultsPanel::tabChanged);
     connect(m_conditions, &QListWidget::currentRowChanged, this, &ResultsPanel::showCondition);
     connect(m_files->selectionModel(), &QItemSelectionModel::currentChanged, this, &ResultsPanel::previewFile);
     connect(m_exportCsv, &QPushButton::clicked, this, [this] {
@@ -816,6 +817,11 @@ void ResultsPanel::fillConditions(const QString& current)
         m_conditions->setCurrentRow(row);
         showCondition(row);
     }
+}
+
+int ResultsPanel::currentTab() const
+{
+    return m_tabs->currentIndex();
 }
 
 void ResultsPanel::selectCondition(const QString& slug)

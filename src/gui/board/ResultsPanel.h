@@ -53,6 +53,7 @@ public:
     void setKey(const QString& key);
     void setSeriesKey(const QString& key); // empty: one line
     void showTab(int index);
+    int currentTab() const; // 0 Compare, 1 Chart, 2 Files
     // The condition a board row stands for (its slug): selected in the compare table and in Files.
     void selectCondition(const QString& slug);
     // The height the panel needs for this many rows of the compare table (a small window's budget).
@@ -66,6 +67,7 @@ public:
 
 Q_SIGNALS:
     void scanned();
+    void tabChanged(int index);
 
 protected:
     void changeEvent(QEvent* event) override; // a theme chosen while shown: the chart follows
