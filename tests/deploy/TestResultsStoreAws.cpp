@@ -342,7 +342,7 @@ void TestResultsStoreAws::machineEndsItselfOnceUploadedAndTheStoreSaysHowItEnded
                  && deployed.err.contains(QStringLiteral("per GiB-month")),
              qPrintable(deployed.err));
     // `list` names the store while it holds the experiment's results.
-    const CliResult listed = m_kit->cli(project, { QStringLiteral("list") });
+    const CliResult listed = CliProcess::run({ QStringLiteral("list") }, project.root(), m_kit->env(), QByteArray());
     QVERIFY2(listed.out.contains(QStringLiteral("s3://%1/ends/ holds results of %2").arg(bucket, project.name())),
              qPrintable(listed.out));
     // Nobody watches: the run ends, its folder is uploaded, and after auto_stop_minutes (the machine's cron runs
@@ -368,7 +368,8 @@ void TestResultsStoreAws::machineEndsItselfOnceUploadedAndTheStoreSaysHowItEnded
     const CliResult deleted = m_kit->cli(
         project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--delete-store") });
     QVERIFY2(deleted.exitCode == 0, qPrintable(deleted.err));
-    QVERIFY(!m_kit->cli(project, { QStringLiteral("list") }).out.contains(bucket));
+    QVERIFY(
+        !CliProcess::run({ QStringLiteral("list") }, project.root(), m_kit->env(), QByteArray()).out.contains(bucket));
 }
 
 QTEST_GUILESS_MAIN(TestResultsStoreAws)
