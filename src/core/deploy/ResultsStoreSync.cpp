@@ -145,9 +145,12 @@ SyncOperation::Selection select(const DeploymentState& state, const QSet<int>& s
     for (int i = 0; i < state.conditions.size(); ++i) {
         if (!selected.isEmpty() && !selected.contains(i))
             continue;
-        // Started once: its machine may be gone (released, taken back, ended after its upload), the store
-        // still has what was uploaded.
-        if (state.conditions.at(i).startedAt.isValid())
+        // Started once, or handed to a machine that is gone or silent now (it may have run, uploaded and ended
+        // before any status round saw it start): the store has what was uploaded.
+        const DeploymentState::Condition& c = state.conditions.at(i);
+        using Phase = DeploymentState::Phase;
+        if (c.startedAt.isValid() || c.phase == Phase::Unreachable || c.phase == Phase::Stopped
+            || c.phase == Phase::Preempted)
             s.positions << i;
     }
     return s;
