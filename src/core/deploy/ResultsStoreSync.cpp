@@ -238,13 +238,21 @@ void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_
                     };
                     auto finish = [&ctx, i, uploaded, fail, conclude, env, store, slug] {
                         const DeploymentState::Condition& c = ctx.state.conditions.at(i);
+                        using Phase = DeploymentState::Phase;
+                        const bool silent
+                            = c.phase == Phase::Unreachable || c.phase == Phase::Stopped || c.phase == Phase::Preempted;
+                        if (!uploaded && !c.isFinished() && !silent) {
+                            // Still running (or waiting) on a machine that answers: what its logs uploads brought
+                            // is here; it is synced once its attempt ends and is uploaded.
+                            conclude();
+                            return;
+                        }
                         if (!uploaded) {
                             fail(QStringLiteral("its upload to the results store has not finished (%1 is not "
                                                 "marked uploaded)")
                                      .arg(c.attemptKey(c.attempt)));
                             return;
                         }
-                        using Phase = DeploymentState::Phase;
                         const bool gone
                             = c.phase == Phase::Unreachable || c.phase == Phase::Stopped || c.phase == Phase::Preempted;
                         // Its run had ended when its machine went silent (gone, stopped): the store has what it
