@@ -63,6 +63,7 @@ void DeploymentState::Condition::queueAgain()
     job.clear();
     schedulerState.clear();
     schedulerReason.clear();
+    launchProblem.clear();
 }
 
 void DeploymentState::Condition::markTerminated()
@@ -241,6 +242,13 @@ QJsonObject DeploymentState::toJson() const
                                { QStringLiteral("reason"), c.schedulerReason } });
         conditionArray.replace(i, o);
     }
+    for (int i = 0; i < conditions.size(); ++i) {
+        if (conditions.at(i).launchProblem.isEmpty())
+            continue;
+        QJsonObject o = conditionArray.at(i).toObject();
+        o.insert(QStringLiteral("launch_problem"), conditions.at(i).launchProblem);
+        conditionArray.replace(i, o);
+    }
     QJsonObject top {
         { QStringLiteral("format"), 1 },
         { QStringLiteral("experiment"), experiment },
@@ -311,6 +319,7 @@ DeploymentState DeploymentState::fromJson(const QJsonObject& json)
         c.job = slurm.value(QStringLiteral("job")).toString();
         c.schedulerState = slurm.value(QStringLiteral("state")).toString();
         c.schedulerReason = slurm.value(QStringLiteral("reason")).toString();
+        c.launchProblem = o.value(QStringLiteral("launch_problem")).toString();
         s.conditions.append(c);
     }
     return s;
