@@ -188,6 +188,9 @@ QList<int> DeploymentState::conditionsOn(const QString& address) const
 bool DeploymentState::stillGoing() const
 {
     for (const Condition& c : conditions) {
+        // aws: its machine was not launched (launchProblem); nothing will start it until a deploy does.
+        if (c.phase == Phase::Queued && c.host.isEmpty() && !c.launchProblem.isEmpty())
+            continue;
         if (c.phase == Phase::Queued || c.phase == Phase::Provisioning || c.phase == Phase::Booting
             || c.phase == Phase::Uploading || c.phase == Phase::Building || c.phase == Phase::Running)
             return true;
