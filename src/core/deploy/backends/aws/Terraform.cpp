@@ -202,7 +202,8 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
                                          { QStringLiteral("tags"), machineTags } },
                            QJsonObject { { QStringLiteral("resource_type"), QStringLiteral("volume") },
                                          { QStringLiteral("tags"), machineTags } } } },
-            { QStringLiteral("tags"), machineTags },
+            // No tags of its own: the emulator reads them back as a tag specification, which the next plan
+            // would remove (a new template version for nothing). Its name says whose it is.
         };
         resource.insert(QStringLiteral("aws_launch_template"),
                         QJsonObject { { QStringLiteral("machines"), launchTemplate } });
@@ -232,6 +233,20 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
                                                      s.spot ? QStringLiteral("spot") : QStringLiteral("on-demand") },
                                                    { QStringLiteral("total_target_capacity"), count } } } },
                       { QStringLiteral("tags"), machineTags },
+                      // An instant fleet is a launch, done once: a later apply (a resumed deploy, a sync's power
+                      // states) never modifies it (EC2 modifies maintain fleets only) nor replaces it, whatever the
+                      // API reads back (its defaults: valid_from, terminate_instances_with_expiration) or the
+                      // parameters say now.
+                      { QStringLiteral("lifecycle"),
+                        QJsonObject {
+                            { QStringLiteral("ignore_changes"),
+                              QJsonArray {
+                                  QStringLiteral("terminate_instances_with_expiration"), QStringLiteral("valid_from"),
+                                  QStringLiteral("valid_until"), QStringLiteral("launch_template_config"),
+                                  QStringLiteral("target_capacity_specification"), QStringLiteral("spot_options"),
+                                  QStringLiteral("on_demand_options"), QStringLiteral("context"),
+                                  QStringLiteral("excess_capacity_termination_policy"),
+                                  QStringLiteral("replace_unhealthy_instances"), QStringLiteral("tags") } } } },
                   } } });
     }
     for (const DeploymentState::Condition& c : state.conditions) {
