@@ -1146,6 +1146,10 @@ void TestDeployAws::fleetShortOfCapacityReportsByMachine()
     QVERIFY2(table.out.contains(QStringLiteral("queued [not started: machine 2 of 2 was not launched")),
              qPrintable(table.out));
 
+    // Synced, conditions 1 and 3 may go; the fleet goes with its machine.
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("sync") }).exitCode, 0);
+    QCOMPARE(DeployTestKit::readFile(m_kit->dataDir(*project, status, 3) + QStringLiteral("/results/args.txt")),
+             QByteArray("<--n>\n<3>\n"));
     const CliResult terminated = m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") });
     QVERIFY2(terminated.exitCode == 0, qPrintable(terminated.err));
     nothingLeft();
