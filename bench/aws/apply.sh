@@ -48,7 +48,7 @@ run() { # LAYOUT N
         (cd "$dir" && terraform output -json >fleet.json) || return 1
         "$config" --conditions "$n" --layout fleet --ami "$ami" --out "$dir" --machines-from "$dir/fleet.json" || return 1
         t0=$(date +%s%N)
-        (cd "$dir" && terraform apply -input=false -auto-approve -no-color >machines.log 2>&1) || { tail -20 "$dir/machines.log"; return 1; }
+        (cd "$dir" && terraform apply -input=false -auto-approve -no-color -parallelism="${MACHINES_PARALLELISM:-10}" >machines.log 2>&1) || { tail -20 "$dir/machines.log"; return 1; }
         second=$(seconds "$t0")
     fi
     local up; up=$(running)
