@@ -19,6 +19,9 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/bench-aws-e2e-XXXXXX")
 sshd_pids=()
 cleanup() {
     for p in "${sshd_pids[@]}"; do kill "$p" 2>/dev/null; done
+    for socket in "$work"/*/experiments/1/.logistician/cm/*; do
+        [ -S "$socket" ] && ssh -o ControlPath="$socket" -O exit placeholder 2>/dev/null
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -43,6 +46,7 @@ user=$(id -un)
 project() { # DIR NAME BACKEND-KEYS-JSON
     mkdir -p "$1/experiments/1"
     cp "$root/examples/addition/add.sh" "$1/"
+    cp "$root/examples/addition/experiments/1/Dockerfile" "$1/experiments/1/"
     python3 - "$1/experiments/1/parameters.json" "$2" "$3" "$conditions" <<'PY'
 import json, sys
 path, name, keys, n = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), int(sys.argv[4])
@@ -98,6 +102,7 @@ for k in $(seq "$machines"); do
     printf 'ListenAddress %s:22\nHostKey %s/host_key\nAuthorizedKeysFile %s/authorized_keys\nPidFile %s/%s.pid\nPermitRootLogin prohibit-password\nPasswordAuthentication no\nUsePAM no\nStrictModes no\nMaxSessions 200\nMaxStartups 200:30:400\nLogLevel ERROR\nSetEnv HOME="%s"\n' \
         "$ip" "$work/sshd" "$work/sshd" "$work/sshd" "$ip" "$HOME" > "$work/sshd/$ip.conf"
     /usr/sbin/sshd -f "$work/sshd/$ip.conf"
+    for _ in $(seq 50); do [ -s "$work/sshd/$ip.pid" ] && break; sleep 0.1; done
     sshd_pids+=("$(cat "$work/sshd/$ip.pid")")
     hosts+=("\"$user@$ip\"")
 done
