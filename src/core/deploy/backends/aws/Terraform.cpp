@@ -190,7 +190,7 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
             { QStringLiteral("vpc_security_group_ids"),
               QJsonArray { reference(QStringLiteral("aws_security_group.ssh.id")) } },
             { QStringLiteral("instance_initiated_shutdown_behavior"),
-              s.spot ? QStringLiteral("terminate") : QStringLiteral("stop") },
+              s.spot || !s.instanceProfile.isEmpty() ? QStringLiteral("terminate") : QStringLiteral("stop") },
             // A launch template takes its user data base64-encoded.
             { QStringLiteral("user_data"), QString::fromLatin1(s.userData.toUtf8().toBase64()) },
             { QStringLiteral("block_device_mappings"),
@@ -205,6 +205,10 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
             // No tags of its own: the emulator reads them back as a tag specification, which the next plan
             // would remove (a new template version for nothing). Its name says whose it is.
         };
+        if (!s.instanceProfile.isEmpty()) // already "${...}": not escaped (see AwsStore)
+            launchTemplate.insert(QStringLiteral("iam_instance_profile"),
+                                  QJsonArray { QJsonObject {
+                                      { QStringLiteral("name"), reference(s.instanceProfile.mid(2).chopped(1)) } } });
         resource.insert(QStringLiteral("aws_launch_template"),
                         QJsonObject { { QStringLiteral("machines"), launchTemplate } });
         QJsonObject templateConfig { { QStringLiteral("launch_template_specification"),
@@ -264,7 +268,7 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
               QJsonArray { reference(QStringLiteral("aws_security_group.ssh.id")) } },
             { QStringLiteral("associate_public_ip_address"), true },
             { QStringLiteral("instance_initiated_shutdown_behavior"),
-              s.spot ? QStringLiteral("terminate") : QStringLiteral("stop") },
+              s.spot || !s.instanceProfile.isEmpty() ? QStringLiteral("terminate") : QStringLiteral("stop") },
             { QStringLiteral("user_data"), s.userData },
             { QStringLiteral("root_block_device"), QJsonArray { rootVolume } },
             { QStringLiteral("metadata_options"), QJsonArray { metadata } },
@@ -278,6 +282,8 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
         };
         if (s.spot)
             instance.insert(QStringLiteral("instance_market_options"), QJsonArray { market });
+        if (!s.instanceProfile.isEmpty()) // already "${...}": not escaped (see AwsStore)
+            instance.insert(QStringLiteral("iam_instance_profile"), reference(s.instanceProfile.mid(2).chopped(1)));
         instances.insert(key, instance);
         outputValue.insert(
             c.slug,

@@ -36,6 +36,7 @@ struct Settings
     // aws_machines: 0, one aws_instance per condition (each condition's machine its own resource); N, one EC2
     // Fleet of type instant launching N machines (at most one per condition) from a launch template.
     int machines = 0;
+    QString instanceProfile; // an expression naming the machines' instance profile (AwsStore); empty: none
 };
 
 struct Instance
