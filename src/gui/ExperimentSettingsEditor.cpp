@@ -201,6 +201,9 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
                            .arg(Terraform::defaultRootVolumeGb(true)),
                        tr(" GB")));
     m_fields.last().removeAtMinimum = true;
+    addField(aws, QStringLiteral("aws_machines"), Kind::Number,
+             numberBox(QStringLiteral("aws_machines"), tr("one per condition"), tr(" machines")));
+    m_fields.last().removeAtMinimum = true;
     addField(aws, QStringLiteral("aws_ssh_cidr"), Kind::Text, line(tr("asked when deploying")));
     m_cidrWarning = new QLabel;
     m_cidrWarning->setObjectName(QStringLiteral("sshRangeWarning"));

@@ -117,6 +117,7 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     , m_cost(new QLabel)
     , m_autoStop(new QSpinBox)
     , m_maxRuntime(new QSpinBox)
+    , m_machineCount(new QSpinBox)
     , m_autoStopWarning(new QLabel)
     , m_commit(new QLabel)
     , m_summary(new QLabel)
@@ -246,6 +247,7 @@ QWidget* DeployDialog::makeBody()
     auto* limits = new QFormLayout;
     m_limitsForm = limits;
     limits->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
+    limits->addRow(tr("&Machines for the sweep:"), m_machineCount);
     limits->addRow(tr("Stop idle machines &after:"), m_autoStop);
     limits->addRow(m_autoStopWarning);
     limits->addRow(tr("Stop each condition aft&er:"), m_maxRuntime);
@@ -296,6 +298,7 @@ void DeployDialog::connectSignals()
     connect(m_allowWideSsh, &QCheckBox::toggled, this, &DeployDialog::planLater);
     connect(m_autoStop, &QSpinBox::valueChanged, this, &DeployDialog::planLater);
     connect(m_maxRuntime, &QSpinBox::valueChanged, this, &DeployDialog::planLater);
+    connect(m_machineCount, &QSpinBox::valueChanged, this, &DeployDialog::planLater);
     connect(m_previewButton, &QPushButton::clicked, this, &DeployDialog::preview);
     connect(m_previewer, &DeployPreview::finished, this, &DeployDialog::showPreview);
     m_planDelay->setSingleShot(true);
@@ -323,6 +326,13 @@ void DeployDialog::setUpLimits(const Parameters& params, const QColor& errorColo
     m_maxRuntime->setSuffix(tr(" min"));
     m_maxRuntime->setValue(params.maxRuntimeMinutes());
     m_maxRuntime->setToolTip(maxRuntime.help);
+    m_machineCount->setObjectName(QStringLiteral("deployMachineCount"));
+    m_machineCount->setAccessibleName(tr("How many machines; 0 is one per condition"));
+    const ParameterSchema::Key& machineCount = ParameterSchema::key(QStringLiteral("aws_machines"));
+    m_machineCount->setRange(machineCount.minimum, machineCount.maximum);
+    m_machineCount->setSpecialValueText(tr("one per condition"));
+    m_machineCount->setValue(params.awsMachines());
+    m_machineCount->setToolTip(machineCount.help);
     m_autoStopWarning->setObjectName(QStringLiteral("deployAutoStopWarning"));
     note(m_autoStopWarning, errorColour);
 }
@@ -468,6 +478,7 @@ void DeployDialog::showLimits()
     // Auto-stop is about rented machines; max runtime holds wherever the conditions run.
     const BackendTraits backend = chosen();
     m_limitsForm->setRowVisible(m_autoStop, backend.canStop);
+    m_limitsForm->setRowVisible(m_machineCount, backend.hasMachines);
     // The price of the last plan shown on this backend; the spin box is read as it is now.
     const double total = m_shown.pricePerHour * m_shown.conditionCount;
     const bool costly = backend.canStop && backend.costsMoney && m_shown.backend == backend.name
@@ -525,6 +536,8 @@ DeployOptions DeployDialog::options() const
     }
     if (backend.canStop)
         options.autoStopMinutes = m_autoStop->value();
+    if (backend.hasMachines)
+        options.awsMachines = m_machineCount->value();
     return options;
 }
 
@@ -591,10 +604,15 @@ void DeployDialog::showPlan()
     const Parameters& params = m_monitor->experiment().parameters();
     const BackendTraits backend = BackendRegistry::traits(opts.backend);
     const bool aws = backend.hasMachines;
-    const int machines = plan.conditionCount;
+    // aws_machines: fewer machines than conditions, each running its share (max_parallel at a time).
+    const int machines = plan.machineCount > 0 ? plan.machineCount : plan.conditionCount;
     m_machines->setText(
-        aws ? count(machines, tr("%1 new machine, one per condition"), tr("%1 new machines, one per condition"))
-            : count(machines, tr("%1 condition"), tr("%1 conditions")));
+        !aws ? count(machines, tr("%1 condition"), tr("%1 conditions"))
+            : machines < plan.conditionCount
+            ? tr("%1 for %2, launched by one request")
+                  .arg(count(machines, tr("%1 new machine"), tr("%1 new machines")),
+                       count(plan.conditionCount, tr("%1 condition"), tr("%1 conditions")))
+            : count(machines, tr("%1 new machine, one per condition"), tr("%1 new machines, one per condition")));
     m_form->setRowVisible(m_instanceType, aws);
     m_form->setRowVisible(m_region, aws);
     m_form->setRowVisible(m_cost, backend.costsMoney);

@@ -98,6 +98,7 @@ private:
     QLabel* m_cost;
     QSpinBox* m_autoStop;
     QSpinBox* m_maxRuntime;
+    QSpinBox* m_machineCount; // aws_machines for this deploy
     QLabel* m_autoStopWarning;
     QLabel* m_commit;
     QLabel* m_summary;
