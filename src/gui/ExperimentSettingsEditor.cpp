@@ -2,14 +2,12 @@
 #include "ExperimentSettingsEditor.h"
 
 #include "AsyncCommand.h"
+#include "ParameterRules.h"
 #include "ParameterSchema.h"
 #include "Parameters.h"
 #include "Settings.h"
 #include "SshKey.h"
 #include "Theme.h"
-#include "aws/AwsParameters.h"
-#include "aws/AwsPrices.h"
-#include "aws/Terraform.h"
 #include "deploy/HostCheck.h"
 #include "deploy/Ssh.h"
 #include "deploy/backends/BackendRegistry.h"
@@ -198,10 +196,7 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     addField(aws, QStringLiteral("aws_ami_user"), Kind::Text, line(tr("admin")));
     addField(aws, QStringLiteral("aws_root_volume_size"), Kind::Number,
              numberBox(QStringLiteral("aws_root_volume_size"),
-                       tr("%1 GB (%2 GB with GPUs)")
-                           .arg(Terraform::defaultRootVolumeGb(false))
-                           .arg(Terraform::defaultRootVolumeGb(true)),
-                       tr(" GB")));
+                       ParameterSchema::key(QStringLiteral("aws_root_volume_size")).absent, tr(" GB")));
     m_fields.last().removeAtMinimum = true;
     addField(aws, QStringLiteral("aws_ssh_cidr"), Kind::Text, line(tr("asked when deploying")));
     m_cidrWarning = new QLabel;
@@ -556,12 +551,11 @@ void ExperimentSettingsEditor::updateAwsNotes()
         if (const QString value = text(*field(key)); !value.isEmpty())
             typed.insert(key, value);
     }
-    AwsParameters::Machine machine;
-    AwsParameters::resolve(Parameters(typed), settings, &machine);
-    const QString region = machine.region;
-    const QString type = machine.instanceType;
-    static const AwsPrices prices;
-    const AwsPrices::Price price = prices.price(region, type);
+    // The machine and its price as the backend that rents them tells (Backend::machinePriceFor).
+    const QString renting = BackendRegistry::find([](const BackendTraits& t) { return t.costsMoney; });
+    const MachinePrice price = BackendRegistry::machinePrice(renting, Parameters(typed));
+    const QString region = price.place;
+    const QString type = price.machine;
     if (price.known()) {
         QString line = tr("$%1 per machine-hour for %2 in %3 (on demand; %4)")
                            .arg(QString::number(price.perHour, 'f', 4), type, region, price.note);
@@ -575,7 +569,7 @@ void ExperimentSettingsEditor::updateAwsNotes()
         m_price->setText(price.note);
     }
 
-    const AwsParameters::Cidr cidr = AwsParameters::parseCidr(text(*field(QStringLiteral("aws_ssh_cidr"))));
+    const ParameterRules::Cidr cidr = ParameterRules::parseCidr(text(*field(QStringLiteral("aws_ssh_cidr"))));
     m_cidrWarning->setVisible(cidr.isWide());
     if (cidr.isWide()) {
         m_cidrWarning->setText(tr("⚠ %1 lets a large part of the internet try to log in to the machines. "

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "BoardModel.h"
 
-#include "slurm/SlurmJob.h"
+#include "deploy/backends/BackendRegistry.h"
 
 namespace {
 
@@ -23,7 +23,7 @@ BoardModel::BoardModel(QObject* parent)
 {
 }
 
-BoardModel::Row BoardModel::rowFrom(const DeploymentState::Condition& c)
+BoardModel::Row BoardModel::rowFrom(const QString& backend, const DeploymentState::Condition& c)
 {
     Row row;
     row.slug = c.slug;
@@ -37,7 +37,7 @@ BoardModel::Row BoardModel::rowFrom(const DeploymentState::Condition& c)
     row.terminated = c.isTerminated();
     row.attempt = c.attempt;
     row.job = c.job;
-    row.scheduler = SlurmJob::describe(c);
+    row.scheduler = BackendRegistry::conditionDetail(backend, c);
     return row;
 }
 
@@ -59,7 +59,7 @@ int BoardModel::setState(const DeploymentState& state)
         m_rows.clear();
         m_rows.reserve(state.conditions.size());
         for (const DeploymentState::Condition& c : state.conditions)
-            m_rows.append(rowFrom(c));
+            m_rows.append(rowFrom(state.backend, c));
         recount();
         endResetModel();
         Q_EMIT countsChanged();
@@ -70,7 +70,7 @@ int BoardModel::setState(const DeploymentState& state)
     // may hold new values before its change is announced.
     QList<int> changed;
     for (int i = 0; i < m_rows.size(); ++i) {
-        if (!(rowFrom(state.conditions.at(i)) == m_rows.at(i)))
+        if (!(rowFrom(state.backend, state.conditions.at(i)) == m_rows.at(i)))
             changed << i;
     }
     bool phasesMoved = false;
@@ -83,7 +83,7 @@ int BoardModel::setState(const DeploymentState& state)
             last = changed.at(end++);
         for (int j = k; j < end; ++j) {
             const int i = changed.at(j);
-            Row next = rowFrom(state.conditions.at(i));
+            Row next = rowFrom(state.backend, state.conditions.at(i));
             Row& row = m_rows[i];
             next.lastLine = row.lastLine;
             if (next.phase != row.phase) {
@@ -107,7 +107,7 @@ void BoardModel::updateCondition(const DeploymentState& state, int index)
         setState(state);
         return;
     }
-    Row next = rowFrom(state.conditions.at(index));
+    Row next = rowFrom(state.backend, state.conditions.at(index));
     Row& row = m_rows[index];
     if (next == row)
         return;

@@ -34,6 +34,19 @@ BackendTraits AwsBackend::describe()
     return t;
 }
 
+MachinePrice AwsBackend::machinePriceAt(const QString& region, const QString& instanceType)
+{
+    static const AwsPrices prices; // the installed table, read once
+    return prices.price(region, instanceType);
+}
+
+MachinePrice AwsBackend::machinePriceFor(const Parameters& parameters)
+{
+    AwsParameters::Machine machine;
+    AwsParameters::resolve(parameters, Settings(), &machine);
+    return machinePriceAt(machine.region, machine.instanceType);
+}
+
 void AwsBackend::describeMachines(DeployPlan* plan) const
 {
     AwsParameters::Machine machine;

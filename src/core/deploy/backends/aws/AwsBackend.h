@@ -14,6 +14,10 @@ public:
     using Backend::Backend;
     static BackendTraits describe();
     BackendTraits traits() const override { return describe(); }
+    // The on-demand price of templates/aws/prices.json (place: the region, machine: the instance type).
+    static MachinePrice machinePriceAt(const QString& region, const QString& instanceType);
+    // parameters.json's region and instance type, else those stored by setup, and their price.
+    static MachinePrice machinePriceFor(const Parameters& parameters);
     bool preassignsHosts() const override { return true; }
     int slotsPerHost() const override { return 1; }
     void describeMachines(DeployPlan* plan) const override;

@@ -33,6 +33,8 @@ AwsPrices::AwsPrices(const QString& path)
 AwsPrices::Price AwsPrices::price(const QString& region, const QString& instanceType) const
 {
     Price p;
+    p.machine = instanceType;
+    p.place = region;
     if (!m_error.isEmpty()) {
         p.note = m_error;
         return p;
