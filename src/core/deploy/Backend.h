@@ -46,7 +46,7 @@ struct DeployOptions
 // Deployment drives the common work (upload, image, start, status, sync,
 // terminate); a backend adds its machines: the local engine, the listed ssh
 // hosts, EC2 instances that Terraform provisions, a SLURM cluster. Each backend
-// is one folder under deploy/backends/ and one line in backends/Registry.cpp
+// is one folder under deploy/backends/ and its name in LOGISTICIAN_BACKENDS (backends/Backends.cmake)
 // (ARCHITECTURE.md, "Adding a backend").
 class Backend : public QObject
 {
