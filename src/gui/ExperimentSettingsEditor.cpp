@@ -182,7 +182,9 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
         edit->setPlaceholderText(placeholder);
         return edit;
     };
-    // Placeholders name the defaults stored by setup, which deploy uses while the key is absent (updateAwsNotes).
+    // What an empty field means, as the backend's schema says (ParameterSchema::Key::absent); the region's and
+    // the type's name the defaults stored by setup, which deploy uses while the key is absent (updateAwsNotes).
+    auto absent = [](const char* key) { return ParameterSchema::key(QLatin1String(key)).absent; };
     addField(aws, QStringLiteral("aws_region"), Kind::Text, line(QString()));
     addField(aws, QStringLiteral("aws_instance_type"), Kind::Text, line(QString()));
     m_price = new QLabel;
@@ -191,14 +193,13 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     aws->addRow(tr("Price:"), m_price);
     auto* spot = new QCheckBox(tr("Spot instances (cheaper; AWS may take one back)"));
     addField(aws, QStringLiteral("aws_spot"), Kind::Check, spot);
-    addField(aws, QStringLiteral("aws_spot_max_price"), Kind::Text, line(tr("up to the on-demand price")));
-    addField(aws, QStringLiteral("aws_ami"), Kind::Text, line(tr("the newest official Debian 12 image")));
-    addField(aws, QStringLiteral("aws_ami_user"), Kind::Text, line(tr("admin")));
+    addField(aws, QStringLiteral("aws_spot_max_price"), Kind::Text, line(absent("aws_spot_max_price")));
+    addField(aws, QStringLiteral("aws_ami"), Kind::Text, line(absent("aws_ami")));
+    addField(aws, QStringLiteral("aws_ami_user"), Kind::Text, line(absent("aws_ami_user")));
     addField(aws, QStringLiteral("aws_root_volume_size"), Kind::Number,
-             numberBox(QStringLiteral("aws_root_volume_size"),
-                       ParameterSchema::key(QStringLiteral("aws_root_volume_size")).absent, tr(" GB")));
+             numberBox(QStringLiteral("aws_root_volume_size"), absent("aws_root_volume_size"), tr(" GB")));
     m_fields.last().removeAtMinimum = true;
-    addField(aws, QStringLiteral("aws_ssh_cidr"), Kind::Text, line(tr("asked when deploying")));
+    addField(aws, QStringLiteral("aws_ssh_cidr"), Kind::Text, line(absent("aws_ssh_cidr")));
     m_cidrWarning = new QLabel;
     m_cidrWarning->setObjectName(QStringLiteral("sshRangeWarning"));
     m_cidrWarning->setWordWrap(true);
@@ -346,9 +347,16 @@ void ExperimentSettingsEditor::load(const Parameters& parameters)
 {
     m_loading = true;
     m_dockerProgram = parameters.remoteDockerCommand();
-    m_slurm = parameters.json().value(QStringLiteral("slurm"));
     m_hostAnswers->clear();
     const QJsonObject json = parameters.json();
+    // A backend's keys this form has no field for (slurm's object), as the file has them.
+    m_unedited = QJsonObject();
+    for (const ParameterSchema::BackendKeys& backend : ParameterSchema::backendKeys()) {
+        for (const ParameterSchema::Key& k : backend.keys) {
+            if (!field(k.key) && json.contains(k.key))
+                m_unedited.insert(k.key, json.value(k.key));
+        }
+    }
     for (Field& field : m_fields) {
         const QJsonValue v = json.value(field.key);
         QString t;
@@ -439,8 +447,10 @@ void ExperimentSettingsEditor::check(Field& field)
     if (problem.isEmpty() && v) {
         QJsonObject probe { { QStringLiteral("experiment_name"), QStringLiteral("probe") } };
         probe.insert(field.key, *v);
-        if (field.key == QLatin1String("backend") && m_slurm.isObject())
-            probe.insert(QStringLiteral("slurm"), m_slurm); // slurm needs its object, kept as the file has it
+        if (field.key == QLatin1String("backend")) { // a backend may need its keys (slurm its object)
+            for (auto it = m_unedited.constBegin(); it != m_unedited.constEnd(); ++it)
+                probe.insert(it.key(), it.value());
+        }
         if (field.key == QLatin1String("aws_spot_max_price")) // its rule reads the spot checkbox as it is now
             probe.insert(QStringLiteral("aws_spot"),
                          text(*this->field(QStringLiteral("aws_spot"))) == QLatin1String("true"));
