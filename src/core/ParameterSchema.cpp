@@ -2,6 +2,7 @@
 #include "ParameterSchema.h"
 
 #include "ParameterRules.h"
+#include "deploy/ResultsStore.h"
 #include "deploy/backends/BackendRegistry.h"
 
 #include <QCoreApplication>
@@ -76,6 +77,12 @@ QList<Key> make()
         typed(string("remote_docker_command", "Remote Docker command", "The docker program on remote hosts",
                      &ParameterRules::dockerCommand),
               Type::String, QStringLiteral("docker")),
+        string("results_store", "Results store",
+               "s3://BUCKET/PREFIX: each condition's folder goes there as it ends; sync reads it from there",
+               &ResultsStore::rule),
+        typed(string("results_store_create", "Make the bucket",
+                     "Logistician makes the bucket (aws); false: it exists already and is left as it is"),
+              Type::Boolean, true),
     };
     // Each backend's own keys after the hosts, in LOGISTICIAN_BACKENDS order.
     auto at = std::find_if(all.cbegin(), all.cend(), [](const Key& k) { return k.key == QLatin1String("hosts"); })
