@@ -7,7 +7,7 @@
 #include "Experiment.h"
 #include "Wait.h"
 #include "deploy/Deployment.h"
-#include "slurm/SlurmJob.h"
+#include "deploy/backends/BackendRegistry.h"
 #include "workspace/SweepSummary.h"
 
 #include <cstdio>
@@ -26,14 +26,17 @@ QString duration(qint64 seconds)
 
 QString phaseText(const DeploymentState::Condition& c);
 
-// slurm: the scheduler's word after the phase ("queued [slurm: waiting: Priority]").
-QString stateText(const DeploymentState::Condition& c)
+// The backend's word after the phase, with the job it is about (slurm: "queued [slurm 123_1: waiting: Priority]").
+QString stateText(const QString& backend, const DeploymentState::Condition& c)
 {
-    const QString slurm = SlurmJob::describe(c);
     // aws: a condition whose machine EC2 did not launch says why it did not start.
     if (!c.launchProblem.isEmpty())
         return QStringLiteral("%1 [not started: %2]").arg(phaseText(c), c.launchProblem);
-    return slurm.isEmpty() ? phaseText(c) : QStringLiteral("%1 [slurm %2: %3]").arg(phaseText(c), c.job, slurm);
+    const QString detail = BackendRegistry::conditionDetail(backend, c);
+    if (detail.isEmpty())
+        return phaseText(c);
+    return c.job.isEmpty() ? QStringLiteral("%1 [%2: %3]").arg(phaseText(c), backend, detail)
+                           : QStringLiteral("%1 [%2 %3: %4]").arg(phaseText(c), backend, c.job, detail);
 }
 
 QString phaseText(const DeploymentState::Condition& c)
@@ -79,7 +82,7 @@ QString StatusVerb::table(const Deployment& deployment)
                 .arg(QStringLiteral("HOST"), -hostWidth)
                 .arg(QStringLiteral("STATE"));
     for (const DeploymentState::Condition& c : s.conditions) {
-        QString state = stateText(c);
+        QString state = stateText(s.backend, c);
         if (c.resultsSafe())
             state += QStringLiteral(", synced");
         // A rerun or a retry (max_retries): the attempt this row is about.

@@ -156,4 +156,49 @@ QString registryUser(const QString& text)
     return QString();
 }
 
+Cidr parseCidr(const QString& text)
+{
+    Cidr c;
+    c.text = text;
+    static const QRegularExpression form(QRegularExpression::anchoredPattern(
+        QStringLiteral("^(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})/"
+                       "(0|[1-9][0-9]?)$")));
+    const QRegularExpressionMatch m = form.match(text);
+    if (!m.hasMatch()) {
+        c.error = QStringLiteral("\"%1\" is not an IPv4 address range like 203.0.113.7/32 (four decimal numbers "
+                                 "without leading zeros, a slash and a prefix length)")
+                      .arg(text);
+        return c;
+    }
+    quint32 address = 0;
+    for (int i = 1; i <= 4; ++i) {
+        const int octet = m.captured(i).toInt();
+        if (octet > 255) {
+            c.error = QStringLiteral("\"%1\": %2 is not an address byte (0-255)").arg(text).arg(octet);
+            return c;
+        }
+        address = (address << 8) | static_cast<quint32>(octet);
+    }
+    const int prefix = m.captured(5).toInt();
+    if (prefix > 32) {
+        c.error = QStringLiteral("\"%1\": the prefix length must be 0 to 32").arg(text);
+        return c;
+    }
+    const quint32 mask = prefix == 0 ? 0u : ~quint32(0) << (32 - prefix);
+    if ((address & ~mask) != 0) {
+        const quint32 network = address & mask;
+        c.error = QStringLiteral("\"%1\" has host bits set; the range it lies in is %2.%3.%4.%5/%6 (or use /32 for "
+                                 "this one address)")
+                      .arg(text)
+                      .arg(network >> 24)
+                      .arg((network >> 16) & 0xff)
+                      .arg((network >> 8) & 0xff)
+                      .arg(network & 0xff)
+                      .arg(prefix);
+        return c;
+    }
+    c.prefix = prefix;
+    return c;
+}
+
 } // namespace ParameterRules

@@ -34,4 +34,16 @@ QString registry(const QString& text);
 // A registry user name: no spaces or control characters, not beginning with '-'.
 QString registryUser(const QString& text);
 
+// An IPv4 range read strictly: four canonical decimal octets, a prefix 0-32, host bits zero.
+struct Cidr
+{
+    QString text;
+    int prefix = -1;
+    QString error; // empty when valid
+    bool isValid() const { return error.isEmpty(); }
+    // Shorter than /16 (0.0.0.0/0 included): SSH from a large part of the internet.
+    bool isWide() const { return isValid() && prefix < 16; }
+};
+Cidr parseCidr(const QString& text);
+
 } // namespace ParameterRules

@@ -2,13 +2,13 @@
 #include "ParameterSchema.h"
 
 #include "ParameterRules.h"
-#include "aws/AwsParameters.h"
-#include "deploy/ResultsStore.h"
+#include "deploy/StoreAddress.h"
 #include "deploy/backends/BackendRegistry.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QRegularExpression>
+#include <algorithm>
 #include <cmath>
 
 namespace ParameterSchema {
@@ -28,32 +28,10 @@ QString experimentName(const QString& name)
     return QStringLiteral("must be 1 to 63 letters, digits, '-', '_' or '.', starting with a letter or digit");
 }
 
-Key string(const char* key, const char* label, const char* help, Rule rule = nullptr, const char* separator = " ")
+QList<BackendKeys>& addedBackendKeys()
 {
-    Key k;
-    k.key = QLatin1String(key);
-    k.label = tr(label);
-    k.help = tr(help);
-    k.rule = rule;
-    k.ruleSeparator = QLatin1String(separator);
-    return k;
-}
-
-Key integer(const char* key, int minimum, int maximum, int fallback, const char* label, const char* help)
-{
-    Key k = string(key, label, help);
-    k.type = Type::Integer;
-    k.minimum = minimum;
-    k.maximum = maximum;
-    k.defaultValue = fallback;
-    return k;
-}
-
-Key typed(Key k, Type type, const QJsonValue& fallback = QJsonValue(QJsonValue::Undefined))
-{
-    k.type = type;
-    k.defaultValue = fallback;
-    return k;
+    static QList<BackendKeys> added;
+    return added;
 }
 
 QList<Key> make()
@@ -63,15 +41,12 @@ QList<Key> make()
     name.required = true;
     Key backend = typed(string("backend", "Backend", "Where deploy runs the conditions"), Type::Choice,
                         QStringLiteral("local"));
-    backend.choices = BackendRegistry::names(); // the registered backends (deploy/backends/Registry.cpp)
+    backend.choices = BackendRegistry::names(); // the registered backends (deploy/backends/Backends.cmake)
     Key gpus = typed(string("gpus", "GPUs", "The GPUs each container gets (docker run --gpus): a count or \"all\""),
                      Type::CountOrAll);
     gpus.minimum = 1;
     gpus.maximum = 1024;
-    Key volume = typed(string("aws_root_volume_size", "Root volume", "The machine's disk, in GB"), Type::Checked);
-    volume.minimum = AwsParameters::MinRootVolumeGb;
-    volume.maximum = AwsParameters::MaxRootVolumeGb;
-    return {
+    QList<Key> all {
         name,
         string("experiment_command", "Experiment command",
                "Runs in the container with each condition's words as its arguments", &ParameterRules::condition, ": "),
@@ -85,21 +60,6 @@ QList<Key> make()
         backend,
         typed(string("hosts", "SSH hosts", "One user@host or user@host:port per line", &ParameterRules::host),
               Type::StringList),
-        string("aws_region", "Region", "An AWS region such as eu-central-1; empty: the default from setup"),
-        string("aws_instance_type", "Instance type",
-               "An EC2 instance type such as t3.micro; empty: the default from setup"),
-        typed(string("aws_spot", "Spot", "Ask for spot instances; a machine taken back shows as preempted"),
-              Type::Boolean, false),
-        typed(string("aws_spot_max_price", "Spot max price", "US dollars per machine-hour, such as 0.05"),
-              Type::Checked),
-        string("aws_ami", "Image (AMI)", "ami- and 8 or 17 hex digits"),
-        typed(string("aws_ami_user", "Login user", "The user the image lets in over SSH"), Type::String,
-              QStringLiteral("admin")),
-        volume,
-        integer("aws_machines", 0, 100000, 0, "Machines",
-                "How many EC2 machines a sweep gets, launched by one EC2 Fleet request; the conditions are spread "
-                "over them, max_parallel at a time on each. 0: one machine per condition"),
-        string("aws_ssh_cidr", "SSH allowed from", "An IPv4 range such as 203.0.113.7/32: your own address"),
         string("registry", "Registry", "Where the image is pushed once and pulled by every machine: host[:port][/path]",
                &ParameterRules::registry),
         string("registry_user", "Registry user", "The user name for the registry", &ParameterRules::registryUser),
@@ -117,7 +77,6 @@ QList<Key> make()
         typed(string("remote_docker_command", "Remote Docker command", "The docker program on remote hosts",
                      &ParameterRules::dockerCommand),
               Type::String, QStringLiteral("docker")),
-        typed(string("slurm", "SLURM", "The cluster's login, partition, account and limits"), Type::Checked),
         string("results_store", "Results store",
                "s3://BUCKET/PREFIX: each condition's folder goes there as it ends; sync reads it from there",
                &ResultsStore::rule),
@@ -125,6 +84,14 @@ QList<Key> make()
                      "Logistician makes the bucket (aws); false: it exists already and is left as it is"),
               Type::Boolean, true),
     };
+    // Each backend's own keys after the hosts, in LOGISTICIAN_BACKENDS order.
+    auto at = std::find_if(all.cbegin(), all.cend(), [](const Key& k) { return k.key == QLatin1String("hosts"); })
+        - all.cbegin() + 1;
+    for (const BackendKeys& backend : backendKeys()) {
+        for (const Key& k : backend.keys)
+            all.insert(at++, k);
+    }
+    return all;
 }
 
 bool whole(const QJsonValue& v, int minimum, int maximum)
@@ -156,6 +123,44 @@ QString checkList(const Key& k, const QJsonValue& v, int* item)
 }
 
 } // namespace
+
+Key string(const char* key, const char* label, const char* help, Rule rule, const char* separator)
+{
+    Key k;
+    k.key = QLatin1String(key);
+    k.label = tr(label);
+    k.help = tr(help);
+    k.rule = rule;
+    k.ruleSeparator = QLatin1String(separator);
+    return k;
+}
+
+Key integer(const char* key, int minimum, int maximum, int fallback, const char* label, const char* help)
+{
+    Key k = string(key, label, help);
+    k.type = Type::Integer;
+    k.minimum = minimum;
+    k.maximum = maximum;
+    k.defaultValue = fallback;
+    return k;
+}
+
+Key typed(Key k, Type type, const QJsonValue& fallback)
+{
+    k.type = type;
+    k.defaultValue = fallback;
+    return k;
+}
+
+void addBackendKeys(const BackendKeys& keys)
+{
+    addedBackendKeys() << keys;
+}
+
+QList<BackendKeys> backendKeys()
+{
+    return builtInBackendKeys() + addedBackendKeys();
+}
 
 const QList<Key>& keys()
 {

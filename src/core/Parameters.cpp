@@ -4,9 +4,6 @@
 #include "ParameterRules.h"
 #include "ParameterSchema.h"
 #include "ShellWords.h"
-#include "aws/AwsParameters.h"
-#include "deploy/backends/BackendRegistry.h"
-#include "slurm/SlurmParameters.h"
 
 #include "json/JsonLocator.h"
 #include "json/JsonText.h"
@@ -135,13 +132,14 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
     }
     if (const auto problem = checkGrid(obj, locator))
         return fail(problem->first, problem->second);
-    if (const auto problem = AwsParameters::check(obj))
-        return fail(locator.find(problem->key), problem->message);
-    if (const auto problem = SlurmParameters::check(obj)) {
-        const QString slurmKey = QStringLiteral("slurm");
-        const int offset = problem->member.isEmpty()
-            ? locator.find(obj.contains(slurmKey) ? slurmKey : QStringLiteral("backend"))
-            : locator.find(slurmKey, -1, problem->member);
+    // Each backend's own rules for its keys (ParameterSchema::BackendKeys, from its folder).
+    for (const ParameterSchema::BackendKeys& backend : ParameterSchema::backendKeys()) {
+        const auto problem = backend.check ? backend.check(obj) : std::nullopt;
+        if (!problem)
+            continue;
+        const int offset = !problem->member.isEmpty() ? locator.find(problem->key, -1, problem->member)
+            : obj.contains(problem->key)              ? locator.find(problem->key)
+                                                      : locator.find(QStringLiteral("backend"));
         return fail(offset, problem->message);
     }
 

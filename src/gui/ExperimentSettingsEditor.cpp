@@ -2,14 +2,12 @@
 #include "ExperimentSettingsEditor.h"
 
 #include "AsyncCommand.h"
+#include "ParameterRules.h"
 #include "ParameterSchema.h"
 #include "Parameters.h"
 #include "Settings.h"
 #include "SshKey.h"
 #include "Theme.h"
-#include "aws/AwsParameters.h"
-#include "aws/AwsPrices.h"
-#include "aws/Terraform.h"
 #include "deploy/HostCheck.h"
 #include "deploy/Ssh.h"
 #include "deploy/backends/BackendRegistry.h"
@@ -182,7 +180,9 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
         edit->setPlaceholderText(placeholder);
         return edit;
     };
-    // Placeholders name the defaults stored by setup, which deploy uses while the key is absent (updateAwsNotes).
+    // What an empty field means, as the backend's schema says (ParameterSchema::Key::absent); the region's and
+    // the type's name the defaults stored by setup, which deploy uses while the key is absent (updateAwsNotes).
+    auto absent = [](const char* key) { return ParameterSchema::key(QLatin1String(key)).absent; };
     addField(aws, QStringLiteral("aws_region"), Kind::Text, line(QString()));
     addField(aws, QStringLiteral("aws_instance_type"), Kind::Text, line(QString()));
     m_price = new QLabel;
@@ -191,20 +191,16 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     aws->addRow(tr("Price:"), m_price);
     auto* spot = new QCheckBox(tr("Spot instances (cheaper; AWS may take one back)"));
     addField(aws, QStringLiteral("aws_spot"), Kind::Check, spot);
-    addField(aws, QStringLiteral("aws_spot_max_price"), Kind::Text, line(tr("up to the on-demand price")));
-    addField(aws, QStringLiteral("aws_ami"), Kind::Text, line(tr("the newest official Debian 12 image")));
-    addField(aws, QStringLiteral("aws_ami_user"), Kind::Text, line(tr("admin")));
+    addField(aws, QStringLiteral("aws_spot_max_price"), Kind::Text, line(absent("aws_spot_max_price")));
+    addField(aws, QStringLiteral("aws_ami"), Kind::Text, line(absent("aws_ami")));
+    addField(aws, QStringLiteral("aws_ami_user"), Kind::Text, line(absent("aws_ami_user")));
     addField(aws, QStringLiteral("aws_root_volume_size"), Kind::Number,
-             numberBox(QStringLiteral("aws_root_volume_size"),
-                       tr("%1 GB (%2 GB with GPUs)")
-                           .arg(Terraform::defaultRootVolumeGb(false))
-                           .arg(Terraform::defaultRootVolumeGb(true)),
-                       tr(" GB")));
+             numberBox(QStringLiteral("aws_root_volume_size"), absent("aws_root_volume_size"), tr(" GB")));
     m_fields.last().removeAtMinimum = true;
     addField(aws, QStringLiteral("aws_machines"), Kind::Number,
-             numberBox(QStringLiteral("aws_machines"), tr("one per condition"), tr(" machines")));
+             numberBox(QStringLiteral("aws_machines"), absent("aws_machines"), tr(" machines")));
     m_fields.last().removeAtMinimum = true;
-    addField(aws, QStringLiteral("aws_ssh_cidr"), Kind::Text, line(tr("asked when deploying")));
+    addField(aws, QStringLiteral("aws_ssh_cidr"), Kind::Text, line(absent("aws_ssh_cidr")));
     m_cidrWarning = new QLabel;
     m_cidrWarning->setObjectName(QStringLiteral("sshRangeWarning"));
     m_cidrWarning->setWordWrap(true);
@@ -384,9 +380,16 @@ void ExperimentSettingsEditor::load(const Parameters& parameters)
 {
     m_loading = true;
     m_dockerProgram = parameters.remoteDockerCommand();
-    m_slurm = parameters.json().value(QStringLiteral("slurm"));
     m_hostAnswers->clear();
     const QJsonObject json = parameters.json();
+    // A backend's keys this form has no field for (slurm's object), as the file has them.
+    m_unedited = QJsonObject();
+    for (const ParameterSchema::BackendKeys& backend : ParameterSchema::backendKeys()) {
+        for (const ParameterSchema::Key& k : backend.keys) {
+            if (!field(k.key) && json.contains(k.key))
+                m_unedited.insert(k.key, json.value(k.key));
+        }
+    }
     for (Field& field : m_fields) {
         const QJsonValue v = json.value(field.key);
         QString t;
@@ -477,8 +480,10 @@ void ExperimentSettingsEditor::check(Field& field)
     if (problem.isEmpty() && v) {
         QJsonObject probe { { QStringLiteral("experiment_name"), QStringLiteral("probe") } };
         probe.insert(field.key, *v);
-        if (field.key == QLatin1String("backend") && m_slurm.isObject())
-            probe.insert(QStringLiteral("slurm"), m_slurm); // slurm needs its object, kept as the file has it
+        if (field.key == QLatin1String("backend")) { // a backend may need its keys (slurm its object)
+            for (auto it = m_unedited.constBegin(); it != m_unedited.constEnd(); ++it)
+                probe.insert(it.key(), it.value());
+        }
         if (field.key == QLatin1String("aws_spot_max_price")) // its rule reads the spot checkbox as it is now
             probe.insert(QStringLiteral("aws_spot"),
                          text(*this->field(QStringLiteral("aws_spot"))) == QLatin1String("true"));
@@ -589,12 +594,11 @@ void ExperimentSettingsEditor::updateAwsNotes()
         if (const QString value = text(*field(key)); !value.isEmpty())
             typed.insert(key, value);
     }
-    AwsParameters::Machine machine;
-    AwsParameters::resolve(Parameters(typed), settings, &machine);
-    const QString region = machine.region;
-    const QString type = machine.instanceType;
-    static const AwsPrices prices;
-    const AwsPrices::Price price = prices.price(region, type);
+    // The machine and its price as the backend that rents them tells (Backend::machinePriceFor).
+    const QString renting = BackendRegistry::find([](const BackendTraits& t) { return t.costsMoney; });
+    const MachinePrice price = BackendRegistry::machinePrice(renting, Parameters(typed));
+    const QString region = price.place;
+    const QString type = price.machine;
     if (price.known()) {
         QString line = tr("$%1 per machine-hour for %2 in %3 (on demand; %4)")
                            .arg(QString::number(price.perHour, 'f', 4), type, region, price.note);
@@ -608,7 +612,7 @@ void ExperimentSettingsEditor::updateAwsNotes()
         m_price->setText(price.note);
     }
 
-    const AwsParameters::Cidr cidr = AwsParameters::parseCidr(text(*field(QStringLiteral("aws_ssh_cidr"))));
+    const ParameterRules::Cidr cidr = ParameterRules::parseCidr(text(*field(QStringLiteral("aws_ssh_cidr"))));
     m_cidrWarning->setVisible(cidr.isWide());
     if (cidr.isWide()) {
         m_cidrWarning->setText(tr("⚠ %1 lets a large part of the internet try to log in to the machines. "

@@ -3,6 +3,7 @@
 
 #include "Parameters.h"
 
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QList>
 #include <QMap>
@@ -118,7 +119,7 @@ private:
     int m_testing = 0; // hosts still being tested
     QString m_stateDir;
     QString m_dockerProgram = QStringLiteral("docker");
-    QJsonValue m_slurm; // the file's slurm object, which this form does not edit
+    QJsonObject m_unedited; // the file's values of backend keys this form does not edit (slurm's object)
     bool m_loading = false;
     bool m_undoing = false;
     QUndoStack* m_undo = nullptr;

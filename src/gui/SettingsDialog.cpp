@@ -3,9 +3,9 @@
 
 #include "CredentialStatus.h"
 #include "Dialogs.h"
+#include "ParameterSchema.h"
 #include "Settings.h"
 #include "Theme.h"
-#include "aws/AwsParameters.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -69,11 +69,11 @@ SettingsDialog::SettingsDialog(CredentialStore* store, QWidget* parent)
     // The lists setup offers; another value may be typed, and is checked by the aws keys' own rules.
     m_region->setObjectName(QStringLiteral("settingsRegionEdit"));
     m_region->setEditable(true);
-    m_region->addItems(AwsParameters::commonRegions());
+    m_region->addItems(ParameterSchema::key(QStringLiteral("aws_region")).suggestions);
     m_region->setCurrentText(settings.defaultRegion());
     m_instanceType->setObjectName(QStringLiteral("settingsInstanceTypeEdit"));
     m_instanceType->setEditable(true);
-    m_instanceType->addItems(AwsParameters::commonInstanceTypes());
+    m_instanceType->addItems(ParameterSchema::key(QStringLiteral("aws_instance_type")).suggestions);
     m_instanceType->setCurrentText(settings.defaultInstanceType());
     m_defaultsProblem->setObjectName(QStringLiteral("settingsDefaultsProblem"));
     m_defaultsProblem->setTextFormat(Qt::PlainText);
@@ -255,11 +255,11 @@ void SettingsDialog::saveSettings()
     const QString region = m_region->currentText().trimmed();
     const QString type = m_instanceType->currentText().trimmed();
     QStringList problems;
-    if (!region.isEmpty() && !AwsParameters::isRegion(region))
+    if (!region.isEmpty() && !ParameterSchema::key(QStringLiteral("aws_region")).rule(region).isEmpty())
         problems << tr("\"%1\" is not an AWS region such as eu-central-1; not saved.").arg(region);
     else if (!region.isEmpty() && settings.defaultRegion() != region)
         settings.setDefaultRegion(region);
-    if (!type.isEmpty() && !AwsParameters::isInstanceType(type))
+    if (!type.isEmpty() && !ParameterSchema::key(QStringLiteral("aws_instance_type")).rule(type).isEmpty())
         problems << tr("\"%1\" is not an instance type such as c6i.large; not saved.").arg(type);
     else if (!type.isEmpty() && settings.defaultInstanceType() != type)
         settings.setDefaultInstanceType(type);

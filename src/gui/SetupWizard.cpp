@@ -7,11 +7,11 @@
 #include "CredentialStatus.h"
 #include "Docker.h"
 #include "MainWindow.h"
+#include "ParameterSchema.h"
 #include "Settings.h"
 #include "SshKey.h"
 #include "Theme.h"
 #include "ToolCheck.h"
-#include "aws/AwsParameters.h"
 #include "original/OriginalConfig.h"
 #include "original/OriginalConfigBanner.h"
 
@@ -225,12 +225,12 @@ QWizardPage* SetupWizard::createAwsPage()
     m_region = new QComboBox;
     m_region->setObjectName(QStringLiteral("regionCombo"));
     m_region->setEditable(true);
-    m_region->addItems(AwsParameters::commonRegions());
+    m_region->addItems(ParameterSchema::key(QStringLiteral("aws_region")).suggestions);
     m_region->setCurrentText(settings.defaultRegion());
     m_instanceType = new QComboBox;
     m_instanceType->setObjectName(QStringLiteral("instanceTypeCombo"));
     m_instanceType->setEditable(true);
-    m_instanceType->addItems(AwsParameters::commonInstanceTypes());
+    m_instanceType->addItems(ParameterSchema::key(QStringLiteral("aws_instance_type")).suggestions);
     m_instanceType->setCurrentText(settings.defaultInstanceType());
 
     auto* form = new QFormLayout(page);

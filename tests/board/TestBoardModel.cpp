@@ -162,6 +162,7 @@ void TestBoardModel::slurmStateAndReason()
     // slurm: the scheduler's state and its reason beside the board's state, the task beside the login node.
     BoardModel model;
     DeploymentState state = synthetic(2);
+    state.backend = QStringLiteral("slurm"); // the backend says what to add (Backend::conditionDetail)
     state.conditions[0].phase = Phase::Queued;
     state.conditions[0].host = QStringLiteral("alice@login");
     state.conditions[0].job = QStringLiteral("42_1");

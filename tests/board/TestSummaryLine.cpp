@@ -29,7 +29,7 @@ private Q_SLOTS:
         host.id = "i-1";
         host.upSince = start;
         state.hosts << host;
-        AwsPrices::Price price;
+        MachinePrice price;
         price.perHour = 2.0;
         const QDateTime now = start.addSecs(3600 + 12 * 60);
 

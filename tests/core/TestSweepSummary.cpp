@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ScratchRepository.h"
 #include "Settings.h"
+#include "aws/AwsPrices.h"
 #include "workspace/SweepSummary.h"
 
 #include <QTemporaryDir>
@@ -33,7 +34,7 @@ private Q_SLOTS:
         s.hosts << local;
         for (P p : { P::Succeeded, P::Succeeded, P::Failed, P::Running, P::Queued, P::Building, P::Terminated })
             s.conditions << condition(static_cast<int>(s.conditions.size()) + 1, p);
-        const SweepSummary sum = SweepSummary::of(s, AwsPrices::Price(), t0.addSecs(3600 + 12 * 60));
+        const SweepSummary sum = SweepSummary::of(s, MachinePrice(), t0.addSecs(3600 + 12 * 60));
         QCOMPARE(sum.total, 7);
         QCOMPARE(sum.succeeded, 2);
         QCOMPARE(sum.failed, 1);
@@ -66,7 +67,7 @@ private Q_SLOTS:
         b.phase = DeploymentState::HostPhase::Released;
         s.hosts << a << b;
         s.conditions << condition(1, P::Running) << condition(2, P::Succeeded);
-        AwsPrices::Price price;
+        MachinePrice price;
         price.perHour = 1.0;
         const SweepSummary sum = SweepSummary::of(s, price, t0.addSecs(7200));
         QCOMPARE(sum.liveMachines, 1);
@@ -75,7 +76,7 @@ private Q_SLOTS:
         QCOMPARE(sum.line(), QString("1 of 2 done, 1 running · 2 h 0 min · about $2.50 so far"));
 
         // No price for the region/type: said so, not $0.
-        const SweepSummary unknown = SweepSummary::of(s, AwsPrices::Price(), t0.addSecs(7200));
+        const SweepSummary unknown = SweepSummary::of(s, MachinePrice(), t0.addSecs(7200));
         QVERIFY(!unknown.costKnown);
         QVERIFY(unknown.line().contains("cost unknown"));
     }
@@ -128,7 +129,7 @@ private Q_SLOTS:
         DeploymentState::Condition c = condition(1, P::Succeeded);
         c.finishedAt = t0.addSecs(90);
         s.conditions << c;
-        const SweepSummary sum = SweepSummary::of(s, AwsPrices::Price(), t0.addSecs(10000));
+        const SweepSummary sum = SweepSummary::of(s, MachinePrice(), t0.addSecs(10000));
         QCOMPARE(sum.elapsedSeconds, 90);
         QVERIFY(!sum.stillGoing());
         QCOMPARE(SweepSummary::duration(45), QString("45 s"));

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // A backend is its folder and one registration line (ARCHITECTURE.md, "Adding a backend"): the ledger backend
-// of tests/deploy/backends/ledger/, registered here with one line, is offered by name and traits and deploys,
-// answers a status round and terminates through the core, the Deployment the CLI and the GUI use.
+// of tests/deploy/backends/ledger/, added to this test by its one line in tests/deploy/CMakeLists.txt as the
+// built-in ones are by LOGISTICIAN_BACKENDS, is offered by name and traits, its key is checked by the loader,
+// and it deploys, answers a status round and terminates through the core, the Deployment the CLI and the GUI
+// use; the board asks it what to add to a condition's state.
 #include "DeployTestKit.h"
 #include "Experiment.h"
-#include "backends/ledger/LedgerBackend.h"
+#include "ParameterSchema.h"
+#include "board/BoardModel.h"
 #include "deploy/Deployment.h"
 #include "deploy/backends/BackendRegistry.h"
 #include "workspace/DeploymentIndex.h"
@@ -20,6 +23,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void registeredByNameAndTraits();
+    void itsKeyIsInTheSchema();
     void deploysStatusesAndTerminatesThroughTheCore();
 
 private:
@@ -33,7 +37,6 @@ void TestBackendPlugin::initTestCase()
     // The kit's own configuration, state and home, for this process as for the binaries it runs.
     for (auto it = m_kit.env().cbegin(); it != m_kit.env().cend(); ++it)
         qputenv(qPrintable(it.key()), it.value().toUtf8());
-    BackendRegistry::add<LedgerBackend>(); // the one registration line
 }
 
 void TestBackendPlugin::cleanupTestCase()
@@ -45,6 +48,10 @@ void TestBackendPlugin::cleanupTestCase()
 void TestBackendPlugin::registeredByNameAndTraits()
 {
     QVERIFY(BackendRegistry::names().contains(QStringLiteral("ledger")));
+    // The built-in ones by the names of their folders in LOGISTICIAN_BACKENDS, as each describes itself.
+    QStringList builtIn = BackendRegistry::names();
+    builtIn.removeOne(QStringLiteral("ledger"));
+    QCOMPARE(builtIn, ParameterSchema::builtInBackends());
     const BackendTraits t = BackendRegistry::traits(QStringLiteral("ledger"));
     QCOMPARE(t.label, QStringLiteral("A ledger (test backend: runs nothing)"));
     QVERIFY(!t.remote && !t.costsMoney && !t.usesRunner);
@@ -60,6 +67,22 @@ void TestBackendPlugin::registeredByNameAndTraits()
     QVERIFY2(opened.isOk(), qPrintable(opened.message()));
     QCOMPARE(experiment.parameters().backend(), QStringLiteral("ledger"));
     m_experiments << experiment.parameters().experimentName();
+}
+
+void TestBackendPlugin::itsKeyIsInTheSchema()
+{
+    // ledger/LedgerParameters.h: its key among the others, checked by its rule and its backend's check.
+    QVERIFY(ParameterSchema::contains(QStringLiteral("ledger_note")));
+    QCOMPARE(ParameterSchema::key(QStringLiteral("ledger_note")).label, QStringLiteral("Ledger note"));
+    Result error;
+    QVERIFY(Parameters::parse(R"({"experiment_name": "x", "backend": "ledger", "ledger_note": "one line"})",
+                              QStringLiteral("parameters.json"), &error));
+    QVERIFY(!Parameters::parse("{\"experiment_name\": \"x\", \"backend\": \"ledger\",\n\"ledger_note\": \"a\\nb\"}",
+                               QStringLiteral("parameters.json"), &error));
+    QCOMPARE(error.message(), QStringLiteral("parameters.json:2:16: ledger_note must be one line"));
+    QVERIFY(!Parameters::parse("{\"experiment_name\": \"x\",\n\"ledger_note\": \"x\"}",
+                               QStringLiteral("parameters.json"), &error));
+    QCOMPARE(error.message(), QStringLiteral("parameters.json:2:16: ledger_note needs \"backend\": \"ledger\""));
 }
 
 void TestBackendPlugin::deploysStatusesAndTerminatesThroughTheCore()
@@ -90,6 +113,10 @@ void TestBackendPlugin::deploysStatusesAndTerminatesThroughTheCore()
     QCOMPARE(DeploymentIndex().find(experiment.dir()).size(), 1); // recorded as any deployment is
     for (const DeploymentState::Condition& c : deployment.state().conditions)
         QCOMPARE(c.phase, DeploymentState::Phase::Running);
+    // The board shows what the backend adds to a condition's state (Backend::conditionDetail).
+    BoardModel board;
+    board.setState(deployment.state());
+    QCOMPARE(board.index(0, BoardModel::StateColumn).data().toString(), QStringLiteral("running · in the ledger"));
 
     deployment.refreshStatus();
     QVERIFY(finished.wait(60000));

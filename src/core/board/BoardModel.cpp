@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "BoardModel.h"
 
-#include "slurm/SlurmJob.h"
+#include "deploy/backends/BackendRegistry.h"
 
 namespace {
 
@@ -23,7 +23,7 @@ BoardModel::BoardModel(QObject* parent)
 {
 }
 
-BoardModel::Row BoardModel::rowFrom(const DeploymentState::Condition& c)
+BoardModel::Row BoardModel::rowFrom(const QString& backend, const DeploymentState::Condition& c)
 {
     Row row;
     row.slug = c.slug;
@@ -38,8 +38,8 @@ BoardModel::Row BoardModel::rowFrom(const DeploymentState::Condition& c)
     row.attempt = c.attempt;
     row.job = c.job;
     // aws: a condition whose machine EC2 did not launch says why ("queued · not started: ...").
-    row.scheduler
-        = c.launchProblem.isEmpty() ? SlurmJob::describe(c) : QStringLiteral("not started: %1").arg(c.launchProblem);
+    row.scheduler = c.launchProblem.isEmpty() ? BackendRegistry::conditionDetail(backend, c)
+                                              : QStringLiteral("not started: %1").arg(c.launchProblem);
     return row;
 }
 
@@ -61,7 +61,7 @@ int BoardModel::setState(const DeploymentState& state)
         m_rows.clear();
         m_rows.reserve(state.conditions.size());
         for (const DeploymentState::Condition& c : state.conditions)
-            m_rows.append(rowFrom(c));
+            m_rows.append(rowFrom(state.backend, c));
         recount();
         endResetModel();
         Q_EMIT countsChanged();
@@ -72,7 +72,7 @@ int BoardModel::setState(const DeploymentState& state)
     // may hold new values before its change is announced.
     QList<int> changed;
     for (int i = 0; i < m_rows.size(); ++i) {
-        if (!(rowFrom(state.conditions.at(i)) == m_rows.at(i)))
+        if (!(rowFrom(state.backend, state.conditions.at(i)) == m_rows.at(i)))
             changed << i;
     }
     bool phasesMoved = false;
@@ -85,7 +85,7 @@ int BoardModel::setState(const DeploymentState& state)
             last = changed.at(end++);
         for (int j = k; j < end; ++j) {
             const int i = changed.at(j);
-            Row next = rowFrom(state.conditions.at(i));
+            Row next = rowFrom(state.backend, state.conditions.at(i));
             Row& row = m_rows[i];
             next.lastLine = row.lastLine;
             if (next.phase != row.phase) {
@@ -109,7 +109,7 @@ void BoardModel::updateCondition(const DeploymentState& state, int index)
         setState(state);
         return;
     }
-    Row next = rowFrom(state.conditions.at(index));
+    Row next = rowFrom(state.backend, state.conditions.at(index));
     Row& row = m_rows[index];
     if (next == row)
         return;

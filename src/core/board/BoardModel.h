@@ -97,7 +97,7 @@ private:
         QString host;
         QString lastLine;
         QString job; // slurm: the array task, e.g. 42_3
-        QString scheduler; // slurm: what the scheduler says, e.g. "waiting: Priority" (SlurmJob::describe)
+        QString scheduler; // the backend's word beyond the phase (Backend::conditionDetail; slurm: "waiting: Priority")
         QDateTime startedAt;
         QDateTime finishedAt;
         QDateTime syncedAt;
@@ -107,7 +107,7 @@ private:
         int attempt = 1;
         bool operator==(const Row& other) const;
     };
-    static Row rowFrom(const DeploymentState::Condition& condition);
+    static Row rowFrom(const QString& backend, const DeploymentState::Condition& condition);
     qint64 elapsed(const Row& row) const;
     bool sameConditions(const DeploymentState& state) const;
     void recount();

@@ -6,6 +6,7 @@
 #include "Result.h"
 #include "deploy/BackendTraits.h"
 #include "deploy/DeploymentState.h"
+#include "deploy/MachinePrice.h"
 #include "deploy/Ssh.h"
 
 #include <QMap>
@@ -46,7 +47,7 @@ struct DeployOptions
 // Deployment drives the common work (upload, image, start, status, sync,
 // terminate); a backend adds its machines: the local engine, the listed ssh
 // hosts, EC2 instances that Terraform provisions, a SLURM cluster. Each backend
-// is one folder under deploy/backends/ and one line in backends/Registry.cpp
+// is one folder under deploy/backends/ and its name in LOGISTICIAN_BACKENDS (backends/Backends.cmake)
 // (ARCHITECTURE.md, "Adding a backend").
 class Backend : public QObject
 {
@@ -66,6 +67,18 @@ public:
     static QStringList names();
 
     explicit Backend(const Context& context, QObject* parent = nullptr);
+
+    // --- What the front ends ask of a backend by its name, with no deployment at hand (BackendRegistry hands
+    // them out): static, and a backend declares its own in place of these defaults.
+    // A condition as this backend sees it beyond its phase, for the board and status (slurm: the scheduler's
+    // "waiting: Priority"); empty: nothing more.
+    static QString conditionDetail(const DeploymentState::Condition&) { return QString(); }
+    // What one machine of this kind in this place costs by the hour (aws: instance type, region); unknown where
+    // nothing is rented.
+    static MachinePrice machinePriceAt(const QString& /*place*/, const QString& /*machine*/) { return {}; }
+    // The machine a deploy with these parameters would rent, and its price (aws: parameters.json's region and
+    // instance type, else the defaults stored by setup).
+    static MachinePrice machinePriceFor(const Parameters&) { return {}; }
 
     // What the front ends show and decide by: the subclass's describe(), as BackendRegistry::traits(name).
     virtual BackendTraits traits() const = 0;

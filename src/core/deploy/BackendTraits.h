@@ -20,4 +20,5 @@ struct BackendTraits
     bool supportsSpot = false; // spot machines that the provider may take back (preempted)
     bool supportsGpu = true; // gpus in parameters.json reach the container
     bool usesRunner = true; // a runner on each host starts the conditions (templates/remote/runner.sh)
+    bool usesAwsKeys = false; // rents with the AWS keys setup keeps, which the results store's AWS CLI uses too
 };

@@ -3,6 +3,7 @@
 
 #include "Result.h"
 #include "deploy/DeploymentState.h"
+#include "deploy/StoreAddress.h"
 
 #include <QByteArray>
 #include <QList>
@@ -20,38 +21,10 @@ class Parameters;
 // The transfers are the AWS CLI's (templates/remote/upload.sh on the machines, ResultsStoreSync here).
 namespace ResultsStore {
 
-constexpr const char* Key = "results_store";
-// false: the bucket exists already (the user's own) and Logistician neither makes nor changes it.
-constexpr const char* CreateKey = "results_store_create";
-
-struct Location
-{
-    QString bucket;
-    QString prefix; // no leading or trailing '/'
-    QString url() const { return QStringLiteral("s3://%1/%2").arg(bucket, prefix); }
-    // The folder of one condition in the store, s3://BUCKET/PREFIX/SLUG.
-    QString conditionUrl(const QString& slug) const { return url() + QLatin1Char('/') + slug; }
-    QString conditionPrefix(const QString& slug) const { return prefix + QLatin1Char('/') + slug + QLatin1Char('/'); }
-};
-
-// Why text is no store address (empty when it is one): s3://BUCKET/PREFIX, BUCKET by S3's naming rules
-// (3-63 lowercase letters, digits, '.' and '-', not like an IP address, ...), PREFIX one or more '/'-separated
-// words of letters, digits, '.', '_' and '-' (not "." or ".."), at most 512 characters: every value reaches
-// a shell, Terraform and an IAM policy.
-QString rule(const QString& text);
-QString bucketProblem(const QString& bucket);
-QString prefixProblem(const QString& prefix);
-std::optional<Location> parse(const QString& text);
-
 // The store of these parameters; nullopt when results_store is not set (or not valid: load refuses that).
 std::optional<Location> of(const Parameters& parameters);
 // Whether Logistician makes the bucket (results_store_create, default true).
 bool createsBucket(const Parameters& parameters);
-
-// Why a key below a condition's data folder (relative to SLUG/data/) must not be written into the data
-// folder (empty when it may): empty, absolute, a "." or ".." part, an empty part, a backslash or a control
-// character. A download refuses the whole condition then.
-QString keyProblem(const QString& relativeKey);
 
 struct Object
 {

@@ -6,8 +6,8 @@
 #include "Parameters.h"
 #include "PrintableText.h"
 #include "Settings.h"
-#include "aws/AwsParameters.h"
 #include "deploy/ResultsStore.h"
+#include "deploy/backends/BackendRegistry.h"
 #include "files/SafeFile.h"
 
 #include <QCryptographicHash>
@@ -38,14 +38,13 @@ QString installHint()
 void withEnvironment(const Parameters& parameters, const QString& backend, QObject* owner,
                      std::function<void(const QMap<QString, QString>&)> then)
 {
-    if (backend != QLatin1String("aws")) {
+    if (!BackendRegistry::traits(backend).usesAwsKeys) {
         then({});
         return;
     }
     auto env = std::make_shared<QMap<QString, QString>>();
-    AwsParameters::Machine machine;
-    if (AwsParameters::resolve(parameters, Settings(), &machine))
-        env->insert(QStringLiteral("AWS_DEFAULT_REGION"), machine.region);
+    if (const QString region = BackendRegistry::machinePrice(backend, parameters).place; !region.isEmpty())
+        env->insert(QStringLiteral("AWS_DEFAULT_REGION"), region);
     auto* store = new CredentialStore(owner);
     store->read(CredentialStore::Secret::AwsAccessKeyId, [store, env, then](const CredentialStore::Reply& id) {
         if (!id.ok()) {

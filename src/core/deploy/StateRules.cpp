@@ -2,8 +2,8 @@
 #include "StateRules.h"
 
 #include "ParameterRules.h"
+#include "ParameterSchema.h"
 #include "Parameters.h"
-#include "aws/AwsParameters.h"
 
 #include "json/JsonLocator.h"
 #include <QJsonArray>
@@ -132,13 +132,14 @@ std::optional<Problem> checkEntry(const QJsonObject& o)
         if (!isPlainAbsolutePath(o.value(name).toString()))
             return Problem { { name }, QStringLiteral("%1 is not an absolute path").arg(name) };
     }
-    const QString region = o.value(QStringLiteral("aws_region")).toString();
-    if (!region.isEmpty() && !AwsParameters::isRegion(region))
-        return Problem { { QStringLiteral("aws_region") }, QStringLiteral("aws_region is not an AWS region") };
-    const QString type = o.value(QStringLiteral("aws_instance_type")).toString();
-    if (!type.isEmpty() && !matches(QStringLiteral("[a-z][a-z0-9-]{0,23}\\.[a-z0-9-]{1,23}"), type))
-        return Problem { { QStringLiteral("aws_instance_type") },
-                         QStringLiteral("aws_instance_type is not an instance type") };
+    // The machine's region and type as the backend that chose them took them: its keys' own rules.
+    for (const char* name : { "aws_region", "aws_instance_type" }) {
+        const QString key = QLatin1String(name);
+        const QString value = o.value(key).toString();
+        const ParameterSchema::Key* rule = ParameterSchema::contains(key) ? &ParameterSchema::key(key) : nullptr;
+        if (rule && rule->rule && !rule->rule(value).isEmpty())
+            return Problem { { key }, key + rule->ruleSeparator + rule->rule(value) };
+    }
     return std::nullopt;
 }
 

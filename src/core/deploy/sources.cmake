@@ -7,7 +7,6 @@ target_sources(logistician_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/Backend.h # its moc: no Backend.cpp beside it
     ${CMAKE_CURRENT_LIST_DIR}/BackendDefaults.cpp
     ${CMAKE_CURRENT_LIST_DIR}/backends/BackendRegistry.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/backends/Registry.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeployContext.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeployOperation.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeployPlan.cpp
@@ -29,6 +28,7 @@ target_sources(logistician_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/RemoteScript.cpp
     ${CMAKE_CURRENT_LIST_DIR}/Rerun.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ResultsStore.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/StoreAddress.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ResultsStoreSync.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StateRules.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StateSeal.cpp

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "LiveDeployments.h"
 
-#include "aws/AwsPrices.h"
 #include "deploy/backends/BackendRegistry.h"
 
 #include <algorithm>
@@ -72,7 +71,6 @@ QList<Row> gather(bool all, QStringList* refused, QList<LabelledContainers::Host
         }
         return found;
     };
-    const AwsPrices prices;
     for (const DeploymentIndex::Entry& e : index.entries()) {
         Row l;
         l.entry = e;
@@ -87,7 +85,7 @@ QList<Row> gather(bool all, QStringList* refused, QList<LabelledContainers::Host
         }
         if (l.state.terminated && !all && l.containers.isEmpty())
             continue;
-        l.summary = SweepSummary::of(l.state, prices.price(e.region, e.instanceType));
+        l.summary = SweepSummary::of(l.state, BackendRegistry::machinePrice(l.state.backend, e.region, e.instanceType));
         out << l;
     }
     // Labelled containers of no deployment the index knows (it was forgotten, or made by an older version).

@@ -10,7 +10,7 @@
 
 using Phase = DeploymentState::Phase;
 
-SweepSummary SweepSummary::of(const DeploymentState& state, const AwsPrices::Price& price, const QDateTime& now)
+SweepSummary SweepSummary::of(const DeploymentState& state, const MachinePrice& price, const QDateTime& now)
 {
     SweepSummary s;
     s.total = static_cast<int>(state.conditions.size());
@@ -71,7 +71,7 @@ SweepSummary SweepSummary::of(const DeploymentState& state, const AwsPrices::Pri
 SweepSummary SweepSummary::forExperiment(const DeploymentState& state, const Experiment& experiment,
                                          const QDateTime& now)
 {
-    AwsPrices::Price price;
+    MachinePrice price;
     if (BackendRegistry::traits(state.backend).costsMoney) {
         // The region and type as deploy chose them: parameters.json's, else the defaults stored by setup.
         DeployPlan machines;

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "Experiment.h"
-#include "aws/AwsPrices.h"
 #include "deploy/DeploymentState.h"
+#include "deploy/MachinePrice.h"
 
 #include <QDateTime>
 #include <QString>
@@ -18,16 +18,16 @@ struct SweepSummary
     int running = 0;
     int waiting = 0; // queued, provisioning, booting, uploading, building
     int stopped = 0; // stopped and terminated before they ended
-    int liveMachines = 0; // aws machines not yet destroyed; local and ssh: the hosts, which cost nothing
+    int liveMachines = 0; // rented machines not yet destroyed; elsewhere the hosts, which cost nothing
     qint64 elapsedSeconds = 0; // since the deploy, to now or to the last end
-    double machineHours = 0; // aws only
-    double costSoFar = 0; // US dollars; 0 for local and ssh
+    double machineHours = 0; // rented machines only (costsMoney)
+    double costSoFar = 0; // US dollars; 0 where nothing is rented
     bool costKnown = true; // false when the region/type has no price
 
-    // price: the aws machines' hourly price (unused for local and ssh).
-    static SweepSummary of(const DeploymentState& state, const AwsPrices::Price& price = AwsPrices::Price(),
+    // price: the rented machines' hourly price (unused where the backend rents none).
+    static SweepSummary of(const DeploymentState& state, const MachinePrice& price = MachinePrice(),
                            const QDateTime& now = QDateTime::currentDateTimeUtc());
-    // The same for an experiment's own deployment, priced by its parameters.json (aws region and type):
+    // The same for an experiment's own deployment, priced by its parameters.json (the backend's machine):
     // what `status` and the board's summary bar show.
     static SweepSummary forExperiment(const DeploymentState& state, const Experiment& experiment,
                                       const QDateTime& now = QDateTime::currentDateTimeUtc());

@@ -2,9 +2,9 @@
 #include "DeployDialog.h"
 
 #include "CommitDialog.h"
+#include "ParameterRules.h"
 #include "ParameterSchema.h"
 #include "Theme.h"
-#include "aws/AwsParameters.h"
 #include "board/DeploymentMonitor.h"
 #include "deploy/DeployPreview.h"
 #include "deploy/backends/BackendRegistry.h"
@@ -458,7 +458,7 @@ void DeployDialog::showSsh()
     const QString text = m_sshCidr->text().trimmed().isEmpty()
         ? m_monitor->experiment().parameters().json().value(QStringLiteral("aws_ssh_cidr")).toString()
         : m_sshCidr->text().trimmed();
-    const AwsParameters::Cidr range = AwsParameters::parseCidr(text);
+    const ParameterRules::Cidr range = ParameterRules::parseCidr(text);
     const bool wide = aws && range.isWide();
     if (wide)
         m_warning->setText(range.prefix == 0

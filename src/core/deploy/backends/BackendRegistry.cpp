@@ -29,6 +29,13 @@ QMap<QString, Entry>& entries()
     return map;
 }
 
+// The named entry, or a default one (Backend's answers) for a name not registered.
+Entry entryOf(const QString& name)
+{
+    QMutexLocker locker(&lock());
+    return entries().value(name);
+}
+
 } // namespace
 
 void add(const Entry& entry)
@@ -80,6 +87,21 @@ QString find(const std::function<bool(const BackendTraits&)>& has)
             return t.name;
     }
     return QString();
+}
+
+QString conditionDetail(const QString& name, const DeploymentState::Condition& condition)
+{
+    return entryOf(name).conditionDetail(condition);
+}
+
+MachinePrice machinePrice(const QString& name, const QString& place, const QString& machine)
+{
+    return entryOf(name).machinePriceAt(place, machine);
+}
+
+MachinePrice machinePrice(const QString& name, const Parameters& parameters)
+{
+    return entryOf(name).machinePriceFor(parameters);
 }
 
 std::unique_ptr<Backend> create(const QString& name, const Backend::Context& context, Result* error)

@@ -9,7 +9,7 @@
 #include <memory>
 
 // The backends by name: their traits for the front ends, and a new one for a deployment. The built-in
-// ones are listed in Registry.cpp, one line each; add() registers another (a test's, say) at run time.
+// ones are listed in Backends.cmake, one name each; add() registers another (a test's, say) at run time.
 namespace BackendRegistry {
 
 using Factory = std::function<std::unique_ptr<Backend>(const Backend::Context&)>;
@@ -18,15 +18,25 @@ struct Entry
 {
     BackendTraits traits;
     Factory factory;
+    // Backend's static questions, the subclass's own or Backend's defaults.
+    QString (*conditionDetail)(const DeploymentState::Condition&) = &Backend::conditionDetail;
+    MachinePrice (*machinePriceAt)(const QString&, const QString&) = &Backend::machinePriceAt;
+    MachinePrice (*machinePriceFor)(const Parameters&) = &Backend::machinePriceFor;
 };
 
 // The entry of a Backend subclass with `static BackendTraits describe()` and a constructor taking the Context.
 template<class B> Entry entry()
 {
-    return { B::describe(), [](const Backend::Context& context) { return std::make_unique<B>(context); } };
+    Entry e;
+    e.traits = B::describe();
+    e.factory = [](const Backend::Context& context) { return std::make_unique<B>(context); };
+    e.conditionDetail = &B::conditionDetail;
+    e.machinePriceAt = &B::machinePriceAt;
+    e.machinePriceFor = &B::machinePriceFor;
+    return e;
 }
 
-// The built-in backends (Registry.cpp).
+// The built-in backends: generated from LOGISTICIAN_BACKENDS (Backends.cmake beside this file).
 QList<Entry> builtIns();
 
 // Registers a backend; one of the same name is replaced.
@@ -46,6 +56,11 @@ BackendTraits traits(const QString& name);
 QList<BackendTraits> all();
 // The first backend, in all() order, with these traits; empty when none has them.
 QString find(const std::function<bool(const BackendTraits&)>& has);
+// Backend::conditionDetail of the named backend: what status and the board add to a condition's phase.
+QString conditionDetail(const QString& name, const DeploymentState::Condition& condition);
+// Backend::machinePriceAt and machinePriceFor of the named backend; unknown for a name not registered.
+MachinePrice machinePrice(const QString& name, const QString& place, const QString& machine);
+MachinePrice machinePrice(const QString& name, const Parameters& parameters);
 // nullptr and *error (bad input, naming the known ones) for a name not registered.
 std::unique_ptr<Backend> create(const QString& name, const Backend::Context& context, Result* error = nullptr);
 

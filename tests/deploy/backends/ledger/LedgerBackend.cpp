@@ -21,6 +21,11 @@ BackendTraits LedgerBackend::describe()
     return t;
 }
 
+QString LedgerBackend::conditionDetail(const DeploymentState::Condition& condition)
+{
+    return condition.startedAt.isValid() ? QStringLiteral("in the ledger") : QString();
+}
+
 Result LedgerBackend::check(const DeployOptions&) const
 {
     return Result::ok();

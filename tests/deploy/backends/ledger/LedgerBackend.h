@@ -5,8 +5,8 @@
 
 // A backend made by following ARCHITECTURE.md's "Adding a backend", to show that a backend is its folder and
 // one registration line: it runs nothing, it writes each hand-over, status round and stop into a ledger
-// file beside the deployment's state, as a scheduler would be told. Only tests/deploy/TestBackendPlugin.cpp
-// registers it.
+// file beside the deployment's state, as a scheduler would be told. Its key is in LedgerParameters. Only
+// test_backend_plugin has it (tests/deploy/CMakeLists.txt: logistician_add_backends).
 class LedgerBackend : public Backend
 {
     Q_OBJECT
@@ -14,6 +14,8 @@ public:
     using Backend::Backend;
     static BackendTraits describe();
     BackendTraits traits() const override { return describe(); }
+    // What status and the board add to a condition's phase: where it is in the ledger.
+    static QString conditionDetail(const DeploymentState::Condition& condition);
     Result check(const DeployOptions& options) const override;
     QString planSummary(int conditionCount, const DeployOptions& options) const override;
     void provision(DeploymentState* state, const DeployOptions& options, Done done) override;

@@ -33,7 +33,25 @@ BackendTraits AwsBackend::describe()
     t.canStop = true;
     t.needsSshRange = true;
     t.supportsSpot = true;
+    t.usesAwsKeys = true;
     return t;
+}
+
+MachinePrice AwsBackend::machinePriceAt(const QString& region, const QString& instanceType)
+{
+    static const AwsPrices prices; // the installed table, read once
+    return prices.price(region, instanceType);
+}
+
+MachinePrice AwsBackend::machinePriceFor(const Parameters& parameters)
+{
+    AwsParameters::Machine machine;
+    if (const Result resolved = AwsParameters::resolve(parameters, Settings(), &machine); !resolved) {
+        MachinePrice unknown; // a stored default of the wrong format: no region or type to go on
+        unknown.note = resolved.message();
+        return unknown;
+    }
+    return machinePriceAt(machine.region, machine.instanceType);
 }
 
 void AwsBackend::describeMachines(DeployPlan* plan) const

@@ -15,6 +15,10 @@ public:
     using Backend::Backend;
     static BackendTraits describe();
     BackendTraits traits() const override { return describe(); }
+    // The on-demand price of templates/aws/prices.json (place: the region, machine: the instance type).
+    static MachinePrice machinePriceAt(const QString& region, const QString& instanceType);
+    // parameters.json's region and instance type, else those stored by setup, and their price.
+    static MachinePrice machinePriceFor(const Parameters& parameters);
     bool preassignsHosts() const override { return true; }
     // One condition at a time on a machine of its own; max_parallel where aws_machines shares the machines.
     int slotsPerHost() const override;

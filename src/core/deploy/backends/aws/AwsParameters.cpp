@@ -5,6 +5,7 @@
 #include "Parameters.h"
 #include "Settings.h"
 
+#include <QCoreApplication>
 #include <QRegularExpression>
 #include <cmath>
 
@@ -68,49 +69,59 @@ bool isUserName(const QString& value)
     return matches("^[A-Za-z_][A-Za-z0-9_.-]{0,31}$", value);
 }
 
-Cidr parseCidr(const QString& text)
+ParameterSchema::BackendKeys schema()
 {
-    Cidr c;
-    c.text = text;
-    static const QRegularExpression form(QRegularExpression::anchoredPattern(
-        QStringLiteral("^(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})/"
-                       "(0|[1-9][0-9]?)$")));
-    const QRegularExpressionMatch m = form.match(text);
-    if (!m.hasMatch()) {
-        c.error = QStringLiteral("\"%1\" is not an IPv4 address range like 203.0.113.7/32 (four decimal numbers "
-                                 "without leading zeros, a slash and a prefix length)")
-                      .arg(text);
-        return c;
-    }
-    quint32 address = 0;
-    for (int i = 1; i <= 4; ++i) {
-        const int octet = m.captured(i).toInt();
-        if (octet > 255) {
-            c.error = QStringLiteral("\"%1\": %2 is not an address byte (0-255)").arg(text).arg(octet);
-            return c;
-        }
-        address = (address << 8) | static_cast<quint32>(octet);
-    }
-    const int prefix = m.captured(5).toInt();
-    if (prefix > 32) {
-        c.error = QStringLiteral("\"%1\": the prefix length must be 0 to 32").arg(text);
-        return c;
-    }
-    const quint32 mask = prefix == 0 ? 0u : ~quint32(0) << (32 - prefix);
-    if ((address & ~mask) != 0) {
-        const quint32 network = address & mask;
-        c.error = QStringLiteral("\"%1\" has host bits set; the range it lies in is %2.%3.%4.%5/%6 (or use /32 for "
-                                 "this one address)")
-                      .arg(text)
-                      .arg(network >> 24)
-                      .arg((network >> 16) & 0xff)
-                      .arg((network >> 8) & 0xff)
-                      .arg(network & 0xff)
-                      .arg(prefix);
-        return c;
-    }
-    c.prefix = prefix;
-    return c;
+    using namespace ParameterSchema;
+    // An empty value is the default stored by setup; any other is checked by its format.
+    Key region = string("aws_region", "Region", "An AWS region such as eu-central-1; empty: the default from setup",
+                        [](const QString& v) {
+                            return v.isEmpty() || isRegion(v)
+                                ? QString()
+                                : QStringLiteral("must be an AWS region such as eu-central-1");
+                        });
+    region.suggestions = commonRegions();
+    Key type = string("aws_instance_type", "Instance type",
+                      "An EC2 instance type such as t3.micro; empty: the default from setup", [](const QString& v) {
+                          return v.isEmpty() || isInstanceType(v)
+                              ? QString()
+                              : QStringLiteral("must be an EC2 instance type such as t3.micro or g4dn.xlarge");
+                      });
+    type.suggestions = commonInstanceTypes();
+    Key volume = typed(string("aws_root_volume_size", "Root volume", "The machine's disk, in GB"), Type::Checked);
+    volume.minimum = MinRootVolumeGb;
+    volume.maximum = MaxRootVolumeGb;
+    volume.absent = QCoreApplication::translate("ParameterSchema", "%1 GB (%2 GB with GPUs)")
+                        .arg(DefaultRootVolumeGb)
+                        .arg(DefaultGpuRootVolumeGb);
+    Key spotPrice = typed(string("aws_spot_max_price", "Spot max price", "US dollars per machine-hour, such as 0.05"),
+                          Type::Checked);
+    spotPrice.absent = QCoreApplication::translate("ParameterSchema", "up to the on-demand price");
+    Key ami = string("aws_ami", "Image (AMI)", "ami- and 8 or 17 hex digits");
+    ami.absent = QCoreApplication::translate("ParameterSchema", "the newest official Debian 12 image");
+    Key user = typed(string("aws_ami_user", "Login user", "The user the image lets in over SSH"), Type::String,
+                     QStringLiteral("admin"));
+    user.absent = user.defaultValue.toString();
+    Key cidr = string("aws_ssh_cidr", "SSH allowed from", "An IPv4 range such as 203.0.113.7/32: your own address");
+    cidr.absent = QCoreApplication::translate("ParameterSchema", "asked when deploying");
+    Key machines = integer("aws_machines", 0, 100000, 0, "Machines",
+                           "How many EC2 machines a sweep gets, launched by one EC2 Fleet request; the conditions are "
+                           "spread over them, max_parallel at a time on each. 0: one machine per condition");
+    machines.absent = QCoreApplication::translate("ParameterSchema", "one per condition");
+    BackendKeys keys;
+    keys.keys = {
+        region,
+        type,
+        typed(string("aws_spot", "Spot", "Ask for spot instances; a machine taken back shows as preempted"),
+              Type::Boolean, false),
+        spotPrice,
+        ami,
+        user,
+        volume,
+        machines,
+        cidr,
+    };
+    keys.check = &check;
+    return keys;
 }
 
 std::optional<Problem> check(const QJsonObject& obj)

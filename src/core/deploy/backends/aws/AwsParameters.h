@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "ParameterRules.h"
+#include "ParameterSchema.h"
 #include "Result.h"
 
 #include <QJsonObject>
@@ -17,11 +19,11 @@ class Settings;
 namespace AwsParameters {
 
 // A key that fails its format, and why.
-struct Problem
-{
-    QString key;
-    QString message;
-};
+using Problem = ParameterSchema::Problem;
+
+// The aws_* keys for ParameterSchema (shown after "hosts"), with check() as their whole-object check;
+// aws_region and aws_instance_type offer commonRegions() and commonInstanceTypes().
+ParameterSchema::BackendKeys schema();
 
 // Checks aws_ami, aws_ami_user, aws_instance_type, aws_region, aws_root_volume_size, aws_ssh_cidr, aws_spot and
 // aws_spot_max_price.
@@ -38,17 +40,12 @@ const QStringList& commonInstanceTypes();
 constexpr int MinRootVolumeGb = 8;
 constexpr int MaxRootVolumeGb = 16384;
 
-// An IPv4 range read strictly: four canonical decimal octets, a prefix 0-32, host bits zero.
-struct Cidr
-{
-    QString text;
-    int prefix = -1;
-    QString error; // empty when valid
-    bool isValid() const { return error.isEmpty(); }
-    // Shorter than /16 (0.0.0.0/0 included): SSH from a large part of the internet.
-    bool isWide() const { return isValid() && prefix < 16; }
-};
-Cidr parseCidr(const QString& text);
+// An IPv4 range read strictly (aws_ssh_cidr, --ssh-cidr): ParameterRules's, for every backend that needsSshRange.
+using Cidr = ParameterRules::Cidr;
+using ParameterRules::parseCidr;
+// What an absent aws_root_volume_size gives (Terraform::defaultRootVolumeGb).
+constexpr int DefaultRootVolumeGb = 30;
+constexpr int DefaultGpuRootVolumeGb = 100;
 
 // What the machines will be, parameters.json first, then the stored defaults.
 struct Machine

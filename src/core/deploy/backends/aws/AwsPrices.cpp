@@ -50,6 +50,8 @@ AwsPrices::Price AwsPrices::storage(const QString& region) const
 AwsPrices::Price AwsPrices::price(const QString& region, const QString& instanceType) const
 {
     Price p;
+    p.machine = instanceType;
+    p.place = region;
     if (!m_error.isEmpty()) {
         p.note = m_error;
         return p;

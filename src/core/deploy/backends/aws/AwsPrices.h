@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "deploy/MachinePrice.h"
+
 #include <QJsonObject>
 #include <QString>
 
@@ -9,12 +11,8 @@
 class AwsPrices
 {
 public:
-    struct Price
-    {
-        double perHour = -1; // US dollars per instance-hour; -1 when not in the table
-        QString note; // why there is no price, or the table's source and date
-        bool known() const { return perHour >= 0; }
-    };
+    // note: why there is no price, or the table's source and date.
+    using Price = MachinePrice;
 
     // Reads the installed table (AppPaths::templatesDir()/aws/prices.json).
     AwsPrices();

@@ -413,7 +413,7 @@ int defaultRootVolumeGb(bool gpu)
     // $2.40 a month of gp3 while a machine lives (its volume is deleted with it). The GPU family's image is
     // far larger (CUDA, the driver, Docker with the NVIDIA toolkit), and AWS refuses a volume smaller than an
     // image's snapshot: 100 GiB. An aws_ami with a larger snapshot needs aws_root_volume_size.
-    return gpu ? 100 : 30;
+    return gpu ? AwsParameters::DefaultGpuRootVolumeGb : AwsParameters::DefaultRootVolumeGb;
 }
 
 QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs)

@@ -4,6 +4,7 @@
 #include "ParameterRules.h"
 #include "deploy/DeployContext.h"
 #include "slurm/SlurmDeploy.h"
+#include "slurm/SlurmJob.h"
 
 BackendTraits SlurmBackend::describe()
 {
@@ -18,6 +19,11 @@ BackendTraits SlurmBackend::describe()
 SlurmParameters::Settings SlurmBackend::settings() const
 {
     return SlurmParameters::read(m_context.experiment.parameters());
+}
+
+QString SlurmBackend::conditionDetail(const DeploymentState::Condition& condition)
+{
+    return SlurmJob::describe(condition);
 }
 
 Result SlurmBackend::check(const DeployOptions& options) const

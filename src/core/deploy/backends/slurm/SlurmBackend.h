@@ -16,6 +16,8 @@ public:
     using Backend::Backend;
     static BackendTraits describe();
     BackendTraits traits() const override { return describe(); }
+    // The scheduler's word on a condition's task (SlurmJob::describe).
+    static QString conditionDetail(const DeploymentState::Condition& condition);
     Result check(const DeployOptions& options) const override;
     QString planSummary(int conditionCount, const DeployOptions& options) const override;
     void provision(DeploymentState* state, const DeployOptions& options, Done done) override;

@@ -87,19 +87,29 @@ QString workDir(const QString& value)
     return QString();
 }
 
+ParameterSchema::BackendKeys schema()
+{
+    using namespace ParameterSchema;
+    BackendKeys keys;
+    keys.keys
+        = { typed(string("slurm", "SLURM", "The cluster's login, partition, account and limits"), Type::Checked) };
+    keys.check = &check;
+    return keys;
+}
+
 std::optional<Problem> check(const QJsonObject& parameters)
 {
     const QString key = QStringLiteral("slurm");
     const bool wanted = parameters.value(QStringLiteral("backend")).toString() == key;
     if (!parameters.contains(key)) {
         if (wanted)
-            return Problem { QString(),
+            return Problem { key,
                              QStringLiteral("backend \"slurm\" needs a \"slurm\" object with at least "
                                             "\"login\": \"user@login-host[:port]\"") };
         return std::nullopt;
     }
     if (!parameters.value(key).isObject())
-        return Problem { QString(),
+        return Problem { key,
                          QStringLiteral("slurm must be an object (login, partition, account, time, "
                                         "cpus_per_task, mem, gpus_per_task, container_runtime, work_dir)") };
     const QJsonObject slurm = parameters.value(key).toObject();
@@ -125,25 +135,26 @@ std::optional<Problem> check(const QJsonObject& parameters)
                 continue;
             known = true;
             if (!it.value().isString())
-                return Problem { member, QStringLiteral("slurm.%1 must be a string").arg(member) };
+                return Problem { key, QStringLiteral("slurm.%1 must be a string").arg(member), member };
             if (const QString why = rule(it.value().toString()); !why.isEmpty())
-                return Problem { member, QStringLiteral("slurm.%1 %2").arg(member, why) };
+                return Problem { key, QStringLiteral("slurm.%1 %2").arg(member, why), member };
         }
         for (const auto& [name, range] : numbers) {
             if (name != member)
                 continue;
             known = true;
             if (const QString why = wholeNumber(it.value(), range.first, range.second); !why.isEmpty())
-                return Problem { member, QStringLiteral("slurm.%1 %2").arg(member, why) };
+                return Problem { key, QStringLiteral("slurm.%1 %2").arg(member, why), member };
         }
         if (!known)
-            return Problem { member,
+            return Problem { key,
                              QStringLiteral("slurm has no member \"%1\"; it takes login, partition, account, time, "
                                             "cpus_per_task, mem, gpus_per_task, container_runtime, work_dir")
-                                 .arg(member) };
+                                 .arg(member),
+                             member };
     }
     if (wanted && !slurm.contains(QStringLiteral("login")))
-        return Problem { QString(),
+        return Problem { key,
                          QStringLiteral("slurm.login is missing: the cluster's login node as "
                                         "\"user@login-host[:port]\"") };
     return std::nullopt;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "ParameterSchema.h"
+
 #include <QJsonObject>
 #include <QString>
 #include <optional>
@@ -12,11 +14,11 @@ class Parameters;
 // defaults for the slurm backend.
 namespace SlurmParameters {
 
-struct Problem
-{
-    QString member; // the member of "slurm" that is wrong; empty: the object itself
-    QString message;
-};
+// What is wrong: member, the member of "slurm" at fault (empty: the object itself, or "backend" without it).
+using Problem = ParameterSchema::Problem;
+
+// The "slurm" key for ParameterSchema, with check() as its whole-object check.
+ParameterSchema::BackendKeys schema();
 
 // Checks the slurm object, if there is one: known members only, each in its format.
 std::optional<Problem> check(const QJsonObject& parameters);

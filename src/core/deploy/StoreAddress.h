@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QString>
+#include <optional>
+
+// The results store's address and object names, checked without starting anything: the loader (and its
+// fuzzer) needs these rules and nothing else of ResultsStore.
+namespace ResultsStore {
+
+constexpr const char* Key = "results_store";
+// false: the bucket exists already (the user's own) and Logistician neither makes nor changes it.
+constexpr const char* CreateKey = "results_store_create";
+
+struct Location
+{
+    QString bucket;
+    QString prefix; // no leading or trailing '/'
+    QString url() const { return QStringLiteral("s3://%1/%2").arg(bucket, prefix); }
+    // The folder of one condition in the store, s3://BUCKET/PREFIX/SLUG.
+    QString conditionUrl(const QString& slug) const { return url() + QLatin1Char('/') + slug; }
+    QString conditionPrefix(const QString& slug) const { return prefix + QLatin1Char('/') + slug + QLatin1Char('/'); }
+};
+
+// Why text is no store address (empty when it is one): s3://BUCKET/PREFIX, BUCKET by S3's naming rules
+// (3-63 lowercase letters, digits, '.' and '-', not like an IP address, ...), PREFIX one or more '/'-separated
+// words of letters, digits, '.', '_' and '-' (not "." or ".."), at most 512 characters: every value reaches
+// a shell, Terraform and an IAM policy.
+QString rule(const QString& text);
+QString bucketProblem(const QString& bucket);
+QString prefixProblem(const QString& prefix);
+std::optional<Location> parse(const QString& text);
+
+// Why a key below a condition's data folder (relative to SLUG/data/) must not be written into the data
+// folder (empty when it may): empty, absolute, a "." or ".." part, an empty part, a backslash or a control
+// character. A download refuses the whole condition then.
+QString keyProblem(const QString& relativeKey);
+
+} // namespace ResultsStore
