@@ -7,7 +7,9 @@
                                 booting machine runs it (below). An instance that stops or is terminated
                                 loses its machine (sshd and every process its sessions started, the
                                 detached runner too); started again, it is the same machine (host key,
-                                files) at its new address. Until the test (its parent) ends.
+                                files) at its new address. Until the test (its parent) ends. A machine boots
+                                (its sshd starts) the number of seconds in DIR/boot-seconds (0 when there is none)
+                                after the API first reports it running, as a real one takes a while.
   ec2-machines.py describe REGION   what the EC2 API reports, as JSON: instances (with user data, root
                                 volume, shutdown behaviour), volumes, security groups, key pairs.
   ec2-machines.py image REGION  an image the emulator knows (it has none of Debian's).
@@ -70,6 +72,7 @@ class Keeper:
         self.top = top
         self.parent = os.getppid()
         self.machines = {}  # instance id -> {"ip", "pid", "dir", "region"}
+        self.first_seen = {}  # instance id -> when the API first reported it running
         self.cron_every = float(os.environ.get("LOGISTICIAN_EC2_CRON_SECONDS", "60"))
         self.last_cron = time.time()
         self.shims = os.path.join(top, "shims")
@@ -87,6 +90,13 @@ class Keeper:
                 return f.read().strip()
         except OSError:
             return os.environ.get("HOME", "/root")
+
+    def boot_seconds(self):
+        try:
+            with open(os.path.join(self.top, "boot-seconds")) as f:
+                return float(f.read().strip() or 0)
+        except (OSError, ValueError):
+            return 0.0
 
     def machine_dir(self, instance_id):
         return os.path.join(self.top, "m", instance_id)
@@ -221,7 +231,7 @@ class Keeper:
                         if m and (m["ip"] != instance["PublicIpAddress"] or not alive(m["pid"])):
                             self.stop(iid)
                             m = None
-                        if not m:
+                        if not m and time.time() - self.first_seen.setdefault(iid, time.time()) >= self.boot_seconds():
                             self.start(region, instance)
         for iid in list(self.machines):
             if iid not in seen:

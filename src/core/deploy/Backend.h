@@ -98,6 +98,10 @@ public:
     // After a status round: conditions on unreachable machines that the provider took back become Preempted
     // (lost when the machine was no spot one); then() gets their positions.
     virtual void explainUnreachable(DeploymentState*, std::function<void(const QList<int>&)> then) { then({}); }
+    // A deploy stops because terminate was asked for (Deployment: terminate wins): what the backend runs that
+    // must not be cut short stops cleanly first (aws: terraform, interrupted, saves its state and releases its
+    // lock); then done(). Whatever else runs is killed with the operation.
+    virtual void interrupt(std::function<void()> done) { done(); }
     // How long to wait for a new machine to answer: attempts and seconds between them.
     virtual int bootAttempts() const { return 3; }
     virtual int bootIntervalSeconds() const { return 2; }

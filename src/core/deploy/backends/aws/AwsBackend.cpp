@@ -86,6 +86,31 @@ QString AwsBackend::sshCidr(const DeployOptions& options) const
     return {};
 }
 
+void AwsBackend::interrupt(std::function<void()> done)
+{
+    // A terraform killed mid-apply could leave instances its state never learns of, and its lock held: it is
+    // interrupted (SIGINT), and finishes the calls under way, saves what it made and releases the lock. Its own
+    // callback reports a failure, which the stopped deploy does not show.
+    QList<CommandRunner*> running;
+    for (CommandRunner* runner : findChildren<CommandRunner*>(Qt::FindDirectChildrenOnly)) {
+        if (runner->isRunning())
+            running << runner;
+    }
+    if (running.isEmpty()) {
+        done();
+        return;
+    }
+    Q_EMIT progress(QStringLiteral("interrupting terraform: it saves what it made and releases its lock"));
+    auto left = std::make_shared<int>(static_cast<int>(running.size()));
+    for (CommandRunner* runner : std::as_const(running)) {
+        connect(runner, &CommandRunner::finished, this, [left, done] {
+            if (--*left == 0)
+                done();
+        });
+        runner->interrupt();
+    }
+}
+
 int AwsBackend::bootAttempts() const
 {
     // Ten minutes: a new instance boots, then its bootstrap installs Docker.
