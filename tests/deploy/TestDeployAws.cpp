@@ -1083,7 +1083,7 @@ void TestDeployAws::lostMachineRetriedWithinMaxRetries()
         else
             QTest::qWait(300);
     }
-    QVERIFY2(!secondId.isEmpty(), qPrintable(QString::fromUtf8(watch.readAllStandardError()).right(3000)));
+    QVERIFY2(!secondId.isEmpty(), "the watch made no new machine");
     // Its second attempt runs on the new machine; that one is lost too: no retry is left.
     for (int i = 0; i < 200 && DeployTestKit::containers(project->name()).isEmpty(); ++i)
         QTest::qWait(300);

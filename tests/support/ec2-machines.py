@@ -18,7 +18,7 @@
 Runs with moto_server's own Python (it has boto3). Talks to the emulator at AWS_ENDPOINT_URL only.
 
 The user data runs as root in a private mount namespace where /usr/local/sbin, /etc/cron.d and /var/lib are
-the machine's own folders, with stand-ins first on PATH for what would change this computer or needs the
+the machine's own folders, and /run/logistician one emptied at each boot (as /run is), with stand-ins first on PATH for what would change this computer or needs the
 internet: apt-get/dnf/yum (Docker and rsync are here already), systemctl/service, usermod, and shutdown, which
 asks the keeper to stop the instance (or terminate it, as its instance_initiated_shutdown_behavior says).
 getent passwd gives the test's own home (the file DIR/home, written by the test) as the login user's. The
@@ -109,6 +109,9 @@ class Keeper:
             own = root + inside
             os.makedirs(own, exist_ok=True)
             binds.append('mount --bind "%s" "%s"' % (own, inside))
+        # /run is emptied at each boot (start()); only the machine's /run/logistician, so the engine's socket stays.
+        os.makedirs("/run/logistician", exist_ok=True)
+        binds.append('mount --bind "%s" /run/logistician' % os.path.join(d, "boot-run"))
         script = " && ".join(binds) + ' && exec "$@"'
         env = dict(os.environ)
         env.update({"PATH": self.shims + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -157,6 +160,8 @@ class Keeper:
                     "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\nMaxSessions 200\n"
                     "MaxStartups 200:30:400\nLogLevel ERROR\nSubsystem sftp internal-sftp\n"
                     'SetEnv HOME="%s"\n' % (ip, d, d, d, self.home()))
+        shutil.rmtree(os.path.join(d, "boot-run"), ignore_errors=True)
+        os.makedirs(os.path.join(d, "boot-run"))
         if first:
             self.boot(region, instance, d)
         try:
