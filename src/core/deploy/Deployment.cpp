@@ -112,12 +112,20 @@ void Deployment::watchForStopRequest()
     const QString dir = m_ctx->stateDir;
     // One an earlier terminate left is no request to this deploy.
     QFile::remove(stopRequestFile(dir));
-    if (const Result written
-        = DeployContext::writeFile(deployPidFile(dir), QByteArray::number(QCoreApplication::applicationPid()) + '\n');
-        written)
-        m_wrotePidFile = true;
-    else
-        Q_EMIT progress(written.message());
+    // In the state folder, never made for it: a first deploy writes it once its state is saved (before that,
+    // there is nothing a terminate could find).
+    auto writePid = [this, dir] {
+        if (m_wrotePidFile || !QFileInfo::exists(dir))
+            return;
+        if (const Result written = DeployContext::writeFile(
+                deployPidFile(dir), QByteArray::number(QCoreApplication::applicationPid()) + '\n');
+            written)
+            m_wrotePidFile = true;
+        else
+            Q_EMIT progress(written.message());
+    };
+    writePid();
+    connect(m_ctx, &DeployContext::stateReplaced, m_ctx->work, writePid);
     auto* timer = new QTimer(m_ctx->work);
     timer->setInterval(250);
     connect(timer, &QTimer::timeout, this, [this, timer, dir] {
