@@ -18,9 +18,10 @@
 Runs with moto_server's own Python (it has boto3). Talks to the emulator at AWS_ENDPOINT_URL only.
 
 The user data runs as root in a private mount namespace where /usr/local/sbin, /etc/cron.d and /var/lib are
-the machine's own folders, and /run/logistician one emptied at each boot (as /run is), with stand-ins first on PATH for what would change this computer or needs the
-internet: apt-get/dnf/yum (Docker and rsync are here already), systemctl/service, usermod, and shutdown, which
-asks the keeper to stop the instance (or terminate it, as its instance_initiated_shutdown_behavior says).
+the machine's own folders (and /run/logistician, emptied at each boot as /run is), with stand-ins first on PATH
+for what would change this computer or needs the internet: apt-get/dnf/yum (Docker and rsync are here
+already), systemctl/service, usermod, and shutdown, which asks the keeper to stop the instance (or terminate
+it, as its instance_initiated_shutdown_behavior says).
 getent passwd gives the test's own home (the file DIR/home, written by the test) as the login user's. The
 machine's cron lines (/etc/cron.d) run in the same namespace every LOGISTICIAN_EC2_CRON_SECONDS (60, as cron).
 """
