@@ -2,7 +2,11 @@
 #include "ListVerb.h"
 
 #include "Console.h"
+#include "Parameters.h"
+#include "Wait.h"
+#include "deploy/MachineInventory.h"
 #include "deploy/ResultsStore.h"
+#include "deploy/backends/BackendRegistry.h"
 #include "workspace/LiveDeployments.h"
 
 #include <QJsonArray>
@@ -47,6 +51,27 @@ int ListVerb::execute(const QStringList& arguments)
     QStringList refused;
     QList<LabelledContainers::HostScan> unreachable;
     const QList<Listed> listed = LiveDeployments::gather(parser.isSet(all), &refused, &unreachable);
+    // EC2 machines of no deployment listed (their project folder and index entry both gone), found by their tags
+    // in the regions this user deployed to: one orphan row per experiment.
+    QObject owner;
+    QList<MachineInventory::Instance> cloud;
+    for (MachineInventory* inventory : BackendRegistry::inventories(&owner)) {
+        Wait::forSignal(inventory, &MachineInventory::finished, [&] { inventory->find(QString()); });
+        if (!inventory->error().isEmpty())
+            Console::err(QStringLiteral("logistician: %1\n").arg(inventory->error()));
+        cloud << inventory->instances();
+    }
+    QStringList known;
+    for (const Listed& l : listed) {
+        for (const DeploymentState::Host& h : l.state.hosts)
+            known << h.id;
+    }
+    QMap<QString, QList<MachineInventory::Instance>> ec2Orphans;
+    for (const MachineInventory::Instance& i : std::as_const(cloud)) {
+        // A tag anyone with the account's rights could have set: only an experiment name is shown and suggested.
+        if (!known.contains(i.id) && Parameters::isValidExperimentName(i.experiment))
+            ec2Orphans[i.experiment] << i;
+    }
     for (const QString& why : std::as_const(refused))
         Console::err(QStringLiteral("logistician: a container left out: %1\n").arg(why));
     // Not fatal: what runs there is not listed, and the user is told so.
@@ -86,6 +111,38 @@ int ListVerb::execute(const QStringList& arguments)
             o.insert(QStringLiteral("cost_usd"), s.costKnown ? QJsonValue(s.costSoFar) : QJsonValue());
             items.append(o);
         }
+        for (auto it = ec2Orphans.cbegin(); it != ec2Orphans.cend(); ++it) {
+            QJsonArray instances;
+            for (const MachineInventory::Instance& i : it.value())
+                instances.append(QJsonObject { { QStringLiteral("id"), i.id },
+                                               { QStringLiteral("region"), i.region },
+                                               { QStringLiteral("state"), i.state },
+                                               { QStringLiteral("condition_slug"), i.slug },
+                                               { QStringLiteral("public_ip"), i.publicIp } });
+            items.append(QJsonObject {
+                { QStringLiteral("experiment"), it.key() },
+                { QStringLiteral("backend"), QStringLiteral("aws") },
+                { QStringLiteral("experiment_dir"), QJsonValue() },
+                { QStringLiteral("folder_exists"), false },
+                { QStringLiteral("orphan"), true },
+                { QStringLiteral("in_index"), false },
+                { QStringLiteral("containers"), QJsonArray() },
+                { QStringLiteral("container_hosts"), QJsonArray() },
+                { QStringLiteral("commit"), it.value().first().commit },
+                { QStringLiteral("machines"), static_cast<int>(it.value().size()) },
+                { QStringLiteral("ec2_instances"), instances },
+                { QStringLiteral("conditions"), 0 },
+                { QStringLiteral("succeeded"), 0 },
+                { QStringLiteral("failed"), 0 },
+                { QStringLiteral("running"), 0 },
+                { QStringLiteral("queued"), 0 },
+                { QStringLiteral("stopped"), 0 },
+                { QStringLiteral("terminated"), false },
+                { QStringLiteral("elapsed_seconds"), 0 },
+                { QStringLiteral("machine_hours"), 0 },
+                { QStringLiteral("cost_usd"), QJsonValue() },
+            });
+        }
         Console::printJson({ { QStringLiteral("verb"), name() },
                              { QStringLiteral("exit_code"), 0 },
                              { QStringLiteral("error"), QJsonValue() },
@@ -96,9 +153,19 @@ int ListVerb::execute(const QStringList& arguments)
     }
 
     printStores();
-    if (listed.isEmpty()) {
+    if (listed.isEmpty() && ec2Orphans.isEmpty()) {
         Console::outLine(QStringLiteral("no live deployments"));
         return 0;
+    }
+    for (auto it = ec2Orphans.cbegin(); it != ec2Orphans.cend(); ++it) {
+        QStringList ids;
+        for (const MachineInventory::Instance& i : it.value())
+            ids << QStringLiteral("%1 (%2, %3)").arg(i.id, i.region, i.state);
+        Console::outLine(QStringLiteral("%1 (orphan: %2 EC2 instance(s) found by their tags, no deployment known: %3)")
+                             .arg(it.key())
+                             .arg(it.value().size())
+                             .arg(ids.join(QStringLiteral(", "))));
+        Console::outLine(QStringLiteral("  `logistician terminate --experiment %1` terminates them").arg(it.key()));
     }
     for (const Listed& l : listed) {
         if (!l.inIndex) {

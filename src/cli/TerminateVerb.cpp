@@ -212,7 +212,15 @@ int TerminateVerb::execute(const QStringList& arguments)
 int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries, const QString& experiment,
                                     const QString& localDocker, const TerminateOptions& options, bool yes)
 {
-    const Orphans::Found found = Orphans::find(entries, experiment, localDocker);
+    Orphans::Found found = Orphans::find(entries, experiment, localDocker);
+    // And EC2, by the instances' tags: with the project folder and its index entry gone, no state names them.
+    QObject owner;
+    for (MachineInventory* inventory : BackendRegistry::inventories(&owner)) {
+        Wait::forSignal(inventory, &MachineInventory::finished, [&] { inventory->find(experiment); });
+        if (!inventory->error().isEmpty())
+            Console::err(QStringLiteral("logistician: %1\n").arg(inventory->error()));
+        found.setEc2(*inventory);
+    }
     QJsonArray hostsNotAsked;
     for (const Orphans::HostProblem& h : found.hostsNotAsked) {
         Console::err(QStringLiteral("logistician: %1 was not asked for containers: %2\n").arg(h.host, h.error));
@@ -237,15 +245,17 @@ int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries
             for (const Orphans::Report::HostContainer& c : r.removedOnHosts)
                 removedOnHosts.append(
                     QJsonObject { { QStringLiteral("host"), c.host }, { QStringLiteral("name"), c.name } });
-            Console::printJson({ { QStringLiteral("verb"), name() },
-                                 { QStringLiteral("exit_code"), code },
-                                 { QStringLiteral("error"), code == 0 ? QJsonValue() : QJsonValue(error) },
-                                 { QStringLiteral("experiment"), experiment },
-                                 { QStringLiteral("orphans"), done },
-                                 { QStringLiteral("containers_removed"), QJsonArray::fromStringList(r.removed) },
-                                 { QStringLiteral("containers_removed_on_hosts"), removedOnHosts },
-                                 { QStringLiteral("hosts_not_answering"), hostsNotAsked },
-                                 { QStringLiteral("refused"), QJsonArray::fromStringList(refused) } });
+            Console::printJson(
+                { { QStringLiteral("verb"), name() },
+                  { QStringLiteral("exit_code"), code },
+                  { QStringLiteral("error"), code == 0 ? QJsonValue() : QJsonValue(error) },
+                  { QStringLiteral("experiment"), experiment },
+                  { QStringLiteral("orphans"), done },
+                  { QStringLiteral("containers_removed"), QJsonArray::fromStringList(r.removed) },
+                  { QStringLiteral("containers_removed_on_hosts"), removedOnHosts },
+                  { QStringLiteral("ec2_instances_terminated"), QJsonArray::fromStringList(r.ec2Terminated) },
+                  { QStringLiteral("hosts_not_answering"), hostsNotAsked },
+                  { QStringLiteral("refused"), QJsonArray::fromStringList(refused) } });
         }
         return code;
     };
@@ -282,9 +292,14 @@ int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries
     Wait::forSignal(&termination, &Orphans::Termination::finished, [&] { termination.start(); });
     const Orphans::Report& r = termination.report();
     if (r.code == 0)
-        Console::err(QStringLiteral("terminated %1: %2 deployment(s) from the index, %3 leftover container(s)\n")
+        Console::err(QStringLiteral("terminated %1: %2 deployment(s) from the index, %3 leftover container(s)%4\n")
                          .arg(experiment)
                          .arg(r.deployments.size())
-                         .arg(r.removed.size() + r.removedOnHosts.size()));
+                         .arg(r.removed.size() + r.removedOnHosts.size())
+                         .arg(r.ec2Terminated.isEmpty()
+                                  ? QString()
+                                  : QStringLiteral(", %1 EC2 instance(s) found by their tags (%2)")
+                                        .arg(r.ec2Terminated.size())
+                                        .arg(r.ec2Terminated.join(QStringLiteral(", ")))));
     return print(r.code, r.error(), r);
 }

@@ -138,6 +138,12 @@ void CommandRunner::cancel()
     });
 }
 
+void CommandRunner::interrupt()
+{
+    if (m_process && m_process->state() != QProcess::NotRunning)
+        ::kill(static_cast<pid_t>(m_process->processId()), SIGINT);
+}
+
 void CommandRunner::onFinished(int exitCode, QProcess::ExitStatus status)
 {
     if (m_done)

@@ -38,6 +38,9 @@ public:
 
     void start(const Command& command);
     void cancel();
+    // SIGINT only, never a kill: for a program that stops cleanly on it and must not be cut short (terraform
+    // saves its state and releases its lock).
+    void interrupt();
     bool isRunning() const;
     const Command& command() const { return m_command; }
 

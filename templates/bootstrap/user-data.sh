@@ -50,11 +50,13 @@ if [ "$AUTO_STOP_MINUTES" -gt 0 ]; then
 # Activity is a running Logistician container, a live runner under
 # BASE/*/runner* (it may be between two conditions), or BASE/activity, which
 # Logistician touches while it uploads code or builds the image, before any
-# container runs. STAMP (default /var/lib/logistician/last-active) keeps the
-# time of the last activity seen.
+# container runs. STAMP (default /run/logistician/last-active) keeps the
+# time of the last activity seen. /run is emptied at every boot: a machine
+# started again (sync, terminate) has its whole idle time before it stops
+# itself again, not a stamp from before its stop.
 minutes="$1"
 base="$2"
-stamp="${3:-/var/lib/logistician/last-active}"
+stamp="${3:-/run/logistician/last-active}"
 mkdir -p "$(dirname "$stamp")"
 active() {
     [ -n "$(docker ps -q --filter label=logistician.experiment 2>/dev/null)" ] && return 0

@@ -43,9 +43,12 @@ private Q_SLOTS:
     void sweepOnEmulatedMachines();
     void launchRefusedThenTerminate();
     void oneMachineTerminated();
-    void terminateDuringProvisioning();
+    void terminateWinsOverDeploy_data();
+    void terminateWinsOverDeploy();
     void stoppedMachineIsStartedForSyncAndTerminate();
     void spotMachineTakenBackIsPreemptedThenRetried();
+    void lostMachineRetriedWithinMaxRetries();
+    void machineStopsItselfWhenIdleThenSynced();
     void fleetSpreadsConditionsOverMachines();
     void fleetShortOfCapacityReportsByMachine();
     void cleanup();
@@ -63,6 +66,8 @@ private:
     void nothingLeft() const;
     QString tfDir() const { return m_kit->terraformDir(*m_project); }
     bool hostAnswers(const QJsonObject& status, int index) const;
+    // Polls status until condition index is in state (within tries x 300 ms); the last status.
+    QJsonObject waitForState(int index, const QString& state, int tries = 120);
 
     std::unique_ptr<DeployTestKit> m_kit;
     std::unique_ptr<TestProject> m_project; // the current test's, terminated whatever happened
@@ -175,6 +180,18 @@ bool TestDeployAws::hostAnswers(const QJsonObject& status, int index) const
     const QString host = DeployTestKit::condition(status, index).value(QStringLiteral("host")).toString();
     const QString rest = host.mid(host.indexOf(QLatin1Char('@')) + 1);
     return answers(rest.section(QLatin1Char(':'), 0, 0), rest.section(QLatin1Char(':'), 1).toInt() ?: 22);
+}
+
+QJsonObject TestDeployAws::waitForState(int index, const QString& state, int tries)
+{
+    QJsonObject status;
+    for (int i = 0; i < tries; ++i) {
+        status = m_kit->status(*m_project);
+        if (DeployTestKit::condition(status, index).value(QStringLiteral("state")).toString() == state)
+            break;
+        QTest::qWait(300);
+    }
+    return status;
 }
 
 void TestDeployAws::noTerraformSaysHowToInstall()
@@ -745,11 +762,31 @@ void TestDeployAws::oneMachineTerminated()
     QVERIFY(status.value(QStringLiteral("terminated")).toBool());
 }
 
-void TestDeployAws::terminateDuringProvisioning()
+void TestDeployAws::terminateWinsOverDeploy_data()
 {
-    // Issue 26 item 7: a terminate while the deploy's terraform apply runs (and holds the state's lock) waits
-    // for the lock and destroys everything, instead of failing on the lock.
+    QTest::addColumn<QString>("phase");
+    // During terraform apply (it holds the state's lock); after the apply, while the machine boots (before the
+    // hand-over); during the hand-over, while the machine builds the image.
+    QTest::newRow("apply") << QStringLiteral("provisioning");
+    QTest::newRow("boot") << QStringLiteral("booting");
+    QTest::newRow("hand-over") << QStringLiteral("building");
+}
+
+void TestDeployAws::terminateWinsOverDeploy()
+{
+    // Issue 26 item 7: a terminate while a deploy (another process) provisions, boots or hands over stops that
+    // deploy (its terraform interrupted: it releases the state's lock), then destroys everything; the deploy
+    // exits saying why.
+    QFETCH(QString, phase);
     auto* project = &awsProject({ QStringLiteral("--n 1"), QStringLiteral("--n 2") });
+    // The machines take their time to boot, and the image to build (unique: no build cache skips it).
+    QVERIFY(Ec2Emulator::setBootSeconds(phase == QLatin1String("booting") ? 60 : 0));
+    auto noDelay = qScopeGuard([] { Ec2Emulator::setBootSeconds(0); });
+    project->repo().writeFile(QStringLiteral("experiments/") + project->name() + QStringLiteral("/Dockerfile"),
+                              QStringLiteral("FROM debian:bookworm-slim\nWORKDIR /project\nRUN sleep 40 # %1\n")
+                                  .arg(QRandomGenerator::global()->generate())
+                                  .toUtf8());
+    project->repo().commitAll(QStringLiteral("a slow build"));
     QProcess deploy;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (auto it = m_kit->env().cbegin(); it != m_kit->env().cend(); ++it)
@@ -763,14 +800,41 @@ void TestDeployAws::terminateDuringProvisioning()
         deploy.kill();
         deploy.waitForFinished(10000);
     });
-    // The apply holds the lock: its lock file is there while it runs.
-    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(tfDir() + QStringLiteral("/.terraform.tfstate.lock.info")), 120000);
+    const QString stateFile = project->experimentDir() + QStringLiteral("/.logistician/deployment.json");
+    auto reached = [&] {
+        if (phase == QLatin1String("provisioning")) // the apply holds the lock: its lock file is there while it runs
+            return QFileInfo::exists(tfDir() + QStringLiteral("/.terraform.tfstate.lock.info"));
+        const QJsonArray conditions = QJsonDocument::fromJson(DeployTestKit::readFile(stateFile))
+                                          .object()
+                                          .value(QStringLiteral("conditions"))
+                                          .toArray();
+        for (const QJsonValue& c : conditions) {
+            if (c.toObject().value(QStringLiteral("phase")).toString() == phase)
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(reached(), 180000);
+    QVERIFY(deploy.state() == QProcess::Running);
     const CliResult terminated
         = m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") });
     QVERIFY2(terminated.exitCode == 0, qPrintable(terminated.err));
+    QVERIFY2(terminated.err.contains(QStringLiteral("it is asked to stop first")), qPrintable(terminated.err));
     QVERIFY(terminated.err.contains(QStringLiteral("terraform destroy")));
     QVERIFY(!terminated.err.contains(QStringLiteral("state lock")));
+    // The deploy has ended by then, saying why.
+    QVERIFY(deploy.waitForFinished(5000));
+    const QString said = QString::fromUtf8(deploy.readAllStandardError());
+    QCOMPARE(deploy.exitCode(), 1);
+    QVERIFY2(said.contains(QStringLiteral("deploy stopped: `logistician terminate` was asked for while it ran")),
+             qPrintable(said.right(3000)));
+    if (phase == QLatin1String("provisioning"))
+        QVERIFY2(said.contains(QStringLiteral("interrupting terraform")), qPrintable(said.right(3000)));
     nothingLeft();
+    QVERIFY(DeployTestKit::containers(project->name()).isEmpty());
+    QVERIFY(!QFileInfo::exists(project->experimentDir() + QStringLiteral("/.logistician/deploying")));
+    int code = -1;
+    QVERIFY(m_kit->status(*project, &code).value(QStringLiteral("terminated")).toBool());
 }
 
 void TestDeployAws::stoppedMachineIsStartedForSyncAndTerminate()
@@ -962,6 +1026,146 @@ void TestDeployAws::spotMachineTakenBackIsPreemptedThenRetried()
               DeployTestKit::readFile(m_kit->dataDir(*project, status, 1) + QStringLiteral("/config/provenance.json")))
               .object();
     QCOMPARE(provenance.value(QStringLiteral("instance_id")).toString(), newId);
+}
+
+void TestDeployAws::lostMachineRetriedWithinMaxRetries()
+{
+    // Issue 26 item 3: an on-demand machine terminated through the API mid-run (not by Logistician) is lost; its
+    // condition is run again on a new machine (a new apply) while max_retries allows, and not beyond.
+    m_project
+        = m_kit->project({ QStringLiteral("--n 1 --sleep 30") },
+                         { { QStringLiteral("backend"), QStringLiteral("aws") },
+                           { QStringLiteral("aws_region"), m_region },
+                           { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
+                           { QStringLiteral("aws_ami"), m_ami },
+                           { QStringLiteral("aws_ami_user"), qEnvironmentVariable("USER", QStringLiteral("root")) },
+                           { QStringLiteral("aws_root_volume_size"), 12 },
+                           { QStringLiteral("max_retries"), 1 } });
+    auto* project = m_project.get();
+    const CliResult deployed = m_kit->cli(*project,
+                                          { QStringLiteral("deploy"), QStringLiteral("--yes"),
+                                            QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
+    QJsonObject status = waitForState(1, QStringLiteral("running"));
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(), QStringLiteral("running"));
+    const QString slug1 = DeployTestKit::condition(status, 1).value(QStringLiteral("slug")).toString();
+    const QString firstId = instanceOf(slug1).value(QStringLiteral("id")).toString();
+    ec2(QStringLiteral("terminate"), slug1);
+    // Its container ran on this machine's engine: gone with the machine.
+    for (const QString& container : DeployTestKit::containers(project->name()))
+        QProcess::execute(QStringLiteral("docker"), { QStringLiteral("rm"), QStringLiteral("-f"), container });
+    QString said;
+    for (int round = 0; round < 3 && !said.contains(QStringLiteral(": lost: EC2 says")); ++round)
+        said += m_kit->cli(*project, { QStringLiteral("status") }).err;
+    QVERIFY2(said.contains(slug1 + QStringLiteral(": lost: EC2 says its machine is")), qPrintable(said));
+    QVERIFY2(said.contains(QStringLiteral("a watcher runs it again on a new one (max_retries)")), qPrintable(said));
+    status = m_kit->status(*project);
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(),
+             QStringLiteral("preempted"));
+
+    // A watch makes a new machine for the second attempt (a new apply).
+    QProcess watch;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (auto it = m_kit->env().cbegin(); it != m_kit->env().cend(); ++it)
+        env.insert(it.key(), it.value());
+    watch.setProcessEnvironment(env);
+    watch.setWorkingDirectory(project->root());
+    watch.start(CliProcess::binary(),
+                { QStringLiteral("status"), QStringLiteral("--watch"), QStringLiteral("--interval"),
+                  QStringLiteral("1"), project->experimentDir() });
+    auto stopWatch = qScopeGuard([&watch] {
+        watch.kill();
+        watch.waitForFinished(10000);
+    });
+    QString secondId;
+    for (int i = 0; i < 400 && secondId.isEmpty(); ++i) {
+        const QString id = instanceOf(slug1).value(QStringLiteral("id")).toString();
+        if (!id.isEmpty() && id != firstId
+            && answers(instanceOf(slug1).value(QStringLiteral("public_ip")).toString(), 22))
+            secondId = id;
+        else
+            QTest::qWait(300);
+    }
+    QVERIFY2(!secondId.isEmpty(), "the watch made no new machine");
+    // Its second attempt runs on the new machine; that one is lost too: no retry is left.
+    for (int i = 0; i < 200 && DeployTestKit::containers(project->name()).isEmpty(); ++i)
+        QTest::qWait(300);
+    QVERIFY(!DeployTestKit::containers(project->name()).isEmpty());
+    ec2(QStringLiteral("terminate"), slug1);
+    for (const QString& container : DeployTestKit::containers(project->name()))
+        QProcess::execute(QStringLiteral("docker"), { QStringLiteral("rm"), QStringLiteral("-f"), container });
+    // The watch ends by itself: nothing is left to wait for.
+    QVERIFY2(watch.waitForFinished(240000), "the watch still waits on a condition with no retry left");
+    const QString watched = QString::fromUtf8(watch.readAllStandardError());
+    QCOMPARE(watch.exitCode(), 1);
+    QCOMPARE(watched.count(QStringLiteral("retrying 1 preempted condition(s) on a new machine")), 1);
+    QVERIFY2(watched.contains(QStringLiteral("no retry left (max_retries)")), qPrintable(watched.right(4000)));
+    status = m_kit->status(*project);
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(),
+             QStringLiteral("preempted"));
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("attempt")).toInt(), 2);
+    // Two machines were made and both are gone; nothing new is made.
+    QVERIFY(instances().isEmpty());
+    QCOMPARE(instances(true).size(), 2);
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") })
+                 .exitCode,
+             0);
+    nothingLeft();
+}
+
+void TestDeployAws::machineStopsItselfWhenIdleThenSynced()
+{
+    // Issue 26 item 3: auto-stop end to end. The machine's idle-stop line (its user data's cron line, run by the
+    // emulator's machine every LOGISTICIAN_EC2_CRON_SECONDS) shuts it down once its runs have ended; EC2 stops
+    // it (instance_initiated_shutdown_behavior stop). No status round saw the runs end: the next one learns from
+    // EC2 that the machine is stopped (not lost), and sync starts it, fetches the results and stops it again.
+    m_project
+        = m_kit->project({ QStringLiteral("--n 1") },
+                         { { QStringLiteral("backend"), QStringLiteral("aws") },
+                           { QStringLiteral("aws_region"), m_region },
+                           { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
+                           { QStringLiteral("aws_ami"), m_ami },
+                           { QStringLiteral("aws_ami_user"), qEnvironmentVariable("USER", QStringLiteral("root")) },
+                           { QStringLiteral("aws_root_volume_size"), 12 },
+                           { QStringLiteral("auto_stop_minutes"), 1 } });
+    auto* project = m_project.get();
+    const CliResult deployed = m_kit->cli(*project,
+                                          { QStringLiteral("deploy"), QStringLiteral("--yes"),
+                                            QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
+    QCOMPARE(instances().size(), 1);
+    const QString slug1 = instances()
+                              .at(0)
+                              .toObject()
+                              .value(QStringLiteral("tags"))
+                              .toObject()
+                              .value(QStringLiteral("condition_slug"))
+                              .toString();
+    // Idle for a minute after its run: it stops itself.
+    QString state;
+    for (int i = 0; i < 80 && state != QLatin1String("stopped"); ++i) {
+        QTest::qWait(3000);
+        state = instanceOf(slug1).value(QStringLiteral("state")).toString();
+    }
+    QCOMPARE(state, QStringLiteral("stopped"));
+    int code = -1;
+    const CliResult asked = m_kit->cli(*project, { QStringLiteral("status") });
+    QVERIFY2(asked.err.contains(slug1 + QStringLiteral(": its machine is stopped (EC2)")), qPrintable(asked.err));
+    QJsonObject status = m_kit->status(*project, &code);
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(), QStringLiteral("stopped"));
+
+    const QString args1 = m_kit->dataDir(*project, status, 1) + QStringLiteral("/results/args.txt");
+    QVERIFY(!QFile::exists(args1));
+    const CliResult synced = m_kit->cli(*project, { QStringLiteral("sync") });
+    QVERIFY2(synced.exitCode == 0, qPrintable(synced.err));
+    QVERIFY2(synced.err.contains(QStringLiteral("starting the stopped machine(s) of ") + slug1),
+             qPrintable(synced.err));
+    QCOMPARE(DeployTestKit::readFile(args1), QByteArray("<--n>\n<1>\n"));
+    QCOMPARE(instanceOf(slug1).value(QStringLiteral("state")).toString(), QStringLiteral("stopped"));
+    // Synced: terminate (without --force, which refuses results not synced) destroys it.
+    const CliResult terminated = m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") });
+    QVERIFY2(terminated.exitCode == 0, qPrintable(terminated.err));
+    nothingLeft();
 }
 
 void TestDeployAws::fleetSpreadsConditionsOverMachines()

@@ -9,6 +9,7 @@
 #include "deploy/DeployOperation.h"
 #include "deploy/Deployment.h"
 #include "deploy/RemoteScript.h"
+#include "deploy/Rerun.h"
 #include "deploy/StatusRound.h"
 #include "deploy/SyncOperation.h"
 #include "deploy/TerminateOperation.h"
@@ -221,16 +222,28 @@ void TestDeployOperations::awsMachineGoneIsPreemptedOrLost()
     QCOMPARE(s.conditions[0].phase, Phase::Running);
     QCOMPARE(s.conditions[2].phase, Phase::Preempted);
     QCOMPARE(s.hosts[1].message, QStringLiteral("its spot instance was taken back by AWS"));
-    // Terminated, on demand: lost, and not asked about again.
+    // Terminated, on demand: lost, and not asked about again; run again on a new machine as a preempted one is
+    // (issue 26 item 3), by a watcher while max_retries allows.
     s.conditions[0].phase = Phase::Unreachable;
     s.conditions[0].lastRunPhase = Phase::Running;
+    s.conditions[0].lastAttempt = 2;
     QCOMPARE(aws->explainGone(&s, { s.conditions[0].slug }, { { s.conditions[0].slug, QStringLiteral("terminated") } },
                               false),
              (QList<int> { 0 }));
-    QCOMPARE(s.conditions[0].phase, Phase::Unreachable);
-    QVERIFY(DeploymentState::isTerminal(s.conditions[0].lastRunPhase));
+    QCOMPARE(s.conditions[0].phase, Phase::Preempted);
+    QCOMPARE(s.conditions[0].lastRunPhase, Phase::Preempted);
     QCOMPARE(s.hosts[0].message, QStringLiteral("its instance was terminated outside Logistician"));
+    QCOMPARE(Rerun::preemptedToRetry(s), (QList<int> { 0 }));
+    s.conditions[0].lastAttempt = 1; // no retry left: it stays as it is
+    QVERIFY(Rerun::preemptedToRetry(s).isEmpty());
     QVERIFY(!s.stillGoing());
+    // Stopped through EC2 (its idle stop) before a round saw its run end: stopped as EC2 says, not lost.
+    s.conditions[1].phase = Phase::Running;
+    QCOMPARE(
+        aws->explainGone(&s, { s.conditions[1].slug }, { { s.conditions[1].slug, QStringLiteral("stopped") } }, false),
+        (QList<int> { 1 }));
+    QCOMPARE(s.conditions[1].phase, Phase::Stopped);
+    QCOMPARE(s.conditions[1].lastRunPhase, Phase::Running);
 }
 
 void TestDeployOperations::syncSelectsReachableStartedConditions()

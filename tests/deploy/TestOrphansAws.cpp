@@ -21,6 +21,7 @@ class TestOrphansAws : public QObject
 private Q_SLOTS:
     void initTestCase();
     void deletedProjectIsDestroyedFromTheStateCopy();
+    void deletedProjectAndEntryFoundByTags();
 
 private:
     std::unique_ptr<DeployTestKit> m_kit;
@@ -35,6 +36,11 @@ void TestOrphansAws::initTestCase()
     REQUIRE_REAL_TERRAFORM(m_tf, m_bin.path());
     REQUIRE_EC2_EMULATOR();
     m_kit->env().insert(m_tf.environment());
+    // The aws CLI beside the emulator's Python (the machine image's; a user's is on PATH).
+    const QString bin = QFileInfo(qEnvironmentVariable("LOGISTICIAN_EC2_PYTHON")).absolutePath();
+    m_kit->env().insert(QStringLiteral("PATH"),
+                        bin + QLatin1Char(':')
+                            + m_kit->env().value(QStringLiteral("PATH"), qEnvironmentVariable("PATH")));
     m_kit->env().insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIAEMULATORKEY00001"));
     m_kit->env().insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"),
                         QStringLiteral("emulator/Secret+Key-0123456789abcdef"));
@@ -102,6 +108,87 @@ void TestOrphansAws::deletedProjectIsDestroyedFromTheStateCopy()
     QVERIFY(DeployTestKit::containers(project->name()).isEmpty());
     QVERIFY(!QDir(index).entryList(QDir::Dirs | QDir::NoDotAndDotDot).contains(QStringLiteral("recovered")));
     QVERIFY(QDir(index).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
+}
+
+void TestOrphansAws::deletedProjectAndEntryFoundByTags()
+{
+    // Issue 26 item 4: the project folder AND its index entry (with the Terraform state) deleted: no state names
+    // the machines any more. `list` finds them through the EC2 API by their tags, with the user's keys, and
+    // `terminate --experiment NAME` terminates them by their IDs, then deletes the security group and key pair.
+    const QString region = QStringLiteral("eu-central-1");
+    auto project
+        = m_kit->project({ QStringLiteral("--sleep 300"), QStringLiteral("--sleep 301") },
+                         { { QStringLiteral("backend"), QStringLiteral("aws") },
+                           { QStringLiteral("aws_region"), region },
+                           { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
+                           { QStringLiteral("aws_ami"), Ec2Emulator::anyImage(region) },
+                           { QStringLiteral("aws_ami_user"), qEnvironmentVariable("USER", QStringLiteral("root")) } });
+    QCOMPARE(m_kit
+                 ->cli(*project,
+                       { QStringLiteral("deploy"), QStringLiteral("--yes"), QStringLiteral("--ssh-cidr"),
+                         QStringLiteral("198.51.100.0/24") })
+                 .exitCode,
+             0);
+    const QJsonArray running = Ec2Emulator::liveInstances(region, project->name());
+    QCOMPARE(running.size(), 2);
+    QVERIFY(QDir(project->experimentDir()).removeRecursively());
+    const QString entry = QFileInfo(m_kit->terraformDir(*project)).absolutePath();
+    QVERIFY(QFileInfo::exists(entry + QStringLiteral("/entry.json")));
+    QVERIFY(QDir(entry).removeRecursively());
+
+    const CliResult listed
+        = CliProcess::run({ QStringLiteral("list"), QStringLiteral("--json") }, project->root(), m_kit->env());
+    QCOMPARE(listed.exitCode, 0);
+    QJsonObject row;
+    for (const QJsonValue& d :
+         QJsonDocument::fromJson(listed.out.toUtf8()).object().value(QStringLiteral("deployments")).toArray()) {
+        if (d.toObject().value(QStringLiteral("experiment")).toString() == project->name())
+            row = d.toObject();
+    }
+    QVERIFY2(!row.isEmpty(), qPrintable(listed.out + listed.err));
+    QCOMPARE(row.value(QStringLiteral("orphan")).toBool(), true);
+    QCOMPARE(row.value(QStringLiteral("in_index")).toBool(), false);
+    QCOMPARE(row.value(QStringLiteral("backend")).toString(), QStringLiteral("aws"));
+    QCOMPARE(row.value(QStringLiteral("machines")).toInt(), 2);
+    QSet<QString> ids;
+    for (const QJsonValue& i : row.value(QStringLiteral("ec2_instances")).toArray())
+        ids << i.toObject().value(QStringLiteral("id")).toString();
+    QSet<QString> made;
+    for (const QJsonValue& i : running)
+        made << i.toObject().value(QStringLiteral("id")).toString();
+    QCOMPARE(ids, made);
+    // The keys reach the aws command through its environment only.
+    QVERIFY(!listed.err.contains(QStringLiteral("emulator/Secret+Key")));
+    const CliResult text = CliProcess::run({ QStringLiteral("list") }, project->root(), m_kit->env());
+    QVERIFY2(text.out.contains(
+                 QStringLiteral("`logistician terminate --experiment %1` terminates them").arg(project->name())),
+             qPrintable(text.out));
+
+    const CliResult terminated
+        = CliProcess::run({ QStringLiteral("terminate"), QStringLiteral("--experiment"), project->name(),
+                            QStringLiteral("--yes"), QStringLiteral("--force") },
+                          project->root(), m_kit->env());
+    QVERIFY2(terminated.exitCode == 0, qPrintable(terminated.err));
+    QVERIFY2(terminated.err.contains(QStringLiteral("2 EC2 instance(s) found by their tags")),
+             qPrintable(terminated.err));
+    // Through the API, by their IDs: no terraform (there is no state to run it on).
+    QVERIFY(!terminated.err.contains(QStringLiteral("terraform destroy")));
+    QVERIFY(!terminated.err.contains(QStringLiteral("emulator/Secret+Key")));
+    QVERIFY(Ec2Emulator::liveInstances(region, project->name()).isEmpty());
+    // Nothing of the experiment is left in EC2: no security group, no key pair.
+    const QJsonObject ec2 = Ec2Emulator::describe(region);
+    const QString prefix = QStringLiteral("logistician-") + project->name().toLower() + QLatin1Char('-');
+    for (const QJsonValue& v : ec2.value(QStringLiteral("security_groups")).toArray())
+        QVERIFY2(!v.toObject().value(QStringLiteral("name")).toString().startsWith(prefix),
+                 qPrintable(v.toObject().value(QStringLiteral("name")).toString()));
+    for (const QJsonValue& v : ec2.value(QStringLiteral("key_pairs")).toArray())
+        QVERIFY2(!v.toObject().value(QStringLiteral("name")).toString().startsWith(prefix),
+                 qPrintable(v.toObject().value(QStringLiteral("name")).toString()));
+    QVERIFY(DeployTestKit::containers(project->name()).isEmpty());
+    // And list has nothing of it any more.
+    const CliResult after
+        = CliProcess::run({ QStringLiteral("list"), QStringLiteral("--json") }, project->root(), m_kit->env());
+    QVERIFY(!after.out.contains(project->name()));
 }
 
 QTEST_GUILESS_MAIN(TestOrphansAws)

@@ -95,6 +95,12 @@ bool Ec2Emulator::act(const QString& action, const QString& region, const QStrin
     return r.ok;
 }
 
+bool Ec2Emulator::setBootSeconds(int seconds)
+{
+    QSaveFile file(qEnvironmentVariable("LOGISTICIAN_EC2_DIR") + QStringLiteral("/boot-seconds"));
+    return file.open(QIODevice::WriteOnly) && file.write(QByteArray::number(seconds)) >= 0 && file.commit();
+}
+
 QString Ec2Emulator::anyImage(const QString& region)
 {
     const Run r = machines({ QStringLiteral("image"), region });

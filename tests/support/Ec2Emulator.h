@@ -26,6 +26,9 @@ public:
     static QJsonArray liveInstances(const QString& region, const QString& experiment);
     // An action on one instance through the API: "stop", "start" or "terminate".
     static bool act(const QString& action, const QString& region, const QString& instanceId, QString* error);
+    // How long a machine takes to boot (its sshd starts that many seconds after the API reports it running); 0
+    // by default.
+    static bool setBootSeconds(int seconds);
     // An image the emulator knows in region (it has none of Debian's or the DLAMI's).
     static QString anyImage(const QString& region);
 };

@@ -7,7 +7,9 @@
                                 booting machine runs it (below). An instance that stops or is terminated
                                 loses its machine (sshd and every process its sessions started, the
                                 detached runner too); started again, it is the same machine (host key,
-                                files) at its new address. Until the test (its parent) ends.
+                                files) at its new address. Until the test (its parent) ends. A machine boots
+                                (its sshd starts) the number of seconds in DIR/boot-seconds (0 when there is none)
+                                after the API first reports it running, as a real one takes a while.
   ec2-machines.py describe REGION   what the EC2 API reports, as JSON: instances (with user data, root
                                 volume, shutdown behaviour), volumes, security groups, key pairs.
   ec2-machines.py image REGION  an image the emulator knows (it has none of Debian's).
@@ -16,9 +18,10 @@
 Runs with moto_server's own Python (it has boto3). Talks to the emulator at AWS_ENDPOINT_URL only.
 
 The user data runs as root in a private mount namespace where /usr/local/sbin, /etc/cron.d and /var/lib are
-the machine's own folders, with stand-ins first on PATH for what would change this computer or needs the
-internet: apt-get/dnf/yum (Docker and rsync are here already), systemctl/service, usermod, and shutdown, which
-asks the keeper to stop the instance (or terminate it, as its instance_initiated_shutdown_behavior says).
+the machine's own folders (and /run/logistician, emptied at each boot as /run is), with stand-ins first on PATH
+for what would change this computer or needs the internet: apt-get/dnf/yum (Docker and rsync are here
+already), systemctl/service, usermod, and shutdown, which asks the keeper to stop the instance (or terminate
+it, as its instance_initiated_shutdown_behavior says).
 getent passwd gives the test's own home (the file DIR/home, written by the test) as the login user's. The
 machine's cron lines (/etc/cron.d) run in the same namespace every LOGISTICIAN_EC2_CRON_SECONDS (60, as cron).
 """
@@ -70,6 +73,7 @@ class Keeper:
         self.top = top
         self.parent = os.getppid()
         self.machines = {}  # instance id -> {"ip", "pid", "dir", "region"}
+        self.first_seen = {}  # instance id -> when the API first reported it running
         self.cron_every = float(os.environ.get("LOGISTICIAN_EC2_CRON_SECONDS", "60"))
         self.last_cron = time.time()
         self.shims = os.path.join(top, "shims")
@@ -102,6 +106,13 @@ class Keeper:
         except OSError:
             return os.environ.get("HOME", "/root")
 
+    def boot_seconds(self):
+        try:
+            with open(os.path.join(self.top, "boot-seconds")) as f:
+                return float(f.read().strip() or 0)
+        except (OSError, ValueError):
+            return 0.0
+
     def machine_dir(self, instance_id):
         return os.path.join(self.top, "m", instance_id)
 
@@ -113,6 +124,9 @@ class Keeper:
             own = root + inside
             os.makedirs(own, exist_ok=True)
             binds.append('mount --bind "%s" "%s"' % (own, inside))
+        # /run is emptied at each boot (start()); only the machine's /run/logistician, so the engine's socket stays.
+        os.makedirs("/run/logistician", exist_ok=True)
+        binds.append('mount --bind "%s" /run/logistician' % os.path.join(d, "boot-run"))
         script = " && ".join(binds) + ' && exec "$@"'
         env = dict(os.environ)
         env.update({"PATH": self.shims + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -162,6 +176,8 @@ class Keeper:
                     "MaxStartups 200:30:400\nLogLevel ERROR\nSubsystem sftp internal-sftp\n"
                     % (ip, d, d, d))
             f.write((self.machine_env % self.home()) + "\n")
+        shutil.rmtree(os.path.join(d, "boot-run"), ignore_errors=True)
+        os.makedirs(os.path.join(d, "boot-run"))
         if first:
             self.boot(region, instance, d)
         try:
@@ -236,7 +252,7 @@ class Keeper:
                         if m and (m["ip"] != instance["PublicIpAddress"] or not alive(m["pid"])):
                             self.stop(iid)
                             m = None
-                        if not m:
+                        if not m and time.time() - self.first_seen.setdefault(iid, time.time()) >= self.boot_seconds():
                             self.start(region, instance)
         for iid in list(self.machines):
             if iid not in seen:

@@ -214,11 +214,19 @@ void DeploymentMonitor::syncAll()
 
 void DeploymentMonitor::terminateAll(bool force)
 {
-    start(Operation::Terminate, [this, force] {
+    auto run = [this, force] {
         Deployment::TerminateOptions options;
         options.force = force;
         m_deployment->terminate(options);
-    });
+    };
+    if (m_operation == Operation::Deploy && m_deployment && m_deployment->isBusy()) {
+        // Terminate wins over the board's own deploy: it stops (its terraform interrupted), then this runs.
+        m_queued = std::move(run);
+        m_queuedOperation = Operation::Terminate;
+        m_deployment->stopDeploy();
+        return;
+    }
+    start(Operation::Terminate, std::move(run));
 }
 
 void DeploymentMonitor::syncMachines(const QList<int>& rows)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+class MachineInventory;
+
 #include "Command.h"
 #include "Experiment.h"
 #include "Result.h"
@@ -79,6 +81,9 @@ public:
     // The machine a deploy with these parameters would rent, and its price (aws: parameters.json's region and
     // instance type, else the defaults stored by setup).
     static MachinePrice machinePriceFor(const Parameters&) { return {}; }
+    // What finds this backend's machines through its cloud's API when no state names them (aws: EC2 by tags);
+    // nullptr when the backend has none. Owned by parent.
+    static MachineInventory* makeInventory(QObject* /*parent*/) { return nullptr; }
 
     // What the front ends show and decide by: the subclass's describe(), as BackendRegistry::traits(name).
     virtual BackendTraits traits() const = 0;
@@ -112,6 +117,10 @@ public:
     // After a status round: conditions on unreachable machines that the provider took back become Preempted
     // (lost when the machine was no spot one); then() gets their positions.
     virtual void explainUnreachable(DeploymentState*, std::function<void(const QList<int>&)> then) { then({}); }
+    // A deploy stops because terminate was asked for (Deployment: terminate wins): what the backend runs that
+    // must not be cut short stops cleanly first (aws: terraform, interrupted, saves its state and releases its
+    // lock); then done(). Whatever else runs is killed with the operation.
+    virtual void interrupt(std::function<void()> done) { done(); }
     // How long to wait for a new machine to answer: attempts and seconds between them.
     virtual int bootAttempts() const { return 3; }
     virtual int bootIntervalSeconds() const { return 2; }

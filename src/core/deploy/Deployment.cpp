@@ -7,7 +7,13 @@
 #include "deploy/Rerun.h"
 #include "deploy/StatusRound.h"
 
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QTimer>
+#include <cerrno>
+#include <signal.h>
 
 using Phase = DeploymentState::Phase;
 
@@ -55,8 +61,89 @@ void Deployment::finish(const Result& result)
         work->deleteLater();
         m_ctx->work = nullptr;
     }
+    if (m_wrotePidFile) {
+        QFile::remove(deployPidFile(m_ctx->stateDir));
+        if (m_stopping)
+            QFile::remove(stopRequestFile(m_ctx->stateDir));
+        m_wrotePidFile = false;
+    }
+    m_stopping = false;
     m_busy = false;
     Q_EMIT finished(result.exitCode(), result.message());
+}
+
+QString Deployment::deployPidFile(const QString& stateDir)
+{
+    return stateDir + QStringLiteral("/deploying");
+}
+
+QString Deployment::stopRequestFile(const QString& stateDir)
+{
+    return stateDir + QStringLiteral("/terminate-requested");
+}
+
+qint64 Deployment::runningDeploy(const QString& stateDir)
+{
+    QFile file(deployPidFile(stateDir));
+    if (!file.open(QIODevice::ReadOnly))
+        return 0;
+    bool ok = false;
+    const qint64 pid = file.read(32).trimmed().toLongLong(&ok);
+    if (!ok || pid <= 0)
+        return 0;
+    // A deploy killed outright leaves its file behind: only a live process counts.
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM)
+        return 0;
+    return pid;
+}
+
+void Deployment::stopDeploy()
+{
+    if (!m_wrotePidFile || m_stopping)
+        return;
+    if (const Result asked = DeployContext::writeFile(stopRequestFile(m_ctx->stateDir),
+                                                      QByteArray::number(QCoreApplication::applicationPid()) + '\n');
+        !asked)
+        Q_EMIT progress(asked.message());
+}
+
+void Deployment::watchForStopRequest()
+{
+    const QString dir = m_ctx->stateDir;
+    // One an earlier terminate left is no request to this deploy.
+    QFile::remove(stopRequestFile(dir));
+    // In the state folder, never made for it: a first deploy writes it once its state is saved (before that,
+    // there is nothing a terminate could find).
+    auto writePid = [this, dir] {
+        if (m_wrotePidFile || !QFileInfo::exists(dir))
+            return;
+        if (const Result written = DeployContext::writeFile(
+                deployPidFile(dir), QByteArray::number(QCoreApplication::applicationPid()) + '\n');
+            written)
+            m_wrotePidFile = true;
+        else
+            Q_EMIT progress(written.message());
+    };
+    writePid();
+    connect(m_ctx, &DeployContext::stateReplaced, m_ctx->work, writePid);
+    auto* timer = new QTimer(m_ctx->work);
+    timer->setInterval(250);
+    connect(timer, &QTimer::timeout, this, [this, timer, dir] {
+        if (m_stopping || !QFileInfo::exists(stopRequestFile(dir)))
+            return;
+        timer->stop();
+        m_stopping = true;
+        Q_EMIT progress(QStringLiteral("terminate was asked for while this deploy ran: the deploy stops here"));
+        const Result stopped = Result::failed(
+            QStringLiteral("deploy stopped: `logistician terminate` was asked for while it ran; terminate removes "
+                           "what it made"));
+        auto end = [this, stopped] { finish(stopped); };
+        if (m_ctx->backend)
+            m_ctx->backend->interrupt(end);
+        else
+            end();
+    });
+    timer->start();
 }
 
 void Deployment::finishLater(const Result& result)
@@ -161,7 +248,11 @@ void Deployment::deploy(const DeployOptions& options)
     }
     m_ctx->starting.clear();
     beginWork();
-    auto* operation = new DeployOperation(*m_ctx, options, p, [this](const Result& result) { finish(result); });
+    watchForStopRequest();
+    auto* operation = new DeployOperation(*m_ctx, options, p, [this](const Result& result) {
+        if (!m_stopping) // else the stop ends it, once the backend's work stopped cleanly
+            finish(result);
+    });
     operation->start();
 }
 
@@ -278,6 +369,53 @@ void Deployment::terminate(const TerminateOptions& options)
 {
     if (m_busy)
         return;
+    const QString dir = m_ctx->stateDir;
+    const qint64 pid = options.conditions.isEmpty() ? runningDeploy(dir) : 0;
+    if (pid == 0) {
+        terminateNow(options);
+        return;
+    }
+    // Terminate wins: the deploy still running stops (its terraform interrupted, so its lock is released and
+    // what it made is in the state), and what it saved last is what is removed.
+    if (const Result asked
+        = DeployContext::writeFile(stopRequestFile(dir), QByteArray::number(QCoreApplication::applicationPid()) + '\n');
+        !asked) {
+        finishLater(asked);
+        return;
+    }
+    m_busy = true;
+    Q_EMIT progress(
+        QStringLiteral("a deploy of this experiment still runs (process %1): it is asked to stop first").arg(pid));
+    auto* timer = new QTimer(this);
+    auto clock = std::make_shared<QElapsedTimer>();
+    clock->start();
+    timer->setInterval(250);
+    connect(timer, &QTimer::timeout, this, [this, timer, clock, options, dir, pid] {
+        const bool gone = runningDeploy(dir) == 0;
+        if (!gone && clock->elapsed() < 15 * 60 * 1000)
+            return;
+        timer->stop();
+        timer->deleteLater();
+        QFile::remove(stopRequestFile(dir));
+        m_busy = false;
+        if (!gone) {
+            finishLater(Result::failed(QStringLiteral("the deploy (process %1) did not stop within 15 minutes; run "
+                                                      "terminate again once it has ended")
+                                           .arg(pid)));
+            return;
+        }
+        Q_EMIT progress(QStringLiteral("the deploy stopped"));
+        if (const Result loaded = load(); !loaded) {
+            finishLater(loaded);
+            return;
+        }
+        terminateNow(options);
+    });
+    timer->start();
+}
+
+void Deployment::terminateNow(const TerminateOptions& options)
+{
     if (!m_ctx->hasState)
         Q_EMIT progress(QStringLiteral("nothing is deployed"));
     // Terminating what is not there is done, not an error.

@@ -62,7 +62,18 @@ public:
     void setRetryPreempted(bool on) { m_retryPreempted = on; }
     bool autoSync() const { return m_autoSyncOn; }
     void sync(const SyncOptions& options);
+    // The whole deployment: a deploy of it still running (in another process, or this one) is asked to stop
+    // first and waited for (terminate wins), then everything goes.
     void terminate(const TerminateOptions& options);
+
+    // Terminate wins over a deploy still running: the deploy keeps its process id in the state folder while it
+    // runs, and stops (its terraform interrupted) once terminate leaves the stop request beside it.
+    static QString deployPidFile(const QString& stateDir); // STATE/deploying: the running deploy's process id
+    static QString stopRequestFile(const QString& stateDir); // STATE/terminate-requested
+    // The process id of the deploy running for that state folder, 0 when none runs.
+    static qint64 runningDeploy(const QString& stateDir);
+    // A deploy this object runs stops as one asked to by a terminate elsewhere (the board's own terminate).
+    void stopDeploy();
 
     QString containerName(const DeploymentState::Condition& condition) const;
     QString localDataDir(const DeploymentState::Condition& condition) const;
@@ -85,6 +96,11 @@ Q_SIGNALS:
 
 private:
     void finish(const Result& result);
+    // deploy: stops once a stop request appears (terminate wins); the backend's work that must not be cut short
+    // stops cleanly first.
+    void watchForStopRequest();
+    // terminate once no deploy of this deployment runs any more.
+    void terminateNow(const TerminateOptions& options);
     // One deploy of the preempted conditions with retries left, then done.
     void retryPreempted(std::function<void()> done);
     void finishLater(const Result& result);
@@ -103,5 +119,7 @@ private:
     bool m_busy = false;
     bool m_autoSyncOn = false;
     bool m_retryPreempted = false;
+    bool m_stopping = false; // deploy: a terminate asked it to stop
+    bool m_wrotePidFile = false; // deploy: deployPidFile is this one's
     std::unique_ptr<AutoSync> m_autoSync; // made once, kept: a round under way may be using it
 };

@@ -5,6 +5,7 @@
 #include "Docker.h"
 #include "Experiment.h"
 #include "deploy/Deployment.h"
+#include "deploy/backends/BackendRegistry.h"
 
 #include <QDir>
 #include <QFutureWatcher>
@@ -40,7 +41,33 @@ QStringList Found::what() const
         what << QStringLiteral("%1 labelled container(s) on %2")
                     .arg(hostContainers)
                     .arg(hostsWithContainers.join(QStringLiteral(", ")));
+    if (!ec2.isEmpty()) {
+        QStringList ids;
+        for (const MachineInventory::Instance& i : ec2)
+            ids << QStringLiteral("%1 in %2").arg(i.id, i.region);
+        what << QStringLiteral("%1 EC2 instance(s) found by their tags (%2)")
+                    .arg(ec2.size())
+                    .arg(ids.join(QStringLiteral(", ")));
+    }
+    if (!ec2Leftovers.isEmpty())
+        what << QStringLiteral("%1 security group(s) and key pair(s) in EC2").arg(ec2Leftovers.size());
     return what;
+}
+
+void Found::setEc2(const MachineInventory& inventory)
+{
+    // The machines a live index entry made are terminated with it (terraform destroy): not counted twice.
+    QStringList known;
+    for (const DeploymentIndex::Entry& e : std::as_const(live)) {
+        for (const DeploymentState::Host& h : e.state.hosts)
+            known << h.id;
+    }
+    for (const MachineInventory::Instance& i : inventory.instances()) {
+        if (i.experiment == experiment && !known.contains(i.id))
+            ec2 << i;
+    }
+    if (live.isEmpty())
+        ec2Leftovers << inventory.leftovers();
 }
 
 QString Found::question() const
@@ -141,7 +168,7 @@ void Termination::removeLeftovers()
     connect(watcher, &QFutureWatcher<Report>::finished, this, [this, watcher] {
         m_report = watcher->result();
         watcher->deleteLater();
-        Q_EMIT finished();
+        removeFromEc2();
     });
     const Found found = m_found;
     const bool keepImages = m_options.keepImages;
@@ -207,6 +234,51 @@ void Termination::removeLeftovers()
         report.refused = refused;
         return report;
     }));
+}
+
+void Termination::removeFromEc2()
+{
+    if (m_found.ec2.isEmpty() && m_found.ec2Leftovers.isEmpty()) {
+        Q_EMIT finished();
+        return;
+    }
+    // Looked at anew: the deployments above destroyed theirs; what is left has no state to go by.
+    removeThrough(BackendRegistry::inventories(this));
+}
+
+void Termination::removeThrough(QList<MachineInventory*> inventories)
+{
+    if (inventories.isEmpty()) {
+        Q_EMIT finished();
+        return;
+    }
+    MachineInventory* inventory = inventories.takeFirst();
+    const auto failed = [this, inventory] {
+        if (inventory->error().isEmpty())
+            return false;
+        m_report.code = std::max(m_report.code, 1);
+        m_report.errors << QStringLiteral("EC2: %1").arg(inventory->error());
+        return true;
+    };
+    connect(inventory, &MachineInventory::progress, this, &Termination::progress);
+    connect(inventory, &MachineInventory::finished, this, [this, inventory, inventories, failed] {
+        disconnect(inventory, &MachineInventory::finished, this, nullptr);
+        if (failed()) {
+            inventory->deleteLater();
+            removeThrough(inventories);
+            return;
+        }
+        connect(inventory, &MachineInventory::finished, this, [this, inventory, inventories, failed] {
+            if (!failed()) {
+                for (const MachineInventory::Instance& i : inventory->instances())
+                    m_report.ec2Terminated << i.id;
+            }
+            inventory->deleteLater();
+            removeThrough(inventories);
+        });
+        inventory->remove();
+    });
+    inventory->find(m_found.experiment);
 }
 
 } // namespace Orphans

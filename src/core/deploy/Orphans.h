@@ -3,6 +3,7 @@
 
 #include "Command.h"
 #include "deploy/LabelledContainers.h"
+#include "deploy/MachineInventory.h"
 #include "deploy/TerminateOperation.h"
 #include "workspace/DeploymentIndex.h"
 
@@ -33,7 +34,16 @@ struct Found
     int hostContainers = 0;
     QList<HostProblem> hostsNotAsked; // known hosts that did not answer the scan
     QStringList refused; // labels that are not Logistician's: left alone
-    bool isEmpty() const { return live.isEmpty() && here.isEmpty() && hostContainers == 0; }
+    // EC2 instances of the experiment found by their tags that no live index entry made (its project folder and
+    // its entry both gone), and its security groups and key pairs: a backend's MachineInventory, filled in by
+    // setEc2() (each inventory in turn).
+    QList<MachineInventory::Instance> ec2;
+    QList<MachineInventory::Leftover> ec2Leftovers;
+    void setEc2(const MachineInventory& inventory);
+    bool isEmpty() const
+    {
+        return live.isEmpty() && here.isEmpty() && hostContainers == 0 && ec2.isEmpty() && ec2Leftovers.isEmpty();
+    }
     // "the ssh deployment of commit … from …, 2 labelled container(s) on this machine, …"
     QStringList what() const;
     // The one question both front ends ask before Termination: "Terminate … of EXPERIMENT?"
@@ -63,6 +73,7 @@ struct Report
     QStringList removed; // leftover containers removed here
     QList<HostContainer> removedOnHosts;
     QStringList refused; // labels met on the second look that are not Logistician's: left alone
+    QStringList ec2Terminated; // EC2 instances terminated by their IDs (found by their tags)
     QString error() const { return errors.join(QStringLiteral("; ")); }
 };
 
@@ -92,6 +103,9 @@ Q_SIGNALS:
 private:
     void next();
     void removeLeftovers();
+    // Last: what EC2 still holds of the experiment (found anew by its tags) is terminated and deleted.
+    void removeFromEc2();
+    void removeThrough(QList<MachineInventory*> inventories);
 
     Found m_found;
     TerminateOptions m_options;

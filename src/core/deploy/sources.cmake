@@ -29,6 +29,7 @@ target_sources(logistician_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/Rerun.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ResultsStore.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StoreAddress.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/MachineInventory.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ResultsStoreSync.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StateRules.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StateSeal.cpp

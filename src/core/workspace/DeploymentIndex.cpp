@@ -30,6 +30,7 @@ const char* const ParametersFile = "parameters.json";
 const char* const RecoveredFolder = "recovered";
 const char* const SshFolder = ".ssh-hosts";
 const char* const KnownHostsFile = "hosts.json";
+const char* const RegionsFile = ".aws-regions.json"; // a file, so entries() never lists it
 
 // A project's file into the index: a regular file only, never through a symlink; written whole or not at all.
 Result copyFile(const QString& from, const QString& to)
@@ -184,6 +185,10 @@ Result DeploymentIndex::record(const QString& experimentDir, const QString& stat
         if (Result r = rememberHosts(experimentDir, stateDir, state); !r)
             return r;
     }
+    if (!region.isEmpty()) {
+        if (Result r = rememberRegion(region); !r)
+            return r;
+    }
     // entry.json last: an entry without it is not listed, so a half-recorded one never shows.
     return writeJson(folder + QLatin1Char('/') + QLatin1String(EntryFile), entry);
 }
@@ -294,6 +299,32 @@ QList<DeploymentIndex::Entry> DeploymentIndex::find(const QString& nameOrPath) c
 QString DeploymentIndex::sshDir() const
 {
     return m_folder + QLatin1Char('/') + QLatin1String(SshFolder);
+}
+
+QStringList DeploymentIndex::knownRegions() const
+{
+    QFile file(m_folder + QLatin1Char('/') + QLatin1String(RegionsFile));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    // Read back from a file this user may have edited: only a region's shape reaches the aws command line.
+    static const QRegularExpression shape(QStringLiteral("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$"));
+    QStringList regions;
+    for (const QJsonValue& v :
+         QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("regions")).toArray()) {
+        if (shape.match(v.toString()).hasMatch() && !regions.contains(v.toString()))
+            regions << v.toString();
+    }
+    return regions;
+}
+
+Result DeploymentIndex::rememberRegion(const QString& region) const
+{
+    QStringList regions = knownRegions();
+    if (regions.contains(region))
+        return Result::ok();
+    regions << region;
+    return writeJson(m_folder + QLatin1Char('/') + QLatin1String(RegionsFile),
+                     QJsonObject { { QStringLiteral("regions"), QJsonArray::fromStringList(regions) } });
 }
 
 QList<DeploymentIndex::KnownHost> DeploymentIndex::readKnownHosts() const

@@ -73,6 +73,9 @@ public:
     QList<KnownHost> knownHosts() const;
     // A host where nothing of ours is left goes from the list (never one an entry still names).
     Result forgetKnownHost(const KnownHost& host);
+    // The AWS regions this user's deployments ran in, each once: kept after their entries go (as the known hosts
+    // are), so `list` and `terminate --experiment` still ask EC2 there for instances by their tags.
+    QStringList knownRegions() const;
     // Where ssh to the known hosts keeps its known_hosts (the experiments' host keys, gathered at record) and
     // its master sockets: a hidden folder of the index, which entries() does not list.
     QString sshDir() const;
@@ -87,6 +90,7 @@ public:
 private:
     Result rememberHosts(const QString& experimentDir, const QString& stateDir, const DeploymentState& state);
     QList<KnownHost> readKnownHosts() const;
+    Result rememberRegion(const QString& region) const;
     Result writeKnownHosts(const QList<KnownHost>& hosts) const;
     QString m_folder;
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "BackendRegistry.h"
 
+#include "deploy/MachineInventory.h"
+
 #include <QMap>
 #include <QMutex>
 #include <QMutexLocker>
@@ -87,6 +89,16 @@ QString find(const std::function<bool(const BackendTraits&)>& has)
             return t.name;
     }
     return QString();
+}
+
+QList<MachineInventory*> inventories(QObject* parent)
+{
+    QList<MachineInventory*> out;
+    for (const QString& name : names()) {
+        if (MachineInventory* inventory = entryOf(name).makeInventory(parent))
+            out << inventory;
+    }
+    return out;
 }
 
 QString conditionDetail(const QString& name, const DeploymentState::Condition& condition)

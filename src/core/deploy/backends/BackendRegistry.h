@@ -22,6 +22,7 @@ struct Entry
     QString (*conditionDetail)(const DeploymentState::Condition&) = &Backend::conditionDetail;
     MachinePrice (*machinePriceAt)(const QString&, const QString&) = &Backend::machinePriceAt;
     MachinePrice (*machinePriceFor)(const Parameters&) = &Backend::machinePriceFor;
+    MachineInventory* (*makeInventory)(QObject*) = &Backend::makeInventory;
 };
 
 // The entry of a Backend subclass with `static BackendTraits describe()` and a constructor taking the Context.
@@ -33,6 +34,7 @@ template<class B> Entry entry()
     e.conditionDetail = &B::conditionDetail;
     e.machinePriceAt = &B::machinePriceAt;
     e.machinePriceFor = &B::machinePriceFor;
+    e.makeInventory = &B::makeInventory;
     return e;
 }
 
@@ -61,6 +63,9 @@ QString conditionDetail(const QString& name, const DeploymentState::Condition& c
 // Backend::machinePriceAt and machinePriceFor of the named backend; unknown for a name not registered.
 MachinePrice machinePrice(const QString& name, const QString& place, const QString& machine);
 MachinePrice machinePrice(const QString& name, const Parameters& parameters);
+// The inventories of the backends that can find their machines through a cloud's API (Backend::makeInventory),
+// owned by parent; empty when none can.
+QList<MachineInventory*> inventories(QObject* parent);
 // nullptr and *error (bad input, naming the known ones) for a name not registered.
 std::unique_ptr<Backend> create(const QString& name, const Backend::Context& context, Result* error = nullptr);
 

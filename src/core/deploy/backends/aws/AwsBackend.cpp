@@ -5,6 +5,7 @@
 #include "AsyncCommand.h"
 #include "CredentialStore.h"
 #include "Docker.h"
+#include "Ec2Inventory.h"
 #include "Settings.h"
 #include "ShellWords.h"
 #include "aws/AwsParameters.h"
@@ -107,6 +108,11 @@ QString AwsBackend::sshCidr(const DeployOptions& options) const
     return {};
 }
 
+MachineInventory* AwsBackend::makeInventory(QObject* parent)
+{
+    return new Ec2Inventory(parent);
+}
+
 int AwsBackend::slotsPerHost() const
 {
     return m_context.experiment.parameters().awsMachines() > 0 ? Backend::slotsPerHost() : 1;
@@ -116,6 +122,31 @@ int AwsBackend::machineCount(int conditionCount) const
 {
     const int wanted = m_context.experiment.parameters().awsMachines();
     return wanted > 0 ? std::min(wanted, conditionCount) : conditionCount;
+}
+
+void AwsBackend::interrupt(std::function<void()> done)
+{
+    // A terraform killed mid-apply could leave instances its state never learns of, and its lock held: it is
+    // interrupted (SIGINT), and finishes the calls under way, saves what it made and releases the lock. Its own
+    // callback reports a failure, which the stopped deploy does not show.
+    QList<CommandRunner*> running;
+    for (CommandRunner* runner : findChildren<CommandRunner*>(Qt::FindDirectChildrenOnly)) {
+        if (runner->isRunning())
+            running << runner;
+    }
+    if (running.isEmpty()) {
+        done();
+        return;
+    }
+    Q_EMIT progress(QStringLiteral("interrupting terraform: it saves what it made and releases its lock"));
+    auto left = std::make_shared<int>(static_cast<int>(running.size()));
+    for (CommandRunner* runner : std::as_const(running)) {
+        connect(runner, &CommandRunner::finished, this, [left, done] {
+            if (--*left == 0)
+                done();
+        });
+        runner->interrupt();
+    }
 }
 
 int AwsBackend::bootAttempts() const

@@ -19,6 +19,7 @@ public:
     static MachinePrice machinePriceAt(const QString& region, const QString& instanceType);
     // parameters.json's region and instance type, else those stored by setup, and their price.
     static MachinePrice machinePriceFor(const Parameters& parameters);
+    static MachineInventory* makeInventory(QObject* parent);
     bool preassignsHosts() const override { return true; }
     // One condition at a time on a machine of its own; max_parallel where aws_machines shares the machines.
     int slotsPerHost() const override;
@@ -30,14 +31,15 @@ public:
     void provision(DeploymentState* state, const DeployOptions& options, Done done) override;
     void release(DeploymentState* state, Done done) override;
     void releaseConditions(DeploymentState* state, const QList<int>& positions, Done done) override;
+    void interrupt(std::function<void()> done) override;
     int bootAttempts() const override;
     int bootIntervalSeconds() const override { return 5; }
     void wake(DeploymentState* state, const QSet<int>& positions, Woken then) override;
     void sleep(DeploymentState* state, const QStringList& slugs, Done done) override;
     void explainUnreachable(DeploymentState* state, std::function<void(const QList<int>&)> then) override;
     // What EC2 says (instance state by condition slug; missing: dropped by the refresh, so terminated) of the
-    // machines of these unreachable conditions: a terminated one's condition is preempted (spot) or lost.
-    // Returns the positions changed.
+    // machines of these unreachable conditions: a terminated one's condition is preempted (spot) or lost (on
+    // demand), both Phase::Preempted: run again on a new machine within max_retries. Returns the positions changed.
     QList<int> explainGone(DeploymentState* state, const QStringList& slugs,
                            const QMap<QString, QString>& instanceStates, bool spot);
 

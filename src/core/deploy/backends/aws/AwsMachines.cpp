@@ -301,28 +301,49 @@ QList<int> AwsBackend::explainGone(DeploymentState* state, const QStringList& sl
         DeploymentState::Condition& c = state->conditions[i];
         // A refresh drops a terminated instance from the state: missing is gone too.
         const QString now = instanceStates.value(c.slug);
-        if (!slugs.contains(c.slug)
-            || (!now.isEmpty() && now != QLatin1String("terminated") && now != QLatin1String("shutting-down")))
+        if (!slugs.contains(c.slug))
             continue;
         DeploymentState::Host* host = state->host(c.host);
+        if (now == QLatin1String("stopped") || now == QLatin1String("stopping")) {
+            // It stopped itself (its idle stop once its runs ended, before a status round saw them end) or was
+            // stopped through EC2: its disk and what ran there are kept. Stopped, as EC2 says, not lost; sync and
+            // terminate start it (wake), and a status round then reads how its runs ended.
+            if (c.phase != Phase::Unreachable)
+                c.lastRunPhase = c.phase;
+            c.phase = Phase::Stopped;
+            if (host)
+                host->message = QStringLiteral("EC2 says its instance is %1; sync starts it").arg(now);
+            Q_EMIT progress(QStringLiteral("%1: its machine is %2 (EC2); `logistician sync` starts it and fetches "
+                                           "the results")
+                                .arg(c.slug, now));
+            changed << i;
+            continue;
+        }
+        if (!now.isEmpty() && now != QLatin1String("terminated") && now != QLatin1String("shutting-down"))
+            continue;
+        // Either way its machine is gone with what ran there: the condition is run again on a new machine,
+        // by a watcher while max_retries allows (Rerun::preemptedToRetry), or by deploy --rerun-failed.
+        c.phase = Phase::Preempted;
+        c.lastRunPhase = Phase::Preempted;
+        const bool retried = c.attempt < c.lastAttempt;
         if (spot) {
-            c.phase = Phase::Preempted;
-            c.lastRunPhase = Phase::Preempted;
             if (host)
                 host->message = QStringLiteral("its spot instance was taken back by AWS");
-            Q_EMIT progress(QStringLiteral("%1: preempted: AWS took its spot machine back; deploy "
-                                           "--rerun-failed runs it again on a new one")
-                                .arg(c.slug));
+            Q_EMIT progress(QStringLiteral("%1: preempted: AWS took its spot machine back; %2")
+                                .arg(c.slug,
+                                     retried ? QStringLiteral("a watcher runs it again on a new one")
+                                             : QStringLiteral("deploy --rerun-failed runs it again on a new "
+                                                              "one")));
         } else {
-            // Not by Logistician (it releases machines through terraform, and marks them): lost for good. Its
-            // last run phase says so, and no refresh asks about it again.
-            c.phase = Phase::Unreachable;
-            c.lastRunPhase = Phase::Terminated;
+            // Not by Logistician (it releases machines through terraform, and marks them): lost, as a spot machine
+            // taken back is.
             if (host)
                 host->message = QStringLiteral("its instance was terminated outside Logistician");
-            Q_EMIT progress(QStringLiteral("%1: lost: EC2 says its machine is %2; terminate, then deploy to run it "
-                                           "again")
-                                .arg(c.slug, now.isEmpty() ? QStringLiteral("gone") : now));
+            Q_EMIT progress(QStringLiteral("%1: lost: EC2 says its machine is %2; %3")
+                                .arg(c.slug, now.isEmpty() ? QStringLiteral("gone") : now,
+                                     retried ? QStringLiteral("a watcher runs it again on a new one (max_retries)")
+                                             : QStringLiteral("no retry left (max_retries): deploy --rerun-failed "
+                                                              "runs it again on a new one")));
         }
         changed << i;
     }
