@@ -129,6 +129,12 @@ void TestDeployOperations::statusAppliesTheHostsAnswer()
 void TestDeployOperations::statusAsksOnlyStartedConditions()
 {
     auto ctx = sshContext();
+    // Ended, synced, its last attempt: nothing of it can change, so it is not asked about (watching is cheap).
+    QCOMPARE(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), {}), (QList<int> { 0 }));
+    ctx->state.conditions[1].lastAttempt = 2; // a retry to come
+    QCOMPARE(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), {}), (QList<int> { 0, 1 }));
+    ctx->state.conditions[1].lastAttempt = 1;
+    ctx->state.conditions[1].syncedAt = QDateTime(); // its results not here yet
     QCOMPARE(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), {}), (QList<int> { 0, 1 }));
     QCOMPARE(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), { 0 }), (QList<int> { 1 }));
     ctx->state.conditions[1].phase = Phase::Terminated;
@@ -138,14 +144,18 @@ void TestDeployOperations::statusAsksOnlyStartedConditions()
     ctx->state.conditions[0].phase = Phase::Preempted;
     QVERIFY(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), {}).isEmpty());
     ctx->state.conditions[0].phase = Phase::Running;
-    // The script asks about the host's runner, and each condition with its remote data folder, container name
-    // and the runner's claim.
-    const QString script = StatusRound::script(*ctx, ctx->state.hosts[0], { 0 });
+    // The script asks about the host's runner, and each condition with its remote data folder, container name,
+    // the runner's claim and which of the wrapper's times the state has already (they are not read again).
+    ctx->state.conditions[1].phase = Phase::Succeeded;
+    ctx->state.conditions[2].host = QStringLiteral("me@a");
+    const QString script = StatusRound::script(*ctx, ctx->state.hosts[0], { 0, 1, 2 });
     QVERIFY2(script.contains(QStringLiteral("\nr /home/me/logistician/exp/runner-me-a\n")), qPrintable(script));
-    QVERIFY2(script.contains(QStringLiteral("\ns %1 /home/me/logistician/exp/%1/data logistician-exp-%1 "
-                                            "/home/me/logistician/exp/runner-me-a/claims/%1\n")
-                                 .arg(ctx->state.conditions[0].slug)),
+    const QString line = QStringLiteral("\ns %1 /home/me/logistician/exp/%1/data logistician-exp-%1 "
+                                        "/home/me/logistician/exp/runner-me-a/claims/%1%2\n");
+    QVERIFY2(script.contains(line.arg(ctx->state.conditions[0].slug, QStringLiteral(" started"))),
              qPrintable(script));
+    QVERIFY2(script.contains(line.arg(ctx->state.conditions[1].slug, QStringLiteral(" ended"))), qPrintable(script));
+    QVERIFY2(script.contains(line.arg(ctx->state.conditions[2].slug, QString())), qPrintable(script));
 }
 
 void TestDeployOperations::unreachableHostEndsItsConditions()
