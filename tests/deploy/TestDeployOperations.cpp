@@ -152,8 +152,7 @@ void TestDeployOperations::statusAsksOnlyStartedConditions()
     QVERIFY2(script.contains(QStringLiteral("\nr /home/me/logistician/exp/runner-me-a\n")), qPrintable(script));
     const QString line = QStringLiteral("\ns %1 /home/me/logistician/exp/%1/data logistician-exp-%1 "
                                         "/home/me/logistician/exp/runner-me-a/claims/%1%2\n");
-    QVERIFY2(script.contains(line.arg(ctx->state.conditions[0].slug, QStringLiteral(" started"))),
-             qPrintable(script));
+    QVERIFY2(script.contains(line.arg(ctx->state.conditions[0].slug, QStringLiteral(" started"))), qPrintable(script));
     QVERIFY2(script.contains(line.arg(ctx->state.conditions[1].slug, QStringLiteral(" ended"))), qPrintable(script));
     QVERIFY2(script.contains(line.arg(ctx->state.conditions[2].slug, QString())), qPrintable(script));
 }

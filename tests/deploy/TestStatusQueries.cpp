@@ -10,10 +10,10 @@
 #include "deploy/DeployContext.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QStandardPaths>
-#include <QDirIterator>
 #include <QTest>
 #include <csignal>
 #include <sys/stat.h>
@@ -57,8 +57,8 @@ void TestStatusQueries::initTestCase()
     QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("bin"))));
     QFile f(m_wrapper);
     QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("#!/bin/sh\nprintf '%s\\n' \"${LOGISTICIAN_TEST_WHO:+$LOGISTICIAN_TEST_WHO: }$*\" >> '"
-            + m_calls.toUtf8() + "'\nexec '" + realDocker.toUtf8() + "' \"$@\"\n");
+    f.write("#!/bin/sh\nprintf '%s\\n' \"${LOGISTICIAN_TEST_WHO:+$LOGISTICIAN_TEST_WHO: }$*\" >> '" + m_calls.toUtf8()
+            + "'\nexec '" + realDocker.toUtf8() + "' \"$@\"\n");
     f.close();
     QVERIFY(f.setPermissions(f.permissions() | QFileDevice::ExeOwner));
 }
