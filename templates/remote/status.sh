@@ -102,23 +102,14 @@ s() {
             return
             ;;
         esac
-        if [ -n "$alive" ] && [ ! -e "$c/exit" ]; then
-            case $claim in
-            started)
-                # Its runner records its end: until then it runs. (Unless an earlier runner there
-                # started it, one that was killed: then the engine says.)
-                if [ "$c/state" -nt "$rdir/runner.pid" ]; then
-                    t "$l"
-                    printf '%s\tcontainer\trunning\t%s\n' "$1" "$a"
-                    return
-                fi
-                ;;
-            '')
-                # Its runner is starting it.
-                printf '%s\tqueued\n' "$1"
-                return
-                ;;
-            esac
+        # Started by the runner alive there, which records its end: until then it runs. (Not when
+        # an earlier runner, one that was killed, started it: then the engine says. Nor while it is
+        # being started: its container may be there already.)
+        if [ "$claim" = started ] && [ -n "$alive" ] && [ ! -e "$c/exit" ] \
+            && [ "$c/state" -nt "$rdir/runner.pid" ]; then
+            t "$l"
+            printf '%s\tcontainer\trunning\t%s\n' "$1" "$a"
+            return
         fi
         # Started, and still running or ended without the runner's record: q asks the engine.
         n=$((n + 1))
