@@ -43,7 +43,8 @@ touch retries
 
 # Once $key's container ended: its log saved (so sync need not ask the engine), then its exit code.
 ended() {
-    sh "./$key.sh" ended </dev/null >>"claims/$key/start.log" 2>&1
+    # (Not when terminate saved it first, before it removed the container.)
+    [ -e "claims/$key/saved" ] || sh "./$key.sh" ended </dev/null >>"claims/$key/start.log" 2>&1
     : > "claims/$key/saved"
     echo "$code" > "claims/$key/exit"
 }

@@ -3,6 +3,7 @@
 #   keep_output ROOT REL FILE COMMAND...   COMMAND's stdout and stderr saved as ROOT/REL/FILE
 #   follow_output ROOT REL FILE COMMAND... the same, in the background
 #   keep_unless SAVED ROOT REL FILE COMMAND... keep_output, unless the file SAVED exists (the runner saved it)
+#   keep_once SAVED ROOT REL FILE COMMAND...   the same, then makes SAVED (terminate: the runner saves it no more)
 # ROOT is a container's /data: the container can make anything below it a symbolic link (to ~/.profile,
 # say), even while this runs. So the folders of REL are entered one at a time with cd -P, made when
 # missing, and the shell's own folder is checked to be ROOT/REL for real before FILE is made relative to
@@ -34,5 +35,11 @@ keep_output() {
 follow_output() { keep_output "$@" >/dev/null 2>&1 & }
 keep_unless() {
     [ -e "$1" ] || { shift; keep_output "$@"; }
+    true
+}
+keep_once() {
+    [ -e "$1" ] && return 0
+    keep_unless "$@"
+    : >"$1" 2>/dev/null
     true
 }

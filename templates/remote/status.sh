@@ -112,8 +112,13 @@ s() {
             return
         fi
         # Started, and still running or ended without the runner's record: q asks the engine.
+        # One this runner is starting (its claim newer than runner.pid) it records the end of.
+        mine=
+        if [ -n "$alive" ] && [ ! -e "$c/exit" ] && [ "$c" -nt "$rdir/runner.pid" ]; then
+            mine=1
+        fi
         n=$((n + 1))
-        eval "k$n=\$1 l$n=\$l c$n=\$3 w$n=\$known"
+        eval "k$n=\$1 l$n=\$l c$n=\$3 w$n=\$known m$n=\$mine"
         return
     fi
     # The wrapper's times are only shown (the core reads them as dates, nothing else).
@@ -132,7 +137,7 @@ q() {
     answer=$(@DOCKER@ inspect -f '{{.Name}} {{.State.Status}} {{.State.ExitCode}}' "$@" 2>/dev/null)
     i=1
     while [ "$i" -le "$n" ]; do
-        eval "k=\$k$i l=\$l$i c=\$c$i known=\$w$i"
+        eval "k=\$k$i l=\$l$i c=\$c$i known=\$w$i mine=\$m$i"
         i=$((i + 1))
         st=missing
         while IFS= read -r line; do
@@ -145,6 +150,8 @@ q() {
         done <<EOF
 $answer
 EOF
+        # Ended while its runner, alive, records it (log, then exit code): it runs until then.
+        case $mine$st in 1'exited '*) st=running ;; esac
         case $st in
         'exited '[0-9]*)
             t "$l" end

@@ -432,8 +432,15 @@ void TestDeployOperations::terminateLocalSavesLogs()
     QVERIFY(p.unsafe.isEmpty()); // local results are already here
     QCOMPARE(p.hosts.size(), 1);
     QCOMPARE(p.hosts.at(0).logs.size(), 2); // one terminated earlier saved its log then
+    // Once: unless the runner saved it already, and then it saves it no more (its claim's "saved").
     QCOMPARE(p.hosts.at(0).logs.at(0).mid(1),
-             (QStringList { ctx->localDataDir(ctx->state.conditions[0], 1), QStringLiteral("logs") }));
+             (QStringList { ctx->localDataDir(ctx->state.conditions[0], 1), QStringLiteral("logs"),
+                            ctx->runnerDir(ctx->state.hosts[0]) + QStringLiteral("/claims/")
+                                + ctx->state.conditions[0].attemptKey(1) + QStringLiteral("/saved") }));
+    QVERIFY2(TerminateOperation::script(QStringLiteral("docker"), p.hosts.at(0))
+                 .contains(QStringLiteral("\nkeep_once %1 %2 logs docker.txt docker logs ")
+                               .arg(p.hosts.at(0).logs.at(0).value(3), p.hosts.at(0).logs.at(0).value(1))),
+             qPrintable(TerminateOperation::script(QStringLiteral("docker"), p.hosts.at(0))));
     QVERIFY(p.hosts.at(0).dirs.isEmpty());
 }
 
