@@ -26,6 +26,7 @@
 #     saved      once the container ended, its log is saved into its folder ("sh KEY.sh ended")
 #     exit       then the container's exit code (docker wait): an attempt with a state "started" and no
 #                exit runs (status asks the engine nothing about it while this runner is alive)
+#     uploaded   its folder is in the results store (only with KEY.upload.sh; upload.log says why not)
 #   runner.done  once every worker has finished
 #
 # Stopping: whoever creates DIR/stop stops the runner from starting anything
@@ -41,12 +42,28 @@ rm -f runner.done
 mkdir -p claims
 touch retries
 
-# Once $key's container ended: its log saved (so sync need not ask the engine), then its exit code.
+# Once $key's container ended: its log saved (so sync need not ask the engine), then its exit code,
+# then its upload (a results store).
 ended() {
     # (Not when terminate saved it first, before it removed the container.)
     [ -e "claims/$key/saved" ] || sh "./$key.sh" ended </dev/null >>"claims/$key/start.log" 2>&1
     : > "claims/$key/saved"
     echo "$code" > "claims/$key/exit"
+    upload final
+}
+
+# With a results store (KEY.upload.sh, see upload.sh): "watch" uploads the running attempt's logs at
+# intervals in the background; "final" stops that, uploads its folder, then marks claims/KEY/uploaded.
+upload() {
+    [ -f "./$key.upload.sh" ] || return 0
+    if [ "$1" = watch ]; then
+        sh "./$key.upload.sh" watch </dev/null >/dev/null 2>&1 &
+        watcher=$!
+        return 0
+    fi
+    [ -z "${watcher:-}" ] || kill "$watcher" 2>/dev/null
+    watcher=
+    sh "./$key.upload.sh" final > "claims/$key/upload.log" 2>&1 && : > "claims/$key/uploaded"
 }
 
 # Runs the claimed attempt $key (container $name), then, while it failed and
@@ -61,11 +78,13 @@ run_claimed() {
         code=
         if sh "./$key.sh" > "claims/$key/start.log" 2>&1; then
             echo started > "claims/$key/state"
+            upload watch
             code=$(@DOCKER@ wait "$name" 2>> "claims/$key/start.log")
-            # The log and the exit code in the background: the slot is free at once.
+            # The log, the exit code and the upload in the background: the slot is free at once.
             ended &
         else
             echo "failed $?" > "claims/$key/state"
+            upload final
         fi
         [ "$code" != 0 ] || return 0
         want=$next
