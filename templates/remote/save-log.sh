@@ -40,6 +40,8 @@ keep_unless() {
 keep_once() {
     [ -e "$1" ] && return 0
     keep_unless "$@"
-    : >"$1" 2>/dev/null
+    # Only in a claim the runner made (never claimed: nothing will save it); true, not the special
+    # built-in ":", so that a failed redirection cannot end the script.
+    [ ! -d "${1%/*}" ] || true 2>/dev/null >"$1"
     true
 }
