@@ -121,6 +121,14 @@ int DeployVerb::execute(const QStringList& arguments)
                                       QStringLiteral("MINUTES"));
     const QCommandLineOption maxRuntime(QStringLiteral("max-runtime"), limitHelp("max_runtime_minutes", "", "no limit"),
                                         QStringLiteral("MINUTES"));
+    const ParameterSchema::Key& machinesKey = ParameterSchema::key(QStringLiteral("aws_machines"));
+    const QCommandLineOption machines(QStringLiteral("machines"),
+                                      QStringLiteral("aws: %1, from 0 to %2 (default: parameters.json's %3).")
+                                          .arg(machinesKey.help)
+                                          .arg(machinesKey.maximum)
+                                          .arg(machinesKey.key),
+                                      QStringLiteral("N"));
+    parser.addOption(machines);
     parser.addOption(autoStop);
     parser.addOption(maxRuntime);
     parser.addOption(rerunFailed);
@@ -162,6 +170,17 @@ int DeployVerb::execute(const QStringList& arguments)
                                                           .arg(option->names().constFirst(), parser.value(*option))
                                                           .arg(ParameterSchema::MaxMinutes)));
         *minutes = value;
+    }
+    if (parser.isSet(machines)) {
+        bool ok = false;
+        const int value = parser.value(machines).toInt(&ok);
+        if (!ok || value < machinesKey.minimum || value > machinesKey.maximum)
+            return Console::exitWith(Result::badInput(QStringLiteral("deploy: --machines: \"%1\" is not a whole "
+                                                                     "number from %2 (one machine per condition) to %3")
+                                                          .arg(parser.value(machines))
+                                                          .arg(machinesKey.minimum)
+                                                          .arg(machinesKey.maximum)));
+        options.awsMachines = value;
     }
     for (const QString& value : parser.values(rerun)) {
         for (const QString& part : value.split(QLatin1Char(','), Qt::SkipEmptyParts))

@@ -30,6 +30,9 @@ QString phaseText(const DeploymentState::Condition& c);
 QString stateText(const DeploymentState::Condition& c)
 {
     const QString slurm = SlurmJob::describe(c);
+    // aws: a condition whose machine EC2 did not launch says why it did not start.
+    if (!c.launchProblem.isEmpty())
+        return QStringLiteral("%1 [not started: %2]").arg(phaseText(c), c.launchProblem);
     return slurm.isEmpty() ? phaseText(c) : QStringLiteral("%1 [slurm %2: %3]").arg(phaseText(c), c.job, slurm);
 }
 

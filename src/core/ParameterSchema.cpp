@@ -96,6 +96,9 @@ QList<Key> make()
         typed(string("aws_ami_user", "Login user", "The user the image lets in over SSH"), Type::String,
               QStringLiteral("admin")),
         volume,
+        integer("aws_machines", 0, 100000, 0, "Machines",
+                "How many EC2 machines a sweep gets, launched by one EC2 Fleet request; the conditions are spread "
+                "over them, max_parallel at a time on each. 0: one machine per condition"),
         string("aws_ssh_cidr", "SSH allowed from", "An IPv4 range such as 203.0.113.7/32: your own address"),
         string("registry", "Registry", "Where the image is pushed once and pulled by every machine: host[:port][/path]",
                &ParameterRules::registry),

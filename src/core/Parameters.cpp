@@ -321,6 +321,10 @@ int Parameters::maxParallel() const
 {
     return integer("max_parallel");
 }
+int Parameters::awsMachines() const
+{
+    return integer("aws_machines");
+}
 QString Parameters::registry() const
 {
     return string("registry");

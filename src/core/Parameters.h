@@ -58,6 +58,7 @@ public:
     QString backend() const; // "local" when unset
     QStringList hosts() const;
     int maxParallel() const; // 1 when unset
+    int awsMachines() const; // aws: machines for the sweep; 0 (unset): one per condition
     QString registry() const;
     int autoStopMinutes() const; // 0 (never) when unset
     int maxRuntimeMinutes() const; // 0 (no limit) when unset

@@ -61,38 +61,8 @@ CommitDialog::CommitDialog(const QString& dir, const QString& focusDir, QWidget*
     auto* messageLabel = new QLabel(tr("&Message:"));
     messageLabel->setBuddy(m_message);
 
-    m_identityBox->setObjectName(QStringLiteral("commitIdentity"));
-    m_name->setObjectName(QStringLiteral("commitAuthorName"));
-    m_name->setAccessibleName(tr("Your name"));
-    m_email->setObjectName(QStringLiteral("commitAuthorEmail"));
-    m_email->setAccessibleName(tr("Your email"));
-    m_email->setPlaceholderText(tr("you@example.org"));
-    auto* identityNote = new QLabel(tr("Git does not know who you are yet (user.name and user.email are not set). "
-                                       "They go into every commit, and are saved in your Git settings "
-                                       "(~/.gitconfig) for the next ones."));
-    identityNote->setObjectName(QStringLiteral("commitIdentityNote"));
-    identityNote->setWordWrap(true);
-    auto* identityForm = new QFormLayout(m_identityBox);
-    identityForm->addRow(identityNote);
-    identityForm->addRow(tr("&Name:"), m_name);
-    identityForm->addRow(tr("&Email:"), m_email);
-    m_identityBox->setVisible(false);
-
-    m_error->setObjectName(QStringLiteral("commitError"));
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette errorPalette = m_error->palette();
-    errorPalette.setColor(QPalette::WindowText, Theme::errorText(palette()));
-    m_error->setPalette(errorPalette);
-    m_error->setVisible(false);
-
-    m_commit = m_buttons->addButton(tr("&Commit"), QDialogButtonBox::AcceptRole);
-    m_commit->setObjectName(QStringLiteral("commitButton"));
-    m_commit->setAccessibleName(tr("Commit"));
-    m_commit->setDefault(true);
-    m_buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("commitCancelButton"));
-    m_buttons->button(QDialogButtonBox::Cancel)->setAccessibleName(tr("Cancel"));
-    m_buttons->button(QDialogButtonBox::Cancel)->setAutoDefault(false); // Enter commits, once Commit is on
+    setUpIdentity();
+    setUpErrorAndButtons();
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_head);
@@ -116,6 +86,45 @@ CommitDialog::CommitDialog(const QString& dir, const QString& focusDir, QWidget*
     m_message->setFocus();
     updateButtons();
     m_status.setFuture(QtConcurrent::run([dir = m_dir] { return readStatus(dir); }));
+}
+
+void CommitDialog::setUpIdentity()
+{
+    m_identityBox->setObjectName(QStringLiteral("commitIdentity"));
+    m_name->setObjectName(QStringLiteral("commitAuthorName"));
+    m_name->setAccessibleName(tr("Your name"));
+    m_email->setObjectName(QStringLiteral("commitAuthorEmail"));
+    m_email->setAccessibleName(tr("Your email"));
+    m_email->setPlaceholderText(tr("you@example.org"));
+    auto* identityNote = new QLabel(tr("Git does not know who you are yet (user.name and user.email are not set). "
+                                       "They go into every commit, and are saved in your Git settings "
+                                       "(~/.gitconfig) for the next ones."));
+    identityNote->setObjectName(QStringLiteral("commitIdentityNote"));
+    identityNote->setWordWrap(true);
+    auto* identityForm = new QFormLayout(m_identityBox);
+    identityForm->addRow(identityNote);
+    identityForm->addRow(tr("&Name:"), m_name);
+    identityForm->addRow(tr("&Email:"), m_email);
+    m_identityBox->setVisible(false);
+}
+
+void CommitDialog::setUpErrorAndButtons()
+{
+    m_error->setObjectName(QStringLiteral("commitError"));
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QPalette errorPalette = m_error->palette();
+    errorPalette.setColor(QPalette::WindowText, Theme::errorText(palette()));
+    m_error->setPalette(errorPalette);
+    m_error->setVisible(false);
+
+    m_commit = m_buttons->addButton(tr("&Commit"), QDialogButtonBox::AcceptRole);
+    m_commit->setObjectName(QStringLiteral("commitButton"));
+    m_commit->setAccessibleName(tr("Commit"));
+    m_commit->setDefault(true);
+    m_buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("commitCancelButton"));
+    m_buttons->button(QDialogButtonBox::Cancel)->setAccessibleName(tr("Cancel"));
+    m_buttons->button(QDialogButtonBox::Cancel)->setAutoDefault(false); // Enter commits, once Commit is on
 }
 
 CommitDialog::~CommitDialog()

@@ -42,6 +42,8 @@ Q_SIGNALS:
     void failed(const QString& message);
 
 private:
+    void setUpIdentity(); // who is committing, asked for when Git does not know
+    void setUpErrorAndButtons();
     struct Status
     {
         Result result;

@@ -52,6 +52,25 @@ void CompactButtonRow::resizeEvent(QResizeEvent* event)
     fit();
 }
 
+bool CompactButtonRow::event(QEvent* event)
+{
+    const bool handled = QWidget::event(event);
+    if (event->type() == QEvent::LayoutRequest) {
+        // A button that appears (Rerun Failed after a failure) needs room the last measure did not count.
+        int shown = 0;
+        for (int i = 0; i < m_layout->count(); ++i) {
+            if (QWidget* w = m_layout->itemAt(i)->widget(); w && !w->isHidden())
+                ++shown;
+        }
+        if (shown != m_shown) {
+            m_shown = shown;
+            m_fullWidth = 0;
+            fit();
+        }
+    }
+    return handled;
+}
+
 void CompactButtonRow::fit()
 {
     // With the names shown the hint is the full width now (fonts and styles change it); while compact, the

@@ -27,6 +27,7 @@ public:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    bool event(QEvent* event) override; // a button shown or hidden: measured again
 
 private:
     void fit();
@@ -36,4 +37,5 @@ private:
     QHash<QAbstractButton*, QString> m_names;
     bool m_compact = false;
     int m_fullWidth = 0; // the row's width with every name shown
+    int m_shown = -1; // how many of its widgets were visible when it was measured
 };

@@ -35,28 +35,53 @@ ConditionsEditor::ConditionsEditor(QWidget* parent)
     , m_toolbar(new CompactButtonRow)
 {
     setObjectName(QStringLiteral("conditionsEditor"));
+    buildToolbar();
+    setUpTable();
+
+    m_summary->setObjectName(QStringLiteral("conditionsSummary"));
+    m_summary->setWordWrap(true); // a long summary wraps rather than widening the window
+    m_problems->setObjectName(QStringLiteral("conditionsProblems"));
+    m_problems->setWordWrap(true);
+    m_problems->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_problems->hide();
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(m_toolbar);
+    layout->addWidget(m_table, 1);
+    buildGridTable(layout);
+    layout->addWidget(m_problems);
+    layout->addWidget(m_summary);
+
+    connect(m_model, &ConditionsModel::changed, this, &ConditionsEditor::updateStatus);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &ConditionsEditor::sizeColumns);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &ConditionsEditor::sizeColumns);
+    updateStatus();
+}
+
+void ConditionsEditor::buildToolbar()
+{
     // The toolbar never makes the window wider: its named buttons drop their names instead.
     m_toolbar->setSpacing(2);
     QStyle* s = style();
-
-    QToolButton* add
+    m_buttons.add
         = addButton(QStringLiteral("addConditionButton"), tr("Add"), s->standardIcon(QStyle::SP_FileDialogNewFolder),
                     tr("Add a condition after the selected one (Ins)"), QKeySequence(Qt::Key_Insert));
-    QToolButton* dup = addButton(QStringLiteral("duplicateConditionButton"), tr("Duplicate"),
-                                 s->standardIcon(QStyle::SP_FileDialogContentsView),
-                                 tr("Duplicate the selected conditions (Ctrl+D)"), QKeySequence(Qt::CTRL | Qt::Key_D));
-    QToolButton* rem
+    m_buttons.duplicate = addButton(
+        QStringLiteral("duplicateConditionButton"), tr("Duplicate"), s->standardIcon(QStyle::SP_FileDialogContentsView),
+        tr("Duplicate the selected conditions (Ctrl+D)"), QKeySequence(Qt::CTRL | Qt::Key_D));
+    m_buttons.remove
         = addButton(QStringLiteral("removeConditionButton"), tr("Remove"), s->standardIcon(QStyle::SP_TrashIcon),
                     tr("Remove the selected conditions (Del)"), QKeySequence(Qt::Key_Delete));
-    QToolButton* up = addButton(QStringLiteral("moveUpButton"), QString(), s->standardIcon(QStyle::SP_ArrowUp),
-                                tr("Move the selected conditions up (Alt+Up)"), QKeySequence(Qt::ALT | Qt::Key_Up));
-    QToolButton* down
+    m_buttons.up = addButton(QStringLiteral("moveUpButton"), QString(), s->standardIcon(QStyle::SP_ArrowUp),
+                             tr("Move the selected conditions up (Alt+Up)"), QKeySequence(Qt::ALT | Qt::Key_Up));
+    m_buttons.down
         = addButton(QStringLiteral("moveDownButton"), QString(), s->standardIcon(QStyle::SP_ArrowDown),
                     tr("Move the selected conditions down (Alt+Down)"), QKeySequence(Qt::ALT | Qt::Key_Down));
     m_toolbar->addSpacing(8);
-    QToolButton* key = addButton(QStringLiteral("addKeyButton"), tr("Add Column…"),
-                                 s->standardIcon(QStyle::SP_FileDialogDetailedView), tr("Add a --key column"));
-    QToolButton* grid = addButton(
+    m_buttons.key = addButton(QStringLiteral("addKeyButton"), tr("Add Column…"),
+                              s->standardIcon(QStyle::SP_FileDialogDetailedView), tr("Add a --key column"));
+    m_buttons.grid = addButton(
         QStringLiteral("generateGridButton"), tr("Generate Grid…"), s->standardIcon(QStyle::SP_FileDialogListView),
         tr("Make every combination of values per key (Ctrl+G)"), QKeySequence(Qt::CTRL | Qt::Key_G));
     m_toolbar->addSpacing(8);
@@ -69,13 +94,13 @@ ConditionsEditor::ConditionsEditor(QWidget* parent)
         = addButton(QStringLiteral("saveConditionsButton"), tr("Save"), s->standardIcon(QStyle::SP_DialogSaveButton),
                     tr("Save the conditions to parameters.json (Ctrl+S)"));
 
-    connect(add, &QToolButton::clicked, this, &ConditionsEditor::addCondition);
-    connect(dup, &QToolButton::clicked, this, &ConditionsEditor::duplicateSelected);
-    connect(rem, &QToolButton::clicked, this, &ConditionsEditor::removeSelected);
-    connect(up, &QToolButton::clicked, this, [this] { moveSelected(-1); });
-    connect(down, &QToolButton::clicked, this, [this] { moveSelected(1); });
-    connect(key, &QToolButton::clicked, this, &ConditionsEditor::addKeyColumn);
-    connect(grid, &QToolButton::clicked, this, &ConditionsEditor::openGridDialog);
+    connect(m_buttons.add, &QToolButton::clicked, this, &ConditionsEditor::addCondition);
+    connect(m_buttons.duplicate, &QToolButton::clicked, this, &ConditionsEditor::duplicateSelected);
+    connect(m_buttons.remove, &QToolButton::clicked, this, &ConditionsEditor::removeSelected);
+    connect(m_buttons.up, &QToolButton::clicked, this, [this] { moveSelected(-1); });
+    connect(m_buttons.down, &QToolButton::clicked, this, [this] { moveSelected(1); });
+    connect(m_buttons.key, &QToolButton::clicked, this, &ConditionsEditor::addKeyColumn);
+    connect(m_buttons.grid, &QToolButton::clicked, this, &ConditionsEditor::openGridDialog);
     connect(undo, &QToolButton::clicked, m_undoStack, &QUndoStack::undo);
     connect(redo, &QToolButton::clicked, m_undoStack, &QUndoStack::redo);
     connect(m_undoStack, &QUndoStack::canUndoChanged, undo, &QToolButton::setEnabled);
@@ -88,7 +113,10 @@ ConditionsEditor::ConditionsEditor(QWidget* parent)
     redo->setEnabled(false);
     connect(m_saveButton, &QToolButton::clicked, this, &ConditionsEditor::saveRequested);
     connect(m_undoStack, &QUndoStack::cleanChanged, this, [this](bool clean) { Q_EMIT modifiedChanged(!clean); });
+}
 
+void ConditionsEditor::setUpTable()
+{
     m_table->setObjectName(QStringLiteral("conditionsTable"));
     m_table->setAccessibleName(tr("Conditions"));
     m_table->setModel(m_model);
@@ -105,44 +133,39 @@ ConditionsEditor::ConditionsEditor(QWidget* parent)
     ViewKeys::install(m_table);
     // The toolbar's commands, by the rows they act on.
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
-    connect(m_table, &QTableView::customContextMenuRequested, this,
-            [this, add, dup, rem, up, down, key, grid](const QPoint& pos) {
-                auto* menu = new QMenu(m_table);
-                menu->setObjectName(QStringLiteral("conditionsContextMenu"));
-                menu->setAttribute(Qt::WA_DeleteOnClose);
-                const auto item = [menu](const QString& text, QToolButton* button) {
-                    QAction* action = menu->addAction(button->icon(), text, button, &QToolButton::click);
-                    action->setEnabled(button->isEnabled());
-                };
-                item(tr("&Add Condition"), add);
-                item(tr("D&uplicate"), dup);
-                item(tr("&Remove"), rem);
-                menu->addSeparator();
-                item(tr("Move &Up"), up);
-                item(tr("Move &Down"), down);
-                menu->addSeparator();
-                QAction* copy = menu->addAction(tr("&Copy Rows"), this, [this] {
-                    QApplication::clipboard()->setText(ViewKeys::selectedRowsAsTsv(m_table));
-                });
-                copy->setShortcut(QKeySequence::Copy); // shown, not bound: the table's own action has the key
-                copy->setShortcutContext(Qt::WidgetShortcut);
-                copy->setEnabled(m_table->selectionModel()->hasSelection());
-                item(tr("Add &Column…"), key);
-                item(tr("&Generate Grid…"), grid);
-                menu->popup(m_table->viewport()->mapToGlobal(pos));
-            });
+    connect(m_table, &QTableView::customContextMenuRequested, this, &ConditionsEditor::showContextMenu);
+}
 
-    m_summary->setObjectName(QStringLiteral("conditionsSummary"));
-    m_summary->setWordWrap(true); // a long summary wraps rather than widening the window
-    m_problems->setObjectName(QStringLiteral("conditionsProblems"));
-    m_problems->setWordWrap(true);
-    m_problems->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_problems->hide();
+void ConditionsEditor::showContextMenu(const QPoint& pos)
+{
+    auto* menu = new QMenu(m_table);
+    menu->setObjectName(QStringLiteral("conditionsContextMenu"));
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    const auto item = [menu](const QString& text, QToolButton* button) {
+        QAction* action = menu->addAction(button->icon(), text, button, &QToolButton::click);
+        action->setEnabled(button->isEnabled());
+    };
+    item(tr("&Add Condition"), m_buttons.add);
+    item(tr("D&uplicate"), m_buttons.duplicate);
+    item(tr("&Remove"), m_buttons.remove);
+    menu->addSeparator();
+    item(tr("Move &Up"), m_buttons.up);
+    item(tr("Move &Down"), m_buttons.down);
+    menu->addSeparator();
+    QAction* copy = menu->addAction(
+        tr("&Copy Rows"), this, [this] { QApplication::clipboard()->setText(ViewKeys::selectedRowsAsTsv(m_table)); });
+    copy->setShortcut(QKeySequence::Copy); // shown, not bound: the table's own action has the key
+    copy->setShortcutContext(Qt::WidgetShortcut);
+    copy->setEnabled(m_table->selectionModel()->hasSelection());
+    item(tr("Add &Column…"), m_buttons.key);
+    // With a parameter_grid the grid is edited in the Settings tab, as the notice says: not offered here.
+    if (m_buttons.grid->isVisible())
+        item(tr("&Generate Grid…"), m_buttons.grid);
+    menu->popup(m_table->viewport()->mapToGlobal(pos));
+}
 
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(6, 6, 6, 6);
-    layout->addWidget(m_toolbar);
-    layout->addWidget(m_table, 1);
+void ConditionsEditor::buildGridTable(QVBoxLayout* layout)
+{
     // parameter_grid's conditions, read-only: they are edited as the grid (Settings tab), not one by one.
     m_gridLabel = new QLabel;
     m_gridLabel->setObjectName(QStringLiteral("gridConditionsLabel"));
@@ -159,13 +182,6 @@ ConditionsEditor::ConditionsEditor(QWidget* parent)
     layout->addWidget(m_gridTable, 1);
     m_gridLabel->hide();
     m_gridTable->hide();
-    layout->addWidget(m_problems);
-    layout->addWidget(m_summary);
-
-    connect(m_model, &ConditionsModel::changed, this, &ConditionsEditor::updateStatus);
-    connect(m_model, &QAbstractItemModel::modelReset, this, &ConditionsEditor::sizeColumns);
-    connect(m_model, &QAbstractItemModel::dataChanged, this, &ConditionsEditor::sizeColumns);
-    updateStatus();
 }
 
 ConditionsEditor::~ConditionsEditor()
@@ -272,6 +288,8 @@ void ConditionsEditor::setParameterGrid(const Parameters::Grid& parameterGrid)
                              .arg(expanded.size()));
     m_gridLabel->setVisible(!expanded.isEmpty());
     m_gridTable->setVisible(!expanded.isEmpty());
+    // Its notice says to edit the grid in the Settings tab: no second way to make one here.
+    m_buttons.grid->setVisible(expanded.isEmpty());
     updateStatus();
 }
 

@@ -11,6 +11,7 @@ class QTableView;
 class QTableWidget;
 class CompactButtonRow;
 class QToolButton;
+class QVBoxLayout;
 class QUndoStack;
 
 // The Conditions tab: the table of experiment_conditions with add, remove,
@@ -51,6 +52,10 @@ Q_SIGNALS:
     void parameterGridEdited(const Parameters::Grid& grid);
 
 private:
+    void buildToolbar();
+    void setUpTable();
+    void buildGridTable(QVBoxLayout* layout);
+    void showContextMenu(const QPoint& pos);
     void sizeColumns();
     QList<int> selectedRows() const;
     void selectRows(int first, int count);
@@ -68,5 +73,15 @@ private:
     QLabel* m_problems;
     CompactButtonRow* m_toolbar;
     QToolButton* m_saveButton = nullptr;
+    struct
+    {
+        QToolButton* add = nullptr;
+        QToolButton* duplicate = nullptr;
+        QToolButton* remove = nullptr;
+        QToolButton* up = nullptr;
+        QToolButton* down = nullptr;
+        QToolButton* key = nullptr;
+        QToolButton* grid = nullptr; // not offered with a parameter_grid: that is edited on the Settings tab
+    } m_buttons;
     int m_gridConditions = 0;
 };

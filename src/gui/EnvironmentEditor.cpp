@@ -5,9 +5,12 @@
 #include "ElidedLabel.h"
 #include "Theme.h"
 
+#include <QAction>
 #include <QFile>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QSaveFile>
 #include <QStyle>
@@ -50,11 +53,94 @@ EnvironmentEditor::EnvironmentEditor(QWidget* parent)
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addLayout(top);
     layout->addWidget(m_editor, 1);
+    layout->addLayout(buildFindBar());
 
     connect(m_editor->document(), &QTextDocument::modificationChanged, this, [this](bool modified) {
         m_saveButton->setEnabled(modified);
         Q_EMIT modifiedChanged(modified);
     });
+}
+
+QLayout* EnvironmentEditor::buildFindBar()
+{
+    // Ctrl+F: a find bar under the editor. Enter finds the next match (from the top again after the
+    // last), Shift+Enter the one before, Escape closes it and returns to the text.
+    m_find = new QLineEdit;
+    m_find->setObjectName(QStringLiteral("dockerfileFind"));
+    m_find->setAccessibleName(tr("Find in the Dockerfile"));
+    m_find->setPlaceholderText(tr("Find (Enter: next, Shift+Enter: previous, Esc: close)"));
+    m_find->setClearButtonEnabled(true);
+    m_find->installEventFilter(this);
+    m_findStatus = new QLabel;
+    m_findStatus->setObjectName(QStringLiteral("dockerfileFindStatus"));
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(m_find, 1);
+    bar->addWidget(m_findStatus);
+    m_find->hide();
+    m_findStatus->hide();
+    auto* find = new QAction(tr("Find in the Dockerfile"), this);
+    find->setObjectName(QStringLiteral("actionFindInDockerfile"));
+    find->setShortcut(QKeySequence::Find);
+    find->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(find, &QAction::triggered, this, [this] {
+        const QString selected = m_editor->textCursor().selectedText();
+        if (!selected.isEmpty() && !selected.contains(QChar::ParagraphSeparator))
+            m_find->setText(selected);
+        m_find->show();
+        m_findStatus->show();
+        m_find->setFocus(Qt::ShortcutFocusReason);
+        m_find->selectAll();
+    });
+    addAction(find);
+    connect(m_find, &QLineEdit::returnPressed, this, [this] { findNext(false); });
+    connect(m_find, &QLineEdit::textEdited, this, [this] {
+        // As you type: from where the match being typed starts.
+        QTextCursor cursor = m_editor->textCursor();
+        cursor.setPosition(cursor.selectionStart());
+        m_editor->setTextCursor(cursor);
+        findNext(false);
+    });
+    return bar;
+}
+
+bool EnvironmentEditor::findNext(bool backward)
+{
+    const QString text = m_find->text();
+    m_findStatus->clear();
+    if (text.isEmpty())
+        return false;
+    const QTextDocument::FindFlags flags = backward ? QTextDocument::FindBackward : QTextDocument::FindFlags();
+    if (m_editor->find(text, flags))
+        return true;
+    // Wrap around once.
+    const QTextCursor kept = m_editor->textCursor();
+    QTextCursor from = kept;
+    from.movePosition(backward ? QTextCursor::End : QTextCursor::Start);
+    m_editor->setTextCursor(from);
+    if (m_editor->find(text, flags))
+        return true;
+    m_editor->setTextCursor(kept);
+    m_findStatus->setText(tr("Not found"));
+    return false;
+}
+
+bool EnvironmentEditor::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_find && event->type() == QEvent::KeyPress) {
+        const auto* key = static_cast<QKeyEvent*>(event);
+        if (key->key() == Qt::Key_Escape) {
+            m_find->hide();
+            m_findStatus->hide();
+            m_editor->setFocus(Qt::OtherFocusReason);
+            return true;
+        }
+        if ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter)
+            && key->modifiers().testFlag(Qt::ShiftModifier)) {
+            findNext(true);
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void EnvironmentEditor::load(const QString& dockerfilePath)

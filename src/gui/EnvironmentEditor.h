@@ -4,6 +4,8 @@
 #include <QWidget>
 
 class QLabel;
+class QLayout;
+class QLineEdit;
 class QPlainTextEdit;
 class QToolButton;
 
@@ -20,14 +22,23 @@ public:
     bool isModified() const;
     QString path() const { return m_path; }
     QPlainTextEdit* editor() const { return m_editor; }
+    // The find bar's next match (Enter) or the one before (Shift+Enter), wrapping around; false: none.
+    bool findNext(bool backward);
 
 Q_SIGNALS:
     void modifiedChanged(bool modified);
     void saveRequested();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override; // the find bar's Escape and Shift+Enter
+
 private:
+    QLayout* buildFindBar();
+
     QString m_path;
     QPlainTextEdit* m_editor;
     class ElidedLabel* m_pathLabel;
     QToolButton* m_saveButton;
+    QLineEdit* m_find = nullptr;
+    QLabel* m_findStatus = nullptr;
 };

@@ -25,34 +25,7 @@ ExperimentPage::ExperimentPage(QWidget* parent)
 {
     m_ui->setupUi(this);
     setObjectName(QStringLiteral("experimentPage"));
-    QFont title = m_ui->experimentTitle->font();
-    title.setPointSizeF(title.pointSizeF() * 1.35);
-    title.setBold(true);
-    m_ui->experimentTitle->setFont(title);
-    QPalette muted = m_ui->experimentPath->palette();
-    muted.setColor(QPalette::WindowText, Theme::mutedText(palette()));
-    m_ui->experimentPath->setPalette(muted);
-    // The folder's path takes what room the header leaves, shortened in the middle (whole in its
-    // tooltip), so a long path never makes the window wider than a small screen.
-    m_ui->experimentPath->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    m_ui->experimentPath->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    m_ui->experimentPath->installEventFilter(this);
-    m_ui->headerLayout->setStretchFactor(m_ui->experimentPath, 1);
-    // A long experiment name is shortened too (whole in its tooltip): it never needs more than its text.
-    m_ui->experimentTitle->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    m_ui->experimentTitle->setMinimumWidth(80);
-    m_ui->experimentTitle->installEventFilter(this);
-    m_ui->headerLayout->setStretchFactor(m_ui->experimentTitle, 1);
-
-    QPalette banner = m_ui->errorBanner->palette();
-    banner.setColor(QPalette::Window, Theme::errorBackground(palette()));
-    m_ui->errorBanner->setPalette(banner);
-    const int iconSize = style()->pixelMetric(QStyle::PM_LargeIconSize);
-    m_ui->errorBannerIcon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxCritical).pixmap(iconSize, iconSize));
-    m_ui->errorBanner->hide();
-    m_ui->experimentTabs->setTabIcon(0, style()->standardIcon(QStyle::SP_FileDialogDetailedView));
-    m_ui->experimentTabs->setTabIcon(1, style()->standardIcon(QStyle::SP_FileIcon));
-    m_ui->experimentTabs->setTabIcon(2, style()->standardIcon(QStyle::SP_MediaPlay));
+    styleHeader();
 
     connect(m_ui->reloadButton, &QPushButton::clicked, this, &ExperimentPage::reload);
     connect(m_ui->conditionsTab, &ConditionsEditor::modifiedChanged, this, &ExperimentPage::modifiedChanged);
@@ -100,6 +73,38 @@ ExperimentPage::ExperimentPage(QWidget* parent)
         m_ui->experimentTabs->setTabToolTip(i, QString(m_tabTitles.last()).remove(QLatin1Char('&')));
     }
     connect(this, &ExperimentPage::modifiedChanged, this, &ExperimentPage::updateTabMarks);
+}
+
+void ExperimentPage::styleHeader()
+{
+    QFont title = m_ui->experimentTitle->font();
+    title.setPointSizeF(title.pointSizeF() * 1.35);
+    title.setBold(true);
+    m_ui->experimentTitle->setFont(title);
+    QPalette muted = m_ui->experimentPath->palette();
+    muted.setColor(QPalette::WindowText, Theme::mutedText(palette()));
+    m_ui->experimentPath->setPalette(muted);
+    // The folder's path takes what room the header leaves, shortened in the middle (whole in its
+    // tooltip), so a long path never makes the window wider than a small screen.
+    m_ui->experimentPath->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_ui->experimentPath->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_ui->experimentPath->installEventFilter(this);
+    m_ui->headerLayout->setStretchFactor(m_ui->experimentPath, 1);
+    // A long experiment name is shortened too (whole in its tooltip): it never needs more than its text.
+    m_ui->experimentTitle->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_ui->experimentTitle->setMinimumWidth(80);
+    m_ui->experimentTitle->installEventFilter(this);
+    m_ui->headerLayout->setStretchFactor(m_ui->experimentTitle, 1);
+
+    QPalette banner = m_ui->errorBanner->palette();
+    banner.setColor(QPalette::Window, Theme::errorBackground(palette()));
+    m_ui->errorBanner->setPalette(banner);
+    const int iconSize = style()->pixelMetric(QStyle::PM_LargeIconSize);
+    m_ui->errorBannerIcon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxCritical).pixmap(iconSize, iconSize));
+    m_ui->errorBanner->hide();
+    m_ui->experimentTabs->setTabIcon(0, style()->standardIcon(QStyle::SP_FileDialogDetailedView));
+    m_ui->experimentTabs->setTabIcon(1, style()->standardIcon(QStyle::SP_FileIcon));
+    m_ui->experimentTabs->setTabIcon(2, style()->standardIcon(QStyle::SP_MediaPlay));
 }
 
 void ExperimentPage::updateTabMarks()

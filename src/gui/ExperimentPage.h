@@ -66,6 +66,7 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    void styleHeader(); // the title, the path, the error banner and the tabs' icons
     void showBanner(const QString& message);
     void elidePath();
     void fitTabs();

@@ -130,6 +130,32 @@ private:
     bool m_first = true;
 };
 
+namespace {
+
+// A titled group of the form, added to the column: the box and its form.
+std::pair<QGroupBox*, QFormLayout*> addGroup(QVBoxLayout* column, const QString& title, const QString& name)
+{
+    auto* box = new QGroupBox(title);
+    box->setObjectName(name);
+    auto* form = new QFormLayout(box);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    column->addWidget(box);
+    return std::make_pair(box, form);
+}
+
+QScrollArea* scrollFor(QWidget* content)
+{
+    auto* scroll = new QScrollArea;
+    scroll->setObjectName(QStringLiteral("experimentSettingsScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(content);
+    return scroll;
+}
+
+} // namespace
+
 ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     : QWidget(parent)
     , m_undo(new QUndoStack(this))
@@ -138,15 +164,7 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     auto* content = new QWidget;
     auto* column = new QVBoxLayout(content);
 
-    auto group = [&](const QString& title, const QString& name) {
-        auto* box = new QGroupBox(title);
-        box->setObjectName(name);
-        auto* form = new QFormLayout(box);
-        form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-        form->setRowWrapPolicy(QFormLayout::WrapLongRows);
-        column->addWidget(box);
-        return std::make_pair(box, form);
-    };
+    auto group = [column](const QString& title, const QString& name) { return addGroup(column, title, name); };
 
     auto [commandBox, command] = group(tr("Command"), QStringLiteral("commandGroup"));
     auto* commandEdit = new QLineEdit;
@@ -155,27 +173,7 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     addField(command, QStringLiteral("parameter_grid"), Kind::Grid, listEdit(4));
 
     auto [machinesBox, machines] = group(tr("Backend and machines"), QStringLiteral("machinesGroup"));
-    m_backend = new QComboBox;
-    // The longest choice must not widen the form past a small window.
-    m_backend->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_backend->setMinimumContentsLength(16);
-    for (const BackendTraits& backend : BackendRegistry::all())
-        m_backend->addItem(backend.label, backend.name);
-    addField(machines, QStringLiteral("backend"), Kind::Choice, m_backend);
-    m_hosts = listEdit(3);
-    addField(machines, QStringLiteral("hosts"), Kind::Lines, m_hosts);
-    m_testHosts = new QPushButton(tr("Test &Connection"));
-    m_testHosts->setObjectName(QStringLiteral("testHostsButton"));
-    m_testHosts->setToolTip(tr("Log in to each host with the setup key and ask its Docker engine for its version"));
-    m_hostAnswers = new QLabel;
-    m_hostAnswers->setObjectName(QStringLiteral("hostAnswers"));
-    m_hostAnswers->setWordWrap(true);
-    m_hostAnswers->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto* testRow = new QHBoxLayout;
-    testRow->addWidget(m_testHosts, 0, Qt::AlignTop);
-    testRow->addWidget(m_hostAnswers, 1);
-    machines->addRow(QString(), testRow);
-    connect(m_testHosts, &QPushButton::clicked, this, &ExperimentSettingsEditor::testHosts);
+    buildMachinesGroup(machines);
 
     auto [awsBox, aws] = group(tr("AWS machines"), QStringLiteral("awsGroup"));
     m_awsGroup = awsBox;
@@ -203,6 +201,9 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
                            .arg(Terraform::defaultRootVolumeGb(true)),
                        tr(" GB")));
     m_fields.last().removeAtMinimum = true;
+    addField(aws, QStringLiteral("aws_machines"), Kind::Number,
+             numberBox(QStringLiteral("aws_machines"), tr("one per condition"), tr(" machines")));
+    m_fields.last().removeAtMinimum = true;
     addField(aws, QStringLiteral("aws_ssh_cidr"), Kind::Text, line(tr("asked when deploying")));
     m_cidrWarning = new QLabel;
     m_cidrWarning->setObjectName(QStringLiteral("sshRangeWarning"));
@@ -214,6 +215,52 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     addField(registry, QStringLiteral("registry"), Kind::Text, line(tr("none: the image is built on each machine")));
 
     auto [limitsBox, limits] = group(tr("Limits"), QStringLiteral("limitsGroup"));
+    addLimitFields(limits);
+    column->addStretch(1);
+
+    QScrollArea* scroll = scrollFor(content);
+
+    QLayout* buttons = buildButtonRow();
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 6, 6); // the buttons keep off the window's edge
+    layout->addWidget(scroll, 1);
+    layout->addLayout(buttons);
+    connect(m_backend, &QComboBox::currentIndexChanged, this, &ExperimentSettingsEditor::updateBackendGroups);
+    for (Field& f : m_fields)
+        f.current = text(f);
+    fieldEdited();
+}
+
+ExperimentSettingsEditor::~ExperimentSettingsEditor() = default;
+
+void ExperimentSettingsEditor::buildMachinesGroup(QFormLayout* machines)
+{
+    m_backend = new QComboBox;
+    // The longest choice must not widen the form past a small window.
+    m_backend->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_backend->setMinimumContentsLength(16);
+    for (const BackendTraits& backend : BackendRegistry::all())
+        m_backend->addItem(backend.label, backend.name);
+    addField(machines, QStringLiteral("backend"), Kind::Choice, m_backend);
+    m_hosts = listEdit(3);
+    addField(machines, QStringLiteral("hosts"), Kind::Lines, m_hosts);
+    m_testHosts = new QPushButton(tr("Test &Connection"));
+    m_testHosts->setObjectName(QStringLiteral("testHostsButton"));
+    m_testHosts->setToolTip(tr("Log in to each host with the setup key and ask its Docker engine for its version"));
+    m_hostAnswers = new QLabel;
+    m_hostAnswers->setObjectName(QStringLiteral("hostAnswers"));
+    m_hostAnswers->setWordWrap(true);
+    m_hostAnswers->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* testRow = new QHBoxLayout;
+    testRow->addWidget(m_testHosts, 0, Qt::AlignTop);
+    testRow->addWidget(m_hostAnswers, 1);
+    machines->addRow(QString(), testRow);
+    connect(m_testHosts, &QPushButton::clicked, this, &ExperimentSettingsEditor::testHosts);
+}
+
+void ExperimentSettingsEditor::addLimitFields(QFormLayout* limits)
+{
     addField(limits, QStringLiteral("max_parallel"), Kind::Number,
              numberBox(QStringLiteral("max_parallel"), QString(), tr(" per machine")));
     addField(limits, QStringLiteral("auto_stop_minutes"), Kind::Number,
@@ -223,14 +270,10 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     addField(limits, QStringLiteral("max_retries"), Kind::Number,
              numberBox(QStringLiteral("max_retries"), tr("none"), tr(" per condition")));
     m_fields.last().removeAtMinimum = true;
-    column->addStretch(1);
+}
 
-    auto* scroll = new QScrollArea;
-    scroll->setObjectName(QStringLiteral("experimentSettingsScroll"));
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setWidget(content);
-
+QLayout* ExperimentSettingsEditor::buildButtonRow()
+{
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("settingsStatus"));
     m_status->setWordWrap(true);
@@ -246,18 +289,8 @@ ExperimentSettingsEditor::ExperimentSettingsEditor(QWidget* parent)
     buttons->addWidget(m_status, 1);
     buttons->addWidget(m_revertButton);
     buttons->addWidget(m_saveButton);
-
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 6, 6); // the buttons keep off the window's edge
-    layout->addWidget(scroll, 1);
-    layout->addLayout(buttons);
-    connect(m_backend, &QComboBox::currentIndexChanged, this, &ExperimentSettingsEditor::updateBackendGroups);
-    for (Field& f : m_fields)
-        f.current = text(f);
-    fieldEdited();
+    return buttons;
 }
-
-ExperimentSettingsEditor::~ExperimentSettingsEditor() = default;
 
 void ExperimentSettingsEditor::addField(QFormLayout* form, const QString& key, Kind kind, QWidget* editor)
 {

@@ -11,7 +11,9 @@
 
 class QComboBox;
 class QGroupBox;
+class QFormLayout;
 class QLabel;
+class QLayout;
 class QPushButton;
 class QUndoStack;
 
@@ -56,6 +58,9 @@ Q_SIGNALS:
     void parameterGridChanged(const Parameters::Grid& grid);
 
 private:
+    void buildMachinesGroup(QFormLayout* machines); // the backend, the hosts and their test
+    void addLimitFields(QFormLayout* limits);
+    QLayout* buildButtonRow(); // what is unsaved, Revert, Save
     enum class Kind
     {
         Text, // QLineEdit; empty removes the key

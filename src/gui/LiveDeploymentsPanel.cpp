@@ -36,21 +36,7 @@ LiveDeploymentsPanel::LiveDeploymentsPanel(QWidget* parent)
     setObjectName(QStringLiteral("runningPanel"));
     toggleViewAction()->setText(tr("&Running Deployments"));
     toggleViewAction()->setObjectName(QStringLiteral("actionShowRunning"));
-    m_list->setObjectName(QStringLiteral("runningList"));
-    m_list->setAccessibleName(tr("Running deployments"));
-    m_list->setRootIsDecorated(false);
-    m_list->setUniformRowHeights(true);
-    m_list->setHeaderLabels(
-        { tr("Experiment"), tr("Backend"), tr("Machines"), tr("State"), tr("Cost so far"), tr("Folder") });
-    QHeaderView* header = m_list->header();
-    header->setStretchLastSection(true);
-    header->setSectionResizeMode(QHeaderView::Interactive);
-    header->resizeSection(ExperimentColumn, 140);
-    header->resizeSection(BackendColumn, 60);
-    header->resizeSection(MachinesColumn, 70);
-    header->resizeSection(StateColumn, 180);
-    header->resizeSection(CostColumn, 80);
-    m_list->setTextElideMode(Qt::ElideMiddle);
+    setUpList();
     m_open->setObjectName(QStringLiteral("runningOpenButton"));
     m_open->setIcon(style()->standardIcon(QStyle::SP_ArrowRight));
     m_open->setToolTip(tr("Open this experiment and its deployment board (Enter)"));
@@ -105,6 +91,25 @@ LiveDeploymentsPanel::LiveDeploymentsPanel(QWidget* parent)
     connect(m_list, &QTreeWidget::itemActivated, this, &LiveDeploymentsPanel::openCurrent);
     connect(m_list, &QTreeWidget::currentItemChanged, this, &LiveDeploymentsPanel::updateButtons);
     updateButtons();
+}
+
+void LiveDeploymentsPanel::setUpList()
+{
+    m_list->setObjectName(QStringLiteral("runningList"));
+    m_list->setAccessibleName(tr("Running deployments"));
+    m_list->setRootIsDecorated(false);
+    m_list->setUniformRowHeights(true);
+    m_list->setHeaderLabels(
+        { tr("Experiment"), tr("Backend"), tr("Machines"), tr("State"), tr("Cost so far"), tr("Folder") });
+    QHeaderView* header = m_list->header();
+    header->setStretchLastSection(true);
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->resizeSection(ExperimentColumn, 140);
+    header->resizeSection(BackendColumn, 60);
+    header->resizeSection(MachinesColumn, 70);
+    header->resizeSection(StateColumn, 180);
+    header->resizeSection(CostColumn, 80);
+    m_list->setTextElideMode(Qt::ElideMiddle);
 }
 
 LiveDeploymentsPanel::~LiveDeploymentsPanel()

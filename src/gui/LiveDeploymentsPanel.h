@@ -59,6 +59,7 @@ protected:
     void hideEvent(QHideEvent* event) override;
 
 private:
+    void setUpList();
     void onGathered();
     void openCurrent();
     // The orphan of the current row: looked for on a worker, asked about, then terminated.

@@ -30,6 +30,7 @@
 #include "ui_MainWindow.h"
 #include "workspace/ExampleCopier.h"
 
+#include <QAbstractItemView>
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
@@ -37,7 +38,9 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QLineEdit>
 #include <QMenu>
+#include <QPlainTextEdit>
 #include <QStyle>
 #include <QTimer>
 #include <QUndoGroup>
@@ -77,7 +80,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_running, &LiveDeploymentsPanel::openRequested, this, &MainWindow::openBoard);
     m_ui->mainSplitter->setStretchFactor(0, 0);
     m_ui->mainSplitter->setStretchFactor(1, 1);
-    m_ui->mainSplitter->setSizes({ 300, 900 });
+    m_ui->mainSplitter->setSizes({ 340, 860 }); // room for experiments/NAME beside its counts
 
     QFont title = m_ui->projectTitle->font();
     title.setBold(true);
@@ -97,6 +100,7 @@ MainWindow::MainWindow(QWidget* parent)
     header->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(2, QHeaderView::ResizeToContents);
     new NarrowColumns(m_ui->projectBrowser, 8); // names stay readable in a narrow pane
+    m_ui->projectBrowser->setTextElideMode(Qt::ElideLeft); // …rnn-sweep: the folder's own name shows
     m_ui->refreshButton->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
 
     setupActions();
@@ -136,6 +140,23 @@ MainWindow::~MainWindow()
 
 void MainWindow::setupActions()
 {
+    setActionIcons();
+    connectFileActions();
+    connectExperimentActions();
+    setupEditActions();
+    setupViewActions();
+    setupExampleActions();
+    setupProjectActions();
+    setupThemeMenu();
+    QAction* shortcuts = new QAction(tr("&Keyboard Shortcuts"), this);
+    shortcuts->setObjectName(QStringLiteral("actionShortcuts"));
+    shortcuts->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Slash));
+    connect(shortcuts, &QAction::triggered, this, &MainWindow::showShortcuts);
+    m_ui->menuHelp->insertAction(m_ui->actionAbout, shortcuts);
+}
+
+void MainWindow::setActionIcons()
+{
     QStyle* s = style();
     m_ui->actionOpenProject->setIcon(s->standardIcon(QStyle::SP_DirOpenIcon));
     m_ui->actionNewExperiment->setIcon(s->standardIcon(QStyle::SP_FileDialogNewFolder));
@@ -147,7 +168,10 @@ void MainWindow::setupActions()
     m_ui->newExperimentButton->setIcon(s->standardIcon(QStyle::SP_FileDialogNewFolder));
     m_ui->actionQuit->setMenuRole(QAction::QuitRole);
     m_ui->actionAbout->setMenuRole(QAction::AboutRole);
+}
 
+void MainWindow::connectFileActions()
+{
     connect(m_ui->actionOpenProject, &QAction::triggered, this, &MainWindow::chooseProject);
     connect(m_ui->openProjectButton, &QPushButton::clicked, this, &MainWindow::chooseProject);
     connect(m_ui->actionNewExperiment, &QAction::triggered, this, &MainWindow::showNewExperimentWizard);
@@ -168,6 +192,10 @@ void MainWindow::setupActions()
     connect(m_ui->actionSettings, &QAction::triggered, this, &MainWindow::showSettings);
     connect(m_ui->actionSetupWizard, &QAction::triggered, this, &MainWindow::showSetupWizard);
     connect(m_ui->actionAbout, &QAction::triggered, this, &MainWindow::showAbout);
+}
+
+void MainWindow::connectExperimentActions()
+{
     connect(m_ui->actionBuild, &QAction::triggered, this, [this] {
         if (auto* page = currentPage()) {
             page->showTab(2);
@@ -201,10 +229,27 @@ void MainWindow::setupActions()
             page->showTab(3);
     });
 
+    // Ctrl+5: the Settings tab, listed with the other tabs' keys.
+    auto* showSettings = new QAction(tr("Se&ttings Tab"), this);
+    showSettings->setObjectName(QStringLiteral("actionShowSettings"));
+    showSettings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_5));
+    connect(showSettings, &QAction::triggered, this, [this] {
+        if (auto* page = currentPage())
+            page->showTab(4);
+    });
+    const QList<QAction*> items = m_ui->menuExperiment->actions();
+    m_ui->menuExperiment->insertAction(items.value(items.indexOf(m_ui->actionShowDeployments) + 1), showSettings);
+}
+
+void MainWindow::setupEditActions()
+{
     QAction* undo = m_undoGroup->createUndoAction(this, tr("&Undo"));
     undo->setShortcut(QKeySequence::Undo);
     undo->setObjectName(QStringLiteral("actionUndo"));
+    // The menu says what it undoes ("Undo Add condition"); the shortcuts list a name that stays.
+    undo->setProperty(ShortcutsDialog::StableNameProperty, tr("Undo"));
     QAction* redo = m_undoGroup->createRedoAction(this, tr("&Redo"));
+    redo->setProperty(ShortcutsDialog::StableNameProperty, tr("Redo"));
     // Ctrl+Shift+Z everywhere, plus whatever the platform calls redo (Ctrl+Y on some).
     QList<QKeySequence> redoKeys = QKeySequence::keyBindings(QKeySequence::Redo);
     if (!redoKeys.contains(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)))
@@ -216,6 +261,11 @@ void MainWindow::setupActions()
     redo->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_ui->menuEdit->addAction(undo);
     m_ui->menuEdit->addAction(redo);
+    setupClipboardActions();
+}
+
+void MainWindow::setupViewActions()
+{
     // View > Command Log (Ctrl+L): opens and closes the dock, and brings it to the front when it is open
     // behind the Running Deployments tab it shares the bottom with (there, the dock's own toggle closed it).
     auto* commandLog = new QAction(tr("&Command Log"), this);
@@ -244,9 +294,12 @@ void MainWindow::setupActions()
         if (on)
             m_running->raise(); // in front of the command log it shares the bottom with
     });
+}
 
+void MainWindow::setupExampleActions()
+{
     // The shipped examples, from the File menu and the welcome page.
-    auto* openExample = new QAction(s->standardIcon(QStyle::SP_DirLinkIcon), tr("Open E&xample…"), this);
+    auto* openExample = new QAction(style()->standardIcon(QStyle::SP_DirLinkIcon), tr("Open E&xample…"), this);
     openExample->setObjectName(QStringLiteral("actionOpenExample"));
     connect(openExample, &QAction::triggered, this, &MainWindow::showExampleDialog);
     m_ui->menuFile->insertAction(m_ui->actionNewExperiment, openExample);
@@ -265,7 +318,11 @@ void MainWindow::setupActions()
         m_pendingExperiment = copied.experimentDir;
         openProject(copied.projectDir);
     });
+}
 
+void MainWindow::setupProjectActions()
+{
+    QStyle* s = style();
     auto* newProject = new QAction(s->standardIcon(QStyle::SP_FileDialogNewFolder), tr("New &Project…"), this);
     newProject->setObjectName(QStringLiteral("actionNewProject"));
     newProject->setToolTip(tr("Choose a folder for a new project: it becomes a Git repository with a first commit"));
@@ -291,7 +348,10 @@ void MainWindow::setupActions()
         if (auto* page = currentPage())
             page->showTab(3);
     });
+}
 
+void MainWindow::setupThemeMenu()
+{
     // View > Theme, saved in the settings; --dark and LOGISTICIAN_DARK still win at start.
     auto* themeMenu = m_ui->menuView->addMenu(tr("&Theme"));
     themeMenu->setObjectName(QStringLiteral("menuTheme"));
@@ -314,11 +374,62 @@ void MainWindow::setupActions()
             statusBar()->showMessage(tr("Theme saved"), 5000);
         });
     }
-    QAction* shortcuts = new QAction(tr("&Keyboard Shortcuts"), this);
-    shortcuts->setObjectName(QStringLiteral("actionShortcuts"));
-    shortcuts->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Slash));
-    connect(shortcuts, &QAction::triggered, this, &MainWindow::showShortcuts);
-    m_ui->menuHelp->insertAction(m_ui->actionAbout, shortcuts);
+}
+
+void MainWindow::setupClipboardActions()
+{
+    // Edit > Cut, Copy, Paste act on the widget with the focus (a text field, the Dockerfile, a table's
+    // rows). The keys are shown, not bound here: each widget answers them itself, so Ctrl+C in a table
+    // stays the table's Copy Rows.
+    m_ui->menuEdit->addSeparator();
+    const std::pair<const char*, QKeySequence::StandardKey> entries[]
+        = { { "cut", QKeySequence::Cut }, { "copy", QKeySequence::Copy }, { "paste", QKeySequence::Paste } };
+    const QString texts[] = { tr("Cu&t"), tr("&Copy"), tr("&Paste") };
+    for (int i = 0; i < 3; ++i) {
+        const QByteArray slot = entries[i].first;
+        auto* action = new QAction(
+            texts[i] + QLatin1Char('\t') + QKeySequence(entries[i].second).toString(QKeySequence::NativeText), this);
+        action->setObjectName(QStringLiteral("action") + QString::fromLatin1(slot).replace(0, 1, QChar(slot[0] - 32)));
+        connect(action, &QAction::triggered, this, [this, slot] { clipboardAction(slot); });
+        m_ui->menuEdit->addAction(action);
+    }
+    connect(m_ui->menuEdit, &QMenu::aboutToShow, this, [this] {
+        QWidget* focus = QApplication::focusWidget();
+        for (const char* slot : { "cut", "copy", "paste" })
+            findChild<QAction*>(QStringLiteral("action") + QString::fromLatin1(slot).replace(0, 1, QChar(slot[0] - 32)))
+                ->setEnabled(canClipboard(focus, slot));
+    });
+}
+
+bool MainWindow::canClipboard(QWidget* focus, const QByteArray& slot) const
+{
+    if (!focus || !isAncestorOf(focus))
+        return false;
+    if (auto* line = qobject_cast<QLineEdit*>(focus)) {
+        const bool editable = !line->isReadOnly() && line->echoMode() == QLineEdit::Normal;
+        return slot == "paste" ? !line->isReadOnly() : line->hasSelectedText() && (slot == "copy" || editable);
+    }
+    if (auto* text = qobject_cast<QPlainTextEdit*>(focus)) {
+        const bool selected = text->textCursor().hasSelection();
+        return slot == "paste" ? !text->isReadOnly() : selected && (slot == "copy" || !text->isReadOnly());
+    }
+    if (auto* view = qobject_cast<QAbstractItemView*>(focus))
+        return slot == "copy" && view->selectionModel() && view->selectionModel()->hasSelection();
+    return false;
+}
+
+void MainWindow::clipboardAction(const QByteArray& slot)
+{
+    QWidget* focus = QApplication::focusWidget();
+    if (!canClipboard(focus, slot))
+        return;
+    if (auto* view = qobject_cast<QAbstractItemView*>(focus)) {
+        // A table's own Copy Rows (ViewKeys): its selected rows as TSV.
+        if (auto* copyRows = view->findChild<QAction*>(QStringLiteral("copyRowsAction")))
+            copyRows->trigger();
+        return;
+    }
+    QMetaObject::invokeMethod(focus, slot.constData());
 }
 
 void MainWindow::restoreLayout()
@@ -326,7 +437,11 @@ void MainWindow::restoreLayout()
     const Settings settings;
     if (!restoreGeometry(settings.windowGeometry()))
         resize(1200, 760);
-    if (!restoreState(settings.windowState())) {
+    if (restoreState(settings.windowState())) {
+        // Once more when shown: restored before the window has its size, the docks come back a few
+        // pixels off what they were left at.
+        m_shownState = settings.windowState();
+    } else {
         // First start: the command log opens only on a window 1000 px high or more (a laptop's screen
         // is for the experiment), until the user shows or hides it; then saveState remembers.
         m_autoDocks = true;
@@ -542,12 +657,18 @@ void MainWindow::populateBrowser()
     const QPalette p = palette();
     for (const auto& e : std::as_const(m_project.experiments)) {
         auto* item = new QTreeWidgetItem(m_ui->projectBrowser);
-        item->setText(0, e.name);
-        item->setData(0, NameRole, e.name);
+        // Listed as the CLI and the paths name it (experiments/1); its experiment_name is the second line
+        // of the tooltip and what a screen reader says after it.
+        const QString name = QDir::fromNativeSeparators(e.relativePath);
+        item->setText(0, name);
+        item->setData(0, NameRole, name);
         item->setData(0, DirRole, e.dir);
-        // The name in full, where it is, and what the columns say (they give way in a narrow pane).
+        item->setStatusTip(0, e.name);
+        // The name in full, what the experiment calls itself, and what the columns say (they give way in a
+        // narrow pane).
         const QString facts = e.error.isEmpty() ? tr("%n condition(s)", nullptr, e.conditionCount) : e.error;
-        item->setToolTip(0, e.name + QLatin1Char('\n') + e.relativePath + QLatin1Char('\n') + facts);
+        item->setToolTip(0,
+                         name + QLatin1Char('\n') + tr("experiment_name: %1").arg(e.name) + QLatin1Char('\n') + facts);
         if (!e.error.isEmpty()) {
             item->setIcon(0, style()->standardIcon(QStyle::SP_MessageBoxWarning));
             item->setText(1, tr("error"));
@@ -716,15 +837,18 @@ void MainWindow::updateActions()
     m_ui->actionStop->setEnabled(busy);
     m_openShell->setEnabled(loaded);
     m_commitAction->setEnabled(hasProject);
-    for (QAction* a :
-         { m_ui->actionShowConditions, m_ui->actionShowEnvironment, m_ui->actionShowRuns, m_ui->actionShowDeployments })
+    for (QAction* a : { m_ui->actionShowConditions, m_ui->actionShowEnvironment, m_ui->actionShowRuns,
+                        m_ui->actionShowDeployments, findChild<QAction*>(QStringLiteral("actionShowSettings")) })
         a->setEnabled(page != nullptr);
     // The Deploy menu holds the current experiment's board actions, enabled as its buttons are.
     if (auto* deployMenu = findChild<QMenu*>(QStringLiteral("menuDeploy"))) {
         deployMenu->clear();
         if (DeploymentBoard* board = page ? page->deployments() : nullptr)
             deployMenu->addActions({ board->deployAction(), board->syncAllAction(), board->terminateAllAction() });
-        deployMenu->setEnabled(page != nullptr);
+        else
+            deployMenu->addAction(tr("Open an experiment to deploy it"))->setEnabled(false);
+        // Never a disabled menu in the bar: one stays highlighted after Escape. Its entries say why not.
+        deployMenu->setEnabled(true);
     }
 }
 
@@ -740,7 +864,9 @@ void MainWindow::updateBrowserMarks()
         QFont font = item->font(0);
         font.setItalic(modified);
         item->setFont(0, font);
-        item->setData(0, Qt::AccessibleDescriptionRole, modified ? tr("unsaved changes") : QString());
+        const QString experimentName = item->statusTip(0);
+        item->setData(0, Qt::AccessibleDescriptionRole,
+                      modified ? tr("%1, unsaved changes").arg(experimentName) : experimentName);
     }
 }
 
@@ -793,7 +919,8 @@ void MainWindow::fitDocks()
     if (!m_autoDocks)
         return;
     const bool open = height() >= 1000;
-    if (open == m_commandLog->isVisible())
+    // Not isVisible(): before the window is shown nothing is visible, and the dock would open with it.
+    if (open == !m_commandLog->isHidden())
         return;
     m_commandLog->setVisible(open);
     if (open)
@@ -809,6 +936,8 @@ void MainWindow::resizeEvent(QResizeEvent* event)
 void MainWindow::showEvent(QShowEvent* event)
 {
     QMainWindow::showEvent(event);
+    if (!m_shownState.isEmpty())
+        restoreState(std::exchange(m_shownState, QByteArray()));
     m_shown = true;
     QTimer::singleShot(0, this, &MainWindow::maybeAnnounceShown);
 }

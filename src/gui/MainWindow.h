@@ -83,6 +83,18 @@ protected:
 
 private:
     void setupActions();
+    void setActionIcons();
+    void connectFileActions();
+    void connectExperimentActions();
+    void setupEditActions();
+    void setupClipboardActions();
+    void setupViewActions();
+    void setupExampleActions();
+    void setupProjectActions();
+    void setupThemeMenu();
+    // Edit > Cut, Copy, Paste ("cut", "copy", "paste") on the focused widget: whether it can, and do it.
+    bool canClipboard(QWidget* focus, const QByteArray& slot) const;
+    void clipboardAction(const QByteArray& slot);
     void onProjectScanned();
     void populateBrowser();
     // The browser's Git column and the project's state line, from m_git.
@@ -131,6 +143,7 @@ private:
     bool m_closeConfirmed = false;
     bool m_forceClose = false;
     bool m_shown = false;
+    QByteArray m_shownState; // the saved window state, restored again at the first show
     bool m_announced = false;
     // A scan started and its result not applied yet: the watcher stops "running" before its finished
     // signal arrives, so isRunning() alone would announce a window whose list is still empty.

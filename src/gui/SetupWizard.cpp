@@ -275,7 +275,10 @@ QWizardPage* SetupWizard::createSshPage()
     auto* layout = new QFormLayout(page);
     layout->addRow(tr("Key file:"), path);
     layout->addRow(QString(), row);
-    layout->addRow(tr("&Public key:"), publicRow);
+    // A label of its own: a row's text beside a layout has no buddy, and would show its "&".
+    auto* publicLabel = new QLabel(tr("&Public key:"));
+    publicLabel->setBuddy(m_publicKey);
+    layout->addRow(publicLabel, publicRow);
     layout->addRow(makeNote(tr("For ssh and slurm hosts: add the public key to ~/.ssh/authorized_keys of the "
                                "account Logistician logs in as. Machines it makes on AWS get it by themselves.")));
     connect(m_createKey, &QPushButton::clicked, this, &SetupWizard::createSshKey);

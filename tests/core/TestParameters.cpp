@@ -214,6 +214,9 @@ private Q_SLOTS:
         QTest::newRow("max_parallel zero")
             << QByteArray("{\"experiment_name\": \"x\", \"max_parallel\": 0}")
             << "parameters.json:1:42: max_parallel must be a whole number from 1 to 100000";
+        QTest::newRow("aws_machines negative")
+            << QByteArray("{\"experiment_name\": \"x\", \"aws_machines\": -1}")
+            << "parameters.json:1:42: aws_machines must be a whole number from 0 to 100000";
         QTest::newRow("max_retries too many")
             << QByteArray("{\"experiment_name\": \"x\",\n \"max_retries\": 11}")
             << "parameters.json:2:17: max_retries must be a whole number from 0 to 10";

@@ -46,10 +46,12 @@ private Q_SLOTS:
     void terminateDuringProvisioning();
     void stoppedMachineIsStartedForSyncAndTerminate();
     void spotMachineTakenBackIsPreemptedThenRetried();
+    void fleetSpreadsConditionsOverMachines();
+    void fleetShortOfCapacityReportsByMachine();
     void cleanup();
 
 private:
-    TestProject& awsProject(const QStringList& conditions);
+    TestProject& awsProject(const QStringList& conditions, const QJsonObject& more = {});
     static bool answers(const QString& ip, int port);
     // The current project's instances the EC2 API reports (terminated ones too, with all).
     QJsonArray instances(bool all = false) const;
@@ -93,17 +95,18 @@ void TestDeployAws::cleanup()
     m_project.reset();
 }
 
-TestProject& TestDeployAws::awsProject(const QStringList& conditions)
+TestProject& TestDeployAws::awsProject(const QStringList& conditions, const QJsonObject& more)
 {
-    m_project
-        = m_kit->project(conditions,
-                         { { QStringLiteral("backend"), QStringLiteral("aws") },
-                           { QStringLiteral("aws_region"), m_region },
-                           { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
-                           { QStringLiteral("aws_ami"), m_ami },
-                           { QStringLiteral("aws_ami_user"), qEnvironmentVariable("USER", QStringLiteral("root")) },
-                           { QStringLiteral("aws_root_volume_size"), 12 },
-                           { QStringLiteral("auto_stop_minutes"), 15 } });
+    QJsonObject keys { { QStringLiteral("backend"), QStringLiteral("aws") },
+                       { QStringLiteral("aws_region"), m_region },
+                       { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
+                       { QStringLiteral("aws_ami"), m_ami },
+                       { QStringLiteral("aws_ami_user"), qEnvironmentVariable("USER", QStringLiteral("root")) },
+                       { QStringLiteral("aws_root_volume_size"), 12 },
+                       { QStringLiteral("auto_stop_minutes"), 15 } };
+    for (auto it = more.begin(); it != more.end(); ++it)
+        keys.insert(it.key(), it.value());
+    m_project = m_kit->project(conditions, keys);
     return *m_project;
 }
 
@@ -959,6 +962,197 @@ void TestDeployAws::spotMachineTakenBackIsPreemptedThenRetried()
               DeployTestKit::readFile(m_kit->dataDir(*project, status, 1) + QStringLiteral("/config/provenance.json")))
               .object();
     QCOMPARE(provenance.value(QStringLiteral("instance_id")).toString(), newId);
+}
+
+void TestDeployAws::fleetSpreadsConditionsOverMachines()
+{
+    // Issue 26 item 5: aws_machines sets how many machines a sweep gets; one EC2 Fleet request of type instant
+    // launches them all from a launch template (no aws_instance per condition), and the conditions are spread
+    // over them, max_parallel at a time on each. Spot aside, the machines are as an instance of its own is.
+    auto* project = &awsProject({ QStringLiteral("--n 1"), QStringLiteral("--n 2"), QStringLiteral("--n 3"),
+                                  QStringLiteral("--n 4 --exit 3"), QStringLiteral("--n 5") },
+                                { { QStringLiteral("aws_machines"), 2 }, { QStringLiteral("max_parallel"), 2 } });
+    const CliResult deployed = m_kit->cli(*project,
+                                          { QStringLiteral("deploy"), QStringLiteral("--yes"),
+                                            QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
+    QVERIFY2(deployed.err.contains(QStringLiteral("2 EC2 instance(s) of type t3.small in eu-central-1, launched by "
+                                                  "one EC2 Fleet request, 5 condition(s) spread over them")),
+             qPrintable(deployed.err));
+    QVERIFY(deployed.err.contains(QStringLiteral("2 machine(s) launched for 5 condition(s)")));
+
+    // The configuration: a launch template and one fleet of two, nothing per condition.
+    const QJsonObject resource
+        = QJsonDocument::fromJson(DeployTestKit::readFile(tfDir() + QStringLiteral("/main.tf.json")))
+              .object()
+              .value(QStringLiteral("resource"))
+              .toObject();
+    QVERIFY(!resource.contains(QStringLiteral("aws_instance")));
+    const QJsonObject fleet
+        = resource.value(QStringLiteral("aws_ec2_fleet")).toObject().value(QStringLiteral("machines")).toObject();
+    QCOMPARE(fleet.value(QStringLiteral("type")).toString(), QStringLiteral("instant"));
+    QCOMPARE(fleet.value(QStringLiteral("target_capacity_specification"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QStringLiteral("total_target_capacity"))
+                 .toInt(),
+             2);
+    QVERIFY(resource.value(QStringLiteral("aws_launch_template")).toObject().contains(QStringLiteral("machines")));
+
+    // What the EC2 API reports: two running machines, each as configured (tags through the launch template).
+    const QString commit = project->repo().git({ QStringLiteral("rev-parse"), QStringLiteral("HEAD") }).trimmed();
+    const QJsonObject ec2 = Ec2Emulator::describe(m_region);
+    const QJsonArray launched = instances();
+    QCOMPARE(launched.size(), 2);
+    QSet<QString> groupIds;
+    QStringList volumes;
+    QStringList ids;
+    for (const QJsonValue& v : launched) {
+        const QJsonObject i = v.toObject();
+        ids << i.value(QStringLiteral("id")).toString();
+        QCOMPARE(i.value(QStringLiteral("state")).toString(), QStringLiteral("running"));
+        QCOMPARE(i.value(QStringLiteral("type")).toString(), QStringLiteral("t3.small"));
+        QCOMPARE(i.value(QStringLiteral("image")).toString(), m_ami);
+        QCOMPARE(i.value(QStringLiteral("shutdown_behavior")).toString(), QStringLiteral("stop"));
+        QCOMPARE(i.value(QStringLiteral("metadata_options")).toObject().value(QStringLiteral("HttpTokens")).toString(),
+                 QStringLiteral("required"));
+        const QJsonObject tags = i.value(QStringLiteral("tags")).toObject();
+        QCOMPARE(tags.value(QStringLiteral("commit")).toString(), commit);
+        QCOMPARE(tags.value(QStringLiteral("managed_by")).toString(), QStringLiteral("logistician"));
+        QVERIFY(tags.value(QStringLiteral("Name")).toString().startsWith(QStringLiteral("logistician-")));
+        QVERIFY(i.value(QStringLiteral("user_data")).toString().contains(QStringLiteral("\nAUTO_STOP_MINUTES=15\n")));
+        QVERIFY(!i.value(QStringLiteral("key_name")).toString().isEmpty());
+        for (const QJsonValue& g : i.value(QStringLiteral("security_groups")).toArray())
+            groupIds.insert(g.toString());
+        const QJsonArray devices = i.value(QStringLiteral("block_devices")).toArray();
+        QCOMPARE(devices.size(), 1);
+        QCOMPARE(devices.at(0).toObject().value(QStringLiteral("device")).toString(),
+                 i.value(QStringLiteral("root_device")).toString());
+        volumes << devices.at(0).toObject().value(QStringLiteral("volume")).toString();
+    }
+    for (const QJsonValue& v : ec2.value(QStringLiteral("volumes")).toArray()) {
+        const QJsonObject volume = v.toObject();
+        if (!volumes.contains(volume.value(QStringLiteral("id")).toString()))
+            continue;
+        QCOMPARE(volume.value(QStringLiteral("size")).toInt(), 12);
+        QCOMPARE(volume.value(QStringLiteral("type")).toString(), QStringLiteral("gp3"));
+        QCOMPARE(volume.value(QStringLiteral("encrypted")).toBool(), true);
+        volumes.removeAll(volume.value(QStringLiteral("id")).toString());
+    }
+    QVERIFY2(volumes.isEmpty(), qPrintable(volumes.join(QLatin1Char(' '))));
+    QCOMPARE(groupIds.size(), 1);
+    bool sshOnly = false;
+    for (const QJsonValue& v : ec2.value(QStringLiteral("security_groups")).toArray()) {
+        const QJsonObject group = v.toObject();
+        if (groupIds.contains(group.value(QStringLiteral("id")).toString()))
+            sshOnly = group.value(QStringLiteral("ingress")).toArray().size() == 1
+                && group.value(QStringLiteral("ingress"))
+                        .toArray()
+                        .at(0)
+                        .toObject()
+                        .value(QStringLiteral("FromPort"))
+                        .toInt()
+                    == 22;
+    }
+    QVERIFY(sshOnly);
+
+    // The conditions ran on the two machines, 3 and 2, and their runs are theirs.
+    int code = -1;
+    const QJsonObject status = m_kit->status(*project, &code, true);
+    QCOMPARE(code, 1); // condition 4 exits 3
+    QMap<QString, int> perHost;
+    for (int i = 1; i <= 5; ++i) {
+        const QJsonObject c = DeployTestKit::condition(status, i);
+        QCOMPARE(c.value(QStringLiteral("state")).toString(),
+                 i == 4 ? QStringLiteral("failed") : QStringLiteral("succeeded"));
+        perHost[c.value(QStringLiteral("host")).toString()]++;
+    }
+    QCOMPARE(perHost.size(), 2);
+    const QList<int> counts = perHost.values();
+    QVERIFY(counts.contains(3) && counts.contains(2));
+    const QJsonObject saved
+        = QJsonDocument::fromJson(
+              DeployTestKit::readFile(project->experimentDir() + QStringLiteral("/.logistician/deployment.json")))
+              .object();
+    QSet<QString> hostIds;
+    for (const QJsonValue& h : saved.value(QStringLiteral("hosts")).toArray())
+        hostIds.insert(h.toObject().value(QStringLiteral("id")).toString());
+    QCOMPARE(hostIds, QSet<QString>(ids.begin(), ids.end()));
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("sync") }).exitCode, 0);
+    for (int i = 1; i <= 5; ++i)
+        QCOMPARE(
+            DeployTestKit::readFile(m_kit->dataDir(*project, status, i) + QStringLiteral("/results/args.txt")),
+            (i == 4 ? QByteArray("<--n>\n<4>\n<--exit>\n<3>\n") : QStringLiteral("<--n>\n<%1>\n").arg(i).toUtf8()));
+
+    // terminate deletes the fleet with its machines: nothing of the experiment is left.
+    const CliResult terminated = m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") });
+    QVERIFY2(terminated.exitCode == 0, qPrintable(terminated.err));
+    QVERIFY(terminated.err.contains(QStringLiteral("terraform destroy")));
+    nothingLeft();
+    QCOMPARE(instances().size(), 0);
+}
+
+void TestDeployAws::fleetShortOfCapacityReportsByMachine()
+{
+    // Issue 26 items 3 and 5: EC2 has room for one m5.24xlarge (tests/support/ec2-emulator): the fleet asks for
+    // two and gets one. The machine not launched is reported with its conditions, which stay queued (not
+    // started) and say why in status and on the board; the launched machine runs its own.
+    m_project
+        = m_kit->project({ QStringLiteral("--n 1"), QStringLiteral("--n 2"), QStringLiteral("--n 3") },
+                         { { QStringLiteral("backend"), QStringLiteral("aws") },
+                           { QStringLiteral("aws_region"), m_region },
+                           { QStringLiteral("aws_instance_type"), QStringLiteral("m5.24xlarge") },
+                           { QStringLiteral("aws_ami"), m_ami },
+                           { QStringLiteral("aws_ami_user"), qEnvironmentVariable("USER", QStringLiteral("root")) },
+                           { QStringLiteral("aws_root_volume_size"), 12 },
+                           { QStringLiteral("aws_machines"), 2 } });
+    auto* project = m_project.get();
+    const CliResult deployed = m_kit->cli(*project,
+                                          { QStringLiteral("deploy"), QStringLiteral("--yes"),
+                                            QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    QCOMPARE(deployed.exitCode, 1);
+    QVERIFY2(deployed.err.contains(QStringLiteral("machine 2 of 2 was not launched: EC2 gave the fleet 1 of the 2 "
+                                                  "m5.24xlarge instance(s) it asked for")),
+             qPrintable(deployed.err));
+    int code = -1;
+    QJsonObject status = m_kit->status(*project, &code);
+    const QString slug2 = DeployTestKit::condition(status, 2).value(QStringLiteral("slug")).toString();
+    QVERIFY(deployed.err.contains(QStringLiteral("; not started: ") + slug2));
+    QCOMPARE(instances().size(), 1);
+
+    // Not a watch: it would wait on condition 2, which no machine runs.
+    for (int i = 0; i < 240; ++i) {
+        status = m_kit->status(*project, &code);
+        if (DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString() == QLatin1String("succeeded")
+            && DeployTestKit::condition(status, 3).value(QStringLiteral("state")).toString()
+                == QLatin1String("succeeded"))
+            break;
+        QTest::qWait(500);
+    }
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(),
+             QStringLiteral("succeeded"));
+    QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("state")).toString(),
+             QStringLiteral("succeeded"));
+    const QJsonObject second = DeployTestKit::condition(status, 2);
+    QCOMPARE(second.value(QStringLiteral("state")).toString(), QStringLiteral("queued"));
+    QVERIFY(second.value(QStringLiteral("host")).toString().isEmpty());
+    QVERIFY2(second.value(QStringLiteral("launch_problem"))
+                 .toString()
+                 .startsWith(QStringLiteral("machine 2 of 2 was "
+                                            "not launched")),
+             qPrintable(second.value(QStringLiteral("launch_problem")).toString()));
+    const CliResult table = m_kit->cli(*project, { QStringLiteral("status") });
+    QVERIFY2(table.out.contains(QStringLiteral("queued [not started: machine 2 of 2 was not launched")),
+             qPrintable(table.out));
+
+    // Synced, conditions 1 and 3 may go; the fleet goes with its machine.
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("sync") }).exitCode, 0);
+    QCOMPARE(DeployTestKit::readFile(m_kit->dataDir(*project, status, 3) + QStringLiteral("/results/args.txt")),
+             QByteArray("<--n>\n<3>\n"));
+    const CliResult terminated = m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") });
+    QVERIFY2(terminated.exitCode == 0, qPrintable(terminated.err));
+    nothingLeft();
 }
 
 QTEST_GUILESS_MAIN(TestDeployAws)

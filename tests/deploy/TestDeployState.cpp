@@ -35,6 +35,7 @@ private Q_SLOTS:
     void settingsRegistryIsCheckedByThePlan();
     void preemptedAndPowerStates();
     void deployLimitsTakeTheFilesPlace();
+    void fleetLayout();
 
 private:
     QTemporaryDir m_config; // the user's settings of these tests
@@ -482,6 +483,155 @@ void TestDeployState::deployLimitsTakeTheFilesPlace()
     options.autoStopMinutes = -1;
     plan = Deployment(experiment).plan(options);
     QVERIFY2(plan.summary.contains(QStringLiteral("after 10 idle minute(s)")), qPrintable(plan.summary));
+}
+
+void TestDeployState::fleetLayout()
+{
+    // aws_machines (issue 26 item 5): one EC2 Fleet of type instant from a launch template, no aws_instance per
+    // condition; the conditions spread over the machines; each machine read back by its instance id.
+    DeploymentState s;
+    s.commit = QStringLiteral("0123456789abcdef0123456789abcdef01234567");
+    for (int i = 1; i <= 5; ++i) {
+        DeploymentState::Condition c;
+        c.index = i;
+        c.text = QStringLiteral("--n %1").arg(i);
+        c.slug = DeploymentState::slugFor(i, c.text);
+        s.conditions.append(c);
+    }
+    Terraform::Settings settings;
+    settings.region = QStringLiteral("eu-west-1");
+    settings.instanceType = QStringLiteral("t3.micro");
+    settings.ami = QStringLiteral("ami-0123456789abcdef0");
+    settings.sshCidr = QStringLiteral("198.51.100.0/24");
+    settings.userData = QStringLiteral("#!/bin/sh\necho ${HOME}\n");
+    settings.machines = 2;
+    const QJsonObject config = Terraform::configuration(QStringLiteral("exp"), s, settings);
+    const QJsonObject resource = config.value(QStringLiteral("resource")).toObject();
+    QVERIFY(!resource.contains(QStringLiteral("aws_instance")));
+    const QJsonObject fleet
+        = resource.value(QStringLiteral("aws_ec2_fleet")).toObject().value(QStringLiteral("machines")).toObject();
+    QCOMPARE(fleet.value(QStringLiteral("type")).toString(), QStringLiteral("instant"));
+    QCOMPARE(fleet.value(QStringLiteral("terminate_instances")).toBool(), true);
+    const QJsonObject capacity
+        = fleet.value(QStringLiteral("target_capacity_specification")).toArray().at(0).toObject();
+    QCOMPARE(capacity.value(QStringLiteral("total_target_capacity")).toInt(), 2);
+    QCOMPARE(capacity.value(QStringLiteral("default_target_capacity_type")).toString(), QStringLiteral("on-demand"));
+    const QJsonObject launch
+        = resource.value(QStringLiteral("aws_launch_template")).toObject().value(QStringLiteral("machines")).toObject();
+    // The user data as EC2 gets it (base64), not read by Terraform as a template.
+    QCOMPARE(QByteArray::fromBase64(launch.value(QStringLiteral("user_data")).toString().toLatin1()),
+             settings.userData.toUtf8());
+    QCOMPARE(launch.value(QStringLiteral("metadata_options"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QStringLiteral("http_tokens"))
+                 .toString(),
+             QStringLiteral("required"));
+    const QJsonObject ebs = launch.value(QStringLiteral("block_device_mappings"))
+                                .toArray()
+                                .at(0)
+                                .toObject()
+                                .value(QStringLiteral("ebs"))
+                                .toArray()
+                                .at(0)
+                                .toObject();
+    QCOMPARE(ebs.value(QStringLiteral("volume_size")).toInt(), Terraform::defaultRootVolumeGb(false));
+    const QJsonArray tagged = launch.value(QStringLiteral("tag_specifications")).toArray();
+    QCOMPARE(tagged.at(0).toObject().value(QStringLiteral("resource_type")).toString(), QStringLiteral("instance"));
+    QCOMPARE(
+        tagged.at(0).toObject().value(QStringLiteral("tags")).toObject().value(QStringLiteral("commit")).toString(),
+        s.commit);
+    QVERIFY(!launch.contains(QStringLiteral("instance_market_options")));
+
+    // Spread: 3 and 2; with fewer conditions than machines, one machine each.
+    const QList<QStringList> spread = Terraform::spread(s, 2);
+    QCOMPARE(spread.size(), 2);
+    QCOMPARE(spread.at(0), (QStringList { s.conditions.at(0).slug, s.conditions.at(2).slug, s.conditions.at(4).slug }));
+    QCOMPARE(Terraform::spread(s, 9).size(), 5);
+
+    // The fleet gave one instance of the two: only machine 1 and its conditions are read back.
+    const auto ids = Terraform::parseFleetOutput(R"({"fleet_instances":{"value":["i-0123456789abcdef0"]}})", nullptr);
+    QVERIFY(ids);
+    const QJsonObject machines = Terraform::withMachines(config, *ids, spread);
+    QCOMPARE(machines.value(QStringLiteral("data"))
+                 .toObject()
+                 .value(QStringLiteral("aws_instance"))
+                 .toObject()
+                 .value(QStringLiteral("m1"))
+                 .toObject()
+                 .value(QStringLiteral("instance_id"))
+                 .toString(),
+             QStringLiteral("i-0123456789abcdef0"));
+    const QJsonObject value = machines.value(QStringLiteral("output"))
+                                  .toObject()
+                                  .value(QStringLiteral("instances"))
+                                  .toObject()
+                                  .value(QStringLiteral("value"))
+                                  .toObject();
+    QCOMPARE(value.size(), 3);
+    QVERIFY(!value.contains(s.conditions.at(1).slug));
+    // Stopping and starting: the machine's power state, whichever of its conditions asks.
+    const QJsonObject power
+        = Terraform::withInstanceStates(machines, { { s.conditions.at(2).slug, QStringLiteral("stopped") } })
+              .value(QStringLiteral("resource"))
+              .toObject()
+              .value(QStringLiteral("aws_ec2_instance_state"))
+              .toObject();
+    QCOMPARE(power.keys(), QStringList { QStringLiteral("m1") });
+    QCOMPARE(power.value(QStringLiteral("m1")).toObject().value(QStringLiteral("instance_id")).toString(),
+             QStringLiteral("${data.aws_instance.m1.id}"));
+    // A machine is stopped, not destroyed, when its last condition is released.
+    QVERIFY(!Terraform::withoutInstances(machines, { s.conditions.at(0).slug })
+                 .value(QStringLiteral("resource"))
+                 .toObject()
+                 .contains(QStringLiteral("aws_ec2_instance_state")));
+    const QJsonObject released = Terraform::withoutInstances(
+        machines, { s.conditions.at(0).slug, s.conditions.at(2).slug, s.conditions.at(4).slug });
+    QCOMPARE(released.value(QStringLiteral("resource"))
+                 .toObject()
+                 .value(QStringLiteral("aws_ec2_instance_state"))
+                 .toObject()
+                 .value(QStringLiteral("m1"))
+                 .toObject()
+                 .value(QStringLiteral("state"))
+                 .toString(),
+             QStringLiteral("stopped"));
+    // What show -json says of the machines after a refresh: each condition's machine state.
+    const QByteArray shown = R"({"values":{"outputs":{"instances":{"value":{"c1-n-1":{"state":"stopped"}}}},
+        "root_module":{"resources":[{"mode":"data","type":"aws_instance","values":{"instance_state":"stopped"}}]}}})";
+    bool ok = false;
+    QCOMPARE(Terraform::parseInstanceStates(shown, &ok),
+             (QMap<QString, QString> { { QStringLiteral("c1-n-1"), QStringLiteral("stopped") } }));
+    QVERIFY(ok);
+    // Spot is the fleet's, with the price cap as an override.
+    settings.spot = true;
+    settings.spotMaxPrice = QStringLiteral("0.05");
+    const QJsonObject spotFleet = Terraform::configuration(QStringLiteral("exp"), s, settings)
+                                      .value(QStringLiteral("resource"))
+                                      .toObject()
+                                      .value(QStringLiteral("aws_ec2_fleet"))
+                                      .toObject()
+                                      .value(QStringLiteral("machines"))
+                                      .toObject();
+    QCOMPARE(spotFleet.value(QStringLiteral("target_capacity_specification"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QStringLiteral("default_target_capacity_type"))
+                 .toString(),
+             QStringLiteral("spot"));
+    QCOMPARE(spotFleet.value(QStringLiteral("launch_template_config"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QStringLiteral("override"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QStringLiteral("max_price"))
+                 .toString(),
+             QStringLiteral("0.05"));
 }
 
 QTEST_GUILESS_MAIN(TestDeployState)

@@ -65,7 +65,8 @@ QTreeWidgetItem* TestGuiGit::browserItem(const QString& name) const
 {
     auto* browser = window()->findChild<QTreeWidget*>(QStringLiteral("projectBrowser"));
     for (int i = 0; browser && i < browser->topLevelItemCount(); ++i) {
-        if (browser->topLevelItem(i)->data(0, Qt::UserRole + 1).toString() == name)
+        // Listed by folder, as the CLI names it: experiments/NAME.
+        if (browser->topLevelItem(i)->data(0, Qt::UserRole + 1).toString().section(QLatin1Char('/'), -1) == name)
             return browser->topLevelItem(i);
     }
     return nullptr;

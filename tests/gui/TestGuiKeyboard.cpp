@@ -412,6 +412,120 @@ private Q_SLOTS:
         QVERIFY(found);
     }
 
+    // Issue 27, item 11: the list names Undo and Redo, not "Redo Add condition", and has the Settings tab's key.
+    void shortcutsListStableNamesAndTheSettingsTab()
+    {
+        ExperimentPage* page = window()->currentPage();
+        page->conditions()->addCondition();
+        page->undoStack()->undo(); // Redo now reads "Redo Add condition" in the Edit menu
+        QStringList rows;
+        for (const auto& e : ShortcutsDialog::collect(window()))
+            rows << e.keys.toString() + QLatin1Char('|') + e.action + QLatin1Char('|') + e.where;
+        const QString all = rows.join(QLatin1Char('\n'));
+        QVERIFY2(all.contains(QStringLiteral("Ctrl+Z|Undo|Edit")), qPrintable(all));
+        QVERIFY2(all.contains(QStringLiteral("Ctrl+Shift+Z|Redo|Edit")), qPrintable(all));
+        QVERIFY2(!all.contains(QStringLiteral("Redo Add")) && !all.contains(QStringLiteral("Undo Add")),
+                 qPrintable(all));
+        QVERIFY2(all.contains(QStringLiteral("Ctrl+5|Settings Tab|Experiment")), qPrintable(all));
+        page->showTab(0);
+        QTest::keyClick(window(), Qt::Key_5, Qt::ControlModifier);
+        QTRY_COMPARE(need<QTabWidget>(page, "experimentTabs")->currentIndex(), 4);
+        page->showTab(0);
+    }
+
+    // Ctrl+F in the Dockerfile editor: a find bar; Enter finds (wrapping), Esc goes back to the text.
+    void ctrlFFindsInTheDockerfile()
+    {
+        ExperimentPage* page = window()->currentPage();
+        page->showTab(1);
+        window()->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window()));
+        NEED(QPlainTextEdit, editor, page, "dockerfileEditor");
+        editor->setPlainText(QStringLiteral("FROM debian:bookworm-slim\nRUN echo one\nRUN echo two\n"));
+        editor->setFocus();
+        editor->moveCursor(QTextCursor::Start);
+        QTest::keyClick(editor, Qt::Key_F, Qt::ControlModifier);
+        NEED(QLineEdit, find, page, "dockerfileFind");
+        QTRY_VERIFY(find->isVisible() && find->hasFocus());
+        QTest::keyClicks(find, QStringLiteral("echo"));
+        QCOMPARE(editor->textCursor().selectedText(), QStringLiteral("echo"));
+        QCOMPARE(editor->textCursor().blockNumber(), 1);
+        QTest::keyClick(find, Qt::Key_Return);
+        QCOMPARE(editor->textCursor().blockNumber(), 2);
+        QTest::keyClick(find, Qt::Key_Return); // from the top again
+        QCOMPARE(editor->textCursor().blockNumber(), 1);
+        QTest::keyClick(find, Qt::Key_Return, Qt::ShiftModifier); // back: wraps to the last
+        QCOMPARE(editor->textCursor().blockNumber(), 2);
+        find->clear();
+        QTest::keyClicks(find, QStringLiteral("nowhere"));
+        QCOMPARE(need<QLabel>(page, "dockerfileFindStatus")->text(), QStringLiteral("Not found"));
+        QTest::keyClick(find, Qt::Key_Escape);
+        QTRY_VERIFY(!find->isVisible());
+        QVERIFY(editor->hasFocus());
+        editor->document()->undo();
+        page->showTab(0);
+    }
+
+    // Edit > Cut, Copy, Paste act on the focused widget: a text field, then a table's rows.
+    void editMenuCutCopyPaste()
+    {
+        ExperimentPage* page = window()->currentPage();
+        page->showTab(4);
+        window()->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window()));
+        NEED(QLineEdit, command, page, "experiment_command");
+        NEED(QMenu, edit, window(), "menuEdit");
+        auto action = [this](const char* name) { return need<QAction>(window(), name); };
+        const QString text = command->text();
+        QVERIFY(!text.isEmpty());
+        command->setFocus();
+        command->selectAll();
+        Q_EMIT edit->aboutToShow();
+        QVERIFY(action("actionCopy")->isEnabled() && action("actionCut")->isEnabled());
+        QVERIFY(action("actionCopy")->text().contains(QStringLiteral("Copy")));
+        QApplication::clipboard()->clear();
+        action("actionCopy")->trigger();
+        QCOMPARE(QApplication::clipboard()->text(), text);
+        action("actionCut")->trigger();
+        QCOMPARE(command->text(), QString());
+        action("actionPaste")->trigger();
+        QCOMPARE(command->text(), text);
+
+        page->showTab(0);
+        QTableView* table = page->conditions()->table();
+        table->setFocus();
+        table->selectRow(0);
+        Q_EMIT edit->aboutToShow();
+        QVERIFY(action("actionCopy")->isEnabled());
+        QVERIFY(!action("actionCut")->isEnabled());
+        action("actionCopy")->trigger();
+        QCOMPARE(QApplication::clipboard()->text(), ViewKeys::selectedRowsAsTsv(table));
+        QVERIFY(QApplication::clipboard()->text().contains(page->conditions()->model()->conditions().first()));
+    }
+
+    // No menu of the bar is ever disabled (a disabled one stays highlighted after Escape): with no
+    // experiment open, Deploy holds a disabled entry that says why; opened, then Escape, nothing stays lit.
+    void noMenuStaysHighlightedAfterEscape()
+    {
+        MainWindow empty;
+        empty.resize(1000, 700);
+        empty.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&empty));
+        QMenuBar* bar = empty.menuBar();
+        for (QAction* menu : bar->actions())
+            QVERIFY2(menu->isEnabled(), qPrintable(menu->text()));
+        auto* deploy = empty.findChild<QMenu*>(QStringLiteral("menuDeploy"));
+        QVERIFY(deploy && !deploy->actions().isEmpty());
+        QVERIFY(!deploy->actions().first()->isEnabled());
+        QTest::mouseClick(bar, Qt::LeftButton, {}, bar->actionGeometry(deploy->menuAction()).center());
+        QTRY_VERIFY(deploy->isVisible());
+        QTest::keyClick(deploy, Qt::Key_Escape);
+        QTRY_VERIFY(!deploy->isVisible());
+        QTest::keyClick(bar, Qt::Key_Escape);
+        QTRY_VERIFY(bar->activeAction() == nullptr);
+        empty.close();
+    }
+
     void themeIsChosenFromTheViewMenuAndSaved()
     {
         auto* dark = window()->findChild<QAction*>(QStringLiteral("actionThemedark"));
@@ -482,11 +596,11 @@ private Q_SLOTS:
         const QString renamed = QFileInfo(dir).absolutePath() + QStringLiteral("/renamed-copy");
         QTRY_VERIFY(QFile::exists(renamed + QStringLiteral("/parameters.json")));
         QVERIFY(!QFileInfo::exists(copy));
-        QTRY_VERIFY(browser->findItems(QStringLiteral("renamed-copy"), Qt::MatchExactly).size() == 1);
+        QTRY_VERIFY(browser->findItems(QStringLiteral("experiments/renamed-copy"), Qt::MatchExactly).size() == 1);
 
         // Delete asks first: Cancel keeps it, Yes moves it to the trash.
         int renamedRow = browser->indexOfTopLevelItem(
-            browser->findItems(QStringLiteral("renamed-copy"), Qt::MatchExactly).value(0));
+            browser->findItems(QStringLiteral("experiments/renamed-copy"), Qt::MatchExactly).value(0));
         Gui::MessageBox::setNextAnswer(QMessageBox::Cancel);
         CHECKED(trigger(renamedRow, "deleteExperimentAction"));
         QVERIFY(Gui::MessageBox::lastText().contains(QStringLiteral("trash")));

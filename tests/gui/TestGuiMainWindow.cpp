@@ -5,6 +5,7 @@
 // work asking first, the About dialog.
 #include "AboutDialog.h"
 #include "CommandLogDock.h"
+#include "CompactButtonRow.h"
 #include "ConditionsEditor.h"
 #include "ConditionsModel.h"
 #include "Dialogs.h"
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void openingAFolderOutsideGitSaysWhy();
     void aboutShowsTheVersion();
     void needFailsTheTestForAMissingWidget();
+    void aButtonRowDropsItsNamesWhenAButtonAppears();
 };
 
 void TestGuiMainWindow::initTestCase()
@@ -58,27 +60,29 @@ void TestGuiMainWindow::browserListsExperimentsWithGitState()
 {
     TestProject project;
     // A second experiment, committed, then changed: the browser must call it modified.
-    project.repo().writeFile(QStringLiteral("experiments/second/parameters.json"),
+    // Its folder is experiments/2, as the CLI names it; it calls itself "second" (experiment_name).
+    project.repo().writeFile(QStringLiteral("experiments/2/parameters.json"),
                              QByteArrayLiteral("{\"experiment_name\": \"second\", \"experiment_command\": \"sh x.sh\","
                                                " \"experiment_conditions\": [\"1\", \"2\", \"3\"]}\n"));
-    project.repo().writeFile(QStringLiteral("experiments/second/Dockerfile"),
+    project.repo().writeFile(QStringLiteral("experiments/2/Dockerfile"),
                              QByteArrayLiteral("FROM debian:bookworm-slim\n"));
     const QString head = project.repo().commitAll(QStringLiteral("second experiment"));
-    project.repo().writeFile(QStringLiteral("experiments/second/Dockerfile"),
-                             QByteArrayLiteral("FROM debian:bookworm\n"));
+    project.repo().writeFile(QStringLiteral("experiments/2/Dockerfile"), QByteArrayLiteral("FROM debian:bookworm\n"));
 
     createMainWindow();
     QVERIFY(openProject(project.root()));
     NEED(QTreeWidget, browser, window(), "projectBrowser");
     QVERIFY(browser);
     QCOMPARE(browser->topLevelItemCount(), 2);
-    // Sorted by folder: experiments/second before experiments/t-….
+    // Named and sorted by folder, as the CLI and the paths name them: experiments/2 before experiments/t-….
     QTreeWidgetItem* second = browser->topLevelItem(0);
     QTreeWidgetItem* first = browser->topLevelItem(1);
-    QCOMPARE(second->text(0), QStringLiteral("second"));
+    QCOMPARE(second->text(0), QStringLiteral("experiments/2"));
+    QVERIFY2(second->toolTip(0).contains(QStringLiteral("experiment_name: second")), qPrintable(second->toolTip(0)));
+    QCOMPARE(second->data(0, Qt::AccessibleDescriptionRole).toString(), QStringLiteral("second"));
     QCOMPARE(second->text(1), QStringLiteral("3"));
     QCOMPARE(second->text(2), QStringLiteral("modified"));
-    QCOMPARE(first->text(0), project.name());
+    QCOMPARE(first->text(0), QStringLiteral("experiments/") + project.name());
     QCOMPARE(first->text(1), QStringLiteral("2"));
     QCOMPARE(first->text(2), QStringLiteral("clean"));
     NEED(QLabel, state, window(), "projectState");
@@ -237,6 +241,30 @@ void TestGuiMainWindow::needFailsTheTestForAMissingWidget()
     QEXPECT_FAIL("", "need() records a failure for a missing widget", Continue);
     QLabel* missing = need<QLabel>(window(), "noSuchWidget");
     QVERIFY(!missing);
+}
+
+// The board's buttons: Rerun Failed appears after a failure; the row, as wide as before, then shows the
+// buttons without their names rather than cutting off the last one (seen in board-running.png).
+void TestGuiMainWindow::aButtonRowDropsItsNamesWhenAButtonAppears()
+{
+    QWidget window;
+    auto* row = new CompactButtonRow(&window);
+    QList<QPushButton*> buttons;
+    for (const char* name : { "Deploy…", "Rerun Failed", "Refresh", "Sync All", "Terminate All…" }) {
+        buttons << new QPushButton(QString::fromUtf8(name));
+        row->addButton(buttons.last());
+    }
+    buttons.at(1)->hide();
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    row->setGeometry(0, 0, row->sizeHint().width() + 4, row->sizeHint().height());
+    QTest::qWait(20);
+    QVERIFY(!row->isCompact());
+    buttons.at(1)->show();
+    QTRY_VERIFY(row->isCompact());
+    QVERIFY(buttons.last()->geometry().right() <= row->width());
+    buttons.at(1)->hide();
+    QTRY_VERIFY(!row->isCompact());
 }
 
 QTEST_MAIN(TestGuiMainWindow)

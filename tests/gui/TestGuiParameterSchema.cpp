@@ -69,7 +69,8 @@ private Q_SLOTS:
         {
             DeployDialog dialog(&monitor);
             for (const auto& [name, key] : { qMakePair("deployAutoStop", "auto_stop_minutes"),
-                                             qMakePair("deployMaxRuntime", "max_runtime_minutes") }) {
+                                             qMakePair("deployMaxRuntime", "max_runtime_minutes"),
+                                             qMakePair("deployMachineCount", "aws_machines") }) {
                 NEED(QSpinBox, spin, &dialog, name);
                 const ParameterSchema::Key& schema = ParameterSchema::key(QLatin1String(key));
                 QCOMPARE(qMakePair(spin->minimum(), spin->maximum()), schemaRange(schema));

@@ -13,6 +13,7 @@
 #include "MainWindow.h"
 #include "Settings.h"
 #include "TestProject.h"
+#include "board/BoardModel.h"
 #include "board/DeploymentBoard.h"
 #include "board/ResultsPanel.h"
 #include "deploy/DeploymentState.h"
@@ -29,6 +30,7 @@
 #include <QHeaderView>
 #include <QImage>
 #include <QLabel>
+#include <QListWidget>
 #include <QLogValueAxis>
 #include <QTabWidget>
 #include <QTableView>
@@ -107,6 +109,7 @@ private Q_SLOTS:
     void theChoicesComeBackForTheExperiment();
     void exportCsvWritesWhatTheCliPrints();
     void theBoardAndTheResultsFitALaptop();
+    void aBoardRowSelectsItsConditionAndTheLastLineFits();
 
 private:
     // The window at size, the project open, its board's Results tab shown and scanned.
@@ -287,6 +290,16 @@ void TestGuiResults::theBoardAndTheResultsFitALaptop()
     grab(QStringLiteral("results-800x600.png"));
     NEED(QTableView, table, results, "resultsTable");
     QVERIFY2(rowsShown(table) >= 5, qPrintable(QString::number(rowsShown(table))));
+    // With the Results tab open the board above it still shows 8 conditions.
+    NEED(QTableView, boardWithResults, window(), "boardView");
+    QVERIFY2(rowsShown(boardWithResults) >= 8, qPrintable(QString::number(rowsShown(boardWithResults))));
+    // So does a window that becomes that small with the Results tab open.
+    window()->resize(1280, 800);
+    QTest::qWait(50);
+    window()->resize(800, 600);
+    QTest::qWait(100);
+    QVERIFY2(rowsShown(table) >= 5, qPrintable(QString::number(rowsShown(table))));
+    QVERIFY2(rowsShown(boardWithResults) >= 8, qPrintable(QString::number(rowsShown(boardWithResults))));
     // The Log tab: the board's conditions get the height.
     NEED(QTabWidget, details, window(), "boardDetails");
     details->setCurrentIndex(0);
@@ -308,6 +321,34 @@ void TestGuiResults::theBoardAndTheResultsFitALaptop()
     createMainWindow(); // at the size it was left
     QTest::qWait(50);
     QVERIFY(window()->commandLog()->isVisible());
+}
+
+// Issue 27, item 11: the board's Last line column has the room of a training log's line at 1200 px (the
+// other columns as wide as what they hold), and a row chosen on the board is the condition shown in Files.
+void TestGuiResults::aBoardRowSelectsItsConditionAndTheLastLineFits()
+{
+    ResultsPanel* results = openResults(QSize(1200, 760));
+    QVERIFY(results);
+    NEED(QTableView, board, window(), "boardView");
+    QHeaderView* header = board->horizontalHeader();
+    const int lastLine = header->sectionSize(BoardModel::LastLineColumn);
+    const int wanted = board->fontMetrics().horizontalAdvance(QStringLiteral("epoch 10/10  loss 0.3600  acc 0.820"));
+    QVERIFY2(lastLine >= wanted, qPrintable(QStringLiteral("%1 < %2").arg(lastLine).arg(wanted)));
+    QVERIFY2(header->length() <= board->viewport()->width(),
+             qPrintable(QStringLiteral("%1 > %2").arg(header->length()).arg(board->viewport()->width())));
+
+    results->showTab(2);
+    NEED(QListWidget, conditions, results, "resultsConditions");
+    const QModelIndex fifth = board->model()->index(4, BoardModel::ConditionColumn);
+    board->setFocus();
+    board->setCurrentIndex(fifth);
+    const QString slug = window()->currentPage()->deployments()->model()->slug(fifth.data(BoardModel::RowRole).toInt());
+    QTRY_VERIFY(conditions->currentItem());
+    QCOMPARE(conditions->currentItem()->text(), slug);
+    // And the compare table's current row is that condition too.
+    NEED(QTableView, table, results, "resultsTable");
+    QVERIFY2(table->currentIndex().data().toString().contains(QStringLiteral("--lr 0.001 --layers 4")),
+             qPrintable(table->currentIndex().data().toString()));
 }
 
 QTEST_MAIN(TestGuiResults)

@@ -34,6 +34,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
@@ -531,7 +532,19 @@ void TestGuiSettings::gridDialogKeepsTheGridAsAGrid()
     const QJsonArray conditionsBefore
         = readParameters(project).value(QStringLiteral("experiment_conditions")).toArray();
     page->showTab(0);
-    QTest::mouseClick(need<QToolButton>(page, "generateGridButton"), Qt::LeftButton);
+    // Beside the notice that says to edit the grid in the Settings tab, the Conditions tab offers no
+    // Generate Grid… of its own (neither its button nor its context menu, nor Ctrl+G).
+    NEED(QLabel, notice, page, "gridConditionsLabel");
+    QVERIFY(notice->isVisible() && notice->text().contains(QStringLiteral("Settings tab")));
+    QVERIFY(!need<QToolButton>(page, "generateGridButton")->isVisible());
+    Q_EMIT page->conditions()->table()->customContextMenuRequested(QPoint(5, 5));
+    auto* menu = page->conditions()->table()->findChild<QMenu*>(QStringLiteral("conditionsContextMenu"));
+    QVERIFY(menu);
+    for (QAction* action : menu->actions())
+        QVERIFY2(!action->text().contains(QStringLiteral("Grid")), qPrintable(action->text()));
+    menu->close();
+    // The dialog itself, as the code opens it, still keeps a grid a grid.
+    page->conditions()->openGridDialog();
     QDialog* dialog = nullptr;
     QTRY_VERIFY((dialog = page->findChild<QDialog*>(QStringLiteral("gridDialog"))) && dialog->isVisible());
 
@@ -636,20 +649,20 @@ void TestGuiSettings::unsavedChangesMarkedAndSavedOnQuit()
     NEED(QTabWidget, tabs, page, "experimentTabs");
     auto browserItem = [&]() -> QTreeWidgetItem* {
         for (int i = 0; i < browser->topLevelItemCount(); ++i) {
-            if (browser->topLevelItem(i)->text(0).startsWith(project.name()))
+            if (browser->topLevelItem(i)->text(0).startsWith(QStringLiteral("experiments/") + project.name()))
                 return browser->topLevelItem(i);
         }
         return nullptr;
     };
     QVERIFY(browserItem());
-    QCOMPARE(browserItem()->text(0), project.name());
+    QCOMPARE(browserItem()->text(0), QStringLiteral("experiments/") + project.name());
     QVERIFY(!tabs->tabText(4).endsWith(QStringLiteral(" *")));
     QVERIFY(!window()->isWindowModified());
 
     // One edit: marked in the browser, on the tab and in the title.
     NEED(QLineEdit, command, page, "experiment_command");
     CHECKED(retype(command, QStringLiteral("sh other.sh")));
-    QCOMPARE(browserItem()->text(0), project.name() + QStringLiteral(" *"));
+    QCOMPARE(browserItem()->text(0), QStringLiteral("experiments/") + project.name() + QStringLiteral(" *"));
     QVERIFY(tabs->tabText(4).endsWith(QStringLiteral(" *")));
     QVERIFY(!tabs->tabText(0).endsWith(QStringLiteral(" *")));
     QVERIFY(window()->windowTitle().contains(QStringLiteral("[*]")));
@@ -657,7 +670,7 @@ void TestGuiSettings::unsavedChangesMarkedAndSavedOnQuit()
 
     // Undone by hand: the marks go away.
     CHECKED(retype(command, QStringLiteral("sh args.sh")));
-    QCOMPARE(browserItem()->text(0), project.name());
+    QCOMPARE(browserItem()->text(0), QStringLiteral("experiments/") + project.name());
     QVERIFY(!tabs->tabText(4).endsWith(QStringLiteral(" *")));
     QVERIFY(!window()->isWindowModified());
 

@@ -116,7 +116,7 @@ void TestGuiWizards::newExperimentWizard()
     QTRY_COMPARE(window()->currentPage()->experimentName(), QStringLiteral("rnn-2"));
     NEED(QTreeWidget, browser, window(), "projectBrowser");
     QTRY_COMPARE(browser->topLevelItemCount(), 2);
-    QTRY_COMPARE(browser->currentItem()->text(0), QStringLiteral("rnn-2"));
+    QTRY_COMPARE(browser->currentItem()->text(0), QStringLiteral("experiments/rnn-2"));
 }
 
 void TestGuiWizards::setupWizard()
@@ -184,6 +184,15 @@ void TestGuiWizards::setupWizard()
     QCOMPARE(QFileInfo(keyPath).permissions() & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
     // The public key, for an ssh host's authorized_keys: shown, and copied with one click.
     NEED(QLineEdit, publicKey, wizard, "sshPublicKey");
+    // Its label reads "Public key:" (Alt+P), never a literal "&Public key:".
+    bool labelled = false;
+    for (QLabel* label : wizard->findChildren<QLabel*>()) {
+        if (label->text().contains(QStringLiteral("Public key:"))) {
+            labelled = true;
+            QCOMPARE(label->buddy(), publicKey);
+        }
+    }
+    QVERIFY(labelled);
     QVERIFY2(publicKey->text().startsWith(QStringLiteral("ssh-ed25519 ")), qPrintable(publicKey->text()));
     QGuiApplication::clipboard()->clear();
     QTest::mouseClick(need<QPushButton>(wizard, "copyPublicKeyButton"), Qt::LeftButton);

@@ -37,7 +37,9 @@ BoardModel::Row BoardModel::rowFrom(const DeploymentState::Condition& c)
     row.terminated = c.isTerminated();
     row.attempt = c.attempt;
     row.job = c.job;
-    row.scheduler = SlurmJob::describe(c);
+    // aws: a condition whose machine EC2 did not launch says why ("queued · not started: ...").
+    row.scheduler
+        = c.launchProblem.isEmpty() ? SlurmJob::describe(c) : QStringLiteral("not started: %1").arg(c.launchProblem);
     return row;
 }
 

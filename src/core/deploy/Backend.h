@@ -36,6 +36,7 @@ struct DeployOptions
     // (the deploy dialog's fields, deploy --auto-stop / --max-runtime): -1 keeps the file's, 0 is off.
     int autoStopMinutes = -1;
     int maxRuntimeMinutes = -1;
+    int awsMachines = -1; // aws: in place of parameters.json's aws_machines (deploy --machines); -1 keeps the file's
     bool reruns() const { return rerunFailed || retryPreempted || !rerun.isEmpty(); }
     // The experiment as this deploy sees it: the limits above in place of the file's (nothing is saved).
     Experiment withLimits(const Experiment& experiment) const;

@@ -12,6 +12,8 @@ Experiment DeployOptions::withLimits(const Experiment& experiment) const
         limited.parameters().setValue(QStringLiteral("auto_stop_minutes"), autoStopMinutes);
     if (maxRuntimeMinutes >= 0)
         limited.parameters().setValue(QStringLiteral("max_runtime_minutes"), maxRuntimeMinutes);
+    if (awsMachines >= 0)
+        limited.parameters().setValue(QStringLiteral("aws_machines"), awsMachines);
     return limited;
 }
 

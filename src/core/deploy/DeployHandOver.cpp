@@ -38,6 +38,13 @@ void DeployOperation::handOver()
         DeploymentState::Condition& c = state.conditions[i];
         if (!toHandOver(c))
             continue;
+        // aws: a condition whose machine EC2 did not launch stays queued, with the reason (launchProblem).
+        if (m_ctx.preassignsHosts() && c.host.isEmpty() && !c.launchProblem.isEmpty()) {
+            if (c.phase != Phase::Queued)
+                m_ctx.setPhase(i, Phase::Queued);
+            m_notHandedOver << c.slug;
+            continue;
+        }
         m_handing.insert(i);
         if (c.host.isEmpty() && !ready.isEmpty() && !m_ctx.preassignsHosts())
             c.host = ready.at(next++ % ready.size());

@@ -22,6 +22,7 @@ struct DeployPlan
     // defaults) and their price
     QString instanceType;
     QString region;
+    int machineCount = 0; // how many (aws_machines, at most one per condition; 0: one per condition)
     double pricePerHour = -1; // one machine, US dollars; -1 when the table has no price
     QString priceNote; // the table's region and date, or why there is no price
 };

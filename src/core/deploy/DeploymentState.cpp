@@ -63,6 +63,7 @@ void DeploymentState::Condition::queueAgain()
     job.clear();
     schedulerState.clear();
     schedulerReason.clear();
+    launchProblem.clear();
 }
 
 void DeploymentState::Condition::markTerminated()
@@ -187,6 +188,9 @@ QList<int> DeploymentState::conditionsOn(const QString& address) const
 bool DeploymentState::stillGoing() const
 {
     for (const Condition& c : conditions) {
+        // aws: its machine was not launched (launchProblem); nothing will start it until a deploy does.
+        if (c.phase == Phase::Queued && c.host.isEmpty() && !c.launchProblem.isEmpty())
+            continue;
         if (c.phase == Phase::Queued || c.phase == Phase::Provisioning || c.phase == Phase::Booting
             || c.phase == Phase::Uploading || c.phase == Phase::Building || c.phase == Phase::Running)
             return true;
@@ -239,6 +243,13 @@ QJsonObject DeploymentState::toJson() const
                  QJsonObject { { QStringLiteral("job"), c.job },
                                { QStringLiteral("state"), c.schedulerState },
                                { QStringLiteral("reason"), c.schedulerReason } });
+        conditionArray.replace(i, o);
+    }
+    for (int i = 0; i < conditions.size(); ++i) {
+        if (conditions.at(i).launchProblem.isEmpty())
+            continue;
+        QJsonObject o = conditionArray.at(i).toObject();
+        o.insert(QStringLiteral("launch_problem"), conditions.at(i).launchProblem);
         conditionArray.replace(i, o);
     }
     QJsonObject top {
@@ -311,6 +322,7 @@ DeploymentState DeploymentState::fromJson(const QJsonObject& json)
         c.job = slurm.value(QStringLiteral("job")).toString();
         c.schedulerState = slurm.value(QStringLiteral("state")).toString();
         c.schedulerReason = slurm.value(QStringLiteral("reason")).toString();
+        c.launchProblem = o.value(QStringLiteral("launch_problem")).toString();
         s.conditions.append(c);
     }
     return s;

@@ -108,6 +108,9 @@ public:
         QString job;
         QString schedulerState;
         QString schedulerReason;
+        // aws: why it got no machine (a fleet launched fewer machines than asked for); it stays queued, not
+        // started. Empty otherwise.
+        QString launchProblem;
         bool isFinished() const { return phase == Phase::Succeeded || phase == Phase::Failed; }
         // Finished, and its results synced since.
         bool resultsSafe() const;

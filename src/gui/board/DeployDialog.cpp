@@ -117,6 +117,7 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     , m_cost(new QLabel)
     , m_autoStop(new QSpinBox)
     , m_maxRuntime(new QSpinBox)
+    , m_machineCount(new QSpinBox)
     , m_autoStopWarning(new QLabel)
     , m_commit(new QLabel)
     , m_summary(new QLabel)
@@ -137,15 +138,7 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     setWindowTitle(tr("Deploy %1").arg(monitor->experiment().parameters().experimentName()));
     setMinimumWidth(480);
 
-    QPushButton* deploy = m_buttons->addButton(tr("&Deploy"), QDialogButtonBox::AcceptRole);
-    deploy->setObjectName(QStringLiteral("deployConfirmButton"));
-    deploy->setAccessibleName(tr("Deploy"));
-    deploy->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
-    deploy->setDefault(true);
-    QPushButton* cancel = m_buttons->button(QDialogButtonBox::Cancel);
-    cancel->setObjectName(QStringLiteral("deployCancelButton"));
-    cancel->setAccessibleName(tr("Cancel"));
-    m_buttons->addButton(m_previewButton, QDialogButtonBox::ActionRole);
+    setUpButtons();
 
     // The body scrolls, the buttons stay: the dialog fits a 800×600 screen with the preview open.
     auto* scroll = new QScrollArea;
@@ -163,24 +156,7 @@ DeployDialog::DeployDialog(DeploymentMonitor* monitor, QWidget* parent)
     resize(620, 540);
 
     // Deploy is enabled only when both answers are in, but Enter must not get past a plan being made.
-    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
-        if (canDeploy())
-            accept();
-    });
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_backend, &QComboBox::currentIndexChanged, this, &DeployDialog::planLater);
-    connect(m_allowDirty, &QCheckBox::toggled, this, &DeployDialog::planLater);
-    connect(m_sshCidr, &QLineEdit::textChanged, this, &DeployDialog::planLater);
-    connect(m_allowWideSsh, &QCheckBox::toggled, this, &DeployDialog::planLater);
-    connect(m_autoStop, &QSpinBox::valueChanged, this, &DeployDialog::planLater);
-    connect(m_maxRuntime, &QSpinBox::valueChanged, this, &DeployDialog::planLater);
-    connect(m_previewButton, &QPushButton::clicked, this, &DeployDialog::preview);
-    connect(m_previewer, &DeployPreview::finished, this, &DeployDialog::showPreview);
-    m_planDelay->setSingleShot(true);
-    m_planDelay->setInterval(PlanDelayMs);
-    connect(m_planDelay, &QTimer::timeout, this, &DeployDialog::startPlan);
-    connect(&m_git, &QFutureWatcher<GitFacts>::finished, this, &DeployDialog::showGit);
-    connect(&m_plan, &QFutureWatcher<Deployment::Plan>::finished, this, &DeployDialog::showPlan);
+    connectSignals();
 
     // The status walk takes seconds on a big working tree: it runs in a worker on a copy of the folder name,
     // and the dialog says it is checking until the answer comes.
@@ -250,6 +226,90 @@ QWidget* DeployDialog::makeBody()
     m_cost->setObjectName(QStringLiteral("deployCost"));
     m_cost->setWordWrap(true);
 
+    setUpLimits(params, errorColour);
+
+    setUpStatusWidgets(errorColour);
+
+    // Where: the backend, then for Amazon EC2 who may log in, with the warning right under the field.
+    auto* form = new QFormLayout;
+    m_form = form;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->addRow(tr("Run &on:"), m_backend);
+    form->addRow(tr("SSH allowed &from:"), m_sshCidr);
+    form->addRow(m_warning);
+    form->addRow(m_allowWideSsh);
+    form->addRow(tr("Machines:"), m_machines);
+    form->addRow(tr("Instance type:"), m_instanceType);
+    form->addRow(tr("Region:"), m_region);
+    form->addRow(tr("Price:"), m_cost);
+    form->addRow(tr("Commit:"), m_commit);
+
+    auto* limits = new QFormLayout;
+    m_limitsForm = limits;
+    limits->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
+    limits->addRow(tr("&Machines for the sweep:"), m_machineCount);
+    limits->addRow(tr("Stop idle machines &after:"), m_autoStop);
+    limits->addRow(m_autoStopWarning);
+    limits->addRow(tr("Stop each condition aft&er:"), m_maxRuntime);
+
+    buildDirtyBanner();
+
+    auto* body = new QWidget;
+    body->setObjectName(QStringLiteral("deployBody"));
+    auto* layout = new QVBoxLayout(body);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(title);
+    layout->addWidget(intro);
+    layout->addSpacing(6);
+    layout->addLayout(form);
+    layout->addWidget(m_summary);
+    layout->addSpacing(6);
+    layout->addWidget(new QLabel(tr("<b>Limits</b>")));
+    layout->addLayout(limits);
+    layout->addWidget(m_dirtyBanner);
+    layout->addWidget(m_preview, 1);
+    layout->addStretch(1);
+    return body;
+}
+
+void DeployDialog::setUpButtons()
+{
+    QPushButton* deploy = m_buttons->addButton(tr("&Deploy"), QDialogButtonBox::AcceptRole);
+    deploy->setObjectName(QStringLiteral("deployConfirmButton"));
+    deploy->setAccessibleName(tr("Deploy"));
+    deploy->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
+    deploy->setDefault(true);
+    QPushButton* cancel = m_buttons->button(QDialogButtonBox::Cancel);
+    cancel->setObjectName(QStringLiteral("deployCancelButton"));
+    cancel->setAccessibleName(tr("Cancel"));
+    m_buttons->addButton(m_previewButton, QDialogButtonBox::ActionRole);
+}
+
+void DeployDialog::connectSignals()
+{
+    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
+        if (canDeploy())
+            accept();
+    });
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_backend, &QComboBox::currentIndexChanged, this, &DeployDialog::planLater);
+    connect(m_allowDirty, &QCheckBox::toggled, this, &DeployDialog::planLater);
+    connect(m_sshCidr, &QLineEdit::textChanged, this, &DeployDialog::planLater);
+    connect(m_allowWideSsh, &QCheckBox::toggled, this, &DeployDialog::planLater);
+    connect(m_autoStop, &QSpinBox::valueChanged, this, &DeployDialog::planLater);
+    connect(m_maxRuntime, &QSpinBox::valueChanged, this, &DeployDialog::planLater);
+    connect(m_machineCount, &QSpinBox::valueChanged, this, &DeployDialog::planLater);
+    connect(m_previewButton, &QPushButton::clicked, this, &DeployDialog::preview);
+    connect(m_previewer, &DeployPreview::finished, this, &DeployDialog::showPreview);
+    m_planDelay->setSingleShot(true);
+    m_planDelay->setInterval(PlanDelayMs);
+    connect(m_planDelay, &QTimer::timeout, this, &DeployDialog::startPlan);
+    connect(&m_git, &QFutureWatcher<GitFacts>::finished, this, &DeployDialog::showGit);
+    connect(&m_plan, &QFutureWatcher<Deployment::Plan>::finished, this, &DeployDialog::showPlan);
+}
+
+void DeployDialog::setUpLimits(const Parameters& params, const QColor& errorColour)
+{
     m_autoStop->setObjectName(QStringLiteral("deployAutoStop"));
     m_autoStop->setAccessibleName(tr("Stop idle machines after, in minutes; 0 is never"));
     const ParameterSchema::Key& autoStop = ParameterSchema::key(QStringLiteral("auto_stop_minutes"));
@@ -266,9 +326,19 @@ QWidget* DeployDialog::makeBody()
     m_maxRuntime->setSuffix(tr(" min"));
     m_maxRuntime->setValue(params.maxRuntimeMinutes());
     m_maxRuntime->setToolTip(maxRuntime.help);
+    m_machineCount->setObjectName(QStringLiteral("deployMachineCount"));
+    m_machineCount->setAccessibleName(tr("How many machines; 0 is one per condition"));
+    const ParameterSchema::Key& machineCount = ParameterSchema::key(QStringLiteral("aws_machines"));
+    m_machineCount->setRange(machineCount.minimum, machineCount.maximum);
+    m_machineCount->setSpecialValueText(tr("one per condition"));
+    m_machineCount->setValue(params.awsMachines());
+    m_machineCount->setToolTip(machineCount.help);
     m_autoStopWarning->setObjectName(QStringLiteral("deployAutoStopWarning"));
     note(m_autoStopWarning, errorColour);
+}
 
+void DeployDialog::setUpStatusWidgets(const QColor& errorColour)
+{
     m_commit->setObjectName(QStringLiteral("deployCommit"));
     m_commit->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_commit->setFont(Theme::monospaceFont());
@@ -292,28 +362,10 @@ QWidget* DeployDialog::makeBody()
     m_preview->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_preview->setMinimumHeight(160);
     m_preview->setVisible(false);
+}
 
-    // Where: the backend, then for Amazon EC2 who may log in, with the warning right under the field.
-    auto* form = new QFormLayout;
-    m_form = form;
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    form->addRow(tr("Run &on:"), m_backend);
-    form->addRow(tr("SSH allowed &from:"), m_sshCidr);
-    form->addRow(m_warning);
-    form->addRow(m_allowWideSsh);
-    form->addRow(tr("Machines:"), m_machines);
-    form->addRow(tr("Instance type:"), m_instanceType);
-    form->addRow(tr("Region:"), m_region);
-    form->addRow(tr("Price:"), m_cost);
-    form->addRow(tr("Commit:"), m_commit);
-
-    auto* limits = new QFormLayout;
-    m_limitsForm = limits;
-    limits->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
-    limits->addRow(tr("Stop idle machines &after:"), m_autoStop);
-    limits->addRow(m_autoStopWarning);
-    limits->addRow(tr("Stop each condition aft&er:"), m_maxRuntime);
-
+void DeployDialog::buildDirtyBanner()
+{
     m_dirtyBanner->setAutoFillBackground(true);
     QPalette warn = m_dirtyBanner->palette();
     warn.setColor(QPalette::Window, Theme::warningBackground(palette()));
@@ -340,23 +392,6 @@ QWidget* DeployDialog::makeBody()
     bannerText->addLayout(commitRow);
     bannerLayout->addWidget(warnIcon);
     bannerLayout->addLayout(bannerText, 1);
-
-    auto* body = new QWidget;
-    body->setObjectName(QStringLiteral("deployBody"));
-    auto* layout = new QVBoxLayout(body);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(title);
-    layout->addWidget(intro);
-    layout->addSpacing(6);
-    layout->addLayout(form);
-    layout->addWidget(m_summary);
-    layout->addSpacing(6);
-    layout->addWidget(new QLabel(tr("<b>Limits</b>")));
-    layout->addLayout(limits);
-    layout->addWidget(m_dirtyBanner);
-    layout->addWidget(m_preview, 1);
-    layout->addStretch(1);
-    return body;
 }
 
 DeployDialog::~DeployDialog()
@@ -443,6 +478,7 @@ void DeployDialog::showLimits()
     // Auto-stop is about rented machines; max runtime holds wherever the conditions run.
     const BackendTraits backend = chosen();
     m_limitsForm->setRowVisible(m_autoStop, backend.canStop);
+    m_limitsForm->setRowVisible(m_machineCount, backend.hasMachines);
     // The price of the last plan shown on this backend; the spin box is read as it is now.
     const double total = m_shown.pricePerHour * m_shown.conditionCount;
     const bool costly = backend.canStop && backend.costsMoney && m_shown.backend == backend.name
@@ -500,6 +536,8 @@ DeployOptions DeployDialog::options() const
     }
     if (backend.canStop)
         options.autoStopMinutes = m_autoStop->value();
+    if (backend.hasMachines)
+        options.awsMachines = m_machineCount->value();
     return options;
 }
 
@@ -566,10 +604,15 @@ void DeployDialog::showPlan()
     const Parameters& params = m_monitor->experiment().parameters();
     const BackendTraits backend = BackendRegistry::traits(opts.backend);
     const bool aws = backend.hasMachines;
-    const int machines = plan.conditionCount;
+    // aws_machines: fewer machines than conditions, each running its share (max_parallel at a time).
+    const int machines = plan.machineCount > 0 ? plan.machineCount : plan.conditionCount;
     m_machines->setText(
-        aws ? count(machines, tr("%1 new machine, one per condition"), tr("%1 new machines, one per condition"))
-            : count(machines, tr("%1 condition"), tr("%1 conditions")));
+        !aws ? count(machines, tr("%1 condition"), tr("%1 conditions"))
+            : machines < plan.conditionCount
+            ? tr("%1 for %2, launched by one request")
+                  .arg(count(machines, tr("%1 new machine"), tr("%1 new machines")),
+                       count(plan.conditionCount, tr("%1 condition"), tr("%1 conditions")))
+            : count(machines, tr("%1 new machine, one per condition"), tr("%1 new machines, one per condition")));
     m_form->setRowVisible(m_instanceType, aws);
     m_form->setRowVisible(m_region, aws);
     m_form->setRowVisible(m_cost, backend.costsMoney);

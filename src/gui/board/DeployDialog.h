@@ -8,6 +8,7 @@
 #include <QFutureWatcher>
 
 class DeploymentMonitor;
+class Parameters;
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
@@ -59,6 +60,11 @@ Q_SIGNALS:
     void updated();
 
 private:
+    void setUpButtons(); // Deploy, Cancel, Preview…
+    void connectSignals();
+    void setUpLimits(const Parameters& params, const QColor& errorColour); // auto stop, max runtime
+    void setUpStatusWidgets(const QColor& errorColour); // commit, summary, problem, preview
+    void buildDirtyBanner(); // the uncommitted-changes warning with its way out
     // What the status walk found; made in a worker from a copy of the folder name.
     struct GitFacts
     {
@@ -92,6 +98,7 @@ private:
     QLabel* m_cost;
     QSpinBox* m_autoStop;
     QSpinBox* m_maxRuntime;
+    QSpinBox* m_machineCount; // aws_machines for this deploy
     QLabel* m_autoStopWarning;
     QLabel* m_commit;
     QLabel* m_summary;

@@ -31,6 +31,7 @@
 #include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStyle>
@@ -79,6 +80,23 @@ DeploymentBoard::DeploymentBoard(QWidget* parent)
 {
     setObjectName(QStringLiteral("deploymentBoard"));
     m_filter->setSourceModel(m_monitor->model());
+    setUpActions();
+    buildUi();
+
+    m_tick->setInterval(1000);
+    connect(m_tick, &QTimer::timeout, this, [this] {
+        if (isVisible() && model()->count(Phase::Running) > 0)
+            model()->tick();
+    });
+    m_tick->start();
+    connectMonitor();
+    updateActions();
+}
+
+DeploymentBoard::~DeploymentBoard() = default;
+
+void DeploymentBoard::setUpActions()
+{
     m_deployAction->setObjectName(QStringLiteral("actionDeploy"));
     m_syncAction->setObjectName(QStringLiteral("actionSyncAll"));
     m_terminateAction->setObjectName(QStringLiteral("actionTerminateAll"));
@@ -102,16 +120,10 @@ DeploymentBoard::DeploymentBoard(QWidget* parent)
     connect(m_syncAction, &QAction::triggered, this, &DeploymentBoard::syncAll);
     connect(m_terminateAction, &QAction::triggered, this, &DeploymentBoard::terminateAll);
     connect(m_refreshAction, &QAction::triggered, this, &DeploymentBoard::refresh);
+}
 
-    buildUi();
-
-    m_tick->setInterval(1000);
-    connect(m_tick, &QTimer::timeout, this, [this] {
-        if (isVisible() && model()->count(Phase::Running) > 0)
-            model()->tick();
-    });
-    m_tick->start();
-
+void DeploymentBoard::connectMonitor()
+{
     connect(m_monitor, &DeploymentMonitor::busyChanged, this, [this](bool busy) {
         updateActions();
         Q_EMIT busyChanged(busy);
@@ -128,19 +140,7 @@ DeploymentBoard::DeploymentBoard(QWidget* parent)
     });
     connect(m_monitor, &DeploymentMonitor::operationFinished, this, &DeploymentBoard::onOperationFinished);
     connect(m_monitor, &DeploymentMonitor::phaseChanged, this, &DeploymentBoard::onPhaseChanged);
-    connect(m_monitor, &DeploymentMonitor::deploymentFinished, this, [this](int failed) {
-        const int succeeded = model()->count(Phase::Succeeded);
-        const QString name = m_monitor->experiment().parameters().experimentName();
-        m_notifier->notify(tr("%1: deployment finished").arg(name),
-                           failed == 0 ? tr("All %n condition(s) succeeded.", nullptr, succeeded)
-                                       : tr("%1 succeeded, %2 failed.").arg(succeeded).arg(failed),
-                           failed > 0);
-        setMessage(tr("Finished: %1 succeeded, %2 failed. Sync All keeps each container's log with the results.")
-                       .arg(succeeded)
-                       .arg(failed),
-                   false);
-        rescanResults();
-    });
+    connect(m_monitor, &DeploymentMonitor::deploymentFinished, this, &DeploymentBoard::onDeploymentFinished);
     connect(m_monitor, &DeploymentMonitor::stateChanged, this, [this] {
         updateHeader();
         updateActions();
@@ -149,12 +149,44 @@ DeploymentBoard::DeploymentBoard(QWidget* parent)
     connect(m_notifier, &BoardNotifier::notified, this, [this](const QString& title, const QString& text) {
         Q_EMIT statusMessage(title + QStringLiteral(": ") + text);
     });
-    updateActions();
 }
 
-DeploymentBoard::~DeploymentBoard() = default;
+void DeploymentBoard::onDeploymentFinished(int failed)
+{
+    const int succeeded = model()->count(Phase::Succeeded);
+    const QString name = m_monitor->experiment().parameters().experimentName();
+    m_notifier->notify(tr("%1: deployment finished").arg(name),
+                       failed == 0 ? tr("All %n condition(s) succeeded.", nullptr, succeeded)
+                                   : tr("%1 succeeded, %2 failed.").arg(succeeded).arg(failed),
+                       failed > 0);
+    setMessage(tr("Finished: %1 succeeded, %2 failed. Sync All keeps each container's log with the results.")
+                   .arg(succeeded)
+                   .arg(failed),
+               false);
+    rescanResults();
+}
 
 void DeploymentBoard::buildUi()
+{
+    // The board: a title row, a message row, the state chips, then the conditions over their details.
+    auto* board = new QWidget;
+    board->setObjectName(QStringLiteral("boardPage"));
+    auto* boardLayout = new QVBoxLayout(board);
+    boardLayout->setContentsMargins(0, 0, 0, 0);
+    boardLayout->addLayout(buildTitleRow());
+    boardLayout->addLayout(buildMessageRow());
+    boardLayout->addLayout(buildFilterRow());
+    buildTable();
+    boardLayout->addWidget(buildDetails(), 1);
+
+    m_pages = new QStackedWidget;
+    m_pages->addWidget(buildEmptyPage());
+    m_pages->addWidget(board);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_pages);
+}
+
+QWidget* DeploymentBoard::buildEmptyPage()
 {
     // The page shown before anything is deployed.
     auto* empty = new QWidget;
@@ -176,10 +208,11 @@ void DeploymentBoard::buildUi()
     emptyButtonRow->addStretch(1);
     emptyLayout->addLayout(emptyButtonRow);
     emptyLayout->addStretch(2);
+    return empty;
+}
 
-    // The board.
-    auto* board = new QWidget;
-    board->setObjectName(QStringLiteral("boardPage"));
+QLayout* DeploymentBoard::buildTitleRow()
+{
     m_title = new QLabel;
     m_title->setObjectName(QStringLiteral("boardTitle"));
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -196,15 +229,6 @@ void DeploymentBoard::buildUi()
     m_refreshButton->setText(tr("Refresh"));
     m_syncButton = makeButton(m_syncAction, QStringLiteral("syncAllButton"));
     m_terminateButton = makeButton(m_terminateAction, QStringLiteral("terminateAllButton"));
-    // Results come home as each condition finishes (AutoSync); off for huge results, synced by hand.
-    auto* autoSync = new QCheckBox(tr("Sync as they finish"));
-    autoSync->setObjectName(QStringLiteral("autoSyncCheck"));
-    autoSync->setToolTip(tr("Copy each condition's logs and results into data/ as soon as it has finished"));
-    autoSync->setChecked(m_monitor->autoSync());
-    connect(autoSync, &QCheckBox::toggled, this, [this](bool on) {
-        Settings().setAutoSync(on);
-        m_monitor->setAutoSync(on);
-    });
     m_rerunFailedButton = makeButton(m_rerunFailedAction, QStringLiteral("rerunFailedButton"));
     m_rerunFailedButton->setText(tr("Rerun Failed"));
     // The title has the width to itself; the buttons drop their names rather than widen the window.
@@ -214,7 +238,15 @@ void DeploymentBoard::buildUi()
     for (QPushButton* button :
          { m_deployButton, m_rerunFailedButton, m_refreshButton, m_syncButton, m_terminateButton })
         header->addButton(button);
+    // The title beside the buttons: a row more for the conditions.
+    auto* titleRow = new QHBoxLayout;
+    titleRow->addWidget(m_title, 1);
+    titleRow->addWidget(header, 1);
+    return titleRow;
+}
 
+QLayout* DeploymentBoard::buildMessageRow()
+{
     m_busy = new QProgressBar;
     m_busy->setObjectName(QStringLiteral("boardBusy"));
     m_busy->setRange(0, 0);
@@ -228,17 +260,6 @@ void DeploymentBoard::buildUi()
     m_message->setObjectName(QStringLiteral("boardMessage"));
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_message->setTextFormat(Qt::PlainText);
-    auto* messageRow = new QHBoxLayout;
-    messageRow->addWidget(m_busy);
-    messageRow->addWidget(m_message, 1);
-
-    m_summary = new SummaryBar;
-    m_summary->setModel(model());
-    m_summary->setSummarySource([this]() -> std::optional<SweepSummary> {
-        if (!m_monitor->hasDeployment())
-            return std::nullopt;
-        return SweepSummary::forExperiment(m_monitor->deployment()->state(), m_monitor->experiment());
-    });
     m_stateFilter = new QComboBox;
     m_stateFilter->setObjectName(QStringLiteral("stateFilter"));
     for (const StateFilter& f : stateFilters())
@@ -253,22 +274,50 @@ void DeploymentBoard::buildUi()
     m_search->setPlaceholderText(tr("Filter by condition, machine or output"));
     m_search->setClearButtonEnabled(true);
     m_search->setMaximumWidth(280);
-    // The state chips have a row of their own and the filters sit beside the message, so a board
-    // with many states still fits a small screen.
-    auto* filterRow = new QHBoxLayout;
-    filterRow->addWidget(m_summary, 1);
-    filterRow->addWidget(autoSync);
+    connect(m_stateFilter, &QComboBox::currentIndexChanged, this, &DeploymentBoard::applyStateFilter);
+    connect(m_search, &QLineEdit::textChanged, m_filter, &BoardFilterModel::setText);
+    // The filters sit beside the message, so a board with many states still fits a small screen.
+    auto* messageRow = new QHBoxLayout;
+    messageRow->addWidget(m_busy);
+    messageRow->addWidget(m_message, 1);
     messageRow->addWidget(m_stateFilter);
     messageRow->addWidget(m_search);
+    return messageRow;
+}
+
+QLayout* DeploymentBoard::buildFilterRow()
+{
+    m_summary = new SummaryBar;
+    m_summary->setModel(model());
+    m_summary->setSummarySource([this]() -> std::optional<SweepSummary> {
+        if (!m_monitor->hasDeployment())
+            return std::nullopt;
+        return SweepSummary::forExperiment(m_monitor->deployment()->state(), m_monitor->experiment());
+    });
     connect(m_summary, &SummaryBar::phasesChanged, this, [this](const QSet<Phase>& phases) {
         m_filter->setPhases(phases);
         const QSignalBlocker block(m_stateFilter);
         m_stateFilter->setCurrentIndex(
             phases.size() == 1 ? static_cast<int>(stateFilters().size()) + static_cast<int>(*phases.begin()) : 0);
     });
-    connect(m_stateFilter, &QComboBox::currentIndexChanged, this, &DeploymentBoard::applyStateFilter);
-    connect(m_search, &QLineEdit::textChanged, m_filter, &BoardFilterModel::setText);
+    // Results come home as each condition finishes (AutoSync); off for huge results, synced by hand.
+    auto* autoSync = new QCheckBox(tr("Sync as they finish"));
+    autoSync->setObjectName(QStringLiteral("autoSyncCheck"));
+    autoSync->setToolTip(tr("Copy each condition's logs and results into data/ as soon as it has finished"));
+    autoSync->setChecked(m_monitor->autoSync());
+    connect(autoSync, &QCheckBox::toggled, this, [this](bool on) {
+        Settings().setAutoSync(on);
+        m_monitor->setAutoSync(on);
+    });
+    // The state chips have a row of their own.
+    auto* filterRow = new QHBoxLayout;
+    filterRow->addWidget(m_summary, 1);
+    filterRow->addWidget(autoSync);
+    return filterRow;
+}
 
+void DeploymentBoard::buildTable()
+{
     m_view = new QTableView;
     m_view->setObjectName(QStringLiteral("boardView"));
     m_view->setModel(m_filter);
@@ -288,31 +337,43 @@ void DeploymentBoard::buildUi()
     // Fixed row heights and column widths: a status round never makes the view measure 1,000 rows.
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    QHeaderView* columns = m_view->horizontalHeader();
-    columns->setSectionResizeMode(QHeaderView::Interactive);
-    columns->setStretchLastSection(true);
-    // Widths from what the columns hold, measured once: "failed (exit 255)" with its icon, "23h 59m", …
-    const QFontMetrics fm = fontMetrics();
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    // The last line takes what the other columns leave, cut with "…" (whole in its tooltip).
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    sizeColumns();
+    connect(model(), &QAbstractItemModel::modelReset, this, &DeploymentBoard::sizeColumns);
+    connect(m_view, &QTableView::customContextMenuRequested, this, &DeploymentBoard::showContextMenu);
+    connect(m_view, &QTableView::activated, this, [this](const QModelIndex&) { showMachine(currentRow()); });
+}
+
+void DeploymentBoard::sizeColumns()
+{
+    // Widths from what the columns hold, measured once per deployment (not at each status round): the
+    // longest condition within reason, "failed (exit 255)" with its icon, the widest machine, "23h 59m".
+    const QFontMetrics fm = m_view->fontMetrics();
     const int pad = 24;
-    columns->resizeSection(BoardModel::ConditionColumn, fm.horizontalAdvance(QLatin1Char('M')) * 18);
+    auto widest = [&](int column, const QString& atLeast, int limit) {
+        int width = fm.horizontalAdvance(model()->headerData(column, Qt::Horizontal).toString()) + pad;
+        width = qMax(width, fm.horizontalAdvance(atLeast) + pad);
+        for (int r = 0; r < model()->rowCount(); ++r)
+            width = qMax(width, fm.horizontalAdvance(model()->index(r, column).data().toString()) + pad);
+        return qMin(width, limit);
+    };
+    QHeaderView* columns = m_view->horizontalHeader();
+    columns->resizeSection(BoardModel::ConditionColumn, qMax(120, widest(BoardModel::ConditionColumn, {}, 480)));
     columns->resizeSection(BoardModel::StateColumn,
                            fm.horizontalAdvance(QStringLiteral("failed (exit 255)")) + pad + 20);
     columns->resizeSection(BoardModel::MachineColumn,
-                           fm.horizontalAdvance(QStringLiteral("admin@203.0.113.255")) + pad);
-    columns->resizeSection(BoardModel::ElapsedColumn, fm.horizontalAdvance(QStringLiteral("Elapsed 23h")) + pad);
-    columns->resizeSection(BoardModel::ExitCodeColumn, fm.horizontalAdvance(QStringLiteral("Exit")) + pad);
-    columns->resizeSection(BoardModel::SyncedColumn, fm.horizontalAdvance(QStringLiteral("00:00:00")) + pad);
-    // The condition column fits the longest condition of a new deployment, within reason.
-    connect(model(), &QAbstractItemModel::modelReset, this, [this] {
-        const QFontMetrics fm = m_view->fontMetrics();
-        int widest = fm.horizontalAdvance(tr("Condition"));
-        for (int r = 0; r < model()->rowCount(); ++r)
-            widest = qMax(widest, fm.horizontalAdvance(model()->conditionText(r)));
-        m_view->horizontalHeader()->resizeSection(BoardModel::ConditionColumn, qBound(120, widest + 24, 480));
-    });
-    connect(m_view, &QTableView::customContextMenuRequested, this, &DeploymentBoard::showContextMenu);
-    connect(m_view, &QTableView::activated, this, [this](const QModelIndex&) { showMachine(currentRow()); });
+                           widest(BoardModel::MachineColumn, QStringLiteral("local"),
+                                  fm.horizontalAdvance(QStringLiteral("admin@203.0.113.255")) + pad));
+    columns->resizeSection(BoardModel::ElapsedColumn,
+                           widest(BoardModel::ElapsedColumn, QStringLiteral("23h 59m"), 200));
+    columns->resizeSection(BoardModel::ExitCodeColumn, widest(BoardModel::ExitCodeColumn, QStringLiteral("255"), 80));
+    columns->resizeSection(BoardModel::SyncedColumn, widest(BoardModel::SyncedColumn, QStringLiteral("00:00:00"), 120));
+}
 
+QWidget* DeploymentBoard::buildDetails()
+{
     m_machineLog = new MachineLogPanel(m_monitor);
     connect(m_machineLog, &MachineLogPanel::message, this, [this](const QString& text) { setMessage(text, true); });
     connect(m_machineLog, &MachineLogPanel::syncRequested, this, &DeploymentBoard::syncMachine);
@@ -320,6 +381,7 @@ void DeploymentBoard::buildUi()
     m_results = new ResultsPanel;
     m_details = new QTabWidget;
     m_details->setObjectName(QStringLiteral("boardDetails"));
+    m_details->setDocumentMode(true); // no frame inside the splitter's: two pixels more for the rows
     // Room for the log's buttons and a few lines, not for everything the results tab would like: the board
     // must fit a 600-px-high window, and the splitter gives the details more when there is more.
     m_details->setMinimumHeight(fontMetrics().lineSpacing() * 8);
@@ -329,51 +391,64 @@ void DeploymentBoard::buildUi()
         const int row = currentRow();
         if (row >= 0 && row != m_machineLog->row())
             m_machineLog->showRow(row);
+        if (row >= 0)
+            m_results->selectCondition(model()->slug(row));
     });
 
-    auto* splitter = new QSplitter(Qt::Vertical);
-    splitter->setObjectName(QStringLiteral("boardSplitter"));
-    splitter->addWidget(m_view);
-    splitter->addWidget(m_details);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
-    splitter->setChildrenCollapsible(false);
+    m_splitter = new QSplitter(Qt::Vertical);
+    m_splitter->setObjectName(QStringLiteral("boardSplitter"));
+    m_splitter->addWidget(m_view);
+    m_splitter->addWidget(m_details);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->installEventFilter(this);
     // The Results tab takes more of the height than the Log tab (a chart with its axes needs it), and
     // each keeps the share it was dragged to.
-    connect(splitter, &QSplitter::splitterMoved, this, [this, splitter] {
-        const QList<int> sizes = splitter->sizes();
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] {
+        const QList<int> sizes = m_splitter->sizes();
         const int total = sizes.value(0) + sizes.value(1);
         if (total > 0)
             m_detailsShare[m_details->currentIndex() == 1 ? 1 : 0] = double(sizes.value(1)) / total;
     });
-    connect(m_details, &QTabWidget::currentChanged, this, [this, splitter] {
-        // After the layout has settled: a tab chosen as the board appears is laid out first.
-        QTimer::singleShot(0, splitter, [this, splitter] {
-            const QList<int> sizes = splitter->sizes();
-            const int total = sizes.value(0) + sizes.value(1);
-            if (total <= 0)
-                return;
-            const int details = qRound(total * m_detailsShare[m_details->currentIndex() == 1 ? 1 : 0]);
-            splitter->setSizes({ total - details, details });
-        });
-    });
+    // After the layout has settled: a tab chosen as the board appears is laid out first.
+    connect(m_details, &QTabWidget::currentChanged, this,
+            [this] { QTimer::singleShot(0, this, &DeploymentBoard::applyDetailsShare); });
+    connect(m_results, &ResultsPanel::tabChanged, this,
+            [this] { QTimer::singleShot(0, this, &DeploymentBoard::applyDetailsShare); });
+    return m_splitter;
+}
 
-    auto* boardLayout = new QVBoxLayout(board);
-    boardLayout->setContentsMargins(0, 0, 0, 0);
-    // The title beside the buttons: a row more for the conditions.
-    auto* titleRow = new QHBoxLayout;
-    titleRow->addWidget(m_title, 1);
-    titleRow->addWidget(header, 1);
-    boardLayout->addLayout(titleRow);
-    boardLayout->addLayout(messageRow);
-    boardLayout->addLayout(filterRow);
-    boardLayout->addWidget(splitter, 1);
+bool DeploymentBoard::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_splitter && event->type() == QEvent::Resize)
+        QTimer::singleShot(0, this, &DeploymentBoard::applyDetailsShare);
+    return QWidget::eventFilter(watched, event);
+}
 
-    m_pages = new QStackedWidget;
-    m_pages->addWidget(empty);
-    m_pages->addWidget(board);
-    auto* layout = new QVBoxLayout(this);
-    layout->addWidget(m_pages);
+void DeploymentBoard::applyDetailsShare()
+{
+    const QList<int> sizes = m_splitter->sizes();
+    const int total = sizes.value(0) + sizes.value(1);
+    if (total <= 0)
+        return;
+    const bool results = m_details->currentIndex() == 1;
+    int details = qRound(total * m_detailsShare[results ? 1 : 0]);
+    // A small window keeps 8 conditions on the board and 5 rows of results under it when both fit.
+    const int rowHeight = m_view->verticalHeader()->defaultSectionSize();
+    // With room for a horizontal scroll bar: whether it shows depends on a width not settled yet.
+    const int boardNeeds = m_view->horizontalHeader()->sizeHint().height() + 8 * rowHeight + 2 * m_view->frameWidth()
+        + m_view->horizontalScrollBar()->sizeHint().height();
+    const int detailsNeeds
+        = results ? m_results->heightForRows(5) + m_details->tabBar()->sizeHint().height() : m_details->minimumHeight();
+    if (results && m_results->currentTab() == 1) {
+        // The chart needs the height more than the board its eighth row: 4 rows stay above it.
+        details = qMax(details, total - (boardNeeds - 4 * rowHeight) - m_splitter->handleWidth());
+    } else if (boardNeeds + detailsNeeds + m_splitter->handleWidth() <= total) {
+        details = qBound(detailsNeeds, details, total - boardNeeds);
+    }
+    if (details != sizes.value(1))
+        m_splitter->setSizes({ total - details, details });
 }
 
 bool DeploymentBoard::setExperimentDir(const QString& dir)
@@ -406,12 +481,14 @@ void DeploymentBoard::updateHeader()
     if (!m_monitor->hasDeployment()) {
         if (m_monitor->isOpen()) {
             const int n = static_cast<int>(m_monitor->experiment().parameters().allConditions().size());
+            // Spelt out: without a translation loaded, %n would read "8 condition(s)".
+            const QString conditions = n == 1 ? tr("the one condition") : tr("each of the %1 conditions").arg(n);
             m_emptyText->setText(
                 tr("<p style='font-size:large'><b>Nothing deployed yet</b></p>"
-                   "<p>Deploying runs each of the %n condition(s) of this experiment on a machine of its own "
+                   "<p>Deploying runs %1 of this experiment on a machine of its own "
                    "(containers on this machine, your SSH hosts, or AWS). You will see what it costs before "
-                   "anything starts.</p>",
-                   nullptr, n));
+                   "anything starts.</p>")
+                    .arg(conditions));
         }
         m_pages->setCurrentIndex(0);
         return;

@@ -13,6 +13,8 @@ class MachineLogPanel;
 class QAction;
 class QComboBox;
 class QLabel;
+class QLayout;
+class QSplitter;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
@@ -75,8 +77,23 @@ Q_SIGNALS:
     void busyChanged(bool busy);
     void statusMessage(const QString& message);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override; // the splitter's resizes
+
 private:
+    void setUpActions();
+    void connectMonitor();
+    void onDeploymentFinished(int failed);
     void buildUi();
+    QWidget* buildEmptyPage();
+    QLayout* buildTitleRow();
+    QLayout* buildMessageRow();
+    QLayout* buildFilterRow();
+    void buildTable();
+    void sizeColumns();
+    QWidget* buildDetails();
+    // Sizes the splitter to the open tab's share, keeping 8 board rows (and 5 of results) when they fit.
+    void applyDetailsShare();
     void updateActions();
     void updateHeader();
     void onOperationFinished(DeploymentMonitor::Operation operation, int exitCode, const QString& message);
@@ -116,6 +133,7 @@ private:
     QLineEdit* m_search = nullptr;
     QTableView* m_view = nullptr;
     QTabWidget* m_details = nullptr;
+    QSplitter* m_splitter = nullptr;
     MachineLogPanel* m_machineLog = nullptr;
     ResultsPanel* m_results = nullptr;
 

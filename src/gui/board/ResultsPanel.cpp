@@ -44,6 +44,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QSvgGenerator>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTreeView>
@@ -92,6 +93,31 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     , m_preview(new QPlainTextEdit)
 {
     setObjectName(QStringLiteral("resultsPanel"));
+    setObjectNames();
+    setUpLabels();
+    setUpTable();
+    // Export CSV… sits beside the tabs: the table gets every line of the height.
+    auto* corner = new QWidget;
+    auto* cornerLayout = new QHBoxLayout(corner);
+    cornerLayout->setContentsMargins(0, 0, 0, 2);
+    cornerLayout->addWidget(m_saved, 1);
+    cornerLayout->addWidget(m_exportCsv);
+    m_tabs->setCornerWidget(corner, Qt::TopRightCorner);
+    QWidget* comparePage = m_table;
+    m_tabs->addTab(comparePage, tr("Compare"));
+    m_tabs->addTab(buildChartPage(), tr("Chart"));
+    m_tabs->addTab(buildFilesPage(), tr("Files"));
+    m_stack->addWidget(m_empty);
+    m_stack->addWidget(m_tabs);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 4, 0, 0);
+    layout->addWidget(m_stack);
+
+    connectSignals();
+}
+
+void ResultsPanel::setObjectNames()
+{
     m_tabs->setObjectName(QStringLiteral("resultsTabs"));
     m_table->setObjectName(QStringLiteral("resultsTable"));
     m_metric->setObjectName(QStringLiteral("metricCombo"));
@@ -110,7 +136,10 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     m_exportCsv->setToolTip(tr("Save the table's rows, in the order shown, as a CSV file"));
     m_saveChart->setAccessibleName(tr("Save the chart as PNG or SVG"));
     m_saveChart->setToolTip(tr("Save the chart as a PNG image or an SVG drawing"));
+}
 
+void ResultsPanel::setUpLabels()
+{
     m_empty->setText(tr("No results yet. Results appear here once conditions have finished and been synced:\n"
                         "numbers in results/*.json and results/*.csv are compared across conditions."));
     m_empty->setAlignment(Qt::AlignCenter);
@@ -124,7 +153,10 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     m_missing->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_missing->setAccessibleName(tr("Conditions not on the chart"));
     m_missing->hide();
+}
 
+void ResultsPanel::setUpTable()
+{
     m_sorted->setSourceModel(m_model);
     m_sorted->setSortRole(ResultsModel::SortRole);
     m_table->setModel(m_sorted);
@@ -138,7 +170,10 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     m_table->setWordWrap(false);
     ViewKeys::install(m_table);
     m_table->setAccessibleName(tr("Results"));
+}
 
+QWidget* ResultsPanel::buildChartPage()
+{
     // The chart: a metric against a key, a line per value of another.
     auto* chartPage = new QWidget;
     auto* chartTop = new QHBoxLayout;
@@ -187,6 +222,11 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     chart->legend()->setFont(font());
     m_chartView->setChart(chart);
 
+    return chartPage;
+}
+
+QWidget* ResultsPanel::buildFilesPage()
+{
     // The files of each condition.
     m_fileModel->setReadOnly(true);
     m_files->setModel(m_fileModel);
@@ -206,23 +246,11 @@ ResultsPanel::ResultsPanel(QWidget* parent)
     filesSplitter->setStretchFactor(1, 2);
     filesSplitter->setStretchFactor(2, 3);
 
-    // Export CSV… sits beside the tabs: the table gets every line of the height.
-    auto* corner = new QWidget;
-    auto* cornerLayout = new QHBoxLayout(corner);
-    cornerLayout->setContentsMargins(0, 0, 0, 2);
-    cornerLayout->addWidget(m_saved, 1);
-    cornerLayout->addWidget(m_exportCsv);
-    m_tabs->setCornerWidget(corner, Qt::TopRightCorner);
-    QWidget* comparePage = m_table;
-    m_tabs->addTab(comparePage, tr("Compare"));
-    m_tabs->addTab(chartPage, tr("Chart"));
-    m_tabs->addTab(filesSplitter, tr("Files"));
-    m_stack->addWidget(m_empty);
-    m_stack->addWidget(m_tabs);
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 4, 0, 0);
-    layout->addWidget(m_stack);
+    return filesSplitter;
+}
 
+void ResultsPanel::connectSignals()
+{
     connect(&m_watcher, &QFutureWatcher<QList<ResultsScanner::Row>>::finished, this, &ResultsPanel::onScanned);
     connect(m_metric, &QComboBox::currentIndexChanged, this, &ResultsPanel::updateChart);
     connect(m_key, &QComboBox::currentIndexChanged, this, [this] {
@@ -237,6 +265,7 @@ ResultsPanel::ResultsPanel(QWidget* parent)
         });
     }
     connect(m_tabs, &QTabWidget::currentChanged, this, &ResultsPanel::remember);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &ResultsPanel::tabChanged);
     connect(m_conditions, &QListWidget::currentRowChanged, this, &ResultsPanel::showCondition);
     connect(m_files->selectionModel(), &QItemSelectionModel::currentChanged, this, &ResultsPanel::previewFile);
     connect(m_exportCsv, &QPushButton::clicked, this, [this] {
@@ -377,23 +406,7 @@ void ResultsPanel::onScanned()
     m_restoring = false;
     m_saveChart->setEnabled(!m_model->metrics().isEmpty());
 
-    const QSignalBlocker blockList(m_conditions);
-    m_conditions->clear();
-    for (const ResultsScanner::ConditionResults& r : m_model->results()) {
-        auto* item = new QListWidgetItem(r.slug, m_conditions);
-        item->setData(Qt::UserRole, r.slug);
-        item->setData(Qt::UserRole + 1, r.dataDir);
-        item->setToolTip(r.condition);
-    }
-    int row = 0;
-    for (int i = 0; i < m_conditions->count(); ++i) {
-        if (m_conditions->item(i)->data(Qt::UserRole).toString() == condition)
-            row = i;
-    }
-    if (m_conditions->count() > 0) {
-        m_conditions->setCurrentRow(row);
-        showCondition(row);
-    }
+    fillConditions(condition);
     updateChart();
     Q_EMIT scanned();
 }
@@ -585,6 +598,151 @@ QAbstractAxis* valueAxis(double lo, double hi, bool logScale, bool padLow)
 
 } // namespace
 
+// One value of the chart: a condition's key value (or its label), its metric, and its line's value.
+struct ChartPoint
+{
+    QString x;
+    double y;
+    QString group;
+};
+
+namespace {
+
+// The lines' names in the order of their values (layers=2 before layers=10); too many to tell apart: one.
+QStringList chartGroups(QList<ChartPoint>* points)
+{
+    QStringList groups;
+    for (const ChartPoint& p : std::as_const(*points)) {
+        if (!groups.contains(p.group))
+            groups << p.group;
+    }
+    std::stable_sort(groups.begin(), groups.end(), [](const QString& a, const QString& b) {
+        bool okA = false, okB = false;
+        const double x = a.mid(a.indexOf(QLatin1Char('=')) + 1).toDouble(&okA);
+        const double y = b.mid(b.indexOf(QLatin1Char('=')) + 1).toDouble(&okB);
+        return okA && okB ? x < y : false;
+    });
+    if (groups.size() > MaxSeries) {
+        for (ChartPoint& p : *points)
+            p.group.clear();
+        groups = QStringList { QString() };
+    }
+    return groups;
+}
+
+// A line with its dots per group, against a numeric key.
+void plotLines(QChart* chart, const QList<ChartPoint>& points, const QStringList& groups, const QString& metric,
+               QAbstractAxis* xAxis, QAbstractAxis* yAxis)
+{
+    for (int g = 0; g < groups.size(); ++g) {
+        QList<QPointF> xy;
+        for (const ChartPoint& p : points) {
+            if (p.group == groups.at(g))
+                xy << QPointF(p.x.toDouble(), p.y);
+        }
+        std::sort(xy.begin(), xy.end(), [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); });
+        const QColor colour = seriesColours().at(g % seriesColours().size());
+        auto* line = new QLineSeries;
+        line->setName(groups.at(g).isEmpty() ? metric : groups.at(g));
+        line->setColor(colour);
+        QPen pen = line->pen();
+        pen.setWidthF(2.0);
+        line->setPen(pen);
+        auto* dots = new QScatterSeries;
+        dots->setColor(colour);
+        dots->setBorderColor(colour);
+        dots->setMarkerSize(9);
+        for (const QPointF& point : std::as_const(xy)) {
+            line->append(point);
+            dots->append(point);
+        }
+        chart->addSeries(line);
+        chart->addSeries(dots);
+        for (QAbstractSeries* s : { static_cast<QAbstractSeries*>(line), static_cast<QAbstractSeries*>(dots) }) {
+            s->attachAxis(xAxis);
+            s->attachAxis(yAxis);
+        }
+        // The dots repeat the line in the legend.
+        chart->legend()->markers(dots).first()->setVisible(false);
+    }
+}
+
+// Bars, one set per line's value, for a key that is not a number or for each condition (then across, so
+// their labels read in full down the side).
+void plotBars(QChart* chart, const QList<ChartPoint>& points, const QStringList& groups, const QString& metric,
+              const QString& key, QAbstractAxis* yAxis)
+{
+    QStringList categories;
+    for (const ChartPoint& p : points) {
+        if (!categories.contains(p.x))
+            categories << p.x;
+    }
+    QAbstractBarSeries* series = key.isEmpty() ? static_cast<QAbstractBarSeries*>(new QHorizontalBarSeries)
+                                               : static_cast<QAbstractBarSeries*>(new QBarSeries);
+    for (int g = 0; g < groups.size(); ++g) {
+        auto* set = new QBarSet(groups.at(g).isEmpty() ? metric : groups.at(g));
+        set->setColor(seriesColours().at(g % seriesColours().size()));
+        for (const QString& category : std::as_const(categories)) {
+            double value = 0;
+            for (const ChartPoint& p : points) {
+                if (p.group == groups.at(g) && p.x == category)
+                    value = p.y;
+            }
+            set->append(value);
+        }
+        series->append(set);
+    }
+    chart->addSeries(series);
+    auto* categoryAxis = new QBarCategoryAxis;
+    categoryAxis->append(categories);
+    categoryAxis->setTitleText(key.isEmpty() ? QObject::tr("condition") : QStringLiteral("--") + key);
+    chart->addAxis(categoryAxis, key.isEmpty() ? Qt::AlignLeft : Qt::AlignBottom);
+    chart->addAxis(yAxis, key.isEmpty() ? Qt::AlignBottom : Qt::AlignLeft);
+    series->attachAxis(categoryAxis);
+    series->attachAxis(yAxis);
+}
+
+} // namespace
+
+QList<ChartPoint> ResultsPanel::chartPoints(const QString& metric, const QString& key, const QString& seriesKey,
+                                            bool* numeric) const
+{
+    // What tells the conditions apart in a label: the keys that vary.
+    QStringList varying;
+    for (const QString& k : m_model->keys()) {
+        if (valuesOf(m_model->results(), k).size() >= 2)
+            varying << k;
+    }
+    QList<ChartPoint> points;
+    *numeric = !key.isEmpty();
+    for (const ResultsScanner::ConditionResults& r : m_model->results()) {
+        const auto it = r.metrics.constFind(metric);
+        if (it == r.metrics.cend())
+            continue;
+        ChartPoint p;
+        if (key.isEmpty()) {
+            QStringList parts;
+            for (const QString& k : std::as_const(varying))
+                parts << QStringLiteral("%1=%2").arg(k, ResultsScanner::keyValue(r, k));
+            p.x = parts.isEmpty() ? r.slug : parts.join(QLatin1Char(' '));
+        } else {
+            p.x = ResultsScanner::keyValue(r, key);
+            if (p.x.isEmpty())
+                continue;
+        }
+        p.y = it.value();
+        if (!seriesKey.isEmpty()) {
+            const QString v = ResultsScanner::keyValue(r, seriesKey);
+            p.group = QStringLiteral("%1=%2").arg(seriesKey, v.isEmpty() ? tr("(none)") : v);
+        }
+        bool ok = false;
+        p.x.toDouble(&ok);
+        *numeric = *numeric && ok;
+        points << p;
+    }
+    return points;
+}
+
 void ResultsPanel::updateChart()
 {
     QChart* chart = m_chartView->chart();
@@ -606,70 +764,15 @@ void ResultsPanel::updateChart()
     else
         chart->setTitle(tr("%1 against --%2, a line per --%3").arg(metric, key, seriesKey));
 
-    // What tells the conditions apart in a label: the keys that vary.
-    QStringList varying;
-    for (const QString& k : m_model->keys()) {
-        if (valuesOf(m_model->results(), k).size() >= 2)
-            varying << k;
-    }
-    struct Point
-    {
-        QString x;
-        double y;
-        QString group;
-    };
-    QList<Point> points;
-    bool numeric = !key.isEmpty();
-    for (const ResultsScanner::ConditionResults& r : m_model->results()) {
-        const auto it = r.metrics.constFind(metric);
-        if (it == r.metrics.cend())
-            continue;
-        Point p;
-        if (key.isEmpty()) {
-            QStringList parts;
-            for (const QString& k : std::as_const(varying))
-                parts << QStringLiteral("%1=%2").arg(k, ResultsScanner::keyValue(r, k));
-            p.x = parts.isEmpty() ? r.slug : parts.join(QLatin1Char(' '));
-        } else {
-            p.x = ResultsScanner::keyValue(r, key);
-            if (p.x.isEmpty())
-                continue;
-        }
-        p.y = it.value();
-        if (!seriesKey.isEmpty()) {
-            const QString v = ResultsScanner::keyValue(r, seriesKey);
-            p.group = QStringLiteral("%1=%2").arg(seriesKey, v.isEmpty() ? tr("(none)") : v);
-        }
-        bool ok = false;
-        p.x.toDouble(&ok);
-        numeric = numeric && ok;
-        points << p;
-    }
+    bool numeric = false;
+    QList<ChartPoint> points = chartPoints(metric, key, seriesKey, &numeric);
     if (points.isEmpty()) {
         chart->legend()->setVisible(false);
         return;
     }
-    QStringList groups;
-    for (const Point& p : std::as_const(points)) {
-        if (!groups.contains(p.group))
-            groups << p.group;
-    }
-    // Lines in the order of their values (layers=2 before layers=10).
-    std::stable_sort(groups.begin(), groups.end(), [](const QString& a, const QString& b) {
-        bool okA = false, okB = false;
-        const double x = a.mid(a.indexOf(QLatin1Char('=')) + 1).toDouble(&okA);
-        const double y = b.mid(b.indexOf(QLatin1Char('=')) + 1).toDouble(&okB);
-        return okA && okB ? x < y : false;
-    });
-    if (groups.size() > MaxSeries) {
-        // Too many values to tell apart: one series.
-        for (Point& p : points)
-            p.group.clear();
-        groups = QStringList { QString() };
-    }
-
+    const QStringList groups = chartGroups(&points);
     double yMin = points.first().y, yMax = points.first().y;
-    for (const Point& p : std::as_const(points)) {
+    for (const ChartPoint& p : std::as_const(points)) {
         yMin = std::min(yMin, p.y);
         yMax = std::max(yMax, p.y);
     }
@@ -677,10 +780,9 @@ void ResultsPanel::updateChart()
     const bool logY = numeric && spansDecades(yMin, yMax) && yMin > 0;
     QAbstractAxis* yAxis = valueAxis(numeric ? yMin : std::min(0.0, yMin), yMax, logY, numeric);
     yAxis->setTitleText(metric);
-
     if (numeric) {
         double lo = points.first().x.toDouble(), hi = lo;
-        for (const Point& p : std::as_const(points)) {
+        for (const ChartPoint& p : std::as_const(points)) {
             lo = std::min(lo, p.x.toDouble());
             hi = std::max(hi, p.x.toDouble());
         }
@@ -689,71 +791,64 @@ void ResultsPanel::updateChart()
         xAxis->setTitleText(QStringLiteral("--") + key);
         chart->addAxis(xAxis, Qt::AlignBottom);
         chart->addAxis(yAxis, Qt::AlignLeft);
-        for (int g = 0; g < groups.size(); ++g) {
-            QList<QPointF> xy;
-            for (const Point& p : std::as_const(points)) {
-                if (p.group == groups.at(g))
-                    xy << QPointF(p.x.toDouble(), p.y);
-            }
-            std::sort(xy.begin(), xy.end(), [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); });
-            const QColor colour = seriesColours().at(g % seriesColours().size());
-            auto* line = new QLineSeries;
-            line->setName(groups.at(g).isEmpty() ? metric : groups.at(g));
-            line->setColor(colour);
-            QPen pen = line->pen();
-            pen.setWidthF(2.0);
-            line->setPen(pen);
-            auto* dots = new QScatterSeries;
-            dots->setColor(colour);
-            dots->setBorderColor(colour);
-            dots->setMarkerSize(9);
-            for (const QPointF& point : std::as_const(xy)) {
-                line->append(point);
-                dots->append(point);
-            }
-            chart->addSeries(line);
-            chart->addSeries(dots);
-            for (QAbstractSeries* s : { static_cast<QAbstractSeries*>(line), static_cast<QAbstractSeries*>(dots) }) {
-                s->attachAxis(xAxis);
-                s->attachAxis(yAxis);
-            }
-            // The dots repeat the line in the legend.
-            chart->legend()->markers(dots).first()->setVisible(false);
-        }
-        chart->legend()->setVisible(groups.size() > 1);
-        return;
+        plotLines(chart, points, groups, metric, xAxis, yAxis);
+    } else {
+        plotBars(chart, points, groups, metric, key, yAxis);
     }
-    // Categories (a key that is not a number, or each condition): bars, one set per line's value.
-    QStringList categories;
-    for (const Point& p : std::as_const(points)) {
-        if (!categories.contains(p.x))
-            categories << p.x;
-    }
-    // Each condition: bars across, so their labels read in full down the side.
-    QAbstractBarSeries* series = key.isEmpty() ? static_cast<QAbstractBarSeries*>(new QHorizontalBarSeries)
-                                               : static_cast<QAbstractBarSeries*>(new QBarSeries);
-    for (int g = 0; g < groups.size(); ++g) {
-        auto* set = new QBarSet(groups.at(g).isEmpty() ? metric : groups.at(g));
-        set->setColor(seriesColours().at(g % seriesColours().size()));
-        for (const QString& category : std::as_const(categories)) {
-            double value = 0;
-            for (const Point& p : std::as_const(points)) {
-                if (p.group == groups.at(g) && p.x == category)
-                    value = p.y;
-            }
-            set->append(value);
-        }
-        series->append(set);
-    }
-    chart->addSeries(series);
-    auto* categoryAxis = new QBarCategoryAxis;
-    categoryAxis->append(categories);
-    categoryAxis->setTitleText(key.isEmpty() ? tr("condition") : QStringLiteral("--") + key);
-    chart->addAxis(categoryAxis, key.isEmpty() ? Qt::AlignLeft : Qt::AlignBottom);
-    chart->addAxis(yAxis, key.isEmpty() ? Qt::AlignBottom : Qt::AlignLeft);
-    series->attachAxis(categoryAxis);
-    series->attachAxis(yAxis);
     chart->legend()->setVisible(groups.size() > 1);
+}
+
+void ResultsPanel::fillConditions(const QString& current)
+{
+    const QSignalBlocker blockList(m_conditions);
+    m_conditions->clear();
+    for (const ResultsScanner::ConditionResults& r : m_model->results()) {
+        auto* item = new QListWidgetItem(r.slug, m_conditions);
+        item->setData(Qt::UserRole, r.slug);
+        item->setData(Qt::UserRole + 1, r.dataDir);
+        item->setToolTip(r.condition);
+    }
+    int row = 0;
+    for (int i = 0; i < m_conditions->count(); ++i) {
+        if (m_conditions->item(i)->data(Qt::UserRole).toString() == current)
+            row = i;
+    }
+    if (m_conditions->count() > 0) {
+        m_conditions->setCurrentRow(row);
+        showCondition(row);
+    }
+}
+
+int ResultsPanel::currentTab() const
+{
+    return m_tabs->currentIndex();
+}
+
+void ResultsPanel::selectCondition(const QString& slug)
+{
+    for (int i = 0; i < m_conditions->count(); ++i) {
+        if (m_conditions->item(i)->data(Qt::UserRole).toString() == slug && m_conditions->currentRow() != i)
+            m_conditions->setCurrentRow(i);
+    }
+    const QList<ResultsScanner::ConditionResults>& results = m_model->results();
+    for (int i = 0; i < results.size(); ++i) {
+        if (results.at(i).slug == slug) {
+            const QModelIndex index = m_sorted->mapFromSource(m_model->index(i, 0));
+            m_table->selectionModel()->setCurrentIndex(index,
+                                                       QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            m_table->scrollTo(index);
+        }
+    }
+}
+
+int ResultsPanel::heightForRows(int rows) const
+{
+    const int table = m_table->horizontalHeader()->sizeHint().height() + 2 * m_table->frameWidth()
+        + rows * m_table->verticalHeader()->defaultSectionSize();
+    // The tabs (or the corner's Export CSV…, when taller), the panel's margin and the tab pane's frame.
+    const int tabs = qMax(m_tabs->tabBar()->sizeHint().height(),
+                          m_tabs->cornerWidget() ? m_tabs->cornerWidget()->sizeHint().height() : 0);
+    return layout()->contentsMargins().top() + tabs + 4 + table;
 }
 
 void ResultsPanel::showCondition(int index)

@@ -7,6 +7,7 @@
 #include <QWidget>
 #include <functional>
 
+struct ChartPoint;
 class QChart;
 class QChartView;
 class QComboBox;
@@ -52,6 +53,11 @@ public:
     void setKey(const QString& key);
     void setSeriesKey(const QString& key); // empty: one line
     void showTab(int index);
+    int currentTab() const; // 0 Compare, 1 Chart, 2 Files
+    // The condition a board row stands for (its slug): selected in the compare table and in Files.
+    void selectCondition(const QString& slug);
+    // The height the panel needs for this many rows of the compare table (a small window's budget).
+    int heightForRows(int rows) const;
 
     // What Export CSV… and Save Chart… do once a file is chosen: the compare table's
     // rows as sorted on screen, or the chart as PNG or SVG (by the suffix). The file is
@@ -61,13 +67,25 @@ public:
 
 Q_SIGNALS:
     void scanned();
+    void tabChanged(int index);
 
 protected:
     void changeEvent(QEvent* event) override; // a theme chosen while shown: the chart follows
 
 private:
+    void setObjectNames();
+    void setUpLabels();
+    void setUpTable();
+    QWidget* buildChartPage();
+    QWidget* buildFilesPage();
+    void connectSignals();
     void onScanned();
+    // The Files tab's list of conditions, the one shown before kept current.
+    void fillConditions(const QString& current);
     void updateChart();
+    // The chosen metric's values against the key, grouped by the series key; numeric: every x a number.
+    QList<ChartPoint> chartPoints(const QString& metric, const QString& key, const QString& seriesKey,
+                                  bool* numeric) const;
     void fillSeries();
     void chooseDefaults();
     void remember();

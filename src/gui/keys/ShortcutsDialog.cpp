@@ -81,7 +81,8 @@ QList<ShortcutsDialog::Entry> ShortcutsDialog::collect(QWidget* window)
     QList<Entry> entries;
     QSet<QString> seen; // the same action on every experiment's page is listed once
     for (QAction* action : actionsOf(window)) {
-        QString what = plain(action->text());
+        const QString stable = action->property(StableNameProperty).toString();
+        QString what = plain(stable.isEmpty() ? action->text() : stable);
         if (what.isEmpty())
             what = plain(action->toolTip());
         const QString where = placeOf(action);

@@ -22,6 +22,10 @@ public:
 
     explicit ShortcutsDialog(QWidget* window, QWidget* parent = nullptr);
 
+    // An action whose text changes as it is used (Undo's "Undo Add condition") sets this property to the
+    // name the list shows instead.
+    static constexpr const char* StableNameProperty = "shortcutsName";
+
     // The window's actions that have a shortcut, one entry per key sequence, sorted by where then key.
     static QList<Entry> collect(QWidget* window);
     // Every action of a window: its own, its widgets' and its menus'.

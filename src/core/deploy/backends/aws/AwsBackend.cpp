@@ -21,6 +21,7 @@
 #include <QJsonObject>
 #include <QSaveFile>
 #include <QStandardPaths>
+#include <numeric>
 
 BackendTraits AwsBackend::describe()
 {
@@ -42,6 +43,7 @@ void AwsBackend::describeMachines(DeployPlan* plan) const
     const AwsPrices::Price price = AwsPrices().price(machine.region, machine.instanceType);
     plan->instanceType = machine.instanceType;
     plan->region = machine.region;
+    plan->machineCount = machineCount(plan->conditionCount);
     plan->pricePerHour = price.perHour;
     plan->priceNote = price.note;
 }
@@ -85,6 +87,17 @@ QString AwsBackend::sshCidr(const DeployOptions& options) const
         }
     }
     return {};
+}
+
+int AwsBackend::slotsPerHost() const
+{
+    return m_context.experiment.parameters().awsMachines() > 0 ? Backend::slotsPerHost() : 1;
+}
+
+int AwsBackend::machineCount(int conditionCount) const
+{
+    const int wanted = m_context.experiment.parameters().awsMachines();
+    return wanted > 0 ? std::min(wanted, conditionCount) : conditionCount;
 }
 
 int AwsBackend::bootAttempts() const
@@ -139,22 +152,28 @@ QString AwsBackend::planSummary(int conditionCount, const DeployOptions& options
     AwsParameters::Machine machine;
     AwsParameters::resolve(p, Settings(), &machine);
     const AwsPrices::Price price = AwsPrices().price(machine.region, machine.instanceType);
+    const int machines = machineCount(conditionCount);
     const QString cost = !price.known() ? QStringLiteral("unknown (%1)").arg(price.note)
                                         : QStringLiteral("about $%1 per hour for all of them ($%2 each, %3)")
-                                              .arg(QString::number(price.perHour * conditionCount, 'f', 4),
+                                              .arg(QString::number(price.perHour * machines, 'f', 4),
                                                    QString::number(price.perHour, 'f', 4), price.note);
     const QString spot = !machine.spot ? QString()
         : machine.spotMaxPrice.isEmpty()
         ? QStringLiteral(" Spot instances: at most the on-demand price each; AWS may take them back (preempted).")
         : QStringLiteral(" Spot instances: at most $%1 per hour each; AWS may take them back (preempted).")
               .arg(machine.spotMaxPrice);
-    return QStringLiteral("%1 EC2 instance(s) of type %2 in %3, one per condition; cost %4.%7 SSH allowed only from "
-                          "%5. Machines stop themselves %6.%8")
-        .arg(conditionCount)
+    const QString spread = p.awsMachines() > 0
+        ? QStringLiteral("launched by one EC2 Fleet request, %1 condition(s) spread over them (%2 at a time on each)")
+              .arg(conditionCount)
+              .arg(p.maxParallel())
+        : QStringLiteral("one per condition");
+    return QStringLiteral("%1 EC2 instance(s) of type %2 in %3, %8; cost %4.%7 SSH allowed only from "
+                          "%5. Machines stop themselves %6.%9")
+        .arg(machines)
         .arg(machine.instanceType, machine.region, cost, sshCidr(options),
              p.autoStopMinutes() > 0 ? QStringLiteral("after %1 idle minute(s)").arg(p.autoStopMinutes())
                                      : QStringLiteral("never (auto_stop_minutes is 0); run `logistician terminate`"),
-             spot, AwsStore::planNote(p, machine.region));
+             spot, spread, AwsStore::planNote(p, machine.region));
 }
 
 void AwsBackend::withCredentials(std::function<void(const QMap<QString, QString>&, const QString&)> then)
@@ -234,6 +253,7 @@ Result AwsBackend::configuration(const DeploymentState& state, const DeployOptio
     settings.rootVolumeGb = machine.rootVolumeGb;
     settings.spot = machine.spot;
     settings.spotMaxPrice = machine.spotMaxPrice;
+    settings.machines = p.awsMachines();
     settings.gpu = wantsGpu(p);
     settings.user = loginUser(p);
     settings.sshCidr = sshCidr(options);
@@ -304,6 +324,10 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
                                     .arg(message)));
                             return;
                         }
+                        if (m_context.experiment.parameters().awsMachines() > 0) {
+                            launchedMachines(state, env, user, done);
+                            return;
+                        }
                         runTerraform(
                             { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
                             [this, state, done, user](int code, const QByteArray& out, const QString& message) {
@@ -311,46 +335,135 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
                                     done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
                                     return;
                                 }
-                                QString error;
-                                const auto instances = Terraform::parseOutput(out, &error);
-                                if (!instances) {
-                                    done(Result::failed(error));
-                                    return;
-                                }
-                                for (const Terraform::Instance& i : *instances) {
-                                    const QString address = QStringLiteral("%1@%2%3").arg(
-                                        user, i.address, i.port == 22 ? QString() : QStringLiteral(":%1").arg(i.port));
-                                    DeploymentState::Host* known = state->host(address);
-                                    if (!known || known->id != i.id) {
-                                        // A new machine, also at an address an earlier one had (a spot
-                                        // machine made again in place of one AWS took back): nothing
-                                        // learnt of the old one holds, and a key known for it was its.
-                                        DeploymentState::Host host;
-                                        host.address = address;
-                                        host.id = i.id;
-                                        host.upSince = QDateTime::currentDateTimeUtc(); // billed from here
-                                        if (known) {
-                                            // Its ssh master connection went with the old machine: a new
-                                            // one is made, not the dead one waited on.
-                                            if (const QString socket = ssh(*known).controlPath(); !socket.isEmpty())
-                                                QFile::remove(socket);
-                                            *known = host;
-                                        } else {
-                                            state->hosts.append(host);
-                                        }
-                                        forgetHostKeys({ host });
-                                    }
-                                    for (DeploymentState::Condition& c : state->conditions) {
-                                        if (c.slug == i.slug)
-                                            c.host = address;
-                                    }
-                                }
-                                state->provisioned = true;
-                                done(Result::ok());
+                                adopt(state, out, user, done);
                             });
                     });
             });
     });
+}
+
+void AwsBackend::adopt(DeploymentState* state, const QByteArray& out, const QString& user, Done done)
+{
+    QString error;
+    const auto instances = Terraform::parseOutput(out, &error);
+    if (!instances) {
+        done(Result::failed(error));
+        return;
+    }
+    for (const Terraform::Instance& i : *instances) {
+        const QString address = QStringLiteral("%1@%2%3").arg(
+            user, i.address, i.port == 22 ? QString() : QStringLiteral(":%1").arg(i.port));
+        DeploymentState::Host* known = state->host(address);
+        if (!known || known->id != i.id) {
+            // A new machine, also at an address an earlier one had (a spot
+            // machine made again in place of one AWS took back): nothing
+            // learnt of the old one holds, and a key known for it was its.
+            DeploymentState::Host host;
+            host.address = address;
+            host.id = i.id;
+            host.upSince = QDateTime::currentDateTimeUtc(); // billed from here
+            if (known) {
+                // Its ssh master connection went with the old machine: a new
+                // one is made, not the dead one waited on.
+                if (const QString socket = ssh(*known).controlPath(); !socket.isEmpty())
+                    QFile::remove(socket);
+                *known = host;
+            } else {
+                state->hosts.append(host);
+            }
+            forgetHostKeys({ host });
+        }
+        for (DeploymentState::Condition& c : state->conditions) {
+            if (c.slug == i.slug)
+                c.host = address;
+        }
+    }
+    state->provisioned = true;
+    done(Result::ok());
+}
+
+void AwsBackend::launchedMachines(DeploymentState* state, const QMap<QString, QString>& env, const QString& user,
+                                  Done done)
+{
+    // The fleet launched what EC2 could give: its instance ids, in its order. Each becomes a machine
+    // (data.aws_instance, read by a second apply) that runs its share of the conditions.
+    runTerraform(
+        { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
+        [this, state, env, user, done](int code, const QByteArray& out, const QString& message) {
+            QString error;
+            const auto ids = code == 0 ? Terraform::parseFleetOutput(out, &error) : std::nullopt;
+            if (!ids) {
+                done(Result::failed(
+                    QStringLiteral("terraform output failed: %1").arg(error.isEmpty() ? message : error)));
+                return;
+            }
+            const QList<QStringList> machines
+                = Terraform::spread(*state, m_context.experiment.parameters().awsMachines());
+            AwsParameters::Machine machine;
+            AwsParameters::resolve(m_context.experiment.parameters(), Settings(), &machine);
+            // An instant fleet launches what EC2 has now and reports the rest as errors (no capacity, mostly);
+            // the provider keeps those errors to itself, so what is known is which machines got no instance.
+            for (int k = static_cast<int>(ids->size()); k < machines.size(); ++k) {
+                const QString why
+                    = QStringLiteral("machine %1 of %2 was not launched: EC2 gave the fleet %3 of the %2 %4%5 "
+                                     "instance(s) it asked for (no capacity for the others now); terminate, then "
+                                     "deploy again (or another aws_instance_type or aws_region)")
+                          .arg(k + 1)
+                          .arg(machines.size())
+                          .arg(ids->size())
+                          .arg(machine.instanceType, machine.spot ? QStringLiteral(" spot") : QString());
+                Q_EMIT progress(
+                    QStringLiteral("%1; not started: %2").arg(why, machines.at(k).join(QStringLiteral(", "))));
+                for (DeploymentState::Condition& c : state->conditions) {
+                    if (machines.at(k).contains(c.slug)) {
+                        c.launchProblem = why;
+                        c.host.clear();
+                    }
+                }
+            }
+            for (int k = 0; k < std::min(static_cast<int>(ids->size()), static_cast<int>(machines.size())); ++k) {
+                for (DeploymentState::Condition& c : state->conditions) {
+                    if (machines.at(k).contains(c.slug))
+                        c.launchProblem.clear();
+                }
+            }
+            const QString path = terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName);
+            QFile in(path);
+            const QJsonDocument doc
+                = in.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(in.readAll()) : QJsonDocument();
+            QSaveFile file(path);
+            if (!doc.isObject() || !file.open(QIODevice::WriteOnly)
+                || file.write(QJsonDocument(Terraform::withMachines(doc.object(), *ids, machines)).toJson()) < 0
+                || !file.commit()) {
+                done(Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, file.errorString())));
+                return;
+            }
+            Q_EMIT progress(QStringLiteral("%1 machine(s) launched for %2 condition(s)")
+                                .arg(ids->size())
+                                .arg(std::accumulate(machines.cbegin(), machines.cend(), 0,
+                                                     [](int n, const QStringList& m) { return n + int(m.size()); })));
+            // The second apply reads each machine (its address); nothing is launched again.
+            runTerraform(
+                { QStringLiteral("apply"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
+                  QStringLiteral("-no-color") },
+                env, [this, state, env, user, done](int code, const QByteArray&, const QString& message) {
+                    if (code != 0) {
+                        done(Result::failed(QStringLiteral("terraform apply failed: %1; `logistician "
+                                                           "terminate` removes what it made")
+                                                .arg(message)));
+                        return;
+                    }
+                    runTerraform(
+                        { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
+                        [this, state, user, done](int code, const QByteArray& out, const QString& message) {
+                            if (code != 0) {
+                                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
+                                return;
+                            }
+                            adopt(state, out, user, done);
+                        });
+                });
+        });
 }
 
 void AwsBackend::releaseConditions(DeploymentState* state, const QList<int>& positions, Done done)

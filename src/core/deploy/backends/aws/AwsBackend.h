@@ -6,7 +6,8 @@
 #include <QTemporaryDir>
 #include <memory>
 
-// EC2 instances, one per condition, that Terraform makes, stops, starts and removes.
+// EC2 instances that Terraform makes, stops, starts and removes: one per condition, or aws_machines of them
+// launched by one EC2 Fleet request, the conditions spread over them.
 class AwsBackend : public Backend
 {
     Q_OBJECT
@@ -15,7 +16,10 @@ public:
     static BackendTraits describe();
     BackendTraits traits() const override { return describe(); }
     bool preassignsHosts() const override { return true; }
-    int slotsPerHost() const override { return 1; }
+    // One condition at a time on a machine of its own; max_parallel where aws_machines shares the machines.
+    int slotsPerHost() const override;
+    // The machines a sweep of conditionCount conditions gets: aws_machines, at most one per condition.
+    int machineCount(int conditionCount) const;
     void describeMachines(DeployPlan* plan) const override;
     Result check(const DeployOptions& options) const override;
     QString planSummary(int conditionCount, const DeployOptions& options) const override;
@@ -47,6 +51,11 @@ public:
     void withCredentials(std::function<void(const QMap<QString, QString>&, const QString&)> then);
 
 private:
+    // From `terraform output -json`: each condition's machine becomes its host; provisioned.
+    void adopt(DeploymentState* state, const QByteArray& out, const QString& user, Done done);
+    // After the fleet's apply: the machines it launched get their conditions (Terraform::spread), those of a
+    // machine not launched say why (launchProblem), and a second apply reads each machine's address.
+    void launchedMachines(DeploymentState* state, const QMap<QString, QString>& env, const QString& user, Done done);
     QString terraformRejected(const QString& step, const QString& message) const;
     void runPreviewTerraform(const QStringList& args, const QMap<QString, QString>& env,
                              std::function<void(const struct CommandOutcome&)> then);

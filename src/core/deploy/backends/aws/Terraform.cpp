@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QSet>
 
 namespace Terraform {
 
@@ -53,6 +54,14 @@ QJsonValue escapeAll(const QJsonValue& value)
         return out;
     }
     return value;
+}
+
+// The fleet layout's machine (data.aws_instance.KEY) an output value of a slug names; empty for another layout.
+QString machineOf(const QJsonValue& outputValue)
+{
+    static const QRegularExpression ref(QStringLiteral("^\\$\\{data\\.aws_instance\\.(m[0-9]+)\\.id\\}$"));
+    const QRegularExpressionMatch m = ref.match(outputValue.toObject().value(QStringLiteral("id")).toString());
+    return m.hasMatch() ? m.captured(1) : QString();
 }
 
 // EC2 keeps tag values up to 256 characters.
@@ -149,7 +158,104 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
                                { QStringLiteral("spot_options"), QJsonArray { spotOptions } } };
     QJsonObject instances;
     QJsonObject outputValue;
+    QJsonObject data;
+    if (s.machines > 0) {
+        // One launch request for all the machines: the same settings as an instance of its own gets, in a launch
+        // template, and an EC2 Fleet of type instant that launches what EC2 can give now and then is done (it
+        // never replaces a machine). Spot is the fleet's, not the template's: a fleet refuses a template with
+        // market options.
+        const QJsonObject machineTags { { QStringLiteral("Name"), prefix },
+                                        { QStringLiteral("experiment"), experimentName },
+                                        { QStringLiteral("commit"), state.commit },
+                                        { QStringLiteral("managed_by"), QStringLiteral("logistician") } };
+        // The root volume goes by its device name, which is the image's: the image is looked up for it.
+        QString rootDevice = QStringLiteral("data.aws_ami.%1.root_device_name").arg(family.key);
+        if (!s.ami.isEmpty()) {
+            rootDevice = QStringLiteral("data.aws_ami.chosen.root_device_name");
+            data.insert(
+                QStringLiteral("aws_ami"),
+                QJsonObject { { QStringLiteral("chosen"),
+                                QJsonObject { { QStringLiteral("filter"),
+                                                QJsonArray { QJsonObject {
+                                                    { QStringLiteral("name"), QStringLiteral("image-id") },
+                                                    { QStringLiteral("values"), QJsonArray { s.ami } } } } } } } });
+        }
+        QJsonObject ebs = rootVolume;
+        QJsonObject launchTemplate {
+            { QStringLiteral("name_prefix"), prefix + QLatin1Char('-') },
+            { QStringLiteral("image_id"), ami },
+            { QStringLiteral("instance_type"), s.instanceType },
+            { QStringLiteral("key_name"), reference(QStringLiteral("aws_key_pair.machines.key_name")) },
+            // A default VPC's subnets give each machine a public address.
+            { QStringLiteral("vpc_security_group_ids"),
+              QJsonArray { reference(QStringLiteral("aws_security_group.ssh.id")) } },
+            { QStringLiteral("instance_initiated_shutdown_behavior"),
+              s.spot || !s.instanceProfile.isEmpty() ? QStringLiteral("terminate") : QStringLiteral("stop") },
+            // A launch template takes its user data base64-encoded.
+            { QStringLiteral("user_data"), QString::fromLatin1(s.userData.toUtf8().toBase64()) },
+            { QStringLiteral("block_device_mappings"),
+              QJsonArray { QJsonObject { { QStringLiteral("device_name"), reference(rootDevice) },
+                                         { QStringLiteral("ebs"), QJsonArray { ebs } } } } },
+            { QStringLiteral("metadata_options"), QJsonArray { metadata } },
+            { QStringLiteral("tag_specifications"),
+              QJsonArray { QJsonObject { { QStringLiteral("resource_type"), QStringLiteral("instance") },
+                                         { QStringLiteral("tags"), machineTags } },
+                           QJsonObject { { QStringLiteral("resource_type"), QStringLiteral("volume") },
+                                         { QStringLiteral("tags"), machineTags } } } },
+            // No tags of its own: the emulator reads them back as a tag specification, which the next plan
+            // would remove (a new template version for nothing). Its name says whose it is.
+        };
+        if (!s.instanceProfile.isEmpty()) // already "${...}": not escaped (see AwsStore)
+            launchTemplate.insert(QStringLiteral("iam_instance_profile"),
+                                  QJsonArray { QJsonObject {
+                                      { QStringLiteral("name"), reference(s.instanceProfile.mid(2).chopped(1)) } } });
+        resource.insert(QStringLiteral("aws_launch_template"),
+                        QJsonObject { { QStringLiteral("machines"), launchTemplate } });
+        QJsonObject templateConfig { { QStringLiteral("launch_template_specification"),
+                                       QJsonArray { QJsonObject {
+                                           { QStringLiteral("launch_template_id"),
+                                             reference(QStringLiteral("aws_launch_template.machines.id")) },
+                                           { QStringLiteral("version"),
+                                             reference(QStringLiteral("aws_launch_template.machines.latest_version")) },
+                                       } } } };
+        if (s.spot && !s.spotMaxPrice.isEmpty())
+            templateConfig.insert(QStringLiteral("override"),
+                                  QJsonArray { QJsonObject { { QStringLiteral("instance_type"), s.instanceType },
+                                                             { QStringLiteral("max_price"), s.spotMaxPrice } } });
+        const int count = static_cast<int>(spread(state, s.machines).size());
+        resource.insert(
+            QStringLiteral("aws_ec2_fleet"),
+            QJsonObject {
+                { QStringLiteral("machines"),
+                  QJsonObject {
+                      { QStringLiteral("type"), QStringLiteral("instant") },
+                      // Deleting the fleet terminates its machines.
+                      { QStringLiteral("terminate_instances"), true },
+                      { QStringLiteral("launch_template_config"), QJsonArray { templateConfig } },
+                      { QStringLiteral("target_capacity_specification"),
+                        QJsonArray { QJsonObject { { QStringLiteral("default_target_capacity_type"),
+                                                     s.spot ? QStringLiteral("spot") : QStringLiteral("on-demand") },
+                                                   { QStringLiteral("total_target_capacity"), count } } } },
+                      { QStringLiteral("tags"), machineTags },
+                      // An instant fleet is a launch, done once: a later apply (a resumed deploy, a sync's power
+                      // states) never modifies it (EC2 modifies maintain fleets only) nor replaces it, whatever the
+                      // API reads back (its defaults: valid_from, terminate_instances_with_expiration) or the
+                      // parameters say now.
+                      { QStringLiteral("lifecycle"),
+                        QJsonObject {
+                            { QStringLiteral("ignore_changes"),
+                              QJsonArray {
+                                  QStringLiteral("terminate_instances_with_expiration"), QStringLiteral("valid_from"),
+                                  QStringLiteral("valid_until"), QStringLiteral("launch_template_config"),
+                                  QStringLiteral("target_capacity_specification"), QStringLiteral("spot_options"),
+                                  QStringLiteral("on_demand_options"), QStringLiteral("context"),
+                                  QStringLiteral("excess_capacity_termination_policy"),
+                                  QStringLiteral("replace_unhealthy_instances"), QStringLiteral("tags") } } } },
+                  } } });
+    }
     for (const DeploymentState::Condition& c : state.conditions) {
+        if (s.machines > 0)
+            break;
         // Terminated on its own: its machine was destroyed, and a resumed deploy must not make it again.
         if (c.isTerminated())
             continue;
@@ -201,6 +307,16 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
         { QStringLiteral("output"),
           QJsonObject { { QStringLiteral("instances"), QJsonObject { { QStringLiteral("value"), outputValue } } } } },
     };
+    if (s.machines > 0) {
+        QJsonObject output = root.value(QStringLiteral("output")).toObject();
+        output.insert(QStringLiteral("fleet_instances"),
+                      QJsonObject { { QStringLiteral("value"),
+                                      reference(QStringLiteral(
+                                          "flatten(aws_ec2_fleet.machines.fleet_instance_set[*].instance_ids)")) } });
+        root.insert(QStringLiteral("output"), output);
+    }
+    if (!data.isEmpty())
+        root.insert(QStringLiteral("data"), data);
     if (s.ami.isEmpty()) {
         root.insert(
             QStringLiteral("data"),
@@ -217,6 +333,67 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
                                   } } } } });
     }
     return escapeAll(root).toObject();
+}
+
+QList<QStringList> spread(const DeploymentState& state, int machines)
+{
+    QStringList live;
+    for (const DeploymentState::Condition& c : state.conditions) {
+        if (!c.isTerminated())
+            live << c.slug;
+    }
+    QList<QStringList> out;
+    const int count = std::min(static_cast<int>(live.size()), std::max(machines, 1));
+    out.resize(count);
+    for (int i = 0; i < live.size(); ++i)
+        out[i % count] << live.at(i);
+    return out;
+}
+
+std::optional<QStringList> parseFleetOutput(const QByteArray& json, QString* error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (!doc.isObject()) {
+        if (error)
+            *error = QStringLiteral("terraform output -json printed no JSON object (%1)").arg(parseError.errorString());
+        return std::nullopt;
+    }
+    QStringList ids;
+    for (const QJsonValue& v :
+         doc.object().value(QStringLiteral("fleet_instances")).toObject().value(QStringLiteral("value")).toArray())
+        ids << v.toString();
+    return ids;
+}
+
+QJsonObject withMachines(QJsonObject configuration, const QStringList& instanceIds,
+                         const QList<QStringList>& slugsPerMachine)
+{
+    static const QRegularExpression instanceId(QStringLiteral("^i-[0-9a-f]{8,32}$"));
+    QJsonObject data = configuration.value(QStringLiteral("data")).toObject();
+    QJsonObject machines;
+    QJsonObject value;
+    for (int k = 0; k < std::min(instanceIds.size(), slugsPerMachine.size()); ++k) {
+        if (!instanceId.match(instanceIds.at(k)).hasMatch())
+            continue;
+        const QString key = QStringLiteral("m%1").arg(k + 1);
+        machines.insert(key, QJsonObject { { QStringLiteral("instance_id"), instanceIds.at(k) } });
+        // Written as Terraform reads it: this configuration is escaped already (see escapeAll).
+        const QString at = QStringLiteral("${data.aws_instance.%1.%2}");
+        for (const QString& slug : slugsPerMachine.at(k))
+            value.insert(slug,
+                         QJsonObject { { QStringLiteral("id"), at.arg(key, QStringLiteral("id")) },
+                                       { QStringLiteral("public_ip"), at.arg(key, QStringLiteral("public_ip")) },
+                                       { QStringLiteral("state"), at.arg(key, QStringLiteral("instance_state")) },
+                                       { QStringLiteral("machine"), k + 1 } });
+    }
+    if (!machines.isEmpty())
+        data.insert(QStringLiteral("aws_instance"), machines);
+    configuration.insert(QStringLiteral("data"), data);
+    QJsonObject output = configuration.value(QStringLiteral("output")).toObject();
+    output.insert(QStringLiteral("instances"), QJsonObject { { QStringLiteral("value"), value } });
+    configuration.insert(QStringLiteral("output"), output);
+    return configuration;
 }
 
 AmiFamily defaultAmi(bool gpu)
@@ -247,11 +424,23 @@ QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs
     QJsonObject outputInstances = output.value(QStringLiteral("instances")).toObject();
     QJsonObject value = outputInstances.value(QStringLiteral("value")).toObject();
     QJsonObject power = resource.value(QStringLiteral("aws_ec2_instance_state")).toObject();
+    QSet<QString> machinesLeft;
     for (const QString& slug : slugs) {
         instances.remove(resourceName(slug));
         power.remove(resourceName(slug)); // it names the instance
+        if (const QString machine = machineOf(value.value(slug)); !machine.isEmpty())
+            machinesLeft.insert(machine);
         value.remove(slug);
     }
+    // The fleet layout: a machine is destroyed only with the whole fleet; one with none of its conditions left
+    // is stopped (no more compute billed; its disk goes with the fleet).
+    for (const QJsonValue& v : std::as_const(value))
+        machinesLeft.remove(machineOf(v));
+    for (const QString& machine : std::as_const(machinesLeft))
+        power.insert(
+            machine,
+            QJsonObject { { QStringLiteral("instance_id"), QStringLiteral("${data.aws_instance.%1.id}").arg(machine) },
+                          { QStringLiteral("state"), QStringLiteral("stopped") } });
     if (instances.isEmpty())
         resource.remove(QStringLiteral("aws_instance"));
     else
@@ -272,7 +461,21 @@ QJsonObject withInstanceStates(QJsonObject configuration, const QMap<QString, QS
     QJsonObject resource = configuration.value(QStringLiteral("resource")).toObject();
     const QJsonObject instances = resource.value(QStringLiteral("aws_instance")).toObject();
     QJsonObject power = resource.value(QStringLiteral("aws_ec2_instance_state")).toObject();
+    const QJsonObject machines = configuration.value(QStringLiteral("output"))
+                                     .toObject()
+                                     .value(QStringLiteral("instances"))
+                                     .toObject()
+                                     .value(QStringLiteral("value"))
+                                     .toObject();
     for (auto it = states.cbegin(); it != states.cend(); ++it) {
+        // The fleet layout: the slug's machine, which its other conditions share.
+        if (const QString machine = machineOf(machines.value(it.key())); !machine.isEmpty()) {
+            power.insert(machine,
+                         QJsonObject { { QStringLiteral("instance_id"),
+                                         QStringLiteral("${data.aws_instance.%1.id}").arg(machine) },
+                                       { QStringLiteral("state"), it.value() } });
+            continue;
+        }
         const QString key = resourceName(it.key());
         if (!instances.contains(key))
             continue; // destroyed already
@@ -300,9 +503,25 @@ QMap<QString, QString> parseInstanceStates(const QByteArray& showJson, bool* ok)
                                      .toObject()
                                      .value(QStringLiteral("resources"))
                                      .toArray();
+    // The fleet layout: each slug's machine state, from the output (its data source, read by the refresh).
+    const QJsonObject machines = doc.object()
+                                     .value(QStringLiteral("values"))
+                                     .toObject()
+                                     .value(QStringLiteral("outputs"))
+                                     .toObject()
+                                     .value(QStringLiteral("instances"))
+                                     .toObject()
+                                     .value(QStringLiteral("value"))
+                                     .toObject();
+    for (auto it = machines.begin(); it != machines.end(); ++it) {
+        const QString state = it.value().toObject().value(QStringLiteral("state")).toString();
+        if (!state.isEmpty())
+            out.insert(it.key(), state);
+    }
     for (const QJsonValue& v : resources) {
         const QJsonObject r = v.toObject();
-        if (r.value(QStringLiteral("type")).toString() != QLatin1String("aws_instance"))
+        if (r.value(QStringLiteral("type")).toString() != QLatin1String("aws_instance")
+            || r.value(QStringLiteral("mode")).toString() == QLatin1String("data"))
             continue;
         const QJsonObject values = r.value(QStringLiteral("values")).toObject();
         const QString slug

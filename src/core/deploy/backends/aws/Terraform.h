@@ -33,6 +33,9 @@ struct Settings
     QString userData; // the bootstrap script
     bool spot = false; // spot instances (instance_market_options), terminated when AWS takes them back
     QString spotMaxPrice; // empty: up to the on-demand price
+    // aws_machines: 0, one aws_instance per condition (each condition's machine its own resource); N, one EC2
+    // Fleet of type instant launching N machines (at most one per condition) from a launch template.
+    int machines = 0;
     QString instanceProfile; // an expression naming the machines' instance profile (AwsStore); empty: none
 };
 
@@ -62,8 +65,19 @@ AmiFamily defaultAmi(bool gpu);
 // results), and the EC2 emulator the tests use refuses a launch without a size. gpu: the GPU family's image.
 int defaultRootVolumeGb(bool gpu);
 
-// One instance per condition not terminated yet.
+// One instance per condition not terminated yet; with settings.machines, one fleet of machines (see withMachines).
 QJsonObject configuration(const QString& experimentName, const DeploymentState& state, const Settings& settings);
+// The fleet layout's conditions, spread over `machines` machines: machine k gets the conditions not terminated
+// yet whose place among them is k modulo the machine count (at most one machine per condition).
+QList<QStringList> spread(const DeploymentState& state, int machines);
+// The instance ids the fleet launched (output fleet_instances of `terraform output -json`), in its order;
+// nullopt and *error when that is no JSON. Fewer than asked for: EC2 had no capacity for the others.
+std::optional<QStringList> parseFleetOutput(const QByteArray& json, QString* error);
+// The fleet configuration with a machine per launched instance (data.aws_instance.mK, by its id) and the
+// output "instances" of each condition slug (id, public_ip, state of its machine), as parseOutput reads it;
+// machine k runs slugsPerMachine[k]. Ids that are no EC2 instance id are left out.
+QJsonObject withMachines(QJsonObject configuration, const QStringList& instanceIds,
+                         const QList<QStringList>& slugsPerMachine);
 // A configuration without the instances (and outputs) of these condition slugs; apply it to destroy just them.
 QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs);
 // The configuration with an aws_ec2_instance_state per condition slug given ("running" or "stopped"): applying it
