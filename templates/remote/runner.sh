@@ -23,7 +23,9 @@
 #   claims/KEY/  made (mkdir is atomic) by the worker that takes KEY, holding
 #     state      "started", "failed CODE" (the start failed) or "cancelled"
 #     start.log  what the start printed
-#     exit       the container's exit code once it ended (docker wait)
+#     saved      once the container ended, its log is saved into its folder ("sh KEY.sh ended")
+#     exit       then the container's exit code (docker wait): an attempt with a state "started" and no
+#                exit runs (status asks the engine nothing about it while this runner is alive)
 #     uploaded   its folder is in the results store (only with KEY.upload.sh; upload.log says why not)
 #   runner.done  once every worker has finished
 #
@@ -39,6 +41,16 @@ echo $$ > runner.pid
 rm -f runner.done
 mkdir -p claims
 touch retries
+
+# Once $key's container ended: its log saved (so sync need not ask the engine), then its exit code,
+# then its upload (a results store).
+ended() {
+    # (Not when terminate saved it first, before it removed the container.)
+    [ -e "claims/$key/saved" ] || sh "./$key.sh" ended </dev/null >>"claims/$key/start.log" 2>&1
+    : > "claims/$key/saved"
+    echo "$code" > "claims/$key/exit"
+    upload final
+}
 
 # With a results store (KEY.upload.sh, see upload.sh): "watch" uploads the running attempt's logs at
 # intervals in the background; "final" stops that, uploads its folder, then marks claims/KEY/uploaded.
@@ -67,12 +79,13 @@ run_claimed() {
         if sh "./$key.sh" > "claims/$key/start.log" 2>&1; then
             echo started > "claims/$key/state"
             upload watch
-            @DOCKER@ wait "$name" > "claims/$key/exit" 2>> "claims/$key/start.log"
-            code=$(cat "claims/$key/exit" 2>/dev/null)
+            code=$(@DOCKER@ wait "$name" 2>> "claims/$key/start.log")
+            # The log, the exit code and the upload in the background: the slot is free at once.
+            ended &
         else
             echo "failed $?" > "claims/$key/state"
+            upload final
         fi
-        upload final
         [ "$code" != 0 ] || return 0
         want=$next
         key=
@@ -92,7 +105,8 @@ worker() {
     while :; do
         key=
         while read -r k n x; do
-            [ -n "$k" ] || continue
+            # mkdir (atomic, a process) only for a line nobody has claimed: no N processes per claim.
+            [ -n "$k" ] && [ ! -d "claims/$k" ] || continue
             if mkdir "claims/$k" 2>/dev/null; then
                 key=$k
                 name=$n
@@ -100,9 +114,9 @@ worker() {
                 break
             fi
         done < queue
-        [ -n "$key" ] || return 0
-        run_claimed || return 0
+        [ -n "$key" ] && run_claimed || break
     done
+    wait # for its attempts' logs and exit codes
 }
 
 # A line added to the queue while the last workers were ending is not left behind.

@@ -3,21 +3,28 @@
 # the lines calling r, s and q are appended below, their arguments quoted the same way:
 #   r RUNNER_DIR                             the host's runner (runner.sh)
 #   s SLUG DATA_DIR CONTAINER CLAIM [KNOWN]  CLAIM: the runner's claims/SLUG folder; KNOWN
-#                                            "ended": the core has this attempt's times already
+#                                            "ended": the core has this attempt's times already,
+#                                            "started": its start time
 #   q                                        last: asks the engine about what s left open
 # r prints "-runner" TAB alive | done | gone | none (never started there).
 # s prints one line per condition: slug TAB "done" TAB code (the engine's) TAB start TAB end
 # (the run wrapper's files, empty when KNOWN); slug TAB "queued" when the runner has not
 # claimed it; slug TAB "startfailed" TAB code TAB the start's last line when its docker run
-# failed. A condition started with no exit code recorded yet waits for q, which asks the
-# engine once about all of them (one docker inspect, whatever their number) and prints
-# "done" for an exited one, else slug TAB "container" TAB state TAB start.
+# failed; slug TAB "container" TAB "running" TAB start when its runner is alive and has not
+# recorded its end (it records the exit code of each container it started once it ended).
+# Any other started condition with no exit code waits for q, which asks the engine once
+# about all of them (one docker inspect, whatever their number) and prints "done" for an
+# exited one, else slug TAB "container" TAB state TAB start.
 # A round costs no process per condition: the runner's files are read by the shell itself,
-# the wrapper's times (written by the container) only until the core has them.
+# the wrapper's times (written by the container) only until the core has them, and while
+# the runner is alive the engine is not asked at all.
 n=0
 nl='
 '
+tab='	'
+alive=
 r() {
+    rdir=$1
     st=none
     if [ -f "$1/runner.done" ]; then
         st=done
@@ -26,7 +33,7 @@ r() {
         st=gone
         case $val in
         '' | *[!0-9]*) ;;
-        *) kill -0 "$val" 2>/dev/null && st=alive ;;
+        *) kill -0 "$val" 2>/dev/null && st=alive && alive=1 ;;
         esac
     fi
     printf -- '-runner\t%s\n' "$st"
@@ -46,13 +53,30 @@ v() {
     done
 }
 # The run wrapper's times (the container wrote them: the first 40 bytes, tabs and newlines
-# dropped) into a and b; nothing when the core has them already (KNOWN).
+# dropped) into a and b; each only while the core does not have it (KNOWN). One head each.
 t() {
     a=
     b=
-    [ -z "$known" ] || return 0
-    a=$(head -c 40 "$1/started_at.txt" 2>/dev/null | tr -d '\t\n')
-    [ -z "${2:-}" ] || b=$(head -c 40 "$1/finished_at.txt" 2>/dev/null | tr -d '\t\n')
+    [ "$known" != ended ] || return 0
+    if [ -z "$known" ]; then
+        z "$(head -c 40 "$1/started_at.txt" 2>/dev/null)"
+        a=$val
+    fi
+    if [ -n "${2:-}" ]; then
+        z "$(head -c 40 "$1/finished_at.txt" 2>/dev/null)"
+        b=$val
+    fi
+}
+# $1 without tabs and newlines, into val (built-ins only: it is at most 40 bytes).
+z() {
+    val=$1
+    while :; do
+        case $val in
+        *"$tab"*) val=${val%%"$tab"*}${val#*"$tab"} ;;
+        *"$nl"*) val=${val%%"$nl"*}${val#*"$nl"} ;;
+        *) return 0 ;;
+        esac
+    done
 }
 s() {
     l="$2/logs"
@@ -78,9 +102,23 @@ s() {
             return
             ;;
         esac
+        # Started by the runner alive there, which records its end: until then it runs. (Not when
+        # an earlier runner, one that was killed, started it: then the engine says. Nor while it is
+        # being started: its container may be there already.)
+        if [ "$claim" = started ] && [ -n "$alive" ] && [ ! -e "$c/exit" ] \
+            && [ "$c/state" -nt "$rdir/runner.pid" ]; then
+            t "$l"
+            printf '%s\tcontainer\trunning\t%s\n' "$1" "$a"
+            return
+        fi
         # Started, and still running or ended without the runner's record: q asks the engine.
+        # One this runner is starting (its claim newer than runner.pid) it records the end of.
+        mine=
+        if [ -n "$alive" ] && [ ! -e "$c/exit" ] && [ "$c" -nt "$rdir/runner.pid" ]; then
+            mine=1
+        fi
         n=$((n + 1))
-        eval "k$n=\$1 l$n=\$l c$n=\$3 w$n=\$known"
+        eval "k$n=\$1 l$n=\$l c$n=\$3 w$n=\$known m$n=\$mine"
         return
     fi
     # The wrapper's times are only shown (the core reads them as dates, nothing else).
@@ -99,7 +137,7 @@ q() {
     answer=$(@DOCKER@ inspect -f '{{.Name}} {{.State.Status}} {{.State.ExitCode}}' "$@" 2>/dev/null)
     i=1
     while [ "$i" -le "$n" ]; do
-        eval "k=\$k$i l=\$l$i c=\$c$i known=\$w$i"
+        eval "k=\$k$i l=\$l$i c=\$c$i known=\$w$i mine=\$m$i"
         i=$((i + 1))
         st=missing
         while IFS= read -r line; do
@@ -112,6 +150,8 @@ q() {
         done <<EOF
 $answer
 EOF
+        # Ended while its runner, alive, records it (log, then exit code): it runs until then.
+        case $mine$st in 1'exited '*) st=running ;; esac
         case $st in
         'exited '[0-9]*)
             t "$l" end

@@ -48,10 +48,17 @@ void TestDeployLocal::sweepWithOneFailure()
     QCOMPARE(deployed.exitCode, 0);
     QVERIFY(deployed.err.contains(QStringLiteral("3 condition(s) handed to 1 host(s)")));
     // The runner's start script of each condition holds its one docker run (its exit code is the script's),
-    // then follows the container's output into logs/output.txt.
-    const QList<QByteArray> start
-        = DeployTestKit::readFile(project->experimentDir() + QStringLiteral("/.logistician/runner/c1-n-1.sh"))
-              .split('\n');
+    // then follows the container's output into logs/output.txt. Run as "sh KEY.sh ended" once the container
+    // ended, it saves the container's log (logs/docker.txt) instead, through keep_output.
+    const QByteArray script
+        = DeployTestKit::readFile(project->experimentDir() + QStringLiteral("/.logistician/runner/c1-n-1.sh"));
+    QVERIFY2(script.startsWith("if [ \"${1-}\" = ended ]; then\n"), script.constData());
+    const int ended = script.indexOf("\nexit 0\nfi\n");
+    QVERIFY(ended > 0);
+    QVERIFY2(script.left(ended).trimmed().endsWith(" logs docker.txt docker logs logistician-"
+                                                   + project->name().toLower().toUtf8() + "-c1-n-1"),
+             script.constData());
+    const QList<QByteArray> start = script.mid(ended + 11).split('\n');
     QVERIFY(start.value(0).startsWith("for p in ") && start.value(0).contains("is a symbolic link"));
     QVERIFY(start.value(1).startsWith("mkdir -p "));
     QVERIFY(start.value(2).startsWith("docker run -d ") && start.value(2).endsWith(" || exit $?"));
@@ -217,14 +224,16 @@ void TestDeployLocal::oneConditionSyncedAndTerminated()
     }
     QVERIFY(m_kit->cli(*project, { QStringLiteral("sync"), QStringLiteral("--condition"), QStringLiteral("4") })
                 .err.contains(QStringLiteral("no condition 4")));
-    QVERIFY(!QFile::exists(docker1));
+    // The runner saved the log of each one that ended (no sync needed); the running one has none yet.
+    QTRY_VERIFY(DeployTestKit::readFile(docker1).contains("<--n>\n<1>"));
+    QTRY_VERIFY(DeployTestKit::readFile(docker3).contains("<--n>\n<3>"));
+    QVERIFY(!QFile::exists(docker2));
 
-    // Sync condition 1 only: its container log comes home and it counts as synced; condition 3 does not.
+    // Sync condition 1 only: it counts as synced; condition 3 does not.
     QCOMPARE(
         m_kit->cli(*project, { QStringLiteral("sync"), QStringLiteral("--condition"), QStringLiteral("1") }).exitCode,
         0);
     QVERIFY(DeployTestKit::readFile(docker1).contains("<--n>\n<1>"));
-    QVERIFY(!QFile::exists(docker3));
     QVERIFY(!QFile::exists(docker2));
     status = m_kit->status(*project);
     QVERIFY(DeployTestKit::condition(status, 1).value(QStringLiteral("synced")).toBool());

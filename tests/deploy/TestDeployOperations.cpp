@@ -130,6 +130,12 @@ void TestDeployOperations::statusAppliesTheHostsAnswer()
 void TestDeployOperations::statusAsksOnlyStartedConditions()
 {
     auto ctx = sshContext();
+    // Ended, synced, its last attempt: nothing of it can change, so it is not asked about (watching is cheap).
+    QCOMPARE(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), {}), (QList<int> { 0 }));
+    ctx->state.conditions[1].lastAttempt = 2; // a retry to come
+    QCOMPARE(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), {}), (QList<int> { 0, 1 }));
+    ctx->state.conditions[1].lastAttempt = 1;
+    ctx->state.conditions[1].syncedAt = QDateTime(); // its results not here yet
     QCOMPARE(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), {}), (QList<int> { 0, 1 }));
     QCOMPARE(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), { 0 }), (QList<int> { 1 }));
     ctx->state.conditions[1].phase = Phase::Terminated;
@@ -139,14 +145,17 @@ void TestDeployOperations::statusAsksOnlyStartedConditions()
     ctx->state.conditions[0].phase = Phase::Preempted;
     QVERIFY(StatusRound::conditionsToAsk(ctx->state, QStringLiteral("me@a"), {}).isEmpty());
     ctx->state.conditions[0].phase = Phase::Running;
-    // The script asks about the host's runner, and each condition with its remote data folder, container name
-    // and the runner's claim.
-    const QString script = StatusRound::script(*ctx, ctx->state.hosts[0], { 0 });
+    // The script asks about the host's runner, and each condition with its remote data folder, container name,
+    // the runner's claim and which of the wrapper's times the state has already (they are not read again).
+    ctx->state.conditions[1].phase = Phase::Succeeded;
+    ctx->state.conditions[2].host = QStringLiteral("me@a");
+    const QString script = StatusRound::script(*ctx, ctx->state.hosts[0], { 0, 1, 2 });
     QVERIFY2(script.contains(QStringLiteral("\nr /home/me/logistician/exp/runner-me-a\n")), qPrintable(script));
-    QVERIFY2(script.contains(QStringLiteral("\ns %1 /home/me/logistician/exp/%1/data logistician-exp-%1 "
-                                            "/home/me/logistician/exp/runner-me-a/claims/%1\n")
-                                 .arg(ctx->state.conditions[0].slug)),
-             qPrintable(script));
+    const QString line = QStringLiteral("\ns %1 /home/me/logistician/exp/%1/data logistician-exp-%1 "
+                                        "/home/me/logistician/exp/runner-me-a/claims/%1%2\n");
+    QVERIFY2(script.contains(line.arg(ctx->state.conditions[0].slug, QStringLiteral(" started"))), qPrintable(script));
+    QVERIFY2(script.contains(line.arg(ctx->state.conditions[1].slug, QStringLiteral(" ended"))), qPrintable(script));
+    QVERIFY2(script.contains(line.arg(ctx->state.conditions[2].slug, QString())), qPrintable(script));
 }
 
 void TestDeployOperations::unreachableHostEndsItsConditions()
@@ -436,8 +445,15 @@ void TestDeployOperations::terminateLocalSavesLogs()
     QVERIFY(p.unsafe.isEmpty()); // local results are already here
     QCOMPARE(p.hosts.size(), 1);
     QCOMPARE(p.hosts.at(0).logs.size(), 2); // one terminated earlier saved its log then
+    // Once: unless the runner saved it already, and then it saves it no more (its claim's "saved").
     QCOMPARE(p.hosts.at(0).logs.at(0).mid(1),
-             (QStringList { ctx->localDataDir(ctx->state.conditions[0], 1), QStringLiteral("logs") }));
+             (QStringList { ctx->localDataDir(ctx->state.conditions[0], 1), QStringLiteral("logs"),
+                            ctx->runnerDir(ctx->state.hosts[0]) + QStringLiteral("/claims/")
+                                + ctx->state.conditions[0].attemptKey(1) + QStringLiteral("/saved") }));
+    QVERIFY2(TerminateOperation::script(QStringLiteral("docker"), p.hosts.at(0))
+                 .contains(QStringLiteral("\nkeep_once %1 %2 logs docker.txt docker logs ")
+                               .arg(p.hosts.at(0).logs.at(0).value(3), p.hosts.at(0).logs.at(0).value(1))),
+             qPrintable(TerminateOperation::script(QStringLiteral("docker"), p.hosts.at(0))));
     QVERIFY(p.hosts.at(0).dirs.isEmpty());
 }
 

@@ -98,12 +98,21 @@ void TestDeployRunner::killedDeployChangesNothing()
             = project->experimentDir() + QStringLiteral("/data/c%1-sleep-2/logs/exit_code.txt").arg(i);
         QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(exitFile), 60000);
     }
+    // The runner records each end (the log saved, then the exit code) a moment after the container's own.
     int code = -1;
-    const QJsonObject status = m_kit->status(*project, &code);
+    QJsonObject status;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            status = m_kit->status(*project, &code);
+            for (int i = 1; i <= 4; ++i) {
+                if (DeployTestKit::condition(status, i).value(QStringLiteral("state")).toString()
+                    != QLatin1String("succeeded"))
+                    return false;
+            }
+            return true;
+        }(),
+        30000);
     QCOMPARE(code, 0);
-    for (int i = 1; i <= 4; ++i)
-        QCOMPARE(DeployTestKit::condition(status, i).value(QStringLiteral("state")).toString(),
-                 QStringLiteral("succeeded"));
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
 }
 

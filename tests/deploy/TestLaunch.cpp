@@ -100,7 +100,14 @@ void TestLaunch::startScriptRefusesSymlinksThenRunsAndFollows()
     const DeploymentState::Host& host = ctx->state.hosts.at(0);
     QString announcement;
     const QString script = QString::fromUtf8(Launch::startScript(*ctx, host, c, {}, &announcement));
-    QVERIFY2(script.startsWith(QStringLiteral("for p in ")), qPrintable(script));
+    // "sh KEY.sh ended" (the runner, once the container ended) only saves its log, through keep_output.
+    QVERIFY2(script.startsWith(QStringLiteral("if [ \"${1-}\" = ended ]; then\n")), qPrintable(script));
+    const int ended = script.indexOf(QStringLiteral("\nexit 0\nfi\n"));
+    QVERIFY(ended > 0);
+    QVERIFY2(script.left(ended).trimmed().endsWith(QStringLiteral("\nkeep_output %1 logs docker.txt docker logs %2")
+                                                       .arg(ctx->dataDirOnHost(host, c, 1), ctx->containerName(c))),
+             qPrintable(script));
+    QVERIFY2(script.mid(ended).startsWith(QStringLiteral("\nexit 0\nfi\nfor p in ")), qPrintable(script));
     QVERIFY(script.contains(QStringLiteral("is a symbolic link")));
     QVERIFY(script.contains(QStringLiteral(" run ")));
     QVERIFY(script.contains(QStringLiteral(" logs -f ") + ctx->containerName(c)));

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void missingParameterFailsLoudly();
     void terminateRemovesOnlyWhatItIsGiven();
     void lastLineIsTheLastWrittenOfBothStreams();
+    void runnerSavesEachLogThenItsExitCode();
 };
 
 void TestRemoteScript::everyTemplateParsesWithHostileValues()
@@ -176,6 +177,75 @@ void TestRemoteScript::terminateRemovesOnlyWhatItIsGiven()
     QVERIFY(QFileInfo::exists(root + QStringLiteral("/logistician")));
     QVERIFY(QFileInfo::exists(docker));
     QVERIFY(!QFileInfo::exists(marker));
+}
+
+// The runner (templates/remote/runner.sh), run for real with a docker that only answers: once each container
+// ended it has the log saved ("sh KEY.sh ended") and then records the exit code, so whoever sees the exit code
+// finds the log there (auto sync runs no docker logs); and a claim costs no process per line already claimed.
+void TestRemoteScript::runnerSavesEachLogThenItsExitCode()
+{
+    QTemporaryDir tmp;
+    const QString dir = tmp.path();
+    auto write = [](const QString& path, const QByteArray& text) {
+        QFile f(path);
+        return f.open(QIODevice::WriteOnly) && f.write(text) == text.size()
+            && f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    };
+    // docker wait: the number in the container's name; anything else: nothing.
+    QVERIFY(
+        write(dir + QStringLiteral("/docker"), "#!/bin/sh\ncase $1 in wait) sleep 0.05; echo \"${2##*-}\" ;; esac\n"));
+    // mkdir, counted.
+    QVERIFY(QDir().mkpath(dir + QStringLiteral("/bin")));
+    QVERIFY(write(dir + QStringLiteral("/bin/mkdir"),
+                  "#!/bin/sh\necho \"$*\" >> \"$MKDIR_LOG\"\nexec /bin/mkdir \"$@\"\n"));
+    const QString runnerDir = dir + QStringLiteral("/runner");
+    QVERIFY(QDir().mkpath(runnerDir));
+    const RemoteScript runner = RemoteScript(QStringLiteral("runner"))
+                                    .setWords(QStringLiteral("DOCKER"), { dir + QStringLiteral("/docker") });
+    QVERIFY2(runner.error().isEmpty(), qPrintable(runner.error()));
+    QVERIFY(write(runnerDir + QStringLiteral("/runner.sh"), runner.render().toUtf8()));
+    const int count = 20;
+    QByteArray queue;
+    for (int i = 1; i <= count; ++i) {
+        const QByteArray key = "c" + QByteArray::number(i);
+        queue += key + " container-" + QByteArray::number(i % 3) + " -\n";
+        // A start script that starts nothing; run with "ended", it says whether the exit code was there already.
+        QVERIFY(write(runnerDir + QLatin1Char('/') + QString::fromLatin1(key) + QStringLiteral(".sh"),
+                      "if [ \"${1-}\" = ended ]; then\n"
+                      "    [ -e claims/"
+                          + key + "/exit ] && echo \"" + key
+                          + " too late\" >> ended.log\n"
+                            "    echo "
+                          + key + " >> ended.log\n    exit 0\nfi\nexit 0\n"));
+    }
+    QVERIFY(write(runnerDir + QStringLiteral("/queue"), queue));
+    QProcess sh;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PATH"), dir + QStringLiteral("/bin:") + env.value(QStringLiteral("PATH")));
+    env.insert(QStringLiteral("MKDIR_LOG"), dir + QStringLiteral("/mkdir.log"));
+    sh.setProcessEnvironment(env);
+    sh.start(QStringLiteral("sh"), { runnerDir + QStringLiteral("/runner.sh"), runnerDir, QStringLiteral("2") });
+    QVERIFY(sh.waitForFinished(60000));
+    QCOMPARE(sh.exitCode(), 0);
+    QVERIFY(QFileInfo::exists(runnerDir + QStringLiteral("/runner.done")));
+    QFile ended(runnerDir + QStringLiteral("/ended.log"));
+    QVERIFY(ended.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = ended.readAll().split('\n');
+    for (int i = 1; i <= count; ++i) {
+        const QString claim = runnerDir + QStringLiteral("/claims/c%1").arg(i);
+        QVERIFY2(QFileInfo::exists(claim + QStringLiteral("/saved")), qPrintable(claim));
+        QFile exit(claim + QStringLiteral("/exit"));
+        QVERIFY(exit.open(QIODevice::ReadOnly));
+        QCOMPARE(exit.readAll(), QByteArray::number(i % 3) + "\n");
+        QCOMPARE(lines.count("c" + QByteArray::number(i)), 1);
+        QVERIFY(!lines.contains("c" + QByteArray::number(i) + " too late"));
+    }
+    // One mkdir per claim (and the claims folder); a race between the two workers may add one now and then,
+    // never one per line already claimed (which made about count * count / 2).
+    QFile made(dir + QStringLiteral("/mkdir.log"));
+    QVERIFY(made.open(QIODevice::ReadOnly));
+    const int mkdirs = made.readAll().count('\n');
+    QVERIFY2(mkdirs <= count + 6, qPrintable(QString::number(mkdirs)));
 }
 
 QTEST_GUILESS_MAIN(TestRemoteScript)

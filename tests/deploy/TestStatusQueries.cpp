@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: MIT
-// Watching is cheap (issue 25 item 7): a status round asks the engine once per host, whatever the number of
-// conditions, on the real local engine and on sshd machines on 127.0.0.x that share it. The docker command
-// (local_docker_command, remote_docker_command) is a wrapper that records each call and runs the real docker.
+// Watching is cheap (issue 25 item 7): a status round asks the engine nothing while the host's runner lives (it
+// records each container's end), and once per host, whatever the number of conditions, when it does not; auto
+// sync runs no docker logs (the runner saved each log). On the real local engine and on sshd machines on
+// 127.0.0.x that share it. The docker command (local_docker_command, remote_docker_command) is a wrapper that
+// records each call ("WHO: ARGS" when LOGISTICIAN_TEST_WHO is set) and runs the real docker.
 
 #include "DeployTestKit.h"
 #include "SshMachines.h"
 #include "deploy/DeployContext.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QStandardPaths>
 #include <QTest>
+#include <csignal>
 #include <sys/stat.h>
 
 class TestStatusQueries : public QObject
@@ -22,6 +26,7 @@ private Q_SLOTS:
     void sameStateIsWrittenOnce();
     void localRoundIsOneQuery();
     void sshRoundIsOneQueryPerHost();
+    void localWatchRunsNoDockerLogs();
 
 private:
     // The docker calls recorded since the last clearCalls(), one line each ("inspect -f ... NAME...").
@@ -31,6 +36,8 @@ private:
     QJsonObject waitFor(TestProject& project, const QMap<int, QString>& states);
     // One `status --json` round: the docker calls it made, the status in *status.
     QStringList oneRound(TestProject& project, QJsonObject* status);
+    // Kills the runners (their process groups) whose runner.pid is below dir; how many.
+    static int killRunners(const QString& dir);
 
     std::unique_ptr<DeployTestKit> m_kit;
     QTemporaryDir m_dir;
@@ -50,8 +57,8 @@ void TestStatusQueries::initTestCase()
     QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("bin"))));
     QFile f(m_wrapper);
     QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("#!/bin/sh\nprintf '%s\\n' \"$*\" >> '" + m_calls.toUtf8() + "'\nexec '" + realDocker.toUtf8()
-            + "' \"$@\"\n");
+    f.write("#!/bin/sh\nprintf '%s\\n' \"${LOGISTICIAN_TEST_WHO:+$LOGISTICIAN_TEST_WHO: }$*\" >> '" + m_calls.toUtf8()
+            + "'\nexec '" + realDocker.toUtf8() + "' \"$@\"\n");
     f.close();
     QVERIFY(f.setPermissions(f.permissions() | QFileDevice::ExeOwner));
 }
@@ -154,13 +161,10 @@ void TestStatusQueries::localRoundIsOneQuery()
     QJsonObject status = waitFor(*project, expected);
     QCOMPARE(DeployTestKit::condition(status, 5).value(QStringLiteral("state")).toString(), QStringLiteral("running"));
 
-    // A round: one docker call, an inspect of the five running containers; the ended ones ask nothing.
-    const QStringList round = oneRound(*project, &status);
-    QVERIFY2(round.size() == 1, qPrintable(round.join(QLatin1Char('\n'))));
-    QVERIFY2(round.first().startsWith(QLatin1String("inspect ")), qPrintable(round.first()));
-    for (int i = 1; i <= 5; ++i)
-        QVERIFY2(round.first().contains(DeployTestKit::condition(status, i).value(QStringLiteral("slug")).toString()),
-                 qPrintable(round.first()));
+    // A round while the runner lives asks the engine nothing: the runner records each end (and the ended ones
+    // ask nothing either).
+    QStringList round = oneRound(*project, &status);
+    QVERIFY2(round.isEmpty(), qPrintable(round.join(QLatin1Char('\n'))));
     // Nothing changed in what status says: the states, the runner's exit codes, the wrapper's times (the
     // ended conditions' times are not read again, they stay).
     for (auto it = expected.begin(); it != expected.end(); ++it) {
@@ -173,7 +177,19 @@ void TestStatusQueries::localRoundIsOneQuery()
     QCOMPARE(DeployTestKit::condition(status, 7).value(QStringLiteral("exit_code")).toInt(), 3);
     QCOMPARE(DeployTestKit::condition(status, 6).value(QStringLiteral("exit_code")).toInt(), 0);
 
-    // A container killed behind the runner's back: the same single query says it failed, with the engine's code.
+    // Without its runner (killed), a round asks the engine once, an inspect of the five running containers.
+    QCOMPARE(killRunners(project->experimentDir() + QStringLiteral("/.logistician/runner")), 1);
+    round = oneRound(*project, &status);
+    QVERIFY2(round.size() == 1, qPrintable(round.join(QLatin1Char('\n'))));
+    QVERIFY2(round.first().startsWith(QLatin1String("inspect ")), qPrintable(round.first()));
+    for (int i = 1; i <= 5; ++i) {
+        QVERIFY2(round.first().contains(DeployTestKit::condition(status, i).value(QStringLiteral("slug")).toString()),
+                 qPrintable(round.first()));
+        QCOMPARE(DeployTestKit::condition(status, i).value(QStringLiteral("state")).toString(),
+                 QStringLiteral("running"));
+    }
+
+    // A container killed with no runner to see it: the same single query says it failed, with the engine's code.
     QProcess kill;
     const QString container = QStringLiteral("logistician-%1-%2")
                                   .arg(project->name().toLower(),
@@ -188,6 +204,21 @@ void TestStatusQueries::localRoundIsOneQuery()
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") })
                  .exitCode,
              0);
+}
+
+int TestStatusQueries::killRunners(const QString& dir)
+{
+    int killed = 0;
+    QDirIterator it(dir, { QStringLiteral("runner.pid") }, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const pid_t pid = static_cast<pid_t>(DeployTestKit::readFile(it.next()).trimmed().toLongLong());
+        if (pid <= 0 || ::kill(-pid, SIGKILL) != 0) // its process group (setsid): workers and docker wait too
+            continue;
+        for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
+            QTest::qWait(100);
+        ++killed;
+    }
+    return killed;
 }
 
 void TestStatusQueries::sshRoundIsOneQueryPerHost()
@@ -215,8 +246,15 @@ void TestStatusQueries::sshRoundIsOneQueryPerHost()
     for (auto it = expected.begin(); it != expected.end(); ++it)
         QCOMPARE(DeployTestKit::condition(status, it.key()).value(QStringLiteral("state")).toString(), it.value());
 
-    // A round: one inspect per host, each of the containers running there.
-    const QStringList round = oneRound(*project, &status);
+    // A round while the runners live asks the engines nothing.
+    QStringList round = oneRound(*project, &status);
+    QVERIFY2(round.isEmpty(), qPrintable(round.join(QLatin1Char('\n'))));
+    for (auto it = expected.begin(); it != expected.end(); ++it)
+        QCOMPARE(DeployTestKit::condition(status, it.key()).value(QStringLiteral("state")).toString(), it.value());
+
+    // Without them (killed): one inspect per host, each of the containers running there.
+    QCOMPARE(killRunners(QDir::homePath() + QStringLiteral("/logistician/") + project->name()), 2);
+    round = oneRound(*project, &status);
     QVERIFY2(round.size() == 2, qPrintable(round.join(QLatin1Char('\n'))));
     QStringList asked;
     for (const QString& call : round) {
@@ -231,6 +269,51 @@ void TestStatusQueries::sshRoundIsOneQueryPerHost()
     }
     QCOMPARE(DeployTestKit::condition(status, 6).value(QStringLiteral("exit_code")).toInt(), 3);
     QVERIFY(!DeployTestKit::condition(status, 5).value(QStringLiteral("finished_at")).toString().isEmpty());
+
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") })
+                 .exitCode,
+             0);
+}
+
+// Auto sync of a local sweep runs no docker logs: the runner saved each container's log as logs/docker.txt when
+// it ended, and the watch (all of it, from deploy to the last sync) only copies the claim's word for it.
+void TestStatusQueries::localWatchRunsNoDockerLogs()
+{
+    QStringList conditions;
+    for (int i = 1; i <= 6; ++i)
+        conditions << QStringLiteral("--n %1").arg(i);
+    conditions[2] += QStringLiteral(" --sleep 3 --exit 2");
+    auto project = m_kit->project(conditions,
+                                  { { QStringLiteral("backend"), QStringLiteral("local") },
+                                    { QStringLiteral("local_docker_command"), m_wrapper },
+                                    { QStringLiteral("max_parallel"), 2 } });
+    clearCalls();
+    m_kit->env().insert(QStringLiteral("LOGISTICIAN_TEST_WHO"), QStringLiteral("deploy"));
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("deploy") }).exitCode, 0);
+    m_kit->env().insert(QStringLiteral("LOGISTICIAN_TEST_WHO"), QStringLiteral("watch"));
+    int code = -1;
+    const QJsonObject status = m_kit->status(*project, &code, true, true);
+    m_kit->env().remove(QStringLiteral("LOGISTICIAN_TEST_WHO"));
+    QCOMPARE(code, 1); // c3 failed
+    QStringList watched;
+    int saved = 0;
+    for (const QString& call : calls()) {
+        if (call.startsWith(QLatin1String("watch: ")))
+            watched << call;
+        // The runner (started by deploy): one docker logs of each container once it ended, beside logs -f.
+        if (call.startsWith(QLatin1String("deploy: logs logistician-")))
+            ++saved;
+    }
+    QVERIFY2(watched.filter(QStringLiteral("watch: logs")).isEmpty(), qPrintable(watched.join(QLatin1Char('\n'))));
+    QCOMPARE(saved, 6);
+    for (int i = 1; i <= 6; ++i) {
+        const QJsonObject c = DeployTestKit::condition(status, i);
+        QVERIFY2(c.value(QStringLiteral("synced")).toBool(), qPrintable(c.value(QStringLiteral("slug")).toString()));
+        const QByteArray log = DeployTestKit::readFile(c.value(QStringLiteral("data_dir")).toString()
+                                                       + QStringLiteral("/logs/docker.txt"));
+        QVERIFY2(log.contains(QStringLiteral("<--n>\n<%1>\n").arg(i).toUtf8()), log.constData());
+    }
+    QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("exit_code")).toInt(), 2);
 
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") })
                  .exitCode,

@@ -28,6 +28,10 @@ private:
                                  "  sleep 120 ;;\n"
                                  "link-log)\n"
                                  "  ln -sf \"$2\" /data/logs/docker.txt ;;\n"
+                                 "link-logs)\n"
+                                 "  echo a line of its own\n"
+                                 "  mv /data/logs /data/logs-was\n"
+                                 "  ln -s \"$2\" /data/logs ;;\n"
                                  "escapes)\n"
                                  "  printf 'title \\033]0;pwned\\007 clear \\033[2J end\\n'\n"
                                  "  mkdir -p /data/results\n"
@@ -155,6 +159,46 @@ private Q_SLOTS:
         m_kit.cli(*project, { QStringLiteral("sync") });
         m_kit.cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") });
         QCOMPARE(DeployTestKit::readFile(victim), QByteArray("# the user's own\n"));
+    }
+
+    // The runner saves each container's log (logs/docker.txt) when it ends, before any sync: through
+    // keep_output, so a symlink planted as the file is replaced, never written through, and a folder swapped
+    // for a symlink is not entered.
+    void theRunnerSavesALogThroughNoSymlink()
+    {
+        QTemporaryDir victimDir;
+        const QString victim = victimDir.filePath(QStringLiteral("profile"));
+        QFile v(victim);
+        QVERIFY(v.open(QIODevice::WriteOnly));
+        v.write("# the user's own\n");
+        v.close();
+        auto project
+            = evilProject({ QStringLiteral("link-log ") + victim, QStringLiteral("link-logs ") + victimDir.path() });
+        const auto end = terminatedAtEnd(*project);
+        QCOMPARE(deploy(*project, false), 0);
+        QJsonObject status;
+        // Plain status rounds: no sync brings any log home.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                status = m_kit.status(*project);
+                for (int i = 1; i <= 2; ++i) {
+                    if (DeployTestKit::condition(status, i).value(QStringLiteral("state")).toString()
+                        != QLatin1String("succeeded"))
+                        return false;
+                }
+                return true;
+            }(),
+            90000);
+        QVERIFY(!DeployTestKit::condition(status, 1).value(QStringLiteral("synced")).toBool());
+        const QFileInfo saved(m_kit.dataDir(*project, status, 1) + QStringLiteral("/logs/docker.txt"));
+        QVERIFY2(saved.isFile() && !saved.isSymLink(), qPrintable(saved.filePath()));
+        QCOMPARE(DeployTestKit::readFile(victim), QByteArray("# the user's own\n"));
+        // The swapped folder: nothing written into what it points to, nor into the folder moved aside.
+        QCOMPARE(QDir(victimDir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+                 QStringList { QStringLiteral("profile") });
+        const QString second = m_kit.dataDir(*project, status, 2);
+        QVERIFY(QFileInfo(second + QStringLiteral("/logs")).isSymLink());
+        QVERIFY(!QFileInfo::exists(second + QStringLiteral("/logs-was/docker.txt")));
     }
 };
 

@@ -162,6 +162,16 @@ QByteArray startScript(const DeployContext& ctx, const DeploymentState::Host& ho
     // Shown as every command is: the runner on the host runs exactly this (no secrets are in it).
     if (announcement)
         *announcement = QStringLiteral("%1 on %2 will run: %3").arg(c.attemptKey(c.attempt), host.address, run);
+    // "sh KEY.sh ended": the runner, once the container ended, has its whole log saved as logs/docker.txt
+    // (save-log.sh, as sync would), so sync does not ask the engine for it.
+    const QStringList logs = ctx.dockerWords() << QStringLiteral("logs") << ctx.containerName(c);
+    const QString saveLog = RemoteScript(QStringLiteral("save-log"))
+                                .call(QStringLiteral("keep_output"),
+                                      QStringList { first, DeploymentState::Condition::logsFolder(c.attempt),
+                                                    QStringLiteral("docker.txt") }
+                                          + logs)
+                                .render();
+    const QByteArray ended = "if [ \"${1-}\" = ended ]; then\n" + saveLog.toUtf8() + "\nexit 0\nfi\n";
     // docker's own exit code is the script's; then the container's output is kept in logs/output.txt as it
     // runs (docker logs -f ends with the container), so it is there to read and comes home with each sync.
     QStringList follow = ctx.dockerWords();
@@ -173,7 +183,7 @@ QByteArray startScript(const DeployContext& ctx, const DeploymentState::Host& ho
                                                    QStringLiteral("output.txt") }
                                          + follow)
                                .render();
-    return start + run.toUtf8() + " || exit $?\n" + output.toUtf8();
+    return ended + start + run.toUtf8() + " || exit $?\n" + output.toUtf8();
 }
 
 Result writeRunnerFolder(const DeployContext& ctx, const Facts& facts, const QString& address, const QString& folder,

@@ -17,9 +17,10 @@ QList<int> conditionsToAsk(const DeploymentState& state, const QString& address,
     QList<int> indexes;
     for (int i : state.conditionsOn(address)) {
         // A condition terminated on its own, or preempted (AWS took its machine back), has no container left
-        // to ask about.
+        // to ask about; nor has one that ended, its last attempt, and whose results are here (nothing changes).
         const DeploymentState::Condition& c = state.conditions.at(i);
-        if (!starting.contains(i) && !c.isTerminated() && c.phase != Phase::Preempted)
+        if (!starting.contains(i) && !c.isTerminated() && c.phase != Phase::Preempted
+            && !(c.resultsSafe() && c.attempt >= c.lastAttempt))
             indexes << i;
     }
     return indexes;
@@ -91,9 +92,9 @@ QString script(const DeployContext& ctx, const DeploymentState::Host& host, cons
             const QString key = c.attemptKey(a);
             QStringList args { key, ctx.dataDirOnHost(host, c, a), ctx.containerName(c, a),
                                runner + QStringLiteral("/claims/") + key };
-            // An ended attempt whose times the state has: its wrapper's files are not read again.
-            if (a == c.attempt && c.startedAt.isValid() && c.finishedAt.isValid())
-                args << QStringLiteral("ended");
+            // The wrapper's times the state has already are not read again.
+            if (a == c.attempt && c.startedAt.isValid())
+                args << (c.finishedAt.isValid() ? QStringLiteral("ended") : QStringLiteral("started"));
             script.call(QStringLiteral("s"), args);
         }
     }

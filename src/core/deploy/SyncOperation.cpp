@@ -5,6 +5,8 @@
 #include "deploy/ResultsStoreSync.h"
 #include "files/SafeFile.h"
 
+#include <QFileInfo>
+#include <QTimer>
 #include <memory>
 
 using Phase = DeploymentState::Phase;
@@ -64,6 +66,13 @@ void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_
         done();
     };
     const Command logs = Docker::logs(ctx.dockerSetting(), ctx.containerName(c));
+    // The runner saved the container's log into its folder when it ended (runner.sh, "KEY.sh ended").
+    const QString saved
+        = ctx.runnerDir(host) + QStringLiteral("/claims/") + c.attemptKey(c.attempt) + QStringLiteral("/saved");
+    if (!ctx.isRemote() && wasFinished && QFileInfo::exists(saved)) {
+        QTimer::singleShot(0, &ctx, succeeded); // later: a long run of these does not recurse (AutoSync)
+        return;
+    }
     if (!ctx.isRemote()) {
         // The results are already here; only the container's log is fetched.
         ctx.run(ctx.backend->command(host, Docker::argv(logs)), [&ctx, i, succeeded](const CommandOutcome& o) {
@@ -81,9 +90,9 @@ void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_
     const QString data = ctx.remoteDir(host, c) + QStringLiteral("/data");
     const QString saveLog
         = RemoteScript(QStringLiteral("save-log"))
-              .call(QStringLiteral("keep_output"),
-                    QStringList { ctx.dataDirOnHost(host, c, 1), DeploymentState::Condition::logsFolder(c.attempt),
-                                  QStringLiteral("docker.txt") }
+              .call(QStringLiteral("keep_unless"),
+                    QStringList { saved, ctx.dataDirOnHost(host, c, 1),
+                                  DeploymentState::Condition::logsFolder(c.attempt), QStringLiteral("docker.txt") }
                         + Docker::argv(logs))
               .render();
     auto download =

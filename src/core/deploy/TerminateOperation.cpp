@@ -86,7 +86,9 @@ Plan plan(const DeployContext& ctx, const QSet<int>& selected, const TerminateOp
                 // Each container's log stays with its attempt's results; one terminated earlier saved them then.
                 for (int a = 1; !c.isTerminated() && a <= c.attempt; ++a)
                     work.logs << QStringList { ctx.containerName(c, a), ctx.localDataDir(c, 1),
-                                               DeploymentState::Condition::logsFolder(a) };
+                                               DeploymentState::Condition::logsFolder(a),
+                                               ctx.runnerDir(host) + QStringLiteral("/claims/") + c.attemptKey(a)
+                                                   + QStringLiteral("/saved") };
             } else if (c.resultsSafe() || !c.startedAt.isValid()) {
                 work.dirs << ctx.remoteDir(host, c);
             }
@@ -114,9 +116,11 @@ QString script(const QString& docker, const HostWork& work)
     RemoteScript script(QStringLiteral("terminate"));
     if (!work.cancel.isEmpty())
         script.call(QStringLiteral("cancel_claims"), QStringList { work.runnerDir } + work.cancel);
+    // With the runner's claims/KEY/saved: once (the runner saved it already, or must not overwrite it).
     for (const QStringList& log : work.logs)
-        script.call(QStringLiteral("keep_output"),
-                    QStringList { log.value(1), log.value(2), QStringLiteral("docker.txt") }
+        script.call(log.size() > 3 ? QStringLiteral("keep_once") : QStringLiteral("keep_output"),
+                    (log.size() > 3 ? QStringList { log.value(3) } : QStringList())
+                        + QStringList { log.value(1), log.value(2), QStringLiteral("docker.txt") }
                         + Docker::argv(Docker::logs(docker, log.value(0))));
     script.call(QStringLiteral("remove_containers"), Docker::argv(Docker::removeContainers(docker, work.containers)));
     if (work.labels.size() == 2)

@@ -41,7 +41,8 @@ struct HostWork
     bool stopRunner = false; // whole deployment: stop-runner.sh runs first, so nothing more starts
     QStringList cancel; // some conditions: slugs the runner must never start (claimed as cancelled)
     QStringList labels; // whole deployment: {experiment, commit or ""}; every container with those labels goes
-    QList<QStringList> logs; // local engine: {container, data folder, logs folder below it} to save logs first
+    // local engine: {container, data folder, logs folder below it[, the runner's claims/KEY/saved]} to save logs first
+    QList<QStringList> logs;
     QStringList containers; // removed by name, so one a dead deploy started goes too
     QStringList images; // whole deployment: the image references removed once the containers are gone
     QStringList dirs; // remote folders removed (never those of results not synced)
