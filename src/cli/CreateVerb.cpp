@@ -54,14 +54,14 @@ int CreateVerb::execute(const QStringList& arguments)
             existing = QFileInfo(existing).absolutePath();
         pathStart = existing;
     }
-    Result gitError;
     const QString start = parser.isSet(project) ? parser.value(project)
         : pathStart.isEmpty()                   ? QDir::currentPath()
                                                 : pathStart;
-    const QString projectRoot = ExperimentCreator::projectRootFor(start, &gitError);
-    if (projectRoot.isEmpty())
+    const auto foundRoot = ExperimentCreator::projectRootFor(start);
+    if (!foundRoot)
         return Console::exitWith(Result::badInput(
-            gitError.message() + QStringLiteral("; create experiments inside a Git working tree (git init first)")));
+            foundRoot.message() + QStringLiteral("; create experiments inside a Git working tree (git init first)")));
+    const QString projectRoot = *foundRoot;
 
     ExperimentCreator::Options options;
     options.projectRoot = projectRoot;
@@ -89,7 +89,7 @@ int CreateVerb::execute(const QStringList& arguments)
     // From a template the new Dockerfile names the Git remote and parameters.json the command; from
     // --base both come from the other experiment.
     if (options.baseDir.isEmpty()) {
-        auto repo = GitRepository::discover(projectRoot);
+        auto repo = GitRepository::discover(projectRoot).valueOr(nullptr);
         const QString origin = repo ? repo->remoteUrl() : QString();
         options.gitUrl = parser.isSet(gitUrl) ? parser.value(gitUrl)
             : interactive                     ? Console::prompt(QStringLiteral("Git remote URL"), origin)

@@ -14,7 +14,7 @@ int DeployVerb::waitForEnd(Deployment& deployment, int intervalSeconds)
 {
     // The runners on the hosts do the work; this only looks, as `status --watch` does.
     for (;;) {
-        const int code = await(deployment, [&] { deployment.refreshStatus(); });
+        const int code = await(deployment, [&] { deployment.refreshStatus(); }).code;
         if (code == 2)
             return code;
         if (!deployment.state().stillGoing()) {
@@ -28,23 +28,22 @@ int DeployVerb::waitForEnd(Deployment& deployment, int intervalSeconds)
     }
 }
 
-int DeployVerb::await(Deployment& deployment, const std::function<void()>& start, QString* closing)
+DeployVerb::Awaited DeployVerb::await(Deployment& deployment, const std::function<void()>& start)
 {
     QObject context; // ends these connections with the wait
-    int code = 0;
+    Awaited awaited;
     QObject::connect(&deployment, &Deployment::progress, &context,
                      [](const QString& message) { Console::err(QStringLiteral("logistician: %1\n").arg(message)); });
     QObject::connect(&deployment, &Deployment::finished, &context, [&](int exitCode, const QString& message) {
-        code = exitCode;
-        if (closing)
-            *closing = message;
+        awaited.code = exitCode;
+        awaited.message = message;
         if (exitCode != 0 && !message.isEmpty())
             Console::error(message);
         else if (!message.isEmpty())
             Console::err(QStringLiteral("logistician: %1\n").arg(message));
     });
     Wait::forSignal(&deployment, &Deployment::finished, start, [&] { return deployment.isBusy(); });
-    return code;
+    return awaited;
 }
 
 bool DeployVerb::confirm(const QString& question)
@@ -188,9 +187,9 @@ int DeployVerb::execute(const QStringList& arguments)
             return Console::exitWith(Result::cancelled(QString()));
         }
     }
-    QString message;
-    int code = await(
-        deployment, [&] { deployment.deploy(options); }, &message);
+    const Awaited deployed = await(deployment, [&] { deployment.deploy(options); });
+    const QString message = deployed.message;
+    int code = deployed.code;
     if (code == 0 && parser.isSet(wait)) {
         bool ok = false;
         const int seconds = qEnvironmentVariableIntValue("LOGISTICIAN_POLL_SECONDS", &ok);

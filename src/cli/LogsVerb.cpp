@@ -133,7 +133,7 @@ int LogsVerb::execute(const QStringList& arguments)
     // Following a condition that has not started: wait for its container.
     while (following && waiting(deployment.state().conditions.at(row).phase)) {
         Wait::pause(2000);
-        if (DeployVerb::await(deployment, [&] { deployment.refreshStatus(); }) == 2)
+        if (DeployVerb::await(deployment, [&] { deployment.refreshStatus(); }).code == 2)
             return 2;
     }
     Command command;
@@ -151,7 +151,7 @@ int LogsVerb::execute(const QStringList& arguments)
     int code = 0;
     // The log ended with the container: its exit code is the condition's. --json tells its state as it is now.
     if (following || parser.isSet(json)) {
-        if (const int awaited = DeployVerb::await(deployment, [&] { deployment.refreshStatus(); }); awaited == 2)
+        if (const int awaited = DeployVerb::await(deployment, [&] { deployment.refreshStatus(); }).code; awaited == 2)
             return awaited;
     }
     if (following) {

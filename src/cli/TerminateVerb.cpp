@@ -130,10 +130,8 @@ int TerminateVerb::execute(const QStringList& arguments)
         if (!DeployVerb::confirm(question))
             return Console::exitWith(Result::cancelled(QString()));
     }
-    QString message;
-    const int code = DeployVerb::await(
-        deployment, [&] { deployment.terminate(options); }, &message);
-    return reportDeployment(deployment, code, message);
+    const DeployVerb::Awaited terminated = DeployVerb::await(deployment, [&] { deployment.terminate(options); });
+    return reportDeployment(deployment, terminated.code, terminated.message);
 }
 
 int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries, const QString& experiment,

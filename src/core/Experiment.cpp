@@ -18,15 +18,15 @@ Result Experiment::open(const QString& dir, Experiment* experiment)
                                                "with `logistician create NAME`)")
                                     .arg(absolute));
 
-    Result error;
-    auto params = Parameters::load(paramsPath, &error);
+    auto params = Parameters::load(paramsPath);
     if (!params)
-        return error;
+        return params.error();
 
-    Result gitError;
-    auto repo = GitRepository::discover(absolute, &gitError);
-    if (!repo)
-        return Result::badInput(gitError.message() + QStringLiteral("; an experiment must live in a Git working tree"));
+    auto discovered = GitRepository::discover(absolute);
+    if (!discovered)
+        return Result::badInput(discovered.message()
+                                + QStringLiteral("; an experiment must live in a Git working tree"));
+    const auto repo = discovered.take();
 
     experiment->m_dir = absolute;
     experiment->m_gitRoot = QDir(repo->workdir()).canonicalPath();

@@ -60,11 +60,10 @@ LocalRun::~LocalRun()
 Result LocalRun::validate() const
 {
     const Parameters& params = m_experiment.parameters();
-    QString splitError;
-    const auto commandWords = ShellWords::split(params.experimentCommand(), &splitError);
+    const auto commandWords = ShellWords::split(params.experimentCommand());
     if (!commandWords)
         return Result::badInput(
-            QStringLiteral("%1: experiment_command: %2").arg(m_experiment.parametersPath(), splitError));
+            QStringLiteral("%1: experiment_command: %2").arg(m_experiment.parametersPath(), commandWords.message()));
     if (commandWords->isEmpty() && !m_options.interactiveShell && !params.isOriginalStyle())
         return Result::badInput(QStringLiteral("%1: experiment_command is empty; set the command to run")
                                     .arg(m_experiment.parametersPath()));
@@ -80,10 +79,10 @@ Result LocalRun::validate() const
     }
     if (!QFileInfo::exists(m_experiment.dockerfilePath()))
         return Result::badInput(QStringLiteral("%1: no Dockerfile").arg(m_experiment.dockerfilePath()));
-    Result gitError;
-    auto repo = GitRepository::discover(m_experiment.dir(), &gitError);
-    if (!repo)
-        return gitError;
+    auto discovered = GitRepository::discover(m_experiment.dir());
+    if (!discovered)
+        return discovered.error();
+    const auto repo = discovered.take();
     if (m_options.clone && repo->headCommit().isEmpty())
         return Result::badInput(QStringLiteral("--clone needs a commit, and %1 has none yet").arg(repo->workdir()));
     return Result::ok();
@@ -125,7 +124,7 @@ Result LocalRun::prepareFiles()
         return valid;
     const Parameters& params = m_experiment.parameters();
     const QStringList commandWords = *ShellWords::split(params.experimentCommand());
-    auto repo = GitRepository::discover(m_experiment.dir());
+    auto repo = GitRepository::discover(m_experiment.dir()).valueOr(nullptr);
     const QString commit = repo->headCommit();
     // Before the run's own folder exists: files of the experiment not committed yet count, ignored ones do not.
     const bool dirty = !m_options.clone && repo->isDirty(m_experiment.dir());

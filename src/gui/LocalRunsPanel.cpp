@@ -130,10 +130,9 @@ void LocalRunsPanel::start(Goal goal)
 {
     if (isBusy() || m_dir.isEmpty())
         return;
-    QString splitError;
-    const auto words = ShellWords::split(m_ui->argumentsEdit->text(), &splitError);
+    const auto words = ShellWords::split(m_ui->argumentsEdit->text());
     if (!words) {
-        setStatus(tr("Arguments: %1").arg(splitError), -1);
+        setStatus(tr("Arguments: %1").arg(words.message()), -1);
         return;
     }
     m_goal = goal;

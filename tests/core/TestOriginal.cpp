@@ -45,9 +45,9 @@ private Q_SLOTS:
     void gpusIsValidatedWithItsPosition()
     {
         Result error;
-        QVERIFY(Parameters::parse(R"({"experiment_name": "a", "gpus": 2})", "parameters.json", &error));
-        QCOMPARE(Parameters::parse(R"({"experiment_name": "a", "gpus": "all"})", "p", &error)->gpus(),
-                 QStringLiteral("all"));
+        error = Parameters::parse(R"({"experiment_name": "a", "gpus": 2})", "parameters.json").error();
+        QVERIFY(error.isOk());
+        QCOMPARE(Parameters::parse(R"({"experiment_name": "a", "gpus": "all"})", "p")->gpus(), QStringLiteral("all"));
         for (const char* bad : { R"({"experiment_name": "a",
   "gpus": 0})",
                                  R"({"experiment_name": "a",
@@ -56,7 +56,8 @@ private Q_SLOTS:
   "gpus": 1.5})",
                                  R"({"experiment_name": "a",
   "gpus": "2"})" }) {
-            QVERIFY2(!Parameters::parse(bad, "parameters.json", &error), bad);
+            error = Parameters::parse(bad, "parameters.json").error();
+            QVERIFY2(!error.isOk(), bad);
             QCOMPARE(error.location().line, 2);
             QCOMPARE(error.location().column, 11);
             QVERIFY(error.message().contains(QStringLiteral("gpus must be")));
@@ -175,7 +176,7 @@ private Q_SLOTS:
         const QString dir = project.experimentDir("addition");
         QFile file(dir + "/parameters.json");
         QVERIFY(file.open(QIODevice::ReadOnly));
-        auto params = Parameters::parse(file.readAll(), "p", nullptr);
+        auto params = Parameters::parse(file.readAll(), "p");
         file.close();
         params->setExperimentCommand(QStringLiteral("python examples/addition/main.py"));
         QVERIFY(params->save(dir + "/parameters.json"));
@@ -319,7 +320,8 @@ private Q_SLOTS:
             R"({"aws_access_key": "AKIAABCDEFGHIJKLMNOP", "aws_secret_key": "abcdEFGH1234/+abcdEFGH1234abcdEFGH123456",
                   "docker_username": "jane", "docker_repository": "experiments"})");
         Result error;
-        const auto values = OriginalConfig::read(path, &error);
+        const auto values = OriginalConfig::read(path);
+        error = values.error();
         QVERIFY2(values, qPrintable(error.message()));
         QCOMPARE(values->dockerRepository, QStringLiteral("experiments"));
         QCOMPARE(OriginalConfig::registryFor(*values), QStringLiteral("docker.io/jane"));
@@ -327,7 +329,8 @@ private Q_SLOTS:
              { QByteArray(R"({"docker_username": "--config=/tmp/x"})"), QByteArray(R"({"docker_repository": "a b"})"),
                QByteArray(R"({"aws_access_key": "AKIA\nX"})"), QByteArray("[1]") }) {
             write(bad);
-            QVERIFY2(!OriginalConfig::read(path, &error), bad.constData());
+            error = OriginalConfig::read(path).error();
+            QVERIFY2(!error, bad.constData());
             QVERIFY(error.message().startsWith(path + ": "));
             QCOMPARE(error.location().file, path);
             QCOMPARE(error.kind(), Result::Kind::BadInput);

@@ -313,12 +313,12 @@ void DeploymentMonitor::schedulePoll()
         m_poll->start();
 }
 
-std::unique_ptr<Backend> DeploymentMonitor::makeBackend(Result* error) const
+std::unique_ptr<Backend> DeploymentMonitor::makeBackend() const
 {
     if (!hasDeployment())
         return nullptr;
     Backend::Context context { m_experiment, m_experiment.stateDir(), SshKey::privateKeyPath() };
-    return Backend::create(m_deployment->state().backend, context, error);
+    return Backend::create(m_deployment->state().backend, context).valueOr(nullptr);
 }
 
 void DeploymentMonitor::fetchLastLines()

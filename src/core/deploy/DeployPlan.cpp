@@ -15,11 +15,13 @@ DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& 
     const Parameters& params = experiment.parameters();
     plan.backend = options.backend.isEmpty() ? params.backend() : options.backend;
     plan.conditionCount = static_cast<int>(params.allConditions().size());
-    QString error;
     Backend::Context context { experiment, ctx.stateDir, SshKey::privateKeyPath() };
-    auto backend = Backend::create(plan.backend, context, &plan.check);
-    if (!backend)
+    auto created = Backend::create(plan.backend, context);
+    if (!created) {
+        plan.check = created.error();
         return plan;
+    }
+    const auto backend = created.take();
     plan.costsMoney = backend->costsMoney();
     // The registry and user of the user's settings reach docker like parameters.json's do.
     if (backend->isRemote()) {
@@ -54,16 +56,16 @@ DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& 
             return plan;
         }
     }
-    const auto command = ShellWords::split(params.experimentCommand(), &error);
+    const auto command = ShellWords::split(params.experimentCommand());
     // Original style: no command, the image's own CMD runs with the condition in $OPTIONS.
     if (!command || (command->isEmpty() && !params.isOriginalStyle())) {
-        plan.check
-            = Result::badInput(QStringLiteral("%1: experiment_command: %2")
-                                   .arg(experiment.parametersPath(), command ? QStringLiteral("is empty") : error));
+        plan.check = Result::badInput(
+            QStringLiteral("%1: experiment_command: %2")
+                .arg(experiment.parametersPath(), command ? QStringLiteral("is empty") : command.message()));
         return plan;
     }
     if (ctx.hasState && !ctx.state.terminated) {
-        auto repo = GitRepository::discover(experiment.dir());
+        auto repo = GitRepository::discover(experiment.dir()).valueOr(nullptr);
         const QString head = repo ? repo->headCommit() : QString();
         if (ctx.state.backend != plan.backend || ctx.state.commit != head) {
             plan.check = Result::badInput(

@@ -82,7 +82,7 @@ QString find(const std::function<bool(const BackendTraits&)>& has)
     return QString();
 }
 
-std::unique_ptr<Backend> create(const QString& name, const Backend::Context& context, Result* error)
+ResultOf<std::unique_ptr<Backend>> create(const QString& name, const Backend::Context& context)
 {
     Factory factory;
     {
@@ -93,10 +93,8 @@ std::unique_ptr<Backend> create(const QString& name, const Backend::Context& con
     }
     if (factory)
         return factory(context);
-    if (error)
-        *error = Result::badInput(
-            QStringLiteral("unknown backend \"%1\"; one of: %2").arg(name, names().join(QStringLiteral(", "))));
-    return nullptr;
+    return Result::badInput(
+        QStringLiteral("unknown backend \"%1\"; one of: %2").arg(name, names().join(QStringLiteral(", "))));
 }
 
 } // namespace BackendRegistry

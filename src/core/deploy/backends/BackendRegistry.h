@@ -47,6 +47,6 @@ QList<BackendTraits> all();
 // The first backend, in all() order, with these traits; empty when none has them.
 QString find(const std::function<bool(const BackendTraits&)>& has);
 // nullptr and *error (bad input, naming the known ones) for a name not registered.
-std::unique_ptr<Backend> create(const QString& name, const Backend::Context& context, Result* error = nullptr);
+ResultOf<std::unique_ptr<Backend>> create(const QString& name, const Backend::Context& context);
 
 } // namespace BackendRegistry

@@ -295,10 +295,9 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
                                     done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
                                     return;
                                 }
-                                QString error;
-                                const auto instances = Terraform::parseOutput(out, &error);
+                                const auto instances = Terraform::parseOutput(out);
                                 if (!instances) {
-                                    done(Result::failed(error));
+                                    done(instances.error());
                                     return;
                                 }
                                 for (const Terraform::Instance& i : *instances) {
@@ -316,7 +315,8 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
                                         if (known) {
                                             // Its ssh master connection went with the old machine: a new
                                             // one is made, not the dead one waited on.
-                                            if (const QString socket = ssh(*known).controlPath(); !socket.isEmpty())
+                                            if (const QString socket = ssh(*known).controlPath().valueOr(QString());
+                                                !socket.isEmpty())
                                                 QFile::remove(socket);
                                             *known = host;
                                         } else {

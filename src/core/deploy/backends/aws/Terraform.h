@@ -87,7 +87,7 @@ QString amiLookupProblem(const QString& terraformText);
 QString errorText(const CommandOutcome& outcome);
 // An instance without a public address (a stopped one has none) is an error, unless addressless is true:
 // then it is left out.
-std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* error, bool addressless = false);
+ResultOf<QList<Instance>> parseOutput(const QByteArray& json, bool addressless = false);
 
 QString installHint();
 // A Terraform resource name for a condition slug (letters, digits, '_' and '-', starting with a letter).

@@ -79,9 +79,9 @@ void uploadCode(DeployContext& ctx, const DeploymentState::Host& host, Done done
             [done](const CommandOutcome& o) { done(o.toResult(QStringLiteral("upload of the code"))); });
 }
 
-QString jobScript(const DeployContext& ctx, const DeploymentState::Host& host, QString* error)
+ResultOf<QString> jobScript(const DeployContext& ctx, const DeploymentState::Host& host)
 {
-    return SlurmJob::jobScript(ctx.remoteExperimentDir(host), settingsOf(ctx).runtime, ctx.dockerWords(true), error);
+    return SlurmJob::jobScript(ctx.remoteExperimentDir(host), settingsOf(ctx).runtime, ctx.dockerWords(true));
 }
 
 QList<SlurmJob::Task> tasks(const DeployContext& ctx, const DeploymentState::Host& host)
@@ -106,12 +106,12 @@ void submit(DeployContext& ctx, const DeploymentState::Host& host, const QList<i
 {
     const SlurmParameters::Settings settings = settingsOf(ctx);
     const QString dir = ctx.remoteExperimentDir(host);
-    QString error;
-    const QString script = jobScript(ctx, host, &error);
-    if (!error.isEmpty()) {
-        done(Result::failed(error));
+    const auto written = jobScript(ctx, host);
+    if (!written) {
+        done(written.error());
         return;
     }
+    const QString script = *written;
     // Each task's container command, as the other backends' docker run, but on the shared project folder.
     QList<int> indexes;
     QStringList shown;
@@ -135,12 +135,12 @@ void submit(DeployContext& ctx, const DeploymentState::Host& host, const QList<i
         done(r);
         return;
     }
-    const QByteArray lines = SlurmJob::conditionsFile(tasks(ctx, host), &error);
-    if (!error.isEmpty()) {
-        done(Result::failed(error));
+    const auto lines = SlurmJob::conditionsFile(tasks(ctx, host));
+    if (!lines) {
+        done(lines.error());
         return;
     }
-    if (Result r = DeployContext::writeFile(local + QStringLiteral("/conditions"), lines); !r) {
+    if (Result r = DeployContext::writeFile(local + QStringLiteral("/conditions"), *lines); !r) {
         done(r);
         return;
     }
