@@ -9,6 +9,70 @@
 
 using Listed = LiveDeployments::Row;
 
+namespace {
+
+// --json: one object per deployment.
+QJsonObject toJson(const Listed& l)
+{
+    const SweepSummary& s = l.summary;
+    QJsonObject o {
+        { QStringLiteral("experiment"), l.state.experiment },
+        { QStringLiteral("backend"), l.state.backend },
+        { QStringLiteral("experiment_dir"), l.inIndex ? QJsonValue(l.entry.experimentDir) : QJsonValue() },
+        { QStringLiteral("folder_exists"), !l.folderGone },
+        { QStringLiteral("orphan"), l.folderGone },
+        { QStringLiteral("in_index"), l.inIndex },
+        { QStringLiteral("containers"), QJsonArray::fromStringList(l.containers) },
+        { QStringLiteral("container_hosts"), QJsonArray::fromStringList(l.where) },
+        { QStringLiteral("commit"), l.state.commit },
+        { QStringLiteral("machines"), s.liveMachines },
+        { QStringLiteral("conditions"), s.total },
+        { QStringLiteral("succeeded"), s.succeeded },
+        { QStringLiteral("failed"), s.failed },
+        { QStringLiteral("running"), s.running },
+        { QStringLiteral("queued"), s.waiting },
+        { QStringLiteral("stopped"), s.stopped },
+        { QStringLiteral("terminated"), l.state.terminated },
+        { QStringLiteral("elapsed_seconds"), s.elapsedSeconds },
+        { QStringLiteral("machine_hours"), s.machineHours },
+    };
+    o.insert(QStringLiteral("cost_usd"), s.costKnown ? QJsonValue(s.costSoFar) : QJsonValue());
+    return o;
+}
+
+// One deployment for people: what it is, where, and how to remove an orphan.
+void print(const Listed& l)
+{
+    if (!l.inIndex) {
+        QStringList places;
+        for (const QString& w : l.where) {
+            const QString place = w == QLatin1String("local") ? QStringLiteral("this machine") : w;
+            if (!places.contains(place))
+                places << place;
+        }
+        Console::outLine(QStringLiteral("%1 (orphan: %2 container(s) of commit %3 on %4, no deployment known)")
+                             .arg(l.state.experiment)
+                             .arg(l.containers.size())
+                             .arg(l.state.commit.left(12), places.join(QStringLiteral(", "))));
+        Console::outLine(
+            QStringLiteral("  `logistician terminate --experiment %1` removes them").arg(l.state.experiment));
+        return;
+    }
+    Console::outLine(QStringLiteral("%1 (%2, %3 machine(s))%4%5")
+                         .arg(l.state.experiment, l.state.backend)
+                         .arg(l.summary.liveMachines)
+                         .arg(l.state.terminated ? QStringLiteral(", terminated") : QString(),
+                              l.folderGone ? QStringLiteral(", orphan") : QString()));
+    Console::outLine(QStringLiteral("  ") + l.summary.line());
+    Console::outLine(QStringLiteral("  ") + l.entry.experimentDir
+                     + (l.folderGone ? QStringLiteral("  (folder gone: `logistician terminate --experiment %1` "
+                                                      "removes what still runs)")
+                                           .arg(l.state.experiment)
+                                     : QString()));
+}
+
+} // namespace
+
 int ListVerb::execute(const QStringList& arguments)
 {
     QCommandLineParser parser;
@@ -34,32 +98,8 @@ int ListVerb::execute(const QStringList& arguments)
 
     if (parser.isSet(json)) {
         QJsonArray items;
-        for (const Listed& l : listed) {
-            const SweepSummary& s = l.summary;
-            QJsonObject o {
-                { QStringLiteral("experiment"), l.state.experiment },
-                { QStringLiteral("backend"), l.state.backend },
-                { QStringLiteral("experiment_dir"), l.inIndex ? QJsonValue(l.entry.experimentDir) : QJsonValue() },
-                { QStringLiteral("folder_exists"), !l.folderGone },
-                { QStringLiteral("orphan"), l.folderGone },
-                { QStringLiteral("in_index"), l.inIndex },
-                { QStringLiteral("containers"), QJsonArray::fromStringList(l.containers) },
-                { QStringLiteral("container_hosts"), QJsonArray::fromStringList(l.where) },
-                { QStringLiteral("commit"), l.state.commit },
-                { QStringLiteral("machines"), s.liveMachines },
-                { QStringLiteral("conditions"), s.total },
-                { QStringLiteral("succeeded"), s.succeeded },
-                { QStringLiteral("failed"), s.failed },
-                { QStringLiteral("running"), s.running },
-                { QStringLiteral("queued"), s.waiting },
-                { QStringLiteral("stopped"), s.stopped },
-                { QStringLiteral("terminated"), l.state.terminated },
-                { QStringLiteral("elapsed_seconds"), s.elapsedSeconds },
-                { QStringLiteral("machine_hours"), s.machineHours },
-            };
-            o.insert(QStringLiteral("cost_usd"), s.costKnown ? QJsonValue(s.costSoFar) : QJsonValue());
-            items.append(o);
-        }
+        for (const Listed& l : listed)
+            items.append(toJson(l));
         Console::printJson({ { QStringLiteral("verb"), name() },
                              { QStringLiteral("exit_code"), 0 },
                              { QStringLiteral("error"), QJsonValue() },
@@ -72,33 +112,7 @@ int ListVerb::execute(const QStringList& arguments)
         Console::outLine(QStringLiteral("no live deployments"));
         return 0;
     }
-    for (const Listed& l : listed) {
-        if (!l.inIndex) {
-            QStringList places;
-            for (const QString& w : l.where) {
-                const QString place = w == QLatin1String("local") ? QStringLiteral("this machine") : w;
-                if (!places.contains(place))
-                    places << place;
-            }
-            Console::outLine(QStringLiteral("%1 (orphan: %2 container(s) of commit %3 on %4, no deployment known)")
-                                 .arg(l.state.experiment)
-                                 .arg(l.containers.size())
-                                 .arg(l.state.commit.left(12), places.join(QStringLiteral(", "))));
-            Console::outLine(
-                QStringLiteral("  `logistician terminate --experiment %1` removes them").arg(l.state.experiment));
-            continue;
-        }
-        Console::outLine(QStringLiteral("%1 (%2, %3 machine(s))%4%5")
-                             .arg(l.state.experiment, l.state.backend)
-                             .arg(l.summary.liveMachines)
-                             .arg(l.state.terminated ? QStringLiteral(", terminated") : QString(),
-                                  l.folderGone ? QStringLiteral(", orphan") : QString()));
-        Console::outLine(QStringLiteral("  ") + l.summary.line());
-        Console::outLine(QStringLiteral("  ") + l.entry.experimentDir
-                         + (l.folderGone ? QStringLiteral("  (folder gone: `logistician terminate --experiment %1` "
-                                                          "removes what still runs)")
-                                               .arg(l.state.experiment)
-                                         : QString()));
-    }
+    for (const Listed& l : listed)
+        print(l);
     return 0;
 }
