@@ -67,9 +67,8 @@ int TerminateVerb::execute(const QStringList& arguments)
         if (isPath && !entries.isEmpty())
             name = entries.first().state.experiment;
         if (isPath && name.isEmpty() && QFileInfo::exists(target + QStringLiteral("/parameters.json"))) {
-            Experiment experiment;
-            if (Experiment::open(target, &experiment))
-                name = experiment.parameters().experimentName();
+            if (const auto experiment = Experiment::open(target))
+                name = experiment->parameters().experimentName();
         }
         if (isPath && name.isEmpty() && entries.isEmpty())
             return Console::exitWith(Result::badInput(

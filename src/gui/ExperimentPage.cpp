@@ -160,8 +160,8 @@ bool ExperimentPage::reload()
     m_ui->environmentTab->load(m_dir + QStringLiteral("/Dockerfile"));
     m_ui->runsTab->setExperimentDir(m_dir);
 
-    Experiment experiment;
-    const Result opened = Experiment::open(m_dir, &experiment);
+    const auto opened = Experiment::open(m_dir);
+    const Experiment experiment = opened.valueOr(Experiment());
     m_loaded = opened.isOk();
     if (!m_loaded) {
         m_loadError = opened.message();

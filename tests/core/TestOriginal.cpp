@@ -91,7 +91,9 @@ private Q_SLOTS:
     {
         OriginalProject project;
         Experiment experiment;
-        QVERIFY(Experiment::open(project.experimentDir("addition"), &experiment));
+        const auto openedExperiment = Experiment::open(project.experimentDir("addition"));
+        QVERIFY(openedExperiment);
+        experiment = *openedExperiment;
         QVERIFY(experiment.parameters().isOriginalStyle());
         // The Git top level, not examples/addition (the folder holding experiments/).
         QCOMPARE(experiment.projectRoot(), QDir(project.root()).canonicalPath());
@@ -115,7 +117,9 @@ private Q_SLOTS:
         OriginalProject project;
         project.repo().writeFile(QStringLiteral("examples/addition/main.py"), "print('uncommitted')\n");
         Experiment experiment;
-        QVERIFY(Experiment::open(project.experimentDir("addition"), &experiment));
+        const auto openedExperiment = Experiment::open(project.experimentDir("addition"));
+        QVERIFY(openedExperiment);
+        experiment = *openedExperiment;
         LocalRun::Options options;
         options.clone = true;
         options.optionsText = QStringLiteral("1 2");
@@ -143,7 +147,9 @@ private Q_SLOTS:
         OriginalProject project;
         QTemporaryDir data;
         Experiment experiment;
-        QVERIFY(Experiment::open(project.experimentDir("addition"), &experiment));
+        const auto openedExperiment = Experiment::open(project.experimentDir("addition"));
+        QVERIFY(openedExperiment);
+        experiment = *openedExperiment;
         LocalRun::Options options;
         options.dataReadOnly = data.path();
         LocalRun run(experiment, options);
@@ -160,7 +166,9 @@ private Q_SLOTS:
     {
         OriginalProject project;
         Experiment experiment;
-        QVERIFY(Experiment::open(project.experimentDir("addition"), &experiment));
+        const auto openedExperiment = Experiment::open(project.experimentDir("addition"));
+        QVERIFY(openedExperiment);
+        experiment = *openedExperiment;
         LocalRun::Options options;
         options.interactiveShell = true;
         options.noVolume = true;
@@ -181,7 +189,9 @@ private Q_SLOTS:
         params->setExperimentCommand(QStringLiteral("python examples/addition/main.py"));
         QVERIFY(params->save(dir + "/parameters.json"));
         Experiment experiment;
-        QVERIFY(Experiment::open(dir, &experiment));
+        const auto openedExperiment = Experiment::open(dir);
+        QVERIFY(openedExperiment);
+        experiment = *openedExperiment;
         QVERIFY(!experiment.parameters().isOriginalStyle());
         QCOMPARE(experiment.projectRoot(), QDir(project.root()).canonicalPath() + QStringLiteral("/examples/addition"));
         LocalRun::Options options;
@@ -199,7 +209,9 @@ private Q_SLOTS:
         OriginalProject project;
         for (const char* example : { "webppl", "pytorch-gpu" }) {
             Experiment experiment;
-            const Result opened = Experiment::open(project.experimentDir(example), &experiment);
+            const auto openedExperiment = Experiment::open(project.experimentDir(example));
+            const Result opened = openedExperiment.error();
+            experiment = openedExperiment.valueOr(Experiment());
             QVERIFY2(opened, qPrintable(opened.message()));
             QVERIFY(experiment.parameters().isOriginalStyle());
             QCOMPARE(experiment.parameters().allConditions().size(), 3);
@@ -213,7 +225,9 @@ private Q_SLOTS:
         // pytorch-gpu: the original's nvidia-docker on the remote side is docker --gpus all there; locally plain
         // docker.
         Experiment gpu;
-        QVERIFY(Experiment::open(project.experimentDir("pytorch-gpu"), &gpu));
+        const auto openedGpu = Experiment::open(project.experimentDir("pytorch-gpu"));
+        QVERIFY(openedGpu);
+        gpu = *openedGpu;
         const Parameters& p = gpu.parameters();
         QCOMPARE(Docker::gpusFor(p.remoteDockerCommand(), p.gpus()), QStringLiteral("all"));
         QCOMPARE(Docker::gpusFor(p.localDockerCommand(), p.gpus()), QString());
@@ -293,7 +307,9 @@ private Q_SLOTS:
         QVERIFY2(created, qPrintable(created.message()));
         QCOMPARE(dir, options.dir);
         Experiment experiment;
-        QVERIFY(Experiment::open(dir, &experiment));
+        const auto openedExperiment = Experiment::open(dir);
+        QVERIFY(openedExperiment);
+        experiment = *openedExperiment;
         QCOMPARE(experiment.parameters().experimentName(), QStringLiteral("addition-2"));
         QCOMPARE(experiment.parameters().allConditions().size(), 4);
         QVERIFY(experiment.parameters().isOriginalStyle());

@@ -56,7 +56,9 @@ void TestBackendPlugin::registeredByNameAndTraits()
     // parameters.json takes it: the loader asks the registry.
     auto project = m_kit.project({ QStringLiteral("0") }, { { QStringLiteral("backend"), QStringLiteral("ledger") } });
     Experiment experiment;
-    const Result opened = Experiment::open(project->experimentDir(), &experiment);
+    const auto openedExperiment = Experiment::open(project->experimentDir());
+    const Result opened = openedExperiment.error();
+    experiment = openedExperiment.valueOr(Experiment());
     QVERIFY2(opened.isOk(), qPrintable(opened.message()));
     QCOMPARE(experiment.parameters().backend(), QStringLiteral("ledger"));
     m_experiments << experiment.parameters().experimentName();
@@ -67,7 +69,9 @@ void TestBackendPlugin::deploysStatusesAndTerminatesThroughTheCore()
     auto project = m_kit.project({ QStringLiteral("0"), QStringLiteral("0") },
                                  { { QStringLiteral("backend"), QStringLiteral("ledger") } });
     Experiment experiment;
-    QVERIFY(Experiment::open(project->experimentDir(), &experiment));
+    const auto openedExperiment = Experiment::open(project->experimentDir());
+    QVERIFY(openedExperiment);
+    experiment = *openedExperiment;
     m_experiments << experiment.parameters().experimentName();
     Deployment deployment(experiment);
     QVERIFY(deployment.load());

@@ -403,7 +403,9 @@ void TestDeployState::unsplittableConditionStopsThePlan()
     qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
     TestProject project;
     Experiment experiment;
-    QVERIFY(Experiment::open(project.experimentDir(), &experiment));
+    const auto openedExperiment = Experiment::open(project.experimentDir());
+    QVERIFY(openedExperiment);
+    experiment = *openedExperiment;
     experiment.parameters().setParameterGrid({ { QStringLiteral("x'y"), { QStringLiteral("1") } } });
     for (const char* backend : { "local", "ssh", "aws" }) {
         Deployment deployment(experiment);
@@ -424,7 +426,9 @@ void TestDeployState::settingsRegistryIsCheckedByThePlan()
     qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
     TestProject project;
     Experiment experiment;
-    QVERIFY(Experiment::open(project.experimentDir(), &experiment));
+    const auto openedExperiment = Experiment::open(project.experimentDir());
+    QVERIFY(openedExperiment);
+    experiment = *openedExperiment;
     experiment.parameters().setValue(QStringLiteral("hosts"), QJsonArray { QStringLiteral("me@127.0.0.1") });
     Settings().setRegistry(QStringLiteral("my registry"));
     DeployOptions options;
@@ -462,7 +466,9 @@ void TestDeployState::deployLimitsTakeTheFilesPlace()
                             { QStringLiteral("aws_region"), QStringLiteral("eu-central-1") },
                             { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") } });
     Experiment experiment;
-    QVERIFY(Experiment::open(project.experimentDir(), &experiment));
+    const auto openedExperiment = Experiment::open(project.experimentDir());
+    QVERIFY(openedExperiment);
+    experiment = *openedExperiment;
     DeployOptions options;
     QCOMPARE(options.withLimits(experiment).parameters().autoStopMinutes(), 10);
     QCOMPARE(options.withLimits(experiment).parameters().maxRuntimeMinutes(), 20);

@@ -342,8 +342,7 @@ private Q_SLOTS:
         for (const QString& path : { repo.filePath("bin/docker"), outside.filePath("tools/docker") }) {
             repo.writeFile("experiments/1/parameters.json",
                            "{\"experiment_name\": \"x\", \"local_docker_command\": \"" + path.toUtf8() + "\"}\n");
-            Experiment e;
-            const Result r = Experiment::open(repo.filePath("experiments/1"), &e);
+            const Result r = Experiment::open(repo.filePath("experiments/1")).error();
             QVERIFY2(!r.isOk(), qPrintable(path));
             QVERIFY2(r.message().contains("is a file of the project"), qPrintable(r.message()));
             QVERIFY2(r.message().contains("parameters.json"), qPrintable(r.message()));
@@ -352,8 +351,7 @@ private Q_SLOTS:
         // An installed program stays fine.
         repo.writeFile("experiments/1/parameters.json",
                        "{\"experiment_name\": \"x\", \"local_docker_command\": \"/usr/bin/docker\"}\n");
-        Experiment e;
-        QVERIFY(Experiment::open(repo.filePath("experiments/1"), &e).isOk());
+        QVERIFY(Experiment::open(repo.filePath("experiments/1")).isOk());
     }
 
     // Finding 8: a project's known_hosts ("@cert-authority *") went into the index's, trusted for every host.

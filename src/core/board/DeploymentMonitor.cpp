@@ -88,9 +88,10 @@ Result DeploymentMonitor::open(const QString& experimentDir)
     m_seen.clear();
     m_endedLineFetched.clear();
 
-    const Result opened = Experiment::open(experimentDir, &m_experiment);
+    const auto opened = Experiment::open(experimentDir);
     if (!opened)
-        return opened;
+        return opened.error();
+    m_experiment = *opened;
     m_deployment = std::make_unique<Deployment>(m_experiment);
     m_deployment->setAutoSync(m_autoSync);
     m_deployment->setRetryPreempted(true);

@@ -106,14 +106,13 @@ void Termination::next()
         next();
     };
     QString dir;
-    Experiment restored;
-    Result r = DeploymentIndex().restore(e, &dir);
-    if (r)
-        r = Experiment::open(dir, &restored);
-    if (!r) {
-        settle(r.exitCode(), r.message());
+    const Result r = DeploymentIndex().restore(e, &dir);
+    const ResultOf<Experiment> opened = r ? Experiment::open(dir) : ResultOf<Experiment>(r);
+    if (!opened) {
+        settle(opened.exitCode(), opened.message());
         return;
     }
+    const Experiment& restored = *opened;
     Q_EMIT terminating(which);
     auto* deployment = new Deployment(restored, this);
     if (const Result loaded = deployment->load(); !loaded) {
