@@ -20,6 +20,8 @@ skippedFunctions=(
     src/core/deploy/backends/aws/Terraform.cpp:configuration
     src/core/deploy/backends/aws/AwsBackend.cpp:AwsBackend::provision
     src/cli/TerminateVerb.cpp:TerminateVerb::execute
+    # Arrived with the results store's merge (main a58ab19); not split yet.
+    src/core/deploy/ResultsStoreSync.cpp:syncOne
 )
 # --------------------------------------------------------------------------------
 excludes=()

@@ -2,6 +2,7 @@
 #include "ListVerb.h"
 
 #include "Console.h"
+#include "deploy/ResultsStore.h"
 #include "workspace/LiveDeployments.h"
 
 #include <QJsonArray>
@@ -71,6 +72,27 @@ void print(const Listed& l)
                                      : QString()));
 }
 
+// The results stores that hold an experiment's results (ResultsStore::records): they cost money after every
+// deployment is gone, until `terminate --delete-store`.
+QJsonArray storesJson()
+{
+    QJsonArray out;
+    for (const ResultsStore::Record& r : ResultsStore::records())
+        out.append(QJsonObject { { QStringLiteral("url"), r.url },
+                                 { QStringLiteral("experiment"), r.experiment },
+                                 { QStringLiteral("experiment_dir"), r.experimentDir },
+                                 { QStringLiteral("since"), r.since } });
+    return out;
+}
+
+void printStores()
+{
+    for (const ResultsStore::Record& r : ResultsStore::records())
+        Console::outLine(QStringLiteral("%1/ holds results of %2 (since %3; %4): `logistician terminate "
+                                        "--delete-store` in the experiment deletes them")
+                             .arg(r.url, r.experiment, r.since, r.experimentDir));
+}
+
 } // namespace
 
 int ListVerb::execute(const QStringList& arguments)
@@ -104,10 +126,12 @@ int ListVerb::execute(const QStringList& arguments)
                              { QStringLiteral("exit_code"), 0 },
                              { QStringLiteral("error"), QJsonValue() },
                              { QStringLiteral("deployments"), items },
-                             { QStringLiteral("hosts_not_answering"), hostsNotAsked } });
+                             { QStringLiteral("hosts_not_answering"), hostsNotAsked },
+                             { QStringLiteral("results_stores"), storesJson() } });
         return 0;
     }
 
+    printStores();
     if (listed.isEmpty()) {
         Console::outLine(QStringLiteral("no live deployments"));
         return 0;

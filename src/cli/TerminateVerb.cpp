@@ -10,12 +10,71 @@
 #include "deploy/Deployment.h"
 #include "deploy/LabelledContainers.h"
 #include "deploy/Orphans.h"
+#include "deploy/ResultsStore.h"
+#include "deploy/ResultsStoreSync.h"
 #include "deploy/TerminateOperation.h"
 #include "deploy/backends/BackendRegistry.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
+
+namespace {
+
+// terminate --delete-store: the experiment's objects in its results store, every version, after a question that
+// says how many and how large (--yes: said, not asked). The bucket itself stays.
+Result deleteStore(const Parameters& parameters, const QString& backend, bool yes)
+{
+    const std::optional<ResultsStore::Location> store = ResultsStore::of(parameters);
+    if (!store)
+        return Result::badInput(QStringLiteral("terminate: --delete-store: parameters.json sets no results_store"));
+    QObject owner;
+    ResultsStoreSync::Contents contents;
+    QString error;
+    Wait::until([&](const std::function<void()>& over) {
+        ResultsStoreSync::measure(parameters, backend, &owner,
+                                  [&, over](const ResultsStoreSync::Contents& found, const QString& why) {
+                                      contents = found;
+                                      error = why;
+                                      over();
+                                  });
+    });
+    if (!error.isEmpty())
+        return Result::failed(QStringLiteral("terminate: --delete-store: %1").arg(error));
+    const QString amount = QStringLiteral("%1 object version(s), %2 MiB")
+                               .arg(contents.versions)
+                               .arg(QString::number(static_cast<double>(contents.bytes) / (1024.0 * 1024.0), 'f', 1));
+    if (contents.versions == 0) {
+        ResultsStore::forget(*store);
+        Console::err(QStringLiteral("logistician: %1/ holds nothing; nothing deleted\n").arg(store->url()));
+        return Result::ok();
+    }
+    const QString question
+        = QStringLiteral("Delete %1 under %2/ for good (every version; the bucket stays)?").arg(amount, store->url());
+    if (!yes) {
+        if (!Console::stdinIsTerminal())
+            return Result::badInput(
+                QStringLiteral("terminate: --delete-store would delete %1 under %2/; pass --yes as well to delete "
+                               "them without a question")
+                    .arg(amount, store->url()));
+        if (!DeployVerb::confirm(question))
+            return Result::cancelled(QString());
+    }
+    Result erased = Result::ok();
+    Wait::until([&](const std::function<void()>& over) {
+        ResultsStoreSync::erase(parameters, backend, &owner, contents, [&, over](const Result& r) {
+            erased = r;
+            over();
+        });
+    });
+    if (erased)
+        ResultsStore::forget(*store);
+    if (erased)
+        Console::err(QStringLiteral("logistician: deleted %1 under %2/\n").arg(amount, store->url()));
+    return erased;
+}
+
+} // namespace
 
 int TerminateVerb::execute(const QStringList& arguments)
 {
@@ -34,7 +93,12 @@ int TerminateVerb::execute(const QStringList& arguments)
                        "and by the labels of its containers."),
         QStringLiteral("NAME|PATH"));
     const QCommandLineOption condition = conditionOption(QStringLiteral("Terminate"));
+    const QCommandLineOption deleteStoreOption(
+        QStringLiteral("delete-store"),
+        QStringLiteral("Also delete the experiment's objects in its results store (results_store), every version; "
+                       "asks first, saying how many and how large. Without it the store is never touched."));
     parser.addOption(yes);
+    parser.addOption(deleteStoreOption);
     parser.addOption(force);
     parser.addOption(keepImages);
     parser.addOption(experimentOption);
@@ -130,7 +194,18 @@ int TerminateVerb::execute(const QStringList& arguments)
             return Console::exitWith(Result::cancelled(QString()));
     }
     const DeployVerb::Awaited terminated = DeployVerb::await(deployment, [&] { deployment.terminate(options); });
-    return reportDeployment(deployment, terminated.code, terminated.message);
+    QString message = terminated.message;
+    int code = terminated.code;
+    if (code == 0 && parser.isSet(deleteStoreOption)) {
+        if (const Result deleted = deleteStore(deployment.experiment().parameters(), s.backend, parser.isSet(yes));
+            !deleted) {
+            message = deleted.message();
+            if (!message.isEmpty())
+                Console::error(message);
+            code = deleted.exitCode();
+        }
+    }
+    return reportDeployment(deployment, code, message);
 }
 
 int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries, const QString& experiment,

@@ -3,6 +3,7 @@
 
 #include "ParameterRules.h"
 #include "aws/AwsParameters.h"
+#include "deploy/ResultsStore.h"
 #include "deploy/backends/BackendRegistry.h"
 
 #include <QCoreApplication>
@@ -114,6 +115,12 @@ QList<Key> make()
                      &ParameterRules::dockerCommand),
               Type::String, QStringLiteral("docker")),
         typed(string("slurm", "SLURM", "The cluster's login, partition, account and limits"), Type::Checked),
+        string("results_store", "Results store",
+               "s3://BUCKET/PREFIX: each condition's folder goes there as it ends; sync reads it from there",
+               &ResultsStore::rule),
+        typed(string("results_store_create", "Make the bucket",
+                     "Logistician makes the bucket (aws); false: it exists already and is left as it is"),
+              Type::Boolean, true),
     };
 }
 

@@ -4,7 +4,8 @@
 # runs go into, and, when auto_stop_minutes is set, stops the machine after
 # that many idle minutes once its last condition has ended. The instance is
 # created with instance_initiated_shutdown_behavior = "stop", so stopping keeps
-# its disk and nothing is lost.
+# its disk and nothing is lost; with a results store it is "terminate": the
+# machine ends for good once each ended attempt's folder is uploaded (pending).
 set -eu
 # Logistician fills these in, each already quoted for sh (never pasted into '...').
 USER_NAME=@USER@
@@ -20,6 +21,16 @@ if ! command -v docker >/dev/null 2>&1; then
         dnf install -y docker rsync
     elif command -v yum >/dev/null 2>&1; then
         yum install -y docker rsync
+    fi
+fi
+# The AWS CLI uploads to a results store (results_store) with the instance profile's credentials.
+if ! command -v aws >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1; then
+        apt-get install -y -q awscli || { apt-get update -q && apt-get install -y -q awscli; } || true
+    elif command -v dnf >/dev/null 2>&1; then
+        dnf install -y awscli || true
+    elif command -v yum >/dev/null 2>&1; then
+        yum install -y awscli || true
     fi
 fi
 systemctl enable --now docker 2>/dev/null || service docker start || true
@@ -54,7 +65,18 @@ active() {
     done
     return 1
 }
-if active || [ ! -e "$stamp" ]; then
+# With a results store (KEY.upload.sh in a runner folder) the machine is terminated, not stopped, at the idle
+# stop: never while an attempt that ended is not marked uploaded (its folder here is the only copy).
+pending() {
+    for code in "$base"/*/runner*/claims/*/exit; do
+        [ -f "$code" ] || continue
+        claim=${code%/exit}
+        runner=${claim%/claims/*}
+        [ -f "$runner/${claim##*/}.upload.sh" ] && [ ! -e "$claim/uploaded" ] && return 0
+    done
+    return 1
+}
+if active || pending || [ ! -e "$stamp" ]; then
     touch "$stamp"
     exit 0
 fi

@@ -24,6 +24,7 @@
 #     state      "started", "failed CODE" (the start failed) or "cancelled"
 #     start.log  what the start printed
 #     exit       the container's exit code once it ended (docker wait)
+#     uploaded   its folder is in the results store (only with KEY.upload.sh; upload.log says why not)
 #   runner.done  once every worker has finished
 #
 # Stopping: whoever creates DIR/stop stops the runner from starting anything
@@ -39,6 +40,20 @@ rm -f runner.done
 mkdir -p claims
 touch retries
 
+# With a results store (KEY.upload.sh, see upload.sh): "watch" uploads the running attempt's logs at
+# intervals in the background; "final" stops that, uploads its folder, then marks claims/KEY/uploaded.
+upload() {
+    [ -f "./$key.upload.sh" ] || return 0
+    if [ "$1" = watch ]; then
+        sh "./$key.upload.sh" watch </dev/null >/dev/null 2>&1 &
+        watcher=$!
+        return 0
+    fi
+    [ -z "${watcher:-}" ] || kill "$watcher" 2>/dev/null
+    watcher=
+    sh "./$key.upload.sh" final > "claims/$key/upload.log" 2>&1 && : > "claims/$key/uploaded"
+}
+
 # Runs the claimed attempt $key (container $name), then, while it failed and
 # names a next attempt that nobody claimed (terminate claims them to cancel),
 # that one.
@@ -51,11 +66,13 @@ run_claimed() {
         code=
         if sh "./$key.sh" > "claims/$key/start.log" 2>&1; then
             echo started > "claims/$key/state"
+            upload watch
             @DOCKER@ wait "$name" > "claims/$key/exit" 2>> "claims/$key/start.log"
             code=$(cat "claims/$key/exit" 2>/dev/null)
         else
             echo "failed $?" > "claims/$key/state"
         fi
+        upload final
         [ "$code" != 0 ] || return 0
         want=$next
         key=

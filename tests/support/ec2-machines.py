@@ -80,6 +80,20 @@ class Keeper:
                 f.write("#!/bin/sh\n" + body)
             os.chmod(path, 0o755)
         os.makedirs("/run/sshd", exist_ok=True)
+        # What a machine's own sessions have of AWS: the AWS CLI (its user data installs it on AWS; here moto's
+        # Python has one), S3 at the emulator's address, and the instance metadata service (IMDS) of the
+        # emulator, which gives every instance the same stand-in credentials (moto's; it cannot tell whether an
+        # instance profile is attached, nor does it enforce the role's policy). No keys are set.
+        self.machine_bin = os.path.join(top, "machine-bin")
+        os.makedirs(self.machine_bin, exist_ok=True)
+        aws = shutil.which("aws", path=os.path.dirname(sys.executable))
+        if aws and not os.path.exists(os.path.join(self.machine_bin, "aws")):
+            os.symlink(aws, os.path.join(self.machine_bin, "aws"))
+        endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+        self.machine_env = ('SetEnv HOME="%s" PATH="%s:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"'
+                            % ("%s", self.machine_bin))
+        if endpoint:
+            self.machine_env += ' AWS_ENDPOINT_URL="%s" AWS_EC2_METADATA_SERVICE_ENDPOINT="%s/"' % (endpoint, endpoint)
 
     def home(self):
         try:
@@ -146,7 +160,8 @@ class Keeper:
                     "PidFile %s/sshd.pid\nPermitRootLogin prohibit-password\nPasswordAuthentication no\n"
                     "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\nMaxSessions 200\n"
                     "MaxStartups 200:30:400\nLogLevel ERROR\nSubsystem sftp internal-sftp\n"
-                    'SetEnv HOME="%s"\n' % (ip, d, d, d, self.home()))
+                    % (ip, d, d, d))
+            f.write((self.machine_env % self.home()) + "\n")
         if first:
             self.boot(region, instance, d)
         try:
@@ -312,6 +327,7 @@ def describe(region):
                                           | {g["GroupId"] for n in i.get("NetworkInterfaces", [])
                                              for g in n.get("Groups", [])}),
                 "metadata_options": i.get("MetadataOptions", {}),
+                "iam_instance_profile": i.get("IamInstanceProfile", {}).get("Arn", ""),
                 "market": i.get("InstanceLifecycle", "on-demand"),
                 "block_devices": [{"device": b["DeviceName"], "volume": b["Ebs"]["VolumeId"],
                                    "delete_on_termination": b["Ebs"].get("DeleteOnTermination")}

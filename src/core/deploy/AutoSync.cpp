@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "AutoSync.h"
 
+#include "deploy/ResultsStoreSync.h"
 #include "deploy/SyncOperation.h"
 
 #include <memory>
@@ -22,14 +23,19 @@ void syncInTurn(DeployContext& ctx, const QList<int>& positions, int k, const Sy
 
 } // namespace
 
-QMap<QString, QList<int>> AutoSync::due(const DeploymentState& state)
+QMap<QString, QList<int>> AutoSync::due(const DeploymentState& state, bool fromStore)
 {
     QMap<QString, QList<int>> byHost;
     // select leaves out what cannot be synced (never started, a host that does not answer or was destroyed);
     // its reasons are not news here, the status round said them.
-    for (int i : SyncOperation::select(state, {}, true).positions) {
+    const QList<int> positions
+        = fromStore ? ResultsStoreSync::select(state, {}).positions : SyncOperation::select(state, {}, true).positions;
+    for (int i : positions) {
         const DeploymentState::Condition& c = state.conditions.at(i);
-        if (c.isFinished() && !c.syncedAt.isValid())
+        const bool ended = c.isFinished()
+            || (fromStore && DeploymentState::isTerminal(c.lastRunPhase)
+                && (c.phase == DeploymentState::Phase::Unreachable || c.phase == DeploymentState::Phase::Stopped));
+        if (ended && !c.syncedAt.isValid())
             byHost[c.host] << i;
     }
     return byHost;
@@ -47,7 +53,7 @@ bool AutoSync::isFailure(const QString& message)
 
 void AutoSync::run(DeployContext& ctx, std::function<void()> then)
 {
-    const QMap<QString, QList<int>> byHost = due(ctx.state);
+    const QMap<QString, QList<int>> byHost = due(ctx.state, ResultsStoreSync::applies(ctx));
     if (byHost.isEmpty()) {
         then();
         return;

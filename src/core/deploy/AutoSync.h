@@ -19,7 +19,9 @@ class AutoSync
 public:
     // Per host address, the positions in state.conditions to sync now: finished, not synced since, on a host
     // that answers and still exists. Pure, for tests.
-    static QMap<QString, QList<int>> due(const DeploymentState& state);
+    // fromStore (a results store, ResultsStoreSync::applies): also those whose machine is gone or silent once
+    // their run ended; the store has their results.
+    static QMap<QString, QList<int>> due(const DeploymentState& state, bool fromStore = false);
 
     // What it says goes out as ctx.progress, each line starting "auto sync: " (failures "auto sync failed: "),
     // so a watcher that hides its status rounds' chatter (the board) can still show these.

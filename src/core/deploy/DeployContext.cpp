@@ -5,6 +5,7 @@
 #include "Settings.h"
 #include "SshKey.h"
 #include "deploy/DeployPlan.h"
+#include "deploy/ResultsStore.h"
 #include "deploy/backends/BackendRegistry.h"
 #include "files/SafeFile.h"
 #include "workspace/DeploymentIndex.h"
@@ -139,6 +140,9 @@ void DeployContext::markUnreachable(const QString& address, const QString& why)
         DeploymentState::Condition& c = state.conditions[i];
         if (c.isTerminated() || c.phase == Phase::Unreachable || c.phase == Phase::Stopped
             || c.phase == Phase::Preempted)
+            continue;
+        // Ended, and its results home from the results store: its machine going away changes nothing of it.
+        if (c.resultsSafe() && ResultsStore::of(experiment.parameters()))
             continue;
         // Running counts as started even before the run wrapper wrote its start time (the container was
         // created, or its first line had not run yet when the host was last asked).

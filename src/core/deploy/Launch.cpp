@@ -5,6 +5,7 @@
 #include "ShellWords.h"
 #include "deploy/ImageReference.h"
 #include "deploy/RemoteScript.h"
+#include "deploy/ResultsStore.h"
 #include "original/OriginalStyle.h"
 
 using Phase = DeploymentState::Phase;
@@ -212,6 +213,8 @@ Result writeRunnerFolder(const DeployContext& ctx, const Facts& facts, const QSt
             if (Result r = DeployContext::writeFile(
                     folder + QLatin1Char('/') + run.attemptKey(a) + QStringLiteral(".sh"), start);
                 !r)
+                return r;
+            if (Result r = ResultsStore::writeUploadScript(ctx, host, run, a, folder); !r)
                 return r;
             const QString next = a < c.lastAttempt ? c.attemptKey(a + 1) : QStringLiteral("-");
             (a == c.attempt ? queue : retries)

@@ -2,6 +2,7 @@
 #include "SyncOperation.h"
 
 #include "deploy/RemoteScript.h"
+#include "deploy/ResultsStoreSync.h"
 #include "files/SafeFile.h"
 
 #include <memory>
@@ -44,6 +45,10 @@ Selection select(const DeploymentState& state, const QSet<int>& selected, bool r
 
 void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_ptr<Tally> tally, JobPool::Done done)
 {
+    if (ResultsStoreSync::applies(ctx)) {
+        ResultsStoreSync::syncOne(ctx, i, options, tally, done);
+        return;
+    }
     const DeploymentState::Condition& c = ctx.state.conditions.at(i);
     const DeploymentState::Host host = *ctx.state.host(c.host);
     const QDateTime started = QDateTime::currentDateTimeUtc();
@@ -117,7 +122,8 @@ void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_
 void run(DeployContext& ctx, const SyncOptions& options, const QSet<int>& selected,
          std::function<void(const Result&)> done)
 {
-    const Selection selection = select(ctx.state, selected, ctx.isRemote());
+    const Selection selection = ResultsStoreSync::applies(ctx) ? ResultsStoreSync::select(ctx.state, selected)
+                                                               : select(ctx.state, selected, ctx.isRemote());
     auto tally = std::make_shared<Tally>();
     tally->failures = selection.failures;
     auto* pool = new JobPool(options.parallel, ctx.work);

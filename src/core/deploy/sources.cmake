@@ -28,6 +28,8 @@ target_sources(logistician_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/Ssh.cpp
     ${CMAKE_CURRENT_LIST_DIR}/RemoteScript.cpp
     ${CMAKE_CURRENT_LIST_DIR}/Rerun.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ResultsStore.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ResultsStoreSync.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StateRules.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StateSeal.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StatusRound.cpp

@@ -9,6 +9,7 @@
 #include "ShellWords.h"
 #include "aws/AwsParameters.h"
 #include "aws/AwsPrices.h"
+#include "aws/AwsStore.h"
 #include "aws/Terraform.h"
 #include "deploy/DeployPlan.h"
 #include "workspace/DeploymentIndex.h"
@@ -148,12 +149,12 @@ QString AwsBackend::planSummary(int conditionCount, const DeployOptions& options
         : QStringLiteral(" Spot instances: at most $%1 per hour each; AWS may take them back (preempted).")
               .arg(machine.spotMaxPrice);
     return QStringLiteral("%1 EC2 instance(s) of type %2 in %3, one per condition; cost %4.%7 SSH allowed only from "
-                          "%5. Machines stop themselves %6.")
+                          "%5. Machines stop themselves %6.%8")
         .arg(conditionCount)
         .arg(machine.instanceType, machine.region, cost, sshCidr(options),
              p.autoStopMinutes() > 0 ? QStringLiteral("after %1 idle minute(s)").arg(p.autoStopMinutes())
                                      : QStringLiteral("never (auto_stop_minutes is 0); run `logistician terminate`"),
-             spot);
+             spot, AwsStore::planNote(p, machine.region));
 }
 
 void AwsBackend::withCredentials(std::function<void(const QMap<QString, QString>&, const QString&)> then)
@@ -243,12 +244,27 @@ Result AwsBackend::configuration(const DeploymentState& state, const DeployOptio
         return Result::badInput(QStringLiteral("%1: aws_ami_user: \"%2\" is not a user name")
                                     .arg(m_context.experiment.parametersPath(), settings.user));
     settings.userData = *userData;
+    settings.instanceProfile = AwsStore::instanceProfile(p);
     *config = Terraform::configuration(p.experimentName(), state, settings);
+    AwsStore::addMachineAccess(config, p);
     return Result::ok();
 }
 
 void AwsBackend::provision(DeploymentState* state, const DeployOptions& options, Done done)
 {
+    // The results store's bucket first (its own Terraform folder, AwsStore): the machines write into it.
+    if (AwsStore::bucketPending(m_context.experiment.parameters())) {
+        AwsStore::ensureBucket(
+            this, m_context.experiment.parameters(), [this](auto then) { withCredentials(then); },
+            [this](const QString& message) { Q_EMIT progress(message); },
+            [this, state, options, done](const Result& made) {
+                if (made)
+                    provision(state, options, done);
+                else
+                    done(made);
+            });
+        return;
+    }
     QJsonObject config;
     if (const Result made = configuration(*state, options, &config); !made) {
         done(made);

@@ -28,6 +28,23 @@ AwsPrices::AwsPrices(const QString& path)
     m_source = table.value(QStringLiteral("source")).toString();
     m_date = table.value(QStringLiteral("date")).toString();
     m_regions = table.value(QStringLiteral("regions")).toObject();
+    m_storage = table.value(QStringLiteral("storage")).toObject();
+}
+
+AwsPrices::Price AwsPrices::storage(const QString& region) const
+{
+    Price p;
+    const QJsonValue v = m_storage.value(QStringLiteral("s3_standard_per_gib_month")).toObject().value(region);
+    if (!m_error.isEmpty() || !v.isDouble()) {
+        p.note = m_error.isEmpty()
+            ? QStringLiteral("no S3 storage price for region %1 in the table (%2)").arg(region, m_path)
+            : m_error;
+        return p;
+    }
+    p.perHour = v.toDouble();
+    p.note = QStringLiteral("S3 Standard in %1, prices of %2")
+                 .arg(region, m_storage.value(QStringLiteral("date")).toString());
+    return p;
 }
 
 AwsPrices::Price AwsPrices::price(const QString& region, const QString& instanceType) const

@@ -22,6 +22,8 @@ public:
 
     // This region's own price for the type; unknown (with a note saying so) when either is not listed.
     Price price(const QString& region, const QString& instanceType) const;
+    // S3 Standard storage in this region, US dollars per GiB-month (perHour holds it); unknown when not listed.
+    Price storage(const QString& region) const;
     QString source() const { return m_source; }
     QString date() const { return m_date; }
 
@@ -31,4 +33,5 @@ private:
     QString m_source;
     QString m_date;
     QJsonObject m_regions;
+    QJsonObject m_storage;
 };

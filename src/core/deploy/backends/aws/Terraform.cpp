@@ -162,7 +162,7 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
               QJsonArray { reference(QStringLiteral("aws_security_group.ssh.id")) } },
             { QStringLiteral("associate_public_ip_address"), true },
             { QStringLiteral("instance_initiated_shutdown_behavior"),
-              s.spot ? QStringLiteral("terminate") : QStringLiteral("stop") },
+              s.spot || !s.instanceProfile.isEmpty() ? QStringLiteral("terminate") : QStringLiteral("stop") },
             { QStringLiteral("user_data"), s.userData },
             { QStringLiteral("root_block_device"), QJsonArray { rootVolume } },
             { QStringLiteral("metadata_options"), QJsonArray { metadata } },
@@ -176,6 +176,8 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
         };
         if (s.spot)
             instance.insert(QStringLiteral("instance_market_options"), QJsonArray { market });
+        if (!s.instanceProfile.isEmpty()) // already "${...}": not escaped (see AwsStore)
+            instance.insert(QStringLiteral("iam_instance_profile"), reference(s.instanceProfile.mid(2).chopped(1)));
         instances.insert(key, instance);
         outputValue.insert(
             c.slug,

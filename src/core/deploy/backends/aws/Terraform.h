@@ -33,6 +33,7 @@ struct Settings
     QString userData; // the bootstrap script
     bool spot = false; // spot instances (instance_market_options), terminated when AWS takes them back
     QString spotMaxPrice; // empty: up to the on-demand price
+    QString instanceProfile; // an expression naming the machines' instance profile (AwsStore); empty: none
 };
 
 struct Instance

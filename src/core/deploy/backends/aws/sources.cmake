@@ -9,4 +9,5 @@ target_sources(logistician_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/AwsParameters.cpp
     ${CMAKE_CURRENT_LIST_DIR}/AwsPrices.cpp
     ${CMAKE_CURRENT_LIST_DIR}/AwsPreview.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/AwsStore.cpp
 )
