@@ -66,10 +66,9 @@ int main(int argc, char** argv)
         QFile output(parser.value(machinesFrom));
         if (!output.open(QIODevice::ReadOnly))
             return 1;
-        QString error;
-        const auto ids = Terraform::parseFleetOutput(output.readAll(), &error);
+        const auto ids = Terraform::parseFleetOutput(output.readAll());
         if (!ids) {
-            std::fprintf(stderr, "%s\n", qPrintable(error));
+            std::fprintf(stderr, "%s\n", qPrintable(ids.message()));
             return 1;
         }
         config = Terraform::withMachines(config, *ids, Terraform::spread(state, s.machines));

@@ -85,8 +85,7 @@ bool prepare(Setup& s, const SshMachines& machines, int mb, const QString& name)
 
 double run(const QString& experimentDir, const std::function<void(Deployment&)>& start, int* exitCode)
 {
-    Experiment experiment;
-    Experiment::open(experimentDir, &experiment);
+    const Experiment experiment = Experiment::open(experimentDir).valueOr(Experiment());
     Deployment deployment(experiment);
     deployment.load();
     QEventLoop loop;

@@ -19,9 +19,15 @@ public:
     }
     int execute(const QStringList& arguments) override;
 
+    // How an operation of a deployment ended: its exit code and its closing message.
+    struct Awaited
+    {
+        int code = 0;
+        QString message;
+    };
     // Starts one operation of a deployment and waits in an event loop for its
-    // end, printing its progress; returns its exit code (and its closing message).
-    static int await(Deployment& deployment, const std::function<void()>& start, QString* message = nullptr);
+    // end, printing its progress.
+    static Awaited await(Deployment& deployment, const std::function<void()>& start);
     // deploy --wait: status rounds every intervalSeconds until nothing is queued or running; status's exit code.
     static int waitForEnd(Deployment& deployment, int intervalSeconds);
     // Asks a yes/no question on the terminal; false when stdin is no terminal.

@@ -58,6 +58,44 @@ Result captureLines(const Command& command, bool echo, QStringList* lines)
     return result;
 }
 
+// The row of a condition given by its number (as status shows it) or its slug; -1 when there is none.
+int rowOf(const DeploymentState& state, const QString& wanted)
+{
+    bool isNumber = false;
+    const int n = wanted.toInt(&isNumber);
+    for (int i = 0; i < state.conditions.size(); ++i) {
+        if ((isNumber && state.conditions.at(i).index == n) || state.conditions.at(i).slug == wanted)
+            return i;
+    }
+    return -1;
+}
+
+// --tail N: a number of lines; -1 (all) when not given.
+ResultOf<int> tailLines(const QCommandLineParser& parser, const QCommandLineOption& tail)
+{
+    if (!parser.isSet(tail))
+        return -1;
+    bool ok = false;
+    const int lines = parser.value(tail).toInt(&ok);
+    if (!ok || lines < 0)
+        return Result::badInput(QStringLiteral("logs: --tail takes a number of lines"));
+    return lines;
+}
+
+// --json: the condition as it is now and the lines printed.
+void printLogs(int code, const DeploymentState::Condition& c, const QStringList& printed)
+{
+    Console::printJson(
+        { { QStringLiteral("verb"), QStringLiteral("logs") },
+          { QStringLiteral("exit_code"), code },
+          { QStringLiteral("error"), QJsonValue() },
+          { QStringLiteral("index"), c.index },
+          { QStringLiteral("slug"), c.slug },
+          { QStringLiteral("state"), DeploymentState::phaseName(c.phase) },
+          { QStringLiteral("condition_exit_code"), c.exitCode >= 0 ? QJsonValue(c.exitCode) : QJsonValue() },
+          { QStringLiteral("lines"), QJsonArray::fromStringList(printed) } });
+}
+
 } // namespace
 
 int LogsVerb::execute(const QStringList& arguments)
@@ -90,13 +128,10 @@ int LogsVerb::execute(const QStringList& arguments)
         return Console::exitWith(
             Result::badInput(QStringLiteral("logs: give [EXPERIMENT_DIR] CONDITION (see `logistician logs --help`)")));
     const QString wanted = positional.takeLast();
-    int lines = -1;
-    if (parser.isSet(tail)) {
-        bool ok = false;
-        lines = parser.value(tail).toInt(&ok);
-        if (!ok || lines < 0)
-            return Console::exitWith(Result::badInput(QStringLiteral("logs: --tail takes a number of lines")));
-    }
+    const auto tailed = tailLines(parser, tail);
+    if (!tailed)
+        return Console::exitWith(tailed.error());
+    const int lines = *tailed;
 
     std::unique_ptr<Deployment> opened;
     {
@@ -111,17 +146,7 @@ int LogsVerb::execute(const QStringList& arguments)
     if (!deployment.hasDeployment())
         return Console::exitWith(deployment.nothingDeployed());
 
-    auto find = [&]() -> int {
-        const auto& conditions = deployment.state().conditions;
-        bool isNumber = false;
-        const int n = wanted.toInt(&isNumber);
-        for (int i = 0; i < conditions.size(); ++i) {
-            if ((isNumber && conditions.at(i).index == n) || conditions.at(i).slug == wanted)
-                return i;
-        }
-        return -1;
-    };
-    const int row = find();
+    const int row = rowOf(deployment.state(), wanted);
     if (row < 0)
         return Console::exitWith(Result::badInput(
             QStringLiteral("logs: no condition \"%1\"; give its number (1 to %2) or its slug as `logistician status` "
@@ -129,46 +154,42 @@ int LogsVerb::execute(const QStringList& arguments)
                 .arg(wanted)
                 .arg(deployment.state().conditions.size())));
 
-    const bool following = parser.isSet(follow);
+    return show(deployment, { row, lines, parser.isSet(follow), parser.isSet(raw), parser.isSet(json) });
+}
+
+int LogsVerb::show(Deployment& deployment, const Shown& shown)
+{
+    const int row = shown.row;
+    const bool following = shown.following;
     // Following a condition that has not started: wait for its container.
     while (following && waiting(deployment.state().conditions.at(row).phase)) {
         Wait::pause(2000);
-        if (DeployVerb::await(deployment, [&] { deployment.refreshStatus(); }) == 2)
+        if (DeployVerb::await(deployment, [&] { deployment.refreshStatus(); }).code == 2)
             return 2;
     }
     Command command;
     if (const Result made
-        = ConditionLog::command(deployment, deployment.state().conditions.at(row), lines, following, &command);
+        = ConditionLog::command(deployment, deployment.state().conditions.at(row), shown.lines, following, &command);
         !made)
         return Console::exitWith(made);
     // --json: the lines in one document at the end (with -f, as they come on stderr too).
     QStringList printed;
-    if (const Result shown = parser.isSet(json)
+    if (const Result printedAll = shown.json
             ? captureLines(command, following, &printed)
-            : runToEnd(command, QStringLiteral("logs"), parser.isSet(raw) ? Output::AsIs : Output::Escaped);
-        !shown)
-        return Console::exitWith(shown);
+            : runToEnd(command, QStringLiteral("logs"), shown.raw ? Output::AsIs : Output::Escaped);
+        !printedAll)
+        return Console::exitWith(printedAll);
     int code = 0;
     // The log ended with the container: its exit code is the condition's. --json tells its state as it is now.
-    if (following || parser.isSet(json)) {
-        if (const int awaited = DeployVerb::await(deployment, [&] { deployment.refreshStatus(); }); awaited == 2)
+    if (following || shown.json) {
+        if (const int awaited = DeployVerb::await(deployment, [&] { deployment.refreshStatus(); }).code; awaited == 2)
             return awaited;
     }
     if (following) {
         const DeploymentState::Condition& c = deployment.state().conditions.at(row);
         code = c.exitCode >= 0 ? c.exitCode : c.phase == DeploymentState::Phase::Succeeded ? 0 : 1;
     }
-    if (parser.isSet(json)) {
-        const DeploymentState::Condition& c = deployment.state().conditions.at(row);
-        Console::printJson(
-            { { QStringLiteral("verb"), name() },
-              { QStringLiteral("exit_code"), code },
-              { QStringLiteral("error"), QJsonValue() },
-              { QStringLiteral("index"), c.index },
-              { QStringLiteral("slug"), c.slug },
-              { QStringLiteral("state"), DeploymentState::phaseName(c.phase) },
-              { QStringLiteral("condition_exit_code"), c.exitCode >= 0 ? QJsonValue(c.exitCode) : QJsonValue() },
-              { QStringLiteral("lines"), QJsonArray::fromStringList(printed) } });
-    }
+    if (shown.json)
+        printLogs(code, deployment.state().conditions.at(row), printed);
     return code;
 }

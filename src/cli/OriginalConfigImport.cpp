@@ -20,10 +20,9 @@ int importOriginalConfig(bool interactive, bool deleteAfterwards, CredentialStor
     if (!QFileInfo::exists(path))
         return 0;
     Console::err(QStringLiteral("\nThe original Logistician's settings (%1):\n").arg(path));
-    Result readError;
-    const auto values = OriginalConfig::read(path, &readError);
+    const auto values = OriginalConfig::read(path);
     if (!values)
-        return Console::exitWith(readError);
+        return Console::exitWith(values.error());
     if (interactive && !yes(Console::prompt(QStringLiteral("  Import them (AWS keys into the keychain)? [Y/n]")))) {
         Console::err(QStringLiteral("  not imported\n"));
         return 0;

@@ -103,6 +103,55 @@ QJsonObject json(const QList<Row>& rows, const Columns& columns, const QString& 
     };
 }
 
+// "M" or "M:min" / "M:max": the name and whether larger is better.
+struct Order
+{
+    QString name;
+    bool descending = false;
+};
+
+// --sort or --best (required: the direction must be given); BadInput naming the verb.
+ResultOf<Order> orderOf(const QString& value, bool required)
+{
+    const int colon = value.lastIndexOf(QLatin1Char(':'));
+    const QString direction = colon < 0 ? QString() : value.mid(colon + 1);
+    Order out;
+    out.name = colon < 0 ? value : value.left(colon);
+    if (out.name.isEmpty() || (colon >= 0 && direction != QLatin1String("min") && direction != QLatin1String("max"))
+        || (required && colon < 0))
+        return Result::badInput(QStringLiteral("results: \"%1\" is not METRIC%2")
+                                    .arg(value, required ? ":min or METRIC:max" : "[:min|:max]"));
+    out.descending = direction == QLatin1String("max");
+    return out;
+}
+
+// --metric, repeated or with commas: the metrics shown, each one some condition has.
+ResultOf<QStringList> chosenMetrics(const QStringList& values, const QStringList& metrics)
+{
+    QStringList chosen;
+    for (const QString& value : values) {
+        for (const QString& m : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            if (!metrics.contains(m))
+                return Result::badInput(QStringLiteral("results: no condition has the metric \"%1\"; there are: %2")
+                                            .arg(m, metrics.join(QStringLiteral(", "))));
+            chosen << m;
+        }
+    }
+    return chosen;
+}
+
+// Rows with the number first, in its order; rows without it last, in their order.
+void sortRows(QList<Row>& rows, const Order& by)
+{
+    std::stable_sort(rows.begin(), rows.end(), [&by](const Row& a, const Row& b) {
+        const auto x = numberOf(a, by.name);
+        const auto y = numberOf(b, by.name);
+        if (!x || !y)
+            return x.has_value() && !y.has_value();
+        return by.descending ? *x > *y : *x < *y;
+    });
+}
+
 } // namespace
 
 int ResultsVerb::execute(const QStringList& arguments)
@@ -135,34 +184,12 @@ int ResultsVerb::execute(const QStringList& arguments)
     if (how == QLatin1String("json"))
         Console::setJsonMode(name());
 
-    // "M" or "M:min" / "M:max": the name and whether larger is better.
-    struct Order
-    {
-        QString name;
-        bool descending = false;
-    };
-    auto order = [this](const QString& value, bool required, Order* out) -> Result {
-        const int colon = value.lastIndexOf(QLatin1Char(':'));
-        const QString direction = colon < 0 ? QString() : value.mid(colon + 1);
-        out->name = colon < 0 ? value : value.left(colon);
-        if (out->name.isEmpty()
-            || (colon >= 0 && direction != QLatin1String("min") && direction != QLatin1String("max"))
-            || (required && colon < 0))
-            return Result::badInput(QStringLiteral("%1: \"%2\" is not METRIC%3")
-                                        .arg(name(), value, required ? ":min or METRIC:max" : "[:min|:max]"));
-        out->descending = direction == QLatin1String("max");
-        return Result::ok();
-    };
-    Order sortBy;
-    Order bestBy;
-    if (parser.isSet(sort)) {
-        if (const Result r = order(parser.value(sort), false, &sortBy); !r)
-            return Console::exitWith(r);
-    }
-    if (parser.isSet(best)) {
-        if (const Result r = order(parser.value(best), true, &bestBy); !r)
-            return Console::exitWith(r);
-    }
+    const auto sortBy = parser.isSet(sort) ? orderOf(parser.value(sort), false) : ResultOf<Order>(Order());
+    if (!sortBy)
+        return Console::exitWith(sortBy.error());
+    const auto bestBy = parser.isSet(best) ? orderOf(parser.value(best), true) : ResultOf<Order>(Order());
+    if (!bestBy)
+        return Console::exitWith(bestBy.error());
 
     std::unique_ptr<Deployment> opened;
     if (const Result loaded = openDeployment(parser, &opened); !loaded)
@@ -183,35 +210,18 @@ int ResultsVerb::execute(const QStringList& arguments)
         scanned << row.results;
     Columns columns { ResultsScanner::keyNames(scanned), ResultsScanner::metricNames(scanned) };
     if (parser.isSet(metric)) {
-        QStringList chosen;
-        for (const QString& value : parser.values(metric)) {
-            for (const QString& m : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-                if (!columns.metrics.contains(m))
-                    return Console::exitWith(
-                        Result::badInput(QStringLiteral("results: no condition has the metric \"%1\"; there are: %2")
-                                             .arg(m, columns.metrics.join(QStringLiteral(", ")))));
-                chosen << m;
-            }
-        }
-        columns.metrics = chosen;
+        const auto chosen = chosenMetrics(parser.values(metric), columns.metrics);
+        if (!chosen)
+            return Console::exitWith(chosen.error());
+        columns.metrics = *chosen;
     }
-
-    auto sortRows = [&rows](const Order& by) {
-        std::stable_sort(rows.begin(), rows.end(), [&by](const Row& a, const Row& b) {
-            const auto x = numberOf(a, by.name);
-            const auto y = numberOf(b, by.name);
-            if (!x || !y)
-                return x.has_value() && !y.has_value();
-            return by.descending ? *x > *y : *x < *y;
-        });
-    };
     if (parser.isSet(sort))
-        sortRows(sortBy);
+        sortRows(rows, *sortBy);
     if (parser.isSet(best)) {
-        sortRows(bestBy);
-        if (rows.isEmpty() || !numberOf(rows.first(), bestBy.name))
+        sortRows(rows, *bestBy);
+        if (rows.isEmpty() || !numberOf(rows.first(), bestBy->name))
             return Console::exitWith(
-                Result::failed(QStringLiteral("results: no condition has a number for \"%1\"").arg(bestBy.name)));
+                Result::failed(QStringLiteral("results: no condition has a number for \"%1\"").arg(bestBy->name)));
         rows = { rows.first() };
     }
 

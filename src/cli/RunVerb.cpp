@@ -77,10 +77,10 @@ int RunVerb::execute(const QStringList& arguments)
                 Result::badInput(QStringLiteral("run: --condition must be between 1 and %1").arg(conditions.size())));
         argumentText = conditions.at(n - 1);
     }
-    QString splitError;
-    const auto words = ShellWords::split(argumentText, &splitError);
+    const auto words = ShellWords::split(argumentText);
     if (!words)
-        return Console::exitWith(Result::badInput(QStringLiteral("run: -o \"%1\": %2").arg(argumentText, splitError)));
+        return Console::exitWith(
+            Result::badInput(QStringLiteral("run: -o \"%1\": %2").arg(argumentText, words.message())));
 
     LocalRun::Options runOptions;
     runOptions.arguments = *words;

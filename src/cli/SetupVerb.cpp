@@ -57,7 +57,100 @@ QJsonValue orNull(const QString& text)
     return text.isEmpty() ? QJsonValue() : QJsonValue(text);
 }
 
+// Prints the name deploy gives the image (ImageReference, as deploy makes it): pushed to the registry and
+// pulled by the hosts; without one, each host builds it. Returns it.
+QString showImage(const Settings& settings)
+{
+    const QString image = ImageReference::pattern(settings.registry(), settings.imageRepository());
+    Console::err(QStringLiteral("  Image of a deploy: %1 (%2)\n")
+                     .arg(image,
+                          settings.registry().isEmpty()
+                              ? QStringLiteral("no registry: each host builds it from the Dockerfile")
+                              : QStringLiteral("an experiment's own registry in parameters.json takes the place of "
+                                               "%1")
+                                    .arg(settings.registry())));
+    return image;
+}
+
+// The original Logistician's plain-text settings, offered for import before anything is asked.
+int offerOriginalImport(bool interactive, bool deleteOriginal)
+{
+    CredentialStore store;
+    if (const QString service = qEnvironmentVariable("LOGISTICIAN_KEYCHAIN_SERVICE"); !service.isEmpty())
+        store.setService(service);
+    return importOriginalConfig(interactive, deleteOriginal, &store);
+}
+
+// What became of each secret ("stored", "unchanged", "environment"), and the exit code when one failed.
+struct Secrets
+{
+    int code = 0;
+    QJsonObject credentials;
+};
+
+// Secrets: prompted without echo, or taken from the environment; into the keychain only.
+Secrets storeSecrets(bool interactive)
+{
+    CredentialStore store;
+    const QString service = qEnvironmentVariable("LOGISTICIAN_KEYCHAIN_SERVICE");
+    if (!service.isEmpty())
+        store.setService(service);
+    Console::err(QStringLiteral("\nCredentials (keychain service \"%1\"):\n").arg(store.service()));
+    Secrets out;
+    for (auto secret : { CredentialStore::Secret::RegistryPassword, CredentialStore::Secret::AwsAccessKeyId,
+                         CredentialStore::Secret::AwsSecretAccessKey }) {
+        const QString envName = CredentialStore::environmentVariable(secret);
+        QString value = qEnvironmentVariable(envName.toUtf8().constData());
+        const bool fromEnvironment = !value.isEmpty();
+        if (!fromEnvironment && interactive)
+            value = Console::prompt(QStringLiteral("  %1 (empty to keep)").arg(CredentialStore::label(secret)),
+                                    QString(), true);
+        const QString key = CredentialStore::keyName(secret).replace(QLatin1Char('-'), QLatin1Char('_'));
+        if (value.isEmpty()) {
+            Console::err(QStringLiteral("  %1: unchanged\n").arg(CredentialStore::label(secret)));
+            out.credentials.insert(key, QStringLiteral("unchanged"));
+            continue;
+        }
+        const auto reply = waitFor([&](CredentialStore::Callback cb) { store.write(secret, value, cb); });
+        if (reply.ok()) {
+            Console::err(QStringLiteral("  %1: stored in the keychain\n").arg(CredentialStore::label(secret)));
+            out.credentials.insert(key, QStringLiteral("stored"));
+        } else if (fromEnvironment
+                   && (reply.kind() == Result::Kind::Unavailable || reply.kind() == Result::Kind::Failed)) {
+            // CI: no keychain (QtKeychain reports a missing D-Bus as a plain failure), and
+            // none needed: the variable is read where it is used.
+            Console::err(QStringLiteral("  %1: not stored in the keychain; %2 will be used from the environment\n")
+                             .arg(CredentialStore::label(secret), envName));
+            out.credentials.insert(key, QStringLiteral("environment"));
+        } else {
+            out.code = Console::exitWith(
+                Result::failed(QStringLiteral("%1: %2").arg(CredentialStore::label(secret), reply.result.message())));
+            break;
+        }
+    }
+    return out;
+}
+
 } // namespace
+
+// The SSH key for machines, made when there is none; whether it existed before.
+ResultOf<bool> SetupVerb::ensureSshKey(const QString& keyPath)
+{
+    Console::err(QStringLiteral("\nSSH key:\n"));
+    if (QFileInfo::exists(keyPath)) {
+        SshKey::restrictPermissions(keyPath);
+        Console::err(QStringLiteral("  %1 (exists)\n").arg(keyPath));
+        return true;
+    }
+    QDir().mkpath(QFileInfo(keyPath).absolutePath());
+    Result made = runToEnd(SshKey::generateCommand(keyPath), QStringLiteral("ssh-keygen"));
+    if (made && !SshKey::restrictPermissions(keyPath))
+        made = Result::failed(QStringLiteral("cannot make it private to you"));
+    if (!made)
+        return Result::failed(QStringLiteral("could not create the SSH key %1: %2").arg(keyPath, made.message()));
+    Console::err(QStringLiteral("  %1 (created)\n").arg(keyPath));
+    return false;
+}
 
 int SetupVerb::execute(const QStringList& arguments)
 {
@@ -93,14 +186,8 @@ int SetupVerb::execute(const QStringList& arguments)
     if (!parser.isSet(skipTools))
         tools = checkTools();
 
-    // The original Logistician's plain-text settings, offered for import before anything is asked.
-    {
-        CredentialStore store;
-        if (const QString service = qEnvironmentVariable("LOGISTICIAN_KEYCHAIN_SERVICE"); !service.isEmpty())
-            store.setService(service);
-        if (const int code = importOriginalConfig(interactive, parser.isSet(deleteOriginal), &store); code != 0)
-            return code;
-    }
+    if (const int code = offerOriginalImport(interactive, parser.isSet(deleteOriginal)); code != 0)
+        return code;
 
     // Non-secret settings.
     Settings settings;
@@ -119,75 +206,13 @@ int SetupVerb::execute(const QStringList& arguments)
     setting(region, QStringLiteral("  Default AWS region"), settings.defaultRegion(), &Settings::setDefaultRegion);
     setting(instanceType, QStringLiteral("  Default EC2 instance type"), settings.defaultInstanceType(),
             &Settings::setDefaultInstanceType);
-    // The name deploy gives the image (ImageReference, as deploy makes it): pushed to the registry and pulled
-    // by the hosts; without one, each host builds it.
-    const QString image = ImageReference::pattern(settings.registry(), settings.imageRepository());
-    Console::err(QStringLiteral("  Image of a deploy: %1 (%2)\n")
-                     .arg(image,
-                          settings.registry().isEmpty()
-                              ? QStringLiteral("no registry: each host builds it from the Dockerfile")
-                              : QStringLiteral("an experiment's own registry in parameters.json takes the place of "
-                                               "%1")
-                                    .arg(settings.registry())));
-
-    // Secrets: prompted without echo, or taken from the environment; into the keychain only.
-    CredentialStore store;
-    const QString service = qEnvironmentVariable("LOGISTICIAN_KEYCHAIN_SERVICE");
-    if (!service.isEmpty())
-        store.setService(service);
-    Console::err(QStringLiteral("\nCredentials (keychain service \"%1\"):\n").arg(store.service()));
-    int secretsCode = 0;
-    QJsonObject credentials;
-    for (auto secret : { CredentialStore::Secret::RegistryPassword, CredentialStore::Secret::AwsAccessKeyId,
-                         CredentialStore::Secret::AwsSecretAccessKey }) {
-        const QString envName = CredentialStore::environmentVariable(secret);
-        QString value = qEnvironmentVariable(envName.toUtf8().constData());
-        const bool fromEnvironment = !value.isEmpty();
-        if (!fromEnvironment && interactive)
-            value = Console::prompt(QStringLiteral("  %1 (empty to keep)").arg(CredentialStore::label(secret)),
-                                    QString(), true);
-        const QString key = CredentialStore::keyName(secret).replace(QLatin1Char('-'), QLatin1Char('_'));
-        if (value.isEmpty()) {
-            Console::err(QStringLiteral("  %1: unchanged\n").arg(CredentialStore::label(secret)));
-            credentials.insert(key, QStringLiteral("unchanged"));
-            continue;
-        }
-        const auto reply = waitFor([&](CredentialStore::Callback cb) { store.write(secret, value, cb); });
-        if (reply.ok()) {
-            Console::err(QStringLiteral("  %1: stored in the keychain\n").arg(CredentialStore::label(secret)));
-            credentials.insert(key, QStringLiteral("stored"));
-        } else if (fromEnvironment
-                   && (reply.kind() == Result::Kind::Unavailable || reply.kind() == Result::Kind::Failed)) {
-            // CI: no keychain (QtKeychain reports a missing D-Bus as a plain failure), and
-            // none needed: the variable is read where it is used.
-            Console::err(QStringLiteral("  %1: not stored in the keychain; %2 will be used from the environment\n")
-                             .arg(CredentialStore::label(secret), envName));
-            credentials.insert(key, QStringLiteral("environment"));
-        } else {
-            secretsCode = Console::exitWith(
-                Result::failed(QStringLiteral("%1: %2").arg(CredentialStore::label(secret), reply.result.message())));
-            break;
-        }
-    }
-
-    // The SSH key for machines.
+    const QString image = showImage(settings);
+    const Secrets secrets = storeSecrets(interactive);
     const QString keyPath = SshKey::privateKeyPath();
-    Console::err(QStringLiteral("\nSSH key:\n"));
-    const bool keyExisted = QFileInfo::exists(keyPath);
-    if (keyExisted) {
-        SshKey::restrictPermissions(keyPath);
-        Console::err(QStringLiteral("  %1 (exists)\n").arg(keyPath));
-    } else {
-        QDir().mkpath(QFileInfo(keyPath).absolutePath());
-        Result made = runToEnd(SshKey::generateCommand(keyPath), QStringLiteral("ssh-keygen"));
-        if (made && !SshKey::restrictPermissions(keyPath))
-            made = Result::failed(QStringLiteral("cannot make it private to you"));
-        if (!made)
-            return Console::exitWith(
-                Result::failed(QStringLiteral("could not create the SSH key %1: %2").arg(keyPath, made.message())));
-        Console::err(QStringLiteral("  %1 (created)\n").arg(keyPath));
-    }
-    if (secretsCode == 0 && parser.isSet(json))
+    const auto keyExisted = ensureSshKey(keyPath);
+    if (!keyExisted)
+        return Console::exitWith(keyExisted.error());
+    if (secrets.code == 0 && parser.isSet(json))
         Console::printJson({ { QStringLiteral("verb"), name() },
                              { QStringLiteral("exit_code"), 0 },
                              { QStringLiteral("error"), QJsonValue() },
@@ -198,9 +223,9 @@ int SetupVerb::execute(const QStringList& arguments)
                              { QStringLiteral("image"), image },
                              { QStringLiteral("aws_region"), settings.defaultRegion() },
                              { QStringLiteral("aws_instance_type"), settings.defaultInstanceType() },
-                             { QStringLiteral("credentials"), credentials },
+                             { QStringLiteral("credentials"), secrets.credentials },
                              { QStringLiteral("ssh_key"), keyPath },
-                             { QStringLiteral("ssh_key_created"), !keyExisted },
+                             { QStringLiteral("ssh_key_created"), !*keyExisted },
                              { QStringLiteral("tools"), tools } });
-    return secretsCode;
+    return secrets.code;
 }

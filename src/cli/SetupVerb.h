@@ -14,4 +14,8 @@ public:
                               "variables AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and LOGISTICIAN_REGISTRY_PASSWORD.");
     }
     int execute(const QStringList& arguments) override;
+
+private:
+    // The SSH key for machines, made when there is none; whether it existed before.
+    static ResultOf<bool> ensureSshKey(const QString& keyPath);
 };

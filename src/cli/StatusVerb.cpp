@@ -134,7 +134,7 @@ int StatusVerb::execute(const QStringList& arguments)
     if (parser.isSet(watch)) // the same few commands every round would bury the table
         QObject::disconnect(CommandLog::instance(), &CommandLog::commandStarted, nullptr, nullptr);
     for (;;) {
-        const int code = DeployVerb::await(deployment, [&] { deployment.refreshStatus(); });
+        const int code = DeployVerb::await(deployment, [&] { deployment.refreshStatus(); }).code;
         if (code == 2)
             return code;
         if (clearScreen)

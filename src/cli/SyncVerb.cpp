@@ -37,8 +37,6 @@ int SyncVerb::execute(const QStringList& arguments)
     if (const Result loaded = openDeployment(parser, &opened); !loaded)
         return Console::exitWith(loaded);
     Deployment& deployment = *opened;
-    QString message;
-    const int code = DeployVerb::await(
-        deployment, [&] { deployment.sync(options); }, &message);
-    return reportDeployment(deployment, code, message);
+    const DeployVerb::Awaited synced = DeployVerb::await(deployment, [&] { deployment.sync(options); });
+    return reportDeployment(deployment, synced.code, synced.message);
 }

@@ -9,6 +9,7 @@
 #include "Wait.h"
 #include "deploy/Deployment.h"
 #include "deploy/LabelledContainers.h"
+#include "deploy/MachineInventory.h"
 #include "deploy/Orphans.h"
 #include "deploy/ResultsStore.h"
 #include "deploy/ResultsStoreSync.h"
@@ -131,9 +132,8 @@ int TerminateVerb::execute(const QStringList& arguments)
         if (isPath && !entries.isEmpty())
             name = entries.first().state.experiment;
         if (isPath && name.isEmpty() && QFileInfo::exists(target + QStringLiteral("/parameters.json"))) {
-            Experiment experiment;
-            if (Experiment::open(target, &experiment))
-                name = experiment.parameters().experimentName();
+            if (const auto experiment = Experiment::open(target))
+                name = experiment->parameters().experimentName();
         }
         if (isPath && name.isEmpty() && entries.isEmpty())
             return Console::exitWith(Result::badInput(
@@ -194,9 +194,9 @@ int TerminateVerb::execute(const QStringList& arguments)
         if (!DeployVerb::confirm(question))
             return Console::exitWith(Result::cancelled(QString()));
     }
-    QString message;
-    int code = DeployVerb::await(
-        deployment, [&] { deployment.terminate(options); }, &message);
+    const DeployVerb::Awaited terminated = DeployVerb::await(deployment, [&] { deployment.terminate(options); });
+    QString message = terminated.message;
+    int code = terminated.code;
     if (code == 0 && parser.isSet(deleteStoreOption)) {
         if (const Result deleted = deleteStore(deployment.experiment().parameters(), s.backend, parser.isSet(yes));
             !deleted) {
@@ -209,11 +209,14 @@ int TerminateVerb::execute(const QStringList& arguments)
     return reportDeployment(deployment, code, message);
 }
 
-int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries, const QString& experiment,
-                                    const QString& localDocker, const TerminateOptions& options, bool yes)
+namespace {
+
+// What an experiment left: Orphans::find, and the clouds by their machines' tags (with the project folder and its
+// index entry gone, no state names them).
+Orphans::Found findOrphans(const QList<DeploymentIndex::Entry>& entries, const QString& experiment,
+                           const QString& localDocker)
 {
     Orphans::Found found = Orphans::find(entries, experiment, localDocker);
-    // And EC2, by the instances' tags: with the project folder and its index entry gone, no state names them.
     QObject owner;
     for (MachineInventory* inventory : BackendRegistry::inventories(&owner)) {
         Wait::forSignal(inventory, &MachineInventory::finished, [&] { inventory->find(experiment); });
@@ -221,6 +224,34 @@ int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries
             Console::err(QStringLiteral("logistician: %1\n").arg(inventory->error()));
         found.setEc2(*inventory);
     }
+    return found;
+}
+
+// The termination's steps as they happen, on stderr, for as long as context lives.
+void showProgress(Orphans::Termination& termination, QObject& context, const QString& experiment)
+{
+    QObject::connect(&termination, &Orphans::Termination::terminating, &context,
+                     [&](const Orphans::Report::Deployment& d) {
+                         Console::err(QStringLiteral("terminating the %1 deployment of %2 (commit %3) from %4\n")
+                                          .arg(d.backend, experiment, d.commit.left(12), d.experimentDir));
+                     });
+    QObject::connect(&termination, &Orphans::Termination::progress, &context,
+                     [](const QString& message) { Console::err(QStringLiteral("logistician: %1\n").arg(message)); });
+    QObject::connect(&termination, &Orphans::Termination::deploymentFinished, &context,
+                     [](int code, const QString& message) {
+                         if (code != 0 && !message.isEmpty())
+                             Console::error(message);
+                         else if (!message.isEmpty())
+                             Console::err(QStringLiteral("logistician: %1\n").arg(message));
+                     });
+}
+
+} // namespace
+
+int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries, const QString& experiment,
+                                    const QString& localDocker, const TerminateOptions& options, bool yes)
+{
+    const Orphans::Found found = findOrphans(entries, experiment, localDocker);
     QJsonArray hostsNotAsked;
     for (const Orphans::HostProblem& h : found.hostsNotAsked) {
         Console::err(QStringLiteral("logistician: %1 was not asked for containers: %2\n").arg(h.host, h.error));
@@ -274,20 +305,7 @@ int TerminateVerb::terminateOrphans(const QList<DeploymentIndex::Entry>& entries
     // The core's Termination (Orphans): each deployment of the index terminated as usual, then the leftovers.
     Orphans::Termination termination(found, options);
     QObject context; // ends these connections with the wait
-    QObject::connect(&termination, &Orphans::Termination::terminating, &context,
-                     [&](const Orphans::Report::Deployment& d) {
-                         Console::err(QStringLiteral("terminating the %1 deployment of %2 (commit %3) from %4\n")
-                                          .arg(d.backend, experiment, d.commit.left(12), d.experimentDir));
-                     });
-    QObject::connect(&termination, &Orphans::Termination::progress, &context,
-                     [](const QString& message) { Console::err(QStringLiteral("logistician: %1\n").arg(message)); });
-    QObject::connect(&termination, &Orphans::Termination::deploymentFinished, &context,
-                     [](int code, const QString& message) {
-                         if (code != 0 && !message.isEmpty())
-                             Console::error(message);
-                         else if (!message.isEmpty())
-                             Console::err(QStringLiteral("logistician: %1\n").arg(message));
-                     });
+    showProgress(termination, context, experiment);
     // Its commands are echoed as every command is (CommandRunner::runAndWait, the command log).
     Wait::forSignal(&termination, &Orphans::Termination::finished, [&] { termination.start(); });
     const Orphans::Report& r = termination.report();

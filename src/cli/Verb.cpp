@@ -254,7 +254,11 @@ Result Verb::openExperiment(const QCommandLineParser& parser, Experiment* experi
         return Result::badInput(
             QStringLiteral("%1: one experiment folder at most, got %2").arg(name()).arg(positional.size()));
     const QString dir = positional.isEmpty() ? QDir::currentPath() : positional.first();
-    return Experiment::open(dir, experiment);
+    auto opened = Experiment::open(dir);
+    if (!opened)
+        return opened.error();
+    *experiment = opened.take();
+    return Result::ok();
 }
 
 Result Verb::runToEnd(const Command& command, const QString& what, Output output)

@@ -10,7 +10,7 @@ namespace Docker {
 
 QStringList programWords(const QString& dockerSetting)
 {
-    QStringList words = ShellWords::split(dockerSetting).value_or(QStringList());
+    QStringList words = ShellWords::split(dockerSetting).valueOr(QStringList());
     if (words.isEmpty())
         words << QStringLiteral("docker");
     for (QString& word : words) {
@@ -24,7 +24,7 @@ QString gpusFor(const QString& dockerSetting, const QString& gpus)
 {
     if (!gpus.isEmpty())
         return gpus;
-    const QStringList words = ShellWords::split(dockerSetting).value_or(QStringList());
+    const QStringList words = ShellWords::split(dockerSetting).valueOr(QStringList());
     return words.contains(QStringLiteral("nvidia-docker")) ? QStringLiteral("all") : QString();
 }
 

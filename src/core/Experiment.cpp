@@ -6,7 +6,7 @@
 #include <QDir>
 #include <QFileInfo>
 
-Result Experiment::open(const QString& dir, Experiment* experiment)
+ResultOf<Experiment> Experiment::open(const QString& dir)
 {
     const QFileInfo info(dir);
     if (!info.isDir())
@@ -18,23 +18,26 @@ Result Experiment::open(const QString& dir, Experiment* experiment)
                                                "with `logistician create NAME`)")
                                     .arg(absolute));
 
-    Result error;
-    auto params = Parameters::load(paramsPath, &error);
+    auto params = Parameters::load(paramsPath);
     if (!params)
-        return error;
+        return params.error();
 
-    Result gitError;
-    auto repo = GitRepository::discover(absolute, &gitError);
-    if (!repo)
-        return Result::badInput(gitError.message() + QStringLiteral("; an experiment must live in a Git working tree"));
+    auto discovered = GitRepository::discover(absolute);
+    if (!discovered)
+        return Result::badInput(discovered.message()
+                                + QStringLiteral("; an experiment must live in a Git working tree"));
+    const auto repo = discovered.take();
 
-    experiment->m_dir = absolute;
-    experiment->m_gitRoot = QDir(repo->workdir()).canonicalPath();
+    Experiment experiment;
+    experiment.m_dir = absolute;
+    experiment.m_gitRoot = QDir(repo->workdir()).canonicalPath();
     // The original Logistician mounted the Git top level; its Dockerfiles name their files from there.
-    experiment->m_projectRoot
-        = params->isOriginalStyle() ? experiment->m_gitRoot : findProjectRoot(absolute, experiment->m_gitRoot);
-    experiment->m_parameters = *params;
-    return refuseProgramInProject(*experiment, paramsPath);
+    experiment.m_projectRoot
+        = params->isOriginalStyle() ? experiment.m_gitRoot : findProjectRoot(absolute, experiment.m_gitRoot);
+    experiment.m_parameters = *params;
+    if (const Result refused = refuseProgramInProject(experiment, paramsPath); !refused)
+        return refused;
+    return experiment;
 }
 
 Result Experiment::refuseProgramInProject(const Experiment& experiment, const QString& paramsPath)

@@ -13,7 +13,7 @@ class Experiment
 public:
     // Loads dir/parameters.json and finds the project; a bad file or a folder
     // outside a Git working tree is bad input.
-    static Result open(const QString& dir, Experiment* experiment);
+    static ResultOf<Experiment> open(const QString& dir);
 
     QString dir() const { return m_dir; }
     QString parametersPath() const;

@@ -30,11 +30,12 @@ QStringList ExperimentCreator::templates()
         .entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
 }
 
-QString ExperimentCreator::projectRootFor(const QString& dir, Result* error)
+ResultOf<QString> ExperimentCreator::projectRootFor(const QString& dir)
 {
-    auto repo = GitRepository::discover(dir, error);
-    if (!repo)
-        return QString();
+    auto discovered = GitRepository::discover(dir);
+    if (!discovered)
+        return discovered.error();
+    const auto repo = discovered.take();
     const QString gitRoot = QDir(repo->workdir()).canonicalPath();
     QDir d(QDir(dir).canonicalPath());
     while (true) {
@@ -62,8 +63,7 @@ Result ExperimentCreator::checkName(const QString& projectRoot, const QString& n
             QStringLiteral("%1 already exists; not overwriting it").arg(experiments.filePath(name)));
     const QStringList dirs = experiments.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString& dir : dirs) {
-        Result ignored;
-        const auto params = Parameters::load(experiments.filePath(dir) + QStringLiteral("/parameters.json"), &ignored);
+        const auto params = Parameters::load(experiments.filePath(dir) + QStringLiteral("/parameters.json"));
         if (params && params->experimentName().compare(name, Qt::CaseInsensitive) == 0)
             return Result::badInput(
                 QStringLiteral("experiment name \"%1\" is already used by %2").arg(name, experiments.filePath(dir)));
@@ -84,10 +84,9 @@ Result ExperimentCreator::create(const Options& options, QString* experimentDir,
         return Result::badInput(QStringLiteral("no template \"%1\"; available: %2")
                                     .arg(options.templateName, templates().join(QStringLiteral(", "))));
 
-    Result paramsError;
-    auto params = Parameters::load(templateDir + QStringLiteral("/parameters.json"), &paramsError);
+    auto params = Parameters::load(templateDir + QStringLiteral("/parameters.json"));
     if (!params)
-        return Result::failed(QStringLiteral("broken template: ") + paramsError.message());
+        return Result::failed(QStringLiteral("broken template: ") + params.message());
     params->setExperimentName(options.name);
     if (!options.command.isEmpty())
         params->setExperimentCommand(options.command);

@@ -42,5 +42,5 @@ public:
     static QStringList templates();
     // The folder `create` should use when run from dir: the nearest enclosing
     // folder with an experiments/ subfolder, else the Git root.
-    static QString projectRootFor(const QString& dir, Result* error = nullptr);
+    static ResultOf<QString> projectRootFor(const QString& dir);
 };

@@ -60,11 +60,10 @@ LocalRun::~LocalRun()
 Result LocalRun::validate() const
 {
     const Parameters& params = m_experiment.parameters();
-    QString splitError;
-    const auto commandWords = ShellWords::split(params.experimentCommand(), &splitError);
+    const auto commandWords = ShellWords::split(params.experimentCommand());
     if (!commandWords)
         return Result::badInput(
-            QStringLiteral("%1: experiment_command: %2").arg(m_experiment.parametersPath(), splitError));
+            QStringLiteral("%1: experiment_command: %2").arg(m_experiment.parametersPath(), commandWords.message()));
     if (commandWords->isEmpty() && !m_options.interactiveShell && !params.isOriginalStyle())
         return Result::badInput(QStringLiteral("%1: experiment_command is empty; set the command to run")
                                     .arg(m_experiment.parametersPath()));
@@ -80,10 +79,10 @@ Result LocalRun::validate() const
     }
     if (!QFileInfo::exists(m_experiment.dockerfilePath()))
         return Result::badInput(QStringLiteral("%1: no Dockerfile").arg(m_experiment.dockerfilePath()));
-    Result gitError;
-    auto repo = GitRepository::discover(m_experiment.dir(), &gitError);
-    if (!repo)
-        return gitError;
+    auto discovered = GitRepository::discover(m_experiment.dir());
+    if (!discovered)
+        return discovered.error();
+    const auto repo = discovered.take();
     if (m_options.clone && repo->headCommit().isEmpty())
         return Result::badInput(QStringLiteral("--clone needs a commit, and %1 has none yet").arg(repo->workdir()));
     return Result::ok();
@@ -123,14 +122,31 @@ Result LocalRun::prepareFiles()
     const Result valid = validate();
     if (!valid)
         return valid;
-    const Parameters& params = m_experiment.parameters();
-    const QStringList commandWords = *ShellWords::split(params.experimentCommand());
-    auto repo = GitRepository::discover(m_experiment.dir());
+    auto repo = GitRepository::discover(m_experiment.dir()).valueOr(nullptr);
     const QString commit = repo->headCommit();
     // Before the run's own folder exists: files of the experiment not committed yet count, ignored ones do not.
     const bool dirty = !m_options.clone && repo->isDirty(m_experiment.dir());
+    const auto projectDir = projectFolder(*repo, commit);
+    if (!projectDir)
+        return projectDir.error();
+    const auto name = makeDataDir();
+    if (!name)
+        return name.error();
+    const Docker::RunSpec spec = runSpec(*projectDir, *name);
+    m_docker = spec.docker;
+    m_containerName = spec.name;
+    m_command = Docker::run(spec);
+    if (m_experiment.parameters().isOriginalStyle())
+        m_command.environment.insert(QStringLiteral("OPTIONS"), m_options.optionsText);
+    qCDebug(lcDocker) << "local run of" << spec.image << "as" << spec.name << "with its data in" << m_dataDir;
+    recordConfig(spec, commit, dirty);
+    writeConfig();
+    return Result::ok();
+}
 
-    QString projectDir = m_experiment.projectRoot();
+ResultOf<QString> LocalRun::projectFolder(GitRepository& repo, const QString& commit)
+{
+    const Parameters& params = m_experiment.parameters();
     if (m_options.clone) {
         m_cloneDir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/logistician-clone-XXXXXX"));
         if (!m_cloneDir->isValid())
@@ -138,14 +154,18 @@ Result LocalRun::prepareFiles()
                 QStringLiteral("cannot create a temporary folder: %1").arg(m_cloneDir->errorString()));
         const QString sub = QDir(m_experiment.gitRoot()).relativeFilePath(m_experiment.projectRoot());
         // The original's CMD runs `git log -1` in /project: there it gets a repository at the commit.
-        const Result exported = params.isOriginalStyle() ? repo->exportRepository(commit, m_cloneDir->path())
-                                                         : repo->exportTree(commit, sub, m_cloneDir->path());
+        const Result exported = params.isOriginalStyle() ? repo.exportRepository(commit, m_cloneDir->path())
+                                                         : repo.exportTree(commit, sub, m_cloneDir->path());
         if (!exported)
             return Result::failed(
                 QStringLiteral("cannot export commit %1: %2").arg(commit.left(12), exported.message()));
-        projectDir = m_cloneDir->path();
+        return m_cloneDir->path();
     }
+    return m_experiment.projectRoot();
+}
 
+ResultOf<QString> LocalRun::makeDataDir()
+{
     // A fresh folder per run, named by time so runs sort and never collide.
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
     // Shell sessions get their own prefix so they do not show up as runs.
@@ -158,7 +178,12 @@ Result LocalRun::prepareFiles()
         if (!QDir().mkpath(m_dataDir + QLatin1Char('/') + QLatin1String(sub)))
             return Result::failed(QStringLiteral("cannot create %1/%2").arg(m_dataDir, QLatin1String(sub)));
     }
+    return name;
+}
 
+Docker::RunSpec LocalRun::runSpec(const QString& projectDir, const QString& name) const
+{
+    const Parameters& params = m_experiment.parameters();
     Docker::RunSpec spec;
     spec.docker = params.localDockerCommand();
     spec.image = m_experiment.imageTag();
@@ -175,14 +200,12 @@ Result LocalRun::prepareFiles()
     spec.name = QStringLiteral("logistician-%1-%2-%3")
                     .arg(params.experimentName().toLower(), name)
                     .arg(QRandomGenerator::global()->generate() & 0xffffff, 6, 16, QLatin1Char('0'));
-    m_docker = spec.docker;
-    m_containerName = spec.name;
     if (m_options.interactiveShell) {
         spec.interactive = true;
         spec.tty = m_options.tty;
         spec.command = { QStringLiteral("bash") };
     } else {
-        spec.command = commandWords;
+        spec.command = *ShellWords::split(params.experimentCommand());
         spec.arguments = m_options.arguments;
     }
     if (params.isOriginalStyle() && !m_options.interactiveShell) {
@@ -191,11 +214,12 @@ Result LocalRun::prepareFiles()
         spec.arguments.clear();
         spec.environment << QStringLiteral("OPTIONS") << OriginalStyle::gitEnvironment();
     }
-    m_command = Docker::run(spec);
-    if (params.isOriginalStyle())
-        m_command.environment.insert(QStringLiteral("OPTIONS"), m_options.optionsText);
-    qCDebug(lcDocker) << "local run of" << spec.image << "as" << spec.name << "with its data in" << m_dataDir;
+    return spec;
+}
 
+void LocalRun::recordConfig(const Docker::RunSpec& spec, const QString& commit, bool dirty)
+{
+    const Parameters& params = m_experiment.parameters();
     m_config = QJsonObject {
         { QStringLiteral("experiment_name"), params.experimentName() },
         { QStringLiteral("commit"), commit },
@@ -230,8 +254,6 @@ Result LocalRun::prepareFiles()
         m_provenance.recordedAt = m_config.value(QStringLiteral("started")).toString();
         m_provenance.startedAt = m_provenance.recordedAt;
     }
-    writeConfig();
-    return Result::ok();
 }
 
 void LocalRun::start()

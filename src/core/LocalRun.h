@@ -2,6 +2,7 @@
 #pragma once
 
 #include "CommandRunner.h"
+#include "Docker.h"
 #include "Experiment.h"
 #include "Result.h"
 #include "deploy/Provenance.h"
@@ -90,6 +91,12 @@ private:
     void onFinished(int exitCode, const QString& error);
     void writeConfig();
     Result prepareFiles(); // thread-safe: creates no QObject
+    // prepareFiles' steps: the folder mounted at /project (with clone, the commit exported into a temporary
+    // one), the run's own data folder (its name), the docker run, and the run's config/ and provenance.
+    ResultOf<QString> projectFolder(class GitRepository& repo, const QString& commit);
+    ResultOf<QString> makeDataDir();
+    Docker::RunSpec runSpec(const QString& projectDir, const QString& name) const;
+    void recordConfig(const Docker::RunSpec& spec, const QString& commit, bool dirty);
     void openOutputLog();
     void stopContainer();
 

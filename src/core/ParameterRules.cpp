@@ -47,9 +47,8 @@ QString condition(const QString& text)
 {
     if (QString problem = controlProblem(text); !problem.isEmpty())
         return problem;
-    QString error;
-    if (!ShellWords::split(text, &error))
-        return error;
+    if (const auto words = ShellWords::split(text); !words)
+        return words.message();
     return QString();
 }
 
@@ -95,10 +94,9 @@ QString dockerCommand(const QString& text)
 {
     const QString expected = QStringLiteral("must be docker, nvidia-docker or podman (by name or absolute path, "
                                             "optionally after sudo)");
-    QString error;
-    auto words = ShellWords::split(text, &error);
+    auto words = ShellWords::split(text);
     if (!words)
-        return error;
+        return words.message();
     if (words->isEmpty())
         return QString(); // unset: docker
     if (words->size() == 2 && words->first() == QLatin1String("sudo"))

@@ -99,16 +99,13 @@ Parameters::Parameters(const QJsonObject& json)
 {
 }
 
-std::optional<Parameters> Parameters::parse(const QByteArray& text, const QString& fileName, Result* error)
+ResultOf<Parameters> Parameters::parse(const QByteArray& text, const QString& fileName)
 {
     JsonLocator locator(text);
-    auto fail = [&](int offset, const QString& message) -> std::optional<Parameters> {
-        if (error) {
-            SourceLocation where { fileName };
-            locator.lineColumn(qMax(0, offset), &where.line, &where.column);
-            *error = Result::badInput(message, where);
-        }
-        return std::nullopt;
+    auto fail = [&](int offset, const QString& message) -> ResultOf<Parameters> {
+        SourceLocation where { fileName };
+        locator.lineColumn(qMax(0, offset), &where.line, &where.column);
+        return Result::badInput(message, where);
     };
 
     QJsonParseError parseError;
@@ -150,12 +147,10 @@ std::optional<Parameters> Parameters::parse(const QByteArray& text, const QStrin
     return parameters;
 }
 
-std::optional<Parameters> Parameters::load(const QString& path, Result* error)
+ResultOf<Parameters> Parameters::load(const QString& path)
 {
-    auto fail = [&](const QString& message) -> std::optional<Parameters> {
-        if (error)
-            *error = Result::badInput(message, SourceLocation { path });
-        return std::nullopt;
+    auto fail = [&](const QString& message) -> ResultOf<Parameters> {
+        return Result::badInput(message, SourceLocation { path });
     };
     // Opened without blocking and checked on the open descriptor: a FIFO would
     // hang every verb in open() or read(), and a device such as /dev/zero (a
@@ -184,7 +179,7 @@ std::optional<Parameters> Parameters::load(const QString& path, Result* error)
     const QByteArray text = file.read(MaxFileSize + 1);
     if (text.size() > MaxFileSize)
         return fail(QStringLiteral("larger than %1 MB; not a parameters file").arg(MaxFileSize / (1024 * 1024)));
-    return parse(text, path, error);
+    return parse(text, path);
 }
 
 QByteArray Parameters::toJson() const

@@ -31,9 +31,9 @@ public:
     // Parses and validates against ParameterSchema; fileName is used in error messages only. Pure: no
     // file or environment is touched. An error is BadInput located in the file,
     // its message "parameters.json:7:15: experiment_conditions must be a list of strings".
-    static std::optional<Parameters> parse(const QByteArray& text, const QString& fileName, Result* error);
+    static ResultOf<Parameters> parse(const QByteArray& text, const QString& fileName);
     // Refuses anything but a regular file (after symlinks) of at most MaxFileSize, then parses.
-    static std::optional<Parameters> load(const QString& path, Result* error);
+    static ResultOf<Parameters> load(const QString& path);
     // Atomic: the old file stays intact unless the new one is complete.
     Result save(const QString& path) const;
     // The text loaded with only the changed values rewritten; a Parameters not read from text is written anew.

@@ -2,6 +2,9 @@
 #pragma once
 
 #include <QString>
+#include <optional>
+#include <type_traits>
+#include <utility>
 
 // Where in a file an error was found; a line of 0 names the file only.
 struct SourceLocation
@@ -100,4 +103,59 @@ private:
     Kind m_kind = Kind::Ok;
     QString m_what;
     SourceLocation m_location;
+};
+
+// What a step made, or why it could not: the value form of Result (C++ has no
+// class and class template of one name, so Result stays the form without a
+// value). Built from a T (success) or from a Result that is not Ok (the error,
+// with its kind and location); there is no out-parameter. T may be move-only:
+//   ResultOf<Experiment> opened = Experiment::open(dir);
+//   if (!opened)
+//       return opened.error();
+//   Experiment experiment = opened.take();
+template<typename T> class ResultOf
+{
+public:
+    // A value: a T, or anything a T is made from (a QJsonValue for a std::optional<QJsonValue>).
+    template<typename U = T,
+             typename = std::enable_if_t<
+                 std::is_constructible_v<
+                     T, U&&> && !std::is_same_v<std::decay_t<U>, Result> && !std::is_same_v<std::decay_t<U>, ResultOf>>>
+    ResultOf(U&& value)
+        : m_value(std::in_place, std::forward<U>(value))
+    {
+    }
+    // An error; an Ok Result without a value is a programming error and turns
+    // into Failed so that value() is never reached without one.
+    ResultOf(const Result& error)
+        : m_error(error.isOk() ? Result::failed(QStringLiteral("no value")) : error)
+    {
+    }
+
+    bool isOk() const { return m_value.has_value(); }
+    explicit operator bool() const { return isOk(); }
+    // Ok when there is a value, else the error.
+    const Result& error() const { return m_error; }
+    Result::Kind kind() const { return m_error.kind(); }
+    QString message() const { return m_error.message(); }
+    int exitCode() const { return m_error.exitCode(); }
+
+    // The value; only when isOk().
+    T& value() & { return *m_value; }
+    const T& value() const& { return *m_value; }
+    T&& value() && { return std::move(*m_value); }
+    T& operator*() & { return *m_value; }
+    const T& operator*() const& { return *m_value; }
+    T&& operator*() && { return std::move(*m_value); }
+    T* operator->() { return &*m_value; }
+    const T* operator->() const { return &*m_value; }
+    // Moves the value out (for move-only T); only when isOk().
+    T take() { return std::move(*m_value); }
+    // The value, or fallback when there is an error.
+    T valueOr(T fallback) const& { return m_value ? *m_value : std::move(fallback); }
+    T valueOr(T fallback) && { return m_value ? std::move(*m_value) : std::move(fallback); }
+
+private:
+    std::optional<T> m_value;
+    Result m_error;
 };

@@ -86,16 +86,14 @@ void Settings::migrateLegacyGuiFile()
         QFile::remove(legacyPath);
 }
 
-bool Settings::save(QString* error)
+Result Settings::save()
 {
     m_store.sync();
     if (m_store.status() == QSettings::NoError)
-        return true;
-    if (error)
-        *error = m_store.status() == QSettings::AccessError
-            ? QStringLiteral("cannot write %1").arg(filePath())
-            : QStringLiteral("%1 is not a settings file Logistician can read").arg(filePath());
-    return false;
+        return Result::ok();
+    if (m_store.status() == QSettings::AccessError)
+        return Result::failed(QStringLiteral("cannot write %1").arg(filePath()));
+    return Result::badInput(QStringLiteral("%1 is not a settings file Logistician can read").arg(filePath()));
 }
 
 QString Settings::registry() const

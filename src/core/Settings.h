@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "Result.h"
+
 #include <QByteArray>
 #include <QSettings>
 #include <QString>
@@ -67,8 +69,8 @@ public:
     bool setupDone() const; // the setup wizard was finished once
     void setSetupDone(bool done);
 
-    // Writes the changes now; false, with the reason in *error, when the file could not be written.
-    bool save(QString* error = nullptr);
+    // Writes the changes now; an error naming the file when it could not be written.
+    Result save();
 
 private:
     void migrateLegacyGuiFile();

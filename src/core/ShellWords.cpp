@@ -3,7 +3,7 @@
 
 namespace ShellWords {
 
-std::optional<QStringList> split(const QString& text, QString* error)
+ResultOf<QStringList> split(const QString& text)
 {
     QStringList words;
     QString current;
@@ -47,9 +47,7 @@ std::optional<QStringList> split(const QString& text, QString* error)
                 inWord = true;
             } else if (c == QLatin1Char('\\')) {
                 if (i + 1 >= text.size()) {
-                    if (error)
-                        *error = QStringLiteral("trailing backslash");
-                    return std::nullopt;
+                    return Result::badInput(QStringLiteral("trailing backslash"));
                 }
                 ++i;
                 if (text.at(i) != QLatin1Char('\n')) {
@@ -70,10 +68,8 @@ std::optional<QStringList> split(const QString& text, QString* error)
         }
     }
     if (quote != Quote::None) {
-        if (error)
-            *error = quote == Quote::Single ? QStringLiteral("unbalanced single quote")
-                                            : QStringLiteral("unbalanced double quote");
-        return std::nullopt;
+        return Result::badInput(quote == Quote::Single ? QStringLiteral("unbalanced single quote")
+                                                       : QStringLiteral("unbalanced double quote"));
     }
     if (inWord)
         words << current;

@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "Result.h"
+
 #include <QString>
 #include <QStringList>
-#include <optional>
 
 // POSIX shell word rules without expansion: quotes and backslashes group and
 // escape, nothing is ever evaluated. Used for `-o ARGS`, condition strings and
 // the experiment command, and to quote commands for display.
 namespace ShellWords {
 
-// Splits text into words; nullopt with *error set on an unbalanced quote or a
+// Splits text into words; BadInput saying what on an unbalanced quote or a
 // trailing backslash.
-std::optional<QStringList> split(const QString& text, QString* error = nullptr);
+ResultOf<QStringList> split(const QString& text);
 
 // Quotes one word so that a POSIX shell reads it back unchanged.
 QString quote(const QString& word);

@@ -137,9 +137,12 @@ CommitDialog::~CommitDialog()
 CommitDialog::Status CommitDialog::readStatus(const QString& dir)
 {
     Status status;
-    auto repo = GitRepository::discover(dir, &status.result);
-    if (!repo)
+    auto discovered = GitRepository::discover(dir);
+    if (!discovered) {
+        status.result = discovered.error();
         return status;
+    }
+    const auto repo = discovered.take();
     status.root = QDir(repo->workdir()).canonicalPath();
     status.head = repo->headCommit();
     status.branch = repo->headBranch();
@@ -242,9 +245,8 @@ void CommitDialog::commit()
                 return outcome;
         }
         // Opened afresh: a repository opened before the identity was saved would not see it.
-        auto repo = GitRepository::discover(dir, &outcome.result);
-        if (repo)
-            outcome.result = repo->commitPaths(paths, message, &outcome.commit);
+        auto repo = GitRepository::discover(dir);
+        outcome.result = repo ? (*repo)->commitPaths(paths, message, &outcome.commit) : repo.error();
         return outcome;
     }));
     updateButtons();

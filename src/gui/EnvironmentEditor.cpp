@@ -155,18 +155,15 @@ void EnvironmentEditor::load(const QString& dockerfilePath)
     m_pathLabel->setFullText(file.exists() ? dockerfilePath : tr("%1 (new; created when saved)").arg(dockerfilePath));
 }
 
-bool EnvironmentEditor::save(QString* error)
+Result EnvironmentEditor::save()
 {
     QSaveFile file(m_path);
     const QByteArray content = m_editor->toPlainText().toUtf8();
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size() || !file.commit()) {
-        if (error)
-            *error = tr("%1: cannot save: %2").arg(m_path, file.errorString());
-        return false;
-    }
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size() || !file.commit())
+        return Result::failed(tr("%1: cannot save: %2").arg(m_path, file.errorString()));
     m_editor->document()->setModified(false);
     m_pathLabel->setText(m_path);
-    return true;
+    return Result::ok();
 }
 
 bool EnvironmentEditor::isModified() const

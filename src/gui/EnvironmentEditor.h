@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "Result.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -18,7 +20,7 @@ public:
 
     // Reads the file; a missing file starts empty and is created on save.
     void load(const QString& dockerfilePath);
-    bool save(QString* error);
+    Result save();
     bool isModified() const;
     QString path() const { return m_path; }
     QPlainTextEdit* editor() const { return m_editor; }

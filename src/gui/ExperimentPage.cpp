@@ -31,11 +31,10 @@ ExperimentPage::ExperimentPage(QWidget* parent)
     connect(m_ui->conditionsTab, &ConditionsEditor::modifiedChanged, this, &ExperimentPage::modifiedChanged);
     connect(m_ui->environmentTab, &EnvironmentEditor::modifiedChanged, this, &ExperimentPage::modifiedChanged);
     auto saveNow = [this] {
-        QString error;
-        if (save(&error))
+        if (const Result saved = save())
             Q_EMIT statusMessage(tr("Saved %1").arg(m_name));
         else
-            Q_EMIT statusMessage(error);
+            Q_EMIT statusMessage(saved.message());
     };
     connect(m_ui->conditionsTab, &ConditionsEditor::saveRequested, this, saveNow);
     connect(m_ui->conditionsTab, &ConditionsEditor::parameterGridEdited, this,
@@ -166,8 +165,8 @@ bool ExperimentPage::reload()
     m_ui->environmentTab->load(m_dir + QStringLiteral("/Dockerfile"));
     m_ui->runsTab->setExperimentDir(m_dir);
 
-    Experiment experiment;
-    const Result opened = Experiment::open(m_dir, &experiment);
+    const auto opened = Experiment::open(m_dir);
+    const Experiment experiment = opened.valueOr(Experiment());
     m_loaded = opened.isOk();
     if (!m_loaded) {
         m_loadError = opened.message();
@@ -272,44 +271,32 @@ void ExperimentPage::updateRunConditions()
     m_ui->runsTab->setConditions(m_ui->conditionsTab->conditions() + m_gridConditions);
 }
 
-bool ExperimentPage::save(QString* error)
+Result ExperimentPage::save()
 {
-    if (!m_loaded) {
-        *error = tr("%1 did not load; not saving over it").arg(m_dir + QStringLiteral("/parameters.json"));
-        return false;
-    }
+    if (!m_loaded)
+        return Result::failed(
+            tr("%1 did not load; not saving over it").arg(m_dir + QStringLiteral("/parameters.json")));
     const bool conditionsChanged = m_ui->conditionsTab->isModified();
     const bool settingsChanged = m_settings->isModified();
-    if (conditionsChanged && m_ui->conditionsTab->hasProblems()) {
-        *error = tr("Not saved: %1").arg(m_ui->conditionsTab->problems().first());
-        return false;
-    }
-    if (settingsChanged && m_settings->hasProblems()) {
-        *error = tr("Not saved: %1").arg(m_settings->problems().first());
-        return false;
-    }
+    if (conditionsChanged && m_ui->conditionsTab->hasProblems())
+        return Result::badInput(tr("Not saved: %1").arg(m_ui->conditionsTab->problems().first()));
+    if (settingsChanged && m_settings->hasProblems())
+        return Result::badInput(tr("Not saved: %1").arg(m_settings->problems().first()));
     if (conditionsChanged || settingsChanged) {
         // Read the file again, so keys changed on disk since it was opened survive too.
         const QString path = m_dir + QLatin1Char('/') + QLatin1String(Parameters::FileName);
-        Result loadError;
-        auto params = Parameters::load(path, &loadError);
-        if (!params) {
-            *error = tr("Not saved: the file changed on disk and no longer loads: %1").arg(loadError.message());
-            return false;
-        }
+        auto params = Parameters::load(path);
+        if (!params)
+            return Result::failed(
+                tr("Not saved: the file changed on disk and no longer loads: %1").arg(params.message()));
         if (conditionsChanged)
             params->setConditions(m_ui->conditionsTab->conditions());
         if (settingsChanged)
             m_settings->apply(&*params);
-        Result check;
-        if (!Parameters::parse(params->toJson(), path, &check)) {
-            *error = tr("Not saved: %1").arg(check.message());
-            return false;
-        }
-        if (const Result saved = params->save(path); !saved) {
-            *error = saved.message();
-            return false;
-        }
+        if (const auto check = Parameters::parse(params->toJson(), path); !check)
+            return Result::badInput(tr("Not saved: %1").arg(check.message()));
+        if (const Result saved = params->save(path); !saved)
+            return saved;
         if (conditionsChanged)
             m_ui->conditionsTab->markSaved();
         if (settingsChanged) {
@@ -321,12 +308,14 @@ bool ExperimentPage::save(QString* error)
             updateRunConditions();
         }
     }
-    if (m_ui->environmentTab->isModified() && !m_ui->environmentTab->save(error))
-        return false;
+    if (m_ui->environmentTab->isModified()) {
+        if (const Result saved = m_ui->environmentTab->save(); !saved)
+            return saved;
+    }
     updateGitState();
     Q_EMIT modifiedChanged();
     Q_EMIT saved(m_dir);
-    return true;
+    return Result::ok();
 }
 
 bool ExperimentPage::isModified() const

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "Result.h"
+
 #include <QIcon>
 #include <QPointer>
 #include <QWidget>
@@ -38,7 +40,7 @@ public:
 
     // Saves what changed: the conditions (into parameters.json, keeping every
     // other key, atomically) and the Dockerfile. False with *error set when refused.
-    bool save(QString* error);
+    Result save();
     bool isModified() const;
     bool isBusy() const;
 

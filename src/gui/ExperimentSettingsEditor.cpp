@@ -54,24 +54,21 @@ QSpinBox* numberBox(const QString& key, const QString& atMinimum, const QString&
     return box;
 }
 
-// The grid field's text, "key: value, value" per line, in the order typed; *problem says what does not read.
-Parameters::Grid gridFromText(const QString& text, QString* problem)
+// The grid field's text, "key: value, value" per line, in the order typed; the error says what does not read.
+ResultOf<Parameters::Grid> gridFromText(const QString& text)
 {
     Parameters::Grid grid;
     for (const QString& line : text.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
         if (line.trimmed().isEmpty())
             continue;
         const int colon = static_cast<int>(line.indexOf(QLatin1Char(':')));
-        if (colon < 0) {
-            *problem = QObject::tr("each line is a key, a colon and its values separated by commas: lr: 0.1, 0.01");
-            return {};
-        }
+        if (colon < 0)
+            return Result::badInput(
+                QObject::tr("each line is a key, a colon and its values separated by commas: lr: 0.1, 0.01"));
         const QString key = line.left(colon).trimmed();
         for (const auto& axis : std::as_const(grid)) {
-            if (axis.first == key) {
-                *problem = QObject::tr("the key %1 is given twice").arg(key);
-                return {};
-            }
+            if (axis.first == key)
+                return Result::badInput(QObject::tr("the key %1 is given twice").arg(key));
         }
         QStringList values;
         for (const QString& item : line.mid(colon + 1).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
@@ -428,7 +425,7 @@ void ExperimentSettingsEditor::load(const Parameters& parameters)
     fieldEdited();
 }
 
-std::optional<QJsonValue> ExperimentSettingsEditor::value(const Field& field, QString* problem) const
+ResultOf<std::optional<QJsonValue>> ExperimentSettingsEditor::value(const Field& field) const
 {
     const QString t = text(field);
     switch (field.kind) {
@@ -448,8 +445,11 @@ std::optional<QJsonValue> ExperimentSettingsEditor::value(const Field& field, QS
     }
     case Kind::Grid: {
         // For the check only: apply() writes the grid in its order, with Parameters::setParameterGrid's types.
+        const auto axes = gridFromText(t);
+        if (!axes)
+            return axes.error();
         QJsonObject grid;
-        for (const auto& [key, values] : gridFromText(t, problem))
+        for (const auto& [key, values] : *axes)
             grid.insert(key, QJsonArray::fromStringList(values));
         if (grid.isEmpty())
             return std::nullopt;
@@ -475,9 +475,10 @@ std::optional<QJsonValue> ExperimentSettingsEditor::value(const Field& field, QS
 void ExperimentSettingsEditor::check(Field& field)
 {
     // The loader's own rules and words: the key alone in an otherwise minimal file.
-    QString problem;
-    const std::optional<QJsonValue> v = value(field, &problem);
-    if (problem.isEmpty() && v) {
+    const auto read = value(field);
+    QString problem = read.message();
+    const std::optional<QJsonValue> v = read.valueOr(std::nullopt);
+    if (read && v) {
         QJsonObject probe { { QStringLiteral("experiment_name"), QStringLiteral("probe") } };
         probe.insert(field.key, *v);
         if (field.key == QLatin1String("backend")) { // a backend may need its keys (slurm its object)
@@ -487,10 +488,10 @@ void ExperimentSettingsEditor::check(Field& field)
         if (field.key == QLatin1String("aws_spot_max_price")) // its rule reads the spot checkbox as it is now
             probe.insert(QStringLiteral("aws_spot"),
                          text(*this->field(QStringLiteral("aws_spot"))) == QLatin1String("true"));
-        Result error;
-        if (!Parameters::parse(QJsonDocument(probe).toJson(QJsonDocument::Compact),
-                               QString::fromLatin1(Parameters::FileName), &error))
-            problem = error.what();
+        if (const auto parsed = Parameters::parse(QJsonDocument(probe).toJson(QJsonDocument::Compact),
+                                                  QString::fromLatin1(Parameters::FileName));
+            !parsed)
+            problem = parsed.error().what();
     }
     field.problem = problem;
     field.error->setText(problem);
@@ -525,10 +526,8 @@ void ExperimentSettingsEditor::fieldEdited()
         const QString typed = text(*grid);
         if (typed != m_gridShown) {
             m_gridShown = typed;
-            QString problem;
-            const Parameters::Grid parsed = gridFromText(typed, &problem);
-            if (problem.isEmpty())
-                Q_EMIT parameterGridChanged(parsed);
+            if (const auto parsed = gridFromText(typed))
+                Q_EMIT parameterGridChanged(*parsed);
         }
     }
     if (modified != m_wasModified) {
@@ -712,12 +711,11 @@ void ExperimentSettingsEditor::apply(Parameters* parameters) const
     for (const Field& field : m_fields) {
         if (text(field) == field.loaded)
             continue; // untouched: the file keeps its own spelling (numbers in a grid stay numbers)
-        QString problem;
         if (field.kind == Kind::Grid) { // in the order typed; numbers stay numbers
-            parameters->setParameterGrid(gridFromText(text(field), &problem));
+            parameters->setParameterGrid(gridFromText(text(field)).valueOr({}));
             continue;
         }
-        const std::optional<QJsonValue> v = value(field, &problem);
+        const std::optional<QJsonValue> v = value(field).valueOr(std::nullopt);
         // An undefined value removes the key.
         parameters->setValue(field.key, v ? *v : QJsonValue(QJsonValue::Undefined));
     }

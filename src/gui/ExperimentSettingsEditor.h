@@ -87,8 +87,8 @@ private:
     void addField(class QFormLayout* form, const QString& key, Kind kind, QWidget* editor);
     QString text(const Field& field) const;
     void setText(Field& field, const QString& text);
-    // The JSON value the field stands for; nullopt removes the key. *problem is set for a malformed field.
-    std::optional<QJsonValue> value(const Field& field, QString* problem) const;
+    // The JSON value the field stands for; nullopt removes the key. BadInput for a malformed field.
+    ResultOf<std::optional<QJsonValue>> value(const Field& field) const;
     void check(Field& field);
     void fieldEdited();
     void updateBackendGroups();

@@ -82,9 +82,10 @@ void GridDialog::addAxis(const QString& key, const QString& values)
     m_ui->gridAxes->setItem(row, 1, new QTableWidgetItem(values));
 }
 
-QList<QPair<QString, QStringList>> GridDialog::axes(QString* error) const
+ResultOf<QList<QPair<QString, QStringList>>> GridDialog::axes() const
 {
     QList<QPair<QString, QStringList>> out;
+    QString error;
     QStringList seen;
     for (int row = 0; row < m_ui->gridAxes->rowCount(); ++row) {
         const auto* keyItem = m_ui->gridAxes->item(row, 0);
@@ -96,8 +97,8 @@ QList<QPair<QString, QStringList>> GridDialog::axes(QString* error) const
         if (key.isEmpty() && valuesText.trimmed().isEmpty())
             continue;
         auto fail = [&](const QString& message) {
-            if (error && error->isEmpty())
-                *error = message;
+            if (error.isEmpty())
+                error = message;
         };
         if (!ConditionGrid::isValidKey(key)) {
             fail(tr("Row %1: \"%2\" is not a valid key (letters, digits, '-', '_', '.')").arg(row + 1).arg(key));
@@ -107,12 +108,12 @@ QList<QPair<QString, QStringList>> GridDialog::axes(QString* error) const
             fail(tr("Row %1: --%2 appears twice").arg(row + 1).arg(key));
             continue;
         }
-        QString splitError;
-        const QStringList values = ConditionGrid::splitValues(valuesText, &splitError);
-        if (!splitError.isEmpty()) {
-            fail(tr("--%1: %2").arg(key, splitError));
+        const auto split = ConditionGrid::splitValues(valuesText);
+        if (!split) {
+            fail(tr("--%1: %2").arg(key, split.message()));
             continue;
         }
+        const QStringList& values = *split;
         if (values.isEmpty()) {
             fail(tr("--%1 has no values").arg(key));
             continue;
@@ -120,12 +121,14 @@ QList<QPair<QString, QStringList>> GridDialog::axes(QString* error) const
         seen << key;
         out << qMakePair(key, values);
     }
+    if (!error.isEmpty())
+        return Result::badInput(error);
     return out;
 }
 
 QStringList GridDialog::conditions() const
 {
-    return ConditionGrid::product(axes());
+    return ConditionGrid::product(axes().valueOr({}));
 }
 
 bool GridDialog::replaceExisting() const
@@ -140,13 +143,14 @@ bool GridDialog::keepAsGrid() const
 
 Parameters::Grid GridDialog::grid() const
 {
-    return axes();
+    return axes().valueOr({});
 }
 
 void GridDialog::updatePreview()
 {
-    QString error;
-    const auto ax = axes(&error);
+    const auto axesRead = axes();
+    const QString error = axesRead.message();
+    const auto ax = axesRead.valueOr({});
     const QStringList product = ConditionGrid::product(ax);
     m_ui->gridPreviewList->clear();
     QPalette palette = m_ui->gridPreview->palette();

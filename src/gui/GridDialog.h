@@ -24,7 +24,8 @@ public:
                         QWidget* parent = nullptr);
     ~GridDialog() override;
 
-    QList<QPair<QString, QStringList>> axes(QString* error = nullptr) const;
+    // The rows as keys and values; BadInput naming the first row that is wrong.
+    ResultOf<QList<QPair<QString, QStringList>>> axes() const;
     QStringList conditions() const; // the product
     bool replaceExisting() const;
     // The grid is to be saved as parameter_grid, not expanded into conditions.

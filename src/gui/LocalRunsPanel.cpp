@@ -130,10 +130,9 @@ void LocalRunsPanel::start(Goal goal)
 {
     if (isBusy() || m_dir.isEmpty())
         return;
-    QString splitError;
-    const auto words = ShellWords::split(m_ui->argumentsEdit->text(), &splitError);
+    const auto words = ShellWords::split(m_ui->argumentsEdit->text());
     if (!words) {
-        setStatus(tr("Arguments: %1").arg(splitError), -1);
+        setStatus(tr("Arguments: %1").arg(words.message()), -1);
         return;
     }
     m_goal = goal;
@@ -147,9 +146,10 @@ void LocalRunsPanel::start(Goal goal)
     m_engineCheck.setFuture(QtConcurrent::run([dir = m_dir, checkImage] {
         if (const Result engine = Docker::engineAnswers(); !engine)
             return engine.message();
-        Experiment experiment;
-        if (const Result opened = Experiment::open(dir, &experiment); !opened)
+        const auto opened = Experiment::open(dir);
+        if (!opened)
             return opened.message();
+        const Experiment& experiment = *opened;
         if (checkImage) {
             if (const Result image = LocalRun::checkImageBuilt(experiment, tr("\"Build before running\" is off"));
                 !image)
@@ -177,12 +177,12 @@ void LocalRunsPanel::onEngineChecked()
 
 void LocalRunsPanel::startBuild()
 {
-    Experiment experiment;
-    const Result opened = Experiment::open(m_dir, &experiment);
+    const auto opened = Experiment::open(m_dir);
     if (!opened) {
         finish(-1, opened.message());
         return;
     }
+    const Experiment& experiment = *opened;
     auto* runner = new CommandRunner(this);
     m_build = runner;
     const Command command = LocalRun::buildCommand(experiment);
@@ -213,12 +213,12 @@ void LocalRunsPanel::startBuild()
 
 void LocalRunsPanel::startRun()
 {
-    Experiment experiment;
-    const Result opened = Experiment::open(m_dir, &experiment);
+    const auto opened = Experiment::open(m_dir);
     if (!opened) {
         finish(-1, opened.message());
         return;
     }
+    const Experiment& experiment = *opened;
     LocalRun::Options options;
     options.arguments = m_arguments;
     options.optionsText = m_optionsText; // an original-style folder gets the text as $OPTIONS
@@ -350,9 +350,10 @@ void LocalRunsPanel::refreshHistory()
     m_ui->historyList->clear();
     if (m_dir.isEmpty())
         return;
-    Experiment experiment;
-    if (!Experiment::open(m_dir, &experiment))
+    const auto opened = Experiment::open(m_dir);
+    if (!opened)
         return;
+    const Experiment& experiment = *opened;
     const QList<LocalRun::Record> records = LocalRun::history(experiment);
     for (const LocalRun::Record& record : records) {
         const QJsonObject& c = record.config;

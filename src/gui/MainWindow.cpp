@@ -532,9 +532,10 @@ void MainWindow::confirmDiscard(const QString& question, std::function<void()> p
         [this, proceed](QMessageBox::StandardButton answer) {
             if (answer == QMessageBox::Save) {
                 for (ExperimentPage* page : std::as_const(m_pages)) {
-                    QString error;
-                    if (page->isModified() && !page->save(&error)) {
-                        Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Save"), error);
+                    if (!page->isModified())
+                        continue;
+                    if (const Result saved = page->save(); !saved) {
+                        Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Save"), saved.message());
                         return;
                     }
                 }
@@ -815,11 +816,10 @@ void MainWindow::saveCurrent()
     ExperimentPage* page = currentPage();
     if (!page)
         return;
-    QString error;
-    if (page->save(&error))
+    if (const Result saved = page->save())
         statusBar()->showMessage(tr("Saved %1").arg(page->experimentName()), 5000);
     else
-        Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Save"), error);
+        Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Save"), saved.message());
 }
 
 void MainWindow::updateActions()
@@ -1040,7 +1040,7 @@ void MainWindow::openShell()
 void MainWindow::openBoard(const QString& experimentDir)
 {
     const QString dir = QDir(experimentDir).absolutePath();
-    auto repo = GitRepository::discover(dir);
+    auto repo = GitRepository::discover(dir).valueOr(nullptr);
     const QString root = repo ? QDir(repo->workdir()).absolutePath() : dir;
     if (!m_project.dir.isEmpty() && QDir(root).canonicalPath() == QDir(m_project.dir).canonicalPath()) {
         openExperiment(dir)->showTab(3);

@@ -34,10 +34,8 @@ void setTone(QLabel* label, bool bad)
 
 QString templateCommand(const QString& templateName)
 {
-    Result ignored;
     const auto params = Parameters::load(AppPaths::templatesDir() + QStringLiteral("/experiment/") + templateName
-                                             + QStringLiteral("/parameters.json"),
-                                         &ignored);
+                                         + QStringLiteral("/parameters.json"));
     return params ? params->experimentCommand() : QString();
 }
 
@@ -56,7 +54,7 @@ NewExperimentWizard::NewExperimentWizard(const QString& projectDir, QWidget* par
     setWindowTitle(tr("New Experiment"));
     setWizardStyle(QWizard::ModernStyle);
     setMinimumSize(620, 440);
-    m_projectRoot = ExperimentCreator::projectRootFor(projectDir);
+    m_projectRoot = ExperimentCreator::projectRootFor(projectDir).valueOr(QString());
     if (m_projectRoot.isEmpty())
         m_projectRoot = projectDir;
 
@@ -88,7 +86,7 @@ NewExperimentWizard::NewExperimentWizard(const QString& projectDir, QWidget* par
     detailsPage->setSubTitle(tr("Where the code lives and what runs. The command runs in /project (the folder "
                                 "holding experiments/); each condition's words are its arguments."));
     m_gitUrl->setObjectName(QStringLiteral("gitUrlEdit"));
-    if (auto repo = GitRepository::discover(m_projectRoot))
+    if (auto repo = GitRepository::discover(m_projectRoot).valueOr(nullptr))
         m_gitUrl->setText(repo->remoteUrl(QStringLiteral("origin")));
     m_gitUrl->setPlaceholderText(tr("optional: origin has none"));
     m_gitUrl->setToolTip(tr("Written into the image as its source (org.opencontainers.image.source), so an image "

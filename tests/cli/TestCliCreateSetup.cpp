@@ -40,7 +40,8 @@ private Q_SLOTS:
         const QString dir = repo.filePath("experiments/sweep-1");
         QCOMPARE(r.out.trimmed(), QDir(dir).canonicalPath());
         Result error;
-        const auto params = Parameters::load(dir + "/parameters.json", &error);
+        const auto params = Parameters::load(dir + "/parameters.json");
+        error = params.error();
         QVERIFY2(params, qPrintable(error.message()));
         QCOMPARE(params->experimentName(), QString("sweep-1"));
         QCOMPARE(params->experimentCommand(), QString("python3 train.py"));
@@ -120,7 +121,8 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains("is not a valid experiment name"), qPrintable(r.out));
         QVERIFY2(r.out.contains("Git remote URL [" + origin + "]"), qPrintable(r.out));
         Result error;
-        const auto params = Parameters::load(repo.filePath("experiments/first/parameters.json"), &error);
+        const auto params = Parameters::load(repo.filePath("experiments/first/parameters.json"));
+        error = params.error();
         QVERIFY2(params, qPrintable(error.message()));
         QCOMPARE(params->experimentCommand(), QString("sh run.sh --fast"));
         QVERIFY(read(repo.filePath("experiments/first/Dockerfile")).contains(origin));

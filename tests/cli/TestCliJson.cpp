@@ -246,7 +246,9 @@ private Q_SLOTS:
 
         // The same rows as the desktop app's compare model on the same folder.
         Experiment experiment;
-        QVERIFY(Experiment::open(dir, &experiment));
+        const auto openedExperiment = Experiment::open(dir);
+        QVERIFY(openedExperiment);
+        experiment = *openedExperiment;
         Deployment deployment(experiment);
         QVERIFY(deployment.load());
         ResultsModel model;

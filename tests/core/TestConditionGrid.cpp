@@ -66,11 +66,11 @@ private Q_SLOTS:
 
     void splitValuesByCommaOrSpace()
     {
-        QCOMPARE(ConditionGrid::splitValues("0.1, 0.01 0.001"), (QStringList { "0.1", "0.01", "0.001" }));
-        QCOMPARE(ConditionGrid::splitValues("'c,d' \"a b\""), (QStringList { "c,d", "a b" }));
-        QString error;
-        QVERIFY(ConditionGrid::splitValues("'open", &error).isEmpty());
-        QVERIFY(!error.isEmpty());
+        QCOMPARE(*ConditionGrid::splitValues("0.1, 0.01 0.001"), (QStringList { "0.1", "0.01", "0.001" }));
+        QCOMPARE(*ConditionGrid::splitValues("'c,d' \"a b\""), (QStringList { "c,d", "a b" }));
+        const auto open = ConditionGrid::splitValues("'open");
+        QVERIFY(!open.isOk());
+        QVERIFY(!open.message().isEmpty());
     }
 
     void productVariesTheFirstKeySlowest()

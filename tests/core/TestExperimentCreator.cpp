@@ -35,7 +35,8 @@ private Q_SLOTS:
         QVERIFY2(r, qPrintable(r.message()));
         QCOMPARE(dir, repo.path() + "/experiments/sweep-1");
         Result error;
-        const auto params = Parameters::load(dir + "/parameters.json", &error);
+        const auto params = Parameters::load(dir + "/parameters.json");
+        error = params.error();
         QVERIFY2(params, qPrintable(error.message()));
         QCOMPARE(params->experimentName(), QString("sweep-1"));
         QCOMPARE(params->experimentCommand(), options.command);
@@ -101,12 +102,12 @@ private Q_SLOTS:
         repo.writeFile("sub/deeper/file", "x");
         repo.writeFile("other/file", "x");
         const QString root = QDir(repo.path()).canonicalPath();
-        Result error;
-        QCOMPARE(ExperimentCreator::projectRootFor(repo.filePath("sub/experiments/a"), &error), root + "/sub");
-        QCOMPARE(ExperimentCreator::projectRootFor(repo.filePath("sub/deeper"), &error), root + "/sub");
-        QCOMPARE(ExperimentCreator::projectRootFor(repo.filePath("other"), &error), root);
+        QCOMPARE(*ExperimentCreator::projectRootFor(repo.filePath("sub/experiments/a")), root + "/sub");
+        QCOMPARE(*ExperimentCreator::projectRootFor(repo.filePath("sub/deeper")), root + "/sub");
+        QCOMPARE(*ExperimentCreator::projectRootFor(repo.filePath("other")), root);
         QTemporaryDir notGit;
-        QVERIFY(ExperimentCreator::projectRootFor(notGit.path(), &error).isEmpty());
+        const Result error = ExperimentCreator::projectRootFor(notGit.path()).error();
+        QVERIFY(!error);
         QVERIFY(error.message().contains("not inside a Git repository"));
         QCOMPARE(error.kind(), Result::Kind::BadInput);
     }

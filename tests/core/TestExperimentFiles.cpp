@@ -22,7 +22,8 @@ void write(const QString& path, const QByteArray& content)
 QString nameIn(const QString& dir)
 {
     Result error;
-    auto p = Parameters::load(dir + QStringLiteral("/parameters.json"), &error);
+    auto p = Parameters::load(dir + QStringLiteral("/parameters.json"));
+    error = p.error();
     return p ? p->experimentName() : error.message();
 }
 } // namespace

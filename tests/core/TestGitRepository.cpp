@@ -39,7 +39,7 @@ private Q_SLOTS:
     {
         ScratchRepository repo;
         repo.writeFile("a.txt", "a\n");
-        auto git = GitRepository::discover(repo.path());
+        auto git = GitRepository::discover(repo.path()).valueOr(nullptr);
         QVERIFY(!git->identity().isValid());
         const Result refused = git->commitPaths({ "a.txt" }, "first");
         QCOMPARE(refused.kind(), Result::Kind::BadInput);
@@ -51,7 +51,7 @@ private Q_SLOTS:
         QFile config(m_home.filePath(".gitconfig"));
         QVERIFY(config.open(QIODevice::ReadOnly));
         QVERIFY(config.readAll().contains("Grace Hopper"));
-        auto fresh = GitRepository::discover(repo.path()); // a repository opened afresh reads it
+        auto fresh = GitRepository::discover(repo.path()).valueOr(nullptr); // a repository opened afresh reads it
         QCOMPARE(fresh->identity().email, QString("grace@example.invalid"));
         QVERIFY(fresh->commitPaths({ "a.txt" }, "first"));
         QCOMPARE(repo.git({ "log", "-1", "--format=%an" }), QString("Grace Hopper"));
@@ -61,17 +61,17 @@ private Q_SLOTS:
     {
         ScratchRepository repo;
         repo.writeFile("a/b/c.txt", "x");
-        Result error;
-        auto git = GitRepository::discover(repo.filePath("a/b"), &error);
-        QVERIFY2(git, qPrintable(error.message()));
+        auto discovered = GitRepository::discover(repo.filePath("a/b"));
+        QVERIFY2(discovered, qPrintable(discovered.message()));
+        const auto git = discovered.take();
         QCOMPARE(QDir(git->workdir()).canonicalPath(), QDir(repo.path()).canonicalPath());
     }
 
     void notARepository()
     {
         QTemporaryDir dir;
-        Result error;
-        QVERIFY(!GitRepository::discover(dir.path(), &error));
+        const Result error = GitRepository::discover(dir.path()).error();
+        QVERIFY(!error);
         QCOMPARE(error.kind(), Result::Kind::BadInput);
         QVERIFY2(error.message().contains("is not inside a Git repository"), qPrintable(error.message()));
     }
@@ -79,7 +79,7 @@ private Q_SLOTS:
     void headDirtyAndOrigin()
     {
         ScratchRepository repo;
-        auto git = GitRepository::discover(repo.path());
+        auto git = GitRepository::discover(repo.path()).valueOr(nullptr);
         QVERIFY(git);
         QCOMPARE(git->headCommit(), QString()); // unborn
         QCOMPARE(git->remoteUrl(), QString());
@@ -115,7 +115,7 @@ private Q_SLOTS:
         repo.commitAll();
         repo.writeFile("experiments/new/parameters.json", "{}\n");
         repo.writeFile("experiments/new/sub/code.py", "print(1)\n");
-        auto git = GitRepository::discover(repo.path());
+        auto git = GitRepository::discover(repo.path()).valueOr(nullptr);
         QVERIFY(git);
         QVERIFY(git->isDirty(repo.filePath("experiments/new")));
         QVERIFY(!git->isDirty(repo.filePath("experiments/old"))); // another experiment's new files are not its own
@@ -140,7 +140,7 @@ private Q_SLOTS:
         repo.writeFile("experiments/e/data/local-1/results/x.txt", "1\n"); // ignored by .gitignore
         repo.writeFile("experiments/orig/data/c1/results/x.txt", "1\n"); // the app's own output
         repo.writeFile("experiments/orig/.logistician/deployment.json", "{}\n");
-        auto git = GitRepository::discover(repo.path());
+        auto git = GitRepository::discover(repo.path()).valueOr(nullptr);
         QVERIFY(!git->isDirty(repo.filePath("experiments/e")));
         QVERIFY(!git->isDirty(repo.filePath("experiments/orig")));
         QVERIFY(git->changes().isEmpty());
@@ -160,7 +160,7 @@ private Q_SLOTS:
         const Result made = GitRepository::initProject(project, &commit);
         QVERIFY2(made, qPrintable(made.message()));
         QCOMPARE(commit.size(), 40);
-        auto git = GitRepository::discover(project);
+        auto git = GitRepository::discover(project).valueOr(nullptr);
         QVERIFY(git);
         QCOMPARE(git->headCommit(), commit);
         QVERIFY(!git->isDirty(project + "/experiments/e"));
@@ -203,7 +203,7 @@ private Q_SLOTS:
         repo.writeFile("staged.txt", "staged, not chosen\n");
         repo.git({ "add", "staged.txt" });
 
-        auto git = GitRepository::discover(repo.path());
+        auto git = GitRepository::discover(repo.path()).valueOr(nullptr);
         QCOMPARE(git->identity().name, QString("Ada Author"));
         QString made;
         const Result committed = git->commitPaths({ "keep.txt", "new/run.sh", "gone.txt" }, "Chosen files", &made);
@@ -229,7 +229,7 @@ private Q_SLOTS:
         repo.git({ "config", "user.name", "Ada" });
         repo.git({ "config", "user.email", "ada@example.invalid" });
         repo.writeFile("a.txt", "a\n");
-        auto git = GitRepository::discover(repo.path());
+        auto git = GitRepository::discover(repo.path()).valueOr(nullptr);
         QVERIFY(git->isDirty(repo.path()));
         QVERIFY(git->commitPaths({ "a.txt" }, "first"));
         QCOMPARE(repo.git({ "rev-list", "--count", "HEAD" }), QString("1"));
@@ -248,7 +248,7 @@ private Q_SLOTS:
         repo.writeFile("proj/run.sh", "#!/bin/sh\necho uncommitted\n", true);
         repo.writeFile("proj/new.txt", "not committed\n");
 
-        auto git = GitRepository::discover(repo.path());
+        auto git = GitRepository::discover(repo.path()).valueOr(nullptr);
         QTemporaryDir out;
         Result exported = git->exportTree(git->headCommit(), "proj", out.path());
         QVERIFY2(exported, qPrintable(exported.message()));

@@ -39,7 +39,9 @@ private Q_SLOTS:
         writeExperiment(repo, "sh run.sh --fixed");
         const QString head = repo.commitAll();
         Experiment experiment;
-        QVERIFY2(Experiment::open(repo.filePath("experiments/e1"), &experiment), "open");
+        const auto openedExperiment = Experiment::open(repo.filePath("experiments/e1"));
+        QVERIFY2(openedExperiment, "open");
+        experiment = *openedExperiment;
         const QStringList arguments { "--lr", "0.1; rm -rf /", "$(id)", "it's", "" };
         LocalRun::Options options;
         options.arguments = arguments;
@@ -85,7 +87,9 @@ private Q_SLOTS:
         repo.commitAll();
         repo.writeFile("run.sh", "echo uncommitted\n");
         Experiment experiment;
-        QVERIFY(Experiment::open(repo.filePath("experiments/e1"), &experiment));
+        const auto openedExperiment = Experiment::open(repo.filePath("experiments/e1"));
+        QVERIFY(openedExperiment);
+        experiment = *openedExperiment;
 
         LocalRun working(experiment, LocalRun::Options {});
         QVERIFY(working.prepare());
@@ -115,7 +119,9 @@ private Q_SLOTS:
         writeExperiment(repo, "");
         repo.commitAll();
         Experiment experiment;
-        QVERIFY(Experiment::open(repo.filePath("experiments/e1"), &experiment));
+        const auto openedExperiment = Experiment::open(repo.filePath("experiments/e1"));
+        QVERIFY(openedExperiment);
+        experiment = *openedExperiment;
         LocalRun run(experiment, LocalRun::Options {});
         const Result r = run.prepare();
         QCOMPARE(r.exitCode(), 2);

@@ -45,9 +45,9 @@ private Q_SLOTS:
     void gpusIsValidatedWithItsPosition()
     {
         Result error;
-        QVERIFY(Parameters::parse(R"({"experiment_name": "a", "gpus": 2})", "parameters.json", &error));
-        QCOMPARE(Parameters::parse(R"({"experiment_name": "a", "gpus": "all"})", "p", &error)->gpus(),
-                 QStringLiteral("all"));
+        error = Parameters::parse(R"({"experiment_name": "a", "gpus": 2})", "parameters.json").error();
+        QVERIFY(error.isOk());
+        QCOMPARE(Parameters::parse(R"({"experiment_name": "a", "gpus": "all"})", "p")->gpus(), QStringLiteral("all"));
         for (const char* bad : { R"({"experiment_name": "a",
   "gpus": 0})",
                                  R"({"experiment_name": "a",
@@ -56,7 +56,8 @@ private Q_SLOTS:
   "gpus": 1.5})",
                                  R"({"experiment_name": "a",
   "gpus": "2"})" }) {
-            QVERIFY2(!Parameters::parse(bad, "parameters.json", &error), bad);
+            error = Parameters::parse(bad, "parameters.json").error();
+            QVERIFY2(!error.isOk(), bad);
             QCOMPARE(error.location().line, 2);
             QCOMPARE(error.location().column, 11);
             QVERIFY(error.message().contains(QStringLiteral("gpus must be")));
@@ -90,7 +91,9 @@ private Q_SLOTS:
     {
         OriginalProject project;
         Experiment experiment;
-        QVERIFY(Experiment::open(project.experimentDir("addition"), &experiment));
+        const auto openedExperiment = Experiment::open(project.experimentDir("addition"));
+        QVERIFY(openedExperiment);
+        experiment = *openedExperiment;
         QVERIFY(experiment.parameters().isOriginalStyle());
         // The Git top level, not examples/addition (the folder holding experiments/).
         QCOMPARE(experiment.projectRoot(), QDir(project.root()).canonicalPath());
@@ -114,7 +117,9 @@ private Q_SLOTS:
         OriginalProject project;
         project.repo().writeFile(QStringLiteral("examples/addition/main.py"), "print('uncommitted')\n");
         Experiment experiment;
-        QVERIFY(Experiment::open(project.experimentDir("addition"), &experiment));
+        const auto openedExperiment = Experiment::open(project.experimentDir("addition"));
+        QVERIFY(openedExperiment);
+        experiment = *openedExperiment;
         LocalRun::Options options;
         options.clone = true;
         options.optionsText = QStringLiteral("1 2");
@@ -142,7 +147,9 @@ private Q_SLOTS:
         OriginalProject project;
         QTemporaryDir data;
         Experiment experiment;
-        QVERIFY(Experiment::open(project.experimentDir("addition"), &experiment));
+        const auto openedExperiment = Experiment::open(project.experimentDir("addition"));
+        QVERIFY(openedExperiment);
+        experiment = *openedExperiment;
         LocalRun::Options options;
         options.dataReadOnly = data.path();
         LocalRun run(experiment, options);
@@ -159,7 +166,9 @@ private Q_SLOTS:
     {
         OriginalProject project;
         Experiment experiment;
-        QVERIFY(Experiment::open(project.experimentDir("addition"), &experiment));
+        const auto openedExperiment = Experiment::open(project.experimentDir("addition"));
+        QVERIFY(openedExperiment);
+        experiment = *openedExperiment;
         LocalRun::Options options;
         options.interactiveShell = true;
         options.noVolume = true;
@@ -175,12 +184,14 @@ private Q_SLOTS:
         const QString dir = project.experimentDir("addition");
         QFile file(dir + "/parameters.json");
         QVERIFY(file.open(QIODevice::ReadOnly));
-        auto params = Parameters::parse(file.readAll(), "p", nullptr);
+        auto params = Parameters::parse(file.readAll(), "p");
         file.close();
         params->setExperimentCommand(QStringLiteral("python examples/addition/main.py"));
         QVERIFY(params->save(dir + "/parameters.json"));
         Experiment experiment;
-        QVERIFY(Experiment::open(dir, &experiment));
+        const auto openedExperiment = Experiment::open(dir);
+        QVERIFY(openedExperiment);
+        experiment = *openedExperiment;
         QVERIFY(!experiment.parameters().isOriginalStyle());
         QCOMPARE(experiment.projectRoot(), QDir(project.root()).canonicalPath() + QStringLiteral("/examples/addition"));
         LocalRun::Options options;
@@ -198,7 +209,9 @@ private Q_SLOTS:
         OriginalProject project;
         for (const char* example : { "webppl", "pytorch-gpu" }) {
             Experiment experiment;
-            const Result opened = Experiment::open(project.experimentDir(example), &experiment);
+            const auto openedExperiment = Experiment::open(project.experimentDir(example));
+            const Result opened = openedExperiment.error();
+            experiment = openedExperiment.valueOr(Experiment());
             QVERIFY2(opened, qPrintable(opened.message()));
             QVERIFY(experiment.parameters().isOriginalStyle());
             QCOMPARE(experiment.parameters().allConditions().size(), 3);
@@ -212,7 +225,9 @@ private Q_SLOTS:
         // pytorch-gpu: the original's nvidia-docker on the remote side is docker --gpus all there; locally plain
         // docker.
         Experiment gpu;
-        QVERIFY(Experiment::open(project.experimentDir("pytorch-gpu"), &gpu));
+        const auto openedGpu = Experiment::open(project.experimentDir("pytorch-gpu"));
+        QVERIFY(openedGpu);
+        gpu = *openedGpu;
         const Parameters& p = gpu.parameters();
         QCOMPARE(Docker::gpusFor(p.remoteDockerCommand(), p.gpus()), QStringLiteral("all"));
         QCOMPARE(Docker::gpusFor(p.localDockerCommand(), p.gpus()), QString());
@@ -292,7 +307,9 @@ private Q_SLOTS:
         QVERIFY2(created, qPrintable(created.message()));
         QCOMPARE(dir, options.dir);
         Experiment experiment;
-        QVERIFY(Experiment::open(dir, &experiment));
+        const auto openedExperiment = Experiment::open(dir);
+        QVERIFY(openedExperiment);
+        experiment = *openedExperiment;
         QCOMPARE(experiment.parameters().experimentName(), QStringLiteral("addition-2"));
         QCOMPARE(experiment.parameters().allConditions().size(), 4);
         QVERIFY(experiment.parameters().isOriginalStyle());
@@ -319,7 +336,8 @@ private Q_SLOTS:
             R"({"aws_access_key": "AKIAABCDEFGHIJKLMNOP", "aws_secret_key": "abcdEFGH1234/+abcdEFGH1234abcdEFGH123456",
                   "docker_username": "jane", "docker_repository": "experiments"})");
         Result error;
-        const auto values = OriginalConfig::read(path, &error);
+        const auto values = OriginalConfig::read(path);
+        error = values.error();
         QVERIFY2(values, qPrintable(error.message()));
         QCOMPARE(values->dockerRepository, QStringLiteral("experiments"));
         QCOMPARE(OriginalConfig::registryFor(*values), QStringLiteral("docker.io/jane"));
@@ -327,7 +345,8 @@ private Q_SLOTS:
              { QByteArray(R"({"docker_username": "--config=/tmp/x"})"), QByteArray(R"({"docker_repository": "a b"})"),
                QByteArray(R"({"aws_access_key": "AKIA\nX"})"), QByteArray("[1]") }) {
             write(bad);
-            QVERIFY2(!OriginalConfig::read(path, &error), bad.constData());
+            error = OriginalConfig::read(path).error();
+            QVERIFY2(!error, bad.constData());
             QVERIFY(error.message().startsWith(path + ": "));
             QCOMPARE(error.location().file, path);
             QCOMPARE(error.kind(), Result::Kind::BadInput);

@@ -16,11 +16,8 @@ private:
     static Result load(const QString& key, const QJsonValue& value)
     {
         const QJsonObject obj { { QStringLiteral("experiment_name"), QStringLiteral("x") }, { key, value } };
-        Result error;
-        if (Parameters::parse(QJsonDocument(obj).toJson(QJsonDocument::Compact), QStringLiteral("parameters.json"),
-                              &error))
-            return Result::ok();
-        return error;
+        return Parameters::parse(QJsonDocument(obj).toJson(QJsonDocument::Compact), QStringLiteral("parameters.json"))
+            .error();
     }
 
 private Q_SLOTS:

@@ -42,7 +42,8 @@ private:
     static Result errorFor(const QByteArray& text)
     {
         Result error;
-        const auto params = Parameters::parse(text, "parameters.json", &error);
+        const auto params = Parameters::parse(text, "parameters.json");
+        error = params.error();
         if (params)
             qWarning("expected an error for: %s", text.constData());
         return error;
@@ -64,8 +65,9 @@ private Q_SLOTS:
     "remote_docker_command": "nvidia-docker"
 })";
         Result error;
-        const auto p = Parameters::parse(text, "parameters.json", &error);
-        QVERIFY2(p.has_value(), qPrintable(error.message()));
+        const auto p = Parameters::parse(text, "parameters.json");
+        error = p.error();
+        QVERIFY2(p.isOk(), qPrintable(error.message()));
         QCOMPARE(p->experimentName(), QString("rnn-1"));
         QCOMPARE(p->conditions(), QStringList({ "--lr 0.1", "--lr 0.01" }));
         QCOMPARE(p->awsInstanceType(), QString("p2.xlarge"));
@@ -114,7 +116,8 @@ private Q_SLOTS:
             "\"partition\": \"gpu-a100\", \"account\": \"proj_42\", \"time\": \"1-12:00:00\", \"cpus_per_task\": 4, "
             "\"mem\": \"16G\", \"gpus_per_task\": 1, \"container_runtime\": \"podman\", \"work_dir\": "
             "\"/scratch/alice/runs\", \"time_comment\": \"a day and a half\"}}",
-            QStringLiteral("parameters.json"), &error);
+            QStringLiteral("parameters.json"));
+        error = p.error();
         QVERIFY2(p, qPrintable(error.message()));
         const SlurmParameters::Settings s = SlurmParameters::read(*p);
         QCOMPARE(s.login, QStringLiteral("alice@login.hpc.example:2222"));
@@ -132,7 +135,8 @@ private Q_SLOTS:
             QVERIFY2(!SlurmParameters::workDir(QLatin1String(bad)).isEmpty(), bad);
         // Defaults: docker, ~/logistician, one CPU, no GPU.
         const auto plain = Parameters::parse("{\"experiment_name\": \"x\", \"slurm\": {\"login\": \"u@h\"}}",
-                                             QStringLiteral("parameters.json"), &error);
+                                             QStringLiteral("parameters.json"));
+        error = plain.error();
         QVERIFY(plain);
         QCOMPARE(SlurmParameters::read(*plain).runtime, QStringLiteral("docker"));
         QCOMPARE(SlurmParameters::read(*plain).workDir, QStringLiteral("~/logistician"));
@@ -152,8 +156,9 @@ private Q_SLOTS:
              { QByteArray(R"({"experiment_name": "x"})"),
                QByteArray(R"({"experiment_name": "x", "aws_region": "", "aws_instance_type": ""})") }) {
             Result error;
-            const auto p = Parameters::parse(text, "parameters.json", &error);
-            QVERIFY2(p.has_value(), qPrintable(error.message()));
+            const auto p = Parameters::parse(text, "parameters.json");
+            error = p.error();
+            QVERIFY2(p.isOk(), qPrintable(error.message()));
             AwsParameters::Machine machine;
             QVERIFY(AwsParameters::resolve(*p, settings, &machine));
             QCOMPARE(machine.region, QString("eu-central-1"));
@@ -162,8 +167,9 @@ private Q_SLOTS:
         }
         Result error;
         const auto own = Parameters::parse(
-            R"({"experiment_name": "x", "aws_region": "us-west-2", "aws_instance_type": "m5.large"})", "p", &error);
-        QVERIFY(own.has_value());
+            R"({"experiment_name": "x", "aws_region": "us-west-2", "aws_instance_type": "m5.large"})", "p");
+        error = own.error();
+        QVERIFY(own.isOk());
         AwsParameters::Machine machine;
         QVERIFY(AwsParameters::resolve(*own, settings, &machine));
         QCOMPARE(machine.region, QString("us-west-2"));
@@ -430,25 +436,29 @@ private Q_SLOTS:
     "nested": {"same": 1, "other": {"same": 2}}
 })";
         Result error;
-        const auto p = Parameters::parse(text, "parameters.json", &error);
-        QVERIFY2(p.has_value(), qPrintable(error.message()));
+        const auto p = Parameters::parse(text, "parameters.json");
+        error = p.error();
+        QVERIFY2(p.isOk(), qPrintable(error.message()));
         // Keys written with their dashes are used as they are.
         QCOMPARE(p->allConditions().mid(2), QStringList { "--lr 0.1 --depth 2 -v x" });
         for (const char* docker :
              { "docker", "nvidia-docker", "podman", "sudo podman", "/usr/bin/nvidia-docker", "" }) {
             const QByteArray json
                 = QByteArray("{\"experiment_name\": \"x\", \"local_docker_command\": \"") + docker + "\"}";
-            QVERIFY2(Parameters::parse(json, "p.json", &error), qPrintable(error.message()));
+            error = Parameters::parse(json, "p.json").error();
+            QVERIFY2(error.isOk(), qPrintable(error.message()));
         }
         for (const char* spot :
              { R"("aws_spot": false)", R"("aws_spot": true)", R"("aws_spot": true, "aws_spot_max_price": "0.0123")",
                R"("aws_spot": true, "aws_spot_max_price": "12")" }) {
             const QByteArray json = QByteArray("{\"experiment_name\": \"x\", ") + spot + "}";
-            QVERIFY2(Parameters::parse(json, "p.json", &error), qPrintable(error.message()));
+            error = Parameters::parse(json, "p.json").error();
+            QVERIFY2(error.isOk(), qPrintable(error.message()));
         }
         for (const char* registry : { "localhost:5000", "127.0.0.1:5000/x", "docker.io/user", "ghcr.io/a/b.c" }) {
             const QByteArray json = QByteArray("{\"experiment_name\": \"x\", \"registry\": \"") + registry + "\"}";
-            QVERIFY2(Parameters::parse(json, "p.json", &error), qPrintable(error.message()));
+            error = Parameters::parse(json, "p.json").error();
+            QVERIFY2(error.isOk(), qPrintable(error.message()));
         }
     }
 
@@ -462,7 +472,8 @@ private Q_SLOTS:
         files << root + "/examples/addition/experiments/1/parameters.json";
         for (const QString& file : files) {
             Result error;
-            QVERIFY2(Parameters::load(file, &error), qPrintable(error.message()));
+            error = Parameters::load(file).error();
+            QVERIFY2(error.isOk(), qPrintable(error.message()));
         }
     }
 
@@ -474,11 +485,13 @@ private Q_SLOTS:
         // A symlink to a device: refused before a byte is read (it used to abort with std::bad_alloc).
         const QString zero = dir.filePath("zero.json");
         QVERIFY(QFile::link("/dev/zero", zero));
-        QVERIFY(!Parameters::load(zero, &error));
+        error = Parameters::load(zero).error();
+        QVERIFY(!error.isOk());
         QCOMPARE(error.message(), zero + ": not a regular file");
 
         // A folder.
-        QVERIFY(!Parameters::load(dir.path(), &error));
+        error = Parameters::load(dir.path()).error();
+        QVERIFY(!error.isOk());
         QCOMPARE(error.message(), dir.path() + ": not a regular file");
 
         // Over 10 MB, even when it is valid JSON.
@@ -488,7 +501,8 @@ private Q_SLOTS:
         file.write("{\"experiment_name\": \"x\"}");
         file.write(QByteArray(Parameters::MaxFileSize, ' '));
         file.close();
-        QVERIFY(!Parameters::load(big, &error));
+        error = Parameters::load(big).error();
+        QVERIFY(!error.isOk());
         QCOMPARE(error.message(), big + ": larger than 10 MB; not a parameters file");
 
         // A FIFO with no writer: refused at once instead of waiting forever.
@@ -496,7 +510,7 @@ private Q_SLOTS:
         QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
         QFuture<QString> loading = QtConcurrent::run([fifo] {
             Result e;
-            return Parameters::load(fifo, &e) ? QString() : e.message();
+            return Parameters::load(fifo).message();
         });
         QDeadlineTimer deadline(5000);
         while (!loading.isFinished() && !deadline.hasExpired())
@@ -530,8 +544,9 @@ private Q_SLOTS:
         const auto p = Parameters::parse(
             R"({"experiment_name": "x", "experiment_conditions": ["--base"],
                 "parameter_grid": {"name": ["big model"], "lr": [0.5, 1e-3], "flag": [true]}})",
-            "p.json", &error);
-        QVERIFY2(p.has_value(), qPrintable(error.message()));
+            "p.json");
+        error = p.error();
+        QVERIFY2(p.isOk(), qPrintable(error.message()));
         // The grid's keys in the order written, not sorted.
         QCOMPARE(p->allConditions(),
                  QStringList({ "--base", "--name 'big model' --lr 0.5 --flag true",
@@ -541,8 +556,9 @@ private Q_SLOTS:
     void conditionsFollowTheWrittenGridOrder()
     {
         Result error;
-        const auto p = Parameters::parse(handWritten("    ", "\n"), "parameters.json", &error);
-        QVERIFY2(p.has_value(), qPrintable(error.message()));
+        const auto p = Parameters::parse(handWritten("    ", "\n"), "parameters.json");
+        error = p.error();
+        QVERIFY2(p.isOk(), qPrintable(error.message()));
         const Parameters::Grid grid = p->parameterGrid();
         QCOMPARE(grid.size(), 3);
         QCOMPARE(grid.at(0).first, QString("momentum"));
@@ -560,8 +576,9 @@ private Q_SLOTS:
         auto q = *p;
         q.setParameterGrid({ grid.at(2), grid.at(0), grid.at(1) });
         QCOMPARE(q.allConditions().at(2), QString("--batch 32 --momentum 0.9 --learning_rate 0.0005"));
-        const auto back = Parameters::parse(q.toJson(), "parameters.json", &error);
-        QVERIFY2(back.has_value(), qPrintable(error.message()));
+        const auto back = Parameters::parse(q.toJson(), "parameters.json");
+        error = back.error();
+        QVERIFY2(back.isOk(), qPrintable(error.message()));
         QCOMPARE(back->allConditions(), q.allConditions());
         QCOMPARE(back->json().value("parameter_grid").toObject().value("learning_rate").toArray(),
                  (QJsonArray { 0.0005, 0.001, 0.002 }));
@@ -590,7 +607,8 @@ private Q_SLOTS:
         };
         auto saved = [&](const std::function<void(Parameters&)>& edit) {
             Result error;
-            auto p = Parameters::load(path, &error);
+            auto p = Parameters::load(path);
+            error = p.error();
             if (!p)
                 return error.message().toUtf8();
             edit(*p);
@@ -672,8 +690,9 @@ private Q_SLOTS:
         // Whatever the layout, every kind of edit saves as JSON holding exactly the edit.
         QFETCH(QByteArray, text);
         Result error;
-        auto p = Parameters::parse(text, "parameters.json", &error);
-        QVERIFY2(p.has_value(), qPrintable(error.message()));
+        auto p = Parameters::parse(text, "parameters.json");
+        error = p.error();
+        QVERIFY2(p.isOk(), qPrintable(error.message()));
         QCOMPARE(p->toJson(), text);
         p->setValue("notes",
                     QJsonObject { { "owner", "ada" }, { "list", QJsonArray { 1, QJsonObject { { "k", 2 } } } } });
@@ -686,8 +705,9 @@ private Q_SLOTS:
         const QJsonDocument doc = QJsonDocument::fromJson(saved, &parseError);
         QVERIFY2(parseError.error == QJsonParseError::NoError, saved.constData());
         QCOMPARE(doc.object(), p->json());
-        const auto back = Parameters::parse(saved, "parameters.json", &error);
-        QVERIFY2(back.has_value(), qPrintable(error.message() + "\n" + saved));
+        const auto back = Parameters::parse(saved, "parameters.json");
+        error = back.error();
+        QVERIFY2(back.isOk(), qPrintable(error.message() + "\n" + saved));
         QCOMPARE(back->allConditions(), p->allConditions());
     }
 
@@ -707,7 +727,8 @@ private Q_SLOTS:
             QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(file));
             const QByteArray text = f.readAll();
             Result error;
-            const auto p = Parameters::parse(text, file, &error);
+            const auto p = Parameters::parse(text, file);
+            error = p.error();
             if (!p)
                 continue; // the fuzzer's bad seeds
             ++loaded;
@@ -740,8 +761,9 @@ private Q_SLOTS:
         f.close();
 
         Result error;
-        auto p = Parameters::load(path, &error);
-        QVERIFY(p.has_value());
+        auto p = Parameters::load(path);
+        error = p.error();
+        QVERIFY(p.isOk());
         p->setConditions({ "--a 1" });
         Result saveError;
         struct stat before
@@ -757,8 +779,9 @@ private Q_SLOTS:
         // Written beside and renamed over: a reader never sees half a file.
         QVERIFY(before.st_ino != after.st_ino);
 
-        auto back = Parameters::load(path, &error);
-        QVERIFY(back.has_value());
+        auto back = Parameters::load(path);
+        error = back.error();
+        QVERIFY(back.isOk());
         QCOMPARE(back->json().value("future_key").toObject().value("nested").toArray().size(), 2);
         QCOMPARE(back->json().value("note_comment").toString(), QString("keep me"));
         QCOMPARE(back->conditions(), QStringList { "--a 1" });
@@ -772,7 +795,7 @@ private Q_SLOTS:
             QVERIFY(!saveError);
             QCOMPARE(saveError.kind(), Result::Kind::Failed);
             QVERIFY(saveError.message().contains(path));
-            QCOMPARE(Parameters::load(path, &error)->conditions(), QStringList { "--a 1" });
+            QCOMPARE(Parameters::load(path)->conditions(), QStringList { "--a 1" });
         }
         QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
         QFile::remove(dir.filePath("probe"));
@@ -789,7 +812,8 @@ private Q_SLOTS:
     void missingFileIsReported()
     {
         Result error;
-        QVERIFY(!Parameters::load("/nonexistent/parameters.json", &error));
+        error = Parameters::load("/nonexistent/parameters.json").error();
+        QVERIFY(!error.isOk());
         QCOMPARE(error.message(), QString("/nonexistent/parameters.json: no such file"));
     }
 };

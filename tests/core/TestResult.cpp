@@ -7,6 +7,7 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+#include <memory>
 #include <qt6keychain/keychain.h>
 
 Q_DECLARE_METATYPE(Result)
@@ -128,10 +129,73 @@ private Q_SLOTS:
         QVERIFY(OriginalConfig::remove(missing));
         QVERIFY(!QFile::exists(missing));
 
-        Result readError;
-        QVERIFY(!OriginalConfig::read(missing, &readError));
+        const Result readError = OriginalConfig::read(missing).error();
+        QVERIFY(!readError);
         QCOMPARE(readError.exitCode(), 2);
         QCOMPARE(readError.location().file, missing);
+    }
+
+    // The value form: what a step made, or its error with kind and location; no out-parameter.
+    void resultOfCarriesAValue()
+    {
+        const ResultOf<QString> made = QStringLiteral("made");
+        QVERIFY(made.isOk());
+        QVERIFY(bool(made));
+        QCOMPARE(*made, QStringLiteral("made"));
+        QCOMPARE(made.value(), QStringLiteral("made"));
+        QCOMPARE(made->size(), 4);
+        QCOMPARE(made.kind(), Result::Kind::Ok);
+        QVERIFY(made.error().isOk());
+        QVERIFY(made.message().isEmpty());
+        QCOMPARE(made.exitCode(), 0);
+        QCOMPARE(made.valueOr(QStringLiteral("other")), QStringLiteral("made"));
+        // Built from what a T is made from, too.
+        const ResultOf<std::optional<int>> none = std::optional<int>();
+        QVERIFY(none.isOk());
+        QVERIFY(!none->has_value());
+    }
+
+    void resultOfCarriesAnErrorOfEachKind_data()
+    {
+        QTest::addColumn<Result>("error");
+        QTest::newRow("bad input") << Result::badInput("x", SourceLocation { "p.json", 3, 4 });
+        QTest::newRow("not found") << Result::notFound("x");
+        QTest::newRow("unavailable") << Result::unavailable("x");
+        QTest::newRow("cancelled") << Result::cancelled("x");
+        QTest::newRow("failed") << Result::failed("x");
+    }
+    void resultOfCarriesAnErrorOfEachKind()
+    {
+        QFETCH(Result, error);
+        const ResultOf<QString> failed = error;
+        QVERIFY(!failed.isOk());
+        QVERIFY(!bool(failed));
+        QCOMPARE(failed.kind(), error.kind());
+        QCOMPARE(failed.message(), error.message());
+        QCOMPARE(failed.exitCode(), error.exitCode());
+        QCOMPARE(failed.error().location().line, error.location().line);
+        QCOMPARE(failed.valueOr(QStringLiteral("fallback")), QStringLiteral("fallback"));
+    }
+
+    void resultOfOkWithoutAValueIsAnError()
+    {
+        // A programming error: Ok given where a value was due never reads as a value.
+        const ResultOf<int> nothing = Result::ok();
+        QVERIFY(!nothing.isOk());
+        QCOMPARE(nothing.kind(), Result::Kind::Failed);
+    }
+
+    void resultOfHoldsAMoveOnlyValue()
+    {
+        ResultOf<std::unique_ptr<int>> made = std::make_unique<int>(7);
+        QVERIFY(made);
+        QCOMPARE(**made, 7);
+        const std::unique_ptr<int> taken = made.take();
+        QCOMPARE(*taken, 7);
+        ResultOf<std::unique_ptr<int>> failed = Result::notFound("gone");
+        QVERIFY(!failed);
+        QCOMPARE(std::move(failed).valueOr(nullptr), nullptr);
+        QCOMPARE(ResultOf<std::unique_ptr<int>>(std::make_unique<int>(3)).valueOr(nullptr).operator*(), 3);
     }
 };
 

@@ -150,10 +150,10 @@ private Q_SLOTS:
         QVERIFY(QDir().mkpath(Settings::filePath()));
         {
             Settings settings;
-            QString error;
             settings.setRegistry(QStringLiteral("x"));
-            QVERIFY(!settings.save(&error));
-            QVERIFY2(error.contains(Settings::filePath()), qPrintable(error));
+            const Result saved = settings.save();
+            QVERIFY(!saved);
+            QVERIFY2(saved.message().contains(Settings::filePath()), qPrintable(saved.message()));
         }
         QVERIFY(QDir(Settings::filePath()).removeRecursively());
         QVERIFY(QFile::exists(Settings::legacyGuiFilePath()));

@@ -31,9 +31,8 @@ private Q_SLOTS:
     {
         QFETCH(QString, text);
         QFETCH(QStringList, words);
-        QString error;
-        const auto result = ShellWords::split(text, &error);
-        QVERIFY2(result.has_value(), qPrintable(error));
+        const auto result = ShellWords::split(text);
+        QVERIFY2(result.isOk(), qPrintable(result.message()));
         QCOMPARE(*result, words);
     }
 
@@ -52,9 +51,10 @@ private Q_SLOTS:
     {
         QFETCH(QString, text);
         QFETCH(QString, error);
-        QString actual;
-        QVERIFY(!ShellWords::split(text, &actual).has_value());
-        QCOMPARE(actual, error);
+        const auto actual = ShellWords::split(text);
+        QVERIFY(!actual.isOk());
+        QCOMPARE(actual.kind(), Result::Kind::BadInput);
+        QCOMPARE(actual.message(), error);
     }
 
     void quoteRoundTrips_data()
@@ -68,7 +68,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, word);
         const auto back = ShellWords::split(ShellWords::quote(word));
-        QVERIFY(back.has_value());
+        QVERIFY(back.isOk());
         QCOMPARE(*back, QStringList { word });
     }
 

@@ -96,7 +96,9 @@ private Q_SLOTS:
         repo.writeFile("experiments/priced/parameters.json",
                        R"({"experiment_name": "priced", "backend": "aws", "experiment_conditions": ["a"]})");
         Experiment experiment;
-        const Result opened = Experiment::open(repo.filePath("experiments/priced"), &experiment);
+        const auto openedExperiment = Experiment::open(repo.filePath("experiments/priced"));
+        const Result opened = openedExperiment.error();
+        experiment = openedExperiment.valueOr(Experiment());
         QVERIFY2(opened, qPrintable(opened.message()));
 
         const QDateTime t0 = QDateTime::fromString("2026-11-25T10:00:00Z", Qt::ISODate);

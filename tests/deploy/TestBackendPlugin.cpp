@@ -63,7 +63,9 @@ void TestBackendPlugin::registeredByNameAndTraits()
     // parameters.json takes it: the loader asks the registry.
     auto project = m_kit.project({ QStringLiteral("0") }, { { QStringLiteral("backend"), QStringLiteral("ledger") } });
     Experiment experiment;
-    const Result opened = Experiment::open(project->experimentDir(), &experiment);
+    const auto openedExperiment = Experiment::open(project->experimentDir());
+    const Result opened = openedExperiment.error();
+    experiment = openedExperiment.valueOr(Experiment());
     QVERIFY2(opened.isOk(), qPrintable(opened.message()));
     QCOMPARE(experiment.parameters().backend(), QStringLiteral("ledger"));
     m_experiments << experiment.parameters().experimentName();
@@ -74,15 +76,17 @@ void TestBackendPlugin::itsKeyIsInTheSchema()
     // ledger/LedgerParameters.h: its key among the others, checked by its rule and its backend's check.
     QVERIFY(ParameterSchema::contains(QStringLiteral("ledger_note")));
     QCOMPARE(ParameterSchema::key(QStringLiteral("ledger_note")).label, QStringLiteral("Ledger note"));
-    Result error;
     QVERIFY(Parameters::parse(R"({"experiment_name": "x", "backend": "ledger", "ledger_note": "one line"})",
-                              QStringLiteral("parameters.json"), &error));
-    QVERIFY(!Parameters::parse("{\"experiment_name\": \"x\", \"backend\": \"ledger\",\n\"ledger_note\": \"a\\nb\"}",
-                               QStringLiteral("parameters.json"), &error));
-    QCOMPARE(error.message(), QStringLiteral("parameters.json:2:16: ledger_note must be one line"));
-    QVERIFY(!Parameters::parse("{\"experiment_name\": \"x\",\n\"ledger_note\": \"x\"}",
-                               QStringLiteral("parameters.json"), &error));
-    QCOMPARE(error.message(), QStringLiteral("parameters.json:2:16: ledger_note needs \"backend\": \"ledger\""));
+                              QStringLiteral("parameters.json")));
+    const auto twoLines
+        = Parameters::parse("{\"experiment_name\": \"x\", \"backend\": \"ledger\",\n\"ledger_note\": \"a\\nb\"}",
+                            QStringLiteral("parameters.json"));
+    QVERIFY(!twoLines);
+    QCOMPARE(twoLines.message(), QStringLiteral("parameters.json:2:16: ledger_note must be one line"));
+    const auto otherBackend
+        = Parameters::parse("{\"experiment_name\": \"x\",\n\"ledger_note\": \"x\"}", QStringLiteral("parameters.json"));
+    QVERIFY(!otherBackend);
+    QCOMPARE(otherBackend.message(), QStringLiteral("parameters.json:2:16: ledger_note needs \"backend\": \"ledger\""));
 }
 
 void TestBackendPlugin::deploysStatusesAndTerminatesThroughTheCore()
@@ -90,7 +94,9 @@ void TestBackendPlugin::deploysStatusesAndTerminatesThroughTheCore()
     auto project = m_kit.project({ QStringLiteral("0"), QStringLiteral("0") },
                                  { { QStringLiteral("backend"), QStringLiteral("ledger") } });
     Experiment experiment;
-    QVERIFY(Experiment::open(project->experimentDir(), &experiment));
+    const auto openedExperiment = Experiment::open(project->experimentDir());
+    QVERIFY(openedExperiment);
+    experiment = *openedExperiment;
     m_experiments << experiment.parameters().experimentName();
     Deployment deployment(experiment);
     QVERIFY(deployment.load());

@@ -57,7 +57,9 @@ private:
 void TestDeployOperations::initTestCase()
 {
     m_project = std::make_unique<TestProject>();
-    QVERIFY(Experiment::open(m_project->experimentDir(), &m_experiment));
+    const auto openedExperiment = Experiment::open(m_project->experimentDir());
+    QVERIFY(openedExperiment);
+    m_experiment = *openedExperiment;
 }
 
 std::unique_ptr<DeployContext> TestDeployOperations::sshContext(const QString& backend)
@@ -505,7 +507,9 @@ void TestDeployOperations::deployReturnsBeforeTheGitWork()
     fake.close();
     QVERIFY(fake.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
     Experiment experiment;
-    QVERIFY(Experiment::open(project.experimentDir(), &experiment));
+    const auto openedExperiment = Experiment::open(project.experimentDir());
+    QVERIFY(openedExperiment);
+    experiment = *openedExperiment;
     experiment.parameters().setValue(QStringLiteral("local_docker_command"), docker);
 
     Deployment deployment(experiment);

@@ -404,7 +404,9 @@ void TestDeployState::unsplittableConditionStopsThePlan()
     qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
     TestProject project;
     Experiment experiment;
-    QVERIFY(Experiment::open(project.experimentDir(), &experiment));
+    const auto openedExperiment = Experiment::open(project.experimentDir());
+    QVERIFY(openedExperiment);
+    experiment = *openedExperiment;
     experiment.parameters().setParameterGrid({ { QStringLiteral("x'y"), { QStringLiteral("1") } } });
     for (const char* backend : { "local", "ssh", "aws" }) {
         Deployment deployment(experiment);
@@ -425,7 +427,9 @@ void TestDeployState::settingsRegistryIsCheckedByThePlan()
     qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
     TestProject project;
     Experiment experiment;
-    QVERIFY(Experiment::open(project.experimentDir(), &experiment));
+    const auto openedExperiment = Experiment::open(project.experimentDir());
+    QVERIFY(openedExperiment);
+    experiment = *openedExperiment;
     experiment.parameters().setValue(QStringLiteral("hosts"), QJsonArray { QStringLiteral("me@127.0.0.1") });
     Settings().setRegistry(QStringLiteral("my registry"));
     DeployOptions options;
@@ -463,7 +467,9 @@ void TestDeployState::deployLimitsTakeTheFilesPlace()
                             { QStringLiteral("aws_region"), QStringLiteral("eu-central-1") },
                             { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") } });
     Experiment experiment;
-    QVERIFY(Experiment::open(project.experimentDir(), &experiment));
+    const auto openedExperiment = Experiment::open(project.experimentDir());
+    QVERIFY(openedExperiment);
+    experiment = *openedExperiment;
     DeployOptions options;
     QCOMPARE(options.withLimits(experiment).parameters().autoStopMinutes(), 10);
     QCOMPARE(options.withLimits(experiment).parameters().maxRuntimeMinutes(), 20);
@@ -551,7 +557,7 @@ void TestDeployState::fleetLayout()
     QCOMPARE(Terraform::spread(s, 9).size(), 5);
 
     // The fleet gave one instance of the two: only machine 1 and its conditions are read back.
-    const auto ids = Terraform::parseFleetOutput(R"({"fleet_instances":{"value":["i-0123456789abcdef0"]}})", nullptr);
+    const auto ids = Terraform::parseFleetOutput(R"({"fleet_instances":{"value":["i-0123456789abcdef0"]}})");
     QVERIFY(ids);
     const QJsonObject machines = Terraform::withMachines(config, *ids, spread);
     QCOMPARE(machines.value(QStringLiteral("data"))

@@ -35,7 +35,9 @@ private:
 void TestLaunch::initTestCase()
 {
     m_project = std::make_unique<TestProject>();
-    QVERIFY(Experiment::open(m_project->experimentDir(), &m_experiment));
+    const auto openedExperiment = Experiment::open(m_project->experimentDir());
+    QVERIFY(openedExperiment);
+    m_experiment = *openedExperiment;
 }
 
 std::unique_ptr<DeployContext> TestLaunch::context(const QString& backend)

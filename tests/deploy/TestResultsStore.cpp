@@ -30,8 +30,9 @@ private Q_SLOTS:
     {
         for (const char* ok : { "s3://my-results/sweep-1", "s3://a.b-c.d1/x/y_z/1.0", "s3://abc/p" }) {
             Result error;
-            const auto p = Parameters::parse(withStore(QByteArray("\"") + ok + "\""), "parameters.json", &error);
-            QVERIFY2(p.has_value(), qPrintable(error.message()));
+            const auto p = Parameters::parse(withStore(QByteArray("\"") + ok + "\""), "parameters.json");
+            error = p.error();
+            QVERIFY2(p.isOk(), qPrintable(error.message()));
             const auto store = ResultsStore::of(*p);
             QVERIFY(store.has_value());
             QCOMPARE(store->url(), QString::fromLatin1(ok));
@@ -39,11 +40,13 @@ private Q_SLOTS:
         }
         Result error;
         const auto own = Parameters::parse(withStore("\"s3://mine/x\"", "  \"results_store_create\": false,\n"),
-                                           "parameters.json", &error);
-        QVERIFY2(own.has_value(), qPrintable(error.message()));
+                                           "parameters.json");
+        error = own.error();
+        QVERIFY2(own.isOk(), qPrintable(error.message()));
         QVERIFY(!ResultsStore::createsBucket(*own));
-        const auto none = Parameters::parse(withStore("\"\""), "parameters.json", &error);
-        QVERIFY(none.has_value());
+        const auto none = Parameters::parse(withStore("\"\""), "parameters.json");
+        error = none.error();
+        QVERIFY(none.isOk());
         QVERIFY(!ResultsStore::of(*none).has_value());
     }
 
@@ -72,8 +75,8 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, value);
         QFETCH(QString, says);
-        Result error;
-        QVERIFY(!Parameters::parse(withStore(value), "parameters.json", &error).has_value());
+        const Result error = Parameters::parse(withStore(value), "parameters.json").error();
+        QVERIFY(!error.isOk());
         QCOMPARE(error.kind(), Result::Kind::BadInput);
         QVERIFY2(error.message().contains(says), qPrintable(error.message()));
         QVERIFY2(error.message().contains(QStringLiteral("results_store")), qPrintable(error.message()));
@@ -109,14 +112,14 @@ private Q_SLOTS:
               "\"\\\"900150983cd24fb0d6963f7d28e17f72\\\"\"}, {\"Key\": \"p/c1/uploaded/c1\", \"Size\": 3, "
               "\"ETag\": \"\\\"x-2\\\"\"}]}";
         const auto objects = ResultsStore::parseListing(json);
-        QVERIFY(objects.has_value());
+        QVERIFY(objects.isOk());
         QCOMPARE(objects->size(), 2);
         QCOMPARE(objects->at(0).etag, QStringLiteral("900150983cd24fb0d6963f7d28e17f72"));
         QCOMPARE(objects->at(0).size, 3);
         QVERIFY(ResultsStore::parseListing("")->isEmpty());
-        QString error;
-        QVERIFY(!ResultsStore::parseListing("not json", &error).has_value());
-        QVERIFY(!error.isEmpty());
+        const auto notJson = ResultsStore::parseListing("not json");
+        QVERIFY(!notJson.isOk());
+        QVERIFY(!notJson.message().isEmpty());
     }
 
     void bucketIsPrivateEncryptedVersioned()
@@ -153,8 +156,9 @@ private Q_SLOTS:
         QVERIFY(!text.contains("s3:*") && !text.contains("GetObject") && !text.contains("DeleteObject"));
         QVERIFY(!text.contains("Deny"));
         Result error;
-        const auto p = Parameters::parse(withStore("\"s3://bkt/a/b\""), "parameters.json", &error);
-        QVERIFY(p.has_value());
+        const auto p = Parameters::parse(withStore("\"s3://bkt/a/b\""), "parameters.json");
+        error = p.error();
+        QVERIFY(p.isOk());
         QJsonObject config { { QStringLiteral("resource"), QJsonObject() } };
         const QString profile = AwsStore::addMachineAccess(&config, *p);
         QCOMPARE(profile, QStringLiteral("${aws_iam_instance_profile.results_store.name}"));
@@ -174,13 +178,15 @@ private Q_SLOTS:
         QVERIFY(frankfurt.note.contains(QStringLiteral("2025-")));
         QVERIFY(!prices.storage(QStringLiteral("ap-south-2")).known());
         Result error;
-        const auto p = Parameters::parse(withStore("\"s3://bkt/a/b\""), "parameters.json", &error);
-        QVERIFY(p.has_value());
+        const auto p = Parameters::parse(withStore("\"s3://bkt/a/b\""), "parameters.json");
+        error = p.error();
+        QVERIFY(p.isOk());
         const QString note = AwsStore::planNote(*p, QStringLiteral("us-east-1"));
         QVERIFY2(note.contains(QStringLiteral("s3://bkt/a/b/"))
                      && note.contains(QStringLiteral("$0.0230 per GiB-month")),
                  qPrintable(note));
-        const auto none = Parameters::parse(withStore("\"\""), "parameters.json", &error);
+        const auto none = Parameters::parse(withStore("\"\""), "parameters.json");
+        error = none.error();
         QVERIFY(AwsStore::planNote(*none, QStringLiteral("us-east-1")).isEmpty());
     }
 

@@ -47,10 +47,10 @@ private Q_SLOTS:
 
     void jobScriptReadsTheConditionNeverHoldsIt()
     {
-        QString error;
-        const QString script = SlurmJob::jobScript(QStringLiteral("/home/a b/it's"), QStringLiteral("docker"),
-                                                   { QStringLiteral("docker") }, &error);
-        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const auto written = SlurmJob::jobScript(QStringLiteral("/home/a b/it's"), QStringLiteral("docker"),
+                                                 { QStringLiteral("docker") });
+        QVERIFY2(written.isOk(), qPrintable(written.message()));
+        const QString script = *written;
         QVERIFY(script.contains(QStringLiteral("dir='/home/a b/it'\\''s'")));
         QVERIFY(script.contains(QStringLiteral("SLURM_ARRAY_TASK_ID")));
         QVERIFY(script.startsWith(QStringLiteral("#!/bin/sh\n"))); // sbatch refuses a script without it
@@ -62,13 +62,13 @@ private Q_SLOTS:
                            QStringLiteral("data/attempt-2"), QStringLiteral("data") };
         const SlurmJob::Task b { 1, QStringLiteral("c1-a"), QStringLiteral("logistician-x-c1-a"),
                                  QStringLiteral("data"), QStringLiteral("data") };
-        QCOMPARE(SlurmJob::conditionsFile({ a, b }, &error),
+        QCOMPARE(SlurmJob::conditionsFile({ a, b }).valueOr(QByteArray()),
                  QByteArray("c1-a logistician-x-c1-a data data\nc2-b logistician-x-c2-b-a2 data/attempt-2 data\n"));
-        QVERIFY(error.isEmpty());
         // A word the job script would refuse is refused here first.
         a.data = QStringLiteral("data/../..");
-        QVERIFY(SlurmJob::conditionsFile({ a }, &error).isEmpty());
-        QVERIFY2(error.contains(QStringLiteral("data/../..")), qPrintable(error));
+        const auto refused = SlurmJob::conditionsFile({ a });
+        QVERIFY(!refused);
+        QVERIFY2(refused.message().contains(QStringLiteral("data/../..")), qPrintable(refused.message()));
     }
 
     void runArgvPerRuntime()

@@ -74,7 +74,7 @@ void TestSshAccess::optionValuesSurviveSshsParser()
     const QString state = base.path() + QStringLiteral("/my exp's \"x\" #1 100%\\/.logistician");
     QVERIFY(QDir().mkpath(state));
     const SshAccess ssh(QStringLiteral("alice@127.0.0.9:2222"), state, base.path() + QStringLiteral("/key"));
-    const QString control = ssh.controlPath();
+    const QString control = ssh.controlPath().valueOr(QString());
     QVERIFY(control.startsWith(state + QStringLiteral("/cm/")));
     int code = -1;
     // -G prints the configuration ssh would use, without connecting.
@@ -97,7 +97,7 @@ void TestSshAccess::controlFolderInTmpMustBeOurs()
     auto restore = qScopeGuard([&] { qputenv("XDG_RUNTIME_DIR", runtime); });
     QTemporaryDir own(QStringLiteral("/tmp/rt-XXXXXX"));
     qputenv("XDG_RUNTIME_DIR", QFile::encodeName(own.path()));
-    QString inRuntime = SshAccess::controlDir(state, nullptr);
+    QString inRuntime = SshAccess::controlDir(state).valueOr(QString());
     QVERIFY2(inRuntime.startsWith(own.path() + QStringLiteral("/logistician-cm-")), qPrintable(inRuntime));
     qunsetenv("XDG_RUNTIME_DIR");
     const QString dir = fallbackDir(state);
@@ -105,8 +105,8 @@ void TestSshAccess::controlFolderInTmpMustBeOurs()
     QDir(dir).removeRecursively();
 
     // Made here: mode 0700, this user's.
+    QCOMPARE(SshAccess::controlDir(state).valueOr(QString()), dir);
     QString error;
-    QCOMPARE(SshAccess::controlDir(state, &error), dir);
     struct stat st;
     QCOMPARE(::lstat(path.constData(), &st), 0);
     QCOMPARE(st.st_mode & 0777, 0700u);
@@ -114,16 +114,16 @@ void TestSshAccess::controlFolderInTmpMustBeOurs()
 
     // Made beforehand by someone else with mode 0777: refused.
     QVERIFY(::chmod(path.constData(), 0777) == 0);
-    error.clear();
-    QVERIFY(SshAccess::controlDir(state, &error).isEmpty());
+    error = SshAccess::controlDir(state).message();
+    QVERIFY(!error.isEmpty());
     QVERIFY2(error.contains(dir) && error.contains(QStringLiteral("mode is 777")), qPrintable(error));
 
     // Owned by another user (nobody), even with mode 0700: refused.
     if (::geteuid() == 0) {
         QVERIFY(::chmod(path.constData(), 0700) == 0);
         QVERIFY(::chown(path.constData(), 65534, 65534) == 0);
-        error.clear();
-        QVERIFY(SshAccess::controlDir(state, &error).isEmpty());
+        error = SshAccess::controlDir(state).message();
+        QVERIFY(!error.isEmpty());
         QVERIFY2(error.contains(QStringLiteral("belongs to user id 65534")), qPrintable(error));
     }
     QVERIFY(QDir(dir).removeRecursively());
@@ -131,8 +131,8 @@ void TestSshAccess::controlFolderInTmpMustBeOurs()
     // A symbolic link to a folder of someone's choosing: refused.
     QTemporaryDir target;
     QVERIFY(QFile::link(target.path(), dir));
-    error.clear();
-    QVERIFY(SshAccess::controlDir(state, &error).isEmpty());
+    error = SshAccess::controlDir(state).message();
+    QVERIFY(!error.isEmpty());
     QVERIFY2(error.contains(QStringLiteral("symbolic link")), qPrintable(error));
     QVERIFY(QFile::remove(dir));
 }

@@ -71,7 +71,9 @@ void TestStatusQueries::sameStateIsWrittenOnce()
     qputenv("XDG_STATE_HOME", stateHome.path().toUtf8()); // an index of the test's own
     TestProject project;
     Experiment experiment;
-    QVERIFY(Experiment::open(project.experimentDir(), &experiment));
+    const auto openedExperiment = Experiment::open(project.experimentDir());
+    QVERIFY(openedExperiment);
+    experiment = *openedExperiment;
     DeployContext ctx(experiment);
     QVERIFY(ctx.createBackend(QStringLiteral("local")).isOk());
     ctx.stateDir = experiment.dir() + QStringLiteral("/.logistician");

@@ -267,8 +267,9 @@ void TestGuiConditions::invalidCellIsHighlightedAndNotSaved()
     QVERIFY(!need<QToolButton>(page, "saveConditionsButton")->isEnabled());
 
     // Ctrl+S refuses and says why; the file is untouched.
-    QString error;
-    QVERIFY(!page->save(&error));
+    const Result pageSaved = page->save();
+    QVERIFY(!pageSaved);
+    const QString error = pageSaved.message();
     QVERIFY(error.contains(QStringLiteral("unbalanced single quote")));
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), original);
@@ -294,8 +295,9 @@ void TestGuiConditions::lineBreakInConditionIsNotSaved()
     QTRY_VERIFY(problems->isVisible());
     QVERIFY2(problems->text().contains(QStringLiteral("Row 2: contains a line break")), qPrintable(problems->text()));
     QVERIFY(!need<QToolButton>(page, "saveConditionsButton")->isEnabled());
-    QString error;
-    QVERIFY(!page->save(&error));
+    const Result pageSaved = page->save();
+    QVERIFY(!pageSaved);
+    const QString error = pageSaved.message();
     QVERIFY2(error.contains(QStringLiteral("contains a line break")), qPrintable(error));
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), original);

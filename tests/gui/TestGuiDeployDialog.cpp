@@ -240,9 +240,9 @@ void TestGuiDeployDialog::initTestCase()
     // What the dialog's walk costs a thread here: unless it is well over the bound, this test could not fail.
     QElapsedTimer walk;
     walk.start();
-    Result error;
-    auto repo = GitRepository::discover(m_project->experimentDir(), &error);
-    QVERIFY2(repo, qPrintable(error.message()));
+    auto discovered = GitRepository::discover(m_project->experimentDir());
+    QVERIFY2(discovered, qPrintable(discovered.message()));
+    const auto repo = discovered.take();
     QVERIFY(repo->isDirty());
     m_walkMs = walk.elapsed();
     qInfo("one status walk of the tree: %lld ms", m_walkMs);

@@ -125,8 +125,9 @@ void TestGuiMainWindow::malformedParametersShowBannerAndStayUntouched()
     QVERIFY(!window()->findChild<QAction*>(QStringLiteral("actionSave"))->isEnabled());
     QVERIFY(!window()->findChild<QAction*>(QStringLiteral("actionRun"))->isEnabled());
     QTest::keySequence(window(), QKeySequence::Save);
-    QString error;
-    QVERIFY(!page->save(&error));
+    const Result pageSaved = page->save();
+    QVERIFY(!pageSaved);
+    const QString error = pageSaved.message();
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), broken);

@@ -53,7 +53,7 @@ private Q_SLOTS:
         QVERIFY(style->toolTip().contains(QStringLiteral("$OPTIONS")));
 
         const QString path = project.experimentDir("addition") + QStringLiteral("/parameters.json");
-        auto params = Parameters::load(path, nullptr);
+        auto params = Parameters::load(path);
         QVERIFY(params);
         params->setExperimentCommand(QStringLiteral("python examples/addition/main.py"));
         QVERIFY(params->save(path));

@@ -107,7 +107,7 @@ private Q_SLOTS:
             QVERIFY(loaded.wait(30000));
 
         QCOMPARE(QDir(window()->projectDir()).canonicalPath(), QDir(destination).canonicalPath());
-        auto repo = GitRepository::discover(destination);
+        auto repo = GitRepository::discover(destination).valueOr(nullptr);
         QVERIFY(repo);
         QVERIFY(!repo->headCommit().isEmpty());
         QVERIFY2(repo->changedPaths().isEmpty(), qPrintable(repo->changedPaths().join(QLatin1Char(' '))));

@@ -342,8 +342,9 @@ void TestGuiSettings::badValuesShownBesideTheField()
     QVERIFY(!save->isEnabled());
     QVERIFY(editor->hasProblems());
     // Saving by other means (the page's save, Ctrl+S) refuses too; the file is untouched.
-    QString error;
-    QVERIFY(!page->save(&error));
+    const Result pageSaved = page->save();
+    QVERIFY(!pageSaved);
+    const QString error = pageSaved.message();
     QVERIFY2(error.contains(QStringLiteral("hosts")), qPrintable(error));
     QCOMPARE(QJsonDocument(readParameters(project)).toJson(), before);
 
@@ -568,8 +569,8 @@ void TestGuiSettings::gridDialogKeepsTheGridAsAGrid()
     QVERIFY2(grid->toPlainText().contains(QStringLiteral("lr: 0.1, 0.01, 0.001")), qPrintable(grid->toPlainText()));
 
     // Saved as parameter_grid, not flattened into experiment_conditions.
-    QString error;
-    QVERIFY2(page->save(&error), qPrintable(error));
+    const Result pageSaved = page->save();
+    QVERIFY2(pageSaved, qPrintable(pageSaved.message()));
     const QJsonObject saved = readParameters(project);
     // The numbers stay numbers, the one added too.
     QCOMPARE(saved.value(QStringLiteral("parameter_grid")).toObject().value(QStringLiteral("lr")).toArray(),

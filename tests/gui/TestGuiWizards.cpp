@@ -101,7 +101,8 @@ void TestGuiWizards::newExperimentWizard()
     QTRY_VERIFY(QFileInfo(dir + QStringLiteral("/parameters.json")).exists());
     QVERIFY(QFileInfo(dir + QStringLiteral("/Dockerfile")).exists());
     Result error;
-    const auto params = Parameters::load(dir + QStringLiteral("/parameters.json"), &error);
+    const auto params = Parameters::load(dir + QStringLiteral("/parameters.json"));
+    error = params.error();
     QVERIFY2(params, qPrintable(error.message()));
     QCOMPARE(params->experimentName(), QStringLiteral("rnn-2"));
     QCOMPARE(params->experimentCommand(), QStringLiteral("sh args.sh --fixed"));

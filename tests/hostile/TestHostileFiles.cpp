@@ -209,9 +209,9 @@ private Q_SLOTS:
         {
             Settings settings;
             settings.setRegistry(QString(300 * 1024, QLatin1Char('r')));
-            QString error;
-            QVERIFY(!settings.save(&error));
-            QVERIFY2(error.contains(Settings::filePath()), qPrintable(error));
+            const Result saved = settings.save();
+            QVERIFY(!saved);
+            QVERIFY2(saved.message().contains(Settings::filePath()), qPrintable(saved.message()));
         }
         QCOMPARE(readAll(Settings::filePath()), before);
     }
@@ -237,12 +237,12 @@ private Q_SLOTS:
         QCOMPARE(files, QStringList { "ok.json" });
         QCOMPARE(metrics.keys(), QStringList { "loss" });
 
-        QString error;
-        QVERIFY(!SafeFile::read(results + "/metrics.json", 1024, &error));
-        QVERIFY2(error.contains("not a regular file"), qPrintable(error));
-        QVERIFY(!SafeFile::read(results + "/passwd.json", 1024, &error));
-        QVERIFY(!SafeFile::read(results + "/ok.json", 4, &error)); // bounded
-        QCOMPARE(SafeFile::read(results + "/ok.json", 1024).value_or(QByteArray()), QByteArray("{\"loss\": 0.5}"));
+        const auto fifo = SafeFile::read(results + "/metrics.json", 1024);
+        QVERIFY(!fifo);
+        QVERIFY2(fifo.message().contains("not a regular file"), qPrintable(fifo.message()));
+        QVERIFY(!SafeFile::read(results + "/passwd.json", 1024));
+        QVERIFY(!SafeFile::read(results + "/ok.json", 4)); // bounded
+        QCOMPARE(SafeFile::read(results + "/ok.json", 1024).valueOr(QByteArray()), QByteArray("{\"loss\": 0.5}"));
     }
 
     void provenanceIsNotReadThroughASymlink()
@@ -290,7 +290,7 @@ private Q_SLOTS:
         sh.start("sh", { "-c", script });
         QVERIFY(sh.waitForFinished(10000));
         QVERIFY2(QDir(victim).isEmpty(), "written through a swapped folder");
-        QCOMPARE(SafeFile::read(root + "/attempt-2/old/output.txt", 100, nullptr, root).value_or(QByteArray()),
+        QCOMPARE(SafeFile::read(root + "/attempt-2/old/output.txt", 100, root).valueOr(QByteArray()),
                  QByteArray("from the container\n"));
 
         // Planted before: a symlinked logs/ is not entered at all, and says so.
@@ -323,7 +323,8 @@ private Q_SLOTS:
         QFETCH(QString, message);
         const QByteArray text = "{\"experiment_name\": \"x\", \"local_docker_command\": \"" + command.toUtf8() + "\"}";
         Result error;
-        QVERIFY(!Parameters::parse(text, "parameters.json", &error));
+        error = Parameters::parse(text, "parameters.json").error();
+        QVERIFY(!error.isOk());
         QVERIFY2(error.message().contains("parameters.json:1:50: local_docker_command"), qPrintable(error.message()));
         QVERIFY2(error.message().contains(message), qPrintable(error.message()));
         QVERIFY(error.exitCode() == 2);
@@ -341,8 +342,7 @@ private Q_SLOTS:
         for (const QString& path : { repo.filePath("bin/docker"), outside.filePath("tools/docker") }) {
             repo.writeFile("experiments/1/parameters.json",
                            "{\"experiment_name\": \"x\", \"local_docker_command\": \"" + path.toUtf8() + "\"}\n");
-            Experiment e;
-            const Result r = Experiment::open(repo.filePath("experiments/1"), &e);
+            const Result r = Experiment::open(repo.filePath("experiments/1")).error();
             QVERIFY2(!r.isOk(), qPrintable(path));
             QVERIFY2(r.message().contains("is a file of the project"), qPrintable(r.message()));
             QVERIFY2(r.message().contains("parameters.json"), qPrintable(r.message()));
@@ -351,8 +351,7 @@ private Q_SLOTS:
         // An installed program stays fine.
         repo.writeFile("experiments/1/parameters.json",
                        "{\"experiment_name\": \"x\", \"local_docker_command\": \"/usr/bin/docker\"}\n");
-        Experiment e;
-        QVERIFY(Experiment::open(repo.filePath("experiments/1"), &e).isOk());
+        QVERIFY(Experiment::open(repo.filePath("experiments/1")).isOk());
     }
 
     // Finding 8: a project's known_hosts ("@cert-authority *") went into the index's, trusted for every host.
@@ -430,8 +429,7 @@ private Q_SLOTS:
         const QString commit
             = repo.git({ "-c", "user.name=t", "-c", "user.email=t@localhost", "commit-tree", root, "-m", "hostile" })
                   .trimmed();
-        Result error;
-        auto opened = GitRepository::discover(repo.path(), &error);
+        auto opened = GitRepository::discover(repo.path()).valueOr(nullptr);
         QVERIFY(opened);
         QTemporaryDir out;
         const Result exported = opened->exportTree(commit, QString(), out.filePath("code"));

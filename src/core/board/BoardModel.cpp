@@ -268,74 +268,88 @@ QVariant BoardModel::data(const QModelIndex& index, int role) const
     case HostRole:
         return row.host;
     case Qt::ToolTipRole:
-        if (index.column() == LastLineColumn)
-            return row.lastLine;
-        if (index.column() == ConditionColumn)
-            return QStringLiteral("%1\n%2").arg(row.slug, row.text);
-        if (index.column() == SyncedColumn) {
-            if (row.syncedAt.isValid())
-                return tr("results synced %1").arg(row.syncedAt.toLocalTime().toString(Qt::ISODate));
-            if (row.phase == Phase::Succeeded || row.phase == Phase::Failed)
-                return tr("finished, results not synced yet");
-            return {};
-        }
-        if (index.column() == StateColumn && row.startedAt.isValid())
-            return tr("started %1").arg(row.startedAt.toLocalTime().toString(Qt::ISODate));
-        return {};
+        return toolTip(row, index.column());
     case Qt::TextAlignmentRole:
         if (index.column() == ElapsedColumn || index.column() == ExitCodeColumn)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case SortRole:
-        switch (index.column()) {
-        case ConditionColumn:
-            return index.row();
-        case StateColumn:
-            return static_cast<int>(row.phase);
-        case MachineColumn:
-            return row.host;
-        case ElapsedColumn:
-            return elapsed(row);
-        case ExitCodeColumn:
-            return row.exitCode;
-        case SyncedColumn:
-            return row.syncedAt;
-        case LastLineColumn:
-            return row.lastLine;
-        }
-        return {};
+        return index.column() == ConditionColumn ? QVariant(index.row()) : sortKey(row, index.column());
     case Qt::DisplayRole:
-        switch (index.column()) {
-        case ConditionColumn:
-            return row.text.isEmpty() ? row.slug : row.text;
-        case StateColumn:
-            // A rerun or retry names its attempt (deploy --rerun, max_retries); slurm adds the scheduler's
-            // state and reason ("queued · waiting: Priority").
-            {
-                QString text = stateText(row.phase, row.exitCode);
-                if (row.attempt > 1)
-                    text = tr("%1 · attempt %2").arg(text).arg(row.attempt);
-                if (!row.scheduler.isEmpty())
-                    text = QStringLiteral("%1 · %2").arg(text, row.scheduler);
-                return text;
-            }
-        case MachineColumn:
-            return row.job.isEmpty() ? row.host : tr("job %1 via %2").arg(row.job, row.host);
-        case ElapsedColumn:
-            return formatElapsed(elapsed(row));
-        case ExitCodeColumn:
-            return row.exitCode >= 0 && (row.finishedAt.isValid() || row.phase == Phase::Failed)
-                ? QString::number(row.exitCode)
-                : QString();
-        case SyncedColumn:
-            return row.syncedAt.isValid() ? row.syncedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss")) : QString();
-        case LastLineColumn:
-            return row.lastLine;
-        }
-        return {};
+        return display(row, index.column());
     default:
         return {};
     }
+}
+
+QVariant BoardModel::toolTip(const Row& row, int column) const
+{
+    if (column == LastLineColumn)
+        return row.lastLine;
+    if (column == ConditionColumn)
+        return QStringLiteral("%1\n%2").arg(row.slug, row.text);
+    if (column == SyncedColumn) {
+        if (row.syncedAt.isValid())
+            return tr("results synced %1").arg(row.syncedAt.toLocalTime().toString(Qt::ISODate));
+        if (row.phase == Phase::Succeeded || row.phase == Phase::Failed)
+            return tr("finished, results not synced yet");
+        return {};
+    }
+    if (column == StateColumn && row.startedAt.isValid())
+        return tr("started %1").arg(row.startedAt.toLocalTime().toString(Qt::ISODate));
+    return {};
+}
+
+// The key a column sorts by (the condition column sorts by row, in data()).
+QVariant BoardModel::sortKey(const Row& row, int column) const
+{
+    switch (column) {
+    case StateColumn:
+        return static_cast<int>(row.phase);
+    case MachineColumn:
+        return row.host;
+    case ElapsedColumn:
+        return elapsed(row);
+    case ExitCodeColumn:
+        return row.exitCode;
+    case SyncedColumn:
+        return row.syncedAt;
+    case LastLineColumn:
+        return row.lastLine;
+    }
+    return {};
+}
+
+QVariant BoardModel::display(const Row& row, int column) const
+{
+    switch (column) {
+    case ConditionColumn:
+        return row.text.isEmpty() ? row.slug : row.text;
+    case StateColumn:
+        // A rerun or retry names its attempt (deploy --rerun, max_retries); slurm adds the scheduler's
+        // state and reason ("queued · waiting: Priority").
+        {
+            QString text = stateText(row.phase, row.exitCode);
+            if (row.attempt > 1)
+                text = tr("%1 · attempt %2").arg(text).arg(row.attempt);
+            if (!row.scheduler.isEmpty())
+                text = QStringLiteral("%1 · %2").arg(text, row.scheduler);
+            return text;
+        }
+    case MachineColumn:
+        return row.job.isEmpty() ? row.host : tr("job %1 via %2").arg(row.job, row.host);
+    case ElapsedColumn:
+        return formatElapsed(elapsed(row));
+    case ExitCodeColumn:
+        return row.exitCode >= 0 && (row.finishedAt.isValid() || row.phase == Phase::Failed)
+            ? QString::number(row.exitCode)
+            : QString();
+    case SyncedColumn:
+        return row.syncedAt.isValid() ? row.syncedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss")) : QString();
+    case LastLineColumn:
+        return row.lastLine;
+    }
+    return {};
 }
 
 QVariant BoardModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -109,6 +109,10 @@ private:
     };
     static Row rowFrom(const QString& backend, const DeploymentState::Condition& condition);
     qint64 elapsed(const Row& row) const;
+    // data() by role: the tooltip, the sort key and the text of a column.
+    QVariant toolTip(const Row& row, int column) const;
+    QVariant sortKey(const Row& row, int column) const;
+    QVariant display(const Row& row, int column) const;
     bool sameConditions(const DeploymentState& state) const;
     void recount();
     void announce(const QList<int>& changedRows, int firstColumn, int lastColumn);

@@ -41,11 +41,10 @@ Result command(const Deployment& deployment, const DeploymentState::Condition& c
         return Result::notFound(QStringLiteral("%1: not started on a machine yet (%2)")
                                     .arg(condition.slug, DeploymentState::phaseName(condition.phase)));
     const Experiment& experiment = deployment.experiment();
-    Result created;
-    const auto backend
-        = Backend::create(state.backend, { experiment, experiment.stateDir(), SshKey::privateKeyPath() }, &created);
-    if (!backend)
-        return created;
+    auto created = Backend::create(state.backend, { experiment, experiment.stateDir(), SshKey::privateKeyPath() });
+    if (!created)
+        return created.error();
+    const auto backend = created.take();
     const Parameters& params = experiment.parameters();
     const Command logs = Docker::logs(backend->isRemote() ? params.remoteDockerCommand() : params.localDockerCommand(),
                                       deployment.containerName(condition), lines, follow);

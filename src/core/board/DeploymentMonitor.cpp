@@ -88,9 +88,10 @@ Result DeploymentMonitor::open(const QString& experimentDir)
     m_seen.clear();
     m_endedLineFetched.clear();
 
-    const Result opened = Experiment::open(experimentDir, &m_experiment);
+    const auto opened = Experiment::open(experimentDir);
     if (!opened)
-        return opened;
+        return opened.error();
+    m_experiment = *opened;
     m_deployment = std::make_unique<Deployment>(m_experiment);
     m_deployment->setAutoSync(m_autoSync);
     m_deployment->setRetryPreempted(true);
@@ -321,12 +322,12 @@ void DeploymentMonitor::schedulePoll()
         m_poll->start();
 }
 
-std::unique_ptr<Backend> DeploymentMonitor::makeBackend(Result* error) const
+std::unique_ptr<Backend> DeploymentMonitor::makeBackend() const
 {
     if (!hasDeployment())
         return nullptr;
     Backend::Context context { m_experiment, m_experiment.stateDir(), SshKey::privateKeyPath() };
-    return Backend::create(m_deployment->state().backend, context, error);
+    return Backend::create(m_deployment->state().backend, context).valueOr(nullptr);
 }
 
 void DeploymentMonitor::fetchLastLines()

@@ -106,7 +106,7 @@ private:
     void noticeTransitions();
     void schedulePoll();
     void fetchLastLines();
-    std::unique_ptr<Backend> makeBackend(Result* error = nullptr) const;
+    std::unique_ptr<Backend> makeBackend() const; // none when the deployment names no backend this build has
 
     Experiment m_experiment;
     std::unique_ptr<Deployment> m_deployment;

@@ -179,7 +179,7 @@ QMap<QString, double> scanFolder(const QString& resultsDir, QStringList* files, 
             candidates << sub + QLatin1Char('/') + name;
     }
     for (const QString& relative : std::as_const(candidates)) {
-        const auto read = SafeFile::read(root.filePath(relative), MaxFileBytes, nullptr, root.absolutePath());
+        const auto read = SafeFile::read(root.filePath(relative), MaxFileBytes, root.absolutePath());
         if (!read)
             continue;
         const QByteArray& data = *read;

@@ -65,7 +65,7 @@ public:
     };
 
     // A registered backend (BackendRegistry); nullptr and *error for another name.
-    static std::unique_ptr<Backend> create(const QString& name, const Context& context, Result* error = nullptr);
+    static ResultOf<std::unique_ptr<Backend>> create(const QString& name, const Context& context);
     static QStringList names();
 
     explicit Backend(const Context& context, QObject* parent = nullptr);

@@ -30,9 +30,10 @@ int Backend::slotsPerHost() const
 
 Result Backend::check(const DeployOptions&) const
 {
-    QString unsafe;
-    if (isRemote() && SshAccess::controlDir(m_context.stateDir, &unsafe).isEmpty())
-        return Result::failed(unsafe);
+    if (isRemote()) {
+        if (const auto control = SshAccess::controlDir(m_context.stateDir); !control)
+            return control.error();
+    }
     if (!QFileInfo::exists(m_context.keyPath))
         return Result::badInput(
             QStringLiteral("no SSH key at %1; run `logistician setup` first").arg(m_context.keyPath));
@@ -65,9 +66,9 @@ Command Backend::script(const DeploymentState::Host& host, const QString& text, 
     return ssh(host).script(text, standardInput);
 }
 
-std::unique_ptr<Backend> Backend::create(const QString& name, const Context& context, Result* error)
+ResultOf<std::unique_ptr<Backend>> Backend::create(const QString& name, const Context& context)
 {
-    return BackendRegistry::create(name, context, error);
+    return BackendRegistry::create(name, context);
 }
 
 QStringList Backend::names()

@@ -31,10 +31,10 @@ DeployContext::~DeployContext() = default;
 Result DeployContext::createBackend(const QString& name)
 {
     Backend::Context context { experiment, stateDir, SshKey::privateKeyPath() };
-    Result created;
-    backend = Backend::create(name, context, &created);
-    if (!backend)
-        return created;
+    auto created = Backend::create(name, context);
+    if (!created)
+        return created.error();
+    backend = created.take();
     connect(backend.get(), &Backend::progress, this, &DeployContext::progress);
     return Result::ok();
 }
@@ -75,7 +75,8 @@ void DeployContext::recordInIndex()
         DeployPlan machines;
         if (backend)
             backend->describeMachines(&machines);
-        else if (const auto made = Backend::create(state.backend, { experiment, stateDir, SshKey::privateKeyPath() }))
+        else if (const auto made
+                 = Backend::create(state.backend, { experiment, stateDir, SshKey::privateKeyPath() }).valueOr(nullptr))
             made->describeMachines(&machines);
         m_awsRegion = machines.region;
         m_awsInstanceType = machines.instanceType;

@@ -71,12 +71,12 @@ void DeployOperation::start()
 DeployOperation::GitFacts DeployOperation::probeGit(const QString& dir)
 {
     GitFacts facts;
-    Result discovered;
-    auto repo = GitRepository::discover(dir, &discovered);
-    if (!repo) {
+    auto discovered = GitRepository::discover(dir);
+    if (!discovered) {
         facts.error = discovered.message();
         return facts;
     }
+    const auto repo = discovered.take();
     facts.workdir = repo->workdir();
     facts.commit = repo->headCommit();
     facts.noCommit = facts.commit.isEmpty();
@@ -90,10 +90,10 @@ QString DeployOperation::exportCode(const QString& experimentDir, bool originalS
 {
     if (QFileInfo::exists(code + QStringLiteral("/.logistician-complete")))
         return QString();
-    Result discovered;
-    auto repo = GitRepository::discover(experimentDir, &discovered);
-    if (!repo)
+    auto discovered = GitRepository::discover(experimentDir);
+    if (!discovered)
         return discovered.message();
+    const auto repo = discovered.take();
     QDir(code).removeRecursively();
     QDir().mkpath(code);
     // The original's CMD runs `git log -1` in /project: there the export is a repository at the commit.

@@ -8,6 +8,52 @@
 #include "deploy/Rerun.h"
 #include "git/GitRepository.h"
 
+namespace {
+
+// The registry and user of the user's settings, as a remote backend's docker gets them.
+Result checkSettings(const Parameters& params)
+{
+    const Settings settings;
+    QString why;
+    if (params.registry().isEmpty() && !(why = ParameterRules::registry(settings.registry())).isEmpty())
+        why = QStringLiteral("the registry of your settings (%1) %2").arg(ShellWords::quote(settings.registry()), why);
+    else if (!params.json().contains(QStringLiteral("registry_user"))
+             && !(why = ParameterRules::registryUser(settings.registryUser())).isEmpty())
+        why = QStringLiteral("the registry user of your settings (%1) %2")
+                  .arg(ShellWords::quote(settings.registryUser()), why);
+    if (!why.isEmpty())
+        return Result::badInput(why + QStringLiteral("; change it with `logistician setup`"));
+    return Result::ok();
+}
+
+// Conditions to run, each one that becomes argv, and a command to run them with.
+Result checkConditions(const Experiment& experiment)
+{
+    const Parameters& params = experiment.parameters();
+    const QStringList conditions = params.allConditions();
+    if (conditions.isEmpty())
+        return Result::badInput(QStringLiteral("%1: no conditions: add experiment_conditions or parameter_grid")
+                                    .arg(experiment.parametersPath()));
+    // A condition that does not become argv stops the deploy here, before anything
+    // starts: it must never run as a container with no arguments at all.
+    for (int i = 0; i < conditions.size(); ++i) {
+        if (const QString why = ParameterRules::condition(conditions.at(i)); !why.isEmpty())
+            return Result::badInput(QStringLiteral("%1: condition %2 (%3): %4")
+                                        .arg(experiment.parametersPath())
+                                        .arg(i + 1)
+                                        .arg(ShellWords::quote(conditions.at(i)), why));
+    }
+    const auto command = ShellWords::split(params.experimentCommand());
+    // Original style: no command, the image's own CMD runs with the condition in $OPTIONS.
+    if (!command || (command->isEmpty() && !params.isOriginalStyle()))
+        return Result::badInput(
+            QStringLiteral("%1: experiment_command: %2")
+                .arg(experiment.parametersPath(), command ? QStringLiteral("is empty") : command.message()));
+    return Result::ok();
+}
+
+} // namespace
+
 DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& options)
 {
     DeployPlan plan;
@@ -15,55 +61,25 @@ DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& 
     const Parameters& params = experiment.parameters();
     plan.backend = options.backend.isEmpty() ? params.backend() : options.backend;
     plan.conditionCount = static_cast<int>(params.allConditions().size());
-    QString error;
     Backend::Context context { experiment, ctx.stateDir, SshKey::privateKeyPath() };
-    auto backend = Backend::create(plan.backend, context, &plan.check);
-    if (!backend)
+    auto created = Backend::create(plan.backend, context);
+    if (!created) {
+        plan.check = created.error();
         return plan;
+    }
+    const auto backend = created.take();
     plan.costsMoney = backend->costsMoney();
     // The registry and user of the user's settings reach docker like parameters.json's do.
-    if (backend->isRemote()) {
-        const Settings settings;
-        QString why;
-        if (params.registry().isEmpty() && !(why = ParameterRules::registry(settings.registry())).isEmpty())
-            why = QStringLiteral("the registry of your settings (%1) %2")
-                      .arg(ShellWords::quote(settings.registry()), why);
-        else if (!params.json().contains(QStringLiteral("registry_user"))
-                 && !(why = ParameterRules::registryUser(settings.registryUser())).isEmpty())
-            why = QStringLiteral("the registry user of your settings (%1) %2")
-                      .arg(ShellWords::quote(settings.registryUser()), why);
-        if (!why.isEmpty()) {
-            plan.check = Result::badInput(why + QStringLiteral("; change it with `logistician setup`"));
-            return plan;
-        }
-    }
-    if (plan.conditionCount == 0) {
-        plan.check = Result::badInput(QStringLiteral("%1: no conditions: add experiment_conditions or parameter_grid")
-                                          .arg(experiment.parametersPath()));
+    if (const Result settings = backend->isRemote() ? checkSettings(params) : Result::ok(); !settings) {
+        plan.check = settings;
         return plan;
     }
-    // A condition that does not become argv stops the deploy here, before anything
-    // starts: it must never run as a container with no arguments at all.
-    const QStringList conditions = params.allConditions();
-    for (int i = 0; i < conditions.size(); ++i) {
-        if (const QString why = ParameterRules::condition(conditions.at(i)); !why.isEmpty()) {
-            plan.check = Result::badInput(QStringLiteral("%1: condition %2 (%3): %4")
-                                              .arg(experiment.parametersPath())
-                                              .arg(i + 1)
-                                              .arg(ShellWords::quote(conditions.at(i)), why));
-            return plan;
-        }
-    }
-    const auto command = ShellWords::split(params.experimentCommand(), &error);
-    // Original style: no command, the image's own CMD runs with the condition in $OPTIONS.
-    if (!command || (command->isEmpty() && !params.isOriginalStyle())) {
-        plan.check
-            = Result::badInput(QStringLiteral("%1: experiment_command: %2")
-                                   .arg(experiment.parametersPath(), command ? QStringLiteral("is empty") : error));
+    if (const Result runnable = checkConditions(experiment); !runnable) {
+        plan.check = runnable;
         return plan;
     }
     if (ctx.hasState && !ctx.state.terminated) {
-        auto repo = GitRepository::discover(experiment.dir());
+        auto repo = GitRepository::discover(experiment.dir()).valueOr(nullptr);
         const QString head = repo ? repo->headCommit() : QString();
         if (ctx.state.backend != plan.backend || ctx.state.commit != head) {
             plan.check = Result::badInput(

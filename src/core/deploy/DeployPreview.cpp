@@ -45,7 +45,7 @@ void DeployPreview::start(const DeployOptions& options)
 
     const Experiment experiment = options.withLimits(m_deployment.experiment());
     const Parameters& params = experiment.parameters();
-    auto repo = GitRepository::discover(experiment.dir());
+    auto repo = GitRepository::discover(experiment.dir()).valueOr(nullptr);
     const QString commit = repo ? repo->headCommit() : QString();
     // The state deploy goes on with (a resumed deployment's, or the one it makes: DeployOperation::newState), on
     // the backend it uses: the containers, labels, image and folders named by the functions deploy names them by.

@@ -21,7 +21,7 @@ Result DeploymentState::save(const QString& stateDir) const
     const QByteArray text = QJsonDocument(toJson()).toJson();
     // The seal first, naming the file there now too (only if it was ours): a crash before the state is
     // written leaves the old state, still sealed.
-    QByteArray previous = SafeFile::read(path, 64 * 1024 * 1024).value_or(QByteArray());
+    QByteArray previous = SafeFile::read(path, 64 * 1024 * 1024).valueOr(QByteArray());
     if (!previous.isEmpty() && !StateSeal::verify(stateDir, previous))
         previous.clear();
     if (Result sealed = StateSeal::write(stateDir, text, previous); !sealed)
@@ -36,10 +36,9 @@ Result DeploymentState::load(const QString& stateDir, DeploymentState* state, Tr
     if (!info.exists() && !info.isSymLink())
         return Result::notFound(QStringLiteral("%1: nothing is deployed").arg(path));
     // A regular file of a sane size, never through a symlink (the folder may have come with a clone).
-    QString error;
-    const std::optional<QByteArray> text = SafeFile::read(path, 64 * 1024 * 1024, &error);
+    const auto text = SafeFile::read(path, 64 * 1024 * 1024);
     if (!text)
-        return Result::badInput(QStringLiteral("cannot read %1").arg(error));
+        return Result::badInput(QStringLiteral("cannot read %1").arg(text.message()));
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(*text, &parseError);
     if (!doc.isObject())

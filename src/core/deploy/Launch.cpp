@@ -37,7 +37,7 @@ DeploymentState newState(const Parameters& params, const QString& backend, bool 
         DeploymentState::Condition c;
         c.index = i + 1;
         c.text = conditions.at(i);
-        c.arguments = ShellWords::split(c.text).value_or(QStringList()); // plan() refused any that does not split
+        c.arguments = ShellWords::split(c.text).valueOr(QStringList()); // plan() refused any that does not split
         c.slug = DeploymentState::slugFor(c.index, c.text);
         c.lastAttempt = 1 + params.maxRetries();
         state.conditions.append(c);
@@ -88,7 +88,7 @@ Docker::RunSpec runSpec(const DeployContext& ctx, const DeploymentState::Conditi
         spec.environment << OriginalStyle::gitEnvironment();
     } else {
         spec.command = QStringList { QStringLiteral("sh"), QStringLiteral("/logistician/run.sh") }
-            + ShellWords::split(params.experimentCommand()).value_or(QStringList());
+            + ShellWords::split(params.experimentCommand()).valueOr(QStringList());
         spec.arguments = c.arguments;
     }
     return spec;

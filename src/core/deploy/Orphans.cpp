@@ -15,16 +15,14 @@ namespace Orphans {
 
 namespace {
 
-// Runs a docker command on this machine to its end (the leftovers of an orphan); false when it failed.
-bool runLocal(const Command& command, QString* error, const std::function<void(const QString&)>& shown)
+// Runs a docker command on this machine to its end (the leftovers of an orphan); Failed saying why.
+Result runLocal(const Command& command, const std::function<void(const QString&)>& shown)
 {
     shown(command.display());
     const CommandOutcome o = CommandRunner::runAndWait(command, 120000);
-    if (!o.ok()) {
-        *error = o.errorText();
-        return false;
-    }
-    return true;
+    if (!o.ok())
+        return Result::failed(o.errorText());
+    return Result::ok();
 }
 
 } // namespace
@@ -135,14 +133,13 @@ void Termination::next()
         next();
     };
     QString dir;
-    Experiment restored;
-    Result r = DeploymentIndex().restore(e, &dir);
-    if (r)
-        r = Experiment::open(dir, &restored);
-    if (!r) {
-        settle(r.exitCode(), r.message());
+    const Result r = DeploymentIndex().restore(e, &dir);
+    const ResultOf<Experiment> opened = r ? Experiment::open(dir) : ResultOf<Experiment>(r);
+    if (!opened) {
+        settle(opened.exitCode(), opened.message());
         return;
     }
+    const Experiment& restored = *opened;
     Q_EMIT terminating(which);
     auto* deployment = new Deployment(restored, this);
     if (const Result loaded = deployment->load(); !loaded) {
@@ -181,10 +178,11 @@ void Termination::removeLeftovers()
         QStringList refused;
         const QList<LabelledContainers::Found> after = LabelledContainers::scanLocal(localDocker, experiment, &refused);
         if (!after.isEmpty()) {
-            QString error;
-            if (!runLocal(Docker::removeContainers(localDocker, LabelledContainers::names(after)), &error, shown)) {
+            const Result removed
+                = runLocal(Docker::removeContainers(localDocker, LabelledContainers::names(after)), shown);
+            if (!removed) {
                 report.code = std::max(report.code, 1);
-                report.errors << QStringLiteral("docker rm failed: %1").arg(error);
+                report.errors << QStringLiteral("docker rm failed: %1").arg(removed.message());
             } else {
                 report.removed = LabelledContainers::names(after);
             }
@@ -198,7 +196,7 @@ void Termination::removeLeftovers()
                 }
                 // One at a time: an image that is gone already does not keep the others.
                 for (const QString& image : std::as_const(images))
-                    runLocal(Docker::removeImages(localDocker, { image }), &error, shown);
+                    runLocal(Docker::removeImages(localDocker, { image }), shown);
             }
         }
         // Then what still carries the label on the known ssh hosts (the runners of the experiment stop first),

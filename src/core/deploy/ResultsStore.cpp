@@ -38,18 +38,16 @@ bool createsBucket(const Parameters& parameters)
     return parameters.json().value(QLatin1String(CreateKey)).toBool(true);
 }
 
-std::optional<QList<Object>> parseListing(const QByteArray& json, QString* error)
+ResultOf<QList<Object>> parseListing(const QByteArray& json)
 {
     QList<Object> out;
     if (json.trimmed().isEmpty())
         return out;
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (!doc.isObject()) {
-        if (error)
-            *error = QStringLiteral("the store's listing is no JSON object (%1)").arg(parseError.errorString());
-        return std::nullopt;
-    }
+    if (!doc.isObject())
+        return Result::failed(
+            QStringLiteral("the store's listing is no JSON object (%1)").arg(parseError.errorString()));
     for (const QJsonValue& v : doc.object().value(QStringLiteral("Contents")).toArray()) {
         const QJsonObject o = v.toObject();
         Object object;

@@ -32,8 +32,8 @@ struct Object
     qint64 size = 0;
     QString etag; // without quotes; an MD5 in hex unless the object was uploaded in parts ("...-N")
 };
-// `aws s3api list-objects-v2 --output json`; empty output is no objects. nullopt when not JSON.
-std::optional<QList<Object>> parseListing(const QByteArray& json, QString* error = nullptr);
+// `aws s3api list-objects-v2 --output json`; empty output is no objects. Failed when not JSON.
+ResultOf<QList<Object>> parseListing(const QByteArray& json);
 
 // With a store: KEY.upload.sh beside KEY.sh in a runner folder (templates/remote/upload.sh), for the attempt
 // `attempt` of the condition on host. Without one: nothing, and ok.

@@ -191,10 +191,9 @@ void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_
                         fail(QStringLiteral("listing %1 failed: %2").arg(store.conditionUrl(slug), o.errorText()));
                         return;
                     }
-                    QString error;
-                    const auto objects = ResultsStore::parseListing(o.out, &error);
+                    const auto objects = ResultsStore::parseListing(o.out);
                     if (!objects) {
-                        fail(error);
+                        fail(objects.message());
                         return;
                     }
                     const QString dataPrefix = prefix + QStringLiteral("data/");

@@ -57,7 +57,7 @@ QString SshAccess::optionValue(const QString& value)
     return QLatin1Char('"') + escaped + QLatin1Char('"');
 }
 
-QString SshAccess::controlDir(const QString& stateDir, QString* error)
+ResultOf<QString> SshAccess::controlDir(const QString& stateDir)
 {
     const QString inState = stateDir + QStringLiteral("/cm");
     // A socket path longer than about 104 bytes cannot be bound; fall back to a
@@ -80,11 +80,9 @@ QString SshAccess::controlDir(const QString& stateDir, QString* error)
     // Made here with mode 0700, or, if it exists, used only when it is a real folder of this user's that
     // nobody else may enter: /tmp is shared, and a folder someone else prepared could redirect the sockets.
     auto refuse = [&](const QString& why) {
-        if (error)
-            *error = QStringLiteral("refusing the SSH control folder %1: %2; remove it (or let its owner remove "
-                                    "it) and try again")
-                         .arg(dir, why);
-        return QString();
+        return Result::failed(QStringLiteral("refusing the SSH control folder %1: %2; remove it (or let its owner "
+                                             "remove it) and try again")
+                                  .arg(dir, why));
     };
     if (::mkdir(path.constData(), 0700) != 0 && errno != EEXIST)
         return refuse(QString::fromLocal8Bit(strerror(errno)));
@@ -103,11 +101,13 @@ QString SshAccess::controlDir(const QString& stateDir, QString* error)
     return dir;
 }
 
-QString SshAccess::controlPath(QString* error) const
+ResultOf<QString> SshAccess::controlPath() const
 {
     const QByteArray key = QCryptographicHash::hash(m_address.toUtf8(), QCryptographicHash::Sha1).toHex().left(12);
-    const QString dir = controlDir(m_stateDir, error);
-    return dir.isEmpty() ? QString() : dir + QLatin1Char('/') + QString::fromLatin1(key);
+    const auto dir = controlDir(m_stateDir);
+    if (!dir)
+        return dir.error();
+    return *dir + QLatin1Char('/') + QString::fromLatin1(key);
 }
 
 QString SshAccess::knownHostsFile(const QString& stateDir)
@@ -179,7 +179,7 @@ QStringList SshAccess::options() const
 {
     // Paths are quoted for ssh's option parser: a project folder may have spaces or quotes in its name.
     // With no safe control folder no socket is used at all (the commands built here refuse to run).
-    const QString control = controlPath();
+    const QString control = controlPath().valueOr(QString());
     return {
         QStringLiteral("-i"),
         m_keyPath,
@@ -213,7 +213,7 @@ QStringList SshAccess::options() const
 Command SshAccess::script(const QString& text, const QByteArray& standardInput) const
 {
     Command c;
-    controlPath(&c.refusal);
+    c.refusal = controlPath().message();
     c.program = QStringLiteral("ssh");
     // "--" before the destination: nothing after it is read as an ssh option.
     c.arguments = options() << QStringLiteral("--") << destination() << text;
@@ -230,7 +230,7 @@ Command SshAccess::closeMaster() const
 {
     qCDebug(lcSsh) << "closing the master connection to" << m_address;
     Command c;
-    controlPath(&c.refusal);
+    c.refusal = controlPath().message();
     c.program = QStringLiteral("ssh");
     c.arguments = options() << QStringLiteral("-O") << QStringLiteral("exit") << QStringLiteral("--") << destination();
     return c;
@@ -254,7 +254,7 @@ QString SshAccess::rsyncShell() const
 Command SshAccess::upload(const QString& localDir, const QString& remoteDir) const
 {
     Command c;
-    controlPath(&c.refusal);
+    c.refusal = controlPath().message();
     c.program = QStringLiteral("rsync");
     c.arguments = { QStringLiteral("-a"),        QStringLiteral("--mkpath"),
                     QStringLiteral("-e"),        rsyncShell(),
@@ -266,7 +266,7 @@ Command SshAccess::upload(const QString& localDir, const QString& remoteDir) con
 Command SshAccess::download(const QString& remoteDir, const QString& localDir, int bandwidthLimitKBps) const
 {
     Command c;
-    controlPath(&c.refusal);
+    c.refusal = controlPath().message();
     c.program = QStringLiteral("rsync");
     // What a host sends is data: no symlink, device or FIFO comes home (a link to
     // /etc/passwd would be read here later), and no owner of the host's choosing.

@@ -38,12 +38,12 @@ public:
     // The ssh command line rsync uses (-e), its words quoted the way rsync splits them.
     QString rsyncShell() const;
     // Where the master connection's socket lives; short, because sockets paths are limited to about 100 bytes.
-    // Empty, with *error, when its folder is not safe to use (see controlDir).
-    QString controlPath(QString* error = nullptr) const;
+    // Failed saying why when its folder is not safe to use (see controlDir).
+    ResultOf<QString> controlPath() const;
     // The folder of the master sockets: .logistician/cm, or for a long path a folder in /tmp that this
     // user creates with mode 0700. A folder there that is a symlink, belongs to someone else or that
     // others may enter is refused: whoever controls it could hijack the connections.
-    static QString controlDir(const QString& stateDir, QString* error);
+    static ResultOf<QString> controlDir(const QString& stateDir);
     // The experiment's own known_hosts file.
     static QString knownHostsFile(const QString& stateDir);
     // Removes every key of host:port from knownHostsFile (plain or hashed entries); for a machine that

@@ -18,7 +18,7 @@ namespace {
 constexpr qsizetype KeyBytes = 32;
 
 // The key, made with O_EXCL and mode 0600 the first time; another process making it at the same moment wins.
-QByteArray key(QString* error)
+ResultOf<QByteArray> key()
 {
     const QString path = StateSeal::keyPath();
     if (auto existing = SafeFile::read(path, 1024); existing && existing->size() == KeyBytes * 2)
@@ -37,11 +37,10 @@ QByteArray key(QString* error)
             return fresh;
         ::unlink(QFile::encodeName(path).constData());
     }
-    if (auto made = SafeFile::read(path, 1024, error); made && made->size() == KeyBytes * 2)
+    const auto made = SafeFile::read(path, 1024);
+    if (made && made->size() == KeyBytes * 2)
         return QByteArray::fromHex(*made);
-    if (error && error->isEmpty())
-        *error = QStringLiteral("%1: cannot make the state key").arg(path);
-    return QByteArray();
+    return made ? Result::failed(QStringLiteral("%1: cannot make the state key").arg(path)) : made.error();
 }
 
 QByteArray mac(const QByteArray& secret, const QString& stateDir, const QByteArray& text)
@@ -67,10 +66,10 @@ bool verify(const QString& stateDir, const QByteArray& text)
     const auto seal = SafeFile::read(stateDir + QLatin1Char('/') + QLatin1String(FileName), 4096);
     if (!seal)
         return false;
-    const QByteArray secret = key(nullptr);
-    if (secret.isEmpty())
+    const auto secret = key();
+    if (!secret)
         return false;
-    const QByteArray expected = mac(secret, stateDir, text);
+    const QByteArray expected = mac(*secret, stateDir, text);
     for (const QByteArray& line : seal->split('\n')) {
         if (line.trimmed() == expected)
             return true;
@@ -80,13 +79,12 @@ bool verify(const QString& stateDir, const QByteArray& text)
 
 Result write(const QString& stateDir, const QByteArray& text, const QByteArray& previous)
 {
-    QString error;
-    const QByteArray secret = key(&error);
-    if (secret.isEmpty())
-        return Result::failed(error);
-    QByteArray seal = mac(secret, stateDir, text) + '\n';
+    const auto secret = key();
+    if (!secret)
+        return secret.error();
+    QByteArray seal = mac(*secret, stateDir, text) + '\n';
     if (!previous.isEmpty())
-        seal += mac(secret, stateDir, previous) + '\n';
+        seal += mac(*secret, stateDir, previous) + '\n';
     return SafeFile::write(stateDir + QLatin1Char('/') + QLatin1String(FileName), seal,
                            QFileInfo(stateDir).absolutePath());
 }

@@ -102,6 +102,127 @@ QString script(const DeployContext& ctx, const DeploymentState::Host& host, cons
     return script.render();
 }
 
+namespace {
+
+// The last attempt the runner took (a retry after a failure, max_retries): the one shown.
+int shownAttempt(const DeploymentState::Condition& c, const QHash<QString, QStringList>& lines)
+{
+    for (int a = c.lastAttempt; a > c.attempt; --a) {
+        const QStringList later = lines.value(c.attemptKey(a));
+        if (later.size() >= 2 && later.at(1) != QLatin1String("queued"))
+            return a;
+    }
+    return c.attempt;
+}
+
+// The phase a "done" line (the wrapper's record) or a container's status gives; the exit code and times
+// they tell go into c.
+Phase phaseOfRun(DeploymentState::Condition& c, const QStringList& f)
+{
+    Phase phase = c.phase;
+    if (f.at(1) == QLatin1String("done")) {
+        bool ok = false;
+        const int code = f.value(2).trimmed().toInt(&ok);
+        c.exitCode = ok ? code : -1;
+        phase = ok && code == 0 ? Phase::Succeeded : Phase::Failed;
+        const QDateTime start = QDateTime::fromString(f.value(3).trimmed(), Qt::ISODate);
+        const QDateTime end = QDateTime::fromString(f.value(4).trimmed(), Qt::ISODate);
+        if (start.isValid())
+            c.startedAt = start;
+        if (end.isValid())
+            c.finishedAt = end;
+    } else {
+        const QStringList st = f.value(2).trimmed().split(QLatin1Char(' '));
+        const QString status = st.value(0);
+        const QDateTime start = QDateTime::fromString(f.value(3).trimmed(), Qt::ISODate);
+        if (start.isValid())
+            c.startedAt = start;
+        if (status == QLatin1String("running") || status == QLatin1String("created")
+            || status == QLatin1String("restarting")) {
+            phase = Phase::Running;
+        } else if (status == QLatin1String("missing")) {
+            // Gone without the wrapper's record: removed by hand, or the machine was replaced.
+            if (c.phase == Phase::Running || c.phase == Phase::Unreachable || c.phase == Phase::Stopped)
+                phase = Phase::Failed;
+        } else {
+            // Exited without the wrapper's record: killed (out of memory, docker stop).
+            c.exitCode = st.value(1).toInt();
+            phase = Phase::Failed;
+            if (!c.finishedAt.isValid())
+                c.finishedAt = QDateTime::currentDateTimeUtc();
+        }
+    }
+    return phase;
+}
+
+// One condition from the lines of its host's answer; true when it changed.
+bool applyLines(DeploymentState::Condition& c, const QHash<QString, QStringList>& lines, const QString& runner,
+                const QString& address, QStringList* notes)
+{
+    const int attempt = shownAttempt(c, lines);
+    const QStringList f = lines.value(c.attemptKey(attempt));
+    if (f.size() < 2)
+        return false;
+    bool changed = false;
+    if (attempt != c.attempt) {
+        c.attempt = attempt;
+        c.exitCode = -1;
+        c.startedAt = QDateTime();
+        c.finishedAt = QDateTime();
+        c.syncedAt = QDateTime();
+        changed = true;
+    }
+    Phase phase = c.phase;
+    if (f.at(1) == QLatin1String("queued")) {
+        if (runner == QLatin1String("alive")) {
+            phase = Phase::Queued;
+        } else if (runner == QLatin1String("gone") || runner == QLatin1String("done")) {
+            // The runner ended without starting it (the host rebooted, someone killed it): nothing will.
+            phase = Phase::Unreachable;
+            if (notes && c.phase != Phase::Unreachable)
+                *notes
+                    << QStringLiteral("%1: lost: the runner on %2 is gone and never started it").arg(c.slug, address);
+        }
+        if (phase != c.phase) {
+            c.phase = phase;
+            changed = true;
+        }
+        return changed;
+    }
+    if (f.at(1) == QLatin1String("startfailed")) {
+        bool ok = false;
+        const int code = f.value(2).trimmed().toInt(&ok);
+        c.exitCode = ok ? code : 1;
+        if (!c.finishedAt.isValid())
+            c.finishedAt = QDateTime::currentDateTimeUtc();
+        if (notes && c.phase != Phase::Failed)
+            *notes << QStringLiteral("%1: could not start (exit code %2): %3")
+                          .arg(c.slug)
+                          .arg(c.exitCode)
+                          .arg(f.value(3).trimmed());
+        const Phase failed
+            = c.attempt < c.lastAttempt && runner == QLatin1String("alive") ? Phase::Queued : Phase::Failed;
+        c.lastRunPhase = failed;
+        if (c.phase != failed) {
+            c.phase = failed;
+            changed = true;
+        }
+        return changed;
+    }
+    phase = phaseOfRun(c, f);
+    // Failed with a retry to come: its runner starts the next attempt next.
+    if (phase == Phase::Failed && c.attempt < c.lastAttempt && runner == QLatin1String("alive"))
+        phase = Phase::Queued;
+    c.lastRunPhase = phase;
+    if (phase != c.phase) {
+        c.phase = phase;
+        changed = true;
+    }
+    return changed;
+}
+
+} // namespace
+
 QList<int> apply(DeploymentState* state, const QString& address, const QList<int>& indexes, const QByteArray& output,
                  QStringList* notes)
 {
@@ -121,107 +242,8 @@ QList<int> apply(DeploymentState* state, const QString& address, const QList<int
     const QString runner = lines.value(QStringLiteral("-runner")).value(1).trimmed();
     QList<int> changed;
     for (int i : indexes) {
-        DeploymentState::Condition& c = state->conditions[i];
-        // The last attempt the runner took (a retry after a failure, max_retries) is the one shown.
-        int attempt = c.attempt;
-        for (int a = c.lastAttempt; a > c.attempt; --a) {
-            const QStringList later = lines.value(c.attemptKey(a));
-            if (later.size() >= 2 && later.at(1) != QLatin1String("queued")) {
-                attempt = a;
-                break;
-            }
-        }
-        const QStringList f = lines.value(c.attemptKey(attempt));
-        if (f.size() < 2)
-            continue;
-        if (attempt != c.attempt) {
-            c.attempt = attempt;
-            c.exitCode = -1;
-            c.startedAt = QDateTime();
-            c.finishedAt = QDateTime();
-            c.syncedAt = QDateTime();
+        if (applyLines(state->conditions[i], lines, runner, address, notes))
             changed << i;
-        }
-        Phase phase = c.phase;
-        if (f.at(1) == QLatin1String("queued")) {
-            if (runner == QLatin1String("alive")) {
-                phase = Phase::Queued;
-            } else if (runner == QLatin1String("gone") || runner == QLatin1String("done")) {
-                // The runner ended without starting it (the host rebooted, someone killed it): nothing will.
-                phase = Phase::Unreachable;
-                if (notes && c.phase != Phase::Unreachable)
-                    *notes << QStringLiteral("%1: lost: the runner on %2 is gone and never started it")
-                                  .arg(c.slug, address);
-            }
-            if (phase != c.phase) {
-                c.phase = phase;
-                if (!changed.contains(i))
-                    changed << i;
-            }
-            continue;
-        }
-        if (f.at(1) == QLatin1String("startfailed")) {
-            bool ok = false;
-            const int code = f.value(2).trimmed().toInt(&ok);
-            c.exitCode = ok ? code : 1;
-            if (!c.finishedAt.isValid())
-                c.finishedAt = QDateTime::currentDateTimeUtc();
-            if (notes && c.phase != Phase::Failed)
-                *notes << QStringLiteral("%1: could not start (exit code %2): %3")
-                              .arg(c.slug)
-                              .arg(c.exitCode)
-                              .arg(f.value(3).trimmed());
-            const Phase failed
-                = c.attempt < c.lastAttempt && runner == QLatin1String("alive") ? Phase::Queued : Phase::Failed;
-            c.lastRunPhase = failed;
-            if (c.phase != failed) {
-                c.phase = failed;
-                if (!changed.contains(i))
-                    changed << i;
-            }
-            continue;
-        }
-        if (f.at(1) == QLatin1String("done")) {
-            bool ok = false;
-            const int code = f.value(2).trimmed().toInt(&ok);
-            c.exitCode = ok ? code : -1;
-            phase = ok && code == 0 ? Phase::Succeeded : Phase::Failed;
-            const QDateTime start = QDateTime::fromString(f.value(3).trimmed(), Qt::ISODate);
-            const QDateTime end = QDateTime::fromString(f.value(4).trimmed(), Qt::ISODate);
-            if (start.isValid())
-                c.startedAt = start;
-            if (end.isValid())
-                c.finishedAt = end;
-        } else {
-            const QStringList st = f.value(2).trimmed().split(QLatin1Char(' '));
-            const QString status = st.value(0);
-            const QDateTime start = QDateTime::fromString(f.value(3).trimmed(), Qt::ISODate);
-            if (start.isValid())
-                c.startedAt = start;
-            if (status == QLatin1String("running") || status == QLatin1String("created")
-                || status == QLatin1String("restarting")) {
-                phase = Phase::Running;
-            } else if (status == QLatin1String("missing")) {
-                // Gone without the wrapper's record: removed by hand, or the machine was replaced.
-                if (c.phase == Phase::Running || c.phase == Phase::Unreachable || c.phase == Phase::Stopped)
-                    phase = Phase::Failed;
-            } else {
-                // Exited without the wrapper's record: killed (out of memory, docker stop).
-                c.exitCode = st.value(1).toInt();
-                phase = Phase::Failed;
-                if (!c.finishedAt.isValid())
-                    c.finishedAt = QDateTime::currentDateTimeUtc();
-            }
-        }
-        // Failed with a retry to come: its runner starts the next attempt next.
-        if (phase == Phase::Failed && c.attempt < c.lastAttempt && runner == QLatin1String("alive"))
-            phase = Phase::Queued;
-        c.lastRunPhase = phase;
-        if (phase != c.phase) {
-            c.phase = phase;
-            if (!changed.contains(i))
-                changed << i;
-        }
     }
     return changed;
 }

@@ -45,6 +45,12 @@ Selection select(const DeploymentState& state, const QSet<int>& selected, bool r
     return s;
 }
 
+// The runner saved the container's log into its folder when it ended (runner.sh, "KEY.sh ended").
+QString savedMarker(const DeployContext& ctx, const DeploymentState::Host& host, const DeploymentState::Condition& c)
+{
+    return ctx.runnerDir(host) + QStringLiteral("/claims/") + c.attemptKey(c.attempt) + QStringLiteral("/saved");
+}
+
 void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_ptr<Tally> tally, JobPool::Done done)
 {
     if (ResultsStoreSync::applies(ctx)) {
@@ -66,9 +72,7 @@ void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_
         done();
     };
     const Command logs = Docker::logs(ctx.dockerSetting(), ctx.containerName(c));
-    // The runner saved the container's log into its folder when it ended (runner.sh, "KEY.sh ended").
-    const QString saved
-        = ctx.runnerDir(host) + QStringLiteral("/claims/") + c.attemptKey(c.attempt) + QStringLiteral("/saved");
+    const QString saved = savedMarker(ctx, host, c);
     if (!ctx.isRemote() && wasFinished && QFileInfo::exists(saved)) {
         QTimer::singleShot(0, &ctx, succeeded); // later: a long run of these does not recurse (AutoSync)
         return;

@@ -51,10 +51,9 @@ Result setName(const QString& dir, const QString& name)
     const QString path = dir + QStringLiteral("/parameters.json");
     if (!QFileInfo::exists(path))
         return Result::ok();
-    Result error;
-    auto params = Parameters::load(path, &error);
+    auto params = Parameters::load(path);
     if (!params)
-        return error;
+        return params.error();
     params->setExperimentName(name);
     return params->save(path);
 }

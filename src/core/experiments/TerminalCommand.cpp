@@ -10,7 +10,7 @@ namespace TerminalCommand {
 namespace {
 QStringList words(const QString& terminalSetting)
 {
-    return ShellWords::split(terminalSetting).value_or(QStringList());
+    return ShellWords::split(terminalSetting).valueOr(QStringList());
 }
 } // namespace
 

@@ -55,48 +55,38 @@ QString why(int error)
 }
 
 // The steps from base down to the folder dir (both absolute and clean).
-std::optional<QStringList> stepsBelow(const QString& base, const QString& dir, QString* error)
+ResultOf<QStringList> stepsBelow(const QString& base, const QString& dir)
 {
     if (dir == base)
         return QStringList();
-    if (!dir.startsWith(base == QLatin1String("/") ? base : base + QLatin1Char('/'))) {
-        *error = QStringLiteral("%1 is not inside %2").arg(dir, base);
-        return std::nullopt;
-    }
+    if (!dir.startsWith(base == QLatin1String("/") ? base : base + QLatin1Char('/')))
+        return Result::failed(QStringLiteral("%1 is not inside %2").arg(dir, base));
     const QStringList steps = dir.mid(base.size()).split(QLatin1Char('/'), Qt::SkipEmptyParts);
     for (const QString& s : steps) {
-        if (s == QLatin1String(".") || s == QLatin1String("..")) {
-            *error = QStringLiteral("%1 has a \".\" or \"..\" step").arg(dir);
-            return std::nullopt;
-        }
+        if (s == QLatin1String(".") || s == QLatin1String(".."))
+            return Result::failed(QStringLiteral("%1 has a \".\" or \"..\" step").arg(dir));
     }
     return steps;
 }
 
 // Opens the folder dir, following no symlink below base. create: make missing steps.
-Fd openFolder(const QString& base, const QString& dir, bool create, QString* error)
+ResultOf<Fd> openFolder(const QString& base, const QString& dir, bool create)
 {
-    const auto steps = stepsBelow(base, dir, error);
+    const auto steps = stepsBelow(base, dir);
     if (!steps)
-        return Fd();
+        return steps.error();
     Fd fd(::open(QFile::encodeName(base).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!fd.valid()) {
-        *error = QStringLiteral("%1: %2").arg(base, why(errno));
-        return Fd();
-    }
+    if (!fd.valid())
+        return Result::failed(QStringLiteral("%1: %2").arg(base, why(errno)));
     QString at = base;
     for (const QString& step : *steps) {
         at += (at.endsWith(QLatin1Char('/')) ? QString() : QStringLiteral("/")) + step;
         const QByteArray name = QFile::encodeName(step);
-        if (create && ::mkdirat(fd.get(), name.constData(), 0755) != 0 && errno != EEXIST) {
-            *error = QStringLiteral("%1: %2").arg(at, why(errno));
-            return Fd();
-        }
+        if (create && ::mkdirat(fd.get(), name.constData(), 0755) != 0 && errno != EEXIST)
+            return Result::failed(QStringLiteral("%1: %2").arg(at, why(errno)));
         Fd next(::openat(fd.get(), name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-        if (!next.valid()) {
-            *error = QStringLiteral("%1: %2").arg(at, why(errno));
-            return Fd();
-        }
+        if (!next.valid())
+            return Result::failed(QStringLiteral("%1: %2").arg(at, why(errno)));
         fd = std::move(next);
     }
     return fd;
@@ -111,16 +101,18 @@ QString cleanAbsolute(const QString& path)
 
 namespace SafeFile {
 
-std::optional<QByteArray> read(const QString& path, qint64 maxBytes, QString* error, const QString& base)
+ResultOf<QByteArray> read(const QString& path, qint64 maxBytes, const QString& base)
 {
     QString problem;
     const QString file = cleanAbsolute(path);
     const QString dir = QFileInfo(file).path();
-    const Fd folder = openFolder(base.isEmpty() ? dir : cleanAbsolute(base), dir, false, &problem);
+    const auto folder = openFolder(base.isEmpty() ? dir : cleanAbsolute(base), dir, false);
     std::optional<QByteArray> out;
-    if (folder.valid()) {
+    if (!folder) {
+        problem = folder.message();
+    } else {
         // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
-        const Fd fd(::openat(folder.get(), QFile::encodeName(QFileInfo(file).fileName()).constData(),
+        const Fd fd(::openat(folder->get(), QFile::encodeName(QFileInfo(file).fileName()).constData(),
                              O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
         struct stat st
         {
@@ -149,9 +141,9 @@ std::optional<QByteArray> read(const QString& path, qint64 maxBytes, QString* er
             out = data;
         }
     }
-    if (!out && error)
-        *error = problem;
-    return out;
+    if (!out)
+        return Result::failed(problem);
+    return *out;
 }
 
 Result write(const QString& path, const QByteArray& data, const QString& base)
@@ -159,10 +151,10 @@ Result write(const QString& path, const QByteArray& data, const QString& base)
     const QString file = cleanAbsolute(path);
     const QString dir = QFileInfo(file).path();
     const QByteArray name = QFile::encodeName(QFileInfo(file).fileName());
-    QString problem;
-    const Fd folder = openFolder(base.isEmpty() ? dir : cleanAbsolute(base), dir, false, &problem);
-    if (!folder.valid())
-        return Result::failed(QStringLiteral("cannot write %1: %2").arg(file, problem));
+    auto opened = openFolder(base.isEmpty() ? dir : cleanAbsolute(base), dir, false);
+    if (!opened)
+        return Result::failed(QStringLiteral("cannot write %1: %2").arg(file, opened.message()));
+    const Fd folder = opened.take();
     // The old file, if any, must be a regular file: a planted symlink or FIFO is refused, not replaced.
     struct stat old
     {
@@ -214,10 +206,9 @@ Result write(const QString& path, const QByteArray& data, const QString& base)
 
 Result makePath(const QString& dir, const QString& base)
 {
-    QString problem;
-    const Fd fd = openFolder(cleanAbsolute(base), cleanAbsolute(dir), true, &problem);
-    if (!fd.valid())
-        return Result::failed(QStringLiteral("cannot make the folder %1: %2").arg(dir, problem));
+    const auto fd = openFolder(cleanAbsolute(base), cleanAbsolute(dir), true);
+    if (!fd)
+        return Result::failed(QStringLiteral("cannot make the folder %1: %2").arg(dir, fd.message()));
     return Result::ok();
 }
 

@@ -5,7 +5,6 @@
 
 #include <QByteArray>
 #include <QString>
-#include <optional>
 
 // Files in folders that a container, a host or a cloned project can also write:
 // the one way the tool reads and writes them. No symlink is followed below the
@@ -17,8 +16,8 @@ namespace SafeFile {
 
 // base: a folder this user's Logistician trusts (it made it, or the user chose it);
 // path: a file at or below it. An empty base trusts the file's own folder only.
-std::optional<QByteArray> read(const QString& path, qint64 maxBytes, QString* error = nullptr,
-                               const QString& base = QString());
+// Failed saying why (naming the file) when it cannot be read.
+ResultOf<QByteArray> read(const QString& path, qint64 maxBytes, const QString& base = QString());
 Result write(const QString& path, const QByteArray& data, const QString& base = QString());
 // Makes each missing folder from base down to dir, refusing a symlink on the way.
 Result makePath(const QString& dir, const QString& base);

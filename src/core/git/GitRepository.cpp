@@ -154,20 +154,18 @@ int exportEntry(const char* root, const git_tree_entry* entry, void* payload)
     return 0;
 }
 
-// The commit that spec names, and its tree; *error says why not.
-bool lookUpCommit(git_repository* repo, const QString& spec, Handle<git_commit, git_commit_free>& commit,
-                  Handle<git_tree, git_tree_free>& tree, QString* error)
+// Fills in the commit that spec names and its tree; Failed saying why not.
+Result lookUpCommit(git_repository* repo, const QString& spec, Handle<git_commit, git_commit_free>& commit,
+                    Handle<git_tree, git_tree_free>& tree)
 {
     Handle<git_object, git_object_free> object;
     if (git_revparse_single(object.out(), repo, spec.toUtf8().constData()) != 0)
-        *error = QStringLiteral("no commit %1: %2").arg(spec, GitRepository::lastError());
-    else if (git_commit_lookup(commit.out(), repo, git_object_id(object.ptr)) != 0)
-        *error = QStringLiteral("%1 is not a commit").arg(spec);
-    else if (git_commit_tree(tree.out(), commit.ptr) != 0)
-        *error = GitRepository::lastError();
-    else
-        return true;
-    return false;
+        return Result::failed(QStringLiteral("no commit %1: %2").arg(spec, GitRepository::lastError()));
+    if (git_commit_lookup(commit.out(), repo, git_object_id(object.ptr)) != 0)
+        return Result::failed(QStringLiteral("%1 is not a commit").arg(spec));
+    if (git_commit_tree(tree.out(), commit.ptr) != 0)
+        return Result::failed(GitRepository::lastError());
+    return Result::ok();
 }
 
 } // namespace
@@ -188,24 +186,19 @@ QString GitRepository::lastError()
     return e && e->message ? QString::fromUtf8(e->message) : QStringLiteral("unknown Git error");
 }
 
-std::unique_ptr<GitRepository> GitRepository::discover(const QString& path, Result* error)
+ResultOf<std::unique_ptr<GitRepository>> GitRepository::discover(const QString& path)
 {
     ensureLibgit2();
     git_repository* repo = nullptr;
     const QByteArray native = QDir(path).absolutePath().toUtf8();
     if (git_repository_open_ext(&repo, native.constData(), 0, nullptr) != 0) {
-        if (error)
-            *error
-                = Result::badInput(QStringLiteral("%1 is not inside a Git repository").arg(QDir(path).absolutePath()));
         qCDebug(lcGit) << "no repository above" << path << ":" << lastError();
-        return nullptr;
+        return Result::badInput(QStringLiteral("%1 is not inside a Git repository").arg(QDir(path).absolutePath()));
     }
     if (git_repository_is_bare(repo)) {
         git_repository_free(repo);
-        if (error)
-            *error = Result::badInput(
-                QStringLiteral("%1 is a bare Git repository; an experiment needs a working tree").arg(path));
-        return nullptr;
+        return Result::badInput(
+            QStringLiteral("%1 is a bare Git repository; an experiment needs a working tree").arg(path));
     }
     qCDebug(lcGit) << "discovered" << git_repository_workdir(repo) << "from" << path;
     return std::unique_ptr<GitRepository>(new GitRepository(repo));
@@ -492,9 +485,8 @@ Result GitRepository::commitPaths(const QStringList& paths, const QString& messa
         return fail(QStringLiteral("cannot read the index"));
     const QString head = headCommit();
     if (!head.isEmpty()) {
-        QString why;
-        if (!lookUpCommit(m_repo, head, parent, parentTree, &why))
-            return Result::failed(why);
+        if (const Result found = lookUpCommit(m_repo, head, parent, parentTree); !found)
+            return found;
         if (git_index_read_tree(index.ptr, parentTree.ptr) != 0)
             return fail(QStringLiteral("cannot read commit %1").arg(head.left(12)));
     }
@@ -571,8 +563,8 @@ Result GitRepository::exportTree(const QString& commit, const QString& subPath, 
     };
     Handle<git_commit, git_commit_free> commitObj;
     Handle<git_tree, git_tree_free> tree;
-    if (QString why; !lookUpCommit(m_repo, commit, commitObj, tree, &why))
-        return fail(why);
+    if (const Result found = lookUpCommit(m_repo, commit, commitObj, tree); !found)
+        return fail(found.message());
 
     Handle<git_tree, git_tree_free> subtree;
     git_tree* root = tree.ptr;
@@ -602,8 +594,8 @@ Result GitRepository::exportRepository(const QString& commit, const QString& des
         return exported;
     Handle<git_commit, git_commit_free> commitObj;
     Handle<git_tree, git_tree_free> tree;
-    if (QString why; !lookUpCommit(m_repo, commit, commitObj, tree, &why))
-        return fail(why);
+    if (const Result found = lookUpCommit(m_repo, commit, commitObj, tree); !found)
+        return fail(found.message());
 
     Handle<git_repository, git_repository_free> out;
     if (git_repository_init(out.out(), destination.toUtf8().constData(), 0) != 0)
@@ -700,7 +692,7 @@ Result GitRepository::initProject(const QString& dir, QString* commit)
         return made;
     if (commit) {
         if (auto repo = discover(absolute))
-            *commit = repo->headCommit();
+            *commit = (*repo)->headCommit();
     }
     return Result::ok();
 }

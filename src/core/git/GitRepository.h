@@ -22,7 +22,7 @@ public:
 
     // Opens the repository containing path (searching upwards); nullptr and
     // *error (bad input) set when path is not inside a Git working tree.
-    static std::unique_ptr<GitRepository> discover(const QString& path, Result* error = nullptr);
+    static ResultOf<std::unique_ptr<GitRepository>> discover(const QString& path);
 
     QString workdir() const; // absolute, no trailing slash
     QString gitDir() const; // the repository's own folder (.git, or a linked worktree's), no trailing slash

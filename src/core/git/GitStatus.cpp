@@ -77,7 +77,7 @@ GitStatus::Snapshot GitStatus::read(const QString& dir)
 {
     Snapshot s;
     s.dir = QDir(dir).absolutePath();
-    auto repo = GitRepository::discover(dir);
+    auto repo = GitRepository::discover(dir).valueOr(nullptr);
     if (!repo)
         return s;
     s.inRepository = true;

@@ -169,6 +169,75 @@ private:
         return true;
     }
 
+    // An object at pos ("{"): its keys, where each starts and ends, and its values.
+    bool object(int& pos, Node* node, int depth)
+    {
+        QJsonObject object;
+        pos = skipSpace(pos + 1);
+        if (!at(pos, '}')) {
+            for (;;) {
+                pos = skipSpace(pos);
+                if (!at(pos, '"'))
+                    return false;
+                const int keyStart = pos;
+                QString key;
+                if (!string(pos, &key))
+                    return false;
+                const int keyEnd = pos;
+                pos = skipSpace(pos);
+                if (!at(pos, ':'))
+                    return false;
+                ++pos;
+                Node child;
+                if (!value(pos, &child, depth + 1))
+                    return false;
+                object.insert(key, child.value);
+                node->keys << key;
+                node->keyStarts << keyStart;
+                node->keyEnds << keyEnd;
+                node->children << child;
+                pos = skipSpace(pos);
+                if (at(pos, ','))
+                    ++pos;
+                else if (at(pos, '}'))
+                    break;
+                else
+                    return false;
+            }
+        }
+        node->value = object;
+        node->end = pos + 1;
+        pos = node->end;
+        return true;
+    }
+
+    // An array at pos ("["): its values.
+    bool array(int& pos, Node* node, int depth)
+    {
+        QJsonArray array;
+        pos = skipSpace(pos + 1);
+        if (!at(pos, ']')) {
+            for (;;) {
+                Node child;
+                if (!value(pos, &child, depth + 1))
+                    return false;
+                array.append(child.value);
+                node->children << child;
+                pos = skipSpace(pos);
+                if (at(pos, ','))
+                    ++pos;
+                else if (at(pos, ']'))
+                    break;
+                else
+                    return false;
+            }
+        }
+        node->value = array;
+        node->end = pos + 1;
+        pos = node->end;
+        return true;
+    }
+
     bool value(int& pos, Node* node, int depth)
     {
         if (depth > MaxDepth)
@@ -178,69 +247,10 @@ private:
             return false;
         node->start = pos;
         const char c = m_text.at(pos);
-        if (c == '{') {
-            QJsonObject object;
-            pos = skipSpace(pos + 1);
-            if (!at(pos, '}')) {
-                for (;;) {
-                    pos = skipSpace(pos);
-                    if (!at(pos, '"'))
-                        return false;
-                    const int keyStart = pos;
-                    QString key;
-                    if (!string(pos, &key))
-                        return false;
-                    const int keyEnd = pos;
-                    pos = skipSpace(pos);
-                    if (!at(pos, ':'))
-                        return false;
-                    ++pos;
-                    Node child;
-                    if (!value(pos, &child, depth + 1))
-                        return false;
-                    object.insert(key, child.value);
-                    node->keys << key;
-                    node->keyStarts << keyStart;
-                    node->keyEnds << keyEnd;
-                    node->children << child;
-                    pos = skipSpace(pos);
-                    if (at(pos, ','))
-                        ++pos;
-                    else if (at(pos, '}'))
-                        break;
-                    else
-                        return false;
-                }
-            }
-            node->value = object;
-            node->end = pos + 1;
-            pos = node->end;
-            return true;
-        }
-        if (c == '[') {
-            QJsonArray array;
-            pos = skipSpace(pos + 1);
-            if (!at(pos, ']')) {
-                for (;;) {
-                    Node child;
-                    if (!value(pos, &child, depth + 1))
-                        return false;
-                    array.append(child.value);
-                    node->children << child;
-                    pos = skipSpace(pos);
-                    if (at(pos, ','))
-                        ++pos;
-                    else if (at(pos, ']'))
-                        break;
-                    else
-                        return false;
-                }
-            }
-            node->value = array;
-            node->end = pos + 1;
-            pos = node->end;
-            return true;
-        }
+        if (c == '{')
+            return object(pos, node, depth);
+        if (c == '[')
+            return array(pos, node, depth);
         if (c == '"') {
             QString s;
             if (!string(pos, &s))

@@ -23,10 +23,9 @@ QString targetDir(const QString& argument, const QString& projectRoot, const QSt
 Result create(const ExperimentCreator::Options& options, QString* experimentDir)
 {
     const QString base = options.baseDir;
-    Result error;
-    auto params = Parameters::load(base + QStringLiteral("/parameters.json"), &error);
+    auto params = Parameters::load(base + QStringLiteral("/parameters.json"));
     if (!params)
-        return Result::badInput(QStringLiteral("--base %1: %2").arg(base, error.message()));
+        return Result::badInput(QStringLiteral("--base %1: %2").arg(base, params.message()));
     QFile dockerfile(base + QStringLiteral("/Dockerfile"));
     if (!dockerfile.open(QIODevice::ReadOnly))
         return Result::badInput(QStringLiteral("--base %1: no Dockerfile").arg(base));

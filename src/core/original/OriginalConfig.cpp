@@ -21,12 +21,10 @@ QString OriginalConfig::defaultPath()
     return QDir::homePath() + QStringLiteral("/.logistician/config.json");
 }
 
-std::optional<OriginalConfig::Values> OriginalConfig::read(const QString& path, Result* error)
+ResultOf<OriginalConfig::Values> OriginalConfig::read(const QString& path)
 {
-    auto fail = [&](const QString& message) -> std::optional<Values> {
-        if (error)
-            *error = Result::badInput(message, SourceLocation { path });
-        return std::nullopt;
+    auto fail = [&](const QString& message) -> ResultOf<Values> {
+        return Result::badInput(message, SourceLocation { path });
     };
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))

@@ -30,9 +30,8 @@ public:
 
     // $HOME/.logistician/config.json.
     static QString defaultPath();
-    // Reads and validates the file; nullopt and *error (bad input, naming the file) when it is
-    // unreadable or a value is unusable.
-    static std::optional<Values> read(const QString& path, Result* error);
+    // Reads and validates the file; BadInput naming the file when it is unreadable or a value is unusable.
+    static ResultOf<Values> read(const QString& path);
     // Docker Hub under the user's name: the registry setting the import gives.
     static QString registryFor(const Values& values);
 

@@ -128,7 +128,7 @@ QList<Problem> validate(const QStringList& conditions)
     return problems;
 }
 
-QStringList splitValues(const QString& text, QString* error)
+ResultOf<QStringList> splitValues(const QString& text)
 {
     QString normalized;
     // Commas outside quotes separate values like spaces do.
@@ -150,8 +150,7 @@ QStringList splitValues(const QString& text, QString* error)
         }
         normalized += c;
     }
-    const auto words = ShellWords::split(normalized, error);
-    return words ? *words : QStringList();
+    return ShellWords::split(normalized);
 }
 
 QStringList product(const QList<QPair<QString, QStringList>>& axes)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "Result.h"
+
 #include <QList>
 #include <QPair>
 #include <QString>
@@ -52,8 +54,8 @@ struct Problem
 QList<Problem> validate(const QStringList& conditions);
 
 // Splits the values typed for one key: separated by commas or spaces, quotes
-// group ("a b", 'c,d'). nullopt-like: *error set and empty list on bad quoting.
-QStringList splitValues(const QString& text, QString* error = nullptr);
+// group ("a b", 'c,d'). BadInput on bad quoting.
+ResultOf<QStringList> splitValues(const QString& text);
 
 // The cartesian product, keys varying slowest first, in the order given.
 QStringList product(const QList<QPair<QString, QStringList>>& axes);

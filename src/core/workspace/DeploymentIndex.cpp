@@ -35,10 +35,9 @@ const char* const RegionsFile = ".aws-regions.json"; // a file, so entries() nev
 // A project's file into the index: a regular file only, never through a symlink; written whole or not at all.
 Result copyFile(const QString& from, const QString& to)
 {
-    QString error;
-    const auto data = SafeFile::read(from, 64 * 1024 * 1024, &error);
+    const auto data = SafeFile::read(from, 64 * 1024 * 1024);
     if (!data)
-        return Result::failed(QStringLiteral("%1: cannot copy: %2").arg(to, error));
+        return Result::failed(QStringLiteral("%1: cannot copy: %2").arg(to, data.message()));
     return SafeFile::write(to, *data);
 }
 
@@ -221,7 +220,7 @@ QList<DeploymentIndex::Entry> DeploymentIndex::entries() const
         const QString folder = m_folder + QLatin1Char('/') + key;
         const QString entryPath = folder + QLatin1Char('/') + QLatin1String(EntryFile);
         // Regular files only, bounded, no symlink: a FIFO or a link planted in the index is not read.
-        const std::optional<QByteArray> read = SafeFile::read(entryPath, 1 << 20, nullptr, m_folder);
+        const auto read = SafeFile::read(entryPath, 1 << 20, m_folder);
         if (!read)
             continue; // being recorded, or not ours
         const QByteArray& text = *read;
@@ -367,9 +366,7 @@ Result DeploymentIndex::writeKnownHosts(const QList<KnownHost>& hosts) const
 Result DeploymentIndex::rememberHosts(const QString& experimentDir, const QString& stateDir,
                                       const DeploymentState& state)
 {
-    Result loaded;
-    const std::optional<Parameters> parameters
-        = Parameters::load(experimentDir + QLatin1Char('/') + QLatin1String(ParametersFile), &loaded);
+    const auto parameters = Parameters::load(experimentDir + QLatin1Char('/') + QLatin1String(ParametersFile));
     const QString docker = parameters ? parameters->remoteDockerCommand() : QStringLiteral("docker");
     QList<KnownHost> hosts = readKnownHosts();
     bool changed = false;
@@ -425,9 +422,9 @@ QList<DeploymentIndex::KnownHost> DeploymentIndex::knownHosts() const
     for (const Entry& e : entries()) {
         if (!BackendRegistry::traits(e.state.backend).usesHostList)
             continue;
-        Result loaded;
-        const std::optional<Parameters> parameters
-            = e.parametersCopy().isEmpty() ? std::nullopt : Parameters::load(e.parametersCopy(), &loaded);
+        const ResultOf<Parameters> parameters = e.parametersCopy().isEmpty()
+            ? ResultOf<Parameters>(Result::notFound(QStringLiteral("no copy of parameters.json")))
+            : Parameters::load(e.parametersCopy());
         const QString docker = parameters ? parameters->remoteDockerCommand() : QStringLiteral("docker");
         for (const DeploymentState::Host& host : e.state.hosts) {
             const KnownHost h { host.address, docker };

@@ -48,9 +48,8 @@ ProjectScanner::Project ProjectScanner::scan(const QString& dir, int maxDepth)
         project.remoteUrl = project.git.remoteUrl;
         project.dirty = project.git.isDirty();
     } else {
-        Result gitError;
-        GitRepository::discover(project.dir, &gitError);
-        project.error = gitError.message() + QStringLiteral("; a project must be a Git working tree");
+        project.error
+            = GitRepository::discover(project.dir).message() + QStringLiteral("; a project must be a Git working tree");
         project.notInGit = !QFileInfo::exists(project.dir + QStringLiteral("/.git"));
     }
 
@@ -61,15 +60,13 @@ ProjectScanner::Project ProjectScanner::scan(const QString& dir, int maxDepth)
         ExperimentEntry entry;
         entry.dir = experimentDir;
         entry.relativePath = projectDir.relativeFilePath(experimentDir);
-        Result error;
-        const auto params
-            = Parameters::load(experimentDir + QLatin1Char('/') + QLatin1String(Parameters::FileName), &error);
+        const auto params = Parameters::load(experimentDir + QLatin1Char('/') + QLatin1String(Parameters::FileName));
         if (params) {
             entry.name = params->experimentName();
             entry.conditionCount = params->allConditions().size();
         } else {
             entry.name = QFileInfo(experimentDir).fileName();
-            entry.error = error.message();
+            entry.error = params.message();
         }
         if (inGit)
             entry.dirty = project.git.isDirty(experimentDir);

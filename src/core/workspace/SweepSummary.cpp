@@ -75,7 +75,8 @@ SweepSummary SweepSummary::forExperiment(const DeploymentState& state, const Exp
     if (BackendRegistry::traits(state.backend).costsMoney) {
         // The region and type as deploy chose them: parameters.json's, else the defaults stored by setup.
         DeployPlan machines;
-        if (const auto backend = Backend::create(state.backend, { experiment, QString(), SshKey::privateKeyPath() }))
+        if (const auto backend
+            = Backend::create(state.backend, { experiment, QString(), SshKey::privateKeyPath() }).valueOr(nullptr))
             backend->describeMachines(&machines);
         price.perHour = machines.pricePerHour;
         price.note = machines.priceNote;

@@ -404,7 +404,7 @@ DeployDialog::~DeployDialog()
 DeployDialog::GitFacts DeployDialog::readGit(const QString& dir)
 {
     GitFacts facts;
-    auto repo = GitRepository::discover(dir);
+    auto repo = GitRepository::discover(dir).valueOr(nullptr);
     if (!repo)
         return facts;
     facts.head = repo->headCommit();

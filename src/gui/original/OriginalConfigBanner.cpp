@@ -33,10 +33,9 @@ OriginalConfigBanner::OriginalConfigBanner(CredentialStore* store, const QString
 
 void OriginalConfigBanner::import()
 {
-    Result error;
-    const auto values = OriginalConfig::read(m_path, &error);
+    const auto values = OriginalConfig::read(m_path);
     if (!values) {
-        m_text->setText(error.message());
+        m_text->setText(values.message());
         return;
     }
     m_import->setEnabled(false);

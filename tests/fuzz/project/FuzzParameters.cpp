@@ -15,8 +15,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     const QByteArray text(reinterpret_cast<const char*>(data), static_cast<qsizetype>(size));
-    Result error;
-    const auto parameters = Parameters::parse(text, QStringLiteral("parameters.json"), &error);
+    const auto parameters = Parameters::parse(text, QStringLiteral("parameters.json"));
+    const Result error = parameters.error();
     if (!parameters) {
         if (error.kind() != Result::Kind::BadInput || error.location().file.isEmpty() || error.what().isEmpty()
             || error.location().line < 0 || error.location().column < 0)
@@ -24,8 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         return 0;
     }
     const QStringList conditions = parameters->allConditions();
-    Result again;
-    const auto reloaded = Parameters::parse(parameters->toJson(), QStringLiteral("parameters.json"), &again);
+    const auto reloaded = Parameters::parse(parameters->toJson(), QStringLiteral("parameters.json"));
     if (!reloaded || reloaded->allConditions() != conditions || reloaded->json() != parameters->json())
         abort();
     if (parameters->toJson() != text)

@@ -116,7 +116,7 @@ MachinePrice machinePrice(const QString& name, const Parameters& parameters)
     return entryOf(name).machinePriceFor(parameters);
 }
 
-std::unique_ptr<Backend> create(const QString& name, const Backend::Context& context, Result* error)
+ResultOf<std::unique_ptr<Backend>> create(const QString& name, const Backend::Context& context)
 {
     Factory factory;
     {
@@ -127,10 +127,8 @@ std::unique_ptr<Backend> create(const QString& name, const Backend::Context& con
     }
     if (factory)
         return factory(context);
-    if (error)
-        *error = Result::badInput(
-            QStringLiteral("unknown backend \"%1\"; one of: %2").arg(name, names().join(QStringLiteral(", "))));
-    return nullptr;
+    return Result::badInput(
+        QStringLiteral("unknown backend \"%1\"; one of: %2").arg(name, names().join(QStringLiteral(", "))));
 }
 
 } // namespace BackendRegistry

@@ -67,6 +67,6 @@ MachinePrice machinePrice(const QString& name, const Parameters& parameters);
 // owned by parent; empty when none can.
 QList<MachineInventory*> inventories(QObject* parent);
 // nullptr and *error (bad input, naming the known ones) for a name not registered.
-std::unique_ptr<Backend> create(const QString& name, const Backend::Context& context, Result* error = nullptr);
+ResultOf<std::unique_ptr<Backend>> create(const QString& name, const Backend::Context& context);
 
 } // namespace BackendRegistry

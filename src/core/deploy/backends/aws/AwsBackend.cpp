@@ -266,6 +266,38 @@ void AwsBackend::runTerraform(const QStringList& args, const QMap<QString, QStri
 
 namespace {
 
+// An instant fleet launches what EC2 has now and reports the rest as errors (no capacity, mostly); the provider
+// keeps those errors to itself, so what is known is which machines got no instance: their conditions say so
+// (launchProblem) and have no host. What to tell the user, one line per machine not launched.
+QStringList markUnlaunched(DeploymentState* state, const QList<QStringList>& machines, int launched,
+                           const AwsParameters::Machine& machine)
+{
+    QStringList said;
+    for (int k = launched; k < machines.size(); ++k) {
+        const QString why = QStringLiteral("machine %1 of %2 was not launched: EC2 gave the fleet %3 of the %2 %4%5 "
+                                           "instance(s) it asked for (no capacity for the others now); terminate, then "
+                                           "deploy again (or another aws_instance_type or aws_region)")
+                                .arg(k + 1)
+                                .arg(machines.size())
+                                .arg(launched)
+                                .arg(machine.instanceType, machine.spot ? QStringLiteral(" spot") : QString());
+        said << QStringLiteral("%1; not started: %2").arg(why, machines.at(k).join(QStringLiteral(", ")));
+        for (DeploymentState::Condition& c : state->conditions) {
+            if (machines.at(k).contains(c.slug)) {
+                c.launchProblem = why;
+                c.host.clear();
+            }
+        }
+    }
+    for (int k = 0; k < std::min(launched, static_cast<int>(machines.size())); ++k) {
+        for (DeploymentState::Condition& c : state->conditions) {
+            if (machines.at(k).contains(c.slug))
+                c.launchProblem.clear();
+        }
+    }
+    return said;
+}
+
 // GPUs asked for (gpus, or the original's nvidia-docker): a GPU-ready image unless aws_ami names one.
 bool wantsGpu(const Parameters& p)
 {
@@ -393,10 +425,9 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
 
 void AwsBackend::adopt(DeploymentState* state, const QByteArray& out, const QString& user, Done done)
 {
-    QString error;
-    const auto instances = Terraform::parseOutput(out, &error);
+    const auto instances = Terraform::parseOutput(out);
     if (!instances) {
-        done(Result::failed(error));
+        done(instances.error());
         return;
     }
     for (const Terraform::Instance& i : *instances) {
@@ -414,7 +445,7 @@ void AwsBackend::adopt(DeploymentState* state, const QByteArray& out, const QStr
             if (known) {
                 // Its ssh master connection went with the old machine: a new
                 // one is made, not the dead one waited on.
-                if (const QString socket = ssh(*known).controlPath(); !socket.isEmpty())
+                if (const QString socket = ssh(*known).controlPath().valueOr(QString()); !socket.isEmpty())
                     QFile::remove(socket);
                 *known = host;
             } else {
@@ -439,43 +470,21 @@ void AwsBackend::launchedMachines(DeploymentState* state, const QMap<QString, QS
     runTerraform(
         { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
         [this, state, env, user, done](int code, const QByteArray& out, const QString& message) {
-            QString error;
-            const auto ids = code == 0 ? Terraform::parseFleetOutput(out, &error) : std::nullopt;
+            if (code != 0) {
+                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
+                return;
+            }
+            const auto ids = Terraform::parseFleetOutput(out);
             if (!ids) {
-                done(Result::failed(
-                    QStringLiteral("terraform output failed: %1").arg(error.isEmpty() ? message : error)));
+                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(ids.message())));
                 return;
             }
             const QList<QStringList> machines
                 = Terraform::spread(*state, m_context.experiment.parameters().awsMachines());
             AwsParameters::Machine machine;
             AwsParameters::resolve(m_context.experiment.parameters(), Settings(), &machine);
-            // An instant fleet launches what EC2 has now and reports the rest as errors (no capacity, mostly);
-            // the provider keeps those errors to itself, so what is known is which machines got no instance.
-            for (int k = static_cast<int>(ids->size()); k < machines.size(); ++k) {
-                const QString why
-                    = QStringLiteral("machine %1 of %2 was not launched: EC2 gave the fleet %3 of the %2 %4%5 "
-                                     "instance(s) it asked for (no capacity for the others now); terminate, then "
-                                     "deploy again (or another aws_instance_type or aws_region)")
-                          .arg(k + 1)
-                          .arg(machines.size())
-                          .arg(ids->size())
-                          .arg(machine.instanceType, machine.spot ? QStringLiteral(" spot") : QString());
-                Q_EMIT progress(
-                    QStringLiteral("%1; not started: %2").arg(why, machines.at(k).join(QStringLiteral(", "))));
-                for (DeploymentState::Condition& c : state->conditions) {
-                    if (machines.at(k).contains(c.slug)) {
-                        c.launchProblem = why;
-                        c.host.clear();
-                    }
-                }
-            }
-            for (int k = 0; k < std::min(static_cast<int>(ids->size()), static_cast<int>(machines.size())); ++k) {
-                for (DeploymentState::Condition& c : state->conditions) {
-                    if (machines.at(k).contains(c.slug))
-                        c.launchProblem.clear();
-                }
-            }
+            for (const QString& said : markUnlaunched(state, machines, static_cast<int>(ids->size()), machine))
+                Q_EMIT progress(said);
             const QString path = terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName);
             QFile in(path);
             const QJsonDocument doc

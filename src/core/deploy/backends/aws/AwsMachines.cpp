@@ -117,12 +117,14 @@ void AwsBackend::readdress(DeploymentState* state, const QMap<QString, QString>&
             runTerraform(
                 { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
                 [this, state, slugs, done](int code, const QByteArray& out, const QString& message) {
-                    QString error;
+                    if (code != 0) {
+                        done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
+                        return;
+                    }
                     // The machines still stopped have no public address (EC2 takes it back at a stop).
-                    const auto instances = code == 0 ? Terraform::parseOutput(out, &error, true) : std::nullopt;
+                    const auto instances = Terraform::parseOutput(out, true);
                     if (!instances) {
-                        done(Result::failed(
-                            QStringLiteral("terraform output failed: %1").arg(error.isEmpty() ? message : error)));
+                        done(Result::failed(QStringLiteral("terraform output failed: %1").arg(instances.message())));
                         return;
                     }
                     for (const Terraform::Instance& i : *instances) {

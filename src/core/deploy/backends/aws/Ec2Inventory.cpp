@@ -3,6 +3,7 @@
 
 #include "CommandRunner.h"
 #include "CredentialStore.h"
+#include "Result.h"
 #include "Settings.h"
 #include "workspace/DeploymentIndex.h"
 
@@ -24,14 +25,13 @@ const QRegularExpression& regionShape()
     return shape;
 }
 
-// What went to the API and came back, as JSON; *error when the aws command failed.
-QJsonObject ask(const Command& command, int timeoutMs, QString* error)
+// What went to the API and came back, as JSON; an error when the aws command failed.
+ResultOf<QJsonObject> ask(const Command& command, int timeoutMs)
 {
     const CommandOutcome o = CommandRunner::runAndWait(command, timeoutMs);
-    if (!o.ok()) {
-        *error = QStringLiteral("aws %1 failed: %2").arg(command.arguments.value(1), command.redact(o.errorText()));
-        return {};
-    }
+    if (!o.ok())
+        return Result::failed(
+            QStringLiteral("aws %1 failed: %2").arg(command.arguments.value(1), command.redact(o.errorText())));
     return QJsonDocument::fromJson(o.out).object();
 }
 
@@ -70,20 +70,19 @@ Looked look(const QStringList& regions, const QString& experiment, const QMap<QS
                               QStringLiteral("Name=instance-state-name,Values=pending,running,stopping,stopped") };
         if (!experiment.isEmpty())
             filters << QStringLiteral("Name=tag:experiment,Values=%1").arg(experiment);
-        QString error;
-        const QJsonObject described
+        const auto described
             = ask(Ec2Inventory::awsCommand(region,
                                            QStringList { QStringLiteral("ec2"), QStringLiteral("describe-instances"),
                                                          QStringLiteral("--filters") }
                                                + filters,
                                            keys)
                       .asQuery(),
-                  120000, &error);
-        if (!error.isEmpty()) {
-            out.errors << QStringLiteral("%1: %2").arg(region, error);
+                  120000);
+        if (!described) {
+            out.errors << QStringLiteral("%1: %2").arg(region, described.message());
             continue;
         }
-        for (const QJsonValue& r : described.value(QStringLiteral("Reservations")).toArray()) {
+        for (const QJsonValue& r : described->value(QStringLiteral("Reservations")).toArray()) {
             for (const QJsonValue& v : r.toObject().value(QStringLiteral("Instances")).toArray()) {
                 const QJsonObject i = v.toObject();
                 const QMap<QString, QString> t = tags(i);
@@ -106,32 +105,34 @@ Looked look(const QStringList& regions, const QString& experiment, const QMap<QS
         if (experiment.isEmpty())
             continue;
         // The experiment's security groups (tagged with it, named after it) and key pairs (named after it).
-        const QJsonObject groups
+        const auto groups
             = ask(Ec2Inventory::awsCommand(region,
                                            { QStringLiteral("ec2"), QStringLiteral("describe-security-groups"),
                                              QStringLiteral("--filters"),
                                              QStringLiteral("Name=tag:experiment,Values=%1").arg(experiment) },
                                            keys)
                       .asQuery(),
-                  120000, &error);
-        for (const QJsonValue& v : groups.value(QStringLiteral("SecurityGroups")).toArray()) {
+                  120000);
+        for (const QJsonValue& v : groups.valueOr(QJsonObject()).value(QStringLiteral("SecurityGroups")).toArray()) {
             const QJsonObject g = v.toObject();
             const QString id = g.value(QStringLiteral("GroupId")).toString();
             if (groupId.match(id).hasMatch() && isNameOf(g.value(QStringLiteral("GroupName")).toString(), experiment)
                 && tags(g).value(QStringLiteral("experiment")) == experiment)
                 out.leftovers << Ec2Inventory::Leftover { region, QStringLiteral("security group"), id };
         }
-        const QJsonObject pairs = ask(
+        const auto pairs = ask(
             Ec2Inventory::awsCommand(region, { QStringLiteral("ec2"), QStringLiteral("describe-key-pairs") }, keys)
                 .asQuery(),
-            120000, &error);
-        for (const QJsonValue& v : pairs.value(QStringLiteral("KeyPairs")).toArray()) {
+            120000);
+        for (const QJsonValue& v : pairs.valueOr(QJsonObject()).value(QStringLiteral("KeyPairs")).toArray()) {
             const QString name = v.toObject().value(QStringLiteral("KeyName")).toString();
             if (isNameOf(name, experiment))
                 out.leftovers << Ec2Inventory::Leftover { region, QStringLiteral("key pair"), name };
         }
-        if (!error.isEmpty())
-            out.errors << QStringLiteral("%1: %2").arg(region, error);
+        for (const auto* asked : { &groups, &pairs }) {
+            if (!*asked)
+                out.errors << QStringLiteral("%1: %2").arg(region, asked->message());
+        }
     }
     return out;
 }
@@ -148,24 +149,24 @@ QStringList removeAll(const QList<Ec2Inventory::Instance>& instances, const QLis
         said(QStringLiteral("terminating %1 EC2 instance(s) in %2: %3")
                  .arg(it.value().size())
                  .arg(it.key(), it.value().join(QStringLiteral(", "))));
-        QString error;
-        ask(Ec2Inventory::awsCommand(it.key(),
-                                     QStringList { QStringLiteral("ec2"), QStringLiteral("terminate-instances"),
-                                                   QStringLiteral("--instance-ids") }
-                                         + it.value(),
-                                     keys),
-            120000, &error);
+        ResultOf<QJsonObject> asked
+            = ask(Ec2Inventory::awsCommand(it.key(),
+                                           QStringList { QStringLiteral("ec2"), QStringLiteral("terminate-instances"),
+                                                         QStringLiteral("--instance-ids") }
+                                               + it.value(),
+                                           keys),
+                  120000);
         // The security group stays in use until its instances are terminated.
-        if (error.isEmpty())
-            ask(Ec2Inventory::awsCommand(it.key(),
-                                         QStringList { QStringLiteral("ec2"), QStringLiteral("wait"),
-                                                       QStringLiteral("instance-terminated"),
-                                                       QStringLiteral("--instance-ids") }
-                                             + it.value(),
-                                         keys),
-                15 * 60 * 1000, &error);
-        if (!error.isEmpty()) {
-            errors << QStringLiteral("%1: %2").arg(it.key(), error);
+        if (asked)
+            asked = ask(Ec2Inventory::awsCommand(it.key(),
+                                                 QStringList { QStringLiteral("ec2"), QStringLiteral("wait"),
+                                                               QStringLiteral("instance-terminated"),
+                                                               QStringLiteral("--instance-ids") }
+                                                     + it.value(),
+                                                 keys),
+                        15 * 60 * 1000);
+        if (!asked) {
+            errors << QStringLiteral("%1: %2").arg(it.key(), asked.message());
             regionsFailed << it.key();
         }
     }
@@ -178,10 +179,9 @@ QStringList removeAll(const QList<Ec2Inventory::Instance>& instances, const QLis
                             l.id }
             : QStringList { QStringLiteral("ec2"), QStringLiteral("delete-security-group"),
                             QStringLiteral("--group-id"), l.id };
-        QString error;
-        ask(Ec2Inventory::awsCommand(l.region, args, keys), 120000, &error);
-        if (!error.isEmpty())
-            errors << QStringLiteral("%1: %2").arg(l.region, error);
+        const auto deleted = ask(Ec2Inventory::awsCommand(l.region, args, keys), 120000);
+        if (!deleted)
+            errors << QStringLiteral("%1: %2").arg(l.region, deleted.message());
     }
     return errors;
 }

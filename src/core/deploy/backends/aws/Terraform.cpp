@@ -350,15 +350,13 @@ QList<QStringList> spread(const DeploymentState& state, int machines)
     return out;
 }
 
-std::optional<QStringList> parseFleetOutput(const QByteArray& json, QString* error)
+ResultOf<QStringList> parseFleetOutput(const QByteArray& json)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (!doc.isObject()) {
-        if (error)
-            *error = QStringLiteral("terraform output -json printed no JSON object (%1)").arg(parseError.errorString());
-        return std::nullopt;
-    }
+    if (!doc.isObject())
+        return Result::failed(
+            QStringLiteral("terraform output -json printed no JSON object (%1)").arg(parseError.errorString()));
     QStringList ids;
     for (const QJsonValue& v :
          doc.object().value(QStringLiteral("fleet_instances")).toObject().value(QStringLiteral("value")).toArray())
@@ -605,15 +603,13 @@ QString errorText(const CommandOutcome& outcome)
         + errors.join(QStringLiteral("; "));
 }
 
-std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* error, bool addressless)
+ResultOf<QList<Instance>> parseOutput(const QByteArray& json, bool addressless)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (!doc.isObject()) {
-        if (error)
-            *error = QStringLiteral("terraform output -json printed no JSON object (%1)").arg(parseError.errorString());
-        return std::nullopt;
-    }
+    if (!doc.isObject())
+        return Result::failed(
+            QStringLiteral("terraform output -json printed no JSON object (%1)").arg(parseError.errorString()));
     const QJsonObject value
         = doc.object().value(QStringLiteral("instances")).toObject().value(QStringLiteral("value")).toObject();
     QList<Instance> out;
@@ -626,11 +622,8 @@ std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* erro
         i.port = o.value(QStringLiteral("ssh_port")).toInt(22);
         if (i.address.isEmpty() && addressless)
             continue;
-        if (i.address.isEmpty()) {
-            if (error)
-                *error = QStringLiteral("terraform output: instance %1 has no public address").arg(i.slug);
-            return std::nullopt;
-        }
+        if (i.address.isEmpty())
+            return Result::failed(QStringLiteral("terraform output: instance %1 has no public address").arg(i.slug));
         out << i;
     }
     return out;

@@ -3,6 +3,7 @@
 
 #include "AsyncCommand.h"
 #include "Command.h"
+#include "Result.h"
 #include "deploy/DeploymentState.h"
 
 #include <QJsonObject>
@@ -72,7 +73,7 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
 QList<QStringList> spread(const DeploymentState& state, int machines);
 // The instance ids the fleet launched (output fleet_instances of `terraform output -json`), in its order;
 // nullopt and *error when that is no JSON. Fewer than asked for: EC2 had no capacity for the others.
-std::optional<QStringList> parseFleetOutput(const QByteArray& json, QString* error);
+ResultOf<QStringList> parseFleetOutput(const QByteArray& json);
 // The fleet configuration with a machine per launched instance (data.aws_instance.mK, by its id) and the
 // output "instances" of each condition slug (id, public_ip, state of its machine), as parseOutput reads it;
 // machine k runs slugsPerMachine[k]. Ids that are no EC2 instance id are left out.
@@ -102,7 +103,7 @@ QString amiLookupProblem(const QString& terraformText);
 QString errorText(const CommandOutcome& outcome);
 // An instance without a public address (a stopped one has none) is an error, unless addressless is true:
 // then it is left out.
-std::optional<QList<Instance>> parseOutput(const QByteArray& json, QString* error, bool addressless = false);
+ResultOf<QList<Instance>> parseOutput(const QByteArray& json, bool addressless = false);
 
 QString installHint();
 // A Terraform resource name for a condition slug (letters, digits, '_' and '-', starting with a letter).

@@ -79,9 +79,9 @@ void uploadCode(DeployContext& ctx, const DeploymentState::Host& host, Done done
             [done](const CommandOutcome& o) { done(o.toResult(QStringLiteral("upload of the code"))); });
 }
 
-QString jobScript(const DeployContext& ctx, const DeploymentState::Host& host, QString* error)
+ResultOf<QString> jobScript(const DeployContext& ctx, const DeploymentState::Host& host)
 {
-    return SlurmJob::jobScript(ctx.remoteExperimentDir(host), settingsOf(ctx).runtime, ctx.dockerWords(true), error);
+    return SlurmJob::jobScript(ctx.remoteExperimentDir(host), settingsOf(ctx).runtime, ctx.dockerWords(true));
 }
 
 QList<SlurmJob::Task> tasks(const DeployContext& ctx, const DeploymentState::Host& host)
@@ -101,46 +101,62 @@ QList<SlurmJob::Task> tasks(const DeployContext& ctx, const DeploymentState::Hos
     return out;
 }
 
-void submit(DeployContext& ctx, const DeploymentState::Host& host, const QList<int>& positions,
-            const QStringList& imageCommand, Done done)
+namespace {
+
+// Each task's container command, as the other backends' docker run, but on the shared project folder, written
+// to its stage folder (run.argv); what each will run, for the progress.
+ResultOf<QStringList> writeRunArgvs(DeployContext& ctx, const DeploymentState::Host& host, const QList<int>& positions,
+                                    const QStringList& imageCommand)
 {
-    const SlurmParameters::Settings settings = settingsOf(ctx);
-    const QString dir = ctx.remoteExperimentDir(host);
-    QString error;
-    const QString script = jobScript(ctx, host, &error);
-    if (!error.isEmpty()) {
-        done(Result::failed(error));
-        return;
-    }
-    // Each task's container command, as the other backends' docker run, but on the shared project folder.
-    QList<int> indexes;
+    const QString runtime = settingsOf(ctx).runtime;
     QStringList shown;
     for (int i : positions) {
         const DeploymentState::Condition& c = ctx.state.conditions.at(i);
         Docker::RunSpec spec = DeployOperation::runSpec(ctx, c, host, true, ctx.state.image, imageCommand);
         spec.docker = ctx.dockerSetting(true);
-        spec.projectDir = dir + QStringLiteral("/project");
-        const QStringList argv = SlurmJob::runArgv(spec, settings.runtime, imageFile(ctx, host));
+        spec.projectDir = ctx.remoteExperimentDir(host) + QStringLiteral("/project");
+        const QStringList argv = SlurmJob::runArgv(spec, runtime, imageFile(ctx, host));
         if (Result r
             = DeployContext::writeFile(ctx.stageDir(c) + QStringLiteral("/run.argv"), SlurmJob::argvFile(argv));
-            !r) {
-            done(r);
-            return;
-        }
-        indexes << c.index;
+            !r)
+            return r;
         shown << QStringLiteral("task %1 (%2) will run: %3").arg(c.index).arg(c.slug, ShellWords::join(argv));
     }
+    return shown;
+}
+
+} // namespace
+
+void submit(DeployContext& ctx, const DeploymentState::Host& host, const QList<int>& positions,
+            const QStringList& imageCommand, Done done)
+{
+    const SlurmParameters::Settings settings = settingsOf(ctx);
+    const QString dir = ctx.remoteExperimentDir(host);
+    const auto written = jobScript(ctx, host);
+    if (!written) {
+        done(written.error());
+        return;
+    }
+    const QString script = *written;
+    const auto shown = writeRunArgvs(ctx, host, positions, imageCommand);
+    if (!shown) {
+        done(shown.error());
+        return;
+    }
+    QList<int> indexes;
+    for (int i : positions)
+        indexes << ctx.state.conditions.at(i).index;
     const QString local = ctx.stateDir + QStringLiteral("/slurm");
     if (Result r = DeployContext::writeFile(local + QStringLiteral("/job.sh"), script.toUtf8()); !r) {
         done(r);
         return;
     }
-    const QByteArray lines = SlurmJob::conditionsFile(tasks(ctx, host), &error);
-    if (!error.isEmpty()) {
-        done(Result::failed(error));
+    const auto lines = SlurmJob::conditionsFile(tasks(ctx, host));
+    if (!lines) {
+        done(lines.error());
         return;
     }
-    if (Result r = DeployContext::writeFile(local + QStringLiteral("/conditions"), lines); !r) {
+    if (Result r = DeployContext::writeFile(local + QStringLiteral("/conditions"), *lines); !r) {
         done(r);
         return;
     }
@@ -148,7 +164,7 @@ void submit(DeployContext& ctx, const DeploymentState::Host& host, const QList<i
                                                     QStringLiteral("logistician-") + ctx.state.experiment, dir);
     // Shown as every command is: what each task runs, and the script sbatch gets.
     Q_EMIT ctx.progress(QStringLiteral("the job script %1/slurm/job.sh:\n%2").arg(dir, script));
-    for (const QString& line : std::as_const(shown))
+    for (const QString& line : *shown)
         Q_EMIT ctx.progress(line);
     const SshAccess ssh = ctx.backend->ssh(host);
     ctx.run(ssh.upload(ctx.stateDir + QStringLiteral("/stage"), dir),

@@ -29,7 +29,7 @@ void uploadCode(DeployContext& ctx, const DeploymentState::Host& host, Done done
 void submit(DeployContext& ctx, const DeploymentState::Host& host, const QList<int>& positions,
             const QStringList& imageCommand, Done done);
 // The job script and what goes beside it, with nothing written: deploy --dry-run shows it.
-QString jobScript(const DeployContext& ctx, const DeploymentState::Host& host, QString* error = nullptr);
+ResultOf<QString> jobScript(const DeployContext& ctx, const DeploymentState::Host& host);
 // Each condition's line of the conditions file: its folder, container name and data folders (a rerun's
 // attempt-N beside attempt 1), named as DeployContext names them for every backend.
 QList<SlurmJob::Task> tasks(const DeployContext& ctx, const DeploymentState::Host& host);

@@ -53,21 +53,21 @@ QStringList sbatchArgv(const SlurmParameters::Settings& s, const QString& array,
     return argv;
 }
 
-QString jobScript(const QString& experimentDir, const QString& runtime, const QStringList& dockerWords, QString* error)
+ResultOf<QString> jobScript(const QString& experimentDir, const QString& runtime, const QStringList& dockerWords)
 {
     RemoteScript script(QStringLiteral("slurm-job"));
     script.set(QStringLiteral("DIR"), experimentDir)
         .set(QStringLiteral("RUNTIME"), runtime)
         .setWords(QStringLiteral("DOCKER"), dockerWords);
-    if (error)
-        *error = script.error();
+    if (const QString why = script.error(); !why.isEmpty())
+        return Result::failed(why);
     // RemoteScript drops the template's comments (the #! line too); sbatch wants the interpreter first.
     return QStringLiteral(
                "#!/bin/sh\n# Logistician job array: task N runs condition N (templates/remote/slurm-job.sh)\n")
         + script.render();
 }
 
-QByteArray conditionsFile(const QList<Task>& tasks, QString* error)
+ResultOf<QByteArray> conditionsFile(const QList<Task>& tasks)
 {
     // The job script's own check of each word, made here first so a deploy never submits a task that refuses.
     static const QRegularExpression word(QStringLiteral("^(?!\\.)(?!.*/\\.)[a-z0-9._/-]+$"));
@@ -78,13 +78,10 @@ QByteArray conditionsFile(const QList<Task>& tasks, QString* error)
     for (const Task& t : tasks) {
         const QStringList words { t.slug, t.container, t.data, t.firstData };
         for (const QString& w : words) {
-            if (!word.match(w).hasMatch()) {
-                if (error)
-                    *error = QStringLiteral("condition %1: \"%2\" is not a name the slurm job script takes")
-                                 .arg(t.index)
-                                 .arg(w);
-                return QByteArray();
-            }
+            if (!word.match(w).hasMatch())
+                return Result::failed(QStringLiteral("condition %1: \"%2\" is not a name the slurm job script takes")
+                                          .arg(t.index)
+                                          .arg(w));
         }
         lines[t.index - 1] = words.join(QLatin1Char(' ')).toUtf8();
     }

@@ -23,8 +23,7 @@ QStringList sbatchArgv(const SlurmParameters::Settings& settings, const QString&
                        const QString& experimentDir);
 
 // templates/remote/slurm-job.sh for this experiment's folder on the cluster (its error says what failed).
-QString jobScript(const QString& experimentDir, const QString& runtime, const QStringList& dockerWords,
-                  QString* error = nullptr);
+ResultOf<QString> jobScript(const QString& experimentDir, const QString& runtime, const QStringList& dockerWords);
 
 // What array task N reads of condition N: its folder, its container's name, and the data folders of its
 // current attempt and of attempt 1, both inside its folder ("data", "data/attempt-2").
@@ -36,9 +35,9 @@ struct Task
     QString data;
     QString firstData;
 };
-// One line per condition, line N the four words of condition N; error names a word the job script would refuse
-// (each is [a-z0-9._/-], none starts with '.').
-QByteArray conditionsFile(const QList<Task>& tasks, QString* error = nullptr);
+// One line per condition, line N the four words of condition N; the error names a word the job script would
+// refuse (each is [a-z0-9._/-], none starts with '.').
+ResultOf<QByteArray> conditionsFile(const QList<Task>& tasks);
 
 // The container command of one task, from the docker run of the other backends: docker or podman run
 // in the foreground, removed when it ends; apptainer exec of the image file with the same binds.

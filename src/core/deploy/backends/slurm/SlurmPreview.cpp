@@ -26,16 +26,16 @@ QStringList SlurmBackend::previewHandOver(const DeployContext& ctx, const QList<
         QStringLiteral("  ") + words,
         QStringLiteral("The job script %1/slurm/job.sh (commit %2):").arg(dir, ctx.state.commit.left(12))
     };
-    for (const QString& line : SlurmDeploy::jobScript(ctx, host).split(QLatin1Char('\n')))
+    const auto script = SlurmDeploy::jobScript(ctx, host);
+    for (const QString& line : (script ? *script : script.message()).split(QLatin1Char('\n')))
         lines << QStringLiteral("  ") + line;
     lines << QStringLiteral("Its conditions file %1/slurm/conditions (folder, container, data folders):").arg(dir);
-    QString error;
-    const QByteArray conditions = SlurmJob::conditionsFile(SlurmDeploy::tasks(ctx, host), &error);
-    for (const QByteArray& line : conditions.split('\n')) {
+    const auto conditions = SlurmJob::conditionsFile(SlurmDeploy::tasks(ctx, host));
+    for (const QByteArray& line : conditions.valueOr(QByteArray()).split('\n')) {
         if (!line.isEmpty())
             lines << QStringLiteral("  ") + QString::fromUtf8(line);
     }
-    if (!error.isEmpty())
-        lines << QStringLiteral("  ") + error;
+    if (!conditions)
+        lines << QStringLiteral("  ") + conditions.message();
     return lines;
 }
