@@ -181,9 +181,14 @@ int LogsVerb::show(Deployment& deployment, const Shown& shown)
         return Console::exitWith(printedAll);
     int code = 0;
     // The log ended with the container: its exit code is the condition's. --json tells its state as it is now.
-    if (following || shown.json) {
+    // The host's runner records the end a moment after the container's log closes: a follower waits for it
+    // (up to a minute), so the code is the container's and not "still running".
+    for (int round = 0; following || shown.json; ++round) {
         if (const int awaited = DeployVerb::await(deployment, [&] { deployment.refreshStatus(); }).code; awaited == 2)
             return awaited;
+        if (!following || round >= 60 || deployment.state().conditions.at(row).phase != DeploymentState::Phase::Running)
+            break;
+        Wait::pause(1000);
     }
     if (following) {
         const DeploymentState::Condition& c = deployment.state().conditions.at(row);

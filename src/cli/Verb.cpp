@@ -337,8 +337,9 @@ QJsonObject Verb::deploymentJson(const Deployment& deployment)
                      QJsonObject { { QStringLiteral("job"), c.job },
                                    { QStringLiteral("state"), c.schedulerState },
                                    { QStringLiteral("reason"), c.schedulerReason } });
-        if (!c.launchProblem.isEmpty()) // aws: its machine was not launched
-            o.insert(QStringLiteral("launch_problem"), c.launchProblem);
+        // aws: why its machine was not launched; null for every other condition.
+        o.insert(QStringLiteral("launch_problem"),
+                 c.launchProblem.isEmpty() ? QJsonValue() : QJsonValue(c.launchProblem));
         conditions.append(o);
     }
     const SweepSummary summary = SweepSummary::forExperiment(s, deployment.experiment());

@@ -398,7 +398,8 @@ void TestBoardLocal::syncAndTerminateOneMachine()
         return !ops.isEmpty() && ops.last().at(0).value<DeploymentMonitor::Operation>() == op;
     };
 
-    // Sync the first machine only: its container log comes home; the third one's does not.
+    // Sync the first machine only: it is synced, with its container's log (the runner saved each log as its
+    // container ended, so the file itself is no sign of a sync); the third one is not synced.
     CHECKED(select(0));
     QTRY_VERIFY(sync->isEnabled());
     QTest::mouseClick(sync, Qt::LeftButton);
@@ -406,7 +407,6 @@ void TestBoardLocal::syncAndTerminateOneMachine()
     QCOMPARE(ops.last().at(1).toInt(), 0);
     QVERIFY(readFile(board->monitor()->dataDir(0) + QStringLiteral("/logs/docker.txt"))
                 .contains(QLatin1String("starting lr=0.1")));
-    QVERIFY(!QFileInfo::exists(board->monitor()->dataDir(2) + QStringLiteral("/logs/docker.txt")));
     QVERIFY(!model->index(0, BoardModel::SyncedColumn).data().toString().isEmpty());
     QVERIFY(model->index(2, BoardModel::SyncedColumn).data().toString().isEmpty());
 
