@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include "AwsStore.h"
-
 #include "AsyncCommand.h"
 #include "Parameters.h"
 #include "Settings.h"
@@ -76,17 +75,7 @@ QJsonObject bucketConfiguration(const QString& region, const ResultsStore::Locat
                                           QJsonArray { QJsonObject {
                                               { QStringLiteral("status"), QStringLiteral("Enabled") } } } } } } } },
     };
-    return QJsonObject {
-        { QStringLiteral("terraform"),
-          QJsonObject {
-              { QStringLiteral("required_providers"),
-                QJsonObject { { QStringLiteral("aws"),
-                                QJsonObject { { QStringLiteral("source"), QStringLiteral("hashicorp/aws") },
-                                              { QStringLiteral("version"), QStringLiteral(">= 5.0") } } } } } } },
-        { QStringLiteral("provider"),
-          QJsonObject { { QStringLiteral("aws"), QJsonObject { { QStringLiteral("region"), region } } } } },
-        { QStringLiteral("resource"), resource },
-    };
+    return Terraform::configurationRoot(region, resource);
 }
 
 QString machinePolicy(const ResultsStore::Location& store)

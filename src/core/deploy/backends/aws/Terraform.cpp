@@ -92,6 +92,21 @@ std::optional<QString> userData(const QString& templateText, const QString& expe
     return text;
 }
 
+QJsonObject configurationRoot(const QString& region, const QJsonObject& resource)
+{
+    return QJsonObject {
+        { QStringLiteral("terraform"),
+          QJsonObject {
+              { QStringLiteral("required_providers"),
+                QJsonObject { { QStringLiteral("aws"),
+                                QJsonObject { { QStringLiteral("source"), QStringLiteral("hashicorp/aws") },
+                                              { QStringLiteral("version"), QStringLiteral(">= 5.0") } } } } } } },
+        { QStringLiteral("provider"),
+          QJsonObject { { QStringLiteral("aws"), QJsonObject { { QStringLiteral("region"), region } } } } },
+        { QStringLiteral("resource"), resource },
+    };
+}
+
 QJsonObject configuration(const QString& experimentName, const DeploymentState& state, const Settings& s)
 {
     const QString prefix = QStringLiteral("logistician-") + experimentName.toLower();
@@ -294,19 +309,10 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
     if (!instances.isEmpty())
         resource.insert(QStringLiteral("aws_instance"), instances);
 
-    QJsonObject root {
-        { QStringLiteral("terraform"),
-          QJsonObject {
-              { QStringLiteral("required_providers"),
-                QJsonObject { { QStringLiteral("aws"),
-                                QJsonObject { { QStringLiteral("source"), QStringLiteral("hashicorp/aws") },
-                                              { QStringLiteral("version"), QStringLiteral(">= 5.0") } } } } } } },
-        { QStringLiteral("provider"),
-          QJsonObject { { QStringLiteral("aws"), QJsonObject { { QStringLiteral("region"), s.region } } } } },
-        { QStringLiteral("resource"), resource },
-        { QStringLiteral("output"),
-          QJsonObject { { QStringLiteral("instances"), QJsonObject { { QStringLiteral("value"), outputValue } } } } },
-    };
+    QJsonObject root = configurationRoot(s.region, resource);
+    root.insert(
+        QStringLiteral("output"),
+        QJsonObject { { QStringLiteral("instances"), QJsonObject { { QStringLiteral("value"), outputValue } } } });
     if (s.machines > 0) {
         QJsonObject output = root.value(QStringLiteral("output")).toObject();
         output.insert(QStringLiteral("fleet_instances"),

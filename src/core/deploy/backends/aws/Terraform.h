@@ -67,6 +67,8 @@ AmiFamily defaultAmi(bool gpu);
 int defaultRootVolumeGb(bool gpu);
 
 // One instance per condition not terminated yet; with settings.machines, one fleet of machines (see withMachines).
+// The "terraform" (the aws provider), "provider" (its region) and "resource" blocks of a configuration.
+QJsonObject configurationRoot(const QString& region, const QJsonObject& resource);
 QJsonObject configuration(const QString& experimentName, const DeploymentState& state, const Settings& settings);
 // The fleet layout's conditions, spread over `machines` machines: machine k gets the conditions not terminated
 // yet whose place among them is k modulo the machine count (at most one machine per condition).
