@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "AwsStore.h"
+
 #include "AsyncCommand.h"
 #include "Parameters.h"
 #include "Settings.h"
