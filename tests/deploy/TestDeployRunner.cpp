@@ -4,6 +4,7 @@
 // and the deployment is in the per-user index while it lives.
 #include "DeployTestKit.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -20,6 +21,7 @@ private Q_SLOTS:
     void killedInEveryPhaseStillFinishes_data();
     void killedInEveryPhaseStillFinishes();
     void indexListsTheDeploymentUntilTerminated();
+    void runnerStartsBeforeEveryConditionIsWritten();
 
 private:
     static QString runnerDir(TestProject& project)
@@ -184,6 +186,42 @@ void TestDeployRunner::indexListsTheDeploymentUntilTerminated()
     QVERIFY(listed().contains(project->name()));
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
     QVERIFY(!listed().contains(project->name()));
+}
+
+void TestDeployRunner::runnerStartsBeforeEveryConditionIsWritten()
+{
+    // Issue 25 item 7: the runner starts as soon as its queue and the first conditions (one per slot) are written,
+    // and runs them while deploy writes the others, each condition's start script last; every one still runs.
+    const int count = 24;
+    QStringList conditions;
+    for (int i = 1; i <= count; ++i)
+        conditions << QStringLiteral("--n %1").arg(i);
+    auto project = m_kit->project(conditions, { { QStringLiteral("max_parallel"), 2 } });
+    const CliResult deployed
+        = m_kit->cli(*project, { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local") });
+    QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err.right(3000)));
+    const QDir runner(runnerDir(*project));
+    const QStringList last = runner.entryList({ QStringLiteral("c%1-*.sh").arg(count) }, QDir::Files);
+    QCOMPARE(last.size(), 1);
+    const QDateTime runnerStarted = QFileInfo(runner.filePath(QStringLiteral("runner.pid"))).lastModified();
+    const QDateTime lastWritten = QFileInfo(runner.filePath(last.first())).lastModified();
+    QVERIFY2(runnerStarted < lastWritten,
+             qPrintable(QStringLiteral("runner.pid %1, %2 %3")
+                            .arg(runnerStarted.toString(Qt::ISODateWithMs), last.first(),
+                                 lastWritten.toString(Qt::ISODateWithMs))));
+    // Published: nothing is waited for any more.
+    QVERIFY(!QFileInfo::exists(runner.filePath(QStringLiteral("publishing"))));
+    int code = -1;
+    const QJsonObject status = m_kit->status(*project, &code, true);
+    QCOMPARE(code, 0);
+    for (int i = 1; i <= count; ++i) {
+        const QJsonObject c = DeployTestKit::condition(status, i);
+        QCOMPARE(c.value(QStringLiteral("state")).toString(), QStringLiteral("succeeded"));
+        QCOMPARE(DeployTestKit::readFile(c.value(QStringLiteral("data_dir")).toString()
+                                         + QStringLiteral("/results/args.txt")),
+                 QStringLiteral("<--n>\n<%1>\n").arg(i).toUtf8());
+    }
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
 }
 
 QTEST_GUILESS_MAIN(TestDeployRunner)
