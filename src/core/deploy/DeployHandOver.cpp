@@ -250,13 +250,13 @@ void DeployOperation::publishSome(const std::shared_ptr<Publication>& p)
         stopPublishing();
         return;
     }
-    // The first slice: one condition to hand over per slot, then the runner starts; later slices yield to the
-    // event loop every 20 ms (a terminate asked for meanwhile, the runner's start ending).
+    // The first slice: one condition to hand over per slot, then the runner starts; once it runs, the others
+    // in slices of 20 ms, so the event loop turns between them (a terminate asked for meanwhile).
     const int slotCount = m_ctx.backend->slotsPerHost();
     QElapsedTimer slice;
     slice.start();
     QStringList announcements;
-    while (p->next < p->positions.size() && p->failed.isEmpty()) {
+    while (p->next < p->positions.size()) {
         if (p->started ? slice.elapsed() >= 20 : p->handed >= slotCount)
             break;
         const int i = p->positions.at(p->next);
@@ -270,51 +270,55 @@ void DeployOperation::publishSome(const std::shared_ptr<Publication>& p)
     }
     for (const QString& line : std::as_const(announcements))
         Q_EMIT m_ctx.progress(line);
-    if (!p->started && p->failed.isEmpty()) {
-        p->started = true;
-        const DeploymentState::Host host = *m_ctx.state.host(p->address);
-        startRunnerScript(host, p->text, [this, p](const QString& failed) {
-            p->runnerAnswered = true;
-            p->runnerFailed = failed;
-            if (!failed.isEmpty())
-                p->failed = failed; // nothing more to publish for a runner that is not there
-            publicationEnded(p);
-        });
+    if (!p->failed.isEmpty()) {
+        endPublication(p);
+        return;
     }
-    if (p->next < p->positions.size() && p->failed.isEmpty()) {
+    if (!p->started) {
+        p->started = true;
+        startRunnerScript(*m_ctx.state.host(p->address), p->text, [this, p](const QString& failed) {
+            if (m_ended)
+                return;
+            p->runnerFailed = failed;
+            if (!failed.isEmpty()) {
+                endPublication(p);
+                return;
+            }
+            m_handedTo << p->address;
+            publishSome(p);
+        });
+        return;
+    }
+    if (p->next < p->positions.size()) {
         QTimer::singleShot(0, this, [this, p] { publishSome(p); });
         return;
     }
-    p->published = true;
-    QFile::remove(p->folder + QStringLiteral("/publishing"));
-    m_publishing.removeAll(p->folder + QStringLiteral("/publishing"));
-    publicationEnded(p);
+    endPublication(p);
 }
 
-void DeployOperation::publicationEnded(const std::shared_ptr<Publication>& p)
+void DeployOperation::endPublication(const std::shared_ptr<Publication>& p)
 {
-    if (!p->published || (p->started && !p->runnerAnswered) || m_ended)
-        return;
-    if (!p->runnerFailed.isEmpty() || !p->started) {
+    const QString marker = p->folder + QStringLiteral("/publishing");
+    QFile::remove(marker);
+    m_publishing.removeAll(marker);
+    // No runner: nothing was handed over.
+    if (!p->started || !p->runnerFailed.isEmpty()) {
         handOverFailed(p->address, p->runnerFailed.isEmpty() ? p->failed : p->runnerFailed, p->done);
         return;
     }
-    m_handedTo << p->address;
     if (!p->failed.isEmpty()) {
-        // The runner runs what it has; the others stay here, not handed over, until deploy runs again.
-        QStringList left;
+        // The runner runs what it was given; the others stay here, not handed over, until deploy runs again.
         for (int k = p->next; k < p->positions.size(); ++k) {
             const int i = p->positions.at(k);
             DeploymentState::Condition& c = m_ctx.state.conditions[i];
             if (!toHandOver(c))
                 continue;
             m_notHandedOver << c.slug;
-            left << c.slug;
             c.lastRunPhase = c.phase;
             m_ctx.setPhase(i, Phase::Unreachable);
         }
-        m_problems << QStringLiteral("%1: %2 (the runner runs the %3 condition(s) handed to it before; deploy "
-                                     "again to hand over the rest)")
+        m_problems << QStringLiteral("%1: %2 (its runner runs the %3 condition(s) handed to it before; deploy "
+                                     "again to hand over the others)")
                           .arg(p->address, p->failed)
                           .arg(p->handed);
     }

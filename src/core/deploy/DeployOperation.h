@@ -102,8 +102,8 @@ private:
     // start-runner.sh on the host; then gets an empty text, or why the runner did not start.
     void startRunnerScript(const DeploymentState::Host& host, const QString& text,
                            std::function<void(const QString&)> then);
-    // A local hand-over: the runner's queue, the first conditions, the runner started, then the other conditions
-    // published in slices while it runs the first (Launch::publishCondition).
+    // A local hand-over: the runner's queue, the first conditions (one per slot), the runner started, then the
+    // other conditions published in slices while it runs the first (Launch::publishCondition).
     struct Publication
     {
         QString address;
@@ -114,14 +114,13 @@ private:
         int next = 0; // the first position not published yet
         int handed = 0; // how many of those published were handed over (not started before)
         bool started = false; // start-runner.sh asked for
-        bool runnerAnswered = false;
-        bool published = false; // publishing ended (all, or stopped by failed)
         QString failed; // why publishing stopped
-        QString runnerFailed;
+        QString runnerFailed; // why the runner did not start
     };
     void publishAndStart(const QString& address, const QString& folder, const QString& text, JobPool::Done done);
     void publishSome(const std::shared_ptr<Publication>& p);
-    void publicationEnded(const std::shared_ptr<Publication>& p);
+    // Publishing ended (everything published, or p->failed): the runner waits for nothing more; then done.
+    void endPublication(const std::shared_ptr<Publication>& p);
     // Removes the runners' "publishing" files: they wait for no more conditions from this deploy.
     void stopPublishing();
     // The backend's own hand-over of the host's conditions (Backend::handOver); false: a runner starts them.
