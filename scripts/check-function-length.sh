@@ -19,7 +19,6 @@ skipped=(
 skippedFunctions=(
     src/core/deploy/backends/aws/Terraform.cpp:configuration
     src/cli/TerminateVerb.cpp:TerminateVerb::execute
-    src/core/deploy/ResultsStoreSync.cpp:syncOne
 )
 # --------------------------------------------------------------------------------
 excludes=()
