@@ -107,10 +107,12 @@ QString mismatch(const QString& path, const ResultsStore::Object& o)
     return {};
 }
 
-// The first folder or file on the way to a listed data file (below local) that is a symbolic link; empty if
-// none. Keys are relative to dataPrefix.
+// The first folder or file on the way to a listed data file (local itself, or below it) that is a symbolic
+// link; empty if none. Keys are relative to dataPrefix.
 QString linkOnTheWay(const QString& local, const QList<ResultsStore::Object>& objects, const QString& dataPrefix)
 {
+    if (!objects.isEmpty() && QFileInfo(local).isSymLink())
+        return local;
     QSet<QString> checked;
     for (const ResultsStore::Object& o : objects) {
         QString path = local;
