@@ -5,10 +5,13 @@
 #include "ShellWords.h"
 #include "aws/AwsParameters.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSet>
+#include <QStandardPaths>
 
 namespace Terraform {
 
@@ -681,6 +684,29 @@ QMap<QString, QString> parseInstanceStates(const QByteArray& showJson, bool* ok)
     return out;
 }
 
+namespace {
+
+// Each deployment has a Terraform folder of its own, whose `terraform init` would fetch the aws provider (some
+// 100 MB) again: terraform's plugin cache keeps it once per user (an installation from a filesystem mirror is
+// linked, not copied). Empty when the user chose a cache (TF_PLUGIN_CACHE_DIR, or plugin_cache_dir in the CLI
+// configuration, which the variable would override) or none can be made.
+QString pluginCache()
+{
+    if (qEnvironmentVariableIsSet("TF_PLUGIN_CACHE_DIR"))
+        return {};
+    const QString cliConfig = qEnvironmentVariableIsSet("TF_CLI_CONFIG_FILE")
+        ? qEnvironmentVariable("TF_CLI_CONFIG_FILE")
+        : QDir::homePath() + QStringLiteral("/.terraformrc");
+    QFile config(cliConfig);
+    if (config.open(QIODevice::ReadOnly) && config.readAll().contains("plugin_cache_dir"))
+        return {};
+    const QString cache
+        = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/terraform-plugins");
+    return QDir().mkpath(cache) ? cache : QString();
+}
+
+} // namespace
+
 Command command(const QString& dir, const QStringList& args, const QMap<QString, QString>& env)
 {
     Command c;
@@ -689,6 +715,8 @@ Command command(const QString& dir, const QStringList& args, const QMap<QString,
     c.workingDirectory = dir;
     c.environment = env;
     c.environment.insert(QStringLiteral("TF_IN_AUTOMATION"), QStringLiteral("1"));
+    if (const QString cache = pluginCache(); !cache.isEmpty())
+        c.environment.insert(QStringLiteral("TF_PLUGIN_CACHE_DIR"), cache);
     for (auto it = env.cbegin(); it != env.cend(); ++it) {
         if (it.key().startsWith(QLatin1String("AWS_")) && it.key() != QLatin1String("AWS_REGION"))
             c.secretEnvironment << it.key();
