@@ -1186,7 +1186,7 @@ void TestDeployAws::fleetSpreadsConditionsOverMachines()
     QVERIFY(deployed.err.contains(QStringLiteral("2 machine(s) launched for 5 condition(s)")));
     // Issue 26 item 6: one apply launches the machines and looks them all up (their addresses), not a second
     // apply reading each machine through a data source of its own.
-    QCOMPARE(deployed.err.count(QStringLiteral("terraform apply")), 1);
+    QCOMPARE(deployed.err.count(QStringLiteral("logistician: terraform apply")), 1);
 
     // The configuration: a launch template and one fleet of two, nothing per condition.
     const QJsonObject configuration
