@@ -4,12 +4,12 @@
 # namespace of its own (tests/support/ec2-emulator, no machines behind the instances): N machines through one
 # EC2 Fleet (the same apply looks every machine's address up) against N aws_instance resources, paired in one
 # run, each followed by its destroy. See README.md.
-#   bench/aws/apply.sh [BUILD_DIR] [FLEET_SIZES] [INSTANCE_SIZES]     defaults: build "100 1000" "100"
+#   bench/aws/apply.sh [BUILD_DIR] [FLEET_SIZES] [INSTANCE_SIZES]     defaults: build "100 1000" "100" ("": none)
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
-fleet_sizes=${2:-100 1000}
-instance_sizes=${3:-100}
+fleet_sizes=${2-100 1000}
+instance_sizes=${3-100}
 if [ -z "${LOGISTICIAN_EC2_DIR:-}" ]; then
     [ -n "${LOGISTICIAN_EC2_UNAVAILABLE:-}" ] && { echo "no EC2 emulator: $LOGISTICIAN_EC2_UNAVAILABLE" >&2; exit 1; }
     LOGISTICIAN_EC2_NO_MACHINES=1 exec "$root/tests/support/ec2-emulator" "$0" "$build" "$fleet_sizes" "$instance_sizes"
