@@ -59,12 +59,14 @@ PY
 }
 
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
-# Each line read, after the seconds since T0 (date +%s%N) it came: where a step's time goes.
+# Each line read, after the seconds since T0 (date +%s%N) it came: where a step's time goes. Shell built-ins
+# only ($EPOCHREALTIME), so a burst of output is not held up in the pipe (that would slow the command itself).
 stamp() { # T0
-    local line now
+    local line now t0=$(( $1 / 1000 ))
     while IFS= read -r line; do
-        now=$(date +%s%N)
-        printf '%7.1f  %s\n' "$(echo "($now - $1) / 1000000000" | bc -l)" "$line"
+        now=${EPOCHREALTIME/./}
+        now=$(( (now - t0) / 100000 ))
+        printf '%5d.%d  %s\n' $(( now / 10 )) $(( now % 10 )) "$line"
     done
 }
 # Until no condition is queued or further back: every one has started (or ended).
@@ -100,7 +102,7 @@ sweep() { # LABEL DIR EXTRA-DEPLOY-ARGS...
     # Where the time went: the steps' lines, seconds since deploy began (BENCH_AWS_STEPS=0: not shown).
     if [ "${BENCH_AWS_STEPS:-1}" = 1 ]; then
         echo "--- $label: deploy and terminate, seconds since deploy began" >&2
-        cat "$work/$label-deploy.log" "$work/$label-terminate.log" >&2
+        grep -hE '^ *[0-9.]+  (logistician:|every condition|exit)' "$work/$label-deploy.log" "$work/$label-terminate.log" >&2
     fi
     printf '| %s | %s | %.1f s | %.1f s | %.1f s |\n' "$label" "$conditions on $machines" \
         "$(echo "$deployed / 1000" | bc -l)" "$(echo "$started / 1000" | bc -l)" "$(echo "$terminated / 1000" | bc -l)"
