@@ -335,13 +335,17 @@ def descendants(pid):
 
 
 # The processes of ssh sessions to ADDRESS:22, also those that left sshd's tree (setsid): SSH_CONNECTION names it.
+# Only in this emulator's network namespace: another aws test's emulator may have handed out the same address.
 def sessions_of(ip):
     out = set()
     suffix = (" %s 22" % ip).encode()
+    own = os.readlink("/proc/self/ns/net")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
+            if os.readlink("/proc/%s/ns/net" % entry) != own:
+                continue
             with open("/proc/%s/environ" % entry, "rb") as f:
                 variables = f.read().split(b"\0")
         except OSError:
