@@ -193,6 +193,7 @@ class Keeper:
         iid = instance["InstanceId"]
         first = not os.path.isdir(self.machine_dir(iid))
         return {"region": region, "iid": iid, "ip": instance["PublicIpAddress"], "first": first,
+                "tags": instance.get("Tags", []),
                 "key": self.authorized_key(region, instance) if first else "",
                 "user_data": self.user_data(region, iid) if first else b""}
 
@@ -217,7 +218,7 @@ class Keeper:
                 f.write(p["key"] + "\n")
             os.chmod(d + "/authorized_keys", 0o600)
         subprocess.call(["ip", "addr", "add", ip + "/32", "dev", "lo"], stderr=subprocess.DEVNULL)
-        experiment = {t["Key"]: t["Value"] for t in instance.get("Tags", [])}.get("experiment", "")
+        experiment = {t["Key"]: t["Value"] for t in p["tags"]}.get("experiment", "")
         if not re.fullmatch(r"[A-Za-z0-9._-]+", experiment):
             experiment = ""
         with open(d + "/experiment", "w") as f:
