@@ -17,9 +17,7 @@ skipped=(
 # (241 lines), terminate's execute (130) and the store's syncOne (156), all grown by
 # the aws and store work merged on 2026-12-07.
 skippedFunctions=(
-    src/core/deploy/backends/aws/Terraform.cpp:configuration
     src/cli/TerminateVerb.cpp:TerminateVerb::execute
-    src/core/deploy/ResultsStoreSync.cpp:syncOne
 )
 # --------------------------------------------------------------------------------
 excludes=()

@@ -7,7 +7,8 @@
                                 booting machine runs it (below). An instance that stops or is terminated
                                 loses its machine (sshd and every process its sessions started, the
                                 detached runner too); started again, it is the same machine (host key,
-                                files) at its new address. Until the test (its parent) ends. A machine boots
+                                files) at its new address. Until the test (its parent) ends. Machines that come
+                                up together boot side by side, as EC2's do (a thread each). A machine boots
                                 (its sshd starts) the number of seconds in DIR/boot-seconds (0 when there is none)
                                 after the API first reports it running, as a real one takes a while.
   ec2-machines.py describe REGION   what the EC2 API reports, as JSON: instances (with user data, root
@@ -24,11 +25,16 @@ already), systemctl/service, usermod, and shutdown, which asks the keeper to sto
 it, as its instance_initiated_shutdown_behavior says).
 getent passwd gives the test's own home (the file DIR/home, written by the test) as the login user's. The
 machine's cron lines (/etc/cron.d) run in the same namespace every LOGISTICIAN_EC2_CRON_SECONDS (60, as cron).
+The machines share this computer's Docker engine, but each sees (docker ps, in its user data, cron and ssh
+sessions) only the containers of its instance's experiment (its tag), as a real machine's own engine has
+only what it ran: a container of another test on the engine keeps no machine from its idle stop.
 """
 
 import base64
+import concurrent.futures
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -58,6 +64,14 @@ SHIMS = {
     "usermod": 'echo "ec2-machines: usermod $* (skipped)" >&2\n',
     "cron": "exit 0\n",
     "shutdown": 'echo "$*" > "$LOGISTICIAN_MACHINE_DIR/shutdown"\n',
+    # This machine's engine: only the containers of its experiment (LOGISTICIAN_MACHINE_EXPERIMENT).
+    "docker": (
+        'if [ "${1:-}" = ps ] && [ -n "${LOGISTICIAN_MACHINE_EXPERIMENT:-}" ]; then\n'
+        '    shift\n'
+        '    exec "$LOGISTICIAN_REAL_DOCKER" ps --filter "label=logistician.experiment=$LOGISTICIAN_MACHINE_EXPERIMENT" "$@"\n'
+        'fi\n'
+        'exec "$LOGISTICIAN_REAL_DOCKER" "$@"\n'
+    ),
     "getent": (
         'if [ "$1" = passwd ] && [ -n "${2:-}" ] && id "$2" >/dev/null 2>&1; then\n'
         '    echo "$2:x:$(id -u "$2"):$(id -g "$2")::$LOGISTICIAN_MACHINE_HOME:/bin/sh"\n'
@@ -90,12 +104,17 @@ class Keeper:
         # instance profile is attached, nor does it enforce the role's policy). No keys are set.
         self.machine_bin = os.path.join(top, "machine-bin")
         os.makedirs(self.machine_bin, exist_ok=True)
+        docker = os.path.join(self.machine_bin, "docker")
+        if not os.path.exists(docker):
+            os.symlink(os.path.join(self.shims, "docker"), docker)
+        self.docker = shutil.which("docker") or "/usr/bin/docker"
         aws = shutil.which("aws", path=os.path.dirname(sys.executable))
         if aws and not os.path.exists(os.path.join(self.machine_bin, "aws")):
             os.symlink(aws, os.path.join(self.machine_bin, "aws"))
         endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
-        self.machine_env = ('SetEnv HOME="%s" PATH="%s:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"'
-                            % ("%s", self.machine_bin))
+        self.machine_env = ('SetEnv HOME="%%s" PATH="%s:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"'
+                            ' LOGISTICIAN_REAL_DOCKER="%s" LOGISTICIAN_MACHINE_EXPERIMENT="%%s"'
+                            % (self.machine_bin, self.docker))
         if endpoint:
             self.machine_env += ' AWS_ENDPOINT_URL="%s" AWS_EC2_METADATA_SERVICE_ENDPOINT="%s/"' % (endpoint, endpoint)
 
@@ -112,6 +131,13 @@ class Keeper:
                 return float(f.read().strip() or 0)
         except (OSError, ValueError):
             return 0.0
+
+    def experiment(self, d):
+        try:
+            with open(os.path.join(d, "experiment")) as f:
+                return f.read().strip()
+        except OSError:
+            return ""
 
     def machine_dir(self, instance_id):
         return os.path.join(self.top, "m", instance_id)
@@ -131,25 +157,28 @@ class Keeper:
         env = dict(os.environ)
         env.update({"PATH": self.shims + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                     "LOGISTICIAN_MACHINE_DIR": d, "LOGISTICIAN_MACHINE_HOME": self.home(),
-                    "HOME": self.home()})
+                    "HOME": self.home(), "LOGISTICIAN_REAL_DOCKER": self.docker,
+                    "LOGISTICIAN_MACHINE_EXPERIMENT": self.experiment(d)})
         return ["unshare", "--mount", "sh", "-c", script, "sandbox"] + command, env
 
-    def boot(self, region, instance, d):
-        data = client(region).describe_instance_attribute(InstanceId=instance["InstanceId"],
-                                                          Attribute="userData")
+    def user_data(self, region, iid):
+        data = client(region).describe_instance_attribute(InstanceId=iid, Attribute="userData")
         value = data.get("UserData", {}).get("Value")
-        if not value:
+        return base64.b64decode(value) if value else b""
+
+    def boot(self, iid, d, user_data):
+        if not user_data:
             return
         path = os.path.join(d, "user-data")
         with open(path, "wb") as f:
-            f.write(base64.b64decode(value))
+            f.write(user_data)
         os.chmod(path, 0o755)
         argv, env = self.sandboxed(d, [path])
         with open(os.path.join(d, "user-data.log"), "w") as out:
             code = subprocess.call(argv, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=120)
         with open(os.path.join(d, "user-data.exit"), "w") as f:
             f.write("%d\n" % code)
-        log("user data of", instance["InstanceId"], "exit", code)
+        log("user data of", iid, "exit", code)
 
     def authorized_key(self, region, instance):
         name = instance.get("KeyName")
@@ -158,28 +187,53 @@ class Keeper:
         pairs = client(region).describe_key_pairs(KeyNames=[name], IncludePublicKey=True)["KeyPairs"]
         return pairs[0].get("PublicKey", "") if pairs else ""
 
-    def start(self, region, instance):
-        iid, ip = instance["InstanceId"], instance["PublicIpAddress"]
+    # What the API says of a machine about to start (asked here, in the keeper's own thread: a boto3 client is
+    # made from one session, which threads must not share).
+    def prepare(self, region, instance):
+        iid = instance["InstanceId"]
+        first = not os.path.isdir(self.machine_dir(iid))
+        return {"region": region, "iid": iid, "ip": instance["PublicIpAddress"], "first": first,
+                "tags": instance.get("Tags", []),
+                "key": self.authorized_key(region, instance) if first else "",
+                "user_data": self.user_data(region, iid) if first else b""}
+
+    # Machines boot side by side, as EC2's do: each one's user data and sshd in a thread of its own.
+    def start_all(self, prepared):
+        if not prepared:
+            return
+        if len(prepared) == 1:
+            self.machines[prepared[0]["iid"]] = self.start(prepared[0])
+            return
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(len(prepared), 32)) as pool:
+            for p, machine in zip(prepared, pool.map(self.start, prepared)):
+                self.machines[p["iid"]] = machine
+
+    def start(self, p):
+        iid, ip = p["iid"], p["ip"]
         d = self.machine_dir(iid)
-        first = not os.path.isdir(d)
         os.makedirs(d, exist_ok=True)
-        if first:
+        if p["first"]:
             subprocess.check_call(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", d + "/host_key"])
             with open(d + "/authorized_keys", "w") as f:
-                f.write(self.authorized_key(region, instance) + "\n")
+                f.write(p["key"] + "\n")
             os.chmod(d + "/authorized_keys", 0o600)
         subprocess.call(["ip", "addr", "add", ip + "/32", "dev", "lo"], stderr=subprocess.DEVNULL)
+        experiment = {t["Key"]: t["Value"] for t in p["tags"]}.get("experiment", "")
+        if not re.fullmatch(r"[A-Za-z0-9._-]+", experiment):
+            experiment = ""
+        with open(d + "/experiment", "w") as f:
+            f.write(experiment)
         with open(d + "/sshd_config", "w") as f:
             f.write("ListenAddress %s:22\nHostKey %s/host_key\nAuthorizedKeysFile %s/authorized_keys\n"
                     "PidFile %s/sshd.pid\nPermitRootLogin prohibit-password\nPasswordAuthentication no\n"
                     "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\nMaxSessions 200\n"
                     "MaxStartups 200:30:400\nLogLevel ERROR\nSubsystem sftp internal-sftp\n"
                     % (ip, d, d, d))
-            f.write((self.machine_env % self.home()) + "\n")
+            f.write((self.machine_env % (self.home(), experiment)) + "\n")
         shutil.rmtree(os.path.join(d, "boot-run"), ignore_errors=True)
         os.makedirs(os.path.join(d, "boot-run"))
-        if first:
-            self.boot(region, instance, d)
+        if p["first"]:
+            self.boot(iid, d, p["user_data"])
         try:
             os.unlink(d + "/sshd.pid")
         except OSError:
@@ -195,8 +249,8 @@ class Keeper:
             if pid:
                 break
             time.sleep(0.05)
-        self.machines[iid] = {"ip": ip, "pid": pid, "dir": d, "region": region}
         log("machine up:", iid, ip, "pid", pid)
+        return {"ip": ip, "pid": pid, "dir": d, "region": p["region"]}
 
     def stop(self, iid):
         m = self.machines.pop(iid, None)
@@ -241,6 +295,7 @@ class Keeper:
 
     def round(self):
         seen = set()
+        starting = []
         for region in REGIONS:
             for reservation in client(region).describe_instances()["Reservations"]:
                 for instance in reservation["Instances"]:
@@ -253,7 +308,8 @@ class Keeper:
                             self.stop(iid)
                             m = None
                         if not m and time.time() - self.first_seen.setdefault(iid, time.time()) >= self.boot_seconds():
-                            self.start(region, instance)
+                            starting.append(self.prepare(region, instance))
+        self.start_all(starting)
         for iid in list(self.machines):
             if iid not in seen:
                 self.stop(iid)
@@ -305,13 +361,17 @@ def descendants(pid):
 
 
 # The processes of ssh sessions to ADDRESS:22, also those that left sshd's tree (setsid): SSH_CONNECTION names it.
+# Only in this emulator's network namespace: another aws test's emulator may have handed out the same address.
 def sessions_of(ip):
     out = set()
     suffix = (" %s 22" % ip).encode()
+    own = os.readlink("/proc/self/ns/net")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
+            if os.readlink("/proc/%s/ns/net" % entry) != own:
+                continue
             with open("/proc/%s/environ" % entry, "rb") as f:
                 variables = f.read().split(b"\0")
         except OSError:

@@ -423,9 +423,10 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
     });
 }
 
-void AwsBackend::adopt(DeploymentState* state, const QByteArray& out, const QString& user, Done done)
+void AwsBackend::adopt(DeploymentState* state, const QByteArray& out, const QString& user, Done done,
+                       const QJsonObject& configuration)
 {
-    const auto instances = Terraform::parseOutput(out);
+    const auto instances = Terraform::parseOutput(out, false, configuration);
     if (!instances) {
         done(instances.error());
         return;
@@ -465,63 +466,44 @@ void AwsBackend::adopt(DeploymentState* state, const QByteArray& out, const QStr
 void AwsBackend::launchedMachines(DeploymentState* state, const QMap<QString, QString>& env, const QString& user,
                                   Done done)
 {
-    // The fleet launched what EC2 could give: its instance ids, in its order. Each becomes a machine
-    // (data.aws_instance, read by a second apply) that runs its share of the conditions.
-    runTerraform(
-        { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
-        [this, state, env, user, done](int code, const QByteArray& out, const QString& message) {
-            if (code != 0) {
-                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
-                return;
-            }
-            const auto ids = Terraform::parseFleetOutput(out);
-            if (!ids) {
-                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(ids.message())));
-                return;
-            }
-            const QList<QStringList> machines
-                = Terraform::spread(*state, m_context.experiment.parameters().awsMachines());
-            AwsParameters::Machine machine;
-            AwsParameters::resolve(m_context.experiment.parameters(), Settings(), &machine);
-            for (const QString& said : markUnlaunched(state, machines, static_cast<int>(ids->size()), machine))
-                Q_EMIT progress(said);
-            const QString path = terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName);
-            QFile in(path);
-            const QJsonDocument doc
-                = in.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(in.readAll()) : QJsonDocument();
-            QSaveFile file(path);
-            if (!doc.isObject() || !file.open(QIODevice::WriteOnly)
-                || file.write(QJsonDocument(Terraform::withMachines(doc.object(), *ids, machines)).toJson()) < 0
-                || !file.commit()) {
-                done(Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, file.errorString())));
-                return;
-            }
-            Q_EMIT progress(QStringLiteral("%1 machine(s) launched for %2 condition(s)")
-                                .arg(ids->size())
-                                .arg(std::accumulate(machines.cbegin(), machines.cend(), 0,
-                                                     [](int n, const QStringList& m) { return n + int(m.size()); })));
-            // The second apply reads each machine (its address); nothing is launched again.
-            runTerraform(
-                { QStringLiteral("apply"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
-                  QStringLiteral("-no-color") },
-                env, [this, state, env, user, done](int code, const QByteArray&, const QString& message) {
-                    if (code != 0) {
-                        done(Result::failed(QStringLiteral("terraform apply failed: %1; `logistician "
-                                                           "terminate` removes what it made")
-                                                .arg(message)));
-                        return;
-                    }
-                    runTerraform(
-                        { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
-                        [this, state, user, done](int code, const QByteArray& out, const QString& message) {
-                            if (code != 0) {
-                                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
-                                return;
-                            }
-                            adopt(state, out, user, done);
-                        });
-                });
-        });
+    // The fleet launched what EC2 could give: its instance ids, in its order. Each becomes a machine that runs
+    // its share of the conditions, at the address the apply's lookup of the fleet's machines read.
+    runTerraform({ QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
+                 [this, state, user, done](int code, const QByteArray& out, const QString& message) {
+                     if (code != 0) {
+                         done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
+                         return;
+                     }
+                     const auto ids = Terraform::parseFleetOutput(out);
+                     if (!ids) {
+                         done(Result::failed(QStringLiteral("terraform output failed: %1").arg(ids.message())));
+                         return;
+                     }
+                     const QList<QStringList> machines
+                         = Terraform::spread(*state, m_context.experiment.parameters().awsMachines());
+                     AwsParameters::Machine machine;
+                     AwsParameters::resolve(m_context.experiment.parameters(), Settings(), &machine);
+                     for (const QString& said : markUnlaunched(state, machines, static_cast<int>(ids->size()), machine))
+                         Q_EMIT progress(said);
+                     const QString path = terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName);
+                     QFile in(path);
+                     const QJsonDocument doc
+                         = in.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(in.readAll()) : QJsonDocument();
+                     const QJsonObject pinned = Terraform::withMachines(doc.object(), *ids, machines);
+                     QSaveFile file(path);
+                     if (!doc.isObject() || !file.open(QIODevice::WriteOnly)
+                         || file.write(QJsonDocument(pinned).toJson()) < 0 || !file.commit()) {
+                         done(Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, file.errorString())));
+                         return;
+                     }
+                     Q_EMIT progress(
+                         QStringLiteral("%1 machine(s) launched for %2 condition(s)")
+                             .arg(ids->size())
+                             .arg(std::accumulate(machines.cbegin(), machines.cend(), 0,
+                                                  [](int n, const QStringList& m) { return n + int(m.size()); })));
+                     // The same apply looked the machines up (their addresses): nothing more to apply.
+                     adopt(state, out, user, done, pinned);
+                 });
 }
 
 void AwsBackend::releaseConditions(DeploymentState* state, const QList<int>& positions, Done done)
