@@ -110,8 +110,10 @@ int TerminateVerb::execute(const QStringList& arguments)
     Deployment::TerminateOptions options;
     options.force = parser.isSet(force);
     options.keepImages = parser.isSet(keepImages);
-    if (const Result numbers = conditionNumbers(parser, condition, &options.conditions); !numbers)
-        return Console::exitWith(numbers);
+    const ResultOf<QList<int>> numbers = conditionNumbers(parser, condition);
+    if (!numbers)
+        return Console::exitWith(numbers.error());
+    options.conditions = *numbers;
 
     // terminate --experiment NAME|PATH, or a folder that is no experiment any more.
     QString target = parser.value(experimentOption);
@@ -147,9 +149,10 @@ int TerminateVerb::execute(const QStringList& arguments)
         return terminateOrphans(entries, name, QStringLiteral("docker"), options, parser.isSet(yes));
     }
 
-    std::unique_ptr<Deployment> opened;
-    if (const Result loaded = openDeployment(parser, &opened); !loaded)
-        return Console::exitWith(loaded);
+    ResultOf<std::unique_ptr<Deployment>> loaded = openDeployment(parser);
+    if (!loaded)
+        return Console::exitWith(loaded.error());
+    const std::unique_ptr<Deployment> opened = loaded.take();
     Deployment& deployment = *opened;
     if (!deployment.hasDeployment()) {
         // deployment.json is gone (or .logistician is): what it ran is found through the index and the labels.

@@ -273,12 +273,13 @@ void DeployOperation::finishDeploy()
 
 Result DeployOperation::writeRunnerFolder(const QString& address, const QString& folder) const
 {
-    QStringList announcements;
-    const Result written = Launch::writeRunnerFolder(m_ctx, facts(), address, folder, &announcements);
+    const ResultOf<QStringList> announcements = Launch::writeRunnerFolder(m_ctx, facts(), address, folder);
+    if (!announcements)
+        return announcements.error();
     // Shown as every command is: the runner on the host runs exactly these (no secrets are in them).
-    for (const QString& line : std::as_const(announcements))
+    for (const QString& line : *announcements)
         Q_EMIT m_ctx.progress(line);
-    return written;
+    return Result::ok();
 }
 
 QByteArray DeployOperation::startScript(const DeploymentState::Host& host, const DeploymentState::Condition& c,

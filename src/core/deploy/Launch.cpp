@@ -186,9 +186,10 @@ QByteArray startScript(const DeployContext& ctx, const DeploymentState::Host& ho
     return ended + start + run.toUtf8() + " || exit $?\n" + output.toUtf8();
 }
 
-Result writeRunnerFolder(const DeployContext& ctx, const Facts& facts, const QString& address, const QString& folder,
-                         QStringList* announcements)
+ResultOf<QStringList> writeRunnerFolder(const DeployContext& ctx, const Facts& facts, const QString& address,
+                                        const QString& folder)
 {
+    QStringList announcements;
     const DeploymentState::Host host = *ctx.state.host(address);
     const RemoteScript runner
         = RemoteScript(QStringLiteral("runner")).setWords(QStringLiteral("DOCKER"), ctx.dockerWords());
@@ -218,8 +219,8 @@ Result writeRunnerFolder(const DeployContext& ctx, const Facts& facts, const QSt
             QString announcement;
             const QByteArray start = startScript(ctx, host, run, facts.imageCommands.value(address),
                                                  a == c.attempt ? &announcement : nullptr);
-            if (!announcement.isEmpty() && announcements)
-                *announcements << announcement;
+            if (!announcement.isEmpty())
+                announcements << announcement;
             if (Result r = DeployContext::writeFile(
                     folder + QLatin1Char('/') + run.attemptKey(a) + QStringLiteral(".sh"), start);
                 !r)
@@ -234,7 +235,9 @@ Result writeRunnerFolder(const DeployContext& ctx, const Facts& facts, const QSt
     if (Result r = DeployContext::writeFile(folder + QStringLiteral("/retries"), retries); !r)
         return r;
     // The queue last: the runner never reads a line whose start script is not there yet.
-    return DeployContext::writeFile(folder + QStringLiteral("/queue"), queue);
+    if (Result r = DeployContext::writeFile(folder + QStringLiteral("/queue"), queue); !r)
+        return r;
+    return announcements;
 }
 
 QString deploymentId(const DeploymentState& state)

@@ -46,9 +46,9 @@ Provenance::Record provenance(const DeployContext& ctx, const Facts& facts, cons
 QByteArray startScript(const DeployContext& ctx, const DeploymentState::Host& host, const DeploymentState::Condition& c,
                        const QStringList& imageCommand, QString* announcement = nullptr);
 // A host's runner folder in folder: runner.sh, one start script per attempt, the retries file, then the queue
-// (and each handed-over condition's provenance.json here); announcements: each attempt's docker run.
-Result writeRunnerFolder(const DeployContext& ctx, const Facts& facts, const QString& address, const QString& folder,
-                         QStringList* announcements = nullptr);
+// (and each handed-over condition's provenance.json here); returns the announcements: each attempt's docker run.
+ResultOf<QStringList> writeRunnerFolder(const DeployContext& ctx, const Facts& facts, const QString& address,
+                                        const QString& folder);
 // Names this deployment to its runners: claims of another one are not this one's.
 QString deploymentId(const DeploymentState& state);
 
