@@ -18,7 +18,6 @@ skipped=(
 # the aws and store work merged on 2026-12-07.
 skippedFunctions=(
     src/core/deploy/backends/aws/Terraform.cpp:configuration
-    src/cli/TerminateVerb.cpp:TerminateVerb::execute
     src/core/deploy/ResultsStoreSync.cpp:syncOne
 )
 # --------------------------------------------------------------------------------
