@@ -196,7 +196,7 @@ private Q_SLOTS:
         QVERIFY2(r.message().contains(message), qPrintable(r.message()));
         // file:line:col of the value, not just the file.
         QVERIFY2(r.message().startsWith(tmp.path() + "/deployment.json:"), qPrintable(r.message()));
-        QVERIFY2(r.location().line > 1, qPrintable(r.message()));
+        QVERIFY2(r.error().location().line > 1, qPrintable(r.message()));
     }
 
     void aSymlinkedStateIsNotRead()
