@@ -3,9 +3,9 @@
 // layouts, for bench/aws/apply.sh to apply on the EC2 emulator (README.md):
 //   bench_aws_config --conditions N --layout instances|fleet --ami AMI --region REGION --out DIR
 //                    [--machines-from OUTPUT_JSON]
-// instances: one aws_instance per condition (aws_machines unset); fleet: aws_machines = N, one EC2 Fleet. With
-// --machines-from (the fleet's `terraform output -json`), the second configuration provision applies: a machine
-// per launched instance, read for its address.
+// instances: one aws_instance per condition (aws_machines unset); fleet: aws_machines = N, one EC2 Fleet, whose
+// apply also looks every machine up (its address). With --machines-from (the fleet's `terraform output -json`),
+// the configuration provision saves after the launch: each condition's machine by its instance id.
 
 #include "aws/Terraform.h"
 #include "deploy/DeploymentState.h"

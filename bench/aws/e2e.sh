@@ -59,6 +59,16 @@ PY
 }
 
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+# Each line read, after the seconds since T0 (date +%s%N) it came: where a step's time goes. Shell built-ins
+# only ($EPOCHREALTIME), so a burst of output is not held up in the pipe (that would slow the command itself).
+stamp() { # T0
+    local line now t0=$(( $1 / 1000 ))
+    while IFS= read -r line; do
+        now=${EPOCHREALTIME/./}
+        now=$(( (now - t0) / 100000 ))
+        printf '%5d.%d  %s\n' $(( now / 10 )) $(( now % 10 )) "$line"
+    done
+}
 # Until no condition is queued or further back: every one has started (or ended).
 all_started() { # DIR
     for _ in $(seq 1200); do
@@ -77,14 +87,23 @@ sweep() { # LABEL DIR EXTRA-DEPLOY-ARGS...
     local label=$1 dir=$2 t0 deployed started terminated
     shift 2
     t0=$(date +%s%N)
-    (cd "$dir" && "$bin" deploy experiments/1 --yes "$@" >"$work/$label-deploy.log" 2>&1) \
+    (cd "$dir" && "$bin" deploy experiments/1 --yes "$@" 2>&1; echo "exit $?") | stamp "$t0" >"$work/$label-deploy.log"
+    grep -q ' exit 0$' "$work/$label-deploy.log" \
         || { echo "$label: deploy failed" >&2; tail -20 "$work/$label-deploy.log" >&2; return 1; }
     deployed=$(ms "$t0")
     all_started "$dir" || { echo "$label: not every condition started" >&2; return 1; }
     started=$(ms "$t0")
-    (cd "$dir" && "$bin" terminate experiments/1 --yes --force >"$work/$label-terminate.log" 2>&1) \
+    echo "every condition started" | stamp "$t0" >>"$work/$label-deploy.log"
+    (cd "$dir" && "$bin" terminate experiments/1 --yes --force 2>&1; echo "exit $?") | stamp "$t0" \
+        >"$work/$label-terminate.log"
+    grep -q ' exit 0$' "$work/$label-terminate.log" \
         || { echo "$label: terminate failed" >&2; tail -20 "$work/$label-terminate.log" >&2; return 1; }
     terminated=$(ms "$t0")
+    # Where the time went: the steps' lines, seconds since deploy began (BENCH_AWS_STEPS=0: not shown).
+    if [ "${BENCH_AWS_STEPS:-1}" = 1 ]; then
+        echo "--- $label: deploy and terminate, seconds since deploy began" >&2
+        grep -hE '^ *[0-9.]+  (logistician:|every condition|exit)' "$work/$label-deploy.log" "$work/$label-terminate.log" >&2
+    fi
     printf '| %s | %s | %.1f s | %.1f s | %.1f s |\n' "$label" "$conditions on $machines" \
         "$(echo "$deployed / 1000" | bc -l)" "$(echo "$started / 1000" | bc -l)" "$(echo "$terminated / 1000" | bc -l)"
 }

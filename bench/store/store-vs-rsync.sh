@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Results home: 200 conditions of 1 MiB each from the results store (S3) against rsync from 10 hosts, in one
-# run, each path exactly as sync drives it, 8 conditions at a time (SyncOptions::parallel):
-#   store:  per condition `aws s3api list-objects-v2` (the names checked before anything is written), then
-#           `aws s3 sync s3://BUCKET/PREFIX/SLUG/data/ LOCAL` (ResultsStoreSync)
-#   rsync:  per condition `rsync -a -e ssh HOST:DIR/data/ LOCAL` over one ssh master connection per host
-#           (SyncOperation over Ssh::download)
+# run, each path exactly as sync drives it:
+#   store:  one `aws s3api list-objects-v2` of the whole prefix (every name checked before anything is
+#           written), one `aws s3 sync s3://BUCKET/PREFIX/data/ DATA --exclude '*' --include 'SLUG/*'...` of
+#           the conditions that changed, then each file's size and MD5 checked (ResultsStoreSync)
+#   rsync:  per condition `rsync -a -e ssh HOST:DIR/data/ LOCAL` over one ssh master connection per host,
+#           8 conditions at a time (SyncOperation over Ssh::download, SyncOptions::parallel)
 # S3 is moto_server (the EC2 emulator's, which serves S3) and the 10 hosts are sshd on 127.0.0.2-11, all in a
 # network namespace of this script's own (unshare -n, as root), all sharing this machine's cores.
 #   bench/store/store-vs-rsync.sh [CONDITIONS] [MIB] [HOSTS]      (defaults 200 1 10)
@@ -31,21 +32,19 @@ for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/5299) 2>/dev/null && break; 
 export AWS_ENDPOINT_URL=http://127.0.0.1:5299 AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench \
     AWS_DEFAULT_REGION=eu-central-1 AWS_EC2_METADATA_DISABLED=true
 
-# The results: condition k's folder on host (k % hosts), and the same folders in the store.
+# The results: condition k's folder on host (k % hosts), and the same folders in the store, laid out as the
+# machines' uploads leave them (PREFIX/data/SLUG/..., then the marker PREFIX/uploaded/SLUG/KEY; not timed).
 staging=$work/staging
 for k in $(seq "$conditions"); do
-    d=$staging/c$k/data
-    mkdir -p "$d/results" "$d/logs"
+    d=$staging/data/c$k
+    mkdir -p "$d/results" "$d/logs" "$staging/uploaded/c$k"
     head -c $((mib * 1048576)) /dev/urandom >"$d/results/blob.bin"
     echo "condition $k" >"$d/logs/output.txt"
+    echo "c$k 0" >"$staging/uploaded/c$k/c$k"
 done
 "$aws" s3api create-bucket --bucket bench-results --create-bucket-configuration LocationConstraint=eu-central-1 >/dev/null
-"$aws" s3 sync "$staging" s3://bench-results/sweep --only-show-errors
-# The markers, as the machines' uploads leave them (not timed). Not a bare `wait`: it would wait for moto too.
-mark() { echo "c$1 0" | "$aws" s3 cp - "s3://bench-results/sweep/c$1/uploaded/c$1" --only-show-errors; }
-export -f mark
-export aws
-seq "$conditions" | xargs -P 8 -I{} bash -c 'mark {}'
+"$aws" s3 sync "$staging/data" s3://bench-results/sweep/data --only-show-errors
+"$aws" s3 sync "$staging/uploaded" s3://bench-results/sweep/uploaded --only-show-errors
 
 ssh-keygen -q -t ed25519 -N '' -f "$work/key"
 ssh-keygen -q -t ed25519 -N '' -f "$work/hostkey"
@@ -64,23 +63,26 @@ for h in $(seq "$hosts"); do pids+=("$(cat "$work/sshd-$h.pid")"); done
 ssh_opts="-i $work/key -o UserKnownHostsFile=$work/known_hosts -o StrictHostKeyChecking=yes -o BatchMode=yes -o ControlMaster=auto -o ControlPath=$work/cm-%h -o ControlPersist=60"
 for h in $(seq "$hosts"); do ssh $ssh_opts "127.0.0.$((h + 1))" true; done # the masters, as a status round leaves them
 
-store_one() {
-    k=$1
-    "$aws" s3api list-objects-v2 --bucket bench-results --prefix "sweep/c$k/" --output json >/dev/null
-    mkdir -p "$work/home-store/c$k"
-    "$aws" s3 sync "s3://bench-results/sweep/c$k/data/" "$work/home-store/c$k" --only-show-errors --no-progress
+store_all() {
+    "$aws" s3api list-objects-v2 --bucket bench-results --prefix sweep/ --output json >"$work/listing.json"
+    includes=()
+    for k in $(seq "$conditions"); do includes+=(--include "c$k/*"); done
+    mkdir -p "$work/home-store"
+    "$aws" s3 sync s3://bench-results/sweep/data/ "$work/home-store" --only-show-errors --no-progress --exact-timestamps \
+        --exclude '*' "${includes[@]}"
+    find "$work/home-store" -type f -print0 | xargs -0 md5sum >/dev/null # the checks, file by file
 }
 rsync_one() {
     k=$1
     ip=127.0.0.$(((k % hosts) + 2))
     mkdir -p "$work/home-rsync/c$k"
-    rsync -a -e "ssh $ssh_opts" "$ip:$staging/c$k/data/" "$work/home-rsync/c$k"
+    rsync -a -e "ssh $ssh_opts" "$ip:$staging/data/c$k/" "$work/home-rsync/c$k"
 }
-export -f store_one rsync_one
+export -f rsync_one
 export work aws hosts staging ssh_opts
 
 t0=$(date +%s.%N)
-seq "$conditions" | xargs -P "$parallel" -I{} bash -c 'store_one {}'
+store_all
 t1=$(date +%s.%N)
 seq "$conditions" | xargs -P "$parallel" -I{} bash -c 'rsync_one {}'
 t2=$(date +%s.%N)
@@ -89,7 +91,7 @@ diff -r "$work/home-store" "$work/home-rsync" >/dev/null
 [ "$(find "$work/home-store" -name blob.bin | wc -l)" -eq "$conditions" ]
 awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$conditions" -v m="$mib" -v h="$hosts" 'BEGIN {
     s = b - a; r = c - b
-    printf "%d conditions x %d MiB, %d at a time\n", n, m, 8
-    printf "from the store (aws s3, per condition list + sync): %.1f s\n", s
+    printf "%d conditions x %d MiB (rsync %d at a time)\n", n, m, 8
+    printf "from the store (one listing, one aws s3 sync):      %.1f s\n", s
     printf "rsync from %d hosts (ssh master per host):          %.1f s\n", h, r
     printf "ratio store / rsync: %.2f\n", s / r }'

@@ -2,6 +2,7 @@
 #include "ResultsVerb.h"
 
 #include "Console.h"
+#include "DeployVerb.h"
 #include "board/ResultsCsv.h"
 #include "board/ResultsScanner.h"
 #include "deploy/Deployment.h"
@@ -74,6 +75,7 @@ QJsonObject json(const QList<Row>& rows, const Columns& columns, const QString& 
             { QStringLiteral("metrics"), metrics },
             { QStringLiteral("files"), QJsonArray::fromStringList(row.results.files) },
             { QStringLiteral("state"), row.state },
+            { QStringLiteral("upload"), row.upload.isEmpty() ? QJsonValue() : QJsonValue(row.upload) },
             { QStringLiteral("attempt"), row.attempt },
             { QStringLiteral("commit"), row.commit },
             { QStringLiteral("data_dir"), row.results.dataDir },
@@ -152,6 +154,33 @@ void sortRows(QList<Row>& rows, const Order& by)
     });
 }
 
+// With a results store, what is missing here comes home from it first (the machines may be gone); what cannot
+// is said, and the table shows what is here.
+void fetchFromStore(Deployment& deployment)
+{
+    const DeployVerb::Awaited fetched = DeployVerb::await(deployment, [&] { deployment.fetchFromStore(); });
+    if (fetched.code != 0)
+        Console::err(QStringLiteral("results: %1\n").arg(fetched.message));
+}
+
+// The rows as how says (json, csv, table); with csv or a table, the conditions whose upload to the results store
+// did not finish are named on stderr (in JSON, their "upload" says it).
+void print(const QString& how, const QList<Row>& rows, const Columns& columns, const QString& experiment,
+           const QString& source)
+{
+    if (how == QLatin1String("json")) {
+        Console::printJson(json(rows, columns, experiment, source));
+        return;
+    }
+    Console::out(how == QLatin1String("csv") ? ResultsCsv(columns.keys, columns.metrics).rows(rows)
+                                             : table(rows, columns));
+    for (const Row& row : rows) {
+        if (!row.upload.isEmpty() && row.upload != QLatin1String("uploaded"))
+            Console::err(
+                QStringLiteral("results: %1: %2 (its results are not here)\n").arg(row.results.slug, row.upload));
+    }
+}
+
 } // namespace
 
 int ResultsVerb::execute(const QStringList& arguments)
@@ -197,6 +226,8 @@ int ResultsVerb::execute(const QStringList& arguments)
     const std::unique_ptr<Deployment> opened = loaded.take();
     // No deployment: the results of `logistician run`, one row per run folder.
     const bool deployed = opened->hasDeployment();
+    if (deployed)
+        fetchFromStore(*opened);
     QList<Row> rows = deployed ? ResultsScanner::rows(*opened) : ResultsScanner::runRows(opened->experiment());
     if (!deployed && rows.isEmpty())
         return Console::exitWith(Result::badInput(
@@ -226,12 +257,6 @@ int ResultsVerb::execute(const QStringList& arguments)
         rows = { rows.first() };
     }
 
-    if (how == QLatin1String("json"))
-        Console::printJson(
-            json(rows, columns, experiment, deployed ? QStringLiteral("deployment") : QStringLiteral("runs")));
-    else if (how == QLatin1String("csv"))
-        Console::out(ResultsCsv(columns.keys, columns.metrics).rows(rows));
-    else
-        Console::out(table(rows, columns));
+    print(how, rows, columns, experiment, deployed ? QStringLiteral("deployment") : QStringLiteral("runs"));
     return 0;
 }

@@ -85,6 +85,8 @@ QString StatusVerb::table(const Deployment& deployment)
         QString state = stateText(s.backend, c);
         if (c.resultsSafe())
             state += QStringLiteral(", synced");
+        else if (const QString upload = s.uploadState(c); !upload.isEmpty())
+            state += QStringLiteral(", ") + upload; // in the results store, or not yet: not synced either way
         // A rerun or a retry (max_retries): the attempt this row is about.
         if (c.attempt > 1 || c.lastAttempt > 1)
             state += QStringLiteral(", attempt %1").arg(c.attempt);

@@ -330,6 +330,9 @@ QJsonObject Verb::deploymentJson(const Deployment& deployment)
                  c.finishedAt.isValid() ? QJsonValue(c.finishedAt.toString(Qt::ISODate)) : QJsonValue());
         o.insert(QStringLiteral("synced_at"),
                  c.syncedAt.isValid() ? QJsonValue(c.syncedAt.toString(Qt::ISODate)) : QJsonValue());
+        // With a results store: whether its current attempt's upload finished (null without one).
+        o.insert(QStringLiteral("uploaded"),
+                 s.resultsStore.isEmpty() ? QJsonValue() : QJsonValue(c.isUploaded() || c.resultsSafe()));
         if (!c.job.isEmpty()) // slurm: the array task and what the scheduler says of it
             o.insert(QStringLiteral("slurm"),
                      QJsonObject { { QStringLiteral("job"), c.job },

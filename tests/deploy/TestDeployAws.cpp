@@ -1185,13 +1185,16 @@ void TestDeployAws::fleetSpreadsConditionsOverMachines()
                                                   "one EC2 Fleet request, 5 condition(s) spread over them")),
              qPrintable(deployed.err));
     QVERIFY(deployed.err.contains(QStringLiteral("2 machine(s) launched for 5 condition(s)")));
+    // Issue 26 item 6: one apply launches the machines and looks them all up (their addresses), not a second
+    // apply reading each machine through a data source of its own.
+    QCOMPARE(deployed.err.count(QStringLiteral("logistician: terraform apply")), 1);
 
     // The configuration: a launch template and one fleet of two, nothing per condition.
-    const QJsonObject resource
-        = QJsonDocument::fromJson(DeployTestKit::readFile(tfDir() + QStringLiteral("/main.tf.json")))
-              .object()
-              .value(QStringLiteral("resource"))
-              .toObject();
+    const QJsonObject configuration
+        = QJsonDocument::fromJson(DeployTestKit::readFile(tfDir() + QStringLiteral("/main.tf.json"))).object();
+    QVERIFY(!configuration.value(QStringLiteral("data")).toObject().contains(QStringLiteral("aws_instance")));
+    QVERIFY(configuration.value(QStringLiteral("data")).toObject().contains(QStringLiteral("aws_instances")));
+    const QJsonObject resource = configuration.value(QStringLiteral("resource")).toObject();
     QVERIFY(!resource.contains(QStringLiteral("aws_instance")));
     const QJsonObject fleet
         = resource.value(QStringLiteral("aws_ec2_fleet")).toObject().value(QStringLiteral("machines")).toObject();
@@ -1284,7 +1287,33 @@ void TestDeployAws::fleetSpreadsConditionsOverMachines()
     for (const QJsonValue& h : saved.value(QStringLiteral("hosts")).toArray())
         hostIds.insert(h.toObject().value(QStringLiteral("id")).toString());
     QCOMPARE(hostIds, QSet<QString>(ids.begin(), ids.end()));
-    QCOMPARE(m_kit->cli(*project, { QStringLiteral("sync") }).exitCode, 0);
+
+    // A machine stopped through EC2: the lookups of a refresh see it stopped (its conditions say so), and sync
+    // starts it (by the id the launch gave it), reads its new address (all its conditions move there), fetches
+    // what ran on both machines and stops it again.
+    const QString host1 = DeployTestKit::condition(status, 1).value(QStringLiteral("host")).toString();
+    QString stoppedId;
+    for (const QJsonValue& h : saved.value(QStringLiteral("hosts")).toArray()) {
+        if (h.toObject().value(QStringLiteral("address")).toString() == host1)
+            stoppedId = h.toObject().value(QStringLiteral("id")).toString();
+    }
+    QString error;
+    QVERIFY2(Ec2Emulator::act(QStringLiteral("stop"), m_region, stoppedId, &error), qPrintable(error));
+    const QString slug1 = DeployTestKit::condition(status, 1).value(QStringLiteral("slug")).toString();
+    QJsonObject afterStop;
+    for (int i = 0; i < 40; ++i) {
+        afterStop = m_kit->status(*project, &code);
+        if (DeployTestKit::condition(afterStop, 1).value(QStringLiteral("state")).toString()
+            == QLatin1String("stopped"))
+            break;
+        QTest::qWait(500);
+    }
+    QCOMPARE(DeployTestKit::condition(afterStop, 1).value(QStringLiteral("state")).toString(),
+             QStringLiteral("stopped"));
+    const CliResult woken = m_kit->cli(*project, { QStringLiteral("sync") });
+    QVERIFY2(woken.exitCode == 0, qPrintable(woken.err));
+    QVERIFY2(woken.err.contains(QStringLiteral("starting the stopped machine(s) of ")) && woken.err.contains(slug1),
+             qPrintable(woken.err));
     for (int i = 1; i <= 5; ++i)
         QCOMPARE(
             DeployTestKit::readFile(m_kit->dataDir(*project, status, i) + QStringLiteral("/results/args.txt")),

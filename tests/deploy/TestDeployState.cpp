@@ -557,19 +557,42 @@ void TestDeployState::fleetLayout()
     QCOMPARE(spread.at(0), (QStringList { s.conditions.at(0).slug, s.conditions.at(2).slug, s.conditions.at(4).slug }));
     QCOMPARE(Terraform::spread(s, 9).size(), 5);
 
-    // The fleet gave one instance of the two: only machine 1 and its conditions are read back.
-    const auto ids = Terraform::parseFleetOutput(R"({"fleet_instances":{"value":["i-0123456789abcdef0"]}})");
+    // The fleet's machines are looked up together, one DescribeInstances per group of states (issue 26 item 6:
+    // not a data.aws_instance per machine), after the fleet is made, in the same apply.
+    QVERIFY(!config.value(QStringLiteral("data")).toObject().contains(QStringLiteral("aws_instance")));
+    const QJsonObject lookups
+        = config.value(QStringLiteral("data")).toObject().value(QStringLiteral("aws_instances")).toObject();
+    QCOMPARE(lookups.keys(),
+             (QStringList { QStringLiteral("fleet_running"), QStringLiteral("fleet_stopped"),
+                            QStringLiteral("fleet_stopping") }));
+    const QJsonObject running = lookups.value(QStringLiteral("fleet_running")).toObject();
+    QCOMPARE(running.value(QStringLiteral("depends_on")).toArray(),
+             QJsonArray { QStringLiteral("aws_ec2_fleet.machines") });
+    QCOMPARE(running.value(QStringLiteral("instance_state_names")).toArray(),
+             (QJsonArray { QStringLiteral("pending"), QStringLiteral("running") }));
+    QCOMPARE(running.value(QStringLiteral("instance_tags")).toObject().value(QStringLiteral("Name")).toString(),
+             QStringLiteral("logistician-exp"));
+    QCOMPARE(config.value(QStringLiteral("output"))
+                 .toObject()
+                 .value(QStringLiteral("fleet_machines"))
+                 .toObject()
+                 .value(QStringLiteral("value"))
+                 .toObject()
+                 .value(QStringLiteral("running"))
+                 .toObject()
+                 .value(QStringLiteral("public_ips"))
+                 .toString(),
+             QStringLiteral("${data.aws_instances.fleet_running.public_ips}"));
+
+    // The fleet gave one instance of the two: only machine 1 and its conditions get one; its id is kept.
+    const QByteArray launchOutput = R"({"fleet_instances":{"value":["i-0123456789abcdef0"]},
+        "fleet_machines":{"value":{"running":{"ids":["i-0fffffffffffffff0","i-0123456789abcdef0"],
+                                              "public_ips":["203.0.113.9","203.0.113.7"]},
+                                   "stopping":{"ids":[]},"stopped":{"ids":[]}}},
+        "instances":{"value":{}}})";
+    const auto ids = Terraform::parseFleetOutput(launchOutput);
     QVERIFY(ids);
     const QJsonObject machines = Terraform::withMachines(config, *ids, spread);
-    QCOMPARE(machines.value(QStringLiteral("data"))
-                 .toObject()
-                 .value(QStringLiteral("aws_instance"))
-                 .toObject()
-                 .value(QStringLiteral("m1"))
-                 .toObject()
-                 .value(QStringLiteral("instance_id"))
-                 .toString(),
-             QStringLiteral("i-0123456789abcdef0"));
     const QJsonObject value = machines.value(QStringLiteral("output"))
                                   .toObject()
                                   .value(QStringLiteral("instances"))
@@ -578,6 +601,18 @@ void TestDeployState::fleetLayout()
                                   .toObject();
     QCOMPARE(value.size(), 3);
     QVERIFY(!value.contains(s.conditions.at(1).slug));
+    QCOMPARE(value.value(s.conditions.at(2).slug).toObject().value(QStringLiteral("id")).toString(),
+             QStringLiteral("i-0123456789abcdef0"));
+    // Each condition at its machine's address, from the launch's own output.
+    const auto launched = Terraform::parseOutput(launchOutput, false, machines);
+    QVERIFY2(launched, qPrintable(launched.message()));
+    QCOMPARE(launched->size(), 3);
+    for (const Terraform::Instance& i : *launched)
+        QCOMPARE(i.address, QStringLiteral("203.0.113.7"));
+    // A running machine without an address makes the two lists differ: no address is taken, none misplaced.
+    const QByteArray unpaired = QByteArray(launchOutput).replace(R"("203.0.113.9",)", "");
+    QVERIFY(!Terraform::parseOutput(unpaired, false, machines));
+    QVERIFY(Terraform::parseOutput(unpaired, true, machines)->isEmpty());
     // Stopping and starting: the machine's power state, whichever of its conditions asks.
     const QJsonObject power
         = Terraform::withInstanceStates(machines, { { s.conditions.at(2).slug, QStringLiteral("stopped") } })
@@ -587,7 +622,7 @@ void TestDeployState::fleetLayout()
               .toObject();
     QCOMPARE(power.keys(), QStringList { QStringLiteral("m1") });
     QCOMPARE(power.value(QStringLiteral("m1")).toObject().value(QStringLiteral("instance_id")).toString(),
-             QStringLiteral("${data.aws_instance.m1.id}"));
+             QStringLiteral("i-0123456789abcdef0"));
     // A machine is stopped, not destroyed, when its last condition is released.
     QVERIFY(!Terraform::withoutInstances(machines, { s.conditions.at(0).slug })
                  .value(QStringLiteral("resource"))
@@ -595,21 +630,27 @@ void TestDeployState::fleetLayout()
                  .contains(QStringLiteral("aws_ec2_instance_state")));
     const QJsonObject released = Terraform::withoutInstances(
         machines, { s.conditions.at(0).slug, s.conditions.at(2).slug, s.conditions.at(4).slug });
-    QCOMPARE(released.value(QStringLiteral("resource"))
-                 .toObject()
-                 .value(QStringLiteral("aws_ec2_instance_state"))
-                 .toObject()
-                 .value(QStringLiteral("m1"))
-                 .toObject()
-                 .value(QStringLiteral("state"))
-                 .toString(),
-             QStringLiteral("stopped"));
-    // What show -json says of the machines after a refresh: each condition's machine state.
-    const QByteArray shown = R"({"values":{"outputs":{"instances":{"value":{"c1-n-1":{"state":"stopped"}}}},
-        "root_module":{"resources":[{"mode":"data","type":"aws_instance","values":{"instance_state":"stopped"}}]}}})";
+    const QJsonObject stopped = released.value(QStringLiteral("resource"))
+                                    .toObject()
+                                    .value(QStringLiteral("aws_ec2_instance_state"))
+                                    .toObject()
+                                    .value(QStringLiteral("m1"))
+                                    .toObject();
+    QCOMPARE(stopped.value(QStringLiteral("state")).toString(), QStringLiteral("stopped"));
+    QCOMPARE(stopped.value(QStringLiteral("instance_id")).toString(), QStringLiteral("i-0123456789abcdef0"));
+    // What show -json says of the machines after a refresh: each condition's machine state, by its id in the
+    // lookups; a machine in none of them (terminated) is gone.
+    const QByteArray shown = R"({"values":{"outputs":{
+        "instances":{"value":{"c1-n-1":{"id":"i-0123456789abcdef0","machine":1},
+                              "c2-n-2":{"id":"i-0aaaaaaaaaaaaaaa0","machine":2},
+                              "c3-n-3":{"id":"i-0bbbbbbbbbbbbbbb0","machine":3}}},
+        "fleet_machines":{"value":{"running":{"ids":["i-0bbbbbbbbbbbbbbb0"],"public_ips":["203.0.113.8"]},
+                                   "stopping":{"ids":[]},"stopped":{"ids":["i-0123456789abcdef0"]}}}},
+        "root_module":{"resources":[]}}})";
     bool ok = false;
     QCOMPARE(Terraform::parseInstanceStates(shown, &ok),
-             (QMap<QString, QString> { { QStringLiteral("c1-n-1"), QStringLiteral("stopped") } }));
+             (QMap<QString, QString> { { QStringLiteral("c1-n-1"), QStringLiteral("stopped") },
+                                       { QStringLiteral("c3-n-3"), QStringLiteral("running") } }));
     QVERIFY(ok);
     // Spot is the fleet's, with the price cap as an override.
     settings.spot = true;

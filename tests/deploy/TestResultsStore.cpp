@@ -5,14 +5,20 @@
 // the upload script with every value quoted.
 
 #include "Parameters.h"
+#include "board/BoardModel.h"
 #include "deploy/AutoSync.h"
 #include "deploy/RemoteScript.h"
 #include "deploy/ResultsStore.h"
+#include "deploy/ResultsStoreSync.h"
 #include "deploy/backends/aws/AwsPrices.h"
 #include "deploy/backends/aws/AwsStore.h"
 
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTemporaryDir>
 #include <QTest>
 
 class TestResultsStore : public QObject
@@ -225,12 +231,115 @@ private Q_SLOTS:
         QVERIFY(AutoSync::due(s, true).isEmpty());
     }
 
+    // One listing of the whole prefix tells every condition: its data objects (laid out as data/ here), whether
+    // its current attempt's upload finished, whether anything of it may be written, and whether it changed.
+    void oneListingPlansEveryCondition()
+    {
+        QTemporaryDir dir;
+        const QString data = dir.path() + QStringLiteral("/data");
+        const ResultsStore::Location store { QStringLiteral("bkt"), QStringLiteral("p/q") };
+        QCOMPARE(store.dataUrl(QStringLiteral("c1")), QStringLiteral("s3://bkt/p/q/data/c1"));
+        QCOMPARE(store.markersUrl(QStringLiteral("c1")), QStringLiteral("s3://bkt/p/q/uploaded/c1"));
+        DeploymentState s;
+        for (int k = 1; k <= 5; ++k) {
+            DeploymentState::Condition c;
+            c.index = k;
+            c.slug = QStringLiteral("c%1").arg(k);
+            c.phase = DeploymentState::Phase::Succeeded;
+            s.conditions << c;
+        }
+        auto object = [](const QString& key, const QByteArray& body) {
+            return ResultsStore::Object {
+                key, body.size(), QString::fromLatin1(QCryptographicHash::hash(body, QCryptographicHash::Md5).toHex())
+            };
+        };
+        auto write = [&](const QString& relative, const QByteArray& body) {
+            const QString path = data + QLatin1Char('/') + relative;
+            QDir().mkpath(QFileInfo(path).absolutePath());
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(body);
+        };
+        write(QStringLiteral("c1/results/a.txt"), "same\n");
+        write(QStringLiteral("c3/results/a.txt"), "same\n");
+        write(QStringLiteral("c5/results/a.txt"), "local\n"); // same size, another MD5
+        QTemporaryDir elsewhere;
+        QVERIFY(QFile::link(elsewhere.path(), data + QStringLiteral("/c4")));
+        const QList<ResultsStore::Object> objects {
+            object(QStringLiteral("p/q/data/c1/results/a.txt"), "same\n"),
+            object(QStringLiteral("p/q/data/c1/logs/output.txt"), "new\n"),
+            object(QStringLiteral("p/q/uploaded/c1/c1"), "c1 0\n"),
+            object(QStringLiteral("p/q/data/c2/../../x"), "bad\n"),
+            object(QStringLiteral("p/q/uploaded/c2/c2"), "c2 0\n"),
+            object(QStringLiteral("p/q/data/c3/results/a.txt"), "same\n"),
+            object(QStringLiteral("p/q/uploaded/c3/c3-a2"), "c3-a2 0\n"), // another attempt's marker
+            object(QStringLiteral("p/q/data/c4/results/a.txt"), "x\n"),
+            object(QStringLiteral("p/q/data/c5/results/a.txt"), "store\n"),
+        };
+        const QList<ResultsStoreSync::ConditionPlan> plans
+            = ResultsStoreSync::plan(s, { 0, 1, 2, 3, 4 }, store, objects, data);
+        QCOMPARE(plans.size(), 5);
+        QCOMPARE(plans.at(0).objects.size(), 2);
+        QVERIFY(plans.at(0).uploaded && plans.at(0).refused.isEmpty() && plans.at(0).changed); // a file missing here
+        QVERIFY2(plans.at(1).refused.contains(QStringLiteral("\"..\"")), qPrintable(plans.at(1).refused));
+        QVERIFY(plans.at(2).refused.isEmpty() && !plans.at(2).changed); // nothing to fetch
+        QVERIFY(!plans.at(2).uploaded); // attempt 1's marker is not there
+        QVERIFY2(plans.at(3).refused.contains(QStringLiteral("is a symbolic link")), qPrintable(plans.at(3).refused));
+        QVERIFY(plans.at(4).changed); // the MD5 differs
+        QCOMPARE(ResultsStoreSync::uploadedMarkers(store, objects),
+                 (QSet<QString> { QStringLiteral("c1/c1"), QStringLiteral("c2/c2"), QStringLiteral("c3/c3-a2") }));
+        QCOMPARE(ResultsStoreSync::exitCodeOf("c1 3\n", QStringLiteral("c1")), 3);
+        QCOMPARE(ResultsStoreSync::exitCodeOf("c1-a2 3\n", QStringLiteral("c1")), -1);
+        QCOMPARE(ResultsStoreSync::exitCodeOf("c1 999\n", QStringLiteral("c1")), -1);
+    }
+
+    // Status and the board say whether an ended condition's results are in the store (uploaded, or upload not
+    // finished), never synced before they are here; what a status round saw is saved with the state.
+    void uploadedIsShownAndNeverAsSynced()
+    {
+        using Phase = DeploymentState::Phase;
+        DeploymentState s;
+        s.backend = QStringLiteral("aws");
+        for (int k = 1; k <= 3; ++k) {
+            DeploymentState::Condition c;
+            c.index = k;
+            c.slug = QStringLiteral("c%1").arg(k);
+            c.phase = k == 3 ? Phase::Running : Phase::Succeeded;
+            s.conditions << c;
+        }
+        QVERIFY(s.uploadState(s.conditions.at(0)).isEmpty()); // no store
+        s.resultsStore = QStringLiteral("s3://bkt/p");
+        QCOMPARE(s.uploadState(s.conditions.at(0)), QStringLiteral("upload not finished"));
+        QCOMPARE(ResultsStoreSync::markUploaded(
+                     &s, { QStringLiteral("c1/c1"), QStringLiteral("c2/c2-a2"), QStringLiteral("c3/c3") }),
+                 (QList<int> { 0, 2 }));
+        QCOMPARE(s.uploadState(s.conditions.at(0)), QStringLiteral("uploaded"));
+        QCOMPARE(s.uploadState(s.conditions.at(1)), QStringLiteral("upload not finished"));
+        QVERIFY(s.uploadState(s.conditions.at(2)).isEmpty()); // still running
+        QVERIFY(!s.conditions.at(0).resultsSafe());
+        // The board: "uploaded" or "upload not finished" where the time of the sync goes, never a time.
+        BoardModel board;
+        board.setState(s);
+        QCOMPARE(board.data(board.index(0, BoardModel::SyncedColumn)).toString(), QStringLiteral("uploaded"));
+        QCOMPARE(board.data(board.index(1, BoardModel::SyncedColumn)).toString(),
+                 QStringLiteral("upload not finished"));
+        QVERIFY(board.data(board.index(2, BoardModel::SyncedColumn)).toString().isEmpty());
+        const DeploymentState loaded = DeploymentState::fromJson(s.toJson());
+        QCOMPARE(loaded.resultsStore, s.resultsStore);
+        QVERIFY(loaded.conditions.at(0).isUploaded());
+        s.conditions[0].syncedAt = QDateTime::currentDateTimeUtc();
+        QVERIFY(s.uploadState(s.conditions.at(0)).isEmpty()); // synced: that is what is shown
+        s.conditions[0].queueAgain(); // a rerun: its new attempt is not uploaded
+        QVERIFY(!s.conditions.at(0).isUploaded());
+    }
+
     void uploadScriptQuotesEveryValue()
     {
         const QString text = RemoteScript(QStringLiteral("upload"))
                                  .set(QStringLiteral("SOURCE"), QStringLiteral("/home/it's me/logistician/x/data"))
                                  .set(QStringLiteral("LOGS"), QStringLiteral("attempt-2/logs"))
-                                 .set(QStringLiteral("DESTINATION"), QStringLiteral("s3://bkt/a/b/c1"))
+                                 .set(QStringLiteral("DATA"), QStringLiteral("s3://bkt/a/b/data/c1"))
+                                 .set(QStringLiteral("MARKERS"), QStringLiteral("s3://bkt/a/b/uploaded/c1"))
                                  .set(QStringLiteral("KEY"), QStringLiteral("c1-a2"))
                                  .set(QStringLiteral("REGION"), QString())
                                  .set(QStringLiteral("INTERVAL"), QStringLiteral("60"))

@@ -45,6 +45,7 @@ private:
     RealTerraform m_tf;
     QString m_ami;
     QString m_aws;
+    QString m_awsLog; // what each AWS CLI call of the CLI was ("s3 sync", "s3api list-objects-v2"), a line each
     const QString m_region = QStringLiteral("eu-central-1");
     const QString m_keyId = QStringLiteral("AKIAEMULATORKEY00002");
     const QString m_secret = QStringLiteral("emulator/Secret+Key-store-0123456789");
@@ -66,7 +67,17 @@ void TestResultsStoreAws::initTestCase()
     m_aws = QFileInfo(python).absolutePath() + QStringLiteral("/aws");
     QVERIFY2(QFileInfo(m_aws).isExecutable(), qPrintable(m_aws));
     const QString path = m_kit->env().value(QStringLiteral("PATH"), qEnvironmentVariable("PATH"));
-    m_kit->env().insert(QStringLiteral("PATH"), QFileInfo(m_aws).absolutePath() + QLatin1Char(':') + path);
+    // In front of it, an aws that writes down each call's first two words, then runs it.
+    m_awsLog = m_bin.path() + QStringLiteral("/aws-calls.log");
+    QDir().mkpath(m_bin.path() + QStringLiteral("/counted"));
+    QFile counted(m_bin.path() + QStringLiteral("/counted/aws"));
+    QVERIFY(counted.open(QIODevice::WriteOnly));
+    counted.write(QStringLiteral("#!/bin/sh\necho \"$1 $2\" >>'%1'\nexec '%2' \"$@\"\n").arg(m_awsLog, m_aws).toUtf8());
+    counted.close();
+    QVERIFY(counted.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+    m_kit->env().insert(QStringLiteral("PATH"),
+                        counted.fileName().section(QLatin1Char('/'), 0, -2) + QLatin1Char(':')
+                            + QFileInfo(m_aws).absolutePath() + QLatin1Char(':') + path);
 }
 
 void TestResultsStoreAws::cleanup()
@@ -222,13 +233,20 @@ void TestResultsStoreAws::sweepUploadsThenSyncsFromTheStoreAfterTheMachinesAreGo
     QVERIFY(!slug1.isEmpty() && !slug2.isEmpty());
     // Each condition's folder uploaded as its attempt ended, the marker last.
     const QString root = bucket + QLatin1Char('/') + prefix + QLatin1Char('/');
-    QTRY_VERIFY_WITH_TIMEOUT(keys(root).contains(QStringLiteral("%1/%2/uploaded/%2").arg(prefix, slug1))
-                                 && keys(root).contains(QStringLiteral("%1/%2/uploaded/%2").arg(prefix, slug2)),
+    QTRY_VERIFY_WITH_TIMEOUT(keys(root).contains(QStringLiteral("%1/uploaded/%2/%2").arg(prefix, slug1))
+                                 && keys(root).contains(QStringLiteral("%1/uploaded/%2/%2").arg(prefix, slug2)),
                              60000);
     const QStringList stored = keys(root);
-    QVERIFY2(stored.contains(QStringLiteral("%1/%2/data/results/args.txt").arg(prefix, slug1)),
+    QVERIFY2(stored.contains(QStringLiteral("%1/data/%2/results/args.txt").arg(prefix, slug1)),
              qPrintable(stored.join(QLatin1Char('\n'))));
-    QVERIFY(stored.contains(QStringLiteral("%1/%2/data/logs/output.txt").arg(prefix, slug2)));
+    QVERIFY(stored.contains(QStringLiteral("%1/data/%2/logs/output.txt").arg(prefix, slug2)));
+    // The status round reads the markers (one listing of PREFIX/uploaded/): uploaded, not synced.
+    const QJsonObject uploaded = m_kit->status(project);
+    for (int n : { 1, 2 }) {
+        QVERIFY2(DeployTestKit::condition(uploaded, n).value(QStringLiteral("uploaded")).toBool(),
+                 qPrintable(QJsonDocument(uploaded).toJson()));
+        QVERIFY(!DeployTestKit::condition(uploaded, n).value(QStringLiteral("synced")).toBool());
+    }
     // ... nor in any file under the machines' folder (the upload scripts among them).
     int uploadScripts = 0;
     for (QDirIterator it(machineDir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories); it.hasNext();) {
@@ -253,8 +271,15 @@ void TestResultsStoreAws::sweepUploadsThenSyncsFromTheStoreAfterTheMachinesAreGo
     QDir(data1).removeRecursively();
     QDir(data2).removeRecursively();
     // Condition 2's upload marker gone: not finished as far as the store says, so not synced.
-    s3({ QStringLiteral("s3"), QStringLiteral("rm"), QStringLiteral("s3://%1%2/uploaded/%2").arg(root, slug2) });
+    s3({ QStringLiteral("s3"), QStringLiteral("rm"), QStringLiteral("s3://%1uploaded/%2/%2").arg(root, slug2) });
+    QFile::remove(m_awsLog);
     CliResult synced = m_kit->cli(project, { QStringLiteral("sync") });
+    // One listing and one transfer for both conditions, not one of each per condition.
+    const QStringList calls
+        = QString::fromUtf8(DeployTestKit::readFile(m_awsLog)).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QVERIFY2(calls.count(QStringLiteral("s3 sync")) == 1 && calls.count(QStringLiteral("s3api list-objects-v2")) <= 2
+                 && calls.count(QStringLiteral("s3 cp")) <= 1,
+             qPrintable(calls.join(QLatin1Char('\n'))));
     QVERIFY2(synced.exitCode != 0, qPrintable(synced.err));
     QVERIFY2(synced.err.contains(QStringLiteral("%1: its upload to the results store has not finished").arg(slug2)),
              qPrintable(synced.err));
@@ -263,6 +288,20 @@ void TestResultsStoreAws::sweepUploadsThenSyncsFromTheStoreAfterTheMachinesAreGo
     const QJsonObject afterSync = m_kit->status(project);
     QVERIFY(DeployTestKit::condition(afterSync, 1).value(QStringLiteral("synced")).toBool());
     QVERIFY(!DeployTestKit::condition(afterSync, 2).value(QStringLiteral("synced")).toBool());
+    QVERIFY(!DeployTestKit::condition(afterSync, 2).value(QStringLiteral("uploaded")).toBool());
+    // `results` brings home from the store what is missing here, and says which upload did not finish.
+    QDir(data1).removeRecursively();
+    const CliResult results = m_kit->cli(project, { QStringLiteral("results"), QStringLiteral("--json") });
+    QVERIFY2(results.exitCode == 0, qPrintable(results.err));
+    QCOMPARE(DeployTestKit::readFile(data1 + QStringLiteral("/results/args.txt")),
+             QByteArray("<--n>\n<1>\n<--sleep>\n<12>\n"));
+    bool sawNotFinished = false;
+    for (const QJsonValue& v :
+         QJsonDocument::fromJson(results.out.toUtf8()).object().value(QStringLiteral("rows")).toArray())
+        sawNotFinished = sawNotFinished
+            || (v.toObject().value(QStringLiteral("slug")).toString() == slug2
+                && v.toObject().value(QStringLiteral("upload")).toString() == QLatin1String("upload not finished"));
+    QVERIFY2(sawNotFinished, qPrintable(results.out));
 
     // A hostile object name: refused before anything of that condition is written.
     const QString outside = project.experimentDir() + QStringLiteral("/escaped.txt");
@@ -270,7 +309,7 @@ void TestResultsStoreAws::sweepUploadsThenSyncsFromTheStoreAfterTheMachinesAreGo
     QVERIFY(body.open(QIODevice::WriteOnly));
     body.write("planted\n");
     body.close();
-    const QString hostile = QStringLiteral("%1/%2/data/../../../../escaped.txt").arg(prefix, slug1);
+    const QString hostile = QStringLiteral("%1/data/%2/../../../../escaped.txt").arg(prefix, slug1);
     s3({ QStringLiteral("s3api"), QStringLiteral("put-object"), QStringLiteral("--bucket"), bucket,
          QStringLiteral("--key"), hostile, QStringLiteral("--body"), body.fileName() });
     QVERIFY(keys(root).contains(hostile));
@@ -302,7 +341,7 @@ void TestResultsStoreAws::sweepUploadsThenSyncsFromTheStoreAfterTheMachinesAreGo
     const CliResult terminated
         = m_kit->cli(project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") });
     QVERIFY2(terminated.exitCode == 0, qPrintable(terminated.err));
-    QVERIFY(keys(root).contains(QStringLiteral("%1/%2/data/results/args.txt").arg(prefix, slug1)));
+    QVERIFY(keys(root).contains(QStringLiteral("%1/data/%2/results/args.txt").arg(prefix, slug1)));
     // Only when asked, saying how much: without a terminal and without --yes it is refused.
     CliResult refused = m_kit->cli(project, { QStringLiteral("terminate"), QStringLiteral("--delete-store") });
     QCOMPARE(refused.exitCode, 2);

@@ -7,7 +7,8 @@
                                 booting machine runs it (below). An instance that stops or is terminated
                                 loses its machine (sshd and every process its sessions started, the
                                 detached runner too); started again, it is the same machine (host key,
-                                files) at its new address. Until the test (its parent) ends. A machine boots
+                                files) at its new address. Until the test (its parent) ends. Machines that come
+                                up together boot side by side, as EC2's do (a thread each). A machine boots
                                 (its sshd starts) the number of seconds in DIR/boot-seconds (0 when there is none)
                                 after the API first reports it running, as a real one takes a while.
   ec2-machines.py describe REGION   what the EC2 API reports, as JSON: instances (with user data, root
@@ -30,6 +31,7 @@ only what it ran: a container of another test on the engine keeps no machine fro
 """
 
 import base64
+import concurrent.futures
 import json
 import os
 import re
@@ -159,22 +161,24 @@ class Keeper:
                     "LOGISTICIAN_MACHINE_EXPERIMENT": self.experiment(d)})
         return ["unshare", "--mount", "sh", "-c", script, "sandbox"] + command, env
 
-    def boot(self, region, instance, d):
-        data = client(region).describe_instance_attribute(InstanceId=instance["InstanceId"],
-                                                          Attribute="userData")
+    def user_data(self, region, iid):
+        data = client(region).describe_instance_attribute(InstanceId=iid, Attribute="userData")
         value = data.get("UserData", {}).get("Value")
-        if not value:
+        return base64.b64decode(value) if value else b""
+
+    def boot(self, iid, d, user_data):
+        if not user_data:
             return
         path = os.path.join(d, "user-data")
         with open(path, "wb") as f:
-            f.write(base64.b64decode(value))
+            f.write(user_data)
         os.chmod(path, 0o755)
         argv, env = self.sandboxed(d, [path])
         with open(os.path.join(d, "user-data.log"), "w") as out:
             code = subprocess.call(argv, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=120)
         with open(os.path.join(d, "user-data.exit"), "w") as f:
             f.write("%d\n" % code)
-        log("user data of", instance["InstanceId"], "exit", code)
+        log("user data of", iid, "exit", code)
 
     def authorized_key(self, region, instance):
         name = instance.get("KeyName")
@@ -183,18 +187,38 @@ class Keeper:
         pairs = client(region).describe_key_pairs(KeyNames=[name], IncludePublicKey=True)["KeyPairs"]
         return pairs[0].get("PublicKey", "") if pairs else ""
 
-    def start(self, region, instance):
-        iid, ip = instance["InstanceId"], instance["PublicIpAddress"]
+    # What the API says of a machine about to start (asked here, in the keeper's own thread: a boto3 client is
+    # made from one session, which threads must not share).
+    def prepare(self, region, instance):
+        iid = instance["InstanceId"]
+        first = not os.path.isdir(self.machine_dir(iid))
+        return {"region": region, "iid": iid, "ip": instance["PublicIpAddress"], "first": first,
+                "tags": instance.get("Tags", []),
+                "key": self.authorized_key(region, instance) if first else "",
+                "user_data": self.user_data(region, iid) if first else b""}
+
+    # Machines boot side by side, as EC2's do: each one's user data and sshd in a thread of its own.
+    def start_all(self, prepared):
+        if not prepared:
+            return
+        if len(prepared) == 1:
+            self.machines[prepared[0]["iid"]] = self.start(prepared[0])
+            return
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(len(prepared), 32)) as pool:
+            for p, machine in zip(prepared, pool.map(self.start, prepared)):
+                self.machines[p["iid"]] = machine
+
+    def start(self, p):
+        iid, ip = p["iid"], p["ip"]
         d = self.machine_dir(iid)
-        first = not os.path.isdir(d)
         os.makedirs(d, exist_ok=True)
-        if first:
+        if p["first"]:
             subprocess.check_call(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", d + "/host_key"])
             with open(d + "/authorized_keys", "w") as f:
-                f.write(self.authorized_key(region, instance) + "\n")
+                f.write(p["key"] + "\n")
             os.chmod(d + "/authorized_keys", 0o600)
         subprocess.call(["ip", "addr", "add", ip + "/32", "dev", "lo"], stderr=subprocess.DEVNULL)
-        experiment = {t["Key"]: t["Value"] for t in instance.get("Tags", [])}.get("experiment", "")
+        experiment = {t["Key"]: t["Value"] for t in p["tags"]}.get("experiment", "")
         if not re.fullmatch(r"[A-Za-z0-9._-]+", experiment):
             experiment = ""
         with open(d + "/experiment", "w") as f:
@@ -208,8 +232,8 @@ class Keeper:
             f.write((self.machine_env % (self.home(), experiment)) + "\n")
         shutil.rmtree(os.path.join(d, "boot-run"), ignore_errors=True)
         os.makedirs(os.path.join(d, "boot-run"))
-        if first:
-            self.boot(region, instance, d)
+        if p["first"]:
+            self.boot(iid, d, p["user_data"])
         try:
             os.unlink(d + "/sshd.pid")
         except OSError:
@@ -225,8 +249,8 @@ class Keeper:
             if pid:
                 break
             time.sleep(0.05)
-        self.machines[iid] = {"ip": ip, "pid": pid, "dir": d, "region": region}
         log("machine up:", iid, ip, "pid", pid)
+        return {"ip": ip, "pid": pid, "dir": d, "region": p["region"]}
 
     def stop(self, iid):
         m = self.machines.pop(iid, None)
@@ -271,6 +295,7 @@ class Keeper:
 
     def round(self):
         seen = set()
+        starting = []
         for region in REGIONS:
             for reservation in client(region).describe_instances()["Reservations"]:
                 for instance in reservation["Instances"]:
@@ -283,7 +308,8 @@ class Keeper:
                             self.stop(iid)
                             m = None
                         if not m and time.time() - self.first_seen.setdefault(iid, time.time()) >= self.boot_seconds():
-                            self.start(region, instance)
+                            starting.append(self.prepare(region, instance))
+        self.start_all(starting)
         for iid in list(self.machines):
             if iid not in seen:
                 self.stop(iid)

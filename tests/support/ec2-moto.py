@@ -10,6 +10,8 @@ launches each instance from the whole template, and an instant fleet that cannot
 the instances it got and an error per launch it could not make (CreateFleet's Errors, e.g.
 InsufficientInstanceCapacity). Here a fleet's instances are launched from the whole template, and
 
+Its tag look-ups are made faster (the same answers; see describe_tags).
+
   LOGISTICIAN_EC2_CAPACITY="TYPE=N[,TYPE=N...]"   EC2 has room for N running instances of TYPE (the others:
                                                   unlimited); a fleet gets what is left, and an error for each
                                                   instance it did not get, as AWS reports it.
@@ -19,7 +21,9 @@ import os
 import sys
 
 from moto.ec2.models import fleets
+from moto.ec2.models import tags as tag_models
 from moto.ec2.responses import fleets as fleet_responses
+from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
 from moto.server import main
 
 
@@ -132,6 +136,23 @@ def create_fleet(self):
 
 
 fleet_responses.Fleets.create_fleet = create_fleet
+
+original_describe_tags = tag_models.TagBackend.describe_tags
+
+
+def describe_tags(self, filters=None):
+    # Speed only, the same answer: moto reads a resource's own tags (three times for each instance it describes)
+    # by matching every tag of every resource, so describing N instances took N^2 steps (30 s for a
+    # DescribeInstances of 1,000 here, against about 2 s for 100). One resource's tags are read by its id.
+    ids = (filters or {}).get("resource-id") or []
+    if set(filters or {}) != {"resource-id"} or len(ids) != 1 or any(c in ids[0] for c in "*?[\\"):
+        return original_describe_tags(self, filters)
+    kind = EC2_PREFIX_TO_RESOURCE.get(get_prefix(ids[0]), "")
+    return [{"resource_id": ids[0], "key": key, "value": value, "resource_type": kind}
+            for key, value in dict(self.tags.get(ids[0], {})).items()]
+
+
+tag_models.TagBackend.describe_tags = describe_tags
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

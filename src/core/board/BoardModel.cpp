@@ -14,8 +14,8 @@ constexpr int MergeGap = 8;
 bool BoardModel::Row::operator==(const Row& o) const
 {
     return phase == o.phase && exitCode == o.exitCode && slug == o.slug && host == o.host && text == o.text
-        && startedAt == o.startedAt && finishedAt == o.finishedAt && syncedAt == o.syncedAt && attempt == o.attempt
-        && job == o.job && scheduler == o.scheduler && terminated == o.terminated;
+        && startedAt == o.startedAt && finishedAt == o.finishedAt && syncedAt == o.syncedAt && upload == o.upload
+        && attempt == o.attempt && job == o.job && scheduler == o.scheduler && terminated == o.terminated;
 }
 
 BoardModel::BoardModel(QObject* parent)
@@ -23,9 +23,11 @@ BoardModel::BoardModel(QObject* parent)
 {
 }
 
-BoardModel::Row BoardModel::rowFrom(const QString& backend, const DeploymentState::Condition& c)
+BoardModel::Row BoardModel::rowFrom(const DeploymentState& state, const DeploymentState::Condition& c)
 {
+    const QString& backend = state.backend;
     Row row;
+    row.upload = state.uploadState(c);
     row.slug = c.slug;
     row.text = c.text;
     row.host = c.host;
@@ -61,7 +63,7 @@ int BoardModel::setState(const DeploymentState& state)
         m_rows.clear();
         m_rows.reserve(state.conditions.size());
         for (const DeploymentState::Condition& c : state.conditions)
-            m_rows.append(rowFrom(state.backend, c));
+            m_rows.append(rowFrom(state, c));
         recount();
         endResetModel();
         Q_EMIT countsChanged();
@@ -72,7 +74,7 @@ int BoardModel::setState(const DeploymentState& state)
     // may hold new values before its change is announced.
     QList<int> changed;
     for (int i = 0; i < m_rows.size(); ++i) {
-        if (!(rowFrom(state.backend, state.conditions.at(i)) == m_rows.at(i)))
+        if (!(rowFrom(state, state.conditions.at(i)) == m_rows.at(i)))
             changed << i;
     }
     bool phasesMoved = false;
@@ -85,7 +87,7 @@ int BoardModel::setState(const DeploymentState& state)
             last = changed.at(end++);
         for (int j = k; j < end; ++j) {
             const int i = changed.at(j);
-            Row next = rowFrom(state.backend, state.conditions.at(i));
+            Row next = rowFrom(state, state.conditions.at(i));
             Row& row = m_rows[i];
             next.lastLine = row.lastLine;
             if (next.phase != row.phase) {
@@ -109,7 +111,7 @@ void BoardModel::updateCondition(const DeploymentState& state, int index)
         setState(state);
         return;
     }
-    Row next = rowFrom(state.backend, state.conditions.at(index));
+    Row next = rowFrom(state, state.conditions.at(index));
     Row& row = m_rows[index];
     if (next == row)
         return;
@@ -291,6 +293,10 @@ QVariant BoardModel::toolTip(const Row& row, int column) const
     if (column == SyncedColumn) {
         if (row.syncedAt.isValid())
             return tr("results synced %1").arg(row.syncedAt.toLocalTime().toString(Qt::ISODate));
+        if (row.upload == QLatin1String("uploaded"))
+            return tr("ended, results in the results store, not synced here yet");
+        if (!row.upload.isEmpty())
+            return tr("ended, its upload to the results store has not finished");
         if (row.phase == Phase::Succeeded || row.phase == Phase::Failed)
             return tr("finished, results not synced yet");
         return {};
@@ -345,7 +351,11 @@ QVariant BoardModel::display(const Row& row, int column) const
             ? QString::number(row.exitCode)
             : QString();
     case SyncedColumn:
-        return row.syncedAt.isValid() ? row.syncedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss")) : QString();
+        if (row.syncedAt.isValid())
+            return row.syncedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
+        if (!row.upload.isEmpty()) // never shown as synced before it is
+            return row.upload == QLatin1String("uploaded") ? tr("uploaded") : tr("upload not finished");
+        return QString();
     case LastLineColumn:
         return row.lastLine;
     }

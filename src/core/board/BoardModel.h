@@ -105,9 +105,10 @@ private:
         Phase phase = Phase::Queued;
         bool terminated = false; // its container is gone (DeploymentState::Condition::terminated)
         int attempt = 1;
+        QString upload; // with a results store, ended and not synced: DeploymentState::uploadState
         bool operator==(const Row& other) const;
     };
-    static Row rowFrom(const QString& backend, const DeploymentState::Condition& condition);
+    static Row rowFrom(const DeploymentState& state, const DeploymentState::Condition& condition);
     qint64 elapsed(const Row& row) const;
     // data() by role: the tooltip, the sort key and the text of a column.
     QVariant toolTip(const Row& row, int column) const;

@@ -249,6 +249,7 @@ QList<Row> pendingRows(const Deployment& deployment)
         row.results.condition = c.text;
         row.results.dataDir = deployment.localDataDir(c);
         row.state = DeploymentState::phaseName(c.phase);
+        row.upload = state.uploadState(c);
         row.attempt = c.attempt;
         row.exitCode = c.exitCode;
         row.elapsedSeconds = Deployment::elapsedSeconds(c);

@@ -59,6 +59,7 @@ struct Row
 {
     ConditionResults results;
     QString state; // DeploymentState::phaseName
+    QString upload; // with a results store, ended and not synced: DeploymentState::uploadState
     int attempt = 1; // the condition's latest attempt, whose folder was scanned (deploy --rerun, max_retries)
     int exitCode = -1; // -1: not ended
     qint64 elapsedSeconds = -1; // -1: not started

@@ -62,10 +62,20 @@ void AutoSync::run(DeployContext& ctx, std::function<void()> then)
     options.saveEach = false; // one save after the round (watching is cheap)
     auto tally = std::make_shared<SyncOperation::Tally>();
     auto* pool = new JobPool(options.parallel, ctx.work);
-    for (const QList<int>& positions : byHost) {
-        pool->add([&ctx, positions, options, tally](JobPool::Done done) {
-            syncInTurn(ctx, positions, 0, options, tally, done);
+    if (ResultsStoreSync::applies(ctx)) {
+        // From the store: every host's conditions in one listing and one transfer.
+        QList<int> all;
+        for (const QList<int>& positions : byHost)
+            all << positions;
+        pool->add([&ctx, all, options, tally](JobPool::Done done) {
+            ResultsStoreSync::syncAll(ctx, all, options, tally, done);
         });
+    } else {
+        for (const QList<int>& positions : byHost) {
+            pool->add([&ctx, positions, options, tally](JobPool::Done done) {
+                syncInTurn(ctx, positions, 0, options, tally, done);
+            });
+        }
     }
     QObject::connect(pool, &JobPool::finished, &ctx, [this, &ctx, pool, tally, byHost, then] {
         pool->deleteLater();

@@ -5,6 +5,7 @@
 #include "deploy/AutoSync.h"
 #include "deploy/DeployContext.h"
 #include "deploy/Rerun.h"
+#include "deploy/ResultsStoreSync.h"
 #include "deploy/StatusRound.h"
 
 #include <QCoreApplication>
@@ -322,6 +323,28 @@ void Deployment::setAutoSync(bool on)
     if (on && !m_autoSync)
         m_autoSync = std::make_unique<AutoSync>();
     m_autoSyncOn = on;
+}
+
+void Deployment::fetchFromStore()
+{
+    if (m_busy)
+        return;
+    if (!beginOnDeployment(nothingDeployed()))
+        return;
+    QSet<int> stale;
+    if (ResultsStoreSync::applies(*m_ctx)) {
+        for (int i : ResultsStoreSync::select(m_ctx->state, {}).positions) {
+            const DeploymentState::Condition& c = m_ctx->state.conditions.at(i);
+            if (!c.resultsSafe() || !QFileInfo::exists(m_ctx->localDataDir(c, 1)))
+                stale << i;
+        }
+    }
+    if (stale.isEmpty()) {
+        finishLater(Result::ok());
+        return;
+    }
+    beginWork();
+    SyncOperation::run(*m_ctx, SyncOptions(), stale, [this](const Result& result) { finish(result); });
 }
 
 void Deployment::sync(const SyncOptions& options)

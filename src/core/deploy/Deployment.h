@@ -62,6 +62,10 @@ public:
     void setRetryPreempted(bool on) { m_retryPreempted = on; }
     bool autoSync() const { return m_autoSyncOn; }
     void sync(const SyncOptions& options);
+    // With a results store (ResultsStoreSync::applies): the conditions whose local copy is missing or not synced
+    // come home from the store, as sync brings them, without asking the machines (they may be gone). Without
+    // one: nothing, and ok. For `results`.
+    void fetchFromStore();
     // The whole deployment: a deploy of it still running (in another process, or this one) is asked to stop
     // first and waited for (terminate wins), then everything goes.
     void terminate(const TerminateOptions& options);

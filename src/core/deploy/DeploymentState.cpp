@@ -52,6 +52,15 @@ bool DeploymentState::Condition::resultsSafe() const
     return isFinished() && syncedAt.isValid();
 }
 
+QString DeploymentState::uploadState(const Condition& c) const
+{
+    const bool silent = c.phase == Phase::Unreachable || c.phase == Phase::Stopped || c.phase == Phase::Preempted;
+    const bool ended = c.isFinished() || (silent && isTerminal(c.lastRunPhase));
+    if (resultsStore.isEmpty() || !ended || c.resultsSafe() || c.isTerminated())
+        return {};
+    return c.isUploaded() ? QStringLiteral("uploaded") : QStringLiteral("upload not finished");
+}
+
 void DeploymentState::Condition::queueAgain()
 {
     phase = Phase::Queued;
@@ -64,6 +73,7 @@ void DeploymentState::Condition::queueAgain()
     schedulerState.clear();
     schedulerReason.clear();
     launchProblem.clear();
+    uploadedKey.clear();
 }
 
 void DeploymentState::Condition::markTerminated()
@@ -246,6 +256,13 @@ QJsonObject DeploymentState::toJson() const
         conditionArray.replace(i, o);
     }
     for (int i = 0; i < conditions.size(); ++i) {
+        if (conditions.at(i).uploadedKey.isEmpty())
+            continue;
+        QJsonObject o = conditionArray.at(i).toObject();
+        o.insert(QStringLiteral("uploaded_key"), conditions.at(i).uploadedKey);
+        conditionArray.replace(i, o);
+    }
+    for (int i = 0; i < conditions.size(); ++i) {
         if (conditions.at(i).launchProblem.isEmpty())
             continue;
         QJsonObject o = conditionArray.at(i).toObject();
@@ -260,6 +277,7 @@ QJsonObject DeploymentState::toJson() const
         { QStringLiteral("dirty"), dirty },
         { QStringLiteral("image"), image },
         { QStringLiteral("registry"), registry },
+        { QStringLiteral("results_store"), resultsStore },
         { QStringLiteral("created_at"), isoTime(createdAt) },
         { QStringLiteral("provision_started"), provisionStarted },
         { QStringLiteral("provisioned"), provisioned },
@@ -281,6 +299,7 @@ DeploymentState DeploymentState::fromJson(const QJsonObject& json)
     s.dirty = json.value(QStringLiteral("dirty")).toBool();
     s.image = json.value(QStringLiteral("image")).toString();
     s.registry = json.value(QStringLiteral("registry")).toString();
+    s.resultsStore = json.value(QStringLiteral("results_store")).toString();
     s.createdAt = fromIso(json.value(QStringLiteral("created_at")));
     s.provisionStarted = json.value(QStringLiteral("provision_started")).toBool();
     s.provisioned = json.value(QStringLiteral("provisioned")).toBool();
@@ -323,6 +342,7 @@ DeploymentState DeploymentState::fromJson(const QJsonObject& json)
         c.schedulerState = slurm.value(QStringLiteral("state")).toString();
         c.schedulerReason = slurm.value(QStringLiteral("reason")).toString();
         c.launchProblem = o.value(QStringLiteral("launch_problem")).toString();
+        c.uploadedKey = o.value(QStringLiteral("uploaded_key")).toString();
         s.conditions.append(c);
     }
     return s;

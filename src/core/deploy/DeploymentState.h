@@ -111,6 +111,10 @@ public:
         // aws: why it got no machine (a fleet launched fewer machines than asked for); it stays queued, not
         // started. Empty otherwise.
         QString launchProblem;
+        // With a results store: the attempt key whose upload marker (PREFIX/uploaded/SLUG/KEY) a status round or a
+        // sync last saw; empty when none was seen. Uploaded is not synced: the results are in the store, not here.
+        QString uploadedKey;
+        bool isUploaded() const { return !uploadedKey.isEmpty() && uploadedKey == attemptKey(attempt); }
         bool isFinished() const { return phase == Phase::Succeeded || phase == Phase::Failed; }
         // Finished, and its results synced since.
         bool resultsSafe() const;
@@ -122,6 +126,12 @@ public:
     bool dirty = false;
     QString image; // the image reference containers run
     QString registry; // empty: built on each host
+    // With a results store: its address (s3://BUCKET/PREFIX), as the last status round or sync read it; empty
+    // without one.
+    QString resultsStore;
+    // With a results store, what it holds of a condition whose run ended and is not synced here: "uploaded" (its
+    // current attempt's marker seen) or "upload not finished"; empty otherwise (no store, still running, synced).
+    QString uploadState(const Condition& c) const;
     QDateTime createdAt;
     bool provisioned = false; // aws: terraform apply completed
     bool provisionStarted = false; // aws: terraform apply was started (destroy needed)

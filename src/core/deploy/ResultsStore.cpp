@@ -73,7 +73,8 @@ Result writeUploadScript(const DeployContext& ctx, const DeploymentState::Host& 
     const RemoteScript script = RemoteScript(QStringLiteral("upload"))
                                     .set(QStringLiteral("SOURCE"), ctx.dataDirOnHost(host, condition, 1))
                                     .set(QStringLiteral("LOGS"), DeploymentState::Condition::logsFolder(attempt))
-                                    .set(QStringLiteral("DESTINATION"), store->conditionUrl(condition.slug))
+                                    .set(QStringLiteral("DATA"), store->dataUrl(condition.slug))
+                                    .set(QStringLiteral("MARKERS"), store->markersUrl(condition.slug))
                                     .set(QStringLiteral("KEY"), condition.attemptKey(attempt))
                                     .set(QStringLiteral("REGION"), region)
                                     .set(QStringLiteral("INTERVAL"), QString::number(LogUploadSeconds));

@@ -16,8 +16,9 @@ class Parameters;
 // The experiment's results store (parameters.json results_store: "s3://BUCKET/PREFIX"): each condition's
 // folder goes there from its machine as its attempt ends, and sync reads it from there, so results come home
 // after the machine is gone. Layout under PREFIX, per condition slug:
-//   SLUG/data/...          the condition's folder (attempt 1's, later attempts' folders in it)
-//   SLUG/uploaded/KEY      written last by an attempt's upload (KEY: DeploymentState::Condition::attemptKey)
+//   data/SLUG/...          the condition's folder (attempt 1's, later attempts' folders in it), laid out as the
+//                          experiment's data/ folder, so one transfer brings any number of conditions home
+//   uploaded/SLUG/KEY      written last by an attempt's upload (KEY: DeploymentState::Condition::attemptKey)
 // The transfers are the AWS CLI's (templates/remote/upload.sh on the machines, ResultsStoreSync here).
 namespace ResultsStore {
 

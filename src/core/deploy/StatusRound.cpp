@@ -3,6 +3,7 @@
 
 #include "CommandRunner.h"
 #include "deploy/RemoteScript.h"
+#include "deploy/ResultsStoreSync.h"
 
 #include <QHash>
 #include <QTimer>
@@ -70,8 +71,15 @@ void run(DeployContext& ctx, std::function<void()> then, Reach reach)
         ctx.backend->explainUnreachable(&ctx.state, [&ctx, then](const QList<int>& preempted) {
             for (int i : preempted)
                 Q_EMIT ctx.conditionChanged(i);
-            ctx.save();
-            then();
+            // With a results store: which ended conditions' uploads finished (one listing, only when needed).
+            ResultsStoreSync::readUploads(ctx, [&ctx, then] {
+                for (int i = 0; i < ctx.state.conditions.size(); ++i) {
+                    if (!ctx.state.uploadState(ctx.state.conditions.at(i)).isEmpty())
+                        Q_EMIT ctx.conditionChanged(i);
+                }
+                ctx.save();
+                then();
+            });
         });
     });
     pool->start();

@@ -17,9 +17,16 @@ struct Location
     QString bucket;
     QString prefix; // no leading or trailing '/'
     QString url() const { return QStringLiteral("s3://%1/%2").arg(bucket, prefix); }
-    // The folder of one condition in the store, s3://BUCKET/PREFIX/SLUG.
-    QString conditionUrl(const QString& slug) const { return url() + QLatin1Char('/') + slug; }
-    QString conditionPrefix(const QString& slug) const { return prefix + QLatin1Char('/') + slug + QLatin1Char('/'); }
+    // PREFIX/data/SLUG/... holds the conditions' folders, laid out as data/ here (one transfer brings any number
+    // of them home); PREFIX/uploaded/SLUG/KEY the markers (one short listing tells every condition's upload).
+    QString dataPrefix() const { return prefix + QStringLiteral("/data/"); }
+    QString dataUrl(const QString& slug) const { return url() + QStringLiteral("/data/") + slug; }
+    QString markerPrefix() const { return prefix + QStringLiteral("/uploaded/"); }
+    QString markersUrl(const QString& slug) const { return url() + QStringLiteral("/uploaded/") + slug; }
+    QString markerKey(const QString& slug, const QString& attemptKey) const
+    {
+        return markerPrefix() + slug + QLatin1Char('/') + attemptKey;
+    }
 };
 
 // Why text is no store address (empty when it is one): s3://BUCKET/PREFIX, BUCKET by S3's naming rules
@@ -31,7 +38,7 @@ QString bucketProblem(const QString& bucket);
 QString prefixProblem(const QString& prefix);
 std::optional<Location> parse(const QString& text);
 
-// Why a key below a condition's data folder (relative to SLUG/data/) must not be written into the data
+// Why a key below a condition's data folder (relative to PREFIX/data/SLUG/) must not be written into the data
 // folder (empty when it may): empty, absolute, a "." or ".." part, an empty part, a backslash or a control
 // character. A download refuses the whole condition then.
 QString keyProblem(const QString& relativeKey);

@@ -54,7 +54,7 @@ QString savedMarker(const DeployContext& ctx, const DeploymentState::Host& host,
 void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_ptr<Tally> tally, JobPool::Done done)
 {
     if (ResultsStoreSync::applies(ctx)) {
-        ResultsStoreSync::syncOne(ctx, i, options, tally, done);
+        ResultsStoreSync::syncAll(ctx, { i }, options, tally, done);
         return;
     }
     const DeploymentState::Condition& c = ctx.state.conditions.at(i);
@@ -139,11 +139,7 @@ void run(DeployContext& ctx, const SyncOptions& options, const QSet<int>& select
                                                                : select(ctx.state, selected, ctx.isRemote());
     auto tally = std::make_shared<Tally>();
     tally->failures = selection.failures;
-    auto* pool = new JobPool(options.parallel, ctx.work);
-    for (int i : selection.positions)
-        pool->add([&ctx, i, options, tally](JobPool::Done jobDone) { syncOne(ctx, i, options, tally, jobDone); });
-    QObject::connect(pool, &JobPool::finished, &ctx, [&ctx, pool, tally, done] {
-        pool->deleteLater();
+    auto finished = [&ctx, tally, done] {
         ctx.save();
         if (!tally->failures.isEmpty()) {
             done(Result::failed(QStringLiteral("synced %1 condition(s); not synced: %2")
@@ -154,6 +150,18 @@ void run(DeployContext& ctx, const SyncOptions& options, const QSet<int>& select
         Q_EMIT ctx.progress(
             QStringLiteral("synced %1 condition(s) into %2").arg(tally->count).arg(ctx.experiment.dataDir()));
         done(Result::ok());
+    };
+    if (ResultsStoreSync::applies(ctx)) {
+        // From the store: one listing and one transfer for them all.
+        ResultsStoreSync::syncAll(ctx, selection.positions, options, tally, finished);
+        return;
+    }
+    auto* pool = new JobPool(options.parallel, ctx.work);
+    for (int i : selection.positions)
+        pool->add([&ctx, i, options, tally](JobPool::Done jobDone) { syncOne(ctx, i, options, tally, jobDone); });
+    QObject::connect(pool, &JobPool::finished, &ctx, [pool, finished] {
+        pool->deleteLater();
+        finished();
     });
     pool->start();
 }

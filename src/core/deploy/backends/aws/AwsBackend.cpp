@@ -420,9 +420,10 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
     });
 }
 
-void AwsBackend::adopt(DeploymentState* state, const QByteArray& out, const QString& user, Done done)
+void AwsBackend::adopt(DeploymentState* state, const QByteArray& out, const QString& user, Done done,
+                       const QJsonObject& configuration)
 {
-    const auto instances = Terraform::parseOutput(out);
+    const auto instances = Terraform::parseOutput(out, false, configuration);
     if (!instances) {
         done(instances.error());
         return;
@@ -462,11 +463,11 @@ void AwsBackend::adopt(DeploymentState* state, const QByteArray& out, const QStr
 void AwsBackend::launchedMachines(DeploymentState* state, const QMap<QString, QString>& env, const QString& user,
                                   Done done)
 {
-    // The fleet launched what EC2 could give: its instance ids, in its order. Each becomes a machine
-    // (data.aws_instance, read by a second apply) that runs its share of the conditions.
+    // The fleet launched what EC2 could give: its instance ids, in its order. Each becomes a machine that runs
+    // its share of the conditions, at the address the apply's lookup of the fleet's machines read.
     runTerraform(
         { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
-        [this, state, env, user, done](int code, const QByteArray& out, const QString& message) {
+        [this, state, user, done](int code, const QByteArray& out, const QString& message) {
             if (code != 0) {
                 done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
                 return;
@@ -486,9 +487,9 @@ void AwsBackend::launchedMachines(DeploymentState* state, const QMap<QString, QS
             QFile in(path);
             const QJsonDocument doc
                 = in.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(in.readAll()) : QJsonDocument();
+            const QJsonObject pinned = Terraform::withMachines(doc.object(), *ids, machines);
             QSaveFile file(path);
-            if (!doc.isObject() || !file.open(QIODevice::WriteOnly)
-                || file.write(QJsonDocument(Terraform::withMachines(doc.object(), *ids, machines)).toJson()) < 0
+            if (!doc.isObject() || !file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(pinned).toJson()) < 0
                 || !file.commit()) {
                 done(Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, file.errorString())));
                 return;
@@ -497,27 +498,8 @@ void AwsBackend::launchedMachines(DeploymentState* state, const QMap<QString, QS
                                 .arg(ids->size())
                                 .arg(std::accumulate(machines.cbegin(), machines.cend(), 0,
                                                      [](int n, const QStringList& m) { return n + int(m.size()); })));
-            // The second apply reads each machine (its address); nothing is launched again.
-            runTerraform(
-                { QStringLiteral("apply"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
-                  QStringLiteral("-no-color") },
-                env, [this, state, env, user, done](int code, const QByteArray&, const QString& message) {
-                    if (code != 0) {
-                        done(Result::failed(QStringLiteral("terraform apply failed: %1; `logistician "
-                                                           "terminate` removes what it made")
-                                                .arg(message)));
-                        return;
-                    }
-                    runTerraform(
-                        { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
-                        [this, state, user, done](int code, const QByteArray& out, const QString& message) {
-                            if (code != 0) {
-                                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
-                                return;
-                            }
-                            adopt(state, out, user, done);
-                        });
-                });
+            // The same apply looked the machines up (their addresses): nothing more to apply.
+            adopt(state, out, user, done, pinned);
         });
 }
 

@@ -57,10 +57,12 @@ public:
     void withCredentials(std::function<void(const QMap<QString, QString>&, const QString&)> then);
 
 private:
-    // From `terraform output -json`: each condition's machine becomes its host; provisioned.
-    void adopt(DeploymentState* state, const QByteArray& out, const QString& user, Done done);
+    // From `terraform output -json` (and the fleet layout's configuration after its launch, see
+    // Terraform::parseOutput): each condition's machine becomes its host; provisioned.
+    void adopt(DeploymentState* state, const QByteArray& out, const QString& user, Done done,
+               const QJsonObject& configuration = {});
     // After the fleet's apply: the machines it launched get their conditions (Terraform::spread), those of a
-    // machine not launched say why (launchProblem), and a second apply reads each machine's address.
+    // machine not launched say why (launchProblem), each at the address the same apply looked up.
     void launchedMachines(DeploymentState* state, const QMap<QString, QString>& env, const QString& user, Done done);
     QString terraformRejected(const QString& step, const QString& message) const;
     void runPreviewTerraform(const QStringList& args, const QMap<QString, QString>& env,

@@ -141,8 +141,13 @@ void AwsBackend::readdress(DeploymentState* state, const QMap<QString, QString>&
                                 continue;
                             Q_EMIT progress(QStringLiteral("%1 is now at %2").arg(host->address, address));
                             forgetHostKeys({ *host }); // another machine may get the old address
+                            // Every condition on the machine moves with it (the fleet layout's share one).
+                            const QString old = host->address;
                             host->address = address;
-                            c.host = address;
+                            for (DeploymentState::Condition& other : state->conditions) {
+                                if (other.host == old)
+                                    other.host = address;
+                            }
                         }
                     }
                     done(Result::ok());

@@ -5,10 +5,13 @@
 #include "ShellWords.h"
 #include "aws/AwsParameters.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSet>
+#include <QStandardPaths>
 
 namespace Terraform {
 
@@ -56,12 +59,61 @@ QJsonValue escapeAll(const QJsonValue& value)
     return value;
 }
 
-// The fleet layout's machine (data.aws_instance.KEY) an output value of a slug names; empty for another layout.
-QString machineOf(const QJsonValue& outputValue)
+// The fleet layout's machine an output value of a slug names: its key (mK) and its instance id as an
+// aws_ec2_instance_state names it; an empty key for the per-instance layout. A configuration made before the
+// machines were looked up together named each by a data.aws_instance of its own.
+struct Machine
+{
+    QString key;
+    QString instanceId;
+};
+Machine machineOf(const QJsonValue& outputValue)
 {
     static const QRegularExpression ref(QStringLiteral("^\\$\\{data\\.aws_instance\\.(m[0-9]+)\\.id\\}$"));
-    const QRegularExpressionMatch m = ref.match(outputValue.toObject().value(QStringLiteral("id")).toString());
-    return m.hasMatch() ? m.captured(1) : QString();
+    const QJsonObject o = outputValue.toObject();
+    const QString id = o.value(QStringLiteral("id")).toString();
+    if (const QRegularExpressionMatch m = ref.match(id); m.hasMatch())
+        return { m.captured(1), id };
+    if (!o.contains(QStringLiteral("machine")) || id.startsWith(QLatin1String("${")))
+        return {};
+    return { QStringLiteral("m%1").arg(o.value(QStringLiteral("machine")).toInt()), id };
+}
+
+// The fleet's machines are looked up by the states EC2 gives them (data.aws_instances.fleet_GROUP): a pending
+// machine counts as running, a stopping one is told from a stopped one (only a stopped one can be started);
+// one shutting down or terminated is in none: gone.
+const QMap<QString, QStringList>& fleetStateGroups()
+{
+    static const QMap<QString, QStringList> groups {
+        { QStringLiteral("running"), { QStringLiteral("pending"), QStringLiteral("running") } },
+        { QStringLiteral("stopping"), { QStringLiteral("stopping") } },
+        { QStringLiteral("stopped"), { QStringLiteral("stopped") } },
+    };
+    return groups;
+}
+
+struct Seen
+{
+    QString state;
+    QString address; // empty: none, or not known
+};
+// What the lookups saw of the fleet's machines (output fleet_machines of OUTPUTS, as `terraform output -json`
+// or show -json's values.outputs give it), by instance id. aws_instances lists the addresses of the machines
+// that have one, in the order of their ids: when every running machine has one the two lists pair up; when
+// not, no address is taken (one could go to the wrong machine).
+QHash<QString, Seen> fleetSeen(const QJsonObject& outputs)
+{
+    QHash<QString, Seen> seen;
+    const QJsonObject groups
+        = outputs.value(QStringLiteral("fleet_machines")).toObject().value(QStringLiteral("value")).toObject();
+    for (auto it = groups.begin(); it != groups.end(); ++it) {
+        const QJsonArray ids = it.value().toObject().value(QStringLiteral("ids")).toArray();
+        const QJsonArray addresses = it.value().toObject().value(QStringLiteral("public_ips")).toArray();
+        const bool paired = addresses.size() == ids.size();
+        for (int i = 0; i < ids.size(); ++i)
+            seen.insert(ids.at(i).toString(), { it.key(), paired ? addresses.at(i).toString() : QString() });
+    }
+    return seen;
 }
 
 // EC2 keeps tag values up to 256 characters.
@@ -107,237 +159,346 @@ QJsonObject configurationRoot(const QString& region, const QJsonObject& resource
     };
 }
 
-QJsonObject configuration(const QString& experimentName, const DeploymentState& state, const Settings& s)
+namespace {
+
+// What every part of a configuration is made from.
+struct Parts
 {
-    const QString prefix = QStringLiteral("logistician-") + experimentName.toLower();
-    QJsonObject resource;
+    const QString& experimentName;
+    const DeploymentState& state;
+    const Settings& s;
+    QString prefix; // logistician-EXPERIMENT: names and the Name tag
+    AmiFamily family; // the image looked up when aws_ami is not set
+    QJsonValue ami; // aws_ami, or a reference to the family's lookup
+};
 
-    resource.insert(QStringLiteral("aws_key_pair"),
-                    QJsonObject { { QStringLiteral("machines"),
-                                    QJsonObject { { QStringLiteral("key_name_prefix"), prefix + QLatin1Char('-') },
-                                                  { QStringLiteral("public_key"), s.publicKey.trimmed() } } } });
+QJsonObject keyPair(const Parts& p)
+{
+    return QJsonObject { { QStringLiteral("machines"),
+                           QJsonObject { { QStringLiteral("key_name_prefix"), p.prefix + QLatin1Char('-') },
+                                         { QStringLiteral("public_key"), p.s.publicKey.trimmed() } } } };
+}
 
-    const QJsonObject ingress {
-        { QStringLiteral("description"), QStringLiteral("SSH from the address range given at deploy") },
-        { QStringLiteral("from_port"), 22 },
-        { QStringLiteral("to_port"), 22 },
-        { QStringLiteral("protocol"), QStringLiteral("tcp") },
-        { QStringLiteral("cidr_blocks"), QJsonArray { s.sshCidr } },
-        { QStringLiteral("ipv6_cidr_blocks"), QJsonArray() },
+// A security group rule: PROTOCOL from_port..to_port from these IPv4 (and IPv6) ranges.
+QJsonObject rule(const QString& description, int port, const QString& protocol, const QJsonArray& ipv4,
+                 const QJsonArray& ipv6)
+{
+    return QJsonObject {
+        { QStringLiteral("description"), description },
+        { QStringLiteral("from_port"), port },
+        { QStringLiteral("to_port"), port },
+        { QStringLiteral("protocol"), protocol },
+        { QStringLiteral("cidr_blocks"), ipv4 },
+        { QStringLiteral("ipv6_cidr_blocks"), ipv6 },
         { QStringLiteral("prefix_list_ids"), QJsonArray() },
         { QStringLiteral("security_groups"), QJsonArray() },
         { QStringLiteral("self"), false },
     };
+}
+
+QJsonObject securityGroup(const Parts& p)
+{
+    const QJsonObject ingress = rule(QStringLiteral("SSH from the address range given at deploy"), 22,
+                                     QStringLiteral("tcp"), QJsonArray { p.s.sshCidr }, QJsonArray());
     // Out: the machines install Docker and pull images.
-    const QJsonObject egress {
-        { QStringLiteral("description"), QStringLiteral("everything out") },
-        { QStringLiteral("from_port"), 0 },
-        { QStringLiteral("to_port"), 0 },
-        { QStringLiteral("protocol"), QStringLiteral("-1") },
-        { QStringLiteral("cidr_blocks"), QJsonArray { QStringLiteral("0.0.0.0/0") } },
-        { QStringLiteral("ipv6_cidr_blocks"), QJsonArray { QStringLiteral("::/0") } },
-        { QStringLiteral("prefix_list_ids"), QJsonArray() },
-        { QStringLiteral("security_groups"), QJsonArray() },
-        { QStringLiteral("self"), false },
+    const QJsonObject egress = rule(QStringLiteral("everything out"), 0, QStringLiteral("-1"),
+                                    QJsonArray { QStringLiteral("0.0.0.0/0") }, QJsonArray { QStringLiteral("::/0") });
+    return QJsonObject {
+        { QStringLiteral("ssh"),
+          QJsonObject {
+              { QStringLiteral("name_prefix"), p.prefix + QLatin1Char('-') },
+              { QStringLiteral("description"), QStringLiteral("Logistician %1: SSH only").arg(p.experimentName) },
+              { QStringLiteral("ingress"), QJsonArray { ingress } },
+              { QStringLiteral("egress"), QJsonArray { egress } },
+              { QStringLiteral("tags"), QJsonObject { { QStringLiteral("experiment"), p.experimentName } } },
+          } }
     };
-    resource.insert(
-        QStringLiteral("aws_security_group"),
-        QJsonObject {
-            { QStringLiteral("ssh"),
-              QJsonObject {
-                  { QStringLiteral("name_prefix"), prefix + QLatin1Char('-') },
-                  { QStringLiteral("description"), QStringLiteral("Logistician %1: SSH only").arg(experimentName) },
-                  { QStringLiteral("ingress"), QJsonArray { ingress } },
-                  { QStringLiteral("egress"), QJsonArray { egress } },
-                  { QStringLiteral("tags"), QJsonObject { { QStringLiteral("experiment"), experimentName } } },
-              } } });
+}
 
-    const AmiFamily family = defaultAmi(s.gpu);
-    const QJsonValue ami
-        = s.ami.isEmpty() ? QJsonValue(reference(QStringLiteral("data.aws_ami.%1.id").arg(family.key))) : s.ami;
-    QJsonObject rootVolume { { QStringLiteral("volume_type"), QStringLiteral("gp3") },
-                             { QStringLiteral("encrypted"), true },
-                             { QStringLiteral("delete_on_termination"), true } };
-    rootVolume.insert(QStringLiteral("volume_size"), s.rootVolumeGb > 0 ? s.rootVolumeGb : defaultRootVolumeGb(s.gpu));
-    // IMDSv2 only, one hop: the instance's metadata is not reachable from its containers.
-    const QJsonObject metadata { { QStringLiteral("http_endpoint"), QStringLiteral("enabled") },
-                                 { QStringLiteral("http_tokens"), QStringLiteral("required") },
-                                 { QStringLiteral("http_put_response_hop_limit"), 1 } };
-    // Spot: a one-time request that AWS may take back (the instance is then terminated: preempted). AWS can
-    // stop only instances of persistent requests, so the idle stop's shutdown ends a spot machine for good.
+QJsonObject rootVolume(const Settings& s)
+{
+    return QJsonObject { { QStringLiteral("volume_type"), QStringLiteral("gp3") },
+                         { QStringLiteral("encrypted"), true },
+                         { QStringLiteral("delete_on_termination"), true },
+                         { QStringLiteral("volume_size"),
+                           s.rootVolumeGb > 0 ? s.rootVolumeGb : defaultRootVolumeGb(s.gpu) } };
+}
+
+// IMDSv2 only, one hop: the instance's metadata is not reachable from its containers.
+QJsonObject metadataOptions()
+{
+    return QJsonObject { { QStringLiteral("http_endpoint"), QStringLiteral("enabled") },
+                         { QStringLiteral("http_tokens"), QStringLiteral("required") },
+                         { QStringLiteral("http_put_response_hop_limit"), 1 } };
+}
+
+// Spot: a one-time request that AWS may take back (the instance is then terminated: preempted). AWS can
+// stop only instances of persistent requests, so the idle stop's shutdown ends a spot machine for good.
+QJsonObject spotMarket(const Settings& s)
+{
     QJsonObject spotOptions { { QStringLiteral("spot_instance_type"), QStringLiteral("one-time") },
                               { QStringLiteral("instance_interruption_behavior"), QStringLiteral("terminate") } };
     if (!s.spotMaxPrice.isEmpty())
         spotOptions.insert(QStringLiteral("max_price"), s.spotMaxPrice);
-    const QJsonObject market { { QStringLiteral("market_type"), QStringLiteral("spot") },
-                               { QStringLiteral("spot_options"), QJsonArray { spotOptions } } };
+    return QJsonObject { { QStringLiteral("market_type"), QStringLiteral("spot") },
+                         { QStringLiteral("spot_options"), QJsonArray { spotOptions } } };
+}
+
+// A machine that shuts itself down stops (its disk kept), unless it is a spot one or may write to the results
+// store (it ends for good then).
+QString shutdownBehaviour(const Settings& s)
+{
+    return s.spot || !s.instanceProfile.isEmpty() ? QStringLiteral("terminate") : QStringLiteral("stop");
+}
+
+// The instance profile's reference (already "${...}" from AwsStore: not escaped again).
+QJsonObject instanceProfile(const Settings& s)
+{
+    return reference(s.instanceProfile.mid(2).chopped(1));
+}
+
+// The per-instance layout: one aws_instance of its own for a condition.
+QJsonObject instance(const Parts& p, const DeploymentState::Condition& c)
+{
+    QJsonObject instance {
+        { QStringLiteral("ami"), p.ami },
+        { QStringLiteral("instance_type"), p.s.instanceType },
+        { QStringLiteral("key_name"), reference(QStringLiteral("aws_key_pair.machines.key_name")) },
+        { QStringLiteral("vpc_security_group_ids"),
+          QJsonArray { reference(QStringLiteral("aws_security_group.ssh.id")) } },
+        { QStringLiteral("associate_public_ip_address"), true },
+        { QStringLiteral("instance_initiated_shutdown_behavior"), shutdownBehaviour(p.s) },
+        { QStringLiteral("user_data"), p.s.userData },
+        { QStringLiteral("root_block_device"), QJsonArray { rootVolume(p.s) } },
+        { QStringLiteral("metadata_options"), QJsonArray { metadataOptions() } },
+        { QStringLiteral("tags"),
+          QJsonObject { { QStringLiteral("Name"), p.prefix + QLatin1Char('-') + c.slug },
+                        { QStringLiteral("experiment"), p.experimentName },
+                        { QStringLiteral("condition"), tagValue(c.text) },
+                        { QStringLiteral("condition_slug"), c.slug },
+                        { QStringLiteral("commit"), p.state.commit },
+                        { QStringLiteral("managed_by"), QStringLiteral("logistician") } } },
+    };
+    if (p.s.spot)
+        instance.insert(QStringLiteral("instance_market_options"), QJsonArray { spotMarket(p.s) });
+    if (!p.s.instanceProfile.isEmpty())
+        instance.insert(QStringLiteral("iam_instance_profile"), instanceProfile(p.s));
+    return instance;
+}
+
+// The per-instance layout's instances (the conditions not terminated yet: one terminated on its own had its
+// machine destroyed, and a resumed deploy must not make it again) and the output of each one's id and address.
+void addInstances(const Parts& p, QJsonObject* resource, QJsonObject* outputValue)
+{
     QJsonObject instances;
-    QJsonObject outputValue;
-    QJsonObject data;
-    if (s.machines > 0) {
-        // One launch request for all the machines: the same settings as an instance of its own gets, in a launch
-        // template, and an EC2 Fleet of type instant that launches what EC2 can give now and then is done (it
-        // never replaces a machine). Spot is the fleet's, not the template's: a fleet refuses a template with
-        // market options.
-        const QJsonObject machineTags { { QStringLiteral("Name"), prefix },
-                                        { QStringLiteral("experiment"), experimentName },
-                                        { QStringLiteral("commit"), state.commit },
-                                        { QStringLiteral("managed_by"), QStringLiteral("logistician") } };
-        // The root volume goes by its device name, which is the image's: the image is looked up for it.
-        QString rootDevice = QStringLiteral("data.aws_ami.%1.root_device_name").arg(family.key);
-        if (!s.ami.isEmpty()) {
-            rootDevice = QStringLiteral("data.aws_ami.chosen.root_device_name");
-            data.insert(
-                QStringLiteral("aws_ami"),
-                QJsonObject { { QStringLiteral("chosen"),
-                                QJsonObject { { QStringLiteral("filter"),
-                                                QJsonArray { QJsonObject {
-                                                    { QStringLiteral("name"), QStringLiteral("image-id") },
-                                                    { QStringLiteral("values"), QJsonArray { s.ami } } } } } } } });
-        }
-        QJsonObject ebs = rootVolume;
-        QJsonObject launchTemplate {
-            { QStringLiteral("name_prefix"), prefix + QLatin1Char('-') },
-            { QStringLiteral("image_id"), ami },
-            { QStringLiteral("instance_type"), s.instanceType },
-            { QStringLiteral("key_name"), reference(QStringLiteral("aws_key_pair.machines.key_name")) },
-            // A default VPC's subnets give each machine a public address.
-            { QStringLiteral("vpc_security_group_ids"),
-              QJsonArray { reference(QStringLiteral("aws_security_group.ssh.id")) } },
-            { QStringLiteral("instance_initiated_shutdown_behavior"),
-              s.spot || !s.instanceProfile.isEmpty() ? QStringLiteral("terminate") : QStringLiteral("stop") },
-            // A launch template takes its user data base64-encoded.
-            { QStringLiteral("user_data"), QString::fromLatin1(s.userData.toUtf8().toBase64()) },
-            { QStringLiteral("block_device_mappings"),
-              QJsonArray { QJsonObject { { QStringLiteral("device_name"), reference(rootDevice) },
-                                         { QStringLiteral("ebs"), QJsonArray { ebs } } } } },
-            { QStringLiteral("metadata_options"), QJsonArray { metadata } },
-            { QStringLiteral("tag_specifications"),
-              QJsonArray { QJsonObject { { QStringLiteral("resource_type"), QStringLiteral("instance") },
-                                         { QStringLiteral("tags"), machineTags } },
-                           QJsonObject { { QStringLiteral("resource_type"), QStringLiteral("volume") },
-                                         { QStringLiteral("tags"), machineTags } } } },
-            // No tags of its own: the emulator reads them back as a tag specification, which the next plan
-            // would remove (a new template version for nothing). Its name says whose it is.
-        };
-        if (!s.instanceProfile.isEmpty()) // already "${...}": not escaped (see AwsStore)
-            launchTemplate.insert(QStringLiteral("iam_instance_profile"),
-                                  QJsonArray { QJsonObject {
-                                      { QStringLiteral("name"), reference(s.instanceProfile.mid(2).chopped(1)) } } });
-        resource.insert(QStringLiteral("aws_launch_template"),
-                        QJsonObject { { QStringLiteral("machines"), launchTemplate } });
-        QJsonObject templateConfig { { QStringLiteral("launch_template_specification"),
-                                       QJsonArray { QJsonObject {
-                                           { QStringLiteral("launch_template_id"),
-                                             reference(QStringLiteral("aws_launch_template.machines.id")) },
-                                           { QStringLiteral("version"),
-                                             reference(QStringLiteral("aws_launch_template.machines.latest_version")) },
-                                       } } } };
-        if (s.spot && !s.spotMaxPrice.isEmpty())
-            templateConfig.insert(QStringLiteral("override"),
-                                  QJsonArray { QJsonObject { { QStringLiteral("instance_type"), s.instanceType },
-                                                             { QStringLiteral("max_price"), s.spotMaxPrice } } });
-        const int count = static_cast<int>(spread(state, s.machines).size());
-        resource.insert(
-            QStringLiteral("aws_ec2_fleet"),
-            QJsonObject {
-                { QStringLiteral("machines"),
-                  QJsonObject {
-                      { QStringLiteral("type"), QStringLiteral("instant") },
-                      // Deleting the fleet terminates its machines.
-                      { QStringLiteral("terminate_instances"), true },
-                      { QStringLiteral("launch_template_config"), QJsonArray { templateConfig } },
-                      { QStringLiteral("target_capacity_specification"),
-                        QJsonArray { QJsonObject { { QStringLiteral("default_target_capacity_type"),
-                                                     s.spot ? QStringLiteral("spot") : QStringLiteral("on-demand") },
-                                                   { QStringLiteral("total_target_capacity"), count } } } },
-                      { QStringLiteral("tags"), machineTags },
-                      // An instant fleet is a launch, done once: a later apply (a resumed deploy, a sync's power
-                      // states) never modifies it (EC2 modifies maintain fleets only) nor replaces it, whatever the
-                      // API reads back (its defaults: valid_from, terminate_instances_with_expiration) or the
-                      // parameters say now.
-                      { QStringLiteral("lifecycle"),
-                        QJsonObject {
-                            { QStringLiteral("ignore_changes"),
-                              QJsonArray {
-                                  QStringLiteral("terminate_instances_with_expiration"), QStringLiteral("valid_from"),
-                                  QStringLiteral("valid_until"), QStringLiteral("launch_template_config"),
-                                  QStringLiteral("target_capacity_specification"), QStringLiteral("spot_options"),
-                                  QStringLiteral("on_demand_options"), QStringLiteral("context"),
-                                  QStringLiteral("excess_capacity_termination_policy"),
-                                  QStringLiteral("replace_unhealthy_instances"), QStringLiteral("tags") } } } },
-                  } } });
-    }
-    for (const DeploymentState::Condition& c : state.conditions) {
-        if (s.machines > 0)
-            break;
-        // Terminated on its own: its machine was destroyed, and a resumed deploy must not make it again.
+    for (const DeploymentState::Condition& c : p.state.conditions) {
         if (c.isTerminated())
             continue;
         const QString key = resourceName(c.slug);
-        QJsonObject instance {
-            { QStringLiteral("ami"), ami },
-            { QStringLiteral("instance_type"), s.instanceType },
-            { QStringLiteral("key_name"), reference(QStringLiteral("aws_key_pair.machines.key_name")) },
-            { QStringLiteral("vpc_security_group_ids"),
-              QJsonArray { reference(QStringLiteral("aws_security_group.ssh.id")) } },
-            { QStringLiteral("associate_public_ip_address"), true },
-            { QStringLiteral("instance_initiated_shutdown_behavior"),
-              s.spot || !s.instanceProfile.isEmpty() ? QStringLiteral("terminate") : QStringLiteral("stop") },
-            { QStringLiteral("user_data"), s.userData },
-            { QStringLiteral("root_block_device"), QJsonArray { rootVolume } },
-            { QStringLiteral("metadata_options"), QJsonArray { metadata } },
-            { QStringLiteral("tags"),
-              QJsonObject { { QStringLiteral("Name"), prefix + QLatin1Char('-') + c.slug },
-                            { QStringLiteral("experiment"), experimentName },
-                            { QStringLiteral("condition"), tagValue(c.text) },
-                            { QStringLiteral("condition_slug"), c.slug },
-                            { QStringLiteral("commit"), state.commit },
-                            { QStringLiteral("managed_by"), QStringLiteral("logistician") } } },
-        };
-        if (s.spot)
-            instance.insert(QStringLiteral("instance_market_options"), QJsonArray { market });
-        if (!s.instanceProfile.isEmpty()) // already "${...}": not escaped (see AwsStore)
-            instance.insert(QStringLiteral("iam_instance_profile"), reference(s.instanceProfile.mid(2).chopped(1)));
-        instances.insert(key, instance);
-        outputValue.insert(
+        instances.insert(key, instance(p, c));
+        outputValue->insert(
             c.slug,
             QJsonObject {
                 { QStringLiteral("id"), reference(QStringLiteral("aws_instance.%1.id").arg(key)) },
                 { QStringLiteral("public_ip"), reference(QStringLiteral("aws_instance.%1.public_ip").arg(key)) } });
     }
     if (!instances.isEmpty())
-        resource.insert(QStringLiteral("aws_instance"), instances);
+        resource->insert(QStringLiteral("aws_instance"), instances);
+}
 
-    QJsonObject root = configurationRoot(s.region, resource);
-    root.insert(
-        QStringLiteral("output"),
-        QJsonObject { { QStringLiteral("instances"), QJsonObject { { QStringLiteral("value"), outputValue } } } });
-    if (s.machines > 0) {
-        QJsonObject output = root.value(QStringLiteral("output")).toObject();
-        output.insert(QStringLiteral("fleet_instances"),
-                      QJsonObject { { QStringLiteral("value"),
-                                      reference(QStringLiteral(
-                                          "flatten(aws_ec2_fleet.machines.fleet_instance_set[*].instance_ids)")) } });
-        root.insert(QStringLiteral("output"), output);
+// The fleet's machines' tags (through the launch template): no condition of their own.
+QJsonObject machineTags(const Parts& p)
+{
+    return QJsonObject { { QStringLiteral("Name"), p.prefix },
+                         { QStringLiteral("experiment"), p.experimentName },
+                         { QStringLiteral("commit"), p.state.commit },
+                         { QStringLiteral("managed_by"), QStringLiteral("logistician") } };
+}
+
+// The fleet's launch template: the same settings as an instance of its own gets. Spot is the fleet's, not the
+// template's: a fleet refuses a template with market options. The root volume goes by its device name, which
+// is the image's (rootDevice: the image lookup's attribute).
+QJsonObject launchTemplate(const Parts& p, const QString& rootDevice)
+{
+    const QJsonObject tags = machineTags(p);
+    QJsonObject launchTemplate {
+        { QStringLiteral("name_prefix"), p.prefix + QLatin1Char('-') },
+        { QStringLiteral("image_id"), p.ami },
+        { QStringLiteral("instance_type"), p.s.instanceType },
+        { QStringLiteral("key_name"), reference(QStringLiteral("aws_key_pair.machines.key_name")) },
+        // A default VPC's subnets give each machine a public address.
+        { QStringLiteral("vpc_security_group_ids"),
+          QJsonArray { reference(QStringLiteral("aws_security_group.ssh.id")) } },
+        { QStringLiteral("instance_initiated_shutdown_behavior"), shutdownBehaviour(p.s) },
+        // A launch template takes its user data base64-encoded.
+        { QStringLiteral("user_data"), QString::fromLatin1(p.s.userData.toUtf8().toBase64()) },
+        { QStringLiteral("block_device_mappings"),
+          QJsonArray { QJsonObject { { QStringLiteral("device_name"), reference(rootDevice) },
+                                     { QStringLiteral("ebs"), QJsonArray { rootVolume(p.s) } } } } },
+        { QStringLiteral("metadata_options"), QJsonArray { metadataOptions() } },
+        { QStringLiteral("tag_specifications"),
+          QJsonArray { QJsonObject { { QStringLiteral("resource_type"), QStringLiteral("instance") },
+                                     { QStringLiteral("tags"), tags } },
+                       QJsonObject { { QStringLiteral("resource_type"), QStringLiteral("volume") },
+                                     { QStringLiteral("tags"), tags } } } },
+        // No tags of its own: the emulator reads them back as a tag specification, which the next plan
+        // would remove (a new template version for nothing). Its name says whose it is.
+    };
+    if (!p.s.instanceProfile.isEmpty())
+        launchTemplate.insert(QStringLiteral("iam_instance_profile"),
+                              QJsonArray { QJsonObject { { QStringLiteral("name"), instanceProfile(p.s) } } });
+    return launchTemplate;
+}
+
+// An instant fleet is a launch, done once: a later apply (a resumed deploy, a sync's power states) never
+// modifies it (EC2 modifies maintain fleets only) nor replaces it, whatever the API reads back (its defaults:
+// valid_from, terminate_instances_with_expiration) or the parameters say now.
+QJsonObject fleetLifecycle()
+{
+    return QJsonObject { { QStringLiteral("ignore_changes"),
+                           QJsonArray { QStringLiteral("terminate_instances_with_expiration"),
+                                        QStringLiteral("valid_from"), QStringLiteral("valid_until"),
+                                        QStringLiteral("launch_template_config"),
+                                        QStringLiteral("target_capacity_specification"), QStringLiteral("spot_options"),
+                                        QStringLiteral("on_demand_options"), QStringLiteral("context"),
+                                        QStringLiteral("excess_capacity_termination_policy"),
+                                        QStringLiteral("replace_unhealthy_instances"), QStringLiteral("tags") } } };
+}
+
+// One EC2 Fleet of type instant: it launches what EC2 can give now from the launch template, and then is done
+// (it never replaces a machine).
+QJsonObject fleet(const Parts& p)
+{
+    QJsonObject templateConfig {
+        { QStringLiteral("launch_template_specification"),
+          QJsonArray { QJsonObject {
+              { QStringLiteral("launch_template_id"), reference(QStringLiteral("aws_launch_template.machines.id")) },
+              { QStringLiteral("version"), reference(QStringLiteral("aws_launch_template.machines.latest_version")) },
+          } } }
+    };
+    if (p.s.spot && !p.s.spotMaxPrice.isEmpty())
+        templateConfig.insert(QStringLiteral("override"),
+                              QJsonArray { QJsonObject { { QStringLiteral("instance_type"), p.s.instanceType },
+                                                         { QStringLiteral("max_price"), p.s.spotMaxPrice } } });
+    const int count = static_cast<int>(spread(p.state, p.s.machines).size());
+    return QJsonObject {
+        { QStringLiteral("type"), QStringLiteral("instant") },
+        // Deleting the fleet terminates its machines.
+        { QStringLiteral("terminate_instances"), true },
+        { QStringLiteral("launch_template_config"), QJsonArray { templateConfig } },
+        { QStringLiteral("target_capacity_specification"),
+          QJsonArray { QJsonObject { { QStringLiteral("default_target_capacity_type"),
+                                       p.s.spot ? QStringLiteral("spot") : QStringLiteral("on-demand") },
+                                     { QStringLiteral("total_target_capacity"), count } } } },
+        { QStringLiteral("tags"), machineTags(p) },
+        { QStringLiteral("lifecycle"), fleetLifecycle() },
+    };
+}
+
+// What EC2 says of the fleet's machines, read with the fleet's apply and at each refresh: one DescribeInstances
+// (paginated) per group of states for all of them, by their tags, not one per machine (which took 69 s for
+// 1,000 on the emulator, and would meet EC2's request rate limit on AWS). Each group's ids and, for the running
+// ones, their public addresses; readFleetMachines tells which are the fleet's. Read after the fleet is made
+// (depends_on), so the launch's apply reads the machines it launched.
+QJsonObject fleetMachineLookups(const Parts& p)
+{
+    QJsonObject lookups;
+    for (auto it = fleetStateGroups().cbegin(); it != fleetStateGroups().cend(); ++it) {
+        QJsonArray states;
+        for (const QString& state : it.value())
+            states << state;
+        lookups.insert(
+            QStringLiteral("fleet_") + it.key(),
+            QJsonObject { { QStringLiteral("instance_tags"),
+                            QJsonObject { { QStringLiteral("Name"), p.prefix },
+                                          { QStringLiteral("managed_by"), QStringLiteral("logistician") } } },
+                          { QStringLiteral("instance_state_names"), states },
+                          { QStringLiteral("depends_on"), QJsonArray { QStringLiteral("aws_ec2_fleet.machines") } } });
     }
+    return lookups;
+}
+
+// The output of those lookups: {running: {ids, public_ips}, stopping: {ids}, stopped: {ids}}.
+QJsonObject fleetMachinesOutput()
+{
+    QJsonObject value;
+    for (auto it = fleetStateGroups().cbegin(); it != fleetStateGroups().cend(); ++it) {
+        const QString source = QStringLiteral("data.aws_instances.fleet_") + it.key();
+        QJsonObject group { { QStringLiteral("ids"), reference(source + QStringLiteral(".ids")) } };
+        if (it.key() == QLatin1String("running"))
+            group.insert(QStringLiteral("public_ips"), reference(source + QStringLiteral(".public_ips")));
+        value.insert(it.key(), group);
+    }
+    return value;
+}
+
+// The fleet layout: the launch template and the fleet, the lookups of its machines, and the outputs
+// fleet_instances (the ids it launched, in its order) and fleet_machines.
+void addFleet(const Parts& p, QJsonObject* resource, QJsonObject* data, QJsonObject* output)
+{
+    QString rootDevice = QStringLiteral("data.aws_ami.%1.root_device_name").arg(p.family.key);
+    if (!p.s.ami.isEmpty()) {
+        // The image is looked up for its root device name.
+        rootDevice = QStringLiteral("data.aws_ami.chosen.root_device_name");
+        data->insert(
+            QStringLiteral("aws_ami"),
+            QJsonObject { { QStringLiteral("chosen"),
+                            QJsonObject { { QStringLiteral("filter"),
+                                            QJsonArray { QJsonObject {
+                                                { QStringLiteral("name"), QStringLiteral("image-id") },
+                                                { QStringLiteral("values"), QJsonArray { p.s.ami } } } } } } } });
+    }
+    resource->insert(QStringLiteral("aws_launch_template"),
+                     QJsonObject { { QStringLiteral("machines"), launchTemplate(p, rootDevice) } });
+    resource->insert(QStringLiteral("aws_ec2_fleet"), QJsonObject { { QStringLiteral("machines"), fleet(p) } });
+    data->insert(QStringLiteral("aws_instances"), fleetMachineLookups(p));
+    output->insert(QStringLiteral("fleet_instances"),
+                   QJsonObject { { QStringLiteral("value"),
+                                   reference(QStringLiteral(
+                                       "flatten(aws_ec2_fleet.machines.fleet_instance_set[*].instance_ids)")) } });
+    output->insert(QStringLiteral("fleet_machines"),
+                   QJsonObject { { QStringLiteral("value"), fleetMachinesOutput() } });
+}
+
+// The default image family's lookup (aws_ami not set): its newest image.
+QJsonObject amiLookup(const AmiFamily& family)
+{
+    return QJsonObject {
+        { QStringLiteral("most_recent"), true },
+        { QStringLiteral("owners"), QJsonArray { family.owner } },
+        { QStringLiteral("filter"),
+          QJsonArray { QJsonObject { { QStringLiteral("name"), QStringLiteral("name") },
+                                     { QStringLiteral("values"), QJsonArray { family.namePattern } } } } },
+    };
+}
+
+} // namespace
+
+QJsonObject configuration(const QString& experimentName, const DeploymentState& state, const Settings& s)
+{
+    Parts p { experimentName,    state,       s, QStringLiteral("logistician-") + experimentName.toLower(),
+              defaultAmi(s.gpu), QJsonValue() };
+    p.ami = s.ami.isEmpty() ? QJsonValue(reference(QStringLiteral("data.aws_ami.%1.id").arg(p.family.key))) : s.ami;
+    QJsonObject resource { { QStringLiteral("aws_key_pair"), keyPair(p) },
+                           { QStringLiteral("aws_security_group"), securityGroup(p) } };
+    QJsonObject data;
+    QJsonObject output;
+    // The fleet layout's instances output is filled in after the launch (withMachines).
+    QJsonObject instances;
+    if (s.machines > 0)
+        addFleet(p, &resource, &data, &output);
+    else
+        addInstances(p, &resource, &instances);
+    output.insert(QStringLiteral("instances"), QJsonObject { { QStringLiteral("value"), instances } });
+    if (s.ami.isEmpty()) {
+        QJsonObject images = data.value(QStringLiteral("aws_ami")).toObject();
+        images.insert(p.family.key, amiLookup(p.family));
+        data.insert(QStringLiteral("aws_ami"), images);
+    }
+    QJsonObject root = configurationRoot(s.region, resource);
+    root.insert(QStringLiteral("output"), output);
     if (!data.isEmpty())
         root.insert(QStringLiteral("data"), data);
-    if (s.ami.isEmpty()) {
-        root.insert(
-            QStringLiteral("data"),
-            QJsonObject {
-                { QStringLiteral("aws_ami"),
-                  QJsonObject { { family.key,
-                                  QJsonObject {
-                                      { QStringLiteral("most_recent"), true },
-                                      { QStringLiteral("owners"), QJsonArray { family.owner } },
-                                      { QStringLiteral("filter"),
-                                        QJsonArray { QJsonObject {
-                                            { QStringLiteral("name"), QStringLiteral("name") },
-                                            { QStringLiteral("values"), QJsonArray { family.namePattern } } } } },
-                                  } } } } });
-    }
     return escapeAll(root).toObject();
 }
 
@@ -374,26 +535,16 @@ QJsonObject withMachines(QJsonObject configuration, const QStringList& instanceI
                          const QList<QStringList>& slugsPerMachine)
 {
     static const QRegularExpression instanceId(QStringLiteral("^i-[0-9a-f]{8,32}$"));
-    QJsonObject data = configuration.value(QStringLiteral("data")).toObject();
-    QJsonObject machines;
     QJsonObject value;
     for (int k = 0; k < std::min(instanceIds.size(), slugsPerMachine.size()); ++k) {
         if (!instanceId.match(instanceIds.at(k)).hasMatch())
             continue;
-        const QString key = QStringLiteral("m%1").arg(k + 1);
-        machines.insert(key, QJsonObject { { QStringLiteral("instance_id"), instanceIds.at(k) } });
-        // Written as Terraform reads it: this configuration is escaped already (see escapeAll).
-        const QString at = QStringLiteral("${data.aws_instance.%1.%2}");
+        // The id as the launch gave it, kept here: the fleet's own list may come back in another order.
         for (const QString& slug : slugsPerMachine.at(k))
-            value.insert(slug,
-                         QJsonObject { { QStringLiteral("id"), at.arg(key, QStringLiteral("id")) },
-                                       { QStringLiteral("public_ip"), at.arg(key, QStringLiteral("public_ip")) },
-                                       { QStringLiteral("state"), at.arg(key, QStringLiteral("instance_state")) },
-                                       { QStringLiteral("machine"), k + 1 } });
+            value.insert(
+                slug,
+                QJsonObject { { QStringLiteral("id"), instanceIds.at(k) }, { QStringLiteral("machine"), k + 1 } });
     }
-    if (!machines.isEmpty())
-        data.insert(QStringLiteral("aws_instance"), machines);
-    configuration.insert(QStringLiteral("data"), data);
     QJsonObject output = configuration.value(QStringLiteral("output")).toObject();
     output.insert(QStringLiteral("instances"), QJsonObject { { QStringLiteral("value"), value } });
     configuration.insert(QStringLiteral("output"), output);
@@ -428,23 +579,22 @@ QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs
     QJsonObject outputInstances = output.value(QStringLiteral("instances")).toObject();
     QJsonObject value = outputInstances.value(QStringLiteral("value")).toObject();
     QJsonObject power = resource.value(QStringLiteral("aws_ec2_instance_state")).toObject();
-    QSet<QString> machinesLeft;
+    QMap<QString, QString> machinesLeft; // key -> instance id
     for (const QString& slug : slugs) {
         instances.remove(resourceName(slug));
         power.remove(resourceName(slug)); // it names the instance
-        if (const QString machine = machineOf(value.value(slug)); !machine.isEmpty())
-            machinesLeft.insert(machine);
+        if (const Machine machine = machineOf(value.value(slug)); !machine.key.isEmpty())
+            machinesLeft.insert(machine.key, machine.instanceId);
         value.remove(slug);
     }
     // The fleet layout: a machine is destroyed only with the whole fleet; one with none of its conditions left
     // is stopped (no more compute billed; its disk goes with the fleet).
     for (const QJsonValue& v : std::as_const(value))
-        machinesLeft.remove(machineOf(v));
-    for (const QString& machine : std::as_const(machinesLeft))
-        power.insert(
-            machine,
-            QJsonObject { { QStringLiteral("instance_id"), QStringLiteral("${data.aws_instance.%1.id}").arg(machine) },
-                          { QStringLiteral("state"), QStringLiteral("stopped") } });
+        machinesLeft.remove(machineOf(v).key);
+    for (auto it = machinesLeft.cbegin(); it != machinesLeft.cend(); ++it)
+        power.insert(it.key(),
+                     QJsonObject { { QStringLiteral("instance_id"), it.value() },
+                                   { QStringLiteral("state"), QStringLiteral("stopped") } });
     if (instances.isEmpty())
         resource.remove(QStringLiteral("aws_instance"));
     else
@@ -473,10 +623,9 @@ QJsonObject withInstanceStates(QJsonObject configuration, const QMap<QString, QS
                                      .toObject();
     for (auto it = states.cbegin(); it != states.cend(); ++it) {
         // The fleet layout: the slug's machine, which its other conditions share.
-        if (const QString machine = machineOf(machines.value(it.key())); !machine.isEmpty()) {
-            power.insert(machine,
-                         QJsonObject { { QStringLiteral("instance_id"),
-                                         QStringLiteral("${data.aws_instance.%1.id}").arg(machine) },
+        if (const Machine machine = machineOf(machines.value(it.key())); !machine.key.isEmpty()) {
+            power.insert(machine.key,
+                         QJsonObject { { QStringLiteral("instance_id"), machine.instanceId },
                                        { QStringLiteral("state"), it.value() } });
             continue;
         }
@@ -507,18 +656,17 @@ QMap<QString, QString> parseInstanceStates(const QByteArray& showJson, bool* ok)
                                      .toObject()
                                      .value(QStringLiteral("resources"))
                                      .toArray();
-    // The fleet layout: each slug's machine state, from the output (its data source, read by the refresh).
-    const QJsonObject machines = doc.object()
-                                     .value(QStringLiteral("values"))
-                                     .toObject()
-                                     .value(QStringLiteral("outputs"))
-                                     .toObject()
-                                     .value(QStringLiteral("instances"))
-                                     .toObject()
-                                     .value(QStringLiteral("value"))
-                                     .toObject();
+    // The fleet layout: each slug's machine state, from the outputs (the lookups, read by the refresh).
+    const QJsonObject outputs
+        = doc.object().value(QStringLiteral("values")).toObject().value(QStringLiteral("outputs")).toObject();
+    const QHash<QString, Seen> seen = fleetSeen(outputs);
+    const QJsonObject machines
+        = outputs.value(QStringLiteral("instances")).toObject().value(QStringLiteral("value")).toObject();
     for (auto it = machines.begin(); it != machines.end(); ++it) {
-        const QString state = it.value().toObject().value(QStringLiteral("state")).toString();
+        const QJsonObject o = it.value().toObject();
+        const QString state = o.contains(QStringLiteral("state"))
+            ? o.value(QStringLiteral("state")).toString()
+            : seen.value(o.value(QStringLiteral("id")).toString()).state;
         if (!state.isEmpty())
             out.insert(it.key(), state);
     }
@@ -536,6 +684,29 @@ QMap<QString, QString> parseInstanceStates(const QByteArray& showJson, bool* ok)
     return out;
 }
 
+namespace {
+
+// Each deployment has a Terraform folder of its own, whose `terraform init` would fetch the aws provider (some
+// 100 MB) again: terraform's plugin cache keeps it once per user (an installation from a filesystem mirror is
+// linked, not copied). Empty when the user chose a cache (TF_PLUGIN_CACHE_DIR, or plugin_cache_dir in the CLI
+// configuration, which the variable would override) or none can be made.
+QString pluginCache()
+{
+    if (qEnvironmentVariableIsSet("TF_PLUGIN_CACHE_DIR"))
+        return {};
+    const QString cliConfig = qEnvironmentVariableIsSet("TF_CLI_CONFIG_FILE")
+        ? qEnvironmentVariable("TF_CLI_CONFIG_FILE")
+        : QDir::homePath() + QStringLiteral("/.terraformrc");
+    QFile config(cliConfig);
+    if (config.open(QIODevice::ReadOnly) && config.readAll().contains("plugin_cache_dir"))
+        return {};
+    const QString cache
+        = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/terraform-plugins");
+    return QDir().mkpath(cache) ? cache : QString();
+}
+
+} // namespace
+
 Command command(const QString& dir, const QStringList& args, const QMap<QString, QString>& env)
 {
     Command c;
@@ -544,6 +715,8 @@ Command command(const QString& dir, const QStringList& args, const QMap<QString,
     c.workingDirectory = dir;
     c.environment = env;
     c.environment.insert(QStringLiteral("TF_IN_AUTOMATION"), QStringLiteral("1"));
+    if (const QString cache = pluginCache(); !cache.isEmpty())
+        c.environment.insert(QStringLiteral("TF_PLUGIN_CACHE_DIR"), cache);
     for (auto it = env.cbegin(); it != env.cend(); ++it) {
         if (it.key().startsWith(QLatin1String("AWS_")) && it.key() != QLatin1String("AWS_REGION"))
             c.secretEnvironment << it.key();
@@ -609,22 +782,27 @@ QString errorText(const CommandOutcome& outcome)
         + errors.join(QStringLiteral("; "));
 }
 
-ResultOf<QList<Instance>> parseOutput(const QByteArray& json, bool addressless)
+ResultOf<QList<Instance>> parseOutput(const QByteArray& json, bool addressless, const QJsonObject& configuration)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (!doc.isObject())
         return Result::failed(
             QStringLiteral("terraform output -json printed no JSON object (%1)").arg(parseError.errorString()));
-    const QJsonObject value
-        = doc.object().value(QStringLiteral("instances")).toObject().value(QStringLiteral("value")).toObject();
+    const QJsonObject instances = configuration.isEmpty()
+        ? doc.object().value(QStringLiteral("instances")).toObject()
+        : configuration.value(QStringLiteral("output")).toObject().value(QStringLiteral("instances")).toObject();
+    const QJsonObject value = instances.value(QStringLiteral("value")).toObject();
+    const QHash<QString, Seen> seen = fleetSeen(doc.object());
     QList<Instance> out;
     for (auto it = value.begin(); it != value.end(); ++it) {
         const QJsonObject o = it.value().toObject();
         Instance i;
         i.slug = it.key();
         i.id = o.value(QStringLiteral("id")).toString();
-        i.address = o.value(QStringLiteral("public_ip")).toString();
+        // The fleet layout: its machine's address, as the lookup of the running machines saw it.
+        i.address = o.contains(QStringLiteral("public_ip")) ? o.value(QStringLiteral("public_ip")).toString()
+                                                            : seen.value(i.id).address;
         i.port = o.value(QStringLiteral("ssh_port")).toInt(22);
         if (i.address.isEmpty() && addressless)
             continue;

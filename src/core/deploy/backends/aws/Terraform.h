@@ -76,9 +76,10 @@ QList<QStringList> spread(const DeploymentState& state, int machines);
 // The instance ids the fleet launched (output fleet_instances of `terraform output -json`), in its order;
 // nullopt and *error when that is no JSON. Fewer than asked for: EC2 had no capacity for the others.
 ResultOf<QStringList> parseFleetOutput(const QByteArray& json);
-// The fleet configuration with a machine per launched instance (data.aws_instance.mK, by its id) and the
-// output "instances" of each condition slug (id, public_ip, state of its machine), as parseOutput reads it;
-// machine k runs slugsPerMachine[k]. Ids that are no EC2 instance id are left out.
+// The fleet configuration with the output "instances" of each condition slug: its machine's instance id (as the
+// launch gave it) and number; machine k runs slugsPerMachine[k]. parseOutput and parseInstanceStates find each
+// machine's address and state in the output fleet_machines (the lookups of the fleet's machines, one per group
+// of states, read with the launch and at each refresh). Ids that are no EC2 instance id are left out.
 QJsonObject withMachines(QJsonObject configuration, const QStringList& instanceIds,
                          const QList<QStringList>& slugsPerMachine);
 // A configuration without the instances (and outputs) of these condition slugs; apply it to destroy just them.
@@ -104,8 +105,10 @@ QString amiLookupProblem(const QString& terraformText);
 // The outcome's own errorText() when terraform printed no error.
 QString errorText(const CommandOutcome& outcome);
 // An instance without a public address (a stopped one has none) is an error, unless addressless is true:
-// then it is left out.
-ResultOf<QList<Instance>> parseOutput(const QByteArray& json, bool addressless = false);
+// then it is left out. configuration: the fleet layout's configuration saved after its launch (withMachines),
+// whose machines the output of that launch's apply has only after the next refresh; empty: the output's own.
+ResultOf<QList<Instance>> parseOutput(const QByteArray& json, bool addressless = false,
+                                      const QJsonObject& configuration = {});
 
 QString installHint();
 // A Terraform resource name for a condition slug (letters, digits, '_' and '-', starting with a letter).
