@@ -46,19 +46,19 @@ MachinePrice AwsBackend::machinePriceAt(const QString& region, const QString& in
 
 MachinePrice AwsBackend::machinePriceFor(const Parameters& parameters)
 {
-    AwsParameters::Machine machine;
-    if (const Result resolved = AwsParameters::resolve(parameters, Settings(), &machine); !resolved) {
+    const ResultOf<AwsParameters::Machine> machine = AwsParameters::resolve(parameters, Settings());
+    if (!machine) {
         MachinePrice unknown; // a stored default of the wrong format: no region or type to go on
-        unknown.note = resolved.message();
+        unknown.note = machine.message();
         return unknown;
     }
-    return machinePriceAt(machine.region, machine.instanceType);
+    return machinePriceAt(machine->region, machine->instanceType);
 }
 
 void AwsBackend::describeMachines(DeployPlan* plan) const
 {
-    AwsParameters::Machine machine;
-    AwsParameters::resolve(m_context.experiment.parameters(), Settings(), &machine);
+    const AwsParameters::Machine machine
+        = AwsParameters::resolve(m_context.experiment.parameters(), Settings()).valueOr(AwsParameters::Machine());
     const AwsPrices::Price price = AwsPrices().price(machine.region, machine.instanceType);
     plan->instanceType = machine.instanceType;
     plan->region = machine.region;
@@ -72,11 +72,9 @@ QString AwsBackend::terraformDir() const
     // Outside the project: Terraform runs only in a folder this user's Logistician made and wrote,
     // the index entry's (named as the entry is: after the deployed experiment, which a later edit
     // of experiment_name does not change).
-    DeploymentState deployed;
     // Only a name (checked by the state rules) picking a folder of this user's index for this state folder.
-    const QString name = DeploymentState::load(m_context.stateDir, &deployed, DeploymentState::Trust::Own).isOk()
-        ? deployed.experiment
-        : m_context.experiment.parameters().experimentName();
+    const ResultOf<DeploymentState> deployed = DeploymentState::load(m_context.stateDir, DeploymentState::Trust::Own);
+    const QString name = deployed ? deployed->experiment : m_context.experiment.parameters().experimentName();
     return DeploymentIndex().terraformDir(m_context.stateDir, name);
 }
 
@@ -175,10 +173,8 @@ Result AwsBackend::check(const DeployOptions& options) const
                                                "if you mean it")
                                     .arg(cidr)
                                     .arg(range.prefix));
-    AwsParameters::Machine machine;
-    if (const Result resolved = AwsParameters::resolve(m_context.experiment.parameters(), Settings(), &machine);
-        !resolved)
-        return resolved;
+    if (const auto resolved = AwsParameters::resolve(m_context.experiment.parameters(), Settings()); !resolved)
+        return resolved.error();
     if (!QFileInfo::exists(m_context.keyPath + QStringLiteral(".pub")))
         return Result::badInput(
             QStringLiteral("no SSH public key at %1.pub; run `logistician setup` first").arg(m_context.keyPath));
@@ -198,8 +194,7 @@ QStringList AwsBackend::warnings(const DeployOptions& options) const
 QString AwsBackend::planSummary(int conditionCount, const DeployOptions& options) const
 {
     const Parameters& p = m_context.experiment.parameters();
-    AwsParameters::Machine machine;
-    AwsParameters::resolve(p, Settings(), &machine);
+    const AwsParameters::Machine machine = AwsParameters::resolve(p, Settings()).valueOr(AwsParameters::Machine());
     const AwsPrices::Price price = AwsPrices().price(machine.region, machine.instanceType);
     const int machines = machineCount(conditionCount);
     const QString cost = !price.known() ? QStringLiteral("unknown (%1)").arg(price.note)
@@ -314,12 +309,13 @@ QString loginUser(const Parameters& p)
 
 } // namespace
 
-Result AwsBackend::configuration(const DeploymentState& state, const DeployOptions& options, QJsonObject* config) const
+ResultOf<QJsonObject> AwsBackend::configuration(const DeploymentState& state, const DeployOptions& options) const
 {
     const Parameters& p = m_context.experiment.parameters();
-    AwsParameters::Machine machine;
-    if (const Result resolved = AwsParameters::resolve(p, Settings(), &machine); !resolved)
-        return resolved;
+    const ResultOf<AwsParameters::Machine> resolved = AwsParameters::resolve(p, Settings());
+    if (!resolved)
+        return resolved.error();
+    const AwsParameters::Machine& machine = *resolved;
     QFile templateFile(AppPaths::templatesDir() + QStringLiteral("/bootstrap/user-data.sh"));
     if (!templateFile.open(QIODevice::ReadOnly))
         return Result::failed(QStringLiteral("%1: cannot read the instance bootstrap").arg(templateFile.fileName()));
@@ -346,9 +342,9 @@ Result AwsBackend::configuration(const DeploymentState& state, const DeployOptio
                                     .arg(m_context.experiment.parametersPath(), settings.user));
     settings.userData = *userData;
     settings.instanceProfile = AwsStore::instanceProfile(p);
-    *config = Terraform::configuration(p.experimentName(), state, settings);
-    AwsStore::addMachineAccess(config, p);
-    return Result::ok();
+    QJsonObject config = Terraform::configuration(p.experimentName(), state, settings);
+    AwsStore::addMachineAccess(&config, p);
+    return config;
 }
 
 void AwsBackend::provision(DeploymentState* state, const DeployOptions& options, Done done)
@@ -366,11 +362,12 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
             });
         return;
     }
-    QJsonObject config;
-    if (const Result made = configuration(*state, options, &config); !made) {
-        done(made);
+    const ResultOf<QJsonObject> made = configuration(*state, options);
+    if (!made) {
+        done(made.error());
         return;
     }
+    const QJsonObject& config = *made;
     const QString user = loginUser(m_context.experiment.parameters());
 
     QDir().mkpath(terraformDir());
@@ -468,42 +465,42 @@ void AwsBackend::launchedMachines(DeploymentState* state, const QMap<QString, QS
 {
     // The fleet launched what EC2 could give: its instance ids, in its order. Each becomes a machine that runs
     // its share of the conditions, at the address the apply's lookup of the fleet's machines read.
-    runTerraform({ QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
-                 [this, state, user, done](int code, const QByteArray& out, const QString& message) {
-                     if (code != 0) {
-                         done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
-                         return;
-                     }
-                     const auto ids = Terraform::parseFleetOutput(out);
-                     if (!ids) {
-                         done(Result::failed(QStringLiteral("terraform output failed: %1").arg(ids.message())));
-                         return;
-                     }
-                     const QList<QStringList> machines
-                         = Terraform::spread(*state, m_context.experiment.parameters().awsMachines());
-                     AwsParameters::Machine machine;
-                     AwsParameters::resolve(m_context.experiment.parameters(), Settings(), &machine);
-                     for (const QString& said : markUnlaunched(state, machines, static_cast<int>(ids->size()), machine))
-                         Q_EMIT progress(said);
-                     const QString path = terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName);
-                     QFile in(path);
-                     const QJsonDocument doc
-                         = in.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(in.readAll()) : QJsonDocument();
-                     const QJsonObject pinned = Terraform::withMachines(doc.object(), *ids, machines);
-                     QSaveFile file(path);
-                     if (!doc.isObject() || !file.open(QIODevice::WriteOnly)
-                         || file.write(QJsonDocument(pinned).toJson()) < 0 || !file.commit()) {
-                         done(Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, file.errorString())));
-                         return;
-                     }
-                     Q_EMIT progress(
-                         QStringLiteral("%1 machine(s) launched for %2 condition(s)")
-                             .arg(ids->size())
-                             .arg(std::accumulate(machines.cbegin(), machines.cend(), 0,
-                                                  [](int n, const QStringList& m) { return n + int(m.size()); })));
-                     // The same apply looked the machines up (their addresses): nothing more to apply.
-                     adopt(state, out, user, done, pinned);
-                 });
+    runTerraform(
+        { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
+        [this, state, user, done](int code, const QByteArray& out, const QString& message) {
+            if (code != 0) {
+                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
+                return;
+            }
+            const auto ids = Terraform::parseFleetOutput(out);
+            if (!ids) {
+                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(ids.message())));
+                return;
+            }
+            const QList<QStringList> machines
+                = Terraform::spread(*state, m_context.experiment.parameters().awsMachines());
+            const AwsParameters::Machine machine = AwsParameters::resolve(m_context.experiment.parameters(), Settings())
+                                                       .valueOr(AwsParameters::Machine());
+            for (const QString& said : markUnlaunched(state, machines, static_cast<int>(ids->size()), machine))
+                Q_EMIT progress(said);
+            const QString path = terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName);
+            QFile in(path);
+            const QJsonDocument doc
+                = in.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(in.readAll()) : QJsonDocument();
+            const QJsonObject pinned = Terraform::withMachines(doc.object(), *ids, machines);
+            QSaveFile file(path);
+            if (!doc.isObject() || !file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(pinned).toJson()) < 0
+                || !file.commit()) {
+                done(Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, file.errorString())));
+                return;
+            }
+            Q_EMIT progress(QStringLiteral("%1 machine(s) launched for %2 condition(s)")
+                                .arg(ids->size())
+                                .arg(std::accumulate(machines.cbegin(), machines.cend(), 0,
+                                                     [](int n, const QStringList& m) { return n + int(m.size()); })));
+            // The same apply looked the machines up (their addresses): nothing more to apply.
+            adopt(state, out, user, done, pinned);
+        });
 }
 
 void AwsBackend::releaseConditions(DeploymentState* state, const QList<int>& positions, Done done)
