@@ -198,8 +198,10 @@ int TerminateVerb::execute(const QStringList& arguments)
     QString message = terminated.message;
     int code = terminated.code;
     if (code == 0 && parser.isSet(deleteStoreOption)) {
-        if (const Result deleted = deleteStore(deployment.experiment().parameters(), s.backend, parser.isSet(yes));
-            !deleted) {
+        const Result deleted = deleteStore(deployment.experiment().parameters(), s.backend, parser.isSet(yes));
+        if (deleted) {
+            deployment.markStoreDeleted(); // its storage ends here (the cost to date)
+        } else {
             message = deleted.message();
             if (!message.isEmpty())
                 Console::error(message);

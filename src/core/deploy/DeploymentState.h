@@ -111,6 +111,9 @@ public:
         // aws: why it got no machine (a fleet launched fewer machines than asked for); it stays queued, not
         // started. Empty otherwise.
         QString launchProblem;
+        // With a results store: the bytes of its objects there (its folder and upload markers), as the last sync
+        // listed them; 0 before. What its storage costs (SweepSummary).
+        qint64 storeBytes = 0;
         bool isFinished() const { return phase == Phase::Succeeded || phase == Phase::Failed; }
         // Finished, and its results synced since.
         bool resultsSafe() const;
@@ -127,6 +130,7 @@ public:
     bool provisionStarted = false; // aws: terraform apply was started (destroy needed)
     bool terminated = false;
     QStringList jobs; // slurm: the job IDs submitted (the array, then each rerun)
+    QDateTime storeDeletedAt; // terminate --delete-store deleted the results store's objects: storage ends here
     QList<Host> hosts;
     QList<Condition> conditions;
 

@@ -197,6 +197,7 @@ void syncOne(DeployContext& ctx, int i, const SyncOptions& options, std::shared_
                         return;
                     }
                     const QString dataPrefix = prefix + QStringLiteral("data/");
+                    ctx.state.conditions[i].storeBytes = ResultsStore::bytesOf(*objects); // its storage's cost
                     const DeploymentState::Condition& c = ctx.state.conditions.at(i);
                     bool uploaded = false;
                     bool hasData = false;

@@ -55,6 +55,20 @@ MachinePrice AwsBackend::machinePriceFor(const Parameters& parameters)
     return machinePriceAt(machine.region, machine.instanceType);
 }
 
+MachinePrice AwsBackend::storagePriceFor(const Parameters& parameters)
+{
+    static const AwsPrices prices; // the installed table, read once
+    AwsParameters::Machine machine;
+    if (const Result resolved = AwsParameters::resolve(parameters, Settings(), &machine); !resolved) {
+        MachinePrice unknown;
+        unknown.note = resolved.message();
+        return unknown;
+    }
+    MachinePrice price = prices.storage(machine.region);
+    price.place = machine.region;
+    return price;
+}
+
 void AwsBackend::describeMachines(DeployPlan* plan) const
 {
     AwsParameters::Machine machine;
