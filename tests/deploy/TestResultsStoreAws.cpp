@@ -486,16 +486,18 @@ void TestResultsStoreAws::spotMachineTakenBackLosesOnlyTheRunningAttempt()
     QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("state")).toString(),
              QStringLiteral("preempted"));
     QVERIFY(!DeployTestKit::condition(status, 3).value(QStringLiteral("synced")).toBool());
-    const CliResult logs = m_kit->cli(project, { QStringLiteral("logs"), QStringLiteral("3") });
+    // (logs takes [EXPERIMENT_DIR] CONDITION: the folder first.)
+    auto logsOf3 = [&](const QStringList& options) {
+        return CliProcess::run(QStringList { QStringLiteral("logs") } + options
+                                   + QStringList { project.experimentDir(), QStringLiteral("3") },
+                               project.root(), m_kit->env(), QByteArray());
+    };
+    const CliResult logs = logsOf3({});
     QVERIFY2(logs.exitCode == 0, qPrintable(logs.err));
     QCOMPARE(logs.out, QStringLiteral("<--n>\n<3>\n<--sleep>\n<900>\n"));
     QVERIFY2(logs.err.contains(QStringLiteral("%1: partial log (preempted before it ended)").arg(slug[3])),
              qPrintable(logs.err));
-    const QJsonObject logsJson
-        = QJsonDocument::fromJson(
-              m_kit->cli(project, { QStringLiteral("logs"), QStringLiteral("--json"), QStringLiteral("3") })
-                  .out.toUtf8())
-              .object();
+    const QJsonObject logsJson = QJsonDocument::fromJson(logsOf3({ QStringLiteral("--json") }).out.toUtf8()).object();
     QVERIFY2(logsJson.value(QStringLiteral("partial")).toBool(), qPrintable(QJsonDocument(logsJson).toJson()));
     QCOMPARE(logsJson.value(QStringLiteral("lines")).toArray().size(), 4);
 
