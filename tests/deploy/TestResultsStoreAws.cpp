@@ -15,6 +15,7 @@
 #include "DeployTestKit.h"
 #include "Ec2Emulator.h"
 #include "RealTerraform.h"
+#include "TestShards.h"
 #include "deploy/DeploymentState.h"
 
 #include <QDir>
@@ -561,5 +562,5 @@ void TestResultsStoreAws::spotMachineTakenBackLosesOnlyTheRunningAttempt()
     QVERIFY2(deleted.exitCode == 0, qPrintable(deleted.err));
 }
 
-QTEST_GUILESS_MAIN(TestResultsStoreAws)
+LOGISTICIAN_SHARDED_GUILESS_MAIN(TestResultsStoreAws)
 #include "TestResultsStoreAws.moc"
