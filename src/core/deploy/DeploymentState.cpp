@@ -211,6 +211,40 @@ bool DeploymentState::stillGoing() const
     return false;
 }
 
+// One condition's entry; the backend's and the store's keys only where they have a value.
+QJsonObject DeploymentState::conditionJson(const Condition& c)
+{
+    QJsonObject o {
+        { QStringLiteral("index"), c.index },
+        { QStringLiteral("condition"), c.text },
+        { QStringLiteral("arguments"), QJsonArray::fromStringList(c.arguments) },
+        { QStringLiteral("slug"), c.slug },
+        { QStringLiteral("host"), c.host },
+        { QStringLiteral("phase"), phaseName(c.phase) },
+        { QStringLiteral("last_run_phase"), phaseName(c.lastRunPhase) },
+        { QStringLiteral("exit_code"), c.exitCode },
+        { QStringLiteral("started_at"), isoTime(c.startedAt) },
+        { QStringLiteral("finished_at"), isoTime(c.finishedAt) },
+        { QStringLiteral("synced_at"), isoTime(c.syncedAt) },
+        { QStringLiteral("attempt"), c.attempt },
+        { QStringLiteral("last_attempt"), c.lastAttempt },
+        { QStringLiteral("terminated"), c.terminated },
+    };
+    // slurm: the scheduler's view of each task, only where there is one.
+    if (!c.job.isEmpty())
+        o.insert(QStringLiteral("slurm"),
+                 QJsonObject { { QStringLiteral("job"), c.job },
+                               { QStringLiteral("state"), c.schedulerState },
+                               { QStringLiteral("reason"), c.schedulerReason } });
+    if (!c.uploadedKey.isEmpty())
+        o.insert(QStringLiteral("uploaded_key"), c.uploadedKey);
+    if (c.storeBytes > 0)
+        o.insert(QStringLiteral("store_bytes"), static_cast<double>(c.storeBytes));
+    if (!c.launchProblem.isEmpty())
+        o.insert(QStringLiteral("launch_problem"), c.launchProblem);
+    return o;
+}
+
 QJsonObject DeploymentState::toJson() const
 {
     QJsonArray hostArray;
@@ -225,57 +259,8 @@ QJsonObject DeploymentState::toJson() const
                                        { QStringLiteral("unreachable_since"), isoTime(h.unreachableSince) } });
     }
     QJsonArray conditionArray;
-    for (const Condition& c : conditions) {
-        conditionArray.append(QJsonObject {
-            { QStringLiteral("index"), c.index },
-            { QStringLiteral("condition"), c.text },
-            { QStringLiteral("arguments"), QJsonArray::fromStringList(c.arguments) },
-            { QStringLiteral("slug"), c.slug },
-            { QStringLiteral("host"), c.host },
-            { QStringLiteral("phase"), phaseName(c.phase) },
-            { QStringLiteral("last_run_phase"), phaseName(c.lastRunPhase) },
-            { QStringLiteral("exit_code"), c.exitCode },
-            { QStringLiteral("started_at"), isoTime(c.startedAt) },
-            { QStringLiteral("finished_at"), isoTime(c.finishedAt) },
-            { QStringLiteral("synced_at"), isoTime(c.syncedAt) },
-            { QStringLiteral("attempt"), c.attempt },
-            { QStringLiteral("last_attempt"), c.lastAttempt },
-            { QStringLiteral("terminated"), c.terminated },
-        });
-    }
-    // slurm: the scheduler's view of each task, only where there is one.
-    for (int i = 0; i < conditions.size(); ++i) {
-        const Condition& c = conditions.at(i);
-        if (c.job.isEmpty())
-            continue;
-        QJsonObject o = conditionArray.at(i).toObject();
-        o.insert(QStringLiteral("slurm"),
-                 QJsonObject { { QStringLiteral("job"), c.job },
-                               { QStringLiteral("state"), c.schedulerState },
-                               { QStringLiteral("reason"), c.schedulerReason } });
-        conditionArray.replace(i, o);
-    }
-    for (int i = 0; i < conditions.size(); ++i) {
-        if (conditions.at(i).uploadedKey.isEmpty())
-            continue;
-        QJsonObject o = conditionArray.at(i).toObject();
-        o.insert(QStringLiteral("uploaded_key"), conditions.at(i).uploadedKey);
-        conditionArray.replace(i, o);
-    }
-    for (int i = 0; i < conditions.size(); ++i) {
-        if (conditions.at(i).storeBytes <= 0)
-            continue;
-        QJsonObject o = conditionArray.at(i).toObject();
-        o.insert(QStringLiteral("store_bytes"), static_cast<double>(conditions.at(i).storeBytes));
-        conditionArray.replace(i, o);
-    }
-    for (int i = 0; i < conditions.size(); ++i) {
-        if (conditions.at(i).launchProblem.isEmpty())
-            continue;
-        QJsonObject o = conditionArray.at(i).toObject();
-        o.insert(QStringLiteral("launch_problem"), conditions.at(i).launchProblem);
-        conditionArray.replace(i, o);
-    }
+    for (const Condition& c : conditions)
+        conditionArray.append(conditionJson(c));
     QJsonObject top {
         { QStringLiteral("format"), 1 },
         { QStringLiteral("experiment"), experiment },

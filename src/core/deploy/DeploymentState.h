@@ -165,6 +165,7 @@ public:
     bool stillGoing() const;
 
     QJsonObject toJson() const;
+    static QJsonObject conditionJson(const Condition& c);
     static DeploymentState fromJson(const QJsonObject& json);
 
     // stateDir/deployment.json, written atomically, and sealed (StateSeal) as this user's.

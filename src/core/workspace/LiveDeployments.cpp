@@ -37,6 +37,20 @@ void applyContainers(DeploymentState* state, const QList<LabelledContainers::Fou
     }
 }
 
+// With a results store holding its results: what storing them costs (its parameters.json, as the index keeps it,
+// names the store and the region).
+MachinePrice storagePrice(const DeploymentState& state, const DeploymentIndex::Entry& e)
+{
+    const bool stored = std::any_of(state.conditions.cbegin(), state.conditions.cend(),
+                                    [](const DeploymentState::Condition& c) { return c.storeBytes > 0; });
+    if (!stored || e.parametersCopy().isEmpty())
+        return MachinePrice();
+    const auto parameters = Parameters::load(e.parametersCopy());
+    return parameters.isOk() && ResultsStore::of(*parameters)
+        ? BackendRegistry::storagePrice(state.backend, *parameters)
+        : MachinePrice();
+}
+
 } // namespace
 
 QList<Row> gather(bool all, QStringList* refused, QList<LabelledContainers::HostScan>* unreachable)
@@ -72,18 +86,6 @@ QList<Row> gather(bool all, QStringList* refused, QList<LabelledContainers::Host
             }
         }
         return found;
-    };
-    // With a results store holding its results: what storing them costs (its parameters.json, as the index keeps
-    // it, names the store and the region).
-    auto storagePrice = [](const DeploymentState& state, const DeploymentIndex::Entry& e) {
-        const bool stored = std::any_of(state.conditions.cbegin(), state.conditions.cend(),
-                                        [](const DeploymentState::Condition& c) { return c.storeBytes > 0; });
-        if (!stored || e.parametersCopy().isEmpty())
-            return MachinePrice();
-        const auto parameters = Parameters::load(e.parametersCopy());
-        return parameters.isOk() && ResultsStore::of(*parameters)
-            ? BackendRegistry::storagePrice(state.backend, *parameters)
-            : MachinePrice();
     };
     for (const DeploymentIndex::Entry& e : index.entries()) {
         Row l;
