@@ -268,34 +268,48 @@ namespace {
 
 // An instant fleet launches what EC2 has now and reports the rest as errors (no capacity, mostly); the provider
 // keeps those errors to itself, so what is known is which machines got no instance: their conditions say so
-// (launchProblem) and have no host. What to tell the user, one line per machine not launched.
-QStringList markUnlaunched(DeploymentState* state, const QList<QStringList>& machines, int launched,
-                           const AwsParameters::Machine& machine)
+// (launchProblem) and have no host. What to tell the user, one line per machine not launched (notLaunched: machine
+// index -> why).
+QStringList markUnlaunched(DeploymentState* state, const QList<QStringList>& machines,
+                           const QMap<int, QString>& notLaunched)
 {
     QStringList said;
-    for (int k = launched; k < machines.size(); ++k) {
-        const QString why = QStringLiteral("machine %1 of %2 was not launched: EC2 gave the fleet %3 of the %2 %4%5 "
-                                           "instance(s) it asked for (no capacity for the others now); terminate, then "
-                                           "deploy again (or another aws_instance_type or aws_region)")
-                                .arg(k + 1)
-                                .arg(machines.size())
-                                .arg(launched)
-                                .arg(machine.instanceType, machine.spot ? QStringLiteral(" spot") : QString());
-        said << QStringLiteral("%1; not started: %2").arg(why, machines.at(k).join(QStringLiteral(", ")));
+    for (int k = 0; k < machines.size(); ++k) {
+        const QString why = notLaunched.value(k);
+        if (!why.isEmpty())
+            said << QStringLiteral("%1; not started: %2").arg(why, machines.at(k).join(QStringLiteral(", ")));
         for (DeploymentState::Condition& c : state->conditions) {
-            if (machines.at(k).contains(c.slug)) {
-                c.launchProblem = why;
+            if (!machines.at(k).contains(c.slug))
+                continue;
+            c.launchProblem = why;
+            if (!why.isEmpty())
                 c.host.clear();
-            }
-        }
-    }
-    for (int k = 0; k < std::min(launched, static_cast<int>(machines.size())); ++k) {
-        for (DeploymentState::Condition& c : state->conditions) {
-            if (machines.at(k).contains(c.slug))
-                c.launchProblem.clear();
         }
     }
     return said;
+}
+
+// Why machine k (0-based) of the fleet's machines is not launched: the fleet gave `launched` of them.
+QString fleetShort(int k, int machines, int launched, const AwsParameters::Machine& machine)
+{
+    return QStringLiteral("machine %1 of %2 was not launched: EC2 gave the fleet %3 of the %2 %4%5 instance(s) it "
+                          "asked for (no capacity for the others now); `logistician deploy` again launches it when "
+                          "EC2 has room (or terminate, then another aws_instance_type or aws_region)")
+        .arg(k + 1)
+        .arg(machines)
+        .arg(launched)
+        .arg(machine.instanceType, machine.spot ? QStringLiteral(" spot") : QString());
+}
+
+// A condition of this machine waits to be handed over (a deploy's, a retry's): the machine is needed.
+bool awaited(const DeploymentState& state, const QStringList& slugs)
+{
+    for (const DeploymentState::Condition& c : state.conditions) {
+        if (slugs.contains(c.slug) && !c.isTerminated()
+            && (c.phase == DeploymentState::Phase::Queued || c.phase == DeploymentState::Phase::Provisioning))
+            return true;
+    }
+    return false;
 }
 
 // GPUs asked for (gpus, or the original's nvidia-docker): a GPU-ready image unless aws_ami names one.
@@ -346,6 +360,7 @@ Result AwsBackend::configuration(const DeploymentState& state, const DeployOptio
                                     .arg(m_context.experiment.parametersPath(), settings.user));
     settings.userData = *userData;
     settings.instanceProfile = AwsStore::instanceProfile(p);
+    settings.ownMachines = m_ownMachines;
     *config = Terraform::configuration(p.experimentName(), state, settings);
     AwsStore::addMachineAccess(config, p);
     return Result::ok();
@@ -366,11 +381,27 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
             });
         return;
     }
+    // The fleet layout: the machines as the configuration applied before has them (read back from the fleet, or
+    // of their own), so this apply refreshes what EC2 says of them (launchedMachines).
+    const int fleetSize = m_context.experiment.parameters().awsMachines() > 0
+        ? static_cast<int>(Terraform::spread(*state, m_context.experiment.parameters().awsMachines()).size())
+        : 0;
+    QFile applied(terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName));
+    const QJsonObject before = fleetSize > 0 && applied.open(QIODevice::ReadOnly)
+        ? QJsonDocument::fromJson(applied.readAll()).object()
+        : QJsonObject();
+    const bool firstLaunch
+        = !before.value(QStringLiteral("resource")).toObject().contains(QStringLiteral("aws_ec2_fleet"));
+    const Terraform::FleetMachines known = Terraform::fleetMachines(before, fleetSize);
+    m_ownMachines = known.own;
     QJsonObject config;
     if (const Result made = configuration(*state, options, &config); !made) {
         done(made);
         return;
     }
+    if (fleetSize > 0)
+        config = Terraform::withMachines(config, known.ids,
+                                         Terraform::spread(*state, m_context.experiment.parameters().awsMachines()));
     const QString user = loginUser(m_context.experiment.parameters());
 
     QDir().mkpath(terraformDir());
@@ -380,14 +411,15 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
         return;
     }
 
-    withCredentials([this, state, done, user](const QMap<QString, QString>& env, const QString& error) {
+    withCredentials([this, state, options, done, user, firstLaunch](const QMap<QString, QString>& env,
+                                                                    const QString& error) {
         if (!error.isEmpty()) {
             done(Result::badInput(error));
             return;
         }
         runTerraform(
             { QStringLiteral("init"), QStringLiteral("-input=false"), QStringLiteral("-no-color") }, env,
-            [this, state, done, env, user](int code, const QByteArray&, const QString& message) {
+            [this, state, options, done, env, user, firstLaunch](int code, const QByteArray&, const QString& message) {
                 if (code != 0) {
                     done(Result::failed(QStringLiteral("terraform init failed: %1").arg(message)));
                     return;
@@ -397,7 +429,9 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
                 runTerraform(
                     { QStringLiteral("apply"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
                       QStringLiteral("-no-color") },
-                    env, [this, state, done, env, user](int code, const QByteArray&, const QString& message) {
+                    env,
+                    [this, state, options, done, env, user, firstLaunch](int code, const QByteArray&,
+                                                                         const QString& message) {
                         if (code != 0) {
                             done(Result::failed(
                                 QStringLiteral("terraform apply failed: %1; `logistician terminate` removes "
@@ -406,7 +440,7 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
                             return;
                         }
                         if (m_context.experiment.parameters().awsMachines() > 0) {
-                            launchedMachines(state, env, user, done);
+                            launchedMachines(state, options, env, user, firstLaunch, done);
                             return;
                         }
                         runTerraform(
@@ -454,73 +488,150 @@ void AwsBackend::adopt(DeploymentState* state, const QByteArray& out, const QStr
             forgetHostKeys({ host });
         }
         for (DeploymentState::Condition& c : state->conditions) {
-            if (c.slug == i.slug)
-                c.host = address;
+            if (c.slug != i.slug)
+                continue;
+            // The fleet layout: of a lost machine's conditions, those to hand over (queued again) go to the
+            // machine in its place; the others stay with it (an ended one's run and results were there).
+            const DeploymentState::Host* before = state->host(c.host);
+            if (before && before->id != i.id && c.phase != DeploymentState::Phase::Queued
+                && c.phase != DeploymentState::Phase::Provisioning)
+                continue;
+            c.host = address;
         }
     }
     state->provisioned = true;
     done(Result::ok());
 }
 
-void AwsBackend::launchedMachines(DeploymentState* state, const QMap<QString, QString>& env, const QString& user,
-                                  Done done)
+void AwsBackend::launchedMachines(DeploymentState* state, const DeployOptions& options,
+                                  const QMap<QString, QString>& env, const QString& user, bool firstLaunch, Done done)
 {
     // The fleet launched what EC2 could give: its instance ids, in its order. Each becomes a machine
     // (data.aws_instance, read by a second apply) that runs its share of the conditions.
     runTerraform(
         { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
-        [this, state, env, user, done](int code, const QByteArray& out, const QString& message) {
+        [this, state, options, env, user, firstLaunch, done](int code, const QByteArray& out, const QString& message) {
             if (code != 0) {
                 done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
                 return;
             }
-            const auto ids = Terraform::parseFleetOutput(out);
-            if (!ids) {
-                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(ids.message())));
+            const auto launched = Terraform::parseFleetOutput(out);
+            if (!launched) {
+                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(launched.message())));
                 return;
             }
             const QList<QStringList> machines
                 = Terraform::spread(*state, m_context.experiment.parameters().awsMachines());
             AwsParameters::Machine machine;
             AwsParameters::resolve(m_context.experiment.parameters(), Settings(), &machine);
-            for (const QString& said : markUnlaunched(state, machines, static_cast<int>(ids->size()), machine))
-                Q_EMIT progress(said);
-            const QString path = terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName);
-            QFile in(path);
-            const QJsonDocument doc
-                = in.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(in.readAll()) : QJsonDocument();
-            QSaveFile file(path);
-            if (!doc.isObject() || !file.open(QIODevice::WriteOnly)
-                || file.write(QJsonDocument(Terraform::withMachines(doc.object(), *ids, machines)).toJson()) < 0
-                || !file.commit()) {
-                done(Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, file.errorString())));
+            QFile in(terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName));
+            const QJsonObject applied
+                = in.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(in.readAll()).object() : QJsonObject();
+            QStringList ids = Terraform::fleetMachines(applied, static_cast<int>(machines.size())).ids;
+            // What EC2 says now of the machines read back before (this apply refreshed them).
+            const QMap<int, QString> states = Terraform::machineStates(out);
+            QList<int> added;
+            QMap<int, QString> notLaunched;
+            for (int k = 0; k < machines.size(); ++k) {
+                if (m_ownMachines.contains(k + 1))
+                    continue;
+                const QString now = states.value(k + 1);
+                const bool lost = !ids.at(k).isEmpty()
+                    && (now == QLatin1String("terminated") || now == QLatin1String("shutting-down"));
+                if (ids.at(k).isEmpty() && k < launched->size() && !lost) {
+                    ids[k] = launched->at(k);
+                } else if ((lost || ids.at(k).isEmpty()) && !firstLaunch && awaited(*state, machines.at(k))) {
+                    // Not given by the fleet, or lost since: one of its own takes its place.
+                    ids[k].clear();
+                    added << k + 1;
+                    Q_EMIT progress(lost ? QStringLiteral("machine %1 of %2 was lost (EC2 says %3): launching one "
+                                                          "in its place")
+                                               .arg(k + 1)
+                                               .arg(machines.size())
+                                               .arg(now)
+                                         : QStringLiteral("machine %1 of %2 was not launched before: launching it")
+                                               .arg(k + 1)
+                                               .arg(machines.size()));
+                } else if (ids.at(k).isEmpty()) {
+                    notLaunched.insert(
+                        k,
+                        fleetShort(k, static_cast<int>(machines.size()), static_cast<int>(launched->size()), machine));
+                }
+            }
+            m_ownMachines << added;
+            applyMachines(state, options, env, user, ids, added, notLaunched, done);
+        });
+}
+
+void AwsBackend::applyMachines(DeploymentState* state, const DeployOptions& options, const QMap<QString, QString>& env,
+                               const QString& user, const QStringList& ids, const QList<int>& added,
+                               const QMap<int, QString>& notLaunched, Done done)
+{
+    const QList<QStringList> machines = Terraform::spread(*state, m_context.experiment.parameters().awsMachines());
+    QJsonObject config;
+    if (const Result made = configuration(*state, options, &config); !made) {
+        done(made);
+        return;
+    }
+    config = Terraform::withMachines(config, ids, machines);
+    const QString path = terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(config).toJson()) < 0 || !file.commit()) {
+        done(Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, file.errorString())));
+        return;
+    }
+    for (const QString& said : markUnlaunched(state, machines, notLaunched))
+        Q_EMIT progress(said);
+    Q_EMIT progress(QStringLiteral("%1 machine(s) launched for %2 condition(s)")
+                        .arg(machines.size() - notLaunched.size())
+                        .arg(std::accumulate(machines.cbegin(), machines.cend(), 0,
+                                             [](int n, const QStringList& m) { return n + int(m.size()); })));
+    // The second apply reads each machine (its address) and makes those of their own.
+    runTerraform(
+        { QStringLiteral("apply"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
+          QStringLiteral("-no-color") },
+        env,
+        [this, state, options, env, user, ids, added, notLaunched, machines, done](int code, const QByteArray&,
+                                                                                   const QString& message) {
+            if (code != 0) {
+                // A machine of its own that EC2 refused (no capacity, mostly) is left out of the configuration, so
+                // no later apply (a sync's, a terminate's) tries it again; a later deploy does.
+                QMap<int, QString> refused = notLaunched;
+                QList<int> left;
+                for (const int k : added) {
+                    const QString at = QStringLiteral("(aws_instance.m%1)").arg(k);
+                    for (const QString& error : message.split(QStringLiteral("; "))) {
+                        if (error.endsWith(at))
+                            refused.insert(k - 1,
+                                           QStringLiteral("machine %1 of %2 was not launched: %3")
+                                               .arg(k)
+                                               .arg(machines.size())
+                                               .arg(error.chopped(at.size()).trimmed()));
+                    }
+                    if (!refused.contains(k - 1))
+                        left << k;
+                }
+                if (refused.size() == notLaunched.size()) {
+                    done(Result::failed(QStringLiteral("terraform apply failed: %1; `logistician terminate` removes "
+                                                       "what it made")
+                                            .arg(message)));
+                    return;
+                }
+                for (const int k : added) {
+                    if (!left.contains(k))
+                        m_ownMachines.removeAll(k);
+                }
+                applyMachines(state, options, env, user, ids, left, refused, done);
                 return;
             }
-            Q_EMIT progress(QStringLiteral("%1 machine(s) launched for %2 condition(s)")
-                                .arg(ids->size())
-                                .arg(std::accumulate(machines.cbegin(), machines.cend(), 0,
-                                                     [](int n, const QStringList& m) { return n + int(m.size()); })));
-            // The second apply reads each machine (its address); nothing is launched again.
-            runTerraform(
-                { QStringLiteral("apply"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
-                  QStringLiteral("-no-color") },
-                env, [this, state, env, user, done](int code, const QByteArray&, const QString& message) {
-                    if (code != 0) {
-                        done(Result::failed(QStringLiteral("terraform apply failed: %1; `logistician "
-                                                           "terminate` removes what it made")
-                                                .arg(message)));
-                        return;
-                    }
-                    runTerraform(
-                        { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
-                        [this, state, user, done](int code, const QByteArray& out, const QString& message) {
-                            if (code != 0) {
-                                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
-                                return;
-                            }
-                            adopt(state, out, user, done);
-                        });
-                });
+            runTerraform({ QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
+                         [this, state, user, done](int code, const QByteArray& out, const QString& message) {
+                             if (code != 0) {
+                                 done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
+                                 return;
+                             }
+                             adopt(state, out, user, done);
+                         });
         });
 }
 

@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSet>
+#include <algorithm>
 
 namespace Terraform {
 
@@ -56,12 +57,19 @@ QJsonValue escapeAll(const QJsonValue& value)
     return value;
 }
 
-// The fleet layout's machine (data.aws_instance.KEY) an output value of a slug names; empty for another layout.
+// The fleet layout's machine (mK: data.aws_instance.mK, a machine the fleet gave, or aws_instance.mK, one of its
+// own) an output value of a slug names; empty for another layout.
 QString machineOf(const QJsonValue& outputValue)
 {
-    static const QRegularExpression ref(QStringLiteral("^\\$\\{data\\.aws_instance\\.(m[0-9]+)\\.id\\}$"));
+    static const QRegularExpression ref(QStringLiteral("^\\$\\{(?:data\\.)?aws_instance\\.(m[0-9]+)\\.id\\}$"));
     const QRegularExpressionMatch m = ref.match(outputValue.toObject().value(QStringLiteral("id")).toString());
     return m.hasMatch() ? m.captured(1) : QString();
+}
+
+// The instance id of that machine, as Terraform reads it (the configuration is escaped already).
+QString machineIdOf(const QJsonValue& outputValue)
+{
+    return outputValue.toObject().value(QStringLiteral("id")).toString();
 }
 
 // EC2 keeps tag values up to 256 characters.
@@ -268,13 +276,9 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
                                   QStringLiteral("replace_unhealthy_instances"), QStringLiteral("tags") } } } },
                   } } });
     }
-    for (const DeploymentState::Condition& c : state.conditions) {
-        if (s.machines > 0)
-            break;
-        // Terminated on its own: its machine was destroyed, and a resumed deploy must not make it again.
-        if (c.isTerminated())
-            continue;
-        const QString key = resourceName(c.slug);
+    // An instance of its own: a condition's (per-instance layout), or a fleet machine's that the fleet did not give
+    // or lost (ownMachines).
+    const auto instanceWith = [&](const QJsonObject& tags) {
         QJsonObject instance {
             { QStringLiteral("ami"), ami },
             { QStringLiteral("instance_type"), s.instanceType },
@@ -287,24 +291,58 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
             { QStringLiteral("user_data"), s.userData },
             { QStringLiteral("root_block_device"), QJsonArray { rootVolume } },
             { QStringLiteral("metadata_options"), QJsonArray { metadata } },
-            { QStringLiteral("tags"),
-              QJsonObject { { QStringLiteral("Name"), prefix + QLatin1Char('-') + c.slug },
-                            { QStringLiteral("experiment"), experimentName },
-                            { QStringLiteral("condition"), tagValue(c.text) },
-                            { QStringLiteral("condition_slug"), c.slug },
-                            { QStringLiteral("commit"), state.commit },
-                            { QStringLiteral("managed_by"), QStringLiteral("logistician") } } },
+            { QStringLiteral("tags"), tags },
         };
         if (s.spot)
             instance.insert(QStringLiteral("instance_market_options"), QJsonArray { market });
         if (!s.instanceProfile.isEmpty()) // already "${...}": not escaped (see AwsStore)
             instance.insert(QStringLiteral("iam_instance_profile"), reference(s.instanceProfile.mid(2).chopped(1)));
-        instances.insert(key, instance);
+        return instance;
+    };
+    for (const DeploymentState::Condition& c : state.conditions) {
+        if (s.machines > 0)
+            break;
+        // Terminated on its own: its machine was destroyed, and a resumed deploy must not make it again.
+        if (c.isTerminated())
+            continue;
+        const QString key = resourceName(c.slug);
+        instances.insert(key,
+                         instanceWith(QJsonObject { { QStringLiteral("Name"), prefix + QLatin1Char('-') + c.slug },
+                                                    { QStringLiteral("experiment"), experimentName },
+                                                    { QStringLiteral("condition"), tagValue(c.text) },
+                                                    { QStringLiteral("condition_slug"), c.slug },
+                                                    { QStringLiteral("commit"), state.commit },
+                                                    { QStringLiteral("managed_by"), QStringLiteral("logistician") } }));
         outputValue.insert(
             c.slug,
             QJsonObject {
                 { QStringLiteral("id"), reference(QStringLiteral("aws_instance.%1.id").arg(key)) },
                 { QStringLiteral("public_ip"), reference(QStringLiteral("aws_instance.%1.public_ip").arg(key)) } });
+    }
+    // The fleet layout's machines that the fleet did not give (no capacity then) or that were lost (terminated
+    // outside Logistician): a Terraform aws_ec2_fleet never replaces one of its machines, nor can an instant fleet
+    // be asked again, so each gets an aws_instance of its own, m<K>, made as the per-instance layout makes one
+    // (same image, type, volume, metadata options, key, group, user data, spot) and tagged as the fleet's are.
+    // Terraform makes it again at the next apply if it is lost in turn; capacity refused, the apply says so for
+    // that resource (AwsBackend::launchedMachines).
+    const QList<QStringList> perMachine = s.machines > 0 ? spread(state, s.machines) : QList<QStringList>();
+    for (const int k : s.ownMachines) {
+        if (k < 1 || k > perMachine.size())
+            continue;
+        const QString key = QStringLiteral("m%1").arg(k);
+        instances.insert(key,
+                         instanceWith(QJsonObject { { QStringLiteral("Name"), prefix },
+                                                    { QStringLiteral("experiment"), experimentName },
+                                                    { QStringLiteral("commit"), state.commit },
+                                                    { QStringLiteral("managed_by"), QStringLiteral("logistician") } }));
+        for (const QString& slug : perMachine.at(k - 1))
+            outputValue.insert(
+                slug,
+                QJsonObject {
+                    { QStringLiteral("id"), reference(QStringLiteral("aws_instance.%1.id").arg(key)) },
+                    { QStringLiteral("public_ip"), reference(QStringLiteral("aws_instance.%1.public_ip").arg(key)) },
+                    { QStringLiteral("state"), reference(QStringLiteral("aws_instance.%1.instance_state").arg(key)) },
+                    { QStringLiteral("machine"), k } });
     }
     if (!instances.isEmpty())
         resource.insert(QStringLiteral("aws_instance"), instances);
@@ -376,7 +414,9 @@ QJsonObject withMachines(QJsonObject configuration, const QStringList& instanceI
     static const QRegularExpression instanceId(QStringLiteral("^i-[0-9a-f]{8,32}$"));
     QJsonObject data = configuration.value(QStringLiteral("data")).toObject();
     QJsonObject machines;
-    QJsonObject value;
+    // The machines of their own (configuration's ownMachines) keep their outputs.
+    QJsonObject output = configuration.value(QStringLiteral("output")).toObject();
+    QJsonObject value = output.value(QStringLiteral("instances")).toObject().value(QStringLiteral("value")).toObject();
     for (int k = 0; k < std::min(instanceIds.size(), slugsPerMachine.size()); ++k) {
         if (!instanceId.match(instanceIds.at(k)).hasMatch())
             continue;
@@ -394,10 +434,51 @@ QJsonObject withMachines(QJsonObject configuration, const QStringList& instanceI
     if (!machines.isEmpty())
         data.insert(QStringLiteral("aws_instance"), machines);
     configuration.insert(QStringLiteral("data"), data);
-    QJsonObject output = configuration.value(QStringLiteral("output")).toObject();
     output.insert(QStringLiteral("instances"), QJsonObject { { QStringLiteral("value"), value } });
     configuration.insert(QStringLiteral("output"), output);
     return configuration;
+}
+
+FleetMachines fleetMachines(const QJsonObject& configuration, int machines)
+{
+    static const QRegularExpression machineKey(QStringLiteral("^m([0-9]+)$"));
+    FleetMachines out;
+    for (int k = 0; k < machines; ++k)
+        out.ids << QString();
+    const QJsonObject own
+        = configuration.value(QStringLiteral("resource")).toObject().value(QStringLiteral("aws_instance")).toObject();
+    for (auto it = own.begin(); it != own.end(); ++it) {
+        const QRegularExpressionMatch m = machineKey.match(it.key());
+        if (m.hasMatch() && m.captured(1).toInt() >= 1 && m.captured(1).toInt() <= machines)
+            out.own << m.captured(1).toInt();
+    }
+    std::sort(out.own.begin(), out.own.end());
+    const QJsonObject read
+        = configuration.value(QStringLiteral("data")).toObject().value(QStringLiteral("aws_instance")).toObject();
+    for (auto it = read.begin(); it != read.end(); ++it) {
+        const QRegularExpressionMatch m = machineKey.match(it.key());
+        const int k = m.hasMatch() ? m.captured(1).toInt() : 0;
+        if (k >= 1 && k <= machines && !out.own.contains(k))
+            out.ids[k - 1] = it.value().toObject().value(QStringLiteral("instance_id")).toString();
+    }
+    return out;
+}
+
+QMap<int, QString> machineStates(const QByteArray& json)
+{
+    QMap<int, QString> out;
+    const QJsonObject value = QJsonDocument::fromJson(json)
+                                  .object()
+                                  .value(QStringLiteral("instances"))
+                                  .toObject()
+                                  .value(QStringLiteral("value"))
+                                  .toObject();
+    for (const QJsonValue& v : value) {
+        const int k = v.toObject().value(QStringLiteral("machine")).toInt();
+        if (k > 0)
+            out.insert(k, v.toObject().value(QStringLiteral("state")).toString());
+    }
+    return out;
 }
 
 AmiFamily defaultAmi(bool gpu)
@@ -428,23 +509,22 @@ QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs
     QJsonObject outputInstances = output.value(QStringLiteral("instances")).toObject();
     QJsonObject value = outputInstances.value(QStringLiteral("value")).toObject();
     QJsonObject power = resource.value(QStringLiteral("aws_ec2_instance_state")).toObject();
-    QSet<QString> machinesLeft;
+    QMap<QString, QString> machinesLeft; // mK -> its instance id
     for (const QString& slug : slugs) {
         instances.remove(resourceName(slug));
         power.remove(resourceName(slug)); // it names the instance
         if (const QString machine = machineOf(value.value(slug)); !machine.isEmpty())
-            machinesLeft.insert(machine);
+            machinesLeft.insert(machine, machineIdOf(value.value(slug)));
         value.remove(slug);
     }
     // The fleet layout: a machine is destroyed only with the whole fleet; one with none of its conditions left
     // is stopped (no more compute billed; its disk goes with the fleet).
     for (const QJsonValue& v : std::as_const(value))
         machinesLeft.remove(machineOf(v));
-    for (const QString& machine : std::as_const(machinesLeft))
-        power.insert(
-            machine,
-            QJsonObject { { QStringLiteral("instance_id"), QStringLiteral("${data.aws_instance.%1.id}").arg(machine) },
-                          { QStringLiteral("state"), QStringLiteral("stopped") } });
+    for (auto it = machinesLeft.cbegin(); it != machinesLeft.cend(); ++it)
+        power.insert(it.key(),
+                     QJsonObject { { QStringLiteral("instance_id"), it.value() },
+                                   { QStringLiteral("state"), QStringLiteral("stopped") } });
     if (instances.isEmpty())
         resource.remove(QStringLiteral("aws_instance"));
     else
@@ -475,8 +555,7 @@ QJsonObject withInstanceStates(QJsonObject configuration, const QMap<QString, QS
         // The fleet layout: the slug's machine, which its other conditions share.
         if (const QString machine = machineOf(machines.value(it.key())); !machine.isEmpty()) {
             power.insert(machine,
-                         QJsonObject { { QStringLiteral("instance_id"),
-                                         QStringLiteral("${data.aws_instance.%1.id}").arg(machine) },
+                         QJsonObject { { QStringLiteral("instance_id"), machineIdOf(machines.value(it.key())) },
                                        { QStringLiteral("state"), it.value() } });
             continue;
         }

@@ -38,6 +38,16 @@ struct Settings
     // Fleet of type instant launching N machines (at most one per condition) from a launch template.
     int machines = 0;
     QString instanceProfile; // an expression naming the machines' instance profile (AwsStore); empty: none
+    // The fleet layout's machines (1-based) that get an aws_instance of their own, mK: the fleet did not give them
+    // (no capacity at its launch) or lost them (terminated outside Logistician). See configuration().
+    QList<int> ownMachines;
+};
+
+// The fleet layout's machines as a configuration applied before has them.
+struct FleetMachines
+{
+    QList<int> own; // those with an aws_instance of their own (Settings::ownMachines)
+    QStringList ids; // by machine (index K-1): the fleet's instance read back as data.aws_instance.mK; empty: none
 };
 
 struct Instance
@@ -81,6 +91,11 @@ ResultOf<QStringList> parseFleetOutput(const QByteArray& json);
 // machine k runs slugsPerMachine[k]. Ids that are no EC2 instance id are left out.
 QJsonObject withMachines(QJsonObject configuration, const QStringList& instanceIds,
                          const QList<QStringList>& slugsPerMachine);
+// The fleet layout's machines of a configuration (as withMachines and ownMachines made it), for `machines` machines.
+FleetMachines fleetMachines(const QJsonObject& configuration, int machines);
+// From `terraform output -json` of the fleet layout: each machine's EC2 state (1-based machine -> "running",
+// "terminated", ...) as its conditions' outputs say; a machine not there has no instance read back.
+QMap<int, QString> machineStates(const QByteArray& json);
 // A configuration without the instances (and outputs) of these condition slugs; apply it to destroy just them.
 QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs);
 // The configuration with an aws_ec2_instance_state per condition slug given ("running" or "stopped"): applying it
