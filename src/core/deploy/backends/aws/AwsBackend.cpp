@@ -381,13 +381,14 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
             });
         return;
     }
-    // The fleet layout: the machines as the configuration applied before has them (read back from the fleet, or
-    // of their own), so this apply refreshes what EC2 says of them (launchedMachines).
+    // The fleet layout: the machines as this deployment's configuration applied before has them (read back from
+    // the fleet, or of their own), so this apply refreshes what EC2 says of them (launchedMachines). A new
+    // deployment has none: the folder's configuration is an earlier one's, destroyed.
     const int fleetSize = m_context.experiment.parameters().awsMachines() > 0
         ? static_cast<int>(Terraform::spread(*state, m_context.experiment.parameters().awsMachines()).size())
         : 0;
     QFile applied(terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName));
-    const QJsonObject before = fleetSize > 0 && applied.open(QIODevice::ReadOnly)
+    const QJsonObject before = fleetSize > 0 && state->provisionStarted && applied.open(QIODevice::ReadOnly)
         ? QJsonDocument::fromJson(applied.readAll()).object()
         : QJsonObject();
     const bool firstLaunch
