@@ -1455,6 +1455,8 @@ void TestDeployAws::fleetShortOfCapacityReportsByMachine()
     QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("attempt")).toInt(), 2);
     // Condition 1 ran once, on the machine lost: its results stay. Machine 2 runs on; three were made.
     QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("attempt")).toInt(), 1);
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(),
+             QStringLiteral("succeeded"));
     QCOMPARE(DeployTestKit::readFile(args1), QByteArray("<--n>\n<1>\n"));
     QCOMPARE(DeployTestKit::condition(status, 2).value(QStringLiteral("state")).toString(),
              QStringLiteral("succeeded"));

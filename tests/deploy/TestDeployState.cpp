@@ -648,6 +648,12 @@ void TestDeployState::fleetLayout()
                  .value(QStringLiteral("instance_id"))
                  .toString(),
              QStringLiteral("${aws_instance.m2.id}"));
+    // The refresh dropped machine 2 (of its own, terminated): its outputs' last state no longer holds.
+    const QByteArray refreshed = R"({"values":{"outputs":{"instances":{"value":{
+        "c1-n-1":{"machine":1,"state":"running"},"c2-n-2":{"machine":2,"state":"running"}}}},
+        "root_module":{"resources":[{"mode":"data","type":"aws_instance","name":"m1","values":{}}]}}})";
+    QCOMPARE(Terraform::parseInstanceStates(refreshed),
+             (QMap<QString, QString> { { QStringLiteral("c1-n-1"), QStringLiteral("running") } }));
     QCOMPARE(Terraform::machineStates(R"({"instances":{"value":{"c1-n-1":{"machine":1,"state":"terminated"},
         "c2-n-2":{"machine":2,"state":"running"}}}})"),
              (QMap<int, QString> { { 1, QStringLiteral("terminated") }, { 2, QStringLiteral("running") } }));

@@ -492,11 +492,19 @@ void AwsBackend::adopt(DeploymentState* state, const QByteArray& out, const QStr
             if (c.slug != i.slug)
                 continue;
             // The fleet layout: of a lost machine's conditions, those to hand over (queued again) go to the
-            // machine in its place; the others stay with it (an ended one's run and results were there).
-            const DeploymentState::Host* before = state->host(c.host);
+            // machine in its place; the others stay with it (an ended one's run and results were there), which
+            // is released: gone, nothing asks it again. An ended one is as its run ended, not as its machine.
+            DeploymentState::Host* before = state->host(c.host);
             if (before && before->id != i.id && c.phase != DeploymentState::Phase::Queued
-                && c.phase != DeploymentState::Phase::Provisioning)
+                && c.phase != DeploymentState::Phase::Provisioning) {
+                before->phase = DeploymentState::HostPhase::Released;
+                if (!before->downAt.isValid())
+                    before->downAt = QDateTime::currentDateTimeUtc();
+                if ((c.phase == DeploymentState::Phase::Unreachable || c.phase == DeploymentState::Phase::Stopped)
+                    && DeploymentState::isTerminal(c.lastRunPhase))
+                    c.phase = c.lastRunPhase;
                 continue;
+            }
             c.host = address;
         }
     }
@@ -604,7 +612,8 @@ void AwsBackend::applyMachines(DeploymentState* state, const DeployOptions& opti
                     for (const QString& error : message.split(QStringLiteral("; "))) {
                         if (error.endsWith(at))
                             refused.insert(k - 1,
-                                           QStringLiteral("machine %1 of %2 was not launched: %3")
+                                           QStringLiteral("machine %1 of %2 was not launched: %3; `logistician "
+                                                          "deploy` again launches it when EC2 has room")
                                                .arg(k)
                                                .arg(machines.size())
                                                .arg(error.chopped(at.size()).trimmed()));

@@ -596,9 +596,17 @@ QMap<QString, QString> parseInstanceStates(const QByteArray& showJson, bool* ok)
                                      .toObject()
                                      .value(QStringLiteral("value"))
                                      .toObject();
+    // A machine of its own (aws_instance.mK) that EC2 no longer has is dropped from the state by the refresh, and
+    // the outputs may still say what it was: a machine not in the state is gone.
+    QSet<QString> inState;
+    for (const QJsonValue& v : resources) {
+        if (v.toObject().value(QStringLiteral("type")).toString() == QLatin1String("aws_instance"))
+            inState.insert(v.toObject().value(QStringLiteral("name")).toString());
+    }
     for (auto it = machines.begin(); it != machines.end(); ++it) {
         const QString state = it.value().toObject().value(QStringLiteral("state")).toString();
-        if (!state.isEmpty())
+        const int machine = it.value().toObject().value(QStringLiteral("machine")).toInt();
+        if (!state.isEmpty() && (machine == 0 || inState.contains(QStringLiteral("m%1").arg(machine))))
             out.insert(it.key(), state);
     }
     for (const QJsonValue& v : resources) {
