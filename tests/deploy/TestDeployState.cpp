@@ -610,54 +610,36 @@ void TestDeployState::fleetLayout()
     QCOMPARE(Terraform::parseInstanceStates(shown, &ok),
              (QMap<QString, QString> { { QStringLiteral("c1-n-1"), QStringLiteral("stopped") } }));
     QVERIFY(ok);
-    // A machine the fleet did not give (or lost) gets an aws_instance of its own, mK, made as the per-instance
-    // layout makes one and tagged as the fleet's machines are; its conditions' outputs come from it, and a later
-    // provision reads back which machines are the fleet's and which their own.
-    settings.ownMachines = { 2 };
-    const QJsonObject withOwn
+    // A machine the fleet did not give (or lost) is launched by a fleet of its own, a launch wave (waveW, W from 2),
+    // sized for the machines it asks for and otherwise the first fleet; which machines each wave asked for, and
+    // each machine's instance, are read back from the configuration by a later provision.
+    settings.waves = { { 2 } };
+    const QJsonObject withWave
         = Terraform::withMachines(Terraform::configuration(QStringLiteral("exp"), s, settings), *ids, spread);
-    const QJsonObject own = withOwn.value(QStringLiteral("resource"))
-                                .toObject()
-                                .value(QStringLiteral("aws_instance"))
-                                .toObject()
-                                .value(QStringLiteral("m2"))
-                                .toObject();
-    QCOMPARE(own.value(QStringLiteral("instance_type")).toString(), QStringLiteral("t3.micro"));
-    QCOMPARE(own.value(QStringLiteral("tags")).toObject().value(QStringLiteral("managed_by")).toString(),
-             QStringLiteral("logistician"));
-    QVERIFY(!own.value(QStringLiteral("tags")).toObject().contains(QStringLiteral("condition_slug")));
-    const QJsonObject ownValue = withOwn.value(QStringLiteral("output"))
-                                     .toObject()
-                                     .value(QStringLiteral("instances"))
-                                     .toObject()
-                                     .value(QStringLiteral("value"))
-                                     .toObject();
-    QCOMPARE(ownValue.size(), 5);
-    QCOMPARE(ownValue.value(s.conditions.at(1).slug).toObject().value(QStringLiteral("id")).toString(),
-             QStringLiteral("${aws_instance.m2.id}"));
-    const Terraform::FleetMachines known = Terraform::fleetMachines(withOwn, 2);
-    QCOMPARE(known.own, QList<int> { 2 });
+    const QJsonObject fleets
+        = withWave.value(QStringLiteral("resource")).toObject().value(QStringLiteral("aws_ec2_fleet")).toObject();
+    QCOMPARE(fleets.keys(), (QStringList { QStringLiteral("machines"), QStringLiteral("wave2") }));
+    const QJsonObject wave2 = fleets.value(QStringLiteral("wave2")).toObject();
+    QCOMPARE(wave2.value(QStringLiteral("type")).toString(), QStringLiteral("instant"));
+    QCOMPARE(wave2.value(QStringLiteral("target_capacity_specification"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QStringLiteral("total_target_capacity"))
+                 .toInt(),
+             1);
+    QCOMPARE(wave2.value(QStringLiteral("launch_template_config")),
+             fleet.value(QStringLiteral("launch_template_config")));
+    const Terraform::FleetMachines known = Terraform::fleetMachines(withWave, 2);
+    QCOMPARE(known.waves, (QList<QList<int>> { { 2 } }));
     QCOMPARE(known.ids, (QStringList { QStringLiteral("i-0123456789abcdef0"), QString() }));
-    QCOMPARE(Terraform::withInstanceStates(withOwn, { { s.conditions.at(1).slug, QStringLiteral("stopped") } })
-                 .value(QStringLiteral("resource"))
-                 .toObject()
-                 .value(QStringLiteral("aws_ec2_instance_state"))
-                 .toObject()
-                 .value(QStringLiteral("m2"))
-                 .toObject()
-                 .value(QStringLiteral("instance_id"))
-                 .toString(),
-             QStringLiteral("${aws_instance.m2.id}"));
-    // The refresh dropped machine 2 (of its own, terminated): its outputs' last state no longer holds.
-    const QByteArray refreshed = R"({"values":{"outputs":{"instances":{"value":{
-        "c1-n-1":{"machine":1,"state":"running"},"c2-n-2":{"machine":2,"state":"running"}}}},
-        "root_module":{"resources":[{"mode":"data","type":"aws_instance","name":"m1","values":{}}]}}})";
-    QCOMPARE(Terraform::parseInstanceStates(refreshed),
-             (QMap<QString, QString> { { QStringLiteral("c1-n-1"), QStringLiteral("running") } }));
+    QCOMPARE(Terraform::parseWaveOutput(
+                 R"({"waves":{"value":{"wave2":{"machines":[2],"instances":["i-0fedcba9876543210"]}}}})", 0),
+             QStringList { QStringLiteral("i-0fedcba9876543210") });
     QCOMPARE(Terraform::machineStates(R"({"instances":{"value":{"c1-n-1":{"machine":1,"state":"terminated"},
         "c2-n-2":{"machine":2,"state":"running"}}}})"),
              (QMap<int, QString> { { 1, QStringLiteral("terminated") }, { 2, QStringLiteral("running") } }));
-    settings.ownMachines.clear();
+    settings.waves.clear();
     // Spot is the fleet's, with the price cap as an override.
     settings.spot = true;
     settings.spotMaxPrice = QStringLiteral("0.05");

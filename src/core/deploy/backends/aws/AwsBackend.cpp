@@ -289,15 +289,17 @@ QStringList markUnlaunched(DeploymentState* state, const QList<QStringList>& mac
     return said;
 }
 
-// Why machine k (0-based) of the fleet's machines is not launched: the fleet gave `launched` of them.
-QString fleetShort(int k, int machines, int launched, const AwsParameters::Machine& machine)
+// Why machine k (0-based) of the fleet layout's machines is not launched: the fleet that asked for it gave
+// `launched` of the `asked`.
+QString fleetShort(int k, int machines, int asked, int launched, const AwsParameters::Machine& machine)
 {
-    return QStringLiteral("machine %1 of %2 was not launched: EC2 gave the fleet %3 of the %2 %4%5 instance(s) it "
+    return QStringLiteral("machine %1 of %2 was not launched: EC2 gave the fleet %3 of the %4 %5%6 instance(s) it "
                           "asked for (no capacity for the others now); `logistician deploy` again launches it when "
                           "EC2 has room (or terminate, then another aws_instance_type or aws_region)")
         .arg(k + 1)
         .arg(machines)
         .arg(launched)
+        .arg(asked)
         .arg(machine.instanceType, machine.spot ? QStringLiteral(" spot") : QString());
 }
 
@@ -360,7 +362,7 @@ Result AwsBackend::configuration(const DeploymentState& state, const DeployOptio
                                     .arg(m_context.experiment.parametersPath(), settings.user));
     settings.userData = *userData;
     settings.instanceProfile = AwsStore::instanceProfile(p);
-    settings.ownMachines = m_ownMachines;
+    settings.waves = m_waves;
     *config = Terraform::configuration(p.experimentName(), state, settings);
     AwsStore::addMachineAccess(config, p);
     return Result::ok();
@@ -394,7 +396,7 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
     const bool firstLaunch
         = !before.value(QStringLiteral("resource")).toObject().contains(QStringLiteral("aws_ec2_fleet"));
     const Terraform::FleetMachines known = Terraform::fleetMachines(before, fleetSize);
-    m_ownMachines = known.own;
+    m_waves = known.waves;
     QJsonObject config;
     if (const Result made = configuration(*state, options, &config); !made) {
         done(made);
@@ -531,50 +533,108 @@ void AwsBackend::launchedMachines(DeploymentState* state, const DeployOptions& o
             }
             const QList<QStringList> machines
                 = Terraform::spread(*state, m_context.experiment.parameters().awsMachines());
+            const int n = static_cast<int>(machines.size());
             AwsParameters::Machine machine;
             AwsParameters::resolve(m_context.experiment.parameters(), Settings(), &machine);
             QFile in(terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName));
             const QJsonObject applied
                 = in.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(in.readAll()).object() : QJsonObject();
-            QStringList ids = Terraform::fleetMachines(applied, static_cast<int>(machines.size())).ids;
-            // What EC2 says now of the machines read back before (this apply refreshed them).
-            const QMap<int, QString> states = Terraform::machineStates(out);
-            QList<int> added;
+            QStringList ids = Terraform::fleetMachines(applied, n).ids;
             QMap<int, QString> notLaunched;
-            for (int k = 0; k < machines.size(); ++k) {
-                if (m_ownMachines.contains(k + 1))
-                    continue;
+            if (firstLaunch) {
+                for (int k = 0; k < n; ++k) {
+                    if (k < launched->size())
+                        ids[k] = launched->at(k);
+                    else
+                        notLaunched.insert(k, fleetShort(k, n, n, static_cast<int>(launched->size()), machine));
+                }
+                applyMachines(state, options, env, user, ids, notLaunched, done);
+                return;
+            }
+            // What EC2 says now of the machines read back before (this apply refreshed them): one not launched,
+            // or lost, whose conditions wait to be handed over is launched by a wave of its own.
+            const QMap<int, QString> states = Terraform::machineStates(out);
+            QList<int> wave;
+            for (int k = 0; k < n; ++k) {
                 const QString now = states.value(k + 1);
                 const bool lost = !ids.at(k).isEmpty()
                     && (now == QLatin1String("terminated") || now == QLatin1String("shutting-down"));
-                if (ids.at(k).isEmpty() && k < launched->size() && !lost) {
-                    ids[k] = launched->at(k);
-                } else if ((lost || ids.at(k).isEmpty()) && !firstLaunch && awaited(*state, machines.at(k))) {
-                    // Not given by the fleet, or lost since: one of its own takes its place.
-                    ids[k].clear();
-                    added << k + 1;
-                    Q_EMIT progress(lost ? QStringLiteral("machine %1 of %2 was lost (EC2 says %3): launching one "
-                                                          "in its place")
-                                               .arg(k + 1)
-                                               .arg(machines.size())
-                                               .arg(now)
-                                         : QStringLiteral("machine %1 of %2 was not launched before: launching it")
-                                               .arg(k + 1)
-                                               .arg(machines.size()));
-                } else if (ids.at(k).isEmpty()) {
-                    notLaunched.insert(
-                        k,
-                        fleetShort(k, static_cast<int>(machines.size()), static_cast<int>(launched->size()), machine));
-                }
+                if ((!lost && !ids.at(k).isEmpty()) || !awaited(*state, machines.at(k)))
+                    continue;
+                Q_EMIT progress(
+                    lost ? QStringLiteral("machine %1 of %2 was lost (EC2 says %3): launching one in its place")
+                               .arg(k + 1)
+                               .arg(n)
+                               .arg(now)
+                         : QStringLiteral("machine %1 of %2 was not launched before: launching it").arg(k + 1).arg(n));
+                ids[k].clear();
+                wave << k + 1;
             }
-            m_ownMachines << added;
-            applyMachines(state, options, env, user, ids, added, notLaunched, done);
+            if (wave.isEmpty()) {
+                applyMachines(state, options, env, user, ids, notLaunched, done);
+                return;
+            }
+            m_waves << wave;
+            QJsonObject config;
+            if (const Result made = configuration(*state, options, &config); !made) {
+                done(made);
+                return;
+            }
+            QSaveFile file(in.fileName());
+            if (!file.open(QIODevice::WriteOnly)
+                || file.write(QJsonDocument(Terraform::withMachines(config, ids, machines)).toJson()) < 0
+                || !file.commit()) {
+                done(Result::failed(QStringLiteral("%1: cannot save: %2").arg(in.fileName(), file.errorString())));
+                return;
+            }
+            runTerraform(
+                { QStringLiteral("apply"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
+                  QStringLiteral("-no-color") },
+                env,
+                [this, state, options, env, user, ids, wave, machine, n, done](int code, const QByteArray&,
+                                                                               const QString& message) mutable {
+                    QMap<int, QString> notLaunched;
+                    if (code != 0) {
+                        // The wave's fleet is left out again (the next apply removes what it made, if anything).
+                        m_waves.removeLast();
+                        for (const int k : std::as_const(wave))
+                            notLaunched.insert(k - 1,
+                                               QStringLiteral("machine %1 of %2 was not launched: terraform "
+                                                              "apply failed: %3")
+                                                   .arg(k)
+                                                   .arg(n)
+                                                   .arg(message));
+                        applyMachines(state, options, env, user, ids, notLaunched, done);
+                        return;
+                    }
+                    runTerraform(
+                        { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
+                        [this, state, options, env, user, ids, wave, machine, n, done](int code, const QByteArray& out,
+                                                                                       const QString& message) mutable {
+                            if (code != 0) {
+                                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
+                                return;
+                            }
+                            const QStringList got
+                                = Terraform::parseWaveOutput(out, static_cast<int>(m_waves.size()) - 1);
+                            QMap<int, QString> notLaunched;
+                            for (int j = 0; j < wave.size(); ++j) {
+                                if (j < got.size())
+                                    ids[wave.at(j) - 1] = got.at(j);
+                                else
+                                    notLaunched.insert(wave.at(j) - 1,
+                                                       fleetShort(wave.at(j) - 1, n, static_cast<int>(wave.size()),
+                                                                  static_cast<int>(got.size()), machine));
+                            }
+                            applyMachines(state, options, env, user, ids, notLaunched, done);
+                        });
+                });
         });
 }
 
 void AwsBackend::applyMachines(DeploymentState* state, const DeployOptions& options, const QMap<QString, QString>& env,
-                               const QString& user, const QStringList& ids, const QList<int>& added,
-                               const QMap<int, QString>& notLaunched, Done done)
+                               const QString& user, const QStringList& ids, const QMap<int, QString>& notLaunched,
+                               Done done)
 {
     const QList<QStringList> machines = Terraform::spread(*state, m_context.experiment.parameters().awsMachines());
     QJsonObject config;
@@ -582,10 +642,10 @@ void AwsBackend::applyMachines(DeploymentState* state, const DeployOptions& opti
         done(made);
         return;
     }
-    config = Terraform::withMachines(config, ids, machines);
     const QString path = terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName);
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(config).toJson()) < 0 || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly)
+        || file.write(QJsonDocument(Terraform::withMachines(config, ids, machines)).toJson()) < 0 || !file.commit()) {
         done(Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, file.errorString())));
         return;
     }
@@ -595,46 +655,18 @@ void AwsBackend::applyMachines(DeploymentState* state, const DeployOptions& opti
                         .arg(machines.size() - notLaunched.size())
                         .arg(std::accumulate(machines.cbegin(), machines.cend(), 0,
                                              [](int n, const QStringList& m) { return n + int(m.size()); })));
-    // The second apply reads each machine (its address) and makes those of their own.
-    runTerraform(
-        { QStringLiteral("apply"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
-          QStringLiteral("-no-color") },
-        env,
-        [this, state, options, env, user, ids, added, notLaunched, machines, done](int code, const QByteArray&,
-                                                                                   const QString& message) {
-            if (code != 0) {
-                // A machine of its own that EC2 refused (no capacity, mostly) is left out of the configuration, so
-                // no later apply (a sync's, a terminate's) tries it again; a later deploy does.
-                QMap<int, QString> refused = notLaunched;
-                QList<int> left;
-                for (const int k : added) {
-                    const QString at = QStringLiteral("(aws_instance.m%1)").arg(k);
-                    for (const QString& error : message.split(QStringLiteral("; "))) {
-                        if (error.endsWith(at))
-                            refused.insert(k - 1,
-                                           QStringLiteral("machine %1 of %2 was not launched: %3; `logistician "
-                                                          "deploy` again launches it when EC2 has room")
-                                               .arg(k)
-                                               .arg(machines.size())
-                                               .arg(error.chopped(at.size()).trimmed()));
-                    }
-                    if (!refused.contains(k - 1))
-                        left << k;
-                }
-                if (refused.size() == notLaunched.size()) {
-                    done(Result::failed(QStringLiteral("terraform apply failed: %1; `logistician terminate` removes "
-                                                       "what it made")
-                                            .arg(message)));
-                    return;
-                }
-                for (const int k : added) {
-                    if (!left.contains(k))
-                        m_ownMachines.removeAll(k);
-                }
-                applyMachines(state, options, env, user, ids, left, refused, done);
-                return;
-            }
-            runTerraform({ QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
+    // The second apply reads each machine (its address); nothing is launched again.
+    runTerraform({ QStringLiteral("apply"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
+                   QStringLiteral("-no-color") },
+                 env, [this, state, env, user, done](int code, const QByteArray&, const QString& message) {
+                     if (code != 0) {
+                         done(Result::failed(QStringLiteral("terraform apply failed: %1; `logistician terminate` "
+                                                            "removes what it made")
+                                                 .arg(message)));
+                         return;
+                     }
+                     runTerraform(
+                         { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
                          [this, state, user, done](int code, const QByteArray& out, const QString& message) {
                              if (code != 0) {
                                  done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
@@ -642,7 +674,7 @@ void AwsBackend::applyMachines(DeploymentState* state, const DeployOptions& opti
                              }
                              adopt(state, out, user, done);
                          });
-        });
+                 });
 }
 
 void AwsBackend::releaseConditions(DeploymentState* state, const QList<int>& positions, Done done)

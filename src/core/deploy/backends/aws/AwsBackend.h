@@ -61,15 +61,13 @@ private:
     void adopt(DeploymentState* state, const QByteArray& out, const QString& user, Done done);
     // After the fleet's apply: the machines it launched get their conditions (Terraform::spread), those of a
     // machine not launched say why (launchProblem), and a second apply reads each machine's address. Not at the
-    // fleet's own launch (firstLaunch): a machine it did not give, or one lost since, whose conditions wait to be
-    // handed over, is launched as an aws_instance of its own in that apply (m_ownMachines).
+    // fleet's own launch (firstLaunch): the machines it did not give, and those lost since, whose conditions wait
+    // to be handed over, are launched first by a fleet of their own (a launch wave, m_waves).
     void launchedMachines(DeploymentState* state, const DeployOptions& options, const QMap<QString, QString>& env,
                           const QString& user, bool firstLaunch, Done done);
-    // The apply that reads the fleet's machines back and makes those of their own (launchedMachines); a machine of
-    // its own that EC2 refused is left out, its conditions told why (notLaunched: machine index -> why).
+    // The apply that reads the machines back (ids by machine; notLaunched: machine index -> why not), then adopt.
     void applyMachines(DeploymentState* state, const DeployOptions& options, const QMap<QString, QString>& env,
-                       const QString& user, const QStringList& ids, const QList<int>& added,
-                       const QMap<int, QString>& notLaunched, Done done);
+                       const QString& user, const QStringList& ids, const QMap<int, QString>& notLaunched, Done done);
     QString terraformRejected(const QString& step, const QString& message) const;
     void runPreviewTerraform(const QStringList& args, const QMap<QString, QString>& env,
                              std::function<void(const struct CommandOutcome&)> then);
@@ -89,5 +87,5 @@ private:
     void forgetHostKeys(const QList<DeploymentState::Host>& hosts);
 
     std::unique_ptr<QTemporaryDir> m_previewScratch; // a preview's configuration, gone when it ends
-    QList<int> m_ownMachines; // the fleet layout's machines with an aws_instance of their own (configuration)
+    QList<QList<int>> m_waves; // the fleet layout's launch waves after the first (Terraform::Settings::waves)
 };

@@ -57,19 +57,12 @@ QJsonValue escapeAll(const QJsonValue& value)
     return value;
 }
 
-// The fleet layout's machine (mK: data.aws_instance.mK, a machine the fleet gave, or aws_instance.mK, one of its
-// own) an output value of a slug names; empty for another layout.
+// The fleet layout's machine (data.aws_instance.KEY) an output value of a slug names; empty for another layout.
 QString machineOf(const QJsonValue& outputValue)
 {
-    static const QRegularExpression ref(QStringLiteral("^\\$\\{(?:data\\.)?aws_instance\\.(m[0-9]+)\\.id\\}$"));
+    static const QRegularExpression ref(QStringLiteral("^\\$\\{data\\.aws_instance\\.(m[0-9]+)\\.id\\}$"));
     const QRegularExpressionMatch m = ref.match(outputValue.toObject().value(QStringLiteral("id")).toString());
     return m.hasMatch() ? m.captured(1) : QString();
-}
-
-// The instance id of that machine, as Terraform reads it (the configuration is escaped already).
-QString machineIdOf(const QJsonValue& outputValue)
-{
-    return outputValue.toObject().value(QStringLiteral("id")).toString();
 }
 
 // EC2 keeps tag values up to 256 characters.
@@ -276,9 +269,44 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
                                   QStringLiteral("replace_unhealthy_instances"), QStringLiteral("tags") } } } },
                   } } });
     }
-    // An instance of its own: a condition's (per-instance layout), or a fleet machine's that the fleet did not give
-    // or lost (ownMachines).
-    const auto instanceWith = [&](const QJsonObject& tags) {
+    // The fleet layout's later launches: an instant fleet is a launch done once, never asked again and never
+    // replacing a machine (nor can Terraform's aws_ec2_fleet replace one of its instances), so the machines the
+    // fleet did not give (no capacity then) and those lost since (terminated outside Logistician) are launched by
+    // a fleet of their own, one per launch wave (a later deploy's, a watcher's retry), as the first is but for
+    // its size; each machine is then read back by its instance id as the first fleet's are (withMachines). Not
+    // an aws_instance per machine: the provider retries a RunInstances that EC2 refuses for capacity for minutes,
+    // where a fleet returns at once with what it got, and launches many machines in one request.
+    QJsonObject waves;
+    if (s.machines > 0 && !s.waves.isEmpty()) {
+        QJsonObject fleets = resource.value(QStringLiteral("aws_ec2_fleet")).toObject();
+        const QJsonObject first = fleets.value(QStringLiteral("machines")).toObject();
+        for (int w = 0; w < s.waves.size(); ++w) {
+            const QString name = QStringLiteral("wave%1").arg(w + 2);
+            QJsonObject wave = first;
+            QJsonObject capacity
+                = wave.value(QStringLiteral("target_capacity_specification")).toArray().at(0).toObject();
+            capacity.insert(QStringLiteral("total_target_capacity"), static_cast<int>(s.waves.at(w).size()));
+            wave.insert(QStringLiteral("target_capacity_specification"), QJsonArray { capacity });
+            fleets.insert(name, wave);
+            QJsonArray machines;
+            for (const int k : s.waves.at(w))
+                machines.append(k);
+            waves.insert(name,
+                         QJsonObject { { QStringLiteral("machines"), machines },
+                                       { QStringLiteral("instances"),
+                                         reference(QStringLiteral("flatten(aws_ec2_fleet.%1.fleet_instance_set[*]."
+                                                                  "instance_ids)")
+                                                       .arg(name)) } });
+        }
+        resource.insert(QStringLiteral("aws_ec2_fleet"), fleets);
+    }
+    for (const DeploymentState::Condition& c : state.conditions) {
+        if (s.machines > 0)
+            break;
+        // Terminated on its own: its machine was destroyed, and a resumed deploy must not make it again.
+        if (c.isTerminated())
+            continue;
+        const QString key = resourceName(c.slug);
         QJsonObject instance {
             { QStringLiteral("ami"), ami },
             { QStringLiteral("instance_type"), s.instanceType },
@@ -291,58 +319,24 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
             { QStringLiteral("user_data"), s.userData },
             { QStringLiteral("root_block_device"), QJsonArray { rootVolume } },
             { QStringLiteral("metadata_options"), QJsonArray { metadata } },
-            { QStringLiteral("tags"), tags },
+            { QStringLiteral("tags"),
+              QJsonObject { { QStringLiteral("Name"), prefix + QLatin1Char('-') + c.slug },
+                            { QStringLiteral("experiment"), experimentName },
+                            { QStringLiteral("condition"), tagValue(c.text) },
+                            { QStringLiteral("condition_slug"), c.slug },
+                            { QStringLiteral("commit"), state.commit },
+                            { QStringLiteral("managed_by"), QStringLiteral("logistician") } } },
         };
         if (s.spot)
             instance.insert(QStringLiteral("instance_market_options"), QJsonArray { market });
         if (!s.instanceProfile.isEmpty()) // already "${...}": not escaped (see AwsStore)
             instance.insert(QStringLiteral("iam_instance_profile"), reference(s.instanceProfile.mid(2).chopped(1)));
-        return instance;
-    };
-    for (const DeploymentState::Condition& c : state.conditions) {
-        if (s.machines > 0)
-            break;
-        // Terminated on its own: its machine was destroyed, and a resumed deploy must not make it again.
-        if (c.isTerminated())
-            continue;
-        const QString key = resourceName(c.slug);
-        instances.insert(key,
-                         instanceWith(QJsonObject { { QStringLiteral("Name"), prefix + QLatin1Char('-') + c.slug },
-                                                    { QStringLiteral("experiment"), experimentName },
-                                                    { QStringLiteral("condition"), tagValue(c.text) },
-                                                    { QStringLiteral("condition_slug"), c.slug },
-                                                    { QStringLiteral("commit"), state.commit },
-                                                    { QStringLiteral("managed_by"), QStringLiteral("logistician") } }));
+        instances.insert(key, instance);
         outputValue.insert(
             c.slug,
             QJsonObject {
                 { QStringLiteral("id"), reference(QStringLiteral("aws_instance.%1.id").arg(key)) },
                 { QStringLiteral("public_ip"), reference(QStringLiteral("aws_instance.%1.public_ip").arg(key)) } });
-    }
-    // The fleet layout's machines that the fleet did not give (no capacity then) or that were lost (terminated
-    // outside Logistician): a Terraform aws_ec2_fleet never replaces one of its machines, nor can an instant fleet
-    // be asked again, so each gets an aws_instance of its own, m<K>, made as the per-instance layout makes one
-    // (same image, type, volume, metadata options, key, group, user data, spot) and tagged as the fleet's are.
-    // Terraform makes it again at the next apply if it is lost in turn; capacity refused, the apply says so for
-    // that resource (AwsBackend::launchedMachines).
-    const QList<QStringList> perMachine = s.machines > 0 ? spread(state, s.machines) : QList<QStringList>();
-    for (const int k : s.ownMachines) {
-        if (k < 1 || k > perMachine.size())
-            continue;
-        const QString key = QStringLiteral("m%1").arg(k);
-        instances.insert(key,
-                         instanceWith(QJsonObject { { QStringLiteral("Name"), prefix },
-                                                    { QStringLiteral("experiment"), experimentName },
-                                                    { QStringLiteral("commit"), state.commit },
-                                                    { QStringLiteral("managed_by"), QStringLiteral("logistician") } }));
-        for (const QString& slug : perMachine.at(k - 1))
-            outputValue.insert(
-                slug,
-                QJsonObject {
-                    { QStringLiteral("id"), reference(QStringLiteral("aws_instance.%1.id").arg(key)) },
-                    { QStringLiteral("public_ip"), reference(QStringLiteral("aws_instance.%1.public_ip").arg(key)) },
-                    { QStringLiteral("state"), reference(QStringLiteral("aws_instance.%1.instance_state").arg(key)) },
-                    { QStringLiteral("machine"), k } });
     }
     if (!instances.isEmpty())
         resource.insert(QStringLiteral("aws_instance"), instances);
@@ -357,6 +351,8 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
                       QJsonObject { { QStringLiteral("value"),
                                       reference(QStringLiteral(
                                           "flatten(aws_ec2_fleet.machines.fleet_instance_set[*].instance_ids)")) } });
+        if (!waves.isEmpty())
+            output.insert(QStringLiteral("waves"), QJsonObject { { QStringLiteral("value"), waves } });
         root.insert(QStringLiteral("output"), output);
     }
     if (!data.isEmpty())
@@ -414,9 +410,7 @@ QJsonObject withMachines(QJsonObject configuration, const QStringList& instanceI
     static const QRegularExpression instanceId(QStringLiteral("^i-[0-9a-f]{8,32}$"));
     QJsonObject data = configuration.value(QStringLiteral("data")).toObject();
     QJsonObject machines;
-    // The machines of their own (configuration's ownMachines) keep their outputs.
-    QJsonObject output = configuration.value(QStringLiteral("output")).toObject();
-    QJsonObject value = output.value(QStringLiteral("instances")).toObject().value(QStringLiteral("value")).toObject();
+    QJsonObject value;
     for (int k = 0; k < std::min(instanceIds.size(), slugsPerMachine.size()); ++k) {
         if (!instanceId.match(instanceIds.at(k)).hasMatch())
             continue;
@@ -434,6 +428,7 @@ QJsonObject withMachines(QJsonObject configuration, const QStringList& instanceI
     if (!machines.isEmpty())
         data.insert(QStringLiteral("aws_instance"), machines);
     configuration.insert(QStringLiteral("data"), data);
+    QJsonObject output = configuration.value(QStringLiteral("output")).toObject();
     output.insert(QStringLiteral("instances"), QJsonObject { { QStringLiteral("value"), value } });
     configuration.insert(QStringLiteral("output"), output);
     return configuration;
@@ -442,26 +437,53 @@ QJsonObject withMachines(QJsonObject configuration, const QStringList& instanceI
 FleetMachines fleetMachines(const QJsonObject& configuration, int machines)
 {
     static const QRegularExpression machineKey(QStringLiteral("^m([0-9]+)$"));
+    static const QRegularExpression waveKey(QStringLiteral("^wave([0-9]+)$"));
     FleetMachines out;
     for (int k = 0; k < machines; ++k)
         out.ids << QString();
-    const QJsonObject own
-        = configuration.value(QStringLiteral("resource")).toObject().value(QStringLiteral("aws_instance")).toObject();
-    for (auto it = own.begin(); it != own.end(); ++it) {
-        const QRegularExpressionMatch m = machineKey.match(it.key());
-        if (m.hasMatch() && m.captured(1).toInt() >= 1 && m.captured(1).toInt() <= machines)
-            out.own << m.captured(1).toInt();
-    }
-    std::sort(out.own.begin(), out.own.end());
     const QJsonObject read
         = configuration.value(QStringLiteral("data")).toObject().value(QStringLiteral("aws_instance")).toObject();
     for (auto it = read.begin(); it != read.end(); ++it) {
         const QRegularExpressionMatch m = machineKey.match(it.key());
         const int k = m.hasMatch() ? m.captured(1).toInt() : 0;
-        if (k >= 1 && k <= machines && !out.own.contains(k))
+        if (k >= 1 && k <= machines)
             out.ids[k - 1] = it.value().toObject().value(QStringLiteral("instance_id")).toString();
     }
+    const QJsonObject waves = configuration.value(QStringLiteral("output"))
+                                  .toObject()
+                                  .value(QStringLiteral("waves"))
+                                  .toObject()
+                                  .value(QStringLiteral("value"))
+                                  .toObject();
+    QMap<int, QList<int>> byNumber;
+    for (auto it = waves.begin(); it != waves.end(); ++it) {
+        const QRegularExpressionMatch m = waveKey.match(it.key());
+        if (!m.hasMatch())
+            continue;
+        QList<int> asked;
+        for (const QJsonValue& k : it.value().toObject().value(QStringLiteral("machines")).toArray())
+            asked << k.toInt();
+        byNumber.insert(m.captured(1).toInt(), asked);
+    }
+    out.waves = byNumber.values();
     return out;
+}
+
+QStringList parseWaveOutput(const QByteArray& json, int wave)
+{
+    QStringList ids;
+    for (const QJsonValue& v : QJsonDocument::fromJson(json)
+                                   .object()
+                                   .value(QStringLiteral("waves"))
+                                   .toObject()
+                                   .value(QStringLiteral("value"))
+                                   .toObject()
+                                   .value(QStringLiteral("wave%1").arg(wave + 2))
+                                   .toObject()
+                                   .value(QStringLiteral("instances"))
+                                   .toArray())
+        ids << v.toString();
+    return ids;
 }
 
 QMap<int, QString> machineStates(const QByteArray& json)
@@ -509,22 +531,23 @@ QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs
     QJsonObject outputInstances = output.value(QStringLiteral("instances")).toObject();
     QJsonObject value = outputInstances.value(QStringLiteral("value")).toObject();
     QJsonObject power = resource.value(QStringLiteral("aws_ec2_instance_state")).toObject();
-    QMap<QString, QString> machinesLeft; // mK -> its instance id
+    QSet<QString> machinesLeft;
     for (const QString& slug : slugs) {
         instances.remove(resourceName(slug));
         power.remove(resourceName(slug)); // it names the instance
         if (const QString machine = machineOf(value.value(slug)); !machine.isEmpty())
-            machinesLeft.insert(machine, machineIdOf(value.value(slug)));
+            machinesLeft.insert(machine);
         value.remove(slug);
     }
     // The fleet layout: a machine is destroyed only with the whole fleet; one with none of its conditions left
     // is stopped (no more compute billed; its disk goes with the fleet).
     for (const QJsonValue& v : std::as_const(value))
         machinesLeft.remove(machineOf(v));
-    for (auto it = machinesLeft.cbegin(); it != machinesLeft.cend(); ++it)
-        power.insert(it.key(),
-                     QJsonObject { { QStringLiteral("instance_id"), it.value() },
-                                   { QStringLiteral("state"), QStringLiteral("stopped") } });
+    for (const QString& machine : std::as_const(machinesLeft))
+        power.insert(
+            machine,
+            QJsonObject { { QStringLiteral("instance_id"), QStringLiteral("${data.aws_instance.%1.id}").arg(machine) },
+                          { QStringLiteral("state"), QStringLiteral("stopped") } });
     if (instances.isEmpty())
         resource.remove(QStringLiteral("aws_instance"));
     else
@@ -555,7 +578,8 @@ QJsonObject withInstanceStates(QJsonObject configuration, const QMap<QString, QS
         // The fleet layout: the slug's machine, which its other conditions share.
         if (const QString machine = machineOf(machines.value(it.key())); !machine.isEmpty()) {
             power.insert(machine,
-                         QJsonObject { { QStringLiteral("instance_id"), machineIdOf(machines.value(it.key())) },
+                         QJsonObject { { QStringLiteral("instance_id"),
+                                         QStringLiteral("${data.aws_instance.%1.id}").arg(machine) },
                                        { QStringLiteral("state"), it.value() } });
             continue;
         }
@@ -596,17 +620,9 @@ QMap<QString, QString> parseInstanceStates(const QByteArray& showJson, bool* ok)
                                      .toObject()
                                      .value(QStringLiteral("value"))
                                      .toObject();
-    // A machine of its own (aws_instance.mK) that EC2 no longer has is dropped from the state by the refresh, and
-    // the outputs may still say what it was: a machine not in the state is gone.
-    QSet<QString> inState;
-    for (const QJsonValue& v : resources) {
-        if (v.toObject().value(QStringLiteral("type")).toString() == QLatin1String("aws_instance"))
-            inState.insert(v.toObject().value(QStringLiteral("name")).toString());
-    }
     for (auto it = machines.begin(); it != machines.end(); ++it) {
         const QString state = it.value().toObject().value(QStringLiteral("state")).toString();
-        const int machine = it.value().toObject().value(QStringLiteral("machine")).toInt();
-        if (!state.isEmpty() && (machine == 0 || inState.contains(QStringLiteral("m%1").arg(machine))))
+        if (!state.isEmpty())
             out.insert(it.key(), state);
     }
     for (const QJsonValue& v : resources) {

@@ -38,16 +38,16 @@ struct Settings
     // Fleet of type instant launching N machines (at most one per condition) from a launch template.
     int machines = 0;
     QString instanceProfile; // an expression naming the machines' instance profile (AwsStore); empty: none
-    // The fleet layout's machines (1-based) that get an aws_instance of their own, mK: the fleet did not give them
-    // (no capacity at its launch) or lost them (terminated outside Logistician). See configuration().
-    QList<int> ownMachines;
+    // The fleet layout's launch waves after the first fleet: each an instant fleet of its own (aws_ec2_fleet
+    // waveW, W from 2) asked for these machines (1-based), those the first did not give or that were lost since.
+    QList<QList<int>> waves;
 };
 
 // The fleet layout's machines as a configuration applied before has them.
 struct FleetMachines
 {
-    QList<int> own; // those with an aws_instance of their own (Settings::ownMachines)
-    QStringList ids; // by machine (index K-1): the fleet's instance read back as data.aws_instance.mK; empty: none
+    QStringList ids; // by machine (index K-1): its instance, read back as data.aws_instance.mK; empty: none
+    QList<QList<int>> waves; // Settings::waves
 };
 
 struct Instance
@@ -91,8 +91,12 @@ ResultOf<QStringList> parseFleetOutput(const QByteArray& json);
 // machine k runs slugsPerMachine[k]. Ids that are no EC2 instance id are left out.
 QJsonObject withMachines(QJsonObject configuration, const QStringList& instanceIds,
                          const QList<QStringList>& slugsPerMachine);
-// The fleet layout's machines of a configuration (as withMachines and ownMachines made it), for `machines` machines.
+// The fleet layout's machines of a configuration (as withMachines and Settings::waves made it), for `machines`
+// machines.
 FleetMachines fleetMachines(const QJsonObject& configuration, int machines);
+// The instance ids launch wave `wave` (0: aws_ec2_fleet.wave2) launched, from `terraform output -json`, in its
+// order: the first for its first machine asked for, and so on. Fewer than asked for: EC2 had no capacity.
+QStringList parseWaveOutput(const QByteArray& json, int wave);
 // From `terraform output -json` of the fleet layout: each machine's EC2 state (1-based machine -> "running",
 // "terminated", ...) as its conditions' outputs say; a machine not there has no instance read back.
 QMap<int, QString> machineStates(const QByteArray& json);
