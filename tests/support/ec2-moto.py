@@ -139,6 +139,21 @@ def run_instances(self, image_id, count, user_data, security_group_names, **kwar
 
 
 instance_models.InstanceBackend.run_instances = run_instances
+
+original_terminate = fleets.Fleet.terminate_instances
+
+
+def terminate_instances(self):
+    # A fleet deleted with its instances when it has none left running (it got none, or they were all lost): AWS
+    # deletes it; moto asks to terminate an empty list, which it refuses (InvalidParameterCombination).
+    def instance_of(request):
+        return request.instance if hasattr(request, "instance") else request["instance"]
+
+    if any(instance_of(r).state != "terminated" for r in self.spot_requests + self.on_demand_instances):
+        original_terminate(self)
+
+
+fleets.Fleet.terminate_instances = terminate_instances
 fleets.Fleet.__init__ = init
 fleets.Fleet.create_on_demand_requests = lambda self, weight: launch(self, weight, "on-demand")
 fleets.Fleet.create_spot_requests = lambda self, weight: launch(self, weight, "spot")
