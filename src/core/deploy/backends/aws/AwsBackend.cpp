@@ -383,9 +383,9 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
             });
         return;
     }
-    // The fleet layout: the machines as this deployment's configuration applied before has them (read back from
-    // the fleet, or of their own), so this apply refreshes what EC2 says of them (launchedMachines). A new
-    // deployment has none: the folder's configuration is an earlier one's, destroyed.
+    // The fleet layout: the machines and launch waves as this deployment's configuration applied before has them,
+    // so this apply keeps them and refreshes what EC2 says of each machine (launchedMachines). A new deployment has
+    // none: the folder's configuration is an earlier one's, destroyed.
     const int fleetSize = m_context.experiment.parameters().awsMachines() > 0
         ? static_cast<int>(Terraform::spread(*state, m_context.experiment.parameters().awsMachines()).size())
         : 0;
