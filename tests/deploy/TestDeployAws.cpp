@@ -14,6 +14,7 @@
 #include "RealTerraform.h"
 #include "ShellWords.h"
 #include "SshMachines.h"
+#include "TestShards.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -1474,5 +1475,5 @@ void TestDeployAws::fleetShortOfCapacityReportsByMachine()
     nothingLeft();
 }
 
-QTEST_GUILESS_MAIN(TestDeployAws)
+LOGISTICIAN_SHARDED_GUILESS_MAIN(TestDeployAws)
 #include "TestDeployAws.moc"

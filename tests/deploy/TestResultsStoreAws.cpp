@@ -12,6 +12,7 @@
 #include "DeployTestKit.h"
 #include "Ec2Emulator.h"
 #include "RealTerraform.h"
+#include "TestShards.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -372,5 +373,5 @@ void TestResultsStoreAws::machineEndsItselfOnceUploadedAndTheStoreSaysHowItEnded
         !CliProcess::run({ QStringLiteral("list") }, project.root(), m_kit->env(), QByteArray()).out.contains(bucket));
 }
 
-QTEST_GUILESS_MAIN(TestResultsStoreAws)
+LOGISTICIAN_SHARDED_GUILESS_MAIN(TestResultsStoreAws)
 #include "TestResultsStoreAws.moc"

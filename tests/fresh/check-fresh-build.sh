@@ -44,6 +44,7 @@ step "install-deps.sh: $(dpkg-query -W -f='.\n' | wc -l) packages on the machine
 step "scripts/build.sh logistician test_parameters"
 CI=true ./scripts/build.sh logistician test_parameters >/tmp/build.log 2>&1 || { tail -n 60 /tmp/build.log; echo "FAIL: build.sh exited non-zero"; exit 1; }
 step "built"
+[ -s /tmp/ccache.log ] && step "compiler cache: $(grep -o 'Result: [a-z_]*' /tmp/ccache.log | sort | uniq -c | tr -s ' \n' ' ')"
 out=$(./build/logistician --version)
 if [ -n "$version" ] && [ "$(head -n 1 <<<"$out")" != "logistician $version" ]; then
     echo "FAIL: logistician --version printed \"$out\", expected \"logistician $version\""; exit 1
@@ -54,11 +55,22 @@ ctest --test-dir build -R '^test_parameters$' --output-on-failure >/tmp/unit.log
 step "test_parameters: $(grep -E 'tests passed' /tmp/unit.log)"
 SCRIPT
 
+# The compiler's cache of this machine's own build (scripts/build.sh: ccache, paths relative to the checkout),
+# read-only: the same compiler package on the same sources gives the same objects, and the container keeps
+# nothing. It hides no missing package: ccache checks every header an object was made from and compiles again
+# (and fails where it must) when one is missing or differs; CMake's configure and the link run in full.
+ccache=()
+if command -v ccache >/dev/null && ccache_dir=$(ccache -k cache_dir 2>/dev/null) && [ -d "$ccache_dir" ]; then
+    ccache=(-v "$ccache_dir:/ccache:ro" -e CCACHE_DIR=/ccache -e CCACHE_READONLY=1 -e CCACHE_TEMPDIR=/tmp/ccache
+        -e CCACHE_LOGFILE=/tmp/ccache.log)
+    say "the container reads this machine's compiler cache ($ccache_dir)"
+fi
 say "docker run $image: install-deps.sh, build.sh, --version, test_parameters"
 docker run --name "$container" --rm \
     -v "$work/src:/src" \
     -v "$work/in-container.sh:/in-container.sh:ro" \
     -v "$cache_dir:/var/cache/apt/archives" \
+    "${ccache[@]}" \
     "$image" bash /in-container.sh "$version" ||
     fail "in the clean container (above)"
 say "ok: a fresh Debian 12 installs, builds and runs Logistician from this checkout"

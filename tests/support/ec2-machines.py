@@ -24,11 +24,15 @@ already), systemctl/service, usermod, and shutdown, which asks the keeper to sto
 it, as its instance_initiated_shutdown_behavior says).
 getent passwd gives the test's own home (the file DIR/home, written by the test) as the login user's. The
 machine's cron lines (/etc/cron.d) run in the same namespace every LOGISTICIAN_EC2_CRON_SECONDS (60, as cron).
+The machines share this computer's Docker engine, but each sees (docker ps, in its user data, cron and ssh
+sessions) only the containers of its instance's experiment (its tag), as a real machine's own engine has
+only what it ran: a container of another test on the engine keeps no machine from its idle stop.
 """
 
 import base64
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -58,6 +62,14 @@ SHIMS = {
     "usermod": 'echo "ec2-machines: usermod $* (skipped)" >&2\n',
     "cron": "exit 0\n",
     "shutdown": 'echo "$*" > "$LOGISTICIAN_MACHINE_DIR/shutdown"\n',
+    # This machine's engine: only the containers of its experiment (LOGISTICIAN_MACHINE_EXPERIMENT).
+    "docker": (
+        'if [ "${1:-}" = ps ] && [ -n "${LOGISTICIAN_MACHINE_EXPERIMENT:-}" ]; then\n'
+        '    shift\n'
+        '    exec "$LOGISTICIAN_REAL_DOCKER" ps --filter "label=logistician.experiment=$LOGISTICIAN_MACHINE_EXPERIMENT" "$@"\n'
+        'fi\n'
+        'exec "$LOGISTICIAN_REAL_DOCKER" "$@"\n'
+    ),
     "getent": (
         'if [ "$1" = passwd ] && [ -n "${2:-}" ] && id "$2" >/dev/null 2>&1; then\n'
         '    echo "$2:x:$(id -u "$2"):$(id -g "$2")::$LOGISTICIAN_MACHINE_HOME:/bin/sh"\n'
@@ -90,12 +102,17 @@ class Keeper:
         # instance profile is attached, nor does it enforce the role's policy). No keys are set.
         self.machine_bin = os.path.join(top, "machine-bin")
         os.makedirs(self.machine_bin, exist_ok=True)
+        docker = os.path.join(self.machine_bin, "docker")
+        if not os.path.exists(docker):
+            os.symlink(os.path.join(self.shims, "docker"), docker)
+        self.docker = shutil.which("docker") or "/usr/bin/docker"
         aws = shutil.which("aws", path=os.path.dirname(sys.executable))
         if aws and not os.path.exists(os.path.join(self.machine_bin, "aws")):
             os.symlink(aws, os.path.join(self.machine_bin, "aws"))
         endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
-        self.machine_env = ('SetEnv HOME="%s" PATH="%s:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"'
-                            % ("%s", self.machine_bin))
+        self.machine_env = ('SetEnv HOME="%%s" PATH="%s:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"'
+                            ' LOGISTICIAN_REAL_DOCKER="%s" LOGISTICIAN_MACHINE_EXPERIMENT="%%s"'
+                            % (self.machine_bin, self.docker))
         if endpoint:
             self.machine_env += ' AWS_ENDPOINT_URL="%s" AWS_EC2_METADATA_SERVICE_ENDPOINT="%s/"' % (endpoint, endpoint)
 
@@ -112,6 +129,13 @@ class Keeper:
                 return float(f.read().strip() or 0)
         except (OSError, ValueError):
             return 0.0
+
+    def experiment(self, d):
+        try:
+            with open(os.path.join(d, "experiment")) as f:
+                return f.read().strip()
+        except OSError:
+            return ""
 
     def machine_dir(self, instance_id):
         return os.path.join(self.top, "m", instance_id)
@@ -131,7 +155,8 @@ class Keeper:
         env = dict(os.environ)
         env.update({"PATH": self.shims + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                     "LOGISTICIAN_MACHINE_DIR": d, "LOGISTICIAN_MACHINE_HOME": self.home(),
-                    "HOME": self.home()})
+                    "HOME": self.home(), "LOGISTICIAN_REAL_DOCKER": self.docker,
+                    "LOGISTICIAN_MACHINE_EXPERIMENT": self.experiment(d)})
         return ["unshare", "--mount", "sh", "-c", script, "sandbox"] + command, env
 
     def boot(self, region, instance, d):
@@ -169,13 +194,18 @@ class Keeper:
                 f.write(self.authorized_key(region, instance) + "\n")
             os.chmod(d + "/authorized_keys", 0o600)
         subprocess.call(["ip", "addr", "add", ip + "/32", "dev", "lo"], stderr=subprocess.DEVNULL)
+        experiment = {t["Key"]: t["Value"] for t in instance.get("Tags", [])}.get("experiment", "")
+        if not re.fullmatch(r"[A-Za-z0-9._-]+", experiment):
+            experiment = ""
+        with open(d + "/experiment", "w") as f:
+            f.write(experiment)
         with open(d + "/sshd_config", "w") as f:
             f.write("ListenAddress %s:22\nHostKey %s/host_key\nAuthorizedKeysFile %s/authorized_keys\n"
                     "PidFile %s/sshd.pid\nPermitRootLogin prohibit-password\nPasswordAuthentication no\n"
                     "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\nMaxSessions 200\n"
                     "MaxStartups 200:30:400\nLogLevel ERROR\nSubsystem sftp internal-sftp\n"
                     % (ip, d, d, d))
-            f.write((self.machine_env % self.home()) + "\n")
+            f.write((self.machine_env % (self.home(), experiment)) + "\n")
         shutil.rmtree(os.path.join(d, "boot-run"), ignore_errors=True)
         os.makedirs(os.path.join(d, "boot-run"))
         if first:
@@ -305,13 +335,17 @@ def descendants(pid):
 
 
 # The processes of ssh sessions to ADDRESS:22, also those that left sshd's tree (setsid): SSH_CONNECTION names it.
+# Only in this emulator's network namespace: another aws test's emulator may have handed out the same address.
 def sessions_of(ip):
     out = set()
     suffix = (" %s 22" % ip).encode()
+    own = os.readlink("/proc/self/ns/net")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
+            if os.readlink("/proc/%s/ns/net" % entry) != own:
+                continue
             with open("/proc/%s/environ" % entry, "rb") as f:
                 variables = f.read().split(b"\0")
         except OSError:
