@@ -712,6 +712,10 @@ void TestDeployState::fleetLayout()
     for (const Terraform::Instance& i : *lost)
         QVERIFY(i.gone && i.address.isEmpty());
     QVERIFY(Terraform::parseOutput(later, true, machines)->isEmpty());
+    // Which machines the lookups found: a condition's machine not among them is lost (deploy releases it).
+    QCOMPARE(Terraform::fleetMachinesFound(later).value_or(QSet<QString>()),
+             (QSet<QString> { QStringLiteral("i-0bbbbbbbbbbbbbbb0"), QStringLiteral("i-0aaaaaaaaaaaaaaa0") }));
+    QVERIFY(!Terraform::fleetMachinesFound(R"({"fleet_instances":{"value":[]}})"));
     settings.waves.clear();
     // Spot is the fleet's, with the price cap as an override.
     settings.spot = true;

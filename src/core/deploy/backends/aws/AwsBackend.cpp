@@ -478,6 +478,9 @@ void AwsBackend::adopt(DeploymentState* state, const QByteArray& out, const QStr
         done(instances.error());
         return;
     }
+    // The fleet layout's machines the lookups found: one of them that is in none is lost.
+    const std::optional<QSet<QString>> found
+        = configuration.isEmpty() ? std::nullopt : Terraform::fleetMachinesFound(out);
     for (const Terraform::Instance& i : *instances) {
         const QString address = QStringLiteral("%1@%2%3").arg(
             user, i.address, i.port == 22 ? QString() : QStringLiteral(":%1").arg(i.port));
@@ -506,16 +509,18 @@ void AwsBackend::adopt(DeploymentState* state, const QByteArray& out, const QStr
                 continue;
             // The fleet layout: a lost machine's conditions not handed over again (an ended one's run and results
             // were there) stay with it; those queued again go to the machine in its place. A machine lost and not
-            // replaced (none of its conditions waits) is in none of the lookups: its conditions stay with it.
+            // replaced (none of its conditions waits) is itself gone: its conditions stay with it.
             DeploymentState::Host* before = state->host(c.host);
             const bool handedOver
                 = c.phase == DeploymentState::Phase::Queued || c.phase == DeploymentState::Phase::Provisioning;
-            if (i.gone && (!before || before->id != i.id)) {
+            const bool onLost = before && found && !found->contains(before->id);
+            if (i.gone && !(before && before->id == i.id)) {
+                // Just launched, and not found by the lookups that came after its launch.
                 done(Result::failed(
                     QStringLiteral("terraform output: instance %1 of %2 is not found in EC2").arg(i.id, i.slug)));
                 return;
             }
-            if (before && (i.gone ? before->id == i.id : before->id != i.id && !handedOver)) {
+            if (onLost && (i.gone || !handedOver)) {
                 keepOnLostMachine(&c, before);
                 continue;
             }

@@ -662,6 +662,15 @@ QMap<int, QString> machineStates(const QByteArray& json, const QStringList& ids)
     return out;
 }
 
+std::optional<QSet<QString>> fleetMachinesFound(const QByteArray& json)
+{
+    const QJsonObject outputs = QJsonDocument::fromJson(json).object();
+    if (!outputs.contains(QStringLiteral("fleet_machines")))
+        return std::nullopt;
+    const QHash<QString, Seen> seen = fleetSeen(outputs);
+    return QSet<QString>(seen.keyBegin(), seen.keyEnd());
+}
+
 AmiFamily defaultAmi(bool gpu)
 {
     if (gpu)

@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QMap>
+#include <QSet>
 #include <QString>
 #include <optional>
 
@@ -107,6 +108,9 @@ QStringList parseWaveOutput(const QByteArray& json, int wave);
 // "stopping" or "stopped"; "gone": in none of them, so terminated or no longer known to EC2). Empty when the
 // output has no lookups.
 QMap<int, QString> machineStates(const QByteArray& json, const QStringList& ids);
+// The instance ids the lookups of the fleet's machines found (running, stopping or stopped), from `terraform
+// output -json`; nullopt when it has no lookups.
+std::optional<QSet<QString>> fleetMachinesFound(const QByteArray& json);
 // A configuration without the instances (and outputs) of these condition slugs; apply it to destroy just them.
 QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs);
 // The configuration with an aws_ec2_instance_state per condition slug given ("running" or "stopped"): applying it
