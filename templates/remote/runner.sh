@@ -15,7 +15,13 @@
 #                made; nothing here is evaluated)
 #   retries      the same lines for those following attempts, started only by the
 #                worker whose attempt before failed
-#   KEY.sh       starts that attempt's container detached (docker run -d ...)
+#   KEY.sh       starts that attempt's container detached (docker run -d ...);
+#                written last of the attempt's files, each renamed into place
+#                whole: a line is started only once its KEY.sh is there
+#   publishing   (local) the process id of the deploy that goes on writing the
+#                conditions' files after the runner started: while that process
+#                lives and this file is there, a line without its KEY.sh is waited
+#                for; afterwards it is never started (deploy did not hand it over)
 # The queue may be rewritten while the runner is alive (deploy --rerun adds a
 # condition's new attempt): workers read it afresh for each claim.
 # The runner writes:
@@ -101,12 +107,27 @@ run_claimed() {
     done
 }
 
+# The deploy named in the publishing file still writes conditions' files.
+publishing() {
+    [ -f publishing ] || return 1
+    pub=
+    { read -r pub <publishing; } 2>/dev/null
+    case $pub in '' | *[!0-9]*) return 1 ;; esac
+    kill -0 "$pub" 2>/dev/null
+}
+
 worker() {
     while :; do
         key=
+        unpublished=
         while read -r k n x; do
             # mkdir (atomic, a process) only for a line nobody has claimed: no N processes per claim.
             [ -n "$k" ] && [ ! -d "claims/$k" ] || continue
+            # Its files are not all written yet (its start script comes last): not now.
+            if [ ! -f "./$k.sh" ]; then
+                unpublished=1
+                continue
+            fi
             if mkdir "claims/$k" 2>/dev/null; then
                 key=$k
                 name=$n
@@ -114,15 +135,22 @@ worker() {
                 break
             fi
         done < queue
-        [ -n "$key" ] && run_claimed || break
+        if [ -n "$key" ]; then
+            run_claimed || break
+        elif [ -n "$unpublished" ] && [ ! -e stop ] && publishing; then
+            sleep 0.1
+        else
+            break
+        fi
     done
     wait # for its attempts' logs and exit codes
 }
 
-# A line added to the queue while the last workers were ending is not left behind.
+# A line added to the queue while the last workers were ending is not left behind (nor one still to be
+# published).
 unclaimed() {
     while read -r k n x; do
-        [ -z "$k" ] || [ -d "claims/$k" ] || return 0
+        [ -z "$k" ] || [ -d "claims/$k" ] || { [ ! -f "./$k.sh" ] && ! publishing; } || return 0
     done < queue
     return 1
 }

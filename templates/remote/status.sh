@@ -9,7 +9,8 @@
 # r prints "-runner" TAB alive | done | gone | none (never started there).
 # s prints one line per condition: slug TAB "done" TAB code (the engine's) TAB start TAB end
 # (the run wrapper's files, empty when KNOWN); slug TAB "queued" when the runner has not
-# claimed it; slug TAB "startfailed" TAB code TAB the start's last line when its docker run
+# claimed it, "unpublished" when it has not even its start script (deploy has not handed it
+# over, or is writing its files still); slug TAB "startfailed" TAB code TAB the start's last line when its docker run
 # failed; slug TAB "container" TAB "running" TAB start when its runner is alive and has not
 # recorded its end (it records the exit code of each container it started once it ended).
 # Any other started condition with no exit code waits for q, which asks the engine once
@@ -92,7 +93,11 @@ s() {
     case $code in '' | *[!0-9]*) code= ;; esac
     if [ -z "$code" ]; then
         if [ ! -d "$c" ] || [ "$claim" = cancelled ]; then
-            printf '%s\tqueued\n' "$1"
+            if [ ! -d "$c" ] && [ ! -f "$rdir/$1.sh" ]; then
+                printf '%s\tunpublished\n' "$1"
+            else
+                printf '%s\tqueued\n' "$1"
+            fi
             return
         fi
         case $claim in

@@ -14,6 +14,7 @@
 #include "deploy/SyncOperation.h"
 #include "deploy/TerminateOperation.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void terminateLocalSavesLogs();
     void remoteDockerWordsComeFromTheBuilders();
     void deployReturnsBeforeTheGitWork();
+    void statusLeavesUnpublishedConditionsToTheState();
 
 private:
     // Three conditions on two ssh hosts: c1 running on a, c2 succeeded and synced on a, c3 queued.
@@ -552,6 +554,56 @@ void TestDeployOperations::deployReturnsBeforeTheGitWork()
     QCOMPARE(finished.first().at(0).toInt(), 1);
     QVERIFY2(finished.first().at(1).toString().contains(QStringLiteral("docker build failed")),
              qPrintable(finished.first().at(1).toString()));
+}
+
+// deploy hands the local runner its queue first and each condition's start script last, after its files; a
+// status round meanwhile (the real status script, run by sh on a runner folder) says "unpublished" of a queued
+// condition without its start script, which leaves it as the state has it while the runner lives: queued while
+// deploy writes it, not handed over when deploy stopped before it; lost once the runner has ended.
+void TestDeployOperations::statusLeavesUnpublishedConditionsToTheState()
+{
+    auto ctx = sshContext(QStringLiteral("local"));
+    QTemporaryDir dir;
+    ctx->stateDir = dir.path();
+    const DeploymentState::Host& host = ctx->state.hosts.at(0);
+    DeploymentState::Condition& c = ctx->state.conditions[2];
+    c.host = host.address;
+    const QString runner = ctx->runnerDir(host);
+    QVERIFY(QDir().mkpath(runner));
+    auto write = [](const QString& path, const QByteArray& text) {
+        QFile f(path);
+        return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+    };
+    QVERIFY(write(runner + QStringLiteral("/runner.pid"), QByteArray::number(QCoreApplication::applicationPid())));
+    auto round = [&] {
+        QProcess sh;
+        sh.start(QStringLiteral("sh"), { QStringLiteral("-c"), StatusRound::script(*ctx, host, { 2 }) });
+        sh.waitForFinished(20000);
+        return sh.readAllStandardOutput();
+    };
+    const QString key = c.attemptKey(c.attempt);
+    QByteArray out = round();
+    QVERIFY2(out.contains((key + QStringLiteral("\tunpublished\n")).toUtf8()), out.constData());
+    // Queued, as deploy saved it before it handed the runner its queue.
+    QVERIFY(StatusRound::apply(&ctx->state, host.address, { 2 }, out).isEmpty());
+    QCOMPARE(c.phase, Phase::Queued);
+    // deploy could not write its files: not handed over, which a round with the runner alive does not undo.
+    c.phase = Phase::Unreachable;
+    QVERIFY(StatusRound::apply(&ctx->state, host.address, { 2 }, out).isEmpty());
+    QCOMPARE(c.phase, Phase::Unreachable);
+    // Published: queued in the runner.
+    QVERIFY(write(runner + QLatin1Char('/') + key + QStringLiteral(".sh"), "exit 0\n"));
+    out = round();
+    QVERIFY2(out.contains((key + QStringLiteral("\tqueued\n")).toUtf8()), out.constData());
+    QCOMPARE(StatusRound::apply(&ctx->state, host.address, { 2 }, out), QList<int> { 2 });
+    QCOMPARE(c.phase, Phase::Queued);
+    // The runner ended and deploy never wrote it: it will not run; deploy again hands it over.
+    QVERIFY(QFile::remove(runner + QLatin1Char('/') + key + QStringLiteral(".sh")));
+    QVERIFY(write(runner + QStringLiteral("/runner.done"), ""));
+    QStringList notes;
+    QCOMPARE(StatusRound::apply(&ctx->state, host.address, { 2 }, round(), &notes), QList<int> { 2 });
+    QCOMPARE(c.phase, Phase::Unreachable);
+    QVERIFY2(notes.value(0).contains(QLatin1String("not handed over")), qPrintable(notes.join(QLatin1Char('\n'))));
 }
 
 QTEST_GUILESS_MAIN(TestDeployOperations)

@@ -4,6 +4,7 @@
 // and the deployment is in the per-user index while it lives.
 #include "DeployTestKit.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -20,6 +21,7 @@ private Q_SLOTS:
     void killedInEveryPhaseStillFinishes_data();
     void killedInEveryPhaseStillFinishes();
     void indexListsTheDeploymentUntilTerminated();
+    void runnerStartsBeforeEveryConditionIsWritten();
 
 private:
     static QString runnerDir(TestProject& project)
@@ -86,10 +88,15 @@ void TestDeployRunner::killedDeployChangesNothing()
     auto project = m_kit->project(conditions, { { QStringLiteral("max_parallel"), 2 } });
     QProcess deploy;
     m_kit->startLocalDeploy(*project, &deploy);
-    // Killed as soon as the runner is there: between the hand-over and deploy's return, or right after it.
+    // Killed as soon as the runner has them all (runs, and deploy is not publishing conditions any more): between
+    // the hand-over and deploy's return, or right after it.
     const QString pidFile = runnerDir(*project) + QStringLiteral("/runner.pid");
-    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(pidFile) || deploy.state() == QProcess::NotRunning, 120000);
-    ::kill(static_cast<pid_t>(deploy.processId()), SIGKILL);
+    const QString publishing = runnerDir(*project) + QStringLiteral("/publishing");
+    QTRY_VERIFY_WITH_TIMEOUT((QFileInfo::exists(pidFile) && !QFileInfo::exists(publishing))
+                                 || deploy.state() == QProcess::NotRunning,
+                             120000);
+    if (const qint64 pid = deploy.processId(); pid > 0) // 0 once it has ended: kill(0) would hit this test
+        ::kill(static_cast<pid_t>(pid), SIGKILL);
     deploy.waitForFinished();
     QVERIFY(QFileInfo::exists(pidFile));
 
@@ -147,8 +154,10 @@ void TestDeployRunner::killedInEveryPhaseStillFinishes()
     ::kill(static_cast<pid_t>(deploy.processId()), SIGKILL);
     deploy.waitForFinished();
 
-    if (!QFileInfo::exists(pidFile)) {
-        // Nothing was handed over: deploy again goes on from the saved state.
+    // The runner started, but deploy was still writing conditions for it (the publishing file is there): the runner
+    // runs those it has, and deploy again hands over the others.
+    if (!QFileInfo::exists(pidFile) || QFileInfo::exists(runnerDir(*project) + QStringLiteral("/publishing"))) {
+        // Nothing (or not everything) was handed over: deploy again goes on from the saved state.
         const CliResult again
             = m_kit->cli(*project, { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local") });
         QVERIFY2(again.exitCode == 0, qPrintable(again.err.right(3000)));
@@ -184,6 +193,42 @@ void TestDeployRunner::indexListsTheDeploymentUntilTerminated()
     QVERIFY(listed().contains(project->name()));
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
     QVERIFY(!listed().contains(project->name()));
+}
+
+void TestDeployRunner::runnerStartsBeforeEveryConditionIsWritten()
+{
+    // Issue 25 item 7: the runner starts as soon as its queue and the first conditions (one per slot) are written,
+    // and runs them while deploy writes the others, each condition's start script last; every one still runs.
+    const int count = 24;
+    QStringList conditions;
+    for (int i = 1; i <= count; ++i)
+        conditions << QStringLiteral("--n %1").arg(i);
+    auto project = m_kit->project(conditions, { { QStringLiteral("max_parallel"), 2 } });
+    const CliResult deployed
+        = m_kit->cli(*project, { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local") });
+    QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err.right(3000)));
+    const QDir runner(runnerDir(*project));
+    const QStringList last = runner.entryList({ QStringLiteral("c%1-*.sh").arg(count) }, QDir::Files);
+    QCOMPARE(last.size(), 1);
+    const QDateTime runnerStarted = QFileInfo(runner.filePath(QStringLiteral("runner.pid"))).lastModified();
+    const QDateTime lastWritten = QFileInfo(runner.filePath(last.first())).lastModified();
+    QVERIFY2(runnerStarted < lastWritten,
+             qPrintable(QStringLiteral("runner.pid %1, %2 %3")
+                            .arg(runnerStarted.toString(Qt::ISODateWithMs), last.first(),
+                                 lastWritten.toString(Qt::ISODateWithMs))));
+    // Published: nothing is waited for any more.
+    QVERIFY(!QFileInfo::exists(runner.filePath(QStringLiteral("publishing"))));
+    int code = -1;
+    const QJsonObject status = m_kit->status(*project, &code, true);
+    QCOMPARE(code, 0);
+    for (int i = 1; i <= count; ++i) {
+        const QJsonObject c = DeployTestKit::condition(status, i);
+        QCOMPARE(c.value(QStringLiteral("state")).toString(), QStringLiteral("succeeded"));
+        QCOMPARE(DeployTestKit::readFile(c.value(QStringLiteral("data_dir")).toString()
+                                         + QStringLiteral("/results/args.txt")),
+                 QStringLiteral("<--n>\n<%1>\n").arg(i).toUtf8());
+    }
+    QCOMPARE(m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") }).exitCode, 0);
 }
 
 QTEST_GUILESS_MAIN(TestDeployRunner)

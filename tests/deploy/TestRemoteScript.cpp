@@ -54,6 +54,7 @@ private Q_SLOTS:
     void terminateRemovesOnlyWhatItIsGiven();
     void lastLineIsTheLastWrittenOfBothStreams();
     void runnerSavesEachLogThenItsExitCode();
+    void runnerStartsOnlyPublishedConditions();
 };
 
 void TestRemoteScript::everyTemplateParsesWithHostileValues()
@@ -246,6 +247,61 @@ void TestRemoteScript::runnerSavesEachLogThenItsExitCode()
     QVERIFY(made.open(QIODevice::ReadOnly));
     const int mkdirs = made.readAll().count('\n');
     QVERIFY2(mkdirs <= count + 6, qPrintable(QString::number(mkdirs)));
+}
+
+// deploy on the local engine starts the runner once the queue and the first conditions are written, then writes
+// the others while it runs them, each condition's start script last (renamed into place whole). The runner (run
+// for real, with a docker that only answers) starts a line only once its start script is there: while the deploy
+// named in the publishing file lives it waits for it, and once that deploy is gone it never starts it.
+void TestRemoteScript::runnerStartsOnlyPublishedConditions()
+{
+    QTemporaryDir tmp;
+    const QString dir = tmp.path();
+    auto write = [](const QString& path, const QByteArray& text) {
+        QFile f(path);
+        return f.open(QIODevice::WriteOnly) && f.write(text) == text.size()
+            && f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    };
+    QVERIFY(write(dir + QStringLiteral("/docker"), "#!/bin/sh\ncase $1 in wait) echo 0 ;; esac\n"));
+    const QString runnerDir = dir + QStringLiteral("/runner");
+    QVERIFY(QDir().mkpath(runnerDir));
+    const RemoteScript runner = RemoteScript(QStringLiteral("runner"))
+                                    .setWords(QStringLiteral("DOCKER"), { dir + QStringLiteral("/docker") });
+    QVERIFY2(runner.error().isEmpty(), qPrintable(runner.error()));
+    QVERIFY(write(runnerDir + QStringLiteral("/runner.sh"), runner.render().toUtf8()));
+    QVERIFY(write(runnerDir + QStringLiteral("/queue"), "c1 container-1 -\nc2 container-2 -\nc3 container-3 -\n"));
+    auto publish = [&](const char* key) {
+        return write(runnerDir + QLatin1Char('/') + QLatin1String(key) + QStringLiteral(".sh"),
+                     "if [ \"${1-}\" = ended ]; then exit 0; fi\nexit 0\n");
+    };
+    QVERIFY(publish("c1"));
+    // The deploy still at work: a live process named in the publishing file.
+    QProcess deploy;
+    deploy.start(QStringLiteral("sleep"), { QStringLiteral("60") });
+    QVERIFY(deploy.waitForStarted());
+    QVERIFY(write(runnerDir + QStringLiteral("/publishing"), QByteArray::number(deploy.processId()) + "\n"));
+    QProcess sh;
+    sh.start(QStringLiteral("sh"), { runnerDir + QStringLiteral("/runner.sh"), runnerDir, QStringLiteral("2") });
+    const QString claims = runnerDir + QStringLiteral("/claims/");
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(claims + QStringLiteral("c1/exit")), 20000);
+    // c2 has no start script yet: not claimed, and the runner waits for it.
+    QTest::qWait(1000);
+    QVERIFY2(!QFileInfo::exists(claims + QStringLiteral("c2")),
+             qPrintable(QDir(claims).entryList(QDir::Dirs | QDir::NoDotAndDotDot).join(QLatin1Char(' '))));
+    QCOMPARE(sh.state(), QProcess::Running);
+    QVERIFY(publish("c2"));
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(claims + QStringLiteral("c2/exit")), 20000);
+    QCOMPARE(sh.state(), QProcess::Running);
+    // The deploy ended without writing c3 (killed, or it failed there): the runner ends without starting it.
+    deploy.kill();
+    QVERIFY(deploy.waitForFinished());
+    QVERIFY(sh.waitForFinished(20000));
+    QCOMPARE(sh.exitCode(), 0);
+    QVERIFY(QFileInfo::exists(runnerDir + QStringLiteral("/runner.done")));
+    QVERIFY(!QFileInfo::exists(claims + QStringLiteral("c3")));
+    QFile state(claims + QStringLiteral("c2/state"));
+    QVERIFY(state.open(QIODevice::ReadOnly));
+    QCOMPARE(state.readAll(), QByteArray("started\n"));
 }
 
 QTEST_GUILESS_MAIN(TestRemoteScript)

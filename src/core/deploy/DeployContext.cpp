@@ -250,12 +250,13 @@ QString DeployContext::dataDirOnHost(const DeploymentState::Host& host, const De
                       : localDataDir(condition, attempt);
 }
 
-Result DeployContext::writeFile(const QString& path, const QByteArray& data, const QString& base)
+Result DeployContext::writeFile(const QString& path, const QByteArray& data, const QString& base,
+                                SafeFile::Durability durability)
 {
     const QString folder = QFileInfo(path).absolutePath();
     if (base.isEmpty())
         QDir().mkpath(folder);
     else if (Result made = SafeFile::makePath(folder, base); !made)
         return made;
-    return SafeFile::write(path, data, base);
+    return SafeFile::write(path, data, base, durability);
 }

@@ -6,6 +6,7 @@
 #include "Experiment.h"
 #include "deploy/Backend.h"
 #include "deploy/DeploymentState.h"
+#include "files/SafeFile.h"
 
 #include <QByteArray>
 #include <QObject>
@@ -69,8 +70,9 @@ public:
 
     // Written atomically (QSaveFile), its folder made first.
     // Atomic, and no symlink below base (default: the file's own folder) is followed;
-    // missing folders from base down are made.
-    static Result writeFile(const QString& path, const QByteArray& data, const QString& base = QString());
+    // missing folders from base down are made. Durability::Whole: not forced to disk (SafeFile).
+    static Result writeFile(const QString& path, const QByteArray& data, const QString& base = QString(),
+                            SafeFile::Durability durability = SafeFile::Durability::OnDisk);
 
 private:
     void recordInIndex();

@@ -7,8 +7,12 @@
 #include "deploy/RemoteScript.h"
 #include "deploy/StatusRound.h"
 
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTimer>
 
 using Phase = DeploymentState::Phase;
 using HostPhase = DeploymentState::HostPhase;
@@ -176,41 +180,156 @@ void DeployOperation::startRunner(const QString& address, JobPool::Done done)
     if (handOverByBackend(host, done))
         return;
     const QString remoteDir = m_ctx.runnerDir(host);
-    // Local: the runner's own folder; remote: a copy here, uploaded (rsync -a keeps the host's claims).
-    const QString folder = m_ctx.isRemote() ? m_ctx.stateDir + QStringLiteral("/runners/%1").arg(hostIndex) : remoteDir;
-    if (const Result written = writeRunnerFolder(address, folder); !written) {
-        handOverFailed(address, written.message(), done);
-        return;
-    }
     const QString text = RemoteScript(QStringLiteral("start-runner"))
                              .set(QStringLiteral("DIR"), remoteDir)
                              .set(QStringLiteral("MAX"), QString::number(m_ctx.backend->slotsPerHost()))
                              .set(QStringLiteral("ID"), Launch::deploymentId(m_ctx.state))
                              .render();
-    auto start = [this, host, address, text, done] {
-        // sh runs start-runner.sh, which puts the runner in a session of its own in the background and returns:
-        // the runner is never this process's child, so PR_SET_PDEATHSIG (CommandRunner) does not reach it.
-        m_ctx.run(m_ctx.backend->script(host, text), [this, address, done](const CommandOutcome& o) {
-            if (!o.ok()) {
-                handOverFailed(address, QStringLiteral("the runner did not start: %1").arg(o.errorText()), done);
-                return;
-            }
-            m_handedTo << address;
-            done();
-        });
-    };
     if (!m_ctx.isRemote()) {
-        start();
+        publishAndStart(address, remoteDir, text, done);
+        return;
+    }
+    // Remote: a copy here, uploaded whole (rsync -a keeps the host's claims), then the runner started.
+    const QString folder = m_ctx.stateDir + QStringLiteral("/runners/%1").arg(hostIndex);
+    if (const Result written = writeRunnerFolder(address, folder); !written) {
+        handOverFailed(address, written.message(), done);
         return;
     }
     m_ctx.run(
-        m_ctx.backend->ssh(host).upload(folder, remoteDir), [this, address, start, done](const CommandOutcome& o) {
+        m_ctx.backend->ssh(host).upload(folder, remoteDir), [this, host, address, text, done](const CommandOutcome& o) {
             if (!o.ok()) {
                 handOverFailed(address, QStringLiteral("upload of the runner failed: %1").arg(o.errorText()), done);
                 return;
             }
-            start();
+            startRunnerScript(host, text, [this, address, done](const QString& failed) {
+                if (!failed.isEmpty()) {
+                    handOverFailed(address, failed, done);
+                    return;
+                }
+                m_handedTo << address;
+                done();
+            });
         });
+}
+
+void DeployOperation::startRunnerScript(const DeploymentState::Host& host, const QString& text,
+                                        std::function<void(const QString&)> then)
+{
+    // sh runs start-runner.sh, which puts the runner in a session of its own in the background and returns:
+    // the runner is never this process's child, so PR_SET_PDEATHSIG (CommandRunner) does not reach it.
+    m_ctx.run(m_ctx.backend->script(host, text), [then](const CommandOutcome& o) {
+        then(o.ok() ? QString() : QStringLiteral("the runner did not start: %1").arg(o.errorText()));
+    });
+}
+
+// Local: the runner starts as soon as the queue and the first conditions (one per slot) are written, and runs
+// them while the others are published, each renamed into place whole, its start script last.
+void DeployOperation::publishAndStart(const QString& address, const QString& folder, const QString& text,
+                                      JobPool::Done done)
+{
+    qCDebug(lcDeploy).noquote() << "deploy step: publish the conditions to the runner in" << folder;
+    auto p = std::make_shared<Publication>();
+    p->address = address;
+    p->folder = folder;
+    p->positions = Launch::runnerConditions(m_ctx.state, address);
+    p->text = text;
+    p->done = std::move(done);
+    if (const Result written = Launch::writeRunnerFiles(m_ctx, address, folder, QCoreApplication::applicationPid());
+        !written) {
+        QFile::remove(folder + QStringLiteral("/publishing"));
+        handOverFailed(address, written.message(), p->done);
+        return;
+    }
+    m_publishing << folder + QStringLiteral("/publishing");
+    publishSome(p);
+}
+
+void DeployOperation::publishSome(const std::shared_ptr<Publication>& p)
+{
+    if (m_ended) {
+        stopPublishing();
+        return;
+    }
+    // The first slice: one condition to hand over per slot, then the runner starts; once it runs, the others
+    // in slices of 20 ms, so the event loop turns between them (a terminate asked for meanwhile).
+    const int slotCount = m_ctx.backend->slotsPerHost();
+    QElapsedTimer slice;
+    slice.start();
+    QStringList announcements;
+    while (p->next < p->positions.size()) {
+        if (p->started ? slice.elapsed() >= 20 : p->handed >= slotCount)
+            break;
+        const int i = p->positions.at(p->next);
+        const bool handed = toHandOver(m_ctx.state.conditions.at(i));
+        if (const Result r = Launch::publishCondition(m_ctx, facts(), p->address, i, p->folder, &announcements); !r) {
+            p->failed = r.message();
+            break;
+        }
+        ++p->next;
+        p->handed += handed ? 1 : 0;
+    }
+    for (const QString& line : std::as_const(announcements))
+        Q_EMIT m_ctx.progress(line);
+    if (!p->failed.isEmpty()) {
+        endPublication(p);
+        return;
+    }
+    if (!p->started) {
+        p->started = true;
+        startRunnerScript(*m_ctx.state.host(p->address), p->text, [this, p](const QString& failed) {
+            if (m_ended)
+                return;
+            p->runnerFailed = failed;
+            if (!failed.isEmpty()) {
+                endPublication(p);
+                return;
+            }
+            m_handedTo << p->address;
+            publishSome(p);
+        });
+        return;
+    }
+    if (p->next < p->positions.size()) {
+        QTimer::singleShot(0, this, [this, p] { publishSome(p); });
+        return;
+    }
+    endPublication(p);
+}
+
+void DeployOperation::endPublication(const std::shared_ptr<Publication>& p)
+{
+    const QString marker = p->folder + QStringLiteral("/publishing");
+    QFile::remove(marker);
+    m_publishing.removeAll(marker);
+    // No runner: nothing was handed over.
+    if (!p->started || !p->runnerFailed.isEmpty()) {
+        handOverFailed(p->address, p->runnerFailed.isEmpty() ? p->failed : p->runnerFailed, p->done);
+        return;
+    }
+    if (!p->failed.isEmpty()) {
+        // The runner runs what it was given; the others stay here, not handed over, until deploy runs again.
+        for (int k = p->next; k < p->positions.size(); ++k) {
+            const int i = p->positions.at(k);
+            DeploymentState::Condition& c = m_ctx.state.conditions[i];
+            if (!toHandOver(c))
+                continue;
+            m_notHandedOver << c.slug;
+            c.lastRunPhase = c.phase;
+            m_ctx.setPhase(i, Phase::Unreachable);
+        }
+        m_problems << QStringLiteral("%1: %2 (its runner runs the %3 condition(s) handed to it before; deploy "
+                                     "again to hand over the others)")
+                          .arg(p->address, p->failed)
+                          .arg(p->handed);
+    }
+    p->done();
+}
+
+void DeployOperation::stopPublishing()
+{
+    for (const QString& file : std::as_const(m_publishing))
+        QFile::remove(file);
+    m_publishing.clear();
 }
 
 bool DeployOperation::handOverByBackend(const DeploymentState::Host& host, JobPool::Done done)

@@ -61,6 +61,11 @@ DeployOperation::DeployOperation(DeployContext& ctx, const DeployOptions& option
     connect(&m_export, &QFutureWatcher<QString>::finished, this, [this] { onCodeExported(m_export.result()); });
 }
 
+DeployOperation::~DeployOperation()
+{
+    stopPublishing();
+}
+
 void DeployOperation::start()
 {
     qCDebug(lcDeploy).noquote() << "deploy step: start";
@@ -114,6 +119,7 @@ void DeployOperation::end(const Result& result)
     if (m_ended)
         return;
     m_ended = true;
+    stopPublishing();
     for (int i : std::as_const(m_plan.rerun))
         m_ctx.starting.remove(i);
     m_done(result);
@@ -201,53 +207,19 @@ void DeployOperation::onCodeExported(const QString& error)
 
 Result DeployOperation::writeConditionFiles()
 {
-    const DeploymentState& state = m_ctx.state;
     QFile wrapper(AppPaths::templatesDir() + QStringLiteral("/bootstrap/run-wrapper.sh"));
     if (!wrapper.open(QIODevice::ReadOnly))
         return Result::failed(QStringLiteral("%1: cannot read the run wrapper").arg(wrapper.fileName()));
     const QByteArray wrapperText = wrapper.readAll();
     if (Result r = DeployContext::writeFile(m_ctx.stateDir + QStringLiteral("/run-wrapper.sh"), wrapperText); !r)
         return r;
-
-    const Parameters& params = m_ctx.experiment.parameters();
-    for (const DeploymentState::Condition& c : state.conditions) {
-        const QJsonObject config {
-            { QStringLiteral("experiment_name"), state.experiment },
-            { QStringLiteral("commit"), state.commit },
-            { QStringLiteral("dirty"), state.dirty },
-            { QStringLiteral("backend"), state.backend },
-            { QStringLiteral("image"), state.image },
-            { QStringLiteral("command"), params.experimentCommand() },
-            { QStringLiteral("condition"), c.text },
-            { QStringLiteral("arguments"), QJsonArray::fromStringList(c.arguments) },
-            { QStringLiteral("style"),
-              params.isOriginalStyle() ? QStringLiteral("original") : QStringLiteral("command") },
-            { QStringLiteral("container"), m_ctx.containerName(c, 1) },
-            { QStringLiteral("deployed_at"), state.createdAt.toString(Qt::ISODate) },
-        };
-        const QByteArray json = QJsonDocument(config).toJson();
-        // Attempt 1's folder; a later attempt's start copies this config (startScript).
-        const QString local = m_ctx.localDataDir(c, 1);
-        for (const char* sub : { "logs", "results" })
-            QDir().mkpath(local + QLatin1Char('/') + QLatin1String(sub));
-        // Original style: docker reads OPTIONS from this file itself (--env-file); no shell on any host sees it.
-        const QString stage = m_ctx.stageDir(c);
-        QList<QPair<QString, QByteArray>> files {
-            { local + QStringLiteral("/config/deployment.json"), json },
-            { local + QStringLiteral("/config/commit.txt"), state.commit.toUtf8() + '\n' },
-            { stage + QStringLiteral("/options.env"), "OPTIONS=" + c.text.toUtf8() + '\n' },
-        };
-        if (m_ctx.isRemote()) {
-            for (const char* sub : { "data/logs", "data/results" })
-                QDir().mkpath(stage + QLatin1Char('/') + QLatin1String(sub));
-            files.append({ { stage + QStringLiteral("/data/config/deployment.json"), json },
-                           { stage + QStringLiteral("/data/config/commit.txt"), state.commit.toUtf8() + '\n' },
-                           { stage + QStringLiteral("/run.sh"), wrapperText } });
-        }
-        for (const auto& [path, text] : std::as_const(files)) {
-            if (Result r = DeployContext::writeFile(path, text); !r)
-                return r;
-        }
+    // Local: each condition's files are written as it is handed to the runner (publishCondition), while the
+    // runner already runs the first ones.
+    if (!m_ctx.isRemote())
+        return Result::ok();
+    for (const DeploymentState::Condition& c : std::as_const(m_ctx.state.conditions)) {
+        if (Result r = Launch::writeConditionFiles(m_ctx, c, wrapperText); !r)
+            return r;
     }
     return Result::ok();
 }

@@ -11,6 +11,7 @@
 #include <QFutureWatcher>
 #include <QHash>
 #include <functional>
+#include <memory>
 
 // deploy, as named steps each starting the next: the Git checks and the export of the pinned commit
 // (on a worker thread, so the caller's event loop keeps turning), the files of each condition, the
@@ -44,6 +45,7 @@ public:
 
     // Parented to ctx.work: it goes, and stops, with the operation.
     DeployOperation(DeployContext& ctx, const DeployOptions& options, const DeployPlan& plan, Done done);
+    ~DeployOperation() override;
     // The start script of one attempt of a condition: its folder made first, then its docker run, then its
     // output followed into logs/output.txt on the host while it runs.
     QByteArray startScript(const DeploymentState::Host& host, const DeploymentState::Condition& c,
@@ -97,6 +99,30 @@ private:
     // The image built here: its ID and, once pushed, its digest, for each condition's provenance.
     void inspectThenProvision();
     void startRunner(const QString& address, JobPool::Done done);
+    // start-runner.sh on the host; then gets an empty text, or why the runner did not start.
+    void startRunnerScript(const DeploymentState::Host& host, const QString& text,
+                           std::function<void(const QString&)> then);
+    // A local hand-over: the runner's queue, the first conditions (one per slot), the runner started, then the
+    // other conditions published in slices while it runs the first (Launch::publishCondition).
+    struct Publication
+    {
+        QString address;
+        QString folder; // the runner's
+        QList<int> positions; // Launch::runnerConditions, in the queue's order
+        QString text; // start-runner.sh
+        JobPool::Done done;
+        int next = 0; // the first position not published yet
+        int handed = 0; // how many of those published were handed over (not started before)
+        bool started = false; // start-runner.sh asked for
+        QString failed; // why publishing stopped
+        QString runnerFailed; // why the runner did not start
+    };
+    void publishAndStart(const QString& address, const QString& folder, const QString& text, JobPool::Done done);
+    void publishSome(const std::shared_ptr<Publication>& p);
+    // Publishing ended (everything published, or p->failed): the runner waits for nothing more; then done.
+    void endPublication(const std::shared_ptr<Publication>& p);
+    // Removes the runners' "publishing" files: they wait for no more conditions from this deploy.
+    void stopPublishing();
     // The backend's own hand-over of the host's conditions (Backend::handOver); false: a runner starts them.
     bool handOverByBackend(const DeploymentState::Host& host, JobPool::Done done);
     void handOverFailed(const QString& address, const QString& why, JobPool::Done done);
@@ -117,6 +143,7 @@ private:
     QStringList m_handedTo; // hosts whose runner runs (started, or alive from before)
     QStringList m_notHandedOver; // slugs
     QSet<int> m_handing; // positions this deploy hands over (new, queued still, or rerun): what it reports
+    QStringList m_publishing; // the runners' "publishing" files this deploy wrote and has not removed yet
     QFutureWatcher<GitFacts> m_probe;
     QFutureWatcher<QString> m_export;
 };

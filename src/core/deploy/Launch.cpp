@@ -8,6 +8,10 @@
 #include "deploy/ResultsStore.h"
 #include "original/OriginalStyle.h"
 
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+
 using Phase = DeploymentState::Phase;
 
 namespace Launch {
@@ -186,55 +190,143 @@ QByteArray startScript(const DeployContext& ctx, const DeploymentState::Host& ho
     return ended + start + run.toUtf8() + " || exit $?\n" + output.toUtf8();
 }
 
-Result writeRunnerFolder(const DeployContext& ctx, const Facts& facts, const QString& address, const QString& folder,
-                         QStringList* announcements)
+Result writeConditionFiles(const DeployContext& ctx, const DeploymentState::Condition& c, const QByteArray& wrapper)
 {
-    const DeploymentState::Host host = *ctx.state.host(address);
+    const DeploymentState& state = ctx.state;
+    const Parameters& params = ctx.experiment.parameters();
+    const QJsonObject config {
+        { QStringLiteral("experiment_name"), state.experiment },
+        { QStringLiteral("commit"), state.commit },
+        { QStringLiteral("dirty"), state.dirty },
+        { QStringLiteral("backend"), state.backend },
+        { QStringLiteral("image"), state.image },
+        { QStringLiteral("command"), params.experimentCommand() },
+        { QStringLiteral("condition"), c.text },
+        { QStringLiteral("arguments"), QJsonArray::fromStringList(c.arguments) },
+        { QStringLiteral("style"), params.isOriginalStyle() ? QStringLiteral("original") : QStringLiteral("command") },
+        { QStringLiteral("container"), ctx.containerName(c, 1) },
+        { QStringLiteral("deployed_at"), state.createdAt.toString(Qt::ISODate) },
+    };
+    const QByteArray json = QJsonDocument(config).toJson();
+    // Attempt 1's folder; a later attempt's start copies this config (startScript).
+    const QString local = ctx.localDataDir(c, 1);
+    for (const char* sub : { "logs", "results" })
+        QDir().mkpath(local + QLatin1Char('/') + QLatin1String(sub));
+    // Original style: docker reads OPTIONS from this file itself (--env-file); no shell on any host sees it.
+    const QString stage = ctx.stageDir(c);
+    QList<QPair<QString, QByteArray>> files {
+        { local + QStringLiteral("/config/deployment.json"), json },
+        { local + QStringLiteral("/config/commit.txt"), state.commit.toUtf8() + '\n' },
+        { stage + QStringLiteral("/options.env"), "OPTIONS=" + c.text.toUtf8() + '\n' },
+    };
+    if (ctx.isRemote()) {
+        for (const char* sub : { "data/logs", "data/results" })
+            QDir().mkpath(stage + QLatin1Char('/') + QLatin1String(sub));
+        files.append({ { stage + QStringLiteral("/data/config/deployment.json"), json },
+                       { stage + QStringLiteral("/data/config/commit.txt"), state.commit.toUtf8() + '\n' },
+                       { stage + QStringLiteral("/run.sh"), wrapper } });
+    }
+    for (const auto& [path, text] : std::as_const(files)) {
+        if (Result r = DeployContext::writeFile(path, text, QString(), SafeFile::Durability::Whole); !r)
+            return r;
+    }
+    return Result::ok();
+}
+
+QList<int> runnerConditions(const DeploymentState& state, const QString& address)
+{
+    QList<int> out;
+    for (int i : state.conditionsOn(address)) {
+        if (!state.conditions.at(i).isTerminated())
+            out << i;
+    }
+    return out;
+}
+
+Result writeRunnerFiles(const DeployContext& ctx, const QString& address, const QString& folder, qint64 publisher)
+{
     const RemoteScript runner
         = RemoteScript(QStringLiteral("runner")).setWords(QStringLiteral("DOCKER"), ctx.dockerWords());
     if (!runner.error().isEmpty())
         return Result::failed(runner.error());
-    if (Result r = DeployContext::writeFile(folder + QStringLiteral("/runner.sh"), runner.render().toUtf8()); !r)
+    constexpr auto whole = SafeFile::Durability::Whole;
+    if (Result r
+        = DeployContext::writeFile(folder + QStringLiteral("/runner.sh"), runner.render().toUtf8(), QString(), whole);
+        !r)
         return r;
     QByteArray queue;
     QByteArray retries;
-    for (int i : ctx.state.conditionsOn(address)) {
+    for (int i : runnerConditions(ctx.state, address)) {
         const DeploymentState::Condition& c = ctx.state.conditions.at(i);
-        if (c.isTerminated())
-            continue;
         // Its current attempt in the queue; the retries (max_retries) the runner starts by itself after a
         // failure in the retries file. A line names the key of the attempt that follows it, or "-".
         for (int a = c.attempt; a <= c.lastAttempt; ++a) {
             DeploymentState::Condition run = c;
             run.attempt = a;
-            if (a == c.attempt && toHandOver(c)) {
-                const Docker::RunSpec spec
-                    = runSpec(ctx, run, host, ctx.isRemote(), ctx.state.image, facts.imageCommands.value(address));
-                if (Result r = Provenance::write(ctx.localDataDir(run, a), provenance(ctx, facts, run, host, spec),
-                                                 ctx.experiment.dir());
-                    !r)
-                    return r;
-            }
-            QString announcement;
-            const QByteArray start = startScript(ctx, host, run, facts.imageCommands.value(address),
-                                                 a == c.attempt ? &announcement : nullptr);
-            if (!announcement.isEmpty() && announcements)
-                *announcements << announcement;
-            if (Result r = DeployContext::writeFile(
-                    folder + QLatin1Char('/') + run.attemptKey(a) + QStringLiteral(".sh"), start);
-                !r)
-                return r;
-            if (Result r = ResultsStore::writeUploadScript(ctx, host, run, a, folder); !r)
-                return r;
             const QString next = a < c.lastAttempt ? c.attemptKey(a + 1) : QStringLiteral("-");
             (a == c.attempt ? queue : retries)
                 += QStringLiteral("%1 %2 %3\n").arg(run.attemptKey(a), ctx.containerName(run), next).toUtf8();
         }
     }
-    if (Result r = DeployContext::writeFile(folder + QStringLiteral("/retries"), retries); !r)
+    if (Result r = DeployContext::writeFile(folder + QStringLiteral("/retries"), retries, QString(), whole); !r)
         return r;
+    // Before the queue: a runner alive there (deploy run again) waits for the new lines' start scripts.
+    if (publisher > 0) {
+        if (Result r = DeployContext::writeFile(folder + QStringLiteral("/publishing"),
+                                                QByteArray::number(publisher) + '\n', QString(), whole);
+            !r)
+            return r;
+    }
+    return DeployContext::writeFile(folder + QStringLiteral("/queue"), queue, QString(), whole);
+}
+
+Result publishCondition(const DeployContext& ctx, const Facts& facts, const QString& address, int position,
+                        const QString& folder, QStringList* announcements)
+{
+    const DeploymentState::Host host = *ctx.state.host(address);
+    const DeploymentState::Condition& c = ctx.state.conditions.at(position);
+    const bool handed = toHandOver(c);
+    // Local: the condition's own folder, which the start script mounts (remote: uploaded from the stage before).
+    if (handed && !ctx.isRemote()) {
+        if (Result r = writeConditionFiles(ctx, c, QByteArray()); !r)
+            return r;
+    }
+    // The later attempts first, the current one last: its start script is the mark the runner waits for.
+    for (int a = c.lastAttempt; a >= c.attempt; --a) {
+        DeploymentState::Condition run = c;
+        run.attempt = a;
+        if (a == c.attempt && handed) {
+            const Docker::RunSpec spec
+                = runSpec(ctx, run, host, ctx.isRemote(), ctx.state.image, facts.imageCommands.value(address));
+            if (Result r = Provenance::write(ctx.localDataDir(run, a), provenance(ctx, facts, run, host, spec),
+                                             ctx.experiment.dir(), SafeFile::Durability::Whole);
+                !r)
+                return r;
+        }
+        if (Result r = ResultsStore::writeUploadScript(ctx, host, run, a, folder); !r)
+            return r;
+        QString announcement;
+        const QByteArray start
+            = startScript(ctx, host, run, facts.imageCommands.value(address), a == c.attempt ? &announcement : nullptr);
+        if (!announcement.isEmpty() && announcements)
+            *announcements << announcement;
+        if (Result r = DeployContext::writeFile(folder + QLatin1Char('/') + run.attemptKey(a) + QStringLiteral(".sh"),
+                                                start, QString(), SafeFile::Durability::Whole);
+            !r)
+            return r;
+    }
+    return Result::ok();
+}
+
+Result writeRunnerFolder(const DeployContext& ctx, const Facts& facts, const QString& address, const QString& folder,
+                         QStringList* announcements)
+{
+    for (int i : runnerConditions(ctx.state, address)) {
+        if (Result r = publishCondition(ctx, facts, address, i, folder, announcements); !r)
+            return r;
+    }
     // The queue last: the runner never reads a line whose start script is not there yet.
-    return DeployContext::writeFile(folder + QStringLiteral("/queue"), queue);
+    return writeRunnerFiles(ctx, address, folder, 0);
 }
 
 QString deploymentId(const DeploymentState& state)

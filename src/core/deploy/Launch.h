@@ -45,8 +45,24 @@ Provenance::Record provenance(const DeployContext& ctx, const Facts& facts, cons
 // followed into logs/output.txt on the host while it runs. announcement: "… will run: …", when asked for.
 QByteArray startScript(const DeployContext& ctx, const DeploymentState::Host& host, const DeploymentState::Condition& c,
                        const QStringList& imageCommand, QString* announcement = nullptr);
-// A host's runner folder in folder: runner.sh, one start script per attempt, the retries file, then the queue
-// (and each handed-over condition's provenance.json here); announcements: each attempt's docker run.
+// One condition's files: its local data folder's config (attempt 1's deployment.json and commit.txt) and its
+// stage folder (options.env; remote: the run wrapper and the data folder to upload, wrapper is run.sh).
+Result writeConditionFiles(const DeployContext& ctx, const DeploymentState::Condition& c, const QByteArray& wrapper);
+// The positions of the conditions a host's runner has in its queue (not terminated), in the queue's order.
+QList<int> runnerConditions(const DeploymentState& state, const QString& address);
+// A runner folder's own files: runner.sh, the retries file and the queue (every condition of the host in it).
+// publisher: a process that goes on publishing conditions (publishCondition) once the runner runs, named in the
+// folder's "publishing" file (written before the queue); while it lives and that file is there, the runner waits
+// for a line whose start script is not there yet. 0: every condition is published already.
+Result writeRunnerFiles(const DeployContext& ctx, const QString& address, const QString& folder, qint64 publisher);
+// One condition's share of a runner folder (the position in ctx.state): local, when handed over, its data
+// folder's files (writeConditionFiles) and provenance.json; each attempt's start script (and upload script), the
+// current attempt's last. Each file is renamed into place whole, so once that script is there everything the
+// runner starts it with is: the runner starts no line before (templates/remote/runner.sh).
+Result publishCondition(const DeployContext& ctx, const Facts& facts, const QString& address, int position,
+                        const QString& folder, QStringList* announcements = nullptr);
+// A host's whole runner folder in folder: every condition published, then the runner's files (the queue last);
+// announcements: each attempt's docker run.
 Result writeRunnerFolder(const DeployContext& ctx, const Facts& facts, const QString& address, const QString& folder,
                          QStringList* announcements = nullptr);
 // Names this deployment to its runners: claims of another one are not this one's.

@@ -84,10 +84,10 @@ QString path(const QString& folder)
     return folder + QStringLiteral("/config/provenance.json");
 }
 
-Result write(const QString& folder, const Record& record, const QString& base)
+Result write(const QString& folder, const Record& record, const QString& base, SafeFile::Durability durability)
 {
     return DeployContext::writeFile(path(folder), QJsonDocument(record.toJson()).toJson(),
-                                    base.isEmpty() ? folder : base);
+                                    base.isEmpty() ? folder : base, durability);
 }
 
 Record read(const QString& folder)

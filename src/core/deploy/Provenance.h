@@ -3,6 +3,7 @@
 
 #include "Command.h"
 #include "Result.h"
+#include "files/SafeFile.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -50,7 +51,8 @@ struct Record
 QString path(const QString& folder);
 // base: the experiment's folder; no symlink below it is followed (a container
 // may have planted config/ or the next attempt's folder as one).
-Result write(const QString& folder, const Record& record, const QString& base = QString());
+Result write(const QString& folder, const Record& record, const QString& base = QString(),
+             SafeFile::Durability durability = SafeFile::Durability::OnDisk);
 // The folder's record: provenance.json, with the run wrapper's times and exit code
 // from logs/ where the file has none. An empty record when the folder has no provenance.json.
 Record read(const QString& folder);

@@ -118,7 +118,7 @@ int shownAttempt(const DeploymentState::Condition& c, const QHash<QString, QStri
 {
     for (int a = c.lastAttempt; a > c.attempt; --a) {
         const QStringList later = lines.value(c.attemptKey(a));
-        if (later.size() >= 2 && later.at(1) != QLatin1String("queued"))
+        if (later.size() >= 2 && later.at(1) != QLatin1String("queued") && later.at(1) != QLatin1String("unpublished"))
             return a;
     }
     return c.attempt;
@@ -182,15 +182,22 @@ bool applyLines(DeploymentState::Condition& c, const QHash<QString, QStringList>
         changed = true;
     }
     Phase phase = c.phase;
-    if (f.at(1) == QLatin1String("queued")) {
+    // unpublished: its start script is not in the runner's folder. While the runner lives the state says (queued
+    // while deploy writes its files, not handed over when deploy stopped before); once it ended, it is lost.
+    const bool unpublished = f.at(1) == QLatin1String("unpublished");
+    if (f.at(1) == QLatin1String("queued") || unpublished) {
         if (runner == QLatin1String("alive")) {
-            phase = Phase::Queued;
+            if (!unpublished)
+                phase = Phase::Queued;
         } else if (runner == QLatin1String("gone") || runner == QLatin1String("done")) {
             // The runner ended without starting it (the host rebooted, someone killed it): nothing will.
             phase = Phase::Unreachable;
             if (notes && c.phase != Phase::Unreachable)
-                *notes
-                    << QStringLiteral("%1: lost: the runner on %2 is gone and never started it").arg(c.slug, address);
+                *notes << (unpublished ? QStringLiteral("%1: not handed over: the deploy that wrote its files "
+                                                        "ended first; deploy again to run it")
+                                             .arg(c.slug)
+                                       : QStringLiteral("%1: lost: the runner on %2 is gone and never started it")
+                                             .arg(c.slug, address));
         }
         if (phase != c.phase) {
             c.phase = phase;

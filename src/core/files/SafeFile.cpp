@@ -146,7 +146,7 @@ ResultOf<QByteArray> read(const QString& path, qint64 maxBytes, const QString& b
     return *out;
 }
 
-Result write(const QString& path, const QByteArray& data, const QString& base)
+Result write(const QString& path, const QByteArray& data, const QString& base, Durability durability)
 {
     const QString file = cleanAbsolute(path);
     const QString dir = QFileInfo(file).path();
@@ -192,7 +192,7 @@ Result write(const QString& path, const QByteArray& data, const QString& base)
     }
     if (error == 0 && ::fchmod(fd.get(), mode) != 0)
         error = errno;
-    if (error == 0 && ::fsync(fd.get()) != 0)
+    if (error == 0 && durability == Durability::OnDisk && ::fsync(fd.get()) != 0)
         error = errno;
     if (error == 0 && ::renameat(folder.get(), temp.constData(), folder.get(), name.constData()) != 0)
         error = errno;
@@ -200,7 +200,8 @@ Result write(const QString& path, const QByteArray& data, const QString& base)
         ::unlinkat(folder.get(), temp.constData(), 0);
         return Result::failed(QStringLiteral("cannot write %1: %2; the old file is unchanged").arg(file, why(error)));
     }
-    ::fsync(folder.get()); // the rename itself on disk
+    if (durability == Durability::OnDisk)
+        ::fsync(folder.get()); // the rename itself on disk
     return Result::ok();
 }
 
