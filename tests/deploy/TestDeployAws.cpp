@@ -1519,6 +1519,20 @@ void TestDeployAws::fleetShortOfCapacityReportsByMachine()
     QCOMPARE(instances().size(), 1);
     QCOMPARE(instances(true).size(), 3);
     QVERIFY(instances().at(0).toObject().value(QStringLiteral("id")).toString() != firstId);
+    // The machine lost first keeps condition 1, and is released: gone, nothing asks it again.
+    const QJsonObject saved
+        = QJsonDocument::fromJson(
+              DeployTestKit::readFile(project->experimentDir() + QStringLiteral("/.logistician/deployment.json")))
+              .object();
+    QString firstPhase;
+    for (const QJsonValue& h : saved.value(QStringLiteral("hosts")).toArray()) {
+        if (h.toObject().value(QStringLiteral("id")).toString() == firstId) {
+            firstPhase = h.toObject().value(QStringLiteral("phase")).toString();
+            QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("host")).toString(),
+                     h.toObject().value(QStringLiteral("address")).toString());
+        }
+    }
+    QCOMPARE(firstPhase, QStringLiteral("released"));
 
     const CliResult terminated
         = m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") });
