@@ -15,9 +15,10 @@ int BuildVerb::execute(const QStringList& arguments)
     parser.addOption(jsonOption());
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
-    Experiment experiment;
-    if (const Result opened = openExperiment(parser, &experiment); !opened)
-        return Console::exitWith(opened);
+    ResultOf<Experiment> opened = openExperiment(parser);
+    if (!opened)
+        return Console::exitWith(opened.error());
+    const Experiment experiment = opened.take();
     if (!QFileInfo::exists(experiment.dockerfilePath()))
         return Console::exitWith(Result::badInput(
             QStringLiteral("%1: no Dockerfile; an experiment needs one to build").arg(experiment.dockerfilePath())));

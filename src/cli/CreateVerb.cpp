@@ -153,13 +153,11 @@ int CreateVerb::execute(const QStringList& arguments)
                           : QString();
     }
 
-    QString dir;
-    QStringList starters;
-    const Result created = ExperimentCreator::create(options, &dir, &starters);
+    const ResultOf<ExperimentCreator::Created> created = ExperimentCreator::create(options);
     if (!created)
-        return Console::exitWith(created);
-    tellCreated(dir, starters, options);
+        return Console::exitWith(created.error());
+    tellCreated(created->experimentDir, created->starterFiles, options);
     if (parser.isSet(json))
-        printCreated(dir, options);
+        printCreated(created->experimentDir, options);
     return 0;
 }

@@ -210,9 +210,10 @@ int DeployVerb::execute(const QStringList& arguments)
     parser.addOption(jsonOption());
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
-    std::unique_ptr<Deployment> opened;
-    if (const Result loaded = openDeployment(parser, &opened); !loaded)
-        return Console::exitWith(loaded);
+    ResultOf<std::unique_ptr<Deployment>> loaded = openDeployment(parser);
+    if (!loaded)
+        return Console::exitWith(loaded.error());
+    const std::unique_ptr<Deployment> opened = loaded.take();
     Deployment& deployment = *opened;
     const auto read = flags.read(parser);
     if (!read)

@@ -43,10 +43,10 @@ int ExamplesVerb::execute(const QStringList& arguments)
         return Console::exitWith(
             Result::badInput(QStringLiteral("examples takes no argument (to list) or NAME DEST (to copy)")));
 
-    QString experimentDir;
-    const Result copied = ExampleCopier::copy(examplesDir, given.at(0), given.at(1), &experimentDir);
+    const ResultOf<QString> copied = ExampleCopier::copy(examplesDir, given.at(0), given.at(1));
     if (!copied)
-        return Console::exitWith(copied);
+        return Console::exitWith(copied.error());
+    const QString& experimentDir = *copied;
     if (parser.isSet(json)) {
         Console::printJson({ { QStringLiteral("verb"), name() },
                              { QStringLiteral("exit_code"), 0 },

@@ -23,8 +23,9 @@ bool waiting(DeploymentState::Phase phase)
 
 // The lines a command prints, stdout and stderr as they arrive (a line is whole when its newline comes);
 // with echo, each chunk is passed on to stderr as well. Failed ("logs failed: ...") unless it exits with 0.
-Result captureLines(const Command& command, bool echo, QStringList* lines)
+ResultOf<QStringList> captureLines(const Command& command, bool echo)
 {
+    QStringList lines;
     CommandRunner runner;
     QByteArray pending[2];
     PrintableText::EscapedStream shown[2];
@@ -37,7 +38,7 @@ Result captureLines(const Command& command, bool echo, QStringList* lines)
         pending[stream] += data;
         qsizetype end;
         while ((end = pending[stream].indexOf('\n')) >= 0) {
-            lines->append(QString::fromUtf8(pending[stream].left(end)));
+            lines.append(QString::fromUtf8(pending[stream].left(end)));
             pending[stream].remove(0, end + 1);
         }
     };
@@ -53,9 +54,11 @@ Result captureLines(const Command& command, bool echo, QStringList* lines)
         &runner, &CommandRunner::finished, [&] { runner.start(command); }, [&] { return runner.isRunning(); });
     for (const QByteArray& rest : pending) {
         if (!rest.isEmpty())
-            lines->append(QString::fromUtf8(rest));
+            lines.append(QString::fromUtf8(rest));
     }
-    return result;
+    if (!result)
+        return result;
+    return lines;
 }
 
 // The row of a condition given by its number (as status shows it) or its slug; -1 when there is none.
@@ -139,8 +142,10 @@ int LogsVerb::execute(const QStringList& arguments)
         QCommandLineParser folderOnly;
         folderOnly.addPositionalArgument(QStringLiteral("EXPERIMENT_DIR"), QString());
         folderOnly.parse(QStringList { name() } + positional);
-        if (const Result loaded = openDeployment(folderOnly, &opened); !loaded)
-            return Console::exitWith(loaded);
+        ResultOf<std::unique_ptr<Deployment>> loaded = openDeployment(folderOnly);
+        if (!loaded)
+            return Console::exitWith(loaded.error());
+        opened = loaded.take();
     }
     Deployment& deployment = *opened;
     if (!deployment.hasDeployment())
@@ -167,18 +172,22 @@ int LogsVerb::show(Deployment& deployment, const Shown& shown)
         if (DeployVerb::await(deployment, [&] { deployment.refreshStatus(); }).code == 2)
             return 2;
     }
-    Command command;
-    if (const Result made
-        = ConditionLog::command(deployment, deployment.state().conditions.at(row), shown.lines, following, &command);
-        !made)
-        return Console::exitWith(made);
+    const ResultOf<Command> command
+        = ConditionLog::command(deployment, deployment.state().conditions.at(row), shown.lines, following);
+    if (!command)
+        return Console::exitWith(command.error());
     // --json: the lines in one document at the end (with -f, as they come on stderr too).
     QStringList printed;
-    if (const Result printedAll = shown.json
-            ? captureLines(command, following, &printed)
-            : runToEnd(command, QStringLiteral("logs"), shown.raw ? Output::AsIs : Output::Escaped);
-        !printedAll)
-        return Console::exitWith(printedAll);
+    if (shown.json) {
+        ResultOf<QStringList> captured = captureLines(*command, following);
+        if (!captured)
+            return Console::exitWith(captured.error());
+        printed = captured.take();
+    } else if (const Result ran
+               = runToEnd(*command, QStringLiteral("logs"), shown.raw ? Output::AsIs : Output::Escaped);
+               !ran) {
+        return Console::exitWith(ran);
+    }
     int code = 0;
     // The log ended with the container: its exit code is the condition's. --json tells its state as it is now.
     // The host's runner records the end a moment after the container's log closes: a follower waits for it

@@ -220,9 +220,10 @@ int ResultsVerb::execute(const QStringList& arguments)
     if (!bestBy)
         return Console::exitWith(bestBy.error());
 
-    std::unique_ptr<Deployment> opened;
-    if (const Result loaded = openDeployment(parser, &opened); !loaded)
-        return Console::exitWith(loaded);
+    ResultOf<std::unique_ptr<Deployment>> loaded = openDeployment(parser);
+    if (!loaded)
+        return Console::exitWith(loaded.error());
+    const std::unique_ptr<Deployment> opened = loaded.take();
     // No deployment: the results of `logistician run`, one row per run folder.
     const bool deployed = opened->hasDeployment();
     if (deployed)

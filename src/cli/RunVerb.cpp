@@ -54,9 +54,10 @@ int RunVerb::execute(const QStringList& arguments)
     parser.addOption(jsonOption());
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
-    Experiment experiment;
-    if (const Result opened = openExperiment(parser, &experiment); !opened)
-        return Console::exitWith(opened);
+    ResultOf<Experiment> opened = openExperiment(parser);
+    if (!opened)
+        return Console::exitWith(opened.error());
+    const Experiment experiment = opened.take();
 
     QString argumentText = parser.value(options);
     // main() decodes argv as UTF-8; a byte that is not UTF-8 arrives as U+FFFD and

@@ -20,9 +20,10 @@ int ShellVerb::execute(const QStringList& arguments)
     parser.addOption(jsonOption());
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
-    Experiment experiment;
-    if (const Result opened = openExperiment(parser, &experiment); !opened)
-        return Console::exitWith(opened);
+    ResultOf<Experiment> opened = openExperiment(parser);
+    if (!opened)
+        return Console::exitWith(opened.error());
+    const Experiment experiment = opened.take();
     LocalRun::Options options;
     options.interactiveShell = true;
     options.tty = Console::stdinIsTerminal();

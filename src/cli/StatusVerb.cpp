@@ -123,9 +123,10 @@ int StatusVerb::execute(const QStringList& arguments)
     if (!ok || seconds <= 0)
         return Console::exitWith(
             Result::badInput(QStringLiteral("status: --interval must be a positive number of seconds")));
-    std::unique_ptr<Deployment> opened;
-    if (const Result loaded = openDeployment(parser, &opened); !loaded)
-        return Console::exitWith(loaded);
+    ResultOf<std::unique_ptr<Deployment>> loaded = openDeployment(parser);
+    if (!loaded)
+        return Console::exitWith(loaded.error());
+    const std::unique_ptr<Deployment> opened = loaded.take();
     Deployment& deployment = *opened;
     if (!deployment.hasDeployment())
         return Console::exitWith(deployment.nothingDeployed());

@@ -22,8 +22,10 @@ int SyncVerb::execute(const QStringList& arguments)
     if (int code = parseWithExperimentDir(parser, arguments); code >= 0)
         return code;
     Deployment::SyncOptions options;
-    if (const Result numbers = conditionNumbers(parser, condition, &options.conditions); !numbers)
-        return Console::exitWith(numbers);
+    const ResultOf<QList<int>> numbers = conditionNumbers(parser, condition);
+    if (!numbers)
+        return Console::exitWith(numbers.error());
+    options.conditions = *numbers;
     bool ok = false;
     options.parallel = parser.value(parallel).toInt(&ok);
     if (!ok || options.parallel < 1)
@@ -33,9 +35,10 @@ int SyncVerb::execute(const QStringList& arguments)
     if (!ok || options.bandwidthLimitKBps < 0)
         return Console::exitWith(
             Result::badInput(QStringLiteral("sync: --bwlimit must be a whole number of KiB per second")));
-    std::unique_ptr<Deployment> opened;
-    if (const Result loaded = openDeployment(parser, &opened); !loaded)
-        return Console::exitWith(loaded);
+    ResultOf<std::unique_ptr<Deployment>> loaded = openDeployment(parser);
+    if (!loaded)
+        return Console::exitWith(loaded.error());
+    const std::unique_ptr<Deployment> opened = loaded.take();
     Deployment& deployment = *opened;
     const DeployVerb::Awaited synced = DeployVerb::await(deployment, [&] { deployment.sync(options); });
     return reportDeployment(deployment, synced.code, synced.message);

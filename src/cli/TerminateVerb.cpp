@@ -75,6 +75,54 @@ Result deleteStore(const Parameters& parameters, const QString& backend, bool ye
     return erased;
 }
 
+// The question before terminating a deployment (or some of its conditions): Cancelled when the answer is no,
+// bad input when there is no terminal to ask on.
+Result confirmTermination(const DeploymentState& s, const QList<int>& conditions)
+{
+    const bool aws = BackendRegistry::traits(s.backend).hasMachines;
+    QString question;
+    if (conditions.isEmpty()) {
+        question = QStringLiteral("Terminate %1 condition(s) of %2 on the %3 backend%4?")
+                       .arg(s.conditions.size())
+                       .arg(s.experiment, s.backend,
+                            aws ? QStringLiteral(" and destroy their %1 machine(s)").arg(s.hosts.size()) : QString());
+    } else {
+        QStringList names;
+        for (int n : conditions)
+            names << (n <= s.conditions.size() ? s.conditions.at(n - 1).slug : QString::number(n));
+        question = QStringLiteral("Terminate %1 of %2 on the %3 backend%4? The other conditions go on.")
+                       .arg(names.join(QStringLiteral(", ")), s.experiment, s.backend,
+                            aws ? QStringLiteral(" and destroy its machine") : QString());
+    }
+    if (!Console::stdinIsTerminal())
+        return Result::badInput(QStringLiteral("terminate: pass --yes to terminate without a question"));
+    if (!DeployVerb::confirm(question))
+        return Result::cancelled(QString());
+    return Result::ok();
+}
+
+// The experiment name terminate --experiment NAME|PATH means: NAME, or for a PATH its index entries' (else its
+// parameters.json's); bad input when a path is known nowhere or the name is no experiment name.
+ResultOf<QString> experimentNamed(const QString& target, const QList<DeploymentIndex::Entry>& entries)
+{
+    const bool isPath = target.contains(QLatin1Char('/')) || QFileInfo::exists(target);
+    QString name = isPath ? QString() : target;
+    if (isPath && !entries.isEmpty())
+        name = entries.first().state.experiment;
+    if (isPath && name.isEmpty() && QFileInfo::exists(target + QStringLiteral("/parameters.json"))) {
+        if (const auto experiment = Experiment::open(target))
+            name = experiment->parameters().experimentName();
+    }
+    if (isPath && name.isEmpty() && entries.isEmpty())
+        return Result::badInput(QStringLiteral("%1: no deployment of this folder is known (not in the deployment "
+                                               "index, no parameters.json); `logistician list` shows what is")
+                                    .arg(target));
+    if (!Parameters::isValidExperimentName(name))
+        return Result::badInput(QStringLiteral("terminate: --experiment %1: not an experiment name or folder")
+                                    .arg(ShellWords::quote(target)));
+    return name;
+}
+
 } // namespace
 
 int TerminateVerb::execute(const QStringList& arguments)
@@ -110,8 +158,10 @@ int TerminateVerb::execute(const QStringList& arguments)
     Deployment::TerminateOptions options;
     options.force = parser.isSet(force);
     options.keepImages = parser.isSet(keepImages);
-    if (const Result numbers = conditionNumbers(parser, condition, &options.conditions); !numbers)
-        return Console::exitWith(numbers);
+    const ResultOf<QList<int>> numbers = conditionNumbers(parser, condition);
+    if (!numbers)
+        return Console::exitWith(numbers.error());
+    options.conditions = *numbers;
 
     // terminate --experiment NAME|PATH, or a folder that is no experiment any more.
     QString target = parser.value(experimentOption);
@@ -127,79 +177,34 @@ int TerminateVerb::execute(const QStringList& arguments)
             return Console::exitWith(
                 Result::badInput(QStringLiteral("terminate: --condition needs the experiment's own folder")));
         const QList<DeploymentIndex::Entry> entries = DeploymentIndex().find(target);
-        const bool isPath = target.contains(QLatin1Char('/')) || QFileInfo::exists(target);
-        QString name = isPath ? QString() : target;
-        if (isPath && !entries.isEmpty())
-            name = entries.first().state.experiment;
-        if (isPath && name.isEmpty() && QFileInfo::exists(target + QStringLiteral("/parameters.json"))) {
-            if (const auto experiment = Experiment::open(target))
-                name = experiment->parameters().experimentName();
-        }
-        if (isPath && name.isEmpty() && entries.isEmpty())
-            return Console::exitWith(Result::badInput(
-                QStringLiteral("%1: no deployment of this folder is known (not in the deployment index, no "
-                               "parameters.json); `logistician list` shows what is")
-                    .arg(target)));
-        if (!Parameters::isValidExperimentName(name))
-            return Console::exitWith(
-                Result::badInput(QStringLiteral("terminate: --experiment %1: not an experiment name or folder")
-                                     .arg(ShellWords::quote(target))));
-        return terminateOrphans(entries, name, QStringLiteral("docker"), options, parser.isSet(yes));
+        const ResultOf<QString> name = experimentNamed(target, entries);
+        if (!name)
+            return Console::exitWith(name.error());
+        return terminateOrphans(entries, *name, QStringLiteral("docker"), options, parser.isSet(yes));
     }
 
-    std::unique_ptr<Deployment> opened;
-    if (const Result loaded = openDeployment(parser, &opened); !loaded)
-        return Console::exitWith(loaded);
-    Deployment& deployment = *opened;
-    if (!deployment.hasDeployment()) {
-        // deployment.json is gone (or .logistician is): what it ran is found through the index and the labels.
-        const Experiment& experiment = deployment.experiment();
-        const QString name = experiment.parameters().experimentName();
-        QList<DeploymentIndex::Entry> entries = DeploymentIndex().find(experiment.dir());
-        const QList<LabelledContainers::Found> leftovers
-            = LabelledContainers::scanLocal(experiment.parameters().localDockerCommand(), name, nullptr);
-        bool onHosts = false;
-        if (entries.isEmpty() && leftovers.isEmpty()) {
-            DeploymentIndex index;
-            for (const LabelledContainers::HostScan& scan : LabelledContainers::scanKnownHosts(index, name, nullptr))
-                onHosts = onHosts || !scan.found.isEmpty();
-        }
-        if (!entries.isEmpty() || !leftovers.isEmpty() || onHosts)
-            return terminateOrphans(entries, name, experiment.parameters().localDockerCommand(), options,
-                                    parser.isSet(yes));
-        Console::err(QStringLiteral("logistician: nothing is deployed for %1\n").arg(experiment.dir()));
-        return reportDeployment(deployment, 0, QString());
-    }
+    ResultOf<std::unique_ptr<Deployment>> loaded = openDeployment(parser);
+    if (!loaded)
+        return Console::exitWith(loaded.error());
+    const std::unique_ptr<Deployment> opened = loaded.take();
+    return terminateDeployment(*opened, options, parser.isSet(yes), parser.isSet(deleteStoreOption));
+}
+
+int TerminateVerb::terminateDeployment(Deployment& deployment, const TerminateOptions& options, bool yes,
+                                       bool deleteResults)
+{
+    if (!deployment.hasDeployment())
+        return terminateLeftovers(deployment, options, yes);
     const DeploymentState& s = deployment.state();
-    if (!s.terminated && !parser.isSet(yes)) {
-        const bool aws = BackendRegistry::traits(s.backend).hasMachines;
-        QString question;
-        if (options.conditions.isEmpty()) {
-            question
-                = QStringLiteral("Terminate %1 condition(s) of %2 on the %3 backend%4?")
-                      .arg(s.conditions.size())
-                      .arg(s.experiment, s.backend,
-                           aws ? QStringLiteral(" and destroy their %1 machine(s)").arg(s.hosts.size()) : QString());
-        } else {
-            QStringList names;
-            for (int n : std::as_const(options.conditions))
-                names << (n <= s.conditions.size() ? s.conditions.at(n - 1).slug : QString::number(n));
-            question = QStringLiteral("Terminate %1 of %2 on the %3 backend%4? The other conditions go on.")
-                           .arg(names.join(QStringLiteral(", ")), s.experiment, s.backend,
-                                aws ? QStringLiteral(" and destroy its machine") : QString());
-        }
-        if (!Console::stdinIsTerminal())
-            return Console::exitWith(
-                Result::badInput(QStringLiteral("terminate: pass --yes to terminate without a question")));
-        if (!DeployVerb::confirm(question))
-            return Console::exitWith(Result::cancelled(QString()));
+    if (!s.terminated && !yes) {
+        if (const Result asked = confirmTermination(s, options.conditions); !asked)
+            return Console::exitWith(asked);
     }
     const DeployVerb::Awaited terminated = DeployVerb::await(deployment, [&] { deployment.terminate(options); });
     QString message = terminated.message;
     int code = terminated.code;
-    if (code == 0 && parser.isSet(deleteStoreOption)) {
-        if (const Result deleted = deleteStore(deployment.experiment().parameters(), s.backend, parser.isSet(yes));
-            !deleted) {
+    if (code == 0 && deleteResults) {
+        if (const Result deleted = deleteStore(deployment.experiment().parameters(), s.backend, yes); !deleted) {
             message = deleted.message();
             if (!message.isEmpty())
                 Console::error(message);
@@ -207,6 +212,26 @@ int TerminateVerb::execute(const QStringList& arguments)
         }
     }
     return reportDeployment(deployment, code, message);
+}
+
+int TerminateVerb::terminateLeftovers(const Deployment& deployment, const TerminateOptions& options, bool yes)
+{
+    // deployment.json is gone (or .logistician is): what it ran is found through the index and the labels.
+    const Experiment& experiment = deployment.experiment();
+    const QString name = experiment.parameters().experimentName();
+    QList<DeploymentIndex::Entry> entries = DeploymentIndex().find(experiment.dir());
+    const QList<LabelledContainers::Found> leftovers
+        = LabelledContainers::scanLocal(experiment.parameters().localDockerCommand(), name, nullptr);
+    bool onHosts = false;
+    if (entries.isEmpty() && leftovers.isEmpty()) {
+        DeploymentIndex index;
+        for (const LabelledContainers::HostScan& scan : LabelledContainers::scanKnownHosts(index, name, nullptr))
+            onHosts = onHosts || !scan.found.isEmpty();
+    }
+    if (!entries.isEmpty() || !leftovers.isEmpty() || onHosts)
+        return terminateOrphans(entries, name, experiment.parameters().localDockerCommand(), options, yes);
+    Console::err(QStringLiteral("logistician: nothing is deployed for %1\n").arg(experiment.dir()));
+    return reportDeployment(deployment, 0, QString());
 }
 
 namespace {

@@ -17,6 +17,11 @@ public:
     int execute(const QStringList& arguments) override;
 
 private:
+    // The experiment folder's deployment: asked about (unless yes), terminated, then its objects in the results
+    // store deleted (deleteResults, terminate --delete-store).
+    int terminateDeployment(Deployment& deployment, const TerminateOptions& options, bool yes, bool deleteResults);
+    // An experiment folder whose deployment.json is gone: its index entries and labelled containers, as orphans.
+    int terminateLeftovers(const Deployment& deployment, const TerminateOptions& options, bool yes);
     // The deployments of an experiment whose .logistician (or whole folder) may be gone: each index entry put
     // back and terminated, then whatever still carries the experiment's label on the local engine removed.
     int terminateOrphans(const QList<DeploymentIndex::Entry>& entries, const QString& experiment,

@@ -215,9 +215,9 @@ QCommandLineOption Verb::conditionOption(const QString& what)
                               QStringLiteral("N"));
 }
 
-Result Verb::conditionNumbers(const QCommandLineParser& parser, const QCommandLineOption& option,
-                              QList<int>* numbers) const
+ResultOf<QList<int>> Verb::conditionNumbers(const QCommandLineParser& parser, const QCommandLineOption& option) const
 {
+    QList<int> numbers;
     for (const QString& value : parser.values(option)) {
         for (const QString& part : value.split(QLatin1Char(','))) {
             bool ok = false;
@@ -226,11 +226,11 @@ Result Verb::conditionNumbers(const QCommandLineParser& parser, const QCommandLi
                 return Result::badInput(QStringLiteral("%1: --condition takes condition numbers from 1 as "
                                                        "`logistician status` shows them, not \"%2\"")
                                             .arg(name(), part.trimmed()));
-            if (!numbers->contains(n))
-                numbers->append(n);
+            if (!numbers.contains(n))
+                numbers.append(n);
         }
     }
-    return Result::ok();
+    return numbers;
 }
 
 int Verb::parseWithExperimentDir(QCommandLineParser& parser, const QStringList& arguments)
@@ -238,27 +238,25 @@ int Verb::parseWithExperimentDir(QCommandLineParser& parser, const QStringList& 
     return parse(parser, arguments, QStringLiteral("The experiment folder (default: the current folder)."));
 }
 
-Result Verb::openDeployment(const QCommandLineParser& parser, std::unique_ptr<Deployment>* deployment)
+ResultOf<std::unique_ptr<Deployment>> Verb::openDeployment(const QCommandLineParser& parser)
 {
-    Experiment experiment;
-    if (const Result opened = openExperiment(parser, &experiment); !opened)
-        return opened;
-    *deployment = std::make_unique<Deployment>(experiment);
-    return (*deployment)->load();
+    const ResultOf<Experiment> experiment = openExperiment(parser);
+    if (!experiment)
+        return experiment.error();
+    auto deployment = std::make_unique<Deployment>(*experiment);
+    if (const Result loaded = deployment->load(); !loaded)
+        return loaded;
+    return deployment;
 }
 
-Result Verb::openExperiment(const QCommandLineParser& parser, Experiment* experiment)
+ResultOf<Experiment> Verb::openExperiment(const QCommandLineParser& parser)
 {
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1)
         return Result::badInput(
             QStringLiteral("%1: one experiment folder at most, got %2").arg(name()).arg(positional.size()));
     const QString dir = positional.isEmpty() ? QDir::currentPath() : positional.first();
-    auto opened = Experiment::open(dir);
-    if (!opened)
-        return opened.error();
-    *experiment = opened.take();
-    return Result::ok();
+    return Experiment::open(dir);
 }
 
 Result Verb::runToEnd(const Command& command, const QString& what, Output output)

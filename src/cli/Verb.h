@@ -37,16 +37,15 @@ protected:
     // parse() for the verbs that take [EXPERIMENT_DIR].
     int parseWithExperimentDir(QCommandLineParser& parser, const QStringList& arguments);
     // The experiment folder argument (default: the current folder), opened.
-    Result openExperiment(const QCommandLineParser& parser, Experiment* experiment);
+    ResultOf<Experiment> openExperiment(const QCommandLineParser& parser);
     // The --json option: one document on stdout (docs/json.md), the rest on stderr.
     static QCommandLineOption jsonOption();
     // The --condition option of sync and terminate: 1-based numbers as status shows them.
     static QCommandLineOption conditionOption(const QString& what);
     // Its values (repeated, or comma-separated) as numbers; bad input when one is not.
-    Result conditionNumbers(const QCommandLineParser& parser, const QCommandLineOption& option,
-                            QList<int>* numbers) const;
+    ResultOf<QList<int>> conditionNumbers(const QCommandLineParser& parser, const QCommandLineOption& option) const;
     // Opens the experiment folder argument and reads its saved deployment (if any).
-    Result openDeployment(const QCommandLineParser& parser, std::unique_ptr<Deployment>* deployment);
+    ResultOf<std::unique_ptr<Deployment>> openDeployment(const QCommandLineParser& parser);
     // Runs a command to the end, output streamed to this process's stdout and
     // stderr (Escaped: control characters shown, for outside text such as a
     // container's log); failed ("WHAT failed: ...") unless it exits with 0.

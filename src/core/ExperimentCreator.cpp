@@ -71,13 +71,17 @@ Result ExperimentCreator::checkName(const QString& projectRoot, const QString& n
     return Result::ok();
 }
 
-Result ExperimentCreator::create(const Options& options, QString* experimentDir, QStringList* starterFiles)
+ResultOf<ExperimentCreator::Created> ExperimentCreator::create(const Options& options)
 {
     Result nameOk = checkName(options.projectRoot, options.name);
     if (!nameOk)
         return nameOk;
-    if (!options.baseDir.isEmpty())
-        return BaseExperiment::create(options, experimentDir);
+    if (!options.baseDir.isEmpty()) {
+        const ResultOf<QString> made = BaseExperiment::create(options);
+        if (!made)
+            return made.error();
+        return Created { *made, {} };
+    }
     // Only a name listed in the templates folder: never a path ("../../tmp/x") to files elsewhere.
     const QString templateDir = AppPaths::templatesDir() + QStringLiteral("/experiment/") + options.templateName;
     if (!templates().contains(options.templateName) || !QFileInfo(templateDir).isDir())
@@ -101,9 +105,12 @@ Result ExperimentCreator::create(const Options& options, QString* experimentDir,
     // The command typed for the new experiment obeys the rule parameters.json loads with.
     if (const QString why = ParameterRules::condition(options.command); !why.isEmpty())
         return Result::badInput(QStringLiteral("the command \"%1\": %2").arg(options.command, why));
-    const Result written = write(options, dockerfile, *params, experimentDir);
-    if (!written || !options.command.isEmpty())
-        return written;
+    const ResultOf<QString> written = write(options, dockerfile, *params);
+    if (!written)
+        return written.error();
+    Created created { *written, {} };
+    if (!options.command.isEmpty())
+        return created;
     // The template's command runs its starter program: put it where the command finds it (the
     // project root), never over a file the project has.
     const QDir starters(templateDir + QStringLiteral("/project"));
@@ -116,14 +123,13 @@ Result ExperimentCreator::create(const Options& options, QString* experimentDir,
             return Result::failed(QStringLiteral("%1: cannot read the template").arg(starter.fileName()));
         if (const Result copied = writeFile(target, starter.readAll()); !copied)
             return copied;
-        if (starterFiles)
-            *starterFiles << target;
+        created.starterFiles << target;
     }
-    return written;
+    return created;
 }
 
-Result ExperimentCreator::write(const Options& options, const QByteArray& dockerfile, const Parameters& params,
-                                QString* experimentDir)
+ResultOf<QString> ExperimentCreator::write(const Options& options, const QByteArray& dockerfile,
+                                           const Parameters& params)
 {
     const QString dir
         = options.dir.isEmpty() ? options.projectRoot + QStringLiteral("/experiments/") + options.name : options.dir;
@@ -140,7 +146,5 @@ Result ExperimentCreator::write(const Options& options, const QByteArray& docker
         QDir(dir).removeRecursively(); // nothing half-made stays behind
         return written;
     }
-    if (experimentDir)
-        *experimentDir = dir;
-    return Result::ok();
+    return dir;
 }

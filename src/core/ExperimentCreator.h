@@ -25,16 +25,20 @@ public:
         QString baseDir; // --base: start from this experiment's Dockerfile and parameters.json, not a template
     };
 
-    // Creates the experiment; *experimentDir receives its folder. Refuses an
-    // existing folder or a name another experiment of the project uses. Without options.command,
-    // the template's starter program (its project/ folder: the file its command runs, e.g. main.py)
-    // is written into the project root unless a file of that name is there, so the first run works;
-    // *starterFiles receives the paths written.
-    static Result create(const Options& options, QString* experimentDir, QStringList* starterFiles = nullptr);
+    // What create made: the experiment's folder, and the starter files it wrote into the project root.
+    struct Created
+    {
+        QString experimentDir;
+        QStringList starterFiles;
+    };
+    // Creates the experiment. Refuses an existing folder or a name another experiment of the project
+    // uses. Without options.command, the template's starter program (its project/ folder: the file its
+    // command runs, e.g. main.py) is written into the project root unless a file of that name is there,
+    // so the first run works.
+    static ResultOf<Created> create(const Options& options);
     // Writes a new experiment folder (options.dir, else experiments/NAME) with this Dockerfile and
-    // parameters.json; refuses an existing folder and leaves nothing half-made.
-    static Result write(const Options& options, const QByteArray& dockerfile, const Parameters& params,
-                        QString* experimentDir);
+    // parameters.json, and returns that folder; refuses an existing folder and leaves nothing half-made.
+    static ResultOf<QString> write(const Options& options, const QByteArray& dockerfile, const Parameters& params);
 
     // Checks a name without creating anything.
     static Result checkName(const QString& projectRoot, const QString& name);

@@ -246,7 +246,13 @@ void CommitDialog::commit()
         }
         // Opened afresh: a repository opened before the identity was saved would not see it.
         auto repo = GitRepository::discover(dir);
-        outcome.result = repo ? (*repo)->commitPaths(paths, message, &outcome.commit) : repo.error();
+        if (!repo) {
+            outcome.result = repo.error();
+            return outcome;
+        }
+        const ResultOf<QString> committed = (*repo)->commitPaths(paths, message);
+        outcome.result = committed.error();
+        outcome.commit = committed.valueOr(QString());
         return outcome;
     }));
     updateButtons();

@@ -1019,7 +1019,9 @@ void MainWindow::copyExample(const QString& name, const QString& destination)
     m_exampleCopy.setFuture(QtConcurrent::run([name, dest, examples = AppPaths::examplesDir()] {
         ExampleCopy copy;
         copy.projectDir = dest;
-        copy.result = ExampleCopier::copy(examples, name, dest, &copy.experimentDir);
+        const ResultOf<QString> copied = ExampleCopier::copy(examples, name, dest);
+        copy.result = copied.error();
+        copy.experimentDir = copied.valueOr(QString());
         return copy;
     }));
 }
@@ -1094,14 +1096,13 @@ void MainWindow::showBrowserMenu(const QPoint& pos)
     terminal->setObjectName(QStringLiteral("openTerminalHereAction"));
     menu->addSeparator();
     QAction* duplicate = menu->addAction(tr("D&uplicate"), this, [this, dir] {
-        QString copy;
-        const Result done
-            = ExperimentFiles::duplicate(m_project.dir, dir, ExperimentFiles::copyName(m_project.dir, dir), &copy);
-        if (!done) {
-            Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Duplicate"), done.message());
+        const ResultOf<QString> copy
+            = ExperimentFiles::duplicate(m_project.dir, dir, ExperimentFiles::copyName(m_project.dir, dir));
+        if (!copy) {
+            Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Duplicate"), copy.message());
             return;
         }
-        m_pendingExperiment = copy;
+        m_pendingExperiment = *copy;
         refreshProject();
     });
     duplicate->setObjectName(QStringLiteral("duplicateExperimentAction"));
@@ -1109,12 +1110,11 @@ void MainWindow::showBrowserMenu(const QPoint& pos)
         Gui::TextPrompt::ask(this, tr("Rename %1").arg(name), tr("New name:"), [this, dir](const QString& newName) {
             if (newName.isEmpty() || !closeExperimentPage(dir))
                 return;
-            QString renamed;
-            const Result done = ExperimentFiles::rename(m_project.dir, dir, newName, &renamed);
-            if (!done)
-                Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Rename"), done.message());
+            const ResultOf<QString> renamed = ExperimentFiles::rename(m_project.dir, dir, newName);
+            if (!renamed)
+                Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Rename"), renamed.message());
             else
-                m_pendingExperiment = renamed;
+                m_pendingExperiment = *renamed;
             refreshProject();
         });
     });
@@ -1127,7 +1127,7 @@ void MainWindow::showBrowserMenu(const QPoint& pos)
                   [this, dir](QMessageBox::StandardButton answer) {
                       if (answer != QMessageBox::Yes || !closeExperimentPage(dir))
                           return;
-                      const Result done = ExperimentFiles::moveToTrash(dir);
+                      const ResultOf<QString> done = ExperimentFiles::moveToTrash(dir);
                       if (!done)
                           Gui::MessageBox::tell(this, QMessageBox::Warning, tr("Delete"), done.message());
                       refreshProject();
@@ -1160,7 +1160,7 @@ void MainWindow::initialiseProject(const QString& dir)
     m_initDir = QDir(dir).absolutePath();
     statusBar()->showMessage(tr("Making %1 a Git repository…").arg(QDir::toNativeSeparators(m_initDir)));
     // A folder of many files takes a while to add: not on this thread.
-    m_init.setFuture(QtConcurrent::run([dir = m_initDir] { return GitRepository::initProject(dir); }));
+    m_init.setFuture(QtConcurrent::run([dir = m_initDir] { return GitRepository::initProject(dir).error(); }));
 }
 
 QDialog* MainWindow::showCommitDialog()

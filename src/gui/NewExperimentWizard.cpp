@@ -141,12 +141,11 @@ void NewExperimentWizard::accept()
     options.gitUrl = m_gitUrl->text().trimmed();
     options.command = m_command->text().trimmed();
     options.templateName = m_template->currentText();
-    QString dir;
-    const Result result = ExperimentCreator::create(options, &dir);
+    const ResultOf<ExperimentCreator::Created> result = ExperimentCreator::create(options);
     if (!result) {
         m_error->setText(result.message());
         return;
     }
-    Q_EMIT created(dir);
+    Q_EMIT created(result->experimentDir);
     QWizard::accept();
 }

@@ -205,24 +205,26 @@ private Q_SLOTS:
         const DeploymentIndex::Entry entry = index.entries().value(0);
         QVERIFY(!entry.parametersCopy().isEmpty());
         QVERIFY(QDir(stateDir).removeRecursively());
-        QString dir;
-        QVERIFY(index.restore(entry, &dir));
-        QCOMPARE(dir, QFileInfo(experimentDir).canonicalFilePath());
-        DeploymentState back;
-        QVERIFY(DeploymentState::load(stateDir, &back));
-        QCOMPARE(back.experiment, QStringLiteral("rnn"));
+        const ResultOf<QString> restoredDir = index.restore(entry);
+        QVERIFY(restoredDir);
+        QCOMPARE(*restoredDir, QFileInfo(experimentDir).canonicalFilePath());
+        const ResultOf<DeploymentState> back = DeploymentState::load(stateDir);
+        QVERIFY(back);
+        QCOMPARE(back->experiment, QStringLiteral("rnn"));
         QFile restored(index.terraformDir(stateDir, "rnn") + "/terraform.tfstate");
         QVERIFY(restored.open(QIODevice::ReadOnly));
         QVERIFY(restored.readAll().contains("\"serial\": 2"));
 
         // The whole project gone: a folder of the entry's own, a Git repository with the parameters and state.
         QVERIFY(QDir(project.path()).removeRecursively());
-        QVERIFY(index.restore(entry, &dir));
+        const ResultOf<QString> recovered = index.restore(entry);
+        QVERIFY(recovered);
+        const QString dir = *recovered;
         QVERIFY(dir.startsWith(entry.folder + "/"));
         QVERIFY(QFileInfo::exists(dir + "/parameters.json"));
         QVERIFY(QFileInfo::exists(dir + "/.git"));
         QVERIFY(QFileInfo::exists(index.terraformDir(dir + "/.logistician", "rnn") + "/terraform.tfstate"));
-        QVERIFY(DeploymentState::load(dir + "/.logistician", &back));
+        QVERIFY(DeploymentState::load(dir + "/.logistician"));
         // Forgetting the entry removes the recovered folder with it.
         QVERIFY(index.forgetKey(entry.key));
         QVERIFY(!QFileInfo::exists(dir));

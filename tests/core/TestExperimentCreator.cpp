@@ -30,9 +30,9 @@ private Q_SLOTS:
         options.name = "sweep-1";
         options.gitUrl = "https://example.invalid/team/repo.git";
         options.command = "sh train.sh --epochs 3";
-        QString dir;
-        const Result r = ExperimentCreator::create(options, &dir);
+        const ResultOf<ExperimentCreator::Created> r = ExperimentCreator::create(options);
         QVERIFY2(r, qPrintable(r.message()));
+        const QString dir = r->experimentDir;
         QCOMPARE(dir, repo.path() + "/experiments/sweep-1");
         Result error;
         const auto params = Parameters::load(dir + "/parameters.json");
@@ -46,7 +46,7 @@ private Q_SLOTS:
         QCOMPARE(read(dir + "/.gitignore"), QByteArray(".logistician/\ndata/\n"));
 
         // The same folder, or the same name in another folder (case aside), is refused; nothing is touched.
-        QCOMPARE(ExperimentCreator::create(options, nullptr).exitCode(), 2);
+        QCOMPARE(ExperimentCreator::create(options).exitCode(), 2);
         QCOMPARE(read(dir + "/Dockerfile"), dockerfile);
         QVERIFY(QDir(repo.path() + "/experiments").rename("sweep-1", "renamed"));
         const Result again = ExperimentCreator::checkName(repo.path(), "SWEEP-1");
@@ -63,9 +63,9 @@ private Q_SLOTS:
             options.projectRoot = repo.path();
             options.name = "from-" + templateName;
             options.templateName = templateName;
-            QString dir;
-            const Result r = ExperimentCreator::create(options, &dir);
+            const ResultOf<ExperimentCreator::Created> r = ExperimentCreator::create(options);
             QVERIFY2(r, qPrintable(r.message()));
+            const QString dir = r->experimentDir;
             const QByteArray text = read(dir + "/parameters.json");
             QVERIFY2(!text.contains("\"aws_region\""), text.constData());
             QVERIFY2(!text.contains("\"aws_instance_type\""), text.constData());
@@ -82,16 +82,16 @@ private Q_SLOTS:
         options.projectRoot = repo.path();
         for (const char* bad : { "", "../escape", "a b", "-x", "a/b" }) {
             options.name = QString::fromUtf8(bad);
-            QCOMPARE(ExperimentCreator::create(options, nullptr).exitCode(), 2);
+            QCOMPARE(ExperimentCreator::create(options).exitCode(), 2);
         }
         options.name = "ok";
         options.templateName = "../../../etc";
-        const Result path = ExperimentCreator::create(options, nullptr);
+        const ResultOf<ExperimentCreator::Created> path = ExperimentCreator::create(options);
         QCOMPARE(path.exitCode(), 2);
         QVERIFY2(path.message().startsWith("no template"), qPrintable(path.message()));
         options.templateName = "shell";
         options.command = "sh 'unclosed";
-        QCOMPARE(ExperimentCreator::create(options, nullptr).exitCode(), 2);
+        QCOMPARE(ExperimentCreator::create(options).exitCode(), 2);
         QVERIFY(!QFileInfo::exists(repo.path() + "/experiments/ok"));
     }
 

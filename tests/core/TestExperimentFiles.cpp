@@ -53,9 +53,9 @@ private Q_SLOTS:
     {
         const QString name = ExperimentFiles::copyName(m_root.path(), m_exp);
         QCOMPARE(name, QStringLiteral("sweep-copy"));
-        QString copy;
-        const Result done = ExperimentFiles::duplicate(m_root.path(), m_exp, name, &copy);
+        const ResultOf<QString> done = ExperimentFiles::duplicate(m_root.path(), m_exp, name);
         QVERIFY2(done, qPrintable(done.message()));
+        const QString copy = *done;
         QCOMPARE(copy, m_root.path() + QStringLiteral("/experiments/sweep-copy"));
         QVERIFY(QFile::exists(copy + QStringLiteral("/Dockerfile")));
         QVERIFY(QFile::exists(copy + QStringLiteral("/scripts/prep.sh")));
@@ -72,15 +72,15 @@ private Q_SLOTS:
                      .entryList(QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot),
                  QStringList({ QStringLiteral("sweep"), QStringLiteral("sweep-copy") }));
         QCOMPARE(ExperimentFiles::copyName(m_root.path(), m_exp), QStringLiteral("sweep-copy-2"));
-        QVERIFY(!ExperimentFiles::duplicate(m_root.path(), m_exp, QStringLiteral("sweep-copy"), &copy));
-        QVERIFY(!ExperimentFiles::duplicate(m_root.path(), m_exp, QStringLiteral("../escape"), &copy));
+        QVERIFY(!ExperimentFiles::duplicate(m_root.path(), m_exp, QStringLiteral("sweep-copy")));
+        QVERIFY(!ExperimentFiles::duplicate(m_root.path(), m_exp, QStringLiteral("../escape")));
     }
 
     void renameMovesTheFolderAndTheName()
     {
-        QString renamed;
-        const Result done = ExperimentFiles::rename(m_root.path(), m_exp, QStringLiteral("sweep2"), &renamed);
+        const ResultOf<QString> done = ExperimentFiles::rename(m_root.path(), m_exp, QStringLiteral("sweep2"));
         QVERIFY2(done, qPrintable(done.message()));
+        const QString renamed = *done;
         QVERIFY(!QFileInfo::exists(m_exp));
         QCOMPARE(nameIn(renamed), QStringLiteral("sweep2"));
         QVERIFY(QFile::exists(renamed + QStringLiteral("/data/c1/results/out.txt"))); // results go along
@@ -89,8 +89,7 @@ private Q_SLOTS:
     void aDeploymentBlocksRenameAndDelete()
     {
         write(m_exp + QStringLiteral("/.logistician/deploy/deployment.json"), "{}\n");
-        QString renamed;
-        const Result rename = ExperimentFiles::rename(m_root.path(), m_exp, QStringLiteral("other"), &renamed);
+        const ResultOf<QString> rename = ExperimentFiles::rename(m_root.path(), m_exp, QStringLiteral("other"));
         QVERIFY(!rename);
         QVERIFY2(rename.message().contains(QStringLiteral("terminate")), qPrintable(rename.message()));
         QVERIFY(!ExperimentFiles::moveToTrash(m_exp));
@@ -101,9 +100,9 @@ private Q_SLOTS:
     {
         QTemporaryDir xdg(m_root.path() + QStringLiteral("/xdg-XXXXXX"));
         qputenv("XDG_DATA_HOME", xdg.path().toUtf8());
-        QString trashed;
-        const Result done = ExperimentFiles::moveToTrash(m_exp, &trashed);
+        const ResultOf<QString> done = ExperimentFiles::moveToTrash(m_exp);
         QVERIFY2(done, qPrintable(done.message()));
+        const QString trashed = *done;
         QVERIFY(!QFileInfo::exists(m_exp));
         QVERIFY2(QFile::exists(trashed + QStringLiteral("/parameters.json")), qPrintable(trashed));
     }

@@ -41,7 +41,7 @@ private Q_SLOTS:
         repo.writeFile("a.txt", "a\n");
         auto git = GitRepository::discover(repo.path()).valueOr(nullptr);
         QVERIFY(!git->identity().isValid());
-        const Result refused = git->commitPaths({ "a.txt" }, "first");
+        const ResultOf<QString> refused = git->commitPaths({ "a.txt" }, "first");
         QCOMPARE(refused.kind(), Result::Kind::BadInput);
         QVERIFY2(refused.message().contains("user.name"), qPrintable(refused.message()));
         QVERIFY(git->headCommit().isEmpty());
@@ -156,9 +156,9 @@ private Q_SLOTS:
         writeFileAt(project + "/experiments/e/parameters.json", "{}\n");
         writeFileAt(project + "/experiments/e/data/local-1/out.txt", "big\n");
         writeFileAt(project + "/.logistician/state.json", "{}\n");
-        QString commit;
-        const Result made = GitRepository::initProject(project, &commit);
+        const ResultOf<QString> made = GitRepository::initProject(project);
         QVERIFY2(made, qPrintable(made.message()));
+        const QString commit = *made;
         QCOMPARE(commit.size(), 40);
         auto git = GitRepository::discover(project).valueOr(nullptr);
         QVERIFY(git);
@@ -178,7 +178,7 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(out.filePath("experiments/e/data")));
         QVERIFY(!QFile::exists(out.filePath(".logistician")));
         // A second time is bad input: it is a repository already.
-        const Result again = GitRepository::initProject(project);
+        const ResultOf<QString> again = GitRepository::initProject(project);
         QCOMPARE(again.kind(), Result::Kind::BadInput);
         // Never the home folder.
         QCOMPARE(GitRepository::initProject(QDir::homePath()).kind(), Result::Kind::BadInput);
@@ -205,10 +205,9 @@ private Q_SLOTS:
 
         auto git = GitRepository::discover(repo.path()).valueOr(nullptr);
         QCOMPARE(git->identity().name, QString("Ada Author"));
-        QString made;
-        const Result committed = git->commitPaths({ "keep.txt", "new/run.sh", "gone.txt" }, "Chosen files", &made);
+        const ResultOf<QString> committed = git->commitPaths({ "keep.txt", "new/run.sh", "gone.txt" }, "Chosen files");
         QVERIFY2(committed, qPrintable(committed.message()));
-        QCOMPARE(made, git->headCommit());
+        QCOMPARE(*committed, git->headCommit());
         QCOMPARE(repo.git({ "rev-parse", "HEAD~1" }), first);
         QCOMPARE(repo.git({ "log", "-1", "--format=%an <%ae> %s" }),
                  QString("Ada Author <ada@example.invalid> Chosen files"));

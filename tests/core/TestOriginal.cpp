@@ -302,9 +302,9 @@ private Q_SLOTS:
         options.name = QStringLiteral("addition-2");
         options.dir = project.root() + QStringLiteral("/examples/addition/experiments/2");
         options.baseDir = project.experimentDir("addition");
-        QString dir;
-        const Result created = ExperimentCreator::create(options, &dir);
+        const ResultOf<ExperimentCreator::Created> created = ExperimentCreator::create(options);
         QVERIFY2(created, qPrintable(created.message()));
+        const QString dir = created->experimentDir;
         QCOMPARE(dir, options.dir);
         Experiment experiment;
         const auto openedExperiment = Experiment::open(dir);
@@ -318,7 +318,7 @@ private Q_SLOTS:
         QCOMPARE(a.readAll(), b.readAll());
         // Never over an existing folder.
         options.name = QStringLiteral("addition-3");
-        QCOMPARE(ExperimentCreator::create(options, &dir).exitCode(), 2);
+        QCOMPARE(ExperimentCreator::create(options).exitCode(), 2);
         QCOMPARE(BaseExperiment::targetDir("exp-4", "/p", "/w"), QStringLiteral("/p/experiments/exp-4"));
         QCOMPARE(BaseExperiment::targetDir("./x/exp-4", "/p", "/w"), QStringLiteral("/w/x/exp-4"));
     }

@@ -159,8 +159,9 @@ private Q_SLOTS:
             const auto p = Parameters::parse(text, "parameters.json");
             error = p.error();
             QVERIFY2(p.isOk(), qPrintable(error.message()));
-            AwsParameters::Machine machine;
-            QVERIFY(AwsParameters::resolve(*p, settings, &machine));
+            const ResultOf<AwsParameters::Machine> resolved = AwsParameters::resolve(*p, settings);
+            QVERIFY(resolved);
+            const AwsParameters::Machine& machine = *resolved;
             QCOMPARE(machine.region, QString("eu-central-1"));
             QCOMPARE(machine.instanceType, QString("t3.small"));
             QCOMPARE(machine.regionSource, QString("settings"));
@@ -170,8 +171,9 @@ private Q_SLOTS:
             R"({"experiment_name": "x", "aws_region": "us-west-2", "aws_instance_type": "m5.large"})", "p");
         error = own.error();
         QVERIFY(own.isOk());
-        AwsParameters::Machine machine;
-        QVERIFY(AwsParameters::resolve(*own, settings, &machine));
+        const ResultOf<AwsParameters::Machine> resolved = AwsParameters::resolve(*own, settings);
+        QVERIFY(resolved);
+        const AwsParameters::Machine& machine = *resolved;
         QCOMPARE(machine.region, QString("us-west-2"));
         QCOMPARE(machine.instanceType, QString("m5.large"));
         if (saved.isEmpty())

@@ -212,9 +212,9 @@ void TestDeployOperations::unreachableHostEndsItsConditions()
         told = told || args.at(0).toString().contains(QStringLiteral("lost: me@a has not answered for"));
     QVERIFY(told);
     // It is kept in deployment.json, and forgotten once the host answers.
-    DeploymentState loaded;
-    QVERIFY(DeploymentState::load(dir.path(), &loaded));
-    QCOMPARE(loaded.hosts[0].unreachableSince.toSecsSinceEpoch(), s.hosts[0].unreachableSince.toSecsSinceEpoch());
+    const ResultOf<DeploymentState> loaded = DeploymentState::load(dir.path());
+    QVERIFY(loaded);
+    QCOMPARE(loaded->hosts[0].unreachableSince.toSecsSinceEpoch(), s.hosts[0].unreachableSince.toSecsSinceEpoch());
     StatusRound::apply(&s, QStringLiteral("me@a"), { 0 }, QByteArray("-runner\talive\n"));
     QCOMPARE(s.hosts[0].phase, HostPhase::Ready);
     QVERIFY(!s.hosts[0].unreachableSince.isValid());

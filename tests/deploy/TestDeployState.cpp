@@ -115,10 +115,11 @@ void TestDeployState::roundTrip()
     s.conditions.append(c);
     QVERIFY(s.save(dir.path()));
     QVERIFY(s.writeMachinesFile(dir.filePath(QStringLiteral("machines.txt"))));
-    DeploymentState back;
-    QVERIFY(DeploymentState::load(dir.path(), &back));
+    const ResultOf<DeploymentState> loaded = DeploymentState::load(dir.path());
+    QVERIFY(loaded);
+    const DeploymentState& back = *loaded;
     QTemporaryDir empty;
-    QCOMPARE(DeploymentState::load(empty.path(), &back).kind(), Result::Kind::NotFound);
+    QCOMPARE(DeploymentState::load(empty.path()).kind(), Result::Kind::NotFound);
     QCOMPARE(back.toJson(), s.toJson());
     QCOMPARE(back.hosts.at(0).port(), 2222);
     QCOMPARE(back.hosts.at(0).hostName(), QStringLiteral("10.0.0.1"));

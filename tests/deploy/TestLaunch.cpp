@@ -128,10 +128,10 @@ void TestLaunch::runnerFolderHoldsQueueRetriesAndScripts()
     auto ctx = context(QStringLiteral("local"));
     QTemporaryDir folder;
     QVERIFY(folder.isValid());
-    QStringList announced;
-    const Result written
-        = Launch::writeRunnerFolder(*ctx, Launch::Facts(), QStringLiteral("local"), folder.path(), &announced);
+    const ResultOf<QStringList> written
+        = Launch::writeRunnerFolder(*ctx, Launch::Facts(), QStringLiteral("local"), folder.path());
     QVERIFY2(written.isOk(), qPrintable(written.message()));
+    const QStringList& announced = *written;
     QVERIFY(QFile::exists(folder.filePath(QStringLiteral("runner.sh"))));
     QFile queue(folder.filePath(QStringLiteral("queue")));
     QVERIFY(queue.open(QIODevice::ReadOnly));

@@ -100,9 +100,9 @@ void TestStatusQueries::sameStateIsWrittenOnce()
     ctx.state.conditions[0].phase = DeploymentState::Phase::Running;
     ctx.save();
     QVERIFY(inode() != first);
-    DeploymentState loaded;
-    QVERIFY(DeploymentState::load(ctx.stateDir, &loaded).isOk());
-    QCOMPARE(loaded.conditions.at(0).phase, DeploymentState::Phase::Running);
+    const ResultOf<DeploymentState> loaded = DeploymentState::load(ctx.stateDir);
+    QVERIFY(loaded.isOk());
+    QCOMPARE(loaded->conditions.at(0).phase, DeploymentState::Phase::Running);
     if (savedStateHome.isEmpty())
         qunsetenv("XDG_STATE_HOME");
     else

@@ -180,10 +180,9 @@ private Q_SLOTS:
         }
         QVERIFY(!big.save(stateDir).isOk());
         QVERIFY(!index.record(mount + "/exp", stateDir, big).isOk());
-        DeploymentState back;
-        const Result loaded = DeploymentState::load(stateDir, &back);
+        const ResultOf<DeploymentState> loaded = DeploymentState::load(stateDir);
         QVERIFY2(loaded.isOk(), qPrintable(loaded.message()));
-        QCOMPARE(back.conditions.size(), 1);
+        QCOMPARE(loaded->conditions.size(), 1);
         QCOMPARE(index.entries().size(), 1);
         QCOMPARE(index.entries().first().state.conditions.size(), 1);
     }

@@ -56,10 +56,9 @@ private Q_SLOTS:
     {
         QTemporaryDir tmp;
         QVERIFY(DeploymentState::fromJson(goodState()).save(tmp.path()));
-        DeploymentState s;
-        const Result r = DeploymentState::load(tmp.path(), &s);
+        const ResultOf<DeploymentState> r = DeploymentState::load(tmp.path());
         QVERIFY2(r.isOk(), qPrintable(r.message()));
-        QCOMPARE(s.conditions.size(), 1);
+        QCOMPARE(r->conditions.size(), 1);
         const QFile::Permissions others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup | QFile::ReadOther
             | QFile::WriteOther | QFile::ExeOther;
         QCOMPARE(QFileInfo(StateSeal::keyPath()).permissions() & others, QFile::Permissions());
@@ -71,8 +70,7 @@ private Q_SLOTS:
         QTemporaryDir tmp;
         // As a clone brings it: valid values, no seal of this user's.
         writeState(tmp.filePath("clone"), QJsonDocument(goodState()).toJson());
-        DeploymentState s;
-        Result r = DeploymentState::load(tmp.filePath("clone"), &s);
+        const ResultOf<DeploymentState> r = DeploymentState::load(tmp.filePath("clone"));
         QCOMPARE(r.kind(), Result::Kind::NotFound);
         QVERIFY2(r.message().contains("was not written by your Logistician"), qPrintable(r.message()));
         // Sealed by this user, then edited by hand (a host added).
@@ -82,14 +80,14 @@ private Q_SLOTS:
             "hosts",
             QJsonArray { QJsonObject { { "address", "local" } }, QJsonObject { { "address", "root@203.0.113.9" } } });
         writeState(tmp.filePath("edited"), QJsonDocument(edited).toJson());
-        QCOMPARE(DeploymentState::load(tmp.filePath("edited"), &s).kind(), Result::Kind::NotFound);
+        QCOMPARE(DeploymentState::load(tmp.filePath("edited")).kind(), Result::Kind::NotFound);
         // This user's sealed state copied into another folder is not that folder's.
         QVERIFY(DeploymentState::fromJson(goodState()).save(tmp.filePath("mine")));
         QDir().mkpath(tmp.filePath("other"));
         QVERIFY(QFile::copy(tmp.filePath("mine/deployment.json"), tmp.filePath("other/deployment.json")));
         QVERIFY(QFile::copy(tmp.filePath("mine/deployment.json.seal"), tmp.filePath("other/deployment.json.seal")));
-        QVERIFY(DeploymentState::load(tmp.filePath("mine"), &s).isOk());
-        QCOMPARE(DeploymentState::load(tmp.filePath("other"), &s).kind(), Result::Kind::NotFound);
+        QVERIFY(DeploymentState::load(tmp.filePath("mine")).isOk());
+        QCOMPARE(DeploymentState::load(tmp.filePath("other")).kind(), Result::Kind::NotFound);
     }
 
     // A state an earlier version wrote (no seal) for a folder this user's index knows is adopted and sealed.
@@ -100,8 +98,7 @@ private Q_SLOTS:
         writeState(stateDir, QJsonDocument(goodState()).toJson());
         QVERIFY(DeploymentIndex().record(tmp.filePath("exp"), stateDir, DeploymentState::fromJson(goodState())));
         auto forget = qScopeGuard([&] { DeploymentIndex().forget(stateDir); });
-        DeploymentState s;
-        const Result r = DeploymentState::load(stateDir, &s);
+        const ResultOf<DeploymentState> r = DeploymentState::load(stateDir);
         QVERIFY2(r.isOk(), qPrintable(r.message()));
         QVERIFY(QFileInfo::exists(stateDir + "/deployment.json.seal"));
     }
@@ -193,14 +190,13 @@ private Q_SLOTS:
         QFETCH(QString, message);
         QTemporaryDir tmp;
         writeState(tmp.path(), QJsonDocument(state).toJson());
-        DeploymentState s;
-        const Result r = DeploymentState::load(tmp.path(), &s);
+        const ResultOf<DeploymentState> r = DeploymentState::load(tmp.path());
         QVERIFY(!r.isOk());
         QCOMPARE(r.exitCode(), 2);
         QVERIFY2(r.message().contains(message), qPrintable(r.message()));
         // file:line:col of the value, not just the file.
         QVERIFY2(r.message().startsWith(tmp.path() + "/deployment.json:"), qPrintable(r.message()));
-        QVERIFY2(r.location().line > 1, qPrintable(r.message()));
+        QVERIFY2(r.error().location().line > 1, qPrintable(r.message()));
     }
 
     void aSymlinkedStateIsNotRead()
@@ -210,8 +206,7 @@ private Q_SLOTS:
         QDir().mkpath(tmp.filePath("exp/.logistician"));
         QVERIFY(
             QFile::link(tmp.filePath("elsewhere/deployment.json"), tmp.filePath("exp/.logistician/deployment.json")));
-        DeploymentState s;
-        const Result r = DeploymentState::load(tmp.filePath("exp/.logistician"), &s);
+        const ResultOf<DeploymentState> r = DeploymentState::load(tmp.filePath("exp/.logistician"));
         QVERIFY(!r.isOk());
         QVERIFY2(r.message().contains("symbolic link"), qPrintable(r.message()));
     }

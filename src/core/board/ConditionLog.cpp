@@ -21,8 +21,8 @@ QString savedLog(const Deployment& deployment, const DeploymentState::Condition&
     return QString();
 }
 
-Result command(const Deployment& deployment, const DeploymentState::Condition& condition, int lines, bool follow,
-               Command* out)
+ResultOf<Command> command(const Deployment& deployment, const DeploymentState::Condition& condition, int lines,
+                          bool follow)
 {
     const DeploymentState& state = deployment.state();
     if (condition.isTerminated()) {
@@ -33,8 +33,7 @@ Result command(const Deployment& deployment, const DeploymentState::Condition& c
         Command tail;
         tail.program = QStringLiteral("tail");
         tail.arguments = { QStringLiteral("-n"), lines < 0 ? QStringLiteral("+1") : QString::number(lines), saved };
-        *out = tail.asQuery();
-        return Result::ok();
+        return tail.asQuery();
     }
     const DeploymentState::Host* host = state.host(condition.host);
     if (!host)
@@ -48,8 +47,7 @@ Result command(const Deployment& deployment, const DeploymentState::Condition& c
     const Parameters& params = experiment.parameters();
     const Command logs = Docker::logs(backend->isRemote() ? params.remoteDockerCommand() : params.localDockerCommand(),
                                       deployment.containerName(condition), lines, follow);
-    *out = backend->command(*host, Docker::argv(logs)).asQuery();
-    return Result::ok();
+    return backend->command(*host, Docker::argv(logs)).asQuery();
 }
 
 } // namespace ConditionLog

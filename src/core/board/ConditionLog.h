@@ -17,7 +17,7 @@ namespace ConditionLog {
 QString savedLog(const Deployment& deployment, const DeploymentState::Condition& condition);
 // lines: the last lines only (-1: all); follow: keeps printing until the container ends.
 // Not found when the condition has no container yet and no saved log.
-Result command(const Deployment& deployment, const DeploymentState::Condition& condition, int lines, bool follow,
-               Command* out);
+ResultOf<Command> command(const Deployment& deployment, const DeploymentState::Condition& condition, int lines,
+                          bool follow);
 
 } // namespace ConditionLog

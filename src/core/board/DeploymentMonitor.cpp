@@ -407,10 +407,8 @@ Command DeploymentMonitor::logCommand(int row, int lines) const
     if (!hasDeployment() || row < 0 || row >= m_deployment->state().conditions.size())
         return Command();
     // The same command `logistician logs -f` runs (ConditionLog), following the container.
-    Command command;
-    if (!ConditionLog::command(*m_deployment, m_deployment->state().conditions.at(row), lines, true, &command))
-        return Command();
-    return command;
+    return ConditionLog::command(*m_deployment, m_deployment->state().conditions.at(row), lines, true)
+        .valueOr(Command());
 }
 
 QString DeploymentMonitor::dataDir(int row) const

@@ -261,10 +261,12 @@ void DeployOperation::publishSome(const std::shared_ptr<Publication>& p)
             break;
         const int i = p->positions.at(p->next);
         const bool handed = toHandOver(m_ctx.state.conditions.at(i));
-        if (const Result r = Launch::publishCondition(m_ctx, facts(), p->address, i, p->folder, &announcements); !r) {
-            p->failed = r.message();
+        const ResultOf<QStringList> published = Launch::publishCondition(m_ctx, facts(), p->address, i, p->folder);
+        if (!published) {
+            p->failed = published.error().message();
             break;
         }
+        announcements << *published;
         ++p->next;
         p->handed += handed ? 1 : 0;
     }
@@ -392,12 +394,13 @@ void DeployOperation::finishDeploy()
 
 Result DeployOperation::writeRunnerFolder(const QString& address, const QString& folder) const
 {
-    QStringList announcements;
-    const Result written = Launch::writeRunnerFolder(m_ctx, facts(), address, folder, &announcements);
+    const ResultOf<QStringList> announcements = Launch::writeRunnerFolder(m_ctx, facts(), address, folder);
+    if (!announcements)
+        return announcements.error();
     // Shown as every command is: the runner on the host runs exactly these (no secrets are in them).
-    for (const QString& line : std::as_const(announcements))
+    for (const QString& line : *announcements)
         Q_EMIT m_ctx.progress(line);
-    return written;
+    return Result::ok();
 }
 
 QByteArray DeployOperation::startScript(const DeploymentState::Host& host, const DeploymentState::Condition& c,

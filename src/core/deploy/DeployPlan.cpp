@@ -104,12 +104,13 @@ DeployPlan DeployOperation::plan(const DeployContext& ctx, const DeployOptions& 
             return plan;
         }
     } else if (options.reruns()) {
-        if (const Result chosen = Rerun::choose(ctx.hasState ? ctx.state : DeploymentState(), options.rerun,
-                                                options.rerunFailed, &plan.rerun);
-            !chosen) {
-            plan.check = chosen;
+        const ResultOf<QList<int>> chosen
+            = Rerun::choose(ctx.hasState ? ctx.state : DeploymentState(), options.rerun, options.rerunFailed);
+        if (!chosen) {
+            plan.check = chosen.error();
             return plan;
         }
+        plan.rerun = *chosen;
     }
     plan.check = backend->check(options);
     plan.summary = backend->planSummary(plan.conditionCount, options);

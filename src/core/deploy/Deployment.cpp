@@ -31,8 +31,10 @@ Deployment::~Deployment() = default;
 
 Result Deployment::load()
 {
-    const Result loaded = DeploymentState::load(m_ctx->stateDir, &m_ctx->state);
+    ResultOf<DeploymentState> loaded = DeploymentState::load(m_ctx->stateDir);
     m_ctx->hasState = loaded.isOk();
+    if (loaded)
+        m_ctx->state = loaded.take();
     if (!loaded && loaded.kind() != Result::Kind::NotFound)
         return Result::badInput(loaded.message());
     return Result::ok();
@@ -178,8 +180,9 @@ bool Deployment::beginOnDeployment(const Result& ifNothingDeployed)
     return true;
 }
 
-Result Deployment::selectConditions(const QList<int>& indexes, QSet<int>* positions) const
+ResultOf<QSet<int>> Deployment::selectConditions(const QList<int>& indexes) const
 {
+    QSet<int> positions;
     const int count = static_cast<int>(m_ctx->state.conditions.size());
     for (int index : indexes) {
         if (index < 1 || index > count)
@@ -187,9 +190,9 @@ Result Deployment::selectConditions(const QList<int>& indexes, QSet<int>* positi
                                                    "`logistician status` shows them)")
                                         .arg(index)
                                         .arg(count));
-        positions->insert(index - 1);
+        positions.insert(index - 1);
     }
-    return Result::ok();
+    return positions;
 }
 
 QString Deployment::containerName(const DeploymentState::Condition& condition) const
@@ -350,11 +353,12 @@ void Deployment::sync(const SyncOptions& options)
         return;
     if (!beginOnDeployment(nothingDeployed()))
         return;
-    QSet<int> selected;
-    if (const Result chosen = selectConditions(options.conditions, &selected); !chosen) {
-        finishLater(chosen);
+    const ResultOf<QSet<int>> chosen = selectConditions(options.conditions);
+    if (!chosen) {
+        finishLater(chosen.error());
         return;
     }
+    const QSet<int> selected = *chosen;
     beginWork();
     StatusRound::run(*m_ctx, [this, options, selected] {
         wakeStopped(selected, [this, options, selected](const QStringList& woken) {
@@ -444,11 +448,12 @@ void Deployment::terminateNow(const TerminateOptions& options)
     // Terminating what is not there is done, not an error.
     if (!beginOnDeployment(Result::ok()))
         return;
-    QSet<int> selected;
-    if (const Result chosen = selectConditions(options.conditions, &selected); !chosen) {
-        finishLater(chosen);
+    const ResultOf<QSet<int>> chosen = selectConditions(options.conditions);
+    if (!chosen) {
+        finishLater(chosen.error());
         return;
     }
+    const QSet<int> selected = *chosen;
     if (!selected.isEmpty() && m_ctx->state.terminated) {
         Q_EMIT progress(QStringLiteral("the whole deployment is already terminated"));
         finishLater(Result::ok());

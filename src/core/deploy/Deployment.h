@@ -114,7 +114,7 @@ private:
     // The parent of this operation's commands and objects.
     void beginWork();
     // Positions in the state's conditions of the 1-based indexes; bad input names one out of range.
-    Result selectConditions(const QList<int>& indexes, QSet<int>* positions) const;
+    ResultOf<QSet<int>> selectConditions(const QList<int>& indexes) const;
     // Starts the machines of these conditions that stopped themselves (aws) and asks them anew; then() gets the
     // slugs of those started, for Backend::sleep.
     void wakeStopped(const QSet<int>& selected, std::function<void(const QStringList&)> then);

@@ -174,7 +174,7 @@ public:
     };
     // NotFound when there is no deployment, or when a project's state is not sealed as this user's (it came
     // with a clone: ignored, with a warning); BadInput when the file is unreadable or a value breaks a rule.
-    static Result load(const QString& stateDir, DeploymentState* state, Trust trust = Trust::Sealed);
+    static ResultOf<DeploymentState> load(const QString& stateDir, Trust trust = Trust::Sealed);
     // "IP, condition" per line, for the original tool's users.
     Result writeMachinesFile(const QString& path) const;
 };

@@ -29,7 +29,7 @@ Result DeploymentState::save(const QString& stateDir) const
     return SafeFile::write(path, text, base);
 }
 
-Result DeploymentState::load(const QString& stateDir, DeploymentState* state, Trust trust)
+ResultOf<DeploymentState> DeploymentState::load(const QString& stateDir, Trust trust)
 {
     const QString path = stateDir + QLatin1Char('/') + QLatin1String(FileName);
     const QFileInfo info(path);
@@ -58,8 +58,7 @@ Result DeploymentState::load(const QString& stateDir, DeploymentState* state, Tr
             return Result::notFound(message);
         }
     }
-    *state = fromJson(doc.object());
-    return Result::ok();
+    return fromJson(doc.object());
 }
 
 Result DeploymentState::writeMachinesFile(const QString& path) const

@@ -280,12 +280,13 @@ Result writeRunnerFiles(const DeployContext& ctx, const QString& address, const 
     return DeployContext::writeFile(folder + QStringLiteral("/queue"), queue, QString(), whole);
 }
 
-Result publishCondition(const DeployContext& ctx, const Facts& facts, const QString& address, int position,
-                        const QString& folder, QStringList* announcements)
+ResultOf<QStringList> publishCondition(const DeployContext& ctx, const Facts& facts, const QString& address,
+                                       int position, const QString& folder)
 {
     const DeploymentState::Host host = *ctx.state.host(address);
     const DeploymentState::Condition& c = ctx.state.conditions.at(position);
     const bool handed = toHandOver(c);
+    QStringList announcements;
     // Local: the condition's own folder, which the start script mounts (remote: uploaded from the stage before).
     if (handed && !ctx.isRemote()) {
         if (Result r = writeConditionFiles(ctx, c, QByteArray()); !r)
@@ -308,25 +309,30 @@ Result publishCondition(const DeployContext& ctx, const Facts& facts, const QStr
         QString announcement;
         const QByteArray start
             = startScript(ctx, host, run, facts.imageCommands.value(address), a == c.attempt ? &announcement : nullptr);
-        if (!announcement.isEmpty() && announcements)
-            *announcements << announcement;
+        if (!announcement.isEmpty())
+            announcements << announcement;
         if (Result r = DeployContext::writeFile(folder + QLatin1Char('/') + run.attemptKey(a) + QStringLiteral(".sh"),
                                                 start, QString(), SafeFile::Durability::Whole);
             !r)
             return r;
     }
-    return Result::ok();
+    return announcements;
 }
 
-Result writeRunnerFolder(const DeployContext& ctx, const Facts& facts, const QString& address, const QString& folder,
-                         QStringList* announcements)
+ResultOf<QStringList> writeRunnerFolder(const DeployContext& ctx, const Facts& facts, const QString& address,
+                                        const QString& folder)
 {
+    QStringList announcements;
     for (int i : runnerConditions(ctx.state, address)) {
-        if (Result r = publishCondition(ctx, facts, address, i, folder, announcements); !r)
-            return r;
+        const ResultOf<QStringList> published = publishCondition(ctx, facts, address, i, folder);
+        if (!published)
+            return published.error();
+        announcements << *published;
     }
     // The queue last: the runner never reads a line whose start script is not there yet.
-    return writeRunnerFiles(ctx, address, folder, 0);
+    if (Result r = writeRunnerFiles(ctx, address, folder, 0); !r)
+        return r;
+    return announcements;
 }
 
 QString deploymentId(const DeploymentState& state)

@@ -57,14 +57,15 @@ QList<int> runnerConditions(const DeploymentState& state, const QString& address
 Result writeRunnerFiles(const DeployContext& ctx, const QString& address, const QString& folder, qint64 publisher);
 // One condition's share of a runner folder (the position in ctx.state): local, when handed over, its data
 // folder's files (writeConditionFiles) and provenance.json; each attempt's start script (and upload script), the
-// current attempt's last. Each file is renamed into place whole, so once that script is there everything the
-// runner starts it with is: the runner starts no line before (templates/remote/runner.sh).
-Result publishCondition(const DeployContext& ctx, const Facts& facts, const QString& address, int position,
-                        const QString& folder, QStringList* announcements = nullptr);
+// current attempt's last; returns the announcements (each attempt's docker run). Each file is renamed into place whole,
+// so once that script is there everything the runner starts it with is: the runner starts no line before
+// (templates/remote/runner.sh).
+ResultOf<QStringList> publishCondition(const DeployContext& ctx, const Facts& facts, const QString& address,
+                                       int position, const QString& folder);
 // A host's whole runner folder in folder: every condition published, then the runner's files (the queue last);
-// announcements: each attempt's docker run.
-Result writeRunnerFolder(const DeployContext& ctx, const Facts& facts, const QString& address, const QString& folder,
-                         QStringList* announcements = nullptr);
+// returns the announcements: each attempt's docker run.
+ResultOf<QStringList> writeRunnerFolder(const DeployContext& ctx, const Facts& facts, const QString& address,
+                                        const QString& folder);
 // Names this deployment to its runners: claims of another one are not this one's.
 QString deploymentId(const DeploymentState& state);
 

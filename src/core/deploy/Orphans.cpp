@@ -132,9 +132,8 @@ void Termination::next()
         m_report.deployments << done;
         next();
     };
-    QString dir;
-    const Result r = DeploymentIndex().restore(e, &dir);
-    const ResultOf<Experiment> opened = r ? Experiment::open(dir) : ResultOf<Experiment>(r);
+    const ResultOf<QString> dir = DeploymentIndex().restore(e);
+    const ResultOf<Experiment> opened = dir ? Experiment::open(*dir) : ResultOf<Experiment>(dir.error());
     if (!opened) {
         settle(opened.exitCode(), opened.message());
         return;

@@ -47,7 +47,7 @@ Result refusal(const DeploymentState& state, const DeploymentState::Condition& c
 
 } // namespace
 
-Result choose(const DeploymentState& state, const QStringList& wanted, bool failed, QList<int>* positions)
+ResultOf<QList<int>> choose(const DeploymentState& state, const QStringList& wanted, bool failed)
 {
     if (state.conditions.isEmpty() || state.terminated)
         return Result::badInput(QStringLiteral("nothing is deployed to rerun; run `logistician deploy` first"));
@@ -82,8 +82,7 @@ Result choose(const DeploymentState& state, const QStringList& wanted, bool fail
         if (const Result refused = refusal(state, state.conditions.at(i)); !refused)
             return refused;
     }
-    *positions = chosen;
-    return Result::ok();
+    return chosen;
 }
 
 QList<int> preemptedToRetry(const DeploymentState& state)

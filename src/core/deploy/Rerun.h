@@ -17,7 +17,7 @@ bool isRerunnable(const DeploymentState::Condition& condition);
 // Positions in state.conditions of the wanted ones (condition numbers as `status` shows them, or slugs),
 // plus every failed or lost one when failed is set. Bad input names a condition still queued or running,
 // one terminated, one whose aws machine was released, or a name that is no condition.
-Result choose(const DeploymentState& state, const QStringList& wanted, bool failed, QList<int>* positions);
+ResultOf<QList<int>> choose(const DeploymentState& state, const QStringList& wanted, bool failed);
 
 // Preempted conditions (AWS took their spot machine back) that may be tried again: their attempt is
 // below the last one max_retries allows. The watchers rerun them by themselves (a new machine is made).

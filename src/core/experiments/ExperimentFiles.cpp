@@ -58,17 +58,20 @@ Result setName(const QString& dir, const QString& name)
     return params->save(path);
 }
 
-Result checkTarget(const QString& projectRoot, const QString& dir, const QString& newName, QString* target)
+// The folder newName names beside dir, when it is free and the name is.
+ResultOf<QString> checkTarget(const QString& projectRoot, const QString& dir, const QString& newName)
 {
     const QFileInfo info(dir);
     if (!info.isDir())
         return Result::badInput(QStringLiteral("%1 is not a folder").arg(dir));
     if (!Parameters::isValidExperimentName(newName))
         return ExperimentCreator::checkName(projectRoot, newName);
-    *target = info.absoluteDir().filePath(newName);
-    if (QFileInfo::exists(*target))
-        return Result::badInput(QStringLiteral("%1 already exists; not overwriting it").arg(*target));
-    return ExperimentCreator::checkName(projectRoot, newName);
+    const QString target = info.absoluteDir().filePath(newName);
+    if (QFileInfo::exists(target))
+        return Result::badInput(QStringLiteral("%1 already exists; not overwriting it").arg(target));
+    if (const Result named = ExperimentCreator::checkName(projectRoot, newName); !named)
+        return named;
+    return target;
 }
 
 // A deployment's state (its machines may still run): renaming or deleting would lose track of them.
@@ -89,19 +92,18 @@ QString copyName(const QString& projectRoot, const QString& dir)
     const QString base = QFileInfo(dir).fileName() + QStringLiteral("-copy");
     for (int n = 1; n < 1000; ++n) {
         const QString name = n == 1 ? base : QStringLiteral("%1-%2").arg(base).arg(n);
-        QString target;
-        if (checkTarget(projectRoot, dir, name, &target))
+        if (checkTarget(projectRoot, dir, name))
             return name;
     }
     return base;
 }
 
-Result duplicate(const QString& projectRoot, const QString& dir, const QString& newName, QString* newDir)
+ResultOf<QString> duplicate(const QString& projectRoot, const QString& dir, const QString& newName)
 {
-    QString target;
-    Result ok = checkTarget(projectRoot, dir, newName, &target);
-    if (!ok)
-        return ok;
+    const ResultOf<QString> checked = checkTarget(projectRoot, dir, newName);
+    if (!checked)
+        return checked.error();
+    const QString& target = *checked;
     // Made beside the target, then renamed into place: no half-copied experiment is ever listed.
     QTemporaryDir staging(QFileInfo(target).absolutePath() + QStringLiteral("/.") + newName
                           + QStringLiteral("-XXXXXX"));
@@ -116,17 +118,15 @@ Result duplicate(const QString& projectRoot, const QString& dir, const QString& 
     if (!QDir().rename(staging.path(), target))
         return Result::failed(QStringLiteral("cannot move the copy to %1").arg(target));
     staging.setAutoRemove(false);
-    if (newDir)
-        *newDir = target;
-    return Result::ok();
+    return target;
 }
 
-Result rename(const QString& projectRoot, const QString& dir, const QString& newName, QString* newDir)
+ResultOf<QString> rename(const QString& projectRoot, const QString& dir, const QString& newName)
 {
-    QString target;
-    Result ok = checkTarget(projectRoot, dir, newName, &target);
-    if (!ok)
-        return ok;
+    const ResultOf<QString> checked = checkTarget(projectRoot, dir, newName);
+    if (!checked)
+        return checked.error();
+    const QString& target = *checked;
     Result free = refuseWithDeployment(dir, QStringLiteral("renaming"));
     if (!free)
         return free;
@@ -138,12 +138,10 @@ Result rename(const QString& projectRoot, const QString& dir, const QString& new
         QDir().rename(target, dir);
         return named;
     }
-    if (newDir)
-        *newDir = target;
-    return Result::ok();
+    return target;
 }
 
-Result moveToTrash(const QString& dir, QString* trashedAt)
+ResultOf<QString> moveToTrash(const QString& dir)
 {
     if (!QFileInfo(dir).isDir())
         return Result::badInput(QStringLiteral("%1 is not a folder").arg(dir));
@@ -155,9 +153,7 @@ Result moveToTrash(const QString& dir, QString* trashedAt)
         return Result::failed(
             QStringLiteral("cannot move %1 to the trash; it is left as it is (delete it by hand if you mean to)")
                 .arg(dir));
-    if (trashedAt)
-        *trashedAt = where;
-    return Result::ok();
+    return where;
 }
 
 } // namespace ExperimentFiles

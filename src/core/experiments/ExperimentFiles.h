@@ -12,12 +12,12 @@
 // Results (data/) and run state (.logistician/) are never copied.
 namespace ExperimentFiles {
 
-// A copy of dir named newName beside it, with experiment_name set to newName.
-Result duplicate(const QString& projectRoot, const QString& dir, const QString& newName, QString* newDir);
-// dir renamed to newName (folder and experiment_name).
-Result rename(const QString& projectRoot, const QString& dir, const QString& newName, QString* newDir);
-// dir moved to the trash; *trashedAt (optional) says where.
-Result moveToTrash(const QString& dir, QString* trashedAt = nullptr);
+// A copy of dir named newName beside it, with experiment_name set to newName; returns the copy's folder.
+ResultOf<QString> duplicate(const QString& projectRoot, const QString& dir, const QString& newName);
+// dir renamed to newName (folder and experiment_name); returns the new folder.
+ResultOf<QString> rename(const QString& projectRoot, const QString& dir, const QString& newName);
+// dir moved to the trash; returns where it is there.
+ResultOf<QString> moveToTrash(const QString& dir);
 // A free name "NAME-copy", "NAME-copy-2", … for a duplicate of dir.
 QString copyName(const QString& projectRoot, const QString& dir);
 

@@ -15,6 +15,7 @@
 #include <git2.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace {
 
@@ -29,6 +30,19 @@ void ensureLibgit2()
 template<typename T, void (*Free)(T*)> struct Handle
 {
     T* ptr = nullptr;
+    Handle() = default;
+    // Owned by one Handle at a time: moved (out of a ResultOf), never copied.
+    Handle(Handle&& other) noexcept
+        : ptr(std::exchange(other.ptr, nullptr))
+    {
+    }
+    Handle& operator=(Handle&& other) noexcept
+    {
+        std::swap(ptr, other.ptr);
+        return *this;
+    }
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
     ~Handle()
     {
         if (ptr)
@@ -154,10 +168,19 @@ int exportEntry(const char* root, const git_tree_entry* entry, void* payload)
     return 0;
 }
 
-// Fills in the commit that spec names and its tree; Failed saying why not.
-Result lookUpCommit(git_repository* repo, const QString& spec, Handle<git_commit, git_commit_free>& commit,
-                    Handle<git_tree, git_tree_free>& tree)
+// A commit and its tree.
+struct CommitTree
 {
+    Handle<git_commit, git_commit_free> commit;
+    Handle<git_tree, git_tree_free> tree;
+};
+
+// The commit that spec names and its tree; Failed saying why not.
+ResultOf<CommitTree> lookUpCommit(git_repository* repo, const QString& spec)
+{
+    CommitTree found;
+    Handle<git_commit, git_commit_free>& commit = found.commit;
+    Handle<git_tree, git_tree_free>& tree = found.tree;
     Handle<git_object, git_object_free> object;
     if (git_revparse_single(object.out(), repo, spec.toUtf8().constData()) != 0)
         return Result::failed(QStringLiteral("no commit %1: %2").arg(spec, GitRepository::lastError()));
@@ -165,7 +188,7 @@ Result lookUpCommit(git_repository* repo, const QString& spec, Handle<git_commit
         return Result::failed(QStringLiteral("%1 is not a commit").arg(spec));
     if (git_commit_tree(tree.out(), commit.ptr) != 0)
         return Result::failed(GitRepository::lastError());
-    return Result::ok();
+    return found;
 }
 
 } // namespace
@@ -462,7 +485,7 @@ Result GitRepository::saveGlobalIdentity(const Identity& identity)
     return Result::ok();
 }
 
-Result GitRepository::commitPaths(const QStringList& paths, const QString& message, QString* commit)
+ResultOf<QString> GitRepository::commitPaths(const QStringList& paths, const QString& message)
 {
     auto fail = [](const QString& what) { return Result::failed(QStringLiteral("%1: %2").arg(what, lastError())); };
     if (paths.isEmpty())
@@ -479,15 +502,16 @@ Result GitRepository::commitPaths(const QStringList& paths, const QString& messa
     // The commit's tree: HEAD's, with the chosen paths as they are on disk (an index of its own, in memory).
     Handle<git_index, git_index_free> index;
     Handle<git_index, git_index_free> staging;
-    Handle<git_commit, git_commit_free> parent;
-    Handle<git_tree, git_tree_free> parentTree;
+    CommitTree parent; // none before the first commit
     if (git_index_new(index.out()) != 0 || git_repository_index(staging.out(), m_repo) != 0)
         return fail(QStringLiteral("cannot read the index"));
     const QString head = headCommit();
     if (!head.isEmpty()) {
-        if (const Result found = lookUpCommit(m_repo, head, parent, parentTree); !found)
-            return found;
-        if (git_index_read_tree(index.ptr, parentTree.ptr) != 0)
+        ResultOf<CommitTree> found = lookUpCommit(m_repo, head);
+        if (!found)
+            return found.error();
+        parent = found.take();
+        if (git_index_read_tree(index.ptr, parent.tree.ptr) != 0)
             return fail(QStringLiteral("cannot read commit %1").arg(head.left(12)));
     }
     const QString root = workdir();
@@ -525,17 +549,15 @@ Result GitRepository::commitPaths(const QStringList& paths, const QString& messa
         != 0)
         return fail(QStringLiteral("the author"));
     git_oid made;
-    const git_commit* parents[] = { parent.ptr };
+    const git_commit* parents[] = { parent.commit.ptr };
     if (git_commit_create(&made, m_repo, "HEAD", author.ptr, author.ptr, nullptr, message.toUtf8().constData(),
-                          tree.ptr, parent.ptr ? 1 : 0, parents)
+                          tree.ptr, parent.commit.ptr ? 1 : 0, parents)
         != 0)
         return fail(QStringLiteral("cannot commit"));
     if (git_index_write(staging.ptr) != 0)
         return fail(QStringLiteral("committed, but cannot write the index"));
-    if (commit)
-        *commit = QString::fromLatin1(git_oid_tostr_s(&made));
     qCDebug(lcGit) << "committed" << paths.size() << "paths as" << git_oid_tostr_s(&made);
-    return Result::ok();
+    return QString::fromLatin1(git_oid_tostr_s(&made));
 }
 
 QString GitRepository::headBranch() const
@@ -561,10 +583,10 @@ Result GitRepository::exportTree(const QString& commit, const QString& subPath, 
         qCDebug(lcGit) << "export of" << commit.left(12) << "failed:" << message;
         return Result::failed(message);
     };
-    Handle<git_commit, git_commit_free> commitObj;
-    Handle<git_tree, git_tree_free> tree;
-    if (const Result found = lookUpCommit(m_repo, commit, commitObj, tree); !found)
+    const ResultOf<CommitTree> found = lookUpCommit(m_repo, commit);
+    if (!found)
         return fail(found.message());
+    const Handle<git_tree, git_tree_free>& tree = found->tree;
 
     Handle<git_tree, git_tree_free> subtree;
     git_tree* root = tree.ptr;
@@ -592,10 +614,11 @@ Result GitRepository::exportRepository(const QString& commit, const QString& des
     auto fail = [&](const QString& message) { return Result::failed(message); };
     if (Result exported = exportTree(commit, QString(), destination); !exported)
         return exported;
-    Handle<git_commit, git_commit_free> commitObj;
-    Handle<git_tree, git_tree_free> tree;
-    if (const Result found = lookUpCommit(m_repo, commit, commitObj, tree); !found)
+    const ResultOf<CommitTree> found = lookUpCommit(m_repo, commit);
+    if (!found)
         return fail(found.message());
+    const Handle<git_commit, git_commit_free>& commitObj = found->commit;
+    const Handle<git_tree, git_tree_free>& tree = found->tree;
 
     Handle<git_repository, git_repository_free> out;
     if (git_repository_init(out.out(), destination.toUtf8().constData(), 0) != 0)
@@ -667,7 +690,7 @@ QByteArray GitRepository::projectGitignore()
                              ".logistician/\n");
 }
 
-Result GitRepository::initProject(const QString& dir, QString* commit)
+ResultOf<QString> GitRepository::initProject(const QString& dir)
 {
     ensureLibgit2();
     const QString absolute = QDir(dir).absolutePath();
@@ -690,9 +713,6 @@ Result GitRepository::initProject(const QString& dir, QString* commit)
     }
     if (Result made = initWithCommit(absolute, QStringLiteral("New Logistician project")); !made)
         return made;
-    if (commit) {
-        if (auto repo = discover(absolute))
-            *commit = (*repo)->headCommit();
-    }
-    return Result::ok();
+    const auto repo = discover(absolute);
+    return repo ? (*repo)->headCommit() : QString();
 }

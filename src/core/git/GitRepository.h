@@ -77,8 +77,8 @@ public:
     // the working tree, like `git commit -- paths`: a file gone from disk is
     // removed, other staged changes are left staged and out of the commit. The
     // author is identity() (bad input naming the missing setting when there is
-    // none). *commit gets the new id.
-    Result commitPaths(const QStringList& paths, const QString& message, QString* commit = nullptr);
+    // none). Returns the new commit's id.
+    ResultOf<QString> commitPaths(const QStringList& paths, const QString& message);
     // The short name of the branch HEAD points to; empty when detached or unborn.
     QString headBranch() const;
     QString remoteUrl(const QString& name = QStringLiteral("origin")) const;
@@ -102,8 +102,9 @@ public:
     // File > New Project and "initialise" of a folder that is no repository: writes
     // .gitignore (unless there is one) and makes dir a repository whose first
     // commit holds every file .gitignore lets in. dir is made when missing; a
-    // folder that is a repository already, the home folder and / are bad input.
-    static Result initProject(const QString& dir, QString* commit = nullptr);
+    // folder that is a repository already, the home folder and / are bad input. Returns the first
+    // commit's id.
+    static ResultOf<QString> initProject(const QString& dir);
 
     // libgit2's last error as text.
     static QString lastError();

@@ -20,7 +20,7 @@ QString targetDir(const QString& argument, const QString& projectRoot, const QSt
     return projectRoot + QStringLiteral("/experiments/") + argument;
 }
 
-Result create(const ExperimentCreator::Options& options, QString* experimentDir)
+ResultOf<QString> create(const ExperimentCreator::Options& options)
 {
     const QString base = options.baseDir;
     auto params = Parameters::load(base + QStringLiteral("/parameters.json"));
@@ -32,7 +32,7 @@ Result create(const ExperimentCreator::Options& options, QString* experimentDir)
     const QByteArray dockerText = dockerfile.readAll();
     params->setExperimentName(options.name);
 
-    return ExperimentCreator::write(options, dockerText, *params, experimentDir);
+    return ExperimentCreator::write(options, dockerText, *params);
 }
 
 } // namespace BaseExperiment

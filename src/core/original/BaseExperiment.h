@@ -12,7 +12,7 @@
 namespace BaseExperiment {
 
 // options.baseDir: the experiment to start from; options.dir (or projectRoot/experiments/NAME): the new folder.
-Result create(const ExperimentCreator::Options& options, QString* experimentDir);
+ResultOf<QString> create(const ExperimentCreator::Options& options);
 
 // The folder `create` makes for its argument: a bare name goes to projectRoot/experiments/NAME; an argument with a
 // '/' (or "." / "..") is a path relative to workingDir, as the original's `create PATH` took it.

@@ -225,12 +225,11 @@ QList<DeploymentIndex::Entry> DeploymentIndex::entries() const
             continue; // being recorded, or not ours
         const QByteArray& text = *read;
         const QJsonObject json = QJsonDocument::fromJson(text).object();
-        DeploymentState state;
-        Result loaded = json.value(QStringLiteral("schema")).toInt() == SchemaVersion
+        const Result checked = json.value(QStringLiteral("schema")).toInt() == SchemaVersion
             ? StateRules::checkIndexEntry(text, entryPath)
             : Result::badInput(QStringLiteral("%1: not a schema this version reads").arg(entryPath));
-        if (loaded)
-            loaded = DeploymentState::load(folder, &state, DeploymentState::Trust::Own);
+        const ResultOf<DeploymentState> loaded
+            = checked ? DeploymentState::load(folder, DeploymentState::Trust::Own) : ResultOf<DeploymentState>(checked);
         if (!loaded) {
             qCWarning(lcDeploy) << "skipping an unreadable deployment index entry" << folder << loaded.message();
             continue;
@@ -243,14 +242,14 @@ QList<DeploymentIndex::Entry> DeploymentIndex::entries() const
         e.region = json.value(QStringLiteral("aws_region")).toString();
         e.instanceType = json.value(QStringLiteral("aws_instance_type")).toString();
         e.recordedAt = QDateTime::fromString(json.value(QStringLiteral("recorded_at")).toString(), Qt::ISODate);
-        e.state = state;
+        e.state = *loaded;
         result << e;
     }
     std::sort(result.begin(), result.end(), [](const Entry& a, const Entry& b) { return a.recordedAt > b.recordedAt; });
     return result;
 }
 
-Result DeploymentIndex::restore(const Entry& entry, QString* experimentDir) const
+ResultOf<QString> DeploymentIndex::restore(const Entry& entry) const
 {
     QString dir = entry.experimentDir;
     QString stateDir = entry.stateDir;
@@ -268,9 +267,8 @@ Result DeploymentIndex::restore(const Entry& entry, QString* experimentDir) cons
                 return r;
         }
     }
-    *experimentDir = dir;
     if (QFileInfo::exists(stateDir + QLatin1Char('/') + QLatin1String(DeploymentState::FileName)))
-        return Result::ok();
+        return dir;
     if (!QDir().mkpath(stateDir))
         return Result::failed(QStringLiteral("%1: cannot create").arg(stateDir));
     // The configuration and state this user's Logistician wrote, into the working folder of the
@@ -280,7 +278,9 @@ Result DeploymentIndex::restore(const Entry& entry, QString* experimentDir) cons
         if (Result r = copyTerraform(entry.terraformCopy(), workDir); !r)
             return r;
     }
-    return entry.state.save(stateDir);
+    if (Result saved = entry.state.save(stateDir); !saved)
+        return saved;
+    return dir;
 }
 
 QList<DeploymentIndex::Entry> DeploymentIndex::find(const QString& nameOrPath) const

@@ -58,7 +58,7 @@ public:
     // its own folder when it still has parameters.json (deployment.json and the Terraform folder written back
     // into its .logistician, which was deleted), else a folder made in the entry from the copies (a Git
     // repository of its own, so it opens as an experiment). Never overwrites a deployment.json that exists.
-    Result restore(const Entry& entry, QString* experimentDir) const;
+    ResultOf<QString> restore(const Entry& entry) const;
 
     // An ssh host a deployment of this user ran on, with the docker command used there. Kept after the deployment
     // is forgotten (and when its entry is deleted by hand), so `list` and `terminate --experiment` still look

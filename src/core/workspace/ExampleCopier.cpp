@@ -133,8 +133,7 @@ QList<ExampleCopier::Example> ExampleCopier::available(const QString& examplesDi
     return out;
 }
 
-Result ExampleCopier::copy(const QString& examplesDir, const QString& name, const QString& destination,
-                           QString* experimentDir)
+ResultOf<QString> ExampleCopier::copy(const QString& examplesDir, const QString& name, const QString& destination)
 {
     const QList<Example> examples = available(examplesDir);
     const auto found = std::find_if(examples.begin(), examples.end(), [&](const Example& e) { return e.name == name; });
@@ -188,7 +187,5 @@ Result ExampleCopier::copy(const QString& examplesDir, const QString& name, cons
         QDir().rmdir(destination);
     if (!QDir().rename(staged, dest.absoluteFilePath()))
         return Result::failed(QStringLiteral("cannot move the copy to %1").arg(destination));
-    if (experimentDir)
-        *experimentDir = firstExperiment(dest.absoluteFilePath());
-    return Result::ok();
+    return firstExperiment(dest.absoluteFilePath());
 }

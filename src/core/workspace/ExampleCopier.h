@@ -24,11 +24,10 @@ public:
     static QList<Example> available(const QString& examplesDir);
 
     // Copies example `name` to destination (which must not exist, or be an empty
-    // folder), commits it as a new repository, and gives the first experiment's
+    // folder), commits it as a new repository, and returns the first experiment's
     // folder. Each experiment's experiment_name is experimentNameFor(destination,
     // its folder) in the copy. Nothing is left at destination when it fails.
-    static Result copy(const QString& examplesDir, const QString& name, const QString& destination,
-                       QString* experimentDir);
+    static ResultOf<QString> copy(const QString& examplesDir, const QString& name, const QString& destination);
     // The experiment name of a copy's experiment: the destination folder's name and the experiment folder's,
     // reduced to an experiment name ("optimise-1" for ~/optimise and experiments/1); empty when nothing is left.
     static QString experimentNameFor(const QString& destination, const QString& experiment);

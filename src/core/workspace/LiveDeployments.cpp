@@ -75,9 +75,13 @@ QList<Row> gather(bool all, QStringList* refused, QList<LabelledContainers::Host
         Row l;
         l.entry = e;
         l.state = e.state;
-        l.folderGone = !e.stateDirExists() || !DeploymentState::load(e.stateDir, &l.state);
-        if (l.folderGone)
-            l.state = e.state;
+        l.folderGone = true;
+        if (e.stateDirExists()) {
+            if (ResultOf<DeploymentState> loaded = DeploymentState::load(e.stateDir)) {
+                l.state = loaded.take();
+                l.folderGone = false;
+            }
+        }
         if (!l.state.terminated || l.folderGone) {
             const QList<LabelledContainers::Found> found = claim(&l);
             if (l.folderGone && !l.state.terminated)

@@ -654,8 +654,7 @@ bool DeploymentBoard::canRerun(int row) const
     if (!m_monitor->isLive() || isBusy() || row < 0 || row >= model()->rowCount())
         return false;
     const DeploymentState& state = m_monitor->deployment()->state();
-    QList<int> chosen;
-    return Rerun::choose(state, { QString::number(state.conditions.at(row).index) }, false, &chosen).isOk();
+    return Rerun::choose(state, { QString::number(state.conditions.at(row).index) }, false).isOk();
 }
 
 void DeploymentBoard::rerunMachine(int row)

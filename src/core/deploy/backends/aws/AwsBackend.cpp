@@ -46,19 +46,19 @@ MachinePrice AwsBackend::machinePriceAt(const QString& region, const QString& in
 
 MachinePrice AwsBackend::machinePriceFor(const Parameters& parameters)
 {
-    AwsParameters::Machine machine;
-    if (const Result resolved = AwsParameters::resolve(parameters, Settings(), &machine); !resolved) {
+    const ResultOf<AwsParameters::Machine> machine = AwsParameters::resolve(parameters, Settings());
+    if (!machine) {
         MachinePrice unknown; // a stored default of the wrong format: no region or type to go on
-        unknown.note = resolved.message();
+        unknown.note = machine.message();
         return unknown;
     }
-    return machinePriceAt(machine.region, machine.instanceType);
+    return machinePriceAt(machine->region, machine->instanceType);
 }
 
 void AwsBackend::describeMachines(DeployPlan* plan) const
 {
-    AwsParameters::Machine machine;
-    AwsParameters::resolve(m_context.experiment.parameters(), Settings(), &machine);
+    const AwsParameters::Machine machine
+        = AwsParameters::resolve(m_context.experiment.parameters(), Settings()).valueOr(AwsParameters::Machine());
     const AwsPrices::Price price = AwsPrices().price(machine.region, machine.instanceType);
     plan->instanceType = machine.instanceType;
     plan->region = machine.region;
@@ -72,11 +72,9 @@ QString AwsBackend::terraformDir() const
     // Outside the project: Terraform runs only in a folder this user's Logistician made and wrote,
     // the index entry's (named as the entry is: after the deployed experiment, which a later edit
     // of experiment_name does not change).
-    DeploymentState deployed;
     // Only a name (checked by the state rules) picking a folder of this user's index for this state folder.
-    const QString name = DeploymentState::load(m_context.stateDir, &deployed, DeploymentState::Trust::Own).isOk()
-        ? deployed.experiment
-        : m_context.experiment.parameters().experimentName();
+    const ResultOf<DeploymentState> deployed = DeploymentState::load(m_context.stateDir, DeploymentState::Trust::Own);
+    const QString name = deployed ? deployed->experiment : m_context.experiment.parameters().experimentName();
     return DeploymentIndex().terraformDir(m_context.stateDir, name);
 }
 
@@ -175,10 +173,8 @@ Result AwsBackend::check(const DeployOptions& options) const
                                                "if you mean it")
                                     .arg(cidr)
                                     .arg(range.prefix));
-    AwsParameters::Machine machine;
-    if (const Result resolved = AwsParameters::resolve(m_context.experiment.parameters(), Settings(), &machine);
-        !resolved)
-        return resolved;
+    if (const auto resolved = AwsParameters::resolve(m_context.experiment.parameters(), Settings()); !resolved)
+        return resolved.error();
     if (!QFileInfo::exists(m_context.keyPath + QStringLiteral(".pub")))
         return Result::badInput(
             QStringLiteral("no SSH public key at %1.pub; run `logistician setup` first").arg(m_context.keyPath));
@@ -198,8 +194,7 @@ QStringList AwsBackend::warnings(const DeployOptions& options) const
 QString AwsBackend::planSummary(int conditionCount, const DeployOptions& options) const
 {
     const Parameters& p = m_context.experiment.parameters();
-    AwsParameters::Machine machine;
-    AwsParameters::resolve(p, Settings(), &machine);
+    const AwsParameters::Machine machine = AwsParameters::resolve(p, Settings()).valueOr(AwsParameters::Machine());
     const AwsPrices::Price price = AwsPrices().price(machine.region, machine.instanceType);
     const int machines = machineCount(conditionCount);
     const QString cost = !price.known() ? QStringLiteral("unknown (%1)").arg(price.note)
@@ -330,12 +325,13 @@ QString loginUser(const Parameters& p)
 
 } // namespace
 
-Result AwsBackend::configuration(const DeploymentState& state, const DeployOptions& options, QJsonObject* config) const
+ResultOf<QJsonObject> AwsBackend::configuration(const DeploymentState& state, const DeployOptions& options) const
 {
     const Parameters& p = m_context.experiment.parameters();
-    AwsParameters::Machine machine;
-    if (const Result resolved = AwsParameters::resolve(p, Settings(), &machine); !resolved)
-        return resolved;
+    const ResultOf<AwsParameters::Machine> resolved = AwsParameters::resolve(p, Settings());
+    if (!resolved)
+        return resolved.error();
+    const AwsParameters::Machine& machine = *resolved;
     QFile templateFile(AppPaths::templatesDir() + QStringLiteral("/bootstrap/user-data.sh"));
     if (!templateFile.open(QIODevice::ReadOnly))
         return Result::failed(QStringLiteral("%1: cannot read the instance bootstrap").arg(templateFile.fileName()));
@@ -363,9 +359,9 @@ Result AwsBackend::configuration(const DeploymentState& state, const DeployOptio
     settings.userData = *userData;
     settings.instanceProfile = AwsStore::instanceProfile(p);
     settings.waves = m_waves;
-    *config = Terraform::configuration(p.experimentName(), state, settings);
-    AwsStore::addMachineAccess(config, p);
-    return Result::ok();
+    QJsonObject config = Terraform::configuration(p.experimentName(), state, settings);
+    AwsStore::addMachineAccess(&config, p);
+    return config;
 }
 
 Terraform::FleetMachines AwsBackend::appliedMachines(const DeploymentState& state, bool* firstLaunch) const
@@ -558,8 +554,8 @@ void AwsBackend::launchedMachines(DeploymentState* state, const DeployOptions& o
                 relaunchMachines(state, options, env, user, out, ids, done);
                 return;
             }
-            AwsParameters::Machine machine;
-            AwsParameters::resolve(m_context.experiment.parameters(), Settings(), &machine);
+            const AwsParameters::Machine machine = AwsParameters::resolve(m_context.experiment.parameters(), Settings())
+                                                       .valueOr(AwsParameters::Machine());
             QMap<int, QString> notLaunched;
             for (int k = 0; k < n; ++k) {
                 if (k < launched->size())
@@ -688,8 +684,8 @@ void AwsBackend::readWave(DeploymentState* state, const DeployOptions& options, 
     // The wave's instances, in its order, for the machines it asked for; the apply that launched them looked them
     // up too (the lookups come after every wave).
     const QStringList got = Terraform::parseWaveOutput(out, static_cast<int>(m_waves.size()) - 1);
-    AwsParameters::Machine machine;
-    AwsParameters::resolve(m_context.experiment.parameters(), Settings(), &machine);
+    const AwsParameters::Machine machine
+        = AwsParameters::resolve(m_context.experiment.parameters(), Settings()).valueOr(AwsParameters::Machine());
     QMap<int, QString> notLaunched;
     for (int j = 0; j < wave.size(); ++j) {
         if (j < got.size())
@@ -710,9 +706,10 @@ void AwsBackend::readWave(DeploymentState* state, const DeployOptions& options, 
 ResultOf<QJsonObject> AwsBackend::saveMachines(const DeploymentState& state, const DeployOptions& options,
                                                const QStringList& ids)
 {
-    QJsonObject config;
-    if (const Result made = configuration(state, options, &config); !made)
-        return made;
+    const ResultOf<QJsonObject> made = configuration(state, options);
+    if (!made)
+        return made.error();
+    QJsonObject config = *made;
     const int machines = m_context.experiment.parameters().awsMachines();
     if (machines > 0)
         config = Terraform::withMachines(config, ids, Terraform::spread(state, machines));

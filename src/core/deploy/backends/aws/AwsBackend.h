@@ -51,7 +51,7 @@ public:
     QString sshCidr(const DeployOptions& options) const;
     QStringList warnings(const DeployOptions& options) const override;
     // The configuration for these conditions, with nothing written: what provision applies and a dry run plans.
-    Result configuration(const DeploymentState& state, const DeployOptions& options, QJsonObject* config) const;
+    ResultOf<QJsonObject> configuration(const DeploymentState& state, const DeployOptions& options) const;
     // deploy --dry-run: terraform init, validate and plan of the configuration in a scratch folder (AwsPreview).
     void previewMachines(const DeploymentState& state, const DeployOptions& options, QStringList* lines,
                          Done done) override;

@@ -263,8 +263,8 @@ void AwsBackend::sleep(DeploymentState*, const QStringList& slugs, Done done)
 
 void AwsBackend::explainUnreachable(DeploymentState* state, std::function<void(const QList<int>&)> then)
 {
-    AwsParameters::Machine machine;
-    AwsParameters::resolve(m_context.experiment.parameters(), Settings(), &machine);
+    const AwsParameters::Machine machine
+        = AwsParameters::resolve(m_context.experiment.parameters(), Settings()).valueOr(AwsParameters::Machine());
     // Each machine is its condition's own, so a machine gone for good explains every condition on it that
     // had not ended: one whose run was seen, and one still waiting there (queued by its runner, its container
     // created but not started). A finished run's machine ended itself (see Terraform::configuration).

@@ -193,42 +193,43 @@ std::optional<Problem> check(const QJsonObject& obj)
     return std::nullopt;
 }
 
-Result resolve(const Parameters& parameters, const Settings& settings, Machine* m)
+ResultOf<Machine> resolve(const Parameters& parameters, const Settings& settings)
 {
+    Machine m;
     const QJsonObject& json = parameters.json();
     const QString file = AppPaths::settingsFile();
-    m->ami = parameters.awsAmi();
-    m->user = parameters.awsAmiUser();
+    m.ami = parameters.awsAmi();
+    m.user = parameters.awsAmiUser();
     if (!parameters.awsRegion().isEmpty()) { // absent or "": the default
-        m->region = parameters.awsRegion();
-        m->regionSource = QStringLiteral("parameters.json");
+        m.region = parameters.awsRegion();
+        m.regionSource = QStringLiteral("parameters.json");
     } else {
-        m->region = settings.defaultRegion();
-        m->regionSource = QStringLiteral("settings");
-        if (!isRegion(m->region))
+        m.region = settings.defaultRegion();
+        m.regionSource = QStringLiteral("settings");
+        if (!isRegion(m.region))
             return Result::badInput(
                 QStringLiteral("%1: aws/region: \"%2\" is not an AWS region such as eu-central-1; run `logistician "
                                "setup --aws-region REGION` or set aws_region in parameters.json")
-                    .arg(file, m->region));
+                    .arg(file, m.region));
     }
     if (!parameters.awsInstanceType().isEmpty()) { // absent or "": the default
-        m->instanceType = parameters.awsInstanceType();
-        m->instanceTypeSource = QStringLiteral("parameters.json");
+        m.instanceType = parameters.awsInstanceType();
+        m.instanceTypeSource = QStringLiteral("parameters.json");
     } else {
-        m->instanceType = settings.defaultInstanceType();
-        m->instanceTypeSource = QStringLiteral("settings");
-        if (!isInstanceType(m->instanceType))
+        m.instanceType = settings.defaultInstanceType();
+        m.instanceTypeSource = QStringLiteral("settings");
+        if (!isInstanceType(m.instanceType))
             return Result::badInput(
                 QStringLiteral("%1: aws/instance_type: \"%2\" is not an EC2 instance type such as t3.micro; run "
                                "`logistician setup --aws-instance-type TYPE` or set aws_instance_type in "
                                "parameters.json")
-                    .arg(file, m->instanceType));
+                    .arg(file, m.instanceType));
     }
     const QJsonValue volume = json.value(QStringLiteral("aws_root_volume_size"));
-    m->spot = json.value(QStringLiteral("aws_spot")).toBool();
-    m->spotMaxPrice = json.value(QStringLiteral("aws_spot_max_price")).toString();
-    m->rootVolumeGb = volume.isString() ? volume.toString().toInt() : volume.toInt(0);
-    return Result::ok();
+    m.spot = json.value(QStringLiteral("aws_spot")).toBool();
+    m.spotMaxPrice = json.value(QStringLiteral("aws_spot_max_price")).toString();
+    m.rootVolumeGb = volume.isString() ? volume.toString().toInt() : volume.toInt(0);
+    return m;
 }
 
 } // namespace AwsParameters

@@ -61,6 +61,6 @@ struct Machine
     QString instanceTypeSource;
 };
 // Bad input when a stored default is not of its format (settings.ini is input too).
-Result resolve(const Parameters& parameters, const Settings& settings, Machine* machine);
+ResultOf<Machine> resolve(const Parameters& parameters, const Settings& settings);
 
 } // namespace AwsParameters

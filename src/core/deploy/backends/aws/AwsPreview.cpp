@@ -85,11 +85,12 @@ void AwsBackend::previewMachines(const DeploymentState& state, const DeployOptio
         done(result);
     };
     // The configuration deploy would apply, planned by the real Terraform in a scratch folder.
-    QJsonObject config;
-    if (const Result made = configuration(state, options, &config); !made) {
-        end(made);
+    const ResultOf<QJsonObject> made = configuration(state, options);
+    if (!made) {
+        end(made.error());
         return;
     }
+    const QJsonObject& config = *made;
     removeLeftovers();
     QDir().mkpath(scratchRoot());
     m_previewScratch = std::make_unique<QTemporaryDir>(

@@ -193,16 +193,16 @@ void ensureBucket(QObject* owner, const Parameters& parameters, std::function<vo
         done(Result::ok());
         return;
     }
-    AwsParameters::Machine machine;
-    if (const Result resolved = AwsParameters::resolve(parameters, Settings(), &machine); !resolved) {
-        done(resolved);
+    const ResultOf<AwsParameters::Machine> machine = AwsParameters::resolve(parameters, Settings());
+    if (!machine) {
+        done(machine.error());
         return;
     }
     const QString dir = storeDir(store->bucket);
     QDir().mkpath(dir);
     QSaveFile file(dir + QLatin1Char('/') + QLatin1String(StoreConfigFile));
     if (!file.open(QIODevice::WriteOnly)
-        || file.write(QJsonDocument(bucketConfiguration(machine.region, *store)).toJson()) < 0 || !file.commit()) {
+        || file.write(QJsonDocument(bucketConfiguration(machine->region, *store)).toJson()) < 0 || !file.commit()) {
         done(Result::failed(QStringLiteral("%1: cannot save: %2").arg(file.fileName(), file.errorString())));
         return;
     }
