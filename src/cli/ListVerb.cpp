@@ -40,6 +40,8 @@ QJsonObject toJson(const Listed& l)
         { QStringLiteral("terminated"), l.state.terminated },
         { QStringLiteral("elapsed_seconds"), s.elapsedSeconds },
         { QStringLiteral("machine_hours"), s.machineHours },
+        { QStringLiteral("storage_gib_months"), s.storedGiBMonths },
+        { QStringLiteral("storage_usd"), s.storageCost },
     };
     o.insert(QStringLiteral("cost_usd"), s.costKnown ? QJsonValue(s.costSoFar) : QJsonValue());
     return o;

@@ -8,6 +8,7 @@
 #include "Wait.h"
 #include "board/ConditionLog.h"
 #include "deploy/Deployment.h"
+#include "deploy/ResultsStore.h"
 
 #include <QJsonArray>
 #include <cstdio>
@@ -86,7 +87,7 @@ ResultOf<int> tailLines(const QCommandLineParser& parser, const QCommandLineOpti
 }
 
 // --json: the condition as it is now and the lines printed.
-void printLogs(int code, const DeploymentState::Condition& c, const QStringList& printed)
+void printLogs(int code, const DeploymentState::Condition& c, const QStringList& printed, bool partial)
 {
     Console::printJson(
         { { QStringLiteral("verb"), QStringLiteral("logs") },
@@ -96,7 +97,8 @@ void printLogs(int code, const DeploymentState::Condition& c, const QStringList&
           { QStringLiteral("slug"), c.slug },
           { QStringLiteral("state"), DeploymentState::phaseName(c.phase) },
           { QStringLiteral("condition_exit_code"), c.exitCode >= 0 ? QJsonValue(c.exitCode) : QJsonValue() },
-          { QStringLiteral("lines"), QJsonArray::fromStringList(printed) } });
+          { QStringLiteral("lines"), QJsonArray::fromStringList(printed) },
+          { QStringLiteral("partial"), partial } });
 }
 
 } // namespace
@@ -176,6 +178,15 @@ int LogsVerb::show(Deployment& deployment, const Shown& shown)
         = ConditionLog::command(deployment, deployment.state().conditions.at(row), shown.lines, following);
     if (!command)
         return Console::exitWith(command.error());
+    const bool partial = ConditionLog::onlyPartialLog(deployment, deployment.state().conditions.at(row));
+    if (partial) {
+        // Its machine went before it ended: what its uploads brought home is all there is, and it is not whole.
+        const DeploymentState::Condition& c = deployment.state().conditions.at(row);
+        Console::err(QStringLiteral("%1: partial log (%2 before it ended): what its machine last uploaded to the "
+                                    "results store (every %3 s while it ran) and sync brought home\n")
+                         .arg(c.slug, DeploymentState::phaseName(c.phase))
+                         .arg(ResultsStore::logSeconds(deployment.experiment().parameters())));
+    }
     // --json: the lines in one document at the end (with -f, as they come on stderr too).
     QStringList printed;
     if (shown.json) {
@@ -204,6 +215,6 @@ int LogsVerb::show(Deployment& deployment, const Shown& shown)
         code = c.exitCode >= 0 ? c.exitCode : c.phase == DeploymentState::Phase::Succeeded ? 0 : 1;
     }
     if (shown.json)
-        printLogs(code, deployment.state().conditions.at(row), printed);
+        printLogs(code, deployment.state().conditions.at(row), printed, partial);
     return code;
 }

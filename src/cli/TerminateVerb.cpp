@@ -204,7 +204,10 @@ int TerminateVerb::terminateDeployment(Deployment& deployment, const TerminateOp
     QString message = terminated.message;
     int code = terminated.code;
     if (code == 0 && deleteResults) {
-        if (const Result deleted = deleteStore(deployment.experiment().parameters(), s.backend, yes); !deleted) {
+        const Result deleted = deleteStore(deployment.experiment().parameters(), s.backend, yes);
+        if (deleted) {
+            deployment.markStoreDeleted(); // its storage ends here (the cost to date)
+        } else {
             message = deleted.message();
             if (!message.isEmpty())
                 Console::error(message);

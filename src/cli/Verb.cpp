@@ -355,6 +355,8 @@ QJsonObject Verb::deploymentJson(const Deployment& deployment)
         { QStringLiteral("machines"), summary.liveMachines },
         { QStringLiteral("elapsed_seconds"), summary.elapsedSeconds },
         { QStringLiteral("machine_hours"), summary.machineHours },
+        { QStringLiteral("storage_gib_months"), summary.storedGiBMonths },
+        { QStringLiteral("storage_usd"), summary.storageCost },
     };
     sum.insert(QStringLiteral("cost_usd"), summary.costKnown ? QJsonValue(summary.costSoFar) : QJsonValue());
     return QJsonObject {

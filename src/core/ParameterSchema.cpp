@@ -83,6 +83,8 @@ QList<Key> make()
         typed(string("results_store_create", "Make the bucket",
                      "Logistician makes the bucket (aws); false: it exists already and is left as it is"),
               Type::Boolean, true),
+        integer("results_store_log_seconds", 5, 86400, 60, "Log upload interval",
+                "With a results store: how often a running condition's log goes up, in seconds"),
     };
     // Each backend's own keys after the hosts, in LOGISTICIAN_BACKENDS order.
     auto at = std::find_if(all.cbegin(), all.cend(), [](const Key& k) { return k.key == QLatin1String("hosts"); })

@@ -7,7 +7,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-// The sweep's one line: counts, time and cost to date (machine-hours x price, aws only).
+// The sweep's one line: counts, time and cost to date (machine-hours x price, aws only; with a results store, the
+// bytes it holds x price per GiB-month x the time held).
 class TestSweepSummary : public QObject
 {
     Q_OBJECT
@@ -119,6 +120,92 @@ private Q_SLOTS:
             qunsetenv("XDG_CONFIG_HOME");
         else
             qputenv("XDG_CONFIG_HOME", saved);
+    }
+
+    void storageIsBytesTimesPriceTimesTimeHeld()
+    {
+        // Fixed numbers: 2 GiB held for one month (730 h) and 1 GiB for half of one, at $0.0245 per GiB-month,
+        // beside one machine at $0.50 an hour for 730 h.
+        using P = DeploymentState::Phase;
+        const QDateTime t0 = QDateTime::fromString("2026-11-01T00:00:00Z", Qt::ISODate);
+        const QDateTime now = t0.addSecs(730 * 3600);
+        DeploymentState s;
+        s.backend = "aws";
+        s.createdAt = t0;
+        s.terminated = true;
+        DeploymentState::Host machine;
+        machine.address = "admin@10.0.0.1";
+        machine.id = "i-1";
+        machine.upSince = t0;
+        machine.downAt = t0.addSecs(730 * 3600);
+        s.hosts << machine;
+        DeploymentState::Condition a = condition(1, P::Succeeded);
+        a.finishedAt = t0;
+        a.storeBytes = 2LL * 1024 * 1024 * 1024;
+        DeploymentState::Condition b = condition(2, P::Succeeded);
+        b.finishedAt = t0.addSecs(365 * 3600);
+        b.storeBytes = 1024LL * 1024 * 1024;
+        DeploymentState::Condition unsynced = condition(3, P::Succeeded); // never listed: nothing known of it
+        unsynced.finishedAt = t0;
+        s.conditions << a << b << unsynced;
+        MachinePrice hourly;
+        hourly.perHour = 0.5;
+        MachinePrice storage;
+        storage.perHour = 0.0245; // per GiB-month
+        const SweepSummary sum = SweepSummary::of(s, hourly, now, storage);
+        QVERIFY2(qAbs(sum.storedGiBMonths - 2.5) < 1e-9, qPrintable(QString::number(sum.storedGiBMonths)));
+        QVERIFY(qAbs(sum.storageCost - 2.5 * 0.0245) < 1e-12);
+        QVERIFY(qAbs(sum.costSoFar - (730 * 0.5 + 2.5 * 0.0245)) < 1e-9);
+        QVERIFY2(sum.line().endsWith(QString(" · about $365.06 so far (storage $0.06)")), qPrintable(sum.line()));
+
+        // Its storage goes on after the machines are gone, until terminate --delete-store.
+        const SweepSummary later = SweepSummary::of(s, hourly, now.addSecs(730 * 3600), storage);
+        QVERIFY(qAbs(later.storedGiBMonths - 5.5) < 1e-9);
+        QVERIFY(qAbs(later.costSoFar - (730 * 0.5 + 5.5 * 0.0245)) < 1e-9);
+        s.storeDeletedAt = now;
+        const SweepSummary deleted = SweepSummary::of(s, hourly, now.addSecs(730 * 3600), storage);
+        QVERIFY(qAbs(deleted.storedGiBMonths - 2.5) < 1e-9);
+
+        // The store's price unknown: its GiB-months are counted, not priced.
+        const SweepSummary unpriced = SweepSummary::of(s, hourly, now, MachinePrice());
+        QVERIFY(qAbs(unpriced.storedGiBMonths - 2.5) < 1e-9);
+        QCOMPARE(unpriced.storageCost, 0.0);
+        QVERIFY(qAbs(unpriced.costSoFar - 365.0) < 1e-9);
+
+        // Storage alone (an ssh host's store, say, nothing rented): still a cost to date.
+        DeploymentState ssh;
+        ssh.backend = "ssh";
+        ssh.createdAt = t0;
+        ssh.conditions << a;
+        const SweepSummary stored = SweepSummary::of(ssh, MachinePrice(), now, storage);
+        QVERIFY(qAbs(stored.costSoFar - 2 * 0.0245) < 1e-12);
+        QVERIFY2(stored.line().endsWith(QString(" · about $0.05 so far (storage $0.05)")), qPrintable(stored.line()));
+    }
+
+    void storageIsPricedFromTheExperimentsStore()
+    {
+        // status and the board: the store of parameters.json, priced by the dated table in the machines' region.
+        ScratchRepository repo;
+        repo.writeFile("experiments/kept/parameters.json",
+                       "{\"experiment_name\": \"kept\", \"backend\": \"aws\", \"experiment_conditions\": [\"a\"], "
+                       "\"aws_region\": \"eu-central-1\", \"aws_instance_type\": \"t3.small\", "
+                       "\"results_store\": \"s3://kept-results/sweep\"}");
+        const auto opened = Experiment::open(repo.filePath("experiments/kept"));
+        QVERIFY2(opened.isOk(), qPrintable(opened.message()));
+        const QDateTime t0 = QDateTime::fromString("2026-11-01T00:00:00Z", Qt::ISODate);
+        DeploymentState s;
+        s.backend = "aws";
+        s.createdAt = t0;
+        s.terminated = true;
+        DeploymentState::Condition c = condition(1, DeploymentState::Phase::Succeeded);
+        c.finishedAt = t0;
+        c.storeBytes = 4LL * 1024 * 1024 * 1024;
+        s.conditions << c;
+        const double perGiBMonth = AwsPrices().storage("eu-central-1").perHour;
+        QCOMPARE(perGiBMonth, 0.0245);
+        const SweepSummary sum = SweepSummary::forExperiment(s, *opened, t0.addSecs(730 * 3600 / 2));
+        QVERIFY2(qAbs(sum.storageCost - 2 * perGiBMonth) < 1e-12, qPrintable(sum.line()));
+        QVERIFY(qAbs(sum.costSoFar - 2 * perGiBMonth) < 1e-12);
     }
 
     void aFinishedSweepStopsTheClock()

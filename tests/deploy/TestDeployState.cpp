@@ -112,7 +112,9 @@ void TestDeployState::roundTrip()
     c.host = QStringLiteral("me@10.0.0.1:2222");
     c.phase = DeploymentState::Phase::Failed;
     c.exitCode = 4;
+    c.storeBytes = 5000000000; // past 32 bits: what a results store holds of it, for its storage's cost
     s.conditions.append(c);
+    s.storeDeletedAt = QDateTime::fromString(QStringLiteral("2026-11-26T10:00:00Z"), Qt::ISODate);
     QVERIFY(s.save(dir.path()));
     QVERIFY(s.writeMachinesFile(dir.filePath(QStringLiteral("machines.txt"))));
     const ResultOf<DeploymentState> loaded = DeploymentState::load(dir.path());
@@ -121,6 +123,8 @@ void TestDeployState::roundTrip()
     QTemporaryDir empty;
     QCOMPARE(DeploymentState::load(empty.path()).kind(), Result::Kind::NotFound);
     QCOMPARE(back.toJson(), s.toJson());
+    QCOMPARE(back.conditions.at(0).storeBytes, 5000000000LL);
+    QCOMPARE(back.storeDeletedAt, s.storeDeletedAt);
     QCOMPARE(back.hosts.at(0).port(), 2222);
     QCOMPARE(back.hosts.at(0).hostName(), QStringLiteral("10.0.0.1"));
     QFile machines(dir.filePath(QStringLiteral("machines.txt")));

@@ -107,6 +107,34 @@ private Q_SLOTS:
         QVERIFY(runIdleStop(base, stamp));
     }
 
+    void anEndedAttemptNotUploadedHoldsTheStop()
+    {
+        // With a results store the idle stop ends the machine for good: never while an attempt that ended has no
+        // upload marker (its folder on the machine is the only copy); once each is marked uploaded, it stops.
+        const QString base = m_dir.path() + "/store/logistician";
+        const QString stamp = m_dir.path() + "/store/last-active";
+        const QString runner = base + "/exp/runner-i-0123456789abcdef0"; // as DeployContext::runnerDir names it
+        write(runner + "/runner.done", "");
+        write(runner + "/c1-a.upload.sh", "");
+        write(runner + "/claims/c1-a/exit", "0\n");
+        write(runner + "/claims/c1-a/uploaded", "");
+        write(runner + "/c2-b.upload.sh", "");
+        write(runner + "/claims/c2-b/exit", "3\n"); // ended, its upload not finished (or failed)
+        write(stamp, "");
+        age(stamp, 30);
+        QVERIFY(!runIdleStop(base, stamp));
+        QVERIFY(!runIdleStop(base, stamp));
+        write(runner + "/claims/c2-b/uploaded", "");
+        age(stamp, 30);
+        QVERIFY(runIdleStop(base, stamp));
+        // Without a store (no KEY.upload.sh) nothing waits for a marker.
+        QFile::remove(runner + "/c1-a.upload.sh");
+        QFile::remove(runner + "/c2-b.upload.sh");
+        QFile::remove(runner + "/claims/c2-b/uploaded");
+        age(stamp, 30);
+        QVERIFY(runIdleStop(base, stamp));
+    }
+
     void firstContactIsActivity()
     {
         // What Logistician runs first on a host (templates/remote/home.sh, before it uploads and builds)

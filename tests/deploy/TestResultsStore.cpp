@@ -90,6 +90,35 @@ private Q_SLOTS:
         QCOMPARE(error.location().line, 4);
     }
 
+    void logUploadIntervalIsCheckedAtLoad()
+    {
+        // A store's log upload interval (how often a running condition's logs go up): 60 s unless set, and a
+        // whole number from 5 to 86400, refused at load with the file, key and line.
+        Result error;
+        const auto plain = Parameters::parse(withStore("\"s3://bkt/p\""), "parameters.json");
+        error = plain.error();
+        QVERIFY2(plain.isOk(), qPrintable(error.message()));
+        QCOMPARE(ResultsStore::logSeconds(*plain), 60);
+        const auto quick = Parameters::parse(withStore("\"s3://bkt/p\"", "  \"results_store_log_seconds\": 5,\n"),
+                                             "parameters.json");
+        error = quick.error();
+        QVERIFY2(quick.isOk(), qPrintable(error.message()));
+        QCOMPARE(ResultsStore::logSeconds(*quick), 5);
+        for (const QByteArray& bad :
+             { QByteArray("4"), QByteArray("86401"), QByteArray("7.5"), QByteArray("\"10\"") }) {
+            const Result refused
+                = Parameters::parse(withStore("\"s3://bkt/p\"", "  \"results_store_log_seconds\": " + bad + ",\n"),
+                                    "parameters.json")
+                      .error();
+            QVERIFY2(!refused.isOk(), bad.constData());
+            QCOMPARE(refused.kind(), Result::Kind::BadInput);
+            QVERIFY2(refused.message().contains(QStringLiteral("results_store_log_seconds")),
+                     qPrintable(refused.message()));
+            QCOMPARE(refused.location().file, QStringLiteral("parameters.json"));
+            QCOMPARE(refused.location().line, 4);
+        }
+    }
+
     void hostileObjectNames()
     {
         for (const QString& ok : { QStringLiteral("results/a.txt"), QStringLiteral("logs/output.txt"),

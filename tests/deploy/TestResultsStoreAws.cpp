@@ -6,13 +6,17 @@
 // machine's runner uploads a condition's folder as its attempt ends, with the instance's credentials (no keys
 // on the machine), and marks it uploaded; sync reads the store, also after every machine is gone; a condition
 // whose upload did not finish is not synced; a hostile object name or a link in the data folder is refused;
-// terminate leaves the bucket and its objects.
+// terminate leaves the bucket and its objects. A spot machine taken back mid-run: what finished on it comes
+// home from the store, the running attempt's log reached the store while it ran (results_store_log_seconds)
+// and `logs` shows it as partial, and only that attempt is lost and retried on a new machine within
+// max_retries.
 
 #include "CliProcess.h"
 #include "DeployTestKit.h"
 #include "Ec2Emulator.h"
 #include "RealTerraform.h"
 #include "TestShards.h"
+#include "deploy/DeploymentState.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -21,6 +25,7 @@
 #include <QJsonDocument>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -31,6 +36,7 @@ private Q_SLOTS:
     void initTestCase();
     void sweepUploadsThenSyncsFromTheStoreAfterTheMachinesAreGone();
     void machineEndsItselfOnceUploadedAndTheStoreSaysHowItEnded();
+    void spotMachineTakenBackLosesOnlyTheRunningAttempt();
     void cleanup();
 
 private:
@@ -140,6 +146,17 @@ void TestResultsStoreAws::sweepUploadsThenSyncsFromTheStoreAfterTheMachinesAreGo
                                           { QStringLiteral("deploy"), QStringLiteral("--yes"),
                                             QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
     QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
+    // A symbolic link in a folder that is uploaded (the container can make one while condition 1 sleeps), to a
+    // file of the machine's outside it: never followed, so nothing of that file reaches the store.
+    const QString machineDir = QDir::homePath() + QStringLiteral("/logistician/") + project.name();
+    const QString machineData1 = machineDir + QLatin1Char('/')
+        + DeploymentState::slugFor(1, QStringLiteral("--n 1 --sleep 12")) + QStringLiteral("/data");
+    QFile secret(m_bin.path() + QStringLiteral("/machine-secret.txt"));
+    QVERIFY(secret.open(QIODevice::WriteOnly));
+    secret.write("not for the store\n");
+    secret.close();
+    QVERIFY2(QFileInfo(machineData1).isDir(), qPrintable(machineData1));
+    QVERIFY(QFile::link(secret.fileName(), machineData1 + QStringLiteral("/leak.txt")));
 
     // The bucket, as S3 reports it: versioned, encrypted, all public access blocked, owner-only objects.
     QVERIFY(s3({ QStringLiteral("s3api"), QStringLiteral("get-bucket-versioning"), QStringLiteral("--bucket"), bucket })
@@ -212,7 +229,6 @@ void TestResultsStoreAws::sweepUploadsThenSyncsFromTheStoreAfterTheMachinesAreGo
         QVERIFY(!userData.contains(m_keyId) && !userData.contains(m_secret));
     }
     // ... nor in the environment of the runner (alive: condition 1 sleeps) ...
-    const QString machineDir = QDir::homePath() + QStringLiteral("/logistician/") + project.name();
     bool sawRunner = false;
     for (QDirIterator it(machineDir, { QStringLiteral("runner.pid") }, QDir::Files, QDirIterator::Subdirectories);
          it.hasNext();) {
@@ -247,11 +263,16 @@ void TestResultsStoreAws::sweepUploadsThenSyncsFromTheStoreAfterTheMachinesAreGo
                  qPrintable(QJsonDocument(uploaded).toJson()));
         QVERIFY(!DeployTestKit::condition(uploaded, n).value(QStringLiteral("synced")).toBool());
     }
-    // ... nor in any file under the machines' folder (the upload scripts among them).
+    QVERIFY2(!stored.contains(QStringLiteral("%1/data/%2/leak.txt").arg(prefix, slug1)),
+             qPrintable(stored.join(QLatin1Char('\n'))));
+    // ... nor in any file under the machines' home (the machines share the test's own home: Logistician's
+    // folders, the upload scripts among them, ~/.aws, ~/.docker, ...; the links planted here not followed).
     int uploadScripts = 0;
-    for (QDirIterator it(machineDir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories); it.hasNext();) {
+    for (QDirIterator it(QDir::homePath(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories); it.hasNext();) {
         const QString path = it.next();
-        uploadScripts += path.endsWith(QStringLiteral(".upload.sh"));
+        if (it.fileInfo().isSymLink())
+            continue;
+        uploadScripts += path.startsWith(machineDir) && path.endsWith(QStringLiteral(".upload.sh"));
         const QByteArray text = DeployTestKit::readFile(path);
         QVERIFY2(!text.contains(m_keyId.toUtf8()) && !text.contains(m_secret.toUtf8()), qPrintable(path));
     }
@@ -337,7 +358,10 @@ void TestResultsStoreAws::sweepUploadsThenSyncsFromTheStoreAfterTheMachinesAreGo
     QVERIFY2(synced.exitCode == 0, qPrintable(synced.err));
     QVERIFY(QFileInfo::exists(data1 + QStringLiteral("/results/args.txt")));
 
-    // terminate leaves the bucket and its objects.
+    // terminate leaves the bucket and its objects. A spot machine taken back mid-run: what finished on it comes
+    // home from the store, the running attempt's log reached the store while it ran (results_store_log_seconds)
+    // and `logs` shows it as partial, and only that attempt is lost and retried on a new machine within
+    // max_retries.
     const CliResult terminated
         = m_kit->cli(project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") });
     QVERIFY2(terminated.exitCode == 0, qPrintable(terminated.err));
@@ -410,6 +434,171 @@ void TestResultsStoreAws::machineEndsItselfOnceUploadedAndTheStoreSaysHowItEnded
     QVERIFY2(deleted.exitCode == 0, qPrintable(deleted.err));
     QVERIFY(
         !CliProcess::run({ QStringLiteral("list") }, project.root(), m_kit->env(), QByteArray()).out.contains(bucket));
+}
+
+void TestResultsStoreAws::spotMachineTakenBackLosesOnlyTheRunningAttempt()
+{
+    // Issue 28 items 4 and 6: one spot machine (a fleet of one) runs three conditions one at a time; two end and
+    // are uploaded, the third runs (its log going up every 5 s) when AWS takes the machine back.
+    const QString bucket
+        = QStringLiteral("logistician-test-%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    const QString prefix = QStringLiteral("spot");
+    m_project
+        = m_kit->project({ QStringLiteral("--n 1"), QStringLiteral("--n 2"), QStringLiteral("--n 3 --sleep 900") },
+                         { { QStringLiteral("backend"), QStringLiteral("aws") },
+                           { QStringLiteral("aws_region"), m_region },
+                           { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
+                           { QStringLiteral("aws_ami"), m_ami },
+                           { QStringLiteral("aws_ami_user"), qEnvironmentVariable("USER", QStringLiteral("root")) },
+                           { QStringLiteral("aws_root_volume_size"), 12 },
+                           { QStringLiteral("aws_spot"), true },
+                           { QStringLiteral("aws_machines"), 1 },
+                           { QStringLiteral("max_parallel"), 1 },
+                           { QStringLiteral("max_retries"), 1 },
+                           { QStringLiteral("results_store_log_seconds"), 5 },
+                           { QStringLiteral("results_store"), QStringLiteral("s3://%1/%2").arg(bucket, prefix) } });
+    TestProject& project = *m_project;
+    const CliResult deployed = m_kit->cli(project,
+                                          { QStringLiteral("deploy"), QStringLiteral("--yes"),
+                                            QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
+    const QJsonArray first = Ec2Emulator::liveInstances(m_region, project.name());
+    QCOMPARE(first.size(), 1);
+    const QString firstId = first.at(0).toObject().value(QStringLiteral("id")).toString();
+
+    QJsonObject status = m_kit->status(project);
+    QString slug[4];
+    for (int n = 1; n <= 3; ++n)
+        slug[n] = DeployTestKit::condition(status, n).value(QStringLiteral("slug")).toString();
+    const QString root = bucket + QLatin1Char('/') + prefix + QLatin1Char('/');
+    auto marker = [&](int n) { return QStringLiteral("%1/uploaded/%2/%2").arg(prefix, slug[n]); };
+    const QString log3 = QStringLiteral("%1/data/%2/logs/output.txt").arg(prefix, slug[3]);
+    // Conditions 1 and 2 ended and uploaded; condition 3's log is in the store while it runs (not marked).
+    QTRY_VERIFY_WITH_TIMEOUT(
+        keys(root).contains(marker(1)) && keys(root).contains(marker(2)) && keys(root).contains(log3), 120000);
+    status = m_kit->status(project);
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(),
+             QStringLiteral("succeeded"));
+    QCOMPARE(DeployTestKit::condition(status, 2).value(QStringLiteral("state")).toString(),
+             QStringLiteral("succeeded"));
+    QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("state")).toString(), QStringLiteral("running"));
+    QVERIFY(!keys(root).contains(marker(3)));
+    QCOMPARE(s3({ QStringLiteral("s3"), QStringLiteral("cp"), QStringLiteral("s3://%1/%2").arg(bucket, log3),
+                  QStringLiteral("-") }),
+             QByteArray("<--n>\n<3>\n<--sleep>\n<900>\n"));
+
+    // AWS takes the machine back (the runner and its sessions go with it; the container ran on its engine).
+    const QString firstIp = first.at(0).toObject().value(QStringLiteral("public_ip")).toString();
+    QString error;
+    QVERIFY2(Ec2Emulator::act(QStringLiteral("terminate"), m_region, firstId, &error), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(!answers(firstIp), 15000);
+    for (const QString& container : DeployTestKit::containers(project.name()))
+        QProcess::execute(QStringLiteral("docker"), { QStringLiteral("rm"), QStringLiteral("-f"), container });
+    // Nothing of it is here yet: all that comes home, comes from the store.
+    for (int n = 1; n <= 3; ++n)
+        QDir(m_kit->dataDir(project, status, n)).removeRecursively();
+    QString said;
+    for (int round = 0; round < 3 && !said.contains(QStringLiteral(": preempted:")); ++round)
+        said += m_kit->cli(project, { QStringLiteral("status") }).err;
+    QVERIFY2(said.contains(slug[3]
+                           + QStringLiteral(": preempted: AWS took its spot machine back; a watcher runs it "
+                                            "again on a new one")),
+             qPrintable(said));
+    QVERIFY2(!said.contains(slug[1] + QLatin1Char(':')) && !said.contains(slug[2] + QLatin1Char(':')),
+             qPrintable(said));
+
+    // sync after the machine is gone: the finished conditions come home from the store; the lost attempt is not
+    // synced (its upload never finished), but its log as last uploaded comes home, and `logs` says it is partial.
+    const CliResult synced = m_kit->cli(project, { QStringLiteral("sync") });
+    QVERIFY2(synced.exitCode != 0, qPrintable(synced.err));
+    QVERIFY2(synced.err.contains(QStringLiteral("%1: its upload to the results store has not finished").arg(slug[3])),
+             qPrintable(synced.err));
+    status = m_kit->status(project);
+    QCOMPARE(DeployTestKit::readFile(m_kit->dataDir(project, status, 1) + QStringLiteral("/results/args.txt")),
+             QByteArray("<--n>\n<1>\n"));
+    QCOMPARE(DeployTestKit::readFile(m_kit->dataDir(project, status, 2) + QStringLiteral("/results/args.txt")),
+             QByteArray("<--n>\n<2>\n"));
+    for (int n = 1; n <= 2; ++n) {
+        QCOMPARE(DeployTestKit::condition(status, n).value(QStringLiteral("state")).toString(),
+                 QStringLiteral("succeeded"));
+        QVERIFY(DeployTestKit::condition(status, n).value(QStringLiteral("synced")).toBool());
+    }
+    QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("state")).toString(),
+             QStringLiteral("preempted"));
+    QVERIFY(!DeployTestKit::condition(status, 3).value(QStringLiteral("synced")).toBool());
+    // (logs takes [EXPERIMENT_DIR] CONDITION: the folder first.)
+    auto logsOf3 = [&](const QStringList& options) {
+        return CliProcess::run(QStringList { QStringLiteral("logs") } + options
+                                   + QStringList { project.experimentDir(), QStringLiteral("3") },
+                               project.root(), m_kit->env(), QByteArray());
+    };
+    const CliResult logs = logsOf3({});
+    QVERIFY2(logs.exitCode == 0, qPrintable(logs.err));
+    QCOMPARE(logs.out, QStringLiteral("<--n>\n<3>\n<--sleep>\n<900>\n"));
+    QVERIFY2(logs.err.contains(QStringLiteral("%1: partial log (preempted before it ended)").arg(slug[3])),
+             qPrintable(logs.err));
+    const QJsonObject logsJson = QJsonDocument::fromJson(logsOf3({ QStringLiteral("--json") }).out.toUtf8()).object();
+    QVERIFY2(logsJson.value(QStringLiteral("partial")).toBool(), qPrintable(QJsonDocument(logsJson).toJson()));
+    QCOMPARE(logsJson.value(QStringLiteral("lines")).toArray().size(), 4);
+
+    // A watch runs the lost attempt again on a new machine (max_retries 1); that one is taken back too: no retry
+    // is left, and nothing else is run again.
+    QProcess watch;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (auto it = m_kit->env().cbegin(); it != m_kit->env().cend(); ++it)
+        env.insert(it.key(), it.value());
+    watch.setProcessEnvironment(env);
+    watch.setWorkingDirectory(project.root());
+    watch.start(CliProcess::binary(),
+                { QStringLiteral("status"), QStringLiteral("--watch"), QStringLiteral("--interval"),
+                  QStringLiteral("1"), project.experimentDir() });
+    auto stopWatch = qScopeGuard([&watch] {
+        watch.kill();
+        watch.waitForFinished(10000);
+    });
+    QJsonObject second;
+    for (int i = 0; i < 600 && second.isEmpty(); ++i) {
+        const QJsonArray live = Ec2Emulator::liveInstances(m_region, project.name());
+        if (live.size() == 1 && live.at(0).toObject().value(QStringLiteral("id")).toString() != firstId
+            && answers(live.at(0).toObject().value(QStringLiteral("public_ip")).toString()))
+            second = live.at(0).toObject();
+        else
+            QTest::qWait(300);
+    }
+    QVERIFY2(!second.isEmpty(), qPrintable(QString::fromUtf8(watch.readAllStandardError()).right(4000)));
+    QStringList running;
+    for (int i = 0; i < 300 && running.isEmpty(); ++i) {
+        running = DeployTestKit::containers(project.name());
+        if (running.isEmpty())
+            QTest::qWait(300);
+    }
+    QCOMPARE(running.size(), 1); // the retry of condition 3 only
+    QVERIFY2(
+        Ec2Emulator::act(QStringLiteral("terminate"), m_region, second.value(QStringLiteral("id")).toString(), &error),
+        qPrintable(error));
+    for (const QString& container : DeployTestKit::containers(project.name()))
+        QProcess::execute(QStringLiteral("docker"), { QStringLiteral("rm"), QStringLiteral("-f"), container });
+    QVERIFY2(watch.waitForFinished(300000), "the watch still waits on a condition with no retry left");
+    const QString watched = QString::fromUtf8(watch.readAllStandardError());
+    QCOMPARE(watched.count(QStringLiteral("retrying 1 preempted condition(s) on a new machine")), 1);
+    QVERIFY2(watched.contains(slug[3]
+                              + QStringLiteral(": preempted: AWS took its spot machine back; deploy "
+                                               "--rerun-failed")),
+             qPrintable(watched.right(4000)));
+    status = m_kit->status(project);
+    QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("state")).toString(),
+             QStringLiteral("preempted"));
+    QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("attempt")).toInt(), 2);
+    for (int n = 1; n <= 2; ++n) {
+        QCOMPARE(DeployTestKit::condition(status, n).value(QStringLiteral("state")).toString(),
+                 QStringLiteral("succeeded"));
+        QCOMPARE(DeployTestKit::condition(status, n).value(QStringLiteral("attempt")).toInt(), 1);
+    }
+    QVERIFY(Ec2Emulator::liveInstances(m_region, project.name()).isEmpty());
+    const CliResult deleted = m_kit->cli(project,
+                                         { QStringLiteral("terminate"), QStringLiteral("--yes"),
+                                           QStringLiteral("--force"), QStringLiteral("--delete-store") });
+    QVERIFY2(deleted.exitCode == 0, qPrintable(deleted.err));
 }
 
 LOGISTICIAN_SHARDED_GUILESS_MAIN(TestResultsStoreAws)

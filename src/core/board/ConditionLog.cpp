@@ -5,6 +5,8 @@
 #include "SshKey.h"
 #include "deploy/Backend.h"
 #include "deploy/Deployment.h"
+#include "deploy/ResultsStore.h"
+#include "deploy/backends/BackendRegistry.h"
 
 #include <QFileInfo>
 
@@ -21,12 +23,24 @@ QString savedLog(const Deployment& deployment, const DeploymentState::Condition&
     return QString();
 }
 
+bool onlyPartialLog(const Deployment& deployment, const DeploymentState::Condition& condition)
+{
+    using Phase = DeploymentState::Phase;
+    const bool silent = condition.phase == Phase::Unreachable || condition.phase == Phase::Stopped
+        || condition.phase == Phase::Preempted;
+    const bool ended = condition.lastRunPhase == Phase::Succeeded || condition.lastRunPhase == Phase::Failed;
+    return silent && !ended && BackendRegistry::traits(deployment.state().backend).remote
+        && ResultsStore::of(deployment.experiment().parameters()).has_value()
+        && !savedLog(deployment, condition).isEmpty();
+}
+
 ResultOf<Command> command(const Deployment& deployment, const DeploymentState::Condition& condition, int lines,
                           bool follow)
 {
     const DeploymentState& state = deployment.state();
-    if (condition.isTerminated()) {
-        // The container is gone: what sync or terminate saved of its log is all there is.
+    const bool onlyPartial = onlyPartialLog(deployment, condition);
+    if (condition.isTerminated() || onlyPartial) {
+        // The container is gone (or its machine is): what sync or terminate saved of its log is all there is.
         const QString saved = savedLog(deployment, condition);
         if (saved.isEmpty())
             return Result::notFound(QStringLiteral("%1: terminated and no log of it was saved").arg(condition.slug));

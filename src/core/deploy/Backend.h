@@ -81,6 +81,9 @@ public:
     // The machine a deploy with these parameters would rent, and its price (aws: parameters.json's region and
     // instance type, else the defaults stored by setup).
     static MachinePrice machinePriceFor(const Parameters&) { return {}; }
+    // What storing results in the experiment's results store costs, US dollars per GiB-month (in perHour), where
+    // the backend knows (aws: S3 Standard in the machines' region); unknown elsewhere.
+    static MachinePrice storagePriceFor(const Parameters&) { return {}; }
     // What finds this backend's machines through its cloud's API when no state names them (aws: EC2 by tags);
     // nullptr when the backend has none. Owned by parent.
     static MachineInventory* makeInventory(QObject* /*parent*/) { return nullptr; }

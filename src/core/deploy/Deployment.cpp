@@ -50,6 +50,14 @@ const DeploymentState& Deployment::state() const
     return m_ctx->state;
 }
 
+void Deployment::markStoreDeleted()
+{
+    if (!m_ctx->hasState)
+        return;
+    m_ctx->state.storeDeletedAt = QDateTime::currentDateTimeUtc();
+    m_ctx->save();
+}
+
 const Experiment& Deployment::experiment() const
 {
     return m_ctx->experiment;

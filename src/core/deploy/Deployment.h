@@ -69,6 +69,8 @@ public:
     // The whole deployment: a deploy of it still running (in another process, or this one) is asked to stop
     // first and waited for (terminate wins), then everything goes.
     void terminate(const TerminateOptions& options);
+    // terminate --delete-store deleted the results store's objects: their storage costs nothing from now on.
+    void markStoreDeleted();
 
     // Terminate wins over a deploy still running: the deploy keeps its process id in the state folder while it
     // runs, and stops (its terraform interrupted) once terminate leaves the stop request beside it.

@@ -263,6 +263,13 @@ QJsonObject DeploymentState::toJson() const
         conditionArray.replace(i, o);
     }
     for (int i = 0; i < conditions.size(); ++i) {
+        if (conditions.at(i).storeBytes <= 0)
+            continue;
+        QJsonObject o = conditionArray.at(i).toObject();
+        o.insert(QStringLiteral("store_bytes"), static_cast<double>(conditions.at(i).storeBytes));
+        conditionArray.replace(i, o);
+    }
+    for (int i = 0; i < conditions.size(); ++i) {
         if (conditions.at(i).launchProblem.isEmpty())
             continue;
         QJsonObject o = conditionArray.at(i).toObject();
@@ -287,6 +294,8 @@ QJsonObject DeploymentState::toJson() const
     };
     if (!jobs.isEmpty())
         top.insert(QStringLiteral("slurm_jobs"), QJsonArray::fromStringList(jobs));
+    if (storeDeletedAt.isValid())
+        top.insert(QStringLiteral("store_deleted_at"), isoTime(storeDeletedAt));
     return top;
 }
 
@@ -304,6 +313,7 @@ DeploymentState DeploymentState::fromJson(const QJsonObject& json)
     s.provisionStarted = json.value(QStringLiteral("provision_started")).toBool();
     s.provisioned = json.value(QStringLiteral("provisioned")).toBool();
     s.terminated = json.value(QStringLiteral("terminated")).toBool();
+    s.storeDeletedAt = fromIso(json.value(QStringLiteral("store_deleted_at")));
     for (const QJsonValue& v : json.value(QStringLiteral("slurm_jobs")).toArray())
         s.jobs << v.toString();
     for (const QJsonValue& v : json.value(QStringLiteral("hosts")).toArray()) {
@@ -343,6 +353,9 @@ DeploymentState DeploymentState::fromJson(const QJsonObject& json)
         c.schedulerReason = slurm.value(QStringLiteral("reason")).toString();
         c.launchProblem = o.value(QStringLiteral("launch_problem")).toString();
         c.uploadedKey = o.value(QStringLiteral("uploaded_key")).toString();
+        // A count of bytes: whole, not negative, below 2^53 (a JSON number is read as a double).
+        const double bytes = o.value(QStringLiteral("store_bytes")).toDouble();
+        c.storeBytes = bytes > 0 && bytes < 9007199254740992.0 ? static_cast<qint64>(bytes) : 0;
         s.conditions.append(c);
     }
     return s;

@@ -115,6 +115,9 @@ public:
         // sync last saw; empty when none was seen. Uploaded is not synced: the results are in the store, not here.
         QString uploadedKey;
         bool isUploaded() const { return !uploadedKey.isEmpty() && uploadedKey == attemptKey(attempt); }
+        // With a results store: the bytes of its objects there (its folder and upload markers), as the last sync
+        // listed them; 0 before. What its storage costs (SweepSummary).
+        qint64 storeBytes = 0;
         bool isFinished() const { return phase == Phase::Succeeded || phase == Phase::Failed; }
         // Finished, and its results synced since.
         bool resultsSafe() const;
@@ -137,6 +140,7 @@ public:
     bool provisionStarted = false; // aws: terraform apply was started (destroy needed)
     bool terminated = false;
     QStringList jobs; // slurm: the job IDs submitted (the array, then each rerun)
+    QDateTime storeDeletedAt; // terminate --delete-store deleted the results store's objects: storage ends here
     QList<Host> hosts;
     QList<Condition> conditions;
 

@@ -15,15 +15,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <algorithm>
 
 namespace ResultsStore {
-
-namespace {
-
-// How often a running attempt's logs go up (upload.sh watch).
-constexpr int LogUploadSeconds = 60;
-
-} // namespace
 
 std::optional<Location> of(const Parameters& parameters)
 {
@@ -36,6 +30,12 @@ std::optional<Location> of(const Parameters& parameters)
 bool createsBucket(const Parameters& parameters)
 {
     return parameters.json().value(QLatin1String(CreateKey)).toBool(true);
+}
+
+int logSeconds(const Parameters& parameters)
+{
+    // Checked when parameters.json is loaded (ParameterSchema: a whole number from 5 to 86400).
+    return parameters.json().value(QLatin1String(LogSecondsKey)).toInt(DefaultLogSeconds);
 }
 
 ResultOf<QList<Object>> parseListing(const QByteArray& json)
@@ -60,6 +60,14 @@ ResultOf<QList<Object>> parseListing(const QByteArray& json)
     return out;
 }
 
+qint64 bytesOf(const QList<Object>& objects)
+{
+    qint64 total = 0;
+    for (const Object& o : objects)
+        total += std::max<qint64>(0, o.size);
+    return total;
+}
+
 Result writeUploadScript(const DeployContext& ctx, const DeploymentState::Host& host,
                          const DeploymentState::Condition& condition, int attempt, const QString& folder)
 {
@@ -77,7 +85,7 @@ Result writeUploadScript(const DeployContext& ctx, const DeploymentState::Host& 
                                     .set(QStringLiteral("MARKERS"), store->markersUrl(condition.slug))
                                     .set(QStringLiteral("KEY"), condition.attemptKey(attempt))
                                     .set(QStringLiteral("REGION"), region)
-                                    .set(QStringLiteral("INTERVAL"), QString::number(LogUploadSeconds));
+                                    .set(QStringLiteral("INTERVAL"), QString::number(logSeconds(p)));
     if (!script.error().isEmpty())
         return Result::failed(script.error());
     if (Result r = remember(*store, p.experimentName(), ctx.experiment.dir()); !r)

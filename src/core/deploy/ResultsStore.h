@@ -26,6 +26,8 @@ namespace ResultsStore {
 std::optional<Location> of(const Parameters& parameters);
 // Whether Logistician makes the bucket (results_store_create, default true).
 bool createsBucket(const Parameters& parameters);
+// How often a running attempt's logs go up, in seconds (results_store_log_seconds; default 60).
+int logSeconds(const Parameters& parameters);
 
 struct Object
 {
@@ -35,6 +37,8 @@ struct Object
 };
 // `aws s3api list-objects-v2 --output json`; empty output is no objects. Failed when not JSON.
 ResultOf<QList<Object>> parseListing(const QByteArray& json);
+// The bytes these objects hold (what their storage costs by: SweepSummary).
+qint64 bytesOf(const QList<Object>& objects);
 
 // With a store: KEY.upload.sh beside KEY.sh in a runner folder (templates/remote/upload.sh), for the attempt
 // `attempt` of the condition on host. Without one: nothing, and ok.

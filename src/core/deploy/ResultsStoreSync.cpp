@@ -275,6 +275,7 @@ private:
         m_plans = plan(m_ctx.state, m_positions, m_store, *objects, m_ctx.experiment.dataDir());
         QStringList includes;
         for (ConditionPlan& p : m_plans) {
+            m_ctx.state.conditions[p.position].storeBytes = ResultsStore::bytesOf(p.objects); // its storage's cost
             if (!p.refused.isEmpty())
                 m_tally->failures << QStringLiteral("%1: %2").arg(condition(p.position).slug, p.refused);
             else if (p.changed && prepare(p))

@@ -11,6 +11,9 @@ namespace ResultsStore {
 constexpr const char* Key = "results_store";
 // false: the bucket exists already (the user's own) and Logistician neither makes nor changes it.
 constexpr const char* CreateKey = "results_store_create";
+// How often a running attempt's logs go up, in seconds (5 to 86400; default 60): upload.sh watch.
+constexpr const char* LogSecondsKey = "results_store_log_seconds";
+constexpr int DefaultLogSeconds = 60;
 
 struct Location
 {

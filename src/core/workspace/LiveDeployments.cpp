@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "LiveDeployments.h"
 
+#include "Parameters.h"
+#include "deploy/ResultsStore.h"
 #include "deploy/backends/BackendRegistry.h"
 
 #include <algorithm>
@@ -71,6 +73,18 @@ QList<Row> gather(bool all, QStringList* refused, QList<LabelledContainers::Host
         }
         return found;
     };
+    // With a results store holding its results: what storing them costs (its parameters.json, as the index keeps
+    // it, names the store and the region).
+    auto storagePrice = [](const DeploymentState& state, const DeploymentIndex::Entry& e) {
+        const bool stored = std::any_of(state.conditions.cbegin(), state.conditions.cend(),
+                                        [](const DeploymentState::Condition& c) { return c.storeBytes > 0; });
+        if (!stored || e.parametersCopy().isEmpty())
+            return MachinePrice();
+        const auto parameters = Parameters::load(e.parametersCopy());
+        return parameters.isOk() && ResultsStore::of(*parameters)
+            ? BackendRegistry::storagePrice(state.backend, *parameters)
+            : MachinePrice();
+    };
     for (const DeploymentIndex::Entry& e : index.entries()) {
         Row l;
         l.entry = e;
@@ -89,7 +103,8 @@ QList<Row> gather(bool all, QStringList* refused, QList<LabelledContainers::Host
         }
         if (l.state.terminated && !all && l.containers.isEmpty())
             continue;
-        l.summary = SweepSummary::of(l.state, BackendRegistry::machinePrice(l.state.backend, e.region, e.instanceType));
+        l.summary = SweepSummary::of(l.state, BackendRegistry::machinePrice(l.state.backend, e.region, e.instanceType),
+                                     QDateTime::currentDateTimeUtc(), storagePrice(l.state, e));
         out << l;
     }
     // Labelled containers of no deployment the index knows (it was forgotten, or made by an older version).

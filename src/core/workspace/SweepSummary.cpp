@@ -4,13 +4,39 @@
 #include "Settings.h"
 #include "SshKey.h"
 #include "deploy/DeployPlan.h"
+#include "deploy/ResultsStore.h"
 #include "deploy/backends/BackendRegistry.h"
 
 #include <algorithm>
 
 using Phase = DeploymentState::Phase;
 
-SweepSummary SweepSummary::of(const DeploymentState& state, const MachinePrice& price, const QDateTime& now)
+namespace {
+
+// GiB-months held in the results store: each condition's bytes there, from the end of its attempt (the upload
+// follows it; else its start, else the deploy) to now or to the deletion of the store's objects.
+double giBMonthsHeld(const DeploymentState& state, const QDateTime& now)
+{
+    const QDateTime until = state.storeDeletedAt.isValid() ? state.storeDeletedAt : now;
+    double total = 0;
+    for (const DeploymentState::Condition& c : state.conditions) {
+        if (c.storeBytes <= 0)
+            continue;
+        const QDateTime since = c.finishedAt.isValid() ? c.finishedAt
+            : c.startedAt.isValid()                    ? c.startedAt
+                                                       : state.createdAt;
+        if (!since.isValid() || until <= since)
+            continue;
+        const double gib = static_cast<double>(c.storeBytes) / (1024.0 * 1024.0 * 1024.0);
+        total += gib * static_cast<double>(since.secsTo(until)) / (SweepSummary::HoursPerMonth * 3600.0);
+    }
+    return total;
+}
+
+} // namespace
+
+SweepSummary SweepSummary::of(const DeploymentState& state, const MachinePrice& price, const QDateTime& now,
+                              const MachinePrice& storage)
 {
     SweepSummary s;
     s.total = static_cast<int>(state.conditions.size());
@@ -65,6 +91,11 @@ SweepSummary SweepSummary::of(const DeploymentState& state, const MachinePrice& 
         s.costKnown = price.known();
         s.costSoFar = s.costKnown ? s.machineHours * price.perHour : 0;
     }
+    s.storedGiBMonths = giBMonthsHeld(state, now);
+    if (storage.known()) {
+        s.storageCost = s.storedGiBMonths * storage.perHour;
+        s.costSoFar += s.storageCost;
+    }
     return s;
 }
 
@@ -81,7 +112,11 @@ SweepSummary SweepSummary::forExperiment(const DeploymentState& state, const Exp
         price.perHour = machines.pricePerHour;
         price.note = machines.priceNote;
     }
-    return of(state, price, now);
+    // With a results store: its storage, where the backend knows its price (aws: the dated table).
+    MachinePrice storage;
+    if (ResultsStore::of(experiment.parameters()))
+        storage = BackendRegistry::storagePrice(state.backend, experiment.parameters());
+    return of(state, price, now, storage);
 }
 
 QString SweepSummary::duration(qint64 seconds)
@@ -107,7 +142,10 @@ QString SweepSummary::line() const
     QString text = parts.join(QStringLiteral(", ")) + QStringLiteral(" · ") + duration(elapsedSeconds);
     if (!costKnown)
         text += QStringLiteral(" · cost unknown (no price for this region and type)");
-    else if (machineHours > 0)
+    else if (machineHours > 0 || storageCost > 0)
         text += QStringLiteral(" · about $%1 so far").arg(costSoFar, 0, 'f', 2);
+    if (costKnown && storageCost > 0)
+        text += storageCost < 0.005 ? QStringLiteral(" (storage under $0.01)")
+                                    : QStringLiteral(" (storage $%1)").arg(storageCost, 0, 'f', 2);
     return text;
 }

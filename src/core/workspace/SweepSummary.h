@@ -21,12 +21,19 @@ struct SweepSummary
     int liveMachines = 0; // rented machines not yet destroyed; elsewhere the hosts, which cost nothing
     qint64 elapsedSeconds = 0; // since the deploy, to now or to the last end
     double machineHours = 0; // rented machines only (costsMoney)
-    double costSoFar = 0; // US dollars; 0 where nothing is rented
+    double costSoFar = 0; // US dollars, machines and storage; 0 where nothing is rented or stored
     bool costKnown = true; // false when the region/type has no price
+    // The results store's storage (results_store): each condition's bytes there (as the last sync listed them)
+    // from the end of its attempt (its upload) to now, or to terminate --delete-store.
+    double storedGiBMonths = 0; // GiB x months (a month: 730 hours, as AWS bills)
+    double storageCost = 0; // US dollars, in costSoFar too; 0 when the storage price is unknown
+    static constexpr double HoursPerMonth = 730;
 
-    // price: the rented machines' hourly price (unused where the backend rents none).
+    // price: the rented machines' hourly price (unused where the backend rents none); storage: the results
+    // store's price per GiB-month in perHour (unknown: storage not priced).
     static SweepSummary of(const DeploymentState& state, const MachinePrice& price = MachinePrice(),
-                           const QDateTime& now = QDateTime::currentDateTimeUtc());
+                           const QDateTime& now = QDateTime::currentDateTimeUtc(),
+                           const MachinePrice& storage = MachinePrice());
     // The same for an experiment's own deployment, priced by its parameters.json (the backend's machine):
     // what `status` and the board's summary bar show.
     static SweepSummary forExperiment(const DeploymentState& state, const Experiment& experiment,

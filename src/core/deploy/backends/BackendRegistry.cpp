@@ -116,6 +116,11 @@ MachinePrice machinePrice(const QString& name, const Parameters& parameters)
     return entryOf(name).machinePriceFor(parameters);
 }
 
+MachinePrice storagePrice(const QString& name, const Parameters& parameters)
+{
+    return entryOf(name).storagePriceFor(parameters);
+}
+
 ResultOf<std::unique_ptr<Backend>> create(const QString& name, const Backend::Context& context)
 {
     Factory factory;

@@ -22,6 +22,7 @@ struct Entry
     QString (*conditionDetail)(const DeploymentState::Condition&) = &Backend::conditionDetail;
     MachinePrice (*machinePriceAt)(const QString&, const QString&) = &Backend::machinePriceAt;
     MachinePrice (*machinePriceFor)(const Parameters&) = &Backend::machinePriceFor;
+    MachinePrice (*storagePriceFor)(const Parameters&) = &Backend::storagePriceFor;
     MachineInventory* (*makeInventory)(QObject*) = &Backend::makeInventory;
 };
 
@@ -34,6 +35,7 @@ template<class B> Entry entry()
     e.conditionDetail = &B::conditionDetail;
     e.machinePriceAt = &B::machinePriceAt;
     e.machinePriceFor = &B::machinePriceFor;
+    e.storagePriceFor = &B::storagePriceFor;
     e.makeInventory = &B::makeInventory;
     return e;
 }
@@ -63,6 +65,8 @@ QString conditionDetail(const QString& name, const DeploymentState::Condition& c
 // Backend::machinePriceAt and machinePriceFor of the named backend; unknown for a name not registered.
 MachinePrice machinePrice(const QString& name, const QString& place, const QString& machine);
 MachinePrice machinePrice(const QString& name, const Parameters& parameters);
+// Backend::storagePriceFor of the named backend (per GiB-month); unknown for a name not registered.
+MachinePrice storagePrice(const QString& name, const Parameters& parameters);
 // The inventories of the backends that can find their machines through a cloud's API (Backend::makeInventory),
 // owned by parent; empty when none can.
 QList<MachineInventory*> inventories(QObject* parent);

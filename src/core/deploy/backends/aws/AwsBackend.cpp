@@ -55,6 +55,20 @@ MachinePrice AwsBackend::machinePriceFor(const Parameters& parameters)
     return machinePriceAt(machine->region, machine->instanceType);
 }
 
+MachinePrice AwsBackend::storagePriceFor(const Parameters& parameters)
+{
+    static const AwsPrices prices; // the installed table, read once
+    const ResultOf<AwsParameters::Machine> machine = AwsParameters::resolve(parameters, Settings());
+    if (!machine) {
+        MachinePrice unknown;
+        unknown.note = machine.message();
+        return unknown;
+    }
+    MachinePrice price = prices.storage(machine->region);
+    price.place = machine->region;
+    return price;
+}
+
 void AwsBackend::describeMachines(DeployPlan* plan) const
 {
     const AwsParameters::Machine machine

@@ -23,6 +23,8 @@ public:
     static MachinePrice machinePriceAt(const QString& region, const QString& instanceType);
     // parameters.json's region and instance type, else those stored by setup, and their price.
     static MachinePrice machinePriceFor(const Parameters& parameters);
+    // S3 Standard storage in the machines' region, per GiB-month (templates/aws/prices.json's dated table).
+    static MachinePrice storagePriceFor(const Parameters& parameters);
     static MachineInventory* makeInventory(QObject* parent);
     bool preassignsHosts() const override { return true; }
     // One condition at a time on a machine of its own; max_parallel where aws_machines shares the machines.
