@@ -1331,43 +1331,51 @@ void TestDeployAws::fleetShortOfCapacityReportsByMachine()
 {
     // Issue 26 items 3 and 5: EC2 has room for one m5.24xlarge (tests/support/ec2-emulator): the fleet asks for
     // two and gets one. The machine not launched is reported with its conditions, which stay queued (not
-    // started) and say why in status and on the board; the launched machine runs its own.
+    // started) and say why in status and on the board; the launched machine runs its own. A later deploy
+    // launches the missing machine: refused while EC2 still has no room (the same report by machine), made
+    // once it has. Then a fleet machine is lost mid-run (terminated through the API): its unfinished condition
+    // is preempted and a watcher runs it again on a machine in its place, within max_retries and not beyond;
+    // its finished condition keeps its run and results. One deployment for all of it.
     m_project
-        = m_kit->project({ QStringLiteral("--n 1"), QStringLiteral("--n 2"), QStringLiteral("--n 3") },
+        = m_kit->project({ QStringLiteral("--n 1"), QStringLiteral("--n 2"), QStringLiteral("--n 3 --sleep 300") },
                          { { QStringLiteral("backend"), QStringLiteral("aws") },
                            { QStringLiteral("aws_region"), m_region },
                            { QStringLiteral("aws_instance_type"), QStringLiteral("m5.24xlarge") },
                            { QStringLiteral("aws_ami"), m_ami },
                            { QStringLiteral("aws_ami_user"), qEnvironmentVariable("USER", QStringLiteral("root")) },
                            { QStringLiteral("aws_root_volume_size"), 12 },
-                           { QStringLiteral("aws_machines"), 2 } });
+                           { QStringLiteral("aws_machines"), 2 },
+                           { QStringLiteral("max_parallel"), 2 },
+                           { QStringLiteral("max_retries"), 1 } });
     auto* project = m_project.get();
-    const CliResult deployed = m_kit->cli(*project,
-                                          { QStringLiteral("deploy"), QStringLiteral("--yes"),
-                                            QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    const QStringList deploy { QStringLiteral("deploy"), QStringLiteral("--yes"), QStringLiteral("--ssh-cidr"),
+                               QStringLiteral("198.51.100.0/24") };
+    const CliResult deployed = m_kit->cli(*project, deploy);
     QCOMPARE(deployed.exitCode, 1);
     QVERIFY2(deployed.err.contains(QStringLiteral("machine 2 of 2 was not launched: EC2 gave the fleet 1 of the 2 "
                                                   "m5.24xlarge instance(s) it asked for")),
              qPrintable(deployed.err));
     int code = -1;
     QJsonObject status = m_kit->status(*project, &code);
+    const QString slug1 = DeployTestKit::condition(status, 1).value(QStringLiteral("slug")).toString();
     const QString slug2 = DeployTestKit::condition(status, 2).value(QStringLiteral("slug")).toString();
+    const QString slug3 = DeployTestKit::condition(status, 3).value(QStringLiteral("slug")).toString();
     QVERIFY(deployed.err.contains(QStringLiteral("; not started: ") + slug2));
     QCOMPARE(instances().size(), 1);
+    const QString firstId = instances().at(0).toObject().value(QStringLiteral("id")).toString();
 
     // Not a watch: it would wait on condition 2, which no machine runs.
     for (int i = 0; i < 240; ++i) {
         status = m_kit->status(*project, &code);
         if (DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString() == QLatin1String("succeeded")
             && DeployTestKit::condition(status, 3).value(QStringLiteral("state")).toString()
-                == QLatin1String("succeeded"))
+                == QLatin1String("running"))
             break;
         QTest::qWait(500);
     }
     QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(),
              QStringLiteral("succeeded"));
-    QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("state")).toString(),
-             QStringLiteral("succeeded"));
+    QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("state")).toString(), QStringLiteral("running"));
     const QJsonObject second = DeployTestKit::condition(status, 2);
     QCOMPARE(second.value(QStringLiteral("state")).toString(), QStringLiteral("queued"));
     QVERIFY(second.value(QStringLiteral("host")).toString().isEmpty());
@@ -1380,11 +1388,154 @@ void TestDeployAws::fleetShortOfCapacityReportsByMachine()
     QVERIFY2(table.out.contains(QStringLiteral("queued [not started: machine 2 of 2 was not launched")),
              qPrintable(table.out));
 
-    // Synced, conditions 1 and 3 may go; the fleet goes with its machine.
+    // Deployed again while EC2 still has no room: machine 2 is asked for by a fleet of its own, which gets
+    // nothing; said by machine again.
+    const CliResult refused = m_kit->cli(*project, deploy);
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains(QStringLiteral("machine 2 of 2 was not launched before: launching it")),
+             qPrintable(refused.err));
+    QVERIFY2(refused.err.contains(QStringLiteral("machine 2 of 2 was not launched: EC2 gave the fleet 0 of the 1 "
+                                                 "m5.24xlarge instance(s) it asked for")),
+             qPrintable(refused.err));
+    QVERIFY(refused.err.contains(QStringLiteral("; not started: ") + slug2));
+    // Two applies: the deploy's, which looked up the machines there are, and the wave's, which looked them up
+    // again with its own (none here); no third to read the addresses.
+    QCOMPARE(refused.err.count(QStringLiteral("logistician: terraform apply")), 2);
+    QCOMPARE(instances().size(), 1);
+    QCOMPARE(DeployTestKit::condition(m_kit->status(*project), 2).value(QStringLiteral("state")).toString(),
+             QStringLiteral("queued"));
+
+    // EC2 has room again: the next deploy launches machine 2, and condition 2 runs there.
+    QVERIFY(Ec2Emulator::setCapacity(QStringLiteral("m5.24xlarge=4")));
+    auto roomAsBefore = qScopeGuard([] { Ec2Emulator::setCapacity(QStringLiteral("m5.24xlarge=1")); });
+    const CliResult completed = m_kit->cli(*project, deploy);
+    QVERIFY2(completed.exitCode == 0, qPrintable(completed.err));
+    QVERIFY2(completed.err.contains(QStringLiteral("machine 2 of 2 was not launched before: launching it")),
+             qPrintable(completed.err));
+    QCOMPARE(completed.err.count(QStringLiteral("logistician: terraform apply")), 2);
+    QCOMPARE(instances().size(), 2);
+    // Every wave kept, each a fleet from the same launch template; the machines of all of them found by the
+    // lookups by their tags (none read through a data.aws_instance of its own), which come after every wave.
+    const QJsonObject layout
+        = QJsonDocument::fromJson(DeployTestKit::readFile(tfDir() + QStringLiteral("/main.tf.json"))).object();
+    QVERIFY(!layout.value(QStringLiteral("data")).toObject().contains(QStringLiteral("aws_instance")));
+    QCOMPARE(
+        layout.value(QStringLiteral("resource")).toObject().value(QStringLiteral("aws_ec2_fleet")).toObject().keys(),
+        (QStringList { QStringLiteral("machines"), QStringLiteral("wave2"), QStringLiteral("wave3") }));
+    QCOMPARE(layout.value(QStringLiteral("data"))
+                 .toObject()
+                 .value(QStringLiteral("aws_instances"))
+                 .toObject()
+                 .value(QStringLiteral("fleet_running"))
+                 .toObject()
+                 .value(QStringLiteral("depends_on"))
+                 .toArray(),
+             (QJsonArray { QStringLiteral("aws_ec2_fleet.machines"), QStringLiteral("aws_ec2_fleet.wave2"),
+                           QStringLiteral("aws_ec2_fleet.wave3") }));
+    status = waitForState(2, QStringLiteral("succeeded"));
+    QCOMPARE(DeployTestKit::condition(status, 2).value(QStringLiteral("state")).toString(),
+             QStringLiteral("succeeded"));
+    QVERIFY(DeployTestKit::condition(status, 2).value(QStringLiteral("launch_problem")).isNull());
+    QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("state")).toString(), QStringLiteral("running"));
     QCOMPARE(m_kit->cli(*project, { QStringLiteral("sync") }).exitCode, 0);
-    QCOMPARE(DeployTestKit::readFile(m_kit->dataDir(*project, status, 3) + QStringLiteral("/results/args.txt")),
-             QByteArray("<--n>\n<3>\n"));
-    const CliResult terminated = m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes") });
+    const QString args1 = m_kit->dataDir(*project, status, 1) + QStringLiteral("/results/args.txt");
+    QCOMPARE(DeployTestKit::readFile(args1), QByteArray("<--n>\n<1>\n"));
+    QCOMPARE(DeployTestKit::readFile(m_kit->dataDir(*project, status, 2) + QStringLiteral("/results/args.txt")),
+             QByteArray("<--n>\n<2>\n"));
+
+    // Machine 1 (conditions 1, ended, and 3, running) is lost: condition 3 is preempted, not condition 1.
+    const auto loseMachineOf = [&](int index) {
+        const QString host = DeployTestKit::condition(m_kit->status(*project), index)
+                                 .value(QStringLiteral("host"))
+                                 .toString()
+                                 .section(QLatin1Char('@'), 1);
+        QString id;
+        for (const QJsonValue& v : instances()) {
+            if (v.toObject().value(QStringLiteral("public_ip")).toString() == host)
+                id = v.toObject().value(QStringLiteral("id")).toString();
+        }
+        QString error;
+        QVERIFY2(!id.isEmpty(), qPrintable(host));
+        QVERIFY2(Ec2Emulator::act(QStringLiteral("terminate"), m_region, id, &error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(!answers(host, 22), 15000);
+        // Its container ran on this machine's engine: gone with the machine.
+        for (const QString& container : DeployTestKit::containers(project->name()))
+            QProcess::execute(QStringLiteral("docker"), { QStringLiteral("rm"), QStringLiteral("-f"), container });
+    };
+    loseMachineOf(3);
+    QString said;
+    for (int round = 0; round < 3 && !said.contains(QStringLiteral(": lost: EC2 says")); ++round)
+        said += m_kit->cli(*project, { QStringLiteral("status") }).err;
+    QVERIFY2(said.contains(slug3 + QStringLiteral(": lost: EC2 says its machine is")), qPrintable(said));
+    QVERIFY2(!said.contains(slug1 + QStringLiteral(": lost")), qPrintable(said));
+    status = m_kit->status(*project);
+    QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("state")).toString(),
+             QStringLiteral("preempted"));
+
+    // A watch launches a machine in its place (a launch wave of its own) and runs condition 3 there.
+    QProcess watch;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (auto it = m_kit->env().cbegin(); it != m_kit->env().cend(); ++it)
+        env.insert(it.key(), it.value());
+    watch.setProcessEnvironment(env);
+    watch.setWorkingDirectory(project->root());
+    watch.start(CliProcess::binary(),
+                { QStringLiteral("status"), QStringLiteral("--watch"), QStringLiteral("--interval"),
+                  QStringLiteral("1"), project->experimentDir() });
+    auto stopWatch = qScopeGuard([&watch] {
+        watch.kill();
+        watch.waitForFinished(10000);
+    });
+    for (int i = 0; i < 400 && instances().size() < 2; ++i)
+        QTest::qWait(300);
+    QCOMPARE(instances().size(), 2);
+    for (int i = 0; i < 200 && DeployTestKit::containers(project->name()).isEmpty(); ++i)
+        QTest::qWait(300);
+    QVERIFY(!DeployTestKit::containers(project->name()).isEmpty());
+    status = m_kit->status(*project);
+    QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("attempt")).toInt(), 2);
+    QVERIFY(hostAnswers(status, 3));
+    // The one in its place is lost too: no retry is left, and no other machine is made.
+    loseMachineOf(3);
+    QVERIFY2(watch.waitForFinished(240000), "the watch still waits on a condition with no retry left");
+    const QString watched = QString::fromUtf8(watch.readAllStandardError());
+    QCOMPARE(watch.exitCode(), 1);
+    QVERIFY2(watched.contains(QStringLiteral("machine 1 of 2 was lost (EC2 says it is gone): launching one in its "
+                                             "place")),
+             qPrintable(watched.right(4000)));
+    QCOMPARE(watched.count(QStringLiteral("retrying 1 preempted condition(s) on a new machine")), 1);
+    QVERIFY2(watched.contains(QStringLiteral("no retry left (max_retries)")), qPrintable(watched.right(4000)));
+    status = m_kit->status(*project);
+    QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("state")).toString(),
+             QStringLiteral("preempted"));
+    QCOMPARE(DeployTestKit::condition(status, 3).value(QStringLiteral("attempt")).toInt(), 2);
+    // Condition 1 ran once, on the machine lost: its results stay. Machine 2 runs on; three were made.
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("attempt")).toInt(), 1);
+    QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("state")).toString(),
+             QStringLiteral("succeeded"));
+    QCOMPARE(DeployTestKit::readFile(args1), QByteArray("<--n>\n<1>\n"));
+    QCOMPARE(DeployTestKit::condition(status, 2).value(QStringLiteral("state")).toString(),
+             QStringLiteral("succeeded"));
+    QCOMPARE(instances().size(), 1);
+    QCOMPARE(instances(true).size(), 3);
+    QVERIFY(instances().at(0).toObject().value(QStringLiteral("id")).toString() != firstId);
+    // The machine lost first keeps condition 1, and is released: gone, nothing asks it again.
+    const QJsonObject saved
+        = QJsonDocument::fromJson(
+              DeployTestKit::readFile(project->experimentDir() + QStringLiteral("/.logistician/deployment.json")))
+              .object();
+    QString firstPhase;
+    for (const QJsonValue& h : saved.value(QStringLiteral("hosts")).toArray()) {
+        if (h.toObject().value(QStringLiteral("id")).toString() == firstId) {
+            firstPhase = h.toObject().value(QStringLiteral("phase")).toString();
+            QCOMPARE(DeployTestKit::condition(status, 1).value(QStringLiteral("host")).toString(),
+                     h.toObject().value(QStringLiteral("address")).toString());
+        }
+    }
+    QCOMPARE(firstPhase, QStringLiteral("released"));
+
+    const CliResult terminated
+        = m_kit->cli(*project, { QStringLiteral("terminate"), QStringLiteral("--yes"), QStringLiteral("--force") });
     QVERIFY2(terminated.exitCode == 0, qPrintable(terminated.err));
     nothingLeft();
 }

@@ -2,9 +2,12 @@
 // The deploy dialog's Preview: the same preview as `deploy --dry-run`, worked
 // out in the background (terraform runs as a child process while the dialog
 // stays responsive), with the real terraform's plan against the EC2 emulator
-// (tests/support/ec2-emulator); and the warning for a wide SSH range.
+// (tests/support/ec2-emulator); and the warning for a wide SSH range. The
+// board's Terminate All while its own deploy runs: the deploy stops, then
+// terminate destroys everything.
 
 #include "DeployTestKit.h"
+#include "Dialogs.h"
 #include "Ec2Emulator.h"
 #include "RealTerraform.h"
 #include "board/DeployDialog.h"
@@ -18,6 +21,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -27,6 +31,7 @@ class TestDeployPreviewGui : public QObject
 private Q_SLOTS:
     void previewShowsThePlan();
     void boardShowsTerraformsWholeError();
+    void boardTerminateStopsItsDeploy();
 
 private:
     QTemporaryDir m_bin;
@@ -158,6 +163,86 @@ void TestDeployPreviewGui::boardShowsTerraformsWholeError()
     const QString text = board.findChild<QLabel*>(QStringLiteral("boardMessage"))->toolTip();
     QVERIFY2(text.contains(QStringLiteral("creating EC2 Instance")), qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("InvalidInstanceType")), qPrintable(text));
+}
+
+void TestDeployPreviewGui::boardTerminateStopsItsDeploy()
+{
+    // Issue 26 item 7: Terminate All on the board while the board's own deploy runs (its machines made and still
+    // booting, so the deploy waits on them): the deploy stops first, terminate runs after it, and nothing of the
+    // experiment is left in EC2.
+    DeployTestKit kit;
+    QVERIFY(kit.isValid());
+    RealTerraform tf;
+    REQUIRE_REAL_TERRAFORM(tf, m_bin.path());
+    REQUIRE_EC2_EMULATOR();
+    QMap<QString, QString> env = kit.env();
+    env.insert(tf.environment());
+    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIAEMULATORKEY00004"));
+    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("emulator-secret"));
+    for (auto it = env.begin(); it != env.end(); ++it)
+        qputenv(it.key().toLocal8Bit(), it.value().toLocal8Bit());
+    const QString region = QStringLiteral("eu-central-1");
+    // The machines take ten minutes to boot: the deploy is still waiting for them when terminate comes.
+    QVERIFY(Ec2Emulator::setBootSeconds(600));
+    auto quickBoot = qScopeGuard([] { Ec2Emulator::setBootSeconds(0); });
+    auto project = kit.project({ QStringLiteral("--n 1"), QStringLiteral("--n 2") },
+                               { { QStringLiteral("backend"), QStringLiteral("aws") },
+                                 { QStringLiteral("aws_region"), region },
+                                 { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
+                                 { QStringLiteral("aws_ami"), Ec2Emulator::anyImage(region) },
+                                 { QStringLiteral("aws_ami_user"), QStringLiteral("root") },
+                                 { QStringLiteral("aws_root_volume_size"), 12 } });
+    DeploymentBoard board;
+    board.show();
+    QVERIFY(board.setExperimentDir(project->experimentDir()));
+    DeploymentMonitor* monitor = board.monitor();
+    QStringList ops; // "started deploy", "finished deploy 1", ... in the order they happen
+    connect(monitor, &DeploymentMonitor::operationStarted, &board, [&ops](DeploymentMonitor::Operation op) {
+        ops << QStringLiteral("started %1").arg(DeploymentMonitor::operationName(op));
+    });
+    int terminateCode = -1;
+    connect(monitor, &DeploymentMonitor::operationFinished, &board,
+            [&ops, &terminateCode](DeploymentMonitor::Operation op, int code, const QString&) {
+                ops << QStringLiteral("finished %1").arg(DeploymentMonitor::operationName(op));
+                if (op == DeploymentMonitor::Operation::Terminate)
+                    terminateCode = code;
+            });
+    DeployOptions options;
+    options.backend = QStringLiteral("aws");
+    options.sshCidr = QStringLiteral("198.51.100.0/24");
+    monitor->deploy(options);
+    QTRY_VERIFY_WITH_TIMEOUT(Ec2Emulator::liveInstances(region, project->name()).size() == 2, 240000);
+    QTRY_VERIFY_WITH_TIMEOUT(monitor->deployment()->state().provisioned, 60000);
+    QCOMPARE(monitor->operation(), DeploymentMonitor::Operation::Deploy);
+
+    auto* terminate = board.findChild<QPushButton*>(QStringLiteral("terminateAllButton"));
+    QVERIFY(terminate);
+    QTRY_VERIFY(terminate->isEnabled());
+    Gui::MessageBox::setNextAnswer(QMessageBox::Yes);
+    QTest::mouseClick(terminate, Qt::LeftButton);
+    QVERIFY2(Gui::MessageBox::lastText().contains(QStringLiteral("Terminate the deployment")),
+             qPrintable(Gui::MessageBox::lastText()));
+    // Queued behind the deploy's stop: not asked for twice.
+    QVERIFY(!terminate->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(terminateCode >= 0, 300000);
+    QCOMPARE(terminateCode, 0);
+    const QString deploy = DeploymentMonitor::operationName(DeploymentMonitor::Operation::Deploy);
+    const QString term = DeploymentMonitor::operationName(DeploymentMonitor::Operation::Terminate);
+    QCOMPARE(ops,
+             (QStringList { QStringLiteral("started ") + deploy, QStringLiteral("finished ") + deploy,
+                            QStringLiteral("started ") + term, QStringLiteral("finished ") + term }));
+    QVERIFY(!monitor->isLive());
+    QTRY_VERIFY(!board.isBusy());
+
+    // Nothing of the experiment is left: no instance but terminated ones, no security group, no key pair.
+    QVERIFY(Ec2Emulator::liveInstances(region, project->name()).isEmpty());
+    const QJsonObject ec2 = Ec2Emulator::describe(region);
+    const QString prefix = QStringLiteral("logistician-") + project->name().toLower() + QLatin1Char('-');
+    for (const char* kind : { "security_groups", "key_pairs" }) {
+        for (const QJsonValue& v : ec2.value(QLatin1String(kind)).toArray())
+            QVERIFY2(!v.toObject().value(QStringLiteral("name")).toString().startsWith(prefix),
+                     qPrintable(v.toObject().value(QStringLiteral("name")).toString()));
+    }
 }
 
 QTEST_MAIN(TestDeployPreviewGui)

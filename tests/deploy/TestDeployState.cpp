@@ -656,6 +656,72 @@ void TestDeployState::fleetLayout()
              (QMap<QString, QString> { { QStringLiteral("c1-n-1"), QStringLiteral("stopped") },
                                        { QStringLiteral("c3-n-3"), QStringLiteral("running") } }));
     QVERIFY(ok);
+    // A machine the fleet did not give (or lost) is launched by a fleet of its own, a launch wave (waveW, W from 2),
+    // sized for the machines it asks for and otherwise the first fleet; which machines each wave asked for, and
+    // each machine's instance, are read back from the configuration by a later provision.
+    settings.waves = { { 2 } };
+    const QJsonObject withWave
+        = Terraform::withMachines(Terraform::configuration(QStringLiteral("exp"), s, settings), *ids, spread);
+    const QJsonObject fleets
+        = withWave.value(QStringLiteral("resource")).toObject().value(QStringLiteral("aws_ec2_fleet")).toObject();
+    QCOMPARE(fleets.keys(), (QStringList { QStringLiteral("machines"), QStringLiteral("wave2") }));
+    const QJsonObject wave2 = fleets.value(QStringLiteral("wave2")).toObject();
+    QCOMPARE(wave2.value(QStringLiteral("type")).toString(), QStringLiteral("instant"));
+    QCOMPARE(wave2.value(QStringLiteral("target_capacity_specification"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QStringLiteral("total_target_capacity"))
+                 .toInt(),
+             1);
+    QCOMPARE(wave2.value(QStringLiteral("launch_template_config")),
+             fleet.value(QStringLiteral("launch_template_config")));
+    const Terraform::FleetMachines known = Terraform::fleetMachines(withWave, 2);
+    QCOMPARE(known.waves, (QList<QList<int>> { { 2 } }));
+    QCOMPARE(known.ids, (QStringList { QStringLiteral("i-0123456789abcdef0"), QString() }));
+    QCOMPARE(Terraform::parseWaveOutput(
+                 R"({"waves":{"value":{"wave2":{"machines":[2],"instances":["i-0fedcba9876543210"]}}}})", 0),
+             QStringList { QStringLiteral("i-0fedcba9876543210") });
+    // The lookups of the fleet's machines come after every wave's fleet, so the apply that launches a wave reads
+    // its machines too: they are the launch template's, with the same tags.
+    QCOMPARE(withWave.value(QStringLiteral("data"))
+                 .toObject()
+                 .value(QStringLiteral("aws_instances"))
+                 .toObject()
+                 .value(QStringLiteral("fleet_stopped"))
+                 .toObject()
+                 .value(QStringLiteral("depends_on"))
+                 .toArray(),
+             (QJsonArray { QStringLiteral("aws_ec2_fleet.machines"), QStringLiteral("aws_ec2_fleet.wave2") }));
+    // A later provision reads the machines back from the configuration made before the lookups, too.
+    QJsonObject older = withWave;
+    older.insert(QStringLiteral("data"),
+                 QJsonObject { { QStringLiteral("aws_instance"),
+                                 QJsonObject { { QStringLiteral("m2"),
+                                                 QJsonObject { { QStringLiteral("instance_id"),
+                                                                 QStringLiteral("i-0aaaaaaaaaaaaaaa0") } } } } } });
+    QCOMPARE(Terraform::fleetMachines(older, 2).ids,
+             (QStringList { QStringLiteral("i-0123456789abcdef0"), QStringLiteral("i-0aaaaaaaaaaaaaaa0") }));
+    // What EC2 says of each machine, by the lookups: one in none of them is gone (terminated, or so long ago that
+    // EC2 no longer lists it), whose conditions are not an error: it is lost.
+    const QByteArray later = R"({"fleet_instances":{"value":["i-0123456789abcdef0"]},
+        "fleet_machines":{"value":{"running":{"ids":["i-0bbbbbbbbbbbbbbb0"],"public_ips":["203.0.113.8"]},
+                                   "stopping":{"ids":[]},"stopped":{"ids":["i-0aaaaaaaaaaaaaaa0"]}}}})";
+    const QStringList twoMachines { QStringLiteral("i-0123456789abcdef0"), QStringLiteral("i-0aaaaaaaaaaaaaaa0") };
+    QCOMPARE(Terraform::machineStates(later, twoMachines),
+             (QMap<int, QString> { { 1, QStringLiteral("gone") }, { 2, QStringLiteral("stopped") } }));
+    QCOMPARE(Terraform::machineStates(R"({"fleet_instances":{"value":[]}})", twoMachines), (QMap<int, QString>()));
+    const auto lost = Terraform::parseOutput(later, false, machines);
+    QVERIFY2(lost, qPrintable(lost.message()));
+    QCOMPARE(lost->size(), 3);
+    for (const Terraform::Instance& i : *lost)
+        QVERIFY(i.gone && i.address.isEmpty());
+    QVERIFY(Terraform::parseOutput(later, true, machines)->isEmpty());
+    // Which machines the lookups found: a condition's machine not among them is lost (deploy releases it).
+    QCOMPARE(Terraform::fleetMachinesFound(later).value_or(QSet<QString>()),
+             (QSet<QString> { QStringLiteral("i-0bbbbbbbbbbbbbbb0"), QStringLiteral("i-0aaaaaaaaaaaaaaa0") }));
+    QVERIFY(!Terraform::fleetMachinesFound(R"({"fleet_instances":{"value":[]}})"));
+    settings.waves.clear();
     // Spot is the fleet's, with the price cap as an override.
     settings.spot = true;
     settings.spotMaxPrice = QStringLiteral("0.05");

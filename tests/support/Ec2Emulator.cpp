@@ -101,6 +101,12 @@ bool Ec2Emulator::setBootSeconds(int seconds)
     return file.open(QIODevice::WriteOnly) && file.write(QByteArray::number(seconds)) >= 0 && file.commit();
 }
 
+bool Ec2Emulator::setCapacity(const QString& capacity)
+{
+    QSaveFile file(qEnvironmentVariable("LOGISTICIAN_EC2_DIR") + QStringLiteral("/capacity"));
+    return file.open(QIODevice::WriteOnly) && file.write(capacity.toUtf8()) >= 0 && file.commit();
+}
+
 QString Ec2Emulator::anyImage(const QString& region)
 {
     const Run r = machines({ QStringLiteral("image"), region });

@@ -29,6 +29,9 @@ public:
     // How long a machine takes to boot (its sshd starts that many seconds after the API reports it running); 0
     // by default.
     static bool setBootSeconds(int seconds);
+    // How many running instances of a type EC2 has room for from now on, "TYPE=N[,TYPE=N...]" (tests/support/
+    // ec2-moto.py; m5.24xlarge=1 until then): a fleet gets what is left, a RunInstances beyond it is refused.
+    static bool setCapacity(const QString& capacity);
     // An image the emulator knows in region (it has none of Debian's or the DLAMI's).
     static QString anyImage(const QString& region);
 };

@@ -14,13 +14,19 @@ Its tag look-ups are made faster (the same answers; see describe_tags).
 
   LOGISTICIAN_EC2_CAPACITY="TYPE=N[,TYPE=N...]"   EC2 has room for N running instances of TYPE (the others:
                                                   unlimited); a fleet gets what is left, and an error for each
-                                                  instance it did not get, as AWS reports it.
+                                                  instance it did not get, as AWS reports it; a RunInstances
+                                                  beyond it is refused (InsufficientInstanceCapacity), as AWS
+                                                  refuses it.
+  LOGISTICIAN_EC2_CAPACITY_FILE=PATH              when that file exists, its text (the same form) is the
+                                                  capacity instead, read at each launch: a test gives EC2 room
+                                                  again (Ec2Emulator::setCapacity).
 """
 
 import os
 import sys
 
-from moto.ec2.models import fleets
+from moto.ec2.exceptions import EC2ClientError
+from moto.ec2.models import fleets, instances as instance_models
 from moto.ec2.models import tags as tag_models
 from moto.ec2.responses import fleets as fleet_responses
 from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
@@ -28,15 +34,17 @@ from moto.server import main
 
 
 def capacity():
+    text = os.environ.get("LOGISTICIAN_EC2_CAPACITY", "")
+    path = os.environ.get("LOGISTICIAN_EC2_CAPACITY_FILE", "")
+    if path and os.path.exists(path):
+        with open(path) as f:
+            text = f.read()
     out = {}
-    for item in os.environ.get("LOGISTICIAN_EC2_CAPACITY", "").split(","):
+    for item in text.split(","):
         if "=" in item:
             name, count = item.split("=", 1)
             out[name.strip()] = int(count)
     return out
-
-
-CAPACITY = capacity()
 
 
 def running_of_type(backend, instance_type):
@@ -54,8 +62,9 @@ def launch(self, weight_to_add, lifecycle):
             template = self.ec2_backend.get_launch_template(template_spec["LaunchTemplateId"])
             data = template.get_version(template_spec.get("Version", template.default_version_number)).data
         room = count
-        if spec.instance_type in CAPACITY:
-            room = max(0, min(count, CAPACITY[spec.instance_type] - running_of_type(self.ec2_backend, spec.instance_type)))
+        limits = capacity()
+        if spec.instance_type in limits:
+            room = max(0, min(count, limits[spec.instance_type] - running_of_type(self.ec2_backend, spec.instance_type)))
         for _ in range(count - room):
             self.errors.append({
                 "LaunchTemplateAndOverrides": {"LaunchTemplateSpecification": template_spec},
@@ -119,6 +128,36 @@ def instances(self):
             for item in self.launched if item["instance"] in [d["instance"] for d in self.on_demand_instances]]
 
 
+original_run_instances = instance_models.InstanceBackend.run_instances
+
+
+def run_instances(self, image_id, count, user_data, security_group_names, **kwargs):
+    instance_type = kwargs.get("instance_type", "m1.small")
+    limits = capacity()
+    if instance_type in limits and running_of_type(self, instance_type) + count > limits[instance_type]:
+        raise EC2ClientError(
+            "InsufficientInstanceCapacity",
+            "We currently do not have sufficient %s capacity in the Availability Zone you requested. Our system "
+            "will be working on provisioning additional capacity." % instance_type)
+    return original_run_instances(self, image_id, count, user_data, security_group_names, **kwargs)
+
+
+instance_models.InstanceBackend.run_instances = run_instances
+
+original_terminate = fleets.Fleet.terminate_instances
+
+
+def terminate_instances(self):
+    # A fleet deleted with its instances when it has none left running (it got none, or they were all lost): AWS
+    # deletes it; moto asks to terminate an empty list, which it refuses (InvalidParameterCombination).
+    def instance_of(request):
+        return request.instance if hasattr(request, "instance") else request["instance"]
+
+    if any(instance_of(r).state != "terminated" for r in self.spot_requests + self.on_demand_instances):
+        original_terminate(self)
+
+
+fleets.Fleet.terminate_instances = terminate_instances
 fleets.Fleet.__init__ = init
 fleets.Fleet.create_on_demand_requests = lambda self, weight: launch(self, weight, "on-demand")
 fleets.Fleet.create_spot_requests = lambda self, weight: launch(self, weight, "spot")

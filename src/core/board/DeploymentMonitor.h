@@ -55,6 +55,8 @@ public:
     bool isLive() const;
     bool isBusy() const { return m_operation != Operation::None; }
     Operation operation() const { return m_operation; }
+    // The operation that runs once the one under way ends (terminateAll during the board's own deploy).
+    Operation queuedOperation() const { return m_queuedOperation; }
     static QString operationName(Operation operation);
 
     // Every ms milliseconds while something runs (default: LOGISTICIAN_POLL_SECONDS, else 5 s).

@@ -38,7 +38,8 @@ void run(DeployContext& ctx, std::function<void()> then, Reach reach)
     auto* pool = new JobPool(64, ctx.work);
     for (const DeploymentState::Host& host : std::as_const(ctx.state.hosts)) {
         const QList<int> indexes = conditionsToAsk(ctx.state, host.address, ctx.starting);
-        if (indexes.isEmpty() || host.home.isEmpty())
+        // Released: its machine is gone (aws: destroyed, or lost and replaced); nothing there to ask.
+        if (indexes.isEmpty() || host.home.isEmpty() || host.phase == HostPhase::Released)
             continue;
         const QString address = host.address;
         pool->add([&ctx, address, indexes](JobPool::Done done) {

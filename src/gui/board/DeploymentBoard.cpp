@@ -514,7 +514,10 @@ void DeploymentBoard::updateActions()
     const bool resumable = live && model()->count(Phase::Queued) > 0;
     m_deployAction->setEnabled(open && !working && (!live || resumable));
     m_syncAction->setEnabled(live && !working);
-    m_terminateAction->setEnabled(live && !working);
+    // Terminate wins over the board's own deploy (DeploymentMonitor::terminateAll stops it, then terminates).
+    const bool deploying = m_monitor->operation() == DeploymentMonitor::Operation::Deploy
+        && m_monitor->queuedOperation() != DeploymentMonitor::Operation::Terminate;
+    m_terminateAction->setEnabled(live && (!working || deploying));
     m_refreshAction->setEnabled(live && !working);
     bool rerunnable = false;
     if (live) {
@@ -574,7 +577,7 @@ void DeploymentBoard::syncAll()
 
 void DeploymentBoard::terminateAll()
 {
-    if (!m_monitor->isLive() || isBusy())
+    if (!m_monitor->isLive() || !m_terminateAction->isEnabled())
         return;
     const DeploymentState& state = m_monitor->deployment()->state();
     const BackendTraits backend = BackendRegistry::traits(state.backend);
@@ -595,8 +598,10 @@ void DeploymentBoard::terminateAll()
     Gui::MessageBox::ask(this, unsynced > 0 && !local ? QMessageBox::Warning : QMessageBox::Question,
                          tr("Terminate all"), text, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
                          [this, force = unsynced > 0 && !local](QMessageBox::StandardButton answer) {
-                             if (answer == QMessageBox::Yes)
+                             if (answer == QMessageBox::Yes) {
                                  m_monitor->terminateAll(force);
+                                 updateActions();
+                             }
                          });
 }
 

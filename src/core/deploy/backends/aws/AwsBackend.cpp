@@ -277,34 +277,50 @@ namespace {
 
 // An instant fleet launches what EC2 has now and reports the rest as errors (no capacity, mostly); the provider
 // keeps those errors to itself, so what is known is which machines got no instance: their conditions say so
-// (launchProblem) and have no host. What to tell the user, one line per machine not launched.
-QStringList markUnlaunched(DeploymentState* state, const QList<QStringList>& machines, int launched,
-                           const AwsParameters::Machine& machine)
+// (launchProblem) and have no host. What to tell the user, one line per machine not launched (notLaunched: machine
+// index -> why).
+QStringList markUnlaunched(DeploymentState* state, const QList<QStringList>& machines,
+                           const QMap<int, QString>& notLaunched)
 {
     QStringList said;
-    for (int k = launched; k < machines.size(); ++k) {
-        const QString why = QStringLiteral("machine %1 of %2 was not launched: EC2 gave the fleet %3 of the %2 %4%5 "
-                                           "instance(s) it asked for (no capacity for the others now); terminate, then "
-                                           "deploy again (or another aws_instance_type or aws_region)")
-                                .arg(k + 1)
-                                .arg(machines.size())
-                                .arg(launched)
-                                .arg(machine.instanceType, machine.spot ? QStringLiteral(" spot") : QString());
-        said << QStringLiteral("%1; not started: %2").arg(why, machines.at(k).join(QStringLiteral(", ")));
+    for (int k = 0; k < machines.size(); ++k) {
+        const QString why = notLaunched.value(k);
+        if (!why.isEmpty())
+            said << QStringLiteral("%1; not started: %2").arg(why, machines.at(k).join(QStringLiteral(", ")));
         for (DeploymentState::Condition& c : state->conditions) {
-            if (machines.at(k).contains(c.slug)) {
-                c.launchProblem = why;
+            if (!machines.at(k).contains(c.slug))
+                continue;
+            c.launchProblem = why;
+            if (!why.isEmpty())
                 c.host.clear();
-            }
-        }
-    }
-    for (int k = 0; k < std::min(launched, static_cast<int>(machines.size())); ++k) {
-        for (DeploymentState::Condition& c : state->conditions) {
-            if (machines.at(k).contains(c.slug))
-                c.launchProblem.clear();
         }
     }
     return said;
+}
+
+// Why machine k (0-based) of the fleet layout's machines is not launched: the fleet that asked for it gave
+// `launched` of the `asked`.
+QString fleetShort(int k, int machines, int asked, int launched, const AwsParameters::Machine& machine)
+{
+    return QStringLiteral("machine %1 of %2 was not launched: EC2 gave the fleet %3 of the %4 %5%6 instance(s) it "
+                          "asked for (no capacity for the others now); `logistician deploy` again launches it when "
+                          "EC2 has room (or terminate, then another aws_instance_type or aws_region)")
+        .arg(k + 1)
+        .arg(machines)
+        .arg(launched)
+        .arg(asked)
+        .arg(machine.instanceType, machine.spot ? QStringLiteral(" spot") : QString());
+}
+
+// A condition of this machine waits to be handed over (a deploy's, a retry's): the machine is needed.
+bool awaited(const DeploymentState& state, const QStringList& slugs)
+{
+    for (const DeploymentState::Condition& c : state.conditions) {
+        if (slugs.contains(c.slug) && !c.isTerminated()
+            && (c.phase == DeploymentState::Phase::Queued || c.phase == DeploymentState::Phase::Provisioning))
+            return true;
+    }
+    return false;
 }
 
 // GPUs asked for (gpus, or the original's nvidia-docker): a GPU-ready image unless aws_ami names one.
@@ -356,9 +372,26 @@ ResultOf<QJsonObject> AwsBackend::configuration(const DeploymentState& state, co
                                     .arg(m_context.experiment.parametersPath(), settings.user));
     settings.userData = *userData;
     settings.instanceProfile = AwsStore::instanceProfile(p);
+    settings.waves = m_waves;
     QJsonObject config = Terraform::configuration(p.experimentName(), state, settings);
     AwsStore::addMachineAccess(&config, p);
     return config;
+}
+
+Terraform::FleetMachines AwsBackend::appliedMachines(const DeploymentState& state, bool* firstLaunch) const
+{
+    // The fleet layout: the machines and launch waves as this deployment's configuration applied before has them,
+    // so the next apply keeps them and looks up what EC2 says of each machine (launchedMachines). A new deployment
+    // has none: the folder's configuration is an earlier one's, destroyed.
+    const int fleetSize = m_context.experiment.parameters().awsMachines() > 0
+        ? static_cast<int>(Terraform::spread(state, m_context.experiment.parameters().awsMachines()).size())
+        : 0;
+    QFile applied(terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName));
+    const QJsonObject before = fleetSize > 0 && state.provisionStarted && applied.open(QIODevice::ReadOnly)
+        ? QJsonDocument::fromJson(applied.readAll()).object()
+        : QJsonObject();
+    *firstLaunch = !before.value(QStringLiteral("resource")).toObject().contains(QStringLiteral("aws_ec2_fleet"));
+    return Terraform::fleetMachines(before, fleetSize);
 }
 
 void AwsBackend::provision(DeploymentState* state, const DeployOptions& options, Done done)
@@ -376,29 +409,24 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
             });
         return;
     }
-    const ResultOf<QJsonObject> made = configuration(*state, options);
-    if (!made) {
-        done(made.error());
+    bool firstLaunch = true;
+    const Terraform::FleetMachines known = appliedMachines(*state, &firstLaunch);
+    m_waves = known.waves;
+    if (const auto saved = saveMachines(*state, options, known.ids); !saved) {
+        done(saved.error());
         return;
     }
-    const QJsonObject& config = *made;
     const QString user = loginUser(m_context.experiment.parameters());
 
-    QDir().mkpath(terraformDir());
-    QSaveFile file(terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName));
-    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(config).toJson()) < 0 || !file.commit()) {
-        done(Result::failed(QStringLiteral("%1: cannot save: %2").arg(file.fileName(), file.errorString())));
-        return;
-    }
-
-    withCredentials([this, state, done, user](const QMap<QString, QString>& env, const QString& error) {
+    withCredentials([this, state, options, done, user, firstLaunch](const QMap<QString, QString>& env,
+                                                                    const QString& error) {
         if (!error.isEmpty()) {
             done(Result::badInput(error));
             return;
         }
         runTerraform(
             { QStringLiteral("init"), QStringLiteral("-input=false"), QStringLiteral("-no-color") }, env,
-            [this, state, done, env, user](int code, const QByteArray&, const QString& message) {
+            [this, state, options, done, env, user, firstLaunch](int code, const QByteArray&, const QString& message) {
                 if (code != 0) {
                     done(Result::failed(QStringLiteral("terraform init failed: %1").arg(message)));
                     return;
@@ -408,7 +436,9 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
                 runTerraform(
                     { QStringLiteral("apply"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
                       QStringLiteral("-no-color") },
-                    env, [this, state, done, env, user](int code, const QByteArray&, const QString& message) {
+                    env,
+                    [this, state, options, done, env, user, firstLaunch](int code, const QByteArray&,
+                                                                         const QString& message) {
                         if (code != 0) {
                             done(Result::failed(
                                 QStringLiteral("terraform apply failed: %1; `logistician terminate` removes "
@@ -417,7 +447,7 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
                             return;
                         }
                         if (m_context.experiment.parameters().awsMachines() > 0) {
-                            launchedMachines(state, env, user, done);
+                            launchedMachines(state, options, env, user, firstLaunch, done);
                             return;
                         }
                         runTerraform(
@@ -434,6 +464,22 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
     });
 }
 
+namespace {
+
+// A condition that stays with its machine, lost (gone from EC2): the machine is released (gone, nothing asks it
+// again), and a condition that had ended there is as its run ended, not as its machine.
+void keepOnLostMachine(DeploymentState::Condition* c, DeploymentState::Host* machine)
+{
+    machine->phase = DeploymentState::HostPhase::Released;
+    if (!machine->downAt.isValid())
+        machine->downAt = QDateTime::currentDateTimeUtc();
+    if ((c->phase == DeploymentState::Phase::Unreachable || c->phase == DeploymentState::Phase::Stopped)
+        && DeploymentState::isTerminal(c->lastRunPhase))
+        c->phase = c->lastRunPhase;
+}
+
+} // namespace
+
 void AwsBackend::adopt(DeploymentState* state, const QByteArray& out, const QString& user, Done done,
                        const QJsonObject& configuration)
 {
@@ -442,11 +488,14 @@ void AwsBackend::adopt(DeploymentState* state, const QByteArray& out, const QStr
         done(instances.error());
         return;
     }
+    // The fleet layout's machines the lookups found: one of them that is in none is lost.
+    const std::optional<QSet<QString>> found
+        = configuration.isEmpty() ? std::nullopt : Terraform::fleetMachinesFound(out);
     for (const Terraform::Instance& i : *instances) {
         const QString address = QStringLiteral("%1@%2%3").arg(
             user, i.address, i.port == 22 ? QString() : QStringLiteral(":%1").arg(i.port));
-        DeploymentState::Host* known = state->host(address);
-        if (!known || known->id != i.id) {
+        DeploymentState::Host* known = i.gone ? nullptr : state->host(address);
+        if (!i.gone && (!known || known->id != i.id)) {
             // A new machine, also at an address an earlier one had (a spot
             // machine made again in place of one AWS took back): nothing
             // learnt of the old one holds, and a key known for it was its.
@@ -466,55 +515,236 @@ void AwsBackend::adopt(DeploymentState* state, const QByteArray& out, const QStr
             forgetHostKeys({ host });
         }
         for (DeploymentState::Condition& c : state->conditions) {
-            if (c.slug == i.slug)
-                c.host = address;
+            if (c.slug != i.slug)
+                continue;
+            // The fleet layout: a lost machine's conditions not handed over again (an ended one's run and results
+            // were there) stay with it; those queued again go to the machine in its place. A machine lost and not
+            // replaced (none of its conditions waits) is itself gone: its conditions stay with it.
+            DeploymentState::Host* before = state->host(c.host);
+            const bool handedOver
+                = c.phase == DeploymentState::Phase::Queued || c.phase == DeploymentState::Phase::Provisioning;
+            const bool onLost = before && found && !found->contains(before->id);
+            if (i.gone && !(before && before->id == i.id)) {
+                // Just launched, and not found by the lookups that came after its launch.
+                done(Result::failed(
+                    QStringLiteral("terraform output: instance %1 of %2 is not found in EC2").arg(i.id, i.slug)));
+                return;
+            }
+            if (onLost && (i.gone || !handedOver)) {
+                keepOnLostMachine(&c, before);
+                continue;
+            }
+            c.host = address;
         }
     }
     state->provisioned = true;
     done(Result::ok());
 }
 
-void AwsBackend::launchedMachines(DeploymentState* state, const QMap<QString, QString>& env, const QString& user,
-                                  Done done)
+void AwsBackend::launchedMachines(DeploymentState* state, const DeployOptions& options,
+                                  const QMap<QString, QString>& env, const QString& user, bool firstLaunch, Done done)
 {
     // The fleet launched what EC2 could give: its instance ids, in its order. Each becomes a machine that runs
     // its share of the conditions, at the address the apply's lookup of the fleet's machines read.
     runTerraform(
         { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
-        [this, state, user, done](int code, const QByteArray& out, const QString& message) {
+        [this, state, options, env, user, firstLaunch, done](int code, const QByteArray& out, const QString& message) {
             if (code != 0) {
                 done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
                 return;
             }
-            const auto ids = Terraform::parseFleetOutput(out);
-            if (!ids) {
-                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(ids.message())));
+            const auto launched = Terraform::parseFleetOutput(out);
+            if (!launched) {
+                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(launched.message())));
                 return;
             }
-            const QList<QStringList> machines
-                = Terraform::spread(*state, m_context.experiment.parameters().awsMachines());
+            const int n
+                = static_cast<int>(Terraform::spread(*state, m_context.experiment.parameters().awsMachines()).size());
+            QFile in(terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName));
+            const QJsonObject applied
+                = in.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(in.readAll()).object() : QJsonObject();
+            QStringList ids = Terraform::fleetMachines(applied, n).ids;
+            if (!firstLaunch) {
+                relaunchMachines(state, options, env, user, out, ids, done);
+                return;
+            }
             const AwsParameters::Machine machine = AwsParameters::resolve(m_context.experiment.parameters(), Settings())
                                                        .valueOr(AwsParameters::Machine());
-            for (const QString& said : markUnlaunched(state, machines, static_cast<int>(ids->size()), machine))
-                Q_EMIT progress(said);
-            const QString path = terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName);
-            QFile in(path);
-            const QJsonDocument doc
-                = in.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(in.readAll()) : QJsonDocument();
-            const QJsonObject pinned = Terraform::withMachines(doc.object(), *ids, machines);
-            QSaveFile file(path);
-            if (!doc.isObject() || !file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(pinned).toJson()) < 0
-                || !file.commit()) {
-                done(Result::failed(QStringLiteral("%1: cannot save: %2").arg(path, file.errorString())));
+            QMap<int, QString> notLaunched;
+            for (int k = 0; k < n; ++k) {
+                if (k < launched->size())
+                    ids[k] = launched->at(k);
+                else
+                    notLaunched.insert(k, fleetShort(k, n, n, static_cast<int>(launched->size()), machine));
+            }
+            const auto pinned = saveMachines(*state, options, ids);
+            if (!pinned) {
+                done(pinned.error());
                 return;
             }
-            Q_EMIT progress(QStringLiteral("%1 machine(s) launched for %2 condition(s)")
-                                .arg(ids->size())
-                                .arg(std::accumulate(machines.cbegin(), machines.cend(), 0,
-                                                     [](int n, const QStringList& m) { return n + int(m.size()); })));
             // The same apply looked the machines up (their addresses): nothing more to apply.
-            adopt(state, out, user, done, pinned);
+            adoptMachines(state, user, out, *pinned, notLaunched, done);
         });
+}
+
+void AwsBackend::relaunchMachines(DeploymentState* state, const DeployOptions& options,
+                                  const QMap<QString, QString>& env, const QString& user, const QByteArray& out,
+                                  QStringList ids, Done done)
+{
+    // What EC2 says now of the machines kept before (this apply looked them up, with every wave's): one not
+    // launched, or lost (in none of the lookups: terminated, or long gone), whose conditions wait to be handed
+    // over is launched by a wave of its own.
+    const QList<QStringList> machines = Terraform::spread(*state, m_context.experiment.parameters().awsMachines());
+    const int n = static_cast<int>(machines.size());
+    const QMap<int, QString> states = Terraform::machineStates(out, ids);
+    QList<int> wave;
+    for (int k = 0; k < n; ++k) {
+        const bool lost = states.value(k + 1) == QLatin1String("gone");
+        if ((!lost && !ids.at(k).isEmpty()) || !awaited(*state, machines.at(k)))
+            continue;
+        Q_EMIT progress(
+            lost ? QStringLiteral("machine %1 of %2 was lost (EC2 says it is gone): launching one in "
+                                  "its place")
+                       .arg(k + 1)
+                       .arg(n)
+                 : QStringLiteral("machine %1 of %2 was not launched before: launching it").arg(k + 1).arg(n));
+        ids[k].clear();
+        wave << k + 1;
+    }
+    if (!wave.isEmpty()) {
+        launchWave(state, options, env, user, ids, wave, done);
+        return;
+    }
+    const auto pinned = saveMachines(*state, options, ids);
+    if (!pinned) {
+        done(pinned.error());
+        return;
+    }
+    adoptMachines(state, user, out, *pinned, {}, done);
+}
+
+void AwsBackend::launchWave(DeploymentState* state, const DeployOptions& options, const QMap<QString, QString>& env,
+                            const QString& user, const QStringList& ids, const QList<int>& wave, Done done)
+{
+    m_waves << wave;
+    if (const auto saved = saveMachines(*state, options, ids); !saved) {
+        done(saved.error());
+        return;
+    }
+    runTerraform(
+        { QStringLiteral("apply"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
+          QStringLiteral("-no-color") },
+        env, [this, state, options, env, user, ids, wave, done](int code, const QByteArray&, const QString& message) {
+            if (code != 0) {
+                waveFailed(state, options, env, user, ids, wave, message, done);
+                return;
+            }
+            runTerraform(
+                { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
+                [this, state, options, user, ids, wave, done](int code, const QByteArray& out, const QString& message) {
+                    if (code != 0)
+                        done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
+                    else
+                        readWave(state, options, user, out, ids, wave, done);
+                });
+        });
+}
+
+void AwsBackend::waveFailed(DeploymentState* state, const DeployOptions& options, const QMap<QString, QString>& env,
+                            const QString& user, const QStringList& ids, const QList<int>& wave, const QString& message,
+                            Done done)
+{
+    // The wave's fleet is left out again: the next apply removes what it made, if anything, and looks the
+    // machines up; its machines say why they were not launched.
+    m_waves.removeLast();
+    QMap<int, QString> notLaunched;
+    for (const int k : wave)
+        notLaunched.insert(k - 1,
+                           QStringLiteral("machine %1 of %2 was not launched: terraform apply failed: %3")
+                               .arg(k)
+                               .arg(ids.size())
+                               .arg(message));
+    const auto pinned = saveMachines(*state, options, ids);
+    if (!pinned) {
+        done(pinned.error());
+        return;
+    }
+    runTerraform({ QStringLiteral("apply"), QStringLiteral("-input=false"), QStringLiteral("-auto-approve"),
+                   QStringLiteral("-no-color") },
+                 env,
+                 [this, state, env, user, notLaunched, done, pinned = *pinned](int code, const QByteArray&,
+                                                                               const QString& message) {
+                     if (code != 0) {
+                         done(Result::failed(
+                             QStringLiteral("terraform apply failed: %1; `logistician terminate` removes what it made")
+                                 .arg(message)));
+                         return;
+                     }
+                     runTerraform(
+                         { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
+                         [this, state, user, notLaunched, done, pinned](int code, const QByteArray& out,
+                                                                        const QString& message) {
+                             if (code != 0)
+                                 done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
+                             else
+                                 adoptMachines(state, user, out, pinned, notLaunched, done);
+                         });
+                 });
+}
+
+void AwsBackend::readWave(DeploymentState* state, const DeployOptions& options, const QString& user,
+                          const QByteArray& out, QStringList ids, const QList<int>& wave, Done done)
+{
+    // The wave's instances, in its order, for the machines it asked for; the apply that launched them looked them
+    // up too (the lookups come after every wave).
+    const QStringList got = Terraform::parseWaveOutput(out, static_cast<int>(m_waves.size()) - 1);
+    const AwsParameters::Machine machine
+        = AwsParameters::resolve(m_context.experiment.parameters(), Settings()).valueOr(AwsParameters::Machine());
+    QMap<int, QString> notLaunched;
+    for (int j = 0; j < wave.size(); ++j) {
+        if (j < got.size())
+            ids[wave.at(j) - 1] = got.at(j);
+        else
+            notLaunched.insert(wave.at(j) - 1,
+                               fleetShort(wave.at(j) - 1, static_cast<int>(ids.size()), static_cast<int>(wave.size()),
+                                          static_cast<int>(got.size()), machine));
+    }
+    const auto pinned = saveMachines(*state, options, ids);
+    if (!pinned) {
+        done(pinned.error());
+        return;
+    }
+    adoptMachines(state, user, out, *pinned, notLaunched, done);
+}
+
+ResultOf<QJsonObject> AwsBackend::saveMachines(const DeploymentState& state, const DeployOptions& options,
+                                               const QStringList& ids)
+{
+    const ResultOf<QJsonObject> made = configuration(state, options);
+    if (!made)
+        return made.error();
+    QJsonObject config = *made;
+    const int machines = m_context.experiment.parameters().awsMachines();
+    if (machines > 0)
+        config = Terraform::withMachines(config, ids, Terraform::spread(state, machines));
+    QDir().mkpath(terraformDir());
+    QSaveFile file(terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName));
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(config).toJson()) < 0 || !file.commit())
+        return Result::failed(QStringLiteral("%1: cannot save: %2").arg(file.fileName(), file.errorString()));
+    return config;
+}
+
+void AwsBackend::adoptMachines(DeploymentState* state, const QString& user, const QByteArray& out,
+                               const QJsonObject& pinned, const QMap<int, QString>& notLaunched, Done done)
+{
+    const QList<QStringList> machines = Terraform::spread(*state, m_context.experiment.parameters().awsMachines());
+    for (const QString& said : markUnlaunched(state, machines, notLaunched))
+        Q_EMIT progress(said);
+    Q_EMIT progress(QStringLiteral("%1 machine(s) launched for %2 condition(s)")
+                        .arg(machines.size() - notLaunched.size())
+                        .arg(std::accumulate(machines.cbegin(), machines.cend(), 0,
+                                             [](int n, const QStringList& m) { return n + int(m.size()); })));
+    adopt(state, out, user, done, pinned);
 }
 
 void AwsBackend::releaseConditions(DeploymentState* state, const QList<int>& positions, Done done)

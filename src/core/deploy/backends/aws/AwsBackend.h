@@ -6,6 +6,10 @@
 #include <QTemporaryDir>
 #include <memory>
 
+namespace Terraform {
+struct FleetMachines;
+}
+
 // EC2 instances that Terraform makes, stops, starts and removes: one per condition, or aws_machines of them
 // launched by one EC2 Fleet request, the conditions spread over them.
 class AwsBackend : public Backend
@@ -63,9 +67,38 @@ private:
     // Terraform::parseOutput): each condition's machine becomes its host; provisioned.
     void adopt(DeploymentState* state, const QByteArray& out, const QString& user, Done done,
                const QJsonObject& configuration = {});
+    // The fleet layout's machines and launch waves as the configuration applied last has them; firstLaunch: it
+    // has no fleet yet.
+    Terraform::FleetMachines appliedMachines(const DeploymentState& state, bool* firstLaunch) const;
     // After the fleet's apply: the machines it launched get their conditions (Terraform::spread), those of a
-    // machine not launched say why (launchProblem), each at the address the same apply looked up.
-    void launchedMachines(DeploymentState* state, const QMap<QString, QString>& env, const QString& user, Done done);
+    // machine not launched say why (launchProblem), each at the address the same apply looked up (the lookups of
+    // the fleet's machines, Terraform::fleetMachineLookups). Not at the fleet's own launch (firstLaunch): the
+    // machines it did not give, and those lost since, whose conditions wait to be handed over, are launched first
+    // by a fleet of their own (a launch wave, m_waves: relaunchMachines, launchWave).
+    void launchedMachines(DeploymentState* state, const DeployOptions& options, const QMap<QString, QString>& env,
+                          const QString& user, bool firstLaunch, Done done);
+    // After a later apply (out: its `terraform output -json`): the machines lost or never launched whose
+    // conditions wait (ids: each machine's instance, as kept before) get a launch wave; then adoptMachines.
+    void relaunchMachines(DeploymentState* state, const DeployOptions& options, const QMap<QString, QString>& env,
+                          const QString& user, const QByteArray& out, QStringList ids, Done done);
+    // Launches the machines of `wave` (1-based) by a fleet of their own, reads what it gave, then adoptMachines.
+    void launchWave(DeploymentState* state, const DeployOptions& options, const QMap<QString, QString>& env,
+                    const QString& user, const QStringList& ids, const QList<int>& wave, Done done);
+    // After the wave's apply (out: its output): each machine it gave gets its instance, then adoptMachines.
+    void readWave(DeploymentState* state, const DeployOptions& options, const QString& user, const QByteArray& out,
+                  QStringList ids, const QList<int>& wave, Done done);
+    // The wave's apply failed (message): the wave is dropped, its machines not launched, and another apply looks
+    // the machines up, then adoptMachines.
+    void waveFailed(DeploymentState* state, const DeployOptions& options, const QMap<QString, QString>& env,
+                    const QString& user, const QStringList& ids, const QList<int>& wave, const QString& message,
+                    Done done);
+    // The configuration with each machine's instance (ids, by machine; Terraform::withMachines), saved.
+    ResultOf<QJsonObject> saveMachines(const DeploymentState& state, const DeployOptions& options,
+                                       const QStringList& ids);
+    // Each condition to its machine (pinned: as saveMachines saved it; out: the output of the apply that looked
+    // the machines up), those of a machine not launched saying why (notLaunched: machine index -> why).
+    void adoptMachines(DeploymentState* state, const QString& user, const QByteArray& out, const QJsonObject& pinned,
+                       const QMap<int, QString>& notLaunched, Done done);
     QString terraformRejected(const QString& step, const QString& message) const;
     void runPreviewTerraform(const QStringList& args, const QMap<QString, QString>& env,
                              std::function<void(const struct CommandOutcome&)> then);
@@ -85,4 +118,5 @@ private:
     void forgetHostKeys(const QList<DeploymentState::Host>& hosts);
 
     std::unique_ptr<QTemporaryDir> m_previewScratch; // a preview's configuration, gone when it ends
+    QList<QList<int>> m_waves; // the fleet layout's launch waves after the first (Terraform::Settings::waves)
 };

@@ -12,6 +12,7 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <QStandardPaths>
+#include <algorithm>
 
 namespace Terraform {
 
@@ -398,10 +399,14 @@ QJsonObject fleet(const Parts& p)
 // What EC2 says of the fleet's machines, read with the fleet's apply and at each refresh: one DescribeInstances
 // (paginated) per group of states for all of them, by their tags, not one per machine (which took 69 s for
 // 1,000 on the emulator, and would meet EC2's request rate limit on AWS). Each group's ids and, for the running
-// ones, their public addresses; readFleetMachines tells which are the fleet's. Read after the fleet is made
-// (depends_on), so the launch's apply reads the machines it launched.
+// ones, their public addresses; the ids withMachines kept tell which are the fleet's. Read after the fleet and
+// every launch wave are made (depends_on), so the apply that launches machines reads them: the waves' machines
+// come from the same launch template, with the same tags.
 QJsonObject fleetMachineLookups(const Parts& p)
 {
+    QJsonArray after { QStringLiteral("aws_ec2_fleet.machines") };
+    for (int w = 0; w < p.s.waves.size(); ++w)
+        after << QStringLiteral("aws_ec2_fleet.wave%1").arg(w + 2);
     QJsonObject lookups;
     for (auto it = fleetStateGroups().cbegin(); it != fleetStateGroups().cend(); ++it) {
         QJsonArray states;
@@ -413,7 +418,7 @@ QJsonObject fleetMachineLookups(const Parts& p)
                             QJsonObject { { QStringLiteral("Name"), p.prefix },
                                           { QStringLiteral("managed_by"), QStringLiteral("logistician") } } },
                           { QStringLiteral("instance_state_names"), states },
-                          { QStringLiteral("depends_on"), QJsonArray { QStringLiteral("aws_ec2_fleet.machines") } } });
+                          { QStringLiteral("depends_on"), after } });
     }
     return lookups;
 }
@@ -460,6 +465,38 @@ void addFleet(const Parts& p, QJsonObject* resource, QJsonObject* data, QJsonObj
                    QJsonObject { { QStringLiteral("value"), fleetMachinesOutput() } });
 }
 
+// The fleet layout's later launches: an instant fleet is a launch done once, never asked again and never
+// replacing a machine (nor can Terraform's aws_ec2_fleet replace one of its instances), so the machines the
+// fleet did not give (no capacity then) and those lost since (terminated outside Logistician) are launched by
+// a fleet of their own, one per launch wave (a later deploy's, a watcher's retry), as the first is but for its
+// size. Not an aws_instance per machine: the provider retries a RunInstances that EC2 refuses for capacity for
+// minutes, where a fleet returns at once with what it got, and launches many machines in one request. The
+// output waves says which machines each asked for (read back by fleetMachines) and what it launched.
+void addWaves(const Parts& p, QJsonObject* resource, QJsonObject* output)
+{
+    QJsonObject fleets = resource->value(QStringLiteral("aws_ec2_fleet")).toObject();
+    QJsonObject waves;
+    for (int w = 0; w < p.s.waves.size(); ++w) {
+        const QString name = QStringLiteral("wave%1").arg(w + 2);
+        QJsonObject wave = fleet(p);
+        QJsonObject capacity = wave.value(QStringLiteral("target_capacity_specification")).toArray().at(0).toObject();
+        capacity.insert(QStringLiteral("total_target_capacity"), static_cast<int>(p.s.waves.at(w).size()));
+        wave.insert(QStringLiteral("target_capacity_specification"), QJsonArray { capacity });
+        fleets.insert(name, wave);
+        QJsonArray machines;
+        for (const int k : p.s.waves.at(w))
+            machines.append(k);
+        waves.insert(name,
+                     QJsonObject { { QStringLiteral("machines"), machines },
+                                   { QStringLiteral("instances"),
+                                     reference(QStringLiteral("flatten(aws_ec2_fleet.%1.fleet_instance_set[*]."
+                                                              "instance_ids)")
+                                                   .arg(name)) } });
+    }
+    resource->insert(QStringLiteral("aws_ec2_fleet"), fleets);
+    output->insert(QStringLiteral("waves"), QJsonObject { { QStringLiteral("value"), waves } });
+}
+
 // The default image family's lookup (aws_ami not set): its newest image.
 QJsonObject amiLookup(const AmiFamily& family)
 {
@@ -485,9 +522,11 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
     QJsonObject output;
     // The fleet layout's instances output is filled in after the launch (withMachines).
     QJsonObject instances;
-    if (s.machines > 0)
+    if (s.machines > 0) {
         addFleet(p, &resource, &data, &output);
-    else
+        if (!s.waves.isEmpty())
+            addWaves(p, &resource, &output);
+    } else
         addInstances(p, &resource, &instances);
     output.insert(QStringLiteral("instances"), QJsonObject { { QStringLiteral("value"), instances } });
     if (s.ami.isEmpty()) {
@@ -549,6 +588,87 @@ QJsonObject withMachines(QJsonObject configuration, const QStringList& instanceI
     output.insert(QStringLiteral("instances"), QJsonObject { { QStringLiteral("value"), value } });
     configuration.insert(QStringLiteral("output"), output);
     return configuration;
+}
+
+FleetMachines fleetMachines(const QJsonObject& configuration, int machines)
+{
+    static const QRegularExpression machineKey(QStringLiteral("^m([0-9]+)$"));
+    static const QRegularExpression waveKey(QStringLiteral("^wave([0-9]+)$"));
+    FleetMachines out;
+    for (int k = 0; k < machines; ++k)
+        out.ids << QString();
+    // Each condition's machine and its instance id (withMachines); a configuration made before the machines
+    // were looked up together read each back by a data.aws_instance.mK of its own.
+    const QJsonObject read
+        = configuration.value(QStringLiteral("data")).toObject().value(QStringLiteral("aws_instance")).toObject();
+    for (auto it = read.begin(); it != read.end(); ++it) {
+        const QRegularExpressionMatch m = machineKey.match(it.key());
+        const int k = m.hasMatch() ? m.captured(1).toInt() : 0;
+        if (k >= 1 && k <= machines)
+            out.ids[k - 1] = it.value().toObject().value(QStringLiteral("instance_id")).toString();
+    }
+    const QJsonObject outputs = configuration.value(QStringLiteral("output")).toObject();
+    for (const QJsonValue& v :
+         outputs.value(QStringLiteral("instances")).toObject().value(QStringLiteral("value")).toObject()) {
+        const Machine machine = machineOf(v);
+        const int k = machine.key.mid(1).toInt();
+        if (k >= 1 && k <= machines && !machine.instanceId.startsWith(QLatin1String("${")))
+            out.ids[k - 1] = machine.instanceId;
+    }
+    const QJsonObject waves
+        = outputs.value(QStringLiteral("waves")).toObject().value(QStringLiteral("value")).toObject();
+    QMap<int, QList<int>> byNumber;
+    for (auto it = waves.begin(); it != waves.end(); ++it) {
+        const QRegularExpressionMatch m = waveKey.match(it.key());
+        if (!m.hasMatch())
+            continue;
+        QList<int> asked;
+        for (const QJsonValue& k : it.value().toObject().value(QStringLiteral("machines")).toArray())
+            asked << k.toInt();
+        byNumber.insert(m.captured(1).toInt(), asked);
+    }
+    out.waves = byNumber.values();
+    return out;
+}
+
+QStringList parseWaveOutput(const QByteArray& json, int wave)
+{
+    QStringList ids;
+    for (const QJsonValue& v : QJsonDocument::fromJson(json)
+                                   .object()
+                                   .value(QStringLiteral("waves"))
+                                   .toObject()
+                                   .value(QStringLiteral("value"))
+                                   .toObject()
+                                   .value(QStringLiteral("wave%1").arg(wave + 2))
+                                   .toObject()
+                                   .value(QStringLiteral("instances"))
+                                   .toArray())
+        ids << v.toString();
+    return ids;
+}
+
+QMap<int, QString> machineStates(const QByteArray& json, const QStringList& ids)
+{
+    QMap<int, QString> out;
+    const QJsonObject outputs = QJsonDocument::fromJson(json).object();
+    if (!outputs.contains(QStringLiteral("fleet_machines")))
+        return out;
+    const QHash<QString, Seen> seen = fleetSeen(outputs);
+    for (int k = 0; k < ids.size(); ++k) {
+        if (!ids.at(k).isEmpty())
+            out.insert(k + 1, seen.contains(ids.at(k)) ? seen.value(ids.at(k)).state : QStringLiteral("gone"));
+    }
+    return out;
+}
+
+std::optional<QSet<QString>> fleetMachinesFound(const QByteArray& json)
+{
+    const QJsonObject outputs = QJsonDocument::fromJson(json).object();
+    if (!outputs.contains(QStringLiteral("fleet_machines")))
+        return std::nullopt;
+    const QHash<QString, Seen> seen = fleetSeen(outputs);
+    return QSet<QString>(seen.keyBegin(), seen.keyEnd());
 }
 
 AmiFamily defaultAmi(bool gpu)
@@ -794,18 +914,25 @@ ResultOf<QList<Instance>> parseOutput(const QByteArray& json, bool addressless, 
         : configuration.value(QStringLiteral("output")).toObject().value(QStringLiteral("instances")).toObject();
     const QJsonObject value = instances.value(QStringLiteral("value")).toObject();
     const QHash<QString, Seen> seen = fleetSeen(doc.object());
+    const bool lookedUp = doc.object().contains(QStringLiteral("fleet_machines"));
     QList<Instance> out;
     for (auto it = value.begin(); it != value.end(); ++it) {
         const QJsonObject o = it.value().toObject();
         Instance i;
         i.slug = it.key();
         i.id = o.value(QStringLiteral("id")).toString();
-        // The fleet layout: its machine's address, as the lookup of the running machines saw it.
-        i.address = o.contains(QStringLiteral("public_ip")) ? o.value(QStringLiteral("public_ip")).toString()
-                                                            : seen.value(i.id).address;
+        // The fleet layout: its machine's address, as the lookup of the running machines saw it; a machine in
+        // none of the lookups is gone (terminated; an hour or so later, not even listed by EC2).
+        const bool fleet = !o.contains(QStringLiteral("public_ip"));
+        i.address = fleet ? seen.value(i.id).address : o.value(QStringLiteral("public_ip")).toString();
+        i.gone = fleet && lookedUp && !seen.contains(i.id);
         i.port = o.value(QStringLiteral("ssh_port")).toInt(22);
         if (i.address.isEmpty() && addressless)
             continue;
+        if (i.gone) {
+            out << i;
+            continue;
+        }
         if (i.address.isEmpty())
             return Result::failed(QStringLiteral("terraform output: instance %1 has no public address").arg(i.slug));
         out << i;

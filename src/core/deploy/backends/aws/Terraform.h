@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QMap>
+#include <QSet>
 #include <QString>
 #include <optional>
 
@@ -38,6 +39,17 @@ struct Settings
     // Fleet of type instant launching N machines (at most one per condition) from a launch template.
     int machines = 0;
     QString instanceProfile; // an expression naming the machines' instance profile (AwsStore); empty: none
+    // The fleet layout's launch waves after the first fleet: each an instant fleet of its own (aws_ec2_fleet
+    // waveW, W from 2, from the same launch template, so the same tags) asked for these machines (1-based), those
+    // the first did not give or that were lost since. The lookups of the fleet's machines find them all.
+    QList<QList<int>> waves;
+};
+
+// The fleet layout's machines as a configuration applied before has them.
+struct FleetMachines
+{
+    QStringList ids; // by machine (index K-1): its instance id as withMachines kept it; empty: none
+    QList<QList<int>> waves; // Settings::waves
 };
 
 struct Instance
@@ -46,6 +58,9 @@ struct Instance
     QString id;
     QString address;
     int port = 22;
+    // The fleet layout: its machine, launched and adopted before, is in none of the lookups (terminated, or gone
+    // from EC2 altogether an hour or so after): lost. No address; parseOutput does not count it an error.
+    bool gone = false;
 };
 
 // The image family an instance starts from when aws_ami is not set: an AMI name pattern and its owner.
@@ -82,6 +97,20 @@ ResultOf<QStringList> parseFleetOutput(const QByteArray& json);
 // of states, read with the launch and at each refresh). Ids that are no EC2 instance id are left out.
 QJsonObject withMachines(QJsonObject configuration, const QStringList& instanceIds,
                          const QList<QStringList>& slugsPerMachine);
+// The fleet layout's machines of a configuration (as withMachines and Settings::waves made it), for `machines`
+// machines.
+FleetMachines fleetMachines(const QJsonObject& configuration, int machines);
+// The instance ids launch wave `wave` (0: aws_ec2_fleet.wave2) launched, from `terraform output -json`, in its
+// order: the first for its first machine asked for, and so on. Fewer than asked for: EC2 had no capacity.
+QStringList parseWaveOutput(const QByteArray& json, int wave);
+// From `terraform output -json` of the fleet layout: the EC2 state of each machine with an instance (ids, by
+// machine as FleetMachines::ids) as the lookups of the fleet's machines saw it (1-based machine -> "running",
+// "stopping" or "stopped"; "gone": in none of them, so terminated or no longer known to EC2). Empty when the
+// output has no lookups.
+QMap<int, QString> machineStates(const QByteArray& json, const QStringList& ids);
+// The instance ids the lookups of the fleet's machines found (running, stopping or stopped), from `terraform
+// output -json`; nullopt when it has no lookups.
+std::optional<QSet<QString>> fleetMachinesFound(const QByteArray& json);
 // A configuration without the instances (and outputs) of these condition slugs; apply it to destroy just them.
 QJsonObject withoutInstances(QJsonObject configuration, const QStringList& slugs);
 // The configuration with an aws_ec2_instance_state per condition slug given ("running" or "stopped"): applying it
@@ -105,8 +134,9 @@ QString amiLookupProblem(const QString& terraformText);
 // The outcome's own errorText() when terraform printed no error.
 QString errorText(const CommandOutcome& outcome);
 // An instance without a public address (a stopped one has none) is an error, unless addressless is true:
-// then it is left out. configuration: the fleet layout's configuration saved after its launch (withMachines),
-// whose machines the output of that launch's apply has only after the next refresh; empty: the output's own.
+// then it is left out. A fleet machine in none of the lookups is Instance::gone (left out if addressless).
+// configuration: the fleet layout's configuration saved after its launch (withMachines), whose machines the output of
+// that launch's apply has only after the next refresh; empty: the output's own.
 ResultOf<QList<Instance>> parseOutput(const QByteArray& json, bool addressless = false,
                                       const QJsonObject& configuration = {});
 
