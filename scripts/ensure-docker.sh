@@ -11,7 +11,9 @@ if ! command -v dockerd >/dev/null 2>&1; then
 fi
 echo "ensure-docker: no Docker engine answers; starting dockerd" >&2
 mkdir -p /var/log
-nohup dockerd >/var/log/logistician-dockerd.log 2>&1 &
+# A session of its own: a signal to the caller's process group (Ctrl+C, a killed test run) must not end the
+# engine every later command needs.
+setsid nohup dockerd >/var/log/logistician-dockerd.log 2>&1 < /dev/null &
 for _ in $(seq 1 60); do
     if docker info >/dev/null 2>&1; then
         exit 0
