@@ -263,6 +263,9 @@ void ExperimentSettingsEditor::addLimitFields(QFormLayout* limits)
     addField(limits, QStringLiteral("max_retries"), Kind::Number,
              numberBox(QStringLiteral("max_retries"), tr("none"), tr(" per condition")));
     m_fields.last().removeAtMinimum = true;
+    // With a results store: how often a running condition's log goes up.
+    addField(limits, QStringLiteral("results_store_log_seconds"), Kind::Number,
+             numberBox(QStringLiteral("results_store_log_seconds"), QString(), tr(" s")));
 }
 
 QLayout* ExperimentSettingsEditor::buildButtonRow()
