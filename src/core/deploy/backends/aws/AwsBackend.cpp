@@ -163,8 +163,8 @@ void AwsBackend::interrupt(std::function<void()> done)
 
 int AwsBackend::bootAttempts() const
 {
-    // Ten minutes: a new instance boots, then its bootstrap installs Docker.
-    return 120;
+    // Ten minutes at bootIntervalSeconds apart: a new instance boots, then its bootstrap installs Docker.
+    return 10 * 60 / bootIntervalSeconds();
 }
 
 Result AwsBackend::check(const DeployOptions& options) const
