@@ -44,6 +44,10 @@ private:
     QByteArray s3(const QStringList& args, int* code = nullptr) const;
     QStringList keys(const QString& prefix) const;
     static bool answers(const QString& ip);
+    // The aws keys every store test's project has (region, type, image, login, root volume), with more.
+    QJsonObject storeKeys(const QJsonObject& more) const;
+    // `deploy --yes` with an SSH range of the documentation's addresses.
+    CliResult deploy(TestProject& project) const;
 
     std::unique_ptr<DeployTestKit> m_kit;
     std::unique_ptr<TestProject> m_project;
@@ -120,6 +124,26 @@ QStringList TestResultsStoreAws::keys(const QString& prefix) const
     return out2;
 }
 
+QJsonObject TestResultsStoreAws::storeKeys(const QJsonObject& more) const
+{
+    QJsonObject keys { { QStringLiteral("backend"), QStringLiteral("aws") },
+                       { QStringLiteral("aws_region"), m_region },
+                       { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
+                       { QStringLiteral("aws_ami"), m_ami },
+                       { QStringLiteral("aws_ami_user"), qEnvironmentVariable("USER", QStringLiteral("root")) },
+                       { QStringLiteral("aws_root_volume_size"), 12 } };
+    for (auto it = more.begin(); it != more.end(); ++it)
+        keys.insert(it.key(), it.value());
+    return keys;
+}
+
+CliResult TestResultsStoreAws::deploy(TestProject& project) const
+{
+    return m_kit->cli(project,
+                      { QStringLiteral("deploy"), QStringLiteral("--yes"), QStringLiteral("--ssh-cidr"),
+                        QStringLiteral("198.51.100.0/24") });
+}
+
 bool TestResultsStoreAws::answers(const QString& ip)
 {
     QTcpSocket socket;
@@ -132,19 +156,11 @@ void TestResultsStoreAws::sweepUploadsThenSyncsFromTheStoreAfterTheMachinesAreGo
     const QString bucket
         = QStringLiteral("logistician-test-%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
     const QString prefix = QStringLiteral("sweeps/one");
-    m_project
-        = m_kit->project({ QStringLiteral("--n 1 --sleep 12"), QStringLiteral("--n 2 --exit 5") },
-                         { { QStringLiteral("backend"), QStringLiteral("aws") },
-                           { QStringLiteral("aws_region"), m_region },
-                           { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
-                           { QStringLiteral("aws_ami"), m_ami },
-                           { QStringLiteral("aws_ami_user"), qEnvironmentVariable("USER", QStringLiteral("root")) },
-                           { QStringLiteral("aws_root_volume_size"), 12 },
-                           { QStringLiteral("results_store"), QStringLiteral("s3://%1/%2").arg(bucket, prefix) } });
+    m_project = m_kit->project(
+        { QStringLiteral("--n 1 --sleep 12"), QStringLiteral("--n 2 --exit 5") },
+        storeKeys({ { QStringLiteral("results_store"), QStringLiteral("s3://%1/%2").arg(bucket, prefix) } }));
     TestProject& project = *m_project;
-    const CliResult deployed = m_kit->cli(project,
-                                          { QStringLiteral("deploy"), QStringLiteral("--yes"),
-                                            QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    const CliResult deployed = deploy(project);
     QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
     // A symbolic link in a folder that is uploaded (the container can make one while condition 1 sleeps), to a
     // file of the machine's outside it: never followed, so nothing of that file reaches the store.
@@ -387,20 +403,12 @@ void TestResultsStoreAws::machineEndsItselfOnceUploadedAndTheStoreSaysHowItEnded
 {
     const QString bucket
         = QStringLiteral("logistician-test-%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
-    m_project
-        = m_kit->project({ QStringLiteral("--n 3 --exit 3") },
-                         { { QStringLiteral("backend"), QStringLiteral("aws") },
-                           { QStringLiteral("aws_region"), m_region },
-                           { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
-                           { QStringLiteral("aws_ami"), m_ami },
-                           { QStringLiteral("aws_ami_user"), qEnvironmentVariable("USER", QStringLiteral("root")) },
-                           { QStringLiteral("aws_root_volume_size"), 12 },
-                           { QStringLiteral("auto_stop_minutes"), 1 },
-                           { QStringLiteral("results_store"), QStringLiteral("s3://%1/ends").arg(bucket) } });
+    m_project = m_kit->project(
+        { QStringLiteral("--n 3 --exit 3") },
+        storeKeys({ { QStringLiteral("auto_stop_minutes"), 1 },
+                    { QStringLiteral("results_store"), QStringLiteral("s3://%1/ends").arg(bucket) } }));
     TestProject& project = *m_project;
-    const CliResult deployed = m_kit->cli(project,
-                                          { QStringLiteral("deploy"), QStringLiteral("--yes"),
-                                            QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    const CliResult deployed = deploy(project);
     QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
     QVERIFY2(deployed.err.contains(QStringLiteral("Results go to s3://%1/ends/").arg(bucket))
                  && deployed.err.contains(QStringLiteral("per GiB-month")),
@@ -443,24 +451,16 @@ void TestResultsStoreAws::spotMachineTakenBackLosesOnlyTheRunningAttempt()
     const QString bucket
         = QStringLiteral("logistician-test-%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
     const QString prefix = QStringLiteral("spot");
-    m_project
-        = m_kit->project({ QStringLiteral("--n 1"), QStringLiteral("--n 2"), QStringLiteral("--n 3 --sleep 900") },
-                         { { QStringLiteral("backend"), QStringLiteral("aws") },
-                           { QStringLiteral("aws_region"), m_region },
-                           { QStringLiteral("aws_instance_type"), QStringLiteral("t3.small") },
-                           { QStringLiteral("aws_ami"), m_ami },
-                           { QStringLiteral("aws_ami_user"), qEnvironmentVariable("USER", QStringLiteral("root")) },
-                           { QStringLiteral("aws_root_volume_size"), 12 },
-                           { QStringLiteral("aws_spot"), true },
-                           { QStringLiteral("aws_machines"), 1 },
-                           { QStringLiteral("max_parallel"), 1 },
-                           { QStringLiteral("max_retries"), 1 },
-                           { QStringLiteral("results_store_log_seconds"), 5 },
-                           { QStringLiteral("results_store"), QStringLiteral("s3://%1/%2").arg(bucket, prefix) } });
+    m_project = m_kit->project(
+        { QStringLiteral("--n 1"), QStringLiteral("--n 2"), QStringLiteral("--n 3 --sleep 900") },
+        storeKeys({ { QStringLiteral("aws_spot"), true },
+                    { QStringLiteral("aws_machines"), 1 },
+                    { QStringLiteral("max_parallel"), 1 },
+                    { QStringLiteral("max_retries"), 1 },
+                    { QStringLiteral("results_store_log_seconds"), 5 },
+                    { QStringLiteral("results_store"), QStringLiteral("s3://%1/%2").arg(bucket, prefix) } }));
     TestProject& project = *m_project;
-    const CliResult deployed = m_kit->cli(project,
-                                          { QStringLiteral("deploy"), QStringLiteral("--yes"),
-                                            QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    const CliResult deployed = deploy(project);
     QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
     const QJsonArray first = Ec2Emulator::liveInstances(m_region, project.name());
     QCOMPARE(first.size(), 1);
