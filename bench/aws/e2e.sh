@@ -5,6 +5,8 @@
 # condition has started, then through `terminate`; against the same sweep on M ssh hosts (sshd on 10.9.0.x in
 # the same namespace, the same engine behind both). See README.md.
 #   bench/aws/e2e.sh [BUILD_DIR] [CONDITIONS] [MACHINES]      defaults: build 100 10
+# BENCH_AWS_LOGS=DIR keeps each sweep's whole deploy and terminate output there (with
+# QT_LOGGING_RULES='logistician.deploy.debug=true' every deploy step is in it, stamped).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
@@ -22,6 +24,7 @@ cleanup() {
     for socket in "$work"/*/experiments/1/.logistician/cm/*; do
         [ -S "$socket" ] && ssh -o ControlPath="$socket" -O exit placeholder 2>/dev/null
     done
+    [ -z "${BENCH_AWS_LOGS:-}" ] || { mkdir -p "$BENCH_AWS_LOGS" && cp "$work"/*.log "$BENCH_AWS_LOGS"/; }
     rm -rf "$work"
 }
 trap cleanup EXIT
