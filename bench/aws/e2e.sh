@@ -5,6 +5,8 @@
 # condition has started, then through `terminate`; against the same sweep on M ssh hosts (sshd on 10.9.0.x in
 # the same namespace, the same engine behind both). See README.md.
 #   bench/aws/e2e.sh [BUILD_DIR] [CONDITIONS] [MACHINES]      defaults: build 100 10
+# BENCH_AWS_ROUNDS=R (default 1) runs the pair R times, in alternating order (ssh first in odd rounds, aws
+# first in even ones), each on fresh projects, and reports the median of the ratios "every condition started".
 # BENCH_AWS_LOGS=DIR keeps each sweep's whole deploy and terminate output there (with
 # QT_LOGGING_RULES='logistician.deploy.debug=true' every deploy step is in it, stamped).
 set -u
@@ -107,6 +109,7 @@ sweep() { # LABEL DIR EXTRA-DEPLOY-ARGS...
         echo "--- $label: deploy and terminate, seconds since deploy began" >&2
         grep -hE '^ *[0-9.]+  (logistician:|every condition|exit)' "$work/$label-deploy.log" "$work/$label-terminate.log" >&2
     fi
+    last_started=$started
     printf '| %s | %s | %.1f s | %.1f s | %.1f s |\n' "$label" "$conditions on $machines" \
         "$(echo "$deployed / 1000" | bc -l)" "$(echo "$started / 1000" | bc -l)" "$(echo "$terminated / 1000" | bc -l)"
 }
@@ -130,10 +133,31 @@ for k in $(seq "$machines"); do
 done
 hosts_json="[$(IFS=,; echo "${hosts[*]}")]"
 
-project "$work/aws" bench-aws-e2e "{\"backend\": \"aws\", \"aws_region\": \"eu-central-1\", \"aws_instance_type\": \"t3.small\", \"aws_ami\": \"$ami\", \"aws_ami_user\": \"$user\", \"aws_root_volume_size\": 12, \"aws_machines\": $machines, \"max_parallel\": $(( (conditions + machines - 1) / machines ))}"
-project "$work/ssh" bench-ssh-e2e "{\"backend\": \"ssh\", \"hosts\": $hosts_json, \"max_parallel\": $(( (conditions + machines - 1) / machines ))}"
-
+rounds=${BENCH_AWS_ROUNDS:-1}
+case $rounds in '' | *[!0-9]* | 0) echo "BENCH_AWS_ROUNDS must be a positive number" >&2; exit 2 ;; esac
 echo "| backend | conditions on machines | deploy returned | every condition started | terminated |"
 echo "| --- | --- | --- | --- | --- |"
-sweep ssh "$work/ssh"
-sweep aws "$work/aws" --ssh-cidr 198.51.100.0/24
+ratios=()
+for round in $(seq "$rounds"); do
+    rm -rf "$work/aws" "$work/ssh"
+    project "$work/aws" bench-aws-e2e "{\"backend\": \"aws\", \"aws_region\": \"eu-central-1\", \"aws_instance_type\": \"t3.small\", \"aws_ami\": \"$ami\", \"aws_ami_user\": \"$user\", \"aws_root_volume_size\": 12, \"aws_machines\": $machines, \"max_parallel\": $(( (conditions + machines - 1) / machines ))}"
+    project "$work/ssh" bench-ssh-e2e "{\"backend\": \"ssh\", \"hosts\": $hosts_json, \"max_parallel\": $(( (conditions + machines - 1) / machines ))}"
+    if [ $((round % 2)) = 1 ]; then
+        sweep ssh "$work/ssh" || exit 1
+        ssh_started=$last_started
+        sweep aws "$work/aws" --ssh-cidr 198.51.100.0/24 || exit 1
+        aws_started=$last_started
+    else
+        sweep aws "$work/aws" --ssh-cidr 198.51.100.0/24 || exit 1
+        aws_started=$last_started
+        sweep ssh "$work/ssh" || exit 1
+        ssh_started=$last_started
+    fi
+    ratios+=("$(awk -v a="$aws_started" -v s="$ssh_started" 'BEGIN { printf "%.3f", a / s }')")
+done
+if [ "$rounds" != 1 ]; then
+    median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+    echo "every condition started, aws / ssh, in $rounds rounds: ${ratios[*]}; median $median"
+else
+    echo "every condition started, aws / ssh: ${ratios[0]}"
+fi

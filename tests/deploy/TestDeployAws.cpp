@@ -589,8 +589,8 @@ void TestDeployAws::sweepOnEmulatedMachines()
     QVERIFY2(callAt(QStringLiteral("terraform init -input=false")) >= 0, qPrintable(deployed.err));
     QVERIFY(callAt(QStringLiteral("terraform apply -input=false -auto-approve"))
             > callAt(QStringLiteral("terraform init -input=false")));
-    QVERIFY(callAt(QStringLiteral("terraform output -json"))
-            > callAt(QStringLiteral("terraform apply -input=false -auto-approve")));
+    // The machines' addresses come from the outputs in the state the apply wrote: no terraform process for them.
+    QCOMPARE(callAt(QStringLiteral("terraform output")), -1);
 
     int code = -1;
     const QJsonObject status = m_kit->status(*project, &code, true);

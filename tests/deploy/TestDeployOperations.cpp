@@ -48,6 +48,7 @@ private Q_SLOTS:
     void remoteDockerWordsComeFromTheBuilders();
     void deployReturnsBeforeTheGitWork();
     void statusLeavesUnpublishedConditionsToTheState();
+    void aSaveBatchWritesTheStateOnceAtItsEnd();
 
 private:
     // Three conditions on two ssh hosts: c1 running on a, c2 succeeded and synced on a, c3 queued.
@@ -607,4 +608,34 @@ void TestDeployOperations::statusLeavesUnpublishedConditionsToTheState()
 }
 
 QTEST_GUILESS_MAIN(TestDeployOperations)
+void TestDeployOperations::aSaveBatchWritesTheStateOnceAtItsEnd()
+{
+    // Every save is forced to disk: a phase set for each of many conditions (aws: all of a deployment's at
+    // provisioning, a machine's at each of its steps) is written once, when the outermost batch ends.
+    QTemporaryDir dir;
+    auto ctx = sshContext();
+    ctx->stateDir = dir.path() + QStringLiteral("/.logistician");
+    ctx->save();
+    const QString file = ctx->stateDir + QLatin1Char('/') + QLatin1String(DeploymentState::FileName);
+    auto phaseOnDisk = [&file](int i) {
+        const auto loaded = DeploymentState::load(QFileInfo(file).absolutePath());
+        return loaded ? loaded->conditions.at(i).phase : Phase::Terminated;
+    };
+    QCOMPARE(phaseOnDisk(2), Phase::Queued);
+    {
+        const DeployContext::SaveBatch outer(*ctx);
+        {
+            const DeployContext::SaveBatch inner(*ctx);
+            ctx->setPhase(2, Phase::Provisioning);
+            ctx->setHostPhase(QStringLiteral("me@b"), HostPhase::Booting);
+        }
+        QCOMPARE(phaseOnDisk(2), Phase::Queued); // the outer batch still lives
+        ctx->setPhase(2, Phase::Booting);
+        QCOMPARE(phaseOnDisk(2), Phase::Queued);
+    }
+    QCOMPARE(phaseOnDisk(2), Phase::Booting);
+    ctx->setPhase(2, Phase::Queued); // outside a batch: at once
+    QCOMPARE(phaseOnDisk(2), Phase::Queued);
+}
+
 #include "TestDeployOperations.moc"

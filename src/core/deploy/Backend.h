@@ -124,9 +124,10 @@ public:
     // must not be cut short stops cleanly first (aws: terraform, interrupted, saves its state and releases its
     // lock); then done(). Whatever else runs is killed with the operation.
     virtual void interrupt(std::function<void()> done) { done(); }
-    // How long to wait for a new machine to answer: attempts and seconds between them.
+    // How long to wait for a new machine to answer: attempts, and the milliseconds to wait after the
+    // attempt numbered `attempt` (from 1) before the next.
     virtual int bootAttempts() const { return 3; }
-    virtual int bootIntervalSeconds() const { return 2; }
+    virtual int bootRetryMs(int /*attempt*/) const { return 2000; }
 
     // The folder on a host where the experiments' folders go: ~/logistician; slurm: its work_dir.
     virtual QString workDir(const DeploymentState::Host& host) const

@@ -39,8 +39,25 @@ Result DeployContext::createBackend(const QString& name)
     return Result::ok();
 }
 
+DeployContext::SaveBatch::SaveBatch(DeployContext& ctx)
+    : m_ctx(ctx)
+{
+    ++m_ctx.m_batches;
+}
+
+DeployContext::SaveBatch::~SaveBatch()
+{
+    if (--m_ctx.m_batches == 0 && m_ctx.m_savePending)
+        m_ctx.save();
+}
+
 void DeployContext::save()
 {
+    if (m_batches > 0) {
+        m_savePending = true;
+        return;
+    }
+    m_savePending = false;
     // A status round that changed nothing (most rounds of a long watch) writes nothing: no state file, seal,
     // machines file or index entry (watching is cheap).
     QByteArray text = QJsonDocument(state.toJson()).toJson(QJsonDocument::Compact);
@@ -104,6 +121,7 @@ void DeployContext::setHostPhase(const QString& address, HostPhase phase, const 
         return;
     qCDebug(lcDeploy) << "host" << address << DeploymentState::hostPhaseName(host->phase) << "->"
                       << DeploymentState::hostPhaseName(phase) << message;
+    const SaveBatch batch(*this);
     host->phase = phase;
     host->message = message;
     if (phase != HostPhase::Unreachable)

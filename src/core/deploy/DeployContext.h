@@ -38,6 +38,19 @@ public:
     // Saves deployment.json (and machines.txt), and keeps the per-user DeploymentIndex in step: recorded
     // while live, forgotten once terminated.
     void save();
+    // While one lives, the context's saves are gathered into one, made when the last batch ends: a phase set
+    // for each of many conditions writes the state once, not once each (every save is forced to disk).
+    class SaveBatch
+    {
+    public:
+        explicit SaveBatch(DeployContext& ctx);
+        ~SaveBatch();
+        SaveBatch(const SaveBatch&) = delete;
+        SaveBatch& operator=(const SaveBatch&) = delete;
+
+    private:
+        DeployContext& m_ctx;
+    };
     void setPhase(int index, DeploymentState::Phase phase);
     void setHostPhase(const QString& address, DeploymentState::HostPhase phase, const QString& message = QString());
     // The host does not answer: its started conditions become unreachable (or stopped: an aws machine that
@@ -77,6 +90,8 @@ public:
 private:
     void recordInIndex();
     QByteArray m_saved; // the state as this context last saved it: a save of the same state writes nothing
+    int m_batches = 0; // SaveBatch objects alive
+    bool m_savePending = false; // a save asked for during a batch
     QString m_awsRegion; // the machines' region and type for the index, learnt once
     QString m_awsInstanceType;
 

@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTimer>
+#include <algorithm>
 
 using Phase = DeploymentState::Phase;
 using HostPhase = DeploymentState::HostPhase;
@@ -38,31 +39,18 @@ void DeployOperation::handOver()
     // ssh: round robin over the ready hosts, decided up front; a condition keeps a host it was given
     // before (its runner may have it queued still). aws: each has its machine already.
     int next = 0;
-    for (int i = 0; i < state.conditions.size(); ++i) {
-        DeploymentState::Condition& c = state.conditions[i];
-        if (!toHandOver(c))
-            continue;
-        // aws: a condition whose machine EC2 did not launch stays queued, with the reason (launchProblem).
-        if (m_ctx.preassignsHosts() && c.host.isEmpty() && !c.launchProblem.isEmpty()) {
-            if (c.phase != Phase::Queued)
-                m_ctx.setPhase(i, Phase::Queued);
-            m_notHandedOver << c.slug;
-            continue;
+    {
+        const DeployContext::SaveBatch batch(m_ctx); // one save for all of them
+        for (int i = 0; i < state.conditions.size(); ++i) {
+            DeploymentState::Condition& c = state.conditions[i];
+            if (!toHandOver(c))
+                continue;
+            if (c.host.isEmpty() && !ready.isEmpty() && !m_ctx.preassignsHosts())
+                c.host = ready.at(next++ % ready.size());
+            markForHandOver(i, ready);
         }
-        m_handing.insert(i);
-        if (c.host.isEmpty() && !ready.isEmpty() && !m_ctx.preassignsHosts())
-            c.host = ready.at(next++ % ready.size());
-        if (!ready.contains(c.host)) {
-            if (c.phase != Phase::Unreachable) {
-                c.lastRunPhase = c.phase;
-                m_ctx.setPhase(i, Phase::Unreachable);
-            }
-            m_notHandedOver << c.slug;
-        } else if (c.phase != Phase::Queued) {
-            m_ctx.setPhase(i, Phase::Queued);
-        }
+        m_ctx.save();
     }
-    m_ctx.save();
     auto* pool = new JobPool(16, m_ctx.work);
     for (const QString& address : std::as_const(ready)) {
         if (state.conditionsOn(address).isEmpty())
@@ -74,6 +62,78 @@ void DeployOperation::handOver()
         finishDeploy();
     });
     pool->start();
+}
+
+void DeployOperation::markForHandOver(int i, const QStringList& ready)
+{
+    DeploymentState::Condition& c = m_ctx.state.conditions[i];
+    // aws: a condition whose machine EC2 did not launch stays queued, with the reason (launchProblem).
+    if (m_ctx.preassignsHosts() && c.host.isEmpty() && !c.launchProblem.isEmpty()) {
+        if (c.phase != Phase::Queued)
+            m_ctx.setPhase(i, Phase::Queued);
+        m_notHandedOver << c.slug;
+        return;
+    }
+    m_handing.insert(i);
+    if (!ready.contains(c.host)) {
+        if (c.phase != Phase::Unreachable) {
+            c.lastRunPhase = c.phase;
+            m_ctx.setPhase(i, Phase::Unreachable);
+        }
+        m_notHandedOver << c.slug;
+    } else if (c.phase != Phase::Queued) {
+        m_ctx.setPhase(i, Phase::Queued);
+    }
+}
+
+bool DeployOperation::handsOverEachWhenReady() const
+{
+    if (!m_ctx.preassignsHosts())
+        return false;
+    // A host's home is learnt at first contact, before anything is handed to it: none known, no runner anywhere
+    // (the status round before a hand-over would have nothing to find).
+    return std::all_of(m_ctx.state.hosts.cbegin(), m_ctx.state.hosts.cend(),
+                       [](const DeploymentState::Host& h) { return h.home.isEmpty(); });
+}
+
+void DeployOperation::handOverHost(const QString& address, JobPool::Done done)
+{
+    qCDebug(lcDeploy).noquote() << "deploy step: hand over to" << address << "as soon as it is ready";
+    if (m_ended)
+        return;
+    const DeploymentState::Host* host = m_ctx.state.host(address);
+    if (!host || host->phase != HostPhase::Ready) {
+        done(); // not handed over: markLeftOver says why
+        return;
+    }
+    bool any = false;
+    {
+        const DeployContext::SaveBatch batch(m_ctx);
+        for (int i : m_ctx.state.conditionsOn(address)) {
+            if (toHandOver(m_ctx.state.conditions.at(i))) {
+                markForHandOver(i, { address });
+                any = true;
+            }
+        }
+    }
+    if (any)
+        uploadConditions(address, done);
+    else
+        done();
+}
+
+void DeployOperation::markLeftOver()
+{
+    QStringList ready;
+    for (const DeploymentState::Host& h : std::as_const(m_ctx.state.hosts)) {
+        if (h.phase == HostPhase::Ready)
+            ready << h.address;
+    }
+    const DeployContext::SaveBatch batch(m_ctx);
+    for (int i = 0; i < m_ctx.state.conditions.size(); ++i) {
+        if (!m_handing.contains(i) && toHandOver(m_ctx.state.conditions.at(i)))
+            markForHandOver(i, ready);
+    }
 }
 
 void DeployOperation::uploadConditions(const QString& address, JobPool::Done done)

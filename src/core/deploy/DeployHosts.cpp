@@ -15,6 +15,7 @@ void DeployOperation::provision()
 {
     qCDebug(lcDeploy).noquote() << "deploy step: provision the machines";
     if (m_ctx.preassignsHosts() && !m_ctx.state.provisioned) {
+        const DeployContext::SaveBatch batch(m_ctx);
         for (int i = 0; i < m_ctx.state.conditions.size(); ++i)
             m_ctx.setPhase(i, Phase::Provisioning);
     }
@@ -28,9 +29,12 @@ void DeployOperation::onProvisioned(const Result& provisioned)
                                 << (provisioned ? QStringLiteral("ok") : provisioned.message());
     m_ctx.save();
     if (!provisioned) {
-        for (int i = 0; i < m_ctx.state.conditions.size(); ++i) {
-            if (m_ctx.state.conditions.at(i).phase == Phase::Provisioning)
-                m_ctx.setPhase(i, Phase::Queued);
+        {
+            const DeployContext::SaveBatch batch(m_ctx);
+            for (int i = 0; i < m_ctx.state.conditions.size(); ++i) {
+                if (m_ctx.state.conditions.at(i).phase == Phase::Provisioning)
+                    m_ctx.setPhase(i, Phase::Queued);
+            }
         }
         end(provisioned);
         return;
@@ -41,18 +45,30 @@ void DeployOperation::onProvisioned(const Result& provisioned)
 void DeployOperation::prepareHosts()
 {
     qCDebug(lcDeploy).noquote() << "deploy step: prepare the hosts";
+    m_eachWhenReady = handsOverEachWhenReady();
     auto* pool = new JobPool(32, m_ctx.work);
     for (int h = 0; h < m_ctx.state.hosts.size(); ++h) {
         const DeploymentState::Host& host = m_ctx.state.hosts.at(h);
         if (m_ctx.preassignsHosts()
             && (m_ctx.state.conditionsOn(host.address).isEmpty() || host.phase == HostPhase::Released))
             continue;
-        pool->add([this, h](JobPool::Done done) { prepareHost(h, 1, done); });
+        pool->add([this, h, address = host.address](JobPool::Done done) {
+            if (!m_eachWhenReady) {
+                prepareHost(h, 1, done);
+                return;
+            }
+            prepareHost(h, 1, [this, address, done] { handOverHost(address, done); });
+        });
     }
     connect(pool, &JobPool::finished, this, [this, pool] {
         pool->deleteLater();
         if (!m_otherCommits.isEmpty()) {
             end(Result::badInput(m_otherCommits.join(QStringLiteral("; "))));
+            return;
+        }
+        if (m_eachWhenReady) {
+            markLeftOver();
+            finishDeploy();
             return;
         }
         statusThenHandOver();
@@ -80,13 +96,18 @@ void DeployOperation::prepareHost(int hostIndex, int attempt, JobPool::Done done
 void DeployOperation::onFirstContact(int hostIndex, int attempt, const CommandOutcome& o, JobPool::Done done)
 {
     DeploymentState::Host& host = m_ctx.state.hosts[hostIndex];
-    const QString home = QString::fromUtf8(o.out).trimmed();
+    const QStringList answer = QString::fromUtf8(o.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const QString home = answer.value(0).trimmed();
     if (o.ok() && home.startsWith(QLatin1Char('/'))) {
         qCDebug(lcSsh) << host.address << "answers; home" << home;
         host.home = home;
         m_ctx.save();
         if (!m_ctx.preassignsHosts()) {
             checkOtherCommits(hostIndex, done);
+            return;
+        }
+        if (answer.value(1).trimmed() == QLatin1String("docker")) {
+            getImageOnHost(hostIndex, done);
             return;
         }
         // A fresh login after the bootstrap, so the docker group it added applies.
@@ -107,7 +128,7 @@ void DeployOperation::onFirstContact(int hostIndex, int attempt, const CommandOu
         return;
     }
     if (attempt < m_ctx.backend->bootAttempts()) {
-        QTimer::singleShot(m_ctx.backend->bootIntervalSeconds() * 1000, this,
+        QTimer::singleShot(m_ctx.backend->bootRetryMs(attempt), this,
                            [this, hostIndex, attempt, done] { prepareHost(hostIndex, attempt + 1, done); });
         return;
     }

@@ -92,6 +92,13 @@ private:
     // script per condition) written and uploaded, and its runner started detached; then deploy ends.
     void statusThenHandOver();
     void handOver();
+    // Condition i in this hand-over: queued for its host if that is ready, else not handed over (and why).
+    void markForHandOver(int i, const QStringList& ready);
+    // Machines of their own (aws), none contacted before this deploy: nothing runs there yet, so each is handed
+    // its share as soon as it is ready, not once the slowest has booted; then those left (no machine) are marked.
+    bool handsOverEachWhenReady() const;
+    void handOverHost(const QString& address, JobPool::Done done);
+    void markLeftOver();
     void uploadConditions(const QString& address, JobPool::Done done);
     // Original style: the image's own ENTRYPOINT and CMD on that host, for the run wrapper to run.
     void lookUpImageCommand(const QString& address, JobPool::Done done);
@@ -143,6 +150,7 @@ private:
     QStringList m_handedTo; // hosts whose runner runs (started, or alive from before)
     QStringList m_notHandedOver; // slugs
     QSet<int> m_handing; // positions this deploy hands over (new, queued still, or rerun): what it reports
+    bool m_eachWhenReady = false; // handsOverEachWhenReady, decided before the first contact
     QStringList m_publishing; // the runners' "publishing" files this deploy wrote and has not removed yet
     QFutureWatcher<GitFacts> m_probe;
     QFutureWatcher<QString> m_export;

@@ -22,6 +22,7 @@
 #include <QJsonObject>
 #include <QSaveFile>
 #include <QStandardPaths>
+#include <QTimer>
 #include <numeric>
 
 BackendTraits AwsBackend::describe()
@@ -163,8 +164,16 @@ void AwsBackend::interrupt(std::function<void()> done)
 
 int AwsBackend::bootAttempts() const
 {
-    // Ten minutes at bootIntervalSeconds apart: a new instance boots, then its bootstrap installs Docker.
-    return 10 * 60 / bootIntervalSeconds();
+    // Ten minutes (bootRetryMs): a new instance boots, then its bootstrap installs Docker.
+    return FastBootAttempts + (10 * 60 * 1000 - FastBootAttempts * FastBootRetryMs) / BootRetryMs;
+}
+
+int AwsBackend::bootRetryMs(int attempt) const
+{
+    // Every half second at first: a machine that was up by the time the apply ended (an image with Docker,
+    // the emulator's machines) is handed over as soon as its sshd answers, not up to 2 s later; then every
+    // 2 s while one boots for minutes (each attempt is an ssh connection; refused at once, or timed out).
+    return attempt <= FastBootAttempts ? FastBootRetryMs : BootRetryMs;
 }
 
 Result AwsBackend::check(const DeployOptions& options) const
@@ -271,6 +280,31 @@ void AwsBackend::runTerraform(const QStringList& args, const QMap<QString, QStri
     AsyncCommand::run(Terraform::command(terraformDir(), args, env), this, [then](const CommandOutcome& o) {
         then(o.exitCode, o.out, o.ok() ? QString() : Terraform::errorText(o));
     });
+}
+
+void AwsBackend::readOutputs(std::function<void(int, const QByteArray&, const QString&)> then)
+{
+    // The state's "outputs" is the object `terraform output -json` prints ({NAME: {value, type}}): read here,
+    // it costs no terraform process (0.6 s each, after every apply). Answered from the event loop, as a
+    // command's outcome would be.
+    const QString path = terraformDir() + QStringLiteral("/terraform.tfstate");
+    QFile file(path);
+    QByteArray out;
+    QString message;
+    QJsonParseError error {};
+    if (!file.open(QIODevice::ReadOnly)) {
+        message = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+    } else if (const QJsonDocument state = QJsonDocument::fromJson(file.readAll(), &error);
+               error.error != QJsonParseError::NoError || !state.object().value(QStringLiteral("outputs")).isObject()) {
+        message = QStringLiteral("%1 is not a Terraform state with outputs%2")
+                      .arg(path,
+                           error.error != QJsonParseError::NoError
+                               ? QStringLiteral(" (%1 at offset %2)").arg(error.errorString()).arg(error.offset)
+                               : QString());
+    } else {
+        out = QJsonDocument(state.object().value(QStringLiteral("outputs")).toObject()).toJson(QJsonDocument::Compact);
+    }
+    QTimer::singleShot(0, this, [then, out, message] { then(message.isEmpty() ? 0 : 1, out, message); });
 }
 
 namespace {
@@ -450,15 +484,13 @@ void AwsBackend::provision(DeploymentState* state, const DeployOptions& options,
                             launchedMachines(state, options, env, user, firstLaunch, done);
                             return;
                         }
-                        runTerraform(
-                            { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
-                            [this, state, done, user](int code, const QByteArray& out, const QString& message) {
-                                if (code != 0) {
-                                    done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
-                                    return;
-                                }
-                                adopt(state, out, user, done);
-                            });
+                        readOutputs([this, state, done, user](int code, const QByteArray& out, const QString& message) {
+                            if (code != 0) {
+                                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
+                                return;
+                            }
+                            adopt(state, out, user, done);
+                        });
                     });
             });
     });
@@ -546,45 +578,44 @@ void AwsBackend::launchedMachines(DeploymentState* state, const DeployOptions& o
 {
     // The fleet launched what EC2 could give: its instance ids, in its order. Each becomes a machine that runs
     // its share of the conditions, at the address the apply's lookup of the fleet's machines read.
-    runTerraform(
-        { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
-        [this, state, options, env, user, firstLaunch, done](int code, const QByteArray& out, const QString& message) {
-            if (code != 0) {
-                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
-                return;
-            }
-            const auto launched = Terraform::parseFleetOutput(out);
-            if (!launched) {
-                done(Result::failed(QStringLiteral("terraform output failed: %1").arg(launched.message())));
-                return;
-            }
-            const int n
-                = static_cast<int>(Terraform::spread(*state, m_context.experiment.parameters().awsMachines()).size());
-            QFile in(terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName));
-            const QJsonObject applied
-                = in.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(in.readAll()).object() : QJsonObject();
-            QStringList ids = Terraform::fleetMachines(applied, n).ids;
-            if (!firstLaunch) {
-                relaunchMachines(state, options, env, user, out, ids, done);
-                return;
-            }
-            const AwsParameters::Machine machine = AwsParameters::resolve(m_context.experiment.parameters(), Settings())
-                                                       .valueOr(AwsParameters::Machine());
-            QMap<int, QString> notLaunched;
-            for (int k = 0; k < n; ++k) {
-                if (k < launched->size())
-                    ids[k] = launched->at(k);
-                else
-                    notLaunched.insert(k, fleetShort(k, n, n, static_cast<int>(launched->size()), machine));
-            }
-            const auto pinned = saveMachines(*state, options, ids);
-            if (!pinned) {
-                done(pinned.error());
-                return;
-            }
-            // The same apply looked the machines up (their addresses): nothing more to apply.
-            adoptMachines(state, user, out, *pinned, notLaunched, done);
-        });
+    readOutputs([this, state, options, env, user, firstLaunch, done](int code, const QByteArray& out,
+                                                                     const QString& message) {
+        if (code != 0) {
+            done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
+            return;
+        }
+        const auto launched = Terraform::parseFleetOutput(out);
+        if (!launched) {
+            done(Result::failed(QStringLiteral("terraform output failed: %1").arg(launched.message())));
+            return;
+        }
+        const int n
+            = static_cast<int>(Terraform::spread(*state, m_context.experiment.parameters().awsMachines()).size());
+        QFile in(terraformDir() + QLatin1Char('/') + QLatin1String(Terraform::ConfigFileName));
+        const QJsonObject applied
+            = in.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(in.readAll()).object() : QJsonObject();
+        QStringList ids = Terraform::fleetMachines(applied, n).ids;
+        if (!firstLaunch) {
+            relaunchMachines(state, options, env, user, out, ids, done);
+            return;
+        }
+        const AwsParameters::Machine machine
+            = AwsParameters::resolve(m_context.experiment.parameters(), Settings()).valueOr(AwsParameters::Machine());
+        QMap<int, QString> notLaunched;
+        for (int k = 0; k < n; ++k) {
+            if (k < launched->size())
+                ids[k] = launched->at(k);
+            else
+                notLaunched.insert(k, fleetShort(k, n, n, static_cast<int>(launched->size()), machine));
+        }
+        const auto pinned = saveMachines(*state, options, ids);
+        if (!pinned) {
+            done(pinned.error());
+            return;
+        }
+        // The same apply looked the machines up (their addresses): nothing more to apply.
+        adoptMachines(state, user, out, *pinned, notLaunched, done);
+    });
 }
 
 void AwsBackend::relaunchMachines(DeploymentState* state, const DeployOptions& options,
@@ -639,8 +670,7 @@ void AwsBackend::launchWave(DeploymentState* state, const DeployOptions& options
                 waveFailed(state, options, env, user, ids, wave, message, done);
                 return;
             }
-            runTerraform(
-                { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
+            readOutputs(
                 [this, state, options, user, ids, wave, done](int code, const QByteArray& out, const QString& message) {
                     if (code != 0)
                         done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
@@ -680,15 +710,13 @@ void AwsBackend::waveFailed(DeploymentState* state, const DeployOptions& options
                                  .arg(message)));
                          return;
                      }
-                     runTerraform(
-                         { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
-                         [this, state, user, notLaunched, done, pinned](int code, const QByteArray& out,
-                                                                        const QString& message) {
-                             if (code != 0)
-                                 done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
-                             else
-                                 adoptMachines(state, user, out, pinned, notLaunched, done);
-                         });
+                     readOutputs([this, state, user, notLaunched, done, pinned](int code, const QByteArray& out,
+                                                                                const QString& message) {
+                         if (code != 0)
+                             done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
+                         else
+                             adoptMachines(state, user, out, pinned, notLaunched, done);
+                     });
                  });
 }
 

@@ -40,7 +40,7 @@ public:
     void interrupt(std::function<void()> done) override;
     int bootAttempts() const override;
     // Short: a machine that answers is handed over at once (the wait is counted in attempts, bootAttempts).
-    int bootIntervalSeconds() const override { return 2; }
+    int bootRetryMs(int attempt) const override;
     void wake(DeploymentState* state, const QSet<int>& positions, Woken then) override;
     void sleep(DeploymentState* state, const QStringList& slugs, Done done) override;
     void explainUnreachable(DeploymentState* state, std::function<void(const QList<int>&)> then) override;
@@ -64,6 +64,9 @@ public:
     void withCredentials(std::function<void(const QMap<QString, QString>&, const QString&)> then);
 
 private:
+    static constexpr int FastBootAttempts = 10; // (5 s) then BootRetryMs apart
+    static constexpr int FastBootRetryMs = 500;
+    static constexpr int BootRetryMs = 2000;
     // From `terraform output -json` (and the fleet layout's configuration after its launch, see
     // Terraform::parseOutput): each condition's machine becomes its host; provisioned.
     void adopt(DeploymentState* state, const QByteArray& out, const QString& user, Done done,
@@ -105,6 +108,9 @@ private:
                              std::function<void(const struct CommandOutcome&)> then);
     void runTerraform(const QStringList& args, const QMap<QString, QString>& env,
                       std::function<void(int, const QByteArray&, const QString&)> then);
+    // What `terraform output -json` prints, read from the state the last apply or refresh wrote; then as
+    // runTerraform's.
+    void readOutputs(std::function<void(int, const QByteArray&, const QString&)> then);
     // Each condition's instance state as EC2 says now (a refresh-only apply, then show -json): slug -> "running",
     // "stopped", ...; a slug not there has no instance any more. error non-empty when that could not be read.
     void instanceStates(const QMap<QString, QString>& env,

@@ -114,44 +114,42 @@ void AwsBackend::readdress(DeploymentState* state, const QMap<QString, QString>&
                 done(Result::failed(QStringLiteral("terraform refresh failed: %1").arg(message)));
                 return;
             }
-            runTerraform(
-                { QStringLiteral("output"), QStringLiteral("-json"), QStringLiteral("-no-color") }, env,
-                [this, state, slugs, done](int code, const QByteArray& out, const QString& message) {
-                    if (code != 0) {
-                        done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
-                        return;
-                    }
-                    // The machines still stopped have no public address (EC2 takes it back at a stop).
-                    const auto instances = Terraform::parseOutput(out, true);
-                    if (!instances) {
-                        done(Result::failed(QStringLiteral("terraform output failed: %1").arg(instances.message())));
-                        return;
-                    }
-                    for (const Terraform::Instance& i : *instances) {
-                        if (!slugs.contains(i.slug))
+            readOutputs([this, state, slugs, done](int code, const QByteArray& out, const QString& message) {
+                if (code != 0) {
+                    done(Result::failed(QStringLiteral("terraform output failed: %1").arg(message)));
+                    return;
+                }
+                // The machines still stopped have no public address (EC2 takes it back at a stop).
+                const auto instances = Terraform::parseOutput(out, true);
+                if (!instances) {
+                    done(Result::failed(QStringLiteral("terraform output failed: %1").arg(instances.message())));
+                    return;
+                }
+                for (const Terraform::Instance& i : *instances) {
+                    if (!slugs.contains(i.slug))
+                        continue;
+                    for (DeploymentState::Condition& c : state->conditions) {
+                        DeploymentState::Host* host = c.slug == i.slug ? state->host(c.host) : nullptr;
+                        if (!host)
                             continue;
-                        for (DeploymentState::Condition& c : state->conditions) {
-                            DeploymentState::Host* host = c.slug == i.slug ? state->host(c.host) : nullptr;
-                            if (!host)
-                                continue;
-                            const QString user = host->address.section(QLatin1Char('@'), 0, 0);
-                            const QString address = QStringLiteral("%1@%2%3").arg(
-                                user, i.address, i.port == 22 ? QString() : QStringLiteral(":%1").arg(i.port));
-                            if (address == host->address)
-                                continue;
-                            Q_EMIT progress(QStringLiteral("%1 is now at %2").arg(host->address, address));
-                            forgetHostKeys({ *host }); // another machine may get the old address
-                            // Every condition on the machine moves with it (the fleet layout's share one).
-                            const QString old = host->address;
-                            host->address = address;
-                            for (DeploymentState::Condition& other : state->conditions) {
-                                if (other.host == old)
-                                    other.host = address;
-                            }
+                        const QString user = host->address.section(QLatin1Char('@'), 0, 0);
+                        const QString address = QStringLiteral("%1@%2%3").arg(
+                            user, i.address, i.port == 22 ? QString() : QStringLiteral(":%1").arg(i.port));
+                        if (address == host->address)
+                            continue;
+                        Q_EMIT progress(QStringLiteral("%1 is now at %2").arg(host->address, address));
+                        forgetHostKeys({ *host }); // another machine may get the old address
+                        // Every condition on the machine moves with it (the fleet layout's share one).
+                        const QString old = host->address;
+                        host->address = address;
+                        for (DeploymentState::Condition& other : state->conditions) {
+                            if (other.host == old)
+                                other.host = address;
                         }
                     }
-                    done(Result::ok());
-                });
+                }
+                done(Result::ok());
+            });
         });
 }
 
@@ -183,7 +181,7 @@ void AwsBackend::waitForSsh(const DeploymentState* state, const QStringList& slu
                     done(Result::failed(
                         QStringLiteral("started, but %1 did not answer").arg(silent->join(QStringLiteral(", ")))));
                 } else {
-                    QTimer::singleShot(bootIntervalSeconds() * 1000, this, [this, state, slugs, attempt, done] {
+                    QTimer::singleShot(bootRetryMs(attempt), this, [this, state, slugs, attempt, done] {
                         waitForSsh(state, slugs, attempt + 1, done);
                     });
                 }
