@@ -147,15 +147,33 @@ void DeployTestKit::cleanUp(const QString& experiment)
                  qPrintable(experiment));
 }
 
-void DeployTestKit::startLocalDeploy(TestProject& project, QProcess* deploy) const
+namespace {
+
+QProcessEnvironment withKitEnvironment(const QMap<QString, QString>& kit)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (auto it = m_env.cbegin(); it != m_env.cend(); ++it)
+    for (auto it = kit.cbegin(); it != kit.cend(); ++it)
         env.insert(it.key(), it.value());
-    deploy->setProcessEnvironment(env);
+    return env;
+}
+
+} // namespace
+
+void DeployTestKit::startLocalDeploy(TestProject& project, QProcess* deploy) const
+{
+    deploy->setProcessEnvironment(withKitEnvironment(m_env));
     deploy->start(
         CliProcess::binary(),
         { QStringLiteral("deploy"), QStringLiteral("--backend"), QStringLiteral("local"), project.experimentDir() });
+}
+
+void DeployTestKit::startWatch(TestProject& project, QProcess* watch) const
+{
+    watch->setProcessEnvironment(withKitEnvironment(m_env));
+    watch->setWorkingDirectory(project.root());
+    watch->start(CliProcess::binary(),
+                 { QStringLiteral("status"), QStringLiteral("--watch"), QStringLiteral("--interval"),
+                   QStringLiteral("1"), project.experimentDir() });
 }
 
 QString DeployTestKit::terraformDir(const TestProject& project) const

@@ -29,6 +29,9 @@ public:
     // Starts `deploy --backend local` of the project in the background with the kit's environment, for a
     // test that kills it halfway.
     void startLocalDeploy(TestProject& project, QProcess* deploy) const;
+    // Starts `status --watch --interval 1` of the project in the background, from its root, with the kit's
+    // environment; the test kills it.
+    void startWatch(TestProject& project, QProcess* watch) const;
     CliResult cli(TestProject& project, const QStringList& args, int timeoutMs = 300000);
     // `status --json` as an object (its last line); exit code in *code. A watch syncs nothing unless autoSync
     // (the tests of sync and terminate want the results still on the hosts).

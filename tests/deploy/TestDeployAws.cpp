@@ -1066,14 +1066,7 @@ void TestDeployAws::lostMachineRetriedWithinMaxRetries()
 
     // A watch makes a new machine for the second attempt (a new apply).
     QProcess watch;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (auto it = m_kit->env().cbegin(); it != m_kit->env().cend(); ++it)
-        env.insert(it.key(), it.value());
-    watch.setProcessEnvironment(env);
-    watch.setWorkingDirectory(project->root());
-    watch.start(CliProcess::binary(),
-                { QStringLiteral("status"), QStringLiteral("--watch"), QStringLiteral("--interval"),
-                  QStringLiteral("1"), project->experimentDir() });
+    m_kit->startWatch(*project, &watch);
     auto stopWatch = qScopeGuard([&watch] {
         watch.kill();
         watch.waitForFinished(10000);
@@ -1474,14 +1467,7 @@ void TestDeployAws::fleetShortOfCapacityReportsByMachine()
 
     // A watch launches a machine in its place (a launch wave of its own) and runs condition 3 there.
     QProcess watch;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (auto it = m_kit->env().cbegin(); it != m_kit->env().cend(); ++it)
-        env.insert(it.key(), it.value());
-    watch.setProcessEnvironment(env);
-    watch.setWorkingDirectory(project->root());
-    watch.start(CliProcess::binary(),
-                { QStringLiteral("status"), QStringLiteral("--watch"), QStringLiteral("--interval"),
-                  QStringLiteral("1"), project->experimentDir() });
+    m_kit->startWatch(*project, &watch);
     auto stopWatch = qScopeGuard([&watch] {
         watch.kill();
         watch.waitForFinished(10000);

@@ -544,14 +544,7 @@ void TestResultsStoreAws::spotMachineTakenBackLosesOnlyTheRunningAttempt()
     // A watch runs the lost attempt again on a new machine (max_retries 1); that one is taken back too: no retry
     // is left, and nothing else is run again.
     QProcess watch;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (auto it = m_kit->env().cbegin(); it != m_kit->env().cend(); ++it)
-        env.insert(it.key(), it.value());
-    watch.setProcessEnvironment(env);
-    watch.setWorkingDirectory(project.root());
-    watch.start(CliProcess::binary(),
-                { QStringLiteral("status"), QStringLiteral("--watch"), QStringLiteral("--interval"),
-                  QStringLiteral("1"), project.experimentDir() });
+    m_kit->startWatch(project, &watch);
     auto stopWatch = qScopeGuard([&watch] {
         watch.kill();
         watch.waitForFinished(10000);
