@@ -25,6 +25,22 @@
 #include <QSignalSpy>
 #include <QTest>
 
+namespace {
+
+// The dialog and the board run their commands from this process: the kit's environment, terraform's, and an
+// access key of the test's own (an account of its own on the emulator) go into it.
+void useAwsEnvironment(DeployTestKit& kit, const RealTerraform& tf, const QString& accessKey)
+{
+    QMap<QString, QString> env = kit.env();
+    env.insert(tf.environment());
+    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), accessKey);
+    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("emulator-secret"));
+    for (auto it = env.cbegin(); it != env.cend(); ++it)
+        qputenv(it.key().toLocal8Bit(), it.value().toLocal8Bit());
+}
+
+} // namespace
+
 class TestDeployPreviewGui : public QObject
 {
     Q_OBJECT
@@ -45,14 +61,7 @@ void TestDeployPreviewGui::previewShowsThePlan()
     REQUIRE_REAL_TERRAFORM(tf, m_bin.path());
     REQUIRE_EC2_EMULATOR();
     // This process is the app: it runs terraform itself.
-    QMap<QString, QString> env = kit.env();
-    const auto tfEnv = tf.environment();
-    for (auto it = tfEnv.begin(); it != tfEnv.end(); ++it)
-        env.insert(it.key(), it.value());
-    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIAEMULATORKEY00002"));
-    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("emulator-secret"));
-    for (auto it = env.begin(); it != env.end(); ++it)
-        qputenv(it.key().toLocal8Bit(), it.value().toLocal8Bit());
+    useAwsEnvironment(kit, tf, QStringLiteral("AKIAEMULATORKEY00002"));
 
     auto project = kit.project({ QStringLiteral("--n 1"), QStringLiteral("--n 2") },
                                { { QStringLiteral("backend"), QStringLiteral("aws") },
@@ -131,12 +140,7 @@ void TestDeployPreviewGui::boardShowsTerraformsWholeError()
     RealTerraform tf;
     REQUIRE_REAL_TERRAFORM(tf, m_bin.path());
     REQUIRE_EC2_EMULATOR();
-    QMap<QString, QString> env = kit.env();
-    env.insert(tf.environment());
-    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIAEMULATORKEY00003"));
-    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("emulator-secret"));
-    for (auto it = env.begin(); it != env.end(); ++it)
-        qputenv(it.key().toLocal8Bit(), it.value().toLocal8Bit());
+    useAwsEnvironment(kit, tf, QStringLiteral("AKIAEMULATORKEY00003"));
     auto project = kit.project({ QStringLiteral("--n 1") },
                                { { QStringLiteral("backend"), QStringLiteral("aws") },
                                  { QStringLiteral("aws_region"), QStringLiteral("eu-central-1") },
@@ -175,12 +179,7 @@ void TestDeployPreviewGui::boardTerminateStopsItsDeploy()
     RealTerraform tf;
     REQUIRE_REAL_TERRAFORM(tf, m_bin.path());
     REQUIRE_EC2_EMULATOR();
-    QMap<QString, QString> env = kit.env();
-    env.insert(tf.environment());
-    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIAEMULATORKEY00004"));
-    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("emulator-secret"));
-    for (auto it = env.begin(); it != env.end(); ++it)
-        qputenv(it.key().toLocal8Bit(), it.value().toLocal8Bit());
+    useAwsEnvironment(kit, tf, QStringLiteral("AKIAEMULATORKEY00004"));
     const QString region = QStringLiteral("eu-central-1");
     // The machines take ten minutes to boot: the deploy is still waiting for them when terminate comes.
     QVERIFY(Ec2Emulator::setBootSeconds(600));
