@@ -31,11 +31,7 @@ void DeployOperation::handOver()
     if (m_ended)
         return;
     DeploymentState& state = m_ctx.state;
-    QStringList ready;
-    for (const DeploymentState::Host& h : std::as_const(state.hosts)) {
-        if (h.phase == HostPhase::Ready)
-            ready << h.address;
-    }
+    const QStringList ready = readyHosts();
     // ssh: round robin over the ready hosts, decided up front; a condition keeps a host it was given
     // before (its runner may have it queued still). aws: each has its machine already.
     int next = 0;
@@ -62,6 +58,16 @@ void DeployOperation::handOver()
         finishDeploy();
     });
     pool->start();
+}
+
+QStringList DeployOperation::readyHosts() const
+{
+    QStringList ready;
+    for (const DeploymentState::Host& h : std::as_const(m_ctx.state.hosts)) {
+        if (h.phase == HostPhase::Ready)
+            ready << h.address;
+    }
+    return ready;
 }
 
 void DeployOperation::markForHandOver(int i, const QStringList& ready)
@@ -124,11 +130,7 @@ void DeployOperation::handOverHost(const QString& address, JobPool::Done done)
 
 void DeployOperation::markLeftOver()
 {
-    QStringList ready;
-    for (const DeploymentState::Host& h : std::as_const(m_ctx.state.hosts)) {
-        if (h.phase == HostPhase::Ready)
-            ready << h.address;
-    }
+    const QStringList ready = readyHosts();
     const DeployContext::SaveBatch batch(m_ctx);
     for (int i = 0; i < m_ctx.state.conditions.size(); ++i) {
         if (!m_handing.contains(i) && toHandOver(m_ctx.state.conditions.at(i)))

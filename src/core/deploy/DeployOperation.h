@@ -92,6 +92,7 @@ private:
     // script per condition) written and uploaded, and its runner started detached; then deploy ends.
     void statusThenHandOver();
     void handOver();
+    QStringList readyHosts() const; // their addresses
     // Condition i in this hand-over: queued for its host if that is ready, else not handed over (and why).
     void markForHandOver(int i, const QStringList& ready);
     // Machines of their own (aws), none contacted before this deploy: nothing runs there yet, so each is handed
