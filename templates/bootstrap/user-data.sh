@@ -11,8 +11,16 @@ set -eu
 USER_NAME=@USER@
 EXPERIMENT=@EXPERIMENT@
 AUTO_STOP_MINUTES=@AUTO_STOP_MINUTES@
+READY=@READY@
+
+# Logistician's first contact waits for the last step's mark, READY, before it uses the machine: sshd answers
+# before this has installed Docker. A step that fails leaves READY.failed naming the step, so the deploy
+# reports it at once instead of waiting for a mark that never comes.
+step="starting"
+trap 'code=$?; [ "$code" = 0 ] || echo "$step failed (exit $code); its output is in /var/log/cloud-init-output.log" > "$READY.failed"' EXIT
 
 export DEBIAN_FRONTEND=noninteractive
+step="installing Docker and rsync"
 if ! command -v docker >/dev/null 2>&1; then
     if command -v apt-get >/dev/null 2>&1; then
         apt-get update -q
@@ -23,6 +31,7 @@ if ! command -v docker >/dev/null 2>&1; then
         yum install -y docker rsync
     fi
 fi
+step="installing the AWS CLI"
 # The AWS CLI uploads to a results store (results_store) with the instance profile's credentials.
 if ! command -v aws >/dev/null 2>&1; then
     if command -v apt-get >/dev/null 2>&1; then
@@ -33,7 +42,9 @@ if ! command -v aws >/dev/null 2>&1; then
         yum install -y awscli || true
     fi
 fi
+step="starting Docker"
 systemctl enable --now docker 2>/dev/null || service docker start || true
+step="preparing the login user's folder"
 home=
 if id "$USER_NAME" >/dev/null 2>&1; then
     usermod -aG docker "$USER_NAME" || true
@@ -42,6 +53,7 @@ if id "$USER_NAME" >/dev/null 2>&1; then
     chown -R "$USER_NAME": "$home/logistician"
 fi
 
+step="setting up the idle stop"
 if [ "$AUTO_STOP_MINUTES" -gt 0 ]; then
     cat > /usr/local/sbin/logistician-idle-stop <<'SCRIPT'
 #!/bin/sh
@@ -97,4 +109,5 @@ SCRIPT
     esac
     command -v cron >/dev/null 2>&1 || apt-get install -y -q cron || true
 fi
-touch /var/lib/logistician-ready 2>/dev/null || true
+step="marking the machine ready"
+touch "$READY"

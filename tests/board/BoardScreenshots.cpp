@@ -265,7 +265,8 @@ int main(int argc, char** argv)
     QProcess rmi; // quiet: terminating may have removed the image already
     rmi.setStandardOutputFile(QProcess::nullDevice());
     rmi.setStandardErrorFile(QProcess::nullDevice());
-    rmi.start(QStringLiteral("docker"), { QStringLiteral("rmi"), QStringLiteral("-f"), image });
+    rmi.start(QStringLiteral("docker"),
+              { QStringLiteral("rmi"), QStringLiteral("-f"), QStringLiteral("--no-prune"), image });
     rmi.waitForFinished(60000);
     return status;
 }

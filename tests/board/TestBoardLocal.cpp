@@ -154,7 +154,8 @@ void TestBoardLocal::cleanupTestCase()
             run(QStringLiteral("docker"), QStringList { QStringLiteral("rm"), QStringLiteral("-f") } + names);
     }
     for (const QString& image : std::as_const(m_images))
-        run(QStringLiteral("docker"), { QStringLiteral("rmi"), QStringLiteral("-f"), image });
+        run(QStringLiteral("docker"),
+            { QStringLiteral("rmi"), QStringLiteral("-f"), QStringLiteral("--no-prune"), image });
 }
 
 QStringList TestBoardLocal::containers(const QString& experiment)

@@ -78,7 +78,8 @@ void TestBoardRerun::cleanupTestCase()
     if (!names.isEmpty())
         run(QStringLiteral("docker"), QStringList { QStringLiteral("rm"), QStringLiteral("-f") } + names);
     if (!m_image.isEmpty())
-        run(QStringLiteral("docker"), { QStringLiteral("rmi"), QStringLiteral("-f"), m_image });
+        run(QStringLiteral("docker"),
+            { QStringLiteral("rmi"), QStringLiteral("-f"), QStringLiteral("--no-prune"), m_image });
 }
 
 void TestBoardRerun::rerunFailedFromTheBoard()

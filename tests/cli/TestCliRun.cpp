@@ -153,7 +153,7 @@ private Q_SLOTS:
                      .value("dirty")
                      .toBool(),
                  false);
-        QProcess::execute("docker", { "rmi", "-f", "logistician/" + project.name() + "-fresh" });
+        QProcess::execute("docker", { "rmi", "-f", "--no-prune", "logistician/" + project.name() + "-fresh" });
     }
 
     void cloneRunsTheCommittedCode()

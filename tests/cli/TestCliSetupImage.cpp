@@ -54,7 +54,7 @@ private:
             = QRegularExpression("\n\\$ docker build (?:--label \\S+ )*-t (\\S+) ").match(deployed.err);
         QVERIFY2(built.hasMatch(), qPrintable(deployed.err));
         const QString image = built.captured(1);
-        QProcess::execute("docker", { "rmi", "-f", image });
+        QProcess::execute("docker", { "rmi", "-f", "--no-prune", image });
         QString named = said.captured(1);
         named.replace("EXPERIMENT", project.name().toLower()).replace("COMMIT", commit.left(12));
         QCOMPARE(image, named);

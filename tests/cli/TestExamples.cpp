@@ -142,7 +142,7 @@ private Q_SLOTS:
         QCOMPARE(created.out.trimmed(), experiment);
 
         const CliResult first = CliProcess::run({ "run", experiment, "--condition", "1" }, project);
-        QProcess::execute("docker", { "rmi", "-f", "logistician/" + name });
+        QProcess::execute("docker", { "rmi", "-f", "--no-prune", "logistician/" + name });
         QVERIFY2(first.exitCode == 0, qPrintable(first.err.right(3000)));
         const QStringList runs = QDir(experiment + "/data").entryList({ "local-*" }, QDir::Dirs);
         QCOMPARE(runs.size(), 1);

@@ -272,9 +272,9 @@ private Q_SLOTS:
                                      .toString()
                                      .toLower();
             if (!name.isEmpty())
-                QProcess::execute(
-                    QStringLiteral("docker"),
-                    { QStringLiteral("rmi"), QStringLiteral("-f"), QStringLiteral("logistician/") + name });
+                QProcess::execute(QStringLiteral("docker"),
+                                  { QStringLiteral("rmi"), QStringLiteral("-f"), QStringLiteral("--no-prune"),
+                                    QStringLiteral("logistician/") + name });
         }
     }
 };

@@ -138,7 +138,9 @@ void DeployTestKit::cleanUp(const QString& experiment)
             tags << tag;
     }
     if (!tags.isEmpty())
-        QProcess::execute(QStringLiteral("docker"), QStringList { QStringLiteral("rmi"), QStringLiteral("-f") } + tags);
+        QProcess::execute(QStringLiteral("docker"),
+                          QStringList { QStringLiteral("rmi"), QStringLiteral("-f"), QStringLiteral("--no-prune") }
+                              + tags);
     // Only ever in the test's own home (support/own-home), never in a real user's.
     if (QDir::homePath().startsWith(QDir::tempPath() + QStringLiteral("/logistician-test-home-")))
         QDir(QDir::homePath() + QStringLiteral("/logistician/") + experiment).removeRecursively();

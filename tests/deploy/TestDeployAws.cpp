@@ -44,6 +44,8 @@ private Q_SLOTS:
     void sweepOnEmulatedMachines();
     void launchRefusedThenTerminate();
     void oneMachineTerminated();
+    void firstContactWaitsForTheBootstrap();
+    void failedBootstrapReportedByMachine();
     void terminateWinsOverDeploy_data();
     void terminateWinsOverDeploy();
     void stoppedMachineIsStartedForSyncAndTerminate();
@@ -688,6 +690,66 @@ void TestDeployAws::launchRefusedThenTerminate()
     QVERIFY(terminated.err.contains(QStringLiteral("terraform destroy")));
     nothingLeft();
     QCOMPARE(m_kit->status(*project, &code).value(QStringLiteral("terminated")).toBool(), true);
+}
+
+void TestDeployAws::firstContactWaitsForTheBootstrap()
+{
+    // As on AWS, the machine's sshd answers before its user data has run (here 20 s before, longer than the
+    // rest of the apply): deploy uses the machine only once the bootstrap made its mark.
+    QVERIFY(Ec2Emulator::setBootstrapSeconds(20));
+    auto quickBootstrap = qScopeGuard([] { Ec2Emulator::setBootstrapSeconds(0); });
+    auto* project = &awsProject({ QStringLiteral("--n 1") });
+    const CliResult deployed = m_kit->cli(*project,
+                                          { QStringLiteral("deploy"), QStringLiteral("--yes"),
+                                            QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
+    // First contact was tried again while the mark was not there ...
+    QVERIFY2(deployed.err.count(QStringLiteral("ready=/var/lib/logistician-ready")) >= 2, qPrintable(deployed.err));
+    const QJsonArray live = instances();
+    QCOMPARE(live.size(), 1);
+    const QString mark = Ec2Emulator::machineDir(live.at(0).toObject().value(QStringLiteral("id")).toString())
+        + QStringLiteral("/root/var/lib/logistician-ready");
+    QVERIFY2(QFileInfo::exists(mark), qPrintable(mark));
+    // ... and the condition's container was made after it.
+    const QStringList containers = DeployTestKit::containers(project->name());
+    QCOMPARE(containers.size(), 1);
+    QProcess inspect;
+    inspect.start(
+        QStringLiteral("docker"),
+        { QStringLiteral("inspect"), QStringLiteral("-f"), QStringLiteral("{{.Created}}"), containers.at(0) });
+    QVERIFY(inspect.waitForFinished(30000));
+    const QDateTime created
+        = QDateTime::fromString(QString::fromUtf8(inspect.readAllStandardOutput()).trimmed(), Qt::ISODateWithMs);
+    QVERIFY(created.isValid());
+    const QDateTime marked = QFileInfo(mark).lastModified();
+    QVERIFY2(created >= marked,
+             qPrintable(QStringLiteral("container made %1, mark %2")
+                            .arg(created.toString(Qt::ISODateWithMs), marked.toUTC().toString(Qt::ISODateWithMs))));
+    QCOMPARE(DeployTestKit::condition(waitForState(1, QStringLiteral("succeeded")), 1)
+                 .value(QStringLiteral("state"))
+                 .toString(),
+             QStringLiteral("succeeded"));
+}
+
+void TestDeployAws::failedBootstrapReportedByMachine()
+{
+    // The image has no Docker and apt-get cannot reach its mirror: the bootstrap fails at its first step, and
+    // deploy says so by machine at once, not after the ten minutes it waits for a machine that boots.
+    QVERIFY(Ec2Emulator::setPackageMirror(false));
+    auto mirror = qScopeGuard([] { Ec2Emulator::setPackageMirror(true); });
+    auto* project = &awsProject({ QStringLiteral("--n 1") });
+    const CliResult deployed = m_kit->cli(*project,
+                                          { QStringLiteral("deploy"), QStringLiteral("--yes"),
+                                            QStringLiteral("--ssh-cidr"), QStringLiteral("198.51.100.0/24") });
+    QVERIFY2(deployed.exitCode != 0, qPrintable(deployed.err));
+    const QString ip = instances().at(0).toObject().value(QStringLiteral("public_ip")).toString();
+    QVERIFY2(deployed.err.contains(QStringLiteral("@%1: its bootstrap failed: installing Docker and rsync failed "
+                                                  "(exit 100)")
+                                       .arg(ip)),
+             qPrintable(deployed.err));
+    QVERIFY(!deployed.err.contains(QStringLiteral("does not answer")));
+    // Nothing of the experiment started on it.
+    QVERIFY(DeployTestKit::containers(project->name()).isEmpty());
 }
 
 void TestDeployAws::oneMachineTerminated()

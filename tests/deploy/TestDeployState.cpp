@@ -343,6 +343,7 @@ void TestDeployState::userDataQuoted()
     QVERIFY(rendered);
     QVERIFY(rendered->contains(QStringLiteral("\nUSER_NAME=ec2-user\n")));
     QVERIFY(rendered->contains(QStringLiteral("\nAUTO_STOP_MINUTES=15\n")));
+    QVERIFY(rendered->contains(QStringLiteral("\nREADY=%1\n").arg(Terraform::bootstrapReadyMark())));
     QVERIFY(!rendered->contains(QLatin1Char('@') + QStringLiteral("USER@")));
     QProcess sh;
     sh.start(QStringLiteral("sh"), { QStringLiteral("-n") });

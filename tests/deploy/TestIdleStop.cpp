@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include "deploy/RemoteScript.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -44,6 +46,27 @@ class TestIdleStop : public QObject
     static void age(const QString& path, int minutes)
     {
         QProcess::execute("touch", { "-d", QStringLiteral("%1 minutes ago").arg(minutes), path });
+    }
+
+    struct Answer
+    {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+
+    // What Logistician runs first on a host (templates/remote/home.sh, rendered as deploy does), with HOME;
+    // ready is the mark of the machine's bootstrap ("" where there is none).
+    Answer firstContact(const QString& home, const QString& ready)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("HOME", home);
+        p.setProcessEnvironment(env);
+        p.start("sh", { "-c", RemoteScript("home").set("READY", ready).render() });
+        if (!p.waitForFinished(10000))
+            return {};
+        return { p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError() };
     }
 
 private Q_SLOTS:
@@ -144,15 +167,10 @@ private Q_SLOTS:
         QDir().mkpath(home);
         write(stamp, "");
         age(stamp, 30);
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert("HOME", home);
-        p.setProcessEnvironment(env);
-        p.start("sh", { qEnvironmentVariable("LOGISTICIAN_DATA_DIR") + "/templates/remote/home.sh" });
-        QVERIFY(p.waitForFinished(10000));
-        QCOMPARE(p.exitCode(), 0);
+        const Answer a = firstContact(home, "");
+        QCOMPARE(a.exitCode, 0);
         // Its home, then "docker" when it may use the engine already (root here, or in the docker group).
-        const QList<QByteArray> lines = p.readAllStandardOutput().trimmed().split('\n');
+        const QList<QByteArray> lines = a.out.trimmed().split('\n');
         QCOMPARE(lines.value(0), home.toUtf8());
         QVERIFY(lines.size() == 1 || lines.value(1) == "docker");
         QVERIFY(QFileInfo::exists(home + "/logistician/activity"));
@@ -161,6 +179,34 @@ private Q_SLOTS:
         QFile::remove(home + "/logistician/activity");
         age(stamp, 30);
         QVERIFY(runIdleStop(home + "/logistician", stamp));
+    }
+
+    void firstContactWaitsForTheBootstrap()
+    {
+        // sshd answers before the bootstrap has installed Docker: until its mark is there, first contact says
+        // so and exits 75 (deploy tries again), touching nothing.
+        const QString home = m_dir.path() + "/booting";
+        const QString ready = m_dir.path() + "/booting-root/var/lib/logistician-ready";
+        QDir().mkpath(home);
+        QDir().mkpath(QFileInfo(ready).path());
+        Answer a = firstContact(home, ready);
+        QCOMPARE(a.exitCode, 75);
+        QVERIFY(a.out.isEmpty());
+        QVERIFY2(a.err.contains("its bootstrap has not finished (no " + ready.toUtf8() + " yet)"), a.err.constData());
+        QVERIFY(!QFileInfo::exists(home + "/logistician"));
+        // A step that failed (user-data.sh's READY.failed): 76 and the step's words, no waiting for more.
+        write(ready + ".failed", "installing Docker and rsync failed (exit 100); its output is in /var/log/x\n");
+        a = firstContact(home, ready);
+        QCOMPARE(a.exitCode, 76);
+        QVERIFY2(a.err.startsWith("its bootstrap failed: installing Docker and rsync failed (exit 100)"),
+                 a.err.constData());
+        // Done: the home, as on any host.
+        QFile::remove(ready + ".failed");
+        write(ready, "");
+        a = firstContact(home, ready);
+        QCOMPARE(a.exitCode, 0);
+        QCOMPARE(a.out.split('\n').value(0), home.toUtf8());
+        QVERIFY(QFileInfo::exists(home + "/logistician/activity"));
     }
 };
 

@@ -76,7 +76,7 @@ private Q_SLOTS:
         QCOMPARE(docker({ QStringLiteral("tag"), QStringLiteral("debian:bookworm-slim"), image }), 0);
         auto removeContainer = qScopeGuard([&] {
             docker({ QStringLiteral("rm"), QStringLiteral("-f"), container });
-            docker({ QStringLiteral("rmi"), image });
+            docker({ QStringLiteral("rmi"), QStringLiteral("--no-prune"), image });
         });
         QCOMPARE(docker({ QStringLiteral("create"), QStringLiteral("--name"), container, QStringLiteral("--label"),
                           QStringLiteral("logistician.experiment=") + goneName, QStringLiteral("--label"),

@@ -3,6 +3,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QSaveFile>
@@ -99,6 +100,26 @@ bool Ec2Emulator::setBootSeconds(int seconds)
 {
     QSaveFile file(qEnvironmentVariable("LOGISTICIAN_EC2_DIR") + QStringLiteral("/boot-seconds"));
     return file.open(QIODevice::WriteOnly) && file.write(QByteArray::number(seconds)) >= 0 && file.commit();
+}
+
+bool Ec2Emulator::setBootstrapSeconds(int seconds)
+{
+    QSaveFile file(qEnvironmentVariable("LOGISTICIAN_EC2_DIR") + QStringLiteral("/bootstrap-seconds"));
+    return file.open(QIODevice::WriteOnly) && file.write(QByteArray::number(seconds)) >= 0 && file.commit();
+}
+
+bool Ec2Emulator::setPackageMirror(bool reachable)
+{
+    const QString knob = qEnvironmentVariable("LOGISTICIAN_EC2_DIR") + QStringLiteral("/no-package-mirror");
+    if (reachable)
+        return !QFileInfo::exists(knob) || QFile::remove(knob);
+    QSaveFile file(knob);
+    return file.open(QIODevice::WriteOnly) && file.commit();
+}
+
+QString Ec2Emulator::machineDir(const QString& instanceId)
+{
+    return qEnvironmentVariable("LOGISTICIAN_EC2_DIR") + QStringLiteral("/m/") + instanceId;
 }
 
 bool Ec2Emulator::setCapacity(const QString& capacity)

@@ -29,6 +29,13 @@ public:
     // How long a machine takes to boot (its sshd starts that many seconds after the API reports it running); 0
     // by default.
     static bool setBootSeconds(int seconds);
+    // How long after its sshd answers a new machine's user data starts (as cloud-init runs it after sshd); 0 by
+    // default.
+    static bool setBootstrapSeconds(int seconds);
+    // Without: new machines' images have no Docker and apt-get cannot reach its mirror (their bootstrap fails).
+    static bool setPackageMirror(bool reachable);
+    // The folder of an instance's machine (its root/ holds the machine's own /var/lib, /etc/cron.d, ...).
+    static QString machineDir(const QString& instanceId);
     // How many running instances of a type EC2 has room for from now on, "TYPE=N[,TYPE=N...]" (tests/support/
     // ec2-moto.py; m5.24xlarge=1 until then): a fleet gets what is left, a RunInstances beyond it is refused.
     static bool setCapacity(const QString& capacity);

@@ -22,8 +22,12 @@ TestProject::TestProject(const QString& command)
 {
     m_repo.writeFile(QStringLiteral("args.sh"), argsScript(), true);
     m_repo.writeFile(QStringLiteral("fail.sh"), QByteArrayLiteral("#!/bin/sh\necho failing >&2\nexit \"$1\"\n"), true);
+    // A layer of its own before any other: no two projects share an intermediate image of the classic builder,
+    // so one test removing its image never takes a cached layer from under another test's build.
     m_repo.writeFile(QStringLiteral("experiments/") + m_name + QStringLiteral("/Dockerfile"),
-                     QByteArrayLiteral("FROM debian:bookworm-slim\nWORKDIR /project\n"));
+                     QStringLiteral("FROM debian:bookworm-slim\nLABEL logistician-test.project=%1\nWORKDIR /project\n")
+                         .arg(m_name)
+                         .toUtf8());
     m_repo.writeFile(QStringLiteral("experiments/") + m_name + QStringLiteral("/.gitignore"),
                      QByteArrayLiteral(".logistician/\ndata/\n"));
     const QJsonObject params { { QStringLiteral("experiment_name"), m_name },

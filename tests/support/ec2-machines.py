@@ -10,7 +10,10 @@
                                 files) at its new address. Until the test (its parent) ends. Machines that come
                                 up together boot side by side, as EC2's do (a thread each). A machine boots
                                 (its sshd starts) the number of seconds in DIR/boot-seconds (0 when there is none)
-                                after the API first reports it running, as a real one takes a while.
+                                after the API first reports it running, as a real one takes a while; its user
+                                data runs after its sshd answers, as cloud-init's does, DIR/bootstrap-seconds
+                                later. With DIR/no-package-mirror, the user data finds no Docker and apt-get
+                                cannot reach its mirror.
   ec2-machines.py describe REGION   what the EC2 API reports, as JSON: instances (with user data, root
                                 volume, shutdown behaviour), volumes, security groups, key pairs.
   ec2-machines.py image REGION  an image the emulator knows (it has none of Debian's).
@@ -22,7 +25,7 @@ The user data runs as root in a private mount namespace where /usr/local/sbin, /
 the machine's own folders (and /run/logistician, emptied at each boot as /run is), with stand-ins first on PATH
 for what would change this computer or needs the internet: apt-get/dnf/yum (Docker and rsync are here
 already), systemctl/service, usermod, and shutdown, which asks the keeper to stop the instance (or terminate
-it, as its instance_initiated_shutdown_behavior says).
+it, as its instance_initiated_shutdown_behavior says). A root ssh session sees the same folders.
 getent passwd gives the test's own home (the file DIR/home, written by the test) as the login user's. The
 machine's cron lines (/etc/cron.d) run in the same namespace every LOGISTICIAN_EC2_CRON_SECONDS (60, as cron).
 The machines share this computer's Docker engine, but each sees (docker ps, in its user data, cron and ssh
@@ -82,6 +85,18 @@ SHIMS = {
 }
 
 
+# An ssh session on a machine (sshd's ForceCommand): the command it was asked to run (a login shell when none;
+# the sftp server for sftp), with the machine's own folders over the computer's as root, where mounts can be made.
+SESSION = """#!/bin/sh
+command=${SSH_ORIGINAL_COMMAND:-exec sh -l}
+[ "$command" != internal-sftp ] || command="exec /usr/lib/openssh/sftp-server"
+if [ "$(id -u)" = 0 ]; then
+    exec unshare --mount sh -c '%s && exec sh -c "$1"' session "$command"
+fi
+exec sh -c "$command"
+"""
+
+
 class Keeper:
     def __init__(self, top):
         self.top = top
@@ -94,6 +109,19 @@ class Keeper:
         os.makedirs(self.shims, exist_ok=True)
         for name, body in SHIMS.items():
             path = os.path.join(self.shims, name)
+            with open(path, "w") as f:
+                f.write("#!/bin/sh\n" + body)
+            os.chmod(path, 0o755)
+        # The same without Docker, and an apt-get that cannot reach its mirror (as with no route out).
+        self.offline_shims = os.path.join(top, "shims-offline")
+        os.makedirs(self.offline_shims, exist_ok=True)
+        for name, body in SHIMS.items():
+            if name == "docker":
+                continue
+            if name == "apt-get":
+                body = ('echo "E: Failed to fetch http://archive.ubuntu.com/ubuntu/dists/jammy/InRelease  Temporary '
+                        'failure resolving \'archive.ubuntu.com\'" >&2\nexit 100\n')
+            path = os.path.join(self.offline_shims, name)
             with open(path, "w") as f:
                 f.write("#!/bin/sh\n" + body)
             os.chmod(path, 0o755)
@@ -125,9 +153,9 @@ class Keeper:
         except OSError:
             return os.environ.get("HOME", "/root")
 
-    def boot_seconds(self):
+    def boot_seconds(self, name="boot-seconds"):
         try:
-            with open(os.path.join(self.top, "boot-seconds")) as f:
+            with open(os.path.join(self.top, name)) as f:
                 return float(f.read().strip() or 0)
         except (OSError, ValueError):
             return 0.0
@@ -142,8 +170,9 @@ class Keeper:
     def machine_dir(self, instance_id):
         return os.path.join(self.top, "m", instance_id)
 
-    # The machine's own folders over the computer's, and the stand-ins first on PATH.
-    def sandboxed(self, d, command):
+    # The machine's own folders over the computer's (in its user data, cron lines and ssh sessions alike).
+    @staticmethod
+    def binds(d):
         root = os.path.join(d, "root")
         binds = []
         for inside in ("/usr/local/sbin", "/etc/cron.d", "/var/lib"):
@@ -153,9 +182,21 @@ class Keeper:
         # /run is emptied at each boot (start()); only the machine's /run/logistician, so the engine's socket stays.
         os.makedirs("/run/logistician", exist_ok=True)
         binds.append('mount --bind "%s" /run/logistician' % os.path.join(d, "boot-run"))
-        script = " && ".join(binds) + ' && exec "$@"'
+        return " && ".join(binds)
+
+    # The machine's own folders, and the stand-ins first on PATH (an image without Docker whose package
+    # mirror cannot be reached, when DIR/no-package-mirror is there).
+    def sandboxed(self, d, command):
+        script = self.binds(d)
+        shims = self.shims
+        if os.path.exists(os.path.join(self.top, "no-package-mirror")):
+            shims = self.offline_shims
+            for folder in ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"):
+                if os.path.exists(folder + "/docker"):
+                    script += ' && mount --bind /dev/null "%s/docker"' % folder
+        script += ' && exec "$@"'
         env = dict(os.environ)
-        env.update({"PATH": self.shims + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        env.update({"PATH": shims + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                     "LOGISTICIAN_MACHINE_DIR": d, "LOGISTICIAN_MACHINE_HOME": self.home(),
                     "HOME": self.home(), "LOGISTICIAN_REAL_DOCKER": self.docker,
                     "LOGISTICIAN_MACHINE_EXPERIMENT": self.experiment(d)})
@@ -227,13 +268,14 @@ class Keeper:
             f.write("ListenAddress %s:22\nHostKey %s/host_key\nAuthorizedKeysFile %s/authorized_keys\n"
                     "PidFile %s/sshd.pid\nPermitRootLogin prohibit-password\nPasswordAuthentication no\n"
                     "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\nMaxSessions 200\n"
-                    "MaxStartups 200:30:400\nLogLevel ERROR\nSubsystem sftp internal-sftp\n"
-                    % (ip, d, d, d))
+                    "MaxStartups 200:30:400\nLogLevel ERROR\nSubsystem sftp internal-sftp\nForceCommand %s/session\n"
+                    % (ip, d, d, d, d))
             f.write((self.machine_env % (self.home(), experiment)) + "\n")
+        with open(d + "/session", "w") as f:
+            f.write(SESSION % self.binds(d))
+        os.chmod(d + "/session", 0o755)
         shutil.rmtree(os.path.join(d, "boot-run"), ignore_errors=True)
         os.makedirs(os.path.join(d, "boot-run"))
-        if p["first"]:
-            self.boot(iid, d, p["user_data"])
         try:
             os.unlink(d + "/sshd.pid")
         except OSError:
@@ -250,19 +292,28 @@ class Keeper:
                 break
             time.sleep(0.05)
         log("machine up:", iid, ip, "pid", pid)
+        # As cloud-init on a real one: sshd answers first, then the user data runs (DIR/bootstrap-seconds later).
+        if p["first"]:
+            time.sleep(self.boot_seconds("bootstrap-seconds"))
+            self.boot(iid, d, p["user_data"])
         return {"ip": ip, "pid": pid, "dir": d, "region": p["region"]}
 
     def stop(self, iid):
         m = self.machines.pop(iid, None)
         if not m:
             return
-        victims = set(descendants(m["pid"])) | {m["pid"]} if m["pid"] else set()
-        victims |= sessions_of(m["ip"])
-        for p in victims:
-            try:
-                os.kill(p, signal.SIGKILL)
-            except OSError:
-                pass
+        # Powered off: all its processes at once. Each is frozen first, and the machine scanned again until no
+        # new one shows up, so none sees another die and starts something (a runner whose docker wait was
+        # killed first would start the next attempt and upload the lost one); then all are killed.
+        frozen = set()
+        for _ in range(50):
+            victims = set(descendants(m["pid"])) | {m["pid"]} if m["pid"] else set()
+            victims = (victims | sessions_of(m["ip"])) - frozen
+            if not victims:
+                break
+            signal_all(victims, signal.SIGSTOP)
+            frozen |= victims
+        signal_all(frozen, signal.SIGKILL)
         subprocess.call(["ip", "addr", "del", m["ip"] + "/32", "dev", "lo"], stderr=subprocess.DEVNULL)
         log("machine down:", iid, m["ip"])
 
@@ -330,6 +381,14 @@ class Keeper:
         finally:
             for iid in list(self.machines):
                 self.stop(iid)
+
+
+def signal_all(pids, number):
+    for p in pids:
+        try:
+            os.kill(p, number)
+        except OSError:
+            pass
 
 
 def alive(pid):

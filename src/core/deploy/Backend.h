@@ -128,6 +128,9 @@ public:
     // attempt numbered `attempt` (from 1) before the next.
     virtual int bootAttempts() const { return 3; }
     virtual int bootRetryMs(int /*attempt*/) const { return 2000; }
+    // The file a new machine's bootstrap makes when it is done (aws: its user data's last step): first contact
+    // waits for it, as sshd answers before the bootstrap has installed Docker. Empty: the hosts have none.
+    virtual QString bootstrapMark() const { return QString(); }
 
     // The folder on a host where the experiments' folders go: ~/logistician; slurm: its work_dir.
     virtual QString workDir(const DeploymentState::Host& host) const

@@ -11,6 +11,11 @@
 using Phase = DeploymentState::Phase;
 using HostPhase = DeploymentState::HostPhase;
 
+namespace {
+// templates/remote/home.sh's exit when the machine's bootstrap failed (75, not finished yet, is tried again).
+constexpr int HomeBootstrapFailed = 76;
+} // namespace
+
 void DeployOperation::provision()
 {
     qCDebug(lcDeploy).noquote() << "deploy step: provision the machines";
@@ -89,7 +94,9 @@ void DeployOperation::prepareHost(int hostIndex, int attempt, JobPool::Done done
     // First contact: learns the login user's home, where everything for this experiment goes.
     qCDebug(lcSsh) << "first contact with" << host.address << "attempt" << attempt << "(opens the master connection)";
     m_ctx.run(
-        m_ctx.backend->script(host, RemoteScript(QStringLiteral("home")).render()),
+        m_ctx.backend->script(
+            host,
+            RemoteScript(QStringLiteral("home")).set(QStringLiteral("READY"), m_ctx.backend->bootstrapMark()).render()),
         [this, hostIndex, attempt, done](const CommandOutcome& o) { onFirstContact(hostIndex, attempt, o, done); });
 }
 
@@ -115,12 +122,15 @@ void DeployOperation::onFirstContact(int hostIndex, int attempt, const CommandOu
                   [this, hostIndex, done](const CommandOutcome&) { getImageOnHost(hostIndex, done); });
         return;
     }
-    // A changed host key is no machine still booting: waiting cannot help, and it may be an impostor.
-    if (SshAccess::isHostKeyMismatch(o.err)) {
-        const QString why = QStringLiteral("the host key of %1 is not the one in %2 (%3); if the machine was "
-                                           "replaced, remove its line from that file, else someone may be "
-                                           "intercepting the connection")
-                                .arg(host.address, SshAccess::knownHostsFile(m_ctx.stateDir), o.errorText());
+    // A changed host key is no machine still booting: waiting cannot help, and it may be an impostor. Nor can it
+    // help when the machine's bootstrap failed (home.sh says which step).
+    const bool bootstrapFailed = o.exitCode == HomeBootstrapFailed;
+    if (SshAccess::isHostKeyMismatch(o.err) || bootstrapFailed) {
+        const QString why = bootstrapFailed
+            ? QStringLiteral("%1: %2").arg(host.address, o.errorText())
+            : QStringLiteral("the host key of %1 is not the one in %2 (%3); if the machine was replaced, remove "
+                             "its line from that file, else someone may be intercepting the connection")
+                  .arg(host.address, SshAccess::knownHostsFile(m_ctx.stateDir), o.errorText());
         m_ctx.setHostPhase(host.address, HostPhase::Unreachable, why);
         Q_EMIT m_ctx.progress(why);
         m_problems << why;

@@ -176,6 +176,11 @@ int AwsBackend::bootRetryMs(int attempt) const
     return attempt <= FastBootAttempts ? FastBootRetryMs : BootRetryMs;
 }
 
+QString AwsBackend::bootstrapMark() const
+{
+    return Terraform::bootstrapReadyMark();
+}
+
 Result AwsBackend::check(const DeployOptions& options) const
 {
     if (QStandardPaths::findExecutable(QStringLiteral("terraform")).isEmpty())

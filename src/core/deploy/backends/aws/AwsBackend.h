@@ -41,6 +41,7 @@ public:
     int bootAttempts() const override;
     // Short: a machine that answers is handed over at once (the wait is counted in attempts, bootAttempts).
     int bootRetryMs(int attempt) const override;
+    QString bootstrapMark() const override;
     void wake(DeploymentState* state, const QSet<int>& positions, Woken then) override;
     void sleep(DeploymentState* state, const QStringList& slugs, Done done) override;
     void explainUnreachable(DeploymentState* state, std::function<void(const QList<int>&)> then) override;

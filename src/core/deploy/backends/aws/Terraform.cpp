@@ -142,6 +142,7 @@ std::optional<QString> userData(const QString& templateText, const QString& expe
     text.replace(QStringLiteral("@EXPERIMENT@"), ShellWords::quote(experimentName));
     text.replace(QStringLiteral("@USER@"), ShellWords::quote(user));
     text.replace(QStringLiteral("@AUTO_STOP_MINUTES@"), ShellWords::quote(QString::number(autoStopMinutes)));
+    text.replace(QStringLiteral("@READY@"), ShellWords::quote(bootstrapReadyMark()));
     return text;
 }
 

@@ -119,6 +119,12 @@ QJsonObject withInstanceStates(QJsonObject configuration, const QMap<QString, QS
 // From `terraform show -json` of the state: each instance's condition slug and EC2 state (running, stopped, ...).
 // An instance not listed is gone (a refresh drops terminated instances). *ok false when that is no JSON.
 QMap<QString, QString> parseInstanceStates(const QByteArray& showJson, bool* ok = nullptr);
+// The file the instance bootstrap makes as its last step (its @READY@); first contact waits for it.
+inline const QString& bootstrapReadyMark()
+{
+    static const QString mark = QStringLiteral("/var/lib/logistician-ready");
+    return mark;
+}
 // The instance bootstrap (templates/bootstrap/user-data.sh) with its placeholders filled in, each value quoted
 // by ShellWords::quote (the template has them bare: USER_NAME=@USER@); nullopt for a user name that is not one.
 std::optional<QString> userData(const QString& templateText, const QString& experimentName, const QString& user,
