@@ -12,8 +12,25 @@ using Phase = DeploymentState::Phase;
 using HostPhase = DeploymentState::HostPhase;
 
 namespace {
-// templates/remote/home.sh's exit when the machine's bootstrap failed (75, not finished yet, is tried again).
+// templates/remote/home.sh's exits: the machine's bootstrap has not finished yet (tried again), or failed.
+constexpr int HomeBootstrapUnfinished = 75;
 constexpr int HomeBootstrapFailed = 76;
+
+// Why waiting longer for a host's first contact cannot help, or "" when it may. A changed host key is no machine
+// still booting, and it may be an impostor; a bootstrap that failed says which step (home.sh); a machine that
+// answers, but whose bootstrap is not done when the wait ends, is no machine that does not answer.
+QString noUseWaiting(const QString& address, const CommandOutcome& o, bool lastAttempt, const QString& knownHosts)
+{
+    if (SshAccess::isHostKeyMismatch(o.err))
+        return QStringLiteral("the host key of %1 is not the one in %2 (%3); if the machine was replaced, remove "
+                              "its line from that file, else someone may be intercepting the connection")
+            .arg(address, knownHosts, o.errorText());
+    if (o.exitCode == HomeBootstrapFailed)
+        return QStringLiteral("%1: %2").arg(address, o.errorText());
+    if (lastAttempt && o.exitCode == HomeBootstrapUnfinished)
+        return QStringLiteral("%1: %2 when deploy stopped waiting for it").arg(address, o.errorText());
+    return QString();
+}
 } // namespace
 
 void DeployOperation::provision()
@@ -122,22 +139,16 @@ void DeployOperation::onFirstContact(int hostIndex, int attempt, const CommandOu
                   [this, hostIndex, done](const CommandOutcome&) { getImageOnHost(hostIndex, done); });
         return;
     }
-    // A changed host key is no machine still booting: waiting cannot help, and it may be an impostor. Nor can it
-    // help when the machine's bootstrap failed (home.sh says which step).
-    const bool bootstrapFailed = o.exitCode == HomeBootstrapFailed;
-    if (SshAccess::isHostKeyMismatch(o.err) || bootstrapFailed) {
-        const QString why = bootstrapFailed
-            ? QStringLiteral("%1: %2").arg(host.address, o.errorText())
-            : QStringLiteral("the host key of %1 is not the one in %2 (%3); if the machine was replaced, remove "
-                             "its line from that file, else someone may be intercepting the connection")
-                  .arg(host.address, SshAccess::knownHostsFile(m_ctx.stateDir), o.errorText());
+    const bool lastAttempt = attempt >= m_ctx.backend->bootAttempts();
+    if (const QString why = noUseWaiting(host.address, o, lastAttempt, SshAccess::knownHostsFile(m_ctx.stateDir));
+        !why.isEmpty()) {
         m_ctx.setHostPhase(host.address, HostPhase::Unreachable, why);
         Q_EMIT m_ctx.progress(why);
         m_problems << why;
         done();
         return;
     }
-    if (attempt < m_ctx.backend->bootAttempts()) {
+    if (!lastAttempt) {
         QTimer::singleShot(m_ctx.backend->bootRetryMs(attempt), this,
                            [this, hostIndex, attempt, done] { prepareHost(hostIndex, attempt + 1, done); });
         return;
