@@ -561,6 +561,11 @@ void TestDeployState::fleetLayout()
     QCOMPARE(spread.size(), 2);
     QCOMPARE(spread.at(0), (QStringList { s.conditions.at(0).slug, s.conditions.at(2).slug, s.conditions.at(4).slug }));
     QCOMPARE(Terraform::spread(s, 9).size(), 5);
+    // A condition terminated alone keeps its place: no other moves to another machine, the fleet keeps its size.
+    DeploymentState oneGone = s;
+    oneGone.conditions[1].phase = DeploymentState::Phase::Terminated;
+    QCOMPARE(Terraform::spread(oneGone, 2), spread);
+    QCOMPARE(Terraform::spread(oneGone, 9).size(), 5);
 
     // The fleet's machines are looked up together, one DescribeInstances per group of states (issue 26 item 6:
     // not a data.aws_instance per machine), after the fleet is made, in the same apply.

@@ -544,16 +544,11 @@ QJsonObject configuration(const QString& experimentName, const DeploymentState& 
 
 QList<QStringList> spread(const DeploymentState& state, int machines)
 {
-    QStringList live;
-    for (const DeploymentState::Condition& c : state.conditions) {
-        if (!c.isTerminated())
-            live << c.slug;
-    }
     QList<QStringList> out;
-    const int count = std::min(static_cast<int>(live.size()), std::max(machines, 1));
+    const int count = std::min(static_cast<int>(state.conditions.size()), std::max(machines, 1));
     out.resize(count);
-    for (int i = 0; i < live.size(); ++i)
-        out[i % count] << live.at(i);
+    for (int i = 0; i < state.conditions.size(); ++i)
+        out[i % count] << state.conditions.at(i).slug;
     return out;
 }
 

@@ -85,8 +85,9 @@ int defaultRootVolumeGb(bool gpu);
 // The "terraform" (the aws provider), "provider" (its region) and "resource" blocks of a configuration.
 QJsonObject configurationRoot(const QString& region, const QJsonObject& resource);
 QJsonObject configuration(const QString& experimentName, const DeploymentState& state, const Settings& settings);
-// The fleet layout's conditions, spread over `machines` machines: machine k gets the conditions not terminated
-// yet whose place among them is k modulo the machine count (at most one machine per condition).
+// The fleet layout's conditions, spread over `machines` machines: machine k gets the conditions whose place is k
+// modulo the machine count (at most one machine per condition). Terminated ones keep their place: terminating
+// one condition moves no other to another machine, nor changes the fleet's size (a new fleet, new machines).
 QList<QStringList> spread(const DeploymentState& state, int machines);
 // The instance ids the fleet launched (output fleet_instances of `terraform output -json`), in its order;
 // nullopt and *error when that is no JSON. Fewer than asked for: EC2 had no capacity for the others.
