@@ -105,26 +105,12 @@ class Keeper:
         self.first_seen = {}  # instance id -> when the API first reported it running
         self.cron_every = float(os.environ.get("LOGISTICIAN_EC2_CRON_SECONDS", "60"))
         self.last_cron = time.time()
-        self.shims = os.path.join(top, "shims")
-        os.makedirs(self.shims, exist_ok=True)
-        for name, body in SHIMS.items():
-            path = os.path.join(self.shims, name)
-            with open(path, "w") as f:
-                f.write("#!/bin/sh\n" + body)
-            os.chmod(path, 0o755)
+        self.shims = write_shims(os.path.join(top, "shims"), SHIMS)
         # The same without Docker, and an apt-get that cannot reach its mirror (as with no route out).
-        self.offline_shims = os.path.join(top, "shims-offline")
-        os.makedirs(self.offline_shims, exist_ok=True)
-        for name, body in SHIMS.items():
-            if name == "docker":
-                continue
-            if name == "apt-get":
-                body = ('echo "E: Failed to fetch http://archive.ubuntu.com/ubuntu/dists/jammy/InRelease  Temporary '
-                        'failure resolving \'archive.ubuntu.com\'" >&2\nexit 100\n')
-            path = os.path.join(self.offline_shims, name)
-            with open(path, "w") as f:
-                f.write("#!/bin/sh\n" + body)
-            os.chmod(path, 0o755)
+        offline = {name: body for name, body in SHIMS.items() if name != "docker"}
+        offline["apt-get"] = ('echo "E: Failed to fetch http://archive.ubuntu.com/ubuntu/dists/jammy/InRelease  '
+                              'Temporary failure resolving \'archive.ubuntu.com\'" >&2\nexit 100\n')
+        self.offline_shims = write_shims(os.path.join(top, "shims-offline"), offline)
         os.makedirs("/run/sshd", exist_ok=True)
         # What a machine's own sessions have of AWS: the AWS CLI (its user data installs it on AWS; here moto's
         # Python has one), S3 at the emulator's address, and the instance metadata service (IMDS) of the
@@ -381,6 +367,17 @@ class Keeper:
         finally:
             for iid in list(self.machines):
                 self.stop(iid)
+
+
+# Each stand-in as an executable script in folder; the folder.
+def write_shims(folder, bodies):
+    os.makedirs(folder, exist_ok=True)
+    for name, body in bodies.items():
+        path = os.path.join(folder, name)
+        with open(path, "w") as f:
+            f.write("#!/bin/sh\n" + body)
+        os.chmod(path, 0o755)
+    return folder
 
 
 def signal_all(pids, number):
