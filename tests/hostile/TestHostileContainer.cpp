@@ -20,23 +20,29 @@ class TestHostileContainer : public QObject
 private:
     static QByteArray evilScript()
     {
-        return QByteArrayLiteral("#!/bin/sh\n"
-                                 "case \"$1\" in\n"
-                                 "claim-done)\n"
-                                 "  echo 0 > /data/logs/exit_code.txt\n"
-                                 "  date -u +%Y-%m-%dT%H:%M:%SZ > /data/logs/finished_at.txt\n"
-                                 "  sleep 120 ;;\n"
-                                 "link-log)\n"
-                                 "  ln -sf \"$2\" /data/logs/docker.txt ;;\n"
-                                 "link-logs)\n"
-                                 "  echo a line of its own\n"
-                                 "  mv /data/logs /data/logs-was\n"
-                                 "  ln -s \"$2\" /data/logs ;;\n"
-                                 "escapes)\n"
-                                 "  printf 'title \\033]0;pwned\\007 clear \\033[2J end\\n'\n"
-                                 "  mkdir -p /data/results\n"
-                                 "  printf '{\"\\\\u001b]52;c;aGk=\\\\u0007loss\": 1}' > /data/results/m.json ;;\n"
-                                 "esac\n");
+        return QByteArrayLiteral(
+            "#!/bin/sh\n"
+            "case \"$1\" in\n"
+            "claim-done)\n"
+            "  echo 0 > /data/logs/exit_code.txt\n"
+            "  date -u +%Y-%m-%dT%H:%M:%SZ > /data/logs/finished_at.txt\n"
+            "  sleep 120 ;;\n"
+            "link-log)\n"
+            "  ln -sf \"$2\" /data/logs/docker.txt ;;\n"
+            "link-logs)\n"
+            "  echo a line of its own\n"
+            "  mv /data/logs /data/logs-was\n"
+            // The host may make logs/ again meanwhile (its output.txt): that one goes aside
+            // too, until the link is in place.
+            "  n=0\n"
+            "  until ln -s \"$2\" /data/logs 2>/dev/null && [ -L /data/logs ] || [ $n -ge 50 ]; do\n"
+            "    n=$((n + 1)); mv /data/logs \"/data/logs-again-$n\"\n"
+            "  done ;;\n"
+            "escapes)\n"
+            "  printf 'title \\033]0;pwned\\007 clear \\033[2J end\\n'\n"
+            "  mkdir -p /data/results\n"
+            "  printf '{\"\\\\u001b]52;c;aGk=\\\\u0007loss\": 1}' > /data/results/m.json ;;\n"
+            "esac\n");
     }
     std::unique_ptr<TestProject> evilProject(const QStringList& conditions)
     {
